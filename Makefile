@@ -1,0 +1,77 @@
+# Top level: build the hypervisor and tools, boot them, test them.
+XEN_ROOT := $(CURDIR)
+include Config.mk
+
+DESTDIR ?=
+DIST    := $(XEN_ROOT)/dist/install
+ISO     := $(XEN_ROOT)/dist/xen.iso
+
+# QEMU settings for `make run`; override on the command line.
+SMP     ?= 4
+MEM     ?= 1G
+CPU     ?= max
+XEN_CMDLINE ?= console=com1 com1=115200,8n1 loglvl=all
+
+TOOL_DIRS := $(wildcard tools/xenstore)
+
+.PHONY: all xen tools dist iso install run run-iso test bench check clean deps
+
+all: xen tools
+
+deps:
+	@tools/scripts/install-deps
+
+xen:
+	$(MAKE) -C xen
+
+tools:
+	$(foreach d,$(TOOL_DIRS),$(MAKE) -C $(d) &&) true
+
+# A staging tree laid out as `make install` would lay out /.
+dist: all
+	rm -rf $(DIST)
+	$(MAKE) install DESTDIR=$(DIST)
+
+install: xen
+	install -d $(DESTDIR)/boot $(DESTDIR)/etc/grub.d
+	install -m 644 xen/xen.gz \
+	    $(DESTDIR)/boot/xen-$(XEN_VERSION).$(XEN_SUBVERSION)$(XEN_EXTRAVERSION).gz
+	ln -sf xen-$(XEN_VERSION).$(XEN_SUBVERSION)$(XEN_EXTRAVERSION).gz \
+	    $(DESTDIR)/boot/xen-hv.gz
+	install -m 644 xen/xen-syms \
+	    $(DESTDIR)/boot/xen-syms-$(XEN_VERSION).$(XEN_SUBVERSION)$(XEN_EXTRAVERSION)
+	if [ -f tools/misc/grub.d/20_linux_hv ]; then \
+	    install -m 755 tools/misc/grub.d/20_linux_hv $(DESTDIR)/etc/grub.d/; fi
+
+iso: xen
+	@mkdir -p $(dir $(ISO))
+	tools/scripts/mkiso xen/xen.gz $(ISO) "$(XEN_CMDLINE)"
+
+run: deps xen
+	@echo "Booting in QEMU (-smp $(SMP) -m $(MEM) -cpu $(CPU)); quit with Ctrl-a x"
+	qemu-system-x86_64 -accel tcg -cpu $(CPU) -smp $(SMP) -m $(MEM) \
+	    -display none -serial mon:stdio -no-reboot \
+	    -kernel xen/xen -append "$(XEN_CMDLINE)"
+
+run-iso: deps iso
+	qemu-system-x86_64 -accel tcg -cpu $(CPU) -smp $(SMP) -m $(MEM) \
+	    -display none -serial mon:stdio -no-reboot -cdrom $(ISO)
+
+test: deps
+	$(MAKE) -s all
+	tools/tests/run-tests
+
+bench: deps
+	$(MAKE) -s all
+	tools/bench/run
+
+# Static analysis of the hypervisor and tools.
+check:
+	cppcheck --quiet --error-exitcode=1 --enable=warning,portability \
+	    --std=c11 -D__XEN__ -Ixen/include -Ixen/arch/x86/include \
+	    --suppress=missingIncludeSystem xen tools/xenstore
+
+clean:
+	$(MAKE) -C xen clean
+	$(foreach d,$(TOOL_DIRS),$(MAKE) -C $(d) clean;) true
+	rm -rf dist

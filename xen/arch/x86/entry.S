@@ -1,0 +1,60 @@
+/* Exception and interrupt entry: one stub per vector, one common path. */
+#include <asm/desc.h>
+
+/* Vectors for which the CPU pushes an error code itself. */
+#define HAS_ERROR_CODE(v) ((v) == 8 || ((v) >= 10 && (v) <= 14) || \
+                           (v) == 17 || (v) == 21 || (v) == 29 || (v) == 30)
+
+        .text
+        .balign ENTRY_STUB_SIZE
+        .globl  entry_stubs
+entry_stubs:
+        .set    vec, 0
+        .rept   256
+        .balign ENTRY_STUB_SIZE
+        .if     HAS_ERROR_CODE(vec)
+        .else
+        pushq   $0
+        .endif
+        movl    $vec, 4(%rsp)           /* entry_vector beside error_code */
+        jmp     common_entry
+        .set    vec, vec + 1
+        .endr
+
+/* Builds struct cpu_user_regs on the stack; see asm/regs.h for the order. */
+common_entry:
+        cld
+        push    %rdi
+        push    %rsi
+        push    %rdx
+        push    %rcx
+        push    %rax
+        push    %r8
+        push    %r9
+        push    %r10
+        push    %r11
+        push    %rbx
+        push    %rbp
+        push    %r12
+        push    %r13
+        push    %r14
+        push    %r15
+        mov     %rsp, %rdi
+        call    do_entry
+        pop     %r15
+        pop     %r14
+        pop     %r13
+        pop     %r12
+        pop     %rbp
+        pop     %rbx
+        pop     %r11
+        pop     %r10
+        pop     %r9
+        pop     %r8
+        pop     %rax
+        pop     %rcx
+        pop     %rdx
+        pop     %rsi
+        pop     %rdi
+        add     $8, %rsp                /* error_code and entry_vector */
+        iretq

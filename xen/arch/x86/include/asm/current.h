@@ -1,0 +1,43 @@
+/* Per-CPU state found from the stack pointer: struct cpu_info. */
+#ifndef ASM_X86_CURRENT_H
+#define ASM_X86_CURRENT_H
+
+#include <asm/config.h>
+
+/*
+ * Each CPU's stack block is STACK_SIZE bytes, STACK_SIZE-aligned:
+ *   page 0        guard (unmapped later)
+ *   pages 1-3     IST stacks for #DF, NMI and #MC
+ *   pages 4-7     the normal stack, with struct cpu_info at its very top
+ * so any code on any of this CPU's stacks finds cpu_info by rounding up.
+ */
+#define CPUINFO_SIZE    256
+#define IST_DF          1
+#define IST_NMI         2
+#define IST_MC          3
+#define IST_STACK_TOP(base, ist) ((base) + ((ist) + 1) * PAGE_SIZE)
+
+#ifndef __ASSEMBLY__
+#include <xen/types.h>
+
+struct vcpu;
+
+struct cpu_info {
+    unsigned int processor_id;
+    unsigned int apic_id;
+    struct vcpu *current_vcpu;
+    unsigned long per_cpu_offset;
+};
+
+static inline struct cpu_info *get_cpu_info(void)
+{
+    unsigned long sp;
+
+    __asm__ ( "mov %%rsp, %0" : "=r" (sp) );
+    return (struct cpu_info *)((sp | (STACK_SIZE - 1)) + 1 - CPUINFO_SIZE);
+}
+
+#define smp_processor_id() (get_cpu_info()->processor_id)
+#endif
+
+#endif /* ASM_X86_CURRENT_H */

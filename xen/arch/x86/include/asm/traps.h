@@ -1,0 +1,16 @@
+/* Exception reporting and interrupt vector dispatch. */
+#ifndef ASM_X86_TRAPS_H
+#define ASM_X86_TRAPS_H
+
+#include <asm/regs.h>
+
+typedef void (*vector_handler_t)(struct cpu_user_regs *regs);
+
+/* Installs the handler of an interrupt vector (32-255). */
+void set_vector_handler(unsigned int vector, vector_handler_t fn);
+
+/* Prints registers and a call trace of the given frame. */
+void show_registers(const struct cpu_user_regs *regs);
+void show_stack_trace(unsigned long rbp);
+
+#endif /* ASM_X86_TRAPS_H */

@@ -1,0 +1,177 @@
+/* Per-CPU descriptor tables, exception handling and fault reports. */
+#include <xen/lib.h>
+#include <xen/string.h>
+#include <xen/symbols.h>
+#include <asm/current.h>
+#include <asm/desc.h>
+#include <asm/page.h>
+#include <asm/processor.h>
+#include <asm/traps.h>
+
+static const char *const exception_names[32] = {
+    "divide error", "debug", "nmi", "int3", "overflow", "bounds",
+    "invalid opcode", "device not available", "double fault",
+    "coprocessor segment overrun", "invalid TSS", "segment not present",
+    "stack error", "general protection fault", "page fault",
+    "spurious interrupt", "coprocessor error", "alignment check",
+    "machine check", "simd error", "virtualisation exception",
+    "control-flow protection", "reserved", "reserved", "reserved",
+    "reserved", "reserved", "reserved", "hypervisor injection",
+    "vmm communication", "security exception", "reserved",
+};
+
+extern const char entry_stubs[];
+
+static struct idt_entry idt_table[256] __aligned(16);
+static uint64_t gdt_table[NR_CPUS][GDT_ENTRIES] __aligned(16);
+static struct tss64 tss_table[NR_CPUS] __aligned(16);
+static vector_handler_t vector_handlers[256];
+
+static void set_gate(unsigned int vec, unsigned int ist, unsigned int dpl)
+{
+    unsigned long addr = (unsigned long)entry_stubs + vec * ENTRY_STUB_SIZE;
+    struct idt_entry *e = &idt_table[vec];
+
+    e->offset0 = addr & 0xffff;
+    e->selector = __HYPERVISOR_CS;
+    e->ist = ist;
+    e->type_attr = 0x8e | (dpl << 5);      /* present, 64-bit interrupt gate */
+    e->offset1 = (addr >> 16) & 0xffff;
+    e->offset2 = addr >> 32;
+    e->_rsvd = 0;
+}
+
+void set_vector_handler(unsigned int vector, vector_handler_t fn)
+{
+    ASSERT(vector >= 32 && vector < 256);
+    vector_handlers[vector] = fn;
+}
+
+void __init trap_init(void)
+{
+    for ( unsigned int v = 0; v < 256; v++ )
+        set_gate(v, 0, 0);
+    /* Faults that may hit with a bad stack get known-good ones. */
+    idt_table[2].ist = IST_NMI;
+    idt_table[8].ist = IST_DF;
+    idt_table[18].ist = IST_MC;
+}
+
+/* Loads this CPU's GDT (with its TSS), the shared IDT and the IST stacks. */
+void percpu_traps_init(unsigned int cpu, unsigned long stack_base)
+{
+    uint64_t *gdt = gdt_table[cpu];
+    struct tss64 *tss = &tss_table[cpu];
+    unsigned long t = (unsigned long)tss;
+    struct desc_ptr gdtr = { sizeof(gdt_table[0]) - 1, (unsigned long)gdt };
+    struct desc_ptr idtr = { sizeof(idt_table) - 1, (unsigned long)idt_table };
+
+    memset(tss, 0, sizeof(*tss));
+    tss->rsp[0] = stack_base + STACK_SIZE - CPUINFO_SIZE;
+    tss->ist[IST_DF - 1] = IST_STACK_TOP(stack_base, IST_DF);
+    tss->ist[IST_NMI - 1] = IST_STACK_TOP(stack_base, IST_NMI);
+    tss->ist[IST_MC - 1] = IST_STACK_TOP(stack_base, IST_MC);
+    tss->iomap_base = sizeof(*tss);     /* no I/O bitmap */
+
+    gdt[0] = 0;
+    gdt[__HYPERVISOR_CS >> 3] = 0x00af9a000000ffffUL;
+    gdt[__HYPERVISOR_DS >> 3] = 0x00cf92000000ffffUL;
+    gdt[TSS_SELECTOR >> 3] = (sizeof(*tss) - 1) | ((t & 0xffffff) << 16) |
+                             (0x89UL << 40) | ((t >> 24 & 0xff) << 56);
+    gdt[(TSS_SELECTOR >> 3) + 1] = t >> 32;
+
+    __asm__ __volatile__ ( "lgdt %0" : : "m" (gdtr) );
+    __asm__ __volatile__ ( "lidt %0" : : "m" (idtr) );
+    __asm__ __volatile__ ( "ltr %w0" : : "r" (TSS_SELECTOR) );
+    /* Reload CS and the data segments from the new GDT. */
+    __asm__ __volatile__ ( "pushq %0; lea 1f(%%rip), %%rax; push %%rax;"
+                           "lretq; 1:"
+                           : : "i" (__HYPERVISOR_CS) : "rax", "memory" );
+    __asm__ __volatile__ ( "mov %0, %%ds; mov %0, %%es; mov %0, %%ss"
+                           : : "r" (__HYPERVISOR_DS) );
+}
+
+/* Follows saved frame pointers; every hypervisor file keeps them. */
+void show_stack_trace(unsigned long rbp)
+{
+    unsigned long stack_top = (rbp | (STACK_SIZE - 1)) + 1;
+
+    printk("Xen call trace:\n");
+    for ( unsigned int depth = 0; depth < 32; depth++ )
+    {
+        const unsigned long *frame = (const unsigned long *)rbp;
+
+        if ( !rbp || (rbp & 7) || rbp + 16 > stack_top ||
+             rbp < stack_top - STACK_SIZE )
+            break;
+        printk("   [<%016lx>] %pS\n", frame[1], (void *)frame[1]);
+        if ( frame[0] <= rbp )
+            break;
+        rbp = frame[0];
+    }
+}
+
+void show_registers(const struct cpu_user_regs *r)
+{
+    printk("----[ Xen-%d.%d%s  x86_64  %s ]----\n", XEN_VERSION,
+           XEN_SUBVERSION, XEN_EXTRAVERSION,
+#ifdef CONFIG_DEBUG
+           "debug=y"
+#else
+           "debug=n"
+#endif
+           );
+    printk("CPU:    %u\n", smp_processor_id());
+    printk("RIP:    %04x:[<%016lx>] %pS\n", r->cs, r->rip, (void *)r->rip);
+    printk("RFLAGS: %016lx   CONTEXT: %s\n", r->rflags,
+           guest_mode(r) ? "guest" : "hypervisor");
+    printk("rax: %016lx   rbx: %016lx   rcx: %016lx\n", r->rax, r->rbx,
+           r->rcx);
+    printk("rdx: %016lx   rsi: %016lx   rdi: %016lx\n", r->rdx, r->rsi,
+           r->rdi);
+    printk("rbp: %016lx   rsp: %016lx   r8:  %016lx\n", r->rbp, r->rsp,
+           r->r8);
+    printk("r9:  %016lx   r10: %016lx   r11: %016lx\n", r->r9, r->r10,
+           r->r11);
+    printk("r12: %016lx   r13: %016lx   r14: %016lx\n", r->r12, r->r13,
+           r->r14);
+    printk("r15: %016lx   cr0: %016lx   cr4: %016lx\n", r->r15, read_cr0(),
+           read_cr4());
+    printk("cr3: %016lx   cr2: %016lx\n", read_cr3(), read_cr2());
+    printk("ds: %04x   es: %04x   ss: %04x   cs: %04x\n",
+           read_segment(ds), read_segment(es), r->ss, r->cs);
+    if ( !guest_mode(r) )
+    {
+        /* The faulting function's own frame is the first to report. */
+        printk("Xen stack trace from rsp=%016lx:\n", r->rsp);
+        printk("   [<%016lx>] %pS\n", r->rip, (void *)r->rip);
+        show_stack_trace(r->rbp);
+    }
+}
+
+static void fatal_trap(const struct cpu_user_regs *regs)
+{
+    unsigned int vec = regs->entry_vector;
+
+    show_registers(regs);
+    if ( vec == 14 )
+        panic("FATAL PAGE FAULT\n[error_code=%04x]\nFaulting linear address: "
+              "%016lx", regs->error_code, read_cr2());
+    panic("FATAL TRAP: vector = %u (%s)\n[error_code=%04x]", vec,
+          vec < 32 ? exception_names[vec] : "unknown interrupt",
+          regs->error_code);
+}
+
+void do_entry(struct cpu_user_regs *regs);
+void do_entry(struct cpu_user_regs *regs)
+{
+    unsigned int vec = regs->entry_vector;
+
+    if ( vec >= 32 && vector_handlers[vec] )
+    {
+        vector_handlers[vec](regs);
+        return;
+    }
+    /* No guests yet: any exception is a hypervisor bug. */
+    fatal_trap(regs);
+}

@@ -1,0 +1,79 @@
+/* Link layout of the hypervisor image: one loadable segment at 2 MiB. */
+#include <asm/config.h>
+
+OUTPUT_FORMAT("elf64-x86-64", "elf64-x86-64", "elf64-x86-64")
+OUTPUT_ARCH(i386:x86-64)
+/* Loaders enter in 32-bit mode, so the ELF entry is the physical one. */
+ENTRY(start_phys)
+
+PHDRS
+{
+    image PT_LOAD FLAGS(7);
+}
+
+SECTIONS
+{
+    . = XEN_VIRT_START + XEN_LOAD_PHYS;
+    _start = .;
+
+    .text : AT(ADDR(.text) - XEN_VIRT_START)
+    {
+        _stext = .;
+        *(.text.head)
+        *(.text .text.*)
+        _etext = .;
+    } :image
+
+    .init.text : { *(.init.text) }
+
+    .rodata :
+    {
+        *(.rodata.head)
+        *(.rodata .rodata.*)
+        . = ALIGN(8);
+        __setup_start = .;
+        KEEP(*(.init.setup))
+        __setup_end = .;
+        . = ALIGN(8);
+        __keyhandler_start = .;
+        KEEP(*(.data.keyhandler))
+        __keyhandler_end = .;
+    }
+
+    .symtab_xen : { *(.rodata.symbols) }
+
+    . = ALIGN(4096);
+    .data :
+    {
+        *(.data.page_aligned)
+        *(.data .data.*)
+        *(.init.data)
+        *(.trampoline)
+    }
+    __data_end = .;
+
+    . = ALIGN(4096);
+    .bss :
+    {
+        __bss_start = .;
+        /* Not as an input alignment: that would push the file offset out. */
+        . = ALIGN(STACK_SIZE);
+        *(.bss.stack_aligned)
+        *(.bss.page_aligned)
+        *(.bss .bss.*)
+        *(COMMON)
+        . = ALIGN(8);
+    }
+    _end = .;
+
+    /DISCARD/ :
+    {
+        *(.eh_frame) *(.eh_frame_hdr) *(.note.*) *(.comment)
+        *(.interp) *(.dynsym) *(.dynstr) *(.dynamic) *(.hash) *(.gnu.hash)
+    }
+}
+
+start_phys = start - XEN_VIRT_START;
+ASSERT(_end - XEN_VIRT_START < 0x40000000, "image exceeds the first GiB")
+ASSERT(multiboot1_header - _start < 4096, "multiboot1 header too far in")
+ASSERT(boot_stack % STACK_SIZE == 0, "boot stack misaligned")

@@ -1,0 +1,48 @@
+/* Per-CPU pending masks of deferred work, drained by do_softirq(). */
+#include <xen/lib.h>
+#include <xen/softirq.h>
+#include <asm/current.h>
+#include <asm/smp.h>
+
+static softirq_handler_t softirq_handlers[NR_SOFTIRQS];
+static unsigned long softirq_mask[NR_CPUS];
+
+void open_softirq(unsigned int nr, softirq_handler_t handler)
+{
+    ASSERT(nr < NR_SOFTIRQS);
+    softirq_handlers[nr] = handler;
+}
+
+void raise_softirq(unsigned int nr)
+{
+    __atomic_fetch_or(&softirq_mask[smp_processor_id()], 1UL << nr,
+                      __ATOMIC_RELAXED);
+}
+
+void cpu_raise_softirq(unsigned int cpu, unsigned int nr)
+{
+    unsigned long old = __atomic_fetch_or(&softirq_mask[cpu], 1UL << nr,
+                                          __ATOMIC_SEQ_CST);
+
+    /* Only the first raiser needs to interrupt the target. */
+    if ( cpu != smp_processor_id() && !(old & (1UL << nr)) )
+        send_event_check_ipi(cpu);
+}
+
+bool softirq_pending(unsigned int cpu)
+{
+    return __atomic_load_n(&softirq_mask[cpu], __ATOMIC_RELAXED) != 0;
+}
+
+void do_softirq(void)
+{
+    unsigned int cpu = smp_processor_id();
+    unsigned long pending;
+
+    /* Take the whole mask at once; handlers may raise more. */
+    while ( (pending = __atomic_exchange_n(&softirq_mask[cpu], 0,
+                                           __ATOMIC_ACQUIRE)) )
+        for ( unsigned int nr = 0; nr < NR_SOFTIRQS; nr++ )
+            if ( (pending & (1UL << nr)) && softirq_handlers[nr] )
+                softirq_handlers[nr]();
+}

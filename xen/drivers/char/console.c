@@ -1,0 +1,158 @@
+/* printk, log levels, the log ring and serial input dispatch. */
+#include <xen/console.h>
+#include <xen/keyhandler.h>
+#include <xen/lib.h>
+#include <xen/string.h>
+#include <asm/current.h>
+#include <asm/processor.h>
+
+/*
+ * Log levels: a message may start with XENLOG_* ("<0>".."<3>"); messages
+ * without one count as info.  Those above console_loglevel are kept in the
+ * ring but not printed.
+ */
+#define LOGLVL_ERR      0
+#define LOGLVL_WARNING  1
+#define LOGLVL_INFO     2
+#define LOGLVL_DEBUG    3
+static int console_loglevel = LOGLVL_INFO;
+
+#define CONRING_SIZE    (1u << 15)
+static char conring[CONRING_SIZE];
+static unsigned long conring_prod;
+
+static struct console_sink *sinks;
+
+/*
+ * One lock keeps lines from different CPUs whole.  It is a plain
+ * test-and-set so that panic and NMI paths can break it.
+ */
+static int console_lock_word;
+static int console_lock_owner = -1;
+
+static bool console_lock(void)
+{
+    int me = smp_processor_id();
+
+    /* Re-entered from a fault while printing: don't deadlock. */
+    if ( __atomic_load_n(&console_lock_owner, __ATOMIC_RELAXED) == me )
+        return false;
+    while ( __atomic_exchange_n(&console_lock_word, 1, __ATOMIC_ACQUIRE) )
+        cpu_relax();
+    console_lock_owner = me;
+    return true;
+}
+
+static void console_unlock(bool taken)
+{
+    if ( !taken )
+        return;
+    console_lock_owner = -1;
+    __atomic_store_n(&console_lock_word, 0, __ATOMIC_RELEASE);
+}
+
+void console_force_unlock(void)
+{
+    console_lock_owner = -1;
+    __atomic_store_n(&console_lock_word, 0, __ATOMIC_RELEASE);
+}
+
+void console_register_sink(struct console_sink *sink)
+{
+    sink->next = sinks;
+    sinks = sink;
+}
+
+static void emit(const char *s, size_t len, bool print)
+{
+    for ( size_t i = 0; i < len; i++ )
+        conring[(conring_prod + i) & (CONRING_SIZE - 1)] = s[i];
+    conring_prod += len;
+    if ( print )
+        for ( struct console_sink *k = sinks; k; k = k->next )
+            k->puts(s, len);
+}
+
+/* True when the next character begins a new line. */
+static bool at_line_start = true;
+
+void vprintk(const char *fmt, va_list args)
+{
+    char buf[512];
+    const char *p = buf, *nl;
+    int level = LOGLVL_INFO;
+    bool print, taken;
+    int len;
+
+    len = vsnprintf(buf, sizeof(buf), fmt, args);
+    if ( len >= (int)sizeof(buf) )
+        len = sizeof(buf) - 1;
+    if ( p[0] == '<' && p[1] >= '0' && p[1] <= '3' && p[2] == '>' )
+    {
+        level = p[1] - '0';
+        p += 3;
+        len -= 3;
+    }
+    print = level <= console_loglevel;
+
+    taken = console_lock();
+    while ( len > 0 )
+    {
+        size_t n;
+
+        if ( at_line_start )
+            emit("(XEN) ", 6, print);
+        nl = memchr(p, '\n', len);
+        n = nl ? (size_t)(nl - p) + 1 : (size_t)len;
+        emit(p, n, print);
+        at_line_start = nl != NULL;
+        p += n;
+        len -= n;
+    }
+    console_unlock(taken);
+}
+
+void printk(const char *fmt, ...)
+{
+    va_list args;
+
+    va_start(args, fmt);
+    vprintk(fmt, args);
+    va_end(args);
+}
+
+size_t console_read_ring(char *buf, size_t size)
+{
+    unsigned long start = conring_prod > CONRING_SIZE ?
+                          conring_prod - CONRING_SIZE : 0;
+    size_t n = min((size_t)(conring_prod - start), size);
+
+    for ( size_t i = 0; i < n; i++ )
+        buf[i] = conring[(conring_prod - n + i) & (CONRING_SIZE - 1)];
+    return n;
+}
+
+/* "loglvl=<level>", levels as Xen names them. */
+int console_parse_loglvl(const char *s)
+{
+    static const struct { const char *name; int lvl; } names[] = {
+        { "none", -1 }, { "error", LOGLVL_ERR }, { "warning", LOGLVL_WARNING },
+        { "info", LOGLVL_INFO }, { "debug", LOGLVL_DEBUG },
+        { "all", LOGLVL_DEBUG },
+    };
+    const char *slash = strchr(s, '/');
+    size_t n = slash ? (size_t)(slash - s) : strlen(s);
+
+    for ( unsigned int i = 0; i < ARRAY_SIZE(names); i++ )
+        if ( strlen(names[i].name) == n && !strncmp(s, names[i].name, n) )
+        {
+            console_loglevel = names[i].lvl;
+            return 0;
+        }
+    return -1;
+}
+
+void console_input_char(char c)
+{
+    handle_keypress(c);
+}

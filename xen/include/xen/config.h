@@ -1,0 +1,13 @@
+/* Forced into every hypervisor translation unit: build-wide settings. */
+#ifndef XEN_CONFIG_H
+#define XEN_CONFIG_H
+
+/*
+ * Everything is linked into one static image, so no symbol needs a GOT
+ * entry: hidden visibility makes -fpie code address globals RIP-relative.
+ */
+#pragma GCC visibility push(hidden)
+
+#define NR_CPUS 64
+
+#endif /* XEN_CONFIG_H */
