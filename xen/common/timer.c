@@ -1,0 +1,190 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
+/* Per-CPU software timers: pending-timer heaps and the softirq to run them. */
+#include <xen/lib.h>
+#include <xen/smp.h>
+#include <xen/softirq.h>
+#include <xen/spinlock.h>
+#include <xen/string.h>
+#include <xen/timer.h>
+#include <xen/timer_heap.h>
+
+/*
+ * A timer lives on the CPU it was initialised for, so the lock to take is
+ * fixed.  Timers that could not enter the heap (it failed to grow) wait on
+ * an unsorted list that the softirq scans and drains into the heap.
+ */
+static struct timers {
+    spinlock_t lock;
+    struct timer_heap heap;
+    struct timer *list;
+    struct timer *running;
+} timers[NR_CPUS];
+
+void init_timer(struct timer *t, void (*function)(void *data), void *data,
+                unsigned int cpu)
+{
+    BUG_ON(cpu >= NR_CPUS);
+    memset(t, 0, sizeof(*t));
+    t->function = function;
+    t->data = data;
+    t->cpu = cpu;
+    t->status = TIMER_STATUS_inactive;
+}
+
+static void list_unlink(struct timers *ts, struct timer *t)
+{
+    struct timer **pp;
+
+    for ( pp = &ts->list; *pp != t; pp = &(*pp)->list_next )
+        ASSERT(*pp);
+    *pp = t->list_next;
+    t->list_next = NULL;
+}
+
+static void deactivate(struct timers *ts, struct timer *t)
+{
+    if ( t->status == TIMER_STATUS_in_heap )
+        timer_heap_remove(&ts->heap, t);
+    else if ( t->status == TIMER_STATUS_in_list )
+        list_unlink(ts, t);
+    else
+        return;
+    t->status = TIMER_STATUS_inactive;
+}
+
+/* Returns true if t is now the earliest pending timer of its CPU. */
+static bool activate(struct timers *ts, struct timer *t)
+{
+    if ( !timer_heap_add(&ts->heap, t) )
+    {
+        t->status = TIMER_STATUS_in_heap;
+        return timer_heap_peek(&ts->heap) == t;
+    }
+    t->list_next = ts->list;
+    ts->list = t;
+    t->status = TIMER_STATUS_in_list;
+    /* The list is unsorted: let the softirq work out the deadline. */
+    return true;
+}
+
+void set_timer(struct timer *t, s_time_t expires)
+{
+    struct timers *ts = &timers[t->cpu];
+    unsigned long flags;
+    bool kick;
+
+    ASSERT(t->status != TIMER_STATUS_invalid);
+    spin_lock_irqsave(&ts->lock, flags);
+    if ( t->status == TIMER_STATUS_killed )
+    {
+        spin_unlock_irqrestore(&ts->lock, flags);
+        return;
+    }
+    deactivate(ts, t);
+    t->expires = expires;
+    kick = activate(ts, t);
+    spin_unlock_irqrestore(&ts->lock, flags);
+
+    if ( kick )
+        cpu_raise_softirq(t->cpu, TIMER_SOFTIRQ);
+}
+
+void stop_timer(struct timer *t)
+{
+    struct timers *ts = &timers[t->cpu];
+    unsigned long flags;
+
+    spin_lock_irqsave(&ts->lock, flags);
+    deactivate(ts, t);
+    spin_unlock_irqrestore(&ts->lock, flags);
+}
+
+void kill_timer(struct timer *t)
+{
+    struct timers *ts = &timers[t->cpu];
+    unsigned long flags;
+
+    spin_lock_irqsave(&ts->lock, flags);
+    deactivate(ts, t);
+    t->status = TIMER_STATUS_killed;
+    spin_unlock_irqrestore(&ts->lock, flags);
+
+    /* The caller may free t next, so its handler must have finished. */
+    if ( t->cpu != smp_processor_id() )
+        while ( ACCESS_ONCE(ts->running) == t )
+            cpu_relax();
+}
+
+bool timer_is_active(const struct timer *t)
+{
+    return t->status == TIMER_STATUS_in_heap ||
+           t->status == TIMER_STATUS_in_list;
+}
+
+/* Called with the lock held, which is dropped around the handler. */
+static void execute_timer(struct timers *ts, struct timer *t,
+                          unsigned long *flags)
+{
+    t->status = TIMER_STATUS_inactive;
+    ts->running = t;
+    spin_unlock_irqrestore(&ts->lock, *flags);
+    t->function(t->data);
+    spin_lock_irqsave(&ts->lock, *flags);
+    ts->running = NULL;
+}
+
+/* Runs one expired list timer, or returns false if none is expired. */
+static bool run_list_timer(struct timers *ts, s_time_t now,
+                           unsigned long *flags)
+{
+    struct timer *t;
+
+    for ( t = ts->list; t; t = t->list_next )
+        if ( t->expires <= now )
+        {
+            list_unlink(ts, t);
+            execute_timer(ts, t, flags);
+            return true;
+        }
+    return false;
+}
+
+void timer_softirq_action(void)
+{
+    struct timers *ts = &timers[smp_processor_id()];
+    struct timer *t, **pp;
+    unsigned long flags;
+    s_time_t now, deadline;
+
+    spin_lock_irqsave(&ts->lock, flags);
+    do {
+        now = NOW();
+        while ( (t = timer_heap_peek(&ts->heap)) && t->expires <= now )
+        {
+            timer_heap_pop(&ts->heap);
+            execute_timer(ts, t, &flags);
+        }
+        while ( run_list_timer(ts, now, &flags) )
+            ;
+
+        /* Move what we can from the overflow list into the heap. */
+        for ( pp = &ts->list; (t = *pp); )
+        {
+            if ( timer_heap_add(&ts->heap, t) )
+            {
+                pp = &t->list_next;
+                continue;
+            }
+            *pp = t->list_next;
+            t->list_next = NULL;
+            t->status = TIMER_STATUS_in_heap;
+        }
+
+        t = timer_heap_peek(&ts->heap);
+        deadline = t ? t->expires : 0;
+        for ( t = ts->list; t; t = t->list_next )
+            if ( !deadline || t->expires < deadline )
+                deadline = t->expires;
+    } while ( !reprogram_timer(deadline) );
+    spin_unlock_irqrestore(&ts->lock, flags);
+}

@@ -1,0 +1,168 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
+/* Ticket spinlocks and a writer-preferring reader/writer lock. */
+#ifndef XEN_SPINLOCK_H
+#define XEN_SPINLOCK_H
+
+#include <xen/types.h>
+#include <asm/system.h>
+
+/*
+ * Ticket locks hand the lock out in arrival order, so no CPU can starve
+ * under contention; head and tail share one word so a single atomic
+ * fetch-add takes a ticket.
+ */
+typedef struct spinlock {
+    union {
+        uint32_t word;
+        struct {
+            uint16_t head;      /* ticket now being served */
+            uint16_t tail;      /* next ticket to hand out */
+        };
+    };
+} spinlock_t;
+
+#define SPIN_LOCK_UNLOCKED { { 0 } }
+#define DEFINE_SPINLOCK(l) spinlock_t l = SPIN_LOCK_UNLOCKED
+
+static inline void spin_lock_init(spinlock_t *l)
+{
+    __atomic_store_n(&l->word, 0, __ATOMIC_RELEASE);
+}
+
+static inline void spin_lock(spinlock_t *l)
+{
+    uint16_t me = __atomic_fetch_add(&l->tail, 1, __ATOMIC_RELAXED);
+
+    while ( __atomic_load_n(&l->head, __ATOMIC_ACQUIRE) != me )
+        cpu_relax();
+}
+
+static inline bool spin_trylock(spinlock_t *l)
+{
+    uint32_t old = __atomic_load_n(&l->word, __ATOMIC_RELAXED);
+    spinlock_t want = { .word = old };
+
+    if ( want.head != want.tail )
+        return false;
+    want.tail++;
+    return __atomic_compare_exchange_n(&l->word, &old, want.word, false,
+                                       __ATOMIC_ACQUIRE, __ATOMIC_RELAXED);
+}
+
+static inline void spin_unlock(spinlock_t *l)
+{
+    /* Only the holder writes head, so a plain increment is race-free. */
+    uint16_t next = __atomic_load_n(&l->head, __ATOMIC_RELAXED) + 1;
+
+    __atomic_store_n(&l->head, next, __ATOMIC_RELEASE);
+}
+
+static inline bool spin_is_locked(const spinlock_t *l)
+{
+    spinlock_t v = { .word = __atomic_load_n(&l->word, __ATOMIC_RELAXED) };
+
+    return v.head != v.tail;
+}
+
+#define spin_lock_irq(l)                                                      \
+    do {                                                                      \
+        local_irq_disable();                                                  \
+        spin_lock(l);                                                         \
+    } while ( 0 )
+
+#define spin_unlock_irq(l)                                                    \
+    do {                                                                      \
+        spin_unlock(l);                                                       \
+        local_irq_enable();                                                   \
+    } while ( 0 )
+
+#define spin_lock_irqsave(l, flags)                                           \
+    do {                                                                      \
+        local_irq_save(flags);                                                \
+        spin_lock(l);                                                         \
+    } while ( 0 )
+
+#define spin_unlock_irqrestore(l, flags)                                      \
+    do {                                                                      \
+        spin_unlock(l);                                                       \
+        local_irq_restore(flags);                                             \
+    } while ( 0 )
+
+/*
+ * Reader/writer lock: bit 31 is a writer holding or waiting, the rest count
+ * readers.  New readers back off while a writer waits, so a steady stream
+ * of readers cannot starve writers.
+ */
+typedef struct rwlock {
+    uint32_t cnts;
+} rwlock_t;
+
+#define RW_WRITER       0x80000000U
+#define RW_LOCK_UNLOCKED { 0 }
+#define DEFINE_RWLOCK(l) rwlock_t l = RW_LOCK_UNLOCKED
+
+static inline void rwlock_init(rwlock_t *l)
+{
+    __atomic_store_n(&l->cnts, 0, __ATOMIC_RELEASE);
+}
+
+static inline void read_lock(rwlock_t *l)
+{
+    for ( ; ; )
+    {
+        uint32_t old = __atomic_load_n(&l->cnts, __ATOMIC_RELAXED);
+
+        if ( !(old & RW_WRITER) &&
+             __atomic_compare_exchange_n(&l->cnts, &old, old + 1, false,
+                                         __ATOMIC_ACQUIRE, __ATOMIC_RELAXED) )
+            return;
+        cpu_relax();
+    }
+}
+
+static inline void read_unlock(rwlock_t *l)
+{
+    __atomic_fetch_sub(&l->cnts, 1, __ATOMIC_RELEASE);
+}
+
+static inline void write_lock(rwlock_t *l)
+{
+    /* Claim the writer bit first (excluding other writers and new readers), */
+    while ( __atomic_fetch_or(&l->cnts, RW_WRITER, __ATOMIC_ACQUIRE) &
+            RW_WRITER )
+        cpu_relax();
+    /* then wait for the readers already inside to drain. */
+    while ( __atomic_load_n(&l->cnts, __ATOMIC_ACQUIRE) != RW_WRITER )
+        cpu_relax();
+}
+
+static inline void write_unlock(rwlock_t *l)
+{
+    __atomic_store_n(&l->cnts, 0, __ATOMIC_RELEASE);
+}
+
+#define read_lock_irqsave(l, flags)                                           \
+    do {                                                                      \
+        local_irq_save(flags);                                                \
+        read_lock(l);                                                         \
+    } while ( 0 )
+
+#define read_unlock_irqrestore(l, flags)                                      \
+    do {                                                                      \
+        read_unlock(l);                                                       \
+        local_irq_restore(flags);                                             \
+    } while ( 0 )
+
+#define write_lock_irqsave(l, flags)                                          \
+    do {                                                                      \
+        local_irq_save(flags);                                                \
+        write_lock(l);                                                        \
+    } while ( 0 )
+
+#define write_unlock_irqrestore(l, flags)                                     \
+    do {                                                                      \
+        write_unlock(l);                                                      \
+        local_irq_restore(flags);                                             \
+    } while ( 0 )
+
+#endif /* XEN_SPINLOCK_H */
