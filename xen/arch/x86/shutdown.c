@@ -1,7 +1,7 @@
 /* Reboot, halt and power-off: ACPI first, then the legacy fallbacks. */
 #include <xen/lib.h>
 #include <xen/shutdown.h>
-#include <xen/time.h>
+#include <asm/delay.h>
 #include <asm/io.h>
 #include <asm/processor.h>
 #include <asm/system.h>

@@ -1,5 +1,6 @@
 /* Per-CPU descriptor tables, exception handling and fault reports. */
 #include <xen/lib.h>
+#include <xen/param.h>
 #include <xen/string.h>
 #include <xen/symbols.h>
 #include <asm/current.h>
@@ -175,3 +176,29 @@ void do_entry(struct cpu_user_regs *regs)
     /* No guests yet: any exception is a hypervisor bug. */
     fatal_trap(regs);
 }
+
+#ifdef CONFIG_DEBUG
+/*
+ * boot_fault=ud|pf|gp|panic (debug builds): provoke that failure during
+ * boot, so that tests can see the fault report.
+ */
+static char opt_boot_fault[8];
+string_param("boot_fault", opt_boot_fault);
+
+void __init boot_fault_test(void)
+{
+    if ( !opt_boot_fault[0] )
+        return;
+    printk("boot_fault=%s: provoking it now\n", opt_boot_fault);
+    if ( !strcmp(opt_boot_fault, "ud") )
+        __asm__ __volatile__ ( "ud2" );
+    else if ( !strcmp(opt_boot_fault, "pf") )
+        *(volatile unsigned long *)0xffff800000000000UL = 0;
+    else if ( !strcmp(opt_boot_fault, "gp") )
+        *(volatile unsigned long *)0x8000000000000000UL = 0;
+    else if ( !strcmp(opt_boot_fault, "panic") )
+        panic("boot_fault=panic requested");
+    printk(XENLOG_WARNING "boot_fault=%s: unknown kind (ud, pf, gp, panic)\n",
+           opt_boot_fault);
+}
+#endif

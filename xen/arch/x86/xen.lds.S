@@ -38,6 +38,10 @@ SECTIONS
         __keyhandler_start = .;
         KEEP(*(.data.keyhandler))
         __keyhandler_end = .;
+        . = ALIGN(8);
+        __schedulers_start = .;
+        KEEP(*(.data.schedulers))
+        __schedulers_end = .;
     }
 
     .symtab_xen : { *(.rodata.symbols) }

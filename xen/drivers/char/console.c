@@ -1,8 +1,14 @@
 /* printk, log levels, the log ring and serial input dispatch. */
 #include <xen/console.h>
+#include <xen/errno.h>
 #include <xen/keyhandler.h>
 #include <xen/lib.h>
+#include <xen/param.h>
+#include <xen/serial.h>
 #include <xen/string.h>
+#include <xen/time.h>
+#include <xen/timer.h>
+#include <xen/vga.h>
 #include <asm/current.h>
 #include <asm/processor.h>
 
@@ -132,8 +138,8 @@ size_t console_read_ring(char *buf, size_t size)
     return n;
 }
 
-/* "loglvl=<level>", levels as Xen names them. */
-int console_parse_loglvl(const char *s)
+/* "loglvl=<level>[/<level>]", levels as Xen names them. */
+static int parse_loglvl(const char *s)
 {
     static const struct { const char *name; int lvl; } names[] = {
         { "none", -1 }, { "error", LOGLVL_ERR }, { "warning", LOGLVL_WARNING },
@@ -149,10 +155,67 @@ int console_parse_loglvl(const char *s)
             console_loglevel = names[i].lvl;
             return 0;
         }
-    return -1;
+    return -EINVAL;
+}
+
+custom_param("loglvl", parse_loglvl);
+
+/* Where output goes: a comma-separated list of com1, vga and none. */
+static char opt_console[32] = "com1,vga";
+string_param("console", opt_console);
+
+static int parse_com1(const char *s)
+{
+    return ns16550_parse(0, s) ? -EINVAL : 0;
+}
+custom_param("com1", parse_com1);
+
+void __init console_init_preirq(void)
+{
+    char list[sizeof(opt_console)];
+    char *tok = list;
+    static char replay[CONRING_SIZE];
+    size_t n;
+
+    strlcpy(list, opt_console, sizeof(list));
+    while ( tok && *tok )
+    {
+        char *comma = strchr(tok, ',');
+
+        if ( comma )
+            *comma++ = '\0';
+        if ( !strcmp(tok, "com1") )
+            ns16550_init(0);
+        else if ( !strcmp(tok, "vga") )
+            vga_init();
+        else if ( strcmp(tok, "none") )
+            printk(XENLOG_WARNING "Unknown console \"%s\" ignored\n", tok);
+        tok = comma;
+    }
+
+    /* What was logged before any sink existed (e.g. option warnings). */
+    n = console_read_ring(replay, sizeof(replay));
+    for ( struct console_sink *k = sinks; k; k = k->next )
+        k->puts(replay, n);
 }
 
 void console_input_char(char c)
 {
     handle_keypress(c);
+}
+
+/* The serial line is polled: cheap, and needs no interrupt routing. */
+#define SERIAL_POLL_PERIOD MILLISECS(20)
+static struct timer serial_poll_timer;
+
+static void serial_poll(void *unused)
+{
+    ns16550_poll();
+    set_timer(&serial_poll_timer, NOW() + SERIAL_POLL_PERIOD);
+}
+
+void __init console_init_postirq(void)
+{
+    init_timer(&serial_poll_timer, serial_poll, NULL, 0);
+    set_timer(&serial_poll_timer, NOW() + SERIAL_POLL_PERIOD);
 }

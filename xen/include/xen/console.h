@@ -19,7 +19,5 @@ void console_input_char(char c);
 void console_force_unlock(void);
 /* Copy of the log ring, oldest first; returns the length copied. */
 size_t console_read_ring(char *buf, size_t size);
-/* "loglvl=" handling; 0, or -1 for an unknown level name. */
-int console_parse_loglvl(const char *s);
 
 #endif /* XEN_CONSOLE_H */

@@ -3,6 +3,7 @@
 #define ASM_X86_PROCESSOR_H
 
 #include <xen/types.h>
+#include <asm/system.h>
 
 #define X86_CR0_PE      (1UL << 0)
 #define X86_CR0_MP      (1UL << 1)
@@ -22,7 +23,6 @@
 #define X86_CR4_SMEP        (1UL << 20)
 #define X86_CR4_SMAP        (1UL << 21)
 
-#define X86_EFLAGS_IF   (1UL << 9)
 #define X86_EFLAGS_AC   (1UL << 18)
 
 #define MSR_EFER            0xc0000080
@@ -98,11 +98,6 @@ static inline uint64_t rdtsc(void)
 
     __asm__ __volatile__ ( "rdtsc" : "=a" (lo), "=d" (hi) );
     return ((uint64_t)hi << 32) | lo;
-}
-
-static inline void cpu_relax(void)
-{
-    __asm__ __volatile__ ( "pause" ::: "memory" );
 }
 
 static inline void halt(void)

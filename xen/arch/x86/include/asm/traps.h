@@ -13,4 +13,10 @@ void set_vector_handler(unsigned int vector, vector_handler_t fn);
 void show_registers(const struct cpu_user_regs *regs);
 void show_stack_trace(unsigned long rbp);
 
+#ifdef CONFIG_DEBUG
+void boot_fault_test(void);
+#else
+static inline void boot_fault_test(void) {}
+#endif
+
 #endif /* ASM_X86_TRAPS_H */
