@@ -1,5 +1,6 @@
 /* SPDX-License-Identifier: GPL-2.0-only */
 /* The boot-time page allocator and the buddy heap over the frame table. */
+#include <xen/keyhandler.h>
 #include <xen/lib.h>
 #include <xen/mm.h>
 #include <xen/spinlock.h>
@@ -423,3 +424,9 @@ void dump_heap(void)
     }
     spin_unlock(&heap_lock);
 }
+
+static void dump_heap_key(unsigned char key)
+{
+    dump_heap();
+}
+KEYHANDLER('m', dump_heap_key, "memory info");

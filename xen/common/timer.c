@@ -1,5 +1,7 @@
 /* SPDX-License-Identifier: GPL-2.0-only */
 /* Per-CPU software timers: pending-timer heaps and the softirq to run them. */
+#include <xen/cpumask.h>
+#include <xen/keyhandler.h>
 #include <xen/lib.h>
 #include <xen/smp.h>
 #include <xen/softirq.h>
@@ -188,3 +190,32 @@ void timer_softirq_action(void)
     } while ( !reprogram_timer(deadline) );
     spin_unlock_irqrestore(&ts->lock, flags);
 }
+
+static void dump_timer(const struct timer *t, s_time_t now)
+{
+    printk("  ex=%12ldus timer=%p cb=%pS(%p)\n",
+           (long)((t->expires - now) / 1000), t, (void *)t->function, t->data);
+}
+
+/* Debug key 't': every CPU's pending timers, heap order, then overflow. */
+static void dump_timerq(unsigned char key)
+{
+    s_time_t now = NOW();
+    unsigned long flags;
+    unsigned int cpu;
+
+    printk("Dumping timer queues:\n");
+    for_each_online_cpu(cpu)
+    {
+        struct timers *ts = &timers[cpu];
+
+        printk("CPU%02u:\n", cpu);
+        spin_lock_irqsave(&ts->lock, flags);
+        for ( unsigned int i = 0; i < ts->heap.size; i++ )
+            dump_timer(ts->heap.elts[i], now);
+        for ( const struct timer *t = ts->list; t; t = t->list_next )
+            dump_timer(t, now);
+        spin_unlock_irqrestore(&ts->lock, flags);
+    }
+}
+KEYHANDLER('t', dump_timerq, "dump timer queues");

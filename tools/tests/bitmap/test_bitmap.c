@@ -5,8 +5,6 @@
 #include <xen/cpumask.h>
 #include "check.h"
 
-cpumask_t cpu_online_map, cpu_present_map;
-
 /* A slow, obviously right model to compare against. */
 static bool model_test(const unsigned long *m, unsigned int n)
 {

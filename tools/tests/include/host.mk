@@ -18,7 +18,8 @@ XEN_CFLAGS := $(BASE_CFLAGS) -include $(XEN)/include/xen/config.h \
 TEST_CFLAGS := $(BASE_CFLAGS) -DNR_CPUS=64
 
 XEN_OBJS := $(patsubst %.c,$(B)/xen/%.o,$(SRCS))
-TEST_OBJS := $(patsubst %.c,$(B)/%.o,$(TESTS)) $(B)/harness.o
+TEST_OBJS := $(patsubst %.c,$(B)/%.o,$(TESTS)) $(B)/harness.o \
+	$(B)/harness_smp.o
 
 test: $(B)/test $(EXTRA_DEPS)
 	@ASAN_OPTIONS=detect_leaks=0 ./$(B)/test $(TEST_ARGS)
@@ -33,6 +34,11 @@ $(B)/xen/%.o: $(XEN)/%.c FORCE
 $(B)/harness.o: $(TESTS_DIR)/include/harness.c FORCE
 	@mkdir -p $(dir $@)
 	$(CC) $(TEST_CFLAGS) -c $< -o $@
+
+# Built as hypervisor code: it defines hypervisor objects.
+$(B)/harness_smp.o: $(TESTS_DIR)/include/harness_smp.c FORCE
+	@mkdir -p $(dir $@)
+	$(CC) $(XEN_CFLAGS) -c $< -o $@
 
 $(B)/%.o: %.c FORCE
 	@mkdir -p $(dir $@)
