@@ -427,6 +427,8 @@ void dump_heap(void)
 
 static void dump_heap_key(unsigned char key)
 {
+    printk("Physical memory information:\n");
+    printk("    Xen heap: %lukB free\n", total_free_pages() << (PAGE_SHIFT - 10));
     dump_heap();
 }
 KEYHANDLER('m', dump_heap_key, "memory info");

@@ -218,4 +218,4 @@ static void dump_timerq(unsigned char key)
         spin_unlock_irqrestore(&ts->lock, flags);
     }
 }
-KEYHANDLER('t', dump_timerq, "dump timer queues");
+KEYHANDLER('a', dump_timerq, "dump timer queues");

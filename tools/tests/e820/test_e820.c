@@ -283,6 +283,19 @@ static void build_mb1(bool with_mmap)
 
 static void test_multiboot1(void)
 {
+    CASE("mb1: a leading \"placeholder\" word is dropped from the options")
+    {
+        build_mb1(true);
+        put_str(0x4000, "/boot/xen.gz placeholder loglvl=all");
+        CHECK_EQ(multiboot_parse(MULTIBOOT_BOOTLOADER_MAGIC, 0x1000, BASE,
+                                 &bi), 0);
+        CHECK_STR(bi.args, "loglvl=all");
+        put_str(0x4000, "/boot/xen.gz placeholders=1");
+        CHECK_EQ(multiboot_parse(MULTIBOOT_BOOTLOADER_MAGIC, 0x1000, BASE,
+                                 &bi), 0);
+        CHECK_STR(bi.args, "placeholders=1");
+    }
+
     CASE("mb1: cmdline, loader name, modules, memory map")
     {
         build_mb1(true);

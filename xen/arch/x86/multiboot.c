@@ -23,7 +23,7 @@ static void copy_string(char *dst, size_t size, const char *src, size_t max)
 }
 
 /* Loaders put the image's own path first; options start after it. */
-static const char *skip_image_name(const char *s)
+static const char *skip_word(const char *s)
 {
     while ( *s == ' ' )
         s++;
@@ -31,6 +31,18 @@ static const char *skip_image_name(const char *s)
         s++;
     while ( *s == ' ' )
         s++;
+    return s;
+}
+
+/*
+ * The loader passes our image's name first.  GRUB menus (Debian's among
+ * them) may follow it with the word "placeholder", which Xen drops too.
+ */
+static const char *skip_image_name(const char *s)
+{
+    s = skip_word(s);
+    if ( !strncmp(s, "placeholder", 11) && (s[11] == ' ' || !s[11]) )
+        s = skip_word(s);
     return s;
 }
 

@@ -160,6 +160,19 @@ static int parse_loglvl(const char *s)
 
 custom_param("loglvl", parse_loglvl);
 
+/*
+ * guest_loglvl= is Xen's threshold for guests' console output.  Guests do
+ * not log through us yet, so the value is only checked.
+ */
+static int parse_guest_loglvl(const char *s)
+{
+    int saved = console_loglevel, rc = parse_loglvl(s);
+
+    console_loglevel = saved;
+    return rc;
+}
+custom_param("guest_loglvl", parse_guest_loglvl);
+
 /* Where output goes: a comma-separated list of com1, vga and none. */
 static char opt_console[32] = "com1,vga";
 string_param("console", opt_console);

@@ -33,6 +33,17 @@ multiboot2_header:
         .long   multiboot2_header_end - multiboot2_header
         .long   -(MB2_HEADER_MAGIC + MB2_ARCH_I386 + \
                   (multiboot2_header_end - multiboot2_header))
+        /*
+         * Address tag: GRUB refuses an ELF whose entry lies outside the
+         * segments' virtual range, so have it place the image as raw bytes.
+         */
+        .balign 8
+        .short  MB2_TAG_ADDRESS, 0
+        .long   24
+        .long   sym_phys(multiboot2_header)     /* header_addr */
+        .long   sym_phys(_start)                /* load_addr */
+        .long   sym_phys(__data_end)            /* load_end_addr */
+        .long   sym_phys(_end)                  /* bss_end_addr */
         /* Entry address tag. */
         .balign 8
         .short  MB2_TAG_ENTRY_ADDRESS, 0

@@ -13,6 +13,7 @@
 #define MB2_HEADER_MAGIC                0xe85250d6
 #define MB2_BOOTLOADER_MAGIC            0x36d76289
 #define MB2_ARCH_I386                   0
+#define MB2_TAG_ADDRESS                 2
 #define MB2_TAG_ENTRY_ADDRESS           3
 #define MB2_TAG_CONSOLE_FLAGS           4
 #define MB2_CONSOLE_EGA_TEXT_SUPPORTED  2

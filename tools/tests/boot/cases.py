@@ -1,0 +1,69 @@
+# The boot test cases: the QEMU configuration matrix and the special cases.
+"""A case is a dict:
+
+    name    unique, shown in PASS/FAIL lines and used for the log file name
+    via     'kernel' (QEMU -kernel, multiboot1) or 'iso' (GRUB, multiboot2)
+    smp, mem, cpu   QEMU -smp / -m / -cpu
+    append  extra hypervisor command line ('kernel' only: the ISO's is fixed)
+    cpus    CPUs that must come up (default: smp)
+    reboot  True to leave `noreboot` off the command line
+    steps   what to check, in order (default: BOOT_STEPS); each a tuple:
+            ('expect', marker, {fmt})  a line matching expect.py's marker
+            ('reported', marker, {fmt}) such a line anywhere in the log so
+                                        far (or after the profile's ring key)
+            ('key', k)       type k, expect its DEBUG_KEYS header
+            ('help',)        a help line for every key in DEBUG_KEYS
+            ('settle', s)    run s more seconds with no panic and no exit
+            ('exit',)        QEMU exits (a reboot, under -no-reboot)
+    timeout seconds allowed for each step (default 60)
+"""
+
+BOOT_STEPS = [('expect', 'cpus'), ('expect', 'idle'), ('settle', 0.5)]
+
+# Every value of every dimension appears, on both boot paths, without the
+# full product: smp {1,2,4,8} x mem {128M,1G,6G} x cpu {max,qemu64}.
+# The biggest machines come first so the parallel run ends sooner; the 6G
+# ones are spread out because only one runs at a time (run.py BIG_GUEST).
+MATRIX = [
+    # via      smp  mem     cpu
+    ('kernel', 8, '6G', 'max'),
+    ('kernel', 8, '128M', 'qemu64'),
+    ('iso', 8, '6G', 'max'),
+    ('iso', 4, '128M', 'qemu64'),
+    ('kernel', 4, '6G', 'max'),
+    ('kernel', 2, '1G', 'qemu64'),
+    ('iso', 2, '6G', 'qemu64'),
+    ('iso', 2, '128M', 'max'),
+    ('kernel', 1, '6G', 'qemu64'),
+    ('kernel', 1, '128M', 'max'),
+    ('iso', 1, '1G', 'qemu64'),
+]
+
+CASES = [dict(name='%s-smp%d-%s-%s' % (via, smp, mem, cpu), via=via, smp=smp,
+              mem=mem, cpu=cpu)
+         for via, smp, mem, cpu in MATRIX]
+
+CASES += [
+    # maxcpus= caps the CPUs brought up below what the machine has.
+    dict(name='maxcpus2-smp4', via='kernel', smp=4, mem='1G', cpu='max',
+         append='maxcpus=2', cpus=2),
+    # Bad values are reported and ignored: all 2 CPUs still come up.
+    dict(name='bad-value', via='kernel', smp=2, mem='1G', cpu='max',
+         append='loglvl=bogus maxcpus=x',
+         steps=BOOT_STEPS + [('reported', 'bad_value',
+                              dict(name='maxcpus', value='x'))]),
+    # Unknown options are reported and ignored.
+    dict(name='unknown-option', via='kernel', smp=1, mem='128M', cpu='qemu64',
+         append='frobnicate=1 nosuchflag',
+         steps=BOOT_STEPS + [('reported', 'unknown_param',
+                              dict(name='frobnicate')),
+                             ('reported', 'unknown_param',
+                              dict(name='nosuchflag'))]),
+    # Debug keys on the serial line; 'R' last, which reboots (QEMU exits).
+    dict(name='debug-keys', via='kernel', smp=2, mem='1G', cpu='max',
+         reboot=True,
+         steps=[('expect', 'cpus'), ('expect', 'idle'), ('settle', 0.3),
+                ('key', 'h'), ('help',),
+                ('key', 'q'), ('key', 'r'), ('key', 't'), ('key', 'm'),
+                ('key', 'd'), ('settle', 0.3), ('key', 'R'), ('exit',)]),
+]

@@ -1,0 +1,57 @@
+# The console lines the boot tests wait for, per hypervisor: the one table to edit.
+"""Every pattern is a Python regex searched for in one console line (the
+`(XEN) ` prefix included).  {n}, {name} and {value} are filled in by the
+cases.  `ours` is this tree's hypervisor; `xen417` is Debian's Xen 4.17,
+which proves the harness itself (make test HV=xen417)."""
+
+COMMON = {
+    # Every CPU is online; n is the number expected.
+    'cpus': r'^\(XEN\) Brought up {n} CPUs\s*$',
+    # Any CPU count: seeing the wrong one ends the wait for the right one.
+    'cpus_any': r'^\(XEN\) Brought up \d+ CPUs',
+    # Boot finished.
+    'idle': r'^\(XEN\) Reached idle loop',
+    # Command-line problems (Xen's own wording).
+    'unknown_param': r'parameter "{name}" unknown',
+    'bad_value': r'parameter "{name}" has invalid value "{value}"',
+    # The first console line: lets a failure say "never started".
+    'banner': r'^\(XEN\) Xen version ',
+}
+
+# Warnings: they do not fail a boot, but PASS lines get a note.
+WARNING = r'^\(XEN\) (Warning|WARNING)\b'
+
+# Debug keys typed on the serial line: key -> the header line it prints.
+DEBUG_KEYS = {
+    'h': r"^\(XEN\) 'h' pressed -> showing installed handlers",
+    'q': r"^\(XEN\) 'q' pressed -> dumping domain info",
+    'r': r'^\(XEN\) Scheduler: ',
+    't': r'^\(XEN\) Synced stime skew: ',
+    'm': r'^\(XEN\) Physical memory information:',
+    'd': r"^\(XEN\) 'd' pressed -> dumping registers",
+    'R': r"^\(XEN\) 'R' pressed -> rebooting machine",
+}
+# One line 'h' must list per key in DEBUG_KEYS.
+HELP_LINE = r"^\(XEN\)  key '{key}' \(ascii '{ascii:02x}'\) => \S"
+
+PROFILES = {
+    'ours': {
+        'markers': dict(COMMON),
+        'debug_keys': dict(DEBUG_KEYS),
+        # Key that replays messages printed before the serial line was up
+        # (None: they must reach the serial line by themselves).
+        'ring_key': None,
+        # Appended to every command line.
+        'append': 'loglvl=all guest_loglvl=all noreboot',
+    },
+    'xen417': {
+        'markers': dict(COMMON, idle=r'^\(XEN\) Freed \d+kB init memory'),
+        'debug_keys': dict(DEBUG_KEYS),
+        # Xen 4.17 keeps command-line complaints in its ring until asked.
+        'ring_key': 'w',
+        # conswitch=ax leaves serial input with Xen, for the debug keys;
+        # smap=0 is what a PV dom0 needs with -cpu max under this QEMU.
+        'append': 'loglvl=all guest_loglvl=all noreboot dom0_mem=64M smap=0 '
+                  'conswitch=ax',
+    },
+}
