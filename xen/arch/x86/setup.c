@@ -9,13 +9,17 @@
 #include <xen/softirq.h>
 #include <xen/timer.h>
 #include <asm/acpi.h>
+#include <asm/apic.h>
+#include <asm/cpufeature.h>
 #include <asm/current.h>
 #include <asm/desc.h>
 #include <asm/e820.h>
+#include <asm/io_apic.h>
 #include <asm/mm.h>
 #include <asm/multiboot.h>
 #include <asm/processor.h>
 #include <asm/smp.h>
+#include <asm/time.h>
 #include <asm/traps.h>
 
 extern char boot_stack[];
@@ -105,6 +109,11 @@ void __init __start_xen(uint32_t mb_magic, uint32_t mb_info_pa)
     open_softirq(TIMER_SOFTIRQ, timer_softirq_action);
     acpi_boot_init(bi);
     /* BEGIN platform: APIC, time and SMP bring-up (smpboot owner) */
+    early_cpu_init();
+    apic_init_bsp();
+    init_IRQ(&acpi_info.madt);
+    init_xen_time(&acpi_info);
+    smp_boot_cpus(&acpi_info.madt, bi);
     /* END platform */
     printk("Brought up %u CPUs\n", num_online_cpus());
 
