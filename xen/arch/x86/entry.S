@@ -24,6 +24,14 @@ entry_stubs:
 /* Builds struct cpu_user_regs on the stack; see asm/regs.h for the order. */
 common_entry:
         cld
+        /*
+         * Delivery leaves RFLAGS.AC as it was; an interrupt arriving inside
+         * a stac() window must not run with guest pages accessible.
+         */
+        cmpb    $0, smap_enabled(%rip)
+        je      1f
+        clac
+1:
         push    %rdi
         push    %rsi
         push    %rdx

@@ -74,6 +74,7 @@ void __start_xen(uint32_t mb_magic, uint32_t mb_info_pa);
 void __init __start_xen(uint32_t mb_magic, uint32_t mb_info_pa)
 {
     struct boot_info *bi = &boot_info;
+    unsigned int cpu;
     int rc;
 
     get_cpu_info()->processor_id = 0;
@@ -116,9 +117,11 @@ void __init __start_xen(uint32_t mb_magic, uint32_t mb_info_pa)
     smp_boot_cpus(&acpi_info.madt, bi);
     /* END platform */
     printk("Brought up %u CPUs\n", num_online_cpus());
+    smp_call_init();
 
     scheduler_init();
-    scheduler_init_cpu(0);
+    for_each_online_cpu(cpu)
+        scheduler_init_cpu(cpu);
     console_init_postirq();
     printk("Reached idle loop\n");
     startup_cpu_idle_loop();

@@ -45,11 +45,6 @@ static volatile uint64_t ap_tsc;
 /* How long an AP may take from its STARTUP IPI to being online. */
 #define AP_START_TIMEOUT_MS     2000
 
-unsigned int (smp_processor_id)(void)
-{
-    return get_cpu_info()->processor_id;
-}
-
 /* TSC reads ordered after the loads before them. */
 static uint64_t rdtsc_ordered(void)
 {

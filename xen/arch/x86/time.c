@@ -1,8 +1,11 @@
 /* SPDX-License-Identifier: GPL-2.0-only */
 /* System time from the TSC, its calibration, the APIC timer and the RTC. */
 #include <xen/acpi.h>
+#include <xen/cpumask.h>
+#include <xen/keyhandler.h>
 #include <xen/lib.h>
 #include <xen/param.h>
+#include <xen/smp.h>
 #include <xen/softirq.h>
 #include <xen/string.h>
 #include <xen/time.h>
@@ -12,6 +15,7 @@
 #include <asm/hpet.h>
 #include <asm/io.h>
 #include <asm/processor.h>
+#include <asm/smp.h>
 #include <asm/system.h>
 #include <asm/time.h>
 #include <asm/traps.h>
@@ -328,3 +332,47 @@ void __init init_xen_time(const struct acpi_info *acpi)
     else
         read_wallclock(fadt && fadt->present ? fadt->century : 0);
 }
+
+/*
+ * Debug key 't': every online CPU reads its clocks at one instant (all
+ * spin until the last arrives), and the spread between them is the skew.
+ */
+static struct {
+    unsigned int arrived;
+    s_time_t stime[NR_CPUS];
+    uint64_t tsc[NR_CPUS];
+} clock_sample;
+
+static void sample_clocks(void *unused)
+{
+    unsigned int cpu = smp_processor_id();
+
+    __atomic_fetch_add(&clock_sample.arrived, 1, __ATOMIC_ACQ_REL);
+    while ( __atomic_load_n(&clock_sample.arrived, __ATOMIC_ACQUIRE) <
+            num_online_cpus() )
+        cpu_relax();
+    clock_sample.tsc[cpu] = rdtsc();
+    clock_sample.stime[cpu] = NOW();
+}
+
+static void dump_clocks(unsigned char key)
+{
+    s_time_t smin = STIME_MAX, smax = 0;
+    uint64_t tmin = ~0UL, tmax = 0;
+    unsigned int cpu;
+
+    clock_sample.arrived = 0;
+    on_selected_cpus(&cpu_online_map, sample_clocks, NULL);
+    for_each_online_cpu(cpu)
+    {
+        printk("CPU%02u: stime %ld ns, TSC %lu\n", cpu,
+               (long)clock_sample.stime[cpu], clock_sample.tsc[cpu]);
+        smin = min(smin, clock_sample.stime[cpu]);
+        smax = max(smax, clock_sample.stime[cpu]);
+        tmin = min(tmin, clock_sample.tsc[cpu]);
+        tmax = max(tmax, clock_sample.tsc[cpu]);
+    }
+    printk("Synced stime skew: max=%ldns\n", (long)(smax - smin));
+    printk("Synced cycles skew: max=%lu\n", tmax - tmin);
+}
+KEYHANDLER('t', dump_clocks, "display multi-cpu clock info");

@@ -21,10 +21,9 @@ SECTIONS
         _stext = .;
         *(.text.head)
         *(.text .text.*)
+        *(.init.text)
         _etext = .;
     } :image
-
-    .init.text : { *(.init.text) }
 
     .rodata :
     {

@@ -1,8 +1,8 @@
 /* SPDX-License-Identifier: GPL-2.0-only */
-/* Which CPU we are running on; implemented by the SMP boot code. */
+/* Which CPU we are running on: the architecture keeps it per stack. */
 #ifndef XEN_SMP_H
 #define XEN_SMP_H
 
-unsigned int smp_processor_id(void);
+#include <asm/current.h>
 
 #endif /* XEN_SMP_H */

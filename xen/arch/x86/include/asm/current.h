@@ -21,12 +21,14 @@
 #include <xen/types.h>
 
 struct vcpu;
+struct cpu_user_regs;
 
 struct cpu_info {
     unsigned int processor_id;
     unsigned int apic_id;
     struct vcpu *current_vcpu;
-    unsigned long per_cpu_offset;
+    /* The interrupted frame while a cross-CPU call runs (debug dumps). */
+    struct cpu_user_regs *irq_regs;
 };
 
 static inline struct cpu_info *get_cpu_info(void)

@@ -40,6 +40,15 @@ void smp_boot_cpus(const struct acpi_madt_info *madt,
 void send_IPI_mask(const cpumask_t *mask, unsigned int vector);
 void send_IPI_self(unsigned int vector);
 void send_IPI_allbutself(unsigned int vector);
+/*
+ * Runs fn(info) on every online CPU in mask (the caller's too, with
+ * interrupts off) and returns when all have finished.  Interrupts must be
+ * enabled; handlers may print but must not wait for other CPUs.
+ */
+void on_selected_cpus(const cpumask_t *mask, void (*fn)(void *info),
+                      void *info);
+void smp_call_init(void);
+
 /* Wakes cpu (from hlt) so that it looks at its pending softirqs. */
 void send_event_check_ipi(unsigned int cpu);
 

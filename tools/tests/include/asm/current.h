@@ -1,0 +1,8 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
+/* Host-test stand-in for asm/current.h: the harness says which CPU runs. */
+#ifndef ASM_X86_CURRENT_H
+#define ASM_X86_CURRENT_H
+
+unsigned int smp_processor_id(void);
+
+#endif /* ASM_X86_CURRENT_H */
