@@ -16,6 +16,9 @@
             ('settle', s)    run s more seconds with no panic and no exit
             ('exit',)        QEMU exits (a reboot, under -no-reboot)
     timeout seconds allowed for each step (default 60)
+    qemu_args  extra QEMU arguments
+    forbid  regexes that fail the boot (default: qemu.DEFAULT_FORBID)
+    only    the one hypervisor profile the case applies to
 """
 
 BOOT_STEPS = [('expect', 'cpus'), ('expect', 'idle'), ('settle', 0.5)]
@@ -67,3 +70,30 @@ CASES += [
                 ('key', 'q'), ('key', 'r'), ('key', 't'), ('key', 'm'),
                 ('key', 'd'), ('settle', 0.3), ('key', 'R'), ('exit',)]),
 ]
+
+# A fault in the hypervisor is reported with registers and a call trace,
+# then a clean panic; boot_fault= (debug builds) provokes one early.
+FAULT_FORBID = (r'^qemu(-system-\S+)?: (?!terminating on signal|warning:)',)
+for kind, trap in (('ud', 'invalid opcode'), ('pf', 'FATAL PAGE FAULT'),
+                   ('gp', 'general protection fault')):
+    CASES.append(dict(
+        name='fault-report-' + kind, via='kernel', smp=2, mem='128M',
+        cpu='max', append='boot_fault=' + kind, only='ours',
+        forbid=FAULT_FORBID,
+        steps=[('expect', 'fault_rip'), ('expect', 'call_trace'),
+               ('expect', 'trace_entry', dict(fn='boot_fault_test')),
+               ('expect', 'panic'), ('expect', 'fatal', dict(what=trap)),
+               ('expect', 'halted')]))
+CASES.append(dict(
+    name='fault-report-panic', via='kernel', smp=1, mem='128M', cpu='qemu64',
+    append='boot_fault=panic', only='ours', forbid=FAULT_FORBID,
+    steps=[('expect', 'panic'), ('expect', 'fatal',
+                                 dict(what='boot_fault=panic requested')),
+           ('expect', 'halted')]))
+
+# Without ACPI there is no MADT: one CPU, with a warning, and no panic.
+CASES.append(dict(
+    name='no-acpi-one-cpu', via='kernel', smp=4, mem='256M', cpu='max',
+    qemu_args=('-no-acpi',), cpus=1, only='ours',
+    steps=[('expect', 'no_acpi'), ('expect', 'cpus'), ('expect', 'idle'),
+           ('settle', 0.5)]))

@@ -16,6 +16,14 @@ COMMON = {
     'bad_value': r'parameter "{name}" has invalid value "{value}"',
     # The first console line: lets a failure say "never started".
     'banner': r'^\(XEN\) Xen version ',
+    # A fault report: registers, call trace, then the panic.
+    'fault_rip': r'^\(XEN\) RIP:    [0-9a-f]{{4}}:\[<[0-9a-f]{{16}}>\]',
+    'call_trace': r'^\(XEN\) Xen call trace:',
+    'trace_entry': r'^\(XEN\)    \[<[0-9a-f]{{16}}>\] {fn}\+0x',
+    'panic': r'^\(XEN\) Panic on CPU \d+:',
+    'fatal': r'^\(XEN\) .*{what}',
+    'halted': r"^\(XEN\) Manual reset required \('noreboot' specified\)",
+    'no_acpi': r'^\(XEN\) WARNING: no usable ACPI tables',
 }
 
 # Warnings: they do not fail a boot, but PASS lines get a note.

@@ -147,13 +147,17 @@ def check(case, profile, img, results):
         append = ' '.join(w for w in append.split() if w != 'noreboot')
     append = ('console=com1 com1=115200,8n1 ' + append + ' ' +
               case.get('append', '')).strip()
+    machine_opts = dict(extra_args=case.get('qemu_args', ()),
+                        forbid=case.get('forbid', qemu.DEFAULT_FORBID))
     if case['via'] == 'kernel':
         m = qemu.Machine(case['name'], results, kernel=img.kernel,
                          modules=img.modules, append=append,
-                         smp=case['smp'], mem=case['mem'], cpu=case['cpu'])
+                         smp=case['smp'], mem=case['mem'], cpu=case['cpu'],
+                         **machine_opts)
     else:
         m = qemu.Machine(case['name'], results, iso=img.iso,
-                         smp=case['smp'], mem=case['mem'], cpu=case['cpu'])
+                         smp=case['smp'], mem=case['mem'], cpu=case['cpu'],
+                         **machine_opts)
     ring_dumped = False
     big = mem_bytes(case['mem']) >= BIG_GUEST
     with big_guest_lock if big else nullcontext(), m:
@@ -244,7 +248,8 @@ def main():
             say('PASS: %s' % name if why is None else
                 'FAIL: %s: %s' % (name, one_line(why)))
 
-    cases = [c for c in CASES if pick.search(c['name'])]
+    cases = [c for c in CASES if pick.search(c['name']) and
+             c.get('only', hv) == hv]
     tests = [t for t in selftests(results) if pick.search(t[0])]
     if not qemu.which(qemu.QEMU):
         for name in [c['name'] for c in cases] + [t[0] for t in tests]:

@@ -74,7 +74,7 @@ static void dump_this_cpu(void *unused)
     if ( regs )
         show_registers(regs);
     else
-        show_stack_trace((unsigned long)__builtin_frame_address(0));
+        show_stack_trace(0, (unsigned long)__builtin_frame_address(0));
 }
 
 static void dump_registers(unsigned char key)

@@ -92,12 +92,17 @@ void percpu_traps_init(unsigned int cpu, unsigned long stack_base)
                            : : "r" (__HYPERVISOR_DS) );
 }
 
-/* Follows saved frame pointers; every hypervisor file keeps them. */
-void show_stack_trace(unsigned long rbp)
+/*
+ * Prints rip (if not 0), then follows saved frame pointers from rbp; every
+ * hypervisor file keeps them.
+ */
+void show_stack_trace(unsigned long rip, unsigned long rbp)
 {
     unsigned long stack_top = (rbp | (STACK_SIZE - 1)) + 1;
 
     printk("Xen call trace:\n");
+    if ( rip )
+        printk("   [<%016lx>] %pS\n", rip, (void *)rip);
     for ( unsigned int depth = 0; depth < 32; depth++ )
     {
         const unsigned long *frame = (const unsigned long *)rbp;
@@ -142,12 +147,7 @@ void show_registers(const struct cpu_user_regs *r)
     printk("ds: %04x   es: %04x   ss: %04x   cs: %04x\n",
            read_segment(ds), read_segment(es), r->ss, r->cs);
     if ( !guest_mode(r) )
-    {
-        /* The faulting function's own frame is the first to report. */
-        printk("Xen stack trace from rsp=%016lx:\n", r->rsp);
-        printk("   [<%016lx>] %pS\n", r->rip, (void *)r->rip);
-        show_stack_trace(r->rbp);
-    }
+        show_stack_trace(r->rip, r->rbp);
 }
 
 static void fatal_trap(const struct cpu_user_regs *regs)

@@ -11,7 +11,7 @@ void set_vector_handler(unsigned int vector, vector_handler_t fn);
 
 /* Prints registers and a call trace of the given frame. */
 void show_registers(const struct cpu_user_regs *regs);
-void show_stack_trace(unsigned long rbp);
+void show_stack_trace(unsigned long rip, unsigned long rbp);
 
 #ifdef CONFIG_DEBUG
 void boot_fault_test(void);
