@@ -48,7 +48,7 @@ DEFINE_XEN_GUEST_HANDLE(xen_pmu_params_t);
  * fields when it delivers a sample; the ownership of 'pmu' is described
  * at struct xen_pmu_arch.
  */
-struct xen_pmu_data {
+__xen_extension struct xen_pmu_data {
     uint32_t vcpu_id;           /* vcpu the sample was taken on */
     uint32_t pcpu_id;           /* physical cpu it ran on */
     domid_t domain_id;          /* domain that was interrupted */

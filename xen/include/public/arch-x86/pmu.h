@@ -71,7 +71,7 @@ DEFINE_XEN_GUEST_HANDLE(xen_pmu_regs_t);
  * cached context, then clears the flag (XENPMU_flush) and Xen reloads
  * the hardware from it.
  */
-struct xen_pmu_arch {
+__xen_extension struct xen_pmu_arch {   /* c holds flexible arrays */
     union {
         xen_pmu_regs_t regs;
 #define XENPMU_REGS_PAD_SZ 64

@@ -272,54 +272,62 @@ typedef struct __name##_back_ring __name##_back_ring_t
 #define XEN_FLEX_RING_SIZE(order)                                         \
     (1UL << ((order) + XEN_PAGE_SHIFT - 1))
 
+/*
+ * 'inline' is not C89, and the header should not need <string.h> or
+ * <stddef.h>: GNU compilers get __inline__ and builtins.
+ */
+#if defined(__GNUC__)
+#define XEN_FLEX_RING_INLINE_ static __inline__
+#define XEN_FLEX_RING_SIZE_T_ __SIZE_TYPE__
+#define XEN_FLEX_RING_MEMCPY_ __builtin_memcpy
+#else
+#define XEN_FLEX_RING_INLINE_ static inline
+#define XEN_FLEX_RING_SIZE_T_ size_t
+#define XEN_FLEX_RING_MEMCPY_ memcpy
+#endif
+
 #define DEFINE_XEN_FLEX_RING(name)                                        \
-static inline RING_IDX name##_mask(RING_IDX idx, RING_IDX ring_size)      \
+XEN_FLEX_RING_INLINE_ RING_IDX name##_mask(RING_IDX idx, RING_IDX size)   \
 {                                                                         \
-    return idx & (ring_size - 1);                                         \
+    return idx & (size - 1);                                              \
 }                                                                         \
-static inline unsigned char *name##_get_ring_ptr(unsigned char *buf,      \
-                                                 RING_IDX idx,            \
-                                                 RING_IDX ring_size)      \
+XEN_FLEX_RING_INLINE_ unsigned char *name##_get_ring_ptr(                 \
+    unsigned char *buf, RING_IDX idx, RING_IDX ring_size)                 \
 {                                                                         \
     return buf + name##_mask(idx, ring_size);                             \
 }                                                                         \
-static inline void name##_read_packet(void *opaque,                       \
-                                      const unsigned char *buf,           \
-                                      size_t size,                        \
-                                      RING_IDX masked_prod,               \
-                                      RING_IDX *masked_cons,              \
-                                      RING_IDX ring_size)                 \
+XEN_FLEX_RING_INLINE_ void name##_read_packet(void *opaque,               \
+    const unsigned char *buf, XEN_FLEX_RING_SIZE_T_ size,                 \
+    RING_IDX masked_prod, RING_IDX *masked_cons, RING_IDX ring_size)      \
 {                                                                         \
     RING_IDX first_ = ring_size - *masked_cons;                           \
     if ( *masked_cons < masked_prod || size <= first_ )                   \
-        memcpy(opaque, buf + *masked_cons, size);                         \
+        XEN_FLEX_RING_MEMCPY_(opaque, buf + *masked_cons, size);          \
     else                                                                  \
     {                                                                     \
-        memcpy(opaque, buf + *masked_cons, first_);                       \
-        memcpy((unsigned char *)opaque + first_, buf, size - first_);     \
+        XEN_FLEX_RING_MEMCPY_(opaque, buf + *masked_cons, first_);        \
+        XEN_FLEX_RING_MEMCPY_((unsigned char *)opaque + first_, buf,      \
+                              size - first_);                             \
     }                                                                     \
     *masked_cons = name##_mask(*masked_cons + size, ring_size);           \
 }                                                                         \
-static inline void name##_write_packet(unsigned char *buf,                \
-                                       const void *opaque,                \
-                                       size_t size,                       \
-                                       RING_IDX *masked_prod,             \
-                                       RING_IDX masked_cons,              \
-                                       RING_IDX ring_size)                \
+XEN_FLEX_RING_INLINE_ void name##_write_packet(unsigned char *buf,        \
+    const void *opaque, XEN_FLEX_RING_SIZE_T_ size,                       \
+    RING_IDX *masked_prod, RING_IDX masked_cons, RING_IDX ring_size)      \
 {                                                                         \
     RING_IDX first_ = ring_size - *masked_prod;                           \
     if ( *masked_prod < masked_cons || size <= first_ )                   \
-        memcpy(buf + *masked_prod, opaque, size);                         \
+        XEN_FLEX_RING_MEMCPY_(buf + *masked_prod, opaque, size);          \
     else                                                                  \
     {                                                                     \
-        memcpy(buf + *masked_prod, opaque, first_);                       \
-        memcpy(buf, (const unsigned char *)opaque + first_,               \
-               size - first_);                                            \
+        XEN_FLEX_RING_MEMCPY_(buf + *masked_prod, opaque, first_);        \
+        XEN_FLEX_RING_MEMCPY_(buf, (const unsigned char *)opaque + first_,\
+                              size - first_);                             \
     }                                                                     \
     *masked_prod = name##_mask(*masked_prod + size, ring_size);           \
 }                                                                         \
-static inline RING_IDX name##_queued(RING_IDX prod, RING_IDX cons,        \
-                                     RING_IDX ring_size)                  \
+XEN_FLEX_RING_INLINE_ RING_IDX name##_queued(RING_IDX prod, RING_IDX cons,\
+                                             RING_IDX ring_size)          \
 {                                                                         \
     if ( prod == cons )                                                   \
         return 0;                                                         \
@@ -341,7 +349,7 @@ struct name##_data_intf {                                                 \
     RING_IDX out_cons, out_prod;                                          \
     uint8_t pad2[56];                                                     \
     RING_IDX ring_order;                                                  \
-    grant_ref_t ref[];                                                    \
+    __xen_extension grant_ref_t ref[XEN_FLEX_ARRAY_DIM];                  \
 };                                                                        \
 DEFINE_XEN_FLEX_RING(name)
 
