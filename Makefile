@@ -32,16 +32,14 @@ dist: all
 	rm -rf $(DIST)
 	$(MAKE) install DESTDIR=$(DIST)
 
+# The image is named hv-xen-<version>.gz so that it sits beside Debian's
+# own xen-*.gz; tools/misc/grub.d/20_linux_hv offers an entry per image.
+XEN_FULLVERSION := $(XEN_VERSION).$(XEN_SUBVERSION)$(XEN_EXTRAVERSION)
 install: xen
 	install -d $(DESTDIR)/boot $(DESTDIR)/etc/grub.d
-	install -m 644 xen/xen.gz \
-	    $(DESTDIR)/boot/xen-$(XEN_VERSION).$(XEN_SUBVERSION)$(XEN_EXTRAVERSION).gz
-	ln -sf xen-$(XEN_VERSION).$(XEN_SUBVERSION)$(XEN_EXTRAVERSION).gz \
-	    $(DESTDIR)/boot/xen-hv.gz
-	install -m 644 xen/xen-syms \
-	    $(DESTDIR)/boot/xen-syms-$(XEN_VERSION).$(XEN_SUBVERSION)$(XEN_EXTRAVERSION)
-	if [ -f tools/misc/grub.d/20_linux_hv ]; then \
-	    install -m 755 tools/misc/grub.d/20_linux_hv $(DESTDIR)/etc/grub.d/; fi
+	install -m 644 xen/xen.gz $(DESTDIR)/boot/hv-xen-$(XEN_FULLVERSION).gz
+	install -m 644 xen/xen-syms $(DESTDIR)/boot/hv-xen-syms-$(XEN_FULLVERSION)
+	install -m 755 tools/misc/grub.d/20_linux_hv $(DESTDIR)/etc/grub.d/
 
 iso: xen
 	@mkdir -p $(dir $(ISO))
