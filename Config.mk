@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: GPL-2.0-only
 # Build settings shared by every part of the tree.
 
 XEN_ROOT ?= $(abspath $(dir $(lastword $(MAKEFILE_LIST))))

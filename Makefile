@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: GPL-2.0-only
 # Top level: build the hypervisor and tools, boot them, test them.
 XEN_ROOT := $(CURDIR)
 include Config.mk

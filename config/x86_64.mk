@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: GPL-2.0-only
 # Code-generation flags of the x86-64 hypervisor build.
 
 # Position-independent code with hidden symbols lets the image run at its

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
 /* Dispatches debug keys and provides the generic ones (h, R). */
 #include <xen/keyhandler.h>
 #include <xen/lib.h>

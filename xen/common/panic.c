@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
 /* panic(): report a fatal hypervisor error on every console, then stop. */
 #include <xen/console.h>
 #include <xen/lib.h>

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
 /* Generic scheduling: policy selection, the schedule softirq, idle loops. */
 #include <xen/keyhandler.h>
 #include <xen/lib.h>

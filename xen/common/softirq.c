@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
 /* Per-CPU pending masks of deferred work, drained by do_softirq(). */
 #include <xen/lib.h>
 #include <xen/softirq.h>

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
 /* The C library's string and memory routines, for a freestanding build. */
 #include <xen/lib.h>
 #include <xen/string.h>

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
 /* Binary search of the image's own symbol table, for call traces. */
 #include <xen/lib.h>
 #include <xen/symbols.h>

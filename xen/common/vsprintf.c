@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
 /* printf-style formatting into a bounded buffer. */
 #include <xen/lib.h>
 #include <xen/string.h>

@@ -1,4 +1,5 @@
 #!/usr/bin/env python3
+# SPDX-License-Identifier: GPL-2.0-only
 """Turns `nm -n` output into the assembly of the image's symbol table."""
 import sys
 

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
 /* Finds the ACPI tables at boot, and uses the FADT to reset or power off. */
 #include <xen/acpi.h>
 #include <xen/lib.h>

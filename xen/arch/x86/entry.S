@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
 /* Exception and interrupt entry: one stub per vector, one common path. */
 #include <asm/desc.h>
 

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
 /* The hypervisor's own page tables: direct map, frame table, MMIO. */
 #include <xen/lib.h>
 #include <xen/mm.h>

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
 /* __start_xen: the whole boot sequence of the bootstrap CPU, in order. */
 #include <xen/console.h>
 #include <xen/lib.h>

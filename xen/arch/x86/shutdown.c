@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
 /* Reboot, halt and power-off: ACPI first, then the legacy fallbacks. */
 #include <xen/lib.h>
 #include <xen/shutdown.h>

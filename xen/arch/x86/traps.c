@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
 /* Per-CPU descriptor tables, exception handling and fault reports. */
 #include <xen/lib.h>
 #include <xen/param.h>

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
 /* Link layout of the hypervisor image: one loadable segment at 2 MiB. */
 #include <asm/config.h>
 

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
 /* printk, log levels, the log ring and serial input dispatch. */
 #include <xen/console.h>
 #include <xen/errno.h>

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
 /* 16550-compatible UART: polled output, polled input, com1= option. */
 #include <xen/console.h>
 #include <xen/lib.h>

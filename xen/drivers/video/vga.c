@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
 /* VGA text-mode console: 80x25 characters at 0xb8000, scrolling. */
 #include <xen/console.h>
 #include <xen/lib.h>

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
 /* Compiler attributes and hints used across the hypervisor. */
 #ifndef XEN_COMPILER_H
 #define XEN_COMPILER_H

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
 /* Forced into every hypervisor translation unit: build-wide settings. */
 #ifndef XEN_CONFIG_H
 #define XEN_CONFIG_H

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
 /* The hypervisor console: log output, log levels and serial input. */
 #ifndef XEN_CONSOLE_H
 #define XEN_CONSOLE_H

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
 /* Error numbers returned by hypercalls: Xen uses Linux's x86 values. */
 #ifndef XEN_ERRNO_H
 #define XEN_ERRNO_H

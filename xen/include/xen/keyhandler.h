@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
 /* Debug keys: single characters typed on the serial console. */
 #ifndef XEN_KEYHANDLER_H
 #define XEN_KEYHANDLER_H

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
 /* Small helpers every hypervisor file may use: printk, panic, assertions. */
 #ifndef XEN_LIB_H
 #define XEN_LIB_H

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
 /* The interface between the generic scheduler and a scheduling policy. */
 #ifndef XEN_SCHED_IF_H
 #define XEN_SCHED_IF_H

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
 /* The serial port driver (16550 UARTs). */
 #ifndef XEN_SERIAL_H
 #define XEN_SERIAL_H

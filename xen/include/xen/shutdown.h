@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
 /* Halting, rebooting and powering off the machine. */
 #ifndef XEN_SHUTDOWN_H
 #define XEN_SHUTDOWN_H

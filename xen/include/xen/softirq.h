@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
 /* Softirqs: deferred work run on the CPU that raised it, outside IRQs. */
 #ifndef XEN_SOFTIRQ_H
 #define XEN_SOFTIRQ_H

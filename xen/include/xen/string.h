@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
 /* The C string and memory functions the hypervisor implements itself. */
 #ifndef XEN_STRING_H
 #define XEN_STRING_H

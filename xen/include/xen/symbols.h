@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
 /* Address-to-symbol lookup over the table linked into the image. */
 #ifndef XEN_SYMBOLS_H
 #define XEN_SYMBOLS_H

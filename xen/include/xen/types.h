@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
 /* Basic scalar types and type-safe frame numbers for the hypervisor. */
 #ifndef XEN_TYPES_H
 #define XEN_TYPES_H

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
 /* Multiboot entry: 32-bit protected mode to 64-bit long mode, then C. */
 #include <asm/config.h>
 #include <asm/page.h>

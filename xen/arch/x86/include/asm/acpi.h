@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
 /* ACPI as the x86 boot code uses it: the parsed tables, reset, power-off. */
 #ifndef ASM_X86_ACPI_H
 #define ASM_X86_ACPI_H

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
 /* The hypervisor's virtual memory layout inside PML4 slots 256-271. */
 #ifndef ASM_X86_CONFIG_H
 #define ASM_X86_CONFIG_H

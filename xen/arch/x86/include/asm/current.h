@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
 /* Per-CPU state found from the stack pointer: struct cpu_info. */
 #ifndef ASM_X86_CURRENT_H
 #define ASM_X86_CURRENT_H

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
 /* Segment descriptors, the GDT, IDT and TSS of each CPU. */
 #ifndef ASM_X86_DESC_H
 #define ASM_X86_DESC_H

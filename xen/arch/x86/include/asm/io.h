@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
 /* Port I/O and memory-mapped register access. */
 #ifndef ASM_X86_IO_H
 #define ASM_X86_IO_H

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
 /* Building the hypervisor's own mappings. */
 #ifndef ASM_X86_MM_H
 #define ASM_X86_MM_H

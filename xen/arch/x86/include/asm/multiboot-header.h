@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
 /* Multiboot 1 and 2 header constants (facts from the two specifications). */
 #ifndef ASM_X86_MULTIBOOT_HEADER_H
 #define ASM_X86_MULTIBOOT_HEADER_H

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
 /* Page sizes, page-table entry bits and direct-map address conversion. */
 #ifndef ASM_X86_PAGE_H
 #define ASM_X86_PAGE_H

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
 /* CPUID, control registers, MSRs and other instruction wrappers. */
 #ifndef ASM_X86_PROCESSOR_H
 #define ASM_X86_PROCESSOR_H

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
 /* The register frame every exception and interrupt entry saves. */
 #ifndef ASM_X86_REGS_H
 #define ASM_X86_REGS_H

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
 /* Exception reporting and interrupt vector dispatch. */
 #ifndef ASM_X86_TRAPS_H
 #define ASM_X86_TRAPS_H
