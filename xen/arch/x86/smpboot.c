@@ -113,24 +113,6 @@ void send_IPI_mask(const cpumask_t *mask, unsigned int vector)
         apic_send_ipi(APIC_DM_FIXED | vector, cpu_physical_id(cpu));
 }
 
-void send_IPI_self(unsigned int vector)
-{
-    apic_send_ipi(APIC_DEST_SELF | APIC_DM_FIXED | vector, 0);
-}
-
-/*
- * By CPU rather than by the all-but-self shorthand, which would also hit
- * CPUs that are not (yet) ours to interrupt.
- */
-void send_IPI_allbutself(unsigned int vector)
-{
-    unsigned int cpu, self = smp_processor_id();
-
-    for_each_online_cpu(cpu)
-        if ( cpu != self )
-            apic_send_ipi(APIC_DM_FIXED | vector, cpu_physical_id(cpu));
-}
-
 void send_event_check_ipi(unsigned int cpu)
 {
     apic_send_ipi(APIC_DM_FIXED | EVENT_CHECK_VECTOR, cpu_physical_id(cpu));

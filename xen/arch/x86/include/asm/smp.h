@@ -38,8 +38,6 @@ void smp_boot_cpus(const struct acpi_madt_info *madt,
 
 /* Fixed-vector IPIs. */
 void send_IPI_mask(const cpumask_t *mask, unsigned int vector);
-void send_IPI_self(unsigned int vector);
-void send_IPI_allbutself(unsigned int vector);
 /*
  * Runs fn(info) on every online CPU in mask (the caller's too, with
  * interrupts off) and returns when all have finished.  Interrupts must be
