@@ -1,0 +1,265 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
+/* mini-os entry: ELF notes, boot stack, hypercall page, trap/event entry. */
+
+#include <public/xen.h>
+#include <public/elfnote.h>
+#include <public/features.h>
+#include <traps.h>
+
+#define VIRT_BASE 0xffffffff80000000
+
+/* One "Xen" note: namesz, descsz, type, name, desc, each 4-byte aligned. */
+#define XEN_NOTE(type, desctype, desc...) \
+    .p2align 2;                           \
+    .long 2f - 1f;                        \
+    .long 4f - 3f;                        \
+    .long type;                           \
+1:  .asciz "Xen";                         \
+2:  .p2align 2;                           \
+3:  desctype desc;                        \
+4:  .p2align 2
+
+    .section .note.Xen, "a", @note
+    XEN_NOTE(XEN_ELFNOTE_GUEST_OS, .asciz, "hv-minios")
+    XEN_NOTE(XEN_ELFNOTE_GUEST_VERSION, .asciz, "0.1")
+    XEN_NOTE(XEN_ELFNOTE_XEN_VERSION, .asciz, "xen-3.0")
+    XEN_NOTE(XEN_ELFNOTE_LOADER, .asciz, "generic")
+    XEN_NOTE(XEN_ELFNOTE_VIRT_BASE, .quad, VIRT_BASE)
+    XEN_NOTE(XEN_ELFNOTE_PADDR_OFFSET, .quad, 0)
+    XEN_NOTE(XEN_ELFNOTE_ENTRY, .quad, _start)
+    XEN_NOTE(XEN_ELFNOTE_PAE_MODE, .asciz, "yes")
+    /* Declaring dom0 support lets a builder that checks it make us dom0. */
+    XEN_NOTE(XEN_ELFNOTE_SUPPORTED_FEATURES, .long, 1 << XENFEAT_dom0)
+#ifdef CONFIG_HYPERCALL_PAGE
+    XEN_NOTE(XEN_ELFNOTE_HYPERCALL_PAGE, .quad, hypercall_page)
+#endif
+
+/*
+ * Xen enters in 64-bit mode, events masked, with rsi pointing at
+ * start_info and rsp on its one-page boot stack: move to our own, larger
+ * stack first.
+ */
+    .section .text.head, "ax", @progbits
+    .globl _start
+_start:
+    cld
+    mov $boot_stack_top, %rsp
+    mov %rsi, %rdi
+    call start_kernel
+    ud2
+
+#ifdef CONFIG_HYPERCALL_PAGE
+    /* Xen writes one 32-byte stub per hypercall here while building us. */
+    .p2align 12
+    .globl hypercall_page
+hypercall_page:
+    .fill 4096, 1, 0xcc
+#endif
+
+/*
+ * Xen delivers an exception on the current stack as rcx, r11, [error
+ * code], rip, cs, rflags, rsp, ss (it clobbered rcx and r11 to get here).
+ * Each stub restores those two, supplies a zero error code where the CPU
+ * has none, and pushes the vector, so that trap_common sees one layout:
+ * struct trap_regs in traps.h.
+ */
+.macro TRAP_ENTRY name, vec, has_err
+    .globl \name
+\name:
+    pop %rcx
+    pop %r11
+    .if !\has_err
+    push $0
+    .endif
+    push $\vec
+    jmp trap_common
+.endm
+
+    .text
+    TRAP_ENTRY trap_divide_error, 0, 0
+    TRAP_ENTRY trap_debug, 1, 0
+    TRAP_ENTRY trap_nmi, 2, 0
+    TRAP_ENTRY trap_int3, 3, 0
+    TRAP_ENTRY trap_overflow, 4, 0
+    TRAP_ENTRY trap_bounds, 5, 0
+    TRAP_ENTRY trap_invalid_op, 6, 0
+    TRAP_ENTRY trap_no_device, 7, 0
+    TRAP_ENTRY trap_double_fault, 8, 1
+    TRAP_ENTRY trap_coproc_seg, 9, 0
+    TRAP_ENTRY trap_invalid_tss, 10, 1
+    TRAP_ENTRY trap_no_segment, 11, 1
+    TRAP_ENTRY trap_stack_fault, 12, 1
+    TRAP_ENTRY trap_gp_fault, 13, 1
+    TRAP_ENTRY trap_page_fault, 14, 1
+    TRAP_ENTRY trap_spurious, 15, 0
+    TRAP_ENTRY trap_coproc_error, 16, 0
+    TRAP_ENTRY trap_alignment, 17, 1
+    TRAP_ENTRY trap_machine_check, 18, 0
+    TRAP_ENTRY trap_simd_error, 19, 0
+    /* Event upcalls share the path with a vector no exception uses. */
+    TRAP_ENTRY hypervisor_callback, TRAP_VEC_EVENT, 0
+
+/*
+ * Xen could not load the segment registers we asked for on return: the
+ * frame has ds, es, fs, gs before rip.  Nothing sensible is left to do.
+ */
+    .globl failsafe_callback
+failsafe_callback:
+    pop %rcx
+    pop %r11
+    push $0
+    push $TRAP_VEC_FAILSAFE
+    jmp trap_common
+
+trap_common:
+    push %rdi
+    push %rsi
+    push %rdx
+    push %rcx
+    push %rax
+    push %r8
+    push %r9
+    push %r10
+    push %r11
+    push %rbx
+    push %rbp
+    push %r12
+    push %r13
+    push %r14
+    push %r15
+    mov %rsp, %rdi
+    /* Xen aligns the frame to 16 bytes; keep the C ABI's alignment anyway. */
+    mov %rsp, %rbx
+    and $-16, %rsp
+    call trap_dispatch
+    mov %rbx, %rsp
+    pop %r15
+    pop %r14
+    pop %r13
+    pop %r12
+    pop %rbp
+    pop %rbx
+    pop %r11
+    pop %r10
+    pop %r9
+    pop %r8
+    pop %rax
+    pop %rcx
+    pop %rdx
+    pop %rsi
+    pop %rdi
+    add $16, %rsp               /* vector, error code */
+    /*
+     * HYPERVISOR_iret pops rax, r11, rcx, flags, then the frame; it
+     * restores the event mask from rflags.IF, so there is no window in
+     * which an event could arrive on this half-unwound stack.
+     */
+    push $0
+#ifdef CONFIG_HYPERCALL_PAGE
+    jmp hypercall_page + __HYPERVISOR_iret * 32
+#else
+    push %rcx
+    push %r11
+    push %rax
+    mov $__HYPERVISOR_iret, %eax
+    syscall
+#endif
+
+/* The return path of probe_*(): the trap handler puts 1 + vector in rax. */
+    .globl probe_fixup
+probe_fixup:
+    ret
+
+/*
+ * Each probe_*() does one access that may fault and returns 0 if it did
+ * not.  The ex_table entry names the faulting instruction for faults and
+ * the next one for traps (int3), as the CPU reports them.
+ */
+.macro EX_ENTRY at
+    .pushsection .ex_table, "a"
+    .quad \at, probe_fixup
+    .popsection
+.endm
+
+    .globl probe_write64            /* (uint64_t *p, uint64_t v) */
+probe_write64:
+    xor %eax, %eax
+1:  mov %rsi, (%rdi)
+    ret
+    EX_ENTRY 1b
+
+    /* The same write, for a data breakpoint: #DB is a trap, after it. */
+    .globl probe_write64_trap       /* (uint64_t *p, uint64_t v) */
+probe_write64_trap:
+    xor %eax, %eax
+    mov %rsi, (%rdi)
+1:  ret
+    EX_ENTRY 1b
+
+    .globl probe_read64             /* (const uint64_t *p, uint64_t *out) */
+probe_read64:
+    xor %eax, %eax
+1:  mov (%rdi), %rdx
+    mov %rdx, (%rsi)
+    ret
+    EX_ENTRY 1b
+
+    .globl probe_read_cr0           /* (unsigned long *out) */
+probe_read_cr0:
+    xor %eax, %eax
+1:  mov %cr0, %rdx
+    mov %rdx, (%rdi)
+    ret
+    EX_ENTRY 1b
+
+    .globl probe_fninit
+probe_fninit:
+    xor %eax, %eax
+1:  fninit
+    ret
+    EX_ENTRY 1b
+
+    .globl probe_ud2
+probe_ud2:
+    xor %eax, %eax
+1:  ud2
+    ret
+    EX_ENTRY 1b
+
+    .globl probe_int3
+probe_int3:
+    xor %eax, %eax
+    int3
+1:  ret
+    EX_ENTRY 1b
+
+    .bss
+    .p2align 12
+boot_stack:
+    .skip 4 * 4096
+boot_stack_top:
+
+/*
+ * long hypercall_any(nr, a1, a2, a3, a4, a5): a hypercall chosen at run
+ * time (the C wrappers need a constant), e.g. to try unassigned numbers.
+ */
+    .text
+    .globl hypercall_any
+hypercall_any:
+    mov %rdi, %rax
+    mov %rsi, %rdi
+    mov %rdx, %rsi
+    mov %rcx, %rdx
+    mov %r8, %r10
+    mov %r9, %r8
+#ifdef CONFIG_HYPERCALL_PAGE
+    cmp $(4096 / 32), %rax
+    jae 1f
+    mov %rax, %r11
+    shl $5, %r11
+    add $hypercall_page, %r11
+    jmp *%r11                       /* the stub returns to our caller */
+1:
+#endif
+    syscall
+    ret

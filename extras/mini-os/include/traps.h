@@ -1,0 +1,49 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
+/* Exception and event entry: the saved register frame and its handlers. */
+
+#ifndef MINIOS_TRAPS_H
+#define MINIOS_TRAPS_H
+
+/* Pseudo-vectors for the entries Xen calls that are not exceptions. */
+#define TRAP_VEC_EVENT    256
+#define TRAP_VEC_FAILSAFE 257
+
+#ifndef __ASSEMBLY__
+
+#include <os.h>
+
+/* What trap_common in head.S pushes, lowest address first. */
+struct trap_regs {
+    unsigned long r15, r14, r13, r12, rbp, rbx, r11, r10, r9, r8;
+    unsigned long rax, rcx, rdx, rsi, rdi;
+    unsigned long vector, error_code;
+    unsigned long rip, cs, rflags, rsp, ss;
+};
+
+void trap_init(void);
+void trap_dispatch(struct trap_regs *regs);
+
+/* How many times each exception vector reached trap_dispatch. */
+extern unsigned long trap_counts[32];
+/* The last fault a probe_*() caught: vector, error code and cr2. */
+extern unsigned long last_fixup_vector, last_fixup_error, last_fixup_cr2;
+
+/*
+ * Probes: one access each, returning 0, or 1 + the vector if it faulted
+ * (the fault is then in last_fixup_*).
+ */
+int probe_write64(uint64_t *p, uint64_t v);
+int probe_write64_trap(uint64_t *p, uint64_t v);
+int probe_read64(const uint64_t *p, uint64_t *out);
+int probe_read_cr0(unsigned long *out);
+int probe_fninit(void);
+int probe_ud2(void);
+int probe_int3(void);
+
+/* Entry points in head.S, for the trap table and callback registration. */
+void hypervisor_callback(void);
+void failsafe_callback(void);
+
+#endif /* !__ASSEMBLY__ */
+
+#endif /* MINIOS_TRAPS_H */

@@ -1,0 +1,120 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
+/* Runs the registered cases and prints one PASS/FAIL/SKIP line for each. */
+
+#include "test.h"
+#include <events.h>
+#include <time.h>
+#include <hypercall.h>
+
+extern const struct test_case __start_testcases[], __stop_testcases[];
+
+enum { RESULT_PASS, RESULT_FAIL, RESULT_SKIP };
+
+static int result;
+static char reason[256];
+
+static void record(int what, const char *fmt, va_list ap)
+{
+    if ( result != RESULT_PASS )
+        return;
+    result = what;
+    vsnprintf(reason, sizeof(reason), fmt, ap);
+}
+
+void test_fail(const char *fmt, ...)
+{
+    va_list ap;
+
+    va_start(ap, fmt);
+    record(RESULT_FAIL, fmt, ap);
+    va_end(ap);
+}
+
+void test_skip(const char *fmt, ...)
+{
+    va_list ap;
+
+    va_start(ap, fmt);
+    record(RESULT_SKIP, fmt, ap);
+    va_end(ap);
+}
+
+bool wait_for_count(const volatile unsigned long *counter, unsigned long want,
+                    unsigned int ms)
+{
+    uint64_t deadline = monotonic_clock() + MILLISECS(ms);
+
+    while ( *counter < want )
+    {
+        if ( monotonic_clock() >= deadline )
+            return false;
+        HYPERVISOR_sched_op(SCHEDOP_yield, NULL);
+    }
+    return true;
+}
+
+void timer_quiesce(void)
+{
+    uint64_t until;
+
+    HYPERVISOR_set_timer_op(0);
+    until = monotonic_clock() + 2 * CLOCK_SLACK_NS;
+    while ( monotonic_clock() < until )
+        HYPERVISOR_sched_op(SCHEDOP_yield, NULL);
+}
+
+/*
+ * "only=<prefix>" on the command line runs just the cases whose names
+ * start with it (e.g. only=evtchn/).
+ */
+static size_t selection(const char *cmdline, const char **prefix)
+{
+    const char *p = strstr(cmdline, "only=");
+    size_t n = 0;
+
+    if ( !p )
+        return 0;
+    p += 5;
+    while ( p[n] && p[n] != ' ' )
+        n++;
+    *prefix = p;
+    return n;
+}
+
+int run_tests(const char *cmdline)
+{
+    const struct test_case *t;
+    const char *prefix = NULL;
+    size_t plen = selection(cmdline, &prefix);
+    unsigned int passed = 0, failed = 0, skipped = 0;
+
+    printk("mini-os: running %ld test cases\n",
+           (long)(__stop_testcases - __start_testcases));
+    for ( t = __start_testcases; t < __stop_testcases; t++ )
+    {
+        if ( plen && strncmp(t->name, prefix, plen) )
+            continue;
+        result = RESULT_PASS;
+        reason[0] = '\0';
+        t->fn();
+        /* A case may leave events masked on its way out; undo that. */
+        local_irq_enable();
+        switch ( result )
+        {
+        case RESULT_PASS:
+            printk("PASS: %s\n", t->name);
+            passed++;
+            break;
+        case RESULT_FAIL:
+            printk("FAIL: %s: %s\n", t->name, reason);
+            failed++;
+            break;
+        default:
+            printk("SKIP: %s: %s\n", t->name, reason);
+            skipped++;
+            break;
+        }
+    }
+    printk("%u passed, %u failed, %u skipped\n", passed, failed, skipped);
+    return failed;
+}

@@ -1,0 +1,79 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
+/* In-guest test framework: case registration, checks and the result lines. */
+
+#ifndef MINIOS_TEST_H
+#define MINIOS_TEST_H
+
+#include <lib.h>
+#include <public/errno.h>
+#include <abi-gaps.h>
+
+struct test_case {
+    const char *name;
+    void (*fn)(void);
+};
+
+/* Cases run in link order, and in the order written within a file. */
+#define TEST(group, name)                                                  \
+    static void test_##group##_##name(void);                               \
+    static const struct test_case tc_##group##_##name __used               \
+        __attribute__((section(".testcases"))) = {                         \
+        #group "/" #name, test_##group##_##name };                         \
+    static void test_##group##_##name(void)
+
+/* Record why the current case failed or was skipped (first call wins). */
+void test_fail(const char *fmt, ...) __printf(1, 2);
+void test_skip(const char *fmt, ...) __printf(1, 2);
+
+/* Fail the case and leave it when cond is false. */
+#define CHECK(cond, fmt, ...) do {                                         \
+    if ( !(cond) )                                                         \
+    {                                                                      \
+        test_fail("line %d: " fmt, __LINE__, ##__VA_ARGS__);               \
+        return;                                                            \
+    }                                                                      \
+} while ( 0 )
+
+/* Fail unless expr (a hypercall) returns exactly want. */
+#define CHECK_RC(expr, want) do {                                          \
+    long rc_ = (expr), want_ = (want);                                     \
+    if ( rc_ != want_ )                                                    \
+    {                                                                      \
+        test_fail("line %d: %s returned %ld, expected %ld", __LINE__,      \
+                  #expr, rc_, want_);                                      \
+        return;                                                            \
+    }                                                                      \
+} while ( 0 )
+
+#define SKIP(fmt, ...) do {                                                \
+    test_skip(fmt, ##__VA_ARGS__);                                         \
+    return;                                                                \
+} while ( 0 )
+
+/*
+ * Guest pointers Xen must refuse with -EFAULT: one in the unmapped low
+ * half of our address space, one inside the hypervisor's own range.
+ */
+#define BAD_PTR ((void *)0x1000UL)
+#define XEN_PTR ((void *)0xffff830000001000UL)  /* Xen 4.17's direct map */
+
+/* Yield until *counter reaches want or ms pass; false on timeout. */
+bool wait_for_count(const volatile unsigned long *counter, unsigned long want,
+                    unsigned int ms);
+
+/*
+ * Cancel the one-shot timer and let any VIRQ_TIMER already on its way be
+ * delivered, so that a case counting timer events starts from quiet.
+ */
+void timer_quiesce(void);
+
+/*
+ * Our extrapolation of Xen's system time may run a little ahead of the
+ * clock Xen's timers use: allow this much when comparing the two.
+ */
+#define CLOCK_SLACK_NS 1000000ULL
+
+/* Runs the cases the command line selects; returns the number failed. */
+int run_tests(const char *cmdline);
+
+#endif /* MINIOS_TEST_H */

@@ -1,0 +1,159 @@
+#!/usr/bin/env python3
+# SPDX-License-Identifier: GPL-2.0-only
+# Boots mini-os's in-guest tests as dom0; reports its cases per hypervisor.
+"""Each hypervisor in HYPERVISORS boots extras/mini-os/mini-os as its dom0
+under QEMU.  Every in-guest 'PASS: <case>' line comes out here as
+'PASS: <hypervisor>: <case>' (FAIL and SKIP likewise).  A run that crashes,
+hangs, or ends without the suite's summary is one more failure.
+
+Environment:
+    MINIOS_ONLY=PREFIX    run only the in-guest cases named PREFIX...
+    RESULTS=DIR           where the serial logs go (default ./results)
+    BOOT_TIMEOUT_SCALE=F  multiply every timeout (see tests/lib/qemu.py)
+"""
+
+import os
+import re
+import subprocess
+import sys
+import time
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+TOP = os.path.normpath(os.path.join(HERE, '..', '..', '..'))
+MINIOS_DIR = os.path.join(TOP, 'extras', 'mini-os')
+MINIOS = os.path.join(MINIOS_DIR, 'mini-os')
+MINIOS_SYSCALL = os.path.join(MINIOS_DIR, 'mini-os-syscall')
+sys.path.insert(0, os.path.join(HERE, '..', 'lib'))
+
+import qemu  # noqa: E402
+import xen417  # noqa: E402
+
+# Seconds from QEMU start to the suite's summary line (Xen itself needs
+# ~3 s to boot under TCG with -smp 2).
+RUN_TIMEOUT = 60
+
+# Guest console lines, as Xen forwards dom0's console_io writes.
+CONSOLE_PREFIX = r'^(?:\(XEN\) )?(?:\(d0\) )?'
+RESULT = re.compile(CONSOLE_PREFIX + r'(PASS|FAIL|SKIP): (.*)$')
+SUMMARY = CONSOLE_PREFIX + r'(\d+) passed, (\d+) failed, (\d+) skipped$'
+EXIT = CONSOLE_PREFIX + r'mini-os: exit status (\d+)'
+TOTAL = CONSOLE_PREFIX + r'mini-os: running (\d+) test cases'
+# What Xen 4.17 prints once dom0 has shut down (any reason).
+XEN_DOM0_DOWN = r'Hardware Dom0 (halted|shutdown|crashed)'
+
+
+def say(line):
+    print(line, flush=True)
+
+
+def xen417_setup(results):
+    """(kernel, append) for Debian's Xen 4.17; raises Unavailable."""
+    xen_elf, _ = xen417.prepare(results)
+    return xen_elf, xen417.APPEND
+
+
+def ours_setup(results):
+    """Our hypervisor cannot build a PV dom0 yet.  When it can, return
+    (path of xen/xen after make -C xen, its command line), and make sure
+    it prints a line matching XEN_DOM0_DOWN when dom0 shuts down."""
+    raise xen417.Unavailable('PV guests not implemented yet')
+
+
+# name, setup(results) -> (multiboot kernel, its command line), and the
+# guest: mini-os calls through Xen's hypercall page, mini-os-syscall
+# issues syscall itself (as current Linux does).
+HYPERVISORS = [
+    ('xen417', xen417_setup, MINIOS),
+    ('xen417-syscall', xen417_setup, MINIOS_SYSCALL),
+    ('ours', ours_setup, MINIOS),
+]
+# Shown when a hypervisor cannot run the suite, in place of its cases.
+SKIP_NAME = {'ours': 'minios on our hypervisor'}
+
+
+def build_minios():
+    p = subprocess.run(['make', '-s', '-C', MINIOS_DIR],
+                       stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
+                       stdin=subprocess.DEVNULL)
+    out = p.stdout.decode('utf-8', 'replace').strip().splitlines()
+    return None if p.returncode == 0 else ' / '.join(out[-3:])
+
+
+def run_one(hv, kernel, append, guest, results):
+    """Boot the suite once; say() one line per case.  Returns a reason
+    string if the run as a whole failed, else None."""
+    only = os.environ.get('MINIOS_ONLY', '')
+    cmdline = 'only=%s' % only if only else ''
+    start = time.monotonic()
+    seen = 0
+    with qemu.Machine('minios-' + hv, results, kernel=kernel,
+                      modules=[(guest, cmdline)], append=append,
+                      smp=2, mem='512M') as m:
+        try:
+            m.expect(TOTAL, timeout=RUN_TIMEOUT, label='suite start')
+            total = int(m.search(TOTAL)[0].group(1))
+            deadline = start + RUN_TIMEOUT * qemu.TIMEOUT_SCALE
+            done = None
+            while done is None:
+                left = deadline - time.monotonic()
+                if left <= 0:
+                    raise qemu.BootFailure('no summary within %ds'
+                                           % RUN_TIMEOUT, m)
+                mt, _ = m.expect('|'.join((RESULT.pattern, SUMMARY,
+                                           XEN_DOM0_DOWN)),
+                                 timeout=left / qemu.TIMEOUT_SCALE,
+                                 label='case')
+                r = RESULT.match(mt.string)
+                if re.search(XEN_DOM0_DOWN, mt.string):
+                    raise qemu.BootFailure('dom0 went down before the '
+                                           'summary: %s' % mt.string, m)
+                if r:
+                    say('%s: %s: %s' % (r.group(1), hv, r.group(2)))
+                    seen += 1
+                else:
+                    done = mt
+            status = int(m.expect(EXIT, timeout=5)[0].group(1))
+            m.expect(XEN_DOM0_DOWN, timeout=10, label='dom0 down')
+        except qemu.BootFailure as e:
+            for line in e.tail(15):
+                say('    | ' + line)
+            return '%s (log: %s)' % (e.why, os.path.relpath(m.log_path))
+    failed = int(re.match(SUMMARY, done.string).group(2))
+    if status != (1 if failed else 0):
+        return 'exit status %d with %d failed' % (status, failed)
+    if not only and seen != total:
+        return 'reported %d of %d cases' % (seen, total)
+    say('(minios on %s: %d cases in %.1f s)'
+        % (hv, seen, time.monotonic() - start))
+    return None
+
+
+def main():
+    results = os.path.abspath(os.environ.get('RESULTS',
+                                             os.path.join(HERE, 'results')))
+    os.makedirs(results, exist_ok=True)
+    why = build_minios()
+    if why:
+        say('FAIL: minios build: %s' % why)
+        return 0
+    for hv, setup, guest in HYPERVISORS:
+        name = SKIP_NAME.get(hv, 'minios on %s' % hv)
+        if not qemu.which(qemu.QEMU):
+            say('SKIP: %s: %s missing' % (name, qemu.QEMU))
+            continue
+        try:
+            kernel, append = setup(results)
+        except xen417.Unavailable as e:
+            say('SKIP: %s: %s' % (name, e))
+            continue
+        why = run_one(hv, kernel, append, guest, results)
+        if why:
+            say('FAIL: %s: %s' % (name, why))
+    return 0
+
+
+if __name__ == '__main__':
+    try:
+        sys.exit(main())
+    except KeyboardInterrupt:
+        sys.exit(130)
