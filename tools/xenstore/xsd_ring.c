@@ -1,0 +1,144 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
+/* Ring-page transport: a domain's xenstore_domain_interface page. */
+#include <stdlib.h>
+#include <string.h>
+
+#include "xsd.h"
+
+/*
+ * The page is shared with an untrusted guest: every index is read once
+ * into a local and checked before use, and the guest may change anything
+ * at any time.  The producer/consumer protocol is the usual one: data is
+ * copied before the producer index moves, and the consumer index moves
+ * only after the data has been copied out.
+ */
+
+struct ring
+{
+    struct xenstore_domain_interface *intf;
+    void (*notify)(void *opaque);
+    void *opaque;
+};
+
+static uint32_t load_idx(const XENSTORE_RING_IDX *p)
+{
+    return __atomic_load_n(p, __ATOMIC_ACQUIRE);
+}
+
+static void store_idx(XENSTORE_RING_IDX *p, uint32_t v)
+{
+    __atomic_store_n(p, v, __ATOMIC_RELEASE);
+}
+
+static void ring_broken(struct ring *r, uint32_t err)
+{
+    r->intf->error = err;
+    r->notify(r->opaque);
+}
+
+static ssize_t ring_read(struct xsd_conn *c, void *buf, size_t len)
+{
+    struct ring *r = c->priv;
+    uint32_t cons = load_idx(&r->intf->req_cons);
+    uint32_t prod = load_idx(&r->intf->req_prod);
+    uint32_t avail = prod - cons, off, chunk;
+    size_t done = 0;
+
+    if ( avail > XENSTORE_RING_SIZE )
+    {
+        ring_broken(r, XENSTORE_ERROR_RINGIDX);
+        return -1;
+    }
+    while ( done < len && avail )
+    {
+        off = MASK_XENSTORE_IDX(cons);
+        chunk = XENSTORE_RING_SIZE - off;
+        if ( chunk > avail )
+            chunk = avail;
+        if ( chunk > len - done )
+            chunk = (uint32_t)(len - done);
+        memcpy((char *)buf + done, r->intf->req + off, chunk);
+        done += chunk;
+        cons += chunk;
+        avail -= chunk;
+    }
+    if ( done )
+    {
+        store_idx(&r->intf->req_cons, cons);
+        r->notify(r->opaque);
+    }
+    return (ssize_t)done;
+}
+
+static ssize_t ring_write(struct xsd_conn *c, const void *buf, size_t len)
+{
+    struct ring *r = c->priv;
+    uint32_t cons = load_idx(&r->intf->rsp_cons);
+    uint32_t prod = load_idx(&r->intf->rsp_prod);
+    uint32_t used = prod - cons, space, off, chunk;
+    size_t done = 0;
+
+    if ( used > XENSTORE_RING_SIZE )
+    {
+        ring_broken(r, XENSTORE_ERROR_RINGIDX);
+        return -1;
+    }
+    space = XENSTORE_RING_SIZE - used;
+    while ( done < len && space )
+    {
+        off = MASK_XENSTORE_IDX(prod);
+        chunk = XENSTORE_RING_SIZE - off;
+        if ( chunk > space )
+            chunk = space;
+        if ( chunk > len - done )
+            chunk = (uint32_t)(len - done);
+        memcpy(r->intf->rsp + off, (const char *)buf + done, chunk);
+        done += chunk;
+        prod += chunk;
+        space -= chunk;
+    }
+    if ( done )
+    {
+        store_idx(&r->intf->rsp_prod, prod);
+        r->notify(r->opaque);
+    }
+    return (ssize_t)done;
+}
+
+static void ring_protocol_error(struct xsd_conn *c)
+{
+    ring_broken(c->priv, XENSTORE_ERROR_PROTO);
+}
+
+static void ring_destroy(struct xsd_conn *c)
+{
+    /* Unmapping the page and unbinding the port belong to the creator. */
+    free(c->priv);
+}
+
+static const struct xsd_conn_ops ring_ops = {
+    .name = "ring",
+    .read = ring_read,
+    .write = ring_write,
+    .destroy = ring_destroy,
+    .protocol_error = ring_protocol_error,
+};
+
+struct xsd_conn *xsd_ring_conn_new(struct xsd *d, uint32_t domid,
+                                   struct xenstore_domain_interface *intf,
+                                   void (*notify)(void *opaque), void *opaque)
+{
+    struct ring *r = calloc(1, sizeof(*r));
+    struct xsd_conn *c;
+
+    if ( !r )
+        abort();
+    r->intf = intf;
+    r->notify = notify;
+    r->opaque = opaque;
+    intf->server_features = XENSTORE_SERVER_FEATURE_ERROR;
+    intf->error = XENSTORE_ERROR_NONE;
+    intf->connection = XENSTORE_CONNECTED;
+    c = xsd_conn_new(d, &ring_ops, r, domid);
+    return c;
+}
