@@ -25,8 +25,6 @@ static const char *const exception_names[32] = {
 extern const char entry_stubs[];
 
 static struct idt_entry idt_table[256] __aligned(16);
-static uint64_t gdt_table[NR_CPUS][GDT_ENTRIES] __aligned(16);
-static struct tss64 tss_table[NR_CPUS] __aligned(16);
 static vector_handler_t vector_handlers[256];
 
 static void set_gate(unsigned int vec, unsigned int ist, unsigned int dpl)
@@ -59,38 +57,13 @@ void __init trap_init(void)
     idt_table[18].ist = IST_MC;
 }
 
-/* Loads this CPU's GDT (with its TSS), the shared IDT and the IST stacks. */
+/* Loads this CPU's descriptor tables: its GDT and TSS, the shared IDT. */
 void percpu_traps_init(unsigned int cpu, unsigned long stack_base)
 {
-    uint64_t *gdt = gdt_table[cpu];
-    struct tss64 *tss = &tss_table[cpu];
-    unsigned long t = (unsigned long)tss;
-    struct desc_ptr gdtr = { sizeof(gdt_table[0]) - 1, (unsigned long)gdt };
     struct desc_ptr idtr = { sizeof(idt_table) - 1, (unsigned long)idt_table };
 
-    memset(tss, 0, sizeof(*tss));
-    tss->rsp[0] = stack_base + STACK_SIZE - CPUINFO_SIZE;
-    tss->ist[IST_DF - 1] = IST_STACK_TOP(stack_base, IST_DF);
-    tss->ist[IST_NMI - 1] = IST_STACK_TOP(stack_base, IST_NMI);
-    tss->ist[IST_MC - 1] = IST_STACK_TOP(stack_base, IST_MC);
-    tss->iomap_base = sizeof(*tss);     /* no I/O bitmap */
-
-    gdt[0] = 0;
-    gdt[__HYPERVISOR_CS >> 3] = 0x00af9a000000ffffUL;
-    gdt[__HYPERVISOR_DS >> 3] = 0x00cf92000000ffffUL;
-    gdt[TSS_SELECTOR >> 3] = (sizeof(*tss) - 1) | ((t & 0xffffff) << 16) |
-                             (0x89UL << 40) | ((t >> 24 & 0xff) << 56);
-    gdt[(TSS_SELECTOR >> 3) + 1] = t >> 32;
-
-    __asm__ __volatile__ ( "lgdt %0" : : "m" (gdtr) );
+    percpu_desc_init(cpu, stack_base);
     __asm__ __volatile__ ( "lidt %0" : : "m" (idtr) );
-    __asm__ __volatile__ ( "ltr %w0" : : "r" (TSS_SELECTOR) );
-    /* Reload CS and the data segments from the new GDT. */
-    __asm__ __volatile__ ( "pushq %0; lea 1f(%%rip), %%rax; push %%rax;"
-                           "lretq; 1:"
-                           : : "i" (__HYPERVISOR_CS) : "rax", "memory" );
-    __asm__ __volatile__ ( "mov %0, %%ds; mov %0, %%es; mov %0, %%ss"
-                           : : "r" (__HYPERVISOR_DS) );
 }
 
 /*

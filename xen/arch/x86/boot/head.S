@@ -214,6 +214,7 @@ idle_pg_table:
         .globl  boot_l3_ident
 boot_l3_ident:
         .fill   512, 8, 0
+        .globl  boot_l3_xen
 boot_l3_xen:
         .fill   512, 8, 0
         .globl  boot_l2_ident

@@ -1,0 +1,112 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
+/* Each CPU's GDT area with Xen's selector layout, and its TSS. */
+#include <xen/lib.h>
+#include <xen/string.h>
+#include <asm/config.h>
+#include <asm/current.h>
+#include <asm/desc.h>
+#include <asm/mm.h>
+#include <asm/page.h>
+#include <asm/processor.h>
+
+/*
+ * A CPU's GDT is a 64 KiB virtual area: pages 0-13 hold the running
+ * guest's descriptors (for now, and whenever the CPU idles, a read-only zero
+ * page: every selector there is not present), page 14 holds this CPU's
+ * hypervisor entries, page 15 is the zero page again.  The tables mapping
+ * the areas are static so that the boot CPU can load its GDT before any
+ * allocator exists.
+ */
+#define AREA_L1_PAGES   DIV_ROUND_UP(NR_CPUS * GDT_AREA_PAGES, 512)
+
+static pte_t gdt_area_l2[512] __aligned(PAGE_SIZE);
+static pte_t gdt_area_l1[AREA_L1_PAGES][512] __aligned(PAGE_SIZE);
+static uint64_t gdt_reserved[NR_CPUS][512] __aligned(PAGE_SIZE);
+static const uint8_t zero_page[PAGE_SIZE] __aligned(PAGE_SIZE);
+static struct tss64 tss_table[NR_CPUS] __aligned(16);
+
+extern pte_t boot_l3_xen[512];
+
+/* Descriptors are marked accessed up front: the CPU never writes them. */
+#define DESC_CODE64_R0  0x00af9b000000ffffUL
+#define DESC_DATA_R0    0x00cf93000000ffffUL
+#define DESC_CODE32_R0  0x00cf9b000000ffffUL
+#define DESC_CODE32_R3  0x00cffb000000ffffUL
+#define DESC_DATA_R3    0x00cff3000000ffffUL
+#define DESC_CODE64_R3  0x00affb000000ffffUL
+
+static unsigned long gdt_area(unsigned int cpu)
+{
+    return GDT_AREA_VIRT_START + cpu * GDT_AREA_SIZE;
+}
+
+static void map_gdt_area(unsigned int cpu)
+{
+    unsigned long va = gdt_area(cpu);
+    unsigned int first = cpu * GDT_AREA_PAGES;
+    unsigned long nx = rdmsr(MSR_EFER) & EFER_NXE ? _PAGE_NX : 0;
+
+    BUILD_BUG_ON(GDT_AREA_PAGES * PAGE_SIZE != GDT_AREA_SIZE);
+    BUILD_BUG_ON(NR_CPUS * GDT_AREA_SIZE > L3_PAGE_SIZE);
+    if ( !(boot_l3_xen[l3_table_offset(GDT_AREA_VIRT_START)] & _PAGE_PRESENT) )
+    {
+        for ( unsigned int i = 0; i < AREA_L1_PAGES; i++ )
+            gdt_area_l2[i] = virt_to_maddr(gdt_area_l1[i]) |
+                             _PAGE_PRESENT | _PAGE_RW;
+        boot_l3_xen[l3_table_offset(GDT_AREA_VIRT_START)] =
+            virt_to_maddr(gdt_area_l2) | _PAGE_PRESENT | _PAGE_RW;
+    }
+    for ( unsigned int i = 0; i < GDT_AREA_PAGES; i++ )
+    {
+        unsigned int slot = first + i;
+        pte_t pte = i == GDT_RESERVED_PAGE
+                    ? virt_to_maddr(gdt_reserved[cpu]) | _PAGE_RW
+                    : virt_to_maddr(zero_page);
+
+        gdt_area_l1[slot / 512][slot % 512] =
+            pte | _PAGE_PRESENT | _PAGE_ACCESSED | _PAGE_DIRTY | nx;
+        invlpg((void *)(va + i * PAGE_SIZE));
+    }
+}
+
+void percpu_desc_init(unsigned int cpu, unsigned long stack_base)
+{
+    uint64_t *gdt = gdt_reserved[cpu];
+    struct tss64 *tss = &tss_table[cpu];
+    unsigned long t = (unsigned long)tss;
+    /* The limit ends with the hypervisor's page: nothing lies beyond. */
+    struct desc_ptr gdtr = {
+        (GDT_RESERVED_PAGE + 1) * PAGE_SIZE - 1, gdt_area(cpu)
+    };
+
+    memset(tss, 0, sizeof(*tss));
+    tss->rsp[0] = stack_base + STACK_SIZE - CPUINFO_SIZE;
+    tss->ist[IST_DF - 1] = IST_STACK_TOP(stack_base, IST_DF);
+    tss->ist[IST_NMI - 1] = IST_STACK_TOP(stack_base, IST_NMI);
+    tss->ist[IST_MC - 1] = IST_STACK_TOP(stack_base, IST_MC);
+    tss->iomap_base = sizeof(*tss);     /* no I/O bitmap */
+
+#define ENTRY(sel) gdt[((sel) >> 3) - GDT_RESERVED_FIRST]
+    memset(gdt, 0, PAGE_SIZE);
+    ENTRY(__HYPERVISOR_CS) = DESC_CODE64_R0;
+    ENTRY(__HYPERVISOR_DS) = DESC_DATA_R0;
+    ENTRY(__HYPERVISOR_CS32) = DESC_CODE32_R0;
+    ENTRY(__GUEST_CS32) = DESC_CODE32_R3;
+    ENTRY(__GUEST_DS) = DESC_DATA_R3;
+    ENTRY(__GUEST_CS64) = DESC_CODE64_R3;
+    /* A 64-bit available TSS takes two entries. */
+    ENTRY(TSS_SELECTOR) = (sizeof(*tss) - 1) | ((t & 0xffffff) << 16) |
+                          (0x89UL << 40) | ((t >> 24 & 0xff) << 56);
+    gdt[(TSS_SELECTOR >> 3) - GDT_RESERVED_FIRST + 1] = t >> 32;
+#undef ENTRY
+    map_gdt_area(cpu);
+
+    __asm__ __volatile__ ( "lgdt %0" : : "m" (gdtr) );
+    __asm__ __volatile__ ( "ltr %w0" : : "r" (TSS_SELECTOR) );
+    /* Reload CS and the data segments from the new GDT. */
+    __asm__ __volatile__ ( "pushq %0; lea 1f(%%rip), %%rax; push %%rax;"
+                           "lretq; 1:"
+                           : : "i" (__HYPERVISOR_CS) : "rax", "memory" );
+    __asm__ __volatile__ ( "mov %0, %%ds; mov %0, %%es; mov %0, %%ss"
+                           : : "r" (__HYPERVISOR_DS) );
+}
