@@ -19,6 +19,7 @@
 #include <asm/mm.h>
 #include <asm/multiboot.h>
 #include <asm/processor.h>
+#include <asm/selftest.h>
 #include <asm/smp.h>
 #include <asm/time.h>
 #include <asm/traps.h>
@@ -119,6 +120,7 @@ void __init __start_xen(uint32_t mb_magic, uint32_t mb_info_pa)
     /* END platform */
     printk("Brought up %u CPUs\n", num_online_cpus());
     smp_call_init();
+    run_selftests();
 
     scheduler_init();
     for_each_online_cpu(cpu)

@@ -9,6 +9,7 @@
 #include <asm/page.h>
 #include <asm/processor.h>
 #include <asm/traps.h>
+#include <asm/uaccess.h>
 
 static const char *const exception_names[32] = {
     "divide error", "debug", "nmi", "int3", "overflow", "bounds",
@@ -137,17 +138,39 @@ static void fatal_trap(const struct cpu_user_regs *regs)
           regs->error_code);
 }
 
+struct ex_table_entry {
+    unsigned long insn, fixup;
+};
+extern const struct ex_table_entry __ex_table_start[], __ex_table_end[];
+
+unsigned long search_exception_table(unsigned long rip)
+{
+    for ( const struct ex_table_entry *e = __ex_table_start;
+          e < __ex_table_end; e++ )
+        if ( e->insn == rip )
+            return e->fixup;
+    return 0;
+}
+
 void do_entry(struct cpu_user_regs *regs);
 void do_entry(struct cpu_user_regs *regs)
 {
     unsigned int vec = regs->entry_vector;
+    unsigned long fixup;
 
     if ( vec >= 32 && vector_handlers[vec] )
     {
         vector_handlers[vec](regs);
         return;
     }
-    /* No guests yet: any exception is a hypervisor bug. */
+    /* A guest-memory access that faulted resumes at its fixup. */
+    if ( (vec == X86_EXC_PF || vec == X86_EXC_GP) && !guest_mode(regs) &&
+         (fixup = search_exception_table(regs->rip)) )
+    {
+        regs->rip = fixup;
+        return;
+    }
+    /* No guests yet: any other exception is a hypervisor bug. */
     fatal_trap(regs);
 }
 

@@ -35,6 +35,10 @@ SECTIONS
         KEEP(*(.init.setup))
         __setup_end = .;
         . = ALIGN(8);
+        __ex_table_start = .;
+        KEEP(*(.ex_table))
+        __ex_table_end = .;
+        . = ALIGN(8);
         __keyhandler_start = .;
         KEEP(*(.data.keyhandler))
         __keyhandler_end = .;

@@ -5,6 +5,10 @@
 
 #include <asm/regs.h>
 
+#define X86_EXC_UD  6
+#define X86_EXC_GP  13
+#define X86_EXC_PF  14
+
 typedef void (*vector_handler_t)(struct cpu_user_regs *regs);
 
 /* Installs the handler of an interrupt vector (32-255). */

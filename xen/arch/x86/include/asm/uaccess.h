@@ -1,0 +1,55 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
+/* Reading and writing guest memory: checked ranges, faults become errors. */
+#ifndef ASM_X86_UACCESS_H
+#define ASM_X86_UACCESS_H
+
+#include <xen/types.h>
+#include <asm/config.h>
+
+/*
+ * A guest range is acceptable if it is canonical, does not wrap, and stays
+ * out of the hypervisor's slots.  Whether it is mapped is found out by
+ * touching it: a fault there is caught (see ex_table) and reported.
+ */
+static inline bool guest_range_ok(unsigned long addr, unsigned long len)
+{
+    unsigned long end = addr + len;
+
+    if ( end < addr )
+        return false;
+    if ( addr < HYPERVISOR_VIRT_START )
+        return end <= (1UL << 47);
+    return addr >= HYPERVISOR_VIRT_END;
+}
+
+/* Each returns the number of bytes NOT copied: 0 on success. */
+unsigned long raw_copy_from_guest(void *dst, const void *src,
+                                  unsigned long len);
+unsigned long raw_copy_to_guest(void *dst, const void *src,
+                                unsigned long len);
+
+static inline unsigned long copy_from_guest_bytes(void *dst,
+                                                  const void *guest_src,
+                                                  unsigned long len)
+{
+    if ( !guest_range_ok((unsigned long)guest_src, len) )
+        return len;
+    return raw_copy_from_guest(dst, guest_src, len);
+}
+
+static inline unsigned long copy_to_guest_bytes(void *guest_dst,
+                                                const void *src,
+                                                unsigned long len)
+{
+    if ( !guest_range_ok((unsigned long)guest_dst, len) )
+        return len;
+    return raw_copy_to_guest(guest_dst, src, len);
+}
+
+/*
+ * The fixup for a faulting instruction inside the hypervisor, or 0 if
+ * the fault is not one we expected.
+ */
+unsigned long search_exception_table(unsigned long rip);
+
+#endif /* ASM_X86_UACCESS_H */

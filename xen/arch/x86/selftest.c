@@ -1,0 +1,38 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
+/* Boot-time checks of mechanisms no host test can reach (debug builds). */
+#include <xen/lib.h>
+#include <xen/string.h>
+#include <asm/page.h>
+#include <asm/selftest.h>
+#include <asm/uaccess.h>
+
+/*
+ * Guest-memory copies: a mapped range copies, an unmapped one faults and
+ * is reported instead of crashing us, and our own range is refused before
+ * anything is touched.  The idle page tables identity-map low memory, which
+ * stands in for a guest mapping here.
+ */
+static void __init selftest_guest_copy(void)
+{
+    static char src[64] = "guest copy self-test", dst[64];
+    void *low_alias = (void *)virt_to_maddr(src);
+    void *unmapped = (void *)0x0000700000000000UL;
+
+    if ( copy_from_guest_bytes(dst, low_alias, sizeof(dst)) ||
+         memcmp(dst, src, sizeof(dst)) )
+        panic("self-test: copy from a mapped guest range failed");
+    if ( copy_to_guest_bytes(low_alias, "x", 2) || strcmp(src, "x") )
+        panic("self-test: copy to a mapped guest range failed");
+    if ( copy_from_guest_bytes(dst, unmapped, 16) != 16 )
+        panic("self-test: copy from an unmapped range did not fail");
+    if ( copy_to_guest_bytes(src, dst, 1) != 1 )
+        panic("self-test: copy into the hypervisor's range was allowed");
+    if ( copy_from_guest_bytes(dst, (void *)0x00007ffffffffff8UL, 16) != 16 )
+        panic("self-test: a range crossing the canonical hole was allowed");
+}
+
+void __init run_selftests(void)
+{
+    selftest_guest_copy();
+    printk("Self-tests passed\n");
+}
