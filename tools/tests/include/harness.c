@@ -1,14 +1,17 @@
 /* SPDX-License-Identifier: GPL-2.0-only */
 /* Host implementations of printk, panic and friends for unit tests. */
 #include <stdarg.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include "harness.h"
+#include "asm/current.h"
 
 jmp_buf *harness_panic_env;
 char harness_panic_msg[512];
 unsigned int harness_cpu;
+uintptr_t harness_fault_lo, harness_fault_hi;
 char *host_directmap;
 
 static char log_buf[1 << 16];
@@ -91,6 +94,13 @@ void panic(const char *fmt, ...)
     printf("FAIL: unexpected panic outside a test case: %s\n",
            harness_panic_msg);
     abort();
+}
+
+struct cpu_info *get_cpu_info(void)
+{
+    static struct cpu_info info[64];
+
+    return &info[harness_cpu];
 }
 
 unsigned int smp_processor_id(void)

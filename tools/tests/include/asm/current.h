@@ -3,6 +3,14 @@
 #ifndef ASM_X86_CURRENT_H
 #define ASM_X86_CURRENT_H
 
+struct vcpu;
+
+struct cpu_info {
+    unsigned int processor_id;
+    struct vcpu *current_vcpu;      /* what `current` means in a test */
+};
+
+struct cpu_info *get_cpu_info(void);
 unsigned int smp_processor_id(void);
 
 #endif /* ASM_X86_CURRENT_H */

@@ -1,0 +1,102 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
+/* Domains and virtual CPUs: the objects every hypercall acts on. */
+#ifndef XEN_SCHED_H
+#define XEN_SCHED_H
+
+#include <xen/mm.h>
+#include <xen/spinlock.h>
+#include <xen/time.h>
+#include <xen/timer.h>
+#include <xen/types.h>
+#include <asm/current.h>
+#include <public/xen.h>
+#include <public/vcpu.h>
+
+/*
+ * Lock order, outermost first: domlist_lock, d->domain_lock,
+ * d->event_lock, the grant table's lock, d->page_alloc_lock, then the
+ * heap's and the scheduler's per-CPU locks.  Nothing is taken while a
+ * CPU's scheduling lock is held except the timer locks.
+ */
+
+struct evtchn_port_state;       /* xen/event.h */
+struct grant_table;             /* xen/grant_table.h */
+struct arch_vcpu;               /* asm/domain.h */
+struct arch_domain;
+
+/* Why a vCPU cannot run (v->pause_flags bits); runnable when all clear. */
+#define _VPF_blocked    0       /* SCHEDOP_block: waits for an event */
+#define _VPF_down       1       /* not brought up, or VCPUOP_down */
+#define _VPF_polling    2       /* SCHEDOP_poll on a set of ports */
+#define VPF_blocked     (1UL << _VPF_blocked)
+#define VPF_down        (1UL << _VPF_down)
+#define VPF_polling     (1UL << _VPF_polling)
+
+struct vcpu {
+    unsigned int vcpu_id;
+    struct domain *domain;
+
+    /* The CPU it runs on or last ran on; changed only by the scheduler. */
+    unsigned int processor;
+    bool is_running;
+    unsigned long pause_flags;      /* VPF_*, atomic bit operations */
+    int pause_count;                /* > 0: paused by the hypervisor */
+    void *sched_priv;               /* the scheduling policy's own data */
+
+    /* Where this vCPU's shared fields live: shared_info or a guest page. */
+    struct vcpu_info *vcpu_info;
+    struct vcpu_runstate_info runstate;
+
+    /* Event delivery: the VIRQs bound to this vCPU, and SCHEDOP_poll. */
+    uint32_t virq_to_evtchn[NR_VIRQS];
+    unsigned int poll_evtchn;       /* the one port polled, or 0 */
+
+    /* Guest timers: set_timer_op / VCPUOP_set_singleshot_timer, periodic. */
+    struct timer singleshot_timer;
+    struct timer periodic_timer;
+    s_time_t periodic_period;
+    struct timer poll_timer;        /* SCHEDOP_poll's timeout */
+
+    struct arch_vcpu *arch;
+};
+
+/* d->state: only ever moves forward. */
+enum domain_state {
+    DOMSTATE_creating,      /* being built, never run */
+    DOMSTATE_running,       /* may run (subject to pausing) */
+    DOMSTATE_shutdown,      /* the guest asked; code in shutdown_code */
+    DOMSTATE_dying,         /* destroy started; freeing resources */
+};
+
+struct domain {
+    domid_t domain_id;
+    bool is_privileged;             /* dom0: may use domctl and sysctl */
+    enum domain_state state;
+    unsigned int shutdown_code;     /* SHUTDOWN_* once shut down */
+    int pause_count;                /* pauses of every vCPU at once */
+    spinlock_t domain_lock;         /* state, pause_count, vCPU set-up */
+
+    unsigned int max_vcpus;
+    struct vcpu **vcpu;             /* [max_vcpus], NULL until created */
+
+    /* Memory: every page the domain owns is on page_list. */
+    spinlock_t page_alloc_lock;
+    struct page_list_head page_list;
+    unsigned long tot_pages;
+    unsigned long max_pages;
+
+    struct shared_info *shared_info;    /* one xenheap page */
+
+    spinlock_t event_lock;
+    struct evtchn_port_state *evtchn;
+    struct grant_table *grant_table;
+
+    struct arch_domain *arch;
+
+    struct domain *next_in_list;    /* domain list, by domain_id */
+};
+
+/* The vCPU running on this CPU (the idle vCPU when none). */
+#define current (get_cpu_info()->current_vcpu)
+
+#endif /* XEN_SCHED_H */
