@@ -177,14 +177,17 @@ DEFINE_XEN_GUEST_HANDLE(evtchn_op_t);
  * FIFO ABI.  Each port has a 32-bit event word in guest pages registered
  * with EVTCHNOP_expand_array; each vcpu a control block with one queue
  * head per priority.
- *  - Xen sets PENDING; if the port is not MASKED it links the word into
- *    the queue (LINKED, LINK = next port), updates head[] and sets the
- *    priority's bit in 'ready', all with atomic operations.
- *  - The guest consumes from head[], clearing LINKED and PENDING with
- *    compare-and-swap; it owns MASKED (set/clear with atomics) and asks
- *    Xen to relink with EVTCHNOP_unmask when it unmasks a pending port.
- *  - BUSY is set by Xen while it modifies a word's LINK field; the guest
- *    must wait for it to clear before re-linking work.
+ *  - Xen sets PENDING; if the port is not MASKED and not LINKED it sets
+ *    LINKED, appends the port to its priority's queue (the previous
+ *    tail's LINK field names it, or head[] does if the queue was empty)
+ *    and sets the priority's bit in 'ready', all with atomic operations.
+ *  - The guest walks a queue from head[], following LINK and clearing
+ *    LINKED and PENDING with compare-and-swap.  It owns MASKED (set and
+ *    cleared atomically) and calls EVTCHNOP_unmask when it unmasks a
+ *    port that is pending, so that Xen links it.
+ *  - BUSY is set by Xen while it is updating a word; the guest's
+ *    compare-and-swap on a word must expect BUSY clear, and so retries
+ *    until Xen has finished.
  */
 #define EVTCHN_FIFO_PRIORITY_MAX     0
 #define EVTCHN_FIFO_PRIORITY_DEFAULT 7

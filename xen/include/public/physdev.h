@@ -22,8 +22,8 @@ typedef struct physdev_eoi physdev_eoi_t;
 DEFINE_XEN_GUEST_HANDLE(physdev_eoi_t);
 
 /*
- * Register the EOI bitmap page.  v2 also leaves pirqs unmasked on EOI
- * (v1 masked them, needing an unmask too).
+ * Register the EOI bitmap page.  With v1 Xen also masks a pirq's event
+ * channel each time the pirq fires; v2 does not.
  */
 #define PHYSDEVOP_pirq_eoi_gmfn_v1 17
 #define PHYSDEVOP_pirq_eoi_gmfn_v2 28

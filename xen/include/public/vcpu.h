@@ -53,7 +53,7 @@ typedef struct vcpu_register_runstate_memory_area
     vcpu_register_runstate_memory_area_t;
 DEFINE_XEN_GUEST_HANDLE(vcpu_register_runstate_memory_area_t);
 
-/* Periodic timer raising VIRQ_TIMER (default 10 ms; stop with 7). */
+/* Periodic timer raising VIRQ_TIMER on this vcpu. */
 #define VCPUOP_set_periodic_timer  6
 #define VCPUOP_stop_periodic_timer 7
 struct vcpu_set_periodic_timer {

@@ -350,8 +350,8 @@ typedef struct vcpu_info vcpu_info_t;
  * XENMAPSPACE_shared_info).
  *  evtchn_pending: Xen sets bits (atomically); the guest clears a bit
  *    before handling the port.
- *  evtchn_mask: owned by the guest; Xen only reads it (and sets it for a
- *    port being closed).
+ *  evtchn_mask: written by the guest (atomically); Xen reads it when a
+ *    port becomes pending, to decide whether to raise an upcall.
  *  wc_*: wall-clock time at system time 0, written by Xen under the same
  *    odd/even wc_version protocol as vcpu_time_info.version.
  */

@@ -133,17 +133,23 @@ DEFINE_XEN_GUEST_HANDLE(vcpu_guest_context_t);
 /*
  * Architectural part of shared_info, describing the guest's physical-to-
  * machine (p2m) table for the toolstack (save/restore, dumps).  Written
- * by the guest only; the toolstack reads.  To change p2m_vaddr-based
- * mapping the guest increments p2m_generation before and after the
- * update (odd = in progress), with write barriers in between.
+ * by the guest only; the toolstack reads.
+ *  - pfn_to_mfn_frame_list_list: 3-level tree of frames; 0 = not set up
+ *    yet, ~0 = not usable (p2m too large): use the linear list instead.
+ *  - The linear list: p2m_cr3 (xen_pfn_to_cr3 format; 0 = not provided)
+ *    is the root of the address space where p2m_vaddr maps entries
+ *    [0, max_pfn).  The guest increments p2m_generation before and after
+ *    each change to that mapping (odd = change in progress) so readers
+ *    can detect torn or stale views; single entries are only ever
+ *    changed with atomic writes.
  */
 struct arch_shared_info {
-    unsigned long max_pfn;          /* highest guest frame + 1 */
-    xen_pfn_t pfn_to_mfn_frame_list_list;   /* frame of the list of lists */
+    unsigned long max_pfn;          /* entries in the p2m */
+    xen_pfn_t pfn_to_mfn_frame_list_list;
     unsigned long nmi_reason;       /* NMI cause bits (see nmi.h) */
-    unsigned long p2m_cr3;          /* 0: use the frame list instead */
-    unsigned long p2m_vaddr;        /* virtual address of linear p2m */
-    unsigned long p2m_generation;   /* bumped around p2m changes */
+    unsigned long p2m_cr3;
+    unsigned long p2m_vaddr;
+    unsigned long p2m_generation;
 };
 typedef struct arch_shared_info arch_shared_info_t;
 
