@@ -1,0 +1,49 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
+/* The x86 and PV parts of a domain and of a vCPU. */
+#ifndef ASM_X86_DOMAIN_H
+#define ASM_X86_DOMAIN_H
+
+#include <xen/types.h>
+#include <public/xen.h>
+
+struct arch_vcpu {
+    /* The guest's registers while it is not running on a CPU. */
+    struct cpu_user_regs user_regs;
+    unsigned long flags;                /* VGCF_in_kernel, ... */
+
+    /*
+     * Page tables, as the L4 frames the guest installed (NEW_BASEPTR and
+     * NEW_USER_BASEPTR); each holds a type reference while installed.
+     */
+    mfn_t guest_table;
+    mfn_t guest_table_user;
+
+    /* The guest's exception handlers (set_trap_table) and callbacks. */
+    struct trap_info trap_ctxt[256];
+    unsigned long event_callback_eip;
+    unsigned long failsafe_callback_eip;
+    unsigned long syscall_callback_eip;
+    unsigned long nmi_callback_eip;
+    unsigned long callback_flags;       /* which callbacks mask events */
+
+    /* Descriptor tables: GDT frames (set_gdt) and the LDT (SET_LDT). */
+    unsigned long gdt_frames[16];
+    unsigned int gdt_ents;
+    unsigned long ldt_base;
+    unsigned int ldt_ents;
+
+    /* Kernel stack for user-to-kernel transitions (stack_switch). */
+    unsigned long kernel_ss, kernel_sp;
+    uint64_t fs_base, gs_base_kernel, gs_base_user;
+    unsigned long debugreg[8];
+    bool fpu_ts;                        /* virtual CR0.TS (fpu_taskswitch) */
+    unsigned int iopl;                  /* virtual IOPL (physdev set_iopl) */
+};
+
+struct arch_domain {
+    unsigned long vm_assist;            /* VMASST_TYPE_* enabled */
+    /* The frame of the first kernel page table the guest built (dom0). */
+    mfn_t initial_l4;
+};
+
+#endif /* ASM_X86_DOMAIN_H */
