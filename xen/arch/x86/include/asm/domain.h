@@ -42,8 +42,6 @@ struct arch_vcpu {
 
 struct arch_domain {
     unsigned long vm_assist;            /* VMASST_TYPE_* enabled */
-    /* The frame of the first kernel page table the guest built (dom0). */
-    mfn_t initial_l4;
 };
 
 #endif /* ASM_X86_DOMAIN_H */
