@@ -26,13 +26,6 @@ static void show_handlers(unsigned char key)
 }
 KEYHANDLER('h', show_handlers, "showing installed handlers");
 
-/* Domains do not exist yet; the domain code will take this key over. */
-static void dump_domains(unsigned char key)
-{
-    printk("No domains\n");
-}
-KEYHANDLER('q', dump_domains, "dumping domain info");
-
 static void reboot_key(unsigned char key)
 {
     machine_restart();

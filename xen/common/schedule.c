@@ -1,19 +1,24 @@
 /* SPDX-License-Identifier: GPL-2.0-only */
 /* Generic scheduling: policy selection, the schedule softirq, idle loops. */
+#include <xen/errno.h>
+#include <xen/guest_access.h>
+#include <xen/hypercall.h>
 #include <xen/keyhandler.h>
 #include <xen/lib.h>
 #include <xen/param.h>
+#include <xen/sched.h>
 #include <xen/sched-if.h>
 #include <xen/softirq.h>
 #include <xen/string.h>
 #include <xen/timer.h>
 #include <asm/current.h>
+#include <asm/domain.h>
 #include <asm/processor.h>
 #include <asm/smp.h>
 
 extern const struct scheduler *const __schedulers_start[], *const __schedulers_end[];
 
-static char opt_sched[16] = "idle";
+static char opt_sched[16] = "rr";
 string_param("sched", opt_sched);
 
 static const struct scheduler *ops;
@@ -29,16 +34,66 @@ static void slice_expired(void *data)
 static void schedule(void)
 {
     unsigned int cpu = smp_processor_id();
-    struct task_slice next = { NULL, -1 };
+    struct vcpu *prev = current;
+    struct task_slice next;
 
-    if ( ops->do_schedule )
-        next = ops->do_schedule(cpu, NOW());
+    next = ops->do_schedule(cpu, NOW());
     if ( next.time >= 0 )
         set_timer(&slice_timer[cpu], NOW() + next.time);
     else
         stop_timer(&slice_timer[cpu]);
-    /* Without vCPUs to run yet, every decision is to stay idle. */
-    ASSERT(next.task == NULL);
+    if ( next.task != prev )
+        context_switch(prev, next.task);
+}
+
+bool vcpu_runnable(const struct vcpu *v)
+{
+    return !v->pause_flags && !v->pause_count && !v->domain->pause_count &&
+           v->domain->state == DOMSTATE_running;
+}
+
+void sched_insert_vcpu(struct vcpu *v)
+{
+    ops->insert_vcpu(v);
+}
+
+/* Tells v's CPU to reconsider; a no-op if v still may not run. */
+void vcpu_wake(struct vcpu *v)
+{
+    if ( vcpu_runnable(v) )
+    {
+        if ( ops->wake )
+            ops->wake(v);
+        cpu_raise_softirq(v->processor, SCHEDULE_SOFTIRQ);
+    }
+}
+
+/* v may no longer run; its CPU deschedules it soon (not waited for). */
+void vcpu_sleep_nosync(struct vcpu *v)
+{
+    cpu_raise_softirq(v->processor, SCHEDULE_SOFTIRQ);
+}
+
+void vcpu_pause_nosync(struct vcpu *v)
+{
+    __atomic_fetch_add(&v->pause_count, 1, __ATOMIC_SEQ_CST);
+    vcpu_sleep_nosync(v);
+}
+
+void vcpu_unpause(struct vcpu *v)
+{
+    if ( __atomic_sub_fetch(&v->pause_count, 1, __ATOMIC_SEQ_CST) == 0 )
+        vcpu_wake(v);
+}
+
+/* A built domain starts: its vCPUs that are up become runnable. */
+void domain_unpause(struct domain *d)
+{
+    if ( d->state == DOMSTATE_creating )
+        d->state = DOMSTATE_running;
+    for ( unsigned int i = 0; i < d->max_vcpus; i++ )
+        if ( d->vcpu[i] )
+            vcpu_wake(d->vcpu[i]);
 }
 
 void __init scheduler_init(void)
@@ -85,13 +140,6 @@ void startup_cpu_idle_loop(void)
     }
 }
 
-/* The policy of a machine with nothing to schedule: every CPU idles. */
-static struct scheduler sched_idle_ops = {
-    .name = "idle",
-    .opt_name = "idle",
-};
-REGISTER_SCHEDULER(sched_idle_ops);
-
 static void dump_runq(unsigned char key)
 {
     unsigned int cpu;
@@ -104,10 +152,51 @@ static void dump_runq(unsigned char key)
         ops->dump_settings();
     for_each_online_cpu(cpu)
     {
-        printk("CPU[%02u] current=idle%s\n", cpu,
+        printk("CPU[%02u]%s\n", cpu,
                softirq_pending(cpu) ? " (softirq pending)" : "");
         if ( ops->dump_cpu_state )
             ops->dump_cpu_state(cpu);
     }
 }
 KEYHANDLER('r', dump_runq, "dump run queues");
+
+/*
+ * Blocking: the flag goes up before events are looked at, so an event
+ * that arrives in between finds the vCPU blocked and wakes it.  Blocking
+ * also unmasks events, as the guest expects of an idle loop.
+ */
+static void vcpu_block(struct vcpu *v)
+{
+    v->vcpu_info->evtchn_upcall_mask = 0;
+    __atomic_fetch_or(&v->pause_flags, VPF_blocked, __ATOMIC_SEQ_CST);
+    if ( v->vcpu_info->evtchn_upcall_pending )
+        __atomic_fetch_and(&v->pause_flags, ~VPF_blocked, __ATOMIC_SEQ_CST);
+    else
+        raise_softirq(SCHEDULE_SOFTIRQ);
+}
+
+long do_sched_op(int cmd, XEN_GUEST_HANDLE_PARAM(void) arg)
+{
+    struct vcpu *v = current;
+
+    switch ( cmd )
+    {
+    case SCHEDOP_yield:
+        raise_softirq(SCHEDULE_SOFTIRQ);
+        return 0;
+    case SCHEDOP_block:
+        vcpu_block(v);
+        return 0;
+    case SCHEDOP_shutdown:
+    {
+        struct sched_shutdown s;
+
+        if ( copy_from_guest_bytes(&s, arg.p, sizeof(s)) )
+            return -EFAULT;
+        domain_shutdown(v->domain, s.reason);
+        return 0;
+    }
+    default:
+        return -ENOSYS;
+    }
+}

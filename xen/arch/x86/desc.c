@@ -74,13 +74,16 @@ void percpu_desc_init(unsigned int cpu, unsigned long stack_base)
     uint64_t *gdt = gdt_reserved[cpu];
     struct tss64 *tss = &tss_table[cpu];
     unsigned long t = (unsigned long)tss;
+    struct cpu_info *info = (void *)(stack_base + STACK_SIZE - CPUINFO_SIZE);
     /* The limit ends with the hypervisor's page: nothing lies beyond. */
     struct desc_ptr gdtr = {
         (GDT_RESERVED_PAGE + 1) * PAGE_SIZE - 1, gdt_area(cpu)
     };
 
     memset(tss, 0, sizeof(*tss));
-    tss->rsp[0] = stack_base + STACK_SIZE - CPUINFO_SIZE;
+    BUILD_BUG_ON(sizeof(struct cpu_info) > CPUINFO_SIZE);
+    /* Frames from guest mode end right below es (see asm/current.h). */
+    tss->rsp[0] = (unsigned long)&info->guest_cpu_user_regs.es;
     tss->ist[IST_DF - 1] = IST_STACK_TOP(stack_base, IST_DF);
     tss->ist[IST_NMI - 1] = IST_STACK_TOP(stack_base, IST_NMI);
     tss->ist[IST_MC - 1] = IST_STACK_TOP(stack_base, IST_MC);

@@ -1,5 +1,6 @@
 /* SPDX-License-Identifier: GPL-2.0-only */
 /* Exception and interrupt entry: one stub per vector, one common path. */
+#include <asm/asm-defns.h>
 #include <asm/desc.h>
 
 /* Vectors for which the CPU pushes an error code itself. */
@@ -32,38 +33,12 @@ common_entry:
         cmpb    $0, smap_enabled(%rip)
         je      1f
         clac
-1:
-        push    %rdi
-        push    %rsi
-        push    %rdx
-        push    %rcx
-        push    %rax
-        push    %r8
-        push    %r9
-        push    %r10
-        push    %r11
-        push    %rbx
-        push    %rbp
-        push    %r12
-        push    %r13
-        push    %r14
-        push    %r15
+1:      SAVE_ALL
         mov     %rsp, %rdi
         call    do_entry
-        pop     %r15
-        pop     %r14
-        pop     %r13
-        pop     %r12
-        pop     %rbp
-        pop     %rbx
-        pop     %r11
-        pop     %r10
-        pop     %r9
-        pop     %r8
-        pop     %rax
-        pop     %rcx
-        pop     %rdx
-        pop     %rsi
-        pop     %rdi
+        /* From a guest: leave through the path that delivers its events. */
+        testb   $3, UREGS_cs(%rsp)
+        jnz     return_to_guest
+        RESTORE_ALL
         add     $8, %rsp                /* error_code and entry_vector */
         iretq

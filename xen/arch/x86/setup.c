@@ -17,8 +17,11 @@
 #include <asm/e820.h>
 #include <asm/io_apic.h>
 #include <asm/mm.h>
+#include <asm/m2p.h>
 #include <asm/multiboot.h>
 #include <asm/processor.h>
+#include <asm/pv/dom0_build.h>
+#include <asm/pv/entry.h>
 #include <asm/selftest.h>
 #include <asm/smp.h>
 #include <asm/time.h>
@@ -125,6 +128,12 @@ void __init __start_xen(uint32_t mb_magic, uint32_t mb_info_pa)
     scheduler_init();
     for_each_online_cpu(cpu)
         scheduler_init_cpu(cpu);
+    pv_percpu_init(0);
+    m2p_init();
+    if ( bi->nr_modules )
+        construct_dom0(bi);
+    else
+        printk("No dom0 kernel given: the machine idles\n");
     console_init_postirq();
     printk("Reached idle loop\n");
     startup_cpu_idle_loop();

@@ -17,6 +17,7 @@
 #include <asm/multiboot.h>
 #include <asm/page.h>
 #include <asm/processor.h>
+#include <asm/pv/entry.h>
 #include <asm/smp.h>
 #include <asm/system.h>
 #include <asm/time.h>
@@ -135,6 +136,7 @@ void start_secondary(void)
         printk(XENLOG_WARNING "CPU%u: APIC ID %u, but the MADT said %u\n",
                cpu, get_apic_id(), info->apic_id);
     init_percpu_time();
+    pv_percpu_init(cpu);
 
     cpumask_set_cpu(cpu, &cpu_online_map);
     local_irq_enable();

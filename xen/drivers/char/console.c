@@ -2,6 +2,9 @@
 /* printk, log levels, the log ring and serial input dispatch. */
 #include <xen/console.h>
 #include <xen/errno.h>
+#include <xen/guest_access.h>
+#include <xen/hypercall.h>
+#include <xen/sched.h>
 #include <xen/keyhandler.h>
 #include <xen/lib.h>
 #include <xen/param.h>
@@ -232,4 +235,40 @@ void __init console_init_postirq(void)
 {
     init_timer(&serial_poll_timer, serial_poll, NULL, 0);
     set_timer(&serial_poll_timer, NOW() + SERIAL_POLL_PERIOD);
+}
+
+/*
+ * console_io: dom0 writes to and reads from the hypervisor console.  Its
+ * output goes out as it is (no "(XEN) " prefix), which is also how Xen
+ * shows dom0's early messages.  Serial input stays with the debug keys.
+ */
+long do_console_io(int cmd, unsigned int count,
+                   XEN_GUEST_HANDLE_PARAM(char) buffer)
+{
+    char chunk[128];
+
+    if ( !current->domain->is_privileged )
+        return -EPERM;
+    switch ( cmd )
+    {
+    case CONSOLEIO_write:
+        for ( unsigned int done = 0; done < count; )
+        {
+            unsigned int n = min(count - done, (unsigned int)sizeof(chunk));
+            bool taken;
+
+            if ( copy_from_guest_offset(chunk, buffer, done, n) )
+                return -EFAULT;
+            taken = console_lock();
+            emit(chunk, n, true);
+            at_line_start = chunk[n - 1] == '\n';
+            console_unlock(taken);
+            done += n;
+        }
+        return 0;
+    case CONSOLEIO_read:
+        return 0;
+    default:
+        return -ENOSYS;
+    }
 }

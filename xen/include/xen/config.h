@@ -11,4 +11,7 @@
 
 #define NR_CPUS 64
 
+/* The memory layout first, so the public headers defer to it. */
+#include <asm/config.h>
+
 #endif /* XEN_CONFIG_H */

@@ -37,6 +37,12 @@ struct scheduler {
     static const struct scheduler *const sched_ptr_##x                    \
         __used __section(".data.schedulers") = &(x)
 
+/*
+ * Arch: stop running prev (NULL: the idle loop) and run next (NULL: go
+ * idle) on this CPU.  Never returns: the stack is reset for next.
+ */
+void context_switch(struct vcpu *prev, struct vcpu *next) __noreturn;
+
 void scheduler_init(void);
 void scheduler_init_cpu(unsigned int cpu);
 /* Each CPU ends its boot here and never returns. */

@@ -96,7 +96,29 @@ struct domain {
     struct domain *next_in_list;    /* domain list, by domain_id */
 };
 
-/* The vCPU running on this CPU (the idle vCPU when none). */
+/* The guest vCPU running on this CPU; NULL while the CPU idles. */
 #define current (get_cpu_info()->current_vcpu)
+
+/* The privileged domain built at boot (dom0). */
+extern struct domain *hardware_domain;
+
+/* domain.c */
+struct domain *domain_create(domid_t domid, bool privileged,
+                             unsigned int max_vcpus);
+struct vcpu *vcpu_create(struct domain *d, unsigned int vcpu_id,
+                         unsigned int cpu);
+struct domain *get_domain_by_id(domid_t domid);
+void domain_shutdown(struct domain *d, unsigned int reason);
+/* A domain misbehaved: log why, and shut it down alone. */
+void domain_crash(struct domain *d, const char *why);
+
+/* schedule.c: state changes that the scheduling policy must hear of. */
+void sched_insert_vcpu(struct vcpu *v);
+bool vcpu_runnable(const struct vcpu *v);
+void vcpu_wake(struct vcpu *v);
+void vcpu_sleep_nosync(struct vcpu *v);
+void vcpu_pause_nosync(struct vcpu *v);
+void vcpu_unpause(struct vcpu *v);
+void domain_unpause(struct domain *d);
 
 #endif /* XEN_SCHED_H */

@@ -20,11 +20,17 @@
 
 #ifndef __ASSEMBLY__
 #include <xen/types.h>
+#include <asm/regs.h>
 
 struct vcpu;
-struct cpu_user_regs;
 
 struct cpu_info {
+    /*
+     * A guest's registers while this CPU runs it and it enters us: the
+     * CPU pushes its frame here (TSS.rsp0 points just above ss), and the
+     * entry code the rest, so the frame has one fixed address per CPU.
+     */
+    struct cpu_user_regs guest_cpu_user_regs;
     unsigned int processor_id;
     unsigned int apic_id;
     struct vcpu *current_vcpu;

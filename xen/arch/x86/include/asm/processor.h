@@ -24,6 +24,12 @@
 #define X86_CR4_SMEP        (1UL << 20)
 #define X86_CR4_SMAP        (1UL << 21)
 
+#define X86_EFLAGS_TF   (1UL << 8)
+#define X86_EFLAGS_DF   (1UL << 10)
+#define X86_EFLAGS_IOPL (3UL << 12)
+#define X86_EFLAGS_NT   (1UL << 14)
+#define X86_EFLAGS_RF   (1UL << 16)
+#define X86_EFLAGS_VM   (1UL << 17)
 #define X86_EFLAGS_AC   (1UL << 18)
 
 #define MSR_EFER            0xc0000080
@@ -31,6 +37,10 @@
 #define EFER_LME            (1UL << 8)
 #define EFER_NXE            (1UL << 11)
 #define EFER_SVME           (1UL << 12)
+#define MSR_STAR            0xc0000081
+#define MSR_LSTAR           0xc0000082
+#define MSR_CSTAR           0xc0000083
+#define MSR_SFMASK          0xc0000084
 #define MSR_FS_BASE         0xc0000100
 #define MSR_GS_BASE         0xc0000101
 #define MSR_SHADOW_GS_BASE  0xc0000102

@@ -1,0 +1,28 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
+/* How PV guests enter the hypervisor: SYSCALL stubs and the guest frame. */
+#ifndef ASM_X86_PV_ENTRY_H
+#define ASM_X86_PV_ENTRY_H
+
+/* FLAT_KERNEL_CS/SS of the public ABI, for assembly (checked in C). */
+#define PV_KERNEL_CS            0xe033
+#define PV_KERNEL_SS            0xe02b
+
+/* entry_vector of a frame built by SYSCALL rather than by the CPU. */
+#define TRAP_syscall            256
+
+#define PV_SYSCALL_STUB_SIZE    32
+
+#ifndef __ASSEMBLY__
+#include <asm/regs.h>
+
+extern const char pv_syscall_stubs[];
+/* Per CPU: the address just above the guest frame's ss (TSS.rsp0 too). */
+extern unsigned long pv_frame_top[];
+
+void return_to_guest(void) __attribute__((__noreturn__));
+void pv_syscall(struct cpu_user_regs *regs);
+void pv_prepare_return(void);
+void pv_percpu_init(unsigned int cpu);
+#endif
+
+#endif /* ASM_X86_PV_ENTRY_H */

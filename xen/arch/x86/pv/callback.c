@@ -1,0 +1,250 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
+/* A PV vCPU's virtual CPU state: trap table, callbacks, stacks, iret. */
+#include <xen/errno.h>
+#include <xen/guest_access.h>
+#include <xen/hypercall.h>
+#include <xen/lib.h>
+#include <xen/sched.h>
+#include <xen/string.h>
+#include <asm/current.h>
+#include <asm/domain.h>
+#include <asm/processor.h>
+#include <asm/pv/entry.h>
+#include <asm/uaccess.h>
+
+/*
+ * Addresses the guest will be entered at must be its own: canonical and
+ * outside the hypervisor's range.  Zero means "none registered".
+ */
+static bool valid_entry_point(unsigned long addr)
+{
+    return !addr || guest_range_ok(addr, 1);
+}
+
+long do_set_trap_table(XEN_GUEST_HANDLE_PARAM(const_trap_info_t) traps)
+{
+    struct trap_info *ctxt = current->arch->trap_ctxt;
+    struct trap_info table[256];
+    unsigned int n;
+
+    /* A null handle clears the whole table. */
+    if ( guest_handle_is_null(traps) )
+    {
+        memset(ctxt, 0, sizeof(table));
+        return 0;
+    }
+    /* Validate all of it before changing anything: read up to the end. */
+    memcpy(table, ctxt, sizeof(table));
+    for ( n = 0; n < 256; n++ )
+    {
+        struct trap_info ti;
+
+        if ( copy_from_guest_offset(&ti, traps, n, 1) )
+            return -EFAULT;
+        if ( !ti.address )
+            break;
+        if ( !valid_entry_point(ti.address) )
+            return -EINVAL;
+        table[ti.vector] = ti;
+    }
+    memcpy(ctxt, table, sizeof(table));
+    return 0;
+}
+
+long do_stack_switch(unsigned long ss, unsigned long esp)
+{
+    struct arch_vcpu *a = current->arch;
+
+    a->kernel_ss = ss;
+    a->kernel_sp = esp;
+    return 0;
+}
+
+static long register_callback(const struct callback_register *reg)
+{
+    struct arch_vcpu *a = current->arch;
+    unsigned long bit = 1UL << reg->type;
+
+    if ( !valid_entry_point(reg->address) )
+        return -EINVAL;
+    switch ( reg->type )
+    {
+    case CALLBACKTYPE_event:
+        a->event_callback_eip = reg->address;
+        break;
+    case CALLBACKTYPE_failsafe:
+        a->failsafe_callback_eip = reg->address;
+        break;
+    case CALLBACKTYPE_syscall:
+        a->syscall_callback_eip = reg->address;
+        break;
+    case CALLBACKTYPE_nmi:
+        a->nmi_callback_eip = reg->address;
+        break;
+    /*
+     * 32-bit user entry points: guests register them unconditionally and
+     * expect success; there is no 32-bit user mode to enter them from yet.
+     */
+    case CALLBACKTYPE_syscall32:
+    case CALLBACKTYPE_sysenter:
+        break;
+    default:
+        return -ENOSYS;
+    }
+    if ( reg->flags & CALLBACKF_mask_events )
+        a->callback_flags |= bit;
+    else
+        a->callback_flags &= ~bit;
+    return 0;
+}
+
+long do_callback_op(int cmd, XEN_GUEST_HANDLE_PARAM(const_void) arg)
+{
+    switch ( cmd )
+    {
+    case CALLBACKOP_register:
+    {
+        struct callback_register reg;
+
+        if ( copy_from_guest_addr(&reg, arg.p) )
+            return -EFAULT;
+        return register_callback(&reg);
+    }
+    case CALLBACKOP_unregister:
+    {
+        struct callback_unregister unreg;
+
+        if ( copy_from_guest_addr(&unreg, arg.p) )
+            return -EFAULT;
+        /* Only the NMI callback may be withdrawn, as in Xen. */
+        if ( unreg.type != CALLBACKTYPE_nmi )
+            return -EINVAL;
+        current->arch->nmi_callback_eip = 0;
+        return 0;
+    }
+    default:
+        return -ENOSYS;
+    }
+}
+
+long do_set_callbacks(unsigned long event_address,
+                      unsigned long failsafe_address,
+                      unsigned long syscall_address)
+{
+    struct callback_register event = {
+        .type = CALLBACKTYPE_event, .address = event_address,
+        .flags = CALLBACKF_mask_events,
+    };
+    struct callback_register failsafe = {
+        .type = CALLBACKTYPE_failsafe, .address = failsafe_address,
+    };
+    struct callback_register syscall = {
+        .type = CALLBACKTYPE_syscall, .address = syscall_address,
+    };
+
+    if ( !valid_entry_point(event_address) ||
+         !valid_entry_point(failsafe_address) ||
+         !valid_entry_point(syscall_address) )
+        return -EINVAL;
+    register_callback(&event);
+    register_callback(&failsafe);
+    register_callback(&syscall);
+    return 0;
+}
+
+long do_fpu_taskswitch(int set)
+{
+    current->arch->fpu_ts = set;
+    return 0;
+}
+
+long do_vm_assist(unsigned int cmd, unsigned int type)
+{
+    /* The assists a 64-bit PV guest may ask for. */
+    const unsigned long valid = (1UL << VMASST_TYPE_writable_pagetables) |
+                                (1UL << VMASST_TYPE_runstate_update_flag) |
+                                (1UL << VMASST_TYPE_m2p_strict);
+    struct arch_domain *a = current->domain->arch;
+
+    if ( type >= 64 || !(valid & (1UL << type)) )
+        return -EINVAL;
+    switch ( cmd )
+    {
+    case VMASST_CMD_enable:
+        a->vm_assist |= 1UL << type;
+        return 0;
+    case VMASST_CMD_disable:
+        a->vm_assist &= ~(1UL << type);
+        return 0;
+    default:
+        return -ENOSYS;
+    }
+}
+
+long do_set_segment_base(unsigned int which, unsigned long base)
+{
+    struct arch_vcpu *a = current->arch;
+
+    if ( which != SEGBASE_GS_USER_SEL && !guest_range_ok(base, 0) )
+        return -EINVAL;
+    switch ( which )
+    {
+    case SEGBASE_FS:
+        a->fs_base = base;
+        wrmsr(MSR_FS_BASE, base);
+        return 0;
+    case SEGBASE_GS_USER:
+        a->gs_base_user = base;
+        wrmsr(MSR_SHADOW_GS_BASE, base);
+        return 0;
+    case SEGBASE_GS_KERNEL:
+        a->gs_base_kernel = base;
+        wrmsr(MSR_GS_BASE, base);
+        return 0;
+    default:
+        /* GS_USER_SEL needs user mode, which comes later. */
+        return -ENOSYS;
+    }
+}
+
+/*
+ * The guest's return from an exception or event frame: rax, r11, rcx,
+ * flags, rip, cs, rflags, rsp, ss on its stack at rsp.  The frame is
+ * checked before any register changes; a bad one crashes the domain.
+ */
+void do_iret(struct cpu_user_regs *regs)
+{
+    struct vcpu *v = current;
+    struct iret_context iret;
+
+    if ( copy_from_guest_bytes(&iret, (void *)regs->rsp, sizeof(iret)) ||
+         !guest_range_ok(iret.rip, 1) )
+    {
+        domain_crash(v->domain, "bad iret frame");
+        return;
+    }
+    /*
+     * Frames of kernel context carry CS with RPL 0 (see the bounce frame);
+     * RPL 3 means a return to user mode, which needs user-mode support.
+     */
+    if ( iret.cs & 3 )
+    {
+        domain_crash(v->domain, "iret to user mode");
+        return;
+    }
+    regs->rax = iret.rax;
+    if ( !(iret.flags & VGCF_in_syscall) )
+    {
+        regs->r11 = iret.r11;
+        regs->rcx = iret.rcx;
+    }
+    regs->rip = iret.rip;
+    regs->cs = PV_KERNEL_CS;
+    /* The guest cannot change IOPL or leave interrupts off in hardware. */
+    regs->rflags = (iret.rflags & ~(X86_EFLAGS_IOPL | X86_EFLAGS_VM)) |
+                   X86_EFLAGS_IF;
+    regs->rsp = iret.rsp;
+    regs->ss = PV_KERNEL_SS;
+    /* Events are masked exactly when the frame had interrupts off. */
+    v->vcpu_info->evtchn_upcall_mask = !(iret.rflags & X86_EFLAGS_IF);
+}

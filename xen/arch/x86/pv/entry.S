@@ -1,0 +1,58 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
+/* PV guests enter by SYSCALL and leave through return_to_guest. */
+#include <asm/asm-defns.h>
+#include <asm/pv/entry.h>
+
+/*
+ * SYSCALL leaves %rsp as the guest had it, and we use no %gs: so each CPU
+ * gets its own stub (MSR_LSTAR) that parks the guest's %rsp and loads the
+ * top of that CPU's guest frame (struct cpu_info) from tables indexed at
+ * assembly time.  What follows is shared.
+ */
+        .text
+        .balign PV_SYSCALL_STUB_SIZE
+        .globl  pv_syscall_stubs
+pv_syscall_stubs:
+        .set    cpu, 0
+        .rept   NR_CPUS
+        .balign PV_SYSCALL_STUB_SIZE
+        mov     %rsp, pv_syscall_scratch + 8 * cpu(%rip)
+        mov     pv_frame_top + 8 * cpu(%rip), %rsp
+        pushq   $PV_KERNEL_SS                         /* ss */
+        pushq   pv_syscall_scratch + 8 * cpu(%rip)      /* rsp */
+        jmp     pv_syscall_common
+        .set    cpu, cpu + 1
+        .endr
+
+/* SFMASK has cleared IF, DF, TF and AC; the frame is built as if trapped. */
+pv_syscall_common:
+        push    %r11                    /* rflags */
+        pushq   $PV_KERNEL_CS         /* cs */
+        push    %rcx                    /* rip */
+        pushq   $0
+        movl    $TRAP_syscall, 4(%rsp)  /* entry_vector */
+        SAVE_ALL
+        mov     %rsp, %rdi
+        sti
+        call    pv_syscall
+        /* Fall through. */
+
+/*
+ * Every way back into a guest: %rsp points at the guest frame in cpu_info.
+ * Pending softirqs run first (they may switch to another vCPU and never
+ * come back here), then pending events are bounced into the guest.
+ */
+        .globl  return_to_guest
+return_to_guest:
+        call    pv_prepare_return       /* returns with interrupts off */
+        RESTORE_ALL
+        add     $8, %rsp                /* error_code and entry_vector */
+        iretq
+
+        .bss
+        .balign 8
+pv_syscall_scratch:
+        .skip   8 * NR_CPUS
+        .globl  pv_frame_top
+pv_frame_top:
+        .skip   8 * NR_CPUS

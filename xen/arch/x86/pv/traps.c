@@ -1,0 +1,141 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
+/* Entering and leaving PV guests: SYSCALL set-up, bounce frames, events. */
+#include <xen/guest_access.h>
+#include <xen/lib.h>
+#include <xen/sched.h>
+#include <xen/softirq.h>
+#include <asm/current.h>
+#include <asm/desc.h>
+#include <asm/domain.h>
+#include <asm/processor.h>
+#include <asm/pv/entry.h>
+#include <asm/pv/traps.h>
+#include <asm/asm-defns.h>
+#include <asm/system.h>
+#include <asm/traps.h>
+
+BUILD_BUG_ON(PV_KERNEL_CS != FLAT_KERNEL_CS);
+BUILD_BUG_ON(PV_KERNEL_SS != FLAT_KERNEL_SS);
+BUILD_BUG_ON(offsetof(struct cpu_user_regs, cs) != UREGS_cs);
+BUILD_BUG_ON(offsetof(struct cpu_user_regs, entry_vector) !=
+             UREGS_entry_vector);
+
+/*
+ * SYSCALL from a guest enters our per-CPU stub with these flags cleared;
+ * the stub switches to the hypervisor stack before anything else.
+ */
+#define SYSCALL_MASK (X86_EFLAGS_IF | X86_EFLAGS_DF | X86_EFLAGS_TF | \
+                      X86_EFLAGS_NT | X86_EFLAGS_AC | X86_EFLAGS_IOPL | \
+                      X86_EFLAGS_RF)
+
+void pv_percpu_init(unsigned int cpu)
+{
+    struct cpu_info *info = get_cpu_info();
+
+    pv_frame_top[cpu] = (unsigned long)&info->guest_cpu_user_regs.es;
+    /* Kernel CS/SS from the first pair, user ones from __GUEST_CS32. */
+    wrmsr(MSR_STAR, ((uint64_t)__GUEST_CS32 << 48) |
+                    ((uint64_t)__HYPERVISOR_CS << 32));
+    wrmsr(MSR_LSTAR, (unsigned long)pv_syscall_stubs +
+                     cpu * PV_SYSCALL_STUB_SIZE);
+    wrmsr(MSR_SFMASK, SYSCALL_MASK);
+    wrmsr(MSR_EFER, rdmsr(MSR_EFER) | EFER_SCE);
+}
+
+/*
+ * Pushes an exception-style frame onto the guest kernel's stack and points
+ * the guest at handler: from the top, rcx, r11, [error code], rip, cs,
+ * rflags, rsp, ss, as Xen's PV guests expect.  Kernel-mode interruptions
+ * show CS with RPL 0; the saved event mask rides in CS bits 32-39 and
+ * decides the frame's IF.  Returns false if the guest stack is unusable,
+ * and the caller then crashes the domain.
+ */
+bool pv_create_bounce_frame(struct vcpu *v, unsigned long handler,
+                            bool has_error_code, uint32_t error_code,
+                            bool mask_events)
+{
+    struct cpu_user_regs *regs = &get_cpu_info()->guest_cpu_user_regs;
+    struct vcpu_info *vi = v->vcpu_info;
+    uint8_t mask = vi->evtchn_upcall_mask;
+    uint64_t frame[8];
+    unsigned int n = 0;
+    unsigned long sp = regs->rsp;
+
+    /* Entering the kernel from user mode comes with user-mode support. */
+    if ( !handler || !(v->arch->flags & VGCF_in_kernel) )
+        return false;
+    frame[n++] = regs->rcx;
+    frame[n++] = regs->r11;
+    if ( has_error_code )
+        frame[n++] = error_code;
+    frame[n++] = regs->rip;
+    frame[n++] = (regs->cs & ~3UL) | ((uint64_t)mask << 32);
+    frame[n++] = (regs->rflags & ~X86_EFLAGS_IF) |
+                 (mask ? 0 : X86_EFLAGS_IF);
+    frame[n++] = regs->rsp;
+    frame[n++] = regs->ss;
+    /* 16-byte aligned, as the CPU would align an interrupt frame. */
+    sp = (sp & ~15UL) - n * sizeof(uint64_t);
+    if ( copy_to_guest_bytes((void *)sp, frame, n * sizeof(uint64_t)) )
+        return false;
+
+    regs->rsp = sp;
+    regs->rip = handler;
+    regs->cs = PV_KERNEL_CS;
+    regs->ss = PV_KERNEL_SS;
+    regs->rflags &= ~(X86_EFLAGS_TF | X86_EFLAGS_NT | X86_EFLAGS_RF |
+                      X86_EFLAGS_VM | X86_EFLAGS_AC);
+    if ( mask_events )
+        vi->evtchn_upcall_mask = 1;
+    return true;
+}
+
+/* Runs pending softirqs, then delivers a pending event upcall, if any. */
+void pv_prepare_return(void)
+{
+    unsigned int cpu = smp_processor_id();
+    struct vcpu *v = current;
+
+    for ( ;; )
+    {
+        local_irq_disable();
+        if ( !softirq_pending(cpu) )
+            break;
+        local_irq_enable();
+        do_softirq();
+    }
+    if ( v->vcpu_info->evtchn_upcall_pending &&
+         !v->vcpu_info->evtchn_upcall_mask &&
+         !pv_create_bounce_frame(v, v->arch->event_callback_eip, false, 0,
+                                 true) )
+    {
+        local_irq_enable();
+        domain_crash(v->domain, "cannot deliver an event upcall");
+        do_softirq();   /* the shutdown deschedules us for good */
+        BUG();
+    }
+}
+
+/*
+ * An exception in guest mode goes to the handler the guest registered for
+ * that vector, or, if it has none, ends the domain.
+ */
+void pv_handle_exception(struct cpu_user_regs *regs)
+{
+    struct vcpu *v = current;
+    unsigned int vec = regs->entry_vector;
+    const struct trap_info *ti = &v->arch->trap_ctxt[vec];
+    bool has_ec = vec == X86_EXC_GP || vec == X86_EXC_PF || vec == 8 ||
+                  (vec >= 10 && vec <= 12) || vec == 17;
+
+    if ( vec == X86_EXC_PF )
+        v->vcpu_info->arch.cr2 = read_cr2();
+    if ( !pv_create_bounce_frame(v, ti->address, has_ec, regs->error_code,
+                                 ti->flags & 4) )
+    {
+        printk(XENLOG_ERR "d%uv%u: unhandled exception %u at %04x:%016lx "
+               "(error %#x)\n", v->domain->domain_id, v->vcpu_id, vec,
+               regs->cs, regs->rip, regs->error_code);
+        domain_crash(v->domain, "unhandled guest exception");
+    }
+}

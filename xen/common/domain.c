@@ -1,0 +1,213 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
+/* Creating domains and vCPUs, finding them by id, shutting them down. */
+#include <xen/keyhandler.h>
+#include <xen/lib.h>
+#include <xen/mm.h>
+#include <xen/sched.h>
+#include <xen/sched-if.h>
+#include <xen/shutdown.h>
+#include <xen/spinlock.h>
+#include <xen/string.h>
+#include <xen/xmalloc.h>
+#include <asm/domain.h>
+#include <public/sched.h>
+
+/* All domains, by increasing domain_id; domlist_lock guards the links. */
+static struct domain *domain_list;
+static DEFINE_SPINLOCK(domlist_lock);
+
+struct domain *hardware_domain;
+
+static void domain_free(struct domain *d)
+{
+    if ( d->shared_info )
+        free_xenheap_page(d->shared_info);
+    xfree(d->vcpu);
+    xfree(d->arch);
+    xfree(d);
+}
+
+struct domain *domain_create(domid_t domid, bool privileged,
+                             unsigned int max_vcpus)
+{
+    struct domain *d, **pp;
+
+    if ( !max_vcpus || max_vcpus > XEN_LEGACY_MAX_VCPUS )
+        return NULL;
+    if ( !(d = xzalloc(struct domain)) )
+        return NULL;
+    d->domain_id = domid;
+    d->is_privileged = privileged;
+    d->state = DOMSTATE_creating;
+    d->max_vcpus = max_vcpus;
+    spin_lock_init(&d->domain_lock);
+    spin_lock_init(&d->page_alloc_lock);
+    spin_lock_init(&d->event_lock);
+    page_list_init(&d->page_list);
+    d->arch = xzalloc(struct arch_domain);
+    d->vcpu = xzalloc_array(struct vcpu *, max_vcpus);
+    d->shared_info = alloc_xenheap_page();
+    if ( !d->arch || !d->vcpu || !d->shared_info )
+    {
+        domain_free(d);
+        return NULL;
+    }
+    memset(d->shared_info, 0, PAGE_SIZE);
+    /* Events stay masked until each vCPU's guest asks for them. */
+    for ( unsigned int i = 0; i < XEN_LEGACY_MAX_VCPUS; i++ )
+        d->shared_info->vcpu_info[i].evtchn_upcall_mask = 1;
+
+    spin_lock(&domlist_lock);
+    for ( pp = &domain_list; *pp && (*pp)->domain_id < domid;
+          pp = &(*pp)->next_in_list )
+        ;
+    if ( *pp && (*pp)->domain_id == domid )
+    {
+        spin_unlock(&domlist_lock);
+        domain_free(d);
+        return NULL;
+    }
+    d->next_in_list = *pp;
+    *pp = d;
+    spin_unlock(&domlist_lock);
+    return d;
+}
+
+struct vcpu *vcpu_create(struct domain *d, unsigned int vcpu_id,
+                         unsigned int cpu)
+{
+    struct vcpu *v;
+
+    if ( vcpu_id >= d->max_vcpus || d->vcpu[vcpu_id] )
+        return NULL;
+    if ( !(v = xzalloc(struct vcpu)) )
+        return NULL;
+    if ( !(v->arch = xzalloc(struct arch_vcpu)) )
+    {
+        xfree(v);
+        return NULL;
+    }
+    v->vcpu_id = vcpu_id;
+    v->domain = d;
+    v->processor = cpu;
+    v->pause_flags = VPF_down;
+    v->vcpu_info = &d->shared_info->vcpu_info[vcpu_id];
+    v->arch->guest_table = INVALID_MFN;
+    v->arch->guest_table_user = INVALID_MFN;
+    d->vcpu[vcpu_id] = v;
+    sched_insert_vcpu(v);
+    return v;
+}
+
+struct domain *get_domain_by_id(domid_t domid)
+{
+    struct domain *d;
+
+    spin_lock(&domlist_lock);
+    for ( d = domain_list; d && d->domain_id != domid; d = d->next_in_list )
+        ;
+    spin_unlock(&domlist_lock);
+    return d;
+}
+
+/* What the log says for each SHUTDOWN_* reason, as Xen words it. */
+static const char *shutdown_reason(unsigned int reason)
+{
+    static const char *const names[] = {
+        [SHUTDOWN_poweroff] = "poweroff", [SHUTDOWN_reboot] = "reboot",
+        [SHUTDOWN_suspend] = "suspend", [SHUTDOWN_crash] = "crash",
+        [SHUTDOWN_watchdog] = "watchdog", [SHUTDOWN_soft_reset] = "soft_reset",
+    };
+
+    return reason < ARRAY_SIZE(names) && names[reason] ? names[reason]
+                                                       : "unknown";
+}
+
+/*
+ * The hardware domain going down takes the machine with it, with Xen's
+ * wording (tests and tools look for these lines).
+ */
+static void hardware_domain_shutdown(unsigned int reason)
+{
+    switch ( reason )
+    {
+    case SHUTDOWN_poweroff:
+        printk("Hardware Dom%u halted: halting machine\n",
+               hardware_domain->domain_id);
+        machine_power_off();
+    case SHUTDOWN_crash:
+        printk("Hardware Dom%u crashed: %s\n", hardware_domain->domain_id,
+               opt_noreboot ? "'noreboot' set - not rebooting."
+                            : "rebooting machine in 5 seconds.");
+        if ( opt_noreboot )
+            machine_halt();
+        machine_restart_after_delay(5);
+    default:
+        printk("Hardware Dom%u shutdown: %s\n", hardware_domain->domain_id,
+               opt_noreboot ? "'noreboot' set - not rebooting."
+                            : "rebooting machine");
+        if ( opt_noreboot )
+            machine_halt();
+        machine_restart();
+    }
+}
+
+void domain_shutdown(struct domain *d, unsigned int reason)
+{
+    spin_lock(&d->domain_lock);
+    if ( d->state >= DOMSTATE_shutdown )
+    {
+        spin_unlock(&d->domain_lock);
+        return;
+    }
+    d->state = DOMSTATE_shutdown;
+    d->shutdown_code = reason;
+    spin_unlock(&d->domain_lock);
+
+    printk("Domain %u shutdown: %s (code %u)\n", d->domain_id,
+           shutdown_reason(reason), reason);
+    for ( unsigned int i = 0; i < d->max_vcpus; i++ )
+        if ( d->vcpu[i] )
+            vcpu_pause_nosync(d->vcpu[i]);
+    if ( d == hardware_domain )
+        hardware_domain_shutdown(reason);
+}
+
+void domain_crash(struct domain *d, const char *why)
+{
+    printk(XENLOG_ERR "Domain %u crashed: %s\n", d->domain_id, why);
+    domain_shutdown(d, SHUTDOWN_crash);
+}
+
+static void dump_domains(unsigned char key)
+{
+    static const char *const states[] = {
+        [DOMSTATE_creating] = "creating", [DOMSTATE_running] = "running",
+        [DOMSTATE_shutdown] = "shutdown", [DOMSTATE_dying] = "dying",
+    };
+
+    spin_lock(&domlist_lock);
+    if ( !domain_list )
+        printk("No domains\n");
+    for ( struct domain *d = domain_list; d; d = d->next_in_list )
+    {
+        printk("General information for domain %u:\n", d->domain_id);
+        printk("    state=%s%s pages=%lu max_pages=%lu vcpus=%u\n",
+               states[d->state], d->is_privileged ? " privileged" : "",
+               d->tot_pages, d->max_pages, d->max_vcpus);
+        for ( unsigned int i = 0; i < d->max_vcpus; i++ )
+        {
+            const struct vcpu *v = d->vcpu[i];
+
+            if ( !v )
+                continue;
+            printk("    VCPU%u: CPU%u %s flags=%lx upcall_pend=%02x "
+                   "upcall_mask=%02x\n", v->vcpu_id, v->processor,
+                   v->is_running ? "running" : "not running", v->pause_flags,
+                   v->vcpu_info->evtchn_upcall_pending,
+                   v->vcpu_info->evtchn_upcall_mask);
+        }
+    }
+    spin_unlock(&domlist_lock);
+}
+KEYHANDLER('q', dump_domains, "dumping domain info");

@@ -1,0 +1,31 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
+/* Prototypes of the hypercall handlers, as the dispatch table calls them. */
+#ifndef XEN_HYPERCALL_H
+#define XEN_HYPERCALL_H
+
+#include <xen/types.h>
+#include <asm/regs.h>
+#include <public/callback.h>
+#include <public/sched.h>
+#include <public/version.h>
+#include <public/xen.h>
+
+#define NR_hypercalls 64
+
+long do_set_trap_table(XEN_GUEST_HANDLE_PARAM(const_trap_info_t) traps);
+long do_stack_switch(unsigned long ss, unsigned long esp);
+long do_set_callbacks(unsigned long event_address,
+                      unsigned long failsafe_address,
+                      unsigned long syscall_address);
+long do_fpu_taskswitch(int set);
+long do_xen_version(int cmd, XEN_GUEST_HANDLE_PARAM(void) arg);
+long do_console_io(int cmd, unsigned int count,
+                   XEN_GUEST_HANDLE_PARAM(char) buffer);
+long do_vm_assist(unsigned int cmd, unsigned int type);
+long do_set_segment_base(unsigned int which, unsigned long base);
+long do_sched_op(int cmd, XEN_GUEST_HANDLE_PARAM(void) arg);
+long do_callback_op(int cmd, XEN_GUEST_HANDLE_PARAM(const_void) arg);
+/* iret takes its frame from the guest stack, not from arguments. */
+void do_iret(struct cpu_user_regs *regs);
+
+#endif /* XEN_HYPERCALL_H */
