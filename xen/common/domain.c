@@ -10,6 +10,7 @@
 #include <xen/string.h>
 #include <xen/xmalloc.h>
 #include <asm/domain.h>
+#include <asm/time.h>
 #include <public/sched.h>
 
 /* All domains, by increasing domain_id; domlist_lock guards the links. */
@@ -56,6 +57,7 @@ struct domain *domain_create(domid_t domid, bool privileged,
     /* Events stay masked until each vCPU's guest asks for them. */
     for ( unsigned int i = 0; i < XEN_LEGACY_MAX_VCPUS; i++ )
         d->shared_info->vcpu_info[i].evtchn_upcall_mask = 1;
+    update_domain_wallclock_time(d);
 
     spin_lock(&domlist_lock);
     for ( pp = &domain_list; *pp && (*pp)->domain_id < domid;
@@ -94,6 +96,7 @@ struct vcpu *vcpu_create(struct domain *d, unsigned int vcpu_id,
     v->vcpu_info = &d->shared_info->vcpu_info[vcpu_id];
     v->arch->guest_table = INVALID_MFN;
     v->arch->guest_table_user = INVALID_MFN;
+    vcpu_timers_init(v);
     d->vcpu[vcpu_id] = v;
     sched_insert_vcpu(v);
     return v;

@@ -3,6 +3,7 @@
 #include <xen/errno.h>
 #include <xen/guest_access.h>
 #include <xen/hypercall.h>
+#include <xen/event.h>
 #include <xen/keyhandler.h>
 #include <xen/lib.h>
 #include <xen/param.h>
@@ -31,19 +32,43 @@ static void slice_expired(void *data)
     raise_softirq(SCHEDULE_SOFTIRQ);
 }
 
+/* Accounts the time v spent in its last runstate and enters a new one. */
+static void vcpu_runstate_change(struct vcpu *v, int state, s_time_t now)
+{
+    struct vcpu_runstate_info *rs = &v->runstate;
+
+    rs->time[rs->state] += now - rs->state_entry_time;
+    rs->state = state;
+    rs->state_entry_time = now;
+}
+
+static int runstate_of(const struct vcpu *v)
+{
+    if ( vcpu_runnable(v) )
+        return RUNSTATE_runnable;
+    return v->pause_flags & VPF_blocked ? RUNSTATE_blocked
+                                        : RUNSTATE_offline;
+}
+
 static void schedule(void)
 {
     unsigned int cpu = smp_processor_id();
     struct vcpu *prev = current;
     struct task_slice next;
+    s_time_t now = NOW();
 
-    next = ops->do_schedule(cpu, NOW());
+    next = ops->do_schedule(cpu, now);
     if ( next.time >= 0 )
-        set_timer(&slice_timer[cpu], NOW() + next.time);
+        set_timer(&slice_timer[cpu], now + next.time);
     else
         stop_timer(&slice_timer[cpu]);
-    if ( next.task != prev )
-        context_switch(prev, next.task);
+    if ( next.task == prev )
+        return;
+    if ( prev )
+        vcpu_runstate_change(prev, runstate_of(prev), now);
+    if ( next.task )
+        vcpu_runstate_change(next.task, RUNSTATE_running, now);
+    context_switch(prev, next.task);
 }
 
 bool vcpu_runnable(const struct vcpu *v)
@@ -66,6 +91,19 @@ void vcpu_wake(struct vcpu *v)
             ops->wake(v);
         cpu_raise_softirq(v->processor, SCHEDULE_SOFTIRQ);
     }
+}
+
+/*
+ * An event arrived for v: a blocked v becomes runnable, a v running on
+ * another CPU gets interrupted so that it sees the event on its way back.
+ */
+void vcpu_kick(struct vcpu *v)
+{
+    if ( __atomic_fetch_and(&v->pause_flags, ~VPF_blocked,
+                            __ATOMIC_SEQ_CST) & VPF_blocked )
+        vcpu_wake(v);
+    else if ( v->is_running && v->processor != smp_processor_id() )
+        send_event_check_ipi(v->processor);
 }
 
 /* v may no longer run; its CPU deschedules it soon (not waited for). */

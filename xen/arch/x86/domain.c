@@ -9,6 +9,7 @@
 #include <asm/processor.h>
 #include <asm/pv/entry.h>
 #include <asm/system.h>
+#include <asm/time.h>
 
 extern pte_t idle_pg_table[512];
 
@@ -44,6 +45,7 @@ static void load_guest_state(struct vcpu *v)
     wrmsr(MSR_FS_BASE, a->fs_base);
     wrmsr(MSR_GS_BASE, a->gs_base_kernel);
     wrmsr(MSR_SHADOW_GS_BASE, a->gs_base_user);
+    update_vcpu_system_time(v);
 }
 
 void context_switch(struct vcpu *prev, struct vcpu *next)

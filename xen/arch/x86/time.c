@@ -6,6 +6,7 @@
 #include <xen/lib.h>
 #include <xen/param.h>
 #include <xen/smp.h>
+#include <xen/sched.h>
 #include <xen/softirq.h>
 #include <xen/string.h>
 #include <xen/time.h>
@@ -376,3 +377,37 @@ static void dump_clocks(unsigned char key)
     printk("Synced cycles skew: max=%lu\n", tmax - tmin);
 }
 KEYHANDLER('t', dump_clocks, "display multi-cpu clock info");
+
+/*
+ * A vCPU's view of system time, by the version protocol: the version goes
+ * odd before the fields change and even after, so a guest that reads the
+ * same even version before and after its reads has a consistent copy.
+ */
+void update_vcpu_system_time(struct vcpu *v)
+{
+    struct vcpu_time_info *t = &v->vcpu_info->time;
+    uint64_t tsc = rdtsc();
+
+    t->version++;
+    smp_wmb();
+    t->tsc_timestamp = tsc;
+    t->system_time = scale_delta(tsc - tsc_stamp, &tsc_to_ns);
+    t->tsc_to_system_mul = tsc_to_ns.mul_frac;
+    t->tsc_shift = tsc_to_ns.shift;
+    smp_wmb();
+    t->version++;
+}
+
+/* The wallclock at system time 0, in shared_info, same protocol. */
+void update_domain_wallclock_time(struct domain *d)
+{
+    struct shared_info *s = d->shared_info;
+
+    s->wc_version++;
+    smp_wmb();
+    s->wc_sec = (uint32_t)wallclock_time;
+    s->wc_sec_hi = wallclock_time >> 32;
+    s->wc_nsec = 0;
+    smp_wmb();
+    s->wc_version++;
+}

@@ -3,6 +3,7 @@
 #ifndef XEN_HYPERCALL_H
 #define XEN_HYPERCALL_H
 
+#include <xen/time.h>
 #include <xen/types.h>
 #include <asm/regs.h>
 #include <public/callback.h>
@@ -24,6 +25,9 @@ long do_console_io(int cmd, unsigned int count,
 long do_vm_assist(unsigned int cmd, unsigned int type);
 long do_set_segment_base(unsigned int which, unsigned long base);
 long do_sched_op(int cmd, XEN_GUEST_HANDLE_PARAM(void) arg);
+long do_set_timer_op(s_time_t timeout);
+long do_vcpu_op(int cmd, unsigned int vcpuid,
+                XEN_GUEST_HANDLE_PARAM(void) arg);
 long do_callback_op(int cmd, XEN_GUEST_HANDLE_PARAM(const_void) arg);
 /* iret takes its frame from the guest stack, not from arguments. */
 void do_iret(struct cpu_user_regs *regs);

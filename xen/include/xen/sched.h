@@ -112,6 +112,9 @@ void domain_shutdown(struct domain *d, unsigned int reason);
 /* A domain misbehaved: log why, and shut it down alone. */
 void domain_crash(struct domain *d, const char *why);
 
+/* vcpu.c */
+void vcpu_timers_init(struct vcpu *v);
+
 /* schedule.c: state changes that the scheduling policy must hear of. */
 void sched_insert_vcpu(struct vcpu *v);
 bool vcpu_runnable(const struct vcpu *v);

@@ -29,6 +29,8 @@ static hypercall_fn_t *const hypercall_table[NR_hypercalls] = {
     HC(set_segment_base),
     HC(sched_op),
     HC(callback_op),
+    HC(set_timer_op),
+    HC(vcpu_op),
 };
 
 void pv_syscall(struct cpu_user_regs *regs)

@@ -46,6 +46,14 @@ static inline bool local_irq_is_enabled(void)
     return local_save_flags_() & X86_EFLAGS_IF;
 }
 
+/*
+ * x86 keeps stores in order and loads in order, so only the compiler must
+ * be stopped from reordering; a full barrier needs mfence.
+ */
+#define smp_wmb()   __asm__ __volatile__ ( "" ::: "memory" )
+#define smp_rmb()   __asm__ __volatile__ ( "" ::: "memory" )
+#define smp_mb()    __asm__ __volatile__ ( "mfence" ::: "memory" )
+
 /* Tells a hyperthreaded sibling we are spinning, and saves power. */
 static inline void cpu_relax(void)
 {

@@ -100,4 +100,10 @@ static inline uint64_t days_since_epoch(unsigned int year, unsigned int mon,
            day - 1 - 719468;    /* 719468: days from 0000-03-01 to 1970 */
 }
 
+struct vcpu;
+struct domain;
+/* Refresh the time fields guests read (on every switch to the vCPU). */
+void update_vcpu_system_time(struct vcpu *v);
+void update_domain_wallclock_time(struct domain *d);
+
 #endif /* ASM_X86_TIME_H */

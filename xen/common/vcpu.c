@@ -1,0 +1,160 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
+/* vcpu_op and set_timer_op: a vCPU's timers, runstate and vcpu_info. */
+#include <xen/errno.h>
+#include <xen/event.h>
+#include <xen/guest_access.h>
+#include <xen/hypercall.h>
+#include <xen/lib.h>
+#include <xen/page_owner.h>
+#include <xen/sched.h>
+#include <xen/softirq.h>
+#include <xen/string.h>
+#include <xen/time.h>
+#include <xen/timer.h>
+#include <asm/time.h>
+#include <public/vcpu.h>
+
+/* Guest timers fire as VIRQ_TIMER on the vCPU that set them. */
+static void singleshot_timer_fn(void *data)
+{
+    send_guest_vcpu_virq(data, VIRQ_TIMER);
+}
+
+static void periodic_timer_fn(void *data)
+{
+    struct vcpu *v = data;
+
+    send_guest_vcpu_virq(v, VIRQ_TIMER);
+    set_timer(&v->periodic_timer, NOW() + v->periodic_period);
+}
+
+/* Called once per vCPU at creation, on the CPU that will run it. */
+void vcpu_timers_init(struct vcpu *v)
+{
+    init_timer(&v->singleshot_timer, singleshot_timer_fn, v, v->processor);
+    init_timer(&v->periodic_timer, periodic_timer_fn, v, v->processor);
+}
+
+/* A zero timeout stops the timer; one in the past fires at once. */
+long do_set_timer_op(s_time_t timeout)
+{
+    struct vcpu *v = current;
+
+    if ( timeout == 0 )
+        stop_timer(&v->singleshot_timer);
+    else
+        set_timer(&v->singleshot_timer, timeout);
+    return 0;
+}
+
+/*
+ * Moves v's vcpu_info into a guest page (Linux does this for every vCPU):
+ * the page must be the domain's own, and the structure must not straddle
+ * a page boundary.  The current contents move along.
+ */
+static long register_vcpu_info(struct vcpu *v,
+                               const struct vcpu_register_vcpu_info *r)
+{
+    struct page_info *pg;
+    struct vcpu_info *new;
+
+    if ( r->offset > PAGE_SIZE - sizeof(struct vcpu_info) || r->rsvd )
+        return -EINVAL;
+    if ( !mfn_valid(_mfn(r->mfn)) )
+        return -EINVAL;
+    pg = mfn_to_page(_mfn(r->mfn));
+    /* The reference keeps the page ours for as long as it holds data. */
+    if ( !get_page(pg, v->domain) )
+        return -EINVAL;
+    if ( v->vcpu_info != &v->domain->shared_info->vcpu_info[v->vcpu_id] )
+    {
+        put_page(pg);
+        return -EINVAL;     /* only once, as Xen allows */
+    }
+    new = (struct vcpu_info *)((uint8_t *)mfn_to_virt(_mfn(r->mfn)) +
+                               r->offset);
+    *new = *v->vcpu_info;
+    /* Events that arrived meanwhile are re-announced in the new place. */
+    new->evtchn_upcall_pending = 1;
+    new->evtchn_pending_sel = ~0UL;
+    __atomic_store_n(&v->vcpu_info, new, __ATOMIC_RELEASE);
+    update_vcpu_system_time(v);
+    return 0;
+}
+
+long do_vcpu_op(int cmd, unsigned int vcpuid,
+                XEN_GUEST_HANDLE_PARAM(void) arg)
+{
+    struct domain *d = current->domain;
+    struct vcpu *v;
+
+    if ( vcpuid >= d->max_vcpus || !(v = d->vcpu[vcpuid]) )
+        return -ENOENT;
+
+    switch ( cmd )
+    {
+    case VCPUOP_is_up:
+        return !(v->pause_flags & VPF_down);
+
+    case VCPUOP_get_runstate_info:
+    {
+        struct vcpu_runstate_info rs = v->runstate;
+
+        return copy_to_guest_bytes(arg.p, &rs, sizeof(rs)) ? -EFAULT : 0;
+    }
+
+    case VCPUOP_set_periodic_timer:
+    {
+        struct vcpu_set_periodic_timer p;
+
+        if ( copy_from_guest_bytes(&p, arg.p, sizeof(p)) )
+            return -EFAULT;
+        /* Xen refuses periods under 1 ms, which would flood the CPU. */
+        if ( p.period_ns < MILLISECS(1) )
+            return -EINVAL;
+        if ( v != current )
+            return -EINVAL;
+        v->periodic_period = p.period_ns;
+        set_timer(&v->periodic_timer, NOW() + v->periodic_period);
+        return 0;
+    }
+
+    case VCPUOP_stop_periodic_timer:
+        if ( v != current )
+            return -EINVAL;
+        v->periodic_period = 0;
+        stop_timer(&v->periodic_timer);
+        return 0;
+
+    case VCPUOP_set_singleshot_timer:
+    {
+        struct vcpu_set_singleshot_timer s;
+
+        if ( v != current )
+            return -EINVAL;
+        if ( copy_from_guest_bytes(&s, arg.p, sizeof(s)) )
+            return -EFAULT;
+        /* VCPU_SSHOTTMR_future is ignored, as Xen 4.17 does. */
+        set_timer(&v->singleshot_timer, s.timeout_abs_ns);
+        return 0;
+    }
+
+    case VCPUOP_stop_singleshot_timer:
+        if ( v != current )
+            return -EINVAL;
+        stop_timer(&v->singleshot_timer);
+        return 0;
+
+    case VCPUOP_register_vcpu_info:
+    {
+        struct vcpu_register_vcpu_info r;
+
+        if ( copy_from_guest_bytes(&r, arg.p, sizeof(r)) )
+            return -EFAULT;
+        return register_vcpu_info(v, &r);
+    }
+
+    default:
+        return -ENOSYS;
+    }
+}
