@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: GPL-2.0-only */
 /* The PV hypercall table: SYSCALL from guest kernel mode lands here. */
 #include <xen/errno.h>
+#include <xen/guest_access.h>
 #include <xen/hypercall.h>
 #include <xen/lib.h>
 #include <xen/sched.h>
@@ -31,7 +32,39 @@ static hypercall_fn_t *const hypercall_table[NR_hypercalls] = {
     HC(callback_op),
     HC(set_timer_op),
     HC(vcpu_op),
+    HC(memory_op),
+    HC(multicall),
 };
+
+/*
+ * Runs a batch of hypercalls, each entry's result stored back into it.
+ * A multicall inside a multicall is refused (-EINVAL in its entry) and so
+ * is iret, which needs the guest frame; a bad list ends the batch.
+ */
+long do_multicall(XEN_GUEST_HANDLE_PARAM(multicall_entry_t) call_list,
+                  unsigned int nr_calls)
+{
+    for ( unsigned int i = 0; i < nr_calls; i++ )
+    {
+        struct multicall_entry call;
+
+        if ( copy_from_guest_offset(&call, call_list, i, 1) )
+            return -EFAULT;
+        if ( call.op >= NR_hypercalls || !hypercall_table[call.op] )
+            call.result = -ENOSYS;
+        else if ( call.op == __HYPERVISOR_multicall ||
+                  call.op == __HYPERVISOR_iret )
+            call.result = -EINVAL;
+        else
+            call.result = hypercall_table[call.op](call.args[0], call.args[1],
+                                                   call.args[2], call.args[3],
+                                                   call.args[4]);
+        if ( copy_to_guest_bytes(&call_list.p[i].result, &call.result,
+                                 sizeof(call.result)) )
+            return -EFAULT;
+    }
+    return 0;
+}
 
 void pv_syscall(struct cpu_user_regs *regs)
 {

@@ -59,6 +59,9 @@ uint64_t e820_ram_end(const struct e820map *m);
 uint64_t e820_ram_total(const struct e820map *m);
 void e820_print(const struct e820map *m);
 
+/* The machine's sanitised map, built by setup.c at boot. */
+extern struct e820map e820;
+
 struct boot_info;
 /*
  * Builds the sanitised map from what the boot loader reported, falling

@@ -1,0 +1,173 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
+/* memory_op: reservations, the machine memory map, the M2P's place. */
+#include <xen/errno.h>
+#include <xen/guest_access.h>
+#include <xen/hypercall.h>
+#include <xen/lib.h>
+#include <xen/mm.h>
+#include <xen/page_owner.h>
+#include <xen/sched.h>
+#include <asm/e820.h>
+#include <asm/m2p.h>
+#include <public/memory.h>
+
+/* The domain a sub-op names: ourselves, or any for the privileged. */
+static struct domain *target_domain(domid_t domid)
+{
+    struct domain *self = current->domain;
+
+    if ( domid == DOMID_SELF || domid == self->domain_id )
+        return self;
+    return self->is_privileged ? get_domain_by_id(domid) : NULL;
+}
+
+/*
+ * Extents are single frames or 2^order runs, named by frame number: for a
+ * PV guest a machine frame to give back, or the pfn a new frame is for
+ * (the new machine frame replaces it in the list).  Returns the number of
+ * extents done; a bad list entry ends the batch there.
+ */
+static long reservation_op(unsigned int op, struct xen_memory_reservation *r)
+{
+    struct domain *d = target_domain(r->domid);
+    xen_ulong_t i;
+
+    if ( !d || r->extent_order > MAX_ORDER )
+        return 0;
+    for ( i = 0; i < r->nr_extents; i++ )
+    {
+        xen_pfn_t frame;
+        struct page_info *pg;
+
+        if ( copy_from_guest_offset(&frame, r->extent_start, i, 1) )
+            break;
+        if ( op == XENMEM_decrease_reservation )
+        {
+            unsigned long n = 1UL << r->extent_order;
+
+            if ( !mfn_valid(_mfn(frame)) ||
+                 !mfn_valid(_mfn(frame + n - 1)) )
+                break;
+            pg = mfn_to_page(_mfn(frame));
+            for ( unsigned long j = 0; j < n; j++ )
+                if ( page_get_owner(&pg[j]) != d )
+                    return i;
+            for ( unsigned long j = 0; j < n; j++ )
+            {
+                set_gpfn_from_mfn(frame + j, INVALID_M2P_ENTRY);
+                put_page_alloc_ref(&pg[j]);
+            }
+            continue;
+        }
+        /* increase_reservation and populate_physmap. */
+        if ( !(pg = alloc_domain_pages(d, r->extent_order, 0)) )
+            break;
+        for ( unsigned long j = 0; j < (1UL << r->extent_order); j++ )
+            set_gpfn_from_mfn(mfn_x(page_to_mfn(pg)) + j,
+                              op == XENMEM_populate_physmap
+                              ? frame + j : INVALID_M2P_ENTRY);
+        frame = mfn_x(page_to_mfn(pg));
+        if ( copy_to_guest_offset(r->extent_start, i, &frame, 1) )
+        {
+            for ( unsigned long j = 0; j < (1UL << r->extent_order); j++ )
+                put_page_alloc_ref(&pg[j]);
+            break;
+        }
+    }
+    return i;
+}
+
+static long machine_memory_map(XEN_GUEST_HANDLE_PARAM(void) arg)
+{
+    struct xen_memory_map map;
+    unsigned int n;
+
+    if ( !current->domain->is_privileged )
+        return -EPERM;
+    if ( copy_from_guest_bytes(&map, arg.p, sizeof(map)) )
+        return -EFAULT;
+    n = min(map.nr_entries, e820.nr_map);
+    if ( copy_to_guest_bytes(map.buffer.p, e820.map,
+                             n * sizeof(e820.map[0])) )
+        return -EFAULT;
+    map.nr_entries = n;
+    return copy_to_guest_bytes(arg.p, &map, sizeof(map)) ? -EFAULT : 0;
+}
+
+static long reservation_size(unsigned int op, XEN_GUEST_HANDLE_PARAM(void) arg)
+{
+    domid_t domid;
+    struct domain *d;
+
+    if ( copy_from_guest_bytes(&domid, arg.p, sizeof(domid)) )
+        return -EFAULT;
+    if ( !(d = target_domain(domid)) )
+        return -ESRCH;
+    switch ( op )
+    {
+    case XENMEM_current_reservation:
+        return d->tot_pages;
+    case XENMEM_maximum_reservation:
+        return d->max_pages;
+    default:    /* XENMEM_maximum_gpfn: the guest keeps its p2m size there */
+        return d->shared_info->arch.max_pfn - 1;
+    }
+}
+
+long do_memory_op(unsigned long cmd, XEN_GUEST_HANDLE_PARAM(void) arg)
+{
+    switch ( cmd )
+    {
+    case XENMEM_increase_reservation:
+    case XENMEM_decrease_reservation:
+    case XENMEM_populate_physmap:
+    {
+        struct xen_memory_reservation r;
+
+        if ( copy_from_guest_bytes(&r, arg.p, sizeof(r)) )
+            return 0;
+        return reservation_op(cmd, &r);
+    }
+    case XENMEM_maximum_ram_page:
+        return max_page;
+    case XENMEM_current_reservation:
+    case XENMEM_maximum_reservation:
+    case XENMEM_maximum_gpfn:
+        return reservation_size(cmd, arg);
+    case XENMEM_machphys_mapping:
+    {
+        struct xen_machphys_mapping m = {
+            .v_start = MACH2PHYS_VIRT_START,
+            .v_end = MACH2PHYS_VIRT_START + max_page * sizeof(unsigned long),
+            .max_mfn = max_page - 1,
+        };
+
+        return copy_to_guest_bytes(arg.p, &m, sizeof(m)) ? -EFAULT : 0;
+    }
+    case XENMEM_machphys_mfn_list:
+    {
+        struct xen_machphys_mfn_list l;
+        unsigned long chunks = DIV_ROUND_UP(max_page * sizeof(unsigned long),
+                                            L2_PAGE_SIZE);
+        unsigned int i;
+
+        if ( copy_from_guest_bytes(&l, arg.p, sizeof(l)) )
+            return -EFAULT;
+        for ( i = 0; i < l.max_extents && i < chunks; i++ )
+        {
+            xen_pfn_t mfn = mfn_x(m2p_chunk_mfn(i));
+
+            if ( copy_to_guest_offset(l.extent_start, i, &mfn, 1) )
+                return -EFAULT;
+        }
+        l.nr_extents = i;
+        return copy_to_guest_bytes(arg.p, &l, sizeof(l)) ? -EFAULT : 0;
+    }
+    case XENMEM_machine_memory_map:
+        return machine_memory_map(arg);
+    /* A PV guest's own map is the machine's in dom0; none is kept. */
+    case XENMEM_memory_map:
+    default:
+        return -ENOSYS;
+    }
+}
