@@ -176,6 +176,32 @@ void domain_shutdown(struct domain *d, unsigned int reason)
         hardware_domain_shutdown(reason);
 }
 
+/*
+ * Gives back everything the domain holds.  Its memory returns to the heap
+ * as the last reference to each frame goes; the structure itself is freed
+ * only once no frame names it as owner (another domain's mapping may keep
+ * a frame, and so the owner, alive a while longer).
+ */
+void domain_destroy(struct domain *d)
+{
+    struct domain **pp;
+
+    spin_lock(&d->domain_lock);
+    d->state = DOMSTATE_dying;
+    spin_unlock(&d->domain_lock);
+    for ( unsigned int i = 0; i < d->max_vcpus; i++ )
+        if ( d->vcpu[i] )
+            vcpu_pause_nosync(d->vcpu[i]);
+    arch_domain_relinquish(d);
+
+    spin_lock(&domlist_lock);
+    for ( pp = &domain_list; *pp != d; pp = &(*pp)->next_in_list )
+        ;
+    *pp = d->next_in_list;
+    spin_unlock(&domlist_lock);
+    printk("Domain %u destroyed\n", d->domain_id);
+}
+
 void domain_crash(struct domain *d, const char *why)
 {
     printk(XENLOG_ERR "Domain %u crashed: %s\n", d->domain_id, why);

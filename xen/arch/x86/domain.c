@@ -1,12 +1,14 @@
 /* SPDX-License-Identifier: GPL-2.0-only */
-/* Switching a CPU between the idle loop and PV vCPUs. */
+/* Switching a CPU between the idle loop and PV vCPUs; PV domain teardown. */
 #include <xen/lib.h>
+#include <xen/page_owner.h>
 #include <xen/sched.h>
 #include <xen/sched-if.h>
 #include <asm/current.h>
 #include <asm/domain.h>
 #include <asm/page.h>
 #include <asm/processor.h>
+#include <asm/pv/mm.h>
 #include <asm/pv/entry.h>
 #include <asm/system.h>
 #include <asm/time.h>
@@ -66,4 +68,64 @@ void context_switch(struct vcpu *prev, struct vcpu *next)
     next->is_running = true;
     load_guest_state(next);
     reset_stack_and_jump(return_to_guest);
+}
+
+/*
+ * Drops what the domain's PV state holds on its frames: each vCPU's
+ * installed page tables, every pin, then the allocation reference of every
+ * frame, after which each frame returns to the heap with its last user.
+ */
+void arch_domain_relinquish(struct domain *d)
+{
+    struct page_info *pg, *next;
+
+    for ( unsigned int i = 0; i < d->max_vcpus; i++ )
+    {
+        struct vcpu *v = d->vcpu[i];
+
+        if ( !v )
+            continue;
+        kill_timer(&v->singleshot_timer);
+        kill_timer(&v->periodic_timer);
+        for ( unsigned int user = 0; user < 2; user++ )
+        {
+            mfn_t *slot = user ? &v->arch->guest_table_user
+                               : &v->arch->guest_table;
+
+            if ( mfn_valid(*slot) )
+                put_page_and_type(mfn_to_page(*slot));
+            *slot = INVALID_MFN;
+        }
+    }
+
+    spin_lock(&d->page_alloc_lock);
+    for ( pg = page_list_first(&d->page_list); pg; pg = next )
+    {
+        next = page_list_next(pg);
+        if ( __atomic_fetch_and(&pg->u.inuse.type_info, ~PGT_pinned,
+                                __ATOMIC_SEQ_CST) & PGT_pinned )
+        {
+            spin_unlock(&d->page_alloc_lock);
+            put_page_and_type(pg);
+            spin_lock(&d->page_alloc_lock);
+        }
+    }
+    spin_unlock(&d->page_alloc_lock);
+
+    /*
+     * put_page_alloc_ref() may unlink the frame, so look the next one up
+     * afresh each time; frames still used elsewhere stay listed.
+     */
+    for ( ;; )
+    {
+        spin_lock(&d->page_alloc_lock);
+        for ( pg = page_list_first(&d->page_list);
+              pg && !(pg->count_info & PGC_allocated);
+              pg = page_list_next(pg) )
+            ;
+        spin_unlock(&d->page_alloc_lock);
+        if ( !pg )
+            break;
+        put_page_alloc_ref(pg);
+    }
 }

@@ -109,6 +109,10 @@ struct vcpu *vcpu_create(struct domain *d, unsigned int vcpu_id,
                          unsigned int cpu);
 struct domain *get_domain_by_id(domid_t domid);
 void domain_shutdown(struct domain *d, unsigned int reason);
+/* Tears the domain down: unlinked at once, memory freed as refs drop. */
+void domain_destroy(struct domain *d);
+/* Arch: drop the page-table pins and references the vCPUs hold. */
+void arch_domain_relinquish(struct domain *d);
 /* A domain misbehaved: log why, and shut it down alone. */
 void domain_crash(struct domain *d, const char *why);
 
