@@ -3,6 +3,7 @@
 #include <xen/keyhandler.h>
 #include <xen/lib.h>
 #include <xen/mm.h>
+#include <xen/page_owner.h>
 #include <xen/sched.h>
 #include <xen/sched-if.h>
 #include <xen/shutdown.h>
@@ -22,7 +23,12 @@ struct domain *hardware_domain;
 static void domain_free(struct domain *d)
 {
     if ( d->shared_info )
+    {
+        /* Nothing can map it yet: ending the sharing frees it at once. */
+        if ( page_get_owner(virt_to_page(d->shared_info)) == d )
+            put_page_alloc_ref(virt_to_page(d->shared_info));
         free_xenheap_page(d->shared_info);
+    }
     xfree(d->vcpu);
     xfree(d->arch);
     xfree(d);
@@ -54,6 +60,8 @@ struct domain *domain_create(domid_t domid, bool privileged,
         return NULL;
     }
     memset(d->shared_info, 0, PAGE_SIZE);
+    /* The guest maps its shared_info page, though the page is ours. */
+    share_xen_page_with_guest(virt_to_page(d->shared_info), d);
     /* Events stay masked until each vCPU's guest asks for them. */
     for ( unsigned int i = 0; i < XEN_LEGACY_MAX_VCPUS; i++ )
         d->shared_info->vcpu_info[i].evtchn_upcall_mask = 1;

@@ -308,8 +308,13 @@ void __init construct_dom0(const struct boot_info *bi)
         write_hypercall_page(dom0_va_to_virt(&l, p2m,
                                              elf.xen.hypercall_page));
 
+    /*
+     * Pinned as Xen's builder pins them, plus the reference the installed
+     * page table (guest_table) holds for as long as it is installed.
+     */
     l4 = build_page_tables(&l, p2m);
-    if ( pin_initial_l4(d, l4) )
+    if ( pv_pin_table(d, mfn_x(l4), PGT_l4_page_table) ||
+         get_page_and_type(mfn_to_page(l4), d, PGT_l4_page_table) )
         panic("dom0: its boot page tables did not validate");
 
     si = dom0_va_to_virt(&l, p2m, l.start_info);

@@ -6,6 +6,7 @@
 #include <xen/lib.h>
 #include <xen/sched.h>
 #include <asm/domain.h>
+#include <asm/pv/mm.h>
 #include <asm/pv/entry.h>
 
 /*
@@ -34,6 +35,10 @@ static hypercall_fn_t *const hypercall_table[NR_hypercalls] = {
     HC(vcpu_op),
     HC(memory_op),
     HC(multicall),
+    HC(mmu_update),
+    HC(mmuext_op),
+    HC(update_va_mapping),
+    HC(update_va_mapping_otherdomain),
 };
 
 /*
