@@ -1,5 +1,6 @@
 /* SPDX-License-Identifier: GPL-2.0-only */
 /* Creating domains and vCPUs, finding them by id, shutting them down. */
+#include <xen/event.h>
 #include <xen/keyhandler.h>
 #include <xen/lib.h>
 #include <xen/mm.h>
@@ -67,6 +68,12 @@ struct domain *domain_create(domid_t domid, bool privileged,
         d->shared_info->vcpu_info[i].evtchn_upcall_mask = 1;
     update_domain_wallclock_time(d);
 
+    if ( evtchn_init(d) )
+    {
+        domain_free(d);
+        return NULL;
+    }
+
     spin_lock(&domlist_lock);
     for ( pp = &domain_list; *pp && (*pp)->domain_id < domid;
           pp = &(*pp)->next_in_list )
@@ -74,6 +81,7 @@ struct domain *domain_create(domid_t domid, bool privileged,
     if ( *pp && (*pp)->domain_id == domid )
     {
         spin_unlock(&domlist_lock);
+        evtchn_destroy(d);
         domain_free(d);
         return NULL;
     }
@@ -200,6 +208,7 @@ void domain_destroy(struct domain *d)
     for ( unsigned int i = 0; i < d->max_vcpus; i++ )
         if ( d->vcpu[i] )
             vcpu_pause_nosync(d->vcpu[i]);
+    evtchn_destroy(d);
     arch_domain_relinquish(d);
 
     spin_lock(&domlist_lock);

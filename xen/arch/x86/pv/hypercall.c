@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: GPL-2.0-only */
 /* The PV hypercall table: SYSCALL from guest kernel mode lands here. */
 #include <xen/errno.h>
+#include <xen/event.h>
 #include <xen/guest_access.h>
 #include <xen/hypercall.h>
 #include <xen/lib.h>
@@ -39,6 +40,7 @@ static hypercall_fn_t *const hypercall_table[NR_hypercalls] = {
     HC(mmuext_op),
     HC(update_va_mapping),
     HC(update_va_mapping_otherdomain),
+    HC(event_channel_op),
 };
 
 /*
