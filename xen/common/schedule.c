@@ -77,8 +77,11 @@ bool vcpu_runnable(const struct vcpu *v)
            v->domain->state == DOMSTATE_running;
 }
 
+static void poll_timer_fn(void *data);
+
 void sched_insert_vcpu(struct vcpu *v)
 {
+    init_timer(&v->poll_timer, poll_timer_fn, v, v->processor);
     ops->insert_vcpu(v);
 }
 
@@ -213,6 +216,94 @@ static void vcpu_block(struct vcpu *v)
         raise_softirq(SCHEDULE_SOFTIRQ);
 }
 
+/*
+ * SCHEDOP_poll: sleep until one of the ports is pending or the timeout
+ * passes.  The flags go up before the ports are checked (see xen/event.h),
+ * so a port made pending in between still wakes us.
+ */
+#define SCHED_POLL_MAX_PORTS 128
+
+static void poll_timer_fn(void *data)
+{
+    struct vcpu *v = data;
+
+    if ( __atomic_fetch_and(&v->pause_flags, ~VPF_polling,
+                            __ATOMIC_SEQ_CST) & VPF_polling )
+        vcpu_kick(v);
+}
+
+static long vcpu_poll(struct vcpu *v, const struct sched_poll *p)
+{
+    evtchn_port_t ports[SCHED_POLL_MAX_PORTS];
+
+    if ( p->nr_ports > SCHED_POLL_MAX_PORTS )
+        return -EINVAL;
+    if ( copy_from_guest(ports, p->ports, p->nr_ports) )
+        return -EFAULT;
+    for ( unsigned int i = 0; i < p->nr_ports; i++ )
+        if ( !evtchn_port_is_valid(v->domain, ports[i]) )
+            return -EINVAL;
+
+    v->poll_evtchn = p->nr_ports == 1 ? ports[0] : 0;
+    __atomic_fetch_or(&v->pause_flags, VPF_blocked | VPF_polling,
+                      __ATOMIC_SEQ_CST);
+    for ( unsigned int i = 0; i < p->nr_ports; i++ )
+        if ( evtchn_port_pending(v->domain, ports[i]) )
+        {
+            __atomic_fetch_and(&v->pause_flags, ~(VPF_blocked | VPF_polling),
+                               __ATOMIC_SEQ_CST);
+            return 0;
+        }
+    /* A timer left from an earlier poll must not end this one. */
+    stop_timer(&v->poll_timer);
+    if ( p->timeout )
+        set_timer(&v->poll_timer, p->timeout);
+    raise_softirq(SCHEDULE_SOFTIRQ);
+    return 0;
+}
+
+static void watchdog_fn(void *data)
+{
+    struct domain *d = data;
+
+    printk(XENLOG_WARNING "Domain %u: watchdog timeout\n", d->domain_id);
+    domain_shutdown(d, SHUTDOWN_watchdog);
+}
+
+/*
+ * SCHEDOP_watchdog: id 0 makes a new watchdog (its id, 1-based, is the
+ * result); a known id with a timeout re-arms it, with 0 removes it.
+ */
+static long domain_watchdog(struct domain *d, uint32_t id, uint32_t timeout)
+{
+    struct timer *t;
+
+    if ( id == 0 )
+    {
+        for ( id = 0; id < NR_DOMAIN_WATCHDOG_TIMERS; id++ )
+            if ( !(d->watchdog_inuse & (1u << id)) )
+                break;
+        if ( id == NR_DOMAIN_WATCHDOG_TIMERS )
+            return -ENOSPC;
+        d->watchdog_inuse |= 1u << id;
+        init_timer(&d->watchdog_timer[id], watchdog_fn, d, 0);
+        set_timer(&d->watchdog_timer[id], NOW() + SECONDS(timeout));
+        return id + 1;
+    }
+    if ( --id >= NR_DOMAIN_WATCHDOG_TIMERS ||
+         !(d->watchdog_inuse & (1u << id)) )
+        return -EINVAL;
+    t = &d->watchdog_timer[id];
+    if ( timeout )
+    {
+        set_timer(t, NOW() + SECONDS(timeout));
+        return 0;
+    }
+    kill_timer(t);
+    d->watchdog_inuse &= ~(1u << id);
+    return 0;
+}
+
 long do_sched_op(int cmd, XEN_GUEST_HANDLE_PARAM(void) arg)
 {
     struct vcpu *v = current;
@@ -226,14 +317,78 @@ long do_sched_op(int cmd, XEN_GUEST_HANDLE_PARAM(void) arg)
         vcpu_block(v);
         return 0;
     case SCHEDOP_shutdown:
+    case SCHEDOP_shutdown_code:
     {
         struct sched_shutdown s;
 
         if ( copy_from_guest_bytes(&s, arg.p, sizeof(s)) )
             return -EFAULT;
-        domain_shutdown(v->domain, s.reason);
+        if ( cmd == SCHEDOP_shutdown_code )
+            v->domain->shutdown_code = s.reason;
+        else
+            domain_shutdown(v->domain, s.reason);
         return 0;
     }
+    case SCHEDOP_remote_shutdown:
+    {
+        struct sched_remote_shutdown r;
+        struct domain *d;
+
+        if ( copy_from_guest_bytes(&r, arg.p, sizeof(r)) )
+            return -EFAULT;
+        if ( !v->domain->is_privileged )
+            return -EPERM;
+        if ( !(d = get_domain_by_id(r.domain_id)) )
+            return -ESRCH;
+        domain_shutdown(d, r.reason);
+        return 0;
+    }
+    case SCHEDOP_poll:
+    {
+        struct sched_poll p;
+
+        if ( copy_from_guest_bytes(&p, arg.p, sizeof(p)) )
+            return -EFAULT;
+        return vcpu_poll(v, &p);
+    }
+    case SCHEDOP_watchdog:
+    {
+        struct sched_watchdog w;
+
+        if ( copy_from_guest_bytes(&w, arg.p, sizeof(w)) )
+            return -EFAULT;
+        return domain_watchdog(v->domain, w.id, w.timeout);
+    }
+    case SCHEDOP_pin_override:
+    {
+        struct sched_pin_override p;
+
+        if ( !v->domain->is_privileged )
+            return -EPERM;
+        if ( copy_from_guest_bytes(&p, arg.p, sizeof(p)) )
+            return -EFAULT;
+        /* vCPUs never move yet, so an override has nothing to change. */
+        if ( p.pcpu >= 0 && (p.pcpu >= NR_CPUS ||
+                             !cpumask_test_cpu(p.pcpu, &cpu_online_map)) )
+            return -EINVAL;
+        return 0;
+    }
+    default:
+        return -ENOSYS;
+    }
+}
+
+/* The Xen 3.0.0 form: the argument is a value, not a structure. */
+long do_sched_op_compat(int cmd, unsigned long arg)
+{
+    switch ( cmd )
+    {
+    case SCHEDOP_yield:
+    case SCHEDOP_block:
+        return do_sched_op(cmd, (XEN_GUEST_HANDLE_PARAM(void)){ NULL });
+    case SCHEDOP_shutdown:
+        domain_shutdown(current->domain, arg);
+        return 0;
     default:
         return -ENOSYS;
     }

@@ -25,6 +25,7 @@ long do_console_io(int cmd, unsigned int count,
 long do_vm_assist(unsigned int cmd, unsigned int type);
 long do_set_segment_base(unsigned int which, unsigned long base);
 long do_sched_op(int cmd, XEN_GUEST_HANDLE_PARAM(void) arg);
+long do_sched_op_compat(int cmd, unsigned long arg);
 long do_memory_op(unsigned long cmd, XEN_GUEST_HANDLE_PARAM(void) arg);
 long do_multicall(XEN_GUEST_HANDLE_PARAM(multicall_entry_t) call_list,
                   unsigned int nr_calls);

@@ -87,6 +87,11 @@ struct domain {
 
     struct shared_info *shared_info;    /* one xenheap page */
 
+    /* SCHEDOP_watchdog: up to two, shutting the domain down on expiry. */
+#define NR_DOMAIN_WATCHDOG_TIMERS 2
+    struct timer watchdog_timer[NR_DOMAIN_WATCHDOG_TIMERS];
+    unsigned int watchdog_inuse;    /* bit n: timer n is set up */
+
     spinlock_t event_lock;
     struct evtchn_port_state *evtchn;
     struct grant_table *grant_table;

@@ -31,6 +31,7 @@ static hypercall_fn_t *const hypercall_table[NR_hypercalls] = {
     HC(vm_assist),
     HC(set_segment_base),
     HC(sched_op),
+    HC(sched_op_compat),
     HC(callback_op),
     HC(set_timer_op),
     HC(vcpu_op),
