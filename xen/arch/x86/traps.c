@@ -8,6 +8,7 @@
 #include <asm/desc.h>
 #include <asm/page.h>
 #include <asm/processor.h>
+#include <asm/pv/traps.h>
 #include <asm/traps.h>
 #include <asm/uaccess.h>
 
@@ -56,6 +57,9 @@ void __init trap_init(void)
     idt_table[2].ist = IST_NMI;
     idt_table[8].ist = IST_DF;
     idt_table[18].ist = IST_MC;
+    /* int3 and into are instructions a PV guest kernel (ring 3) may use. */
+    set_gate(3, 0, 3);
+    set_gate(4, 0, 3);
 }
 
 /* Loads this CPU's descriptor tables: its GDT and TSS, the shared IDT. */
@@ -163,6 +167,12 @@ void do_entry(struct cpu_user_regs *regs)
         vector_handlers[vec](regs);
         return;
     }
+    /* Machine checks and NMIs are the machine's, whoever was running. */
+    if ( guest_mode(regs) && vec < 32 && vec != 2 && vec != 18 )
+    {
+        pv_handle_exception(regs);
+        return;
+    }
     /* A guest-memory access that faulted resumes at its fixup. */
     if ( (vec == X86_EXC_PF || vec == X86_EXC_GP) && !guest_mode(regs) &&
          (fixup = search_exception_table(regs->rip)) )
@@ -170,7 +180,7 @@ void do_entry(struct cpu_user_regs *regs)
         regs->rip = fixup;
         return;
     }
-    /* No guests yet: any other exception is a hypervisor bug. */
+    /* Anything else in the hypervisor is a bug in it. */
     fatal_trap(regs);
 }
 

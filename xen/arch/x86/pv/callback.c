@@ -162,6 +162,7 @@ long do_vm_assist(unsigned int cmd, unsigned int type)
 {
     /* The assists a 64-bit PV guest may ask for. */
     const unsigned long valid = (1UL << VMASST_TYPE_writable_pagetables) |
+                                (1UL << VMASST_TYPE_architectural_iopl) |
                                 (1UL << VMASST_TYPE_runstate_update_flag) |
                                 (1UL << VMASST_TYPE_m2p_strict);
     struct arch_domain *a = current->domain->arch;
@@ -185,7 +186,8 @@ long do_set_segment_base(unsigned int which, unsigned long base)
 {
     struct arch_vcpu *a = current->arch;
 
-    if ( which != SEGBASE_GS_USER_SEL && !guest_range_ok(base, 0) )
+    /* A base the CPU would refuse (non-canonical) or ours is refused. */
+    if ( which != SEGBASE_GS_USER_SEL && !guest_range_ok(base, 1) )
         return -EINVAL;
     switch ( which )
     {
@@ -201,9 +203,14 @@ long do_set_segment_base(unsigned int which, unsigned long base)
         a->gs_base_kernel = base;
         wrmsr(MSR_GS_BASE, base);
         return 0;
+    case SEGBASE_GS_USER_SEL:
+        /*
+         * The user %gs selector only matters in user mode, which comes
+         * later; until then the null selector is all a guest may load.
+         */
+        return base ? -EINVAL : 0;
     default:
-        /* GS_USER_SEL needs user mode, which comes later. */
-        return -ENOSYS;
+        return -EINVAL;
     }
 }
 

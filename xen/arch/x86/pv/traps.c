@@ -8,6 +8,7 @@
 #include <asm/desc.h>
 #include <asm/domain.h>
 #include <asm/processor.h>
+#include <asm/pv/emulate.h>
 #include <asm/pv/entry.h>
 #include <asm/pv/traps.h>
 #include <asm/asm-defns.h>
@@ -128,6 +129,10 @@ void pv_handle_exception(struct cpu_user_regs *regs)
     bool has_ec = vec == X86_EXC_GP || vec == X86_EXC_PF || vec == 8 ||
                   (vec >= 10 && vec <= 12) || vec == 17;
 
+    if ( vec == X86_EXC_GP && pv_emulate_privileged_op(regs) )
+        return;
+    if ( vec == X86_EXC_UD && pv_emulate_forced_cpuid(regs) )
+        return;
     if ( vec == X86_EXC_PF )
         v->vcpu_info->arch.cr2 = read_cr2();
     if ( !pv_create_bounce_frame(v, ti->address, has_ec, regs->error_code,

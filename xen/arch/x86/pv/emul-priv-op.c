@@ -1,0 +1,367 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
+/* Privileged instructions a PV kernel issues from ring 3, done for it. */
+#include <xen/guest_access.h>
+#include <xen/hypercall.h>
+#include <xen/lib.h>
+#include <xen/sched.h>
+#include <xen/string.h>
+#include <asm/domain.h>
+#include <asm/io.h>
+#include <asm/processor.h>
+#include <asm/pv/emulate.h>
+#include <asm/pv/traps.h>
+#include <asm/uaccess.h>
+#include <public/sched.h>
+
+/* What a decoded instruction needs: its bytes, prefixes and length. */
+struct insn {
+    uint8_t b[16];
+    unsigned int n;             /* bytes fetched */
+    unsigned int len;           /* bytes consumed so far */
+    bool opsize;                /* 0x66 */
+    uint8_t rex;
+};
+
+/*
+ * Fetches what there is of the instruction at rip: up to 16 bytes, fewer
+ * if the next page is not mapped.
+ */
+static bool fetch(struct insn *in, unsigned long rip)
+{
+    unsigned long to_page_end = PAGE_SIZE - (rip & ~PAGE_MASK);
+
+    memset(in, 0, sizeof(*in));
+    in->n = sizeof(in->b);
+    if ( copy_from_guest_bytes(in->b, (void *)rip, in->n) )
+    {
+        in->n = min(to_page_end, (unsigned long)sizeof(in->b));
+        if ( copy_from_guest_bytes(in->b, (void *)rip, in->n) )
+            return false;
+    }
+    while ( in->len < in->n )
+    {
+        uint8_t p = in->b[in->len];
+
+        if ( p == 0x66 )
+            in->opsize = true;
+        else if ( (p & 0xf0) == 0x40 )
+            in->rex = p;
+        else if ( p != 0xf2 && p != 0xf3 )
+            break;
+        in->len++;
+    }
+    return in->len < in->n;
+}
+
+static uint64_t *gpr(struct cpu_user_regs *regs, unsigned int n)
+{
+    switch ( n )
+    {
+    case 0: return &regs->rax;
+    case 1: return &regs->rcx;
+    case 2: return &regs->rdx;
+    case 3: return &regs->rbx;
+    case 4: return &regs->rsp;
+    case 5: return &regs->rbp;
+    case 6: return &regs->rsi;
+    case 7: return &regs->rdi;
+    case 8: return &regs->r8;
+    case 9: return &regs->r9;
+    case 10: return &regs->r10;
+    case 11: return &regs->r11;
+    case 12: return &regs->r12;
+    case 13: return &regs->r13;
+    case 14: return &regs->r14;
+    default: return &regs->r15;
+    }
+}
+
+/* The control registers as a PV kernel may see them. */
+static bool read_cr(struct vcpu *v, unsigned int cr, uint64_t *val)
+{
+    switch ( cr )
+    {
+    case 0:
+        *val = X86_CR0_PE | X86_CR0_MP | 0x10 /* ET */ | X86_CR0_NE |
+               X86_CR0_WP | X86_CR0_AM | X86_CR0_PG |
+               (v->arch->fpu_ts ? X86_CR0_TS : 0);
+        return true;
+    case 2:
+        *val = v->vcpu_info->arch.cr2;
+        return true;
+    case 3:
+        *val = mfn_to_maddr(v->arch->guest_table);
+        return true;
+    case 4:
+        *val = read_cr4() & (X86_CR4_PAE | X86_CR4_OSFXSR |
+                             X86_CR4_OSXMMEXCPT | X86_CR4_OSXSAVE |
+                             X86_CR4_FSGSBASE);
+        return true;
+    default:
+        return false;
+    }
+}
+
+/*
+ * I/O ports: a privileged domain reaches the hardware, except the ports
+ * we drive ourselves (the serial console, the PICs, the PIT); everyone
+ * else reads all-ones and writes nowhere.
+ */
+static bool port_is_ours(unsigned int port, unsigned int size)
+{
+    static const struct { uint16_t first, last; } ours[] = {
+        { 0x20, 0x21 }, { 0x40, 0x43 }, { 0xa0, 0xa1 }, { 0x3f8, 0x3ff },
+    };
+
+    for ( unsigned int i = 0; i < ARRAY_SIZE(ours); i++ )
+        if ( port <= ours[i].last && port + size - 1 >= ours[i].first )
+            return true;
+    return false;
+}
+
+static bool port_allowed(const struct vcpu *v, unsigned int port,
+                         unsigned int size)
+{
+    return v->domain->is_privileged && v->arch->iopl >= 1 &&
+           port + size <= 0x10000 && !port_is_ours(port, size);
+}
+
+static void emulate_in(struct vcpu *v, struct cpu_user_regs *regs,
+                       unsigned int port, unsigned int size)
+{
+    uint32_t val = ~0u;
+
+    if ( port_allowed(v, port, size) )
+        val = size == 1 ? inb(port) : size == 2 ? inw(port) : inl(port);
+    if ( size == 4 )
+        regs->rax = val;    /* 32-bit results zero-extend */
+    else
+    {
+        uint64_t mask = size == 1 ? 0xff : 0xffff;
+
+        regs->rax = (regs->rax & ~mask) | (val & mask);
+    }
+}
+
+static void emulate_out(struct vcpu *v, const struct cpu_user_regs *regs,
+                        unsigned int port, unsigned int size)
+{
+    if ( !port_allowed(v, port, size) )
+        return;
+    if ( size == 1 )
+        outb(regs->rax, port);
+    else if ( size == 2 )
+        outw(regs->rax, port);
+    else
+        outl(regs->rax, port);
+}
+
+/* RDMSR and WRMSR: the few registers a PV kernel touches; else #GP. */
+#define MSR_IA32_TSC        0x00000010
+#define MSR_IA32_MISC_ENABLE 0x000001a0
+#define MSR_IA32_PAT        0x00000277
+
+static bool emulate_rdmsr(struct vcpu *v, struct cpu_user_regs *regs)
+{
+    uint64_t val;
+
+    switch ( (uint32_t)regs->rcx )
+    {
+    case MSR_EFER:
+    case MSR_IA32_PAT:
+        /* Real values: PV page tables are interpreted with our PAT. */
+        val = rdmsr(regs->rcx);
+        break;
+    case MSR_IA32_TSC:
+        val = rdtsc();
+        break;
+    case MSR_FS_BASE:
+        val = v->arch->fs_base;
+        break;
+    case MSR_GS_BASE:
+        val = v->arch->gs_base_kernel;
+        break;
+    case MSR_SHADOW_GS_BASE:
+        val = v->arch->gs_base_user;
+        break;
+    case MSR_IA32_MISC_ENABLE:
+    case MSR_STAR:
+    case MSR_LSTAR:
+    case MSR_CSTAR:
+    case MSR_SFMASK:
+        val = 0;
+        break;
+    default:
+        return false;
+    }
+    regs->rax = (uint32_t)val;
+    regs->rdx = val >> 32;
+    return true;
+}
+
+static bool emulate_wrmsr(struct cpu_user_regs *regs)
+{
+    uint64_t val = ((uint64_t)(uint32_t)regs->rdx << 32) |
+                   (uint32_t)regs->rax;
+
+    switch ( (uint32_t)regs->rcx )
+    {
+    case MSR_FS_BASE:
+        return !do_set_segment_base(SEGBASE_FS, val);
+    case MSR_GS_BASE:
+        return !do_set_segment_base(SEGBASE_GS_KERNEL, val);
+    case MSR_SHADOW_GS_BASE:
+        return !do_set_segment_base(SEGBASE_GS_USER, val);
+    /* Entry points are ours to set; a guest's writes are dropped. */
+    case MSR_STAR:
+    case MSR_LSTAR:
+    case MSR_CSTAR:
+    case MSR_SFMASK:
+        return true;
+    default:
+        return false;
+    }
+}
+
+bool pv_emulate_privileged_op(struct cpu_user_regs *regs)
+{
+    struct vcpu *v = current;
+    struct insn in;
+    unsigned int size;
+    uint8_t op;
+
+    if ( !fetch(&in, regs->rip) )
+        return false;
+    op = in.b[in.len++];
+    size = in.opsize ? 2 : 4;
+
+    switch ( op )
+    {
+    case 0xe4: case 0xe5: case 0xe6: case 0xe7:     /* in/out imm8 */
+        if ( in.len >= in.n )
+            return false;
+        size = op & 1 ? size : 1;
+        if ( op & 2 )
+            emulate_out(v, regs, in.b[in.len], size);
+        else
+            emulate_in(v, regs, in.b[in.len], size);
+        in.len++;
+        break;
+    case 0xec: case 0xed: case 0xee: case 0xef:     /* in/out dx */
+        size = op & 1 ? size : 1;
+        if ( op & 2 )
+            emulate_out(v, regs, (uint16_t)regs->rdx, size);
+        else
+            emulate_in(v, regs, (uint16_t)regs->rdx, size);
+        break;
+    case 0xf4:                                      /* hlt */
+        do_sched_op(SCHEDOP_block, (XEN_GUEST_HANDLE_PARAM(void)){ NULL });
+        break;
+    case 0xcd:                                      /* int imm8 */
+    {
+        const struct trap_info *ti;
+
+        if ( in.len >= in.n )
+            return false;
+        ti = &v->arch->trap_ctxt[in.b[in.len]];
+        if ( !ti->address )
+            return false;
+        regs->rip += in.len + 1;
+        return pv_create_bounce_frame(v, ti->address, false, 0,
+                                      ti->flags & 4);
+    }
+    case 0x0f:
+        if ( in.len >= in.n )
+            return false;
+        op = in.b[in.len++];
+        if ( op == 0x09 )                           /* wbinvd */
+        {
+            if ( v->domain->is_privileged )
+                __asm__ __volatile__ ( "wbinvd" ::: "memory" );
+        }
+        else if ( op == 0x32 )                      /* rdmsr */
+        {
+            if ( !emulate_rdmsr(v, regs) )
+                return false;
+        }
+        else if ( op == 0x30 )                      /* wrmsr */
+        {
+            if ( !emulate_wrmsr(regs) )
+                return false;
+        }
+        else if ( op == 0x20 && in.len < in.n )     /* mov from cr */
+        {
+            uint8_t modrm = in.b[in.len++];
+            unsigned int cr = ((modrm >> 3) & 7) | (in.rex & 4 ? 8 : 0);
+            uint64_t val;
+
+            if ( (modrm >> 6) != 3 || !read_cr(v, cr, &val) )
+                return false;
+            *gpr(regs, (modrm & 7) | (in.rex & 1 ? 8 : 0)) = val;
+        }
+        else
+            return false;
+        break;
+    default:
+        return false;
+    }
+    regs->rip += in.len;
+    return true;
+}
+
+/*
+ * CPUID as a PV guest sees it: the host's, less what it cannot use
+ * (virtualisation, x2APIC, MONITOR, PCID), plus the hypervisor bit and
+ * Xen's leaves from 0x40000000.
+ */
+static void pv_cpuid(uint32_t leaf, uint32_t sub, struct cpuid_regs *r)
+{
+    if ( (leaf & 0xffff0000) == 0x40000000 )
+    {
+        memset(r, 0, sizeof(*r));
+        switch ( leaf )
+        {
+        case 0x40000000:
+            r->eax = 0x40000005;
+            memcpy(&r->ebx, "XenV", 4);
+            memcpy(&r->ecx, "MMXe", 4);
+            memcpy(&r->edx, "nVMM", 4);
+            break;
+        case 0x40000001:
+            r->eax = (XEN_VERSION << 16) | XEN_SUBVERSION;
+            break;
+        case 0x40000002:
+            r->eax = 1;             /* hypercall page frames */
+            r->ebx = 0x40000000;    /* the MSR that fills one */
+            break;
+        }
+        return;
+    }
+    cpuid_count(leaf, sub, r);
+    if ( leaf == 1 )
+    {
+        r->ecx &= ~((1u << 3) | (1u << 5) | (1u << 17) | (1u << 21));
+        r->ecx |= 1u << 31;
+    }
+    else if ( leaf == 0x80000001 )
+        r->ecx &= ~(1u << 2);
+}
+
+/* The forced-emulation prefix: ud2; .ascii "xen"; then cpuid. */
+bool pv_emulate_forced_cpuid(struct cpu_user_regs *regs)
+{
+    static const uint8_t sig[7] = { 0x0f, 0x0b, 'x', 'e', 'n', 0x0f, 0xa2 };
+    uint8_t b[sizeof(sig)];
+    struct cpuid_regs r;
+
+    if ( copy_from_guest_bytes(b, (void *)regs->rip, sizeof(b)) ||
+         memcmp(b, sig, sizeof(sig)) )
+        return false;
+    pv_cpuid(regs->rax, regs->rcx, &r);
+    regs->rax = r.eax;
+    regs->rbx = r.ebx;
+    regs->rcx = r.ecx;
+    regs->rdx = r.edx;
+    regs->rip += sizeof(sig);
+    return true;
+}
