@@ -12,6 +12,7 @@
 #include <xen/string.h>
 #include <xen/xmalloc.h>
 #include <asm/domain.h>
+#include <asm/fpu.h>
 #include <asm/time.h>
 #include <public/sched.h>
 
@@ -100,8 +101,9 @@ struct vcpu *vcpu_create(struct domain *d, unsigned int vcpu_id,
         return NULL;
     if ( !(v = xzalloc(struct vcpu)) )
         return NULL;
-    if ( !(v->arch = xzalloc(struct arch_vcpu)) )
+    if ( !(v->arch = xzalloc(struct arch_vcpu)) || vcpu_fpu_init(v) )
     {
+        xfree(v->arch);
         xfree(v);
         return NULL;
     }

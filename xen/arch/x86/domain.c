@@ -6,6 +6,7 @@
 #include <xen/sched-if.h>
 #include <asm/current.h>
 #include <asm/domain.h>
+#include <asm/fpu.h>
 #include <asm/page.h>
 #include <asm/processor.h>
 #include <asm/pv/mm.h>
@@ -36,6 +37,7 @@ static void save_guest_state(struct vcpu *v)
     a->fs_base = rdmsr(MSR_FS_BASE);
     a->gs_base_kernel = rdmsr(MSR_GS_BASE);
     a->gs_base_user = rdmsr(MSR_SHADOW_GS_BASE);
+    fpu_save(v);
 }
 
 static void load_guest_state(struct vcpu *v)
@@ -47,6 +49,7 @@ static void load_guest_state(struct vcpu *v)
     wrmsr(MSR_FS_BASE, a->fs_base);
     wrmsr(MSR_GS_BASE, a->gs_base_kernel);
     wrmsr(MSR_SHADOW_GS_BASE, a->gs_base_user);
+    fpu_restore(v);
     update_vcpu_system_time(v);
 }
 
@@ -61,6 +64,7 @@ void context_switch(struct vcpu *prev, struct vcpu *next)
     get_cpu_info()->current_vcpu = next;
     if ( !next )
     {
+        clts();
         write_cr3(virt_to_maddr(idle_pg_table));
         reset_stack_and_jump(startup_cpu_idle_loop);
     }

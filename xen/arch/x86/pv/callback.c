@@ -8,6 +8,7 @@
 #include <xen/string.h>
 #include <asm/current.h>
 #include <asm/domain.h>
+#include <asm/fpu.h>
 #include <asm/processor.h>
 #include <asm/pv/entry.h>
 #include <asm/uaccess.h>
@@ -152,9 +153,14 @@ long do_set_callbacks(unsigned long event_address,
     return 0;
 }
 
+/* The guest's CR0.TS: FPU use then raises #NM in the guest, as it asks. */
 long do_fpu_taskswitch(int set)
 {
     current->arch->fpu_ts = set;
+    if ( set )
+        stts();
+    else
+        clts();
     return 0;
 }
 

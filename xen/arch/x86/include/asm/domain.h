@@ -37,6 +37,7 @@ struct arch_vcpu {
     uint64_t fs_base, gs_base_kernel, gs_base_user;
     unsigned long debugreg[8];
     bool fpu_ts;                        /* virtual CR0.TS (fpu_taskswitch) */
+    void *fpu_area;                     /* XSAVE/FXSAVE image (asm/fpu.h) */
     unsigned int iopl;                  /* virtual IOPL (physdev set_iopl) */
 };
 
