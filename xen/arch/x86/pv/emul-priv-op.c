@@ -13,69 +13,6 @@
 #include <asm/uaccess.h>
 #include <public/sched.h>
 
-/* What a decoded instruction needs: its bytes, prefixes and length. */
-struct insn {
-    uint8_t b[16];
-    unsigned int n;             /* bytes fetched */
-    unsigned int len;           /* bytes consumed so far */
-    bool opsize;                /* 0x66 */
-    uint8_t rex;
-};
-
-/*
- * Fetches what there is of the instruction at rip: up to 16 bytes, fewer
- * if the next page is not mapped.
- */
-static bool fetch(struct insn *in, unsigned long rip)
-{
-    unsigned long to_page_end = PAGE_SIZE - (rip & ~PAGE_MASK);
-
-    memset(in, 0, sizeof(*in));
-    in->n = sizeof(in->b);
-    if ( copy_from_guest_bytes(in->b, (void *)rip, in->n) )
-    {
-        in->n = min(to_page_end, (unsigned long)sizeof(in->b));
-        if ( copy_from_guest_bytes(in->b, (void *)rip, in->n) )
-            return false;
-    }
-    while ( in->len < in->n )
-    {
-        uint8_t p = in->b[in->len];
-
-        if ( p == 0x66 )
-            in->opsize = true;
-        else if ( (p & 0xf0) == 0x40 )
-            in->rex = p;
-        else if ( p != 0xf2 && p != 0xf3 )
-            break;
-        in->len++;
-    }
-    return in->len < in->n;
-}
-
-static uint64_t *gpr(struct cpu_user_regs *regs, unsigned int n)
-{
-    switch ( n )
-    {
-    case 0: return &regs->rax;
-    case 1: return &regs->rcx;
-    case 2: return &regs->rdx;
-    case 3: return &regs->rbx;
-    case 4: return &regs->rsp;
-    case 5: return &regs->rbp;
-    case 6: return &regs->rsi;
-    case 7: return &regs->rdi;
-    case 8: return &regs->r8;
-    case 9: return &regs->r9;
-    case 10: return &regs->r10;
-    case 11: return &regs->r11;
-    case 12: return &regs->r12;
-    case 13: return &regs->r13;
-    case 14: return &regs->r14;
-    default: return &regs->r15;
-    }
-}
-
 /* The control registers as a PV kernel may see them. */
 static bool read_cr(struct vcpu *v, unsigned int cr, uint64_t *val)
 {
@@ -230,7 +167,7 @@ bool pv_emulate_privileged_op(struct cpu_user_regs *regs)
     unsigned int size;
     uint8_t op;
 
-    if ( !fetch(&in, regs->rip) )
+    if ( !pv_insn_fetch(&in, regs->rip) )
         return false;
     op = in.b[in.len++];
     size = in.opsize ? 2 : 4;
@@ -297,7 +234,7 @@ bool pv_emulate_privileged_op(struct cpu_user_regs *regs)
 
             if ( (modrm >> 6) != 3 || !read_cr(v, cr, &val) )
                 return false;
-            *gpr(regs, (modrm & 7) | (in.rex & 1 ? 8 : 0)) = val;
+            *pv_insn_gpr(regs, (modrm & 7) | (in.rex & 1 ? 8 : 0)) = val;
         }
         else
             return false;

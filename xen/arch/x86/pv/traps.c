@@ -133,6 +133,10 @@ void pv_handle_exception(struct cpu_user_regs *regs)
         return;
     if ( vec == X86_EXC_UD && pv_emulate_forced_cpuid(regs) )
         return;
+    /* A present page written: perhaps the guest writing its own L1. */
+    if ( vec == X86_EXC_PF && (regs->error_code & 3) == 3 &&
+         pv_ptwr_emulate(regs, read_cr2()) )
+        return;
     if ( vec == X86_EXC_PF )
         v->vcpu_info->arch.cr2 = read_cr2();
     if ( !pv_create_bounce_frame(v, ti->address, has_ec, regs->error_code,

@@ -6,12 +6,36 @@
 #include <xen/types.h>
 #include <asm/regs.h>
 
+/* What a decoded instruction needs: its bytes, prefixes and length. */
+struct insn {
+    uint8_t b[16];
+    unsigned int n;             /* bytes fetched */
+    unsigned int len;           /* bytes consumed so far */
+    bool opsize;                /* 0x66 */
+    bool lock;                  /* 0xf0 */
+    uint8_t rex;
+};
+
+/*
+ * Reads the instruction at rip (16 bytes, fewer at the end of a mapped
+ * page) and its legacy and REX prefixes; false if nothing follows them.
+ */
+bool pv_insn_fetch(struct insn *in, unsigned long rip);
+/* General register n (0-15, with REX) of the frame. */
+uint64_t *pv_insn_gpr(struct cpu_user_regs *regs, unsigned int n);
+
 /*
  * On #GP from a PV guest: carry out the privileged instruction at rip
  * (port I/O, RDMSR/WRMSR, MOV from CRn, WBINVD, HLT, INT n) and step
  * past it.  false: not one of ours; the guest gets its #GP.
  */
 bool pv_emulate_privileged_op(struct cpu_user_regs *regs);
+
+/*
+ * On a write #PF at addr: a store to one of the guest's own L1 tables,
+ * validated and applied as mmu_update would (see pv/ptwr.c).
+ */
+bool pv_ptwr_emulate(struct cpu_user_regs *regs, unsigned long addr);
 
 /* On #UD: Xen's forced-emulation prefix followed by CPUID. */
 bool pv_emulate_forced_cpuid(struct cpu_user_regs *regs);
