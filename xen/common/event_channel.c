@@ -1,0 +1,868 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
+/* Event channels with the 2-level ABI: ports, VIRQs, IPIs, interdomain. */
+#include <xen/bitops.h>
+#include <xen/errno.h>
+#include <xen/event.h>
+#include <xen/guest_access.h>
+#include <xen/lib.h>
+#include <xen/sched.h>
+#include <xen/spinlock.h>
+#include <xen/xmalloc.h>
+
+/* What a 64-bit guest's bitmaps can name: 64 words of 64 ports. */
+#define MAX_PORTS           EVTCHN_2L_NR_CHANNELS
+#define PORTS_PER_WORD      (sizeof(xen_ulong_t) * 8)
+
+/*
+ * The table grows a bucket at a time as ports are handed out, so a guest
+ * using a handful of ports pays for a handful, and a full table is many
+ * small allocations rather than one large one.
+ */
+#define PORTS_PER_BUCKET    64
+#define NR_BUCKETS          (MAX_PORTS / PORTS_PER_BUCKET)
+
+enum port_state {
+    ECS_FREE,               /* zero, so a new bucket is all free */
+    ECS_RESERVED,           /* port 0: never handed out */
+    ECS_UNBOUND,            /* waiting for u.unbound_remote to bind to it */
+    ECS_INTERDOMAIN,
+    ECS_VIRQ,
+    ECS_IPI,
+};
+
+struct evtchn {
+    uint8_t state;          /* enum port_state */
+    /*
+     * The vCPU told about events on this port.  A sender in the peer
+     * domain reads it holding only its own lock, hence atomic accesses.
+     */
+    uint32_t notify_vcpu;
+    union {
+        domid_t unbound_remote;
+        struct {
+            struct domain *dom;
+            unsigned int port;
+        } interdomain;
+        unsigned int virq;
+    } u;
+};
+
+struct evtchn_port_state {
+    struct evtchn *bucket[NR_BUCKETS];
+    /*
+     * Ports below nr_valid have a bucket.  SCHEDOP_poll and peer senders
+     * read it without d's lock, so it is published only after the bucket.
+     */
+    unsigned int nr_valid;
+    unsigned int nr_active;     /* ports not free, the reserved one too */
+    bool dying;                 /* evtchn_destroy() began: no new ports */
+};
+
+/* The port's slot, or NULL if the guest may not name it. */
+static struct evtchn *port_chn(const struct domain *d, unsigned int port)
+{
+    const struct evtchn_port_state *st = __atomic_load_n(&d->evtchn,
+                                                         __ATOMIC_ACQUIRE);
+
+    if ( !st || port >= __atomic_load_n(&st->nr_valid, __ATOMIC_ACQUIRE) )
+        return NULL;
+    return &st->bucket[port / PORTS_PER_BUCKET][port % PORTS_PER_BUCKET];
+}
+
+static struct vcpu *domain_vcpu(const struct domain *d, unsigned int id)
+{
+    return id < d->max_vcpus ? d->vcpu[id] : NULL;
+}
+
+/* A DOMID_SELF-or-id argument; NULL if there is no such domain. */
+static struct domain *find_domain(domid_t dom)
+{
+    return dom == DOMID_SELF ? current->domain : get_domain_by_id(dom);
+}
+
+/* The caller may act on d's ports: its own, or anyone's if privileged. */
+static bool may_control(const struct domain *d)
+{
+    return d == current->domain || current->domain->is_privileged;
+}
+
+/*
+ * Per-vCPU VIRQs are bound on each vCPU and stay there; the rest are one
+ * per domain, bound on vCPU 0 and movable with bind_vcpu.  On x86 every
+ * architectural VIRQ is global.
+ */
+static bool virq_is_global(unsigned int virq)
+{
+    switch ( virq )
+    {
+    case VIRQ_TIMER:
+    case VIRQ_DEBUG:
+    case VIRQ_XENOPROF:
+    case VIRQ_XENPMU:
+        return false;
+    }
+    return true;
+}
+
+/*
+ * Interdomain pairs are linked and unlinked only under pair_lock, taken
+ * before any event lock.  A peer pointer read under one domain's lock
+ * therefore stays linked, and its domain alive, while we take both locks
+ * in address order; and since pair_lock serialises every path that holds
+ * two event locks, no two CPUs ever wait on each other's.  It is global,
+ * but only interdomain bind and close take it, and a ticket lock is fair,
+ * so a guest hammering it slows those calls of others without starving
+ * them.
+ */
+static DEFINE_SPINLOCK(pair_lock);
+
+static void lock_pair(struct domain *d, struct domain *peer,
+                      unsigned long *flags)
+{
+    struct domain *first = (uintptr_t)d < (uintptr_t)peer ? d : peer;
+    struct domain *second = first == d ? peer : d;
+
+    spin_lock_irqsave(&first->event_lock, *flags);
+    if ( second != first )
+        spin_lock(&second->event_lock);
+}
+
+static void unlock_pair(struct domain *d, struct domain *peer,
+                        unsigned long flags)
+{
+    if ( peer != d )
+        spin_unlock(&peer->event_lock);
+    spin_unlock_irqrestore(&d->event_lock, flags);
+}
+
+/* The lowest free port of d, growing the table when every one is taken. */
+static int get_free_port(struct domain *d)
+{
+    struct evtchn_port_state *st = d->evtchn;
+    struct evtchn *bucket;
+    unsigned int port;
+
+    if ( !st || st->dying )
+        return -EINVAL;
+    for ( port = 1; port < st->nr_valid; port++ )
+        if ( port_chn(d, port)->state == ECS_FREE )
+            return port;
+    if ( port == MAX_PORTS )
+        return -ENOSPC;
+    bucket = xzalloc_array(struct evtchn, PORTS_PER_BUCKET);
+    if ( !bucket )
+        return -ENOMEM;
+    st->bucket[port / PORTS_PER_BUCKET] = bucket;
+    __atomic_store_n(&st->nr_valid, port + PORTS_PER_BUCKET,
+                     __ATOMIC_RELEASE);
+    return port;
+}
+
+static struct evtchn *claim_port(struct domain *d, unsigned int port,
+                                 enum port_state state, unsigned int vcpu)
+{
+    struct evtchn *chn = port_chn(d, port);
+
+    chn->state = state;
+    __atomic_store_n(&chn->notify_vcpu, vcpu, __ATOMIC_RELAXED);
+    d->evtchn->nr_active++;
+    return chn;
+}
+
+static void free_port(struct domain *d, unsigned int port, struct evtchn *chn)
+{
+    /* Whoever gets this number next must not inherit an old event. */
+    clear_bit(port, d->shared_info->evtchn_pending);
+    chn->state = ECS_FREE;
+    __atomic_store_n(&chn->notify_vcpu, 0, __ATOMIC_RELAXED);
+    d->evtchn->nr_active--;
+}
+
+/*
+ * Make port of d pending on the vCPU it notifies.  A domain still being
+ * built may lack that vCPU; nobody can be waiting then.
+ */
+static void raise_port(struct domain *d, unsigned int port,
+                       const struct evtchn *chn)
+{
+    struct vcpu *v = domain_vcpu(d, __atomic_load_n(&chn->notify_vcpu,
+                                                    __ATOMIC_RELAXED));
+
+    if ( v )
+        evtchn_set_pending(v, port);
+}
+
+/*
+ * With d's lock held, and for an interdomain port the peer's too: free the
+ * port, leaving an interdomain peer unbound and bindable by d again.
+ */
+static int close_locked(struct domain *d, unsigned int port,
+                        struct evtchn *chn)
+{
+    struct evtchn *peer;
+    unsigned int i;
+
+    switch ( chn->state )
+    {
+    case ECS_FREE:
+    case ECS_RESERVED:
+        return -EINVAL;
+
+    case ECS_VIRQ:
+        /* A global VIRQ's slot is vCPU 0's wherever bind_vcpu sent it. */
+        for ( i = 0; i < d->max_vcpus; i++ )
+        {
+            struct vcpu *v = d->vcpu[i];
+
+            if ( v && v->virq_to_evtchn[chn->u.virq] == port )
+                v->virq_to_evtchn[chn->u.virq] = 0;
+        }
+        break;
+
+    case ECS_INTERDOMAIN:
+        peer = port_chn(chn->u.interdomain.dom, chn->u.interdomain.port);
+        peer->state = ECS_UNBOUND;
+        peer->u.unbound_remote = d->domain_id;
+        break;
+    }
+    free_port(d, port, chn);
+    return 0;
+}
+
+static int close_interdomain(struct domain *d, unsigned int port)
+{
+    struct domain *peer;
+    struct evtchn *chn;
+    unsigned long flags;
+    int rc;
+
+    spin_lock(&pair_lock);
+    spin_lock_irqsave(&d->event_lock, flags);
+    chn = port_chn(d, port);
+    peer = chn && chn->state == ECS_INTERDOMAIN ? chn->u.interdomain.dom : d;
+    spin_unlock_irqrestore(&d->event_lock, flags);
+
+    /*
+     * The port may have been closed before we got pair_lock, but it
+     * cannot be linked or unlinked now that we hold it.
+     */
+    lock_pair(d, peer, &flags);
+    chn = port_chn(d, port);
+    rc = chn ? close_locked(d, port, chn) : -EINVAL;
+    unlock_pair(d, peer, flags);
+    spin_unlock(&pair_lock);
+    return rc;
+}
+
+static int evtchn_close(struct domain *d, unsigned int port)
+{
+    struct evtchn *chn;
+    unsigned long flags;
+    int rc;
+
+    spin_lock_irqsave(&d->event_lock, flags);
+    chn = port_chn(d, port);
+    if ( chn && chn->state == ECS_INTERDOMAIN )
+    {
+        spin_unlock_irqrestore(&d->event_lock, flags);
+        return close_interdomain(d, port);
+    }
+    rc = chn ? close_locked(d, port, chn) : -EINVAL;
+    spin_unlock_irqrestore(&d->event_lock, flags);
+    return rc;
+}
+
+/*
+ * Close every port of d but the reserved one; returns how many are open
+ * afterwards (another vCPU of d may open ports meanwhile).
+ */
+static unsigned int close_all(struct domain *d)
+{
+    unsigned int port, left = 0;
+    unsigned long flags;
+
+    for ( port = 1; port_chn(d, port); port++ )
+        evtchn_close(d, port);
+    spin_lock_irqsave(&d->event_lock, flags);
+    if ( d->evtchn )
+        left = d->evtchn->nr_active - 1;
+    spin_unlock_irqrestore(&d->event_lock, flags);
+    return left;
+}
+
+/*
+ * The OUT field could not be written back, so the caller never learnt the
+ * port: close it again, so that a fault leaves nothing behind.  Only the
+ * port's owner can close and reuse the number in this window (the caller
+ * itself, or for dom0's alloc_unbound in another domain, that domain);
+ * the reused port would then be the one closed.
+ */
+static long undo_bind(struct domain *d, unsigned int port)
+{
+    evtchn_close(d, port);
+    return -EFAULT;
+}
+
+static long evtchn_alloc_unbound(struct domain *d,
+                                 struct evtchn_alloc_unbound *alloc)
+{
+    struct evtchn *chn;
+    unsigned long flags;
+    int port;
+
+    if ( !may_control(d) )
+        return -EPERM;
+    spin_lock_irqsave(&d->event_lock, flags);
+    port = get_free_port(d);
+    if ( port >= 0 )
+    {
+        chn = claim_port(d, port, ECS_UNBOUND, 0);
+        /* The remote end need not exist yet: toolstacks rely on that. */
+        chn->u.unbound_remote = alloc->remote_dom == DOMID_SELF
+                                ? current->domain->domain_id
+                                : alloc->remote_dom;
+        alloc->port = port;
+    }
+    spin_unlock_irqrestore(&d->event_lock, flags);
+    return port < 0 ? port : 0;
+}
+
+static long evtchn_bind_interdomain(struct domain *rd,
+                                    struct evtchn_bind_interdomain *bind)
+{
+    struct domain *ld = current->domain;
+    struct evtchn *lchn, *rchn = NULL;
+    unsigned long flags;
+    int port;
+
+    spin_lock(&pair_lock);
+    lock_pair(ld, rd, &flags);
+    port = get_free_port(ld);
+    if ( port >= 0 )
+    {
+        rchn = port_chn(rd, bind->remote_port);
+        if ( !rchn || rchn->state != ECS_UNBOUND ||
+             rchn->u.unbound_remote != ld->domain_id )
+            port = -EINVAL;
+    }
+    if ( port >= 0 )
+    {
+        lchn = claim_port(ld, port, ECS_INTERDOMAIN, 0);
+        lchn->u.interdomain.dom = rd;
+        lchn->u.interdomain.port = bind->remote_port;
+        rchn->state = ECS_INTERDOMAIN;
+        rchn->u.interdomain.dom = ld;
+        rchn->u.interdomain.port = port;
+        /*
+         * Whatever the peer sent while its port was unbound was dropped;
+         * a spurious event is harmless where a lost one is not.
+         */
+        raise_port(ld, port, lchn);
+        bind->local_port = port;
+    }
+    unlock_pair(ld, rd, flags);
+    spin_unlock(&pair_lock);
+    return port < 0 ? port : 0;
+}
+
+static long evtchn_bind_virq(struct evtchn_bind_virq *bind)
+{
+    struct domain *d = current->domain;
+    struct evtchn *chn;
+    struct vcpu *v;
+    unsigned long flags;
+    int port;
+
+    if ( bind->virq >= NR_VIRQS ||
+         (virq_is_global(bind->virq) && bind->vcpu != 0) )
+        return -EINVAL;
+    if ( !(v = domain_vcpu(d, bind->vcpu)) )
+        return -ENOENT;
+    spin_lock_irqsave(&d->event_lock, flags);
+    port = v->virq_to_evtchn[bind->virq] ? -EEXIST : get_free_port(d);
+    if ( port >= 0 )
+    {
+        chn = claim_port(d, port, ECS_VIRQ, bind->vcpu);
+        chn->u.virq = bind->virq;
+        v->virq_to_evtchn[bind->virq] = port;
+        bind->port = port;
+    }
+    spin_unlock_irqrestore(&d->event_lock, flags);
+    return port < 0 ? port : 0;
+}
+
+static long evtchn_bind_ipi(struct evtchn_bind_ipi *bind)
+{
+    struct domain *d = current->domain;
+    unsigned long flags;
+    int port;
+
+    if ( !domain_vcpu(d, bind->vcpu) )
+        return -ENOENT;
+    spin_lock_irqsave(&d->event_lock, flags);
+    port = get_free_port(d);
+    if ( port >= 0 )
+    {
+        claim_port(d, port, ECS_IPI, bind->vcpu);
+        bind->port = port;
+    }
+    spin_unlock_irqrestore(&d->event_lock, flags);
+    return port < 0 ? port : 0;
+}
+
+static long evtchn_send(unsigned int port)
+{
+    struct domain *d = current->domain, *rd;
+    struct evtchn *chn;
+    unsigned long flags;
+    long rc = 0;
+
+    spin_lock_irqsave(&d->event_lock, flags);
+    chn = port_chn(d, port);
+    switch ( chn ? chn->state : ECS_FREE )
+    {
+    case ECS_INTERDOMAIN:
+        /*
+         * The peer's port cannot be unlinked while we hold our lock, so
+         * its slot is stable; only its notify vCPU may change under us.
+         */
+        rd = chn->u.interdomain.dom;
+        raise_port(rd, chn->u.interdomain.port,
+                   port_chn(rd, chn->u.interdomain.port));
+        break;
+    case ECS_IPI:
+        raise_port(d, port, chn);
+        break;
+    case ECS_UNBOUND:
+        /* Nobody is listening yet: the event is dropped. */
+        break;
+    default:
+        rc = -EINVAL;
+    }
+    spin_unlock_irqrestore(&d->event_lock, flags);
+    return rc;
+}
+
+static long evtchn_status(struct domain *d, struct evtchn_status *status)
+{
+    const struct evtchn *chn;
+    unsigned long flags;
+    long rc = 0;
+
+    spin_lock_irqsave(&d->event_lock, flags);
+    if ( !(chn = port_chn(d, status->port)) )
+        rc = -EINVAL;
+    else if ( !may_control(d) )
+        rc = -EPERM;
+    else
+    {
+        switch ( chn->state )
+        {
+        case ECS_FREE:
+        case ECS_RESERVED:
+            status->status = EVTCHNSTAT_closed;
+            break;
+        case ECS_UNBOUND:
+            status->status = EVTCHNSTAT_unbound;
+            status->u.unbound.dom = chn->u.unbound_remote;
+            break;
+        case ECS_INTERDOMAIN:
+            status->status = EVTCHNSTAT_interdomain;
+            status->u.interdomain.dom = chn->u.interdomain.dom->domain_id;
+            status->u.interdomain.port = chn->u.interdomain.port;
+            break;
+        case ECS_VIRQ:
+            status->status = EVTCHNSTAT_virq;
+            status->u.virq = chn->u.virq;
+            break;
+        case ECS_IPI:
+            status->status = EVTCHNSTAT_ipi;
+            break;
+        }
+        status->vcpu = chn->notify_vcpu;
+    }
+    spin_unlock_irqrestore(&d->event_lock, flags);
+    return rc;
+}
+
+static long evtchn_bind_vcpu(const struct evtchn_bind_vcpu *bind)
+{
+    struct domain *d = current->domain;
+    struct evtchn *chn;
+    unsigned long flags;
+    long rc = -EINVAL;
+
+    if ( !domain_vcpu(d, bind->vcpu) )
+        return -ENOENT;
+    spin_lock_irqsave(&d->event_lock, flags);
+    chn = port_chn(d, bind->port);
+    /*
+     * IPIs and per-vCPU VIRQs name their vCPU in what they mean; the
+     * others only say where to deliver.
+     */
+    switch ( chn ? chn->state : ECS_FREE )
+    {
+    case ECS_VIRQ:
+        if ( !virq_is_global(chn->u.virq) )
+            break;
+        /* fall through */
+    case ECS_UNBOUND:
+    case ECS_INTERDOMAIN:
+        __atomic_store_n(&chn->notify_vcpu, bind->vcpu, __ATOMIC_RELAXED);
+        rc = 0;
+        break;
+    }
+    spin_unlock_irqrestore(&d->event_lock, flags);
+    return rc;
+}
+
+static long evtchn_unmask(unsigned int port)
+{
+    struct domain *d = current->domain;
+    struct shared_info *s = d->shared_info;
+    const struct evtchn *chn;
+    struct vcpu *v;
+    unsigned long flags;
+    long rc = 0;
+
+    spin_lock_irqsave(&d->event_lock, flags);
+    if ( !(chn = port_chn(d, port)) )
+        rc = -EINVAL;
+    /*
+     * Only a port that was masked can have had its upcall held back; the
+     * selector and upcall bits follow the same order as a new event's.
+     */
+    else if ( test_and_clear_bit(port, s->evtchn_mask) &&
+              test_bit(port, s->evtchn_pending) &&
+              (v = domain_vcpu(d, chn->notify_vcpu)) != NULL &&
+              !test_and_set_bit(port / PORTS_PER_WORD,
+                                &v->vcpu_info->evtchn_pending_sel) )
+        vcpu_mark_events_pending(v);
+    spin_unlock_irqrestore(&d->event_lock, flags);
+    return rc;
+}
+
+static long evtchn_reset(struct domain *d)
+{
+    if ( !may_control(d) )
+        return -EPERM;
+    /* Another domain's ports change under it only while it is paused. */
+    if ( d != current->domain && !__atomic_load_n(&d->pause_count,
+                                                  __ATOMIC_ACQUIRE) )
+        return -EINVAL;
+    return close_all(d) ? -EAGAIN : 0;
+}
+
+/*
+ * Each case copies its argument in first, so a bad pointer fails with
+ * -EFAULT before anything changes; the sub-ops we lack copy it too, to
+ * answer a bad pointer as Xen does.
+ */
+long do_event_channel_op(int cmd, XEN_GUEST_HANDLE_PARAM(void) arg)
+{
+    struct domain *d;
+    long rc;
+
+    switch ( cmd )
+    {
+    case EVTCHNOP_alloc_unbound:
+    {
+        struct evtchn_alloc_unbound op;
+
+        if ( copy_from_guest_addr(&op, arg.p) )
+            return -EFAULT;
+        if ( !(d = find_domain(op.dom)) )
+            return -ESRCH;
+        rc = evtchn_alloc_unbound(d, &op);
+        if ( !rc && copy_to_guest_addr(arg.p, &op) )
+            rc = undo_bind(d, op.port);
+        return rc;
+    }
+
+    case EVTCHNOP_bind_interdomain:
+    {
+        struct evtchn_bind_interdomain op;
+
+        if ( copy_from_guest_addr(&op, arg.p) )
+            return -EFAULT;
+        if ( !(d = find_domain(op.remote_dom)) )
+            return -ESRCH;
+        rc = evtchn_bind_interdomain(d, &op);
+        if ( !rc && copy_to_guest_addr(arg.p, &op) )
+            rc = undo_bind(current->domain, op.local_port);
+        return rc;
+    }
+
+    case EVTCHNOP_bind_virq:
+    {
+        struct evtchn_bind_virq op;
+
+        if ( copy_from_guest_addr(&op, arg.p) )
+            return -EFAULT;
+        rc = evtchn_bind_virq(&op);
+        if ( !rc && copy_to_guest_addr(arg.p, &op) )
+            rc = undo_bind(current->domain, op.port);
+        return rc;
+    }
+
+    case EVTCHNOP_bind_ipi:
+    {
+        struct evtchn_bind_ipi op;
+
+        if ( copy_from_guest_addr(&op, arg.p) )
+            return -EFAULT;
+        rc = evtchn_bind_ipi(&op);
+        if ( !rc && copy_to_guest_addr(arg.p, &op) )
+            rc = undo_bind(current->domain, op.port);
+        return rc;
+    }
+
+    case EVTCHNOP_bind_pirq:
+    {
+        struct evtchn_bind_pirq op;
+
+        if ( copy_from_guest_addr(&op, arg.p) )
+            return -EFAULT;
+        /* Physical IRQs are not routed to guests yet. */
+        return -EOPNOTSUPP;
+    }
+
+    case EVTCHNOP_close:
+    {
+        struct evtchn_close op;
+
+        if ( copy_from_guest_addr(&op, arg.p) )
+            return -EFAULT;
+        return evtchn_close(current->domain, op.port);
+    }
+
+    case EVTCHNOP_send:
+    {
+        struct evtchn_send op;
+
+        if ( copy_from_guest_addr(&op, arg.p) )
+            return -EFAULT;
+        return evtchn_send(op.port);
+    }
+
+    case EVTCHNOP_status:
+    {
+        struct evtchn_status op;
+
+        if ( copy_from_guest_addr(&op, arg.p) )
+            return -EFAULT;
+        if ( !(d = find_domain(op.dom)) )
+            return -ESRCH;
+        rc = evtchn_status(d, &op);
+        if ( !rc && copy_to_guest_addr(arg.p, &op) )
+            rc = -EFAULT;
+        return rc;
+    }
+
+    case EVTCHNOP_bind_vcpu:
+    {
+        struct evtchn_bind_vcpu op;
+
+        if ( copy_from_guest_addr(&op, arg.p) )
+            return -EFAULT;
+        return evtchn_bind_vcpu(&op);
+    }
+
+    case EVTCHNOP_unmask:
+    {
+        struct evtchn_unmask op;
+
+        if ( copy_from_guest_addr(&op, arg.p) )
+            return -EFAULT;
+        return evtchn_unmask(op.port);
+    }
+
+    case EVTCHNOP_reset:
+    {
+        struct evtchn_reset op;
+
+        if ( copy_from_guest_addr(&op, arg.p) )
+            return -EFAULT;
+        if ( !(d = find_domain(op.dom)) )
+            return -ESRCH;
+        return evtchn_reset(d);
+    }
+
+    /*
+     * The FIFO ABI is not implemented: a guest whose init_control fails
+     * keeps the 2-level ABI.  The other two answer as Xen does for a
+     * domain that has not switched to FIFO.
+     */
+    case EVTCHNOP_init_control:
+    {
+        struct evtchn_init_control op;
+
+        if ( copy_from_guest_addr(&op, arg.p) )
+            return -EFAULT;
+        return -ENOSYS;
+    }
+
+    case EVTCHNOP_expand_array:
+    {
+        struct evtchn_expand_array op;
+
+        if ( copy_from_guest_addr(&op, arg.p) )
+            return -EFAULT;
+        return -EOPNOTSUPP;
+    }
+
+    case EVTCHNOP_set_priority:
+    {
+        struct evtchn_set_priority op;
+
+        if ( copy_from_guest_addr(&op, arg.p) )
+            return -EFAULT;
+        return evtchn_port_is_valid(current->domain, op.port) ? -ENOSYS
+                                                              : -EINVAL;
+    }
+    }
+    return -ENOSYS;
+}
+
+/*
+ * The guest's 2-level protocol: it clears upcall_pending, then takes the
+ * selector word with an atomic exchange, then clears pending bits it
+ * handles.  Setting them in the opposite order, each with a locked (hence
+ * fully ordered) operation, means it can never see a selector bit without
+ * the port bit behind it, nor miss a port whose upcall was already due.
+ */
+void evtchn_set_pending(struct vcpu *v, unsigned int port)
+{
+    struct domain *d = v->domain;
+    struct shared_info *s = d->shared_info;
+    unsigned int i;
+
+    ASSERT(port < MAX_PORTS);
+    /* Already pending: the guest has yet to see the earlier event. */
+    if ( test_and_set_bit(port, s->evtchn_pending) )
+        return;
+    if ( !test_bit(port, s->evtchn_mask) &&
+         !test_and_set_bit(port / PORTS_PER_WORD,
+                           &v->vcpu_info->evtchn_pending_sel) )
+        vcpu_mark_events_pending(v);
+
+    /*
+     * Polls are mostly of masked ports, so pollers are woken whatever the
+     * mask; a vCPU polling several ports (poll_evtchn 0) checks them all.
+     */
+    for ( i = 0; i < d->max_vcpus; i++ )
+    {
+        struct vcpu *w = d->vcpu[i];
+        unsigned int polled;
+
+        if ( !w || !test_bit(_VPF_polling, &w->pause_flags) )
+            continue;
+        polled = READ_ONCE(w->poll_evtchn);
+        if ( (polled == 0 || polled == port) &&
+             test_and_clear_bit(_VPF_polling, &w->pause_flags) )
+            vcpu_kick(w);
+    }
+}
+
+void vcpu_mark_events_pending(struct vcpu *v)
+{
+    if ( !__atomic_exchange_n(&v->vcpu_info->evtchn_upcall_pending, 1,
+                              __ATOMIC_SEQ_CST) )
+        vcpu_kick(v);
+}
+
+void send_guest_vcpu_virq(struct vcpu *v, unsigned int virq)
+{
+    struct domain *d = v->domain;
+    unsigned long flags;
+    unsigned int port;
+
+    ASSERT(virq < NR_VIRQS && !virq_is_global(virq));
+    spin_lock_irqsave(&d->event_lock, flags);
+    port = v->virq_to_evtchn[virq];
+    if ( port )
+        evtchn_set_pending(v, port);
+    spin_unlock_irqrestore(&d->event_lock, flags);
+}
+
+void send_guest_global_virq(struct domain *d, unsigned int virq)
+{
+    struct vcpu *v0 = domain_vcpu(d, 0);
+    unsigned long flags;
+    unsigned int port;
+
+    ASSERT(virq < NR_VIRQS && virq_is_global(virq));
+    if ( !v0 )
+        return;
+    spin_lock_irqsave(&d->event_lock, flags);
+    port = v0->virq_to_evtchn[virq];
+    if ( port )
+        raise_port(d, port, port_chn(d, port));
+    spin_unlock_irqrestore(&d->event_lock, flags);
+}
+
+bool local_events_need_delivery(const struct vcpu *v)
+{
+    const struct vcpu_info *vi = v->vcpu_info;
+
+    return READ_ONCE(vi->evtchn_upcall_pending) &&
+           !READ_ONCE(vi->evtchn_upcall_mask);
+}
+
+bool evtchn_port_is_valid(const struct domain *d, unsigned int port)
+{
+    return port_chn(d, port) != NULL;
+}
+
+bool evtchn_port_pending(const struct domain *d, unsigned int port)
+{
+    return evtchn_port_is_valid(d, port) &&
+           test_bit(port, d->shared_info->evtchn_pending);
+}
+
+int evtchn_init(struct domain *d)
+{
+    struct evtchn_port_state *st = xzalloc(struct evtchn_port_state);
+
+    if ( !st )
+        return -ENOMEM;
+    st->bucket[0] = xzalloc_array(struct evtchn, PORTS_PER_BUCKET);
+    if ( !st->bucket[0] )
+    {
+        xfree(st);
+        return -ENOMEM;
+    }
+    st->bucket[0][0].state = ECS_RESERVED;
+    st->nr_valid = PORTS_PER_BUCKET;
+    st->nr_active = 1;
+    d->evtchn = st;
+    return 0;
+}
+
+void evtchn_destroy(struct domain *d)
+{
+    struct evtchn_port_state *st;
+    unsigned long flags;
+    unsigned int i;
+
+    spin_lock_irqsave(&d->event_lock, flags);
+    if ( (st = d->evtchn) != NULL )
+        st->dying = true;
+    spin_unlock_irqrestore(&d->event_lock, flags);
+    if ( !st )
+        return;
+
+    /*
+     * With no new ports, a port once closed stays free: a peer can turn
+     * one of ours back to unbound only while it is still linked.
+     */
+    close_all(d);
+
+    spin_lock_irqsave(&d->event_lock, flags);
+    ASSERT(st->nr_active == 1);
+    __atomic_store_n(&d->evtchn, NULL, __ATOMIC_RELEASE);
+    spin_unlock_irqrestore(&d->event_lock, flags);
+    for ( i = 0; i < NR_BUCKETS; i++ )
+        xfree(st->bucket[i]);
+    xfree(st);
+}

@@ -1,0 +1,98 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
+/* Event channels: the hypercall, event delivery, what the scheduler asks. */
+#ifndef XEN_EVENT_H
+#define XEN_EVENT_H
+
+#include <xen/sched.h>
+#include <public/event_channel.h>
+
+/*
+ * Locking.  d->event_lock guards d's port table and every vCPU's
+ * virq_to_evtchn[].  It is always taken with interrupts disabled, so that
+ * a VIRQ may be raised from an interrupt handler without deadlocking
+ * against the CPU it interrupted; anyone else taking it must do the same.
+ * When two domains' locks are needed (interdomain bind and close), a
+ * global pair lock is taken first and the domains are locked in address
+ * order; nothing else ever holds two event locks.
+ *
+ * An interdomain port holds a plain pointer to its peer.  That is safe
+ * because unlinking a pair needs both domains' locks, and evtchn_destroy()
+ * unlinks every pair before a domain's memory may go.
+ */
+
+/*
+ * EVTCHNOP_*: guest context only (current is the caller); takes event
+ * locks, never sleeps.
+ */
+long do_event_channel_op(int cmd, XEN_GUEST_HANDLE_PARAM(void) arg);
+
+/*
+ * Domain creation: set up the port table with port 0 reserved.  0 or
+ * -ENOMEM.  Process context.
+ */
+int evtchn_init(struct domain *d);
+
+/*
+ * Domain teardown: close every port (interdomain peers go back to
+ * unbound, naming d) and free the table.  No port can be allocated in d
+ * afterwards.  Process context, no event lock held; call it while d's
+ * vCPUs and shared_info still exist.  A no-op if evtchn_init() never ran
+ * or failed.
+ */
+void evtchn_destroy(struct domain *d);
+
+/*
+ * Make port pending for v, in the order the guest relies on: the port's
+ * bit in shared_info, then (unless the port is masked) the selector bit in
+ * v's vcpu_info, then evtchn_upcall_pending, then vcpu_kick().  A vCPU
+ * polling the port (or polling several) is woken even if the port is
+ * masked.  Lock-free: any context, including interrupt handlers.
+ */
+void evtchn_set_pending(struct vcpu *v, unsigned int port);
+
+/*
+ * Set v's evtchn_upcall_pending and kick v if it was clear.  Lock-free:
+ * any context.
+ */
+void vcpu_mark_events_pending(struct vcpu *v);
+
+/*
+ * Raise a per-vCPU VIRQ (TIMER, DEBUG, XENOPROF, XENPMU) on v, or a global
+ * one in d on whichever vCPU its port is bound to; nothing happens if the
+ * guest has not bound it.  Any context, including interrupt handlers and
+ * softirqs, as long as the caller holds no event lock.
+ */
+void send_guest_vcpu_virq(struct vcpu *v, unsigned int virq);
+void send_guest_global_virq(struct domain *d, unsigned int virq);
+
+/*
+ * For SCHEDOP_block and the return-to-guest path: v has an upcall pending
+ * and has not masked upcalls.  Lock-free: any context.
+ */
+bool local_events_need_delivery(const struct vcpu *v);
+
+/*
+ * For SCHEDOP_poll, lock-free, while d exists and is not past
+ * evtchn_destroy() (d is the caller's own domain):
+ *  - evtchn_port_is_valid: port is one the guest may name (-EINVAL if not);
+ *  - evtchn_port_pending: its bit is set in shared_info.
+ * The poll protocol: set v->poll_evtchn (the port, or 0 when polling
+ * several), set VPF_blocked and VPF_polling, then check each port again
+ * with evtchn_port_pending() before descheduling.  evtchn_set_pending()
+ * clears VPF_polling of a vCPU whose poll it satisfies and calls
+ * vcpu_kick(), which must then let it run.
+ */
+bool evtchn_port_is_valid(const struct domain *d, unsigned int port);
+bool evtchn_port_pending(const struct domain *d, unsigned int port);
+
+/*
+ * Arch: v has new work (an upcall, or a satisfied poll).  Clear
+ * VPF_blocked and make v runnable if nothing else stops it; if v is
+ * running on another CPU, interrupt that CPU so it notices the upcall on
+ * its way back to the guest.  Called with d->event_lock possibly held and
+ * interrupts possibly disabled, even from an interrupt handler: it must
+ * not take an event lock nor wait for another CPU.
+ */
+void vcpu_kick(struct vcpu *v);
+
+#endif /* XEN_EVENT_H */
