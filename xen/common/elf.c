@@ -1,0 +1,511 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
+/* Validation, Xen-note parsing and loading of ELF64 guest kernel images. */
+#include <xen/elf.h>
+#include <xen/errno.h>
+#include <xen/lib.h>
+#include <xen/libelf.h>
+#include <xen/string.h>
+#include <public/elfnote.h>
+#include <public/features.h>
+
+/*
+ * The image comes from a boot module or a guest and is not trusted: all
+ * offsets are checked against its size before use, without overflow, and
+ * headers are copied out with memcpy as the buffer need not be aligned.
+ */
+
+/* Kernels have a handful; a cap keeps the overlap check cheap. */
+#define ELF_MAX_PHDRS   128
+/*
+ * Far above any real kernel (Linux: 74 MiB) yet small enough that a
+ * forged memsz cannot make the builder zero terabytes.
+ */
+#define ELF_MAX_SPAN    (1ULL << 30)
+
+#define elf_err(fmt, ...) printk(XENLOG_ERR "ELF: " fmt "\n", ##__VA_ARGS__)
+
+/* Whether [off, off + len) lies within an image of size bytes. */
+static bool in_image(size_t size, uint64_t off, uint64_t len)
+{
+    return off <= size && len <= size - off;
+}
+
+static void get_phdr(const struct elf_image *elf, unsigned int i,
+                     Elf64_Phdr *ph)
+{
+    memcpy(ph, elf->data + elf->phoff + (uint64_t)i * sizeof(*ph),
+           sizeof(*ph));
+}
+
+static int check_header(struct elf_image *elf, Elf64_Ehdr *eh)
+{
+    static const uint8_t magic[4] = { 0x7f, 'E', 'L', 'F' };
+
+    if ( elf->size < sizeof(*eh) || memcmp(elf->data, magic, 4) )
+    {
+        elf_err("bad magic: not an ELF image");
+        return -EINVAL;
+    }
+    memcpy(eh, elf->data, sizeof(*eh));
+    if ( eh->e_ident[EI_CLASS] != ELFCLASS64 )
+    {
+        elf_err("not a 64-bit image");
+        return -EINVAL;
+    }
+    if ( eh->e_ident[EI_DATA] != ELFDATA2LSB )
+    {
+        elf_err("not a little-endian image");
+        return -EINVAL;
+    }
+    if ( eh->e_ident[EI_VERSION] != EV_CURRENT || eh->e_version != EV_CURRENT )
+    {
+        elf_err("unknown ELF version");
+        return -EINVAL;
+    }
+    if ( eh->e_machine != EM_X86_64 )
+    {
+        elf_err("not an x86-64 image (machine %u)", eh->e_machine);
+        return -EINVAL;
+    }
+    if ( eh->e_type != ET_EXEC )
+    {
+        elf_err("not an executable (type %u)", eh->e_type);
+        return -EINVAL;
+    }
+    if ( eh->e_ehsize < sizeof(*eh) || eh->e_phentsize != sizeof(Elf64_Phdr) )
+    {
+        elf_err("unexpected header sizes");
+        return -EINVAL;
+    }
+    if ( !eh->e_phnum || eh->e_phnum > ELF_MAX_PHDRS )
+    {
+        elf_err("%u program headers", eh->e_phnum);
+        return -EINVAL;
+    }
+    if ( !in_image(elf->size, eh->e_phoff,
+                   (uint64_t)eh->e_phnum * sizeof(Elf64_Phdr)) )
+    {
+        elf_err("program headers outside the image");
+        return -EINVAL;
+    }
+    elf->e_entry = eh->e_entry;
+    elf->phoff = eh->e_phoff;
+    elf->phnum = eh->e_phnum;
+    return 0;
+}
+
+static int check_segments(struct elf_image *elf)
+{
+    unsigned int i, j, nr = 0;
+    Elf64_Phdr ph, other;
+
+    elf->pstart = elf->vstart = ~0ULL;
+    elf->pend = elf->vend = 0;
+    for ( i = 0; i < elf->phnum; i++ )
+    {
+        get_phdr(elf, i, &ph);
+        if ( ph.p_type == PT_NOTE && !in_image(elf->size, ph.p_offset,
+                                               ph.p_filesz) )
+        {
+            elf_err("note segment %u outside the image", i);
+            return -EINVAL;
+        }
+        if ( ph.p_type != PT_LOAD || !ph.p_memsz )
+            continue;
+        if ( ph.p_filesz > ph.p_memsz )
+        {
+            elf_err("segment %u: file size %#llx exceeds memory size %#llx",
+                    i, (unsigned long long)ph.p_filesz,
+                    (unsigned long long)ph.p_memsz);
+            return -EINVAL;
+        }
+        if ( !in_image(elf->size, ph.p_offset, ph.p_filesz) )
+        {
+            elf_err("segment %u outside the image", i);
+            return -EINVAL;
+        }
+        if ( ph.p_memsz > ELF_MAX_SPAN ||
+             ph.p_paddr + ph.p_memsz < ph.p_paddr ||
+             ph.p_vaddr + ph.p_memsz < ph.p_vaddr )
+        {
+            elf_err("segment %u: size %#llx too big or wraps around",
+                    i, (unsigned long long)ph.p_memsz);
+            return -EINVAL;
+        }
+        /* Load addresses must not collide: one would overwrite another. */
+        for ( j = 0; j < i; j++ )
+        {
+            get_phdr(elf, j, &other);
+            if ( other.p_type != PT_LOAD || !other.p_memsz )
+                continue;
+            if ( ph.p_paddr < other.p_paddr + other.p_memsz &&
+                 other.p_paddr < ph.p_paddr + ph.p_memsz )
+            {
+                elf_err("segment %u overlaps segment %u", i, j);
+                return -EINVAL;
+            }
+        }
+        elf->pstart = min(elf->pstart, ph.p_paddr);
+        elf->pend = max(elf->pend, ph.p_paddr + ph.p_memsz);
+        elf->vstart = min(elf->vstart, ph.p_vaddr);
+        elf->vend = max(elf->vend, ph.p_vaddr + ph.p_memsz);
+        nr++;
+    }
+    if ( !nr )
+    {
+        elf_err("no loadable segments");
+        return -EINVAL;
+    }
+    if ( elf->pend - elf->pstart > ELF_MAX_SPAN )
+    {
+        elf_err("image spans %#llx bytes of memory: too big",
+                (unsigned long long)(elf->pend - elf->pstart));
+        return -EINVAL;
+    }
+    return 0;
+}
+
+/* ---- Xen notes ---- */
+
+enum note_kind { NOTE_NUM, NOTE_STR };
+
+static const struct {
+    uint8_t type;
+    uint8_t kind;
+    uint16_t field;         /* offset in struct elf_xen_notes */
+    uint16_t size;          /* of a string's buffer */
+} xen_notes[] = {
+#define NUM(t, f) { XEN_ELFNOTE_##t, NOTE_NUM,                               \
+                    offsetof(struct elf_xen_notes, f), 0 }
+#define STR(t, f) { XEN_ELFNOTE_##t, NOTE_STR,                               \
+                    offsetof(struct elf_xen_notes, f),                       \
+                    sizeof(((struct elf_xen_notes *)0)->f) }
+    NUM(ENTRY, entry),
+    NUM(HYPERCALL_PAGE, hypercall_page),
+    NUM(VIRT_BASE, virt_base),
+    NUM(PADDR_OFFSET, paddr_offset),
+    STR(XEN_VERSION, xen_version),
+    STR(GUEST_OS, guest_os),
+    STR(GUEST_VERSION, guest_version),
+    STR(LOADER, loader),
+    STR(PAE_MODE, pae_mode),
+    STR(FEATURES, features),
+    STR(BSD_SYMTAB, bsd_symtab),
+    NUM(HV_START_LOW, hv_start_low),
+    NUM(SUSPEND_CANCEL, suspend_cancel),
+    NUM(INIT_P2M, init_p2m),
+    NUM(MOD_START_PFN, mod_start_pfn),
+    NUM(PHYS32_ENTRY, phys32_entry),
+#undef NUM
+#undef STR
+};
+
+static const struct {
+    const char *name;
+    unsigned int bit;
+} xen_features[] = {
+#define F(n) { #n, XENFEAT_##n }
+    F(writable_page_tables),
+    F(writable_descriptor_tables),
+    F(auto_translated_physmap),
+    F(supervisor_mode_kernel),
+    F(pae_pgdir_above_4gb),
+    F(mmu_pt_update_preserve_ad),
+    F(highmem_assist),
+    F(gnttab_map_avail_bits),
+    F(hvm_callback_vector),
+    F(hvm_safe_pvclock),
+    F(hvm_pirqs),
+    F(dom0),
+    F(memory_op_vnode_supported),
+    F(ARM_SMCCC_supported),
+    F(linux_rsdp_unrestricted),
+    F(not_direct_mapped),
+    F(direct_mapped),
+#undef F
+};
+
+/*
+ * "name|!name|...".  An unknown name is ignored (it names something this
+ * hypervisor predates) unless the kernel says it cannot run without it.
+ */
+static int parse_features(struct elf_xen_notes *x)
+{
+    const char *s = x->features;
+
+    while ( *s )
+    {
+        bool required = false;
+        size_t len;
+        unsigned int i;
+
+        if ( *s == '!' )
+        {
+            required = true;
+            s++;
+        }
+        for ( len = 0; s[len] && s[len] != '|'; len++ )
+            continue;
+        for ( i = 0; i < ARRAY_SIZE(xen_features); i++ )
+            if ( strlen(xen_features[i].name) == len &&
+                 !strncmp(s, xen_features[i].name, len) )
+                break;
+        if ( i < ARRAY_SIZE(xen_features) )
+        {
+            x->feat_supported |= 1U << xen_features[i].bit;
+            if ( required )
+                x->feat_required |= 1U << xen_features[i].bit;
+        }
+        else if ( required )
+        {
+            elf_err("kernel requires unknown feature \"%.*s\"", (int)len, s);
+            return -EINVAL;
+        }
+        else if ( len )
+            printk(XENLOG_WARNING "ELF: ignoring unknown feature \"%.*s\"\n",
+                   (int)len, s);
+        s += len;
+        if ( *s == '|' )
+            s++;
+    }
+    return 0;
+}
+
+static int xen_note(struct elf_xen_notes *x, uint32_t type,
+                    const uint8_t *desc, uint32_t len)
+{
+    unsigned int i;
+
+    if ( type >= 32 )
+        return 0;
+    x->seen |= 1U << type;
+    if ( type == XEN_ELFNOTE_SUPPORTED_FEATURES )
+    {
+        if ( len != 4 && len != 8 )
+            goto bad;
+        x->supported_features = desc[0] | (desc[1] << 8) | (desc[2] << 16) |
+                                ((uint32_t)desc[3] << 24);
+        return 0;
+    }
+    for ( i = 0; i < ARRAY_SIZE(xen_notes); i++ )
+        if ( xen_notes[i].type == type )
+            break;
+    if ( i == ARRAY_SIZE(xen_notes) )
+        return 0;       /* e.g. L1_MFN_VALID, which PV x86-64 ignores */
+
+    if ( xen_notes[i].kind == NOTE_NUM )
+    {
+        uint64_t v = 0;
+
+        if ( len != 4 && len != 8 )
+            goto bad;
+        while ( len-- )
+            v = (v << 8) | desc[len];
+        memcpy((char *)x + xen_notes[i].field, &v, sizeof(v));
+    }
+    else
+    {
+        /* Up to a NUL or the end of the descriptor, whichever is first. */
+        const uint8_t *nul = memchr(desc, 0, len);
+        size_t n = nul ? nul - desc : len;
+        char *str = (char *)x + xen_notes[i].field;
+
+        if ( n >= xen_notes[i].size )
+            goto bad;
+        memcpy(str, desc, n);
+        str[n] = '\0';
+    }
+    return 0;
+
+ bad:
+    elf_err("Xen note %u has bad length %u", type, len);
+    return -EINVAL;
+}
+
+/*
+ * The notes in data[off, off + len), aligned to align (4 normally, 8 in
+ * some newer segments).  where names the container for messages.
+ */
+static int parse_notes(struct elf_image *elf, uint64_t off, uint64_t len,
+                       uint64_t align, const char *where, unsigned int idx)
+{
+    const uint8_t *p = elf->data + off;
+    uint64_t pos = 0;
+
+    align = align == 8 ? 8 : 4;
+    while ( len - pos >= sizeof(Elf64_Nhdr) )
+    {
+        Elf64_Nhdr nh;
+        uint64_t name, desc, next;
+
+        memcpy(&nh, p + pos, sizeof(nh));
+        name = pos + sizeof(nh);
+        desc = name + ROUNDUP((uint64_t)nh.n_namesz, align);
+        next = desc + ROUNDUP((uint64_t)nh.n_descsz, align);
+        /* The last descriptor's padding may be missing. */
+        if ( desc > len || nh.n_descsz > len - desc )
+        {
+            elf_err("note at %#llx in %s %u overruns it",
+                    (unsigned long long)pos, where, idx);
+            return -EINVAL;
+        }
+        if ( nh.n_namesz == 4 && !memcmp(p + name, "Xen", 4) &&
+             xen_note(&elf->xen, nh.n_type, p + desc, nh.n_descsz) )
+            return -EINVAL;
+        pos = min(next, len);
+    }
+    return 0;
+}
+
+static int find_notes(struct elf_image *elf, const Elf64_Ehdr *eh)
+{
+    uint64_t shoff = eh->e_shoff;
+    unsigned int i, shnum = eh->e_shnum;
+    Elf64_Phdr ph;
+    Elf64_Shdr sh;
+
+    memset(&elf->xen, 0, sizeof(elf->xen));
+    for ( i = 0; i < elf->phnum; i++ )
+    {
+        get_phdr(elf, i, &ph);
+        if ( ph.p_type == PT_NOTE &&
+             parse_notes(elf, ph.p_offset, ph.p_filesz, ph.p_align,
+                         "segment", i) )
+            return -EINVAL;
+    }
+    if ( elf->xen.seen )
+        return 0;
+
+    /* Some linkers leave notes out of PT_NOTE: look at sections too. */
+    if ( !shoff || !shnum )
+        return 0;
+    if ( eh->e_shentsize != sizeof(sh) ||
+         !in_image(elf->size, shoff, (uint64_t)shnum * sizeof(sh)) )
+    {
+        elf_err("section headers outside the image");
+        return -EINVAL;
+    }
+    for ( i = 0; i < shnum; i++ )
+    {
+        memcpy(&sh, elf->data + shoff + (uint64_t)i * sizeof(sh), sizeof(sh));
+        if ( sh.sh_type != SHT_NOTE )
+            continue;
+        if ( !in_image(elf->size, sh.sh_offset, sh.sh_size) )
+        {
+            elf_err("note section %u outside the image", i);
+            return -EINVAL;
+        }
+        if ( parse_notes(elf, sh.sh_offset, sh.sh_size, sh.sh_addralign,
+                         "section", i) )
+            return -EINVAL;
+    }
+    return 0;
+}
+
+int elf_init(struct elf_image *elf, const void *data, size_t size)
+{
+    Elf64_Ehdr eh;
+    int rc;
+
+    memset(elf, 0, sizeof(*elf));
+    elf->data = data;
+    elf->size = size;
+    rc = check_header(elf, &eh);
+    if ( !rc )
+        rc = check_segments(elf);
+    if ( !rc )
+        rc = find_notes(elf, &eh);
+    if ( !rc )
+        rc = parse_features(&elf->xen);
+    if ( !rc )
+        elf->xen.feat_supported |= elf->xen.supported_features;
+    return rc;
+}
+
+#define SEEN(x, t) ((x)->seen & (1U << XEN_ELFNOTE_##t))
+
+int elf_xen_check(struct elf_image *elf)
+{
+    struct elf_xen_notes *x = &elf->xen;
+    uint64_t virt_base = SEEN(x, VIRT_BASE) ? x->virt_base : 0;
+    uint64_t paddr_offset = SEEN(x, PADDR_OFFSET) ? x->paddr_offset : 0;
+
+    if ( !x->seen )
+    {
+        elf_err("no Xen notes: not a PV kernel");
+        return -EINVAL;
+    }
+    if ( x->xen_version[0] && strcmp(x->xen_version, "xen-3.0") )
+    {
+        elf_err("built for \"%s\", not xen-3.0", x->xen_version);
+        return -EINVAL;
+    }
+    if ( strcmp(x->loader, "generic") && strcmp(x->guest_os, "linux") )
+    {
+        elf_err("neither the generic loader nor Linux");
+        return -EINVAL;
+    }
+    if ( SEEN(x, PADDR_OFFSET) && !SEEN(x, VIRT_BASE) )
+    {
+        elf_err("PADDR_OFFSET without VIRT_BASE");
+        return -EINVAL;
+    }
+
+    /* p_paddr is the offset from VIRT_BASE, less PADDR_OFFSET. */
+    elf->virt_offset = virt_base - paddr_offset;
+    elf->virt_kstart = elf->pstart + elf->virt_offset;
+    elf->virt_kend = elf->pend + elf->virt_offset;
+    elf->virt_entry = SEEN(x, ENTRY) ? x->entry : elf->e_entry;
+    if ( elf->virt_kend < elf->virt_kstart )
+    {
+        elf_err("kernel virtual range wraps around");
+        return -EINVAL;
+    }
+    if ( virt_base > elf->virt_kstart )
+    {
+        elf_err("VIRT_BASE %#llx above the image at %#llx",
+                (unsigned long long)virt_base,
+                (unsigned long long)elf->virt_kstart);
+        return -EINVAL;
+    }
+    if ( elf->virt_entry < elf->virt_kstart ||
+         elf->virt_entry >= elf->virt_kend )
+    {
+        elf_err("entry point %#llx outside the image",
+                (unsigned long long)elf->virt_entry);
+        return -EINVAL;
+    }
+    if ( SEEN(x, HYPERCALL_PAGE) &&
+         (x->hypercall_page < elf->virt_kstart ||
+          x->hypercall_page >= elf->virt_kend) )
+    {
+        elf_err("hypercall page %#llx outside the image",
+                (unsigned long long)x->hypercall_page);
+        return -EINVAL;
+    }
+    return 0;
+}
+
+int elf_load(const struct elf_image *elf, elf_copy_fn *copy, void *ctx)
+{
+    unsigned int i;
+    Elf64_Phdr ph;
+    int rc;
+
+    for ( i = 0; i < elf->phnum; i++ )
+    {
+        get_phdr(elf, i, &ph);
+        if ( ph.p_type != PT_LOAD || !ph.p_memsz )
+            continue;
+        if ( ph.p_filesz &&
+             (rc = copy(ctx, ph.p_paddr, elf->data + ph.p_offset,
+                        ph.p_filesz)) )
+            return rc;
+        /* The rest of the segment (bss) starts zeroed. */
+        if ( ph.p_memsz > ph.p_filesz &&
+             (rc = copy(ctx, ph.p_paddr + ph.p_filesz, NULL,
+                        ph.p_memsz - ph.p_filesz)) )
+            return rc;
+    }
+    return 0;
+}
