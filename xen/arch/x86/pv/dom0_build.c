@@ -214,12 +214,20 @@ static void write_hypercall_page(uint8_t *p)
     *p++ = 0x0f; *p++ = 0x05;                   /* syscall */
 }
 
-/* Unpacks a gzip or xz kernel into xenheap pages; plain ones stay put. */
+/*
+ * Unpacks a gzip or xz kernel into xenheap pages; plain ones stay put.  A
+ * Linux bzImage carries its compressed ELF inside: that part is unpacked.
+ */
 static const void *unpack_kernel(const void *image, size_t *size)
 {
-    size_t out_size;
+    size_t out_size, off, len;
     void *out;
 
+    if ( !bzimage_payload(image, *size, &off, &len) )
+    {
+        image = (const uint8_t *)image + off;
+        *size = len;
+    }
     if ( decompress_format(image, *size) == DECOMPRESS_NONE )
         return image;
     if ( decompressed_size(image, *size, &out_size) ||
