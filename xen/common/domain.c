@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: GPL-2.0-only */
 /* Creating domains and vCPUs, finding them by id, shutting them down. */
 #include <xen/event.h>
+#include <xen/grant_table.h>
 #include <xen/keyhandler.h>
 #include <xen/lib.h>
 #include <xen/mm.h>
@@ -74,6 +75,12 @@ struct domain *domain_create(domid_t domid, bool privileged,
         domain_free(d);
         return NULL;
     }
+    if ( grant_table_init(d) )
+    {
+        evtchn_destroy(d);
+        domain_free(d);
+        return NULL;
+    }
 
     spin_lock(&domlist_lock);
     for ( pp = &domain_list; *pp && (*pp)->domain_id < domid;
@@ -82,6 +89,7 @@ struct domain *domain_create(domid_t domid, bool privileged,
     if ( *pp && (*pp)->domain_id == domid )
     {
         spin_unlock(&domlist_lock);
+        grant_table_destroy(d);
         evtchn_destroy(d);
         domain_free(d);
         return NULL;
@@ -212,6 +220,7 @@ void domain_destroy(struct domain *d)
             vcpu_pause_nosync(d->vcpu[i]);
     evtchn_destroy(d);
     arch_domain_relinquish(d);
+    grant_table_destroy(d);
 
     spin_lock(&domlist_lock);
     for ( pp = &domain_list; *pp != d; pp = &(*pp)->next_in_list )

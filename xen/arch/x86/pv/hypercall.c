@@ -2,6 +2,7 @@
 /* The PV hypercall table: SYSCALL from guest kernel mode lands here. */
 #include <xen/errno.h>
 #include <xen/event.h>
+#include <xen/grant_table.h>
 #include <xen/guest_access.h>
 #include <xen/hypercall.h>
 #include <xen/lib.h>
@@ -42,6 +43,14 @@ static hypercall_fn_t *const hypercall_table[NR_hypercalls] = {
     HC(update_va_mapping),
     HC(update_va_mapping_otherdomain),
     HC(event_channel_op),
+    HC(set_gdt),
+    HC(update_descriptor),
+    HC(set_debugreg),
+    HC(get_debugreg),
+    HC(physdev_op),
+    HC(platform_op),
+    HC(sysctl),
+    HC(domctl),
 };
 
 /*

@@ -1,0 +1,55 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
+/* Grant tables: a domain's table set-up and teardown, and grant_table_op. */
+#ifndef XEN_GRANT_TABLE_H
+#define XEN_GRANT_TABLE_H
+
+#include <xen/types.h>
+#include <public/grant_table.h>
+
+struct domain;
+
+/*
+ * Xen 4.17's defaults: a table starts with one frame and may grow to
+ * gnttab_max_frames (64); a domain may hold up to gnttab_max_maptrack_frames
+ * (1024) frames' worth of mapping handles.
+ */
+#define GNTTAB_INITIAL_FRAMES           1
+#define GNTTAB_DEFAULT_MAX_FRAMES       64
+#define GNTTAB_DEFAULT_MAX_MAPTRACK     1024
+
+/*
+ * Gives d a version 1 table of GNTTAB_INITIAL_FRAMES frames, shared with
+ * d, with the default limits.  0 or -ENOMEM; on failure d has no table.
+ */
+int grant_table_init(struct domain *d);
+
+/*
+ * The limits of XEN_DOMCTL_createdomain (max_grant_frames,
+ * max_maptrack_frames, the version bits of grant_opts), for a table not
+ * yet in use.  -EINVAL if a limit is out of range or below what the table
+ * already has.
+ */
+int grant_table_set_limits(struct domain *d, unsigned int max_frames,
+                           unsigned int max_maptrack_frames,
+                           unsigned int max_version);
+
+/*
+ * Ends everything d's table takes part in: d's own mappings of other
+ * domains' grants are released (their PTEs must already be gone with d's
+ * page tables), and d's frames are unshared and freed.  Call once d runs
+ * no more, after its page tables are torn down.
+ */
+void grant_table_destroy(struct domain *d);
+
+/*
+ * The machine frame of shared frame idx (or, with status, v2 status frame
+ * idx) of d's table, growing the table up to its limit to reach it: for
+ * XENMEM_add_to_physmap and XENMEM_acquire_resource.  0 or -EINVAL.
+ */
+int grant_table_frame_mfn(struct domain *d, unsigned int idx, bool status,
+                          mfn_t *mfn);
+
+long do_grant_table_op(unsigned int cmd, XEN_GUEST_HANDLE_PARAM(void) uop,
+                       unsigned int count);
+
+#endif /* XEN_GRANT_TABLE_H */
