@@ -43,6 +43,7 @@ static hypercall_fn_t *const hypercall_table[NR_hypercalls] = {
     HC(update_va_mapping),
     HC(update_va_mapping_otherdomain),
     HC(event_channel_op),
+    HC(grant_table_op),
     HC(set_gdt),
     HC(update_descriptor),
     HC(set_debugreg),
