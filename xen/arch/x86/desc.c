@@ -1,5 +1,5 @@
 /* SPDX-License-Identifier: GPL-2.0-only */
-/* Each CPU's GDT area with Xen's selector layout, and its TSS. */
+/* Each CPU's GDT area with Xen's selector layout, its TSS, guest GDTs. */
 #include <xen/lib.h>
 #include <xen/string.h>
 #include <asm/config.h>
@@ -24,6 +24,8 @@ static pte_t gdt_area_l1[AREA_L1_PAGES][512] __aligned(PAGE_SIZE);
 static uint64_t gdt_reserved[NR_CPUS][512] __aligned(PAGE_SIZE);
 static const uint8_t zero_page[PAGE_SIZE] __aligned(PAGE_SIZE);
 static struct tss64 tss_table[NR_CPUS] __aligned(16);
+/* Per CPU: the frame each guest page of the area maps (0: the zero page). */
+static unsigned long gdt_guest_mfn[NR_CPUS][GDT_RESERVED_PAGE];
 
 extern pte_t boot_l3_xen[512];
 
@@ -69,6 +71,42 @@ static void map_gdt_area(unsigned int cpu)
     }
 }
 
+static pte_t *gdt_area_pte(unsigned int cpu, unsigned int page)
+{
+    unsigned int slot = cpu * GDT_AREA_PAGES + page;
+
+    return &gdt_area_l1[slot / 512][slot % 512];
+}
+
+/*
+ * The frames are mapped writable: the CPU sets the accessed bit of each
+ * descriptor it loads, a supervisor write even when the guest loads it.
+ * The guest itself cannot write them, as they are typed PGT_seg_desc_page.
+ * Only the pages whose frame changes are remapped, so switching between
+ * vCPUs without a GDT of their own costs nothing.
+ */
+void load_guest_gdt(const unsigned long *frames, unsigned int nr)
+{
+    unsigned int cpu = smp_processor_id();
+    unsigned long va = gdt_area(cpu);
+    unsigned long nx = rdmsr(MSR_EFER) & EFER_NXE ? _PAGE_NX : 0;
+
+    ASSERT(nr <= GDT_RESERVED_PAGE);
+    for ( unsigned int i = 0; i < GDT_RESERVED_PAGE; i++ )
+    {
+        unsigned long mfn = i < nr ? frames[i] : 0;
+        pte_t pte = mfn ? mfn_to_maddr(_mfn(mfn)) | _PAGE_RW
+                        : virt_to_maddr(zero_page);
+
+        if ( gdt_guest_mfn[cpu][i] == mfn )
+            continue;
+        gdt_guest_mfn[cpu][i] = mfn;
+        *gdt_area_pte(cpu, i) = pte | _PAGE_PRESENT | _PAGE_ACCESSED |
+                                _PAGE_DIRTY | nx;
+        invlpg((void *)(va + i * PAGE_SIZE));
+    }
+}
+
 void percpu_desc_init(unsigned int cpu, unsigned long stack_base)
 {
     uint64_t *gdt = gdt_reserved[cpu];
@@ -82,6 +120,8 @@ void percpu_desc_init(unsigned int cpu, unsigned long stack_base)
 
     memset(tss, 0, sizeof(*tss));
     BUILD_BUG_ON(sizeof(struct cpu_info) > CPUINFO_SIZE);
+    BUILD_BUG_ON(CPUINFO_SIZE % 16 ||
+                 offsetof(struct cpu_info, guest_cpu_user_regs.es) % 16);
     /* Frames from guest mode end right below es (see asm/current.h). */
     tss->rsp[0] = (unsigned long)&info->guest_cpu_user_regs.es;
     tss->ist[IST_DF - 1] = IST_STACK_TOP(stack_base, IST_DF);

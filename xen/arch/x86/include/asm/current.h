@@ -26,9 +26,15 @@ struct vcpu;
 
 struct cpu_info {
     /*
+     * Interrupt delivery aligns the stack to 16 bytes before pushing, so
+     * the place TSS.rsp0 names (just above ss, i.e. es) must be aligned
+     * for the frame to land exactly on guest_cpu_user_regs.
+     */
+    unsigned long align_pad;
+    /*
      * A guest's registers while this CPU runs it and it enters us: the
-     * CPU pushes its frame here (TSS.rsp0 points just above ss), and the
-     * entry code the rest, so the frame has one fixed address per CPU.
+     * CPU pushes its frame here, and the entry code the rest, so the
+     * frame has one fixed address per CPU.
      */
     struct cpu_user_regs guest_cpu_user_regs;
     unsigned int processor_id;

@@ -11,6 +11,9 @@
 
 #define PAGE_HYPERVISOR         (_PAGE_PRESENT | _PAGE_RW | _PAGE_ACCESSED | \
                                  _PAGE_DIRTY | _PAGE_GLOBAL)
+
+/* The idle page table (head.S); its slots 256-271 go into every PV L4. */
+extern pte_t idle_pg_table[512];
 int map_pages_to_xen(unsigned long virt, mfn_t mfn, unsigned long nr,
                      unsigned long flags);
 void directmap_add_ram(paddr_t start, paddr_t end);

@@ -1,0 +1,1202 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
+/* Host tests for the PV MMU: references, types, validation, hypercalls. */
+#include <pthread.h>
+#include <stdlib.h>
+#include <sys/mman.h>
+#include <xen/errno.h>
+#include <xen/mm.h>
+#include <xen/page_owner.h>
+#include <xen/sched.h>
+#include <asm/current.h>
+#include <asm/domain.h>
+#include <asm/m2p.h>
+#include <asm/mm.h>
+#include <asm/pv/mm.h>
+#include <asm/uaccess.h>
+#include <public/xen.h>
+#include "check.h"
+#include "stubs.h"
+
+#define NR_FRAMES       4096UL
+/* Frames never given to the heap: RAM that no domain owns. */
+#define NR_UNMANAGED    16UL
+
+#define P               _PAGE_PRESENT
+#define RW              (_PAGE_PRESENT | _PAGE_RW)
+#define AD              (_PAGE_ACCESSED | _PAGE_DIRTY)
+#define GUEST_KERNEL    (1UL << 52)
+
+static struct domain *dom0, *domA, *domB;
+static char *fault_page;
+
+/* ---- helpers ---- */
+
+static struct domain *make_domain(domid_t id, bool privileged)
+{
+    struct domain *d = calloc(1, sizeof(*d));
+    struct vcpu *v = calloc(1, sizeof(*v));
+
+    d->domain_id = id;
+    d->is_privileged = privileged;
+    d->max_pages = NR_FRAMES;
+    page_list_init(&d->page_list);
+    d->arch = calloc(1, sizeof(*d->arch));
+    d->max_vcpus = 1;
+    d->vcpu = calloc(1, sizeof(*d->vcpu));
+    d->vcpu[0] = v;
+    v->domain = d;
+    v->arch = calloc(1, sizeof(*v->arch));
+    v->arch->guest_table = INVALID_MFN;
+    v->arch->guest_table_user = INVALID_MFN;
+    return d;
+}
+
+static void run_as(struct domain *d)
+{
+    get_cpu_info()->current_vcpu = d->vcpu[0];
+}
+
+static unsigned long new_frame(struct domain *d)
+{
+    struct page_info *pg = alloc_domain_pages(d, 0, 0);
+
+    if ( !pg )
+    {
+        printf("FAIL: setup: out of frames\n");
+        exit(1);
+    }
+    return mfn_x(page_to_mfn(pg));
+}
+
+static struct page_info *pg_of(unsigned long mfn)
+{
+    return mfn_to_page(_mfn(mfn));
+}
+
+static pte_t *tab(unsigned long mfn)
+{
+    return mfn_to_virt(_mfn(mfn));
+}
+
+static unsigned long refs(unsigned long mfn)
+{
+    return pg_of(mfn)->count_info & PGC_count_mask;
+}
+
+static unsigned long tcount(unsigned long mfn)
+{
+    return pg_of(mfn)->u.inuse.type_info & PGT_count_mask;
+}
+
+static unsigned long ttype(unsigned long mfn)
+{
+    return pg_of(mfn)->u.inuse.type_info & PGT_type_mask;
+}
+
+static pte_t ent(unsigned long mfn, pte_t flags)
+{
+    return ((pte_t)mfn << PAGE_SHIFT) | flags;
+}
+
+static uint64_t slot_ma(unsigned long mfn, unsigned int slot)
+{
+    return ((uint64_t)mfn << PAGE_SHIFT) + slot * 8;
+}
+
+static long mmu(mmu_update_t *reqs, unsigned int n, unsigned int *done,
+                unsigned int foreigndom)
+{
+    XEN_GUEST_HANDLE_PARAM(mmu_update_t) h = { reqs };
+    XEN_GUEST_HANDLE_PARAM(uint) dh = { done };
+
+    return do_mmu_update(h, n, dh, foreigndom);
+}
+
+static long mmu1(uint64_t ptr, uint64_t val)
+{
+    mmu_update_t u = { ptr, val };
+
+    return mmu(&u, 1, NULL, DOMID_SELF);
+}
+
+static long extf(unsigned int cmd, unsigned long arg1, unsigned long arg2,
+                 unsigned int foreigndom)
+{
+    struct mmuext_op op = { .cmd = cmd };
+    XEN_GUEST_HANDLE_PARAM(mmuext_op_t) h = { &op };
+    XEN_GUEST_HANDLE_PARAM(uint) dh = { NULL };
+
+    op.arg1.mfn = arg1;
+    op.arg2.src_mfn = arg2;
+    return do_mmuext_op(h, 1, dh, foreigndom);
+}
+
+static long ext(unsigned int cmd, unsigned long arg1)
+{
+    return extf(cmd, arg1, 0, DOMID_SELF);
+}
+
+/* Every frame's general and type counts and pin flag, to compare later. */
+struct snap {
+    unsigned long c[NR_FRAMES], t[NR_FRAMES];
+};
+
+static void take_snap(struct snap *s)
+{
+    unsigned long i;
+
+    for ( i = 0; i < NR_FRAMES; i++ )
+    {
+        s->c[i] = frame_table[i].count_info & PGC_count_mask;
+        s->t[i] = frame_table[i].u.inuse.type_info &
+                  (PGT_count_mask | PGT_pinned);
+    }
+}
+
+/* The first frame whose counts differ from s, or -1. */
+static long snap_diff(const struct snap *s)
+{
+    struct snap *now = malloc(sizeof(*now));
+    long i, r = -1;
+
+    take_snap(now);
+    for ( i = 0; i < (long)NR_FRAMES && r < 0; i++ )
+        if ( now->c[i] != s->c[i] || now->t[i] != s->t[i] )
+            r = i;
+    free(now);
+    return r;
+}
+
+/* A four-level tree mapping va -> data (flags l1f), not yet validated. */
+struct tree {
+    unsigned long l4, l3, l2, l1;
+};
+
+static struct tree build_tree(struct domain *d, unsigned long va,
+                              unsigned long data, pte_t l1f)
+{
+    struct tree t = { new_frame(d), new_frame(d), new_frame(d),
+                      new_frame(d) };
+
+    tab(t.l4)[l4_table_offset(va)] = ent(t.l3, RW | AD);
+    tab(t.l3)[l3_table_offset(va)] = ent(t.l2, RW | AD);
+    tab(t.l2)[l2_table_offset(va)] = ent(t.l1, RW | AD);
+    tab(t.l1)[l1_table_offset(va)] = ent(data, l1f);
+    return t;
+}
+
+/* ---- cases ---- */
+
+static void test_m2p(void)
+{
+    CASE("m2p: entries start invalid, set/get, range checked")
+    {
+        CHECK_EQ(get_gpfn_from_mfn(100), INVALID_M2P_ENTRY);
+        set_gpfn_from_mfn(100, 0x1234);
+        CHECK_EQ(get_gpfn_from_mfn(100), 0x1234);
+        set_gpfn_from_mfn(100, INVALID_M2P_ENTRY);
+        set_gpfn_from_mfn(NR_FRAMES, 5);
+        CHECK_EQ(get_gpfn_from_mfn(NR_FRAMES), INVALID_M2P_ENTRY);
+        CHECK(mfn_valid(m2p_chunk_mfn(0)));
+        CHECK(!mfn_valid(m2p_chunk_mfn(1)));
+    }
+
+    CASE("m2p: guests can read it (USER at every level), never write it")
+    {
+        unsigned long va = RO_MPT_VIRT_START + 100 * 8;
+        pte_t l4e = idle_pg_table[l4_table_offset(va)], l3e, l2e, l1e;
+
+        l3e = ((pte_t *)maddr_to_virt(l4e & PTE_ADDR_MASK))
+              [l3_table_offset(va)];
+        l2e = ((pte_t *)maddr_to_virt(l3e & PTE_ADDR_MASK))
+              [l2_table_offset(va)];
+        l1e = ((pte_t *)maddr_to_virt(l2e & PTE_ADDR_MASK))
+              [l1_table_offset(va)];
+        CHECK((l4e & l3e & l2e & l1e & (P | _PAGE_USER)) ==
+              (P | _PAGE_USER));
+        CHECK(!(l1e & _PAGE_RW));
+        /* The mapping shows the entry the hypervisor writes. */
+        set_gpfn_from_mfn(100, 77);
+        CHECK_EQ(*(unsigned long *)((char *)maddr_to_virt(l1e & PTE_ADDR_MASK)
+                                    + (va & ~PAGE_MASK)), 77);
+        set_gpfn_from_mfn(100, INVALID_M2P_ENTRY);
+        /* Its frames belong to no domain: nobody may map them. */
+        CHECK(!get_page(pg_of(mfn_x(m2p_chunk_mfn(0))), domA));
+    }
+}
+
+static void test_refs(void)
+{
+    CASE("refs: get_page only for the owner; free/unowned frames refused")
+    {
+        unsigned long a = new_frame(domA);
+
+        CHECK_EQ(refs(a), 1);
+        CHECK(get_page(pg_of(a), domA));
+        CHECK_EQ(refs(a), 2);
+        CHECK(!get_page(pg_of(a), domB));
+        CHECK_EQ(refs(a), 2);
+        put_page(pg_of(a));
+        CHECK(!get_page(pg_of(3), domA));          /* never in the heap */
+        CHECK(!get_page(pg_of(a), NULL));
+        put_page_alloc_ref(pg_of(a));
+        CHECK(page_state_is(pg_of(a), free));
+        CHECK(!get_page(pg_of(a), domA));           /* freed */
+    }
+
+    CASE("refs: the last put returns the frame and its accounting")
+    {
+        unsigned long free0 = total_free_pages(), tot0 = domA->tot_pages;
+        unsigned long a = new_frame(domA);
+        struct page_info *p;
+        bool listed = false;
+
+        CHECK_EQ(domA->tot_pages, tot0 + 1);
+        CHECK_EQ(total_free_pages(), free0 - 1);
+        page_list_for_each(p, &domA->page_list)
+            listed |= p == pg_of(a);
+        CHECK(listed);
+        CHECK(get_page(pg_of(a), domA));
+        put_page_alloc_ref(pg_of(a));
+        put_page_alloc_ref(pg_of(a));               /* only once */
+        CHECK(page_state_is(pg_of(a), inuse));      /* our ref keeps it */
+        CHECK_EQ(domA->tot_pages, tot0 + 1);
+        put_page(pg_of(a));
+        CHECK(page_state_is(pg_of(a), free));
+        CHECK_EQ(domA->tot_pages, tot0);
+        CHECK_EQ(total_free_pages(), free0);
+        listed = false;
+        page_list_for_each(p, &domA->page_list)
+            listed |= p == pg_of(a);
+        CHECK(!listed);
+    }
+
+    CASE("refs: the count never overflows into the flags")
+    {
+        unsigned long a = new_frame(domA);
+        unsigned long saved = pg_of(a)->count_info;
+
+        pg_of(a)->count_info = (saved & ~PGC_count_mask) |
+                               (PGC_count_mask - 1);
+        CHECK(!get_page(pg_of(a), domA));
+        CHECK_EQ(refs(a), PGC_count_mask - 1);
+        pg_of(a)->count_info = saved;
+        put_page_alloc_ref(pg_of(a));
+    }
+
+    CASE("refs: max_pages bounds a domain's allocations")
+    {
+        unsigned long max = domB->max_pages;
+
+        domB->max_pages = domB->tot_pages;
+        CHECK(!alloc_domain_pages(domB, 0, 0));
+        domB->max_pages = max;
+    }
+}
+
+static void test_validation(void)
+{
+    CASE("validate: a good L4-L1 tree, its counts, and back to baseline")
+    {
+        struct snap *s = malloc(sizeof(*s));
+        unsigned long data = new_frame(domA), ro = new_frame(domA);
+        struct tree t = build_tree(domA, 0x400000, data, RW | AD);
+
+        tab(t.l1)[7] = ent(ro, P);
+        tab(t.l4)[256] = ent(data, RW);     /* junk in a hypervisor slot */
+        take_snap(s);
+        run_as(domA);
+        CHECK_EQ(ext(MMUEXT_PIN_L4_TABLE, t.l4), 0);
+        CHECK_EQ(ttype(t.l4), PGT_l4_page_table);
+        CHECK_EQ(ttype(t.l3), PGT_l3_page_table);
+        CHECK_EQ(ttype(t.l2), PGT_l2_page_table);
+        CHECK_EQ(ttype(t.l1), PGT_l1_page_table);
+        CHECK_EQ(ttype(data), PGT_writable_page);
+        CHECK_EQ(tcount(t.l4), 1);
+        CHECK_EQ(refs(t.l4), 2);
+        CHECK_EQ(tcount(t.l3), 1);
+        CHECK_EQ(refs(t.l3), 2);
+        CHECK_EQ(tcount(t.l1), 1);
+        CHECK_EQ(tcount(data), 1);
+        CHECK_EQ(refs(data), 2);
+        CHECK_EQ(tcount(ro), 0);
+        CHECK_EQ(refs(ro), 2);
+        /* The hypervisor's slots are the idle table's, not the guest's. */
+        CHECK_EQ(tab(t.l4)[256], idle_pg_table[256]);
+        CHECK_EQ(tab(t.l4)[262], STUB_XEN_SLOT(262));
+        /* Ring-3 guest kernel: entries get USER, kernel-only ones marked. */
+        CHECK(tab(t.l3)[l3_table_offset(0x400000)] & _PAGE_USER);
+        CHECK_EQ(tab(t.l1)[7], ent(ro, P | _PAGE_USER | GUEST_KERNEL));
+        CHECK_EQ(ext(MMUEXT_UNPIN_TABLE, t.l4), 0);
+        CHECK_EQ(snap_diff(s), -1);
+        free(s);
+    }
+
+    CASE("validate: pin and unpin at every level return to baseline")
+    {
+        struct snap *s = malloc(sizeof(*s));
+        unsigned long data = new_frame(domA);
+        struct tree t = build_tree(domA, 0x7fff00000000UL, data, P);
+        unsigned long f[4] = { t.l1, t.l2, t.l3, t.l4 };
+        unsigned int lvl;
+
+        take_snap(s);
+        run_as(domA);
+        for ( lvl = 1; lvl <= 4; lvl++ )
+        {
+            CHECK_EQ(ext(MMUEXT_PIN_L1_TABLE + lvl - 1, f[lvl - 1]), 0);
+            CHECK(pg_of(f[lvl - 1])->u.inuse.type_info & PGT_pinned);
+            CHECK_EQ(refs(data), 2);
+            CHECK_EQ(ext(MMUEXT_UNPIN_TABLE, f[lvl - 1]), 0);
+            CHECK_EQ(snap_diff(s), -1);
+        }
+        free(s);
+    }
+
+    CASE("validate: an empty frame pins as any level (mini-os case)")
+    {
+        unsigned long t = new_frame(domA);
+        unsigned int lvl;
+
+        run_as(domA);
+        for ( lvl = 0; lvl < 4; lvl++ )
+        {
+            CHECK_EQ(ext(MMUEXT_PIN_L1_TABLE + lvl, t), 0);
+            CHECK_EQ(ext(MMUEXT_UNPIN_TABLE, t), 0);
+        }
+        CHECK_EQ(tcount(t), 0);
+        CHECK_EQ(refs(t), 1);
+    }
+
+    CASE("validate: a failure deep down leaves nothing referenced")
+    {
+        struct snap *s = malloc(sizeof(*s));
+        unsigned long data = new_frame(domA), other = new_frame(domB);
+        struct tree t = build_tree(domA, 0x400000, data, RW);
+
+        tab(t.l1)[100] = ent(other, P);
+        take_snap(s);
+        run_as(domA);
+        CHECK_EQ(ext(MMUEXT_PIN_L4_TABLE, t.l4), -EBUSY);
+        CHECK_EQ(snap_diff(s), -1);
+        CHECK_EQ(ttype(t.l4), PGT_none);
+        free(s);
+    }
+}
+
+static void test_invariants(void)
+{
+    CASE("invariant: another domain's frame is never mapped")
+    {
+        unsigned long l1 = new_frame(domA), b = new_frame(domB);
+
+        run_as(domA);
+        CHECK_EQ(ext(MMUEXT_PIN_L1_TABLE, l1), 0);
+        CHECK_EQ(mmu1(slot_ma(l1, 0), ent(b, RW)), -EBUSY);
+        CHECK_EQ(mmu1(slot_ma(l1, 0), ent(b, P)), -EBUSY);
+        CHECK_EQ(tab(l1)[0], 0);
+        CHECK_EQ(refs(b), 1);
+        CHECK_EQ(tcount(b), 0);
+        /* Nor pinned, nor named in mmu_update's ptr. */
+        CHECK_EQ(ext(MMUEXT_PIN_L1_TABLE, b), -EINVAL);
+        CHECK_EQ(mmu1(slot_ma(b, 0), 0), -EINVAL);
+        CHECK_EQ(ext(MMUEXT_UNPIN_TABLE, l1), 0);
+    }
+
+    CASE("invariant: no writable mapping of a page-table frame (-EBUSY)")
+    {
+        unsigned long l1 = new_frame(domA), t = new_frame(domA);
+
+        run_as(domA);
+        CHECK_EQ(ext(MMUEXT_PIN_L1_TABLE, l1), 0);
+        CHECK_EQ(ext(MMUEXT_PIN_L1_TABLE, t), 0);
+        CHECK_EQ(mmu1(slot_ma(l1, 1), ent(t, RW)), -EBUSY);
+        /* Not even of itself, and read-only is fine. */
+        CHECK_EQ(mmu1(slot_ma(l1, 2), ent(l1, RW)), -EBUSY);
+        CHECK_EQ(mmu1(slot_ma(l1, 2), ent(l1, P)), 0);
+        CHECK_EQ(refs(l1), 3);
+        CHECK_EQ(tcount(l1), 1);
+        CHECK_EQ(mmu1(slot_ma(l1, 2), 0), 0);
+        CHECK_EQ(refs(l1), 2);
+        /* A frame that maps itself writable can't become a table. */
+        tab(t)[0] = 0;
+        CHECK_EQ(ext(MMUEXT_UNPIN_TABLE, t), 0);
+        tab(t)[3] = ent(t, RW);
+        CHECK_EQ(ext(MMUEXT_PIN_L1_TABLE, t), -EBUSY);
+        CHECK_EQ(tcount(t), 0);
+        CHECK_EQ(refs(t), 1);
+        tab(t)[3] = 0;
+        CHECK_EQ(ext(MMUEXT_UNPIN_TABLE, l1), 0);
+    }
+
+    CASE("invariant: a writable frame can't become a table (type in use)")
+    {
+        unsigned long l1 = new_frame(domA), d = new_frame(domA);
+
+        run_as(domA);
+        CHECK_EQ(ext(MMUEXT_PIN_L1_TABLE, l1), 0);
+        CHECK_EQ(mmu1(slot_ma(l1, 0), ent(d, RW)), 0);
+        CHECK_EQ(ext(MMUEXT_PIN_L1_TABLE, d), -EINVAL);
+        CHECK_EQ(ext(MMUEXT_NEW_BASEPTR, d), -EINVAL);
+        CHECK_EQ(ttype(d), PGT_writable_page);
+        /* Once unmapped it can. */
+        stub_reset();
+        CHECK_EQ(mmu1(slot_ma(l1, 0), 0), 0);
+        CHECK_EQ(ext(MMUEXT_PIN_L1_TABLE, d), 0);
+        CHECK(stub_flush_all >= 1);     /* stale writable TLB entries */
+        CHECK_EQ(ext(MMUEXT_PIN_L2_TABLE, d), -EINVAL);     /* one type */
+        CHECK_EQ(ext(MMUEXT_PIN_L1_TABLE, d), -EINVAL);     /* once */
+        CHECK_EQ(ext(MMUEXT_UNPIN_TABLE, d), 0);
+        CHECK_EQ(ext(MMUEXT_UNPIN_TABLE, d), -EINVAL);
+        CHECK_EQ(ext(MMUEXT_UNPIN_TABLE, l1), 0);
+        CHECK_EQ(refs(d), 1);
+        CHECK_EQ(tcount(d), 0);
+    }
+
+    CASE("invariant: hypervisor memory is out of reach")
+    {
+        unsigned long l4 = new_frame(domA), l3 = new_frame(domA);
+        unsigned long l1 = new_frame(domA), xh;
+        unsigned int s;
+        void *xp = alloc_xenheap_page();
+
+        xh = mfn_x(virt_to_mfn(xp));
+        run_as(domA);
+        CHECK_EQ(ext(MMUEXT_PIN_L4_TABLE, l4), 0);
+        CHECK_EQ(ext(MMUEXT_PIN_L3_TABLE, l3), 0);
+        for ( s = 256; s < 272; s++ )
+            CHECK_EQ(mmu1(slot_ma(l4, s), ent(l3, RW)), -EINVAL);
+        CHECK_EQ(mmu1(slot_ma(l4, 255), ent(l3, RW)), 0);
+        CHECK_EQ(mmu1(slot_ma(l4, 272), ent(l3, RW)), 0);
+        CHECK_EQ(tcount(l3), 3);
+        /* Xenheap and never-allocated RAM: owned by nobody. */
+        CHECK_EQ(ext(MMUEXT_PIN_L1_TABLE, l1), 0);
+        CHECK_EQ(mmu1(slot_ma(l1, 0), ent(xh, P)), -EBUSY);
+        CHECK_EQ(mmu1(slot_ma(l1, 0), ent(5, RW)), -EBUSY);
+        /* Nor the hypervisor's own page tables, nor MMIO for a domU. */
+        CHECK_EQ(mmu1(slot_ma(l1, 0),
+                      idle_pg_table[256] & (PTE_ADDR_MASK | P)), -EBUSY);
+        CHECK_EQ(mmu1(slot_ma(l1, 0), ent(NR_FRAMES + 10, RW)), -EPERM);
+        CHECK_EQ(tab(l1)[0], 0);
+        CHECK_EQ(mmu1(slot_ma(l4, 255), 0), 0);
+        CHECK_EQ(mmu1(slot_ma(l4, 272), 0), 0);
+        CHECK_EQ(ext(MMUEXT_UNPIN_TABLE, l4), 0);
+        CHECK_EQ(ext(MMUEXT_UNPIN_TABLE, l3), 0);
+        CHECK_EQ(ext(MMUEXT_UNPIN_TABLE, l1), 0);
+        CHECK_EQ(tcount(l3), 0);
+        free_xenheap_page(xp);
+    }
+
+    CASE("invariant: bad flags and superpages are refused (-EINVAL)")
+    {
+        unsigned long l1 = new_frame(domA), l2 = new_frame(domA);
+        unsigned long d = new_frame(domA), l1b = new_frame(domA);
+
+        run_as(domA);
+        CHECK_EQ(ext(MMUEXT_PIN_L1_TABLE, l1), 0);
+        CHECK_EQ(ext(MMUEXT_PIN_L2_TABLE, l2), 0);
+        CHECK_EQ(mmu1(slot_ma(l1, 0), ent(d, RW | _PAGE_PCD)), -EINVAL);
+        CHECK_EQ(mmu1(slot_ma(l1, 0), ent(d, RW | (1UL << 62))), -EINVAL);
+        CHECK_EQ(mmu1(slot_ma(l1, 0), ent(d, RW | _PAGE_GLOBAL |
+                                          _PAGE_NX | (1UL << 55))), 0);
+        CHECK_EQ(mmu1(slot_ma(l2, 0), ent(l1b, RW | _PAGE_PSE)), -EINVAL);
+        CHECK_EQ(mmu1(slot_ma(l2, 0), ent(l1b, RW | _PAGE_GLOBAL)), -EINVAL);
+        CHECK_EQ(mmu1(slot_ma(l2, 0), ent(l1b, RW)), 0);
+        /* An L2 entry to a non-L1 frame: type conflict. */
+        CHECK_EQ(mmu1(slot_ma(l2, 1), ent(d, RW)), -EINVAL);
+        CHECK_EQ(tcount(l1b), 1);
+        CHECK_EQ(ext(MMUEXT_UNPIN_TABLE, l2), 0);
+        CHECK_EQ(ext(MMUEXT_UNPIN_TABLE, l1), 0);
+        CHECK_EQ(tcount(l1b), 0);
+        CHECK_EQ(tcount(d), 0);
+        CHECK_EQ(refs(d), 1);
+        /* Validation refuses the same entries as updates do. */
+        tab(l2)[0] = ent(l1b, RW | _PAGE_PSE);
+        CHECK_EQ(ext(MMUEXT_PIN_L2_TABLE, l2), -EINVAL);
+        tab(l2)[0] = ent(l1b, RW | _PAGE_PCD);
+        CHECK_EQ(ext(MMUEXT_PIN_L2_TABLE, l2), -EINVAL);
+        tab(l2)[0] = 0;
+        tab(l1)[0] = ent(d, RW | _PAGE_PCD);
+        CHECK_EQ(ext(MMUEXT_PIN_L1_TABLE, l1), -EINVAL);
+        tab(l1)[0] = 0;
+        CHECK_EQ(tcount(l1b) + tcount(d) + tcount(l1) + tcount(l2), 0);
+    }
+
+    CASE("invariant: dom0 may map MMIO and use cache attributes")
+    {
+        unsigned long l1 = new_frame(dom0), d = new_frame(dom0);
+
+        run_as(dom0);
+        CHECK_EQ(ext(MMUEXT_PIN_L1_TABLE, l1), 0);
+        CHECK_EQ(mmu1(slot_ma(l1, 0), ent(NR_FRAMES + 10, RW | _PAGE_PCD)),
+                 0);
+        CHECK_EQ(mmu1(slot_ma(l1, 1), ent(d, RW | _PAGE_PWT)), 0);
+        CHECK_EQ(mmu1(slot_ma(l1, 0), 0), 0);
+        CHECK_EQ(ext(MMUEXT_UNPIN_TABLE, l1), 0);
+        CHECK_EQ(refs(d), 1);
+    }
+
+    CASE("invariant: a mapped frame outlives its release, freed on unmap")
+    {
+        unsigned long l1 = new_frame(domA), d = new_frame(domA);
+        unsigned long tot = domA->tot_pages;
+
+        run_as(domA);
+        CHECK_EQ(ext(MMUEXT_PIN_L1_TABLE, l1), 0);
+        CHECK_EQ(mmu1(slot_ma(l1, 9), ent(d, RW)), 0);
+        put_page_alloc_ref(pg_of(d));       /* the guest gave it back */
+        CHECK(page_state_is(pg_of(d), inuse));
+        CHECK_EQ(refs(d), 1);
+        CHECK_EQ(tcount(d), 1);
+        CHECK_EQ(domA->tot_pages, tot);
+        CHECK_EQ(mmu1(slot_ma(l1, 9), 0), 0);
+        CHECK(page_state_is(pg_of(d), free));
+        CHECK_EQ(domA->tot_pages, tot - 1);
+        CHECK_EQ(ext(MMUEXT_UNPIN_TABLE, l1), 0);
+    }
+
+    CASE("invariant: shared_info is writable by its domain only")
+    {
+        void *si = alloc_xenheap_page();
+        unsigned long m = mfn_x(virt_to_mfn(si));
+        unsigned long la = new_frame(domA), lb = new_frame(domB);
+
+        share_xen_page_with_guest(pg_of(m), domA);
+        run_as(domA);
+        CHECK_EQ(ext(MMUEXT_PIN_L1_TABLE, la), 0);
+        CHECK_EQ(mmu1(slot_ma(la, 0), ent(m, RW)), 0);
+        CHECK_EQ(ext(MMUEXT_PIN_L1_TABLE, m), -EINVAL);   /* never a table */
+        run_as(domB);
+        CHECK_EQ(ext(MMUEXT_PIN_L1_TABLE, lb), 0);
+        CHECK_EQ(mmu1(slot_ma(lb, 0), ent(m, P)), -EBUSY);
+        CHECK_EQ(ext(MMUEXT_UNPIN_TABLE, lb), 0);
+        run_as(domA);
+        CHECK_EQ(refs(m), 2);
+        CHECK_EQ(mmu1(slot_ma(la, 0), 0), 0);
+        CHECK_EQ(ext(MMUEXT_UNPIN_TABLE, la), 0);
+        put_page_alloc_ref(pg_of(m));
+        CHECK_EQ(refs(m), 0);
+        CHECK(page_get_owner(pg_of(m)) == NULL);
+        CHECK(page_state_is(pg_of(m), inuse));  /* still the hypervisor's */
+        free_xenheap_page(si);
+    }
+}
+
+static void test_mmu_update(void)
+{
+    CASE("mmu_update: new refs before old ones go; A/D kept on request")
+    {
+        unsigned long l1 = new_frame(domA), a = new_frame(domA);
+        unsigned long b = new_frame(domA);
+
+        run_as(domA);
+        CHECK_EQ(ext(MMUEXT_PIN_L1_TABLE, l1), 0);
+        CHECK_EQ(mmu1(slot_ma(l1, 4), ent(a, RW)), 0);
+        CHECK_EQ(tcount(a), 1);
+        /* The hardware sets A/D behind our back. */
+        tab(l1)[4] |= AD;
+        CHECK_EQ(mmu1(slot_ma(l1, 4) | MMU_PT_UPDATE_PRESERVE_AD,
+                      ent(a, P)), 0);
+        CHECK_EQ(tab(l1)[4], ent(a, P | AD | _PAGE_USER | GUEST_KERNEL));
+        CHECK_EQ(tcount(a), 0);
+        CHECK_EQ(refs(a), 2);
+        CHECK_EQ(mmu1(slot_ma(l1, 4), ent(b, RW | _PAGE_USER)), 0);
+        CHECK_EQ(tab(l1)[4], ent(b, RW | _PAGE_USER));
+        CHECK_EQ(refs(a), 1);
+        CHECK_EQ(refs(b), 2);
+        CHECK_EQ(mmu1(slot_ma(l1, 4) | MMU_PT_UPDATE_NO_TRANSLATE, 0), 0);
+        CHECK_EQ(refs(b), 1);
+        CHECK_EQ(tcount(b), 0);
+        CHECK_EQ(ext(MMUEXT_UNPIN_TABLE, l1), 0);
+    }
+
+    CASE("mmu_update: stops at the first error; done counts the rest")
+    {
+        unsigned long l1 = new_frame(domA), a = new_frame(domA);
+        unsigned long other = new_frame(domB);
+        mmu_update_t u[3] = {
+            { slot_ma(l1, 0), ent(a, RW) },
+            { slot_ma(l1, 1), ent(other, RW) },
+            { slot_ma(l1, 2), ent(a, P) },
+        };
+        unsigned int done = 99;
+
+        run_as(domA);
+        CHECK_EQ(ext(MMUEXT_PIN_L1_TABLE, l1), 0);
+        CHECK_EQ(mmu(u, 3, &done, DOMID_SELF), -EBUSY);
+        CHECK_EQ(done, 1);
+        CHECK_EQ(tab(l1)[0] & PTE_ADDR_MASK, ent(a, 0));
+        CHECK_EQ(tab(l1)[1], 0);
+        CHECK_EQ(tab(l1)[2], 0);
+        CHECK_EQ(refs(a), 2);
+        u[1].val = 0;
+        CHECK_EQ(mmu(u + 1, 2, &done, DOMID_SELF), 0);
+        CHECK_EQ(done, 2);
+        CHECK_EQ(refs(a), 3);
+        /* An unknown command (ptr bit 2) is -ENOSYS. */
+        u[0].ptr = slot_ma(l1, 0) | 4;
+        CHECK_EQ(mmu(u, 1, &done, DOMID_SELF), -ENOSYS);
+        CHECK_EQ(done, 0);
+        CHECK_EQ(mmu1(slot_ma(l1, 0), 0), 0);
+        CHECK_EQ(mmu1(slot_ma(l1, 2), 0), 0);
+        CHECK_EQ(ext(MMUEXT_UNPIN_TABLE, l1), 0);
+        CHECK_EQ(refs(a), 1);
+    }
+
+    CASE("mmu_update: a plain page of ours is written as memory")
+    {
+        unsigned long p = new_frame(domA);
+
+        run_as(domA);
+        CHECK_EQ(mmu1(slot_ma(p, 5), 0xabcdef), 0);
+        CHECK_EQ(tab(p)[5], 0xabcdef);
+        CHECK_EQ(tcount(p), 0);
+    }
+
+    CASE("mmu_update: bad request pointer is -EFAULT, nothing changed")
+    {
+        unsigned long l1 = new_frame(domA), a = new_frame(domA);
+        mmu_update_t *bad = (mmu_update_t *)fault_page;
+        unsigned int done = 99;
+        mmu_update_t u[2] = { { slot_ma(l1, 0), ent(a, RW) } };
+
+        run_as(domA);
+        CHECK_EQ(ext(MMUEXT_PIN_L1_TABLE, l1), 0);
+        CHECK_EQ(mmu(bad, 4, &done, DOMID_SELF), -EFAULT);
+        CHECK_EQ(done, 0);
+        CHECK_EQ(mmu(bad, 1, NULL, DOMID_SELF), -EFAULT);
+        /* The done pointer faulting changes nothing of the result. */
+        CHECK_EQ(mmu(u, 1, (unsigned int *)fault_page, DOMID_SELF), 0);
+        CHECK_EQ(tcount(a), 1);
+        CHECK_EQ(mmu1(slot_ma(l1, 0), 0), 0);
+        CHECK_EQ(ext(MMUEXT_UNPIN_TABLE, l1), 0);
+        CHECK_EQ(refs(a), 1);
+    }
+
+    CASE("mmu_update: MACHPHYS_UPDATE only for the caller's frames")
+    {
+        unsigned long a = new_frame(domA), b = new_frame(domB);
+
+        run_as(domA);
+        CHECK_EQ(mmu1(((uint64_t)a << PAGE_SHIFT) | MMU_MACHPHYS_UPDATE, 42),
+                 0);
+        CHECK_EQ(get_gpfn_from_mfn(a), 42);
+        CHECK_EQ(mmu1(((uint64_t)b << PAGE_SHIFT) | MMU_MACHPHYS_UPDATE, 42),
+                 -EINVAL);
+        CHECK_EQ(get_gpfn_from_mfn(b), INVALID_M2P_ENTRY);
+        CHECK_EQ(mmu1(((uint64_t)(NR_FRAMES + 1) << PAGE_SHIFT) |
+                      MMU_MACHPHYS_UPDATE, 1), -EINVAL);
+        CHECK_EQ(refs(a), 1);
+        /* Freed frames forget their entry. */
+        put_page_alloc_ref(pg_of(a));
+        CHECK_EQ(get_gpfn_from_mfn(a), INVALID_M2P_ENTRY);
+    }
+
+    CASE("mmu_update: foreign domains by privilege only")
+    {
+        unsigned long l1 = new_frame(domA), l10 = new_frame(dom0);
+        unsigned long a = new_frame(domA), l20 = new_frame(dom0);
+        unsigned long l1d0 = new_frame(dom0);
+        mmu_update_t u = { slot_ma(l1, 0), ent(a, RW) };
+
+        run_as(domA);
+        CHECK_EQ(ext(MMUEXT_PIN_L1_TABLE, l1), 0);
+        CHECK_EQ(mmu(&u, 1, NULL, 1234), -ESRCH);
+        CHECK_EQ(mmu(&u, 1, NULL, domA->domain_id), -ESRCH);
+        CHECK_EQ(mmu(&u, 1, NULL, domB->domain_id), -EPERM);
+        CHECK_EQ(extf(MMUEXT_PIN_L1_TABLE, l1, 0, domB->domain_id), -EPERM);
+        /* dom0 maps domA's frame into its own table: foreign mapping. */
+        run_as(dom0);
+        CHECK_EQ(ext(MMUEXT_PIN_L1_TABLE, l10), 0);
+        u.ptr = slot_ma(l10, 3);
+        CHECK_EQ(mmu(&u, 1, NULL, domA->domain_id), 0);
+        CHECK_EQ(refs(a), 2);
+        CHECK_EQ(tcount(a), 1);
+        /* Without naming domA it is someone else's frame. */
+        u.ptr = slot_ma(l10, 4);
+        CHECK_EQ(mmu(&u, 1, NULL, DOMID_SELF), -EBUSY);
+        /* Only L1 entries may point at foreign frames. */
+        CHECK_EQ(ext(MMUEXT_PIN_L2_TABLE, l20), 0);
+        u.ptr = slot_ma(l20, 0);
+        u.val = ent(l1d0, RW);
+        CHECK_EQ(mmu(&u, 1, NULL, domA->domain_id), -EINVAL);
+        CHECK_EQ(mmu(&u, 1, NULL, DOMID_SELF), 0);
+        CHECK_EQ(ext(MMUEXT_UNPIN_TABLE, l20), 0);
+        CHECK_EQ(tcount(l1d0), 0);
+        /* Flushes and the like are the caller's own business. */
+        CHECK_EQ(extf(MMUEXT_TLB_FLUSH_LOCAL, 0, 0, domA->domain_id), -EPERM);
+        CHECK_EQ(mmu1(slot_ma(l10, 3), 0), 0);
+        CHECK_EQ(refs(a), 1);
+        CHECK_EQ(ext(MMUEXT_UNPIN_TABLE, l10), 0);
+        /* dom0 pins domA's table for it (a domain builder). */
+        CHECK_EQ(extf(MMUEXT_UNPIN_TABLE, l1, 0, domA->domain_id), 0);
+        CHECK_EQ(extf(MMUEXT_PIN_L1_TABLE, l1, 0, domA->domain_id), 0);
+        CHECK_EQ(extf(MMUEXT_UNPIN_TABLE, l1, 0, domA->domain_id), 0);
+        CHECK_EQ(refs(l1), 1);
+        CHECK_EQ(tcount(l1), 0);
+    }
+}
+
+static void test_update_va_mapping(void)
+{
+    CASE("update_va_mapping: walks the tables; missing levels are -EINVAL")
+    {
+        unsigned long va = 0x7f0000201000UL;
+        unsigned long data = new_frame(domA), d2 = new_frame(domA);
+        struct tree t = build_tree(domA, va, data, RW);
+        struct vcpu *v = domA->vcpu[0];
+
+        run_as(domA);
+        CHECK_EQ(ext(MMUEXT_NEW_BASEPTR, t.l4), 0);
+        CHECK_EQ(do_update_va_mapping(va, ent(d2, RW), UVMF_NONE), 0);
+        CHECK_EQ(tab(t.l1)[l1_table_offset(va)] & PTE_ADDR_MASK, ent(d2, 0));
+        CHECK_EQ(refs(data), 1);
+        CHECK_EQ(tcount(d2), 1);
+        /* Same L2, another L1 slot's neighbour region: no L1 there. */
+        CHECK_EQ(do_update_va_mapping(va + L2_PAGE_SIZE, ent(d2, P), 0),
+                 -EINVAL);
+        /* No L3 entry. */
+        CHECK_EQ(do_update_va_mapping(va + L3_PAGE_SIZE, ent(d2, P), 0),
+                 -EINVAL);
+        /* No L4 entry, the hypervisor's range, a non-canonical address. */
+        CHECK_EQ(do_update_va_mapping(0x1000, ent(d2, P), 0), -EINVAL);
+        CHECK_EQ(do_update_va_mapping(HYPERVISOR_VIRT_START + PAGE_SIZE,
+                                      ent(d2, P), 0), -EINVAL);
+        CHECK_EQ(do_update_va_mapping(0x0000800000000000UL, ent(d2, P), 0),
+                 -EINVAL);
+        /* Mapping the L1 itself writable: -EBUSY, as Xen. */
+        CHECK_EQ(do_update_va_mapping(va, ent(t.l1, RW), 0), -EBUSY);
+        CHECK_EQ(do_update_va_mapping(va, ent(t.l1, P), 0), 0);
+        CHECK_EQ(tcount(d2), 0);
+        CHECK_EQ(do_update_va_mapping(va, 0, 0), 0);
+        /* No page tables installed at all. */
+        run_as(domB);
+        CHECK_EQ(do_update_va_mapping(va, 0, 0), -EINVAL);
+        run_as(domA);
+        CHECK(mfn_eq(v->arch->guest_table, _mfn(t.l4)));
+        CHECK_EQ(tcount(t.l4), 1);
+    }
+
+    CASE("update_va_mapping: flush kinds and vCPU masks")
+    {
+        unsigned long va = 0x7f0000201000UL;
+        unsigned long d2 = new_frame(domA), mask = 1;
+        pte_t e = ent(d2, P);
+
+        run_as(domA);
+        stub_reset();
+        CHECK_EQ(do_update_va_mapping(va, e, UVMF_TLB_FLUSH | UVMF_LOCAL), 0);
+        CHECK_EQ(stub_flush_all, 1);
+        CHECK_EQ(stub_last_mask, 1);
+        CHECK_EQ(do_update_va_mapping(va, e, UVMF_INVLPG | UVMF_ALL), 0);
+        CHECK_EQ(stub_flush_one, 1);
+        CHECK_EQ(stub_last_va, va);
+        CHECK_EQ(do_update_va_mapping(va, e, UVMF_INVLPG | UVMF_MULTI |
+                                      (unsigned long)&mask), 0);
+        CHECK_EQ(stub_flush_one, 2);
+        CHECK_EQ(stub_last_mask, 1);
+        mask = 0;
+        CHECK_EQ(do_update_va_mapping(va, e, UVMF_TLB_FLUSH |
+                                      (unsigned long)&mask), 0);
+        CHECK_EQ(stub_last_mask, 0);
+        CHECK_EQ(do_update_va_mapping(va, e, UVMF_TLB_FLUSH |
+                                      (unsigned long)fault_page), -EFAULT);
+        CHECK_EQ(do_update_va_mapping(va, 0, UVMF_NONE), 0);
+        CHECK_EQ(refs(d2), 1);
+    }
+
+    CASE("update_va_mapping_otherdomain: dom0 maps a domU frame")
+    {
+        unsigned long va = 0x10000000UL;
+        unsigned long d0data = new_frame(dom0), a = new_frame(domA);
+        struct tree t = build_tree(dom0, va, d0data, RW);
+
+        run_as(dom0);
+        CHECK_EQ(ext(MMUEXT_NEW_BASEPTR, t.l4), 0);
+        CHECK_EQ(do_update_va_mapping_otherdomain(va, ent(a, RW), 0,
+                                                  domA->domain_id), 0);
+        CHECK_EQ(refs(a), 2);
+        CHECK_EQ(do_update_va_mapping_otherdomain(va, 0, 0, 1234), -ESRCH);
+        CHECK_EQ(do_update_va_mapping(va, 0, 0), 0);
+        CHECK_EQ(refs(a), 1);
+        run_as(domA);
+        CHECK_EQ(do_update_va_mapping_otherdomain(va, 0, 0, 0), -EPERM);
+    }
+}
+
+static void test_mmuext(void)
+{
+    CASE("mmuext: NEW_BASEPTR holds the L4's type ref; switching drops it")
+    {
+        unsigned long a = new_frame(domB), b = new_frame(domB);
+        struct vcpu *v = domB->vcpu[0];
+
+        run_as(domB);
+        stub_reset();
+        CHECK_EQ(ext(MMUEXT_NEW_BASEPTR, a), 0);
+        CHECK_EQ(ttype(a), PGT_l4_page_table);
+        CHECK_EQ(tcount(a), 1);
+        CHECK_EQ(refs(a), 2);
+        CHECK_EQ(stub_cr3_updates, 1);
+        CHECK_EQ(ext(MMUEXT_NEW_USER_BASEPTR, b), 0);
+        CHECK(mfn_eq(v->arch->guest_table_user, _mfn(b)));
+        CHECK_EQ(ext(MMUEXT_NEW_USER_BASEPTR, 0), 0);
+        CHECK(mfn_eq(v->arch->guest_table_user, INVALID_MFN));
+        CHECK_EQ(tcount(b), 0);
+        CHECK_EQ(ext(MMUEXT_NEW_BASEPTR, b), 0);
+        CHECK_EQ(tcount(a), 0);
+        CHECK_EQ(refs(a), 1);
+        CHECK_EQ(ext(MMUEXT_NEW_BASEPTR, 0), -EINVAL);
+        CHECK(mfn_eq(v->arch->guest_table, _mfn(b)));
+    }
+
+    CASE("mmuext: flushes, SET_LDT, cache flushes by privilege")
+    {
+        unsigned long mask = 1;
+        struct mmuext_op op = { .cmd = MMUEXT_INVLPG_MULTI };
+        XEN_GUEST_HANDLE_PARAM(mmuext_op_t) h = { &op };
+        XEN_GUEST_HANDLE_PARAM(uint) dh = { NULL };
+        struct vcpu *v = domA->vcpu[0];
+
+        run_as(domA);
+        stub_reset();
+        CHECK_EQ(ext(MMUEXT_TLB_FLUSH_LOCAL, 0), 0);
+        CHECK_EQ(ext(MMUEXT_INVLPG_LOCAL, 0x5000), 0);
+        CHECK_EQ(ext(MMUEXT_TLB_FLUSH_ALL, 0), 0);
+        CHECK_EQ(ext(MMUEXT_INVLPG_ALL, 0x6000), 0);
+        CHECK_EQ(stub_flush_all, 2);
+        CHECK_EQ(stub_flush_one, 2);
+        op.arg1.linear_addr = 0x7000;
+        set_xen_guest_handle(op.arg2.vcpumask, &mask);
+        CHECK_EQ(do_mmuext_op(h, 1, dh, DOMID_SELF), 0);
+        CHECK_EQ(stub_last_va, 0x7000);
+        set_xen_guest_handle(op.arg2.vcpumask, fault_page);
+        CHECK_EQ(do_mmuext_op(h, 1, dh, DOMID_SELF), -EINVAL);
+
+        CHECK_EQ(extf(MMUEXT_SET_LDT, 0x10000, 16, DOMID_SELF), 0);
+        CHECK_EQ(v->arch->ldt_base, 0x10000);
+        CHECK_EQ(v->arch->ldt_ents, 16);
+        CHECK_EQ(extf(MMUEXT_SET_LDT, 0x10008, 1, DOMID_SELF), -EINVAL);
+        CHECK_EQ(extf(MMUEXT_SET_LDT, 0x10000, 8193, DOMID_SELF), -EINVAL);
+        CHECK_EQ(extf(MMUEXT_SET_LDT, HYPERVISOR_VIRT_START, 1, DOMID_SELF),
+                 -EINVAL);
+        CHECK_EQ(extf(MMUEXT_SET_LDT, 0x00007ffffffff000UL, 8192,
+                      DOMID_SELF), -EINVAL);
+        CHECK_EQ(extf(MMUEXT_SET_LDT, 0x10008, 0, DOMID_SELF), 0);
+        CHECK_EQ(v->arch->ldt_base, 0);
+        CHECK_EQ(v->arch->ldt_ents, 0);
+
+        CHECK_EQ(ext(MMUEXT_FLUSH_CACHE, 0), -EACCES);
+        CHECK_EQ(ext(MMUEXT_FLUSH_CACHE_GLOBAL, 0), -EINVAL);
+        CHECK_EQ(stub_flush_cache, 0);
+        run_as(dom0);
+        CHECK_EQ(ext(MMUEXT_FLUSH_CACHE, 0), 0);
+        CHECK_EQ(ext(MMUEXT_FLUSH_CACHE_GLOBAL, 0), 0);
+        CHECK_EQ(stub_flush_cache, 2);
+    }
+
+    CASE("mmuext: CLEAR_PAGE and COPY_PAGE, never into a table")
+    {
+        unsigned long a = new_frame(domA), b = new_frame(domA);
+        unsigned long t = new_frame(domA), o = new_frame(domB);
+
+        run_as(domA);
+        memset(tab(a), 0x77, PAGE_SIZE);
+        CHECK_EQ(extf(MMUEXT_COPY_PAGE, b, a, DOMID_SELF), 0);
+        CHECK_EQ(tab(b)[511], 0x7777777777777777UL);
+        CHECK_EQ(ext(MMUEXT_CLEAR_PAGE, a), 0);
+        CHECK_EQ(tab(a)[0], 0);
+        CHECK_EQ(ext(MMUEXT_PIN_L1_TABLE, t), 0);
+        CHECK_EQ(ext(MMUEXT_CLEAR_PAGE, t), -EINVAL);
+        CHECK_EQ(extf(MMUEXT_COPY_PAGE, t, a, DOMID_SELF), -EINVAL);
+        CHECK_EQ(extf(MMUEXT_COPY_PAGE, a, o, DOMID_SELF), -EINVAL);
+        CHECK_EQ(extf(MMUEXT_COPY_PAGE, o, a, DOMID_SELF), -EINVAL);
+        CHECK_EQ(ext(MMUEXT_UNPIN_TABLE, t), 0);
+        CHECK_EQ(refs(a) + refs(b) + refs(t) + refs(o), 4);
+        CHECK_EQ(tcount(a) + tcount(b) + tcount(t) + tcount(o), 0);
+    }
+
+    CASE("mmuext: unknown, unsupported, batches and bad pointers")
+    {
+        struct mmuext_op ops[3] = {
+            { .cmd = MMUEXT_TLB_FLUSH_LOCAL },
+            { .cmd = 99 },
+            { .cmd = MMUEXT_TLB_FLUSH_LOCAL },
+        };
+        XEN_GUEST_HANDLE_PARAM(mmuext_op_t) h = { ops };
+        XEN_GUEST_HANDLE_PARAM(mmuext_op_t) bad = {
+            (mmuext_op_t *)fault_page };
+        unsigned int done = 99;
+        XEN_GUEST_HANDLE_PARAM(uint) dh = { &done };
+
+        run_as(domA);
+        CHECK_EQ(ext(99, 0), -ENOSYS);
+        CHECK_EQ(ext(MMUEXT_MARK_SUPER, 0), -EOPNOTSUPP);
+        CHECK_EQ(ext(MMUEXT_UNMARK_SUPER, 0), -EOPNOTSUPP);
+        CHECK_EQ(do_mmuext_op(h, 3, dh, DOMID_SELF), -ENOSYS);
+        CHECK_EQ(done, 1);
+        CHECK_EQ(do_mmuext_op(bad, 2, dh, DOMID_SELF), -EFAULT);
+        CHECK_EQ(done, 0);
+        CHECK_EQ(do_mmuext_op(h, 3, dh, 1234), -ESRCH);
+        CHECK_EQ(ext(MMUEXT_UNPIN_TABLE, NR_FRAMES + 5), -EINVAL);
+        CHECK_EQ(ext(MMUEXT_PIN_L1_TABLE, NR_FRAMES + 5), -EINVAL);
+    }
+}
+
+/* ---- randomized stress ---- */
+
+static uint64_t rng = 0x9e3779b97f4a7c15ULL;
+
+static unsigned long rnd(unsigned long n)
+{
+    rng ^= rng << 13;
+    rng ^= rng >> 7;
+    rng ^= rng << 17;
+    return rng % n;
+}
+
+#define POOL 48
+
+/*
+ * Recomputes, from the validated tables alone, what every frame of d's
+ * pool must hold, and compares it with the frame table; also checks that
+ * no writable L1 entry reaches a page-table frame.  0 if all agree.
+ */
+static int check_accounting(struct domain *d, const unsigned long *pool)
+{
+    static unsigned long want_c[NR_FRAMES], want_t[NR_FRAMES];
+    unsigned long i, j;
+    int bad = 0;
+
+    memset(want_c, 0, sizeof(want_c));
+    memset(want_t, 0, sizeof(want_t));
+    for ( i = 0; i < POOL; i++ )
+    {
+        unsigned long m = pool[i], ti = pg_of(m)->u.inuse.type_info;
+        unsigned int lvl = (ti & PGT_type_mask) >> PGT_type_shift;
+
+        want_c[m] += 1;                                 /* allocation */
+        if ( ti & PGT_pinned )
+        {
+            want_c[m]++;
+            want_t[m]++;
+        }
+        if ( mfn_eq(d->vcpu[0]->arch->guest_table, _mfn(m)) )
+        {
+            want_c[m]++;
+            want_t[m]++;
+        }
+        if ( lvl < 1 || lvl > 4 || !(ti & PGT_validated) ||
+             !(ti & PGT_count_mask) )
+            continue;
+        for ( j = 0; j < 512; j++ )
+        {
+            pte_t e = tab(m)[j];
+            unsigned long tgt = (e & PTE_ADDR_MASK) >> PAGE_SHIFT;
+
+            if ( !(e & P) || (lvl == 4 && j >= 256 && j < 272) )
+                continue;
+            want_c[tgt]++;
+            if ( lvl > 1 || (e & _PAGE_RW) )
+                want_t[tgt]++;
+            if ( lvl == 1 && (e & _PAGE_RW) &&
+                 ttype(tgt) != PGT_writable_page )
+                bad = 1;
+        }
+    }
+    for ( i = 0; i < POOL; i++ )
+        if ( refs(pool[i]) != want_c[pool[i]] ||
+             tcount(pool[i]) != want_t[pool[i]] )
+            bad = 1;
+    return bad;
+}
+
+static void test_stress(void)
+{
+    CASE("stress: random trees, updates, pins; counts exact, no leaks")
+    {
+        unsigned long pool[POOL], free0 = total_free_pages();
+        unsigned long tot0 = domB->tot_pages, i;
+        unsigned int iter, checks_bad = 0, ok_ops = 0;
+        struct vcpu *v = domB->vcpu[0];
+
+        /* domB's earlier frames stay as they are; start from a fresh L4. */
+        run_as(domB);
+        for ( i = 0; i < POOL; i++ )
+            pool[i] = new_frame(domB);
+        if ( !mfn_eq(v->arch->guest_table, INVALID_MFN) )
+            CHECK_EQ(ext(MMUEXT_NEW_BASEPTR, pool[0]), 0);
+
+        for ( iter = 0; iter < 4000; iter++ )
+        {
+            unsigned long t = pool[rnd(POOL)], tgt = pool[rnd(POOL)];
+            unsigned int lvl = 1 + rnd(4), slot = rnd(8);
+            pte_t flags = rnd(2) ? RW : P, e = ent(tgt, flags | AD);
+            long rc = 0;
+
+            if ( lvl == 4 && rnd(8) == 0 )
+                slot = 256 + rnd(16);
+            switch ( rnd(7) )
+            {
+            case 0:     /* the guest writes a frame it can write */
+                if ( !tcount(t) || ttype(t) == PGT_writable_page )
+                    tab(t)[slot] = rnd(3) ? e : 0;
+                break;
+            case 1:
+                rc = ext(MMUEXT_PIN_L1_TABLE + lvl - 1, t);
+                break;
+            case 2:
+            case 3:
+                rc = ext(MMUEXT_UNPIN_TABLE, t);
+                break;
+            case 4:
+            case 5:
+                rc = mmu1(slot_ma(t, slot), rnd(4) ? e : 0);
+                break;
+            case 6:
+                rc = ext(MMUEXT_NEW_BASEPTR, t);
+                break;
+            }
+            ok_ops += !rc;
+            if ( iter % 50 == 0 )
+                checks_bad += check_accounting(domB, pool);
+        }
+        CHECK_EQ(checks_bad, 0);
+        CHECK(ok_ops > 500);
+
+        /* Tear down: unpin all, then install an empty L4 of our own. */
+        for ( i = 0; i < POOL; i++ )
+            ext(MMUEXT_UNPIN_TABLE, pool[i]);
+        memset(tab(pool[0]), 0, PAGE_SIZE);
+        if ( tcount(pool[0]) )
+            pool[0] = new_frame(domB);
+        memset(tab(pool[0]), 0, PAGE_SIZE);
+        CHECK_EQ(ext(MMUEXT_NEW_BASEPTR, pool[0]), 0);
+        CHECK_EQ(check_accounting(domB, pool), 0);
+        for ( i = 1; i < POOL; i++ )
+        {
+            CHECK_EQ(refs(pool[i]), 1);
+            CHECK_EQ(tcount(pool[i]), 0);
+        }
+        /* Give everything back: every frame returns to the heap. */
+        put_page_and_type(pg_of(pool[0]));
+        v->arch->guest_table = INVALID_MFN;
+        while ( !page_list_empty(&domB->page_list) )
+        {
+            struct page_info *p = page_list_first(&domB->page_list);
+
+            CHECK_EQ(p->count_info & PGC_count_mask, 1);
+            put_page_alloc_ref(p);
+            if ( page_state_is(p, inuse) )
+                break;
+        }
+        CHECK(page_list_empty(&domB->page_list));
+        CHECK_EQ(domB->tot_pages, 0);
+        CHECK_EQ(total_free_pages(), free0 + tot0);
+    }
+}
+
+/*
+ * Several host threads acting as vCPUs of one domain on shared frames:
+ * the reference and type counts must come out exact whatever interleaves.
+ */
+#define NTHREADS    4
+
+static unsigned long mt_pool[POOL];
+
+static void *mt_worker(void *arg)
+{
+    uint64_t r = 0x2545f4914f6cdd1dULL * (1 + (uintptr_t)arg);
+    unsigned int i;
+
+    for ( i = 0; i < 20000; i++ )
+    {
+        unsigned long t, tgt, lvl, slot;
+        pte_t e;
+
+        r ^= r << 13;
+        r ^= r >> 7;
+        r ^= r << 17;
+        t = mt_pool[r % POOL];
+        tgt = mt_pool[(r >> 8) % POOL];
+        lvl = 1 + (r >> 16) % 4;
+        slot = (r >> 20) % 8;
+        e = ent(tgt, ((r >> 24) & 1 ? RW : P) | AD);
+        switch ( (r >> 28) % 4 )
+        {
+        case 0:
+            ext(MMUEXT_PIN_L1_TABLE + lvl - 1, t);
+            break;
+        case 1:
+            ext(MMUEXT_UNPIN_TABLE, t);
+            break;
+        default:
+            mmu1(slot_ma(t, slot), (r >> 32) % 3 ? e : 0);
+            break;
+        }
+    }
+    return NULL;
+}
+
+static void test_threads(void)
+{
+    CASE("threads: concurrent pins and updates keep counts exact")
+    {
+        pthread_t th[NTHREADS];
+        unsigned long i;
+
+        run_as(domA);
+        for ( i = 0; i < POOL; i++ )
+            mt_pool[i] = new_frame(domA);
+        for ( i = 0; i < NTHREADS; i++ )
+            pthread_create(&th[i], NULL, mt_worker, (void *)i);
+        for ( i = 0; i < NTHREADS; i++ )
+            pthread_join(th[i], NULL);
+        CHECK_EQ(check_accounting(domA, mt_pool), 0);
+        for ( i = 0; i < POOL; i++ )
+            ext(MMUEXT_UNPIN_TABLE, mt_pool[i]);
+        CHECK_EQ(check_accounting(domA, mt_pool), 0);
+        for ( i = 0; i < POOL; i++ )
+        {
+            CHECK_EQ(refs(mt_pool[i]), 1);
+            CHECK_EQ(tcount(mt_pool[i]), 0);
+        }
+    }
+}
+
+static void setup(void)
+{
+    host_directmap = mmap(NULL, NR_FRAMES << PAGE_SHIFT,
+                          PROT_READ | PROT_WRITE,
+                          MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
+    fault_page = aligned_alloc(PAGE_SIZE, PAGE_SIZE);
+    if ( host_directmap == MAP_FAILED || !fault_page )
+    {
+        printf("FAIL: setup: out of memory\n");
+        exit(1);
+    }
+    harness_fault_lo = (uintptr_t)fault_page;
+    harness_fault_hi = harness_fault_lo + PAGE_SIZE;
+    frame_table = calloc(NR_FRAMES, sizeof(*frame_table));
+    max_page = NR_FRAMES;
+    init_heap_pages(_mfn(NR_UNMANAGED), NR_FRAMES - NR_UNMANAGED);
+    m2p_init();
+    stub_domains[0] = dom0 = make_domain(0, true);
+    stub_domains[1] = domA = make_domain(1, false);
+    stub_domains[2] = domB = make_domain(2, false);
+}
+
+int main(void)
+{
+    setup();
+    test_m2p();
+    test_refs();
+    test_validation();
+    test_invariants();
+    test_mmu_update();
+    test_update_va_mapping();
+    test_mmuext();
+    test_stress();
+    test_threads();
+    return 0;
+}

@@ -1,0 +1,18 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
+/* TLB and cache flushes on sets of CPUs (implemented in pv/hooks-todo.c). */
+#ifndef ASM_X86_FLUSHTLB_H
+#define ASM_X86_FLUSHTLB_H
+
+#include <xen/cpumask.h>
+
+/*
+ * Each runs on every online CPU in mask (this one included) and returns
+ * once all have finished.  The TLB flushes include global entries, because
+ * PV guests may set _PAGE_GLOBAL in their own L1 entries.
+ */
+void flush_tlb_mask(const cpumask_t *mask);
+void flush_tlb_one_mask(const cpumask_t *mask, unsigned long va);
+/* Write back and invalidate the caches (wbinvd). */
+void flush_cache_mask(const cpumask_t *mask);
+
+#endif /* ASM_X86_FLUSHTLB_H */

@@ -1,0 +1,88 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
+/* The PV MMU: frame types, validated page-table updates, the hypercalls. */
+#ifndef ASM_X86_PV_MM_H
+#define ASM_X86_PV_MM_H
+
+#include <xen/mm.h>
+#include <xen/types.h>
+#include <public/xen.h>
+
+struct domain;
+struct vcpu;
+
+/* The PGT_l?_page_table type of page-table level 1-4. */
+#define PGT_lx_page_table(lvl)  ((unsigned long)(lvl) << PGT_type_shift)
+
+/* A guest virtual address: canonical and outside the hypervisor's slots. */
+static inline bool pv_guest_addr_ok(unsigned long va)
+{
+    if ( va >= HYPERVISOR_VIRT_START && va < HYPERVISOR_VIRT_END )
+        return false;
+    return ((long)va >> 47) == 0 || ((long)va >> 47) == -1;
+}
+
+/*
+ * Takes a type reference: pg must hold a general reference of the caller.
+ * The type may only change while no type reference exists; the first
+ * reference of a page-table type validates the frame (and everything its
+ * entries reach).  0, or -EINVAL on a type conflict (or a count overflow),
+ * or the error validation found (-EINVAL, -EBUSY, -EPERM).
+ *
+ * PGT_seg_desc_page frames are typed here but not checked: set_gdt and the
+ * LDT code must check descriptors themselves.
+ */
+int get_page_type(struct page_info *pg, unsigned long type);
+/* The last reference of a page-table type drops what its entries held. */
+void put_page_type(struct page_info *pg);
+/* get_page() then get_page_type(); -EINVAL if pg isn't d's. */
+int get_page_and_type(struct page_info *pg, struct domain *d,
+                      unsigned long type);
+void put_page_and_type(struct page_info *pg);
+
+/*
+ * Writes val into the page-table entry at machine address ptr (8-byte
+ * aligned) of a frame owned by pt_owner: the mmu_update primitive, also
+ * for emulated writes to page tables.  In a frame typed as a page table
+ * the entry is checked and its references taken before the old entry's
+ * are dropped; L1 entries may map pg_owner's frames (foreign mappings).
+ * Any other frame of pt_owner is written as plain memory, as Xen does.
+ */
+int pv_update_pt_entry(paddr_t ptr, pte_t val, bool preserve_ad,
+                       struct domain *pt_owner, struct domain *pg_owner);
+
+/*
+ * Writes val into the L1 entry that maps va in v's kernel page tables
+ * (update_va_mapping), checked as above; -EINVAL if no L1 maps va or va
+ * is the hypervisor's.
+ */
+int pv_update_va_l1e(struct vcpu *v, unsigned long va, pte_t val,
+                     struct domain *pg_owner);
+
+/*
+ * MMUEXT_PIN_L?_TABLE: validates mfn (pg_owner's) as type and keeps a
+ * general and a type reference until it is unpinned; also for builders
+ * pinning a new domain's boot page tables.  -EINVAL if already pinned.
+ */
+int pv_pin_table(struct domain *pg_owner, unsigned long mfn,
+                 unsigned long type);
+
+/* Hypercalls, with the public ABI's signatures. */
+long do_mmu_update(XEN_GUEST_HANDLE_PARAM(mmu_update_t) ureqs,
+                   unsigned int count, XEN_GUEST_HANDLE_PARAM(uint) pdone,
+                   unsigned int foreigndom);
+long do_mmuext_op(XEN_GUEST_HANDLE_PARAM(mmuext_op_t) uops,
+                  unsigned int count, XEN_GUEST_HANDLE_PARAM(uint) pdone,
+                  unsigned int foreigndom);
+long do_update_va_mapping(unsigned long va, uint64_t val,
+                          unsigned long flags);
+long do_update_va_mapping_otherdomain(unsigned long va, uint64_t val,
+                                      unsigned long flags, domid_t domid);
+
+/*
+ * Arch hook (pv/hooks-todo.c until the context-switch code owns it):
+ * v's guest_table or guest_table_user changed; if v runs here, load the
+ * page table it should now run on.
+ */
+void pv_update_cr3(struct vcpu *v);
+
+#endif /* ASM_X86_PV_MM_H */

@@ -1,0 +1,117 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
+/* The machine-to-phys table: one guest frame number per machine frame. */
+#include <xen/lib.h>
+#include <xen/mm.h>
+#include <xen/string.h>
+#include <asm/config.h>
+#include <asm/m2p.h>
+#include <asm/mm.h>
+#include <asm/page.h>
+
+/*
+ * The table is built from 2 MiB pieces so that guests see it through 2 MiB
+ * pages without the heap having to find one contiguous run for all of it.
+ * The hypervisor writes each piece through the direct map: the guest view
+ * is read-only, and the hypervisor must not touch user pages under SMAP.
+ */
+#define CHUNK_ENTRIES   (L2_PAGE_SIZE / sizeof(unsigned long))
+
+/* Guests (kernel and user, both ring 3) may read it, never write it. */
+#define M2P_GUEST_FLAGS (_PAGE_PRESENT | _PAGE_USER | _PAGE_ACCESSED)
+
+static unsigned long **chunks;      /* direct-map address of each piece */
+static unsigned long nr_chunks;
+
+/*
+ * map_pages_to_xen() makes its intermediate tables supervisor-only; the
+ * walk needs _PAGE_USER at every level for ring 3 to reach the leaves.
+ * Slot 256 holds nothing but this table, so every entry in it gets it.
+ */
+static void open_slot_to_guests(void)
+{
+    pte_t *l4e = &idle_pg_table[l4_table_offset(RO_MPT_VIRT_START)];
+    pte_t *l3;
+    unsigned int i, j;
+
+    BUG_ON(!(*l4e & _PAGE_PRESENT));
+    *l4e |= _PAGE_USER;
+    l3 = maddr_to_virt(*l4e & PTE_ADDR_MASK);
+    for ( i = 0; i < 512; i++ )
+    {
+        pte_t *l2;
+
+        if ( !(l3[i] & _PAGE_PRESENT) )
+            continue;
+        l3[i] |= _PAGE_USER;
+        l2 = maddr_to_virt(l3[i] & PTE_ADDR_MASK);
+        for ( j = 0; j < 512; j++ )
+            if ( (l2[j] & (_PAGE_PRESENT | _PAGE_PSE)) == _PAGE_PRESENT )
+                l2[j] |= _PAGE_USER;
+    }
+}
+
+void m2p_init(void)
+{
+    unsigned long bytes = max_page * sizeof(unsigned long), i;
+    unsigned long **list;
+
+    if ( bytes > RO_MPT_VIRT_END - RO_MPT_VIRT_START )
+        panic("m2p: %lu frames do not fit the table's area", max_page);
+    BUG_ON(chunks);
+
+    nr_chunks = DIV_ROUND_UP(bytes, L2_PAGE_SIZE);
+    list = alloc_xenheap_pages(
+        get_order_from_bytes(nr_chunks * sizeof(*list)), 0);
+    if ( !list )
+        panic("m2p: out of memory for the piece list");
+
+    for ( i = 0; i < nr_chunks; i++ )
+    {
+        unsigned long size = min(bytes - i * L2_PAGE_SIZE, L2_PAGE_SIZE);
+        unsigned int order = get_order_from_bytes(size);
+
+        list[i] = alloc_xenheap_pages(order, 0);
+        if ( !list[i] )
+            panic("m2p: out of memory for the table");
+        memset(list[i], 0xff, PAGE_SIZE << order);
+        if ( map_pages_to_xen(RO_MPT_VIRT_START + i * L2_PAGE_SIZE,
+                              virt_to_mfn(list[i]), 1UL << order,
+                              M2P_GUEST_FLAGS) )
+            panic("m2p: out of memory mapping the table");
+    }
+    open_slot_to_guests();
+
+    __atomic_store_n(&chunks, list, __ATOMIC_RELEASE);
+    printk("m2p: %lu frames, %lu KiB at %#lx\n", max_page, bytes >> 10,
+           RO_MPT_VIRT_START);
+}
+
+void set_gpfn_from_mfn(unsigned long mfn, unsigned long pfn)
+{
+    unsigned long **c = __atomic_load_n(&chunks, __ATOMIC_ACQUIRE);
+
+    if ( !c || mfn >= max_page )
+        return;
+    /* Guests read entries while we write: one aligned 8-byte store. */
+    __atomic_store_n(&c[mfn / CHUNK_ENTRIES][mfn % CHUNK_ENTRIES], pfn,
+                     __ATOMIC_RELAXED);
+}
+
+unsigned long get_gpfn_from_mfn(unsigned long mfn)
+{
+    unsigned long **c = __atomic_load_n(&chunks, __ATOMIC_ACQUIRE);
+
+    if ( !c || mfn >= max_page )
+        return INVALID_M2P_ENTRY;
+    return __atomic_load_n(&c[mfn / CHUNK_ENTRIES][mfn % CHUNK_ENTRIES],
+                           __ATOMIC_RELAXED);
+}
+
+mfn_t m2p_chunk_mfn(unsigned long idx)
+{
+    unsigned long **c = __atomic_load_n(&chunks, __ATOMIC_ACQUIRE);
+
+    if ( !c || idx >= nr_chunks )
+        return INVALID_MFN;
+    return virt_to_mfn(c[idx]);
+}

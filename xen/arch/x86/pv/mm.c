@@ -1,0 +1,484 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
+/* PV frame types: validating guest page tables and changing their entries. */
+#include <xen/errno.h>
+#include <xen/lib.h>
+#include <xen/mm.h>
+#include <xen/page_owner.h>
+#include <xen/sched.h>
+#include <xen/spinlock.h>
+#include <xen/string.h>
+#include <asm/config.h>
+#include <asm/domain.h>
+#include <asm/flushtlb.h>
+#include <asm/mm.h>
+#include <asm/page.h>
+#include <asm/pv/mm.h>
+
+#define PT_ENTRIES          512
+
+/* PML4 slots 256-271 belong to the hypervisor in every PV L4. */
+#define L4_XEN_FIRST        l4_table_offset(HYPERVISOR_VIRT_START)
+#define L4_XEN_NR           ((HYPERVISOR_VIRT_END - HYPERVISOR_VIRT_START) / \
+                             PML4_SLOT_SIZE)
+
+#define PTE_PAT_L1          _PAGE_PSE              /* bit 7 in an L1 entry */
+#define PTE_AVAIL           (_AC(7, UL) << 9)      /* bits 9-11 */
+#define PTE_AVAIL_HIGH      (_AC(0x7ff, UL) << 52) /* bits 52-62 */
+#define PTE_GNTTAB          (_AC(1, UL) << 62)
+/* Set by us on L1 entries the guest made kernel-only (no _PAGE_USER). */
+#define PTE_GUEST_KERNEL    (_AC(1, UL) << 52)
+#define PTE_CACHE_ATTRS     (_PAGE_PWT | _PAGE_PCD | PTE_PAT_L1)
+
+/* What any guest entry may carry besides its frame address (as Xen). */
+#define GUEST_FLAGS         (_PAGE_PRESENT | _PAGE_RW | _PAGE_USER |          \
+                             _PAGE_ACCESSED | _PAGE_DIRTY | PTE_AVAIL |       \
+                             PTE_AVAIL_HIGH | _PAGE_NX)
+/*
+ * L2-L4: caching bits, GLOBAL and PSE are refused; PSE because PV guests
+ * get no superpages (they would map frames the type system never sees).
+ */
+#define UPPER_REFUSED       (~(GUEST_FLAGS | PTE_ADDR_MASK))
+
+static bool is_xen_l4_slot(unsigned int slot)
+{
+    return slot >= L4_XEN_FIRST && slot < L4_XEN_FIRST + L4_XEN_NR;
+}
+
+static unsigned int pt_level(unsigned long type)
+{
+    type &= PGT_type_mask;
+    if ( type < PGT_l1_page_table || type > PGT_l4_page_table )
+        return 0;
+    return type >> PGT_type_shift;
+}
+
+static unsigned int pt_offset(unsigned int level, unsigned long va)
+{
+    return (va >> (PAGE_SHIFT + 9 * (level - 1))) & (PT_ENTRIES - 1);
+}
+
+static mfn_t pte_mfn(pte_t e)
+{
+    return maddr_to_mfn(e & PTE_ADDR_MASK);
+}
+
+/* L1: GLOBAL is allowed; caching attributes only to the privileged domain. */
+static pte_t l1_refused(const struct domain *d)
+{
+    pte_t bad = ~(GUEST_FLAGS | _PAGE_GLOBAL | PTE_ADDR_MASK) | PTE_GNTTAB;
+
+    if ( d->is_privileged )
+        bad &= ~PTE_CACHE_ATTRS;
+    return bad;
+}
+
+/*
+ * The guest kernel runs in ring 3, so everything it maps needs _PAGE_USER
+ * in hardware.  For L1 entries the guest left kernel-only we record that in
+ * PTE_GUEST_KERNEL, as Xen does, so a guest reading its entries back sees
+ * the same bits it would on Xen (except Xen's extra GLOBAL on user pages).
+ */
+static pte_t adjust_entry(unsigned int level, pte_t e)
+{
+    if ( !(e & _PAGE_PRESENT) )
+        return e;
+    if ( level == 1 && !(e & _PAGE_USER) )
+        return e | _PAGE_USER | PTE_GUEST_KERNEL;
+    return e | _PAGE_USER;
+}
+
+/*
+ * The references an L1 entry of l1_owner holds: a general one on the frame
+ * (which must be pg_owner's), and a writable type one if the entry is RW,
+ * which a frame in use as a page table (or a descriptor table) refuses.
+ * Frames above RAM are MMIO: only the privileged domain maps those, and
+ * they carry no references.
+ */
+static int get_l1e_refs(pte_t e, struct domain *l1_owner,
+                        struct domain *pg_owner)
+{
+    mfn_t mfn = pte_mfn(e);
+    struct page_info *pg;
+
+    if ( e & l1_refused(l1_owner) )
+        return -EINVAL;
+    if ( !mfn_valid(mfn) )
+        return l1_owner->is_privileged ? 0 : -EPERM;
+    pg = mfn_to_page(mfn);
+    if ( !get_page(pg, pg_owner) )
+        return -EBUSY;
+    if ( (e & _PAGE_RW) && get_page_type(pg, PGT_writable_page) )
+    {
+        put_page(pg);
+        return -EBUSY;
+    }
+    return 0;
+}
+
+/* An L2-L4 entry holds its lower table's frame as that type. */
+static int get_upper_refs(unsigned int level, pte_t e, struct domain *d)
+{
+    mfn_t mfn = pte_mfn(e);
+
+    if ( e & UPPER_REFUSED )
+        return -EINVAL;
+    if ( !mfn_valid(mfn) )
+        return -EINVAL;
+    return get_page_and_type(mfn_to_page(mfn), d,
+                             PGT_lx_page_table(level - 1));
+}
+
+static int get_entry_refs(unsigned int level, pte_t e,
+                          struct domain *pt_owner, struct domain *pg_owner)
+{
+    if ( level == 1 )
+        return get_l1e_refs(e, pt_owner, pg_owner);
+    return get_upper_refs(level, e, pt_owner);
+}
+
+/* Exactly what get_entry_refs() took for the (present) entry e. */
+static void put_entry_refs(unsigned int level, pte_t e)
+{
+    struct page_info *pg;
+
+    if ( !(e & _PAGE_PRESENT) || !mfn_valid(pte_mfn(e)) )
+        return;
+    pg = mfn_to_page(pte_mfn(e));
+    if ( level > 1 || (e & _PAGE_RW) )
+        put_page_type(pg);
+    put_page(pg);
+}
+
+/*
+ * First use of pg as a level-`level` table: take what every entry needs,
+ * make the entries what the hardware must see, and give an L4 the
+ * hypervisor's slots.  On failure nothing stays referenced.
+ */
+static int validate_table(struct page_info *pg, unsigned int level)
+{
+    struct domain *d = page_get_owner(pg);
+    pte_t *t = page_to_virt(pg);
+    unsigned int i;
+    int rc;
+
+    if ( !d )
+        return -EINVAL;
+    for ( i = 0; i < PT_ENTRIES; i++ )
+    {
+        pte_t e = __atomic_load_n(&t[i], __ATOMIC_RELAXED);
+
+        if ( (level == 4 && is_xen_l4_slot(i)) || !(e & _PAGE_PRESENT) )
+            continue;
+        rc = get_entry_refs(level, e, d, d);
+        if ( rc )
+        {
+            while ( i-- )
+                if ( !(level == 4 && is_xen_l4_slot(i)) )
+                    put_entry_refs(level, t[i]);
+            return rc;
+        }
+        t[i] = adjust_entry(level, e);
+    }
+    if ( level == 4 )
+        memcpy(&t[L4_XEN_FIRST], &idle_pg_table[L4_XEN_FIRST],
+               L4_XEN_NR * sizeof(pte_t));
+    return 0;
+}
+
+/* The last type reference went: drop what the entries held. */
+static void devalidate_table(struct page_info *pg, unsigned int level)
+{
+    const pte_t *t = page_to_virt(pg);
+    unsigned int i;
+
+    for ( i = 0; i < PT_ENTRIES; i++ )
+        if ( !(level == 4 && is_xen_l4_slot(i)) )
+            put_entry_refs(level, t[i]);
+}
+
+int get_page_type(struct page_info *pg, unsigned long type)
+{
+    unsigned long *ti = &pg->u.inuse.type_info;
+    unsigned long x = __atomic_load_n(ti, __ATOMIC_ACQUIRE), nx;
+    unsigned long old_type;
+    int rc;
+
+    ASSERT(!(type & ~PGT_type_mask));
+    for ( ; ; )
+    {
+        unsigned long count = x & PGT_count_mask;
+
+        old_type = x & PGT_type_mask;
+        if ( count == PGT_count_mask )
+            return -EINVAL;
+        if ( count && old_type != type )
+            return -EINVAL;
+        if ( count && !(x & PGT_validated) )
+        {
+            /* Another CPU is validating or tearing it down: wait. */
+            cpu_relax();
+            x = __atomic_load_n(ti, __ATOMIC_ACQUIRE);
+            continue;
+        }
+        if ( count || (old_type == type && (x & PGT_validated)) )
+            nx = x + 1;
+        else
+            /* Claim the frame; a page table is usable once validated. */
+            nx = type | 1 | (pt_level(type) ? 0 : PGT_validated);
+        if ( __atomic_compare_exchange_n(ti, &x, nx, false, __ATOMIC_ACQ_REL,
+                                         __ATOMIC_ACQUIRE) )
+            break;
+    }
+
+    /*
+     * A type change must not leave a stale TLB entry of the old use behind
+     * (a writable mapping of a new page table, or a cached walk through a
+     * former one).  Fresh frames (PGT_none) were flushed when last freed.
+     */
+    if ( old_type != type && old_type != PGT_none )
+        flush_tlb_mask(&cpu_online_map);
+
+    if ( nx & PGT_validated )
+        return 0;
+    rc = validate_table(pg, pt_level(type));
+    if ( rc )
+    {
+        /* Waiters see count zero and may try again themselves. */
+        __atomic_store_n(ti, PGT_none, __ATOMIC_RELEASE);
+        return rc;
+    }
+    __atomic_fetch_or(ti, PGT_validated, __ATOMIC_RELEASE);
+    return 0;
+}
+
+void put_page_type(struct page_info *pg)
+{
+    unsigned long *ti = &pg->u.inuse.type_info;
+    unsigned long x = __atomic_load_n(ti, __ATOMIC_ACQUIRE);
+
+    for ( ; ; )
+    {
+        unsigned int level = pt_level(x);
+
+        BUG_ON(!(x & PGT_count_mask));
+        if ( (x & PGT_count_mask) == 1 && level )
+        {
+            BUG_ON((x & (PGT_validated | PGT_pinned)) != PGT_validated);
+            /*
+             * Keep the count at one, unvalidated, while the entries let go,
+             * so that nobody takes the type meanwhile.
+             */
+            if ( !__atomic_compare_exchange_n(ti, &x, x & ~PGT_validated,
+                                              false, __ATOMIC_ACQ_REL,
+                                              __ATOMIC_ACQUIRE) )
+                continue;
+            devalidate_table(pg, level);
+            __atomic_store_n(ti, x & PGT_type_mask, __ATOMIC_RELEASE);
+            return;
+        }
+        if ( __atomic_compare_exchange_n(ti, &x, x - 1, false,
+                                         __ATOMIC_ACQ_REL, __ATOMIC_ACQUIRE) )
+            return;
+    }
+}
+
+int get_page_and_type(struct page_info *pg, struct domain *d,
+                      unsigned long type)
+{
+    int rc;
+
+    if ( !get_page(pg, d) )
+        return -EINVAL;
+    rc = get_page_type(pg, type);
+    if ( rc )
+        put_page(pg);
+    return rc;
+}
+
+void put_page_and_type(struct page_info *pg)
+{
+    put_page_type(pg);
+    put_page(pg);
+}
+
+/*
+ * Entry updates of one table are serialised; a small array of locks hashed
+ * by frame keeps unrelated tables apart without a lock in page_info.  No
+ * code path holds two of them.
+ */
+static spinlock_t pt_locks[64];
+
+static spinlock_t *pt_lock(const struct page_info *pg)
+{
+    return &pt_locks[mfn_x(page_to_mfn(pg)) % ARRAY_SIZE(pt_locks)];
+}
+
+/*
+ * A type reference on pg if it is a validated page table, which keeps it
+ * from being torn down under us; its level, or 0 if it is no table.
+ */
+static unsigned int get_validated_table(struct page_info *pg)
+{
+    unsigned long *ti = &pg->u.inuse.type_info;
+    unsigned long x = __atomic_load_n(ti, __ATOMIC_ACQUIRE);
+
+    do {
+        if ( !pt_level(x) || !(x & PGT_validated) ||
+             !(x & PGT_count_mask) || (x & PGT_count_mask) == PGT_count_mask )
+            return 0;
+    } while ( !__atomic_compare_exchange_n(ti, &x, x + 1, false,
+                                           __ATOMIC_ACQ_REL,
+                                           __ATOMIC_ACQUIRE) );
+    return pt_level(x);
+}
+
+/*
+ * Replaces entry `slot` of the validated table `table`: new references
+ * first, then the write, then the old entry's references.  Called with the
+ * table's lock held, so only the hardware (A/D bits) races with us.
+ */
+static int mod_entry(struct page_info *table, unsigned int level,
+                     unsigned int slot, pte_t val, bool preserve_ad,
+                     struct domain *pt_owner, struct domain *pg_owner)
+{
+    pte_t *p = (pte_t *)page_to_virt(table) + slot;
+    pte_t old = __atomic_load_n(p, __ATOMIC_RELAXED), nval = val;
+    bool same;
+    int rc;
+
+    if ( level == 4 && is_xen_l4_slot(slot) )
+        return -EINVAL;
+    /* Only L1 entries may map another domain's frames. */
+    if ( level > 1 && pg_owner != pt_owner )
+        return -EINVAL;
+
+    if ( val & _PAGE_PRESENT )
+    {
+        if ( val & (level == 1 ? l1_refused(pt_owner) : UPPER_REFUSED) )
+            return -EINVAL;
+        /* Same frame, same access: the references already held still fit. */
+        same = (old & _PAGE_PRESENT) &&
+               !((old ^ val) & (PTE_ADDR_MASK | _PAGE_RW));
+        if ( !same && (rc = get_entry_refs(level, val, pt_owner, pg_owner)) )
+            return rc;
+        nval = adjust_entry(level, val);
+    }
+    else
+        same = !(old & _PAGE_PRESENT);
+
+    for ( ; ; )
+    {
+        pte_t w = nval | (preserve_ad ? old & (_PAGE_ACCESSED | _PAGE_DIRTY)
+                                      : 0);
+
+        if ( __atomic_compare_exchange_n(p, &old, w, false, __ATOMIC_ACQ_REL,
+                                         __ATOMIC_RELAXED) )
+            break;
+    }
+    if ( !same )
+        put_entry_refs(level, old);
+    return 0;
+}
+
+int pv_update_pt_entry(paddr_t ptr, pte_t val, bool preserve_ad,
+                       struct domain *pt_owner, struct domain *pg_owner)
+{
+    mfn_t mfn = maddr_to_mfn(ptr);
+    unsigned int slot = (ptr & ~PAGE_MASK) / sizeof(pte_t), level;
+    struct page_info *pg;
+    spinlock_t *lock;
+    int rc = -EINVAL;
+
+    if ( !mfn_valid(mfn) )
+        return -EINVAL;
+    pg = mfn_to_page(mfn);
+    if ( !get_page(pg, pt_owner) )
+        return -EINVAL;
+
+    lock = pt_lock(pg);
+    spin_lock(lock);
+    level = get_validated_table(pg);
+    if ( level )
+    {
+        rc = mod_entry(pg, level, slot, val, preserve_ad, pt_owner,
+                       pg_owner);
+        spin_unlock(lock);
+        put_page_type(pg);
+    }
+    else
+    {
+        spin_unlock(lock);
+        if ( !get_page_type(pg, PGT_writable_page) )
+        {
+            __atomic_store_n((pte_t *)page_to_virt(pg) + slot, val,
+                             __ATOMIC_RELAXED);
+            put_page_type(pg);
+            rc = 0;
+        }
+    }
+    put_page(pg);
+    return rc;
+}
+
+/*
+ * The L1 frame that maps va in v's kernel page tables, or INVALID_MFN if a
+ * level is missing or va is the hypervisor's.  Each level is read only
+ * while we hold a reference on a frame of d of the right type, so the walk
+ * never reads memory that isn't one of d's tables, whatever other vCPUs
+ * change meanwhile; the caller checks the L1 itself.
+ */
+static mfn_t guest_l1_for_va(struct vcpu *v, unsigned long va)
+{
+    struct domain *d = v->domain;
+    mfn_t mfn = v->arch->guest_table;
+    unsigned int level;
+
+    if ( !pv_guest_addr_ok(va) )
+        return INVALID_MFN;
+    for ( level = 4; level > 1; level-- )
+    {
+        struct page_info *pg;
+        pte_t e = 0;
+
+        if ( !mfn_valid(mfn) )
+            return INVALID_MFN;
+        pg = mfn_to_page(mfn);
+        if ( !get_page(pg, d) )
+            return INVALID_MFN;
+        if ( pt_level(pg->u.inuse.type_info) == level )
+            e = __atomic_load_n((pte_t *)page_to_virt(pg) +
+                                pt_offset(level, va), __ATOMIC_RELAXED);
+        put_page(pg);
+        if ( !(e & _PAGE_PRESENT) )
+            return INVALID_MFN;
+        mfn = pte_mfn(e);
+    }
+    return mfn;
+}
+
+int pv_update_va_l1e(struct vcpu *v, unsigned long va, pte_t val,
+                     struct domain *pg_owner)
+{
+    struct domain *d = v->domain;
+    mfn_t l1 = guest_l1_for_va(v, va);
+    struct page_info *pg;
+    spinlock_t *lock;
+    unsigned int level;
+    int rc = -EINVAL;
+
+    if ( !mfn_valid(l1) )
+        return -EINVAL;
+    pg = mfn_to_page(l1);
+    if ( !get_page(pg, d) )
+        return -EINVAL;
+    lock = pt_lock(pg);
+    spin_lock(lock);
+    level = get_validated_table(pg);
+    if ( level == 1 )
+        rc = mod_entry(pg, 1, pt_offset(1, va), val, false, d, pg_owner);
+    spin_unlock(lock);
+    if ( level )
+        put_page_type(pg);
+    put_page(pg);
+    return rc;
+}

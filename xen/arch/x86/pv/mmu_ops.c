@@ -1,0 +1,450 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
+/* The PV MMU hypercalls: mmu_update, mmuext_op, update_va_mapping. */
+#include <xen/cpumask.h>
+#include <xen/errno.h>
+#include <xen/guest_access.h>
+#include <xen/lib.h>
+#include <xen/mm.h>
+#include <xen/page_owner.h>
+#include <xen/sched.h>
+#include <xen/string.h>
+#include <asm/domain.h>
+#include <asm/flushtlb.h>
+#include <asm/m2p.h>
+#include <asm/page.h>
+#include <asm/pv/mm.h>
+
+/* The most LDT entries SET_LDT accepts (a 64 KiB table). */
+#define MAX_LDT_ENTS    8192
+
+/*
+ * Whose frames a request names (foreigndom), with Xen's errors: naming
+ * oneself by id or a domain that doesn't exist is -ESRCH, another existing
+ * domain needs privilege (-EPERM).  DOMID_IO stands for the caller's own
+ * access to I/O memory, which get_l1e_refs() checks.
+ */
+static struct domain *get_pg_owner(struct domain *d, domid_t domid, int *rc)
+{
+    struct domain *o;
+
+    if ( domid == DOMID_SELF )
+        return d;
+    *rc = -ESRCH;
+    if ( domid == d->domain_id )
+        return NULL;
+    if ( domid == DOMID_IO )
+        o = d;
+    else if ( domid >= DOMID_FIRST_RESERVED ||
+              !(o = get_domain_by_id(domid)) )
+        return NULL;
+    if ( !d->is_privileged )
+    {
+        *rc = -EPERM;
+        return NULL;
+    }
+    return o;
+}
+
+static void this_cpu_mask(cpumask_t *mask)
+{
+    cpumask_clear(mask);
+    cpumask_set_cpu(smp_processor_id(), mask);
+}
+
+/*
+ * The CPUs the vCPUs in the guest's bitmap at `bits` last ran on; -EFAULT
+ * if the bitmap can't be read.  It has a bit per possible vCPU.
+ */
+static int vcpumask_to_pcpumask(struct domain *d, unsigned long bits,
+                                cpumask_t *mask)
+{
+    unsigned int i, b;
+
+    cpumask_clear(mask);
+    for ( i = 0; i < d->max_vcpus; i += BITS_PER_LONG )
+    {
+        unsigned long word;
+
+        if ( copy_from_guest_addr(&word, bits + i / 8) )
+            return -EFAULT;
+        for ( b = 0; b < BITS_PER_LONG && i + b < d->max_vcpus; b++ )
+            if ( (word & (1UL << b)) && d->vcpu[i + b] )
+                cpumask_set_cpu(d->vcpu[i + b]->processor, mask);
+    }
+    return 0;
+}
+
+long do_mmu_update(XEN_GUEST_HANDLE_PARAM(mmu_update_t) ureqs,
+                   unsigned int count, XEN_GUEST_HANDLE_PARAM(uint) pdone,
+                   unsigned int foreigndom)
+{
+    struct domain *d = current->domain, *pt_owner = d, *pg_owner;
+    unsigned int i = 0, pt_dom = foreigndom >> 16;
+    int rc = 0;
+
+    /* The top half names whose page tables these are (id + 1). */
+    if ( pt_dom )
+    {
+        pt_owner = get_domain_by_id(pt_dom - 1);
+        if ( !pt_owner )
+        {
+            rc = -ESRCH;
+            goto out;
+        }
+        if ( pt_owner != d && !d->is_privileged )
+        {
+            rc = -EPERM;
+            goto out;
+        }
+    }
+    pg_owner = get_pg_owner(d, foreigndom & 0xffff, &rc);
+    if ( !pg_owner )
+        goto out;
+
+    for ( ; i < count; i++ )
+    {
+        struct mmu_update req;
+        struct page_info *pg;
+        unsigned long mfn;
+
+        if ( copy_from_guest_offset(&req, ureqs, i, 1) )
+        {
+            rc = -EFAULT;
+            break;
+        }
+        /* The command is in the bits that an entry's alignment frees. */
+        switch ( req.ptr & (sizeof(pte_t) - 1) )
+        {
+        case MMU_NORMAL_PT_UPDATE:
+        case MMU_PT_UPDATE_PRESERVE_AD:
+        case MMU_PT_UPDATE_NO_TRANSLATE:  /* PV has nothing to translate */
+            rc = pv_update_pt_entry(req.ptr & ~(sizeof(pte_t) - 1), req.val,
+                                    (req.ptr & (sizeof(pte_t) - 1)) ==
+                                    MMU_PT_UPDATE_PRESERVE_AD,
+                                    pt_owner, pg_owner);
+            break;
+
+        case MMU_MACHPHYS_UPDATE:
+            mfn = req.ptr >> PAGE_SHIFT;
+            if ( d != pt_owner )
+                rc = -EPERM;
+            else if ( !mfn_valid(_mfn(mfn)) ||
+                      !get_page(pg = mfn_to_page(_mfn(mfn)), pg_owner) )
+                rc = -EINVAL;
+            else
+            {
+                set_gpfn_from_mfn(mfn, req.val);
+                put_page(pg);
+            }
+            break;
+
+        default:
+            rc = -ENOSYS;
+            break;
+        }
+        if ( rc )
+            break;
+    }
+
+ out:
+    if ( !guest_handle_is_null(pdone) )
+        (void)copy_to_guest(pdone, &i, 1);
+    return rc;
+}
+
+/* NEW_BASEPTR / NEW_USER_BASEPTR: the installed L4 holds a type reference. */
+static int new_guest_table(struct vcpu *v, unsigned long mfn, bool user)
+{
+    mfn_t *slot = user ? &v->arch->guest_table_user : &v->arch->guest_table;
+    mfn_t old = *slot, new = _mfn(mfn);
+    int rc;
+
+    /* A kernel-only guest has no user tables: frame 0 means none. */
+    if ( user && !mfn )
+        new = INVALID_MFN;
+    if ( mfn_eq(new, old) )
+        return 0;
+    if ( !mfn_eq(new, INVALID_MFN) )
+    {
+        if ( !mfn_valid(new) )
+            return -EINVAL;
+        rc = get_page_and_type(mfn_to_page(new), v->domain,
+                               PGT_l4_page_table);
+        if ( rc )
+            return rc;
+    }
+    *slot = new;
+    pv_update_cr3(v);
+    if ( !mfn_eq(old, INVALID_MFN) )
+        put_page_and_type(mfn_to_page(old));
+    return 0;
+}
+
+int pv_pin_table(struct domain *pg_owner, unsigned long mfn,
+                 unsigned long type)
+{
+    struct page_info *pg;
+    int rc;
+
+    if ( !mfn_valid(_mfn(mfn)) )
+        return -EINVAL;
+    pg = mfn_to_page(_mfn(mfn));
+    rc = get_page_and_type(pg, pg_owner, type);
+    if ( rc )
+        return rc;
+    /* The pin keeps both references until UNPIN_TABLE. */
+    if ( __atomic_fetch_or(&pg->u.inuse.type_info, PGT_pinned,
+                           __ATOMIC_ACQ_REL) & PGT_pinned )
+    {
+        put_page_and_type(pg);
+        return -EINVAL;
+    }
+    return 0;
+}
+
+static int unpin_table(struct domain *pg_owner, unsigned long mfn)
+{
+    struct page_info *pg;
+
+    if ( !mfn_valid(_mfn(mfn)) || !get_page(pg = mfn_to_page(_mfn(mfn)),
+                                            pg_owner) )
+        return -EINVAL;
+    if ( !(__atomic_fetch_and(&pg->u.inuse.type_info, ~PGT_pinned,
+                              __ATOMIC_ACQ_REL) & PGT_pinned) )
+    {
+        put_page(pg);
+        return -EINVAL;
+    }
+    put_page_and_type(pg);
+    put_page(pg);
+    return 0;
+}
+
+/* CLEAR_PAGE (src 0) and COPY_PAGE: only into an ordinary writable frame. */
+static int clear_or_copy_page(struct domain *pg_owner, unsigned long dst,
+                              bool copy, unsigned long src)
+{
+    struct page_info *dpg, *spg = NULL;
+
+    if ( copy && (!mfn_valid(_mfn(src)) ||
+                  !get_page(spg = mfn_to_page(_mfn(src)), pg_owner)) )
+        return -EINVAL;
+    if ( !mfn_valid(_mfn(dst)) ||
+         get_page_and_type(dpg = mfn_to_page(_mfn(dst)), pg_owner,
+                           PGT_writable_page) )
+    {
+        if ( spg )
+            put_page(spg);
+        return -EINVAL;
+    }
+    if ( copy )
+    {
+        memcpy(page_to_virt(dpg), page_to_virt(spg), PAGE_SIZE);
+        put_page(spg);
+    }
+    else
+        memset(page_to_virt(dpg), 0, PAGE_SIZE);
+    put_page_and_type(dpg);
+    return 0;
+}
+
+static int do_one_mmuext(struct vcpu *curr, struct domain *pg_owner,
+                         const struct mmuext_op *op)
+{
+    struct domain *d = curr->domain;
+    cpumask_t mask;
+
+    switch ( op->cmd )
+    {
+    case MMUEXT_PIN_L1_TABLE:
+    case MMUEXT_PIN_L2_TABLE:
+    case MMUEXT_PIN_L3_TABLE:
+    case MMUEXT_PIN_L4_TABLE:
+        return pv_pin_table(pg_owner, op->arg1.mfn,
+                            PGT_lx_page_table(op->cmd - MMUEXT_PIN_L1_TABLE +
+                                              1));
+
+    case MMUEXT_UNPIN_TABLE:
+        return unpin_table(pg_owner, op->arg1.mfn);
+
+    case MMUEXT_CLEAR_PAGE:
+        return clear_or_copy_page(pg_owner, op->arg1.mfn, false, 0);
+
+    case MMUEXT_COPY_PAGE:
+        return clear_or_copy_page(pg_owner, op->arg1.mfn, true,
+                                  op->arg2.src_mfn);
+
+    case MMUEXT_MARK_SUPER:
+    case MMUEXT_UNMARK_SUPER:
+        return -EOPNOTSUPP;
+
+    case MMUEXT_NEW_BASEPTR:
+    case MMUEXT_NEW_USER_BASEPTR:
+    case MMUEXT_TLB_FLUSH_LOCAL:
+    case MMUEXT_INVLPG_LOCAL:
+    case MMUEXT_TLB_FLUSH_MULTI:
+    case MMUEXT_INVLPG_MULTI:
+    case MMUEXT_TLB_FLUSH_ALL:
+    case MMUEXT_INVLPG_ALL:
+    case MMUEXT_FLUSH_CACHE:
+    case MMUEXT_FLUSH_CACHE_GLOBAL:
+    case MMUEXT_SET_LDT:
+        /* These act on the caller itself, never on a foreign domain. */
+        if ( pg_owner != d )
+            return -EPERM;
+        break;
+
+    default:
+        return -ENOSYS;
+    }
+
+    switch ( op->cmd )
+    {
+    case MMUEXT_NEW_BASEPTR:
+        return new_guest_table(curr, op->arg1.mfn, false);
+
+    case MMUEXT_NEW_USER_BASEPTR:
+        return new_guest_table(curr, op->arg1.mfn, true);
+
+    case MMUEXT_TLB_FLUSH_LOCAL:
+        this_cpu_mask(&mask);
+        flush_tlb_mask(&mask);
+        return 0;
+
+    case MMUEXT_INVLPG_LOCAL:
+        this_cpu_mask(&mask);
+        if ( pv_guest_addr_ok(op->arg1.linear_addr) )
+            flush_tlb_one_mask(&mask, op->arg1.linear_addr);
+        return 0;
+
+    case MMUEXT_TLB_FLUSH_MULTI:
+    case MMUEXT_INVLPG_MULTI:
+        if ( vcpumask_to_pcpumask(d, (unsigned long)op->arg2.vcpumask.p,
+                                  &mask) )
+            return -EINVAL;
+        if ( op->cmd == MMUEXT_TLB_FLUSH_MULTI )
+            flush_tlb_mask(&mask);
+        else if ( pv_guest_addr_ok(op->arg1.linear_addr) )
+            flush_tlb_one_mask(&mask, op->arg1.linear_addr);
+        return 0;
+
+    /* Without per-domain dirty-CPU tracking, "all" is every CPU. */
+    case MMUEXT_TLB_FLUSH_ALL:
+        flush_tlb_mask(&cpu_online_map);
+        return 0;
+
+    case MMUEXT_INVLPG_ALL:
+        if ( pv_guest_addr_ok(op->arg1.linear_addr) )
+            flush_tlb_one_mask(&cpu_online_map, op->arg1.linear_addr);
+        return 0;
+
+    /* Cache control is for the domain that drives hardware. */
+    case MMUEXT_FLUSH_CACHE:
+        if ( !d->is_privileged )
+            return -EACCES;
+        this_cpu_mask(&mask);
+        flush_cache_mask(&mask);
+        return 0;
+
+    case MMUEXT_FLUSH_CACHE_GLOBAL:
+        if ( !d->is_privileged )
+            return -EINVAL;
+        flush_cache_mask(&cpu_online_map);
+        return 0;
+
+    case MMUEXT_SET_LDT:
+    {
+        unsigned int ents = op->arg2.nr_ents;
+        unsigned long base = ents ? op->arg1.linear_addr : 0;
+
+        if ( (base & ~PAGE_MASK) || ents > MAX_LDT_ENTS ||
+             !pv_guest_addr_ok(base) ||
+             !pv_guest_addr_ok(base + ents * 8UL - !!ents) )
+            return -EINVAL;
+        /* The descriptor-table code loads it from here on the way out. */
+        curr->arch->ldt_base = base;
+        curr->arch->ldt_ents = ents;
+        return 0;
+    }
+    }
+    BUG();
+}
+
+long do_mmuext_op(XEN_GUEST_HANDLE_PARAM(mmuext_op_t) uops,
+                  unsigned int count, XEN_GUEST_HANDLE_PARAM(uint) pdone,
+                  unsigned int foreigndom)
+{
+    struct vcpu *curr = current;
+    struct domain *pg_owner;
+    unsigned int i = 0;
+    int rc = 0;
+
+    pg_owner = get_pg_owner(curr->domain, foreigndom, &rc);
+    if ( pg_owner )
+        for ( ; i < count; i++ )
+        {
+            struct mmuext_op op;
+
+            if ( copy_from_guest_offset(&op, uops, i, 1) )
+                rc = -EFAULT;
+            else
+                rc = do_one_mmuext(curr, pg_owner, &op);
+            if ( rc )
+                break;
+        }
+
+    if ( !guest_handle_is_null(pdone) )
+        (void)copy_to_guest(pdone, &i, 1);
+    return rc;
+}
+
+/* update_va_mapping's flags: flush kind in bits 0-1, then whose TLBs. */
+static int flush_after_update(struct domain *d, unsigned long va,
+                              unsigned long flags)
+{
+    unsigned long which = flags & ~UVMF_FLUSHTYPE_MASK;
+    cpumask_t mask;
+
+    if ( !(flags & UVMF_FLUSHTYPE_MASK) ||
+         (flags & UVMF_FLUSHTYPE_MASK) == UVMF_FLUSHTYPE_MASK )
+        return 0;
+    if ( which == UVMF_LOCAL )
+        this_cpu_mask(&mask);
+    else if ( which == UVMF_ALL )
+        cpumask_copy(&mask, &cpu_online_map);
+    else if ( vcpumask_to_pcpumask(d, which, &mask) )
+        return -EFAULT;
+
+    if ( (flags & UVMF_FLUSHTYPE_MASK) == UVMF_TLB_FLUSH )
+        flush_tlb_mask(&mask);
+    else
+        flush_tlb_one_mask(&mask, va);
+    return 0;
+}
+
+static long update_va_mapping(unsigned long va, uint64_t val,
+                              unsigned long flags, struct domain *pg_owner)
+{
+    struct vcpu *curr = current;
+    int rc = pv_update_va_l1e(curr, va, val, pg_owner);
+
+    if ( !rc )
+        rc = flush_after_update(curr->domain, va, flags);
+    return rc;
+}
+
+long do_update_va_mapping(unsigned long va, uint64_t val, unsigned long flags)
+{
+    return update_va_mapping(va, val, flags, current->domain);
+}
+
+long do_update_va_mapping_otherdomain(unsigned long va, uint64_t val,
+                                      unsigned long flags, domid_t domid)
+{
+    int rc = 0;
+    struct domain *pg_owner = get_pg_owner(current->domain, domid, &rc);
+
+    if ( !pg_owner )
+        return rc;
+    return update_va_mapping(va, val, flags, pg_owner);
+}

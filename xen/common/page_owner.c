@@ -1,0 +1,138 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
+/* General references on domain frames, owner accounting and sharing. */
+#include <xen/lib.h>
+#include <xen/mm.h>
+#include <xen/page_owner.h>
+#include <xen/sched.h>
+#include <xen/spinlock.h>
+#include <asm/flushtlb.h>
+#include <asm/m2p.h>
+
+bool get_page(struct page_info *pg, struct domain *d)
+{
+    unsigned long x = __atomic_load_n(&pg->count_info, __ATOMIC_RELAXED);
+
+    do {
+        /*
+         * A zero count means free, never allocated, or on its way back to
+         * the heap: nobody may revive it.  One below the maximum is the
+         * ceiling so that the count can never wrap into the flags.
+         */
+        if ( !(x & PGC_count_mask) ||
+             (x & PGC_count_mask) >= PGC_count_mask - 1 )
+            return false;
+    } while ( !__atomic_compare_exchange_n(&pg->count_info, &x, x + 1, false,
+                                           __ATOMIC_ACQUIRE,
+                                           __ATOMIC_RELAXED) );
+
+    /* The owner only changes at count zero, which our reference prevents. */
+    if ( likely(d && page_get_owner(pg) == d) )
+        return true;
+    put_page(pg);
+    return false;
+}
+
+/* The last reference went: nobody else can reach pg now. */
+static void last_put(struct page_info *pg)
+{
+    struct domain *d = page_get_owner(pg);
+
+    BUG_ON(pg->u.inuse.type_info & PGT_count_mask);
+
+    if ( pg->count_info & PGC_xen_heap )
+    {
+        /* A shared xenheap frame: the hypervisor still owns and frees it. */
+        pg->v.owner = NULL;
+        pg->u.inuse.type_info = PGT_none;
+        return;
+    }
+
+    if ( pg->count_info & PGC_on_list )
+    {
+        spin_lock(&d->page_alloc_lock);
+        page_list_del(pg, &d->page_list);
+        d->tot_pages--;
+        spin_unlock(&d->page_alloc_lock);
+        pg->count_info &= ~PGC_on_list;
+    }
+
+    /*
+     * A CPU may still hold a stale TLB entry from a guest mapping that was
+     * removed without a flush; the next owner must not be reachable
+     * through it.  (A TLB-flush clock could skip most of these flushes.)
+     */
+    flush_tlb_mask(&cpu_online_map);
+    set_gpfn_from_mfn(mfn_x(page_to_mfn(pg)), INVALID_M2P_ENTRY);
+    pg->v.owner = NULL;
+    free_domheap_page(pg);
+}
+
+void put_page(struct page_info *pg)
+{
+    unsigned long x = __atomic_load_n(&pg->count_info, __ATOMIC_RELAXED);
+
+    do {
+        BUG_ON(!(x & PGC_count_mask));
+    } while ( !__atomic_compare_exchange_n(&pg->count_info, &x, x - 1, false,
+                                           __ATOMIC_RELEASE,
+                                           __ATOMIC_RELAXED) );
+
+    if ( !((x - 1) & PGC_count_mask) )
+    {
+        __atomic_thread_fence(__ATOMIC_ACQUIRE);
+        last_put(pg);
+    }
+}
+
+struct page_info *alloc_domain_pages(struct domain *d, unsigned int order,
+                                     unsigned int memflags)
+{
+    unsigned long i, nr = 1UL << order;
+    struct page_info *pg;
+
+    spin_lock(&d->page_alloc_lock);
+    if ( d->tot_pages + nr > d->max_pages )
+    {
+        spin_unlock(&d->page_alloc_lock);
+        return NULL;
+    }
+    /* Reserve the pages first so that racing allocations can't overshoot. */
+    d->tot_pages += nr;
+    spin_unlock(&d->page_alloc_lock);
+
+    pg = alloc_domheap_pages(d, order, memflags);
+
+    spin_lock(&d->page_alloc_lock);
+    if ( !pg )
+        d->tot_pages -= nr;
+    else
+        for ( i = 0; i < nr; i++ )
+        {
+            pg[i].count_info |= PGC_on_list;
+            page_list_add_tail(&pg[i], &d->page_list);
+        }
+    spin_unlock(&d->page_alloc_lock);
+    return pg;
+}
+
+void put_page_alloc_ref(struct page_info *pg)
+{
+    if ( !(__atomic_fetch_and(&pg->count_info, ~PGC_allocated,
+                              __ATOMIC_ACQ_REL) & PGC_allocated) )
+        return;
+    if ( pg->count_info & PGC_xen_heap )
+        __atomic_fetch_sub(&pg->u.inuse.type_info, 1, __ATOMIC_RELEASE);
+    put_page(pg);
+}
+
+void share_xen_page_with_guest(struct page_info *pg, struct domain *d)
+{
+    BUG_ON(!(pg->count_info & PGC_xen_heap) ||
+           (pg->count_info & PGC_count_mask));
+
+    set_gpfn_from_mfn(mfn_x(page_to_mfn(pg)), INVALID_M2P_ENTRY);
+    pg->u.inuse.type_info = PGT_writable_page | PGT_validated | 1;
+    pg->v.owner = d;
+    /* Publish the owner and type before the reference makes them usable. */
+    __atomic_fetch_or(&pg->count_info, PGC_allocated | 1, __ATOMIC_RELEASE);
+}

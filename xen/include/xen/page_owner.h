@@ -1,0 +1,58 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
+/* Frames owned by domains: general references, owner lists, sharing. */
+#ifndef XEN_PAGE_OWNER_H
+#define XEN_PAGE_OWNER_H
+
+#include <xen/lib.h>
+#include <xen/mm.h>
+
+struct domain;
+
+/*
+ * Set on a frame while it is on its owner's page_list and counted in
+ * tot_pages, so that the last put_page() knows whether to unlink it.  It
+ * lives in count_info bits 56-59, which xen/mm.h leaves unused.
+ */
+#define PGC_on_list         (1UL << 59)
+BUILD_BUG_ON(PGC_on_list & (PGC_count_mask | PGC_state | PGC_xen_heap |
+                            PGC_allocated));
+
+/*
+ * Takes a general reference on pg if it is in use and owned by d.  Fails
+ * on a free or unowned frame, on another domain's, and when the count
+ * would overflow; never touches a frame whose count already reached zero.
+ */
+bool get_page(struct page_info *pg, struct domain *d);
+
+/*
+ * Drops a general reference.  The last one returns a domain frame to the
+ * heap (after unlinking it from its owner's list), or, for a xenheap frame
+ * shared with a guest, ends the sharing and leaves the frame to its
+ * hypervisor owner to free.
+ */
+void put_page(struct page_info *pg);
+
+/*
+ * 2^order fresh frames owned by d, on d->page_list and counted in
+ * d->tot_pages, each holding the allocation reference (PGC_allocated).
+ * NULL if the heap is out or d would exceed max_pages.
+ */
+struct page_info *alloc_domain_pages(struct domain *d, unsigned int order,
+                                     unsigned int memflags);
+
+/*
+ * Drops the allocation reference (once; later calls do nothing): how a
+ * domain gives a frame back (decrease_reservation, destruction).  The
+ * frame goes back to the heap when its last other reference goes.
+ */
+void put_page_alloc_ref(struct page_info *pg);
+
+/*
+ * Lets d map the xenheap frame pg (its shared_info) writable, as if it
+ * owned it.  The frame keeps a permanent writable type reference so it can
+ * never become one of d's page tables.  Undo with put_page_alloc_ref()
+ * and free the frame once nothing maps it (its count is back to zero).
+ */
+void share_xen_page_with_guest(struct page_info *pg, struct domain *d);
+
+#endif /* XEN_PAGE_OWNER_H */
