@@ -1,5 +1,6 @@
 /* SPDX-License-Identifier: GPL-2.0-only */
 /* vcpu_op and set_timer_op: a vCPU's timers, runstate and vcpu_info. */
+#include <xen/domctl.h>
 #include <xen/errno.h>
 #include <xen/event.h>
 #include <xen/guest_access.h>
@@ -11,6 +12,7 @@
 #include <xen/string.h>
 #include <xen/time.h>
 #include <xen/timer.h>
+#include <xen/xmalloc.h>
 #include <asm/time.h>
 #include <public/vcpu.h>
 
@@ -82,6 +84,74 @@ static long register_vcpu_info(struct vcpu *v,
     return 0;
 }
 
+/*
+ * A vCPU gets its first context once (later ones: -EEXIST), and stays
+ * down until VCPUOP_up unless the context says VGCF_online.
+ */
+static long vcpu_initialise(struct vcpu *v, XEN_GUEST_HANDLE_PARAM(void) arg)
+{
+    struct domain *d = v->domain;
+    struct vcpu_guest_context *c = xmalloc(struct vcpu_guest_context);
+    long rc;
+
+    if ( !c )
+        return -ENOMEM;
+    if ( copy_from_guest_bytes(c, arg.p, sizeof(*c)) )
+    {
+        xfree(c);
+        return -EFAULT;
+    }
+    spin_lock(&d->domain_lock);
+    rc = arch_vcpu_initialised(v) ? -EEXIST : arch_set_info_guest(v, c);
+    spin_unlock(&d->domain_lock);
+    xfree(c);
+    return rc;
+}
+
+/*
+ * As in Xen 4.17, only the down-to-up transition wakes the vCPU: one that
+ * VGCF_online already marked up stays asleep.
+ */
+static long vcpu_up(struct vcpu *v)
+{
+    struct domain *d = v->domain;
+    bool wake = false;
+    long rc = 0;
+
+    spin_lock(&d->domain_lock);
+    if ( !arch_vcpu_initialised(v) )
+        rc = -EINVAL;
+    else
+        wake = __atomic_fetch_and(&v->pause_flags, ~VPF_down,
+                                  __ATOMIC_SEQ_CST) & VPF_down;
+    spin_unlock(&d->domain_lock);
+    if ( wake )
+        vcpu_wake(v);
+    return rc;
+}
+
+static bool other_vcpus_up(const struct vcpu *v)
+{
+    const struct domain *d = v->domain;
+
+    for ( unsigned int i = 0; i < d->max_vcpus; i++ )
+        if ( i != v->vcpu_id && d->vcpu[i] &&
+             !(d->vcpu[i]->pause_flags & VPF_down) )
+            return true;
+    return false;
+}
+
+/* The last vCPU going down powers the domain off, as in Xen. */
+static long vcpu_down(struct vcpu *v)
+{
+    if ( !other_vcpus_up(v) )
+        domain_shutdown(v->domain, SHUTDOWN_poweroff);
+    else if ( !(__atomic_fetch_or(&v->pause_flags, VPF_down,
+                                  __ATOMIC_SEQ_CST) & VPF_down) )
+        vcpu_sleep_nosync(v);
+    return 0;
+}
+
 long do_vcpu_op(int cmd, unsigned int vcpuid,
                 XEN_GUEST_HANDLE_PARAM(void) arg)
 {
@@ -93,6 +163,15 @@ long do_vcpu_op(int cmd, unsigned int vcpuid,
 
     switch ( cmd )
     {
+    case VCPUOP_initialise:
+        return vcpu_initialise(v, arg);
+
+    case VCPUOP_up:
+        return vcpu_up(v);
+
+    case VCPUOP_down:
+        return vcpu_down(v);
+
     case VCPUOP_is_up:
         return !(v->pause_flags & VPF_down);
 
@@ -154,7 +233,57 @@ long do_vcpu_op(int cmd, unsigned int vcpuid,
         return register_vcpu_info(v, &r);
     }
 
+    case VCPUOP_register_runstate_memory_area:
+    {
+        struct vcpu_register_runstate_memory_area a;
+
+        if ( copy_from_guest_bytes(&a, arg.p, sizeof(a)) )
+            return -EFAULT;
+        if ( a.addr.p && !guest_range_ok(a.addr.p, sizeof(v->runstate)) )
+            return -EINVAL;
+        v->runstate_guest = a.addr.p;
+        if ( v == current )
+            update_runstate_area(v);
+        return 0;
+    }
+
+    case VCPUOP_register_vcpu_time_memory_area:
+    {
+        struct vcpu_register_time_memory_area a;
+
+        if ( copy_from_guest_bytes(&a, arg.p, sizeof(a)) )
+            return -EFAULT;
+        if ( a.addr.p &&
+             !guest_range_ok(a.addr.p, sizeof(struct vcpu_time_info)) )
+            return -EINVAL;
+        v->time_guest = a.addr.p;
+        return 0;
+    }
+
+    case VCPUOP_get_physid:
+        /* Only for dom0 vCPUs pinned to their CPU, which we do not pin. */
+        return -EINVAL;
+
     default:
         return -ENOSYS;
     }
+}
+
+/*
+ * Copies v's runstate (and time) into the guest's registered areas; v's
+ * page tables must be the loaded ones.  A guest that unmapped its area
+ * simply stops getting updates.
+ */
+void update_runstate_area(struct vcpu *v)
+{
+    if ( v->runstate_guest )
+        copy_to_guest_bytes((void *)v->runstate_guest, &v->runstate,
+                            sizeof(v->runstate));
+}
+
+void update_time_area(struct vcpu *v)
+{
+    if ( v->time_guest )
+        copy_to_guest_bytes((void *)v->time_guest, &v->vcpu_info->time,
+                            sizeof(v->vcpu_info->time));
 }

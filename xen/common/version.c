@@ -35,6 +35,31 @@ static long copy_string(XEN_GUEST_HANDLE_PARAM(void) arg, const char *s,
     return copy_to_guest_bytes(arg.p, buf, size) ? -EFAULT : 0;
 }
 
+/*
+ * The linker's note: name size, descriptor size, type, "GNU\0", then the
+ * descriptor, the id itself.
+ */
+extern const uint32_t __note_gnu_build_id_start[], __note_gnu_build_id_end[];
+
+static long copy_build_id(XEN_GUEST_HANDLE_PARAM(void) arg)
+{
+    const uint32_t *note = __note_gnu_build_id_start;
+    uint32_t len, size;
+
+    if ( note + 4 > __note_gnu_build_id_end )
+        return -ENODATA;
+    size = note[1];
+    if ( copy_from_guest_bytes(&len, arg.p, sizeof(len)) )
+        return -EFAULT;
+    if ( len < size )
+        return -ENOBUFS;
+    if ( copy_to_guest_bytes((uint8_t *)arg.p + sizeof(len),
+                             (const uint8_t *)&note[3] + ROUNDUP(note[0], 4),
+                             size) )
+        return -EFAULT;
+    return size;
+}
+
 long do_xen_version(int cmd, XEN_GUEST_HANDLE_PARAM(void) arg)
 {
     switch ( cmd )
@@ -82,6 +107,8 @@ long do_xen_version(int cmd, XEN_GUEST_HANDLE_PARAM(void) arg)
         return PAGE_SIZE;
     case XENVER_guest_handle:
         return copy_string(arg, "", sizeof(xen_domain_handle_t));
+    case XENVER_build_id:
+        return copy_build_id(arg);
     case XENVER_commandline:
         if ( !current->domain->is_privileged )
             return -EPERM;

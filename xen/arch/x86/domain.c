@@ -5,6 +5,8 @@
 #include <xen/sched.h>
 #include <xen/sched-if.h>
 #include <asm/current.h>
+#include <asm/debugreg.h>
+#include <asm/desc.h>
 #include <asm/domain.h>
 #include <asm/fpu.h>
 #include <asm/page.h>
@@ -38,6 +40,7 @@ static void save_guest_state(struct vcpu *v)
     a->gs_base_kernel = rdmsr(MSR_GS_BASE);
     a->gs_base_user = rdmsr(MSR_SHADOW_GS_BASE);
     fpu_save(v);
+    pv_save_debugregs(v);
 }
 
 static void load_guest_state(struct vcpu *v)
@@ -50,6 +53,8 @@ static void load_guest_state(struct vcpu *v)
     wrmsr(MSR_GS_BASE, a->gs_base_kernel);
     wrmsr(MSR_SHADOW_GS_BASE, a->gs_base_user);
     fpu_restore(v);
+    load_guest_gdt(a->gdt_frames, DIV_ROUND_UP(a->gdt_ents, 512));
+    pv_load_debugregs(v);
     update_vcpu_system_time(v);
 }
 
@@ -58,6 +63,8 @@ void context_switch(struct vcpu *prev, struct vcpu *next)
     local_irq_disable();
     if ( prev )
     {
+        /* Its page tables are still loaded: its runstate copy goes now. */
+        update_runstate_area(prev);
         save_guest_state(prev);
         prev->is_running = false;
     }
@@ -65,6 +72,7 @@ void context_switch(struct vcpu *prev, struct vcpu *next)
     if ( !next )
     {
         clts();
+        load_guest_gdt(NULL, 0);
         write_cr3(virt_to_maddr(idle_pg_table));
         reset_stack_and_jump(startup_cpu_idle_loop);
     }

@@ -34,6 +34,8 @@ boolean_param("noreboot", opt_noreboot);
 
 static struct boot_info __initdata boot_info;
 struct e820map e820;
+/* The same, less what the hypervisor and the loader occupy: for allocators. */
+static struct e820map __initdata boot_e820;
 
 /*
  * The memory map loses what the hypervisor and the loader occupy, and the
@@ -107,10 +109,11 @@ void __init __start_xen(uint32_t mb_magic, uint32_t mb_info_pa)
 
     if ( e820_from_boot_info(&e820, bi) < 0 )
         panic("The boot loader gave no memory information");
-    reserve_boot_memory(&e820, bi);
     printk("Xen-e820 RAM map:\n");
     e820_print(&e820);
-    init_memory(&e820);
+    boot_e820 = e820;
+    reserve_boot_memory(&boot_e820, bi);
+    init_memory(&boot_e820);
 
     open_softirq(TIMER_SOFTIRQ, timer_softirq_action);
     acpi_boot_init(bi);

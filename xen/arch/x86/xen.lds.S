@@ -50,6 +50,14 @@ SECTIONS
 
     .symtab_xen : { *(.rodata.symbols) }
 
+    /* The GNU build id (ld --build-id), which xen_version reports. */
+    .note.gnu.build-id :
+    {
+        __note_gnu_build_id_start = .;
+        KEEP(*(.note.gnu.build-id))
+        __note_gnu_build_id_end = .;
+    }
+
     . = ALIGN(4096);
     .data :
     {

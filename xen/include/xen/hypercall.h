@@ -7,7 +7,10 @@
 #include <xen/types.h>
 #include <asm/regs.h>
 #include <public/callback.h>
+#include <public/domctl.h>
+#include <public/platform.h>
 #include <public/sched.h>
+#include <public/sysctl.h>
 #include <public/version.h>
 #include <public/xen.h>
 
@@ -32,7 +35,17 @@ long do_multicall(XEN_GUEST_HANDLE_PARAM(multicall_entry_t) call_list,
 long do_set_timer_op(s_time_t timeout);
 long do_vcpu_op(int cmd, unsigned int vcpuid,
                 XEN_GUEST_HANDLE_PARAM(void) arg);
+long do_nmi_op(unsigned int cmd, XEN_GUEST_HANDLE_PARAM(void) arg);
 long do_callback_op(int cmd, XEN_GUEST_HANDLE_PARAM(const_void) arg);
+long do_set_gdt(XEN_GUEST_HANDLE_PARAM(xen_ulong_t) frame_list,
+                unsigned int entries);
+long do_update_descriptor(uint64_t pa, uint64_t desc);
+long do_set_debugreg(int reg, unsigned long value);
+long do_get_debugreg(int reg);
+long do_physdev_op(int cmd, XEN_GUEST_HANDLE_PARAM(void) arg);
+long do_platform_op(XEN_GUEST_HANDLE_PARAM(xen_platform_op_t) u_op);
+long do_sysctl(XEN_GUEST_HANDLE_PARAM(xen_sysctl_t) u_sysctl);
+long do_domctl(XEN_GUEST_HANDLE_PARAM(xen_domctl_t) u_domctl);
 /* iret takes its frame from the guest stack, not from arguments. */
 void do_iret(struct cpu_user_regs *regs);
 

@@ -46,6 +46,9 @@ struct vcpu {
     /* Where this vCPU's shared fields live: shared_info or a guest page. */
     struct vcpu_info *vcpu_info;
     struct vcpu_runstate_info runstate;
+    /* Guest copies kept current (VCPUOP_register_*_memory_area); 0: none. */
+    unsigned long runstate_guest;
+    unsigned long time_guest;
 
     /* Event delivery: the VIRQs bound to this vCPU, and SCHEDOP_poll. */
     uint32_t virq_to_evtchn[NR_VIRQS];
@@ -123,6 +126,9 @@ void domain_crash(struct domain *d, const char *why);
 
 /* vcpu.c */
 void vcpu_timers_init(struct vcpu *v);
+/* Refresh the guest's registered copies; v's page tables must be loaded. */
+void update_runstate_area(struct vcpu *v);
+void update_time_area(struct vcpu *v);
 
 /* schedule.c: state changes that the scheduling policy must hear of. */
 void sched_insert_vcpu(struct vcpu *v);

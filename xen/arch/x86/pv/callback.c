@@ -6,6 +6,7 @@
 #include <xen/lib.h>
 #include <xen/sched.h>
 #include <xen/string.h>
+#include <public/nmi.h>
 #include <asm/current.h>
 #include <asm/domain.h>
 #include <asm/fpu.h>
@@ -260,4 +261,26 @@ void do_iret(struct cpu_user_regs *regs)
     regs->ss = PV_KERNEL_SS;
     /* Events are masked exactly when the frame had interrupts off. */
     v->vcpu_info->evtchn_upcall_mask = !(iret.rflags & X86_EFLAGS_IF);
+}
+
+/* nmi_op: where an NMI sent to the guest is delivered. */
+long do_nmi_op(unsigned int cmd, XEN_GUEST_HANDLE_PARAM(void) arg)
+{
+    struct xennmi_callback cb;
+
+    switch ( cmd )
+    {
+    case XENNMI_register_callback:
+        if ( copy_from_guest_bytes(&cb, arg.p, sizeof(cb)) )
+            return -EFAULT;
+        if ( cb.pad || !valid_entry_point(cb.handler_address) )
+            return -EINVAL;
+        current->arch->nmi_callback_eip = cb.handler_address;
+        return 0;
+    case XENNMI_unregister_callback:
+        current->arch->nmi_callback_eip = 0;
+        return 0;
+    default:
+        return -ENOSYS;
+    }
 }

@@ -11,6 +11,7 @@
 #include <xen/string.h>
 #include <xen/xmalloc.h>
 #include <asm/domain.h>
+#include <asm/smp.h>
 #include <asm/m2p.h>
 #include <asm/multiboot.h>
 #include <asm/page.h>
@@ -30,6 +31,10 @@ static int parse_dom0_mem(const char *s)
     return *end ? -EINVAL : 0;
 }
 custom_param("dom0_mem", parse_dom0_mem);
+
+/* dom0_max_vcpus=<n>: dom0's vCPUs; by default one per online CPU. */
+static unsigned int opt_dom0_max_vcpus;
+integer_param("dom0_max_vcpus", opt_dom0_max_vcpus);
 
 #define DOM0_DEFAULT_MAX    (_AC(1, UL) << 30)
 #define HYPERVISOR_RESERVE  (_AC(16, UL) << 20)
@@ -262,6 +267,7 @@ void __init construct_dom0(const struct boot_info *bi)
     struct domain *d;
     struct vcpu *v;
     unsigned long nr_pages, *p2m;
+    unsigned int nr_vcpus;
     struct start_info *si;
     mfn_t l4;
     const char *cmdline = strchr(kmod->string, ' ');
@@ -282,9 +288,20 @@ void __init construct_dom0(const struct boot_info *bi)
               "initrd and boot tables (dom0_mem=)", nr_pages << 2,
               (l.v_end - l.v_start) >> 10);
 
-    d = domain_create(0, true, 1);
+    nr_vcpus = opt_dom0_max_vcpus ? opt_dom0_max_vcpus : num_online_cpus();
+    nr_vcpus = min(nr_vcpus, (unsigned int)XEN_LEGACY_MAX_VCPUS);
+    d = domain_create(0, true, nr_vcpus);
     if ( !d || !(v = vcpu_create(d, 0, 0)) )
         panic("dom0: out of memory creating the domain");
+    /* The others start down; the kernel brings them up (VCPUOP_up). */
+    for ( unsigned int i = 1, cpu = 0; i < nr_vcpus; i++ )
+    {
+        cpu = cpumask_next(cpu, &cpu_online_map);
+        if ( cpu >= nr_cpumask_bits )
+            cpu = cpumask_first(&cpu_online_map);
+        if ( !vcpu_create(d, i, cpu) )
+            panic("dom0: out of memory creating vCPU %u", i);
+    }
     hardware_domain = d;
     d->max_pages = nr_pages;
 
@@ -349,9 +366,9 @@ void __init construct_dom0(const struct boot_info *bi)
     v->arch->guest_table = l4;
     xfree(p2m);
 
-    printk("Dom0 kernel: %s %s, %lu pages, entry %#lx, region %#lx-%#lx\n",
-           elf.xen.guest_os, elf.xen.guest_version, nr_pages,
-           elf.virt_entry, l.v_start, l.v_end);
+    printk("Dom0 kernel: %s %s, %lu pages, %u vCPUs, entry %#lx, "
+           "region %#lx-%#lx\n", elf.xen.guest_os, elf.xen.guest_version,
+           nr_pages, nr_vcpus, elf.virt_entry, l.v_start, l.v_end);
     v->pause_flags &= ~VPF_down;
     domain_unpause(d);
 }

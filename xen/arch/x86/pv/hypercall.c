@@ -34,6 +34,7 @@ static hypercall_fn_t *const hypercall_table[NR_hypercalls] = {
     HC(sched_op),
     HC(sched_op_compat),
     HC(callback_op),
+    HC(nmi_op),
     HC(set_timer_op),
     HC(vcpu_op),
     HC(memory_op),

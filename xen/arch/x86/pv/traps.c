@@ -138,7 +138,12 @@ void pv_handle_exception(struct cpu_user_regs *regs)
          pv_ptwr_emulate(regs, read_cr2()) )
         return;
     if ( vec == X86_EXC_PF )
+    {
         v->vcpu_info->arch.cr2 = read_cr2();
+        /* The guest kernel runs in ring 3, but must see a kernel fault. */
+        if ( v->arch->flags & VGCF_in_kernel )
+            regs->error_code &= ~4u;
+    }
     if ( !pv_create_bounce_frame(v, ti->address, has_ec, regs->error_code,
                                  ti->flags & 4) )
     {

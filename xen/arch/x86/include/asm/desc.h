@@ -58,6 +58,13 @@ void trap_init(void);
 void percpu_traps_init(unsigned int cpu, unsigned long stack_base);
 /* Maps and loads this CPU's GDT (see desc.c) and its TSS. */
 void percpu_desc_init(unsigned int cpu, unsigned long stack_base);
+/*
+ * Maps frames[0..nr-1] (a guest's GDT frames, nr <= GDT_RESERVED_PAGE) as
+ * the first pages of this CPU's GDT area and the zero page in the other
+ * guest pages; nr = 0 when no guest runs.  Interrupts off or the caller
+ * current on this CPU.
+ */
+void load_guest_gdt(const unsigned long *frames, unsigned int nr);
 #endif
 
 #endif /* ASM_X86_DESC_H */

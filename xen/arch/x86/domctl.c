@@ -1,0 +1,260 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
+/* x86 domctl parts: 64-bit PV vCPU contexts and the x86-only ops. */
+#include <xen/domctl.h>
+#include <xen/errno.h>
+#include <xen/lib.h>
+#include <xen/page_owner.h>
+#include <xen/sched.h>
+#include <xen/string.h>
+#include <asm/debugreg.h>
+#include <asm/domain.h>
+#include <asm/processor.h>
+#include <asm/pv/descriptor-tables.h>
+#include <asm/pv/mm.h>
+#include <asm/uaccess.h>
+#include <public/callback.h>
+
+/* What a 64-bit PV guest may ask vm_assist for, as Xen 4.17 allows. */
+#define VM_ASSIST_VALID ((1UL << VMASST_TYPE_4gb_segments) |            \
+                         (1UL << VMASST_TYPE_4gb_segments_notify) |     \
+                         (1UL << VMASST_TYPE_writable_pagetables) |     \
+                         (1UL << VMASST_TYPE_pae_extended_cr3) |        \
+                         (1UL << VMASST_TYPE_architectural_iopl) |      \
+                         (1UL << VMASST_TYPE_runstate_update_flag) |    \
+                         (1UL << VMASST_TYPE_m2p_strict))
+
+/* The most LDT entries a selector can reach. */
+#define LDT_MAX_ENTS    8192
+
+static bool canonical(unsigned long addr)
+{
+    return ((long)addr >> 47) == 0 || ((long)addr >> 47) == -1;
+}
+
+/* Where the guest gets entered: its own code, or 0 for "none". */
+static bool entry_ok(unsigned long addr)
+{
+    return !addr || guest_range_ok(addr, 1);
+}
+
+/*
+ * A PV kernel runs in ring 3, so any selector with a lower RPL is made
+ * RPL 3, as Xen fixes them rather than refusing.
+ */
+static uint16_t fix_rpl(uint16_t sel)
+{
+    return sel | 3;
+}
+
+bool arch_vcpu_initialised(const struct vcpu *v)
+{
+    /* A PV vCPU cannot run without a page table, and always has one after. */
+    return mfn_valid(v->arch->guest_table);
+}
+
+static int check_context(const struct vcpu_guest_context *c)
+{
+    if ( !canonical(c->user_regs.rsp) || !canonical(c->kernel_sp) ||
+         !canonical(c->fs_base) || !canonical(c->gs_base_kernel) ||
+         !canonical(c->gs_base_user) || !entry_ok(c->user_regs.rip) ||
+         !entry_ok(c->event_callback_eip) ||
+         !entry_ok(c->failsafe_callback_eip) ||
+         !entry_ok(c->syscall_callback_eip) )
+        return -EINVAL;
+    for ( unsigned int i = 0; i < ARRAY_SIZE(c->trap_ctxt); i++ )
+        if ( !entry_ok(c->trap_ctxt[i].address) )
+            return -EINVAL;
+    if ( (c->ldt_ents && !guest_range_ok(c->ldt_base, c->ldt_ents * 8)) ||
+         (c->ldt_base & ~PAGE_MASK) || c->ldt_ents > LDT_MAX_ENTS )
+        return -EINVAL;
+    if ( c->gdt_ents > FIRST_RESERVED_GDT_ENTRY )
+        return -EINVAL;
+    if ( c->vm_assist & ~VM_ASSIST_VALID )
+        return -EINVAL;
+    /* User mode needs the user page table it would run on. */
+    if ( !(c->flags & VGCF_in_kernel) && !c->ctrlreg[1] )
+        return -EINVAL;
+    return 0;
+}
+
+/* Only what does not touch the tables may change once a vCPU ran. */
+static bool same_tables(const struct vcpu *v,
+                        const struct vcpu_guest_context *c)
+{
+    const struct arch_vcpu *a = v->arch;
+    unsigned long user = mfn_valid(a->guest_table_user)
+                         ? xen_pfn_to_cr3(mfn_x(a->guest_table_user)) : 0;
+
+    if ( xen_pfn_to_cr3(mfn_x(a->guest_table)) != c->ctrlreg[3] ||
+         user != c->ctrlreg[1] || a->gdt_ents != c->gdt_ents ||
+         a->ldt_base != c->ldt_base || a->ldt_ents != c->ldt_ents )
+        return false;
+    for ( unsigned int i = 0; i < ARRAY_SIZE(a->gdt_frames); i++ )
+        if ( a->gdt_frames[i] != c->gdt_frames[i] )
+            return false;
+    return true;
+}
+
+/* A type reference on the L4 at cr3, which the vCPU keeps while it uses it. */
+static int get_root_table(struct domain *d, unsigned long cr3, mfn_t *mfn)
+{
+    *mfn = _mfn(xen_cr3_to_pfn(cr3));
+    if ( !mfn_valid(*mfn) )
+        return -EINVAL;
+    return get_page_and_type(mfn_to_page(*mfn), d, PGT_l4_page_table);
+}
+
+/* Page tables and GDT of a vCPU not yet initialised, or nothing at all. */
+static int install_tables(struct vcpu *v, const struct vcpu_guest_context *c)
+{
+    struct domain *d = v->domain;
+    mfn_t kernel, user = INVALID_MFN;
+    int rc;
+
+    if ( (rc = get_root_table(d, c->ctrlreg[3], &kernel)) )
+        return rc;
+    if ( c->ctrlreg[1] && (rc = get_root_table(d, c->ctrlreg[1], &user)) )
+        goto put_kernel;
+    if ( (rc = pv_set_gdt(v, c->gdt_frames, c->gdt_ents)) )
+        goto put_user;
+    v->arch->guest_table = kernel;
+    v->arch->guest_table_user = user;
+    v->arch->ldt_base = c->ldt_base;
+    v->arch->ldt_ents = c->ldt_ents;
+    return 0;
+
+ put_user:
+    if ( mfn_valid(user) )
+        put_page_and_type(mfn_to_page(user));
+ put_kernel:
+    put_page_and_type(mfn_to_page(kernel));
+    return rc;
+}
+
+int arch_set_info_guest(struct vcpu *v, const struct vcpu_guest_context *c)
+{
+    struct arch_vcpu *a = v->arch;
+    unsigned long cb_flags;
+    int rc;
+
+    if ( (rc = check_context(c)) )
+        return rc;
+    if ( arch_vcpu_initialised(v) )
+    {
+        if ( !same_tables(v, c) )
+            return -EOPNOTSUPP;
+    }
+    else if ( (rc = install_tables(v, c)) )
+        return rc;
+
+    /* Nothing can fail from here on. */
+    a->flags = c->flags & ~VGCF_online;
+    a->user_regs = c->user_regs;
+    a->user_regs.cs = fix_rpl(c->user_regs.cs);
+    a->user_regs.ss = fix_rpl(c->user_regs.ss);
+    /*
+     * The guest's IOPL is virtual (physdev set_iopl), and real interrupts
+     * stay enabled in guest mode whatever it asks.
+     */
+    a->iopl = (c->user_regs.rflags & X86_EFLAGS_IOPL) >> 12;
+    a->user_regs.rflags = (c->user_regs.rflags & ~X86_EFLAGS_IOPL) |
+                          X86_EFLAGS_IF;
+    memcpy(a->trap_ctxt, c->trap_ctxt, sizeof(a->trap_ctxt));
+    for ( unsigned int i = 0; i < ARRAY_SIZE(a->trap_ctxt); i++ )
+        a->trap_ctxt[i].cs = fix_rpl(c->trap_ctxt[i].cs);
+    a->kernel_ss = fix_rpl(c->kernel_ss);
+    a->kernel_sp = c->kernel_sp;
+    a->fs_base = c->fs_base;
+    a->gs_base_kernel = c->gs_base_kernel;
+    a->gs_base_user = c->gs_base_user;
+    a->fpu_ts = c->ctrlreg[0] & X86_CR0_TS;
+
+    a->event_callback_eip = c->event_callback_eip;
+    a->failsafe_callback_eip = c->failsafe_callback_eip;
+    a->syscall_callback_eip = c->syscall_callback_eip;
+    /* Event upcalls always mask events; the others as the flags say. */
+    cb_flags = 1UL << CALLBACKTYPE_event;
+    if ( c->flags & VGCF_failsafe_disables_events )
+        cb_flags |= 1UL << CALLBACKTYPE_failsafe;
+    if ( c->flags & VGCF_syscall_disables_events )
+        cb_flags |= 1UL << CALLBACKTYPE_syscall;
+    a->callback_flags = cb_flags;
+    v->domain->arch->vm_assist = c->vm_assist;
+
+    /* As Xen does, a debug register that fails its check is left clear. */
+    memset(a->debugreg, 0, sizeof(a->debugreg));
+    for ( unsigned int i = 0; i < ARRAY_SIZE(a->debugreg); i++ )
+        if ( i != 4 && i != 5 )
+            pv_set_debugreg(v, i, c->debugreg[i]);
+
+    if ( c->flags & VGCF_online )
+        __atomic_fetch_and(&v->pause_flags, ~VPF_down, __ATOMIC_SEQ_CST);
+    else
+        __atomic_fetch_or(&v->pause_flags, VPF_down, __ATOMIC_SEQ_CST);
+    return 0;
+}
+
+void arch_get_info_guest(struct vcpu *v, struct vcpu_guest_context *c)
+{
+    const struct arch_vcpu *a = v->arch;
+
+    memset(c, 0, sizeof(*c));
+    c->flags = a->flags;
+    if ( !(v->pause_flags & VPF_down) )
+        c->flags |= VGCF_online;
+    c->user_regs = a->user_regs;
+    c->user_regs.rflags |= (unsigned long)a->iopl << 12;
+    memcpy(c->trap_ctxt, a->trap_ctxt, sizeof(c->trap_ctxt));
+    c->ldt_base = a->ldt_base;
+    c->ldt_ents = a->ldt_ents;
+    memcpy(c->gdt_frames, a->gdt_frames, sizeof(c->gdt_frames));
+    c->gdt_ents = a->gdt_ents;
+    c->kernel_ss = a->kernel_ss;
+    c->kernel_sp = a->kernel_sp;
+    /* The real CR0 with the guest's virtual TS, as it reads CR0. */
+    c->ctrlreg[0] = (read_cr0() & ~X86_CR0_TS) | (a->fpu_ts ? X86_CR0_TS : 0);
+    c->ctrlreg[2] = v->vcpu_info->arch.cr2;
+    if ( mfn_valid(a->guest_table) )
+        c->ctrlreg[3] = xen_pfn_to_cr3(mfn_x(a->guest_table));
+    if ( mfn_valid(a->guest_table_user) )
+        c->ctrlreg[1] = xen_pfn_to_cr3(mfn_x(a->guest_table_user));
+    for ( unsigned int i = 0; i < ARRAY_SIZE(c->debugreg); i++ )
+        c->debugreg[i] = pv_get_debugreg(v, i);
+    c->event_callback_eip = a->event_callback_eip;
+    c->failsafe_callback_eip = a->failsafe_callback_eip;
+    c->syscall_callback_eip = a->syscall_callback_eip;
+    if ( a->callback_flags & (1UL << CALLBACKTYPE_failsafe) )
+        c->flags |= VGCF_failsafe_disables_events;
+    if ( a->callback_flags & (1UL << CALLBACKTYPE_syscall) )
+        c->flags |= VGCF_syscall_disables_events;
+    c->vm_assist = v->domain->arch->vm_assist;
+    c->fs_base = a->fs_base;
+    c->gs_base_kernel = a->gs_base_kernel;
+    c->gs_base_user = a->gs_base_user;
+}
+
+long arch_do_domctl(struct xen_domctl *op, struct domain *d, bool *copyback)
+{
+    switch ( op->cmd )
+    {
+    case XEN_DOMCTL_set_address_size:
+        /* Only 64-bit PV guests exist here; 32-bit ones are not built in. */
+        if ( op->u.address_size.size == 64 )
+            return 0;
+        return op->u.address_size.size == 32 ? -EOPNOTSUPP : -EINVAL;
+
+    case XEN_DOMCTL_get_address_size:
+        op->u.address_size.size = 64;
+        *copyback = true;
+        return 0;
+
+    /* Xen refuses HVM state for a PV domain, and every domain here is PV. */
+    case XEN_DOMCTL_sethvmcontext:
+    case XEN_DOMCTL_gethvmcontext:
+    case XEN_DOMCTL_gethvmcontext_partial:
+        return -EINVAL;
+
+    default:
+        return -ENOSYS;
+    }
+}

@@ -1,0 +1,33 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
+/* A PV vCPU's GDT (set_gdt) and the checks every guest descriptor passes. */
+#ifndef ASM_X86_PV_DESCRIPTOR_TABLES_H
+#define ASM_X86_PV_DESCRIPTOR_TABLES_H
+
+#include <xen/types.h>
+
+struct vcpu;
+
+/*
+ * Checks one descriptor a PV guest wants the CPU to use, and makes it
+ * safe in place: true if it may be installed (possibly changed), false if
+ * it must be refused.  Code and data segments get DPL 3, since the guest
+ * kernel runs in ring 3; call gates get DPL 0 so that each use faults and
+ * can be emulated; other system descriptors (TSS, LDT, interrupt gates)
+ * are refused.  Not-present descriptors always pass: loading one faults.
+ */
+bool pv_check_descriptor(uint64_t *desc);
+
+/*
+ * Installs entries descriptors from frames[] (machine frames of v's
+ * domain, DIV_ROUND_UP(entries, 512) of them) as v's GDT, replacing the
+ * old one.  Each frame is typed PGT_seg_desc_page and all its 512
+ * descriptors are checked.  0, or -EINVAL with v's GDT unchanged.  The
+ * caller holds v->domain->domain_lock, and v is current or not running.
+ */
+int pv_set_gdt(struct vcpu *v, const unsigned long *frames,
+               unsigned int entries);
+
+/* Drops v's GDT frames (their type and general references). */
+void pv_destroy_gdt(struct vcpu *v);
+
+#endif /* ASM_X86_PV_DESCRIPTOR_TABLES_H */

@@ -1,0 +1,33 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
+/* physdev_op: a PV guest's I/O privilege; device and IRQ ops to come. */
+#include <xen/errno.h>
+#include <xen/guest_access.h>
+#include <xen/hypercall.h>
+#include <xen/sched.h>
+#include <asm/domain.h>
+#include <public/physdev.h>
+
+long do_physdev_op(int cmd, XEN_GUEST_HANDLE_PARAM(void) arg)
+{
+    switch ( cmd )
+    {
+    case PHYSDEVOP_set_iopl:
+    {
+        struct physdev_set_iopl op;
+
+        if ( copy_from_guest_addr(&op, arg.p) )
+            return -EFAULT;
+        if ( op.iopl > 3 )
+            return -EINVAL;
+        /*
+         * Virtual only: the real IOPL stays 0, and the I/O emulation
+         * compares this with the guest's virtual privilege level.
+         */
+        current->arch->iopl = op.iopl;
+        return 0;
+    }
+
+    default:
+        return -ENOSYS;
+    }
+}

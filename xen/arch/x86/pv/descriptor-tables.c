@@ -1,0 +1,206 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
+/* PV descriptor tables: set_gdt, update_descriptor, descriptor checks. */
+#include <xen/errno.h>
+#include <xen/guest_access.h>
+#include <xen/hypercall.h>
+#include <xen/lib.h>
+#include <xen/page_owner.h>
+#include <xen/sched.h>
+#include <xen/spinlock.h>
+#include <asm/desc.h>
+#include <asm/domain.h>
+#include <asm/page.h>
+#include <asm/pv/descriptor-tables.h>
+#include <asm/pv/mm.h>
+
+/* Fields of a descriptor, as one 64-bit value. */
+#define DESC_TYPE           (0xfUL << 40)
+#define DESC_S              (1UL << 44)     /* code or data, not system */
+#define DESC_DPL            (3UL << 45)
+#define DESC_P              (1UL << 47)
+#define DESC_CALL_GATE      (0xcUL << 40)
+/* A 64-bit call gate's IST/parameter-count byte, which must be clear. */
+#define DESC_GATE_RSVD      (0xffUL << 32)
+
+#define DESCS_PER_FRAME     (PAGE_SIZE / sizeof(uint64_t))
+
+/*
+ * The code selectors a call gate may name: the LDT's, the guest's own GDT
+ * entries, and Xen's flat ring-3 code segments; never the null selector or
+ * the hypervisor's other entries.
+ */
+static bool gate_selector_ok(uint16_t sel)
+{
+    if ( sel & 4 )
+        return true;
+    if ( !(sel & ~3) )
+        return false;
+    if ( (sel >> 3) < FIRST_RESERVED_GDT_ENTRY )
+        return true;
+    return (sel | 3) == FLAT_RING3_CS64 || (sel | 3) == FLAT_RING3_CS32;
+}
+
+bool pv_check_descriptor(uint64_t *desc)
+{
+    uint64_t d = *desc;
+    uint16_t sel;
+
+    if ( !(d & DESC_P) )
+        return true;
+    /* The guest kernel runs in ring 3, so nothing may need a lower CPL. */
+    d |= DESC_DPL;
+    /* Base and limit need no check: guest pages are all a segment reaches. */
+    if ( d & DESC_S )
+    {
+        *desc = d;
+        return true;
+    }
+    /*
+     * Type 0 is invalid to the CPU, so loading it faults; it is what the
+     * upper half of a 16-byte call gate looks like.
+     */
+    if ( !(d & DESC_TYPE) )
+        return true;
+    if ( (d & DESC_TYPE) != DESC_CALL_GATE || (d & DESC_GATE_RSVD) )
+        return false;
+    sel = d >> 16;
+    if ( !gate_selector_ok(sel) )
+        return false;
+    /*
+     * DPL 0 makes every use of the gate fault, so that it can be emulated
+     * (a ring-3 kernel cannot be entered through it natively); the DPL the
+     * guest asked for travels in the selector's RPL, as in Xen.
+     */
+    sel |= 3;
+    d = (d & ~(DESC_DPL | (0xffffUL << 16))) | ((uint64_t)sel << 16);
+    *desc = d;
+    return true;
+}
+
+/* All 512 entries count: the CPU can reach any of them by selector. */
+static bool check_descriptor_frame(unsigned long mfn)
+{
+    uint64_t *desc = mfn_to_virt(_mfn(mfn));
+
+    for ( unsigned int i = 0; i < DESCS_PER_FRAME; i++ )
+        if ( !pv_check_descriptor(&desc[i]) )
+            return false;
+    return true;
+}
+
+void pv_destroy_gdt(struct vcpu *v)
+{
+    struct arch_vcpu *a = v->arch;
+    unsigned int nr = DIV_ROUND_UP(a->gdt_ents, DESCS_PER_FRAME);
+
+    if ( v == current )
+        load_guest_gdt(NULL, 0);
+    for ( unsigned int i = 0; i < nr; i++ )
+    {
+        put_page_and_type(mfn_to_page(_mfn(a->gdt_frames[i])));
+        a->gdt_frames[i] = 0;
+    }
+    a->gdt_ents = 0;
+}
+
+int pv_set_gdt(struct vcpu *v, const unsigned long *frames,
+               unsigned int entries)
+{
+    struct arch_vcpu *a = v->arch;
+    unsigned int i, nr = DIV_ROUND_UP(entries, DESCS_PER_FRAME);
+    unsigned int old_nr = DIV_ROUND_UP(a->gdt_ents, DESCS_PER_FRAME);
+
+    if ( entries > FIRST_RESERVED_GDT_ENTRY )
+        return -EINVAL;
+    /*
+     * The type comes first: once a frame is a descriptor page the guest
+     * has no writable mapping of it, so what is checked stays checked.
+     */
+    for ( i = 0; i < nr; i++ )
+    {
+        struct page_info *pg;
+
+        if ( !mfn_valid(_mfn(frames[i])) )
+            goto fail;
+        pg = mfn_to_page(_mfn(frames[i]));
+        if ( get_page_and_type(pg, v->domain, PGT_seg_desc_page) )
+            goto fail;
+        if ( !check_descriptor_frame(frames[i]) )
+        {
+            put_page_and_type(pg);
+            goto fail;
+        }
+    }
+
+    /* The new frames hold references, so the old ones can go first. */
+    for ( i = 0; i < old_nr; i++ )
+        put_page_and_type(mfn_to_page(_mfn(a->gdt_frames[i])));
+    for ( i = 0; i < ARRAY_SIZE(a->gdt_frames); i++ )
+        a->gdt_frames[i] = i < nr ? frames[i] : 0;
+    a->gdt_ents = entries;
+    if ( v == current )
+        load_guest_gdt(a->gdt_frames, nr);
+    return 0;
+
+ fail:
+    while ( i-- > 0 )
+        put_page_and_type(mfn_to_page(_mfn(frames[i])));
+    return -EINVAL;
+}
+
+long do_set_gdt(XEN_GUEST_HANDLE_PARAM(xen_ulong_t) frame_list,
+                unsigned int entries)
+{
+    struct vcpu *v = current;
+    unsigned long frames[ARRAY_SIZE(v->arch->gdt_frames)];
+    long rc;
+
+    BUILD_BUG_ON(DIV_ROUND_UP(FIRST_RESERVED_GDT_ENTRY, DESCS_PER_FRAME) >
+                 ARRAY_SIZE(frames));
+    /* Checked again by pv_set_gdt(); here it bounds the copy. */
+    if ( entries > FIRST_RESERVED_GDT_ENTRY )
+        return -EINVAL;
+    if ( copy_from_guest(frames, frame_list,
+                         DIV_ROUND_UP(entries, DESCS_PER_FRAME)) )
+        return -EFAULT;
+    spin_lock(&v->domain->domain_lock);
+    rc = pv_set_gdt(v, frames, entries);
+    spin_unlock(&v->domain->domain_lock);
+    return rc;
+}
+
+/*
+ * Writes one descriptor at machine address pa, in a frame of the caller:
+ * a GDT/LDT frame (no writable mapping exists, hence this hypercall) or
+ * any frame it could write anyway.
+ */
+long do_update_descriptor(uint64_t pa, uint64_t desc)
+{
+    struct domain *d = current->domain;
+    mfn_t mfn = maddr_to_mfn(pa);
+    struct page_info *pg;
+    unsigned long type;
+    uint64_t *entry;
+
+    /* Unaligned, it would straddle two descriptors. */
+    if ( !IS_ALIGNED(pa, sizeof(desc)) || !pv_check_descriptor(&desc) )
+        return -EINVAL;
+    if ( !mfn_valid(mfn) )
+        return -EINVAL;
+    pg = mfn_to_page(mfn);
+    if ( !get_page(pg, d) )
+        return -EINVAL;
+    type = (pg->u.inuse.type_info & PGT_type_mask) == PGT_seg_desc_page
+           ? PGT_seg_desc_page : PGT_writable_page;
+    if ( get_page_type(pg, type) )
+    {
+        put_page(pg);
+        return -EINVAL;
+    }
+    entry = (uint64_t *)((uint8_t *)mfn_to_virt(mfn) + (pa & ~PAGE_MASK));
+    /* One store: another CPU may be loading this very descriptor. */
+    __atomic_store_n(entry, desc, __ATOMIC_RELAXED);
+    put_page_type(pg);
+    put_page(pg);
+    return 0;
+}

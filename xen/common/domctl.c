@@ -1,0 +1,579 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
+/* domctl: the toolstack's operations on domains (interface 0x15). */
+#include <xen/cpumask.h>
+#include <xen/domctl.h>
+#include <xen/errno.h>
+#include <xen/event.h>
+#include <xen/grant_table.h>
+#include <xen/guest_access.h>
+#include <xen/hypercall.h>
+#include <xen/lib.h>
+#include <xen/sched.h>
+#include <xen/spinlock.h>
+#include <xen/string.h>
+#include <xen/time.h>
+#include <xen/xmalloc.h>
+#include <asm/domain.h>
+#include <asm/processor.h>
+#include <asm/smp.h>
+#include <asm/system.h>
+
+/*
+ * One toolstack operation at a time, as in Xen: each op sees and leaves
+ * domains in a consistent state.
+ */
+static DEFINE_SPINLOCK(domctl_lock);
+
+/*
+ * What the toolstack told us about a domain that struct domain has no
+ * room for: its UUID and whether it runs xenstored.  Domains the
+ * toolstack never named (dom0) get an entry on their first handle.
+ */
+struct toolstack_info {
+    const struct domain *d;
+    xen_domain_handle_t handle;
+    bool xs_domain;
+    struct toolstack_info *next;
+};
+static struct toolstack_info *toolstack_infos;
+static DEFINE_SPINLOCK(toolstack_info_lock);
+
+static struct toolstack_info *find_info(const struct domain *d)
+{
+    struct toolstack_info *ti;
+
+    for ( ti = toolstack_infos; ti && ti->d != d; ti = ti->next )
+        ;
+    return ti;
+}
+
+static struct toolstack_info *new_info(const struct domain *d)
+{
+    struct toolstack_info *ti = xzalloc(struct toolstack_info);
+
+    if ( !ti )
+        return NULL;
+    ti->d = d;
+    spin_lock(&toolstack_info_lock);
+    ti->next = toolstack_infos;
+    toolstack_infos = ti;
+    spin_unlock(&toolstack_info_lock);
+    return ti;
+}
+
+static void free_info(const struct domain *d)
+{
+    struct toolstack_info **pp, *ti = NULL;
+
+    spin_lock(&toolstack_info_lock);
+    for ( pp = &toolstack_infos; *pp; pp = &(*pp)->next )
+        if ( (*pp)->d == d )
+        {
+            ti = *pp;
+            *pp = ti->next;
+            break;
+        }
+    spin_unlock(&toolstack_info_lock);
+    xfree(ti);
+}
+
+struct domain *first_domain_from(domid_t domid)
+{
+    struct domain *d = NULL;
+
+    for ( unsigned int id = domid; !d && id < DOMID_FIRST_RESERVED; id++ )
+        d = get_domain_by_id(id);
+    return d;
+}
+
+/* Time v spent running, including the stretch it is in now. */
+static uint64_t vcpu_cpu_time(const struct vcpu *v)
+{
+    uint64_t t = v->runstate.time[RUNSTATE_running];
+
+    if ( v->is_running && v->runstate.state == RUNSTATE_running )
+        t += NOW() - v->runstate.state_entry_time;
+    return t;
+}
+
+/* The guest-physical address width the guest may rely on: the host's. */
+static uint8_t paddr_bits(void)
+{
+    struct cpuid_regs r;
+
+    cpuid(0x80000000, &r);
+    if ( r.eax < 0x80000008 )
+        return 36;
+    cpuid(0x80000008, &r);
+    return r.eax & 0xff;
+}
+
+void getdomaininfo(struct domain *d, struct xen_domctl_getdomaininfo *info)
+{
+    /* Blocked only if every online vCPU is; running if any one is. */
+    uint32_t flags = XEN_DOMINF_blocked;
+    const struct toolstack_info *ti;
+
+    memset(info, 0, sizeof(*info));
+    info->domain = d->domain_id;
+    info->max_vcpu_id = XEN_INVALID_MAX_VCPU_ID;
+    for ( unsigned int i = 0; i < d->max_vcpus; i++ )
+    {
+        const struct vcpu *v = d->vcpu[i];
+
+        if ( !v )
+            continue;
+        info->max_vcpu_id = i;
+        info->cpu_time += vcpu_cpu_time(v);
+        if ( v->pause_flags & VPF_down )
+            continue;
+        info->nr_online_vcpus++;
+        if ( !(v->pause_flags & VPF_blocked) )
+            flags &= ~XEN_DOMINF_blocked;
+        if ( v->is_running )
+            flags |= XEN_DOMINF_running;
+    }
+    if ( !info->nr_online_vcpus )
+        flags = 0;
+    if ( d->state == DOMSTATE_dying )
+        flags |= XEN_DOMINF_dying;
+    if ( d->state == DOMSTATE_shutdown )
+        flags |= XEN_DOMINF_shutdown |
+                 (d->shutdown_code << XEN_DOMINF_shutdownshift);
+    if ( __atomic_load_n(&d->pause_count, __ATOMIC_RELAXED) > 0 )
+        flags |= XEN_DOMINF_paused;
+
+    spin_lock(&toolstack_info_lock);
+    if ( (ti = find_info(d)) )
+    {
+        memcpy(info->handle, ti->handle, sizeof(info->handle));
+        if ( ti->xs_domain )
+            flags |= XEN_DOMINF_xs_domain;
+    }
+    spin_unlock(&toolstack_info_lock);
+
+    info->flags = flags;
+    info->tot_pages = d->tot_pages;
+    info->max_pages = d->max_pages;
+    /* PV: the frame number the guest maps is the machine frame. */
+    info->shared_info_frame = mfn_x(virt_to_mfn(d->shared_info));
+    info->cpupool = 0;              /* every domain is in the one pool */
+    info->gpaddr_bits = paddr_bits();
+    /* Xen emulates the PIT for a PV hardware domain, nothing for others. */
+    if ( d == hardware_domain )
+        info->arch_config.emulation_flags = XEN_X86_EMU_PIT;
+}
+
+/*
+ * Waits until v's CPU has switched away from it, after which its saved
+ * state may be read or changed and its frames are no longer in use.
+ */
+static void wait_descheduled(const struct vcpu *v)
+{
+    while ( __atomic_load_n(&v->is_running, __ATOMIC_ACQUIRE) )
+        cpu_relax();
+}
+
+static void vcpu_pause_sync(struct vcpu *v)
+{
+    vcpu_pause_nosync(v);
+    wait_descheduled(v);
+}
+
+static void domain_vcpus_pause(struct domain *d)
+{
+    for ( unsigned int i = 0; i < d->max_vcpus; i++ )
+        if ( d->vcpu[i] )
+            vcpu_pause_sync(d->vcpu[i]);
+}
+
+static void domain_vcpus_unpause(struct domain *d)
+{
+    for ( unsigned int i = 0; i < d->max_vcpus; i++ )
+        if ( d->vcpu[i] )
+            vcpu_unpause(d->vcpu[i]);
+}
+
+/*
+ * The toolstack's pauses are counted in d->pause_count (a new domain
+ * starts with one); Xen caps the count at 255 so that it cannot wrap.
+ */
+static long pause_by_toolstack(struct domain *d)
+{
+    int old = __atomic_load_n(&d->pause_count, __ATOMIC_RELAXED);
+
+    do {
+        if ( old >= 255 )
+            return -EOVERFLOW;
+    } while ( !__atomic_compare_exchange_n(&d->pause_count, &old, old + 1,
+                                           false, __ATOMIC_SEQ_CST,
+                                           __ATOMIC_RELAXED) );
+    for ( unsigned int i = 0; i < d->max_vcpus; i++ )
+    {
+        struct vcpu *v = d->vcpu[i];
+
+        if ( !v )
+            continue;
+        vcpu_sleep_nosync(v);
+        wait_descheduled(v);
+    }
+    return 0;
+}
+
+static long unpause_by_toolstack(struct domain *d)
+{
+    int old = __atomic_load_n(&d->pause_count, __ATOMIC_RELAXED);
+
+    do {
+        if ( old <= 0 )
+            return -EINVAL;
+    } while ( !__atomic_compare_exchange_n(&d->pause_count, &old, old - 1,
+                                           false, __ATOMIC_SEQ_CST,
+                                           __ATOMIC_RELAXED) );
+    /* The last pause gone: a new domain starts, a paused one resumes. */
+    if ( old == 1 )
+        domain_unpause(d);
+    return 0;
+}
+
+/* What Xen 4.17 refuses in a createdomain configuration, for a PV host. */
+static long check_config(const struct xen_domctl_createdomain *c)
+{
+    const uint32_t known = XEN_DOMCTL_CDF_hvm | XEN_DOMCTL_CDF_hap |
+                           XEN_DOMCTL_CDF_s3_integrity |
+                           XEN_DOMCTL_CDF_oos_off | XEN_DOMCTL_CDF_xs_domain |
+                           XEN_DOMCTL_CDF_iommu | XEN_DOMCTL_CDF_nested_virt |
+                           XEN_DOMCTL_CDF_vpmu;
+
+    if ( (c->flags & ~known) || (c->iommu_opts & ~XEN_DOMCTL_IOMMU_MAX) )
+        return -EINVAL;
+    /* No HVM, IOMMU, vPMU or trace buffers here: asking for them fails. */
+    if ( c->flags & (XEN_DOMCTL_CDF_hvm | XEN_DOMCTL_CDF_hap |
+                     XEN_DOMCTL_CDF_iommu | XEN_DOMCTL_CDF_nested_virt |
+                     XEN_DOMCTL_CDF_vpmu) )
+        return -EINVAL;
+    if ( c->vmtrace_size )
+        return -EINVAL;
+    /* vcpu_info lives in shared_info until the guest moves it. */
+    if ( c->max_vcpus < 1 || c->max_vcpus > XEN_LEGACY_MAX_VCPUS )
+        return -EINVAL;
+    /* A PV domU has no emulated devices. */
+    if ( c->arch.emulation_flags )
+        return -EOPNOTSUPP;
+    if ( c->arch.misc_flags & ~XEN_X86_MSR_RELAXED )
+        return -EINVAL;
+    /* There is one CPU pool, pool 0. */
+    if ( c->cpupool_id )
+        return -ENOENT;
+    return 0;
+}
+
+static bool domid_free(domid_t dom)
+{
+    return !get_domain_by_id(dom);
+}
+
+/* Ids for domains run from 1 to DOMID_FIRST_RESERVED - 1, then wrap. */
+static domid_t next_domid(domid_t dom)
+{
+    return dom + 1U >= DOMID_FIRST_RESERVED ? 1 : dom + 1;
+}
+
+/* createdomain's grant-table limits; -1 asks for the host's default. */
+static int set_grant_limits(struct domain *d,
+                            const struct xen_domctl_createdomain *c)
+{
+    unsigned int frames = c->max_grant_frames < 0
+                          ? GNTTAB_DEFAULT_MAX_FRAMES : c->max_grant_frames;
+    unsigned int maptrack = c->max_maptrack_frames < 0
+                            ? GNTTAB_DEFAULT_MAX_MAPTRACK
+                            : c->max_maptrack_frames;
+
+    return grant_table_set_limits(d, frames, maptrack,
+                                  XEN_DOMCTL_GRANT_version(c->grant_opts));
+}
+
+/*
+ * Like Xen, a new id is the first free one after the last handed out,
+ * so that a just-destroyed domain's id is not reused at once.
+ */
+static long create_domain(struct xen_domctl *op)
+{
+    static domid_t rover;
+    struct xen_domctl_createdomain *c = &op->u.createdomain;
+    struct toolstack_info *ti;
+    struct domain *d;
+    domid_t dom = op->domain;
+    unsigned int tries;
+    long rc;
+
+    if ( (rc = check_config(c)) )
+        return rc;
+    if ( dom > 0 && dom < DOMID_FIRST_RESERVED )
+    {
+        if ( !domid_free(dom) )
+            return -EEXIST;
+    }
+    else
+    {
+        dom = rover;
+        for ( tries = 1; tries < DOMID_FIRST_RESERVED; tries++ )
+        {
+            dom = next_domid(dom);
+            if ( domid_free(dom) )
+                break;
+        }
+        if ( tries == DOMID_FIRST_RESERVED )
+            return -ENOMEM;
+        rover = dom;
+    }
+
+    if ( !(d = domain_create(dom, false, c->max_vcpus)) )
+        return -ENOMEM;
+    /* Created paused: the toolstack's unpause starts it. */
+    __atomic_store_n(&d->pause_count, 1, __ATOMIC_SEQ_CST);
+    if ( (rc = set_grant_limits(d, c)) )
+    {
+        domain_destroy(d);
+        return rc;
+    }
+    if ( !(ti = new_info(d)) )
+    {
+        domain_destroy(d);
+        return -ENOMEM;
+    }
+    memcpy(ti->handle, c->handle, sizeof(ti->handle));
+    ti->xs_domain = c->flags & XEN_DOMCTL_CDF_xs_domain;
+    op->domain = dom;
+    return 0;
+}
+
+/* vCPU i goes on the online CPU after vCPU i-1's, round robin. */
+static long create_vcpus(struct domain *d, unsigned int max)
+{
+    unsigned int cpu = cpumask_first(&cpu_online_map);
+
+    if ( d == current->domain || max != d->max_vcpus )
+        return -EINVAL;
+    for ( unsigned int i = 0; i < max; i++ )
+    {
+        if ( i )
+        {
+            cpu = cpumask_next(d->vcpu[i - 1]->processor, &cpu_online_map);
+            if ( cpu >= NR_CPUS )
+                cpu = cpumask_first(&cpu_online_map);
+        }
+        if ( !d->vcpu[i] && !vcpu_create(d, i, cpu) )
+            return -ENOMEM;
+    }
+    return 0;
+}
+
+static long destroy_domain(struct domain *d)
+{
+    if ( d == current->domain )
+        return -EINVAL;
+    /* Its CPUs must have let go of it before its memory goes. */
+    domain_vcpus_pause(d);
+    free_info(d);
+    domain_destroy(d);
+    if ( hardware_domain )
+        send_guest_global_virq(hardware_domain, VIRQ_DOM_EXC);
+    return 0;
+}
+
+static long set_vcpu_context(struct domain *d,
+                             const struct xen_domctl_vcpucontext *vc)
+{
+    struct vcpu_guest_context *c;
+    struct vcpu *v;
+    long rc;
+
+    /* Pausing the caller's own vCPUs could deadlock it. */
+    if ( d == current->domain || vc->vcpu >= d->max_vcpus ||
+         !(v = d->vcpu[vc->vcpu]) )
+        return -EINVAL;
+    if ( !(c = xmalloc(struct vcpu_guest_context)) )
+        return -ENOMEM;
+    if ( copy_from_guest(c, vc->ctxt, 1) )
+    {
+        xfree(c);
+        return -EFAULT;
+    }
+    domain_vcpus_pause(d);
+    spin_lock(&d->domain_lock);
+    rc = arch_set_info_guest(v, c);
+    spin_unlock(&d->domain_lock);
+    /* Unpausing wakes v if the context brought it up. */
+    domain_vcpus_unpause(d);
+    xfree(c);
+    return rc;
+}
+
+static long get_vcpu_context(struct domain *d,
+                             const struct xen_domctl_vcpucontext *vc)
+{
+    struct vcpu_guest_context *c;
+    struct vcpu *v;
+    long rc = 0;
+
+    if ( vc->vcpu >= d->max_vcpus || !(v = d->vcpu[vc->vcpu]) ||
+         v == current )
+        return -EINVAL;
+    if ( !arch_vcpu_initialised(v) )
+        return -ENODATA;
+    if ( !(c = xmalloc(struct vcpu_guest_context)) )
+        return -ENOMEM;
+    /*
+     * A sibling of the caller may be spinning on domctl_lock, and would
+     * never be descheduled: it is not paused, and its context is the one
+     * saved when it last left its CPU.
+     */
+    if ( d == current->domain )
+        arch_get_info_guest(v, c);
+    else
+    {
+        vcpu_pause_sync(v);
+        arch_get_info_guest(v, c);
+        vcpu_unpause(v);
+    }
+    if ( copy_to_guest(vc->ctxt, c, 1) )
+        rc = -EFAULT;
+    xfree(c);
+    return rc;
+}
+
+static long get_vcpu_info(struct domain *d,
+                          struct xen_domctl_getvcpuinfo *vi)
+{
+    const struct vcpu *v;
+
+    if ( vi->vcpu >= d->max_vcpus )
+        return -EINVAL;
+    if ( !(v = d->vcpu[vi->vcpu]) )
+        return -ESRCH;
+    vi->online = !(v->pause_flags & VPF_down);
+    vi->blocked = !!(v->pause_flags & VPF_blocked);
+    vi->running = v->is_running;
+    vi->cpu_time = vcpu_cpu_time(v);
+    vi->cpu = v->processor;
+    return 0;
+}
+
+static long set_handle(struct domain *d, const xen_domain_handle_t handle)
+{
+    struct toolstack_info *ti;
+
+    spin_lock(&toolstack_info_lock);
+    ti = find_info(d);
+    spin_unlock(&toolstack_info_lock);
+    if ( !ti && !(ti = new_info(d)) )
+        return -ENOMEM;
+    spin_lock(&toolstack_info_lock);
+    memcpy(ti->handle, handle, sizeof(ti->handle));
+    spin_unlock(&toolstack_info_lock);
+    return 0;
+}
+
+/*
+ * getdomaininfo answers for the first domain with an id at or above the
+ * one asked for (Xen 4.17's semantics, which xc_domain_getinfo's walk
+ * relies on), and says which one it was in op->domain.
+ */
+static long get_domain_info(struct xen_domctl *op)
+{
+    struct domain *d;
+
+    if ( op->domain >= DOMID_FIRST_RESERVED )
+        return -EINVAL;
+    if ( !(d = first_domain_from(op->domain)) )
+        return -ESRCH;
+    getdomaininfo(d, &op->u.getdomaininfo);
+    op->domain = op->u.getdomaininfo.domain;
+    return 0;
+}
+
+static long domctl_op(struct xen_domctl *op, struct domain *d,
+                      bool *copyback)
+{
+    switch ( op->cmd )
+    {
+    case XEN_DOMCTL_createdomain:
+        *copyback = true;
+        return create_domain(op);
+
+    case XEN_DOMCTL_getdomaininfo:
+        *copyback = true;
+        return get_domain_info(op);
+
+    case XEN_DOMCTL_destroydomain:
+        return destroy_domain(d);
+
+    case XEN_DOMCTL_pausedomain:
+        return d == current->domain ? -EINVAL : pause_by_toolstack(d);
+
+    case XEN_DOMCTL_unpausedomain:
+        return unpause_by_toolstack(d);
+
+    case XEN_DOMCTL_max_vcpus:
+        return create_vcpus(d, op->u.max_vcpus.max);
+
+    case XEN_DOMCTL_max_mem:
+    {
+        /*
+         * Lowering the limit below what the domain holds is allowed: it
+         * then just cannot allocate until it is back under.
+         */
+        uint64_t pages = op->u.max_mem.max_memkb >> (PAGE_SHIFT - 10);
+
+        spin_lock(&d->page_alloc_lock);
+        d->max_pages = min(pages, (uint64_t)~0UL);
+        spin_unlock(&d->page_alloc_lock);
+        return 0;
+    }
+
+    case XEN_DOMCTL_setvcpucontext:
+        return set_vcpu_context(d, &op->u.vcpucontext);
+
+    case XEN_DOMCTL_getvcpucontext:
+        return get_vcpu_context(d, &op->u.vcpucontext);
+
+    case XEN_DOMCTL_getvcpuinfo:
+        *copyback = true;
+        return get_vcpu_info(d, &op->u.getvcpuinfo);
+
+    case XEN_DOMCTL_setdomainhandle:
+        return set_handle(d, op->u.setdomainhandle.handle);
+
+    default:
+        return arch_do_domctl(op, d, copyback);
+    }
+}
+
+long do_domctl(XEN_GUEST_HANDLE_PARAM(xen_domctl_t) u_domctl)
+{
+    struct xen_domctl op;
+    struct domain *d = NULL;
+    bool copyback = false;
+    long rc;
+
+    /* The checks in Xen's order, which decides the errno of a bad call. */
+    if ( copy_from_guest(&op, u_domctl, 1) )
+        return -EFAULT;
+    if ( op.interface_version != XEN_DOMCTL_INTERFACE_VERSION )
+        return -EACCES;
+    if ( op.cmd != XEN_DOMCTL_createdomain &&
+         op.cmd != XEN_DOMCTL_getdomaininfo &&
+         !(d = get_domain_by_id(op.domain)) )
+        return -ESRCH;
+    if ( !current->domain->is_privileged )
+        return -EPERM;
+
+    spin_lock(&domctl_lock);
+    rc = domctl_op(&op, d, &copyback);
+    spin_unlock(&domctl_lock);
+
+    if ( !rc && copyback && copy_to_guest(u_domctl, &op, 1) )
+        rc = -EFAULT;
+    return rc;
+}
