@@ -119,6 +119,8 @@ struct vcpu *vcpu_create(struct domain *d, unsigned int vcpu_id,
     v->domain = d;
     v->processor = cpu;
     v->pause_flags = VPF_down;
+    v->runstate.state = RUNSTATE_offline;
+    v->runstate.state_entry_time = NOW();
     v->vcpu_info = &d->shared_info->vcpu_info[vcpu_id];
     v->arch->guest_table = INVALID_MFN;
     v->arch->guest_table_user = INVALID_MFN;

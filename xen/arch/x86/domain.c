@@ -12,6 +12,7 @@
 #include <asm/page.h>
 #include <asm/processor.h>
 #include <asm/pv/mm.h>
+#include <asm/pv/descriptor-tables.h>
 #include <asm/pv/entry.h>
 #include <asm/system.h>
 #include <asm/time.h>
@@ -56,6 +57,8 @@ static void load_guest_state(struct vcpu *v)
     load_guest_gdt(a->gdt_frames, DIV_ROUND_UP(a->gdt_ents, 512));
     pv_load_debugregs(v);
     update_vcpu_system_time(v);
+    update_runstate_area(v);
+    update_time_area(v);
 }
 
 void context_switch(struct vcpu *prev, struct vcpu *next)
@@ -99,6 +102,7 @@ void arch_domain_relinquish(struct domain *d)
             continue;
         kill_timer(&v->singleshot_timer);
         kill_timer(&v->periodic_timer);
+        pv_destroy_gdt(v);
         for ( unsigned int user = 0; user < 2; user++ )
         {
             mfn_t *slot = user ? &v->arch->guest_table_user

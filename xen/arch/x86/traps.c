@@ -5,6 +5,7 @@
 #include <xen/string.h>
 #include <xen/symbols.h>
 #include <asm/current.h>
+#include <asm/debugreg.h>
 #include <asm/desc.h>
 #include <asm/page.h>
 #include <asm/processor.h>
@@ -173,6 +174,9 @@ void do_entry(struct cpu_user_regs *regs)
         pv_handle_exception(regs);
         return;
     }
+    /* A guest's breakpoint hit by our own access to its memory. */
+    if ( vec == 1 && !guest_mode(regs) && pv_debugreg_hypervisor_hit() )
+        return;
     /* A guest-memory access that faulted resumes at its fixup. */
     if ( (vec == X86_EXC_PF || vec == X86_EXC_GP) && !guest_mode(regs) &&
          (fixup = search_exception_table(regs->rip)) )
