@@ -11,13 +11,17 @@ ISO     := $(XEN_ROOT)/dist/xen.iso
 SMP     ?= 4
 MEM     ?= 1G
 CPU     ?= max
-XEN_CMDLINE ?= console=com1 com1=115200,8n1 loglvl=all
+XEN_CMDLINE ?= console=com1 com1=115200,8n1 loglvl=all dom0_mem=64M
+# Dom0's kernel (a PV ELF kernel); DOM0= boots the hypervisor alone.
+DOM0    ?= extras/mini-os/mini-os
 
 TOOL_DIRS := $(wildcard tools/xenstore)
+GUEST_DIRS := extras/mini-os
 
-.PHONY: all xen tools dist iso install run run-iso test bench check clean deps
+.PHONY: all xen tools guests dist iso install run run-iso test bench check \
+        clean deps
 
-all: xen tools
+all: xen tools guests
 
 deps:
 	@tools/scripts/install-deps
@@ -27,6 +31,9 @@ xen:
 
 tools:
 	$(foreach d,$(TOOL_DIRS),$(MAKE) -C $(d) &&) true
+
+guests:
+	$(foreach d,$(GUEST_DIRS),$(MAKE) -C $(d) &&) true
 
 # A staging tree laid out as `make install` would lay out /.
 dist: all
@@ -42,15 +49,17 @@ install: xen
 	install -m 644 xen/xen-syms $(DESTDIR)/boot/hv-xen-syms-$(XEN_FULLVERSION)
 	install -m 755 tools/misc/grub.d/20_linux_hv $(DESTDIR)/etc/grub.d/
 
-iso: xen
+iso: xen guests
 	@mkdir -p $(dir $(ISO))
-	tools/scripts/mkiso xen/xen.gz $(ISO) "$(XEN_CMDLINE)"
+	tools/scripts/mkiso $(if $(DOM0),-m $(DOM0)) xen/xen.gz $(ISO) \
+	    $(XEN_CMDLINE)
 
-run: deps xen
+run: deps xen guests
 	@echo "Booting in QEMU (-smp $(SMP) -m $(MEM) -cpu $(CPU)); quit with Ctrl-a x"
 	qemu-system-x86_64 -accel tcg -cpu $(CPU) -smp $(SMP) -m $(MEM) \
 	    -display none -serial mon:stdio -no-reboot \
-	    -kernel xen/xen -append "$(XEN_CMDLINE)"
+	    -kernel xen/xen -append "$(XEN_CMDLINE)" \
+	    $(if $(DOM0),-initrd $(DOM0))
 
 run-iso: deps iso
 	qemu-system-x86_64 -accel tcg -cpu $(CPU) -smp $(SMP) -m $(MEM) \
@@ -74,5 +83,5 @@ check:
 
 clean:
 	$(MAKE) -C xen clean
-	$(foreach d,$(TOOL_DIRS),$(MAKE) -C $(d) clean;) true
+	$(foreach d,$(TOOL_DIRS) $(GUEST_DIRS),$(MAKE) -C $(d) clean;) true
 	rm -rf dist

@@ -297,6 +297,8 @@ TEST(evtchn, bind_vcpu)
     evtchn_bind_vcpu_t op;
     evtchn_status_t st;
 
+    NEED_SECOND_VCPU();
+
     CHECK(p > 0, "alloc_unbound returned %ld", p);
     op.port = p;
     op.vcpu = 1;

@@ -54,6 +54,12 @@ void test_skip(const char *fmt, ...) __printf(1, 2);
  * Guest pointers Xen must refuse with -EFAULT: one in the unmapped low
  * half of our address space, one inside the hypervisor's own range.
  */
+/* Cases about vCPU 1 need it: dom0 gets one vCPU per CPU (-smp 2 up). */
+#define NEED_SECOND_VCPU() do {                                           \
+    if ( HYPERVISOR_vcpu_op(VCPUOP_is_up, 1, NULL) == -XEN_ENOENT )        \
+        SKIP("dom0 has one vCPU: run with two CPUs or more");             \
+} while ( 0 )
+
 #define BAD_PTR ((void *)0x1000UL)
 #define XEN_PTR ((void *)0xffff830000001000UL)  /* Xen 4.17's direct map */
 

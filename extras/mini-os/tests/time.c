@@ -126,6 +126,8 @@ TEST(time, singleshot_other_vcpu_refused)
         .timeout_abs_ns = monotonic_clock() + MILLISECS(5),
     };
 
+    NEED_SECOND_VCPU();
+
     CHECK_RC(HYPERVISOR_vcpu_op(VCPUOP_set_singleshot_timer, 1, &t),
              -XEN_EINVAL);
 }

@@ -10,6 +10,7 @@
 
 TEST(vcpu, is_up)
 {
+    NEED_SECOND_VCPU();
     CHECK_RC(HYPERVISOR_vcpu_op(VCPUOP_is_up, 0, NULL), 1);
     /* Xen gives dom0 a vcpu per cpu but starts only vcpu 0. */
     CHECK_RC(HYPERVISOR_vcpu_op(VCPUOP_is_up, 1, NULL), 0);
@@ -19,6 +20,8 @@ TEST(vcpu, is_up)
 TEST(vcpu, runstate_info)
 {
     vcpu_runstate_info_t r;
+
+    NEED_SECOND_VCPU();
 
     memset(&r, 0xff, sizeof(r));
     CHECK_RC(HYPERVISOR_vcpu_op(VCPUOP_get_runstate_info, 0, &r), 0);
@@ -61,6 +64,7 @@ TEST(vcpu, register_runstate_area)
 
 TEST(vcpu, up_uninitialised_refused)
 {
+    NEED_SECOND_VCPU();
     CHECK_RC(HYPERVISOR_vcpu_op(VCPUOP_up, 1, NULL), -XEN_EINVAL);
 }
 
@@ -92,6 +96,8 @@ TEST(vcpu, second_vcpu_up_and_down)
 {
     static vcpu_guest_context_t ctx;
     unsigned int i;
+
+    NEED_SECOND_VCPU();
 
     memset(&ctx, 0, sizeof(ctx));
     /*
