@@ -73,12 +73,16 @@ bench: deps
 	$(MAKE) -s all
 	tools/bench/run
 
-# Static analysis of the hypervisor and tools.  Walking a linker-made
-# table compares pointers to different objects, which cppcheck flags.
+# Static analysis of the hypervisor, tools and guest.  Walking a
+# linker-made table compares pointers to different objects, and cppcheck
+# takes mini-os's own memset() filling a buffer for a read of it: both
+# are flagged wrongly.
 check:
 	cppcheck --quiet --error-exitcode=1 --enable=warning,portability \
-	    --std=c11 -D__XEN__ -Ixen/include -Ixen/arch/x86/include \
-	    --suppress=missingIncludeSystem --suppress=comparePointers \
+	    --std=c11 -D__XEN__ -D__x86_64__ -Ixen/include \
+	    -Ixen/arch/x86/include --suppress=missingIncludeSystem \
+	    --suppress=comparePointers \
+	    --suppress=uninitvar:extras/mini-os/tests/version.c \
 	    --inline-suppr xen tools/xenstore extras/mini-os
 
 clean:

@@ -22,9 +22,10 @@ static uint64_t efer_features;
 static void identify_cpu(struct cpuinfo_x86 *c)
 {
     struct cpuid_regs r;
-    uint32_t *brand = (uint32_t *)c->model_id;
+    uint32_t *brand;
 
     memset(c, 0, sizeof(*c));
+    brand = (uint32_t *)c->model_id;
 
     cpuid(0, &r);
     c->max_leaf = r.eax;
