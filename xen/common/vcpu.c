@@ -257,6 +257,9 @@ long do_vcpu_op(int cmd, unsigned int vcpuid,
              !guest_range_ok(a.addr.p, sizeof(struct vcpu_time_info)) )
             return -EINVAL;
         v->time_guest = a.addr.p;
+        /* Filled in at once, as the guest may read it straight away. */
+        if ( v == current )
+            update_time_area(v);
         return 0;
     }
 
