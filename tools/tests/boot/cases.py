@@ -16,6 +16,7 @@
             ('settle', s)    run s more seconds with no panic and no exit
             ('exit',)        QEMU exits (a reboot, under -no-reboot)
     timeout seconds allowed for each step (default 60)
+    modules boot modules ('kernel' only; default: the profile's)
     qemu_args  extra QEMU arguments
     forbid  regexes that fail the boot (default: qemu.DEFAULT_FORBID)
     only    the one hypervisor profile the case applies to
@@ -97,3 +98,11 @@ CASES.append(dict(
     qemu_args=('-no-acpi',), cpus=1, only='ours',
     steps=[('expect', 'no_acpi'), ('expect', 'cpus'), ('expect', 'idle'),
            ('settle', 0.5)]))
+
+# A dom0 module that is no kernel is refused with a message naming why.
+CASES.append(dict(
+    name='dom0-bad-image', via='kernel', smp=1, mem='128M', cpu='max',
+    modules=[__file__], only='ours', forbid=FAULT_FORBID,
+    steps=[('expect', 'elf_refused'), ('expect', 'panic'),
+           ('expect', 'fatal', dict(what='not a usable PV kernel')),
+           ('expect', 'halted')]))

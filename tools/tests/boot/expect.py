@@ -24,6 +24,7 @@ COMMON = {
     'fatal': r'^\(XEN\) .*{what}',
     'halted': r"^\(XEN\) Manual reset required \('noreboot' specified\)",
     'no_acpi': r'^\(XEN\) WARNING: no usable ACPI tables',
+    'elf_refused': r'^\(XEN\) ELF: ',
 }
 
 # Warnings: they do not fail a boot, but PASS lines get a note.

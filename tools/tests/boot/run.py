@@ -151,7 +151,8 @@ def check(case, profile, img, results):
                         forbid=case.get('forbid', qemu.DEFAULT_FORBID))
     if case['via'] == 'kernel':
         m = qemu.Machine(case['name'], results, kernel=img.kernel,
-                         modules=img.modules, append=append,
+                         modules=case.get('modules', img.modules),
+                         append=append,
                          smp=case['smp'], mem=case['mem'], cpu=case['cpu'],
                          **machine_opts)
     else:
