@@ -74,6 +74,13 @@ void start_kernel(start_info_t *si)
     gnttab_init();
     local_irq_enable();
 
+    if ( bench_selected((const char *)si->cmd_line) )
+    {
+        run_benchmarks();
+        printk("mini-os: exit status 0\n");
+        do_shutdown(SHUTDOWN_poweroff);
+    }
+
     failed = run_tests((const char *)si->cmd_line);
     printk("mini-os: exit status %d\n", failed ? 1 : 0);
     do_shutdown(failed ? SHUTDOWN_crash : SHUTDOWN_poweroff);

@@ -82,4 +82,9 @@ void timer_quiesce(void);
 /* Runs the cases the command line selects; returns the number failed. */
 int run_tests(const char *cmdline);
 
+/* True if the word "bench" is on the command line (see tests/bench.c). */
+bool bench_selected(const char *cmdline);
+/* Prints one "BENCH: <name> <value> <unit>" line per micro-benchmark. */
+void run_benchmarks(void);
+
 #endif /* MINIOS_TEST_H */
