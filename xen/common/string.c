@@ -3,12 +3,22 @@
 #include <xen/lib.h>
 #include <xen/string.h>
 
+/*
+ * Whole quadwords first, then the odd bytes: string instructions run per
+ * element under emulation (and on older CPUs), so 8-byte elements go
+ * eight times as fast as bytes for page-sized copies and scrubbing.
+ */
 void *memcpy(void *dst, const void *src, size_t n)
 {
     void *ret = dst;
+    size_t quads = n / 8, bytes = n % 8;
 
+    __asm__ __volatile__ ( "rep movsq"
+                           : "+D" (dst), "+S" (src), "+c" (quads)
+                           : : "memory" );
     __asm__ __volatile__ ( "rep movsb"
-                           : "+D" (dst), "+S" (src), "+c" (n) : : "memory" );
+                           : "+D" (dst), "+S" (src), "+c" (bytes)
+                           : : "memory" );
     return ret;
 }
 
@@ -28,9 +38,15 @@ void *memmove(void *dst, const void *src, size_t n)
 void *memset(void *dst, int c, size_t n)
 {
     void *ret = dst;
+    size_t quads = n / 8, bytes = n % 8;
+    uint64_t pattern = 0x0101010101010101UL * (uint8_t)c;
 
+    __asm__ __volatile__ ( "rep stosq"
+                           : "+D" (dst), "+c" (quads)
+                           : "a" (pattern) : "memory" );
     __asm__ __volatile__ ( "rep stosb"
-                           : "+D" (dst), "+c" (n) : "a" (c) : "memory" );
+                           : "+D" (dst), "+c" (bytes)
+                           : "a" (pattern) : "memory" );
     return ret;
 }
 

@@ -37,6 +37,7 @@ static unsigned int opt_dom0_max_vcpus;
 integer_param("dom0_max_vcpus", opt_dom0_max_vcpus);
 
 #define DOM0_DEFAULT_MAX    (_AC(1, UL) << 30)
+#define DOM0_CHUNK_ORDER    9
 #define HYPERVISOR_RESERVE  (_AC(16, UL) << 20)
 
 /* Features our PV ABI provides; a kernel requiring others is refused. */
@@ -157,6 +158,10 @@ static mfn_t build_page_tables(const struct dom0_layout *l,
     const unsigned long table_flags = _PAGE_PRESENT | _PAGE_RW | _PAGE_USER |
                                       _PAGE_ACCESSED | _PAGE_DIRTY;
 
+    /* The frames were not scrubbed: tables start empty. */
+    for ( unsigned long i = 0; i < l->nr_pt_frames; i++ )
+        memset(dom0_va_to_virt(l, p2m, l->pt_start + i * PAGE_SIZE), 0,
+               PAGE_SIZE);
     next_pt += PAGE_SIZE;
     for ( unsigned long va = l->v_start; va < l->v_end; va += PAGE_SIZE )
     {
@@ -305,18 +310,30 @@ void __init construct_dom0(const struct boot_info *bi)
     hardware_domain = d;
     d->max_pages = nr_pages;
 
-    /* Any frames will do: the guest sees them through its p2m. */
+    /*
+     * Any frames will do: the guest sees them through its p2m.  Taken in
+     * 2 MiB runs where the heap has them, and not scrubbed: dom0 may map
+     * all of the machine's memory anyway, so what a frame held at boot is
+     * no secret from it; what the builder relies on is cleared below.
+     */
     p2m = xmalloc_array(unsigned long, nr_pages);
     if ( !p2m )
         panic("dom0: out of memory for the p2m");
-    for ( unsigned long pfn = 0; pfn < nr_pages; pfn++ )
+    for ( unsigned long pfn = 0; pfn < nr_pages; )
     {
-        struct page_info *pg = alloc_domain_pages(d, 0, 0);
+        unsigned int order = DOM0_CHUNK_ORDER;
+        struct page_info *pg;
 
-        if ( !pg )
-            panic("dom0: out of memory at page %lu of %lu", pfn, nr_pages);
-        p2m[pfn] = mfn_x(page_to_mfn(pg));
-        set_gpfn_from_mfn(p2m[pfn], pfn);
+        while ( (1UL << order) > nr_pages - pfn ||
+                !(pg = alloc_domain_pages(d, order, MEMF_no_scrub)) )
+            if ( order-- == 0 )
+                panic("dom0: out of memory at page %lu of %lu", pfn,
+                      nr_pages);
+        for ( unsigned long i = 0; i < (1UL << order); i++, pfn++ )
+        {
+            p2m[pfn] = mfn_x(page_to_mfn(pg)) + i;
+            set_gpfn_from_mfn(p2m[pfn], pfn);
+        }
     }
 
     ld = (struct dom0_load){ .elf = &elf, .layout = &l, .p2m = p2m };
