@@ -29,6 +29,14 @@ static void __init selftest_guest_copy(void)
         panic("self-test: copy into the hypervisor's range was allowed");
     if ( copy_from_guest_bytes(dst, (void *)0x00007ffffffffff8UL, 16) != 16 )
         panic("self-test: a range crossing the canonical hole was allowed");
+    /*
+     * The low identity map ends at 4 GiB: a copy running into it stops
+     * there and reports exactly what is left.
+     */
+    if ( copy_from_guest_bytes(dst, (void *)((4UL << 30) - 12), 16) != 8 ||
+         copy_from_guest_bytes(dst, (void *)((4UL << 30) - 3), 3) != 0 ||
+         copy_from_guest_bytes(dst, (void *)((4UL << 30) - 3), 5) != 2 )
+        panic("self-test: a partly mapped copy misreported what was left");
 }
 
 void __init run_selftests(void)
