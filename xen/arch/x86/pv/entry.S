@@ -45,7 +45,32 @@ pv_syscall_common:
         .globl  return_to_guest
 return_to_guest:
         call    pv_prepare_return       /* returns with interrupts off */
-        RESTORE_ALL
+        /*
+         * Back from a SYSCALL to the same place with the same flags, in
+         * 64-bit guest kernel code: SYSRET does what IRET would, cheaper.
+         * STAR gives it the guest's selectors (CS 0xe033, SS 0xe02b).  A
+         * non-canonical RIP would fault in ring 0 on some CPUs: IRET then.
+         */
+        cmpl    $TRAP_syscall, UREGS_entry_vector(%rsp)
+        jne     1f
+        mov     UREGS_rip(%rsp), %rax
+        cmp     UREGS_rcx(%rsp), %rax
+        jne     1f
+        shl     $16, %rax
+        sar     $16, %rax
+        cmp     UREGS_rip(%rsp), %rax
+        jne     1f
+        mov     UREGS_rflags(%rsp), %rax
+        cmp     UREGS_r11(%rsp), %rax
+        jne     1f
+        cmpw    $PV_KERNEL_CS, UREGS_cs(%rsp)
+        jne     1f
+        cmpw    $PV_KERNEL_SS, UREGS_ss(%rsp)
+        jne     1f
+        RESTORE_ALL                     /* rcx = rip, r11 = rflags */
+        mov     UREGS_rsp - UREGS_error_code(%rsp), %rsp
+        sysretq
+1:      RESTORE_ALL
         add     $8, %rsp                /* error_code and entry_vector */
         iretq
 

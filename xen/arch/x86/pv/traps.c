@@ -20,6 +20,13 @@ BUILD_BUG_ON(PV_KERNEL_SS != FLAT_KERNEL_SS);
 BUILD_BUG_ON(offsetof(struct cpu_user_regs, cs) != UREGS_cs);
 BUILD_BUG_ON(offsetof(struct cpu_user_regs, entry_vector) !=
              UREGS_entry_vector);
+BUILD_BUG_ON(offsetof(struct cpu_user_regs, error_code) != UREGS_error_code);
+BUILD_BUG_ON(offsetof(struct cpu_user_regs, r11) != UREGS_r11);
+BUILD_BUG_ON(offsetof(struct cpu_user_regs, rcx) != UREGS_rcx);
+BUILD_BUG_ON(offsetof(struct cpu_user_regs, rip) != UREGS_rip);
+BUILD_BUG_ON(offsetof(struct cpu_user_regs, rflags) != UREGS_rflags);
+BUILD_BUG_ON(offsetof(struct cpu_user_regs, rsp) != UREGS_rsp);
+BUILD_BUG_ON(offsetof(struct cpu_user_regs, ss) != UREGS_ss);
 
 /*
  * SYSCALL from a guest enters our per-CPU stub with these flags cleared;

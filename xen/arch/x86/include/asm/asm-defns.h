@@ -46,7 +46,14 @@
 #endif
 
 /* Offsets in struct cpu_user_regs (checked in pv/traps.c). */
+#define UREGS_r11           48
+#define UREGS_rcx           88
+#define UREGS_error_code    120
 #define UREGS_entry_vector  124
+#define UREGS_rip           128
 #define UREGS_cs            136
+#define UREGS_rflags        144
+#define UREGS_rsp           152
+#define UREGS_ss            160
 
 #endif /* ASM_X86_ASM_DEFNS_H */
