@@ -12,9 +12,46 @@
  * anything is touched.  The idle page tables identity-map low memory, which
  * stands in for a guest mapping here.
  */
+extern pte_t idle_pg_table[512];
+
+/*
+ * Where the identity map of low memory (slot 0, which shares its tables
+ * with the direct map) first stops, at or above 4 GiB: RAM beyond 4 GiB
+ * extends it.
+ */
+static unsigned long __init identity_map_end(void)
+{
+    const pte_t *l3 = maddr_to_virt(idle_pg_table[0] & PTE_ADDR_MASK);
+    unsigned long va = 4UL << 30;
+
+    while ( va < (1UL << 39) )
+    {
+        const pte_t *l2, *l1;
+        pte_t e2;
+
+        if ( !(l3[l3_table_offset(va)] & _PAGE_PRESENT) )
+            break;
+        l2 = maddr_to_virt(l3[l3_table_offset(va)] & PTE_ADDR_MASK);
+        e2 = l2[l2_table_offset(va)];
+        if ( !(e2 & _PAGE_PRESENT) )
+            break;
+        if ( e2 & _PAGE_PSE )
+        {
+            va += L2_PAGE_SIZE;
+            continue;
+        }
+        l1 = maddr_to_virt(e2 & PTE_ADDR_MASK);
+        if ( !(l1[l1_table_offset(va)] & _PAGE_PRESENT) )
+            break;
+        va += PAGE_SIZE;
+    }
+    return va;
+}
+
 static void __init selftest_guest_copy(void)
 {
     static char src[64] = "guest copy self-test", dst[64];
+    unsigned long end = identity_map_end();
     void *low_alias = (void *)virt_to_maddr(src);
     void *unmapped = (void *)0x0000700000000000UL;
 
@@ -30,12 +67,12 @@ static void __init selftest_guest_copy(void)
     if ( copy_from_guest_bytes(dst, (void *)0x00007ffffffffff8UL, 16) != 16 )
         panic("self-test: a range crossing the canonical hole was allowed");
     /*
-     * The low identity map ends at 4 GiB: a copy running into it stops
-     * there and reports exactly what is left.
+     * A copy running off the end of the low identity map stops there and
+     * reports exactly what is left.
      */
-    if ( copy_from_guest_bytes(dst, (void *)((4UL << 30) - 12), 16) != 8 ||
-         copy_from_guest_bytes(dst, (void *)((4UL << 30) - 3), 3) != 0 ||
-         copy_from_guest_bytes(dst, (void *)((4UL << 30) - 3), 5) != 2 )
+    if ( copy_from_guest_bytes(dst, (void *)(end - 12), 16) != 8 ||
+         copy_from_guest_bytes(dst, (void *)(end - 3), 3) != 0 ||
+         copy_from_guest_bytes(dst, (void *)(end - 3), 5) != 2 )
         panic("self-test: a partly mapped copy misreported what was left");
 }
 
