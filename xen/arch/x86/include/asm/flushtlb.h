@@ -1,5 +1,5 @@
 /* SPDX-License-Identifier: GPL-2.0-only */
-/* TLB and cache flushes on sets of CPUs (implemented in pv/hooks-todo.c). */
+/* TLB and cache flushes on sets of CPUs (implemented in flushtlb.c). */
 #ifndef ASM_X86_FLUSHTLB_H
 #define ASM_X86_FLUSHTLB_H
 

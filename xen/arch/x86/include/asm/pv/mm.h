@@ -79,7 +79,7 @@ long do_update_va_mapping_otherdomain(unsigned long va, uint64_t val,
                                       unsigned long flags, domid_t domid);
 
 /*
- * Arch hook (pv/hooks-todo.c until the context-switch code owns it):
+ * Arch hook (flushtlb.c):
  * v's guest_table or guest_table_user changed; if v runs here, load the
  * page table it should now run on.
  */

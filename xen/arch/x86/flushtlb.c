@@ -1,5 +1,5 @@
 /* SPDX-License-Identifier: GPL-2.0-only */
-/* TODO(lead): stand-in CR3 and flush hooks the PV MMU calls, to be moved. */
+/* TLB and cache flushes on sets of CPUs, and reloading a vCPU's CR3. */
 #include <xen/cpumask.h>
 #include <xen/sched.h>
 #include <asm/domain.h>
@@ -8,8 +8,6 @@
 #include <asm/pv/mm.h>
 #include <asm/smp.h>
 #include <asm/system.h>
-
-#define X86_CR4_PGE     (1UL << 7)
 
 /* Kernel mode is where hypercalls come from, so the kernel table is live. */
 void pv_update_cr3(struct vcpu *v)
