@@ -1,6 +1,5 @@
 /* SPDX-License-Identifier: GPL-2.0-only */
 /* Host tests for the gzip and xz decoders against the host's gzip and xz. */
-#include <dirent.h>
 #include <errno.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -331,25 +330,6 @@ static bool find_xz(const struct buf *img, size_t *off)
     return false;
 }
 
-static bool find_vmlinuz(char *path, size_t len)
-{
-    DIR *d = opendir("/boot");
-    struct dirent *e;
-    bool found = false;
-
-    if ( !d )
-        return false;
-    while ( (e = readdir(d)) )
-        if ( !strncmp(e->d_name, "vmlinuz-", 8) )
-        {
-            snprintf(path, len, "/boot/%s", e->d_name);
-            found = true;
-            break;
-        }
-    closedir(d);
-    return found;
-}
-
 static void vmlinuz_cases(void)
 {
     char path[300];
@@ -358,7 +338,7 @@ static void vmlinuz_cases(void)
     uint8_t *out;
     int rc;
 
-    if ( !find_vmlinuz(path, sizeof(path)) || !read_file(path, &img) )
+    if ( !harness_find_vmlinuz(path, sizeof(path)) || !read_file(path, &img) )
     {
         printf("SKIP: Debian vmlinuz payload: no readable /boot/vmlinuz-* "
                "(apt-get install linux-image-amd64)\n");

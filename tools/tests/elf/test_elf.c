@@ -1,6 +1,5 @@
 /* SPDX-License-Identifier: GPL-2.0-only */
 /* Host tests for the ELF loader: built, malformed and real kernel images. */
-#include <dirent.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -268,25 +267,6 @@ static bool read_file(const char *path, uint8_t **p, size_t *len)
     return *len == (size_t)n;
 }
 
-static bool find_vmlinuz(char *path, size_t len)
-{
-    DIR *d = opendir("/boot");
-    struct dirent *e;
-    bool found = false;
-
-    if ( !d )
-        return false;
-    while ( (e = readdir(d)) )
-        if ( !strncmp(e->d_name, "vmlinuz-", 8) )
-        {
-            snprintf(path, len, "/boot/%s", e->d_name);
-            found = true;
-            break;
-        }
-    closedir(d);
-    return found;
-}
-
 static void real_images(void)
 {
     uint8_t *p;
@@ -326,7 +306,7 @@ static void real_images(void)
         free(p);
     }
 
-    if ( !find_vmlinuz(path, sizeof(path)) || !read_file(path, &p, &len) )
+    if ( !harness_find_vmlinuz(path, sizeof(path)) || !read_file(path, &p, &len) )
     {
         printf("SKIP: Debian vmlinux: no /boot/vmlinuz-* "
                "(apt-get install linux-image-amd64)\n");

@@ -1,5 +1,6 @@
 /* SPDX-License-Identifier: GPL-2.0-only */
 /* Host implementations of printk, panic and friends for unit tests. */
+#include <dirent.h>
 #include <stdarg.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -132,4 +133,24 @@ unsigned long simple_strtoul(const char *s, const char **end,
     if ( end )
         *end = e;
     return v;
+}
+
+/* Debian's kernel, if installed: a real-world image for loader tests. */
+bool harness_find_vmlinuz(char *path, size_t len)
+{
+    DIR *d = opendir("/boot");
+    struct dirent *e;
+    bool found = false;
+
+    if ( !d )
+        return false;
+    while ( (e = readdir(d)) )
+        if ( !strncmp(e->d_name, "vmlinuz-", 8) )
+        {
+            snprintf(path, len, "/boot/%s", e->d_name);
+            found = true;
+            break;
+        }
+    closedir(d);
+    return found;
 }

@@ -28,4 +28,7 @@ extern unsigned int harness_cpu;
 /* Host memory standing in for machine memory from address 0 (asm/page.h). */
 extern char *host_directmap;
 
+/* Path of some /boot/vmlinuz-*, if any is installed. */
+bool harness_find_vmlinuz(char *path, size_t len);
+
 #endif /* TESTS_HARNESS_H */
