@@ -1178,7 +1178,11 @@ static void test_race(void)
         pthread_create(&t, NULL, granter_thread, NULL);
         while ( !__atomic_load_n(&race_rounds, __ATOMIC_ACQUIRE) )
             ;
-        for ( i = 0; i < 20000; i++ )
+        /*
+         * The granter can win every claim for a while on a loaded host:
+         * keep going (boundedly) until at least one copy got through.
+         */
+        for ( i = 0; i < 20000 || (!ok && i < 2000000); i++ )
         {
             struct gnttab_copy c = from_ref(dA, 80, dst, 64);
             int16_t st = copy1(&c);
@@ -1190,7 +1194,7 @@ static void test_race(void)
         }
         racing = false;
         pthread_join(t, NULL);
-        CHECK_EQ(ok + refused, 20000);
+        CHECK_EQ(ok + refused, i);
         CHECK(ok > 0);
         CHECK_EQ(v1e(dA, 80)->flags & (GTF_reading | GTF_writing), 0);
         CHECK_EQ(refs(f), r);
