@@ -131,6 +131,13 @@ static inline long HYPERVISOR_update_va_mapping(unsigned long va,
     return _hypercall3(__HYPERVISOR_update_va_mapping, va, pte, flags);
 }
 
+static inline long HYPERVISOR_update_va_mapping_otherdomain(
+    unsigned long va, uint64_t pte, unsigned long flags, domid_t dom)
+{
+    return _hypercall4(__HYPERVISOR_update_va_mapping_otherdomain, va, pte,
+                       flags, dom);
+}
+
 static inline long HYPERVISOR_set_timer_op(uint64_t deadline)
 {
     return _hypercall1(__HYPERVISOR_set_timer_op, deadline);

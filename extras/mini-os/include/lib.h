@@ -13,6 +13,8 @@ int memcmp(const void *a, const void *b, size_t n);
 size_t strlen(const char *s);
 size_t strnlen(const char *s, size_t max);
 int strncmp(const char *a, const char *b, size_t n);
+int strcmp(const char *a, const char *b);
+void *memchr(const void *s, int c, size_t n);
 char *strstr(const char *hay, const char *needle);
 
 int vsnprintf(char *buf, size_t size, const char *fmt, va_list ap);

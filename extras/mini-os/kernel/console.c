@@ -47,8 +47,12 @@ void console_write(const char *buf, size_t len)
 
 void console_init(void)
 {
-    /* The ring page of a domU is one of the pages Xen mapped for us. */
-    if ( !(start_info->flags & SIF_INITDOMAIN) )
+    /*
+     * The ring page of a domU is one of the pages Xen mapped for us.  A
+     * domain the hypervisor built at boot may have none: it writes
+     * through console_io, as dom0 does.
+     */
+    if ( !(start_info->flags & SIF_INITDOMAIN) && start_info->console.domU.mfn )
         ring = pfn_to_virt(mfn_to_pfn(start_info->console.domU.mfn));
 }
 
@@ -63,5 +67,9 @@ void printk(const char *fmt, ...)
     va_end(ap);
     if ( n >= (int)sizeof(buf) )
         n = sizeof(buf) - 1;
-    console_write(buf, n);
+    /* Code shared with the hypervisor (the ELF loader) adds a log level. */
+    if ( n >= 3 && buf[0] == '<' && buf[2] == '>' )
+        console_write(buf + 3, n - 3);
+    else
+        console_write(buf, n);
 }

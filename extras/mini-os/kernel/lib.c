@@ -1,76 +1,7 @@
 /* SPDX-License-Identifier: GPL-2.0-only */
-/* String functions and a small vsnprintf for a kernel without a libc. */
+/* strstr and a small vsnprintf; other string functions are the hypervisor's. */
 
 #include <lib.h>
-
-void *memset(void *s, int c, size_t n)
-{
-    void *d = s;
-
-    asm volatile ( "rep stosb" : "+D" (d), "+c" (n) : "a" (c) : "memory" );
-    return s;
-}
-
-void *memcpy(void *dst, const void *src, size_t n)
-{
-    void *d = dst;
-
-    asm volatile ( "rep movsb" : "+D" (d), "+S" (src), "+c" (n)
-                   :: "memory" );
-    return dst;
-}
-
-void *memmove(void *dst, const void *src, size_t n)
-{
-    unsigned char *d = dst;
-    const unsigned char *s = src;
-
-    if ( d <= s || d >= s + n )
-        return memcpy(dst, src, n);
-    while ( n-- )
-        d[n] = s[n];
-    return dst;
-}
-
-int memcmp(const void *a, const void *b, size_t n)
-{
-    const unsigned char *x = a, *y = b;
-
-    for ( ; n; n--, x++, y++ )
-        if ( *x != *y )
-            return *x - *y;
-    return 0;
-}
-
-size_t strlen(const char *s)
-{
-    size_t n = 0;
-
-    while ( s[n] )
-        n++;
-    return n;
-}
-
-size_t strnlen(const char *s, size_t max)
-{
-    size_t n = 0;
-
-    while ( n < max && s[n] )
-        n++;
-    return n;
-}
-
-int strncmp(const char *a, const char *b, size_t n)
-{
-    for ( ; n; n--, a++, b++ )
-    {
-        if ( *a != *b )
-            return (unsigned char)*a - (unsigned char)*b;
-        if ( !*a )
-            break;
-    }
-    return 0;
-}
 
 char *strstr(const char *hay, const char *needle)
 {

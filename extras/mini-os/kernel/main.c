@@ -74,6 +74,11 @@ void start_kernel(start_info_t *si)
     gnttab_init();
     local_irq_enable();
 
+    if ( run_role((const char *)si->cmd_line) )
+    {
+        printk("mini-os: exit status 0\n");
+        do_shutdown(SHUTDOWN_poweroff);
+    }
     if ( bench_selected((const char *)si->cmd_line) )
     {
         run_benchmarks();

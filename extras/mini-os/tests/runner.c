@@ -39,6 +39,11 @@ void test_skip(const char *fmt, ...)
     va_end(ap);
 }
 
+bool test_failed(void)
+{
+    return result == RESULT_FAIL;
+}
+
 bool wait_for_count(const volatile unsigned long *counter, unsigned long want,
                     unsigned int ms)
 {
@@ -117,4 +122,31 @@ int run_tests(const char *cmdline)
     }
     printk("%u passed, %u failed, %u skipped\n", passed, failed, skipped);
     return failed;
+}
+
+static const struct {
+    const char *name;
+    void (*fn)(void);
+} roles[] = {
+    { "peer", peer_main },
+};
+
+bool run_role(const char *cmdline)
+{
+    const char *p = strstr(cmdline, "role=");
+
+    if ( !p )
+        return false;
+    p += 5;
+    for ( unsigned int i = 0; i < ARRAY_SIZE(roles); i++ )
+    {
+        size_t n = strlen(roles[i].name);
+
+        if ( !strncmp(p, roles[i].name, n) && (p[n] == ' ' || !p[n]) )
+        {
+            roles[i].fn();
+            return true;
+        }
+    }
+    panic("unknown role on the command line: %s", p);
 }

@@ -24,6 +24,8 @@ struct test_case {
 /* Record why the current case failed or was skipped (first call wins). */
 void test_fail(const char *fmt, ...) __printf(1, 2);
 void test_skip(const char *fmt, ...) __printf(1, 2);
+/* Whether the current case has failed so far (for clean-up on the way out). */
+bool test_failed(void);
 
 /* Fail the case and leave it when cond is false. */
 #define CHECK(cond, fmt, ...) do {                                         \
@@ -81,6 +83,14 @@ void timer_quiesce(void);
 
 /* Runs the cases the command line selects; returns the number failed. */
 int run_tests(const char *cmdline);
+
+/*
+ * "role=<name>" makes this kernel a workload for a dom0 that built it
+ * instead of a test suite: runs that role and returns true, or returns
+ * false at once if the command line names none.
+ */
+bool run_role(const char *cmdline);
+void peer_main(void);
 
 /* True if the word "bench" is on the command line (see tests/bench.c). */
 bool bench_selected(const char *cmdline);

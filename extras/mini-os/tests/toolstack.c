@@ -1,30 +1,9 @@
 /* SPDX-License-Identifier: GPL-2.0-only */
 /* Cases for dom0's toolstack interfaces: sysctl and domctl. */
 
-/*
- * dom0 is the toolstack's domain, so it may use these unstable
- * interfaces.  __XEN_TOOLS__ selects the newest guest interface itself.
- */
-#undef __XEN_INTERFACE_VERSION__
-#define __XEN_TOOLS__
-
+#include <xenctl.h>
 #include "test.h"
 #include <hypercall.h>
-#include <public/sysctl.h>
-#include <public/domctl.h>
-
-/* What Xen 4.17 implements; any other version is refused. */
-static long sysctl(struct xen_sysctl *op)
-{
-    op->interface_version = XEN_SYSCTL_INTERFACE_VERSION;
-    return _hypercall1(__HYPERVISOR_sysctl, op);
-}
-
-static long domctl(struct xen_domctl *op)
-{
-    op->interface_version = XEN_DOMCTL_INTERFACE_VERSION;
-    return _hypercall1(__HYPERVISOR_domctl, op);
-}
 
 static struct xen_sysctl sop;
 static struct xen_domctl dop;

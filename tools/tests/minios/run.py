@@ -93,8 +93,10 @@ def run_one(hv, kernel, append, guest, results):
     cmdline = 'only=%s' % only if only else ''
     start = time.monotonic()
     seen = 0
+    # The second module (dom0's "initrd") is the kernel that the domain
+    # cases build their peers from: the same binary.
     with qemu.Machine('minios-' + hv, results, kernel=kernel,
-                      modules=[(guest, cmdline)], append=append,
+                      modules=[(guest, cmdline), (guest, '')], append=append,
                       smp=2, mem='512M') as m:
         try:
             m.expect(TOTAL, timeout=RUN_TIMEOUT, label='suite start')

@@ -10,6 +10,7 @@
 #include <asm/domain.h>
 #include <asm/processor.h>
 #include <asm/pv/descriptor-tables.h>
+#include <asm/pv/entry.h>
 #include <asm/pv/mm.h>
 #include <asm/uaccess.h>
 #include <public/callback.h>
@@ -233,6 +234,26 @@ void arch_get_info_guest(struct vcpu *v, struct vcpu_guest_context *c)
     c->gs_base_user = a->gs_base_user;
 }
 
+/*
+ * A builder that is not the hypervisor (the toolstack) asks for the
+ * stubs in the page the kernel's HYPERCALL_PAGE note names.  For a PV
+ * guest gmfn is a machine frame, which must be the domain's own.
+ */
+static long hypercall_init(struct domain *d, uint64_t gmfn)
+{
+    struct page_info *pg;
+    int rc;
+
+    if ( !mfn_valid(_mfn(gmfn)) )
+        return -EINVAL;
+    pg = mfn_to_page(_mfn(gmfn));
+    if ( (rc = get_page_and_type(pg, d, PGT_writable_page)) )
+        return rc;
+    pv_write_hypercall_page(page_to_virt(pg));
+    put_page_and_type(pg);
+    return 0;
+}
+
 long arch_do_domctl(struct xen_domctl *op, struct domain *d, bool *copyback)
 {
     switch ( op->cmd )
@@ -247,6 +268,9 @@ long arch_do_domctl(struct xen_domctl *op, struct domain *d, bool *copyback)
         op->u.address_size.size = 64;
         *copyback = true;
         return 0;
+
+    case XEN_DOMCTL_hypercall_init:
+        return hypercall_init(d, op->u.hypercall_init.gmfn);
 
     /* Xen refuses HVM state for a PV domain, and every domain here is PV. */
     case XEN_DOMCTL_sethvmcontext:

@@ -192,39 +192,6 @@ static mfn_t build_page_tables(const struct dom0_layout *l,
 }
 
 /*
- * The hypercall page, laid out as Xen lays it out: a 32-byte stub per
- * hypercall that keeps rcx and r11, and for iret one that pushes rcx, r11
- * and rax and does not return.
- */
-static void write_hypercall_page(uint8_t *p)
-{
-    memset(p, 0xcc, PAGE_SIZE);     /* int3 between the stubs */
-    for ( unsigned int i = 0; i < PAGE_SIZE / 32; i++ )
-    {
-        uint8_t *s = p + i * 32;
-
-        if ( i == __HYPERVISOR_iret )
-            continue;
-        *s++ = 0x51;                            /* push %rcx */
-        *s++ = 0x41; *s++ = 0x53;               /* push %r11 */
-        *s++ = 0xb8;                            /* mov $i, %eax */
-        memcpy(s, &i, 4);
-        s += 4;
-        *s++ = 0x0f; *s++ = 0x05;               /* syscall */
-        *s++ = 0x41; *s++ = 0x5b;               /* pop %r11 */
-        *s++ = 0x59;                            /* pop %rcx */
-        *s++ = 0xc3;                            /* ret */
-    }
-    p += __HYPERVISOR_iret * 32;
-    *p++ = 0x51;                                /* push %rcx */
-    *p++ = 0x41; *p++ = 0x53;                   /* push %r11 */
-    *p++ = 0x50;                                /* push %rax */
-    *p++ = 0xb8;                                /* mov $23, %eax */
-    *p++ = __HYPERVISOR_iret; *p++ = 0; *p++ = 0; *p++ = 0;
-    *p++ = 0x0f; *p++ = 0x05;                   /* syscall */
-}
-
-/*
  * Unpacks a gzip or xz kernel into xenheap pages; plain ones stay put.  A
  * Linux bzImage carries its compressed ELF inside: that part is unpacked.
  */
@@ -347,7 +314,7 @@ void __init construct_dom0(const struct boot_info *bi)
         *(uint64_t *)dom0_va_to_virt(&l, p2m, l.p2m_start + pfn * 8) =
             p2m[pfn];
     if ( elf.xen.seen & (1u << XEN_ELFNOTE_HYPERCALL_PAGE) )
-        write_hypercall_page(dom0_va_to_virt(&l, p2m,
+        pv_write_hypercall_page(dom0_va_to_virt(&l, p2m,
                                              elf.xen.hypercall_page));
 
     /*

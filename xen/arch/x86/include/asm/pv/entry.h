@@ -23,6 +23,8 @@ void return_to_guest(void) __attribute__((__noreturn__));
 void pv_syscall(struct cpu_user_regs *regs);
 void pv_prepare_return(void);
 void pv_percpu_init(unsigned int cpu);
+/* Fills one page with the hypercall stubs guests call through. */
+void pv_write_hypercall_page(uint8_t *page);
 #endif
 
 #endif /* ASM_X86_PV_ENTRY_H */

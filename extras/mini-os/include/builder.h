@@ -1,0 +1,58 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
+/* Building PV domains from dom0, and serving their console rings. */
+
+#ifndef MINIOS_BUILDER_H
+#define MINIOS_BUILDER_H
+
+#include <os.h>
+#include <public/io/console.h>
+
+/* What to build: an ELF PV kernel, its memory and command line. */
+struct domu_spec {
+    const void *image;
+    size_t image_len;
+    unsigned long mem_kb;
+    const char *cmdline;
+};
+
+/* A domain we built, as long as we keep it. */
+struct domu {
+    domid_t domid;
+    unsigned long nr_pages;
+    evtchn_port_t console_port;         /* ours, bound to its console */
+    struct xencons_interface *console;  /* its ring, mapped in our space */
+    char line[160];                     /* console output not yet printed */
+    unsigned int line_len;
+};
+
+/*
+ * Creates, fills and starts a one-vCPU domain through domctl, as a
+ * toolstack would.  Returns 0, or a negative errno after printing what
+ * was wrong (a bad image names the problem) and destroying what was made.
+ */
+long domu_build(const struct domu_spec *spec, struct domu *d);
+
+/* Prints the domain's complete console lines, each prefixed "[dN] ". */
+void domu_console_drain(struct domu *d);
+
+/*
+ * Drains the console until the domain has shut down or ms pass: 0 with
+ * the SHUTDOWN_* reason in *reason, or -XEN_ETIMEDOUT.
+ */
+long domu_wait_shutdown(struct domu *d, unsigned int ms,
+                        unsigned int *reason);
+
+/* Unmaps its console, then destroys it through domctl. */
+long domu_destroy(struct domu *d);
+
+/* The boot module dom0 was given (its "initrd"), or NULL if none. */
+const void *boot_module(size_t *len);
+
+/*
+ * Maps another domain's frame at our page va (dom0 only); unmapping puts
+ * va's own frame back.
+ */
+long map_foreign_frame(void *va, unsigned long mfn, domid_t dom);
+long unmap_foreign_frame(void *va);
+
+#endif /* MINIOS_BUILDER_H */

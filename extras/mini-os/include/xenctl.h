@@ -1,0 +1,25 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
+/* dom0's toolstack interfaces: domctl and sysctl at Xen 4.17's versions. */
+
+/*
+ * These interfaces exist only for the toolstack, and __XEN_TOOLS__ picks
+ * the newest guest interface itself: include this header first.
+ */
+#ifndef MINIOS_XENCTL_H
+#define MINIOS_XENCTL_H
+
+#undef __XEN_INTERFACE_VERSION__
+#define __XEN_TOOLS__
+
+#include <os.h>
+#include <public/sysctl.h>
+#include <public/domctl.h>
+
+/* Each fills in the interface version and returns the hypercall's result. */
+long sysctl(struct xen_sysctl *op);
+long domctl(struct xen_domctl *op);
+
+/* XEN_DOMCTL_getdomaininfo for dom into *info: 0 or a negative errno. */
+long domain_getinfo(domid_t dom, struct xen_domctl_getdomaininfo *info);
+
+#endif /* MINIOS_XENCTL_H */

@@ -1,0 +1,537 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
+/* A PV domain builder for dom0: an ELF kernel into a new domain via domctl. */
+
+#include <xenctl.h>
+#include <lib.h>
+#include <mm.h>
+#include <events.h>
+#include <time.h>
+#include <builder.h>
+#include <hypercall.h>
+#include <xen/libelf.h>
+#include <public/elfnote.h>
+#include <public/errno.h>
+
+/*
+ * The start-of-day layout Xen's own toolstack gives a 64-bit PV guest,
+ * in guest frames from 0: the kernel, the p2m list, start_info, the
+ * xenstore and console pages, the bootstrap page tables, a one-page
+ * stack, and 512 KiB more, all mapped from VIRT_BASE.
+ */
+struct layout {
+    unsigned long kernel_end;       /* first pfn after the kernel */
+    unsigned long p2m, start_info, store, console, pt, nr_pt, stack;
+    unsigned long mapped_end;       /* first pfn not mapped at boot */
+    uint64_t virt_base;
+};
+
+#define BOOT_PADDING_PAGES (512 * 1024 / PAGE_SIZE)
+/* The largest domain this builder makes: its p2m is kept here. */
+#define MAX_DOMU_PAGES 16384
+
+static xen_pfn_t p2m[MAX_DOMU_PAGES];
+static struct xen_domctl dop;
+static vcpu_guest_context_t ctxt;
+
+static long fail(long rc, const char *fmt, ...) __printf(2, 3);
+static long fail(long rc, const char *fmt, ...)
+{
+    char buf[160];
+    va_list ap;
+
+    va_start(ap, fmt);
+    vsnprintf(buf, sizeof(buf), fmt, ap);
+    va_end(ap);
+    printk("builder: %s\n", buf);
+    return rc;
+}
+
+long map_foreign_frame(void *va, unsigned long mfn, domid_t dom)
+{
+    return HYPERVISOR_update_va_mapping_otherdomain(
+        (unsigned long)va, ((uint64_t)mfn << PAGE_SHIFT) | PTE_KERNEL_RW,
+        UVMF_INVLPG | UVMF_LOCAL, dom);
+}
+
+long unmap_foreign_frame(void *va)
+{
+    return set_pte((unsigned long)va, virt_to_mach(va) | PTE_KERNEL_RW);
+}
+
+const void *boot_module(size_t *len)
+{
+    if ( !start_info->mod_start || !start_info->mod_len )
+        return NULL;
+    *len = start_info->mod_len;
+    if ( start_info->flags & SIF_MOD_START_PFN )
+        return pfn_to_virt(start_info->mod_start);
+    return (const void *)start_info->mod_start;
+}
+
+/* A page of ours through which the new domain's frames are written. */
+struct window {
+    domid_t dom;
+    uint8_t *va;
+    unsigned long pfn;              /* the guest frame mapped, or: */
+#define WINDOW_EMPTY (~0UL)         /* our own page */
+#define WINDOW_OTHER (~1UL)         /* a frame outside the p2m */
+};
+
+static void *window_at(struct window *w, unsigned long pfn)
+{
+    if ( w->pfn != pfn )
+    {
+        if ( map_foreign_frame(w->va, p2m[pfn], w->dom) )
+            return NULL;
+        w->pfn = pfn;
+    }
+    return w->va;
+}
+
+/* The window on a frame that is not in the p2m (shared_info). */
+static void *window_map_frame(struct window *w, unsigned long mfn)
+{
+    if ( map_foreign_frame(w->va, mfn, w->dom) )
+        return NULL;
+    w->pfn = WINDOW_OTHER;
+    return w->va;
+}
+
+static long window_write(struct window *w, uint64_t addr, const void *src,
+                         size_t len)
+{
+    while ( len )
+    {
+        unsigned long off = addr & ~PAGE_MASK;
+        size_t n = PAGE_SIZE - off < len ? PAGE_SIZE - off : len;
+        uint8_t *p = window_at(w, addr >> PAGE_SHIFT);
+
+        if ( !p )
+            return -XEN_EFAULT;
+        if ( src )
+        {
+            memcpy(p + off, src, n);
+            src = (const uint8_t *)src + n;
+        }
+        else
+            memset(p + off, 0, n);
+        addr += n;
+        len -= n;
+    }
+    return 0;
+}
+
+struct load_ctx {
+    struct window *w;
+    uint64_t paddr_offset;
+    unsigned long nr_pages;
+};
+
+static int load_piece(void *data, uint64_t paddr, const void *src,
+                      size_t len)
+{
+    struct load_ctx *c = data;
+    uint64_t gaddr = paddr - c->paddr_offset;
+
+    if ( gaddr + len > (uint64_t)c->nr_pages << PAGE_SHIFT )
+        return -XEN_ENOMEM;
+    return window_write(c->w, gaddr, src, len);
+}
+
+/* Page tables: an L4, an L3 and an L2, and the L1s for mapped_end. */
+static void plan_layout(struct layout *l, const struct elf_image *elf,
+                        unsigned long nr_pages)
+{
+    unsigned long nr_l1 = 1, need;
+
+    l->virt_base = elf->xen.virt_base;
+    l->kernel_end = PFN_UP(elf->virt_kend - l->virt_base);
+    l->p2m = l->kernel_end;
+    l->start_info = l->p2m + PFN_UP(nr_pages * sizeof(xen_pfn_t));
+    l->store = l->start_info + 1;
+    l->console = l->store + 1;
+    l->pt = l->console + 1;
+    for ( ; ; )
+    {
+        l->nr_pt = 3 + nr_l1;
+        l->stack = l->pt + l->nr_pt;
+        l->mapped_end = l->stack + 1 + BOOT_PADDING_PAGES;
+        need = (l->mapped_end + PT_ENTRIES - 1) / PT_ENTRIES;
+        if ( need <= nr_l1 )
+            break;
+        nr_l1 = need;
+    }
+    if ( l->mapped_end > nr_pages )
+        l->mapped_end = nr_pages;
+}
+
+static uint64_t table_entry(unsigned long pfn)
+{
+    return ((uint64_t)p2m[pfn] << PAGE_SHIFT) | _PAGE_PRESENT | _PAGE_RW |
+           _PAGE_USER | _PAGE_ACCESSED;
+}
+
+/* Writes the bootstrap tables; the ones that map tables map them RO. */
+static long write_page_tables(struct window *w, const struct layout *l)
+{
+    uint64_t *t;
+    unsigned long i, pfn;
+    unsigned int l4 = (l->virt_base >> 39) & 511, l3 = (l->virt_base >> 30) & 511;
+    unsigned int l2 = (l->virt_base >> 21) & 511;
+
+    if ( !(t = window_at(w, l->pt)) )
+        return -XEN_EFAULT;
+    memset(t, 0, PAGE_SIZE);
+    t[l4] = table_entry(l->pt + 1);
+    if ( !(t = window_at(w, l->pt + 1)) )
+        return -XEN_EFAULT;
+    memset(t, 0, PAGE_SIZE);
+    t[l3] = table_entry(l->pt + 2);
+    if ( !(t = window_at(w, l->pt + 2)) )
+        return -XEN_EFAULT;
+    memset(t, 0, PAGE_SIZE);
+    for ( i = 0; i < l->nr_pt - 3; i++ )
+        t[l2 + i] = table_entry(l->pt + 3 + i);
+    for ( i = 0; i < l->nr_pt - 3; i++ )
+    {
+        if ( !(t = window_at(w, l->pt + 3 + i)) )
+            return -XEN_EFAULT;
+        memset(t, 0, PAGE_SIZE);
+        for ( pfn = i * PT_ENTRIES;
+              pfn < (i + 1) * PT_ENTRIES && pfn < l->mapped_end; pfn++ )
+        {
+            bool table = pfn >= l->pt && pfn < l->pt + l->nr_pt;
+
+            t[pfn % PT_ENTRIES] = ((uint64_t)p2m[pfn] << PAGE_SHIFT) |
+                                  (table ? PTE_KERNEL_RO : PTE_KERNEL_RW);
+        }
+    }
+    return 0;
+}
+
+static long write_start_info(struct window *w, const struct layout *l,
+                             unsigned long nr_pages, uint64_t shared_info,
+                             evtchn_port_t console_port, const char *cmdline)
+{
+    start_info_t *si;
+    unsigned long pfn;
+
+    if ( !(si = window_at(w, l->start_info)) )
+        return -XEN_EFAULT;
+    memset(si, 0, PAGE_SIZE);
+    snprintf(si->magic, sizeof(si->magic), "xen-3.0-x86_64");
+    si->nr_pages = nr_pages;
+    si->shared_info = shared_info;
+    si->pt_base = l->virt_base + (l->pt << PAGE_SHIFT);
+    si->nr_pt_frames = l->nr_pt;
+    si->mfn_list = l->virt_base + (l->p2m << PAGE_SHIFT);
+    si->store_mfn = p2m[l->store];
+    si->console.domU.mfn = p2m[l->console];
+    si->console.domU.evtchn = console_port;
+    snprintf((char *)si->cmd_line, sizeof(si->cmd_line), "%s",
+             cmdline ? cmdline : "");
+    /* The p2m list, then zeroed store and console pages and stack. */
+    for ( pfn = 0; pfn < nr_pages; pfn += PAGE_SIZE / sizeof(xen_pfn_t) )
+    {
+        unsigned long n = nr_pages - pfn;
+
+        if ( n > PAGE_SIZE / sizeof(xen_pfn_t) )
+            n = PAGE_SIZE / sizeof(xen_pfn_t);
+        if ( window_write(w, (l->p2m << PAGE_SHIFT) + pfn * sizeof(xen_pfn_t),
+                          &p2m[pfn], n * sizeof(xen_pfn_t)) )
+            return -XEN_EFAULT;
+    }
+    if ( window_write(w, l->store << PAGE_SHIFT, NULL, PAGE_SIZE) ||
+         window_write(w, l->console << PAGE_SHIFT, NULL, PAGE_SIZE) ||
+         window_write(w, l->stack << PAGE_SHIFT, NULL, PAGE_SIZE) )
+        return -XEN_EFAULT;
+    return 0;
+}
+
+static long create_domain(struct domu *d)
+{
+    struct xen_domctl_createdomain *c = &dop.u.createdomain;
+    long rc;
+
+    memset(&dop, 0, sizeof(dop));
+    dop.cmd = XEN_DOMCTL_createdomain;
+    c->max_vcpus = 1;
+    c->max_evtchn_port = 1023;
+    c->max_grant_frames = 4;
+    c->max_maptrack_frames = 128;
+    c->grant_opts = XEN_DOMCTL_GRANT_version(1);
+    if ( (rc = domctl(&dop)) )
+        return fail(rc, "createdomain: %ld", rc);
+    d->domid = dop.domain;
+
+    memset(&dop, 0, sizeof(dop));
+    dop.cmd = XEN_DOMCTL_max_vcpus;
+    dop.domain = d->domid;
+    dop.u.max_vcpus.max = 1;
+    if ( (rc = domctl(&dop)) )
+        return fail(rc, "max_vcpus: %ld", rc);
+
+    memset(&dop, 0, sizeof(dop));
+    dop.cmd = XEN_DOMCTL_max_mem;
+    dop.domain = d->domid;
+    dop.u.max_mem.max_memkb = d->nr_pages * (PAGE_SIZE / 1024);
+    if ( (rc = domctl(&dop)) )
+        return fail(rc, "max_mem: %ld", rc);
+    return 0;
+}
+
+/* Gives the domain frames for pfns 0..nr-1; p2m[] then holds their mfns. */
+static long populate(const struct domu *d)
+{
+    for ( unsigned long done = 0; done < d->nr_pages; )
+    {
+        struct xen_memory_reservation r = {
+            .nr_extents = d->nr_pages - done < 1024 ? d->nr_pages - done
+                                                    : 1024,
+            .domid = d->domid,
+        };
+        long rc;
+
+        for ( unsigned long i = 0; i < r.nr_extents; i++ )
+            p2m[done + i] = done + i;
+        set_xen_guest_handle(r.extent_start, &p2m[done]);
+        rc = HYPERVISOR_memory_op(XENMEM_populate_physmap, &r);
+        if ( rc != (long)r.nr_extents )
+            return fail(rc < 0 ? rc : -XEN_ENOMEM,
+                        "populate_physmap at pfn %lu: %ld", done, rc);
+        done += r.nr_extents;
+    }
+    return 0;
+}
+
+static long set_context(const struct domu *d, const struct layout *l,
+                        const struct elf_image *elf)
+{
+    long rc;
+
+    memset(&ctxt, 0, sizeof(ctxt));
+    ctxt.flags = VGCF_in_kernel | VGCF_online;
+    ctxt.user_regs.rip = elf->virt_entry;
+    ctxt.user_regs.rsp = l->virt_base + ((l->stack + 1) << PAGE_SHIFT);
+    ctxt.user_regs.rsi = l->virt_base + (l->start_info << PAGE_SHIFT);
+    ctxt.user_regs.cs = FLAT_KERNEL_CS;
+    ctxt.user_regs.ss = FLAT_KERNEL_SS;
+    ctxt.user_regs.ds = ctxt.user_regs.es = FLAT_KERNEL_DS;
+    ctxt.user_regs.fs = ctxt.user_regs.gs = FLAT_KERNEL_DS;
+    ctxt.user_regs.rflags = 1 << 9;
+    ctxt.kernel_ss = FLAT_KERNEL_SS;
+    ctxt.kernel_sp = ctxt.user_regs.rsp;
+    ctxt.ctrlreg[3] = xen_pfn_to_cr3(p2m[l->pt]);
+
+    memset(&dop, 0, sizeof(dop));
+    dop.cmd = XEN_DOMCTL_setvcpucontext;
+    dop.domain = d->domid;
+    dop.u.vcpucontext.vcpu = 0;
+    set_xen_guest_handle(dop.u.vcpucontext.ctxt, &ctxt);
+    if ( (rc = domctl(&dop)) )
+        return fail(rc, "setvcpucontext: %ld", rc);
+    return 0;
+}
+
+static long fill_domain(struct domu *d, const struct elf_image *elf,
+                        const struct domu_spec *spec, struct window *w)
+{
+    struct load_ctx lc = { w, elf->xen.paddr_offset, d->nr_pages };
+    struct mmuext_op pin = { .cmd = MMUEXT_PIN_L4_TABLE };
+    evtchn_alloc_unbound_t cons = { .remote_dom = 0 };
+    evtchn_bind_interdomain_t bind = { 0 };
+    struct xen_domctl_getdomaininfo info;
+    shared_info_t *si;
+    struct layout l;
+    long rc;
+
+    plan_layout(&l, elf, d->nr_pages);
+    if ( l.stack + 1 > d->nr_pages )
+        return fail(-XEN_ENOMEM, "kernel and boot data need %lu pages, "
+                    "the domain has %lu", l.stack + 1, d->nr_pages);
+    if ( (rc = elf_load(elf, load_piece, &lc)) )
+        return fail(rc, "loading the kernel: %ld", rc);
+
+    /* Its console channel: unbound in the domain, then bound to us. */
+    cons.dom = d->domid;
+    if ( (rc = HYPERVISOR_event_channel_op(EVTCHNOP_alloc_unbound, &cons)) )
+        return fail(rc, "console event channel: %ld", rc);
+    bind.remote_dom = d->domid;
+    bind.remote_port = cons.port;
+    if ( (rc = HYPERVISOR_event_channel_op(EVTCHNOP_bind_interdomain,
+                                           &bind)) )
+        return fail(rc, "binding the console channel: %ld", rc);
+    /* Left masked: domu_console_drain() polls the ring. */
+    d->console_port = bind.local_port;
+
+    if ( (rc = domain_getinfo(d->domid, &info)) )
+        return fail(rc, "getdomaininfo: %ld", rc);
+    rc = write_start_info(w, &l, d->nr_pages,
+                          (uint64_t)info.shared_info_frame << PAGE_SHIFT,
+                          cons.port, spec->cmdline);
+    if ( !rc )
+        rc = write_page_tables(w, &l);
+    if ( rc )
+        return fail(rc, "writing the boot data: %ld", rc);
+    /*
+     * Its vCPUs start with events masked, as Xen's toolstack leaves them:
+     * nothing may be delivered before the kernel has set its callbacks.
+     */
+    if ( !(si = window_map_frame(w, info.shared_info_frame)) )
+        return fail(-XEN_EFAULT, "mapping its shared_info failed");
+    for ( unsigned int i = 0; i < XEN_LEGACY_MAX_VCPUS; i++ )
+        si->vcpu_info[i].evtchn_upcall_mask = 1;
+
+    /* The window must not map any of the tables when they become tables. */
+    unmap_foreign_frame(w->va);
+    w->pfn = WINDOW_EMPTY;
+
+    pin.arg1.mfn = p2m[l.pt];
+    if ( (rc = HYPERVISOR_mmuext_op(&pin, 1, NULL, d->domid)) )
+        return fail(rc, "pinning the L4 table: %ld", rc);
+    if ( elf->xen.seen & (1u << XEN_ELFNOTE_HYPERCALL_PAGE) )
+    {
+        unsigned long pfn = (elf->xen.hypercall_page - l.virt_base) >>
+                            PAGE_SHIFT;
+
+        memset(&dop, 0, sizeof(dop));
+        dop.cmd = XEN_DOMCTL_hypercall_init;
+        dop.domain = d->domid;
+        dop.u.hypercall_init.gmfn = p2m[pfn];
+        if ( (rc = domctl(&dop)) )
+            return fail(rc, "hypercall_init: %ld", rc);
+    }
+    if ( (rc = set_context(d, &l, elf)) )
+        return rc;
+
+    /* Keep its console ring mapped for as long as we keep the domain. */
+    if ( !(d->console = alloc_page()) )
+        return fail(-XEN_ENOMEM, "no page for the console ring");
+    if ( (rc = map_foreign_frame(d->console, p2m[l.console], d->domid)) )
+    {
+        free_page(d->console);
+        d->console = NULL;
+        return fail(rc, "mapping the console ring: %ld", rc);
+    }
+    return 0;
+}
+
+long domu_build(const struct domu_spec *spec, struct domu *d)
+{
+    struct elf_image elf;
+    struct window w = { .pfn = WINDOW_EMPTY };
+    long rc;
+
+    memset(d, 0, sizeof(*d));
+    d->nr_pages = spec->mem_kb / (PAGE_SIZE / 1024);
+    if ( d->nr_pages < 1 || d->nr_pages > MAX_DOMU_PAGES )
+        return fail(-XEN_EINVAL, "memory %lu KiB: want 4 to %lu KiB",
+                    spec->mem_kb, MAX_DOMU_PAGES * (PAGE_SIZE / 1024));
+    if ( elf_init(&elf, spec->image, spec->image_len) ||
+         elf_xen_check(&elf) )
+        return fail(-XEN_EINVAL, "not a PV kernel image");
+    if ( !(elf.xen.seen & (1u << XEN_ELFNOTE_VIRT_BASE)) ||
+         elf.xen.virt_base & ((1UL << 21) - 1) )
+        return fail(-XEN_EINVAL, "the kernel needs a 2 MiB aligned "
+                    "VIRT_BASE note");
+    if ( !(w.va = alloc_page()) )
+        return fail(-XEN_ENOMEM, "no page for the build window");
+
+    if ( !(rc = create_domain(d)) && !(rc = populate(d)) )
+    {
+        w.dom = d->domid;
+        rc = fill_domain(d, &elf, spec, &w);
+    }
+    if ( w.pfn != WINDOW_EMPTY )
+        unmap_foreign_frame(w.va);
+    free_page(w.va);
+    if ( rc )
+    {
+        if ( d->domid )
+            domu_destroy(d);
+        return rc;
+    }
+
+    memset(&dop, 0, sizeof(dop));
+    dop.cmd = XEN_DOMCTL_unpausedomain;
+    dop.domain = d->domid;
+    if ( (rc = domctl(&dop)) )
+    {
+        domu_destroy(d);
+        return fail(rc, "unpausedomain: %ld", rc);
+    }
+    return 0;
+}
+
+void domu_console_drain(struct domu *d)
+{
+    struct xencons_interface *r = d->console;
+    XENCONS_RING_IDX cons, prod;
+
+    if ( !r )
+        return;
+    cons = r->out_cons;
+    prod = ACCESS_ONCE(r->out_prod);
+    rmb();
+    for ( ; cons != prod; cons++ )
+    {
+        char c = r->out[MASK_XENCONS_IDX(cons, r->out)];
+
+        if ( c != '\n' && d->line_len < sizeof(d->line) - 1 )
+        {
+            d->line[d->line_len++] = c;
+            continue;
+        }
+        d->line[d->line_len] = '\0';
+        printk("[d%u] %s\n", d->domid, d->line);
+        d->line_len = 0;
+    }
+    mb();
+    r->out_cons = cons;
+    notify_remote_via_evtchn(d->console_port);
+}
+
+long domu_wait_shutdown(struct domu *d, unsigned int ms,
+                        unsigned int *reason)
+{
+    uint64_t deadline = monotonic_clock() + MILLISECS(ms);
+    struct xen_domctl_getdomaininfo info;
+    long rc;
+
+    for ( ; ; )
+    {
+        domu_console_drain(d);
+        if ( (rc = domain_getinfo(d->domid, &info)) )
+            return rc;
+        if ( info.flags & XEN_DOMINF_shutdown )
+        {
+            *reason = (info.flags >> XEN_DOMINF_shutdownshift) &
+                      XEN_DOMINF_shutdownmask;
+            domu_console_drain(d);
+            return 0;
+        }
+        if ( monotonic_clock() >= deadline )
+            return -XEN_ETIMEDOUT;
+        msleep(5);
+    }
+}
+
+long domu_destroy(struct domu *d)
+{
+    if ( d->console )
+    {
+        domu_console_drain(d);
+        unmap_foreign_frame(d->console);
+        free_page(d->console);
+        d->console = NULL;
+    }
+    if ( d->console_port )
+    {
+        unbind_evtchn(d->console_port);
+        d->console_port = 0;
+    }
+    memset(&dop, 0, sizeof(dop));
+    dop.cmd = XEN_DOMCTL_destroydomain;
+    dop.domain = d->domid;
+    return domctl(&dop);
+}
