@@ -15,6 +15,8 @@ size_t strnlen(const char *s, size_t max);
 int strncmp(const char *a, const char *b, size_t n);
 int strcmp(const char *a, const char *b);
 void *memchr(const void *s, int c, size_t n);
+unsigned long simple_strtoul(const char *s, const char **end,
+                             unsigned int base);
 char *strstr(const char *hay, const char *needle);
 
 int vsnprintf(char *buf, size_t size, const char *fmt, va_list ap);

@@ -79,6 +79,12 @@ void start_kernel(start_info_t *si)
         printk("mini-os: exit status 0\n");
         do_shutdown(SHUTDOWN_poweroff);
     }
+    if ( sched_scenarios_selected((const char *)si->cmd_line) )
+    {
+        run_sched_scenarios((const char *)si->cmd_line);
+        printk("mini-os: exit status 0\n");
+        do_shutdown(SHUTDOWN_poweroff);
+    }
     if ( bench_selected((const char *)si->cmd_line) )
     {
         run_benchmarks();

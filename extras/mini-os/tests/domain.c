@@ -39,8 +39,8 @@ static uint32_t peer_answer(uint32_t nonce)
 #define PEER_SCAN_PORTS 128
 #define PEER_SCAN_REFS  512
 
-/* The peer's side: find dom0's offer, answer it, and power off. */
-static bool peer_find_port(evtchn_port_t *port)
+/* The peer's side: dom0's offer is the one bind or map that succeeds. */
+bool find_offered_port(evtchn_port_t *port)
 {
     for ( evtchn_port_t p = 1; p < PEER_SCAN_PORTS; p++ )
     {
@@ -55,7 +55,7 @@ static bool peer_find_port(evtchn_port_t *port)
     return false;
 }
 
-static bool peer_map_grant(void *win, grant_handle_t *handle)
+bool map_offered_grant(void *win, grant_handle_t *handle)
 {
     for ( grant_ref_t r = 0; r < PEER_SCAN_REFS; r++ )
     {
@@ -74,6 +74,7 @@ static bool peer_map_grant(void *win, grant_handle_t *handle)
     return false;
 }
 
+/* The peer: find dom0's offer, answer it, and power off. */
 void peer_main(void)
 {
     struct peer_page *pg = alloc_page();
@@ -86,8 +87,8 @@ void peer_main(void)
     if ( !pg || set_pte((unsigned long)pg, 0) )
         panic("peer: no window page");
     /* dom0 may build us before it makes its offer: keep looking. */
-    while ( (!port && !peer_find_port(&port)) ||
-            (!mapped && !(mapped = peer_map_grant(pg, &handle))) )
+    while ( (!port && !find_offered_port(&port)) ||
+            (!mapped && !(mapped = map_offered_grant(pg, &handle))) )
     {
         if ( monotonic_clock() > deadline )
             panic("peer: no offer from dom0 (port %u, grant %s)", port,

@@ -129,6 +129,8 @@ static const struct {
     void (*fn)(void);
 } roles[] = {
     { "peer", peer_main },
+    { "spin", spin_main },
+    { "waker", waker_main },
 };
 
 bool run_role(const char *cmdline)

@@ -7,6 +7,8 @@
 #include <lib.h>
 #include <public/errno.h>
 #include <abi-gaps.h>
+#include <public/event_channel.h>
+#include <public/grant_table.h>
 
 struct test_case {
     const char *name;
@@ -91,6 +93,19 @@ int run_tests(const char *cmdline);
  */
 bool run_role(const char *cmdline);
 void peer_main(void);
+void spin_main(void);
+void waker_main(void);
+
+/*
+ * A role finds what dom0 offers it (a port, a granted page) by trying:
+ * only an offer meant for it can succeed.  True once found.
+ */
+bool find_offered_port(evtchn_port_t *port);
+bool map_offered_grant(void *win, grant_handle_t *handle);
+
+/* "sched-scenarios [ms=<window>]": the scheduler measurements instead. */
+bool sched_scenarios_selected(const char *cmdline);
+void run_sched_scenarios(const char *cmdline);
 
 /* True if the word "bench" is on the command line (see tests/bench.c). */
 bool bench_selected(const char *cmdline);
