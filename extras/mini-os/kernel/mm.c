@@ -124,10 +124,18 @@ static void new_table(unsigned long va, unsigned int level, void *table)
 
 /*
  * Map pfns [from, to) at pfn_to_virt(), as Xen mapped the first ones,
- * taking the page tables from the free list, then free the pages.
+ * taking the page tables from the free list, and free each page once it
+ * is mapped: Xen maps only a few hundred KiB spare, while a large domain
+ * needs an L1 for every 2 MB.
  * A new L1 is filled before it is hooked in (one check by Xen per 2 MB);
  * entries of an existing L1 go in batches of mmu_update.
  */
+static void free_range(unsigned long from, unsigned long to)
+{
+    for ( ; from < to; from++ )
+        free_page_raw(pfn_to_virt(from));
+}
+
 static void map_remaining(unsigned long from, unsigned long to)
 {
     unsigned long pfn = from;
@@ -153,15 +161,19 @@ static void map_remaining(unsigned long from, unsigned long to)
 
             if ( !l1 )
                 panic("out of pages for an L1 table");
+            unsigned long first = pfn;
+
             for ( ; i < PT_ENTRIES && pfn < to; i++, pfn++ )
                 l1[i] = ((uint64_t)pfn_to_mfn(pfn) << PAGE_SHIFT) |
                         PTE_KERNEL_RW;
             new_table(va, 2, l1);
+            free_range(first, pfn);
         }
         else
         {
             mmu_update_t u[64];
             unsigned int n = 0;
+            unsigned long first = pfn;
             long rc;
 
             do {
@@ -175,10 +187,9 @@ static void map_remaining(unsigned long from, unsigned long to)
             rc = HYPERVISOR_mmu_update(u, n, NULL, DOMID_SELF);
             if ( rc )
                 panic("mapping pfns up to %lx failed: %ld", pfn, rc);
+            free_range(first, pfn);
         }
     }
-    for ( pfn = from; pfn < to; pfn++ )
-        free_page_raw(pfn_to_virt(pfn));
 }
 
 /* The first pfn past everything Xen put in our bootstrap area. */
@@ -229,7 +240,8 @@ void mm_init(void)
     shared_info->arch.max_pfn = nr;
     first_free_pfn = bootstrap_end();
     for ( pfn = first_free_pfn; pfn < nr && pfn_mapped(pfn); pfn++ )
-        free_page_raw(pfn_to_virt(pfn));
+        ;
+    free_range(first_free_pfn, pfn);
     boot_mapped_pages = pfn;
 
     /* Our mapping lives in the top 2 GB of the address space. */
