@@ -23,18 +23,43 @@ static DEFINE_SPINLOCK(domlist_lock);
 
 struct domain *hardware_domain;
 
+static void vcpu_free(struct vcpu *v)
+{
+    kill_timer(&v->singleshot_timer);
+    kill_timer(&v->periodic_timer);
+    kill_timer(&v->poll_timer);
+    sched_remove_vcpu(v);
+    vcpu_fpu_free(v);
+    xfree(v->arch);
+    xfree(v);
+}
+
+/* The last reference went (or creation failed half-way). */
 static void domain_free(struct domain *d)
 {
+    for ( unsigned int i = 0; i < NR_DOMAIN_WATCHDOG_TIMERS; i++ )
+        if ( d->watchdog_inuse & (1u << i) )
+            kill_timer(&d->watchdog_timer[i]);
+    for ( unsigned int i = 0; d->vcpu && i < d->max_vcpus; i++ )
+        if ( d->vcpu[i] )
+            vcpu_free(d->vcpu[i]);
     if ( d->shared_info )
-    {
-        /* Nothing can map it yet: ending the sharing frees it at once. */
-        if ( page_get_owner(virt_to_page(d->shared_info)) == d )
-            put_page_alloc_ref(virt_to_page(d->shared_info));
-        free_xenheap_page(d->shared_info);
-    }
+        free_shared_xenheap_page(d->shared_info);
     xfree(d->vcpu);
     xfree(d->arch);
     xfree(d);
+}
+
+struct domain *get_domain(struct domain *d)
+{
+    __atomic_fetch_add(&d->refcnt, 1, __ATOMIC_ACQUIRE);
+    return d;
+}
+
+void put_domain(struct domain *d)
+{
+    if ( __atomic_sub_fetch(&d->refcnt, 1, __ATOMIC_ACQ_REL) == 0 )
+        domain_free(d);
 }
 
 struct domain *domain_create(domid_t domid, bool privileged,
@@ -56,15 +81,13 @@ struct domain *domain_create(domid_t domid, bool privileged,
     page_list_init(&d->page_list);
     d->arch = xzalloc(struct arch_domain);
     d->vcpu = xzalloc_array(struct vcpu *, max_vcpus);
-    d->shared_info = alloc_xenheap_page();
+    /* The guest maps its shared_info page, though the page is ours. */
+    d->shared_info = alloc_shared_xenheap_page(d);
     if ( !d->arch || !d->vcpu || !d->shared_info )
     {
         domain_free(d);
         return NULL;
     }
-    memset(d->shared_info, 0, PAGE_SIZE);
-    /* The guest maps its shared_info page, though the page is ours. */
-    share_xen_page_with_guest(virt_to_page(d->shared_info), d);
     /* Events stay masked until each vCPU's guest asks for them. */
     for ( unsigned int i = 0; i < XEN_LEGACY_MAX_VCPUS; i++ )
         d->shared_info->vcpu_info[i].evtchn_upcall_mask = 1;
@@ -94,6 +117,8 @@ struct domain *domain_create(domid_t domid, bool privileged,
         domain_free(d);
         return NULL;
     }
+    /* The domain list's reference, until domain_destroy(). */
+    d->refcnt = 1;
     d->next_in_list = *pp;
     *pp = d;
     spin_unlock(&domlist_lock);
@@ -111,6 +136,8 @@ struct vcpu *vcpu_create(struct domain *d, unsigned int vcpu_id,
         return NULL;
     if ( !(v->arch = xzalloc(struct arch_vcpu)) || vcpu_fpu_init(v) )
     {
+        if ( v->arch )
+            vcpu_fpu_free(v);
         xfree(v->arch);
         xfree(v);
         return NULL;
@@ -137,6 +164,9 @@ struct domain *get_domain_by_id(domid_t domid)
     spin_lock(&domlist_lock);
     for ( d = domain_list; d && d->domain_id != domid; d = d->next_in_list )
         ;
+    /* Unlinking takes the lock too, so d cannot be going away here. */
+    if ( d )
+        get_domain(d);
     spin_unlock(&domlist_lock);
     return d;
 }
@@ -215,12 +245,19 @@ void domain_destroy(struct domain *d)
     struct domain **pp;
 
     spin_lock(&d->domain_lock);
+    /* Under page_alloc_lock too: allocations check for it under that. */
+    spin_lock(&d->page_alloc_lock);
     d->state = DOMSTATE_dying;
+    spin_unlock(&d->page_alloc_lock);
     spin_unlock(&d->domain_lock);
     for ( unsigned int i = 0; i < d->max_vcpus; i++ )
         if ( d->vcpu[i] )
             vcpu_pause_nosync(d->vcpu[i]);
     evtchn_destroy(d);
+    /* No port can raise an event now, so vcpu_info pages may go. */
+    for ( unsigned int i = 0; i < d->max_vcpus; i++ )
+        if ( d->vcpu[i] )
+            vcpu_release_info(d->vcpu[i]);
     arch_domain_relinquish(d);
     grant_table_destroy(d);
 
@@ -230,6 +267,7 @@ void domain_destroy(struct domain *d)
     *pp = d->next_in_list;
     spin_unlock(&domlist_lock);
     printk("Domain %u destroyed\n", d->domain_id);
+    put_domain(d);
 }
 
 void domain_crash(struct domain *d, const char *why)

@@ -77,6 +77,7 @@ static void free_info(const struct domain *d)
     xfree(ti);
 }
 
+/* The first domain with an id from domid up, referenced; NULL if none. */
 struct domain *first_domain_from(domid_t domid)
 {
     struct domain *d = NULL;
@@ -270,7 +271,12 @@ static long check_config(const struct xen_domctl_createdomain *c)
 
 static bool domid_free(domid_t dom)
 {
-    return !get_domain_by_id(dom);
+    struct domain *d = get_domain_by_id(dom);
+
+    if ( !d )
+        return true;
+    put_domain(d);
+    return false;
 }
 
 /* Ids for domains run from 1 to DOMID_FIRST_RESERVED - 1, then wrap. */
@@ -489,6 +495,7 @@ static long get_domain_info(struct xen_domctl *op)
     if ( !(d = first_domain_from(op->domain)) )
         return -ESRCH;
     getdomaininfo(d, &op->u.getdomaininfo);
+    put_domain(d);
     op->domain = op->u.getdomaininfo.domain;
     return 0;
 }
@@ -567,11 +574,17 @@ long do_domctl(XEN_GUEST_HANDLE_PARAM(xen_domctl_t) u_domctl)
          !(d = get_domain_by_id(op.domain)) )
         return -ESRCH;
     if ( !current->domain->is_privileged )
+    {
+        if ( d )
+            put_domain(d);
         return -EPERM;
+    }
 
     spin_lock(&domctl_lock);
     rc = domctl_op(&op, d, &copyback);
     spin_unlock(&domctl_lock);
+    if ( d )
+        put_domain(d);
 
     if ( !rc && copyback && copy_to_guest(u_domctl, &op, 1) )
         rc = -EFAULT;

@@ -74,10 +74,14 @@ static struct vcpu *domain_vcpu(const struct domain *d, unsigned int id)
     return id < d->max_vcpus ? d->vcpu[id] : NULL;
 }
 
-/* A DOMID_SELF-or-id argument; NULL if there is no such domain. */
+/*
+ * A DOMID_SELF-or-id argument, referenced (put_domain() it); NULL if
+ * there is no such domain.
+ */
 static struct domain *find_domain(domid_t dom)
 {
-    return dom == DOMID_SELF ? current->domain : get_domain_by_id(dom);
+    return dom == DOMID_SELF ? get_domain(current->domain)
+                             : get_domain_by_id(dom);
 }
 
 /* The caller may act on d's ports: its own, or anyone's if privileged. */
@@ -576,6 +580,7 @@ long do_event_channel_op(int cmd, XEN_GUEST_HANDLE_PARAM(void) arg)
         rc = evtchn_alloc_unbound(d, &op);
         if ( !rc && copy_to_guest_addr(arg.p, &op) )
             rc = undo_bind(d, op.port);
+        put_domain(d);
         return rc;
     }
 
@@ -588,6 +593,7 @@ long do_event_channel_op(int cmd, XEN_GUEST_HANDLE_PARAM(void) arg)
         if ( !(d = find_domain(op.remote_dom)) )
             return -ESRCH;
         rc = evtchn_bind_interdomain(d, &op);
+        put_domain(d);
         if ( !rc && copy_to_guest_addr(arg.p, &op) )
             rc = undo_bind(current->domain, op.local_port);
         return rc;
@@ -654,6 +660,7 @@ long do_event_channel_op(int cmd, XEN_GUEST_HANDLE_PARAM(void) arg)
         if ( !(d = find_domain(op.dom)) )
             return -ESRCH;
         rc = evtchn_status(d, &op);
+        put_domain(d);
         if ( !rc && copy_to_guest_addr(arg.p, &op) )
             rc = -EFAULT;
         return rc;
@@ -685,7 +692,9 @@ long do_event_channel_op(int cmd, XEN_GUEST_HANDLE_PARAM(void) arg)
             return -EFAULT;
         if ( !(d = find_domain(op.dom)) )
             return -ESRCH;
-        return evtchn_reset(d);
+        rc = evtchn_reset(d);
+        put_domain(d);
+        return rc;
     }
 
     /*

@@ -187,62 +187,34 @@ static domid_t hdr_domid(uint32_t w)
 
 /* Domains named in arguments. */
 
+/* A domain with a grant table, referenced: put_domain() it when done. */
+static struct domain *with_table(struct domain *d)
+{
+    if ( d && !d->grant_table )
+    {
+        put_domain(d);
+        return NULL;
+    }
+    return d;
+}
+
 /* DOMID_SELF or an id; NULL if there is no such domain (with a table). */
 static struct domain *find_any(domid_t dom)
 {
-    struct domain *d = dom == DOMID_SELF ? current->domain
-                                         : get_domain_by_id(dom);
-
-    return d && d->grant_table ? d : NULL;
+    return with_table(dom == DOMID_SELF ? get_domain(current->domain)
+                                        : get_domain_by_id(dom));
 }
 
 /* An explicit id only, as map_grant_ref takes (DOMID_SELF is no domain). */
 static struct domain *find_by_id(domid_t dom)
 {
-    struct domain *d = get_domain_by_id(dom);
-
-    return d && d->grant_table ? d : NULL;
+    return with_table(get_domain_by_id(dom));
 }
 
 /* The caller may act on d's table: its own, or any if privileged. */
 static bool may_act_on(const struct domain *d)
 {
     return d == current->domain || current->domain->is_privileged;
-}
-
-/* Frames shared with the guest. */
-
-/* A zeroed xenheap frame d may map writable; NULL if out of memory. */
-static void *alloc_shared_frame(struct domain *d)
-{
-    void *p = alloc_xenheap_page();
-
-    if ( !p )
-        return NULL;
-    /* The xenheap does not scrub; the guest must not see old contents. */
-    memset(p, 0, PAGE_SIZE);
-    share_xen_page_with_guest(virt_to_page(p), d);
-    return p;
-}
-
-/*
- * Ends the guest's ownership of a frame from alloc_shared_frame() and
- * frees it, unless a page table still maps it: freeing it then would give
- * the guest a window onto the frame's next user, so it is kept (leaked).
- */
-static void free_shared_frame(void *p)
-{
-    struct page_info *pg = virt_to_page(p);
-
-    put_page_alloc_ref(pg);
-    if ( __atomic_load_n(&pg->count_info, __ATOMIC_ACQUIRE) &
-         PGC_count_mask )
-    {
-        printk(XENLOG_WARNING "gnttab: frame %#lx still mapped, not freed\n",
-               mfn_x(page_to_mfn(pg)));
-        return;
-    }
-    free_xenheap_page(p);
 }
 
 /* Status frames up to nr for v2.  0 or -ENOMEM (then none added). */
@@ -252,11 +224,11 @@ static int add_status_frames(struct domain *d, struct grant_table *gt,
     unsigned int i;
 
     for ( i = gt->nr_status_frames; i < nr; i++ )
-        if ( !(gt->status[i] = alloc_shared_frame(d)) )
+        if ( !(gt->status[i] = alloc_shared_xenheap_page(d)) )
         {
             while ( i-- > gt->nr_status_frames )
             {
-                free_shared_frame(gt->status[i]);
+                free_shared_xenheap_page(gt->status[i]);
                 gt->status[i] = NULL;
             }
             return -ENOMEM;
@@ -272,7 +244,7 @@ static void free_status_frames(struct grant_table *gt)
 
     for ( i = 0; i < gt->nr_status_frames; i++ )
     {
-        free_shared_frame(gt->status[i]);
+        free_shared_xenheap_page(gt->status[i]);
         gt->status[i] = NULL;
     }
     gt->nr_status_frames = 0;
@@ -292,7 +264,7 @@ static int grow_table(struct domain *d, struct grant_table *gt,
     for ( i = old; i < nr; i++ )
     {
         gt->active[i] = xzalloc_array(struct active_entry, ACTIVE_PER_FRAME);
-        gt->shared[i] = alloc_shared_frame(d);
+        gt->shared[i] = alloc_shared_xenheap_page(d);
         if ( !gt->active[i] || !gt->shared[i] )
             goto fail;
     }
@@ -306,7 +278,7 @@ static int grow_table(struct domain *d, struct grant_table *gt,
     for ( i = old; i < nr; i++ )
     {
         if ( gt->shared[i] )
-            free_shared_frame(gt->shared[i]);
+            free_shared_xenheap_page(gt->shared[i]);
         gt->shared[i] = NULL;
         xfree(gt->active[i]);
         gt->active[i] = NULL;
@@ -744,7 +716,11 @@ static void release_mapping(const struct maptrack *mt)
 {
     bool readonly = mt->flags & GNTMAP_readonly;
 
-    unpin_entry(get_domain_by_id(mt->domid), mt->serial, mt->ref, readonly);
+    struct domain *rd = get_domain_by_id(mt->domid);
+
+    unpin_entry(rd, mt->serial, mt->ref, readonly);
+    if ( rd )
+        put_domain(rd);
     put_frame(mt->mfn, readonly);
 }
 
@@ -809,22 +785,25 @@ static int16_t map_one(const struct gnttab_map_grant_ref *op,
     if ( !(rd = find_by_id(op->dom)) )
         return GNTST_bad_domain;
     if ( (h = mt_get(lgt)) == MT_NONE )
+    {
+        put_domain(rd);
         return GNTST_no_device_space;
+    }
 
     rc = pin_entry(rd, op->ref, ld->domain_id, readonly, true, &p);
-    if ( rc != GNTST_okay )
-    {
-        mt_put(lgt, h);
-        return rc;
-    }
-    if ( (op->flags & GNTMAP_host_map) &&
+    if ( rc == GNTST_okay && (op->flags & GNTMAP_host_map) &&
          write_host_pte(op->host_addr, op->flags, grant_pte(p.mfn, op->flags),
                         rd) )
     {
         unpin_entry(rd, p.serial, op->ref, readonly);
         put_frame(p.mfn, readonly);
+        rc = GNTST_general_error;
+    }
+    put_domain(rd);
+    if ( rc != GNTST_okay )
+    {
         mt_put(lgt, h);
-        return GNTST_general_error;
+        return rc;
     }
 
     mt.host_addr = op->host_addr;
@@ -974,6 +953,10 @@ static int16_t copy_one(const struct gnttab_copy *op)
  out:
     copy_end_release(&dst);
     copy_end_release(&src);
+    if ( dst.d )
+        put_domain(dst.d);
+    if ( src.d )
+        put_domain(src.d);
     return rc;
 }
 
@@ -1127,6 +1110,8 @@ static long gnttab_setup_table(struct gnttab_setup_table *g,
                 op.status = GNTST_bad_virt_addr;
         }
     }
+    if ( d )
+        put_domain(d);
     return copy_field_to_guest(g, &op, status) ? -EFAULT : 0;
 }
 
@@ -1152,6 +1137,8 @@ static long gnttab_query_size(struct gnttab_query_size *g,
         spin_unlock(&d->grant_table->lock);
         op.status = GNTST_okay;
     }
+    if ( d )
+        put_domain(d);
     return copy_to_guest_bytes(g, &op, sizeof(op)) ? -EFAULT : 0;
 }
 
@@ -1252,6 +1239,8 @@ static long gnttab_get_status_frames(struct gnttab_get_status_frames *g,
                                      sizeof(mfns[i])) )
                 op.status = GNTST_bad_virt_addr;
     }
+    if ( d )
+        put_domain(d);
     return copy_field_to_guest(g, &op, status) ? -EFAULT : 0;
 }
 
@@ -1259,14 +1248,17 @@ static long gnttab_get_version(struct gnttab_get_version *g)
 {
     struct gnttab_get_version op;
     struct domain *d;
+    bool allowed;
 
     if ( copy_from_guest_bytes(&op, g, sizeof(op)) )
         return -EFAULT;
     if ( !(d = find_any(op.dom)) )
         return -ESRCH;
-    if ( !may_act_on(d) )
-        return -EPERM;
+    allowed = may_act_on(d);
     op.version = d->grant_table->version;
+    put_domain(d);
+    if ( !allowed )
+        return -EPERM;
     return copy_field_to_guest(g, &op, version) ? -EFAULT : 0;
 }
 
@@ -1362,7 +1354,7 @@ void grant_table_destroy(struct domain *d)
     free_status_frames(gt);
     for ( i = 0; i < gt->nr_frames; i++ )
     {
-        free_shared_frame(gt->shared[i]);
+        free_shared_xenheap_page(gt->shared[i]);
         xfree(gt->active[i]);
     }
     for ( i = 0; i < gt->maptrack_limit / MT_PER_FRAME; i++ )

@@ -11,13 +11,16 @@
 #include <asm/m2p.h>
 #include <public/memory.h>
 
-/* The domain a sub-op names: ourselves, or any for the privileged. */
+/*
+ * The domain a sub-op names, referenced (put_domain() it): ourselves, or
+ * any for the privileged.
+ */
 static struct domain *target_domain(domid_t domid)
 {
     struct domain *self = current->domain;
 
     if ( domid == DOMID_SELF || domid == self->domain_id )
-        return self;
+        return get_domain(self);
     return self->is_privileged ? get_domain_by_id(domid) : NULL;
 }
 
@@ -27,12 +30,12 @@ static struct domain *target_domain(domid_t domid)
  * (the new machine frame replaces it in the list).  Returns the number of
  * extents done; a bad list entry ends the batch there.
  */
-static long reservation_op(unsigned int op, struct xen_memory_reservation *r)
+static long reservation_op_on(struct domain *d, unsigned int op,
+                              struct xen_memory_reservation *r)
 {
-    struct domain *d = target_domain(r->domid);
     xen_ulong_t i;
 
-    if ( !d || r->extent_order > MAX_ORDER )
+    if ( r->extent_order > MAX_ORDER )
         return 0;
     for ( i = 0; i < r->nr_extents; i++ )
     {
@@ -77,6 +80,18 @@ static long reservation_op(unsigned int op, struct xen_memory_reservation *r)
     return i;
 }
 
+static long reservation_op(unsigned int op, struct xen_memory_reservation *r)
+{
+    struct domain *d = target_domain(r->domid);
+    long rc;
+
+    if ( !d )
+        return 0;
+    rc = reservation_op_on(d, op, r);
+    put_domain(d);
+    return rc;
+}
+
 static long machine_memory_map(XEN_GUEST_HANDLE_PARAM(void) arg)
 {
     struct xen_memory_map map;
@@ -98,20 +113,27 @@ static long reservation_size(unsigned int op, XEN_GUEST_HANDLE_PARAM(void) arg)
 {
     domid_t domid;
     struct domain *d;
+    long rc;
 
     if ( copy_from_guest_bytes(&domid, arg.p, sizeof(domid)) )
         return -EFAULT;
+
     if ( !(d = target_domain(domid)) )
         return -ESRCH;
     switch ( op )
     {
     case XENMEM_current_reservation:
-        return d->tot_pages;
+        rc = d->tot_pages;
+        break;
     case XENMEM_maximum_reservation:
-        return d->max_pages;
+        rc = d->max_pages;
+        break;
     default:    /* XENMEM_maximum_gpfn: the guest keeps its p2m size there */
-        return d->shared_info->arch.max_pfn - 1;
+        rc = d->shared_info->arch.max_pfn - 1;
+        break;
     }
+    put_domain(d);
+    return rc;
 }
 
 long do_memory_op(unsigned long cmd, XEN_GUEST_HANDLE_PARAM(void) arg)

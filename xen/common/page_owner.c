@@ -5,6 +5,7 @@
 #include <xen/page_owner.h>
 #include <xen/sched.h>
 #include <xen/spinlock.h>
+#include <xen/string.h>
 #include <asm/flushtlb.h>
 #include <asm/m2p.h>
 
@@ -89,9 +90,11 @@ struct page_info *alloc_domain_pages(struct domain *d, unsigned int order,
 {
     unsigned long i, nr = 1UL << order;
     struct page_info *pg;
+    bool dying;
 
     spin_lock(&d->page_alloc_lock);
-    if ( d->tot_pages + nr > d->max_pages )
+    /* A dying domain has given its pages back: it gets no new ones. */
+    if ( d->tot_pages + nr > d->max_pages || d->state == DOMSTATE_dying )
     {
         spin_unlock(&d->page_alloc_lock);
         return NULL;
@@ -111,7 +114,16 @@ struct page_info *alloc_domain_pages(struct domain *d, unsigned int order,
             pg[i].count_info |= PGC_on_list;
             page_list_add_tail(&pg[i], &d->page_list);
         }
+    dying = d->state == DOMSTATE_dying;
     spin_unlock(&d->page_alloc_lock);
+
+    /* Destruction began meanwhile and may have missed these: give back. */
+    if ( pg && dying )
+    {
+        for ( i = 0; i < nr; i++ )
+            put_page_alloc_ref(&pg[i]);
+        return NULL;
+    }
     return pg;
 }
 
@@ -135,4 +147,31 @@ void share_xen_page_with_guest(struct page_info *pg, struct domain *d)
     pg->v.owner = d;
     /* Publish the owner and type before the reference makes them usable. */
     __atomic_fetch_or(&pg->count_info, PGC_allocated | 1, __ATOMIC_RELEASE);
+}
+
+void *alloc_shared_xenheap_page(struct domain *d)
+{
+    void *p = alloc_xenheap_page();
+
+    if ( !p )
+        return NULL;
+    /* The xenheap does not scrub; the guest must not see old contents. */
+    memset(p, 0, PAGE_SIZE);
+    share_xen_page_with_guest(virt_to_page(p), d);
+    return p;
+}
+
+void free_shared_xenheap_page(void *p)
+{
+    struct page_info *pg = virt_to_page(p);
+
+    put_page_alloc_ref(pg);
+    if ( __atomic_load_n(&pg->count_info, __ATOMIC_ACQUIRE) &
+         PGC_count_mask )
+    {
+        printk(XENLOG_WARNING "frame %#lx shared with a guest is still "
+               "mapped: not freed\n", mfn_x(page_to_mfn(pg)));
+        return;
+    }
+    free_xenheap_page(p);
 }

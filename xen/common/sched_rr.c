@@ -56,6 +56,24 @@ static void rr_insert_vcpu(struct vcpu *v)
     spin_unlock_irqrestore(&rc->lock, flags);
 }
 
+static void rr_remove_vcpu(struct vcpu *v)
+{
+    struct rr_cpu *rc = &rr_cpus[v->processor];
+    struct rr_vcpu *rv = v->sched_priv, *prev = rv;
+    unsigned long flags;
+
+    spin_lock_irqsave(&rc->lock, flags);
+    while ( prev->next != rv )
+        prev = prev->next;
+    prev->next = rv->next;
+    if ( rc->ring == rv )
+        rc->ring = prev == rv ? NULL : prev;
+    rc->nr--;
+    spin_unlock_irqrestore(&rc->lock, flags);
+    v->sched_priv = NULL;
+    xfree(rv);
+}
+
 static struct task_slice rr_do_schedule(unsigned int cpu, s_time_t now)
 {
     struct rr_cpu *rc = &rr_cpus[cpu];
@@ -95,6 +113,7 @@ static struct scheduler sched_rr_ops = {
     .opt_name = "rr",
     .init = rr_init,
     .insert_vcpu = rr_insert_vcpu,
+    .remove_vcpu = rr_remove_vcpu,
     .do_schedule = rr_do_schedule,
     .dump_cpu_state = rr_dump_cpu_state,
 };

@@ -85,6 +85,12 @@ void sched_insert_vcpu(struct vcpu *v)
     ops->insert_vcpu(v);
 }
 
+void sched_remove_vcpu(struct vcpu *v)
+{
+    if ( ops->remove_vcpu )
+        ops->remove_vcpu(v);
+}
+
 /* Tells v's CPU to reconsider; a no-op if v still may not run. */
 void vcpu_wake(struct vcpu *v)
 {
@@ -341,6 +347,7 @@ long do_sched_op(int cmd, XEN_GUEST_HANDLE_PARAM(void) arg)
         if ( !(d = get_domain_by_id(r.domain_id)) )
             return -ESRCH;
         domain_shutdown(d, r.reason);
+        put_domain(d);
         return 0;
     }
     case SCHEDOP_poll:

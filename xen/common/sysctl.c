@@ -97,10 +97,11 @@ static long domain_info_list(struct xen_sysctl_getdomaininfolist *l)
             (d = first_domain_from(id)) )
     {
         getdomaininfo(d, &info);
+        id = d->domain_id + 1;
+        put_domain(d);
         if ( copy_to_guest_offset(l->buffer, num, &info, 1) )
             return -EFAULT;
         num++;
-        id = d->domain_id + 1;
     }
     l->num_domains = num;
     return 0;

@@ -84,6 +84,17 @@ static long register_vcpu_info(struct vcpu *v,
     return 0;
 }
 
+void vcpu_release_info(struct vcpu *v)
+{
+    struct vcpu_info *shared = &v->domain->shared_info->vcpu_info[v->vcpu_id];
+    struct vcpu_info *old = v->vcpu_info;
+
+    if ( old == shared )
+        return;
+    __atomic_store_n(&v->vcpu_info, shared, __ATOMIC_RELEASE);
+    put_page(virt_to_page(old));
+}
+
 /*
  * A vCPU gets its first context once (later ones: -EEXIST), and stays
  * down until VCPUOP_up unless the context says VGCF_online.

@@ -10,6 +10,7 @@
 #include <xen/event.h>
 #include <xen/sched.h>
 #include "check.h"
+#include "domain_refs.h"
 
 #define MAX_DOMS    8
 #define MAX_VCPUS   4
@@ -32,7 +33,7 @@ struct domain *get_domain_by_id(domid_t id)
 
     for ( i = 0; i < MAX_DOMS; i++ )
         if ( doms[i] && doms[i]->domain_id == id )
-            return doms[i];
+            return get_domain(doms[i]);
     return NULL;
 }
 
@@ -1507,5 +1508,10 @@ int main(void)
     test_faults();
     test_random();
     test_concurrency();
+    CASE("lookups give back every domain reference they take")
+    {
+        for ( unsigned int i = 0; i < MAX_DOMS; i++ )
+            CHECK(!doms[i] || doms[i]->refcnt == 0);
+    }
     return 0;
 }

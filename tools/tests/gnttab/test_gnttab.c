@@ -14,6 +14,7 @@
 #include <asm/flushtlb.h>
 #include <asm/pv/mm.h>
 #include "check.h"
+#include "domain_refs.h"
 
 #define NR_FRAMES   4096UL
 #define MAX_DOMS    4
@@ -34,7 +35,7 @@ struct domain *get_domain_by_id(domid_t id)
 
     for ( i = 0; i < MAX_DOMS; i++ )
         if ( doms[i] && doms[i]->domain_id == id )
-            return doms[i];
+            return get_domain(doms[i]);
     return NULL;
 }
 
@@ -1297,5 +1298,10 @@ int main(void)
     test_misc();
     test_race();
     test_destroy();
+    CASE("lookups give back every domain reference they take")
+    {
+        for ( unsigned int i = 0; i < MAX_DOMS; i++ )
+            CHECK(!doms[i] || doms[i]->refcnt == 0);
+    }
     return check_failures ? 1 : 0;
 }

@@ -10,6 +10,7 @@
 #include <asm/page.h>
 #include <asm/pv/mm.h>
 #include "stubs.h"
+#include "domain_refs.h"
 
 unsigned int stub_flush_all, stub_flush_one, stub_flush_cache;
 unsigned int stub_cr3_updates;
@@ -66,7 +67,7 @@ struct domain *get_domain_by_id(domid_t domid)
 
     for ( i = 0; i < ARRAY_SIZE(stub_domains); i++ )
         if ( stub_domains[i] && stub_domains[i]->domain_id == domid )
-            return stub_domains[i];
+            return get_domain(stub_domains[i]);
     return NULL;
 }
 

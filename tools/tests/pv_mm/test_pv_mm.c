@@ -1198,5 +1198,10 @@ int main(void)
     test_mmuext();
     test_stress();
     test_threads();
+    CASE("lookups give back every domain reference they take")
+    {
+        for ( unsigned int i = 0; i < ARRAY_SIZE(stub_domains); i++ )
+            CHECK(!stub_domains[i] || stub_domains[i]->refcnt == 0);
+    }
     return 0;
 }

@@ -55,4 +55,13 @@ void put_page_alloc_ref(struct page_info *pg);
  */
 void share_xen_page_with_guest(struct page_info *pg, struct domain *d);
 
+/* A zeroed xenheap frame shared with d as above; NULL if out of memory. */
+void *alloc_shared_xenheap_page(struct domain *d);
+/*
+ * Ends the sharing and frees the frame, unless a page table still maps
+ * it: freeing it then would give the guest a window onto the frame's next
+ * user, so it is kept (leaked, with a warning).
+ */
+void free_shared_xenheap_page(void *p);
+
 #endif /* XEN_PAGE_OWNER_H */

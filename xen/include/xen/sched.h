@@ -77,6 +77,7 @@ struct domain {
     enum domain_state state;
     unsigned int shutdown_code;     /* SHUTDOWN_* once shut down */
     int pause_count;                /* pauses of every vCPU at once */
+    int refcnt;                     /* the domain list's, and lookups' */
     spinlock_t domain_lock;         /* state, pause_count, vCPU set-up */
 
     unsigned int max_vcpus;
@@ -115,7 +116,15 @@ struct domain *domain_create(domid_t domid, bool privileged,
                              unsigned int max_vcpus);
 struct vcpu *vcpu_create(struct domain *d, unsigned int vcpu_id,
                          unsigned int cpu);
+/*
+ * A lookup takes a reference, which put_domain() drops; the last one
+ * frees the domain, so a destroyed domain lives on until its last user
+ * is done with it.  get_domain() adds one to a domain already held
+ * (current->domain, say).
+ */
 struct domain *get_domain_by_id(domid_t domid);
+struct domain *get_domain(struct domain *d);
+void put_domain(struct domain *d);
 void domain_shutdown(struct domain *d, unsigned int reason);
 /* Tears the domain down: unlinked at once, memory freed as refs drop. */
 void domain_destroy(struct domain *d);
@@ -126,12 +135,16 @@ void domain_crash(struct domain *d, const char *why);
 
 /* vcpu.c */
 void vcpu_timers_init(struct vcpu *v);
+/* Drops the page VCPUOP_register_vcpu_info took (domain destruction). */
+void vcpu_release_info(struct vcpu *v);
 /* Refresh the guest's registered copies; v's page tables must be loaded. */
 void update_runstate_area(struct vcpu *v);
 void update_time_area(struct vcpu *v);
 
 /* schedule.c: state changes that the scheduling policy must hear of. */
 void sched_insert_vcpu(struct vcpu *v);
+/* v is about to be freed: the policy must forget it (it never runs again). */
+void sched_remove_vcpu(struct vcpu *v);
 bool vcpu_runnable(const struct vcpu *v);
 void vcpu_wake(struct vcpu *v);
 void vcpu_sleep_nosync(struct vcpu *v);

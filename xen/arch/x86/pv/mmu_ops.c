@@ -28,17 +28,18 @@ static struct domain *get_pg_owner(struct domain *d, domid_t domid, int *rc)
     struct domain *o;
 
     if ( domid == DOMID_SELF )
-        return d;
+        return get_domain(d);
     *rc = -ESRCH;
     if ( domid == d->domain_id )
         return NULL;
     if ( domid == DOMID_IO )
-        o = d;
+        o = get_domain(d);
     else if ( domid >= DOMID_FIRST_RESERVED ||
               !(o = get_domain_by_id(domid)) )
         return NULL;
     if ( !d->is_privileged )
     {
+        put_domain(o);
         *rc = -EPERM;
         return NULL;
     }
@@ -78,24 +79,21 @@ long do_mmu_update(XEN_GUEST_HANDLE_PARAM(mmu_update_t) ureqs,
                    unsigned int count, XEN_GUEST_HANDLE_PARAM(uint) pdone,
                    unsigned int foreigndom)
 {
-    struct domain *d = current->domain, *pt_owner = d, *pg_owner;
+    struct domain *d = current->domain, *pt_owner, *pg_owner = NULL;
     unsigned int i = 0, pt_dom = foreigndom >> 16;
     int rc = 0;
 
     /* The top half names whose page tables these are (id + 1). */
-    if ( pt_dom )
+    pt_owner = pt_dom ? get_domain_by_id(pt_dom - 1) : get_domain(d);
+    if ( !pt_owner )
     {
-        pt_owner = get_domain_by_id(pt_dom - 1);
-        if ( !pt_owner )
-        {
-            rc = -ESRCH;
-            goto out;
-        }
-        if ( pt_owner != d && !d->is_privileged )
-        {
-            rc = -EPERM;
-            goto out;
-        }
+        rc = -ESRCH;
+        goto out;
+    }
+    if ( pt_owner != d && !d->is_privileged )
+    {
+        rc = -EPERM;
+        goto out;
     }
     pg_owner = get_pg_owner(d, foreigndom & 0xffff, &rc);
     if ( !pg_owner )
@@ -147,6 +145,10 @@ long do_mmu_update(XEN_GUEST_HANDLE_PARAM(mmu_update_t) ureqs,
     }
 
  out:
+    if ( pg_owner )
+        put_domain(pg_owner);
+    if ( pt_owner )
+        put_domain(pt_owner);
     if ( !guest_handle_is_null(pdone) )
         (void)copy_to_guest(pdone, &i, 1);
     return rc;
@@ -392,6 +394,8 @@ long do_mmuext_op(XEN_GUEST_HANDLE_PARAM(mmuext_op_t) uops,
             if ( rc )
                 break;
         }
+    if ( pg_owner )
+        put_domain(pg_owner);
 
     if ( !guest_handle_is_null(pdone) )
         (void)copy_to_guest(pdone, &i, 1);
@@ -446,5 +450,7 @@ long do_update_va_mapping_otherdomain(unsigned long va, uint64_t val,
 
     if ( !pg_owner )
         return rc;
-    return update_va_mapping(va, val, flags, pg_owner);
+    rc = update_va_mapping(va, val, flags, pg_owner);
+    put_domain(pg_owner);
+    return rc;
 }

@@ -8,6 +8,7 @@
 struct vcpu;
 
 int vcpu_fpu_init(struct vcpu *v);
+void vcpu_fpu_free(struct vcpu *v);
 void fpu_save(struct vcpu *v);
 void fpu_restore(struct vcpu *v);
 
