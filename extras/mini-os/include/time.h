@@ -13,7 +13,7 @@ void time_init(void);
 uint64_t monotonic_clock(void);
 /* Wall-clock seconds and nanoseconds, from shared_info. */
 void wallclock(uint64_t *sec, uint32_t *nsec);
-/* Block (events enabled) until system time reaches deadline. */
+/* Sleep this thread until system time reaches deadline (others run). */
 void block_until(uint64_t deadline);
 void msleep(unsigned int ms);
 

@@ -5,6 +5,7 @@
 #include <time.h>
 #include <events.h>
 #include <hypercall.h>
+#include <sched.h>
 
 long timer_port = -1;
 unsigned long timer_ticks;
@@ -60,22 +61,14 @@ static void timer_handler(evtchn_port_t port, void *data)
 
 void block_until(uint64_t deadline)
 {
+    struct thread *me = current_thread;
+
+    /* Other threads run meanwhile; with none, the vCPU blocks. */
+    me->wakeup = deadline;
+    me->sleeping = true;
     while ( monotonic_clock() < deadline )
-    {
-        /*
-         * Mask first so that the timer cannot fire between the check and
-         * the block: SCHEDOP_block unmasks and sleeps in one step.
-         */
-        local_irq_disable();
-        if ( monotonic_clock() >= deadline )
-        {
-            local_irq_enable();
-            break;
-        }
-        HYPERVISOR_set_timer_op(deadline);
-        HYPERVISOR_sched_op(SCHEDOP_block, NULL);
-        local_irq_enable();
-    }
+        schedule();
+    me->sleeping = false;
 }
 
 void msleep(unsigned int ms)
