@@ -15,12 +15,13 @@ struct domu_spec {
     const char *cmdline;
 };
 
-/* A domain we built, as long as we keep it. */
+/* A domain we built or adopted, as long as we keep it. */
 struct domu {
     domid_t domid;
     unsigned long nr_pages;
-    evtchn_port_t console_port;         /* ours, bound to its console */
-    struct xencons_interface *console;  /* its ring, mapped in our space */
+    /* Its console ring, mapped in our space, and our port bound to it: */
+    evtchn_port_t console_port;         /* 0 and */
+    struct xencons_interface *console;  /* NULL for an adopted domain */
     char line[160];                     /* console output not yet printed */
     unsigned int line_len;
 };
@@ -31,6 +32,14 @@ struct domu {
  * was wrong (a bad image names the problem) and destroying what was made.
  */
 long domu_build(const struct domu_spec *spec, struct domu *d);
+
+/*
+ * Takes charge of a running domain we did not build (the hypervisor
+ * started it from a boot module), so that the calls below work on it.
+ * It has no console ring: it writes through console_io.  Returns 0, or
+ * -XEN_ESRCH if there is no domain domid.
+ */
+long domu_adopt(domid_t domid, struct domu *d);
 
 /* Prints the domain's complete console lines, each prefixed "[dN] ". */
 void domu_console_drain(struct domu *d);

@@ -463,6 +463,22 @@ long domu_build(const struct domu_spec *spec, struct domu *d)
     return 0;
 }
 
+long domu_adopt(domid_t domid, struct domu *d)
+{
+    struct xen_domctl_getdomaininfo info;
+    long rc = domain_getinfo(domid, &info);
+
+    /* getdomaininfo answers for the next domain up if there is none. */
+    if ( !rc && info.domain != domid )
+        rc = -XEN_ESRCH;
+    if ( rc )
+        return rc;
+    memset(d, 0, sizeof(*d));
+    d->domid = domid;
+    d->nr_pages = info.tot_pages;
+    return 0;
+}
+
 void domu_console_drain(struct domu *d)
 {
     struct xencons_interface *r = d->console;

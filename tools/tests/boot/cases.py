@@ -20,7 +20,15 @@
     qemu_args  extra QEMU arguments
     forbid  regexes that fail the boot (default: qemu.DEFAULT_FORBID)
     only    the one hypervisor profile the case applies to
+    minios  True if its modules include extras/mini-os/mini-os (built first)
 """
+
+import os
+
+import qemu  # run.py puts tools/tests/lib on the path
+
+MINIOS = os.path.normpath(os.path.join(os.path.dirname(os.path.abspath(
+    __file__)), '..', '..', '..', 'extras', 'mini-os', 'mini-os'))
 
 BOOT_STEPS = [('expect', 'cpus'), ('expect', 'idle'), ('settle', 0.5)]
 
@@ -106,3 +114,37 @@ CASES.append(dict(
     steps=[('expect', 'elf_refused'), ('expect', 'panic'),
            ('expect', 'fatal', dict(what='not a usable PV kernel')),
            ('expect', 'halted')]))
+
+# Boot domains (docs/misc/boot-domains.md): mini-os as dom0 runs its domain/
+# cases; the first plain module stays its initrd (the kernel its own
+# peers are built from), and a "domU" module becomes d1, a peer that
+# answers dom0 and powers off.  dom0 must pass every case, then halt.
+DOM0_SUITE = [(MINIOS, 'only=domain/'), (MINIOS, '')]
+SUITE_END = [('expect', 'guest_summary'), ('expect', 'dom0_halted')]
+SUITE_FORBID = qemu.DEFAULT_FORBID + (r'^FAIL: ',)
+CASES.append(dict(
+    name='boot-domu-peer', via='kernel', smp=2, mem='256M', cpu='max',
+    append='dom0_mem=64M', only='ours', minios=True, forbid=SUITE_FORBID,
+    modules=DOM0_SUITE + [(MINIOS, 'domU mem=4M -- role=peer')],
+    steps=[('expect', 'dom_built', dict(dom=1)),
+           ('expect', 'guest_line', dict(dom=1, text='peer: answered')),
+           ('expect', 'guest_result', dict(result='PASS',
+                                           case='domain/boot_peer_exchange'))]
+    + SUITE_END))
+# Bad domU modules (no ELF, too small, a bad option, more memory than
+# the machine has) are each refused with a line naming the module and the
+# problem, and dom0 runs on without them (options are checked before
+# dom0 is built, images after).
+CASES.append(dict(
+    name='boot-domu-refused', via='kernel', smp=2, mem='256M', cpu='max',
+    append='dom0_mem=64M', only='ours', minios=True, forbid=SUITE_FORBID,
+    modules=DOM0_SUITE + [(__file__, 'domU'), (MINIOS, 'domU mem=64K'),
+                          (MINIOS, 'domU vcpus=0 -- role=peer'),
+                          (MINIOS, 'domU mem=1G')],
+    steps=[('expect', 'domu_refused', dict(module=4, why='bad option')),
+           ('expect', 'domu_refused', dict(module=2, why='not a usable PV')),
+           ('expect', 'domu_refused', dict(module=3, why='cannot hold')),
+           ('expect', 'domu_refused', dict(module=5, why='out of memory')),
+           ('expect', 'guest_result', dict(result='SKIP',
+                                           case='domain/boot_peer_exchange'))]
+    + SUITE_END))

@@ -25,6 +25,14 @@ COMMON = {
     'halted': r"^\(XEN\) Manual reset required \('noreboot' specified\)",
     'no_acpi': r'^\(XEN\) WARNING: no usable ACPI tables',
     'elf_refused': r'^\(XEN\) ELF: ',
+    # Boot domains, and what mini-os as dom0 prints (boot-domu-* cases).
+    'dom_built': r'^\(XEN\) Dom{dom} kernel: ',
+    'domu_refused': r'^\(XEN\) domU module {module} \(\S+\): .*{why}.*; '
+                    r'not started$',
+    'guest_line': r'^\(d{dom}\) {text}',
+    'guest_result': r'^{result}: {case}(: |$)',
+    'guest_summary': r'^\d+ passed, 0 failed, \d+ skipped$',
+    'dom0_halted': r'^\(XEN\) Hardware Dom0 halted',
 }
 
 # Warnings: they do not fail a boot, but PASS lines get a note.

@@ -23,7 +23,7 @@ TOP = os.path.normpath(os.path.join(HERE, '..', '..', '..'))
 sys.path.insert(0, os.path.join(HERE, '..', 'lib'))
 
 import qemu  # noqa: E402
-from cases import CASES, BOOT_STEPS  # noqa: E402
+from cases import CASES, BOOT_STEPS, MINIOS  # noqa: E402
 from expect import PROFILES, HELP_LINE, WARNING  # noqa: E402
 import grubd_test  # noqa: E402
 import xen417  # noqa: E402
@@ -134,6 +134,19 @@ def make_iso(img, image, results, hv):
                                            os.path.relpath(iso)))
     else:
         img.iso_why = 'mkiso failed: ' + out
+
+
+def build_minios():
+    """None, or why extras/mini-os/mini-os cannot be booted."""
+    if not os.environ.get('NOBUILD'):
+        ok, _ = run_quiet(['make', '-s', '--no-print-directory', '-C',
+                           os.path.dirname(MINIOS)], show=20)
+        if not ok:
+            return 'mini-os not built: make -C extras/mini-os failed ' \
+                   '(output above)'
+    if not os.path.isfile(MINIOS):
+        return 'mini-os not built: no %s' % os.path.relpath(MINIOS)
+    return None
 
 
 def check(case, profile, img, results):
@@ -269,9 +282,13 @@ def main():
 
     need_iso = any(c['via'] == 'iso' for c in cases)
     img = (build_ours if hv == 'ours' else build_xen417)(results, need_iso)
+    minios_why = build_minios() if any(c.get('minios') for c in cases) \
+        else None
     runnable = []  # (name, function returning a Machine)
     for c in cases:
         why = img.kernel_why if c['via'] == 'kernel' else img.iso_why
+        if not why and c.get('minios'):
+            why = minios_why
         if why and why.startswith('SKIP '):
             say('SKIP: %s: %s' % (c['name'], one_line(why[5:])))
         elif why:

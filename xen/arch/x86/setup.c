@@ -134,7 +134,7 @@ void __init __start_xen(uint32_t mb_magic, uint32_t mb_info_pa)
     pv_percpu_init(0);
     m2p_init();
     if ( bi->nr_modules )
-        construct_dom0(bi);
+        construct_boot_domains(bi);
     else
         printk("No dom0 kernel given: the machine idles\n");
     console_init_postirq();

@@ -165,8 +165,8 @@ static int parse_loglvl(const char *s)
 custom_param("loglvl", parse_loglvl);
 
 /*
- * guest_loglvl= is Xen's threshold for guests' console output.  Guests do
- * not log through us yet, so the value is only checked.
+ * guest_loglvl= is Xen's threshold for guests' console output.  We show
+ * all of it, as guest_loglvl=all would, so the value is only checked.
  */
 static int parse_guest_loglvl(const char *s)
 {
@@ -238,16 +238,45 @@ void __init console_init_postirq(void)
 }
 
 /*
+ * A domU's output goes out a whole line at a time, prefixed "(dN) " as
+ * Xen does, so that lines of different guests never mix; an overlong
+ * line is split.  Only printable characters pass: a guest must not send
+ * control sequences to the operator's terminal.  Called with the lock.
+ */
+static void guest_console_put(struct domain *d, const char *s, size_t n)
+{
+    char prefix[16];
+
+    for ( size_t i = 0; i < n; i++ )
+    {
+        if ( (s[i] >= ' ' && s[i] < 0x7f) || s[i] == '\t' )
+            d->console_line[d->console_len++] = s[i];
+        if ( s[i] != '\n' && d->console_len < sizeof(d->console_line) )
+            continue;
+        snprintf(prefix, sizeof(prefix), "(d%u) ", d->domain_id);
+        emit(prefix, strlen(prefix), true);
+        emit(d->console_line, d->console_len, true);
+        emit("\n", 1, true);
+        at_line_start = true;
+        d->console_len = 0;
+    }
+}
+
+/*
  * console_io: dom0 writes to and reads from the hypervisor console.  Its
  * output goes out as it is (no "(XEN) " prefix), which is also how Xen
- * shows dom0's early messages.  Serial input stays with the debug keys.
+ * shows dom0's early messages.  Other domains may write, as under Xen's
+ * debug builds, so that domains started at boot can be heard before any
+ * console backend exists; reading stays dom0's.  Serial input stays with
+ * the debug keys.
  */
 long do_console_io(int cmd, unsigned int count,
                    XEN_GUEST_HANDLE_PARAM(char) buffer)
 {
+    struct domain *d = current->domain;
     char chunk[128];
 
-    if ( !current->domain->is_privileged )
+    if ( !d->is_privileged && cmd != CONSOLEIO_write )
         return -EPERM;
     switch ( cmd )
     {
@@ -260,8 +289,13 @@ long do_console_io(int cmd, unsigned int count,
             if ( copy_from_guest_offset(chunk, buffer, done, n) )
                 return -EFAULT;
             taken = console_lock();
-            emit(chunk, n, true);
-            at_line_start = chunk[n - 1] == '\n';
+            if ( d->is_privileged )
+            {
+                emit(chunk, n, true);
+                at_line_start = chunk[n - 1] == '\n';
+            }
+            else
+                guest_console_put(d, chunk, n);
             console_unlock(taken);
             done += n;
         }

@@ -102,6 +102,11 @@ struct domain {
 
     struct arch_domain *arch;
 
+    /* A domU's console_io output, held until its line is complete. */
+#define DOMAIN_CONSOLE_LINE 160
+    char console_line[DOMAIN_CONSOLE_LINE];
+    unsigned int console_len;
+
     struct domain *next_in_list;    /* domain list, by domain_id */
 };
 

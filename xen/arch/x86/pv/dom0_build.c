@@ -1,5 +1,5 @@
 /* SPDX-License-Identifier: GPL-2.0-only */
-/* Builds dom0 from the first boot module: a PV kernel in ELF form. */
+/* Builds the boot domains, dom0 and any domUs, from PV kernels in ELF form. */
 #include <xen/decompress.h>
 #include <xen/errno.h>
 #include <xen/lib.h>
@@ -37,20 +37,51 @@ static unsigned int opt_dom0_max_vcpus;
 integer_param("dom0_max_vcpus", opt_dom0_max_vcpus);
 
 #define DOM0_DEFAULT_MAX    (_AC(1, UL) << 30)
-#define DOM0_CHUNK_ORDER    9
+#define DOMU_DEFAULT_MEM    (_AC(16, UL) << 20)
+#define CHUNK_ORDER         9
 #define HYPERVISOR_RESERVE  (_AC(16, UL) << 20)
 
 /* Features our PV ABI provides; a kernel requiring others is refused. */
-#define DOM0_FEATURES ((1u << XENFEAT_pae_pgdir_above_4gb) |             \
-                       (1u << XENFEAT_mmu_pt_update_preserve_ad) |       \
-                       (1u << XENFEAT_gnttab_map_avail_bits) |           \
-                       (1u << XENFEAT_dom0))
+#define PV_FEATURES ((1u << XENFEAT_pae_pgdir_above_4gb) |               \
+                     (1u << XENFEAT_mmu_pt_update_preserve_ad) |         \
+                     (1u << XENFEAT_gnttab_map_avail_bits))
+
+/* One domain to build at boot, from its kernel module. */
+struct boot_domain {
+    domid_t domid;
+    bool privileged;
+    unsigned int module;                /* the kernel's index in modules[] */
+    const struct boot_module *kernel;
+    const struct boot_module *initrd;   /* NULL: none */
+    const char *cmdline;                /* NULL: none */
+    const char *mem_option;             /* names the size in messages */
+    unsigned long nr_pages;
+    unsigned int nr_vcpus;
+    struct domain *d;                   /* built, not yet started */
+};
+
+/*
+ * Why the last build or option parse failed: dom0's caller panics with
+ * it, a domU's logs it and boots on without that domain.
+ */
+static char __initdata refusal[160];
+
+static int refuse(int rc, const char *fmt, ...) __printf(2, 3);
+static int __init refuse(int rc, const char *fmt, ...)
+{
+    va_list args;
+
+    va_start(args, fmt);
+    vsnprintf(refusal, sizeof(refusal), fmt, args);
+    va_end(args);
+    return rc;
+}
 
 /*
  * The bootstrap virtual region, in order from the kernel's base; each
  * piece page aligned.  Guests depend on this order (start of day ABI).
  */
-struct dom0_layout {
+struct boot_layout {
     unsigned long v_start;          /* = the kernel's virtual base */
     unsigned long kernel_end;
     unsigned long initrd_start, initrd_end;
@@ -62,7 +93,7 @@ struct dom0_layout {
     unsigned long v_end;
 };
 
-static unsigned long pfn_of(const struct dom0_layout *l, unsigned long va)
+static unsigned long pfn_of(const struct boot_layout *l, unsigned long va)
 {
     return (va - l->v_start) >> PAGE_SHIFT;
 }
@@ -82,7 +113,7 @@ static unsigned long tables_needed(unsigned long s, unsigned long e)
  * the tables also map themselves; the region ends on a 4 MiB boundary
  * with at least 512 KiB to spare, as Linux expects.
  */
-static void compute_layout(struct dom0_layout *l, const struct elf_image *elf,
+static void compute_layout(struct boot_layout *l, const struct elf_image *elf,
                            unsigned long initrd_len, unsigned long nr_pages)
 {
     /* VIRT_BASE is pfn 0: Linux finds pfns as (va - VIRT_BASE) >> 12. */
@@ -105,17 +136,17 @@ static void compute_layout(struct dom0_layout *l, const struct elf_image *elf,
     }
 }
 
-struct dom0_load {
+struct boot_load {
     const struct elf_image *elf;
-    const struct dom0_layout *layout;
+    const struct boot_layout *layout;
     const unsigned long *p2m;
 };
 
 /* elf_load()'s copy: guest-physical as linked → our frame → direct map. */
-static int copy_to_dom0(void *ctx, uint64_t paddr, const void *src,
-                        size_t len)
+static int copy_to_boot_domain(void *ctx, uint64_t paddr, const void *src,
+                               size_t len)
 {
-    const struct dom0_load *ld = ctx;
+    const struct boot_load *ld = ctx;
     unsigned long va = paddr + ld->elf->virt_offset;
 
     while ( len )
@@ -137,7 +168,7 @@ static int copy_to_dom0(void *ctx, uint64_t paddr, const void *src,
     return 0;
 }
 
-static void *dom0_va_to_virt(const struct dom0_layout *l,
+static void *boot_va_to_virt(const struct boot_layout *l,
                              const unsigned long *p2m, unsigned long va)
 {
     return (uint8_t *)mfn_to_virt(_mfn(p2m[pfn_of(l, va)])) +
@@ -149,18 +180,18 @@ static void *dom0_va_to_virt(const struct dom0_layout *l,
  * pt_start: the L4 first, then L3, L2 and L1 tables as needed.  Every page
  * of the region is mapped writable except the tables themselves.
  */
-static mfn_t build_page_tables(const struct dom0_layout *l,
+static mfn_t build_page_tables(const struct boot_layout *l,
                                const unsigned long *p2m)
 {
     unsigned long next_pt = l->pt_start;
-    pte_t *l4 = dom0_va_to_virt(l, p2m, next_pt);
+    pte_t *l4 = boot_va_to_virt(l, p2m, next_pt);
     mfn_t l4_mfn = _mfn(p2m[pfn_of(l, next_pt)]);
     const unsigned long table_flags = _PAGE_PRESENT | _PAGE_RW | _PAGE_USER |
                                       _PAGE_ACCESSED | _PAGE_DIRTY;
 
-    /* The frames were not scrubbed: tables start empty. */
+    /* dom0's frames are not scrubbed: tables start empty. */
     for ( unsigned long i = 0; i < l->nr_pt_frames; i++ )
-        memset(dom0_va_to_virt(l, p2m, l->pt_start + i * PAGE_SIZE), 0,
+        memset(boot_va_to_virt(l, p2m, l->pt_start + i * PAGE_SIZE), 0,
                PAGE_SIZE);
     next_pt += PAGE_SIZE;
     for ( unsigned long va = l->v_start; va < l->v_end; va += PAGE_SIZE )
@@ -191,168 +222,418 @@ static mfn_t build_page_tables(const struct dom0_layout *l,
     return l4_mfn;
 }
 
-/*
- * Unpacks a gzip or xz kernel into xenheap pages; plain ones stay put.  A
- * Linux bzImage carries its compressed ELF inside: that part is unpacked.
- */
-static const void *unpack_kernel(const void *image, size_t *size)
-{
-    size_t out_size, off, len;
-    void *out;
+/* A kernel image, unpacked into xenheap pages if it came compressed. */
+struct kernel_image {
+    const void *data;
+    size_t size;
+    void *heap;                 /* NULL: data is in the module itself */
+    unsigned int order;
+};
 
-    if ( !bzimage_payload(image, *size, &off, &len) )
+static void __init release_kernel(struct kernel_image *k)
+{
+    if ( k->heap )
+        free_xenheap_pages(k->heap, k->order);
+    k->heap = NULL;
+}
+
+/*
+ * Unpacks a gzip or xz kernel; plain ones stay put.  A Linux bzImage
+ * carries its compressed ELF inside: that part is unpacked.
+ */
+static int __init unpack_kernel(struct kernel_image *k,
+                                const struct boot_module *m)
+{
+    const void *image = maddr_to_virt(m->start);
+    size_t size = m->end - m->start, off, len, out_size;
+
+    k->heap = NULL;
+    if ( !bzimage_payload(image, size, &off, &len) )
     {
         image = (const uint8_t *)image + off;
-        *size = len;
+        size = len;
     }
-    if ( decompress_format(image, *size) == DECOMPRESS_NONE )
-        return image;
-    if ( decompressed_size(image, *size, &out_size) ||
-         !(out = alloc_xenheap_pages(get_order_from_bytes(out_size), 0)) )
-        return NULL;
-    if ( decompress(image, *size, out, out_size, size) )
-        return NULL;
-    return out;
+    k->data = image;
+    k->size = size;
+    if ( decompress_format(image, size) == DECOMPRESS_NONE )
+        return 0;
+    if ( decompressed_size(image, size, &out_size) )
+        return refuse(-EINVAL, "the kernel is a corrupt gzip or xz image");
+    k->order = get_order_from_bytes(out_size);
+    if ( !(k->heap = alloc_xenheap_pages(k->order, 0)) )
+        return refuse(-ENOMEM, "out of memory unpacking the kernel "
+                      "(%zu KiB)", out_size >> 10);
+    if ( decompress(image, size, k->heap, out_size, &k->size) )
+    {
+        release_kernel(k);
+        return refuse(-EINVAL, "the kernel is a corrupt gzip or xz image");
+    }
+    k->data = k->heap;
+    return 0;
 }
 
-static unsigned long dom0_nr_pages(void)
+/* Free frames less the hypervisor's reserve: what guests may have. */
+static unsigned long spare_pages(void)
 {
     unsigned long avail = total_free_pages();
-    unsigned long want = opt_dom0_mem ? opt_dom0_mem >> PAGE_SHIFT
-                         : min(avail - (HYPERVISOR_RESERVE >> PAGE_SHIFT),
-                               DOM0_DEFAULT_MAX >> PAGE_SHIFT);
+    unsigned long keep = HYPERVISOR_RESERVE >> PAGE_SHIFT;
 
-    return min(want, avail - (HYPERVISOR_RESERVE >> PAGE_SHIFT));
+    return avail > keep ? avail - keep : 0;
 }
 
-void __init construct_dom0(const struct boot_info *bi)
+/* dom0_mem=, or what the boot domUs leave spare, up to 1 GiB. */
+static unsigned long dom0_nr_pages(unsigned long domus)
 {
-    const struct boot_module *kmod = &bi->modules[0];
-    const struct boot_module *initrd = bi->nr_modules > 1 ? &bi->modules[1]
-                                                          : NULL;
-    unsigned long initrd_len = initrd ? initrd->end - initrd->start : 0;
-    size_t size = kmod->end - kmod->start;
-    const void *image = maddr_to_virt(kmod->start);
-    struct elf_image elf;
-    struct dom0_layout l;
-    struct dom0_load ld;
-    struct domain *d;
-    struct vcpu *v;
-    unsigned long nr_pages, *p2m;
-    unsigned int nr_vcpus;
-    struct start_info *si;
-    mfn_t l4;
-    const char *cmdline = strchr(kmod->string, ' ');
+    unsigned long spare = spare_pages();
+    unsigned long want = opt_dom0_mem ? opt_dom0_mem >> PAGE_SHIFT
+                         : min(spare > domus ? spare - domus : 0,
+                               DOM0_DEFAULT_MAX >> PAGE_SHIFT);
 
-    printk("*** Building a PV Dom0 ***\n");
-    if ( !(image = unpack_kernel(image, &size)) )
-        panic("dom0: the kernel module is a corrupt gzip or xz image");
-    if ( elf_init(&elf, image, size) || elf_xen_check(&elf) )
-        panic("dom0: the kernel module is not a usable PV kernel (above)");
-    if ( elf.xen.feat_required & ~DOM0_FEATURES )
-        panic("dom0: the kernel requires features we lack (%#x)",
-              elf.xen.feat_required & ~DOM0_FEATURES);
+    return min(want, spare);
+}
 
-    nr_pages = dom0_nr_pages();
-    compute_layout(&l, &elf, initrd_len, nr_pages);
-    if ( pfn_of(&l, l.v_end) > nr_pages )
-        panic("dom0: %lu KiB of memory cannot hold its %lu KiB kernel, "
-              "initrd and boot tables (dom0_mem=)", nr_pages << 2,
-              (l.v_end - l.v_start) >> 10);
-
-    nr_vcpus = opt_dom0_max_vcpus ? opt_dom0_max_vcpus : num_online_cpus();
-    nr_vcpus = min(nr_vcpus, (unsigned int)XEN_LEGACY_MAX_VCPUS);
-    d = domain_create(0, true, nr_vcpus);
-    if ( !d || !(v = vcpu_create(d, 0, 0)) )
-        panic("dom0: out of memory creating the domain");
-    /* The others start down; the kernel brings them up (VCPUOP_up). */
-    for ( unsigned int i = 1, cpu = 0; i < nr_vcpus; i++ )
+/* vCPU 0 on CPU 0, each next one on the next online CPU, round robin. */
+static int __init create_vcpus(struct domain *d, unsigned int nr)
+{
+    for ( unsigned int i = 0, cpu = cpumask_first(&cpu_online_map);
+          i < nr; i++ )
     {
-        cpu = cpumask_next(cpu, &cpu_online_map);
-        if ( cpu >= nr_cpumask_bits )
+        if ( i && (cpu = cpumask_next(cpu, &cpu_online_map)) >=
+                  nr_cpumask_bits )
             cpu = cpumask_first(&cpu_online_map);
+        /* All but vCPU 0 stay down: the kernel brings them up. */
         if ( !vcpu_create(d, i, cpu) )
-            panic("dom0: out of memory creating vCPU %u", i);
+            return refuse(-ENOMEM, "out of memory creating vCPU %u", i);
     }
-    hardware_domain = d;
-    d->max_pages = nr_pages;
+    return 0;
+}
 
-    /*
-     * Any frames will do: the guest sees them through its p2m.  Taken in
-     * 2 MiB runs where the heap has them, and not scrubbed: dom0 may map
-     * all of the machine's memory anyway, so what a frame held at boot is
-     * no secret from it; what the builder relies on is cleared below.
-     */
-    p2m = xmalloc_array(unsigned long, nr_pages);
-    if ( !p2m )
-        panic("dom0: out of memory for the p2m");
+/*
+ * Any frames will do: the guest sees them through its p2m.  Taken in
+ * 2 MiB runs where the heap has them.  dom0's are not scrubbed, since it
+ * may map all of the machine's memory anyway (what the builder relies on
+ * is cleared when written); a domU's are, or it could read what another
+ * domain or the hypervisor left in them.
+ */
+static int __init populate(struct domain *d, unsigned long *p2m,
+                           unsigned long nr_pages)
+{
+    unsigned int memflags = d->is_privileged ? MEMF_no_scrub : 0;
+
     for ( unsigned long pfn = 0; pfn < nr_pages; )
     {
-        unsigned int order = DOM0_CHUNK_ORDER;
+        unsigned int order = CHUNK_ORDER;
         struct page_info *pg;
 
         while ( (1UL << order) > nr_pages - pfn ||
-                !(pg = alloc_domain_pages(d, order, MEMF_no_scrub)) )
+                !(pg = alloc_domain_pages(d, order, memflags)) )
             if ( order-- == 0 )
-                panic("dom0: out of memory at page %lu of %lu", pfn,
-                      nr_pages);
+                return refuse(-ENOMEM, "out of memory at page %lu of %lu",
+                              pfn, nr_pages);
         for ( unsigned long i = 0; i < (1UL << order); i++, pfn++ )
         {
             p2m[pfn] = mfn_x(page_to_mfn(pg)) + i;
             set_gpfn_from_mfn(p2m[pfn], pfn);
         }
     }
+    return 0;
+}
 
-    ld = (struct dom0_load){ .elf = &elf, .layout = &l, .p2m = p2m };
-    elf_load(&elf, copy_to_dom0, &ld);
-    if ( initrd )
-        for ( unsigned long off = 0; off < initrd_len; off += PAGE_SIZE )
-            memcpy(dom0_va_to_virt(&l, p2m, l.initrd_start + off),
-                   maddr_to_virt(initrd->start + off),
-                   min(PAGE_SIZE, initrd_len - off));
-    for ( unsigned long pfn = 0; pfn < nr_pages; pfn++ )
-        *(uint64_t *)dom0_va_to_virt(&l, p2m, l.p2m_start + pfn * 8) =
+/* The kernel, initrd, p2m list and hypercall page, where l puts them. */
+static void __init load_images(const struct boot_domain *bd,
+                               const struct elf_image *elf,
+                               const struct boot_layout *l,
+                               const unsigned long *p2m)
+{
+    struct boot_load ld = { .elf = elf, .layout = l, .p2m = p2m };
+    unsigned long initrd_len = l->initrd_end - l->initrd_start;
+
+    elf_load(elf, copy_to_boot_domain, &ld);
+    for ( unsigned long off = 0; bd->initrd && off < initrd_len;
+          off += PAGE_SIZE )
+        memcpy(boot_va_to_virt(l, p2m, l->initrd_start + off),
+               maddr_to_virt(bd->initrd->start + off),
+               min(PAGE_SIZE, bd->initrd->end - bd->initrd->start - off));
+    for ( unsigned long pfn = 0; pfn < bd->nr_pages; pfn++ )
+        *(uint64_t *)boot_va_to_virt(l, p2m, l->p2m_start + pfn * 8) =
             p2m[pfn];
-    if ( elf.xen.seen & (1u << XEN_ELFNOTE_HYPERCALL_PAGE) )
-        pv_write_hypercall_page(dom0_va_to_virt(&l, p2m,
-                                             elf.xen.hypercall_page));
+    if ( elf->xen.seen & (1u << XEN_ELFNOTE_HYPERCALL_PAGE) )
+        pv_write_hypercall_page(boot_va_to_virt(l, p2m,
+                                                elf->xen.hypercall_page));
+}
+
+/*
+ * A domU gets no xenstore or console ring (their frames stay 0): it
+ * writes its output through console_io until a toolstack gives it more.
+ */
+static void __init write_start_info(const struct boot_domain *bd,
+                                    const struct boot_layout *l,
+                                    const unsigned long *p2m)
+{
+    struct start_info *si = boot_va_to_virt(l, p2m, l->start_info);
+
+    memset(si, 0, PAGE_SIZE);
+    strlcpy(si->magic, "xen-3.0-x86_64", sizeof(si->magic));
+    si->nr_pages = bd->nr_pages;
+    si->shared_info = virt_to_maddr(bd->d->shared_info);
+    si->flags = bd->privileged ? SIF_PRIVILEGED | SIF_INITDOMAIN : 0;
+    si->pt_base = l->pt_start;
+    si->nr_pt_frames = l->nr_pt_frames;
+    si->mfn_list = l->p2m_start;
+    si->mod_start = bd->initrd ? l->initrd_start : 0;
+    si->mod_len = l->initrd_end - l->initrd_start;
+    if ( bd->cmdline )
+        strlcpy((char *)si->cmd_line, bd->cmdline, sizeof(si->cmd_line));
+}
+
+/* Memory, vCPUs, frames and contents: all but starting it. */
+static int __init fill_domain(struct boot_domain *bd,
+                              const struct elf_image *elf,
+                              const struct boot_layout *l)
+{
+    struct domain *d;
+    struct vcpu *v;
+    unsigned long *p2m;
+    mfn_t l4;
+    int rc;
+
+    if ( !(d = bd->d = domain_create(bd->domid, bd->privileged,
+                                     bd->nr_vcpus)) )
+        return refuse(-ENOMEM, "out of memory creating the domain");
+    if ( (rc = create_vcpus(d, bd->nr_vcpus)) )
+        return rc;
+    d->max_pages = bd->nr_pages;
+    if ( !(p2m = xmalloc_array(unsigned long, bd->nr_pages)) )
+        return refuse(-ENOMEM, "out of memory for the p2m");
+    if ( (rc = populate(d, p2m, bd->nr_pages)) )
+    {
+        xfree(p2m);
+        return rc;
+    }
+    load_images(bd, elf, l, p2m);
 
     /*
      * Pinned as Xen's builder pins them, plus the reference the installed
      * page table (guest_table) holds for as long as it is installed.
      */
-    l4 = build_page_tables(&l, p2m);
-    if ( pv_pin_table(d, mfn_x(l4), PGT_l4_page_table) ||
-         get_page_and_type(mfn_to_page(l4), d, PGT_l4_page_table) )
-        panic("dom0: its boot page tables did not validate");
+    l4 = build_page_tables(l, p2m);
+    rc = pv_pin_table(d, mfn_x(l4), PGT_l4_page_table);
+    if ( !rc )
+        rc = get_page_and_type(mfn_to_page(l4), d, PGT_l4_page_table);
+    if ( !rc )
+        write_start_info(bd, l, p2m);
+    xfree(p2m);
+    if ( rc )
+        return refuse(rc, "its boot page tables did not validate");
 
-    si = dom0_va_to_virt(&l, p2m, l.start_info);
-    memset(si, 0, PAGE_SIZE);
-    strlcpy(si->magic, "xen-3.0-x86_64", sizeof(si->magic));
-    si->nr_pages = nr_pages;
-    si->shared_info = virt_to_maddr(d->shared_info);
-    si->flags = SIF_PRIVILEGED | SIF_INITDOMAIN;
-    si->pt_base = l.pt_start;
-    si->nr_pt_frames = l.nr_pt_frames;
-    si->mfn_list = l.p2m_start;
-    si->mod_start = initrd ? l.initrd_start : 0;
-    si->mod_len = initrd_len;
-    if ( cmdline )
-        strlcpy((char *)si->cmd_line, cmdline + 1, sizeof(si->cmd_line));
-
-    v->arch->user_regs.rip = elf.virt_entry;
-    v->arch->user_regs.rsp = l.stack + PAGE_SIZE;
-    v->arch->user_regs.rsi = l.start_info;
+    v = d->vcpu[0];
+    v->arch->user_regs.rip = elf->virt_entry;
+    v->arch->user_regs.rsp = l->stack + PAGE_SIZE;
+    v->arch->user_regs.rsi = l->start_info;
     v->arch->user_regs.rflags = X86_EFLAGS_IF;
     v->arch->user_regs.cs = PV_KERNEL_CS;
     v->arch->user_regs.ss = PV_KERNEL_SS;
     v->arch->flags = VGCF_in_kernel;
     v->arch->guest_table = l4;
-    xfree(p2m);
-
-    printk("Dom0 kernel: %s %s, %lu pages, %u vCPUs, entry %#lx, "
-           "region %#lx-%#lx\n", elf.xen.guest_os, elf.xen.guest_version,
-           nr_pages, nr_vcpus, elf.virt_entry, l.v_start, l.v_end);
     v->pause_flags &= ~VPF_down;
-    domain_unpause(d);
+    return 0;
+}
+
+/*
+ * Builds bd's domain, ready to start but not started; its vCPUs start
+ * with events masked (domain_create()).  Returns 0, or a negative errno
+ * with the reason in refusal[], having freed everything it made.
+ */
+static int __init build_pv_domain(struct boot_domain *bd)
+{
+    uint32_t features = PV_FEATURES |
+                        (bd->privileged ? 1u << XENFEAT_dom0 : 0);
+    struct kernel_image k;
+    struct elf_image elf;
+    struct boot_layout l;
+    int rc;
+
+    printk("*** Building a PV Dom%u ***\n", bd->domid);
+    bd->d = NULL;
+    if ( (rc = unpack_kernel(&k, bd->kernel)) )
+        return rc;
+    if ( elf_init(&elf, k.data, k.size) || elf_xen_check(&elf) )
+        rc = refuse(-EINVAL, "not a usable PV kernel (above)");
+    else if ( elf.xen.feat_required & ~features )
+        rc = refuse(-EINVAL, "the kernel requires features we lack (%#x)",
+                    elf.xen.feat_required & ~features);
+    if ( rc )
+        goto out;
+
+    compute_layout(&l, &elf,
+                   bd->initrd ? bd->initrd->end - bd->initrd->start : 0,
+                   bd->nr_pages);
+    if ( pfn_of(&l, l.v_end) > bd->nr_pages )
+        rc = refuse(-ENOMEM, "%lu KiB of memory cannot hold its %lu KiB "
+                    "kernel, initrd and boot tables (%s)", bd->nr_pages << 2,
+                    (l.v_end - l.v_start) >> 10, bd->mem_option);
+    else if ( bd->nr_pages > spare_pages() )
+        rc = refuse(-ENOMEM, "out of memory: %lu KiB asked for, %lu KiB "
+                    "spare (%s)", bd->nr_pages << 2, spare_pages() << 2,
+                    bd->mem_option);
+    else if ( (rc = fill_domain(bd, &elf, &l)) && bd->d )
+    {
+        domain_destroy(bd->d);
+        bd->d = NULL;
+    }
+    if ( !rc )
+        printk("Dom%u kernel: %s %s, %lu pages, %u vCPUs, entry %#lx, "
+               "region %#lx-%#lx\n", bd->domid, elf.xen.guest_os,
+               elf.xen.guest_version, bd->nr_pages, bd->nr_vcpus,
+               elf.virt_entry, l.v_start, l.v_end);
+ out:
+    release_kernel(&k);
+    return rc;
+}
+
+/* The word at *s after any spaces, and its length; *s moves past it. */
+static size_t __init take_word(const char **s, const char **word)
+{
+    const char *p = *s;
+    size_t n = 0;
+
+    while ( *p == ' ' )
+        p++;
+    while ( p[n] && p[n] != ' ' )
+        n++;
+    *word = p;
+    *s = p + n;
+    return n;
+}
+
+/* Whether a module's string is "<path> domU ...": a domU's kernel. */
+static bool __init is_domu_module(const struct boot_module *m)
+{
+    const char *s = m->string, *w;
+
+    take_word(&s, &w);
+    return take_word(&s, &w) == 4 && !strncmp(w, "domU", 4);
+}
+
+/*
+ * "<path> domU [mem=<size>] [vcpus=<n>] [-- <command line>]": fills in
+ * bd's size and command line, or returns -EINVAL naming the bad word.
+ */
+static int __init parse_domu_module(struct boot_domain *bd)
+{
+    const char *s = bd->kernel->string, *w, *end;
+    size_t n;
+
+    take_word(&s, &w);
+    take_word(&s, &w);
+    bd->nr_pages = DOMU_DEFAULT_MEM >> PAGE_SHIFT;
+    bd->nr_vcpus = 1;
+    bd->mem_option = "mem=";
+    while ( (n = take_word(&s, &w)) )
+    {
+        if ( n == 2 && !strncmp(w, "--", 2) )
+        {
+            while ( *s == ' ' )
+                s++;
+            bd->cmdline = s;
+            return 0;
+        }
+        if ( n > 4 && !strncmp(w, "mem=", 4) )
+        {
+            bd->nr_pages = parse_size_and_unit(w + 4, &end) >> PAGE_SHIFT;
+            if ( end == w + n && bd->nr_pages )
+                continue;
+        }
+        else if ( n > 6 && !strncmp(w, "vcpus=", 6) )
+        {
+            unsigned long vcpus = simple_strtoul(w + 6, &end, 10);
+
+            bd->nr_vcpus = vcpus;
+            if ( end == w + n && vcpus && vcpus <= XEN_LEGACY_MAX_VCPUS )
+                continue;
+        }
+        return refuse(-EINVAL, "bad option \"%.*s\"", (int)n, w);
+    }
+    return 0;
+}
+
+/* Logs why module i goes unused, naming it by its path (first word). */
+static void __init skip_module(const char *kind, unsigned int i,
+                               const struct boot_module *m, const char *why,
+                               const char *outcome)
+{
+    const char *s = m->string, *w;
+    int n = take_word(&s, &w);
+
+    printk(XENLOG_ERR "%s module %u (%.*s): %s; %s\n", kind, i, n, w, why,
+           outcome);
+}
+
+/*
+ * Module 0 is dom0's kernel (the rest of its string is the kernel's
+ * command line); each later module whose first argument is "domU" is an
+ * unprivileged domain's kernel (docs/misc/boot-domains.md); the first
+ * other one is dom0's initrd.  The domUs are numbered from 1 in module
+ * order; one that cannot be built is left out with a message, while
+ * dom0 must build or the boot stops.  All start together once built.
+ */
+void __init construct_boot_domains(const struct boot_info *bi)
+{
+    struct boot_domain doms[MAX_BOOT_MODULES], *dom0 = &doms[0];
+    const struct boot_module *initrd = NULL;
+    unsigned int nr = 1, nr_vcpus;
+    unsigned long domus = 0;
+    const char *cmdline = strchr(bi->modules[0].string, ' ');
+
+    memset(doms, 0, sizeof(doms));
+    for ( unsigned int i = 1; i < bi->nr_modules; i++ )
+    {
+        const struct boot_module *m = &bi->modules[i];
+        struct boot_domain *bd = &doms[nr];
+
+        if ( !is_domu_module(m) )
+        {
+            if ( !initrd )
+                initrd = m;
+            else
+                skip_module("boot", i, m, "neither dom0's initrd nor a "
+                            "domU kernel", "ignored");
+            continue;
+        }
+        bd->module = i;
+        bd->kernel = m;
+        if ( parse_domu_module(bd) )
+        {
+            skip_module("domU", i, m, refusal, "not started");
+            continue;
+        }
+        domus += bd->nr_pages;
+        nr++;
+    }
+
+    nr_vcpus = opt_dom0_max_vcpus ? opt_dom0_max_vcpus : num_online_cpus();
+    nr_vcpus = min(nr_vcpus, (unsigned int)XEN_LEGACY_MAX_VCPUS);
+    *dom0 = (struct boot_domain){
+        .privileged = true, .kernel = &bi->modules[0],
+        .initrd = initrd, .cmdline = cmdline ? cmdline + 1 : NULL,
+        .mem_option = "dom0_mem=", .nr_pages = dom0_nr_pages(domus),
+        .nr_vcpus = nr_vcpus,
+    };
+    if ( build_pv_domain(dom0) )
+        panic("dom0: %s", refusal);
+    hardware_domain = dom0->d;
+
+    for ( unsigned int i = 1, domid = 1; i < nr; i++ )
+    {
+        doms[i].domid = domid;
+        if ( build_pv_domain(&doms[i]) )
+            skip_module("domU", doms[i].module, doms[i].kernel, refusal,
+                        "not started");
+        else
+            domid++;
+    }
+
+    for ( unsigned int i = 0; i < nr; i++ )
+        if ( doms[i].d )
+            domain_unpause(doms[i].d);
 }
