@@ -44,6 +44,13 @@ int vcpu_fpu_init(struct vcpu *v)
     return 0;
 }
 
+void vcpu_fpu_destroy(struct vcpu *v)
+{
+    free_xenheap_pages(v->arch->fpu_area,
+                       get_order_from_bytes(fpu_area_size()));
+    v->arch->fpu_area = NULL;
+}
+
 void fpu_save(struct vcpu *v)
 {
     uint64_t mask = boot_cpu_data.xcr0;

@@ -36,6 +36,19 @@ custom_param("dom0_mem", parse_dom0_mem);
 static unsigned int opt_dom0_max_vcpus;
 integer_param("dom0_max_vcpus", opt_dom0_max_vcpus);
 
+/* dom0_vcpus_pin: each dom0 vCPU may run only on the CPU it starts on. */
+static bool opt_dom0_vcpus_pin;
+boolean_param("dom0_vcpus_pin", opt_dom0_vcpus_pin);
+
+static void dom0_pin_vcpu(struct vcpu *v)
+{
+    cpumask_t one;
+
+    cpumask_clear(&one);
+    cpumask_set_cpu(v->processor, &one);
+    vcpu_set_hard_affinity(v, &one);
+}
+
 #define DOM0_DEFAULT_MAX    (_AC(1, UL) << 30)
 #define DOM0_CHUNK_ORDER    9
 #define HYPERVISOR_RESERVE  (_AC(16, UL) << 20)
@@ -307,6 +320,8 @@ void __init construct_dom0(const struct boot_info *bi)
         if ( !vcpu_create(d, i, cpu) )
             panic("dom0: out of memory creating vCPU %u", i);
     }
+    for ( unsigned int i = 0; opt_dom0_vcpus_pin && i < nr_vcpus; i++ )
+        dom0_pin_vcpu(d->vcpu[i]);
     hardware_domain = d;
     d->max_pages = nr_pages;
 

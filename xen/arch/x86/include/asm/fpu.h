@@ -8,6 +8,8 @@
 struct vcpu;
 
 int vcpu_fpu_init(struct vcpu *v);
+/* Frees what vcpu_fpu_init() allocated, for a vCPU that never ran. */
+void vcpu_fpu_destroy(struct vcpu *v);
 void fpu_save(struct vcpu *v);
 void fpu_restore(struct vcpu *v);
 
