@@ -28,7 +28,6 @@ static void vcpu_free(struct vcpu *v)
     kill_timer(&v->singleshot_timer);
     kill_timer(&v->periodic_timer);
     kill_timer(&v->poll_timer);
-    sched_remove_vcpu(v);
     vcpu_fpu_free(v);
     xfree(v->arch);
     xfree(v);
@@ -93,14 +92,21 @@ struct domain *domain_create(domid_t domid, bool privileged,
         d->shared_info->vcpu_info[i].evtchn_upcall_mask = 1;
     update_domain_wallclock_time(d);
 
+    if ( sched_init_domain(d) )
+    {
+        domain_free(d);
+        return NULL;
+    }
     if ( evtchn_init(d) )
     {
+        sched_destroy_domain(d);
         domain_free(d);
         return NULL;
     }
     if ( grant_table_init(d) )
     {
         evtchn_destroy(d);
+        sched_destroy_domain(d);
         domain_free(d);
         return NULL;
     }
@@ -114,6 +120,7 @@ struct domain *domain_create(domid_t domid, bool privileged,
         spin_unlock(&domlist_lock);
         grant_table_destroy(d);
         evtchn_destroy(d);
+        sched_destroy_domain(d);
         domain_free(d);
         return NULL;
     }
@@ -153,7 +160,15 @@ struct vcpu *vcpu_create(struct domain *d, unsigned int vcpu_id,
     v->arch->guest_table_user = INVALID_MFN;
     vcpu_timers_init(v);
     d->vcpu[vcpu_id] = v;
-    sched_insert_vcpu(v);
+    if ( sched_insert_vcpu(v) )
+    {
+        /* Its timers were never set, so nothing refers to it. */
+        d->vcpu[vcpu_id] = NULL;
+        vcpu_fpu_free(v);
+        xfree(v->arch);
+        xfree(v);
+        return NULL;
+    }
     return v;
 }
 
@@ -260,6 +275,8 @@ void domain_destroy(struct domain *d)
             vcpu_release_info(d->vcpu[i]);
     arch_domain_relinquish(d);
     grant_table_destroy(d);
+    /* The caller made sure its vCPUs are off every CPU (or never ran). */
+    sched_destroy_domain(d);
 
     spin_lock(&domlist_lock);
     for ( pp = &domain_list; *pp != d; pp = &(*pp)->next_in_list )

@@ -9,6 +9,7 @@
 #include <xen/hypercall.h>
 #include <xen/lib.h>
 #include <xen/sched.h>
+#include <xen/sched-if.h>
 #include <xen/spinlock.h>
 #include <xen/string.h>
 #include <xen/time.h>
@@ -500,6 +501,98 @@ static long get_domain_info(struct xen_domctl *op)
     return 0;
 }
 
+/*
+ * A CPU bitmap from the guest, as Xen reads one: bits beyond NR_CPUS are
+ * ignored, bits the guest did not send are clear.
+ */
+static int bitmap_from_guest(cpumask_t *mask, const struct xenctl_bitmap *b)
+{
+    unsigned int guest_bytes = (b->nr_bits + 7) / 8;
+    unsigned int bytes = min(guest_bytes, (unsigned int)(NR_CPUS + 7) / 8);
+    uint8_t map[(NR_CPUS + 7) / 8] = { 0 };
+
+    if ( bytes && copy_from_guest(map, b->bitmap, bytes) )
+        return -EFAULT;
+    if ( (b->nr_bits & 7) && guest_bytes == bytes )
+        map[bytes - 1] &= (1u << (b->nr_bits & 7)) - 1;
+    cpumask_clear(mask);
+    for ( unsigned int cpu = 0; cpu < bytes * 8; cpu++ )
+        if ( map[cpu / 8] & (1u << (cpu % 8)) )
+            cpumask_set_cpu(cpu, mask);
+    return 0;
+}
+
+/* The reverse: as many bytes as the guest has room for, zero-padded. */
+static int bitmap_to_guest(struct xenctl_bitmap *b, const cpumask_t *mask)
+{
+    unsigned int guest_bytes = (b->nr_bits + 7) / 8;
+    uint8_t map[(NR_CPUS + 7) / 8] = { 0 };
+
+    for ( unsigned int cpu = 0; cpu < NR_CPUS; cpu++ )
+        if ( cpumask_test_cpu(cpu, mask) )
+            map[cpu / 8] |= 1u << (cpu % 8);
+    for ( unsigned int i = 0; i < guest_bytes; i++ )
+    {
+        uint8_t byte = i < sizeof(map) ? map[i] : 0;
+
+        if ( i == guest_bytes - 1 && (b->nr_bits & 7) )
+            byte &= (1u << (b->nr_bits & 7)) - 1;
+        if ( copy_to_guest_offset(b->bitmap, i, &byte, 1) )
+            return -EFAULT;
+    }
+    return 0;
+}
+
+/*
+ * XEN_DOMCTL_{set,get}vcpuaffinity, with Xen 4.17's answers: setting
+ * reports back the affinity in force (hard: within the online CPUs;
+ * soft: also within the hard one).  Only hard affinity steers our
+ * scheduler; soft is stored for the toolstack.
+ */
+static long vcpu_affinity(struct domain *d, uint32_t cmd,
+                          struct xen_domctl_vcpuaffinity *va)
+{
+    cpumask_t mask;
+    struct vcpu *v;
+    int rc = 0;
+
+    if ( va->vcpu >= d->max_vcpus )
+        return -EINVAL;
+    if ( !(v = d->vcpu[va->vcpu]) )
+        return -ESRCH;
+    if ( !(va->flags & (XEN_VCPUAFFINITY_HARD | XEN_VCPUAFFINITY_SOFT)) )
+        return -EINVAL;
+
+    if ( cmd == XEN_DOMCTL_getvcpuaffinity )
+    {
+        if ( va->flags & XEN_VCPUAFFINITY_HARD )
+            rc = bitmap_to_guest(&va->cpumap_hard, &v->cpu_hard_affinity);
+        if ( !rc && (va->flags & XEN_VCPUAFFINITY_SOFT) )
+            rc = bitmap_to_guest(&va->cpumap_soft, &v->cpu_soft_affinity);
+        return rc;
+    }
+
+    if ( va->flags & XEN_VCPUAFFINITY_HARD )
+    {
+        if ( (rc = bitmap_from_guest(&mask, &va->cpumap_hard)) ||
+             (rc = vcpu_set_hard_affinity(v, &mask)) )
+            return rc;
+        cpumask_and(&mask, &v->cpu_hard_affinity, &cpu_online_map);
+        if ( (rc = bitmap_to_guest(&va->cpumap_hard, &mask)) )
+            return rc;
+    }
+    if ( va->flags & XEN_VCPUAFFINITY_SOFT )
+    {
+        if ( (rc = bitmap_from_guest(&mask, &va->cpumap_soft)) )
+            return rc;
+        vcpu_set_soft_affinity(v, &mask);
+        cpumask_and(&mask, &mask, &cpu_online_map);
+        cpumask_and(&mask, &mask, &v->cpu_hard_affinity);
+        rc = bitmap_to_guest(&va->cpumap_soft, &mask);
+    }
+    return rc;
+}
+
 static long domctl_op(struct xen_domctl *op, struct domain *d,
                       bool *copyback)
 {
@@ -551,6 +644,15 @@ static long domctl_op(struct xen_domctl *op, struct domain *d,
 
     case XEN_DOMCTL_setdomainhandle:
         return set_handle(d, op->u.setdomainhandle.handle);
+
+    case XEN_DOMCTL_setvcpuaffinity:
+    case XEN_DOMCTL_getvcpuaffinity:
+        *copyback = true;
+        return vcpu_affinity(d, op->cmd, &op->u.vcpuaffinity);
+
+    case XEN_DOMCTL_scheduler_op:
+        *copyback = true;
+        return sched_adjust(d, &op->u.scheduler_op);
 
     default:
         return arch_do_domctl(op, d, copyback);

@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: GPL-2.0-only */
 /* Generic scheduling: policy selection, the schedule softirq, idle loops. */
 #include <xen/errno.h>
+#include <xen/cpumask.h>
 #include <xen/guest_access.h>
 #include <xen/hypercall.h>
 #include <xen/event.h>
@@ -16,16 +17,26 @@
 #include <asm/domain.h>
 #include <asm/processor.h>
 #include <asm/smp.h>
+#include <public/domctl.h>
+#include <public/sysctl.h>
 
 extern const struct scheduler *const __schedulers_start[], *const __schedulers_end[];
 
-static char opt_sched[16] = "rr";
+static char opt_sched[16] = "credit";
 string_param("sched", opt_sched);
 
 static const struct scheduler *ops;
 
 /* Per-CPU: when the current slice ends. */
 static struct timer slice_timer[NR_CPUS];
+
+/*
+ * Per-CPU idle time for XEN_SYSCTL_getcpuinfo: the total of finished idle
+ * stretches, and when the current one began (0: busy).  Written only by
+ * the CPU itself; readers may see a stretch end a moment late.
+ */
+static uint64_t idle_total[NR_CPUS];
+static s_time_t idle_since[NR_CPUS];
 
 static void slice_expired(void *data)
 {
@@ -66,9 +77,38 @@ static void schedule(void)
         return;
     if ( prev )
         vcpu_runstate_change(prev, runstate_of(prev), now);
+    else
+    {
+        ACCESS_ONCE(idle_total[cpu]) += now - idle_since[cpu];
+        ACCESS_ONCE(idle_since[cpu]) = 0;
+    }
     if ( next.task )
         vcpu_runstate_change(next.task, RUNSTATE_running, now);
+    else
+        ACCESS_ONCE(idle_since[cpu]) = now ?: 1;
     context_switch(prev, next.task);
+}
+
+uint64_t sched_cpu_idletime(unsigned int cpu)
+{
+    s_time_t since = ACCESS_ONCE(idle_since[cpu]);
+    uint64_t total = ACCESS_ONCE(idle_total[cpu]);
+
+    return since ? total + (NOW() - since) : total;
+}
+
+void sched_context_saved(struct vcpu *prev)
+{
+    if ( ops->context_saved )
+        ops->context_saved(prev);
+}
+
+void sched_set_processor(struct vcpu *v, unsigned int cpu)
+{
+    v->processor = cpu;
+    migrate_timer(&v->singleshot_timer, cpu);
+    migrate_timer(&v->periodic_timer, cpu);
+    migrate_timer(&v->poll_timer, cpu);
 }
 
 bool vcpu_runnable(const struct vcpu *v)
@@ -79,27 +119,34 @@ bool vcpu_runnable(const struct vcpu *v)
 
 static void poll_timer_fn(void *data);
 
-void sched_insert_vcpu(struct vcpu *v)
+int sched_init_domain(struct domain *d)
+{
+    return ops->init_domain ? ops->init_domain(d) : 0;
+}
+
+void sched_destroy_domain(struct domain *d)
+{
+    if ( ops->destroy_domain )
+        ops->destroy_domain(d);
+}
+
+/* A new vCPU may run anywhere until told otherwise. */
+int sched_insert_vcpu(struct vcpu *v)
 {
     init_timer(&v->poll_timer, poll_timer_fn, v, v->processor);
-    ops->insert_vcpu(v);
+    cpumask_setall(&v->cpu_hard_affinity);
+    cpumask_setall(&v->cpu_soft_affinity);
+    return ops->insert_vcpu(v);
 }
 
-void sched_remove_vcpu(struct vcpu *v)
-{
-    if ( ops->remove_vcpu )
-        ops->remove_vcpu(v);
-}
-
-/* Tells v's CPU to reconsider; a no-op if v still may not run. */
+/*
+ * Gets a CPU to reconsider; a no-op if v still may not run.  After a
+ * domain is destroyed its vCPUs have no policy data and never run again.
+ */
 void vcpu_wake(struct vcpu *v)
 {
-    if ( vcpu_runnable(v) )
-    {
-        if ( ops->wake )
-            ops->wake(v);
-        cpu_raise_softirq(v->processor, SCHEDULE_SOFTIRQ);
-    }
+    if ( v->sched_priv && vcpu_runnable(v) )
+        ops->wake(v);
 }
 
 /*
@@ -118,7 +165,66 @@ void vcpu_kick(struct vcpu *v)
 /* v may no longer run; its CPU deschedules it soon (not waited for). */
 void vcpu_sleep_nosync(struct vcpu *v)
 {
-    cpu_raise_softirq(v->processor, SCHEDULE_SOFTIRQ);
+    if ( v->sched_priv )
+        ops->sleep(v);
+}
+
+static int set_hard_affinity(struct vcpu *v, const cpumask_t *mask)
+{
+    if ( !cpumask_intersects(mask, &cpu_online_map) )
+        return -EINVAL;
+    ops->set_affinity(v, mask);
+    return 0;
+}
+
+/* While SCHEDOP_pin_override holds, the toolstack's pinning must wait. */
+int vcpu_set_hard_affinity(struct vcpu *v, const cpumask_t *mask)
+{
+    if ( v->affinity_broken )
+        return -EBUSY;
+    return set_hard_affinity(v, mask);
+}
+
+/* No policy of ours prefers CPUs, but the toolstack reads it back. */
+void vcpu_set_soft_affinity(struct vcpu *v, const cpumask_t *mask)
+{
+    cpumask_copy(&v->cpu_soft_affinity, mask);
+}
+
+unsigned int scheduler_id(void)
+{
+    return ops->sched_id;
+}
+
+/* The checks of Xen's sched_adjust, in its order. */
+long sched_adjust(struct domain *d, struct xen_domctl_scheduler_op *op)
+{
+    if ( op->sched_id != ops->sched_id )
+        return -EINVAL;
+    switch ( op->cmd )
+    {
+    case XEN_DOMCTL_SCHEDOP_putinfo:
+    case XEN_DOMCTL_SCHEDOP_getinfo:
+    case XEN_DOMCTL_SCHEDOP_putvcpuinfo:
+    case XEN_DOMCTL_SCHEDOP_getvcpuinfo:
+        break;
+    default:
+        return -EINVAL;
+    }
+    return ops->adjust ? ops->adjust(d, op) : -EINVAL;
+}
+
+/* There is one CPU pool, pool 0, run by the one policy. */
+long sched_adjust_global(struct xen_sysctl_scheduler_op *op)
+{
+    if ( op->cmd != XEN_SYSCTL_SCHEDOP_putinfo &&
+         op->cmd != XEN_SYSCTL_SCHEDOP_getinfo )
+        return -EINVAL;
+    if ( op->cpupool_id != 0 )
+        return -ESRCH;
+    if ( op->sched_id != ops->sched_id )
+        return -EINVAL;
+    return ops->adjust_global ? ops->adjust_global(op) : -EINVAL;
 }
 
 void vcpu_pause_nosync(struct vcpu *v)
@@ -165,6 +271,7 @@ void __init scheduler_init(void)
 void scheduler_init_cpu(unsigned int cpu)
 {
     init_timer(&slice_timer[cpu], slice_expired, NULL, cpu);
+    idle_since[cpu] = NOW() ?: 1;
     if ( ops->init_cpu )
         ops->init_cpu(cpu);
 }
@@ -310,6 +417,39 @@ static long domain_watchdog(struct domain *d, uint32_t id, uint32_t timeout)
     return 0;
 }
 
+/*
+ * SCHEDOP_pin_override: dom0 pins its current vCPU to a CPU for a while
+ * (firmware calls that must run there), then a negative pcpu restores the
+ * affinity it had.  The pinning takes effect when the vCPU next passes
+ * through the scheduler, which is before it returns to the guest.
+ */
+static long pin_override(struct vcpu *v, int32_t pcpu)
+{
+    cpumask_t one;
+    int rc;
+
+    if ( pcpu < 0 )
+    {
+        if ( !v->affinity_broken )
+            return 0;
+        rc = set_hard_affinity(v, &v->cpu_hard_affinity_saved);
+        if ( !rc )
+            v->affinity_broken = false;
+        return rc;
+    }
+    if ( pcpu >= NR_CPUS || !cpumask_test_cpu(pcpu, &cpu_online_map) )
+        return -EINVAL;
+    if ( v->affinity_broken )
+        return -EBUSY;
+    cpumask_copy(&v->cpu_hard_affinity_saved, &v->cpu_hard_affinity);
+    cpumask_clear(&one);
+    cpumask_set_cpu(pcpu, &one);
+    rc = set_hard_affinity(v, &one);
+    if ( !rc )
+        v->affinity_broken = true;
+    return rc;
+}
+
 long do_sched_op(int cmd, XEN_GUEST_HANDLE_PARAM(void) arg)
 {
     struct vcpu *v = current;
@@ -317,6 +457,8 @@ long do_sched_op(int cmd, XEN_GUEST_HANDLE_PARAM(void) arg)
     switch ( cmd )
     {
     case SCHEDOP_yield:
+        if ( ops->yield )
+            ops->yield(v);
         raise_softirq(SCHEDULE_SOFTIRQ);
         return 0;
     case SCHEDOP_block:
@@ -374,11 +516,7 @@ long do_sched_op(int cmd, XEN_GUEST_HANDLE_PARAM(void) arg)
             return -EPERM;
         if ( copy_from_guest_bytes(&p, arg.p, sizeof(p)) )
             return -EFAULT;
-        /* vCPUs never move yet, so an override has nothing to change. */
-        if ( p.pcpu >= 0 && (p.pcpu >= NR_CPUS ||
-                             !cpumask_test_cpu(p.pcpu, &cpu_online_map)) )
-            return -EINVAL;
-        return 0;
+        return pin_override(v, p.pcpu);
     }
     default:
         return -ENOSYS;

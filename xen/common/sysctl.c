@@ -9,6 +9,7 @@
 #include <xen/lib.h>
 #include <xen/mm.h>
 #include <xen/sched.h>
+#include <xen/sched-if.h>
 #include <xen/string.h>
 #include <xen/xmalloc.h>
 #include <asm/cpufeature.h>
@@ -107,6 +108,28 @@ static long domain_info_list(struct xen_sysctl_getdomaininfolist *l)
     return 0;
 }
 
+/* Idle time of CPUs 0 to max_cpus - 1 (those there are), in ns. */
+static long cpu_info(struct xen_sysctl_getcpuinfo *ci)
+{
+    unsigned int cpu, nr = 0;
+
+    for_each_present_cpu(cpu)
+        nr = cpu + 1;
+    nr = min(nr, ci->max_cpus);
+    for ( cpu = 0; cpu < nr; cpu++ )
+    {
+        struct xen_sysctl_cpuinfo info = {
+            .idletime = cpumask_test_cpu(cpu, &cpu_online_map)
+                        ? sched_cpu_idletime(cpu) : 0,
+        };
+
+        if ( copy_to_guest_offset(ci->info, cpu, &info, 1) )
+            return -EFAULT;
+    }
+    ci->nr_cpus = nr;
+    return 0;
+}
+
 long do_sysctl(XEN_GUEST_HANDLE_PARAM(xen_sysctl_t) u_sysctl)
 {
     struct xen_sysctl op;
@@ -126,12 +149,14 @@ long do_sysctl(XEN_GUEST_HANDLE_PARAM(xen_sysctl_t) u_sysctl)
         rc = 0;
         break;
     case XEN_SYSCTL_sched_id:
-        /*
-         * Toolstacks pick scheduler parameters by this id; our round
-         * robin takes none, and credit2 is what Debian's Xen reports.
-         */
-        op.u.sched_id.sched_id = XEN_SCHEDULER_CREDIT2;
+        op.u.sched_id.sched_id = scheduler_id();
         rc = 0;
+        break;
+    case XEN_SYSCTL_scheduler_op:
+        rc = sched_adjust_global(&op.u.scheduler_op);
+        break;
+    case XEN_SYSCTL_getcpuinfo:
+        rc = cpu_info(&op.u.getcpuinfo);
         break;
     case XEN_SYSCTL_readconsole:
         rc = read_console(&op.u.readconsole);

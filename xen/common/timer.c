@@ -11,9 +11,12 @@
 #include <xen/timer_heap.h>
 
 /*
- * A timer lives on the CPU it was initialised for, so the lock to take is
- * fixed.  Timers that could not enter the heap (it failed to grow) wait on
- * an unsorted list that the softirq scans and drains into the heap.
+ * A timer lives on one CPU's heap at a time: the one it was initialised
+ * for, until migrate_timer() moves it (the scheduler does, when a vCPU
+ * moves).  t->cpu changes only with both CPUs' locks held, so whoever
+ * holds the lock of the CPU t->cpu names may use the timer.  Timers that
+ * could not enter the heap (it failed to grow) wait on an unsorted list
+ * that the softirq scans and drains into the heap.
  */
 static struct timers {
     spinlock_t lock;
@@ -31,6 +34,21 @@ void init_timer(struct timer *t, void (*function)(void *data), void *data,
     t->data = data;
     t->cpu = cpu;
     t->status = TIMER_STATUS_inactive;
+}
+
+/* Locks the CPU t lives on, which may change until we hold its lock. */
+static struct timers *timer_lock(const struct timer *t, unsigned long *flags)
+{
+    for ( ;; )
+    {
+        unsigned int cpu = ACCESS_ONCE(t->cpu);
+        struct timers *ts = &timers[cpu];
+
+        spin_lock_irqsave(&ts->lock, *flags);
+        if ( likely(t->cpu == cpu) )
+            return ts;
+        spin_unlock_irqrestore(&ts->lock, *flags);
+    }
 }
 
 static void list_unlink(struct timers *ts, struct timer *t)
@@ -71,12 +89,13 @@ static bool activate(struct timers *ts, struct timer *t)
 
 void set_timer(struct timer *t, s_time_t expires)
 {
-    struct timers *ts = &timers[t->cpu];
+    struct timers *ts;
     unsigned long flags;
+    unsigned int cpu;
     bool kick;
 
     ASSERT(t->status != TIMER_STATUS_invalid);
-    spin_lock_irqsave(&ts->lock, flags);
+    ts = timer_lock(t, &flags);
     if ( t->status == TIMER_STATUS_killed )
     {
         spin_unlock_irqrestore(&ts->lock, flags);
@@ -85,34 +104,80 @@ void set_timer(struct timer *t, s_time_t expires)
     deactivate(ts, t);
     t->expires = expires;
     kick = activate(ts, t);
+    cpu = t->cpu;
     spin_unlock_irqrestore(&ts->lock, flags);
 
     if ( kick )
-        cpu_raise_softirq(t->cpu, TIMER_SOFTIRQ);
+        cpu_raise_softirq(cpu, TIMER_SOFTIRQ);
 }
 
 void stop_timer(struct timer *t)
 {
-    struct timers *ts = &timers[t->cpu];
     unsigned long flags;
+    struct timers *ts = timer_lock(t, &flags);
 
-    spin_lock_irqsave(&ts->lock, flags);
     deactivate(ts, t);
     spin_unlock_irqrestore(&ts->lock, flags);
 }
 
+/*
+ * Both CPUs' locks are taken, lower number first, so that two migrations
+ * in opposite directions cannot deadlock.  A pending timer keeps its
+ * deadline on the new CPU; a handler already running on the old CPU
+ * finishes there.
+ */
+void migrate_timer(struct timer *t, unsigned int new_cpu)
+{
+    struct timers *old_ts, *new_ts;
+    unsigned long flags;
+    unsigned int old_cpu;
+    bool kick = false;
+
+    BUG_ON(new_cpu >= NR_CPUS);
+    for ( ;; )
+    {
+        old_cpu = ACCESS_ONCE(t->cpu);
+        if ( old_cpu == new_cpu )
+            return;
+        old_ts = &timers[old_cpu];
+        new_ts = &timers[new_cpu];
+        local_irq_save(flags);
+        spin_lock(old_cpu < new_cpu ? &old_ts->lock : &new_ts->lock);
+        spin_lock(old_cpu < new_cpu ? &new_ts->lock : &old_ts->lock);
+        if ( likely(t->cpu == old_cpu) )
+            break;
+        spin_unlock(&old_ts->lock);
+        spin_unlock(&new_ts->lock);
+        local_irq_restore(flags);
+    }
+
+    if ( timer_is_active(t) )
+    {
+        deactivate(old_ts, t);
+        t->cpu = new_cpu;
+        kick = activate(new_ts, t);
+    }
+    else
+        t->cpu = new_cpu;
+    spin_unlock(&old_ts->lock);
+    spin_unlock(&new_ts->lock);
+    local_irq_restore(flags);
+
+    if ( kick )
+        cpu_raise_softirq(new_cpu, TIMER_SOFTIRQ);
+}
+
 void kill_timer(struct timer *t)
 {
-    struct timers *ts = &timers[t->cpu];
     unsigned long flags;
+    struct timers *ts = timer_lock(t, &flags);
 
-    spin_lock_irqsave(&ts->lock, flags);
     deactivate(ts, t);
     t->status = TIMER_STATUS_killed;
     spin_unlock_irqrestore(&ts->lock, flags);
 
     /* The caller may free t next, so its handler must have finished. */
-    if ( t->cpu != smp_processor_id() )
+    if ( ts != &timers[smp_processor_id()] )
         while ( ACCESS_ONCE(ts->running) == t )
             cpu_relax();
 }

@@ -39,14 +39,109 @@ TEST(sysctl, physinfo)
     CHECK(pi->cpu_khz > 0, "no cpu_khz");
 }
 
+/* The scheduler in use: credit on ours, credit2 by default on Debian's. */
+static unsigned int sched_id(void)
+{
+    memset(&sop, 0, sizeof(sop));
+    sop.cmd = XEN_SYSCTL_sched_id;
+    return sysctl(&sop) ? 0 : sop.u.sched_id.sched_id;
+}
+
 TEST(sysctl, sched_id)
 {
     memset(&sop, 0, sizeof(sop));
     sop.cmd = XEN_SYSCTL_sched_id;
     CHECK_RC(sysctl(&sop), 0);
-    /* Debian's default. */
-    CHECK(sop.u.sched_id.sched_id == XEN_SCHEDULER_CREDIT2, "scheduler %u",
+    CHECK(sop.u.sched_id.sched_id == XEN_SCHEDULER_CREDIT ||
+          sop.u.sched_id.sched_id == XEN_SCHEDULER_CREDIT2, "scheduler %u",
           sop.u.sched_id.sched_id);
+}
+
+static long sched_global(unsigned int id, uint32_t cmd)
+{
+    sop.cmd = XEN_SYSCTL_scheduler_op;
+    sop.u.scheduler_op.cpupool_id = 0;
+    sop.u.scheduler_op.sched_id = id;
+    sop.u.scheduler_op.cmd = cmd;
+    return sysctl(&sop);
+}
+
+/*
+ * Reads the parameters and writes them back unchanged; values outside
+ * Xen's bounds are refused.  Credit has a slice and a rate limit, credit2
+ * only a rate limit.
+ */
+TEST(sysctl, scheduler_op)
+{
+    struct xen_sysctl_credit_schedule *c = &sop.u.scheduler_op.u.sched_credit;
+    unsigned int id = sched_id();
+    uint32_t tslice, ratelimit;
+
+    memset(&sop, 0, sizeof(sop));
+    CHECK_RC(sched_global(id, XEN_SYSCTL_SCHEDOP_getinfo), 0);
+    if ( id == XEN_SCHEDULER_CREDIT2 )
+    {
+        ratelimit = sop.u.scheduler_op.u.sched_credit2.ratelimit_us;
+        CHECK(ratelimit <= XEN_SYSCTL_SCHED_RATELIMIT_MAX, "ratelimit %u",
+              ratelimit);
+        sop.u.scheduler_op.u.sched_credit2.ratelimit_us =
+            XEN_SYSCTL_SCHED_RATELIMIT_MIN - 1;
+        CHECK_RC(sched_global(id, XEN_SYSCTL_SCHEDOP_putinfo), -XEN_EINVAL);
+        sop.u.scheduler_op.u.sched_credit2.ratelimit_us = ratelimit;
+        CHECK_RC(sched_global(id, XEN_SYSCTL_SCHEDOP_putinfo), 0);
+        return;
+    }
+    CHECK(id == XEN_SCHEDULER_CREDIT, "scheduler %u", id);
+    tslice = c->tslice_ms;
+    ratelimit = c->ratelimit_us;
+    CHECK(tslice >= XEN_SYSCTL_CSCHED_TSLICE_MIN &&
+          tslice <= XEN_SYSCTL_CSCHED_TSLICE_MAX, "tslice %u", tslice);
+    CHECK(ratelimit <= tslice * 1000, "ratelimit %u", ratelimit);
+
+    c->tslice_ms = 0;
+    CHECK_RC(sched_global(id, XEN_SYSCTL_SCHEDOP_putinfo), -XEN_EINVAL);
+    c->tslice_ms = XEN_SYSCTL_CSCHED_TSLICE_MAX + 1;
+    CHECK_RC(sched_global(id, XEN_SYSCTL_SCHEDOP_putinfo), -XEN_EINVAL);
+    c->tslice_ms = tslice;
+    c->ratelimit_us = XEN_SYSCTL_SCHED_RATELIMIT_MIN - 1;
+    CHECK_RC(sched_global(id, XEN_SYSCTL_SCHEDOP_putinfo), -XEN_EINVAL);
+    /* A rate limit longer than the slice makes no sense. */
+    c->ratelimit_us = tslice * 1000 + 1;
+    CHECK_RC(sched_global(id, XEN_SYSCTL_SCHEDOP_putinfo), -XEN_EINVAL);
+    c->ratelimit_us = ratelimit;
+    CHECK_RC(sched_global(id, XEN_SYSCTL_SCHEDOP_putinfo), 0);
+    CHECK(c->tslice_ms == tslice && c->ratelimit_us == ratelimit,
+          "now %u ms %u us", c->tslice_ms, c->ratelimit_us);
+}
+
+TEST(sysctl, scheduler_op_refused)
+{
+    unsigned int id = sched_id();
+
+    memset(&sop, 0, sizeof(sop));
+    CHECK_RC(sched_global(id, 7), -XEN_EINVAL);
+    CHECK_RC(sched_global(XEN_SCHEDULER_NULL, XEN_SYSCTL_SCHEDOP_getinfo),
+             -XEN_EINVAL);
+    sop.u.scheduler_op.cpupool_id = 99;
+    sop.cmd = XEN_SYSCTL_scheduler_op;
+    CHECK_RC(sysctl(&sop), -XEN_ESRCH);
+}
+
+TEST(sysctl, getcpuinfo)
+{
+    static xen_sysctl_cpuinfo_t info[8];
+    uint64_t before;
+
+    memset(&sop, 0, sizeof(sop));
+    sop.cmd = XEN_SYSCTL_getcpuinfo;
+    sop.u.getcpuinfo.max_cpus = 8;
+    set_xen_guest_handle(sop.u.getcpuinfo.info, info);
+    CHECK_RC(sysctl(&sop), 0);
+    CHECK(sop.u.getcpuinfo.nr_cpus >= 1 && sop.u.getcpuinfo.nr_cpus <= 8,
+          "%u cpus", sop.u.getcpuinfo.nr_cpus);
+    before = info[0].idletime;
+    CHECK_RC(sysctl(&sop), 0);
+    CHECK(info[0].idletime >= before, "idle time went back");
 }
 
 TEST(sysctl, readconsole)
@@ -177,4 +272,121 @@ TEST(domctl, create_and_destroy_domain)
     dop.cmd = XEN_DOMCTL_destroydomain;
     dop.domain = dom;
     CHECK_RC(domctl(&dop), 0);
+}
+
+static long sched_dom(unsigned int id, uint32_t cmd, uint16_t weight,
+                      uint16_t cap)
+{
+    memset(&dop, 0, sizeof(dop));
+    dop.cmd = XEN_DOMCTL_scheduler_op;
+    dop.domain = 0;
+    dop.u.scheduler_op.sched_id = id;
+    dop.u.scheduler_op.cmd = cmd;
+    dop.u.scheduler_op.u.credit.weight = weight;
+    dop.u.scheduler_op.u.credit.cap = cap;
+    return domctl(&dop);
+}
+
+/* credit and credit2 share the layout: weight, then cap. */
+#define SCHED_WEIGHT (dop.u.scheduler_op.u.credit.weight)
+#define SCHED_CAP    (dop.u.scheduler_op.u.credit.cap)
+
+TEST(domctl, scheduler_op_weight)
+{
+    unsigned int id = sched_id();
+    uint16_t weight, now, kept;
+
+    CHECK_RC(sched_dom(id, XEN_DOMCTL_SCHEDOP_getinfo, 0, 0), 0);
+    weight = SCHED_WEIGHT;
+    CHECK(weight >= 1, "weight %u", weight);
+    CHECK_RC(sched_dom(id, XEN_DOMCTL_SCHEDOP_putinfo, 512, 0), 0);
+    CHECK_RC(sched_dom(id, XEN_DOMCTL_SCHEDOP_getinfo, 0, 0), 0);
+    now = SCHED_WEIGHT;
+    /* Weight 0 means "leave it". */
+    CHECK_RC(sched_dom(id, XEN_DOMCTL_SCHEDOP_putinfo, 0, 0), 0);
+    CHECK_RC(sched_dom(id, XEN_DOMCTL_SCHEDOP_getinfo, 0, 0), 0);
+    kept = SCHED_WEIGHT;
+    CHECK_RC(sched_dom(id, XEN_DOMCTL_SCHEDOP_putinfo, weight, 0), 0);
+    CHECK(now == 512, "weight %u after setting 512", now);
+    CHECK(kept == 512, "weight %u after setting 0", kept);
+    CHECK_RC(sched_dom(id, XEN_DOMCTL_SCHEDOP_getinfo, 0, 0), 0);
+    CHECK(SCHED_WEIGHT == weight, "weight %u, not back to %u", SCHED_WEIGHT,
+          weight);
+}
+
+/*
+ * Cap 50 and back to none.  Credit leaves the cap alone for 0xffff;
+ * credit2 takes any non-zero value as a cap, and refuses one above 100
+ * per vCPU.
+ */
+TEST(domctl, scheduler_op_cap)
+{
+    unsigned int id = sched_id();
+    uint16_t cap, kept = 50;
+
+    CHECK_RC(sched_dom(id, XEN_DOMCTL_SCHEDOP_putinfo, 0, 50), 0);
+    CHECK_RC(sched_dom(id, XEN_DOMCTL_SCHEDOP_getinfo, 0, 0), 0);
+    cap = SCHED_CAP;
+    if ( id == XEN_SCHEDULER_CREDIT )
+    {
+        CHECK_RC(sched_dom(id, XEN_DOMCTL_SCHEDOP_putinfo, 0, 0xffff), 0);
+        CHECK_RC(sched_dom(id, XEN_DOMCTL_SCHEDOP_getinfo, 0, 0), 0);
+        kept = SCHED_CAP;
+    }
+    else
+        CHECK_RC(sched_dom(id, XEN_DOMCTL_SCHEDOP_putinfo, 0,
+                           100 * count_vcpus() + 1), -XEN_EINVAL);
+    CHECK_RC(sched_dom(id, XEN_DOMCTL_SCHEDOP_putinfo, 0, 0), 0);
+    CHECK(cap == 50, "cap %u after setting 50", cap);
+    CHECK(kept == 50, "cap %u after setting 0xffff", kept);
+    CHECK_RC(sched_dom(id, XEN_DOMCTL_SCHEDOP_getinfo, 0, 0), 0);
+    CHECK(SCHED_CAP == 0, "cap %u after removing it", SCHED_CAP);
+}
+
+TEST(domctl, scheduler_op_refused)
+{
+    unsigned int id = sched_id();
+
+    CHECK_RC(sched_dom(XEN_SCHEDULER_NULL, XEN_DOMCTL_SCHEDOP_getinfo, 0, 0),
+             -XEN_EINVAL);
+    CHECK_RC(sched_dom(id, 9, 0, 0), -XEN_EINVAL);
+    /* Neither credit scheduler has per-vCPU parameters. */
+    CHECK_RC(sched_dom(id, XEN_DOMCTL_SCHEDOP_getvcpuinfo, 0, 0),
+             -XEN_EINVAL);
+}
+
+static long vcpu_affinity(uint32_t cmd, uint8_t *map, uint32_t nr_bits)
+{
+    memset(&dop, 0, sizeof(dop));
+    dop.cmd = cmd;
+    dop.domain = 0;
+    dop.u.vcpuaffinity.vcpu = 0;
+    dop.u.vcpuaffinity.flags = XEN_VCPUAFFINITY_HARD;
+    set_xen_guest_handle(dop.u.vcpuaffinity.cpumap_hard.bitmap, map);
+    dop.u.vcpuaffinity.cpumap_hard.nr_bits = nr_bits;
+    return domctl(&dop);
+}
+
+/* Our vCPU 0 may run anywhere; an empty set of CPUs is refused. */
+TEST(domctl, vcpuaffinity)
+{
+    static uint8_t map[8];
+    unsigned int cpus, n = 0;
+
+    memset(&sop, 0, sizeof(sop));
+    sop.cmd = XEN_SYSCTL_physinfo;
+    CHECK_RC(sysctl(&sop), 0);
+    cpus = sop.u.physinfo.nr_cpus;
+
+    memset(map, 0, sizeof(map));
+    CHECK_RC(vcpu_affinity(XEN_DOMCTL_getvcpuaffinity, map, 64), 0);
+    CHECK(map[0] & 1, "hard affinity %02x", map[0]);
+    memset(map, 0, sizeof(map));
+    CHECK_RC(vcpu_affinity(XEN_DOMCTL_setvcpuaffinity, map, 64), -XEN_EINVAL);
+    /* All CPUs: what comes back is the online ones. */
+    memset(map, 0xff, sizeof(map));
+    CHECK_RC(vcpu_affinity(XEN_DOMCTL_setvcpuaffinity, map, 64), 0);
+    for ( unsigned int i = 0; i < 64; i++ )
+        n += !!(map[i / 8] & (1u << (i % 8)));
+    CHECK(n == cpus, "%u CPUs in the affinity, %u online", n, cpus);
 }

@@ -69,7 +69,12 @@ void context_switch(struct vcpu *prev, struct vcpu *next)
         /* Its page tables are still loaded: its runstate copy goes now. */
         update_runstate_area(prev);
         save_guest_state(prev);
-        prev->is_running = false;
+        /*
+         * Another CPU may load prev as soon as this store is seen, so
+         * everything saved above must be visible first.
+         */
+        __atomic_store_n(&prev->is_running, false, __ATOMIC_RELEASE);
+        sched_context_saved(prev);
     }
     get_cpu_info()->current_vcpu = next;
     if ( !next )
@@ -79,7 +84,8 @@ void context_switch(struct vcpu *prev, struct vcpu *next)
         write_cr3(virt_to_maddr(idle_pg_table));
         reset_stack_and_jump(startup_cpu_idle_loop);
     }
-    next->processor = smp_processor_id();
+    /* The scheduler moved it here, timers and all, before choosing it. */
+    ASSERT(next->processor == smp_processor_id());
     next->is_running = true;
     load_guest_state(next);
     reset_stack_and_jump(return_to_guest);

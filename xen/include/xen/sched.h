@@ -3,6 +3,7 @@
 #ifndef XEN_SCHED_H
 #define XEN_SCHED_H
 
+#include <xen/cpumask.h>
 #include <xen/mm.h>
 #include <xen/spinlock.h>
 #include <xen/time.h>
@@ -36,12 +37,22 @@ struct vcpu {
     unsigned int vcpu_id;
     struct domain *domain;
 
-    /* The CPU it runs on or last ran on; changed only by the scheduler. */
+    /*
+     * The CPU it runs on or last ran on; changed only by the scheduler,
+     * holding that CPU's and the new CPU's scheduling locks.
+     */
     unsigned int processor;
+    /* Set while a CPU uses its state; cleared once the state is saved. */
     bool is_running;
     unsigned long pause_flags;      /* VPF_*, atomic bit operations */
     int pause_count;                /* > 0: paused by the hypervisor */
     void *sched_priv;               /* the scheduling policy's own data */
+    /* Where it may run, and where it would rather (stored only). */
+    cpumask_t cpu_hard_affinity;
+    cpumask_t cpu_soft_affinity;
+    /* SCHEDOP_pin_override: the hard affinity to go back to. */
+    cpumask_t cpu_hard_affinity_saved;
+    bool affinity_broken;
 
     /* Where this vCPU's shared fields live: shared_info or a guest page. */
     struct vcpu_info *vcpu_info;
@@ -79,6 +90,7 @@ struct domain {
     int pause_count;                /* pauses of every vCPU at once */
     int refcnt;                     /* the domain list's, and lookups' */
     spinlock_t domain_lock;         /* state, pause_count, vCPU set-up */
+    void *sched_priv;               /* the scheduling policy's own data */
 
     unsigned int max_vcpus;
     struct vcpu **vcpu;             /* [max_vcpus], NULL until created */
@@ -147,14 +159,18 @@ void update_runstate_area(struct vcpu *v);
 void update_time_area(struct vcpu *v);
 
 /* schedule.c: state changes that the scheduling policy must hear of. */
-void sched_insert_vcpu(struct vcpu *v);
-/* v is about to be freed: the policy must forget it (it never runs again). */
-void sched_remove_vcpu(struct vcpu *v);
+int sched_init_domain(struct domain *d);
+/* Once its vCPUs are descheduled for good. */
+void sched_destroy_domain(struct domain *d);
+int sched_insert_vcpu(struct vcpu *v);
 bool vcpu_runnable(const struct vcpu *v);
 void vcpu_wake(struct vcpu *v);
 void vcpu_sleep_nosync(struct vcpu *v);
 void vcpu_pause_nosync(struct vcpu *v);
 void vcpu_unpause(struct vcpu *v);
 void domain_unpause(struct domain *d);
+/* -EINVAL if the mask has no online CPU. */
+int vcpu_set_hard_affinity(struct vcpu *v, const cpumask_t *mask);
+void vcpu_set_soft_affinity(struct vcpu *v, const cpumask_t *mask);
 
 #endif /* XEN_SCHED_H */

@@ -29,6 +29,8 @@ void init_timer(struct timer *t, void (*function)(void *data), void *data,
 /* (Re)arm for the absolute system time expires; in the past = run soon. */
 void set_timer(struct timer *t, s_time_t expires);
 void stop_timer(struct timer *t);
+/* From now on run (and if pending, expire) on new_cpu instead. */
+void migrate_timer(struct timer *t, unsigned int new_cpu);
 /* Stop for good, waiting if the handler is running on another CPU. */
 void kill_timer(struct timer *t);
 bool timer_is_active(const struct timer *t);

@@ -36,6 +36,19 @@ custom_param("dom0_mem", parse_dom0_mem);
 static unsigned int opt_dom0_max_vcpus;
 integer_param("dom0_max_vcpus", opt_dom0_max_vcpus);
 
+/* dom0_vcpus_pin: each dom0 vCPU may run only on the CPU it starts on. */
+static bool opt_dom0_vcpus_pin;
+boolean_param("dom0_vcpus_pin", opt_dom0_vcpus_pin);
+
+static void dom0_pin_vcpu(struct vcpu *v)
+{
+    cpumask_t one;
+
+    cpumask_clear(&one);
+    cpumask_set_cpu(v->processor, &one);
+    vcpu_set_hard_affinity(v, &one);
+}
+
 #define DOM0_DEFAULT_MAX    (_AC(1, UL) << 30)
 #define DOMU_DEFAULT_MEM    (_AC(16, UL) << 20)
 #define CHUNK_ORDER         9
@@ -402,6 +415,9 @@ static int __init fill_domain(struct boot_domain *bd,
         return refuse(-ENOMEM, "out of memory creating the domain");
     if ( (rc = create_vcpus(d, bd->nr_vcpus)) )
         return rc;
+    for ( unsigned int i = 0; d->is_privileged && opt_dom0_vcpus_pin &&
+                              i < bd->nr_vcpus; i++ )
+        dom0_pin_vcpu(d->vcpu[i]);
     d->max_pages = bd->nr_pages;
     if ( !(p2m = xmalloc_array(unsigned long, bd->nr_pages)) )
         return refuse(-ENOMEM, "out of memory for the p2m");
