@@ -61,8 +61,12 @@ static void last_put(struct page_info *pg)
      * A CPU may still hold a stale TLB entry from a guest mapping that was
      * removed without a flush; the next owner must not be reachable
      * through it.  (A TLB-flush clock could skip most of these flushes.)
+     * A dying domain's own entries are gone already (tlb_clean); others'
+     * mappings of its frames were grants, flushed when unmapped, or the
+     * privileged domain's, which may map any frame anyway.
      */
-    flush_tlb_mask(&cpu_online_map);
+    if ( !d || !d->tlb_clean )
+        flush_tlb_mask(&cpu_online_map);
     set_gpfn_from_mfn(mfn_x(page_to_mfn(pg)), INVALID_M2P_ENTRY);
     pg->v.owner = NULL;
     free_domheap_page(pg);

@@ -38,8 +38,9 @@ def check_ours(out):
         bad = ['d%d %.2f (ideal %.2f)' % (d, sh, ideal)
                for d, _, _, sh, ideal in out[name]['shares']
                if abs(sh - ideal) > slack]
-        say('%s: ours: sched/%s shares within %.0f pp%s' % (
-            'FAIL' if bad else 'PASS', name, slack,
+        got = ', '.join('%.2f' % sh for _, _, _, sh, _ in out[name]['shares'])
+        say('%s: ours: sched/%s shares within %.0f pp of ideal (%s)%s' % (
+            'FAIL' if bad else 'PASS', name, slack, got,
             ': ' + ', '.join(bad) if bad else ''))
     idle = out['smp'].get('idle')
     say('%s: ours: sched/smp idle under %.0f%% (%.2f%%)' % (

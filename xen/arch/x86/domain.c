@@ -8,6 +8,7 @@
 #include <asm/debugreg.h>
 #include <asm/desc.h>
 #include <asm/domain.h>
+#include <asm/flushtlb.h>
 #include <asm/fpu.h>
 #include <asm/page.h>
 #include <asm/processor.h>
@@ -99,6 +100,14 @@ void context_switch(struct vcpu *prev, struct vcpu *next)
 void arch_domain_relinquish(struct domain *d)
 {
     struct page_info *pg, *next;
+
+    /*
+     * Its vCPUs are off every CPU: after one flush (global entries too),
+     * no CPU holds a translation the domain's own tables made, so its
+     * frames may go back to the heap without a flush each.
+     */
+    flush_tlb_mask(&cpu_online_map);
+    d->tlb_clean = true;
 
     for ( unsigned int i = 0; i < d->max_vcpus; i++ )
     {

@@ -89,6 +89,7 @@ struct domain {
     unsigned int shutdown_code;     /* SHUTDOWN_* once shut down */
     int pause_count;                /* pauses of every vCPU at once */
     int refcnt;                     /* the domain list's, and lookups' */
+    bool tlb_clean;                 /* dying, and no CPU caches its tables */
     spinlock_t domain_lock;         /* state, pause_count, vCPU set-up */
     void *sched_priv;               /* the scheduling policy's own data */
 
