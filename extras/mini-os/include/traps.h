@@ -7,6 +7,7 @@
 /* Pseudo-vectors for the entries Xen calls that are not exceptions. */
 #define TRAP_VEC_EVENT    256
 #define TRAP_VEC_FAILSAFE 257
+#define TRAP_VEC_SYSCALL  258
 
 #ifndef __ASSEMBLY__
 
@@ -43,6 +44,14 @@ int probe_int3(void);
 /* Entry points in head.S, for the trap table and callback registration. */
 void hypervisor_callback(void);
 void failsafe_callback(void);
+void syscall_callback(void);
+
+/*
+ * While set, everything that arrives from guest user mode (a frame with
+ * CS RPL 3: exceptions, events, system calls) goes here instead; a case
+ * that runs user code sets it (tests/usermode.c).
+ */
+extern void (*user_trap_hook)(struct trap_regs *regs);
 
 #endif /* !__ASSEMBLY__ */
 

@@ -28,6 +28,7 @@ void trap_machine_check(void);
 void trap_simd_error(void);
 void probe_fixup(void);
 
+void (*user_trap_hook)(struct trap_regs *regs);
 unsigned long trap_counts[32];
 unsigned long last_fixup_vector, last_fixup_error, last_fixup_cr2;
 
@@ -101,6 +102,7 @@ static void __noreturn fatal_trap(struct trap_regs *r, unsigned long cr2)
     const char *name = r->vector < ARRAY_SIZE(trap_names)
                        ? trap_names[r->vector]
                        : r->vector == TRAP_VEC_FAILSAFE ? "failsafe callback"
+                       : r->vector == TRAP_VEC_SYSCALL ? "system call"
                        : "unknown";
 
     printk("FATAL: trap %lu (%s) error %lx at rip %lx rsp %lx rflags %lx\n",
@@ -120,6 +122,11 @@ void trap_dispatch(struct trap_regs *regs)
 {
     unsigned long cr2 = 0;
 
+    if ( (regs->cs & 3) == 3 && user_trap_hook )
+    {
+        user_trap_hook(regs);
+        return;
+    }
     if ( regs->vector == TRAP_VEC_EVENT )
     {
         do_hypervisor_callback();

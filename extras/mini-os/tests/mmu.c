@@ -362,7 +362,7 @@ TEST(mmuext, pinned_l2_write_faults)
 
 TEST(mmuext, pin_other_domain_frame_refused)
 {
-    xen_pfn_t mfns[1];
+    xen_pfn_t mfns[1] = { 0 };
     struct xen_machphys_mfn_list l = { .max_extents = 1 };
 
     set_xen_guest_handle(l.extent_start, mfns);

@@ -610,6 +610,27 @@ static void test_mmu_update(void)
         CHECK_EQ(ext(MMUEXT_UNPIN_TABLE, l1), 0);
     }
 
+    CASE("mmu_update: kernel-only entries lose GLOBAL, user ones keep it")
+    {
+        unsigned long l1 = new_frame(domA), a = new_frame(domA);
+
+        run_as(domA);
+        CHECK_EQ(ext(MMUEXT_PIN_L1_TABLE, l1), 0);
+        /* A global kernel page would outlive the switch to user mode. */
+        CHECK_EQ(mmu1(slot_ma(l1, 0), ent(a, P | _PAGE_GLOBAL)), 0);
+        CHECK_EQ(tab(l1)[0], ent(a, P | _PAGE_USER | GUEST_KERNEL));
+        CHECK_EQ(mmu1(slot_ma(l1, 1), ent(a, P | _PAGE_USER |
+                                          _PAGE_GLOBAL)), 0);
+        CHECK_EQ(tab(l1)[1], ent(a, P | _PAGE_USER | _PAGE_GLOBAL));
+        CHECK_EQ(ext(MMUEXT_UNPIN_TABLE, l1), 0);
+        /* Validation of a whole table does the same. */
+        tab(l1)[0] = ent(a, P | _PAGE_GLOBAL);
+        CHECK_EQ(ext(MMUEXT_PIN_L1_TABLE, l1), 0);
+        CHECK_EQ(tab(l1)[0], ent(a, P | _PAGE_USER | GUEST_KERNEL));
+        CHECK_EQ(ext(MMUEXT_UNPIN_TABLE, l1), 0);
+        CHECK_EQ(refs(a), 1);
+    }
+
     CASE("mmu_update: stops at the first error; done counts the rest")
     {
         unsigned long l1 = new_frame(domA), a = new_frame(domA);

@@ -33,33 +33,73 @@ static void __noreturn reset_stack_and_jump(void (*fn)(void))
     __builtin_unreachable();
 }
 
+/*
+ * The GS base of the guest's current mode is the live one (MSR_GS_BASE),
+ * the other mode's waits in MSR_SHADOW_GS_BASE, as swapgs would leave them.
+ */
 static void save_guest_state(struct vcpu *v)
 {
     struct arch_vcpu *a = v->arch;
+    uint64_t gs = rdmsr(MSR_GS_BASE), shadow = rdmsr(MSR_SHADOW_GS_BASE);
+    bool kernel = a->flags & VGCF_in_kernel;
 
     a->user_regs = get_cpu_info()->guest_cpu_user_regs;
     a->fs_base = rdmsr(MSR_FS_BASE);
-    a->gs_base_kernel = rdmsr(MSR_GS_BASE);
-    a->gs_base_user = rdmsr(MSR_SHADOW_GS_BASE);
+    a->gs_base_kernel = kernel ? gs : shadow;
+    a->gs_base_user = kernel ? shadow : gs;
     fpu_save(v);
     pv_save_debugregs(v);
+}
+
+/*
+ * The runstate and time areas are registered by kernel virtual address:
+ * a vCPU in user mode has them written through its kernel page tables,
+ * never through the user's, which may map something else there.
+ */
+static void update_guest_areas(struct vcpu *v, bool with_time)
+{
+    bool user = !(v->arch->flags & VGCF_in_kernel);
+
+    if ( user )
+        write_cr3(mfn_to_maddr(v->arch->guest_table));
+    update_runstate_area(v);
+    if ( with_time )
+        update_time_area(v);
+    if ( user )
+        write_cr3(mfn_to_maddr(v->arch->guest_table_user));
+}
+
+/*
+ * Guests may mark pages global, and those TLB entries would outlive the
+ * CR3 switch: flush them too, so no vCPU sees another's translations.
+ */
+static void load_root(struct vcpu *v)
+{
+    unsigned long cr4 = read_cr4();
+
+    write_cr3(mfn_to_maddr(pv_guest_root(v)));
+    if ( cr4 & X86_CR4_PGE )
+    {
+        write_cr4(cr4 & ~X86_CR4_PGE);
+        write_cr4(cr4);
+    }
 }
 
 static void load_guest_state(struct vcpu *v)
 {
     struct arch_vcpu *a = v->arch;
+    bool kernel = a->flags & VGCF_in_kernel;
 
     get_cpu_info()->guest_cpu_user_regs = a->user_regs;
-    write_cr3(mfn_to_maddr(a->guest_table));
+    load_root(v);
     wrmsr(MSR_FS_BASE, a->fs_base);
-    wrmsr(MSR_GS_BASE, a->gs_base_kernel);
-    wrmsr(MSR_SHADOW_GS_BASE, a->gs_base_user);
+    wrmsr(MSR_GS_BASE, kernel ? a->gs_base_kernel : a->gs_base_user);
+    wrmsr(MSR_SHADOW_GS_BASE, kernel ? a->gs_base_user : a->gs_base_kernel);
     fpu_restore(v);
     load_guest_gdt(a->gdt_frames, DIV_ROUND_UP(a->gdt_ents, 512));
     pv_load_debugregs(v);
     update_vcpu_system_time(v);
-    update_runstate_area(v);
-    update_time_area(v);
+    update_guest_areas(v, true);
 }
 
 void context_switch(struct vcpu *prev, struct vcpu *next)
@@ -68,7 +108,7 @@ void context_switch(struct vcpu *prev, struct vcpu *next)
     if ( prev )
     {
         /* Its page tables are still loaded: its runstate copy goes now. */
-        update_runstate_area(prev);
+        update_guest_areas(prev, false);
         save_guest_state(prev);
         /*
          * Another CPU may load prev as soon as this store is seen, so

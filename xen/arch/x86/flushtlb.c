@@ -9,11 +9,18 @@
 #include <asm/smp.h>
 #include <asm/system.h>
 
-/* Kernel mode is where hypercalls come from, so the kernel table is live. */
+mfn_t pv_guest_root(const struct vcpu *v)
+{
+    return v->arch->flags & VGCF_in_kernel ? v->arch->guest_table
+                                            : v->arch->guest_table_user;
+}
+
 void pv_update_cr3(struct vcpu *v)
 {
-    if ( v == current && mfn_valid(v->arch->guest_table) )
-        write_cr3(mfn_to_maddr(v->arch->guest_table));
+    mfn_t root = pv_guest_root(v);
+
+    if ( v == current && mfn_valid(root) )
+        write_cr3(mfn_to_maddr(root));
 }
 
 /* Guests may set _PAGE_GLOBAL, so a CR3 reload alone is not enough. */

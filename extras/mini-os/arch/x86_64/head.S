@@ -98,6 +98,8 @@ hypercall_page:
     TRAP_ENTRY trap_simd_error, 19, 0
     /* Event upcalls share the path with a vector no exception uses. */
     TRAP_ENTRY hypervisor_callback, TRAP_VEC_EVENT, 0
+    /* So do system calls from user mode (tests/usermode.c). */
+    TRAP_ENTRY syscall_callback, TRAP_VEC_SYSCALL, 0
 
 /*
  * Xen could not load the segment registers we asked for on return: the

@@ -5,6 +5,8 @@
 
 #include <xen/types.h>
 
+#define X86_EFLAGS_IF   0x200UL
+
 #define local_irq_disable()     ((void)0)
 #define local_irq_enable()      ((void)0)
 #define local_save_flags(x)     ((x) = 0)

@@ -12,6 +12,7 @@
 #include <asm/fpu.h>
 #include <asm/processor.h>
 #include <asm/pv/entry.h>
+#include <asm/pv/traps.h>
 #include <asm/uaccess.h>
 
 /*
@@ -225,6 +226,8 @@ long do_set_segment_base(unsigned int which, unsigned long base)
  * The guest's return from an exception or event frame: rax, r11, rcx,
  * flags, rip, cs, rflags, rsp, ss on its stack at rsp.  The frame is
  * checked before any register changes; a bad one crashes the domain.
+ * CS with RPL 3 returns to user mode (the frames of kernel context carry
+ * RPL 0, see the bounce frame), which needs a user page table, as on Xen.
  */
 void do_iret(struct cpu_user_regs *regs)
 {
@@ -237,28 +240,45 @@ void do_iret(struct cpu_user_regs *regs)
         domain_crash(v->domain, "bad iret frame");
         return;
     }
-    /*
-     * Frames of kernel context carry CS with RPL 0 (see the bounce frame);
-     * RPL 3 means a return to user mode, which needs user-mode support.
-     */
-    if ( iret.cs & 3 )
+    if ( (iret.cs & 3) == 3 )
     {
-        domain_crash(v->domain, "iret to user mode");
-        return;
+        if ( !mfn_valid(v->arch->guest_table_user) )
+        {
+            printk(XENLOG_ERR "d%uv%u: iret to user mode without user page "
+                   "tables\n", v->domain->domain_id, v->vcpu_id);
+            domain_crash(v->domain, "iret to user mode without user tables");
+            return;
+        }
+        pv_toggle_guest_mode(v);
     }
     regs->rax = iret.rax;
-    if ( !(iret.flags & VGCF_in_syscall) )
-    {
-        regs->r11 = iret.r11;
-        regs->rcx = iret.rcx;
-    }
     regs->rip = iret.rip;
+    /*
+     * Xen loads the frame's selectors (RPL forced to 3) and recovers from
+     * a bad one with the failsafe callback; we have no such recovery, so
+     * both modes get the flat 64-bit ring-3 selectors, which are also the
+     * user ones (FLAT_USER_CS/SS).
+     */
     regs->cs = PV_KERNEL_CS;
     /* The guest cannot change IOPL or leave interrupts off in hardware. */
     regs->rflags = (iret.rflags & ~(X86_EFLAGS_IOPL | X86_EFLAGS_VM)) |
                    X86_EFLAGS_IF;
     regs->rsp = iret.rsp;
     regs->ss = PV_KERNEL_SS;
+    /*
+     * A return from a system call leaves rcx and r11 as Xen's SYSRET
+     * leaves them (return address and flags); other frames restore them.
+     */
+    if ( iret.flags & VGCF_in_syscall )
+    {
+        regs->rcx = regs->rip;
+        regs->r11 = regs->rflags;
+    }
+    else
+    {
+        regs->r11 = iret.r11;
+        regs->rcx = iret.rcx;
+    }
     /* Events are masked exactly when the frame had interrupts off. */
     v->vcpu_info->evtchn_upcall_mask = !(iret.rflags & X86_EFLAGS_IF);
 }

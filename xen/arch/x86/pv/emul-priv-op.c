@@ -63,6 +63,15 @@ static bool port_allowed(const struct vcpu *v, unsigned int port,
            port + size <= 0x10000 && !port_is_ours(port, size);
 }
 
+/*
+ * The guest kernel counts as ring 1 against the virtual IOPL, its user
+ * mode as ring 3: user-mode port I/O needs IOPL 3, or it gets the #GP.
+ */
+static bool user_io_ok(const struct vcpu *v)
+{
+    return (v->arch->flags & VGCF_in_kernel) || v->arch->iopl >= 3;
+}
+
 static void emulate_in(struct vcpu *v, struct cpu_user_regs *regs,
                        unsigned int port, unsigned int size)
 {
@@ -172,10 +181,18 @@ bool pv_emulate_privileged_op(struct cpu_user_regs *regs)
     op = in.b[in.len++];
     size = in.opsize ? 2 : 4;
 
+    /*
+     * Guest user mode is ring 3 for real: it may get INT n and port I/O
+     * (e4-e7, ec-ef) done, nothing else.
+     */
+    if ( !(v->arch->flags & VGCF_in_kernel) && op != 0xcd &&
+         (op & 0xf4) != 0xe4 )
+        return false;
+
     switch ( op )
     {
     case 0xe4: case 0xe5: case 0xe6: case 0xe7:     /* in/out imm8 */
-        if ( in.len >= in.n )
+        if ( in.len >= in.n || !user_io_ok(v) )
             return false;
         size = op & 1 ? size : 1;
         if ( op & 2 )
@@ -185,6 +202,8 @@ bool pv_emulate_privileged_op(struct cpu_user_regs *regs)
         in.len++;
         break;
     case 0xec: case 0xed: case 0xee: case 0xef:     /* in/out dx */
+        if ( !user_io_ok(v) )
+            return false;
         size = op & 1 ? size : 1;
         if ( op & 2 )
             emulate_out(v, regs, (uint16_t)regs->rdx, size);
@@ -201,7 +220,12 @@ bool pv_emulate_privileged_op(struct cpu_user_regs *regs)
         if ( in.len >= in.n )
             return false;
         ti = &v->arch->trap_ctxt[in.b[in.len]];
-        if ( !ti->address )
+        /*
+         * The handler's DPL (flags bits 0-1) says who may raise it: the
+         * kernel counts as ring 1, user mode as ring 3, as in Xen.
+         */
+        if ( !ti->address ||
+             (ti->flags & 3) < (v->arch->flags & VGCF_in_kernel ? 1 : 3) )
             return false;
         regs->rip += in.len + 1;
         return pv_create_bounce_frame(v, ti->address, false, 0,

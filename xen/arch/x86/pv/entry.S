@@ -24,7 +24,11 @@ pv_syscall_stubs:
         .set    cpu, cpu + 1
         .endr
 
-/* SFMASK has cleared IF, DF, TF and AC; the frame is built as if trapped. */
+/*
+ * SFMASK has cleared IF, DF, TF and AC; the frame is built as if trapped.
+ * Guest kernel and user mode share the flat selectors pushed here
+ * (FLAT_KERNEL_CS/SS are FLAT_USER_CS/SS); pv_syscall() tells them apart.
+ */
 pv_syscall_common:
         push    %r11                    /* rflags */
         pushq   $PV_KERNEL_CS         /* cs */
@@ -47,9 +51,11 @@ return_to_guest:
         call    pv_prepare_return       /* returns with interrupts off */
         /*
          * Back from a SYSCALL to the same place with the same flags, in
-         * 64-bit guest kernel code: SYSRET does what IRET would, cheaper.
-         * STAR gives it the guest's selectors (CS 0xe033, SS 0xe02b).  A
-         * non-canonical RIP would fault in ring 0 on some CPUs: IRET then.
+         * 64-bit guest code (kernel or user mode, whose selectors are the
+         * same): SYSRET does what IRET would, cheaper.  STAR gives it the
+         * guest's selectors (CS 0xe033, SS 0xe02b); the other segment
+         * registers are the guest's throughout, as IRET would leave them.
+         * A non-canonical RIP would fault in ring 0 on some CPUs: IRET then.
          */
         cmpl    $TRAP_syscall, UREGS_entry_vector(%rsp)
         jne     1f

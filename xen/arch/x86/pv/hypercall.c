@@ -1,5 +1,5 @@
 /* SPDX-License-Identifier: GPL-2.0-only */
-/* The PV hypercall table: SYSCALL from guest kernel mode lands here. */
+/* The PV hypercall table: SYSCALL from a PV guest lands here. */
 #include <xen/errno.h>
 #include <xen/event.h>
 #include <xen/grant_table.h>
@@ -11,6 +11,7 @@
 #include <asm/domain.h>
 #include <asm/pv/mm.h>
 #include <asm/pv/entry.h>
+#include <asm/pv/traps.h>
 
 /*
  * Arguments come in rdi, rsi, rdx, r10, r8 (SYSCALL took rcx).  Handlers
@@ -91,10 +92,10 @@ void pv_syscall(struct cpu_user_regs *regs)
     struct vcpu *v = current;
     unsigned long nr = regs->rax;
 
-    /* A user-mode SYSCALL is the guest kernel's to handle (not yet). */
+    /* Only the guest kernel makes hypercalls; user mode calls its kernel. */
     if ( !(v->arch->flags & VGCF_in_kernel) )
     {
-        domain_crash(v->domain, "system call from guest user mode");
+        pv_user_syscall(regs);
         return;
     }
     if ( nr == __HYPERVISOR_iret )

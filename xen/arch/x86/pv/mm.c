@@ -77,13 +77,16 @@ static pte_t l1_refused(const struct domain *d)
  * in hardware.  For L1 entries the guest left kernel-only we record that in
  * PTE_GUEST_KERNEL, as Xen does, so a guest reading its entries back sees
  * the same bits it would on Xen (except Xen's extra GLOBAL on user pages).
+ * Kernel-only entries also lose GLOBAL (Xen only warns about it): the
+ * switch to user mode is a plain CR3 write, and a global kernel
+ * translation would outlive it and open kernel memory to user mode.
  */
 static pte_t adjust_entry(unsigned int level, pte_t e)
 {
     if ( !(e & _PAGE_PRESENT) )
         return e;
     if ( level == 1 && !(e & _PAGE_USER) )
-        return e | _PAGE_USER | PTE_GUEST_KERNEL;
+        return (e & ~_PAGE_GLOBAL) | _PAGE_USER | PTE_GUEST_KERNEL;
     return e | _PAGE_USER;
 }
 

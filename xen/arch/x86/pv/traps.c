@@ -10,10 +10,12 @@
 #include <asm/processor.h>
 #include <asm/pv/emulate.h>
 #include <asm/pv/entry.h>
+#include <asm/pv/mm.h>
 #include <asm/pv/traps.h>
 #include <asm/asm-defns.h>
 #include <asm/system.h>
 #include <asm/traps.h>
+#include <public/callback.h>
 
 BUILD_BUG_ON(PV_KERNEL_CS != FLAT_KERNEL_CS);
 BUILD_BUG_ON(PV_KERNEL_SS != FLAT_KERNEL_SS);
@@ -51,12 +53,43 @@ void pv_percpu_init(unsigned int cpu)
 }
 
 /*
+ * A 64-bit PV guest's kernel and user both run in ring 3; what tells them
+ * apart is VGCF_in_kernel, and each mode has its own L4 (NEW_BASEPTR,
+ * NEW_USER_BASEPTR).  Switching flips the flag and loads the other L4,
+ * and exchanges the GS bases as the kernel's swapgs would (PV kernels
+ * cannot issue it).  The base being put away is read back first: with
+ * FSGSBASE the guest may have changed it behind our cache.  A plain CR3
+ * write keeps global TLB entries; only user pages may have them (pv/mm.c
+ * strips GLOBAL from kernel-only ones), so no kernel translation survives
+ * into user mode.  Interrupts stay off so that nothing sees the flag, the
+ * bases and CR3 disagree.
+ */
+void pv_toggle_guest_mode(struct vcpu *v)
+{
+    struct arch_vcpu *a = v->arch;
+    unsigned long flags;
+
+    local_irq_save(flags);
+    if ( a->flags & VGCF_in_kernel )
+        a->gs_base_kernel = rdmsr(MSR_GS_BASE);
+    else
+        a->gs_base_user = rdmsr(MSR_GS_BASE);
+    a->flags ^= VGCF_in_kernel;
+    __asm__ __volatile__ ( "swapgs" ::: "memory" );
+    write_cr3(mfn_to_maddr(pv_guest_root(v)));
+    local_irq_restore(flags);
+}
+
+/*
  * Pushes an exception-style frame onto the guest kernel's stack and points
  * the guest at handler: from the top, rcx, r11, [error code], rip, cs,
  * rflags, rsp, ss, as Xen's PV guests expect.  Kernel-mode interruptions
- * show CS with RPL 0; the saved event mask rides in CS bits 32-39 and
- * decides the frame's IF.  Returns false if the guest stack is unusable,
- * and the caller then crashes the domain.
+ * get the frame on the stack in use and show CS with RPL 0; user-mode ones
+ * switch to kernel mode first, get it at the stack given by stack_switch,
+ * and show the user's CS and SS as they were (RPL 3).  The saved event
+ * mask rides in CS bits 32-39 and decides the frame's IF.  Returns false
+ * if there is no handler or the stack is unusable; the caller then
+ * crashes the domain.
  */
 bool pv_create_bounce_frame(struct vcpu *v, unsigned long handler,
                             bool has_error_code, uint32_t error_code,
@@ -65,19 +98,28 @@ bool pv_create_bounce_frame(struct vcpu *v, unsigned long handler,
     struct cpu_user_regs *regs = &get_cpu_info()->guest_cpu_user_regs;
     struct vcpu_info *vi = v->vcpu_info;
     uint8_t mask = vi->evtchn_upcall_mask;
-    uint64_t frame[8];
+    uint64_t frame[8], cs = regs->cs;
     unsigned int n = 0;
-    unsigned long sp = regs->rsp;
+    unsigned long sp;
 
-    /* Entering the kernel from user mode comes with user-mode support. */
-    if ( !handler || !(v->arch->flags & VGCF_in_kernel) )
+    if ( !handler )
         return false;
+    if ( v->arch->flags & VGCF_in_kernel )
+    {
+        sp = regs->rsp;
+        cs &= ~3UL;
+    }
+    else
+    {
+        pv_toggle_guest_mode(v);
+        sp = v->arch->kernel_sp;
+    }
     frame[n++] = regs->rcx;
     frame[n++] = regs->r11;
     if ( has_error_code )
         frame[n++] = error_code;
     frame[n++] = regs->rip;
-    frame[n++] = (regs->cs & ~3UL) | ((uint64_t)mask << 32);
+    frame[n++] = cs | ((uint64_t)mask << 32);
     frame[n++] = (regs->rflags & ~X86_EFLAGS_IF) |
                  (mask ? 0 : X86_EFLAGS_IF);
     frame[n++] = regs->rsp;
@@ -96,6 +138,44 @@ bool pv_create_bounce_frame(struct vcpu *v, unsigned long handler,
     if ( mask_events )
         vi->evtchn_upcall_mask = 1;
     return true;
+}
+
+/*
+ * SYSCALL from guest user mode is the guest kernel's system call: it goes
+ * to the syscall callback in kernel mode on the kernel stack, the frame
+ * holding rcx and r11 as SYSCALL left them (the user's return address
+ * and flags) over the user's rip, cs, rflags, rsp and ss.  As SFMASK would
+ * on real hardware, the callback starts with DF clear (and events masked
+ * if it was registered so).  Without a callback, as Xen 4.17 does, the
+ * user gets #UD at the SYSCALL instruction instead.
+ */
+void pv_user_syscall(struct cpu_user_regs *regs)
+{
+    struct vcpu *v = current;
+    const struct trap_info *ud = &v->arch->trap_ctxt[X86_EXC_UD];
+    unsigned long cb = v->arch->syscall_callback_eip;
+    bool ok;
+
+    if ( cb )
+    {
+        ok = pv_create_bounce_frame(v, cb, false, 0,
+                                    v->arch->callback_flags &
+                                    (1UL << CALLBACKTYPE_syscall));
+        regs->rflags &= ~X86_EFLAGS_DF;
+    }
+    else
+    {
+        regs->rip -= 2;     /* SYSCALL is 0f 05 */
+        ok = pv_create_bounce_frame(v, ud->address, false, 0, ud->flags & 4);
+    }
+    if ( !ok )
+    {
+        printk(XENLOG_ERR "d%uv%u: cannot deliver a system call from user "
+               "mode at %016lx (%s)\n", v->domain->domain_id, v->vcpu_id,
+               regs->rip, cb ? "bad kernel stack"
+                             : "no syscall callback or #UD handler");
+        domain_crash(v->domain, "undeliverable user-mode system call");
+    }
 }
 
 /* Runs pending softirqs, then delivers a pending event upcall, if any. */
@@ -140,14 +220,21 @@ void pv_handle_exception(struct cpu_user_regs *regs)
         return;
     if ( vec == X86_EXC_UD && pv_emulate_forced_cpuid(regs) )
         return;
-    /* A present page written: perhaps the guest writing its own L1. */
+    /*
+     * A present page written: perhaps the guest kernel writing its own L1
+     * (user mode gets the fault, as on Xen).
+     */
     if ( vec == X86_EXC_PF && (regs->error_code & 3) == 3 &&
+         (v->arch->flags & VGCF_in_kernel) &&
          pv_ptwr_emulate(regs, read_cr2()) )
         return;
     if ( vec == X86_EXC_PF )
     {
         v->vcpu_info->arch.cr2 = read_cr2();
-        /* The guest kernel runs in ring 3, but must see a kernel fault. */
+        /*
+         * The guest kernel runs in ring 3, but must see a kernel fault;
+         * user mode keeps the U bit the CPU set.
+         */
         if ( v->arch->flags & VGCF_in_kernel )
             regs->error_code &= ~4u;
     }

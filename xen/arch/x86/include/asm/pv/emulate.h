@@ -26,7 +26,8 @@ uint64_t *pv_insn_gpr(struct cpu_user_regs *regs, unsigned int n);
 
 /*
  * On #GP from a PV guest: carry out the privileged instruction at rip
- * (port I/O, RDMSR/WRMSR, MOV from CRn, WBINVD, HLT, INT n) and step
+ * (port I/O, RDMSR/WRMSR, MOV from CRn, WBINVD, HLT, INT n; from user
+ * mode only port I/O and INT n, as the IOPL and the DPL allow) and step
  * past it.  false: not one of ours; the guest gets its #GP.
  */
 bool pv_emulate_privileged_op(struct cpu_user_regs *regs);

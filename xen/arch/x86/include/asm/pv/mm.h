@@ -79,7 +79,12 @@ long do_update_va_mapping_otherdomain(unsigned long va, uint64_t val,
                                       unsigned long flags, domid_t domid);
 
 /*
- * Arch hook (flushtlb.c):
+ * Arch hooks (flushtlb.c):
+ * The L4 v runs on in its current mode: guest_table in kernel mode,
+ * guest_table_user in user mode.
+ */
+mfn_t pv_guest_root(const struct vcpu *v);
+/*
  * v's guest_table or guest_table_user changed; if v runs here, load the
  * page table it should now run on.
  */

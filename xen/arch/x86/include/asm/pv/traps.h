@@ -8,9 +8,23 @@
 
 struct vcpu;
 
+/*
+ * Switches current vCPU v between guest kernel and user mode: the
+ * VGCF_in_kernel flag, the L4 loaded, and the GS bases (swapgs).
+ */
+void pv_toggle_guest_mode(struct vcpu *v);
+
+/*
+ * Enters v (current) at handler in guest kernel mode with an exception
+ * frame on its kernel stack (see pv/traps.c); from user mode it switches
+ * mode and stack first.  false, leaving the domain to be crashed, if
+ * handler is 0 or the frame cannot be written.
+ */
 bool pv_create_bounce_frame(struct vcpu *v, unsigned long handler,
                             bool has_error_code, uint32_t error_code,
                             bool mask_events);
 void pv_handle_exception(struct cpu_user_regs *regs);
+/* SYSCALL from guest user mode: the guest kernel's syscall callback. */
+void pv_user_syscall(struct cpu_user_regs *regs);
 
 #endif /* ASM_X86_PV_TRAPS_H */

@@ -1,0 +1,161 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
+/* Host tests for the PV iret hypercall: kernel and user returns, crashes. */
+#include <stdint.h>
+#include <string.h>
+/* The hypervisor's layout first, as its builds force-include it. */
+#include <asm/config.h>
+#include <xen/hypercall.h>
+#include <xen/mm.h>
+#include <xen/sched.h>
+#include <asm/current.h>
+#include <asm/domain.h>
+#include <asm/pv/traps.h>
+#include <asm/uaccess.h>
+#include <public/xen.h>
+#include "check.h"
+
+/* Frames 0-15 are "valid"; the tests only ask mfn_valid() about them. */
+unsigned long max_page = 16;
+
+static unsigned int crashes, toggles;
+
+void domain_crash(struct domain *d, const char *why)
+{
+    crashes++;
+}
+
+/* The real switch loads CR3 and swaps GS; here only the mode matters. */
+void pv_toggle_guest_mode(struct vcpu *v)
+{
+    toggles++;
+    v->arch->flags ^= VGCF_in_kernel;
+}
+
+static struct domain dom;
+static struct vcpu vcpu;
+static struct arch_vcpu avcpu;
+static struct vcpu_info vinfo;
+
+/* A guest kernel on its kernel stack; user_table: has one (frame 5). */
+static void reset(bool user_table)
+{
+    memset(&avcpu, 0, sizeof(avcpu));
+    memset(&vinfo, 0, sizeof(vinfo));
+    vcpu.domain = &dom;
+    vcpu.arch = &avcpu;
+    vcpu.vcpu_info = &vinfo;
+    avcpu.flags = VGCF_in_kernel;
+    avcpu.guest_table = _mfn(4);
+    avcpu.guest_table_user = user_table ? _mfn(5) : INVALID_MFN;
+    get_cpu_info()->current_vcpu = &vcpu;
+    harness_fault_lo = harness_fault_hi = 0;
+    crashes = toggles = 0;
+}
+
+static struct iret_context frame(uint64_t cs, uint64_t flags)
+{
+    struct iret_context f = {
+        .rax = 0xaa, .r11 = 0x1111, .rcx = 0xcc, .flags = flags,
+        .rip = 0x401000, .cs = cs, .rflags = 0x202, .rsp = 0x7ff000,
+        .ss = FLAT_USER_SS,
+    };
+
+    return f;
+}
+
+static void iret(struct cpu_user_regs *regs, struct iret_context *f)
+{
+    memset(regs, 0, sizeof(*regs));
+    regs->rsp = (unsigned long)f;
+    do_iret(regs);
+}
+
+static void test_iret(void)
+{
+    struct cpu_user_regs regs;
+    struct iret_context f;
+
+    CASE("iret: CS with RPL 0 stays in kernel mode, restores everything")
+    {
+        reset(false);
+        f = frame(FLAT_KERNEL_CS & ~3, 0);
+        f.rflags = 0x2;             /* interrupts off: events masked */
+        iret(&regs, &f);
+        CHECK_EQ(crashes, 0);
+        CHECK_EQ(toggles, 0);
+        CHECK(avcpu.flags & VGCF_in_kernel);
+        CHECK_EQ(regs.rax, 0xaa);
+        CHECK_EQ(regs.rcx, 0xcc);
+        CHECK_EQ(regs.r11, 0x1111);
+        CHECK_EQ(regs.rip, 0x401000);
+        CHECK_EQ(regs.rsp, 0x7ff000);
+        CHECK_EQ(regs.cs, FLAT_KERNEL_CS);
+        CHECK_EQ(regs.ss, FLAT_KERNEL_SS);
+        CHECK_EQ(regs.rflags, 0x202);   /* IF stays on in hardware */
+        CHECK_EQ(vinfo.evtchn_upcall_mask, 1);
+    }
+
+    CASE("iret: CS with RPL 3 switches to user mode")
+    {
+        reset(true);
+        vinfo.evtchn_upcall_mask = 1;
+        f = frame(FLAT_USER_CS, 0);
+        iret(&regs, &f);
+        CHECK_EQ(crashes, 0);
+        CHECK_EQ(toggles, 1);
+        CHECK(!(avcpu.flags & VGCF_in_kernel));
+        CHECK_EQ(regs.rip, 0x401000);
+        CHECK_EQ(regs.cs, FLAT_USER_CS);
+        CHECK_EQ(regs.ss, FLAT_USER_SS);
+        CHECK_EQ(vinfo.evtchn_upcall_mask, 0);
+    }
+
+    CASE("iret: VGCF_in_syscall leaves rcx and r11 as SYSRET would")
+    {
+        reset(true);
+        f = frame(FLAT_USER_CS, VGCF_in_syscall);
+        f.rflags = 0x3202;          /* IOPL is not the guest's to set */
+        iret(&regs, &f);
+        CHECK_EQ(crashes, 0);
+        CHECK_EQ(regs.rax, 0xaa);
+        CHECK_EQ(regs.rcx, 0x401000);
+        CHECK_EQ(regs.r11, 0x202);
+        CHECK_EQ(regs.rflags, 0x202);
+    }
+
+    CASE("iret: to user mode without user page tables crashes the domain")
+    {
+        reset(false);
+        f = frame(FLAT_USER_CS, 0);
+        iret(&regs, &f);
+        CHECK_EQ(crashes, 1);
+        CHECK_EQ(toggles, 0);
+        CHECK(avcpu.flags & VGCF_in_kernel);
+        CHECK_EQ(regs.rip, 0);          /* nothing restored */
+        CHECK(harness_log_contains("without user page tables"));
+    }
+
+    CASE("iret: an unreadable frame or a bad rip crashes the domain")
+    {
+        reset(true);
+        f = frame(FLAT_USER_CS, 0);
+        harness_fault_lo = (uintptr_t)&f;
+        harness_fault_hi = harness_fault_lo + 1;
+        iret(&regs, &f);
+        CHECK_EQ(crashes, 1);
+        CHECK_EQ(toggles, 0);
+        reset(true);
+        f = frame(FLAT_USER_CS, 0);
+        f.rip = 0x800000000000UL;       /* not canonical */
+        iret(&regs, &f);
+        CHECK_EQ(crashes, 1);
+        CHECK_EQ(toggles, 0);
+        CHECK_EQ(regs.rip, 0);
+    }
+}
+
+int main(void)
+{
+    test_iret();
+    return check_failures ? 1 : 0;
+}
