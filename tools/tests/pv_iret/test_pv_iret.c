@@ -1,7 +1,6 @@
 /* SPDX-License-Identifier: GPL-2.0-only */
 /* Host tests for the PV iret hypercall: kernel and user returns, crashes. */
 #include <stdint.h>
-#include <string.h>
 /* The hypervisor's layout first, as its builds force-include it. */
 #include <asm/config.h>
 #include <xen/hypercall.h>
