@@ -6,11 +6,12 @@ Xen 4.17 booted with sched=credit, under the same QEMU (TCG, -m 512M):
 weights 256:512:1024 and a cap of 25 on a one-CPU machine, 1.5 hogs per
 CPU on four CPUs, and the waker's wake-to-run latency beside two hogs.
 Shares are of one CPU over a 10 s window, from the hypervisor's runstate
-accounting.  The decision cost is a host micro-benchmark of our
+accounting; each figure is the median over up to three runs of each.  The decision cost is a host micro-benchmark of our
 sched_credit.c (tools/tests/sched_credit), which has no Xen counterpart."""
 
 import os
 import re
+import statistics
 import subprocess
 
 import schedrun
@@ -49,8 +50,31 @@ def decision_cost(top, log):
     return out
 
 
+def median_run(runs):
+    """One result shaped like schedrun's, each figure the median of runs."""
+    med = lambda v: statistics.median(v) if v else None
+    out = {}
+    for name in {n for r in runs for n in r}:
+        per = [r[name] for r in runs if name in r]
+        first = per[0]
+        shares = []
+        for i, sh in enumerate(first.get('shares', [])):
+            vals = [p['shares'][i][3] for p in per if len(p['shares']) > i]
+            shares.append(sh[:3] + (med(vals), sh[4]))
+        out[name] = {'shares': shares,
+                     'error': med([p['error'] for p in per if 'error' in p])}
+        if any('idle' in p for p in per):
+            out[name]['idle'] = med([p['idle'] for p in per if 'idle' in p])
+        if any('latency' in p for p in per):
+            lat = [p['latency'] for p in per if 'latency' in p]
+            out[name]['latency'] = tuple(med([x[k] for x in lat])
+                                         for k in range(4))
+    return out
+
+
 def run(ctx):
     results, log = ctx['results'], ctx['log']
+    runs = max(1, min(ctx['runs'], 3))
     subprocess.run(['make', '-s', '-C',
                     os.path.join(ctx['top'], 'extras', 'mini-os')],
                    stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
@@ -60,11 +84,25 @@ def run(ctx):
     except xen417.Unavailable as e:
         log('sched: no Xen 4.17: %s' % e)
         xen_elf = None
-    ours = measure('ours', ctx['ours'], OURS_APPEND, results, log) \
-        if ctx['ours'] else None
-    xen = measure('xen', xen_elf, xen417.APPEND + ' sched=credit', results,
-                  log) if xen_elf else None
-    sides = (ours or {}, xen or {})
+    got = {'ours': [], 'xen': []}
+    for i in range(runs):
+        for who, kernel, append in (
+                ('ours', ctx['ours'], OURS_APPEND),
+                ('xen', xen_elf, xen417.APPEND + ' sched=credit')):
+            if not kernel:
+                continue
+            r = measure('%s-%d' % (who, i + 1), kernel, append, results,
+                        log)
+            if r:
+                got[who].append(r)
+                log('%s run %d: fairness error %s; wake p99 %s us' % (
+                    who, i + 1, ', '.join(
+                        '%s %.2f pp' % (n, r[n]['error'])
+                        for n in ('weights', 'cap', 'smp') if n in r),
+                    r.get('latency', {}).get('latency', ('?',) * 2)[1]))
+    sides = tuple(median_run(got[w]) if got[w] else {}
+                  for w in ('ours', 'xen'))
+    counts = '%d/%d runs' % (len(got['ours']), len(got['xen']))
     rows = []
     for name, _ in ((s, 0) for _, ss in schedrun.BOOTS for s in ss):
         per = [side.get(name, {}) for side in sides]
@@ -76,7 +114,8 @@ def run(ctx):
                          % (name, i + 1, sh[1], sh[2]),
                          shares[0][i][3] if i in shares[0] else None,
                          shares[1][i][3] if i in shares[1] else None,
-                         '% CPU', 'ideal %.2f' % sh[4]))
+                         '% CPU', 'ideal %.2f; median of %s' % (sh[4],
+                                                                counts)))
         if name == 'smp':
             rows.append(('sched smp idle', per[0].get('idle'),
                          per[1].get('idle'), '% CPU',
@@ -95,7 +134,7 @@ def run(ctx):
                          per[0].get('error'), per[1].get('error'), 'pp',
                          'largest distance from the ideal share'))
             for who, p in zip(('ours', 'Xen 4.17'), per):
-                if 'error' in p:
+                if p.get('error') is not None:
                     log('%s on %s: fairness error %.2f pp'
                         % (name, who, p['error']))
     cost = decision_cost(ctx['top'], log)
