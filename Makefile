@@ -14,6 +14,14 @@ CPU     ?= max
 XEN_CMDLINE ?= console=com1 com1=115200,8n1 loglvl=all dom0_mem=64M
 # Dom0's kernel (a PV ELF kernel); DOM0= boots the hypervisor alone.
 DOM0    ?= extras/mini-os/mini-os
+# The boot modules (QEMU -initrd: comma-separated, each "file args").
+# mini-os as dom0 also gets itself, to build peer domains from, and a peer
+# started at boot (docs/misc/boot-domains.md), so that its domain cases run.
+ifeq ($(DOM0),extras/mini-os/mini-os)
+MODULES ?= $(DOM0),$(DOM0),$(DOM0) domU mem=4M -- role=peer
+else
+MODULES ?= $(DOM0)
+endif
 
 TOOL_DIRS := $(wildcard tools/xenstore)
 GUEST_DIRS := extras/mini-os
@@ -59,7 +67,7 @@ run: deps xen guests
 	qemu-system-x86_64 -accel tcg -cpu $(CPU) -smp $(SMP) -m $(MEM) \
 	    -display none -serial mon:stdio -no-reboot \
 	    -kernel xen/xen -append "$(XEN_CMDLINE)" \
-	    $(if $(DOM0),-initrd $(DOM0))
+	    $(if $(MODULES),-initrd "$(MODULES)")
 
 run-iso: deps iso
 	qemu-system-x86_64 -accel tcg -cpu $(CPU) -smp $(SMP) -m $(MEM) \
