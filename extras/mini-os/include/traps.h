@@ -41,6 +41,15 @@ int probe_fninit(void);
 int probe_ud2(void);
 int probe_int3(void);
 
+/*
+ * The failsafe callback: the selectors Xen could not reload (ds, es, fs,
+ * gs), and how many times it came.  It is fatal unless failsafe_expected
+ * is set (tests/segments.c); then the guest carries on where it was.
+ */
+extern uint64_t failsafe_selectors[4];
+extern unsigned long failsafe_count;
+extern bool failsafe_expected;
+
 /* Entry points in head.S, for the trap table and callback registration. */
 void hypervisor_callback(void);
 void failsafe_callback(void);

@@ -22,4 +22,9 @@ long domctl(struct xen_domctl *op);
 /* XEN_DOMCTL_getdomaininfo for dom into *info: 0 or a negative errno. */
 long domain_getinfo(domid_t dom, struct xen_domctl_getdomaininfo *info);
 
+/* The CPU a vCPU runs on or last ran on, or a negative errno. */
+long vcpu_cpu(domid_t dom, unsigned int vcpu);
+/* Hard affinity: the vCPU may run only on cpu, or anywhere if cpu < 0. */
+long vcpu_pin(domid_t dom, unsigned int vcpu, int cpu);
+
 #endif /* MINIOS_XENCTL_H */

@@ -79,6 +79,10 @@ void trap_init(void)
         panic("set_trap_table failed: %ld", rc);
 }
 
+uint64_t failsafe_selectors[4];
+unsigned long failsafe_count;
+bool failsafe_expected;
+
 static bool try_fixup(struct trap_regs *regs, unsigned long cr2)
 {
     const struct ex_entry *e;
@@ -130,6 +134,11 @@ void trap_dispatch(struct trap_regs *regs)
     if ( regs->vector == TRAP_VEC_EVENT )
     {
         do_hypervisor_callback();
+        return;
+    }
+    if ( regs->vector == TRAP_VEC_FAILSAFE && failsafe_expected )
+    {
+        failsafe_count++;
         return;
     }
     /* Xen stores a PV guest's fault address in its vcpu_info. */

@@ -26,3 +26,31 @@ long domain_getinfo(domid_t dom, struct xen_domctl_getdomaininfo *info)
         *info = op.u.getdomaininfo;
     return rc;
 }
+
+long vcpu_cpu(domid_t dom, unsigned int vcpu)
+{
+    struct xen_domctl op = { .cmd = XEN_DOMCTL_getvcpuinfo, .domain = dom };
+    long rc;
+
+    op.u.getvcpuinfo.vcpu = vcpu;
+    rc = domctl(&op);
+    return rc ? rc : (long)op.u.getvcpuinfo.cpu;
+}
+
+#define PIN_MAP_BYTES 16        /* up to 128 CPUs */
+
+long vcpu_pin(domid_t dom, unsigned int vcpu, int cpu)
+{
+    struct xen_domctl op = { .cmd = XEN_DOMCTL_setvcpuaffinity,
+                             .domain = dom };
+    uint8_t map[PIN_MAP_BYTES];
+
+    memset(map, cpu < 0 ? 0xff : 0, sizeof(map));
+    if ( cpu >= 0 )
+        map[cpu / 8] = 1u << (cpu % 8);
+    op.u.vcpuaffinity.vcpu = vcpu;
+    op.u.vcpuaffinity.flags = XEN_VCPUAFFINITY_HARD;
+    set_xen_guest_handle(op.u.vcpuaffinity.cpumap_hard.bitmap, map);
+    op.u.vcpuaffinity.cpumap_hard.nr_bits = PIN_MAP_BYTES * 8;
+    return domctl(&op);
+}

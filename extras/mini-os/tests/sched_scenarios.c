@@ -40,11 +40,16 @@ struct waker_page {
 };
 #define WAKER_MAGIC 0x4b415757u         /* "WWAK" */
 
+/*
+ * A CPU hog.  It keeps its data selectors null, so that a vCPU sharing
+ * its CPU sees its own only if the hypervisor restores them
+ * (tests/segments.c).
+ */
 void spin_main(void)
 {
     printk("spin: spinning\n");
     for ( ; ; )
-        asm volatile ( "pause" );
+        asm volatile ( "mov %0, %%ds; mov %0, %%es; pause" :: "r" (0) );
 }
 
 /* Wake-to-run latency in 10 us buckets up to 50 ms. */

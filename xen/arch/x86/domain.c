@@ -14,6 +14,7 @@
 #include <asm/processor.h>
 #include <asm/pv/mm.h>
 #include <asm/pv/descriptor-tables.h>
+#include <asm/pv/traps.h>
 #include <asm/pv/entry.h>
 #include <asm/system.h>
 #include <asm/time.h>
@@ -44,6 +45,11 @@ static void save_guest_state(struct vcpu *v)
     bool kernel = a->flags & VGCF_in_kernel;
 
     a->user_regs = get_cpu_info()->guest_cpu_user_regs;
+    /* The data selectors are the guest's own: nothing entering saved them. */
+    __asm__ __volatile__ ( "mov %%ds, %0" : "=r" (a->user_regs.ds) );
+    __asm__ __volatile__ ( "mov %%es, %0" : "=r" (a->user_regs.es) );
+    __asm__ __volatile__ ( "mov %%fs, %0" : "=r" (a->user_regs.fs) );
+    __asm__ __volatile__ ( "mov %%gs, %0" : "=r" (a->user_regs.gs) );
     a->fs_base = rdmsr(MSR_FS_BASE);
     a->gs_base_kernel = kernel ? gs : shadow;
     a->gs_base_user = kernel ? shadow : gs;
@@ -85,21 +91,37 @@ static void load_root(struct vcpu *v)
     }
 }
 
+/*
+ * The selectors go in after the GDT they index, and before the bases:
+ * loading FS or GS sets its base from the descriptor.  One that no longer
+ * loads (the guest changed its GDT meanwhile) goes to the failsafe
+ * callback once everything else is in place.
+ */
 static void load_guest_state(struct vcpu *v)
 {
     struct arch_vcpu *a = v->arch;
     bool kernel = a->flags & VGCF_in_kernel;
+    const uint16_t sel[4] = { a->user_regs.ds, a->user_regs.es,
+                              a->user_regs.fs, a->user_regs.gs };
+    bool loaded;
 
     get_cpu_info()->guest_cpu_user_regs = a->user_regs;
     load_root(v);
+    load_guest_gdt(a->gdt_frames, DIV_ROUND_UP(a->gdt_ents, 512));
+    /* Each is loaded, or nulled, whatever became of the others. */
+    loaded = pv_load_ds(sel[0]);
+    loaded &= pv_load_es(sel[1]);
+    loaded &= pv_load_fs(sel[2]);
+    loaded &= pv_load_gs(sel[3]);
     wrmsr(MSR_FS_BASE, a->fs_base);
     wrmsr(MSR_GS_BASE, kernel ? a->gs_base_kernel : a->gs_base_user);
     wrmsr(MSR_SHADOW_GS_BASE, kernel ? a->gs_base_user : a->gs_base_kernel);
     fpu_restore(v);
-    load_guest_gdt(a->gdt_frames, DIV_ROUND_UP(a->gdt_ents, 512));
     pv_load_debugregs(v);
     update_vcpu_system_time(v);
     update_guest_areas(v, true);
+    if ( !loaded )
+        pv_failsafe_callback(v, sel);
 }
 
 void context_switch(struct vcpu *prev, struct vcpu *next)

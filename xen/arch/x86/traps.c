@@ -177,8 +177,12 @@ void do_entry(struct cpu_user_regs *regs)
     /* A guest's breakpoint hit by our own access to its memory. */
     if ( vec == 1 && !guest_mode(regs) && pv_debugreg_hypervisor_hit() )
         return;
-    /* A guest-memory access that faulted resumes at its fixup. */
-    if ( (vec == X86_EXC_PF || vec == X86_EXC_GP) && !guest_mode(regs) &&
+    /*
+     * A guest-memory access, or a load of a guest's segment selector,
+     * that faulted resumes at its fixup.
+     */
+    if ( (vec == X86_EXC_PF || vec == X86_EXC_GP || vec == X86_EXC_NP) &&
+         !guest_mode(regs) &&
          (fixup = search_exception_table(regs->rip)) )
     {
         regs->rip = fixup;

@@ -102,13 +102,18 @@ hypercall_page:
     TRAP_ENTRY syscall_callback, TRAP_VEC_SYSCALL, 0
 
 /*
- * Xen could not load the segment registers we asked for on return: the
- * frame has ds, es, fs, gs before rip.  Nothing sensible is left to do.
+ * Xen could not reload the data segment selectors we had (they are null
+ * now): the frame has ds, es, fs, gs between r11 and rip.  They go to
+ * failsafe_selectors[], and the rest is an ordinary trap frame.
  */
     .globl failsafe_callback
 failsafe_callback:
     pop %rcx
     pop %r11
+    popq failsafe_selectors(%rip)
+    popq failsafe_selectors + 8(%rip)
+    popq failsafe_selectors + 16(%rip)
+    popq failsafe_selectors + 24(%rip)
     push $0
     push $TRAP_VEC_FAILSAFE
     jmp trap_common

@@ -11,6 +11,7 @@
 #include <asm/domain.h>
 #include <asm/fpu.h>
 #include <asm/processor.h>
+#include <asm/pv/descriptor-tables.h>
 #include <asm/pv/entry.h>
 #include <asm/pv/traps.h>
 #include <asm/uaccess.h>
@@ -212,11 +213,23 @@ long do_set_segment_base(unsigned int which, unsigned long base)
         wrmsr(MSR_GS_BASE, base);
         return 0;
     case SEGBASE_GS_USER_SEL:
+    {
+        unsigned long flags;
+
         /*
-         * The user %gs selector only matters in user mode, which comes
-         * later; until then the null selector is all a guest may load.
+         * The user's %gs: loaded with the user's base live, as the
+         * kernel's swapgs would have it, which sets that base from the
+         * descriptor.  A selector that will not load leaves %gs null, and
+         * the call still succeeds, as on Xen.
          */
-        return base ? -EINVAL : 0;
+        local_irq_save(flags);
+        __asm__ __volatile__ ( "swapgs" ::: "memory" );
+        pv_load_gs(base);
+        __asm__ __volatile__ ( "swapgs" ::: "memory" );
+        a->gs_base_user = rdmsr(MSR_SHADOW_GS_BASE);
+        local_irq_restore(flags);
+        return 0;
+    }
     default:
         return -EINVAL;
     }

@@ -204,3 +204,34 @@ long do_update_descriptor(uint64_t pa, uint64_t desc)
     put_page(pg);
     return 0;
 }
+
+/*
+ * A data segment register loaded with the guest's selector.  The guest's
+ * tables may refuse it (#GP, #NP: a descriptor changed or gone since the
+ * guest loaded it); the register is then left null and false comes back.
+ */
+#define DEFINE_SEGMENT_LOADER(seg)                                         \
+bool pv_load_##seg(unsigned int sel)                                       \
+{                                                                          \
+    unsigned int ok = 1;                                                   \
+                                                                           \
+    __asm__ __volatile__ (                                                 \
+        "1:   mov %k[sel], %%" #seg "\n"                                   \
+        "2:\n"                                                             \
+        "     .pushsection .text.fixup, \"ax\"\n"                          \
+        "3:   xor %k[ok], %k[ok]\n"                                        \
+        "     mov %k[ok], %%" #seg "\n"                                    \
+        "     jmp 2b\n"                                                    \
+        "     .popsection\n"                                               \
+        "     .pushsection .ex_table, \"a\"\n"                             \
+        "     .balign 8\n"                                                 \
+        "     .quad 1b, 3b\n"                                              \
+        "     .popsection"                                                 \
+        : [ok] "+r" (ok) : [sel] "r" (sel) : "memory" );                   \
+    return ok;                                                             \
+}
+
+DEFINE_SEGMENT_LOADER(ds)
+DEFINE_SEGMENT_LOADER(es)
+DEFINE_SEGMENT_LOADER(fs)
+DEFINE_SEGMENT_LOADER(gs)

@@ -228,7 +228,7 @@ bool pv_emulate_privileged_op(struct cpu_user_regs *regs)
              (ti->flags & 3) < (v->arch->flags & VGCF_in_kernel ? 1 : 3) )
             return false;
         regs->rip += in.len + 1;
-        return pv_create_bounce_frame(v, ti->address, false, 0,
+        return pv_create_bounce_frame(v, ti->address, NULL, 0,
                                       ti->flags & 4);
     }
     case 0x0f:

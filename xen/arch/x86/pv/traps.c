@@ -92,13 +92,13 @@ void pv_toggle_guest_mode(struct vcpu *v)
  * crashes the domain.
  */
 bool pv_create_bounce_frame(struct vcpu *v, unsigned long handler,
-                            bool has_error_code, uint32_t error_code,
+                            const uint64_t *extra, unsigned int nr_extra,
                             bool mask_events)
 {
     struct cpu_user_regs *regs = &get_cpu_info()->guest_cpu_user_regs;
     struct vcpu_info *vi = v->vcpu_info;
     uint8_t mask = vi->evtchn_upcall_mask;
-    uint64_t frame[8], cs = regs->cs;
+    uint64_t frame[7 + PV_BOUNCE_MAX_EXTRA], cs = regs->cs;
     unsigned int n = 0;
     unsigned long sp;
 
@@ -114,10 +114,11 @@ bool pv_create_bounce_frame(struct vcpu *v, unsigned long handler,
         pv_toggle_guest_mode(v);
         sp = v->arch->kernel_sp;
     }
+    ASSERT(nr_extra <= PV_BOUNCE_MAX_EXTRA);
     frame[n++] = regs->rcx;
     frame[n++] = regs->r11;
-    if ( has_error_code )
-        frame[n++] = error_code;
+    for ( unsigned int i = 0; i < nr_extra; i++ )
+        frame[n++] = extra[i];
     frame[n++] = regs->rip;
     frame[n++] = cs | ((uint64_t)mask << 32);
     frame[n++] = (regs->rflags & ~X86_EFLAGS_IF) |
@@ -158,7 +159,7 @@ void pv_user_syscall(struct cpu_user_regs *regs)
 
     if ( cb )
     {
-        ok = pv_create_bounce_frame(v, cb, false, 0,
+        ok = pv_create_bounce_frame(v, cb, NULL, 0,
                                     v->arch->callback_flags &
                                     (1UL << CALLBACKTYPE_syscall));
         regs->rflags &= ~X86_EFLAGS_DF;
@@ -166,7 +167,7 @@ void pv_user_syscall(struct cpu_user_regs *regs)
     else
     {
         regs->rip -= 2;     /* SYSCALL is 0f 05 */
-        ok = pv_create_bounce_frame(v, ud->address, false, 0, ud->flags & 4);
+        ok = pv_create_bounce_frame(v, ud->address, NULL, 0, ud->flags & 4);
     }
     if ( !ok )
     {
@@ -175,6 +176,28 @@ void pv_user_syscall(struct cpu_user_regs *regs)
                regs->rip, cb ? "bad kernel stack"
                              : "no syscall callback or #UD handler");
         domain_crash(v->domain, "undeliverable user-mode system call");
+    }
+}
+
+/*
+ * The data segment selectors v had saved would not load again (its GDT
+ * changed meanwhile): they are null now, and the guest hears of it at its
+ * failsafe callback, with the selectors that failed on the frame between
+ * r11 and rip (ds, es, fs, gs), as Xen delivers it.
+ */
+void pv_failsafe_callback(struct vcpu *v, const uint16_t sel[4])
+{
+    const uint64_t extra[4] = { sel[0], sel[1], sel[2], sel[3] };
+
+    if ( !pv_create_bounce_frame(v, v->arch->failsafe_callback_eip, extra, 4,
+                                 v->arch->callback_flags &
+                                 (1UL << CALLBACKTYPE_failsafe)) )
+    {
+        printk(XENLOG_ERR "d%uv%u: segment selectors %04x %04x %04x %04x "
+               "no longer load, and no failsafe callback takes them\n",
+               v->domain->domain_id, v->vcpu_id, sel[0], sel[1], sel[2],
+               sel[3]);
+        domain_crash(v->domain, "undeliverable failsafe callback");
     }
 }
 
@@ -194,7 +217,7 @@ void pv_prepare_return(void)
     }
     if ( v->vcpu_info->evtchn_upcall_pending &&
          !v->vcpu_info->evtchn_upcall_mask &&
-         !pv_create_bounce_frame(v, v->arch->event_callback_eip, false, 0,
+         !pv_create_bounce_frame(v, v->arch->event_callback_eip, NULL, 0,
                                  true) )
     {
         local_irq_enable();
@@ -213,6 +236,7 @@ void pv_handle_exception(struct cpu_user_regs *regs)
     struct vcpu *v = current;
     unsigned int vec = regs->entry_vector;
     const struct trap_info *ti = &v->arch->trap_ctxt[vec];
+    uint64_t ec;
     bool has_ec = vec == X86_EXC_GP || vec == X86_EXC_PF || vec == 8 ||
                   (vec >= 10 && vec <= 12) || vec == 17;
 
@@ -238,7 +262,8 @@ void pv_handle_exception(struct cpu_user_regs *regs)
         if ( v->arch->flags & VGCF_in_kernel )
             regs->error_code &= ~4u;
     }
-    if ( !pv_create_bounce_frame(v, ti->address, has_ec, regs->error_code,
+    ec = regs->error_code;
+    if ( !pv_create_bounce_frame(v, ti->address, has_ec ? &ec : NULL, has_ec,
                                  ti->flags & 4) )
     {
         printk(XENLOG_ERR "d%uv%u: unhandled exception %u at %04x:%016lx "

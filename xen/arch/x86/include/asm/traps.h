@@ -6,6 +6,7 @@
 #include <asm/regs.h>
 
 #define X86_EXC_UD  6
+#define X86_EXC_NP  11
 #define X86_EXC_GP  13
 #define X86_EXC_PF  14
 

@@ -30,4 +30,14 @@ int pv_set_gdt(struct vcpu *v, const unsigned long *frames,
 /* Drops v's GDT frames (their type and general references). */
 void pv_destroy_gdt(struct vcpu *v);
 
+/*
+ * Load a guest's data segment selector into the register; if the guest's
+ * descriptor tables refuse it, the register is left null and the result
+ * is false.
+ */
+bool pv_load_ds(unsigned int sel);
+bool pv_load_es(unsigned int sel);
+bool pv_load_fs(unsigned int sel);
+bool pv_load_gs(unsigned int sel);
+
 #endif /* ASM_X86_PV_DESCRIPTOR_TABLES_H */

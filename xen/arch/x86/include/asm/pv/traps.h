@@ -17,12 +17,16 @@ void pv_toggle_guest_mode(struct vcpu *v);
 /*
  * Enters v (current) at handler in guest kernel mode with an exception
  * frame on its kernel stack (see pv/traps.c); from user mode it switches
- * mode and stack first.  false, leaving the domain to be crashed, if
- * handler is 0 or the frame cannot be written.
+ * mode and stack first.  extra[] (an error code, the failsafe callback's
+ * selectors) goes between r11 and rip.  false, leaving the domain to be
+ * crashed, if handler is 0 or the frame cannot be written.
  */
+#define PV_BOUNCE_MAX_EXTRA 4
 bool pv_create_bounce_frame(struct vcpu *v, unsigned long handler,
-                            bool has_error_code, uint32_t error_code,
+                            const uint64_t *extra, unsigned int nr_extra,
                             bool mask_events);
+/* v's saved ds, es, fs, gs (in that order) would not load: tell it. */
+void pv_failsafe_callback(struct vcpu *v, const uint16_t sel[4]);
 void pv_handle_exception(struct cpu_user_regs *regs);
 /* SYSCALL from guest user mode: the guest kernel's syscall callback. */
 void pv_user_syscall(struct cpu_user_regs *regs);
