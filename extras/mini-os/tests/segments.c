@@ -49,21 +49,11 @@ static void unshare_cpu(struct cpu_share *s)
     vcpu_pin(0, 0, -1);
 }
 
-static uint16_t read_ds(void)
-{
-    uint16_t v;
-
-    asm volatile ( "mov %%ds, %0" : "=r" (v) );
-    return v;
-}
-
-static uint16_t read_es(void)
-{
-    uint16_t v;
-
-    asm volatile ( "mov %%es, %0" : "=r" (v) );
-    return v;
-}
+#define read_selector(seg) ({                                            \
+    uint16_t v_;                                                          \
+    asm volatile ( "mov %%" #seg ", %0" : "=r" (v_) );                    \
+    v_;                                                                   \
+})
 
 static void load_ds_es(uint16_t sel)
 {
@@ -83,8 +73,8 @@ TEST(segments, selectors_survive_another_vcpu)
              "module");
     load_ds_es(FLAT_DS);
     msleep(30);         /* the peer runs here meanwhile */
-    ds = read_ds();
-    es = read_es();
+    ds = read_selector(ds);
+    es = read_selector(es);
     load_ds_es(0);
     unshare_cpu(&s);
     CHECK(ds == FLAT_DS && es == FLAT_DS, "ds %x es %x after a switch", ds,
@@ -118,7 +108,7 @@ TEST(segments, stale_selector_goes_to_failsafe)
     failsafe_expected = true;
     msleep(30);
     failsafe_expected = false;
-    ds = read_ds();
+    ds = read_selector(ds);
     load_ds_es(0);
     unshare_cpu(&s);
     CHECK_RC(HYPERVISOR_set_gdt(&frame, 0), 0);
