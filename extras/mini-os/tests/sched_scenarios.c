@@ -274,6 +274,100 @@ static void run_scenario(const struct scenario *s, const void *image,
     }
 }
 
+/* A small xorshift generator: the stress needs variety, not quality. */
+static uint32_t next_random(uint32_t *state)
+{
+    uint32_t x = *state;
+
+    x ^= x << 13;
+    x ^= x >> 17;
+    x ^= x << 5;
+    return *state = x;
+}
+
+static long pause_toggle(domid_t dom)
+{
+    struct xen_domctl op = { .cmd = XEN_DOMCTL_pausedomain, .domain = dom };
+    long rc = domctl(&op);
+
+    if ( rc )
+        return rc;
+    op.cmd = XEN_DOMCTL_unpausedomain;
+    return domctl(&op);
+}
+
+/*
+ * Not a measurement: hogs on every CPU while dom0 re-pins them, changes
+ * weights and caps, pauses them and destroys and rebuilds them as fast as
+ * it can, for the window.  The hypervisor must come through it all (its
+ * vCPU migration, affinity and teardown paths) and every call succeed.
+ */
+static void run_stress(const void *image, size_t len, unsigned int ms)
+{
+    static struct domu doms[MAX_SCENARIO_DOMS];
+    struct domu_spec spec = { .image = image, .image_len = len,
+                              .mem_kb = ROLE_MEM_KB, .cmdline = "role=spin" };
+    unsigned int n = nr_cpus * 2, ops = 0, rebuilt = 0, failed = 0;
+    uint32_t seed = (uint32_t)monotonic_clock() | 1;
+    uint64_t deadline;
+
+    if ( n > MAX_SCENARIO_DOMS )
+        n = MAX_SCENARIO_DOMS;
+    for ( unsigned int i = 0; i < n; i++ )
+        if ( domu_build(&spec, &doms[i]) )
+        {
+            printk("SCHED: stress: building hog %u refused\n", i);
+            while ( i-- )
+                domu_destroy(&doms[i]);
+            return;
+        }
+    deadline = monotonic_clock() + MILLISECS(ms);
+    while ( monotonic_clock() < deadline )
+    {
+        struct domu *d = &doms[next_random(&seed) % n];
+        uint32_t r = next_random(&seed);
+        long rc;
+
+        /* Mostly cheap changes; a rebuild or a short sleep now and then. */
+        switch ( r % 16 )
+        {
+        case 0 ... 3:
+            rc = vcpu_pin(d->domid, 0, (r >> 8) % nr_cpus);
+            break;
+        case 4 ... 6:
+            rc = vcpu_pin(d->domid, 0, -1);
+            break;
+        case 7 ... 9:
+            rc = set_sched_params(d->domid, 1 + (r >> 8) % 65535,
+                                  (r >> 24) % 101);
+            break;
+        case 10 ... 12:
+            rc = pause_toggle(d->domid);
+            break;
+        case 13:
+            domu_console_drain(d);
+            rc = domu_destroy(d);
+            if ( !rc && !(rc = domu_build(&spec, d)) )
+                rebuilt++;
+            break;
+        default:
+            msleep(1);
+            rc = 0;
+            break;
+        }
+        ops++;
+        if ( rc && failed++ < 4 )
+            printk("SCHED: stress: operation %u on d%u: %ld\n", r % 16,
+                   d->domid, rc);
+    }
+    for ( unsigned int i = 0; i < n; i++ )
+        domu_destroy(&doms[i]);
+    if ( failed )
+        printk("SCHED: stress: %u operations refused\n", failed);
+    else
+        printk("SCHED: stress ops=%u rebuilt=%u\n", ops, rebuilt);
+}
+
 bool sched_scenarios_selected(const char *cmdline)
 {
     return strstr(cmdline, "sched-scenarios");
@@ -359,5 +453,9 @@ void run_sched_scenarios(const char *cmdline)
         { "spin", 256, 0, 0 } }, false };
     if ( selected(cmdline, s.name) )
         run_scenario(&s, image, len, ms);
+
+    /* Only when asked for by name: it measures nothing. */
+    if ( strstr(cmdline, "stress") )
+        run_stress(image, len, ms);
     printk("SCHED: done\n");
 }

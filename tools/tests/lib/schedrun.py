@@ -21,6 +21,7 @@ IDLE = re.compile(PREFIX + r'(\w+) idle=([\d.]+)$')
 LATENCY = re.compile(PREFIX + r'(\w+) latency p50=(\d+) p99=(\d+) '
                      r'max=(\d+) n=(\d+)$')
 ERROR = re.compile(PREFIX + r'(\w+) fairness_error=([\d.]+)$')
+STRESS = re.compile(PREFIX + r'stress ops=(\d+) rebuilt=(\d+)$')
 # Which scenarios run on how many CPUs: weights and the waker's latency
 # on one CPU (see sched_scenarios.c), sharing out four CPUs on four.
 BOOTS = ((1, ('weights', 'cap', 'latency')), (4, ('smp',)))
@@ -67,11 +68,14 @@ def run(name, kernel, append, results, window_ms, smp, scenarios):
                 out[r.group(1)]['latency'] = tuple(int(x) for x in r.groups()[1:])
             elif (r := ERROR.match(line)):
                 out[r.group(1)]['error'] = float(r.group(2))
-            elif re.search('refused|no samples|not reported', line):
+            elif (r := STRESS.match(line)):
+                out['stress'] = {'ops': int(r.group(1)),
+                                 'rebuilt': int(r.group(2))}
+            elif re.search('refused|no samples|not reported|stress:', line):
                 raise Failed('%s (log: %s)' % (line.strip(),
                                                os.path.relpath(log)))
     for s in scenarios:
-        if 'error' not in out[s]:
+        if 'error' not in out[s] and 'ops' not in out[s]:
             raise Failed('scenario %s reported nothing (log: %s)'
                          % (s, os.path.relpath(log)))
     return out

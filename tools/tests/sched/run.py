@@ -21,6 +21,8 @@ import schedrun  # noqa: E402
 import xen417  # noqa: E402
 
 WINDOW_MS = 2000
+# How long dom0 re-pins, re-weights, pauses and rebuilds hogs on 4 CPUs.
+STRESS_MS = 3000
 OURS_APPEND = ('console=com1 com1=115200,8n1 loglvl=all guest_loglvl=all '
                'dom0_mem=64M noreboot')
 # Loose bounds: percentage points of one CPU, and microseconds.
@@ -52,6 +54,16 @@ def check_ours(out):
                        p50, p99, n))
 
 
+def stress(name, kernel, append, results):
+    try:
+        out = schedrun.run(name, kernel, append, results, STRESS_MS, 4,
+                           ('stress',))['stress']
+        say('PASS: %s: sched/stress: %d operations, %d domains rebuilt, '
+            'all accepted' % (name, out['ops'], out['rebuilt']))
+    except schedrun.Failed as e:
+        say('FAIL: %s: sched/stress: %s' % (name, e))
+
+
 def main():
     results = os.path.abspath(os.environ.get('RESULTS',
                                              os.path.join(HERE, 'results')))
@@ -72,12 +84,13 @@ def main():
     if p.returncode:
         say('FAIL: sched: ours: make -C xen failed')
     else:
+        ours = os.path.join(TOP, 'xen', 'xen')
         try:
-            check_ours(schedrun.run_all('ours', os.path.join(TOP, 'xen',
-                                                             'xen'),
-                                        OURS_APPEND, results, WINDOW_MS))
+            check_ours(schedrun.run_all('ours', ours, OURS_APPEND, results,
+                                        WINDOW_MS))
         except schedrun.Failed as e:
             say('FAIL: ours: sched scenarios: %s' % e)
+        stress('ours', ours, OURS_APPEND, results)
     try:
         xen_elf, _ = xen417.prepare(results)
     except xen417.Unavailable as e:
@@ -92,6 +105,7 @@ def main():
             for s in ('weights', 'cap', 'smp')))
     except schedrun.Failed as e:
         say('FAIL: xen417: sched scenarios: %s' % e)
+    stress('xen417', xen_elf, xen417.APPEND + ' sched=credit', results)
     return 0
 
 
