@@ -3,6 +3,7 @@
 #include <xen/errno.h>
 #include <xen/grant_table.h>
 #include <xen/guest_access.h>
+#include <xen/hypercall.h>
 #include <xen/lib.h>
 #include <xen/mm.h>
 #include <xen/page_owner.h>
@@ -1142,53 +1143,40 @@ static long gnttab_query_size(struct gnttab_query_size *g,
     return copy_to_guest_bytes(g, &op, sizeof(op)) ? -EFAULT : 0;
 }
 
-static long gnttab_map(struct gnttab_map_grant_ref *g, unsigned int count)
+/*
+ * The batched sub-ops, one element each: read it from guest address g, do
+ * it, write its results back; -EFAULT if either copy fails.
+ */
+static int map_elem(void *g)
 {
     struct gnttab_map_grant_ref op;
-    unsigned int i;
 
-    for ( i = 0; i < count; i++ )
-    {
-        if ( copy_from_guest_bytes(&op, &g[i], sizeof(op)) )
-            return -EFAULT;
-        op.status = map_one(&op, &op.handle, &op.dev_bus_addr);
-        if ( copy_to_guest_bytes(&g[i], &op, sizeof(op)) )
-            return -EFAULT;
-    }
-    return 0;
+    if ( copy_from_guest_bytes(&op, g, sizeof(op)) )
+        return -EFAULT;
+    op.status = map_one(&op, &op.handle, &op.dev_bus_addr);
+    return copy_to_guest_bytes(g, &op, sizeof(op)) ? -EFAULT : 0;
 }
 
-static long gnttab_unmap(struct gnttab_unmap_grant_ref *g,
-                         unsigned int count)
+static int unmap_elem(void *g)
 {
     struct gnttab_unmap_grant_ref op;
-    unsigned int i;
 
-    for ( i = 0; i < count; i++ )
-    {
-        if ( copy_from_guest_bytes(&op, &g[i], sizeof(op)) )
-            return -EFAULT;
-        op.status = unmap_one(&op);
-        if ( copy_field_to_guest(&g[i], &op, status) )
-            return -EFAULT;
-    }
-    return 0;
+    if ( copy_from_guest_bytes(&op, g, sizeof(op)) )
+        return -EFAULT;
+    op.status = unmap_one(&op);
+    return copy_field_to_guest((struct gnttab_unmap_grant_ref *)g, &op,
+                               status) ? -EFAULT : 0;
 }
 
-static long gnttab_copy(struct gnttab_copy *g, unsigned int count)
+static int copy_elem(void *g)
 {
     struct gnttab_copy op;
-    unsigned int i;
 
-    for ( i = 0; i < count; i++ )
-    {
-        if ( copy_from_guest_bytes(&op, &g[i], sizeof(op)) )
-            return -EFAULT;
-        op.status = copy_one(&op);
-        if ( copy_field_to_guest(&g[i], &op, status) )
-            return -EFAULT;
-    }
-    return 0;
+    if ( copy_from_guest_bytes(&op, g, sizeof(op)) )
+        return -EFAULT;
+    op.status = copy_one(&op);
+    return copy_field_to_guest((struct gnttab_copy *)g, &op, status)
+           ? -EFAULT : 0;
 }
 
 static long gnttab_set_version(struct gnttab_set_version *g)
@@ -1262,31 +1250,49 @@ static long gnttab_get_version(struct gnttab_get_version *g)
     return copy_field_to_guest(g, &op, version) ? -EFAULT : 0;
 }
 
-static long gnttab_swap(struct gnttab_swap_grant_ref *g, unsigned int count)
+static int swap_elem(void *g)
 {
     struct gnttab_swap_grant_ref op;
-    unsigned int i;
 
-    for ( i = 0; i < count; i++ )
+    if ( copy_from_guest_bytes(&op, g, sizeof(op)) )
+        return -EFAULT;
+    op.status = swap_one(op.ref_a, op.ref_b);
+    return copy_field_to_guest((struct gnttab_swap_grant_ref *)g, &op,
+                               status) ? -EFAULT : 0;
+}
+
+/*
+ * Runs count elements of `size` bytes from g: 0 when all are done,
+ * -EFAULT at the first that can't be read or written back (those before
+ * it done), or, preempted, how many were done (at least one).
+ */
+static long run_batch(void *g, size_t size, unsigned int count,
+                      int (*elem)(void *g))
+{
+    for ( unsigned int i = 0; i < count; i++ )
     {
-        if ( copy_from_guest_bytes(&op, &g[i], sizeof(op)) )
-            return -EFAULT;
-        op.status = swap_one(op.ref_a, op.ref_b);
-        if ( copy_field_to_guest(&g[i], &op, status) )
-            return -EFAULT;
+        int rc;
+
+        if ( i && hypercall_preempt_check() )
+            return i;
+        if ( (rc = elem((char *)g + i * size)) )
+            return rc;
     }
     return 0;
 }
 
 /*
- * Batches run to completion (there are no continuations yet) and stop at
- * the first element that can't be read or written back: -EFAULT, with the
- * elements before it done.  Per-element failures are in their status.
+ * Per-element failures are in their status.  A preempted batch continues
+ * as Xen's does: cmd unchanged, the array advanced past the elements done
+ * and count reduced by them.
  */
 long do_grant_table_op(unsigned int cmd, XEN_GUEST_HANDLE_PARAM(void) uop,
                        unsigned int count)
 {
     void *arg = uop.p;
+    int (*elem)(void *g);
+    size_t size;
+    long rc;
 
     if ( (int)count < 0 )
         return -EINVAL;
@@ -1296,13 +1302,23 @@ long do_grant_table_op(unsigned int cmd, XEN_GUEST_HANDLE_PARAM(void) uop,
     switch ( cmd )
     {
     case GNTTABOP_map_grant_ref:
-        return gnttab_map(arg, count);
+        elem = map_elem;
+        size = sizeof(struct gnttab_map_grant_ref);
+        break;
     case GNTTABOP_unmap_grant_ref:
-        return gnttab_unmap(arg, count);
+        elem = unmap_elem;
+        size = sizeof(struct gnttab_unmap_grant_ref);
+        break;
+    case GNTTABOP_copy:
+        elem = copy_elem;
+        size = sizeof(struct gnttab_copy);
+        break;
+    case GNTTABOP_swap_grant_ref:
+        elem = swap_elem;
+        size = sizeof(struct gnttab_swap_grant_ref);
+        break;
     case GNTTABOP_setup_table:
         return gnttab_setup_table(arg, count);
-    case GNTTABOP_copy:
-        return gnttab_copy(arg, count);
     case GNTTABOP_query_size:
         return gnttab_query_size(arg, count);
     case GNTTABOP_set_version:
@@ -1311,10 +1327,16 @@ long do_grant_table_op(unsigned int cmd, XEN_GUEST_HANDLE_PARAM(void) uop,
         return gnttab_get_status_frames(arg, count);
     case GNTTABOP_get_version:
         return gnttab_get_version(arg);
-    case GNTTABOP_swap_grant_ref:
-        return gnttab_swap(arg, count);
+    default:
+        return -ENOSYS;
     }
-    return -ENOSYS;
+
+    rc = run_batch(arg, size, count, elem);
+    if ( rc > 0 )
+        return hypercall_continue(__HYPERVISOR_grant_table_op, cmd,
+                                  (unsigned long)arg + rc * size,
+                                  count - rc);
+    return rc;
 }
 
 /* Teardown. */

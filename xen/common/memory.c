@@ -27,35 +27,44 @@ static struct domain *target_domain(domid_t domid)
 /*
  * Extents are single frames or 2^order runs, named by frame number: for a
  * PV guest a machine frame to give back, or the pfn a new frame is for
- * (the new machine frame replaces it in the list).  Returns the number of
- * extents done; a bad list entry ends the batch there.
+ * (the new machine frame replaces it in the list).  Works from extent
+ * *next and leaves there the first extent not done: a bad list entry ends
+ * the batch, and so does preemption (true returned).
  */
-static long reservation_op_on(struct domain *d, unsigned int op,
-                              struct xen_memory_reservation *r)
+static bool reservation_op_on(struct domain *d, unsigned int op,
+                              const struct xen_memory_reservation *r,
+                              xen_ulong_t *next)
 {
-    xen_ulong_t i;
+    xen_ulong_t i, start = *next;
+    bool preempted = false;
 
     if ( r->extent_order > MAX_ORDER )
-        return 0;
-    for ( i = 0; i < r->nr_extents; i++ )
+        return false;
+    for ( i = start; i < r->nr_extents; i++ )
     {
         xen_pfn_t frame;
         struct page_info *pg;
 
+        if ( i != start && hypercall_preempt_check() )
+        {
+            preempted = true;
+            break;
+        }
         if ( copy_from_guest_offset(&frame, r->extent_start, i, 1) )
             break;
         if ( op == XENMEM_decrease_reservation )
         {
-            unsigned long n = 1UL << r->extent_order;
+            unsigned long n = 1UL << r->extent_order, j;
 
             if ( !mfn_valid(_mfn(frame)) ||
                  !mfn_valid(_mfn(frame + n - 1)) )
                 break;
             pg = mfn_to_page(_mfn(frame));
-            for ( unsigned long j = 0; j < n; j++ )
-                if ( page_get_owner(&pg[j]) != d )
-                    return i;
-            for ( unsigned long j = 0; j < n; j++ )
+            for ( j = 0; j < n && page_get_owner(&pg[j]) == d; j++ )
+                continue;
+            if ( j < n )
+                break;
+            for ( j = 0; j < n; j++ )
             {
                 set_gpfn_from_mfn(frame + j, INVALID_M2P_ENTRY);
                 put_page_alloc_ref(&pg[j]);
@@ -77,19 +86,34 @@ static long reservation_op_on(struct domain *d, unsigned int op,
             break;
         }
     }
-    return i;
+    *next = i;
+    return preempted;
 }
 
-static long reservation_op(unsigned int op, struct xen_memory_reservation *r)
+/*
+ * The result counts extents from the first pass's start, so a preempted
+ * batch is continued with the extent to resume at above the sub-op in cmd
+ * (MEMOP_EXTENT_SHIFT).  A list too long for that encoding does nothing,
+ * as in Xen; so does a start beyond its end.
+ */
+static long reservation_op(unsigned int op, xen_ulong_t start,
+                           XEN_GUEST_HANDLE_PARAM(void) arg)
 {
-    struct domain *d = target_domain(r->domid);
-    long rc;
+    struct xen_memory_reservation r;
+    struct domain *d;
+    bool preempted;
 
-    if ( !d )
-        return 0;
-    rc = reservation_op_on(d, op, r);
+    if ( copy_from_guest_bytes(&r, arg.p, sizeof(r)) ||
+         r.nr_extents > (~0U >> MEMOP_EXTENT_SHIFT) ||
+         start >= r.nr_extents || !(d = target_domain(r.domid)) )
+        return start;
+    preempted = reservation_op_on(d, op, &r, &start);
     put_domain(d);
-    return rc;
+    if ( preempted )
+        return hypercall_continue(__HYPERVISOR_memory_op,
+                                  op | (start << MEMOP_EXTENT_SHIFT),
+                                  (unsigned long)arg.p);
+    return start;
 }
 
 static long machine_memory_map(XEN_GUEST_HANDLE_PARAM(void) arg)
@@ -138,18 +162,18 @@ static long reservation_size(unsigned int op, XEN_GUEST_HANDLE_PARAM(void) arg)
 
 long do_memory_op(unsigned long cmd, XEN_GUEST_HANDLE_PARAM(void) arg)
 {
-    switch ( cmd )
+    unsigned int op = cmd & MEMOP_CMD_MASK;
+
+    switch ( op )
     {
     case XENMEM_increase_reservation:
     case XENMEM_decrease_reservation:
     case XENMEM_populate_physmap:
-    {
-        struct xen_memory_reservation r;
-
-        if ( copy_from_guest_bytes(&r, arg.p, sizeof(r)) )
-            return 0;
-        return reservation_op(cmd, &r);
+        return reservation_op(op, cmd >> MEMOP_EXTENT_SHIFT, arg);
     }
+    /* Only the reservation sub-ops continue; others have no start. */
+    switch ( cmd )
+    {
     case XENMEM_maximum_ram_page:
         return max_page;
     case XENMEM_current_reservation:

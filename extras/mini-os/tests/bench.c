@@ -13,8 +13,6 @@
 /* Iterations between clock reads, so reading it costs next to nothing. */
 #define BENCH_CHUNK 16
 #define MMU_BATCH   32
-/* Our own domain id as a granter (dom0). */
-#define SELF_ID     0
 
 /*
  * Run op() in chunks until BENCH_NS of system time have passed; print

@@ -6,9 +6,6 @@
 #include <gnttab.h>
 #include <mm.h>
 
-/* Our own domain id as a granter or grantee (dom0). */
-#define SELF_ID 0
-
 static long query(domid_t dom, struct gnttab_query_size *q)
 {
     memset(q, 0, sizeof(*q));

@@ -64,6 +64,9 @@ bool test_failed(void);
         SKIP("dom0 has one vCPU: run with two CPUs or more");             \
 } while ( 0 )
 
+/* Our own domain id as a granter or grantee (dom0). */
+#define SELF_ID 0
+
 #define BAD_PTR ((void *)0x1000UL)
 #define XEN_PTR ((void *)0xffff830000001000UL)  /* Xen 4.17's direct map */
 

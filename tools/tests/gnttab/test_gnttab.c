@@ -7,13 +7,16 @@
 #include <asm/config.h>
 #include <xen/errno.h>
 #include <xen/grant_table.h>
+#include <xen/hypercall.h>
 #include <xen/mm.h>
 #include <xen/page_owner.h>
 #include <xen/sched.h>
 #include <asm/cpufeature.h>
+#include <asm/domain.h>
 #include <asm/flushtlb.h>
 #include <asm/pv/mm.h>
 #include "check.h"
+#include "preempt.h"
 #include "domain_refs.h"
 
 #define NR_FRAMES   4096UL
@@ -194,6 +197,7 @@ static struct domain *mkdom(domid_t id, bool priv)
     d->vcpu = calloc(1, sizeof(*d->vcpu));
     d->vcpu[0] = v;
     v->domain = d;
+    v->arch = calloc(1, sizeof(*v->arch));
     if ( grant_table_init(d) )
     {
         printf("FAIL: setup: grant_table_init failed\n");
@@ -713,6 +717,116 @@ static void test_copy(void)
         CHECK(va_of(d1)[0] == 0);
         CHECK_EQ(v1e(dA, 32)->flags, GTF_permit_access | GTF_readonly);
         CHECK(end_access(dA, 32));
+    }
+}
+
+/*
+ * Issues grant_table_op as a guest would, re-issuing it after each
+ * continuation from the registers the continuation left; *passes counts.
+ */
+static long issue(unsigned int cmd, void *arg, unsigned int count,
+                  unsigned int *passes)
+{
+    struct cpu_user_regs *r = &get_cpu_info()->guest_cpu_user_regs;
+    long rc;
+
+    r->rdi = cmd;
+    r->rsi = (unsigned long)arg;
+    r->rdx = count;
+    for ( *passes = 1; ; ++*passes )
+    {
+        r->rip = 0x1002;
+        rc = hc(r->rdi, (void *)r->rsi, r->rdx);
+        if ( r->rip == 0x1002 || *passes == 10000 )
+            return rc;
+        CHECK_EQ(r->rip, 0x1000);
+        CHECK_EQ(rc, __HYPERVISOR_grant_table_op);
+    }
+}
+
+static void test_continuations(void)
+{
+    CASE("continuation: a yielding copy batch advances array and count")
+    {
+        mfn_t src = page(dA, 0x42), dst = page(dB, 0);
+        struct gnttab_copy c[5];
+        struct cpu_user_regs *r = &get_cpu_info()->guest_cpu_user_regs;
+
+        grant(dA, 33, 2, src, true);
+        for ( unsigned int i = 0; i < 5; i++ )
+        {
+            c[i] = from_ref(dA, 33, dst, 8);
+            c[i].dest.offset = i * 8;
+            c[i].status = 99;
+        }
+        as(dB);
+        r->rip = 0x1002;
+        harness_preempt_every = 2;
+        harness_preempt_checks = 0;
+        CHECK_EQ(hc(GNTTABOP_copy, c, 5), __HYPERVISOR_grant_table_op);
+        harness_preempt_every = 0;
+        CHECK_EQ(r->rip, 0x1000);
+        CHECK_EQ(r->rdi, GNTTABOP_copy);
+        CHECK_EQ(r->rsi, (unsigned long)&c[2]);
+        CHECK_EQ(r->rdx, 3);
+        CHECK(c[1].status == GNTST_okay && c[2].status == 99);
+        CHECK(va_of(dst)[15] == 0x42 && va_of(dst)[16] == 0);
+        CHECK_EQ(hc(GNTTABOP_copy, &c[2], 3), 0);
+        CHECK(va_of(dst)[39] == 0x42 && va_of(dst)[40] == 0);
+        CHECK(end_access(dA, 33));
+    }
+
+    CASE("continuation: preempted map/unmap/copy end as unbroken ones")
+    {
+        enum { N = 64 };
+        static struct gnttab_copy c[2][N];
+        static struct gnttab_map_grant_ref m[N];
+        static struct gnttab_unmap_grant_ref u[N];
+        mfn_t src = page(dA, 0x5a), dst[2] = { page(dB, 0), page(dB, 0) };
+        unsigned int passes[3];
+
+        grant(dA, 34, 2, src, true);
+        as(dB);
+        for ( unsigned int t = 0; t < 2; t++ )
+        {
+            for ( unsigned int i = 0; i < N; i++ )
+            {
+                c[t][i] = from_ref(dA, i % 5 ? 34 : 35, dst[t], 16);
+                c[t][i].dest.offset = i * 64;
+                c[t][i].status = 99;
+            }
+            harness_preempt_every = t ? 5 : 0;
+            harness_preempt_checks = 0;
+            CHECK_EQ(issue(GNTTABOP_copy, c[t], N, &passes[t]), 0);
+        }
+        CHECK_EQ(passes[0], 1);
+        CHECK(passes[1] > 10);
+        for ( unsigned int i = 0; i < N; i++ )
+            CHECK_EQ(c[1][i].status, c[0][i].status);
+        CHECK_EQ(c[1][5].status, GNTST_general_error);
+        CHECK(!memcmp(va_of(dst[0]), va_of(dst[1]), PAGE_SIZE));
+
+        /* Device maps (no PTE): each pins the entry once more. */
+        for ( unsigned int i = 0; i < N; i++ )
+            m[i] = map_op(dA, 34, 0, GNTMAP_device_map | GNTMAP_readonly);
+        harness_preempt_every = 3;
+        harness_preempt_checks = 0;
+        CHECK_EQ(issue(GNTTABOP_map_grant_ref, m, N, &passes[2]), 0);
+        CHECK(passes[2] > 10);
+        for ( unsigned int i = 0; i < N; i++ )
+        {
+            CHECK_EQ(m[i].status, GNTST_okay);
+            u[i] = (struct gnttab_unmap_grant_ref){
+                .dev_bus_addr = m[i].dev_bus_addr, .handle = m[i].handle };
+        }
+        CHECK_EQ(refs(src), 1 + N);
+        CHECK_EQ(issue(GNTTABOP_unmap_grant_ref, u, N, &passes[2]), 0);
+        harness_preempt_every = 0;
+        CHECK(passes[2] > 10);
+        for ( unsigned int i = 0; i < N; i++ )
+            CHECK_EQ(u[i].status, GNTST_okay);
+        CHECK_EQ(refs(src), 1);
+        CHECK(end_access(dA, 34));
     }
 }
 
@@ -1294,6 +1408,7 @@ int main(void)
     test_setup_and_query();
     test_copy();
     test_map();
+    test_continuations();
     test_versions();
     test_misc();
     test_race();

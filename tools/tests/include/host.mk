@@ -17,9 +17,16 @@ XEN_CFLAGS := $(BASE_CFLAGS) -include $(XEN)/include/xen/config.h \
 	-include $(TESTS_DIR)/include/host-visibility.h -Wmissing-prototypes
 TEST_CFLAGS := $(BASE_CFLAGS) -DNR_CPUS=64
 
+# PREEMPT := y: the suite runs hypercalls that may continue themselves; it
+# gets the continuation code and a switch to force preemption (preempt.h).
+ifeq ($(PREEMPT),y)
+SRCS += arch/x86/pv/continuation.c
+PREEMPT_OBJS := $(B)/preempt.o
+endif
+
 XEN_OBJS := $(patsubst %.c,$(B)/xen/%.o,$(SRCS))
 TEST_OBJS := $(patsubst %.c,$(B)/%.o,$(TESTS)) $(B)/harness.o \
-	$(B)/harness_smp.o
+	$(B)/harness_smp.o $(PREEMPT_OBJS)
 
 test: $(B)/test $(EXTRA_DEPS)
 	@ASAN_OPTIONS=detect_leaks=0 ./$(B)/test $(TEST_ARGS)
@@ -35,8 +42,8 @@ $(B)/harness.o: $(TESTS_DIR)/include/harness.c FORCE
 	@mkdir -p $(dir $@)
 	$(CC) $(TEST_CFLAGS) -c $< -o $@
 
-# Built as hypervisor code: it defines hypervisor objects.
-$(B)/harness_smp.o: $(TESTS_DIR)/include/harness_smp.c FORCE
+# Built as hypervisor code: they define hypervisor objects.
+$(B)/harness_smp.o $(B)/preempt.o: $(B)/%.o: $(TESTS_DIR)/include/%.c FORCE
 	@mkdir -p $(dir $@)
 	$(CC) $(XEN_CFLAGS) -c $< -o $@
 

@@ -3,7 +3,10 @@
 #include <pthread.h>
 #include <stdlib.h>
 #include <sys/mman.h>
+/* The hypervisor's layout first, as its builds force-include it. */
+#include <asm/config.h>
 #include <xen/errno.h>
+#include <xen/hypercall.h>
 #include <xen/mm.h>
 #include <xen/page_owner.h>
 #include <xen/sched.h>
@@ -15,6 +18,7 @@
 #include <asm/uaccess.h>
 #include <public/xen.h>
 #include "check.h"
+#include "preempt.h"
 #include "stubs.h"
 
 #define NR_FRAMES       4096UL
@@ -964,6 +968,184 @@ static void test_mmuext(void)
     }
 }
 
+/* ---- continuations ---- */
+
+/* Where the guest's SYSCALL ends, as the frame records it. */
+#define CALL_RIP    0x401002UL
+
+static struct cpu_user_regs *frame(void)
+{
+    return &get_cpu_info()->guest_cpu_user_regs;
+}
+
+/*
+ * Runs an MMU batch hypercall the way a guest does: a continuation
+ * rewinds rip over the SYSCALL, and the guest then issues the hypercall
+ * in rax again with the argument registers as left.  *passes counts the
+ * issues; every continuation must be well formed.
+ */
+static long issue(unsigned int op, void *list, unsigned int count,
+                  unsigned int *done, unsigned int foreigndom,
+                  unsigned int *passes)
+{
+    struct cpu_user_regs *r = frame();
+    long rc;
+
+    memset(r, 0, sizeof(*r));
+    r->rdi = (unsigned long)list;
+    r->rsi = count;
+    r->rdx = (unsigned long)done;
+    r->r10 = foreigndom;
+    for ( *passes = 0; ; )
+    {
+        XEN_GUEST_HANDLE_PARAM(uint) dh = { (unsigned int *)r->rdx };
+
+        r->rip = CALL_RIP;
+        ++*passes;
+        if ( op == __HYPERVISOR_mmu_update )
+        {
+            XEN_GUEST_HANDLE_PARAM(mmu_update_t) h = {
+                (mmu_update_t *)r->rdi };
+
+            rc = do_mmu_update(h, r->rsi, dh, r->r10);
+        }
+        else
+        {
+            XEN_GUEST_HANDLE_PARAM(mmuext_op_t) h = {
+                (mmuext_op_t *)r->rdi };
+
+            rc = do_mmuext_op(h, r->rsi, dh, r->r10);
+        }
+        if ( r->rip == CALL_RIP )
+            return rc;
+        CHECK_EQ(r->rip, CALL_RIP - 2);
+        CHECK_EQ(rc, op);
+        CHECK(r->rsi & MMU_UPDATE_PREEMPTED);
+        CHECK_EQ(r->rdx, (unsigned long)done);
+        CHECK_EQ(r->r10, foreigndom);
+        if ( *passes == 10000 )
+        {
+            CHECK(!"endless continuations");
+            return -EINVAL;
+        }
+    }
+}
+
+static void test_continuations(void)
+{
+    CASE("continuation: mmu_update's first yield, as the guest sees it")
+    {
+        unsigned long l1 = new_frame(domA), a = new_frame(domA);
+        mmu_update_t u[8];
+        unsigned int done = 99;
+        XEN_GUEST_HANDLE_PARAM(mmu_update_t) h = { u };
+        XEN_GUEST_HANDLE_PARAM(uint) dh = { &done };
+
+        run_as(domA);
+        for ( unsigned int i = 0; i < ARRAY_SIZE(u); i++ )
+            u[i] = (mmu_update_t){ slot_ma(l1, i), ent(a, P) };
+        CHECK_EQ(ext(MMUEXT_PIN_L1_TABLE, l1), 0);
+        memset(frame(), 0, sizeof(*frame()));
+        frame()->rip = CALL_RIP;
+        frame()->rcx = CALL_RIP;
+        /* The 3rd check (before the 4th entry) yields: 3 done. */
+        harness_preempt_every = 3;
+        harness_preempt_checks = 0;
+        CHECK_EQ(do_mmu_update(h, 8, dh, DOMID_SELF),
+                 __HYPERVISOR_mmu_update);
+        harness_preempt_every = 0;
+        CHECK_EQ(frame()->rip, CALL_RIP - 2);
+        CHECK_EQ(frame()->rdi, (unsigned long)&u[3]);
+        CHECK_EQ(frame()->rsi, 5 | MMU_UPDATE_PREEMPTED);
+        CHECK_EQ(frame()->rdx, (unsigned long)&done);
+        CHECK_EQ(frame()->r10, DOMID_SELF);
+        CHECK_EQ(done, 3);
+        CHECK(tab(l1)[2] && !tab(l1)[3]);
+        /* The resumed pass adds to done rather than starting again. */
+        CHECK_EQ(do_mmu_update((XEN_GUEST_HANDLE_PARAM(mmu_update_t)){
+                                   &u[3] }, 5 | MMU_UPDATE_PREEMPTED, dh,
+                               DOMID_SELF), 0);
+        CHECK_EQ(done, 8);
+        CHECK_EQ(refs(a), 9);
+        for ( unsigned int i = 0; i < ARRAY_SIZE(u); i++ )
+            u[i].val = 0;
+        CHECK_EQ(mmu(u, 8, NULL, DOMID_SELF), 0);
+        CHECK_EQ(ext(MMUEXT_UNPIN_TABLE, l1), 0);
+        CHECK_EQ(refs(a), 1);
+    }
+
+    CASE("continuation: preempted mmu_update ends as an unbroken one")
+    {
+        /* Two tables given the same long batch, with a bad entry at 300. */
+        enum { N = 400, BAD = 300 };
+        unsigned long l1[2], a = new_frame(domA);
+        unsigned long other = new_frame(domB);
+        static mmu_update_t u[2][N];
+        unsigned int done[2], passes[2];
+        long rc[2];
+
+        run_as(domA);
+        for ( unsigned int t = 0; t < 2; t++ )
+        {
+            l1[t] = new_frame(domA);
+            CHECK_EQ(ext(MMUEXT_PIN_L1_TABLE, l1[t]), 0);
+            for ( unsigned int i = 0; i < N; i++ )
+                u[t][i] = (mmu_update_t){ slot_ma(l1[t], i % 512),
+                                          ent(i == BAD ? other : a, P) };
+            /* The first run is never told to yield, the second often. */
+            harness_preempt_every = t ? 7 : 0;
+            harness_preempt_checks = 0;
+            done[t] = 12345;
+            rc[t] = issue(__HYPERVISOR_mmu_update, u[t], N, &done[t],
+                          DOMID_SELF, &passes[t]);
+        }
+        harness_preempt_every = 0;
+        CHECK_EQ(passes[0], 1);
+        CHECK(passes[1] > 40);
+        CHECK_EQ(rc[0], -EBUSY);
+        CHECK_EQ(rc[1], rc[0]);
+        CHECK_EQ(done[0], BAD);
+        CHECK_EQ(done[1], BAD);
+        CHECK(!memcmp(tab(l1[0]), tab(l1[1]), PAGE_SIZE));
+        CHECK_EQ(refs(a), 1 + 2 * BAD);
+        for ( unsigned int t = 0; t < 2; t++ )
+        {
+            for ( unsigned int i = 0; i < BAD; i++ )
+                u[t][i].val = 0;
+            CHECK_EQ(mmu(u[t], BAD, NULL, DOMID_SELF), 0);
+            CHECK_EQ(ext(MMUEXT_UNPIN_TABLE, l1[t]), 0);
+        }
+        CHECK_EQ(refs(a), 1);
+    }
+
+    CASE("continuation: every check yielding still moves one entry a pass")
+    {
+        struct mmuext_op ops[20];
+        unsigned int passes, done = 7;
+
+        run_as(domA);
+        for ( unsigned int i = 0; i < ARRAY_SIZE(ops); i++ )
+            ops[i] = (struct mmuext_op){ .cmd = MMUEXT_TLB_FLUSH_LOCAL };
+        ops[15].cmd = 99;
+        stub_reset();
+        harness_preempt_every = 1;
+        harness_preempt_checks = 0;
+        CHECK_EQ(issue(__HYPERVISOR_mmuext_op, ops, 20, &done, DOMID_SELF,
+                       &passes), -ENOSYS);
+        harness_preempt_every = 0;
+        CHECK_EQ(passes, 16);
+        CHECK_EQ(done, 15);
+        CHECK_EQ(stub_flush_all, 15);
+        /* Without pdone the batch still completes. */
+        harness_preempt_every = 2;
+        CHECK_EQ(issue(__HYPERVISOR_mmuext_op, ops, 15, NULL, DOMID_SELF,
+                       &passes), 0);
+        harness_preempt_every = 0;
+        CHECK(passes > 1);
+        CHECK_EQ(stub_flush_all, 30);
+    }
+}
+
 /* ---- randomized stress ---- */
 
 static uint64_t rng = 0x9e3779b97f4a7c15ULL;
@@ -1217,6 +1399,7 @@ int main(void)
     test_mmu_update();
     test_update_va_mapping();
     test_mmuext();
+    test_continuations();
     test_stress();
     test_threads();
     CASE("lookups give back every domain reference they take")

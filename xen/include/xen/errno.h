@@ -39,6 +39,8 @@
 #define EBADMSG        74
 #define EOVERFLOW      75
 #define EILSEQ         84
+/* Never returned: a handler's note to itself that it must continue. */
+#define ERESTART       85
 #define ENOTSOCK       88
 #define EOPNOTSUPP     95
 #define EADDRINUSE     98

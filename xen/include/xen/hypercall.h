@@ -16,6 +16,37 @@
 
 #define NR_hypercalls 64
 
+/*
+ * Continuations.  A hypercall that works through a list checks
+ * hypercall_preempt_check() between elements (never before the first, so
+ * each pass makes progress); when it says so, the handler records its
+ * progress in its own arguments and returns hypercall_continue()'s value.
+ * The guest then re-issues the hypercall with those arguments once this
+ * CPU's softirqs (and any event upcall) have run.  Guests see the
+ * encodings, so they are Xen's, though its public headers don't list them:
+ * - mmu_update, mmuext_op: the top bit of count marks a resumed call whose
+ *   pdone already holds what the earlier passes did;
+ * - memory_op reservations: the extent to start at sits above the
+ *   sub-op in cmd, and the result counts every pass's extents.
+ */
+#define MMU_UPDATE_PREEMPTED    (1U << 31)
+#define MEMOP_EXTENT_SHIFT      6
+#define MEMOP_CMD_MASK          ((1UL << MEMOP_EXTENT_SHIFT) - 1)
+
+/* Should the running hypercall stop at this point between elements? */
+bool hypercall_preempt_check(void);
+/*
+ * Arranges for hypercall op to be issued again with args[0..nr-1] and
+ * returns what the handler returns (op, which the guest's re-issue needs
+ * in rax).  Inside a multicall the entry being run is rewritten instead.
+ */
+long hypercall_create_continuation(unsigned int op, unsigned int nr,
+                                   const unsigned long *args);
+#define hypercall_continue(op, ...)                                         \
+    hypercall_create_continuation(                                          \
+        op, sizeof((unsigned long[]){ __VA_ARGS__ }) /                      \
+            sizeof(unsigned long), (const unsigned long[]){ __VA_ARGS__ })
+
 long do_set_trap_table(XEN_GUEST_HANDLE_PARAM(const_trap_info_t) traps);
 long do_stack_switch(unsigned long ss, unsigned long esp);
 long do_set_callbacks(unsigned long event_address,

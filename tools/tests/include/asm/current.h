@@ -3,11 +3,15 @@
 #ifndef ASM_X86_CURRENT_H
 #define ASM_X86_CURRENT_H
 
+#include <public/xen.h>
+
 struct vcpu;
 
 struct cpu_info {
     unsigned int processor_id;
     struct vcpu *current_vcpu;      /* what `current` means in a test */
+    /* The frame a hypercall continuation rewrites. */
+    struct cpu_user_regs guest_cpu_user_regs;
 };
 
 struct cpu_info *get_cpu_info(void);

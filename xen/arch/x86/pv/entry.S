@@ -56,6 +56,8 @@ return_to_guest:
          * guest's selectors (CS 0xe033, SS 0xe02b); the other segment
          * registers are the guest's throughout, as IRET would leave them.
          * A non-canonical RIP would fault in ring 0 on some CPUs: IRET then.
+         * A continuation's RIP, moved back onto the SYSCALL, fails the
+         * RCX check and leaves by IRET too.
          */
         cmpl    $TRAP_syscall, UREGS_entry_vector(%rsp)
         jne     1f

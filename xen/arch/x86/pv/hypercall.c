@@ -61,14 +61,25 @@ static hypercall_fn_t *const hypercall_table[NR_hypercalls] = {
  * Runs a batch of hypercalls, each entry's result stored back into it.
  * A multicall inside a multicall is refused (-EINVAL in its entry) and so
  * is iret, which needs the guest frame; a bad list ends the batch.
+ *
+ * Preemption, as Xen does it: between entries the multicall continues
+ * itself from the next one.  A call that wants to continue gets its new
+ * arguments written into its entry (see hypercall_create_continuation()),
+ * and the multicall continues from that entry, so the guest re-issues the
+ * rest of the call and then the rest of the batch.
  */
 long do_multicall(XEN_GUEST_HANDLE_PARAM(multicall_entry_t) call_list,
                   unsigned int nr_calls)
 {
-    for ( unsigned int i = 0; i < nr_calls; i++ )
+    struct arch_vcpu *a = current->arch;
+    unsigned int i;
+
+    for ( i = 0; i < nr_calls; i++ )
     {
         struct multicall_entry call;
 
+        if ( i && hypercall_preempt_check() )
+            break;
         if ( copy_from_guest_offset(&call, call_list, i, 1) )
             return -EFAULT;
         if ( call.op >= NR_hypercalls || !hypercall_table[call.op] )
@@ -77,14 +88,28 @@ long do_multicall(XEN_GUEST_HANDLE_PARAM(multicall_entry_t) call_list,
                   call.op == __HYPERVISOR_iret )
             call.result = -EINVAL;
         else
+        {
+            a->mc_call = &call;
             call.result = hypercall_table[call.op](call.args[0], call.args[1],
                                                    call.args[2], call.args[3],
                                                    call.args[4]);
+            a->mc_call = NULL;
+            if ( a->mc_preempted )
+            {
+                a->mc_preempted = false;
+                if ( copy_to_guest_offset(call_list, i, &call, 1) )
+                    return -EFAULT;
+                break;
+            }
+        }
         if ( copy_to_guest_bytes(&call_list.p[i].result, &call.result,
                                  sizeof(call.result)) )
             return -EFAULT;
     }
-    return 0;
+    if ( i == nr_calls )
+        return 0;
+    return hypercall_continue(__HYPERVISOR_multicall,
+                              (unsigned long)(call_list.p + i), nr_calls - i);
 }
 
 void pv_syscall(struct cpu_user_regs *regs)

@@ -3,6 +3,7 @@
 #include <xen/cpumask.h>
 #include <xen/errno.h>
 #include <xen/guest_access.h>
+#include <xen/hypercall.h>
 #include <xen/lib.h>
 #include <xen/mm.h>
 #include <xen/page_owner.h>
@@ -75,13 +76,36 @@ static int vcpumask_to_pcpumask(struct domain *d, unsigned long bits,
     return 0;
 }
 
+/*
+ * pdone counts across continuations: each pass writes the total so far,
+ * and a resumed pass (MMU_UPDATE_PREEMPTED in count) starts from it.  The
+ * guest may have changed it in between; that only misleads the guest.
+ */
+static void read_done(XEN_GUEST_HANDLE_PARAM(uint) pdone, unsigned int *done)
+{
+    if ( !guest_handle_is_null(pdone) && copy_from_guest(done, pdone, 1) )
+        *done = 0;
+}
+
+static void write_done(XEN_GUEST_HANDLE_PARAM(uint) pdone, unsigned int done)
+{
+    if ( !guest_handle_is_null(pdone) )
+        (void)copy_to_guest(pdone, &done, 1);
+}
+
 long do_mmu_update(XEN_GUEST_HANDLE_PARAM(mmu_update_t) ureqs,
                    unsigned int count, XEN_GUEST_HANDLE_PARAM(uint) pdone,
                    unsigned int foreigndom)
 {
     struct domain *d = current->domain, *pt_owner, *pg_owner = NULL;
-    unsigned int i = 0, pt_dom = foreigndom >> 16;
+    unsigned int i = 0, done = 0, pt_dom = foreigndom >> 16;
     int rc = 0;
+
+    if ( count & MMU_UPDATE_PREEMPTED )
+    {
+        count &= ~MMU_UPDATE_PREEMPTED;
+        read_done(pdone, &done);
+    }
 
     /* The top half names whose page tables these are (id + 1). */
     pt_owner = pt_dom ? get_domain_by_id(pt_dom - 1) : get_domain(d);
@@ -105,6 +129,11 @@ long do_mmu_update(XEN_GUEST_HANDLE_PARAM(mmu_update_t) ureqs,
         struct page_info *pg;
         unsigned long mfn;
 
+        if ( i && hypercall_preempt_check() )
+        {
+            rc = -ERESTART;
+            break;
+        }
         if ( copy_from_guest_offset(&req, ureqs, i, 1) )
         {
             rc = -EFAULT;
@@ -149,8 +178,12 @@ long do_mmu_update(XEN_GUEST_HANDLE_PARAM(mmu_update_t) ureqs,
         put_domain(pg_owner);
     if ( pt_owner )
         put_domain(pt_owner);
-    if ( !guest_handle_is_null(pdone) )
-        (void)copy_to_guest(pdone, &i, 1);
+    write_done(pdone, done + i);
+    if ( rc == -ERESTART )
+        return hypercall_continue(__HYPERVISOR_mmu_update,
+                                  (unsigned long)(ureqs.p + i),
+                                  (count - i) | MMU_UPDATE_PREEMPTED,
+                                  (unsigned long)pdone.p, foreigndom);
     return rc;
 }
 
@@ -378,16 +411,23 @@ long do_mmuext_op(XEN_GUEST_HANDLE_PARAM(mmuext_op_t) uops,
 {
     struct vcpu *curr = current;
     struct domain *pg_owner;
-    unsigned int i = 0;
+    unsigned int i = 0, done = 0;
     int rc = 0;
 
+    if ( count & MMU_UPDATE_PREEMPTED )
+    {
+        count &= ~MMU_UPDATE_PREEMPTED;
+        read_done(pdone, &done);
+    }
     pg_owner = get_pg_owner(curr->domain, foreigndom, &rc);
     if ( pg_owner )
         for ( ; i < count; i++ )
         {
             struct mmuext_op op;
 
-            if ( copy_from_guest_offset(&op, uops, i, 1) )
+            if ( i && hypercall_preempt_check() )
+                rc = -ERESTART;
+            else if ( copy_from_guest_offset(&op, uops, i, 1) )
                 rc = -EFAULT;
             else
                 rc = do_one_mmuext(curr, pg_owner, &op);
@@ -397,8 +437,12 @@ long do_mmuext_op(XEN_GUEST_HANDLE_PARAM(mmuext_op_t) uops,
     if ( pg_owner )
         put_domain(pg_owner);
 
-    if ( !guest_handle_is_null(pdone) )
-        (void)copy_to_guest(pdone, &i, 1);
+    write_done(pdone, done + i);
+    if ( rc == -ERESTART )
+        return hypercall_continue(__HYPERVISOR_mmuext_op,
+                                  (unsigned long)(uops.p + i),
+                                  (count - i) | MMU_UPDATE_PREEMPTED,
+                                  (unsigned long)pdone.p, foreigndom);
     return rc;
 }
 

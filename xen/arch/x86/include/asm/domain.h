@@ -39,6 +39,14 @@ struct arch_vcpu {
     bool fpu_ts;                        /* virtual CR0.TS (fpu_taskswitch) */
     void *fpu_area;                     /* XSAVE/FXSAVE image (asm/fpu.h) */
     unsigned int iopl;                  /* virtual IOPL (physdev set_iopl) */
+
+    /*
+     * While a multicall runs one of its calls, that call's entry: a
+     * continuation of the call is written there (and mc_preempted set),
+     * not into the registers, which belong to the multicall.
+     */
+    struct multicall_entry *mc_call;
+    bool mc_preempted;
 };
 
 struct arch_domain {
