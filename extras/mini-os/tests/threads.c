@@ -71,14 +71,17 @@ TEST(threads, sleep_lets_others_run)
 
     slept_ns = 0;
     CHECK((t = create_thread("sleeper", sleeper, (void *)20UL)), "no thread");
-    /* We keep running while it sleeps, yielding now and then. */
+    /*
+     * We keep running while it sleeps, yielding now and then.  (Whether it
+     * woke too early is its own measurement: our 5 ms may stretch past
+     * its 20 on a loaded host.)
+     */
     until = monotonic_clock() + MILLISECS(5);
     while ( monotonic_clock() < until )
     {
         schedule();
         spins++;
     }
-    CHECK(!t->exited, "the sleeper woke early");
     CHECK(join(t, 1000), "the sleeper never woke");
     CHECK(slept_ns + CLOCK_SLACK_NS >= MILLISECS(20), "slept %lu ns",
           (unsigned long)slept_ns);
