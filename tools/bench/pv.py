@@ -50,7 +50,7 @@ def one_run(name, results, kernel, append, guest):
 
 def run(ctx):
     results, log = ctx['results'], ctx['log']
-    runs = max(1, min(ctx['runs'], 3))
+    runs = max(1, min(ctx['runs'], 5))
     guest = os.path.join(ctx['top'], 'extras', 'mini-os', 'mini-os')
     p = subprocess.run(['make', '-s', '-C', os.path.dirname(guest)],
                        stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
