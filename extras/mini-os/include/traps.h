@@ -40,6 +40,12 @@ int probe_read_cr0(unsigned long *out);
 int probe_fninit(void);
 int probe_ud2(void);
 int probe_int3(void);
+int probe_write_cr0(unsigned long v);
+int probe_write_cr4(unsigned long v);
+int probe_cli(void);
+int probe_xsetbv(uint64_t xcr0);
+/* CPUID through the hypervisor (Xen's forced-emulation prefix). */
+void forced_cpuid(uint32_t leaf, uint32_t sub, uint32_t regs[4]);
 
 /*
  * The failsafe callback: the selectors Xen could not reload (ds, es, fs,

@@ -103,9 +103,13 @@ TEST(segments, stale_selector_goes_to_failsafe)
     CHECK_RC(make_readonly(gdt), 0);
     CHECK_RC(HYPERVISOR_set_gdt(&frame, 512), 0);
     load_ds_es(0x0b);                   /* GDT entry 1, RPL 3 */
-    /* Gone while loaded: reloading it after the switch must fail. */
-    CHECK_RC(HYPERVISOR_update_descriptor(virt_to_mach(&gdt[1]), 0), 0);
+    /*
+     * Gone while loaded: reloading it after the next switch must fail.
+     * The peer may take the CPU as soon as the descriptor changes, even
+     * on the way back from that hypercall, so expect it from there on.
+     */
     failsafe_expected = true;
+    CHECK_RC(HYPERVISOR_update_descriptor(virt_to_mach(&gdt[1]), 0), 0);
     msleep(30);
     failsafe_expected = false;
     ds = read_selector(ds);

@@ -11,6 +11,7 @@
 #include <asm/page.h>
 #include <asm/pv/mm.h>
 #include "stubs.h"
+#include "ram_map.h"
 
 unsigned long stub_gdt_frames[GDT_RESERVED_PAGE];
 unsigned int stub_gdt_nr, stub_gdt_loads;

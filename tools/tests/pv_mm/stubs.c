@@ -10,6 +10,7 @@
 #include <asm/page.h>
 #include <asm/pv/mm.h>
 #include "stubs.h"
+#include "ram_map.h"
 #include "domain_refs.h"
 
 unsigned int stub_flush_all, stub_flush_one, stub_flush_cache;

@@ -12,6 +12,7 @@
 #include <xen/sched.h>
 #include <asm/current.h>
 #include <asm/domain.h>
+#include <asm/e820.h>
 #include <asm/m2p.h>
 #include <asm/mm.h>
 #include <asm/pv/mm.h>
@@ -538,6 +539,38 @@ static void test_invariants(void)
         CHECK_EQ(mmu1(slot_ma(l1, 0), 0), 0);
         CHECK_EQ(ext(MMUEXT_UNPIN_TABLE, l1), 0);
         CHECK_EQ(refs(d), 1);
+    }
+
+    CASE("invariant: firmware frames inside RAM's span are dom0's I/O memory")
+    {
+        unsigned long l1 = new_frame(dom0), l1a = new_frame(domA);
+        unsigned long fw = 5;   /* never allocated: owned by nobody */
+        struct e820map ram = e820;
+
+        /* The e820 map says frame 5 is firmware's, not RAM. */
+        e820.nr_map = 0;
+        e820_add_range(&e820, 0, (uint64_t)fw << PAGE_SHIFT, E820_RAM);
+        e820_add_range(&e820, (uint64_t)fw << PAGE_SHIFT,
+                       (uint64_t)(fw + 1) << PAGE_SHIFT, E820_RESERVED);
+        e820_add_range(&e820, (uint64_t)(fw + 1) << PAGE_SHIFT, 1ULL << 40,
+                       E820_RAM);
+        run_as(dom0);
+        CHECK_EQ(ext(MMUEXT_PIN_L1_TABLE, l1), 0);
+        CHECK_EQ(mmu1(slot_ma(l1, 0), ent(fw, RW)), 0);
+        CHECK_EQ(refs(fw), 0);
+        /* Unmapping takes nothing back either. */
+        CHECK_EQ(mmu1(slot_ma(l1, 0), 0), 0);
+        CHECK_EQ(ext(MMUEXT_UNPIN_TABLE, l1), 0);
+        /* A domU may not; and RAM nobody owns stays refused to dom0. */
+        run_as(domA);
+        CHECK_EQ(ext(MMUEXT_PIN_L1_TABLE, l1a), 0);
+        CHECK_EQ(mmu1(slot_ma(l1a, 0), ent(fw, RW)), -EPERM);
+        CHECK_EQ(ext(MMUEXT_UNPIN_TABLE, l1a), 0);
+        e820 = ram;
+        run_as(dom0);
+        CHECK_EQ(ext(MMUEXT_PIN_L1_TABLE, l1), 0);
+        CHECK_EQ(mmu1(slot_ma(l1, 0), ent(fw, RW)), -EBUSY);
+        CHECK_EQ(ext(MMUEXT_UNPIN_TABLE, l1), 0);
     }
 
     CASE("invariant: a mapped frame outlives its release, freed on unmap")

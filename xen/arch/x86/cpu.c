@@ -96,13 +96,6 @@ static void identify_cpu(struct cpuinfo_x86 *c)
     }
 }
 
-static void xsetbv(uint32_t index, uint64_t value)
-{
-    __asm__ __volatile__ ( "xsetbv"
-                           : : "c" (index), "a" ((uint32_t)value),
-                               "d" ((uint32_t)(value >> 32)) );
-}
-
 /* Brings this CPU's control registers to what the boot CPU chose. */
 static void apply_features(uint64_t xcr0)
 {

@@ -176,6 +176,17 @@ bool e820_next_ram(const struct e820map *m, unsigned int *idx,
     return false;
 }
 
+bool e820_is_ram(const struct e820map *m, uint64_t addr)
+{
+    uint64_t s, e;
+    unsigned int i = 0;
+
+    while ( e820_next_ram(m, &i, &s, &e) )
+        if ( addr >= s && addr < e )
+            return true;
+    return false;
+}
+
 uint64_t e820_ram_end(const struct e820map *m)
 {
     uint64_t s, e, top = 0;

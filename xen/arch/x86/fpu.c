@@ -24,12 +24,19 @@ static unsigned int fpu_area_size(void)
 
     if ( !boot_cpu_data.xcr0 )
         return FXSAVE_SIZE;
-    /* EBX: the size XSAVE needs for what XCR0 enables now. */
+    /*
+     * ECX: the size for every component the CPU has, whatever XCR0 says
+     * now (EBX would follow the XCR0 of the guest that happens to run).
+     */
     cpuid_count(0xd, 0, &r);
-    return max(r.ebx, (uint32_t)XSAVE_HDR_END);
+    return max(r.ecx, (uint32_t)XSAVE_HDR_END);
 }
 
-/* A fresh vCPU starts as after FNINIT with exceptions masked. */
+/*
+ * A fresh vCPU starts as after FNINIT with exceptions masked, and with
+ * XCR0 at x87 and SSE, as Xen starts one: a kernel that wants AVX says so
+ * with XSETBV (pv/emul-priv-op.c).
+ */
 int vcpu_fpu_init(struct vcpu *v)
 {
     unsigned int size = fpu_area_size();
@@ -41,6 +48,7 @@ int vcpu_fpu_init(struct vcpu *v)
     *(uint16_t *)area = 0x37f;              /* FCW: all x87 exceptions masked */
     *(uint32_t *)(area + 24) = 0x1f80;      /* MXCSR: all SSE ones masked */
     v->arch->fpu_area = area;
+    v->arch->xcr0 = boot_cpu_data.xcr0 & (XSTATE_FP | XSTATE_SSE);
     return 0;
 }
 
@@ -69,12 +77,18 @@ void fpu_save(struct vcpu *v)
                                         v->arch->fpu_area) );
 }
 
-/* Loads v's state, then CR0.TS as v's kernel last asked (fpu_taskswitch). */
+/*
+ * Loads v's XCR0 and state (saved under that XCR0: XSAVE and XRSTOR take
+ * only the components it enables), then CR0.TS as v's kernel last asked
+ * (fpu_taskswitch).
+ */
 void fpu_restore(struct vcpu *v)
 {
     uint64_t mask = boot_cpu_data.xcr0;
 
     clts();
+    if ( mask )
+        xsetbv(0, v->arch->xcr0);
     if ( mask )
         __asm__ __volatile__ ( "xrstor64 %0"
                                : : "m" (*(uint8_t (*)[XSAVE_HDR_END])

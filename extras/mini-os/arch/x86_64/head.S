@@ -240,6 +240,56 @@ probe_int3:
 1:  ret
     EX_ENTRY 1b
 
+    /* Privileged instructions a PV kernel has emulated (tests/privop.c). */
+    .globl probe_write_cr0          /* (unsigned long v) */
+probe_write_cr0:
+    xor %eax, %eax
+1:  mov %rdi, %cr0
+    ret
+    EX_ENTRY 1b
+
+    .globl probe_write_cr4          /* (unsigned long v) */
+probe_write_cr4:
+    xor %eax, %eax
+1:  mov %rdi, %cr4
+    ret
+    EX_ENTRY 1b
+
+    .globl probe_cli
+probe_cli:
+    xor %eax, %eax
+1:  cli
+    ret
+    EX_ENTRY 1b
+
+    .globl probe_xsetbv             /* (uint64_t xcr0) */
+probe_xsetbv:
+    mov %rdi, %rdx
+    shr $32, %rdx
+    mov %edi, %eax
+    xor %ecx, %ecx
+1:  xsetbv
+    xor %eax, %eax
+    ret
+    EX_ENTRY 1b
+
+    /* CPUID behind Xen's forced-emulation prefix: (leaf, sub, uint32_t[4]) */
+    .globl forced_cpuid
+forced_cpuid:
+    push %rbx
+    mov %rdx, %r8
+    mov %edi, %eax
+    mov %esi, %ecx
+    ud2
+    .ascii "xen"
+    cpuid
+    mov %eax, (%r8)
+    mov %ebx, 4(%r8)
+    mov %ecx, 8(%r8)
+    mov %edx, 12(%r8)
+    pop %rbx
+    ret
+
     .bss
     .p2align 12
 boot_stack:

@@ -54,8 +54,13 @@ static void dom0_pin_vcpu(struct vcpu *v)
 #define CHUNK_ORDER         9
 #define HYPERVISOR_RESERVE  (_AC(16, UL) << 20)
 
-/* Features our PV ABI provides; a kernel requiring others is refused. */
-#define PV_FEATURES ((1u << XENFEAT_pae_pgdir_above_4gb) |               \
+/*
+ * Features our PV ABI provides; a kernel requiring others is refused.
+ * Writable page tables are the guest's direct writes to its own page
+ * tables, which pv/ptwr.c emulates (Linux requires them in its note).
+ */
+#define PV_FEATURES ((1u << XENFEAT_writable_page_tables) |              \
+                     (1u << XENFEAT_pae_pgdir_above_4gb) |               \
                      (1u << XENFEAT_mmu_pt_update_preserve_ad) |         \
                      (1u << XENFEAT_gnttab_map_avail_bits))
 

@@ -5,10 +5,12 @@
 #include <xen/lib.h>
 #include <xen/sched.h>
 #include <xen/string.h>
+#include <asm/cpufeature.h>
 #include <asm/domain.h>
 #include <asm/io.h>
 #include <asm/processor.h>
 #include <asm/pv/emulate.h>
+#include <asm/pv/mm.h>
 #include <asm/pv/traps.h>
 #include <asm/uaccess.h>
 #include <public/sched.h>
@@ -30,13 +32,64 @@ static bool read_cr(struct vcpu *v, unsigned int cr, uint64_t *val)
         *val = mfn_to_maddr(v->arch->guest_table);
         return true;
     case 4:
-        *val = read_cr4() & (X86_CR4_PAE | X86_CR4_OSFXSR |
-                             X86_CR4_OSXMMEXCPT | X86_CR4_OSXSAVE |
-                             X86_CR4_FSGSBASE);
+        *val = (read_cr4() & (X86_CR4_PAE | X86_CR4_OSFXSR |
+                              X86_CR4_OSXMMEXCPT | X86_CR4_FSGSBASE)) |
+               v->arch->cr4;
         return true;
     default:
         return false;
     }
+}
+
+/*
+ * Writes to the control registers, as Xen allows them: CR0 may change
+ * only TS (the fpu_taskswitch of old kernels), CR2 is the guest's own
+ * copy, CR3 installs a new kernel L4 (as MMUEXT_NEW_BASEPTR).  Of CR4
+ * the guest owns OSXSAVE (where the CPU has XSAVE), which it must set
+ * before XSETBV, as on Xen; other bits are accepted and ignored (Linux
+ * sets PGE early on), none of them a PV kernel's to change.
+ */
+static bool write_cr(struct vcpu *v, unsigned int cr, uint64_t val)
+{
+    uint64_t cr0;
+
+    switch ( cr )
+    {
+    case 0:
+        read_cr(v, 0, &cr0);
+        if ( (val ^ cr0) & ~(uint64_t)X86_CR0_TS )
+            return false;
+        do_fpu_taskswitch(!!(val & X86_CR0_TS));
+        return true;
+    case 2:
+        v->vcpu_info->arch.cr2 = val;
+        return true;
+    case 3:
+        return !pv_new_guest_table(v, xen_cr3_to_pfn(val), false);
+    case 4:
+        v->arch->cr4 = boot_cpu_data.xcr0 ? val & X86_CR4_OSXSAVE : 0;
+        return true;
+    default:
+        return false;
+    }
+}
+
+/*
+ * XSETBV, as Xen allows it: XCR0 only, with x87 always on, AVX only with
+ * SSE, and nothing the hypervisor does not itself enable (and save).
+ */
+static bool emulate_xsetbv(struct vcpu *v, const struct cpu_user_regs *regs)
+{
+    uint64_t val = ((uint64_t)(uint32_t)regs->rdx << 32) |
+                   (uint32_t)regs->rax;
+
+    if ( (uint32_t)regs->rcx || !(v->arch->cr4 & X86_CR4_OSXSAVE) ||
+         !(val & XSTATE_FP) || (val & ~boot_cpu_data.xcr0) ||
+         ((val & XSTATE_YMM) && !(val & XSTATE_SSE)) )
+        return false;
+    v->arch->xcr0 = val;
+    xsetbv(0, val);
+    return true;
 }
 
 /*
@@ -213,6 +266,17 @@ bool pv_emulate_privileged_op(struct cpu_user_regs *regs)
     case 0xf4:                                      /* hlt */
         do_sched_op(SCHEDOP_block, (XEN_GUEST_HANDLE_PARAM(void)){ NULL });
         break;
+    case 0xfa:                                      /* cli */
+    case 0xfb:                                      /* sti */
+        /*
+         * As in Xen: allowed (the kernel as ring 1, user mode as ring 3)
+         * against the virtual IOPL, and then a no-op.  Events are the
+         * vcpu_info mask's to block; a real CLI could not be undone by
+         * the POPF a kernel pairs it with, which does not trap.
+         */
+        if ( v->arch->iopl < (v->arch->flags & VGCF_in_kernel ? 1 : 3) )
+            return false;
+        break;
     case 0xcd:                                      /* int imm8 */
     {
         const struct trap_info *ti;
@@ -250,15 +314,33 @@ bool pv_emulate_privileged_op(struct cpu_user_regs *regs)
             if ( !emulate_wrmsr(regs) )
                 return false;
         }
-        else if ( op == 0x20 && in.len < in.n )     /* mov from cr */
+        else if ( op == 0x01 && in.len < in.n && in.b[in.len] == 0xd1 )
         {
+            /* xsetbv */
+            in.len++;
+            if ( !emulate_xsetbv(v, regs) )
+                return false;
+        }
+        else if ( (op == 0x20 || op == 0x22) && in.len < in.n )
+        {
+            /* mov from or to a control register */
             uint8_t modrm = in.b[in.len++];
             unsigned int cr = ((modrm >> 3) & 7) | (in.rex & 4 ? 8 : 0);
+            uint64_t *gpr = pv_insn_gpr(regs,
+                                        (modrm & 7) | (in.rex & 1 ? 8 : 0));
             uint64_t val;
 
-            if ( (modrm >> 6) != 3 || !read_cr(v, cr, &val) )
+            if ( (modrm >> 6) != 3 )
                 return false;
-            *pv_insn_gpr(regs, (modrm & 7) | (in.rex & 1 ? 8 : 0)) = val;
+            if ( op == 0x22 )
+            {
+                if ( !write_cr(v, cr, *gpr) )
+                    return false;
+            }
+            else if ( read_cr(v, cr, &val) )
+                *gpr = val;
+            else
+                return false;
         }
         else
             return false;
@@ -272,8 +354,11 @@ bool pv_emulate_privileged_op(struct cpu_user_regs *regs)
 
 /*
  * CPUID as a PV guest sees it: the host's, less what it cannot use
- * (virtualisation, x2APIC, MONITOR, PCID), plus the hypervisor bit and
- * Xen's leaves from 0x40000000.
+ * (virtualisation, x2APIC, MONITOR, PCID and INVPCID; large pages and
+ * global pages, which its page tables may not have; MTRRs, which it may
+ * not program; what only ring 0 or its own CR4 bits would enable: SMEP,
+ * SMAP, UMIP, protection keys, 5-level paging), plus the hypervisor bit
+ * and Xen's leaves from 0x40000000, as Xen 4.17's PV policy has it.
  */
 static void pv_cpuid(uint32_t leaf, uint32_t sub, struct cpuid_regs *r)
 {
@@ -301,11 +386,39 @@ static void pv_cpuid(uint32_t leaf, uint32_t sub, struct cpuid_regs *r)
     cpuid_count(leaf, sub, r);
     if ( leaf == 1 )
     {
+        /*
+         * ECX: MONITOR, VMX, PCID, x2APIC; EDX: PSE, MCE, MTRR, PGE, MCA,
+         * PSE36 (machine checks are the hypervisor's: there are no
+         * virtual MCA banks to read).
+         */
+        /*
+         * OSXSAVE stays the hypervisor's, as in Xen 4.17: Linux takes it
+         * as "XSAVE usable" and still sets CR4.OSXSAVE before XSETBV.
+         */
         r->ecx &= ~((1u << 3) | (1u << 5) | (1u << 17) | (1u << 21));
         r->ecx |= 1u << 31;
+        r->edx &= ~((1u << 3) | (1u << 7) | (1u << 12) | (1u << 13) |
+                    (1u << 14) | (1u << 17));
     }
+    else if ( leaf == 7 && sub == 0 )
+    {
+        /* EBX: SMEP, INVPCID, SMAP; ECX: UMIP, PKU, OSPKE, LA57. */
+        r->ebx &= ~((1u << 7) | (1u << 10) | (1u << 20));
+        r->ecx &= ~((1u << 2) | (1u << 3) | (1u << 4) | (1u << 16));
+    }
+    else if ( leaf == 0xd && sub == 0 )
+    {
+        /* Only the components we enable (and save) may be asked for. */
+        r->eax &= (uint32_t)boot_cpu_data.xcr0;
+        r->edx &= (uint32_t)(boot_cpu_data.xcr0 >> 32);
+    }
+    else if ( leaf == 0xd && sub == 1 )
+        r->eax &= ~(1u << 3);                   /* XSAVES: ring 0 only */
     else if ( leaf == 0x80000001 )
-        r->ecx &= ~(1u << 2);
+    {
+        r->ecx &= ~(1u << 2);                   /* SVM */
+        r->edx &= ~(1u << 26);                  /* 1 GiB pages */
+    }
 }
 
 /* The forced-emulation prefix: ud2; .ascii "xen"; then cpuid. */

@@ -9,6 +9,7 @@
 #include <xen/string.h>
 #include <asm/config.h>
 #include <asm/domain.h>
+#include <asm/e820.h>
 #include <asm/flushtlb.h>
 #include <asm/mm.h>
 #include <asm/page.h>
@@ -97,6 +98,21 @@ static pte_t adjust_entry(unsigned int level, pte_t e)
  * Frames above RAM are MMIO: only the privileged domain maps those, and
  * they carry no references.
  */
+/*
+ * I/O memory, which only the privileged domain maps (and which carries no
+ * references): frames above RAM, holes and firmware ranges the e820 map
+ * does not call RAM (the BIOS and its tables, which Linux reads), and, as
+ * in Xen, all of the first MiB, which the heap never hands out.  (Host
+ * tests, whose frames start near 0, set io_frames_below to 0.)
+ */
+unsigned long io_frames_below = 0x100000 >> PAGE_SHIFT;
+
+static bool is_io_frame(mfn_t mfn)
+{
+    return !mfn_valid(mfn) || mfn_x(mfn) < io_frames_below ||
+           !e820_is_ram(&e820, mfn_to_maddr(mfn));
+}
+
 static int get_l1e_refs(pte_t e, struct domain *l1_owner,
                         struct domain *pg_owner)
 {
@@ -105,7 +121,7 @@ static int get_l1e_refs(pte_t e, struct domain *l1_owner,
 
     if ( e & l1_refused(l1_owner) )
         return -EINVAL;
-    if ( !mfn_valid(mfn) )
+    if ( is_io_frame(mfn) )
         return l1_owner->is_privileged ? 0 : -EPERM;
     pg = mfn_to_page(mfn);
     if ( !get_page(pg, pg_owner) )
@@ -144,7 +160,8 @@ static void put_entry_refs(unsigned int level, pte_t e)
 {
     struct page_info *pg;
 
-    if ( !(e & _PAGE_PRESENT) || !mfn_valid(pte_mfn(e)) )
+    /* I/O frames carry none, and no upper level can point at one. */
+    if ( !(e & _PAGE_PRESENT) || is_io_frame(pte_mfn(e)) )
         return;
     pg = mfn_to_page(pte_mfn(e));
     if ( level > 1 || (e & _PAGE_RW) )
@@ -424,21 +441,23 @@ int pv_update_pt_entry(paddr_t ptr, pte_t val, bool preserve_ad,
 }
 
 /*
- * The L1 frame that maps va in v's kernel page tables, or INVALID_MFN if a
- * level is missing or va is the hypervisor's.  Each level is read only
- * while we hold a reference on a frame of d of the right type, so the walk
- * never reads memory that isn't one of d's tables, whatever other vCPUs
- * change meanwhile; the caller checks the L1 itself.
+ * Walks v's page tables for va from the L4 down to the table of level
+ * `to` and returns its frame (for to == 1, the L1 that maps va), or
+ * INVALID_MFN if a level is missing or va is the hypervisor's.  Each level
+ * is read only while we hold a reference on a frame of d of the right
+ * type, so the walk never reads memory that isn't one of d's tables,
+ * whatever other vCPUs change meanwhile; the caller checks the L1 itself.
  */
-static mfn_t guest_l1_for_va(struct vcpu *v, unsigned long va)
+static mfn_t guest_walk(struct vcpu *v, mfn_t root, unsigned long va,
+                        unsigned int to, bool print)
 {
     struct domain *d = v->domain;
-    mfn_t mfn = v->arch->guest_table;
+    mfn_t mfn = root;
     unsigned int level;
 
     if ( !pv_guest_addr_ok(va) )
         return INVALID_MFN;
-    for ( level = 4; level > 1; level-- )
+    for ( level = 4; level > to; level-- )
     {
         struct page_info *pg;
         pte_t e = 0;
@@ -452,11 +471,26 @@ static mfn_t guest_l1_for_va(struct vcpu *v, unsigned long va)
             e = __atomic_load_n((pte_t *)page_to_virt(pg) +
                                 pt_offset(level, va), __ATOMIC_RELAXED);
         put_page(pg);
-        if ( !(e & _PAGE_PRESENT) )
+        if ( print )
+            printk("  L%u[%03u] = %016lx (table %#lx)\n", level,
+                   pt_offset(level, va), (unsigned long)e, mfn_x(mfn));
+        if ( !(e & _PAGE_PRESENT) || (e & _PAGE_PSE) )
             return INVALID_MFN;
         mfn = pte_mfn(e);
     }
     return mfn;
+}
+
+static mfn_t guest_l1_for_va(struct vcpu *v, unsigned long va)
+{
+    return guest_walk(v, v->arch->guest_table, va, 1, false);
+}
+
+void pv_dump_guest_walk(struct vcpu *v, mfn_t root, unsigned long va)
+{
+    printk("d%uv%u page walk for %016lx:\n", v->domain->domain_id,
+           v->vcpu_id, va);
+    guest_walk(v, root, va, 0, true);
 }
 
 int pv_update_va_l1e(struct vcpu *v, unsigned long va, pte_t val,

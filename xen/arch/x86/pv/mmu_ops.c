@@ -188,7 +188,7 @@ long do_mmu_update(XEN_GUEST_HANDLE_PARAM(mmu_update_t) ureqs,
 }
 
 /* NEW_BASEPTR / NEW_USER_BASEPTR: the installed L4 holds a type reference. */
-static int new_guest_table(struct vcpu *v, unsigned long mfn, bool user)
+int pv_new_guest_table(struct vcpu *v, unsigned long mfn, bool user)
 {
     mfn_t *slot = user ? &v->arch->guest_table_user : &v->arch->guest_table;
     mfn_t old = *slot, new = _mfn(mfn);
@@ -336,10 +336,10 @@ static int do_one_mmuext(struct vcpu *curr, struct domain *pg_owner,
     switch ( op->cmd )
     {
     case MMUEXT_NEW_BASEPTR:
-        return new_guest_table(curr, op->arg1.mfn, false);
+        return pv_new_guest_table(curr, op->arg1.mfn, false);
 
     case MMUEXT_NEW_USER_BASEPTR:
-        return new_guest_table(curr, op->arg1.mfn, true);
+        return pv_new_guest_table(curr, op->arg1.mfn, true);
 
     case MMUEXT_TLB_FLUSH_LOCAL:
         this_cpu_mask(&mask);

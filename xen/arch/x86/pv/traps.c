@@ -267,8 +267,13 @@ void pv_handle_exception(struct cpu_user_regs *regs)
                                  ti->flags & 4) )
     {
         printk(XENLOG_ERR "d%uv%u: unhandled exception %u at %04x:%016lx "
-               "(error %#x)\n", v->domain->domain_id, v->vcpu_id, vec,
+               "(error %#x", v->domain->domain_id, v->vcpu_id, vec,
                regs->cs, regs->rip, regs->error_code);
+        if ( vec == X86_EXC_PF )
+            printk(", address %016lx", v->vcpu_info->arch.cr2);
+        printk(")\n");
+        if ( vec == X86_EXC_PF )
+            pv_dump_guest_walk(v, pv_guest_root(v), v->vcpu_info->arch.cr2);
         domain_crash(v->domain, "unhandled guest exception");
     }
 }

@@ -38,6 +38,8 @@ struct arch_vcpu {
     unsigned long debugreg[8];
     bool fpu_ts;                        /* virtual CR0.TS (fpu_taskswitch) */
     void *fpu_area;                     /* XSAVE/FXSAVE image (asm/fpu.h) */
+    uint64_t xcr0;                      /* the guest's XCR0 (XSETBV) */
+    unsigned long cr4;                  /* CR4 bits the guest owns (OSXSAVE) */
     unsigned int iopl;                  /* virtual IOPL (physdev set_iopl) */
 
     /*

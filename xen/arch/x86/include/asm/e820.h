@@ -54,6 +54,8 @@ int e820_change_range_type(struct e820map *m, uint64_t start, uint64_t end,
  */
 bool e820_next_ram(const struct e820map *m, unsigned int *idx,
                    uint64_t *start, uint64_t *end);
+/* Whether the byte at addr is in one of the map's RAM ranges. */
+bool e820_is_ram(const struct e820map *m, uint64_t addr);
 /* End of the highest RAM range (sets max_page). */
 uint64_t e820_ram_end(const struct e820map *m);
 uint64_t e820_ram_total(const struct e820map *m);

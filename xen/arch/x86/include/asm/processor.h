@@ -126,4 +126,12 @@ static inline void invlpg(const void *va)
     __asm__ __volatile__ ( "invlpg (%0)" : : "r" (va) : "memory" );
 }
 
+/* Loads an extended control register (XCR0: the XSAVE components). */
+static inline void xsetbv(uint32_t index, uint64_t value)
+{
+    __asm__ __volatile__ ( "xsetbv"
+                           : : "c" (index), "a" ((uint32_t)value),
+                               "d" ((uint32_t)(value >> 32)) );
+}
+
 #endif /* ASM_X86_PROCESSOR_H */

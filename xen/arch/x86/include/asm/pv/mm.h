@@ -85,6 +85,16 @@ long do_update_va_mapping_otherdomain(unsigned long va, uint64_t val,
  */
 mfn_t pv_guest_root(const struct vcpu *v);
 /*
+ * NEW_BASEPTR / NEW_USER_BASEPTR (and a kernel's write to CR3): installs
+ * the L4 at mfn as v's kernel or user root, which then holds a type
+ * reference on it.  0, or the error taking that reference.
+ */
+int pv_new_guest_table(struct vcpu *v, unsigned long mfn, bool user);
+/* Prints each level's entry for va in v's page tables at root. */
+void pv_dump_guest_walk(struct vcpu *v, mfn_t root, unsigned long va);
+/* Frames below this are I/O memory for the privileged domain (1 MiB). */
+extern unsigned long io_frames_below;
+/*
  * v's guest_table or guest_table_user changed; if v runs here, load the
  * page table it should now run on.
  */
