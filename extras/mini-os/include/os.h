@@ -29,6 +29,7 @@
 #define _PAGE_ACCESSED 0x020UL
 #define _PAGE_DIRTY    0x040UL
 #define _PAGE_PSE      0x080UL
+#define _PAGE_GLOBAL   0x100UL
 #define PTE_ADDR_MASK  0x000ffffffffff000UL
 /* A 64-bit PV kernel runs in ring 3, so its own pages are user pages too. */
 #define PTE_KERNEL_RW  (_PAGE_PRESENT | _PAGE_RW | _PAGE_USER | \

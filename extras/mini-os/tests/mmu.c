@@ -324,6 +324,35 @@ TEST(mmuext, pinned_table_write_emulated)
     release_table(t);
 }
 
+TEST(mmuext, pinned_l1_locked_bit_ops_emulated)
+{
+    uint64_t *t = table_page(), *data = alloc_page(), e;
+    uint8_t cf = 0;
+    /* Xen 4.17 adds GLOBAL to a user mapping; we do not: not compared. */
+#define ENTRY(i) (t[i] & ~(uint64_t)_PAGE_GLOBAL)
+
+    CHECK(t && data, "no page");
+    CHECK_RC(ext1(MMUEXT_PIN_L1_TABLE, virt_to_mfn(t), 0), 0);
+    e = virt_to_mach(data) | PTE_KERNEL_RW;
+    CHECK_RC(probe_write64(&t[3], e), 0);
+    /* Linux's clear_bit(_PAGE_BIT_RW) on a PTE: a byte-sized lock and. */
+    CHECK_RC(probe_lock_andb_fd((uint8_t *)&t[3]), 0);
+    CHECK(ENTRY(3) == (e & ~_PAGE_RW), "entry %lx after andb", t[3]);
+    CHECK_RC(probe_lock_orb_02((uint8_t *)&t[3]), 0);
+    CHECK(ENTRY(3) == e, "entry %lx after orb", t[3]);
+    /* test_and_clear_bit(_PAGE_BIT_ACCESSED): lock btr, CF the old bit. */
+    CHECK_RC(probe_lock_btr(&t[3], 5, &cf), 0);
+    CHECK(cf == 1 && ENTRY(3) == (e & ~_PAGE_ACCESSED), "entry %lx, cf %u",
+          t[3], cf);
+    CHECK_RC(probe_lock_btr(&t[3], 5, &cf), 0);
+    CHECK(cf == 0, "cf %u for a clear bit", cf);
+    CHECK_RC(probe_write64(&t[3], 0), 0);
+    CHECK_RC(ext1(MMUEXT_UNPIN_TABLE, virt_to_mfn(t), 0), 0);
+    release_table(t);
+    free_page(data);
+#undef ENTRY
+}
+
 TEST(mmuext, pinned_l1_write_emulated_without_assist)
 {
     uint64_t *t = table_page();

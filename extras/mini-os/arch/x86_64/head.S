@@ -240,6 +240,29 @@ probe_int3:
 1:  ret
     EX_ENTRY 1b
 
+    /* Locked bit operations on a page-table entry (tests/mmu.c). */
+    .globl probe_lock_andb_fd       /* (uint8_t *p) */
+probe_lock_andb_fd:
+    xor %eax, %eax
+1:  lock andb $0xfd, (%rdi)
+    ret
+    EX_ENTRY 1b
+
+    .globl probe_lock_orb_02        /* (uint8_t *p) */
+probe_lock_orb_02:
+    xor %eax, %eax
+1:  lock orb $0x02, (%rdi)
+    ret
+    EX_ENTRY 1b
+
+    .globl probe_lock_btr           /* (uint64_t *p, long bit, uint8_t *cf) */
+probe_lock_btr:
+    xor %eax, %eax
+1:  lock btr %rsi, (%rdi)
+    setc (%rdx)
+    ret
+    EX_ENTRY 1b
+
     /* Privileged instructions a PV kernel has emulated (tests/privop.c). */
     .globl probe_write_cr0          /* (unsigned long v) */
 probe_write_cr0:

@@ -4,6 +4,7 @@
 #include <xen/sched.h>
 #include <asm/domain.h>
 #include <asm/page.h>
+#include <asm/processor.h>
 #include <asm/pv/emulate.h>
 #include <asm/pv/mm.h>
 
@@ -12,8 +13,11 @@
  * kernel that writes a PTE with an ordinary store (Linux's ptep_get_and_
  * clear is a locked xchg) takes a write fault.  If the target is an L1
  * table of its own, we decode the store, validate the new entry exactly
- * as mmu_update would, write it, and step past the instruction.  Only
- * 8-byte MOV, XCHG and CMPXCHG are handled: what PV kernels use.
+ * as mmu_update would, write it, and step past the instruction.  What PV
+ * kernels use is handled: 8-byte MOV, XCHG and CMPXCHG, and the locked
+ * AND, OR, BTS and BTR of Linux's clear_bit()/set_bit() and test-and-
+ * clear helpers (ptep_set_wrprotect is a byte-sized "lock andb"), on
+ * any bytes within one entry.
  */
 
 /* The machine frame that maps va in v's kernel page tables, if any. */
@@ -66,67 +70,151 @@ static bool skip_modrm(struct insn *in, uint8_t *modrm)
     return in->len <= in->n;
 }
 
+/* The flags a logical operation leaves: ZF, SF and PF of the result. */
+static void logic_flags(struct cpu_user_regs *regs, uint64_t res,
+                        unsigned int bits)
+{
+    uint64_t top = 1ULL << (bits - 1);
+    uint64_t mask = bits == 64 ? ~0ULL : (1ULL << bits) - 1;
+
+    regs->rflags &= ~(X86_EFLAGS_CF | X86_EFLAGS_PF | X86_EFLAGS_ZF |
+                      X86_EFLAGS_SF | X86_EFLAGS_OF);
+    if ( !(res & mask) )
+        regs->rflags |= X86_EFLAGS_ZF;
+    if ( res & top )
+        regs->rflags |= X86_EFLAGS_SF;
+    if ( !(__builtin_popcount((uint8_t)res) & 1) )
+        regs->rflags |= X86_EFLAGS_PF;
+}
+
 bool pv_ptwr_emulate(struct cpu_user_regs *regs, unsigned long addr)
 {
     struct vcpu *v = current;
     struct domain *d = v->domain;
     struct page_info *pg;
     struct insn in;
-    uint8_t op, modrm;
-    uint64_t *src, old, new;
+    uint8_t modrm;
+    uint64_t *reg, old, val, new, mask;
+    unsigned int op, size, shift, bit;
     paddr_t pte_ma;
     mfn_t mfn;
+    bool w;
 
-    if ( (addr & 7) || !frame_mapping(v, addr, &mfn) || !mfn_valid(mfn) )
+    if ( !frame_mapping(v, addr, &mfn) || !mfn_valid(mfn) )
         return false;
     pg = mfn_to_page(mfn);
     if ( page_get_owner(pg) != d ||
          (pg->u.inuse.type_info & PGT_type_mask) != PGT_l1_page_table )
         return false;
-    if ( !pv_insn_fetch(&in, regs->rip) || !(in.rex & 8) )
-        return false;               /* only 64-bit operands */
-
-    op = in.b[in.len++];
-    if ( op == 0x0f && in.len < in.n && in.b[in.len] == 0xb1 )
-    {
-        in.len++;
-        op = 0xb1;                  /* cmpxchg */
-    }
-    if ( op != 0x89 && op != 0x87 && op != 0xb1 && op != 0xc7 )
+    if ( !pv_insn_fetch(&in, regs->rip) )
         return false;
+    w = in.rex & 8;
+
+    /* Two-byte opcodes (0f xx) are 0x1xx here. */
+    op = in.b[in.len++];
+    if ( op == 0x0f )
+    {
+        if ( in.len >= in.n )
+            return false;
+        op = 0x100 | in.b[in.len++];
+    }
     if ( !skip_modrm(&in, &modrm) )
         return false;
-    src = pv_insn_gpr(regs, ((modrm >> 3) & 7) | (in.rex & 4 ? 8 : 0));
+    reg = pv_insn_gpr(regs, ((modrm >> 3) & 7) | (in.rex & 4 ? 8 : 0));
 
-    pte_ma = mfn_to_maddr(mfn) | (addr & ~PAGE_MASK);
+    /* The operation's size, and the new value of the bytes it covers. */
+    pte_ma = mfn_to_maddr(mfn) | (addr & ~PAGE_MASK & ~7UL);
+    shift = (addr & 7) * 8;
     old = *(volatile uint64_t *)maddr_to_virt(pte_ma);
+    val = old >> shift;
+    size = w ? 8 : 4;
     switch ( op )
     {
-    case 0xc7:                                  /* mov $imm32, m64 */
+    case 0x89:                                  /* mov r, m */
+        new = *reg;
+        break;
+    case 0x87:                                  /* xchg r, m */
+        new = *reg;
+        break;
+    case 0xc7:                                  /* mov $imm32, m */
         if ( ((modrm >> 3) & 7) || in.len + 4 > in.n )
             return false;
         new = (int64_t)*(int32_t *)&in.b[in.len];
         in.len += 4;
         break;
-    case 0xb1:                                  /* cmpxchg r64, m64 */
+    case 0x80:                                  /* or/and $imm8, m8 */
+    case 0x81:                                  /* or/and $imm32, m */
+        if ( op == 0x80 )
+            size = 1;
+        if ( in.len + (op == 0x80 ? 1 : 4) > in.n )
+            return false;
+        mask = op == 0x80 ? in.b[in.len]
+                          : (uint64_t)(int64_t)*(int32_t *)&in.b[in.len];
+        in.len += op == 0x80 ? 1 : 4;
+        if ( ((modrm >> 3) & 7) == 1 )
+            new = val | mask;
+        else if ( ((modrm >> 3) & 7) == 4 )
+            new = val & mask;
+        else
+            return false;
+        logic_flags(regs, new, size * 8);
+        break;
+    case 0x09:                                  /* or r, m */
+        new = val | *reg;
+        logic_flags(regs, new, size * 8);
+        break;
+    case 0x21:                                  /* and r, m */
+        new = val & *reg;
+        logic_flags(regs, new, size * 8);
+        break;
+    case 0x1b1:                                 /* cmpxchg r, m */
+        if ( !w )
+            return false;
         if ( regs->rax != old )
         {
             regs->rax = old;
-            regs->rflags &= ~0x40UL;            /* ZF */
+            regs->rflags &= ~X86_EFLAGS_ZF;
             regs->rip += in.len;
             return true;
         }
-        regs->rflags |= 0x40UL;
-        new = *src;
+        regs->rflags |= X86_EFLAGS_ZF;
+        new = *reg;
         break;
-    default:                                    /* mov and xchg */
-        new = *src;
+    case 0x1ab:                                 /* bts r, m */
+    case 0x1b3:                                 /* btr r, m */
+    case 0x1ba:                                 /* bts/btr $imm8, m */
+        if ( op == 0x1ba )
+        {
+            if ( in.len >= in.n || (((modrm >> 3) & 7) != 5 &&
+                                    ((modrm >> 3) & 7) != 6) )
+                return false;
+            bit = in.b[in.len++] & (size * 8 - 1);
+        }
+        else if ( *reg >= size * 8 )
+            return false;           /* a bit in another entry */
+        else
+            bit = *reg;
+        regs->rflags &= ~X86_EFLAGS_CF;
+        if ( (val >> bit) & 1 )
+            regs->rflags |= X86_EFLAGS_CF;
+        if ( op == 0x1ab || (op == 0x1ba && ((modrm >> 3) & 7) == 5) )
+            new = val | (1ULL << bit);
+        else
+            new = val & ~(1ULL << bit);
         break;
+    default:
+        return false;
     }
+
+    /* The bytes written must lie within this one entry. */
+    if ( (addr & 7) + size > 8 )
+        return false;
+    mask = size == 8 ? ~0ULL : ((1ULL << (size * 8)) - 1) << shift;
+    new = (old & ~mask) | ((new << shift) & mask);
     if ( pv_update_pt_entry(pte_ma, new, false, d, d) )
         return false;
     if ( op == 0x87 )
-        *src = old;
+        *reg = size == 8 ? old : (uint32_t)val;
     regs->rip += in.len;
     return true;
 }
