@@ -21,8 +21,10 @@
     forbid  regexes that fail the boot (default: qemu.DEFAULT_FORBID)
     only    the one hypervisor profile the case applies to
     minios  True if its modules include extras/mini-os/mini-os (built first)
+    skip    a reason the case cannot run here (it is then a SKIP)
 """
 
+import glob
 import os
 
 import qemu  # run.py puts tools/tests/lib on the path
@@ -148,3 +150,26 @@ CASES.append(dict(
            ('expect', 'guest_result', dict(result='SKIP',
                                            case='domain/boot_peer_exchange'))]
     + SUITE_END))
+
+
+def debian_kernel():
+    """(vmlinuz, initrd) of the newest Debian kernel in /boot, or None."""
+    for k in sorted(glob.glob('/boot/vmlinuz-*-amd64'), reverse=True):
+        initrd = k.replace('vmlinuz-', 'initrd.img-')
+        if os.path.isfile(initrd):
+            return k, initrd
+    return None
+
+
+# Debian's Linux as a PV dom0, through its initramfs to the busybox shell
+# it drops to without a root= (udev and forking user space on the way).
+# smap=0: QEMU's IRET reads the guest stack as a supervisor access, which
+# SMAP refuses; Xen 4.17 needs the same here.
+LINUX = debian_kernel()
+CASES.append(dict(
+    name='boot-linux-dom0', via='kernel', smp=2, mem='1G', cpu='max',
+    append='dom0_mem=512M smap=0', only='ours', timeout=120,
+    modules=[(LINUX[0], 'console=hvc0'), (LINUX[1], '')] if LINUX else [],
+    skip=None if LINUX else 'no Debian kernel and initrd in /boot '
+                            '(apt-get install linux-image-amd64)',
+    steps=[('expect', 'linux_init'), ('expect', 'initramfs_shell')]))

@@ -33,6 +33,10 @@ COMMON = {
     'guest_result': r'^{result}: {case}(: |$)',
     'guest_summary': r'^\d+ passed, 0 failed, \d+ skipped$',
     'dom0_halted': r'^\(XEN\) Hardware Dom0 halted',
+    # Debian's Linux as dom0: its first process, then the initramfs shell
+    # (whose prompt ends no line, so its banner stands for it).
+    'linux_init': r'Run /init as init process',
+    'initramfs_shell': r'BusyBox v\S+ .* built-in shell \(ash\)',
 }
 
 # Warnings: they do not fail a boot, but PASS lines get a note.

@@ -289,6 +289,8 @@ def main():
         why = img.kernel_why if c['via'] == 'kernel' else img.iso_why
         if not why and c.get('minios'):
             why = minios_why
+        if not why and c.get('skip'):
+            why = 'SKIP ' + c['skip']
         if why and why.startswith('SKIP '):
             say('SKIP: %s: %s' % (c['name'], one_line(why[5:])))
         elif why:
