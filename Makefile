@@ -11,7 +11,9 @@ ISO     := $(XEN_ROOT)/dist/xen.iso
 SMP     ?= 4
 MEM     ?= 1G
 CPU     ?= max
-XEN_CMDLINE ?= console=com1 com1=115200,8n1 loglvl=all dom0_mem=64M
+# conswitch=bx: typing goes to the debug keys; Ctrl-B three times hands it
+# to dom0 (Ctrl-A, Xen's default, is QEMU's own escape key).
+XEN_CMDLINE ?= console=com1 com1=115200,8n1 loglvl=all dom0_mem=64M conswitch=bx
 # Dom0's kernel (a PV ELF kernel); DOM0= boots the hypervisor alone.
 DOM0    ?= extras/mini-os/mini-os
 # The boot modules (QEMU -initrd: comma-separated, each "file args").

@@ -12,6 +12,7 @@
             ('reported', marker, {fmt}) such a line anywhere in the log so
                                         far (or after the profile's ring key)
             ('key', k)       type k, expect its DEBUG_KEYS header
+            ('type', s)      type s on the serial line
             ('help',)        a help line for every key in DEBUG_KEYS
             ('settle', s)    run s more seconds with no panic and no exit
             ('exit',)        QEMU exits (a reboot, under -no-reboot)
@@ -168,8 +169,11 @@ def debian_kernel():
 LINUX = debian_kernel()
 CASES.append(dict(
     name='boot-linux-dom0', via='kernel', smp=2, mem='1G', cpu='max',
-    append='dom0_mem=512M smap=0', only='ours', timeout=120,
+    append='dom0_mem=512M smap=0 conswitch=a', only='ours', timeout=120,
     modules=[(LINUX[0], 'console=hvc0'), (LINUX[1], '')] if LINUX else [],
     skip=None if LINUX else 'no Debian kernel and initrd in /boot '
                             '(apt-get install linux-image-amd64)',
-    steps=[('expect', 'linux_init'), ('expect', 'initramfs_shell')]))
+    # Serial input goes to dom0 (conswitch=a): the shell runs a command.
+    steps=[('expect', 'linux_init'), ('expect', 'initramfs_shell'),
+           ('settle', 2), ('type', 'echo hv-ok-$((6*7))\r'),
+           ('expect', 'shell_output', dict(text='^hv-ok-42'))]))

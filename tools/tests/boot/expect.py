@@ -37,6 +37,7 @@ COMMON = {
     # (whose prompt ends no line, so its banner stands for it).
     'linux_init': r'Run /init as init process',
     'initramfs_shell': r'BusyBox v\S+ .* built-in shell \(ash\)',
+    'shell_output': r'{text}',
 }
 
 # Warnings: they do not fail a boot, but PASS lines get a note.
@@ -62,8 +63,8 @@ PROFILES = {
         # Key that replays messages printed before the serial line was up
         # (None: they must reach the serial line by themselves).
         'ring_key': None,
-        # Appended to every command line.
-        'append': 'loglvl=all guest_loglvl=all noreboot',
+        # Appended to every command line; conswitch=ax as for Xen below.
+        'append': 'loglvl=all guest_loglvl=all noreboot conswitch=ax',
     },
     'xen417': {
         'markers': dict(COMMON, idle=r'^\(XEN\) Freed \d+kB init memory'),

@@ -197,6 +197,8 @@ def check(case, profile, img, results):
             elif what == 'key':
                 m.send(step[1])
                 m.expect(keys[step[1]], 15, label='key ' + step[1])
+            elif what == 'type':
+                m.send(step[1])
             elif what == 'help':
                 m.expect_set([HELP_LINE.format(key=re.escape(k), ascii=ord(k))
                               for k in keys], 15)

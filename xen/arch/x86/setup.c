@@ -138,6 +138,7 @@ void __init __start_xen(uint32_t mb_magic, uint32_t mb_info_pa)
     else
         printk("No dom0 kernel given: the machine idles\n");
     console_init_postirq();
+    console_endboot();
     printk("Reached idle loop\n");
     startup_cpu_idle_loop();
 }

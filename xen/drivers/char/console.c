@@ -2,6 +2,7 @@
 /* printk, log levels, the log ring and serial input dispatch. */
 #include <xen/console.h>
 #include <xen/errno.h>
+#include <xen/event.h>
 #include <xen/guest_access.h>
 #include <xen/hypercall.h>
 #include <xen/sched.h>
@@ -216,9 +217,90 @@ void __init console_init_preirq(void)
         k->puts(replay, n);
 }
 
+/*
+ * Serial input goes to the debug keys or to dom0, as on Xen: typing the
+ * conswitch= character (Ctrl-A by default) three times in a row switches,
+ * and once dom0 is built input goes to it unless the option ends in 'x'.
+ * dom0 hears of input by VIRQ_CONSOLE and reads it with CONSOLEIO_read.
+ */
+static char opt_conswitch[3] = "a";
+string_param("conswitch", opt_conswitch);
+
+#define SERIAL_RX_SIZE 256
+static char serial_rx[SERIAL_RX_SIZE];
+static unsigned int serial_rx_cons, serial_rx_prod;
+static DEFINE_SPINLOCK(serial_rx_lock);
+static bool input_to_dom0;
+static unsigned int switch_presses;
+
+static char switch_char(void)
+{
+    return opt_conswitch[0] & 0x1f;         /* 'a': Ctrl-A */
+}
+
+static void announce_input(void)
+{
+    printk("*** Serial input to %s (type 'CTRL-%c' three times to switch "
+           "input)\n", input_to_dom0 ? "DOM0" : "Xen", opt_conswitch[0]);
+}
+
+static void deliver_input(char c)
+{
+    unsigned long flags;
+
+    if ( !input_to_dom0 )
+    {
+        handle_keypress(c);
+        return;
+    }
+    spin_lock_irqsave(&serial_rx_lock, flags);
+    /* A full ring drops what dom0 has not read: it is only a terminal. */
+    if ( serial_rx_prod - serial_rx_cons < SERIAL_RX_SIZE )
+        serial_rx[serial_rx_prod++ % SERIAL_RX_SIZE] = c;
+    spin_unlock_irqrestore(&serial_rx_lock, flags);
+    send_guest_global_virq(hardware_domain, VIRQ_CONSOLE);
+}
+
 void console_input_char(char c)
 {
-    handle_keypress(c);
+    if ( c == switch_char() )
+    {
+        if ( ++switch_presses == 3 )
+        {
+            switch_presses = 0;
+            input_to_dom0 = !input_to_dom0 && hardware_domain;
+            announce_input();
+        }
+        return;
+    }
+    /* Fewer than three were meant for whoever has the input. */
+    for ( ; switch_presses; switch_presses-- )
+        deliver_input(switch_char());
+    deliver_input(c);
+}
+
+void console_endboot(void)
+{
+    input_to_dom0 = hardware_domain && opt_conswitch[1] != 'x';
+    announce_input();
+}
+
+/* CONSOLEIO_read: what was typed for dom0, up to count bytes. */
+static long read_serial_input(XEN_GUEST_HANDLE_PARAM(char) buffer,
+                              unsigned int count)
+{
+    char chunk[SERIAL_RX_SIZE];
+    unsigned int n = 0;
+    unsigned long flags;
+
+    spin_lock_irqsave(&serial_rx_lock, flags);
+    while ( n < count && n < sizeof(chunk) &&
+            serial_rx_cons != serial_rx_prod )
+        chunk[n++] = serial_rx[serial_rx_cons++ % SERIAL_RX_SIZE];
+    spin_unlock_irqrestore(&serial_rx_lock, flags);
+    if ( n && copy_to_guest(buffer, chunk, n) )
+        return -EFAULT;
+    return n;
 }
 
 /* The serial line is polled: cheap, and needs no interrupt routing. */
@@ -301,7 +383,7 @@ long do_console_io(int cmd, unsigned int count,
         }
         return 0;
     case CONSOLEIO_read:
-        return 0;
+        return read_serial_input(buffer, count);
     default:
         return -ENOSYS;
     }

@@ -16,6 +16,8 @@ void console_init_preirq(void);
 void console_init_postirq(void);
 /* Called with each byte typed on the serial line. */
 void console_input_char(char c);
+/* Boot is over: serial input goes to dom0 (unless conswitch= says not). */
+void console_endboot(void);
 /* Forces output out even if another CPU holds the console lock. */
 void console_force_unlock(void);
 /* Copy of the log ring, oldest first; returns the length copied. */
