@@ -5,6 +5,7 @@
 #include <public/elfnote.h>
 #include <public/features.h>
 #include <traps.h>
+#include <xen_iret.h>
 
 #define VIRT_BASE 0xffffffff80000000
 
@@ -162,15 +163,7 @@ trap_common:
      * which an event could arrive on this half-unwound stack.
      */
     push $0
-#ifdef CONFIG_HYPERCALL_PAGE
-    jmp hypercall_page + __HYPERVISOR_iret * 32
-#else
-    push %rcx
-    push %r11
-    push %rax
-    mov $__HYPERVISOR_iret, %eax
-    syscall
-#endif
+    XEN_IRET
 
 /* The return path of probe_*(): the trap handler puts 1 + vector in rax. */
     .globl probe_fixup

@@ -2,6 +2,7 @@
 /* Entering guest user mode and leaving it again, and the user program. */
 
 #include <public/xen.h>
+#include <xen_iret.h>
 
 /*
  * long user_run(rip, rsp, r12, iret_flags): enters user mode at rip with
@@ -29,16 +30,7 @@ user_run:
     push %rcx
     mov $0x1c1c, %ecx
     mov $0x1111, %r11d
-    /* The iret stub pushes rcx, r11 and rax, and does not return. */
-#ifdef CONFIG_HYPERCALL_PAGE
-    jmp hypercall_page + __HYPERVISOR_iret * 32
-#else
-    push %rcx
-    push %r11
-    push %rax
-    mov $__HYPERVISOR_iret, %eax
-    syscall
-#endif
+    XEN_IRET
 
 /* void user_exit(long value): from a trap in kernel mode, on any stack. */
     .globl user_exit
