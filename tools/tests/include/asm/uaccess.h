@@ -26,17 +26,7 @@ static inline unsigned long harness_guest_copy(void *dst, const void *src,
 }
 
 /* The hypervisor's own check: host pointers all pass it. */
-static inline bool guest_range_ok(unsigned long addr, unsigned long len)
-{
-    unsigned long end = addr + len;
-
-    if ( end < addr )
-        return false;
-    if ( addr < HYPERVISOR_VIRT_START )
-        return end <= (1UL << 47);
-    return addr >= HYPERVISOR_VIRT_END;
-}
-
+#include <asm/guest_range.h>
 #define copy_from_guest_bytes(dst, src, len) \
     harness_guest_copy(dst, src, len, (uintptr_t)(src))
 #define copy_to_guest_bytes(dst, src, len) \

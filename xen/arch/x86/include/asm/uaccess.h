@@ -5,23 +5,12 @@
 
 #include <xen/types.h>
 #include <asm/config.h>
+#include <asm/guest_range.h>
 
 /*
- * A guest range is acceptable if it is canonical, does not wrap, and stays
- * out of the hypervisor's slots.  Whether it is mapped is found out by
+ * Whether a range checked by guest_range_ok() is mapped is found out by
  * touching it: a fault there is caught (see ex_table) and reported.
  */
-static inline bool guest_range_ok(unsigned long addr, unsigned long len)
-{
-    unsigned long end = addr + len;
-
-    if ( end < addr )
-        return false;
-    if ( addr < HYPERVISOR_VIRT_START )
-        return end <= (1UL << 47);
-    return addr >= HYPERVISOR_VIRT_END;
-}
-
 /* Each returns the number of bytes NOT copied: 0 on success. */
 unsigned long raw_copy_from_guest(void *dst, const void *src,
                                   unsigned long len);
