@@ -24,6 +24,8 @@ struct domu {
     struct xencons_interface *console;  /* NULL for an adopted domain */
     char line[160];                     /* console output not yet printed */
     unsigned int line_len;
+    /* The last "VERDICT: " line it printed (tests/hostile.c), without it. */
+    char verdict[160];
 };
 
 /*

@@ -500,6 +500,8 @@ void domu_console_drain(struct domu *d)
         }
         d->line[d->line_len] = '\0';
         printk("[d%u] %s\n", d->domid, d->line);
+        if ( !strncmp(d->line, "VERDICT: ", 9) )
+            snprintf(d->verdict, sizeof(d->verdict), "%s", d->line + 9);
         d->line_len = 0;
     }
     mb();

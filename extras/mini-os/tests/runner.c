@@ -2,6 +2,7 @@
 /* Runs the registered cases and prints one PASS/FAIL/SKIP line for each. */
 
 #include "test.h"
+#include "hostile.h"
 #include <events.h>
 #include <time.h>
 #include <hypercall.h>
@@ -86,12 +87,30 @@ static size_t selection(const char *cmdline, const char **prefix)
     return n;
 }
 
+void run_case_body(void (*fn)(void), char *verdict, size_t len)
+{
+    static const char *const what[] = {
+        [RESULT_PASS] = "PASS", [RESULT_FAIL] = "FAIL", [RESULT_SKIP] = "SKIP",
+    };
+
+    result = RESULT_PASS;
+    reason[0] = '\0';
+    fn();
+    /* A case may leave events masked on its way out; undo that. */
+    local_irq_enable();
+    if ( result == RESULT_PASS )
+        snprintf(verdict, len, "PASS");
+    else
+        snprintf(verdict, len, "%s: %s", what[result], reason);
+}
+
 int run_tests(const char *cmdline)
 {
     const struct test_case *t;
     const char *prefix = NULL;
     size_t plen = selection(cmdline, &prefix);
     unsigned int passed = 0, failed = 0, skipped = 0;
+    char verdict[sizeof(reason) + 8];
 
     printk("mini-os: running %ld test cases\n",
            (long)(__stop_testcases - __start_testcases));
@@ -99,26 +118,19 @@ int run_tests(const char *cmdline)
     {
         if ( plen && strncmp(t->name, prefix, plen) )
             continue;
-        result = RESULT_PASS;
-        reason[0] = '\0';
-        t->fn();
-        /* A case may leave events masked on its way out; undo that. */
-        local_irq_enable();
-        switch ( result )
+        run_case_body(t->fn, verdict, sizeof(verdict));
+        if ( result == RESULT_PASS )
         {
-        case RESULT_PASS:
             printk("PASS: %s\n", t->name);
             passed++;
-            break;
-        case RESULT_FAIL:
-            printk("FAIL: %s: %s\n", t->name, reason);
-            failed++;
-            break;
-        default:
-            printk("SKIP: %s: %s\n", t->name, reason);
-            skipped++;
-            break;
+            continue;
         }
+        /* "FAIL: group/name: reason" */
+        printk("%.4s: %s%s\n", verdict, t->name, verdict + 4);
+        if ( result == RESULT_FAIL )
+            failed++;
+        else
+            skipped++;
     }
     printk("%u passed, %u failed, %u skipped\n", passed, failed, skipped);
     return failed;
@@ -131,6 +143,7 @@ static const struct {
     { "peer", peer_main },
     { "spin", spin_main },
     { "waker", waker_main },
+    { "hostile", hostile_main },
 };
 
 bool run_role(const char *cmdline)

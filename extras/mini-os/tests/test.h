@@ -86,6 +86,12 @@ void timer_quiesce(void);
  */
 #define CLOCK_SLACK_NS 1000000ULL
 
+/*
+ * Runs one case body and writes its verdict: "PASS", "FAIL: <reason>" or
+ * "SKIP: <reason>".
+ */
+void run_case_body(void (*fn)(void), char *verdict, size_t len);
+
 /* Runs the cases the command line selects; returns the number failed. */
 int run_tests(const char *cmdline);
 
