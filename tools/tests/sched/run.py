@@ -4,9 +4,9 @@
 """The scenarios of extras/mini-os/tests/sched_scenarios.c over a short
 window (tools/bench/sched.py runs them for 10 s).  On our hypervisor each
 figure must fall within bounds loose enough never to flake under a loaded
-TCG host; on Xen 4.17 (sched=credit) the same workload must run and
-report, which proves the harness speaks Xen's interfaces, but Xen's own
-figures are not ours to assert."""
+TCG host.  Xen 4.17 (sched=credit) runs the same workload and is held to
+the same bounds: a harness that misreads shares or latency fails there
+too, so the cross-check checks something."""
 
 import os
 import subprocess
@@ -35,22 +35,24 @@ def say(line):
     print(line, flush=True)
 
 
-def check_ours(out):
+def check_shares(hv, out):
+    """The same loose bounds for every hypervisor: on Xen 4.17 they check
+    that the harness measures what it claims to."""
     for name, slack in SHARE_SLACK.items():
         bad = ['d%d %.2f (ideal %.2f)' % (d, sh, ideal)
                for d, _, _, sh, ideal in out[name]['shares']
                if abs(sh - ideal) > slack]
         got = ', '.join('%.2f' % sh for _, _, _, sh, _ in out[name]['shares'])
-        say('%s: ours: sched/%s shares within %.0f pp of ideal (%s)%s' % (
-            'FAIL' if bad else 'PASS', name, slack, got,
+        say('%s: %s: sched/%s shares within %.0f pp of ideal (%s)%s' % (
+            'FAIL' if bad else 'PASS', hv, name, slack, got,
             ': ' + ', '.join(bad) if bad else ''))
     idle = out['smp'].get('idle')
-    say('%s: ours: sched/smp idle under %.0f%% (%.2f%%)' % (
-        'PASS' if idle is not None and idle < MAX_IDLE else 'FAIL',
+    say('%s: %s: sched/smp idle under %.0f%% (%.2f%%)' % (
+        'PASS' if idle is not None and idle < MAX_IDLE else 'FAIL', hv,
         MAX_IDLE, -1 if idle is None else idle))
     p50, p99, _, n = out['latency']['latency']
-    say('%s: ours: sched/latency p99 under one slice (p50 %d us, p99 %d us, '
-        '%d wakes)' % ('PASS' if p99 < MAX_P99_US and n > 0 else 'FAIL',
+    say('%s: %s: sched/latency p99 under one slice (p50 %d us, p99 %d us, '
+        '%d wakes)' % ('PASS' if p99 < MAX_P99_US and n > 0 else 'FAIL', hv,
                        p50, p99, n))
 
 
@@ -86,8 +88,8 @@ def main():
     else:
         ours = os.path.join(TOP, 'xen', 'xen')
         try:
-            check_ours(schedrun.run_all('ours', ours, OURS_APPEND, results,
-                                        WINDOW_MS))
+            check_shares('ours', schedrun.run_all('ours', ours, OURS_APPEND,
+                                                  results, WINDOW_MS))
         except schedrun.Failed as e:
             say('FAIL: ours: sched scenarios: %s' % e)
         stress('ours', ours, OURS_APPEND, results)
@@ -97,12 +99,9 @@ def main():
         say('SKIP: xen417: sched scenarios: %s' % e)
         return 0
     try:
-        out = schedrun.run_all('xen417', xen_elf,
-                               xen417.APPEND + ' sched=credit', results,
-                               WINDOW_MS)
-        say('PASS: xen417: sched scenarios ran (fairness error: %s)' % ', '.join(
-            '%s %.2f pp' % (s, out[s]['error'])
-            for s in ('weights', 'cap', 'smp')))
+        check_shares('xen417', schedrun.run_all('xen417', xen_elf,
+                                                xen417.APPEND + ' sched=credit',
+                                                results, WINDOW_MS))
     except schedrun.Failed as e:
         say('FAIL: xen417: sched scenarios: %s' % e)
     stress('xen417', xen_elf, xen417.APPEND + ' sched=credit', results)
