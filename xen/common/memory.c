@@ -13,15 +13,25 @@
 
 /*
  * The domain a sub-op names, referenced (put_domain() it): ourselves, or
- * any for the privileged.
+ * any for the privileged.  NULL with *rc = -ESRCH if there is no such
+ * domain, -EPERM if it is another's and the caller is unprivileged (Xen
+ * answers in that order).
  */
-static struct domain *target_domain(domid_t domid)
+static struct domain *target_domain(domid_t domid, long *rc)
 {
-    struct domain *self = current->domain;
+    struct domain *self = current->domain, *d;
 
     if ( domid == DOMID_SELF || domid == self->domain_id )
         return get_domain(self);
-    return self->is_privileged ? get_domain_by_id(domid) : NULL;
+    if ( !(d = get_domain_by_id(domid)) )
+        *rc = -ESRCH;
+    else if ( !self->is_privileged )
+    {
+        put_domain(d);
+        d = NULL;
+        *rc = -EPERM;
+    }
+    return d;
 }
 
 /*
@@ -102,10 +112,12 @@ static long reservation_op(unsigned int op, xen_ulong_t start,
     struct xen_memory_reservation r;
     struct domain *d;
     bool preempted;
+    long rc;
 
+    /* Xen reports a domain it cannot use as no extent done, not an errno. */
     if ( copy_from_guest_bytes(&r, arg.p, sizeof(r)) ||
          r.nr_extents > (~0U >> MEMOP_EXTENT_SHIFT) ||
-         start >= r.nr_extents || !(d = target_domain(r.domid)) )
+         start >= r.nr_extents || !(d = target_domain(r.domid, &rc)) )
         return start;
     preempted = reservation_op_on(d, op, &r, &start);
     put_domain(d);
@@ -142,8 +154,8 @@ static long reservation_size(unsigned int op, XEN_GUEST_HANDLE_PARAM(void) arg)
     if ( copy_from_guest_bytes(&domid, arg.p, sizeof(domid)) )
         return -EFAULT;
 
-    if ( !(d = target_domain(domid)) )
-        return -ESRCH;
+    if ( !(d = target_domain(domid, &rc)) )
+        return rc;
     switch ( op )
     {
     case XENMEM_current_reservation:

@@ -25,7 +25,7 @@ struct domu {
     char line[160];                     /* console output not yet printed */
     unsigned int line_len;
     /* The last "VERDICT: " line it printed (tests/hostile.c), without it. */
-    char verdict[160];
+    char verdict[256];
 };
 
 /*

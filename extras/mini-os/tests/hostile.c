@@ -52,6 +52,13 @@ static unsigned long free_pages(void)
     return sysctl(&op) ? 0 : op.u.physinfo.free_pages;
 }
 
+static long own_reservation(void)
+{
+    domid_t self = DOMID_SELF;
+
+    return HYPERVISOR_memory_op(XENMEM_current_reservation, &self);
+}
+
 void run_hostile(const char *name)
 {
     char cmdline[128];
@@ -59,7 +66,7 @@ void run_hostile(const char *name)
     struct domu d;
     unsigned long before;
     unsigned int reason = 0;
-    long rc;
+    long rc, reservation = own_reservation();
 
     if ( !(spec.image = boot_module(&spec.image_len)) )
         SKIP("no kernel for the attacker: give mini-os as dom0's boot "
@@ -72,7 +79,12 @@ void run_hostile(const char *name)
     CHECK(!rc, "d%u did not shut down within %u ms (%ld)", d.domid,
           HOSTILE_TIMEOUT_MS, rc);
 
-    /* The hypervisor still answers, and the attacker's memory is back. */
+    /*
+     * The hypervisor still answers, dom0 holds what it held, and the
+     * attacker's memory is back.
+     */
+    CHECK(own_reservation() == reservation, "dom0 holds %ld pages, had %ld",
+          own_reservation(), reservation);
     CHECK(free_pages() + HOSTILE_FREE_SLACK >= before,
           "free pages %lu, were %lu before d%u", free_pages(), before,
           d.domid);

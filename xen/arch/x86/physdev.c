@@ -27,6 +27,24 @@ long do_physdev_op(int cmd, XEN_GUEST_HANDLE_PARAM(void) arg)
         return 0;
     }
 
+    /*
+     * The machine's interrupt and PCI plumbing is dom0's alone: Xen refuses
+     * anyone else with -EPERM before looking at the arguments.  None is
+     * implemented yet, so dom0 hears -ENOSYS.
+     */
+    case PHYSDEVOP_apic_read:
+    case PHYSDEVOP_apic_write:
+    case PHYSDEVOP_alloc_irq_vector:
+    case PHYSDEVOP_manage_pci_add:
+    case PHYSDEVOP_manage_pci_remove:
+    case PHYSDEVOP_manage_pci_add_ext:
+    case PHYSDEVOP_pci_device_add:
+    case PHYSDEVOP_pci_device_remove:
+    case PHYSDEVOP_map_pirq:
+    case PHYSDEVOP_unmap_pirq:
+    case PHYSDEVOP_setup_gsi:
+        return current->domain->is_privileged ? -ENOSYS : -EPERM;
+
     default:
         return -ENOSYS;
     }

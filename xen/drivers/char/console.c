@@ -347,10 +347,10 @@ static void guest_console_put(struct domain *d, const char *s, size_t n)
 /*
  * console_io: dom0 writes to and reads from the hypervisor console.  Its
  * output goes out as it is (no "(XEN) " prefix), which is also how Xen
- * shows dom0's early messages.  Other domains may write, as under Xen's
- * debug builds, so that domains started at boot can be heard before any
- * console backend exists; reading stays dom0's.  Serial input stays with
- * the debug keys.
+ * shows dom0's early messages.  Domains the hypervisor started at boot
+ * may write too (Xen's is_console), since no console backend serves them;
+ * others get -EPERM, as from Xen's release builds.  Reading stays dom0's.
+ * Serial input stays with the debug keys.
  */
 long do_console_io(int cmd, unsigned int count,
                    XEN_GUEST_HANDLE_PARAM(char) buffer)
@@ -358,7 +358,7 @@ long do_console_io(int cmd, unsigned int count,
     struct domain *d = current->domain;
     char chunk[128];
 
-    if ( !d->is_privileged && cmd != CONSOLEIO_write )
+    if ( !d->is_privileged && !(d->is_console && cmd == CONSOLEIO_write) )
         return -EPERM;
     switch ( cmd )
     {

@@ -85,6 +85,7 @@ enum domain_state {
 struct domain {
     domid_t domain_id;
     bool is_privileged;             /* dom0: may use domctl and sysctl */
+    bool is_console;                /* may write the hypervisor console */
     enum domain_state state;
     unsigned int shutdown_code;     /* SHUTDOWN_* once shut down */
     int pause_count;                /* pauses of every vCPU at once */

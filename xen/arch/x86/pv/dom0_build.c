@@ -418,6 +418,8 @@ static int __init fill_domain(struct boot_domain *bd,
     if ( !(d = bd->d = domain_create(bd->domid, bd->privileged,
                                      bd->nr_vcpus)) )
         return refuse(-ENOMEM, "out of memory creating the domain");
+    /* No toolstack gives a boot domain a console ring: it has console_io. */
+    d->is_console = true;
     if ( (rc = create_vcpus(d, bd->nr_vcpus)) )
         return rc;
     for ( unsigned int i = 0; d->is_privileged && opt_dom0_vcpus_pin &&
