@@ -15,6 +15,7 @@
 #include <xen/time.h>
 #include <xen/xmalloc.h>
 #include <asm/domain.h>
+#include <asm/cpufeature.h>
 #include <asm/processor.h>
 #include <asm/smp.h>
 #include <asm/system.h>
@@ -98,18 +99,6 @@ static uint64_t vcpu_cpu_time(const struct vcpu *v)
     return t;
 }
 
-/* The guest-physical address width the guest may rely on: the host's. */
-static uint8_t paddr_bits(void)
-{
-    struct cpuid_regs r;
-
-    cpuid(0x80000000, &r);
-    if ( r.eax < 0x80000008 )
-        return 36;
-    cpuid(0x80000008, &r);
-    return r.eax & 0xff;
-}
-
 void getdomaininfo(struct domain *d, struct xen_domctl_getdomaininfo *info)
 {
     /* Blocked only if every online vCPU is; running if any one is. */
@@ -160,7 +149,7 @@ void getdomaininfo(struct domain *d, struct xen_domctl_getdomaininfo *info)
     /* PV: the frame number the guest maps is the machine frame. */
     info->shared_info_frame = mfn_x(virt_to_mfn(d->shared_info));
     info->cpupool = 0;              /* every domain is in the one pool */
-    info->gpaddr_bits = paddr_bits();
+    info->gpaddr_bits = boot_cpu_data.paddr_bits;
     /* Xen emulates the PIT for a PV hardware domain, nothing for others. */
     if ( d == hardware_domain )
         info->arch_config.emulation_flags = XEN_X86_EMU_PIT;
@@ -339,6 +328,7 @@ static long create_domain(struct xen_domctl *op)
         return -ENOMEM;
     /* Created paused: the toolstack's unpause starts it. */
     __atomic_store_n(&d->pause_count, 1, __ATOMIC_SEQ_CST);
+    evtchn_set_max_port(d, c->max_evtchn_port);
     if ( (rc = set_grant_limits(d, c)) )
     {
         domain_destroy(d);

@@ -54,6 +54,8 @@ struct evtchn_port_state {
      * read it without d's lock, so it is published only after the bucket.
      */
     unsigned int nr_valid;
+    /* The highest port the toolstack allows (createdomain's limit). */
+    unsigned int max_port;
     unsigned int nr_active;     /* ports not free, the reserved one too */
     bool dying;                 /* evtchn_destroy() began: no new ports */
 };
@@ -151,13 +153,15 @@ static int get_free_port(struct domain *d)
     for ( port = 1; port < st->nr_valid; port++ )
         if ( port_chn(d, port)->state == ECS_FREE )
             return port;
-    if ( port == MAX_PORTS )
+    if ( port > st->max_port )
         return -ENOSPC;
     bucket = xzalloc_array(struct evtchn, PORTS_PER_BUCKET);
     if ( !bucket )
         return -ENOMEM;
     st->bucket[port / PORTS_PER_BUCKET] = bucket;
-    __atomic_store_n(&st->nr_valid, port + PORTS_PER_BUCKET,
+    /* Ports past the limit stay invalid even inside their bucket. */
+    __atomic_store_n(&st->nr_valid,
+                     min(port + PORTS_PER_BUCKET, st->max_port + 1),
                      __ATOMIC_RELEASE);
     return port;
 }
@@ -843,9 +847,19 @@ int evtchn_init(struct domain *d)
     }
     st->bucket[0][0].state = ECS_RESERVED;
     st->nr_valid = PORTS_PER_BUCKET;
+    st->max_port = MAX_PORTS - 1;
     st->nr_active = 1;
     d->evtchn = st;
     return 0;
+}
+
+void evtchn_set_max_port(struct domain *d, unsigned int max_port)
+{
+    struct evtchn_port_state *st = d->evtchn;
+
+    ASSERT(st->nr_active == 1);
+    st->max_port = min(max_port, MAX_PORTS - 1U);
+    st->nr_valid = min(st->nr_valid, st->max_port + 1);
 }
 
 void evtchn_destroy(struct domain *d)

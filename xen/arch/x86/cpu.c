@@ -77,6 +77,13 @@ static void identify_cpu(struct cpuinfo_x86 *c)
             brand[i * 4 + 3] = r.edx;
         }
     }
+    /* CPUs without the leaf have 36 address bits. */
+    c->paddr_bits = 36;
+    if ( c->max_ext_leaf >= 0x80000008 )
+    {
+        cpuid(0x80000008, &r);
+        c->paddr_bits = r.eax & 0xff;
+    }
     if ( c->max_ext_leaf >= 0x80000007 )
     {
         cpuid(0x80000007, &r);

@@ -33,6 +33,12 @@ long do_event_channel_op(int cmd, XEN_GUEST_HANDLE_PARAM(void) arg);
 int evtchn_init(struct domain *d);
 
 /*
+ * createdomain's max_evtchn_port: ports above it are never allocated
+ * (-ENOSPC) and name no channel (-EINVAL).  Before any port is used.
+ */
+void evtchn_set_max_port(struct domain *d, unsigned int max_port);
+
+/*
  * Domain teardown: close every port (interdomain peers go back to
  * unbound, naming d) and free the table.  No port can be allocated in d
  * afterwards.  Process context, no event lock held; call it while d's

@@ -119,7 +119,9 @@ static int get_l1e_refs(pte_t e, struct domain *l1_owner,
     mfn_t mfn = pte_mfn(e);
     struct page_info *pg;
 
-    if ( e & l1_refused(l1_owner) )
+    /* Every address bit set is no frame at all: -EINVAL, as from Xen. */
+    if ( (e & l1_refused(l1_owner)) ||
+         mfn_x(mfn) == (PTE_ADDR_MASK >> PAGE_SHIFT) )
         return -EINVAL;
     if ( is_io_frame(mfn) )
         return l1_owner->is_privileged ? 0 : -EPERM;

@@ -57,6 +57,7 @@ struct cpuinfo_x86 {
     uint32_t max_ext_leaf;
     uint32_t features[NR_FEATURE_WORDS];
     uint64_t xcr0;              /* the state components XSAVE manages */
+    unsigned int paddr_bits;    /* physical address width */
     char vendor_id[13];
     char model_id[49];
 };
