@@ -47,6 +47,8 @@ int probe_write_cr0(unsigned long v);
 int probe_write_cr4(unsigned long v);
 int probe_cli(void);
 int probe_xsetbv(uint64_t xcr0);
+int probe_rdmsr(uint32_t msr, uint64_t *out);
+int probe_wrmsr(uint32_t msr, uint64_t v);
 /* CPUID through the hypervisor (Xen's forced-emulation prefix). */
 void forced_cpuid(uint32_t leaf, uint32_t sub, uint32_t regs[4]);
 

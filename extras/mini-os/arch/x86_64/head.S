@@ -289,6 +289,28 @@ probe_xsetbv:
     ret
     EX_ENTRY 1b
 
+    .globl probe_rdmsr              /* (uint32_t msr, uint64_t *out) */
+probe_rdmsr:
+    mov %edi, %ecx
+1:  rdmsr
+    shl $32, %rdx
+    or %rdx, %rax
+    mov %rax, (%rsi)
+    xor %eax, %eax
+    ret
+    EX_ENTRY 1b
+
+    .globl probe_wrmsr              /* (uint32_t msr, uint64_t v) */
+probe_wrmsr:
+    mov %edi, %ecx
+    mov %esi, %eax
+    mov %rsi, %rdx
+    shr $32, %rdx
+1:  wrmsr
+    xor %eax, %eax
+    ret
+    EX_ENTRY 1b
+
     /* CPUID behind Xen's forced-emulation prefix: (leaf, sub, uint32_t[4]) */
     .globl forced_cpuid
 forced_cpuid:

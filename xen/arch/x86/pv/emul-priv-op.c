@@ -5,6 +5,7 @@
 #include <xen/lib.h>
 #include <xen/sched.h>
 #include <xen/string.h>
+#include <asm/apic.h>
 #include <asm/cpufeature.h>
 #include <asm/domain.h>
 #include <asm/io.h>
@@ -155,10 +156,36 @@ static void emulate_out(struct vcpu *v, const struct cpu_user_regs *regs,
         outl(regs->rax, port);
 }
 
-/* RDMSR and WRMSR: the few registers a PV kernel touches; else #GP. */
+/*
+ * RDMSR and WRMSR: what Xen 4.17 gives a PV kernel, and #GP for the rest
+ * (tests/msr.c compares the two).  The SYSCALL and SYSENTER MSRs are the
+ * hypervisor's: a PV kernel registers its entry points by hypercall, and
+ * touching the MSRs is a #GP, as on Xen.  A few registers that kernels
+ * write on their way up keep their value and drop the write.
+ */
 #define MSR_IA32_TSC        0x00000010
+#define MSR_AMD_PATCHLEVEL  0x0000008b
+#define MSR_IA32_MPERF      0x000000e7
+#define MSR_IA32_APERF      0x000000e8
+#define MSR_IA32_MCG_CAP    0x00000179
+#define MSR_IA32_MCG_STATUS 0x0000017a
 #define MSR_IA32_MISC_ENABLE 0x000001a0
 #define MSR_IA32_PAT        0x00000277
+#define MSR_K8_HWCR         0xc0010015
+#define MSR_AMD64_DE_CFG    0xc0011029
+
+#define APIC_DEFAULT_BASE   0xfee00000UL
+#define APIC_BASE_BSP       (1UL << 8)
+/* Fast strings on; branch-trace and PEBS unavailable; xTPR messages off. */
+#define MISC_ENABLE_PV      0x00801801UL
+/* LFENCE is dispatch-serialising, as Xen makes it on AMD. */
+#define DE_CFG_LFENCE_SERIALISE (1UL << 1)
+
+static bool vendor_is_amd(void)
+{
+    return boot_cpu_data.vendor == X86_VENDOR_AMD ||
+           boot_cpu_data.vendor == X86_VENDOR_HYGON;
+}
 
 static bool emulate_rdmsr(struct vcpu *v, struct cpu_user_regs *regs)
 {
@@ -169,10 +196,17 @@ static bool emulate_rdmsr(struct vcpu *v, struct cpu_user_regs *regs)
     case MSR_EFER:
     case MSR_IA32_PAT:
         /* Real values: PV page tables are interpreted with our PAT. */
+    case MSR_AMD_PATCHLEVEL:
+        /* The microcode revision, which kernels log. */
         val = rdmsr(regs->rcx);
         break;
     case MSR_IA32_TSC:
         val = rdtsc();
+        break;
+    case MSR_APIC_BASE:
+        /* The local APIC is the hypervisor's: an enabled one, at home. */
+        val = APIC_DEFAULT_BASE | APIC_BASE_ENABLE |
+              (v->vcpu_id ? 0 : APIC_BASE_BSP);
         break;
     case MSR_FS_BASE:
         val = v->arch->fs_base;
@@ -184,11 +218,21 @@ static bool emulate_rdmsr(struct vcpu *v, struct cpu_user_regs *regs)
         val = v->arch->gs_base_user;
         break;
     case MSR_IA32_MISC_ENABLE:
-    case MSR_STAR:
-    case MSR_LSTAR:
-    case MSR_CSTAR:
-    case MSR_SFMASK:
+        val = MISC_ENABLE_PV;
+        break;
+    case MSR_IA32_MCG_CAP:          /* no machine-check banks offered */
+    case MSR_IA32_MCG_STATUS:
         val = 0;
+        break;
+    case MSR_K8_HWCR:
+        if ( !vendor_is_amd() )
+            return false;
+        val = 0;
+        break;
+    case MSR_AMD64_DE_CFG:
+        if ( !vendor_is_amd() )
+            return false;
+        val = DE_CFG_LFENCE_SERIALISE;
         break;
     default:
         return false;
@@ -211,12 +255,18 @@ static bool emulate_wrmsr(struct cpu_user_regs *regs)
         return !do_set_segment_base(SEGBASE_GS_KERNEL, val);
     case MSR_SHADOW_GS_BASE:
         return !do_set_segment_base(SEGBASE_GS_USER, val);
-    /* Entry points are ours to set; a guest's writes are dropped. */
-    case MSR_STAR:
-    case MSR_LSTAR:
-    case MSR_CSTAR:
-    case MSR_SFMASK:
+    case MSR_EFER:
+        /* Writing back what it reads is fine; changing it is not. */
+        return val == rdmsr(MSR_EFER);
+    case MSR_IA32_MPERF:
+    case MSR_IA32_APERF:
+    case MSR_IA32_MCG_CAP:
+    case MSR_IA32_MCG_STATUS:
+    case MSR_IA32_MISC_ENABLE:
         return true;
+    case MSR_K8_HWCR:
+    case MSR_AMD64_DE_CFG:
+        return vendor_is_amd();
     default:
         return false;
     }
