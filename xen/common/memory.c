@@ -35,6 +35,55 @@ static struct domain *target_domain(domid_t domid, long *rc)
 }
 
 /*
+ * Gives back the 2^order frames from frame, which must all be d's own
+ * domain frames; false (and nothing changed) otherwise.  A reference on
+ * each frame keeps it d's while we look and act, so another vCPU giving
+ * back the same frames cannot make us drop a reference of the frame's next
+ * owner.  The allocation reference goes only once: a frame given back but
+ * still referenced (mapped) is d's until then, and giving it back again
+ * does nothing, as in Xen; once freed it is no longer d's and is refused.
+ *
+ * Frames the hypervisor shares with d (shared_info, grant-table frames)
+ * are refused: we write them for d's whole life, so they must keep their
+ * writable type and never become one of d's page tables.  (Xen 4.17
+ * counts such an extent as done yet keeps the type; refusing is plainer.)
+ */
+static bool release_extent(struct domain *d, xen_pfn_t frame,
+                           unsigned int order)
+{
+    unsigned long n = 1UL << order, j;
+    struct page_info *pg;
+
+    if ( frame + n - 1 < frame || !mfn_valid(_mfn(frame)) ||
+         !mfn_valid(_mfn(frame + n - 1)) )
+        return false;
+    pg = mfn_to_page(_mfn(frame));
+    for ( j = 0; j < n; j++ )
+    {
+        if ( !get_page(&pg[j], d) )
+            break;
+        if ( pg[j].count_info & PGC_xen_heap )
+        {
+            put_page(&pg[j]);
+            break;
+        }
+    }
+    if ( j < n )
+    {
+        while ( j-- )
+            put_page(&pg[j]);
+        return false;
+    }
+    for ( j = 0; j < n; j++ )
+    {
+        set_gpfn_from_mfn(frame + j, INVALID_M2P_ENTRY);
+        put_page_alloc_ref(&pg[j]);
+        put_page(&pg[j]);
+    }
+    return true;
+}
+
+/*
  * Extents are single frames or 2^order runs, named by frame number: for a
  * PV guest a machine frame to give back, or the pfn a new frame is for
  * (the new machine frame replaces it in the list).  Works from extent
@@ -64,21 +113,8 @@ static bool reservation_op_on(struct domain *d, unsigned int op,
             break;
         if ( op == XENMEM_decrease_reservation )
         {
-            unsigned long n = 1UL << r->extent_order, j;
-
-            if ( !mfn_valid(_mfn(frame)) ||
-                 !mfn_valid(_mfn(frame + n - 1)) )
+            if ( !release_extent(d, frame, r->extent_order) )
                 break;
-            pg = mfn_to_page(_mfn(frame));
-            for ( j = 0; j < n && page_get_owner(&pg[j]) == d; j++ )
-                continue;
-            if ( j < n )
-                break;
-            for ( j = 0; j < n; j++ )
-            {
-                set_gpfn_from_mfn(frame + j, INVALID_M2P_ENTRY);
-                put_page_alloc_ref(&pg[j]);
-            }
             continue;
         }
         /* increase_reservation and populate_physmap. */

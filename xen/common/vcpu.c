@@ -14,6 +14,7 @@
 #include <xen/timer.h>
 #include <xen/xmalloc.h>
 #include <asm/time.h>
+#include <asm/pv/mm.h>
 #include <public/vcpu.h>
 
 /* Guest timers fire as VIRQ_TIMER on the vCPU that set them. */
@@ -57,6 +58,8 @@ long do_set_timer_op(s_time_t timeout)
 static long register_vcpu_info(struct vcpu *v,
                                const struct vcpu_register_vcpu_info *r)
 {
+    struct domain *d = v->domain;
+    struct vcpu_info *shared = &d->shared_info->vcpu_info[v->vcpu_id];
     struct page_info *pg;
     struct vcpu_info *new;
 
@@ -65,25 +68,37 @@ static long register_vcpu_info(struct vcpu *v,
     if ( !mfn_valid(_mfn(r->mfn)) )
         return -EINVAL;
     pg = mfn_to_page(_mfn(r->mfn));
-    /* The reference keeps the page ours for as long as it holds data. */
-    if ( !get_page(pg, v->domain) )
+    /*
+     * We write the structure (pending bits, time) for as long as it lives
+     * there: a writable type reference keeps the page ours and stops it
+     * from becoming a page table, whose entries our writes would forge.
+     * A page that is a table (or descriptor table) already is refused.
+     */
+    if ( get_page_and_type(pg, d, PGT_writable_page) )
         return -EINVAL;
-    if ( v->vcpu_info != &v->domain->shared_info->vcpu_info[v->vcpu_id] )
+    new = (struct vcpu_info *)((uint8_t *)page_to_virt(pg) + r->offset);
+    /* Two registrations racing must not both move it (and leak a ref). */
+    spin_lock(&d->domain_lock);
+    if ( v->vcpu_info != shared )
     {
-        put_page(pg);
+        spin_unlock(&d->domain_lock);
+        put_page_and_type(pg);
         return -EINVAL;     /* only once, as Xen allows */
     }
-    new = (struct vcpu_info *)((uint8_t *)mfn_to_virt(_mfn(r->mfn)) +
-                               r->offset);
-    *new = *v->vcpu_info;
+    *new = *shared;
     /* Events that arrived meanwhile are re-announced in the new place. */
     new->evtchn_upcall_pending = 1;
     new->evtchn_pending_sel = ~0UL;
     __atomic_store_n(&v->vcpu_info, new, __ATOMIC_RELEASE);
+    spin_unlock(&d->domain_lock);
     update_vcpu_system_time(v);
     return 0;
 }
 
+/*
+ * Back to the slot in shared_info, dropping the references the guest page
+ * held; at destruction, before the domain's pages are given back.
+ */
 void vcpu_release_info(struct vcpu *v)
 {
     struct vcpu_info *shared = &v->domain->shared_info->vcpu_info[v->vcpu_id];
@@ -92,7 +107,7 @@ void vcpu_release_info(struct vcpu *v)
     if ( old == shared )
         return;
     __atomic_store_n(&v->vcpu_info, shared, __ATOMIC_RELEASE);
-    put_page(virt_to_page(old));
+    put_page_and_type(virt_to_page(old));
 }
 
 /*

@@ -17,6 +17,7 @@
 #include <asm/mm.h>
 #include <asm/pv/mm.h>
 #include <asm/uaccess.h>
+#include <public/memory.h>
 #include <public/xen.h>
 #include "check.h"
 #include "preempt.h"
@@ -1064,6 +1065,77 @@ static long issue(unsigned int op, void *list, unsigned int count,
     }
 }
 
+/*
+ * XENMEM_decrease_reservation (common/memory.c) from run_as(d): the
+ * number of extents given back.
+ */
+static long decrease(struct domain *d, xen_pfn_t frame, unsigned int order)
+{
+    struct xen_memory_reservation r = {
+        .nr_extents = 1, .extent_order = order, .domid = DOMID_SELF,
+    };
+    XEN_GUEST_HANDLE_PARAM(void) h = { &r };
+
+    set_xen_guest_handle(r.extent_start, &frame);
+    run_as(d);
+    return do_memory_op(XENMEM_decrease_reservation, h);
+}
+
+static void test_decrease(void)
+{
+    CASE("decrease: a frame goes back once, and not under a reference")
+    {
+        unsigned long a = new_frame(domA), tot0 = domA->tot_pages;
+
+        CHECK(get_page(pg_of(a), domA));            /* a mapping of it */
+        CHECK_EQ(decrease(domA, a, 0), 1);
+        CHECK_EQ(refs(a), 1);
+        CHECK(page_state_is(pg_of(a), inuse));
+        /* Given back already: nothing more goes, as in Xen. */
+        CHECK_EQ(decrease(domA, a, 0), 1);
+        CHECK_EQ(refs(a), 1);
+        CHECK(page_state_is(pg_of(a), inuse));
+        put_page(pg_of(a));
+        CHECK(page_state_is(pg_of(a), free));
+        CHECK_EQ(domA->tot_pages, tot0 - 1);
+        CHECK_EQ(decrease(domA, a, 0), 0);
+    }
+
+    CASE("decrease: frames shared by the hypervisor stay, writable-typed")
+    {
+        void *p = alloc_shared_xenheap_page(domA);
+        unsigned long m = mfn_x(virt_to_mfn(p));
+
+        CHECK_EQ(decrease(domA, m, 0), 0);
+        CHECK(pg_of(m)->count_info & PGC_allocated);
+        CHECK_EQ(refs(m), 1);
+        CHECK_EQ(ttype(m), PGT_writable_page);
+        CHECK_EQ(tcount(m), 1);
+        CHECK(ext(MMUEXT_PIN_L1_TABLE, m) < 0);
+        CHECK_EQ(tcount(m), 1);
+        free_shared_xenheap_page(p);
+    }
+
+    CASE("decrease: a run with a frame not the caller's changes nothing")
+    {
+        struct page_info *pg = alloc_domain_pages(domA, 1, 0);
+        unsigned long a = mfn_x(page_to_mfn(pg)), b = new_frame(domB);
+
+        put_page_alloc_ref(&pg[1]);                 /* a+1 is free now */
+        CHECK_EQ(decrease(domA, a, 1), 0);
+        CHECK(pg[0].count_info & PGC_allocated);
+        CHECK_EQ(refs(a), 1);
+        CHECK_EQ(decrease(domA, b, 0), 0);          /* domB's */
+        CHECK(pg_of(b)->count_info & PGC_allocated);
+        CHECK_EQ(decrease(domA, ~0UL - 1, 1), 0);   /* wraps around */
+        CHECK_EQ(decrease(domA, NR_FRAMES, 0), 0);
+        CHECK_EQ(decrease(domA, a, 0), 1);
+        CHECK(page_state_is(pg_of(a), free));
+        run_as(domB);
+        put_page_alloc_ref(pg_of(b));
+    }
+}
+
 static void test_continuations(void)
 {
     CASE("continuation: mmu_update's first yield, as the guest sees it")
@@ -1432,6 +1504,7 @@ int main(void)
     test_mmu_update();
     test_update_va_mapping();
     test_mmuext();
+    test_decrease();
     test_continuations();
     test_stress();
     test_threads();
