@@ -259,6 +259,20 @@ long do_memory_op(unsigned long cmd, XEN_GUEST_HANDLE_PARAM(void) arg)
     }
     case XENMEM_machine_memory_map:
         return machine_memory_map(arg);
+    case XENMEM_set_memory_map:
+    {
+        /* No domain keeps a map yet; but the domain is checked first. */
+        struct xen_foreign_memory_map fmap;
+        struct domain *d;
+        long rc;
+
+        if ( copy_from_guest_bytes(&fmap, arg.p, sizeof(fmap)) )
+            return -EFAULT;
+        if ( !(d = target_domain(fmap.domid, &rc)) )
+            return rc;
+        put_domain(d);
+        return -ENOSYS;
+    }
     /* A PV guest's own map is the machine's in dom0; none is kept. */
     case XENMEM_memory_map:
     default:

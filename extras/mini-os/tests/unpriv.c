@@ -225,6 +225,31 @@ HOSTILE(unpriv, memory_op_on_others_refused)
 }
 
 /*
+ * The machine's memory map, another domain's map, and the M2P entry of a
+ * frame not ours (Xen answers that one -EINVAL).
+ */
+HOSTILE(unpriv, machine_memory_refused)
+{
+    uint64_t entries[4 * 3];        /* room for four e820 entries */
+    struct xen_memory_map map = { .nr_entries = 4 };
+    struct xen_foreign_memory_map fmap = { .domid = VICTIM };
+    xen_pfn_t max = HYPERVISOR_memory_op(XENMEM_maximum_ram_page, NULL);
+    mmu_update_t u = {
+        .ptr = ((max - 1) << PAGE_SHIFT) | MMU_MACHPHYS_UPDATE, .val = 0,
+    };
+
+    set_xen_guest_handle(map.buffer, entries);
+    fmap.map = map;
+    expect("machine_memory_map",
+           HYPERVISOR_memory_op(XENMEM_machine_memory_map, &map), -XEN_EPERM);
+    expect("set_memory_map dom0",
+           HYPERVISOR_memory_op(XENMEM_set_memory_map, &fmap), -XEN_EPERM);
+    expect("machphys_update last frame",
+           HYPERVISOR_mmu_update(&u, 1, NULL, DOMID_SELF), -XEN_EINVAL);
+    report();
+}
+
+/*
  * The page-table hypercalls with a foreign domain: as the owner of the
  * frames (mmu_update's foreigndom, mmuext_op's, the otherdomain variant
  * of update_va_mapping) and as the owner of the table being changed
