@@ -108,6 +108,7 @@ struct domain {
 #define NR_DOMAIN_WATCHDOG_TIMERS 2
     struct timer watchdog_timer[NR_DOMAIN_WATCHDOG_TIMERS];
     unsigned int watchdog_inuse;    /* bit n: timer n is set up */
+    spinlock_t watchdog_lock;       /* guards the two above */
 
     spinlock_t event_lock;
     struct evtchn_port_state *evtchn;
