@@ -120,6 +120,10 @@ struct domain {
 #define DOMAIN_CONSOLE_LINE 160
     char console_line[DOMAIN_CONSOLE_LINE];
     unsigned int console_len;
+    /* Its rate limit (console.c): lines it may still print, dropped ones. */
+    unsigned int console_credit;
+    s_time_t console_refilled;
+    unsigned long console_dropped;
 
     struct domain *next_in_list;    /* domain list, by domain_id */
 };
