@@ -852,8 +852,10 @@ static int16_t unmap_one(const struct gnttab_unmap_grant_ref *op)
         return GNTST_bad_handle;
     left = mt.flags;
 
-    if ( op->dev_bus_addr && op->dev_bus_addr != mfn_to_maddr(mt.mfn) )
-        rc = GNTST_general_error;
+    /* As Xen 4.17: the bus address counts only for a device mapping. */
+    if ( op->dev_bus_addr && (left & GNTMAP_device_map) &&
+         op->dev_bus_addr != mfn_to_maddr(mt.mfn) )
+        rc = GNTST_bad_dev_addr;
     else if ( op->host_addr && (left & GNTMAP_host_map) )
     {
         /* We can only vouch for the PTE we wrote, at the place we wrote. */
