@@ -7,11 +7,16 @@
 /* Long enough never to fire: the domain is destroyed well before. */
 #define WD_SECS 3600
 
+/*
+ * Xen 4.17 computes "no free slot" in an unsigned int, so the guest gets
+ * -ENOSPC's low 32 bits as a positive result: taken here as -ENOSPC.
+ */
 static long wd(uint32_t id, uint32_t timeout)
 {
     struct sched_watchdog w = { .id = id, .timeout = timeout };
+    long rc = HYPERVISOR_sched_op(SCHEDOP_watchdog, &w);
 
-    return HYPERVISOR_sched_op(SCHEDOP_watchdog, &w);
+    return rc == (uint32_t)-XEN_ENOSPC ? -XEN_ENOSPC : rc;
 }
 
 /*
