@@ -333,11 +333,13 @@ static bool guest_line_allowed(struct domain *d)
 {
     s_time_t now = NOW();
 
+    /* A domain's first line (the fields start zeroed): a full burst. */
+    if ( !d->console_refilled )
+        d->console_credit = GUEST_LINES_BURST;
     if ( d->console_credit >= GUEST_LINES_BURST )
         d->console_refilled = now;
     else
     {
-        /* Zeroed at creation, so a new domain starts with a full burst. */
         s_time_t earned = (now - d->console_refilled) / GUEST_LINE_PERIOD;
 
         if ( earned > 0 )
