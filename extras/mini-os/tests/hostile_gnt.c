@@ -6,6 +6,7 @@
 #include <gnttab.h>
 #include <hypercall.h>
 #include <mm.h>
+#include <traps.h>
 
 /*
  * Our own domain id, which a domU is never told: an unbound port offered
@@ -137,6 +138,48 @@ HOSTILE(hostile_gnt, unmap_after_remap_keeps_other_use)
     CHECK(unmap((unsigned long)s.win, 0, m.handle) == GNTST_general_error,
           "second handle unmapped an empty PTE");
     CHECK(!gnttab_end_access(s.ref), "grant ended with a handle left");
+}
+
+/*
+ * The L1 holding a grant's PTE may be linked at a second place, and the
+ * frame read through it there: an unmap must flush that translation too
+ * (the whole TLB), or the alias outlives the grant.  ALIAS_BASE is a free
+ * 2 MiB slot of our kernel L2.
+ */
+#define ALIAS_BASE  (VIRT_BASE + (768UL << 20))
+#define L2_SPAN     (PT_ENTRIES * PAGE_SIZE)
+
+static long link_alias(uint64_t val)
+{
+    mmu_update_t u = {
+        .ptr = pt_entry_maddr(ALIAS_BASE, 2) | MMU_NORMAL_PT_UPDATE,
+        .val = val,
+    };
+
+    return HYPERVISOR_mmu_update(&u, 1, NULL, DOMID_SELF);
+}
+
+HOSTILE(hostile_gnt, unmap_flushes_aliases)
+{
+    struct self_map s;
+    uint64_t *l2e, *alias, v = 0;
+    int fault;
+
+    CHECK_RC(map_self(&s), 0);
+    l2e = pt_entry((unsigned long)s.win, 2);
+    CHECK(l2e && pt_entry(ALIAS_BASE, 2) && !*pt_entry(ALIAS_BASE, 2),
+          "no free L2 slot at %lx", ALIAS_BASE);
+    CHECK_RC(link_alias(*l2e), 0);
+    alias = (uint64_t *)(ALIAS_BASE + ((unsigned long)s.win & (L2_SPAN - 1)));
+    /* Through the alias the granted page reads, and is now in the TLB. */
+    CHECK_RC(probe_read64(alias, &v), 0);
+    CHECK(v == s.src[0], "the alias reads %lx", v);
+    CHECK(unmap((unsigned long)s.win, 0, s.handle) == GNTST_okay,
+          "unmap failed");
+    fault = probe_read64(alias, &v);
+    CHECK_RC(link_alias(0), 0);
+    CHECK(fault == 1 + 14, "the alias still reads %lx after the unmap", v);
+    CHECK(gnttab_end_access(s.ref), "grant still in use");
 }
 
 /* A mapping can't be undone through another address of ours. */
