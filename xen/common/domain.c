@@ -77,6 +77,7 @@ struct domain *domain_create(domid_t domid, bool privileged,
     spin_lock_init(&d->domain_lock);
     spin_lock_init(&d->page_alloc_lock);
     spin_lock_init(&d->event_lock);
+    spin_lock_init(&d->watchdog_lock);
     page_list_init(&d->page_list);
     d->arch = xzalloc(struct arch_domain);
     d->vcpu = xzalloc_array(struct vcpu *, max_vcpus);

@@ -21,6 +21,8 @@
  * forged memsz cannot make the builder zero terabytes.
  */
 #define ELF_MAX_SPAN    (1ULL << 30)
+/* The guest's page size (x86), which the builders map the kernel with. */
+#define ELF_PAGE_SIZE   4096ULL
 
 #define elf_err(fmt, ...) printk(XENLOG_ERR "ELF: " fmt "\n", ##__VA_ARGS__)
 
@@ -451,16 +453,30 @@ int elf_xen_check(struct elf_image *elf)
         return -EINVAL;
     }
 
-    /* p_paddr is the offset from VIRT_BASE, less PADDR_OFFSET. */
+    /*
+     * p_paddr is the offset from VIRT_BASE, less PADDR_OFFSET.  Checked
+     * without wrapping: a kernel placed by modular arithmetic at the top
+     * of the address space (or past it) would have the builders lay out,
+     * map and loop over a region that wraps through zero.  The end must
+     * also leave its last page's end representable.
+     */
     elf->virt_offset = virt_base - paddr_offset;
-    elf->virt_kstart = elf->pstart + elf->virt_offset;
-    elf->virt_kend = elf->pend + elf->virt_offset;
-    elf->virt_entry = SEEN(x, ENTRY) ? x->entry : elf->e_entry;
-    if ( elf->virt_kend < elf->virt_kstart )
+    if ( elf->pstart < paddr_offset ||
+         __builtin_add_overflow(virt_base, elf->pstart - paddr_offset,
+                                &elf->virt_kstart) ||
+         __builtin_add_overflow(elf->virt_kstart, elf->pend - elf->pstart,
+                                &elf->virt_kend) ||
+         elf->virt_kend > -ELF_PAGE_SIZE )
     {
-        elf_err("kernel virtual range wraps around");
+        elf_err("kernel virtual range wraps around (VIRT_BASE %#llx, "
+                "PADDR_OFFSET %#llx, physical %#llx-%#llx)",
+                (unsigned long long)virt_base,
+                (unsigned long long)paddr_offset,
+                (unsigned long long)elf->pstart,
+                (unsigned long long)elf->pend);
         return -EINVAL;
     }
+    elf->virt_entry = SEEN(x, ENTRY) ? x->entry : elf->e_entry;
     if ( virt_base > elf->virt_kstart )
     {
         elf_err("VIRT_BASE %#llx above the image at %#llx",
@@ -480,6 +496,13 @@ int elf_xen_check(struct elf_image *elf)
           x->hypercall_page >= elf->virt_kend) )
     {
         elf_err("hypercall page %#llx outside the image",
+                (unsigned long long)x->hypercall_page);
+        return -EINVAL;
+    }
+    /* The builders write a whole page there: not into the next frame. */
+    if ( SEEN(x, HYPERCALL_PAGE) && (x->hypercall_page & (ELF_PAGE_SIZE - 1)) )
+    {
+        elf_err("hypercall page %#llx not page aligned",
                 (unsigned long long)x->hypercall_page);
         return -EINVAL;
     }

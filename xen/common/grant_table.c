@@ -752,8 +752,8 @@ static pte_t grant_pte(mfn_t mfn, uint32_t flags)
 }
 
 /*
- * Writes pte (0: removes) where a host mapping's host_addr says, in the
- * caller's page tables; a present pte maps a frame of pg_owner.
+ * Writes pte where a new host mapping's host_addr says, in the caller's
+ * page tables; the present pte maps a frame of pg_owner.
  */
 static int write_host_pte(uint64_t host_addr, uint32_t flags, pte_t pte,
                           struct domain *pg_owner)
@@ -819,6 +819,28 @@ static int16_t map_one(const struct gnttab_map_grant_ref *op,
     return GNTST_okay;
 }
 
+/*
+ * Removes the PTE of host mapping mt, if it is still ours: present, of the
+ * granted frame, with the access we granted.  A guest may have replaced
+ * it (update_va_mapping, or another L1 linked in at host_addr); clearing
+ * whatever is there would end the grant while the real mapping lives on.
+ * Refused as Xen does, with GNTST_general_error.
+ */
+static int clear_host_pte(const struct maptrack *mt)
+{
+    pte_t found;
+    int rc = pv_zap_grant_l1e(current, mt->host_addr,
+                              mt->flags & GNTMAP_contains_pte, mt->mfn,
+                              !(mt->flags & GNTMAP_readonly), &found);
+
+    if ( rc == -ESRCH )
+        printk(XENLOG_DEBUG "gnttab: d%u: PTE %#lx for %#lx doesn't match "
+               "grant frame %#lx\n", current->domain->domain_id,
+               (unsigned long)found, (unsigned long)mt->host_addr,
+               mfn_x(mt->mfn));
+    return rc;
+}
+
 static int16_t unmap_one(const struct gnttab_unmap_grant_ref *op)
 {
     struct grant_table *lgt = current->domain->grant_table;
@@ -830,13 +852,14 @@ static int16_t unmap_one(const struct gnttab_unmap_grant_ref *op)
         return GNTST_bad_handle;
     left = mt.flags;
 
-    if ( op->dev_bus_addr && op->dev_bus_addr != mfn_to_maddr(mt.mfn) )
-        rc = GNTST_general_error;
+    /* As Xen 4.17: the bus address counts only for a device mapping. */
+    if ( op->dev_bus_addr && (left & GNTMAP_device_map) &&
+         op->dev_bus_addr != mfn_to_maddr(mt.mfn) )
+        rc = GNTST_bad_dev_addr;
     else if ( op->host_addr && (left & GNTMAP_host_map) )
     {
         /* We can only vouch for the PTE we wrote, at the place we wrote. */
-        if ( op->host_addr != mt.host_addr ||
-             write_host_pte(mt.host_addr, mt.flags, 0, current->domain) )
+        if ( op->host_addr != mt.host_addr || clear_host_pte(&mt) )
             rc = GNTST_general_error;
         else
         {
@@ -844,11 +867,11 @@ static int16_t unmap_one(const struct gnttab_unmap_grant_ref *op)
             /*
              * Until every CPU forgets the old translation the frame is
              * still reachable, so the granter must not learn it is free.
+             * All of the TLB, not just host_addr's entry: the L1 may be
+             * linked at other addresses too (several L2 slots, a linear
+             * map), and each of them may have cached the translation.
              */
-            if ( mt.flags & GNTMAP_contains_pte )
-                flush_tlb_mask(&cpu_online_map);
-            else
-                flush_tlb_one_mask(&cpu_online_map, mt.host_addr);
+            flush_tlb_mask(&cpu_online_map);
         }
     }
     if ( rc == GNTST_okay && op->dev_bus_addr )

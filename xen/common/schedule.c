@@ -385,36 +385,42 @@ static void watchdog_fn(void *data)
 
 /*
  * SCHEDOP_watchdog: id 0 makes a new watchdog (its id, 1-based, is the
- * result); a known id with a timeout re-arms it, with 0 removes it.
+ * result); a known id with a timeout re-arms it, with 0 removes it.  The
+ * lock makes finding a free slot and taking it one step, and keeps a slot
+ * from being armed while another vCPU of the domain removes it.
  */
 static long domain_watchdog(struct domain *d, uint32_t id, uint32_t timeout)
 {
-    struct timer *t;
+    long rc = 0;
 
+    spin_lock(&d->watchdog_lock);
     if ( id == 0 )
     {
         for ( id = 0; id < NR_DOMAIN_WATCHDOG_TIMERS; id++ )
             if ( !(d->watchdog_inuse & (1u << id)) )
                 break;
         if ( id == NR_DOMAIN_WATCHDOG_TIMERS )
-            return -ENOSPC;
-        d->watchdog_inuse |= 1u << id;
-        init_timer(&d->watchdog_timer[id], watchdog_fn, d, 0);
+            rc = -ENOSPC;
+        else
+        {
+            d->watchdog_inuse |= 1u << id;
+            init_timer(&d->watchdog_timer[id], watchdog_fn, d, 0);
+            set_timer(&d->watchdog_timer[id], NOW() + SECONDS(timeout));
+            rc = id + 1;
+        }
+    }
+    else if ( --id >= NR_DOMAIN_WATCHDOG_TIMERS ||
+              !(d->watchdog_inuse & (1u << id)) )
+        rc = -EINVAL;
+    else if ( timeout )
         set_timer(&d->watchdog_timer[id], NOW() + SECONDS(timeout));
-        return id + 1;
-    }
-    if ( --id >= NR_DOMAIN_WATCHDOG_TIMERS ||
-         !(d->watchdog_inuse & (1u << id)) )
-        return -EINVAL;
-    t = &d->watchdog_timer[id];
-    if ( timeout )
+    else
     {
-        set_timer(t, NOW() + SECONDS(timeout));
-        return 0;
+        kill_timer(&d->watchdog_timer[id]);
+        d->watchdog_inuse &= ~(1u << id);
     }
-    kill_timer(t);
-    d->watchdog_inuse &= ~(1u << id);
-    return 0;
+    spin_unlock(&d->watchdog_lock);
+    return rc;
 }
 
 /*

@@ -30,6 +30,8 @@ import os
 
 import qemu  # run.py puts tools/tests/lib on the path
 
+import badelf
+
 MINIOS = os.path.normpath(os.path.join(os.path.dirname(os.path.abspath(
     __file__)), '..', '..', '..', 'extras', 'mini-os', 'mini-os'))
 
@@ -148,6 +150,24 @@ CASES.append(dict(
            ('expect', 'domu_refused', dict(module=2, why='not a usable PV')),
            ('expect', 'domu_refused', dict(module=3, why='cannot hold')),
            ('expect', 'domu_refused', dict(module=5, why='out of memory')),
+           ('expect', 'guest_result', dict(result='SKIP',
+                                           case='domain/boot_peer_exchange'))]
+    + SUITE_END))
+
+# Kernels whose notes are wrong in ways that once hurt the builder: an
+# unaligned hypercall page (written across into the next frame) and a
+# boot region that wraps past 2^64 (whose layout never settled).  Both
+# are refused, and dom0 runs on.
+BAD = badelf.write_all(os.path.join(os.path.dirname(os.path.abspath(
+    __file__)), 'build'))
+CASES.append(dict(
+    name='boot-domu-bad-layout', via='kernel', smp=2, mem='256M', cpu='max',
+    append='dom0_mem=64M', only='ours', minios=True, forbid=SUITE_FORBID,
+    modules=DOM0_SUITE + [(BAD['hcall-unaligned'], 'domU mem=4M'),
+                          (BAD['region-wraps'], 'domU mem=4M')],
+    steps=[('expect', 'domu_refused', dict(module=2, why='not a usable PV')),
+           ('reported', 'elf_refused'),
+           ('expect', 'domu_refused', dict(module=3, why='wraps around')),
            ('expect', 'guest_result', dict(result='SKIP',
                                            case='domain/boot_peer_exchange'))]
     + SUITE_END))

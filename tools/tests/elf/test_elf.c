@@ -689,6 +689,64 @@ int main(void)
                 "hypercall page 0x1000 outside the image");
     }
 
+    {
+        static const uint64_t odd = KBASE + 0x2008;
+        static const struct note n[] = {
+            { XEN_ELFNOTE_LOADER, "Xen", "generic", 8 },
+            { XEN_ELFNOTE_VIRT_BASE, "Xen", &v_base, 8 },
+            { XEN_ELFNOTE_ENTRY, "Xen", &v_entry, 8 },
+            { XEN_ELFNOTE_HYPERCALL_PAGE, "Xen", &odd, 8 },
+        };
+
+        /* The page would be written across into the next frame. */
+        im = build(good_segs, 3, n, 4);
+        REFUSED("hypercall page not page aligned", im, true,
+                "hypercall page 0xffffffff80002008 not page aligned");
+    }
+    {
+        /*
+         * Kernels placed where their virtual range wraps past 2^64: by
+         * VIRT_BASE itself, by a PADDR_OFFSET above the physical start
+         * (the old modular sum put that kernel at the top, below zero),
+         * and by an end whose page would round up to zero.  Each has an
+         * entry point inside its range, so only the wrap is wrong.
+         */
+        static const uint64_t top_base = 0xfffffffffffff000ULL;
+        static const uint64_t top_entry = 0xfffffffffffff800ULL;
+        static const uint64_t low_base = 0x1000, big_off = 0x10000;
+        static const uint64_t under_entry = 0xffffffffffff3000ULL;
+        static const uint64_t edge_base = 0xffffffffffff9800ULL;
+        static const uint64_t edge_entry = 0xffffffffffffa800ULL;
+        const struct note top[] = {
+            { XEN_ELFNOTE_LOADER, "Xen", "generic", 8 },
+            { XEN_ELFNOTE_VIRT_BASE, "Xen", &top_base, 8 },
+            { XEN_ELFNOTE_PADDR_OFFSET, "Xen", &(uint64_t){ 0 }, 8 },
+            { XEN_ELFNOTE_ENTRY, "Xen", &top_entry, 8 },
+        };
+        const struct note under[] = {
+            { XEN_ELFNOTE_LOADER, "Xen", "generic", 8 },
+            { XEN_ELFNOTE_VIRT_BASE, "Xen", &low_base, 8 },
+            { XEN_ELFNOTE_PADDR_OFFSET, "Xen", &big_off, 8 },
+            { XEN_ELFNOTE_ENTRY, "Xen", &under_entry, 8 },
+        };
+        const struct note edge[] = {
+            { XEN_ELFNOTE_LOADER, "Xen", "generic", 8 },
+            { XEN_ELFNOTE_VIRT_BASE, "Xen", &edge_base, 8 },
+            { XEN_ELFNOTE_PADDR_OFFSET, "Xen", &(uint64_t){ 0 }, 8 },
+            { XEN_ELFNOTE_ENTRY, "Xen", &edge_entry, 8 },
+        };
+
+        im = build(good_segs, 3, top, 4);
+        REFUSED("VIRT_BASE at the top: range wraps", im, true,
+                "kernel virtual range wraps around");
+        im = build(good_segs, 3, under, 4);
+        REFUSED("PADDR_OFFSET above the image: range wraps", im, true,
+                "kernel virtual range wraps around");
+        im = build(good_segs, 3, edge, 4);
+        REFUSED("last page ends at 2^64", im, true,
+                "kernel virtual range wraps around");
+    }
+
     CASE("every truncation and 20000 random mutations: no crash")
     {
         struct img g = good();

@@ -14,12 +14,12 @@ def note(ntype, desc, name=b'Xen\0'):
         pad(desc)
 
 
-def image(notes_in_phdrs=True):
+def image(notes_in_phdrs=True, base=KBASE, hcall=KBASE + 0x2000):
     notes = b''.join([
         note(6, b'fuzzos\0'), note(5, b'xen-3.0\0'), note(8, b'generic\0'),
-        note(3, struct.pack('<Q', KBASE)), note(4, struct.pack('<I', 0)),
-        note(1, struct.pack('<Q', KBASE + 0x1000)),
-        note(2, struct.pack('<Q', KBASE + 0x2000)),
+        note(3, struct.pack('<Q', base)), note(4, struct.pack('<I', 0)),
+        note(1, struct.pack('<Q', (base + 0x1000) % (1 << 64))),
+        note(2, struct.pack('<Q', hcall)),
         note(10, b'!writable_page_tables|pae_pgdir_above_4gb'),
         note(17, struct.pack('<I', 0x800)), note(9, b'yes\0'),
         note(15, struct.pack('<Q', 1 << 39)), note(16, struct.pack('<I', 1)),
@@ -58,3 +58,9 @@ with open(out + '/pv-section-notes', 'wb') as f:
     f.write(image(False))
 with open(out + '/truncated', 'wb') as f:
     f.write(image(True)[:300])
+# Near the checks for the hypercall page's alignment and for a kernel
+# range that wraps past 2^64.
+with open(out + '/hypercall-page-unaligned', 'wb') as f:
+    f.write(image(True, hcall=KBASE + 0x2008))
+with open(out + '/virt-base-at-top', 'wb') as f:
+    f.write(image(True, base=(1 << 64) - 0x2000, hcall=(1 << 64) - 0x1000))

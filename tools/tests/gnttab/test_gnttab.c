@@ -69,9 +69,13 @@ void xfree(void *p)
     free(p);
 }
 
+/* last_flush_va after a flush of the whole TLB. */
+#define FLUSH_ALL (~0UL)
+
 void flush_tlb_mask(const cpumask_t *mask)
 {
     nr_flushes++;
+    last_flush_va = FLUSH_ALL;
 }
 
 void flush_tlb_one_mask(const cpumask_t *mask, unsigned long va)
@@ -178,6 +182,21 @@ int pv_update_pt_entry(paddr_t ptr, pte_t val, bool preserve_ad,
                        struct domain *pt_owner, struct domain *pg_owner)
 {
     return fake_write(find_slot(ptr, true), val, pg_owner);
+}
+
+int pv_zap_grant_l1e(struct vcpu *v, uint64_t addr, bool is_ptr, mfn_t mfn,
+                     bool rw, pte_t *found)
+{
+    struct fake_pte *s = find_slot(is_ptr ? addr : addr & PAGE_MASK, is_ptr);
+
+    if ( !s )
+        return -EINVAL;
+    *found = s->pte;
+    if ( !(s->pte & _PAGE_PRESENT) ||
+         (s->pte & PTE_ADDR_MASK) != mfn_to_maddr(mfn) ||
+         !(s->pte & _PAGE_RW) != !rw )
+        return -ESRCH;
+    return fake_write(s, 0, v->domain);
 }
 
 /* ---- fabricated domains and guest-side helpers ---- */
@@ -860,7 +879,8 @@ static void test_map(void)
         CHECK_EQ(unmap1(VA1, 0, m.handle), GNTST_okay);
         CHECK_EQ(find_slot(VA1, false)->pte, 0);
         CHECK_EQ(nr_flushes, flushes + 1);
-        CHECK_EQ(last_flush_va, VA1);
+        /* Not just VA1: its L1 may be linked at other addresses too. */
+        CHECK_EQ(last_flush_va, FLUSH_ALL);
         CHECK_EQ(v1e(dA, 40)->flags, GTF_permit_access);
         CHECK_EQ(refs(f), r);
         CHECK_EQ(types(f), 0);
@@ -891,7 +911,11 @@ static void test_map(void)
         CHECK_EQ(types(f), 1);
         /* Device part is undone by its bus address. */
         CHECK_EQ(unmap1(0, mfn_to_maddr(f) + PAGE_SIZE, rw.handle),
-                 GNTST_general_error);
+                 GNTST_bad_dev_addr);
+        /* A host-only mapping ignores it (Xen 4.17), and stays mapped. */
+        CHECK_EQ(unmap1(0, mfn_to_maddr(f) + PAGE_SIZE, ro.handle),
+                 GNTST_okay);
+        CHECK(find_slot(VA1, false)->pte & _PAGE_PRESENT);
         CHECK_EQ(unmap1(0, mfn_to_maddr(f), rw.handle), GNTST_okay);
         CHECK_EQ(v1e(dA, 41)->flags, GTF_permit_access | GTF_reading);
         CHECK_EQ(unmap1(VA1, 0, ro.handle), GNTST_okay);
@@ -999,6 +1023,47 @@ static void test_map(void)
         CHECK_EQ(v1e(dA, 46)->flags, GTF_permit_access);
         CHECK_EQ(unmap1(0, mfn_to_maddr(f), m.handle), GNTST_bad_handle);
         CHECK(end_access(dA, 46));
+    }
+
+    CASE("unmap: a PTE the guest replaced is left alone, the grant kept")
+    {
+        mfn_t f = page(dA, 0x5a), own = page(dB, 0x6b);
+        struct gnttab_map_grant_ref m = map_op(dA, 48, VA1, GNTMAP_host_map);
+        struct gnttab_map_grant_ref m2 = m;
+        unsigned long r = refs(f), ro = refs(own);
+        pte_t mine = mfn_to_maddr(own) | _PAGE_PRESENT | _PAGE_RW;
+
+        grant(dA, 48, 2, f, false);
+        as(dB);
+        CHECK_EQ(map1(&m), GNTST_okay);
+        /* update_va_mapping over the grant: only the PTE's own refs go. */
+        CHECK_EQ(pv_update_va_l1e(current, VA1, mine, dB), 0);
+        CHECK_EQ(refs(f), r + 1);
+        CHECK_EQ(unmap1(VA1, 0, m.handle), GNTST_general_error);
+        CHECK_EQ(find_slot(VA1, false)->pte, mine);
+        CHECK_EQ(refs(own), ro + 1);
+        CHECK_EQ(v1e(dA, 48)->flags,
+                 GTF_permit_access | GTF_reading | GTF_writing);
+        CHECK_EQ(refs(f), r + 1);
+        CHECK(!end_access(dA, 48));
+        /* Nor may an empty entry end it. */
+        CHECK_EQ(pv_update_va_l1e(current, VA1, 0, dB), 0);
+        CHECK_EQ(unmap1(VA1, 0, m.handle), GNTST_general_error);
+        /* A second mapping at VA1 is a PTE the first handle may undo. */
+        CHECK_EQ(map1(&m2), GNTST_okay);
+        CHECK_EQ(unmap1(VA1, 0, m.handle), GNTST_okay);
+        CHECK_EQ(find_slot(VA1, false)->pte, 0);
+        CHECK_EQ(refs(f), r + 1);
+        CHECK(!end_access(dA, 48));
+        CHECK_EQ(unmap1(VA1, 0, m2.handle), GNTST_general_error);
+        CHECK_EQ(unmap1(VA1, 0, m.handle), GNTST_bad_handle);
+        /* Only a PTE of the frame ends m2: the fake MMU makes one. */
+        CHECK_EQ(pv_update_va_l1e(current, VA1, mfn_to_maddr(f) |
+                                  _PAGE_PRESENT | _PAGE_RW, dA), 0);
+        CHECK_EQ(unmap1(VA1, 0, m2.handle), GNTST_okay);
+        CHECK_EQ(refs(f), r);
+        CHECK_EQ(types(f), 0);
+        CHECK(end_access(dA, 48));
     }
 
     CASE("map: a batch with an unwritable element returns -EFAULT")

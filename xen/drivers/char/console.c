@@ -320,6 +320,53 @@ void __init console_init_postirq(void)
 }
 
 /*
+ * A domU may print a burst of this many lines, and then one line per
+ * period: the serial line is slow and shared, and one guest must not keep
+ * the hypervisor busy printing or bury everyone else's output.  Lines
+ * beyond are dropped and counted, as Xen's printk rate limit does.
+ */
+#define GUEST_LINES_BURST   100
+#define GUEST_LINE_PERIOD   MILLISECS(50)
+
+/* Whether d may print a line now (taking one credit).  With the lock. */
+static bool guest_line_allowed(struct domain *d)
+{
+    s_time_t now = NOW();
+
+    /* A domain's first line (the fields start zeroed): a full burst. */
+    if ( !d->console_refilled )
+        d->console_credit = GUEST_LINES_BURST;
+    if ( d->console_credit >= GUEST_LINES_BURST )
+        d->console_refilled = now;
+    else
+    {
+        s_time_t earned = (now - d->console_refilled) / GUEST_LINE_PERIOD;
+
+        if ( earned > 0 )
+        {
+            d->console_credit = min((s_time_t)GUEST_LINES_BURST,
+                                    d->console_credit + earned);
+            d->console_refilled += earned * GUEST_LINE_PERIOD;
+        }
+    }
+    if ( !d->console_credit )
+        return false;
+    d->console_credit--;
+    return true;
+}
+
+static void guest_line_out(struct domain *d, const char *s, size_t n)
+{
+    char prefix[16];
+
+    snprintf(prefix, sizeof(prefix), "(d%u) ", d->domain_id);
+    emit(prefix, strlen(prefix), true);
+    emit(s, n, true);
+    emit("\n", 1, true);
+    at_line_start = true;
+}
+
+/*
  * A domU's output goes out a whole line at a time, prefixed "(dN) " as
  * Xen does, so that lines of different guests never mix; an overlong
  * line is split.  Only printable characters pass: a guest must not send
@@ -327,7 +374,7 @@ void __init console_init_postirq(void)
  */
 static void guest_console_put(struct domain *d, const char *s, size_t n)
 {
-    char prefix[16];
+    char note[48];
 
     for ( size_t i = 0; i < n; i++ )
     {
@@ -335,11 +382,19 @@ static void guest_console_put(struct domain *d, const char *s, size_t n)
             d->console_line[d->console_len++] = s[i];
         if ( s[i] != '\n' && d->console_len < sizeof(d->console_line) )
             continue;
-        snprintf(prefix, sizeof(prefix), "(d%u) ", d->domain_id);
-        emit(prefix, strlen(prefix), true);
-        emit(d->console_line, d->console_len, true);
-        emit("\n", 1, true);
-        at_line_start = true;
+        if ( !guest_line_allowed(d) )
+            d->console_dropped++;
+        else
+        {
+            if ( d->console_dropped )
+            {
+                snprintf(note, sizeof(note), "... %lu lines suppressed",
+                         d->console_dropped);
+                guest_line_out(d, note, strlen(note));
+                d->console_dropped = 0;
+            }
+            guest_line_out(d, d->console_line, d->console_len);
+        }
         d->console_len = 0;
     }
 }
@@ -368,6 +423,15 @@ long do_console_io(int cmd, unsigned int count,
             unsigned int n = min(count - done, (unsigned int)sizeof(chunk));
             bool taken;
 
+            /*
+             * However large count is, the caller's own vCPU pays for it
+             * and this CPU's timers and softirqs run: continue later with
+             * what is left.
+             */
+            if ( done && hypercall_preempt_check() )
+                return hypercall_continue(__HYPERVISOR_console_io,
+                                          CONSOLEIO_write, count - done,
+                                          (unsigned long)buffer.p + done);
             if ( copy_from_guest_offset(chunk, buffer, done, n) )
                 return -EFAULT;
             taken = console_lock();

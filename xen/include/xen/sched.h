@@ -109,6 +109,7 @@ struct domain {
 #define NR_DOMAIN_WATCHDOG_TIMERS 2
     struct timer watchdog_timer[NR_DOMAIN_WATCHDOG_TIMERS];
     unsigned int watchdog_inuse;    /* bit n: timer n is set up */
+    spinlock_t watchdog_lock;       /* guards the two above */
 
     spinlock_t event_lock;
     struct evtchn_port_state *evtchn;
@@ -120,6 +121,10 @@ struct domain {
 #define DOMAIN_CONSOLE_LINE 160
     char console_line[DOMAIN_CONSOLE_LINE];
     unsigned int console_len;
+    /* Its rate limit (console.c): lines it may still print, dropped ones. */
+    unsigned int console_credit;
+    s_time_t console_refilled;
+    unsigned long console_dropped;
 
     struct domain *next_in_list;    /* domain list, by domain_id */
 };

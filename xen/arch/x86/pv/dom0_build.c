@@ -127,31 +127,64 @@ static unsigned long tables_needed(unsigned long s, unsigned long e)
 }
 
 /*
+ * a + b rounded up to align (a power of two), or *wrap set if that
+ * passes 2^64: a kernel's notes may place it anywhere.
+ */
+static unsigned long after(unsigned long a, unsigned long b,
+                           unsigned long align, bool *wrap)
+{
+    unsigned long r;
+
+    if ( __builtin_add_overflow(a, b, &r) || r > -align )
+    {
+        *wrap = true;
+        return 0;
+    }
+    return ROUNDUP(r, align);
+}
+
+/*
  * Places everything after the kernel, growing the page-table count until
  * the tables also map themselves; the region ends on a 4 MiB boundary
- * with at least 512 KiB to spare, as Linux expects.
+ * with at least 512 KiB to spare, as Linux expects.  -EINVAL (with the
+ * reason in refusal[]) if the region would wrap past 2^64 (whose table
+ * count would never settle) or leave the guest's address space.
  */
-static void compute_layout(struct boot_layout *l, const struct elf_image *elf,
-                           unsigned long initrd_len, unsigned long nr_pages)
+static int compute_layout(struct boot_layout *l, const struct elf_image *elf,
+                          unsigned long initrd_len, unsigned long nr_pages)
 {
+    bool wrap = false;
+
     /* VIRT_BASE is pfn 0: Linux finds pfns as (va - VIRT_BASE) >> 12. */
     l->v_start = (elf->xen.seen & (1u << XEN_ELFNOTE_VIRT_BASE))
                  ? elf->xen.virt_base : elf->virt_kstart & PAGE_MASK;
-    l->kernel_end = ROUNDUP(elf->virt_kend, PAGE_SIZE);
+    l->kernel_end = after(elf->virt_kend, 0, PAGE_SIZE, &wrap);
     l->initrd_start = l->kernel_end;
-    l->initrd_end = ROUNDUP(l->initrd_start + initrd_len, PAGE_SIZE);
+    l->initrd_end = after(l->initrd_start, initrd_len, PAGE_SIZE, &wrap);
     l->p2m_start = l->initrd_end;
-    l->p2m_end = ROUNDUP(l->p2m_start + nr_pages * sizeof(uint64_t),
-                         PAGE_SIZE);
+    l->p2m_end = after(l->p2m_start, nr_pages * sizeof(uint64_t), PAGE_SIZE,
+                       &wrap);
     l->start_info = l->p2m_end;
-    l->pt_start = l->start_info + PAGE_SIZE;
-    for ( l->nr_pt_frames = 1; ; l->nr_pt_frames++ )
+    l->pt_start = after(l->start_info, PAGE_SIZE, PAGE_SIZE, &wrap);
+    for ( l->nr_pt_frames = 1; !wrap; l->nr_pt_frames++ )
     {
-        l->stack = l->pt_start + l->nr_pt_frames * PAGE_SIZE;
-        l->v_end = ROUNDUP(l->stack + PAGE_SIZE + (512UL << 10), 4UL << 20);
-        if ( tables_needed(l->v_start, l->v_end) <= l->nr_pt_frames )
+        l->stack = after(l->pt_start, l->nr_pt_frames * PAGE_SIZE, PAGE_SIZE,
+                         &wrap);
+        l->v_end = after(l->stack, PAGE_SIZE + (512UL << 10), 4UL << 20,
+                         &wrap);
+        if ( !wrap && tables_needed(l->v_start, l->v_end) <= l->nr_pt_frames )
             break;
     }
+    if ( wrap )
+        return refuse(-EINVAL, "its boot region from %#lx (kernel end "
+                      "%#llx) wraps around the address space", l->v_start,
+                      (unsigned long long)elf->virt_kend);
+    if ( !pv_guest_addr_ok(l->v_start) || !pv_guest_addr_ok(l->v_end - 1) ||
+         (l->v_start < HYPERVISOR_VIRT_END &&
+          l->v_end > HYPERVISOR_VIRT_START) )
+        return refuse(-EINVAL, "its boot region %#lx-%#lx is not guest "
+                      "address space", l->v_start, l->v_end);
+    return 0;
 }
 
 struct boot_load {
@@ -488,18 +521,18 @@ static int __init build_pv_domain(struct boot_domain *bd)
     if ( rc )
         goto out;
 
-    compute_layout(&l, &elf,
-                   bd->initrd ? bd->initrd->end - bd->initrd->start : 0,
-                   bd->nr_pages);
-    if ( pfn_of(&l, l.v_end) > bd->nr_pages )
+    rc = compute_layout(&l, &elf,
+                        bd->initrd ? bd->initrd->end - bd->initrd->start : 0,
+                        bd->nr_pages);
+    if ( !rc && pfn_of(&l, l.v_end) > bd->nr_pages )
         rc = refuse(-ENOMEM, "%lu KiB of memory cannot hold its %lu KiB "
                     "kernel, initrd and boot tables (%s)", bd->nr_pages << 2,
                     (l.v_end - l.v_start) >> 10, bd->mem_option);
-    else if ( bd->nr_pages > spare_pages() )
+    else if ( !rc && bd->nr_pages > spare_pages() )
         rc = refuse(-ENOMEM, "out of memory: %lu KiB asked for, %lu KiB "
                     "spare (%s)", bd->nr_pages << 2, spare_pages() << 2,
                     bd->mem_option);
-    else if ( (rc = fill_domain(bd, &elf, &l)) && bd->d )
+    else if ( !rc && (rc = fill_domain(bd, &elf, &l)) && bd->d )
     {
         domain_destroy(bd->d);
         bd->d = NULL;

@@ -521,3 +521,44 @@ int pv_update_va_l1e(struct vcpu *v, unsigned long va, pte_t val,
     put_page(pg);
     return rc;
 }
+
+int pv_zap_grant_l1e(struct vcpu *v, uint64_t addr, bool is_ptr, mfn_t mfn,
+                     bool rw, pte_t *found)
+{
+    struct domain *d = v->domain;
+    mfn_t l1 = is_ptr ? maddr_to_mfn(addr) : guest_l1_for_va(v, addr);
+    unsigned int slot = is_ptr ? (addr & ~PAGE_MASK) / sizeof(pte_t)
+                               : pt_offset(1, addr);
+    struct page_info *pg;
+    spinlock_t *lock;
+    unsigned int level;
+    int rc = -EINVAL;
+
+    *found = 0;
+    if ( (is_ptr && (addr & (sizeof(pte_t) - 1))) || !mfn_valid(l1) )
+        return -EINVAL;
+    pg = mfn_to_page(l1);
+    if ( !get_page(pg, d) )
+        return -EINVAL;
+    lock = pt_lock(pg);
+    spin_lock(lock);
+    level = get_validated_table(pg);
+    if ( level == 1 )
+    {
+        /* Under the table's lock only the hardware's A/D bits can change. */
+        pte_t old = __atomic_load_n((pte_t *)page_to_virt(pg) + slot,
+                                    __ATOMIC_RELAXED);
+
+        *found = old;
+        if ( !(old & _PAGE_PRESENT) || !mfn_eq(pte_mfn(old), mfn) ||
+             !(old & _PAGE_RW) != !rw )
+            rc = -ESRCH;
+        else
+            rc = mod_entry(pg, 1, slot, 0, false, d, d);
+    }
+    spin_unlock(lock);
+    if ( level )
+        put_page_type(pg);
+    put_page(pg);
+    return rc;
+}

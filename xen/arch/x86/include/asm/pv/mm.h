@@ -59,6 +59,18 @@ int pv_update_va_l1e(struct vcpu *v, unsigned long va, pte_t val,
                      struct domain *pg_owner);
 
 /*
+ * Grant unmaps: clears an entry of one of v's L1 tables (at machine
+ * address addr if is_ptr, else the one mapping va addr) only if it maps
+ * mfn, present, and writable exactly when rw, so that a guest which put
+ * something else there cannot have us remove that instead and end the
+ * grant while a mapping of it survives elsewhere.  0; -ESRCH if the entry
+ * maps something else (*found: what it held); -EINVAL if there is no
+ * such entry of a validated L1 table.
+ */
+int pv_zap_grant_l1e(struct vcpu *v, uint64_t addr, bool is_ptr, mfn_t mfn,
+                     bool rw, pte_t *found);
+
+/*
  * MMUEXT_PIN_L?_TABLE: validates mfn (pg_owner's) as type and keeps a
  * general and a type reference until it is unpinned; also for builders
  * pinning a new domain's boot page tables.  -EINVAL if already pinned.
