@@ -4,6 +4,7 @@
 #include <xenctl.h>
 #include "hostile.h"
 #include <builder.h>
+#include <mm.h>
 #include <hypercall.h>
 #include <time.h>
 
@@ -59,6 +60,25 @@ static long own_reservation(void)
     return HYPERVISOR_memory_op(XENMEM_current_reservation, &self);
 }
 
+/* A page of dom0's whose frame every attacker is told (see hostile.h). */
+#define VICTIM_BYTE 0xa5
+static uint8_t *victim;
+
+unsigned long hostile_victim_mfn(void)
+{
+    const char *arg = strstr((const char *)start_info->cmd_line, "victim=");
+
+    return arg ? simple_strtoul(arg + 7, NULL, 16) : 0;
+}
+
+static bool victim_intact(void)
+{
+    for ( unsigned int i = 0; i < PAGE_SIZE; i++ )
+        if ( victim[i] != VICTIM_BYTE )
+            return false;
+    return true;
+}
+
 void run_hostile(const char *name)
 {
     char cmdline[128];
@@ -71,7 +91,13 @@ void run_hostile(const char *name)
     if ( !(spec.image = boot_module(&spec.image_len)) )
         SKIP("no kernel for the attacker: give mini-os as dom0's boot "
              "module");
-    snprintf(cmdline, sizeof(cmdline), "role=hostile case=%s", name);
+    if ( !victim )
+    {
+        CHECK((victim = alloc_page()), "no page for the victim");
+        memset(victim, VICTIM_BYTE, PAGE_SIZE);
+    }
+    snprintf(cmdline, sizeof(cmdline), "role=hostile case=%s victim=%lx",
+             name, virt_to_mfn(victim));
     before = free_pages();
     CHECK_RC(domu_build(&spec, &d), 0);
     rc = domu_wait_shutdown(&d, HOSTILE_TIMEOUT_MS, &reason);
@@ -85,6 +111,10 @@ void run_hostile(const char *name)
      */
     CHECK(own_reservation() == reservation, "dom0 holds %ld pages, had %ld",
           own_reservation(), reservation);
+    CHECK(victim_intact(), "dom0's page %lx changed", virt_to_mfn(victim));
+    /* Still an ordinary writable page of ours. */
+    CHECK_RC(make_readonly(victim), 0);
+    CHECK_RC(make_writable(victim), 0);
     CHECK(free_pages() + HOSTILE_FREE_SLACK >= before,
           "free pages %lu, were %lu before d%u", free_pages(), before,
           d.domid);

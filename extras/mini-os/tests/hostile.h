@@ -43,6 +43,13 @@ void run_hostile(const char *name);
  */
 void hostile_crash_ok(const char *why);
 
+/*
+ * In the attacker: the machine frame of a page that dom0 owns, filled
+ * with a pattern it checks after every case (0 if not told).  A valid
+ * frame that is not ours, for owner checks.
+ */
+unsigned long hostile_victim_mfn(void);
+
 /* The "hostile" role: runs the case named by "case=" on the command line. */
 void hostile_main(void);
 
