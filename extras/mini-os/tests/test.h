@@ -103,6 +103,8 @@ int run_tests(const char *cmdline);
 bool run_role(const char *cmdline);
 void peer_main(void);
 void spin_main(void);
+/* tests/lifetime.c: grants dom0 a page, then spins. */
+void granter_main(void);
 void waker_main(void);
 
 /*
