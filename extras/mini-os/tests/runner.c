@@ -145,6 +145,7 @@ static const struct {
     { "waker", waker_main },
     { "hostile", hostile_main },
     { "granter", granter_main },
+    { "copier", copier_main },
 };
 
 bool run_role(const char *cmdline)
