@@ -250,6 +250,38 @@ TEST(lifetime, destroyed_domain_lingers_while_a_frame_is_mapped)
 }
 
 /*
+ * The same for a frame the hypervisor shares with the domain, not one of
+ * its memory: its shared_info page, which the toolstack maps.
+ */
+TEST(lifetime, destroyed_domain_lingers_while_shared_info_is_mapped)
+{
+    struct domu_spec spec = { .mem_kb = LIFETIME_MEM_KB,
+                              .cmdline = "role=spin" };
+    struct xen_domctl_getdomaininfo info;
+    unsigned long before, after;
+    void *win = alloc_page();
+    struct domu d;
+
+    if ( !(spec.image = boot_module(&spec.image_len)) )
+        SKIP("no kernel for the domU: give mini-os as dom0's boot module");
+    CHECK(win, "no page");
+    before = free_pages();
+    CHECK_RC(domu_build(&spec, &d), 0);
+    CHECK_RC(domain_getinfo(d.domid, &info), 0);
+    CHECK_RC(map_foreign_frame(win, info.shared_info_frame, d.domid), 0);
+    CHECK_RC(domu_destroy(&d), 0);
+    CHECK(listed_dying(d.domid, &info), "d%u not listed as dying while its "
+          "shared_info is mapped", d.domid);
+    CHECK_RC(unmap_foreign_frame(win), 0);
+    CHECK(gone(d.domid), "d%u still listed after the unmap", d.domid);
+    free_page(win);
+    after = free_pages_settled(before);
+    printk("lifetime: free pages %lu before, %lu after\n", before, after);
+    CHECK(after + FREE_SLACK >= before, "free pages %lu, were %lu", after,
+          before);
+}
+
+/*
  * A backend's grant mapping outliving the frontend: the granter's table
  * must still be there when the mapping goes (the unmap unpins its entry),
  * and the granter with it, dying, until then.
