@@ -35,7 +35,7 @@ static long pin(unsigned int cmd, xen_pfn_t mfn)
  *
  * Here, in list order: two pinned L2s (A2, A) both mapping L1 B, a pinned
  * L3 D above A, B itself (given back), and a pinned L1 C mapping many of
- * our pages.  Dropping A's pin frees B; C must still be unpinned, and all
+ * our pages and the tables but B.  Dropping A's pin frees B; C must still be unpinned, and all
  * of it come back (the harness counts every page once we are destroyed).
  */
 HOSTILE(lifetime, pinned_tables_around_a_given_back_frame)
@@ -73,6 +73,10 @@ HOSTILE(lifetime, pinned_tables_around_a_given_back_frame)
         va[C][n] = virt_to_mach(p) | ro;
     }
     CHECK(n >= MAPPED_BY_L1 / 2, "only %u pages to map", n);
+    /* C also maps the other tables (read-only), as guests' L1s do. */
+    va[C][PAGE_SIZE / 8 - 1] = (mfn[A2] << PAGE_SHIFT) | ro;
+    va[C][PAGE_SIZE / 8 - 2] = (mfn[D] << PAGE_SHIFT) | ro;
+    va[C][PAGE_SIZE / 8 - 3] = (mfn[A] << PAGE_SHIFT) | ro;
     va[A2][0] = (mfn[B] << PAGE_SHIFT) | PTE_KERNEL_RW;
     va[A][0] = (mfn[B] << PAGE_SHIFT) | PTE_KERNEL_RW;
     va[D][0] = (mfn[A] << PAGE_SHIFT) | PTE_KERNEL_RW;
