@@ -33,9 +33,13 @@ static void vcpu_free(struct vcpu *v)
     xfree(v);
 }
 
-/* The last reference went (or creation failed half-way). */
+/*
+ * The last reference went (or creation failed half-way): nothing uses d
+ * or any frame of its any more.
+ */
 static void domain_free(struct domain *d)
 {
+    grant_table_destroy(d);
     for ( unsigned int i = 0; i < NR_DOMAIN_WATCHDOG_TIMERS; i++ )
         if ( d->watchdog_inuse & (1u << i) )
             kill_timer(&d->watchdog_timer[i]);
@@ -57,8 +61,17 @@ struct domain *get_domain(struct domain *d)
 
 void put_domain(struct domain *d)
 {
-    if ( __atomic_sub_fetch(&d->refcnt, 1, __ATOMIC_ACQ_REL) == 0 )
-        domain_free(d);
+    struct domain **pp;
+
+    if ( __atomic_sub_fetch(&d->refcnt, 1, __ATOMIC_ACQ_REL) != 0 )
+        return;
+    /* Its id stays taken until now; lookups no longer revive it. */
+    spin_lock(&domlist_lock);
+    for ( pp = &domain_list; *pp != d; pp = &(*pp)->next_in_list )
+        ;
+    *pp = d->next_in_list;
+    spin_unlock(&domlist_lock);
+    domain_free(d);
 }
 
 struct domain *domain_create(domid_t domid, bool privileged,
@@ -119,7 +132,6 @@ struct domain *domain_create(domid_t domid, bool privileged,
     if ( *pp && (*pp)->domain_id == domid )
     {
         spin_unlock(&domlist_lock);
-        grant_table_destroy(d);
         evtchn_destroy(d);
         sched_destroy_domain(d);
         domain_free(d);
@@ -180,9 +192,24 @@ struct domain *get_domain_by_id(domid_t domid)
     spin_lock(&domlist_lock);
     for ( d = domain_list; d && d->domain_id != domid; d = d->next_in_list )
         ;
-    /* Unlinking takes the lock too, so d cannot be going away here. */
+    /*
+     * One whose count already reached zero is on its way out (waiting for
+     * the lock to unlink it): it must not be revived.
+     */
     if ( d )
-        get_domain(d);
+    {
+        int n = __atomic_load_n(&d->refcnt, __ATOMIC_RELAXED);
+
+        do {
+            if ( !n )
+            {
+                d = NULL;
+                break;
+            }
+        } while ( !__atomic_compare_exchange_n(&d->refcnt, &n, n + 1, false,
+                                               __ATOMIC_ACQUIRE,
+                                               __ATOMIC_RELAXED) );
+    }
     spin_unlock(&domlist_lock);
     return d;
 }
@@ -252,15 +279,21 @@ void domain_shutdown(struct domain *d, unsigned int reason)
 
 /*
  * Gives back everything the domain holds.  Its memory returns to the heap
- * as the last reference to each frame goes; the structure itself is freed
- * only once no frame names it as owner (another domain's mapping may keep
- * a frame, and so the owner, alive a while longer).
+ * as the last reference to each frame goes; the structure, its grant
+ * table and its id stay until no frame of its is in use any more: another
+ * domain's mapping (a backend's grant mapping, the toolstack's foreign
+ * mapping) may outlive it, and its later unmap needs the owner.
  */
 void domain_destroy(struct domain *d)
 {
-    struct domain **pp;
+    bool drop;
 
     spin_lock(&d->domain_lock);
+    if ( d->state == DOMSTATE_dying )
+    {
+        spin_unlock(&d->domain_lock);
+        return;
+    }
     /* Under page_alloc_lock too: allocations check for it under that. */
     spin_lock(&d->page_alloc_lock);
     d->state = DOMSTATE_dying;
@@ -275,17 +308,19 @@ void domain_destroy(struct domain *d)
         if ( d->vcpu[i] )
             vcpu_release_info(d->vcpu[i]);
     arch_domain_relinquish(d);
-    grant_table_destroy(d);
+    grant_table_release(d);
+    put_page_alloc_ref(virt_to_page(d->shared_info));
     /* The caller made sure its vCPUs are off every CPU (or never ran). */
     sched_destroy_domain(d);
-
-    spin_lock(&domlist_lock);
-    for ( pp = &domain_list; *pp != d; pp = &(*pp)->next_in_list )
-        ;
-    *pp = d->next_in_list;
-    spin_unlock(&domlist_lock);
     printk("Domain %u destroyed\n", d->domain_id);
-    put_domain(d);
+
+    /* The domain list's reference goes now, or with the last frame. */
+    spin_lock(&d->page_alloc_lock);
+    d->frames_hold_ref = true;
+    drop = domain_frames_gone(d);
+    spin_unlock(&d->page_alloc_lock);
+    if ( drop )
+        put_domain(d);
 }
 
 void domain_crash(struct domain *d, const char *why)

@@ -586,6 +586,14 @@ static long vcpu_affinity(struct domain *d, uint32_t cmd,
 static long domctl_op(struct xen_domctl *op, struct domain *d,
                       bool *copyback)
 {
+    /*
+     * A destroyed domain whose frames are still mapped somewhere lingers,
+     * dying: it can be seen and destroyed again (which does nothing), but
+     * no longer paused, started or changed.
+     */
+    if ( d && d->state == DOMSTATE_dying )
+        return op->cmd == XEN_DOMCTL_destroydomain ? 0 : -EINVAL;
+
     switch ( op->cmd )
     {
     case XEN_DOMCTL_createdomain:

@@ -262,6 +262,9 @@ static int grow_table(struct domain *d, struct grant_table *gt,
     unsigned int i, old = gt->nr_frames;
 
     ASSERT(nr <= gt->max_frames);
+    /* grant_table_release() has let go of a dying domain's frames. */
+    if ( d->state == DOMSTATE_dying )
+        return -ENOMEM;
     for ( i = old; i < nr; i++ )
     {
         gt->active[i] = xzalloc_array(struct active_entry, ACTIVE_PER_FRAME);
@@ -1383,6 +1386,30 @@ static void release_all_mappings(struct grant_table *gt)
     }
 }
 
+/*
+ * At destruction: d's mappings of others go, and d's own frames lose the
+ * allocation reference, so that each returns as soon as nobody maps it.
+ * The table itself stays while d does, since other domains may still be
+ * using it (mapping, copying, unmapping d's grants) under a reference to
+ * d.  Under the table's lock, so no frame can be added afterwards
+ * (grow_table() refuses a dying domain).
+ */
+void grant_table_release(struct domain *d)
+{
+    struct grant_table *gt = d->grant_table;
+    unsigned int i;
+
+    if ( !gt )
+        return;
+    release_all_mappings(gt);
+    spin_lock(&gt->lock);
+    for ( i = 0; i < gt->nr_frames; i++ )
+        put_page_alloc_ref(virt_to_page(gt->shared[i]));
+    for ( i = 0; i < gt->nr_status_frames; i++ )
+        put_page_alloc_ref(virt_to_page(gt->status[i]));
+    spin_unlock(&gt->lock);
+}
+
 void grant_table_destroy(struct domain *d)
 {
     struct grant_table *gt = d->grant_table;
@@ -1391,10 +1418,6 @@ void grant_table_destroy(struct domain *d)
     if ( !gt )
         return;
     release_all_mappings(gt);
-    /*
-     * Other domains' mappings of d's grants keep their own references to
-     * the frames; once the serial is gone their unmaps skip the pins.
-     */
     d->grant_table = NULL;
     free_status_frames(gt);
     for ( i = 0; i < gt->nr_frames; i++ )

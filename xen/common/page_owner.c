@@ -33,10 +33,24 @@ bool get_page(struct page_info *pg, struct domain *d)
     return false;
 }
 
+/*
+ * Called with d's page_alloc_lock held after its frame counts fell:
+ * whether the caller must now drop the reference d's frames held (see
+ * domain_destroy()), which it does once the lock is released.
+ */
+bool domain_frames_gone(struct domain *d)
+{
+    if ( d->tot_pages || d->xenheap_pages || !d->frames_hold_ref )
+        return false;
+    d->frames_hold_ref = false;
+    return true;
+}
+
 /* The last reference went: nobody else can reach pg now. */
 static void last_put(struct page_info *pg)
 {
     struct domain *d = page_get_owner(pg);
+    bool drop = false;
 
     BUG_ON(pg->u.inuse.type_info & PGT_count_mask);
 
@@ -45,6 +59,13 @@ static void last_put(struct page_info *pg)
         /* A shared xenheap frame: the hypervisor still owns and frees it. */
         pg->v.owner = NULL;
         pg->u.inuse.type_info = PGT_none;
+        spin_lock(&d->page_alloc_lock);
+        d->xenheap_pages--;
+        drop = domain_frames_gone(d);
+        spin_unlock(&d->page_alloc_lock);
+        /* A dying d may be freed now, and this frame with it. */
+        if ( drop )
+            put_domain(d);
         return;
     }
 
@@ -53,6 +74,7 @@ static void last_put(struct page_info *pg)
         spin_lock(&d->page_alloc_lock);
         page_list_del(pg, &d->page_list);
         d->tot_pages--;
+        drop = domain_frames_gone(d);
         spin_unlock(&d->page_alloc_lock);
         pg->count_info &= ~PGC_on_list;
     }
@@ -70,6 +92,9 @@ static void last_put(struct page_info *pg)
     set_gpfn_from_mfn(mfn_x(page_to_mfn(pg)), INVALID_M2P_ENTRY);
     pg->v.owner = NULL;
     free_domheap_page(pg);
+    /* Only now: whoever sees d gone expects its memory back in the heap. */
+    if ( drop )
+        put_domain(d);
 }
 
 void put_page(struct page_info *pg)
@@ -94,7 +119,7 @@ struct page_info *alloc_domain_pages(struct domain *d, unsigned int order,
 {
     unsigned long i, nr = 1UL << order;
     struct page_info *pg;
-    bool dying;
+    bool dying, dropped = false;
 
     spin_lock(&d->page_alloc_lock);
     /* A dying domain has given its pages back: it gets no new ones. */
@@ -111,7 +136,10 @@ struct page_info *alloc_domain_pages(struct domain *d, unsigned int order,
 
     spin_lock(&d->page_alloc_lock);
     if ( !pg )
+    {
         d->tot_pages -= nr;
+        dropped = domain_frames_gone(d);
+    }
     else
         for ( i = 0; i < nr; i++ )
         {
@@ -120,6 +148,9 @@ struct page_info *alloc_domain_pages(struct domain *d, unsigned int order,
         }
     dying = d->state == DOMSTATE_dying;
     spin_unlock(&d->page_alloc_lock);
+    /* The caller's reference keeps d until it is done. */
+    if ( dropped )
+        put_domain(d);
 
     /* Destruction began meanwhile and may have missed these: give back. */
     if ( pg && dying )
@@ -149,6 +180,9 @@ void share_xen_page_with_guest(struct page_info *pg, struct domain *d)
     set_gpfn_from_mfn(mfn_x(page_to_mfn(pg)), INVALID_M2P_ENTRY);
     pg->u.inuse.type_info = PGT_writable_page | PGT_validated | 1;
     pg->v.owner = d;
+    spin_lock(&d->page_alloc_lock);
+    d->xenheap_pages++;
+    spin_unlock(&d->page_alloc_lock);
     /* Publish the owner and type before the reference makes them usable. */
     __atomic_fetch_or(&pg->count_info, PGC_allocated | 1, __ATOMIC_RELEASE);
 }

@@ -144,6 +144,8 @@ static const struct {
     { "spin", spin_main },
     { "waker", waker_main },
     { "hostile", hostile_main },
+    { "granter", granter_main },
+    { "copier", copier_main },
 };
 
 bool run_role(const char *cmdline)

@@ -103,6 +103,9 @@ int run_tests(const char *cmdline);
 bool run_role(const char *cmdline);
 void peer_main(void);
 void spin_main(void);
+/* tests/lifetime.c: grant a page and spin; copy from grants for ever. */
+void granter_main(void);
+void copier_main(void);
 void waker_main(void);
 
 /*

@@ -1438,6 +1438,50 @@ static void test_destroy(void)
         CHECK(end_access(dA, 90) && end_access(dA, 92));
     }
 
+    CASE("release: a dying granter's table serves its grantees till freed")
+    {
+        struct domain *dG = mkdom(3, false);
+        mfn_t g = page(dG, 0x30);
+        struct gnttab_map_grant_ref m = map_op(dG, 93, 0, GNTMAP_device_map);
+        struct gnttab_query_size q = { .dom = 3 };
+        struct gnttab_setup_table s = { .dom = 3 };
+        xen_pfn_t tf[8];
+        unsigned long rg = refs(g), free_before;
+        long allocs = live_allocs;
+
+        grant(dG, 93, 1, g, false);
+        as(dA);
+        CHECK_EQ(map1(&m), GNTST_okay);
+        CHECK(v1e(dG, 93)->flags & GTF_writing);
+        as(d0);
+        CHECK_EQ(hc(GNTTABOP_query_size, &q, 1), 0);
+
+        /* dG dies: its frames lose their allocation reference... */
+        dG->state = DOMSTATE_dying;
+        free_before = total_free_pages();
+        grant_table_release(dG);
+        CHECK(dG->grant_table);
+        CHECK(!page_get_owner(virt_to_page(table_frame(dG, 0))));
+        /* ...and its table grows no more, */
+        s.nr_frames = q.nr_frames + 1;
+        set_xen_guest_handle(s.frame_list, tf);
+        CHECK_EQ(hc(GNTTABOP_setup_table, &s, 1), 0);
+        CHECK_EQ((int16_t)s.status, GNTST_general_error);
+        /* but the grantee's unmap still ends its use of the entry. */
+        as(dA);
+        CHECK_EQ(unmap1(0, m.dev_bus_addr, m.handle), GNTST_okay);
+        CHECK_EQ(v1e(dG, 93)->flags, GTF_permit_access);
+        CHECK_EQ(refs(g), rg);
+        CHECK_EQ(types(g), 0);
+        /* The table's frames go back when the domain itself goes. */
+        CHECK_EQ(total_free_pages(), free_before);
+        rmdom(dG);
+        grant_table_destroy(dG);
+        CHECK(!dG->grant_table);
+        CHECK_EQ(total_free_pages(), free_before + q.nr_frames);
+        CHECK(allocs - live_allocs > 0);
+    }
+
     CASE("destroy: every allocation of a table goes back")
     {
         long allocs = live_allocs;

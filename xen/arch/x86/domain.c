@@ -155,14 +155,63 @@ void context_switch(struct vcpu *prev, struct vcpu *next)
 }
 
 /*
+ * Calls drop() once for every frame on d's list, holding a general
+ * reference on it meanwhile.  A put in drop() may free other frames of the
+ * list (a table's last type reference going drops what its entries held,
+ * and frames the guest gave back live only by those), so the walk never
+ * keeps a pointer across it: each step takes the first frame and rotates
+ * it to the tail, under the lock.  Frames only leave the list while d is
+ * dying, and none join it, so as many steps as it had frames visit each
+ * remaining one at least once.
+ */
+static void for_each_frame(struct domain *d, void (*drop)(struct page_info *))
+{
+    unsigned long steps;
+
+    spin_lock(&d->page_alloc_lock);
+    steps = d->tot_pages;
+    spin_unlock(&d->page_alloc_lock);
+
+    while ( steps-- )
+    {
+        struct page_info *pg;
+        bool held;
+
+        spin_lock(&d->page_alloc_lock);
+        if ( !(pg = page_list_first(&d->page_list)) )
+        {
+            spin_unlock(&d->page_alloc_lock);
+            break;
+        }
+        page_list_del(pg, &d->page_list);
+        page_list_add_tail(pg, &d->page_list);
+        /* A frame at count zero is on its way out (waiting for the lock). */
+        held = get_page(pg, d);
+        spin_unlock(&d->page_alloc_lock);
+        if ( !held )
+            continue;
+        drop(pg);
+        put_page(pg);
+    }
+}
+
+static void drop_pin(struct page_info *pg)
+{
+    if ( __atomic_fetch_and(&pg->u.inuse.type_info, ~PGT_pinned,
+                            __ATOMIC_SEQ_CST) & PGT_pinned )
+        put_page_and_type(pg);
+}
+
+/*
  * Drops what the domain's PV state holds on its frames: each vCPU's
  * installed page tables, every pin, then the allocation reference of every
  * frame, after which each frame returns to the heap with its last user.
+ * Type references only ever point from a table to one a level below, so
+ * once no vCPU and no pin holds a table, every table of d lets go of what
+ * its entries held, and no frame of d keeps another alive.
  */
 void arch_domain_relinquish(struct domain *d)
 {
-    struct page_info *pg, *next;
-
     /*
      * Its vCPUs are off every CPU: after one flush (global entries too),
      * no CPU holds a translation the domain's own tables made, so its
@@ -191,34 +240,6 @@ void arch_domain_relinquish(struct domain *d)
         }
     }
 
-    spin_lock(&d->page_alloc_lock);
-    for ( pg = page_list_first(&d->page_list); pg; pg = next )
-    {
-        next = page_list_next(pg);
-        if ( __atomic_fetch_and(&pg->u.inuse.type_info, ~PGT_pinned,
-                                __ATOMIC_SEQ_CST) & PGT_pinned )
-        {
-            spin_unlock(&d->page_alloc_lock);
-            put_page_and_type(pg);
-            spin_lock(&d->page_alloc_lock);
-        }
-    }
-    spin_unlock(&d->page_alloc_lock);
-
-    /*
-     * put_page_alloc_ref() may unlink the frame, so look the next one up
-     * afresh each time; frames still used elsewhere stay listed.
-     */
-    for ( ;; )
-    {
-        spin_lock(&d->page_alloc_lock);
-        for ( pg = page_list_first(&d->page_list);
-              pg && !(pg->count_info & PGC_allocated);
-              pg = page_list_next(pg) )
-            ;
-        spin_unlock(&d->page_alloc_lock);
-        if ( !pg )
-            break;
-        put_page_alloc_ref(pg);
-    }
+    for_each_frame(d, drop_pin);
+    for_each_frame(d, put_page_alloc_ref);
 }

@@ -34,10 +34,17 @@ int grant_table_set_limits(struct domain *d, unsigned int max_frames,
                            unsigned int max_version);
 
 /*
- * Ends everything d's table takes part in: d's own mappings of other
- * domains' grants are released (their PTEs must already be gone with d's
- * page tables), and d's frames are unshared and freed.  Call once d runs
- * no more, after its page tables are torn down.
+ * Domain destruction: d's own mappings of other domains' grants are
+ * released (their PTEs must already be gone with d's page tables) and
+ * d's table frames lose their allocation reference.  The table stays
+ * usable by other domains holding a reference to d.  Call once d runs no
+ * more, after its page tables are torn down.
+ */
+void grant_table_release(struct domain *d);
+
+/*
+ * Frees d's table with its frames (releasing first, if that wasn't done):
+ * when d itself is freed, as nobody can reach the table any more.
  */
 void grant_table_destroy(struct domain *d);
 

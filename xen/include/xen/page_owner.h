@@ -48,6 +48,13 @@ struct page_info *alloc_domain_pages(struct domain *d, unsigned int order,
 void put_page_alloc_ref(struct page_info *pg);
 
 /*
+ * With d->page_alloc_lock held, after d->tot_pages or d->xenheap_pages
+ * fell: whether the caller, once it released the lock, must put_domain()
+ * the reference a dying d's last frames held.
+ */
+bool domain_frames_gone(struct domain *d);
+
+/*
  * Lets d map the xenheap frame pg (its shared_info) writable, as if it
  * owned it.  The frame keeps a permanent writable type reference so it can
  * never become one of d's page tables.  Undo with put_page_alloc_ref()

@@ -89,7 +89,12 @@ struct domain {
     enum domain_state state;
     unsigned int shutdown_code;     /* SHUTDOWN_* once shut down */
     int pause_count;                /* pauses of every vCPU at once */
-    int refcnt;                     /* the domain list's, and lookups' */
+    /*
+     * Lookups' references, and the domain list's until domain_destroy(),
+     * which hands it on to the domain's frames if any are still in use
+     * (frames_hold_ref): the last of them drops it.
+     */
+    int refcnt;
     bool tlb_clean;                 /* dying, and no CPU caches its tables */
     spinlock_t domain_lock;         /* state, pause_count, vCPU set-up */
     void *sched_priv;               /* the scheduling policy's own data */
@@ -102,6 +107,8 @@ struct domain {
     struct page_list_head page_list;
     unsigned long tot_pages;
     unsigned long max_pages;
+    unsigned long xenheap_pages;    /* shared xenheap frames referenced */
+    bool frames_hold_ref;           /* see refcnt */
 
     struct shared_info *shared_info;    /* one xenheap page */
 
@@ -142,15 +149,18 @@ struct vcpu *vcpu_create(struct domain *d, unsigned int vcpu_id,
                          unsigned int cpu);
 /*
  * A lookup takes a reference, which put_domain() drops; the last one
- * frees the domain, so a destroyed domain lives on until its last user
- * is done with it.  get_domain() adds one to a domain already held
- * (current->domain, say).
+ * unlinks and frees the domain, so a destroyed domain lives on, dying and
+ * with its id taken, until its last user and its last frame are gone.
+ * get_domain() adds one to a domain already held (current->domain, say).
  */
 struct domain *get_domain_by_id(domid_t domid);
 struct domain *get_domain(struct domain *d);
 void put_domain(struct domain *d);
 void domain_shutdown(struct domain *d, unsigned int reason);
-/* Tears the domain down: unlinked at once, memory freed as refs drop. */
+/*
+ * Tears the domain down (once; later calls do nothing): it gives back
+ * everything it holds and stays, dying, until no frame of its is in use.
+ */
 void domain_destroy(struct domain *d);
 /* Arch: drop the page-table pins and references the vCPUs hold. */
 void arch_domain_relinquish(struct domain *d);

@@ -219,6 +219,7 @@ int pv_pin_table(struct domain *pg_owner, unsigned long mfn,
                  unsigned long type)
 {
     struct page_info *pg;
+    bool drop;
     int rc;
 
     if ( !mfn_valid(_mfn(mfn)) )
@@ -229,11 +230,23 @@ int pv_pin_table(struct domain *pg_owner, unsigned long mfn,
         return rc;
     /* The pin keeps both references until UNPIN_TABLE. */
     if ( __atomic_fetch_or(&pg->u.inuse.type_info, PGT_pinned,
-                           __ATOMIC_ACQ_REL) & PGT_pinned )
+                           __ATOMIC_SEQ_CST) & PGT_pinned )
     {
         put_page_and_type(pg);
         return -EINVAL;
     }
+    /*
+     * The privileged domain may pin a frame of a domain being destroyed;
+     * if destruction's walk over the pins may have passed it already, the
+     * pin is ours to drop, or it would keep the domain for ever.
+     */
+    spin_lock(&pg_owner->page_alloc_lock);
+    drop = pg_owner->state == DOMSTATE_dying &&
+           (__atomic_fetch_and(&pg->u.inuse.type_info, ~PGT_pinned,
+                               __ATOMIC_SEQ_CST) & PGT_pinned);
+    spin_unlock(&pg_owner->page_alloc_lock);
+    if ( drop )
+        put_page_and_type(pg);
     return 0;
 }
 
