@@ -440,6 +440,12 @@ static struct task_slice csched_schedule(unsigned int cpu, s_time_t now)
     pc->curr = next;
     if ( next )
     {
+        /*
+         * Running from the moment it is chosen, under this lock: whoever
+         * waits for a paused vCPU to leave its CPU (domctl, destroy) must
+         * not slip in before context_switch() loads it.
+         */
+        __atomic_store_n(&next->vcpu->is_running, true, __ATOMIC_RELEASE);
         if ( next != prev )
             next->run_start = next->burn_start = now;
         next->pri = pri_of(next);

@@ -45,8 +45,6 @@ static double decision_ns(unsigned int per_cpu)
             cur->is_running = false;
             credit_ops->context_saved(cur);
         }
-        if ( ts.task )
-            ts.task->is_running = true;
         cur = ts.task;
     }
     t1 = now_ns();

@@ -141,19 +141,23 @@ static void switch_to(unsigned int cpu, struct sim_vcpu *next)
 
     if ( prev )
     {
+        prev->loaded_on = -1;
         prev->v.is_running = false;
         credit_ops->context_saved(&prev->v);
     }
     cpus[cpu].cur = next;
     if ( !next )
         return;
-    if ( next->v.is_running )
+    if ( next->loaded_on >= 0 )
         sim_errors.double_run++;
+    /* The scheduler marks it running when it chooses it. */
+    if ( !next->v.is_running )
+        sim_errors.unmarked++;
     if ( next->v.processor != cpu )
         sim_errors.wrong_cpu++;
     if ( !cpumask_test_cpu(cpu, &next->v.cpu_hard_affinity) )
         sim_errors.affinity++;
-    next->v.is_running = true;
+    next->loaded_on = cpu;
     if ( next->woke_at >= 0 && next->nr_lat < next->max_lat )
         next->lat[next->nr_lat++] = now - next->woke_at;
     next->woke_at = -1;
@@ -353,6 +357,7 @@ struct sim_vcpu *sim_vcpu(struct domain *d, enum sim_kind kind,
         id++;
     sv->kind = kind;
     sv->woke_at = -1;
+    sv->loaded_on = -1;
     sv->v.vcpu_id = id;
     sv->v.domain = d;
     sv->v.processor = cpu;

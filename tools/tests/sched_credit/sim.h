@@ -20,12 +20,14 @@ struct sim_vcpu {
     s_time_t woke_at;               /* waker: woken, not yet run; or -1 */
     s_time_t runtime;               /* CPU time it got */
     s_time_t *lat;                  /* waker: wake-to-run latencies */
+    int loaded_on;                  /* the CPU it is loaded on, or -1 */
     unsigned int nr_lat, max_lat;
 };
 
 /* Things the scheduler must never do; a case fails if any is counted. */
 struct sim_errors {
     unsigned int double_run;        /* picked while running elsewhere */
+    unsigned int unmarked;          /* loaded without is_running set */
     unsigned int affinity;          /* run on a CPU outside its affinity */
     unsigned int wrong_cpu;         /* picked with processor != the CPU */
     unsigned int runaway;           /* softirqs that never settle */

@@ -16,7 +16,8 @@ static double pct(s_time_t part, s_time_t whole)
 
 static bool no_errors(void)
 {
-    return !sim_errors.double_run && !sim_errors.affinity &&
+    return !sim_errors.double_run && !sim_errors.unmarked &&
+           !sim_errors.affinity &&
            !sim_errors.wrong_cpu && !sim_errors.runaway;
 }
 

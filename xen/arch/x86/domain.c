@@ -147,9 +147,11 @@ void context_switch(struct vcpu *prev, struct vcpu *next)
         write_cr3(virt_to_maddr(idle_pg_table));
         reset_stack_and_jump(startup_cpu_idle_loop);
     }
-    /* The scheduler moved it here, timers and all, before choosing it. */
-    ASSERT(next->processor == smp_processor_id());
-    next->is_running = true;
+    /*
+     * The scheduler moved it here, timers and all, and marked it running
+     * when it chose it.
+     */
+    ASSERT(next->processor == smp_processor_id() && next->is_running);
     load_guest_state(next);
     reset_stack_and_jump(return_to_guest);
 }
