@@ -35,6 +35,8 @@ integer_param("maxcpus", max_cpus);
 extern const char trampoline_start[], trampoline_end[];
 uint32_t ap_boot_cr3;
 unsigned long ap_boot_stack;
+/* The APIC ID of the one AP that may take ap_boot_stack now. */
+uint32_t ap_boot_apicid = BAD_APICID;
 
 /* The page below 1 MiB the STARTUP IPI points at. */
 static paddr_t trampoline_phys;
@@ -43,8 +45,12 @@ static paddr_t trampoline_phys;
 static volatile unsigned int ap_alive;
 static volatile uint64_t ap_tsc;
 
-/* How long an AP may take from its STARTUP IPI to being online. */
-#define AP_START_TIMEOUT_MS     2000
+/*
+ * How long an AP may take from its STARTUP IPI to being online: long, as
+ * Linux allows, since eight emulated CPUs on a loaded two-core host may
+ * each wait seconds for a turn.
+ */
+#define AP_START_TIMEOUT_MS     10000
 
 /* TSC reads ordered after the loads before them. */
 static uint64_t rdtsc_ordered(void)
@@ -187,6 +193,7 @@ static bool __init do_boot_cpu(unsigned int cpu)
     info->processor_id = cpu;
     info->apic_id = apicid;
     ap_boot_stack = (unsigned long)info;
+    ap_boot_apicid = apicid;
     ap_alive = 0;
 
     tsc_before = rdtsc_ordered();
@@ -201,7 +208,11 @@ static bool __init do_boot_cpu(unsigned int cpu)
         {
             printk(XENLOG_WARNING "WARNING: CPU%u (APIC id %u) did not "
                    "start\n", cpu, apicid);
-            /* Back to waiting for STARTUP: it must not run late on us. */
+            /*
+             * Back to waiting for STARTUP; and should it run late anyway,
+             * the trampoline parks it.
+             */
+            ap_boot_apicid = BAD_APICID;
             apic_send_ipi(APIC_DM_INIT | APIC_INT_ASSERT, apicid);
             free_xenheap_pages(stack, STACK_ORDER);
             return false;

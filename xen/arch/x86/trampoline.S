@@ -74,10 +74,26 @@ ap_start64:
         movabs  $ap_start64_high, %rax
         jmp     *%rax
 ap_start64_high:
+        /*
+         * A CPU whose start timed out may still arrive, later, while the
+         * next one is being started (QEMU keeps a STARTUP IPI pending
+         * across the INIT that was meant to cancel it).  Only the CPU
+         * expected now may take the stack: any other parks for good.
+         */
+        mov     $1, %eax
+        cpuid
+        shr     $24, %ebx               /* the initial APIC ID */
+        cmp     ap_boot_apicid(%rip), %ebx
+        jne     ap_park
         mov     ap_boot_stack(%rip), %rsp
         xor     %ebp, %ebp              /* ends the call-trace walk */
         call    start_secondary
         ud2
+
+ap_park:
+        cli
+1:      hlt
+        jmp     1b
 
         .data
         .balign 16
