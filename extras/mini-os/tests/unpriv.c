@@ -322,3 +322,26 @@ HOSTILE(unpriv, grant_and_evtchn_of_others_refused)
            HYPERVISOR_sched_op(SCHEDOP_remote_shutdown, &sd), -XEN_EPERM);
     report();
 }
+
+/* A grant copy that names dom0's frame directly rather than by grant. */
+HOSTILE(unpriv, grant_copy_from_others_frames_refused)
+{
+    void *page = alloc_page();
+    struct gnttab_copy c = {
+        .source.domid = VICTIM, .source.u.gmfn = hostile_victim_mfn(),
+        .dest.domid = DOMID_SELF, .len = 8,
+    };
+
+    CHECK(page, "no page");
+    c.dest.u.gmfn = virt_to_mfn(page);
+    expect("copy rc", HYPERVISOR_grant_table_op(GNTTABOP_copy, &c, 1), 0);
+    expect("copy from dom0 status", c.status, GNTST_permission_denied);
+    /* And the other way round, into dom0's frame. */
+    c.source = c.dest;
+    c.dest.domid = VICTIM;
+    c.dest.u.gmfn = hostile_victim_mfn();
+    expect("copy rc", HYPERVISOR_grant_table_op(GNTTABOP_copy, &c, 1), 0);
+    expect("copy to dom0 status", c.status, GNTST_permission_denied);
+    free_page(page);
+    report();
+}
