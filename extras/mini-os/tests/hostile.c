@@ -54,6 +54,11 @@ static unsigned long free_pages(void)
 
 void run_hostile(const char *name)
 {
+    run_hostile_on(name, -1);
+}
+
+void run_hostile_on(const char *name, long cpu)
+{
     char cmdline[128];
     struct domu_spec spec = { .mem_kb = HOSTILE_MEM_KB, .cmdline = cmdline };
     struct domu d;
@@ -67,6 +72,11 @@ void run_hostile(const char *name)
     snprintf(cmdline, sizeof(cmdline), "role=hostile case=%s", name);
     before = free_pages();
     CHECK_RC(domu_build(&spec, &d), 0);
+    if ( cpu >= 0 && (rc = vcpu_pin(d.domid, 0, cpu)) )
+    {
+        domu_destroy(&d);
+        CHECK_RC(rc, 0);
+    }
     rc = domu_wait_shutdown(&d, HOSTILE_TIMEOUT_MS, &reason);
     CHECK_RC(domu_destroy(&d), 0);
     CHECK(!rc, "d%u did not shut down within %u ms (%ld)", d.domid,
