@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: GPL-2.0-only */
 /* Attacks through the LDT: the CPU's own one, and the guest's SET_LDT. */
 
+#include <xenctl.h>
 #include "hostile.h"
 #include <hypercall.h>
 #include <mm.h>
@@ -20,6 +21,10 @@
 /* The same DPL 3 data segment based at 0x1000. */
 #define DESC_DATA_R3_AT_1000 0x00cff3001000ffffUL
 #define DESC_DPL(d)     (((d) >> 45) & 3)
+/* Byte-granular DPL 3 data segments told apart by their limits. */
+#define DESC_DATA_LIMIT(l) (0x0040f30000000000UL | (l))
+#define DOM0_LIMIT      0x4321
+#define ATTACKER_LIMIT  0x1234
 
 /* The two halves of a DPL 3 64-bit call gate to sel:off. */
 static void call_gate(uint64_t *d, uint16_t sel, unsigned long off)
@@ -31,12 +36,14 @@ static void call_gate(uint64_t *d, uint16_t sel, unsigned long off)
 
 /*
  * Probes in the style of head.S's: 0, or 1 + the vector of the fault
- * (then in last_fixup_*).  ldt_lar() gives -1 when LAR finds nothing
- * usable (ZF clear: no fault, as for a selector beyond the table).
+ * (then in last_fixup_*).  ldt_lar() and ldt_lsl() give -1 when the
+ * instruction finds nothing usable (ZF clear: no fault, as for a
+ * selector beyond the table).
  */
 int ldt_load_fs(uint16_t sel);
 int ldt_lar(uint16_t sel, uint32_t *ar);
 int ldt_lcall(const void *farptr);
+int ldt_lsl(uint16_t sel, uint32_t *limit);
 asm ( ".pushsection .text\n"
       "ldt_load_fs:\n"
       "    xor %eax, %eax\n"
@@ -50,6 +57,14 @@ asm ( ".pushsection .text\n"
       "    ret\n"
       "4:  mov $-1, %eax\n"
       "    ret\n"
+      "ldt_lsl:\n"
+      "    xor %eax, %eax\n"
+      "5:  lsl %di, %ecx\n"
+      "    jnz 6f\n"
+      "    mov %ecx, (%rsi)\n"
+      "    ret\n"
+      "6:  mov $-1, %eax\n"
+      "    ret\n"
       "ldt_lcall:\n"
       "    xor %eax, %eax\n"
       "3:  lcall *(%rdi)\n"
@@ -57,6 +72,7 @@ asm ( ".pushsection .text\n"
       "    .popsection\n"
       "    .pushsection .ex_table, \"a\"\n"
       "    .quad 1b, probe_fixup, 2b, probe_fixup, 3b, probe_fixup\n"
+      "    .quad 5b, probe_fixup\n"
       "    .popsection" );
 
 /* Reads the 8 bytes at FS base + off. */
@@ -305,4 +321,61 @@ HOSTILE(ldt, set_ldt_arguments)
     CHECK_RC(set_ldt(NULL, 0), 0);
     CHECK_RC(make_writable(ldt), 0);
     free_page(ldt);
+}
+
+/*
+ * Each vCPU sees its own LDT, or none, whoever ran on its CPU before: dom0
+ * uses an LDT and shares its CPU with the attacker, which looks at LDT
+ * entry 1 after every sleep, first with no LDT, then with its own.
+ */
+TEST(ldt, not_shared_between_vcpus)
+{
+    uint64_t *ldt = ldt_page(false);
+    long cpu = vcpu_cpu(0, 0);
+    uint32_t limit;
+
+    CHECK(ldt, "no LDT page");
+    CHECK(cpu >= 0, "no CPU for dom0's vCPU 0: %ld", cpu);
+    ldt[1] = DESC_DATA_LIMIT(DOM0_LIMIT);
+    CHECK_RC(make_readonly(ldt), 0);
+    CHECK_RC(set_ldt(ldt, 512), 0);
+    CHECK_RC(ldt_lsl(LDT_SEL(1), &limit), 0);
+    CHECK(limit == DOM0_LIMIT, "limit %x", limit);
+    CHECK_RC(vcpu_pin(0, 0, cpu), 0);
+    run_hostile_on("ldt/not_shared_between_vcpus", cpu);
+    vcpu_pin(0, 0, -1);
+    CHECK_RC(ldt_lsl(LDT_SEL(1), &limit), 0);
+    CHECK(limit == DOM0_LIMIT, "limit %x after the attacker ran", limit);
+    CHECK_RC(set_ldt(NULL, 0), 0);
+    CHECK_RC(make_writable(ldt), 0);
+    free_page(ldt);
+}
+
+HOSTILE_BODY(ldt, not_shared_between_vcpus)
+{
+    uint64_t *ldt = ldt_page(false);
+    uint32_t limit;
+    int rc;
+
+    CHECK(ldt, "no LDT page");
+    for ( unsigned int n = 0; n < 50; n++ )
+    {
+        msleep(2);              /* dom0 runs on our CPU meanwhile */
+        rc = ldt_lsl(LDT_SEL(1), &limit);
+        CHECK(rc == -1, "after %u sleeps, no LDT of ours, yet entry 1 "
+              "gives %d (limit %x)", n, rc, limit);
+    }
+    ldt[1] = DESC_DATA_LIMIT(ATTACKER_LIMIT);
+    CHECK_RC(make_readonly(ldt), 0);
+    CHECK_RC(set_ldt(ldt, 2), 0);
+    for ( unsigned int n = 0; n < 50; n++ )
+    {
+        msleep(2);
+        CHECK_RC(ldt_lsl(LDT_SEL(1), &limit), 0);
+        CHECK(limit == ATTACKER_LIMIT, "after %u sleeps, limit %x", n,
+              limit);
+        /* Beyond our two entries, whatever dom0's table has there. */
+        CHECK_RC(ldt_lsl(LDT_SEL(5), &limit), -1);
+    }
+    CHECK_RC(set_ldt(NULL, 0), 0);
 }
