@@ -10,6 +10,7 @@
 #define X86_CR4_OSXSAVE (1UL << 18)
 #define XSTATE_FP       (1ULL << 0)
 #define XSTATE_SSE      (1ULL << 1)
+#define XSTATE_YMM      (1ULL << 2)
 #define GP              (1 + 13)
 
 /* What dom0 leaves in its XMM registers: "xmmleak" and the register. */
@@ -94,4 +95,104 @@ HOSTILE_BODY(cpu, xmm_after_xcr0_x87)
                   v[i]);
     }
     CHECK_RC(probe_xsetbv(XSTATE_FP | XSTATE_SSE), 0);
+}
+
+/* The upper halves of ymm0-15, 16 bytes each (AVX enabled in XCR0). */
+static void ymm_hi_load(const uint64_t v[32])
+{
+    asm volatile ( "vinsertf128 $1, 0x00(%0), %%ymm0, %%ymm0\n\t"
+                   "vinsertf128 $1, 0x10(%0), %%ymm1, %%ymm1\n\t"
+                   "vinsertf128 $1, 0x20(%0), %%ymm2, %%ymm2\n\t"
+                   "vinsertf128 $1, 0x30(%0), %%ymm3, %%ymm3\n\t"
+                   "vinsertf128 $1, 0x40(%0), %%ymm4, %%ymm4\n\t"
+                   "vinsertf128 $1, 0x50(%0), %%ymm5, %%ymm5\n\t"
+                   "vinsertf128 $1, 0x60(%0), %%ymm6, %%ymm6\n\t"
+                   "vinsertf128 $1, 0x70(%0), %%ymm7, %%ymm7\n\t"
+                   "vinsertf128 $1, 0x80(%0), %%ymm8, %%ymm8\n\t"
+                   "vinsertf128 $1, 0x90(%0), %%ymm9, %%ymm9\n\t"
+                   "vinsertf128 $1, 0xa0(%0), %%ymm10, %%ymm10\n\t"
+                   "vinsertf128 $1, 0xb0(%0), %%ymm11, %%ymm11\n\t"
+                   "vinsertf128 $1, 0xc0(%0), %%ymm12, %%ymm12\n\t"
+                   "vinsertf128 $1, 0xd0(%0), %%ymm13, %%ymm13\n\t"
+                   "vinsertf128 $1, 0xe0(%0), %%ymm14, %%ymm14\n\t"
+                   "vinsertf128 $1, 0xf0(%0), %%ymm15, %%ymm15"
+                   : : "r" (v), "m" (*(const uint64_t (*)[32])v) );
+}
+
+static void ymm_hi_store(uint64_t v[32])
+{
+    asm volatile ( "vextractf128 $1, %%ymm0, 0x00(%1)\n\t"
+                   "vextractf128 $1, %%ymm1, 0x10(%1)\n\t"
+                   "vextractf128 $1, %%ymm2, 0x20(%1)\n\t"
+                   "vextractf128 $1, %%ymm3, 0x30(%1)\n\t"
+                   "vextractf128 $1, %%ymm4, 0x40(%1)\n\t"
+                   "vextractf128 $1, %%ymm5, 0x50(%1)\n\t"
+                   "vextractf128 $1, %%ymm6, 0x60(%1)\n\t"
+                   "vextractf128 $1, %%ymm7, 0x70(%1)\n\t"
+                   "vextractf128 $1, %%ymm8, 0x80(%1)\n\t"
+                   "vextractf128 $1, %%ymm9, 0x90(%1)\n\t"
+                   "vextractf128 $1, %%ymm10, 0xa0(%1)\n\t"
+                   "vextractf128 $1, %%ymm11, 0xb0(%1)\n\t"
+                   "vextractf128 $1, %%ymm12, 0xc0(%1)\n\t"
+                   "vextractf128 $1, %%ymm13, 0xd0(%1)\n\t"
+                   "vextractf128 $1, %%ymm14, 0xe0(%1)\n\t"
+                   "vextractf128 $1, %%ymm15, 0xf0(%1)"
+                   : "=m" (*(uint64_t (*)[32])v) : "r" (v) );
+}
+
+/* XSAVE with AVX state in XCR0's reach: CPUID's AVX and leaf 0xd agree. */
+static bool have_avx_state(void)
+{
+    uint32_t r[4];
+
+    forced_cpuid(1, 0, r);
+    if ( !(r[2] & (1u << 26)) || !(r[2] & (1u << 28)) )
+        return false;
+    forced_cpuid(0xd, 0, r);
+    return r[0] & XSTATE_YMM;
+}
+
+/*
+ * The same for AVX's upper halves: a vCPU running with XCR0 at x87 and
+ * SSE (every vCPU starts so) that turns AVX on must find its own upper
+ * halves (zero), not those dom0 left on the CPU.
+ */
+TEST(cpu, ymm_after_xcr0_adds_avx)
+{
+    uint64_t v[32];
+    long cpu = vcpu_cpu(0, 0);
+
+    if ( !have_avx_state() )
+        SKIP("no AVX state for XSAVE");
+    CHECK(cpu >= 0, "no CPU for dom0's vCPU 0: %ld", cpu);
+    CHECK_RC(probe_write_cr4(X86_CR4_OSXSAVE), 0);
+    CHECK_RC(probe_xsetbv(XSTATE_FP | XSTATE_SSE | XSTATE_YMM), 0);
+    CHECK_RC(vcpu_pin(0, 0, cpu), 0);
+    for ( unsigned int i = 0; i < 32; i++ )
+        v[i] = XMM_MAGIC | 0x80 | i;
+    ymm_hi_load(v);
+    run_hostile_on("cpu/ymm_after_xcr0_adds_avx", cpu);
+    asm volatile ( "vzeroall" );
+    vcpu_pin(0, 0, -1);
+    CHECK_RC(probe_xsetbv(XSTATE_FP | XSTATE_SSE), 0);
+}
+
+HOSTILE_BODY(cpu, ymm_after_xcr0_adds_avx)
+{
+    uint64_t v[32];
+
+    if ( !have_avx_state() )
+        SKIP("no AVX state for XSAVE");
+    CHECK_RC(probe_write_cr4(X86_CR4_OSXSAVE), 0);
+    for ( unsigned int n = 0; n < 100; n++ )
+    {
+        msleep(2);              /* dom0 runs on our CPU meanwhile */
+        CHECK_RC(probe_xsetbv(XSTATE_FP | XSTATE_SSE | XSTATE_YMM), 0);
+        ymm_hi_store(v);
+        CHECK_RC(probe_xsetbv(XSTATE_FP | XSTATE_SSE), 0);
+        for ( unsigned int i = 0; i < 32; i++ )
+            CHECK((v[i] & ~0xffUL) != XMM_MAGIC,
+                  "after %u sleeps, ymm%u holds dom0's %lx", n, i / 2,
+                  v[i]);
+    }
 }
