@@ -379,3 +379,25 @@ HOSTILE_BODY(ldt, not_shared_between_vcpus)
     }
     CHECK_RC(set_ldt(NULL, 0), 0);
 }
+
+/*
+ * SEGBASE_GS_USER_SEL loads the user's %gs for the kernel: with an LDT
+ * selector whose page nothing has used yet, too, as on Xen.
+ */
+HOSTILE(ldt, gs_user_sel_loads)
+{
+    uint64_t *ldt = ldt_page(true);
+    uint16_t gs;
+
+    CHECK(ldt, "no LDT page");
+    CHECK_RC(set_ldt(ldt, 512), 0);
+    CHECK_RC(HYPERVISOR_set_segment_base(SEGBASE_GS_USER_SEL, LDT_SEL(2)),
+             0);
+    asm volatile ( "mov %%gs, %0" : "=r" (gs) );
+    CHECK_RC(HYPERVISOR_set_segment_base(SEGBASE_GS_USER_SEL, 0), 0);
+    CHECK_RC(HYPERVISOR_set_segment_base(SEGBASE_GS_USER, 0), 0);
+    CHECK(gs == LDT_SEL(2), "gs %x after loading %x", gs, LDT_SEL(2));
+    CHECK_RC(set_ldt(NULL, 0), 0);
+    CHECK_RC(make_writable(ldt), 0);
+    free_page(ldt);
+}

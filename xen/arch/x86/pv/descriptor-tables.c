@@ -292,6 +292,15 @@ static bool map_ldt_page(struct vcpu *v, unsigned int page)
     return true;
 }
 
+void pv_map_ldt_selector(struct vcpu *v, unsigned int sel)
+{
+    unsigned int page = (sel & ~7u) >> PAGE_SHIFT;
+
+    if ( (sel & 4) && (sel & ~7u) < v->arch->ldt_ents * 8 &&
+         !v->arch->ldt_frames[page] )
+        map_ldt_page(v, page);
+}
+
 bool pv_ldt_fault(struct cpu_user_regs *regs)
 {
     struct vcpu *v = current;

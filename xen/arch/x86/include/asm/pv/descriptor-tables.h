@@ -46,6 +46,12 @@ void pv_destroy_ldt(struct vcpu *v);
  * for any other fault, and for ours that it could not resolve.
  */
 bool pv_ldt_fault(struct cpu_user_regs *regs);
+/*
+ * For a selector load we do with interrupts off, when no page fault can
+ * map an LDT page: maps the page of v's (current's) LDT holding sel's
+ * descriptor, if sel is an LDT selector and the guest's page will do.
+ */
+void pv_map_ldt_selector(struct vcpu *v, unsigned int sel);
 
 /*
  * Load a guest's data segment selector into the register; if the guest's
