@@ -401,3 +401,29 @@ HOSTILE(ldt, gs_user_sel_loads)
     CHECK_RC(make_writable(ldt), 0);
     free_page(ldt);
 }
+
+/*
+ * A selector that stays loaded while its table is set anew (which
+ * unmaps its pages): the hypervisor reloads it after a sleep, mapping
+ * the page again, and the guest carries on (no failsafe callback).
+ */
+HOSTILE(ldt, reload_after_set_ldt)
+{
+    uint64_t *ldt = ldt_page(true);
+    uint16_t sel;
+
+    CHECK(ldt, "no LDT page");
+    CHECK_RC(set_ldt(ldt, 512), 0);
+    CHECK_RC(ldt_load_fs(LDT_SEL(2)), 0);
+    CHECK_RC(set_ldt(NULL, 0), 0);
+    CHECK_RC(set_ldt(ldt, 512), 0);
+    msleep(20);
+    sel = fs_selector();
+    CHECK(sel == LDT_SEL(2), "fs %x after a sleep", sel);
+    CHECK(fs_read(MAGIC_AT - 0x1000) == ldt_magic,
+          "fs base lost over a sleep");
+    fs_reset();
+    CHECK_RC(set_ldt(NULL, 0), 0);
+    CHECK_RC(make_writable(ldt), 0);
+    free_page(ldt);
+}

@@ -109,6 +109,18 @@ static void load_guest_state(struct vcpu *v)
     load_root(v);
     load_guest_gdt(a->gdt_frames, DIV_ROUND_UP(a->gdt_ents, 512));
     load_guest_ldt(a->ldt_frames, a->ldt_ents);
+    /*
+     * An LDT page unused since the guest's last SET_LDT is mapped before
+     * its selector loads, with interrupts on (taking its type may flush
+     * other CPUs), as Xen would map it from the fault.
+     */
+    for ( unsigned int i = 0; i < ARRAY_SIZE(sel); i++ )
+        if ( pv_ldt_selector_unmapped(v, sel[i]) )
+        {
+            local_irq_enable();
+            pv_map_ldt_selector(v, sel[i]);
+            local_irq_disable();
+        }
     /* Each is loaded, or nulled, whatever became of the others. */
     loaded = pv_load_ds(sel[0]);
     loaded &= pv_load_es(sel[1]);

@@ -292,13 +292,16 @@ static bool map_ldt_page(struct vcpu *v, unsigned int page)
     return true;
 }
 
+bool pv_ldt_selector_unmapped(const struct vcpu *v, unsigned int sel)
+{
+    return (sel & 4) && (sel & ~7u) < v->arch->ldt_ents * 8 &&
+           !v->arch->ldt_frames[(sel & ~7u) >> PAGE_SHIFT];
+}
+
 void pv_map_ldt_selector(struct vcpu *v, unsigned int sel)
 {
-    unsigned int page = (sel & ~7u) >> PAGE_SHIFT;
-
-    if ( (sel & 4) && (sel & ~7u) < v->arch->ldt_ents * 8 &&
-         !v->arch->ldt_frames[page] )
-        map_ldt_page(v, page);
+    if ( pv_ldt_selector_unmapped(v, sel) )
+        map_ldt_page(v, (sel & ~7u) >> PAGE_SHIFT);
 }
 
 bool pv_ldt_fault(struct cpu_user_regs *regs)
@@ -312,9 +315,8 @@ bool pv_ldt_fault(struct cpu_user_regs *regs)
         return false;
     /*
      * Taking the type may flush other CPUs' TLBs, which needs interrupts:
-     * the context switch, which loads the guest's selectors with them
-     * off, gets its exception-table fixup instead (the failsafe
-     * callback, if the guest has not used the page since SET_LDT).
+     * our own loads with them off map the page beforehand (see
+     * pv_map_ldt_selector()), or get their exception-table fixup.
      */
     if ( !v || (!guest_mode(regs) && !(regs->rflags & X86_EFLAGS_IF)) )
         return false;

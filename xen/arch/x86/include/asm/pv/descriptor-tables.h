@@ -48,9 +48,11 @@ void pv_destroy_ldt(struct vcpu *v);
 bool pv_ldt_fault(struct cpu_user_regs *regs);
 /*
  * For a selector load we do with interrupts off, when no page fault can
- * map an LDT page: maps the page of v's (current's) LDT holding sel's
- * descriptor, if sel is an LDT selector and the guest's page will do.
+ * map an LDT page: whether sel is an LDT selector of v's whose page is
+ * not mapped yet, and (interrupts on) mapping that page of v's
+ * (current's) LDT, if the guest's page will do.
  */
+bool pv_ldt_selector_unmapped(const struct vcpu *v, unsigned int sel);
 void pv_map_ldt_selector(struct vcpu *v, unsigned int sel);
 
 /*
