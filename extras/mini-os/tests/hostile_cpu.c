@@ -196,3 +196,28 @@ HOSTILE_BODY(cpu, ymm_after_xcr0_adds_avx)
                   v[i]);
     }
 }
+
+/*
+ * A vCPU that used AVX and then turns it off in XCR0 keeps AVX state in
+ * its saved image: restoring that image under its own XCR0 would make
+ * XRSTOR fault in the hypervisor.  It must simply go on running.
+ */
+HOSTILE(cpu, avx_off_after_use)
+{
+    uint64_t v[32];
+
+    if ( !have_avx_state() )
+        SKIP("no AVX state for XSAVE");
+    CHECK_RC(probe_write_cr4(X86_CR4_OSXSAVE), 0);
+    CHECK_RC(probe_xsetbv(XSTATE_FP | XSTATE_SSE | XSTATE_YMM), 0);
+    for ( unsigned int i = 0; i < 32; i++ )
+        v[i] = XMM_MAGIC | 0x40 | i;
+    ymm_hi_load(v);
+    msleep(5);                  /* saved with AVX state in use */
+    CHECK_RC(probe_xsetbv(XSTATE_FP | XSTATE_SSE), 0);
+    for ( unsigned int n = 0; n < 20; n++ )
+        msleep(2);              /* each time restored under x87 and SSE */
+    CHECK_RC(probe_xsetbv(XSTATE_FP | XSTATE_SSE | XSTATE_YMM), 0);
+    asm volatile ( "vzeroall" );
+    CHECK_RC(probe_xsetbv(XSTATE_FP | XSTATE_SSE), 0);
+}
