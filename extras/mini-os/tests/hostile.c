@@ -81,6 +81,11 @@ static bool victim_intact(void)
 
 void run_hostile(const char *name)
 {
+    run_hostile_on(name, -1);
+}
+
+void run_hostile_on(const char *name, long cpu)
+{
     char cmdline[128];
     struct domu_spec spec = { .mem_kb = HOSTILE_MEM_KB, .cmdline = cmdline };
     struct domu d;
@@ -100,6 +105,11 @@ void run_hostile(const char *name)
              name, virt_to_mfn(victim));
     before = free_pages();
     CHECK_RC(domu_build(&spec, &d), 0);
+    if ( cpu >= 0 && (rc = vcpu_pin(d.domid, 0, cpu)) )
+    {
+        domu_destroy(&d);
+        CHECK_RC(rc, 0);
+    }
     rc = domu_wait_shutdown(&d, HOSTILE_TIMEOUT_MS, &reason);
     CHECK_RC(domu_destroy(&d), 0);
     CHECK(!rc, "d%u did not shut down within %u ms (%ld)", d.domid,

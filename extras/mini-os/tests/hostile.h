@@ -23,17 +23,30 @@ struct hostile_case {
 
 /* dom0's side of a hostile case (see HOSTILE). */
 void run_hostile(const char *name);
+/*
+ * The same with the attacker's vCPU pinned to CPU cpu as soon as it is
+ * built (none if cpu < 0): for an attack on what another vCPU left on
+ * that CPU.
+ */
+void run_hostile_on(const char *name, long cpu);
 
-#define HOSTILE(group, name)                                               \
+/*
+ * Registers only the attack body of "group/name": dom0's side is a TEST
+ * of the caller's that prepares the attack, then runs run_hostile_on().
+ */
+#define HOSTILE_BODY(group, name)                                          \
     static void hostile_##group##_##name(void);                            \
     static const struct hostile_case hc_##group##_##name __used            \
         __attribute__((section(".hostilecases"))) = {                      \
         #group "/" #name, hostile_##group##_##name };                      \
+    static void hostile_##group##_##name(void)
+
+#define HOSTILE(group, name)                                               \
     TEST(group, name)                                                      \
     {                                                                      \
         run_hostile(#group "/" #name);                                     \
     }                                                                      \
-    static void hostile_##group##_##name(void)
+    HOSTILE_BODY(group, name)
 
 /*
  * The attack's next step may make the hypervisor crash this domain, which

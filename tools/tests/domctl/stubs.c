@@ -10,6 +10,7 @@
 #include <asm/mm.h>
 #include <asm/page.h>
 #include <asm/pv/mm.h>
+#include <asm/pv/traps.h>
 #include "stubs.h"
 #include "ram_map.h"
 
@@ -63,4 +64,22 @@ void load_guest_gdt(const unsigned long *frames, unsigned int nr)
         stub_gdt_frames[i] = frames[i];
     stub_gdt_nr = nr;
     stub_gdt_loads++;
+}
+
+/* The LDT's hooks: these tests never run a vCPU, so nothing is mapped. */
+void load_guest_ldt(const unsigned long *frames, unsigned int ents)
+{
+}
+
+void map_guest_ldt_page(unsigned int page, unsigned long mfn)
+{
+}
+
+bool in_ldt_area(unsigned long va, unsigned int *offset)
+{
+    return false;
+}
+
+void pv_handle_exception(struct cpu_user_regs *regs)
+{
 }

@@ -37,6 +37,10 @@ bool pv_load_gs(unsigned int sel)
     return false;
 }
 
+void pv_map_ldt_selector(struct vcpu *v, unsigned int sel)
+{
+}
+
 static struct domain dom;
 static struct vcpu vcpu;
 static struct arch_vcpu avcpu;

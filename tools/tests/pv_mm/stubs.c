@@ -5,10 +5,12 @@
 #include <xen/mm.h>
 #include <xen/sched.h>
 #include <xen/string.h>
+#include <asm/desc.h>
 #include <asm/flushtlb.h>
 #include <asm/mm.h>
 #include <asm/page.h>
 #include <asm/pv/mm.h>
+#include <asm/pv/traps.h>
 #include "stubs.h"
 #include "ram_map.h"
 #include "domain_refs.h"
@@ -101,4 +103,27 @@ int map_pages_to_xen(unsigned long virt, mfn_t mfn, unsigned long nr,
         l1[l1_table_offset(virt)] = mfn_to_maddr(mfn) | flags;
     }
     return 0;
+}
+
+/* descriptor-tables.c (for SET_LDT) loads tables on a CPU: none here. */
+void load_guest_gdt(const unsigned long *frames, unsigned int nr)
+{
+}
+
+/* The LDT's hooks: these tests never run a vCPU, so nothing is mapped. */
+void load_guest_ldt(const unsigned long *frames, unsigned int ents)
+{
+}
+
+void map_guest_ldt_page(unsigned int page, unsigned long mfn)
+{
+}
+
+bool in_ldt_area(unsigned long va, unsigned int *offset)
+{
+    return false;
+}
+
+void pv_handle_exception(struct cpu_user_regs *regs)
+{
 }

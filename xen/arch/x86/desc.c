@@ -19,6 +19,15 @@
  */
 #define AREA_L1_PAGES   DIV_ROUND_UP(NR_CPUS * GDT_AREA_PAGES, 512)
 
+/*
+ * A CPU's LDT area: 64 KiB in the same GiB, mapping the LDT pages of the
+ * vCPU running there, each once that vCPU has used it (pv/descriptor-
+ * tables.c); the other pages are not present.  The LDT descriptor in the
+ * CPU's own GDT page points at the area with the vCPU's limit.
+ */
+#define LDT_AREA_PAGES  (LDT_AREA_SIZE / PAGE_SIZE)
+#define LDT_L1_PAGES    DIV_ROUND_UP(NR_CPUS * LDT_AREA_PAGES, 512)
+
 static pte_t gdt_area_l2[512] __aligned(PAGE_SIZE);
 static pte_t gdt_area_l1[AREA_L1_PAGES][512] __aligned(PAGE_SIZE);
 static uint64_t gdt_reserved[NR_CPUS][512] __aligned(PAGE_SIZE);
@@ -26,6 +35,9 @@ static const uint8_t zero_page[PAGE_SIZE] __aligned(PAGE_SIZE);
 static struct tss64 tss_table[NR_CPUS] __aligned(16);
 /* Per CPU: the frame each guest page of the area maps (0: the zero page). */
 static unsigned long gdt_guest_mfn[NR_CPUS][GDT_RESERVED_PAGE];
+static pte_t ldt_area_l1[LDT_L1_PAGES][512] __aligned(PAGE_SIZE);
+/* Per CPU: the frame each page of the LDT area maps (0: none). */
+static unsigned long ldt_guest_mfn[NR_CPUS][LDT_AREA_PAGES];
 
 extern pte_t boot_l3_xen[512];
 
@@ -42,6 +54,11 @@ static unsigned long gdt_area(unsigned int cpu)
     return GDT_AREA_VIRT_START + cpu * GDT_AREA_SIZE;
 }
 
+static unsigned long ldt_area(unsigned int cpu)
+{
+    return LDT_AREA_VIRT_START + cpu * LDT_AREA_SIZE;
+}
+
 static void map_gdt_area(unsigned int cpu)
 {
     unsigned long va = gdt_area(cpu);
@@ -50,11 +67,20 @@ static void map_gdt_area(unsigned int cpu)
 
     BUILD_BUG_ON(GDT_AREA_PAGES * PAGE_SIZE != GDT_AREA_SIZE);
     BUILD_BUG_ON(NR_CPUS * GDT_AREA_SIZE > L3_PAGE_SIZE);
+    BUILD_BUG_ON(LDT_AREA_VIRT_START % L2_PAGE_SIZE ||
+                 NR_CPUS * GDT_AREA_SIZE > LDT_AREA_VIRT_START -
+                                           GDT_AREA_VIRT_START ||
+                 l3_table_offset(LDT_AREA_VIRT_START +
+                                 NR_CPUS * LDT_AREA_SIZE - 1) !=
+                 l3_table_offset(GDT_AREA_VIRT_START));
     if ( !(boot_l3_xen[l3_table_offset(GDT_AREA_VIRT_START)] & _PAGE_PRESENT) )
     {
         for ( unsigned int i = 0; i < AREA_L1_PAGES; i++ )
             gdt_area_l2[i] = virt_to_maddr(gdt_area_l1[i]) |
                              _PAGE_PRESENT | _PAGE_RW;
+        for ( unsigned int i = 0; i < LDT_L1_PAGES; i++ )
+            gdt_area_l2[l2_table_offset(LDT_AREA_VIRT_START) + i] =
+                virt_to_maddr(ldt_area_l1[i]) | _PAGE_PRESENT | _PAGE_RW;
         boot_l3_xen[l3_table_offset(GDT_AREA_VIRT_START)] =
             virt_to_maddr(gdt_area_l2) | _PAGE_PRESENT | _PAGE_RW;
     }
@@ -107,6 +133,63 @@ void load_guest_gdt(const unsigned long *frames, unsigned int nr)
     }
 }
 
+/* Maps mfn (0: nothing) at page `page` of this CPU's LDT area. */
+static void set_ldt_page(unsigned int cpu, unsigned int page,
+                         unsigned long mfn)
+{
+    unsigned int slot = cpu * LDT_AREA_PAGES + page;
+    unsigned long nx = rdmsr(MSR_EFER) & EFER_NXE ? _PAGE_NX : 0;
+
+    if ( ldt_guest_mfn[cpu][page] == mfn )
+        return;
+    ldt_guest_mfn[cpu][page] = mfn;
+    /* Writable for the same reason as the GDT's: accessed bits. */
+    ldt_area_l1[slot / 512][slot % 512] =
+        mfn ? mfn_to_maddr(_mfn(mfn)) | _PAGE_PRESENT | _PAGE_RW |
+              _PAGE_ACCESSED | _PAGE_DIRTY | nx
+            : 0;
+    invlpg((void *)(ldt_area(cpu) + page * PAGE_SIZE));
+}
+
+void load_guest_ldt(const unsigned long *frames, unsigned int ents)
+{
+    unsigned int cpu = smp_processor_id();
+    unsigned int nr = DIV_ROUND_UP(ents * 8, PAGE_SIZE);
+    uint64_t *desc = &gdt_reserved[cpu][(LDT_SELECTOR >> 3) -
+                                        GDT_RESERVED_FIRST];
+    unsigned long base = ldt_area(cpu), limit = ents * 8 - 1;
+
+    ASSERT(ents <= LDT_AREA_SIZE / 8);
+    for ( unsigned int i = 0; i < LDT_AREA_PAGES; i++ )
+        set_ldt_page(cpu, i, i < nr ? frames[i] : 0);
+    if ( !ents )
+    {
+        __asm__ __volatile__ ( "lldt %w0" : : "r" (0) );
+        return;
+    }
+    /* A 64-bit LDT descriptor (type 2, present, DPL 0): two entries. */
+    desc[0] = (limit & 0xffff) | ((base & 0xffffff) << 16) | (0x82UL << 40) |
+              ((limit >> 16 & 0xf) << 48) | ((base >> 24 & 0xff) << 56);
+    desc[1] = base >> 32;
+    __asm__ __volatile__ ( "lldt %w0" : : "r" (LDT_SELECTOR) : "memory" );
+}
+
+void map_guest_ldt_page(unsigned int page, unsigned long mfn)
+{
+    ASSERT(page < LDT_AREA_PAGES);
+    set_ldt_page(smp_processor_id(), page, mfn);
+}
+
+bool in_ldt_area(unsigned long va, unsigned int *offset)
+{
+    unsigned long base = ldt_area(smp_processor_id());
+
+    if ( va < base || va - base >= LDT_AREA_SIZE )
+        return false;
+    *offset = va - base;
+    return true;
+}
+
 void percpu_desc_init(unsigned int cpu, unsigned long stack_base)
 {
     uint64_t *gdt = gdt_reserved[cpu];
@@ -146,6 +229,12 @@ void percpu_desc_init(unsigned int cpu, unsigned long stack_base)
 
     __asm__ __volatile__ ( "lgdt %0" : : "m" (gdtr) );
     __asm__ __volatile__ ( "ltr %w0" : : "r" (TSS_SELECTOR) );
+    /*
+     * No LDT until a vCPU sets one: the LDTR a CPU comes out of reset
+     * with (base 0, limit 0xffff) would make whatever a guest maps at
+     * linear 0 its LDT, call gates to ring 0 and all.
+     */
+    __asm__ __volatile__ ( "lldt %w0" : : "r" (0) );
     /* Reload CS and the data segments from the new GDT. */
     __asm__ __volatile__ ( "pushq %0; lea 1f(%%rip), %%rax; push %%rax;"
                            "lretq; 1:"

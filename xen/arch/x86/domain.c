@@ -92,9 +92,9 @@ static void load_root(struct vcpu *v)
 }
 
 /*
- * The selectors go in after the GDT they index, and before the bases:
- * loading FS or GS sets its base from the descriptor.  One that no longer
- * loads (the guest changed its GDT meanwhile) goes to the failsafe
+ * The selectors go in after the GDT and LDT they index, and before the
+ * bases: loading FS or GS sets its base from the descriptor.  One that no
+ * longer loads (the guest changed its GDT meanwhile) goes to the failsafe
  * callback once everything else is in place.
  */
 static void load_guest_state(struct vcpu *v)
@@ -108,6 +108,19 @@ static void load_guest_state(struct vcpu *v)
     get_cpu_info()->guest_cpu_user_regs = a->user_regs;
     load_root(v);
     load_guest_gdt(a->gdt_frames, DIV_ROUND_UP(a->gdt_ents, 512));
+    load_guest_ldt(a->ldt_frames, a->ldt_ents);
+    /*
+     * An LDT page unused since the guest's last SET_LDT is mapped before
+     * its selector loads, with interrupts on (taking its type may flush
+     * other CPUs), as Xen would map it from the fault.
+     */
+    for ( unsigned int i = 0; i < ARRAY_SIZE(sel); i++ )
+        if ( pv_ldt_selector_unmapped(v, sel[i]) )
+        {
+            local_irq_enable();
+            pv_map_ldt_selector(v, sel[i]);
+            local_irq_disable();
+        }
     /* Each is loaded, or nulled, whatever became of the others. */
     loaded = pv_load_ds(sel[0]);
     loaded &= pv_load_es(sel[1]);
@@ -144,6 +157,7 @@ void context_switch(struct vcpu *prev, struct vcpu *next)
     {
         clts();
         load_guest_gdt(NULL, 0);
+        load_guest_ldt(NULL, 0);
         write_cr3(virt_to_maddr(idle_pg_table));
         reset_stack_and_jump(startup_cpu_idle_loop);
     }
@@ -231,6 +245,7 @@ void arch_domain_relinquish(struct domain *d)
         kill_timer(&v->singleshot_timer);
         kill_timer(&v->periodic_timer);
         pv_destroy_gdt(v);
+        pv_destroy_ldt(v);
         for ( unsigned int user = 0; user < 2; user++ )
         {
             mfn_t *slot = user ? &v->arch->guest_table_user

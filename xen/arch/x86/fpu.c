@@ -59,18 +59,35 @@ void vcpu_fpu_free(struct vcpu *v)
                            get_order_from_bytes(fpu_area_size()));
 }
 
+/*
+ * XSAVE and XRSTOR act only on the components enabled in XCR0 at the
+ * time, and a guest may have turned some off (XSETBV of x87 alone
+ * leaves SSE off, yet its XMM registers still work): both run with the
+ * hypervisor's XCR0, so that every component we manage travels with its
+ * vCPU and none is left behind for the next one to read.  While v runs,
+ * the CPU's XCR0 is v's own (fpu_restore(), XSETBV emulation).
+ */
+static void xcr0_full(const struct vcpu *v)
+{
+    if ( v->arch->xcr0 != boot_cpu_data.xcr0 )
+        xsetbv(0, boot_cpu_data.xcr0);
+}
+
 void fpu_save(struct vcpu *v)
 {
     uint64_t mask = boot_cpu_data.xcr0;
 
     clts();     /* the guest's TS must not turn our save into #NM */
     if ( mask )
+    {
+        xcr0_full(v);
         __asm__ __volatile__ ( "xsave64 %0"
                                : "=m" (*(uint8_t (*)[XSAVE_HDR_END])
                                         v->arch->fpu_area)
                                : "a" ((uint32_t)mask),
                                  "d" ((uint32_t)(mask >> 32))
                                : "memory" );
+    }
     else
         __asm__ __volatile__ ( "fxsave64 %0"
                                : "=m" (*(uint8_t (*)[FXSAVE_SIZE])
@@ -78,9 +95,9 @@ void fpu_save(struct vcpu *v)
 }
 
 /*
- * Loads v's XCR0 and state (saved under that XCR0: XSAVE and XRSTOR take
- * only the components it enables), then CR0.TS as v's kernel last asked
- * (fpu_taskswitch).
+ * Loads v's state with every component (see xcr0_full(): the CPU may be
+ * at any XCR0 here, so it is set in full first), then v's own XCR0, then
+ * CR0.TS as v's kernel last asked (fpu_taskswitch).
  */
 void fpu_restore(struct vcpu *v)
 {
@@ -88,13 +105,16 @@ void fpu_restore(struct vcpu *v)
 
     clts();
     if ( mask )
-        xsetbv(0, v->arch->xcr0);
-    if ( mask )
+    {
+        xsetbv(0, mask);
         __asm__ __volatile__ ( "xrstor64 %0"
                                : : "m" (*(uint8_t (*)[XSAVE_HDR_END])
                                          v->arch->fpu_area),
                                    "a" ((uint32_t)mask),
                                    "d" ((uint32_t)(mask >> 32)) );
+        if ( v->arch->xcr0 != mask )
+            xsetbv(0, v->arch->xcr0);
+    }
     else
         __asm__ __volatile__ ( "fxrstor64 %0"
                                : : "m" (*(uint8_t (*)[FXSAVE_SIZE])

@@ -9,6 +9,7 @@
 #include <asm/desc.h>
 #include <asm/page.h>
 #include <asm/processor.h>
+#include <asm/pv/descriptor-tables.h>
 #include <asm/pv/traps.h>
 #include <asm/traps.h>
 #include <asm/uaccess.h>
@@ -168,6 +169,9 @@ void do_entry(struct cpu_user_regs *regs)
         vector_handlers[vec](regs);
         return;
     }
+    /* The first use of a page of the guest's LDT maps it. */
+    if ( vec == X86_EXC_PF && pv_ldt_fault(regs) )
+        return;
     /* Machine checks and NMIs are the machine's, whoever was running. */
     if ( guest_mode(regs) && vec < 32 && vec != 2 && vec != 18 )
     {

@@ -220,8 +220,10 @@ long do_set_segment_base(unsigned int which, unsigned long base)
          * The user's %gs: loaded with the user's base live, as the
          * kernel's swapgs would have it, which sets that base from the
          * descriptor.  A selector that will not load leaves %gs null, and
-         * the call still succeeds, as on Xen.
+         * the call still succeeds, as on Xen.  An LDT page is mapped
+         * first, while interrupts are on (see pv_ldt_fault()).
          */
+        pv_map_ldt_selector(current, base);
         local_irq_save(flags);
         __asm__ __volatile__ ( "swapgs" ::: "memory" );
         pv_load_gs(base);

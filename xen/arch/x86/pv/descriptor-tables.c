@@ -10,8 +10,13 @@
 #include <asm/desc.h>
 #include <asm/domain.h>
 #include <asm/page.h>
+#include <asm/processor.h>
 #include <asm/pv/descriptor-tables.h>
 #include <asm/pv/mm.h>
+#include <asm/pv/traps.h>
+#include <asm/regs.h>
+#include <asm/system.h>
+#include <asm/traps.h>
 
 /* Fields of a descriptor, as one 64-bit value. */
 #define DESC_TYPE           (0xfUL << 40)
@@ -23,6 +28,8 @@
 #define DESC_GATE_RSVD      (0xffUL << 32)
 
 #define DESCS_PER_FRAME     (PAGE_SIZE / sizeof(uint64_t))
+/* The most LDT entries SET_LDT accepts (a 64 KiB table). */
+#define MAX_LDT_ENTS        8192
 
 /*
  * The code selectors a call gate may name: the LDT's, the guest's own GDT
@@ -203,6 +210,136 @@ long do_update_descriptor(uint64_t pa, uint64_t desc)
     put_page_type(pg);
     put_page(pg);
     return 0;
+}
+
+/*
+ * LDTs, kept as Xen keeps them: SET_LDT only records the guest's table
+ * (a guest address and a number of entries); the LDTR of the CPU the
+ * vCPU runs on points at that CPU's LDT area (desc.c) with the guest's
+ * limit, and each page of the area is mapped on its first use, by the
+ * page fault that use takes there (pv_ldt_fault()).  The guest's page
+ * must then be a frame of its own that its kernel page tables map at the
+ * table's address, that it can take as a descriptor page (no writable
+ * mapping anywhere) and whose every descriptor passes the GDT's check.
+ * It stays mapped, holding that type, until the table changes or the
+ * vCPU goes away; unlike Xen we do not drop it when the guest unmaps
+ * the page, so a guest that moves its LDT says so with SET_LDT.
+ */
+void pv_destroy_ldt(struct vcpu *v)
+{
+    struct arch_vcpu *a = v->arch;
+
+    if ( v == current )
+        load_guest_ldt(NULL, 0);
+    for ( unsigned int i = 0; i < ARRAY_SIZE(a->ldt_frames); i++ )
+    {
+        if ( !a->ldt_frames[i] )
+            continue;
+        put_page_and_type(mfn_to_page(_mfn(a->ldt_frames[i])));
+        a->ldt_frames[i] = 0;
+    }
+}
+
+int pv_set_ldt(struct vcpu *v, unsigned long base, unsigned int ents)
+{
+    struct arch_vcpu *a = v->arch;
+
+    BUILD_BUG_ON(MAX_LDT_ENTS * 8 != ARRAY_SIZE(a->ldt_frames) * PAGE_SIZE);
+    /*
+     * Xen's rules: the base alone is checked (an aligned guest address),
+     * and only when there are entries; a table that runs off the
+     * canonical range faults there (#GP) when used.
+     */
+    if ( !ents )
+        base = 0;
+    if ( ents > MAX_LDT_ENTS || (base & ~PAGE_MASK) ||
+         !pv_guest_addr_ok(base) )
+        return -EINVAL;
+    if ( base == a->ldt_base && ents == a->ldt_ents )
+        return 0;
+    pv_destroy_ldt(v);
+    a->ldt_base = base;
+    a->ldt_ents = ents;
+    if ( v == current )
+        load_guest_ldt(a->ldt_frames, ents);
+    return 0;
+}
+
+/* Maps page `page` of v's (current's) LDT; false if the guest's won't do. */
+static bool map_ldt_page(struct vcpu *v, unsigned int page)
+{
+    struct arch_vcpu *a = v->arch;
+    unsigned long va = a->ldt_base + page * PAGE_SIZE;
+    struct page_info *pg;
+    mfn_t mfn;
+
+    /* Mapped already, the fault had another cause: the guest's to see. */
+    if ( a->ldt_frames[page] || !pv_guest_addr_ok(va) )
+        return false;
+    mfn = pv_guest_frame(v, va);
+    if ( !mfn_valid(mfn) )
+        return false;
+    pg = mfn_to_page(mfn);
+    if ( get_page_and_type(pg, v->domain, PGT_seg_desc_page) )
+        return false;
+    if ( !check_descriptor_frame(mfn_x(mfn)) )
+    {
+        put_page_and_type(pg);
+        return false;
+    }
+    a->ldt_frames[page] = mfn_x(mfn);
+    map_guest_ldt_page(page, mfn_x(mfn));
+    return true;
+}
+
+bool pv_ldt_selector_unmapped(const struct vcpu *v, unsigned int sel)
+{
+    return (sel & 4) && (sel & ~7u) < v->arch->ldt_ents * 8 &&
+           !v->arch->ldt_frames[(sel & ~7u) >> PAGE_SHIFT];
+}
+
+void pv_map_ldt_selector(struct vcpu *v, unsigned int sel)
+{
+    if ( pv_ldt_selector_unmapped(v, sel) )
+        map_ldt_page(v, (sel & ~7u) >> PAGE_SHIFT);
+}
+
+bool pv_ldt_fault(struct cpu_user_regs *regs)
+{
+    struct vcpu *v = current;
+    unsigned int offset;
+    unsigned long va;
+    bool mapped;
+
+    if ( !in_ldt_area(read_cr2(), &offset) )
+        return false;
+    /*
+     * Taking the type may flush other CPUs' TLBs, which needs interrupts:
+     * our own loads with them off map the page beforehand (see
+     * pv_map_ldt_selector()), or get their exception-table fixup.
+     */
+    if ( !v || (!guest_mode(regs) && !(regs->rflags & X86_EFLAGS_IF)) )
+        return false;
+    local_irq_enable();
+    mapped = map_ldt_page(v, offset >> PAGE_SHIFT);
+    local_irq_disable();
+    if ( mapped || !guest_mode(regs) )
+        return mapped;
+    /*
+     * The guest's own fault, as Xen reports it: a page fault at the
+     * descriptor's address in its table, or #GP with the selector's
+     * error code where that address is not canonical.
+     */
+    va = v->arch->ldt_base + offset;
+    if ( pv_guest_addr_ok(va) )
+        write_cr2(va);
+    else
+    {
+        regs->entry_vector = X86_EXC_GP;
+        regs->error_code = (offset & ~3u) | 4;
+    }
+    pv_handle_exception(regs);
+    return true;
 }
 
 /*

@@ -476,7 +476,8 @@ static mfn_t guest_walk(struct vcpu *v, mfn_t root, unsigned long va,
         if ( print )
             printk("  L%u[%03u] = %016lx (table %#lx)\n", level,
                    pt_offset(level, va), (unsigned long)e, mfn_x(mfn));
-        if ( !(e & _PAGE_PRESENT) || (e & _PAGE_PSE) )
+        /* Bit 7 is PSE above level 1, PAT in an L1 entry. */
+        if ( !(e & _PAGE_PRESENT) || (level > 1 && (e & _PAGE_PSE)) )
             return INVALID_MFN;
         mfn = pte_mfn(e);
     }
@@ -486,6 +487,11 @@ static mfn_t guest_walk(struct vcpu *v, mfn_t root, unsigned long va,
 static mfn_t guest_l1_for_va(struct vcpu *v, unsigned long va)
 {
     return guest_walk(v, v->arch->guest_table, va, 1, false);
+}
+
+mfn_t pv_guest_frame(struct vcpu *v, unsigned long va)
+{
+    return guest_walk(v, v->arch->guest_table, va, 0, false);
 }
 
 void pv_dump_guest_walk(struct vcpu *v, mfn_t root, unsigned long va)

@@ -13,10 +13,8 @@
 #include <asm/flushtlb.h>
 #include <asm/m2p.h>
 #include <asm/page.h>
+#include <asm/pv/descriptor-tables.h>
 #include <asm/pv/mm.h>
-
-/* The most LDT entries SET_LDT accepts (a 64 KiB table). */
-#define MAX_LDT_ENTS    8192
 
 /*
  * Whose frames a request names (foreigndom), with Xen's errors: naming
@@ -401,19 +399,7 @@ static int do_one_mmuext(struct vcpu *curr, struct domain *pg_owner,
         return 0;
 
     case MMUEXT_SET_LDT:
-    {
-        unsigned int ents = op->arg2.nr_ents;
-        unsigned long base = ents ? op->arg1.linear_addr : 0;
-
-        if ( (base & ~PAGE_MASK) || ents > MAX_LDT_ENTS ||
-             !pv_guest_addr_ok(base) ||
-             !pv_guest_addr_ok(base + ents * 8UL - !!ents) )
-            return -EINVAL;
-        /* The descriptor-table code loads it from here on the way out. */
-        curr->arch->ldt_base = base;
-        curr->arch->ldt_ents = ents;
-        return 0;
-    }
+        return pv_set_ldt(curr, op->arg1.linear_addr, op->arg2.nr_ents);
     }
     BUG();
 }

@@ -20,6 +20,7 @@
  *  slot 256      0xffff800000000000  read-only machine-to-phys table (guests)
  *  slot 261      0xffff82d080000000  hypervisor image (text, data, bss)
  *                0xffff82d0c0000000  per-CPU GDT areas (64 KiB each)
+ *                0xffff82d0e0000000  per-CPU LDT areas (64 KiB each)
  *                0xffff82e000000000  frame table (struct page_info per frame)
  *  slots 262-271 0xffff830000000000  direct map of all RAM (5 TiB max)
  */
@@ -40,6 +41,9 @@
 /* Each CPU's 64 KiB GDT area (asm/desc.h), right after the image's GiB. */
 #define GDT_AREA_VIRT_START     XEN_VIRT_END
 #define GDT_AREA_SIZE           (_AC(1, UL) << 16)
+/* And each CPU's 64 KiB LDT area, in the same GiB (asm/desc.h). */
+#define LDT_AREA_VIRT_START     (GDT_AREA_VIRT_START + (_AC(1, UL) << 29))
+#define LDT_AREA_SIZE           (_AC(1, UL) << 16)
 
 #define FRAMETABLE_VIRT_START   _AC(0xffff82e000000000, UL)
 #define FRAMETABLE_SIZE         (_AC(1, UL) << 37)

@@ -65,6 +65,16 @@ void percpu_desc_init(unsigned int cpu, unsigned long stack_base);
  * current on this CPU.
  */
 void load_guest_gdt(const unsigned long *frames, unsigned int nr);
+/*
+ * Loads LDTR with an LDT of ents entries (0: the null LDT) in this CPU's
+ * LDT area, whose page i maps frames[i], or nothing where that is 0.
+ * Same conditions as load_guest_gdt().
+ */
+void load_guest_ldt(const unsigned long *frames, unsigned int ents);
+/* Maps mfn at page `page` of this CPU's LDT area, for the running vCPU. */
+void map_guest_ldt_page(unsigned int page, unsigned long mfn);
+/* Whether va lies in this CPU's LDT area, and if so, where (*offset). */
+bool in_ldt_area(unsigned long va, unsigned int *offset);
 #endif
 
 #endif /* ASM_X86_DESC_H */

@@ -31,6 +31,11 @@ struct arch_vcpu {
     unsigned int gdt_ents;
     unsigned long ldt_base;
     unsigned int ldt_ents;
+    /*
+     * The frame of each LDT page in use (0: not used since SET_LDT), each
+     * holding a PGT_seg_desc_page type reference (pv/descriptor-tables.c).
+     */
+    unsigned long ldt_frames[16];
 
     /* Kernel stack for user-to-kernel transitions (stack_switch). */
     unsigned long kernel_ss, kernel_sp;

@@ -5,6 +5,7 @@
 
 #include <xen/types.h>
 
+struct cpu_user_regs;
 struct vcpu;
 
 /*
@@ -29,6 +30,30 @@ int pv_set_gdt(struct vcpu *v, const unsigned long *frames,
 
 /* Drops v's GDT frames (their type and general references). */
 void pv_destroy_gdt(struct vcpu *v);
+
+/*
+ * MMUEXT_SET_LDT for v (current, or not running): records ents entries
+ * at guest address base as its LDT, with Xen's checks (0 or -EINVAL),
+ * and drops the pages the old one had mapped, unless nothing changed.
+ */
+int pv_set_ldt(struct vcpu *v, unsigned long base, unsigned int ents);
+/* Drops the LDT pages v has mapped (their type and general references). */
+void pv_destroy_ldt(struct vcpu *v);
+/*
+ * A page fault, in guest mode or ours: if it is in this CPU's LDT area,
+ * maps the running vCPU's LDT page there, or passes the guest the fault
+ * on its own table, and returns true (the fault is dealt with).  False
+ * for any other fault, and for ours that it could not resolve.
+ */
+bool pv_ldt_fault(struct cpu_user_regs *regs);
+/*
+ * For a selector load we do with interrupts off, when no page fault can
+ * map an LDT page: whether sel is an LDT selector of v's whose page is
+ * not mapped yet, and (interrupts on) mapping that page of v's
+ * (current's) LDT, if the guest's page will do.
+ */
+bool pv_ldt_selector_unmapped(const struct vcpu *v, unsigned int sel);
+void pv_map_ldt_selector(struct vcpu *v, unsigned int sel);
 
 /*
  * Load a guest's data segment selector into the register; if the guest's

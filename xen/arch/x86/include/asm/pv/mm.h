@@ -102,6 +102,12 @@ mfn_t pv_guest_root(const struct vcpu *v);
  * reference on it.  0, or the error taking that reference.
  */
 int pv_new_guest_table(struct vcpu *v, unsigned long mfn, bool user);
+/*
+ * The frame v's kernel page tables map at va (a 4 KiB page: no
+ * superpages), or INVALID_MFN; it may be remapped as soon as this
+ * returns, so the caller takes its own references and checks the owner.
+ */
+mfn_t pv_guest_frame(struct vcpu *v, unsigned long va);
 /* Prints each level's entry for va in v's page tables at root. */
 void pv_dump_guest_walk(struct vcpu *v, mfn_t root, unsigned long va);
 /* Frames below this are I/O memory for the privileged domain (1 MiB). */
