@@ -8,6 +8,8 @@ hangs, or ends without the suite's summary is one more failure.
 
 Environment:
     MINIOS_ONLY=PREFIX    run only the in-guest cases named PREFIX...
+    MINIOS_HV=A,B         boot only these of HYPERVISORS (default: all),
+                          e.g. ours,ours-syscall (tools/mutate does)
     RESULTS=DIR           where the serial logs go (default ./results)
     BOOT_TIMEOUT_SCALE=F  multiply every timeout (see tests/lib/qemu.py)
 """
@@ -149,7 +151,15 @@ def main():
     if why:
         say('FAIL: minios build: %s' % why)
         return 0
+    chosen = [h for h in os.environ.get('MINIOS_HV', '').split(',') if h]
+    unknown = set(chosen) - {h[0] for h in HYPERVISORS}
+    if unknown:
+        say('FAIL: MINIOS_HV: no such hypervisor: %s'
+            % ', '.join(sorted(unknown)))
+        return 0
     for hv, setup, guest in HYPERVISORS:
+        if chosen and hv not in chosen:
+            continue
         name = SKIP_NAME.get(hv, 'minios on %s' % hv)
         if not qemu.which(qemu.QEMU):
             say('SKIP: %s: %s missing' % (name, qemu.QEMU))
