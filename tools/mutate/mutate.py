@@ -22,6 +22,7 @@ Environment:
     MUTATE_SEED=S           seed of the sample (default 1)
     MUTATE_LOCK=PATH        lock held around each QEMU run
                             (default /tmp/qemu.lock; empty: none)
+    MUTATE_QEMU_BATCH=N     mini-os boots per taking of the lock (15)
     MUTATE_KEEP=1           keep the scratch copy of the tree
 """
 
@@ -323,28 +324,19 @@ def host_suites():
 
 
 class Suite(object):
-    """One way of testing a file: a command run in the scratch tree."""
+    """One way of testing a file: a command run in a scratch tree."""
     def __init__(self, name, argv, env=None, qemu=False):
         self.name, self.argv, self.env, self.qemu = name, argv, env, qemu
         self.base = None
 
-    def run(self, tree, timeout, lock):
-        """(verdict, seconds): verdict None if it passed, else why."""
-        env = dict(os.environ, **(self.env or {}))
-        held = None
-        if self.qemu and lock:
-            held = open(lock, 'a')
-            t = time.monotonic()
-            fcntl.flock(held, fcntl.LOCK_EX)
-            with WAITED_LOCK:
-                WAITED[0] += time.monotonic() - t
-        try:
-            return self._run(tree, timeout, env)
-        finally:
-            if held:
-                held.close()
+    def timeout(self):
+        return max(3 * self.base, 10.0)
 
-    def _run(self, tree, timeout, env):
+    def run(self, tree, timeout, extra_env=None):
+        """(verdict, seconds): verdict None if it passed, else why.  The
+        first FAIL line decides: the rest of the suite is not run."""
+        env = dict(os.environ, **(self.env or {}))
+        env.update(extra_env or {})
         start = time.monotonic()
         p = subprocess.Popen(self.argv, cwd=tree, env=env,
                              stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
@@ -358,7 +350,6 @@ class Suite(object):
             for raw in p.stdout:
                 line = raw.decode('utf-8', 'replace').rstrip()
                 if re.match(r'^\s*FAIL: ', line) and not why:
-                    # The first failure decides: no need for the rest.
                     why.append(line.strip()[:150])
                     kill_group(p)
             rc = p.wait()
@@ -376,7 +367,6 @@ class Suite(object):
 
 # Seconds spent waiting for the QEMU lock (other users' runs), all told.
 WAITED = [0.0]
-WAITED_LOCK = threading.Lock()
 
 # Suites running now: their process groups do not see Ctrl-C themselves.
 LIVE = set()
@@ -389,6 +379,73 @@ def kill_group(p):
         pass
 
 
+class QemuLock(object):
+    """The machine-wide lock every QEMU user takes (a no-op without one)."""
+    def __init__(self, path):
+        self.path, self.f = path, None
+
+    def __enter__(self):
+        if self.path:
+            self.f = open(self.path, 'a')
+            t = time.monotonic()
+            fcntl.flock(self.f, fcntl.LOCK_EX)
+            WAITED[0] += time.monotonic() - t
+        return self
+
+    def __exit__(self, *exc):
+        if self.f:
+            self.f.close()
+            self.f = None
+
+
+class QemuBatcher(object):
+    """Boots the mini-os suite on mutated hypervisors, several per taking
+    of the QEMU lock: each boot takes seconds, while waiting for the lock
+    behind other users' runs takes minutes."""
+    def __init__(self, suite, tree, lock, batch, finish):
+        self.suite, self.tree, self.lock = suite, tree, lock
+        self.batch, self.finish = batch, finish
+        self.pending = []
+        self.closed = False
+        self.cv = threading.Condition()
+        self.thread = threading.Thread(target=self.loop, daemon=True)
+        self.thread.start()
+
+    def submit(self, m, elf):
+        with self.cv:
+            self.pending.append((m, elf))
+            self.cv.notify()
+
+    def close(self):
+        with self.cv:
+            self.closed = True
+            self.cv.notify()
+        self.thread.join()
+
+    def loop(self):
+        while True:
+            with self.cv:
+                while not self.pending and not self.closed:
+                    self.cv.wait()
+                if not self.pending:
+                    return
+            with QemuLock(self.lock):
+                for _ in range(self.batch):
+                    with self.cv:
+                        if not self.pending:
+                            break
+                        m, elf = self.pending.pop(0)
+                    why, _ = self.suite.run(self.tree, self.suite.timeout(),
+                                            {'MINIOS_XEN': elf})
+                    os.unlink(elf)
+                    if why:
+                        m.result, m.by = 'killed', '%s: %s' % (
+                            self.suite.name, why)
+                    else:
+                        m.result = 'survived'
+                    self.finish(m)
+
+
 def suites_for(path, hosts):
     """The suites that reach path, cheapest first."""
     out = []
@@ -396,16 +453,21 @@ def suites_for(path, hosts):
         if path in hosts[name]:
             out.append(Suite('host:' + name, ['make', '-s',
                                               '--no-print-directory', '-C',
-                                              'tools/tests/' + name, 'test']))
-    if path.startswith('xen/'):
-        out.append(Suite('minios:ours', ['python3', 'tools/tests/minios/run.py'],
-                         {'MINIOS_HV': 'ours,ours-syscall'}, qemu=True))
+                                              'tools/tests/' + name, 'test',
+                                              'REBUILD=']))
     if path.startswith('tools/xenstore/'):
         out.append(Suite('xenstore', ['make', '-s', '--no-print-directory',
                                       '-C', 'tools/tests/xenstore', 'test',
                                       'FUZZ_SECONDS=3',
                                       'FUZZ_PERSIST_SECONDS=2']))
+    if path.startswith('xen/'):
+        out.append(MINIOS)
     return out
+
+
+# The in-guest suite on our hypervisor, both guest builds.
+MINIOS = Suite('minios:ours', ['python3', 'tools/tests/minios/run.py'],
+               {'MINIOS_HV': 'ours,ours-syscall'}, qemu=True)
 
 
 def build(tree, path):
@@ -439,11 +501,15 @@ def make_tree(where):
     return where
 
 
-def baseline(tree, suites, lock):
+def baseline(tree, suites, lock, elf):
     """Runs every suite on the unmutated tree; returns the failures."""
     bad = []
     for s in suites:
-        why, secs = s.run(tree, 1800, lock)
+        if s.qemu:
+            with QemuLock(lock):
+                why, secs = s.run(tree, 1800, {'MINIOS_XEN': elf})
+        else:
+            why, secs = s.run(tree, 1800)
         s.base = secs
         say('  baseline %-22s %6.1f s%s' % (s.name, secs,
                                             ' FAIL: ' + why if why else ''))
@@ -452,7 +518,9 @@ def baseline(tree, suites, lock):
     return bad
 
 
-def test_mutant(tree, m, suites, lock):
+def test_mutant(tree, m, suites, elf_dir):
+    """Builds and host-tests m; returns the hypervisor to boot, if the
+    suites so far let it live and the mini-os suite reaches it."""
     path = os.path.join(tree, m.path)
     with open(path) as f:
         orig = f.read()
@@ -462,13 +530,18 @@ def test_mutant(tree, m, suites, lock):
         err = build(tree, m.path)
         if err:
             m.result, m.by = 'stillborn', err
-            return
+            return None
         for s in suites:
-            why, _ = s.run(tree, max(3 * s.base, 10.0), lock)
+            if s.qemu:
+                elf = os.path.join(elf_dir, 'xen-%d' % id(m))
+                shutil.copy(os.path.join(tree, 'xen', 'xen'), elf)
+                return elf
+            why, _ = s.run(tree, s.timeout())
             if why:
                 m.result, m.by = 'killed', '%s: %s' % (s.name, why)
-                return
+                return None
         m.result = 'survived'
+        return None
     finally:
         with open(path, 'w') as f:
             f.write(orig)
@@ -516,7 +589,8 @@ def rate(c):
 def main():
     ap = argparse.ArgumentParser(description=__doc__.split('\n')[0])
     ap.add_argument('-j', type=int, default=1,
-                    help='mutants tested at once (each in its own tree)')
+                    help='mutants built and host-tested at once (each in '
+                    'its own tree)')
     ap.add_argument('--list', action='store_true',
                     help='print the sampled mutants and stop')
     args = ap.parse_args()
@@ -529,6 +603,7 @@ def main():
     per_file = int(os.environ.get('MUTATE_PER_FILE', '8'))
     total = os.environ.get('MUTATE_MAX')
     lock = os.environ.get('MUTATE_LOCK', '/tmp/qemu.lock')
+    batch = int(os.environ.get('MUTATE_QEMU_BATCH', '15'))
     mutants = sample(files, seed, per_file, int(total) if total else None)
     eq = load_equivalents()
     if args.list:
@@ -541,8 +616,13 @@ def main():
     scratch = tempfile.mkdtemp(prefix='mutate.')
     say('mutate: %d mutants of %d files, seed %s; scratch trees in %s'
         % (len(mutants), len(files), seed, scratch))
+
+    def on_term(signum, frame):
+        raise KeyboardInterrupt
+    signal.signal(signal.SIGTERM, on_term)
     try:
-        return run_all(mutants, eq, scratch, lock, max(1, args.j), start)
+        return run_all(mutants, eq, scratch, lock, max(1, args.j), batch,
+                       start)
     except KeyboardInterrupt:
         for p in list(LIVE):
             kill_group(p)
@@ -555,51 +635,68 @@ def main():
             shutil.rmtree(scratch, ignore_errors=True)
 
 
-def run_all(mutants, eq, scratch, lock, jobs, start):
+def run_all(mutants, eq, scratch, lock, jobs, batch, start):
     hosts = host_suites()
     trees = [make_tree(os.path.join(scratch, 't%d' % i)) for i in range(jobs)]
-    # One Suite object per (tree-independent) suite, shared by mutants,
-    # so that the baseline time is measured once.
+    elf_dir = os.path.join(scratch, 'elf')
+    os.makedirs(elf_dir)
+    # Suites are shared by the mutants that need them, so that each one's
+    # unmutated time is measured once.
     suites = {}
     per_mutant = []
     for m in mutants:
-        mine = []
-        for s in suites_for(m.path, hosts):
-            mine.append(suites.setdefault(s.name, s))
-        per_mutant.append(mine)
+        per_mutant.append([suites.setdefault(s.name, s)
+                           for s in suites_for(m.path, hosts)])
     say('mutate: building and running the unmutated suites')
     for t in trees:
         for argv in (['make', '-s', '-C', 'xen'],
                      ['make', '-s', '-C', 'extras/mini-os']):
             subprocess.run(argv, cwd=t, stdout=subprocess.DEVNULL,
                            stderr=subprocess.DEVNULL, check=True)
-    bad = baseline(trees[0], list(suites.values()), lock)
+    elf = os.path.join(elf_dir, 'xen-unmutated')
+    shutil.copy(os.path.join(trees[0], 'xen', 'xen'), elf)
+    bad = baseline(trees[0], list(suites.values()), lock, elf)
+    os.unlink(elf)
     if bad:
         say('mutate: suites fail without a mutant: %s' % ', '.join(bad))
         return 1
     free = list(trees)
-    free_lock = threading.Lock()
+    out_lock = threading.Lock()
     done = [0]
 
-    def one(i):
-        m = mutants[i]
-        with free_lock:
-            tree = free.pop()
-        try:
-            test_mutant(tree, m, per_mutant[i], lock)
-        finally:
-            with free_lock:
-                free.append(tree)
-                done[0] += 1
+    def finish(m):
         key = (m.path, m.orig_line, m.what)
         if m.result == 'survived' and key in eq:
             m.result, m.by = 'equivalent', eq[key]
-        say('[%d/%d] %-10s %s%s' % (done[0], len(mutants), m.result.upper(),
-                                    m.name(),
-                                    ('   (%s)' % m.by) if m.by else ''))
+        with out_lock:
+            done[0] += 1
+            say('[%d/%d] %-10s %s%s' % (done[0], len(mutants),
+                                        m.result.upper(), m.name(),
+                                        ('   (%s)' % m.by) if m.by else ''))
 
-    with ThreadPoolExecutor(max_workers=jobs) as pool:
+    batcher = QemuBatcher(MINIOS, trees[0], lock, batch, finish)
+
+    def one(i):
+        m = mutants[i]
+        with out_lock:
+            tree = free.pop()
+        try:
+            elf = test_mutant(tree, m, per_mutant[i], elf_dir)
+        finally:
+            with out_lock:
+                free.append(tree)
+        if elf:
+            batcher.submit(m, elf)
+        else:
+            finish(m)
+
+    pool = ThreadPoolExecutor(max_workers=jobs)
+    try:
         list(pool.map(one, range(len(mutants))))
+    finally:
+        # On Ctrl-C, only the mutants under test now are finished.
+        pool.shutdown(wait=False, cancel_futures=True)
+    batcher.close()
     report(mutants, eq, time.monotonic() - start)
     return 0
 
