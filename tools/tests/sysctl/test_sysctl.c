@@ -27,6 +27,7 @@ extern uintptr_t harness_fault_lo, harness_fault_hi;
 static struct domain *doms[NR_DOMS];     /* by ascending domid */
 static const char ring_text[] = "0123456789abcdefghij";
 static long live_allocs;
+static bool alloc_fails;
 
 struct cpuinfo_x86 boot_cpu_data;
 unsigned long cpu_khz = 2000000;
@@ -38,6 +39,8 @@ void xfree(void *p);
 
 void *_xmalloc(unsigned long size, unsigned long align)
 {
+    if ( alloc_fails )
+        return NULL;
     live_allocs++;
     return malloc(size);
 }
@@ -298,6 +301,17 @@ int main(void)
         CHECK_EQ(readconsole(&op, buf, 2, false, 7), 0);
         CHECK(!memcmp(buf, "01", 2));
         CHECK_EQ(op.u.readconsole.index, 2);
+    }
+
+    CASE("readconsole: no memory for the copy is -ENOMEM, nothing read")
+    {
+        char buf[8] = "XXXXXXX";
+
+        run_as(dom0);
+        alloc_fails = true;
+        CHECK_EQ(readconsole(&op, buf, 8, false, 0), -ENOMEM);
+        alloc_fails = false;
+        CHECK(!memcmp(buf, "XXXXXXX", 8));
     }
 
     CASE("readconsole: an unwritable buffer is -EFAULT, nothing leaked")
