@@ -211,12 +211,13 @@ def sites(text):
                 and not re.search(r'\belse\b', text[close + body.end():
                                                      close + body.end() + 12])):
             end = close + body.end()
-            out.append((m.start(), end, ';', 'check',
+            out.append((m.start(), end, '{ }', 'check',
                         'delete check "if (%s) %s"'
                         % (' '.join(inner.split())[:60],
                            ' '.join(body.group(1).split()))))
 
-    # Reference-count changes as statements of their own.
+    # Reference-count changes as statements of their own.  Deletions leave
+    # "{ }", which is also a whole if or else body without a warning.
     for m in re.finditer(r'(?m)^[ \t]*(?:\(void\)\s*)?(%s)\s*\(' % REFCOUNT,
                          text):
         open_at = m.end() - 1
@@ -226,7 +227,7 @@ def sites(text):
         semi = re.match(r'\s*;', text[close:])
         if semi:
             lead = len(m.group(0)) - len(m.group(0).lstrip())
-            out.append((m.start() + lead, close + semi.end(), ';',
+            out.append((m.start() + lead, close + semi.end(), '{ }',
                         'refcount', 'skip %s()' % m.group(1)))
 
     # 0 returned in place of an errno.
@@ -337,6 +338,8 @@ class Suite(object):
         first FAIL line decides: the rest of the suite is not run."""
         env = dict(os.environ, **(self.env or {}))
         env.update(extra_env or {})
+        if STOP.is_set():
+            return 'interrupted', 0.0
         start = time.monotonic()
         p = subprocess.Popen(self.argv, cwd=tree, env=env,
                              stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
@@ -370,6 +373,8 @@ WAITED = [0.0]
 
 # Suites running now: their process groups do not see Ctrl-C themselves.
 LIVE = set()
+# Set on Ctrl-C: whatever finishes afterwards is not a result.
+STOP = threading.Event()
 
 
 def kill_group(p):
@@ -427,16 +432,18 @@ class QemuBatcher(object):
             with self.cv:
                 while not self.pending and not self.closed:
                     self.cv.wait()
-                if not self.pending:
+                if not self.pending or STOP.is_set():
                     return
             with QemuLock(self.lock):
                 for _ in range(self.batch):
                     with self.cv:
-                        if not self.pending:
+                        if not self.pending or STOP.is_set():
                             break
                         m, elf = self.pending.pop(0)
                     why, _ = self.suite.run(self.tree, self.suite.timeout(),
                                             {'MINIOS_XEN': elf})
+                    if STOP.is_set():
+                        return
                     os.unlink(elf)
                     if why:
                         m.result, m.by = 'killed', '%s: %s' % (
@@ -624,11 +631,12 @@ def main():
         return run_all(mutants, eq, scratch, lock, max(1, args.j), batch,
                        start)
     except KeyboardInterrupt:
+        STOP.set()
+        done = [m for m in mutants if m.result]
         for p in list(LIVE):
             kill_group(p)
         say('mutate: interrupted; partial results:')
-        report([m for m in mutants if m.result], eq,
-               time.monotonic() - start)
+        report(done, eq, time.monotonic() - start)
         return 130
     finally:
         if os.environ.get('MUTATE_KEEP') != '1':
@@ -665,6 +673,8 @@ def run_all(mutants, eq, scratch, lock, jobs, batch, start):
     done = [0]
 
     def finish(m):
+        if STOP.is_set():
+            return
         key = (m.path, m.orig_line, m.what)
         if m.result == 'survived' and key in eq:
             m.result, m.by = 'equivalent', eq[key]
@@ -678,6 +688,8 @@ def run_all(mutants, eq, scratch, lock, jobs, batch, start):
 
     def one(i):
         m = mutants[i]
+        if STOP.is_set():
+            return
         with out_lock:
             tree = free.pop()
         try:
