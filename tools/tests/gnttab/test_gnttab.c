@@ -1127,6 +1127,14 @@ static void test_versions(void)
         as(dB);
         CHECK_EQ(unmap1(VA1, 0, m.handle), GNTST_okay);
         CHECK_EQ(status[61], 0);
+        /* A read-only mapping blocks it as well. */
+        m = map_op(dA, 61, VA1, GNTMAP_host_map | GNTMAP_readonly);
+        CHECK_EQ(map1(&m), GNTST_okay);
+        as(dA);
+        s.version = 1;
+        CHECK_EQ(hc(GNTTABOP_set_version, &s, 1), -EBUSY);
+        as(dB);
+        CHECK_EQ(unmap1(VA1, 0, m.handle), GNTST_okay);
         /* A guest mapping of the status frame blocks the switch too. */
         as(dA);
         CHECK(get_page(mfn_to_page(_mfn(st)), dA));
