@@ -23,8 +23,9 @@
 /* Where the guest's SYSCALL ends, as the frame records it. */
 #define CALL_RIP        0x401002UL
 
-/* Guest memory window where copies fail (include/asm/uaccess.h). */
+/* Guest memory windows where copies fail (include/asm/uaccess.h). */
 extern uintptr_t harness_fault_lo, harness_fault_hi;
+uintptr_t memory_ro_lo, memory_ro_hi;
 
 /* ---- what the hypervisor around memory.c would provide ---- */
 
@@ -413,7 +414,7 @@ static void test_reservations(void)
         CHECK(refs_balanced());
     }
 
-    CASE("an unwritable extent list: the frame goes back, none counted")
+    CASE("an unreadable extent list ends the batch there")
     {
         xen_pfn_t list[2] = { 0 };
         unsigned long a = domA->tot_pages;
@@ -428,6 +429,25 @@ static void test_reservations(void)
         CHECK_EQ(reserve(XENMEM_decrease_reservation, domA, list, 1, 0, NULL),
                  1);
         CHECK_EQ(domA->tot_pages, a);
+    }
+
+    CASE("a read-only extent list: the new frames go back, none counted")
+    {
+        xen_pfn_t list[2] = { 0 };
+        unsigned long a = domA->tot_pages, free_before = total_free_pages();
+
+        run_as(domA);
+        memory_ro_lo = (uintptr_t)&list[1];
+        memory_ro_hi = memory_ro_lo + sizeof(list[1]);
+        CHECK_EQ(reserve(XENMEM_increase_reservation, domA, list, 2, 2, NULL),
+                 1);
+        memory_ro_lo = memory_ro_hi = 0;
+        CHECK_EQ(domA->tot_pages, a + 4);
+        CHECK_EQ(total_free_pages(), free_before - 4);
+        CHECK_EQ(reserve(XENMEM_decrease_reservation, domA, list, 1, 2, NULL),
+                 1);
+        CHECK_EQ(domA->tot_pages, a);
+        CHECK_EQ(total_free_pages(), free_before);
     }
 
     CASE("continuations: a preempted batch resumes where it stopped")
@@ -575,6 +595,19 @@ static void test_maps(void)
         CHECK_EQ(l.nr_extents, 1);
         CHECK_EQ(mfns[0], 0x500);
         CHECK_EQ(mfns[1], 0);
+        /* Unwritable list, unreadable or unwritable argument: -EFAULT. */
+        memory_ro_lo = (uintptr_t)mfns;
+        memory_ro_hi = memory_ro_lo + sizeof(mfns[0]);
+        CHECK_EQ(memop(XENMEM_machphys_mfn_list, &l), -EFAULT);
+        memory_ro_lo = (uintptr_t)&l;
+        memory_ro_hi = memory_ro_lo + sizeof(l);
+        CHECK_EQ(memop(XENMEM_machphys_mfn_list, &l), -EFAULT);
+        CHECK_EQ(memop(XENMEM_machphys_mapping, &l), -EFAULT);
+        memory_ro_lo = memory_ro_hi = 0;
+        harness_fault_lo = (uintptr_t)&l;
+        harness_fault_hi = harness_fault_lo + sizeof(l);
+        CHECK_EQ(memop(XENMEM_machphys_mfn_list, &l), -EFAULT);
+        harness_fault_lo = harness_fault_hi = 0;
     }
 
     CASE("unknown sub-ops, and a start on one that has none: -ENOSYS")
