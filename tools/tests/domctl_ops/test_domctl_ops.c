@@ -29,7 +29,7 @@ static long live_allocs;
 static unsigned int destroyed, created_vcpus, virqs, arch_calls;
 static unsigned int grant_frames, grant_maptrack, set_ctx_calls;
 static int grant_rc;
-static bool alloc_fails;
+static bool alloc_fails, vcpu_create_fails;
 struct domain *hardware_domain;
 
 void *_xmalloc(unsigned long size, unsigned long align);
@@ -117,6 +117,8 @@ void domain_destroy(struct domain *d)
 struct vcpu *vcpu_create(struct domain *d, unsigned int vcpu_id,
                          unsigned int cpu)
 {
+    if ( vcpu_create_fails )
+        return NULL;
     created_vcpus++;
     return new_vcpu(d, vcpu_id, cpu);
 }
@@ -601,6 +603,36 @@ static void test_domains(void)
         op = new_op(XEN_DOMCTL_max_vcpus, dom0->domain_id);
         op.u.max_vcpus.max = dom0->max_vcpus;
         CHECK_EQ(domctl(&op), -EINVAL);
+    }
+
+    CASE("out of memory: -ENOMEM from createdomain, max_vcpus, contexts")
+    {
+        struct vcpu_guest_context ctx;
+        struct xen_domctl op;
+        long id, before = live_allocs;
+
+        run_as(dom0);
+        destroyed = 0;
+        alloc_fails = true;
+        CHECK_EQ(create(0, 1), -ENOMEM);
+        alloc_fails = false;
+        CHECK_EQ(destroyed, 1);
+        id = create(0, 2);
+        op = new_op(XEN_DOMCTL_max_vcpus, id);
+        op.u.max_vcpus.max = 2;
+        vcpu_create_fails = true;
+        CHECK_EQ(domctl(&op), -ENOMEM);
+        vcpu_create_fails = false;
+        CHECK_EQ(simple(XEN_DOMCTL_destroydomain, id), 0);
+        op = new_op(XEN_DOMCTL_setvcpucontext, target->domain_id);
+        set_xen_guest_handle(op.u.vcpucontext.ctxt, &ctx);
+        alloc_fails = true;
+        CHECK_EQ(domctl(&op), -ENOMEM);
+        op.cmd = XEN_DOMCTL_getvcpucontext;
+        CHECK_EQ(domctl(&op), -ENOMEM);
+        alloc_fails = false;
+        CHECK_EQ(live_allocs, before);
+        CHECK(refs_balanced());
     }
 
     CASE("max_mem: in KiB, rounded down to pages, lower than held is fine")
