@@ -434,6 +434,15 @@ static void test_setup_and_query(void)
         CHECK_EQ(hc(GNTTABOP_query_size, &q, 1), 0);
         CHECK_EQ((int16_t)q.status, GNTST_bad_domain);
         CHECK_EQ(hc(GNTTABOP_query_size, &q, 2), -EINVAL);
+        /* A domain without a grant table (none built yet): -ENOSYS. */
+        {
+            struct grant_table *gt = dA->grant_table;
+
+            as(dA);
+            dA->grant_table = NULL;
+            CHECK_EQ(hc(GNTTABOP_query_size, &q, 1), -ENOSYS);
+            dA->grant_table = gt;
+        }
     }
 
     CASE("setup_table: grows, same frames again, limit, bad list, others")

@@ -324,6 +324,22 @@ static void test_reservations(void)
         domA->max_pages = max;
     }
 
+    CASE("a dying domain gets no new frames")
+    {
+        xen_pfn_t list[2] = { 0 };
+        unsigned long a = domA->tot_pages, free_before = total_free_pages();
+
+        run_as(dom0);
+        domA->state = DOMSTATE_dying;
+        CHECK_EQ(reserve(XENMEM_increase_reservation, domA, list, 2, 0, NULL),
+                 0);
+        CHECK_EQ(reserve(XENMEM_populate_physmap, domA, list, 2, 0, NULL), 0);
+        domA->state = DOMSTATE_running;
+        CHECK_EQ(domA->tot_pages, a);
+        CHECK_EQ(total_free_pages(), free_before);
+        CHECK(refs_balanced());
+    }
+
     CASE("nr_extents: the encoding's limit, and one past it, does nothing")
     {
         xen_pfn_t list[2] = { 0 };
