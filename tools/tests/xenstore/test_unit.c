@@ -330,6 +330,8 @@ static void t_target(void)
     CHECK_ERR(rd(dm, 0, "/local/domain/7/dev"), 0);
     CHECK_ERR(wr(dm, 0, "/local/domain/7/dev", "2"), 0);
     CHECK_ERR(mc_calls(dm, XS_SET_TARGET, 0, NULL, "8", "7", MC_END), EACCES);
+    /* Refused before its arguments are even looked at. */
+    CHECK_ERR(mc_calls(dm, XS_SET_TARGET, 0, NULL, "8", MC_END), EACCES);
     mc_free(m);
     mc_free(dm);
 }
