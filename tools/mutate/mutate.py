@@ -210,8 +210,10 @@ def sites(text):
                 cond + body.group(1))
                 and not re.search(r'\belse\b', text[close + body.end():
                                                      close + body.end() + 12])):
-            end = close + body.end()
-            out.append((m.start(), end, '{ }', 'check',
+            # Short-circuited rather than deleted, so that the variables
+            # it sets still count as used: the check and what it calls
+            # are skipped all the same.
+            out.append((a, b, '0 && (%s)' % inner, 'check',
                         'delete check "if (%s) %s"'
                         % (' '.join(inner.split())[:60],
                            ' '.join(body.group(1).split()))))
