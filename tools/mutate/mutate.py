@@ -206,10 +206,11 @@ def sites(text):
         # The body: one statement that returns an error or jumps out.
         body = re.match(r'\s*\{?\s*(return\s+[^;]*|goto\s+\w+)\s*;\s*\}?',
                         text[close:])
-        if (m.group(1) == 'if' and body and CHECK_WORDS.search(
-                cond + body.group(1))
-                and not re.search(r'\belse\b', text[close + body.end():
-                                                     close + body.end() + 12])):
+        after = text[close + body.end():close + body.end() + 12] \
+            if body else ''
+        if (m.group(1) == 'if' and body and
+                CHECK_WORDS.search(cond + body.group(1)) and
+                not re.search(r'\belse\b', after)):
             # Short-circuited rather than deleted, so that the variables
             # it sets still count as used: the check and what it calls
             # are skipped all the same.
@@ -494,7 +495,7 @@ def build(tree, path):
     return err[0][:150]
 
 
-# --- the scratch tree ---------------------------------------------------------
+# --- the scratch tree -------------------------------------------------------
 
 def make_tree(where):
     """A copy of the checkout's tracked and untracked (not ignored) files."""
