@@ -29,7 +29,7 @@ TOOL_DIRS := $(wildcard tools/xenstore)
 GUEST_DIRS := extras/mini-os
 
 .PHONY: all xen tools guests dist iso install run run-iso test bench check \
-        clean deps
+        clean deps mutate
 
 all: xen tools guests
 
@@ -82,6 +82,11 @@ test: deps
 bench: deps
 	$(MAKE) -s all
 	tools/bench/run
+
+# Mutation testing of the security-critical files (tools/mutate/mutate.py:
+# MUTATE_FILES, MUTATE_MAX, MUTATE_SEED, MUTATE_PER_FILE; MUTATE_J=N for -j).
+mutate: deps
+	tools/mutate/mutate.py -j $(or $(MUTATE_J),1)
 
 # Static analysis of the hypervisor, tools and guest.  Walking a
 # linker-made table compares pointers to different objects, and cppcheck

@@ -63,8 +63,9 @@ static long register_vcpu_info(struct vcpu *v,
     struct page_info *pg;
     struct vcpu_info *new;
 
-    if ( r->offset > PAGE_SIZE - sizeof(struct vcpu_info) || r->rsvd )
-        return -EINVAL;
+    /* Xen's answer to a structure that would straddle; rsvd goes unread. */
+    if ( r->offset > PAGE_SIZE - sizeof(struct vcpu_info) )
+        return -ENXIO;
     if ( !mfn_valid(_mfn(r->mfn)) )
         return -EINVAL;
     pg = mfn_to_page(_mfn(r->mfn));

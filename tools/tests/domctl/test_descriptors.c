@@ -112,6 +112,11 @@ static void test_check_descriptor(void)
     CHECK_MSG(!pv_check_descriptor(&d), "LDT descriptor accepted");
     d = INTR_GATE;
     CHECK_MSG(!pv_check_descriptor(&d), "interrupt gate accepted");
+    /* Not even with a selector a call gate could use. */
+    d = TSS64 | ((uint64_t)FLAT_RING3_CS64 << 16);
+    CHECK_MSG(!pv_check_descriptor(&d), "TSS with a selector accepted");
+    d = INTR_GATE | ((uint64_t)FLAT_RING3_CS64 << 16);
+    CHECK_MSG(!pv_check_descriptor(&d), "interrupt gate to guest code");
     check_case_end();
 
     check_case_begin("descriptor/not_present_and_type0_pass");
@@ -218,6 +223,20 @@ static void test_set_gdt(void)
         CHECK_MSG(do_set_gdt(h, 1) == -EFAULT, "bad list accepted");
     }
     check_case_end();
+
+    check_case_begin("set_gdt/one_entry_past_the_guest_part_refused");
+    {
+        /* Exactly the frames the guest part needs: no more is read. */
+        unsigned int nr = FIRST_RESERVED_GDT_ENTRY / 512;
+        xen_ulong_t *list = calloc(nr, sizeof(*list));
+        XEN_GUEST_HANDLE(xen_ulong_t) h = { list };
+
+        CHECK_MSG(do_set_gdt(h, FIRST_RESERVED_GDT_ENTRY + 1) == -EINVAL,
+                  "one entry too many accepted");
+        CHECK_MSG(v->arch->gdt_ents == 0, "gdt_ents %u", v->arch->gdt_ents);
+        free(list);
+    }
+    check_case_end();
 }
 
 static void test_update_descriptor(void)
@@ -255,6 +274,21 @@ static void test_update_descriptor(void)
     CHECK_MSG(do_update_descriptor((paddr_t)NR_FRAMES << PAGE_SHIFT, CODE64_R3)
               == -EINVAL, "frame past the end accepted");
     CHECK_MSG(!frame_va(gdt)[2] && !frame_va(foreign)[0], "memory changed");
+    check_case_end();
+
+    check_case_begin("update_descriptor/page_table_frame_refused");
+    {
+        unsigned long pt = new_frame(dom), before;
+        struct page_info *pg = mfn_to_page(_mfn(pt));
+
+        CHECK_MSG(!get_page_and_type(pg, dom, PGT_l1_page_table), "no L1");
+        before = refs(pt);
+        CHECK_MSG(do_update_descriptor(mfn_to_maddr(_mfn(pt)), CODE64_R3) ==
+                  -EINVAL, "page table written");
+        CHECK_MSG(refs(pt) == before && !frame_va(pt)[0], "refs %lu, were %lu",
+                  refs(pt), before);
+        put_page_and_type(pg);
+    }
     check_case_end();
 
     pv_destroy_gdt(v);

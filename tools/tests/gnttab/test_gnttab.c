@@ -453,6 +453,15 @@ static void test_setup_and_query(void)
         CHECK_EQ(hc(GNTTABOP_query_size, &q, 1), 0);
         CHECK_EQ((int16_t)q.status, GNTST_bad_domain);
         CHECK_EQ(hc(GNTTABOP_query_size, &q, 2), -EINVAL);
+        /* A domain without a grant table (none built yet): -ENOSYS. */
+        {
+            struct grant_table *gt = dA->grant_table;
+
+            as(dA);
+            dA->grant_table = NULL;
+            CHECK_EQ(hc(GNTTABOP_query_size, &q, 1), -ENOSYS);
+            dA->grant_table = gt;
+        }
     }
 
     CASE("setup_table: grows, same frames again, limit, bad list, others")
@@ -1192,6 +1201,14 @@ static void test_versions(void)
         as(dB);
         CHECK_EQ(unmap1(VA1, 0, m.handle), GNTST_okay);
         CHECK_EQ(status[61], 0);
+        /* A read-only mapping blocks it as well. */
+        m = map_op(dA, 61, VA1, GNTMAP_host_map | GNTMAP_readonly);
+        CHECK_EQ(map1(&m), GNTST_okay);
+        as(dA);
+        s.version = 1;
+        CHECK_EQ(hc(GNTTABOP_set_version, &s, 1), -EBUSY);
+        as(dB);
+        CHECK_EQ(unmap1(VA1, 0, m.handle), GNTST_okay);
         /* A guest mapping of the status frame blocks the switch too. */
         as(dA);
         CHECK(get_page(mfn_to_page(_mfn(st)), dA));

@@ -24,6 +24,10 @@ SRCS += arch/x86/pv/continuation.c
 PREEMPT_OBJS := $(B)/preempt.o
 endif
 
+# Every object is rebuilt on each run, as headers are not tracked;
+# tools/mutate passes REBUILD= to rebuild only the .c files it changed.
+REBUILD ?= FORCE
+
 XEN_OBJS := $(patsubst %.c,$(B)/xen/%.o,$(SRCS))
 TEST_OBJS := $(patsubst %.c,$(B)/%.o,$(TESTS)) $(B)/harness.o \
 	$(B)/harness_smp.o $(PREEMPT_OBJS)
@@ -34,20 +38,20 @@ test: $(B)/test $(EXTRA_DEPS)
 $(B)/test: $(XEN_OBJS) $(TEST_OBJS)
 	$(CC) $(SAN) -o $@ $^
 
-$(B)/xen/%.o: $(XEN)/%.c FORCE
+$(B)/xen/%.o: $(XEN)/%.c $(REBUILD)
 	@mkdir -p $(dir $@)
 	$(CC) $(XEN_CFLAGS) -c $< -o $@
 
-$(B)/harness.o: $(TESTS_DIR)/include/harness.c FORCE
+$(B)/harness.o: $(TESTS_DIR)/include/harness.c $(REBUILD)
 	@mkdir -p $(dir $@)
 	$(CC) $(TEST_CFLAGS) -c $< -o $@
 
 # Built as hypervisor code: they define hypervisor objects.
-$(B)/harness_smp.o $(B)/preempt.o: $(B)/%.o: $(TESTS_DIR)/include/%.c FORCE
+$(B)/harness_smp.o $(B)/preempt.o: $(B)/%.o: $(TESTS_DIR)/include/%.c $(REBUILD)
 	@mkdir -p $(dir $@)
 	$(CC) $(XEN_CFLAGS) -c $< -o $@
 
-$(B)/%.o: %.c FORCE
+$(B)/%.o: %.c $(REBUILD)
 	@mkdir -p $(dir $@)
 	$(CC) $(TEST_CFLAGS) -c $< -o $@
 

@@ -8,6 +8,10 @@ hangs, or ends without the suite's summary is one more failure.
 
 Environment:
     MINIOS_ONLY=PREFIX    run only the in-guest cases named PREFIX...
+    MINIOS_HV=A,B         boot only these of HYPERVISORS (default: all),
+                          e.g. ours,ours-syscall (tools/mutate does)
+    MINIOS_XEN=ELF        boot this hypervisor as ours instead of building
+                          xen/ (tools/mutate boots prebuilt mutants)
     RESULTS=DIR           where the serial logs go (default ./results)
     BOOT_TIMEOUT_SCALE=F  multiply every timeout (see tests/lib/qemu.py)
 """
@@ -54,11 +58,15 @@ def xen417_setup(results):
 
 def ours_setup(results):
     """(kernel, append) for this tree's hypervisor, built first."""
-    p = subprocess.run(['make', '-s', '-C', os.path.join(TOP, 'xen')],
-                       stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
-                       stdin=subprocess.DEVNULL)
-    elf = os.path.join(TOP, 'xen', 'xen')
-    if p.returncode != 0 or not os.path.isfile(elf):
+    elf = os.environ.get('MINIOS_XEN')
+    if elf:
+        rc = 0
+    else:
+        rc = subprocess.run(['make', '-s', '-C', os.path.join(TOP, 'xen')],
+                            stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
+                            stdin=subprocess.DEVNULL).returncode
+        elf = os.path.join(TOP, 'xen', 'xen')
+    if rc != 0 or not os.path.isfile(elf):
         raise RuntimeError('hypervisor not built: make -C xen failed')
     return elf, ('console=com1 com1=115200,8n1 loglvl=all guest_loglvl=all '
                  'dom0_mem=64M noreboot')
@@ -149,7 +157,15 @@ def main():
     if why:
         say('FAIL: minios build: %s' % why)
         return 0
+    chosen = [h for h in os.environ.get('MINIOS_HV', '').split(',') if h]
+    unknown = set(chosen) - {h[0] for h in HYPERVISORS}
+    if unknown:
+        say('FAIL: MINIOS_HV: no such hypervisor: %s'
+            % ', '.join(sorted(unknown)))
+        return 0
     for hv, setup, guest in HYPERVISORS:
+        if chosen and hv not in chosen:
+            continue
         name = SKIP_NAME.get(hv, 'minios on %s' % hv)
         if not qemu.which(qemu.QEMU):
             say('SKIP: %s: %s missing' % (name, qemu.QEMU))

@@ -3,6 +3,7 @@
 #include <stdint.h>
 /* The hypervisor's layout first, as its builds force-include it. */
 #include <asm/config.h>
+#include <xen/errno.h>
 #include <xen/hypercall.h>
 #include <xen/mm.h>
 #include <xen/sched.h>
@@ -164,8 +165,73 @@ static void test_iret(void)
     }
 }
 
+/* An address in the hypervisor's range: never a guest entry point. */
+#define XEN_ADDR    0xffff830000000000UL
+
+static void test_callbacks(void)
+{
+    static struct trap_info full[256], bad[3];
+    static struct arch_domain adom;
+
+    CASE("set_trap_table: all 256 vectors with no terminator, no more read")
+    {
+        reset(false);
+        for ( unsigned int i = 0; i < 256; i++ )
+            full[i] = (struct trap_info){ i, 3, FLAT_KERNEL_CS,
+                                          0x401000 + i };
+        CHECK_EQ(do_set_trap_table((XEN_GUEST_HANDLE_PARAM(const_trap_info_t))
+                                   { full }), 0);
+        CHECK_EQ(avcpu.trap_ctxt[255].address, 0x401000 + 255);
+        CHECK_EQ(avcpu.trap_ctxt[0].address, 0x401000);
+    }
+
+    CASE("set_trap_table: one hypervisor address refuses the whole table")
+    {
+        reset(false);
+        avcpu.trap_ctxt[14].address = 0x402000;
+        bad[0] = (struct trap_info){ 13, 0, FLAT_KERNEL_CS, 0x401000 };
+        bad[1] = (struct trap_info){ 14, 0, FLAT_KERNEL_CS, XEN_ADDR };
+        CHECK_EQ(do_set_trap_table((XEN_GUEST_HANDLE_PARAM(const_trap_info_t))
+                                   { bad }), -EINVAL);
+        CHECK_EQ(avcpu.trap_ctxt[13].address, 0);
+        CHECK_EQ(avcpu.trap_ctxt[14].address, 0x402000);
+    }
+
+    CASE("set_callbacks: each address must be the guest's, else none is set")
+    {
+        reset(false);
+        CHECK_EQ(do_set_callbacks(XEN_ADDR, 0x401000, 0x402000), -EINVAL);
+        CHECK_EQ(do_set_callbacks(0x401000, XEN_ADDR, 0x402000), -EINVAL);
+        CHECK_EQ(do_set_callbacks(0x401000, 0x402000, XEN_ADDR), -EINVAL);
+        CHECK_EQ(avcpu.event_callback_eip | avcpu.failsafe_callback_eip |
+                 avcpu.syscall_callback_eip, 0);
+        CHECK_EQ(do_set_callbacks(0x401000, 0x402000, 0x403000), 0);
+        CHECK_EQ(avcpu.event_callback_eip, 0x401000);
+        CHECK_EQ(avcpu.failsafe_callback_eip, 0x402000);
+        CHECK_EQ(avcpu.syscall_callback_eip, 0x403000);
+    }
+
+    CASE("vm_assist: known types only, up to bit 63 and not past it")
+    {
+        reset(false);
+        dom.arch = &adom;
+        CHECK_EQ(do_vm_assist(VMASST_CMD_enable,
+                              VMASST_TYPE_writable_pagetables), 0);
+        CHECK_EQ(adom.vm_assist, 1UL << VMASST_TYPE_writable_pagetables);
+        CHECK_EQ(do_vm_assist(VMASST_CMD_enable, 63), -EINVAL);
+        CHECK_EQ(do_vm_assist(VMASST_CMD_enable, 64), -EINVAL);
+        CHECK_EQ(do_vm_assist(VMASST_CMD_enable, ~0u), -EINVAL);
+        CHECK_EQ(do_vm_assist(7, VMASST_TYPE_writable_pagetables), -ENOSYS);
+        CHECK_EQ(do_vm_assist(VMASST_CMD_disable,
+                              VMASST_TYPE_writable_pagetables), 0);
+        CHECK_EQ(adom.vm_assist, 0);
+        dom.arch = NULL;
+    }
+}
+
 int main(void)
 {
     test_iret();
+    test_callbacks();
     return check_failures ? 1 : 0;
 }

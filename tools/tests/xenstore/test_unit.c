@@ -330,6 +330,8 @@ static void t_target(void)
     CHECK_ERR(rd(dm, 0, "/local/domain/7/dev"), 0);
     CHECK_ERR(wr(dm, 0, "/local/domain/7/dev", "2"), 0);
     CHECK_ERR(mc_calls(dm, XS_SET_TARGET, 0, NULL, "8", "7", MC_END), EACCES);
+    /* Refused before its arguments are even looked at. */
+    CHECK_ERR(mc_calls(dm, XS_SET_TARGET, 0, NULL, "8", MC_END), EACCES);
     mc_free(m);
     mc_free(dm);
 }
@@ -1002,6 +1004,27 @@ static void t_persist(void)
     CHECK(system(path) == 0);
 }
 
+/* ---- xs_lib helpers, at their limits ---- */
+
+static void t_xs_lib(void)
+{
+    unsigned long v = 0;
+
+    /* Ten digits are the most a number may have; eleven are too many. */
+    CHECK(xs_parse_uint("4294967295", ~0UL, &v) && v == 4294967295UL);
+    CHECK(!xs_parse_uint("04294967295", ~0UL, &v));
+    CHECK(!xs_parse_uint("", ~0UL, &v));
+    CHECK(!xs_parse_uint("12a", ~0UL, &v));
+    CHECK(xs_parse_uint("5", 5, &v) && v == 5);
+    CHECK(!xs_parse_uint("6", 5, &v));
+    CHECK(xs_errno_from_name("EACCES", 6) == EACCES);
+    CHECK(xs_errno_from_name("EACCESS", 7) == EINVAL);
+    CHECK(xs_errno_from_name("EBOGUS", 6) == EINVAL);
+    CHECK(!strcmp(xs_type_name(XS_DIRECTORY_PART), "DIRECTORY_PART"));
+    CHECK(!strcmp(xs_type_name(XS_DIRECTORY_PART + 1), "UNKNOWN"));
+    CHECK(!strcmp(xs_type_name(~0u), "UNKNOWN"));
+}
+
 int main(void)
 {
     run("unit_default_tree", t_default_tree);
@@ -1022,5 +1045,6 @@ int main(void)
     run("unit_backpressure", t_backpressure);
     run("unit_ring_transport", t_ring);
     run("unit_persistence", t_persist);
+    run("unit_xs_lib", t_xs_lib);
     return nfail ? 1 : 0;
 }

@@ -1,0 +1,720 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
+/* Host tests for PV privileged-op emulation: I/O, MSRs, CRs, CPUID. */
+#include <stdlib.h>
+#include <asm/config.h>
+#include <xen/errno.h>
+#include <xen/hypercall.h>
+#include <xen/sched.h>
+#include <asm/cpufeature.h>
+#include <asm/current.h>
+#include <asm/domain.h>
+#include <asm/io.h>
+#include <asm/processor.h>
+#include <asm/pv/emulate.h>
+#include <asm/pv/mm.h>
+#include <asm/pv/traps.h>
+#include <public/sched.h>
+#include "check.h"
+
+/* Guest memory window where copies fail (include/asm/uaccess.h). */
+extern uintptr_t harness_fault_lo, harness_fault_hi;
+
+/* ---- recorders for what the emulation asks of the CPU and the rest ---- */
+
+struct cpuinfo_x86 boot_cpu_data;
+
+static unsigned int io_calls, io_port, io_size;
+static uint32_t io_val;
+static bool io_out;
+
+static uint32_t port_in(uint16_t port, unsigned int size)
+{
+    io_calls++;
+    io_port = port;
+    io_size = size;
+    io_out = false;
+    return 0x12345678;
+}
+
+static void port_out(uint32_t v, uint16_t port, unsigned int size)
+{
+    io_calls++;
+    io_port = port;
+    io_size = size;
+    io_val = v;
+    io_out = true;
+}
+
+uint8_t inb(uint16_t port) { return port_in(port, 1); }
+uint16_t inw(uint16_t port) { return port_in(port, 2); }
+uint32_t inl(uint16_t port) { return port_in(port, 4); }
+void outb(uint8_t v, uint16_t port) { port_out(v, port, 1); }
+void outw(uint16_t v, uint16_t port) { port_out(v, port, 2); }
+void outl(uint32_t v, uint16_t port) { port_out(v, port, 4); }
+
+static unsigned int xsetbv_calls;
+static uint64_t xsetbv_val;
+
+unsigned long read_cr4(void)
+{
+    /* PAE and OSFXSR are the guest's to see; PGE and SMEP are not. */
+    return X86_CR4_PAE | X86_CR4_OSFXSR | X86_CR4_PGE | X86_CR4_SMEP;
+}
+
+uint64_t rdmsr(uint32_t msr)
+{
+    return 0xabcd000000000000ULL | msr;
+}
+
+uint64_t rdtsc(void)
+{
+    return 0x1122334455667788ULL;
+}
+
+void xsetbv(uint32_t index, uint64_t value)
+{
+    xsetbv_calls++;
+    xsetbv_val = value;
+}
+
+/* The "host" CPU has every feature bit set. */
+void cpuid_count(uint32_t leaf, uint32_t sub, struct cpuid_regs *r)
+{
+    r->eax = r->ebx = r->ecx = r->edx = ~0u;
+}
+
+static unsigned int fpu_calls, block_calls, bounce_calls, segbase_calls;
+static int fpu_set;
+static unsigned long new_table_mfn = ~0UL;
+static int new_table_rc;
+static unsigned long bounce_to;
+static unsigned int segbase_which;
+static unsigned long segbase_val;
+
+long do_fpu_taskswitch(int set)
+{
+    fpu_calls++;
+    fpu_set = set;
+    current->arch->fpu_ts = set;
+    return 0;
+}
+
+long do_sched_op(int cmd, XEN_GUEST_HANDLE_PARAM(void) arg)
+{
+    if ( cmd == SCHEDOP_block )
+        block_calls++;
+    return 0;
+}
+
+int pv_new_guest_table(struct vcpu *v, unsigned long mfn, bool user)
+{
+    new_table_mfn = mfn;
+    return new_table_rc;
+}
+
+bool pv_create_bounce_frame(struct vcpu *v, unsigned long handler,
+                            const uint64_t *extra, unsigned int nr_extra,
+                            bool mask_events)
+{
+    bounce_calls++;
+    bounce_to = handler;
+    return true;
+}
+
+long do_set_segment_base(unsigned int which, unsigned long base)
+{
+    segbase_calls++;
+    segbase_which = which;
+    segbase_val = base;
+    /* Only canonical addresses, as on the real thing. */
+    return (long)(base << 16) >> 16 == (long)base ? 0 : -EINVAL;
+}
+
+/* ---- helpers ---- */
+
+static struct domain *dom0, *domU;
+static struct vcpu *v;
+static uint8_t *code;                   /* two pages: guest text */
+static struct cpu_user_regs regs;
+
+static struct domain *make_domain(domid_t id, bool priv)
+{
+    struct domain *d = calloc(1, sizeof(*d));
+    struct vcpu *nv = calloc(1, sizeof(*nv));
+
+    d->domain_id = id;
+    d->is_privileged = priv;
+    d->max_vcpus = 1;
+    d->vcpu = calloc(1, sizeof(*d->vcpu));
+    d->vcpu[0] = nv;
+    nv->domain = d;
+    nv->arch = calloc(1, sizeof(*nv->arch));
+    nv->vcpu_info = calloc(1, sizeof(*nv->vcpu_info));
+    return d;
+}
+
+/* Runs as d's vCPU, in its kernel (ring 1) or user mode, with iopl. */
+static void run_as(struct domain *d, bool kernel, unsigned int iopl)
+{
+    v = d->vcpu[0];
+    get_cpu_info()->current_vcpu = v;
+    v->arch->flags = kernel ? VGCF_in_kernel : 0;
+    v->arch->iopl = iopl;
+    io_calls = fpu_calls = block_calls = bounce_calls = segbase_calls = 0;
+    xsetbv_calls = 0;
+}
+
+/*
+ * Emulates the n bytes of insn placed at offset at in the text; on
+ * success rip must have moved past exactly the instruction's length
+ * (adv), on failure not at all.
+ */
+static bool emul_at(unsigned int at, const void *insn, unsigned int n,
+                    unsigned int adv)
+{
+    bool ok;
+
+    memcpy(code + at, insn, n);
+    regs.rip = (unsigned long)code + at;
+    ok = pv_emulate_privileged_op(&regs);
+    CHECK_EQ(regs.rip, (unsigned long)code + at + (ok ? adv : 0));
+    return ok;
+}
+
+#define EMUL(...) ({                                                        \
+    static const uint8_t i_[] = { __VA_ARGS__ };                            \
+    emul_at(0, i_, sizeof(i_), sizeof(i_));                                 \
+})
+
+static bool rdmsr_of(uint64_t msr)
+{
+    regs.rcx = msr;
+    regs.rax = regs.rdx = 0xdeadbeefdeadbeefULL;
+    return EMUL(0x0f, 0x32);
+}
+
+static bool wrmsr_of(uint64_t msr, uint64_t val)
+{
+    regs.rcx = msr;
+    regs.rax = (uint32_t)val | 0xffffffff00000000ULL;
+    regs.rdx = (val >> 32) | 0xffffffff00000000ULL;
+    return EMUL(0x0f, 0x30);
+}
+
+static uint64_t msr_result(void)
+{
+    return (regs.rdx << 32) | (uint32_t)regs.rax;
+}
+
+/* in al, dx (size 1), in ax, dx (2) or in eax, dx (4) at port. */
+static bool in_dx(unsigned int port, unsigned int size)
+{
+    regs.rdx = port;
+    regs.rax = 0x1111111111111111ULL;
+    if ( size == 1 )
+        return EMUL(0xec);
+    if ( size == 2 )
+        return EMUL(0x66, 0xed);
+    return EMUL(0xed);
+}
+
+static bool out_dx(unsigned int port, unsigned int size)
+{
+    regs.rdx = port;
+    regs.rax = 0xa1b2c3d4;
+    if ( size == 1 )
+        return EMUL(0xee);
+    if ( size == 2 )
+        return EMUL(0x66, 0xef);
+    return EMUL(0xef);
+}
+
+static struct cpuid_regs forced_cpuid(uint32_t leaf, uint32_t sub)
+{
+    static const uint8_t sig[] = { 0x0f, 0x0b, 'x', 'e', 'n', 0x0f, 0xa2 };
+    struct cpuid_regs r;
+
+    memcpy(code, sig, sizeof(sig));
+    regs.rip = (unsigned long)code;
+    regs.rax = leaf;
+    regs.rcx = sub;
+    CHECK(pv_emulate_forced_cpuid(&regs));
+    CHECK_EQ(regs.rip, (unsigned long)code + sizeof(sig));
+    r.eax = regs.rax;
+    r.ebx = regs.rbx;
+    r.ecx = regs.rcx;
+    r.edx = regs.rdx;
+    return r;
+}
+
+static void test_ports(void)
+{
+    CASE("ports: dom0 with IOPL 1 reaches the hardware, sizes 1, 2, 4")
+    {
+        run_as(dom0, true, 1);
+        CHECK(in_dx(0x60, 1));
+        CHECK_EQ(io_calls, 1);
+        CHECK_EQ(io_port, 0x60);
+        CHECK_EQ(regs.rax, 0x1111111111111178ULL);
+        CHECK(in_dx(0x1f0, 2));
+        CHECK_EQ(io_size, 2);
+        CHECK_EQ(regs.rax, 0x1111111111115678ULL);
+        CHECK(in_dx(0xcfc, 4));
+        CHECK_EQ(io_size, 4);
+        CHECK_EQ(regs.rax, 0x12345678);
+        CHECK(out_dx(0x80, 1));
+        CHECK(io_out);
+        CHECK_EQ(io_val, 0xd4);
+        CHECK(out_dx(0xcf8, 4));
+        CHECK_EQ(io_val, 0xa1b2c3d4);
+        CHECK_EQ(io_calls, 5);
+    }
+
+    CASE("ports: imm8 forms, and one cut off by an unmapped page")
+    {
+        static const uint8_t in_imm[] = { 0xe4, 0x71 }, out_imm[] = {
+            0xe7, 0x70 };
+
+        run_as(dom0, true, 1);
+        regs.rax = 0;
+        CHECK(emul_at(0, in_imm, 2, 2));
+        CHECK_EQ(io_port, 0x71);
+        CHECK_EQ(regs.rax, 0x78);
+        CHECK(emul_at(0, out_imm, 2, 2));
+        CHECK_EQ(io_port, 0x70);
+        CHECK_EQ(io_size, 4);
+        /* The port byte would be on the next page, which faults. */
+        harness_fault_lo = (uintptr_t)code + PAGE_SIZE;
+        harness_fault_hi = harness_fault_lo + PAGE_SIZE;
+        io_calls = 0;
+        CHECK(!emul_at(PAGE_SIZE - 1, in_imm, 1, 0));
+        CHECK(!emul_at(PAGE_SIZE - 1, out_imm, 1, 0));
+        CHECK(emul_at(PAGE_SIZE - 2, in_imm, 2, 2));
+        harness_fault_lo = harness_fault_hi = 0;
+        CHECK_EQ(io_calls, 1);
+    }
+
+    CASE("ports: a domU reads all-ones and writes nowhere")
+    {
+        run_as(domU, true, 3);
+        CHECK(in_dx(0x60, 1));
+        CHECK_EQ(regs.rax, 0x11111111111111ffULL);
+        CHECK(in_dx(0x60, 4));
+        CHECK_EQ(regs.rax, 0xffffffff);
+        CHECK(out_dx(0x80, 1));
+        CHECK_EQ(io_calls, 0);
+    }
+
+    CASE("ports: dom0 with IOPL 0 is refused the hardware")
+    {
+        run_as(dom0, true, 0);
+        CHECK(in_dx(0x60, 1));
+        CHECK_EQ(regs.rax, 0x11111111111111ffULL);
+        CHECK(out_dx(0x80, 1));
+        CHECK_EQ(io_calls, 0);
+    }
+
+    CASE("ports: ours (PIC, PIT, COM1) at their edges, and the top port")
+    {
+        static const struct { unsigned int port, size; bool ok; } t[] = {
+            { 0x1f, 1, true }, { 0x1f, 2, false }, { 0x1e, 2, true },
+            { 0x20, 1, false }, { 0x21, 1, false }, { 0x22, 1, true },
+            { 0x3f, 1, true }, { 0x3e, 2, true }, { 0x3c, 4, true },
+            { 0x3d, 4, false }, { 0x43, 1, false }, { 0x44, 1, true },
+            { 0x9e, 2, true }, { 0x9f, 2, false }, { 0xa0, 1, false },
+            { 0xa1, 2, false },
+            { 0xa2, 1, true }, { 0x3f7, 1, true }, { 0x3f7, 2, false },
+            { 0x3ff, 1, false }, { 0x400, 1, true }, { 0x3f4, 4, true },
+            { 0xffff, 1, true }, { 0xffff, 2, false }, { 0xfffe, 2, true },
+            { 0xfffc, 4, true }, { 0xfffd, 4, false },
+        };
+
+        for ( unsigned int i = 0; i < ARRAY_SIZE(t); i++ )
+        {
+            run_as(dom0, true, 1);
+            CHECK(in_dx(t[i].port, t[i].size));
+            if ( io_calls != t[i].ok )
+            {
+                char m[80];
+
+                snprintf(m, sizeof(m), "port %#x size %u: %u calls",
+                         t[i].port, t[i].size, io_calls);
+                check_fail(__FILE__, __LINE__, m);
+            }
+            CHECK(out_dx(t[i].port, t[i].size));
+            CHECK_EQ(io_calls, 2 * t[i].ok);
+        }
+    }
+
+    CASE("ports: user mode needs IOPL 3, else #GP")
+    {
+        run_as(dom0, false, 2);
+        CHECK(!in_dx(0x60, 1));
+        CHECK(!out_dx(0x80, 1));
+        CHECK(!EMUL(0xe4, 0x60));
+        CHECK_EQ(io_calls, 0);
+        run_as(dom0, false, 3);
+        CHECK(in_dx(0x60, 1));
+        CHECK(EMUL(0xe6, 0x80));
+        CHECK_EQ(io_calls, 2);
+    }
+}
+
+static void test_msrs(void)
+{
+    CASE("rdmsr: the guest's bases, the TSC, real EFER and PAT")
+    {
+        run_as(domU, true, 0);
+        v->arch->fs_base = 0x00007f0012345678ULL;
+        v->arch->gs_base_kernel = 0xffff888000001000ULL;
+        v->arch->gs_base_user = 0x1234;
+        CHECK(rdmsr_of(MSR_FS_BASE));
+        CHECK_EQ(msr_result(), 0x00007f0012345678ULL);
+        CHECK_EQ(regs.rdx, 0x7f00);
+        CHECK(rdmsr_of(MSR_GS_BASE));
+        CHECK_EQ(msr_result(), 0xffff888000001000ULL);
+        CHECK(rdmsr_of(MSR_SHADOW_GS_BASE));
+        CHECK_EQ(msr_result(), 0x1234);
+        CHECK(rdmsr_of(MSR_EFER));
+        CHECK_EQ(msr_result(), 0xabcd0000c0000080ULL);
+        CHECK(rdmsr_of(0x277));
+        CHECK_EQ(msr_result(), 0xabcd000000000277ULL);
+        CHECK(rdmsr_of(0x10));
+        CHECK_EQ(msr_result(), 0x1122334455667788ULL);
+        CHECK(rdmsr_of(0x1a0));
+        /* rcx's upper half is not part of the MSR number. */
+        CHECK(rdmsr_of(0x1c0000100ULL));
+        CHECK_EQ(msr_result(), 0x00007f0012345678ULL);
+    }
+
+    CASE("rdmsr: the numbers either side of each one we know are #GP")
+    {
+        static const uint32_t bad[] = {
+            0x0f, 0x11, 0x19f, 0x1a1, 0x276, 0x278, MSR_EFER - 1,
+            MSR_SFMASK + 1, MSR_FS_BASE - 1, MSR_SHADOW_GS_BASE + 1,
+            MSR_TSC_DEADLINE, 0x40000000, 0xffffffff,
+        };
+
+        run_as(dom0, true, 1);
+        for ( unsigned int i = 0; i < ARRAY_SIZE(bad); i++ )
+        {
+            CHECK(!rdmsr_of(bad[i]));
+            CHECK_EQ(regs.rax, 0xdeadbeefdeadbeefULL);
+        }
+        CHECK(!wrmsr_of(MSR_EFER, 0));
+        CHECK(!wrmsr_of(0x277, 0));
+        CHECK(!wrmsr_of(0x10, 0));
+        CHECK(!wrmsr_of(MSR_SFMASK + 1, 0));
+        CHECK(!wrmsr_of(MSR_SHADOW_GS_BASE + 1, 0));
+        CHECK_EQ(segbase_calls, 0);
+    }
+
+    CASE("wrmsr: bases through set_segment_base, refused bases #GP")
+    {
+        run_as(domU, true, 0);
+        CHECK(wrmsr_of(MSR_FS_BASE, 0x00007f0011112222ULL));
+        CHECK_EQ(segbase_which, SEGBASE_FS);
+        CHECK_EQ(segbase_val, 0x00007f0011112222ULL);
+        CHECK(wrmsr_of(MSR_GS_BASE, 0x5000));
+        CHECK_EQ(segbase_which, SEGBASE_GS_KERNEL);
+        CHECK(wrmsr_of(MSR_SHADOW_GS_BASE, 0x6000));
+        CHECK_EQ(segbase_which, SEGBASE_GS_USER);
+        CHECK_EQ(segbase_val, 0x6000);
+        CHECK_EQ(segbase_calls, 3);
+        /* A base set_segment_base refuses is #GP. */
+        CHECK(!wrmsr_of(MSR_FS_BASE, 0x0000800000000000ULL));
+        CHECK_EQ(segbase_calls, 4);
+    }
+
+    CASE("user mode: MSRs, CRs, HLT, CLI, XSETBV, WBINVD are all #GP")
+    {
+        run_as(dom0, false, 3);
+        CHECK(!rdmsr_of(MSR_FS_BASE));
+        CHECK(!wrmsr_of(MSR_FS_BASE, 0));
+        CHECK(!EMUL(0x0f, 0x20, 0xc0));
+        CHECK(!EMUL(0xf4));
+        CHECK(!EMUL(0xfa));
+        CHECK(!EMUL(0x0f, 0x09));
+        CHECK(!EMUL(0x0f, 0x01, 0xd1));
+        CHECK_EQ(block_calls, 0);
+        CHECK_EQ(segbase_calls, 0);
+    }
+}
+
+static void test_crs(void)
+{
+    CASE("mov from CR0, CR2, CR3, CR4; CR1 and CR8 are #GP")
+    {
+        run_as(domU, true, 0);
+        v->arch->fpu_ts = true;
+        CHECK(EMUL(0x0f, 0x20, 0xc0));              /* mov rax, cr0 */
+        CHECK(regs.rax & X86_CR0_PG);
+        CHECK(regs.rax & X86_CR0_TS);
+        v->arch->fpu_ts = false;
+        CHECK(EMUL(0x0f, 0x20, 0xc3));              /* mov rbx, cr0 */
+        CHECK(!(regs.rbx & X86_CR0_TS));
+        v->vcpu_info->arch.cr2 = 0xdead000;
+        CHECK(EMUL(0x0f, 0x20, 0xd1));              /* mov rcx, cr2 */
+        CHECK_EQ(regs.rcx, 0xdead000);
+        v->arch->guest_table = _mfn(0x345);
+        CHECK(EMUL(0x41, 0x0f, 0x20, 0xd8));        /* mov r8, cr3 */
+        CHECK_EQ(regs.r8, 0x345000);
+        v->arch->cr4 = X86_CR4_OSXSAVE;
+        CHECK(EMUL(0x0f, 0x20, 0xe2));              /* mov rdx, cr4 */
+        CHECK_EQ(regs.rdx, X86_CR4_PAE | X86_CR4_OSFXSR | X86_CR4_OSXSAVE);
+        regs.rax = 7;
+        CHECK(!EMUL(0x0f, 0x20, 0xc8));             /* cr1 */
+        CHECK(!EMUL(0x44, 0x0f, 0x20, 0xc0));       /* cr8 */
+        CHECK(!EMUL(0x0f, 0x20, 0x00));             /* not a register */
+        CHECK(!EMUL(0x0f, 0x20));                   /* no modrm at all */
+        CHECK_EQ(regs.rax, 7);
+    }
+
+    CASE("mov to CR0: only TS may change; CR2 is the guest's")
+    {
+        run_as(domU, true, 0);
+        v->arch->fpu_ts = false;
+        CHECK(EMUL(0x0f, 0x20, 0xc0));
+        regs.rax |= X86_CR0_TS;
+        CHECK(EMUL(0x0f, 0x22, 0xc0));              /* mov cr0, rax */
+        CHECK_EQ(fpu_calls, 1);
+        CHECK_EQ(fpu_set, 1);
+        regs.rax &= ~X86_CR0_TS;
+        CHECK(EMUL(0x0f, 0x22, 0xc0));
+        CHECK_EQ(fpu_set, 0);
+        regs.rax &= ~X86_CR0_WP;
+        CHECK(!EMUL(0x0f, 0x22, 0xc0));
+        regs.rax |= X86_CR0_WP | X86_CR0_EM;
+        CHECK(!EMUL(0x0f, 0x22, 0xc0));
+        CHECK_EQ(fpu_calls, 2);
+        regs.rsi = 0x4000;
+        CHECK(EMUL(0x0f, 0x22, 0xd6));              /* mov cr2, rsi */
+        CHECK_EQ(v->vcpu_info->arch.cr2, 0x4000);
+    }
+
+    CASE("mov to CR3: a new base through the MMU, its refusal #GP")
+    {
+        run_as(domU, true, 0);
+        regs.rdi = 0x777000;
+        new_table_rc = 0;
+        CHECK(EMUL(0x0f, 0x22, 0xdf));              /* mov cr3, rdi */
+        CHECK_EQ(new_table_mfn, 0x777);
+        new_table_rc = -EINVAL;
+        CHECK(!EMUL(0x0f, 0x22, 0xdf));
+        new_table_rc = 0;
+    }
+
+    CASE("mov to CR4: OSXSAVE only, and only where XSAVE is on")
+    {
+        run_as(domU, true, 0);
+        boot_cpu_data.xcr0 = XSTATE_FP | XSTATE_SSE | XSTATE_YMM;
+        regs.rax = X86_CR4_OSXSAVE | X86_CR4_PGE | X86_CR4_SMEP;
+        CHECK(EMUL(0x0f, 0x22, 0xe0));
+        CHECK_EQ(v->arch->cr4, X86_CR4_OSXSAVE);
+        boot_cpu_data.xcr0 = 0;
+        CHECK(EMUL(0x0f, 0x22, 0xe0));
+        CHECK_EQ(v->arch->cr4, 0);
+        CHECK(!EMUL(0x0f, 0x22, 0xe8));             /* cr5 */
+    }
+
+    CASE("xsetbv: XCR0 only, FP on, YMM with SSE, within the host's")
+    {
+        static const struct { uint32_t xcr; uint64_t val; bool ok; } t[] = {
+            { 0, XSTATE_FP, true },
+            { 0, XSTATE_FP | XSTATE_SSE | XSTATE_YMM, true },
+            { 1, XSTATE_FP, false },
+            { 0, XSTATE_SSE, false },
+            { 0, XSTATE_FP | XSTATE_YMM, false },
+            { 0, XSTATE_FP | XSTATE_SSE | (1UL << 3), false },
+            { 0, XSTATE_FP | (1ULL << 32), false },
+        };
+
+        run_as(domU, true, 0);
+        boot_cpu_data.xcr0 = XSTATE_FP | XSTATE_SSE | XSTATE_YMM;
+        for ( unsigned int i = 0; i < ARRAY_SIZE(t); i++ )
+        {
+            v->arch->cr4 = X86_CR4_OSXSAVE;
+            v->arch->xcr0 = XSTATE_FP;
+            xsetbv_calls = 0;
+            regs.rcx = t[i].xcr | 0xffffffff00000000ULL * (i & 1);
+            regs.rax = (uint32_t)t[i].val;
+            regs.rdx = t[i].val >> 32;
+            CHECK_EQ(EMUL(0x0f, 0x01, 0xd1), t[i].ok);
+            CHECK_EQ(xsetbv_calls, t[i].ok);
+            CHECK_EQ(v->arch->xcr0, t[i].ok ? t[i].val : XSTATE_FP);
+        }
+        /* Not before the guest sets CR4.OSXSAVE. */
+        v->arch->cr4 = 0;
+        regs.rcx = 0;
+        regs.rax = XSTATE_FP;
+        regs.rdx = 0;
+        CHECK(!EMUL(0x0f, 0x01, 0xd1));
+        CHECK(!EMUL(0x0f, 0x01, 0xd0));             /* xgetbv */
+        boot_cpu_data.xcr0 = 0;
+    }
+}
+
+static void test_misc(void)
+{
+    CASE("hlt blocks the vCPU; cli and sti need the kernel's virtual IOPL")
+    {
+        run_as(domU, true, 0);
+        CHECK(EMUL(0xf4));
+        CHECK_EQ(block_calls, 1);
+        CHECK(!EMUL(0xfa));
+        CHECK(!EMUL(0xfb));
+        run_as(domU, true, 1);
+        CHECK(EMUL(0xfa));
+        CHECK(EMUL(0xfb));
+        /* User mode gets only port I/O and INT n emulated, whatever IOPL. */
+        run_as(domU, false, 3);
+        CHECK(!EMUL(0xfa));
+        CHECK(!EMUL(0xfb));
+    }
+
+    CASE("int n: the handler's DPL says who may raise it")
+    {
+        run_as(domU, true, 0);
+        v->arch->trap_ctxt[0x80] = (struct trap_info){ 0x80, 3, 0xe033,
+                                                      0x401000 };
+        v->arch->trap_ctxt[0x81] = (struct trap_info){ 0x81, 1, 0xe033,
+                                                      0x402000 };
+        v->arch->trap_ctxt[0x82] = (struct trap_info){ 0x82, 0, 0xe033,
+                                                      0x403000 };
+        v->arch->trap_ctxt[0x83] = (struct trap_info){ 0x83, 3, 0xe033, 0 };
+        CHECK(EMUL(0xcd, 0x81));
+        CHECK_EQ(bounce_to, 0x402000);
+        CHECK(!EMUL(0xcd, 0x82));
+        CHECK(!EMUL(0xcd, 0x83));
+        run_as(domU, false, 0);
+        CHECK(EMUL(0xcd, 0x80));
+        CHECK_EQ(bounce_to, 0x401000);
+        CHECK(!EMUL(0xcd, 0x81));
+        CHECK_EQ(bounce_calls, 1);
+    }
+
+    CASE("int n: cut off by an unmapped page, #GP")
+    {
+        static const uint8_t i[] = { 0xcd, 0x80 };
+
+        run_as(domU, false, 0);
+        harness_fault_lo = (uintptr_t)code + PAGE_SIZE;
+        harness_fault_hi = harness_fault_lo + PAGE_SIZE;
+        CHECK(!emul_at(PAGE_SIZE - 1, i, 1, 0));
+        harness_fault_lo = harness_fault_hi = 0;
+        CHECK_EQ(bounce_calls, 0);
+    }
+
+    CASE("wbinvd: a no-op for a domU; other opcodes #GP")
+    {
+        run_as(domU, true, 3);
+        CHECK(EMUL(0x0f, 0x09));
+        CHECK(!EMUL(0x90));
+        CHECK(!EMUL(0x0f, 0x05));
+        CHECK(!EMUL(0x0f));
+        CHECK(!EMUL(0x0f, 0x01, 0xd8));
+        /* Only prefixes, then an unmapped page. */
+        harness_fault_lo = (uintptr_t)code + PAGE_SIZE;
+        harness_fault_hi = harness_fault_lo + PAGE_SIZE;
+        CHECK(!emul_at(PAGE_SIZE - 1, "\x66", 1, 0));
+        harness_fault_lo = harness_fault_hi = 0;
+    }
+}
+
+static void test_cpuid(void)
+{
+    CASE("cpuid: Xen's leaves at 0x40000000")
+    {
+        struct cpuid_regs r = forced_cpuid(0x40000000, 0);
+
+        CHECK_EQ(r.eax, 0x40000005);
+        CHECK(!memcmp(&r.ebx, "XenV", 4));
+        CHECK(!memcmp(&r.ecx, "MMXe", 4));
+        CHECK(!memcmp(&r.edx, "nVMM", 4));
+        r = forced_cpuid(0x40000001, 0);
+        CHECK_EQ(r.eax, (4 << 16) | 17);
+        r = forced_cpuid(0x40000002, 0);
+        CHECK_EQ(r.eax, 1);
+        CHECK_EQ(r.ebx, 0x40000000);
+        r = forced_cpuid(0x40000003, 0);
+        CHECK_EQ(r.eax | r.ebx | r.ecx | r.edx, 0);
+        r = forced_cpuid(0x4000ffff, 0);
+        CHECK_EQ(r.eax | r.ebx | r.ecx | r.edx, 0);
+        /* Outside the range: the host's. */
+        r = forced_cpuid(0x40010000, 0);
+        CHECK_EQ(r.eax, ~0u);
+        r = forced_cpuid(0x3fffffff, 0);
+        CHECK_EQ(r.eax, ~0u);
+    }
+
+    CASE("cpuid leaf 1: virtualisation, x2APIC, PGE, MTRR, MCA hidden")
+    {
+        struct cpuid_regs r = forced_cpuid(1, 0);
+
+        CHECK_EQ(r.ecx, ~((1u << 3) | (1u << 5) | (1u << 17) | (1u << 21)));
+        CHECK_EQ(r.edx, ~((1u << 3) | (1u << 7) | (1u << 12) | (1u << 13) |
+                          (1u << 14) | (1u << 17)));
+        CHECK_EQ(r.eax, ~0u);
+    }
+
+    CASE("cpuid leaf 7: SMEP, SMAP, INVPCID, UMIP, PKU, LA57 hidden")
+    {
+        struct cpuid_regs r = forced_cpuid(7, 0);
+
+        CHECK_EQ(r.ebx, ~((1u << 7) | (1u << 10) | (1u << 20)));
+        CHECK_EQ(r.ecx, ~((1u << 2) | (1u << 3) | (1u << 4) | (1u << 16)));
+        r = forced_cpuid(7, 1);
+        CHECK_EQ(r.ebx, ~0u);
+    }
+
+    CASE("cpuid leaf 0xd: only the host's XCR0, no XSAVES; leaf 0x80000001")
+    {
+        struct cpuid_regs r;
+
+        boot_cpu_data.xcr0 = XSTATE_FP | XSTATE_SSE | (1ULL << 33);
+        r = forced_cpuid(0xd, 0);
+        CHECK_EQ(r.eax, 3);
+        CHECK_EQ(r.edx, 2);
+        CHECK_EQ(r.ebx, ~0u);
+        r = forced_cpuid(0xd, 1);
+        CHECK_EQ(r.eax, ~(1u << 3));
+        r = forced_cpuid(0xd, 2);
+        CHECK_EQ(r.eax, ~0u);
+        boot_cpu_data.xcr0 = 0;
+        r = forced_cpuid(0x80000001, 0);
+        CHECK_EQ(r.ecx, ~(1u << 2));
+        CHECK_EQ(r.edx, ~(1u << 26));
+    }
+
+    CASE("cpuid: anything but the exact signature is not emulated")
+    {
+        static const uint8_t bad[] = { 0x0f, 0x0b, 'x', 'e', 'm', 0x0f, 0xa2 };
+
+        memcpy(code, bad, sizeof(bad));
+        regs.rip = (unsigned long)code;
+        regs.rax = 1;
+        CHECK(!pv_emulate_forced_cpuid(&regs));
+        CHECK_EQ(regs.rip, (unsigned long)code);
+        CHECK_EQ(regs.rax, 1);
+        /* The signature's end on an unmapped page. */
+        memcpy(code + PAGE_SIZE - 4, bad, 4);
+        regs.rip = (unsigned long)code + PAGE_SIZE - 4;
+        harness_fault_lo = (uintptr_t)code + PAGE_SIZE;
+        harness_fault_hi = harness_fault_lo + PAGE_SIZE;
+        CHECK(!pv_emulate_forced_cpuid(&regs));
+        harness_fault_lo = harness_fault_hi = 0;
+    }
+}
+
+int main(void)
+{
+    code = aligned_alloc(PAGE_SIZE, 2 * PAGE_SIZE);
+    dom0 = make_domain(0, true);
+    domU = make_domain(1, false);
+    test_ports();
+    test_msrs();
+    test_crs();
+    test_misc();
+    test_cpuid();
+    return check_failures ? 1 : 0;
+}

@@ -1,0 +1,659 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
+/* Host tests for memory_op: reservations, sizes, maps; privilege, owners. */
+#include <stdlib.h>
+#include <sys/mman.h>
+#include <asm/config.h>
+#include <xen/errno.h>
+#include <xen/hypercall.h>
+#include <xen/mm.h>
+#include <xen/page_owner.h>
+#include <xen/sched.h>
+#include <asm/current.h>
+#include <asm/domain.h>
+#include <asm/e820.h>
+#include <asm/flushtlb.h>
+#include <asm/m2p.h>
+#include <public/memory.h>
+#include "check.h"
+#include "domain_refs.h"
+#include "preempt.h"
+
+#define NR_FRAMES       1024UL
+#define NR_UNMANAGED    16UL
+/* Where the guest's SYSCALL ends, as the frame records it. */
+#define CALL_RIP        0x401002UL
+
+/* Guest memory windows where copies fail (include/asm/uaccess.h). */
+extern uintptr_t harness_fault_lo, harness_fault_hi;
+uintptr_t memory_ro_lo, memory_ro_hi;
+
+/* ---- what the hypervisor around memory.c would provide ---- */
+
+static struct domain *doms[3];
+static unsigned long m2p[NR_FRAMES];
+
+struct e820map e820 = {
+    .nr_map = 3,
+    .map = {
+        { .addr = 0, .size = 0x9f000, .type = E820_RAM },
+        { .addr = 0xf0000, .size = 0x10000, .type = E820_RESERVED },
+        { .addr = 0x100000, .size = NR_FRAMES << PAGE_SHIFT,
+          .type = E820_RAM },
+    },
+};
+
+struct domain *get_domain_by_id(domid_t id)
+{
+    for ( unsigned int i = 0; i < ARRAY_SIZE(doms); i++ )
+        if ( doms[i] && doms[i]->domain_id == id )
+            return get_domain(doms[i]);
+    return NULL;
+}
+
+void flush_tlb_mask(const cpumask_t *mask)
+{
+}
+
+void set_gpfn_from_mfn(unsigned long mfn, unsigned long pfn)
+{
+    if ( mfn < NR_FRAMES )
+        m2p[mfn] = pfn;
+}
+
+unsigned long get_gpfn_from_mfn(unsigned long mfn)
+{
+    return mfn < NR_FRAMES ? m2p[mfn] : INVALID_M2P_ENTRY;
+}
+
+mfn_t m2p_chunk_mfn(unsigned long idx)
+{
+    return _mfn(0x500 + idx);
+}
+
+/* ---- helpers ---- */
+
+static struct domain *dom0, *domA, *domB;
+
+static struct domain *make_domain(domid_t id, bool privileged)
+{
+    struct domain *d = calloc(1, sizeof(*d));
+    struct vcpu *v = calloc(1, sizeof(*v));
+
+    d->domain_id = id;
+    d->is_privileged = privileged;
+    d->max_pages = 64;
+    page_list_init(&d->page_list);
+    d->max_vcpus = 1;
+    d->vcpu = calloc(1, sizeof(*d->vcpu));
+    d->vcpu[0] = v;
+    d->shared_info = aligned_alloc(PAGE_SIZE, PAGE_SIZE);
+    memset(d->shared_info, 0, PAGE_SIZE);
+    v->domain = d;
+    v->arch = calloc(1, sizeof(*v->arch));
+    return d;
+}
+
+static void run_as(struct domain *d)
+{
+    get_cpu_info()->current_vcpu = d->vcpu[0];
+}
+
+static bool refs_balanced(void)
+{
+    for ( unsigned int i = 0; i < ARRAY_SIZE(doms); i++ )
+        if ( doms[i]->refcnt )
+            return false;
+    return true;
+}
+
+static long memop(unsigned long cmd, void *arg)
+{
+    return do_memory_op(cmd, (XEN_GUEST_HANDLE_PARAM(void)){ arg });
+}
+
+/*
+ * A reservation sub-op issued as a guest does: a continuation rewinds rip
+ * over the SYSCALL and the guest issues it again with the registers as
+ * left.  *passes counts the issues.
+ */
+static long reserve(unsigned int op, struct domain *d, xen_pfn_t *list,
+                    unsigned long nr, unsigned int order, unsigned int *passes)
+{
+    struct cpu_user_regs *r = &get_cpu_info()->guest_cpu_user_regs;
+    struct xen_memory_reservation res = {
+        .nr_extents = nr, .extent_order = order, .domid = d->domain_id,
+    };
+    unsigned int n = 0;
+    long rc;
+
+    set_xen_guest_handle(res.extent_start, list);
+    memset(r, 0, sizeof(*r));
+    r->rdi = op;
+    r->rsi = (unsigned long)&res;
+    for ( ;; )
+    {
+        r->rip = CALL_RIP;
+        n++;
+        rc = memop(r->rdi, (void *)r->rsi);
+        if ( r->rip == CALL_RIP )
+            break;
+        CHECK_EQ(r->rip, CALL_RIP - 2);
+        CHECK_EQ(rc, __HYPERVISOR_memory_op);
+        CHECK_EQ(r->rdi & MEMOP_CMD_MASK, op);
+        CHECK_EQ(r->rsi, (unsigned long)&res);
+        if ( n == 1000 )
+        {
+            CHECK(!"endless continuations");
+            break;
+        }
+    }
+    if ( passes )
+        *passes = n;
+    return rc;
+}
+
+static unsigned long refs(unsigned long mfn)
+{
+    return frame_table[mfn].count_info & PGC_count_mask;
+}
+
+/* Frames for d from the real allocator, as a list of their mfns. */
+static void give(struct domain *d, xen_pfn_t *list, unsigned int nr)
+{
+    for ( unsigned int i = 0; i < nr; i++ )
+        list[i] = i;
+    CHECK_EQ(reserve(XENMEM_populate_physmap, d, list, nr, 0, NULL), nr);
+}
+
+static long size_of(unsigned long cmd, domid_t domid)
+{
+    return memop(cmd, &domid);
+}
+
+static void test_reservations(void)
+{
+    CASE("populate_physmap: new frames, owned, in the M2P, refs balance")
+    {
+        xen_pfn_t list[4] = { 10, 11, 12, 13 };
+        unsigned long before = domA->tot_pages;
+
+        run_as(domA);
+        CHECK_EQ(reserve(XENMEM_populate_physmap, domA, list, 4, 0, NULL), 4);
+        CHECK_EQ(domA->tot_pages, before + 4);
+        for ( unsigned int i = 0; i < 4; i++ )
+        {
+            CHECK(list[i] < NR_FRAMES);
+            CHECK(page_get_owner(&frame_table[list[i]]) == domA);
+            CHECK_EQ(m2p[list[i]], 10 + i);
+            CHECK_EQ(refs(list[i]), 1);
+        }
+        CHECK(refs_balanced());
+    }
+
+    CASE("increase_reservation: order 2 extents, no M2P entry yet")
+    {
+        xen_pfn_t list[2] = { 0, 0 };
+        unsigned long before = domA->tot_pages;
+
+        run_as(domA);
+        CHECK_EQ(reserve(XENMEM_increase_reservation, domA, list, 2, 2, NULL),
+                 2);
+        CHECK_EQ(domA->tot_pages, before + 8);
+        for ( unsigned int j = 0; j < 4; j++ )
+        {
+            CHECK(page_get_owner(&frame_table[list[1] + j]) == domA);
+            CHECK_EQ(m2p[list[1] + j], INVALID_M2P_ENTRY);
+        }
+    }
+
+    CASE("decrease_reservation: own frames go back, M2P cleared")
+    {
+        xen_pfn_t list[3];
+        unsigned long before, free_before;
+
+        run_as(domA);
+        give(domA, list, 3);
+        before = domA->tot_pages;
+        free_before = total_free_pages();
+        CHECK_EQ(reserve(XENMEM_decrease_reservation, domA, list, 3, 0, NULL),
+                 3);
+        CHECK_EQ(domA->tot_pages, before - 3);
+        CHECK_EQ(total_free_pages(), free_before + 3);
+        for ( unsigned int i = 0; i < 3; i++ )
+        {
+            CHECK_EQ(refs(list[i]), 0);
+            CHECK_EQ(m2p[list[i]], INVALID_M2P_ENTRY);
+        }
+        CHECK(refs_balanced());
+    }
+
+    CASE("decrease_reservation: another domain's frame ends the batch")
+    {
+        xen_pfn_t mine[2], theirs[1], list[3];
+        unsigned long a = domA->tot_pages, b;
+
+        run_as(domB);
+        give(domB, theirs, 1);
+        b = domB->tot_pages;
+        run_as(domA);
+        give(domA, mine, 2);
+        list[0] = mine[0];
+        list[1] = theirs[0];
+        list[2] = mine[1];
+        CHECK_EQ(reserve(XENMEM_decrease_reservation, domA, list, 3, 0, NULL),
+                 1);
+        CHECK_EQ(domA->tot_pages, a + 1);
+        CHECK_EQ(domB->tot_pages, b);
+        CHECK(page_get_owner(&frame_table[theirs[0]]) == domB);
+        CHECK_EQ(refs(theirs[0]), 1);
+        CHECK_EQ(m2p[theirs[0]], 0);
+        CHECK_EQ(refs(mine[1]), 1);
+    }
+
+    CASE("decrease_reservation: an order-1 extent half another's is refused")
+    {
+        xen_pfn_t ext[1], list[1];
+        unsigned long b;
+        unsigned int i;
+
+        /* Find a frame of A's whose next frame is B's. */
+        run_as(domA);
+        give(domA, ext, 1);
+        run_as(domB);
+        give(domB, list, 1);
+        b = domB->tot_pages;
+        run_as(domA);
+        for ( i = 0; i < NR_FRAMES - 1; i++ )
+            if ( page_get_owner(&frame_table[i]) == domA &&
+                 page_get_owner(&frame_table[i + 1]) == domB )
+                break;
+        CHECK(i < NR_FRAMES - 1);
+        list[0] = i;
+        CHECK_EQ(reserve(XENMEM_decrease_reservation, domA, list, 1, 1, NULL),
+                 0);
+        CHECK_EQ(refs(i), 1);
+        CHECK_EQ(refs(i + 1), 1);
+        CHECK_EQ(domB->tot_pages, b);
+    }
+
+    CASE("decrease_reservation: frames past max_page, at and beyond")
+    {
+        xen_pfn_t list[1] = { NR_FRAMES };
+
+        run_as(domA);
+        CHECK_EQ(reserve(XENMEM_decrease_reservation, domA, list, 1, 0, NULL),
+                 0);
+        list[0] = NR_FRAMES - 1;    /* valid, but not domA's */
+        CHECK_EQ(reserve(XENMEM_decrease_reservation, domA, list, 1, 0, NULL),
+                 0);
+        list[0] = NR_FRAMES - 2;    /* an order-2 run crossing the end */
+        CHECK_EQ(reserve(XENMEM_decrease_reservation, domA, list, 1, 2, NULL),
+                 0);
+        list[0] = ~0UL;
+        CHECK_EQ(reserve(XENMEM_decrease_reservation, domA, list, 1, 0, NULL),
+                 0);
+    }
+
+    CASE("extent order: past MAX_ORDER nothing is done")
+    {
+        xen_pfn_t list[1] = { 0 };
+        unsigned long a = domA->tot_pages, max = domA->max_pages;
+
+        run_as(domA);
+        domA->max_pages = ~0UL;
+        CHECK_EQ(reserve(XENMEM_increase_reservation, domA, list, 1,
+                         MAX_ORDER + 1, NULL), 0);
+        CHECK_EQ(reserve(XENMEM_populate_physmap, domA, list, 1, ~0u, NULL),
+                 0);
+        domA->max_pages = max;
+        CHECK_EQ(domA->tot_pages, a);
+    }
+
+    CASE("max_pages: an allocation stops at the limit, not one past")
+    {
+        xen_pfn_t list[4] = { 0 };
+        unsigned long max = domA->max_pages;
+
+        run_as(domA);
+        domA->max_pages = domA->tot_pages + 2;
+        CHECK_EQ(reserve(XENMEM_increase_reservation, domA, list, 4, 0, NULL),
+                 2);
+        CHECK_EQ(domA->tot_pages, domA->max_pages);
+        CHECK_EQ(reserve(XENMEM_decrease_reservation, domA, list, 2, 0, NULL),
+                 2);
+        domA->max_pages = max;
+    }
+
+    CASE("a dying domain gets no new frames")
+    {
+        xen_pfn_t list[2] = { 0 };
+        unsigned long a = domA->tot_pages, free_before = total_free_pages();
+
+        run_as(dom0);
+        domA->state = DOMSTATE_dying;
+        CHECK_EQ(reserve(XENMEM_increase_reservation, domA, list, 2, 0, NULL),
+                 0);
+        CHECK_EQ(reserve(XENMEM_populate_physmap, domA, list, 2, 0, NULL), 0);
+        domA->state = DOMSTATE_running;
+        CHECK_EQ(domA->tot_pages, a);
+        CHECK_EQ(total_free_pages(), free_before);
+        CHECK(refs_balanced());
+    }
+
+    CASE("nr_extents: the encoding's limit, and one past it, does nothing")
+    {
+        xen_pfn_t list[2] = { 0 };
+        unsigned long a = domA->tot_pages, max = domA->max_pages;
+
+        run_as(domA);
+        CHECK_EQ(reserve(XENMEM_increase_reservation, domA, list,
+                         (~0U >> MEMOP_EXTENT_SHIFT) + 1, 0, NULL), 0);
+        CHECK_EQ(domA->tot_pages, a);
+        /* At the limit it goes ahead, until max_pages stops it. */
+        domA->max_pages = a + 1;
+        CHECK_EQ(reserve(XENMEM_increase_reservation, domA, list,
+                         ~0U >> MEMOP_EXTENT_SHIFT, 0, NULL), 1);
+        CHECK_EQ(domA->tot_pages, a + 1);
+        CHECK_EQ(reserve(XENMEM_decrease_reservation, domA, list, 1, 0, NULL),
+                 1);
+        domA->max_pages = max;
+    }
+
+    CASE("start extent: at nr_extents nothing; the last one alone")
+    {
+        xen_pfn_t list[3] = { 0 };
+        struct xen_memory_reservation res = {
+            .nr_extents = 3, .extent_order = 0, .domid = DOMID_SELF,
+        };
+        unsigned long a = domA->tot_pages;
+
+        run_as(domA);
+        set_xen_guest_handle(res.extent_start, list);
+        CHECK_EQ(memop(XENMEM_increase_reservation |
+                       (3UL << MEMOP_EXTENT_SHIFT), &res), 3);
+        CHECK_EQ(domA->tot_pages, a);
+        CHECK_EQ(memop(XENMEM_increase_reservation |
+                       (2UL << MEMOP_EXTENT_SHIFT), &res), 3);
+        CHECK_EQ(domA->tot_pages, a + 1);
+        CHECK_EQ(list[0], 0);
+        CHECK(list[2] != 0);
+        res.nr_extents = 1;
+        list[0] = list[2];
+        CHECK_EQ(memop(XENMEM_decrease_reservation, &res), 1);
+    }
+
+    CASE("another domain's reservation: nothing done for a domU")
+    {
+        xen_pfn_t list[2] = { 0 }, theirs[1];
+        unsigned long b;
+
+        run_as(domB);
+        give(domB, theirs, 1);
+        b = domB->tot_pages;
+        run_as(domA);
+        CHECK_EQ(reserve(XENMEM_increase_reservation, domB, list, 2, 0, NULL),
+                 0);
+        CHECK_EQ(reserve(XENMEM_decrease_reservation, domB, theirs, 1, 0,
+                         NULL), 0);
+        CHECK_EQ(domB->tot_pages, b);
+        CHECK_EQ(refs(theirs[0]), 1);
+        CHECK(refs_balanced());
+    }
+
+    CASE("another domain's reservation: dom0 may, for that domain")
+    {
+        xen_pfn_t list[2] = { 0 };
+        unsigned long b = domB->tot_pages, z = dom0->tot_pages;
+
+        run_as(dom0);
+        CHECK_EQ(reserve(XENMEM_increase_reservation, domB, list, 2, 0, NULL),
+                 2);
+        CHECK_EQ(domB->tot_pages, b + 2);
+        CHECK_EQ(dom0->tot_pages, z);
+        CHECK(page_get_owner(&frame_table[list[0]]) == domB);
+        CHECK_EQ(reserve(XENMEM_decrease_reservation, domB, list, 2, 0, NULL),
+                 2);
+        CHECK_EQ(domB->tot_pages, b);
+        CHECK(refs_balanced());
+    }
+
+    CASE("a domain that does not exist: nothing done")
+    {
+        xen_pfn_t list[1] = { 0 };
+        struct xen_memory_reservation res = {
+            .nr_extents = 1, .domid = 77,
+        };
+
+        run_as(dom0);
+        set_xen_guest_handle(res.extent_start, list);
+        CHECK_EQ(memop(XENMEM_increase_reservation, &res), 0);
+        CHECK(refs_balanced());
+    }
+
+    CASE("an unreadable extent list ends the batch there")
+    {
+        xen_pfn_t list[2] = { 0 };
+        unsigned long a = domA->tot_pages;
+
+        run_as(domA);
+        harness_fault_lo = (uintptr_t)&list[1];
+        harness_fault_hi = harness_fault_lo + sizeof(list[1]);
+        CHECK_EQ(reserve(XENMEM_increase_reservation, domA, list, 2, 0, NULL),
+                 1);
+        harness_fault_lo = harness_fault_hi = 0;
+        CHECK_EQ(domA->tot_pages, a + 1);
+        CHECK_EQ(reserve(XENMEM_decrease_reservation, domA, list, 1, 0, NULL),
+                 1);
+        CHECK_EQ(domA->tot_pages, a);
+    }
+
+    CASE("a read-only extent list: the new frames go back, none counted")
+    {
+        xen_pfn_t list[2] = { 0 };
+        unsigned long a = domA->tot_pages, free_before = total_free_pages();
+
+        run_as(domA);
+        memory_ro_lo = (uintptr_t)&list[1];
+        memory_ro_hi = memory_ro_lo + sizeof(list[1]);
+        CHECK_EQ(reserve(XENMEM_increase_reservation, domA, list, 2, 2, NULL),
+                 1);
+        memory_ro_lo = memory_ro_hi = 0;
+        CHECK_EQ(domA->tot_pages, a + 4);
+        CHECK_EQ(total_free_pages(), free_before - 4);
+        CHECK_EQ(reserve(XENMEM_decrease_reservation, domA, list, 1, 2, NULL),
+                 1);
+        CHECK_EQ(domA->tot_pages, a);
+        CHECK_EQ(total_free_pages(), free_before);
+    }
+
+    CASE("continuations: a preempted batch resumes where it stopped")
+    {
+        xen_pfn_t list[6] = { 0 };
+        unsigned long a = domA->tot_pages;
+        unsigned int passes;
+
+        run_as(domA);
+        harness_preempt_every = 2;
+        harness_preempt_checks = 0;
+        CHECK_EQ(reserve(XENMEM_increase_reservation, domA, list, 6, 0,
+                         &passes), 6);
+        CHECK(passes > 1);
+        CHECK_EQ(domA->tot_pages, a + 6);
+        harness_preempt_every = 1;
+        harness_preempt_checks = 0;
+        CHECK_EQ(reserve(XENMEM_decrease_reservation, domA, list, 6, 0,
+                         &passes), 6);
+        harness_preempt_every = 0;
+        CHECK_EQ(passes, 6);
+        CHECK_EQ(domA->tot_pages, a);
+        CHECK(refs_balanced());
+    }
+}
+
+static void test_sizes(void)
+{
+    CASE("current/maximum reservation: self, by id and DOMID_SELF")
+    {
+        run_as(domA);
+        CHECK_EQ(size_of(XENMEM_current_reservation, DOMID_SELF),
+                 domA->tot_pages);
+        CHECK_EQ(size_of(XENMEM_current_reservation, domA->domain_id),
+                 domA->tot_pages);
+        CHECK_EQ(size_of(XENMEM_maximum_reservation, DOMID_SELF),
+                 domA->max_pages);
+        domA->shared_info->arch.max_pfn = 300;
+        CHECK_EQ(size_of(XENMEM_maximum_gpfn, DOMID_SELF), 299);
+        CHECK(refs_balanced());
+    }
+
+    CASE("another domain's sizes: -EPERM for a domU, fine for dom0")
+    {
+        run_as(domA);
+        CHECK_EQ(size_of(XENMEM_current_reservation, domB->domain_id),
+                 -EPERM);
+        CHECK_EQ(size_of(XENMEM_maximum_reservation, domB->domain_id),
+                 -EPERM);
+        CHECK_EQ(size_of(XENMEM_maximum_gpfn, domB->domain_id), -EPERM);
+        CHECK_EQ(size_of(XENMEM_current_reservation, 77), -ESRCH);
+        run_as(dom0);
+        CHECK_EQ(size_of(XENMEM_maximum_reservation, domB->domain_id),
+                 domB->max_pages);
+        CHECK_EQ(size_of(XENMEM_current_reservation, 77), -ESRCH);
+        CHECK(refs_balanced());
+    }
+
+    CASE("sizes: an unreadable domid is -EFAULT")
+    {
+        static domid_t id = DOMID_SELF;
+
+        run_as(domA);
+        harness_fault_lo = (uintptr_t)&id;
+        harness_fault_hi = harness_fault_lo + sizeof(id);
+        CHECK_EQ(memop(XENMEM_current_reservation, &id), -EFAULT);
+        harness_fault_lo = harness_fault_hi = 0;
+    }
+}
+
+static void test_maps(void)
+{
+    CASE("machine_memory_map: -EPERM for a domU, its buffer untouched")
+    {
+        struct e820entry buf[4];
+        struct xen_memory_map map = { .nr_entries = 4 };
+
+        memset(buf, 0xee, sizeof(buf));
+        set_xen_guest_handle(map.buffer, buf);
+        run_as(domA);
+        CHECK_EQ(memop(XENMEM_machine_memory_map, &map), -EPERM);
+        CHECK_EQ(map.nr_entries, 4);
+        CHECK_EQ(buf[0].type, 0xeeeeeeee);
+    }
+
+    CASE("machine_memory_map: dom0 gets up to nr_entries entries")
+    {
+        struct e820entry buf[4];
+        struct xen_memory_map map = { .nr_entries = 4 };
+
+        memset(buf, 0xee, sizeof(buf));
+        set_xen_guest_handle(map.buffer, buf);
+        run_as(dom0);
+        CHECK_EQ(memop(XENMEM_machine_memory_map, &map), 0);
+        CHECK_EQ(map.nr_entries, 3);
+        CHECK_EQ(buf[1].type, E820_RESERVED);
+        CHECK_EQ(buf[3].type, 0xeeeeeeee);
+        map.nr_entries = 2;
+        memset(buf, 0xee, sizeof(buf));
+        CHECK_EQ(memop(XENMEM_machine_memory_map, &map), 0);
+        CHECK_EQ(map.nr_entries, 2);
+        CHECK_EQ(buf[2].type, 0xeeeeeeee);
+        map.nr_entries = 0;
+        memset(buf, 0xee, sizeof(buf));
+        CHECK_EQ(memop(XENMEM_machine_memory_map, &map), 0);
+        CHECK_EQ(map.nr_entries, 0);
+        CHECK_EQ(buf[0].type, 0xeeeeeeee);
+    }
+
+    CASE("machine_memory_map: unwritable or unreadable is -EFAULT")
+    {
+        struct e820entry buf[4];
+        struct xen_memory_map map = { .nr_entries = 4 };
+
+        set_xen_guest_handle(map.buffer, buf);
+        run_as(dom0);
+        harness_fault_lo = (uintptr_t)buf;
+        harness_fault_hi = harness_fault_lo + 1;
+        CHECK_EQ(memop(XENMEM_machine_memory_map, &map), -EFAULT);
+        harness_fault_lo = (uintptr_t)&map;
+        harness_fault_hi = harness_fault_lo + 1;
+        CHECK_EQ(memop(XENMEM_machine_memory_map, &map), -EFAULT);
+        harness_fault_lo = harness_fault_hi = 0;
+    }
+
+    CASE("machphys: max_ram_page, the mapping, the mfn list's bound")
+    {
+        struct xen_machphys_mapping m;
+        struct xen_machphys_mfn_list l = { .max_extents = 0 };
+        xen_pfn_t mfns[3] = { 0, 0, 0 };
+
+        run_as(domA);
+        CHECK_EQ(memop(XENMEM_maximum_ram_page, NULL), max_page);
+        CHECK_EQ(memop(XENMEM_machphys_mapping, &m), 0);
+        CHECK_EQ(m.v_start, MACH2PHYS_VIRT_START);
+        CHECK_EQ(m.v_end, MACH2PHYS_VIRT_START + NR_FRAMES * 8);
+        CHECK_EQ(m.max_mfn, NR_FRAMES - 1);
+        set_xen_guest_handle(l.extent_start, mfns);
+        CHECK_EQ(memop(XENMEM_machphys_mfn_list, &l), 0);
+        CHECK_EQ(l.nr_extents, 0);
+        CHECK_EQ(mfns[0], 0);
+        /* 1024 frames need one 2 MiB chunk of the table: not two. */
+        l.max_extents = 3;
+        CHECK_EQ(memop(XENMEM_machphys_mfn_list, &l), 0);
+        CHECK_EQ(l.nr_extents, 1);
+        CHECK_EQ(mfns[0], 0x500);
+        CHECK_EQ(mfns[1], 0);
+        /* Unwritable list, unreadable or unwritable argument: -EFAULT. */
+        memory_ro_lo = (uintptr_t)mfns;
+        memory_ro_hi = memory_ro_lo + sizeof(mfns[0]);
+        CHECK_EQ(memop(XENMEM_machphys_mfn_list, &l), -EFAULT);
+        memory_ro_lo = (uintptr_t)&l;
+        memory_ro_hi = memory_ro_lo + sizeof(l);
+        CHECK_EQ(memop(XENMEM_machphys_mfn_list, &l), -EFAULT);
+        CHECK_EQ(memop(XENMEM_machphys_mapping, &l), -EFAULT);
+        memory_ro_lo = memory_ro_hi = 0;
+        harness_fault_lo = (uintptr_t)&l;
+        harness_fault_hi = harness_fault_lo + sizeof(l);
+        CHECK_EQ(memop(XENMEM_machphys_mfn_list, &l), -EFAULT);
+        harness_fault_lo = harness_fault_hi = 0;
+    }
+
+    CASE("unknown sub-ops, and a start on one that has none: -ENOSYS")
+    {
+        run_as(dom0);
+        CHECK_EQ(memop(XENMEM_memory_map, NULL), -ENOSYS);
+        CHECK_EQ(memop(63, NULL), -ENOSYS);
+        CHECK_EQ(memop(XENMEM_maximum_ram_page | (1UL << MEMOP_EXTENT_SHIFT),
+                       NULL), -ENOSYS);
+    }
+}
+
+int main(void)
+{
+    host_directmap = mmap(NULL, NR_FRAMES << PAGE_SHIFT,
+                          PROT_READ | PROT_WRITE,
+                          MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
+    if ( host_directmap == MAP_FAILED )
+    {
+        printf("FAIL: setup: out of memory\n");
+        return 1;
+    }
+    frame_table = calloc(NR_FRAMES, sizeof(*frame_table));
+    max_page = NR_FRAMES;
+    init_heap_pages(_mfn(NR_UNMANAGED), NR_FRAMES - NR_UNMANAGED);
+    doms[0] = dom0 = make_domain(0, true);
+    doms[1] = domA = make_domain(1, false);
+    doms[2] = domB = make_domain(2, false);
+    test_reservations();
+    test_sizes();
+    test_maps();
+    return check_failures ? 1 : 0;
+}
