@@ -11,6 +11,7 @@
 #include <xen/sched.h>
 #include <xen/sched-if.h>
 #include <xen/time.h>
+#include <asm/cpufeature.h>
 #include <asm/current.h>
 #include <asm/domain.h>
 #include <public/domctl.h>
@@ -28,6 +29,8 @@ static struct domain *doms[MAX_DOMS];
 static long live_allocs;
 static unsigned int destroyed, created_vcpus, virqs, arch_calls;
 static unsigned int grant_frames, grant_maptrack, set_ctx_calls;
+static unsigned int evtchn_max_port;
+struct cpuinfo_x86 boot_cpu_data = { .paddr_bits = 40 };
 static int grant_rc;
 static bool alloc_fails, vcpu_create_fails;
 struct domain *hardware_domain;
@@ -152,6 +155,11 @@ int grant_table_set_limits(struct domain *d, unsigned int max_frames,
     grant_frames = max_frames;
     grant_maptrack = max_maptrack_frames;
     return grant_rc;
+}
+
+void evtchn_set_max_port(struct domain *d, unsigned int max_port)
+{
+    evtchn_max_port = max_port;
 }
 
 void send_guest_global_virq(struct domain *d, unsigned int virq)
@@ -413,7 +421,8 @@ static void test_create(void)
         CHECK_EQ(simple(XEN_DOMCTL_destroydomain, a), 0);
     }
 
-    CASE("createdomain: starts paused, with its grant limits and handle")
+    CASE("createdomain: starts paused, with its grant and port limits and "
+         "handle")
     {
         struct xen_domctl op = create_op(0, 1), info;
         struct domain *d;
@@ -422,10 +431,12 @@ static void test_create(void)
         memset(op.u.createdomain.handle, 0xab, sizeof(xen_domain_handle_t));
         op.u.createdomain.max_grant_frames = 7;
         op.u.createdomain.max_maptrack_frames = 9;
+        op.u.createdomain.max_evtchn_port = 1023;
         op.u.createdomain.flags = XEN_DOMCTL_CDF_xs_domain;
         CHECK_EQ(domctl(&op), 0);
         CHECK_EQ(grant_frames, 7);
         CHECK_EQ(grant_maptrack, 9);
+        CHECK_EQ(evtchn_max_port, 1023);
         d = get_domain_by_id(op.domain);
         CHECK(d && d->pause_count == 1);
         put_domain(d);
@@ -434,6 +445,7 @@ static void test_create(void)
         CHECK_EQ(info.u.getdomaininfo.handle[15], 0xab);
         CHECK(info.u.getdomaininfo.flags & XEN_DOMINF_xs_domain);
         CHECK(info.u.getdomaininfo.flags & XEN_DOMINF_paused);
+        CHECK_EQ(info.u.getdomaininfo.gpaddr_bits, 40);
         CHECK_EQ(simple(XEN_DOMCTL_destroydomain, op.domain), 0);
         op = create_op(0, 1);
         CHECK_EQ(domctl(&op), 0);
