@@ -19,6 +19,20 @@
 long sysctl(struct xen_sysctl *op);
 long domctl(struct xen_domctl *op);
 
+/* The hypervisor's free pages (sysctl physinfo), or 0 if it will not say. */
+unsigned long host_free_pages(void);
+/*
+ * Pages a just-destroyed domain may still hold: none on ours, which gives
+ * everything back by the time the domain's last reference goes; 64 on Xen
+ * 4.17, which frees its structures after an RCU grace period.
+ */
+unsigned long destroy_slack_pages(void);
+/*
+ * host_free_pages() once it is back to before (less that slack), or as it
+ * is after a second.
+ */
+unsigned long host_free_pages_settled(unsigned long before);
+
 /* XEN_DOMCTL_getdomaininfo for dom into *info: 0 or a negative errno. */
 long domain_getinfo(domid_t dom, struct xen_domctl_getdomaininfo *info);
 

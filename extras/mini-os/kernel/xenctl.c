@@ -4,6 +4,7 @@
 #include <xenctl.h>
 #include <lib.h>
 #include <hypercall.h>
+#include <time.h>
 
 long sysctl(struct xen_sysctl *op)
 {
@@ -15,6 +16,36 @@ long domctl(struct xen_domctl *op)
 {
     op->interface_version = XEN_DOMCTL_INTERFACE_VERSION;
     return _hypercall1(__HYPERVISOR_domctl, op);
+}
+
+unsigned long host_free_pages(void)
+{
+    struct xen_sysctl op = { .cmd = XEN_SYSCTL_physinfo };
+
+    return sysctl(&op) ? 0 : op.u.physinfo.free_pages;
+}
+
+unsigned long destroy_slack_pages(void)
+{
+    xen_extraversion_t extra;
+    size_t n;
+
+    if ( HYPERVISOR_xen_version(XENVER_extraversion, extra) )
+        return 64;
+    n = strnlen(extra, sizeof(extra));
+    return n >= 3 && !memcmp(extra + n - 3, "-hv", 3) ? 0 : 64;
+}
+
+unsigned long host_free_pages_settled(unsigned long before)
+{
+    unsigned long slack = destroy_slack_pages(), now = host_free_pages();
+
+    for ( unsigned int ms = 0; now + slack < before && ms < 1000; ms += 10 )
+    {
+        msleep(10);
+        now = host_free_pages();
+    }
+    return now;
 }
 
 long domain_getinfo(domid_t dom, struct xen_domctl_getdomaininfo *info)

@@ -31,11 +31,6 @@ static uint32_t peer_answer(uint32_t nonce)
 }
 
 #define PEER_MEM_KB   4096
-/*
- * Pages a destroyed domain may still hold a moment later: Xen frees its
- * structures after an RCU grace period.  Far less than the domain's own.
- */
-#define FREE_SLACK 64
 #define PEER_SCAN_PORTS 128
 #define PEER_SCAN_REFS  512
 
@@ -108,13 +103,6 @@ void peer_main(void)
     HYPERVISOR_grant_table_op(GNTTABOP_unmap_grant_ref, &u, 1);
     printk("peer: answered, powering off\n");
     do_shutdown(SHUTDOWN_poweroff);
-}
-
-static unsigned long free_pages(void)
-{
-    struct xen_sysctl op = { .cmd = XEN_SYSCTL_physinfo };
-
-    return sysctl(&op) ? 0 : op.u.physinfo.free_pages;
 }
 
 /* Offers d the page and a port, and waits for its answer. */
@@ -193,10 +181,10 @@ TEST(domain, boot_peer_exchange)
         domu_destroy(&d);
         return;
     }
-    before = free_pages();
+    before = host_free_pages();
     CHECK_RC(domu_destroy(&d), 0);
-    CHECK(free_pages() + FREE_SLACK >= before + d.nr_pages,
-          "free pages %lu, were %lu before d%u's %lu", free_pages(), before,
+    CHECK(host_free_pages() + destroy_slack_pages() >= before + d.nr_pages,
+          "free pages %lu, were %lu before d%u's %lu", host_free_pages(), before,
           d.domid, d.nr_pages);
 }
 
@@ -208,7 +196,7 @@ TEST(domain, build_peer_and_exchange)
 
     if ( !(spec.image = boot_module(&spec.image_len)) )
         SKIP("no kernel for the peer: give mini-os as dom0's boot module");
-    before = free_pages();
+    before = host_free_pages();
     CHECK_RC(domu_build(&spec, &d), 0);
     exchange_with(&d);
     if ( test_failed() )
@@ -218,8 +206,8 @@ TEST(domain, build_peer_and_exchange)
     }
     CHECK_RC(domu_destroy(&d), 0);
     /* Every page comes back. */
-    CHECK(free_pages() + FREE_SLACK >= before, "free pages %lu, were %lu",
-          free_pages(), before);
+    CHECK(host_free_pages() + destroy_slack_pages() >= before, "free pages %lu, were %lu",
+          host_free_pages(), before);
 }
 
 TEST(domain, bad_image_refused)
@@ -241,13 +229,13 @@ TEST(domain, too_small_refused)
 
     if ( !(spec.image = boot_module(&spec.image_len)) )
         SKIP("no kernel for the peer: give mini-os as dom0's boot module");
-    before = free_pages();
+    before = host_free_pages();
     CHECK_RC(domu_build(&spec, &d), -XEN_ENOMEM);
     /* The half-built domain is gone, with its memory. */
     CHECK(d.domid, "no domain was made");
     CHECK_RC(domain_getinfo(d.domid, &info), -XEN_ESRCH);
-    CHECK(free_pages() + FREE_SLACK >= before, "free pages %lu, were %lu",
-          free_pages(), before);
+    CHECK(host_free_pages() + destroy_slack_pages() >= before, "free pages %lu, were %lu",
+          host_free_pages(), before);
 }
 
 TEST(domain, repeated_build_and_destroy_leaks_nothing)
@@ -258,7 +246,7 @@ TEST(domain, repeated_build_and_destroy_leaks_nothing)
 
     if ( !(spec.image = boot_module(&spec.image_len)) )
         SKIP("no kernel for the peer: give mini-os as dom0's boot module");
-    before = free_pages();
+    before = host_free_pages();
     /* Destroyed while running: a leak of a page a domain would show. */
     for ( unsigned int i = 0; i < 32; i++ )
     {
@@ -267,7 +255,7 @@ TEST(domain, repeated_build_and_destroy_leaks_nothing)
         CHECK_RC(domu_destroy(&d), 0);
     }
     msleep(50);
-    after = free_pages();
-    CHECK(after + FREE_SLACK / 2 >= before, "free pages %lu, were %lu",
+    after = host_free_pages();
+    CHECK(after + destroy_slack_pages() / 2 >= before, "free pages %lu, were %lu",
           after, before);
 }

@@ -14,8 +14,6 @@ extern const struct hostile_case __start_hostilecases[],
 /* An attacker gets this much memory and this long to finish. */
 #define HOSTILE_MEM_KB   4096
 #define HOSTILE_TIMEOUT_MS 20000
-/* Pages a destroyed domain may still hold a moment later (see domain.c). */
-#define HOSTILE_FREE_SLACK 64
 
 /* The domU prints this, then its verdict; dom0 keeps the last one. */
 #define VERDICT "VERDICT: "
@@ -44,13 +42,6 @@ void hostile_main(void)
         panic("hostile: no case %.*s", (int)n, arg);
     run_case_body(c->fn, verdict, sizeof(verdict));
     printk(VERDICT "%s\n", verdict);
-}
-
-static unsigned long free_pages(void)
-{
-    struct xen_sysctl op = { .cmd = XEN_SYSCTL_physinfo };
-
-    return sysctl(&op) ? 0 : op.u.physinfo.free_pages;
 }
 
 static long own_reservation(void)
@@ -103,7 +94,7 @@ void run_hostile_on(const char *name, long cpu)
     }
     snprintf(cmdline, sizeof(cmdline), "role=hostile case=%s victim=%lx",
              name, virt_to_mfn(victim));
-    before = free_pages();
+    before = host_free_pages();
     CHECK_RC(domu_build(&spec, &d), 0);
     if ( cpu >= 0 && (rc = vcpu_pin(d.domid, 0, cpu)) )
     {
@@ -125,8 +116,8 @@ void run_hostile_on(const char *name, long cpu)
     /* Still an ordinary writable page of ours. */
     CHECK_RC(make_readonly(victim), 0);
     CHECK_RC(make_writable(victim), 0);
-    CHECK(free_pages() + HOSTILE_FREE_SLACK >= before,
-          "free pages %lu, were %lu before d%u", free_pages(), before,
+    CHECK(host_free_pages() + destroy_slack_pages() >= before,
+          "free pages %lu, were %lu before d%u", host_free_pages(), before,
           d.domid);
 
     if ( reason == SHUTDOWN_crash )

@@ -10,11 +10,6 @@
 #include <time.h>
 
 #define LIFETIME_MEM_KB     4096
-/*
- * Pages a destroyed domain may still hold a moment later: Xen frees its
- * structures after an RCU grace period.  Far less than the domain's own.
- */
-#define FREE_SLACK          64
 #define GRANTER_MAGIC       0x544e5247u     /* "GRNT" */
 #define GRANTER_SCAN_REFS   512
 #define HUNDRED             100
@@ -22,31 +17,6 @@
 #define COPIER_DOMS         24
 #define COPIER_REFS         16
 #define RACE_ROUNDS         20
-
-static unsigned long free_pages(void)
-{
-    struct xen_sysctl op = { .cmd = XEN_SYSCTL_physinfo };
-
-    return sysctl(&op) ? 0 : op.u.physinfo.free_pages;
-}
-
-/*
- * The free-page count once it is back to `before` (less FREE_SLACK), or
- * as it is after a second: Xen 4.17 frees the last of a destroyed
- * domain's memory after an RCU grace period, later still after many.
- */
-static unsigned long free_pages_settled(unsigned long before)
-{
-    unsigned long now = free_pages();
-
-    for ( unsigned int ms = 0; now + FREE_SLACK < before && ms < 1000;
-          ms += 10 )
-    {
-        msleep(10);
-        now = free_pages();
-    }
-    return now;
-}
 
 /* The machine frame our page table maps at va. */
 static unsigned long mapped_mfn(const void *va)
@@ -204,7 +174,7 @@ TEST(lifetime, destroyed_domain_lingers_while_a_frame_is_mapped)
     if ( !(spec.image = boot_module(&spec.image_len)) )
         SKIP("no kernel for the domU: give mini-os as dom0's boot module");
     CHECK(win, "no page");
-    before = free_pages();
+    before = host_free_pages();
     CHECK_RC(domu_build(&spec, &d), 0);
     zid = d.domid;
     /* Its console ring, a frame of its memory, mapped a second time. */
@@ -243,9 +213,9 @@ TEST(lifetime, destroyed_domain_lingers_while_a_frame_is_mapped)
     CHECK_RC(domu_destroy(&n), 0);
     CHECK(gone(n.domid), "d%u still listed", n.domid);
     free_page(win);
-    after = free_pages_settled(before);
+    after = host_free_pages_settled(before);
     printk("lifetime: free pages %lu before, %lu after\n", before, after);
-    CHECK(after + FREE_SLACK >= before, "free pages %lu, were %lu", after,
+    CHECK(after + destroy_slack_pages() >= before, "free pages %lu, were %lu", after,
           before);
 }
 
@@ -265,7 +235,7 @@ TEST(lifetime, destroyed_domain_lingers_while_shared_info_is_mapped)
     if ( !(spec.image = boot_module(&spec.image_len)) )
         SKIP("no kernel for the domU: give mini-os as dom0's boot module");
     CHECK(win, "no page");
-    before = free_pages();
+    before = host_free_pages();
     CHECK_RC(domu_build(&spec, &d), 0);
     CHECK_RC(domain_getinfo(d.domid, &info), 0);
     CHECK_RC(map_foreign_frame(win, info.shared_info_frame, d.domid), 0);
@@ -275,9 +245,9 @@ TEST(lifetime, destroyed_domain_lingers_while_shared_info_is_mapped)
     CHECK_RC(unmap_foreign_frame(win), 0);
     CHECK(gone(d.domid), "d%u still listed after the unmap", d.domid);
     free_page(win);
-    after = free_pages_settled(before);
+    after = host_free_pages_settled(before);
     printk("lifetime: free pages %lu before, %lu after\n", before, after);
-    CHECK(after + FREE_SLACK >= before, "free pages %lu, were %lu", after,
+    CHECK(after + destroy_slack_pages() >= before, "free pages %lu, were %lu", after,
           before);
 }
 
@@ -300,7 +270,7 @@ TEST(lifetime, grant_mapping_outlives_the_granter)
     if ( !(spec.image = boot_module(&spec.image_len)) )
         SKIP("no kernel for the domU: give mini-os as dom0's boot module");
     CHECK(win, "no page");
-    before = free_pages();
+    before = host_free_pages();
     CHECK_RC(set_pte((unsigned long)win, 0), 0);
     CHECK_RC(domu_build(&spec, &d), 0);
     handle = map_granters_page(&d, win);
@@ -322,9 +292,9 @@ TEST(lifetime, grant_mapping_outlives_the_granter)
     CHECK(gone(d.domid), "d%u still listed after the unmap", d.domid);
     CHECK_RC(unmap_foreign_frame(win), 0);
     free_page(win);
-    after = free_pages_settled(before);
+    after = host_free_pages_settled(before);
     printk("lifetime: free pages %lu before, %lu after\n", before, after);
-    CHECK(after + FREE_SLACK >= before, "free pages %lu, were %lu", after,
+    CHECK(after + destroy_slack_pages() >= before, "free pages %lu, were %lu", after,
           before);
 }
 
@@ -345,7 +315,7 @@ TEST(lifetime, hundred_domains_give_every_page_back)
     if ( !(spec.image = boot_module(&spec.image_len)) )
         SKIP("no kernel for the domU: give mini-os as dom0's boot module");
     CHECK(win, "no page");
-    before = free_pages();
+    before = host_free_pages();
     for ( unsigned int i = 0; i < HUNDRED; i++ )
     {
         CHECK_RC(domu_build(&spec, &d), 0);
@@ -358,10 +328,10 @@ TEST(lifetime, hundred_domains_give_every_page_back)
               HUNDRED);
     }
     free_page(win);
-    after = free_pages_settled(before);
+    after = host_free_pages_settled(before);
     printk("lifetime: %u domains: free pages %lu before, %lu after\n",
            HUNDRED, before, after);
-    CHECK(after + FREE_SLACK >= before, "free pages %lu, were %lu", after,
+    CHECK(after + destroy_slack_pages() >= before, "free pages %lu, were %lu", after,
           before);
 }
 
@@ -389,7 +359,7 @@ TEST(lifetime, copies_racing_the_granters_destruction)
     spec.cmdline = "role=spin";
     CHECK_RC(domu_build(&spec, &c), 0);
     CHECK_RC(domu_destroy(&c), 0);
-    before = free_pages();
+    before = host_free_pages();
     self = c.domid + 1;
     snprintf(cmdline, sizeof(cmdline), "role=copier self=%u", self);
     spec.cmdline = cmdline;
@@ -407,10 +377,10 @@ TEST(lifetime, copies_racing_the_granters_destruction)
     }
     domu_console_drain(&c);
     CHECK_RC(domu_destroy(&c), 0);
-    after = free_pages_settled(before);
+    after = host_free_pages_settled(before);
     for ( unsigned int i = 0; i <= RACE_ROUNDS; i++ )
         CHECK(gone(c.domid + i), "d%u still listed", c.domid + i);
     printk("lifetime: free pages %lu before, %lu after\n", before, after);
-    CHECK(after + FREE_SLACK >= before, "free pages %lu, were %lu", after,
+    CHECK(after + destroy_slack_pages() >= before, "free pages %lu, were %lu", after,
           before);
 }
