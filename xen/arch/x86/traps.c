@@ -9,6 +9,7 @@
 #include <asm/desc.h>
 #include <asm/page.h>
 #include <asm/processor.h>
+#include <asm/pv/entry.h>
 #include <asm/pv/traps.h>
 #include <asm/traps.h>
 #include <asm/uaccess.h>
@@ -174,6 +175,10 @@ void do_entry(struct cpu_user_regs *regs)
         pv_handle_exception(regs);
         return;
     }
+    /* The return to a guest failed on what the guest gave it. */
+    if ( (vec == X86_EXC_GP || vec == X86_EXC_NP || vec == X86_EXC_SS) &&
+         !guest_mode(regs) && regs->rip == (unsigned long)pv_iret_to_guest )
+        pv_iret_fault(regs);
     /* A guest's breakpoint hit by our own access to its memory. */
     if ( vec == 1 && !guest_mode(regs) && pv_debugreg_hypervisor_hit() )
         return;
