@@ -248,6 +248,12 @@ static long write_start_info(struct window *w, const struct layout *l,
     return 0;
 }
 
+/*
+ * vCPU 0 runs the kernel; vCPU 1 stays down unless the guest brings it up
+ * (hostile cases try what a second vCPU's context can do).
+ */
+#define DOMU_VCPUS 2
+
 static long create_domain(struct domu *d)
 {
     struct xen_domctl_createdomain *c = &dop.u.createdomain;
@@ -255,7 +261,7 @@ static long create_domain(struct domu *d)
 
     memset(&dop, 0, sizeof(dop));
     dop.cmd = XEN_DOMCTL_createdomain;
-    c->max_vcpus = 1;
+    c->max_vcpus = DOMU_VCPUS;
     c->max_evtchn_port = 1023;
     c->max_grant_frames = 4;
     c->max_maptrack_frames = 128;
@@ -267,7 +273,7 @@ static long create_domain(struct domu *d)
     memset(&dop, 0, sizeof(dop));
     dop.cmd = XEN_DOMCTL_max_vcpus;
     dop.domain = d->domid;
-    dop.u.max_vcpus.max = 1;
+    dop.u.max_vcpus.max = DOMU_VCPUS;
     if ( (rc = domctl(&dop)) )
         return fail(rc, "max_vcpus: %ld", rc);
 

@@ -175,8 +175,12 @@ void do_entry(struct cpu_user_regs *regs)
         pv_handle_exception(regs);
         return;
     }
-    /* The return to a guest failed on what the guest gave it. */
-    if ( (vec == X86_EXC_GP || vec == X86_EXC_NP || vec == X86_EXC_SS) &&
+    /*
+     * The return to a guest failed on what the guest gave it (a #PF is a
+     * descriptor read, from an LDT the guest named).
+     */
+    if ( (vec == X86_EXC_GP || vec == X86_EXC_NP || vec == X86_EXC_SS ||
+          vec == X86_EXC_PF) &&
          !guest_mode(regs) && regs->rip == (unsigned long)pv_iret_to_guest )
         pv_iret_fault(regs);
     /* A guest's breakpoint hit by our own access to its memory. */

@@ -324,9 +324,9 @@ void pv_handle_exception(struct cpu_user_regs *regs)
 }
 
 /*
- * The IRETQ into the guest faulted (#GP, #NP or #SS): the frame it was
- * given holds a selector that will not load (a vCPU context can name any
- * CS and SS), or a non-canonical rip.  That is the guest's fault, taken
+ * The IRETQ into the guest faulted (#GP, #NP, #SS or #PF): the frame it
+ * was given holds a selector that will not load (a vCPU context can name
+ * any CS and SS), or a non-canonical rip.  That is the guest's fault, taken
  * as Xen 4.17 takes it: as if the exception had happened in guest
  * context, at the rip of the frame, through the guest's trap table.  The
  * CPU pushed its frame just below the guest frame in cpu_info, over part
@@ -341,6 +341,15 @@ void pv_iret_fault(const struct cpu_user_regs *regs)
     struct vcpu *v = current;
 
     memmove(g, regs, offsetof(struct cpu_user_regs, error_code));
+    /*
+     * A page fault reading a descriptor is the hypervisor's to see (the
+     * guest's LDT is shadowed); to the guest the selector is bad.
+     */
+    if ( vec == X86_EXC_PF )
+    {
+        vec = X86_EXC_GP;
+        ec = 0;
+    }
     g->entry_vector = vec;
     g->error_code = ec;
     /*
