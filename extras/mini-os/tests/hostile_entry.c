@@ -268,3 +268,79 @@ HOSTILE(entry, syscall_at_canonical_end)
           entry_fault_rip);
     CHECK(entry_fault_rip == CANON_END, "#GP at %lx", entry_fault_rip);
 }
+
+/*
+ * MOV SS defers a #DB (here a data breakpoint on the selector it loads)
+ * past the next instruction.  After SYSCALL that is the first
+ * instruction of the hypervisor's entry, still on the guest's stack; after
+ * INT3, the hypervisor's int3 entry (CVE-2018-8897).  The hypervisor must
+ * take it on a stack of its own and carry on.  Emulators may deliver the
+ * #DB to the guest at once instead (before the SYSCALL or INT3, rax 2).
+ */
+#define STR_(x) #x
+#define STR(x) STR_(x)
+long entry_mov_ss_syscall(const uint16_t *ss);
+long entry_mov_ss_int3(const uint16_t *ss);
+__asm__ (
+    "   .pushsection .text\n"
+    "entry_mov_ss_syscall:\n"
+    "   mov $" STR(__HYPERVISOR_xen_version) ", %eax\n"
+    "   xor %esi, %esi\n"
+    "   mov %rdi, %rdx\n"
+    "   xor %edi, %edi\n"
+    "   mov (%rdx), %ss\n"
+    "1: syscall\n"
+    "   ret\n"
+    "entry_mov_ss_int3:\n"
+    "   xor %eax, %eax\n"
+    "   mov (%rdi), %ss\n"
+    "2: int3\n"
+    "3: ret\n"
+    "   .popsection\n"
+    "   .pushsection .ex_table, \"a\"\n"
+    "   .quad 1b, probe_fixup\n"
+    "   .quad 2b, probe_fixup\n"
+    "   .quad 3b, probe_fixup\n"
+    "   .popsection\n");
+
+/* L0 enable, breakpoint 0 on reads and writes of 2 bytes. */
+#define DR7_RW2_B0  (1UL | (3UL << 16) | (1UL << 18))
+
+HOSTILE(entry, mov_ss_watchpoint_syscall)
+{
+    static uint16_t ss = FLAT_KERNEL_SS;
+    long rc;
+
+    CHECK_RC(HYPERVISOR_set_debugreg(0, (unsigned long)&ss), 0);
+    CHECK_RC(HYPERVISOR_set_debugreg(7, DR7_RW2_B0), 0);
+    rc = entry_mov_ss_syscall(&ss);
+    CHECK_RC(HYPERVISOR_set_debugreg(7, 0), 0);
+    CHECK(rc == 1 + 1 || rc == HYPERVISOR_xen_version(XENVER_version, NULL),
+          "rax %lx after the SYSCALL", rc);
+}
+
+HOSTILE(entry, mov_ss_watchpoint_int3)
+{
+    static uint16_t ss = FLAT_KERNEL_SS;
+    long rc;
+
+    CHECK_RC(HYPERVISOR_set_debugreg(0, (unsigned long)&ss), 0);
+    CHECK_RC(HYPERVISOR_set_debugreg(7, DR7_RW2_B0), 0);
+    rc = entry_mov_ss_int3(&ss);
+    CHECK_RC(HYPERVISOR_set_debugreg(7, 0), 0);
+    CHECK(rc == 1 + 1 || rc == 1 + 3, "rax %lx after the INT3", rc);
+}
+
+/* The hypervisor's own write to a watched guest buffer: a #DB in it. */
+HOSTILE(entry, watchpoint_hit_by_hypervisor)
+{
+    static char extra[XEN_EXTRAVERSION_LEN] __aligned(8);
+    /* L0 enable, breakpoint 0 on writes of 8 bytes. */
+    unsigned long dr7 = 1UL | (1UL << 16) | (2UL << 18);
+
+    CHECK_RC(HYPERVISOR_set_debugreg(0, (unsigned long)extra), 0);
+    CHECK_RC(HYPERVISOR_set_debugreg(7, dr7), 0);
+    CHECK_RC(HYPERVISOR_xen_version(XENVER_extraversion, extra), 0);
+    CHECK_RC(HYPERVISOR_set_debugreg(7, 0), 0);
+    CHECK_RC(HYPERVISOR_set_debugreg(6, 0), 0);
+}
