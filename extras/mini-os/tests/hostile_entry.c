@@ -317,6 +317,8 @@ HOSTILE(entry, mov_ss_watchpoint_syscall)
     CHECK_RC(HYPERVISOR_set_debugreg(7, 0), 0);
     CHECK(rc == 1 + 1 || rc == HYPERVISOR_xen_version(XENVER_version, NULL),
           "rax %lx after the SYSCALL", rc);
+    printk("entry: the #DB %s\n", rc == 1 + 1 ? "came before the SYSCALL"
+                                              : "went to the hypervisor");
 }
 
 HOSTILE(entry, mov_ss_watchpoint_int3)
@@ -329,6 +331,8 @@ HOSTILE(entry, mov_ss_watchpoint_int3)
     rc = entry_mov_ss_int3(&ss);
     CHECK_RC(HYPERVISOR_set_debugreg(7, 0), 0);
     CHECK(rc == 1 + 1 || rc == 1 + 3, "rax %lx after the INT3", rc);
+    printk("entry: the #DB %s\n", rc == 1 + 1 ? "came before the INT3"
+                                              : "went to the hypervisor");
 }
 
 /* The hypervisor's own write to a watched guest buffer: a #DB in it. */
