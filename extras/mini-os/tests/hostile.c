@@ -55,7 +55,9 @@ static unsigned long free_pages(void)
 void run_hostile(const char *name)
 {
     char cmdline[128];
-    struct domu_spec spec = { .mem_kb = HOSTILE_MEM_KB, .cmdline = cmdline };
+    /* A second vCPU, down, for the cases that bring one up. */
+    struct domu_spec spec = { .mem_kb = HOSTILE_MEM_KB, .cmdline = cmdline,
+                              .max_vcpus = 2 };
     struct domu d;
     unsigned long before;
     unsigned int reason = 0;
