@@ -36,25 +36,28 @@ common_entry:
         clac
 1:      SAVE_ALL
         /*
-         * An NMI (on its IST stack, from anywhere) is dealt with where it
-         * arrived and returned from directly, whatever it interrupted:
-         * do_nmi neither faults nor touches guest state, so nothing can
-         * IRET before ours and let a second NMI in over this frame.
+         * An NMI in hypervisor context (on its IST stack) is dealt with
+         * there and returned from directly: do_nmi neither faults nor
+         * touches guest state, so nothing can IRET before ours and let a
+         * second NMI in over this frame.
          */
+        testb   $3, UREGS_cs(%rsp)
+        jnz     2f
         cmpl    $2, UREGS_entry_vector(%rsp)
-        jne     2f
+        jne     4f
         mov     %rsp, %rdi
         call    do_nmi
         jmp     3f
         /*
-         * #DB, #DF and #MC arrive on IST stacks too.  From guest mode,
+         * NMI, #DB, #DF and #MC arrive on IST stacks.  From guest mode,
          * their frame moves to the guest frame in cpu_info, where every
          * other entry from guest mode builds it: the normal stack is
-         * unused while a guest runs, and return_to_guest expects it.
+         * unused while a guest runs, and return_to_guest expects it (its
+         * IRETQ is the one whose faults are the guest's).  Off the IST
+         * stack, a later NMI cannot land on this frame, whenever an IRETQ
+         * unblocks NMIs.
          */
-2:      testb   $3, UREGS_cs(%rsp)
-        jz      4f
-        mov     %rsp, %rdi
+2:      mov     %rsp, %rdi
         or      $(STACK_SIZE - 1), %rdi
         sub     $(CPUINFO_SIZE - 1 - CPUINFO_guest_regs), %rdi
         cmp     %rdi, %rsp

@@ -158,10 +158,11 @@ BUILD_BUG_ON(offsetof(struct cpu_user_regs, ss) + 8 != UREGS_frame_size);
 
 /*
  * NMIs come from the platform (LINT1): nothing here sends them, and no
- * guest can.  The handler runs on its IST stack with NMIs blocked until
- * its own IRETQ; it takes no lock (it may have interrupted a holder),
- * does not fault and touches no guest state, so that no earlier IRETQ
- * unblocks NMIs and lets one in over its frame.  It only counts them.
+ * guest can.  In hypervisor context the handler runs on its IST stack
+ * with NMIs blocked until its own IRETQ; it takes no lock (it may have
+ * interrupted a holder), does not fault and touches no guest state, so
+ * that no earlier IRETQ unblocks NMIs and lets one in over its frame.
+ * It only counts them.
  */
 static unsigned long nmi_count[NR_CPUS];
 
@@ -206,6 +207,12 @@ void do_entry(struct cpu_user_regs *regs)
     unsigned int vec = regs->entry_vector;
     unsigned long fixup;
 
+    /* From guest mode (see common_entry); other NMIs never get here. */
+    if ( vec == X86_EXC_NMI )
+    {
+        do_nmi(regs);
+        return;
+    }
     if ( vec >= 32 && vector_handlers[vec] )
     {
         vector_handlers[vec](regs);
