@@ -13,6 +13,8 @@ struct domu_spec {
     size_t image_len;
     unsigned long mem_kb;
     const char *cmdline;
+    /* vCPUs it may have (0: one); all but vCPU 0 start down. */
+    unsigned int max_vcpus;
 };
 
 /* A domain we built or adopted, as long as we keep it. */

@@ -248,14 +248,15 @@ static long write_start_info(struct window *w, const struct layout *l,
     return 0;
 }
 
-static long create_domain(struct domu *d)
+static long create_domain(const struct domu_spec *spec, struct domu *d)
 {
     struct xen_domctl_createdomain *c = &dop.u.createdomain;
+    unsigned int vcpus = spec->max_vcpus ? spec->max_vcpus : 1;
     long rc;
 
     memset(&dop, 0, sizeof(dop));
     dop.cmd = XEN_DOMCTL_createdomain;
-    c->max_vcpus = 1;
+    c->max_vcpus = vcpus;
     c->max_evtchn_port = 1023;
     c->max_grant_frames = 4;
     c->max_maptrack_frames = 128;
@@ -267,7 +268,7 @@ static long create_domain(struct domu *d)
     memset(&dop, 0, sizeof(dop));
     dop.cmd = XEN_DOMCTL_max_vcpus;
     dop.domain = d->domid;
-    dop.u.max_vcpus.max = 1;
+    dop.u.max_vcpus.max = vcpus;
     if ( (rc = domctl(&dop)) )
         return fail(rc, "max_vcpus: %ld", rc);
 
@@ -437,7 +438,7 @@ long domu_build(const struct domu_spec *spec, struct domu *d)
     if ( !(w.va = alloc_page()) )
         return fail(-XEN_ENOMEM, "no page for the build window");
 
-    if ( !(rc = create_domain(d)) && !(rc = populate(d)) )
+    if ( !(rc = create_domain(spec, d)) && !(rc = populate(d)) )
     {
         w.dom = d->domid;
         rc = fill_domain(d, &elf, spec, &w);

@@ -78,7 +78,9 @@ void run_hostile(const char *name)
 void run_hostile_on(const char *name, long cpu)
 {
     char cmdline[128];
-    struct domu_spec spec = { .mem_kb = HOSTILE_MEM_KB, .cmdline = cmdline };
+    /* A second vCPU, down, for the cases that bring one up. */
+    struct domu_spec spec = { .mem_kb = HOSTILE_MEM_KB, .cmdline = cmdline,
+                              .max_vcpus = 2 };
     struct domu d;
     unsigned long before;
     unsigned int reason = 0;

@@ -229,9 +229,45 @@ static void test_callbacks(void)
     }
 }
 
+static void test_trap_table(void)
+{
+    CASE("set_trap_table: code selectors are kept with RPL 3")
+    {
+        struct trap_info t[] = {
+            { 13, 4, 0xe008, 0x401000 }, { 14, 0, 0, 0x402000 },
+            { 0, 0, 0, 0 },
+        };
+
+        reset(false);
+        CHECK_EQ(do_set_trap_table((XEN_GUEST_HANDLE_PARAM(const_trap_info_t))
+                                   { t }), 0);
+        CHECK_EQ(avcpu.trap_ctxt[13].cs, 0xe00b);
+        CHECK_EQ(avcpu.trap_ctxt[13].address, 0x401000);
+        CHECK_EQ(avcpu.trap_ctxt[14].cs, 3);
+        CHECK_EQ(avcpu.trap_ctxt[14].address, 0x402000);
+    }
+
+    CASE("set_trap_table: a non-canonical entry point is refused, "
+         "nothing changes")
+    {
+        struct trap_info t[] = {
+            { 13, 4, FLAT_KERNEL_CS, 0x401000 },
+            { 14, 0, FLAT_KERNEL_CS, 0x0000800000000000UL },
+            { 0, 0, 0, 0 },
+        };
+
+        reset(false);
+        CHECK_EQ(do_set_trap_table((XEN_GUEST_HANDLE_PARAM(const_trap_info_t))
+                                   { t }), -EINVAL);
+        CHECK_EQ(avcpu.trap_ctxt[13].address, 0);
+        CHECK_EQ(avcpu.trap_ctxt[14].address, 0);
+    }
+}
+
 int main(void)
 {
     test_iret();
     test_callbacks();
+    test_trap_table();
     return check_failures ? 1 : 0;
 }

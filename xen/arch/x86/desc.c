@@ -210,6 +210,7 @@ void percpu_desc_init(unsigned int cpu, unsigned long stack_base)
     tss->ist[IST_DF - 1] = IST_STACK_TOP(stack_base, IST_DF);
     tss->ist[IST_NMI - 1] = IST_STACK_TOP(stack_base, IST_NMI);
     tss->ist[IST_MC - 1] = IST_STACK_TOP(stack_base, IST_MC);
+    tss->ist[IST_DB - 1] = IST_STACK_TOP(stack_base, IST_DB);
     tss->iomap_base = sizeof(*tss);     /* no I/O bitmap */
 
 #define ENTRY(sel) gdt[((sel) >> 3) - GDT_RESERVED_FIRST]

@@ -40,7 +40,10 @@ static bool entry_ok(unsigned long addr)
 
 /*
  * A PV kernel runs in ring 3, so any selector with a lower RPL is made
- * RPL 3, as Xen fixes them rather than refusing.
+ * RPL 3, as Xen fixes them rather than refusing.  What the selector then
+ * names is not checked, as Xen does not: one that will not load (null,
+ * the hypervisor's own, not present) faults the return to the guest,
+ * which the guest takes as its own #GP, #NP or #SS (pv_iret_fault).
  */
 static uint16_t fix_rpl(uint16_t sel)
 {
@@ -155,10 +158,12 @@ int arch_set_info_guest(struct vcpu *v, const struct vcpu_guest_context *c)
     a->user_regs.ss = fix_rpl(c->user_regs.ss);
     /*
      * The guest's IOPL is virtual (physdev set_iopl), and real interrupts
-     * stay enabled in guest mode whatever it asks.
+     * stay enabled in guest mode whatever it asks; there is no virtual-8086
+     * mode in long mode to return to.
      */
     a->iopl = (c->user_regs.rflags & X86_EFLAGS_IOPL) >> 12;
-    a->user_regs.rflags = (c->user_regs.rflags & ~X86_EFLAGS_IOPL) |
+    a->user_regs.rflags = (c->user_regs.rflags &
+                           ~(X86_EFLAGS_IOPL | X86_EFLAGS_VM)) |
                           X86_EFLAGS_IF;
     memcpy(a->trap_ctxt, c->trap_ctxt, sizeof(a->trap_ctxt));
     for ( unsigned int i = 0; i < ARRAY_SIZE(a->trap_ctxt); i++ )

@@ -10,6 +10,7 @@
 #include <asm/page.h>
 #include <asm/processor.h>
 #include <asm/pv/descriptor-tables.h>
+#include <asm/pv/entry.h>
 #include <asm/pv/traps.h>
 #include <asm/traps.h>
 #include <asm/uaccess.h>
@@ -55,10 +56,18 @@ void __init trap_init(void)
 {
     for ( unsigned int v = 0; v < 256; v++ )
         set_gate(v, 0, 0);
-    /* Faults that may hit with a bad stack get known-good ones. */
-    idt_table[2].ist = IST_NMI;
+    /*
+     * Faults that may hit with a bad stack get known-good ones.  #DB
+     * too: a guest's MOV SS or POP SS defers a #DB (its data breakpoint,
+     * or TF) past the next instruction, so a SYSCALL there takes it in
+     * ring 0 at the first instruction of our entry stub, still on the
+     * guest's stack (CVE-2018-8897).  INT n and exceptions get it at
+     * their entry stub, on ours.
+     */
+    idt_table[X86_EXC_DB].ist = IST_DB;
+    idt_table[X86_EXC_NMI].ist = IST_NMI;
     idt_table[8].ist = IST_DF;
-    idt_table[18].ist = IST_MC;
+    idt_table[X86_EXC_MC].ist = IST_MC;
     /* int3 and into are instructions a PV guest kernel (ring 3) may use. */
     set_gate(3, 0, 3);
     set_gate(4, 0, 3);
@@ -144,6 +153,41 @@ static void fatal_trap(const struct cpu_user_regs *regs)
           regs->error_code);
 }
 
+BUILD_BUG_ON(offsetof(struct cpu_info, guest_cpu_user_regs) !=
+             CPUINFO_guest_regs);
+BUILD_BUG_ON(offsetof(struct cpu_user_regs, ss) + 8 != UREGS_frame_size);
+
+/*
+ * NMIs come from the platform (LINT1): nothing here sends them, and no
+ * guest can.  In hypervisor context the handler runs on its IST stack
+ * with NMIs blocked until its own IRETQ; it takes no lock (it may have
+ * interrupted a holder), does not fault and touches no guest state, so
+ * that no earlier IRETQ unblocks NMIs and lets one in over its frame.
+ * It only counts them.
+ */
+static unsigned long nmi_count[NR_CPUS];
+
+void do_nmi(const struct cpu_user_regs *regs);
+void do_nmi(const struct cpu_user_regs *regs)
+{
+    nmi_count[smp_processor_id()]++;
+}
+
+/*
+ * A #DB in hypervisor context, on its IST stack: the running guest's
+ * breakpoint hit by our own access to its memory, or one a MOV SS or
+ * POP SS deferred onto the first instruction of an entry stub (see
+ * trap_init).  In the SYSCALL stub the interrupted rsp is still the
+ * guest's; nothing here uses it or GS, and the IRETQ back restores it.
+ * The hit goes to the guest's DR6; the flags we return with never single
+ * step the hypervisor.  Never fatal: a guest can cause any of these.
+ */
+static void debug_in_hypervisor(struct cpu_user_regs *regs)
+{
+    regs->rflags &= ~X86_EFLAGS_TF;
+    pv_debugreg_hypervisor_trap();
+}
+
 struct ex_table_entry {
     unsigned long insn, fixup;
 };
@@ -164,6 +208,12 @@ void do_entry(struct cpu_user_regs *regs)
     unsigned int vec = regs->entry_vector;
     unsigned long fixup;
 
+    /* From guest mode (see common_entry); other NMIs never get here. */
+    if ( vec == X86_EXC_NMI )
+    {
+        do_nmi(regs);
+        return;
+    }
     if ( vec >= 32 && vector_handlers[vec] )
     {
         vector_handlers[vec](regs);
@@ -178,9 +228,19 @@ void do_entry(struct cpu_user_regs *regs)
         pv_handle_exception(regs);
         return;
     }
-    /* A guest's breakpoint hit by our own access to its memory. */
-    if ( vec == 1 && !guest_mode(regs) && pv_debugreg_hypervisor_hit() )
+    /*
+     * The return to a guest failed on what the guest gave it (a #PF is a
+     * descriptor read, from an LDT the guest named).
+     */
+    if ( (vec == X86_EXC_GP || vec == X86_EXC_NP || vec == X86_EXC_SS ||
+          vec == X86_EXC_PF) &&
+         !guest_mode(regs) && regs->rip == (unsigned long)pv_iret_to_guest )
+        pv_iret_fault(regs);
+    if ( vec == X86_EXC_DB && !guest_mode(regs) )
+    {
+        debug_in_hypervisor(regs);
         return;
+    }
     /*
      * A guest-memory access, or a load of a guest's segment selector,
      * that faulted resumes at its fixup.

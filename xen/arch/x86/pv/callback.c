@@ -49,6 +49,12 @@ long do_set_trap_table(XEN_GUEST_HANDLE_PARAM(const_trap_info_t) traps)
             break;
         if ( !valid_entry_point(ti.address) )
             return -EINVAL;
+        /*
+         * Kept for the vCPU's context only (guests are always entered on
+         * the flat selectors), with the RPL a ring-3 kernel has, as Xen
+         * fixes it.
+         */
+        ti.cs |= 3;
         table[ti.vector] = ti;
     }
     memcpy(ctxt, table, sizeof(table));

@@ -10,8 +10,9 @@
 /* Bits the CPU fixes: DR6 reads ones in 4-11 and 16-31, zero in 12. */
 #define DR6_RSVD_ONES       0xffff0ff0UL
 #define DR6_RSVD_ZEROS      0x00001000UL
-/* B0-B3: which breakpoint condition was met. */
+/* B0-B3: which breakpoint condition was met; BS: a single step. */
 #define DR6_HITS            0x0000000fUL
+#define DR6_BS              0x00004000UL
 /* DR7 reads one in bit 10, zero in 11, 12, 14 and 15. */
 #define DR7_RSVD_ONES       0x00000400UL
 #define DR7_RSVD_ZEROS      0x0000d800UL
@@ -68,11 +69,17 @@ void pv_load_debugregs(struct vcpu *v)
     write_dr(7, dr[7]);
 }
 
-bool pv_debugreg_hypervisor_hit(void)
+void pv_debugreg_hypervisor_trap(void)
 {
-    const struct vcpu *v = current;
+    struct vcpu *v = current;
+    unsigned long dr6 = read_dr(6);
 
-    return v && dr7_active(v) && (read_dr(6) & DR6_HITS);
+    /* While its breakpoints are armed, the guest reads hardware DR6. */
+    if ( v && dr7_active(v) )
+        return;
+    if ( v )
+        v->arch->debugreg[6] |= dr6 & (DR6_HITS | DR6_BS);
+    write_dr(6, DR6_RSVD_ONES);
 }
 
 /*

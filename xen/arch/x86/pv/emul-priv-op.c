@@ -314,8 +314,11 @@ bool pv_emulate_privileged_op(struct cpu_user_regs *regs)
             emulate_in(v, regs, (uint16_t)regs->rdx, size);
         break;
     case 0xf4:                                      /* hlt */
-        do_sched_op(SCHEDOP_block, (XEN_GUEST_HANDLE_PARAM(void)){ NULL });
-        break;
+        /* Past it before blocking: the wakeup resumes after it. */
+        if ( pv_advance_rip(regs, in.len) )
+            do_sched_op(SCHEDOP_block,
+                        (XEN_GUEST_HANDLE_PARAM(void)){ NULL });
+        return true;
     case 0xfa:                                      /* cli */
     case 0xfb:                                      /* sti */
         /*
@@ -341,7 +344,9 @@ bool pv_emulate_privileged_op(struct cpu_user_regs *regs)
         if ( !ti->address ||
              (ti->flags & 3) < (v->arch->flags & VGCF_in_kernel ? 1 : 3) )
             return false;
-        regs->rip += in.len + 1;
+        /* The handler's frame returns past the INT, so it must exist. */
+        if ( !pv_advance_rip(regs, in.len + 1) )
+            return true;
         return pv_create_bounce_frame(v, ti->address, NULL, 0,
                                       ti->flags & 4);
     }
@@ -398,7 +403,7 @@ bool pv_emulate_privileged_op(struct cpu_user_regs *regs)
     default:
         return false;
     }
-    regs->rip += in.len;
+    pv_advance_rip(regs, in.len);
     return true;
 }
 
@@ -486,6 +491,6 @@ bool pv_emulate_forced_cpuid(struct cpu_user_regs *regs)
     regs->rbx = r.ebx;
     regs->rcx = r.ecx;
     regs->rdx = r.edx;
-    regs->rip += sizeof(sig);
+    pv_advance_rip(regs, sizeof(sig));
     return true;
 }

@@ -80,6 +80,12 @@ return_to_guest:
         sysretq
 1:      RESTORE_ALL
         add     $8, %rsp                /* error_code and entry_vector */
+        /*
+         * The frame may hold what a vCPU context or the guest's own state
+         * made of it: a fault here is the guest's (see pv_iret_fault).
+         */
+        .globl  pv_iret_to_guest
+pv_iret_to_guest:
         iretq
 
         .bss

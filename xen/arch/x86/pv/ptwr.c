@@ -7,6 +7,7 @@
 #include <asm/processor.h>
 #include <asm/pv/emulate.h>
 #include <asm/pv/mm.h>
+#include <asm/pv/traps.h>
 
 /*
  * The guest's page tables map its page-table frames read-only, so a
@@ -174,7 +175,7 @@ bool pv_ptwr_emulate(struct cpu_user_regs *regs, unsigned long addr)
         {
             regs->rax = old;
             regs->rflags &= ~X86_EFLAGS_ZF;
-            regs->rip += in.len;
+            pv_advance_rip(regs, in.len);
             return true;
         }
         regs->rflags |= X86_EFLAGS_ZF;
@@ -215,6 +216,6 @@ bool pv_ptwr_emulate(struct cpu_user_regs *regs, unsigned long addr)
         return false;
     if ( op == 0x87 )
         *reg = size == 8 ? old : (uint32_t)val;
-    regs->rip += in.len;
+    pv_advance_rip(regs, in.len);
     return true;
 }

@@ -4,9 +4,11 @@
 #include <xen/lib.h>
 #include <xen/sched.h>
 #include <xen/softirq.h>
+#include <xen/string.h>
 #include <asm/current.h>
 #include <asm/desc.h>
 #include <asm/domain.h>
+#include <asm/guest_range.h>
 #include <asm/processor.h>
 #include <asm/pv/emulate.h>
 #include <asm/pv/entry.h>
@@ -201,12 +203,20 @@ void pv_failsafe_callback(struct vcpu *v, const uint16_t sel[4])
     }
 }
 
-/* Runs pending softirqs, then delivers a pending event upcall, if any. */
+/*
+ * Runs pending softirqs, then delivers a pending event upcall, if any.
+ * A rip the guest left non-canonical (a SYSCALL or emulated instruction
+ * at the very top of the lower half) is never returned to: IRETQ would
+ * fault in ring 0.  The guest gets the #GP the CPU gives it, with that
+ * rip in the frame, as Xen 4.17 delivers it.
+ */
 void pv_prepare_return(void)
 {
     unsigned int cpu = smp_processor_id();
     struct vcpu *v = current;
 
+    if ( !is_canonical_address(get_cpu_info()->guest_cpu_user_regs.rip) )
+        pv_inject_exception(X86_EXC_GP, 0);
     for ( ;; )
     {
         local_irq_disable();
@@ -228,6 +238,56 @@ void pv_prepare_return(void)
 }
 
 /*
+ * Raises exception vec in the current vCPU as the CPU would have at the
+ * guest's present rip: through the handler its trap table names, with
+ * error code ec unless ec is PV_NO_ERROR_CODE; without a handler, or
+ * with no usable stack for the frame, the domain is crashed.
+ */
+void pv_inject_exception(unsigned int vec, uint32_t ec)
+{
+    struct cpu_user_regs *regs = &get_cpu_info()->guest_cpu_user_regs;
+    struct vcpu *v = current;
+    const struct trap_info *ti = &v->arch->trap_ctxt[vec];
+    uint64_t ec64 = ec;
+    bool has_ec = ec != PV_NO_ERROR_CODE;
+
+    if ( !pv_create_bounce_frame(v, ti->address, has_ec ? &ec64 : NULL,
+                                 has_ec, ti->flags & 4) )
+    {
+        printk(XENLOG_ERR "d%uv%u: unhandled exception %u at %04x:%016lx "
+               "(error %#x", v->domain->domain_id, v->vcpu_id, vec,
+               regs->cs, regs->rip, ec);
+        if ( vec == X86_EXC_PF )
+            printk(", address %016lx", v->vcpu_info->arch.cr2);
+        printk(")\n");
+        if ( vec == X86_EXC_PF )
+            pv_dump_guest_walk(v, pv_guest_root(v), v->vcpu_info->arch.cr2);
+        domain_crash(v->domain, "unhandled guest exception");
+    }
+}
+
+/*
+ * Every emulated instruction completes through here.  The instruction
+ * after one that ends at the top of the lower canonical half would start
+ * at a non-canonical address, which the return to the guest cannot
+ * take (IRETQ faults in ring 0 on real CPUs): the guest gets #GP(0) at
+ * the instruction instead, as it would for a fetch there.  Whatever the
+ * instruction did stays done.  Returns whether rip moved.
+ */
+bool pv_advance_rip(struct cpu_user_regs *regs, unsigned int len)
+{
+    unsigned long next = regs->rip + len;
+
+    if ( !is_canonical_address(next) )
+    {
+        pv_inject_exception(X86_EXC_GP, 0);
+        return false;
+    }
+    regs->rip = next;
+    return true;
+}
+
+/*
  * An exception in guest mode goes to the handler the guest registered for
  * that vector, or, if it has none, ends the domain.
  */
@@ -235,8 +295,6 @@ void pv_handle_exception(struct cpu_user_regs *regs)
 {
     struct vcpu *v = current;
     unsigned int vec = regs->entry_vector;
-    const struct trap_info *ti = &v->arch->trap_ctxt[vec];
-    uint64_t ec;
     bool has_ec = vec == X86_EXC_GP || vec == X86_EXC_PF || vec == 8 ||
                   (vec >= 10 && vec <= 12) || vec == 17;
 
@@ -262,18 +320,54 @@ void pv_handle_exception(struct cpu_user_regs *regs)
         if ( v->arch->flags & VGCF_in_kernel )
             regs->error_code &= ~4u;
     }
-    ec = regs->error_code;
-    if ( !pv_create_bounce_frame(v, ti->address, has_ec ? &ec : NULL, has_ec,
-                                 ti->flags & 4) )
+    pv_inject_exception(vec, has_ec ? regs->error_code : PV_NO_ERROR_CODE);
+}
+
+/*
+ * The IRETQ into the guest faulted (#GP, #NP, #SS or #PF): the frame it
+ * was given holds a selector that will not load (a vCPU context can name
+ * any CS and SS), or a non-canonical rip.  That is the guest's fault, taken
+ * as Xen 4.17 takes it: as if the exception had happened in guest
+ * context, at the rip of the frame, through the guest's trap table.  The
+ * CPU pushed its frame just below the guest frame in cpu_info, over part
+ * of the general registers saved there; those are live again (restored
+ * before the IRETQ) and saved in regs, so they go back first.
+ */
+void pv_iret_fault(const struct cpu_user_regs *regs)
+{
+    struct cpu_user_regs *g = &get_cpu_info()->guest_cpu_user_regs;
+    unsigned int vec = regs->entry_vector;
+    uint32_t ec = regs->error_code;
+    struct vcpu *v = current;
+
+    memmove(g, regs, offsetof(struct cpu_user_regs, error_code));
+    /*
+     * A page fault reading a descriptor is the hypervisor's to see (the
+     * guest's LDT is shadowed); to the guest the selector is bad.
+     */
+    if ( vec == X86_EXC_PF )
     {
-        printk(XENLOG_ERR "d%uv%u: unhandled exception %u at %04x:%016lx "
-               "(error %#x", v->domain->domain_id, v->vcpu_id, vec,
-               regs->cs, regs->rip, regs->error_code);
-        if ( vec == X86_EXC_PF )
-            printk(", address %016lx", v->vcpu_info->arch.cr2);
-        printk(")\n");
-        if ( vec == X86_EXC_PF )
-            pv_dump_guest_walk(v, pv_guest_root(v), v->vcpu_info->arch.cr2);
-        domain_crash(v->domain, "unhandled guest exception");
+        vec = X86_EXC_GP;
+        ec = 0;
     }
+    g->entry_vector = vec;
+    g->error_code = ec;
+    /*
+     * A bounce frame always has the flat selectors and a registered
+     * (canonical) handler: such a frame cannot be what faulted, and
+     * delivering again would fault again.
+     */
+    if ( g->cs == PV_KERNEL_CS && g->ss == PV_KERNEL_SS &&
+         is_canonical_address(g->rip) )
+    {
+        printk(XENLOG_ERR "d%uv%u: return to %04x:%016lx faulted "
+               "(vector %u, error %#x)\n", v->domain->domain_id,
+               v->vcpu_id, g->cs, g->rip, vec, ec);
+        domain_crash(v->domain, "return to guest faulted");
+    }
+    else
+        pv_inject_exception(vec, ec);
+    __asm__ __volatile__ ( "mov %0, %%rsp; jmp return_to_guest"
+                           : : "r" (g) : "memory" );
+    __builtin_unreachable();
 }

@@ -7,16 +7,26 @@
 
 /*
  * Each CPU's stack block is STACK_SIZE bytes, STACK_SIZE-aligned:
- *   page 0        guard (unmapped later)
+ *   page 0        IST stack for #DB
  *   pages 1-3     IST stacks for #DF, NMI and #MC
  *   pages 4-7     the normal stack, with struct cpu_info at its very top
- * so any code on any of this CPU's stacks finds cpu_info by rounding up.
+ * so any code on any of this CPU's stacks finds cpu_info by rounding up
+ * (the hypervisor keeps nothing in GS: a guest's GS base may be live in
+ * any entry path).  Each IST stack is a page of its own; none has a guard
+ * page, as the direct map holds the block with large pages.
+ * (docs/misc/entry-design.md says which vectors use them, and why.)
  */
 #define CPUINFO_SIZE    256
 #define IST_DF          1
 #define IST_NMI         2
 #define IST_MC          3
-#define IST_STACK_TOP(base, ist) ((base) + ((ist) + 1) * PAGE_SIZE)
+#define IST_DB          4
+#define IST_PAGE(ist)   ((ist) == IST_DB ? 0 : (ist))
+#define IST_STACK_TOP(base, ist) ((base) + (IST_PAGE(ist) + 1) * PAGE_SIZE)
+/* Where guest_cpu_user_regs lies in struct cpu_info (checked in traps.c). */
+#define CPUINFO_guest_regs 8
+/* The bytes of struct cpu_user_regs an entry from guest mode fills. */
+#define UREGS_frame_size   168
 
 #ifndef __ASSEMBLY__
 #include <xen/types.h>

@@ -31,13 +31,13 @@ void pv_save_debugregs(struct vcpu *v);
 void pv_load_debugregs(struct vcpu *v);
 
 /*
- * For a #DB raised in hypervisor context: true if it is the running
- * guest's breakpoint, hit by an access the hypervisor made to guest
- * memory for it (copy_to_guest and the like).  Data breakpoints are traps,
- * so the access is done and the hypervisor may simply carry on; the hit
- * stays in DR6 for the guest to read, as Xen 4.17 leaves it.  False means
- * a #DB the hypervisor did not expect.
+ * For a #DB raised in hypervisor context: the running guest's breakpoint
+ * hit by an access the hypervisor made to guest memory for it
+ * (copy_to_guest and the like), or a breakpoint or single step a guest's
+ * MOV SS deferred into one of our entry stubs.  Both are traps, so the
+ * hypervisor simply carries on; the hit stays in (or goes to) the DR6
+ * the guest reads, as Xen 4.17 leaves it.
  */
-bool pv_debugreg_hypervisor_hit(void);
+void pv_debugreg_hypervisor_trap(void);
 
 #endif /* ASM_X86_DEBUGREG_H */

@@ -6,6 +6,12 @@
 #include <stdbool.h>
 #include <public/xen.h>
 
+/* What the CPU accepts as an address: bits 63-47 all equal. */
+static inline bool is_canonical_address(unsigned long addr)
+{
+    return ((long)addr >> 47) == 0 || ((long)addr >> 47) == -1;
+}
+
 /*
  * A guest range is acceptable if it is canonical, does not wrap, and stays
  * out of the hypervisor's slots.

@@ -5,10 +5,14 @@
 
 #include <asm/regs.h>
 
+#define X86_EXC_DB  1
+#define X86_EXC_NMI 2
 #define X86_EXC_UD  6
 #define X86_EXC_NP  11
+#define X86_EXC_SS  12
 #define X86_EXC_GP  13
 #define X86_EXC_PF  14
+#define X86_EXC_MC  18
 
 typedef void (*vector_handler_t)(struct cpu_user_regs *regs);
 

@@ -20,6 +20,8 @@ extern const char pv_syscall_stubs[];
 extern unsigned long pv_frame_top[];
 
 void return_to_guest(void) __attribute__((__noreturn__));
+/* The IRETQ into the guest at the end of return_to_guest. */
+extern const char pv_iret_to_guest[];
 void pv_syscall(struct cpu_user_regs *regs);
 void pv_prepare_return(void);
 void pv_percpu_init(unsigned int cpu);

@@ -28,6 +28,22 @@ bool pv_create_bounce_frame(struct vcpu *v, unsigned long handler,
 /* v's saved ds, es, fs, gs (in that order) would not load: tell it. */
 void pv_failsafe_callback(struct vcpu *v, const uint16_t sel[4]);
 void pv_handle_exception(struct cpu_user_regs *regs);
+/*
+ * Delivers exception vec to the current vCPU at its present rip, with
+ * error code ec, or none if ec is PV_NO_ERROR_CODE; crashes the domain if
+ * it has no handler for it.
+ */
+#define PV_NO_ERROR_CODE (~0u)
+void pv_inject_exception(unsigned int vec, uint32_t ec);
+/*
+ * Moves the guest past an emulated instruction of len bytes; if the next
+ * rip would not be canonical, raises #GP(0) there instead and returns
+ * false.
+ */
+bool pv_advance_rip(struct cpu_user_regs *regs, unsigned int len);
+/* The IRETQ into the guest faulted: the guest's fault (pv/traps.c). */
+void pv_iret_fault(const struct cpu_user_regs *regs)
+    __attribute__((__noreturn__));
 /* SYSCALL from guest user mode: the guest kernel's syscall callback. */
 void pv_user_syscall(struct cpu_user_regs *regs);
 

@@ -1,0 +1,221 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
+/* Host tests for PV exception delivery and the canonical-rip checks. */
+#include <stdint.h>
+#include <stdlib.h>
+/* The hypervisor's layout first, as its builds force-include it. */
+#include <asm/config.h>
+#include <xen/mm.h>
+#include <xen/sched.h>
+#include <xen/softirq.h>
+#include <asm/current.h>
+#include <asm/domain.h>
+#include <asm/pv/emulate.h>
+#include <asm/pv/entry.h>
+#include <asm/pv/mm.h>
+#include <asm/pv/traps.h>
+#include <asm/traps.h>
+#include <asm/uaccess.h>
+#include <public/xen.h>
+#include "check.h"
+
+#define GP_HANDLER  0x500000UL
+#define BP_HANDLER  0x503000UL
+#define CANON_END   0x0000800000000000UL
+
+static unsigned int crashes;
+
+/* What pv/traps.c reaches that these tests never get to run. */
+unsigned long pv_frame_top[NR_CPUS];
+const char pv_syscall_stubs[1];
+
+void return_to_guest(void)
+{
+    abort();
+}
+
+void domain_crash(struct domain *d, const char *why)
+{
+    crashes++;
+}
+
+bool softirq_pending(unsigned int cpu)
+{
+    return false;
+}
+
+void do_softirq(void)
+{
+}
+
+mfn_t pv_guest_root(const struct vcpu *v)
+{
+    return v->arch->guest_table;
+}
+
+void pv_dump_guest_walk(struct vcpu *v, mfn_t root, unsigned long va)
+{
+}
+
+bool pv_emulate_privileged_op(struct cpu_user_regs *regs)
+{
+    return false;
+}
+
+bool pv_emulate_forced_cpuid(struct cpu_user_regs *regs)
+{
+    return false;
+}
+
+bool pv_ptwr_emulate(struct cpu_user_regs *regs, unsigned long addr)
+{
+    return false;
+}
+
+static struct domain dom;
+static struct vcpu vcpu;
+static struct arch_vcpu avcpu;
+static struct vcpu_info vinfo;
+/* The guest kernel's stack; bounce frames land at its top. */
+static uint64_t gstack[64] __attribute__((aligned(16)));
+
+/* A guest kernel with #GP and #BP handlers, about to return to rip. */
+static struct cpu_user_regs *reset(unsigned long rip)
+{
+    struct cpu_user_regs *regs = &get_cpu_info()->guest_cpu_user_regs;
+
+    memset(&avcpu, 0, sizeof(avcpu));
+    memset(&vinfo, 0, sizeof(vinfo));
+    memset(gstack, 0, sizeof(gstack));
+    vcpu.domain = &dom;
+    vcpu.arch = &avcpu;
+    vcpu.vcpu_info = &vinfo;
+    avcpu.flags = VGCF_in_kernel;
+    avcpu.guest_table = _mfn(4);
+    avcpu.trap_ctxt[X86_EXC_GP].address = GP_HANDLER;
+    avcpu.trap_ctxt[3].address = BP_HANDLER;
+    get_cpu_info()->current_vcpu = &vcpu;
+    harness_fault_lo = harness_fault_hi = 0;
+    crashes = 0;
+    memset(regs, 0, sizeof(*regs));
+    regs->rip = rip;
+    regs->cs = FLAT_KERNEL_CS;
+    regs->ss = FLAT_KERNEL_SS;
+    regs->rsp = (unsigned long)&gstack[ARRAY_SIZE(gstack)];
+    regs->rflags = 0x202;
+    regs->rcx = 0xcc;
+    regs->r11 = 0x1111;
+    return regs;
+}
+
+/* The bounce frame's words from rsp: rcx, r11, [error code], rip, ... */
+static const uint64_t *frame(const struct cpu_user_regs *regs)
+{
+    return (const uint64_t *)regs->rsp;
+}
+
+static void test_advance(void)
+{
+    struct cpu_user_regs *regs;
+
+    CASE("advance: inside the lower half rip moves on")
+    {
+        regs = reset(0x401000);
+        CHECK(pv_advance_rip(regs, 2));
+        CHECK_EQ(regs->rip, 0x401002);
+        CHECK_EQ(regs->rsp, (unsigned long)&gstack[ARRAY_SIZE(gstack)]);
+        CHECK_EQ(crashes, 0);
+    }
+
+    CASE("advance: up to the last byte of the lower half is fine")
+    {
+        regs = reset(CANON_END - 8);
+        CHECK(pv_advance_rip(regs, 7));
+        CHECK_EQ(regs->rip, CANON_END - 1);
+    }
+
+    CASE("advance: to 2^47 raises #GP(0) at the instruction")
+    {
+        regs = reset(CANON_END - 7);
+        CHECK(!pv_advance_rip(regs, 7));
+        CHECK_EQ(crashes, 0);
+        CHECK_EQ(regs->rip, GP_HANDLER);
+        CHECK_EQ(regs->cs, FLAT_KERNEL_CS);
+        CHECK_EQ(frame(regs)[0], 0xcc);
+        CHECK_EQ(frame(regs)[1], 0x1111);
+        CHECK_EQ(frame(regs)[2], 0);                /* error code */
+        CHECK_EQ(frame(regs)[3], CANON_END - 7);    /* the instruction */
+        CHECK_EQ(frame(regs)[4] & 0xffff, FLAT_KERNEL_CS & ~3);
+    }
+
+    CASE("advance: to 2^47 without a #GP handler crashes the domain")
+    {
+        regs = reset(CANON_END - 2);
+        avcpu.trap_ctxt[X86_EXC_GP].address = 0;
+        CHECK(!pv_advance_rip(regs, 2));
+        CHECK_EQ(crashes, 1);
+        CHECK(regs->rip != CANON_END);
+    }
+}
+
+static void test_return(void)
+{
+    struct cpu_user_regs *regs;
+
+    CASE("return: a non-canonical rip gets the guest #GP, never an IRETQ")
+    {
+        regs = reset(CANON_END);
+        pv_prepare_return();
+        CHECK_EQ(crashes, 0);
+        CHECK_EQ(regs->rip, GP_HANDLER);
+        CHECK_EQ(frame(regs)[2], 0);
+        CHECK_EQ(frame(regs)[3], CANON_END);        /* as a CPU shows it */
+    }
+
+    CASE("return: a canonical rip is left alone")
+    {
+        regs = reset(0x401000);
+        pv_prepare_return();
+        CHECK_EQ(regs->rip, 0x401000);
+        CHECK_EQ(regs->rsp, (unsigned long)&gstack[ARRAY_SIZE(gstack)]);
+    }
+
+    CASE("return: a non-canonical rip and no #GP handler crashes the domain")
+    {
+        regs = reset(CANON_END);
+        avcpu.trap_ctxt[X86_EXC_GP].address = 0;
+        pv_prepare_return();
+        CHECK_EQ(crashes, 1);
+    }
+}
+
+static void test_inject(void)
+{
+    struct cpu_user_regs *regs;
+
+    CASE("inject: a vector without an error code has none on the frame")
+    {
+        regs = reset(0x401000);
+        pv_inject_exception(3, PV_NO_ERROR_CODE);
+        CHECK_EQ(regs->rip, BP_HANDLER);
+        CHECK_EQ(frame(regs)[2], 0x401000);
+        CHECK_EQ(regs->rsp, (unsigned long)&gstack[ARRAY_SIZE(gstack) - 7]);
+    }
+
+    CASE("inject: an unwritable guest stack crashes the domain")
+    {
+        regs = reset(0x401000);
+        harness_fault_lo = (uintptr_t)gstack;
+        harness_fault_hi = (uintptr_t)&gstack[ARRAY_SIZE(gstack)];
+        pv_inject_exception(X86_EXC_GP, 0);
+        CHECK_EQ(crashes, 1);
+        CHECK_EQ(regs->rip, 0x401000);
+    }
+}
+
+int main(void)
+{
+    test_advance();
+    test_return();
+    test_inject();
+    return check_failures ? 1 : 0;
+}
