@@ -144,6 +144,7 @@ static const struct {
     { "spin", spin_main },
     { "waker", waker_main },
     { "hostile", hostile_main },
+    { "fuzz", fuzz_main },
 };
 
 bool run_role(const char *cmdline)

@@ -104,6 +104,8 @@ bool run_role(const char *cmdline);
 void peer_main(void);
 void spin_main(void);
 void waker_main(void);
+/* The hostile-guest fuzzer (tests/fuzz.c). */
+void fuzz_main(void);
 
 /*
  * A role finds what dom0 offers it (a port, a granted page) by trying:
