@@ -258,11 +258,26 @@ static uint64_t pte_flags(void)
     return f;
 }
 
+/* Our shared_info and grant frames: the hypervisor writes them too. */
+static bool shared_frame(unsigned long m)
+{
+    for ( unsigned int i = 0; i < gnttab_nr_frames; i++ )
+        if ( gnttab_frames[i] == m )
+            return true;
+    return m == start_info->shared_info >> PAGE_SHIFT;
+}
+
 static uint64_t pte_any(void)
 {
+    unsigned long m = mfn_any();
+    uint64_t f = pte_flags();
+
     if ( one_in(16) )
         return rnd();
-    return ((uint64_t)mfn_any() << PAGE_SHIFT) | pte_flags();
+    /* A writable alias of those would let other calls scribble on them. */
+    if ( shared_frame(m) )
+        f &= ~_PAGE_RW;
+    return ((uint64_t)m << PAGE_SHIFT) | f;
 }
 
 static evtchn_port_t port_any(void)
@@ -515,11 +530,15 @@ static void gen_grant_table_op(struct fcall *c, uint8_t *buf)
         if ( e >= &gnttab_table[GREF0] )
         {
             e->domid = one_in(4) ? dom_any() : DOMID_SELF;
-            e->frame = mfn_any();
+            e->frame = mfn_mut();
+            e->flags = 0;
             wmb();
             e->flags = one_in(8) ? (uint16_t)rnd()
                        : GTF_permit_access | (rn(2) ? GTF_readonly : 0) |
                          (one_in(8) ? GTF_accept_transfer : 0);
+            /* Our own special frames only read-only. */
+            if ( e->flags & GTF_readonly && one_in(4) )
+                e->frame = mfn_any();
         }
     }
     switch ( cmd )
@@ -972,7 +991,8 @@ static void gen_desc(struct fcall *c, uint8_t *buf)
         if ( one_in(4) )
             d ^= 1UL << rn(64);
         set2(c, __HYPERVISOR_update_descriptor,
-             ((uint64_t)mfn_any() << PAGE_SHIFT) +
+             ((uint64_t)(rn(4) ? mfn_mut() : pt_mfns[rn(nr_pt_mfns)])
+              << PAGE_SHIFT) +
              (rn(4) ? rn(PAGE_SIZE / 8) * 8 : rn(PAGE_SIZE)), d);
         return;
     }
@@ -1249,11 +1269,14 @@ static void run_priv(uint8_t *buf)
         unsigned int reg = t->reg_lo + rn(t->reg_hi - t->reg_lo + 1);
         unsigned int rm = rn(8), mod = t->modrm == 2 ? 3 : rn(3);
 
-        /* Never rsp (SIB) or rbp/rip based: stay on the slot. */
-        if ( mod != 3 && (rm == 4 || rm == 5) )
-            rm = 3;
+        /*
+         * Never rsp (as a destination, or SIB) or rbp/rip based: stay on
+         * the slot and our own stack.
+         */
         if ( mod == 2 )
             mod = 3;
+        if ( rm == 4 || (mod != 3 && rm == 5) )
+            rm = 3;
         code[n++] = (mod << 6) | (reg << 3) | rm;
         if ( mod == 1 )
             code[n++] = rn(128);
@@ -1679,6 +1702,8 @@ void fuzz_main(void)
 
 #define FUZZ_MEM_KB 4096
 #define FUZZ_FREE_SLACK 64
+/* A fuzzer domain does 2^18 calls in about a second under TCG. */
+#define FUZZ_TIMEOUT_MS 20000
 /* The witness's state that no other domain may change (not run/blocked). */
 #define PEER_FLAGS (XEN_DOMINF_dying | XEN_DOMINF_shutdown | \
                     XEN_DOMINF_paused | (0xffU << 16))
@@ -1790,7 +1815,7 @@ TEST(fuzz, hostile_domu)
                      trace_at);
         CHECK_RC(domu_build(&spec, &d), 0);
         domains++;
-        rc = domu_wait_shutdown(&d, 60000, &reason);
+        rc = domu_wait_shutdown(&d, FUZZ_TIMEOUT_MS, &reason);
         CHECK_RC(domu_destroy(&d), 0);
 
         /* The hypervisor answers, and gave back every page. */
@@ -1820,7 +1845,7 @@ TEST(fuzz, hostile_domu)
              */
             hangs++;
             printk("FUZZ-HANG: seed=%lu calls=%lu ops=0x%lx: no shutdown "
-                   "in 60 s\n", s, per, ops);
+                   "in %u ms\n", s, per, ops, FUZZ_TIMEOUT_MS);
             continue;
         }
         if ( reason != SHUTDOWN_poweroff )

@@ -163,8 +163,8 @@ def main():
             st = START.search(t)
             if st:
                 last_seed = int(st.group(2))
-            if t.startswith('COV'):
-                cov_lines.append(t)
+            if 'COV' in t:
+                cov_lines.append(t[t.index('COV'):])
         if why:
             s, idx = last_progress(lines)
             say('fuzz: FAILURE: %s' % why)
