@@ -174,7 +174,10 @@ def main():
                 s, idx = last_seed, 0
             say('fuzz: reproducer: FUZZ_SEED=%d fuzz_calls=%d fuzz_ops=%s, '
                 'calls %d-%d of that seed' % (s, per, ops, idx, idx + 16384))
-            call, rwhy = replay(kernel, results, s, idx, per, ops)
+            if total or time.monotonic() - t0 < seconds:
+                call, rwhy = replay(kernel, results, s, idx, per, ops)
+            else:
+                call, rwhy = None, 'no time left to replay'
             if call:
                 say('fuzz: replay failed the same way (%s) at %s'
                     % (rwhy, call))
