@@ -1026,7 +1026,8 @@ static void gen_misc(struct fcall *c, uint8_t *buf)
         c->op = __HYPERVISOR_console_io;
         c->a[0] = rn(4) ? CONSOLEIO_write : mut(1);
         c->a[1] = rn(2) ? 0 : mut(16);
-        c->a[2] = c->a[1] ? any_va() | 0x8000000000000000UL : ptr(buf);
+        c->a[2] = c->a[1] ? 0x8000000000000000UL + 8UL * rn(1 << 20)
+                          : ptr(buf);     /* non-canonical: -EFAULT */
         break;
     case 3:
         set2(c, __HYPERVISOR_physdev_op, rn(4) ? rn(32) : mut(6), ptr(buf));
