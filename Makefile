@@ -29,7 +29,7 @@ TOOL_DIRS := $(wildcard tools/xenstore)
 GUEST_DIRS := extras/mini-os
 
 .PHONY: all xen tools guests dist iso install run run-iso test bench check \
-        clean deps mutate
+        clean deps mutate fuzz
 
 all: xen tools guests
 
@@ -78,6 +78,12 @@ run-iso: deps iso
 test: deps
 	$(MAKE) -s all
 	tools/tests/run-tests
+
+# The hostile-guest fuzzer under QEMU (docs/misc/fuzzing.md): FUZZ_SECONDS,
+# FUZZ_CALLS, FUZZ_SEED, FUZZ_OPS choose how long, where and what.
+fuzz: deps
+	$(MAKE) -s all
+	tools/tests/fuzz/qemu-fuzz.py
 
 bench: deps
 	$(MAKE) -s all

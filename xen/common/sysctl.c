@@ -6,6 +6,7 @@
 #include <xen/errno.h>
 #include <xen/guest_access.h>
 #include <xen/hypercall.h>
+#include <xen/keyhandler.h>
 #include <xen/lib.h>
 #include <xen/mm.h>
 #include <xen/sched.h>
@@ -130,6 +131,20 @@ static long cpu_info(struct xen_sysctl_getcpuinfo *ci)
     return 0;
 }
 
+/* As if typed on the serial line: how dom0 asks for a dump or an audit. */
+static long debug_keys(const struct xen_sysctl_debug_keys *k)
+{
+    for ( uint32_t i = 0; i < k->nr_keys; i++ )
+    {
+        char c;
+
+        if ( copy_from_guest_offset(&c, k->keys, i, 1) )
+            return -EFAULT;
+        handle_keypress(c);
+    }
+    return 0;
+}
+
 long do_sysctl(XEN_GUEST_HANDLE_PARAM(xen_sysctl_t) u_sysctl)
 {
     struct xen_sysctl op;
@@ -163,6 +178,9 @@ long do_sysctl(XEN_GUEST_HANDLE_PARAM(xen_sysctl_t) u_sysctl)
         break;
     case XEN_SYSCTL_getdomaininfolist:
         rc = domain_info_list(&op.u.getdomaininfolist);
+        break;
+    case XEN_SYSCTL_debug_keys:
+        rc = debug_keys(&op.u.debug_keys);
         break;
     default:
         return -ENOSYS;

@@ -146,6 +146,7 @@ static const struct {
     { "hostile", hostile_main },
     { "granter", granter_main },
     { "copier", copier_main },
+    { "fuzz", fuzz_main },
 };
 
 bool run_role(const char *cmdline)

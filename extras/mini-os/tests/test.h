@@ -107,6 +107,8 @@ void spin_main(void);
 void granter_main(void);
 void copier_main(void);
 void waker_main(void);
+/* The hostile-guest fuzzer (tests/fuzz.c). */
+void fuzz_main(void);
 
 /*
  * A role finds what dom0 offers it (a port, a granted page) by trying:

@@ -147,6 +147,8 @@ long do_mmu_update(XEN_GUEST_HANDLE_PARAM(mmu_update_t) ureqs,
                                     (req.ptr & (sizeof(pte_t) - 1)) ==
                                     MMU_PT_UPDATE_PRESERVE_AD,
                                     pt_owner, pg_owner);
+            if ( !rc )
+                pv_audit_pt_write(req.ptr);
             break;
 
         case MMU_MACHPHYS_UPDATE:
@@ -432,6 +434,9 @@ long do_mmuext_op(XEN_GUEST_HANDLE_PARAM(mmuext_op_t) uops,
                 rc = do_one_mmuext(curr, pg_owner, &op);
             if ( rc )
                 break;
+            /* The pins are commands 0-3. */
+            if ( op.cmd <= MMUEXT_PIN_L4_TABLE )
+                pv_audit_pinned(op.arg1.mfn);
         }
     if ( pg_owner )
         put_domain(pg_owner);
@@ -476,7 +481,10 @@ static long update_va_mapping(unsigned long va, uint64_t val,
     int rc = pv_update_va_l1e(curr, va, val, pg_owner);
 
     if ( !rc )
+    {
+        pv_audit_l1e(val);
         rc = flush_after_update(curr->domain, va, flags);
+    }
     return rc;
 }
 

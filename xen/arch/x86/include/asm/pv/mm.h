@@ -118,4 +118,20 @@ extern unsigned long io_frames_below;
  */
 void pv_update_cr3(struct vcpu *v);
 
+/*
+ * Debug builds check the type system's invariants (pv/audit.c) after
+ * each page-table change a guest makes: the entry at ptr (if its frame
+ * is a validated table), an L1 entry installed by update_va_mapping, a
+ * table just pinned.  They panic on a violation.
+ */
+#ifdef CONFIG_DEBUG
+void pv_audit_pt_write(paddr_t ptr);
+void pv_audit_l1e(pte_t e);
+void pv_audit_pinned(unsigned long mfn);
+#else
+static inline void pv_audit_pt_write(paddr_t ptr) {}
+static inline void pv_audit_l1e(pte_t e) {}
+static inline void pv_audit_pinned(unsigned long mfn) {}
+#endif
+
 #endif /* ASM_X86_PV_MM_H */

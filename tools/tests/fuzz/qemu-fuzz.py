@@ -1,0 +1,226 @@
+#!/usr/bin/env python3
+# SPDX-License-Identifier: GPL-2.0-only
+# `make fuzz`: boots our hypervisor with mini-os dom0 running the fuzzer.
+"""Boots this tree's hypervisor under QEMU with mini-os as dom0 running only
+the hostile-guest fuzzer case (fuzz/hostile_domu, extras/mini-os/tests/
+fuzz.c), which builds fuzzer domains one after another with changing seeds.
+A hypervisor panic, hang, leak or change to another domain is a failure:
+it is printed with a reproducer (seed and the window of call indexes), then
+replayed once with every call of that window traced to find the call, and
+the machine is booted again with the next seeds until the time is up.
+
+Environment:
+    FUZZ_SECONDS=N   how long to fuzz (default 60)
+    FUZZ_CALLS=N     or: stop after this many calls in all
+    FUZZ_SEED=N      first seed (default: from the clock)
+    FUZZ_PER=N       calls per fuzzer domain (default 262144)
+    FUZZ_OPS=MASK    operation categories (default all; see docs/misc/fuzzing.md)
+    COVERAGE=n       y (default): build with coverage, report it at the end
+    RESULTS=DIR      serial logs (default ./results)
+"""
+
+import os
+import re
+import subprocess
+import sys
+import time
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+TOP = os.path.normpath(os.path.join(HERE, '..', '..', '..'))
+MINIOS_DIR = os.path.join(TOP, 'extras', 'mini-os')
+MINIOS = os.path.join(MINIOS_DIR, 'mini-os')
+sys.path.insert(0, os.path.join(HERE, '..', 'lib'))
+
+import qemu  # noqa: E402
+
+APPEND = ('console=com1 com1=115200,8n1 loglvl=all guest_loglvl=all '
+          'dom0_mem=64M noreboot')
+PROGRESS = re.compile(r'\[d(\d+)\] FUZZ: seed=(\d+) idx=(\d+) done=(\d+)')
+START = re.compile(r'\[d(\d+)\] FUZZ: seed=(\d+) calls=(\d+) ops=(\S+) start')
+SUMMARY = re.compile(r'FUZZ-SUMMARY: (.*)')
+CALLS = re.compile(r'calls (\d+) in (\d+) ms \((\d+) calls/s')
+NOTE = re.compile(r'(FUZZ-FINDING|FUZZ-HANG|FUZZ-SELFCRASH|AUDIT)(.*)')
+RESULT = re.compile(r'(PASS|FAIL|SKIP): (fuzz/\S+)(.*)')
+TRACED = re.compile(r'FUZZ-CALL (\d+) (.*)')
+DONE = r'^mini-os: exit status \d+'
+# A panic shows the first of these; so does a stuck machine, by silence.
+QUIET_LIMIT = 90
+
+
+def say(line):
+    print(line, flush=True)
+
+
+def build(coverage):
+    cmd = ['make', '-s', '-C', os.path.join(TOP, 'xen')]
+    if coverage:
+        cmd.append('coverage=y')
+    for c in (cmd, ['make', '-s', '-C', MINIOS_DIR]):
+        p = subprocess.run(c, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
+                           stdin=subprocess.DEVNULL)
+        if p.returncode:
+            sys.stdout.write(p.stdout.decode('utf-8', 'replace'))
+            raise SystemExit('build failed: %s' % ' '.join(c))
+    return os.path.join(TOP, 'xen', 'xen-cov' if coverage else 'xen')
+
+
+def boot(name, kernel, results, dom0_args, timeout):
+    """One machine: returns (lines, why) where why is None if dom0 ended
+    its run normally, else the reason the machine failed."""
+    modules = [(MINIOS, 'only=fuzz/ ' + dom0_args), (MINIOS, '')]
+    with qemu.Machine(name, results, kernel=kernel, modules=modules,
+                      append=APPEND, smp=2, mem='512M') as m:
+        why = None
+        try:
+            deadline = time.monotonic() + timeout
+            while True:
+                left = deadline - time.monotonic()
+                if left <= 0:
+                    raise qemu.BootFailure('run longer than %ds' % timeout, m)
+                m.expect(DONE, timeout=min(left, QUIET_LIMIT),
+                         label='fuzz run')
+                break
+            try:
+                m.settle(1)
+            except qemu.BootFailure as e:
+                # The machine may power off once dom0 is done: fine.
+                if 'QEMU exited' not in e.why:
+                    raise
+        except qemu.BootFailure as e:
+            why = e.why
+        return [t for _, t in m.lines], why
+
+
+def last_progress(lines):
+    seed = idx = None
+    for t in lines:
+        p = PROGRESS.search(t)
+        if p:
+            seed, idx = int(p.group(2)), int(p.group(3))
+    return seed, idx
+
+
+def replay(kernel, results, seed, idx, per, ops):
+    """Reruns seed up to the failing window with each call traced; returns
+    the last call issued before the machine failed, or None."""
+    start = max(0, idx)
+    args = ('fuzz_seed=%d fuzz_total=1 fuzz_calls=%d fuzz_ops=%s '
+            'fuzz_trace=%d' % (seed, per, ops, start))
+    lines, why = boot('fuzz-replay', kernel, results, args, 120)
+    calls = [TRACED.search(t) for t in lines]
+    calls = [c for c in calls if c]
+    if why and calls:
+        return 'call %s: %s' % (calls[-1].group(1), calls[-1].group(2)), why
+    return None, why
+
+
+def main():
+    results = os.path.abspath(os.environ.get('RESULTS',
+                                             os.path.join(HERE, 'results')))
+    os.makedirs(results, exist_ok=True)
+    seconds = int(os.environ.get('FUZZ_SECONDS', '60'))
+    total = os.environ.get('FUZZ_CALLS')
+    seed = int(os.environ.get('FUZZ_SEED') or int(time.time()) % 1000000)
+    per = int(os.environ.get('FUZZ_PER', '262144'))
+    ops = os.environ.get('FUZZ_OPS', '0x%x' % ((1 << 13) - 1))
+    coverage = os.environ.get('COVERAGE', 'y') == 'y'
+    if not qemu.which(qemu.QEMU):
+        raise SystemExit('%s missing' % qemu.QEMU)
+    kernel = build(coverage)
+
+    t0 = time.monotonic()
+    calls = ms = boots = 0
+    failures = []
+    cov_lines = []
+    while True:
+        elapsed = time.monotonic() - t0
+        if total and calls >= int(total):
+            break
+        if not total and elapsed >= seconds:
+            break
+        if total:
+            budget = 'fuzz_total=%d' % (int(total) - calls)
+        else:
+            budget = 'fuzz_seconds=%d' % max(1, seconds - int(elapsed))
+        args = 'fuzz_seed=%d fuzz_calls=%d fuzz_ops=%s %s' % (seed, per, ops,
+                                                               budget)
+        say('fuzz: boot %d, %s' % (boots, args))
+        lines, why = boot('fuzz-%d' % boots, kernel, results, args,
+                          seconds + 120 if not total else 3600)
+        boots += 1
+        last_seed = seed
+        for t in lines:
+            n = NOTE.search(t)
+            if n and 'SELFCRASH' not in n.group(1):
+                say('fuzz: ' + n.group(0))
+            r = RESULT.search(t)
+            if r:
+                say('fuzz: %s: %s%s' % (r.group(1), r.group(2), r.group(3)))
+                if r.group(1) == 'FAIL':
+                    failures.append(r.group(0))
+            s = SUMMARY.search(t)
+            if s:
+                say('fuzz: ' + s.group(0))
+                c = CALLS.search(s.group(1))
+                if c:
+                    calls += int(c.group(1))
+                    ms += int(c.group(2))
+            st = START.search(t)
+            if st:
+                last_seed = int(st.group(2))
+            if 'COV' in t:
+                cov_lines.append(t[t.index('COV'):])
+        if why:
+            s, idx = last_progress(lines)
+            say('fuzz: FAILURE: %s' % why)
+            for t in lines[-12:]:
+                say('    | ' + t)
+            if s is None:
+                s, idx = last_seed, 0
+            say('fuzz: reproducer: FUZZ_SEED=%d fuzz_calls=%d fuzz_ops=%s, '
+                'calls %d-%d of that seed' % (s, per, ops, idx, idx + 16384))
+            if total or time.monotonic() - t0 < seconds:
+                call, rwhy = replay(kernel, results, s, idx, per, ops)
+            else:
+                call, rwhy = None, 'no time left to replay'
+            if call:
+                say('fuzz: replay failed the same way (%s) at %s'
+                    % (rwhy, call))
+            else:
+                say('fuzz: replay did not fail the same way (%s)' % rwhy)
+            failures.append('seed %d call window %d: %s' % (s, idx, why))
+            seed = s + 1
+        else:
+            seed = last_seed + 1
+    rate = calls * 1000 // ms if ms else 0
+    say('fuzz: %d calls in %d boots, %.0f s; %d calls/s while fuzzing'
+        % (calls, boots, time.monotonic() - t0, rate))
+    if coverage:
+        report_coverage(lines_or_none(cov_lines))
+    say('fuzz: %d failures' % len(failures))
+    for f in failures:
+        say('fuzz: FAIL: ' + f)
+    return 1 if failures else 0
+
+
+def lines_or_none(lines):
+    return lines or None
+
+
+def report_coverage(lines):
+    if not lines:
+        say('fuzz: no coverage dump seen')
+        return
+    p = subprocess.run([sys.executable, os.path.join(HERE, 'coverage.py'),
+                        os.path.join(TOP, 'xen', 'xen-cov-syms')],
+                       input='\n'.join(lines).encode(),
+                       stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
+    for t in p.stdout.decode('utf-8', 'replace').splitlines():
+        say('fuzz: ' + t)
+
+
+if __name__ == '__main__':
+    try:
+        sys.exit(main())
+    except KeyboardInterrupt:
+        sys.exit(130)

@@ -1,0 +1,168 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
+/* Debug-build invariant checks of the PV frame types and page tables. */
+#include <xen/keyhandler.h>
+#include <xen/lib.h>
+#include <xen/mm.h>
+#include <xen/sched.h>
+#include <asm/config.h>
+#include <asm/page.h>
+#include <asm/pv/mm.h>
+
+#ifdef CONFIG_DEBUG
+
+/*
+ * What the type system promises, checked where the fuzzer can reach it:
+ * after each page-table hypercall on the entries it touched, and over all
+ * of memory from the 'A' debug key (dom0 presses it through sysctl after
+ * each fuzzer domain).  A broken invariant is a hypervisor bug, so these
+ * panic, with what was found.
+ *
+ *  - a present L1 entry with RW maps a frame of writable type (never a
+ *    page table or descriptor frame), which holds a type reference;
+ *  - an L2-L4 entry points at a validated table of the level below;
+ *  - no entry of a validated table maps a free frame;
+ *  - a frame's general count covers its type count;
+ *  - every frame in use belongs to a live or dying domain.
+ */
+#define ENTRIES (PAGE_SIZE / sizeof(pte_t))
+#define XEN_L4_FIRST l4_table_offset(HYPERVISOR_VIRT_START)
+#define XEN_L4_END (XEN_L4_FIRST + (HYPERVISOR_VIRT_END -                  \
+                                    HYPERVISOR_VIRT_START) / PML4_SLOT_SIZE)
+
+static unsigned int table_level(const struct page_info *pg)
+{
+    unsigned long t = pg->u.inuse.type_info;
+    unsigned long type = t & PGT_type_mask;
+
+    if ( type < PGT_l1_page_table || type > PGT_l4_page_table ||
+         !(t & PGT_count_mask) || !(t & PGT_validated) )
+        return 0;
+    return type >> PGT_type_shift;
+}
+
+static void __noreturn violation(const char *what, unsigned int level,
+                                 pte_t e, const struct page_info *pg)
+{
+    panic("AUDIT: %s: L%u entry %lx, frame %lx count %lx type %lx", what,
+          level, (unsigned long)e, mfn_x(page_to_mfn(pg)), pg->count_info,
+          pg->u.inuse.type_info);
+}
+
+/* One present entry of a validated level-`level` table. */
+static void audit_entry(unsigned int level, pte_t e)
+{
+    mfn_t mfn = maddr_to_mfn(e & PTE_ADDR_MASK);
+    const struct page_info *pg;
+    unsigned long type;
+
+    if ( !(e & _PAGE_PRESENT) || !mfn_valid(mfn) )
+        return;
+    pg = mfn_to_page(mfn);
+    /* I/O memory (dom0's) is not the heap's and carries no references. */
+    if ( page_state_is(pg, free) )
+        violation("maps a free frame", level, e, pg);
+    if ( !page_state_is(pg, inuse) )
+        return;
+    type = pg->u.inuse.type_info;
+    if ( !(pg->count_info & PGC_count_mask) )
+        violation("maps a frame with no references", level, e, pg);
+    if ( level == 1 )
+    {
+        if ( (e & _PAGE_RW) && ((type & PGT_type_mask) != PGT_writable_page ||
+                                !(type & PGT_count_mask)) )
+            violation("writable mapping of a frame not of writable type",
+                      level, e, pg);
+        return;
+    }
+    if ( table_level(pg) != level - 1 )
+        violation("points at a frame not a validated lower table", level, e,
+                  pg);
+}
+
+static void audit_table(const struct page_info *pg, unsigned int level)
+{
+    const pte_t *t = page_to_virt(pg);
+
+    for ( unsigned int i = 0; i < ENTRIES; i++ )
+        if ( level != 4 || i < XEN_L4_FIRST || i >= XEN_L4_END )
+            audit_entry(level, __atomic_load_n(&t[i], __ATOMIC_RELAXED));
+}
+
+void pv_audit_pt_write(paddr_t ptr)
+{
+    mfn_t mfn = maddr_to_mfn(ptr);
+    const struct page_info *pg;
+    unsigned int level;
+
+    if ( !mfn_valid(mfn) )
+        return;
+    pg = mfn_to_page(mfn);
+    /* A plain frame is written as memory: nothing to check. */
+    if ( !(level = table_level(pg)) )
+        return;
+    audit_entry(level, *(const pte_t *)((const char *)page_to_virt(pg) +
+                                        (ptr & ~PAGE_MASK & ~7UL)));
+}
+
+void pv_audit_l1e(pte_t e)
+{
+    audit_entry(1, e);
+}
+
+void pv_audit_pinned(unsigned long mfn)
+{
+    const struct page_info *pg;
+    unsigned int level;
+
+    if ( !mfn_valid(_mfn(mfn)) )
+        return;
+    pg = mfn_to_page(_mfn(mfn));
+    if ( !(level = table_level(pg)) || !(pg->u.inuse.type_info & PGT_pinned) )
+        panic("AUDIT: frame %lx pinned but type %lx", mfn,
+              pg->u.inuse.type_info);
+    audit_table(pg, level);
+}
+
+/* An owner must be in the domain list, or on its way out of it. */
+static bool owner_ok(struct domain *o)
+{
+    struct domain *d = get_domain_by_id(o->domain_id);
+
+    if ( d )
+        put_domain(d);
+    return d == o || o->state == DOMSTATE_dying;
+}
+
+static void audit_all(unsigned char key)
+{
+    unsigned long mfn, inuse = 0, tables = 0;
+
+    for ( mfn = 0; mfn < max_page; mfn++ )
+    {
+        const struct page_info *pg = mfn_to_page(_mfn(mfn));
+        unsigned long type = pg->u.inuse.type_info;
+        struct domain *o;
+        unsigned int level;
+
+        if ( !page_state_is(pg, inuse) || (pg->count_info & PGC_xen_heap) )
+            continue;
+        inuse++;
+        if ( (o = page_get_owner(pg)) && !owner_ok(o) )
+            panic("AUDIT: frame %lx owned by a domain not in the list "
+                  "(id %u)", mfn, o->domain_id);
+        if ( o && (type & PGT_count_mask) >
+                  (pg->count_info & PGC_count_mask) )
+            panic("AUDIT: frame %lx: type count over general count: "
+                  "count %lx type %lx", mfn, pg->count_info, type);
+        if ( (level = table_level(pg)) )
+        {
+            tables++;
+            audit_table(pg, level);
+        }
+    }
+    printk("AUDIT: ok: %lu frames in use, %lu page tables checked\n", inuse,
+           tables);
+}
+KEYHANDLER('A', audit_all, "audit frame types and page tables");
+
+#endif /* CONFIG_DEBUG */
