@@ -490,6 +490,17 @@ void domu_console_drain(struct domu *d)
     cons = r->out_cons;
     prod = ACCESS_ONCE(r->out_prod);
     rmb();
+    /*
+     * The ring is the guest's to scribble on: more than a ring's worth
+     * waiting is a broken (or hostile) producer.  Drop it, as a console
+     * backend must, rather than loop over up to 4 GiB of it.
+     */
+    if ( prod - cons > sizeof(r->out) )
+    {
+        printk("[d%u] console ring broken (prod %u, cons %u): dropped\n",
+               d->domid, prod, cons);
+        cons = prod;
+    }
     for ( ; cons != prod; cons++ )
     {
         char c = r->out[MASK_XENCONS_IDX(cons, r->out)];
