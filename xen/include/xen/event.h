@@ -95,4 +95,10 @@ bool evtchn_port_pending(const struct domain *d, unsigned int port);
  */
 void vcpu_kick(struct vcpu *v);
 
+/*
+ * Debug key 'e': print d's per-vCPU event state and its ports in use.
+ * Takes no lock, so that it can show a domain stuck holding one.
+ */
+void evtchn_dump_domain(const struct domain *d);
+
 #endif /* XEN_EVENT_H */
