@@ -41,7 +41,9 @@ void vcpu_kick(struct vcpu *v)
 {
     __atomic_fetch_add(&kicks[v->domain->domain_id][v->vcpu_id], 1,
                        __ATOMIC_RELAXED);
-    clear_bit(_VPF_blocked, &v->pause_flags);
+    /* As the real one: an upcall ends a poll too. */
+    __atomic_fetch_and(&v->pause_flags, ~(VPF_blocked | VPF_polling),
+                       __ATOMIC_SEQ_CST);
 }
 
 /* The dump key reads the vCPUs' timers: none is ever armed here. */

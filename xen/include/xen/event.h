@@ -87,7 +87,8 @@ bool evtchn_port_pending(const struct domain *d, unsigned int port);
 
 /*
  * Arch: v has new work (an upcall, or a satisfied poll).  Clear
- * VPF_blocked and make v runnable if nothing else stops it; if v is
+ * VPF_blocked and VPF_polling together (any upcall ends a poll, as in
+ * Xen) and make v runnable if nothing else stops it; if v is
  * running on another CPU, interrupt that CPU so it notices the upcall on
  * its way back to the guest.  Called with d->event_lock possibly held and
  * interrupts possibly disabled, even from an interrupt handler: it must
