@@ -1,5 +1,5 @@
 /* SPDX-License-Identifier: GPL-2.0-only */
-/* Cases for wake-ups across vcpus: a poll ends when its port fires, whatever came first. */
+/* Cases for cross-vcpu wake-ups: a poll ends once its port fires. */
 
 #include "test.h"
 #include <hypercall.h>
