@@ -361,3 +361,12 @@ static void dump_domains(unsigned char key)
     spin_unlock(&domlist_lock);
 }
 KEYHANDLER('q', dump_domains, "dumping domain info");
+
+static void dump_evtchn(unsigned char key)
+{
+    spin_lock(&domlist_lock);
+    for ( const struct domain *d = domain_list; d; d = d->next_in_list )
+        evtchn_dump_domain(d);
+    spin_unlock(&domlist_lock);
+}
+KEYHANDLER('e', dump_evtchn, "dumping event-channel info");

@@ -7,6 +7,8 @@
 #include <xen/lib.h>
 #include <xen/sched.h>
 #include <xen/spinlock.h>
+#include <xen/time.h>
+#include <xen/timer.h>
 #include <xen/xmalloc.h>
 
 /* What a 64-bit guest's bitmaps can name: 64 words of 64 ports. */
@@ -831,6 +833,95 @@ bool evtchn_port_pending(const struct domain *d, unsigned int port)
 {
     return evtchn_port_is_valid(d, port) &&
            test_bit(port, d->shared_info->evtchn_pending);
+}
+
+static void dump_timer_left(const char *name, const struct timer *t,
+                            s_time_t now)
+{
+    if ( timer_is_active(t) )
+        printk(" %s=%+ldus@CPU%u", name, (long)(t->expires - now) / 1000,
+               t->cpu);
+    else
+        printk(" %s=off", name);
+}
+
+static const char *const port_state_name[] = {
+    [ECS_FREE] = "free", [ECS_RESERVED] = "reserved",
+    [ECS_UNBOUND] = "unbound", [ECS_INTERDOMAIN] = "interdomain",
+    [ECS_VIRQ] = "virq", [ECS_IPI] = "ipi",
+};
+
+/*
+ * Debug key 'e': everything that decides whether d's vCPUs get their
+ * events, read without locks (a stuck CPU may hold them): per vCPU its
+ * flags, upcall bits, selector and timers; then every port in use.  A
+ * port pending and unmasked whose vCPU has neither its selector bit nor
+ * an upcall pending is an event the guest will never see: marked "LOST".
+ */
+void evtchn_dump_domain(const struct domain *d)
+{
+    const struct evtchn_port_state *st = __atomic_load_n(&d->evtchn,
+                                                         __ATOMIC_ACQUIRE);
+    const struct shared_info *s = d->shared_info;
+    s_time_t now = NOW();
+
+    printk("Domain %u event channels (%u ports in use):\n", d->domain_id,
+           st ? st->nr_active - 1 : 0);
+    for ( unsigned int i = 0; i < d->max_vcpus; i++ )
+    {
+        const struct vcpu *v = d->vcpu[i];
+        const struct vcpu_info *vi;
+        unsigned long flags;
+
+        if ( !v )
+            continue;
+        vi = v->vcpu_info;
+        flags = ACCESS_ONCE(v->pause_flags);
+        printk("  VCPU%u: CPU%u %s flags=%lx%s%s%s pause=%d "
+               "upcall_pend=%u upcall_mask=%u sel=%016lx%s\n",
+               v->vcpu_id, v->processor,
+               v->is_running ? "running" : "not-running", flags,
+               flags & VPF_blocked ? " blocked" : "",
+               flags & VPF_polling ? " polling" : "",
+               flags & VPF_down ? " down" : "", v->pause_count,
+               vi->evtchn_upcall_pending, vi->evtchn_upcall_mask,
+               (unsigned long)vi->evtchn_pending_sel,
+               vi == &s->vcpu_info[v->vcpu_id] ? "" : " (registered)");
+        printk("        poll_evtchn=%u", v->poll_evtchn);
+        dump_timer_left("singleshot", &v->singleshot_timer, now);
+        dump_timer_left("periodic", &v->periodic_timer, now);
+        dump_timer_left("poll", &v->poll_timer, now);
+        printk("\n");
+    }
+    if ( !st )
+        return;
+    for ( unsigned int port = 1; port < st->nr_valid; port++ )
+    {
+        const struct evtchn *chn = port_chn(d, port);
+        const struct vcpu *v;
+        bool pending, masked, lost = false;
+
+        if ( !chn || chn->state == ECS_FREE )
+            continue;
+        pending = test_bit(port, s->evtchn_pending);
+        masked = test_bit(port, s->evtchn_mask);
+        v = domain_vcpu(d, chn->notify_vcpu);
+        if ( pending && !masked && v )
+            lost = !test_bit(port / PORTS_PER_WORD,
+                             &v->vcpu_info->evtchn_pending_sel) &&
+                   !v->vcpu_info->evtchn_upcall_pending;
+        printk("    port %4u: %-11s vcpu=%u pending=%d masked=%d",
+               port, port_state_name[chn->state], chn->notify_vcpu,
+               pending, masked);
+        if ( chn->state == ECS_VIRQ )
+            printk(" virq=%u", chn->u.virq);
+        else if ( chn->state == ECS_INTERDOMAIN )
+            printk(" remote=%u:%u", chn->u.interdomain.dom->domain_id,
+                   chn->u.interdomain.port);
+        else if ( chn->state == ECS_UNBOUND )
+            printk(" remote=%u", chn->u.unbound_remote);
+        printk("%s\n", lost ? " LOST" : "");
+    }
 }
 
 int evtchn_init(struct domain *d)

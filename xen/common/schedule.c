@@ -152,11 +152,18 @@ void vcpu_wake(struct vcpu *v)
 /*
  * An event arrived for v: a blocked v becomes runnable, a v running on
  * another CPU gets interrupted so that it sees the event on its way back.
+ *
+ * An upcall ends a poll too, as in Xen (the guest polls again if its port
+ * is still quiet).  Both flags go in one atomic step, and whoever clears
+ * the last of them wakes v: clearing only VPF_blocked of a polling vCPU
+ * left it unrunnable yet awake in everyone's eyes, so the poll's own
+ * wake-up, finding VPF_blocked gone, never queued it (Linux's PV spinlock
+ * waiters stalled so for good when their timer fired mid-poll).
  */
 void vcpu_kick(struct vcpu *v)
 {
-    if ( __atomic_fetch_and(&v->pause_flags, ~VPF_blocked,
-                            __ATOMIC_SEQ_CST) & VPF_blocked )
+    if ( __atomic_fetch_and(&v->pause_flags, ~(VPF_blocked | VPF_polling),
+                            __ATOMIC_SEQ_CST) & (VPF_blocked | VPF_polling) )
         vcpu_wake(v);
     else if ( v->is_running && v->processor != smp_processor_id() )
         send_event_check_ipi(v->processor);
@@ -360,18 +367,25 @@ static long vcpu_poll(struct vcpu *v, const struct sched_poll *p)
     v->poll_evtchn = p->nr_ports == 1 ? ports[0] : 0;
     __atomic_fetch_or(&v->pause_flags, VPF_blocked | VPF_polling,
                       __ATOMIC_SEQ_CST);
+    /*
+     * An upcall already due would kick nobody (upcall_pending is set), so
+     * it ends the poll now, as in Xen; so does a pending port.
+     */
+    if ( local_events_need_delivery(v) )
+        goto woken;
     for ( unsigned int i = 0; i < p->nr_ports; i++ )
         if ( evtchn_port_pending(v->domain, ports[i]) )
-        {
-            __atomic_fetch_and(&v->pause_flags, ~(VPF_blocked | VPF_polling),
-                               __ATOMIC_SEQ_CST);
-            return 0;
-        }
+            goto woken;
     /* A timer left from an earlier poll must not end this one. */
     stop_timer(&v->poll_timer);
     if ( p->timeout )
         set_timer(&v->poll_timer, p->timeout);
     raise_softirq(SCHEDULE_SOFTIRQ);
+    return 0;
+
+ woken:
+    __atomic_fetch_and(&v->pause_flags, ~(VPF_blocked | VPF_polling),
+                       __ATOMIC_SEQ_CST);
     return 0;
 }
 

@@ -205,7 +205,11 @@ long do_vcpu_op(int cmd, unsigned int vcpuid,
     case VCPUOP_get_runstate_info:
     {
         struct vcpu_runstate_info rs = v->runstate;
+        s_time_t delta = NOW() - rs.state_entry_time;
 
+        /* As Xen: the current state's time includes its stretch so far. */
+        if ( delta > 0 )
+            rs.time[rs.state] += delta;
         return copy_to_guest_bytes(arg.p, &rs, sizeof(rs)) ? -EFAULT : 0;
     }
 

@@ -64,6 +64,15 @@ bool test_failed(void);
         SKIP("dom0 has one vCPU: run with two CPUs or more");             \
 } while ( 0 )
 
+/*
+ * Runs fn on vcpu 1 (tests/vcpu.c starts it on first use), its upcalls
+ * masked (only vcpu 0 handles events); VCPUOP_up's result, or
+ * -XEN_EBUSY while vcpu 1 is up.  vcpu1_wait_down() waits up to ms for
+ * fn to return and vcpu 1 to go down again; false on timeout.
+ */
+long vcpu1_start(void (*fn)(void));
+bool vcpu1_wait_down(unsigned int ms);
+
 /* Our own domain id as a granter or grantee (dom0). */
 #define SELF_ID 0
 

@@ -88,15 +88,81 @@ TEST(vcpu, unknown_op)
     CHECK_RC(HYPERVISOR_vcpu_op(99, 0, NULL), -XEN_ENOSYS);
 }
 
-/* vcpu 1's life: count once, then take itself down for good. */
+/*
+ * vcpu 1's life: count its first start; run the work a later case hands
+ * it through vcpu1_start(), if any; go down; resume there when brought up
+ * again.
+ */
 static volatile unsigned long vcpu1_runs;
+static void (*volatile vcpu1_work)(void);
 static char vcpu1_stack[2 * PAGE_SIZE] __aligned(16);
 
 static void __noreturn vcpu1_main(void)
 {
     vcpu1_runs++;
     for ( ;; )
+    {
+        void (*fn)(void) = vcpu1_work;
+
+        if ( fn )
+        {
+            vcpu1_work = NULL;
+            fn();
+        }
         HYPERVISOR_vcpu_op(VCPUOP_down, 1, NULL);
+    }
+}
+
+static void vcpu1_context(vcpu_guest_context_t *ctx)
+{
+    memset(ctx, 0, sizeof(*ctx));
+    /*
+     * Not VGCF_online: that would mark it up already, and VCPUOP_up on an
+     * up vcpu does not wake it (Xen 4.17 leaves it offline for good).
+     */
+    ctx->flags = VGCF_in_kernel;
+    ctx->user_regs.rip = (unsigned long)vcpu1_main;
+    /* As after a call: the return-address slot keeps the ABI alignment. */
+    ctx->user_regs.rsp = (unsigned long)vcpu1_stack + sizeof(vcpu1_stack) - 8;
+    ctx->user_regs.cs = FLAT_KERNEL_CS;
+    ctx->user_regs.ss = FLAT_KERNEL_SS;
+    ctx->user_regs.rflags = 0x202;
+    ctx->kernel_ss = FLAT_KERNEL_SS;
+    ctx->kernel_sp = ctx->user_regs.rsp;
+    ctx->ctrlreg[3] = xen_pfn_to_cr3(virt_to_mfn((void *)start_info->pt_base));
+    ctx->event_callback_eip = (unsigned long)hypervisor_callback;
+    ctx->failsafe_callback_eip = (unsigned long)failsafe_callback;
+}
+
+long vcpu1_start(void (*fn)(void))
+{
+    static vcpu_guest_context_t ctx;
+    long rc = HYPERVISOR_vcpu_op(VCPUOP_is_up, 1, NULL);
+
+    if ( rc )
+        return rc < 0 ? rc : -XEN_EBUSY;
+    /* The vcpu cases may have run it already: a vcpu starts once. */
+    vcpu1_context(&ctx);
+    rc = HYPERVISOR_vcpu_op(VCPUOP_initialise, 1, &ctx);
+    if ( rc && rc != -XEN_EEXIST )
+        return rc;
+    /* Only vcpu 0 handles events: vcpu 1 must never take an upcall. */
+    shared_info->vcpu_info[1].evtchn_upcall_mask = 1;
+    vcpu1_work = fn;
+    return HYPERVISOR_vcpu_op(VCPUOP_up, 1, NULL);
+}
+
+bool vcpu1_wait_down(unsigned int ms)
+{
+    uint64_t deadline = monotonic_clock() + MILLISECS(ms);
+
+    while ( HYPERVISOR_vcpu_op(VCPUOP_is_up, 1, NULL) )
+    {
+        if ( monotonic_clock() >= deadline )
+            return false;
+        HYPERVISOR_sched_op(SCHEDOP_yield, NULL);
+    }
+    return true;
 }
 
 TEST(vcpu, second_vcpu_up_and_down)
@@ -106,23 +172,7 @@ TEST(vcpu, second_vcpu_up_and_down)
 
     NEED_SECOND_VCPU();
 
-    memset(&ctx, 0, sizeof(ctx));
-    /*
-     * Not VGCF_online: that would mark it up already, and VCPUOP_up on an
-     * up vcpu does not wake it (Xen 4.17 leaves it offline for good).
-     */
-    ctx.flags = VGCF_in_kernel;
-    ctx.user_regs.rip = (unsigned long)vcpu1_main;
-    /* As after a call: the return-address slot keeps the ABI alignment. */
-    ctx.user_regs.rsp = (unsigned long)vcpu1_stack + sizeof(vcpu1_stack) - 8;
-    ctx.user_regs.cs = FLAT_KERNEL_CS;
-    ctx.user_regs.ss = FLAT_KERNEL_SS;
-    ctx.user_regs.rflags = 0x202;
-    ctx.kernel_ss = FLAT_KERNEL_SS;
-    ctx.kernel_sp = ctx.user_regs.rsp;
-    ctx.ctrlreg[3] = xen_pfn_to_cr3(virt_to_mfn((void *)start_info->pt_base));
-    ctx.event_callback_eip = (unsigned long)hypervisor_callback;
-    ctx.failsafe_callback_eip = (unsigned long)failsafe_callback;
+    vcpu1_context(&ctx);
     CHECK_RC(HYPERVISOR_vcpu_op(VCPUOP_initialise, 1, &ctx), 0);
     /* A vcpu is initialised once. */
     CHECK_RC(HYPERVISOR_vcpu_op(VCPUOP_initialise, 1, &ctx), -XEN_EEXIST);

@@ -81,7 +81,8 @@ CASES += [
          reboot=True,
          steps=[('expect', 'cpus'), ('expect', 'idle'), ('settle', 0.3),
                 ('key', 'h'), ('help',),
-                ('key', 'q'), ('key', 'r'), ('key', 't'), ('key', 'm'),
+                ('key', 'q'), ('key', 'e'), ('key', 'r'), ('key', 't'),
+                ('key', 'm'),
                 ('key', 'd'), ('settle', 0.3), ('key', 'R'), ('exit',)]),
 ]
 

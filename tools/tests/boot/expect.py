@@ -47,6 +47,7 @@ WARNING = r'^\(XEN\) (Warning|WARNING)\b'
 DEBUG_KEYS = {
     'h': r"^\(XEN\) 'h' pressed -> showing installed handlers",
     'q': r"^\(XEN\) 'q' pressed -> dumping domain info",
+    'e': r"^\(XEN\) 'e' pressed -> dumping event-channel info",
     'r': r'^\(XEN\) Scheduler: ',
     't': r'^\(XEN\) Synced stime skew: ',
     'm': r'^\(XEN\) Physical memory information:',

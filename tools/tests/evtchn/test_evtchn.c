@@ -41,7 +41,21 @@ void vcpu_kick(struct vcpu *v)
 {
     __atomic_fetch_add(&kicks[v->domain->domain_id][v->vcpu_id], 1,
                        __ATOMIC_RELAXED);
-    clear_bit(_VPF_blocked, &v->pause_flags);
+    /* As the real one: an upcall ends a poll too. */
+    __atomic_fetch_and(&v->pause_flags, ~(VPF_blocked | VPF_polling),
+                       __ATOMIC_SEQ_CST);
+}
+
+/* The dump key reads the vCPUs' timers: none is ever armed here. */
+s_time_t get_s_time(void)
+{
+    return 0;
+}
+
+bool timer_is_active(const struct timer *t)
+{
+    return t->status == TIMER_STATUS_in_heap ||
+           t->status == TIMER_STATUS_in_list;
 }
 
 void *_xzalloc(size_t size, size_t align);
@@ -941,6 +955,45 @@ static void test_delivery(void)
     }
 }
 
+static void test_dump(void)
+{
+    CASE("dump key: each vCPU's flags; a port nobody will be told of: LOST")
+    {
+        const char *log, *lost;
+        char want[32];
+        long p, q;
+
+        setup();
+        as(d1->vcpu[0]);
+        p = bind_ipi(1);
+        q = bind_ipi(1);
+        mask(d1, p);
+        ack_all(d1);
+        d1->vcpu[1]->pause_flags = VPF_blocked | VPF_polling;
+        d1->vcpu[1]->poll_evtchn = p;
+        CHECK_EQ(ev_send(p), 0);
+        /* Pending, unmasked, yet no selector bit or upcall announces it. */
+        set_bit(q, d1->shared_info->evtchn_pending);
+        d1->vcpu[1]->vcpu_info->evtchn_pending_sel = 0;
+        d1->vcpu[1]->vcpu_info->evtchn_upcall_pending = 0;
+        harness_log_clear();
+        evtchn_dump_domain(d1);
+        log = harness_log();
+        CHECK(strstr(log, "Domain 1 event channels (2 ports in use)"));
+        CHECK(strstr(log, "VCPU1: CPU0 not-running flags=0 pause=0 "
+                          "upcall_pend=0"));
+        CHECK(strstr(log, "poll_evtchn=1 singleshot=off periodic=off "
+                          "poll=off"));
+        snprintf(want, sizeof(want), "port %4ld: ipi", q);
+        lost = strstr(log, "LOST");
+        CHECK(lost && !strstr(lost + 1, "LOST"));
+        CHECK(strstr(log, want) && strstr(log, want) < lost);
+        snprintf(want, sizeof(want), "port %4ld: ipi", p);
+        CHECK(strstr(log, want) && strstr(log, want) < lost);
+        teardown();
+    }
+}
+
 static void test_bind_vcpu_reset(void)
 {
     CASE("bind_vcpu: unbound, interdomain, global VIRQ move; IPI/per-vcpu not")
@@ -1504,6 +1557,7 @@ int main(void)
     test_virq_ipi();
     test_delivery();
     test_bind_vcpu_reset();
+    test_dump();
     test_table();
     test_faults();
     test_random();

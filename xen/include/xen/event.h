@@ -93,12 +93,19 @@ bool evtchn_port_pending(const struct domain *d, unsigned int port);
 
 /*
  * Arch: v has new work (an upcall, or a satisfied poll).  Clear
- * VPF_blocked and make v runnable if nothing else stops it; if v is
+ * VPF_blocked and VPF_polling together (any upcall ends a poll, as in
+ * Xen) and make v runnable if nothing else stops it; if v is
  * running on another CPU, interrupt that CPU so it notices the upcall on
  * its way back to the guest.  Called with d->event_lock possibly held and
  * interrupts possibly disabled, even from an interrupt handler: it must
  * not take an event lock nor wait for another CPU.
  */
 void vcpu_kick(struct vcpu *v);
+
+/*
+ * Debug key 'e': print d's per-vCPU event state and its ports in use.
+ * Takes no lock, so that it can show a domain stuck holding one.
+ */
+void evtchn_dump_domain(const struct domain *d);
 
 #endif /* XEN_EVENT_H */
