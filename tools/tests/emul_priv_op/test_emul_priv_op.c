@@ -106,6 +106,13 @@ long do_sched_op(int cmd, XEN_GUEST_HANDLE_PARAM(void) arg)
     return 0;
 }
 
+/* pv/traps.c's; its refusal of a non-canonical rip is pv_entry's to test. */
+bool pv_advance_rip(struct cpu_user_regs *regs, unsigned int len)
+{
+    regs->rip += len;
+    return true;
+}
+
 int pv_new_guest_table(struct vcpu *v, unsigned long mfn, bool user)
 {
     new_table_mfn = mfn;

@@ -92,6 +92,15 @@ long sched_adjust_global(struct xen_sysctl_scheduler_op *op)
     return 0;
 }
 
+static char keys_pressed[8];
+static unsigned int nr_keys_pressed;
+
+void handle_keypress(unsigned char key)
+{
+    if ( nr_keys_pressed < sizeof(keys_pressed) )
+        keys_pressed[nr_keys_pressed++] = key;
+}
+
 unsigned long total_free_pages(void)
 {
     return 77;
@@ -213,6 +222,23 @@ int main(void)
         }
         CHECK_EQ(sched_global_calls, 0);
         CHECK(refs_balanced());
+    }
+
+    CASE("debug_keys: dom0's keys are pressed in order; a domU's are not")
+    {
+        static char keys[] = "Aq";
+
+        op = new_op(XEN_SYSCTL_debug_keys);
+        set_xen_guest_handle(op.u.debug_keys.keys, keys);
+        op.u.debug_keys.nr_keys = 2;
+        run_as(domU);
+        CHECK_EQ(sysctl(&op), -EPERM);
+        CHECK_EQ(nr_keys_pressed, 0);
+        run_as(dom0);
+        CHECK_EQ(sysctl(&op), 0);
+        CHECK_EQ(nr_keys_pressed, 2);
+        CHECK(!memcmp(keys_pressed, "Aq", 2));
+        nr_keys_pressed = 0;
     }
 
     CASE("interface version: one off either way is -EACCES")
