@@ -18,7 +18,7 @@
 
 /* Guest memory windows where copies fail (include/asm/uaccess.h). */
 extern uintptr_t harness_fault_lo, harness_fault_hi;
-uintptr_t evtchn_ro_lo, evtchn_ro_hi;
+uintptr_t guest_ro_lo, guest_ro_hi;
 
 /* ---- what the hypervisor around event_channel.c would provide ---- */
 
@@ -1276,31 +1276,31 @@ static void test_faults(void)
 
         au = (struct evtchn_alloc_unbound){ .dom = DOMID_SELF,
                                             .remote_dom = 2 };
-        evtchn_ro_lo = (uintptr_t)&au;
-        evtchn_ro_hi = evtchn_ro_lo + sizeof(au);
+        guest_ro_lo = (uintptr_t)&au;
+        guest_ro_hi = guest_ro_lo + sizeof(au);
         CHECK_EQ(op(EVTCHNOP_alloc_unbound, &au), -EFAULT);
 
         bi = (struct evtchn_bind_interdomain){ .remote_dom = 2,
                                                .remote_port = a };
-        evtchn_ro_lo = (uintptr_t)&bi;
-        evtchn_ro_hi = evtchn_ro_lo + sizeof(bi);
+        guest_ro_lo = (uintptr_t)&bi;
+        guest_ro_hi = guest_ro_lo + sizeof(bi);
         CHECK_EQ(op(EVTCHNOP_bind_interdomain, &bi), -EFAULT);
 
         bv = (struct evtchn_bind_virq){ .virq = VIRQ_TIMER, .vcpu = 1 };
-        evtchn_ro_lo = (uintptr_t)&bv;
-        evtchn_ro_hi = evtchn_ro_lo + sizeof(bv);
+        guest_ro_lo = (uintptr_t)&bv;
+        guest_ro_hi = guest_ro_lo + sizeof(bv);
         CHECK_EQ(op(EVTCHNOP_bind_virq, &bv), -EFAULT);
 
         bp = (struct evtchn_bind_ipi){ .vcpu = 1 };
-        evtchn_ro_lo = (uintptr_t)&bp;
-        evtchn_ro_hi = evtchn_ro_lo + sizeof(bp);
+        guest_ro_lo = (uintptr_t)&bp;
+        guest_ro_hi = guest_ro_lo + sizeof(bp);
         CHECK_EQ(op(EVTCHNOP_bind_ipi, &bp), -EFAULT);
 
         st = (struct evtchn_status){ .dom = DOMID_SELF, .port = 0 };
-        evtchn_ro_lo = (uintptr_t)&st;
-        evtchn_ro_hi = evtchn_ro_lo + sizeof(st);
+        guest_ro_lo = (uintptr_t)&st;
+        guest_ro_hi = guest_ro_lo + sizeof(st);
         CHECK_EQ(op(EVTCHNOP_status, &st), -EFAULT);
-        evtchn_ro_lo = evtchn_ro_hi = 0;
+        guest_ro_lo = guest_ro_hi = 0;
 
         /* The pending bit the interdomain bind raised went with it. */
         ack_all(d1);

@@ -25,7 +25,7 @@
 
 /* Guest memory windows where copies fail (include/asm/uaccess.h). */
 extern uintptr_t harness_fault_lo, harness_fault_hi;
-uintptr_t memory_ro_lo, memory_ro_hi;
+uintptr_t guest_ro_lo, guest_ro_hi;
 
 /* ---- what the hypervisor around memory.c would provide ---- */
 
@@ -453,11 +453,11 @@ static void test_reservations(void)
         unsigned long a = domA->tot_pages, free_before = total_free_pages();
 
         run_as(domA);
-        memory_ro_lo = (uintptr_t)&list[1];
-        memory_ro_hi = memory_ro_lo + sizeof(list[1]);
+        guest_ro_lo = (uintptr_t)&list[1];
+        guest_ro_hi = guest_ro_lo + sizeof(list[1]);
         CHECK_EQ(reserve(XENMEM_increase_reservation, domA, list, 2, 2, NULL),
                  1);
-        memory_ro_lo = memory_ro_hi = 0;
+        guest_ro_lo = guest_ro_hi = 0;
         CHECK_EQ(domA->tot_pages, a + 4);
         CHECK_EQ(total_free_pages(), free_before - 4);
         CHECK_EQ(reserve(XENMEM_decrease_reservation, domA, list, 1, 2, NULL),
@@ -612,14 +612,14 @@ static void test_maps(void)
         CHECK_EQ(mfns[0], 0x500);
         CHECK_EQ(mfns[1], 0);
         /* Unwritable list, unreadable or unwritable argument: -EFAULT. */
-        memory_ro_lo = (uintptr_t)mfns;
-        memory_ro_hi = memory_ro_lo + sizeof(mfns[0]);
+        guest_ro_lo = (uintptr_t)mfns;
+        guest_ro_hi = guest_ro_lo + sizeof(mfns[0]);
         CHECK_EQ(memop(XENMEM_machphys_mfn_list, &l), -EFAULT);
-        memory_ro_lo = (uintptr_t)&l;
-        memory_ro_hi = memory_ro_lo + sizeof(l);
+        guest_ro_lo = (uintptr_t)&l;
+        guest_ro_hi = guest_ro_lo + sizeof(l);
         CHECK_EQ(memop(XENMEM_machphys_mfn_list, &l), -EFAULT);
         CHECK_EQ(memop(XENMEM_machphys_mapping, &l), -EFAULT);
-        memory_ro_lo = memory_ro_hi = 0;
+        guest_ro_lo = guest_ro_hi = 0;
         harness_fault_lo = (uintptr_t)&l;
         harness_fault_hi = harness_fault_lo + sizeof(l);
         CHECK_EQ(memop(XENMEM_machphys_mfn_list, &l), -EFAULT);
