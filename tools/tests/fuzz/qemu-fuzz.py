@@ -77,9 +77,12 @@ def boot(name, kernel, results, dom0_args, timeout):
                 left = deadline - time.monotonic()
                 if left <= 0:
                     raise qemu.BootFailure('run longer than %ds' % timeout, m)
-                m.expect(DONE, timeout=min(left, QUIET_LIMIT),
-                         label='fuzz run')
-                break
+                # Any line resets the silence limit: only a quiet machine
+                # is stuck, a busy one may run as long as it was given.
+                mt, _ = m.expect(DONE + '|.', timeout=min(left, QUIET_LIMIT),
+                                 label='fuzz output')
+                if re.search(DONE, mt.string):
+                    break
             try:
                 m.settle(1)
             except qemu.BootFailure as e:
