@@ -501,30 +501,49 @@ void pv_dump_guest_walk(struct vcpu *v, mfn_t root, unsigned long va)
     guest_walk(v, root, va, 0, true);
 }
 
+/*
+ * The validated L1 table at l1, d's, with a general and a type reference
+ * on it and its lock held; NULL (nothing held) if it is no such table.
+ */
+static struct page_info *lock_l1_table(struct domain *d, mfn_t l1)
+{
+    struct page_info *pg;
+    unsigned int level;
+
+    if ( !mfn_valid(l1) )
+        return NULL;
+    pg = mfn_to_page(l1);
+    if ( !get_page(pg, d) )
+        return NULL;
+    spin_lock(pt_lock(pg));
+    level = get_validated_table(pg);
+    if ( level == 1 )
+        return pg;
+    spin_unlock(pt_lock(pg));
+    if ( level )
+        put_page_type(pg);
+    put_page(pg);
+    return NULL;
+}
+
+static void unlock_l1_table(struct page_info *pg)
+{
+    spin_unlock(pt_lock(pg));
+    put_page_type(pg);
+    put_page(pg);
+}
+
 int pv_update_va_l1e(struct vcpu *v, unsigned long va, pte_t val,
                      struct domain *pg_owner)
 {
     struct domain *d = v->domain;
-    mfn_t l1 = guest_l1_for_va(v, va);
-    struct page_info *pg;
-    spinlock_t *lock;
-    unsigned int level;
-    int rc = -EINVAL;
+    struct page_info *pg = lock_l1_table(d, guest_l1_for_va(v, va));
+    int rc;
 
-    if ( !mfn_valid(l1) )
+    if ( !pg )
         return -EINVAL;
-    pg = mfn_to_page(l1);
-    if ( !get_page(pg, d) )
-        return -EINVAL;
-    lock = pt_lock(pg);
-    spin_lock(lock);
-    level = get_validated_table(pg);
-    if ( level == 1 )
-        rc = mod_entry(pg, 1, pt_offset(1, va), val, false, d, pg_owner);
-    spin_unlock(lock);
-    if ( level )
-        put_page_type(pg);
-    put_page(pg);
+    rc = mod_entry(pg, 1, pt_offset(1, va), val, false, d, pg_owner);
+    unlock_l1_table(pg);
     return rc;
 }
 
@@ -532,39 +551,27 @@ int pv_zap_grant_l1e(struct vcpu *v, uint64_t addr, bool is_ptr, mfn_t mfn,
                      bool rw, pte_t *found)
 {
     struct domain *d = v->domain;
-    mfn_t l1 = is_ptr ? maddr_to_mfn(addr) : guest_l1_for_va(v, addr);
     unsigned int slot = is_ptr ? (addr & ~PAGE_MASK) / sizeof(pte_t)
                                : pt_offset(1, addr);
     struct page_info *pg;
-    spinlock_t *lock;
-    unsigned int level;
-    int rc = -EINVAL;
+    pte_t old;
+    int rc;
 
     *found = 0;
-    if ( (is_ptr && (addr & (sizeof(pte_t) - 1))) || !mfn_valid(l1) )
+    if ( is_ptr && (addr & (sizeof(pte_t) - 1)) )
         return -EINVAL;
-    pg = mfn_to_page(l1);
-    if ( !get_page(pg, d) )
+    pg = lock_l1_table(d, is_ptr ? maddr_to_mfn(addr)
+                                 : guest_l1_for_va(v, addr));
+    if ( !pg )
         return -EINVAL;
-    lock = pt_lock(pg);
-    spin_lock(lock);
-    level = get_validated_table(pg);
-    if ( level == 1 )
-    {
-        /* Under the table's lock only the hardware's A/D bits can change. */
-        pte_t old = __atomic_load_n((pte_t *)page_to_virt(pg) + slot,
-                                    __ATOMIC_RELAXED);
-
-        *found = old;
-        if ( !(old & _PAGE_PRESENT) || !mfn_eq(pte_mfn(old), mfn) ||
-             !(old & _PAGE_RW) != !rw )
-            rc = -ESRCH;
-        else
-            rc = mod_entry(pg, 1, slot, 0, false, d, d);
-    }
-    spin_unlock(lock);
-    if ( level )
-        put_page_type(pg);
-    put_page(pg);
+    /* Under the table's lock only the hardware's A/D bits can change. */
+    old = __atomic_load_n((pte_t *)page_to_virt(pg) + slot, __ATOMIC_RELAXED);
+    *found = old;
+    if ( !(old & _PAGE_PRESENT) || !mfn_eq(pte_mfn(old), mfn) ||
+         !(old & _PAGE_RW) != !rw )
+        rc = -ESRCH;
+    else
+        rc = mod_entry(pg, 1, slot, 0, false, d, d);
+    unlock_l1_table(pg);
     return rc;
 }
