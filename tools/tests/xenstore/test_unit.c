@@ -1004,6 +1004,366 @@ static void t_persist(void)
     CHECK(system(path) == 0);
 }
 
+/* The highest domid is a valid owner; the tree check accepts it too. */
+static void t_perms_max_domid(void)
+{
+    struct memconn *m = mc_new(D, 0);
+    char p[16];
+
+    CHECK_ERR(wr(m, 0, "/maxdom", "v"), 0);
+    snprintf(p, sizeof(p), "b%u", XS_DOMID_MAX);
+    CHECK_ERR(mc_calls(m, XS_SET_PERMS, 0, NULL, "/maxdom", p, MC_END), 0);
+    CHECK_ERR(call1(m, XS_GET_PERMS, 0, "/maxdom"), 0);
+    CHECK(!strcmp(rbuf, p));
+    snprintf(p, sizeof(p), "b%u", XS_DOMID_MAX + 1);
+    CHECK_ERR(mc_calls(m, XS_SET_PERMS, 0, NULL, "/maxdom", p, MC_END),
+              EINVAL);
+    mc_free(m);
+}
+
+/*
+ * A guest that moves its indexes more than a ring apart loses the
+ * connection; exactly one ring apart is a full ring, which is fine.
+ */
+static void t_ring_bad_indexes(void)
+{
+    struct xenstore_domain_interface *in = calloc(1, sizeof(*in));
+    struct xenstore_domain_interface *out = calloc(1, sizeof(*out));
+    struct memconn *m = mc_new(D, 0);
+    struct xsd_sockmsg req = { XS_WRITE, 7, 0, XENSTORE_RING_SIZE - 16 };
+    struct xsd_sockmsg rd = { XS_READ, 8, 0, 5 }, h;
+    char msg[XENSTORE_RING_SIZE], buf[64];
+    struct xsd_conn *c;
+    bool gone = true;
+
+    CHECK_ERR(wr(m, 0, "/local/domain/9/name", "guest"), 0);
+    CHECK_ERR(mc_calls(m, XS_SET_PERMS, 0, NULL, "/local/domain/9", "n9",
+                       MC_END), 0);
+    CHECK_ERR(mc_calls(m, XS_SET_PERMS, 0, NULL, "/local/domain/9/name", "n9",
+                       MC_END), 0);
+    in->req_prod = in->req_cons = 0xfffffe00u;
+    in->rsp_prod = in->rsp_cons = 0x100u;
+    xsd_ring_conn_new(D, 9, in, ring_notify, NULL);
+    /* One request that fills the whole request ring. */
+    memset(msg, 'x', sizeof(msg));
+    memcpy(msg, &req, sizeof(req));
+    memcpy(msg + sizeof(req), "big", 4);
+    ring_put(in, msg, sizeof(msg));
+    mc_pump(D);
+    CHECK(in->error == XENSTORE_ERROR_NONE);
+    CHECK(ring_get(in, buf, sizeof(buf)) == sizeof(h) + 3);
+    memcpy(&h, buf, sizeof(h));
+    CHECK(h.type == XS_WRITE && h.req_id == 7);
+    /* A full response ring: the reply waits, no error. */
+    in->rsp_cons = in->rsp_prod - XENSTORE_RING_SIZE;
+    memcpy(msg, &rd, sizeof(rd));
+    memcpy(msg + sizeof(rd), "name", 5);
+    ring_put(in, msg, sizeof(rd) + 5);
+    mc_pump(D);
+    CHECK(in->error == XENSTORE_ERROR_NONE);
+    in->rsp_cons = in->rsp_prod;
+    mc_pump(D);
+    CHECK(ring_get(in, buf, sizeof(buf)) == sizeof(h) + 5);
+    CHECK(!memcmp(buf + sizeof(h), "guest", 5));
+    /* One byte more than a ring of requests. */
+    in->req_prod = in->req_cons + XENSTORE_RING_SIZE + 1;
+    mc_pump(D);
+    CHECK(in->error == XENSTORE_ERROR_RINGIDX);
+
+    /* One byte more than a ring of responses outstanding. */
+    out->rsp_prod = 0x40u;
+    out->rsp_cons = out->rsp_prod - XENSTORE_RING_SIZE - 1;
+    xsd_ring_conn_new(D, 9, out, ring_notify, NULL);
+    memcpy(msg, &rd, sizeof(rd));
+    memcpy(msg + sizeof(rd), "name", 5);
+    ring_put(out, msg, sizeof(rd) + 5);
+    mc_pump(D);
+    CHECK(out->error == XENSTORE_ERROR_RINGIDX);
+    CHECK(out->rsp_prod == 0x40u);
+    for ( c = D->conns; c; c = c->next )
+        gone &= c->domid != 9;
+    CHECK(gone);
+    free(in);
+    free(out);
+    mc_free(m);
+}
+
+/*
+ * Files the persistence layer flushed, in order ("tree.tmp journal ..."):
+ * xsd_persist.o's fsync() and fdatasync() calls come here (the Makefile
+ * links test_unit with --wrap for both).
+ */
+static char synced[1024];
+
+static void note_sync(int fd)
+{
+    char link[64], target[512];
+    ssize_t n;
+    const char *base;
+
+    snprintf(link, sizeof(link), "/proc/self/fd/%d", fd);
+    n = readlink(link, target, sizeof(target) - 1);
+    if ( n < 0 )
+        return;
+    target[n] = '\0';
+    base = strrchr(target, '/');
+    base = base && base[1] ? base + 1 : target;
+    snprintf(synced + strlen(synced), sizeof(synced) - strlen(synced), "%s%s",
+             synced[0] ? " " : "", base);
+}
+
+int __real_fsync(int fd);
+int __wrap_fsync(int fd);
+int __real_fdatasync(int fd);
+int __wrap_fdatasync(int fd);
+
+int __wrap_fsync(int fd)
+{
+    note_sync(fd);
+    return __real_fsync(fd);
+}
+
+int __wrap_fdatasync(int fd)
+{
+    note_sync(fd);
+    return __real_fdatasync(fd);
+}
+
+static bool persist_dir(void)
+{
+    snprintf(tmpdir, sizeof(tmpdir), "/tmp/xs-unit.XXXXXX");
+    return mkdtemp(tmpdir) != NULL;
+}
+
+static void persist_dir_rm(void)
+{
+    char cmd[300];
+
+    snprintf(cmd, sizeof(cmd), "rm -rf %s", tmpdir);
+    if ( system(cmd) )
+        snprintf(why, sizeof(why), "cannot remove %s", tmpdir);
+}
+
+static struct xsd *persist_start(enum xsd_sync sync)
+{
+    struct xsd *d = xsd_create();
+
+    d->log = quiet_log;
+    if ( xsd_persist_open(d, tmpdir, sync) )
+    {
+        xsd_destroy(d);
+        return NULL;
+    }
+    return d;
+}
+
+/* What each --sync mode flushes, and when. */
+static void t_persist_sync(void)
+{
+    struct xsd *d;
+    struct memconn *m;
+    char base[64];
+    int t;
+
+    CHECK(persist_dir());
+    snprintf(base, sizeof(base), "%s", strrchr(tmpdir, '/') + 1);
+    /* never: nothing at all, however much is written. */
+    synced[0] = '\0';
+    CHECK((d = persist_start(XSD_SYNC_NEVER)));
+    m = mc_new(d, 0);
+    CHECK_ERR(wr(m, 0, "/s/never", "1"), 0);
+    CHECK(xsd_persist_tick(d) == -1);
+    mc_free(m);
+    xsd_destroy(d);
+    CHECK(!strcmp(synced, ""));
+
+    /* always: the new snapshot, the new journal, the directory, then
+     * every request's records. */
+    synced[0] = '\0';
+    CHECK((d = persist_start(XSD_SYNC_ALWAYS)));
+    {
+        char want[300];
+
+        snprintf(want, sizeof(want), "tree.tmp %s journal.tmp %s", base,
+                 base);
+        CHECK(!strcmp(synced, want));
+    }
+    synced[0] = '\0';
+    m = mc_new(d, 0);
+    CHECK_ERR(wr(m, 0, "/s/always", "1"), 0);
+    CHECK(!strcmp(synced, "journal"));
+    CHECK(xsd_persist_tick(d) == -1);
+    mc_free(m);
+    xsd_destroy(d);
+
+    /* periodic: a request's records are flushed within a second. */
+    CHECK((d = persist_start(XSD_SYNC_PERIODIC)));
+    CHECK(xsd_persist_tick(d) == -1);
+    synced[0] = '\0';
+    m = mc_new(d, 0);
+    CHECK_ERR(wr(m, 0, "/s/periodic", "1"), 0);
+    CHECK(!strcmp(synced, ""));
+    t = xsd_persist_tick(d);
+    CHECK(t > 0 && t <= 1000);
+    usleep((useconds_t)t * 1000 + 20000);
+    CHECK(xsd_persist_tick(d) == -1);
+    CHECK(!strcmp(synced, "journal"));
+    CHECK(xsd_persist_tick(d) == -1);
+    mc_free(m);
+    xsd_destroy(d);
+    persist_dir_rm();
+}
+
+/* A daemon started with stdin closed gets its journal on fd 0. */
+static void t_persist_fd0(void)
+{
+    struct xsd *d;
+    struct memconn *m;
+    int save = dup(0);
+
+    CHECK(save >= 0);
+    CHECK(persist_dir());
+    close(0);
+    d = persist_start(XSD_SYNC_NEVER);
+    if ( d )
+    {
+        m = mc_new(d, 0);
+        if ( wr(m, 0, "/fd0/a", "kept") )
+            d = NULL;
+        mc_free(m);
+    }
+    /* A crash: no final snapshot. */
+    if ( d )
+        xsd_destroy(d);
+    dup2(save, 0);
+    close(save);
+    CHECK(d);
+    CHECK((d = persist_start(XSD_SYNC_NEVER)));
+    m = mc_new(d, 0);
+    CHECK_ERR(rd(m, 0, "/fd0/a"), 0);
+    CHECK(!strcmp(rbuf, "kept"));
+    mc_free(m);
+    xsd_destroy(d);
+    persist_dir_rm();
+}
+
+/* ---- Hand-made snapshots: what a damaged or foreign file does ---- */
+
+static unsigned char snap[4096];
+static size_t snap_len, rec_at;
+
+static void snap_bytes(const void *p, size_t n)
+{
+    memcpy(snap + snap_len, p, n);
+    snap_len += n;
+}
+
+static void snap_u32(uint32_t v)
+{
+    unsigned char b[4] = { (unsigned char)v, (unsigned char)(v >> 8),
+                           (unsigned char)(v >> 16), (unsigned char)(v >> 24) };
+
+    snap_bytes(b, 4);
+}
+
+static void snap_str(const char *s)
+{
+    snap_u32((uint32_t)strlen(s));
+    snap_bytes(s, strlen(s));
+}
+
+static void snap_rec(char type)
+{
+    rec_at = snap_len;
+    snap_u32(0);
+    snap_u32(0);
+    snap_bytes(&type, 1);
+}
+
+static void snap_rec_end(void)
+{
+    uint32_t len = (uint32_t)(snap_len - rec_at - 8), save = snap_len;
+
+    snap_len = rec_at;
+    snap_u32(len);
+    snap_u32(xs_crc32(0, snap + rec_at + 8, len));
+    snap_len = save;
+}
+
+static void snap_node(const char *path, uint32_t owner, const char *val)
+{
+    snap_rec('N');
+    snap_str(path);
+    snap_u32(1);
+    snap_u32(owner);
+    snap_bytes("\x01", 1);             /* XS_PERM_READ */
+    snap_str(val);
+    snap_rec_end();
+}
+
+/* Writes a snapshot of "/" and "/a" owned by owner; 0 if it then loads. */
+static int load_snapshot(uint32_t version, uint32_t owner, char *perms)
+{
+    char path[300];
+    struct xsd *d;
+    struct memconn *m;
+    int fd;
+
+    snap_len = 0;
+    snap_rec('H');
+    snap_u32(version);
+    snap_u32(1);                       /* sequence number */
+    snap_u32(0);
+    snap_u32(1);                       /* generation */
+    snap_u32(0);
+    snap_rec_end();
+    snap_node("/", 0, "");
+    snap_node("/a", owner, "va");
+    snap_rec('E');
+    snap_rec_end();
+    snprintf(path, sizeof(path), "%s/tree", tmpdir);
+    fd = open(path, O_WRONLY | O_CREAT | O_TRUNC, 0600);
+    if ( fd < 0 || write(fd, snap, snap_len) != (ssize_t)snap_len )
+        return -2;
+    close(fd);
+    snprintf(path, sizeof(path), "%s/journal", tmpdir);
+    unlink(path);
+    if ( !(d = persist_start(XSD_SYNC_NEVER)) )
+        return -1;
+    m = mc_new(d, 0);
+    if ( rd(m, 0, "/a") || strcmp(rbuf, "va") ||
+         call1(m, XS_GET_PERMS, 0, "/a") )
+        perms[0] = '\0';
+    else
+        strcpy(perms, rbuf);
+    mc_free(m);
+    {
+        char cwhy[256];
+
+        if ( xsd_check(d, cwhy, sizeof(cwhy)) )
+            perms[0] = '\0';
+    }
+    xsd_destroy(d);
+    return 0;
+}
+
+static void t_persist_foreign(void)
+{
+    char perms[64], want[64];
+
+    CHECK(persist_dir());
+    CHECK(load_snapshot(1, 3, perms) == 0);
+    CHECK(!strcmp(perms, "r3"));
+    snprintf(want, sizeof(want), "r%u", XS_DOMID_MAX);
+    CHECK(load_snapshot(1, XS_DOMID_MAX, perms) == 0);
+    CHECK(!strcmp(perms, want));
+    /* A domid past the last one is damage, as is another format. */
+    CHECK(load_snapshot(1, XS_DOMID_MAX + 1, perms) == -1);
+    CHECK(load_snapshot(2, 3, perms) == -1);
+    CHECK(load_snapshot(0, 3, perms) == -1);
+    persist_dir_rm();
+}
+
 /* ---- xs_lib helpers, at their limits ---- */
 
 static void t_xs_lib(void)
@@ -1045,6 +1405,11 @@ int main(void)
     run("unit_backpressure", t_backpressure);
     run("unit_ring_transport", t_ring);
     run("unit_persistence", t_persist);
+    run("unit_perms_max_domid", t_perms_max_domid);
+    run("unit_ring_bad_indexes", t_ring_bad_indexes);
+    run("unit_persist_sync_modes", t_persist_sync);
+    run("unit_persist_journal_fd0", t_persist_fd0);
+    run("unit_persist_foreign_snapshot", t_persist_foreign);
     run("unit_xs_lib", t_xs_lib);
     return nfail ? 1 : 0;
 }
