@@ -143,6 +143,22 @@ static int read_all(int fd, void *buf, size_t len, long deadline)
     return 0;
 }
 
+/* Reads and drops len bytes. */
+static int skip(int fd, size_t len)
+{
+    char buf[256];
+    size_t n;
+    int r = 0;
+
+    while ( len && !r )
+    {
+        n = len < sizeof(buf) ? len : sizeof(buf);
+        r = read_all(fd, buf, n, -1);
+        len -= n;
+    }
+    return r;
+}
+
 /* One message off the wire; body gets a trailing nul. */
 static int read_msg(struct xsc *h, struct xsd_sockmsg *m, char **body,
                     long deadline)
@@ -155,7 +171,11 @@ static int read_msg(struct xsc *h, struct xsd_sockmsg *m, char **body,
         return -EPROTO;
     *body = malloc(m->len + 1);
     if ( !*body )
-        return -ENOMEM;
+    {
+        /* Past the body, or the next read would take it for a header. */
+        r = skip(h->fd, m->len);
+        return r ? r : -ENOMEM;
+    }
     /* Once a header is in, the rest follows promptly: no timeout. */
     r = read_all(h->fd, *body, m->len, -1);
     if ( r )
