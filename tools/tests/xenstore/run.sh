@@ -25,6 +25,7 @@ run() {
 run unit "$B/test_unit"
 run model "$B/test_model"
 run sock "$B/test_sock" "$B/xenstored"
+run client "$B/test_client" "$B"
 run interop ./interop.sh "$B"
 
 # The shipped build (-O2, no sanitizers) under load from the benchmark,

@@ -1260,8 +1260,10 @@ static void snap_bytes(const void *p, size_t n)
 
 static void snap_u32(uint32_t v)
 {
-    unsigned char b[4] = { (unsigned char)v, (unsigned char)(v >> 8),
-                           (unsigned char)(v >> 16), (unsigned char)(v >> 24) };
+    unsigned char b[4] = {
+        (unsigned char)v, (unsigned char)(v >> 8),
+        (unsigned char)(v >> 16), (unsigned char)(v >> 24),
+    };
 
     snap_bytes(b, 4);
 }
