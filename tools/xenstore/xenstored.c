@@ -157,8 +157,10 @@ static void log_stderr(struct xsd *d, const char *msg)
     fprintf(stderr, "xenstored: %s\n", msg);
 }
 
-static void usage(FILE *f)
+/* Prints the usage on f; frees d and gives back status, to exit with. */
+static int usage(FILE *f, struct xsd *d, int status)
 {
+    xsd_destroy(d);
     fprintf(f,
 "Usage: xenstored [options]\n"
 "  -s, --socket PATH        listen here (default $XENSTORED_PATH or\n"
@@ -175,6 +177,22 @@ static void usage(FILE *f)
 "      --quota-watches N    watches per unprivileged connection (128)\n"
 "      --quota-transactions N  open transactions per conn. (10)\n"
 "      --quota-outq BYTES   queued output before a client is cut (1 MiB)\n");
+    return status;
+}
+
+/*
+ * Started with a standard descriptor closed, the next file opened would
+ * take its place: the journal on fd 2 would get every log line, and the
+ * records after the first would be lost at the next start.
+ */
+static int stdio_open(void)
+{
+    int fd;
+
+    for ( fd = 0; fd <= 2; fd++ )
+        if ( fcntl(fd, F_GETFD) < 0 && open("/dev/null", O_RDWR) != fd )
+            return -1;
+    return 0;
 }
 
 static unsigned long num_arg(const char *s)
@@ -219,6 +237,8 @@ int main(int argc, char **argv)
     int opt, lfd, timeout, n, i, r;
     bool more;
 
+    if ( stdio_open() )
+        return 1;
     d = xsd_create();
     d->log = log_stderr;
     if ( !sockpath || !*sockpath )
@@ -238,10 +258,7 @@ int main(int argc, char **argv)
             else if ( !strcmp(optarg, "never") )
                 sync = XSD_SYNC_NEVER;
             else
-            {
-                usage(stderr);
-                return 2;
-            }
+                return usage(stderr, d, 2);
             break;
         case 'p': pidfile = optarg; break;
         case 'N': break;
@@ -258,15 +275,12 @@ int main(int argc, char **argv)
                 d->quota.outq_hard = 8192;
             d->quota.outq_soft = d->quota.outq_hard / 16;
             break;
-        case 'h': usage(stdout); return 0;
-        default: usage(stderr); return 2;
+        case 'h': return usage(stdout, d, 0);
+        default: return usage(stderr, d, 2);
         }
     }
     if ( optind != argc )
-    {
-        usage(stderr);
-        return 2;
-    }
+        return usage(stderr, d, 2);
 
     if ( statedir )
     {
@@ -354,13 +368,13 @@ int main(int argc, char **argv)
         xsd_reap(d);
         if ( pfd[0].revents & POLLIN )
         {
+            const int flags = SOCK_NONBLOCK | SOCK_CLOEXEC;
             unsigned int count = 0;
             int fd;
 
             for ( c = d->conns; c; c = c->next )
                 count++;
-            while ( (fd = accept4(lfd, NULL, NULL,
-                                  SOCK_NONBLOCK | SOCK_CLOEXEC)) >= 0 )
+            while ( (fd = accept4(lfd, NULL, NULL, flags)) >= 0 )
             {
                 struct sock *s;
 
