@@ -26,7 +26,7 @@ static int usage(void)
 "  rm PATH...              remove subtrees\n"
 "  exists PATH...          exit 0 if all exist, 1 otherwise\n"
 "  list PATH               print the children of PATH\n"
-"  ls [-f] [-p] [PATH]     print the tree below PATH (default /)\n"
+"  ls [-f] [-p] [PATH...]  print the trees below PATHs (default /)\n"
 "  chmod [-r] PATH PERM... set permissions (e.g. n0 r5 b7)\n"
 "  watch [-n N] PATH...    print paths as watch events arrive\n"
 "  control CMD [ARG...]    send a CONTROL request\n"
@@ -226,13 +226,18 @@ int main(int argc, char **argv)
             else if ( !strcmp(argv[0], "-p") )
                 perms = true;
             else
+            {
+                xsc_close(h);
                 return usage();
+            }
             argv++;
             argc--;
         }
-        if ( argc > 1 )
-            return usage();
-        ls_rec(h, argc ? argv[0] : "/", 0, full, perms);
+        /* Several paths are listed in turn, as xenstore-ls does. */
+        if ( !argc )
+            ls_rec(h, "/", 0, full, perms);
+        for ( i = 0; i < argc; i++ )
+            ls_rec(h, argv[i], 0, full, perms);
     }
     else if ( !strcmp(cmd, "chmod") && argc >= 2 )
     {
@@ -246,12 +251,17 @@ int main(int argc, char **argv)
             argc--;
         }
         if ( argc < 2 )
+        {
+            xsc_close(h);
             return usage();
+        }
         p = calloc((size_t)argc, sizeof(*p));
         for ( i = 1; i < argc; i++ )
             if ( !xs_perm_parse(argv[i], &p[i - 1]) )
             {
                 fprintf(stderr, "%s: bad permission %s\n", prog, argv[i]);
+                free(p);
+                xsc_close(h);
                 return 2;
             }
         if ( (r = chmod_rec(h, argv[0], p, (unsigned int)argc - 1, rec)) )
