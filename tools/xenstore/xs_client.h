@@ -36,7 +36,10 @@ int xsc_write(struct xsc *h, uint32_t tx, const char *path, const void *val,
               unsigned int len);
 int xsc_mkdir(struct xsc *h, uint32_t tx, const char *path);
 int xsc_rm(struct xsc *h, uint32_t tx, const char *path);
-/* Array of num names in one allocation; uses DIRECTORY_PART if needed. */
+/*
+ * Array of num names in one allocation; uses DIRECTORY_PART if needed, and
+ * gives up with EAGAIN if the directory changed under it 100 times running.
+ */
 char **xsc_directory(struct xsc *h, uint32_t tx, const char *path,
                      unsigned int *num);
 int xsc_get_perms(struct xsc *h, uint32_t tx, const char *path,

@@ -27,6 +27,7 @@ run model "$B/test_model"
 run sock "$B/test_sock" "$B/xenstored"
 run client "$B/test_client" "$B"
 run interop ./interop.sh "$B"
+run cli ./cli.sh "$B"
 
 # The shipped build (-O2, no sanitizers) under load from the benchmark,
 # run under valgrind when it is there.

@@ -7,6 +7,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/resource.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/un.h>
@@ -498,9 +499,160 @@ static void t_env_path(void)
     unsetenv("XENSTORED_PATH");
 }
 
+/* The daemon's CPU time so far, in clock ticks. */
+static long daemon_ticks(void)
+{
+    char path[64], buf[1024], *p;
+    unsigned long ut = 0, st = 0;
+    FILE *f;
+    size_t n;
+
+    snprintf(path, sizeof(path), "/proc/%d/stat", (int)dpid);
+    if ( !(f = fopen(path, "r")) )
+        return -1;
+    n = fread(buf, 1, sizeof(buf) - 1, f);
+    fclose(f);
+    buf[n] = '\0';
+    /* Fields 14 and 15, counted from the state after the command name. */
+    if ( !(p = strrchr(buf, ')')) ||
+         sscanf(p + 2, "%*c %*d %*d %*d %*d %*d %*u %*u %*u %*u %*u %lu %lu",
+                &ut, &st) != 2 )
+        return -1;
+    return (long)(ut + st);
+}
+
+/*
+ * A client that pipelines requests and reads no replies is throttled with
+ * requests still buffered: the daemon must then sleep, not spin.
+ */
+static void t_throttled_idle(void)
+{
+    enum { N = 1500 };
+    struct xsc *h = xsc_open(sockp);
+    struct xsd_sockmsg m = { XS_READ, 0, 0, 8 }, r;
+    char val[2000], *big, body[sizeof(val)];
+    int fd = raw_connect(), i;
+    size_t off = 0, total;
+    long t0, t1;
+
+    CHECK(h && fd >= 0);
+    memset(val, 'v', sizeof(val));
+    CHECK(!xsc_write(h, 0, "/spin/v", val, sizeof(val)));
+    xsc_close(h);
+    total = N * (sizeof(m) + 8);
+    big = malloc(total);
+    for ( i = 0; i < N; i++ )
+    {
+        m.req_id = (uint32_t)i;
+        memcpy(big + off, &m, sizeof(m));
+        memcpy(big + off + sizeof(m), "/spin/v", 8);
+        off += sizeof(m) + 8;
+    }
+    CHECK(write(fd, big, total) == (ssize_t)total);
+    free(big);
+    usleep(300000);
+    t0 = daemon_ticks();
+    usleep(800000);
+    t1 = daemon_ticks();
+    CHECK(t0 >= 0 && t1 >= 0);
+    if ( t1 - t0 > 10 )
+        snprintf(why, sizeof(why), "daemon used %ld ticks while idle",
+                 t1 - t0);
+    CHECK(t1 - t0 <= 10);
+    /* Every reply still comes, in order. */
+    for ( i = 0; i < N; i++ )
+    {
+        CHECK(read(fd, &r, sizeof(r)) == sizeof(r));
+        CHECK(r.req_id == (uint32_t)i && r.len == sizeof(val));
+        for ( off = 0; off < sizeof(val); )
+        {
+            ssize_t n = read(fd, body + off, sizeof(val) - off);
+
+            CHECK(n > 0);
+            off += (size_t)n;
+        }
+    }
+    close(fd);
+}
+
+/*
+ * 4096 connections at once are served, every one of them; more are
+ * refused (closed), not left waiting.
+ */
+#define MAX_CONNS 4096
+static void t_max_conns(void)
+{
+    enum { N = MAX_CONNS + 4 };
+    struct xsd_sockmsg m = { XS_READ, 1, 0, 6 };
+    char req[sizeof(m) + 6], buf[256];
+    struct pollfd *p = calloc(N, sizeof(*p));
+    int i, left = 0, answered = 0, closed = 0;
+    long end;
+    struct xsc *h = NULL;
+
+    CHECK(p);
+    memcpy(req, &m, sizeof(m));
+    memcpy(req + sizeof(m), "/tool", 6);
+    for ( i = 0; i < N; i++ )
+    {
+        p[i].fd = raw_connect();
+        p[i].events = POLLIN;
+        CHECK(p[i].fd >= 0);
+    }
+    for ( i = 0; i < N; i++ )
+    {
+        /* A refused connection may already be gone. */
+        if ( write(p[i].fd, req, sizeof(req)) != sizeof(req) )
+            continue;
+    }
+    end = now_ms() + 10000;
+    for ( left = N; left && now_ms() < end; )
+    {
+        if ( poll(p, N, 100) <= 0 )
+            continue;
+        for ( i = 0; i < N; i++ )
+            if ( p[i].fd >= 0 && p[i].revents )
+            {
+                if ( read(p[i].fd, buf, sizeof(buf)) > 0 )
+                    answered++;
+                else
+                    closed++;
+                /* Kept open: a slot freed now could hide a starved one. */
+                p[i].fd = -p[i].fd - 1;
+                left--;
+            }
+    }
+    for ( i = 0; i < N; i++ )
+        close(p[i].fd < 0 ? -p[i].fd - 1 : p[i].fd);
+    free(p);
+    snprintf(why, sizeof(why), "%d answered, %d refused, %d left waiting",
+             answered, closed, left);
+    CHECK(!left);
+    /* Earlier tests' connections may not all be reaped yet. */
+    CHECK(answered <= MAX_CONNS && answered >= MAX_CONNS - 2);
+    why[0] = '\0';
+    /* Until the daemon has seen them all go, new clients may be refused. */
+    for ( end = now_ms() + 5000; now_ms() < end; usleep(20000) )
+    {
+        char *v;
+
+        if ( (h = xsc_open(sockp)) && (v = xsc_read(h, 0, "/tool", NULL)) )
+        {
+            free(v);
+            break;
+        }
+        xsc_close(h);
+        h = NULL;
+    }
+    CHECK(h);
+    xsc_close(h);
+}
+
 int main(int argc, char **argv)
 {
     char cmd[600];
+    struct rlimit rl;
+    bool files_for_conns = false;
 
     if ( argc < 2 )
     {
@@ -509,6 +661,13 @@ int main(int argc, char **argv)
     }
     daemon_bin = argv[1];
     signal(SIGPIPE, SIG_IGN);
+    /* Room for MAX_CONNS clients here and in the daemon (it inherits it). */
+    if ( !getrlimit(RLIMIT_NOFILE, &rl) && rl.rlim_max >= MAX_CONNS + 100 )
+    {
+        rl.rlim_cur = rl.rlim_max < 2 * MAX_CONNS ? rl.rlim_max
+                                                   : 2 * MAX_CONNS;
+        files_for_conns = !setrlimit(RLIMIT_NOFILE, &rl);
+    }
     snprintf(dir, sizeof(dir), "/tmp/xs-sock.XXXXXX");
     if ( !mkdtemp(dir) )
         return 1;
@@ -530,6 +689,11 @@ int main(int argc, char **argv)
     run("sock_concurrent_transactions", t_concurrent_tx);
     run("sock_restart_persistence", t_restart);
     run("sock_xenstored_path_env", t_env_path);
+    run("sock_throttled_client_idle", t_throttled_idle);
+    if ( files_for_conns )
+        run("sock_max_connections", t_max_conns);
+    else
+        printf("SKIP: sock_max_connections: RLIMIT_NOFILE too low\n");
     /* Orderly exit must be clean (sanitizers report through status). */
     if ( stop_daemon(SIGTERM) != 0 )
     {

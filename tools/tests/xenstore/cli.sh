@@ -1,0 +1,109 @@
+#!/bin/sh
+# SPDX-License-Identifier: GPL-2.0-only
+# The command lines of xenstored and xs-tool: options, exit codes, closed
+# standard descriptors.
+set -u
+B=${1:?usage: cli.sh BUILD_DIR}
+case "$B" in /*) ;; *) B="$(pwd)/$B" ;; esac
+tmp=$(mktemp -d /tmp/xs-cli.XXXXXX)
+pid=""
+wpid=""
+cleanup() {
+    [ -n "$wpid" ] && kill "$wpid" 2>/dev/null && wait "$wpid" 2>/dev/null
+    [ -n "$pid" ] && kill "$pid" 2>/dev/null && wait "$pid" 2>/dev/null
+    rm -rf "$tmp"
+}
+trap cleanup EXIT INT TERM
+export XENSTORED_PATH="$tmp/sock"
+
+# expect NAME EXPECTED ACTUAL
+expect() {
+    if [ "$2" = "$3" ]; then
+        echo "PASS: cli_$1"
+    else
+        echo "FAIL: cli_$1: expected [$2] got [$3]" | tr '\n' ' '
+        echo
+    fi
+}
+
+# up: true once the daemon ($pid) answers.
+up() {
+    i=0
+    until "$B/xs-exists" / 2>/dev/null; do
+        i=$((i + 1))
+        if [ $i -gt 200 ] || ! kill -0 "$pid" 2>/dev/null; then
+            return 1
+        fi
+        sleep 0.05
+    done
+}
+
+# Started with stdin, stdout and stderr closed (as by some init systems),
+# logging every connection: the tree it keeps survives a crash.
+"$B/xenstored" -v --sync always -s "$tmp/sock" -S "$tmp/state" \
+    <&- >&- 2>&- &
+pid=$!
+if up; then
+    "$B/xs-write" /a 1 /b 2
+    "$B/xs-write" /c 3
+    kill -9 "$pid"
+    wait "$pid" 2>/dev/null
+    "$B/xenstored" --sync=never -s "$tmp/sock" -S "$tmp/state" \
+        2>"$tmp/log" &
+    pid=$!
+    up
+    expect stdio_closed "1 2 3" "$("$B/xs-read" /a /b /c 2>&1 | tr '\n' ' ' |
+                                   sed 's/ $//')"
+else
+    expect stdio_closed "daemon up" "daemon not up"
+fi
+
+r=0; "$B/xenstored" --sync sometimes --no-persist 2>/dev/null || r=$?
+r2=0; "$B/xenstored" --no-persist stray 2>/dev/null || r2=$?
+r3=0; "$B/xenstored" --quota-nodes 1x --no-persist 2>/dev/null || r3=$?
+expect daemon_bad_options "2 2 2" "$r $r2 $r3"
+
+# Usage errors exit 2 and change nothing.
+st=""
+for args in "read" "write /u" "write /u 1 /v" "list" "list /a /b" \
+            "ls -q" "chmod /a" "chmod /a q1" "frob /u 1" "mkdir" "rm" \
+            "exists" "watch" "control"; do
+    r=0
+    # shellcheck disable=SC2086
+    "$B/xs-tool" $args 2>/dev/null || r=$?
+    st="$st$r"
+done
+expect tool_usage "22222222222222 1" "$st $("$B/xs-exists" /u /v || echo 1)"
+
+# Several paths are listed in turn, as xenstore-ls lists them.
+"$B/xs-write" /p/x 1 /q/y 2
+expect tool_ls_paths 'x = "1"
+y = "2"
+/p/x = "1"
+/q/y = "2"' "$("$B/xs-ls" /p /q 2>&1; "$B/xs-ls" -f /p /q 2>&1)"
+
+# One path and no count: events until killed.
+"$B/xs-watch" /w >"$tmp/watch.out" 2>&1 &
+wpid=$!
+i=0
+until [ -s "$tmp/watch.out" ] || [ $i -gt 100 ]; do
+    sleep 0.05
+    i=$((i + 1))
+done
+"$B/xs-write" /w/x 1
+i=0
+until grep -q /w/x "$tmp/watch.out" || [ $i -gt 100 ]; do
+    sleep 0.05
+    i=$((i + 1))
+done
+kill "$wpid" 2>/dev/null
+wait "$wpid" 2>/dev/null
+wpid=""
+expect tool_watch_one_path "/w
+/w/x" "$(cat "$tmp/watch.out")"
+
+if ! kill -0 "$pid" 2>/dev/null; then
+    echo "FAIL: cli_daemon_alive: daemon died"
+    sed 's/^/daemon: /' "$tmp/log"
+fi
+exit 0
