@@ -102,8 +102,27 @@ wpid=""
 expect tool_watch_one_path "/w
 /w/x" "$(cat "$tmp/watch.out")"
 
-if ! kill -0 "$pid" 2>/dev/null; then
+# Values are printed escaped: quotes, backslashes, control characters.
+"$B/xs-write" /e/v "$(printf 'a\001b\tc"d\\e~')"
+expect tool_ls_escapes 'v = "a\x01b\x09c\"d\\e~"' "$("$B/xs-ls" /e 2>&1)"
+
+# An orderly stop: exit status 0 and nothing logged.
+if kill -0 "$pid" 2>/dev/null; then
+    kill "$pid"
+    wait "$pid"
+    st=$?
+    pid=""
+    expect daemon_orderly_stop "0 " "$st $(cat "$tmp/log")"
+else
     echo "FAIL: cli_daemon_alive: daemon died"
     sed 's/^/daemon: /' "$tmp/log"
+    pid=""
 fi
+
+# The socket's directory is made if missing.
+"$B/xenstored" --no-persist -s "$tmp/new/dir/sock" 2>"$tmp/log" &
+pid=$!
+XENSTORED_PATH="$tmp/new/dir/sock"
+r=0; up || r=$?
+expect daemon_socket_dir "0" "$r"
 exit 0

@@ -328,6 +328,9 @@ static void serve_late_event(int fd)
         if ( m.type == XS_WATCH )
         {
             usleep(300000);
+            /* "/gone": hang up instead of sending the event. */
+            if ( !strcmp(body, "/gone") )
+                return;
             put_msg(fd, XS_WATCH_EVENT, 0, "/late\0t", 8);
         }
     }
@@ -359,8 +362,12 @@ static void on_alarm(int sig)
     (void)sig;
 }
 
-/* A signal interrupts the wait for an event; the wait goes on. */
-static void t_watch_signal(void)
+/*
+ * A signal interrupts the wait for an event; the wait goes on, and ends
+ * with the event, or with ECONNRESET when the daemon hangs up (path
+ * "/gone").
+ */
+static void watch_signal(const char *path)
 {
     pid_t pid;
     int status = -1;
@@ -375,12 +382,15 @@ static void t_watch_signal(void)
         struct xsc *h = xsc_open(sockp);
         char *buf;
         const char *p, *t;
+        int r;
 
         sigaction(SIGALRM, &sa, NULL);      /* no SA_RESTART */
-        if ( !h || xsc_watch(h, "/late", "t") )
+        if ( !h || xsc_watch(h, path, "t") )
             _exit(2);
         setitimer(ITIMER_REAL, &it, NULL);
-        if ( xsc_read_watch(h, &buf, &p, &t, 5000) || strcmp(p, "/late") )
+        r = xsc_read_watch(h, &buf, &p, &t, 5000);
+        if ( strcmp(path, "/gone") ? r || strcmp(p, "/late")
+                                   : r != -ECONNRESET )
             _exit(3);
         _exit(0);
     }
@@ -395,6 +405,16 @@ static void t_watch_signal(void)
     }
     CHECK(status != -1);    /* not stuck */
     CHECK(WIFEXITED(status) && WEXITSTATUS(status) == 0);
+}
+
+static void t_watch_signal(void)
+{
+    watch_signal("/late");
+    if ( !why[0] )
+    {
+        fake_stop();
+        watch_signal("/gone");
+    }
 }
 
 /* A small, well-behaved fake: enough of xenstored for every call. */
