@@ -88,17 +88,17 @@ bool xsc_event_pending(const struct xsc *h)
 static int write_all(int fd, const void *buf, size_t len)
 {
     const char *p = buf;
-    ssize_t n;
+    ssize_t sent;
 
     while ( len )
     {
-        n = send(fd, p, len, MSG_NOSIGNAL);
-        if ( n < 0 && errno == EINTR )
+        sent = send(fd, p, len, MSG_NOSIGNAL);
+        if ( sent < 0 && errno == EINTR )
             continue;
-        if ( n <= 0 )
-            return -(n < 0 ? errno : EPIPE);
-        p += n;
-        len -= (size_t)n;
+        if ( sent <= 0 )
+            return -(sent < 0 ? errno : EPIPE);
+        p += sent;
+        len -= (size_t)sent;
     }
     return 0;
 }

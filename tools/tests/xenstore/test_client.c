@@ -392,6 +392,9 @@ static void watch_signal(const char *path)
         if ( strcmp(path, "/gone") ? r || strcmp(p, "/late")
                                    : r != -ECONNRESET )
             _exit(3);
+        /* errno may still say EINTR: the next request must not care. */
+        if ( !r && xsc_write(h, 0, "/after", "1", 1) )
+            _exit(4);
         _exit(0);
     }
     CHECK(pid > 0);
