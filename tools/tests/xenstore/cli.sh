@@ -75,6 +75,10 @@ for args in "read" "write /u" "write /u 1 /v" "list" "list /a /b" \
 done
 expect tool_usage "22222222222222 1" "$st $("$B/xs-exists" /u /v || echo 1)"
 
+# A command without arguments through xs-tool.
+r=0; "$B/xs-tool" ls >/dev/null 2>&1 || r=$?
+expect tool_command_alone "0" "$r"
+
 # Several paths are listed in turn, as xenstore-ls lists them.
 "$B/xs-write" /p/x 1 /q/y 2
 expect tool_ls_paths 'x = "1"

@@ -328,9 +328,11 @@ static void serve_late_event(int fd)
         if ( m.type == XS_WATCH )
         {
             usleep(300000);
-            /* "/gone": hang up instead of sending the event. */
+            /* "/gone": hang up instead; "/never": send nothing. */
             if ( !strcmp(body, "/gone") )
                 return;
+            if ( !strcmp(body, "/never") )
+                continue;
             put_msg(fd, XS_WATCH_EVENT, 0, "/late\0t", 8);
         }
     }
@@ -364,8 +366,8 @@ static void on_alarm(int sig)
 
 /*
  * A signal interrupts the wait for an event; the wait goes on, and ends
- * with the event, or with ECONNRESET when the daemon hangs up (path
- * "/gone").
+ * with the event, with ECONNRESET when the daemon hangs up (path "/gone")
+ * or at the timeout when nothing comes ("/never").
  */
 static void watch_signal(const char *path)
 {
@@ -388,9 +390,11 @@ static void watch_signal(const char *path)
         if ( !h || xsc_watch(h, path, "t") )
             _exit(2);
         setitimer(ITIMER_REAL, &it, NULL);
-        r = xsc_read_watch(h, &buf, &p, &t, 5000);
-        if ( strcmp(path, "/gone") ? r || strcmp(p, "/late")
-                                   : r != -ECONNRESET )
+        r = xsc_read_watch(h, &buf, &p, &t, strcmp(path, "/never") ? 5000
+                                                                    : 400);
+        if ( !strcmp(path, "/gone") ? r != -ECONNRESET
+             : !strcmp(path, "/never") ? r != -ETIMEDOUT
+             : r || strcmp(p, "/late") )
             _exit(3);
         /* errno may still say EINTR: the next request must not care. */
         if ( !r && xsc_write(h, 0, "/after", "1", 1) )
@@ -412,11 +416,13 @@ static void watch_signal(const char *path)
 
 static void t_watch_signal(void)
 {
-    watch_signal("/late");
-    if ( !why[0] )
+    static const char *const paths[] = { "/late", "/gone", "/never" };
+    unsigned int i;
+
+    for ( i = 0; i < 3 && !why[0]; i++ )
     {
         fake_stop();
-        watch_signal("/gone");
+        watch_signal(paths[i]);
     }
 }
 
@@ -581,6 +587,26 @@ static void t_alloc_failures(void)
     xsc_close(h);
 }
 
+/* A request too big for the wire is refused before anything is sent. */
+static void t_size_limits(void)
+{
+    static char big[XENSTORE_PAYLOAD_MAX];
+    struct xsc *h;
+
+    CHECK(fake_start(serve_store));
+    CHECK((h = xsc_open(sockp)));
+    memset(big, 'v', sizeof(big));
+    /* "/x" and its nul, then the value: 3 + 4093 bytes just fit. */
+    CHECK(!xsc_write(h, 0, "/x", big, XENSTORE_PAYLOAD_MAX - 3));
+    CHECK(xsc_write(h, 0, "/x", big, XENSTORE_PAYLOAD_MAX - 2) == -E2BIG);
+    CHECK(xsc_request(h, XS_WRITE, 0, big, XENSTORE_PAYLOAD_MAX, NULL,
+                      NULL) == 0);
+    CHECK(xsc_request(h, XS_WRITE, 0, big, XENSTORE_PAYLOAD_MAX + 1, NULL,
+                      NULL) == -E2BIG);
+    CHECK(seen->requests == 2);
+    xsc_close(h);
+}
+
 /* Runs build/ARGV[0] with ARGV; its exit status, its stdout in out. */
 static int tool(char *out, size_t outlen, char *const *argv)
 {
@@ -656,6 +682,7 @@ int main(int argc, char **argv)
     run("client_watch_interrupted", t_watch_signal);
     run("client_stdin_closed", t_fd0);
     run("client_allocation_failures", t_alloc_failures);
+    run("client_size_limits", t_size_limits);
     run("client_tool_control_reply", t_tool_control);
     snprintf(cmd, sizeof(cmd), "rm -rf %s", dir);
     if ( system(cmd) )

@@ -527,7 +527,8 @@ static long daemon_ticks(void)
 
 /*
  * A client that pipelines requests and reads no replies is throttled with
- * requests still buffered: the daemon must then sleep, not spin.
+ * requests still buffered, another is connected and silent: the daemon
+ * must then sleep, not spin.
  */
 static void t_throttled_idle(void)
 {
@@ -536,10 +537,12 @@ static void t_throttled_idle(void)
     struct xsd_sockmsg m = { XS_READ, 0, 0, 8 }, r;
     char val[2000], *big, body[sizeof(val)];
     int fd = raw_connect(), i;
+    /* Connected and silent: nothing to do for it either. */
+    int idle = raw_connect();
     size_t off = 0, total;
     long t0, t1;
 
-    CHECK(h && fd >= 0);
+    CHECK(h && fd >= 0 && idle >= 0);
     memset(val, 'v', sizeof(val));
     CHECK(!xsc_write(h, 0, "/spin/v", val, sizeof(val)));
     xsc_close(h);
@@ -577,6 +580,7 @@ static void t_throttled_idle(void)
         }
     }
     close(fd);
+    close(idle);
 }
 
 /*
