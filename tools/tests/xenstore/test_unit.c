@@ -554,6 +554,11 @@ static void t_quotas(void)
     CHECK_ERR(call1(m, XS_MKDIR, 0, "/local/domain/5"), 0);
     CHECK_ERR(mc_calls(m, XS_SET_PERMS, 0, NULL, "/local/domain/5", "n5",
                        MC_END), 0);
+    /* A new node too big for the node-size quota is not made at all. */
+    memset(big, 'x', sizeof(big) - 1);
+    big[sizeof(big) - 1] = '\0';
+    CHECK_ERR(wr(g, 0, "newbig", big), ENOSPC);
+    CHECK_ERR(rd(m, 0, "/local/domain/5/newbig"), ENOENT);
     /* The home node counts as one of dom5's. */
     for ( i = 0; i < 20 && !e; i++ )
     {
