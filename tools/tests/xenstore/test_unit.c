@@ -1267,6 +1267,62 @@ static void t_persist_fd0(void)
     persist_dir_rm();
 }
 
+static off_t file_size(const char *name)
+{
+    char path[300];
+    struct stat st;
+
+    snprintf(path, sizeof(path), "%s/%s", tmpdir, name);
+    return stat(path, &st) ? -1 : st.st_size;
+}
+
+/* The journal is folded into a new snapshot once it passes 4 times its
+ * size (and 1 MiB), not later. */
+static void t_persist_compaction(void)
+{
+    struct xsd *d;
+    struct memconn *m;
+    char val[2001], p[64];
+    off_t snap, j = 0, last = 0;
+    int i;
+
+    CHECK(persist_dir());
+    CHECK((d = persist_start(XSD_SYNC_NEVER)));
+    m = mc_new(d, 0);
+    memset(val, 'v', sizeof(val) - 1);
+    val[sizeof(val) - 1] = '\0';
+    for ( i = 0; i < 150; i++ )
+    {
+        snprintf(p, sizeof(p), "/big/n%03d", i);
+        CHECK_ERR(wr(m, 0, p, val), 0);
+    }
+    CHECK(!xsd_persist_snapshot(d));
+    snap = file_size("tree");
+    CHECK(snap > (1 << 20) / 4);
+    for ( i = 0; i < 2000; i++ )
+    {
+        val[0] = (char)('a' + i % 26);
+        CHECK_ERR(wr(m, 0, "/big/n000", val), 0);
+        last = j;
+        j = file_size("journal");
+        xsd_persist_tick(d);
+        if ( file_size("journal") < j )
+            break;
+    }
+    CHECK(i < 2000);
+    /* Compacted at the first tick past 4 times, not one record later. */
+    CHECK(j > 4 * snap && last <= 4 * snap);
+    mc_free(m);
+    xsd_destroy(d);
+    CHECK((d = persist_start(XSD_SYNC_NEVER)));
+    m = mc_new(d, 0);
+    CHECK_ERR(rd(m, 0, "/big/n000"), 0);
+    CHECK(rbuf[0] == val[0] && strlen(rbuf) == sizeof(val) - 1);
+    mc_free(m);
+    xsd_destroy(d);
+    persist_dir_rm();
+}
+
 /* ---- Hand-made snapshots: what a damaged or foreign file does ---- */
 
 static unsigned char snap[4096];
@@ -1449,6 +1505,7 @@ int main(void)
     run("unit_ring_bad_indexes", t_ring_bad_indexes);
     run("unit_persist_sync_modes", t_persist_sync);
     run("unit_persist_journal_fd0", t_persist_fd0);
+    run("unit_persist_compaction", t_persist_compaction);
     run("unit_persist_foreign_snapshot", t_persist_foreign);
     run("unit_xs_lib", t_xs_lib);
     return nfail ? 1 : 0;
