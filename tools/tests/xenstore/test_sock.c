@@ -527,8 +527,9 @@ static long daemon_ticks(void)
 
 /*
  * A client that pipelines requests and reads no replies is throttled with
- * requests still buffered, another is connected and silent: the daemon
- * must then sleep, not spin.
+ * requests still buffered, another is connected and silent, a third shut
+ * down its reading side before its reply: the daemon must then sleep, not
+ * spin.
  */
 static void t_throttled_idle(void)
 {
@@ -539,10 +540,16 @@ static void t_throttled_idle(void)
     int fd = raw_connect(), i;
     /* Connected and silent: nothing to do for it either. */
     int idle = raw_connect();
+    /* Will not take its reply: the daemon must drop it, not retry. */
+    int deaf = raw_connect();
+    struct xsd_sockmsg q = { XS_READ, 1, 0, 6 };
     size_t off = 0, total;
     long t0, t1;
 
-    CHECK(h && fd >= 0 && idle >= 0);
+    CHECK(h && fd >= 0 && idle >= 0 && deaf >= 0);
+    CHECK(!shutdown(deaf, SHUT_RD));
+    CHECK(write(deaf, &q, sizeof(q)) == sizeof(q) &&
+          write(deaf, "/tool", 6) == 6);
     memset(val, 'v', sizeof(val));
     CHECK(!xsc_write(h, 0, "/spin/v", val, sizeof(val)));
     xsc_close(h);
@@ -581,6 +588,7 @@ static void t_throttled_idle(void)
     }
     close(fd);
     close(idle);
+    close(deaf);
 }
 
 /*
