@@ -263,7 +263,9 @@ static void t_odd_replies(void)
 
     CHECK(fake_start(serve_odd));
     CHECK((h = xsc_open(sockp)));
+    errno = 0;
     CHECK(!xsc_read(h, 0, "/err", NULL) && errno == EACCES);
+    errno = 0;
     CHECK(!xsc_read(h, 0, "/bogus-err", NULL) && errno == EINVAL);
     CHECK((v = xsc_read(h, 0, "/stale", &len)));
     CHECK(len == 3 && !strcmp(v, "new"));
@@ -273,7 +275,9 @@ static void t_odd_replies(void)
     CHECK(!strcmp(p, "/w") && !strcmp(t, "tok"));
     free(buf);
     CHECK(!xsc_event_pending(h));
+    errno = 0;
     CHECK(!xsc_read(h, 0, "/type", NULL) && errno == EPROTO);
+    errno = 0;
     CHECK(!xsc_read(h, 0, "/huge", NULL) && errno == EPROTO);
     xsc_close(h);
 }
