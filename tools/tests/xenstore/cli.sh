@@ -123,6 +123,31 @@ else
     pid=""
 fi
 
+# An empty XENSTORED_PATH means the default socket, to the daemon and to
+# the tools alike: tried in a mount namespace of our own, with a tmpfs on
+# /run, so that the real default path is not touched.
+if unshare -m true 2>/dev/null; then
+    r=$(XENSTORED_PATH="" unshare -m sh -c '
+        mount -t tmpfs none /run 2>/dev/null || { echo skip; exit; }
+        "$1/xenstored" --no-persist 2>/dev/null &
+        p=$!
+        i=0
+        until "$1/xs-exists" / 2>/dev/null || [ $i -gt 100 ]; do
+            sleep 0.05
+            i=$((i + 1))
+        done
+        [ -S /var/run/xenstored/socket ] && "$1/xs-exists" / && echo up
+        kill $p
+        wait $p
+        echo "exit $?"' sh "$B" 2>&1 | tr '\n' ' ')
+    case "$r" in
+    skip*) echo "SKIP: cli_empty_xenstored_path: cannot mount a tmpfs" ;;
+    *) expect empty_xenstored_path "up exit 0 " "$r" ;;
+    esac
+else
+    echo "SKIP: cli_empty_xenstored_path: no mount namespaces"
+fi
+
 # The socket's directory is made if missing.
 "$B/xenstored" --no-persist -s "$tmp/new/dir/sock" 2>"$tmp/log" &
 pid=$!
