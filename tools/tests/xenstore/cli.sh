@@ -26,12 +26,14 @@ expect() {
     fi
 }
 
-# up: true once the daemon ($pid) answers.
+# up: true once the daemon ($pid) answers; false once it has exited (a
+# zombie still passes kill -0) or after 10 s.
 up() {
-    i=0
+    end=$(($(date +%s) + 10))
     until "$B/xs-exists" / 2>/dev/null; do
-        i=$((i + 1))
-        if [ $i -gt 200 ] || ! kill -0 "$pid" 2>/dev/null; then
+        state=$(cut -d' ' -f3 "/proc/$pid/stat" 2>/dev/null)
+        if [ -z "$state" ] || [ "$state" = Z ] ||
+           [ "$(date +%s)" -ge $end ]; then
             return 1
         fi
         sleep 0.05

@@ -115,7 +115,9 @@ for w in 1 2 3 4; do
     (
         n=0
         while [ $n -lt 15 ]; do
-            xenstore-write "/par/w$w/k$n" "$n" || echo "write failed"
+            # Bounded: a client stuck in a retry loop is a failure here.
+            timeout 30 xenstore-write "/par/w$w/k$n" "$n" ||
+                echo "write failed"
             n=$((n + 1))
         done
     ) >"$tmp/par$w.out" 2>&1 &
