@@ -60,9 +60,13 @@ else
     expect stdio_closed "daemon up" "daemon not up"
 fi
 
-r=0; "$B/xenstored" --sync sometimes --no-persist 2>/dev/null || r=$?
-r2=0; "$B/xenstored" --no-persist stray 2>/dev/null || r2=$?
-r3=0; "$B/xenstored" --quota-nodes 1x --no-persist 2>/dev/null || r3=$?
+# Bounded: a daemon that took such options would serve forever.
+r=0; timeout 10 "$B/xenstored" --sync sometimes --no-persist -s "$tmp/bad" \
+    2>/dev/null || r=$?
+r2=0; timeout 10 "$B/xenstored" --no-persist -s "$tmp/bad" stray \
+    2>/dev/null || r2=$?
+r3=0; timeout 10 "$B/xenstored" --quota-nodes 1x --no-persist -s "$tmp/bad" \
+    2>/dev/null || r3=$?
 expect daemon_bad_options "2 2 2" "$r $r2 $r3"
 
 # Usage errors exit 2 and change nothing.
