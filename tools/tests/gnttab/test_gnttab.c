@@ -651,6 +651,9 @@ static void test_copy(void)
         c.source.offset = PAGE_SIZE - 4;
         CHECK_EQ(copy1(&c), GNTST_bad_copy_arg);
         c = from_ref(dA, 21, mine, 8);
+        c.source.offset = PAGE_SIZE - 7;
+        CHECK_EQ(copy1(&c), GNTST_bad_copy_arg);
+        c = from_ref(dA, 21, mine, 8);
         c.dest.offset = PAGE_SIZE - 7;
         CHECK_EQ(copy1(&c), GNTST_bad_copy_arg);
         c = from_ref(dA, 21, mine, 8);
@@ -932,6 +935,32 @@ static void test_map(void)
         CHECK_EQ(refs(f), r);
         CHECK_EQ(types(f), 0);
         CHECK(end_access(dA, 41));
+    }
+
+    CASE("map: the read-only use ends first, the entry stays read and written")
+    {
+        mfn_t f = page(dA, 0);
+        struct gnttab_map_grant_ref ro = map_op(dA, 46, VA1,
+                                                GNTMAP_host_map |
+                                                GNTMAP_readonly);
+        struct gnttab_map_grant_ref rw = map_op(dA, 46, 0,
+                                                GNTMAP_device_map);
+        unsigned long r = refs(f);
+
+        grant(dA, 46, 2, f, false);
+        as(dB);
+        CHECK_EQ(map1(&rw), GNTST_okay);
+        CHECK_EQ(map1(&ro), GNTST_okay);
+        CHECK_EQ(unmap1(VA1, 0, ro.handle), GNTST_okay);
+        /* Still mapped writable: the granter must still see it in use. */
+        CHECK_EQ(v1e(dA, 46)->flags,
+                 GTF_permit_access | GTF_reading | GTF_writing);
+        CHECK(!end_access(dA, 46));
+        CHECK_EQ(unmap1(0, mfn_to_maddr(f), rw.handle), GNTST_okay);
+        CHECK_EQ(v1e(dA, 46)->flags, GTF_permit_access);
+        CHECK_EQ(refs(f), r);
+        CHECK_EQ(types(f), 0);
+        CHECK(end_access(dA, 46));
     }
 
     CASE("map: PTE by machine address, application map, avail bits")
