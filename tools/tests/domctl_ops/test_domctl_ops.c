@@ -392,6 +392,9 @@ static void test_create(void)
 
         run_as(dom0);
         CHECK_EQ(create(target->domain_id, 1), -EEXIST);
+        /* The lowest id one may ask for is 1 (0 asks for any free one). */
+        CHECK_EQ(domU->domain_id, 1);
+        CHECK_EQ(create(1, 1), -EEXIST);
         CHECK_EQ(create(DOMID_FIRST_RESERVED - 1, 1),
                  DOMID_FIRST_RESERVED - 1);
         CHECK_EQ(simple(XEN_DOMCTL_destroydomain, DOMID_FIRST_RESERVED - 1),
