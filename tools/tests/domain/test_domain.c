@@ -22,7 +22,9 @@
 #include <asm/m2p.h>
 #include <asm/smp.h>
 #include <asm/time.h>
+#include <public/domctl.h>
 #include <public/sched.h>
+#include <public/sysctl.h>
 #include "check.h"
 
 #define NR_FRAMES   64UL
@@ -114,8 +116,11 @@ void set_gpfn_from_mfn(unsigned long mfn, unsigned long pfn)
 {
 }
 
+static unsigned int nr_flushes;
+
 void flush_tlb_mask(const cpumask_t *mask)
 {
+    nr_flushes++;
 }
 
 /* ---- xmalloc, counted, and what else surrounds domain.c ---- */
@@ -157,14 +162,26 @@ void vcpu_fpu_free(struct vcpu *v)
 
 void vcpu_timers_init(struct vcpu *v)
 {
+    init_timer(&v->singleshot_timer, NULL, v, v->processor);
+    init_timer(&v->periodic_timer, NULL, v, v->processor);
 }
 
 void vcpu_release_info(struct vcpu *v)
 {
 }
 
+/* As the PV code does: one flush, then each frame's allocation reference. */
 void arch_domain_relinquish(struct domain *d)
 {
+    struct page_info *pg, *next;
+
+    flush_tlb_mask(&cpu_online_map);
+    d->tlb_clean = true;
+    for ( pg = page_list_first(&d->page_list); pg; pg = next )
+    {
+        next = page_list_next(pg);
+        put_page_alloc_ref(pg);
+    }
 }
 
 void update_domain_wallclock_time(struct domain *d)
@@ -242,25 +259,48 @@ s_time_t get_s_time(void)
     return 1000000;
 }
 
+/*
+ * Timers only remember when they would fire; armed_timers counts those
+ * set and not yet stopped or killed, so that a timer left armed on a
+ * freed domain shows.
+ */
+static long armed_timers;
+
 void init_timer(struct timer *t, void (*function)(void *data), void *data,
                 unsigned int cpu)
 {
-    *t = (struct timer){ .function = function, .data = data, .cpu = cpu };
+    *t = (struct timer){ .function = function, .data = data, .cpu = cpu,
+                         .status = TIMER_STATUS_inactive };
+}
+
+static void disarm(struct timer *t, uint8_t status)
+{
+    if ( t->status == TIMER_STATUS_in_heap )
+        armed_timers--;
+    t->expires = 0;
+    t->status = status;
 }
 
 void set_timer(struct timer *t, s_time_t expires)
 {
+    BUG_ON(t->status == TIMER_STATUS_invalid);
+    if ( t->status == TIMER_STATUS_killed )
+        return;
+    if ( t->status != TIMER_STATUS_in_heap )
+        armed_timers++;
     t->expires = expires;
+    t->status = TIMER_STATUS_in_heap;
 }
 
 void stop_timer(struct timer *t)
 {
-    t->expires = 0;
+    disarm(t, t->status == TIMER_STATUS_killed ? TIMER_STATUS_killed
+                                               : TIMER_STATUS_inactive);
 }
 
 void kill_timer(struct timer *t)
 {
-    t->expires = 0;
+    disarm(t, TIMER_STATUS_killed);
 }
 
 void migrate_timer(struct timer *t, unsigned int new_cpu)
@@ -298,8 +338,9 @@ void context_switch(struct vcpu *prev, struct vcpu *next)
     panic("context_switch");
 }
 
-/* The one scheduling policy: it only remembers the hard affinity set. */
+/* The one scheduling policy: it remembers the hard affinity set. */
 static cpumask_t policy_affinity;
+static unsigned int global_adjusts;
 
 static int fake_insert_vcpu(struct vcpu *v)
 {
@@ -312,9 +353,17 @@ static void fake_set_affinity(struct vcpu *v, const cpumask_t *mask)
     cpumask_copy(&v->cpu_hard_affinity, mask);
 }
 
+static int fake_adjust_global(struct xen_sysctl_scheduler_op *op)
+{
+    global_adjusts++;
+    return 0;
+}
+
 static const struct scheduler fake_sched = {
     .name = "test policy", .opt_name = "credit",
+    .sched_id = XEN_SCHEDULER_CREDIT,
     .insert_vcpu = fake_insert_vcpu, .set_affinity = fake_set_affinity,
+    .adjust_global = fake_adjust_global,
 };
 
 /* What the linker script's .data.schedulers section gives the hypervisor. */
@@ -357,6 +406,51 @@ static void test_domains(void)
         CHECK(!get_domain_by_id(7));
     }
 
+    CASE("create: an id in use is refused, the list kept in order")
+    {
+        long allocs = live_allocs;
+        struct domain *a = domain_create(3, false, 1);
+        struct domain *b = domain_create(12, false, 1);
+        struct domain *c = domain_create(7, false, 1);
+
+        CHECK(a && b && c);
+        CHECK(!domain_create(3, false, 1));
+        CHECK(!domain_create(7, false, 1));
+        CHECK(!domain_create(12, false, 1));
+        for ( struct domain *x = a; x && x->next_in_list; x = x->next_in_list )
+            CHECK(x->domain_id < x->next_in_list->domain_id);
+        if ( a && b && c )
+        {
+            CHECK(a->next_in_list == c && c->next_in_list == b);
+            domain_destroy(a);
+            domain_destroy(b);
+            domain_destroy(c);
+        }
+        CHECK_EQ(frames_out, 0);
+        CHECK_EQ(live_allocs, allocs);
+    }
+
+    CASE("destroy: an armed watchdog goes with the domain")
+    {
+        long allocs = live_allocs, armed = armed_timers;
+        struct domain *d = domain_create(4, false, 1);
+        struct vcpu *v = d ? vcpu_create(d, 0, 0) : NULL;
+        struct sched_watchdog w = { .id = 0, .timeout = 30 };
+
+        CHECK(v);
+        if ( v )
+        {
+            run_as(v);
+            CHECK_EQ(sched_op(SCHEDOP_watchdog, &w), 1);
+            CHECK_EQ(armed_timers, armed + 1);
+            run_as(NULL);
+            domain_destroy(d);
+        }
+        CHECK_EQ(armed_timers, armed);
+        CHECK_EQ(frames_out, 0);
+        CHECK_EQ(live_allocs, allocs);
+    }
+
     CASE("create: no page for shared_info gives NULL, nothing kept")
     {
         long allocs = live_allocs;
@@ -378,13 +472,70 @@ static void destroy_meanwhile(struct domain *d)
 
 static void test_frames(void)
 {
+    CASE("a live domain's last frame reference: TLBs flushed before reuse")
+    {
+        struct domain *d = domain_create(11, false, 1);
+        struct page_info *pg;
+
+        CHECK(d);
+        if ( d )
+        {
+            d->max_pages = 16;
+            pg = alloc_domain_pages(d, 0, 0);
+            CHECK(pg);
+            nr_flushes = 0;
+            if ( pg )
+                put_page_alloc_ref(pg);
+            CHECK_EQ(nr_flushes, 1);
+            CHECK_EQ(d->tot_pages, 0);
+            domain_destroy(d);
+        }
+        CHECK_EQ(frames_out, 0);
+    }
+
+    CASE("a dying domain whose tables no CPU caches: no flush needed")
+    {
+        struct domain *d = domain_create(11, false, 1);
+        struct page_info *pg = NULL;
+
+        CHECK(d);
+        if ( d )
+        {
+            d->max_pages = 16;
+            pg = alloc_domain_pages(d, 0, 0);
+            CHECK(pg);
+            /* A mapping elsewhere keeps the frame past the destruction. */
+            if ( pg )
+                CHECK(get_page(pg, d));
+            domain_destroy(d);
+            CHECK(d->tlb_clean);
+            nr_flushes = 0;
+            if ( pg )
+                put_page(pg);
+            CHECK_EQ(nr_flushes, 0);
+        }
+        CHECK_EQ(frames_out, 0);
+    }
+
     CASE("allocation racing destruction: the new frames go back at once")
     {
         long allocs = live_allocs;
         struct domain *d = domain_create(9, false, 1);
+        struct domain *e = domain_create(10, false, 1);
+        struct page_info *theirs = NULL;
 
-        CHECK(d);
-        if ( d )
+        CHECK(d && e);
+        /*
+         * Frames 0 and 1 are the domains' shared_info pages, 4-7 are e's:
+         * d's pair will be 2-3, and frame 4, right after it, is e's.
+         */
+        if ( e )
+        {
+            e->max_pages = 16;
+            theirs = alloc_domain_pages(e, 2, 0);
+            CHECK(theirs == frame_table + 4);
+        }
+        if ( d && e )
         {
             d->max_pages = 16;
             /* The caller's reference, as memory_op holds one. */
@@ -393,12 +544,21 @@ static void test_frames(void)
             CHECK(!alloc_domain_pages(d, 1, 0));
             CHECK_EQ(d->state, DOMSTATE_dying);
             CHECK_EQ(d->tot_pages, 0);
-            /* Only shared_info is left, for the structure to free with it. */
-            CHECK_EQ(frames_out, 1);
+            /*
+             * Of d's only shared_info is left, for the structure to free
+             * with it; e has its shared_info and its four.
+             */
+            CHECK_EQ(frames_out, 1 + 5);
             /* The frames' hold on d went with the last of them. */
             CHECK_EQ(d->refcnt, 1);
             put_domain(d);
+            /* Nothing past d's own frames was given back. */
+            CHECK_EQ(e->tot_pages, 4);
+            CHECK_EQ(theirs->count_info & (PGC_allocated | PGC_count_mask),
+                     PGC_allocated | 1);
         }
+        if ( e )
+            domain_destroy(e);
         CHECK_EQ(frames_out, 0);
         CHECK_EQ(live_allocs, allocs);
     }
@@ -468,10 +628,41 @@ static void test_sched_ops(void)
         CHECK_EQ(sched_op(SCHEDOP_pin_override, &p), 0);
         CHECK(v->affinity_broken);
         CHECK_EQ(cpumask_weight(&policy_affinity), 1);
+        /* The toolstack's pinning waits until the override ends. */
+        {
+            cpumask_t all;
+
+            cpumask_setall(&all);
+            CHECK_EQ(vcpu_set_hard_affinity(v, &all), -EBUSY);
+            CHECK_EQ(cpumask_weight(&policy_affinity), 1);
+        }
         p.pcpu = -1;
         CHECK_EQ(sched_op(SCHEDOP_pin_override, &p), 0);
         CHECK(!v->affinity_broken);
         CHECK_EQ(cpumask_weight(&policy_affinity), NR_CPUS);
+    }
+
+    CASE("sysctl scheduler_op: only put/getinfo, pool 0, our policy's id")
+    {
+        struct xen_sysctl_scheduler_op op = {
+            .sched_id = XEN_SCHEDULER_CREDIT,
+            .cmd = XEN_SYSCTL_SCHEDOP_putinfo,
+        };
+
+        global_adjusts = 0;
+        CHECK_EQ(sched_adjust_global(&op), 0);
+        op.cmd = XEN_SYSCTL_SCHEDOP_getinfo;
+        CHECK_EQ(sched_adjust_global(&op), 0);
+        CHECK_EQ(global_adjusts, 2);
+        op.cmd = XEN_SYSCTL_SCHEDOP_getinfo + 1;
+        CHECK_EQ(sched_adjust_global(&op), -EINVAL);
+        op.cmd = XEN_SYSCTL_SCHEDOP_getinfo;
+        op.cpupool_id = 1;
+        CHECK_EQ(sched_adjust_global(&op), -ESRCH);
+        op.cpupool_id = 0;
+        op.sched_id = XEN_SCHEDULER_CREDIT2;
+        CHECK_EQ(sched_adjust_global(&op), -EINVAL);
+        CHECK_EQ(global_adjusts, 2);
     }
 
     run_as(NULL);

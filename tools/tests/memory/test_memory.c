@@ -392,6 +392,19 @@ static void test_reservations(void)
         CHECK_EQ(domB->tot_pages, b);
         CHECK(page_get_owner(&frame_table[x + 1]) == domB);
         CHECK_EQ(refs(x + 1), 1);
+        /* Populated, the extent's M2P entry is set, and only its own. */
+        {
+            unsigned long theirs = m2p[x + 1];
+
+            list[0] = 77;
+            CHECK_EQ(reserve(XENMEM_populate_physmap, domA, list, 1, 0, NULL),
+                     1);
+            CHECK_EQ(list[0], x);
+            CHECK_EQ(m2p[x], 77);
+            CHECK_EQ(m2p[x + 1], theirs);
+            CHECK_EQ(reserve(XENMEM_decrease_reservation, domA, list, 1, 0,
+                             NULL), 1);
+        }
 
         /* B gives back all it was given. */
         run_as(domB);
