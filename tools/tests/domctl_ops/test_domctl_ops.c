@@ -812,6 +812,18 @@ static void test_vcpus(void)
         soft[0] = 0;
         CHECK_EQ(domctl(&op), 0);
         CHECK_EQ(soft[0], 0x06);
+        /* Only the last byte is cut to nr_bits: 12 bits of all CPUs. */
+        {
+            uint8_t hard[2] = { 0, 0 };
+
+            set_xen_guest_handle(op.u.vcpuaffinity.cpumap_hard.bitmap, hard);
+            op.u.vcpuaffinity.cpumap_hard.nr_bits = 12;
+            op.u.vcpuaffinity.flags = XEN_VCPUAFFINITY_HARD;
+            CHECK_EQ(domctl(&op), 0);
+            CHECK_EQ(hard[0], 0xff);
+            CHECK_EQ(hard[1], 0x0f);
+            op.u.vcpuaffinity.flags = XEN_VCPUAFFINITY_SOFT;
+        }
         /* An unreadable soft map is -EFAULT and changes nothing. */
         op.cmd = XEN_DOMCTL_setvcpuaffinity;
         harness_fault_lo = (uintptr_t)soft;

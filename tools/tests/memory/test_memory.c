@@ -406,6 +406,23 @@ static void test_reservations(void)
                              NULL), 1);
         }
 
+        /*
+         * A run of one domain's frames up to the last one, asked back as
+         * an extent reaching past the end: refused, nothing touched.
+         */
+        {
+            struct domain *o = page_get_owner(&frame_table[NR_FRAMES - 2]);
+
+            CHECK(o && page_get_owner(&frame_table[NR_FRAMES - 1]) == o);
+            list[0] = NR_FRAMES - 2;
+            run_as(dom0);
+            if ( o )
+                CHECK_EQ(reserve(XENMEM_decrease_reservation, o, list, 1, 2,
+                                 NULL), 0);
+            CHECK_EQ(refs(NR_FRAMES - 2), 1);
+            CHECK_EQ(refs(NR_FRAMES - 1), 1);
+        }
+
         /* B gives back all it was given. */
         run_as(domB);
         for ( i = 0; all && i < nfree; i++ )
@@ -734,6 +751,23 @@ static void test_maps(void)
         harness_fault_hi = harness_fault_lo + sizeof(l);
         CHECK_EQ(memop(XENMEM_machphys_mfn_list, &l), -EFAULT);
         harness_fault_lo = harness_fault_hi = 0;
+    }
+
+    CASE("set_memory_map: -ENOSYS for a domain one may name, else refused")
+    {
+        struct xen_foreign_memory_map f = { .domid = DOMID_SELF };
+
+        run_as(domA);
+        CHECK_EQ(memop(XENMEM_set_memory_map, &f), -ENOSYS);
+        f.domid = domB->domain_id;
+        CHECK_EQ(memop(XENMEM_set_memory_map, &f), -EPERM);
+        f.domid = 77;
+        CHECK_EQ(memop(XENMEM_set_memory_map, &f), -ESRCH);
+        harness_fault_lo = (uintptr_t)&f;
+        harness_fault_hi = harness_fault_lo + sizeof(f);
+        CHECK_EQ(memop(XENMEM_set_memory_map, &f), -EFAULT);
+        harness_fault_lo = harness_fault_hi = 0;
+        CHECK(refs_balanced());
     }
 
     CASE("unknown sub-ops, and a start on one that has none: -ENOSYS")
