@@ -3,6 +3,7 @@
 #include <stdlib.h>
 #include <sys/mman.h>
 #include <asm/config.h>
+#include <xen/domctl.h>
 #include <xen/errno.h>
 #include <xen/event.h>
 #include <xen/grant_table.h>
@@ -20,12 +21,17 @@
 #include <asm/flushtlb.h>
 #include <asm/fpu.h>
 #include <asm/m2p.h>
+#include <asm/pv/mm.h>
 #include <asm/smp.h>
 #include <asm/time.h>
 #include <public/domctl.h>
 #include <public/sched.h>
 #include <public/sysctl.h>
+#include <public/vcpu.h>
 #include "check.h"
+
+/* Guest memory window where copies fail (include/asm/uaccess.h). */
+extern uintptr_t harness_fault_lo, harness_fault_hi;
 
 #define NR_FRAMES   64UL
 
@@ -160,16 +166,6 @@ void vcpu_fpu_free(struct vcpu *v)
 {
 }
 
-void vcpu_timers_init(struct vcpu *v)
-{
-    init_timer(&v->singleshot_timer, NULL, v, v->processor);
-    init_timer(&v->periodic_timer, NULL, v, v->processor);
-}
-
-void vcpu_release_info(struct vcpu *v)
-{
-}
-
 /* As the PV code does: one flush, then each frame's allocation reference. */
 void arch_domain_relinquish(struct domain *d)
 {
@@ -185,6 +181,37 @@ void arch_domain_relinquish(struct domain *d)
 }
 
 void update_domain_wallclock_time(struct domain *d)
+{
+}
+
+void update_vcpu_system_time(struct vcpu *v)
+{
+}
+
+/* A vCPU has a context once it is up; the PV details do not matter here. */
+int arch_set_info_guest(struct vcpu *v, const struct vcpu_guest_context *c)
+{
+    return 0;
+}
+
+bool arch_vcpu_initialised(const struct vcpu *v)
+{
+    return !(v->pause_flags & VPF_down);
+}
+
+/* Page types are the PV MMU's; vcpu_info pages are not tested here. */
+int get_page_and_type(struct page_info *pg, struct domain *d,
+                      unsigned long type)
+{
+    return -EINVAL;
+}
+
+void put_page_and_type(struct page_info *pg)
+{
+    BUG();
+}
+
+void send_guest_vcpu_virq(struct vcpu *v, unsigned int virq)
 {
 }
 
@@ -383,6 +410,11 @@ static long sched_op(int cmd, void *arg)
     return do_sched_op(cmd, (XEN_GUEST_HANDLE_PARAM(void)){ arg });
 }
 
+static long vcpu_op(int cmd, unsigned int id, void *arg)
+{
+    return do_vcpu_op(cmd, id, (XEN_GUEST_HANDLE_PARAM(void)){ arg });
+}
+
 /* ---- the cases ---- */
 
 static void test_domains(void)
@@ -564,6 +596,82 @@ static void test_frames(void)
     }
 }
 
+static void test_vcpu_ops(void)
+{
+    long allocs = live_allocs;
+    struct domain *d = domain_create(20, false, 3);
+    struct vcpu *v = d ? vcpu_create(d, 0, 0) : NULL;
+
+    if ( !v || !vcpu_create(d, 2, 0) )
+    {
+        printf("FAIL: setup: no vCPUs 0 and 2 for d20\n");
+        check_failures++;
+        return;
+    }
+    /* vCPU 1 is never made: a hole in d->vcpu[]. */
+    v->pause_flags = 0;
+    run_as(v);
+
+    CASE("vcpu_op: ids past max_vcpus, or never created, are -ENOENT")
+    {
+        CHECK_EQ(vcpu_op(VCPUOP_is_up, 0, NULL), 1);
+        CHECK_EQ(vcpu_op(VCPUOP_is_up, 2, NULL), 0);
+        CHECK_EQ(vcpu_op(VCPUOP_is_up, 1, NULL), -ENOENT);
+        CHECK_EQ(vcpu_op(VCPUOP_is_up, 3, NULL), -ENOENT);
+        CHECK_EQ(vcpu_op(VCPUOP_is_up, ~0u, NULL), -ENOENT);
+    }
+
+    CASE("vcpu timers: one's own vCPU only; bad periods, pointers refused")
+    {
+        struct vcpu_set_periodic_timer per = { .period_ns = MILLISECS(10) };
+        struct vcpu_set_singleshot_timer one = { .timeout_abs_ns = 7000000 };
+
+        CHECK_EQ(vcpu_op(VCPUOP_set_periodic_timer, 0, &per), 0);
+        CHECK_EQ(v->periodic_timer.expires, NOW() + MILLISECS(10));
+        CHECK_EQ(vcpu_op(VCPUOP_set_periodic_timer, 2, &per), -EINVAL);
+        per.period_ns = MILLISECS(1) - 1;
+        CHECK_EQ(vcpu_op(VCPUOP_set_periodic_timer, 0, &per), -EINVAL);
+        CHECK_EQ(vcpu_op(VCPUOP_stop_periodic_timer, 0, NULL), 0);
+        CHECK_EQ(v->periodic_timer.expires, 0);
+        CHECK_EQ(vcpu_op(VCPUOP_set_singleshot_timer, 0, &one), 0);
+        CHECK_EQ(v->singleshot_timer.expires, 7000000);
+        CHECK_EQ(vcpu_op(VCPUOP_stop_singleshot_timer, 0, NULL), 0);
+        harness_fault_lo = (uintptr_t)&one;
+        harness_fault_hi = harness_fault_lo + sizeof(one);
+        CHECK_EQ(vcpu_op(VCPUOP_set_singleshot_timer, 0, &one), -EFAULT);
+        CHECK_EQ(vcpu_op(VCPUOP_set_periodic_timer, 0, &one), -EFAULT);
+        /* The registrations too: nothing read, nothing done. */
+        CHECK_EQ(vcpu_op(VCPUOP_register_vcpu_info, 0, &one), -EFAULT);
+        CHECK_EQ(vcpu_op(VCPUOP_register_runstate_memory_area, 0, &one),
+                 -EFAULT);
+        CHECK_EQ(vcpu_op(VCPUOP_register_vcpu_time_memory_area, 0, &one),
+                 -EFAULT);
+        CHECK(v->vcpu_info == &d->shared_info->vcpu_info[0]);
+        harness_fault_lo = harness_fault_hi = 0;
+        CHECK_EQ(v->singleshot_timer.expires, 0);
+        CHECK_EQ(v->periodic_timer.expires, 0);
+    }
+
+    CASE("VCPUOP_down: the last vCPU up powers off, past a never-made one")
+    {
+        d->vcpu[2]->pause_flags = 0;
+        CHECK_EQ(vcpu_op(VCPUOP_down, 2, NULL), 0);
+        CHECK(d->vcpu[2]->pause_flags & VPF_down);
+        CHECK_EQ(d->state, DOMSTATE_creating);
+        CHECK_EQ(vcpu_op(VCPUOP_down, 0, NULL), 0);
+        CHECK_EQ(d->state, DOMSTATE_shutdown);
+        CHECK_EQ(d->shutdown_code, SHUTDOWN_poweroff);
+    }
+
+    run_as(NULL);
+    domain_destroy(d);
+    CASE("vcpu_op's domain: everything given back")
+    {
+        CHECK_EQ(frames_out, 0);
+        CHECK_EQ(live_allocs, allocs);
+    }
+}
+
 static void test_sched_ops(void)
 {
     struct domain *d0 = domain_create(0, true, 1);
@@ -683,6 +791,7 @@ int main(void)
     scheduler_init();
     test_domains();
     test_frames();
+    test_vcpu_ops();
     test_sched_ops();
     return check_failures ? 1 : 0;
 }
