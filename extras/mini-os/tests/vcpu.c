@@ -47,9 +47,13 @@ TEST(vcpu, register_runstate_area)
     uint64_t blocked, total;
     unsigned int tries;
 
+    /* Filled in at once, before we next block: garbage must not remain. */
+    memset(&area, 0xff, sizeof(area));
     CHECK_RC(HYPERVISOR_vcpu_op(VCPUOP_register_runstate_memory_area, 0, &a),
              0);
     CHECK(area.state == RUNSTATE_running, "state %d", area.state);
+    CHECK(area.state_entry_time <= monotonic_clock() + CLOCK_SLACK_NS,
+          "entry time ahead");
     blocked = area.time[RUNSTATE_blocked];
     total = area.time[0] + area.time[1] + area.time[2] + area.time[3];
     /*

@@ -392,6 +392,9 @@ static void test_create(void)
 
         run_as(dom0);
         CHECK_EQ(create(target->domain_id, 1), -EEXIST);
+        /* The lowest id one may ask for is 1 (0 asks for any free one). */
+        CHECK_EQ(domU->domain_id, 1);
+        CHECK_EQ(create(1, 1), -EEXIST);
         CHECK_EQ(create(DOMID_FIRST_RESERVED - 1, 1),
                  DOMID_FIRST_RESERVED - 1);
         CHECK_EQ(simple(XEN_DOMCTL_destroydomain, DOMID_FIRST_RESERVED - 1),
@@ -517,6 +520,14 @@ static void test_domains(void)
         CHECK_EQ((op.u.getdomaininfo.flags >> XEN_DOMINF_shutdownshift) &
                  XEN_DOMINF_shutdownmask, SHUTDOWN_crash);
         target->state = DOMSTATE_running;
+        /* Paused only while someone holds a pause. */
+        target->pause_count = 0;
+        CHECK_EQ(domctl(&op), 0);
+        CHECK(!(op.u.getdomaininfo.flags & XEN_DOMINF_paused));
+        target->pause_count = 1;
+        CHECK_EQ(domctl(&op), 0);
+        CHECK(op.u.getdomaininfo.flags & XEN_DOMINF_paused);
+        target->pause_count = 0;
         target->vcpu[0]->pause_flags = VPF_down;
         target->vcpu[2]->pause_flags = VPF_down;
         CHECK_EQ(domctl(&op), 0);
@@ -774,6 +785,53 @@ static void test_vcpus(void)
         CHECK_EQ(soft[1], 0xff);
         op.u.vcpuaffinity.vcpu = MAX_VCPUS;
         CHECK_EQ(domctl(&op), -EINVAL);
+        CHECK(refs_balanced());
+    }
+
+    CASE("vcpuaffinity: soft maps are stored, read back, and cut to hard")
+    {
+        struct xen_domctl op = new_op(XEN_DOMCTL_setvcpuaffinity,
+                                      target->domain_id);
+        uint8_t soft[1] = { 0x06 };
+        struct vcpu *v = target->vcpu[2];
+
+        run_as(dom0);
+        cpumask_setall(&v->cpu_hard_affinity);
+        cpumask_clear(&v->cpu_soft_affinity);
+        set_xen_guest_handle(op.u.vcpuaffinity.cpumap_soft.bitmap, soft);
+        op.u.vcpuaffinity.cpumap_soft.nr_bits = 8;
+        op.u.vcpuaffinity.flags = XEN_VCPUAFFINITY_SOFT;
+        op.u.vcpuaffinity.vcpu = 2;
+        CHECK_EQ(domctl(&op), 0);
+        CHECK(cpumask_test_cpu(1, &v->cpu_soft_affinity));
+        CHECK(cpumask_test_cpu(2, &v->cpu_soft_affinity));
+        CHECK(!cpumask_test_cpu(0, &v->cpu_soft_affinity));
+        /* What is in force comes back: within the online CPUs (0, 1). */
+        CHECK_EQ(soft[0], 0x02);
+        op.cmd = XEN_DOMCTL_getvcpuaffinity;
+        soft[0] = 0;
+        CHECK_EQ(domctl(&op), 0);
+        CHECK_EQ(soft[0], 0x06);
+        /* Only the last byte is cut to nr_bits: 12 bits of all CPUs. */
+        {
+            uint8_t hard[2] = { 0, 0 };
+
+            set_xen_guest_handle(op.u.vcpuaffinity.cpumap_hard.bitmap, hard);
+            op.u.vcpuaffinity.cpumap_hard.nr_bits = 12;
+            op.u.vcpuaffinity.flags = XEN_VCPUAFFINITY_HARD;
+            CHECK_EQ(domctl(&op), 0);
+            CHECK_EQ(hard[0], 0xff);
+            CHECK_EQ(hard[1], 0x0f);
+            op.u.vcpuaffinity.flags = XEN_VCPUAFFINITY_SOFT;
+        }
+        /* An unreadable soft map is -EFAULT and changes nothing. */
+        op.cmd = XEN_DOMCTL_setvcpuaffinity;
+        harness_fault_lo = (uintptr_t)soft;
+        harness_fault_hi = harness_fault_lo + 1;
+        CHECK_EQ(domctl(&op), -EFAULT);
+        harness_fault_lo = harness_fault_hi = 0;
+        CHECK(cpumask_test_cpu(2, &v->cpu_soft_affinity));
+        CHECK(!cpumask_test_cpu(0, &v->cpu_soft_affinity));
         CHECK(refs_balanced());
     }
 

@@ -29,6 +29,7 @@ extern uintptr_t harness_fault_lo, harness_fault_hi;
 
 static struct domain *doms[MAX_DOMS];
 static long live_allocs;
+static bool xzalloc_fails;
 static unsigned int nr_flushes;
 static unsigned long last_flush_va;
 
@@ -48,7 +49,7 @@ void xfree(void *p);
 
 void *_xzalloc(size_t size, size_t align)
 {
-    void *p = calloc(1, size);
+    void *p = xzalloc_fails ? NULL : calloc(1, size);
 
     if ( p )
         __atomic_fetch_add(&live_allocs, 1, __ATOMIC_RELAXED);
@@ -553,6 +554,29 @@ static void test_setup_and_query(void)
 
 static void test_copy(void)
 {
+    CASE("setup_table: growth without memory fails and keeps the table")
+    {
+        struct domain *d = mkdom(3, false);
+        struct gnttab_setup_table s = { .dom = DOMID_SELF, .nr_frames = 2 };
+        struct gnttab_query_size q = { .dom = DOMID_SELF };
+        xen_pfn_t f[2];
+        long before = live_allocs;
+
+        as(d);
+        set_xen_guest_handle(s.frame_list, f);
+        xzalloc_fails = true;
+        CHECK_EQ(hc(GNTTABOP_setup_table, &s, 1), 0);
+        xzalloc_fails = false;
+        CHECK_EQ((int16_t)s.status, GNTST_general_error);
+        CHECK_EQ(live_allocs, before);
+        CHECK_EQ(hc(GNTTABOP_query_size, &q, 1), 0);
+        CHECK_EQ(q.nr_frames, 1);
+        CHECK_EQ(hc(GNTTABOP_setup_table, &s, 1), 0);
+        CHECK_EQ(s.status, GNTST_okay);
+        rmdom(d);
+        grant_table_destroy(d);
+    }
+
     CASE("copy: from a grant into own frame, flags and refs restored")
     {
         mfn_t src = page(dA, 0xa5), dst = page(dB, 0);
@@ -649,6 +673,9 @@ static void test_copy(void)
         /* Ranges crossing the end of the page. */
         c = from_ref(dA, 21, mine, 8);
         c.source.offset = PAGE_SIZE - 4;
+        CHECK_EQ(copy1(&c), GNTST_bad_copy_arg);
+        c = from_ref(dA, 21, mine, 8);
+        c.source.offset = PAGE_SIZE - 7;
         CHECK_EQ(copy1(&c), GNTST_bad_copy_arg);
         c = from_ref(dA, 21, mine, 8);
         c.dest.offset = PAGE_SIZE - 7;
@@ -932,6 +959,32 @@ static void test_map(void)
         CHECK_EQ(refs(f), r);
         CHECK_EQ(types(f), 0);
         CHECK(end_access(dA, 41));
+    }
+
+    CASE("map: the read-only use ends first, the entry stays read and written")
+    {
+        mfn_t f = page(dA, 0);
+        struct gnttab_map_grant_ref ro = map_op(dA, 46, VA1,
+                                                GNTMAP_host_map |
+                                                GNTMAP_readonly);
+        struct gnttab_map_grant_ref rw = map_op(dA, 46, 0,
+                                                GNTMAP_device_map);
+        unsigned long r = refs(f);
+
+        grant(dA, 46, 2, f, false);
+        as(dB);
+        CHECK_EQ(map1(&rw), GNTST_okay);
+        CHECK_EQ(map1(&ro), GNTST_okay);
+        CHECK_EQ(unmap1(VA1, 0, ro.handle), GNTST_okay);
+        /* Still mapped writable: the granter must still see it in use. */
+        CHECK_EQ(v1e(dA, 46)->flags,
+                 GTF_permit_access | GTF_reading | GTF_writing);
+        CHECK(!end_access(dA, 46));
+        CHECK_EQ(unmap1(0, mfn_to_maddr(f), rw.handle), GNTST_okay);
+        CHECK_EQ(v1e(dA, 46)->flags, GTF_permit_access);
+        CHECK_EQ(refs(f), r);
+        CHECK_EQ(types(f), 0);
+        CHECK(end_access(dA, 46));
     }
 
     CASE("map: PTE by machine address, application map, avail bits")

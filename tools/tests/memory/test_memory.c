@@ -309,6 +309,133 @@ static void test_reservations(void)
         CHECK_EQ(domA->tot_pages, a);
     }
 
+    CASE("extent order past MAX_ORDER: refused even on frames one owns")
+    {
+        /*
+         * A domain holding a whole aligned run of 2^(MAX_ORDER + 1) frames
+         * (8 GiB) still may not give it back as one extent.  Such a
+         * machine is stood in for by a frame table of that size whose
+         * frames look allocated to A; nothing may touch them.
+         */
+        struct page_info *real = frame_table, *big;
+        unsigned long real_max = max_page, n = 1UL << (MAX_ORDER + 1);
+        xen_pfn_t list[1] = { 0 };
+        unsigned long a = domA->tot_pages;
+
+        big = calloc(n, sizeof(*big));
+        CHECK(big);
+        for ( unsigned long i = 0; big && i < n; i++ )
+        {
+            big[i].count_info = PGC_state_inuse | PGC_allocated | 1;
+            big[i].v.owner = domA;
+        }
+        run_as(domA);
+        if ( big )
+        {
+            frame_table = big;
+            max_page = n;
+            CHECK_EQ(reserve(XENMEM_decrease_reservation, domA, list, 1,
+                             MAX_ORDER + 1, NULL), 0);
+            frame_table = real;
+            max_page = real_max;
+            CHECK_EQ(big[0].count_info, PGC_state_inuse | PGC_allocated | 1);
+            CHECK_EQ(big[n - 1].count_info,
+                     PGC_state_inuse | PGC_allocated | 1);
+        }
+        CHECK_EQ(domA->tot_pages, a);
+        CHECK(refs_balanced());
+        free(big);
+    }
+
+    CASE("a failed copy back frees only the new extent, not the next frame")
+    {
+        /*
+         * Every free frame goes to B, then exactly one comes back whose
+         * next frame is still B's: A's extent must be that frame, and
+         * giving it back must leave B's neighbour alone.
+         */
+        unsigned long nfree = total_free_pages(), b, max = domB->max_pages;
+        xen_pfn_t *all = calloc(nfree, sizeof(*all)), list[1] = { 0 };
+        unsigned long i, x = 0;
+        bool found = false;
+
+        CHECK(all);
+        run_as(domB);
+        domB->max_pages = ~0UL;
+        for ( i = 0; all && i < nfree; i++ )
+            all[i] = i;
+        if ( all )
+            CHECK_EQ(reserve(XENMEM_populate_physmap, domB, all, nfree, 0,
+                             NULL), nfree);
+        CHECK_EQ(total_free_pages(), 0);
+        for ( i = 0; all && i < nfree && !found; i++ )
+            if ( all[i] + 1 < NR_FRAMES &&
+                 page_get_owner(&frame_table[all[i] + 1]) == domB )
+            {
+                x = all[i];
+                found = true;
+            }
+        CHECK(found);
+        list[0] = x;
+        CHECK_EQ(reserve(XENMEM_decrease_reservation, domB, list, 1, 0, NULL),
+                 1);
+        CHECK_EQ(total_free_pages(), 1);
+        b = domB->tot_pages;
+
+        run_as(domA);
+        guest_ro_lo = (uintptr_t)&list[0];
+        guest_ro_hi = guest_ro_lo + sizeof(list[0]);
+        CHECK_EQ(reserve(XENMEM_increase_reservation, domA, list, 1, 0, NULL),
+                 0);
+        guest_ro_lo = guest_ro_hi = 0;
+        CHECK_EQ(total_free_pages(), 1);
+        CHECK_EQ(domB->tot_pages, b);
+        CHECK(page_get_owner(&frame_table[x + 1]) == domB);
+        CHECK_EQ(refs(x + 1), 1);
+        /* Populated, the extent's M2P entry is set, and only its own. */
+        {
+            unsigned long theirs = m2p[x + 1];
+
+            list[0] = 77;
+            CHECK_EQ(reserve(XENMEM_populate_physmap, domA, list, 1, 0, NULL),
+                     1);
+            CHECK_EQ(list[0], x);
+            CHECK_EQ(m2p[x], 77);
+            CHECK_EQ(m2p[x + 1], theirs);
+            CHECK_EQ(reserve(XENMEM_decrease_reservation, domA, list, 1, 0,
+                             NULL), 1);
+        }
+
+        /*
+         * A run of one domain's frames up to the last one, asked back as
+         * an extent reaching past the end: refused, nothing touched.
+         */
+        {
+            struct domain *o = page_get_owner(&frame_table[NR_FRAMES - 2]);
+
+            CHECK(o && page_get_owner(&frame_table[NR_FRAMES - 1]) == o);
+            list[0] = NR_FRAMES - 2;
+            run_as(dom0);
+            if ( o )
+                CHECK_EQ(reserve(XENMEM_decrease_reservation, o, list, 1, 2,
+                                 NULL), 0);
+            CHECK_EQ(refs(NR_FRAMES - 2), 1);
+            CHECK_EQ(refs(NR_FRAMES - 1), 1);
+        }
+
+        /* B gives back all it was given. */
+        run_as(domB);
+        for ( i = 0; all && i < nfree; i++ )
+            if ( all[i] == x )
+                all[i] = all[--nfree];
+        if ( all )
+            CHECK_EQ(reserve(XENMEM_decrease_reservation, domB, all, nfree, 0,
+                             NULL), nfree);
+        domB->max_pages = max;
+        CHECK(refs_balanced());
+        free(all);
+    }
+
     CASE("max_pages: an allocation stops at the limit, not one past")
     {
         xen_pfn_t list[4] = { 0 };
@@ -624,6 +751,23 @@ static void test_maps(void)
         harness_fault_hi = harness_fault_lo + sizeof(l);
         CHECK_EQ(memop(XENMEM_machphys_mfn_list, &l), -EFAULT);
         harness_fault_lo = harness_fault_hi = 0;
+    }
+
+    CASE("set_memory_map: -ENOSYS for a domain one may name, else refused")
+    {
+        struct xen_foreign_memory_map f = { .domid = DOMID_SELF };
+
+        run_as(domA);
+        CHECK_EQ(memop(XENMEM_set_memory_map, &f), -ENOSYS);
+        f.domid = domB->domain_id;
+        CHECK_EQ(memop(XENMEM_set_memory_map, &f), -EPERM);
+        f.domid = 77;
+        CHECK_EQ(memop(XENMEM_set_memory_map, &f), -ESRCH);
+        harness_fault_lo = (uintptr_t)&f;
+        harness_fault_hi = harness_fault_lo + sizeof(f);
+        CHECK_EQ(memop(XENMEM_set_memory_map, &f), -EFAULT);
+        harness_fault_lo = harness_fault_hi = 0;
+        CHECK(refs_balanced());
     }
 
     CASE("unknown sub-ops, and a start on one that has none: -ENOSYS")
