@@ -144,14 +144,18 @@ static uint64_t mut(uint64_t v)
 
 /* ---- what the fuzzer may name ---------------------------------------- */
 
+/*
+ * Our kernel's frames keep their machine-to-phys entries: the fuzzer only
+ * rewrites those of scratch frames, and to pfns past the end.
+ */
 static bool own_mfn(unsigned long m)
 {
+    unsigned long p;
+
     if ( m < own_lo || m > own_hi )
         return false;
-    for ( unsigned long p = 0; p < start_info->nr_pages; p++ )
-        if ( phys_to_machine[p] == m )
-            return true;
-    return false;
+    p = mfn_to_pfn(m);
+    return p < start_info->nr_pages && phys_to_machine[p] == m;
 }
 
 static unsigned int scr_index(unsigned long m)
@@ -162,10 +166,26 @@ static unsigned int scr_index(unsigned long m)
     return NSCR;
 }
 
+/*
+ * Scratch pages we came to rely on (our vcpu_info moved into one): no
+ * longer remapped, pinned or given back.
+ */
+static uint32_t scr_locked;
+
+static unsigned int scr_pick(void)
+{
+    unsigned int i = rn(NSCR);
+
+    while ( scr_locked & (1U << i) )
+        i = (i + 1) % NSCR;
+    return i;
+}
+
 /* A frame nobody of ours depends on: scratch, foreign or no frame. */
 static unsigned long mfn_mut(void)
 {
     unsigned long m;
+    unsigned int k;
 
     switch ( rn(16) )
     {
@@ -179,11 +199,12 @@ static unsigned long mfn_mut(void)
         m = max_mfn + rn(4);
         break;
     default:
-        return scr_mfn[rn(NSCR)];
+        return scr_mfn[scr_pick()];
     }
     /* Our own kernel's frames are off limits for destructive calls. */
-    if ( own_mfn(m) && scr_index(m) == NSCR )
-        return scr_mfn[rn(NSCR)];
+    k = scr_index(m);
+    if ( k == NSCR ? own_mfn(m) : (scr_locked >> k) & 1 )
+        return scr_mfn[scr_pick()];
     return m;
 }
 
@@ -205,7 +226,7 @@ static unsigned long mfn_any(void)
 
 static unsigned long scratch_va(void)
 {
-    return scr_va[rn(NSCR)];
+    return scr_va[scr_pick()];
 }
 
 /* A guest virtual address: scratch, unmapped, the hypervisor's, odd. */
@@ -354,7 +375,7 @@ static void gen_mmu_update(struct fcall *c, uint8_t *buf)
         uint64_t cmd = one_in(10) ? rn(8) : MMU_NORMAL_PT_UPDATE;
 
         if ( kind < 5 )         /* an entry of a scratch table */
-            u[i].ptr = ((uint64_t)scr_mfn[rn(NSCR)] << PAGE_SHIFT) |
+            u[i].ptr = ((uint64_t)scr_mfn[scr_pick()] << PAGE_SHIFT) |
                        (rn(PT_ENTRIES) * 8);
         else if ( kind < 8 )    /* the L1 entry mapping a scratch page */
             u[i].ptr = pt_entry_maddr(scratch_va(), 1);
@@ -401,7 +422,7 @@ static void gen_mmuext(struct fcall *c, uint8_t *buf)
             if ( one_in(8) )
                 op[i].arg1.mfn = pt_mfns[rn(nr_pt_mfns)];
             else if ( rn(4) )
-                op[i].arg1.mfn = scr_mfn[rn(NSCR)];
+                op[i].arg1.mfn = scr_mfn[scr_pick()];
             break;
         case MMUEXT_CLEAR_PAGE:
         case MMUEXT_COPY_PAGE:
@@ -885,8 +906,12 @@ static void gen_sched_op(struct fcall *c, uint8_t *buf)
     }
     c->op = __HYPERVISOR_sched_op;
     c->a[0] = cmd;
-    /* A watchdog read from garbage could fire: only the one built here. */
-    c->a[1] = cmd == SCHEDOP_watchdog ? (unsigned long)buf : ptr(buf);
+    /*
+     * A watchdog read from garbage could fire, a poll read from garbage
+     * could have no deadline and wait for ever: only the ones built here.
+     */
+    c->a[1] = cmd == SCHEDOP_watchdog || cmd == SCHEDOP_poll
+              ? (unsigned long)buf : ptr(buf);
     if ( one_in(8) )
     {
         /* The old interface: yield only (1 blocks, 2 shuts down). */
@@ -1006,7 +1031,7 @@ static void gen_desc(struct fcall *c, uint8_t *buf)
         return;
     }
     for ( unsigned int i = 0; i < 16; i++ )
-        frames[i] = rn(4) ? scr_mfn[rn(NSCR)] : mfn_any();
+        frames[i] = rn(4) ? scr_mfn[scr_pick()] : mfn_any();
     set2(c, __HYPERVISOR_set_gdt, ptr(buf),
          rn(4) ? rn(14 * 512) : mut(14 * 512));
 }
@@ -1093,7 +1118,7 @@ static void set_scratch(unsigned int i, unsigned long mfn)
 
 static void gen_ptlife(struct fcall *c, uint8_t *buf)
 {
-    unsigned int i = rn(NSCR), j = rn(NSCR), lvl = 1 + rn(4);
+    unsigned int i = scr_pick(), j = scr_pick(), lvl = 1 + rn(4);
     struct mmuext_op *op = (void *)buf;
     mmu_update_t *u = (void *)(buf + 256);
 
@@ -1331,46 +1356,46 @@ static long hc(const struct fcall *c)
                          c->a[4]);
 }
 
+/* Puts back in one multicall what a call may have changed. */
 static void restore(void)
 {
-    static const callback_register_t event = {
-        .type = CALLBACKTYPE_event,
-        .flags = CALLBACKF_mask_events,
-        .address = (unsigned long)hypervisor_callback,
-    };
-    static const callback_register_t failsafe = {
-        .type = CALLBACKTYPE_failsafe,
-        .flags = CALLBACKF_mask_events,
-        .address = (unsigned long)failsafe_callback,
-    };
-    /* We take no system calls: address 0 is "none". */
-    static const callback_register_t none[] = {
+    static const callback_register_t cbs[] = {
+        { .type = CALLBACKTYPE_event, .flags = CALLBACKF_mask_events,
+          .address = (unsigned long)hypervisor_callback },
+        { .type = CALLBACKTYPE_failsafe, .flags = CALLBACKF_mask_events,
+          .address = (unsigned long)failsafe_callback },
+        /* We take no system calls: address 0 is "none". */
         { .type = CALLBACKTYPE_syscall },
         { .type = CALLBACKTYPE_syscall32 },
         { .type = CALLBACKTYPE_sysenter },
     };
+    static struct mmuext_op ldt = { .cmd = MMUEXT_SET_LDT };
+    static multicall_entry_t mc[16];
+    unsigned int n = 0;
 
+#define RESTORE(o, a0, a1) \
+    (mc[n].op = (o), mc[n].args[0] = (unsigned long)(a0), \
+     mc[n].args[1] = (unsigned long)(a1), mc[n].args[2] = 0, \
+     mc[n].args[3] = DOMID_SELF, n++)
     if ( dirty & (1UL << FZ_CPU) )
     {
-        HYPERVISOR_set_trap_table(NULL);
-        trap_init();
-        HYPERVISOR_callback_op(CALLBACKOP_register, &event);
-        HYPERVISOR_callback_op(CALLBACKOP_register, &failsafe);
-        HYPERVISOR_nmi_op(XENNMI_unregister_callback, NULL);
-        HYPERVISOR_set_debugreg(7, 0);
-        HYPERVISOR_fpu_taskswitch(0);
-        HYPERVISOR_set_segment_base(SEGBASE_FS, 0);
-        HYPERVISOR_set_segment_base(SEGBASE_GS_USER, 0);
-        for ( unsigned int i = 0; i < ARRAY_SIZE(none); i++ )
-            HYPERVISOR_callback_op(CALLBACKOP_register, &none[i]);
+        /* Vectors the fuzzer set that ours do not name go too. */
+        RESTORE(__HYPERVISOR_set_trap_table, 0, 0);
+        RESTORE(__HYPERVISOR_set_trap_table, trap_table, 0);
+        for ( unsigned int i = 0; i < ARRAY_SIZE(cbs); i++ )
+            RESTORE(__HYPERVISOR_callback_op, CALLBACKOP_register, &cbs[i]);
+        RESTORE(__HYPERVISOR_nmi_op, XENNMI_unregister_callback, 0);
+        RESTORE(__HYPERVISOR_set_debugreg, 7, 0);
+        RESTORE(__HYPERVISOR_fpu_taskswitch, 0, 0);
+        RESTORE(__HYPERVISOR_set_segment_base, SEGBASE_FS, 0);
+        RESTORE(__HYPERVISOR_set_segment_base, SEGBASE_GS_USER, 0);
     }
     /* The GDT and LDT are the hypervisor's again: our selectors are. */
     if ( dirty & (1UL << FZ_DESC) )
-    {
-        struct mmuext_op op = { .cmd = MMUEXT_SET_LDT };
-
-        HYPERVISOR_mmuext_op(&op, 1, NULL, DOMID_SELF);
-    }
+        RESTORE(__HYPERVISOR_mmuext_op, &ldt, 1);
+#undef RESTORE
+    if ( n )
+        HYPERVISOR_multicall(mc, n);
     dirty = 0;
 }
 
@@ -1409,8 +1434,19 @@ static void learn(const struct fcall *c, long rc)
         const struct vcpu_register_vcpu_info *i = (const void *)c->a[2];
         unsigned int k = scr_index(i->mfn);
 
+        /*
+         * Its page is ours to write from now on: mapped writable at its
+         * own address again (an earlier call may have changed that), and
+         * out of the fuzzer's reach.
+         */
         if ( k < NSCR )
+        {
+            HYPERVISOR_update_va_mapping(scr_va[k],
+                                         ((uint64_t)scr_mfn[k] << PAGE_SHIFT) |
+                                         PTE_KERNEL_RW, UVMF_INVLPG);
+            scr_locked |= 1U << k;
             vcpu0_info = (vcpu_info_t *)(scr_va[k] + i->offset);
+        }
         events_moved = true;
     }
     if ( c->op == __HYPERVISOR_event_channel_op &&
@@ -1582,8 +1618,7 @@ static unsigned int one_step(unsigned long idx)
         if ( !(dirty & MASKED) )
             irq_restore(flags);
         rc = HYPERVISOR_multicall(mc, n);
-        restore();
-        irq_restore(flags);
+        /* First where our vcpu_info is, for irq_restore() to find it. */
         if ( !rc )
             for ( unsigned int i = 0; i < n; i++ )
             {
@@ -1594,6 +1629,8 @@ static unsigned int one_step(unsigned long idx)
                 learn(&e, mc[i].result);
                 oracle(&e, mc[i].result);
             }
+        restore();
+        irq_restore(flags);
         return n;
     }
     if ( !pick(&c, slots[0]) )
@@ -1603,11 +1640,11 @@ static unsigned int one_step(unsigned long idx)
     if ( !(dirty & MASKED) )
         irq_restore(flags);
     rc = hc(&c);
+    learn(&c, rc);
     restore();
     irq_restore(flags);
     if ( idx >= trace_from )
         trace_rc(rc);
-    learn(&c, rc);
     oracle(&c, rc);
     return 1;
 }
@@ -1745,6 +1782,39 @@ static void press_keys(const char *keys)
     sysctl(&op);
 }
 
+/*
+ * Where a fuzzer that did not shut down is: blocked in the hypervisor with
+ * nothing to wake it, or running (in a loop of its own, or in a hypercall
+ * that never ends): its vCPU's state and the rip it would resume at.
+ */
+static void describe_hang(domid_t dom, char *buf, size_t len)
+{
+    static vcpu_guest_context_t ctxt;
+    struct xen_domctl op = { .cmd = XEN_DOMCTL_getvcpuinfo, .domain = dom };
+
+    snprintf(buf, len, "state unknown");
+    if ( domctl(&op) )
+        return;
+    snprintf(buf, len, "vcpu0 %s%s%s", op.u.getvcpuinfo.online ? "online" :
+             "down", op.u.getvcpuinfo.blocked ? " blocked" : "",
+             op.u.getvcpuinfo.running ? " running" : "");
+    op.cmd = XEN_DOMCTL_pausedomain;
+    if ( domctl(&op) )
+        return;
+    memset(&op.u, 0, sizeof(op.u));
+    op.cmd = XEN_DOMCTL_getvcpucontext;
+    set_xen_guest_handle(op.u.vcpucontext.ctxt, &ctxt);
+    if ( !domctl(&op) )
+    {
+        size_t n = strlen(buf);
+
+        snprintf(buf + n, len - n, " rip %lx rsp %lx upcall mask %u",
+                 (unsigned long)ctxt.user_regs.rip,
+                 (unsigned long)ctxt.user_regs.rsp,
+                 ctxt.user_regs.saved_upcall_mask);
+    }
+}
+
 static bool on_our_hypervisor(void)
 {
     char extra[XEN_EXTRAVERSION_LEN] = "";
@@ -1792,6 +1862,7 @@ TEST(fuzz, hostile_domu)
     unsigned long ops = arg_ul(cl, "fuzz_ops=", FUZZ_OPS_TEST);
     unsigned long trace_at = arg_ul(cl, "fuzz_trace=", ~0UL);
     unsigned long calls = 0, crashes = 0, hangs = 0, domains = 0, s;
+    char hang_where[120];
     unsigned long before, text_sum, canary_sum, ns = 0;
     struct xen_domctl_getdomaininfo peer0, peer1;
     struct domu witness;
@@ -1831,6 +1902,8 @@ TEST(fuzz, hostile_domu)
         CHECK_RC(domu_build(&spec, &d), 0);
         domains++;
         rc = domu_wait_shutdown(&d, FUZZ_TIMEOUT_MS, &reason);
+        if ( rc )
+            describe_hang(d.domid, hang_where, sizeof(hang_where));
         CHECK_RC(domu_destroy(&d), 0);
 
         /* The hypervisor answers, and gave back every page. */
@@ -1861,7 +1934,8 @@ TEST(fuzz, hostile_domu)
              */
             hangs++;
             printk("FUZZ-HANG: seed=%lu calls=%lu ops=0x%lx: no shutdown "
-                   "in %u ms\n", s, per, ops, FUZZ_TIMEOUT_MS);
+                   "in %u ms (%s)\n", s, per, ops, FUZZ_TIMEOUT_MS,
+                   hang_where);
             continue;
         }
         if ( reason != SHUTDOWN_poweroff )
