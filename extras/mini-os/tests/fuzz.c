@@ -53,7 +53,7 @@ struct fcall {
 };
 
 /* Each call builds its structures in a slot of its own (batches too). */
-#define NSLOT 16
+#define NSLOT 32
 #define SLOT_SIZE 1024
 static uint8_t slots[NSLOT][SLOT_SIZE] __aligned(PAGE_SIZE);
 
@@ -80,6 +80,15 @@ static bool gnttab_ok;
 static unsigned long dirty;     /* state to put back after a call */
 /* In dirty: events stay masked up to the call (restore() unmasks). */
 #define MASKED ((1UL << FZ_CPU) | (1UL << FZ_SCHED))
+/*
+ * Also in dirty: which of our settings restore() puts back (one multicall
+ * entry each costs as much as a fuzzed call: only those a call changed).
+ */
+#define R_TRAPS (1UL << 16)     /* trap table */
+#define R_CBS   (1UL << 17)     /* callbacks, NMI callback */
+#define R_DR    (1UL << 18)     /* debug registers */
+#define R_FPU   (1UL << 19)     /* CR0.TS */
+#define R_SEG   (1UL << 20)     /* FS and user GS bases */
 static unsigned long ops_mask = FZ_ALL;
 static uint64_t rng;
 static unsigned long cur_idx, seed, findings;
@@ -935,7 +944,7 @@ static void gen_set_trap_table(struct fcall *c, uint8_t *buf)
     }
     memset(&t[n], 0, sizeof(t[n]));
     set1(c, __HYPERVISOR_set_trap_table, one_in(8) ? 0 : ptr(buf));
-    dirty |= 1UL << FZ_CPU;
+    dirty |= 1UL << FZ_CPU | R_TRAPS;
 }
 
 static void gen_callbacks(struct fcall *c, uint8_t *buf)
@@ -943,7 +952,7 @@ static void gen_callbacks(struct fcall *c, uint8_t *buf)
     callback_register_t *r = (void *)buf;
     unsigned int k = rn(4);
 
-    dirty |= 1UL << FZ_CPU;
+    dirty |= 1UL << FZ_CPU | R_CBS;
     if ( k == 0 )
     {
         c->op = __HYPERVISOR_set_callbacks;
@@ -979,14 +988,16 @@ static void gen_cpu_state(struct fcall *c, uint8_t *buf)
     dirty |= 1UL << FZ_CPU;
     switch ( rn(6) )
     {
-    case 0:
+    case 0:     /* the kernel stack of a user mode we never enter */
         set2(c, __HYPERVISOR_stack_switch, rn(2) ? FLAT_KERNEL_SS : mut(0),
              rn(2) ? (unsigned long)buf + SLOT_SIZE : any_va());
         break;
     case 1:
         set1(c, __HYPERVISOR_fpu_taskswitch, rn(3));
+        dirty |= R_FPU;
         break;
     case 2:
+        dirty |= R_DR;
         set2(c, __HYPERVISOR_set_debugreg, rn(10),
              no_top_page(rn(2) ? any_va() : mut(rn(2) ? 0x400 : 0xffff0ff0)));
         break;
@@ -994,6 +1005,7 @@ static void gen_cpu_state(struct fcall *c, uint8_t *buf)
         set1(c, __HYPERVISOR_get_debugreg, rn(4) ? rn(8) : mut(0));
         break;
     case 4:
+        dirty |= R_SEG;
         set2(c, __HYPERVISOR_set_segment_base, rn(6),
              rn(2) ? any_va() : mut(0));
         break;
@@ -1344,7 +1356,8 @@ static void run_priv(uint8_t *buf)
         fuzz_regs[1] = rn(2) ? 0xc0000080 + rn(0x110) : boundary();
     fuzz_regs[7] = (unsigned long)buf;  /* rdi */
     fuzz_regs[6] = (unsigned long)buf;  /* rsi */
-    dirty |= 1UL << FZ_CPU | 1UL << FZ_DESC;
+    /* Emulated moves to debug registers, CR0, segment registers. */
+    dirty |= 1UL << FZ_CPU | 1UL << FZ_DESC | R_DR | R_FPU | R_SEG;
     fuzz_run_insn();
 }
 
@@ -1377,16 +1390,24 @@ static void restore(void)
     (mc[n].op = (o), mc[n].args[0] = (unsigned long)(a0), \
      mc[n].args[1] = (unsigned long)(a1), mc[n].args[2] = 0, \
      mc[n].args[3] = DOMID_SELF, n++)
-    if ( dirty & (1UL << FZ_CPU) )
+    if ( dirty & R_TRAPS )
     {
         /* Vectors the fuzzer set that ours do not name go too. */
         RESTORE(__HYPERVISOR_set_trap_table, 0, 0);
         RESTORE(__HYPERVISOR_set_trap_table, trap_table, 0);
+    }
+    if ( dirty & R_CBS )
+    {
         for ( unsigned int i = 0; i < ARRAY_SIZE(cbs); i++ )
             RESTORE(__HYPERVISOR_callback_op, CALLBACKOP_register, &cbs[i]);
         RESTORE(__HYPERVISOR_nmi_op, XENNMI_unregister_callback, 0);
+    }
+    if ( dirty & R_DR )
         RESTORE(__HYPERVISOR_set_debugreg, 7, 0);
+    if ( dirty & R_FPU )
         RESTORE(__HYPERVISOR_fpu_taskswitch, 0, 0);
+    if ( dirty & R_SEG )
+    {
         RESTORE(__HYPERVISOR_set_segment_base, SEGBASE_FS, 0);
         RESTORE(__HYPERVISOR_set_segment_base, SEGBASE_GS_USER, 0);
     }
@@ -1593,7 +1614,11 @@ static unsigned int one_step(unsigned long idx)
         irq_restore(flags);
         return 1;
     }
-    if ( (ops_mask & (1UL << FZ_MULTI)) && one_in(4) )
+    /*
+     * Batches are most of the calls: one trip into the hypervisor (and
+     * one restore) for up to 31 handler runs.
+     */
+    if ( (ops_mask & (1UL << FZ_MULTI)) && rn(4) < 3 )
     {
         static multicall_entry_t mc[NSLOT - 1];
         unsigned int n = 2 + rn(NSLOT - 2);
