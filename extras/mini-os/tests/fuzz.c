@@ -55,7 +55,11 @@ struct fcall {
 /* Each call builds its structures in a slot of its own (batches too). */
 #define NSLOT 32
 #define SLOT_SIZE 1024
-static uint8_t slots[NSLOT][SLOT_SIZE] __aligned(PAGE_SIZE);
+/*
+ * Four more slots of guard: a pointer near a slot's end (ptr()) lets the
+ * hypervisor write a structure past it, which must not reach our state.
+ */
+static uint8_t slots[NSLOT + 4][SLOT_SIZE] __aligned(PAGE_SIZE);
 
 #define NSCR 32                 /* scratch pages */
 #define NGREF 32                /* scratch grant references */
@@ -396,10 +400,13 @@ static void gen_mmu_update(struct fcall *c, uint8_t *buf)
             u[i].ptr = ((uint64_t)mfn_mut() << PAGE_SHIFT);
             cmd = MMU_MACHPHYS_UPDATE;
         }
+        /* The M2P entries of our own tables are what our walks use. */
+        if ( cmd == MMU_MACHPHYS_UPDATE )
+            u[i].ptr = (uint64_t)mfn_mut() << PAGE_SHIFT;
         u[i].ptr = (u[i].ptr & ~7UL) | cmd;
         u[i].val = cmd == MMU_MACHPHYS_UPDATE ? mut(rn(start_info->nr_pages))
                                               : pte_any();
-        if ( kind == 9 && u[i].val < start_info->nr_pages )
+        if ( cmd == MMU_MACHPHYS_UPDATE && u[i].val < start_info->nr_pages )
             u[i].val = start_info->nr_pages + rn(64);
     }
     c->op = __HYPERVISOR_mmu_update;
@@ -1420,10 +1427,27 @@ static void restore(void)
     dirty = 0;
 }
 
+/*
+ * Whether an argument structure is one we can read back: in the slots.
+ * One elsewhere (a scratch page, say) may be gone by the end of a batch.
+ */
+static bool in_slots(unsigned long p, size_t len)
+{
+    return p >= (unsigned long)slots &&
+           p + len <= (unsigned long)slots + sizeof(slots);
+}
+
 /* What we learn from a result: new ports and grant mappings to reuse. */
 static void learn(const struct fcall *c, long rc)
 {
     if ( rc )
+        return;
+    if ( (c->op == __HYPERVISOR_vcpu_op &&
+          c->a[0] == VCPUOP_register_vcpu_info && c->a[1] == 0) ||
+         (c->op == __HYPERVISOR_event_channel_op &&
+          c->a[0] == EVTCHNOP_init_control) )
+        events_moved = true;
+    if ( !in_slots(c->a[c->op == __HYPERVISOR_vcpu_op ? 2 : 1], 256) )
         return;
     if ( c->op == __HYPERVISOR_event_channel_op )
     {
@@ -1468,11 +1492,7 @@ static void learn(const struct fcall *c, long rc)
             scr_locked |= 1U << k;
             vcpu0_info = (vcpu_info_t *)(scr_va[k] + i->offset);
         }
-        events_moved = true;
     }
-    if ( c->op == __HYPERVISOR_event_channel_op &&
-         c->a[0] == EVTCHNOP_init_control )
-        events_moved = true;
     if ( c->op == __HYPERVISOR_grant_table_op &&
          c->a[0] == GNTTABOP_map_grant_ref )
     {
