@@ -222,6 +222,12 @@ long do_vcpu_op(int cmd, unsigned int vcpuid,
         /* Xen refuses periods under 1 ms, which would flood the CPU. */
         if ( p.period_ns < MILLISECS(1) )
             return -EINVAL;
+        /*
+         * Nor periods so long that NOW() plus one wraps into the past: the
+         * timer would fire and re-arm itself for ever on this CPU.
+         */
+        if ( p.period_ns > STIME_DELTA_MAX )
+            return -EINVAL;
         if ( v != current )
             return -EINVAL;
         v->periodic_period = p.period_ns;

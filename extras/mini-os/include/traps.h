@@ -21,6 +21,8 @@ struct trap_regs {
     unsigned long rip, cs, rflags, rsp, ss;
 };
 
+/* The table trap_init() installs (ends with a zero entry). */
+extern const trap_info_t trap_table[];
 void trap_init(void);
 void trap_dispatch(struct trap_regs *regs);
 

@@ -43,7 +43,7 @@ static const char *const trap_names[] = {
 /* flags 4: mask events on entry, as an interrupt gate would. */
 #define TRAP(vec, dpl, fn) \
     { vec, 4 | (dpl), FLAT_KERNEL_CS, (unsigned long)(fn) }
-static const trap_info_t trap_table[] = {
+const trap_info_t trap_table[] = {
     TRAP(0, 0, trap_divide_error),
     TRAP(1, 0, trap_debug),
     TRAP(3, 3, trap_int3),
