@@ -245,15 +245,17 @@ static void test_handle(void)
                                                18, 19 };
     struct cpu_user_regs *regs;
 
+    /* Only a #PF may be a write to the guest's own page table. */
     CASE("handle: #DF, #TS, #NP, #SS, #GP and #AC pass their error code on")
     {
         for ( unsigned int i = 0; i < ARRAY_SIZE(with_ec); i++ )
         {
-            regs = raise_in_guest(with_ec[i], 0x18, 0x401000, 0x510000);
+            /* Bits 0 and 1 set, as a #PF's for a write to a present page. */
+            regs = raise_in_guest(with_ec[i], 0x1b, 0x401000, 0x510000);
             pv_handle_exception(regs);
             CHECK_EQ(crashes, 0);
             CHECK_EQ(regs->rip, 0x510000);
-            CHECK_EQ(frame(regs)[2], 0x18);
+            CHECK_EQ(frame(regs)[2], 0x1b);
             CHECK_EQ(frame(regs)[3], 0x401000);
             CHECK_EQ(regs->rsp,
                      (unsigned long)&gstack[ARRAY_SIZE(gstack) - 8]);

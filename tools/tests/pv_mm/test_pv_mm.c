@@ -990,6 +990,35 @@ static void test_mmuext(void)
         domA->max_vcpus = 1;
     }
 
+    CASE("mmuext: a vcpumask's bits each name their own vCPU, and no other")
+    {
+        static unsigned long words[2];
+        struct vcpu *vcpus[2 * BITS_PER_LONG] = { domA->vcpu[0] };
+        struct vcpu far = { .domain = domA, .processor = 1 };
+        struct vcpu **had = domA->vcpu;
+        struct mmuext_op op = { .cmd = MMUEXT_TLB_FLUSH_MULTI };
+        XEN_GUEST_HANDLE_PARAM(mmuext_op_t) h = { &op };
+        XEN_GUEST_HANDLE_PARAM(uint) dh = { NULL };
+
+        run_as(domA);
+        stub_reset();
+        domA->vcpu[0]->processor = 0;
+        vcpus[BITS_PER_LONG] = &far;
+        domA->vcpu = vcpus;
+        domA->max_vcpus = 2 * BITS_PER_LONG;
+        set_xen_guest_handle(op.arg2.vcpumask, words);
+        words[0] = 1;
+        words[1] = 0;
+        CHECK_EQ(do_mmuext_op(h, 1, dh, DOMID_SELF), 0);
+        CHECK_EQ(stub_last_mask, 1UL << 0);
+        words[0] = 0;
+        words[1] = 1;
+        CHECK_EQ(do_mmuext_op(h, 1, dh, DOMID_SELF), 0);
+        CHECK_EQ(stub_last_mask, 1UL << 1);
+        domA->vcpu = had;
+        domA->max_vcpus = 1;
+    }
+
     CASE("mmuext: CLEAR_PAGE and COPY_PAGE, never into a table")
     {
         unsigned long a = new_frame(domA), b = new_frame(domA);
