@@ -11,6 +11,7 @@
 #include <xen/event.h>
 #include <xen/hypercall.h>
 #include <xen/keyhandler.h>
+#include <xen/param.h>
 #include <xen/sched.h>
 #include <xen/serial.h>
 #include <xen/time.h>
@@ -70,8 +71,11 @@ int ns16550_parse(unsigned int idx, const char *opt)
     return 0;
 }
 
+static unsigned int serial_inits, vga_inits;
+
 void ns16550_init(unsigned int idx)
 {
+    serial_inits++;
 }
 
 void ns16550_poll(void)
@@ -80,6 +84,7 @@ void ns16550_poll(void)
 
 void vga_init(void)
 {
+    vga_inits++;
 }
 
 static struct domain dom0 = { .domain_id = 0, .is_privileged = true };
@@ -263,11 +268,85 @@ static void test_domu(void)
     }
 }
 
+/* The options console.c registers (see the Makefile). */
+extern const struct kernel_param __start_init_setup[], __stop_init_setup[];
+static unsigned int sink_lines;
+
+/* Applies name=val as the command-line parser would. */
+static int set_option(const char *name, const char *val)
+{
+    for ( const struct kernel_param *p = __start_init_setup;
+          p < __stop_init_setup; p++ )
+    {
+        if ( strcmp(p->name, name) )
+            continue;
+        if ( p->type == OPT_CUSTOM )
+            return p->par.func(val);
+        if ( p->type != OPT_STR )
+            return -ENOSYS;
+        snprintf(p->par.var, p->len, "%s", val);
+        return 0;
+    }
+    return -ENOENT;
+}
+
+static void counting_puts(const char *s, size_t len)
+{
+    for ( size_t i = 0; i < len; i++ )
+        sink_lines += s[i] == '\n';
+}
+
+static struct console_sink counting_sink = { .puts = counting_puts };
+
+static void test_options(void)
+{
+    CASE("options: console=com1,vga starts both, once each")
+    {
+        serial_inits = vga_inits = 0;
+        console_init_preirq();
+        CHECK_EQ(serial_inits, 1);
+        CHECK_EQ(vga_inits, 1);
+        CHECK_EQ(ring_count("Unknown console", RING_SIZE), 0);
+    }
+
+    CASE("options: an empty console= entry names no unknown console")
+    {
+        CHECK_EQ(set_option("console", "com1,"), 0);
+        serial_inits = vga_inits = 0;
+        console_init_preirq();
+        CHECK_EQ(serial_inits, 1);
+        CHECK_EQ(vga_inits, 0);
+        CHECK_EQ(ring_count("Unknown console", RING_SIZE), 0);
+        CHECK_EQ(set_option("console", "none,bogus"), 0);
+        console_init_preirq();
+        CHECK_EQ(serial_inits, 1);
+        CHECK_EQ(ring_count("Unknown console \"bogus\" ignored", 200), 1);
+    }
+
+    CASE("options: loglvl= takes Xen's level names and refuses others")
+    {
+        console_register_sink(&counting_sink);
+        CHECK_EQ(set_option("loglvl", "bogus"), -EINVAL);
+        CHECK_EQ(set_option("guest_loglvl", "bogus"), -EINVAL);
+        CHECK_EQ(set_option("guest_loglvl", "none"), 0);
+        CHECK_EQ(set_option("loglvl", "warning/all"), 0);
+        sink_lines = 0;
+        printk("an info line\n");
+        printk(XENLOG_WARNING "a warning line\n");
+        CHECK_EQ(sink_lines, 1);
+        CHECK_EQ(ring_count("(XEN) an info line\n", 200), 1);
+        CHECK_EQ(set_option("loglvl", "info"), 0);
+        printk("another info line\n");
+        CHECK_EQ(sink_lines, 2);
+    }
+}
+
 int main(void)
 {
     test_ring();
     test_reentry();
     test_input();
     test_domu();
+    test_options();
     return check_failures ? 1 : 0;
 }
