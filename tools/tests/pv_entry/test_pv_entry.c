@@ -187,6 +187,24 @@ static void test_return(void)
         CHECK_EQ(regs->rsp, (unsigned long)&gstack[ARRAY_SIZE(gstack)]);
     }
 
+    CASE("return: a pending event goes to the callback unless masked")
+    {
+        regs = reset(0x401000);
+        avcpu.event_callback_eip = 0x520000;
+        vinfo.evtchn_upcall_pending = 1;
+        vinfo.evtchn_upcall_mask = 1;
+        pv_prepare_return();
+        CHECK_EQ(regs->rip, 0x401000);
+        CHECK_EQ(regs->rsp, (unsigned long)&gstack[ARRAY_SIZE(gstack)]);
+        vinfo.evtchn_upcall_mask = 0;
+        pv_prepare_return();
+        CHECK_EQ(crashes, 0);
+        CHECK_EQ(regs->rip, 0x520000);
+        CHECK_EQ(frame(regs)[2], 0x401000);
+        /* The upcall runs with events masked. */
+        CHECK_EQ(vinfo.evtchn_upcall_mask, 1);
+    }
+
     CASE("return: a non-canonical rip and no #GP handler crashes the domain")
     {
         regs = reset(CANON_END);
