@@ -315,3 +315,29 @@ TEST(domctl, hypercall_init_checks_the_frame)
     free_page(mine);
     CHECK(destroy_gives_all_back(&d, before), "d%u kept pages", d.domid);
 }
+
+/* A toolstack sets a 64-bit PV domain's address size to 64, and reads it. */
+TEST(domctl, address_size_64)
+{
+    struct xen_domctl op = { .cmd = XEN_DOMCTL_set_address_size };
+    unsigned long before;
+    struct domu d;
+    long rc;
+
+    rc = build_two_vcpu_domu(&d, &before);
+    if ( rc == -XEN_ENOENT )
+        SKIP("no kernel for the domU: give mini-os as dom0's boot module");
+    CHECK_RC(rc, 0);
+    op.domain = d.domid;
+    op.u.address_size.size = 64;
+    if ( (rc = domctl(&op)) )
+        test_fail("set_address_size 64: %ld", rc);
+    memset(&op, 0, sizeof(op));
+    op.cmd = XEN_DOMCTL_get_address_size;
+    op.domain = d.domid;
+    if ( !test_failed() && (rc = domctl(&op)) )
+        test_fail("get_address_size: %ld", rc);
+    if ( !test_failed() && op.u.address_size.size != 64 )
+        test_fail("address size %u", op.u.address_size.size);
+    CHECK_RC(domu_destroy(&d), 0);
+}
