@@ -63,7 +63,8 @@ size_t strlcpy(char *dst, const char *src, size_t size);
 unsigned long simple_strtoul(const char *s, const char **end,
                              unsigned int base);
 
-void vprintk(const char *fmt, va_list args)
+/* Weak: a suite that tests the hypervisor's own printk brings it. */
+__attribute__((weak)) void vprintk(const char *fmt, va_list args)
 {
     char buf[1024];
 
@@ -71,7 +72,7 @@ void vprintk(const char *fmt, va_list args)
     log_append(buf);
 }
 
-void printk(const char *fmt, ...)
+__attribute__((weak)) void printk(const char *fmt, ...)
 {
     va_list args;
 

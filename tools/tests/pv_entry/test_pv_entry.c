@@ -56,14 +56,20 @@ void pv_dump_guest_walk(struct vcpu *v, mfn_t root, unsigned long va)
 {
 }
 
+/* Set: the emulators take whatever they are offered, and count it. */
+static bool emulators_take_all;
+static unsigned int privop_calls, cpuid_calls;
+
 bool pv_emulate_privileged_op(struct cpu_user_regs *regs)
 {
-    return false;
+    privop_calls++;
+    return emulators_take_all;
 }
 
 bool pv_emulate_forced_cpuid(struct cpu_user_regs *regs)
 {
-    return false;
+    cpuid_calls++;
+    return emulators_take_all;
 }
 
 bool pv_ptwr_emulate(struct cpu_user_regs *regs, unsigned long addr)
@@ -96,6 +102,8 @@ static struct cpu_user_regs *reset(unsigned long rip)
     get_cpu_info()->current_vcpu = &vcpu;
     harness_fault_lo = harness_fault_hi = 0;
     crashes = 0;
+    emulators_take_all = false;
+    privop_calls = cpuid_calls = 0;
     memset(regs, 0, sizeof(*regs));
     regs->rip = rip;
     regs->cs = FLAT_KERNEL_CS;
@@ -179,6 +187,24 @@ static void test_return(void)
         CHECK_EQ(regs->rsp, (unsigned long)&gstack[ARRAY_SIZE(gstack)]);
     }
 
+    CASE("return: a pending event goes to the callback unless masked")
+    {
+        regs = reset(0x401000);
+        avcpu.event_callback_eip = 0x520000;
+        vinfo.evtchn_upcall_pending = 1;
+        vinfo.evtchn_upcall_mask = 1;
+        pv_prepare_return();
+        CHECK_EQ(regs->rip, 0x401000);
+        CHECK_EQ(regs->rsp, (unsigned long)&gstack[ARRAY_SIZE(gstack)]);
+        vinfo.evtchn_upcall_mask = 0;
+        pv_prepare_return();
+        CHECK_EQ(crashes, 0);
+        CHECK_EQ(regs->rip, 0x520000);
+        CHECK_EQ(frame(regs)[2], 0x401000);
+        /* The upcall runs with events masked. */
+        CHECK_EQ(vinfo.evtchn_upcall_mask, 1);
+    }
+
     CASE("return: a non-canonical rip and no #GP handler crashes the domain")
     {
         regs = reset(CANON_END);
@@ -212,10 +238,97 @@ static void test_inject(void)
     }
 }
 
+/*
+ * An exception the CPU raised in guest context, as the entry code hands
+ * it over: vector vec with error code ec at rip, the guest's handler for
+ * vec registered at handler.
+ */
+static struct cpu_user_regs *raise_in_guest(unsigned int vec, uint32_t ec,
+                                            unsigned long rip,
+                                            unsigned long handler)
+{
+    struct cpu_user_regs *regs = reset(rip);
+
+    avcpu.trap_ctxt[vec].address = handler;
+    regs->entry_vector = vec;
+    regs->error_code = ec;
+    return regs;
+}
+
+static void test_handle(void)
+{
+    /* The vectors for which the CPU pushes an error code (not #PF here). */
+    static const unsigned int with_ec[] = { 8, 10, 11, 12, 13, 17 };
+    static const unsigned int without_ec[] = { 0, 1, 3, 4, 5, 6, 7, 9, 16,
+                                               18, 19 };
+    struct cpu_user_regs *regs;
+
+    /* Only a #PF may be a write to the guest's own page table. */
+    CASE("handle: #DF, #TS, #NP, #SS, #GP and #AC pass their error code on")
+    {
+        for ( unsigned int i = 0; i < ARRAY_SIZE(with_ec); i++ )
+        {
+            /* Bits 0 and 1 set, as a #PF's for a write to a present page. */
+            regs = raise_in_guest(with_ec[i], 0x1b, 0x401000, 0x510000);
+            pv_handle_exception(regs);
+            CHECK_EQ(crashes, 0);
+            CHECK_EQ(regs->rip, 0x510000);
+            CHECK_EQ(frame(regs)[2], 0x1b);
+            CHECK_EQ(frame(regs)[3], 0x401000);
+            CHECK_EQ(regs->rsp,
+                     (unsigned long)&gstack[ARRAY_SIZE(gstack) - 8]);
+        }
+    }
+
+    CASE("handle: the other vectors have no error code on the frame")
+    {
+        for ( unsigned int i = 0; i < ARRAY_SIZE(without_ec); i++ )
+        {
+            regs = raise_in_guest(without_ec[i], 0x18, 0x401000, 0x510000);
+            pv_handle_exception(regs);
+            CHECK_EQ(crashes, 0);
+            CHECK_EQ(regs->rip, 0x510000);
+            CHECK_EQ(frame(regs)[2], 0x401000);
+            CHECK_EQ(regs->rsp,
+                     (unsigned long)&gstack[ARRAY_SIZE(gstack) - 7]);
+        }
+    }
+
+    /*
+     * A guest may put the bytes of an instruction we emulate right where
+     * some other exception leaves it (after an int3, at a breakpoint):
+     * only #GP goes to the privileged-op emulator and only #UD to the
+     * forced-CPUID one, or that exception would be lost to the guest.
+     */
+    CASE("handle: only #GP and #UD are offered to the emulators")
+    {
+        for ( unsigned int vec = 0; vec < 20; vec++ )
+        {
+            if ( vec == X86_EXC_PF || vec == 2 || vec == 15 )
+                continue;       /* #PF reads CR2; 2 and 15 are no faults */
+            regs = raise_in_guest(vec, 0, 0x401000, 0x510000);
+            emulators_take_all = true;
+            pv_handle_exception(regs);
+            if ( vec == X86_EXC_GP || vec == X86_EXC_UD )
+            {
+                CHECK_EQ(regs->rip, 0x401000);
+                CHECK_EQ(privop_calls + cpuid_calls, 1);
+            }
+            else
+            {
+                CHECK_EQ(regs->rip, 0x510000);
+                CHECK_EQ(privop_calls + cpuid_calls, 0);
+            }
+            CHECK_EQ(crashes, 0);
+        }
+    }
+}
+
 int main(void)
 {
     test_advance();
     test_return();
     test_inject();
+    test_handle();
     return check_failures ? 1 : 0;
 }

@@ -907,6 +907,11 @@ static void test_mmuext(void)
         CHECK_EQ(refs(a), 1);
         CHECK_EQ(ext(MMUEXT_NEW_BASEPTR, 0), -EINVAL);
         CHECK(mfn_eq(v->arch->guest_table, _mfn(b)));
+        /* No such frame, as a kernel or a user table: refused, as Xen. */
+        CHECK_EQ(ext(MMUEXT_NEW_BASEPTR, NR_FRAMES + 5), -EINVAL);
+        CHECK_EQ(ext(MMUEXT_NEW_USER_BASEPTR, NR_FRAMES + 5), -EINVAL);
+        CHECK(mfn_eq(v->arch->guest_table, _mfn(b)));
+        CHECK(mfn_eq(v->arch->guest_table_user, INVALID_MFN));
     }
 
     CASE("mmuext: flushes, SET_LDT, cache flushes by privilege")
@@ -955,6 +960,63 @@ static void test_mmuext(void)
         CHECK_EQ(ext(MMUEXT_FLUSH_CACHE, 0), 0);
         CHECK_EQ(ext(MMUEXT_FLUSH_CACHE_GLOBAL, 0), 0);
         CHECK_EQ(stub_flush_cache, 2);
+    }
+
+    /*
+     * The vcpumask has a bit per vCPU the guest may have: 64 vCPUs are
+     * one word, and the word after it may well be unmapped.
+     */
+    CASE("mmuext: a 64-vCPU guest's vcpumask is read up to its last bit only")
+    {
+        static unsigned long words[2];
+        struct vcpu *vcpus[BITS_PER_LONG] = { domA->vcpu[0] };
+        struct vcpu **had = domA->vcpu;
+        struct mmuext_op op = { .cmd = MMUEXT_TLB_FLUSH_MULTI };
+        XEN_GUEST_HANDLE_PARAM(mmuext_op_t) h = { &op };
+        XEN_GUEST_HANDLE_PARAM(uint) dh = { NULL };
+
+        run_as(domA);
+        stub_reset();
+        domA->vcpu = vcpus;
+        domA->max_vcpus = BITS_PER_LONG;
+        words[0] = 1;
+        harness_fault_lo = (uintptr_t)&words[1];
+        harness_fault_hi = (uintptr_t)&words[2];
+        set_xen_guest_handle(op.arg2.vcpumask, words);
+        CHECK_EQ(do_mmuext_op(h, 1, dh, DOMID_SELF), 0);
+        harness_fault_lo = (uintptr_t)fault_page;
+        harness_fault_hi = harness_fault_lo + PAGE_SIZE;
+        domA->vcpu = had;
+        domA->max_vcpus = 1;
+    }
+
+    CASE("mmuext: a vcpumask's bits each name their own vCPU, and no other")
+    {
+        static unsigned long words[2];
+        struct vcpu *vcpus[2 * BITS_PER_LONG] = { domA->vcpu[0] };
+        struct vcpu far = { .domain = domA, .processor = 1 };
+        struct vcpu **had = domA->vcpu;
+        struct mmuext_op op = { .cmd = MMUEXT_TLB_FLUSH_MULTI };
+        XEN_GUEST_HANDLE_PARAM(mmuext_op_t) h = { &op };
+        XEN_GUEST_HANDLE_PARAM(uint) dh = { NULL };
+
+        run_as(domA);
+        stub_reset();
+        domA->vcpu[0]->processor = 0;
+        vcpus[BITS_PER_LONG] = &far;
+        domA->vcpu = vcpus;
+        domA->max_vcpus = 2 * BITS_PER_LONG;
+        set_xen_guest_handle(op.arg2.vcpumask, words);
+        words[0] = 1;
+        words[1] = 0;
+        CHECK_EQ(do_mmuext_op(h, 1, dh, DOMID_SELF), 0);
+        CHECK_EQ(stub_last_mask, 1UL << 0);
+        words[0] = 0;
+        words[1] = 1;
+        CHECK_EQ(do_mmuext_op(h, 1, dh, DOMID_SELF), 0);
+        CHECK_EQ(stub_last_mask, 1UL << 1);
+        domA->vcpu = had;
+        domA->max_vcpus = 1;
     }
 
     CASE("mmuext: CLEAR_PAGE and COPY_PAGE, never into a table")

@@ -81,7 +81,11 @@ static int check_context(const struct vcpu_guest_context *c)
     return 0;
 }
 
-/* Only what does not touch the tables may change once a vCPU ran. */
+/*
+ * Only what does not touch the tables may change once a vCPU ran.  As in
+ * Xen 4.17, another LDT base is not refused but ignored: the vCPU keeps
+ * its own (install_tables() alone sets it).
+ */
 static bool same_tables(const struct vcpu *v,
                         const struct vcpu_guest_context *c)
 {
@@ -91,7 +95,7 @@ static bool same_tables(const struct vcpu *v,
 
     if ( xen_pfn_to_cr3(mfn_x(a->guest_table)) != c->ctrlreg[3] ||
          user != c->ctrlreg[1] || a->gdt_ents != c->gdt_ents ||
-         a->ldt_base != c->ldt_base || a->ldt_ents != c->ldt_ents )
+         a->ldt_ents != c->ldt_ents )
         return false;
     for ( unsigned int i = 0; i < ARRAY_SIZE(a->gdt_frames); i++ )
         if ( a->gdt_frames[i] != c->gdt_frames[i] )
@@ -247,13 +251,18 @@ void arch_get_info_guest(struct vcpu *v, struct vcpu_guest_context *c)
 static long hypercall_init(struct domain *d, uint64_t gmfn)
 {
     struct page_info *pg;
-    int rc;
 
     if ( !mfn_valid(_mfn(gmfn)) )
         return -EINVAL;
     pg = mfn_to_page(_mfn(gmfn));
-    if ( (rc = get_page_and_type(pg, d, PGT_writable_page)) )
-        return rc;
+    if ( !get_page(pg, d) )
+        return -EINVAL;
+    /* As Xen, a frame of d's in use as something else is -EPERM. */
+    if ( get_page_type(pg, PGT_writable_page) )
+    {
+        put_page(pg);
+        return -EPERM;
+    }
     pv_write_hypercall_page(page_to_virt(pg));
     put_page_and_type(pg);
     return 0;

@@ -16,8 +16,8 @@
  * table of its own, we decode the store, validate the new entry exactly
  * as mmu_update would, write it, and step past the instruction.  What PV
  * kernels use is handled: 8-byte MOV, XCHG and CMPXCHG, and the locked
- * AND, OR, BTS and BTR of Linux's clear_bit()/set_bit() and test-and-
- * clear helpers (ptep_set_wrprotect is a byte-sized "lock andb"), on
+ * AND, OR, BTS, BTR and BTC of Linux's clear_bit()/set_bit()/change_bit()
+ * and test-and- helpers (ptep_set_wrprotect is a byte-sized "lock andb"), on
  * any bytes within one entry.
  */
 
@@ -183,13 +183,16 @@ bool pv_ptwr_emulate(struct cpu_user_regs *regs, unsigned long addr)
         break;
     case 0x1ab:                                 /* bts r, m */
     case 0x1b3:                                 /* btr r, m */
-    case 0x1ba:                                 /* bts/btr $imm8, m */
+    case 0x1bb:                                 /* btc r, m */
+    case 0x1ba:                                 /* bts/btr/btc $imm8, m */
+        /* /5 bts, /6 btr, /7 btc; /4 (bt) only reads. */
         if ( op == 0x1ba )
         {
-            if ( in.len >= in.n || (((modrm >> 3) & 7) != 5 &&
-                                    ((modrm >> 3) & 7) != 6) )
+            if ( in.len >= in.n || ((modrm >> 3) & 7) < 5 )
                 return false;
             bit = in.b[in.len++] & (size * 8 - 1);
+            /* From here on as its register form: 0f ab, 0f b3, 0f bb. */
+            op = 0x100 | (0xa3 + (((modrm >> 3) & 7) - 4) * 8);
         }
         else if ( *reg >= size * 8 )
             return false;           /* a bit in another entry */
@@ -198,10 +201,12 @@ bool pv_ptwr_emulate(struct cpu_user_regs *regs, unsigned long addr)
         regs->rflags &= ~X86_EFLAGS_CF;
         if ( (val >> bit) & 1 )
             regs->rflags |= X86_EFLAGS_CF;
-        if ( op == 0x1ab || (op == 0x1ba && ((modrm >> 3) & 7) == 5) )
+        if ( op == 0x1ab )
             new = val | (1ULL << bit);
-        else
+        else if ( op == 0x1b3 )
             new = val & ~(1ULL << bit);
+        else
+            new = val ^ (1ULL << bit);
         break;
     default:
         return false;
