@@ -49,3 +49,15 @@ TEST(gdt, set_gdt_entry_limit_with_good_frames)
         if ( make_writable(pages[n]) == 0 )
             free_page(pages[n]);
 }
+
+/*
+ * The count is checked before the frame list is read: one entry too many
+ * is -EINVAL even when the list cannot be read at all, as in Xen.
+ */
+TEST(gdt, set_gdt_count_checked_before_list)
+{
+    CHECK_RC(HYPERVISOR_set_gdt(BAD_PTR, FIRST_RESERVED_GDT_ENTRY + 1),
+             -XEN_EINVAL);
+    CHECK_RC(HYPERVISOR_set_gdt(BAD_PTR, FIRST_RESERVED_GDT_ENTRY),
+             -XEN_EFAULT);
+}

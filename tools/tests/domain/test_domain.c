@@ -365,13 +365,28 @@ void context_switch(struct vcpu *prev, struct vcpu *next)
     panic("context_switch");
 }
 
-/* The one scheduling policy: it remembers the hard affinity set. */
+/*
+ * The one scheduling policy: it remembers the hard affinity set and counts
+ * the sleeps and wakes it is asked for.
+ */
 static cpumask_t policy_affinity;
-static unsigned int global_adjusts;
+static unsigned int global_adjusts, policy_sleeps, policy_wakes;
+static int policy_vcpu_data;
 
 static int fake_insert_vcpu(struct vcpu *v)
 {
+    v->sched_priv = &policy_vcpu_data;
     return 0;
+}
+
+static void fake_sleep(struct vcpu *v)
+{
+    policy_sleeps++;
+}
+
+static void fake_wake(struct vcpu *v)
+{
+    policy_wakes++;
 }
 
 static void fake_set_affinity(struct vcpu *v, const cpumask_t *mask)
@@ -390,6 +405,7 @@ static const struct scheduler fake_sched = {
     .name = "test policy", .opt_name = "credit",
     .sched_id = XEN_SCHEDULER_CREDIT,
     .insert_vcpu = fake_insert_vcpu, .set_affinity = fake_set_affinity,
+    .sleep = fake_sleep, .wake = fake_wake,
     .adjust_global = fake_adjust_global,
 };
 
@@ -654,10 +670,16 @@ static void test_vcpu_ops(void)
 
     CASE("VCPUOP_down: the last vCPU up powers off, past a never-made one")
     {
+        unsigned int sleeps = policy_sleeps;
+
         d->vcpu[2]->pause_flags = 0;
         CHECK_EQ(vcpu_op(VCPUOP_down, 2, NULL), 0);
         CHECK(d->vcpu[2]->pause_flags & VPF_down);
         CHECK_EQ(d->state, DOMSTATE_creating);
+        /* A vCPU going down is taken off its CPU, once. */
+        CHECK_EQ(policy_sleeps, sleeps + 1);
+        CHECK_EQ(vcpu_op(VCPUOP_down, 2, NULL), 0);
+        CHECK_EQ(policy_sleeps, sleeps + 1);
         CHECK_EQ(vcpu_op(VCPUOP_down, 0, NULL), 0);
         CHECK_EQ(d->state, DOMSTATE_shutdown);
         CHECK_EQ(d->shutdown_code, SHUTDOWN_poweroff);

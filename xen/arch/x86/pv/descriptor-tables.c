@@ -111,13 +111,13 @@ void pv_destroy_gdt(struct vcpu *v)
 }
 
 int pv_set_gdt(struct vcpu *v, const unsigned long *frames,
-               unsigned int entries)
+               unsigned int nr_entries)
 {
     struct arch_vcpu *a = v->arch;
-    unsigned int i, nr = DIV_ROUND_UP(entries, DESCS_PER_FRAME);
+    unsigned int i, nr = DIV_ROUND_UP(nr_entries, DESCS_PER_FRAME);
     unsigned int old_nr = DIV_ROUND_UP(a->gdt_ents, DESCS_PER_FRAME);
 
-    if ( entries > FIRST_RESERVED_GDT_ENTRY )
+    if ( nr_entries > FIRST_RESERVED_GDT_ENTRY )
         return -EINVAL;
     /*
      * The type comes first: once a frame is a descriptor page the guest
@@ -144,7 +144,7 @@ int pv_set_gdt(struct vcpu *v, const unsigned long *frames,
         put_page_and_type(mfn_to_page(_mfn(a->gdt_frames[i])));
     for ( i = 0; i < ARRAY_SIZE(a->gdt_frames); i++ )
         a->gdt_frames[i] = i < nr ? frames[i] : 0;
-    a->gdt_ents = entries;
+    a->gdt_ents = nr_entries;
     if ( v == current )
         load_guest_gdt(a->gdt_frames, nr);
     return 0;
