@@ -166,7 +166,8 @@ static bool own_mfn(unsigned long m)
 {
     unsigned long p;
 
-    if ( m < own_lo || m > own_hi )
+    /* Past the last RAM frame the M2P may be unmapped: no read there. */
+    if ( m < own_lo || m > own_hi || m >= max_mfn )
         return false;
     p = mfn_to_pfn(m);
     return p < start_info->nr_pages && phys_to_machine[p] == m;
