@@ -166,7 +166,8 @@ static bool own_mfn(unsigned long m)
 {
     unsigned long p;
 
-    if ( m < own_lo || m > own_hi )
+    /* Past the last RAM frame the M2P may be unmapped: no read there. */
+    if ( m < own_lo || m > own_hi || m >= max_mfn )
         return false;
     p = mfn_to_pfn(m);
     return p < start_info->nr_pages && phys_to_machine[p] == m;
@@ -821,6 +822,14 @@ static void gen_vcpu_op(struct fcall *c, uint8_t *buf)
 
         i->mfn = mfn_mut();
         i->offset = rn(2) ? rn(PAGE_SIZE / 64) * 64 : (uint32_t)mut(0);
+        /*
+         * Ours moving: events stay masked (the mask moves along) until
+         * learn() has pointed vcpu0_info at the new place.  An upcall
+         * before that clears the old place's pending flag while the
+         * new one stays set, and the hypervisor delivers it for ever.
+         */
+        if ( vcpu == 0 )
+            dirty |= MASKED;
         break;
     }
     case VCPUOP_set_periodic_timer:
@@ -1843,36 +1852,77 @@ static void press_keys(const char *keys)
 }
 
 /*
- * Where a fuzzer that did not shut down is: blocked in the hypervisor with
- * nothing to wake it, or running (in a loop of its own, or in a hypercall
- * that never ends): its vCPU's state and the rip it would resume at.
+ * Where a hung fuzzer is: its vCPU's state, then rip sampled a few times
+ * with the domain let run in between.  Each sample's rip is at or just
+ * after a SYSCALL (a hypercall the hypervisor keeps re-issuing or never
+ * returns from: suspect the hypervisor) or elsewhere: the hypervisor
+ * keeps returning to the fuzzer's own code (its event callback, a loop
+ * of its own), which is the fuzzer's doing.  True for the latter.  The
+ * fuzzer is the same binary as dom0: its code is ours to read.
  */
-static void describe_hang(domid_t dom, char *buf, size_t len)
+/* Whether our code has the SYSCALL instruction (0f 05) at p. */
+static bool at_syscall(unsigned long p)
+{
+    extern char _text[], __start_ex_table[];
+
+    return p >= (unsigned long)_text &&
+           p + 2 <= (unsigned long)__start_ex_table &&
+           *(const uint16_t *)p == 0x050f;
+}
+
+static bool describe_hang(domid_t dom, char *buf, size_t len)
 {
     static vcpu_guest_context_t ctxt;
     struct xen_domctl op = { .cmd = XEN_DOMCTL_getvcpuinfo, .domain = dom };
+    bool self = false;
+    size_t n;
 
     snprintf(buf, len, "state unknown");
     if ( domctl(&op) )
-        return;
+        return false;
     snprintf(buf, len, "vcpu0 %s%s%s", op.u.getvcpuinfo.online ? "online" :
              "down", op.u.getvcpuinfo.blocked ? " blocked" : "",
              op.u.getvcpuinfo.running ? " running" : "");
-    op.cmd = XEN_DOMCTL_pausedomain;
-    if ( domctl(&op) )
-        return;
-    memset(&op.u, 0, sizeof(op.u));
-    op.cmd = XEN_DOMCTL_getvcpucontext;
-    set_xen_guest_handle(op.u.vcpucontext.ctxt, &ctxt);
-    if ( !domctl(&op) )
+    for ( unsigned int i = 0; i < 8; i++ )
     {
-        size_t n = strlen(buf);
+        unsigned long rip;
 
-        snprintf(buf + n, len - n, " rip %lx rsp %lx upcall mask %u",
-                 (unsigned long)ctxt.user_regs.rip,
-                 (unsigned long)ctxt.user_regs.rsp,
-                 ctxt.user_regs.saved_upcall_mask);
+        if ( i )
+        {
+            op.cmd = XEN_DOMCTL_unpausedomain;
+            if ( domctl(&op) )
+                break;
+            msleep(3);
+        }
+        op.cmd = XEN_DOMCTL_pausedomain;
+        if ( domctl(&op) )
+            break;
+        memset(&op.u, 0, sizeof(op.u));
+        op.cmd = XEN_DOMCTL_getvcpucontext;
+        set_xen_guest_handle(op.u.vcpucontext.ctxt, &ctxt);
+        if ( domctl(&op) )
+            break;
+        rip = ctxt.user_regs.rip;
+        n = strlen(buf);
+        if ( at_syscall(rip) || at_syscall(rip - 2) )
+            snprintf(buf + n, len - n, " hypercall %lx", rip);
+        else
+        {
+            self = true;
+            snprintf(buf + n, len - n, " rip %lx", rip);
+        }
+        if ( !i )
+        {
+            n = strlen(buf);
+            snprintf(buf + n, len - n, " (rsp %lx upcall mask %u)",
+                     (unsigned long)ctxt.user_regs.rsp,
+                     ctxt.user_regs.saved_upcall_mask);
+        }
     }
+    n = strlen(buf);
+    snprintf(buf + n, len - n, self ? ": in its own code" :
+             ": in the hypervisor");
+    return self;
 }
 
 static bool on_our_hypervisor(void)
@@ -1921,8 +1971,10 @@ TEST(fuzz, hostile_domu)
     unsigned long secs = arg_ul(cl, "fuzz_seconds=", 0);
     unsigned long ops = arg_ul(cl, "fuzz_ops=", FUZZ_OPS_TEST);
     unsigned long trace_at = arg_ul(cl, "fuzz_trace=", ~0UL);
-    unsigned long calls = 0, crashes = 0, hangs = 0, domains = 0, s;
-    char hang_where[120];
+    unsigned long calls = 0, crashes = 0, hangs = 0, selfhangs = 0;
+    unsigned long domains = 0, s;
+    char hang_where[256];
+    bool self = false;
     unsigned long before, text_sum, canary_sum, ns = 0;
     struct xen_domctl_getdomaininfo peer0, peer1;
     struct domu witness;
@@ -1963,7 +2015,7 @@ TEST(fuzz, hostile_domu)
         domains++;
         rc = domu_wait_shutdown(&d, FUZZ_TIMEOUT_MS, &reason);
         if ( rc )
-            describe_hang(d.domid, hang_where, sizeof(hang_where));
+            self = describe_hang(d.domid, hang_where, sizeof(hang_where));
         CHECK_RC(domu_destroy(&d), 0);
 
         /* The hypervisor answers, and gave back every page. */
@@ -1986,6 +2038,15 @@ TEST(fuzz, hostile_domu)
               "seed %lu: witness d%u changed: pages %lu->%lu flags %x->%x",
               s, witness.domid, (unsigned long)peer0.tot_pages,
               (unsigned long)peer1.tot_pages, peer0.flags, peer1.flags);
+        if ( rc && self )
+        {
+            /* Running its own code: the fuzzer's doing, like a crash. */
+            selfhangs++;
+            printk("FUZZ-SELFHANG: seed=%lu calls=%lu ops=0x%lx: no "
+                   "shutdown in %u ms (%s)\n", s, per, ops, FUZZ_TIMEOUT_MS,
+                   hang_where);
+            continue;
+        }
         if ( rc )
         {
             /*
@@ -2011,11 +2072,12 @@ TEST(fuzz, hostile_domu)
         ns += verdict_ul(d.verdict, "ns=");
     }
     printk("FUZZ-SUMMARY: seeds %lu-%lu domains %lu calls %lu in %lu ms "
-           "(%lu calls/s in the fuzzers), self-crashes %lu, hangs %lu\n",
+           "(%lu calls/s in the fuzzers), self-crashes %lu, self-hangs "
+           "%lu, hangs %lu\n",
            seed0, s - 1, domains, calls,
            (unsigned long)((monotonic_clock() - t0) / 1000000),
            ns ? (unsigned long)(calls * 1000000000ULL / ns) : 0, crashes,
-           hangs);
+           selfhangs, hangs);
     CHECK_RC(domu_destroy(&witness), 0);
     CHECK(!hangs, "%lu fuzzer domains hung", hangs);
 }

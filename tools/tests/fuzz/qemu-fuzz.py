@@ -39,7 +39,7 @@ PROGRESS = re.compile(r'\[d(\d+)\] FUZZ: seed=(\d+) idx=(\d+) done=(\d+)')
 START = re.compile(r'\[d(\d+)\] FUZZ: seed=(\d+) calls=(\d+) ops=(\S+) start')
 SUMMARY = re.compile(r'FUZZ-SUMMARY: (.*)')
 CALLS = re.compile(r'calls (\d+) in (\d+) ms \((\d+) calls/s')
-NOTE = re.compile(r'(FUZZ-FINDING|FUZZ-HANG|FUZZ-SELFCRASH|AUDIT)(.*)')
+NOTE = re.compile(r'(FUZZ-FINDING|FUZZ-HANG|FUZZ-SELFCRASH|FUZZ-SELFHANG|AUDIT)(.*)')
 RESULT = re.compile(r'(PASS|FAIL|SKIP): (fuzz/\S+)(.*)')
 TRACED = re.compile(r'FUZZ-CALL (\d+) (.*)')
 DONE = r'^mini-os: exit status \d+'
@@ -154,7 +154,7 @@ def main():
         last_seed = seed
         for t in lines:
             n = NOTE.search(t)
-            if n and 'SELFCRASH' not in n.group(1):
+            if n and 'SELF' not in n.group(1):
                 say('fuzz: ' + n.group(0))
             r = RESULT.search(t)
             if r:

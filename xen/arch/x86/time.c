@@ -382,13 +382,21 @@ KEYHANDLER('t', dump_clocks, "display multi-cpu clock info");
  * A vCPU's view of system time, by the version protocol: the version goes
  * odd before the fields change and even after, so a guest that reads the
  * same even version before and after its reads has a consistent copy.
+ * The guest can write the version: it is made odd (not just incremented)
+ * at the start, as Xen does, or one found odd would stay odd for ever and
+ * the guest's clock reads would spin.
  */
+static inline uint32_t version_begin(uint32_t v)
+{
+    return (v + 1) | 1;
+}
+
 void update_vcpu_system_time(struct vcpu *v)
 {
     struct vcpu_time_info *t = &v->vcpu_info->time;
     uint64_t tsc = rdtsc();
 
-    t->version++;
+    t->version = version_begin(t->version);
     smp_wmb();
     t->tsc_timestamp = tsc;
     t->system_time = scale_delta(tsc - tsc_stamp, &tsc_to_ns);
@@ -403,7 +411,7 @@ void update_domain_wallclock_time(struct domain *d)
 {
     struct shared_info *s = d->shared_info;
 
-    s->wc_version++;
+    s->wc_version = version_begin(s->wc_version);
     smp_wmb();
     s->wc_sec = (uint32_t)wallclock_time;
     s->wc_sec_hi = wallclock_time >> 32;
