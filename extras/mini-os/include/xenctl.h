@@ -19,6 +19,8 @@
 long sysctl(struct xen_sysctl *op);
 long domctl(struct xen_domctl *op);
 
+/* Whether we run on our hypervisor (its extraversion ends "-hv"), not Xen. */
+bool on_our_hypervisor(void);
 /* The hypervisor's free pages (sysctl physinfo), or 0 if it will not say. */
 unsigned long host_free_pages(void);
 /*

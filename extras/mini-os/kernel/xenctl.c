@@ -25,15 +25,20 @@ unsigned long host_free_pages(void)
     return sysctl(&op) ? 0 : op.u.physinfo.free_pages;
 }
 
-unsigned long destroy_slack_pages(void)
+bool on_our_hypervisor(void)
 {
     xen_extraversion_t extra;
     size_t n;
 
     if ( HYPERVISOR_xen_version(XENVER_extraversion, extra) )
-        return 64;
+        return false;
     n = strnlen(extra, sizeof(extra));
-    return n >= 3 && !memcmp(extra + n - 3, "-hv", 3) ? 0 : 64;
+    return n >= 3 && !memcmp(extra + n - 3, "-hv", 3);
+}
+
+unsigned long destroy_slack_pages(void)
+{
+    return on_our_hypervisor() ? 0 : 64;
 }
 
 unsigned long host_free_pages_settled(unsigned long before)

@@ -1723,7 +1723,6 @@ static unsigned long arg_ul(const char *cmdline, const char *key,
     return p ? simple_strtoul(p + strlen(key), NULL, 0) : dflt;
 }
 
-static bool on_our_hypervisor(void);
 
 static void fuzz_setup(void)
 {
@@ -1923,14 +1922,6 @@ static bool describe_hang(domid_t dom, char *buf, size_t len)
     snprintf(buf + n, len - n, self ? ": in its own code" :
              ": in the hypervisor");
     return self;
-}
-
-static bool on_our_hypervisor(void)
-{
-    char extra[XEN_EXTRAVERSION_LEN] = "";
-
-    HYPERVISOR_xen_version(XENVER_extraversion, extra);
-    return strstr(extra, "-hv") != NULL;
 }
 
 /* Dom0's own memory, to see that no fuzzer call reached it. */
