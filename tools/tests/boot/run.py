@@ -149,6 +149,30 @@ def build_minios():
     return None
 
 
+# Typed into a boot that stalled: Ctrl-A three times hands serial input to
+# the hypervisor, then the keys that dump the vCPUs' event state (e),
+# domains (q), run queues (r) and registers (a).
+CONSWITCH = '\x01\x01\x01'
+DUMP_KEYS = ('e', 'q', 'r', 'a')
+
+
+def dump_stalled(m, unanswered=None):
+    """Ask a stalled hypervisor for its state; the answers go to the log.
+    unanswered() runs if it does not even take the console switch."""
+    try:
+        m.send(CONSWITCH)
+        try:
+            m.expect(r'\*\*\* Serial input to Xen', 5)
+        except qemu.BootFailure:
+            if unanswered:
+                unanswered()
+        for key in DUMP_KEYS:
+            m.send(key)
+            m.settle(2)
+    except qemu.BootFailure:
+        pass
+
+
 def check(case, profile, img, results):
     """Boot one case; return its Machine on success or raise BootFailure."""
     markers = profile['markers']
@@ -183,8 +207,13 @@ def check(case, profile, img, results):
                 if what == 'expect':
                     # Waiting is pointless once boot has gone past the line.
                     later = {'cpus': ['cpus_any', 'idle']}.get(step[1], [])
-                    m.expect(rx, timeout, label=step[1],
-                             stop_on=[markers[k] for k in later])
+                    try:
+                        m.expect(rx, timeout, label=step[1],
+                                 stop_on=[markers[k] for k in later])
+                    except qemu.BootFailure as e:
+                        if case.get('dump_on_stall') and ' within ' in e.why:
+                            dump_stalled(m)
+                        raise
                 elif not m.search(rx):
                     if not profile['ring_key']:
                         raise qemu.BootFailure('never printed %r' % rx, m)

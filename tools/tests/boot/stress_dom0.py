@@ -43,10 +43,6 @@ import run  # noqa: E402
 
 CASE = next(c for c in CASES if c['name'] == 'boot-linux-dom0')
 PROFILE = PROFILES['ours']
-# Typed once stalled: Ctrl-A three times hands serial input to the
-# hypervisor; then each key with the line that shows its dump ended.
-CONSWITCH = '\x01\x01\x01'
-DUMP_KEYS = ('e', 'q', 'r', 'a')
 
 
 def say(line):
@@ -174,19 +170,9 @@ def dump_cpus(monitor, path, syms):
 
 
 def dump_state(m, monitor, cpus_path, syms):
-    """Ask the stalled hypervisor for its state; the answers go to the log.
-    If it does not even answer the console switch, ask QEMU instead."""
-    try:
-        m.send(CONSWITCH)
-        try:
-            m.expect(r'\*\*\* Serial input to Xen', 5)
-        except qemu.BootFailure:
-            dump_cpus(monitor, cpus_path, syms)
-        for key in DUMP_KEYS:
-            m.send(key)
-            m.settle(2)
-    except qemu.BootFailure:
-        pass
+    """Ask the stalled hypervisor for its state (run.dump_stalled); if it
+    does not even answer the console switch, ask QEMU instead."""
+    run.dump_stalled(m, lambda: dump_cpus(monitor, cpus_path, syms))
 
 
 def boot_once(kernel, results, name, timeout, syms):
