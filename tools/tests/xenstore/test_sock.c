@@ -17,29 +17,11 @@
 #include <unistd.h>
 
 #include "xs_client.h"
+#include "check.h"
 
 static const char *daemon_bin;
 static char dir[256], sockp[300], state[300];
 static pid_t dpid;
-static char why[512];
-static int nfail;
-
-#define CHECK(cond)                                                       \
-    do {                                                                  \
-        if ( !(cond) )                                                    \
-        {                                                                 \
-            snprintf(why, sizeof(why), "line %d: %s", __LINE__, #cond);   \
-            return;                                                       \
-        }                                                                 \
-    } while ( 0 )
-
-static long now_ms(void)
-{
-    struct timespec ts;
-
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return ts.tv_sec * 1000L + ts.tv_nsec / 1000000L;
-}
 
 static int start_daemon(const char *extra)
 {

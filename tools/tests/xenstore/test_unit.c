@@ -8,18 +8,8 @@
 #include <unistd.h>
 
 #include "memconn.h"
+#include "check.h"
 
-static char why[512];
-static int nfail;
-
-#define CHECK(cond)                                                       \
-    do {                                                                  \
-        if ( !(cond) )                                                    \
-        {                                                                 \
-            snprintf(why, sizeof(why), "line %d: %s", __LINE__, #cond);   \
-            return;                                                       \
-        }                                                                 \
-    } while ( 0 )
 
 #define CHECK_ERR(expr, err)                                              \
     do {                                                                  \

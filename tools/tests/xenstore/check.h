@@ -1,0 +1,31 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
+/* The xenstore test programs' case checks: CHECK notes why a case failed. */
+#ifndef XS_TEST_CHECK_H
+#define XS_TEST_CHECK_H
+
+#include <stdio.h>
+#include <time.h>
+
+/* Why the current case failed (empty while it passes); failed cases. */
+static char why[512];
+static int nfail;
+
+/* Fail the current case, naming the line and the condition, and leave it. */
+#define CHECK(cond)                                                       \
+    do {                                                                  \
+        if ( !(cond) )                                                    \
+        {                                                                 \
+            snprintf(why, sizeof(why), "line %d: %s", __LINE__, #cond);   \
+            return;                                                       \
+        }                                                                 \
+    } while ( 0 )
+
+static inline long now_ms(void)
+{
+    struct timespec ts;
+
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return ts.tv_sec * 1000L + ts.tv_nsec / 1000000L;
+}
+
+#endif /* XS_TEST_CHECK_H */
