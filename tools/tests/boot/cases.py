@@ -16,6 +16,10 @@
             ('help',)        a help line for every key in DEBUG_KEYS
             ('settle', s)    run s more seconds with no panic and no exit
             ('exit',)        QEMU exits (a reboot, under -no-reboot)
+            ('stall-dump', how)  stall.py's report on a boot taken as
+                             stalled: how='keys' the hypervisor's debug
+                             keys answer; how='cpus' QEMU is stopped and
+                             the monitor's CPU summary must come instead
     timeout seconds allowed for each step (default 60)
     modules boot modules ('kernel' only; default: the profile's)
     qemu_args  extra QEMU arguments
@@ -85,6 +89,12 @@ CASES += [
                 ('key', 'm'),
                 ('key', 'd'), ('settle', 0.3), ('key', 'R'), ('exit',)]),
 ]
+
+# The stall report that boot-linux-dom0 relies on: both of its answers.
+CASES.append(dict(
+    name='harness-dumps-stall', via='kernel', smp=2, mem='128M', cpu='max',
+    only='ours', dump_on_stall=True,
+    steps=BOOT_STEPS + [('stall-dump', 'keys'), ('stall-dump', 'cpus')]))
 
 # A fault in the hypervisor is reported with registers and a call trace,
 # then a clean panic; boot_fault= (debug builds) provokes one early.

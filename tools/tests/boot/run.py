@@ -23,6 +23,7 @@ TOP = os.path.normpath(os.path.join(HERE, '..', '..', '..'))
 sys.path.insert(0, os.path.join(HERE, '..', 'lib'))
 
 import qemu  # noqa: E402
+import stall  # noqa: E402
 from cases import CASES, BOOT_STEPS, MINIOS  # noqa: E402
 from expect import PROFILES, HELP_LINE, WARNING  # noqa: E402
 import grubd_test  # noqa: E402
@@ -149,30 +150,6 @@ def build_minios():
     return None
 
 
-# Typed into a boot that stalled: Ctrl-A three times hands serial input to
-# the hypervisor, then the keys that dump the vCPUs' event state (e),
-# domains (q), run queues (r) and registers (a).
-CONSWITCH = '\x01\x01\x01'
-DUMP_KEYS = ('e', 'q', 'r', 'a')
-
-
-def dump_stalled(m, unanswered=None):
-    """Ask a stalled hypervisor for its state; the answers go to the log.
-    unanswered() runs if it does not even take the console switch."""
-    try:
-        m.send(CONSWITCH)
-        try:
-            m.expect(r'\*\*\* Serial input to Xen', 5)
-        except qemu.BootFailure:
-            if unanswered:
-                unanswered()
-        for key in DUMP_KEYS:
-            m.send(key)
-            m.settle(2)
-    except qemu.BootFailure:
-        pass
-
-
 def check(case, profile, img, results):
     """Boot one case; return its Machine on success or raise BootFailure."""
     markers = profile['markers']
@@ -184,7 +161,14 @@ def check(case, profile, img, results):
         append = ' '.join(w for w in append.split() if w != 'noreboot')
     append = ('console=com1 com1=115200,8n1 ' + append + ' ' +
               case.get('append', '')).strip()
-    machine_opts = dict(extra_args=case.get('qemu_args', ()),
+    extra_args = list(case.get('qemu_args', ()))
+    monitor = None
+    if case.get('dump_on_stall'):
+        monitor = os.path.join(results, case['name'] + '.monitor')
+        if os.path.exists(monitor):
+            os.unlink(monitor)
+        extra_args += stall.monitor_args(monitor)
+    machine_opts = dict(extra_args=extra_args,
                         forbid=case.get('forbid', qemu.DEFAULT_FORBID))
     if case['via'] == 'kernel':
         m = qemu.Machine(case['name'], results, kernel=img.kernel,
@@ -198,6 +182,13 @@ def check(case, profile, img, results):
                          **machine_opts)
     ring_dumped = False
     big = mem_bytes(case['mem']) >= BIG_GUEST
+
+    def dump_stalled():
+        return stall.dump_stalled(
+            m, monitor, os.path.join(results, case['name'] + '.cpus.txt'),
+            stall.Symbols(os.path.join(os.path.dirname(img.kernel),
+                                       'xen-syms')))
+
     with big_guest_lock if big else nullcontext(), m:
         for step in case.get('steps', BOOT_STEPS):
             what = step[0]
@@ -211,8 +202,8 @@ def check(case, profile, img, results):
                         m.expect(rx, timeout, label=step[1],
                                  stop_on=[markers[k] for k in later])
                     except qemu.BootFailure as e:
-                        if case.get('dump_on_stall') and ' within ' in e.why:
-                            dump_stalled(m)
+                        if monitor and ' within ' in e.why:
+                            e.notes = dump_stalled()
                         raise
                 elif not m.search(rx):
                     if not profile['ring_key']:
@@ -235,6 +226,16 @@ def check(case, profile, img, results):
                 m.settle(step[1])
             elif what == 'exit':
                 m.wait_exit(15)
+            elif what == 'stall-dump':
+                if step[1] == 'cpus':
+                    stall.monitor_commands(monitor, ['stop'])
+                notes = dump_stalled()
+                want = {'keys': keys['e'],
+                        'cpus': r'^CPU0 [0-9a-f]{16}.* IF=\d at \S'}[step[1]]
+                if not any(re.search(want, n) for n in notes):
+                    raise qemu.BootFailure('stall report (%s) lacks %r: %s'
+                                           % (step[1], want,
+                                              ' / '.join(notes[:6])), m)
             else:
                 raise ValueError('unknown step %r' % (step,))
     return m
@@ -346,6 +347,8 @@ def main():
                 os.path.join(results, name + '.log')))
             for line in result.tail(12):
                 say('    | ' + line)
+            for line in getattr(result, 'notes', ()):
+                say('    stall: ' + line)
         else:
             say('FAIL: %s: harness error: %r' % (name, result))
 
