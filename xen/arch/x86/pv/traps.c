@@ -297,7 +297,16 @@ void pv_handle_exception(struct cpu_user_regs *regs)
     unsigned int vec = regs->entry_vector;
     bool has_ec = vec == X86_EXC_GP || vec == X86_EXC_PF || vec == 8 ||
                   (vec >= 10 && vec <= 12) || vec == 17;
+    unsigned long cr2 = vec == X86_EXC_PF ? read_cr2() : 0;
 
+    /*
+     * The guest ran with interrupts on, and its exception is handled with
+     * them on, as Xen does: emulating a page-table write may change a
+     * frame's type, which flushes the other CPUs' TLBs by IPI, and a CPU
+     * that waits for that (or spins on a lock of the emulation's) with
+     * interrupts off stops the machine.  return_to_guest turns them off.
+     */
+    local_irq_enable();
     if ( vec == X86_EXC_GP && pv_emulate_privileged_op(regs) )
         return;
     if ( vec == X86_EXC_UD && pv_emulate_forced_cpuid(regs) )
@@ -308,11 +317,11 @@ void pv_handle_exception(struct cpu_user_regs *regs)
      */
     if ( vec == X86_EXC_PF && (regs->error_code & 3) == 3 &&
          (v->arch->flags & VGCF_in_kernel) &&
-         pv_ptwr_emulate(regs, read_cr2()) )
+         pv_ptwr_emulate(regs, cr2) )
         return;
     if ( vec == X86_EXC_PF )
     {
-        v->vcpu_info->arch.cr2 = read_cr2();
+        v->vcpu_info->arch.cr2 = cr2;
         /*
          * The guest kernel runs in ring 3, but must see a kernel fault;
          * user mode keeps the U bit the CPU set.
