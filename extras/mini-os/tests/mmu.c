@@ -2,6 +2,7 @@
 /* Cases for update_va_mapping, mmu_update and mmuext_op (PV paging). */
 
 #include "test.h"
+#include "mmu.h"
 #include <hypercall.h>
 #include <mm.h>
 #include <traps.h>
@@ -9,7 +10,7 @@
 #define PF_PRESENT 1UL
 #define PF_WRITE   2UL
 
-static long ext1(unsigned int cmd, unsigned long arg1, unsigned long arg2)
+long ext1(unsigned int cmd, unsigned long arg1, unsigned long arg2)
 {
     struct mmuext_op op = { .cmd = cmd };
 
@@ -19,7 +20,7 @@ static long ext1(unsigned int cmd, unsigned long arg1, unsigned long arg2)
 }
 
 /* A zeroed page of ours, mapped read-only so it can become a table. */
-static void *table_page(void)
+void *table_page(void)
 {
     void *va = alloc_page();
 
@@ -31,7 +32,7 @@ static void *table_page(void)
     return va;
 }
 
-static void release_table(void *va)
+void release_table(void *va)
 {
     if ( make_writable(va) == 0 )
         free_page(va);
@@ -322,108 +323,6 @@ TEST(mmuext, pinned_table_write_emulated)
     CHECK_RC(probe_write64(&t[3], 0), 0);
     CHECK_RC(ext1(MMUEXT_UNPIN_TABLE, virt_to_mfn(t), 0), 0);
     release_table(t);
-}
-
-/*
- * Retyping a former page table as writable flushes every CPU's TLB by IPI,
- * under the lock of the table whose entry is being written.  Done by an
- * emulated page-table write, all that ran in the page-fault handler with
- * interrupts off: a CPU there, waiting for the IPI's answer or spinning on
- * the table's lock while the other CPU waited for its answer, stopped the
- * machine (a Linux dom0 stalled so under load).  Each vCPU pins and unpins
- * a frame of its own as an L1, then maps it writable in a table both
- * share, again and again, both at once.
- */
-#define RETYPE_ROUNDS 3000
-
-static volatile uint64_t *retype_table;
-static struct retype_loop {
-    void *frame;
-    bool by_hypercall;
-    volatile unsigned long rounds;
-    volatile long rc;
-} retype[2];
-
-static long retype_map(unsigned int slot, uint64_t val, bool by_hypercall)
-{
-    mmu_update_t u = {
-        .ptr = virt_to_mach((void *)&retype_table[slot]) |
-               MMU_NORMAL_PT_UPDATE,
-        .val = val,
-    };
-
-    if ( by_hypercall )
-        return HYPERVISOR_mmu_update(&u, 1, NULL, DOMID_SELF);
-    retype_table[slot] = val;           /* emulated */
-    return 0;
-}
-
-static void retype_rounds(unsigned int me)
-{
-    struct retype_loop *r = &retype[me];
-    unsigned long mfn = virt_to_mfn(r->frame);
-    unsigned int slot = 5 + me;
-
-    while ( r->rounds < RETYPE_ROUNDS )
-    {
-        if ( (r->rc = ext1(MMUEXT_PIN_L1_TABLE, mfn, 0)) ||
-             (r->rc = ext1(MMUEXT_UNPIN_TABLE, mfn, 0)) ||
-             (r->rc = retype_map(slot, virt_to_mach(r->frame) |
-                                       PTE_KERNEL_RW, r->by_hypercall)) ||
-             (r->rc = retype_map(slot, 0, r->by_hypercall)) )
-            return;
-        r->rounds++;
-    }
-}
-
-static void retype_on_vcpu1(void)
-{
-    retype_rounds(1);
-}
-
-static void retype_on_both_vcpus(bool vcpu0_by_hypercall)
-{
-    unsigned int i;
-    long rc;
-
-    NEED_SECOND_VCPU();
-    retype_table = table_page();
-    CHECK(retype_table, "no page");
-    CHECK_RC(ext1(MMUEXT_PIN_L1_TABLE, virt_to_mfn((void *)retype_table), 0),
-             0);
-    for ( i = 0; i < 2; i++ )
-    {
-        retype[i] = (struct retype_loop){ .frame = table_page() };
-        CHECK(retype[i].frame, "no page");
-    }
-    retype[0].by_hypercall = vcpu0_by_hypercall;
-    rc = vcpu1_start(retype_on_vcpu1);
-    if ( rc )
-        retype[1].rounds = RETYPE_ROUNDS;   /* vCPU 0 alone, still checked */
-    retype_rounds(0);
-    CHECK(vcpu1_wait_down(20000), "vCPU 1 still at round %lu",
-          retype[1].rounds);
-    for ( i = 0; i < 2; i++ )
-    {
-        CHECK(retype[i].rc == 0 && retype[i].rounds == RETYPE_ROUNDS,
-              "vCPU %u: rc %ld after %lu rounds", i, retype[i].rc,
-              retype[i].rounds);
-        release_table(retype[i].frame);
-    }
-    CHECK_RC(ext1(MMUEXT_UNPIN_TABLE, virt_to_mfn((void *)retype_table), 0),
-             0);
-    release_table((void *)retype_table);
-    CHECK_RC(rc, 0);
-}
-
-TEST(mmuext, retype_by_emulated_writes_on_both_vcpus)
-{
-    retype_on_both_vcpus(false);
-}
-
-TEST(mmuext, retype_by_hypercall_beside_emulated_writes)
-{
-    retype_on_both_vcpus(true);
 }
 
 TEST(mmuext, pinned_l1_locked_bit_ops_emulated)
