@@ -437,12 +437,17 @@ int elf_xen_check(struct elf_image *elf)
         elf_err("no Xen notes: not a PV kernel");
         return -EINVAL;
     }
-    if ( x->xen_version[0] && strcmp(x->xen_version, "xen-3.0") )
+    /*
+     * As Xen: the version and loader need only start so ("xen-3.0.2",
+     * "generic-v2", "linux-2.6" pass).  Xen also insists on the version
+     * note, which we let a kernel leave out.
+     */
+    if ( x->xen_version[0] && strncmp(x->xen_version, "xen-3.0", 7) )
     {
         elf_err("built for \"%s\", not xen-3.0", x->xen_version);
         return -EINVAL;
     }
-    if ( strcmp(x->loader, "generic") && strcmp(x->guest_os, "linux") )
+    if ( strncmp(x->loader, "generic", 7) && strncmp(x->guest_os, "linux", 5) )
     {
         elf_err("neither the generic loader nor Linux");
         return -EINVAL;
