@@ -186,16 +186,16 @@ CASES.append(dict(
     + SUITE_END))
 
 
-def build_lowpv(outdir):
-    """(path, None) of tools/tests/boot/lowpv built into outdir, or (None,
-    why) if it did not build."""
+def build_lowpv(outdir, name, cflags=()):
+    """(path, None) of tools/tests/boot/lowpv built into outdir/name with
+    cflags, or (None, why) if it did not build."""
     src = os.path.join(os.path.dirname(os.path.abspath(__file__)), 'lowpv')
-    out = os.path.join(outdir, 'lowpv')
+    out = os.path.join(outdir, name)
     os.makedirs(outdir, exist_ok=True)
     cmd = ['gcc', '-std=gnu11', '-O2', '-Wall', '-Wextra', '-Werror',
            '-ffreestanding', '-fno-pic', '-fno-pie', '-fno-stack-protector',
            '-mno-red-zone', '-mgeneral-regs-only',
-           '-fno-asynchronous-unwind-tables',
+           '-fno-asynchronous-unwind-tables'] + list(cflags) + [
            '-I' + os.path.join(src, '..', '..', '..', '..', 'xen', 'include'),
            '-nostdlib', '-static', '-no-pie',
            '-Wl,-T,' + os.path.join(src, 'lowpv.ld'), '-Wl,--build-id=none',
@@ -212,14 +212,22 @@ def build_lowpv(outdir):
 # A PV kernel linked at 1 MiB with no VIRT_BASE note (so its virtual base
 # is 0 and each pfn is va >> 12) checks its start of day against Xen's
 # rules (lowpv/lowpv.c), loads a GDT with set_gdt and powers off: as dom0
-# on both hypervisors, and as a boot domU beside mini-os on ours.
-LOWPV, LOWPV_WHY = build_lowpv(os.path.join(os.path.dirname(
-    os.path.abspath(__file__)), 'build'))
+# on both hypervisors, and as a boot domU beside mini-os on ours.  Built
+# with a BSD_SYMTAB note it also finds its symbol table after its image.
+BUILD = os.path.join(os.path.dirname(os.path.abspath(__file__)), 'build')
+LOWPV, LOWPV_WHY = build_lowpv(BUILD, 'lowpv')
+LOWPV_SYM, LOWPV_SYM_WHY = build_lowpv(BUILD, 'lowpv-symtab',
+                                       ['-DBSD_SYMTAB'])
 LOWPV_FORBID = qemu.DEFAULT_FORBID + (r'lowpv: FAIL',)
 CASES.append(dict(
     name='lowpv-dom0', via='kernel', smp=1, mem='256M', cpu='max',
     append='dom0_mem=64M', forbid=LOWPV_FORBID, fail=LOWPV_WHY,
     modules=[(LOWPV, '')],
+    steps=[('expect', 'lowpv_pass'), ('expect', 'dom0_halted')]))
+CASES.append(dict(
+    name='lowpv-symtab-dom0', via='kernel', smp=1, mem='256M', cpu='max',
+    append='dom0_mem=64M', forbid=LOWPV_FORBID, fail=LOWPV_SYM_WHY,
+    modules=[(LOWPV_SYM, '')],
     steps=[('expect', 'lowpv_pass'), ('expect', 'dom0_halted')]))
 CASES.append(dict(
     name='lowpv-domu', via='kernel', smp=2, mem='256M', cpu='max',

@@ -37,7 +37,16 @@ struct kernel {
     uint64_t paddr, vaddr, memsz, entry;
     struct opt virt_base, paddr_offset, hypercall_page, mod_start_pfn;
     const char *loader, *guest_os;  /* NULL when absent */
+    const char *bsd_symtab;         /* the BSD_SYMTAB note, NULL: none */
+    bool symtab;                    /* has .symtab and .strtab sections */
 };
+
+/* The symbol and string tables of images with sections, at fixed offsets. */
+#define SYMTAB_AT   0x400
+#define STRTAB_AT   0x440
+#define SHDRS_AT    0x600
+static const char strtab[] = "\0start\0lowpv\0";
+static const uint8_t symtab[48] = { [24] = 1, [32] = 0x10 };
 
 static uint8_t image[0x2000];
 
@@ -89,8 +98,27 @@ static size_t build(const struct kernel *k)
     end = put_num(end, XEN_ELFNOTE_PADDR_OFFSET, k->paddr_offset);
     end = put_num(end, XEN_ELFNOTE_HYPERCALL_PAGE, k->hypercall_page);
     end = put_num(end, XEN_ELFNOTE_MOD_START_PFN, k->mod_start_pfn);
-    BUG_ON(end > 0x1000);
+    end = put_str(end, XEN_ELFNOTE_BSD_SYMTAB, k->bsd_symtab);
+    BUG_ON(end > SYMTAB_AT);
     ph[1].p_filesz = ph[1].p_memsz = end - notes;
+    if ( k->symtab )
+    {
+        Elf64_Shdr sh[3] = {
+            [1] = { .sh_name = 1, .sh_type = SHT_SYMTAB, .sh_link = 2,
+                    .sh_offset = SYMTAB_AT, .sh_size = sizeof(symtab),
+                    .sh_entsize = 24, .sh_addralign = 8, .sh_info = 1 },
+            [2] = { .sh_name = 7, .sh_type = SHT_STRTAB,
+                    .sh_offset = STRTAB_AT, .sh_size = sizeof(strtab),
+                    .sh_addralign = 1 },
+        };
+
+        memcpy(image + SYMTAB_AT, symtab, sizeof(symtab));
+        memcpy(image + STRTAB_AT, strtab, sizeof(strtab));
+        memcpy(image + SHDRS_AT, sh, sizeof(sh));
+        eh.e_shoff = SHDRS_AT;
+        eh.e_shnum = 3;
+        eh.e_shentsize = sizeof(Elf64_Shdr);
+    }
     memcpy(image, &eh, sizeof(eh));
     memcpy(image + sizeof(eh), ph, sizeof(ph));
     return sizeof(image);
@@ -105,6 +133,7 @@ struct xen_region {
     uint64_t vstartinfo_start, vpt_start, nr_pt_pages, vstack_start, v_end;
     uint64_t initrd_pfn, mod_start, mod_len, pages_needed;
     bool mod_start_pfn;             /* SIF_MOD_START_PFN */
+    uint64_t sym_pstart;            /* where the symbol table goes, or 0 */
 };
 
 static uint64_t pg_up(uint64_t x)
@@ -133,6 +162,21 @@ static struct xen_region xen_rules(const struct kernel *k, uint64_t initrd_len,
     x.virt_base = k->virt_base.set ? k->virt_base.v : 0;
     x.virt_kstart = k->paddr + x.virt_base - k->paddr_offset.v;
     x.virt_kend = k->paddr + k->memsz + x.virt_base - k->paddr_offset.v;
+    /*
+     * BSD_SYMTAB "yes" and a symbol table: the kernel ends after it, sized
+     * as 4.17 sizes it (a 4-byte size, the packed header struct's offset
+     * of its section headers, three of them; the tables; all 8-aligned).
+     */
+    if ( k->bsd_symtab && !strcmp(k->bsd_symtab, "yes") && k->symtab )
+    {
+        uint64_t start = ROUNDUP(k->paddr + k->memsz, 8);
+        uint64_t sz = ROUNDUP(4 + (4 + 64) + 3 * 64, 8);
+
+        sz = ROUNDUP(sz + sizeof(symtab), 8);
+        sz = ROUNDUP(sz + sizeof(strtab), 8);
+        x.sym_pstart = start;
+        x.virt_kend = start + sz + x.virt_base - k->paddr_offset.v;
+    }
     if ( x.virt_base > x.virt_kstart )
         return (struct xen_region){ .refused = true };
     if ( strncmp(k->loader ?: "", "generic", 7) &&
@@ -219,6 +263,58 @@ static uint64_t expect_pfn(const struct xen_region *x, unsigned int level,
 
 /* ---- The comparison ---- */
 
+/* elf_load()'s copies of the symbol table, by offset from sym_pstart. */
+static uint8_t loaded[0x1000];
+static uint64_t loaded_at;
+
+static int capture(void *ctx, uint64_t paddr, const void *src, size_t len)
+{
+    if ( paddr < loaded_at )
+        return 0;       /* a segment */
+    BUG_ON(paddr - loaded_at + len > sizeof(loaded));
+    if ( src )
+        memcpy(loaded + paddr - loaded_at, src, len);
+    else
+        memset(loaded + paddr - loaded_at, 0, len);
+    return 0;
+}
+
+/*
+ * The symbol table as Xen loads it: a size, then (offsets from here) an
+ * ELF header, three section headers, the symbol and string tables.
+ */
+static void check_symtab(const struct elf_image *elf)
+{
+    const uint8_t *h = loaded + 4;
+    Elf64_Ehdr eh;
+    Elf64_Shdr sh[3];
+    uint32_t size;
+
+    loaded_at = elf->sym_pstart;
+    memset(loaded, 0xa5, sizeof(loaded));
+    CHECK_EQ(elf_load(elf, capture, NULL), 0);
+    memcpy(&size, loaded, 4);
+    memcpy(&eh, h, sizeof(eh));
+    memcpy(sh, h + 64, sizeof(sh));
+    CHECK_EQ(eh.e_shoff, 64);
+    CHECK_EQ(eh.e_shnum, 3);
+    CHECK_EQ(eh.e_shentsize, 64);
+    CHECK_EQ(eh.e_ehsize, 64);
+    CHECK_EQ(eh.e_phoff | eh.e_phnum | eh.e_phentsize | eh.e_shstrndx, 0);
+    CHECK_EQ(eh.e_machine, EM_X86_64);
+    CHECK_EQ(sh[0].sh_type | sh[0].sh_size | sh[0].sh_offset, 0);
+    CHECK_EQ(sh[1].sh_type, SHT_SYMTAB);
+    CHECK_EQ(sh[1].sh_link, 2);
+    CHECK_EQ(sh[1].sh_info, 1);
+    CHECK_EQ(sh[1].sh_offset, 260);     /* 8-aligned from sym_pstart */
+    CHECK_EQ(sh[2].sh_type, SHT_STRTAB);
+    CHECK_EQ(sh[2].sh_offset, ROUNDUP(264 + sizeof(symtab), 8) - 4);
+    CHECK_EQ(size, sh[2].sh_offset + sizeof(strtab));
+    CHECK(!memcmp(h + sh[1].sh_offset, symtab, sizeof(symtab)));
+    CHECK(!memcmp(h + sh[2].sh_offset, strtab, sizeof(strtab)));
+    CHECK_EQ(elf->sym_pend - elf->sym_pstart, ROUNDUP(4 + size, 8));
+}
+
 static unsigned long *p2m;
 
 static const pte_t *table_of(pte_t e)
@@ -249,6 +345,9 @@ static void compare(const struct kernel *k, uint64_t initrd_len,
         return;
     CHECK_EQ(elf.virt_kstart, x.virt_kstart);
     CHECK_EQ(elf.virt_kend, x.virt_kend);
+    CHECK_EQ(elf.sym_pstart, x.sym_pstart);
+    if ( x.sym_pstart )
+        check_symtab(&elf);
     CHECK_EQ(boot_layout_compute(&l, &elf, initrd_len, nr_pages), 0);
 
     /* start_info as the guest reads it, and the initial registers. */
@@ -371,6 +470,21 @@ int main(void)
         8 * mib, .memsz = 0x3000, .entry = KBASE + 8 * mib,
         .loader = "generic", .virt_base = SET(KBASE), .paddr_offset = SET(0)),
         0, 16384);
+    /* BSD_SYMTAB: the symbol table is loaded after the image. */
+    run("bsd-symtab", KERNEL(.paddr = mib, .vaddr = mib, .memsz = 0x3004,
+        .entry = mib, .loader = "generic", .bsd_symtab = "yes",
+        .symtab = true), 0, 4096);
+    run("bsd-symtab-high", KERNEL(.paddr = 0, .vaddr = KBASE,
+        .memsz = 0x20001, .entry = KBASE, .loader = "generic",
+        .virt_base = SET(KBASE), .bsd_symtab = "yes", .symtab = true),
+        mib, 4096);
+    /* Only "yes" asks; without a symbol table nothing is loaded. */
+    run("bsd-symtab-no", KERNEL(.paddr = mib, .vaddr = mib, .memsz = 0x3000,
+        .entry = mib, .loader = "generic", .bsd_symtab = "no",
+        .symtab = true), 0, 4096);
+    run("bsd-symtab-none", KERNEL(.paddr = mib, .vaddr = mib,
+        .memsz = 0x3000, .entry = mib, .loader = "generic",
+        .bsd_symtab = "yes"), 0, 4096);
     /* Prefixes pass as in Xen; neither loader nor Linux is refused. */
     run("loader-prefix", KERNEL(.paddr = mib, .vaddr = mib, .memsz = 0x3000,
         .entry = mib, .loader = "generic-v2"), 0, 4096);

@@ -20,6 +20,9 @@
     NOTE(6, "lowpv")                    /* GUEST_OS */
     NOTE(5, "xen-3.0")                  /* XEN_VERSION */
     NOTE(8, "generic")                  /* LOADER */
+#ifdef BSD_SYMTAB
+    NOTE(11, "yes")                     /* BSD_SYMTAB: load our symbols */
+#endif
 
     /* rsi: start_info; rsp: the top of the builder's one-page stack. */
     .section .text.start, "ax", @progbits

@@ -73,6 +73,8 @@ static void say(const char *text, unsigned int n, const uint64_t *v)
         }                                                           \
     } while ( 0 )
 
+void lowpv_main(const struct start_info *start);
+
 static uint64_t round_up(uint64_t x, uint64_t a)
 {
     return (x + a - 1) & ~(a - 1);
@@ -139,6 +141,53 @@ static uint64_t count_tables(const uint64_t *t, int level)
     return n;
 }
 
+#ifdef BSD_SYMTAB
+static int streq(const char *a, const char *b)
+{
+    for ( ; *a && *a == *b; a++ )
+        b++;
+    return *a == *b;
+}
+
+/*
+ * Built with a BSD_SYMTAB note, the symbol table follows the image (Xen's
+ * layout, xen/include/xen/libelf.h): returns where it ends after checking
+ * its headers and looking lowpv_main up in it.
+ */
+static uint64_t check_symtab(void)
+{
+    const uint8_t *at = (const uint8_t *)_end;     /* 8-byte aligned */
+    const uint8_t *ehdr = at + 4;
+    const uint64_t *sh1 = (const uint64_t *)(ehdr + 64 + 64);
+    const uint64_t *sh2 = sh1 + 8;
+    uint32_t size = *(const uint32_t *)at;
+    const uint8_t *sym, *str;
+    uint64_t found = 0;
+
+    /* e_shoff 64, e_ehsize 64, e_phnum 0, e_shentsize 64, e_shnum 3. */
+    CHECK(*(const uint64_t *)(ehdr + 40) == 64 &&
+          *(const uint16_t *)(ehdr + 52) == 64 &&
+          *(const uint16_t *)(ehdr + 56) == 0 &&
+          *(const uint16_t *)(ehdr + 58) == 64 &&
+          *(const uint16_t *)(ehdr + 60) == 3, "symtab's ELF header");
+    /* Types SYMTAB linked to 2, and STRTAB; 8-aligned, in this order. */
+    CHECK((sh1[0] >> 32) == 2 && (uint32_t)sh1[5] == 2 &&
+          (sh2[0] >> 32) == 3, "symtab's section headers");
+    CHECK(sh1[3] == round_up(4 + 64 + 3 * 64, 8) - 4 &&
+          sh2[3] == round_up(4 + sh1[3] + sh1[4], 8) - 4 &&
+          size == sh2[3] + sh2[4], "symtab's offsets and size", sh1[3],
+          sh2[3], size);
+    sym = ehdr + sh1[3];
+    str = ehdr + sh2[3];
+    for ( uint64_t off = 0; off + 24 <= sh1[4]; off += 24 )
+        if ( streq((const char *)str + *(const uint32_t *)(sym + off),
+                   "lowpv_main") )
+            found = *(const uint64_t *)(sym + off + 8);
+    CHECK(found == (uint64_t)lowpv_main, "lowpv_main in the symtab", found);
+    return round_up((uint64_t)ehdr + size, 8);
+}
+#endif
+
 static void check_layout(void)
 {
     const uint64_t *p2m = (const uint64_t *)si->mfn_list;
@@ -148,6 +197,9 @@ static void check_layout(void)
         (const uint64_t[]){ (uint64_t)si, si->pt_base, si->nr_pt_frames,
                             si->mfn_list, si->nr_pages });
     CHECK(!__builtin_memcmp(si->magic, "xen-3.0-x86_64", 15), "magic");
+#ifdef BSD_SYMTAB
+    end = round_up(check_symtab(), PAGE);
+#endif
     /* The image ends on a page boundary: the p2m list starts right there. */
     CHECK(si->mfn_list == end, "mfn_list not at the kernel's end",
           si->mfn_list, end);
@@ -223,7 +275,6 @@ static void check_set_gdt(void)
     CHECK(!rc, "set_gdt", (uint64_t)rc, frame);
 }
 
-void lowpv_main(const struct start_info *start);
 void lowpv_main(const struct start_info *start)
 {
     struct sched_shutdown down = { .reason = SHUTDOWN_poweroff };
