@@ -18,7 +18,7 @@
 #define PTE_ADDR        0x000ffffffffff000UL
 #define M2P             ((const uint64_t *)MACH2PHYS_VIRT_START)
 
-extern char _start[], _end[];
+extern char _end[];
 
 static const struct start_info *si;
 static unsigned int failures;
@@ -45,7 +45,7 @@ static void out(const char *s, unsigned long len)
 /* One line: text, then each value in hex. */
 static void say(const char *text, unsigned int n, const uint64_t *v)
 {
-    char buf[160];
+    char buf[256];      /* 7 + 100 + up to 5 values of 17, and a newline */
     unsigned long len = 0;
 
     for ( const char *p = "lowpv: "; *p; )
