@@ -229,10 +229,9 @@ CASES.append(dict(
     append='dom0_mem=64M', forbid=LOWPV_FORBID, fail=LOWPV_SYM_WHY,
     modules=[(LOWPV_SYM, '')],
     steps=[('expect', 'lowpv_pass'), ('expect', 'dom0_halted')]))
-# dom0 runs no cases here: with lowpv left shut down (not destroyed),
-# the domain/ cases' exact free-page counts on ours came out one page
-# short in about a third of boots (not yet explained; see the report
-# of the branch that added this case).
+# dom0 runs no cases here: beside lowpv left shut down (not destroyed),
+# the domain/ cases' exact free-page counts came out one page short in
+# about a third of boots on ours (docs/misc/testing.md, not explained).
 CASES.append(dict(
     name='lowpv-domu', via='kernel', smp=2, mem='256M', cpu='max',
     append='dom0_mem=64M', only='ours', minios=True, fail=LOWPV_WHY,
