@@ -39,6 +39,13 @@ static void get_phdr(const struct elf_image *elf, unsigned int i,
            sizeof(*ph));
 }
 
+static void get_shdr(const struct elf_image *elf, unsigned int i,
+                     Elf64_Shdr *sh)
+{
+    memcpy(sh, elf->data + elf->shoff + (uint64_t)i * sizeof(*sh),
+           sizeof(*sh));
+}
+
 static int check_header(struct elf_image *elf, Elf64_Ehdr *eh)
 {
     static const uint8_t magic[4] = { 0x7f, 'E', 'L', 'F' };
@@ -404,6 +411,35 @@ static int find_notes(struct elf_image *elf, const Elf64_Ehdr *eh)
     return 0;
 }
 
+/*
+ * The symbol table Xen's loader would take: the first SHT_SYMTAB section,
+ * if its sh_link names another section (a bad link ends the search, as
+ * in Xen).  Only BSD_SYMTAB makes anything of it; section headers that
+ * are not sane are no error here, there being nothing to load then.
+ */
+static void find_symtab(struct elf_image *elf, const Elf64_Ehdr *eh)
+{
+    Elf64_Shdr sh;
+
+    if ( !eh->e_shoff || eh->e_shentsize != sizeof(sh) ||
+         !in_image(elf->size, eh->e_shoff,
+                   (uint64_t)eh->e_shnum * sizeof(sh)) )
+        return;
+    elf->shoff = eh->e_shoff;
+    for ( unsigned int i = 1; i < eh->e_shnum; i++ )
+    {
+        get_shdr(elf, i, &sh);
+        if ( sh.sh_type != SHT_SYMTAB )
+            continue;
+        if ( sh.sh_link && sh.sh_link < eh->e_shnum )
+        {
+            elf->symtab_shndx = i;
+            elf->strtab_shndx = sh.sh_link;
+        }
+        return;
+    }
+}
+
 int elf_init(struct elf_image *elf, const void *data, size_t size)
 {
     Elf64_Ehdr eh;
@@ -418,6 +454,8 @@ int elf_init(struct elf_image *elf, const void *data, size_t size)
     if ( !rc )
         rc = find_notes(elf, &eh);
     if ( !rc )
+        find_symtab(elf, &eh);
+    if ( !rc )
         rc = parse_features(&elf->xen);
     if ( !rc )
         elf->xen.feat_supported |= elf->xen.supported_features;
@@ -425,6 +463,60 @@ int elf_init(struct elf_image *elf, const void *data, size_t size)
 }
 
 #define SEEN(x, t) ((x)->seen & (1U << XEN_ELFNOTE_##t))
+
+/* Xen aligns each piece of a loaded ELF64 symbol table to 8 bytes. */
+#define SYM_ALIGN       8ULL
+/* What comes first: a 32-bit size, an ELF header, three section headers. */
+#define SYM_HEADER      (4 + sizeof(Elf64_Ehdr) + 3 * sizeof(Elf64_Shdr))
+
+/* *a + b rounded up to SYM_ALIGN; false if that passes 2^64. */
+static bool sym_advance(uint64_t *a, uint64_t b)
+{
+    if ( __builtin_add_overflow(*a, b + SYM_ALIGN - 1, a) )
+        return false;
+    *a &= ~(SYM_ALIGN - 1);
+    return true;
+}
+
+/*
+ * BSD_SYMTAB "yes": where the symbol table goes (elf_load()), right after
+ * the segments, and the kernel's end moved past it, as Xen's loader does.
+ * Without a symbol table whose link is a string table Xen loads nothing,
+ * and neither do we; tables outside the image are refused.
+ */
+static int place_symtab(struct elf_image *elf)
+{
+    Elf64_Shdr sym, str;
+    uint64_t end = elf->pend;
+
+    if ( strcmp(elf->xen.bsd_symtab, "yes") || !elf->symtab_shndx )
+        return 0;
+    get_shdr(elf, elf->symtab_shndx, &sym);
+    get_shdr(elf, elf->strtab_shndx, &str);
+    if ( str.sh_type != SHT_STRTAB )
+        return 0;
+    if ( !in_image(elf->size, sym.sh_offset, sym.sh_size) ||
+         !in_image(elf->size, str.sh_offset, str.sh_size) )
+    {
+        elf_err("symbol or string table outside the image");
+        return -EINVAL;
+    }
+    if ( !sym_advance(&end, 0) )
+        goto wraps;
+    elf->sym_pstart = end;
+    if ( !sym_advance(&end, SYM_HEADER) || !sym_advance(&end, sym.sh_size) ||
+         !sym_advance(&end, str.sh_size) ||
+         __builtin_add_overflow(elf->virt_kstart, end - elf->pstart,
+                                &elf->virt_kend) ||
+         elf->virt_kend > -ELF_PAGE_SIZE )
+        goto wraps;
+    elf->sym_pend = end;
+    return 0;
+
+ wraps:
+    elf_err("kernel and symbol table wrap around");
+    return -EINVAL;
+}
 
 int elf_xen_check(struct elf_image *elf)
 {
@@ -437,12 +529,17 @@ int elf_xen_check(struct elf_image *elf)
         elf_err("no Xen notes: not a PV kernel");
         return -EINVAL;
     }
-    if ( x->xen_version[0] && strcmp(x->xen_version, "xen-3.0") )
+    /*
+     * As Xen: the version and loader need only start so ("xen-3.0.2",
+     * "generic-v2", "linux-2.6" pass).  Xen also insists on the version
+     * note, which we let a kernel leave out.
+     */
+    if ( x->xen_version[0] && strncmp(x->xen_version, "xen-3.0", 7) )
     {
         elf_err("built for \"%s\", not xen-3.0", x->xen_version);
         return -EINVAL;
     }
-    if ( strcmp(x->loader, "generic") && strcmp(x->guest_os, "linux") )
+    if ( strncmp(x->loader, "generic", 7) && strncmp(x->guest_os, "linux", 5) )
     {
         elf_err("neither the generic loader nor Linux");
         return -EINVAL;
@@ -476,6 +573,8 @@ int elf_xen_check(struct elf_image *elf)
                 (unsigned long long)elf->pend);
         return -EINVAL;
     }
+    if ( place_symtab(elf) )
+        return -EINVAL;
     elf->virt_entry = SEEN(x, ENTRY) ? x->entry : elf->e_entry;
     if ( virt_base > elf->virt_kstart )
     {
@@ -509,6 +608,59 @@ int elf_xen_check(struct elf_image *elf)
     return 0;
 }
 
+/* The symbol table where place_symtab() put it, laid out as Xen does. */
+static int load_symtab(const struct elf_image *elf, elf_copy_fn *copy,
+                       void *ctx)
+{
+    uint8_t hdr[SYM_HEADER];
+    Elf64_Ehdr eh;
+    Elf64_Shdr sh[3];
+    /* Offsets in the copied headers count from the ELF header. */
+    uint64_t base = elf->sym_pstart + 4, at = elf->sym_pstart;
+    uint64_t from[3];
+    uint32_t size;
+    int rc;
+
+    memcpy(&eh, elf->data, sizeof(eh));
+    eh.e_version = EV_CURRENT;
+    eh.e_ehsize = sizeof(eh);
+    eh.e_shentsize = sizeof(Elf64_Shdr);
+    eh.e_shoff = sizeof(eh);
+    eh.e_shnum = 3;
+    eh.e_phoff = eh.e_phentsize = eh.e_phnum = eh.e_shstrndx = 0;
+    memset(sh, 0, sizeof(sh[0]));
+    get_shdr(elf, elf->symtab_shndx, &sh[1]);
+    get_shdr(elf, elf->strtab_shndx, &sh[2]);
+    sh[1].sh_link = 2;
+    sym_advance(&at, SYM_HEADER);
+    for ( unsigned int i = 1; i < 3; i++ )
+    {
+        from[i] = sh[i].sh_offset;
+        sh[i].sh_offset = at - base;
+        sym_advance(&at, sh[i].sh_size);
+    }
+    size = sh[2].sh_offset + sh[2].sh_size;
+    memcpy(hdr, &size, 4);
+    memcpy(hdr + 4, &eh, sizeof(eh));
+    memcpy(hdr + 4 + sizeof(eh), sh, sizeof(sh));
+
+    /* The headers, each table, and zeroes up to each next piece. */
+    if ( (rc = copy(ctx, elf->sym_pstart, hdr, sizeof(hdr))) )
+        return rc;
+    at = elf->sym_pstart + sizeof(hdr);
+    for ( unsigned int i = 1; i < 3; i++ )
+    {
+        uint64_t to = base + sh[i].sh_offset;
+
+        if ( (to > at && (rc = copy(ctx, at, NULL, to - at))) ||
+             (sh[i].sh_size &&
+              (rc = copy(ctx, to, elf->data + from[i], sh[i].sh_size))) )
+            return rc;
+        at = to + sh[i].sh_size;
+    }
+    return at < elf->sym_pend ? copy(ctx, at, NULL, elf->sym_pend - at) : 0;
+}
+
 int elf_load(const struct elf_image *elf, elf_copy_fn *copy, void *ctx)
 {
     unsigned int i;
@@ -530,5 +682,5 @@ int elf_load(const struct elf_image *elf, elf_copy_fn *copy, void *ctx)
                         ph.p_memsz - ph.p_filesz)) )
             return rc;
     }
-    return 0;
+    return elf->sym_pend ? load_symtab(elf, copy, ctx) : 0;
 }

@@ -33,6 +33,8 @@ COMMON = {
     'guest_result': r'^{result}: {case}(: |$)',
     'guest_summary': r'^\d+ passed, 0 failed, \d+ skipped$',
     'dom0_halted': r'^\(XEN\) Hardware Dom0 halted',
+    # tools/tests/boot/lowpv's verdict (dom0: no "(d0)" prefix on Xen).
+    'lowpv_pass': r'lowpv: PASS$',
     # Debian's Linux as dom0: its first process, then the initramfs shell
     # (whose prompt ends no line, so its banner stands for it).
     'linux_init': r'Run /init as init process',

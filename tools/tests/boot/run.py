@@ -321,6 +321,8 @@ def main():
         why = img.kernel_why if c['via'] == 'kernel' else img.iso_why
         if not why and c.get('minios'):
             why = minios_why
+        if not why and c.get('fail'):
+            why = c['fail']
         if not why and c.get('skip'):
             why = 'SKIP ' + c['skip']
         if why and why.startswith('SKIP '):

@@ -17,6 +17,8 @@
 
 #define PT_LOAD         1
 #define PT_NOTE         4
+#define SHT_SYMTAB      2
+#define SHT_STRTAB      3
 #define SHT_NOTE        7
 
 typedef struct {

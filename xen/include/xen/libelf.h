@@ -34,6 +34,7 @@ struct elf_image {
     uint64_t e_entry;
     unsigned int phnum;
     uint64_t phoff;
+    uint64_t shoff;             /* 0: no usable section headers */
     /*
      * Extent of the PT_LOAD segments: physical (p_paddr, where they are
      * loaded) and as linked (p_vaddr).  Linux links its per-CPU segment
@@ -43,6 +44,13 @@ struct elf_image {
     struct elf_xen_notes xen;
     /* Set by elf_xen_check(): virtual = physical + virt_offset. */
     uint64_t virt_offset, virt_kstart, virt_kend, virt_entry;
+    /*
+     * The symbol table's section and its string table's (0: none), and,
+     * if BSD_SYMTAB asks for them to be loaded, where (physical, after
+     * the segments; virt_kend then ends there too).
+     */
+    unsigned int symtab_shndx, strtab_shndx;
+    uint64_t sym_pstart, sym_pend;
 };
 
 /*
@@ -69,6 +77,13 @@ int elf_xen_check(struct elf_image *elf);
 typedef int elf_copy_fn(void *ctx, uint64_t paddr, const void *src,
                         size_t len);
 
+/*
+ * Loads the PT_LOAD segments and, if BSD_SYMTAB asked for it, the symbol
+ * table after them as Xen does: at sym_pstart a 32-bit size, then an ELF
+ * header with three section headers (none, the symbol table, its string
+ * table), then the two tables, each 8-byte aligned; the size counts from
+ * the ELF header to the end of the string table.
+ */
 int elf_load(const struct elf_image *elf, elf_copy_fn *copy, void *ctx);
 
 #endif /* XEN_LIBELF_H */

@@ -15,6 +15,7 @@
 #include <asm/m2p.h>
 #include <asm/multiboot.h>
 #include <asm/page.h>
+#include <asm/pv/boot_layout.h>
 #include <asm/pv/dom0_build.h>
 #include <asm/pv/entry.h>
 #include <asm/pv/mm.h>
@@ -96,92 +97,20 @@ static int __init refuse(int rc, const char *fmt, ...)
 }
 
 /*
- * The bootstrap virtual region, in order from the kernel's base; each
- * piece page aligned.  Guests depend on this order (start of day ABI).
- */
-struct boot_layout {
-    unsigned long v_start;          /* = the kernel's virtual base */
-    unsigned long kernel_end;
-    unsigned long initrd_start, initrd_end;
-    unsigned long p2m_start, p2m_end;
-    unsigned long start_info;
-    unsigned long pt_start;
-    unsigned long nr_pt_frames;
-    unsigned long stack;            /* one page; its top is the initial sp */
-    unsigned long v_end;
-};
-
-static unsigned long pfn_of(const struct boot_layout *l, unsigned long va)
-{
-    return (va - l->v_start) >> PAGE_SHIFT;
-}
-
-/* Tables of each level needed to map [s, e) with 4 KiB pages. */
-static unsigned long tables_needed(unsigned long s, unsigned long e)
-{
-    unsigned long n = 1;    /* the L4 */
-
-    for ( unsigned int shift = 39; shift >= 21; shift -= 9 )
-        n += ((e - 1) >> shift) - (s >> shift) + 1;
-    return n;
-}
-
-/*
- * a + b rounded up to align (a power of two), or *wrap set if that
- * passes 2^64: a kernel's notes may place it anywhere.
- */
-static unsigned long after(unsigned long a, unsigned long b,
-                           unsigned long align, bool *wrap)
-{
-    unsigned long r;
-
-    if ( __builtin_add_overflow(a, b, &r) || r > -align )
-    {
-        *wrap = true;
-        return 0;
-    }
-    return ROUNDUP(r, align);
-}
-
-/*
- * Places everything after the kernel, growing the page-table count until
- * the tables also map themselves; the region ends on a 4 MiB boundary
- * with at least 512 KiB to spare, as Linux expects.  -EINVAL (with the
- * reason in refusal[]) if the region would wrap past 2^64 (whose table
- * count would never settle) or leave the guest's address space.
+ * Lays out the region (asm/pv/boot_layout.h), or refuses with the reason
+ * in refusal[] if it would wrap past 2^64 (whose table count would never
+ * settle) or leave the guest's address space.
  */
 static int compute_layout(struct boot_layout *l, const struct elf_image *elf,
                           unsigned long initrd_len, unsigned long nr_pages)
 {
-    bool wrap = false;
+    int rc = boot_layout_compute(l, elf, initrd_len, nr_pages);
 
-    /* VIRT_BASE is pfn 0: Linux finds pfns as (va - VIRT_BASE) >> 12. */
-    l->v_start = (elf->xen.seen & (1u << XEN_ELFNOTE_VIRT_BASE))
-                 ? elf->xen.virt_base : elf->virt_kstart & PAGE_MASK;
-    l->kernel_end = after(elf->virt_kend, 0, PAGE_SIZE, &wrap);
-    l->initrd_start = l->kernel_end;
-    l->initrd_end = after(l->initrd_start, initrd_len, PAGE_SIZE, &wrap);
-    l->p2m_start = l->initrd_end;
-    l->p2m_end = after(l->p2m_start, nr_pages * sizeof(uint64_t), PAGE_SIZE,
-                       &wrap);
-    l->start_info = l->p2m_end;
-    l->pt_start = after(l->start_info, PAGE_SIZE, PAGE_SIZE, &wrap);
-    for ( l->nr_pt_frames = 1; !wrap; l->nr_pt_frames++ )
-    {
-        l->stack = after(l->pt_start, l->nr_pt_frames * PAGE_SIZE, PAGE_SIZE,
-                         &wrap);
-        l->v_end = after(l->stack, PAGE_SIZE + (512UL << 10), 4UL << 20,
-                         &wrap);
-        if ( !wrap && tables_needed(l->v_start, l->v_end) <= l->nr_pt_frames )
-            break;
-    }
-    if ( wrap )
+    if ( rc == -EOVERFLOW )
         return refuse(-EINVAL, "its boot region from %#lx (kernel end "
                       "%#llx) wraps around the address space", l->v_start,
                       (unsigned long long)elf->virt_kend);
-    if ( !pv_guest_addr_ok(l->v_start) || !pv_guest_addr_ok(l->v_end - 1) ||
-         (l->v_start < HYPERVISOR_VIRT_END &&
-          l->v_end > HYPERVISOR_VIRT_START) )
+    if ( rc )
         return refuse(-EINVAL, "its boot region %#lx-%#lx is not guest "
                       "address space", l->v_start, l->v_end);
     return 0;
@@ -205,7 +134,7 @@ static int copy_to_boot_domain(void *ctx, uint64_t paddr, const void *src,
         unsigned long off = va & ~PAGE_MASK;
         size_t n = min(len, (size_t)(PAGE_SIZE - off));
         uint8_t *dst = (uint8_t *)mfn_to_virt(_mfn(
-                           ld->p2m[pfn_of(ld->layout, va)])) + off;
+                           ld->p2m[boot_layout_pfn(ld->layout, va)])) + off;
 
         if ( src )
             memcpy(dst, src, n);
@@ -217,60 +146,6 @@ static int copy_to_boot_domain(void *ctx, uint64_t paddr, const void *src,
             src = (const uint8_t *)src + n;
     }
     return 0;
-}
-
-static void *boot_va_to_virt(const struct boot_layout *l,
-                             const unsigned long *p2m, unsigned long va)
-{
-    return (uint8_t *)mfn_to_virt(_mfn(p2m[pfn_of(l, va)])) +
-           (va & ~PAGE_MASK);
-}
-
-/*
- * The kernel's page tables for the bootstrap region, in the frames at
- * pt_start: the L4 first, then L3, L2 and L1 tables as needed.  Every page
- * of the region is mapped writable except the tables themselves.
- */
-static mfn_t build_page_tables(const struct boot_layout *l,
-                               const unsigned long *p2m)
-{
-    unsigned long next_pt = l->pt_start;
-    pte_t *l4 = boot_va_to_virt(l, p2m, next_pt);
-    mfn_t l4_mfn = _mfn(p2m[pfn_of(l, next_pt)]);
-    const unsigned long table_flags = _PAGE_PRESENT | _PAGE_RW | _PAGE_USER |
-                                      _PAGE_ACCESSED | _PAGE_DIRTY;
-
-    /* dom0's frames are not scrubbed: tables start empty. */
-    for ( unsigned long i = 0; i < l->nr_pt_frames; i++ )
-        memset(boot_va_to_virt(l, p2m, l->pt_start + i * PAGE_SIZE), 0,
-               PAGE_SIZE);
-    next_pt += PAGE_SIZE;
-    for ( unsigned long va = l->v_start; va < l->v_end; va += PAGE_SIZE )
-    {
-        pte_t *table = l4, pte;
-        unsigned long pfn = pfn_of(l, va);
-
-        for ( unsigned int shift = 39; shift > PAGE_SHIFT; shift -= 9 )
-        {
-            pte_t *e = &table[(va >> shift) & 511];
-
-            if ( !(*e & _PAGE_PRESENT) )
-            {
-                BUG_ON(next_pt >= l->pt_start +
-                                  l->nr_pt_frames * PAGE_SIZE);
-                *e = ((pte_t)p2m[pfn_of(l, next_pt)] << PAGE_SHIFT) |
-                     table_flags;
-                next_pt += PAGE_SIZE;
-            }
-            table = mfn_to_virt(_mfn((*e & PTE_ADDR_MASK) >> PAGE_SHIFT));
-        }
-        pte = ((pte_t)p2m[pfn] << PAGE_SHIFT) | _PAGE_PRESENT | _PAGE_USER |
-              _PAGE_ACCESSED;
-        if ( va < l->pt_start || va >= l->stack )
-            pte |= _PAGE_RW | _PAGE_DIRTY;
-        table[l1_table_offset(va)] = pte;
-    }
-    return l4_mfn;
 }
 
 /* A kernel image, unpacked into xenheap pages if it came compressed. */
@@ -390,27 +265,28 @@ static int __init populate(struct domain *d, unsigned long *p2m,
     return 0;
 }
 
-/* The kernel, initrd, p2m list and hypercall page, where l puts them. */
+/*
+ * The kernel, initrd, p2m list and hypercall page, where l puts them (the
+ * initrd by pfn: it may lie outside the mapped region).
+ */
 static void __init load_images(const struct boot_domain *bd,
                                const struct elf_image *elf,
                                const struct boot_layout *l,
                                const unsigned long *p2m)
 {
     struct boot_load ld = { .elf = elf, .layout = l, .p2m = p2m };
-    unsigned long initrd_len = l->initrd_end - l->initrd_start;
 
     elf_load(elf, copy_to_boot_domain, &ld);
-    for ( unsigned long off = 0; bd->initrd && off < initrd_len;
-          off += PAGE_SIZE )
-        memcpy(boot_va_to_virt(l, p2m, l->initrd_start + off),
+    for ( unsigned long off = 0; off < l->initrd_len; off += PAGE_SIZE )
+        memcpy(mfn_to_virt(_mfn(p2m[l->initrd_pfn + off / PAGE_SIZE])),
                maddr_to_virt(bd->initrd->start + off),
-               min(PAGE_SIZE, bd->initrd->end - bd->initrd->start - off));
+               min(PAGE_SIZE, l->initrd_len - off));
     for ( unsigned long pfn = 0; pfn < bd->nr_pages; pfn++ )
-        *(uint64_t *)boot_va_to_virt(l, p2m, l->p2m_start + pfn * 8) =
+        *(uint64_t *)boot_layout_va(l, p2m, l->p2m_start + pfn * 8) =
             p2m[pfn];
     if ( elf->xen.seen & (1u << XEN_ELFNOTE_HYPERCALL_PAGE) )
-        pv_write_hypercall_page(boot_va_to_virt(l, p2m,
-                                                elf->xen.hypercall_page));
+        pv_write_hypercall_page(boot_layout_va(l, p2m,
+                                               elf->xen.hypercall_page));
 }
 
 /*
@@ -421,7 +297,7 @@ static void __init write_start_info(const struct boot_domain *bd,
                                     const struct boot_layout *l,
                                     const unsigned long *p2m)
 {
-    struct start_info *si = boot_va_to_virt(l, p2m, l->start_info);
+    struct start_info *si = boot_layout_va(l, p2m, l->start_info);
 
     memset(si, 0, PAGE_SIZE);
     strlcpy(si->magic, "xen-3.0-x86_64", sizeof(si->magic));
@@ -431,8 +307,14 @@ static void __init write_start_info(const struct boot_domain *bd,
     si->pt_base = l->pt_start;
     si->nr_pt_frames = l->nr_pt_frames;
     si->mfn_list = l->p2m_start;
-    si->mod_start = bd->initrd ? l->initrd_start : 0;
-    si->mod_len = l->initrd_end - l->initrd_start;
+    /* As Xen: an initrd left unmapped is found by its first pfn. */
+    if ( l->initrd_len )
+    {
+        si->mod_start = l->initrd_unmapped ? l->initrd_pfn : l->initrd_start;
+        si->mod_len = l->initrd_len;
+        if ( l->initrd_unmapped )
+            si->flags |= SIF_MOD_START_PFN;
+    }
     if ( bd->cmdline )
         strlcpy((char *)si->cmd_line, bd->cmdline, sizeof(si->cmd_line));
 }
@@ -472,7 +354,7 @@ static int __init fill_domain(struct boot_domain *bd,
      * Pinned as Xen's builder pins them, plus the reference the installed
      * page table (guest_table) holds for as long as it is installed.
      */
-    l4 = build_page_tables(l, p2m);
+    l4 = boot_layout_page_tables(l, p2m);
     rc = pv_pin_table(d, mfn_x(l4), PGT_l4_page_table);
     if ( !rc )
         rc = get_page_and_type(mfn_to_page(l4), d, PGT_l4_page_table);
@@ -524,10 +406,10 @@ static int __init build_pv_domain(struct boot_domain *bd)
     rc = compute_layout(&l, &elf,
                         bd->initrd ? bd->initrd->end - bd->initrd->start : 0,
                         bd->nr_pages);
-    if ( !rc && pfn_of(&l, l.v_end) > bd->nr_pages )
+    if ( !rc && l.min_pages > bd->nr_pages )
         rc = refuse(-ENOMEM, "%lu KiB of memory cannot hold its %lu KiB "
                     "kernel, initrd and boot tables (%s)", bd->nr_pages << 2,
-                    (l.v_end - l.v_start) >> 10, bd->mem_option);
+                    l.min_pages << 2, bd->mem_option);
     else if ( !rc && bd->nr_pages > spare_pages() )
         rc = refuse(-ENOMEM, "out of memory: %lu KiB asked for, %lu KiB "
                     "spare (%s)", bd->nr_pages << 2, spare_pages() << 2,
