@@ -525,6 +525,29 @@ static void gen_memory_op(struct fcall *c, uint8_t *buf)
         if ( one_in(8) )
             cmd |= (unsigned long)rn(8) << MEMOP_EXTENT_SHIFT;
         break;
+    case XENMEM_exchange:
+    {
+        struct xen_memory_exchange *x = (void *)buf;
+        xen_pfn_t *out = list + 8;
+
+        /* Frames we can spare for fresh ones, maybe of another order. */
+        for ( unsigned int i = 0; i < n; i++ )
+        {
+            list[i] = mfn_mut();
+            out[i] = start_info->nr_pages + rn(64);
+        }
+        memset(x, 0, sizeof(*x));
+        set_xen_guest_handle(x->in.extent_start, (void *)ptr(buf + 256));
+        set_xen_guest_handle(x->out.extent_start, (void *)ptr(buf + 320));
+        x->in.nr_extents = one_in(8) ? mut(n) : n;
+        x->in.extent_order = one_in(6) ? mut(rn(10)) : 0;
+        x->out.nr_extents = one_in(8) ? mut(n) : n;
+        x->out.extent_order = one_in(6) ? mut(rn(10)) : 0;
+        x->out.mem_flags = one_in(4) ? rn(40) : 0;
+        x->in.domid = x->out.domid = one_in(4) ? dom_any() : DOMID_SELF;
+        x->nr_exchanged = one_in(8) ? mut(n) : 0;
+        break;
+    }
     case XENMEM_maximum_ram_page:
     case XENMEM_current_reservation:
     case XENMEM_maximum_reservation:
