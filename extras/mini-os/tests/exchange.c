@@ -289,8 +289,8 @@ TEST(exchange, partial_failure_keeps_what_was_done)
     exch_init(&x, in, 4, 0, out, 4, 0, 0);
     CHECK_RC(exchange(&x), -XEN_EINVAL);
     CHECK(x.nr_exchanged == 2, "nr_exchanged %lu", x.nr_exchanged);
-    CHECK(out[2] == pfn[2] && out[3] == pfn[3], "untouched entries now %lx %lx",
-          out[2], out[3]);
+    CHECK(out[2] == pfn[2] && out[3] == pfn[3],
+          "untouched entries now %lx %lx", out[2], out[3]);
     for ( unsigned int k = 0; k < 2; k++ )
     {
         CHECK(out[k] != in[k], "entry %u still the old frame", k);

@@ -1210,7 +1210,27 @@ static void gen_ptlife(struct fcall *c, uint8_t *buf)
         r->extent_order = 0;
         r->mem_flags = 0;
         r->domid = DOMID_SELF;
-        if ( hc(&f) == 1 )
+        if ( rn(2) )
+        {
+            /* Or swap it in one exchange, unmapped (as it must be) first. */
+            struct xen_memory_exchange *x = (void *)r;
+            struct fcall unmap = { __HYPERVISOR_update_va_mapping,
+                                   { scr_va[i], 0,
+                                     UVMF_INVLPG | UVMF_LOCAL } };
+
+            memset(x, 0, sizeof(*x));
+            set_xen_guest_handle(x->in.extent_start, list);
+            set_xen_guest_handle(x->out.extent_start, list + 1);
+            x->in.nr_extents = x->out.nr_extents = 1;
+            x->in.domid = x->out.domid = DOMID_SELF;
+            x->out.mem_flags = rn(2) ? XENMEMF_address_bits(20 + rn(16)) : 0;
+            list[1] = virt_to_pfn(scr_va[i]);
+            f.a[0] = XENMEM_exchange;
+            hc(&unmap);
+            if ( hc(&f) == 0 )
+                set_scratch(i, list[1]);
+        }
+        else if ( hc(&f) == 1 )
         {
             list[0] = virt_to_pfn(scr_va[i]);
             f.a[0] = XENMEM_populate_physmap;

@@ -651,9 +651,10 @@ static long exchange(struct xen_memory_exchange *x, unsigned int *passes)
 }
 
 static void exch_init(struct xen_memory_exchange *x, domid_t dom,
-                      xen_pfn_t *in, unsigned long nr_in, unsigned int in_order,
-                      xen_pfn_t *out, unsigned long nr_out,
-                      unsigned int out_order, unsigned int flags)
+                      xen_pfn_t *in, unsigned long nr_in,
+                      unsigned int in_order, xen_pfn_t *out,
+                      unsigned long nr_out, unsigned int out_order,
+                      unsigned int flags)
 {
     memset(x, 0, sizeof(*x));
     set_xen_guest_handle(x->in.extent_start, in);
