@@ -123,21 +123,18 @@ static bool reservation_op_on(struct domain *d, unsigned int op,
 {
     xen_ulong_t i, start = *next;
     bool preempted = false;
-    unsigned int bits = XENMEMF_get_address_bits(r->mem_flags), memflags = 0;
+    unsigned int bits = XENMEMF_get_address_bits(r->mem_flags), memflags;
 
     if ( r->extent_order > MAX_ORDER )
         return false;
     /*
-     * An address width (new frames below 2^bits bytes) as Xen 4.17 takes
-     * it: none that leaves no frame at all, none needed above all RAM.
-     * A node hint is checked (unless virtual: PV guests have no vNUMA).
+     * An address width (new frames below 2^bits bytes): Xen 4.17 refuses
+     * one that leaves no frame at all, for every reservation op.  A node
+     * hint is checked (unless virtual: PV guests have no vNUMA).
      */
-    if ( bits && bits < get_order_from_pages(max_page) + PAGE_SHIFT )
-    {
-        if ( bits <= PAGE_SHIFT )
-            return false;
-        memflags = MEMF_bits(bits);
-    }
+    if ( bits && bits <= PAGE_SHIFT )
+        return false;
+    memflags = MEMF_bits(bits);
     if ( !(r->mem_flags & XENMEMF_vnode) && !node_ok(r->mem_flags) )
         return false;
     for ( i = start; i < r->nr_extents; i++ )
@@ -206,15 +203,14 @@ static long reservation_op(unsigned int op, xen_ulong_t start,
 }
 
 /*
- * Whether the guest list hnd may hold entries [first, nr): an address
- * range the guest may use.  Whether it is mapped shows when it is read.
+ * Whether the guest list hnd may hold entries [first, nr), first < nr:
+ * an address range the guest may use.  Whether it is mapped shows when
+ * it is read.
  */
 static bool list_ok(XEN_GUEST_HANDLE(xen_pfn_t) hnd, xen_ulong_t first,
                     xen_ulong_t nr)
 {
-    if ( nr > ~0UL / sizeof(xen_pfn_t) )
-        return false;
-    return first >= nr ||
+    return nr <= ~0UL / sizeof(xen_pfn_t) &&
            guest_range_ok((unsigned long)hnd.p + first * sizeof(xen_pfn_t),
                           (nr - first) * sizeof(xen_pfn_t));
 }
@@ -250,7 +246,8 @@ static long exchange_chunk(struct domain *d,
         }
         for ( k = 0; k < (1UL << x->in.extent_order); k++ )
         {
-            if ( gmfn + k < gmfn || !mfn_valid(_mfn(gmfn + k)) ||
+            /* (An extent wrapping round starts past every frame.) */
+            if ( !mfn_valid(_mfn(gmfn + k)) ||
                  !steal_domain_page(d, pg = mfn_to_page(_mfn(gmfn + k))) )
             {
                 rc = -EINVAL;
@@ -356,6 +353,9 @@ static long memory_exchange(XEN_GUEST_HANDLE_PARAM(void) arg)
         rc = -EINVAL;
         goto out;
     }
+    /* Xen 4.17 answers this before it looks at the lists. */
+    if ( x.nr_exchanged == x.in.nr_extents )
+        return 0;
     if ( x.in.extent_order <= x.out.extent_order )
         in_chunk = x.out.extent_order - x.in.extent_order;
     else

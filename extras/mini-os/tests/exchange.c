@@ -177,6 +177,12 @@ TEST(exchange, bad_arguments)
     CHECK_RC(exchange(&x), -XEN_EFAULT);
     exch_init(&x, in, 1, 0, XEN_PTR, 1, 0, 0);
     CHECK_RC(exchange(&x), -XEN_EFAULT);
+    /* With nothing (left) to do, Xen does not look at the lists. */
+    exch_init(&x, XEN_PTR, 1, 0, out, 1, 0, 0);
+    x.nr_exchanged = 1;
+    CHECK_RC(exchange(&x), 0);
+    exch_init(&x, in, 0, 0, XEN_PTR, 0, 0, 0);
+    CHECK_RC(exchange(&x), 0);
     /* Nothing to do: done already, or nothing asked. */
     exch_init(&x, in, 1, 0, out, 1, 0, 0);
     x.nr_exchanged = 1;

@@ -779,12 +779,32 @@ static void test_exchange(void)
         CHECK_EQ(exchange(&x, NULL), -EFAULT);
         exch_init(&x, DOMID_SELF, in, ~0UL, 1, out, ~0UL, 1, 0);
         CHECK_EQ(exchange(&x, NULL), -EINVAL);
+        /* Either side alone overflowing to the other's size. */
+        exch_init(&x, DOMID_SELF, in, 1UL << 63, 1, out, 0, 0, 0);
+        CHECK_EQ(exchange(&x, NULL), -EINVAL);
+        exch_init(&x, DOMID_SELF, in, 0, 0, out, 1UL << 63, 1, 0);
+        CHECK_EQ(exchange(&x, NULL), -EINVAL);
+        /* The most that does not overflow, but is too long a list. */
+        exch_init(&x, DOMID_SELF, in, ~0UL >> 1, 1, out, ~0UL >> 1, 1, 0);
+        CHECK_EQ(exchange(&x, NULL), -EFAULT);
         /* Lists in the hypervisor's range. */
         exch_init(&x, DOMID_SELF, (void *)(HYPERVISOR_VIRT_START + 8), 2, 0,
                   out, 2, 0, 0);
         CHECK_EQ(exchange(&x, NULL), -EFAULT);
         exch_init(&x, DOMID_SELF, in, 2, 0,
                   (void *)(HYPERVISOR_VIRT_START + 8), 2, 0, 0);
+        CHECK_EQ(exchange(&x, NULL), -EFAULT);
+        /* With nothing (left) to do, Xen does not look at the lists. */
+        exch_init(&x, DOMID_SELF, (void *)(HYPERVISOR_VIRT_START + 8), 2, 0,
+                  out, 2, 0, 0);
+        x.nr_exchanged = 2;
+        CHECK_EQ(exchange(&x, NULL), 0);
+        exch_init(&x, DOMID_SELF, in, 0, 0,
+                  (void *)(HYPERVISOR_VIRT_START + 8), 0, 0, 0);
+        CHECK_EQ(exchange(&x, NULL), 0);
+        /* But a list starting past the guest's range is refused. */
+        exch_init(&x, DOMID_SELF, (void *)((1UL << 47) - 8), 2, 0, out, 2,
+                  0, 0);
         CHECK_EQ(exchange(&x, NULL), -EFAULT);
         /* NUMA: a domU may hint at a node but not insist; dom0 below 64. */
         exch_init(&x, DOMID_SELF, in, 2, 0, out, 2, 0,
@@ -1044,6 +1064,46 @@ static void test_exchange(void)
         CHECK(refs_balanced());
     }
 
+    CASE("exchange: memory running out at the second new extent")
+    {
+        unsigned long nfree = total_free_pages(), max = domB->max_pages;
+        xen_pfn_t *all = calloc(nfree, sizeof(*all)), big[1] = { 30 };
+        xen_pfn_t out[2] = { 31, 32 };
+        struct xen_memory_exchange x;
+        unsigned long i;
+
+        /* B takes all free memory but one frame. */
+        CHECK(all);
+        run_as(domA);
+        CHECK_EQ(reserve(XENMEM_populate_physmap, domA, big, 1, 1, NULL), 1);
+        run_as(domB);
+        domB->max_pages = ~0UL;
+        for ( i = 0; all && i < nfree - 3; i++ )
+            all[i] = i;
+        if ( all )
+            CHECK_EQ(reserve(XENMEM_populate_physmap, domB, all, nfree - 3, 0,
+                             NULL), nfree - 3);
+        CHECK_EQ(total_free_pages(), 1);
+        run_as(domA);
+        exch_init(&x, DOMID_SELF, big, 1, 1, out, 2, 0, 0);
+        CHECK_EQ(exchange(&x, NULL), -ENOMEM);
+        CHECK_EQ(x.nr_exchanged, 0);
+        CHECK_EQ(out[0], 31);
+        CHECK_EQ(out[1], 32);
+        CHECK_EQ(total_free_pages(), 1);
+        CHECK(plain_frame(big[0], domA, 30) && plain_frame(big[0] + 1, domA,
+                                                           31));
+        CHECK_EQ(reserve(XENMEM_decrease_reservation, domA, big, 1, 1, NULL),
+                 1);
+        run_as(domB);
+        if ( all )
+            CHECK_EQ(reserve(XENMEM_decrease_reservation, domB, all,
+                             nfree - 3, 0, NULL), nfree - 3);
+        domB->max_pages = max;
+        free(all);
+        CHECK(refs_balanced());
+    }
+
     CASE("exchange: preempted between chunks, continued to the end")
     {
         xen_pfn_t in[6], out[6] = { 80, 81, 82, 83, 84, 85 };
@@ -1054,16 +1114,30 @@ static void test_exchange(void)
         run_as(domA);
         give(domA, in, 6);
         a = domA->tot_pages;
-        harness_preempt_every = 1;
+        /* Checks between chunks, the 2nd and 4th finding work pending. */
+        harness_preempt_every = 2;
         harness_preempt_checks = 0;
         exch_init(&x, DOMID_SELF, in, 6, 0, out, 6, 0, 0);
         CHECK_EQ(exchange(&x, &passes), 0);
         harness_preempt_every = 0;
-        CHECK_EQ(passes, 6);
+        CHECK_EQ(passes, 3);
         CHECK_EQ(x.nr_exchanged, 6);
         for ( unsigned int k = 0; k < 6; k++ )
             CHECK(plain_frame(out[k], domA, 80 + k));
         CHECK_EQ(domA->tot_pages, a);
+        /* Progress that cannot be recorded: -EFAULT. */
+        exch_init(&x, DOMID_SELF, out, 2, 0, in, 2, 0, 0);
+        in[0] = 86;
+        in[1] = 87;
+        guest_ro_lo = (uintptr_t)&x.nr_exchanged;
+        guest_ro_hi = guest_ro_lo + sizeof(x.nr_exchanged);
+        harness_preempt_every = 1;
+        harness_preempt_checks = 0;
+        CHECK_EQ(memop(XENMEM_exchange, &x), -EFAULT);
+        harness_preempt_every = 0;
+        guest_ro_lo = guest_ro_hi = 0;
+        CHECK(plain_frame(in[0], domA, 86));
+        out[0] = in[0];
         CHECK_EQ(reserve(XENMEM_decrease_reservation, domA, out, 6, 0, NULL),
                  6);
         CHECK(refs_balanced());
@@ -1123,13 +1197,18 @@ static void test_exchange(void)
         /* Wider than all RAM: no limit at all. */
         res.mem_flags = XENMEMF_address_bits(40);
         CHECK_EQ(memop(XENMEM_increase_reservation, &res), 2);
-        res.mem_flags = XENMEMF_address_bits(5);
+        res.mem_flags = XENMEMF_address_bits(12);
         CHECK_EQ(memop(XENMEM_decrease_reservation, &res), 0);
-        res.mem_flags = 0;
+        res.mem_flags = XENMEMF_address_bits(13);
         CHECK_EQ(memop(XENMEM_decrease_reservation, &res), 2);
         /* Node hints: a domU may not insist; dom0 names one below 64. */
         res.mem_flags = XENMEMF_exact_node(1);
         CHECK_EQ(memop(XENMEM_increase_reservation, &res), 0);
+        /* A virtual node: PV guests have none, so nothing is checked. */
+        res.mem_flags = XENMEMF_exact_node(1) | XENMEMF_vnode;
+        CHECK_EQ(memop(XENMEM_increase_reservation, &res), 2);
+        res.mem_flags = 0;
+        CHECK_EQ(memop(XENMEM_decrease_reservation, &res), 2);
         res.mem_flags = XENMEMF_node(1);
         res.nr_extents = 1;
         CHECK_EQ(memop(XENMEM_increase_reservation, &res), 1);
