@@ -125,7 +125,8 @@ static bool reservation_op_on(struct domain *d, unsigned int op,
     bool preempted = false;
     unsigned int bits = XENMEMF_get_address_bits(r->mem_flags), memflags;
 
-    if ( r->extent_order > MAX_ORDER )
+    /* The caller's limit, even when it acts for another domain. */
+    if ( r->extent_order > max_order(current->domain) )
         return false;
     /*
      * An address width (new frames below 2^bits bytes): Xen 4.17 refuses

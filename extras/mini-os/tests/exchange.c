@@ -336,7 +336,10 @@ TEST(exchange, no_memory_gives_frames_back)
     CHECK_RC(reservation(), before);
 }
 
-/* populate_physmap honours address_bits; too narrow a width does nothing. */
+/*
+ * populate_physmap honours address_bits; too narrow a width, or a node past
+ * the limit, does nothing.
+ */
 TEST(exchange, populate_address_bits)
 {
     void *va = alloc_page();
@@ -358,6 +361,9 @@ TEST(exchange, populate_address_bits)
     CHECK_RC(HYPERVISOR_memory_op(XENMEM_decrease_reservation, &r), 1);
     frame = pfn;
     r.mem_flags = XENMEMF_address_bits(12);
+    CHECK_RC(HYPERVISOR_memory_op(XENMEM_populate_physmap, &r), 0);
+    /* Nor does a NUMA node beyond Xen's limit. */
+    r.mem_flags = XENMEMF_node(64);
     CHECK_RC(HYPERVISOR_memory_op(XENMEM_populate_physmap, &r), 0);
     r.mem_flags = XENMEMF_address_bits(32);
     CHECK_RC(HYPERVISOR_memory_op(XENMEM_populate_physmap, &r), 1);

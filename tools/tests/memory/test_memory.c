@@ -309,6 +309,43 @@ static void test_reservations(void)
         CHECK_EQ(domA->tot_pages, a);
     }
 
+    CASE("extent order: above 9 for a domU, 18 for dom0, nothing is done")
+    {
+        /*
+         * Xen 4.17's default limits, even on extents one owns: stood in
+         * for by a frame table of 2^19 frames that all look like A's.
+         */
+        struct page_info *real = frame_table, *big;
+        unsigned long real_max = max_page, n = 1UL << 19;
+        xen_pfn_t list[1] = { 0 };
+
+        big = calloc(n, sizeof(*big));
+        CHECK(big);
+        for ( unsigned long i = 0; big && i < n; i++ )
+        {
+            big[i].count_info = PGC_state_inuse | PGC_allocated | 1;
+            big[i].v.owner = domA;
+        }
+        if ( big )
+        {
+            frame_table = big;
+            max_page = n;
+            run_as(domA);
+            CHECK_EQ(reserve(XENMEM_decrease_reservation, domA, list, 1, 10,
+                             NULL), 0);
+            run_as(dom0);
+            CHECK_EQ(reserve(XENMEM_decrease_reservation, domA, list, 1, 19,
+                             NULL), 0);
+            frame_table = real;
+            max_page = real_max;
+            CHECK_EQ(big[0].count_info, PGC_state_inuse | PGC_allocated | 1);
+            CHECK_EQ(big[n - 1].count_info,
+                     PGC_state_inuse | PGC_allocated | 1);
+        }
+        CHECK(refs_balanced());
+        free(big);
+    }
+
     CASE("extent order past MAX_ORDER: refused even on frames one owns")
     {
         /*
