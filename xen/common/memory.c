@@ -7,7 +7,9 @@
 #include <xen/mm.h>
 #include <xen/page_owner.h>
 #include <xen/sched.h>
+#include <xen/string.h>
 #include <asm/e820.h>
+#include <asm/guest_range.h>
 #include <asm/m2p.h>
 #include <public/memory.h>
 
@@ -32,6 +34,31 @@ static struct domain *target_domain(domid_t domid, long *rc)
         *rc = -EPERM;
     }
     return d;
+}
+
+/*
+ * The largest extent order a domain may ask for in one go: Xen 4.17's
+ * defaults (memop-max-order), 9 for a domU and 18 for the control domain.
+ */
+static unsigned int max_order(const struct domain *d)
+{
+    return d->is_privileged ? 18 : 9;
+}
+
+/*
+ * Whether Xen 4.17 accepts mem_flags' NUMA node: any below its limit of
+ * 64 from the control domain; from others only a hint, never an exact
+ * request.  We have one node, so an accepted hint changes nothing.
+ */
+static bool node_ok(unsigned int mem_flags)
+{
+    unsigned int node = XENMEMF_get_node(mem_flags);
+
+    if ( node == XENMEMF_get_node(0) )
+        return true;
+    if ( current->domain->is_privileged )
+        return node < 64;
+    return !(mem_flags & XENMEMF_exact_node_request);
 }
 
 /*
@@ -96,8 +123,20 @@ static bool reservation_op_on(struct domain *d, unsigned int op,
 {
     xen_ulong_t i, start = *next;
     bool preempted = false;
+    unsigned int bits = XENMEMF_get_address_bits(r->mem_flags), memflags;
 
-    if ( r->extent_order > MAX_ORDER )
+    /* The caller's limit, even when it acts for another domain. */
+    if ( r->extent_order > max_order(current->domain) )
+        return false;
+    /*
+     * An address width (new frames below 2^bits bytes): Xen 4.17 refuses
+     * one that leaves no frame at all, for every reservation op.  A node
+     * hint is checked (unless virtual: PV guests have no vNUMA).
+     */
+    if ( bits && bits <= PAGE_SHIFT )
+        return false;
+    memflags = MEMF_bits(bits);
+    if ( !(r->mem_flags & XENMEMF_vnode) && !node_ok(r->mem_flags) )
         return false;
     for ( i = start; i < r->nr_extents; i++ )
     {
@@ -118,7 +157,7 @@ static bool reservation_op_on(struct domain *d, unsigned int op,
             continue;
         }
         /* increase_reservation and populate_physmap. */
-        if ( !(pg = alloc_domain_pages(d, r->extent_order, 0)) )
+        if ( !(pg = alloc_domain_pages(d, r->extent_order, memflags)) )
             break;
         for ( unsigned long j = 0; j < (1UL << r->extent_order); j++ )
             set_gpfn_from_mfn(mfn_x(page_to_mfn(pg)) + j,
@@ -162,6 +201,206 @@ static long reservation_op(unsigned int op, xen_ulong_t start,
                                   op | (start << MEMOP_EXTENT_SHIFT),
                                   (unsigned long)arg.p);
     return start;
+}
+
+/*
+ * Whether the guest list hnd may hold entries [first, nr), first < nr:
+ * an address range the guest may use.  Whether it is mapped shows when
+ * it is read.
+ */
+static bool list_ok(XEN_GUEST_HANDLE(xen_pfn_t) hnd, xen_ulong_t first,
+                    xen_ulong_t nr)
+{
+    return nr <= ~0UL / sizeof(xen_pfn_t) &&
+           guest_range_ok((unsigned long)hnd.p + first * sizeof(xen_pfn_t),
+                          (nr - first) * sizeof(xen_pfn_t));
+}
+
+/*
+ * One chunk of an exchange: input extents [in_first, in_first + n_in)
+ * for output extents [out_first, out_first + n_out), as many frames.  All
+ * or nothing: 0, or an errno with d and both lists as they were.
+ */
+static long exchange_chunk(struct domain *d,
+                           const struct xen_memory_exchange *x,
+                           xen_ulong_t in_first, unsigned long n_in,
+                           xen_ulong_t out_first, unsigned long n_out,
+                           unsigned int memflags)
+{
+    struct page_list_head stolen = PAGE_LIST_HEAD_INIT;
+    struct page_list_head fresh = PAGE_LIST_HEAD_INIT;
+    unsigned int order = x->out.extent_order;
+    unsigned long j, k, written = 0;
+    struct page_info *pg;
+    long rc = 0;
+
+    /* A PV guest names its input by machine frame; each entry read once. */
+    for ( j = 0; j < n_in && !rc; j++ )
+    {
+        xen_pfn_t gmfn;
+
+        if ( copy_from_guest_offset(&gmfn, x->in.extent_start,
+                                    in_first + j, 1) )
+        {
+            rc = -EFAULT;
+            break;
+        }
+        for ( k = 0; k < (1UL << x->in.extent_order); k++ )
+        {
+            /* (An extent wrapping round starts past every frame.) */
+            if ( !mfn_valid(_mfn(gmfn + k)) ||
+                 !steal_domain_page(d, pg = mfn_to_page(_mfn(gmfn + k))) )
+            {
+                rc = -EINVAL;
+                break;
+            }
+            page_list_add_tail(pg, &stolen);
+        }
+    }
+
+    for ( j = 0; j < n_out && !rc; j++ )
+    {
+        if ( !(pg = alloc_domheap_pages(NULL, order, memflags)) )
+        {
+            rc = -ENOMEM;
+            break;
+        }
+        /* Unowned frames come unscrubbed; d must not see old contents. */
+        memset(page_to_virt(pg), 0, PAGE_SIZE << order);
+        page_list_add_tail(pg, &fresh);
+    }
+
+    /*
+     * Each output entry's pfn is read once and replaced by the new mfn;
+     * the new frames' M2P entries remember the pfn, should the list have
+     * to be put back.  Until the exchange is done the mfns are not d's,
+     * so d can do nothing with them.
+     */
+    for ( pg = page_list_first(&fresh); pg && !rc; pg = page_list_next(pg) )
+    {
+        xen_pfn_t gpfn, mfn = mfn_x(page_to_mfn(pg));
+
+        if ( copy_from_guest_offset(&gpfn, x->out.extent_start,
+                                    out_first + written, 1) )
+        {
+            rc = -EFAULT;
+            break;
+        }
+        for ( k = 0; k < (1UL << order); k++ )
+            set_gpfn_from_mfn(mfn + k, gpfn + k);
+        if ( copy_to_guest_offset(x->out.extent_start, out_first + written,
+                                  &mfn, 1) )
+            rc = -EFAULT;
+        else
+            written++;
+    }
+
+    /* Only a dying d refuses: it is going away, so is its memory. */
+    if ( !rc && !exchange_domain_pages(d, &stolen, &fresh, order) )
+        rc = -ESRCH;
+    if ( !rc )
+        return 0;
+
+    while ( (pg = page_list_first(&stolen)) )
+    {
+        page_list_del(pg, &stolen);
+        unsteal_domain_page(d, pg);
+    }
+    for ( j = 0; (pg = page_list_first(&fresh)); j++ )
+    {
+        xen_pfn_t gpfn = get_gpfn_from_mfn(mfn_x(page_to_mfn(pg)));
+
+        page_list_del(pg, &fresh);
+        /* The guest's own list: if it went away meanwhile, so be it. */
+        if ( j < written )
+            (void)copy_to_guest_offset(x->out.extent_start, out_first + j,
+                                       &gpfn, 1);
+        for ( k = 0; k < (1UL << order); k++ )
+            set_gpfn_from_mfn(mfn_x(page_to_mfn(pg)) + k, INVALID_M2P_ENTRY);
+        free_domheap_pages(pg, order);
+    }
+    return rc;
+}
+
+/*
+ * XENMEM_exchange, as Xen 4.17 checks it and answers; see
+ * docs/hypercall/memory_op.md.  Works in chunks of the larger order; a
+ * preempted call records its progress in nr_exchanged and is issued again.
+ */
+static long memory_exchange(XEN_GUEST_HANDLE_PARAM(void) arg)
+{
+    struct xen_memory_exchange x;
+    void *done = (char *)arg.p + offsetof(struct xen_memory_exchange,
+                                          nr_exchanged);
+    unsigned int in_chunk = 0, out_chunk = 0, memflags;
+    xen_ulong_t i, first, end;
+    struct domain *d;
+    long rc = 0;
+
+    if ( copy_from_guest_bytes(&x, arg.p, sizeof(x)) )
+        return -EFAULT;
+    if ( max(x.in.extent_order, x.out.extent_order) >
+         max_order(current->domain) )
+    {
+        rc = -EPERM;
+        goto out;
+    }
+    if ( x.nr_exchanged > x.in.nr_extents || x.in.domid != x.out.domid ||
+         (~0UL >> x.in.extent_order) < x.in.nr_extents ||
+         (~0UL >> x.out.extent_order) < x.out.nr_extents ||
+         (x.in.nr_extents << x.in.extent_order) !=
+         (x.out.nr_extents << x.out.extent_order) )
+    {
+        rc = -EINVAL;
+        goto out;
+    }
+    /* Xen 4.17 answers this before it looks at the lists. */
+    if ( x.nr_exchanged == x.in.nr_extents )
+        return 0;
+    if ( x.in.extent_order <= x.out.extent_order )
+        in_chunk = x.out.extent_order - x.in.extent_order;
+    else
+        out_chunk = x.in.extent_order - x.out.extent_order;
+    first = x.nr_exchanged >> in_chunk;
+    end = x.in.nr_extents >> in_chunk;
+    if ( !list_ok(x.in.extent_start, x.nr_exchanged, x.in.nr_extents) ||
+         !list_ok(x.out.extent_start, first << out_chunk, x.out.nr_extents) )
+    {
+        rc = -EFAULT;
+        goto out;
+    }
+    if ( !node_ok(x.out.mem_flags) )
+    {
+        rc = -EINVAL;
+        goto out;
+    }
+    if ( !(d = target_domain(x.in.domid, &rc)) )
+        goto out;
+
+    memflags = MEMF_bits(XENMEMF_get_address_bits(x.out.mem_flags));
+    for ( i = first; i < end; i++ )
+    {
+        if ( i != first && hypercall_preempt_check() )
+        {
+            put_domain(d);
+            x.nr_exchanged = i << in_chunk;
+            if ( copy_to_guest_bytes(done, &x.nr_exchanged,
+                                     sizeof(x.nr_exchanged)) )
+                return -EFAULT;
+            return hypercall_continue(__HYPERVISOR_memory_op, XENMEM_exchange,
+                                      (unsigned long)arg.p);
+        }
+        rc = exchange_chunk(d, &x, i << in_chunk, 1UL << in_chunk,
+                            i << out_chunk, 1UL << out_chunk, memflags);
+        if ( rc )
+            break;
+    }
+    put_domain(d);
+    x.nr_exchanged = i << in_chunk;
+ out:
+    if ( copy_to_guest_bytes(done, &x.nr_exchanged, sizeof(x.nr_exchanged)) )
+        rc = -EFAULT;
+    return rc;
 }
 
 static long machine_memory_map(XEN_GUEST_HANDLE_PARAM(void) arg)
@@ -218,6 +457,9 @@ long do_memory_op(unsigned long cmd, XEN_GUEST_HANDLE_PARAM(void) arg)
     case XENMEM_decrease_reservation:
     case XENMEM_populate_physmap:
         return reservation_op(op, cmd >> MEMOP_EXTENT_SHIFT, arg);
+    case XENMEM_exchange:
+        /* Its progress is in its argument: a start in cmd is refused. */
+        return cmd >> MEMOP_EXTENT_SHIFT ? -EINVAL : memory_exchange(arg);
     }
     /* Only the reservation sub-ops continue; others have no start. */
     switch ( cmd )

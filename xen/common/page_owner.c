@@ -172,6 +172,117 @@ void put_page_alloc_ref(struct page_info *pg)
     put_page(pg);
 }
 
+bool steal_domain_page(struct domain *d, struct page_info *pg)
+{
+    const unsigned long want = PGC_state_inuse | PGC_allocated |
+                               PGC_on_list | 2;
+    unsigned long x;
+
+    if ( !get_page(pg, d) )
+        return false;
+    /*
+     * Exactly our reference and the allocation's, and nothing else: every
+     * mapping, type use, pin or grant mapping holds a general reference.
+     * Dropping both at once leaves the count at zero, where get_page()
+     * refuses it, so nobody can start using the frame behind our back.
+     */
+    x = __atomic_load_n(&pg->count_info, __ATOMIC_RELAXED);
+    do {
+        if ( (x & (PGC_count_mask | PGC_state | PGC_allocated |
+                   PGC_on_list | PGC_xen_heap)) != want )
+        {
+            put_page(pg);
+            return false;
+        }
+    } while ( !__atomic_compare_exchange_n(&pg->count_info, &x,
+                                           x & ~(PGC_count_mask |
+                                                 PGC_allocated),
+                                           false, __ATOMIC_ACQUIRE,
+                                           __ATOMIC_RELAXED) );
+
+    spin_lock(&d->page_alloc_lock);
+    page_list_del(pg, &d->page_list);
+    pg->count_info &= ~PGC_on_list;
+    spin_unlock(&d->page_alloc_lock);
+    /* A type left at count zero (an old table) must be checked anew. */
+    pg->u.inuse.type_info = PGT_none;
+    return true;
+}
+
+/*
+ * A frame nobody holds and no domain counts goes back to the heap.  A CPU
+ * may still cache a guest mapping of it removed without a flush (see
+ * last_put()); the caller flushed since the frame lost its references.
+ */
+static void free_unowned(struct page_info *pg, unsigned int order)
+{
+    for ( unsigned long i = 0; i < (1UL << order); i++ )
+    {
+        set_gpfn_from_mfn(mfn_x(page_to_mfn(pg)) + i, INVALID_M2P_ENTRY);
+        pg[i].v.owner = NULL;
+        pg[i].u.inuse.type_info = PGT_none;
+    }
+    free_domheap_pages(pg, order);
+}
+
+void unsteal_domain_page(struct domain *d, struct page_info *pg)
+{
+    bool drop;
+
+    spin_lock(&d->page_alloc_lock);
+    if ( d->state != DOMSTATE_dying )
+    {
+        /* Destruction's walk over d's list comes after this, if at all. */
+        page_list_add_tail(pg, &d->page_list);
+        __atomic_fetch_or(&pg->count_info, PGC_on_list | PGC_allocated | 1,
+                          __ATOMIC_RELEASE);
+        spin_unlock(&d->page_alloc_lock);
+        return;
+    }
+    d->tot_pages--;
+    drop = domain_frames_gone(d);
+    spin_unlock(&d->page_alloc_lock);
+    flush_tlb_mask(&cpu_online_map);
+    free_unowned(pg, 0);
+    if ( drop )
+        put_domain(d);
+}
+
+bool exchange_domain_pages(struct domain *d, struct page_list_head *stolen,
+                           struct page_list_head *fresh, unsigned int order)
+{
+    struct page_info *pg;
+
+    spin_lock(&d->page_alloc_lock);
+    if ( d->state == DOMSTATE_dying )
+    {
+        spin_unlock(&d->page_alloc_lock);
+        return false;
+    }
+    while ( (pg = page_list_first(fresh)) )
+    {
+        page_list_del(pg, fresh);
+        for ( unsigned long i = 0; i < (1UL << order); i++ )
+        {
+            pg[i].v.owner = d;
+            page_list_add_tail(&pg[i], &d->page_list);
+            /* Owner and list before the references that make it usable. */
+            __atomic_fetch_or(&pg[i].count_info,
+                              PGC_on_list | PGC_allocated | 1,
+                              __ATOMIC_RELEASE);
+        }
+    }
+    spin_unlock(&d->page_alloc_lock);
+
+    flush_tlb_mask(&cpu_online_map);
+    while ( (pg = page_list_first(stolen)) )
+    {
+        page_list_del(pg, stolen);
+        free_unowned(pg, 0);
+    }
+    return true;
+}
+
 void share_xen_page_with_guest(struct page_info *pg, struct domain *d)
 {
     BUG_ON(!(pg->count_info & PGC_xen_heap) ||

@@ -525,6 +525,29 @@ static void gen_memory_op(struct fcall *c, uint8_t *buf)
         if ( one_in(8) )
             cmd |= (unsigned long)rn(8) << MEMOP_EXTENT_SHIFT;
         break;
+    case XENMEM_exchange:
+    {
+        struct xen_memory_exchange *x = (void *)buf;
+        xen_pfn_t *out = list + 8;
+
+        /* Frames we can spare for fresh ones, maybe of another order. */
+        for ( unsigned int i = 0; i < n; i++ )
+        {
+            list[i] = mfn_mut();
+            out[i] = start_info->nr_pages + rn(64);
+        }
+        memset(x, 0, sizeof(*x));
+        set_xen_guest_handle(x->in.extent_start, (void *)ptr(buf + 256));
+        set_xen_guest_handle(x->out.extent_start, (void *)ptr(buf + 320));
+        x->in.nr_extents = one_in(8) ? mut(n) : n;
+        x->in.extent_order = one_in(6) ? mut(rn(10)) : 0;
+        x->out.nr_extents = one_in(8) ? mut(n) : n;
+        x->out.extent_order = one_in(6) ? mut(rn(10)) : 0;
+        x->out.mem_flags = one_in(4) ? rn(40) : 0;
+        x->in.domid = x->out.domid = one_in(4) ? dom_any() : DOMID_SELF;
+        x->nr_exchanged = one_in(8) ? mut(n) : 0;
+        break;
+    }
     case XENMEM_maximum_ram_page:
     case XENMEM_current_reservation:
     case XENMEM_maximum_reservation:
@@ -1187,7 +1210,27 @@ static void gen_ptlife(struct fcall *c, uint8_t *buf)
         r->extent_order = 0;
         r->mem_flags = 0;
         r->domid = DOMID_SELF;
-        if ( hc(&f) == 1 )
+        if ( rn(2) )
+        {
+            /* Or swap it in one exchange, unmapped (as it must be) first. */
+            struct xen_memory_exchange *x = (void *)r;
+            struct fcall unmap = { __HYPERVISOR_update_va_mapping,
+                                   { scr_va[i], 0,
+                                     UVMF_INVLPG | UVMF_LOCAL } };
+
+            memset(x, 0, sizeof(*x));
+            set_xen_guest_handle(x->in.extent_start, list);
+            set_xen_guest_handle(x->out.extent_start, list + 1);
+            x->in.nr_extents = x->out.nr_extents = 1;
+            x->in.domid = x->out.domid = DOMID_SELF;
+            x->out.mem_flags = rn(2) ? XENMEMF_address_bits(20 + rn(16)) : 0;
+            list[1] = virt_to_pfn(scr_va[i]);
+            f.a[0] = XENMEM_exchange;
+            hc(&unmap);
+            if ( hc(&f) == 0 )
+                set_scratch(i, list[1]);
+        }
+        else if ( hc(&f) == 1 )
         {
             list[0] = virt_to_pfn(scr_va[i]);
             f.a[0] = XENMEM_populate_physmap;

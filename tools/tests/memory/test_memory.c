@@ -309,6 +309,43 @@ static void test_reservations(void)
         CHECK_EQ(domA->tot_pages, a);
     }
 
+    CASE("extent order: above 9 for a domU, 18 for dom0, nothing is done")
+    {
+        /*
+         * Xen 4.17's default limits, even on extents one owns: stood in
+         * for by a frame table of 2^19 frames that all look like A's.
+         */
+        struct page_info *real = frame_table, *big;
+        unsigned long real_max = max_page, n = 1UL << 19;
+        xen_pfn_t list[1] = { 0 };
+
+        big = calloc(n, sizeof(*big));
+        CHECK(big);
+        for ( unsigned long i = 0; big && i < n; i++ )
+        {
+            big[i].count_info = PGC_state_inuse | PGC_allocated | 1;
+            big[i].v.owner = domA;
+        }
+        if ( big )
+        {
+            frame_table = big;
+            max_page = n;
+            run_as(domA);
+            CHECK_EQ(reserve(XENMEM_decrease_reservation, domA, list, 1, 10,
+                             NULL), 0);
+            run_as(dom0);
+            CHECK_EQ(reserve(XENMEM_decrease_reservation, domA, list, 1, 19,
+                             NULL), 0);
+            frame_table = real;
+            max_page = real_max;
+            CHECK_EQ(big[0].count_info, PGC_state_inuse | PGC_allocated | 1);
+            CHECK_EQ(big[n - 1].count_info,
+                     PGC_state_inuse | PGC_allocated | 1);
+        }
+        CHECK(refs_balanced());
+        free(big);
+    }
+
     CASE("extent order past MAX_ORDER: refused even on frames one owns")
     {
         /*
@@ -617,6 +654,612 @@ static void test_reservations(void)
     }
 }
 
+/*
+ * An exchange issued as a guest does: a continuation rewinds rip and the
+ * guest issues it again, its progress in nr_exchanged.
+ */
+static long exchange(struct xen_memory_exchange *x, unsigned int *passes)
+{
+    struct cpu_user_regs *r = &get_cpu_info()->guest_cpu_user_regs;
+    unsigned int n = 0;
+    long rc;
+
+    memset(r, 0, sizeof(*r));
+    r->rdi = XENMEM_exchange;
+    r->rsi = (unsigned long)x;
+    for ( ;; )
+    {
+        r->rip = CALL_RIP;
+        n++;
+        rc = memop(r->rdi, (void *)r->rsi);
+        if ( r->rip == CALL_RIP )
+            break;
+        CHECK_EQ(rc, __HYPERVISOR_memory_op);
+        CHECK_EQ(r->rdi, XENMEM_exchange);
+        if ( n == 1000 )
+        {
+            CHECK(!"endless continuations");
+            break;
+        }
+    }
+    if ( passes )
+        *passes = n;
+    return rc;
+}
+
+static void exch_init(struct xen_memory_exchange *x, domid_t dom,
+                      xen_pfn_t *in, unsigned long nr_in,
+                      unsigned int in_order, xen_pfn_t *out,
+                      unsigned long nr_out, unsigned int out_order,
+                      unsigned int flags)
+{
+    memset(x, 0, sizeof(*x));
+    set_xen_guest_handle(x->in.extent_start, in);
+    x->in.nr_extents = nr_in;
+    x->in.extent_order = in_order;
+    x->in.domid = dom;
+    set_xen_guest_handle(x->out.extent_start, out);
+    x->out.nr_extents = nr_out;
+    x->out.extent_order = out_order;
+    x->out.mem_flags = flags;
+    x->out.domid = dom;
+}
+
+/* Frame mfn is d's, as one of its plain frames with pfn in the M2P. */
+static bool plain_frame(unsigned long mfn, struct domain *d, unsigned long pfn)
+{
+    const struct page_info *pg = &frame_table[mfn];
+
+    return page_get_owner(pg) == d && refs(mfn) == 1 &&
+           (pg->count_info & PGC_allocated) &&
+           (pg->count_info & PGC_on_list) && m2p[mfn] == pfn;
+}
+
+static bool on_list(const struct domain *d, unsigned long mfn)
+{
+    const struct page_info *pg;
+
+    page_list_for_each(pg, &d->page_list)
+        if ( pg == &frame_table[mfn] )
+            return true;
+    return false;
+}
+
+static bool freed(unsigned long mfn)
+{
+    return page_state_is(&frame_table[mfn], free) &&
+           m2p[mfn] == INVALID_M2P_ENTRY;
+}
+
+static void test_exchange(void)
+{
+    CASE("exchange: four frames for one order-2 extent below 1 MiB")
+    {
+        xen_pfn_t in[4], out[1] = { 100 };
+        struct xen_memory_exchange x;
+        unsigned long a, free_before;
+
+        run_as(domA);
+        give(domA, in, 4);
+        a = domA->tot_pages;
+        free_before = total_free_pages();
+        exch_init(&x, DOMID_SELF, in, 4, 0, out, 1, 2,
+                  XENMEMF_address_bits(20));
+        CHECK_EQ(exchange(&x, NULL), 0);
+        CHECK_EQ(x.nr_exchanged, 4);
+        CHECK(out[0] + 4 <= 1UL << (20 - PAGE_SHIFT));
+        CHECK_EQ(out[0] & 3, 0);
+        for ( unsigned int k = 0; k < 4; k++ )
+        {
+            CHECK(plain_frame(out[0] + k, domA, 100 + k));
+            CHECK(on_list(domA, out[0] + k));
+            CHECK(freed(in[k]));
+        }
+        CHECK_EQ(domA->tot_pages, a);
+        CHECK_EQ(total_free_pages(), free_before);
+        CHECK(refs_balanced());
+
+        /* And back: the order-2 extent for four single frames. */
+        in[0] = out[0];
+        out[0] = 0;
+        {
+            xen_pfn_t four[4] = { 200, 201, 202, 203 }, big = in[0];
+
+            exch_init(&x, DOMID_SELF, in, 1, 2, four, 4, 0, 0);
+            CHECK_EQ(exchange(&x, NULL), 0);
+            CHECK_EQ(x.nr_exchanged, 1);
+            for ( unsigned int k = 0; k < 4; k++ )
+            {
+                CHECK(plain_frame(four[k], domA, 200 + k));
+                CHECK(freed(big + k));
+            }
+            CHECK_EQ(domA->tot_pages, a);
+            CHECK_EQ(total_free_pages(), free_before);
+            CHECK_EQ(reserve(XENMEM_decrease_reservation, domA, four, 4, 0,
+                             NULL), 4);
+        }
+        CHECK(refs_balanced());
+    }
+
+    CASE("exchange: refused before anything is done, as Xen 4.17 orders it")
+    {
+        xen_pfn_t in[2], out[2] = { 7, 8 };
+        struct xen_memory_exchange x;
+        unsigned long a;
+
+        run_as(domA);
+        give(domA, in, 2);
+        a = domA->tot_pages;
+        /* Order limits: 9 for a domU, 18 for dom0. */
+        exch_init(&x, DOMID_SELF, in, 2, 0, out, 1, 10, 0);
+        CHECK_EQ(exchange(&x, NULL), -EPERM);
+        exch_init(&x, DOMID_SELF, in, 2, 10, out, 2, 10, 0);
+        CHECK_EQ(exchange(&x, NULL), -EPERM);
+        run_as(dom0);
+        exch_init(&x, domA->domain_id, in, 1, 0, out, 1, 19, 0);
+        CHECK_EQ(exchange(&x, NULL), -EPERM);
+        /* Sizes that differ; at dom0's limit the order alone is fine. */
+        exch_init(&x, domA->domain_id, in, 1, 0, out, 1, 18, 0);
+        CHECK_EQ(exchange(&x, NULL), -EINVAL);
+        run_as(domA);
+        exch_init(&x, DOMID_SELF, in, 2, 0, out, 1, 0, 0);
+        CHECK_EQ(exchange(&x, NULL), -EINVAL);
+        exch_init(&x, DOMID_SELF, in, 2, 0, out, 2, 0, 0);
+        x.out.domid = domA->domain_id;
+        CHECK_EQ(exchange(&x, NULL), -EINVAL);
+        exch_init(&x, DOMID_SELF, in, 2, 0, out, 2, 0, 0);
+        x.nr_exchanged = 3;
+        CHECK_EQ(exchange(&x, NULL), -EINVAL);
+        CHECK_EQ(x.nr_exchanged, 3);
+        /* Lists whose size in bytes overflows. */
+        exch_init(&x, DOMID_SELF, in, 1UL << 62, 0, out, 1UL << 62, 0, 0);
+        CHECK_EQ(exchange(&x, NULL), -EFAULT);
+        exch_init(&x, DOMID_SELF, in, ~0UL, 1, out, ~0UL, 1, 0);
+        CHECK_EQ(exchange(&x, NULL), -EINVAL);
+        /* Either side alone overflowing to the other's size. */
+        exch_init(&x, DOMID_SELF, in, 1UL << 63, 1, out, 0, 0, 0);
+        CHECK_EQ(exchange(&x, NULL), -EINVAL);
+        exch_init(&x, DOMID_SELF, in, 0, 0, out, 1UL << 63, 1, 0);
+        CHECK_EQ(exchange(&x, NULL), -EINVAL);
+        /* The most that does not overflow, but is too long a list. */
+        exch_init(&x, DOMID_SELF, in, ~0UL >> 1, 1, out, ~0UL >> 1, 1, 0);
+        CHECK_EQ(exchange(&x, NULL), -EFAULT);
+        /* Lists in the hypervisor's range. */
+        exch_init(&x, DOMID_SELF, (void *)(HYPERVISOR_VIRT_START + 8), 2, 0,
+                  out, 2, 0, 0);
+        CHECK_EQ(exchange(&x, NULL), -EFAULT);
+        exch_init(&x, DOMID_SELF, in, 2, 0,
+                  (void *)(HYPERVISOR_VIRT_START + 8), 2, 0, 0);
+        CHECK_EQ(exchange(&x, NULL), -EFAULT);
+        /* With nothing (left) to do, Xen does not look at the lists. */
+        exch_init(&x, DOMID_SELF, (void *)(HYPERVISOR_VIRT_START + 8), 2, 0,
+                  out, 2, 0, 0);
+        x.nr_exchanged = 2;
+        CHECK_EQ(exchange(&x, NULL), 0);
+        exch_init(&x, DOMID_SELF, in, 0, 0,
+                  (void *)(HYPERVISOR_VIRT_START + 8), 0, 0, 0);
+        CHECK_EQ(exchange(&x, NULL), 0);
+        /* But a list starting past the guest's range is refused. */
+        exch_init(&x, DOMID_SELF, (void *)((1UL << 47) - 8), 2, 0, out, 2,
+                  0, 0);
+        CHECK_EQ(exchange(&x, NULL), -EFAULT);
+        /* NUMA: a domU may hint at a node but not insist; dom0 below 64. */
+        exch_init(&x, DOMID_SELF, in, 2, 0, out, 2, 0,
+                  XENMEMF_exact_node(0));
+        CHECK_EQ(exchange(&x, NULL), -EINVAL);
+        run_as(dom0);
+        exch_init(&x, domA->domain_id, in, 2, 0, out, 2, 0, XENMEMF_node(64));
+        CHECK_EQ(exchange(&x, NULL), -EINVAL);
+        /* Domains: none such; another's for a domU. */
+        exch_init(&x, 77, in, 2, 0, out, 2, 0, 0);
+        CHECK_EQ(exchange(&x, NULL), -ESRCH);
+        run_as(domB);
+        exch_init(&x, domA->domain_id, in, 2, 0, out, 2, 0, 0);
+        CHECK_EQ(exchange(&x, NULL), -EPERM);
+        CHECK_EQ(x.nr_exchanged, 0);
+        /* A start encoded in cmd, as for reservations, is refused. */
+        run_as(domA);
+        exch_init(&x, DOMID_SELF, in, 2, 0, out, 2, 0, 0);
+        CHECK_EQ(memop(XENMEM_exchange | (1UL << MEMOP_EXTENT_SHIFT), &x),
+                 -EINVAL);
+        /* An unreadable argument, and one whose progress cannot be told. */
+        harness_fault_lo = (uintptr_t)&x;
+        harness_fault_hi = harness_fault_lo + 1;
+        CHECK_EQ(exchange(&x, NULL), -EFAULT);
+        harness_fault_lo = (uintptr_t)&x.nr_exchanged;
+        harness_fault_hi = harness_fault_lo + 1;
+        CHECK_EQ(exchange(&x, NULL), -EFAULT);
+        harness_fault_lo = harness_fault_hi = 0;
+        CHECK_EQ(out[0], 7);
+        CHECK_EQ(out[1], 8);
+        /* Done already: nothing to do. */
+        x.nr_exchanged = 2;
+        CHECK_EQ(exchange(&x, NULL), 0);
+        CHECK_EQ(x.nr_exchanged, 2);
+        for ( unsigned int k = 0; k < 2; k++ )
+            CHECK(plain_frame(in[k], domA, k));
+        CHECK_EQ(domA->tot_pages, a);
+        CHECK_EQ(reserve(XENMEM_decrease_reservation, domA, in, 2, 0, NULL),
+                 2);
+        CHECK(refs_balanced());
+    }
+
+    CASE("exchange: only plain frames of one's own, else -EINVAL")
+    {
+        xen_pfn_t mine[3], theirs[1], in[1], out[1];
+        struct xen_memory_exchange x;
+        struct page_info *pg;
+        void *shared;
+        unsigned long a, b, free_before;
+
+        run_as(domB);
+        give(domB, theirs, 1);
+        run_as(domA);
+        give(domA, mine, 3);
+        a = domA->tot_pages;
+        b = domB->tot_pages;
+        free_before = total_free_pages();
+        shared = alloc_shared_xenheap_page(domA);
+        CHECK(shared);
+        {
+            const xen_pfn_t bad[] = {
+                theirs[0], NR_FRAMES, ~0UL, 3 /* unmanaged */,
+                shared ? mfn_x(virt_to_mfn(shared)) : 0,
+            };
+
+            for ( unsigned int k = 0; k < ARRAY_SIZE(bad); k++ )
+            {
+                in[0] = bad[k];
+                out[0] = 5;
+                exch_init(&x, DOMID_SELF, in, 1, 0, out, 1, 0, 0);
+                CHECK_EQ(exchange(&x, NULL), -EINVAL);
+                CHECK_EQ(x.nr_exchanged, 0);
+                CHECK_EQ(out[0], 5);
+            }
+        }
+        CHECK_EQ(total_free_pages(), free_before - 1);
+
+        /* Mapped (another reference), or typed and pinned: in use. */
+        pg = &frame_table[mine[0]];
+        CHECK(get_page(pg, domA));
+        in[0] = mine[0];
+        exch_init(&x, DOMID_SELF, in, 1, 0, out, 1, 0, 0);
+        CHECK_EQ(exchange(&x, NULL), -EINVAL);
+        pg->u.inuse.type_info = PGT_l1_page_table | PGT_validated |
+                                PGT_pinned | 1;
+        CHECK_EQ(exchange(&x, NULL), -EINVAL);
+        pg->u.inuse.type_info = PGT_l1_page_table | PGT_validated;
+        put_page(pg);
+        CHECK(plain_frame(mine[0], domA, 0));
+
+        /* The same frame twice in one chunk: the chunk is refused whole. */
+        {
+            xen_pfn_t twice[2] = { mine[1], mine[1] }, big[1] = { 9 };
+
+            exch_init(&x, DOMID_SELF, twice, 2, 0, big, 1, 1, 0);
+            CHECK_EQ(exchange(&x, NULL), -EINVAL);
+            CHECK_EQ(big[0], 9);
+            CHECK(plain_frame(mine[1], domA, 1));
+            CHECK(on_list(domA, mine[1]));
+        }
+        CHECK_EQ(domA->tot_pages, a);
+        CHECK_EQ(domB->tot_pages, b);
+        CHECK(plain_frame(theirs[0], domB, 0));
+
+        /* A frame whose old type went unused is fine; its type is reset. */
+        in[0] = mine[0];
+        out[0] = 40;
+        exch_init(&x, DOMID_SELF, in, 1, 0, out, 1, 0, 0);
+        CHECK_EQ(exchange(&x, NULL), 0);
+        CHECK(freed(mine[0]));
+        CHECK(plain_frame(out[0], domA, 40));
+        mine[0] = out[0];
+        CHECK_EQ(reserve(XENMEM_decrease_reservation, domA, mine, 3, 0, NULL),
+                 3);
+        run_as(domB);
+        CHECK_EQ(reserve(XENMEM_decrease_reservation, domB, theirs, 1, 0,
+                         NULL), 1);
+        free_shared_xenheap_page(shared);
+        CHECK_EQ(total_free_pages(), free_before + 4);
+        CHECK(refs_balanced());
+    }
+
+    CASE("exchange: a failed chunk is undone; those before it stay done")
+    {
+        xen_pfn_t mine[5], in[4], out[4] = { 50, 51, 52, 53 }, keep[5];
+        struct xen_memory_exchange x;
+        unsigned long a, free_before;
+
+        run_as(domA);
+        give(domA, mine, 5);
+        memcpy(keep, mine, sizeof(keep));
+        a = domA->tot_pages;
+        free_before = total_free_pages();
+        /* Single frames: the third, mapped, stops it after two. */
+        CHECK(get_page(&frame_table[mine[2]], domA));
+        memcpy(in, mine, sizeof(in));
+        exch_init(&x, DOMID_SELF, in, 4, 0, out, 4, 0, 0);
+        CHECK_EQ(exchange(&x, NULL), -EINVAL);
+        CHECK_EQ(x.nr_exchanged, 2);
+        CHECK(freed(keep[0]) && freed(keep[1]));
+        CHECK(plain_frame(out[0], domA, 50));
+        CHECK(plain_frame(out[1], domA, 51));
+        CHECK_EQ(out[2], 52);
+        CHECK_EQ(out[3], 53);
+        CHECK_EQ(refs(keep[2]), 2);
+        CHECK(plain_frame(keep[3], domA, 3));
+        CHECK_EQ(domA->tot_pages, a);
+        CHECK_EQ(total_free_pages(), free_before);
+        put_page(&frame_table[keep[2]]);
+
+        /* Resumed where it stopped, it finishes. */
+        CHECK_EQ(exchange(&x, NULL), 0);
+        CHECK_EQ(x.nr_exchanged, 4);
+        CHECK(freed(keep[2]) && freed(keep[3]));
+        CHECK(plain_frame(out[3], domA, 53));
+
+        /* One chunk of four whose last frame is another's: all undone. */
+        {
+            xen_pfn_t theirs[1], big[1] = { 60 };
+
+            run_as(domB);
+            give(domB, theirs, 1);
+            run_as(domA);
+            in[0] = out[0];
+            in[1] = out[1];
+            in[2] = out[2];
+            in[3] = theirs[0];
+            exch_init(&x, DOMID_SELF, in, 4, 0, big, 1, 2, 0);
+            CHECK_EQ(exchange(&x, NULL), -EINVAL);
+            CHECK_EQ(x.nr_exchanged, 0);
+            CHECK_EQ(big[0], 60);
+            for ( unsigned int k = 0; k < 3; k++ )
+            {
+                CHECK(plain_frame(out[k], domA, 50 + k));
+                CHECK(on_list(domA, out[k]));
+            }
+            CHECK_EQ(domA->tot_pages, a);
+            CHECK_EQ(total_free_pages(), free_before - 1);
+            run_as(domB);
+            CHECK_EQ(reserve(XENMEM_decrease_reservation, domB, theirs, 1, 0,
+                             NULL), 1);
+            run_as(domA);
+        }
+        CHECK_EQ(reserve(XENMEM_decrease_reservation, domA, out, 4, 0, NULL),
+                 4);
+        CHECK_EQ(reserve(XENMEM_decrease_reservation, domA, &keep[4], 1, 0,
+                         NULL), 1);
+        CHECK(refs_balanced());
+    }
+
+    CASE("exchange: bad lists and no memory undo the chunk")
+    {
+        xen_pfn_t mine[4], in[4], out[4] = { 70, 71, 72, 73 };
+        struct xen_memory_exchange x;
+        unsigned long a, free_before;
+
+        run_as(domA);
+        give(domA, mine, 4);
+        a = domA->tot_pages;
+        free_before = total_free_pages();
+        memcpy(in, mine, sizeof(in));
+
+        /* The second input entry unreadable. */
+        harness_fault_lo = (uintptr_t)&in[1];
+        harness_fault_hi = harness_fault_lo + sizeof(in[1]);
+        exch_init(&x, DOMID_SELF, in, 4, 0, out, 1, 2, 0);
+        CHECK_EQ(exchange(&x, NULL), -EFAULT);
+        /* The output list unreadable, or read-only. */
+        harness_fault_lo = (uintptr_t)&out[0];
+        harness_fault_hi = harness_fault_lo + sizeof(out[0]);
+        CHECK_EQ(exchange(&x, NULL), -EFAULT);
+        harness_fault_lo = harness_fault_hi = 0;
+        guest_ro_lo = (uintptr_t)&out[0];
+        guest_ro_hi = guest_ro_lo + sizeof(out[0]);
+        CHECK_EQ(exchange(&x, NULL), -EFAULT);
+        guest_ro_lo = guest_ro_hi = 0;
+        CHECK_EQ(x.nr_exchanged, 0);
+        CHECK_EQ(out[0], 70);
+
+        /* The last of four output entries read-only: three put back. */
+        {
+            xen_pfn_t big[1] = { 20 };
+
+            CHECK_EQ(reserve(XENMEM_populate_physmap, domA, big, 1, 2, NULL),
+                     1);
+            guest_ro_lo = (uintptr_t)&out[3];
+            guest_ro_hi = guest_ro_lo + sizeof(out[3]);
+            exch_init(&x, DOMID_SELF, big, 1, 2, out, 4, 0, 0);
+            CHECK_EQ(exchange(&x, NULL), -EFAULT);
+            guest_ro_lo = guest_ro_hi = 0;
+            CHECK_EQ(x.nr_exchanged, 0);
+            for ( unsigned int k = 0; k < 4; k++ )
+            {
+                CHECK_EQ(out[k], 70 + k);
+                CHECK(plain_frame(big[0] + k, domA, 20 + k));
+            }
+            CHECK_EQ(total_free_pages(), free_before - 4);
+            CHECK_EQ(reserve(XENMEM_decrease_reservation, domA, big, 1, 2,
+                             NULL), 1);
+        }
+
+        /* No frame below 2^12 bytes: -ENOMEM. */
+        exch_init(&x, DOMID_SELF, in, 4, 0, out, 1, 2,
+                  XENMEMF_address_bits(12));
+        CHECK_EQ(exchange(&x, NULL), -ENOMEM);
+        CHECK_EQ(x.nr_exchanged, 0);
+        CHECK_EQ(out[0], 70);
+        for ( unsigned int k = 0; k < 4; k++ )
+        {
+            CHECK(plain_frame(mine[k], domA, k));
+            CHECK(on_list(domA, mine[k]));
+        }
+        CHECK_EQ(domA->tot_pages, a);
+        CHECK_EQ(total_free_pages(), free_before);
+        CHECK_EQ(reserve(XENMEM_decrease_reservation, domA, mine, 4, 0, NULL),
+                 4);
+        CHECK(refs_balanced());
+    }
+
+    CASE("exchange: memory running out at the second new extent")
+    {
+        unsigned long nfree = total_free_pages(), max = domB->max_pages;
+        xen_pfn_t *all = calloc(nfree, sizeof(*all)), big[1] = { 30 };
+        xen_pfn_t out[2] = { 31, 32 };
+        struct xen_memory_exchange x;
+        unsigned long i;
+
+        /* B takes all free memory but one frame. */
+        CHECK(all);
+        run_as(domA);
+        CHECK_EQ(reserve(XENMEM_populate_physmap, domA, big, 1, 1, NULL), 1);
+        run_as(domB);
+        domB->max_pages = ~0UL;
+        for ( i = 0; all && i < nfree - 3; i++ )
+            all[i] = i;
+        if ( all )
+            CHECK_EQ(reserve(XENMEM_populate_physmap, domB, all, nfree - 3, 0,
+                             NULL), nfree - 3);
+        CHECK_EQ(total_free_pages(), 1);
+        run_as(domA);
+        exch_init(&x, DOMID_SELF, big, 1, 1, out, 2, 0, 0);
+        CHECK_EQ(exchange(&x, NULL), -ENOMEM);
+        CHECK_EQ(x.nr_exchanged, 0);
+        CHECK_EQ(out[0], 31);
+        CHECK_EQ(out[1], 32);
+        CHECK_EQ(total_free_pages(), 1);
+        CHECK(plain_frame(big[0], domA, 30) && plain_frame(big[0] + 1, domA,
+                                                           31));
+        CHECK_EQ(reserve(XENMEM_decrease_reservation, domA, big, 1, 1, NULL),
+                 1);
+        run_as(domB);
+        if ( all )
+            CHECK_EQ(reserve(XENMEM_decrease_reservation, domB, all,
+                             nfree - 3, 0, NULL), nfree - 3);
+        domB->max_pages = max;
+        free(all);
+        CHECK(refs_balanced());
+    }
+
+    CASE("exchange: preempted between chunks, continued to the end")
+    {
+        xen_pfn_t in[6], out[6] = { 80, 81, 82, 83, 84, 85 };
+        struct xen_memory_exchange x;
+        unsigned long a;
+        unsigned int passes;
+
+        run_as(domA);
+        give(domA, in, 6);
+        a = domA->tot_pages;
+        /* Checks between chunks, the 2nd and 4th finding work pending. */
+        harness_preempt_every = 2;
+        harness_preempt_checks = 0;
+        exch_init(&x, DOMID_SELF, in, 6, 0, out, 6, 0, 0);
+        CHECK_EQ(exchange(&x, &passes), 0);
+        harness_preempt_every = 0;
+        CHECK_EQ(passes, 3);
+        CHECK_EQ(x.nr_exchanged, 6);
+        for ( unsigned int k = 0; k < 6; k++ )
+            CHECK(plain_frame(out[k], domA, 80 + k));
+        CHECK_EQ(domA->tot_pages, a);
+        /* Progress that cannot be recorded: -EFAULT. */
+        exch_init(&x, DOMID_SELF, out, 2, 0, in, 2, 0, 0);
+        in[0] = 86;
+        in[1] = 87;
+        guest_ro_lo = (uintptr_t)&x.nr_exchanged;
+        guest_ro_hi = guest_ro_lo + sizeof(x.nr_exchanged);
+        harness_preempt_every = 1;
+        harness_preempt_checks = 0;
+        CHECK_EQ(memop(XENMEM_exchange, &x), -EFAULT);
+        harness_preempt_every = 0;
+        guest_ro_lo = guest_ro_hi = 0;
+        CHECK(plain_frame(in[0], domA, 86));
+        out[0] = in[0];
+        CHECK_EQ(reserve(XENMEM_decrease_reservation, domA, out, 6, 0, NULL),
+                 6);
+        CHECK(refs_balanced());
+    }
+
+    CASE("exchange: dom0 for another domain; a dying one gets nothing")
+    {
+        xen_pfn_t theirs[2], out[2] = { 90, 91 };
+        struct xen_memory_exchange x;
+        unsigned long b, z = dom0->tot_pages, free_before;
+
+        run_as(domB);
+        give(domB, theirs, 2);
+        b = domB->tot_pages;
+        run_as(dom0);
+        exch_init(&x, domB->domain_id, theirs, 1, 0, out, 1, 0, 0);
+        CHECK_EQ(exchange(&x, NULL), 0);
+        CHECK(plain_frame(out[0], domB, 90));
+        CHECK_EQ(domB->tot_pages, b);
+        CHECK_EQ(dom0->tot_pages, z);
+
+        /* Dying meanwhile: its stolen frames are freed and uncounted. */
+        free_before = total_free_pages();
+        domB->state = DOMSTATE_dying;
+        exch_init(&x, domB->domain_id, &theirs[1], 1, 0, &out[1], 1, 0, 0);
+        CHECK_EQ(exchange(&x, NULL), -ESRCH);
+        domB->state = DOMSTATE_running;
+        CHECK_EQ(out[1], 91);
+        CHECK(freed(theirs[1]));
+        CHECK_EQ(domB->tot_pages, b - 1);
+        CHECK_EQ(total_free_pages(), free_before + 1);
+        run_as(domB);
+        CHECK_EQ(reserve(XENMEM_decrease_reservation, domB, out, 1, 0, NULL),
+                 1);
+        CHECK(refs_balanced());
+    }
+
+    CASE("reservations: address_bits limits new frames as Xen's do")
+    {
+        xen_pfn_t list[2] = { 0, 1 };
+        struct xen_memory_reservation res = {
+            .nr_extents = 2, .extent_order = 0, .domid = DOMID_SELF,
+            .mem_flags = XENMEMF_address_bits(20),
+        };
+        unsigned long a;
+
+        run_as(domA);
+        a = domA->tot_pages;
+        set_xen_guest_handle(res.extent_start, list);
+        CHECK_EQ(memop(XENMEM_populate_physmap, &res), 2);
+        CHECK(list[0] < 256 && list[1] < 256);
+        CHECK_EQ(memop(XENMEM_decrease_reservation, &res), 2);
+        /* Too narrow for any frame: nothing, for every reservation op. */
+        res.mem_flags = XENMEMF_address_bits(12);
+        CHECK_EQ(memop(XENMEM_increase_reservation, &res), 0);
+        CHECK_EQ(memop(XENMEM_populate_physmap, &res), 0);
+        /* Wider than all RAM: no limit at all. */
+        res.mem_flags = XENMEMF_address_bits(40);
+        CHECK_EQ(memop(XENMEM_increase_reservation, &res), 2);
+        res.mem_flags = XENMEMF_address_bits(12);
+        CHECK_EQ(memop(XENMEM_decrease_reservation, &res), 0);
+        res.mem_flags = XENMEMF_address_bits(13);
+        CHECK_EQ(memop(XENMEM_decrease_reservation, &res), 2);
+        /* Node hints: a domU may not insist; dom0 names one below 64. */
+        res.mem_flags = XENMEMF_exact_node(1);
+        CHECK_EQ(memop(XENMEM_increase_reservation, &res), 0);
+        /* A virtual node: PV guests have none, so nothing is checked. */
+        res.mem_flags = XENMEMF_exact_node(1) | XENMEMF_vnode;
+        CHECK_EQ(memop(XENMEM_increase_reservation, &res), 2);
+        res.mem_flags = 0;
+        CHECK_EQ(memop(XENMEM_decrease_reservation, &res), 2);
+        res.mem_flags = XENMEMF_node(1);
+        res.nr_extents = 1;
+        CHECK_EQ(memop(XENMEM_increase_reservation, &res), 1);
+        res.mem_flags = 0;
+        CHECK_EQ(memop(XENMEM_decrease_reservation, &res), 1);
+        run_as(dom0);
+        res.domid = domA->domain_id;
+        res.mem_flags = XENMEMF_node(64);
+        CHECK_EQ(memop(XENMEM_increase_reservation, &res), 0);
+        CHECK_EQ(domA->tot_pages, a);
+        CHECK(refs_balanced());
+    }
+}
+
 static void test_sizes(void)
 {
     CASE("current/maximum reservation: self, by id and DOMID_SELF")
@@ -797,6 +1440,7 @@ int main(void)
     doms[1] = domA = make_domain(1, false);
     doms[2] = domB = make_domain(2, false);
     test_reservations();
+    test_exchange();
     test_sizes();
     test_maps();
     return check_failures ? 1 : 0;

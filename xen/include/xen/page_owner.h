@@ -48,6 +48,29 @@ struct page_info *alloc_domain_pages(struct domain *d, unsigned int order,
 void put_page_alloc_ref(struct page_info *pg);
 
 /*
+ * Exchanges (XENMEM_exchange) swap frames of a domain for fresh ones in
+ * three steps, so that a failure part-way leaves the domain as it was.
+ *
+ * steal_domain_page() takes pg away from d if it is one of d's plain
+ * frames, held by nothing but its allocation (not mapped, typed, pinned,
+ * granted out or shared by the hypervisor): it then has no reference at
+ * all, so nobody can take one, and is off d's list, but it stays counted
+ * in d->tot_pages.  False, with nothing changed, otherwise.
+ * unsteal_domain_page() gives it back (or frees it, uncounted, if d began
+ * dying meanwhile: destruction would not see it again).
+ * exchange_domain_pages() completes the swap: the stolen frames on *stolen
+ * go back to the heap, and the extents of 2^order fresh frames on *fresh
+ * (from alloc_domheap_pages(NULL, ...), listed by first frame, exactly as
+ * many frames) become d's, inheriting the count.  False, with nothing
+ * done, if d is dying; the caller then gives back what it stole.  Both
+ * lists are left empty on success.
+ */
+bool steal_domain_page(struct domain *d, struct page_info *pg);
+void unsteal_domain_page(struct domain *d, struct page_info *pg);
+bool exchange_domain_pages(struct domain *d, struct page_list_head *stolen,
+                           struct page_list_head *fresh, unsigned int order);
+
+/*
  * With d->page_alloc_lock held, after d->tot_pages or d->xenheap_pages
  * fell: whether the caller, once it released the lock, must put_domain()
  * the reference a dying d's last frames held.
