@@ -4,6 +4,7 @@
 #define ASM_X86_DOMAIN_H
 
 #include <xen/types.h>
+#include <asm/cpu_policy.h>
 #include <public/xen.h>
 
 struct arch_vcpu {
@@ -58,6 +59,12 @@ struct arch_vcpu {
 
 struct arch_domain {
     unsigned long vm_assist;            /* VMASST_TYPE_* enabled */
+    /*
+     * What XEN_DOMCTL_set_cpu_policy left, reported back by get; until
+     * it is used the domain has the PV default policy.
+     */
+    bool cpu_policy_set;
+    struct cpu_policy cpu_policy;
 };
 
 #endif /* ASM_X86_DOMAIN_H */
