@@ -631,7 +631,7 @@ static long tsc_info(struct domain *d, uint32_t cmd,
         ti->tsc_mode = t->tsc_mode;
         ti->gtsc_khz = t->gtsc_khz;
         ti->incarnation = t->incarnation;
-        ti->tsc_zero = NOW() - t->elapsed_nsec;
+        ti->tsc_zero = (uint64_t)NOW() - t->elapsed_nsec;
         spin_unlock(&toolstack_info_lock);
         return 0;
     }
@@ -647,7 +647,10 @@ static long tsc_info(struct domain *d, uint32_t cmd,
     else
     {
         t->gtsc_khz = ti->gtsc_khz ?: cpu_khz;
-        t->elapsed_nsec = max(NOW() - ti->tsc_zero, (s_time_t)0);
+        /* As in Xen: modulo 2^64, and a negative time reads as 0. */
+        t->elapsed_nsec = (uint64_t)NOW() - (uint64_t)ti->tsc_zero;
+        if ( (int64_t)t->elapsed_nsec < 0 )
+            t->elapsed_nsec = 0;
     }
     spin_unlock(&toolstack_info_lock);
     return 0;
