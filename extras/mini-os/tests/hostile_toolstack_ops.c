@@ -1,5 +1,5 @@
 /* SPDX-License-Identifier: GPL-2.0-only */
-/* An unprivileged domU on the toolstack ops xl create needs: -EPERM, with real arguments. */
+/* An unprivileged domU on the ops xl create needs: -EPERM, real arguments. */
 
 #include <xenctl.h>
 #include "hostile.h"

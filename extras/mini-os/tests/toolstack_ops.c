@@ -1,5 +1,5 @@
 /* SPDX-License-Identifier: GPL-2.0-only */
-/* What libxl's xl create asks first: cpupools, NUMA and CPU topology, TSC, CPUID policy. */
+/* What xl create asks first: cpupools, NUMA, CPU topology, TSC, CPUID. */
 
 #include <xenctl.h>
 #include "test.h"

@@ -1,5 +1,5 @@
 /* SPDX-License-Identifier: GPL-2.0-only */
-/* CPUID/MSR policies for the toolstack: sysctl and domctl get/set_cpu_policy. */
+/* CPUID/MSR policies for the toolstack: sysctl and domctl cpu_policy. */
 #include <xen/errno.h>
 #include <xen/guest_access.h>
 #include <xen/lib.h>
