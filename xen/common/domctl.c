@@ -29,26 +29,29 @@ static DEFINE_SPINLOCK(domctl_lock);
 
 /*
  * What the toolstack told us about a domain that struct domain has no
- * room for: its UUID and whether it runs xenstored.  Domains the
- * toolstack never named (dom0) get an entry on their first handle.
+ * room for: its UUID and whether it runs xenstored; TSC and NUMA
+ * settings.  Domains the toolstack never named (dom0) get an entry on
+ * first use.  Kept to 64 bytes, one xmalloc class.
  */
 struct toolstack_info {
     const struct domain *d;
     xen_domain_handle_t handle;
     bool xs_domain;
+    /* setnodeaffinity's nodes, unless none was given (or all were). */
+    bool node_explicit;
     /*
      * settscinfo's mode, guest frequency (0: the host's) and incarnation
      * (reported one higher, as Xen does), and when its elapsed time was
      * 0 (at first, when the domain was made).  We do not emulate the
      * TSC, so these are only kept and reported back, as libxl expects.
      */
-    uint32_t tsc_mode, gtsc_khz, incarnation;
+    uint8_t tsc_mode;
+    uint32_t gtsc_khz, incarnation;
     s_time_t tsc_zero;
-    /* setnodeaffinity's nodes, unless none was given (or all were). */
-    bool node_explicit;
     uint64_t node_affinity;
     struct toolstack_info *next;
 };
+BUILD_BUG_ON(sizeof(struct toolstack_info) > 64);
 static struct toolstack_info *toolstack_infos;
 static DEFINE_SPINLOCK(toolstack_info_lock);
 

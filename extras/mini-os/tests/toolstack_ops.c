@@ -221,6 +221,37 @@ static long cpu_policy(uint32_t index, uint32_t nr_leaves, void *leaves,
 static xen_cpuid_leaf_t leaves[160];
 static xen_msr_entry_t msrs[4];
 
+/*
+ * The first n leaves hold the subleaves Xen 4.17 serialises: leaf 4's
+ * and 0xb's up to the first of type 0 (or the table's end), 0xd's 0 and
+ * 1, then one per state component up to the last that XCR0 or XSS has.
+ */
+static bool leaf_shape(unsigned int n)
+{
+    uint64_t xstates = 0;
+    unsigned int nr_d = 0, want_d;
+
+    for ( unsigned int i = 0; i < n; i++ )
+    {
+        const xen_cpuid_leaf_t *l = &leaves[i];
+        bool last = i + 1 == n || leaves[i + 1].leaf != l->leaf;
+
+        if ( l->leaf == 4 && !(l->a & 0x1f) && !last )
+            return false;
+        if ( l->leaf == 0xb && !((l->c >> 8) & 0xff) && !last )
+            return false;
+        if ( l->leaf != 0xd )
+            continue;
+        nr_d++;
+        if ( l->subleaf == 0 )
+            xstates |= l->a | ((uint64_t)l->d << 32);
+        if ( l->subleaf == 1 )
+            xstates |= l->c | ((uint64_t)l->d << 32);
+    }
+    want_d = xstates >> 2 ? 64 - __builtin_clzll(xstates) : 2;
+    return !nr_d || nr_d == want_d;
+}
+
 /* Xen 4.17's counts: 120 leaves and 2 MSRs at most, in order. */
 TEST(toolstack_ops, cpu_policy)
 {
@@ -248,6 +279,7 @@ TEST(toolstack_ops, cpu_policy)
     CHECK(msrs[0].idx == MSR_INTEL_PLATFORM_INFO &&
           msrs[1].idx == MSR_ARCH_CAPABILITIES && !msrs[0].flags,
           "MSRs %x %x", msrs[0].idx, msrs[1].idx);
+    CHECK(leaf_shape(n), "subleaves as Xen serialises them");
     /* The host's policy has leaf 0 too; PV's hides the hypervisor bit. */
     CHECK_RC(cpu_policy(XEN_SYSCTL_cpu_policy_host, max_leaves, leaves,
                         4, msrs), 0);
@@ -487,6 +519,20 @@ static void policy_cases(domid_t dom)
     CHECK_RC(dom_policy(XEN_DOMCTL_set_cpu_policy, dom, 0, leaves, 1, msrs),
              -XEN_EINVAL);
     CHECK(p->err_msr == MSR_INTEL_PLATFORM_INFO, "err msr %x", p->err_msr);
+    /* PLATFORM_INFO: 32 bits, none PV max lacks (CPUID faulting too). */
+    msrs[0] = (xen_msr_entry_t){ .idx = MSR_INTEL_PLATFORM_INFO,
+                                 .val = 1UL << 32 };
+    CHECK_RC(dom_policy(XEN_DOMCTL_set_cpu_policy, dom, 0, leaves, 1, msrs),
+             -XEN_EOVERFLOW);
+    msrs[0].val = 1UL << 31;
+    CHECK_RC(dom_policy(XEN_DOMCTL_set_cpu_policy, dom, 0, leaves, 1, msrs),
+             -XEN_EINVAL);
+    CHECK(p->err_msr == MSR_INTEL_PLATFORM_INFO, "err msr %x", p->err_msr);
+    /* ARCH_CAPABILITIES is 64 bits wide and not audited. */
+    msrs[0] = (xen_msr_entry_t){ .idx = MSR_ARCH_CAPABILITIES,
+                                 .val = 1UL << 32 };
+    CHECK_RC(dom_policy(XEN_DOMCTL_set_cpu_policy, dom, 0, leaves, 1, msrs),
+             0);
     msrs[0] = (xen_msr_entry_t){ .idx = 0x1b };
     CHECK_RC(dom_policy(XEN_DOMCTL_set_cpu_policy, dom, 0, leaves, 1, msrs),
              -XEN_ERANGE);

@@ -127,7 +127,7 @@ struct domain *get_domain_by_id(domid_t id)
  * subleaf past 0, two caches, one topology level, x87/SSE/AVX state,
  * extended leaves to 0x80000008; every other register names itself.
  */
-#define PV_LEAVES (10 + 6 + 1 + 2 + 63 + 2 + 9)
+#define PV_LEAVES (10 + 3 + 1 + 2 + 3 + 2 + 9)
 
 void pv_cpuid(uint32_t leaf, uint32_t sub, struct cpuid_regs *r)
 {
@@ -485,23 +485,23 @@ static void test_toolstack_ops(void)
         CHECK_EQ(leaves[0].leaf, 0);
         CHECK_EQ(leaves[0].subleaf, XEN_CPUID_NO_SUBLEAF);
         CHECK_EQ(leaves[0].a, 0xd);
-        /* Leaf 4: two caches, then zeros to the table's end. */
+        /* Leaf 4: two caches, then the subleaf of type 0 that ends them. */
         CHECK_EQ(leaves[4].leaf, 4);
         CHECK_EQ(leaves[4].subleaf, 0);
         CHECK_EQ(leaves[5].a, 1);
+        CHECK_EQ(leaves[6].subleaf, 2);
         CHECK_EQ(leaves[6].a, 0);
         CHECK_EQ(leaves[6].d, 0);
-        CHECK_EQ(leaves[9].subleaf, 5);
-        CHECK_EQ(leaves[10].leaf, 5);
-        /* Leaf 0xd: x87, SSE and AVX described; the rest zero. */
+        CHECK_EQ(leaves[7].leaf, 5);
+        /* Leaf 0xd: subleaves 0 and 1, then x87, SSE, AVX: up to 2. */
         for ( unsigned int i = 1; i < PV_LEAVES; i++ )
         {
             const xen_cpuid_leaf_t *l = &leaves[i];
 
             CHECK(l->leaf > l[-1].leaf ||
                   (l->leaf == l[-1].leaf && l->subleaf > l[-1].subleaf));
-            if ( l->leaf == 0xd && l->subleaf >= 3 )
-                CHECK(!l->a && !l->b && !l->c && !l->d);
+            if ( l->leaf == 0xd || l->leaf == 0xb )
+                CHECK(l->subleaf <= 2);
             if ( l->leaf == 0xd && l->subleaf == 2 )
                 CHECK_EQ(l->b, 2);
         }
@@ -659,13 +659,13 @@ static void test_domain_policy(void)
         CHECK_EQ(dom_policy(d, true, &p, 2, l, 1, &m, &cb), 0);
         CHECK(!cb);
         CHECK(d->arch->cpu_policy_set);
-        /* Basic leaves to 7 only: 0-3, 4's six, 5, 6, 7's one. */
+        /* Basic leaves to 7 only: 0-3, 4's three, 5, 6, 7's one. */
         CHECK_EQ(dom_policy(d, false, &p, ARRAY_SIZE(leaves), leaves, 4,
                             msrs, &cb), 0);
-        CHECK_EQ(p.nr_leaves, 4 + 6 + 2 + 1 + 2 + 9);
+        CHECK_EQ(p.nr_leaves, 4 + 3 + 2 + 1 + 2 + 9);
         CHECK_EQ(leaves[0].a, 7);
-        CHECK_EQ(leaves[16].leaf, 0x80000001);
-        CHECK_EQ(leaves[16].c, 0xabc);
+        CHECK_EQ(leaves[13].leaf, 0x80000001);
+        CHECK_EQ(leaves[13].c, 0xabc);
         CHECK_EQ(msrs[1].val, 0x42);
         CHECK_EQ(live_allocs, 0);
     }
@@ -694,6 +694,8 @@ static void test_domain_policy(void)
         CHECK_EQ(p.err_msr, 0xce);
         m = (xen_msr_entry_t){ .idx = 0xce, .val = 1ULL << 32 };
         CHECK_EQ(dom_policy(d, true, &p, 0, NULL, 1, &m, &cb), -EOVERFLOW);
+        m = (xen_msr_entry_t){ .idx = 0x10a, .val = 1ULL << 40 };
+        CHECK_EQ(dom_policy(d, true, &p, 0, NULL, 1, &m, &cb), 0);
         m = (xen_msr_entry_t){ .idx = 0x1b };
         CHECK_EQ(dom_policy(d, true, &p, 0, NULL, 1, &m, &cb), -ERANGE);
         CHECK_EQ(p.err_msr, 0x1b);

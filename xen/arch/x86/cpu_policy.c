@@ -134,8 +134,10 @@ static int put_leaf(XEN_GUEST_HANDLE_64(xen_cpuid_leaf_t) h,
 }
 
 /*
- * Xen's serialised order: basic leaves with their subleaves in place,
- * the two hypervisor-range limits, then the extended leaves.  *nr is the
+ * Xen's serialised order: basic leaves with their subleaves in place
+ * (those that exist: leaf 4's and 0xb's to the first of type 0, 0xd's
+ * to the last state component), the two hypervisor-range limits, then
+ * the extended leaves.  *nr is the
  * room on entry and the count on success; too little room is -ENOBUFS
  * after the entries that fitted are written.
  */
@@ -158,8 +160,13 @@ static int leaves_to_guest(const struct cpu_policy *p,
         switch ( leaf )
         {
         case 4:
+            /* Up to and including the first of type 0. */
             for ( sub = 0; sub < CPUID_NR_CACHE; sub++ )
+            {
                 PUT(leaf, sub, &p->cache[sub]);
+                if ( !cache_type(&p->cache[sub]) )
+                    break;
+            }
             break;
         case 7:
             for ( sub = 0; sub <= min(p->feat[0].eax, CPUID_NR_FEAT - 1);
@@ -168,12 +175,24 @@ static int leaves_to_guest(const struct cpu_policy *p,
             break;
         case 0xb:
             for ( sub = 0; sub < CPUID_NR_TOPO; sub++ )
+            {
                 PUT(leaf, sub, &p->topo[sub]);
+                if ( !topo_type(&p->topo[sub]) )
+                    break;
+            }
             break;
         case 0xd:
-            for ( sub = 0; sub < CPUID_NR_XSTATE; sub++ )
+        {
+            /* Subleaves 0 and 1, then one per state component to the last. */
+            uint64_t xstates = policy_xstates(p) >> 2;
+
+            PUT(leaf, 0, &p->xstate[0]);
+            PUT(leaf, 1, &p->xstate[1]);
+            for ( sub = 2; xstates && sub < CPUID_NR_XSTATE;
+                  sub++, xstates >>= 1 )
                 PUT(leaf, sub, &p->xstate[sub]);
             break;
+        }
         default:
             PUT(leaf, XEN_CPUID_NO_SUBLEAF, &p->basic[leaf]);
             break;
@@ -291,8 +310,8 @@ static int merge_from_guest(struct cpu_policy *p,
         else if ( m.idx != MSR_INTEL_PLATFORM_INFO &&
                   m.idx != MSR_ARCH_CAPABILITIES )
             rc = -ERANGE;
-        /* Both registers are 32 bits wide in Xen 4.17's policy. */
-        else if ( m.val >> 32 )
+        /* PLATFORM_INFO is 32 bits wide in Xen 4.17's policy. */
+        else if ( m.idx == MSR_INTEL_PLATFORM_INFO && (m.val >> 32) )
             rc = -EOVERFLOW;
         else if ( m.idx == MSR_INTEL_PLATFORM_INFO )
             p->platform_info = m.val;
