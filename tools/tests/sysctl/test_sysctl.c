@@ -658,7 +658,9 @@ static void test_domain_policy(void)
         run_as(dom0);
         CHECK_EQ(dom_policy(d, true, &p, 2, l, 1, &m, &cb), 0);
         CHECK(!cb);
-        CHECK(d->arch->cpu_policy_set);
+        CHECK(d->arch->cpu_policy);
+        /* The domain's policy is the one allocation left. */
+        CHECK_EQ(live_allocs, 1);
         /* Basic leaves to 7 only: 0-3, 4's three, 5, 6, 7's one. */
         CHECK_EQ(dom_policy(d, false, &p, ARRAY_SIZE(leaves), leaves, 4,
                             msrs, &cb), 0);
@@ -667,7 +669,9 @@ static void test_domain_policy(void)
         CHECK_EQ(leaves[13].leaf, 0x80000001);
         CHECK_EQ(leaves[13].c, 0xabc);
         CHECK_EQ(msrs[1].val, 0x42);
-        CHECK_EQ(live_allocs, 0);
+        /* Setting it again reuses it. */
+        CHECK_EQ(dom_policy(d, true, &p, 2, l, 1, &m, &cb), 0);
+        CHECK_EQ(live_allocs, 1);
     }
 
     CASE("domctl set_cpu_policy: Xen's errnos and the err_* it names")
@@ -720,7 +724,7 @@ static void test_domain_policy(void)
         CHECK_EQ(dom_policy(d, false, &p, ARRAY_SIZE(leaves), leaves, 4,
                             msrs, &cb), 0);
         CHECK_EQ(leaves[0].a, 7);
-        CHECK_EQ(live_allocs, 0);
+        CHECK_EQ(live_allocs, 1);
     }
 
     CASE("domctl set_cpu_policy: not on ourselves, not once it ran")
@@ -736,6 +740,19 @@ static void test_domain_policy(void)
         d->state = DOMSTATE_creating;
         CHECK_EQ(dom_policy(d, true, &p, 0, NULL, 0, NULL, &cb), -ENOMEM);
         alloc_fails = false;
+        CHECK_EQ(live_allocs, 1);
+    }
+
+    CASE("domctl cpu policy: a dying domain's goes, the default is back")
+    {
+        run_as(dom0);
+        domain_cpu_policy_free(d);
+        CHECK(!d->arch->cpu_policy);
+        CHECK_EQ(live_allocs, 0);
+        CHECK_EQ(dom_policy(d, false, &p, ARRAY_SIZE(leaves), leaves, 4,
+                            msrs, &cb), 0);
+        CHECK_EQ(p.nr_leaves, PV_LEAVES);
+        domain_cpu_policy_free(d);
         CHECK_EQ(live_allocs, 0);
     }
 }

@@ -56,5 +56,7 @@ long domctl_get_cpu_policy(struct domain *d,
 /* XEN_DOMCTL_set_cpu_policy: *copyback set when err_* must go back. */
 long domctl_set_cpu_policy(struct domain *d,
                            struct xen_domctl_cpu_policy *op, bool *copyback);
+/* A dying domain's policy goes (no domctl reaches it any more). */
+void domain_cpu_policy_free(struct domain *d);
 
 #endif /* ASM_X86_CPU_POLICY_H */

@@ -4,8 +4,9 @@
 #define ASM_X86_DOMAIN_H
 
 #include <xen/types.h>
-#include <asm/cpu_policy.h>
 #include <public/xen.h>
+
+struct cpu_policy;
 
 struct arch_vcpu {
     /* The guest's registers while it is not running on a CPU. */
@@ -60,11 +61,10 @@ struct arch_vcpu {
 struct arch_domain {
     unsigned long vm_assist;            /* VMASST_TYPE_* enabled */
     /*
-     * What XEN_DOMCTL_set_cpu_policy left, reported back by get; until
-     * it is used the domain has the PV default policy.
+     * What XEN_DOMCTL_set_cpu_policy left, reported back by get; NULL
+     * until then: the domain has the PV default policy.
      */
-    bool cpu_policy_set;
-    struct cpu_policy cpu_policy;
+    struct cpu_policy *cpu_policy;
 };
 
 #endif /* ASM_X86_DOMAIN_H */
