@@ -188,13 +188,12 @@ static int cpumask_to_guest(struct xenctl_bitmap *b, const cpumask_t *mask)
 /*
  * XEN_SYSCTL_cpupool_op with one pool, Pool-0 (id 0), which holds every
  * online CPU and every domain, and which our scheduler cannot split.
- * The answers are Xen 4.17's for a host whose other pools are all in
- * use: Pool-0 again is -EEXIST, a new pool -ENOSPC (Xen's limit on
- * pools, which it checks first), a pool that does not exist -ENOENT, a CPU
- * past the last -EINVAL, one not free to add -ENODEV, CPU 0 or an
- * offline CPU cannot leave Pool-0 (-EINVAL) and one not in it
- * -EADDRNOTAVAIL.  Taking any other CPU from it is refused as if a
- * domain still needed it (-EBUSY): Xen would free the CPU.
+ * The answers are Xen 4.17's: Pool-0 again is -EEXIST; any other new
+ * pool -ENOSPC, Xen's answer when it has all the pools it allows; a
+ * pool that does not exist -ENOENT, a CPU past the last -EINVAL, one
+ * not free to add -ENODEV, CPU 0 or an offline CPU cannot leave Pool-0
+ * (-EINVAL).  Taking any other CPU from it is refused as if a domain
+ * still needed it (-EBUSY): Xen would free the CPU.
  */
 static long cpupool_op(struct xen_sysctl_cpupool_op *op)
 {
