@@ -19,6 +19,7 @@
 #include <asm/processor.h>
 #include <asm/smp.h>
 #include <asm/system.h>
+#include <asm/time.h>
 
 /*
  * One toolstack operation at a time, as in Xen: each op sees and leaves
@@ -28,15 +29,29 @@ static DEFINE_SPINLOCK(domctl_lock);
 
 /*
  * What the toolstack told us about a domain that struct domain has no
- * room for: its UUID and whether it runs xenstored.  Domains the
- * toolstack never named (dom0) get an entry on their first handle.
+ * room for: its UUID and whether it runs xenstored; TSC and NUMA
+ * settings.  Domains the toolstack never named (dom0) get an entry on
+ * first use.  Kept to 64 bytes, one xmalloc class.
  */
 struct toolstack_info {
     const struct domain *d;
     xen_domain_handle_t handle;
     bool xs_domain;
+    /* setnodeaffinity's nodes, unless none was given (or all were). */
+    bool node_explicit;
+    /*
+     * settscinfo's mode, guest frequency (0: the host's) and incarnation
+     * (reported one higher, as Xen does), and when its elapsed time was
+     * 0 (at first, when the domain was made).  We do not emulate the
+     * TSC, so these are only kept and reported back, as libxl expects.
+     */
+    uint8_t tsc_mode;
+    uint32_t gtsc_khz, incarnation;
+    s_time_t tsc_zero;
+    uint64_t node_affinity;
     struct toolstack_info *next;
 };
+BUILD_BUG_ON(sizeof(struct toolstack_info) > 64);
 static struct toolstack_info *toolstack_infos;
 static DEFINE_SPINLOCK(toolstack_info_lock);
 
@@ -56,6 +71,7 @@ static struct toolstack_info *new_info(const struct domain *d)
     if ( !ti )
         return NULL;
     ti->d = d;
+    ti->tsc_zero = NOW();
     spin_lock(&toolstack_info_lock);
     ti->next = toolstack_infos;
     toolstack_infos = ti;
@@ -457,14 +473,22 @@ static long get_vcpu_info(struct domain *d,
     return 0;
 }
 
-static long set_handle(struct domain *d, const xen_domain_handle_t handle)
+/* d's entry, made on first use (dom0 was not created by a toolstack). */
+static struct toolstack_info *get_info(const struct domain *d)
 {
     struct toolstack_info *ti;
 
     spin_lock(&toolstack_info_lock);
     ti = find_info(d);
     spin_unlock(&toolstack_info_lock);
-    if ( !ti && !(ti = new_info(d)) )
+    return ti ?: new_info(d);
+}
+
+static long set_handle(struct domain *d, const xen_domain_handle_t handle)
+{
+    struct toolstack_info *ti = get_info(d);
+
+    if ( !ti )
         return -ENOMEM;
     spin_lock(&toolstack_info_lock);
     memcpy(ti->handle, handle, sizeof(ti->handle));
@@ -583,6 +607,110 @@ static long vcpu_affinity(struct domain *d, uint32_t cmd,
     return rc;
 }
 
+/* Xen 4.17's TSC modes; 3 (PVRDTSCP) is no longer accepted. */
+#define TSC_MODE_DEFAULT          0
+#define TSC_MODE_ALWAYS_EMULATE   1
+#define TSC_MODE_NEVER_EMULATE    2
+
+/*
+ * XEN_DOMCTL_settscinfo/gettscinfo.  As in Xen, not on the caller (which
+ * Xen would have to pause), and the incarnation reported is one more
+ * than the one set.
+ */
+static long tsc_info(struct domain *d, uint32_t cmd,
+                     struct xen_domctl_tsc_info *t)
+{
+    struct toolstack_info *ti;
+
+    if ( d == current->domain )
+        return -EINVAL;
+    if ( !(ti = get_info(d)) )
+        return -ENOMEM;
+    if ( cmd == XEN_DOMCTL_settscinfo )
+    {
+        if ( t->tsc_mode > TSC_MODE_NEVER_EMULATE )
+            return -EINVAL;
+        spin_lock(&toolstack_info_lock);
+        ti->tsc_mode = t->tsc_mode;
+        ti->gtsc_khz = t->gtsc_khz;
+        ti->incarnation = t->incarnation;
+        ti->tsc_zero = (uint64_t)NOW() - t->elapsed_nsec;
+        spin_unlock(&toolstack_info_lock);
+        return 0;
+    }
+    spin_lock(&toolstack_info_lock);
+    t->tsc_mode = ti->tsc_mode;
+    t->incarnation = ti->incarnation + 1;
+    t->pad = 0;
+    if ( ti->tsc_mode == TSC_MODE_NEVER_EMULATE )
+    {
+        t->gtsc_khz = 0;
+        t->elapsed_nsec = 0;
+    }
+    else
+    {
+        t->gtsc_khz = ti->gtsc_khz ?: cpu_khz;
+        /* As in Xen: modulo 2^64, and a negative time reads as 0. */
+        t->elapsed_nsec = (uint64_t)NOW() - (uint64_t)ti->tsc_zero;
+        if ( (int64_t)t->elapsed_nsec < 0 )
+            t->elapsed_nsec = 0;
+    }
+    spin_unlock(&toolstack_info_lock);
+    return 0;
+}
+
+/*
+ * XEN_DOMCTL_{set,get}nodeaffinity over Xen's 64 nodes, of which only
+ * node 0 exists.  A map without node 0 is -EINVAL; all 64 nodes means
+ * "none in particular".  Without a map of its own a domain reports the
+ * nodes of its vCPUs' CPUs (node 0), or every node before it has any.
+ */
+#define MAX_NUMNODES 64
+
+static long node_affinity(struct domain *d, uint32_t cmd,
+                          struct xenctl_bitmap *b)
+{
+    unsigned int guest_bytes = (b->nr_bits + 7) / 8;
+    unsigned int bytes = min(guest_bytes, MAX_NUMNODES / 8u);
+    uint8_t map[MAX_NUMNODES / 8] = { 0 };
+    struct toolstack_info *ti = get_info(d);
+    uint64_t nodes = 0;
+
+    if ( !ti )
+        return -ENOMEM;
+    if ( cmd == XEN_DOMCTL_getnodeaffinity )
+    {
+        spin_lock(&toolstack_info_lock);
+        if ( ti->node_explicit )
+            nodes = ti->node_affinity;
+        else
+            nodes = d->vcpu[0] ? 1 : ~0ULL;
+        spin_unlock(&toolstack_info_lock);
+        for ( unsigned int i = 0; i < guest_bytes; i++ )
+        {
+            uint8_t byte = i < sizeof(nodes) ? nodes >> (i * 8) : 0;
+
+            if ( copy_to_guest_offset(b->bitmap, i, &byte, 1) )
+                return -EFAULT;
+        }
+        return 0;
+    }
+
+    if ( bytes && copy_from_guest(map, b->bitmap, bytes) )
+        return -EFAULT;
+    if ( (b->nr_bits & 7) && guest_bytes == bytes )
+        map[bytes - 1] &= (1u << (b->nr_bits & 7)) - 1;
+    for ( unsigned int i = 0; i < bytes; i++ )
+        nodes |= (uint64_t)map[i] << (i * 8);
+    if ( !(nodes & 1) )
+        return -EINVAL;
+    spin_lock(&toolstack_info_lock);
+    ti->node_explicit = nodes != ~0ULL;
+    ti->node_affinity = nodes;
+    spin_unlock(&toolstack_info_lock);
+    return 0;
+}
+
 static long domctl_op(struct xen_domctl *op, struct domain *d,
                       bool *copyback)
 {
@@ -652,6 +780,15 @@ static long domctl_op(struct xen_domctl *op, struct domain *d,
         *copyback = true;
         return sched_adjust(d, &op->u.scheduler_op);
 
+    case XEN_DOMCTL_settscinfo:
+    case XEN_DOMCTL_gettscinfo:
+        *copyback = op->cmd == XEN_DOMCTL_gettscinfo;
+        return tsc_info(d, op->cmd, &op->u.tsc_info);
+
+    case XEN_DOMCTL_setnodeaffinity:
+    case XEN_DOMCTL_getnodeaffinity:
+        return node_affinity(d, op->cmd, &op->u.nodeaffinity.nodemap);
+
     default:
         return arch_do_domctl(op, d, copyback);
     }
@@ -686,7 +823,9 @@ long do_domctl(XEN_GUEST_HANDLE_PARAM(xen_domctl_t) u_domctl)
     if ( d )
         put_domain(d);
 
-    if ( !rc && copyback && copy_to_guest(u_domctl, &op, 1) )
+    /* A refused CPU policy names the leaf or MSR at fault, as in Xen. */
+    if ( (!rc || op.cmd == XEN_DOMCTL_set_cpu_policy) && copyback &&
+         copy_to_guest(u_domctl, &op, 1) )
         rc = -EFAULT;
     return rc;
 }

@@ -13,6 +13,7 @@
 #include <xen/sched-if.h>
 #include <xen/string.h>
 #include <xen/xmalloc.h>
+#include <asm/cpu_policy.h>
 #include <asm/cpufeature.h>
 #include <asm/e820.h>
 #include <asm/smp.h>
@@ -145,9 +146,191 @@ static long debug_keys(const struct xen_sysctl_debug_keys *k)
     return 0;
 }
 
+/*
+ * One NUMA node, node 0, holding every CPU and all memory: what Xen
+ * reports on a machine without an ACPI SRAT.  A node's distance to
+ * itself is ACPI's 10.
+ */
+#define NODE_LOCAL_DISTANCE 10
+
+/* CPU ids run up to the last present CPU: Xen's nr_cpu_ids. */
+static unsigned int nr_cpu_ids(void)
+{
+    unsigned int cpu, nr = 0;
+
+    for_each_present_cpu(cpu)
+        nr = cpu + 1;
+    return nr;
+}
+
+/*
+ * A CPU map as Xen writes one: as many bytes as both sides have, then
+ * zeros for the rest of the caller's bytes.
+ */
+static int cpumask_to_guest(struct xenctl_bitmap *b, const cpumask_t *mask)
+{
+    unsigned int guest_bytes = (b->nr_bits + 7) / 8;
+    unsigned int xen_bytes = (nr_cpu_ids() + 7) / 8;
+
+    for ( unsigned int i = 0; i < guest_bytes; i++ )
+    {
+        uint8_t byte = 0;
+
+        for ( unsigned int bit = 0; i < xen_bytes && bit < 8; bit++ )
+            if ( cpumask_test_cpu(i * 8 + bit, mask) )
+                byte |= 1u << bit;
+        if ( copy_to_guest_offset(b->bitmap, i, &byte, 1) )
+            return -EFAULT;
+    }
+    return 0;
+}
+
+/*
+ * XEN_SYSCTL_cpupool_op with one pool, Pool-0 (id 0), which holds every
+ * online CPU and every domain, and which our scheduler cannot split.
+ * The answers are Xen 4.17's: Pool-0 again is -EEXIST; any other new
+ * pool -ENOSPC, Xen's answer when it has all the pools it allows; a
+ * pool that does not exist -ENOENT, a CPU past the last -EINVAL, one
+ * not free to add -ENODEV, CPU 0 or an offline CPU cannot leave Pool-0
+ * (-EINVAL).  Taking any other CPU from it is refused as if a domain
+ * still needed it (-EBUSY): Xen would free the CPU.
+ */
+static long cpupool_op(struct xen_sysctl_cpupool_op *op)
+{
+    struct domain *d;
+    unsigned int cpu = op->cpu, n_dom = 0;
+    cpumask_t none;
+
+    switch ( op->op )
+    {
+    case XEN_SYSCTL_CPUPOOL_OP_CREATE:
+        return op->cpupool_id ? -ENOSPC : -EEXIST;
+
+    case XEN_SYSCTL_CPUPOOL_OP_DESTROY:
+        /* Pool-0 always has dom0 in it. */
+        return op->cpupool_id ? -ENOENT : -EBUSY;
+
+    case XEN_SYSCTL_CPUPOOL_OP_INFO:
+        /* The first pool with an id at or above the one asked for. */
+        if ( op->cpupool_id )
+            return -ENOENT;
+        for ( domid_t id = 0; (d = first_domain_from(id)); )
+        {
+            id = d->domain_id + 1;
+            put_domain(d);
+            n_dom++;
+            if ( !id )
+                break;
+        }
+        op->sched_id = scheduler_id();
+        op->n_dom = n_dom;
+        return cpumask_to_guest(&op->cpumap, &cpu_online_map);
+
+    case XEN_SYSCTL_CPUPOOL_OP_ADDCPU:
+        if ( op->cpupool_id )
+            return -ENOENT;
+        /* No CPU is free: all are in Pool-0. */
+        if ( cpu == XEN_SYSCTL_CPUPOOL_PAR_ANY )
+            return -ENODEV;
+        return cpu >= nr_cpu_ids() ? -EINVAL : -ENODEV;
+
+    case XEN_SYSCTL_CPUPOOL_OP_RMCPU:
+        if ( op->cpupool_id )
+            return -ENOENT;
+        /* "Any" is the pool's last CPU. */
+        if ( cpu == XEN_SYSCTL_CPUPOOL_PAR_ANY )
+        {
+            unsigned int c;
+
+            for_each_online_cpu ( c )
+                cpu = c;
+        }
+        if ( cpu >= nr_cpu_ids() )
+            return -EINVAL;
+        if ( !cpu || !cpumask_test_cpu(cpu, &cpu_online_map) )
+            return -EINVAL;
+        return -EBUSY;
+
+    case XEN_SYSCTL_CPUPOOL_OP_MOVEDOMAIN:
+        if ( op->domid >= DOMID_FIRST_RESERVED ||
+             !(d = get_domain_by_id(op->domid)) )
+            return -ESRCH;
+        put_domain(d);
+        if ( d == current->domain )
+            return -EPERM;
+        return op->cpupool_id ? -ENOENT : 0;
+
+    case XEN_SYSCTL_CPUPOOL_OP_FREEINFO:
+        cpumask_clear(&none);
+        return cpumask_to_guest(&op->cpumap, &none);
+
+    default:
+        return -ENOSYS;
+    }
+}
+
+/*
+ * Null handles ask for the node count alone; otherwise up to num_nodes
+ * nodes' memory and distances are written and num_nodes says how many.
+ */
+static long numa_info(struct xen_sysctl_numainfo *ni)
+{
+    const uint32_t distance = NODE_LOCAL_DISTANCE;
+    struct xen_sysctl_meminfo mi = {
+        .memsize = e820_ram_total(&e820),
+        .memfree = (uint64_t)total_free_pages() << PAGE_SHIFT,
+    };
+    uint32_t n = 1;
+
+    if ( !guest_handle_is_null(ni->meminfo) ||
+         !guest_handle_is_null(ni->distance) )
+    {
+        n = min(n, ni->num_nodes);
+        if ( n && !guest_handle_is_null(ni->meminfo) &&
+             copy_to_guest(ni->meminfo, &mi, 1) )
+            return -EFAULT;
+        if ( n && !guest_handle_is_null(ni->distance) &&
+             copy_to_guest(ni->distance, &distance, 1) )
+            return -EFAULT;
+    }
+    ni->num_nodes = n;
+    return 0;
+}
+
+/*
+ * Per CPU id up to the last present CPU (or num_cpus): as physinfo says,
+ * each CPU is a core of its own in socket 0, node 0; an absent CPU is
+ * XEN_INVALID_* throughout.  A null handle asks for the count.
+ */
+static long cpu_topo_info(struct xen_sysctl_cputopoinfo *ti)
+{
+    uint32_t n = nr_cpu_ids();
+
+    if ( !guest_handle_is_null(ti->cputopo) )
+    {
+        n = min(n, ti->num_cpus);
+        for ( uint32_t cpu = 0; cpu < n; cpu++ )
+        {
+            struct xen_sysctl_cputopo t = {
+                .core = XEN_INVALID_CORE_ID,
+                .socket = XEN_INVALID_SOCKET_ID,
+                .node = XEN_INVALID_NODE_ID,
+            };
+
+            if ( cpumask_test_cpu(cpu, &cpu_present_map) )
+                t = (struct xen_sysctl_cputopo){ .core = cpu };
+            if ( copy_to_guest_offset(ti->cputopo, cpu, &t, 1) )
+                return -EFAULT;
+        }
+    }
+    ti->num_cpus = n;
+    return 0;
+}
+
 long do_sysctl(XEN_GUEST_HANDLE_PARAM(xen_sysctl_t) u_sysctl)
 {
     struct xen_sysctl op;
+    bool copy_on_error = false;
     long rc;
 
     if ( copy_from_guest(&op, u_sysctl, 1) )
@@ -182,10 +365,26 @@ long do_sysctl(XEN_GUEST_HANDLE_PARAM(xen_sysctl_t) u_sysctl)
     case XEN_SYSCTL_debug_keys:
         rc = debug_keys(&op.u.debug_keys);
         break;
+    case XEN_SYSCTL_cpupool_op:
+        rc = cpupool_op(&op.u.cpupool_op);
+        break;
+    case XEN_SYSCTL_numainfo:
+        rc = numa_info(&op.u.numainfo);
+        break;
+    case XEN_SYSCTL_cputopoinfo:
+        rc = cpu_topo_info(&op.u.cputopoinfo);
+        break;
+    case XEN_SYSCTL_get_cpu_policy:
+        rc = sysctl_cpu_policy(&op.u.cpu_policy, &copy_on_error);
+        break;
+    case XEN_SYSCTL_get_cpu_featureset:
+        rc = sysctl_cpu_featureset(&op.u.cpu_featureset, &copy_on_error);
+        break;
     default:
         return -ENOSYS;
     }
-    if ( !rc && copy_to_guest(u_sysctl, &op, 1) )
+    /* Some answers carry counts back even with an error (-ENOBUFS). */
+    if ( (!rc || copy_on_error) && copy_to_guest(u_sysctl, &op, 1) )
         rc = -EFAULT;
     return rc;
 }

@@ -1088,6 +1088,87 @@ static void gen_desc(struct fcall *c, uint8_t *buf)
          rn(4) ? rn(14 * 512) : mut(14 * 512));
 }
 
+/*
+ * The toolstack ops xl create asks first, with the arguments dom0 would
+ * give them: buffers in our slot, counts that fit.  Were one of them to
+ * skip the privilege check it would then succeed, which the oracle
+ * catches; random handles would only fault.
+ */
+static void toolstack_sysctl(struct xen_sysctl *s, uint8_t *buf)
+{
+    static const uint32_t cmds[] = {
+        XEN_SYSCTL_cpupool_op, XEN_SYSCTL_numainfo, XEN_SYSCTL_cputopoinfo,
+        XEN_SYSCTL_get_cpu_policy, XEN_SYSCTL_get_cpu_featureset,
+    };
+    unsigned long out = ptr(buf + 512);
+
+    s->cmd = cmds[rn(ARRAY_SIZE(cmds))];
+    memset(&s->u, 0, sizeof(s->u));
+    switch ( s->cmd )
+    {
+    case XEN_SYSCTL_cpupool_op:
+        s->u.cpupool_op.op = rn(9);
+        s->u.cpupool_op.cpupool_id = rn(4) ? 0 : mut(0);
+        s->u.cpupool_op.domid = dom_any();
+        s->u.cpupool_op.cpu = rn(4);
+        set_xen_guest_handle(s->u.cpupool_op.cpumap.bitmap, (void *)out);
+        s->u.cpupool_op.cpumap.nr_bits = rn(128);
+        break;
+    case XEN_SYSCTL_numainfo:
+        s->u.numainfo.num_nodes = rn(4);
+        set_xen_guest_handle(s->u.numainfo.meminfo, (void *)out);
+        break;
+    case XEN_SYSCTL_cputopoinfo:
+        s->u.cputopoinfo.num_cpus = rn(16);
+        set_xen_guest_handle(s->u.cputopoinfo.cputopo, (void *)out);
+        break;
+    case XEN_SYSCTL_get_cpu_policy:
+        s->u.cpu_policy.index = rn(7);
+        s->u.cpu_policy.nr_leaves = rn(16);
+        if ( rn(2) )
+            set_xen_guest_handle(s->u.cpu_policy.leaves, (void *)out);
+        break;
+    default:
+        s->u.cpu_featureset.index = rn(7);
+        s->u.cpu_featureset.nr_features = rn(32);
+        if ( rn(2) )
+            set_xen_guest_handle(s->u.cpu_featureset.features, (void *)out);
+        break;
+    }
+}
+
+static void toolstack_domctl(struct xen_domctl *d, uint8_t *buf)
+{
+    static const uint32_t cmds[] = {
+        XEN_DOMCTL_gettscinfo, XEN_DOMCTL_settscinfo,
+        XEN_DOMCTL_getnodeaffinity, XEN_DOMCTL_setnodeaffinity,
+        XEN_DOMCTL_get_cpu_policy, XEN_DOMCTL_set_cpu_policy,
+    };
+    unsigned long io = ptr(buf + 512);
+
+    d->cmd = cmds[rn(ARRAY_SIZE(cmds))];
+    memset(&d->u, 0, sizeof(d->u));
+    switch ( d->cmd )
+    {
+    case XEN_DOMCTL_gettscinfo:
+    case XEN_DOMCTL_settscinfo:
+        d->u.tsc_info.tsc_mode = rn(4);
+        d->u.tsc_info.gtsc_khz = rn(2) ? 0 : mut(1000000);
+        break;
+    case XEN_DOMCTL_getnodeaffinity:
+    case XEN_DOMCTL_setnodeaffinity:
+        set_xen_guest_handle(d->u.nodeaffinity.nodemap.bitmap, (void *)io);
+        d->u.nodeaffinity.nodemap.nr_bits = rn(128);
+        break;
+    default:
+        d->u.cpu_policy.nr_leaves = rn(16);
+        d->u.cpu_policy.nr_msrs = rn(3);
+        set_xen_guest_handle(d->u.cpu_policy.leaves, (void *)io);
+        set_xen_guest_handle(d->u.cpu_policy.msrs, (void *)(io + 384));
+        break;
+    }
+}
+
 static void gen_misc(struct fcall *c, uint8_t *buf)
 {
     fill_random(buf, 256);
@@ -1116,6 +1197,8 @@ static void gen_misc(struct fcall *c, uint8_t *buf)
         struct xen_sysctl *s = (void *)buf;
 
         s->cmd = rn(32);
+        if ( one_in(4) )
+            toolstack_sysctl(s, buf);
         s->interface_version = rn(4) ? XEN_SYSCTL_INTERFACE_VERSION
                                      : (uint32_t)rnd();
         set1(c, __HYPERVISOR_sysctl, ptr(buf));
@@ -1126,6 +1209,8 @@ static void gen_misc(struct fcall *c, uint8_t *buf)
         struct xen_domctl *d = (void *)buf;
 
         d->cmd = rn(90);
+        if ( one_in(4) )
+            toolstack_domctl(d, buf);
         d->interface_version = rn(4) ? XEN_DOMCTL_INTERFACE_VERSION
                                      : (uint32_t)rnd();
         d->domain = dom_any();

@@ -14,6 +14,7 @@
 #include <asm/cpufeature.h>
 #include <asm/current.h>
 #include <asm/domain.h>
+#include <asm/time.h>
 #include <public/domctl.h>
 #include "check.h"
 #include "domain_refs.h"
@@ -34,6 +35,7 @@ struct cpuinfo_x86 boot_cpu_data = { .paddr_bits = 40 };
 static int grant_rc;
 static bool alloc_fails, vcpu_create_fails;
 struct domain *hardware_domain;
+unsigned long cpu_khz = 2000000;
 
 void *_xmalloc(unsigned long size, unsigned long align);
 void *_xzalloc(unsigned long size, unsigned long align);
@@ -851,6 +853,195 @@ static void test_vcpus(void)
     }
 }
 
+static long tsc(uint32_t cmd, domid_t dom, uint32_t mode, uint32_t khz,
+                uint32_t inc, uint64_t elapsed, struct xen_domctl *op)
+{
+    *op = new_op(cmd, dom);
+    op->u.tsc_info.tsc_mode = mode;
+    op->u.tsc_info.gtsc_khz = khz;
+    op->u.tsc_info.incarnation = inc;
+    op->u.tsc_info.elapsed_nsec = elapsed;
+    return domctl(op);
+}
+
+static long nodes(uint32_t cmd, domid_t dom, void *map, uint32_t nr_bits)
+{
+    struct xen_domctl op = new_op(cmd, dom);
+
+    set_xen_guest_handle(op.u.nodeaffinity.nodemap.bitmap, map);
+    op.u.nodeaffinity.nodemap.nr_bits = nr_bits;
+    return domctl(&op);
+}
+
+static void test_toolstack_info(void)
+{
+    struct xen_domctl op;
+
+    CASE("tsc/nodeaffinity: -EACCES for the version, -EPERM unprivileged")
+    {
+        static const uint32_t cmds[] = {
+            XEN_DOMCTL_settscinfo, XEN_DOMCTL_gettscinfo,
+            XEN_DOMCTL_setnodeaffinity, XEN_DOMCTL_getnodeaffinity,
+        };
+
+        for ( unsigned int i = 0; i < ARRAY_SIZE(cmds); i++ )
+        {
+            struct xen_domctl b;
+
+            run_as(dom0);
+            op = new_op(cmds[i], target->domain_id);
+            op.interface_version++;
+            CHECK_EQ(domctl(&op), -EACCES);
+            run_as(domU);
+            op = new_op(cmds[i], target->domain_id);
+            op.u.tsc_info.tsc_mode = 1;
+            b = op;
+            CHECK_EQ(domctl(&op), -EPERM);
+            CHECK(!memcmp(&op, &b, sizeof(op)));
+        }
+        run_as(dom0);
+        CHECK_EQ(tsc(XEN_DOMCTL_gettscinfo, 77, 0, 0, 0, 0, &op), -ESRCH);
+        CHECK_EQ(nodes(XEN_DOMCTL_getnodeaffinity, 77, NULL, 0), -ESRCH);
+        CHECK(refs_balanced());
+    }
+
+    CASE("tscinfo: a new domain's, then what was set, incarnation plus one")
+    {
+        run_as(dom0);
+        memset(&op.u, 0xee, sizeof(op.u));
+        CHECK_EQ(tsc(XEN_DOMCTL_gettscinfo, target->domain_id, 9, 9, 9, 9,
+                     &op), 0);
+        CHECK_EQ(op.u.tsc_info.tsc_mode, 0);
+        CHECK_EQ(op.u.tsc_info.gtsc_khz, cpu_khz);
+        CHECK_EQ(op.u.tsc_info.incarnation, 1);
+        CHECK_EQ(op.u.tsc_info.pad, 0);
+        CHECK_EQ(tsc(XEN_DOMCTL_settscinfo, target->domain_id, 1, 1000, 5,
+                     300, &op), 0);
+        CHECK_EQ(tsc(XEN_DOMCTL_gettscinfo, target->domain_id, 0, 0, 0, 0,
+                     &op), 0);
+        CHECK_EQ(op.u.tsc_info.tsc_mode, 1);
+        CHECK_EQ(op.u.tsc_info.gtsc_khz, 1000);
+        CHECK_EQ(op.u.tsc_info.incarnation, 6);
+        /* The clock stands still here: exactly what was set. */
+        CHECK_EQ(op.u.tsc_info.elapsed_nsec, 300);
+        /* Frequency 0 is the host's; native mode has none. */
+        CHECK_EQ(tsc(XEN_DOMCTL_settscinfo, target->domain_id, 0, 0, 0, 0,
+                     &op), 0);
+        CHECK_EQ(tsc(XEN_DOMCTL_gettscinfo, target->domain_id, 0, 0, 0, 0,
+                     &op), 0);
+        CHECK_EQ(op.u.tsc_info.gtsc_khz, cpu_khz);
+        CHECK_EQ(tsc(XEN_DOMCTL_settscinfo, target->domain_id, 2, 1000, 0,
+                     300, &op), 0);
+        CHECK_EQ(tsc(XEN_DOMCTL_gettscinfo, target->domain_id, 0, 0, 0, 0,
+                     &op), 0);
+        CHECK_EQ(op.u.tsc_info.tsc_mode, 2);
+        CHECK_EQ(op.u.tsc_info.gtsc_khz, 0);
+        CHECK_EQ(op.u.tsc_info.elapsed_nsec, 0);
+        /* Elapsed time from after now reads as 0, not negative. */
+        CHECK_EQ(tsc(XEN_DOMCTL_settscinfo, target->domain_id, 1, 0, 0,
+                     ~0ULL, &op), 0);
+        CHECK_EQ(tsc(XEN_DOMCTL_gettscinfo, target->domain_id, 0, 0, 0, 0,
+                     &op), 0);
+        CHECK_EQ(op.u.tsc_info.elapsed_nsec, 0);
+        CHECK(refs_balanced());
+    }
+
+    CASE("tscinfo: mode 3 and up -EINVAL, nothing changed; not on ourselves")
+    {
+        run_as(dom0);
+        CHECK_EQ(tsc(XEN_DOMCTL_settscinfo, target->domain_id, 2, 0, 0, 0,
+                     &op), 0);
+        CHECK_EQ(tsc(XEN_DOMCTL_settscinfo, target->domain_id, 3, 0, 0, 0,
+                     &op), -EINVAL);
+        CHECK_EQ(tsc(XEN_DOMCTL_settscinfo, target->domain_id, ~0u, 0, 0, 0,
+                     &op), -EINVAL);
+        CHECK_EQ(tsc(XEN_DOMCTL_gettscinfo, target->domain_id, 0, 0, 0, 0,
+                     &op), 0);
+        CHECK_EQ(op.u.tsc_info.tsc_mode, 2);
+        CHECK_EQ(tsc(XEN_DOMCTL_gettscinfo, 0, 0, 0, 0, 0, &op), -EINVAL);
+        CHECK_EQ(tsc(XEN_DOMCTL_settscinfo, 0, 0, 0, 0, 0, &op), -EINVAL);
+        alloc_fails = true;
+        CHECK_EQ(tsc(XEN_DOMCTL_gettscinfo, domU->domain_id, 0, 0, 0, 0,
+                     &op), -ENOMEM);
+        alloc_fails = false;
+        CHECK(refs_balanced());
+    }
+
+    CASE("nodeaffinity: node 0 by default, every node without a vCPU")
+    {
+        uint8_t map[16];
+        struct domain *bare = new_domain(9, false, 1);
+
+        run_as(dom0);
+        memset(map, 0xee, sizeof(map));
+        CHECK_EQ(nodes(XEN_DOMCTL_getnodeaffinity, target->domain_id, map,
+                       128), 0);
+        CHECK_EQ(map[0], 1);
+        CHECK_EQ(map[7], 0);
+        CHECK_EQ(map[15], 0);
+        memset(map, 0xee, sizeof(map));
+        CHECK_EQ(nodes(XEN_DOMCTL_getnodeaffinity, 9, map, 72), 0);
+        CHECK_EQ(map[0], 0xff);
+        CHECK_EQ(map[7], 0xff);
+        CHECK_EQ(map[8], 0);
+        CHECK_EQ(map[9], 0xee);
+        domain_destroy(bare);
+        CHECK(refs_balanced());
+    }
+
+    CASE("nodeaffinity: kept as given, node 0 needed, all nodes is none")
+    {
+        uint8_t map[8], out[8];
+
+        run_as(dom0);
+        memset(map, 0, sizeof(map));
+        map[0] = 0x21;
+        CHECK_EQ(nodes(XEN_DOMCTL_setnodeaffinity, target->domain_id, map,
+                       64), 0);
+        CHECK_EQ(nodes(XEN_DOMCTL_getnodeaffinity, target->domain_id, out,
+                       64), 0);
+        CHECK_EQ(out[0], 0x21);
+        /* Without node 0 or with no bits: -EINVAL, the map kept. */
+        map[0] = 0x20;
+        CHECK_EQ(nodes(XEN_DOMCTL_setnodeaffinity, target->domain_id, map,
+                       64), -EINVAL);
+        map[0] = 0xff;
+        CHECK_EQ(nodes(XEN_DOMCTL_setnodeaffinity, target->domain_id, map,
+                       0), -EINVAL);
+        CHECK_EQ(nodes(XEN_DOMCTL_getnodeaffinity, target->domain_id, out,
+                       64), 0);
+        CHECK_EQ(out[0], 0x21);
+        /* nr_bits cuts the last byte; past 64 nodes is ignored. */
+        CHECK_EQ(nodes(XEN_DOMCTL_setnodeaffinity, target->domain_id, map,
+                       3), 0);
+        CHECK_EQ(nodes(XEN_DOMCTL_getnodeaffinity, target->domain_id, out,
+                       8), 0);
+        CHECK_EQ(out[0], 0x07);
+        memset(map, 0xff, sizeof(map));
+        CHECK_EQ(nodes(XEN_DOMCTL_setnodeaffinity, target->domain_id, map,
+                       64), 0);
+        CHECK_EQ(nodes(XEN_DOMCTL_getnodeaffinity, target->domain_id, out,
+                       8), 0);
+        CHECK_EQ(out[0], 0x01);
+        CHECK(refs_balanced());
+    }
+
+    CASE("nodeaffinity: unreadable or unwritable maps are -EFAULT")
+    {
+        uint8_t map[8] = { 1 };
+
+        run_as(dom0);
+        harness_fault_lo = (uintptr_t)map;
+        harness_fault_hi = harness_fault_lo + 1;
+        CHECK_EQ(nodes(XEN_DOMCTL_setnodeaffinity, target->domain_id, map,
+                       8), -EFAULT);
+        CHECK_EQ(nodes(XEN_DOMCTL_getnodeaffinity, target->domain_id, map,
+                       8), -EFAULT);
+        harness_fault_lo = harness_fault_hi = 0;
+        CHECK(refs_balanced());
+    }
+}
+
 int main(void)
 {
     cpumask_set_cpu(0, &cpu_online_map);
@@ -866,5 +1057,6 @@ int main(void)
     test_create();
     test_domains();
     test_vcpus();
+    test_toolstack_info();
     return check_failures ? 1 : 0;
 }

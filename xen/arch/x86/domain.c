@@ -4,6 +4,7 @@
 #include <xen/page_owner.h>
 #include <xen/sched.h>
 #include <xen/sched-if.h>
+#include <asm/cpu_policy.h>
 #include <asm/current.h>
 #include <asm/debugreg.h>
 #include <asm/desc.h>
@@ -235,6 +236,7 @@ void arch_domain_relinquish(struct domain *d)
      */
     flush_tlb_mask(&cpu_online_map);
     d->tlb_clean = true;
+    domain_cpu_policy_free(d);
 
     for ( unsigned int i = 0; i < d->max_vcpus; i++ )
     {

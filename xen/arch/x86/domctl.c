@@ -6,6 +6,7 @@
 #include <xen/page_owner.h>
 #include <xen/sched.h>
 #include <xen/string.h>
+#include <asm/cpu_policy.h>
 #include <asm/debugreg.h>
 #include <asm/domain.h>
 #include <asm/processor.h>
@@ -285,6 +286,12 @@ long arch_do_domctl(struct xen_domctl *op, struct domain *d, bool *copyback)
 
     case XEN_DOMCTL_hypercall_init:
         return hypercall_init(d, op->u.hypercall_init.gmfn);
+
+    case XEN_DOMCTL_get_cpu_policy:
+        return domctl_get_cpu_policy(d, &op->u.cpu_policy, copyback);
+
+    case XEN_DOMCTL_set_cpu_policy:
+        return domctl_set_cpu_policy(d, &op->u.cpu_policy, copyback);
 
     /* Xen refuses HVM state for a PV domain, and every domain here is PV. */
     case XEN_DOMCTL_sethvmcontext:

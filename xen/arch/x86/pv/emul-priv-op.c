@@ -415,7 +415,7 @@ bool pv_emulate_privileged_op(struct cpu_user_regs *regs)
  * SMAP, UMIP, protection keys, 5-level paging), plus the hypervisor bit
  * and Xen's leaves from 0x40000000, as Xen 4.17's PV policy has it.
  */
-static void pv_cpuid(uint32_t leaf, uint32_t sub, struct cpuid_regs *r)
+void pv_cpuid(uint32_t leaf, uint32_t sub, struct cpuid_regs *r)
 {
     if ( (leaf & 0xffff0000) == 0x40000000 )
     {

@@ -6,6 +6,8 @@
 #include <xen/types.h>
 #include <public/xen.h>
 
+struct cpu_policy;
+
 struct arch_vcpu {
     /* The guest's registers while it is not running on a CPU. */
     struct cpu_user_regs user_regs;
@@ -58,6 +60,11 @@ struct arch_vcpu {
 
 struct arch_domain {
     unsigned long vm_assist;            /* VMASST_TYPE_* enabled */
+    /*
+     * What XEN_DOMCTL_set_cpu_policy left, reported back by get; NULL
+     * until then: the domain has the PV default policy.
+     */
+    struct cpu_policy *cpu_policy;
 };
 
 #endif /* ASM_X86_DOMAIN_H */

@@ -40,5 +40,8 @@ bool pv_ptwr_emulate(struct cpu_user_regs *regs, unsigned long addr);
 
 /* On #UD: Xen's forced-emulation prefix followed by CPUID. */
 bool pv_emulate_forced_cpuid(struct cpu_user_regs *regs);
+/* CPUID leaf/subleaf as a PV guest sees it (also its default policy). */
+struct cpuid_regs;
+void pv_cpuid(uint32_t leaf, uint32_t sub, struct cpuid_regs *r);
 
 #endif /* ASM_X86_PV_EMULATE_H */
