@@ -54,7 +54,8 @@ static bool node_ok(unsigned int mem_flags)
 {
     unsigned int node = XENMEMF_get_node(mem_flags);
 
-    if ( node == XENMEMF_get_node(0) )
+    /* XENMEMF_node() stores the node plus one: none named reads as 0xff. */
+    if ( node == 0xffu )
         return true;
     if ( current->domain->is_privileged )
         return node < 64;
