@@ -29,7 +29,7 @@ TOOL_DIRS := $(wildcard tools/xenstore)
 GUEST_DIRS := extras/mini-os
 
 .PHONY: all xen tools guests dist iso install run run-iso test bench check \
-        clean deps mutate fuzz
+        clean deps mutate fuzz deb
 
 all: xen tools guests
 
@@ -58,6 +58,11 @@ install: xen
 	install -m 644 xen/xen.gz $(DESTDIR)/boot/hv-xen-$(XEN_FULLVERSION).gz
 	install -m 644 xen/xen-syms $(DESTDIR)/boot/hv-xen-syms-$(XEN_FULLVERSION)
 	install -m 755 tools/misc/grub.d/20_linux_hv $(DESTDIR)/etc/grub.d/
+
+# Debian packages hv-hypervisor and hv-xenstore (docs/misc/packaging.md).
+DEB_DIR ?= $(XEN_ROOT)/dist/deb
+deb: xen
+	tools/packaging/mkdeb --out $(DEB_DIR) --hv-version $(XEN_FULLVERSION)
 
 iso: xen guests
 	@mkdir -p $(dir $(ISO))
