@@ -345,6 +345,15 @@ class Suite:
         assert not left, 'left after purge: %s' % left
         assert not self.stub_calls(), self.stub_calls()
 
+    def reproducible(self):
+        """A second build of the same tree gives the same bytes."""
+        again = os.path.join(self.tmp, 'again')
+        sh([MKDEB, '--out', again, '--hv-version', self.ver])
+        for pkg, deb in self.debs.items():
+            other = os.path.join(again, os.path.basename(deb))
+            with open(deb, 'rb') as a, open(other, 'rb') as b:
+                assert a.read() == b.read(), pkg + ' differs'
+
     def missing_hv(self):
         """Without a built hypervisor mkdeb says what is missing and
         builds nothing."""
@@ -373,6 +382,7 @@ def main():
             case('contents, modes and owners', s.contents)
             case('md5sums', s.md5sums)
             case('same files as make install', s.like_install)
+            case('rebuild gives the same bytes', s.reproducible)
             if case('dpkg --root install', s.install):
                 case('grub.d script offers the installed image', s.menuentry)
                 case('installed xenstored and xs-* tools work', s.daemon)
