@@ -156,6 +156,10 @@ class Suite:
               '/lib/systemd/system/xenstored.service': '-rw-r--r--',
               '/usr/share/doc/%s/README' % XS: '-rw-r--r--'}
         xs.update(('/usr/bin/' + t, 'lrwxrwxrwx') for t in XS_TOOLS)
+        xs.update(('/usr/share/man/man1/%s.1.gz' % t, 'lrwxrwxrwx')
+                  for t in XS_TOOLS)
+        xs['/usr/share/man/man1/xs-tool.1.gz'] = '-rw-r--r--'
+        xs['/usr/share/man/man8/xenstored.8.gz'] = '-rw-r--r--'
         for pkg, files in ((HV, hv), (XS, xs)):
             for d in ('copyright', 'changelog.gz'):
                 files['/usr/share/doc/%s/%s' % (pkg, d)] = '-rw-r--r--'
