@@ -46,6 +46,9 @@ def case(name, fn, *args):
         report('FAIL', name, '%s exited %d: %s' % (
             ' '.join(map(str, e.cmd))[:120], e.returncode, out[-400:]))
         return False
+    except Exception as e:
+        report('FAIL', name, 'harness error: %r' % e)
+        return False
     if skip:
         report('SKIP', name, skip)
     else:
