@@ -52,14 +52,22 @@ struct fcall {
     unsigned long op, a[5];
 };
 
-/* Each call builds its structures in a slot of its own (batches too). */
+/*
+ * Each call builds its structures in a slot of its own (batches too): the
+ * first SLOT_SIZE bytes of a page whose rest is a sink, and after that
+ * page a fence, a page fuzz_setup() unmaps.  A pointer near the slot's
+ * end (ptr()) lets the hypervisor write a structure past it: into the
+ * sink, never into a later call's arguments (a grant status written over
+ * the deadline of the next poll in the batch made it wait for years, seed
+ * 296).  A mutated count (2^31 grant operations, an extent list of 2^32
+ * frames) makes the hypervisor walk an array on past the slot, writing a
+ * status or a frame number into each element: at the fence the walk
+ * faults and the call fails, before the next slot or our own state (the
+ * .bss after the slots, then the p2m), which walks used to overwrite.
+ */
 #define NSLOT 32
 #define SLOT_SIZE 1024
-/*
- * Four more slots of guard: a pointer near a slot's end (ptr()) lets the
- * hypervisor write a structure past it, which must not reach our state.
- */
-static uint8_t slots[NSLOT + 4][SLOT_SIZE] __aligned(PAGE_SIZE);
+static uint8_t slots[NSLOT][2 * PAGE_SIZE] __aligned(PAGE_SIZE);
 
 #define NSCR 32                 /* scratch pages */
 #define NGREF 32                /* scratch grant references */
@@ -807,8 +815,9 @@ static void gen_vcpu_op(struct fcall *c, uint8_t *buf)
     case VCPUOP_register_runstate_memory_area:
     case VCPUOP_register_vcpu_time_memory_area:
         *(uint64_t *)buf = rn(4) ? scratch_va() + 8 * rn(500) : any_va();
+        /* Ours, in the sink: written at every switch from now on. */
         if ( one_in(3) )
-            *(uint64_t *)buf = (unsigned long)buf + 512;
+            *(uint64_t *)buf = (unsigned long)buf + SLOT_SIZE + 64;
         break;
     case VCPUOP_register_vcpu_info:
     {
@@ -1447,8 +1456,9 @@ static void restore(void)
  */
 static bool in_slots(unsigned long p, size_t len)
 {
-    return p >= (unsigned long)slots &&
-           p + len <= (unsigned long)slots + sizeof(slots);
+    unsigned long off = p - (unsigned long)slots;
+
+    return off < sizeof(slots) && off % sizeof(slots[0]) + len <= PAGE_SIZE;
 }
 
 /* What we learn from a result: new ports and grant mappings to reuse. */
@@ -1730,6 +1740,13 @@ static void fuzz_setup(void)
     long rc;
 
     fuzz_on_ours = on_our_hypervisor();
+    for ( unsigned int i = 0; i < NSLOT; i++ )
+    {
+        rc = HYPERVISOR_update_va_mapping((unsigned long)slots[i] + PAGE_SIZE,
+                                          0, UVMF_INVLPG | UVMF_LOCAL);
+        if ( rc )
+            panic("fuzz: no fence after slot %u: %ld", i, rc);
+    }
     /* Our page tables: the kernel's four levels of the first mapping. */
     pt_mfns[nr_pt_mfns++] = virt_to_mfn(l4);
     for ( unsigned int lvl = 3; lvl >= 1; lvl-- )
