@@ -1873,8 +1873,11 @@ static void press_keys(const char *keys)
  * after a SYSCALL (a hypercall the hypervisor keeps re-issuing or never
  * returns from: suspect the hypervisor) or elsewhere: the hypervisor
  * keeps returning to the fuzzer's own code (its event callback, a loop
- * of its own), which is the fuzzer's doing.  True for the latter.  The
- * fuzzer is the same binary as dom0: its code is ours to read.
+ * of its own), which is the fuzzer's doing.  A blocked vCPU in a poll
+ * whose deadline is ahead or absent (read from the fuzzer's memory) waits
+ * as it asked, the fuzzer's doing too; past its deadline it is the
+ * hypervisor's.  True for the fuzzer's doing.  The fuzzer is the same
+ * binary as dom0: its code is ours to read.
  */
 /* Whether our code has the SYSCALL instruction (0f 05) at p. */
 static bool at_syscall(unsigned long p)
@@ -1886,22 +1889,130 @@ static bool at_syscall(unsigned long p)
            *(const uint16_t *)p == 0x050f;
 }
 
+/* A page of ours through which a hung fuzzer's memory is read. */
+static uint8_t peek_window[PAGE_SIZE] __aligned(PAGE_SIZE);
+
+/*
+ * Copies len bytes at the fuzzer's virtual address va, walking its page
+ * tables from cr3 through read-only mappings (its tables are typed: a
+ * writable mapping would be refused).  False if something on the way is
+ * missing.
+ */
+static bool peek(domid_t dom, unsigned long cr3, unsigned long va, void *buf,
+                 size_t len)
+{
+    uint8_t *out = buf;
+
+    while ( len )
+    {
+        unsigned long mfn = xen_cr3_to_pfn(cr3);
+        size_t off = va & ~PAGE_MASK, n = PAGE_SIZE - off;
+        bool ok = true;
+
+        for ( unsigned int lvl = 4; ok && lvl; lvl-- )
+        {
+            uint64_t e;
+
+            ok = !HYPERVISOR_update_va_mapping_otherdomain(
+                     (unsigned long)peek_window,
+                     ((uint64_t)mfn << PAGE_SHIFT) | PTE_KERNEL_RO,
+                     UVMF_INVLPG | UVMF_LOCAL, dom);
+            if ( !ok )
+                break;
+            e = ((const uint64_t *)peek_window)
+                [(va >> (PAGE_SHIFT + 9 * (lvl - 1))) & (PT_ENTRIES - 1)];
+            ok = (e & _PAGE_PRESENT) && (lvl == 1 || !(e & _PAGE_PSE));
+            mfn = (e & PTE_ADDR_MASK) >> PAGE_SHIFT;
+        }
+        if ( ok )
+            ok = !HYPERVISOR_update_va_mapping_otherdomain(
+                     (unsigned long)peek_window,
+                     ((uint64_t)mfn << PAGE_SHIFT) | PTE_KERNEL_RO,
+                     UVMF_INVLPG | UVMF_LOCAL, dom);
+        if ( n > len )
+            n = len;
+        if ( ok )
+            memcpy(out, peek_window + off, n);
+        unmap_foreign_frame(peek_window);
+        if ( !ok )
+            return false;
+        out += n;
+        va += n;
+        len -= n;
+    }
+    return true;
+}
+
+/*
+ * The hypercall a vCPU sits in: the number in rax when rip is back at the
+ * SYSCALL (a continuation), else the stub rip is in (32 bytes each in the
+ * hypercall page), or ~0.
+ */
+static unsigned long hung_op(const struct cpu_user_regs *r)
+{
+#ifdef CONFIG_HYPERCALL_PAGE
+    unsigned long off = r->rip - (unsigned long)hypercall_page;
+
+    if ( off < PAGE_SIZE )
+        return off / 32;
+#endif
+    return at_syscall(r->rip) ? r->rax : ~0UL;
+}
+
+/*
+ * The poll a blocked fuzzer sleeps in, read from its memory: the call it
+ * sits in, or in a batch the entry before the one the multicall continues
+ * from (rip back at the SYSCALL: the batch broke off after the blocking
+ * entry) or the batch's last entry (rip past it: the batch had ended).
+ * Its deadline in system time, 0 for none, in *timeout; false if the vCPU
+ * is not in a poll or its arguments cannot be read.
+ */
+static bool hung_poll(domid_t dom, const vcpu_guest_context_t *c,
+                      uint64_t *timeout)
+{
+    const struct cpu_user_regs *r = &c->user_regs;
+    unsigned long cr3 = c->ctrlreg[3], cmd = r->rdi, arg = r->rsi;
+    unsigned long op = hung_op(r);
+    sched_poll_t poll;
+
+    if ( op == __HYPERVISOR_multicall )
+    {
+        multicall_entry_t e;
+        unsigned long at = at_syscall(r->rip)
+                           ? r->rdi - sizeof(e)
+                           : r->rdi + (r->rsi - 1) * sizeof(e);
+
+        if ( !peek(dom, cr3, at, &e, sizeof(e)) ||
+             e.op != __HYPERVISOR_sched_op )
+            return false;
+        cmd = e.args[0];
+        arg = e.args[1];
+    }
+    else if ( op != __HYPERVISOR_sched_op )
+        return false;
+    if ( cmd != SCHEDOP_poll || !peek(dom, cr3, arg, &poll, sizeof(poll)) )
+        return false;
+    *timeout = poll.timeout;
+    return true;
+}
+
 static bool describe_hang(domid_t dom, char *buf, size_t len)
 {
     static vcpu_guest_context_t ctxt;
     struct xen_domctl op = { .cmd = XEN_DOMCTL_getvcpuinfo, .domain = dom };
-    bool self = false;
+    bool self = false, waits = false, blocked;
     size_t n;
 
     snprintf(buf, len, "state unknown");
     if ( domctl(&op) )
         return false;
+    blocked = op.u.getvcpuinfo.blocked;
     snprintf(buf, len, "vcpu0 %s%s%s", op.u.getvcpuinfo.online ? "online" :
-             "down", op.u.getvcpuinfo.blocked ? " blocked" : "",
+             "down", blocked ? " blocked" : "",
              op.u.getvcpuinfo.running ? " running" : "");
-    for ( unsigned int i = 0; i < 8; i++ )
+    for ( unsigned int i = 0, same = 0; i < 8; i++ )
     {
-        unsigned long rip;
+        unsigned long rip, last = ctxt.user_regs.rip;
 
         if ( i )
         {
@@ -1920,6 +2031,13 @@ static bool describe_hang(domid_t dom, char *buf, size_t len)
             break;
         rip = ctxt.user_regs.rip;
         n = strlen(buf);
+        /* A sample like the last is a '=', to keep the line short. */
+        if ( i && rip == last )
+        {
+            snprintf(buf + n, len - n, same++ ? "=" : " =");
+            continue;
+        }
+        same = 0;
         if ( at_syscall(rip) || at_syscall(rip - 2) )
             snprintf(buf + n, len - n, " hypercall %lx", rip);
         else
@@ -1929,16 +2047,39 @@ static bool describe_hang(domid_t dom, char *buf, size_t len)
         }
         if ( !i )
         {
+            uint64_t timeout, now = monotonic_clock();
+
             n = strlen(buf);
             snprintf(buf + n, len - n, " (rsp %lx upcall mask %u)",
                      (unsigned long)ctxt.user_regs.rsp,
                      ctxt.user_regs.saved_upcall_mask);
+            /*
+             * Asleep in a poll it gave no deadline, or one still ahead:
+             * it waits as it asked (its arguments overwritten by its own
+             * earlier calls, say).  Asleep past its deadline is the
+             * hypervisor's: a wake-up lost.
+             */
+            if ( blocked && hung_poll(dom, &ctxt, &timeout) )
+            {
+                n = strlen(buf);
+                if ( timeout && timeout <= now )
+                    snprintf(buf + n, len - n, " poll deadline passed %lu "
+                             "ms ago", (unsigned long)((now - timeout) /
+                                                       1000000));
+                else
+                {
+                    waits = true;
+                    snprintf(buf + n, len - n, timeout ? " poll until %lu "
+                             "s from now" : " poll with no deadline",
+                             (unsigned long)((timeout - now) / 1000000000));
+                }
+            }
         }
     }
     n = strlen(buf);
     snprintf(buf + n, len - n, self ? ": in its own code" :
-             ": in the hypervisor");
-    return self;
+             waits ? ": waiting as it asked" : ": in the hypervisor");
+    return self || waits;
 }
 
 /* Dom0's own memory, to see that no fuzzer call reached it. */
@@ -2058,8 +2199,8 @@ TEST(fuzz, hostile_domu)
         if ( rc )
         {
             /*
-             * A fuzzer stuck in the hypervisor is a finding: its own
-             * waits (poll, block) always have a deadline.
+             * A fuzzer stuck in the hypervisor is a finding: one asleep
+             * past its poll's deadline, or in a hypercall that never ends.
              */
             hangs++;
             printk("FUZZ-HANG: seed=%lu calls=%lu ops=0x%lx: no shutdown "
