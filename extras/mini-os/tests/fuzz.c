@@ -1227,6 +1227,16 @@ static void gen_ptlife(struct fcall *c, uint8_t *buf)
 static unsigned long trace_from = ~0UL;
 static void trace(const struct fcall *c, unsigned int slot);
 
+/*
+ * The call or batch being made, where dom0 reads it once we crashed
+ * (FUZZ-LAST): n entries, 0 for an instruction.
+ */
+static struct {
+    unsigned long idx;
+    unsigned int n;
+    multicall_entry_t mc[NSLOT - 1];
+} last;
+
 /* ---- privileged instructions ------------------------------------------ */
 
 /*
@@ -1646,7 +1656,8 @@ static unsigned int one_step(unsigned long idx)
     unsigned long flags;
     long rc;
 
-    cur_idx = idx;
+    cur_idx = last.idx = idx;
+    last.n = 0;
     rng = mix64(seed * 0x100000001b3ULL ^ mix64(idx)) | 1;
     /*
      * Events stay masked while our callbacks or traps may be someone
@@ -1666,7 +1677,7 @@ static unsigned int one_step(unsigned long idx)
      */
     if ( (ops_mask & (1UL << FZ_MULTI)) && rn(4) < 3 )
     {
-        static multicall_entry_t mc[NSLOT - 1];
+        multicall_entry_t *mc = last.mc;
         unsigned int n = 2 + rn(NSLOT - 2);
 
         for ( unsigned int i = 0; i < n; i++ )
@@ -1691,6 +1702,7 @@ static unsigned int one_step(unsigned long idx)
                 memcpy(c.a, mc[i].args, sizeof(c.a));
                 trace(&c, i + 1);
             }
+        last.n = n;
         if ( !(dirty & MASKED) )
             irq_restore(flags);
         rc = HYPERVISOR_multicall(mc, n);
@@ -1713,6 +1725,9 @@ static unsigned int one_step(unsigned long idx)
         return 1;
     if ( idx >= trace_from )
         trace(&c, 0);
+    last.n = 1;
+    last.mc[0].op = c.op;
+    memcpy(last.mc[0].args, c.a, sizeof(c.a));
     if ( !(dirty & MASKED) )
         irq_restore(flags);
     rc = hc(&c);
@@ -1898,6 +1913,14 @@ static uint8_t peek_window[PAGE_SIZE] __aligned(PAGE_SIZE);
  * writable mapping would be refused).  False if something on the way is
  * missing.
  */
+static bool peek_map(domid_t dom, unsigned long mfn)
+{
+    return !HYPERVISOR_update_va_mapping_otherdomain(
+               (unsigned long)peek_window,
+               ((uint64_t)mfn << PAGE_SHIFT) | PTE_KERNEL_RO,
+               UVMF_INVLPG | UVMF_LOCAL, dom);
+}
+
 static bool peek(domid_t dom, unsigned long cr3, unsigned long va, void *buf,
                  size_t len)
 {
@@ -1913,11 +1936,7 @@ static bool peek(domid_t dom, unsigned long cr3, unsigned long va, void *buf,
         {
             uint64_t e;
 
-            ok = !HYPERVISOR_update_va_mapping_otherdomain(
-                     (unsigned long)peek_window,
-                     ((uint64_t)mfn << PAGE_SHIFT) | PTE_KERNEL_RO,
-                     UVMF_INVLPG | UVMF_LOCAL, dom);
-            if ( !ok )
+            if ( !(ok = peek_map(dom, mfn)) )
                 break;
             e = ((const uint64_t *)peek_window)
                 [(va >> (PAGE_SHIFT + 9 * (lvl - 1))) & (PT_ENTRIES - 1)];
@@ -1925,10 +1944,7 @@ static bool peek(domid_t dom, unsigned long cr3, unsigned long va, void *buf,
             mfn = (e & PTE_ADDR_MASK) >> PAGE_SHIFT;
         }
         if ( ok )
-            ok = !HYPERVISOR_update_va_mapping_otherdomain(
-                     (unsigned long)peek_window,
-                     ((uint64_t)mfn << PAGE_SHIFT) | PTE_KERNEL_RO,
-                     UVMF_INVLPG | UVMF_LOCAL, dom);
+            ok = peek_map(dom, mfn);
         if ( n > len )
             n = len;
         if ( ok )
@@ -1941,6 +1957,50 @@ static bool peek(domid_t dom, unsigned long cr3, unsigned long va, void *buf,
         len -= n;
     }
     return true;
+}
+
+/*
+ * Copies the fuzzer's copy of our own object p (it is the same binary) by
+ * pfn, not through its page tables, which a crash may have left without
+ * its kernel: the frame is the one the M2P gives pfn that is the
+ * fuzzer's (it keeps its kernel's M2P entries).
+ */
+static bool peek_image(domid_t dom, const void *p, void *buf, size_t len)
+{
+    unsigned long pfn = virt_to_pfn(p), off = (unsigned long)p & ~PAGE_MASK;
+    long max = HYPERVISOR_memory_op(XENMEM_maximum_ram_page, NULL);
+    unsigned long m;
+
+    if ( off + len > PAGE_SIZE || max <= 0 )
+        return false;
+    for ( m = 0; m < (unsigned long)max; m++ )
+        if ( mfn_to_pfn(m) == pfn && peek_map(dom, m) )
+            break;
+    if ( m < (unsigned long)max )
+        memcpy(buf, peek_window + off, len);
+    unmap_foreign_frame(peek_window);
+    return m < (unsigned long)max;
+}
+
+/* A crashed fuzzer's last call or batch (FUZZ-LAST lines). */
+static void describe_crash(domid_t dom, unsigned long s)
+{
+    unsigned long idx;
+    unsigned int n;
+    multicall_entry_t e;
+
+    if ( !peek_image(dom, &last.idx, &idx, sizeof(idx)) ||
+         !peek_image(dom, &last.n, &n, sizeof(n)) || n > NSLOT - 1 )
+        return;
+    printk("FUZZ-LAST: seed=%lu idx=%lu %s of %u\n", s, idx,
+           n ? "entries" : "an instruction", n);
+    for ( unsigned int i = 0; i < n; i++ )
+        if ( peek_image(dom, &last.mc[i], &e, sizeof(e)) )
+            printk("FUZZ-LAST: %u op=%lu %lx %lx %lx %lx %lx -> %ld\n", i,
+                   (unsigned long)e.op, (unsigned long)e.args[0],
+                   (unsigned long)e.args[1], (unsigned long)e.args[2],
+                   (unsigned long)e.args[3], (unsigned long)e.args[4],
+                   (long)e.result);
 }
 
 /*
@@ -2165,6 +2225,8 @@ TEST(fuzz, hostile_domu)
         rc = domu_wait_shutdown(&d, FUZZ_TIMEOUT_MS, &reason);
         if ( rc )
             self = describe_hang(d.domid, hang_where, sizeof(hang_where));
+        else if ( reason == SHUTDOWN_crash )
+            describe_crash(d.domid, s);
         CHECK_RC(domu_destroy(&d), 0);
 
         /* The hypervisor answers, and gave back every page. */
