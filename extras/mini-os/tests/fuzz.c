@@ -75,7 +75,7 @@ static uint8_t slots[NSLOT][2 * PAGE_SIZE] __aligned(PAGE_SIZE);
 #define NPORT 48                /* ports the fuzzer made */
 #define NMAP 32                 /* grant mappings it holds */
 
-static unsigned long scr_va[NSCR], scr_mfn[NSCR];
+static unsigned long scr_va[NSCR], scr_mfn[NSCR], scr_pte[NSCR];
 static unsigned long pt_mfns[8];
 static unsigned int nr_pt_mfns;
 static unsigned long max_mfn, own_lo, own_hi;
@@ -167,18 +167,30 @@ static uint64_t mut(uint64_t v)
 /* ---- what the fuzzer may name ---------------------------------------- */
 
 /*
- * Our kernel's frames keep their machine-to-phys entries: the fuzzer only
- * rewrites those of scratch frames, and to pfns past the end.
+ * Our kernel's frames, sorted: the p2m at the start, for a binary search.
+ * Not the M2P: a guest may rewrite the M2P entries of any frame of its
+ * own, and our calls do (an argument array read from the wrong offset,
+ * a PTE naming our L2 with the present bit taken as MMU_MACHPHYS_UPDATE).
  */
+#define FUZZ_MEM_KB 4096
+static unsigned long own_sorted[FUZZ_MEM_KB / 4];
+
 static bool own_mfn(unsigned long m)
 {
-    unsigned long p;
+    unsigned int lo = 0, hi = start_info->nr_pages;
 
-    /* Past the last RAM frame the M2P may be unmapped: no read there. */
-    if ( m < own_lo || m > own_hi || m >= max_mfn )
+    if ( m < own_lo || m > own_hi )
         return false;
-    p = mfn_to_pfn(m);
-    return p < start_info->nr_pages && phys_to_machine[p] == m;
+    while ( lo < hi )
+    {
+        unsigned int mid = (lo + hi) / 2;
+
+        if ( own_sorted[mid] < m )
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    return lo < start_info->nr_pages && own_sorted[lo] == m;
 }
 
 static unsigned int scr_index(unsigned long m)
@@ -401,7 +413,7 @@ static void gen_mmu_update(struct fcall *c, uint8_t *buf)
             u[i].ptr = ((uint64_t)scr_mfn[scr_pick()] << PAGE_SHIFT) |
                        (rn(PT_ENTRIES) * 8);
         else if ( kind < 8 )    /* the L1 entry mapping a scratch page */
-            u[i].ptr = pt_entry_maddr(scratch_va(), 1);
+            u[i].ptr = scr_pte[scr_pick()];
         else if ( kind < 9 )    /* a frame we must not reach */
             u[i].ptr = ((uint64_t)mfn_mut() << PAGE_SHIFT) | rn(PAGE_SIZE);
         else                    /* the machine-to-phys table */
@@ -607,7 +619,7 @@ static void gen_grant_table_op(struct fcall *c, uint8_t *buf)
             {
                 m[i].flags |= GNTMAP_contains_pte;
                 /* A PTE of a scratch address or table, never ours. */
-                m[i].host_addr = rn(2) ? pt_entry_maddr(scratch_va(), 1)
+                m[i].host_addr = rn(2) ? scr_pte[scr_pick()]
                                        : ((uint64_t)mfn_mut() << PAGE_SHIFT) |
                                          (rn(PT_ENTRIES) * 8);
             }
@@ -1229,7 +1241,7 @@ static void trace(const struct fcall *c, unsigned int slot);
 
 /*
  * The call or batch being made, where dom0 reads it once we crashed
- * (FUZZ-LAST): n entries, 0 for an instruction.
+ * (FUZZ-LAST): n entries, 0 for an instruction, ~0 before either.
  */
 static struct {
     unsigned long idx;
@@ -1657,7 +1669,7 @@ static unsigned int one_step(unsigned long idx)
     long rc;
 
     cur_idx = last.idx = idx;
-    last.n = 0;
+    last.n = ~0U;
     rng = mix64(seed * 0x100000001b3ULL ^ mix64(idx)) | 1;
     /*
      * Events stay masked while our callbacks or traps may be someone
@@ -1666,6 +1678,7 @@ static unsigned int one_step(unsigned long idx)
     flags = irq_save();
     if ( (ops_mask & (1UL << FZ_PRIV)) && one_in(16) )
     {
+        last.n = 0;
         run_priv(slots[0]);
         restore();
         irq_restore(flags);
@@ -1771,16 +1784,24 @@ static void fuzz_setup(void)
         if ( e && (*e & _PAGE_PRESENT) )
             pt_mfns[nr_pt_mfns++] = (*e & PTE_ADDR_MASK) >> PAGE_SHIFT;
     }
-    own_lo = ~0UL;
+    if ( start_info->nr_pages > ARRAY_SIZE(own_sorted) )
+        panic("fuzz: more than %lu pages", ARRAY_SIZE(own_sorted));
     for ( unsigned long p = 0; p < start_info->nr_pages; p++ )
     {
-        if ( phys_to_machine[p] < own_lo )
-            own_lo = phys_to_machine[p];
-        if ( phys_to_machine[p] > own_hi )
-            own_hi = phys_to_machine[p];
+        unsigned long m = phys_to_machine[p], i = p;
+
+        for ( ; i && own_sorted[i - 1] > m; i-- )
+            own_sorted[i] = own_sorted[i - 1];
+        own_sorted[i] = m;
     }
+    own_lo = own_sorted[0];
+    own_hi = own_sorted[start_info->nr_pages - 1];
     rc = HYPERVISOR_memory_op(XENMEM_maximum_ram_page, NULL);
     max_mfn = rc > 0 ? (unsigned long)rc : own_hi + 1;
+    /*
+     * The L1 entries of the scratch pages, found once: a walk through our
+     * tables needs their M2P entries, which our calls may rewrite.
+     */
     for ( unsigned int i = 0; i < NSCR; i++ )
     {
         void *p = alloc_page();
@@ -1789,6 +1810,7 @@ static void fuzz_setup(void)
             panic("fuzz: no scratch page");
         scr_va[i] = (unsigned long)p;
         scr_mfn[i] = virt_to_mfn(p);
+        scr_pte[i] = pt_entry_maddr(scr_va[i], 1);
     }
     /* Ports bound before we start are the kernel's: never closed. */
     for ( evtchn_port_t p = 0; p < 128; p++ )
@@ -1847,7 +1869,6 @@ void fuzz_main(void)
 
 /* ---- dom0's side ------------------------------------------------------- */
 
-#define FUZZ_MEM_KB 4096
 #define FUZZ_FREE_SLACK 64
 /* A fuzzer domain does 2^18 calls in about a second under TCG. */
 #define FUZZ_TIMEOUT_MS 20000
@@ -1963,7 +1984,8 @@ static bool peek(domid_t dom, unsigned long cr3, unsigned long va, void *buf,
  * Copies the fuzzer's copy of our own object p (it is the same binary) by
  * pfn, not through its page tables, which a crash may have left without
  * its kernel: the frame is the one the M2P gives pfn that is the
- * fuzzer's (it keeps its kernel's M2P entries).
+ * fuzzer's (the M2P entries of its image's frames, which none of its
+ * calls name, stay as they were).
  */
 static bool peek_image(domid_t dom, const void *p, void *buf, size_t len)
 {
@@ -1990,10 +2012,15 @@ static void describe_crash(domid_t dom, unsigned long s)
     multicall_entry_t e;
 
     if ( !peek_image(dom, &last.idx, &idx, sizeof(idx)) ||
-         !peek_image(dom, &last.n, &n, sizeof(n)) || n > NSLOT - 1 )
+         !peek_image(dom, &last.n, &n, sizeof(n)) )
         return;
-    printk("FUZZ-LAST: seed=%lu idx=%lu %s of %u\n", s, idx,
-           n ? "entries" : "an instruction", n);
+    if ( n > NSLOT - 1 )
+    {
+        printk("FUZZ-LAST: seed=%lu idx=%lu: before its call\n", s, idx);
+        return;
+    }
+    printk("FUZZ-LAST: seed=%lu idx=%lu: %u entries%s\n", s, idx, n,
+           n ? "" : " (an instruction)");
     for ( unsigned int i = 0; i < n; i++ )
         if ( peek_image(dom, &last.mc[i], &e, sizeof(e)) )
             printk("FUZZ-LAST: %u op=%lu %lx %lx %lx %lx %lx -> %ld\n", i,
@@ -2168,7 +2195,7 @@ static unsigned long verdict_ul(const char *v, const char *key)
  * answers, that dom0's memory and the peer domain are as they were and
  * that every page came back.  Command line (dom0's): fuzz_seed=,
  * fuzz_calls= (per domain), fuzz_total= (calls), fuzz_seconds=,
- * fuzz_ops=, fuzz_trace=.
+ * fuzz_ops=, fuzz_trace= (fuzz_trace_seed=: in that seed's domain only).
  */
 TEST(fuzz, hostile_domu)
 {
@@ -2180,6 +2207,7 @@ TEST(fuzz, hostile_domu)
     unsigned long secs = arg_ul(cl, "fuzz_seconds=", 0);
     unsigned long ops = arg_ul(cl, "fuzz_ops=", FUZZ_OPS_TEST);
     unsigned long trace_at = arg_ul(cl, "fuzz_trace=", ~0UL);
+    unsigned long trace_seed = arg_ul(cl, "fuzz_trace_seed=", ~0UL);
     unsigned long calls = 0, crashes = 0, hangs = 0, selfhangs = 0;
     unsigned long domains = 0, s;
     char hang_where[256];
@@ -2187,7 +2215,7 @@ TEST(fuzz, hostile_domu)
     unsigned long before, text_sum, canary_sum, ns = 0;
     struct xen_domctl_getdomaininfo peer0, peer1;
     struct domu witness;
-    uint64_t t0 = monotonic_clock();
+    uint64_t t0 = monotonic_clock(), built, ran;
     char cmdline[160];
     struct domu_spec spec = { .mem_kb = FUZZ_MEM_KB, .cmdline = cmdline };
     extern char _text[], __start_ex_table[];
@@ -2217,12 +2245,14 @@ TEST(fuzz, hostile_domu)
         before = free_pages();
         n = snprintf(cmdline, sizeof(cmdline),
                      "role=fuzz seed=%lu calls=%lu ops=0x%lx", s, per, ops);
-        if ( trace_at != ~0UL )
+        if ( trace_at != ~0UL && (trace_seed == ~0UL || trace_seed == s) )
             snprintf(cmdline + n, sizeof(cmdline) - n, " trace=%lu",
                      trace_at);
         CHECK_RC(domu_build(&spec, &d), 0);
         domains++;
+        built = monotonic_clock();
         rc = domu_wait_shutdown(&d, FUZZ_TIMEOUT_MS, &reason);
+        ran = monotonic_clock() - built;
         if ( rc )
             self = describe_hang(d.domid, hang_where, sizeof(hang_where));
         else if ( reason == SHUTDOWN_crash )
@@ -2280,7 +2310,11 @@ TEST(fuzz, hostile_domu)
         CHECK(!strncmp(d.verdict, "PASS", 4), "seed %lu calls %lu ops 0x%lx: "
               "%s", s, per, ops, d.verdict);
         calls += verdict_ul(d.verdict, "calls=");
-        ns += verdict_ul(d.verdict, "ns=");
+        /*
+         * Its time by our clock: a fuzzer's own clock may be one it moved
+         * (vcpu_info, time areas) and has wrapped.
+         */
+        ns += ran;
     }
     printk("FUZZ-SUMMARY: seeds %lu-%lu domains %lu calls %lu in %lu ms "
            "(%lu calls/s in the fuzzers), self-crashes %lu, self-hangs "
