@@ -298,6 +298,24 @@ static unsigned long ptr(uint8_t *buf)
     }
 }
 
+/*
+ * A request list for the hypervisor to walk (mmu_update, mmuext_op): as
+ * ptr(), but never in a scratch page.  What the scratch pages hold names
+ * our own page tables (entries of scratch tables hooked to them, PTEs
+ * from pte_any()), and read as requests it rewrote them: {our L2's
+ * address, 0} cleared the L2 entry mapping our kernel (seed 1 of the
+ * make-test slice).
+ */
+static unsigned long list_ptr(uint8_t *buf)
+{
+    unsigned long p = ptr(buf);
+
+    for ( unsigned int i = 0; i < NSCR; i++ )
+        if ( (p & PAGE_MASK) == scr_va[i] )
+            return (unsigned long)buf;
+    return p;
+}
+
 static uint64_t pte_flags(void)
 {
     static const uint64_t common[] = {
@@ -431,8 +449,14 @@ static void gen_mmu_update(struct fcall *c, uint8_t *buf)
         if ( cmd == MMU_MACHPHYS_UPDATE && u[i].val < start_info->nr_pages )
             u[i].val = start_info->nr_pages + rn(64);
     }
+    /*
+     * A count mutated past n reads on, into what earlier calls left in
+     * the slot (a grant's dev_bus_addr naming our L2, say): an update at
+     * machine address 0, never ours, fails there and ends the walk.
+     */
+    u[n].ptr = u[n].val = 0;
     c->op = __HYPERVISOR_mmu_update;
-    c->a[0] = ptr(buf);
+    c->a[0] = list_ptr(buf);
     c->a[1] = one_in(16) ? mut(n) | (rn(2) ? MMU_UPDATE_PREEMPTED : 0) : n;
     c->a[2] = one_in(3) ? (unsigned long)(buf + 512) : ptr(buf + 512);
     c->a[3] = one_in(4) ? dom_any() | (rn(4) << 16) : DOMID_SELF;
@@ -484,8 +508,10 @@ static void gen_mmuext(struct fcall *c, uint8_t *buf)
             break;
         }
     }
+    /* As in gen_mmu_update(): a count past n stops at a bad command. */
+    op[n].cmd = ~0U;
     c->op = __HYPERVISOR_mmuext_op;
-    c->a[0] = ptr(buf);
+    c->a[0] = list_ptr(buf);
     c->a[1] = one_in(16) ? mut(n) : n;
     c->a[2] = one_in(3) ? (unsigned long)(buf + 512) : ptr(buf + 512);
     c->a[3] = one_in(4) ? dom_any() : DOMID_SELF;
@@ -968,6 +994,24 @@ static void gen_sched_op(struct fcall *c, uint8_t *buf)
     }
 }
 
+/*
+ * A handler of ours for vector v: the one our table names, else the
+ * spurious-trap one.  Not an arbitrary kernel function (trap_init was
+ * one): an exception that reached it before restore() returned into
+ * whatever the bounce frame held, and ran on from there.
+ */
+static unsigned long our_handler(unsigned int v)
+{
+    const trap_info_t *t;
+
+    for ( t = trap_table; t->address; t++ )
+        if ( t->vector == v )
+            return t->address;
+    for ( t = trap_table; t->vector != 15; t++ )
+        ;
+    return t->address;
+}
+
 static void gen_set_trap_table(struct fcall *c, uint8_t *buf)
 {
     trap_info_t *t = (void *)buf;
@@ -978,7 +1022,7 @@ static void gen_set_trap_table(struct fcall *c, uint8_t *buf)
         t[i].vector = rn(256);
         t[i].flags = rn(8);
         t[i].cs = rn(4) ? FLAT_KERNEL_CS : (uint16_t)rnd();
-        t[i].address = rn(2) ? (unsigned long)trap_init : any_va();
+        t[i].address = rn(2) ? our_handler(t[i].vector) : any_va();
     }
     memset(&t[n], 0, sizeof(t[n]));
     set1(c, __HYPERVISOR_set_trap_table, one_in(8) ? 0 : ptr(buf));
