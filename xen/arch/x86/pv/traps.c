@@ -304,12 +304,25 @@ void pv_handle_exception(struct cpu_user_regs *regs)
         return;
     /*
      * A present page written: perhaps the guest kernel writing its own L1
-     * (user mode gets the fault, as on Xen).
+     * (user mode gets the fault, as on Xen).  CR2 is read first: the
+     * emulation reads the instruction from guest memory and may fault.
+     * It runs with interrupts on, as the guest had them: the write may
+     * change a frame's type, and the TLB flush that takes waits for the
+     * other CPUs, one of which may be waiting for us to take its IPI.
      */
     if ( vec == X86_EXC_PF && (regs->error_code & 3) == 3 &&
-         (v->arch->flags & VGCF_in_kernel) &&
-         pv_ptwr_emulate(regs, read_cr2()) )
-        return;
+         (v->arch->flags & VGCF_in_kernel) )
+    {
+        unsigned long cr2 = read_cr2();
+        bool done;
+
+        local_irq_enable();
+        done = pv_ptwr_emulate(regs, cr2);
+        local_irq_disable();
+        if ( done )
+            return;
+        write_cr2(cr2);
+    }
     if ( vec == X86_EXC_PF )
     {
         v->vcpu_info->arch.cr2 = read_cr2();
