@@ -76,6 +76,7 @@ static uint8_t slots[NSLOT][2 * PAGE_SIZE] __aligned(PAGE_SIZE);
 #define NMAP 32                 /* grant mappings it holds */
 
 static unsigned long scr_va[NSCR], scr_mfn[NSCR], scr_pte[NSCR];
+static const volatile uint64_t *scr_l1e[NSCR];    /* scr_pte, mapped */
 static unsigned long pt_mfns[8];
 static unsigned int nr_pt_mfns;
 static unsigned long max_mfn, own_lo, own_hi;
@@ -1457,6 +1458,62 @@ static void run_priv(uint8_t *buf)
     fuzz_run_insn();
 }
 
+/*
+ * A store into a scratch page, which ptlife may have made a page table of
+ * ours, mapped read-only: the hypervisor's emulation of a PV kernel's
+ * direct PTE writes (ptwr.c) validates and does it, or the fault comes
+ * back to the fixup.  The forms PV kernels use, on any bytes of an entry.
+ */
+static const struct {
+    uint8_t len, bytes[5];
+} pt_stores[] = {
+    { 3, { 0x48, 0x89, 0x07 } },                /* mov %rax,(%rdi) */
+    { 2, { 0x89, 0x07 } },                      /* mov %eax,(%rdi) */
+    { 2, { 0x88, 0x07 } },                      /* mov %al,(%rdi) */
+    { 3, { 0x48, 0x87, 0x07 } },                /* xchg %rax,(%rdi) */
+    { 5, { 0xf0, 0x48, 0x0f, 0xb1, 0x17 } },    /* lock cmpxchg %rdx,(%rdi) */
+    { 4, { 0xf0, 0x48, 0x21, 0x07 } },          /* lock and %rax,(%rdi) */
+    { 4, { 0xf0, 0x48, 0x09, 0x07 } },          /* lock or %rax,(%rdi) */
+    { 5, { 0xf0, 0x48, 0x0f, 0xab, 0x07 } },    /* lock bts %rax,(%rdi) */
+    { 5, { 0xf0, 0x48, 0x0f, 0xb3, 0x07 } },    /* lock btr %rax,(%rdi) */
+    { 5, { 0xf0, 0x48, 0x0f, 0xbb, 0x07 } },    /* lock btc %rax,(%rdi) */
+    { 4, { 0xf0, 0x80, 0x27, 0xfd } },          /* lock andb $~2,(%rdi) */
+};
+
+static void run_pt_store(uint8_t *buf)
+{
+    unsigned int k = rn(ARRAY_SIZE(pt_stores)), i = scr_pick(), f;
+    uint64_t e = *scr_l1e[i];
+    unsigned long va = scr_va[i] + 8 * rn(PT_ENTRIES) + (one_in(8) ? rn(8)
+                                                                    : 0);
+
+    /*
+     * Only where a scratch frame we do not rely on (or nothing) is
+     * mapped: through an address that maps one of our own tables the
+     * store would be done.
+     */
+    f = scr_index((e & PTE_ADDR_MASK) >> PAGE_SHIFT);
+    if ( (e & _PAGE_PRESENT) && (f == NSCR || ((scr_locked >> f) & 1)) )
+        va = (unsigned long)buf;
+    memcpy(fuzz_insn, pt_stores[k].bytes, pt_stores[k].len);
+    fuzz_insn[pt_stores[k].len] = 0xc3;
+    fuzz_regs[0] = pte_any();           /* rax */
+    fuzz_regs[2] = pte_any();           /* rdx */
+    fuzz_regs[7] = va;                  /* rdi */
+    /* A bit offset in a register reaches past the entry: keep it in. */
+    if ( pt_stores[k].bytes[3] == 0xab || pt_stores[k].bytes[3] == 0xb3 ||
+         pt_stores[k].bytes[3] == 0xbb )
+        fuzz_regs[0] = rn(64);
+    if ( cur_idx >= trace_from )
+    {
+        struct fcall c = { .op = ~0UL, .a = { va } };
+
+        memcpy(&c.a[1], fuzz_insn, 8);
+        trace(&c, 0);
+    }
+    fuzz_run_insn();
+}
+
 /* ---- issuing, putting back ------------------------------------------- */
 
 static long hc(const struct fcall *c)
@@ -1723,7 +1780,10 @@ static unsigned int one_step(unsigned long idx)
     if ( (ops_mask & (1UL << FZ_PRIV)) && one_in(16) )
     {
         last.n = 0;
-        run_priv(slots[0]);
+        if ( one_in(4) )
+            run_pt_store(slots[0]);
+        else
+            run_priv(slots[0]);
         restore();
         irq_restore(flags);
         return 1;
@@ -1849,12 +1909,15 @@ static void fuzz_setup(void)
     for ( unsigned int i = 0; i < NSCR; i++ )
     {
         void *p = alloc_page();
+        uint64_t *l1e;
 
         if ( !p )
             panic("fuzz: no scratch page");
         scr_va[i] = (unsigned long)p;
         scr_mfn[i] = virt_to_mfn(p);
-        scr_pte[i] = pt_entry_maddr(scr_va[i], 1);
+        l1e = pt_entry(scr_va[i], 1);
+        scr_l1e[i] = l1e;
+        scr_pte[i] = virt_to_mach(l1e);
     }
     /* Ports bound before we start are the kernel's: never closed. */
     for ( evtchn_port_t p = 0; p < 128; p++ )
