@@ -1,5 +1,5 @@
 /* SPDX-License-Identifier: GPL-2.0-only */
-/* A guest's direct store into its own L1 table, done for it by the hypervisor. */
+/* A guest's direct store into its own L1 table, emulated by the hypervisor. */
 
 #include "hostile.h"
 #include <hypercall.h>
@@ -30,7 +30,7 @@ HOSTILE(hostile_ptwr, store_changes_type)
     volatile uint64_t *e = &table[7];
 
     CHECK(table && frame, "no pages");
-    /* Xen emulates such stores only for a guest that asks (Linux does). */
+    /* Xen 4.17 emulated the store in a domU only once asked (Linux asks). */
     CHECK_RC(HYPERVISOR_vm_assist(VMASST_CMD_enable,
                                   VMASST_TYPE_writable_pagetables), 0);
     /* The frame: an L1 once, then no table and not mapped writable. */
