@@ -54,3 +54,25 @@ HOSTILE(hostile_ptwr, store_changes_type)
     free_page(table);
     free_page(frame);
 }
+
+/*
+ * The same through the other emulation that can change a frame's type: a
+ * MOV to CR3 (the kernel runs in ring 3, so the CPU faults and the
+ * hypervisor does it) naming a copy of our L4 that was last an ordinary
+ * writable page, so taking it as an L4 flushes every CPU's TLB.
+ */
+HOSTILE(hostile_ptwr, cr3_load_changes_type)
+{
+    uint64_t *l4 = alloc_page();
+    unsigned long cr3 = xen_pfn_to_cr3(virt_to_mfn(l4));
+    unsigned long old =
+        xen_pfn_to_cr3(virt_to_mfn((const void *)start_info->pt_base));
+
+    CHECK(l4, "no page");
+    memcpy(l4, (const void *)start_info->pt_base, PAGE_SIZE);
+    CHECK_RC(make_readonly(l4), 0);
+    asm volatile ( "mov %0, %%cr3" :: "r" (cr3) : "memory" );
+    asm volatile ( "mov %0, %%cr3" :: "r" (old) : "memory" );
+    CHECK_RC(make_writable(l4), 0);
+    free_page(l4);
+}

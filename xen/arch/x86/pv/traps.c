@@ -298,8 +298,21 @@ void pv_handle_exception(struct cpu_user_regs *regs)
     bool has_ec = vec == X86_EXC_GP || vec == X86_EXC_PF || vec == 8 ||
                   (vec >= 10 && vec <= 12) || vec == 17;
 
-    if ( vec == X86_EXC_GP && pv_emulate_privileged_op(regs) )
-        return;
+    /*
+     * With interrupts on, as for the write below and as for hypercalls: a
+     * MOV to CR3 may change a frame's type, whose TLB flush waits for the
+     * other CPUs.
+     */
+    if ( vec == X86_EXC_GP )
+    {
+        bool done;
+
+        local_irq_enable();
+        done = pv_emulate_privileged_op(regs);
+        local_irq_disable();
+        if ( done )
+            return;
+    }
     if ( vec == X86_EXC_UD && pv_emulate_forced_cpuid(regs) )
         return;
     /*
