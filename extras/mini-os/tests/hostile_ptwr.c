@@ -1,5 +1,5 @@
 /* SPDX-License-Identifier: GPL-2.0-only */
-/* A guest's direct store into its own L1 table, emulated by the hypervisor. */
+/* Emulated guest writes that change a frame's type: a PTE store, a CR3 load. */
 
 #include "hostile.h"
 #include <hypercall.h>
