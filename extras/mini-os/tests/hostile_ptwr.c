@@ -1,5 +1,5 @@
 /* SPDX-License-Identifier: GPL-2.0-only */
-/* Emulated guest writes that change a frame's type: a PTE store, a CR3 load. */
+/* Emulated guest writes that change a frame's type: a PTE store, a CR3 load */
 
 #include "hostile.h"
 #include <hypercall.h>
