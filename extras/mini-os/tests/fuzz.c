@@ -390,9 +390,22 @@ static unsigned int vcpu_any(void)
     return one_in(4) ? (unsigned int)boundary() : rn(4) == 0 ? 1 : 0;
 }
 
+static unsigned int gnt_version = 1;    /* as set_version last said */
+/* Our domain id: a grant entry names its grantee by id, never SELF. */
+static domid_t self_domid = DOMID_SELF;
+
+/*
+ * Our scratch grant references, in the second half of our first grant
+ * frame in either layout: v1 entries 256-287, v2 entries 128-159.
+ */
+static grant_ref_t gref_base(void)
+{
+    return gnt_version == 2 ? GREF0 / 2 : GREF0;
+}
+
 static grant_ref_t gref_any(void)
 {
-    return one_in(6) ? (grant_ref_t)boundary() : GREF0 + rn(NGREF);
+    return one_in(6) ? (grant_ref_t)boundary() : gref_base() + rn(NGREF);
 }
 
 static void fill_random(void *p, size_t n)
@@ -611,20 +624,39 @@ static void gen_grant_table_op(struct fcall *c, uint8_t *buf)
     /* Our scratch entries: grants to ourselves and dom0, odd flags. */
     if ( gnttab_ok && one_in(2) )
     {
-        grant_entry_v1_t *e = &gnttab_table[gref_any() % (GREF0 + NGREF)];
+        unsigned int ref = gref_any() - gref_base();
+        domid_t domid = one_in(4) ? dom_any() : self_domid;
+        unsigned long frame = mfn_mut();
+        uint16_t flags = one_in(8) ? (uint16_t)rnd()
+                         : GTF_permit_access | (rn(2) ? GTF_readonly : 0) |
+                           (one_in(8) ? GTF_accept_transfer : 0);
 
-        if ( e >= &gnttab_table[GREF0] )
+        /* Our own special frames only read-only. */
+        if ( flags & GTF_readonly && one_in(4) )
+            frame = mfn_any();
+        /* In the layout of the version in force, or nothing would map. */
+        if ( ref < NGREF && gnt_version == 2 )
         {
-            e->domid = one_in(4) ? dom_any() : DOMID_SELF;
-            e->frame = mfn_mut();
+            grant_entry_v2_t *e = (grant_entry_v2_t *)gnttab_table +
+                                  GREF0 / 2 + ref;
+
+            e->hdr.flags = 0;
+            wmb();
+            e->hdr.domid = domid;
+            e->full_page.frame = frame;
+            wmb();
+            e->hdr.flags = flags;
+        }
+        else if ( ref < NGREF )
+        {
+            grant_entry_v1_t *e = &gnttab_table[GREF0 + ref];
+
             e->flags = 0;
             wmb();
-            e->flags = one_in(8) ? (uint16_t)rnd()
-                       : GTF_permit_access | (rn(2) ? GTF_readonly : 0) |
-                         (one_in(8) ? GTF_accept_transfer : 0);
-            /* Our own special frames only read-only. */
-            if ( e->flags & GTF_readonly && one_in(4) )
-                e->frame = mfn_any();
+            e->domid = domid;
+            e->frame = frame;
+            wmb();
+            e->flags = flags;
         }
     }
     switch ( cmd )
@@ -1641,6 +1673,9 @@ static void learn(const struct fcall *c, long rc)
         }
     }
     if ( c->op == __HYPERVISOR_grant_table_op &&
+         c->a[0] == GNTTABOP_set_version )
+        gnt_version = ((const struct gnttab_set_version *)c->a[1])->version;
+    if ( c->op == __HYPERVISOR_grant_table_op &&
          c->a[0] == GNTTABOP_map_grant_ref )
     {
         const struct gnttab_map_grant_ref *m = (const void *)c->a[1];
@@ -1918,6 +1953,22 @@ static void fuzz_setup(void)
         l1e = pt_entry(scr_va[i], 1);
         scr_l1e[i] = l1e;
         scr_pte[i] = virt_to_mach(l1e);
+    }
+    /* An unbound port of ours for ourselves tells our id. */
+    {
+        evtchn_alloc_unbound_t a = { .dom = DOMID_SELF,
+                                     .remote_dom = DOMID_SELF };
+        evtchn_status_t st = { .dom = DOMID_SELF };
+        evtchn_close_t cl;
+
+        if ( !HYPERVISOR_event_channel_op(EVTCHNOP_alloc_unbound, &a) )
+        {
+            st.port = cl.port = a.port;
+            if ( !HYPERVISOR_event_channel_op(EVTCHNOP_status, &st) &&
+                 st.status == EVTCHNSTAT_unbound )
+                self_domid = st.u.unbound.dom;
+            HYPERVISOR_event_channel_op(EVTCHNOP_close, &cl);
+        }
     }
     /* Ports bound before we start are the kernel's: never closed. */
     for ( evtchn_port_t p = 0; p < 128; p++ )
@@ -2323,7 +2374,9 @@ TEST(fuzz, hostile_domu)
     struct domu witness;
     uint64_t t0 = monotonic_clock(), built, ran;
     char cmdline[160];
-    struct domu_spec spec = { .mem_kb = FUZZ_MEM_KB, .cmdline = cmdline };
+    /* Grant table v2 allowed: its status frames and conversions too. */
+    struct domu_spec spec = { .mem_kb = FUZZ_MEM_KB, .cmdline = cmdline,
+                              .max_grant_version = 2 };
     extern char _text[], __start_ex_table[];
 
     if ( !(spec.image = boot_module(&spec.image_len)) )
