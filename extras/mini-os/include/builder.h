@@ -15,6 +15,8 @@ struct domu_spec {
     const char *cmdline;
     /* vCPUs it may have (0: one); all but vCPU 0 start down. */
     unsigned int max_vcpus;
+    /* The highest grant table version it may switch to (0: 1). */
+    unsigned int max_grant_version;
 };
 
 /* A domain we built or adopted, as long as we keep it. */

@@ -260,7 +260,7 @@ static long create_domain(const struct domu_spec *spec, struct domu *d)
     c->max_evtchn_port = 1023;
     c->max_grant_frames = 4;
     c->max_maptrack_frames = 128;
-    c->grant_opts = XEN_DOMCTL_GRANT_version(1);
+    c->grant_opts = XEN_DOMCTL_GRANT_version(spec->max_grant_version ?: 1);
     if ( (rc = domctl(&dop)) )
         return fail(rc, "createdomain: %ld", rc);
     d->domid = dop.domain;
