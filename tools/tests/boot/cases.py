@@ -92,6 +92,16 @@ CASES += [
                 ('key', 'd'), ('settle', 0.3), ('key', 'R'), ('exit',)]),
 ]
 
+# Each reboot= method resets the machine ('R' reboots; QEMU exits).  A
+# method that failed would fall through to the next, so this shows the
+# option is taken and the machine comes down, not which write did it.
+CASES += [
+    dict(name='reboot-' + how, via='kernel', smp=2, mem='128M', cpu='max',
+         reboot=True, append='reboot=' + how,
+         forbid=qemu.DEFAULT_FORBID + (r'parameter "reboot"',),
+         steps=BOOT_STEPS + [('key', 'R'), ('exit',)])
+    for how in ('pci', 'Power', 'kbd', 'triple', 'acpi')]
+
 # The stall report that boot-linux-dom0 relies on: both of its answers.
 CASES.append(dict(
     name='harness-dumps-stall', via='kernel', smp=2, mem='128M', cpu='max',
