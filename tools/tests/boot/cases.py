@@ -92,6 +92,16 @@ CASES += [
                 ('key', 'd'), ('settle', 0.3), ('key', 'R'), ('exit',)]),
 ]
 
+# Each reboot= method resets the machine ('R' reboots; QEMU exits).  A
+# method that failed would fall through to the next, so this shows the
+# option is taken and the machine comes down, not which write did it.
+CASES += [
+    dict(name='reboot-' + how, via='kernel', smp=2, mem='128M', cpu='max',
+         reboot=True, append='reboot=' + how,
+         forbid=qemu.DEFAULT_FORBID + (r'parameter "reboot"',),
+         steps=BOOT_STEPS + [('key', 'R'), ('exit',)])
+    for how in ('pci', 'Power', 'kbd', 'triple', 'acpi')]
+
 # The stall report that boot-linux-dom0 relies on: both of its answers.
 CASES.append(dict(
     name='harness-dumps-stall', via='kernel', smp=2, mem='128M', cpu='max',
@@ -269,3 +279,25 @@ CASES.append(dict(
     steps=[('expect', 'linux_init'), ('expect', 'initramfs_shell'),
            ('settle', 2), ('type', 'echo hv-ok-$((6*7))\r'),
            ('expect', 'shell_output', dict(text='^hv-ok-42'))]))
+
+# Debian's Linux as dom0 takes the machine down, on both hypervisors:
+# `poweroff -f` hands the PM1 values for S5 to XENPF_enter_acpi_sleep,
+# which must power off (not leave it to SCHEDOP_shutdown's fallback);
+# `reboot -f` is SCHEDOP_shutdown reboot.  QEMU must exit either way
+# (-no-reboot turns the reset into an exit).
+for _hv, _append in (('ours', 'dom0_mem=512M smap=0 conswitch=a'),
+                     ('xen417', 'dom0_mem=512M conswitch=a')):
+    for _cmd, _line in (('poweroff', 'acpi_s5'), ('reboot', 'dom0_reboot')):
+        CASES.append(dict(
+            name='linux-dom0-%s%s' % (_cmd, '' if _hv == 'ours'
+                                       else '-xen417'),
+            via='kernel', smp=2, mem='1G', cpu='max', append=_append,
+            only=_hv, timeout=120, reboot=_cmd == 'reboot',
+            modules=[(LINUX[0], 'console=hvc0'), (LINUX[1], '')]
+            if LINUX else [],
+            skip=None if LINUX else 'no Debian kernel and initrd in /boot',
+            forbid=qemu.DEFAULT_FORBID + (r'Power-off failed',
+                                          r'S5 state not entered'),
+            steps=[('expect', 'linux_init'), ('expect', 'initramfs_shell'),
+                   ('settle', 2), ('type', _cmd + ' -f\r'),
+                   ('expect', _line), ('exit',)]))

@@ -33,6 +33,10 @@ COMMON = {
     'guest_result': r'^{result}: {case}(: |$)',
     'guest_summary': r'^\d+ passed, 0 failed, \d+ skipped$',
     'dom0_halted': r'^\(XEN\) Hardware Dom0 halted',
+    # Dom0 takes the machine down: ACPI S5 through XENPF_enter_acpi_sleep,
+    # or a reboot through SCHEDOP_shutdown.
+    'acpi_s5': r'^\(XEN\) Entering ACPI S5 state\.$',
+    'dom0_reboot': r'^\(XEN\) Hardware Dom0 shutdown: rebooting machine$',
     # tools/tests/boot/lowpv's verdict (dom0: no "(d0)" prefix on Xen).
     'lowpv_pass': r'lowpv: PASS$',
     # Debian's Linux as dom0: its first process, then the initramfs shell

@@ -6,6 +6,7 @@
 #include <xen/hypercall.h>
 #include <xen/sched.h>
 #include <xen/string.h>
+#include <asm/acpi.h>
 #include <asm/cpufeature.h>
 #include <asm/smp.h>
 #include <public/platform.h>
@@ -78,6 +79,9 @@ long do_platform_op(XEN_GUEST_HANDLE_PARAM(xen_platform_op_t) u_op)
     case XENPF_get_cpu_version:
         get_cpu_version(&op.u.pcpu_version);
         break;
+    case XENPF_enter_acpi_sleep:
+        /* Nothing to copy back: Xen leaves the guest's copy alone. */
+        return acpi_enter_sleep(&op.u.enter_acpi_sleep);
     default:
         return -ENOSYS;
     }
