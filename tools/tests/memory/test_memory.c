@@ -1212,6 +1212,30 @@ static void test_exchange(void)
         CHECK(refs_balanced());
     }
 
+    CASE("exchange: a dying domain's last frame drops the frames' reference")
+    {
+        xen_pfn_t theirs[1], out[1] = { 92 };
+        struct xen_memory_exchange x;
+        unsigned long t;
+
+        run_as(domB);
+        give(domB, theirs, 1);
+        run_as(dom0);
+        /* As if theirs[0] were all it had left, its frames holding it. */
+        t = domB->tot_pages;
+        domB->tot_pages = 1;
+        domB->frames_hold_ref = true;
+        domB->refcnt++;
+        domB->state = DOMSTATE_dying;
+        exch_init(&x, domB->domain_id, theirs, 1, 0, out, 1, 0, 0);
+        CHECK_EQ(exchange(&x, NULL), -ESRCH);
+        domB->state = DOMSTATE_running;
+        CHECK(freed(theirs[0]));
+        CHECK(!domB->frames_hold_ref);
+        CHECK(refs_balanced());
+        domB->tot_pages = t - 1;
+    }
+
     CASE("reservations: address_bits limits new frames as Xen's do")
     {
         xen_pfn_t list[2] = { 0, 1 };
