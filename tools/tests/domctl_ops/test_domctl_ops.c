@@ -834,6 +834,21 @@ static void test_vcpus(void)
         harness_fault_lo = harness_fault_hi = 0;
         CHECK(cpumask_test_cpu(2, &v->cpu_soft_affinity));
         CHECK(!cpumask_test_cpu(0, &v->cpu_soft_affinity));
+        /* Both maps in one call (as xl vcpu-pin gives them): both set. */
+        {
+            uint8_t hard[1] = { 0xff };
+
+            set_xen_guest_handle(op.u.vcpuaffinity.cpumap_hard.bitmap, hard);
+            op.u.vcpuaffinity.cpumap_hard.nr_bits = 8;
+            op.u.vcpuaffinity.flags = XEN_VCPUAFFINITY_HARD |
+                                      XEN_VCPUAFFINITY_SOFT;
+            soft[0] = 0x01;
+            CHECK_EQ(domctl(&op), 0);
+            CHECK(cpumask_test_cpu(0, &v->cpu_soft_affinity));
+            CHECK(!cpumask_test_cpu(2, &v->cpu_soft_affinity));
+            CHECK_EQ(hard[0], 0x03);
+            CHECK_EQ(soft[0], 0x01);
+        }
         CHECK(refs_balanced());
     }
 
