@@ -412,6 +412,21 @@ static void test_toolstack_ops(void)
         CHECK_EQ(map[0], 0);
         CHECK_EQ(map[1], 0);
         CHECK_EQ(map[2], 0xee);
+        /* All CPUs present, a map longer than the mask: no read past it. */
+        {
+            cpumask_t present = cpu_present_map, online = cpu_online_map;
+            uint8_t big[NR_CPUS / 8 + 1];
+
+            cpumask_setall(&cpu_present_map);
+            cpumask_setall(&cpu_online_map);
+            memset(big, 0xee, sizeof(big));
+            CHECK_EQ(pool(&op, XEN_SYSCTL_CPUPOOL_OP_INFO, 0, 0, 0, big,
+                          8 * sizeof(big)), 0);
+            CHECK_EQ(big[NR_CPUS / 8 - 1], 0xff);
+            CHECK_EQ(big[NR_CPUS / 8], 0);
+            cpu_present_map = present;
+            cpu_online_map = online;
+        }
         CHECK(refs_balanced());
     }
 
