@@ -3,6 +3,7 @@
 
 #include <xenctl.h>
 #include "exchange.h"
+#include "mmu.h"
 #include <gnttab.h>
 #include <hypercall.h>
 #include <mm.h>
@@ -234,19 +235,15 @@ TEST(exchange, frames_not_ours_or_in_use_refused)
 /* A page-table frame pinned by us, with no mapping left: still in use. */
 TEST(exchange, pinned_table_refused)
 {
-    void *t = alloc_page();
-    struct mmuext_op op = { .cmd = MMUEXT_PIN_L1_TABLE };
+    void *t = table_page();
     xen_pfn_t mfn;
 
     CHECK(t, "no page");
     mfn = virt_to_mfn(t);
-    CHECK_RC(make_readonly(t), 0);
-    op.arg1.mfn = mfn;
-    CHECK_RC(HYPERVISOR_mmuext_op(&op, 1, NULL, DOMID_SELF), 0);
+    CHECK_RC(ext1(MMUEXT_PIN_L1_TABLE, mfn, 0), 0);
     CHECK_RC(unmap(t), 0);
     CHECK(refused(mfn), "pinned L1 %lx", mfn);
-    op.cmd = MMUEXT_UNPIN_TABLE;
-    CHECK_RC(HYPERVISOR_mmuext_op(&op, 1, NULL, DOMID_SELF), 0);
+    CHECK_RC(ext1(MMUEXT_UNPIN_TABLE, mfn, 0), 0);
     CHECK_RC(make_writable(t), 0);
     free_page(t);
 }
