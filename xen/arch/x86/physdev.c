@@ -1,8 +1,9 @@
 /* SPDX-License-Identifier: GPL-2.0-only */
-/* physdev_op: a PV guest's I/O privilege; device and IRQ ops to come. */
+/* physdev_op: a PV guest's I/O privilege, dom0's PCI devices; IRQs to come. */
 #include <xen/errno.h>
 #include <xen/guest_access.h>
 #include <xen/hypercall.h>
+#include <xen/pci.h>
 #include <xen/sched.h>
 #include <asm/domain.h>
 #include <public/physdev.h>
@@ -27,19 +28,27 @@ long do_physdev_op(int cmd, XEN_GUEST_HANDLE_PARAM(void) arg)
         return 0;
     }
 
+    case PHYSDEVOP_manage_pci_add:
+    case PHYSDEVOP_manage_pci_remove:
+    case PHYSDEVOP_manage_pci_add_ext:
+    case PHYSDEVOP_pci_device_add:
+    case PHYSDEVOP_pci_device_remove:
+    case PHYSDEVOP_restore_msi:
+    case PHYSDEVOP_restore_msi_ext:
+    case PHYSDEVOP_prepare_msix:
+    case PHYSDEVOP_release_msix:
+    case PHYSDEVOP_pci_mmcfg_reserved:
+    case PHYSDEVOP_dbgp_op:
+        return pci_physdev_op(cmd, arg);
+
     /*
-     * The machine's interrupt and PCI plumbing is dom0's alone: Xen refuses
+     * The machine's interrupt plumbing is dom0's alone: Xen refuses
      * anyone else with -EPERM before looking at the arguments.  None is
      * implemented yet, so dom0 hears -ENOSYS.
      */
     case PHYSDEVOP_apic_read:
     case PHYSDEVOP_apic_write:
     case PHYSDEVOP_alloc_irq_vector:
-    case PHYSDEVOP_manage_pci_add:
-    case PHYSDEVOP_manage_pci_remove:
-    case PHYSDEVOP_manage_pci_add_ext:
-    case PHYSDEVOP_pci_device_add:
-    case PHYSDEVOP_pci_device_remove:
     case PHYSDEVOP_map_pirq:
     case PHYSDEVOP_unmap_pirq:
     case PHYSDEVOP_setup_gsi:

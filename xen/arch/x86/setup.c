@@ -4,6 +4,7 @@
 #include <xen/lib.h>
 #include <xen/mm.h>
 #include <xen/param.h>
+#include <xen/pci.h>
 #include <xen/sched-if.h>
 #include <xen/serial.h>
 #include <xen/shutdown.h>
@@ -117,6 +118,7 @@ void __init __start_xen(uint32_t mb_magic, uint32_t mb_info_pa)
 
     open_softirq(TIMER_SOFTIRQ, timer_softirq_action);
     acpi_boot_init(bi);
+    pci_mmcfg_init();
     /* BEGIN platform: APIC, time and SMP bring-up (smpboot owner) */
     early_cpu_init();
     apic_init_bsp();

@@ -3,6 +3,7 @@
 #include <xen/guest_access.h>
 #include <xen/hypercall.h>
 #include <xen/lib.h>
+#include <xen/pci.h>
 #include <xen/sched.h>
 #include <xen/string.h>
 #include <asm/apic.h>
@@ -95,8 +96,10 @@ static bool emulate_xsetbv(struct vcpu *v, const struct cpu_user_regs *regs)
 
 /*
  * I/O ports: a privileged domain reaches the hardware, except the ports
- * we drive ourselves (the serial console, the PICs, the PIT); everyone
- * else reads all-ones and writes nowhere.
+ * we drive ourselves (the serial console, the PICs, the PIT) and PCI
+ * configuration mechanism #1, which pci.c does on its behalf (the
+ * hypervisor's own accesses share it); everyone else reads all-ones and
+ * writes nowhere.
  */
 static bool port_is_ours(unsigned int port, unsigned int size)
 {
@@ -131,7 +134,8 @@ static void emulate_in(struct vcpu *v, struct cpu_user_regs *regs,
 {
     uint32_t val = ~0u;
 
-    if ( port_allowed(v, port, size) )
+    if ( port_allowed(v, port, size) &&
+         !pci_guest_port_read(v->domain, port, size, &val) )
         val = size == 1 ? inb(port) : size == 2 ? inw(port) : inl(port);
     if ( size == 4 )
         regs->rax = val;    /* 32-bit results zero-extend */
@@ -146,7 +150,8 @@ static void emulate_in(struct vcpu *v, struct cpu_user_regs *regs,
 static void emulate_out(struct vcpu *v, const struct cpu_user_regs *regs,
                         unsigned int port, unsigned int size)
 {
-    if ( !port_allowed(v, port, size) )
+    if ( !port_allowed(v, port, size) ||
+         pci_guest_port_write(v->domain, port, size, regs->rax) )
         return;
     if ( size == 1 )
         outb(regs->rax, port);

@@ -65,6 +65,8 @@ struct arch_domain {
      * until then: the domain has the PV default policy.
      */
     struct cpu_policy *cpu_policy;
+    /* The last dword dom0 wrote to port 0xCF8 (PCI config address). */
+    uint32_t pci_cf8;
 };
 
 #endif /* ASM_X86_DOMAIN_H */

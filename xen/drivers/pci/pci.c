@@ -1,0 +1,530 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
+/* PCI: the device registry dom0 fills, and configuration-space access. */
+#include <xen/acpi.h>
+#include <xen/errno.h>
+#include <xen/lib.h>
+#include <xen/pci.h>
+#include <xen/sched.h>
+#include <xen/spinlock.h>
+#include <xen/string.h>
+#include <xen/xmalloc.h>
+#include <asm/domain.h>
+#include <asm/io.h>
+#include <public/physdev.h>
+
+/* ---- configuration space ---- */
+
+#define CF8_ENABLE      0x80000000u
+#define CF8_PORT        0xcf8
+#define CFC_PORT        0xcfc
+
+/* One CF8 write and its CFC access must not interleave with another's. */
+static DEFINE_SPINLOCK(pci_config_lock);
+
+/*
+ * Configuration mechanism #1 with a raw CF8 value: dom0's latched one
+ * goes through as it wrote it, enable bit and all, as on Xen.
+ */
+static uint32_t cf8_read(uint32_t cf8, unsigned int off, unsigned int size)
+{
+    unsigned long flags;
+    uint32_t val;
+
+    spin_lock_irqsave(&pci_config_lock, flags);
+    outl(cf8, CF8_PORT);
+    if ( size == 1 )
+        val = inb(CFC_PORT + off);
+    else if ( size == 2 )
+        val = inw(CFC_PORT + off);
+    else
+        val = inl(CFC_PORT + off);
+    spin_unlock_irqrestore(&pci_config_lock, flags);
+    return val;
+}
+
+static void cf8_write(uint32_t cf8, unsigned int off, unsigned int size,
+                      uint32_t val)
+{
+    unsigned long flags;
+
+    spin_lock_irqsave(&pci_config_lock, flags);
+    outl(cf8, CF8_PORT);
+    if ( size == 1 )
+        outb(val, CFC_PORT + off);
+    else if ( size == 2 )
+        outw(val, CFC_PORT + off);
+    else
+        outl(val, CFC_PORT + off);
+    spin_unlock_irqrestore(&pci_config_lock, flags);
+}
+
+/*
+ * MMCONFIG areas from the MCFG table.  Xen uses one only after dom0 says
+ * firmware reserved it (pci_mmcfg_reserved with XEN_PCI_MMCFG_RESERVED):
+ * an area the firmware did not reserve may overlap something else.
+ */
+#define MAX_MMCFG 8
+
+struct mmcfg {
+    uint64_t address;           /* of bus 0 in the segment, as MCFG says */
+    uint16_t seg;
+    uint8_t start_bus, end_bus;
+    uint8_t *virt;              /* of start_bus, once enabled */
+};
+
+static struct mmcfg mmcfg[MAX_MMCFG];
+static unsigned int nr_mmcfg;
+
+/* The MCFG table: a header, 8 reserved bytes, then 16-byte entries. */
+struct __packed acpi_mcfg_entry {
+    uint64_t address;
+    uint16_t seg;
+    uint8_t start_bus;
+    uint8_t end_bus;
+    uint32_t reserved;
+};
+
+#define MCFG_ENTRIES_AT (sizeof(struct acpi_table_header) + 8)
+
+void pci_mmcfg_init(void)
+{
+    const struct acpi_table_header *t = acpi_get_table("MCFG", 0);
+    const struct acpi_mcfg_entry *e;
+    unsigned int i, n;
+
+    if ( !t || t->length < MCFG_ENTRIES_AT )
+        return;
+    n = (t->length - MCFG_ENTRIES_AT) / sizeof(*e);
+    e = (const void *)((const uint8_t *)t + MCFG_ENTRIES_AT);
+    for ( i = 0; i < n; i++ )
+    {
+        if ( e[i].start_bus > e[i].end_bus || nr_mmcfg == MAX_MMCFG )
+        {
+            printk(XENLOG_WARNING "PCI: MCFG entry %u ignored\n", i);
+            continue;
+        }
+        mmcfg[nr_mmcfg++] = (struct mmcfg){
+            .address = e[i].address, .seg = e[i].seg,
+            .start_bus = e[i].start_bus, .end_bus = e[i].end_bus,
+        };
+        printk("PCI: MCFG area %04x:%02x-%02x at %#llx\n", e[i].seg,
+               e[i].start_bus, e[i].end_bus,
+               (unsigned long long)e[i].address);
+    }
+}
+
+/* Each bus has 1 MiB: 32 devices x 8 functions x 4 KiB. */
+#define MMCFG_BUS_SIZE (1UL << 20)
+
+/*
+ * Xen's answers: flags other than RESERVED are -EINVAL; an area that is
+ * not an MCFG entry (segment and bus range), or is one at a different
+ * address, is -ENODEV; without RESERVED, a known area is 0 and stays
+ * unused; with it, the area is used from now on.
+ */
+int pci_mmcfg_reserved(uint64_t address, unsigned int seg,
+                       unsigned int start_bus, unsigned int end_bus,
+                       unsigned int flags)
+{
+    unsigned int i;
+
+    if ( flags & ~XEN_PCI_MMCFG_RESERVED )
+        return -EINVAL;
+    for ( i = 0; i < nr_mmcfg; i++ )
+    {
+        struct mmcfg *m = &mmcfg[i];
+        size_t len;
+
+        if ( m->seg != seg || m->start_bus != start_bus ||
+             m->end_bus != end_bus )
+            continue;
+        if ( m->address != address )
+        {
+            printk(XENLOG_WARNING "PCI: MMCONFIG %04x:%02x-%02x at %#llx, "
+                   "not %#llx as MCFG says\n", seg, start_bus, end_bus,
+                   (unsigned long long)address,
+                   (unsigned long long)m->address);
+            return -ENODEV;
+        }
+        if ( !(flags & XEN_PCI_MMCFG_RESERVED) || m->virt )
+            return 0;
+        len = (end_bus - start_bus + 1) * MMCFG_BUS_SIZE;
+        /* The direct map's reach is acpi_map's to know. */
+        m->virt = acpi_map(address + start_bus * MMCFG_BUS_SIZE, len);
+        if ( !m->virt )
+        {
+            printk(XENLOG_WARNING "PCI: MMCONFIG at %#llx out of reach\n",
+                   (unsigned long long)address);
+            return -ENOMEM;
+        }
+        return 0;
+    }
+    return -ENODEV;
+}
+
+static volatile void *mmcfg_addr(pci_sbdf_t sbdf, unsigned int reg)
+{
+    unsigned int i;
+
+    for ( i = 0; i < nr_mmcfg; i++ )
+    {
+        const struct mmcfg *m = &mmcfg[i];
+
+        if ( m->virt && m->seg == sbdf.seg && sbdf.bus >= m->start_bus &&
+             sbdf.bus <= m->end_bus )
+            return m->virt + (sbdf.bus - m->start_bus) * MMCFG_BUS_SIZE +
+                   ((unsigned int)sbdf.devfn << 12) + reg;
+    }
+    return NULL;
+}
+
+/* Segment 0's standard header by ports, as Xen does; the rest by MMCONFIG. */
+static bool use_ports(pci_sbdf_t sbdf, unsigned int reg)
+{
+    return !sbdf.seg && reg < 256;
+}
+
+static uint32_t cf8_of(pci_sbdf_t sbdf, unsigned int reg)
+{
+    return CF8_ENABLE | ((uint32_t)sbdf.bus << 16) |
+           ((uint32_t)sbdf.devfn << 8) | (reg & 0xfc);
+}
+
+static uint32_t conf_read(pci_sbdf_t sbdf, unsigned int reg,
+                          unsigned int size)
+{
+    volatile void *p;
+
+    /* A register never straddles a 4-byte boundary. */
+    reg &= 0xfff & ~(size - 1);
+    if ( use_ports(sbdf, reg) )
+        return cf8_read(cf8_of(sbdf, reg), reg & 3, size);
+    p = mmcfg_addr(sbdf, reg);
+    if ( !p )
+        return ~0u >> (32 - size * 8);
+    if ( size == 1 )
+        return *(volatile uint8_t *)p;
+    if ( size == 2 )
+        return *(volatile uint16_t *)p;
+    return *(volatile uint32_t *)p;
+}
+
+static void conf_write(pci_sbdf_t sbdf, unsigned int reg, unsigned int size,
+                       uint32_t val)
+{
+    volatile void *p;
+
+    reg &= 0xfff & ~(size - 1);
+    if ( use_ports(sbdf, reg) )
+    {
+        cf8_write(cf8_of(sbdf, reg), reg & 3, size, val);
+        return;
+    }
+    p = mmcfg_addr(sbdf, reg);
+    if ( !p )
+        return;
+    if ( size == 1 )
+        *(volatile uint8_t *)p = val;
+    else if ( size == 2 )
+        *(volatile uint16_t *)p = val;
+    else
+        *(volatile uint32_t *)p = val;
+}
+
+uint8_t pci_conf_read8(pci_sbdf_t sbdf, unsigned int reg)
+{
+    return conf_read(sbdf, reg, 1);
+}
+
+uint16_t pci_conf_read16(pci_sbdf_t sbdf, unsigned int reg)
+{
+    return conf_read(sbdf, reg, 2);
+}
+
+uint32_t pci_conf_read32(pci_sbdf_t sbdf, unsigned int reg)
+{
+    return conf_read(sbdf, reg, 4);
+}
+
+void pci_conf_write8(pci_sbdf_t sbdf, unsigned int reg, uint8_t val)
+{
+    conf_write(sbdf, reg, 1, val);
+}
+
+void pci_conf_write16(pci_sbdf_t sbdf, unsigned int reg, uint16_t val)
+{
+    conf_write(sbdf, reg, 2, val);
+}
+
+void pci_conf_write32(pci_sbdf_t sbdf, unsigned int reg, uint32_t val)
+{
+    conf_write(sbdf, reg, 4, val);
+}
+
+/*
+ * Walks the capability list; a list that loops or leaves the header's
+ * device-specific part (or an absent function's all-ones) ends the walk.
+ */
+unsigned int pci_find_cap_offset(pci_sbdf_t sbdf, unsigned int cap)
+{
+    unsigned int pos, ttl = 48;
+
+    if ( !(pci_conf_read16(sbdf, PCI_STATUS) & PCI_STATUS_CAP_LIST) )
+        return 0;
+    pos = pci_conf_read8(sbdf, PCI_CAPABILITY_LIST);
+    while ( ttl-- && pos >= 0x40 && pos < 0xff )
+    {
+        uint8_t id;
+
+        pos &= ~3u;
+        id = pci_conf_read8(sbdf, pos);
+        if ( id == 0xff )
+            break;
+        if ( id == cap )
+            return pos;
+        pos = pci_conf_read8(sbdf, pos + 1);
+    }
+    return 0;
+}
+
+/* ---- the registry ---- */
+
+static DEFINE_SPINLOCK(pcidevs_spinlock);
+static struct pci_dev *pdevs;
+
+void pcidevs_lock(void)
+{
+    spin_lock(&pcidevs_spinlock);
+}
+
+void pcidevs_unlock(void)
+{
+    spin_unlock(&pcidevs_spinlock);
+}
+
+struct pci_dev *pci_get_pdev(pci_sbdf_t sbdf)
+{
+    struct pci_dev *pdev;
+
+    ASSERT(spin_is_locked(&pcidevs_spinlock));
+    for ( pdev = pdevs; pdev; pdev = pdev->next )
+        if ( pdev->sbdf.sbdf == sbdf.sbdf )
+            return pdev;
+    return NULL;
+}
+
+/*
+ * A PCIe function may use phantom function numbers for more outstanding
+ * requests; the IOMMU must then treat those as the same device.  As in
+ * Xen, a function whose number is not below the stride has none.
+ */
+static uint8_t phantom_stride(pci_sbdf_t sbdf)
+{
+    unsigned int pos = pci_find_cap_offset(sbdf, PCI_CAP_ID_EXP);
+    unsigned int bits, stride;
+
+    if ( !pos )
+        return 0;
+    bits = (pci_conf_read32(sbdf, pos + PCI_EXP_DEVCAP) &
+            PCI_EXP_DEVCAP_PHANTOM) >> 3;
+    if ( !bits )
+        return 0;
+    stride = 8 >> bits;
+    return PCI_FUNC(sbdf.devfn) < stride ? stride : 0;
+}
+
+static struct pci_dev *alloc_pdev(pci_sbdf_t sbdf)
+{
+    struct pci_dev *pdev = xzalloc(struct pci_dev);
+
+    if ( !pdev )
+        return NULL;
+    pdev->sbdf = sbdf;
+    pdev->pxm = PCI_NO_PXM;
+    pdev->msi_pos = pci_find_cap_offset(sbdf, PCI_CAP_ID_MSI);
+    pdev->msix_pos = pci_find_cap_offset(sbdf, PCI_CAP_ID_MSIX);
+    pdev->phantom_stride = phantom_stride(sbdf);
+    pdev->next = pdevs;
+    pdevs = pdev;
+    return pdev;
+}
+
+/*
+ * As Xen 4.17: nothing checks that the function exists (its registers
+ * then read as all-ones), and adding one again is fine: the new info,
+ * if any, and node replace the old.  A VF's PF is added first if
+ * unknown, and the VF records whether its PF is an extended function.
+ */
+int pci_add_device(pci_sbdf_t sbdf, const struct pci_dev_info *info,
+                   uint32_t pxm)
+{
+    struct pci_dev *pdev;
+    const char *what = "device";
+    bool pf_is_extfn = false;
+
+    if ( info && info->is_virtfn )
+    {
+        pci_sbdf_t pf = PCI_SBDF(sbdf.seg, info->physfn.bus,
+                                 info->physfn.devfn);
+
+        pcidevs_lock();
+        pdev = pci_get_pdev(pf);
+        if ( pdev )
+            pf_is_extfn = pdev->info.is_extfn;
+        pcidevs_unlock();
+        if ( !pdev )
+            pci_add_device(pf, NULL, pxm);
+        what = "virtual function";
+    }
+    else if ( info && info->is_extfn )
+        what = "extended function";
+
+    pcidevs_lock();
+    pdev = pci_get_pdev(sbdf);
+    if ( !pdev )
+        pdev = alloc_pdev(sbdf);
+    if ( !pdev )
+    {
+        pcidevs_unlock();
+        return -ENOMEM;
+    }
+    pdev->pxm = pxm;
+    if ( info )
+    {
+        pdev->info = *info;
+        if ( info->is_virtfn )
+            pdev->info.is_extfn = pf_is_extfn;
+    }
+    if ( !pdev->domain )
+        pdev->domain = hardware_domain;
+    pcidevs_unlock();
+
+    printk(XENLOG_DEBUG "PCI add %s %04x:%02x:%02x.%u\n", what, sbdf.seg,
+           sbdf.bus, PCI_SLOT(sbdf.devfn), PCI_FUNC(sbdf.devfn));
+    return 0;
+}
+
+int pci_remove_device(pci_sbdf_t sbdf)
+{
+    struct pci_dev **pp, *pdev = NULL;
+
+    pcidevs_lock();
+    for ( pp = &pdevs; *pp; pp = &(*pp)->next )
+        if ( (*pp)->sbdf.sbdf == sbdf.sbdf )
+        {
+            pdev = *pp;
+            *pp = pdev->next;
+            break;
+        }
+    pcidevs_unlock();
+    if ( !pdev )
+        return -ENODEV;
+    printk(XENLOG_DEBUG "PCI remove device %04x:%02x:%02x.%u\n", sbdf.seg,
+           sbdf.bus, PCI_SLOT(sbdf.devfn), PCI_FUNC(sbdf.devfn));
+    xfree(pdev);
+    return 0;
+}
+
+/*
+ * pciback's prepare_msix / release_msix, with Xen's bookkeeping: the
+ * first takes the MSI-X table for the hypervisor (its only user, count
+ * 0 to 1), the second gives it back (1 to 0); anything else is -EBUSY.
+ * Unknown devices and ones without MSI-X are -ENODEV.
+ */
+int pci_prepare_msix(pci_sbdf_t sbdf, bool off)
+{
+    struct pci_dev *pdev;
+    int rc;
+
+    pcidevs_lock();
+    pdev = pci_get_pdev(sbdf);
+    if ( !pdev || !pdev->msix_pos )
+        rc = -ENODEV;
+    else if ( pdev->msix_used != off )
+        rc = -EBUSY;
+    else
+    {
+        pdev->msix_used = !off;
+        rc = 0;
+    }
+    pcidevs_unlock();
+    return rc;
+}
+
+/* ---- dom0's configuration mechanism #1 ---- */
+
+/*
+ * Xen drops dom0's writes into a device's MSI-X capability other than a
+ * 16-bit write of its message control: the table and PBA locations are
+ * the hypervisor's to trust.  (MSI is filtered only once the hypervisor
+ * drives it, which it does not yet.)
+ */
+static bool conf_write_ok(pci_sbdf_t sbdf, unsigned int reg,
+                          unsigned int size)
+{
+    const struct pci_dev *pdev;
+    unsigned int pos;
+    bool ok = true;
+
+    if ( reg < 0x40 || reg >= 0x100 )
+        return true;
+    pcidevs_lock();
+    pdev = pci_get_pdev(sbdf);
+    pos = pdev ? pdev->msix_pos : 0;
+    if ( pos && reg >= pos && reg < pos + PCI_MSIX_CAP_SIZE )
+        ok = reg == pos + PCI_MSIX_FLAGS && size == 2;
+    pcidevs_unlock();
+    return ok;
+}
+
+/* An access within 0xCFC-0xCFF: its offset there, or -1 if not one. */
+static int cfc_offset(unsigned int port, unsigned int size)
+{
+    if ( port + size <= CFC_PORT || port > CFC_PORT + 3 )
+        return -1;
+    /* Part in the window, part out: nothing real does that. */
+    if ( port < CFC_PORT || port + size > CFC_PORT + 4 )
+        return -2;
+    return port - CFC_PORT;
+}
+
+bool pci_guest_port_read(struct domain *d, unsigned int port,
+                         unsigned int size, uint32_t *val)
+{
+    int off;
+
+    if ( port == CF8_PORT && size == 4 )
+    {
+        *val = d->arch->pci_cf8;
+        return true;
+    }
+    off = cfc_offset(port, size);
+    if ( off == -1 )
+        return false;
+    *val = off < 0 ? ~0u : cf8_read(d->arch->pci_cf8, off, size);
+    return true;
+}
+
+bool pci_guest_port_write(struct domain *d, unsigned int port,
+                          unsigned int size, uint32_t val)
+{
+    uint32_t cf8 = d->arch->pci_cf8;
+    int off;
+
+    if ( port == CF8_PORT && size == 4 )
+    {
+        d->arch->pci_cf8 = val;
+        return true;
+    }
+    off = cfc_offset(port, size);
+    if ( off == -1 )
+        return false;
+    if ( off < 0 )
+        return true;
+    if ( (cf8 & CF8_ENABLE) &&
+         !conf_write_ok(PCI_SBDF(0, cf8 >> 16, cf8 >> 8),
+                        (cf8 & 0xfc) + off, size) )
+        return true;
+    cf8_write(cf8, off, size, val);
+    return true;
+}
