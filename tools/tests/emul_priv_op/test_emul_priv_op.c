@@ -8,6 +8,7 @@
 #include <asm/cpufeature.h>
 #include <asm/current.h>
 #include <asm/domain.h>
+#include <xen/pci.h>
 #include <asm/io.h>
 #include <asm/processor.h>
 #include <asm/pv/emulate.h>
@@ -51,6 +52,34 @@ uint32_t inl(uint16_t port) { return port_in(port, 4); }
 void outb(uint8_t v, uint16_t port) { port_out(v, port, 1); }
 void outw(uint16_t v, uint16_t port) { port_out(v, port, 2); }
 void outl(uint32_t v, uint16_t port) { port_out(v, port, 4); }
+
+/* pci.c's, which claims the configuration ports 0xCF8-0xCFF here. */
+static unsigned int pci_calls, pci_port, pci_size;
+static uint32_t pci_val;
+
+bool pci_guest_port_read(struct domain *d, unsigned int port,
+                         unsigned int size, uint32_t *val)
+{
+    if ( port < 0xcf8 || port > 0xcff )
+        return false;
+    pci_calls++;
+    pci_port = port;
+    pci_size = size;
+    *val = 0xcafe0000 | port;
+    return true;
+}
+
+bool pci_guest_port_write(struct domain *d, unsigned int port,
+                          unsigned int size, uint32_t val)
+{
+    if ( port < 0xcf8 || port > 0xcff )
+        return false;
+    pci_calls++;
+    pci_port = port;
+    pci_size = size;
+    pci_val = val;
+    return true;
+}
 
 static unsigned int xsetbv_calls;
 static uint64_t xsetbv_val;
@@ -266,15 +295,38 @@ static void test_ports(void)
         CHECK(in_dx(0x1f0, 2));
         CHECK_EQ(io_size, 2);
         CHECK_EQ(regs.rax, 0x1111111111115678ULL);
-        CHECK(in_dx(0xcfc, 4));
+        CHECK(in_dx(0x400, 4));
         CHECK_EQ(io_size, 4);
         CHECK_EQ(regs.rax, 0x12345678);
         CHECK(out_dx(0x80, 1));
         CHECK(io_out);
         CHECK_EQ(io_val, 0xd4);
-        CHECK(out_dx(0xcf8, 4));
+        CHECK(out_dx(0x404, 4));
         CHECK_EQ(io_val, 0xa1b2c3d4);
         CHECK_EQ(io_calls, 5);
+    }
+
+    CASE("ports: dom0's PCI config ports are pci.c's, not the hardware's")
+    {
+        run_as(dom0, true, 1);
+        pci_calls = 0;
+        CHECK(out_dx(0xcf8, 4));
+        CHECK_EQ(pci_port, 0xcf8);
+        CHECK_EQ(pci_val, 0xa1b2c3d4);
+        CHECK(in_dx(0xcfe, 2));
+        CHECK_EQ(pci_size, 2);
+        CHECK_EQ(regs.rax, 0x1111111111110cfeULL);
+        CHECK_EQ(pci_calls, 2);
+        CHECK_EQ(io_calls, 0);
+        /* A domU, and dom0 without IOPL, never get that far. */
+        run_as(domU, true, 3);
+        pci_calls = 0;
+        CHECK(in_dx(0xcfc, 4));
+        CHECK_EQ(regs.rax, 0xffffffff);
+        CHECK(out_dx(0xcf8, 4));
+        run_as(dom0, true, 0);
+        CHECK(out_dx(0xcf8, 4));
+        CHECK_EQ(pci_calls, 0);
     }
 
     CASE("ports: imm8 forms, and one cut off by an unmapped page")

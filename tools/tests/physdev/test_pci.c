@@ -1,0 +1,638 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
+/* Host tests for the PCI registry, config access and physdev's PCI ops. */
+#include <stdlib.h>
+#include <asm/config.h>
+#include <xen/acpi.h>
+#include <xen/errno.h>
+#include <xen/hypercall.h>
+#include <xen/pci.h>
+#include <xen/sched.h>
+#include <xen/string.h>
+#include <asm/current.h>
+#include <asm/domain.h>
+#include <asm/io.h>
+#include <public/physdev.h>
+#include "check.h"
+
+extern uintptr_t harness_fault_lo, harness_fault_hi;
+
+struct domain *hardware_domain;
+
+void *_xzalloc(size_t size, size_t align)
+{
+    return calloc(1, size);
+}
+
+void xfree(void *p)
+{
+    free(p);
+}
+
+/* ---- the fake machine: bus 0 of segment 0 behind ports 0xCF8/0xCFC ---- */
+
+static uint8_t cfg[256][256];           /* [devfn][register] */
+static uint32_t hw_cf8;
+static unsigned int port_calls;
+
+static uint8_t *cfc_byte(unsigned int port)
+{
+    static uint8_t none;
+
+    none = 0xff;
+    if ( !(hw_cf8 & 0x80000000u) || ((hw_cf8 >> 16) & 0xff) )
+        return &none;
+    return &cfg[(hw_cf8 >> 8) & 0xff][(hw_cf8 & 0xfc) + (port & 3)];
+}
+
+static uint32_t port_in(uint16_t port, unsigned int size)
+{
+    uint32_t v = 0;
+
+    port_calls++;
+    CHECK(port >= 0xcfc && port + size <= 0xd00);
+    for ( unsigned int i = 0; i < size; i++ )
+        v |= (uint32_t)*cfc_byte(port + i) << (8 * i);
+    return v;
+}
+
+static void port_out(uint32_t v, uint16_t port, unsigned int size)
+{
+    port_calls++;
+    if ( port == 0xcf8 && size == 4 )
+    {
+        hw_cf8 = v;
+        return;
+    }
+    CHECK(port >= 0xcfc && port + size <= 0xd00);
+    for ( unsigned int i = 0; i < size; i++ )
+        *cfc_byte(port + i) = v >> (8 * i);
+}
+
+uint8_t inb(uint16_t port) { return port_in(port, 1); }
+uint16_t inw(uint16_t port) { return port_in(port, 2); }
+uint32_t inl(uint16_t port) { return port_in(port, 4); }
+void outb(uint8_t v, uint16_t port) { port_out(v, port, 1); }
+void outw(uint16_t v, uint16_t port) { port_out(v, port, 2); }
+void outl(uint32_t v, uint16_t port) { port_out(v, port, 4); }
+
+static void put16(uint8_t *p, uint16_t v) { memcpy(p, &v, 2); }
+static void put32(uint8_t *p, uint32_t v) { memcpy(p, &v, 4); }
+
+static void make_device(unsigned int devfn, uint16_t vendor)
+{
+    memset(cfg[devfn], 0, 256);
+    put16(&cfg[devfn][PCI_VENDOR_ID], vendor);
+}
+
+/* Links a capability of id at pos after the list's current end. */
+static void add_cap(unsigned int devfn, unsigned int pos, uint8_t id)
+{
+    uint8_t *link = &cfg[devfn][PCI_CAPABILITY_LIST];
+
+    cfg[devfn][PCI_STATUS] |= PCI_STATUS_CAP_LIST;
+    while ( *link )
+        link = &cfg[devfn][*link + 1];
+    *link = pos;
+    cfg[devfn][pos] = id;
+    cfg[devfn][pos + 1] = 0;
+}
+
+#define DF(slot, fn) PCI_DEVFN(slot, fn)
+
+static void build_machine(void)
+{
+    memset(cfg, 0xff, sizeof(cfg));
+    make_device(DF(0, 0), 0x8086);              /* host bridge, no caps */
+    make_device(DF(1, 0), 0x8086);              /* MSI at 0x40, MSI-X 0x50 */
+    add_cap(DF(1, 0), 0x40, PCI_CAP_ID_MSI);
+    add_cap(DF(1, 0), 0x50, PCI_CAP_ID_MSIX);
+    /* PCIe, phantom functions 1 bit: stride 4; function 5 has none. */
+    for ( unsigned int fn = 0; fn <= 5; fn += 5 )
+    {
+        make_device(DF(2, fn), 0x1af4);
+        add_cap(DF(2, fn), 0x60, PCI_CAP_ID_EXP);
+        put32(&cfg[DF(2, fn)][0x60 + PCI_EXP_DEVCAP], 1 << 3);
+    }
+    /* A capability list that points at itself. */
+    make_device(DF(3, 0), 0x1234);
+    add_cap(DF(3, 0), 0x40, PCI_CAP_ID_EXP);
+    cfg[DF(3, 0)][0x41] = 0x40;
+}
+
+/* ---- a fake MCFG table and the memory behind its first area ---- */
+
+#define ECAM_BASE 0xe0000000ULL
+#define ECAM_SIZE (2UL << 20)                   /* buses 0-1 */
+static uint8_t *ecam;
+
+static struct __packed {
+    struct acpi_table_header h;
+    uint8_t reserved[8];
+    struct __packed {
+        uint64_t address;
+        uint16_t seg;
+        uint8_t start_bus, end_bus;
+        uint32_t reserved;
+    } e[2];
+} mcfg = {
+    .h = { .signature = "MCFG", .length = sizeof(mcfg) },
+    .e = { { ECAM_BASE, 0, 0, 1, 0 }, { 0xf0000000ULL, 1, 0, 0, 0 } },
+};
+
+const struct acpi_table_header *acpi_get_table(const char *sig,
+                                               unsigned int instance)
+{
+    return !memcmp(sig, "MCFG", 4) && !instance ? &mcfg.h : NULL;
+}
+
+/* Only the first area is reachable; the second is "above the map". */
+void *acpi_map(paddr_t pa, size_t len)
+{
+    return pa == ECAM_BASE && len == ECAM_SIZE ? ecam : NULL;
+}
+
+/* ---- helpers ---- */
+
+static struct domain *d0, *du;
+
+static long op(struct domain *d, int cmd, void *arg)
+{
+    get_cpu_info()->current_vcpu = d->vcpu[0];
+    return do_physdev_op(cmd, (XEN_GUEST_HANDLE_PARAM(void)){ arg });
+}
+
+static long dev_op(struct domain *d, int cmd, unsigned int seg,
+                   unsigned int bus, unsigned int devfn)
+{
+    struct physdev_pci_device dev = { .seg = seg, .bus = bus,
+                                      .devfn = devfn };
+
+    return op(d, cmd, &dev);
+}
+
+static long add(struct domain *d, unsigned int seg, unsigned int bus,
+                unsigned int devfn, uint32_t flags)
+{
+    struct physdev_pci_device_add a = { .seg = seg, .bus = bus,
+                                        .devfn = devfn, .flags = flags };
+
+    return op(d, PHYSDEVOP_pci_device_add, &a);
+}
+
+static long manage(struct domain *d, int cmd, unsigned int bus,
+                   unsigned int devfn)
+{
+    struct physdev_manage_pci m = { .bus = bus, .devfn = devfn };
+
+    return op(d, cmd, &m);
+}
+
+static struct pci_dev *lookup(unsigned int seg, unsigned int bus,
+                              unsigned int devfn)
+{
+    struct pci_dev *pdev;
+
+    pcidevs_lock();
+    pdev = pci_get_pdev(PCI_SBDF(seg, bus, devfn));
+    pcidevs_unlock();
+    return pdev;
+}
+
+/* Empties the registry of what a case left. */
+static void forget_all(void)
+{
+    for ( unsigned int seg = 0; seg < 2; seg++ )
+        for ( unsigned int bus = 0; bus < 2; bus++ )
+            for ( unsigned int devfn = 0; devfn < 256; devfn++ )
+                pci_remove_device(PCI_SBDF(seg, bus, devfn));
+    pci_remove_device(PCI_SBDF(0xffff, 0xff, 0xff));
+}
+
+static long mmcfg_reserved(struct domain *d, uint64_t addr, unsigned int seg,
+                           unsigned int start, unsigned int end,
+                           uint32_t flags)
+{
+    struct physdev_pci_mmcfg_reserved r = {
+        .address = addr, .segment = seg, .start_bus = start,
+        .end_bus = end, .flags = flags,
+    };
+
+    return op(d, PHYSDEVOP_pci_mmcfg_reserved, &r);
+}
+
+static uint32_t guest_in(struct domain *d, unsigned int port,
+                         unsigned int size)
+{
+    uint32_t v = 0x5a5a5a5a;
+
+    CHECK(pci_guest_port_read(d, port, size, &v));
+    return v;
+}
+
+void test_pci(struct domain *dom0, struct domain *domU);
+
+void test_pci(struct domain *dom0, struct domain *domU)
+{
+    d0 = dom0;
+    du = domU;
+    hardware_domain = dom0;
+    dom0->arch = calloc(1, sizeof(*dom0->arch));
+    domU->arch = calloc(1, sizeof(*domU->arch));
+    ecam = calloc(1, ECAM_SIZE);
+    build_machine();
+    pci_mmcfg_init();
+
+    CASE("pci conf: reads and writes by sbdf through CF8/CFC, all sizes")
+    {
+        pci_sbdf_t sb = PCI_SBDF(0, 0, DF(1, 0));
+
+        CHECK_EQ(pci_conf_read16(sb, PCI_VENDOR_ID), 0x8086);
+        CHECK_EQ(hw_cf8, 0x80000800);
+        CHECK_EQ(pci_conf_read8(sb, 0x34), 0x40);
+        CHECK_EQ(pci_conf_read32(sb, 0x40), 0x00005005);
+        pci_conf_write8(sb, 0x70, 0x11);
+        pci_conf_write16(sb, 0x72, 0x3322);
+        CHECK_EQ(pci_conf_read32(sb, 0x70), 0x33220011);
+        pci_conf_write32(sb, 0x74, 0xaabbccdd);
+        CHECK_EQ(pci_conf_read8(sb, 0x76), 0xbb);
+        CHECK_EQ(hw_cf8, 0x80000874);
+        /* A misaligned register is rounded down to its size. */
+        CHECK_EQ(pci_conf_read16(sb, 0x75), 0xccdd);
+        CHECK_EQ(pci_conf_read32(sb, 0x77), 0xaabbccdd);
+    }
+
+    CASE("pci conf: an absent function, other buses and segments read ~0")
+    {
+        CHECK_EQ(pci_conf_read32(PCI_SBDF(0, 0, DF(9, 0)), 0), 0xffffffff);
+        CHECK_EQ(pci_conf_read16(PCI_SBDF(0, 5, 0), 0), 0xffff);
+        /* No MMCONFIG yet: no port is touched for segment 1 or reg 0x100. */
+        port_calls = 0;
+        CHECK_EQ(pci_conf_read8(PCI_SBDF(1, 0, 0), 0), 0xff);
+        CHECK_EQ(pci_conf_read32(PCI_SBDF(0, 0, 0), 0x100), 0xffffffff);
+        pci_conf_write32(PCI_SBDF(0, 0, 0), 0x100, 0);
+        CHECK_EQ(port_calls, 0);
+    }
+
+    CASE("pci caps: MSI and MSI-X found, a looping list ends, none in ~0")
+    {
+        CHECK_EQ(pci_find_cap_offset(PCI_SBDF(0, 0, DF(1, 0)),
+                                     PCI_CAP_ID_MSI), 0x40);
+        CHECK_EQ(pci_find_cap_offset(PCI_SBDF(0, 0, DF(1, 0)),
+                                     PCI_CAP_ID_MSIX), 0x50);
+        CHECK_EQ(pci_find_cap_offset(PCI_SBDF(0, 0, DF(0, 0)),
+                                     PCI_CAP_ID_MSI), 0);
+        CHECK_EQ(pci_find_cap_offset(PCI_SBDF(0, 0, DF(3, 0)),
+                                     PCI_CAP_ID_MSI), 0);
+        CHECK_EQ(pci_find_cap_offset(PCI_SBDF(0, 0, DF(9, 0)),
+                                     PCI_CAP_ID_MSI), 0);
+    }
+
+    CASE("pci_device_add: dom0's device is registered, owned by dom0")
+    {
+        struct pci_dev *p;
+
+        CHECK(!lookup(0, 0, DF(1, 0)));
+        CHECK_EQ(add(d0, 0, 0, DF(1, 0), 0), 0);
+        p = lookup(0, 0, DF(1, 0));
+        CHECK(p);
+        CHECK(p && p->domain == d0);
+        CHECK(p && !p->info.is_extfn && !p->info.is_virtfn);
+        CHECK_EQ(p ? p->msi_pos : 0, 0x40);
+        CHECK_EQ(p ? p->msix_pos : 0, 0x50);
+        CHECK_EQ(p ? p->pxm : 0, PCI_NO_PXM);
+        forget_all();
+    }
+
+    CASE("pci_device_add: twice is fine (as Xen), one entry, removed once")
+    {
+        CHECK_EQ(add(d0, 0, 0, 0, 0), 0);
+        CHECK_EQ(add(d0, 0, 0, 0, XEN_PCI_DEV_EXTFN), 0);
+        CHECK(lookup(0, 0, 0)->info.is_extfn);
+        CHECK_EQ(manage(d0, PHYSDEVOP_manage_pci_add, 0, 0), 0);
+        /* The info-less form leaves what the last add said. */
+        CHECK(lookup(0, 0, 0)->info.is_extfn);
+        CHECK_EQ(dev_op(d0, PHYSDEVOP_pci_device_remove, 0, 0, 0), 0);
+        CHECK(!lookup(0, 0, 0));
+        CHECK_EQ(dev_op(d0, PHYSDEVOP_pci_device_remove, 0, 0, 0), -ENODEV);
+    }
+
+    CASE("pci_device_add: unknown flags are ignored, an absent function "
+         "and another segment are taken, as by Xen")
+    {
+        CHECK_EQ(add(d0, 0, 0, 0, 0x80000000u | 0x78), 0);
+        CHECK(lookup(0, 0, 0) && !lookup(0, 0, 0)->info.is_virtfn);
+        CHECK_EQ(add(d0, 0, 0, DF(9, 0), 0), 0);
+        CHECK_EQ(lookup(0, 0, DF(9, 0))->msix_pos, 0);
+        CHECK_EQ(add(d0, 0xffff, 0xff, 0xff, 0), 0);
+        CHECK(lookup(0xffff, 0xff, 0xff));
+        CHECK(!lookup(0, 0xff, 0xff));
+        forget_all();
+    }
+
+    CASE("pci_device_add: PXM takes optarr[0]; unreadable, -EFAULT")
+    {
+        struct {
+            struct physdev_pci_device_add a;
+            uint32_t pxm;
+        } x = { .a = { .devfn = DF(1, 0), .flags = XEN_PCI_DEV_PXM },
+                .pxm = 7 };
+
+        CHECK_EQ(offsetof(typeof(x), pxm),
+                 offsetof(struct physdev_pci_device_add, optarr));
+        harness_fault_lo = (uintptr_t)&x.pxm;
+        harness_fault_hi = harness_fault_lo + 4;
+        CHECK_EQ(op(d0, PHYSDEVOP_pci_device_add, &x), -EFAULT);
+        CHECK(!lookup(0, 0, DF(1, 0)));
+        /* Without the flag optarr is not read at all. */
+        x.a.flags = 0;
+        CHECK_EQ(op(d0, PHYSDEVOP_pci_device_add, &x), 0);
+        harness_fault_lo = harness_fault_hi = 0;
+        CHECK_EQ(lookup(0, 0, DF(1, 0))->pxm, PCI_NO_PXM);
+        x.a.flags = XEN_PCI_DEV_PXM;
+        CHECK_EQ(op(d0, PHYSDEVOP_pci_device_add, &x), 0);
+        CHECK_EQ(lookup(0, 0, DF(1, 0))->pxm, 7);
+        forget_all();
+    }
+
+    CASE("pci_device_add: a VF brings its PF and records the PF's extfn")
+    {
+        struct physdev_pci_device_add vf = {
+            .bus = 1, .devfn = DF(0, 2), .flags = XEN_PCI_DEV_VIRTFN,
+            .physfn = { .bus = 0, .devfn = DF(2, 0) },
+        };
+        struct pci_dev *p;
+
+        CHECK_EQ(op(d0, PHYSDEVOP_pci_device_add, &vf), 0);
+        p = lookup(0, 1, DF(0, 2));
+        CHECK(p && p->info.is_virtfn && !p->info.is_extfn);
+        CHECK(p && p->info.physfn.bus == 0 && p->info.physfn.devfn ==
+              DF(2, 0));
+        CHECK(lookup(0, 0, DF(2, 0)));
+        /* The PF is an extended function: a VF says so whatever it says. */
+        CHECK_EQ(add(d0, 0, 0, DF(2, 0), XEN_PCI_DEV_EXTFN), 0);
+        CHECK_EQ(op(d0, PHYSDEVOP_pci_device_add, &vf), 0);
+        CHECK(lookup(0, 1, DF(0, 2))->info.is_extfn);
+        vf.flags |= XEN_PCI_DEV_EXTFN;
+        CHECK_EQ(add(d0, 0, 0, DF(2, 0), 0), 0);
+        CHECK_EQ(op(d0, PHYSDEVOP_pci_device_add, &vf), 0);
+        CHECK(!lookup(0, 1, DF(0, 2))->info.is_extfn);
+        forget_all();
+    }
+
+    CASE("pci_device_add: phantom stride from PCIe DEVCAP, per function")
+    {
+        CHECK_EQ(add(d0, 0, 0, DF(2, 0), 0), 0);
+        CHECK_EQ(add(d0, 0, 0, DF(2, 5), 0), 0);
+        CHECK_EQ(add(d0, 0, 0, DF(3, 0), 0), 0);
+        CHECK_EQ(lookup(0, 0, DF(2, 0))->phantom_stride, 4);
+        CHECK_EQ(lookup(0, 0, DF(2, 5))->phantom_stride, 0);
+        CHECK_EQ(lookup(0, 0, DF(3, 0))->phantom_stride, 0);
+        forget_all();
+    }
+
+    CASE("manage_pci_add_ext: is_extfn or is_virtfn above 1 is -EINVAL")
+    {
+        struct physdev_manage_pci_ext e = { .bus = 0, .devfn = DF(1, 0),
+                                            .is_extfn = 2 };
+
+        CHECK_EQ(op(d0, PHYSDEVOP_manage_pci_add_ext, &e), -EINVAL);
+        e.is_extfn = 0;
+        e.is_virtfn = ~0u;
+        CHECK_EQ(op(d0, PHYSDEVOP_manage_pci_add_ext, &e), -EINVAL);
+        CHECK(!lookup(0, 0, DF(1, 0)));
+        e.is_extfn = 1;
+        e.is_virtfn = 0;
+        CHECK_EQ(op(d0, PHYSDEVOP_manage_pci_add_ext, &e), 0);
+        CHECK(lookup(0, 0, DF(1, 0))->info.is_extfn);
+        CHECK_EQ(manage(d0, PHYSDEVOP_manage_pci_remove, 0, DF(1, 0)), 0);
+        CHECK_EQ(manage(d0, PHYSDEVOP_manage_pci_remove, 0, DF(1, 0)),
+                 -ENODEV);
+    }
+
+    CASE("pci remove: unknown device, bus or segment is -ENODEV")
+    {
+        CHECK_EQ(add(d0, 0, 0, 0, 0), 0);
+        CHECK_EQ(dev_op(d0, PHYSDEVOP_pci_device_remove, 0, 0, 8), -ENODEV);
+        CHECK_EQ(dev_op(d0, PHYSDEVOP_pci_device_remove, 0, 1, 0), -ENODEV);
+        CHECK_EQ(dev_op(d0, PHYSDEVOP_pci_device_remove, 1, 0, 0), -ENODEV);
+        CHECK(lookup(0, 0, 0));
+        forget_all();
+    }
+
+    CASE("prepare/release_msix: unknown or no MSI-X -ENODEV, then 0/1")
+    {
+        CHECK_EQ(dev_op(d0, PHYSDEVOP_prepare_msix, 0, 0, DF(1, 0)), -ENODEV);
+        CHECK_EQ(add(d0, 0, 0, DF(1, 0), 0), 0);
+        CHECK_EQ(add(d0, 0, 0, 0, 0), 0);
+        CHECK_EQ(dev_op(d0, PHYSDEVOP_prepare_msix, 0, 0, 0), -ENODEV);
+        CHECK_EQ(dev_op(d0, PHYSDEVOP_release_msix, 0, 0, 0), -ENODEV);
+        CHECK_EQ(dev_op(d0, PHYSDEVOP_release_msix, 0, 0, DF(1, 0)), -EBUSY);
+        CHECK_EQ(dev_op(d0, PHYSDEVOP_prepare_msix, 0, 0, DF(1, 0)), 0);
+        CHECK_EQ(dev_op(d0, PHYSDEVOP_prepare_msix, 0, 0, DF(1, 0)), -EBUSY);
+        CHECK_EQ(dev_op(d0, PHYSDEVOP_release_msix, 0, 0, DF(1, 0)), 0);
+        CHECK_EQ(dev_op(d0, PHYSDEVOP_release_msix, 0, 0, DF(1, 0)), -EBUSY);
+        forget_all();
+    }
+
+    CASE("restore_msi(_ext): a known device 0, an unknown one -ENODEV")
+    {
+        struct physdev_restore_msi r = { .bus = 0, .devfn = DF(1, 0) };
+
+        CHECK_EQ(op(d0, PHYSDEVOP_restore_msi, &r), -ENODEV);
+        CHECK_EQ(dev_op(d0, PHYSDEVOP_restore_msi_ext, 0, 0, DF(1, 0)),
+                 -ENODEV);
+        CHECK_EQ(add(d0, 0, 0, DF(1, 0), 0), 0);
+        CHECK_EQ(op(d0, PHYSDEVOP_restore_msi, &r), 0);
+        CHECK_EQ(dev_op(d0, PHYSDEVOP_restore_msi_ext, 0, 0, DF(1, 0)), 0);
+        CHECK_EQ(dev_op(d0, PHYSDEVOP_restore_msi_ext, 1, 0, DF(1, 0)),
+                 -ENODEV);
+        forget_all();
+    }
+
+    CASE("domU: every PCI op is -EPERM, the registry untouched")
+    {
+        struct physdev_manage_pci_ext e = { .devfn = DF(1, 0) };
+        struct physdev_dbgp_op g = { .op = PHYSDEVOP_DBGP_RESET_PREPARE };
+        struct physdev_pci_device_add vf = {
+            .devfn = DF(1, 1), .flags = XEN_PCI_DEV_VIRTFN,
+            .physfn = { .devfn = DF(1, 0) },
+        };
+
+        CHECK_EQ(add(du, 0, 0, DF(1, 0), 0), -EPERM);
+        CHECK_EQ(op(du, PHYSDEVOP_pci_device_add, &vf), -EPERM);
+        CHECK_EQ(manage(du, PHYSDEVOP_manage_pci_add, 0, DF(1, 0)), -EPERM);
+        CHECK_EQ(op(du, PHYSDEVOP_manage_pci_add_ext, &e), -EPERM);
+        CHECK(!lookup(0, 0, DF(1, 0)));
+        CHECK(!lookup(0, 0, DF(1, 1)));
+        CHECK_EQ(add(d0, 0, 0, DF(1, 0), 0), 0);
+        CHECK_EQ(dev_op(du, PHYSDEVOP_pci_device_remove, 0, 0, DF(1, 0)),
+                 -EPERM);
+        CHECK_EQ(manage(du, PHYSDEVOP_manage_pci_remove, 0, DF(1, 0)),
+                 -EPERM);
+        CHECK_EQ(dev_op(du, PHYSDEVOP_prepare_msix, 0, 0, DF(1, 0)), -EPERM);
+        CHECK_EQ(dev_op(du, PHYSDEVOP_release_msix, 0, 0, DF(1, 0)), -EPERM);
+        CHECK_EQ(dev_op(du, PHYSDEVOP_restore_msi_ext, 0, 0, DF(1, 0)),
+                 -EPERM);
+        CHECK_EQ(mmcfg_reserved(du, ECAM_BASE, 0, 0, 1, 0), -EPERM);
+        CHECK_EQ(op(du, PHYSDEVOP_dbgp_op, &g), -EPERM);
+        CHECK(lookup(0, 0, DF(1, 0)));
+        CHECK_EQ(lookup(0, 0, DF(1, 0))->msix_used, 0);
+        forget_all();
+    }
+
+    CASE("domU: restore_msi of an unknown device is -ENODEV, as on Xen")
+    {
+        CHECK_EQ(dev_op(du, PHYSDEVOP_restore_msi_ext, 0, 0, DF(1, 0)),
+                 -ENODEV);
+    }
+
+    CASE("unreadable arguments: -EFAULT, or -EPERM for a domU where Xen "
+         "refuses first (mmcfg_reserved, dbgp_op)")
+    {
+        static const int copy_first[] = {
+            PHYSDEVOP_manage_pci_add, PHYSDEVOP_manage_pci_remove,
+            PHYSDEVOP_manage_pci_add_ext, PHYSDEVOP_pci_device_add,
+            PHYSDEVOP_pci_device_remove, PHYSDEVOP_restore_msi,
+            PHYSDEVOP_restore_msi_ext, PHYSDEVOP_prepare_msix,
+            PHYSDEVOP_release_msix,
+        };
+        static uint8_t buf[64];
+
+        harness_fault_lo = (uintptr_t)buf;
+        harness_fault_hi = harness_fault_lo + sizeof(buf);
+        for ( unsigned int i = 0; i < ARRAY_SIZE(copy_first); i++ )
+        {
+            CHECK_EQ(op(d0, copy_first[i], buf), -EFAULT);
+            CHECK_EQ(op(du, copy_first[i], buf), -EFAULT);
+        }
+        CHECK_EQ(op(d0, PHYSDEVOP_pci_mmcfg_reserved, buf), -EFAULT);
+        CHECK_EQ(op(du, PHYSDEVOP_pci_mmcfg_reserved, buf), -EPERM);
+        CHECK_EQ(op(d0, PHYSDEVOP_dbgp_op, buf), -EFAULT);
+        CHECK_EQ(op(du, PHYSDEVOP_dbgp_op, buf), -EPERM);
+        harness_fault_lo = harness_fault_hi = 0;
+    }
+
+    CASE("dbgp_op: 0 for dom0 whatever it says (no debug port is ours)")
+    {
+        struct physdev_dbgp_op g = { .op = PHYSDEVOP_DBGP_RESET_DONE,
+                                     .bus = PHYSDEVOP_DBGP_BUS_PCI };
+
+        CHECK_EQ(op(d0, PHYSDEVOP_dbgp_op, &g), 0);
+        g.op = 0xff;
+        g.bus = 0xff;
+        CHECK_EQ(op(d0, PHYSDEVOP_dbgp_op, &g), 0);
+    }
+
+    CASE("pci_mmcfg_reserved: bad flags -EINVAL, unknown area -ENODEV")
+    {
+        CHECK_EQ(mmcfg_reserved(d0, ECAM_BASE, 0, 0, 1, 2), -EINVAL);
+        CHECK_EQ(mmcfg_reserved(d0, ECAM_BASE, 0, 0, 1,
+                                XEN_PCI_MMCFG_RESERVED | 0x100), -EINVAL);
+        CHECK_EQ(mmcfg_reserved(d0, ECAM_BASE, 0, 0, 2, 1), -ENODEV);
+        CHECK_EQ(mmcfg_reserved(d0, ECAM_BASE, 2, 0, 1, 1), -ENODEV);
+        CHECK_EQ(mmcfg_reserved(d0, ECAM_BASE + 0x100000, 0, 0, 1, 1),
+                 -ENODEV);
+        /* Known but not reserved: fine, and still unused. */
+        CHECK_EQ(mmcfg_reserved(d0, ECAM_BASE, 0, 0, 1, 0), 0);
+        CHECK_EQ(pci_conf_read32(PCI_SBDF(0, 1, 0), 0x100), 0xffffffff);
+        /* Out of the direct map's reach. */
+        CHECK_EQ(mmcfg_reserved(d0, 0xf0000000ULL, 1, 0, 0, 1), -ENOMEM);
+        CHECK_EQ(pci_conf_read8(PCI_SBDF(1, 0, 0), 0), 0xff);
+    }
+
+    CASE("pci_mmcfg_reserved: a reserved area serves what ports can't")
+    {
+        pci_sbdf_t sb = PCI_SBDF(0, 1, DF(4, 2));
+        uint8_t *at = ecam + (1UL << 20) + (DF(4, 2) << 12);
+
+        CHECK_EQ(mmcfg_reserved(d0, ECAM_BASE, 0, 0, 1, 1), 0);
+        CHECK_EQ(mmcfg_reserved(d0, ECAM_BASE, 0, 0, 1, 1), 0);
+        put32(at + 0x100, 0x12345678);
+        port_calls = 0;
+        CHECK_EQ(pci_conf_read32(sb, 0x100), 0x12345678);
+        CHECK_EQ(pci_conf_read16(sb, 0x102), 0x1234);
+        pci_conf_write8(sb, 0xffc, 0x9a);
+        CHECK_EQ(at[0xffc], 0x9a);
+        CHECK_EQ(port_calls, 0);
+        /* The standard header of segment 0 still goes through the ports. */
+        CHECK_EQ(pci_conf_read16(PCI_SBDF(0, 0, DF(1, 0)), 0), 0x8086);
+        CHECK_EQ(port_calls, 2);
+    }
+
+    CASE("dom0 ports: CF8 is latched, never the hardware's until CFC")
+    {
+        port_calls = 0;
+        CHECK(pci_guest_port_write(d0, 0xcf8, 4, 0x80000840));
+        CHECK_EQ(port_calls, 0);
+        CHECK_EQ(guest_in(d0, 0xcf8, 4), 0x80000840);
+        CHECK_EQ(guest_in(d0, 0xcfc, 4), 0x00005005);
+        CHECK_EQ(hw_cf8, 0x80000840);
+        CHECK_EQ(guest_in(d0, 0xcfd, 1), 0x50);
+        CHECK_EQ(guest_in(d0, 0xcfe, 2), 0x0000);
+        /* The hypervisor's own access between dom0's two is harmless. */
+        CHECK_EQ(pci_conf_read16(PCI_SBDF(0, 0, 0), 0), 0x8086);
+        CHECK_EQ(guest_in(d0, 0xcfc, 1), 0x05);
+        /* Dom0's latch is its own. */
+        CHECK_EQ(du->arch->pci_cf8, 0);
+    }
+
+    CASE("dom0 ports: what is not CF8 (dword) or CFC-CFF is not ours")
+    {
+        uint32_t v;
+
+        CHECK(!pci_guest_port_read(d0, 0xcf8, 2, &v));
+        CHECK(!pci_guest_port_read(d0, 0xcf9, 1, &v));
+        CHECK(!pci_guest_port_write(d0, 0xcf9, 1, 6));
+        CHECK(!pci_guest_port_read(d0, 0xcfb, 1, &v));
+        CHECK(!pci_guest_port_read(d0, 0xd00, 4, &v));
+        CHECK(!pci_guest_port_write(d0, 0xcf4, 4, 0));
+        /* Straddling the data window: all-ones, and nothing written. */
+        CHECK(pci_guest_port_write(d0, 0xcf8, 4, 0x80000870));
+        port_calls = 0;
+        CHECK_EQ(guest_in(d0, 0xcfe, 4), 0xffffffff);
+        CHECK_EQ(guest_in(d0, 0xcfa, 4), 0xffffffff);
+        CHECK(pci_guest_port_write(d0, 0xcff, 2, 0));
+        CHECK_EQ(port_calls, 0);
+    }
+
+    CASE("dom0 ports: a registered device's MSI-X capability takes only a "
+         "16-bit message control write")
+    {
+        uint8_t *cap = &cfg[DF(1, 0)][0x50];
+
+        CHECK_EQ(add(d0, 0, 0, DF(1, 0), 0), 0);
+        put32(cap + 4, 0x1000);
+        CHECK(pci_guest_port_write(d0, 0xcf8, 4, 0x80000854));
+        CHECK(pci_guest_port_write(d0, 0xcfc, 4, 0xdead0002));
+        CHECK(pci_guest_port_write(d0, 0xcfd, 1, 0xee));
+        CHECK_EQ(cap[4], 0x00);
+        CHECK_EQ(cap[5], 0x10);
+        CHECK(pci_guest_port_write(d0, 0xcf8, 4, 0x80000850));
+        CHECK(pci_guest_port_write(d0, 0xcfc, 4, 0xc0001111));
+        CHECK(pci_guest_port_write(d0, 0xcfe, 1, 0x80));
+        CHECK_EQ(cap[2], 0);
+        CHECK(pci_guest_port_write(d0, 0xcfe, 2, 0xc000));
+        CHECK_EQ(cap[3], 0xc0);
+        CHECK_EQ(cap[0], PCI_CAP_ID_MSIX);
+        /* Before and after the capability, writes land. */
+        CHECK(pci_guest_port_write(d0, 0xcf8, 4, 0x8000084c));
+        CHECK(pci_guest_port_write(d0, 0xcfc, 4, 0x01020304));
+        CHECK(pci_guest_port_write(d0, 0xcf8, 4, 0x8000085c));
+        CHECK(pci_guest_port_write(d0, 0xcfc, 1, 0x77));
+        CHECK_EQ(cfg[DF(1, 0)][0x4c], 0x04);
+        CHECK_EQ(cfg[DF(1, 0)][0x5c], 0x77);
+        /* An unregistered device gets no such care. */
+        pci_remove_device(PCI_SBDF(0, 0, DF(1, 0)));
+        CHECK(pci_guest_port_write(d0, 0xcf8, 4, 0x80000854));
+        CHECK(pci_guest_port_write(d0, 0xcfc, 1, 0xab));
+        CHECK_EQ(cap[4], 0xab);
+        build_machine();
+    }
+
+    CASE("dom0 ports: with CF8's enable bit clear the value goes as is")
+    {
+        CHECK(pci_guest_port_write(d0, 0xcf8, 4, 0x00000800));
+        CHECK_EQ(guest_in(d0, 0xcfc, 4), 0xffffffff);
+        CHECK_EQ(hw_cf8, 0x00000800);
+    }
+}
