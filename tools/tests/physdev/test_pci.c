@@ -576,6 +576,21 @@ void test_pci(struct domain *dom0, struct domain *domU)
         CHECK_EQ(du->arch->pci_cf8, 0);
     }
 
+    CASE("domU ports: its own CF8 latch, and all-ones behind CFC")
+    {
+        uint8_t before = cfg[DF(1, 0)][0x70];
+
+        CHECK(pci_guest_port_write(du, 0xcf8, 4, 0x80000870));
+        CHECK_EQ(guest_in(du, 0xcf8, 4), 0x80000870);
+        CHECK_EQ(d0->arch->pci_cf8 == 0x80000870, false);
+        port_calls = 0;
+        CHECK_EQ(guest_in(du, 0xcfc, 4), 0xffffffff);
+        CHECK_EQ(guest_in(du, 0xcfd, 1), 0xffffffff);
+        CHECK(pci_guest_port_write(du, 0xcfc, 1, ~before));
+        CHECK_EQ(port_calls, 0);
+        CHECK_EQ(cfg[DF(1, 0)][0x70], before);
+    }
+
     CASE("dom0 ports: what is not CF8 (dword) or CFC-CFF is not ours")
     {
         uint32_t v;

@@ -451,7 +451,14 @@ int pci_prepare_msix(pci_sbdf_t sbdf, bool off)
     return rc;
 }
 
-/* ---- dom0's configuration mechanism #1 ---- */
+/*
+ * ---- PV guests' configuration mechanism #1 ----
+ *
+ * As on Xen, every PV domain with I/O privilege has a CF8 latch of its
+ * own (a dword at 0xCF8 writes and reads it; other sizes are not the
+ * address register); only the privileged one gets configuration space
+ * behind 0xCFC-0xCFF, everyone else all-ones.
+ */
 
 /*
  * Xen drops dom0's writes into a device's MSI-X capability other than a
@@ -501,7 +508,8 @@ bool pci_guest_port_read(struct domain *d, unsigned int port,
     off = cfc_offset(port, size);
     if ( off == -1 )
         return false;
-    *val = off < 0 ? ~0u : cf8_read(d->arch->pci_cf8, off, size);
+    *val = off < 0 || !d->is_privileged ? ~0u
+                                        : cf8_read(d->arch->pci_cf8, off, size);
     return true;
 }
 
@@ -519,7 +527,7 @@ bool pci_guest_port_write(struct domain *d, unsigned int port,
     off = cfc_offset(port, size);
     if ( off == -1 )
         return false;
-    if ( off < 0 )
+    if ( off < 0 || !d->is_privileged )
         return true;
     if ( (cf8 & CF8_ENABLE) &&
          !conf_write_ok(PCI_SBDF(0, cf8 >> 16, cf8 >> 8),

@@ -98,8 +98,10 @@ int pci_mmcfg_reserved(uint64_t address, unsigned int seg,
                        unsigned int flags);
 
 /*
- * Dom0's port I/O to 0xCF8 (dword) and 0xCFC-0xCFF: true if the access
- * was one of those, done here (and a read's value in *val).
+ * A PV guest's port I/O to 0xCF8 (dword) and 0xCFC-0xCFF: true if the
+ * access was one of those, done here (and a read's value in *val).  Each
+ * domain has its own CF8 latch; only a privileged one reaches
+ * configuration space.
  */
 bool pci_guest_port_read(struct domain *d, unsigned int port,
                          unsigned int size, uint32_t *val);

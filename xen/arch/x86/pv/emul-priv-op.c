@@ -121,6 +121,25 @@ static bool port_allowed(const struct vcpu *v, unsigned int port,
 }
 
 /*
+ * PCI configuration mechanism #1 is pci.c's for any PV guest with I/O
+ * privilege, as on Xen: every domain has its own CF8 latch, and only the
+ * privileged one reaches configuration space through 0xCFC-0xCFF.
+ */
+static bool pci_port_read(struct vcpu *v, unsigned int port,
+                          unsigned int size, uint32_t *val)
+{
+    return v->arch->iopl >= 1 &&
+           pci_guest_port_read(v->domain, port, size, val);
+}
+
+static bool pci_port_write(struct vcpu *v, unsigned int port,
+                           unsigned int size, uint32_t val)
+{
+    return v->arch->iopl >= 1 &&
+           pci_guest_port_write(v->domain, port, size, val);
+}
+
+/*
  * The guest kernel counts as ring 1 against the virtual IOPL, its user
  * mode as ring 3: user-mode port I/O needs IOPL 3, or it gets the #GP.
  */
@@ -134,8 +153,7 @@ static void emulate_in(struct vcpu *v, struct cpu_user_regs *regs,
 {
     uint32_t val = ~0u;
 
-    if ( port_allowed(v, port, size) &&
-         !pci_guest_port_read(v->domain, port, size, &val) )
+    if ( !pci_port_read(v, port, size, &val) && port_allowed(v, port, size) )
         val = size == 1 ? inb(port) : size == 2 ? inw(port) : inl(port);
     if ( size == 4 )
         regs->rax = val;    /* 32-bit results zero-extend */
@@ -150,8 +168,8 @@ static void emulate_in(struct vcpu *v, struct cpu_user_regs *regs,
 static void emulate_out(struct vcpu *v, const struct cpu_user_regs *regs,
                         unsigned int port, unsigned int size)
 {
-    if ( !port_allowed(v, port, size) ||
-         pci_guest_port_write(v->domain, port, size, regs->rax) )
+    if ( pci_port_write(v, port, size, regs->rax) ||
+         !port_allowed(v, port, size) )
         return;
     if ( size == 1 )
         outb(regs->rax, port);
