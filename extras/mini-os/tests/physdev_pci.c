@@ -16,33 +16,23 @@
 #define CF8(bus, devfn, reg) \
     (0x80000000u | ((bus) << 16) | ((devfn) << 8) | (reg))
 
-static inline void port_outl(uint32_t v, uint16_t port)
+/* Port I/O of 1, 2 or 4 bytes: the operand's width picks the instruction. */
+static uint32_t pin(uint16_t port, unsigned int size)
 {
-    __asm__ __volatile__ ( "outl %0, %1" : : "a" (v), "Nd" (port) );
-}
+    uint32_t v = 0;
 
-static inline uint32_t port_inl(uint16_t port)
-{
-    uint32_t v;
-
-    __asm__ __volatile__ ( "inl %1, %0" : "=a" (v) : "Nd" (port) );
+    if ( size == 1 )
+        __asm__ __volatile__ ( "inb %w1, %b0" : "+a" (v) : "Nd" (port) );
+    else if ( size == 2 )
+        __asm__ __volatile__ ( "inw %w1, %w0" : "+a" (v) : "Nd" (port) );
+    else
+        __asm__ __volatile__ ( "inl %w1, %0" : "+a" (v) : "Nd" (port) );
     return v;
 }
 
-static inline uint16_t port_inw(uint16_t port)
+static void pout32(uint32_t v, uint16_t port)
 {
-    uint16_t v;
-
-    __asm__ __volatile__ ( "inw %1, %0" : "=a" (v) : "Nd" (port) );
-    return v;
-}
-
-static inline uint8_t port_inb(uint16_t port)
-{
-    uint8_t v;
-
-    __asm__ __volatile__ ( "inb %1, %0" : "=a" (v) : "Nd" (port) );
-    return v;
+    __asm__ __volatile__ ( "outl %0, %w1" : : "a" (v), "Nd" (port) );
 }
 
 static long set_iopl(uint32_t iopl)
@@ -89,15 +79,15 @@ TEST(physdev_pci, config_ports_read_the_host_bridge)
     uint8_t hi;
 
     CHECK_RC(set_iopl(1), 0);
-    port_outl(CF8(0, HOST_BRIDGE, 0), 0xcf8);
-    cf8 = port_inl(0xcf8);
-    id = port_inl(0xcfc);
-    dev = port_inw(0xcfe);
-    hi = port_inb(0xcff);
-    port_outl(CF8(0, 1 << 3, 0), 0xcf8);
-    piix = port_inl(0xcfc);
-    port_outl(CF8(0, ABSENT, 0), 0xcf8);
-    absent = port_inl(0xcfc);
+    pout32(CF8(0, HOST_BRIDGE, 0), 0xcf8);
+    cf8 = pin(0xcf8, 4);
+    id = pin(0xcfc, 4);
+    dev = pin(0xcfe, 2);
+    hi = pin(0xcff, 1);
+    pout32(CF8(0, 1 << 3, 0), 0xcf8);
+    piix = pin(0xcfc, 4);
+    pout32(CF8(0, ABSENT, 0), 0xcf8);
+    absent = pin(0xcfc, 4);
     CHECK_RC(set_iopl(0), 0);
     CHECK(cf8 == CF8(0, HOST_BRIDGE, 0), "CF8 read back %#x", cf8);
     CHECK(id == 0x12378086, "host bridge id %#x", id);
@@ -254,9 +244,9 @@ HOSTILE(physdev_pci, domu_refused)
              -XEN_EFAULT);
 
     CHECK_RC(set_iopl(1), 0);
-    port_outl(CF8(0, HOST_BRIDGE, 0), 0xcf8);
-    cf8 = port_inl(0xcf8);
-    data = port_inl(0xcfc);
+    pout32(CF8(0, HOST_BRIDGE, 0), 0xcf8);
+    cf8 = pin(0xcf8, 4);
+    data = pin(0xcfc, 4);
     CHECK_RC(set_iopl(0), 0);
     CHECK(cf8 == CF8(0, HOST_BRIDGE, 0), "CF8 read back %#x", cf8);
     CHECK(data == 0xffffffff, "config space read %#x", data);

@@ -28,7 +28,7 @@ static unsigned int io_calls, io_port, io_size;
 static uint32_t io_val;
 static bool io_out;
 
-static uint32_t port_in(uint16_t port, unsigned int size)
+uint32_t port_in(uint16_t port, unsigned int size)
 {
     io_calls++;
     io_port = port;
@@ -37,7 +37,7 @@ static uint32_t port_in(uint16_t port, unsigned int size)
     return 0x12345678;
 }
 
-static void port_out(uint32_t v, uint16_t port, unsigned int size)
+void port_out(uint32_t v, uint16_t port, unsigned int size)
 {
     io_calls++;
     io_port = port;
@@ -46,12 +46,6 @@ static void port_out(uint32_t v, uint16_t port, unsigned int size)
     io_out = true;
 }
 
-uint8_t inb(uint16_t port) { return port_in(port, 1); }
-uint16_t inw(uint16_t port) { return port_in(port, 2); }
-uint32_t inl(uint16_t port) { return port_in(port, 4); }
-void outb(uint8_t v, uint16_t port) { port_out(v, port, 1); }
-void outw(uint16_t v, uint16_t port) { port_out(v, port, 2); }
-void outl(uint32_t v, uint16_t port) { port_out(v, port, 4); }
 
 /* pci.c's, which claims the configuration ports 0xCF8-0xCFF here. */
 static unsigned int pci_calls, pci_port, pci_size;

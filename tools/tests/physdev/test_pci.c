@@ -44,7 +44,7 @@ static uint8_t *cfc_byte(unsigned int port)
     return &cfg[(hw_cf8 >> 8) & 0xff][(hw_cf8 & 0xfc) + (port & 3)];
 }
 
-static uint32_t port_in(uint16_t port, unsigned int size)
+uint32_t port_in(uint16_t port, unsigned int size)
 {
     uint32_t v = 0;
 
@@ -55,7 +55,7 @@ static uint32_t port_in(uint16_t port, unsigned int size)
     return v;
 }
 
-static void port_out(uint32_t v, uint16_t port, unsigned int size)
+void port_out(uint32_t v, uint16_t port, unsigned int size)
 {
     port_calls++;
     if ( port == 0xcf8 && size == 4 )
@@ -68,12 +68,6 @@ static void port_out(uint32_t v, uint16_t port, unsigned int size)
         *cfc_byte(port + i) = v >> (8 * i);
 }
 
-uint8_t inb(uint16_t port) { return port_in(port, 1); }
-uint16_t inw(uint16_t port) { return port_in(port, 2); }
-uint32_t inl(uint16_t port) { return port_in(port, 4); }
-void outb(uint8_t v, uint16_t port) { port_out(v, port, 1); }
-void outw(uint16_t v, uint16_t port) { port_out(v, port, 2); }
-void outl(uint32_t v, uint16_t port) { port_out(v, port, 4); }
 
 static void put16(uint8_t *p, uint16_t v) { memcpy(p, &v, 2); }
 static void put32(uint8_t *p, uint32_t v) { memcpy(p, &v, 4); }
