@@ -100,6 +100,19 @@ static void build_machine(void)
     make_device(DF(1, 0), 0x8086);              /* MSI at 0x40, MSI-X 0x50 */
     add_cap(DF(1, 0), 0x40, PCI_CAP_ID_MSI);
     add_cap(DF(1, 0), 0x50, PCI_CAP_ID_MSIX);
+    /* 4 entries; the table at BAR0 (32-bit), the PBA at BAR2 (64-bit). */
+    put16(&cfg[DF(1, 0)][0x50 + PCI_MSIX_FLAGS], 3);
+    put32(&cfg[DF(1, 0)][0x50 + PCI_MSIX_TABLE], 0x1000 | 0);
+    put32(&cfg[DF(1, 0)][0x50 + PCI_MSIX_PBA], 0x2000 | 2);
+    put32(&cfg[DF(1, 0)][PCI_BASE_ADDRESS_0], 0xfebf0000);
+    put32(&cfg[DF(1, 0)][PCI_BASE_ADDRESS_0 + 8], PCI_BASE_ADDRESS_MEM_64);
+    put32(&cfg[DF(1, 0)][PCI_BASE_ADDRESS_0 + 12], 1);
+    /* MSI-X behind an I/O BAR, and behind one with no address. */
+    make_device(DF(4, 0), 0x1234);
+    add_cap(DF(4, 0), 0x40, PCI_CAP_ID_MSIX);
+    put32(&cfg[DF(4, 0)][PCI_BASE_ADDRESS_0], 0xc001);
+    make_device(DF(4, 1), 0x1234);
+    add_cap(DF(4, 1), 0x40, PCI_CAP_ID_MSIX);
     /* PCIe, phantom functions 1 bit: stride 4; function 5 has none. */
     for ( unsigned int fn = 0; fn <= 5; fn += 5 )
     {
@@ -421,10 +434,35 @@ void test_pci(struct domain *dom0, struct domain *domU)
         CHECK_EQ(dev_op(d0, PHYSDEVOP_prepare_msix, 0, 0, 0), -ENODEV);
         CHECK_EQ(dev_op(d0, PHYSDEVOP_release_msix, 0, 0, 0), -ENODEV);
         CHECK_EQ(dev_op(d0, PHYSDEVOP_release_msix, 0, 0, DF(1, 0)), -EBUSY);
+        CHECK(!pci_mmio_ro(0xfebf1));
         CHECK_EQ(dev_op(d0, PHYSDEVOP_prepare_msix, 0, 0, DF(1, 0)), 0);
         CHECK_EQ(dev_op(d0, PHYSDEVOP_prepare_msix, 0, 0, DF(1, 0)), -EBUSY);
         CHECK_EQ(dev_op(d0, PHYSDEVOP_release_msix, 0, 0, DF(1, 0)), 0);
         CHECK_EQ(dev_op(d0, PHYSDEVOP_release_msix, 0, 0, DF(1, 0)), -EBUSY);
+        forget_all();
+    }
+
+    CASE("prepare_msix: the table and PBA frames turn read-only for dom0 "
+         "until release (or removal); no memory BAR is -ENXIO")
+    {
+        CHECK_EQ(add(d0, 0, 0, DF(1, 0), 0), 0);
+        CHECK_EQ(dev_op(d0, PHYSDEVOP_prepare_msix, 0, 0, DF(1, 0)), 0);
+        CHECK(!pci_mmio_ro(0xfebf0));
+        CHECK(pci_mmio_ro(0xfebf1));
+        CHECK(!pci_mmio_ro(0xfebf2));
+        CHECK(pci_mmio_ro(0x100002));
+        CHECK(!pci_mmio_ro(0x100001));
+        CHECK_EQ(dev_op(d0, PHYSDEVOP_release_msix, 0, 0, DF(1, 0)), 0);
+        CHECK(!pci_mmio_ro(0xfebf1));
+        CHECK(!pci_mmio_ro(0x100002));
+        CHECK_EQ(dev_op(d0, PHYSDEVOP_prepare_msix, 0, 0, DF(1, 0)), 0);
+        CHECK_EQ(dev_op(d0, PHYSDEVOP_pci_device_remove, 0, 0, DF(1, 0)), 0);
+        CHECK(!pci_mmio_ro(0xfebf1));
+        CHECK_EQ(add(d0, 0, 0, DF(4, 0), 0), 0);
+        CHECK_EQ(add(d0, 0, 0, DF(4, 1), 0), 0);
+        CHECK_EQ(dev_op(d0, PHYSDEVOP_prepare_msix, 0, 0, DF(4, 0)), -ENXIO);
+        CHECK_EQ(dev_op(d0, PHYSDEVOP_prepare_msix, 0, 0, DF(4, 1)), -ENXIO);
+        CHECK_EQ(dev_op(d0, PHYSDEVOP_release_msix, 0, 0, DF(4, 0)), -EBUSY);
         forget_all();
     }
 
@@ -619,7 +657,7 @@ void test_pci(struct domain *dom0, struct domain *domU)
         CHECK(pci_guest_port_write(d0, 0xcf8, 4, 0x80000850));
         CHECK(pci_guest_port_write(d0, 0xcfc, 4, 0xc0001111));
         CHECK(pci_guest_port_write(d0, 0xcfe, 1, 0x80));
-        CHECK_EQ(cap[2], 0);
+        CHECK_EQ(cap[2], 3);
         CHECK(pci_guest_port_write(d0, 0xcfe, 2, 0xc000));
         CHECK_EQ(cap[3], 0xc0);
         CHECK_EQ(cap[0], PCI_CAP_ID_MSIX);

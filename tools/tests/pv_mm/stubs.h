@@ -16,6 +16,9 @@ void stub_reset(void);
 /* What get_domain_by_id() finds: up to 4 domains. */
 extern struct domain *stub_domains[4];
 
+/* The one frame pci_mmio_ro() calls read-only (0: none). */
+extern unsigned long stub_ro_mmio;
+
 /* Recognisable values put in the idle table's hypervisor slots 257-271. */
 #define STUB_XEN_SLOT(i)  (0x5a5a000UL + ((unsigned long)(i) << 12) + 0x63)
 

@@ -542,6 +542,35 @@ static void test_invariants(void)
         CHECK_EQ(refs(d), 1);
     }
 
+    CASE("invariant: MMIO the hypervisor took (an MSI-X table) is dom0's "
+         "read-only, by update or by pin; RAM is never so changed")
+    {
+        unsigned long l1 = new_frame(dom0), l1b = new_frame(dom0);
+        unsigned long d = new_frame(dom0), io = NR_FRAMES + 11;
+
+        run_as(dom0);
+        stub_ro_mmio = io;
+        CHECK_EQ(ext(MMUEXT_PIN_L1_TABLE, l1), 0);
+        CHECK_EQ(mmu1(slot_ma(l1, 0), ent(io, RW | _PAGE_PCD)), 0);
+        CHECK(tab(l1)[0] & _PAGE_PRESENT);
+        CHECK_EQ(tab(l1)[0] & _PAGE_RW, 0);
+        CHECK_EQ(mmu1(slot_ma(l1, 1), ent(io + 1, RW)), 0);
+        CHECK(tab(l1)[1] & _PAGE_RW);
+        tab(l1b)[0] = ent(io, RW);
+        CHECK_EQ(ext(MMUEXT_PIN_L1_TABLE, l1b), 0);
+        CHECK_EQ(tab(l1b)[0] & _PAGE_RW, 0);
+        /* A BAR pointed into RAM: the writable reference stays right. */
+        stub_ro_mmio = d;
+        CHECK_EQ(mmu1(slot_ma(l1, 2), ent(d, RW)), 0);
+        CHECK(tab(l1)[2] & _PAGE_RW);
+        stub_ro_mmio = 0;
+        CHECK_EQ(mmu1(slot_ma(l1, 2), 0), 0);
+        CHECK_EQ(ext(MMUEXT_UNPIN_TABLE, l1), 0);
+        CHECK_EQ(ext(MMUEXT_UNPIN_TABLE, l1b), 0);
+        CHECK_EQ(refs(d), 1);
+        CHECK_EQ(tcount(d), 0);
+    }
+
     CASE("invariant: firmware frames inside RAM's span are dom0's I/O memory")
     {
         unsigned long l1 = new_frame(dom0), l1a = new_frame(domA);

@@ -10,6 +10,7 @@
 #include <xen/xmalloc.h>
 #include <asm/domain.h>
 #include <asm/io.h>
+#include <asm/page.h>
 #include <public/physdev.h>
 
 /* ---- configuration space ---- */
@@ -291,6 +292,8 @@ unsigned int pci_find_cap_offset(pci_sbdf_t sbdf, unsigned int cap)
 
 static DEFINE_SPINLOCK(pcidevs_spinlock);
 static struct pci_dev *pdevs;
+/* How many devices have their MSI-X table taken: none, no lookups. */
+static unsigned int nr_msix_used;
 
 void pcidevs_lock(void)
 {
@@ -414,6 +417,8 @@ int pci_remove_device(pci_sbdf_t sbdf)
         {
             pdev = *pp;
             *pp = pdev->next;
+            __atomic_fetch_sub(&nr_msix_used, pdev->msix_used,
+                               __ATOMIC_RELAXED);
             break;
         }
     pcidevs_unlock();
@@ -426,15 +431,56 @@ int pci_remove_device(pci_sbdf_t sbdf)
 }
 
 /*
+ * The frames of a device's MSI-X table (reg PCI_MSIX_TABLE) or PBA
+ * (PCI_MSIX_PBA), through the memory BAR the capability names; false if
+ * that BAR is not a memory BAR with an address, as Xen's -ENXIO.
+ */
+static bool msix_frames(const struct pci_dev *pdev, unsigned int reg,
+                        unsigned long *ro)
+{
+    pci_sbdf_t sbdf = pdev->sbdf;
+    unsigned int pos = pdev->msix_pos;
+    uint32_t where = pci_conf_read32(sbdf, pos + reg);
+    unsigned int bir = where & PCI_MSIX_BIR;
+    unsigned int nr = (pci_conf_read16(sbdf, pos + PCI_MSIX_FLAGS) &
+                       PCI_MSIX_FLAGS_QSIZE) + 1;
+    uint64_t len = reg == PCI_MSIX_TABLE ? nr * PCI_MSIX_ENTRY_SIZE
+                                         : (nr + 63) / 64 * 8;
+    uint64_t bar, base;
+
+    if ( bir > 5 )
+        return false;
+    bar = pci_conf_read32(sbdf, PCI_BASE_ADDRESS_0 + 4 * bir);
+    if ( bar & PCI_BASE_ADDRESS_IO )
+        return false;
+    if ( bar & PCI_BASE_ADDRESS_MEM_64 )
+    {
+        if ( bir == 5 )
+            return false;
+        bar |= (uint64_t)pci_conf_read32(sbdf, PCI_BASE_ADDRESS_0 +
+                                               4 * (bir + 1)) << 32;
+    }
+    base = (bar & PCI_BASE_ADDRESS_MEM_MASK) + (where & ~PCI_MSIX_BIR);
+    if ( !(bar & PCI_BASE_ADDRESS_MEM_MASK) )
+        return false;
+    ro[0] = base >> PAGE_SHIFT;
+    ro[1] = (base + len - 1) >> PAGE_SHIFT;
+    return true;
+}
+
+/*
  * pciback's prepare_msix / release_msix, with Xen's bookkeeping: the
  * first takes the MSI-X table for the hypervisor (its only user, count
  * 0 to 1), the second gives it back (1 to 0); anything else is -EBUSY.
- * Unknown devices and ones without MSI-X are -ENODEV.
+ * Unknown devices and ones without MSI-X are -ENODEV; a table or PBA
+ * without a memory BAR, -ENXIO.  While taken, dom0 maps the table and
+ * PBA frames read-only, as on Xen (mappings it already has stay).
  */
 int pci_prepare_msix(pci_sbdf_t sbdf, bool off)
 {
     struct pci_dev *pdev;
-    int rc;
+    unsigned long table[2], pba[2];
+    int rc = 0;
 
     pcidevs_lock();
     pdev = pci_get_pdev(sbdf);
@@ -442,13 +488,42 @@ int pci_prepare_msix(pci_sbdf_t sbdf, bool off)
         rc = -ENODEV;
     else if ( pdev->msix_used != off )
         rc = -EBUSY;
+    else if ( off )
+    {
+        pdev->msix_used = 0;
+        __atomic_fetch_sub(&nr_msix_used, 1, __ATOMIC_RELAXED);
+    }
+    else if ( !msix_frames(pdev, PCI_MSIX_TABLE, table) ||
+              !msix_frames(pdev, PCI_MSIX_PBA, pba) )
+        rc = -ENXIO;
     else
     {
-        pdev->msix_used = !off;
-        rc = 0;
+        pdev->msix_ro[0].first = table[0];
+        pdev->msix_ro[0].last = table[1];
+        pdev->msix_ro[1].first = pba[0];
+        pdev->msix_ro[1].last = pba[1];
+        pdev->msix_used = 1;
+        __atomic_fetch_add(&nr_msix_used, 1, __ATOMIC_RELAXED);
     }
     pcidevs_unlock();
     return rc;
+}
+
+bool pci_mmio_ro(unsigned long mfn)
+{
+    const struct pci_dev *pdev;
+    bool ro = false;
+
+    if ( !__atomic_load_n(&nr_msix_used, __ATOMIC_RELAXED) )
+        return false;
+    pcidevs_lock();
+    for ( pdev = pdevs; pdev && !ro; pdev = pdev->next )
+        for ( unsigned int i = 0; pdev->msix_used && i < 2; i++ )
+            if ( mfn >= pdev->msix_ro[i].first &&
+                 mfn <= pdev->msix_ro[i].last )
+                ro = true;
+    pcidevs_unlock();
+    return ro;
 }
 
 /*

@@ -35,7 +35,16 @@ typedef union {
 #define PCI_CAP_ID_EXP          0x10
 #define PCI_CAP_ID_MSIX         0x11
 #define PCI_MSIX_FLAGS          2       /* message control, in the cap */
+#define PCI_MSIX_FLAGS_QSIZE    0x7ff   /* table entries - 1 */
+#define PCI_MSIX_TABLE          4       /* BAR indicator 2:0, offset */
+#define PCI_MSIX_PBA            8
+#define PCI_MSIX_BIR            7
+#define PCI_MSIX_ENTRY_SIZE     16
 #define PCI_MSIX_CAP_SIZE       12      /* header, control, table, PBA */
+#define PCI_BASE_ADDRESS_0      0x10
+#define PCI_BASE_ADDRESS_IO     0x01
+#define PCI_BASE_ADDRESS_MEM_64 0x04
+#define PCI_BASE_ADDRESS_MEM_MASK (~0xfULL)
 #define PCI_EXP_DEVCAP          4
 #define PCI_EXP_DEVCAP_PHANTOM  0x18    /* phantom function bits, 4:3 */
 
@@ -65,6 +74,10 @@ struct pci_dev {
     uint8_t msi_pos, msix_pos;          /* capability offsets, 0: none */
     /* prepare_msix made the MSI-X table ours (1), or not (0). */
     unsigned int msix_used;
+    /* While it is: the frames of the table and of the PBA. */
+    struct {
+        unsigned long first, last;
+    } msix_ro[2];
 };
 
 /*
@@ -90,6 +103,8 @@ int pci_add_device(pci_sbdf_t sbdf, const struct pci_dev_info *info,
                    uint32_t pxm);
 int pci_remove_device(pci_sbdf_t sbdf);
 int pci_prepare_msix(pci_sbdf_t sbdf, bool off);
+/* Whether dom0 may map the MMIO frame mfn only read-only. */
+bool pci_mmio_ro(unsigned long mfn);
 
 /* MMCONFIG: the MCFG table's areas, used once dom0 confirms them. */
 void pci_mmcfg_init(void);

@@ -4,6 +4,7 @@
 #include <xen/lib.h>
 #include <xen/mm.h>
 #include <xen/page_owner.h>
+#include <xen/pci.h>
 #include <xen/sched.h>
 #include <xen/spinlock.h>
 #include <xen/string.h>
@@ -82,10 +83,20 @@ static pte_t l1_refused(const struct domain *d)
  * switch to user mode is a plain CR3 write, and a global kernel
  * translation would outlive it and open kernel memory to user mode.
  */
+static bool is_io_frame(mfn_t mfn);
+
 static pte_t adjust_entry(unsigned int level, pte_t e)
 {
     if ( !(e & _PAGE_PRESENT) )
         return e;
+    /*
+     * MMIO the hypervisor drives (an MSI-X table it took) is dom0's to
+     * read only: Xen's mmio_ro_ranges, which drop RW the same way.  I/O
+     * frames carry no type reference, so that takes nothing back.
+     */
+    if ( level == 1 && (e & _PAGE_RW) && is_io_frame(pte_mfn(e)) &&
+         pci_mmio_ro(mfn_x(pte_mfn(e))) )
+        e &= ~(pte_t)_PAGE_RW;
     if ( level == 1 && !(e & _PAGE_USER) )
         return (e & ~_PAGE_GLOBAL) | _PAGE_USER | PTE_GUEST_KERNEL;
     return e | _PAGE_USER;
