@@ -65,6 +65,14 @@ struct arch_domain {
      * until then: the domain has the PV default policy.
      */
     struct cpu_policy *cpu_policy;
+    /* How far arch_domain_relinquish_frames() got, and frames to go. */
+    enum {
+        RELINQUISH_START,
+        RELINQUISH_PINS,
+        RELINQUISH_REFS,
+        RELINQUISH_DONE,
+    } relinquish_pass;
+    unsigned long relinquish_steps;
 };
 
 #endif /* ASM_X86_DOMAIN_H */
