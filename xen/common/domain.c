@@ -282,45 +282,70 @@ void domain_shutdown(struct domain *d, unsigned int reason)
  * as the last reference to each frame goes; the structure, its grant
  * table and its id stay until no frame of its is in use any more: another
  * domain's mapping (a backend's grant mapping, the toolstack's foreign
- * mapping) may outlive it, and its later unmap needs the owner.
+ * mapping) may outlive it, and its later unmap needs the owner.  The walk
+ * over its frames may stop half way (-ERESTART) when preemptible; the
+ * next call goes on from there (d->kill_stage), and a call after the last
+ * does nothing.  Callers serialise (domctl_lock, or boot).
  */
-void domain_destroy(struct domain *d)
+static int kill(struct domain *d, bool preemptible)
 {
     bool drop;
+    int rc;
 
-    spin_lock(&d->domain_lock);
-    if ( d->state == DOMSTATE_dying )
+    switch ( d->kill_stage )
     {
+    case KILL_NONE:
+        /* Under page_alloc_lock too: allocations check for it under that. */
+        spin_lock(&d->domain_lock);
+        spin_lock(&d->page_alloc_lock);
+        d->state = DOMSTATE_dying;
+        spin_unlock(&d->page_alloc_lock);
         spin_unlock(&d->domain_lock);
-        return;
-    }
-    /* Under page_alloc_lock too: allocations check for it under that. */
-    spin_lock(&d->page_alloc_lock);
-    d->state = DOMSTATE_dying;
-    spin_unlock(&d->page_alloc_lock);
-    spin_unlock(&d->domain_lock);
-    for ( unsigned int i = 0; i < d->max_vcpus; i++ )
-        if ( d->vcpu[i] )
-            vcpu_pause_nosync(d->vcpu[i]);
-    evtchn_destroy(d);
-    /* No port can raise an event now, so vcpu_info pages may go. */
-    for ( unsigned int i = 0; i < d->max_vcpus; i++ )
-        if ( d->vcpu[i] )
-            vcpu_release_info(d->vcpu[i]);
-    arch_domain_relinquish(d);
-    grant_table_release(d);
-    put_page_alloc_ref(virt_to_page(d->shared_info));
-    /* The caller made sure its vCPUs are off every CPU (or never ran). */
-    sched_destroy_domain(d);
-    printk("Domain %u destroyed\n", d->domain_id);
+        for ( unsigned int i = 0; i < d->max_vcpus; i++ )
+            if ( d->vcpu[i] )
+                vcpu_pause_nosync(d->vcpu[i]);
+        evtchn_destroy(d);
+        /* No port can raise an event now, so vcpu_info pages may go. */
+        for ( unsigned int i = 0; i < d->max_vcpus; i++ )
+            if ( d->vcpu[i] )
+                vcpu_release_info(d->vcpu[i]);
+        arch_domain_relinquish(d);
+        d->kill_stage = KILL_FRAMES;
+        /* fall through */
+    case KILL_FRAMES:
+        rc = arch_domain_relinquish_frames(d, preemptible);
+        if ( rc )
+            return rc;
+        grant_table_release(d);
+        put_page_alloc_ref(virt_to_page(d->shared_info));
+        /* The caller made sure its vCPUs are off every CPU (or never ran). */
+        sched_destroy_domain(d);
+        printk("Domain %u destroyed\n", d->domain_id);
+        d->kill_stage = KILL_DONE;
 
-    /* The domain list's reference goes now, or with the last frame. */
-    spin_lock(&d->page_alloc_lock);
-    d->frames_hold_ref = true;
-    drop = domain_frames_gone(d);
-    spin_unlock(&d->page_alloc_lock);
-    if ( drop )
-        put_domain(d);
+        /* The domain list's reference goes now, or with the last frame. */
+        spin_lock(&d->page_alloc_lock);
+        d->frames_hold_ref = true;
+        drop = domain_frames_gone(d);
+        spin_unlock(&d->page_alloc_lock);
+        if ( drop )
+            put_domain(d);
+        break;
+
+    case KILL_DONE:
+        break;
+    }
+    return 0;
+}
+
+int domain_kill(struct domain *d)
+{
+    return kill(d, true);
+}
+
+void domain_destroy(struct domain *d)
+{
+    kill(d, false);
 }
 
 void domain_crash(struct domain *d, const char *why)

@@ -382,17 +382,23 @@ static long create_vcpus(struct domain *d, unsigned int max)
     return 0;
 }
 
+/* -ERESTART while the walk over its frames goes on: do_domctl continues. */
 static long destroy_domain(struct domain *d)
 {
+    long rc;
+
     if ( d == current->domain )
         return -EINVAL;
-    /* Its CPUs must have let go of it before its memory goes. */
-    domain_vcpus_pause(d);
-    free_info(d);
-    domain_destroy(d);
-    if ( hardware_domain )
+    if ( d->kill_stage == KILL_NONE )
+    {
+        /* Its CPUs must have let go of it before its memory goes. */
+        domain_vcpus_pause(d);
+        free_info(d);
+    }
+    rc = domain_kill(d);
+    if ( !rc && hardware_domain )
         send_guest_global_virq(hardware_domain, VIRQ_DOM_EXC);
-    return 0;
+    return rc;
 }
 
 static long set_vcpu_context(struct domain *d,
@@ -716,11 +722,13 @@ static long domctl_op(struct xen_domctl *op, struct domain *d,
 {
     /*
      * A destroyed domain whose frames are still mapped somewhere lingers,
-     * dying: it can be seen and destroyed again (which does nothing), but
-     * no longer paused, started or changed.
+     * dying: it can be seen and destroyed again (which goes on with a
+     * preempted destruction, or does nothing), but no longer paused,
+     * started or changed.
      */
-    if ( d && d->state == DOMSTATE_dying )
-        return op->cmd == XEN_DOMCTL_destroydomain ? 0 : -EINVAL;
+    if ( d && d->state == DOMSTATE_dying &&
+         op->cmd != XEN_DOMCTL_destroydomain )
+        return -EINVAL;
 
     switch ( op->cmd )
     {
@@ -822,6 +830,9 @@ long do_domctl(XEN_GUEST_HANDLE_PARAM(xen_domctl_t) u_domctl)
     spin_unlock(&domctl_lock);
     if ( d )
         put_domain(d);
+    if ( rc == -ERESTART )
+        return hypercall_continue(__HYPERVISOR_domctl,
+                                  (unsigned long)u_domctl.p);
 
     /* A refused CPU policy names the leaf or MSR at fault, as in Xen. */
     if ( (!rc || op.cmd == XEN_DOMCTL_set_cpu_policy) && copyback &&

@@ -2,6 +2,7 @@
 /* XENMEM_exchange from an unprivileged domU: others' frames and domains. */
 
 #include "exchange.h"
+#include "expect_rc.h"
 #include "hostile.h"
 #include <hypercall.h>
 #include <mm.h>
@@ -9,17 +10,6 @@
 
 /* A domain id that is in range but names no domain. */
 #define NO_SUCH_DOMAIN 0x7ef0
-
-static char diffs[300];
-
-static void expect(const char *what, long rc, long want)
-{
-    size_t len = strlen(diffs);
-
-    if ( rc != want && len < sizeof(diffs) - 1 )
-        snprintf(diffs + len, sizeof(diffs) - len, "%s%s %ld!=%ld",
-                 len ? ", " : "", what, rc, want);
-}
 
 /* Exchanges nr single frames from in for nr single frames; its result. */
 static long exchange(domid_t dom, xen_pfn_t *in, xen_pfn_t *out,
@@ -70,29 +60,28 @@ HOSTILE(exchange, foreign_frames_refused)
     CHECK(va, "no page");
     set_xen_guest_handle(l.extent_start, m2p_frame);
     CHECK_RC(HYPERVISOR_memory_op(XENMEM_machphys_mfn_list, &l), 0);
-    diffs[0] = '\0';
 
     for ( unsigned int i = 0; i < ARRAY_SIZE(frames); i++ )
     {
         in[0] = i == 1 ? m2p_frame[0] : frames[i].mfn;
         out[0] = 1;
-        expect(frames[i].what,
-               exchange(DOMID_SELF, in, out, 1, 0, 0, &done), -XEN_EINVAL);
-        expect("its nr_exchanged", done, 0);
-        expect("its output", out[0], 1);
+        expect_rc(frames[i].what, exchange(DOMID_SELF, in, out, 1, 0, 0, &done),
+                  -XEN_EINVAL);
+        expect_rc("its nr_exchanged", done, 0);
+        expect_rc("its output", out[0], 1);
     }
     in[0] = victim;
-    expect("as dom0", exchange(0, in, out, 1, 0, 0, &done), -XEN_EPERM);
-    expect("no such domain",
-           exchange(NO_SUCH_DOMAIN, in, out, 1, 0, 0, &done), -XEN_ESRCH);
+    expect_rc("as dom0", exchange(0, in, out, 1, 0, 0, &done), -XEN_EPERM);
+    expect_rc("no such domain",
+              exchange(NO_SUCH_DOMAIN, in, out, 1, 0, 0, &done), -XEN_ESRCH);
     /* Order 10 is over the limit; 9 passes it, and the sizes differ. */
-    expect("order 10", exchange(DOMID_SELF, in, out, 1, 10, 0, &done),
-           -XEN_EPERM);
-    expect("order 9", exchange(DOMID_SELF, in, out, 1, 9, 0, &done),
-           -XEN_EINVAL);
-    expect("exact node",
-           exchange(DOMID_SELF, in, out, 1, 0, XENMEMF_exact_node(0), &done),
-           -XEN_EINVAL);
+    expect_rc("order 10", exchange(DOMID_SELF, in, out, 1, 10, 0, &done),
+              -XEN_EPERM);
+    expect_rc("order 9", exchange(DOMID_SELF, in, out, 1, 9, 0, &done),
+              -XEN_EINVAL);
+    expect_rc("exact node",
+              exchange(DOMID_SELF, in, out, 1, 0, XENMEMF_exact_node(0), &done),
+              -XEN_EINVAL);
 
     pfn = virt_to_pfn(va);
     in[0] = virt_to_mfn(va);
@@ -100,15 +89,14 @@ HOSTILE(exchange, foreign_frames_refused)
     out[0] = pfn;
     out[1] = 2;
     CHECK_RC(set_pte((unsigned long)va, 0), 0);
-    expect("ours then dom0's", exchange(DOMID_SELF, in, out, 2, 0, 0, &done),
-           -XEN_EINVAL);
-    expect("ours then dom0's: done", done, 1);
-    expect("ours then dom0's: second output", out[1], 2);
+    expect_rc("ours then dom0's", exchange(DOMID_SELF, in, out, 2, 0, 0, &done),
+              -XEN_EINVAL);
+    expect_rc("ours then dom0's: done", done, 1);
+    expect_rc("ours then dom0's: second output", out[1], 2);
     if ( done == 1 )
     {
         CHECK_RC(exchange_remap(pfn, out[0]), 0);
         memset(va, 0x5a, PAGE_SIZE);
     }
-    if ( diffs[0] )
-        test_fail("%s", diffs);
+    report_mismatches();
 }

@@ -2,6 +2,7 @@
 /* An unprivileged caller on every privileged path: refused, nothing changed. */
 
 #include <xenctl.h>
+#include "expect_rc.h"
 #include "hostile.h"
 #include <hypercall.h>
 #include <mm.h>
@@ -18,30 +19,6 @@
 #define VICTIM 0
 /* A domain id that is in range but names no domain. */
 #define NO_SUCH_DOMAIN 0x7ef0
-
-static char mismatches[400];
-static unsigned int nr_mismatches;
-
-static void expect(const char *what, long rc, long want)
-{
-    size_t len = strlen(mismatches);
-
-    if ( rc == want )
-        return;
-    if ( !nr_mismatches++ )
-        mismatches[0] = '\0';
-    if ( len < sizeof(mismatches) - 1 )
-        snprintf(mismatches + len, sizeof(mismatches) - len, "%s%s %ld!=%ld",
-                 len ? ", " : "", what, rc, want);
-}
-
-static void report(void)
-{
-    if ( nr_mismatches )
-        test_fail("%u unlike Xen: %s", nr_mismatches, mismatches);
-    nr_mismatches = 0;
-    mismatches[0] = '\0';
-}
 
 /*
  * Xen 4.17 leaves the privilege check of these device-model and
@@ -82,14 +59,15 @@ HOSTILE(unpriv, every_domctl_refused)
         if ( argument_checked_first(cmd) &&
              (rc == -XEN_EINVAL || rc == -XEN_EOPNOTSUPP) )
             continue;
-        expect(name, rc, -XEN_EPERM);
+        expect_rc(name, rc, -XEN_EPERM);
     }
     /* The version is checked first, as in Xen. */
     memset(&op, 0, sizeof(op));
     op.cmd = XEN_DOMCTL_getdomaininfo;
     op.interface_version = XEN_DOMCTL_INTERFACE_VERSION - 1;
-    expect("old version", _hypercall1(__HYPERVISOR_domctl, &op), -XEN_EACCES);
-    report();
+    expect_rc("old version", _hypercall1(__HYPERVISOR_domctl, &op),
+              -XEN_EACCES);
+    report_mismatches();
 }
 
 HOSTILE(unpriv, every_sysctl_refused)
@@ -102,13 +80,14 @@ HOSTILE(unpriv, every_sysctl_refused)
         memset(&op, 0, sizeof(op));
         op.cmd = cmd;
         snprintf(name, sizeof(name), "sysctl%u", cmd);
-        expect(name, sysctl(&op), -XEN_EPERM);
+        expect_rc(name, sysctl(&op), -XEN_EPERM);
     }
     memset(&op, 0, sizeof(op));
     op.cmd = XEN_SYSCTL_physinfo;
     op.interface_version = XEN_SYSCTL_INTERFACE_VERSION - 1;
-    expect("old version", _hypercall1(__HYPERVISOR_sysctl, &op), -XEN_EACCES);
-    report();
+    expect_rc("old version", _hypercall1(__HYPERVISOR_sysctl, &op),
+              -XEN_EACCES);
+    report_mismatches();
 }
 
 HOSTILE(unpriv, every_platform_op_refused)
@@ -122,9 +101,9 @@ HOSTILE(unpriv, every_platform_op_refused)
         op.cmd = cmd;
         op.interface_version = XENPF_INTERFACE_VERSION;
         snprintf(name, sizeof(name), "platform%u", cmd);
-        expect(name, _hypercall1(__HYPERVISOR_platform_op, &op), -XEN_EPERM);
+        expect_rc(name, _hypercall1(__HYPERVISOR_platform_op, &op), -XEN_EPERM);
     }
-    report();
+    report_mismatches();
 }
 
 /* The physdev sub-ops that act on the machine rather than the caller. */
@@ -142,30 +121,32 @@ HOSTILE(unpriv, privileged_physdev_refused)
     struct physdev_setup_gsi gsi = { .gsi = 1, .triggering = 0,
                                      .polarity = 0 };
 
-    expect("apic_read", HYPERVISOR_physdev_op(PHYSDEVOP_apic_read, &apic),
-           -XEN_EPERM);
-    expect("apic_write", HYPERVISOR_physdev_op(PHYSDEVOP_apic_write, &apic),
-           -XEN_EPERM);
-    expect("alloc_irq_vector",
-           HYPERVISOR_physdev_op(PHYSDEVOP_alloc_irq_vector, &irq),
-           -XEN_EPERM);
-    expect("manage_pci_add",
-           HYPERVISOR_physdev_op(PHYSDEVOP_manage_pci_add, &pci), -XEN_EPERM);
-    expect("manage_pci_remove",
-           HYPERVISOR_physdev_op(PHYSDEVOP_manage_pci_remove, &pci),
-           -XEN_EPERM);
-    expect("pci_device_add",
-           HYPERVISOR_physdev_op(PHYSDEVOP_pci_device_add, &add), -XEN_EPERM);
-    expect("pci_device_remove",
-           HYPERVISOR_physdev_op(PHYSDEVOP_pci_device_remove, &dev),
-           -XEN_EPERM);
-    expect("map_pirq dom0",
-           HYPERVISOR_physdev_op(PHYSDEVOP_map_pirq, &map), -XEN_EPERM);
-    expect("unmap_pirq dom0",
-           HYPERVISOR_physdev_op(PHYSDEVOP_unmap_pirq, &unmap), -XEN_EPERM);
-    expect("setup_gsi", HYPERVISOR_physdev_op(PHYSDEVOP_setup_gsi, &gsi),
-           -XEN_EPERM);
-    report();
+    expect_rc("apic_read", HYPERVISOR_physdev_op(PHYSDEVOP_apic_read, &apic),
+              -XEN_EPERM);
+    expect_rc("apic_write", HYPERVISOR_physdev_op(PHYSDEVOP_apic_write, &apic),
+              -XEN_EPERM);
+    expect_rc("alloc_irq_vector",
+              HYPERVISOR_physdev_op(PHYSDEVOP_alloc_irq_vector, &irq),
+              -XEN_EPERM);
+    expect_rc("manage_pci_add",
+              HYPERVISOR_physdev_op(PHYSDEVOP_manage_pci_add, &pci),
+              -XEN_EPERM);
+    expect_rc("manage_pci_remove",
+              HYPERVISOR_physdev_op(PHYSDEVOP_manage_pci_remove, &pci),
+              -XEN_EPERM);
+    expect_rc("pci_device_add",
+              HYPERVISOR_physdev_op(PHYSDEVOP_pci_device_add, &add),
+              -XEN_EPERM);
+    expect_rc("pci_device_remove",
+              HYPERVISOR_physdev_op(PHYSDEVOP_pci_device_remove, &dev),
+              -XEN_EPERM);
+    expect_rc("map_pirq dom0", HYPERVISOR_physdev_op(PHYSDEVOP_map_pirq, &map),
+              -XEN_EPERM);
+    expect_rc("unmap_pirq dom0",
+              HYPERVISOR_physdev_op(PHYSDEVOP_unmap_pirq, &unmap), -XEN_EPERM);
+    expect_rc("setup_gsi", HYPERVISOR_physdev_op(PHYSDEVOP_setup_gsi, &gsi),
+              -XEN_EPERM);
+    report_mismatches();
 }
 
 /* Reading the hypervisor's console is dom0's; so is writing it on Xen. */
@@ -173,11 +154,11 @@ HOSTILE(unpriv, console_io_refused)
 {
     char buf[16];
 
-    expect("read", HYPERVISOR_console_io(CONSOLEIO_read, sizeof(buf), buf),
-           -XEN_EPERM);
-    expect("write", HYPERVISOR_console_io(CONSOLEIO_write, 2, "x\n"),
-           -XEN_EPERM);
-    report();
+    expect_rc("read", HYPERVISOR_console_io(CONSOLEIO_read, sizeof(buf), buf),
+              -XEN_EPERM);
+    expect_rc("write", HYPERVISOR_console_io(CONSOLEIO_write, 2, "x\n"),
+              -XEN_EPERM);
+    report_mismatches();
 }
 
 /*
@@ -204,24 +185,24 @@ HOSTILE(unpriv, memory_op_on_others_refused)
     {
         r.domid = VICTIM;
         snprintf(name, sizeof(name), "%s dom0", ops[i].name);
-        expect(name, HYPERVISOR_memory_op(ops[i].op, &r), 0);
+        expect_rc(name, HYPERVISOR_memory_op(ops[i].op, &r), 0);
         r.domid = NO_SUCH_DOMAIN;
         snprintf(name, sizeof(name), "%s none", ops[i].name);
-        expect(name, HYPERVISOR_memory_op(ops[i].op, &r), 0);
+        expect_rc(name, HYPERVISOR_memory_op(ops[i].op, &r), 0);
     }
-    expect("current dom0",
-           HYPERVISOR_memory_op(XENMEM_current_reservation, &dom),
-           -XEN_EPERM);
-    expect("maximum dom0",
-           HYPERVISOR_memory_op(XENMEM_maximum_reservation, &dom),
-           -XEN_EPERM);
-    expect("maximum_gpfn dom0",
-           HYPERVISOR_memory_op(XENMEM_maximum_gpfn, &dom), -XEN_EPERM);
+    expect_rc("current dom0",
+              HYPERVISOR_memory_op(XENMEM_current_reservation, &dom),
+              -XEN_EPERM);
+    expect_rc("maximum dom0",
+              HYPERVISOR_memory_op(XENMEM_maximum_reservation, &dom),
+              -XEN_EPERM);
+    expect_rc("maximum_gpfn dom0",
+              HYPERVISOR_memory_op(XENMEM_maximum_gpfn, &dom), -XEN_EPERM);
     dom = NO_SUCH_DOMAIN;
-    expect("current none",
-           HYPERVISOR_memory_op(XENMEM_current_reservation, &dom),
-           -XEN_ESRCH);
-    report();
+    expect_rc("current none",
+              HYPERVISOR_memory_op(XENMEM_current_reservation, &dom),
+              -XEN_ESRCH);
+    report_mismatches();
 }
 
 /*
@@ -240,13 +221,14 @@ HOSTILE(unpriv, machine_memory_refused)
 
     set_xen_guest_handle(map.buffer, entries);
     fmap.map = map;
-    expect("machine_memory_map",
-           HYPERVISOR_memory_op(XENMEM_machine_memory_map, &map), -XEN_EPERM);
-    expect("set_memory_map dom0",
-           HYPERVISOR_memory_op(XENMEM_set_memory_map, &fmap), -XEN_EPERM);
-    expect("machphys_update last frame",
-           HYPERVISOR_mmu_update(&u, 1, NULL, DOMID_SELF), -XEN_EINVAL);
-    report();
+    expect_rc("machine_memory_map",
+              HYPERVISOR_memory_op(XENMEM_machine_memory_map, &map),
+              -XEN_EPERM);
+    expect_rc("set_memory_map dom0",
+              HYPERVISOR_memory_op(XENMEM_set_memory_map, &fmap), -XEN_EPERM);
+    expect_rc("machphys_update last frame",
+              HYPERVISOR_mmu_update(&u, 1, NULL, DOMID_SELF), -XEN_EINVAL);
+    report_mismatches();
 }
 
 /*
@@ -269,26 +251,26 @@ HOSTILE(unpriv, page_tables_of_others_refused)
     pte = ((uint64_t)virt_to_mfn(page) << PAGE_SHIFT) | _PAGE_PRESENT;
     req.ptr = pt_entry_maddr(va, 1) | MMU_NORMAL_PT_UPDATE;
     req.val = pte;
-    expect("mmu_update pg_owner dom0",
-           HYPERVISOR_mmu_update(&req, 1, &done, VICTIM), -XEN_EPERM);
-    expect("mmu_update pg_owner none",
-           HYPERVISOR_mmu_update(&req, 1, &done, NO_SUCH_DOMAIN),
-           -XEN_ESRCH);
+    expect_rc("mmu_update pg_owner dom0",
+              HYPERVISOR_mmu_update(&req, 1, &done, VICTIM), -XEN_EPERM);
+    expect_rc("mmu_update pg_owner none",
+              HYPERVISOR_mmu_update(&req, 1, &done, NO_SUCH_DOMAIN),
+              -XEN_ESRCH);
     /* pt_owner is the upper half, plus one. */
-    expect("mmu_update pt_owner dom0",
-           _hypercall4(__HYPERVISOR_mmu_update, &req, 1, &done,
-                       ((VICTIM + 1) << 16) | DOMID_SELF),
-           -XEN_EPERM);
+    expect_rc("mmu_update pt_owner dom0",
+              _hypercall4(__HYPERVISOR_mmu_update, &req, 1, &done,
+                          ((VICTIM + 1) << 16) | DOMID_SELF),
+              -XEN_EPERM);
     ext.arg1.mfn = virt_to_mfn(page);
-    expect("mmuext_op dom0", HYPERVISOR_mmuext_op(&ext, 1, &done, VICTIM),
-           -XEN_EPERM);
-    expect("update_va_mapping_otherdomain dom0",
-           HYPERVISOR_update_va_mapping_otherdomain(va, pte, 0, VICTIM),
-           -XEN_EPERM);
+    expect_rc("mmuext_op dom0", HYPERVISOR_mmuext_op(&ext, 1, &done, VICTIM),
+              -XEN_EPERM);
+    expect_rc("update_va_mapping_otherdomain dom0",
+              HYPERVISOR_update_va_mapping_otherdomain(va, pte, 0, VICTIM),
+              -XEN_EPERM);
     /* Our own entry still maps our page, writable as before. */
     CHECK(*pt_entry(va, 1) & _PAGE_RW, "our entry changed: %lx",
           (unsigned long)*pt_entry(va, 1));
-    report();
+    report_mismatches();
     free_page(page);
 }
 
@@ -305,22 +287,22 @@ HOSTILE(unpriv, grant_and_evtchn_of_others_refused)
                                    .reason = SHUTDOWN_poweroff };
 
     set_xen_guest_handle(setup.frame_list, &frame);
-    expect("setup_table rc",
-           HYPERVISOR_grant_table_op(GNTTABOP_setup_table, &setup, 1), 0);
-    expect("setup_table status", setup.status, GNTST_permission_denied);
-    expect("query_size rc",
-           HYPERVISOR_grant_table_op(GNTTABOP_query_size, &qs, 1), 0);
-    expect("query_size status", qs.status, GNTST_permission_denied);
-    expect("alloc_unbound",
-           HYPERVISOR_event_channel_op(EVTCHNOP_alloc_unbound, &au),
-           -XEN_EPERM);
-    expect("status", HYPERVISOR_event_channel_op(EVTCHNOP_status, &st),
-           -XEN_EPERM);
-    expect("reset", HYPERVISOR_event_channel_op(EVTCHNOP_reset, &rs),
-           -XEN_EPERM);
-    expect("remote_shutdown",
-           HYPERVISOR_sched_op(SCHEDOP_remote_shutdown, &sd), -XEN_EPERM);
-    report();
+    expect_rc("setup_table rc",
+              HYPERVISOR_grant_table_op(GNTTABOP_setup_table, &setup, 1), 0);
+    expect_rc("setup_table status", setup.status, GNTST_permission_denied);
+    expect_rc("query_size rc",
+              HYPERVISOR_grant_table_op(GNTTABOP_query_size, &qs, 1), 0);
+    expect_rc("query_size status", qs.status, GNTST_permission_denied);
+    expect_rc("alloc_unbound",
+              HYPERVISOR_event_channel_op(EVTCHNOP_alloc_unbound, &au),
+              -XEN_EPERM);
+    expect_rc("status", HYPERVISOR_event_channel_op(EVTCHNOP_status, &st),
+              -XEN_EPERM);
+    expect_rc("reset", HYPERVISOR_event_channel_op(EVTCHNOP_reset, &rs),
+              -XEN_EPERM);
+    expect_rc("remote_shutdown",
+              HYPERVISOR_sched_op(SCHEDOP_remote_shutdown, &sd), -XEN_EPERM);
+    report_mismatches();
 }
 
 /* A grant copy that names dom0's frame directly rather than by grant. */
@@ -334,14 +316,14 @@ HOSTILE(unpriv, grant_copy_from_others_frames_refused)
 
     CHECK(page, "no page");
     c.dest.u.gmfn = virt_to_mfn(page);
-    expect("copy rc", HYPERVISOR_grant_table_op(GNTTABOP_copy, &c, 1), 0);
-    expect("copy from dom0 status", c.status, GNTST_permission_denied);
+    expect_rc("copy rc", HYPERVISOR_grant_table_op(GNTTABOP_copy, &c, 1), 0);
+    expect_rc("copy from dom0 status", c.status, GNTST_permission_denied);
     /* And the other way round, into dom0's frame. */
     c.source = c.dest;
     c.dest.domid = VICTIM;
     c.dest.u.gmfn = hostile_victim_mfn();
-    expect("copy rc", HYPERVISOR_grant_table_op(GNTTABOP_copy, &c, 1), 0);
-    expect("copy to dom0 status", c.status, GNTST_permission_denied);
+    expect_rc("copy rc", HYPERVISOR_grant_table_op(GNTTABOP_copy, &c, 1), 0);
+    expect_rc("copy to dom0 status", c.status, GNTST_permission_denied);
     free_page(page);
-    report();
+    report_mismatches();
 }

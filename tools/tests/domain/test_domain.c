@@ -166,18 +166,32 @@ void vcpu_fpu_free(struct vcpu *v)
 {
 }
 
-/* As the PV code does: one flush, then each frame's allocation reference. */
+/* As the PV code does: one flush first... */
 void arch_domain_relinquish(struct domain *d)
+{
+    flush_tlb_mask(&cpu_online_map);
+    d->tlb_clean = true;
+}
+
+/* Calls of arch_domain_relinquish_frames() that stop half way, if asked. */
+static unsigned int frames_walk_preemptions;
+
+/* ...then each frame's allocation reference, preempted as the test says. */
+int arch_domain_relinquish_frames(struct domain *d, bool preemptible)
 {
     struct page_info *pg, *next;
 
-    flush_tlb_mask(&cpu_online_map);
-    d->tlb_clean = true;
+    if ( preemptible && frames_walk_preemptions )
+    {
+        frames_walk_preemptions--;
+        return -ERESTART;
+    }
     for ( pg = page_list_first(&d->page_list); pg; pg = next )
     {
         next = page_list_next(pg);
         put_page_alloc_ref(pg);
     }
+    return 0;
 }
 
 void update_domain_wallclock_time(struct domain *d)
@@ -495,6 +509,43 @@ static void test_domains(void)
             domain_destroy(d);
         }
         CHECK_EQ(armed_timers, armed);
+        CHECK_EQ(frames_out, 0);
+        CHECK_EQ(live_allocs, allocs);
+    }
+
+    CASE("kill: preempted part way, dying until a later call finishes")
+    {
+        long allocs = live_allocs;
+        struct domain *d = domain_create(9, false, 1);
+
+        CHECK(d);
+        if ( d )
+        {
+            frames_walk_preemptions = 2;
+            CHECK_EQ(domain_kill(d), -ERESTART);
+            CHECK_EQ(d->state, DOMSTATE_dying);
+            CHECK_EQ(frames_out, 1);
+            CHECK_EQ(domain_kill(d), -ERESTART);
+            CHECK(get_domain_by_id(9) == d);
+            put_domain(d);
+            CHECK_EQ(domain_kill(d), 0);
+        }
+        CHECK_EQ(frames_out, 0);
+        CHECK_EQ(live_allocs, allocs);
+        CHECK(!get_domain_by_id(9));
+    }
+
+    CASE("destroy: runs to the end whatever a preemption check says")
+    {
+        long allocs = live_allocs;
+        struct domain *d = domain_create(10, false, 1);
+
+        CHECK(d);
+        frames_walk_preemptions = 1;
+        if ( d )
+            domain_destroy(d);
+        CHECK_EQ(frames_walk_preemptions, 1);
+        frames_walk_preemptions = 0;
         CHECK_EQ(frames_out, 0);
         CHECK_EQ(live_allocs, allocs);
     }

@@ -119,6 +119,35 @@ void domain_destroy(struct domain *d)
             doms[i] = NULL;
 }
 
+/* domain_kill() calls that stop part way, if a case asks. */
+static unsigned int kill_preemptions;
+
+int domain_kill(struct domain *d)
+{
+    if ( kill_preemptions )
+    {
+        kill_preemptions--;
+        d->state = DOMSTATE_dying;
+        d->kill_stage = KILL_FRAMES;
+        return -ERESTART;
+    }
+    domain_destroy(d);
+    return 0;
+}
+
+/* The continuation do_domctl asked for: hypercall and its one argument. */
+static unsigned int continued_op, continued_nr;
+static unsigned long continued_arg;
+
+long hypercall_create_continuation(unsigned int op, unsigned int nr,
+                                   const unsigned long *args)
+{
+    continued_op = op;
+    continued_nr = nr;
+    continued_arg = args[0];
+    return op;
+}
+
 struct vcpu *vcpu_create(struct domain *d, unsigned int vcpu_id,
                          unsigned int cpu)
 {
@@ -570,6 +599,32 @@ static void test_domains(void)
         CHECK_EQ(simple(XEN_DOMCTL_destroydomain, dom0->domain_id), -EINVAL);
         CHECK_EQ(dom0->pause_count, 0);
         CHECK_EQ(destroyed, 0);
+    }
+
+    CASE("destroydomain: preempted, continued with the same argument")
+    {
+        struct xen_domctl op;
+        long id, before = live_allocs;
+
+        run_as(dom0);
+        hardware_domain = dom0;
+        virqs = destroyed = 0;
+        id = create(0, 1);
+        op = new_op(XEN_DOMCTL_destroydomain, id);
+        kill_preemptions = 2;
+        CHECK_EQ(domctl(&op), __HYPERVISOR_domctl);
+        CHECK_EQ(continued_op, __HYPERVISOR_domctl);
+        CHECK_EQ(continued_nr, 1);
+        CHECK(continued_arg == (unsigned long)&op);
+        /* Dying: nothing but destroydomain reaches it any more. */
+        CHECK_EQ(simple(XEN_DOMCTL_pausedomain, id), -EINVAL);
+        CHECK_EQ(domctl(&op), __HYPERVISOR_domctl);
+        CHECK_EQ(virqs, 0);
+        CHECK_EQ(domctl(&op), 0);
+        CHECK_EQ(destroyed, 1);
+        CHECK_EQ(virqs, 1);
+        CHECK_EQ(live_allocs, before);
+        hardware_domain = NULL;
     }
 
     CASE("destroydomain: paused first, dom0 told, the handle freed")

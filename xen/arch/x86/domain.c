@@ -1,5 +1,7 @@
 /* SPDX-License-Identifier: GPL-2.0-only */
 /* Switching a CPU between the idle loop and PV vCPUs; PV domain teardown. */
+#include <xen/errno.h>
+#include <xen/hypercall.h>
 #include <xen/lib.h>
 #include <xen/page_owner.h>
 #include <xen/sched.h>
@@ -171,6 +173,9 @@ void context_switch(struct vcpu *prev, struct vcpu *next)
     reset_stack_and_jump(return_to_guest);
 }
 
+/* Frames a walk visits between checks for work waiting on this CPU. */
+#define FRAMES_PER_PREEMPT_CHECK 1024
+
 /*
  * Calls drop() once for every frame on d's list, holding a general
  * reference on it meanwhile.  A put in drop() may free other frames of the
@@ -179,25 +184,27 @@ void context_switch(struct vcpu *prev, struct vcpu *next)
  * keeps a pointer across it: each step takes the first frame and rotates
  * it to the tail, under the lock.  Frames only leave the list while d is
  * dying, and none join it, so as many steps as it had frames visit each
- * remaining one at least once.
+ * remaining one at least once.  *steps counts down what is left, so that
+ * a preempted walk (-ERESTART) goes on where it stopped.
  */
-static void for_each_frame(struct domain *d, void (*drop)(struct page_info *))
+static int for_each_frame(struct domain *d, void (*drop)(struct page_info *),
+                          unsigned long *steps, bool preemptible)
 {
-    unsigned long steps;
-
-    spin_lock(&d->page_alloc_lock);
-    steps = d->tot_pages;
-    spin_unlock(&d->page_alloc_lock);
-
-    while ( steps-- )
+    /* Never before the first step: each call makes progress. */
+    for ( unsigned long done = 0; *steps; done++ )
     {
         struct page_info *pg;
         bool held;
 
+        if ( preemptible && done && !(done % FRAMES_PER_PREEMPT_CHECK) &&
+             hypercall_preempt_check() )
+            return -ERESTART;
+        --*steps;
         spin_lock(&d->page_alloc_lock);
         if ( !(pg = page_list_first(&d->page_list)) )
         {
             spin_unlock(&d->page_alloc_lock);
+            *steps = 0;
             break;
         }
         page_list_del(pg, &d->page_list);
@@ -210,6 +217,17 @@ static void for_each_frame(struct domain *d, void (*drop)(struct page_info *))
         drop(pg);
         put_page(pg);
     }
+    return 0;
+}
+
+static unsigned long frames_held(struct domain *d)
+{
+    unsigned long n;
+
+    spin_lock(&d->page_alloc_lock);
+    n = d->tot_pages;
+    spin_unlock(&d->page_alloc_lock);
+    return n;
 }
 
 static void drop_pin(struct page_info *pg)
@@ -220,9 +238,10 @@ static void drop_pin(struct page_info *pg)
 }
 
 /*
- * Drops what the domain's PV state holds on its frames: each vCPU's
- * installed page tables, every pin, then the allocation reference of every
- * frame, after which each frame returns to the heap with its last user.
+ * Drops what the domain's PV state holds on its frames: first each vCPU's
+ * installed page tables, then (arch_domain_relinquish_frames()) every pin
+ * and the allocation reference of every frame, after which each frame
+ * returns to the heap with its last user.
  * Type references only ever point from a table to one a level below, so
  * once no vCPU and no pin holds a table, every table of d lets go of what
  * its entries held, and no frame of d keeps another alive.
@@ -258,7 +277,40 @@ void arch_domain_relinquish(struct domain *d)
             *slot = INVALID_MFN;
         }
     }
+}
 
-    for_each_frame(d, drop_pin);
-    for_each_frame(d, put_page_alloc_ref);
+/*
+ * Then, frame by frame, every pin and every allocation reference; a large
+ * domain has millions of frames, so this part is preemptible, in two
+ * passes whose progress lives in d->arch.
+ */
+int arch_domain_relinquish_frames(struct domain *d, bool preemptible)
+{
+    struct arch_domain *a = d->arch;
+    int rc;
+
+    switch ( a->relinquish_pass )
+    {
+    case RELINQUISH_START:
+        a->relinquish_steps = frames_held(d);
+        a->relinquish_pass = RELINQUISH_PINS;
+        /* fall through */
+    case RELINQUISH_PINS:
+        rc = for_each_frame(d, drop_pin, &a->relinquish_steps, preemptible);
+        if ( rc )
+            return rc;
+        a->relinquish_steps = frames_held(d);
+        a->relinquish_pass = RELINQUISH_REFS;
+        /* fall through */
+    case RELINQUISH_REFS:
+        rc = for_each_frame(d, put_page_alloc_ref, &a->relinquish_steps,
+                            preemptible);
+        if ( rc )
+            return rc;
+        a->relinquish_pass = RELINQUISH_DONE;
+        /* fall through */
+    case RELINQUISH_DONE:
+        break;
+    }
+    return 0;
 }

@@ -96,6 +96,8 @@ struct domain {
      */
     int refcnt;
     bool tlb_clean;                 /* dying, and no CPU caches its tables */
+    /* How far its destruction got (domain_kill() goes on from there). */
+    enum { KILL_NONE, KILL_FRAMES, KILL_DONE } kill_stage;
     spinlock_t domain_lock;         /* state, pause_count, vCPU set-up */
     void *sched_priv;               /* the scheduling policy's own data */
 
@@ -160,10 +162,15 @@ void domain_shutdown(struct domain *d, unsigned int reason);
 /*
  * Tears the domain down (once; later calls do nothing): it gives back
  * everything it holds and stays, dying, until no frame of its is in use.
+ * domain_kill() may stop part way with -ERESTART (call it again: the
+ * destroydomain domctl continues itself); domain_destroy() runs to the end.
  */
+int domain_kill(struct domain *d);
 void domain_destroy(struct domain *d);
-/* Arch: drop the page-table pins and references the vCPUs hold. */
+/* Arch: drop the page-table references the vCPUs hold... */
 void arch_domain_relinquish(struct domain *d);
+/* ...then every pin and allocation reference: 0, or -ERESTART part way. */
+int arch_domain_relinquish_frames(struct domain *d, bool preemptible);
 /* A domain misbehaved: log why, and shut it down alone. */
 void domain_crash(struct domain *d, const char *why);
 

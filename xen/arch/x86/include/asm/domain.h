@@ -65,8 +65,16 @@ struct arch_domain {
      * until then: the domain has the PV default policy.
      */
     struct cpu_policy *cpu_policy;
-    /* The last dword dom0 wrote to port 0xCF8 (PCI config address). */
+    /* The last dword the guest wrote to port 0xCF8 (PCI config address). */
     uint32_t pci_cf8;
+    /* How far arch_domain_relinquish_frames() got, and frames to go. */
+    enum {
+        RELINQUISH_START,
+        RELINQUISH_PINS,
+        RELINQUISH_REFS,
+        RELINQUISH_DONE,
+    } relinquish_pass;
+    unsigned long relinquish_steps;
 };
 
 #endif /* ASM_X86_DOMAIN_H */
