@@ -26,6 +26,9 @@
     forbid  regexes that fail the boot (default: qemu.DEFAULT_FORBID)
     only    the one hypervisor profile the case applies to
     minios  True if its modules include extras/mini-os/mini-os (built first)
+    prepare function(results dir) returning (modules, None) or (None, why),
+            run before the boot (after mini-os is built); why as for fail,
+            or 'SKIP reason'
     skip    a reason the case cannot run here (it is then a SKIP)
     fail    a reason the case fails without booting (its image did not build)
 """
@@ -301,3 +304,69 @@ for _hv, _append in (('ours', 'dom0_mem=512M smap=0 conswitch=a'),
             steps=[('expect', 'linux_init'), ('expect', 'initramfs_shell'),
                    ('settle', 2), ('type', _cmd + ' -f\r'),
                    ('expect', _line), ('exit',)]))
+
+MKROOTFS = os.path.normpath(os.path.join(os.path.dirname(os.path.abspath(
+    __file__)), '..', '..', 'scripts', 'mkrootfs'))
+
+
+def dom0_rootfs(name, adds=()):
+    """A prepare function for a case booting Debian's Linux with the root
+    file system of tools/scripts/mkrootfs (cached; see testing.md) as its
+    initramfs, adds ((file, path in the tree)) appended.  It returns
+    (modules, None), or (None, why), why starting 'SKIP ' when the
+    packages cannot be had."""
+    def prepare(results):
+        if not LINUX:
+            return None, 'SKIP no Debian kernel in /boot ' \
+                         '(apt-get install linux-image-amd64)'
+        out = os.path.join(results, name + '.rootfs')
+        kver = os.path.basename(LINUX[0])[len('vmlinuz-'):]
+        cmd = [MKROOTFS, '-o', out, '--kver', kver]
+        for src, dest in adds:
+            cmd += ['--add', '%s:%s' % (src, dest)]
+        p = subprocess.run(cmd, stdout=subprocess.PIPE,
+                           stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL)
+        if p.returncode:
+            last = p.stdout.decode('utf-8', 'replace').strip().splitlines()
+            return None, '%sno dom0 rootfs: %s' % (
+                'SKIP ' if p.returncode == 2 else '', ' / '.join(last[-2:]))
+        return [(LINUX[0], 'console=hvc0'),
+                (os.path.join(out, 'rootfs.cpio.gz'), '')], None
+    return prepare
+
+
+def shell(command, label):
+    """Steps typing command at dom0's shell, then waiting for its exit
+    status (0) on a line of its own: what it printed lies before that."""
+    return [('type', '%s; echo %s-rc=$?\r' % (command, label)),
+            ('expect', 'shell_output', dict(text='^%s-rc=0$' % label))]
+
+
+def expect_lines(*rxs):
+    return [('expect', 'shell_output', dict(text=rx)) for rx in rxs]
+
+
+# Xen 4.17's own toolstack in dom0 (Debian's xl, from mkrootfs's tree):
+# `xl info` and `xl list` print what the hypervisor reports, in their
+# usual shape, on ours as on Xen 4.17.  The lines checked come in xl's
+# order, each after the command's echo.
+XL_INFO_STEPS = (
+    shell('xl info', 'xl-info') + [('settle', 0.5)] +
+    [('type', 'xl info | grep -E "^(nr_cpus|total_memory|free_memory|'
+              'xen_major|xen_version|xen_caps|xen_scheduler|'
+              'xend_config_format)"; xl list\r')] +
+    expect_lines(r'^nr_cpus\s+: 2$', r'^total_memory\s+: \d+$',
+                 r'^free_memory\s+: \d+$', r'^xen_major\s+: \d+$',
+                 r'^xen_version\s+: \d+\.\d+', r'^xen_caps\s+: .*xen-3\.0-x86_64',
+                 r'^xen_scheduler\s+: \w+$', r'^xend_config_format\s+: 4$',
+                 r'^Name\s+ID\s+Mem\s+VCPUs\s+State\s+Time\(s\)$',
+                 r'^Domain-0\s+0\s+\d+\s+2\s+r-----\s+\d+\.\d$'))
+for _hv, _append in (('ours', 'dom0_mem=512M smap=0 conswitch=a'),
+                     ('xen417', 'dom0_mem=512M conswitch=a')):
+    _name = 'linux-dom0-xl-info' + ('' if _hv == 'ours' else '-xen417')
+    CASES.append(dict(
+        name=_name, via='kernel', smp=2, mem='1G', cpu='max',
+        append=_append, only=_hv, timeout=120, prepare=dom0_rootfs(_name),
+        forbid=qemu.DEFAULT_FORBID + (r'^hv-rootfs: .*failed',),
+        steps=[('expect', 'linux_init'), ('expect', 'rootfs_ready'),
+               ('settle', 2)] + XL_INFO_STEPS))
