@@ -516,6 +516,26 @@ long do_memory_op(unsigned long cmd, XEN_GUEST_HANDLE_PARAM(void) arg)
         put_domain(d);
         return -ENOSYS;
     }
+    case XENMEM_acquire_resource:
+    {
+        /*
+         * No resource can be mapped this way here yet: -EOPNOTSUPP, Xen's
+         * answer for a type it lacks, sends the toolstack to its older
+         * ways (GNTTABOP_setup_table for a new guest's grant table).
+         */
+        struct xen_mem_acquire_resource r;
+        struct domain *d;
+        long rc;
+
+        if ( copy_from_guest_bytes(&r, arg.p, sizeof(r)) )
+            return -EFAULT;
+        if ( r.pad )
+            return -EINVAL;
+        if ( !(d = target_domain(r.domid, &rc)) )
+            return rc;
+        put_domain(d);
+        return -EOPNOTSUPP;
+    }
     /* A PV guest's own map is the machine's in dom0; none is kept. */
     case XENMEM_memory_map:
     default:

@@ -309,19 +309,25 @@ MKROOTFS = os.path.normpath(os.path.join(os.path.dirname(os.path.abspath(
     __file__)), '..', '..', 'scripts', 'mkrootfs'))
 
 
-def dom0_rootfs(name, adds=()):
+def dom0_rootfs(name, adds=(), texts=()):
     """A prepare function for a case booting Debian's Linux with the root
     file system of tools/scripts/mkrootfs (cached; see testing.md) as its
-    initramfs, adds ((file, path in the tree)) appended.  It returns
-    (modules, None), or (None, why), why starting 'SKIP ' when the
-    packages cannot be had."""
+    initramfs, adds ((file, path in the tree)) and texts ((path in the
+    tree, contents)) appended.  It returns (modules, None), or (None,
+    why), why starting 'SKIP ' when the packages cannot be had."""
     def prepare(results):
         if not LINUX:
             return None, 'SKIP no Debian kernel in /boot ' \
                          '(apt-get install linux-image-amd64)'
         out = os.path.join(results, name + '.rootfs')
+        os.makedirs(out, exist_ok=True)
         kver = os.path.basename(LINUX[0])[len('vmlinuz-'):]
         cmd = [MKROOTFS, '-o', out, '--kver', kver]
+        for i, (dest, text) in enumerate(texts):
+            src = os.path.join(out, 'text%d' % i)
+            with open(src, 'w') as f:
+                f.write(text)
+            cmd += ['--add', '%s:%s' % (src, dest)]
         for src, dest in adds:
             cmd += ['--add', '%s:%s' % (src, dest)]
         p = subprocess.run(cmd, stdout=subprocess.PIPE,
@@ -335,15 +341,16 @@ def dom0_rootfs(name, adds=()):
     return prepare
 
 
-def shell(command, label):
-    """Steps typing command at dom0's shell, then waiting for its exit
-    status (0) on a line of its own: what it printed lies before that."""
-    return [('type', '%s; echo %s-rc=$?\r' % (command, label)),
-            ('expect', 'shell_output', dict(text='^%s-rc=0$' % label))]
-
-
 def expect_lines(*rxs):
     return [('expect', 'shell_output', dict(text=rx)) for rx in rxs]
+
+
+def shell(command, label, *rxs):
+    """Steps typing command at dom0's shell, waiting for lines matching
+    rxs in turn and then its exit status (0) on a line of its own."""
+    return ([('type', '%s; echo %s-rc=$?\r' % (command, label))] +
+            expect_lines(*rxs) +
+            [('expect', 'shell_output', dict(text='^%s-rc=0$' % label))])
 
 
 # Xen 4.17's own toolstack in dom0 (Debian's xl, from mkrootfs's tree):
@@ -370,3 +377,41 @@ for _hv, _append in (('ours', 'dom0_mem=512M smap=0 conswitch=a'),
         forbid=qemu.DEFAULT_FORBID + (r'^hv-rootfs: .*failed',),
         steps=[('expect', 'linux_init'), ('expect', 'rootfs_ready'),
                ('settle', 2)] + XL_INFO_STEPS))
+
+# Debian's xl builds a PV guest on each hypervisor (xl-on-ours.md): our
+# mini-os, spinning, is listed with its 32 MiB and one vCPU, its console
+# reaches xenconsoled's log, and `xl destroy` takes it away again with
+# every MiB back in the free count.
+MINIOS_CFG = """name = "minios"
+kernel = "/guests/mini-os"
+memory = 32
+vcpus = 1
+extra = "role=spin"
+"""
+FREE_MB = "xl info | awk '/^free_memory/ {print $3}'"
+XL_CREATE_STEPS = (
+    [('type', 'before=$(%s)\r' % FREE_MB)] +
+    shell('xl create /etc/xen/minios.cfg', 'xl-create') +
+    shell('sleep 2; xl list', 'xl-list',
+          r'^Domain-0\s+0\s+\d+\s+2\s',
+          r'^minios\s+[1-9]\d*\s+32\s+1\s+[-rb]{2}-{4}\s') +
+    [('type', 'cat /var/log/xen/console/guest-minios.log\r')] +
+    expect_lines(r'^spin: spinning') +
+    shell('xl destroy minios', 'xl-destroy') +
+    [('type', 'xl list minios >/dev/null 2>&1; echo gone=$?; i=0; '
+              'while [ "$(%s)" != "$before" ] && [ $i -lt 20 ]; do '
+              'sleep 0.5; i=$((i+1)); done; '
+              'echo free-change=$(($(%s) - before))\r' % (FREE_MB, FREE_MB))] +
+    expect_lines(r'^gone=1$', r'^free-change=0$'))
+for _hv, _append in (('ours', 'dom0_mem=512M smap=0 conswitch=a'),
+                     ('xen417', 'dom0_mem=512M conswitch=a')):
+    _name = 'linux-dom0-xl-create' + ('' if _hv == 'ours' else '-xen417')
+    CASES.append(dict(
+        name=_name, via='kernel', smp=2, mem='1G', cpu='max',
+        append=_append, only=_hv, timeout=120, minios=True,
+        prepare=dom0_rootfs(_name, [(MINIOS, '/guests/mini-os')],
+                            [('/etc/xen/minios.cfg', MINIOS_CFG)]),
+        forbid=qemu.DEFAULT_FORBID + (r'^hv-rootfs: .*failed',
+                                      r'^libxl: error'),
+        steps=[('expect', 'linux_init'), ('expect', 'rootfs_ready'),
+               ('settle', 2)] + XL_CREATE_STEPS))

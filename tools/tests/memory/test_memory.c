@@ -1437,6 +1437,32 @@ static void test_maps(void)
         CHECK(refs_balanced());
     }
 
+    CASE("acquire_resource: -EOPNOTSUPP once the argument and domain pass")
+    {
+        struct xen_mem_acquire_resource r = {
+            .domid = DOMID_SELF, .type = XENMEM_resource_grant_table,
+            .nr_frames = 1,
+        };
+
+        run_as(domA);
+        CHECK_EQ(memop(XENMEM_acquire_resource, &r), -EOPNOTSUPP);
+        r.domid = domB->domain_id;
+        CHECK_EQ(memop(XENMEM_acquire_resource, &r), -EPERM);
+        r.domid = 77;
+        CHECK_EQ(memop(XENMEM_acquire_resource, &r), -ESRCH);
+        r.pad = 1;
+        CHECK_EQ(memop(XENMEM_acquire_resource, &r), -EINVAL);
+        harness_fault_lo = (uintptr_t)&r;
+        harness_fault_hi = harness_fault_lo + sizeof(r);
+        CHECK_EQ(memop(XENMEM_acquire_resource, &r), -EFAULT);
+        harness_fault_lo = harness_fault_hi = 0;
+        run_as(dom0);
+        r.pad = 0;
+        r.domid = domB->domain_id;
+        CHECK_EQ(memop(XENMEM_acquire_resource, &r), -EOPNOTSUPP);
+        CHECK(refs_balanced());
+    }
+
     CASE("unknown sub-ops, and a start on one that has none: -ENOSYS")
     {
         run_as(dom0);
