@@ -548,6 +548,14 @@ long do_memory_op(unsigned long cmd, XEN_GUEST_HANDLE_PARAM(void) arg)
             return -EFAULT;
         if ( r.pad )
             return -EINVAL;
+        /*
+         * Only another domain's resources are mapped this way: Xen finds
+         * no domain for DOMID_SELF and refuses the caller's own id.
+         */
+        if ( r.domid == DOMID_SELF )
+            return -ESRCH;
+        if ( r.domid == current->domain->domain_id )
+            return -EPERM;
         return once_domain_named(r.domid, -EOPNOTSUPP);
     }
     /* A PV guest's own map is the machine's in dom0; none is kept. */

@@ -1465,16 +1465,33 @@ static void test_maps(void)
                            -EOPNOTSUPP));
     }
 
-    CASE("acquire_resource: -EOPNOTSUPP once the argument and domain pass")
+    CASE("acquire_resource: another domain's only; -EOPNOTSUPP past that")
     {
-        struct xen_mem_acquire_resource r;
+        struct xen_mem_acquire_resource r = {
+            .type = XENMEM_resource_grant_table, .nr_frames = 1,
+        };
+        static const struct { bool priv; domid_t dom; long rc; } calls[] = {
+            { false, DOMID_SELF, -ESRCH }, { false, 1, -EPERM },
+            { false, 2, -EPERM }, { false, 77, -ESRCH },
+            { true, DOMID_SELF, -ESRCH }, { true, 0, -EPERM },
+            { true, 2, -EOPNOTSUPP },
+        };
 
-        CHECK(names_domain(XENMEM_acquire_resource, &r, &r.domid, sizeof(r),
-                           -EOPNOTSUPP));
-        /* A non-zero pad is refused before the domain is looked at. */
+        CHECK_EQ(domA->domain_id, 1);
+        CHECK_EQ(domB->domain_id, 2);
+        for ( unsigned int i = 0; i < ARRAY_SIZE(calls); i++ )
+        {
+            run_as(calls[i].priv ? dom0 : domA);
+            r.domid = calls[i].dom;
+            CHECK_EQ(memop(XENMEM_acquire_resource, &r), calls[i].rc);
+        }
+        /* The pad and a readable argument come first. */
         r.pad = 1;
-        r.domid = 77;
         CHECK_EQ(memop(XENMEM_acquire_resource, &r), -EINVAL);
+        harness_fault_lo = (uintptr_t)&r;
+        harness_fault_hi = harness_fault_lo + sizeof(r);
+        CHECK_EQ(memop(XENMEM_acquire_resource, &r), -EFAULT);
+        harness_fault_lo = harness_fault_hi = 0;
         CHECK(refs_balanced());
     }
 
