@@ -41,30 +41,30 @@ TEST(xl, acquire_resource_checks)
 
 static struct xen_sysctl sop;
 
-static long pcitopo(uint32_t num, physdev_pci_device_t *devs, uint32_t *nodes)
-{
-    memset(&sop, 0, sizeof(sop));
-    sop.cmd = XEN_SYSCTL_pcitopoinfo;
-    sop.u.pcitopoinfo.num_devs = num;
-    set_xen_guest_handle(sop.u.pcitopoinfo.devs, devs);
-    set_xen_guest_handle(sop.u.pcitopoinfo.nodes, nodes);
-    return sysctl(&sop);
-}
-
 /*
  * xl info -n asks for each PCI device's node: a device on a bus no machine
  * here has is unknown (XEN_INVALID_DEV); null arrays are -EINVAL.
  */
 TEST(xl, pcitopoinfo)
 {
-    physdev_pci_device_t dev = { .seg = 0, .bus = 0xfe, .devfn = 0xff };
-    uint32_t node = 0x1234;
+    static physdev_pci_device_t dev = { .seg = 0, .bus = 0xfe, .devfn = 0xff };
+    static uint32_t node = 0x1234;
+    struct xen_sysctl_pcitopoinfo *ti = &sop.u.pcitopoinfo;
 
-    CHECK_RC(pcitopo(1, &dev, &node), 0);
-    CHECK(sop.u.pcitopoinfo.num_devs == 1, "num_devs %u",
-          sop.u.pcitopoinfo.num_devs);
+    memset(&sop, 0, sizeof(sop));
+    sop.cmd = XEN_SYSCTL_pcitopoinfo;
+    ti->num_devs = 1;
+    set_xen_guest_handle(ti->devs, &dev);
+    set_xen_guest_handle(ti->nodes, &node);
+    CHECK_RC(sysctl(&sop), 0);
+    CHECK(ti->num_devs == 1, "num_devs %u", ti->num_devs);
     CHECK(node == XEN_INVALID_DEV, "node %x", node);
-    CHECK_RC(pcitopo(1, &dev, NULL), -XEN_EINVAL);
-    CHECK_RC(pcitopo(1, NULL, &node), -XEN_EINVAL);
-    CHECK_RC(pcitopo(0, &dev, &node), 0);
+    ti->num_devs = 0;
+    CHECK_RC(sysctl(&sop), 0);
+    ti->num_devs = 1;
+    set_xen_guest_handle(ti->nodes, NULL);
+    CHECK_RC(sysctl(&sop), -XEN_EINVAL);
+    set_xen_guest_handle(ti->nodes, &node);
+    set_xen_guest_handle(ti->devs, NULL);
+    CHECK_RC(sysctl(&sop), -XEN_EINVAL);
 }
