@@ -29,7 +29,7 @@ TOOL_DIRS := $(wildcard tools/xenstore)
 GUEST_DIRS := extras/mini-os
 
 .PHONY: all xen tools guests dist iso install run run-iso test bench check \
-        clean deps mutate fuzz deb
+        clean deps mutate fuzz deb rootfs
 
 all: xen tools guests
 
@@ -63,6 +63,12 @@ install: xen
 DEB_DIR ?= $(XEN_ROOT)/dist/deb
 deb: xen
 	tools/packaging/mkdeb --out $(DEB_DIR) --hv-version $(XEN_FULLVERSION)
+
+# A dom0 root file system from Debian packages, as an initramfs and an
+# ext4 image (tools/scripts/mkrootfs; cached, see docs/misc/testing.md).
+ROOTFS_DIR ?= $(XEN_ROOT)/dist/rootfs
+rootfs:
+	tools/scripts/mkrootfs --ext4 -o $(ROOTFS_DIR)
 
 iso: xen guests
 	@mkdir -p $(dir $(ISO))

@@ -448,6 +448,21 @@ static long reservation_size(unsigned int op, XEN_GUEST_HANDLE_PARAM(void) arg)
     return rc;
 }
 
+/*
+ * answer, for a sub-op that has nothing to do here, once the domain its
+ * argument names passes target_domain()'s checks, which Xen makes first.
+ */
+static long once_domain_named(domid_t domid, long answer)
+{
+    struct domain *d;
+    long rc;
+
+    if ( !(d = target_domain(domid, &rc)) )
+        return rc;
+    put_domain(d);
+    return answer;
+}
+
 long do_memory_op(unsigned long cmd, XEN_GUEST_HANDLE_PARAM(void) arg)
 {
     unsigned int op = cmd & MEMOP_CMD_MASK;
@@ -506,15 +521,42 @@ long do_memory_op(unsigned long cmd, XEN_GUEST_HANDLE_PARAM(void) arg)
     {
         /* No domain keeps a map yet; but the domain is checked first. */
         struct xen_foreign_memory_map fmap;
-        struct domain *d;
-        long rc;
 
         if ( copy_from_guest_bytes(&fmap, arg.p, sizeof(fmap)) )
             return -EFAULT;
-        if ( !(d = target_domain(fmap.domid, &rc)) )
-            return rc;
-        put_domain(d);
-        return -ENOSYS;
+        return once_domain_named(fmap.domid, -ENOSYS);
+    }
+    case XENMEM_get_vnumainfo:
+    {
+        /* No domain has a virtual NUMA layout: Xen's -EOPNOTSUPP. */
+        struct xen_vnuma_topology_info t;
+
+        if ( copy_from_guest_bytes(&t, arg.p, sizeof(t)) )
+            return -EFAULT;
+        return once_domain_named(t.domid, -EOPNOTSUPP);
+    }
+    case XENMEM_acquire_resource:
+    {
+        /*
+         * No resource can be mapped this way here yet: -EOPNOTSUPP, Xen's
+         * answer for a type it lacks, sends the toolstack to its older
+         * ways (GNTTABOP_setup_table for a new guest's grant table).
+         */
+        struct xen_mem_acquire_resource r;
+
+        if ( copy_from_guest_bytes(&r, arg.p, sizeof(r)) )
+            return -EFAULT;
+        if ( r.pad )
+            return -EINVAL;
+        /*
+         * Only another domain's resources are mapped this way: Xen finds
+         * no domain for DOMID_SELF and refuses the caller's own id.
+         */
+        if ( r.domid == DOMID_SELF )
+            return -ESRCH;
+        if ( r.domid == current->domain->domain_id )
+            return -EPERM;
+        return once_domain_named(r.domid, -EOPNOTSUPP);
     }
     /* A PV guest's own map is the machine's in dom0; none is kept. */
     case XENMEM_memory_map:

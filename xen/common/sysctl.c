@@ -327,6 +327,32 @@ static long cpu_topo_info(struct xen_sysctl_cputopoinfo *ti)
     return 0;
 }
 
+/*
+ * The NUMA node of each PCI device named: Xen answers XEN_INVALID_DEV for
+ * a device it does not know, and no PCI device is known here yet (dom0's
+ * PHYSDEVOP_pci_device_add is not taken).  Like Xen, at most 64 devices
+ * a call, num_devs then saying how many were done (the toolstack calls
+ * again for the rest).
+ */
+static long pci_topo_info(struct xen_sysctl_pcitopoinfo *ti)
+{
+    unsigned int i;
+
+    if ( guest_handle_is_null(ti->devs) || guest_handle_is_null(ti->nodes) )
+        return -EINVAL;
+    for ( i = 0; i < ti->num_devs && i < 64; i++ )
+    {
+        physdev_pci_device_t dev;
+        uint32_t node = XEN_INVALID_DEV;
+
+        if ( copy_from_guest_offset(&dev, ti->devs, i, 1) ||
+             copy_to_guest_offset(ti->nodes, i, &node, 1) )
+            return -EFAULT;
+    }
+    ti->num_devs = i;
+    return 0;
+}
+
 long do_sysctl(XEN_GUEST_HANDLE_PARAM(xen_sysctl_t) u_sysctl)
 {
     struct xen_sysctl op;
@@ -373,6 +399,9 @@ long do_sysctl(XEN_GUEST_HANDLE_PARAM(xen_sysctl_t) u_sysctl)
         break;
     case XEN_SYSCTL_cputopoinfo:
         rc = cpu_topo_info(&op.u.cputopoinfo);
+        break;
+    case XEN_SYSCTL_pcitopoinfo:
+        rc = pci_topo_info(&op.u.pcitopoinfo);
         break;
     case XEN_SYSCTL_get_cpu_policy:
         rc = sysctl_cpu_policy(&op.u.cpu_policy, &copy_on_error);

@@ -26,6 +26,9 @@
     forbid  regexes that fail the boot (default: qemu.DEFAULT_FORBID)
     only    the one hypervisor profile the case applies to
     minios  True if its modules include extras/mini-os/mini-os (built first)
+    prepare function(results dir) returning (modules, None) or (None, why),
+            run before the boot (after mini-os is built); why as for fail,
+            or 'SKIP reason'
     skip    a reason the case cannot run here (it is then a SKIP)
     fail    a reason the case fails without booting (its image did not build)
 """
@@ -301,3 +304,114 @@ for _hv, _append in (('ours', 'dom0_mem=512M smap=0 conswitch=a'),
             steps=[('expect', 'linux_init'), ('expect', 'initramfs_shell'),
                    ('settle', 2), ('type', _cmd + ' -f\r'),
                    ('expect', _line), ('exit',)]))
+
+MKROOTFS = os.path.normpath(os.path.join(os.path.dirname(os.path.abspath(
+    __file__)), '..', '..', 'scripts', 'mkrootfs'))
+
+
+def dom0_rootfs(name, adds=(), texts=()):
+    """A prepare function for a case booting Debian's Linux with the root
+    file system of tools/scripts/mkrootfs (cached; see testing.md) as its
+    initramfs, adds ((file, path in the tree)) and texts ((path in the
+    tree, contents)) appended.  It returns (modules, None), or (None,
+    why), why starting 'SKIP ' when the packages cannot be had."""
+    def prepare(results):
+        if not LINUX:
+            return None, 'SKIP no Debian kernel in /boot ' \
+                         '(apt-get install linux-image-amd64)'
+        out = os.path.join(results, name + '.rootfs')
+        os.makedirs(out, exist_ok=True)
+        kver = os.path.basename(LINUX[0])[len('vmlinuz-'):]
+        cmd = [MKROOTFS, '-o', out, '--kver', kver]
+        for i, (dest, text) in enumerate(texts):
+            src = os.path.join(out, 'text%d' % i)
+            with open(src, 'w') as f:
+                f.write(text)
+            cmd += ['--add', '%s:%s' % (src, dest)]
+        for src, dest in adds:
+            cmd += ['--add', '%s:%s' % (src, dest)]
+        p = subprocess.run(cmd, stdout=subprocess.PIPE,
+                           stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL)
+        if p.returncode:
+            last = p.stdout.decode('utf-8', 'replace').strip().splitlines()
+            return None, '%sno dom0 rootfs: %s' % (
+                'SKIP ' if p.returncode == 2 else '', ' / '.join(last[-2:]))
+        return [(LINUX[0], 'console=hvc0'),
+                (os.path.join(out, 'rootfs.cpio.gz'), '')], None
+    return prepare
+
+
+def expect_lines(*rxs):
+    return [('expect', 'shell_output', dict(text=rx)) for rx in rxs]
+
+
+def shell(command, label, *rxs):
+    """Steps typing command at dom0's shell, waiting for lines matching
+    rxs in turn and then its exit status (0) on a line of its own."""
+    return ([('type', '%s; echo %s-rc=$?\r' % (command, label))] +
+            expect_lines(*rxs) +
+            [('expect', 'shell_output', dict(text='^%s-rc=0$' % label))])
+
+
+# Xen 4.17's own toolstack in dom0 (Debian's xl, from mkrootfs's tree):
+# `xl info` and `xl list` print what the hypervisor reports, in their
+# usual shape, on ours as on Xen 4.17.  The lines checked come in xl's
+# order, each after the command's echo.
+XL_INFO_STEPS = (
+    shell('xl info', 'xl-info') + [('settle', 0.5)] +
+    [('type', 'xl info | grep -E "^(nr_cpus|total_memory|free_memory|'
+              'xen_major|xen_version|xen_caps|xen_scheduler|'
+              'xend_config_format)"; xl list\r')] +
+    expect_lines(r'^nr_cpus\s+: 2$', r'^total_memory\s+: \d+$',
+                 r'^free_memory\s+: \d+$', r'^xen_major\s+: \d+$',
+                 r'^xen_version\s+: \d+\.\d+', r'^xen_caps\s+: .*xen-3\.0-x86_64',
+                 r'^xen_scheduler\s+: \w+$', r'^xend_config_format\s+: 4$',
+                 r'^Name\s+ID\s+Mem\s+VCPUs\s+State\s+Time\(s\)$',
+                 r'^Domain-0\s+0\s+\d+\s+2\s+r-----\s+\d+\.\d$'))
+for _hv, _append in (('ours', 'dom0_mem=512M smap=0 conswitch=a'),
+                     ('xen417', 'dom0_mem=512M conswitch=a')):
+    _name = 'linux-dom0-xl-info' + ('' if _hv == 'ours' else '-xen417')
+    CASES.append(dict(
+        name=_name, via='kernel', smp=2, mem='1G', cpu='max',
+        append=_append, only=_hv, timeout=120, prepare=dom0_rootfs(_name),
+        forbid=qemu.DEFAULT_FORBID + (r'^hv-rootfs: .*failed',),
+        steps=[('expect', 'linux_init'), ('expect', 'rootfs_ready'),
+               ('settle', 2)] + XL_INFO_STEPS))
+
+# Debian's xl builds a PV guest on each hypervisor (xl-on-ours.md): our
+# mini-os, spinning, is listed with its 32 MiB and one vCPU, its console
+# reaches xenconsoled's log, and `xl destroy` takes it away again with
+# every MiB back in the free count.
+MINIOS_CFG = """name = "minios"
+kernel = "/guests/mini-os"
+memory = 32
+vcpus = 1
+extra = "role=spin"
+"""
+FREE_MB = "xl info | awk '/^free_memory/ {print $3}'"
+XL_CREATE_STEPS = (
+    [('type', 'before=$(%s)\r' % FREE_MB)] +
+    shell('xl create /etc/xen/minios.cfg', 'xl-create') +
+    shell('sleep 2; xl list', 'xl-list',
+          r'^Domain-0\s+0\s+\d+\s+2\s',
+          r'^minios\s+[1-9]\d*\s+32\s+1\s+[-rb]{2}-{4}\s') +
+    [('type', 'cat /var/log/xen/console/guest-minios.log\r')] +
+    expect_lines(r'^spin: spinning') +
+    shell('xl destroy minios', 'xl-destroy') +
+    [('type', 'xl list minios >/dev/null 2>&1; echo gone=$?; i=0; '
+              'while [ "$(%s)" != "$before" ] && [ $i -lt 20 ]; do '
+              'sleep 0.5; i=$((i+1)); done; '
+              'echo free-change=$(($(%s) - before))\r' % (FREE_MB, FREE_MB))] +
+    expect_lines(r'^gone=1$', r'^free-change=0$'))
+for _hv, _append in (('ours', 'dom0_mem=512M smap=0 conswitch=a'),
+                     ('xen417', 'dom0_mem=512M conswitch=a')):
+    _name = 'linux-dom0-xl-create' + ('' if _hv == 'ours' else '-xen417')
+    CASES.append(dict(
+        name=_name, via='kernel', smp=2, mem='1G', cpu='max',
+        append=_append, only=_hv, timeout=120, minios=True,
+        prepare=dom0_rootfs(_name, [(MINIOS, '/guests/mini-os')],
+                            [('/etc/xen/minios.cfg', MINIOS_CFG)]),
+        forbid=qemu.DEFAULT_FORBID + (r'^hv-rootfs: .*failed',
+                                      r'^libxl: error'),
+        steps=[('expect', 'linux_init'), ('expect', 'rootfs_ready'),
+               ('settle', 2)] + XL_CREATE_STEPS))

@@ -44,6 +44,8 @@ COMMON = {
     'linux_init': r'Run /init as init process',
     'initramfs_shell': r'BusyBox v\S+ .* built-in shell \(ash\)',
     'shell_output': r'{text}',
+    # tools/scripts/mkrootfs's /init: Xen's daemons started, shell next.
+    'rootfs_ready': r'^hv-rootfs: dom0 ready$',
 }
 
 # Warnings: they do not fail a boot, but PASS lines get a note.

@@ -325,6 +325,9 @@ def main():
             why = c['fail']
         if not why and c.get('skip'):
             why = 'SKIP ' + c['skip']
+        if not why and c.get('prepare'):
+            modules, why = c['prepare'](results)
+            c = dict(c, modules=modules)
         if why and why.startswith('SKIP '):
             say('SKIP: %s: %s' % (c['name'], one_line(why[5:])))
         elif why:

@@ -112,6 +112,35 @@ static long memop(unsigned long cmd, void *arg)
 }
 
 /*
+ * A sub-op whose argument (arg, size bytes, its domid field at *domid)
+ * names a domain answers `answer` for the caller's own domain, for any
+ * from dom0, -EPERM for another's from a domU, -ESRCH for none, and
+ * -EFAULT for an unreadable argument.  True if all of that holds.
+ */
+static bool names_domain(unsigned int cmd, void *arg, domid_t *domid,
+                         size_t size, long answer)
+{
+    bool ok;
+
+    memset(arg, 0, size);
+    run_as(domA);
+    *domid = DOMID_SELF;
+    ok = memop(cmd, arg) == answer;
+    *domid = domB->domain_id;
+    ok &= memop(cmd, arg) == -EPERM;
+    *domid = 77;
+    ok &= memop(cmd, arg) == -ESRCH;
+    harness_fault_lo = (uintptr_t)arg;
+    harness_fault_hi = harness_fault_lo + size;
+    ok &= memop(cmd, arg) == -EFAULT;
+    harness_fault_lo = harness_fault_hi = 0;
+    run_as(dom0);
+    *domid = domB->domain_id;
+    ok &= memop(cmd, arg) == answer;
+    return ok && refs_balanced();
+}
+
+/*
  * A reservation sub-op issued as a guest does: a continuation rewinds rip
  * over the SYSCALL and the guest issues it again with the registers as
  * left.  *passes counts the issues.
@@ -1422,17 +1451,46 @@ static void test_maps(void)
 
     CASE("set_memory_map: -ENOSYS for a domain one may name, else refused")
     {
-        struct xen_foreign_memory_map f = { .domid = DOMID_SELF };
+        struct xen_foreign_memory_map f;
 
-        run_as(domA);
-        CHECK_EQ(memop(XENMEM_set_memory_map, &f), -ENOSYS);
-        f.domid = domB->domain_id;
-        CHECK_EQ(memop(XENMEM_set_memory_map, &f), -EPERM);
-        f.domid = 77;
-        CHECK_EQ(memop(XENMEM_set_memory_map, &f), -ESRCH);
-        harness_fault_lo = (uintptr_t)&f;
-        harness_fault_hi = harness_fault_lo + sizeof(f);
-        CHECK_EQ(memop(XENMEM_set_memory_map, &f), -EFAULT);
+        CHECK(names_domain(XENMEM_set_memory_map, &f, &f.domid, sizeof(f),
+                           -ENOSYS));
+    }
+
+    CASE("get_vnumainfo: -EOPNOTSUPP (no vNUMA) for a domain one may name")
+    {
+        struct xen_vnuma_topology_info t;
+
+        CHECK(names_domain(XENMEM_get_vnumainfo, &t, &t.domid, sizeof(t),
+                           -EOPNOTSUPP));
+    }
+
+    CASE("acquire_resource: another domain's only; -EOPNOTSUPP past that")
+    {
+        struct xen_mem_acquire_resource r = {
+            .type = XENMEM_resource_grant_table, .nr_frames = 1,
+        };
+        static const struct { bool priv; domid_t dom; long rc; } calls[] = {
+            { false, DOMID_SELF, -ESRCH }, { false, 1, -EPERM },
+            { false, 2, -EPERM }, { false, 77, -ESRCH },
+            { true, DOMID_SELF, -ESRCH }, { true, 0, -EPERM },
+            { true, 2, -EOPNOTSUPP },
+        };
+
+        CHECK_EQ(domA->domain_id, 1);
+        CHECK_EQ(domB->domain_id, 2);
+        for ( unsigned int i = 0; i < ARRAY_SIZE(calls); i++ )
+        {
+            run_as(calls[i].priv ? dom0 : domA);
+            r.domid = calls[i].dom;
+            CHECK_EQ(memop(XENMEM_acquire_resource, &r), calls[i].rc);
+        }
+        /* The pad and a readable argument come first. */
+        r.pad = 1;
+        CHECK_EQ(memop(XENMEM_acquire_resource, &r), -EINVAL);
+        harness_fault_lo = (uintptr_t)&r;
+        harness_fault_hi = harness_fault_lo + sizeof(r);
+        CHECK_EQ(memop(XENMEM_acquire_resource, &r), -EFAULT);
         harness_fault_lo = harness_fault_hi = 0;
         CHECK(refs_balanced());
     }

@@ -379,6 +379,51 @@ static void test_toolstack_ops(void)
         fault_off();
     }
 
+    CASE("pcitopoinfo: no device known, 64 a call, null handles refused")
+    {
+        physdev_pci_device_t devs[70] = { { .bus = 0, .devfn = 8 } };
+        uint32_t nodes[70];
+
+        run_as(dom0);
+        memset(nodes, 0xee, sizeof(nodes));
+        op = new_op(XEN_SYSCTL_pcitopoinfo);
+        op.u.pcitopoinfo.num_devs = 2;
+        set_xen_guest_handle(op.u.pcitopoinfo.devs, devs);
+        set_xen_guest_handle(op.u.pcitopoinfo.nodes, nodes);
+        CHECK_EQ(sysctl(&op), 0);
+        CHECK_EQ(op.u.pcitopoinfo.num_devs, 2);
+        CHECK_EQ(nodes[0], XEN_INVALID_DEV);
+        CHECK_EQ(nodes[1], XEN_INVALID_DEV);
+        CHECK_EQ(nodes[2], 0xeeeeeeee);
+        /* More than 64: the first 64, and the count says so. */
+        op.u.pcitopoinfo.num_devs = 70;
+        CHECK_EQ(sysctl(&op), 0);
+        CHECK_EQ(op.u.pcitopoinfo.num_devs, 64);
+        CHECK_EQ(nodes[63], XEN_INVALID_DEV);
+        CHECK_EQ(nodes[64], 0xeeeeeeee);
+        op.u.pcitopoinfo.num_devs = 0;
+        CHECK_EQ(sysctl(&op), 0);
+        CHECK_EQ(op.u.pcitopoinfo.num_devs, 0);
+        /* A bad device list or node array is -EFAULT, the count kept. */
+        op.u.pcitopoinfo.num_devs = 3;
+        fault_on(&devs[1], sizeof(devs[1]));
+        CHECK_EQ(sysctl(&op), -EFAULT);
+        fault_off();
+        fault_on(&nodes[2], sizeof(nodes[2]));
+        CHECK_EQ(sysctl(&op), -EFAULT);
+        fault_off();
+        CHECK_EQ(op.u.pcitopoinfo.num_devs, 3);
+        set_xen_guest_handle(op.u.pcitopoinfo.nodes, NULL);
+        CHECK_EQ(sysctl(&op), -EINVAL);
+        set_xen_guest_handle(op.u.pcitopoinfo.nodes, nodes);
+        set_xen_guest_handle(op.u.pcitopoinfo.devs, NULL);
+        CHECK_EQ(sysctl(&op), -EINVAL);
+        /* An old interface version is refused before anything. */
+        set_xen_guest_handle(op.u.pcitopoinfo.devs, devs);
+        op.interface_version--;
+        CHECK_EQ(sysctl(&op), -EACCES);
+    }
+
     CASE("cpupool INFO: Pool-0, its CPUs, its domains, a map cut to size")
     {
         uint8_t map[4];
@@ -795,7 +840,7 @@ int main(void)
             XEN_SYSCTL_readconsole, XEN_SYSCTL_getdomaininfolist,
             XEN_SYSCTL_cpupool_op, XEN_SYSCTL_numainfo,
             XEN_SYSCTL_cputopoinfo, XEN_SYSCTL_get_cpu_policy,
-            XEN_SYSCTL_get_cpu_featureset, 0xffff,
+            XEN_SYSCTL_get_cpu_featureset, XEN_SYSCTL_pcitopoinfo, 0xffff,
         };
 
         run_as(domU);
