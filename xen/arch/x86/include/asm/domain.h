@@ -65,6 +65,8 @@ struct arch_domain {
      * until then: the domain has the PV default policy.
      */
     struct cpu_policy *cpu_policy;
+    /* Its PIRQs and their EOI bitmap (pirq.c); NULL until first used. */
+    struct domain_pirqs *pirqs;
 };
 
 #endif /* ASM_X86_DOMAIN_H */
