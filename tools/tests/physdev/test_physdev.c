@@ -452,6 +452,19 @@ static void test_map(void)
         CHECK_EQ(unmap(DOMID_SELF, 16), 0);
     }
 
+    CASE("map GSI: one dom0 unmapped is gone for dom0, as in Xen")
+    {
+        int pirq = 5, pu = -1;
+
+        run_as(dom0);
+        CHECK_EQ(map_gsi(DOMID_SELF, 5, &pirq), -EPERM);
+        pirq = -1;
+        CHECK_EQ(map_gsi(DOMID_SELF, 20, &pirq), -EPERM);
+        /* Nor can dom0 give it to anyone else. */
+        CHECK_EQ(map_gsi(domU->domain_id, 20, &pu), -EPERM);
+        CHECK(!pins[20].routed);
+    }
+
     CASE("map GSI: bad index, GSI 0, bad PIRQ, MSI, unknown type, domain")
     {
         int pirq = -1;
@@ -672,8 +685,14 @@ static void test_refused(void)
         int pirq = 5;
         struct physdev_apic a = { .apic_physbase = IOAPIC_BASE, .reg = 1 };
         struct physdev_irq v = { .irq = 5 };
+        struct physdev_map_pirq mm = { .domid = 999,
+                                       .type = MAP_PIRQ_TYPE_MULTI_MSI,
+                                       .index = -1, .pirq = -1,
+                                       .table_base = 1 };
 
         run_as(domU);
+        /* Xen's first check, before the domain's: a multi-MSI table. */
+        CHECK_EQ(physdev(PHYSDEVOP_map_pirq, &mm), -EINVAL);
         CHECK_EQ(map_gsi(DOMID_SELF, 5, &pirq), -EPERM);
         CHECK_EQ(map_gsi(0, 5, &pirq), -EPERM);
         CHECK_EQ(map_gsi(999, 5, &pirq), -ESRCH);
@@ -755,11 +774,18 @@ int main(void)
     frame_table = calloc(NR_FRAMES, sizeof(*frame_table));
     irq_gsi_init();
     setup();
+    /* Fresh domains for each group: an unmapped GSI is gone for good. */
     test_iopl();
     test_map();
+    teardown();
+    setup();
     test_delivery();
+    teardown();
+    setup();
     test_sharing();
     test_eoi_map();
+    teardown();
+    setup();
     test_refused();
     teardown();
     CASE("every allocation and page reference is given back")

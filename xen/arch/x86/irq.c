@@ -8,9 +8,6 @@
 #include <asm/irq.h>
 #include <asm/traps.h>
 
-/* As many GSIs as dynamic vectors could ever serve, and a few more. */
-#define MAX_GSIS 256
-
 struct irq_guest {
     struct domain *d;
     unsigned int pirq, port;

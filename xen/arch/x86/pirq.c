@@ -41,6 +41,14 @@ struct domain_pirqs {
     unsigned long *eoi_map;
     /* v1 of the op: PHYSDEVOP_eoi unmasks the port too. */
     bool auto_unmask;
+    /*
+     * The GSIs d may have, as Xen's per-domain IRQ permissions: dom0
+     * starts with all but GSI 0, a domU with none; a map gives the target
+     * the GSI (if the caller has it), an unmap takes it away, from dom0
+     * too.  Read by the caller of a map for another domain without this
+     * domain's lock: atomic bit operations.
+     */
+    DECLARE_BITMAP(access, MAX_GSIS);
 };
 
 /*
@@ -77,8 +85,22 @@ static struct domain_pirqs *pirqs_of(struct domain *d)
     }
     for ( unsigned int i = 0; i < p->nr; i++ )
         p->e[i].gsi = -1;
+    if ( d->is_privileged )
+        for ( unsigned int gsi = 1; gsi < nr_irqs_gsi; gsi++ )
+            set_bit(gsi, p->access);
     __atomic_store_n(&d->arch->pirqs, p, __ATOMIC_RELEASE);
     return p;
+}
+
+/* d may be given gsi, or give it to others. */
+static bool gsi_access(const struct domain *d, int gsi)
+{
+    const struct domain_pirqs *p = __atomic_load_n(&d->arch->pirqs,
+                                                   __ATOMIC_ACQUIRE);
+
+    if ( !p )
+        return d->is_privileged && gsi != 0;
+    return test_bit(gsi, p->access);
 }
 
 /* The entry of pirq if d has ever had one, else NULL. */
@@ -128,7 +150,7 @@ int pirq_bind_check(struct domain *d, unsigned int pirq)
     if ( pirq >= nr_pirqs(d) )
         return -EINVAL;
     e = entry_of(d, pirq);
-    if ( !e || e->gsi < 0 )
+    if ( !e || e->gsi < 0 || !gsi_access(d, e->gsi) )
         return -EPERM;
     return e->port ? -EEXIST : 0;
 }
@@ -262,8 +284,11 @@ static int map_gsi(struct domain *d, int index, int *pirq_p)
         rc = pirq;
         goto out;
     }
-    /* IRQ 0 is the hypervisor's timer: Xen lets no domain have it. */
-    if ( gsi == 0 )
+    /*
+     * The caller must have the GSI itself: never GSI 0, the hypervisor's
+     * timer as Xen has it, nor one dom0 unmapped from itself before.
+     */
+    if ( !gsi_access(current->domain, gsi) )
         rc = -EPERM;
     else if ( (unsigned int)pirq >= p->nr )
         rc = -EINVAL;
@@ -275,7 +300,10 @@ static int map_gsi(struct domain *d, int index, int *pirq_p)
          * still succeeds: Xen only logs it.
          */
         if ( e->gsi < 0 )
+        {
             e->gsi = gsi;
+            set_bit(gsi, p->access);
+        }
         *pirq_p = pirq;
     }
  out:
@@ -333,6 +361,8 @@ static long unmap_pirq(const struct physdev_unmap_pirq *unmap)
     else
     {
         unbind_gsi(d, e, unmap->pirq);
+        /* As Xen: the domain loses the GSI, dom0 included. */
+        clear_bit(e->gsi, d->arch->pirqs->access);
         e->gsi = -1;
     }
     spin_unlock_irqrestore(&d->event_lock, flags);
@@ -504,6 +534,9 @@ long pirq_physdev_op(int cmd, XEN_GUEST_HANDLE_PARAM(void) arg)
 
         if ( copy_from_guest_addr(&op, arg.p) )
             return -EFAULT;
+        /* Xen refuses this before even looking the domain up. */
+        if ( op.type == MAP_PIRQ_TYPE_MULTI_MSI && op.table_base )
+            return -EINVAL;
         rc = map_pirq(&op);
         if ( copy_to_guest_addr(arg.p, &op) )
             rc = -EFAULT;

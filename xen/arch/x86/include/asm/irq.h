@@ -8,6 +8,9 @@
 
 struct domain;
 
+/* As many GSIs as dynamic vectors could ever serve, and a few more. */
+#define MAX_GSIS 256
+
 /* GSIs 0 to nr_irqs_gsi - 1 exist: at least the 16 ISA ones. */
 extern unsigned int nr_irqs_gsi;
 
