@@ -301,3 +301,30 @@ for _hv, _append in (('ours', 'dom0_mem=512M smap=0 conswitch=a'),
             steps=[('expect', 'linux_init'), ('expect', 'initramfs_shell'),
                    ('settle', 2), ('type', _cmd + ' -f\r'),
                    ('expect', _line), ('exit',)]))
+
+# Debian's Linux as dom0 drives its devices' interrupts through PIRQs, on
+# both hypervisors: every legacy and PCI GSI maps (no "xen map irq
+# failed"), ata_piix registers its lines, and an e1000 brought up gets its
+# GSI as an event channel ("xen-pirq" in /proc/interrupts).  The e1000 has
+# no MSI, so no MSI mapping is tried either.
+for _hv, _append in (('ours', 'dom0_mem=512M smap=0 conswitch=a'),
+                     ('xen417', 'dom0_mem=512M conswitch=a')):
+    CASES.append(dict(
+        name='linux-dom0-irqs%s' % ('' if _hv == 'ours' else '-xen417'),
+        via='kernel', smp=2, mem='1G', cpu='max', append=_append,
+        only=_hv, timeout=120,
+        modules=[(LINUX[0], 'console=hvc0'), (LINUX[1], '')]
+        if LINUX else [],
+        skip=None if LINUX else 'no Debian kernel and initrd in /boot',
+        qemu_args=('-netdev', 'user,id=n0', '-device', 'e1000,netdev=n0'),
+        forbid=qemu.DEFAULT_FORBID + (r'xen map irq failed',
+                                      r'Failed to obtain physical IRQ'),
+        steps=[('expect', 'linux_init'), ('expect', 'initramfs_shell'),
+               ('settle', 3),
+               ('type', 'for n in /sys/class/net/e*; do '
+                        'ip link set ${n##*/} up; done\r'),
+               ('settle', 3), ('type', 'cat /proc/interrupts\r'),
+               ('expect', 'shell_output',
+                dict(text=r'xen-pirq.*-ioapic-level +(eth|ens)\d')),
+               ('expect', 'shell_output',
+                dict(text=r'xen-pirq.*-ioapic-edge +ata_piix'))]))
