@@ -22,7 +22,8 @@ extern uintptr_t harness_fault_lo, harness_fault_hi;
 
 /* ---- what the hypervisor around these files would provide ---- */
 
-#define NR_GSIS     24
+/* More GSIs than dynamic vectors, to run the vectors out at the end. */
+#define NR_GSIS     200
 #define IOAPIC_BASE 0xfec00000UL
 #define NR_FRAMES   8
 
@@ -38,9 +39,12 @@ static struct pin {
 static vector_handler_t handlers[256];
 static unsigned int apic_eois;
 
+/* The GSIs the IO-APICs have; a test lowers it for a GSI without one. */
+static unsigned int ioapic_gsis = NR_GSIS;
+
 unsigned int ioapic_nr_gsis(void)
 {
-    return NR_GSIS;
+    return ioapic_gsis;
 }
 
 /* QEMU's: ISA edge/high, except 9-11 level/high; PCI level/low. */
@@ -767,6 +771,46 @@ static void test_refused(void)
     }
 }
 
+static void test_vectors(void)
+{
+    CASE("setup_gsi and a bind of a GSI no IO-APIC has: -EINVAL")
+    {
+        run_as(dom0);
+        ioapic_gsis = 100;
+        CHECK_EQ(setup_gsi(150, 1, 1), -EINVAL);
+        ioapic_gsis = NR_GSIS;
+        CHECK_EQ(gsi_guest_bind(NR_GSIS, dom0, 1, 1, 0, true), -EINVAL);
+        CHECK_EQ(setup_gsi(150, 1, 1), 0);
+    }
+
+    /* Last: vectors are never given back. */
+    CASE("vectors: one per bound GSI from 0x30 to 0xef, then -ENOSPC")
+    {
+        static bool used[256];
+        unsigned int bound = 0;
+        long port = 0;
+
+        run_as(dom0);
+        for ( int gsi = 1; gsi < NR_GSIS && port >= 0; gsi++ )
+        {
+            int pirq = gsi;
+
+            CHECK_EQ(map_gsi(DOMID_SELF, gsi, &pirq), 0);
+            port = bind(pirq, true);
+            if ( port < 0 )
+                break;
+            bound++;
+            CHECK(!used[pins[gsi].vector]);
+            used[pins[gsi].vector] = true;
+        }
+        CHECK_EQ(port, -ENOSPC);
+        CHECK_EQ(bound, LAST_DYNAMIC_VECTOR - FIRST_DYNAMIC_VECTOR + 1);
+        for ( unsigned int v = 0; v < 256; v++ )
+            CHECK_EQ(used[v], v >= FIRST_DYNAMIC_VECTOR &&
+                              v <= LAST_DYNAMIC_VECTOR);
+    }
+}
+
 int main(void)
 {
     host_directmap = aligned_alloc(4096, NR_FRAMES * 4096);
@@ -787,6 +831,9 @@ int main(void)
     teardown();
     setup();
     test_refused();
+    teardown();
+    setup();
+    test_vectors();
     teardown();
     CASE("every allocation and page reference is given back")
     {
