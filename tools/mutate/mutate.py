@@ -48,7 +48,8 @@ EQUIVALENT = os.path.join(HERE, 'equivalent.txt')
 FILES = (['xen/common/%s.c' % f for f in (
     'memory', 'domctl', 'sysctl', 'grant_table', 'event_channel',
     'page_owner', 'domain', 'vcpu', 'schedule')] +
-    ['xen/arch/x86/physdev.c', 'xen/arch/x86/domctl.c'] +
+    ['xen/arch/x86/%s.c' % f for f in (
+        'physdev', 'domctl', 'pirq', 'irq')] +
     ['xen/arch/x86/pv/%s.c' % f for f in (
         'mm', 'mmu_ops', 'emul-priv-op', 'descriptor-tables', 'callback',
         'traps', 'ptwr')] +

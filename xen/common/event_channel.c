@@ -10,6 +10,7 @@
 #include <xen/time.h>
 #include <xen/timer.h>
 #include <xen/xmalloc.h>
+#include <asm/irq.h>
 
 /* What a 64-bit guest's bitmaps can name: 64 words of 64 ports. */
 #define MAX_PORTS           EVTCHN_2L_NR_CHANNELS
@@ -30,6 +31,7 @@ enum port_state {
     ECS_INTERDOMAIN,
     ECS_VIRQ,
     ECS_IPI,
+    ECS_PIRQ,               /* a physical IRQ (asm/irq.h) */
 };
 
 struct evtchn {
@@ -46,6 +48,7 @@ struct evtchn {
             unsigned int port;
         } interdomain;
         unsigned int virq;
+        unsigned int pirq;
     } u;
 };
 
@@ -227,6 +230,10 @@ static int close_locked(struct domain *d, unsigned int port,
             if ( v && v->virq_to_evtchn[chn->u.virq] == port )
                 v->virq_to_evtchn[chn->u.virq] = 0;
         }
+        break;
+
+    case ECS_PIRQ:
+        pirq_unbind_port(d, chn->u.pirq);
         break;
 
     case ECS_INTERDOMAIN:
@@ -420,6 +427,53 @@ static long evtchn_bind_ipi(struct evtchn_bind_ipi *bind)
     return port < 0 ? port : 0;
 }
 
+/*
+ * Xen's order: the PIRQ's number and mapping are checked before a port is
+ * taken; the interrupt goes to vCPU 0 until bind_vcpu moves it.
+ */
+static long evtchn_bind_pirq(struct evtchn_bind_pirq *bind)
+{
+    struct domain *d = current->domain;
+    struct vcpu *v0 = domain_vcpu(d, 0);
+    struct evtchn *chn;
+    unsigned long flags;
+    int port, rc;
+
+    if ( !v0 )
+        return -ENOENT;
+    spin_lock_irqsave(&d->event_lock, flags);
+    port = pirq_bind_check(d, bind->pirq);
+    if ( !port )
+        port = get_free_port(d);
+    if ( port >= 0 )
+    {
+        chn = claim_port(d, port, ECS_PIRQ, 0);
+        chn->u.pirq = bind->pirq;
+        rc = pirq_bind_port(d, bind->pirq, port, v0,
+                            bind->flags & BIND_PIRQ__WILL_SHARE);
+        if ( rc )
+        {
+            free_port(d, port, chn);
+            port = rc;
+        }
+        else
+            bind->port = port;
+    }
+    spin_unlock_irqrestore(&d->event_lock, flags);
+    return port < 0 ? port : 0;
+}
+
+void evtchn_send_pirq(struct domain *d, unsigned int port, bool mask)
+{
+    struct evtchn *chn = port_chn(d, port);
+
+    if ( !chn )
+        return;
+    if ( mask )
+        set_bit(port, d->shared_info->evtchn_mask);
+    raise_port(d, port, chn);
+}
+
 static long evtchn_send(unsigned int port)
 {
     struct domain *d = current->domain, *rd;
@@ -488,6 +542,10 @@ static long evtchn_status(struct domain *d, struct evtchn_status *status)
         case ECS_IPI:
             status->status = EVTCHNSTAT_ipi;
             break;
+        case ECS_PIRQ:
+            status->status = EVTCHNSTAT_pirq;
+            status->u.pirq = chn->u.pirq;
+            break;
         }
         status->vcpu = chn->notify_vcpu;
     }
@@ -521,14 +579,19 @@ static long evtchn_bind_vcpu(const struct evtchn_bind_vcpu *bind)
         __atomic_store_n(&chn->notify_vcpu, bind->vcpu, __ATOMIC_RELAXED);
         rc = 0;
         break;
+    case ECS_PIRQ:
+        /* The interrupt itself follows, to where the vCPU runs now. */
+        __atomic_store_n(&chn->notify_vcpu, bind->vcpu, __ATOMIC_RELAXED);
+        pirq_set_vcpu(d, chn->u.pirq, domain_vcpu(d, bind->vcpu));
+        rc = 0;
+        break;
     }
     spin_unlock_irqrestore(&d->event_lock, flags);
     return rc;
 }
 
-static long evtchn_unmask(unsigned int port)
+long evtchn_unmask_port(struct domain *d, unsigned int port)
 {
-    struct domain *d = current->domain;
     struct shared_info *s = d->shared_info;
     const struct evtchn *chn;
     struct vcpu *v;
@@ -635,8 +698,10 @@ long do_event_channel_op(int cmd, XEN_GUEST_HANDLE_PARAM(void) arg)
 
         if ( copy_from_guest_addr(&op, arg.p) )
             return -EFAULT;
-        /* Physical IRQs are not routed to guests yet. */
-        return -EOPNOTSUPP;
+        rc = evtchn_bind_pirq(&op);
+        if ( !rc && copy_to_guest_addr(arg.p, &op) )
+            rc = undo_bind(current->domain, op.port);
+        return rc;
     }
 
     case EVTCHNOP_close:
@@ -687,7 +752,7 @@ long do_event_channel_op(int cmd, XEN_GUEST_HANDLE_PARAM(void) arg)
 
         if ( copy_from_guest_addr(&op, arg.p) )
             return -EFAULT;
-        return evtchn_unmask(op.port);
+        return evtchn_unmask_port(current->domain, op.port);
     }
 
     case EVTCHNOP_reset:
@@ -848,7 +913,7 @@ static void dump_timer_left(const char *name, const struct timer *t,
 static const char *const port_state_name[] = {
     [ECS_FREE] = "free", [ECS_RESERVED] = "reserved",
     [ECS_UNBOUND] = "unbound", [ECS_INTERDOMAIN] = "interdomain",
-    [ECS_VIRQ] = "virq", [ECS_IPI] = "ipi",
+    [ECS_VIRQ] = "virq", [ECS_IPI] = "ipi", [ECS_PIRQ] = "pirq",
 };
 
 /*
@@ -915,6 +980,8 @@ void evtchn_dump_domain(const struct domain *d)
                pending, masked);
         if ( chn->state == ECS_VIRQ )
             printk(" virq=%u", chn->u.virq);
+        else if ( chn->state == ECS_PIRQ )
+            printk(" pirq=%u", chn->u.pirq);
         else if ( chn->state == ECS_INTERDOMAIN )
             printk(" remote=%u:%u", chn->u.interdomain.dom->domain_id,
                    chn->u.interdomain.port);

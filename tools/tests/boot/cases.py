@@ -415,3 +415,44 @@ for _hv, _append in (('ours', 'dom0_mem=512M smap=0 conswitch=a'),
                                       r'^libxl: error'),
         steps=[('expect', 'linux_init'), ('expect', 'rootfs_ready'),
                ('settle', 2)] + XL_CREATE_STEPS))
+
+
+def _linux_nic_case(name, hv, append, nic, text, forbid=()):
+    """Linux as dom0 with a NIC: bring it up, expect text in
+    /proc/interrupts."""
+    return dict(
+        name=name, via='kernel', smp=2, mem='1G', cpu='max', append=append,
+        only=hv, timeout=120,
+        modules=[(LINUX[0], 'console=hvc0'), (LINUX[1], '')]
+        if LINUX else [],
+        skip=None if LINUX else 'no Debian kernel and initrd in /boot',
+        qemu_args=('-netdev', 'user,id=n0', '-device', nic + ',netdev=n0'),
+        forbid=qemu.DEFAULT_FORBID + forbid,
+        steps=[('expect', 'linux_init'), ('expect', 'initramfs_shell'),
+               ('settle', 3),
+               ('type', 'for n in /sys/class/net/e*; do '
+                        'ip link set ${n##*/} up; done\r'),
+               ('settle', 3), ('type', 'cat /proc/interrupts\r')]
+        + [('expect', 'shell_output', dict(text=t)) for t in text])
+
+
+# Debian's Linux as dom0 drives its devices' interrupts through PIRQs, on
+# both hypervisors: every legacy and PCI GSI maps (no "xen map irq
+# failed"), ata_piix registers its lines, and an e1000 brought up gets its
+# GSI as an event channel ("xen-pirq" in /proc/interrupts).  The e1000 has
+# no MSI, so no MSI mapping is tried either.
+for _hv, _append in (('ours', 'dom0_mem=512M smap=0 conswitch=a'),
+                     ('xen417', 'dom0_mem=512M conswitch=a')):
+    CASES.append(_linux_nic_case(
+        'linux-dom0-irqs%s' % ('' if _hv == 'ours' else '-xen417'), _hv,
+        _append, 'e1000',
+        (r'xen-pirq.*-ioapic-level +(eth|ens)\d',
+         r'xen-pirq.*-ioapic-edge +ata_piix'),
+        forbid=(r'xen map irq failed', r'Failed to obtain physical IRQ')))
+
+# MSIs are not mapped yet (map_pirq answers -ENODEV, as Xen does for a
+# device it does not know): a virtio NIC, whose driver asks for MSI-X
+# first, falls back to its INTx line, which arrives as a PIRQ.
+CASES.append(_linux_nic_case(
+    'linux-dom0-msi-fallback', 'ours', 'dom0_mem=512M smap=0 conswitch=a',
+    'virtio-net-pci', (r'xen-pirq.*-ioapic-level +virtio\d',)))

@@ -18,16 +18,6 @@ extern uintptr_t harness_fault_lo, harness_fault_hi;
 
 struct domain *hardware_domain;
 
-void *_xzalloc(size_t size, size_t align)
-{
-    return calloc(1, size);
-}
-
-void xfree(void *p)
-{
-    free(p);
-}
-
 /* ---- the fake machine: bus 0 of segment 0 behind ports 0xCF8/0xCFC ---- */
 
 static uint8_t cfg[256][256];           /* [devfn][register] */

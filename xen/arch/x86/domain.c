@@ -13,6 +13,7 @@
 #include <asm/domain.h>
 #include <asm/flushtlb.h>
 #include <asm/fpu.h>
+#include <asm/irq.h>
 #include <asm/page.h>
 #include <asm/processor.h>
 #include <asm/pv/mm.h>
@@ -256,6 +257,7 @@ void arch_domain_relinquish(struct domain *d)
     flush_tlb_mask(&cpu_online_map);
     d->tlb_clean = true;
     domain_cpu_policy_free(d);
+    pirq_domain_destroy(d);
 
     for ( unsigned int i = 0; i < d->max_vcpus; i++ )
     {

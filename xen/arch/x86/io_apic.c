@@ -7,6 +7,7 @@
 #include <asm/apic.h>
 #include <asm/io.h>
 #include <asm/io_apic.h>
+#include <asm/irq.h>
 #include <asm/smp.h>
 
 /* Registers are reached through an index (IOREGSEL) and a window (IOWIN). */
@@ -31,6 +32,7 @@
 
 static struct ioapic {
     void *va;
+    paddr_t paddr;          /* what dom0 names it by (apic_read) */
     unsigned int id;
     unsigned int gsi_base;
     unsigned int nr_entries;
@@ -80,6 +82,15 @@ unsigned int isa_irq_to_gsi(unsigned int isa_irq)
         if ( overrides[i].isa_irq == isa_irq )
             return overrides[i].gsi;
     return isa_irq;
+}
+
+unsigned int ioapic_nr_gsis(void)
+{
+    unsigned int n = 0;
+
+    for ( unsigned int i = 0; i < nr_ioapics; i++ )
+        n = max(n, ioapics[i].gsi_base + ioapics[i].nr_entries);
+    return n;
 }
 
 /* Trigger and polarity bits of a redirection entry for gsi. */
@@ -134,7 +145,16 @@ void ioapic_unmask(unsigned int gsi)
     set_mask(gsi, false);
 }
 
-int ioapic_route(unsigned int gsi, unsigned int vector, unsigned int cpu)
+void ioapic_default_mode(unsigned int gsi, bool *level, bool *active_low)
+{
+    uint32_t mode = gsi_mode(gsi);
+
+    *level = mode & RTE_LEVEL;
+    *active_low = mode & RTE_ACTIVE_LOW;
+}
+
+int ioapic_route(unsigned int gsi, unsigned int vector, unsigned int cpu,
+                 bool level, bool active_low, bool masked)
 {
     unsigned int pin;
     struct ioapic *io = gsi_to_ioapic(gsi, &pin);
@@ -147,14 +167,55 @@ int ioapic_route(unsigned int gsi, unsigned int vector, unsigned int cpu)
     ASSERT(cpu_physical_id(cpu) <= 0xff);
 
     /* Fixed delivery, physical destination; unmasked last of all. */
-    low = vector | gsi_mode(gsi);
+    low = vector | (level ? RTE_LEVEL : 0) | (active_low ? RTE_ACTIVE_LOW : 0);
     spin_lock_irqsave(&ioapic_lock, flags);
     ioapic_write(io, IOAPIC_REG_RTE(pin), low | RTE_MASKED);
     ioapic_write(io, IOAPIC_REG_RTE(pin) + 1,
                  cpu_physical_id(cpu) << RTE_DEST_SHIFT);
-    ioapic_write(io, IOAPIC_REG_RTE(pin), low);
+    if ( !masked )
+        ioapic_write(io, IOAPIC_REG_RTE(pin), low);
     spin_unlock_irqrestore(&ioapic_lock, flags);
     return 0;
+}
+
+void ioapic_set_dest(unsigned int gsi, unsigned int cpu)
+{
+    unsigned int pin;
+    struct ioapic *io = gsi_to_ioapic(gsi, &pin);
+    unsigned long flags;
+
+    if ( !io )
+        return;
+    ASSERT(cpu_physical_id(cpu) <= 0xff);
+    /* The high half alone: the mask bit, in the low half, stays. */
+    spin_lock_irqsave(&ioapic_lock, flags);
+    ioapic_write(io, IOAPIC_REG_RTE(pin) + 1,
+                 cpu_physical_id(cpu) << RTE_DEST_SHIFT);
+    spin_unlock_irqrestore(&ioapic_lock, flags);
+}
+
+int ioapic_guest_read(paddr_t physbase, unsigned int reg, uint32_t *val)
+{
+    unsigned long flags;
+
+    for ( unsigned int i = 0; i < nr_ioapics; i++ )
+    {
+        if ( ioapics[i].paddr != physbase )
+            continue;
+        spin_lock_irqsave(&ioapic_lock, flags);
+        *val = ioapic_read(&ioapics[i], reg & 0xff);
+        spin_unlock_irqrestore(&ioapic_lock, flags);
+        return 0;
+    }
+    return -EINVAL;
+}
+
+bool ioapic_known(paddr_t physbase)
+{
+    for ( unsigned int i = 0; i < nr_ioapics; i++ )
+        if ( ioapics[i].paddr == physbase )
+            return true;
+    return false;
 }
 
 static void __init setup_ioapic(const struct acpi_madt_info *madt,
@@ -165,6 +226,7 @@ static void __init setup_ioapic(const struct acpi_madt_info *madt,
 
     /* A 32-bit address in the MADT: always within the boot direct map. */
     io->va = map_platform_mmio(madt->ioapics[i].address);
+    io->paddr = madt->ioapics[i].address;
     io->id = madt->ioapics[i].id;
     io->gsi_base = madt->ioapics[i].gsi_base;
     ver = ioapic_read(io, IOAPIC_REG_VERSION);
@@ -190,7 +252,10 @@ void __init init_IRQ(const struct acpi_madt_info *madt)
     init_8259A();
 
     if ( !madt || !madt->present )
+    {
+        irq_gsi_init();
         return;
+    }
 
     nr = min(madt->nr_ioapics, (unsigned int)ACPI_MAX_IOAPICS);
     for ( unsigned int i = 0; i < nr; i++ )
@@ -209,4 +274,5 @@ void __init init_IRQ(const struct acpi_madt_info *madt)
         overrides[nr_overrides].flags = madt->overrides[i].flags;
         nr_overrides++;
     }
+    irq_gsi_init();
 }

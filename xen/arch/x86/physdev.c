@@ -1,11 +1,12 @@
 /* SPDX-License-Identifier: GPL-2.0-only */
-/* physdev_op: a PV guest's I/O privilege, dom0's PCI devices; IRQs to come. */
+/* physdev_op: a PV guest's I/O privilege, dom0's interrupts and PCI devices. */
 #include <xen/errno.h>
 #include <xen/guest_access.h>
 #include <xen/hypercall.h>
 #include <xen/pci.h>
 #include <xen/sched.h>
 #include <asm/domain.h>
+#include <asm/irq.h>
 #include <public/physdev.h>
 
 long do_physdev_op(int cmd, XEN_GUEST_HANDLE_PARAM(void) arg)
@@ -41,18 +42,18 @@ long do_physdev_op(int cmd, XEN_GUEST_HANDLE_PARAM(void) arg)
     case PHYSDEVOP_dbgp_op:
         return pci_physdev_op(cmd, arg);
 
-    /*
-     * The machine's interrupt plumbing is dom0's alone: Xen refuses
-     * anyone else with -EPERM before looking at the arguments.  None is
-     * implemented yet, so dom0 hears -ENOSYS.
-     */
+    /* Interrupts: PIRQs, their EOIs, GSI set-up and the IO-APICs. */
+    case PHYSDEVOP_eoi:
+    case PHYSDEVOP_irq_status_query:
+    case PHYSDEVOP_pirq_eoi_gmfn_v1:
+    case PHYSDEVOP_pirq_eoi_gmfn_v2:
     case PHYSDEVOP_apic_read:
     case PHYSDEVOP_apic_write:
     case PHYSDEVOP_alloc_irq_vector:
     case PHYSDEVOP_map_pirq:
     case PHYSDEVOP_unmap_pirq:
     case PHYSDEVOP_setup_gsi:
-        return current->domain->is_privileged ? -ENOSYS : -EPERM;
+        return pirq_physdev_op(cmd, arg);
 
     default:
         return -ENOSYS;

@@ -88,6 +88,15 @@ bool local_events_need_delivery(const struct vcpu *v);
  * clears VPF_polling of a vCPU whose poll it satisfies and calls
  * vcpu_kick(), which must then let it run.
  */
+/*
+ * A PIRQ's interrupt, from the interrupt handler: raises port of d
+ * without d's lock (the GSI's binding keeps port bound meanwhile); mask
+ * masks it first.
+ */
+void evtchn_send_pirq(struct domain *d, unsigned int port, bool mask);
+/* EVTCHNOP_unmask on d's port; takes d->event_lock. */
+long evtchn_unmask_port(struct domain *d, unsigned int port);
+
 bool evtchn_port_is_valid(const struct domain *d, unsigned int port);
 bool evtchn_port_pending(const struct domain *d, unsigned int port);
 

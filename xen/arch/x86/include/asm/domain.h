@@ -75,6 +75,8 @@ struct arch_domain {
         RELINQUISH_DONE,
     } relinquish_pass;
     unsigned long relinquish_steps;
+    /* Its PIRQs and their EOI bitmap (pirq.c); NULL until first used. */
+    struct domain_pirqs *pirqs;
 };
 
 #endif /* ASM_X86_DOMAIN_H */

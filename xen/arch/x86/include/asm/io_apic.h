@@ -21,14 +21,33 @@ void init_IRQ(const struct acpi_madt_info *madt);
 /* The GSI an ISA IRQ (0-15) arrives on, after the MADT's overrides. */
 unsigned int isa_irq_to_gsi(unsigned int isa_irq);
 
+/* One past the highest GSI of any IO-APIC; 0 without one. */
+unsigned int ioapic_nr_gsis(void);
+
 /*
- * Routes gsi to vector on cpu, fixed delivery, and unmasks it.  Trigger
- * mode and polarity come from the MADT's overrides for ISA IRQs (edge,
- * active high by default) and are level, active low for other GSIs, as
- * PCI wants.  Returns 0, or -ENOENT if no IO-APIC has that GSI.
+ * The trigger mode and polarity gsi has unless told otherwise: the MADT's
+ * overrides for ISA IRQs (edge, active high by default), level and active
+ * low for other GSIs, as PCI wants.
  */
-int ioapic_route(unsigned int gsi, unsigned int vector, unsigned int cpu);
+void ioapic_default_mode(unsigned int gsi, bool *level, bool *active_low);
+
+/*
+ * Routes gsi to vector on cpu, fixed delivery, with the given trigger
+ * mode and polarity, and unmasks it unless masked.  Returns 0, or -ENOENT
+ * if no IO-APIC has that GSI.
+ */
+int ioapic_route(unsigned int gsi, unsigned int vector, unsigned int cpu,
+                 bool level, bool active_low, bool masked);
+/* Moves gsi's destination to cpu, masked or not as it was. */
+void ioapic_set_dest(unsigned int gsi, unsigned int cpu);
 void ioapic_mask(unsigned int gsi);
 void ioapic_unmask(unsigned int gsi);
+
+/*
+ * PHYSDEVOP_apic_read: register reg of the IO-APIC at physbase; -EINVAL
+ * if there is none there.
+ */
+int ioapic_guest_read(paddr_t physbase, unsigned int reg, uint32_t *val);
+bool ioapic_known(paddr_t physbase);
 
 #endif /* ASM_X86_IO_APIC_H */

@@ -1,0 +1,73 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
+/* Device interrupts (GSIs) owned by the hypervisor and lent to guests. */
+#ifndef ASM_X86_IRQ_H
+#define ASM_X86_IRQ_H
+
+#include <xen/types.h>
+#include <public/xen.h>
+
+struct domain;
+
+/* As many GSIs as dynamic vectors could ever serve, and a few more. */
+#define MAX_GSIS 256
+
+/* GSIs 0 to nr_irqs_gsi - 1 exist: at least the 16 ISA ones. */
+extern unsigned int nr_irqs_gsi;
+
+/* Sizes the GSI table from the IO-APICs and sets each line's defaults. */
+void irq_gsi_init(void);
+
+/*
+ * PHYSDEVOP_setup_gsi: trigger mode and polarity of a GSI, from dom0's
+ * ACPI tables.  Only once per GSI, and not while it is bound: -EEXIST;
+ * -EINVAL if no IO-APIC has it.
+ */
+int gsi_setup(unsigned int gsi, bool level, bool active_low);
+
+/*
+ * Each GSI delivers to at most IRQ_MAX_GUESTS (domain, pirq, port)
+ * sharers, all of which must have asked to share: -EBUSY otherwise.  The
+ * first binding gets the GSI a vector and routes it to cpu, unmasked.
+ * Called with d->event_lock held; takes the GSI's lock.
+ */
+#define IRQ_MAX_GUESTS 7
+int gsi_guest_bind(unsigned int gsi, struct domain *d, unsigned int pirq,
+                   unsigned int port, unsigned int cpu, bool share);
+/* Removes d's binding; the line is masked once nobody is left. */
+void gsi_guest_unbind(unsigned int gsi, struct domain *d);
+/*
+ * d handled the level interrupt it was sent: once every sharer did, the
+ * line is unmasked.  Nothing happens if d had no interrupt outstanding.
+ */
+void gsi_guest_eoi(unsigned int gsi, struct domain *d);
+/* More than one sharer (XENIRQSTAT_shared). */
+bool gsi_guest_shared(unsigned int gsi);
+/* Sends the GSI's interrupts to cpu from now on. */
+void gsi_set_cpu(unsigned int gsi, unsigned int cpu);
+
+/*
+ * pirq.c, from the interrupt handler with the GSI's lock held: raise
+ * port of d for pirq; needs_eoi marks it in d's EOI bitmap first.
+ */
+void pirq_deliver(struct domain *d, unsigned int pirq, unsigned int port,
+                  bool needs_eoi);
+
+/* pirq.c: a domain's PIRQs, for physdev_op and event channels. */
+struct vcpu;
+long pirq_physdev_op(int cmd, XEN_GUEST_HANDLE_PARAM(void) arg);
+/*
+ * EVTCHNOP_bind_pirq, with d->event_lock held.  pirq_bind_check() answers
+ * what Xen does before a port is taken: -EINVAL past the domain's PIRQs,
+ * -EPERM if pirq is not mapped, -EEXIST if it already has a port.
+ */
+int pirq_bind_check(struct domain *d, unsigned int pirq);
+int pirq_bind_port(struct domain *d, unsigned int pirq, unsigned int port,
+                   const struct vcpu *v, bool share);
+/* Closing the port, with d->event_lock held. */
+void pirq_unbind_port(struct domain *d, unsigned int pirq);
+/* EVTCHNOP_bind_vcpu moved the port: the interrupt follows. */
+void pirq_set_vcpu(struct domain *d, unsigned int pirq, const struct vcpu *v);
+/* Destruction, once every port is closed: drops the EOI bitmap page. */
+void pirq_domain_destroy(struct domain *d);
+
+#endif /* ASM_X86_IRQ_H */

@@ -1,0 +1,267 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
+/* Device interrupts: a descriptor and a vector per GSI, sent to guests. */
+#include <xen/errno.h>
+#include <xen/lib.h>
+#include <xen/spinlock.h>
+#include <asm/apic.h>
+#include <asm/io_apic.h>
+#include <asm/irq.h>
+#include <asm/traps.h>
+
+struct irq_guest {
+    struct domain *d;
+    unsigned int pirq, port;
+    bool eoi_due;           /* a level interrupt sent, not yet EOIed */
+};
+
+/*
+ * One per GSI.  lock guards all of it; d->event_lock, when held, is
+ * taken first, and ioapic_lock nests inside.
+ */
+struct irq_desc {
+    spinlock_t lock;
+    uint8_t vector;         /* 0 until first bound; then kept */
+    bool level, active_low;
+    bool configured;        /* setup_gsi has fixed the two above */
+    bool shareable;         /* every current binding agreed to share */
+    unsigned int cpu;       /* where the IO-APIC sends it */
+    unsigned int nr_guests;
+    unsigned int in_flight; /* guests with eoi_due set */
+    struct irq_guest guest[IRQ_MAX_GUESTS];
+};
+
+unsigned int nr_irqs_gsi = 16;
+static struct irq_desc gsi_desc[MAX_GSIS];
+
+/*
+ * Vectors are global (one IDT, and a GSI goes to one CPU at a time), so
+ * a vector names its GSI on every CPU: vector_gsi[v] is that GSI + 1.
+ */
+static uint16_t vector_gsi[256];
+static DEFINE_SPINLOCK(vector_lock);
+
+void irq_gsi_init(void)
+{
+    nr_irqs_gsi = min(max(ioapic_nr_gsis(), 16U), (unsigned int)MAX_GSIS);
+    for ( unsigned int gsi = 0; gsi < nr_irqs_gsi; gsi++ )
+        ioapic_default_mode(gsi, &gsi_desc[gsi].level,
+                            &gsi_desc[gsi].active_low);
+}
+
+/*
+ * Level lines are masked at the IO-APIC before the local APIC's EOI (which
+ * clears their remote IRR) and stay masked until every guest sent has
+ * EOIed: a line still asserted then interrupts again, and a guest slow to
+ * EOI delays only its own line.  Edge lines need nothing from the guests.
+ */
+static void guest_irq_interrupt(struct cpu_user_regs *regs)
+{
+    unsigned int vec = regs->entry_vector & 0xff;
+    unsigned int gsi = vector_gsi[vec] - 1U;
+    struct irq_desc *desc;
+
+    if ( gsi >= nr_irqs_gsi )
+    {
+        ack_APIC_irq();
+        return;
+    }
+    desc = &gsi_desc[gsi];
+    spin_lock(&desc->lock);
+    if ( desc->level )
+        ioapic_mask(gsi);
+    ack_APIC_irq();
+    for ( unsigned int i = 0; i < desc->nr_guests; i++ )
+    {
+        struct irq_guest *g = &desc->guest[i];
+
+        if ( desc->level && !g->eoi_due )
+        {
+            g->eoi_due = true;
+            desc->in_flight++;
+        }
+        pirq_deliver(g->d, g->pirq, g->port, desc->level);
+    }
+    spin_unlock(&desc->lock);
+}
+
+static int alloc_vector(unsigned int gsi)
+{
+    unsigned long flags;
+    int vec = -ENOSPC;
+
+    spin_lock_irqsave(&vector_lock, flags);
+    for ( unsigned int v = FIRST_DYNAMIC_VECTOR; v <= LAST_DYNAMIC_VECTOR;
+          v++ )
+    {
+        if ( vector_gsi[v] )
+            continue;
+        vector_gsi[v] = gsi + 1;
+        set_vector_handler(v, guest_irq_interrupt);
+        vec = v;
+        break;
+    }
+    spin_unlock_irqrestore(&vector_lock, flags);
+    return vec;
+}
+
+/* gsi's descriptor, locked; NULL if there is no such GSI. */
+static struct irq_desc *lock_desc(unsigned int gsi, unsigned long *flags)
+{
+    struct irq_desc *desc;
+
+    if ( gsi >= nr_irqs_gsi )
+        return NULL;
+    desc = &gsi_desc[gsi];
+    spin_lock_irqsave(&desc->lock, *flags);
+    return desc;
+}
+
+int gsi_setup(unsigned int gsi, bool level, bool active_low)
+{
+    struct irq_desc *desc;
+    unsigned long flags;
+    int rc = 0;
+
+    if ( gsi >= ioapic_nr_gsis() || !(desc = lock_desc(gsi, &flags)) )
+        return -EINVAL;
+    if ( desc->configured || desc->nr_guests )
+        rc = -EEXIST;
+    else
+    {
+        desc->level = level;
+        desc->active_low = active_low;
+        desc->configured = true;
+    }
+    spin_unlock_irqrestore(&desc->lock, flags);
+    return rc;
+}
+
+static struct irq_guest *find_guest(struct irq_desc *desc,
+                                    const struct domain *d)
+{
+    for ( unsigned int i = 0; i < desc->nr_guests; i++ )
+        if ( desc->guest[i].d == d )
+            return &desc->guest[i];
+    return NULL;
+}
+
+int gsi_guest_bind(unsigned int gsi, struct domain *d, unsigned int pirq,
+                   unsigned int port, unsigned int cpu, bool share)
+{
+    struct irq_desc *desc;
+    struct irq_guest *g;
+    unsigned long flags;
+    int rc = 0;
+
+    if ( !(desc = lock_desc(gsi, &flags)) )
+        return -EINVAL;
+    if ( find_guest(desc, d) )
+        rc = -EBUSY;
+    else if ( desc->nr_guests &&
+              (!desc->shareable || !share ||
+               desc->nr_guests == IRQ_MAX_GUESTS) )
+        rc = -EBUSY;
+    else if ( !desc->vector )
+    {
+        int vec = alloc_vector(gsi);
+
+        if ( vec < 0 )
+            rc = vec;
+        else
+            desc->vector = vec;
+    }
+    if ( rc )
+        goto out;
+
+    g = &desc->guest[desc->nr_guests++];
+    g->d = d;
+    g->pirq = pirq;
+    g->port = port;
+    g->eoi_due = false;
+    if ( desc->nr_guests == 1 )
+    {
+        desc->shareable = share;
+        desc->cpu = cpu;
+        desc->in_flight = 0;
+        rc = ioapic_route(gsi, desc->vector, cpu, desc->level,
+                          desc->active_low, false);
+        if ( rc )
+        {
+            desc->nr_guests = 0;
+            rc = -EINVAL;
+        }
+    }
+ out:
+    spin_unlock_irqrestore(&desc->lock, flags);
+    return rc;
+}
+
+/* With desc's lock held: g is done with its interrupt. */
+static void guest_done(struct irq_desc *desc, unsigned int gsi,
+                       struct irq_guest *g)
+{
+    if ( !g->eoi_due )
+        return;
+    g->eoi_due = false;
+    if ( --desc->in_flight == 0 )
+        ioapic_unmask(gsi);
+}
+
+/* d is done with its interrupt, and with the line too if unbind. */
+static void guest_release(unsigned int gsi, const struct domain *d,
+                          bool unbind)
+{
+    struct irq_desc *desc;
+    struct irq_guest *g;
+    unsigned long flags;
+
+    if ( !(desc = lock_desc(gsi, &flags)) )
+        return;
+    g = find_guest(desc, d);
+    if ( g && !unbind )
+        guest_done(desc, gsi, g);
+    else if ( g )
+    {
+        /* The last one out masks first: nobody would EOI it again. */
+        if ( desc->nr_guests == 1 )
+        {
+            ioapic_mask(gsi);
+            desc->in_flight = 0;
+        }
+        else
+            guest_done(desc, gsi, g);
+        *g = desc->guest[--desc->nr_guests];
+    }
+    spin_unlock_irqrestore(&desc->lock, flags);
+}
+
+void gsi_guest_unbind(unsigned int gsi, struct domain *d)
+{
+    guest_release(gsi, d, true);
+}
+
+void gsi_guest_eoi(unsigned int gsi, struct domain *d)
+{
+    guest_release(gsi, d, false);
+}
+
+bool gsi_guest_shared(unsigned int gsi)
+{
+    return gsi < nr_irqs_gsi &&
+           __atomic_load_n(&gsi_desc[gsi].nr_guests, __ATOMIC_RELAXED) > 1;
+}
+
+void gsi_set_cpu(unsigned int gsi, unsigned int cpu)
+{
+    struct irq_desc *desc;
+    unsigned long flags;
+
+    if ( !(desc = lock_desc(gsi, &flags)) )
+        return;
+    if ( desc->nr_guests && desc->cpu != cpu )
+    {
+        ioapic_set_dest(gsi, cpu);
+        desc->cpu = cpu;
+    }
+    spin_unlock_irqrestore(&desc->lock, flags);
+}

@@ -1,0 +1,569 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
+/* A domain's PIRQs: GSIs mapped to it, their ports and the EOI bitmap. */
+#include <xen/bitops.h>
+#include <xen/errno.h>
+#include <xen/event.h>
+#include <xen/guest_access.h>
+#include <xen/lib.h>
+#include <xen/mm.h>
+#include <xen/sched.h>
+#include <xen/xmalloc.h>
+#include <asm/domain.h>
+#include <asm/io_apic.h>
+#include <asm/irq.h>
+#include <asm/pv/mm.h>
+#include <public/physdev.h>
+
+/* Dynamic vectors per CPU, as Xen counts them when sizing dom0's PIRQs. */
+#define DYNAMIC_VECTORS_PER_CPU 196
+/* Extra PIRQs of a domU above the GSIs, Xen's default. */
+#define DOMU_EXTRA_PIRQS 32
+
+struct pirq_entry {
+    int gsi;                /* -1: not mapped */
+    unsigned int port;      /* the bound event channel, or 0 */
+    /*
+     * The GSI delivers to port.  Unmapping a bound PIRQ unbinds it but
+     * leaves the port, dead, until the guest closes it (as in Xen).
+     */
+    bool bound;
+};
+
+/* Guarded by d->event_lock, but for eoi_map (see pirq_deliver()). */
+struct domain_pirqs {
+    unsigned int nr;
+    struct pirq_entry *e;
+    /*
+     * The guest's EOI bitmap (pirq_eoi_gmfn), set once and kept until
+     * destruction: its writable type reference stops it from becoming a
+     * page table (or anything else we must not write) meanwhile.
+     */
+    unsigned long *eoi_map;
+    /* v1 of the op: PHYSDEVOP_eoi unmasks the port too. */
+    bool auto_unmask;
+    /*
+     * The GSIs d may have, as Xen's per-domain IRQ permissions: dom0
+     * starts with all but GSI 0, a domU with none; a map gives the target
+     * the GSI (if the caller has it), an unmap takes it away, from dom0
+     * too.  Read by the caller of a map for another domain without this
+     * domain's lock: atomic bit operations.
+     */
+    DECLARE_BITMAP(access, MAX_GSIS);
+};
+
+/*
+ * How many PIRQs d may name: dom0 gets Xen's count for the hardware
+ * domain (GSIs and every CPU's dynamic vectors, within one bitmap page),
+ * a domU the GSIs and a few.
+ */
+static unsigned int nr_pirqs(const struct domain *d)
+{
+    unsigned int cpus = cpumask_weight(&cpu_online_map);
+
+    if ( !d->is_privileged )
+        return nr_irqs_gsi + DOMU_EXTRA_PIRQS;
+    return min(nr_irqs_gsi + flsl(cpus) * DYNAMIC_VECTORS_PER_CPU,
+               (unsigned int)PAGE_SIZE * 8);
+}
+
+/* d's table, allocated on first use; NULL if out of memory. */
+static struct domain_pirqs *pirqs_of(struct domain *d)
+{
+    struct domain_pirqs *p = d->arch->pirqs;
+
+    if ( p )
+        return p;
+    p = xzalloc(struct domain_pirqs);
+    if ( !p )
+        return NULL;
+    p->nr = nr_pirqs(d);
+    p->e = xzalloc_array(struct pirq_entry, p->nr);
+    if ( !p->e )
+    {
+        xfree(p);
+        return NULL;
+    }
+    for ( unsigned int i = 0; i < p->nr; i++ )
+        p->e[i].gsi = -1;
+    if ( d->is_privileged )
+        for ( unsigned int gsi = 1; gsi < nr_irqs_gsi; gsi++ )
+            set_bit(gsi, p->access);
+    __atomic_store_n(&d->arch->pirqs, p, __ATOMIC_RELEASE);
+    return p;
+}
+
+/* d may be given gsi, or give it to others. */
+static bool gsi_access(const struct domain *d, int gsi)
+{
+    const struct domain_pirqs *p = __atomic_load_n(&d->arch->pirqs,
+                                                   __ATOMIC_ACQUIRE);
+
+    if ( !p )
+        return d->is_privileged && gsi != 0;
+    return test_bit(gsi, p->access);
+}
+
+/* The entry of pirq if d has ever had one, else NULL. */
+static struct pirq_entry *entry_of(const struct domain *d, unsigned int pirq)
+{
+    struct domain_pirqs *p = d->arch->pirqs;
+
+    return p && pirq < p->nr ? &p->e[pirq] : NULL;
+}
+
+void pirq_deliver(struct domain *d, unsigned int pirq, unsigned int port,
+                  bool needs_eoi)
+{
+    struct domain_pirqs *p = __atomic_load_n(&d->arch->pirqs,
+                                             __ATOMIC_ACQUIRE);
+    unsigned long *map = p ? __atomic_load_n(&p->eoi_map, __ATOMIC_ACQUIRE)
+                           : NULL;
+
+    /* The bit first: the guest reads it once it sees the event. */
+    if ( needs_eoi && map )
+        set_bit(pirq, map);
+    /* With v1 of the bitmap, the port is masked until the EOI. */
+    evtchn_send_pirq(d, port, p && p->auto_unmask);
+}
+
+static void clear_eoi_bit(struct domain_pirqs *p, unsigned int pirq)
+{
+    if ( p->eoi_map )
+        clear_bit(pirq, p->eoi_map);
+}
+
+/* Unbinds pirq's GSI from its port, if it was bound. */
+static void unbind_gsi(struct domain *d, struct pirq_entry *e,
+                       unsigned int pirq)
+{
+    if ( !e->bound )
+        return;
+    gsi_guest_unbind(e->gsi, d);
+    e->bound = false;
+    clear_eoi_bit(d->arch->pirqs, pirq);
+}
+
+int pirq_bind_check(struct domain *d, unsigned int pirq)
+{
+    struct pirq_entry *e;
+
+    if ( pirq >= nr_pirqs(d) )
+        return -EINVAL;
+    e = entry_of(d, pirq);
+    if ( !e || e->gsi < 0 || !gsi_access(d, e->gsi) )
+        return -EPERM;
+    return e->port ? -EEXIST : 0;
+}
+
+int pirq_bind_port(struct domain *d, unsigned int pirq, unsigned int port,
+                   const struct vcpu *v, bool share)
+{
+    struct pirq_entry *e = entry_of(d, pirq);
+    int rc;
+
+    ASSERT(e && e->gsi >= 0 && !e->port);
+    rc = gsi_guest_bind(e->gsi, d, pirq, port, v->processor, share);
+    if ( rc )
+        return rc;
+    e->port = port;
+    e->bound = true;
+    return 0;
+}
+
+void pirq_unbind_port(struct domain *d, unsigned int pirq)
+{
+    struct pirq_entry *e = entry_of(d, pirq);
+
+    if ( !e )
+        return;
+    unbind_gsi(d, e, pirq);
+    e->port = 0;
+}
+
+void pirq_set_vcpu(struct domain *d, unsigned int pirq, const struct vcpu *v)
+{
+    struct pirq_entry *e = entry_of(d, pirq);
+
+    if ( e && e->bound )
+        gsi_set_cpu(e->gsi, v->processor);
+}
+
+void pirq_domain_destroy(struct domain *d)
+{
+    struct domain_pirqs *p = d->arch->pirqs;
+
+    if ( !p )
+        return;
+    /* Every port is closed: no GSI delivers to d any more. */
+    for ( unsigned int i = 0; i < p->nr; i++ )
+        ASSERT(!p->e[i].bound);
+    if ( p->eoi_map )
+        put_page_and_type(virt_to_page(p->eoi_map));
+    d->arch->pirqs = NULL;
+    xfree(p->e);
+    xfree(p);
+}
+
+/* The domain a map or unmap names, referenced; NULL if none. */
+static struct domain *target_domain(domid_t domid)
+{
+    return domid == DOMID_SELF ? get_domain(current->domain)
+                               : get_domain_by_id(domid);
+}
+
+/* The PIRQ of d that gsi is mapped to, or -1. */
+static int gsi_to_pirq(const struct domain_pirqs *p, int gsi)
+{
+    for ( unsigned int i = 0; i < p->nr; i++ )
+        if ( p->e[i].gsi == gsi )
+            return i;
+    return -1;
+}
+
+/*
+ * Xen's choice for a GSI when the caller leaves it: the first free PIRQ
+ * above the ISA range among the GSIs' numbers, else the highest free one.
+ */
+static int free_pirq(const struct domain_pirqs *p)
+{
+    for ( unsigned int i = 16; i < nr_irqs_gsi && i < p->nr; i++ )
+        if ( p->e[i].gsi < 0 && !p->e[i].port )
+            return i;
+    for ( unsigned int i = p->nr; i-- > nr_irqs_gsi; )
+        if ( p->e[i].gsi < 0 && !p->e[i].port )
+            return i;
+    return -ENOSPC;
+}
+
+/*
+ * The GSI an index names: for dom0 mapping for another domain, dom0's own
+ * PIRQ of that number if it has one, as in Xen.
+ */
+static int index_to_gsi(struct domain *d, int index)
+{
+    struct domain *cd = current->domain;
+    const struct pirq_entry *e;
+    unsigned long flags;
+    int gsi = index;
+
+    if ( d == cd )
+        return gsi;
+    spin_lock_irqsave(&cd->event_lock, flags);
+    e = entry_of(cd, index);
+    if ( e && e->gsi >= 0 )
+        gsi = e->gsi;
+    spin_unlock_irqrestore(&cd->event_lock, flags);
+    return gsi;
+}
+
+static int map_gsi(struct domain *d, int index, int *pirq_p)
+{
+    struct domain_pirqs *p;
+    struct pirq_entry *e;
+    unsigned long flags;
+    int gsi, cur, pirq, rc = 0;
+
+    if ( index < 0 || (unsigned int)index >= nr_irqs_gsi )
+        return -EINVAL;
+    gsi = index_to_gsi(d, index);
+    spin_lock_irqsave(&d->event_lock, flags);
+    if ( !(p = pirqs_of(d)) )
+    {
+        rc = -ENOMEM;
+        goto out;
+    }
+    cur = gsi_to_pirq(p, gsi);
+    if ( *pirq_p < 0 )
+        pirq = cur >= 0 ? cur : free_pirq(p);
+    else if ( cur >= 0 && cur != *pirq_p )
+        pirq = -EEXIST;
+    else
+        pirq = *pirq_p;
+    if ( pirq < 0 )
+    {
+        rc = pirq;
+        goto out;
+    }
+    /*
+     * The caller must have the GSI itself: never GSI 0, the hypervisor's
+     * timer as Xen has it, nor one dom0 unmapped from itself before.
+     */
+    if ( !gsi_access(current->domain, gsi) )
+        rc = -EPERM;
+    else if ( (unsigned int)pirq >= p->nr )
+        rc = -EINVAL;
+    else
+    {
+        e = &p->e[pirq];
+        /*
+         * A PIRQ already mapped to another GSI stays so, and the call
+         * still succeeds: Xen only logs it.
+         */
+        if ( e->gsi < 0 )
+        {
+            e->gsi = gsi;
+            set_bit(gsi, p->access);
+        }
+        *pirq_p = pirq;
+    }
+ out:
+    spin_unlock_irqrestore(&d->event_lock, flags);
+    return rc;
+}
+
+static long map_pirq(struct physdev_map_pirq *map)
+{
+    struct domain *d = target_domain(map->domid);
+    long rc;
+
+    if ( !d )
+        return -ESRCH;
+    if ( !current->domain->is_privileged )
+        rc = -EPERM;
+    else if ( map->type == MAP_PIRQ_TYPE_GSI )
+        rc = map_gsi(d, map->index, &map->pirq);
+    else if ( map->type == MAP_PIRQ_TYPE_MSI ||
+              map->type == MAP_PIRQ_TYPE_MSI_SEG ||
+              map->type == MAP_PIRQ_TYPE_MULTI_MSI )
+        /*
+         * MSIs need the device known, which it never is yet: Xen's answer
+         * for an unknown device, after which Linux uses INTx.  An index
+         * naming a GSI is refused first, as Xen does.
+         */
+        rc = map->type != MAP_PIRQ_TYPE_MULTI_MSI && map->index != -1 &&
+             (map->index < 0 || (unsigned int)map->index < nr_irqs_gsi)
+             ? -EINVAL : -ENODEV;
+    else
+        rc = -EINVAL;
+    put_domain(d);
+    return rc;
+}
+
+static long unmap_pirq(const struct physdev_unmap_pirq *unmap)
+{
+    struct domain *d = target_domain(unmap->domid);
+    struct pirq_entry *e;
+    unsigned long flags;
+    long rc = 0;
+
+    if ( !d )
+        return -ESRCH;
+    if ( !current->domain->is_privileged )
+    {
+        put_domain(d);
+        return -EPERM;
+    }
+    spin_lock_irqsave(&d->event_lock, flags);
+    if ( unmap->pirq < 0 || (unsigned int)unmap->pirq >= nr_pirqs(d) )
+        rc = -EINVAL;
+    else if ( !(e = entry_of(d, unmap->pirq)) || e->gsi < 0 )
+        rc = -EINVAL;
+    else
+    {
+        unbind_gsi(d, e, unmap->pirq);
+        /* As Xen: the domain loses the GSI, dom0 included. */
+        clear_bit(e->gsi, d->arch->pirqs->access);
+        e->gsi = -1;
+    }
+    spin_unlock_irqrestore(&d->event_lock, flags);
+    put_domain(d);
+    return rc;
+}
+
+static long pirq_eoi(struct domain *d, unsigned int pirq)
+{
+    struct domain_pirqs *p;
+    struct pirq_entry *e;
+    unsigned int unmask = 0;
+    unsigned long flags;
+
+    if ( pirq >= nr_pirqs(d) )
+        return -EINVAL;
+    spin_lock_irqsave(&d->event_lock, flags);
+    e = entry_of(d, pirq);
+    if ( !e || (e->gsi < 0 && !e->port) )
+    {
+        spin_unlock_irqrestore(&d->event_lock, flags);
+        return -EINVAL;
+    }
+    p = d->arch->pirqs;
+    if ( p->auto_unmask )
+        unmask = e->port;
+    if ( e->bound )
+    {
+        clear_eoi_bit(p, pirq);
+        gsi_guest_eoi(e->gsi, d);
+    }
+    spin_unlock_irqrestore(&d->event_lock, flags);
+    if ( unmask )
+        evtchn_unmask_port(d, unmask);
+    return 0;
+}
+
+static long irq_status_query(struct domain *d,
+                             struct physdev_irq_status_query *q)
+{
+    const struct pirq_entry *e;
+    unsigned long flags;
+
+    if ( q->irq >= nr_pirqs(d) )
+        return -EINVAL;
+    /*
+     * Xen answers "needs EOI" for every PIRQ: a guest without the EOI
+     * bitmap must always EOI, which is safe for edge lines too.
+     */
+    q->flags = XENIRQSTAT_needs_eoi;
+    spin_lock_irqsave(&d->event_lock, flags);
+    e = entry_of(d, q->irq);
+    if ( e && e->bound && gsi_guest_shared(e->gsi) )
+        q->flags |= XENIRQSTAT_shared;
+    spin_unlock_irqrestore(&d->event_lock, flags);
+    return 0;
+}
+
+static long set_eoi_map(struct domain *d, unsigned long gmfn, bool v1)
+{
+    struct domain_pirqs *p;
+    struct page_info *pg;
+    unsigned long flags;
+    long rc = 0;
+
+    /* A PV guest names its own frames by machine number. */
+    if ( !mfn_valid(_mfn(gmfn)) )
+        return -EINVAL;
+    pg = mfn_to_page(_mfn(gmfn));
+    if ( get_page_and_type(pg, d, PGT_writable_page) )
+        return -EINVAL;
+    spin_lock_irqsave(&d->event_lock, flags);
+    if ( !(p = pirqs_of(d)) )
+        rc = -ENOMEM;
+    else if ( p->eoi_map )
+        rc = -EBUSY;
+    else
+    {
+        p->auto_unmask = v1;
+        __atomic_store_n(&p->eoi_map, page_to_virt(pg), __ATOMIC_RELEASE);
+    }
+    spin_unlock_irqrestore(&d->event_lock, flags);
+    if ( rc )
+        put_page_and_type(pg);
+    return rc;
+}
+
+/*
+ * The interrupt sub-ops of physdev_op.  Each copies its argument in
+ * first (-EFAULT before anything else), then checks privilege where Xen
+ * does: after the domain lookup for map and unmap, after the range check
+ * for setup_gsi.
+ */
+long pirq_physdev_op(int cmd, XEN_GUEST_HANDLE_PARAM(void) arg)
+{
+    struct domain *cd = current->domain;
+    long rc;
+
+    switch ( cmd )
+    {
+    case PHYSDEVOP_eoi:
+    {
+        struct physdev_eoi op;
+
+        if ( copy_from_guest_addr(&op, arg.p) )
+            return -EFAULT;
+        return pirq_eoi(cd, op.irq);
+    }
+
+    case PHYSDEVOP_irq_status_query:
+    {
+        struct physdev_irq_status_query op;
+
+        if ( copy_from_guest_addr(&op, arg.p) )
+            return -EFAULT;
+        rc = irq_status_query(cd, &op);
+        if ( !rc && copy_to_guest_addr(arg.p, &op) )
+            rc = -EFAULT;
+        return rc;
+    }
+
+    case PHYSDEVOP_pirq_eoi_gmfn_v1:
+    case PHYSDEVOP_pirq_eoi_gmfn_v2:
+    {
+        struct physdev_pirq_eoi_gmfn op;
+
+        if ( copy_from_guest_addr(&op, arg.p) )
+            return -EFAULT;
+        return set_eoi_map(cd, op.gmfn, cmd == PHYSDEVOP_pirq_eoi_gmfn_v1);
+    }
+
+    case PHYSDEVOP_apic_read:
+    case PHYSDEVOP_apic_write:
+    {
+        struct physdev_apic op;
+
+        if ( copy_from_guest_addr(&op, arg.p) )
+            return -EFAULT;
+        if ( !cd->is_privileged )
+            return -EPERM;
+        /*
+         * The IO-APICs are ours: dom0 may read them, and its writes are
+         * ignored (it sets lines up with setup_gsi and binds them).
+         */
+        if ( cmd == PHYSDEVOP_apic_write )
+            return ioapic_known(op.apic_physbase) ? 0 : -EINVAL;
+        rc = ioapic_guest_read(op.apic_physbase, op.reg, &op.value);
+        if ( copy_to_guest_addr(arg.p, &op) )
+            rc = -EFAULT;
+        return rc;
+    }
+
+    case PHYSDEVOP_alloc_irq_vector:
+    {
+        struct physdev_irq op;
+
+        if ( copy_from_guest_addr(&op, arg.p) )
+            return -EFAULT;
+        if ( !cd->is_privileged )
+            return -EPERM;
+        /* Vectors are the hypervisor's business: Xen echoes the IRQ. */
+        op.vector = op.irq;
+        return copy_to_guest_addr(arg.p, &op) ? -EFAULT : 0;
+    }
+
+    case PHYSDEVOP_map_pirq:
+    {
+        struct physdev_map_pirq op;
+
+        if ( copy_from_guest_addr(&op, arg.p) )
+            return -EFAULT;
+        /* Xen refuses this before even looking the domain up. */
+        if ( op.type == MAP_PIRQ_TYPE_MULTI_MSI && op.table_base )
+            return -EINVAL;
+        rc = map_pirq(&op);
+        if ( copy_to_guest_addr(arg.p, &op) )
+            rc = -EFAULT;
+        return rc;
+    }
+
+    case PHYSDEVOP_unmap_pirq:
+    {
+        struct physdev_unmap_pirq op;
+
+        if ( copy_from_guest_addr(&op, arg.p) )
+            return -EFAULT;
+        return unmap_pirq(&op);
+    }
+
+    case PHYSDEVOP_setup_gsi:
+    {
+        struct physdev_setup_gsi op;
+
+        if ( copy_from_guest_addr(&op, arg.p) )
+            return -EFAULT;
+        if ( op.gsi < 0 || (unsigned int)op.gsi >= nr_irqs_gsi )
+            return -EINVAL;
+        if ( !cd->is_privileged )
+            return -EPERM;
+        return gsi_setup(op.gsi, op.triggering, op.polarity);
+    }
+    }
+    return -ENOSYS;
+}
