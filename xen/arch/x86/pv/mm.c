@@ -4,6 +4,7 @@
 #include <xen/lib.h>
 #include <xen/mm.h>
 #include <xen/page_owner.h>
+#include <xen/param.h>
 #include <xen/sched.h>
 #include <xen/spinlock.h>
 #include <xen/string.h>
@@ -136,29 +137,110 @@ static int get_l1e_refs(pte_t e, struct domain *l1_owner,
     return 0;
 }
 
-/* An L2-L4 entry holds its lower table's frame as that type. */
-static int get_upper_refs(unsigned int level, pte_t e, struct domain *d)
+/*
+ * Linear page tables: an L2-L4 entry that points at a table of its own
+ * level, so that the guest sees its page tables through a window of its
+ * address space (NetBSD's recursive slot).  As in Xen, where they are on
+ * unless pv-linear-pt=0: read-only only (through a writable one the guest
+ * could write its own tables), and only at a table already validated as
+ * that level, which the entry then holds a type reference on.  A table
+ * pointing at itself holds nothing (its own reference would keep it alive
+ * for ever).  Otherwise a table may hold linear entries or be pointed at
+ * by them but not both (pgt_linear_count()), so no chain or loop of them
+ * forms, whose teardown would recurse without bound (XSA-240).
+ */
+bool opt_pv_linear_pt = true;
+boolean_param("pv-linear-pt", opt_pv_linear_pt);
+
+#define LINEAR_MAX          0x7fff
+
+/*
+ * Moves pg's linear count by delta (+1/-1) if it stays on the side of
+ * zero that `side` (+1 holding, -1 pointed at) names and within bounds.
+ */
+static bool linear_count_add(struct page_info *pg, int side, int delta)
+{
+    unsigned long *ti = &pg->u.inuse.type_info;
+    unsigned long x = __atomic_load_n(ti, __ATOMIC_ACQUIRE), nx;
+
+    do {
+        int n = pgt_linear_count(x) + delta;
+
+        if ( n * side < 0 || n * side > LINEAR_MAX )
+            return false;
+        nx = (x & ~PGT_linear_mask) |
+             ((unsigned long)(uint16_t)n << PGT_linear_shift);
+    } while ( !__atomic_compare_exchange_n(ti, &x, nx, false,
+                                           __ATOMIC_ACQ_REL,
+                                           __ATOMIC_ACQUIRE) );
+    return true;
+}
+
+static unsigned int get_validated_table(struct page_info *pg);
+
+/*
+ * The references a linear entry e of `table` (level `level`, d's) takes;
+ * false if it may not be one.  The target's type reference comes first:
+ * while we hold it nobody can claim the frame anew and wipe its count.
+ */
+static bool get_linear_refs(unsigned int level, pte_t e, struct domain *d,
+                            struct page_info *table)
+{
+    struct page_info *pg = mfn_to_page(pte_mfn(e));
+    unsigned int got;
+
+    if ( !opt_pv_linear_pt || (e & _PAGE_RW) )
+        return false;
+    if ( pg == table )
+        return true;
+    if ( !get_page(pg, d) )
+        return false;
+    got = get_validated_table(pg);
+    if ( got == level && linear_count_add(table, 1, 1) )
+    {
+        if ( linear_count_add(pg, -1, -1) )
+            return true;
+        linear_count_add(table, 1, -1);
+    }
+    if ( got )
+        put_page_type(pg);
+    put_page(pg);
+    return false;
+}
+
+/*
+ * An L2-L4 entry of `table` holds its lower table's frame as that type,
+ * or, failing that on a type conflict, is a linear entry (-EINVAL if it
+ * may not be one either, as in Xen).
+ */
+static int get_upper_refs(unsigned int level, pte_t e, struct domain *d,
+                          struct page_info *table)
 {
     mfn_t mfn = pte_mfn(e);
+    int rc;
 
     if ( e & UPPER_REFUSED )
         return -EINVAL;
     if ( !mfn_valid(mfn) )
         return -EINVAL;
-    return get_page_and_type(mfn_to_page(mfn), d,
-                             PGT_lx_page_table(level - 1));
+    rc = get_page_and_type(mfn_to_page(mfn), d, PGT_lx_page_table(level - 1));
+    if ( rc == -EINVAL && get_linear_refs(level, e, d, table) )
+        rc = 0;
+    return rc;
 }
 
 static int get_entry_refs(unsigned int level, pte_t e,
-                          struct domain *pt_owner, struct domain *pg_owner)
+                          struct domain *pt_owner, struct domain *pg_owner,
+                          struct page_info *table)
 {
     if ( level == 1 )
         return get_l1e_refs(e, pt_owner, pg_owner);
-    return get_upper_refs(level, e, pt_owner);
+    return get_upper_refs(level, e, pt_owner, table);
 }
 
-/* Exactly what get_entry_refs() took for the (present) entry e. */
-static void put_entry_refs(unsigned int level, pte_t e)
+/* Exactly what get_entry_refs() took for the (present) entry e of table. */
+static void put_entry_refs(unsigned int level, pte_t e,
+                           struct page_info *table)
 {
     struct page_info *pg;
 
@@ -166,6 +248,14 @@ static void put_entry_refs(unsigned int level, pte_t e)
     if ( !(e & _PAGE_PRESENT) || is_io_frame(pte_mfn(e)) )
         return;
     pg = mfn_to_page(pte_mfn(e));
+    if ( level > 1 && pg == table )
+        return;
+    /* Our reference keeps its type: the same level's means linear. */
+    if ( level > 1 && pt_level(pg->u.inuse.type_info) == level )
+    {
+        linear_count_add(pg, -1, 1);
+        linear_count_add(table, 1, -1);
+    }
     if ( level > 1 || (e & _PAGE_RW) )
         put_page_type(pg);
     put_page(pg);
@@ -191,12 +281,12 @@ static int validate_table(struct page_info *pg, unsigned int level)
 
         if ( (level == 4 && is_xen_l4_slot(i)) || !(e & _PAGE_PRESENT) )
             continue;
-        rc = get_entry_refs(level, e, d, d);
+        rc = get_entry_refs(level, e, d, d, pg);
         if ( rc )
         {
             while ( i-- )
                 if ( !(level == 4 && is_xen_l4_slot(i)) )
-                    put_entry_refs(level, t[i]);
+                    put_entry_refs(level, t[i], pg);
             return rc;
         }
         t[i] = adjust_entry(level, e);
@@ -215,7 +305,9 @@ static void devalidate_table(struct page_info *pg, unsigned int level)
 
     for ( i = 0; i < PT_ENTRIES; i++ )
         if ( !(level == 4 && is_xen_l4_slot(i)) )
-            put_entry_refs(level, t[i]);
+            put_entry_refs(level, t[i], pg);
+    /* Nobody points at it (that holds a type reference), it at nobody. */
+    ASSERT(!pgt_linear_count(pg->u.inuse.type_info));
 }
 
 int get_page_type(struct page_info *pg, unsigned long type)
@@ -381,7 +473,8 @@ static int mod_entry(struct page_info *table, unsigned int level,
         /* Same frame, same access: the references already held still fit. */
         same = (old & _PAGE_PRESENT) &&
                !((old ^ val) & (PTE_ADDR_MASK | _PAGE_RW));
-        if ( !same && (rc = get_entry_refs(level, val, pt_owner, pg_owner)) )
+        if ( !same &&
+             (rc = get_entry_refs(level, val, pt_owner, pg_owner, table)) )
             return rc;
         nval = adjust_entry(level, val);
     }
@@ -398,7 +491,7 @@ static int mod_entry(struct page_info *table, unsigned int level,
             break;
     }
     if ( !same )
-        put_entry_refs(level, old);
+        put_entry_refs(level, old, table);
     return 0;
 }
 

@@ -13,6 +13,23 @@ struct vcpu;
 /* The PGT_l?_page_table type of page-table level 1-4. */
 #define PGT_lx_page_table(lvl)  ((unsigned long)(lvl) << PGT_type_shift)
 
+/*
+ * Linear page tables (pv-linear-pt, default on): whether an L2-L4 entry
+ * may point, read-only, at a validated table of its own level.
+ */
+extern bool opt_pv_linear_pt;
+
+/*
+ * A page table's linear count (PGT_linear_mask): > 0, the linear entries
+ * it holds that point at other tables; < 0, the linear entries of other
+ * tables that point at it.  Never both, so no chain is longer than one
+ * link (XSA-240).
+ */
+static inline int pgt_linear_count(unsigned long type_info)
+{
+    return (int16_t)((type_info & PGT_linear_mask) >> PGT_linear_shift);
+}
+
 /* A guest virtual address: canonical and outside the hypervisor's slots. */
 static inline bool pv_guest_addr_ok(unsigned long va)
 {
