@@ -110,20 +110,58 @@ static bool port_is_ours(unsigned int port, unsigned int size)
     return false;
 }
 
+/* Whether the hardware port is d's to reach, once the guest allowed it. */
 static bool port_allowed(const struct vcpu *v, unsigned int port,
                          unsigned int size)
 {
-    return v->domain->is_privileged && v->arch->iopl >= 1 &&
-           port + size <= 0x10000 && !port_is_ours(port, size);
+    return v->domain->is_privileged && port + size <= 0x10000 &&
+           !port_is_ours(port, size);
 }
 
 /*
- * The guest kernel counts as ring 1 against the virtual IOPL, its user
- * mode as ring 3: user-mode port I/O needs IOPL 3, or it gets the #GP.
+ * As in Xen, the guest kernel counts as ring 1 against the virtual IOPL,
+ * or ring 0 once it asked for VMASST_TYPE_architectural_iopl; its user
+ * mode as ring 3.  Port I/O and CLI/STI need that ring at most the IOPL.
  */
-static bool user_io_ok(const struct vcpu *v)
+static bool iopl_ok(const struct vcpu *v)
 {
-    return (v->arch->flags & VGCF_in_kernel) || v->arch->iopl >= 3;
+    unsigned int ring = 3;
+
+    if ( v->arch->flags & VGCF_in_kernel )
+        ring = v->domain->arch->vm_assist &
+               (1UL << VMASST_TYPE_architectural_iopl) ? 0 : 1;
+    return ring <= v->arch->iopl;
+}
+
+/* One byte of the guest's I/O bitmap; a byte we cannot read denies all. */
+static uint8_t iobmp_byte(unsigned long va)
+{
+    uint8_t b;
+
+    return copy_from_guest_bytes(&b, (const void *)va, 1) ? 0xff : b;
+}
+
+/*
+ * Below the IOPL, the guest's own I/O bitmap (set_iobitmap) may still
+ * allow the ports, as a TSS bitmap would: a clear bit for each.  It is
+ * read through the kernel's page tables, also from user mode.
+ */
+static bool guest_io_ok(struct vcpu *v, unsigned int port, unsigned int size)
+{
+    unsigned long at = v->arch->iobmp + port / 8;
+    bool user = !(v->arch->flags & VGCF_in_kernel);
+    unsigned int bits;
+
+    if ( iopl_ok(v) )
+        return true;
+    if ( port + size > v->arch->iobmp_limit )
+        return false;
+    if ( user )
+        pv_toggle_guest_mode(v);
+    bits = iobmp_byte(at) | (iobmp_byte(at + 1) << 8);
+    if ( user )
+        pv_toggle_guest_mode(v);
+    return !(bits & (((1u << size) - 1) << (port & 7)));
 }
 
 static void emulate_in(struct vcpu *v, struct cpu_user_regs *regs,
@@ -285,19 +323,19 @@ bool pv_emulate_privileged_op(struct cpu_user_regs *regs)
     size = in.opsize ? 2 : 4;
 
     /*
-     * Guest user mode is ring 3 for real: it may get INT n and port I/O
-     * (e4-e7, ec-ef) done, nothing else.
+     * Guest user mode is ring 3 for real: it may get INT n, port I/O
+     * (e4-e7, ec-ef) and CLI/STI done, nothing else.
      */
     if ( !(v->arch->flags & VGCF_in_kernel) && op != 0xcd &&
-         (op & 0xf4) != 0xe4 )
+         (op & 0xf4) != 0xe4 && op != 0xfa && op != 0xfb )
         return false;
 
     switch ( op )
     {
     case 0xe4: case 0xe5: case 0xe6: case 0xe7:     /* in/out imm8 */
-        if ( in.len >= in.n || !user_io_ok(v) )
-            return false;
         size = op & 1 ? size : 1;
+        if ( in.len >= in.n || !guest_io_ok(v, in.b[in.len], size) )
+            return false;
         if ( op & 2 )
             emulate_out(v, regs, in.b[in.len], size);
         else
@@ -305,9 +343,9 @@ bool pv_emulate_privileged_op(struct cpu_user_regs *regs)
         in.len++;
         break;
     case 0xec: case 0xed: case 0xee: case 0xef:     /* in/out dx */
-        if ( !user_io_ok(v) )
-            return false;
         size = op & 1 ? size : 1;
+        if ( !guest_io_ok(v, (uint16_t)regs->rdx, size) )
+            return false;
         if ( op & 2 )
             emulate_out(v, regs, (uint16_t)regs->rdx, size);
         else
@@ -322,12 +360,12 @@ bool pv_emulate_privileged_op(struct cpu_user_regs *regs)
     case 0xfa:                                      /* cli */
     case 0xfb:                                      /* sti */
         /*
-         * As in Xen: allowed (the kernel as ring 1, user mode as ring 3)
-         * against the virtual IOPL, and then a no-op.  Events are the
-         * vcpu_info mask's to block; a real CLI could not be undone by
-         * the POPF a kernel pairs it with, which does not trap.
+         * As in Xen: allowed against the virtual IOPL (iopl_ok()), and
+         * then a no-op.  Events are the vcpu_info mask's to block; a real
+         * CLI could not be undone by the POPF a kernel pairs it with,
+         * which does not trap.
          */
-        if ( v->arch->iopl < (v->arch->flags & VGCF_in_kernel ? 1 : 3) )
+        if ( !iopl_ok(v) )
             return false;
         break;
     case 0xcd:                                      /* int imm8 */
