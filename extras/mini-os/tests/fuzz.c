@@ -722,6 +722,9 @@ static void gen_grant_table_op(struct fcall *c, uint8_t *buf)
             u[i].handle = nr_maps && rn(4) ? maps[k].handle : (uint32_t)mut(0);
             u[i].host_addr = nr_maps && rn(4) ? maps[k].host_addr : any_va();
             u[i].dev_bus_addr = one_in(4) ? rnd() : 0;
+            /* unmap_and_replace's new_addr: a scratch mapping to take. */
+            if ( cmd == GNTTABOP_unmap_and_replace && rn(2) )
+                u[i].dev_bus_addr = scratch_va();
         }
         break;
     }

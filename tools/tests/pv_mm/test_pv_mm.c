@@ -864,6 +864,53 @@ static void test_update_va_mapping(void)
         CHECK_EQ(refs(d2), 1);
     }
 
+    CASE("replace_grant_l1e: host_addr's entry takes new_addr's, refs move")
+    {
+        unsigned long va = 0x7f0000201000UL, nva = va + PAGE_SIZE;
+        unsigned long own = new_frame(domA), foreign = new_frame(domB);
+        unsigned long l1;
+        pte_t found, mine;
+
+        /* The tree the first update_va_mapping case installed. */
+        run_as(domA);
+        l1 = (tab(mfn_x(domA->vcpu[0]->arch->guest_table))
+              [l4_table_offset(va)] & PTE_ADDR_MASK) >> PAGE_SHIFT;
+        l1 = (tab(l1)[l3_table_offset(va)] & PTE_ADDR_MASK) >> PAGE_SHIFT;
+        l1 = (tab(l1)[l2_table_offset(va)] & PTE_ADDR_MASK) >> PAGE_SHIFT;
+        /* A foreign mapping stands in for the grant's PTE. */
+        CHECK_EQ(pv_update_va_l1e(domA->vcpu[0], va, ent(foreign, RW),
+                                  domB), 0);
+        CHECK_EQ(do_update_va_mapping(nva, ent(own, RW), 0), 0);
+        mine = tab(l1)[l1_table_offset(nva)];
+        CHECK_EQ(refs(foreign), 2);
+        CHECK_EQ(pv_replace_grant_l1e(domA->vcpu[0], va, _mfn(foreign), true,
+                                      nva, &found), 0);
+        CHECK_EQ(tab(l1)[l1_table_offset(va)], mine);
+        CHECK_EQ(tab(l1)[l1_table_offset(nva)], 0);
+        CHECK_EQ(refs(foreign), 1);
+        CHECK_EQ(tcount(foreign), 0);
+        CHECK_EQ(refs(own), 2);
+        CHECK_EQ(tcount(own), 1);
+        /* A mismatch: new_addr's entry is gone all the same, refs too. */
+        CHECK_EQ(do_update_va_mapping(nva, ent(own, P), 0), 0);
+        CHECK_EQ(refs(own), 3);
+        CHECK_EQ(pv_replace_grant_l1e(domA->vcpu[0], va, _mfn(foreign), true,
+                                      nva, &found), -ESRCH);
+        CHECK_EQ(found, mine);
+        CHECK_EQ(tab(l1)[l1_table_offset(nva)], 0);
+        CHECK_EQ(refs(own), 2);
+        /* No L1 for new_addr: nothing changes. */
+        CHECK_EQ(pv_replace_grant_l1e(domA->vcpu[0], va, _mfn(own), true,
+                                      0x1000, &found), -EINVAL);
+        CHECK_EQ(tab(l1)[l1_table_offset(va)], mine);
+        /* new_addr 0 clears it, its references with it. */
+        CHECK_EQ(pv_replace_grant_l1e(domA->vcpu[0], va, _mfn(own), true, 0,
+                                      &found), 0);
+        CHECK_EQ(tab(l1)[l1_table_offset(va)], 0);
+        CHECK_EQ(refs(own), 1);
+        CHECK_EQ(tcount(own), 0);
+    }
+
     CASE("update_va_mapping_otherdomain: dom0 maps a domU frame")
     {
         unsigned long va = 0x10000000UL;

@@ -640,15 +640,37 @@ int pv_update_va_l1e(struct vcpu *v, unsigned long va, pte_t val,
     return rc;
 }
 
-int pv_zap_grant_l1e(struct vcpu *v, uint64_t addr, bool is_ptr, mfn_t mfn,
-                     bool rw, pte_t *found)
+/*
+ * Takes the L1 entry that maps va in v's kernel page tables out of its
+ * table, references and all: *taken holds them now.  -EINVAL if no L1
+ * maps va.
+ */
+static int take_l1e(struct vcpu *v, unsigned long va, pte_t *taken)
+{
+    struct page_info *pg = lock_l1_table(v->domain, guest_l1_for_va(v, va));
+
+    if ( !pg )
+        return -EINVAL;
+    *taken = __atomic_exchange_n((pte_t *)page_to_virt(pg) +
+                                 pt_offset(1, va), 0, __ATOMIC_ACQ_REL);
+    unlock_l1_table(pg);
+    return 0;
+}
+
+/*
+ * Puts `with` (an entry whose references the caller holds, or 0) where
+ * the grant mapping of mfn is, after the checks pv_zap_grant_l1e()
+ * describes; the references the old entry held go.
+ */
+static int replace_grant_l1e(struct vcpu *v, uint64_t addr, bool is_ptr,
+                             mfn_t mfn, bool rw, pte_t with, pte_t *found)
 {
     struct domain *d = v->domain;
     unsigned int slot = is_ptr ? (addr & ~PAGE_MASK) / sizeof(pte_t)
                                : pt_offset(1, addr);
     struct page_info *pg;
     pte_t old;
-    int rc;
+    int rc = 0;
 
     *found = 0;
     if ( is_ptr && (addr & (sizeof(pte_t) - 1)) )
@@ -663,8 +685,36 @@ int pv_zap_grant_l1e(struct vcpu *v, uint64_t addr, bool is_ptr, mfn_t mfn,
     if ( !(old & _PAGE_PRESENT) || !mfn_eq(pte_mfn(old), mfn) ||
          !(old & _PAGE_RW) != !rw )
         rc = -ESRCH;
-    else
+    else if ( !with )
         rc = mod_entry(pg, 1, slot, 0, false, d, d);
+    else
+    {
+        old = __atomic_exchange_n((pte_t *)page_to_virt(pg) + slot, with,
+                                  __ATOMIC_ACQ_REL);
+        put_entry_refs(1, old, pg);
+    }
     unlock_l1_table(pg);
+    return rc;
+}
+
+int pv_zap_grant_l1e(struct vcpu *v, uint64_t addr, bool is_ptr, mfn_t mfn,
+                     bool rw, pte_t *found)
+{
+    return replace_grant_l1e(v, addr, is_ptr, mfn, rw, 0, found);
+}
+
+int pv_replace_grant_l1e(struct vcpu *v, uint64_t addr, mfn_t mfn, bool rw,
+                         unsigned long new_addr, pte_t *found)
+{
+    pte_t taken = 0;
+    int rc;
+
+    *found = 0;
+    if ( new_addr && take_l1e(v, new_addr, &taken) )
+        return -EINVAL;
+    rc = replace_grant_l1e(v, addr, false, mfn, rw, taken, found);
+    /* Nowhere to go: what the entry at new_addr held goes with it. */
+    if ( rc )
+        put_entry_refs(1, taken, NULL);
     return rc;
 }

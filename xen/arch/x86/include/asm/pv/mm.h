@@ -86,6 +86,15 @@ int pv_update_va_l1e(struct vcpu *v, unsigned long va, pte_t val,
  */
 int pv_zap_grant_l1e(struct vcpu *v, uint64_t addr, bool is_ptr, mfn_t mfn,
                      bool rw, pte_t *found);
+/*
+ * GNTTABOP_unmap_and_replace: the same check of the L1 entry mapping va
+ * addr, which then takes over the L1 entry that maps new_addr (cleared
+ * there, its references moving with it), or is cleared if new_addr is 0.
+ * -EINVAL if no L1 maps new_addr (nothing changed); if the check fails
+ * the entry at new_addr is gone all the same, as in Xen.
+ */
+int pv_replace_grant_l1e(struct vcpu *v, uint64_t addr, mfn_t mfn, bool rw,
+                         unsigned long new_addr, pte_t *found);
 
 /*
  * MMUEXT_PIN_L?_TABLE: validates mfn (pg_owner's) as type and keeps a
