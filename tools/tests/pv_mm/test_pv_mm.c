@@ -327,8 +327,11 @@ static void test_validation(void)
         CHECK_EQ(refs(data), 2);
         CHECK_EQ(tcount(ro), 0);
         CHECK_EQ(refs(ro), 2);
-        /* The hypervisor's slots are the idle table's, not the guest's. */
-        CHECK_EQ(tab(t.l4)[256], idle_pg_table[256]);
+        /*
+         * The hypervisor's slots are the idle table's, not the guest's;
+         * the RO M2P's (256) only once the L4 is a kernel table.
+         */
+        CHECK_EQ(tab(t.l4)[256], 0);
         CHECK_EQ(tab(t.l4)[262], STUB_XEN_SLOT(262));
         /* Ring-3 guest kernel: entries get USER, kernel-only ones marked. */
         CHECK(tab(t.l3)[l3_table_offset(0x400000)] & _PAGE_USER);
@@ -959,6 +962,43 @@ static void test_mmuext(void)
         CHECK_EQ(ext(MMUEXT_NEW_USER_BASEPTR, NR_FRAMES + 5), -EINVAL);
         CHECK(mfn_eq(v->arch->guest_table, _mfn(b)));
         CHECK(mfn_eq(v->arch->guest_table_user, INVALID_MFN));
+    }
+
+    CASE("mmuext: the RO M2P slot as m2p_strict says, kernel and user")
+    {
+        unsigned long k = new_frame(domB), u = new_frame(domB);
+        struct vcpu *v = domB->vcpu[0];
+        mfn_t old = v->arch->guest_table;
+
+        run_as(domB);
+        /* Not strict: a kernel table gets it, a user table doesn't. */
+        CHECK_EQ(ext(MMUEXT_PIN_L4_TABLE, u), 0);
+        CHECK_EQ(tab(u)[256], 0);
+        CHECK_EQ(ext(MMUEXT_NEW_USER_BASEPTR, u), 0);
+        CHECK_EQ(tab(u)[256], 0);
+        CHECK_EQ(ext(MMUEXT_NEW_BASEPTR, k), 0);
+        CHECK_EQ(tab(k)[256], idle_pg_table[256]);
+        CHECK_EQ(ext(MMUEXT_NEW_BASEPTR, mfn_x(old)), 0);
+        CHECK_EQ(ext(MMUEXT_NEW_USER_BASEPTR, 0), 0);
+        CHECK_EQ(ext(MMUEXT_UNPIN_TABLE, u), 0);
+        /* Strict: every new L4 has it, a user table loses it. */
+        domB->arch->vm_assist = 1UL << VMASST_TYPE_m2p_strict;
+        memset(tab(k), 0, PAGE_SIZE);
+        CHECK_EQ(ext(MMUEXT_PIN_L4_TABLE, u), 0);
+        CHECK_EQ(tab(u)[256], idle_pg_table[256]);
+        CHECK_EQ(ext(MMUEXT_NEW_USER_BASEPTR, u), 0);
+        CHECK_EQ(tab(u)[256], 0);
+        CHECK_EQ(ext(MMUEXT_PIN_L4_TABLE, k), 0);
+        CHECK_EQ(tab(k)[256], idle_pg_table[256]);
+        /* A kernel table keeps what it has: a user one's stays empty. */
+        CHECK_EQ(ext(MMUEXT_NEW_BASEPTR, u), 0);
+        CHECK_EQ(tab(u)[256], 0);
+        CHECK_EQ(ext(MMUEXT_NEW_BASEPTR, mfn_x(old)), 0);
+        CHECK_EQ(ext(MMUEXT_NEW_USER_BASEPTR, 0), 0);
+        CHECK_EQ(ext(MMUEXT_UNPIN_TABLE, u), 0);
+        CHECK_EQ(ext(MMUEXT_UNPIN_TABLE, k), 0);
+        domB->arch->vm_assist = 0;
+        CHECK_EQ(tcount(u) + tcount(k), 0);
     }
 
     CASE("mmuext: flushes, SET_LDT, cache flushes by privilege")

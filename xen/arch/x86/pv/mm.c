@@ -23,6 +23,9 @@
 #define L4_XEN_NR           ((HYPERVISOR_VIRT_END - HYPERVISOR_VIRT_START) / \
                              PML4_SLOT_SIZE)
 
+/* The read-only M2P's slot (VMASST_TYPE_m2p_strict decides who has it). */
+#define RO_MPT_SLOT         l4_table_offset(RO_MPT_VIRT_START)
+
 #define PTE_PAT_L1          _PAGE_PSE              /* bit 7 in an L1 entry */
 #define PTE_AVAIL           (_AC(7, UL) << 9)      /* bits 9-11 */
 #define PTE_AVAIL_HIGH      (_AC(0x7ff, UL) << 52) /* bits 52-62 */
@@ -40,6 +43,11 @@
  * get no superpages (they would map frames the type system never sees).
  */
 #define UPPER_REFUSED       (~(GUEST_FLAGS | PTE_ADDR_MASK))
+
+static bool m2p_strict(const struct domain *d)
+{
+    return d->arch->vm_assist & (1UL << VMASST_TYPE_m2p_strict);
+}
 
 static bool is_xen_l4_slot(unsigned int slot)
 {
@@ -292,9 +300,25 @@ static int validate_table(struct page_info *pg, unsigned int level)
         t[i] = adjust_entry(level, e);
     }
     if ( level == 4 )
+    {
         memcpy(&t[L4_XEN_FIRST], &idle_pg_table[L4_XEN_FIRST],
                L4_XEN_NR * sizeof(pte_t));
+        /* The RO M2P comes with a new L4 only in m2p_strict mode. */
+        if ( !m2p_strict(d) )
+            t[RO_MPT_SLOT] = 0;
+    }
     return 0;
+}
+
+void pv_root_ro_mpt(const struct domain *d, mfn_t l4, bool user)
+{
+    pte_t *slot = (pte_t *)page_to_virt(mfn_to_page(l4)) + RO_MPT_SLOT;
+
+    if ( user && m2p_strict(d) )
+        __atomic_store_n(slot, 0, __ATOMIC_RELAXED);
+    else if ( !user && !m2p_strict(d) &&
+              !__atomic_load_n(slot, __ATOMIC_RELAXED) )
+        __atomic_store_n(slot, idle_pg_table[RO_MPT_SLOT], __ATOMIC_RELAXED);
 }
 
 /* The last type reference went: drop what the entries held. */

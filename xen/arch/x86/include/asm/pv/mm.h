@@ -123,6 +123,13 @@ long do_update_va_mapping_otherdomain(unsigned long va, uint64_t val,
  */
 mfn_t pv_guest_root(const struct vcpu *v);
 /*
+ * The read-only M2P's L4 slot as Xen keeps it, for an L4 (validated, of
+ * d) being installed: a new L4 has it only if d asked for
+ * VMASST_TYPE_m2p_strict; installed as a kernel table it gets it unless
+ * d is strict, installed as a user table it loses it if d is strict.
+ */
+void pv_root_ro_mpt(const struct domain *d, mfn_t l4, bool user);
+/*
  * NEW_BASEPTR / NEW_USER_BASEPTR (and a kernel's write to CR3): installs
  * the L4 at mfn as v's kernel or user root, which then holds a type
  * reference on it.  0, or the error taking that reference.
