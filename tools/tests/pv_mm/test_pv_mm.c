@@ -1514,6 +1514,14 @@ static void test_linear(void)
         CHECK_EQ(lcount(a), 0);
         CHECK_EQ(lcount(b), 0);
         CHECK_EQ(snap_diff(s), -1);
+        /* Pointed at once (-1), b may still not point: -1 + 1 is no 0. */
+        CHECK_EQ(mmu1(slot_ma(a, 0), ent(b, P)), 0);
+        CHECK_EQ(lcount(b), -1);
+        CHECK_EQ(mmu1(slot_ma(b, 0), ent(c, P)), -EINVAL);
+        CHECK_EQ(lcount(b), -1);
+        CHECK_EQ(lcount(c), 0);
+        CHECK_EQ(mmu1(slot_ma(a, 0), 0), 0);
+        CHECK_EQ(snap_diff(s), -1);
         /* With the link gone, the chain the other way round is fine. */
         CHECK_EQ(mmu1(slot_ma(b, 0), ent(a, P)), 0);
         CHECK_EQ(mmu1(slot_ma(b, 0), 0), 0);

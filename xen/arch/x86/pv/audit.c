@@ -84,7 +84,11 @@ static void audit_entry(const struct page_info *table, unsigned int level,
         if ( pg != table &&
              (pgt_linear_count(table->u.inuse.type_info) <= 0 ||
               pgt_linear_count(type) >= 0) )
+        {
+            printk("AUDIT: in table %lx type %lx\n",
+                   mfn_x(page_to_mfn(table)), table->u.inuse.type_info);
             violation("linear entry its tables do not count", level, e, pg);
+        }
         return;
     }
     if ( table_level(pg) != level - 1 )

@@ -163,8 +163,10 @@ boolean_param("pv-linear-pt", opt_pv_linear_pt);
 #define LINEAR_MAX          0x7fff
 
 /*
- * Moves pg's linear count by delta (+1/-1) if it stays on the side of
- * zero that `side` (+1 holding, -1 pointed at) names and within bounds.
+ * Moves pg's linear count by delta (+1/-1) if it is, and stays, on the
+ * side of zero that `side` (+1 holding, -1 pointed at) names and within
+ * bounds.  (The count before matters too: one link at a table, -1, and
+ * one from it would add up to 0, a chain that looks like none.)
  */
 static bool linear_count_add(struct page_info *pg, int side, int delta)
 {
@@ -172,9 +174,9 @@ static bool linear_count_add(struct page_info *pg, int side, int delta)
     unsigned long x = __atomic_load_n(ti, __ATOMIC_ACQUIRE), nx;
 
     do {
-        int n = pgt_linear_count(x) + delta;
+        int old = pgt_linear_count(x), n = old + delta;
 
-        if ( n * side < 0 || n * side > LINEAR_MAX )
+        if ( old * side < 0 || n * side < 0 || n * side > LINEAR_MAX )
             return false;
         nx = (x & ~PGT_linear_mask) |
              ((unsigned long)(uint16_t)n << PGT_linear_shift);
