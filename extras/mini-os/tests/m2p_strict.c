@@ -10,7 +10,7 @@
 #define RO_MPT_SLOT 256
 
 /* The same entry, but for the accessed bit our walks through it set. */
-#define SAME_ENTRY(a, b) !(((a) ^ (b)) & ~_PAGE_ACCESSED)
+#define SAME_ENTRY(a, b) (!(((a) ^ (b)) & ~_PAGE_ACCESSED))
 
 /*
  * As Xen keeps it: a new L4 has the slot only in strict mode; installed
