@@ -827,15 +827,23 @@ static int16_t map_one(const struct gnttab_map_grant_ref *op,
  * granted frame, with the access we granted.  A guest may have replaced
  * it (update_va_mapping, or another L1 linked in at host_addr); clearing
  * whatever is there would end the grant while the real mapping lives on.
- * Refused as Xen does, with GNTST_general_error.
+ * Refused as Xen does, with GNTST_general_error.  With a new_addr
+ * (unmap_and_replace) the PTE takes over the one mapping new_addr, which
+ * is cleared; not for GNTMAP_contains_pte mappings, as in Xen.
  */
-static int clear_host_pte(const struct maptrack *mt)
+static int clear_host_pte(const struct maptrack *mt, uint64_t new_addr)
 {
+    bool rw = !(mt->flags & GNTMAP_readonly);
     pte_t found;
-    int rc = pv_zap_grant_l1e(current, mt->host_addr,
-                              mt->flags & GNTMAP_contains_pte, mt->mfn,
-                              !(mt->flags & GNTMAP_readonly), &found);
+    int rc;
 
+    if ( new_addr && (mt->flags & GNTMAP_contains_pte) )
+        return -EINVAL;
+    rc = new_addr ? pv_replace_grant_l1e(current, mt->host_addr, mt->mfn, rw,
+                                         new_addr, &found)
+                  : pv_zap_grant_l1e(current, mt->host_addr,
+                                     mt->flags & GNTMAP_contains_pte,
+                                     mt->mfn, rw, &found);
     if ( rc == -ESRCH )
         printk(XENLOG_DEBUG "gnttab: d%u: PTE %#lx for %#lx doesn't match "
                "grant frame %#lx\n", current->domain->domain_id,
@@ -844,7 +852,12 @@ static int clear_host_pte(const struct maptrack *mt)
     return rc;
 }
 
-static int16_t unmap_one(const struct gnttab_unmap_grant_ref *op)
+/*
+ * unmap_grant_ref (new_addr 0, with the device side as dev_bus_addr says)
+ * and unmap_and_replace (no device side).
+ */
+static int16_t unmap_one(const struct gnttab_unmap_grant_ref *op,
+                         uint64_t new_addr)
 {
     struct grant_table *lgt = current->domain->grant_table;
     struct maptrack mt;
@@ -862,7 +875,8 @@ static int16_t unmap_one(const struct gnttab_unmap_grant_ref *op)
     else if ( op->host_addr && (left & GNTMAP_host_map) )
     {
         /* We can only vouch for the PTE we wrote, at the place we wrote. */
-        if ( op->host_addr != mt.host_addr || clear_host_pte(&mt) )
+        if ( op->host_addr != mt.host_addr ||
+             clear_host_pte(&mt, new_addr) )
             rc = GNTST_general_error;
         else
         {
@@ -1189,8 +1203,22 @@ static int unmap_elem(void *g)
 
     if ( copy_from_guest_bytes(&op, g, sizeof(op)) )
         return -EFAULT;
-    op.status = unmap_one(&op);
+    op.status = unmap_one(&op, 0);
     return copy_field_to_guest((struct gnttab_unmap_grant_ref *)g, &op,
+                               status) ? -EFAULT : 0;
+}
+
+static int unmap_replace_elem(void *g)
+{
+    struct gnttab_unmap_and_replace op;
+    struct gnttab_unmap_grant_ref u = { .dev_bus_addr = 0 };
+
+    if ( copy_from_guest_bytes(&op, g, sizeof(op)) )
+        return -EFAULT;
+    u.host_addr = op.host_addr;
+    u.handle = op.handle;
+    op.status = unmap_one(&u, op.new_addr);
+    return copy_field_to_guest((struct gnttab_unmap_and_replace *)g, &op,
                                status) ? -EFAULT : 0;
 }
 
@@ -1334,6 +1362,10 @@ long do_grant_table_op(unsigned int cmd, XEN_GUEST_HANDLE_PARAM(void) uop,
     case GNTTABOP_unmap_grant_ref:
         elem = unmap_elem;
         size = sizeof(struct gnttab_unmap_grant_ref);
+        break;
+    case GNTTABOP_unmap_and_replace:
+        elem = unmap_replace_elem;
+        size = sizeof(struct gnttab_unmap_and_replace);
         break;
     case GNTTABOP_copy:
         elem = copy_elem;

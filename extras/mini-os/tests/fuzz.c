@@ -722,6 +722,9 @@ static void gen_grant_table_op(struct fcall *c, uint8_t *buf)
             u[i].handle = nr_maps && rn(4) ? maps[k].handle : (uint32_t)mut(0);
             u[i].host_addr = nr_maps && rn(4) ? maps[k].host_addr : any_va();
             u[i].dev_bus_addr = one_in(4) ? rnd() : 0;
+            /* unmap_and_replace's new_addr: a scratch mapping to take. */
+            if ( cmd == GNTTABOP_unmap_and_replace && rn(2) )
+                u[i].dev_bus_addr = scratch_va();
         }
         break;
     }
@@ -1289,6 +1292,15 @@ static void gen_misc(struct fcall *c, uint8_t *buf)
         set2(c, __HYPERVISOR_physdev_op, rn(4) ? rn(32) : mut(6), ptr(buf));
         if ( c->a[0] == PHYSDEVOP_set_iopl )
             *(uint32_t *)buf = rn(4);
+        /* A bitmap in the slot, for the port I/O the priv category tries. */
+        if ( c->a[0] == PHYSDEVOP_set_iobitmap &&
+             c->a[1] == (unsigned long)buf && rn(2) )
+        {
+            physdev_set_iobitmap_t *b = (void *)buf;
+
+            set_xen_guest_handle(b->bitmap, buf + 16);
+            b->nr_ports = rn(2) ? rn(0x400) : rn(65537);
+        }
         break;
     case 4:
     {
@@ -1373,8 +1385,11 @@ static void gen_ptlife(struct fcall *c, uint8_t *buf)
         break;
     case 3:     /* hook scratch table j into scratch table i */
         u->ptr = ((uint64_t)scr_mfn[i] << PAGE_SHIFT) | (rn(PT_ENTRIES) * 8);
+        /* Read-only at a table of its level (or itself): a linear one. */
         u->val = ((uint64_t)(rn(8) ? scr_mfn[j] : pt_mfns[rn(nr_pt_mfns)])
-                  << PAGE_SHIFT) | (rn(4) ? PTE_KERNEL_RW : pte_flags());
+                  << PAGE_SHIFT) |
+                 (rn(4) ? (rn(3) ? PTE_KERNEL_RW : PTE_KERNEL_RO)
+                        : pte_flags());
         set2(c, __HYPERVISOR_mmu_update, (unsigned long)u, 1);
         c->a[2] = 0;
         c->a[3] = DOMID_SELF;

@@ -63,6 +63,9 @@ void hostile_crash_ok(const char *why);
  */
 unsigned long hostile_victim_mfn(void);
 
+/* Our own domain id (a domU is never told it), or a negative errno. */
+long own_domid(void);
+
 /* The "hostile" role: runs the case named by "case=" on the command line. */
 void hostile_main(void);
 

@@ -12,7 +12,7 @@
  * Our own domain id, which a domU is never told: an unbound port offered
  * to DOMID_SELF records the id it stands for, and its status reports it.
  */
-static long own_domid(void)
+long own_domid(void)
 {
     evtchn_status_t st = { .dom = DOMID_SELF };
     long port = alloc_unbound(DOMID_SELF, NULL, NULL), rc;

@@ -160,6 +160,15 @@ long do_set_segment_base(unsigned int which, unsigned long base)
     return (long)(base << 16) >> 16 == (long)base ? 0 : -EINVAL;
 }
 
+/* pv/traps.c's: here it only flips the mode, and counts. */
+static unsigned int toggle_calls;
+
+void pv_toggle_guest_mode(struct vcpu *tv)
+{
+    toggle_calls++;
+    tv->arch->flags ^= VGCF_in_kernel;
+}
+
 /* ---- helpers ---- */
 
 static struct domain *dom0, *domU;
@@ -180,6 +189,7 @@ static struct domain *make_domain(domid_t id, bool priv)
     nv->domain = d;
     nv->arch = calloc(1, sizeof(*nv->arch));
     nv->vcpu_info = calloc(1, sizeof(*nv->vcpu_info));
+    d->arch = calloc(1, sizeof(*d->arch));
     return d;
 }
 
@@ -190,6 +200,10 @@ static void run_as(struct domain *d, bool kernel, unsigned int iopl)
     get_cpu_info()->current_vcpu = v;
     v->arch->flags = kernel ? VGCF_in_kernel : 0;
     v->arch->iopl = iopl;
+    v->arch->iobmp = 0;
+    v->arch->iobmp_limit = 0;
+    d->arch->vm_assist = 0;
+    toggle_calls = 0;
     io_calls = fpu_calls = block_calls = bounce_calls = segbase_calls = 0;
     xsetbv_calls = 0;
 }
@@ -312,18 +326,17 @@ static void test_ports(void)
         CHECK_EQ(regs.rax, 0x1111111111110cfeULL);
         CHECK_EQ(pci_calls, 2);
         CHECK_EQ(io_calls, 0);
-        /* A domU's too (pci.c keeps its latch); IOPL 0 gets neither. */
+        /* A domU's too (pci.c keeps its latch); IOPL 0 gets the #GP. */
         run_as(domU, true, 1);
         pci_calls = 0;
         CHECK(out_dx(0xcf8, 4));
         CHECK_EQ(pci_calls, 1);
         pci_calls = 0;
         run_as(dom0, true, 0);
-        CHECK(out_dx(0xcf8, 4));
-        CHECK(in_dx(0xcfc, 4));
-        CHECK_EQ(regs.rax, 0xffffffff);
+        CHECK(!out_dx(0xcf8, 4));
+        CHECK(!in_dx(0xcfc, 4));
         run_as(domU, true, 0);
-        CHECK(in_dx(0xcfc, 4));
+        CHECK(!in_dx(0xcfc, 4));
         CHECK_EQ(pci_calls, 0);
     }
 
@@ -362,13 +375,86 @@ static void test_ports(void)
         CHECK_EQ(io_calls, 0);
     }
 
-    CASE("ports: dom0 with IOPL 0 is refused the hardware")
+    CASE("ports: a kernel (ring 1) at IOPL 0 without a bitmap gets #GP")
     {
         run_as(dom0, true, 0);
+        CHECK(!in_dx(0x60, 1));
+        CHECK(!out_dx(0x80, 1));
+        CHECK(!EMUL(0xe4, 0x60));
+        CHECK_EQ(io_calls, 0);
+    }
+
+    CASE("ports: architectural_iopl makes the kernel ring 0, not user mode")
+    {
+        run_as(dom0, true, 0);
+        dom0->arch->vm_assist = 1UL << VMASST_TYPE_architectural_iopl;
+        CHECK(in_dx(0x60, 1));
+        CHECK(EMUL(0xe6, 0x80));
+        CHECK_EQ(io_calls, 2);
+        v->arch->flags = 0;
+        v->arch->iopl = 2;
+        CHECK(!in_dx(0x60, 1));
+        v->arch->iopl = 3;
+        CHECK(in_dx(0x60, 1));
+        CHECK_EQ(io_calls, 3);
+    }
+
+    CASE("ports: below the IOPL the guest's bitmap decides, clear bit each")
+    {
+        static uint8_t bm[8192];
+
+        run_as(dom0, true, 0);
+        memset(bm, 0xff, sizeof(bm));
+        bm[0x60 / 8] &= ~(1u << (0x60 & 7));
+        bm[0x67 / 8] &= ~(1u << 7);
+        bm[0x68 / 8] &= ~1u;
+        v->arch->iobmp = (unsigned long)bm;
+        v->arch->iobmp_limit = 0x100;
+        CHECK(in_dx(0x60, 1));
+        CHECK_EQ(io_calls, 1);
+        CHECK(!in_dx(0x60, 2));             /* 0x61's bit is set */
+        CHECK(!in_dx(0x61, 1));
+        CHECK(in_dx(0x67, 2));              /* across a byte of the map */
+        CHECK(!in_dx(0x67, 4));
+        CHECK(!EMUL(0xe4, 0x61));
+        CHECK(EMUL(0xe4, 0x60));
+        CHECK_EQ(io_calls, 3);
+        /* The ports must lie wholly under the limit. */
+        v->arch->iobmp_limit = 0x68;
+        CHECK(!in_dx(0x67, 2));
+        CHECK(in_dx(0x67, 1));
+        /* A domU may be allowed by its bitmap: still all-ones. */
+        run_as(domU, true, 0);
+        v->arch->iobmp = (unsigned long)bm;
+        v->arch->iobmp_limit = 0x100;
         CHECK(in_dx(0x60, 1));
         CHECK_EQ(regs.rax, 0x11111111111111ffULL);
-        CHECK(out_dx(0x80, 1));
         CHECK_EQ(io_calls, 0);
+    }
+
+    CASE("ports: user mode reads the bitmap as its kernel; unreadable denies")
+    {
+        /* Two bytes are read at port / 8: 0xffff's second is one past. */
+        static uint8_t bm[8192 + 1];
+
+        run_as(dom0, false, 0);
+        memset(bm, 0, sizeof(bm));
+        v->arch->iobmp = (unsigned long)bm;
+        v->arch->iobmp_limit = 65536;
+        CHECK(in_dx(0x60, 1));
+        CHECK_EQ(toggle_calls, 2);
+        CHECK(!(v->arch->flags & VGCF_in_kernel));
+        CHECK(out_dx(0xffff, 1));
+        /* The second byte unreadable: only ports of the first one pass. */
+        harness_fault_lo = (uintptr_t)&bm[0x61];
+        harness_fault_hi = harness_fault_lo + 1;
+        CHECK(in_dx(0x60, 1));
+        CHECK(in_dx(0x307, 1));
+        CHECK(!in_dx(0x307, 2));
+        harness_fault_lo = (uintptr_t)&bm[0x60];
+        CHECK(!in_dx(0x300, 1));
+        harness_fault_lo = harness_fault_hi = 0;
+        CHECK_EQ(io_calls, 4);
     }
 
     CASE("ports: ours (PIC, PIT, COM1) at their edges, and the top port")
@@ -483,14 +569,13 @@ static void test_msrs(void)
         CHECK_EQ(segbase_calls, 4);
     }
 
-    CASE("user mode: MSRs, CRs, HLT, CLI, XSETBV, WBINVD are all #GP")
+    CASE("user mode: MSRs, CRs, HLT, XSETBV, WBINVD are all #GP")
     {
         run_as(dom0, false, 3);
         CHECK(!rdmsr_of(MSR_FS_BASE));
         CHECK(!wrmsr_of(MSR_FS_BASE, 0));
         CHECK(!EMUL(0x0f, 0x20, 0xc0));
         CHECK(!EMUL(0xf4));
-        CHECK(!EMUL(0xfa));
         CHECK(!EMUL(0x0f, 0x09));
         CHECK(!EMUL(0x0f, 0x01, 0xd1));
         CHECK_EQ(block_calls, 0);
@@ -623,10 +708,20 @@ static void test_misc(void)
         run_as(domU, true, 1);
         CHECK(EMUL(0xfa));
         CHECK(EMUL(0xfb));
-        /* User mode gets only port I/O and INT n emulated, whatever IOPL. */
-        run_as(domU, false, 3);
+        /* User mode is ring 3: IOPL 3 lets it too, as in Xen. */
+        run_as(domU, false, 2);
         CHECK(!EMUL(0xfa));
         CHECK(!EMUL(0xfb));
+        run_as(domU, false, 3);
+        CHECK(EMUL(0xfa));
+        CHECK(EMUL(0xfb));
+        /* With architectural_iopl the kernel is ring 0: IOPL 0 will do. */
+        run_as(domU, true, 0);
+        domU->arch->vm_assist = 1UL << VMASST_TYPE_architectural_iopl;
+        CHECK(EMUL(0xfa));
+        run_as(domU, false, 2);
+        domU->arch->vm_assist = 1UL << VMASST_TYPE_architectural_iopl;
+        CHECK(!EMUL(0xfa));
     }
 
     CASE("int n: the handler's DPL says who may raise it")

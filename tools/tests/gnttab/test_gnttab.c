@@ -200,6 +200,32 @@ int pv_zap_grant_l1e(struct vcpu *v, uint64_t addr, bool is_ptr, mfn_t mfn,
     return fake_write(s, 0, v->domain);
 }
 
+/* The real one's contract (pv/mm.c), on the fake slots. */
+int pv_replace_grant_l1e(struct vcpu *v, uint64_t addr, mfn_t mfn, bool rw,
+                         unsigned long new_addr, pte_t *found)
+{
+    struct fake_pte *s = find_slot(addr & PAGE_MASK, false);
+    struct fake_pte *n = find_slot(new_addr & PAGE_MASK, false);
+    struct fake_pte taken;
+
+    if ( !s || !n )
+        return -EINVAL;
+    taken = *n;
+    n->pte = 0;
+    *found = s->pte;
+    if ( !(s->pte & _PAGE_PRESENT) ||
+         (s->pte & PTE_ADDR_MASK) != mfn_to_maddr(mfn) ||
+         !(s->pte & _PAGE_RW) != !rw )
+    {
+        /* Nowhere to go: the taken entry's references go with it. */
+        fake_write(&taken, 0, v->domain);
+        return -ESRCH;
+    }
+    fake_write(s, 0, v->domain);
+    s->pte = taken.pte;
+    return 0;
+}
+
 /* ---- fabricated domains and guest-side helpers ---- */
 
 static struct domain *mkdom(domid_t id, bool priv)
@@ -1085,6 +1111,67 @@ static void test_map(void)
         CHECK_EQ(v1e(dA, 46)->flags, GTF_permit_access);
         CHECK_EQ(unmap1(0, mfn_to_maddr(f), m.handle), GNTST_bad_handle);
         CHECK(end_access(dA, 46));
+    }
+
+    CASE("unmap_and_replace: host_addr takes new_addr's PTE, the grant ends")
+    {
+        mfn_t f = page(dA, 0x5a), own = page(dB, 0x6b);
+        pte_t mine = mfn_to_maddr(own) | _PAGE_PRESENT | _PAGE_RW;
+        unsigned long r = refs(f), ro = refs(own);
+        struct gnttab_unmap_and_replace u = { VA1, VA2, 0, 0 };
+        struct gnttab_map_grant_ref m;
+
+        grant(dA, 49, 2, f, false);
+        as(dB);
+        CHECK_EQ(pv_update_va_l1e(current, VA2, mine, dB), 0);
+        m = map_op(dA, 49, VA1, GNTMAP_host_map);
+        CHECK_EQ(map1(&m), GNTST_okay);
+        u.handle = m.handle;
+        CHECK_EQ(hc(GNTTABOP_unmap_and_replace, &u, 1), 0);
+        CHECK_EQ(u.status, GNTST_okay);
+        CHECK_EQ(find_slot(VA1, false)->pte, mine);
+        CHECK_EQ(find_slot(VA2, false)->pte, 0);
+        CHECK_EQ(refs(own), ro + 1);
+        CHECK_EQ(refs(f), r);
+        CHECK(end_access(dA, 49));
+        /* The handle is gone; new_addr 0 just unmaps. */
+        CHECK_EQ(hc(GNTTABOP_unmap_and_replace, &u, 1), 0);
+        CHECK_EQ(u.status, GNTST_bad_handle);
+        grant(dA, 49, 2, f, true);
+        m = map_op(dA, 49, VA2, GNTMAP_host_map | GNTMAP_readonly);
+        CHECK_EQ(map1(&m), GNTST_okay);
+        u = (struct gnttab_unmap_and_replace){ .host_addr = VA2,
+                                               .handle = m.handle };
+        CHECK_EQ(hc(GNTTABOP_unmap_and_replace, &u, 1), 0);
+        CHECK_EQ(u.status, GNTST_okay);
+        CHECK_EQ(find_slot(VA2, false)->pte, 0);
+        CHECK(end_access(dA, 49));
+        CHECK_EQ(pv_update_va_l1e(current, VA1, 0, dB), 0);
+        CHECK_EQ(refs(own), ro);
+    }
+
+    CASE("unmap_and_replace: a PTE by machine address can't take another")
+    {
+        mfn_t f = page(dA, 0x5a);
+        struct gnttab_map_grant_ref m = map_op(dA, 50, PTE1,
+                                               GNTMAP_host_map |
+                                               GNTMAP_contains_pte);
+        struct gnttab_unmap_and_replace u = { .host_addr = PTE1,
+                                              .new_addr = VA2 };
+
+        grant(dA, 50, 2, f, false);
+        as(dB);
+        CHECK_EQ(map1(&m), GNTST_okay);
+        u.handle = m.handle;
+        CHECK_EQ(hc(GNTTABOP_unmap_and_replace, &u, 1), 0);
+        CHECK_EQ(u.status, GNTST_general_error);
+        CHECK(find_slot(PTE1, true)->pte & _PAGE_PRESENT);
+        CHECK(!end_access(dA, 50));
+        u.new_addr = 0;
+        CHECK_EQ(hc(GNTTABOP_unmap_and_replace, &u, 1), 0);
+        CHECK_EQ(u.status, GNTST_okay);
+        CHECK_EQ(find_slot(PTE1, true)->pte, 0);
+        CHECK(end_access(dA, 50));
     }
 
     CASE("unmap: a PTE the guest replaced is left alone, the grant kept")

@@ -397,6 +397,40 @@ static void test_iopl(void)
         CHECK_EQ(dom0->vcpu[0]->arch->iopl, 0);
     }
 
+    CASE("set_iobitmap: a guest start address and 65536 ports at most")
+    {
+        static uint8_t bm[8192];
+        struct physdev_set_iobitmap op = { .nr_ports = 65536 };
+        struct arch_vcpu *a = domU->vcpu[0]->arch;
+
+        run_as(domU);
+        set_xen_guest_handle(op.bitmap, bm);
+        CHECK_EQ(physdev(PHYSDEVOP_set_iobitmap, &op), 0);
+        CHECK_EQ(a->iobmp, (unsigned long)bm);
+        CHECK_EQ(a->iobmp_limit, 65536);
+        op.nr_ports = 65537;
+        CHECK_EQ(physdev(PHYSDEVOP_set_iobitmap, &op), -EINVAL);
+        op.nr_ports = 16;
+        /* The hypervisor's range, and no canonical address at all. */
+        set_xen_guest_handle(op.bitmap, (uint8_t *)0xffff830000001000UL);
+        CHECK_EQ(physdev(PHYSDEVOP_set_iobitmap, &op), -EINVAL);
+        set_xen_guest_handle(op.bitmap, (uint8_t *)0x0000800000000000UL);
+        CHECK_EQ(physdev(PHYSDEVOP_set_iobitmap, &op), -EINVAL);
+        CHECK_EQ(a->iobmp, (unsigned long)bm);
+        CHECK_EQ(a->iobmp_limit, 65536);
+        /* As Xen: only the start is checked, nothing need be mapped. */
+        set_xen_guest_handle(op.bitmap, (uint8_t *)0x00007fffffffff00UL);
+        CHECK_EQ(physdev(PHYSDEVOP_set_iobitmap, &op), 0);
+        CHECK_EQ(a->iobmp_limit, 16);
+        harness_fault_lo = (uintptr_t)&op;
+        harness_fault_hi = harness_fault_lo + sizeof(op);
+        CHECK_EQ(physdev(PHYSDEVOP_set_iobitmap, &op), -EFAULT);
+        harness_fault_lo = harness_fault_hi = 0;
+        op.nr_ports = 0;
+        CHECK_EQ(physdev(PHYSDEVOP_set_iobitmap, &op), 0);
+        CHECK_EQ(a->iobmp_limit, 0);
+    }
+
     CASE("unknown and unimplemented ops: -ENOSYS")
     {
         run_as(dom0);

@@ -78,6 +78,7 @@ bool pv_ptwr_emulate(struct cpu_user_regs *regs, unsigned long addr)
 }
 
 static struct domain dom;
+static struct arch_domain adom;
 static struct vcpu vcpu;
 static struct arch_vcpu avcpu;
 static struct vcpu_info vinfo;
@@ -89,6 +90,8 @@ static struct cpu_user_regs *reset(unsigned long rip)
 {
     struct cpu_user_regs *regs = &get_cpu_info()->guest_cpu_user_regs;
 
+    memset(&adom, 0, sizeof(adom));
+    dom.arch = &adom;
     memset(&avcpu, 0, sizeof(avcpu));
     memset(&vinfo, 0, sizeof(vinfo));
     memset(gstack, 0, sizeof(gstack));
@@ -225,6 +228,20 @@ static void test_inject(void)
         CHECK_EQ(regs->rip, BP_HANDLER);
         CHECK_EQ(frame(regs)[2], 0x401000);
         CHECK_EQ(regs->rsp, (unsigned long)&gstack[ARRAY_SIZE(gstack) - 7]);
+    }
+
+    CASE("inject: the frame shows the virtual IOPL only if architectural")
+    {
+        regs = reset(0x401000);
+        avcpu.iopl = 2;
+        pv_inject_exception(3, PV_NO_ERROR_CODE);
+        CHECK_EQ(frame(regs)[4], 0x202);
+        regs = reset(0x401000);
+        avcpu.iopl = 2;
+        adom.vm_assist = 1UL << VMASST_TYPE_architectural_iopl;
+        pv_inject_exception(3, PV_NO_ERROR_CODE);
+        CHECK_EQ(frame(regs)[4], 0x2202);
+        CHECK_EQ(regs->rflags & 0x3000, 0);
     }
 
     CASE("inject: an unwritable guest stack crashes the domain")

@@ -43,6 +43,7 @@ void pv_map_ldt_selector(struct vcpu *v, unsigned int sel)
 }
 
 static struct domain dom;
+static struct arch_domain adom;
 static struct vcpu vcpu;
 static struct arch_vcpu avcpu;
 static struct vcpu_info vinfo;
@@ -50,6 +51,8 @@ static struct vcpu_info vinfo;
 /* A guest kernel on its kernel stack; user_table: has one (frame 5). */
 static void reset(bool user_table)
 {
+    memset(&adom, 0, sizeof(adom));
+    dom.arch = &adom;
     memset(&avcpu, 0, sizeof(avcpu));
     memset(&vinfo, 0, sizeof(vinfo));
     vcpu.domain = &dom;
@@ -104,6 +107,24 @@ static void test_iret(void)
         CHECK_EQ(regs.ss, FLAT_KERNEL_SS);
         CHECK_EQ(regs.rflags, 0x202);   /* IF stays on in hardware */
         CHECK_EQ(vinfo.evtchn_upcall_mask, 1);
+    }
+
+    CASE("iret: the frame's IOPL is the virtual one if architectural")
+    {
+        reset(false);
+        avcpu.iopl = 1;
+        f = frame(FLAT_KERNEL_CS & ~3, 0);
+        f.rflags = 0x3202;
+        iret(&regs, &f);
+        CHECK_EQ(avcpu.iopl, 1);
+        CHECK_EQ(regs.rflags, 0x202);
+        adom.vm_assist = 1UL << VMASST_TYPE_architectural_iopl;
+        iret(&regs, &f);
+        CHECK_EQ(avcpu.iopl, 3);
+        CHECK_EQ(regs.rflags, 0x202);
+        f.rflags = 0x202;
+        iret(&regs, &f);
+        CHECK_EQ(avcpu.iopl, 0);
     }
 
     CASE("iret: CS with RPL 3 switches to user mode")
@@ -171,7 +192,6 @@ static void test_iret(void)
 static void test_callbacks(void)
 {
     static struct trap_info full[256], bad[3];
-    static struct arch_domain adom;
 
     CASE("set_trap_table: all 256 vectors with no terminator, no more read")
     {
@@ -214,7 +234,6 @@ static void test_callbacks(void)
     CASE("vm_assist: known types only, up to bit 63 and not past it")
     {
         reset(false);
-        dom.arch = &adom;
         CHECK_EQ(do_vm_assist(VMASST_CMD_enable,
                               VMASST_TYPE_writable_pagetables), 0);
         CHECK_EQ(adom.vm_assist, 1UL << VMASST_TYPE_writable_pagetables);
@@ -225,7 +244,6 @@ static void test_callbacks(void)
         CHECK_EQ(do_vm_assist(VMASST_CMD_disable,
                               VMASST_TYPE_writable_pagetables), 0);
         CHECK_EQ(adom.vm_assist, 0);
-        dom.arch = NULL;
     }
 }
 

@@ -327,8 +327,11 @@ static void test_validation(void)
         CHECK_EQ(refs(data), 2);
         CHECK_EQ(tcount(ro), 0);
         CHECK_EQ(refs(ro), 2);
-        /* The hypervisor's slots are the idle table's, not the guest's. */
-        CHECK_EQ(tab(t.l4)[256], idle_pg_table[256]);
+        /*
+         * The hypervisor's slots are the idle table's, not the guest's;
+         * the RO M2P's (256) only once the L4 is a kernel table.
+         */
+        CHECK_EQ(tab(t.l4)[256], 0);
         CHECK_EQ(tab(t.l4)[262], STUB_XEN_SLOT(262));
         /* Ring-3 guest kernel: entries get USER, kernel-only ones marked. */
         CHECK(tab(t.l3)[l3_table_offset(0x400000)] & _PAGE_USER);
@@ -893,6 +896,53 @@ static void test_update_va_mapping(void)
         CHECK_EQ(refs(d2), 1);
     }
 
+    CASE("replace_grant_l1e: host_addr's entry takes new_addr's, refs move")
+    {
+        unsigned long va = 0x7f0000201000UL, nva = va + PAGE_SIZE;
+        unsigned long own = new_frame(domA), foreign = new_frame(domB);
+        unsigned long l1;
+        pte_t found, mine;
+
+        /* The tree the first update_va_mapping case installed. */
+        run_as(domA);
+        l1 = (tab(mfn_x(domA->vcpu[0]->arch->guest_table))
+              [l4_table_offset(va)] & PTE_ADDR_MASK) >> PAGE_SHIFT;
+        l1 = (tab(l1)[l3_table_offset(va)] & PTE_ADDR_MASK) >> PAGE_SHIFT;
+        l1 = (tab(l1)[l2_table_offset(va)] & PTE_ADDR_MASK) >> PAGE_SHIFT;
+        /* A foreign mapping stands in for the grant's PTE. */
+        CHECK_EQ(pv_update_va_l1e(domA->vcpu[0], va, ent(foreign, RW),
+                                  domB), 0);
+        CHECK_EQ(do_update_va_mapping(nva, ent(own, RW), 0), 0);
+        mine = tab(l1)[l1_table_offset(nva)];
+        CHECK_EQ(refs(foreign), 2);
+        CHECK_EQ(pv_replace_grant_l1e(domA->vcpu[0], va, _mfn(foreign), true,
+                                      nva, &found), 0);
+        CHECK_EQ(tab(l1)[l1_table_offset(va)], mine);
+        CHECK_EQ(tab(l1)[l1_table_offset(nva)], 0);
+        CHECK_EQ(refs(foreign), 1);
+        CHECK_EQ(tcount(foreign), 0);
+        CHECK_EQ(refs(own), 2);
+        CHECK_EQ(tcount(own), 1);
+        /* A mismatch: new_addr's entry is gone all the same, refs too. */
+        CHECK_EQ(do_update_va_mapping(nva, ent(own, P), 0), 0);
+        CHECK_EQ(refs(own), 3);
+        CHECK_EQ(pv_replace_grant_l1e(domA->vcpu[0], va, _mfn(foreign), true,
+                                      nva, &found), -ESRCH);
+        CHECK_EQ(found, mine);
+        CHECK_EQ(tab(l1)[l1_table_offset(nva)], 0);
+        CHECK_EQ(refs(own), 2);
+        /* No L1 for new_addr: nothing changes. */
+        CHECK_EQ(pv_replace_grant_l1e(domA->vcpu[0], va, _mfn(own), true,
+                                      0x1000, &found), -EINVAL);
+        CHECK_EQ(tab(l1)[l1_table_offset(va)], mine);
+        /* new_addr 0 clears it, its references with it. */
+        CHECK_EQ(pv_replace_grant_l1e(domA->vcpu[0], va, _mfn(own), true, 0,
+                                      &found), 0);
+        CHECK_EQ(tab(l1)[l1_table_offset(va)], 0);
+        CHECK_EQ(refs(own), 1);
+        CHECK_EQ(tcount(own), 0);
+    }
+
     CASE("update_va_mapping_otherdomain: dom0 maps a domU frame")
     {
         unsigned long va = 0x10000000UL;
@@ -941,6 +991,43 @@ static void test_mmuext(void)
         CHECK_EQ(ext(MMUEXT_NEW_USER_BASEPTR, NR_FRAMES + 5), -EINVAL);
         CHECK(mfn_eq(v->arch->guest_table, _mfn(b)));
         CHECK(mfn_eq(v->arch->guest_table_user, INVALID_MFN));
+    }
+
+    CASE("mmuext: the RO M2P slot as m2p_strict says, kernel and user")
+    {
+        unsigned long k = new_frame(domB), u = new_frame(domB);
+        struct vcpu *v = domB->vcpu[0];
+        mfn_t old = v->arch->guest_table;
+
+        run_as(domB);
+        /* Not strict: a kernel table gets it, a user table doesn't. */
+        CHECK_EQ(ext(MMUEXT_PIN_L4_TABLE, u), 0);
+        CHECK_EQ(tab(u)[256], 0);
+        CHECK_EQ(ext(MMUEXT_NEW_USER_BASEPTR, u), 0);
+        CHECK_EQ(tab(u)[256], 0);
+        CHECK_EQ(ext(MMUEXT_NEW_BASEPTR, k), 0);
+        CHECK_EQ(tab(k)[256], idle_pg_table[256]);
+        CHECK_EQ(ext(MMUEXT_NEW_BASEPTR, mfn_x(old)), 0);
+        CHECK_EQ(ext(MMUEXT_NEW_USER_BASEPTR, 0), 0);
+        CHECK_EQ(ext(MMUEXT_UNPIN_TABLE, u), 0);
+        /* Strict: every new L4 has it, a user table loses it. */
+        domB->arch->vm_assist = 1UL << VMASST_TYPE_m2p_strict;
+        memset(tab(k), 0, PAGE_SIZE);
+        CHECK_EQ(ext(MMUEXT_PIN_L4_TABLE, u), 0);
+        CHECK_EQ(tab(u)[256], idle_pg_table[256]);
+        CHECK_EQ(ext(MMUEXT_NEW_USER_BASEPTR, u), 0);
+        CHECK_EQ(tab(u)[256], 0);
+        CHECK_EQ(ext(MMUEXT_PIN_L4_TABLE, k), 0);
+        CHECK_EQ(tab(k)[256], idle_pg_table[256]);
+        /* A kernel table keeps what it has: a user one's stays empty. */
+        CHECK_EQ(ext(MMUEXT_NEW_BASEPTR, u), 0);
+        CHECK_EQ(tab(u)[256], 0);
+        CHECK_EQ(ext(MMUEXT_NEW_BASEPTR, mfn_x(old)), 0);
+        CHECK_EQ(ext(MMUEXT_NEW_USER_BASEPTR, 0), 0);
+        CHECK_EQ(ext(MMUEXT_UNPIN_TABLE, u), 0);
+        CHECK_EQ(ext(MMUEXT_UNPIN_TABLE, k), 0);
+        domB->arch->vm_assist = 0;
+        CHECK_EQ(tcount(u) + tcount(k), 0);
     }
 
     CASE("mmuext: flushes, SET_LDT, cache flushes by privilege")
@@ -1345,6 +1432,193 @@ static void test_continuations(void)
     }
 }
 
+static int lcount(unsigned long mfn)
+{
+    return pgt_linear_count(pg_of(mfn)->u.inuse.type_info);
+}
+
+static void test_linear(void)
+{
+    CASE("linear: a read-only self-map at every level holds nothing")
+    {
+        struct snap *s = malloc(sizeof(*s));
+        unsigned long data = new_frame(domA);
+        struct tree t = build_tree(domA, 0x400000, data, RW);
+        unsigned long f[3] = { t.l2, t.l3, t.l4 };
+
+        run_as(domA);
+        CHECK_EQ(ext(MMUEXT_PIN_L4_TABLE, t.l4), 0);
+        take_snap(s);
+        for ( unsigned int lvl = 2; lvl <= 4; lvl++ )
+        {
+            unsigned long m = f[lvl - 2];
+
+            CHECK_EQ(mmu1(slot_ma(m, 300), ent(m, P)), 0);
+            CHECK_EQ(tab(m)[300], ent(m, P | _PAGE_USER));
+            CHECK_EQ(lcount(m), 0);
+            CHECK_EQ(snap_diff(s), -1);
+            /* Writable, it would hand the guest its own table. */
+            CHECK_EQ(mmu1(slot_ma(m, 301), ent(m, RW)), -EINVAL);
+            /* Only A/D change: the entry keeps (no) references. */
+            CHECK_EQ(mmu1(slot_ma(m, 300), ent(m, P | AD)), 0);
+            CHECK_EQ(mmu1(slot_ma(m, 300), 0), 0);
+            CHECK_EQ(snap_diff(s), -1);
+        }
+        /* Through validation too, and torn down with the tree. */
+        CHECK_EQ(ext(MMUEXT_UNPIN_TABLE, t.l4), 0);
+        tab(t.l4)[300] = ent(t.l4, P);
+        tab(t.l2)[300] = ent(t.l2, P);
+        take_snap(s);
+        CHECK_EQ(ext(MMUEXT_PIN_L4_TABLE, t.l4), 0);
+        CHECK_EQ(tcount(t.l4), 1);
+        CHECK_EQ(refs(t.l4), 2);
+        CHECK_EQ(tcount(t.l2), 1);
+        CHECK_EQ(ext(MMUEXT_UNPIN_TABLE, t.l4), 0);
+        CHECK_EQ(snap_diff(s), -1);
+        tab(t.l4)[300] = ent(t.l4, RW);
+        CHECK_EQ(ext(MMUEXT_PIN_L4_TABLE, t.l4), -EINVAL);
+        CHECK_EQ(snap_diff(s), -1);
+        free(s);
+    }
+
+    CASE("linear: pv-linear-pt=0 refuses them with -EINVAL")
+    {
+        unsigned long a = new_frame(domA), b = new_frame(domA);
+
+        run_as(domA);
+        CHECK_EQ(ext(MMUEXT_PIN_L2_TABLE, a), 0);
+        CHECK_EQ(ext(MMUEXT_PIN_L2_TABLE, b), 0);
+        opt_pv_linear_pt = false;
+        CHECK_EQ(mmu1(slot_ma(a, 1), ent(a, P)), -EINVAL);
+        CHECK_EQ(mmu1(slot_ma(a, 1), ent(b, P)), -EINVAL);
+        opt_pv_linear_pt = true;
+        CHECK_EQ(mmu1(slot_ma(a, 1), ent(a, P)), 0);
+        CHECK_EQ(mmu1(slot_ma(a, 1), 0), 0);
+        CHECK_EQ(ext(MMUEXT_UNPIN_TABLE, a), 0);
+        CHECK_EQ(ext(MMUEXT_UNPIN_TABLE, b), 0);
+        CHECK_EQ(tcount(a) + tcount(b), 0);
+    }
+
+    CASE("linear: one link only; the target must be a validated table")
+    {
+        struct snap *s = malloc(sizeof(*s));
+        unsigned long a = new_frame(domA), b = new_frame(domA);
+        unsigned long c = new_frame(domA), w = new_frame(domA);
+        unsigned long other = new_frame(domB), l1 = new_frame(domA);
+
+        run_as(domA);
+        CHECK_EQ(ext(MMUEXT_PIN_L3_TABLE, a), 0);
+        CHECK_EQ(ext(MMUEXT_PIN_L3_TABLE, b), 0);
+        CHECK_EQ(ext(MMUEXT_PIN_L3_TABLE, c), 0);
+        CHECK_EQ(ext(MMUEXT_PIN_L1_TABLE, l1), 0);
+        CHECK_EQ(mmu1(slot_ma(l1, 0), ent(w, RW)), 0);
+        take_snap(s);
+        CHECK_EQ(mmu1(slot_ma(a, 0), ent(b, P)), 0);
+        CHECK_EQ(tcount(b), 2);
+        CHECK_EQ(refs(b), 3);
+        CHECK_EQ(lcount(a), 1);
+        CHECK_EQ(lcount(b), -1);
+        /* Twice at the same target, and a self-map besides. */
+        CHECK_EQ(mmu1(slot_ma(a, 1), ent(b, P)), 0);
+        CHECK_EQ(mmu1(slot_ma(a, 2), ent(a, P)), 0);
+        CHECK_EQ(lcount(a), 2);
+        CHECK_EQ(lcount(b), -2);
+        /* b is pointed at: it may not point on; a points: nobody at it. */
+        CHECK_EQ(mmu1(slot_ma(b, 0), ent(c, P)), -EINVAL);
+        CHECK_EQ(mmu1(slot_ma(c, 0), ent(a, P)), -EINVAL);
+        CHECK_EQ(lcount(c), 0);
+        /* c may point at b too: b is pointed at already. */
+        CHECK_EQ(mmu1(slot_ma(c, 0), ent(b, P)), 0);
+        CHECK_EQ(lcount(b), -3);
+        CHECK_EQ(mmu1(slot_ma(c, 0), 0), 0);
+        /* Writable, another domain's, no table, not one of the level. */
+        CHECK_EQ(mmu1(slot_ma(a, 3), ent(c, RW)), -EINVAL);
+        CHECK_EQ(mmu1(slot_ma(a, 3), ent(other, P)), -EINVAL);
+        CHECK_EQ(mmu1(slot_ma(a, 3), ent(w, P)), -EINVAL);
+        CHECK_EQ(mmu1(slot_ma(a, 3), ent(l1, P)), -EINVAL);
+        CHECK_EQ(lcount(a), 2);
+        CHECK_EQ(mmu1(slot_ma(a, 0), 0), 0);
+        CHECK_EQ(mmu1(slot_ma(a, 1), 0), 0);
+        CHECK_EQ(mmu1(slot_ma(a, 2), 0), 0);
+        CHECK_EQ(lcount(a), 0);
+        CHECK_EQ(lcount(b), 0);
+        CHECK_EQ(snap_diff(s), -1);
+        /* Pointed at once (-1), b may still not point: -1 + 1 is no 0. */
+        CHECK_EQ(mmu1(slot_ma(a, 0), ent(b, P)), 0);
+        CHECK_EQ(lcount(b), -1);
+        CHECK_EQ(mmu1(slot_ma(b, 0), ent(c, P)), -EINVAL);
+        CHECK_EQ(lcount(b), -1);
+        CHECK_EQ(lcount(c), 0);
+        CHECK_EQ(mmu1(slot_ma(a, 0), 0), 0);
+        CHECK_EQ(snap_diff(s), -1);
+        /* With the link gone, the chain the other way round is fine. */
+        CHECK_EQ(mmu1(slot_ma(b, 0), ent(a, P)), 0);
+        CHECK_EQ(mmu1(slot_ma(b, 0), 0), 0);
+        CHECK_EQ(mmu1(slot_ma(l1, 0), 0), 0);
+        for ( unsigned long m = a; m <= c; m++ )
+            CHECK_EQ(ext(MMUEXT_UNPIN_TABLE, m), 0);
+        CHECK_EQ(ext(MMUEXT_UNPIN_TABLE, l1), 0);
+        free(s);
+    }
+
+    CASE("linear: unpinning a target keeps it until the link goes")
+    {
+        struct snap *s = malloc(sizeof(*s));
+        unsigned long data = new_frame(domA);
+        struct tree t = build_tree(domA, 0x400000, data, RW);
+        unsigned long a = new_frame(domA);
+
+        take_snap(s);
+        run_as(domA);
+        CHECK_EQ(ext(MMUEXT_PIN_L4_TABLE, t.l4), 0);
+        CHECK_EQ(ext(MMUEXT_PIN_L2_TABLE, a), 0);
+        CHECK_EQ(mmu1(slot_ma(a, 9), ent(t.l2, P)), 0);
+        CHECK_EQ(ext(MMUEXT_UNPIN_TABLE, t.l4), 0);
+        /* The L4 and L3 went; the L2 (and what it maps) stays valid. */
+        CHECK_EQ(tcount(t.l4), 0);
+        CHECK_EQ(ttype(t.l2), PGT_l2_page_table);
+        CHECK_EQ(tcount(t.l2), 1);
+        CHECK_EQ(lcount(t.l2), -1);
+        CHECK_EQ(tcount(t.l1), 1);
+        CHECK_EQ(tcount(data), 1);
+        /* Dropping the holder tears the target down with it. */
+        CHECK_EQ(ext(MMUEXT_UNPIN_TABLE, a), 0);
+        CHECK_EQ(snap_diff(s), -1);
+        CHECK_EQ(lcount(t.l2) + lcount(a), 0);
+        free(s);
+    }
+
+    CASE("linear: an L4 pointing at another L4 installed as the root")
+    {
+        struct snap *s = malloc(sizeof(*s));
+        unsigned long data = new_frame(domA);
+        struct tree t = build_tree(domA, 0x400000, data, RW);
+        struct tree u = build_tree(domA, 0x400000, data, P);
+        struct vcpu *v = domA->vcpu[0];
+        mfn_t old = v->arch->guest_table;
+
+        run_as(domA);
+        CHECK_EQ(ext(MMUEXT_PIN_L4_TABLE, t.l4), 0);
+        take_snap(s);
+        tab(u.l4)[5] = ent(t.l4, P);
+        CHECK_EQ(ext(MMUEXT_NEW_BASEPTR, u.l4), 0);
+        CHECK_EQ(lcount(u.l4), 1);
+        CHECK_EQ(lcount(t.l4), -1);
+        CHECK_EQ(tcount(t.l4), 2);
+        if ( !mfn_eq(old, INVALID_MFN) )
+            CHECK_EQ(ext(MMUEXT_NEW_BASEPTR, mfn_x(old)), 0);
+        else
+        {
+            put_page_and_type(pg_of(u.l4));
+            v->arch->guest_table = INVALID_MFN;
+        }
+        CHECK_EQ(lcount(t.l4), 0);
+        CHECK_EQ(snap_diff(s), -1);
+        CHECK_EQ(ext(MMUEXT_UNPIN_TABLE, t.l4), 0);
+        free(s);
+    }
+}
+
 /* ---- randomized stress ---- */
 
 static uint64_t rng = 0x9e3779b97f4a7c15ULL;
@@ -1362,16 +1636,21 @@ static unsigned long rnd(unsigned long n)
 /*
  * Recomputes, from the validated tables alone, what every frame of d's
  * pool must hold, and compares it with the frame table; also checks that
- * no writable L1 entry reaches a page-table frame.  0 if all agree.
+ * no writable L1 entry reaches a page-table frame, and the linear counts:
+ * a self-reference holds nothing, a table holds linear entries or is
+ * pointed at by them, never both.  0 if all agree.
  */
 static int check_accounting(struct domain *d, const unsigned long *pool)
 {
     static unsigned long want_c[NR_FRAMES], want_t[NR_FRAMES];
+    static long holds[NR_FRAMES], users[NR_FRAMES];
     unsigned long i, j;
     int bad = 0;
 
     memset(want_c, 0, sizeof(want_c));
     memset(want_t, 0, sizeof(want_t));
+    memset(holds, 0, sizeof(holds));
+    memset(users, 0, sizeof(users));
     for ( i = 0; i < POOL; i++ )
     {
         unsigned long m = pool[i], ti = pg_of(m)->u.inuse.type_info;
@@ -1396,8 +1675,16 @@ static int check_accounting(struct domain *d, const unsigned long *pool)
             pte_t e = tab(m)[j];
             unsigned long tgt = (e & PTE_ADDR_MASK) >> PAGE_SHIFT;
 
-            if ( !(e & P) || (lvl == 4 && j >= 256 && j < 272) )
+            if ( !(e & P) || (lvl == 4 && j >= 256 && j < 272) ||
+                 (lvl > 1 && tgt == m) )
                 continue;
+            if ( lvl > 1 && ttype(tgt) == PGT_lx_page_table(lvl) )
+            {
+                if ( e & _PAGE_RW )
+                    bad = 1;
+                holds[m]++;
+                users[tgt]++;
+            }
             want_c[tgt]++;
             if ( lvl > 1 || (e & _PAGE_RW) )
                 want_t[tgt]++;
@@ -1408,7 +1695,10 @@ static int check_accounting(struct domain *d, const unsigned long *pool)
     }
     for ( i = 0; i < POOL; i++ )
         if ( refs(pool[i]) != want_c[pool[i]] ||
-             tcount(pool[i]) != want_t[pool[i]] )
+             tcount(pool[i]) != want_t[pool[i]] ||
+             (holds[pool[i]] && users[pool[i]]) ||
+             pgt_linear_count(pg_of(pool[i])->u.inuse.type_info) !=
+             holds[pool[i]] - users[pool[i]] )
             bad = 1;
     return bad;
 }
@@ -1598,6 +1888,7 @@ int main(void)
     test_mmu_update();
     test_update_va_mapping();
     test_mmuext();
+    test_linear();
     test_decrease();
     test_continuations();
     test_stress();

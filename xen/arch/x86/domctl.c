@@ -144,6 +144,7 @@ int arch_set_info_guest(struct vcpu *v, const struct vcpu_guest_context *c)
 {
     struct arch_vcpu *a = v->arch;
     unsigned long cb_flags;
+    bool installed = true;
     int rc;
 
     if ( (rc = check_context(c)) )
@@ -152,6 +153,7 @@ int arch_set_info_guest(struct vcpu *v, const struct vcpu_guest_context *c)
     {
         if ( !same_tables(v, c) )
             return -EOPNOTSUPP;
+        installed = false;
     }
     else if ( (rc = install_tables(v, c)) )
         return rc;
@@ -191,6 +193,13 @@ int arch_set_info_guest(struct vcpu *v, const struct vcpu_guest_context *c)
         cb_flags |= 1UL << CALLBACKTYPE_syscall;
     a->callback_flags = cb_flags;
     v->domain->arch->vm_assist = c->vm_assist;
+    /* As Xen, with the assists just set. */
+    if ( installed )
+    {
+        pv_root_ro_mpt(v->domain, a->guest_table, false);
+        if ( mfn_valid(a->guest_table_user) )
+            pv_root_ro_mpt(v->domain, a->guest_table_user, true);
+    }
 
     /* As Xen does, a debug register that fails its check is left clear. */
     memset(a->debugreg, 0, sizeof(a->debugreg));

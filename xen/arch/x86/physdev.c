@@ -7,6 +7,7 @@
 #include <xen/sched.h>
 #include <asm/domain.h>
 #include <asm/irq.h>
+#include <asm/pv/mm.h>
 #include <public/physdev.h>
 
 long do_physdev_op(int cmd, XEN_GUEST_HANDLE_PARAM(void) arg)
@@ -26,6 +27,24 @@ long do_physdev_op(int cmd, XEN_GUEST_HANDLE_PARAM(void) arg)
          * compares this with the guest's virtual privilege level.
          */
         current->arch->iopl = op.iopl;
+        return 0;
+    }
+
+    case PHYSDEVOP_set_iobitmap:
+    {
+        struct physdev_set_iobitmap op;
+
+        if ( copy_from_guest_addr(&op, arg.p) )
+            return -EFAULT;
+        /*
+         * As Xen checks it: the start must be a guest address, the bitmap
+         * need not be mapped (what is not reads as "no access").
+         */
+        if ( !pv_guest_addr_ok((unsigned long)op.bitmap.p) ||
+             op.nr_ports > 65536 )
+            return -EINVAL;
+        current->arch->iobmp = (unsigned long)op.bitmap.p;
+        current->arch->iobmp_limit = op.nr_ports;
         return 0;
     }
 

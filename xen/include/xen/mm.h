@@ -92,6 +92,13 @@ struct page_info {
 #define PGT_partial         (1UL << 58)     /* validation preempted midway */
 #define PGT_count_width     32
 #define PGT_count_mask      ((1UL << PGT_count_width) - 1)
+/*
+ * Bits 32-47 of a page table's type_info: its linear page-table count, a
+ * signed 16-bit number (pv/mm.c says what it counts).  Zero whenever the
+ * type count is, so claiming a frame for a new type may overwrite it.
+ */
+#define PGT_linear_shift    32
+#define PGT_linear_mask     (0xffffUL << PGT_linear_shift)
 
 /*
  * One entry per machine frame.  The hypervisor points frame_table at

@@ -19,7 +19,9 @@
  *
  *  - a present L1 entry with RW maps a frame of writable type (never a
  *    page table or descriptor frame), which holds a type reference;
- *  - an L2-L4 entry points at a validated table of the level below;
+ *  - an L2-L4 entry points at a validated table of the level below, or
+ *    is a read-only linear entry: at its own table, or at a validated
+ *    table of its level, with the linear counts of both saying so;
  *  - no entry of a validated table maps a free frame;
  *  - a frame's general count covers its type count;
  *  - every frame in use belongs to a live or dying domain.
@@ -48,8 +50,9 @@ static void __noreturn violation(const char *what, unsigned int level,
           pg->u.inuse.type_info);
 }
 
-/* One present entry of a validated level-`level` table. */
-static void audit_entry(unsigned int level, pte_t e)
+/* One present entry of `table`, a validated level-`level` table. */
+static void audit_entry(const struct page_info *table, unsigned int level,
+                        pte_t e)
 {
     mfn_t mfn = maddr_to_mfn(e & PTE_ADDR_MASK);
     const struct page_info *pg;
@@ -74,6 +77,20 @@ static void audit_entry(unsigned int level, pte_t e)
                       level, e, pg);
         return;
     }
+    if ( table_level(pg) == level )
+    {
+        if ( e & _PAGE_RW )
+            violation("writable linear entry", level, e, pg);
+        if ( pg != table &&
+             (pgt_linear_count(table->u.inuse.type_info) <= 0 ||
+              pgt_linear_count(type) >= 0) )
+        {
+            printk("AUDIT: in table %lx type %lx\n",
+                   mfn_x(page_to_mfn(table)), table->u.inuse.type_info);
+            violation("linear entry its tables do not count", level, e, pg);
+        }
+        return;
+    }
     if ( table_level(pg) != level - 1 )
         violation("points at a frame not a validated lower table", level, e,
                   pg);
@@ -85,7 +102,7 @@ static void audit_table(const struct page_info *pg, unsigned int level)
 
     for ( unsigned int i = 0; i < ENTRIES; i++ )
         if ( level != 4 || i < XEN_L4_FIRST || i >= XEN_L4_END )
-            audit_entry(level, __atomic_load_n(&t[i], __ATOMIC_RELAXED));
+            audit_entry(pg, level, __atomic_load_n(&t[i], __ATOMIC_RELAXED));
 }
 
 void pv_audit_pt_write(paddr_t ptr)
@@ -100,13 +117,14 @@ void pv_audit_pt_write(paddr_t ptr)
     /* A plain frame is written as memory: nothing to check. */
     if ( !(level = table_level(pg)) )
         return;
-    audit_entry(level, *(const pte_t *)((const char *)page_to_virt(pg) +
-                                        (ptr & ~PAGE_MASK & ~7UL)));
+    audit_entry(pg, level,
+                *(const pte_t *)((const char *)page_to_virt(pg) +
+                                 (ptr & ~PAGE_MASK & ~7UL)));
 }
 
 void pv_audit_l1e(pte_t e)
 {
-    audit_entry(1, e);
+    audit_entry(NULL, 1, e);
 }
 
 void pv_audit_pinned(unsigned long mfn)

@@ -281,7 +281,13 @@ void do_iret(struct cpu_user_regs *regs)
      * user ones (FLAT_USER_CS/SS).
      */
     regs->cs = PV_KERNEL_CS;
-    /* The guest cannot change IOPL or leave interrupts off in hardware. */
+    /*
+     * The guest cannot change IOPL or leave interrupts off in hardware;
+     * with VMASST_TYPE_architectural_iopl the frame's IOPL is the virtual
+     * one, as Xen takes it.
+     */
+    if ( v->domain->arch->vm_assist & (1UL << VMASST_TYPE_architectural_iopl) )
+        v->arch->iopl = (iret.rflags & X86_EFLAGS_IOPL) >> 12;
     regs->rflags = (iret.rflags & ~(X86_EFLAGS_IOPL | X86_EFLAGS_VM)) |
                    X86_EFLAGS_IF;
     regs->rsp = iret.rsp;

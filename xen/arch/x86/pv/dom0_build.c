@@ -359,7 +359,10 @@ static int __init fill_domain(struct boot_domain *bd,
     if ( !rc )
         rc = get_page_and_type(mfn_to_page(l4), d, PGT_l4_page_table);
     if ( !rc )
+    {
+        pv_root_ro_mpt(d, l4, false);
         write_start_info(bd, l, p2m);
+    }
     xfree(p2m);
     if ( rc )
         return refuse(rc, "its boot page tables did not validate");

@@ -113,39 +113,58 @@ static bool port_is_ours(unsigned int port, unsigned int size)
     return false;
 }
 
+/* Whether the hardware port is d's to reach, once the guest allowed it. */
 static bool port_allowed(const struct vcpu *v, unsigned int port,
                          unsigned int size)
 {
-    return v->domain->is_privileged && v->arch->iopl >= 1 &&
-           port + size <= 0x10000 && !port_is_ours(port, size);
+    return v->domain->is_privileged && port + size <= 0x10000 &&
+           !port_is_ours(port, size);
 }
 
 /*
- * PCI configuration mechanism #1 is pci.c's for any PV guest with I/O
- * privilege, as on Xen: every domain has its own CF8 latch, and only the
- * privileged one reaches configuration space through 0xCFC-0xCFF.
+ * As in Xen, the guest kernel counts as ring 1 against the virtual IOPL,
+ * or ring 0 once it asked for VMASST_TYPE_architectural_iopl; its user
+ * mode as ring 3.  Port I/O and CLI/STI need that ring at most the IOPL.
  */
-static bool pci_port_read(struct vcpu *v, unsigned int port,
-                          unsigned int size, uint32_t *val)
+static bool iopl_ok(const struct vcpu *v)
 {
-    return v->arch->iopl >= 1 &&
-           pci_guest_port_read(v->domain, port, size, val);
+    unsigned int ring = 3;
+
+    if ( v->arch->flags & VGCF_in_kernel )
+        ring = v->domain->arch->vm_assist &
+               (1UL << VMASST_TYPE_architectural_iopl) ? 0 : 1;
+    return ring <= v->arch->iopl;
 }
 
-static bool pci_port_write(struct vcpu *v, unsigned int port,
-                           unsigned int size, uint32_t val)
+/* One byte of the guest's I/O bitmap; a byte we cannot read denies all. */
+static uint8_t iobmp_byte(unsigned long va)
 {
-    return v->arch->iopl >= 1 &&
-           pci_guest_port_write(v->domain, port, size, val);
+    uint8_t b;
+
+    return copy_from_guest_bytes(&b, (const void *)va, 1) ? 0xff : b;
 }
 
 /*
- * The guest kernel counts as ring 1 against the virtual IOPL, its user
- * mode as ring 3: user-mode port I/O needs IOPL 3, or it gets the #GP.
+ * Below the IOPL, the guest's own I/O bitmap (set_iobitmap) may still
+ * allow the ports, as a TSS bitmap would: a clear bit for each.  It is
+ * read through the kernel's page tables, also from user mode.
  */
-static bool user_io_ok(const struct vcpu *v)
+static bool guest_io_ok(struct vcpu *v, unsigned int port, unsigned int size)
 {
-    return (v->arch->flags & VGCF_in_kernel) || v->arch->iopl >= 3;
+    unsigned long at = v->arch->iobmp + port / 8;
+    bool user = !(v->arch->flags & VGCF_in_kernel);
+    unsigned int bits;
+
+    if ( iopl_ok(v) )
+        return true;
+    if ( port + size > v->arch->iobmp_limit )
+        return false;
+    if ( user )
+        pv_toggle_guest_mode(v);
+    bits = iobmp_byte(at) | (iobmp_byte(at + 1) << 8);
+    if ( user )
+        pv_toggle_guest_mode(v);
+    return !(bits & (((1u << size) - 1) << (port & 7)));
 }
 
 static void emulate_in(struct vcpu *v, struct cpu_user_regs *regs,
@@ -153,7 +172,13 @@ static void emulate_in(struct vcpu *v, struct cpu_user_regs *regs,
 {
     uint32_t val = ~0u;
 
-    if ( !pci_port_read(v, port, size, &val) && port_allowed(v, port, size) )
+    /*
+     * PCI configuration mechanism #1 is pci.c's for any PV guest allowed
+     * the ports, as on Xen: every domain has its own CF8 latch, and only
+     * the privileged one reaches configuration space through 0xCFC-0xCFF.
+     */
+    if ( !pci_guest_port_read(v->domain, port, size, &val) &&
+         port_allowed(v, port, size) )
         val = size == 1 ? inb(port) : size == 2 ? inw(port) : inl(port);
     if ( size == 4 )
         regs->rax = val;    /* 32-bit results zero-extend */
@@ -168,7 +193,7 @@ static void emulate_in(struct vcpu *v, struct cpu_user_regs *regs,
 static void emulate_out(struct vcpu *v, const struct cpu_user_regs *regs,
                         unsigned int port, unsigned int size)
 {
-    if ( pci_port_write(v, port, size, regs->rax) ||
+    if ( pci_guest_port_write(v->domain, port, size, regs->rax) ||
          !port_allowed(v, port, size) )
         return;
     if ( size == 1 )
@@ -308,19 +333,19 @@ bool pv_emulate_privileged_op(struct cpu_user_regs *regs)
     size = in.opsize ? 2 : 4;
 
     /*
-     * Guest user mode is ring 3 for real: it may get INT n and port I/O
-     * (e4-e7, ec-ef) done, nothing else.
+     * Guest user mode is ring 3 for real: it may get INT n, port I/O
+     * (e4-e7, ec-ef) and CLI/STI done, nothing else.
      */
     if ( !(v->arch->flags & VGCF_in_kernel) && op != 0xcd &&
-         (op & 0xf4) != 0xe4 )
+         (op & 0xf4) != 0xe4 && op != 0xfa && op != 0xfb )
         return false;
 
     switch ( op )
     {
     case 0xe4: case 0xe5: case 0xe6: case 0xe7:     /* in/out imm8 */
-        if ( in.len >= in.n || !user_io_ok(v) )
-            return false;
         size = op & 1 ? size : 1;
+        if ( in.len >= in.n || !guest_io_ok(v, in.b[in.len], size) )
+            return false;
         if ( op & 2 )
             emulate_out(v, regs, in.b[in.len], size);
         else
@@ -328,9 +353,9 @@ bool pv_emulate_privileged_op(struct cpu_user_regs *regs)
         in.len++;
         break;
     case 0xec: case 0xed: case 0xee: case 0xef:     /* in/out dx */
-        if ( !user_io_ok(v) )
-            return false;
         size = op & 1 ? size : 1;
+        if ( !guest_io_ok(v, (uint16_t)regs->rdx, size) )
+            return false;
         if ( op & 2 )
             emulate_out(v, regs, (uint16_t)regs->rdx, size);
         else
@@ -345,12 +370,12 @@ bool pv_emulate_privileged_op(struct cpu_user_regs *regs)
     case 0xfa:                                      /* cli */
     case 0xfb:                                      /* sti */
         /*
-         * As in Xen: allowed (the kernel as ring 1, user mode as ring 3)
-         * against the virtual IOPL, and then a no-op.  Events are the
-         * vcpu_info mask's to block; a real CLI could not be undone by
-         * the POPF a kernel pairs it with, which does not trap.
+         * As in Xen: allowed against the virtual IOPL (iopl_ok()), and
+         * then a no-op.  Events are the vcpu_info mask's to block; a real
+         * CLI could not be undone by the POPF a kernel pairs it with,
+         * which does not trap.
          */
-        if ( v->arch->iopl < (v->arch->flags & VGCF_in_kernel ? 1 : 3) )
+        if ( !iopl_ok(v) )
             return false;
         break;
     case 0xcd:                                      /* int imm8 */

@@ -5,6 +5,7 @@
 #include <xen/mm.h>
 #include <xen/page_owner.h>
 #include <xen/pci.h>
+#include <xen/param.h>
 #include <xen/sched.h>
 #include <xen/spinlock.h>
 #include <xen/string.h>
@@ -23,6 +24,9 @@
 #define L4_XEN_NR           ((HYPERVISOR_VIRT_END - HYPERVISOR_VIRT_START) / \
                              PML4_SLOT_SIZE)
 
+/* The read-only M2P's slot (VMASST_TYPE_m2p_strict decides who has it). */
+#define RO_MPT_SLOT         l4_table_offset(RO_MPT_VIRT_START)
+
 #define PTE_PAT_L1          _PAGE_PSE              /* bit 7 in an L1 entry */
 #define PTE_AVAIL           (_AC(7, UL) << 9)      /* bits 9-11 */
 #define PTE_AVAIL_HIGH      (_AC(0x7ff, UL) << 52) /* bits 52-62 */
@@ -40,6 +44,11 @@
  * get no superpages (they would map frames the type system never sees).
  */
 #define UPPER_REFUSED       (~(GUEST_FLAGS | PTE_ADDR_MASK))
+
+static bool m2p_strict(const struct domain *d)
+{
+    return d->arch->vm_assist & (1UL << VMASST_TYPE_m2p_strict);
+}
 
 static bool is_xen_l4_slot(unsigned int slot)
 {
@@ -147,29 +156,112 @@ static int get_l1e_refs(pte_t e, struct domain *l1_owner,
     return 0;
 }
 
-/* An L2-L4 entry holds its lower table's frame as that type. */
-static int get_upper_refs(unsigned int level, pte_t e, struct domain *d)
+/*
+ * Linear page tables: an L2-L4 entry that points at a table of its own
+ * level, so that the guest sees its page tables through a window of its
+ * address space (NetBSD's recursive slot).  As in Xen, where they are on
+ * unless pv-linear-pt=0: read-only only (through a writable one the guest
+ * could write its own tables), and only at a table already validated as
+ * that level, which the entry then holds a type reference on.  A table
+ * pointing at itself holds nothing (its own reference would keep it alive
+ * for ever).  Otherwise a table may hold linear entries or be pointed at
+ * by them but not both (pgt_linear_count()), so no chain or loop of them
+ * forms, whose teardown would recurse without bound (XSA-240).
+ */
+bool opt_pv_linear_pt = true;
+boolean_param("pv-linear-pt", opt_pv_linear_pt);
+
+#define LINEAR_MAX          0x7fff
+
+/*
+ * Moves pg's linear count by delta (+1/-1) if it is, and stays, on the
+ * side of zero that `side` (+1 holding, -1 pointed at) names and within
+ * bounds.  (The count before matters too: one link at a table, -1, and
+ * one from it would add up to 0, a chain that looks like none.)
+ */
+static bool linear_count_add(struct page_info *pg, int side, int delta)
+{
+    unsigned long *ti = &pg->u.inuse.type_info;
+    unsigned long x = __atomic_load_n(ti, __ATOMIC_ACQUIRE), nx;
+
+    do {
+        int old = pgt_linear_count(x), n = old + delta;
+
+        if ( old * side < 0 || n * side < 0 || n * side > LINEAR_MAX )
+            return false;
+        nx = (x & ~PGT_linear_mask) |
+             ((unsigned long)(uint16_t)n << PGT_linear_shift);
+    } while ( !__atomic_compare_exchange_n(ti, &x, nx, false,
+                                           __ATOMIC_ACQ_REL,
+                                           __ATOMIC_ACQUIRE) );
+    return true;
+}
+
+static unsigned int get_validated_table(struct page_info *pg);
+
+/*
+ * The references a linear entry e of `table` (level `level`, d's) takes;
+ * false if it may not be one.  The target's type reference comes first:
+ * while we hold it nobody can claim the frame anew and wipe its count.
+ */
+static bool get_linear_refs(unsigned int level, pte_t e, struct domain *d,
+                            struct page_info *table)
+{
+    struct page_info *pg = mfn_to_page(pte_mfn(e));
+    unsigned int got;
+
+    if ( !opt_pv_linear_pt || (e & _PAGE_RW) )
+        return false;
+    if ( pg == table )
+        return true;
+    if ( !get_page(pg, d) )
+        return false;
+    got = get_validated_table(pg);
+    if ( got == level && linear_count_add(table, 1, 1) )
+    {
+        if ( linear_count_add(pg, -1, -1) )
+            return true;
+        linear_count_add(table, 1, -1);
+    }
+    if ( got )
+        put_page_type(pg);
+    put_page(pg);
+    return false;
+}
+
+/*
+ * An L2-L4 entry of `table` holds its lower table's frame as that type,
+ * or, failing that on a type conflict, is a linear entry (-EINVAL if it
+ * may not be one either, as in Xen).
+ */
+static int get_upper_refs(unsigned int level, pte_t e, struct domain *d,
+                          struct page_info *table)
 {
     mfn_t mfn = pte_mfn(e);
+    int rc;
 
     if ( e & UPPER_REFUSED )
         return -EINVAL;
     if ( !mfn_valid(mfn) )
         return -EINVAL;
-    return get_page_and_type(mfn_to_page(mfn), d,
-                             PGT_lx_page_table(level - 1));
+    rc = get_page_and_type(mfn_to_page(mfn), d, PGT_lx_page_table(level - 1));
+    if ( rc == -EINVAL && get_linear_refs(level, e, d, table) )
+        rc = 0;
+    return rc;
 }
 
 static int get_entry_refs(unsigned int level, pte_t e,
-                          struct domain *pt_owner, struct domain *pg_owner)
+                          struct domain *pt_owner, struct domain *pg_owner,
+                          struct page_info *table)
 {
     if ( level == 1 )
         return get_l1e_refs(e, pt_owner, pg_owner);
-    return get_upper_refs(level, e, pt_owner);
+    return get_upper_refs(level, e, pt_owner, table);
 }
 
-/* Exactly what get_entry_refs() took for the (present) entry e. */
-static void put_entry_refs(unsigned int level, pte_t e)
+/* Exactly what get_entry_refs() took for the (present) entry e of table. */
+static void put_entry_refs(unsigned int level, pte_t e,
+                           struct page_info *table)
 {
     struct page_info *pg;
 
@@ -177,6 +269,14 @@ static void put_entry_refs(unsigned int level, pte_t e)
     if ( !(e & _PAGE_PRESENT) || is_io_frame(pte_mfn(e)) )
         return;
     pg = mfn_to_page(pte_mfn(e));
+    if ( level > 1 && pg == table )
+        return;
+    /* Our reference keeps its type: the same level's means linear. */
+    if ( level > 1 && pt_level(pg->u.inuse.type_info) == level )
+    {
+        linear_count_add(pg, -1, 1);
+        linear_count_add(table, 1, -1);
+    }
     if ( level > 1 || (e & _PAGE_RW) )
         put_page_type(pg);
     put_page(pg);
@@ -202,20 +302,36 @@ static int validate_table(struct page_info *pg, unsigned int level)
 
         if ( (level == 4 && is_xen_l4_slot(i)) || !(e & _PAGE_PRESENT) )
             continue;
-        rc = get_entry_refs(level, e, d, d);
+        rc = get_entry_refs(level, e, d, d, pg);
         if ( rc )
         {
             while ( i-- )
                 if ( !(level == 4 && is_xen_l4_slot(i)) )
-                    put_entry_refs(level, t[i]);
+                    put_entry_refs(level, t[i], pg);
             return rc;
         }
         t[i] = adjust_entry(level, e);
     }
     if ( level == 4 )
+    {
         memcpy(&t[L4_XEN_FIRST], &idle_pg_table[L4_XEN_FIRST],
                L4_XEN_NR * sizeof(pte_t));
+        /* The RO M2P comes with a new L4 only in m2p_strict mode. */
+        if ( !m2p_strict(d) )
+            t[RO_MPT_SLOT] = 0;
+    }
     return 0;
+}
+
+void pv_root_ro_mpt(const struct domain *d, mfn_t l4, bool user)
+{
+    pte_t *slot = (pte_t *)page_to_virt(mfn_to_page(l4)) + RO_MPT_SLOT;
+
+    if ( user && m2p_strict(d) )
+        __atomic_store_n(slot, 0, __ATOMIC_RELAXED);
+    else if ( !user && !m2p_strict(d) &&
+              !__atomic_load_n(slot, __ATOMIC_RELAXED) )
+        __atomic_store_n(slot, idle_pg_table[RO_MPT_SLOT], __ATOMIC_RELAXED);
 }
 
 /* The last type reference went: drop what the entries held. */
@@ -226,7 +342,9 @@ static void devalidate_table(struct page_info *pg, unsigned int level)
 
     for ( i = 0; i < PT_ENTRIES; i++ )
         if ( !(level == 4 && is_xen_l4_slot(i)) )
-            put_entry_refs(level, t[i]);
+            put_entry_refs(level, t[i], pg);
+    /* Nobody points at it (that holds a type reference), it at nobody. */
+    ASSERT(!pgt_linear_count(pg->u.inuse.type_info));
 }
 
 int get_page_type(struct page_info *pg, unsigned long type)
@@ -392,7 +510,8 @@ static int mod_entry(struct page_info *table, unsigned int level,
         /* Same frame, same access: the references already held still fit. */
         same = (old & _PAGE_PRESENT) &&
                !((old ^ val) & (PTE_ADDR_MASK | _PAGE_RW));
-        if ( !same && (rc = get_entry_refs(level, val, pt_owner, pg_owner)) )
+        if ( !same &&
+             (rc = get_entry_refs(level, val, pt_owner, pg_owner, table)) )
             return rc;
         nval = adjust_entry(level, val);
     }
@@ -409,7 +528,7 @@ static int mod_entry(struct page_info *table, unsigned int level,
             break;
     }
     if ( !same )
-        put_entry_refs(level, old);
+        put_entry_refs(level, old, table);
     return 0;
 }
 
@@ -558,15 +677,37 @@ int pv_update_va_l1e(struct vcpu *v, unsigned long va, pte_t val,
     return rc;
 }
 
-int pv_zap_grant_l1e(struct vcpu *v, uint64_t addr, bool is_ptr, mfn_t mfn,
-                     bool rw, pte_t *found)
+/*
+ * Takes the L1 entry that maps va in v's kernel page tables out of its
+ * table, references and all: *taken holds them now.  -EINVAL if no L1
+ * maps va.
+ */
+static int take_l1e(struct vcpu *v, unsigned long va, pte_t *taken)
+{
+    struct page_info *pg = lock_l1_table(v->domain, guest_l1_for_va(v, va));
+
+    if ( !pg )
+        return -EINVAL;
+    *taken = __atomic_exchange_n((pte_t *)page_to_virt(pg) +
+                                 pt_offset(1, va), 0, __ATOMIC_ACQ_REL);
+    unlock_l1_table(pg);
+    return 0;
+}
+
+/*
+ * Puts `with` (an entry whose references the caller holds, or 0) where
+ * the grant mapping of mfn is, after the checks pv_zap_grant_l1e()
+ * describes; the references the old entry held go.
+ */
+static int replace_grant_l1e(struct vcpu *v, uint64_t addr, bool is_ptr,
+                             mfn_t mfn, bool rw, pte_t with, pte_t *found)
 {
     struct domain *d = v->domain;
     unsigned int slot = is_ptr ? (addr & ~PAGE_MASK) / sizeof(pte_t)
                                : pt_offset(1, addr);
     struct page_info *pg;
     pte_t old;
-    int rc;
+    int rc = 0;
 
     *found = 0;
     if ( is_ptr && (addr & (sizeof(pte_t) - 1)) )
@@ -581,8 +722,36 @@ int pv_zap_grant_l1e(struct vcpu *v, uint64_t addr, bool is_ptr, mfn_t mfn,
     if ( !(old & _PAGE_PRESENT) || !mfn_eq(pte_mfn(old), mfn) ||
          !(old & _PAGE_RW) != !rw )
         rc = -ESRCH;
-    else
+    else if ( !with )
         rc = mod_entry(pg, 1, slot, 0, false, d, d);
+    else
+    {
+        old = __atomic_exchange_n((pte_t *)page_to_virt(pg) + slot, with,
+                                  __ATOMIC_ACQ_REL);
+        put_entry_refs(1, old, pg);
+    }
     unlock_l1_table(pg);
+    return rc;
+}
+
+int pv_zap_grant_l1e(struct vcpu *v, uint64_t addr, bool is_ptr, mfn_t mfn,
+                     bool rw, pte_t *found)
+{
+    return replace_grant_l1e(v, addr, is_ptr, mfn, rw, 0, found);
+}
+
+int pv_replace_grant_l1e(struct vcpu *v, uint64_t addr, mfn_t mfn, bool rw,
+                         unsigned long new_addr, pte_t *found)
+{
+    pte_t taken = 0;
+    int rc;
+
+    *found = 0;
+    if ( new_addr && take_l1e(v, new_addr, &taken) )
+        return -EINVAL;
+    rc = replace_grant_l1e(v, addr, false, mfn, rw, taken, found);
+    /* Nowhere to go: what the entry at new_addr held goes with it. */
+    if ( rc )
+        put_entry_refs(1, taken, NULL);
     return rc;
 }

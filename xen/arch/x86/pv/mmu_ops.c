@@ -207,6 +207,7 @@ int pv_new_guest_table(struct vcpu *v, unsigned long mfn, bool user)
                                PGT_l4_page_table);
         if ( rc )
             return rc;
+        pv_root_ro_mpt(v->domain, new, user);
     }
     *slot = new;
     pv_update_cr3(v);

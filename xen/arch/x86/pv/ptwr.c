@@ -21,7 +21,12 @@
  * any bytes within one entry.
  */
 
-/* The machine frame that maps va in v's kernel page tables, if any. */
+/*
+ * The machine frame that va maps read-only in v's kernel page tables, if
+ * any.  As in Xen, a writable last entry is no candidate: it reaches a
+ * page table only below a read-only linear entry, whose fault is the
+ * guest's to take.
+ */
 static bool frame_mapping(const struct vcpu *v, unsigned long va, mfn_t *mfn)
 {
     pte_t e = mfn_to_maddr(v->arch->guest_table) | _PAGE_PRESENT;
@@ -35,7 +40,7 @@ static bool frame_mapping(const struct vcpu *v, unsigned long va, mfn_t *mfn)
         table = maddr_to_virt(e & PTE_ADDR_MASK);
         e = table[(va >> shift) & 511];
     }
-    if ( !(e & _PAGE_PRESENT) )
+    if ( (e & (_PAGE_PRESENT | _PAGE_RW)) != _PAGE_PRESENT )
         return false;
     *mfn = maddr_to_mfn(e & PTE_ADDR_MASK);
     return true;

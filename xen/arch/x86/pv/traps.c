@@ -123,8 +123,12 @@ bool pv_create_bounce_frame(struct vcpu *v, unsigned long handler,
         frame[n++] = extra[i];
     frame[n++] = regs->rip;
     frame[n++] = cs | ((uint64_t)mask << 32);
+    /* With architectural_iopl the frame shows the virtual IOPL, as Xen's. */
     frame[n++] = (regs->rflags & ~X86_EFLAGS_IF) |
-                 (mask ? 0 : X86_EFLAGS_IF);
+                 (mask ? 0 : X86_EFLAGS_IF) |
+                 (v->domain->arch->vm_assist &
+                  (1UL << VMASST_TYPE_architectural_iopl)
+                  ? (unsigned long)v->arch->iopl << 12 : 0);
     frame[n++] = regs->rsp;
     frame[n++] = regs->ss;
     /* 16-byte aligned, as the CPU would align an interrupt frame. */

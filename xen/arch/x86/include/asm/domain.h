@@ -48,6 +48,12 @@ struct arch_vcpu {
     uint64_t xcr0;                      /* the guest's XCR0 (XSETBV) */
     unsigned long cr4;                  /* CR4 bits the guest owns (OSXSAVE) */
     unsigned int iopl;                  /* virtual IOPL (physdev set_iopl) */
+    /*
+     * The guest's I/O permission bitmap (physdev set_iobitmap): a kernel
+     * address, and how many ports it covers (0: none).
+     */
+    unsigned long iobmp;
+    unsigned int iobmp_limit;
 
     /*
      * While a multicall runs one of its calls, that call's entry: a

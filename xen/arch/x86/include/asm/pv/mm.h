@@ -13,6 +13,23 @@ struct vcpu;
 /* The PGT_l?_page_table type of page-table level 1-4. */
 #define PGT_lx_page_table(lvl)  ((unsigned long)(lvl) << PGT_type_shift)
 
+/*
+ * Linear page tables (pv-linear-pt, default on): whether an L2-L4 entry
+ * may point, read-only, at a validated table of its own level.
+ */
+extern bool opt_pv_linear_pt;
+
+/*
+ * A page table's linear count (PGT_linear_mask): > 0, the linear entries
+ * it holds that point at other tables; < 0, the linear entries of other
+ * tables that point at it.  Never both, so no chain is longer than one
+ * link (XSA-240).
+ */
+static inline int pgt_linear_count(unsigned long type_info)
+{
+    return (int16_t)((type_info & PGT_linear_mask) >> PGT_linear_shift);
+}
+
 /* A guest virtual address: canonical and outside the hypervisor's slots. */
 static inline bool pv_guest_addr_ok(unsigned long va)
 {
@@ -69,6 +86,15 @@ int pv_update_va_l1e(struct vcpu *v, unsigned long va, pte_t val,
  */
 int pv_zap_grant_l1e(struct vcpu *v, uint64_t addr, bool is_ptr, mfn_t mfn,
                      bool rw, pte_t *found);
+/*
+ * GNTTABOP_unmap_and_replace: the same check of the L1 entry mapping va
+ * addr, which then takes over the L1 entry that maps new_addr (cleared
+ * there, its references moving with it), or is cleared if new_addr is 0.
+ * -EINVAL if no L1 maps new_addr (nothing changed); if the check fails
+ * the entry at new_addr is gone all the same, as in Xen.
+ */
+int pv_replace_grant_l1e(struct vcpu *v, uint64_t addr, mfn_t mfn, bool rw,
+                         unsigned long new_addr, pte_t *found);
 
 /*
  * MMUEXT_PIN_L?_TABLE: validates mfn (pg_owner's) as type and keeps a
@@ -96,6 +122,13 @@ long do_update_va_mapping_otherdomain(unsigned long va, uint64_t val,
  * guest_table_user in user mode.
  */
 mfn_t pv_guest_root(const struct vcpu *v);
+/*
+ * The read-only M2P's L4 slot as Xen keeps it, for an L4 (validated, of
+ * d) being installed: a new L4 has it only if d asked for
+ * VMASST_TYPE_m2p_strict; installed as a kernel table it gets it unless
+ * d is strict, installed as a user table it loses it if d is strict.
+ */
+void pv_root_ro_mpt(const struct domain *d, mfn_t l4, bool user);
 /*
  * NEW_BASEPTR / NEW_USER_BASEPTR (and a kernel's write to CR3): installs
  * the L4 at mfn as v's kernel or user root, which then holds a type

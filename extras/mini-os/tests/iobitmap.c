@@ -1,0 +1,154 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
+/* Port I/O against the virtual IOPL and the guest's own I/O bitmap. */
+
+#include "hostile.h"
+#include <hypercall.h>
+#include <mm.h>
+#include <traps.h>
+#include <public/physdev.h>
+
+#define GP      (1 + 13)
+/* The POST code port: harmless to read and write. */
+#define PORT    0x80
+
+/*
+ * in al, dx / out dx, al at port: 0, or 1 + the vector of the fault they
+ * took (the ex_table entry sends it to probe_fixup, which returns that).
+ */
+int io_probe_in(unsigned int port, unsigned int *val);
+int io_probe_out(unsigned int port, unsigned int val);
+asm ( ".pushsection .text\n"
+      ".globl io_probe_in\n"
+      "io_probe_in:\n"
+      "    mov %edi, %edx\n"
+      "    xor %eax, %eax\n"
+      "1:  inb %dx, %al\n"
+      "    mov %eax, (%rsi)\n"
+      "    xor %eax, %eax\n"
+      "    ret\n"
+      ".globl io_probe_out\n"
+      "io_probe_out:\n"
+      "    mov %edi, %edx\n"
+      "    mov %esi, %eax\n"
+      "2:  outb %al, %dx\n"
+      "    xor %eax, %eax\n"
+      "    ret\n"
+      ".pushsection .ex_table, \"a\"\n"
+      "    .quad 1b, probe_fixup, 2b, probe_fixup\n"
+      ".popsection\n"
+      ".popsection\n" );
+
+static long set_iopl(unsigned int iopl)
+{
+    physdev_set_iopl_t op = { .iopl = iopl };
+
+    return HYPERVISOR_physdev_op(PHYSDEVOP_set_iopl, &op);
+}
+
+static long set_iobitmap(const void *bitmap, uint32_t nr_ports)
+{
+    physdev_set_iobitmap_t op = { .nr_ports = nr_ports };
+
+    set_xen_guest_handle(op.bitmap, (uint8_t *)bitmap);
+    return HYPERVISOR_physdev_op(PHYSDEVOP_set_iobitmap, &op);
+}
+
+static int in_port(unsigned int port)
+{
+    unsigned int v;
+
+    return io_probe_in(port, &v);
+}
+
+TEST(iobitmap, kernel_is_ring_1)
+{
+    CHECK_RC(set_iopl(0), 0);
+    CHECK_RC(in_port(PORT), GP);
+    CHECK_RC(io_probe_out(PORT, 0), GP);
+    CHECK_RC(set_iopl(1), 0);
+    CHECK_RC(in_port(PORT), 0);
+    CHECK_RC(io_probe_out(PORT, 0), 0);
+    CHECK_RC(set_iopl(0), 0);
+}
+
+TEST(iobitmap, bitmap_below_the_iopl)
+{
+    uint8_t *bm = alloc_page();
+
+    CHECK(bm, "no page");
+    CHECK_RC(set_iopl(0), 0);
+    memset(bm, 0xff, PAGE_SIZE);
+    bm[PORT / 8] &= ~(1u << (PORT & 7));
+    CHECK_RC(set_iobitmap(bm, 0x100), 0);
+    CHECK_RC(in_port(PORT), 0);
+    CHECK_RC(io_probe_out(PORT, 0), 0);
+    CHECK_RC(in_port(PORT + 1), GP);
+    /* The port must lie under the limit. */
+    CHECK_RC(set_iobitmap(bm, PORT), 0);
+    CHECK_RC(in_port(PORT), GP);
+    CHECK_RC(set_iobitmap(bm, PORT + 1), 0);
+    CHECK_RC(in_port(PORT), 0);
+    /* It is read at each access: set the bit again and the port is gone. */
+    bm[PORT / 8] = 0xff;
+    CHECK_RC(in_port(PORT), GP);
+    CHECK_RC(set_iobitmap(NULL, 0), 0);
+    free_page(bm);
+}
+
+TEST(iobitmap, set_iobitmap_errnos)
+{
+    CHECK_RC(set_iobitmap(BAD_PTR, 65537), -XEN_EINVAL);
+    CHECK_RC(set_iobitmap(XEN_PTR, 16), -XEN_EINVAL);
+    CHECK_RC(set_iobitmap((void *)0x0000800000000000UL, 16), -XEN_EINVAL);
+    CHECK_RC(HYPERVISOR_physdev_op(PHYSDEVOP_set_iobitmap, BAD_PTR),
+             -XEN_EFAULT);
+    /* Only the start is checked: unmapped, it reads as "no access". */
+    CHECK_RC(set_iopl(0), 0);
+    CHECK_RC(set_iobitmap(BAD_PTR, 65536), 0);
+    CHECK_RC(in_port(PORT), GP);
+    CHECK_RC(set_iobitmap(NULL, 0), 0);
+}
+
+TEST(iobitmap, architectural_iopl_kernel_is_ring_0)
+{
+    CHECK_RC(set_iopl(0), 0);
+    CHECK_RC(HYPERVISOR_vm_assist(VMASST_CMD_enable,
+                                  VMASST_TYPE_architectural_iopl), 0);
+    CHECK_RC(in_port(PORT), 0);
+    CHECK_RC(probe_cli(), 0);
+    CHECK_RC(HYPERVISOR_vm_assist(VMASST_CMD_disable,
+                                  VMASST_TYPE_architectural_iopl), 0);
+    CHECK_RC(in_port(PORT), GP);
+    CHECK_RC(probe_cli(), GP);
+}
+
+/*
+ * A bitmap in the hypervisor, or one that runs off the end of the lower
+ * half: the first is refused, the second taken (only its start is
+ * checked, as in Xen) and then reads as "no access" where it is not
+ * mapped or not canonical.  What the bitmap allows a domU is still no
+ * hardware: its reads are all ones.
+ */
+HOSTILE(hostile_iobitmap, hypervisor_and_edge_bitmaps)
+{
+    uint8_t *bm = alloc_page();
+    unsigned int v = 0;
+
+    CHECK(bm, "no page");
+    CHECK_RC(set_iopl(0), 0);
+    CHECK_RC(set_iobitmap(XEN_PTR, 65536), -XEN_EINVAL);
+    CHECK_RC(set_iobitmap((void *)0xffff800000000000UL, 65536), -XEN_EINVAL);
+    CHECK_RC(set_iobitmap((void *)0x00007ffffffff000UL, 65536), 0);
+    CHECK_RC(in_port(0xffff), GP);
+    CHECK_RC(in_port(PORT), GP);
+    memset(bm, 0, PAGE_SIZE);
+    CHECK_RC(set_iobitmap(bm, 65536), 0);
+    CHECK_RC(io_probe_in(PORT, &v), 0);
+    CHECK(v == 0xff, "a domU read %x from the hardware", v);
+    CHECK_RC(io_probe_out(PORT, 0x5a), 0);
+    /* Unmapped under it, the bitmap denies again. */
+    CHECK_RC(HYPERVISOR_update_va_mapping((unsigned long)bm, 0,
+                                          UVMF_INVLPG | UVMF_LOCAL), 0);
+    CHECK_RC(in_port(PORT), GP);
+    CHECK_RC(set_iobitmap(NULL, 0), 0);
+}
