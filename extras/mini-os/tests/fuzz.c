@@ -65,7 +65,7 @@ struct fcall {
  * faults and the call fails, before the next slot or our own state (the
  * .bss after the slots, then the p2m), which walks used to overwrite.
  */
-#define NSLOT 32
+#define NSLOT 64
 #define SLOT_SIZE 1024
 static uint8_t slots[NSLOT][2 * PAGE_SIZE] __aligned(PAGE_SIZE);
 
@@ -125,9 +125,10 @@ static uint64_t rnd(void)
     return rng;
 }
 
+/* Below n: a multiply, not a division, which is slow under emulation. */
 static unsigned int rn(unsigned int n)
 {
-    return (uint32_t)(rnd() >> 16) % n;
+    return ((rnd() >> 32) * n) >> 32;
 }
 
 static bool one_in(unsigned int n)
@@ -311,6 +312,9 @@ static unsigned long list_ptr(uint8_t *buf)
 {
     unsigned long p = ptr(buf);
 
+    /* Most are in the slots: no scratch page to look for. */
+    if ( p - (unsigned long)slots < sizeof(slots) )
+        return p;
     for ( unsigned int i = 0; i < NSCR; i++ )
         if ( (p & PAGE_MASK) == scr_va[i] )
             return (unsigned long)buf;
@@ -897,6 +901,14 @@ static void gen_event_channel_op(struct fcall *c, uint8_t *buf)
     c->a[1] = ptr(buf);
 }
 
+/*
+ * Set by a call that may move our vcpu_info: a batch ends with it, for
+ * until learn() has locked the new page, a later entry could remap it or
+ * give it back, and our event mask and clock would be read elsewhere
+ * than the hypervisor writes them (upcalls for ever, polls for years).
+ */
+static bool vcpu_info_moving;
+
 static void gen_vcpu_op(struct fcall *c, uint8_t *buf)
 {
     unsigned int cmd = rn(16), vcpu = one_in(8) ? vcpu_any() : 0;
@@ -935,7 +947,10 @@ static void gen_vcpu_op(struct fcall *c, uint8_t *buf)
          * new one stays set, and the hypervisor delivers it for ever.
          */
         if ( vcpu == 0 )
+        {
             dirty |= MASKED;
+            vcpu_info_moving = true;
+        }
         break;
     }
     case VCPUOP_set_periodic_timer:
@@ -1463,10 +1478,11 @@ static void trace(const struct fcall *c, unsigned int slot);
  * The call or batch being made, where dom0 reads it once we crashed
  * (FUZZ-LAST): n entries, 0 for an instruction, ~0 before either.
  */
+#define RESTORE_MAX 13     /* what restore_entries() may add */
 static struct {
     unsigned long idx;
     unsigned int n;
-    multicall_entry_t mc[NSLOT - 1];
+    multicall_entry_t mc[NSLOT - 1 + RESTORE_MAX];
 } last;
 
 /* ---- privileged instructions ------------------------------------------ */
@@ -1487,8 +1503,16 @@ asm (
     "fuzz_insn_fixup:\n"
     "    ret\n"
     "    .popsection\n"
+    /*
+     * A trap (int n, a data breakpoint) comes back with rip after the
+     * instruction: every offset is fixed up, not just the first.
+     */
     "    .pushsection .ex_table, \"a\"\n"
-    "    .quad fuzz_insn, fuzz_insn_fixup\n"
+    "    .set fuzz_off, 0\n"
+    "    .rept 32\n"
+    "    .quad fuzz_insn + fuzz_off, fuzz_insn_fixup\n"
+    "    .set fuzz_off, fuzz_off + 1\n"
+    "    .endr\n"
     "    .popsection\n"
     "    .text\n"
     "    .globl fuzz_run_insn\n"
@@ -1516,7 +1540,7 @@ asm (
 extern uint8_t fuzz_insn[32];
 
 struct insn_tmpl {
-    uint8_t len, bytes[3];
+    uint8_t len, bytes[7];
     uint8_t modrm;      /* 0 none, 1 any register/memory, 2 register only */
     uint8_t imm;        /* immediate bytes */
     uint8_t reg_lo, reg_hi;    /* range of the modrm reg field */
@@ -1561,7 +1585,25 @@ static const struct insn_tmpl insns[] = {
     { 2, { 0x0f, 0x34 }, 0, 0, 0, 0 },      /* sysenter */
     { 2, { 0x0f, 0x0b }, 0, 0, 0, 0 },      /* ud2 */
     { 2, { 0x0f, 0xae }, 1, 0, 0, 1 },      /* fxsave, fxrstor */
+    /* The forced-emulation prefix: ud2; "xen"; cpuid (the PV CPUID). */
+    { 7, { 0x0f, 0x0b, 'x', 'e', 'n', 0x0f, 0xa2 }, 0, 0, 0, 0 },
 };
+
+/* What the hypervisor emulates, for rdmsr and wrmsr to find. */
+static const uint32_t msrs[] = {
+    0x10, 0x1b, 0x8b, 0xe7, 0xe8, 0x179, 0x17a, 0x1a0, 0x277, 0xc0000080,
+    0xc0000100, 0xc0000101, 0xc0000102, 0xc0010015, 0xc0011029,
+};
+
+/* CPUID leaves with something to filter, Xen's own leaves among them. */
+static const uint32_t leaves[] = {
+    0, 1, 7, 0xd, 0x80000000, 0x80000001, 0x40000000, 0x40000001,
+    0x40000002, 0x40000003,
+};
+
+/* Our CR0 as the hypervisor shows it: a write may then flip only TS. */
+static uint64_t guest_cr0;
+#define CR0_TS (1UL << 3)
 
 static const uint8_t prefixes[] = {
     0x66, 0x67, 0xf2, 0xf3, 0x2e, 0x36, 0x3e, 0x26, 0x64, 0x65, 0xf0,
@@ -1628,6 +1670,35 @@ static void run_priv(uint8_t *buf)
         fuzz_regs[1] = rn(2) ? 0xc0000080 + rn(0x110) : boundary();
     fuzz_regs[7] = (unsigned long)buf;  /* rdi */
     fuzz_regs[6] = (unsigned long)buf;  /* rsi */
+    /* Register values that get past the first checks now and then. */
+    switch ( t->bytes[0] == 0x0f ? 0x100 | t->bytes[1] : t->bytes[0] )
+    {
+    case 0x130:     /* wrmsr, rdmsr: one the hypervisor emulates */
+    case 0x132:
+        if ( rn(2) )
+            fuzz_regs[1] = msrs[rn(ARRAY_SIZE(msrs))];
+        break;
+    case 0x10b:     /* the forced CPUID, on a leaf it filters */
+        if ( t->len > 2 )
+        {
+            fuzz_regs[0] = leaves[rn(ARRAY_SIZE(leaves))];
+            fuzz_regs[1] = rn(3);
+        }
+        break;
+    case 0x101:     /* xsetbv: XCR0 values that may pass */
+        if ( t->len == 3 && t->bytes[2] == 0xd1 && rn(2) )
+        {
+            fuzz_regs[0] = rn(8);
+            fuzz_regs[1] = fuzz_regs[2] = 0;
+        }
+        break;
+    case 0x122:     /* mov to CR0: only TS changed, or nothing */
+        if ( (code[n - 2] & 0x38) == 0 && rn(2) )
+            fuzz_regs[(code[n - 2] & 7) |
+                      (n > 4 && (code[n - 5] & 0xf1) == 0x41 ? 8 : 0)] =
+                guest_cr0 ^ (rn(2) ? CR0_TS : 0);
+        break;
+    }
     /* Emulated moves to debug registers, CR0, segment registers. */
     dirty |= 1UL << FZ_CPU | 1UL << FZ_DESC | R_DR | R_FPU | R_SEG;
     fuzz_run_insn();
@@ -1639,28 +1710,49 @@ static void run_priv(uint8_t *buf)
  * direct PTE writes (ptwr.c) validates and does it, or the fault comes
  * back to the fixup.  The forms PV kernels use, on any bytes of an entry.
  */
+enum { PS_BITREG = 1, PS_CMPXCHG = 2 };
 static const struct {
-    uint8_t len, bytes[5];
+    uint8_t len, bytes[7];
+    uint8_t imm;        /* immediate bytes after these, random */
+    int8_t disp;        /* the displacement the form adds to rdi */
+    uint8_t kind;
 } pt_stores[] = {
-    { 3, { 0x48, 0x89, 0x07 } },                /* mov %rax,(%rdi) */
-    { 2, { 0x89, 0x07 } },                      /* mov %eax,(%rdi) */
-    { 2, { 0x88, 0x07 } },                      /* mov %al,(%rdi) */
-    { 3, { 0x48, 0x87, 0x07 } },                /* xchg %rax,(%rdi) */
-    { 5, { 0xf0, 0x48, 0x0f, 0xb1, 0x17 } },    /* lock cmpxchg %rdx,(%rdi) */
-    { 4, { 0xf0, 0x48, 0x21, 0x07 } },          /* lock and %rax,(%rdi) */
-    { 4, { 0xf0, 0x48, 0x09, 0x07 } },          /* lock or %rax,(%rdi) */
-    { 5, { 0xf0, 0x48, 0x0f, 0xab, 0x07 } },    /* lock bts %rax,(%rdi) */
-    { 5, { 0xf0, 0x48, 0x0f, 0xb3, 0x07 } },    /* lock btr %rax,(%rdi) */
-    { 5, { 0xf0, 0x48, 0x0f, 0xbb, 0x07 } },    /* lock btc %rax,(%rdi) */
-    { 4, { 0xf0, 0x80, 0x27, 0xfd } },          /* lock andb $~2,(%rdi) */
+    { 3, { 0x48, 0x89, 0x07 }, 0, 0, 0 },           /* mov %rax,(%rdi) */
+    { 2, { 0x89, 0x07 }, 0, 0, 0 },                 /* mov %eax,(%rdi) */
+    { 2, { 0x88, 0x07 }, 0, 0, 0 },                 /* mov %al,(%rdi) */
+    { 3, { 0x48, 0x87, 0x07 }, 0, 0, 0 },           /* xchg %rax,(%rdi) */
+    /* lock cmpxchg %rdx,(%rdi) */
+    { 5, { 0xf0, 0x48, 0x0f, 0xb1, 0x17 }, 0, 0, PS_CMPXCHG },
+    { 4, { 0xf0, 0x48, 0x21, 0x07 }, 0, 0, 0 },     /* lock and %rax,(%rdi) */
+    { 4, { 0xf0, 0x48, 0x09, 0x07 }, 0, 0, 0 },     /* lock or %rax,(%rdi) */
+    /* lock bts, btr, btc %rax,(%rdi) */
+    { 5, { 0xf0, 0x48, 0x0f, 0xab, 0x07 }, 0, 0, PS_BITREG },
+    { 5, { 0xf0, 0x48, 0x0f, 0xb3, 0x07 }, 0, 0, PS_BITREG },
+    { 5, { 0xf0, 0x48, 0x0f, 0xbb, 0x07 }, 0, 0, PS_BITREG },
+    { 4, { 0xf0, 0x80, 0x27, 0xfd }, 0, 0, 0 },     /* lock andb $~2,(%rdi) */
+    /* Other encodings of the same: SIB, displacements, immediates. */
+    { 4, { 0x48, 0x89, 0x04, 0x27 }, 0, 0, 0 },     /* mov %rax,(%rdi,%riz) */
+    { 4, { 0x48, 0x89, 0x47, 0x08 }, 0, 8, 0 },     /* mov %rax,8(%rdi) */
+    /* mov %rax,-8(%rdi), a 32-bit displacement */
+    { 7, { 0x48, 0x89, 0x87, 0xf8, 0xff, 0xff, 0xff }, 0, -8, 0 },
+    { 3, { 0x48, 0xc7, 0x07 }, 4, 0, 0 },           /* movq $imm32,(%rdi) */
+    { 2, { 0x80, 0x0f }, 1, 0, 0 },                 /* orb $imm8,(%rdi) */
+    { 3, { 0xf0, 0x81, 0x0f }, 4, 0, 0 },           /* lock orl $imm32,(%rdi) */
+    { 3, { 0x48, 0x81, 0x27 }, 4, 0, 0 },           /* andq $imm32,(%rdi) */
+    /* lock bts, btr, btc $imm8,(%rdi); bt only reads */
+    { 5, { 0xf0, 0x48, 0x0f, 0xba, 0x2f }, 1, 0, 0 },
+    { 5, { 0xf0, 0x48, 0x0f, 0xba, 0x37 }, 1, 0, 0 },
+    { 5, { 0xf0, 0x48, 0x0f, 0xba, 0x3f }, 1, 0, 0 },
+    { 4, { 0x48, 0x0f, 0xba, 0x27 }, 1, 0, 0 },
 };
 
 static void run_pt_store(uint8_t *buf)
 {
-    unsigned int k = rn(ARRAY_SIZE(pt_stores)), i = scr_pick(), f;
+    unsigned int k = rn(ARRAY_SIZE(pt_stores)), i = scr_pick(), f, n;
     uint64_t e = *scr_l1e[i];
     unsigned long va = scr_va[i] + 8 * rn(PT_ENTRIES) + (one_in(8) ? rn(8)
                                                                     : 0);
+    bool mapped;
 
     /*
      * Only where a scratch frame we do not rely on (or nothing) is
@@ -1668,22 +1760,28 @@ static void run_pt_store(uint8_t *buf)
      * store would be done.
      */
     f = scr_index((e & PTE_ADDR_MASK) >> PAGE_SHIFT);
+    mapped = (e & _PAGE_PRESENT) && f < NSCR;
     if ( (e & _PAGE_PRESENT) && (f == NSCR || ((scr_locked >> f) & 1)) )
         va = (unsigned long)buf;
-    memcpy(fuzz_insn, pt_stores[k].bytes, pt_stores[k].len);
-    fuzz_insn[pt_stores[k].len] = 0xc3;
+    n = pt_stores[k].len;
+    memcpy(fuzz_insn, pt_stores[k].bytes, n);
+    for ( unsigned int j = 0; j < pt_stores[k].imm; j++ )
+        fuzz_insn[n++] = rn(256);
+    fuzz_insn[n] = 0xc3;
     fuzz_regs[0] = pte_any();           /* rax */
     fuzz_regs[2] = pte_any();           /* rdx */
-    fuzz_regs[7] = va;                  /* rdi */
+    fuzz_regs[7] = va - pt_stores[k].disp;  /* rdi */
     /* A bit offset in a register reaches past the entry: keep it in. */
-    if ( pt_stores[k].bytes[3] == 0xab || pt_stores[k].bytes[3] == 0xb3 ||
-         pt_stores[k].bytes[3] == 0xbb )
+    if ( pt_stores[k].kind == PS_BITREG )
         fuzz_regs[0] = rn(64);
+    /* A cmpxchg that finds what it expects, now and then. */
+    if ( pt_stores[k].kind == PS_CMPXCHG && mapped && rn(2) )
+        fuzz_regs[0] = *(const volatile uint64_t *)(va & ~7UL);
     if ( cur_idx >= trace_from )
     {
         struct fcall c = { .op = ~0UL, .a = { va } };
 
-        memcpy(&c.a[1], fuzz_insn, 8);
+        memcpy(&c.a[1], fuzz_insn, 16);
         trace(&c, 0);
     }
     fuzz_run_insn();
@@ -1697,8 +1795,12 @@ static long hc(const struct fcall *c)
                          c->a[4]);
 }
 
-/* Puts back in one multicall what a call may have changed. */
-static void restore(void)
+/*
+ * What a call may have changed, as the multicall entries at mc that put
+ * it back: after a batch, in the same multicall (one trip instead of
+ * two), else in one of their own (restore()).  At most RESTORE_MAX.
+ */
+static unsigned int restore_entries(multicall_entry_t *mc)
 {
     static const callback_register_t cbs[] = {
         { .type = CALLBACKTYPE_event, .flags = CALLBACKF_mask_events,
@@ -1711,7 +1813,6 @@ static void restore(void)
         { .type = CALLBACKTYPE_sysenter },
     };
     static struct mmuext_op ldt = { .cmd = MMUEXT_SET_LDT };
-    static multicall_entry_t mc[16];
     unsigned int n = 0;
 
 #define RESTORE(o, a0, a1) \
@@ -1743,6 +1844,14 @@ static void restore(void)
     if ( dirty & (1UL << FZ_DESC) )
         RESTORE(__HYPERVISOR_mmuext_op, &ldt, 1);
 #undef RESTORE
+    return n;
+}
+
+static void restore(void)
+{
+    static multicall_entry_t mc[RESTORE_MAX];
+    unsigned int n = restore_entries(mc);
+
     if ( n )
         HYPERVISOR_multicall(mc, n);
     dirty = 0;
@@ -1967,17 +2076,21 @@ static unsigned int one_step(unsigned long idx)
         return 1;
     }
     /*
-     * Batches are most of the calls: one trip into the hypervisor (and
-     * one restore) for up to 31 handler runs.
+     * Batches are most of the calls: one trip into the hypervisor, the
+     * restore in it, for up to 63 handler runs.  One step in eight is a
+     * call on its own: the direct path into each handler.
      */
-    if ( (ops_mask & (1UL << FZ_MULTI)) && rn(4) < 3 )
+    if ( (ops_mask & (1UL << FZ_MULTI)) && rn(8) )
     {
         multicall_entry_t *mc = last.mc;
-        unsigned int n = 2 + rn(NSLOT - 2);
+        unsigned int n = 2 + rn(NSLOT - 2), k;
 
+        vcpu_info_moving = false;
         for ( unsigned int i = 0; i < n; i++ )
         {
             pick(&c, slots[i + 1]);
+            if ( vcpu_info_moving )
+                n = i + 1;
             /* A nested multicall and iret are refused in a batch. */
             /*
              * Xen 4.17 runs an iret in a batch, from whatever our stack
@@ -2000,7 +2113,8 @@ static unsigned int one_step(unsigned long idx)
         last.n = n;
         if ( !(dirty & MASKED) )
             irq_restore(flags);
-        rc = HYPERVISOR_multicall(mc, n);
+        k = restore_entries(mc + n);
+        rc = HYPERVISOR_multicall(mc, n + k);
         /* First where our vcpu_info is, for irq_restore() to find it. */
         if ( !rc )
             for ( unsigned int i = 0; i < n; i++ )
@@ -2012,6 +2126,9 @@ static unsigned int one_step(unsigned long idx)
                 learn(&e, mc[i].result);
                 oracle(&e, mc[i].result);
             }
+        /* The restore entries did not run if the batch was refused. */
+        if ( !rc )
+            dirty = 0;
         restore();
         irq_restore(flags);
         return n;
@@ -2122,6 +2239,9 @@ static void fuzz_setup(void)
              st.status != EVTCHNSTAT_closed || p == 0 )
             set_bit(p, protected_ports);
     }
+    /* mov %cr0, %rax; ret (emulated: we are not in ring 0). */
+    memcpy(fuzz_insn, "\x0f\x20\xc0\xc3", 4);
+    guest_cr0 = fuzz_run_insn();
     gnttab_ok = gnttab_table && gnttab_nr_frames * PAGE_SIZE /
                                 sizeof(grant_entry_v1_t) >= GREF0 + NGREF;
     for ( unsigned int i = 0; i < ARRAY_SIZE(gens); i++ )
@@ -2622,6 +2742,8 @@ TEST(fuzz, hostile_domu)
          * (vcpu_info, time areas) and has wrapped.
          */
         ns += ran;
+        printk("FUZZ-RATE: seed=%lu calls=%lu us=%lu\n", s,
+               verdict_ul(d.verdict, "calls="), (unsigned long)(ran / 1000));
     }
     printk("FUZZ-SUMMARY: seeds %lu-%lu domains %lu calls %lu in %lu ms "
            "(%lu calls/s in the fuzzers), self-crashes %lu, self-hangs "

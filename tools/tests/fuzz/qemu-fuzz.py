@@ -39,6 +39,7 @@ PROGRESS = re.compile(r'\[d(\d+)\] FUZZ: seed=(\d+) idx=(\d+) done=(\d+)')
 START = re.compile(r'\[d(\d+)\] FUZZ: seed=(\d+) calls=(\d+) ops=(\S+) start')
 SUMMARY = re.compile(r'FUZZ-SUMMARY: (.*)')
 CALLS = re.compile(r'calls (\d+) in (\d+) ms \((\d+) calls/s')
+RATE = re.compile(r'FUZZ-RATE: seed=\d+ calls=(\d+) us=(\d+)')
 NOTE = re.compile(r'(FUZZ-FINDING|FUZZ-HANG|FUZZ-SELFCRASH|FUZZ-SELFHANG|AUDIT)(.*)')
 RESULT = re.compile(r'(PASS|FAIL|SKIP): (fuzz/\S+)(.*)')
 TRACED = re.compile(r'FUZZ-CALL (\d+) (.*)')
@@ -133,6 +134,7 @@ def main():
 
     t0 = time.monotonic()
     calls = ms = boots = 0
+    rates = []
     failures = []
     cov_lines = []
     while True:
@@ -168,6 +170,9 @@ def main():
                 if c:
                     calls += int(c.group(1))
                     ms += int(c.group(2))
+            r = RATE.search(t)
+            if r and int(r.group(2)):
+                rates.append(int(r.group(1)) * 1000000 // int(r.group(2)))
             st = START.search(t)
             if st:
                 last_seed = int(st.group(2))
@@ -198,6 +203,11 @@ def main():
     rate = calls * 1000 // ms if ms else 0
     say('fuzz: %d calls in %d boots, %.0f s; %d calls/s while fuzzing'
         % (calls, boots, time.monotonic() - t0, rate))
+    if rates:
+        rates.sort()
+        say('fuzz: calls/s per fuzzer domain (%d domains): min %d, median '
+            '%d, max %d' % (len(rates), rates[0], rates[len(rates) // 2],
+                            rates[-1]))
     if coverage:
         report_coverage(lines_or_none(cov_lines))
     say('fuzz: %d failures' % len(failures))

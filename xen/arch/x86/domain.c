@@ -87,6 +87,7 @@ static void load_root(struct vcpu *v)
 {
     unsigned long cr4 = read_cr4();
 
+    flush_guest_tables_loading();
     write_cr3(mfn_to_maddr(pv_guest_root(v)));
     if ( cr4 & X86_CR4_PGE )
     {
@@ -163,6 +164,7 @@ void context_switch(struct vcpu *prev, struct vcpu *next)
         load_guest_gdt(NULL, 0);
         load_guest_ldt(NULL, 0);
         write_cr3(virt_to_maddr(idle_pg_table));
+        flush_idle_tables_loaded();
         reset_stack_and_jump(startup_cpu_idle_loop);
     }
     /*

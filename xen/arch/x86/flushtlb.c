@@ -47,6 +47,33 @@ static void flush_cache_local(void *unused)
     __asm__ __volatile__ ( "wbinvd" ::: "memory" );
 }
 
+/*
+ * The CPUs that may hold translations a guest's page tables made: a CPU
+ * joins before it loads a guest's CR3 and leaves once it is back on the
+ * idle page tables with all of its TLB flushed.  Every flush here is of
+ * guest translations (the hypervisor's own mappings never change), so
+ * the CPUs outside it need none: no IPI, and no wait for an idle CPU to
+ * wake up and answer, which under emulation is most of a flush's cost.
+ */
+static cpumask_t guest_tlb_cpus;
+
+void flush_guest_tables_loading(void)
+{
+    cpumask_set_cpu(smp_processor_id(), &guest_tlb_cpus);
+    /*
+     * Seen before the walks through the new tables start, or seen not at
+     * all by a flusher that then changed the tables before we walk them
+     * (it fences between its change and its look at the mask).
+     */
+    __atomic_thread_fence(__ATOMIC_SEQ_CST);
+}
+
+void flush_idle_tables_loaded(void)
+{
+    flush_all_local(NULL);
+    cpumask_clear_cpu(smp_processor_id(), &guest_tlb_cpus);
+}
+
 /* Just this CPU needs no IPI, and works with interrupts off. */
 static void run_on_mask(const cpumask_t *mask, void (*fn)(void *), void *info)
 {
@@ -63,14 +90,27 @@ static void run_on_mask(const cpumask_t *mask, void (*fn)(void *), void *info)
     on_selected_cpus(mask, fn, info);
 }
 
+/* Of mask, the CPUs that may have cached what the caller just changed. */
+static void guest_tlb_targets(const cpumask_t *mask, cpumask_t *targets)
+{
+    __atomic_thread_fence(__ATOMIC_SEQ_CST);
+    cpumask_and(targets, mask, &guest_tlb_cpus);
+}
+
 void flush_tlb_mask(const cpumask_t *mask)
 {
-    run_on_mask(mask, flush_all_local, NULL);
+    cpumask_t targets;
+
+    guest_tlb_targets(mask, &targets);
+    run_on_mask(&targets, flush_all_local, NULL);
 }
 
 void flush_tlb_one_mask(const cpumask_t *mask, unsigned long va)
 {
-    run_on_mask(mask, flush_one_local, (void *)va);
+    cpumask_t targets;
+
+    guest_tlb_targets(mask, &targets);
+    run_on_mask(&targets, flush_one_local, (void *)va);
 }
 
 void flush_cache_mask(const cpumask_t *mask)

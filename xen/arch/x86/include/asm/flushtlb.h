@@ -7,12 +7,21 @@
 
 /*
  * Each runs on every online CPU in mask (this one included) and returns
- * once all have finished.  The TLB flushes include global entries, because
+ * once all have finished; the TLB flushes skip CPUs that hold no guest
+ * translations (below).  The TLB flushes include global entries, because
  * PV guests may set _PAGE_GLOBAL in their own L1 entries.
  */
 void flush_tlb_mask(const cpumask_t *mask);
 void flush_tlb_one_mask(const cpumask_t *mask, unsigned long va);
 /* Write back and invalidate the caches (wbinvd). */
 void flush_cache_mask(const cpumask_t *mask);
+
+/*
+ * Only CPUs that may hold guest translations take part in the TLB
+ * flushes: this CPU is about to load a guest's page tables, or has just
+ * loaded the idle ones (which flushes its whole TLB).
+ */
+void flush_guest_tables_loading(void);
+void flush_idle_tables_loaded(void);
 
 #endif /* ASM_X86_FLUSHTLB_H */
