@@ -504,9 +504,15 @@ static long evtchn_bind_vcpu(const struct evtchn_bind_vcpu *bind)
     return rc;
 }
 
-static long evtchn_unmask(unsigned int port)
+/*
+ * EVTCHNOP_unmask and EVTCHNOP_set_priority: the ABI's hook on one of the
+ * caller's valid ports.  Priorities exist only under FIFO; as in Xen any
+ * valid port takes one, bound or not (binding resets it to the default).
+ */
+static long port_hook(int cmd, unsigned int port, unsigned int priority)
 {
     struct domain *d = current->domain;
+    const struct evtchn_port_ops *ops;
     struct evtchn *chn;
     unsigned long flags;
     long rc = 0;
@@ -517,31 +523,12 @@ static long evtchn_unmask(unsigned int port)
     else
     {
         spin_lock(&d->evtchn->delivery_lock);
-        d->evtchn->ops->unmask(d, port, chn);
-        spin_unlock(&d->evtchn->delivery_lock);
-    }
-    spin_unlock_irqrestore(&d->event_lock, flags);
-    return rc;
-}
-
-/*
- * Priorities exist only under FIFO; as in Xen any valid port takes one,
- * bound or not, and a port freed and bound again starts at the default.
- */
-static long evtchn_set_priority(const struct evtchn_set_priority *op)
-{
-    struct domain *d = current->domain;
-    struct evtchn *chn;
-    unsigned long flags;
-    long rc = -ENOSYS;
-
-    spin_lock_irqsave(&d->event_lock, flags);
-    if ( !(chn = port_chn(d, op->port)) )
-        rc = -EINVAL;
-    else if ( d->evtchn->ops->set_priority )
-    {
-        spin_lock(&d->evtchn->delivery_lock);
-        rc = d->evtchn->ops->set_priority(d, chn, op->priority);
+        ops = d->evtchn->ops;
+        if ( cmd == EVTCHNOP_unmask )
+            ops->unmask(d, port, chn);
+        else
+            rc = ops->set_priority ? ops->set_priority(d, chn, priority)
+                                   : -ENOSYS;
         spin_unlock(&d->evtchn->delivery_lock);
     }
     spin_unlock_irqrestore(&d->event_lock, flags);
@@ -687,7 +674,7 @@ long do_event_channel_op(int cmd, XEN_GUEST_HANDLE_PARAM(void) arg)
 
         if ( copy_from_guest_addr(&op, arg.p) )
             return -EFAULT;
-        return evtchn_unmask(op.port);
+        return port_hook(EVTCHNOP_unmask, op.port, 0);
     }
 
     case EVTCHNOP_reset:
@@ -734,7 +721,7 @@ long do_event_channel_op(int cmd, XEN_GUEST_HANDLE_PARAM(void) arg)
 
         if ( copy_from_guest_addr(&op, arg.p) )
             return -EFAULT;
-        return evtchn_set_priority(&op);
+        return port_hook(EVTCHNOP_set_priority, op.port, op.priority);
     }
     }
     return -ENOSYS;
