@@ -558,8 +558,43 @@ static void *flipper(void *arg)
     return NULL;
 }
 
+/* Timer interrupts and a poller of another CPU, against ABI switches. */
+static void *raiser(void *arg)
+{
+    while ( !stop )
+    {
+        send_guest_vcpu_virq(dom->vcpu[0], VIRQ_TIMER);
+        evtchn_port_pending(dom, 1);
+        evtchn_port_pending(dom, 2);
+    }
+    return NULL;
+}
+
 static void test_races(void)
 {
+    CASE("fifo: events raised while the domain switches ABI back and forth")
+    {
+        struct evtchn_bind_virq bv = { .virq = VIRQ_TIMER };
+        pthread_t t;
+
+        setup();
+        stop = false;
+        alarm(20);
+        pthread_create(&t, NULL, raiser, NULL);
+        for ( unsigned int i = 0; i < 20000; i++ )
+        {
+            CHECK_EQ(op(EVTCHNOP_bind_virq, &bv), 0);
+            CHECK_EQ(init_control(CB_FRAME, 0, 0), 0);
+            CHECK_EQ(expand(ARRAY_FRAME), 0);
+            CHECK_EQ(reset(), 0);
+            CHECK_EQ(typed_refs(), 0);
+        }
+        stop = true;
+        pthread_join(t, NULL);
+        alarm(0);
+        teardown();
+    }
+
     CASE("fifo: a tail word that keeps changing costs a bounded number of "
          "tries")
     {
