@@ -281,13 +281,29 @@ static void carry_over_ports(struct domain *d)
     }
 }
 
+/*
+ * Why init_control would fail for op->vcpu as d stands: d->event_lock
+ * held.  Asked again once the page is taken, which must happen with
+ * interrupts on (dropping a reference may free the frame, and that
+ * flushes TLBs on every CPU).
+ */
+static int control_refused(const struct domain *d, unsigned int vcpu)
+{
+    const struct evtchn_port_state *st = d->evtchn;
+
+    if ( !st || st->dying )
+        return -EINVAL;
+    /* Once per vCPU, as in Xen. */
+    return st->fifo && st->fifo->vcpu[vcpu].cb ? -EINVAL : 0;
+}
+
 int evtchn_fifo_init_control(struct domain *d, struct evtchn_init_control *op)
 {
     struct evtchn_port_state *st;
-    struct evtchn_fifo *f, *fresh = NULL;
+    struct evtchn_fifo *f, *fresh;
     unsigned long flags;
-    void *page = NULL;
-    int rc = 0;
+    void *page;
+    int rc;
 
     op->link_bits = EVTCHN_FIFO_LINK_BITS;
     if ( !domain_vcpu(d, op->vcpu) )
@@ -298,42 +314,52 @@ int evtchn_fifo_init_control(struct domain *d, struct evtchn_init_control *op)
         return -EINVAL;
 
     spin_lock_irqsave(&d->event_lock, flags);
-    if ( !(st = d->evtchn) || st->dying )
-        rc = -EINVAL;
-    else if ( (f = st->fifo) == NULL )
-    {
-        fresh = _xzalloc(sizeof(*f) + d->max_vcpus * sizeof(f->vcpu[0]),
-                         __alignof__(*f));
-        if ( !fresh )
-            rc = -ENOMEM;
-        else
-        {
-            fresh->nr_vcpus = d->max_vcpus;
-            f = fresh;
-        }
-    }
-    if ( !rc && f->vcpu[op->vcpu].cb )
-        rc = -EINVAL;       /* once per vCPU, as in Xen */
-    if ( !rc && !(page = take_guest_page(d, op->control_gfn)) )
-        rc = -EINVAL;
-    if ( rc )
-    {
-        spin_unlock_irqrestore(&d->event_lock, flags);
-        xfree(fresh);
-        return rc;
-    }
-
-    spin_lock(&st->delivery_lock);
-    f->vcpu[op->vcpu].cb = (void *)((uint8_t *)page + op->offset);
-    if ( fresh )
-    {
-        carry_over_ports(d);
-        st->fifo = fresh;
-        st->ops = &evtchn_ops_fifo;
-    }
-    spin_unlock(&st->delivery_lock);
+    rc = control_refused(d, op->vcpu);
     spin_unlock_irqrestore(&d->event_lock, flags);
-    return 0;
+    if ( rc )
+        return rc;
+    if ( !(page = take_guest_page(d, op->control_gfn)) )
+        return -EINVAL;
+    /* Needed only if d has not switched yet; cheap to give back. */
+    fresh = _xzalloc(sizeof(*f) + d->max_vcpus * sizeof(f->vcpu[0]),
+                     __alignof__(*f));
+
+    spin_lock_irqsave(&d->event_lock, flags);
+    st = d->evtchn;
+    if ( !(rc = control_refused(d, op->vcpu)) )
+    {
+        if ( !(f = st->fifo) && !(f = fresh) )
+            rc = -ENOMEM;
+    }
+    if ( !rc )
+    {
+        spin_lock(&st->delivery_lock);
+        f->vcpu[op->vcpu].cb = (void *)((uint8_t *)page + op->offset);
+        if ( f == fresh )
+        {
+            f->nr_vcpus = d->max_vcpus;
+            carry_over_ports(d);
+            st->fifo = f;
+            st->ops = &evtchn_ops_fifo;
+            fresh = NULL;
+        }
+        spin_unlock(&st->delivery_lock);
+        page = NULL;
+    }
+    spin_unlock_irqrestore(&d->event_lock, flags);
+    put_guest_page(page);
+    xfree(fresh);
+    return rc;
+}
+
+/* As control_refused(), for expand_array. */
+static int array_refused(const struct domain *d)
+{
+    const struct evtchn_port_state *st = d->evtchn;
+
+    if ( !st || !st->fifo )
+        return -EOPNOTSUPP;
+    return st->fifo->nr_pages == MAX_ARRAY_PAGES ? -ENOSPC : 0;
 }
 
 int evtchn_fifo_expand_array(struct domain *d, uint64_t gfn)
@@ -342,22 +368,26 @@ int evtchn_fifo_expand_array(struct domain *d, uint64_t gfn)
     struct evtchn_fifo *f;
     unsigned long flags;
     unsigned int port, end;
-    event_word_t *page = NULL;
-    int rc = 0;
+    event_word_t *page;
+    int rc;
 
     spin_lock_irqsave(&d->event_lock, flags);
-    if ( !(st = d->evtchn) || !(f = st->fifo) )
-        rc = -EOPNOTSUPP;
-    else if ( f->nr_pages == MAX_ARRAY_PAGES )
-        rc = -ENOSPC;
-    else if ( !(page = take_guest_page(d, gfn)) )
-        rc = -EINVAL;
+    rc = array_refused(d);
+    spin_unlock_irqrestore(&d->event_lock, flags);
     if ( rc )
+        return rc;
+    if ( !(page = take_guest_page(d, gfn)) )
+        return -EINVAL;
+
+    spin_lock_irqsave(&d->event_lock, flags);
+    if ( (rc = array_refused(d)) )
     {
         spin_unlock_irqrestore(&d->event_lock, flags);
+        put_guest_page(page);
         return rc;
     }
-
+    st = d->evtchn;
+    f = st->fifo;
     spin_lock(&st->delivery_lock);
     port = f->nr_pages * WORDS_PER_PAGE;
     f->array[f->nr_pages++] = page;
