@@ -321,8 +321,9 @@ int evtchn_fifo_init_control(struct domain *d, struct evtchn_init_control *op)
     if ( !(page = take_guest_page(d, op->control_gfn)) )
         return -EINVAL;
     /* Needed only if d has not switched yet; cheap to give back. */
-    fresh = _xzalloc(sizeof(*f) + d->max_vcpus * sizeof(f->vcpu[0]),
-                     __alignof__(*f));
+    fresh = _xzalloc(sizeof(struct evtchn_fifo) +
+                     d->max_vcpus * sizeof(struct fifo_vcpu),
+                     __alignof__(struct evtchn_fifo));
 
     spin_lock_irqsave(&d->event_lock, flags);
     st = d->evtchn;
