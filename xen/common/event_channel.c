@@ -1,5 +1,5 @@
 /* SPDX-License-Identifier: GPL-2.0-only */
-/* Event channels with the 2-level ABI: ports, VIRQs, IPIs, interdomain. */
+/* Event channels: ports, VIRQs, IPIs, interdomain; the 2-level ABI. */
 #include <xen/bitops.h>
 #include <xen/errno.h>
 #include <xen/event.h>
@@ -11,18 +11,9 @@
 #include <xen/timer.h>
 #include <xen/xmalloc.h>
 #include <asm/irq.h>
+#include "event_internal.h"
 
-/* What a 64-bit guest's bitmaps can name: 64 words of 64 ports. */
-#define MAX_PORTS           EVTCHN_2L_NR_CHANNELS
 #define PORTS_PER_WORD      (sizeof(xen_ulong_t) * 8)
-
-/*
- * The table grows a bucket at a time as ports are handed out, so a guest
- * using a handful of ports pays for a handful, and a full table is many
- * small allocations rather than one large one.
- */
-#define PORTS_PER_BUCKET    64
-#define NR_BUCKETS          (MAX_PORTS / PORTS_PER_BUCKET)
 
 enum port_state {
     ECS_FREE,               /* zero, so a new bucket is all free */
@@ -34,39 +25,7 @@ enum port_state {
     ECS_PIRQ,               /* a physical IRQ (asm/irq.h) */
 };
 
-struct evtchn {
-    uint8_t state;          /* enum port_state */
-    /*
-     * The vCPU told about events on this port.  A sender in the peer
-     * domain reads it holding only its own lock, hence atomic accesses.
-     */
-    uint32_t notify_vcpu;
-    union {
-        domid_t unbound_remote;
-        struct {
-            struct domain *dom;
-            unsigned int port;
-        } interdomain;
-        unsigned int virq;
-        unsigned int pirq;
-    } u;
-};
-
-struct evtchn_port_state {
-    struct evtchn *bucket[NR_BUCKETS];
-    /*
-     * Ports below nr_valid have a bucket.  SCHEDOP_poll and peer senders
-     * read it without d's lock, so it is published only after the bucket.
-     */
-    unsigned int nr_valid;
-    /* The highest port the toolstack allows (createdomain's limit). */
-    unsigned int max_port;
-    unsigned int nr_active;     /* ports not free, the reserved one too */
-    bool dying;                 /* evtchn_destroy() began: no new ports */
-};
-
-/* The port's slot, or NULL if the guest may not name it. */
-static struct evtchn *port_chn(const struct domain *d, unsigned int port)
+struct evtchn *evtchn_port_chn(const struct domain *d, unsigned int port)
 {
     const struct evtchn_port_state *st = __atomic_load_n(&d->evtchn,
                                                          __ATOMIC_ACQUIRE);
@@ -76,9 +35,9 @@ static struct evtchn *port_chn(const struct domain *d, unsigned int port)
     return &st->bucket[port / PORTS_PER_BUCKET][port % PORTS_PER_BUCKET];
 }
 
-static struct vcpu *domain_vcpu(const struct domain *d, unsigned int id)
+static struct evtchn *port_chn(const struct domain *d, unsigned int port)
 {
-    return id < d->max_vcpus ? d->vcpu[id] : NULL;
+    return evtchn_port_chn(d, port);
 }
 
 /*
@@ -146,19 +105,32 @@ static void unlock_pair(struct domain *d, struct domain *peer,
     spin_unlock_irqrestore(&d->event_lock, flags);
 }
 
-/* The lowest free port of d, growing the table when every one is taken. */
+/* d's event lock held: the ABI's words stay put. */
+static bool port_is_busy(const struct domain *d, unsigned int port)
+{
+    return d->evtchn->ops->is_busy && d->evtchn->ops->is_busy(d, port);
+}
+
+/*
+ * The lowest free port of d, growing the table when every one is taken.
+ * Under FIFO a freed port the guest still has on a queue is skipped until
+ * the guest unlinks it.  The ABI in use bounds the ports as well as the
+ * toolstack: the table may have grown under FIFO before a reset.
+ */
 static int get_free_port(struct domain *d)
 {
     struct evtchn_port_state *st = d->evtchn;
     struct evtchn *bucket;
-    unsigned int port;
+    unsigned int port, limit;
 
     if ( !st || st->dying )
         return -EINVAL;
-    for ( port = 1; port < st->nr_valid; port++ )
-        if ( port_chn(d, port)->state == ECS_FREE )
+    limit = min(st->max_port + 1, st->ops->nr_ports);
+    for ( port = 1; port < min(st->nr_valid, limit); port++ )
+        if ( port_chn(d, port)->state == ECS_FREE &&
+             !port_is_busy(d, port) )
             return port;
-    if ( port > st->max_port )
+    if ( port >= limit )
         return -ENOSPC;
     bucket = xzalloc_array(struct evtchn, PORTS_PER_BUCKET);
     if ( !bucket )
@@ -178,14 +150,19 @@ static struct evtchn *claim_port(struct domain *d, unsigned int port,
 
     chn->state = state;
     __atomic_store_n(&chn->notify_vcpu, vcpu, __ATOMIC_RELAXED);
+    chn->priority = EVTCHN_FIFO_PRIORITY_DEFAULT;
     d->evtchn->nr_active++;
     return chn;
 }
 
 static void free_port(struct domain *d, unsigned int port, struct evtchn *chn)
 {
+    struct evtchn_port_state *st = d->evtchn;
+
     /* Whoever gets this number next must not inherit an old event. */
-    clear_bit(port, d->shared_info->evtchn_pending);
+    spin_lock(&st->delivery_lock);
+    st->ops->clear_pending(d, port, chn);
+    spin_unlock(&st->delivery_lock);
     chn->state = ECS_FREE;
     __atomic_store_n(&chn->notify_vcpu, 0, __ATOMIC_RELAXED);
     d->evtchn->nr_active--;
@@ -465,13 +442,20 @@ static long evtchn_bind_pirq(struct evtchn_bind_pirq *bind)
 
 void evtchn_send_pirq(struct domain *d, unsigned int port, bool mask)
 {
+    struct evtchn_port_state *st = d->evtchn;
     struct evtchn *chn = port_chn(d, port);
+    struct vcpu *v;
+    unsigned long flags;
 
     if ( !chn )
         return;
+    v = domain_vcpu(d, __atomic_load_n(&chn->notify_vcpu, __ATOMIC_RELAXED));
+    spin_lock_irqsave(&st->delivery_lock, flags);
     if ( mask )
-        set_bit(port, d->shared_info->evtchn_mask);
-    raise_port(d, port, chn);
+        st->ops->mask(d, port);
+    if ( v )
+        st->ops->set_pending(v, port, chn);
+    spin_unlock_irqrestore(&st->delivery_lock, flags);
 }
 
 static long evtchn_send(unsigned int port)
@@ -590,29 +574,40 @@ static long evtchn_bind_vcpu(const struct evtchn_bind_vcpu *bind)
     return rc;
 }
 
-long evtchn_unmask_port(struct domain *d, unsigned int port)
+/*
+ * EVTCHNOP_unmask and EVTCHNOP_set_priority: the ABI's hook on one of the
+ * caller's valid ports.  Priorities exist only under FIFO; as in Xen any
+ * valid port takes one, bound or not (binding resets it to the default).
+ */
+static long port_hook(struct domain *d, int cmd, unsigned int port,
+                      unsigned int priority)
 {
-    struct shared_info *s = d->shared_info;
-    const struct evtchn *chn;
-    struct vcpu *v;
+    const struct evtchn_port_ops *ops;
+    struct evtchn *chn;
     unsigned long flags;
     long rc = 0;
 
     spin_lock_irqsave(&d->event_lock, flags);
     if ( !(chn = port_chn(d, port)) )
         rc = -EINVAL;
-    /*
-     * Only a port that was masked can have had its upcall held back; the
-     * selector and upcall bits follow the same order as a new event's.
-     */
-    else if ( test_and_clear_bit(port, s->evtchn_mask) &&
-              test_bit(port, s->evtchn_pending) &&
-              (v = domain_vcpu(d, chn->notify_vcpu)) != NULL &&
-              !test_and_set_bit(port / PORTS_PER_WORD,
-                                &v->vcpu_info->evtchn_pending_sel) )
-        vcpu_mark_events_pending(v);
+    else
+    {
+        spin_lock(&d->evtchn->delivery_lock);
+        ops = d->evtchn->ops;
+        if ( cmd == EVTCHNOP_unmask )
+            ops->unmask(d, port, chn);
+        else
+            rc = ops->set_priority ? ops->set_priority(d, chn, priority)
+                                   : -ENOSYS;
+        spin_unlock(&d->evtchn->delivery_lock);
+    }
     spin_unlock_irqrestore(&d->event_lock, flags);
     return rc;
+}
+
+long evtchn_unmask_port(struct domain *d, unsigned int port)
+{
+    return port_hook(d, EVTCHNOP_unmask, port, 0);
 }
 
 static long evtchn_reset(struct domain *d)
@@ -623,7 +618,11 @@ static long evtchn_reset(struct domain *d)
     if ( d != current->domain && !__atomic_load_n(&d->pause_count,
                                                   __ATOMIC_ACQUIRE) )
         return -EINVAL;
-    return close_all(d) ? -EAGAIN : 0;
+    if ( close_all(d) )
+        return -EAGAIN;
+    /* As in Xen, a reset domain starts again from the 2-level ABI. */
+    evtchn_fifo_destroy(d);
+    return 0;
 }
 
 /*
@@ -768,18 +767,20 @@ long do_event_channel_op(int cmd, XEN_GUEST_HANDLE_PARAM(void) arg)
         return rc;
     }
 
-    /*
-     * The FIFO ABI is not implemented: a guest whose init_control fails
-     * keeps the 2-level ABI.  The other two answer as Xen does for a
-     * domain that has not switched to FIFO.
-     */
     case EVTCHNOP_init_control:
     {
         struct evtchn_init_control op;
 
         if ( copy_from_guest_addr(&op, arg.p) )
             return -EFAULT;
-        return -ENOSYS;
+        rc = evtchn_fifo_init_control(current->domain, &op);
+        /*
+         * Only link_bits goes back, and it is no promise: a guest that
+         * faults here has switched all the same, as in Xen.
+         */
+        if ( !rc && copy_to_guest_addr(arg.p, &op) )
+            rc = -EFAULT;
+        return rc;
     }
 
     case EVTCHNOP_expand_array:
@@ -788,7 +789,7 @@ long do_event_channel_op(int cmd, XEN_GUEST_HANDLE_PARAM(void) arg)
 
         if ( copy_from_guest_addr(&op, arg.p) )
             return -EFAULT;
-        return -EOPNOTSUPP;
+        return evtchn_fifo_expand_array(current->domain, op.array_gfn);
     }
 
     case EVTCHNOP_set_priority:
@@ -797,39 +798,21 @@ long do_event_channel_op(int cmd, XEN_GUEST_HANDLE_PARAM(void) arg)
 
         if ( copy_from_guest_addr(&op, arg.p) )
             return -EFAULT;
-        return evtchn_port_is_valid(current->domain, op.port) ? -ENOSYS
-                                                              : -EINVAL;
+        return port_hook(current->domain, EVTCHNOP_set_priority, op.port,
+                         op.priority);
     }
     }
     return -ENOSYS;
 }
 
 /*
- * The guest's 2-level protocol: it clears upcall_pending, then takes the
- * selector word with an atomic exchange, then clears pending bits it
- * handles.  Setting them in the opposite order, each with a locked (hence
- * fully ordered) operation, means it can never see a selector bit without
- * the port bit behind it, nor miss a port whose upcall was already due.
+ * Polls are mostly of masked ports, so pollers are woken whatever the
+ * mask; a vCPU polling several ports (poll_evtchn 0) checks them all.
  */
-void evtchn_set_pending(struct vcpu *v, unsigned int port)
+void evtchn_wake_pollers(struct domain *d, unsigned int port)
 {
-    struct domain *d = v->domain;
-    struct shared_info *s = d->shared_info;
     unsigned int i;
 
-    ASSERT(port < MAX_PORTS);
-    /* Already pending: the guest has yet to see the earlier event. */
-    if ( test_and_set_bit(port, s->evtchn_pending) )
-        return;
-    if ( !test_bit(port, s->evtchn_mask) &&
-         !test_and_set_bit(port / PORTS_PER_WORD,
-                           &v->vcpu_info->evtchn_pending_sel) )
-        vcpu_mark_events_pending(v);
-
-    /*
-     * Polls are mostly of masked ports, so pollers are woken whatever the
-     * mask; a vCPU polling several ports (poll_evtchn 0) checks them all.
-     */
     for ( i = 0; i < d->max_vcpus; i++ )
     {
         struct vcpu *w = d->vcpu[i];
@@ -842,6 +825,100 @@ void evtchn_set_pending(struct vcpu *v, unsigned int port)
              test_and_clear_bit(_VPF_polling, &w->pause_flags) )
             vcpu_kick(w);
     }
+}
+
+/*
+ * The 2-level ABI's bitmaps name the first EVTCHN_2L_NR_CHANNELS ports; a
+ * domain reset back from FIFO may still have valid ports beyond, which
+ * have no bits: never pending, always masked.
+ *
+ * The guest's protocol: it clears upcall_pending, then takes the selector
+ * word with an atomic exchange, then clears pending bits it handles.
+ * Setting them in the opposite order, each with a locked (hence fully
+ * ordered) operation, means it can never see a selector bit without the
+ * port bit behind it, nor miss a port whose upcall was already due.
+ */
+static void l2_set_pending(struct vcpu *v, unsigned int port,
+                           struct evtchn *chn)
+{
+    struct domain *d = v->domain;
+    struct shared_info *s = d->shared_info;
+
+    /* Already pending: the guest has yet to see the earlier event. */
+    if ( port >= EVTCHN_2L_NR_CHANNELS ||
+         test_and_set_bit(port, s->evtchn_pending) )
+        return;
+    if ( !test_bit(port, s->evtchn_mask) &&
+         !test_and_set_bit(port / PORTS_PER_WORD,
+                           &v->vcpu_info->evtchn_pending_sel) )
+        vcpu_mark_events_pending(v);
+    evtchn_wake_pollers(d, port);
+}
+
+static void l2_clear_pending(struct domain *d, unsigned int port,
+                             struct evtchn *chn)
+{
+    if ( port < EVTCHN_2L_NR_CHANNELS )
+        clear_bit(port, d->shared_info->evtchn_pending);
+}
+
+/*
+ * Only a port that was masked can have had its upcall held back; the
+ * selector and upcall bits follow the same order as a new event's.
+ */
+static void l2_unmask(struct domain *d, unsigned int port, struct evtchn *chn)
+{
+    struct shared_info *s = d->shared_info;
+    struct vcpu *v;
+
+    if ( port < EVTCHN_2L_NR_CHANNELS &&
+         test_and_clear_bit(port, s->evtchn_mask) &&
+         test_bit(port, s->evtchn_pending) &&
+         (v = domain_vcpu(d, chn->notify_vcpu)) != NULL &&
+         !test_and_set_bit(port / PORTS_PER_WORD,
+                           &v->vcpu_info->evtchn_pending_sel) )
+        vcpu_mark_events_pending(v);
+}
+
+static void l2_mask(struct domain *d, unsigned int port)
+{
+    if ( port < EVTCHN_2L_NR_CHANNELS )
+        set_bit(port, d->shared_info->evtchn_mask);
+}
+
+static bool l2_is_pending(const struct domain *d, unsigned int port)
+{
+    return port < EVTCHN_2L_NR_CHANNELS &&
+           test_bit(port, d->shared_info->evtchn_pending);
+}
+
+static bool l2_is_masked(const struct domain *d, unsigned int port)
+{
+    return port >= EVTCHN_2L_NR_CHANNELS ||
+           test_bit(port, d->shared_info->evtchn_mask);
+}
+
+const struct evtchn_port_ops evtchn_ops_2l = {
+    .nr_ports = EVTCHN_2L_NR_CHANNELS,
+    .set_pending = l2_set_pending,
+    .clear_pending = l2_clear_pending,
+    .unmask = l2_unmask,
+    .mask = l2_mask,
+    .is_pending = l2_is_pending,
+    .is_masked = l2_is_masked,
+};
+
+void evtchn_set_pending(struct vcpu *v, unsigned int port)
+{
+    struct domain *d = v->domain;
+    struct evtchn_port_state *st = d->evtchn;
+    struct evtchn *chn = port_chn(d, port);
+    unsigned long flags;
+
+    ASSERT(chn);
+    spin_lock_irqsave(&st->delivery_lock, flags);
+    st->ops->set_pending(v, port, chn);
+    spin_unlock_irqrestore(&st->delivery_lock, flags);
 }
 
 void vcpu_mark_events_pending(struct vcpu *v)
@@ -896,8 +973,18 @@ bool evtchn_port_is_valid(const struct domain *d, unsigned int port)
 
 bool evtchn_port_pending(const struct domain *d, unsigned int port)
 {
-    return evtchn_port_is_valid(d, port) &&
-           test_bit(port, d->shared_info->evtchn_pending);
+    struct evtchn_port_state *st = __atomic_load_n(&d->evtchn,
+                                                   __ATOMIC_ACQUIRE);
+    unsigned long flags;
+    bool pending;
+
+    if ( !evtchn_port_is_valid(d, port) )
+        return false;
+    /* Another vCPU may be switching ABI, and FIFO pages may go. */
+    spin_lock_irqsave(&st->delivery_lock, flags);
+    pending = st->ops->is_pending(d, port);
+    spin_unlock_irqrestore(&st->delivery_lock, flags);
+    return pending;
 }
 
 static void dump_timer_left(const char *name, const struct timer *t,
@@ -922,13 +1009,19 @@ static const char *const port_state_name[] = {
  * flags, upcall bits, selector and timers; then every port in use.  A
  * port pending and unmasked whose vCPU has neither its selector bit nor
  * an upcall pending is an event the guest will never see: marked "LOST".
+ * Under FIFO the guest pages may go with a reset, so their state is shown
+ * only if the delivery lock is free; then each port's event word and
+ * every queue (its length, or -1 for a walk the guest made endless).
  */
 void evtchn_dump_domain(const struct domain *d)
 {
-    const struct evtchn_port_state *st = __atomic_load_n(&d->evtchn,
-                                                         __ATOMIC_ACQUIRE);
+    struct evtchn_port_state *st = __atomic_load_n(&d->evtchn,
+                                                   __ATOMIC_ACQUIRE);
     const struct shared_info *s = d->shared_info;
     s_time_t now = NOW();
+    const struct evtchn_port_ops *ops = &evtchn_ops_2l;
+    unsigned long irqf;
+    bool locked, fifo = false;
 
     printk("Domain %u event channels (%u ports in use):\n", d->domain_id,
            st ? st->nr_active - 1 : 0);
@@ -960,6 +1053,22 @@ void evtchn_dump_domain(const struct domain *d)
     }
     if ( !st )
         return;
+    local_irq_save(irqf);
+    locked = spin_trylock(&st->delivery_lock);
+    if ( !locked && __atomic_load_n(&st->ops, __ATOMIC_ACQUIRE) !=
+                    &evtchn_ops_2l )
+    {
+        local_irq_restore(irqf);
+        printk("  FIFO ABI, its state locked\n");
+        return;
+    }
+    if ( locked )
+    {
+        ops = st->ops;
+        fifo = st->fifo != NULL;
+    }
+    if ( fifo )
+        evtchn_fifo_dump(d);
     for ( unsigned int port = 1; port < st->nr_valid; port++ )
     {
         const struct evtchn *chn = port_chn(d, port);
@@ -968,10 +1077,10 @@ void evtchn_dump_domain(const struct domain *d)
 
         if ( !chn || chn->state == ECS_FREE )
             continue;
-        pending = test_bit(port, s->evtchn_pending);
-        masked = test_bit(port, s->evtchn_mask);
+        pending = ops->is_pending(d, port);
+        masked = ops->is_masked(d, port);
         v = domain_vcpu(d, chn->notify_vcpu);
-        if ( pending && !masked && v )
+        if ( pending && !masked && v && !fifo )
             lost = !test_bit(port / PORTS_PER_WORD,
                              &v->vcpu_info->evtchn_pending_sel) &&
                    !v->vcpu_info->evtchn_upcall_pending;
@@ -987,8 +1096,13 @@ void evtchn_dump_domain(const struct domain *d)
                    chn->u.interdomain.port);
         else if ( chn->state == ECS_UNBOUND )
             printk(" remote=%u", chn->u.unbound_remote);
+        if ( fifo )
+            evtchn_fifo_dump_port(d, port);
         printk("%s\n", lost ? " LOST" : "");
     }
+    if ( locked )
+        spin_unlock(&st->delivery_lock);
+    local_irq_restore(irqf);
 }
 
 int evtchn_init(struct domain *d)
@@ -1004,6 +1118,8 @@ int evtchn_init(struct domain *d)
         return -ENOMEM;
     }
     st->bucket[0][0].state = ECS_RESERVED;
+    spin_lock_init(&st->delivery_lock);
+    st->ops = &evtchn_ops_2l;
     st->nr_valid = PORTS_PER_BUCKET;
     st->max_port = MAX_PORTS - 1;
     st->nr_active = 1;
@@ -1038,6 +1154,7 @@ void evtchn_destroy(struct domain *d)
      * one of ours back to unbound only while it is still linked.
      */
     close_all(d);
+    evtchn_fifo_destroy(d);
 
     spin_lock_irqsave(&d->event_lock, flags);
     ASSERT(st->nr_active == 1);

@@ -24,13 +24,18 @@ SRCS += arch/x86/pv/continuation.c
 PREEMPT_OBJS := $(B)/preempt.o
 endif
 
+# NO_PIRQS := y: event_channel.c without pirq.c, no domain having a PIRQ.
+ifeq ($(NO_PIRQS),y)
+NO_PIRQ_OBJS := $(B)/no_pirqs.o
+endif
+
 # Every object is rebuilt on each run, as headers are not tracked;
 # tools/mutate passes REBUILD= to rebuild only the .c files it changed.
 REBUILD ?= FORCE
 
 XEN_OBJS := $(patsubst %.c,$(B)/xen/%.o,$(SRCS))
 TEST_OBJS := $(patsubst %.c,$(B)/%.o,$(TESTS)) $(B)/harness.o \
-	$(B)/harness_smp.o $(PREEMPT_OBJS)
+	$(B)/harness_smp.o $(PREEMPT_OBJS) $(NO_PIRQ_OBJS)
 
 test: $(B)/test $(EXTRA_DEPS)
 	@ASAN_OPTIONS=detect_leaks=0 ./$(B)/test $(TEST_ARGS)
@@ -47,7 +52,7 @@ $(B)/harness.o: $(TESTS_DIR)/include/harness.c $(REBUILD)
 	$(CC) $(TEST_CFLAGS) -c $< -o $@
 
 # Built as hypervisor code: they define hypervisor objects.
-$(B)/harness_smp.o $(B)/preempt.o: $(B)/%.o: $(TESTS_DIR)/include/%.c $(REBUILD)
+$(B)/harness_smp.o $(B)/preempt.o $(B)/no_pirqs.o: $(B)/%.o: $(TESTS_DIR)/include/%.c $(REBUILD)
 	@mkdir -p $(dir $@)
 	$(CC) $(XEN_CFLAGS) -c $< -o $@
 

@@ -13,7 +13,9 @@
  * against the CPU it interrupted; anyone else taking it must do the same.
  * When two domains' locks are needed (interdomain bind and close), a
  * global pair lock is taken first and the domains are locked in address
- * order; nothing else ever holds two event locks.
+ * order; nothing else ever holds two event locks.  Each domain's
+ * delivery lock (xen/common/event_internal.h) is taken inside them, or
+ * alone by a sender, and never the other way round.
  *
  * An interdomain port holds a plain pointer to its peer.  That is safe
  * because unlinking a pair needs both domains' locks, and evtchn_destroy()
@@ -52,7 +54,10 @@ void evtchn_destroy(struct domain *d);
  * bit in shared_info, then (unless the port is masked) the selector bit in
  * v's vcpu_info, then evtchn_upcall_pending, then vcpu_kick().  A vCPU
  * polling the port (or polling several) is woken even if the port is
- * masked.  Lock-free: any context, including interrupt handlers.
+ * masked.  Under FIFO the port joins the queue of its priority on v
+ * instead (see public/event_channel.h).  port must be valid.  Takes d's
+ * delivery lock with interrupts off (innermost of the event locks): any
+ * context, including interrupt handlers.
  */
 void evtchn_set_pending(struct vcpu *v, unsigned int port);
 
@@ -78,10 +83,12 @@ void send_guest_global_virq(struct domain *d, unsigned int virq);
 bool local_events_need_delivery(const struct vcpu *v);
 
 /*
- * For SCHEDOP_poll, lock-free, while d exists and is not past
- * evtchn_destroy() (d is the caller's own domain):
+ * For SCHEDOP_poll, while d exists and is not past evtchn_destroy() (d
+ * is the caller's own domain):
  *  - evtchn_port_is_valid: port is one the guest may name (-EINVAL if not);
- *  - evtchn_port_pending: its bit is set in shared_info.
+ *    lock-free;
+ *  - evtchn_port_pending: its bit is set in shared_info (2-level) or
+ *    PENDING in its event word (FIFO); takes the delivery lock.
  * The poll protocol: set v->poll_evtchn (the port, or 0 when polling
  * several), set VPF_blocked and VPF_polling, then check each port again
  * with evtchn_port_pending() before descheduling.  evtchn_set_pending()
