@@ -101,12 +101,10 @@ static pte_t adjust_entry(unsigned int level, pte_t e)
     /*
      * MMIO the hypervisor drives (an MSI-X table it took) is dom0's to
      * read only: Xen's mmio_ro_ranges, which drop RW the same way.  I/O
-     * frames carry no type reference, so that takes nothing back.  The
-     * range check comes first: with no MSI-X table taken it is one load,
-     * where is_io_frame() walks the memory map.
+     * frames carry no type reference, so that takes nothing back.
      */
-    if ( level == 1 && (e & _PAGE_RW) && pci_mmio_ro(mfn_x(pte_mfn(e))) &&
-         is_io_frame(pte_mfn(e)) )
+    if ( level == 1 && (e & _PAGE_RW) && is_io_frame(pte_mfn(e)) &&
+         pci_mmio_ro(mfn_x(pte_mfn(e))) )
         e &= ~(pte_t)_PAGE_RW;
     if ( level == 1 && !(e & _PAGE_USER) )
         return (e & ~_PAGE_GLOBAL) | _PAGE_USER | PTE_GUEST_KERNEL;
