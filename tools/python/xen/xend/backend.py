@@ -1,0 +1,447 @@
+# SPDX-License-Identifier: GPL-2.0-only
+"""The seam between xend and the hypervisor: what xend needs of libxc and
+xenstore, a fake in-memory backend for host tests, and the real one.
+
+xend calls only the methods of Backend.  Units: memory in KiB, CPU time in
+nanoseconds, domain ids as ints.  Every failure is a BackendError.
+"""
+import os
+import threading
+import time
+
+
+class BackendError(Exception):
+    pass
+
+
+class NotAvailable(BackendError):
+    pass
+
+
+# Shutdown reasons as the hypervisor reports them (SHUTDOWN_* codes).
+SHUTDOWN_POWEROFF, SHUTDOWN_REBOOT, SHUTDOWN_SUSPEND, SHUTDOWN_CRASH = 0, 1, 2, 3
+REASONS = {'poweroff': SHUTDOWN_POWEROFF, 'halt': SHUTDOWN_POWEROFF,
+           'reboot': SHUTDOWN_REBOOT, 'suspend': SHUTDOWN_SUSPEND}
+
+
+class Backend(object):
+    """What xend asks of the hypervisor; see docs/misc/xend.md."""
+
+    # Domains.  A DomInfo is a dict: domid, uuid, name, paused, running,
+    # blocked, shutdown, crashed, dying, shutdown_reason, mem_kib,
+    # maxmem_kib, online_vcpus, max_vcpus, cpu_time (ns).
+    def domain_list(self):
+        raise NotImplementedError
+
+    def domain_create(self, cfg):
+        """Build a paused domain from cfg (a dict: name, uuid, mem_kib,
+        maxmem_kib, vcpus, kernel, ramdisk, cmdline, disks, vifs);
+        returns its domid."""
+        raise NotImplementedError
+
+    def domain_destroy(self, domid):
+        raise NotImplementedError
+
+    def domain_pause(self, domid):
+        raise NotImplementedError
+
+    def domain_unpause(self, domid):
+        raise NotImplementedError
+
+    def domain_shutdown(self, domid, reason):
+        """Ask the guest (control/shutdown in xenstore); does not wait."""
+        raise NotImplementedError
+
+    def domain_sysrq(self, domid, key):
+        raise NotImplementedError
+
+    def domain_core_dump(self, domid, path):
+        """Write the domain's memory as a core file dom0 can read."""
+        raise NotImplementedError
+
+    def set_memory_target(self, domid, kib):
+        raise NotImplementedError
+
+    def set_max_memory(self, domid, kib):
+        raise NotImplementedError
+
+    def set_vcpus_online(self, domid, count):
+        raise NotImplementedError
+
+    def vcpu_info(self, domid):
+        """List of dicts: vcpu, online, blocked, running, cpu, cpu_time,
+        cpumap (list of pCPUs)."""
+        raise NotImplementedError
+
+    def vcpu_pin(self, domid, vcpu, cpus):
+        raise NotImplementedError
+
+    def sched_credit_get(self, domid):
+        """(weight, cap)"""
+        raise NotImplementedError
+
+    def sched_credit_set(self, domid, weight, cap):
+        raise NotImplementedError
+
+    def console_path(self, domid):
+        """The pty (or other path) xenconsoled serves for the guest."""
+        raise NotImplementedError
+
+    def device_add(self, domid, kind, dev):
+        """Write the frontend/backend xenstore nodes for a vbd or vif."""
+        raise NotImplementedError
+
+    def device_remove(self, domid, kind, devid):
+        raise NotImplementedError
+
+    # xenstore.
+    def xs_read(self, path):
+        raise NotImplementedError
+
+    def xs_write(self, path, value):
+        raise NotImplementedError
+
+    def xs_rm(self, path):
+        raise NotImplementedError
+
+    def xs_list(self, path):
+        raise NotImplementedError
+
+    # Host.
+    def physinfo(self):
+        """Dict: nr_cpus, nr_nodes, sockets_per_node, cores_per_socket,
+        threads_per_core, cpu_mhz, hw_caps, total_memory, free_memory
+        (KiB), scheduler."""
+        raise NotImplementedError
+
+    def version(self):
+        """Dict: xen_major, xen_minor, xen_extra, xen_caps, xen_pagesize,
+        platform_params, xen_changeset, cc_compiler, cc_compile_by,
+        cc_compile_domain, cc_compile_date."""
+        raise NotImplementedError
+
+    def dmesg(self, clear=False):
+        raise NotImplementedError
+
+    def send_debug_keys(self, keys):
+        raise NotImplementedError
+
+
+class FakeBackend(Backend):
+    """An in-memory hypervisor for host tests: domain 0 exists, guests obey
+    shutdown requests at once, and fake_crash() stands for a guest crash."""
+
+    NR_CPUS = 4
+    TOTAL_KIB = 4 * 1024 * 1024
+
+    def __init__(self, check_kernel=True):
+        self.lock = threading.RLock()
+        self.check_kernel = check_kernel
+        self.next_domid = 1
+        self.store = {}
+        self.ring = ['(XEN) fake hypervisor for xend host tests\n']
+        self.doms = {}
+        self._add(0, 'Domain-0', '00000000-0000-0000-0000-000000000000',
+                  1024 * 1024, 2, paused=False)
+
+    def _add(self, domid, name, uuid, mem_kib, vcpus, paused):
+        self.doms[domid] = {
+            'domid': domid, 'uuid': uuid, 'name': name, 'paused': paused,
+            'running': not paused, 'blocked': False, 'shutdown': False,
+            'crashed': False, 'dying': False, 'shutdown_reason': 0,
+            'mem_kib': mem_kib, 'maxmem_kib': mem_kib,
+            'online_vcpus': vcpus, 'max_vcpus': vcpus,
+            'cpu_time': 0, 'created': time.time(),
+            'weight': 256, 'cap': 0,
+            'cpumaps': [list(range(self.NR_CPUS))] * vcpus,
+            'devices': {}}
+
+    def _dom(self, domid):
+        d = self.doms.get(int(domid))
+        if d is None:
+            raise BackendError('no domain %s' % domid)
+        return d
+
+    def _guest(self, domid):
+        if int(domid) == 0:
+            raise BackendError('operation not allowed on domain 0')
+        return self._dom(domid)
+
+    def domain_list(self):
+        with self.lock:
+            out = []
+            for d in sorted(self.doms.values(), key=lambda d: d['domid']):
+                info = {k: d[k] for k in (
+                    'domid', 'uuid', 'name', 'paused', 'running', 'blocked',
+                    'shutdown', 'crashed', 'dying', 'shutdown_reason',
+                    'mem_kib', 'maxmem_kib', 'online_vcpus', 'max_vcpus')}
+                # Running domains accumulate CPU time as wall time passes.
+                t = 0 if d['paused'] else time.time() - d['created']
+                info['cpu_time'] = d['cpu_time'] + int(t * 1e6)
+                out.append(info)
+            return out
+
+    def domain_create(self, cfg):
+        with self.lock:
+            if cfg.get('mem_kib', 0) <= 0:
+                raise BackendError('memory must be positive')
+            if cfg.get('vcpus', 0) <= 0:
+                raise BackendError('vcpus must be positive')
+            kernel = cfg.get('kernel')
+            if self.check_kernel and (not kernel or not os.path.isfile(kernel)):
+                raise BackendError('kernel %s: no such file' % kernel)
+            used = sum(d['mem_kib'] for d in self.doms.values())
+            if used + cfg['mem_kib'] > self.TOTAL_KIB:
+                raise BackendError('out of memory: %d KiB asked, %d free'
+                                   % (cfg['mem_kib'], self.TOTAL_KIB - used))
+            domid = self.next_domid
+            self.next_domid += 1
+            self._add(domid, cfg.get('name', ''), cfg.get('uuid', ''),
+                      cfg['mem_kib'], cfg['vcpus'], paused=True)
+            d = self.doms[domid]
+            d['maxmem_kib'] = max(cfg.get('maxmem_kib', 0), cfg['mem_kib'])
+            for i, dev in enumerate(cfg.get('disks', [])):
+                d['devices'][('vbd', i)] = dict(dev)
+            for i, dev in enumerate(cfg.get('vifs', [])):
+                d['devices'][('vif', i)] = dict(dev)
+            self.store['/local/domain/%d/name' % domid] = cfg.get('name', '')
+            return domid
+
+    def domain_destroy(self, domid):
+        with self.lock:
+            self._guest(domid)
+            del self.doms[int(domid)]
+            for k in [k for k in self.store
+                      if k.startswith('/local/domain/%d/' % int(domid))]:
+                del self.store[k]
+
+    def domain_pause(self, domid):
+        with self.lock:
+            d = self._guest(domid)
+            d['cpu_time'] += 0 if d['paused'] else \
+                int((time.time() - d['created']) * 1e6)
+            d['paused'], d['running'] = True, False
+
+    def domain_unpause(self, domid):
+        with self.lock:
+            d = self._guest(domid)
+            d['created'] = time.time()
+            d['paused'], d['running'] = False, True
+
+    def domain_shutdown(self, domid, reason):
+        with self.lock:
+            d = self._guest(domid)
+            if reason not in REASONS:
+                raise BackendError('bad shutdown reason %s' % reason)
+            self.store['/local/domain/%d/control/shutdown' % d['domid']] = \
+                reason
+            # The fake guest obeys at once.
+            d['shutdown'], d['running'] = True, False
+            d['shutdown_reason'] = REASONS[reason]
+
+    def fake_crash(self, domid):
+        with self.lock:
+            d = self._guest(domid)
+            d['shutdown'], d['crashed'], d['running'] = True, True, False
+            d['shutdown_reason'] = SHUTDOWN_CRASH
+
+    def domain_sysrq(self, domid, key):
+        with self.lock:
+            d = self._guest(domid)
+            self.store['/local/domain/%d/control/sysrq' % d['domid']] = key
+
+    def domain_core_dump(self, domid, path):
+        with self.lock:
+            d = self._guest(domid)
+            with open(path, 'w') as f:
+                f.write('fake core of domain %d (%s), %d KiB\n'
+                        % (d['domid'], d['name'], d['mem_kib']))
+
+    def set_memory_target(self, domid, kib):
+        with self.lock:
+            d = self._dom(domid)
+            if kib <= 0 or kib > d['maxmem_kib']:
+                raise BackendError('memory target %d KiB out of range '
+                                   '(max %d)' % (kib, d['maxmem_kib']))
+            d['mem_kib'] = kib
+            self.store['/local/domain/%d/memory/target' % d['domid']] = \
+                str(kib)
+
+    def set_max_memory(self, domid, kib):
+        with self.lock:
+            d = self._dom(domid)
+            if kib <= 0:
+                raise BackendError('maximum memory must be positive')
+            d['maxmem_kib'] = kib
+
+    def set_vcpus_online(self, domid, count):
+        with self.lock:
+            d = self._dom(domid)
+            if not 0 < count <= d['max_vcpus']:
+                raise BackendError('vcpus %d out of range 1..%d'
+                                   % (count, d['max_vcpus']))
+            d['online_vcpus'] = count
+            for i in range(d['max_vcpus']):
+                self.store['/local/domain/%d/cpu/%d/availability'
+                           % (d['domid'], i)] = \
+                    'online' if i < count else 'offline'
+
+    def vcpu_info(self, domid):
+        with self.lock:
+            d = self._dom(domid)
+            out = []
+            for i in range(d['max_vcpus']):
+                online = i < d['online_vcpus']
+                out.append({'vcpu': i, 'online': online,
+                            'blocked': online and not d['running'] and
+                            not d['paused'],
+                            'running': online and d['running'],
+                            'cpu': i % self.NR_CPUS, 'cpu_time': 0,
+                            'cpumap': list(d['cpumaps'][i])})
+            return out
+
+    def vcpu_pin(self, domid, vcpu, cpus):
+        with self.lock:
+            d = self._dom(domid)
+            if not 0 <= vcpu < d['max_vcpus']:
+                raise BackendError('no vcpu %d' % vcpu)
+            bad = [c for c in cpus if not 0 <= c < self.NR_CPUS]
+            if bad or not cpus:
+                raise BackendError('bad cpu list %s' % cpus)
+            d['cpumaps'] = list(d['cpumaps'])
+            d['cpumaps'][vcpu] = sorted(set(cpus))
+
+    def sched_credit_get(self, domid):
+        with self.lock:
+            d = self._dom(domid)
+            return d['weight'], d['cap']
+
+    def sched_credit_set(self, domid, weight, cap):
+        with self.lock:
+            d = self._dom(domid)
+            if not 1 <= weight <= 65535 or not 0 <= cap <= 100 * \
+                    self.NR_CPUS:
+                raise BackendError('weight %d or cap %d out of range'
+                                   % (weight, cap))
+            d['weight'], d['cap'] = weight, cap
+
+    def console_path(self, domid):
+        with self.lock:
+            self._dom(domid)
+            return '/dev/pts/fake%d' % int(domid)
+
+    def device_add(self, domid, kind, dev):
+        with self.lock:
+            d = self._guest(domid)
+            devid = 0
+            while (kind, devid) in d['devices']:
+                devid += 1
+            d['devices'][(kind, devid)] = dict(dev)
+            return devid
+
+    def device_remove(self, domid, kind, devid):
+        with self.lock:
+            d = self._guest(domid)
+            if d['devices'].pop((kind, int(devid)), None) is None:
+                raise BackendError('no %s device %s' % (kind, devid))
+
+    def xs_read(self, path):
+        with self.lock:
+            if path not in self.store:
+                raise BackendError('%s: no such node' % path)
+            return self.store[path]
+
+    def xs_write(self, path, value):
+        with self.lock:
+            self.store[path] = value
+
+    def xs_rm(self, path):
+        with self.lock:
+            for k in [k for k in self.store
+                      if k == path or k.startswith(path + '/')]:
+                del self.store[k]
+
+    def xs_list(self, path):
+        with self.lock:
+            pre = path.rstrip('/') + '/'
+            return sorted({k[len(pre):].split('/')[0] for k in self.store
+                           if k.startswith(pre)})
+
+    def physinfo(self):
+        with self.lock:
+            used = sum(d['mem_kib'] for d in self.doms.values())
+            return {'nr_cpus': self.NR_CPUS, 'nr_nodes': 1,
+                    'sockets_per_node': 1, 'cores_per_socket': self.NR_CPUS,
+                    'threads_per_core': 1, 'cpu_mhz': 2000,
+                    'hw_caps': '0' * 8 + (':' + '0' * 8) * 7,
+                    'total_memory': self.TOTAL_KIB,
+                    'free_memory': self.TOTAL_KIB - used,
+                    'scheduler': 'credit'}
+
+    def version(self):
+        return {'xen_major': 3, 'xen_minor': 1, 'xen_extra': '.0-fake',
+                'xen_caps': 'xen-3.0-x86_64', 'xen_pagesize': 4096,
+                'platform_params': 'virt_start=0xffff800000000000',
+                'xen_changeset': 'unavailable',
+                'cc_compiler': 'gcc version 12 (fake)',
+                'cc_compile_by': 'xend-tests', 'cc_compile_domain': '',
+                'cc_compile_date': 'today'}
+
+    def dmesg(self, clear=False):
+        with self.lock:
+            text = ''.join(self.ring)
+            if clear:
+                self.ring = []
+            return text
+
+    def send_debug_keys(self, keys):
+        with self.lock:
+            self.ring.append('(XEN) debug keys %s\n' % keys)
+
+
+class RealBackend(Backend):
+    """The hypervisor through libxc and xenstored.  Not bound yet: libxc is
+    being written (tools/libxc); until it lands every call raises
+    NotAvailable naming the libxc call it will make."""
+
+    _CALLS = {
+        'domain_list': 'xc_domain_getinfo',
+        'domain_create': 'xc_domain_create + xc_dom_* builder',
+        'domain_destroy': 'xc_domain_destroy',
+        'domain_pause': 'xc_domain_pause',
+        'domain_unpause': 'xc_domain_unpause',
+        'domain_shutdown': 'xenstore control/shutdown',
+        'domain_sysrq': 'xenstore control/sysrq',
+        'domain_core_dump': 'xc_domain_dumpcore',
+        'set_memory_target': 'xenstore memory/target',
+        'set_max_memory': 'xc_domain_setmaxmem',
+        'set_vcpus_online': 'xenstore cpu/N/availability',
+        'vcpu_info': 'xc_vcpu_getinfo + xc_vcpu_getaffinity',
+        'vcpu_pin': 'xc_vcpu_setaffinity',
+        'sched_credit_get': 'xc_sched_credit_domain_get',
+        'sched_credit_set': 'xc_sched_credit_domain_set',
+        'console_path': 'xenstore console/tty',
+        'device_add': 'xenstore backend/frontend nodes + hotplug',
+        'device_remove': 'xenstore backend/frontend nodes',
+        'xs_read': 'xenstore read', 'xs_write': 'xenstore write',
+        'xs_rm': 'xenstore rm', 'xs_list': 'xenstore directory',
+        'physinfo': 'xc_physinfo', 'version': 'xc_version',
+        'dmesg': 'xc_readconsolering', 'send_debug_keys': 'xc_send_debug_keys',
+    }
+
+    def __getattribute__(self, attr):
+        calls = object.__getattribute__(self, '_CALLS')
+        if attr in calls:
+            def unavailable(*args, **kwargs):
+                raise NotAvailable('%s: not available yet (needs libxc: %s)'
+                                   % (attr, calls[attr]))
+            return unavailable
+        return object.__getattribute__(self, attr)
+
+
+def make(kind):
+    if kind == 'fake':
+        return FakeBackend()
+    if kind == 'real':
+        return RealBackend()
+    raise ValueError('unknown backend %r (fake or real)' % kind)

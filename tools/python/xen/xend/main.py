@@ -1,0 +1,178 @@
+# SPDX-License-Identifier: GPL-2.0-only
+"""The xend daemon: start, stop, status, or run in the foreground."""
+import logging
+import os
+import signal
+import sys
+import threading
+
+from xen.xend import backend as B
+from xen.xend.api import XenAPI
+from xen.xend.config import Config, ConfigError
+from xen.xend.domains import Domains
+from xen.xend.legacy import Legacy
+from xen.xend.server import Listener, open_listener, default_limits
+
+log = logging.getLogger('xend')
+CONFIG = os.environ.get('XEND_CONFIG', '/etc/xen/xend-config.sxp')
+# How often the real backend is polled for domains that died; the fake
+# one reaps on every call, and @releaseDomain replaces this with libxc.
+POLL_SECONDS = 2.0
+
+
+def setup_logging(cfg, foreground):
+    path = cfg.get('logfile')
+    level = getattr(logging, str(cfg.get('loglevel')).upper(), logging.DEBUG)
+    os.makedirs(os.path.dirname(path) or '.', exist_ok=True)
+    h = logging.FileHandler(path)
+    h.setFormatter(logging.Formatter(
+        '[%(asctime)s %(process)d] %(levelname)s (%(module)s) %(message)s'))
+    log.addHandler(h)
+    if foreground and os.environ.get('XEND_DEBUG'):
+        log.addHandler(logging.StreamHandler(sys.stderr))
+    log.setLevel(level)
+
+
+class Xend(object):
+    def __init__(self, cfg, backend=None):
+        self.cfg = cfg
+        self.backend = backend or B.make(cfg.get('xend-backend'))
+        self.domains = Domains(self.backend, cfg.get('xend-domains-path'),
+                               cfg.get('xend-dump-path'))
+        pwfile = cfg.get('xen-api-password-file')
+        self.api = XenAPI(self.domains, self.backend,
+                          state_path=cfg.get('xend-state-path'),
+                          passwords=pwfile,
+                          event_timeout=cfg.number('xend-event-timeout'),
+                          xend_log=cfg.get('logfile'))
+        self.legacy = Legacy(self.domains, self.backend,
+                             xend_log=cfg.get('logfile'))
+        self.servers = []
+        self.stopping = threading.Event()
+
+    def listeners(self):
+        out = []
+        cfg = self.cfg
+        for kind, addr, auth in cfg.api_servers():
+            out.append(Listener(kind, addr, xenapi=True, legacy=True,
+                                auth=auth))
+        if cfg.flag('xend-unix-xmlrpc-server'):
+            out.append(Listener('unix', cfg.get('xend-unix-xmlrpc-path'),
+                                xenapi=False, legacy=True))
+        if cfg.flag('xend-tcp-xmlrpc-server'):
+            out.append(Listener(
+                'tcp', (cfg.get('xend-tcp-xmlrpc-server-address'),
+                        int(cfg.number('xend-tcp-xmlrpc-server-port'))),
+                xenapi=False, legacy=True))
+        return out
+
+    def start(self):
+        limits = default_limits()
+        limits['max_body'] = int(self.cfg.number('xend-max-body'))
+        limits['timeout'] = self.cfg.number('xend-client-timeout')
+        for L in self.listeners():
+            self.servers.append(open_listener(L, self.api, self.legacy,
+                                              limits))
+        threading.Thread(target=self.watch, daemon=True,
+                         name='domain watcher').start()
+        log.info('xend started (backend %s)',
+                 type(self.backend).__name__)
+
+    def watch(self):
+        while not self.stopping.wait(POLL_SECONDS):
+            try:
+                self.domains.refresh()
+            except B.NotAvailable:
+                return
+            except Exception:
+                log.exception('domain watcher')
+
+    def stop(self):
+        self.stopping.set()
+        for s in self.servers:
+            s.shutdown()
+            s.server_close()
+            if s.listener.kind == 'unix':
+                try:
+                    os.unlink(s.listener.address)
+                except OSError:
+                    pass
+        log.info('xend stopped')
+
+
+def read_pid(path):
+    try:
+        with open(path) as f:
+            pid = int(f.read().strip())
+        os.kill(pid, 0)
+        return pid
+    except (OSError, ValueError):
+        return None
+
+
+def run(cfg):
+    x = Xend(cfg)
+    done = threading.Event()
+    signal.signal(signal.SIGTERM, lambda *a: done.set())
+    signal.signal(signal.SIGINT, lambda *a: done.set())
+    x.start()
+    pidfile = cfg.get('xend-pid-file')
+    with open(pidfile, 'w') as f:
+        f.write('%d\n' % os.getpid())
+    try:
+        while not done.wait(3600):
+            pass
+    finally:
+        x.stop()
+        try:
+            os.unlink(pidfile)
+        except OSError:
+            pass
+    return 0
+
+
+def main(argv):
+    cmd = argv[1] if len(argv) > 1 else 'start'
+    try:
+        cfg = Config.load(CONFIG)
+    except ConfigError as e:
+        print('xend: %s' % e, file=sys.stderr)
+        return 1
+    pidfile = cfg.get('xend-pid-file')
+    if cmd == 'status':
+        pid = read_pid(pidfile)
+        print('xend is running (pid %d)' % pid if pid else
+              'xend is not running')
+        return 0 if pid else 3
+    if cmd == 'stop':
+        pid = read_pid(pidfile)
+        if pid:
+            os.kill(pid, signal.SIGTERM)
+        return 0
+    if cmd not in ('start', 'foreground', 'restart'):
+        print('usage: xend start|stop|status|restart|foreground',
+              file=sys.stderr)
+        return 2
+    if cmd == 'restart':
+        pid = read_pid(pidfile)
+        if pid:
+            os.kill(pid, signal.SIGTERM)
+    elif read_pid(pidfile):
+        print('xend: already running', file=sys.stderr)
+        return 1
+    setup_logging(cfg, cmd == 'foreground')
+    if cmd != 'foreground':
+        if os.fork():
+            return 0
+        os.setsid()
+        if os.fork():
+            os._exit(0)
+        fd = os.open(os.devnull, os.O_RDWR)
+        for i in (0, 1, 2):
+            os.dup2(fd, i)
+    try:
+        return run(cfg)
+    except (OSError, ConfigError, B.BackendError) as e:
+        log.error('xend failed: %s', e)
+        print('xend: %s' % e, file=sys.stderr)
+        return 1
