@@ -1038,6 +1038,8 @@ class XenAPI(object):
                     s.classes -= {str(c).lower() for c in classes}
                     if not s.classes:
                         s.classes = None
+                if s.classes is None:
+                    s.events.clear()
         return ''
 
     def event_next(self, s):
