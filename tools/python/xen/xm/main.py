@@ -1,0 +1,880 @@
+# SPDX-License-Identifier: GPL-2.0-only
+"""xm: the xm 3.1 command line, over xend's legacy XML-RPC socket or, with
+--xenapi, over XenAPI; output formats as xm 3.1 printed them."""
+import getopt
+import os
+import re
+import socket
+import sys
+import time
+import xmlrpc.client
+
+import XenAPI
+from xen.xend import sxp
+from xen.xm import config as xmconfig
+
+LEGACY_URI = 'httpu:///var/run/xend/xmlrpc.sock'
+XENAPI_URI = 'httpu:///var/run/xend/xen-api.sock'
+MiB = 1024 * 1024
+
+
+class XmError(Exception):
+    pass
+
+
+class NoSuchDomain(XmError):
+    def __init__(self, dom):
+        XmError.__init__(self, "Domain '%s' does not exist." % dom)
+
+
+def _proxy(uri):
+    if uri.startswith('httpu://'):
+        return xmlrpc.client.ServerProxy(
+            'http://localhost/', transport=XenAPI.UnixTransport(
+                uri[len('httpu://'):]), allow_none=False)
+    return xmlrpc.client.ServerProxy(uri)
+
+
+class Legacy(object):
+    """xm's calls over the legacy xend.* methods."""
+
+    def __init__(self, uri):
+        self.p = _proxy(uri)
+
+    def call(self, name, *args):
+        fn = self.p
+        for part in name.split('.'):
+            fn = getattr(fn, part)
+        try:
+            return fn(*args)
+        except xmlrpc.client.Fault as f:
+            if f.faultCode == 3:
+                raise NoSuchDomain(f.faultString) from None
+            raise XmError(f.faultString) from None
+
+    @staticmethod
+    def _dom(s):
+        v = sxp.child_value
+        domid = v(s, 'domid')
+        return {'name': v(s, 'name'), 'uuid': v(s, 'uuid'),
+                'domid': None if domid is None else int(domid),
+                'mem': int(v(s, 'memory', 0)),
+                'maxmem': int(v(s, 'maxmem', 0)),
+                'vcpus': int(v(s, 'online_vcpus', v(s, 'vcpus', 0))),
+                'state': v(s, 'state', '') or '',
+                'cpu_time': float(v(s, 'cpu_time', 0)),
+                'start_time': float(v(s, 'start_time', 0)), 'sxp': s}
+
+    def domains(self):
+        return [self._dom(s) for s in
+                self.call('xend.domains_with_state', True, 'all', 1)]
+
+    def domain(self, dom):
+        return self._dom(self.call('xend.domain', dom, 1))
+
+    def create(self, config, paused):
+        s = self._dom(self.call('xend.domain.create', config))
+        self.call('xend.domain.waitForDevices', s['name'])
+        if not paused:
+            self.call('xend.domain.unpause', s['name'])
+        return s['name']
+
+    def new(self, config):
+        self.call('xend.domain.new', config)
+
+    def start(self, dom, paused):
+        self.call('xend.domain.start', dom, paused)
+
+    def simple(self, op, dom):
+        self.call('xend.domain.' + {'delete': 'delete', 'destroy': 'destroy',
+                                    'pause': 'pause',
+                                    'unpause': 'unpause'}[op], dom)
+
+    def shutdown(self, dom, reason):
+        self.call('xend.domain.shutdown', dom, reason)
+
+    def restart_count(self, dom):
+        return self.call('xend.domain.getRestartCount', dom)
+
+    def mem_set(self, dom, mib):
+        self.call('xend.domain.setMemoryTarget', dom, mib)
+
+    def mem_max(self, dom, mib):
+        self.call('xend.domain.maxmem_set', dom, mib)
+
+    def vcpu_set(self, dom, n):
+        self.call('xend.domain.setVCpuCount', dom, n)
+
+    def vcpu_pin(self, dom, vcpu, cpus):
+        self.call('xend.domain.pincpu', dom, vcpu, cpus)
+
+    def vcpus(self, dom):
+        """[(vcpu, online, blocked, running, cpu, cpu_time, cpumap)]"""
+        s = self.call('xend.domain.getVCPUInfo', dom)
+        out = []
+        for v in sxp.children(s, 'vcpu'):
+            g = lambda k: sxp.child_value(v, k)
+            cm = sxp.child(v, 'cpumap')
+            out.append((int(g('number')), g('online') == '1' or
+                        g('online') == 1, str(g('blocked')) == '1',
+                        str(g('running')) == '1', int(g('cpu')),
+                        float(g('cpu_time')),
+                        [int(c) for c in (cm[1] if cm and len(cm) > 1 and
+                                          isinstance(cm[1], list)
+                                          else cm[1:] if cm else [])]))
+        return out
+
+    def credit(self, dom, weight=None, cap=None):
+        if weight is None and cap is None:
+            r = self.call('xend.domain.sched_credit_get', dom)
+            return int(r['weight']), int(r['cap'])
+        self.call('xend.domain.sched_credit_set', dom,
+                  -1 if weight is None else weight,
+                  -1 if cap is None else cap)
+
+    def info(self):
+        return self.call('xend.node.info')
+
+    def dmesg(self, clear):
+        return self.call('xend.node.dmesg.clear' if clear else
+                         'xend.node.dmesg.info')
+
+    def log(self):
+        return self.call('xend.node.log')
+
+    def rename(self, dom, name):
+        self.call('xend.domain.setName', dom, name)
+
+    def sysrq(self, dom, key):
+        self.call('xend.domain.send_sysrq', dom, key)
+
+    def device_add(self, dom, dev):
+        self.call('xend.domain.device_create', dom, dev)
+
+    def device_del(self, dom, kind, dev):
+        self.call('xend.domain.destroyDevice', dom, kind, dev, 0)
+
+    def devices(self, dom, kind):
+        return self.call('xend.domain.getDeviceSxprs', dom, kind)
+
+
+class API(object):
+    """The same calls over XenAPI (xm --xenapi)."""
+
+    def __init__(self, uri):
+        self.s = XenAPI.Session(uri)
+        try:
+            self.s.login_with_password(os.environ.get('XM_USER', 'root'),
+                                       os.environ.get('XM_PASSWORD', ''))
+        except XenAPI.Failure as f:
+            raise XmError(_failure(f)) from None
+        self.x = self.s.xenapi
+        self.fallback = Legacy(uri)
+
+    def call(self, fn, *args):
+        try:
+            return fn(*args)
+        except XenAPI.Failure as f:
+            if f.details[0] == 'HANDLE_INVALID' and f.details[1] == 'VM':
+                raise NoSuchDomain(f.details[2]) from None
+            raise XmError(_failure(f)) from None
+
+    def ref(self, dom):
+        dom = str(dom)
+        recs = self.call(self.x.VM.get_all_records)
+        for ref, r in recs.items():
+            if dom in (ref, r['name_label']) or \
+                    (r['domid'] == dom and dom != '-1'):
+                return ref
+        raise NoSuchDomain(dom)
+
+    def _dom(self, ref, r, m):
+        st = ''
+        if r['power_state'] != 'Halted':
+            flags = m.get('state', [])
+            st = ''.join(c if w in flags else '-' for c, w in (
+                ('r', 'running'), ('b', 'blocked'), ('p', 'paused'),
+                ('s', 'shutdown'), ('c', 'crashed'), ('d', 'dying')))
+        domid = int(r['domid'])
+        return {'name': r['name_label'], 'uuid': r['uuid'],
+                'domid': None if domid < 0 else domid,
+                'mem': int(m.get('memory_actual', 0)) // MiB,
+                'maxmem': int(r['memory_static_max']) // MiB,
+                'vcpus': int(m.get('VCPUs_number', 0)), 'state': st,
+                'cpu_time': 0.0, 'start_time': time.mktime(
+                    m['start_time'].timetuple()) if 'start_time' in m and
+                domid >= 0 else 0.0,
+                'sxp': ['domain'] + [[k, v if not isinstance(v, dict) else
+                                      str(v)] for k, v in r.items()]}
+
+    def domains(self):
+        vms = self.call(self.x.VM.get_all_records)
+        ms = self.call(self.x.VM_metrics.get_all_records)
+        return [self._dom(ref, r, ms.get(r['metrics'], {}))
+                for ref, r in vms.items()]
+
+    def domain(self, dom):
+        ref = self.ref(dom)
+        r = self.call(self.x.VM.get_record, ref)
+        return self._dom(ref, r, self.call(self.x.VM_metrics.get_record,
+                                           r['metrics']))
+
+    def _create(self, config, transient):
+        c = sxp.child_value
+        mem = int(c(config, 'memory', 128)) * MiB
+        maxmem = max(int(c(config, 'maxmem', 0)) * MiB, mem)
+        img = sxp.child0(sxp.child(config, 'image') or ['image', ['linux']])
+        args = ' '.join(x for x in (
+            'root=' + c(img, 'root') if c(img, 'root') else '',
+            c(img, 'args', '')) if x)
+        params = {}
+        for k, p in (('cpu_weight', 'weight'), ('cpu_cap', 'cap')):
+            if c(config, k) is not None:
+                params[p] = str(c(config, k))
+        rec = {'name_label': c(config, 'name'), 'name_description': '',
+               'memory_static_min': '0', 'memory_static_max': str(maxmem),
+               'memory_dynamic_min': str(mem), 'memory_dynamic_max': str(mem),
+               'VCPUs_max': str(c(config, 'vcpus', 1)),
+               'VCPUs_at_startup': str(c(config, 'vcpus', 1)),
+               'VCPUs_params': params,
+               'PV_kernel': c(img, 'kernel', ''),
+               'PV_ramdisk': c(img, 'ramdisk', ''), 'PV_args': args,
+               'PV_bootloader': c(config, 'bootloader', ''),
+               'PV_bootloader_args': c(config, 'bootloader_args', ''),
+               'other_config': {'transient': 'True'} if transient else {}}
+        for legacy, key in (('on_poweroff', 'actions_after_shutdown'),
+                            ('on_reboot', 'actions_after_reboot'),
+                            ('on_crash', 'actions_after_crash')):
+            if c(config, legacy):
+                rec[key] = c(config, legacy).replace('-', '_')
+        vm = self.call(self.x.VM.create, rec)
+        try:
+            sr = self.call(self.x.pool.get_default_SR,
+                           self.call(self.x.pool.get_all)[0])
+            for dev in sxp.children(config, 'device'):
+                d = sxp.child0(dev)
+                if sxp.name(d) in ('vbd', 'tap'):
+                    vdi = self.call(self.x.VDI.create, {
+                        'name_label': c(d, 'uname'), 'SR': sr,
+                        'virtual_size': '0', 'type': 'system',
+                        'sharable': c(d, 'mode') == 'w!',
+                        'read_only': c(d, 'mode') == 'r',
+                        'other_config': {'location': c(d, 'uname')}})
+                    dev_name = c(d, 'dev')
+                    self.call(self.x.VBD.create, {
+                        'VM': vm, 'VDI': vdi,
+                        'device': dev_name.split(':')[0],
+                        'bootable': False,
+                        'mode': 'RO' if c(d, 'mode') == 'r' else 'RW',
+                        'type': 'CD' if dev_name.endswith(':cdrom')
+                        else 'Disk'})
+                elif sxp.name(d) == 'vif':
+                    nets = self.call(self.x.network.get_by_name_label,
+                                     c(d, 'bridge', 'xenbr0'))
+                    if not nets:
+                        raise XmError('no network for bridge %s'
+                                      % c(d, 'bridge', 'xenbr0'))
+                    self.call(self.x.VIF.create, {
+                        'VM': vm, 'network': nets[0],
+                        'MAC': c(d, 'mac', ''), 'MTU': '1500'})
+        except XmError:
+            self.call(self.x.VM.destroy, vm)
+            raise
+        return vm
+
+    def create(self, config, paused):
+        vm = self._create(config, True)
+        try:
+            self.call(self.x.VM.start, vm, bool(paused))
+        except XmError:
+            self.call(self.x.VM.destroy, vm)
+            raise
+        return sxp.child_value(config, 'name')
+
+    def new(self, config):
+        self._create(config, False)
+
+    def start(self, dom, paused):
+        self.call(self.x.VM.start, self.ref(dom), bool(paused))
+
+    def simple(self, op, dom):
+        fn = {'delete': self.x.VM.destroy, 'destroy': self.x.VM.hard_shutdown,
+              'pause': self.x.VM.pause, 'unpause': self.x.VM.unpause}[op]
+        self.call(fn, self.ref(dom))
+
+    def shutdown(self, dom, reason):
+        fn = self.x.VM.clean_reboot if reason == 'reboot' else \
+            self.x.VM.clean_shutdown
+        self.call(fn, self.ref(dom))
+
+    def restart_count(self, dom):
+        return 0
+
+    def mem_set(self, dom, mib):
+        ref = self.ref(dom)
+        self.call(self.x.VM.set_memory_dynamic_max_live, ref, str(mib * MiB))
+
+    def mem_max(self, dom, mib):
+        self.call(self.x.VM.set_memory_static_max, self.ref(dom),
+                  str(mib * MiB))
+
+    def vcpu_set(self, dom, n):
+        self.call(self.x.VM.set_VCPUs_number_live, self.ref(dom), str(n))
+
+    def vcpu_pin(self, dom, vcpu, cpus):
+        nr = int(self._info()['nr_cpus'])
+        from xen.xend.domains import parse_cpus
+        try:
+            cpulist = parse_cpus(cpus, nr)
+        except ValueError:
+            raise XmError('bad CPU list %s' % cpus) from None
+        self.call(self.x.VM.add_to_VCPUs_params_live, self.ref(dom),
+                  'cpumap%d' % vcpu, ','.join(str(c) for c in cpulist))
+
+    def vcpus(self, dom):
+        r = self.call(self.x.VM.get_record, self.ref(dom))
+        m = self.call(self.x.VM_metrics.get_record, r['metrics'])
+        out = []
+        for i in sorted(m['VCPUs_CPU'], key=int):
+            flags = m['VCPUs_flags'].get(i, [])
+            cm = m['VCPUs_params'].get('cpumap' + i, '')
+            out.append((int(i), 'online' in flags, 'blocked' in flags,
+                        'running' in flags, int(m['VCPUs_CPU'][i]), 0.0,
+                        [int(x) for x in cm.split(',') if x]))
+        return out
+
+    def credit(self, dom, weight=None, cap=None):
+        ref = self.ref(dom)
+        if weight is None and cap is None:
+            r = self.call(self.x.VM.get_record, ref)
+            p = self.call(self.x.VM_metrics.get_VCPUs_params, r['metrics'])
+            if 'weight' not in p:
+                p = r['VCPUs_params']
+            return int(p.get('weight', 256)), int(p.get('cap', 0))
+        for k, v in (('weight', weight), ('cap', cap)):
+            if v is not None:
+                self.call(self.x.VM.add_to_VCPUs_params_live, ref, k, str(v))
+
+    def _info(self):
+        return dict(self.fallback_info())
+
+    def fallback_info(self):
+        host = self.call(self.x.session.get_this_host, self.s.handle)
+        h = self.call(self.x.host.get_record, host)
+        m = self.call(self.x.host_metrics.get_record, h['metrics'])
+        sv = h['software_version']
+        cpu = h['cpu_configuration']
+        out = {'host': sv.get('host', ''), 'release': sv.get('release', ''),
+               'version': sv.get('version', ''),
+               'machine': sv.get('machine', ''),
+               'nr_cpus': str(len(h['host_CPUs'])),
+               'total_memory': str(int(m['memory_total']) // MiB),
+               'free_memory': str(int(m['memory_free']) // MiB),
+               'xen_caps': ' '.join(h['capabilities']),
+               'xen_scheduler': h['sched_policy']}
+        out.update(cpu)
+        for k in ('xen_major', 'xen_minor', 'xen_extra', 'xen_pagesize',
+                  'platform_params', 'xen_changeset', 'cc_compiler',
+                  'cc_compile_by', 'cc_compile_domain', 'cc_compile_date',
+                  'xend_config_format'):
+            out[k] = sv.get(k, '')
+        return sorted(out.items(), reverse=True)
+
+    def info(self):
+        return self.fallback_info()
+
+    def dmesg(self, clear):
+        host = self.call(self.x.session.get_this_host, self.s.handle)
+        return self.call(self.x.host.dmesg_clear if clear else
+                         self.x.host.dmesg, host)
+
+    def log(self):
+        host = self.call(self.x.session.get_this_host, self.s.handle)
+        return self.call(self.x.host.get_log, host)
+
+    def rename(self, dom, name):
+        self.call(self.x.VM.set_name_label, self.ref(dom), name)
+
+    def sysrq(self, dom, key):
+        self.call(self.x.VM.send_sysrq, self.ref(dom), key)
+
+    def device_add(self, dom, dev):
+        raise XmError('device hot-plug over XenAPI is not supported yet; '
+                      'use the legacy server')
+
+    device_del = devices = device_add
+
+    def close(self):
+        try:
+            self.s.logout()
+        except (XenAPI.Failure, OSError):
+            pass
+
+
+def _failure(f):
+    d = f.details
+    if d[0] == 'MESSAGE_PARAMETER_COUNT_MISMATCH' and len(d) == 4:
+        return 'The method %s takes %d argument(s) (%d given).' % (
+            d[1], int(d[2]) - 1, int(d[3]) - 1)
+    if d[0] == 'VM_BAD_POWER_STATE' and len(d) == 4:
+        return 'The VM must be %s to perform the requested operation (it ' \
+               'is currently %s).' % (d[2], d[3])
+    return ': '.join(d)
+
+
+# Output formats.
+def list_header():
+    return '%-40s %3s %5s %5s %10s %9s' % ('Name', 'ID', 'Mem', 'VCPUs',
+                                           'State', 'Time(s)')
+
+
+def list_row(d):
+    return '%-40s %3s %5d %5d %10s %8.1f' % (
+        d['name'], '' if d['domid'] is None else d['domid'], d['mem'],
+        d['vcpus'], d['state'], d['cpu_time'])
+
+
+def format_uptime(secs):
+    secs = int(secs)
+    days, secs = divmod(secs, 86400)
+    h, secs = divmod(secs, 3600)
+    m, s = divmod(secs, 60)
+    out = ''
+    if days:
+        out = '%d day%s, ' % (days, '' if days == 1 else 's')
+    return out + '%2d:%02d:%02d' % (h, m, s)
+
+
+def parse_mem(text):
+    """MiB from '256', '256m', '1g', '262144k'."""
+    m = re.match(r'^(\d+)([kKmMgG]?)$', str(text).strip())
+    if not m:
+        raise XmError('Invalid memory size: %s' % text)
+    n = int(m.group(1))
+    unit = m.group(2).lower()
+    return {'k': n // 1024, 'm': n, '': n, 'g': n * 1024}[unit]
+
+
+USAGE = {
+    'list': '[options] [Domain, ...]', 'create': '<ConfigFile> [options] '
+    '[vars]', 'new': '<ConfigFile> [options] [vars]', 'delete': '<Domain>',
+    'start': '<Domain> [-p]', 'destroy': '<Domain>',
+    'shutdown': '<Domain> [-waRH]', 'reboot': '<Domain> [-wa]',
+    'pause': '<Domain>', 'unpause': '<Domain>',
+    'mem-set': '<Domain> <Mem>', 'mem-max': '<Domain> <Mem>',
+    'vcpu-set': '<Domain> <vCPUs>', 'vcpu-pin': '<Domain> <VCPU|all> <CPUs|all>',
+    'vcpu-list': '[Domain, ...]', 'sched-credit': '[-d <Domain> [-w N] '
+    '[-c N]]', 'info': '', 'dmesg': '[-c]', 'log': '', 'uptime': '[-s] '
+    '[Domain, ...]', 'domid': '<DomainName>', 'domname': '<DomId>',
+    'rename': '<Domain> <NewDomainName>', 'sysrq': '<Domain> <letter>',
+    'console': '<Domain>', 'block-attach': '<Domain> <BackDev> <FrontDev> '
+    '<Mode>', 'block-detach': '<Domain> <DevId>', 'block-list': '<Domain>',
+    'network-attach': '<Domain> [type=...] [mac=...] [bridge=...]',
+    'network-detach': '<Domain> <DevId>', 'network-list': '<Domain>',
+}
+
+
+class Xm(object):
+    def __init__(self, out=sys.stdout):
+        self.out = out
+        self.server = None
+
+    def p(self, text=''):
+        self.out.write(text + '\n')
+
+    def args(self, cmd, argv, lo, hi=None):
+        if len(argv) < lo or (hi is not None and len(argv) > hi):
+            raise XmError("'xm %s' requires %s argument%s.\n\nUsage: xm %s "
+                          '%s' % (cmd, lo if hi == lo else
+                                  'at least %d' % lo if hi is None else
+                                  '%d to %d' % (lo, hi),
+                                  '' if lo == 1 and hi == 1 else 's', cmd,
+                                  USAGE.get(cmd, '')))
+
+    def cmd_list(self, argv):
+        opts, rest = getopt.gnu_getopt(argv, 'l', ['long', 'state='])
+        long_ = any(o in ('-l', '--long') for o, _ in opts)
+        if rest:
+            doms = [self.server.domain(d) for d in rest]
+        else:
+            doms = self.server.domains()
+        state = dict(opts).get('--state')
+        if state:
+            doms = [d for d in doms if state[0] in d['state']]
+        doms.sort(key=lambda d: d['name'])
+        if long_:
+            for d in doms:
+                self.p(sxp.to_string(d['sxp'], indent=4))
+            return
+        self.p(list_header())
+        for d in doms:
+            self.p(list_row(d))
+
+    def _config(self, argv, cmd):
+        opts, rest = getopt.gnu_getopt(argv, 'cpnqf:F:',
+                                       ['console_autoconnect', 'paused',
+                                        'dryrun', 'quiet', 'path=',
+                                        'defconfig=', 'config='])
+        o = dict(opts)
+        files = [a for a in rest if '=' not in a]
+        overrides = [a for a in rest if '=' in a]
+        path = o.get('--path', '.:/etc/xen').split(':')
+        if '-F' in o or '--config' in o:
+            f = o.get('-F') or o['--config']
+            with open(f) as fh:
+                return sxp.parse_one(fh.read()), o
+        f = o.get('-f') or o.get('--defconfig') or (files[0] if files
+                                                    else None)
+        if f is None:
+            raise XmError("'xm %s' requires a config file.\n\nUsage: xm %s %s"
+                          % (cmd, cmd, USAGE[cmd]))
+        if not os.path.isabs(f) and not os.path.exists(f):
+            for d in path:
+                if os.path.exists(os.path.join(d, f)):
+                    f = os.path.join(d, f)
+                    break
+        try:
+            cfg = xmconfig.read(f, overrides)
+        except xmconfig.ConfigError as e:
+            raise XmError(str(e)) from None
+        return xmconfig.to_sxp(cfg), o
+
+    def cmd_create(self, argv):
+        config, o = self._config(argv, 'create')
+        if '-n' in o or '--dryrun' in o:
+            self.p(sxp.to_string(config, indent=4))
+            return
+        name = self.server.create(config, '-p' in o or '--paused' in o)
+        if '-q' not in o and '--quiet' not in o:
+            self.p('Started domain %s' % name)
+        if '-c' in o or '--console_autoconnect' in o:
+            self.cmd_console([name])
+
+    def cmd_new(self, argv):
+        config, o = self._config(argv, 'new')
+        if '-n' in o or '--dryrun' in o:
+            self.p(sxp.to_string(config, indent=4))
+            return
+        self.server.new(config)
+
+    def cmd_start(self, argv):
+        opts, rest = getopt.gnu_getopt(argv, 'p', ['paused'])
+        self.args('start', rest, 1, 1)
+        self.server.start(rest[0], bool(opts))
+
+    def _simple(self, op, argv):
+        self.args(op, argv, 1, 1)
+        self.server.simple(op, argv[0])
+
+    def cmd_delete(self, argv):
+        self._simple('delete', argv)
+
+    def cmd_destroy(self, argv):
+        self._simple('destroy', argv)
+
+    def cmd_pause(self, argv):
+        self._simple('pause', argv)
+
+    def cmd_unpause(self, argv):
+        self._simple('unpause', argv)
+
+    def _shutdown(self, cmd, argv, reason):
+        opts, rest = getopt.gnu_getopt(argv, 'waRH', ['wait', 'all',
+                                                      'reboot', 'halt'])
+        o = [k for k, _ in opts]
+        wait = '-w' in o or '--wait' in o
+        if '-R' in o or '--reboot' in o:
+            reason = 'reboot'
+        if '-H' in o or '--halt' in o:
+            reason = 'halt'
+        if '-a' in o or '--all' in o:
+            self.args(cmd, rest, 0, 0)
+            doms = [d for d in self.server.domains()
+                    if d['domid'] not in (None, 0)]
+        else:
+            self.args(cmd, rest, 1, 1)
+            doms = [self.server.domain(rest[0])]
+        before = {}
+        for d in doms:
+            before[d['uuid']] = (d['domid'],
+                                 self.server.restart_count(d['uuid']))
+            self.server.shutdown(d['uuid'], reason)
+        if not wait:
+            return
+        deadline = time.time() + float(os.environ.get('XM_WAIT', '300'))
+        while time.time() < deadline:
+            left = []
+            for d in doms:
+                try:
+                    now = self.server.domain(d['uuid'])
+                except NoSuchDomain:
+                    continue
+                domid0, count0 = before[d['uuid']]
+                if reason == 'reboot':
+                    if now['domid'] == domid0 and \
+                            self.server.restart_count(d['uuid']) == count0:
+                        left.append(d)
+                elif now['domid'] is not None and 's' not in now['state']:
+                    left.append(d)
+            if not left:
+                break
+            time.sleep(0.2)
+        else:
+            raise XmError('timed out waiting for %s'
+                          % ', '.join(d['name'] for d in doms))
+        for d in doms:
+            self.p('Domain %s terminated' % d['name'] if reason != 'reboot'
+                   else 'Domain %s rebooted' % d['name'])
+
+    def cmd_shutdown(self, argv):
+        self._shutdown('shutdown', argv, 'poweroff')
+
+    def cmd_reboot(self, argv):
+        self._shutdown('reboot', argv, 'reboot')
+
+    def cmd_mem_set(self, argv):
+        self.args('mem-set', argv, 2, 2)
+        self.server.mem_set(argv[0], parse_mem(argv[1]))
+
+    def cmd_mem_max(self, argv):
+        self.args('mem-max', argv, 2, 2)
+        self.server.mem_max(argv[0], parse_mem(argv[1]))
+
+    def _int(self, text, what):
+        try:
+            return int(text)
+        except ValueError:
+            raise XmError('Invalid %s: %s' % (what, text)) from None
+
+    def cmd_vcpu_set(self, argv):
+        self.args('vcpu-set', argv, 2, 2)
+        self.server.vcpu_set(argv[0], self._int(argv[1], 'vCPU count'))
+
+    def cmd_vcpu_pin(self, argv):
+        self.args('vcpu-pin', argv, 3, 3)
+        dom, vcpu, cpus = argv
+        if vcpu == 'all':
+            vcpus = [v[0] for v in self.server.vcpus(dom)]
+        else:
+            vcpus = [self._int(vcpu, 'VCPU')]
+        for v in vcpus:
+            self.server.vcpu_pin(dom, v, cpus)
+
+    def cmd_vcpu_list(self, argv):
+        doms = [self.server.domain(d) for d in argv] if argv else \
+            sorted(self.server.domains(), key=lambda d: d['name'])
+        nr = int(dict(self.server.info()).get('nr_cpus', 1))
+        from xen.xend.domains import format_cpus
+        self.p('%-32s %3s %5s %5s %5s %9s %s' % (
+            'Name', 'ID', 'VCPU', 'CPU', 'State', 'Time(s)',
+            'CPU Affinity'))
+        for d in doms:
+            if d['domid'] is None:
+                continue
+            for (n, online, blocked, running, cpu, t, cpumap) in \
+                    self.server.vcpus(d['uuid']):
+                if online:
+                    st = ('r' if running else '-') + \
+                        ('b' if blocked else '-') + '-'
+                    c = '%d' % cpu
+                else:
+                    st, c = '--p', '-'
+                self.p('%-32s %3d %5d %5s %5s  %8.1f %s' % (
+                    d['name'], d['domid'], n, c, st, t,
+                    format_cpus(cpumap, nr)))
+
+    def cmd_sched_credit(self, argv):
+        opts, rest = getopt.gnu_getopt(argv, 'd:w:c:', ['domain=', 'weight=',
+                                                        'cap='])
+        o = {k.lstrip('-')[0]: v for k, v in opts}
+        if rest:
+            raise XmError('Usage: xm sched-credit %s' % USAGE['sched-credit'])
+        weight = self._int(o['w'], 'weight') if 'w' in o else None
+        cap = self._int(o['c'], 'cap') if 'c' in o else None
+        if 'd' not in o:
+            if weight is not None or cap is not None:
+                raise XmError('-w and -c need -d <Domain>')
+            doms = [d for d in sorted(self.server.domains(),
+                                      key=lambda d: d['name'])
+                    if d['domid'] is not None]
+        else:
+            doms = [self.server.domain(o['d'])]
+        if weight is not None or cap is not None:
+            self.server.credit(o['d'], weight, cap)
+            return
+        self.p('%-33s %-2s %-6s %-4s' % ('Name', 'ID', 'Weight', 'Cap'))
+        for d in doms:
+            w, c = self.server.credit(d['uuid'])
+            self.p('%-32s %3d %6d %4d' % (d['name'], d['domid'] or 0, w, c))
+
+    def cmd_info(self, argv):
+        for k, v in self.server.info():
+            if k == 'system':
+                continue
+            self.p('%-23s: %s' % (k, v))
+
+    def cmd_dmesg(self, argv):
+        opts, rest = getopt.gnu_getopt(argv, 'c', ['clear'])
+        text = self.server.dmesg(bool(opts))
+        if not opts:
+            self.out.write(text)
+
+    def cmd_log(self, argv):
+        self.out.write(self.server.log())
+
+    def cmd_uptime(self, argv):
+        opts, rest = getopt.gnu_getopt(argv, 's', ['short'])
+        doms = [self.server.domain(d) for d in rest] if rest else \
+            sorted(self.server.domains(), key=lambda d: d['name'])
+        now = time.time()
+        if not opts:
+            self.p('Name                              ID Uptime')
+        for d in doms:
+            if d['domid'] is None:
+                continue
+            if d['domid'] == 0:
+                try:
+                    with open('/proc/uptime') as f:
+                        up = float(f.read().split()[0])
+                except OSError:
+                    up = 0
+            else:
+                up = now - d['start_time']
+            if opts:
+                self.p(' %s up %s, %s (%d)' % (
+                    time.strftime('%H:%M:%S'), format_uptime(up).strip(),
+                    d['name'], d['domid']))
+            else:
+                self.p('%-32s %3s %s' % (d['name'], d['domid'],
+                                         format_uptime(up)))
+
+    def cmd_domid(self, argv):
+        self.args('domid', argv, 1, 1)
+        d = self.server.domain(argv[0])
+        self.p('None' if d['domid'] is None else str(d['domid']))
+
+    def cmd_domname(self, argv):
+        self.args('domname', argv, 1, 1)
+        self.p(self.server.domain(argv[0])['name'])
+
+    def cmd_rename(self, argv):
+        self.args('rename', argv, 2, 2)
+        self.server.rename(argv[0], argv[1])
+
+    def cmd_sysrq(self, argv):
+        self.args('sysrq', argv, 2, 2)
+        self.server.sysrq(argv[0], argv[1])
+
+    def cmd_console(self, argv):
+        opts, rest = getopt.gnu_getopt(argv, 'q', ['quiet'])
+        self.args('console', rest, 1, 1)
+        d = self.server.domain(rest[0])
+        if d['domid'] is None:
+            raise XmError('Domain %s is not running' % d['name'])
+        tool = os.environ.get('XM_CONSOLE', 'xenconsole')
+        self.out.flush()
+        try:
+            os.execvp(tool, [tool, str(d['domid'])])
+        except OSError as e:
+            raise XmError('%s: %s' % (tool, e.strerror)) from None
+
+    def cmd_block_attach(self, argv):
+        self.args('block-attach', argv, 4, 5)
+        dev = ['tap' if argv[1].startswith('tap:') else 'vbd',
+               ['uname', argv[1]], ['dev', argv[2]], ['mode', argv[3]]]
+        self.server.device_add(argv[0], dev)
+
+    def cmd_block_detach(self, argv):
+        self.args('block-detach', argv, 2, 3)
+        self.server.device_del(argv[0], 'vbd', argv[1])
+
+    def cmd_block_list(self, argv):
+        self.args('block-list', argv, 1, 1)
+        self.p('%-5s %s' % ('Vdev', 'Config'))
+        for idx, s in self.server.devices(argv[0], 'vbd'):
+            self.p('%-5s %s' % (idx, sxp.to_string(['vbd'] + s)))
+
+    def cmd_network_attach(self, argv):
+        self.args('network-attach', argv, 1)
+        cfg = xmconfig.Config({}, {}, 'command line')
+        dev = xmconfig.vif_sxp(cfg, ','.join(argv[1:])) if argv[1:] \
+            else ['vif']
+        self.server.device_add(argv[0], dev)
+
+    def cmd_network_detach(self, argv):
+        self.args('network-detach', argv, 2, 3)
+        self.server.device_del(argv[0], 'vif', argv[1])
+
+    def cmd_network_list(self, argv):
+        self.args('network-list', argv, 1, 1)
+        self.p('%-5s %s' % ('Idx', 'Config'))
+        for idx, s in self.server.devices(argv[0], 'vif'):
+            self.p('%-5s %s' % (idx, sxp.to_string(['vif'] + s)))
+
+    def cmd_help(self, argv):
+        self.p('Usage: xm <subcommand> [args]\n')
+        for c in sorted(USAGE):
+            self.p('  %-16s %s' % (c, USAGE[c]))
+
+
+ALIASES = {'balloon': 'mem-set', 'set-vcpus': 'vcpu-set',
+           'vif-list': 'network-list', 'vbd-create': 'block-attach',
+           'vbd-destroy': 'block-detach', 'vbd-list': 'block-list'}
+
+
+def command(name):
+    name = ALIASES.get(name, name)
+    cmds = sorted(list(USAGE) + ['help'])
+    if name in cmds:
+        return name
+    matches = [c for c in cmds if c.startswith(name)]
+    if len(matches) == 1:
+        return matches[0]
+    return None
+
+
+def main(argv, out=sys.stdout, err=sys.stderr):
+    args = argv[1:]
+    use_api = False
+    while args and args[0].startswith('--'):
+        if args[0] == '--xenapi':
+            use_api = True
+            args = args[1:]
+        elif args[0] == '--help':
+            args = ['help']
+        else:
+            break
+    if not args:
+        args = ['help']
+    name = command(args[0])
+    if name is None:
+        err.write("Error: Subcommand %s not found!\n" % args[0])
+        return 1
+    xm = Xm(out)
+    rest = args[1:]
+    dryrun = name in ('create', 'new') and any(
+        a in ('-n', '--dryrun') for a in rest)
+    try:
+        if name != 'help' and not dryrun:
+            if use_api:
+                xm.server = API(os.environ.get('XM_XENAPI_SERVER',
+                                               XENAPI_URI))
+            else:
+                xm.server = Legacy(os.environ.get('XM_SERVER', LEGACY_URI))
+        getattr(xm, 'cmd_' + name.replace('-', '_'))(rest)
+        return 0
+    except XmError as e:
+        err.write('Error: %s\n' % e)
+    except getopt.GetoptError as e:
+        err.write('Error: %s\n\nUsage: xm %s %s\n' % (e, name,
+                                                      USAGE.get(name, '')))
+    except (socket.error, OSError) as e:
+        err.write('Error: Unable to connect to xend: %s. Is xend running?\n'
+                  % (e.strerror or e))
+    except xmlrpc.client.ProtocolError as e:
+        err.write('Error: xend answered HTTP %s %s\n' % (e.errcode,
+                                                       e.errmsg))
+    finally:
+        if isinstance(xm.server, API):
+            xm.server.close()
+    return 1
