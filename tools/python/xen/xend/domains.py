@@ -220,6 +220,7 @@ class Domains(object):
     # Lookup.
     def get(self, ref):
         with self.lock:
+            self.refresh()
             vm = self.vms.get(ref)
             if vm is None:
                 raise NoSuchDomain(ref)
@@ -304,6 +305,11 @@ class Domains(object):
                    memory_dynamic_max=mem, memory_dynamic_min=mem,
                    VCPUs_max=d['max_vcpus'], VCPUs_at_startup=d['max_vcpus'])
         u = d.get('uuid') or None
+        if u in self.vms and self.vms[u].domid is None:
+            # A managed VM whose domain outlived an xend restart.
+            self.vms[u].domid = d['domid']
+            self.vms[u].start_time = time.time()
+            return
         if u in self.vms:
             u = None
         vm = VM(cfg, managed=False, vm_uuid=u)

@@ -89,8 +89,13 @@ class Xend(object):
 
     def stop(self):
         self.stopping.set()
+        # Each listener takes up to its poll interval to stop: in parallel.
+        ts = [threading.Thread(target=s.shutdown) for s in self.servers]
+        for t in ts:
+            t.start()
+        for t in ts:
+            t.join()
         for s in self.servers:
-            s.shutdown()
             s.server_close()
             if s.listener.kind == 'unix':
                 try:
