@@ -17,6 +17,7 @@ import uuid as uuidlib
 from xen.xend import domains as D
 from xen.xend.backend import BackendError
 from xen.xend.domains import XendError
+from xen.xend.legacy import read_log
 
 log = logging.getLogger('xend')
 
@@ -1102,13 +1103,7 @@ class XenAPI(object):
 
     def host_get_log(self, s, h):
         self._host(h)
-        if not self.xend_log:
-            return ''
-        try:
-            with open(self.xend_log, errors='replace') as f:
-                return f.read()[-1024 * 1024:]
-        except OSError:
-            return ''
+        return read_log(self.xend_log)
 
     def host_debug_keys(self, s, h, keys):
         self._host(h)

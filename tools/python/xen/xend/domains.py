@@ -434,12 +434,8 @@ class Domains(object):
             'maxmem_kib': c['memory_static_max'] // 1024,
             'vcpus': c['VCPUs_max'], 'kernel': c['PV_kernel'],
             'ramdisk': c['PV_ramdisk'], 'cmdline': cmdline,
-            'disks': [{'uname': b['uname'], 'dev': b['device'],
-                       'mode': 'w' if b['mode'] == 'RW' else 'r'}
-                      for b in vm.vbds.values()],
-            'vifs': [{'mac': v['MAC'], 'bridge': v['bridge'],
-                      'script': v['script'], 'rate': v['rate']}
-                     for v in vm.vifs.values()],
+            'disks': [backend_dev('vbd', b) for b in vm.vbds.values()],
+            'vifs': [backend_dev('vif', v) for v in vm.vifs.values()],
         }
 
     def _start(self, vm, paused):
@@ -567,28 +563,27 @@ class Domains(object):
                 raise XendError('VALUE_NOT_SUPPORTED', 'memory_dynamic_max',
                                 nbytes, 'must be 1..memory_static_max (%d)'
                                 % vm.cfg['memory_static_max'])
-            if vm.domid is not None:
-                self._call(self.backend.set_memory_target, vm.domid,
-                           nbytes // 1024)
-            vm.cfg['memory_dynamic_max'] = nbytes
-            vm.cfg['memory_dynamic_min'] = min(vm.cfg['memory_dynamic_min'],
-                                               nbytes)
-            self.save(vm)
+            self._set_memory(vm, 'memory_dynamic_max', nbytes,
+                             self.backend.set_memory_target)
+
+    def _set_memory(self, vm, field, nbytes, apply):
+        if vm.domid is not None:
+            self._call(apply, vm.domid, nbytes // 1024)
+        c = vm.cfg
+        c[field] = nbytes
+        c['memory_dynamic_max'] = min(c['memory_dynamic_max'],
+                                      c['memory_static_max'])
+        c['memory_dynamic_min'] = min(c['memory_dynamic_min'],
+                                      c['memory_dynamic_max'])
+        self.save(vm)
 
     def set_memory_max(self, vm, nbytes):
         with self.lock:
             if nbytes <= 0:
                 raise XendError('VALUE_NOT_SUPPORTED', 'memory_static_max',
                                 nbytes, 'must be positive')
-            if vm.domid is not None:
-                self._call(self.backend.set_max_memory, vm.domid,
-                           nbytes // 1024)
-            vm.cfg['memory_static_max'] = nbytes
-            if vm.cfg['memory_dynamic_max'] > nbytes:
-                vm.cfg['memory_dynamic_max'] = nbytes
-            vm.cfg['memory_dynamic_min'] = min(vm.cfg['memory_dynamic_min'],
-                                               nbytes)
-            self.save(vm)
+            self._set_memory(vm, 'memory_static_max', nbytes,
+                             self.backend.set_max_memory)
 
     def set_vcpus(self, vm, n):
         with self.lock:
@@ -640,28 +635,21 @@ class Domains(object):
 
     # Devices.
     def add_vbd(self, vm, rec):
-        with self.lock:
-            if vm.domid is not None:
-                self._call(self.backend.device_add, vm.domid, 'vbd',
-                           {'uname': rec['uname'], 'dev': rec['device'],
-                            'mode': 'w' if rec['mode'] == 'RW' else 'r'})
-            rec.setdefault('uuid', str(uuidlib.uuid4()))
-            rec['VM'] = vm.uuid
-            vm.vbds[rec['uuid']] = rec
-            self.save(vm)
-            self.notify('VBD', 'add', rec['uuid'])
-            return rec['uuid']
+        return self._add_device(vm, 'vbd', vm.vbds, rec)
 
     def add_vif(self, vm, rec):
+        return self._add_device(vm, 'vif', vm.vifs, rec)
+
+    def _add_device(self, vm, kind, table, rec):
         with self.lock:
             if vm.domid is not None:
-                self._call(self.backend.device_add, vm.domid, 'vif',
-                           {'mac': rec['MAC'], 'bridge': rec['bridge']})
+                self._call(self.backend.device_add, vm.domid, kind,
+                           backend_dev(kind, rec))
             rec.setdefault('uuid', str(uuidlib.uuid4()))
             rec['VM'] = vm.uuid
-            vm.vifs[rec['uuid']] = rec
+            table[rec['uuid']] = rec
             self.save(vm)
-            self.notify('VIF', 'add', rec['uuid'])
+            self.notify(kind.upper(), 'add', rec['uuid'])
             return rec['uuid']
 
     def remove_device(self, vm, kind, ref):
@@ -864,6 +852,15 @@ class Domains(object):
                 cfg[k].update({a[0]: a[1] if len(a) > 1 else ''
                                for a in sxp.children(c)})
         return cfg
+
+
+def backend_dev(kind, rec):
+    """What the backend needs of a VBD or VIF record."""
+    if kind == 'vbd':
+        return {'uname': rec['uname'], 'dev': rec['device'],
+                'mode': 'w' if rec['mode'] == 'RW' else 'r'}
+    return {'mac': rec['MAC'], 'bridge': rec['bridge'],
+            'script': rec['script'], 'rate': rec['rate']}
 
 
 def vbd_from_sxp(d):

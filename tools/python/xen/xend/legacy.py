@@ -14,6 +14,17 @@ log = logging.getLogger('xend')
 MiB = 1024 * 1024
 
 
+def read_log(path):
+    """The last MiB of xend.log (xm log, host.get_log)."""
+    if not path:
+        return ''
+    try:
+        with open(path, errors='replace') as f:
+            return f.read()[-1024 * 1024:]
+    except OSError:
+        return ''
+
+
 class Fault(Exception):
     def __init__(self, code, msg):
         Exception.__init__(self, msg)
@@ -272,13 +283,7 @@ class Legacy(object):
         return out
 
     def log(self):
-        if not self.xend_log:
-            return ''
-        try:
-            with open(self.xend_log, errors='replace') as f:
-                return f.read()[-1024 * 1024:]
-        except OSError:
-            return ''
+        return read_log(self.xend_log)
 
     def debug_keys(self, keys):
         self.backend.send_debug_keys(str(keys))
