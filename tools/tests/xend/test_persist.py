@@ -252,23 +252,29 @@ def xend_config_sxp():
     c = Config('''# comment
 (xend-config (version 1))
 (logfile /tmp/x.log)
-(xen-api-server ((9363 pam '^localhost$') (unix) (127.0.0.1:9367 none)))
+(xen-api-server ((9363 pam '^localhost$') (unix)
+                  (127.0.0.1:9367 none '' /k.pem /c.pem)))
 (xend-relocation-server yes)
 (xend-tcp-xmlrpc-server yes)
 (dom0-min-mem 196)
 ''')
-    check(c.api_servers() == [('tcp', ('0.0.0.0', 9363), 'password'),
-                              ('unix', '/var/run/xend/xen-api.sock', 'none'),
-                              ('tcp', ('127.0.0.1', 9367), 'none')],
-          c.api_servers())
+    check(c.api_servers() == [
+        ('tcp', ('0.0.0.0', 9363), 'password', ['^localhost$'], None),
+        ('unix', '/var/run/xend/xen-api.sock', 'none', [], None),
+        ('tcp', ('127.0.0.1', 9367), 'none', [], ('/k.pem', '/c.pem'))],
+        c.api_servers())
     check(c.flag('xend-tcp-xmlrpc-server') and c.get('dom0-min-mem') ==
           '196', 'values')
     check(Config('').api_servers() == [
-        ('unix', '/var/run/xend/xen-api.sock', 'none')], 'default unix')
+        ('unix', '/var/run/xend/xen-api.sock', 'none', [], None)],
+        'default unix')
     for bad, want in (('(frobnicate 1)', 'unknown key frobnicate'),
                       ('(logfile)', 'one value'),
                       ('(xen-api-server ((9363 kerberos)))', 'auth'),
                       ('(xen-api-server ((nine)))', 'listen'),
+                      ('(xen-api-server ((9 none x k)))', 'both'),
+                      ('(xen-api-server ((9 none "(")))', 'pattern'),
+                      ('(xen-api-server ((unix none x)))', 'unix'),
                       ('(logfile /x', 'missing )'), ('x', 'expected')):
         try:
             Config(bad)

@@ -433,3 +433,99 @@ def concurrent_clients():
         check(not errors, 'errors: %s' % errors[:3])
     finally:
         env.close()
+
+
+@case
+def https_listener():
+    import ssl
+    import subprocess
+    import shutil
+    if shutil.which('openssl') is None:
+        raise Skip('openssl is not installed (to make a test certificate)')
+    probe = Env()
+    key, cert = probe.dir + '/key.pem', probe.dir + '/cert.pem'
+    subprocess.run(['openssl', 'req', '-x509', '-newkey', 'rsa:2048',
+                    '-nodes', '-keyout', key, '-out', cert, '-days', '1',
+                    '-subj', '/CN=localhost'], check=True,
+                   stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    from harness import free_port
+    port = free_port()
+    env = Env(extra='(xen-api-server ((127.0.0.1:%d password "" %s %s)))'
+              % (port, key, cert))
+    try:
+        X = osx()
+        url = 'https://localhost:%d/' % port
+        # Trusting our certificate, as a client given the project CA.
+        ctx = ssl.create_default_context(cafile=cert)
+        s = X.Session(url, transport=xmlrpc.client.SafeTransport(
+            context=ctx))
+        s.login_with_password('root', PASSWORD)
+        check(len(s.xenapi.VM.get_all_records()) == 1, 'over TLS')
+        s.xenapi.session.logout()
+        # Without it, the default client refuses the certificate.
+        try:
+            X.Session(url).login_with_password('root', PASSWORD)
+            raise AssertionError('unverified certificate accepted')
+        except ssl.SSLError:
+            pass
+        # Plain HTTP to the TLS port gets nowhere and breaks nothing.
+        import socket
+        c = socket.create_connection(('127.0.0.1', port), timeout=5)
+        c.sendall(b'POST / HTTP/1.1\r\nContent-Length: 0\r\n\r\n')
+        check(not c.recv(100).startswith(b'HTTP'), 'no HTTP answer')
+        c.close()
+        s = X.Session(url, transport=xmlrpc.client.SafeTransport(
+            context=ctx))
+        s.login_with_password('root', PASSWORD)
+        s.xenapi.session.logout()
+    finally:
+        env.close()
+        probe.close()
+
+
+@case
+def hosts_patterns():
+    from harness import free_port
+    port, port2 = free_port(), free_port()
+    env = Env(extra='(xen-api-server ((127.0.0.1:%d none "^10\\\\.") '
+              '(127.0.0.1:%d none "^10\\\\. ^127\\\\.")))'
+              % (port, port2))
+    try:
+        p = xmlrpc.client.ServerProxy('http://127.0.0.1:%d/' % port)
+        try:
+            p.session.login_with_password('a', 'b')
+            raise AssertionError('a client outside HOSTS was served')
+        except (OSError, xmlrpc.client.ProtocolError,
+                __import__('http.client').client.HTTPException):
+            pass
+        q = ours.Session('http://127.0.0.1:%d/' % port2)
+        q.login_with_password('root', PASSWORD)
+        q.logout()
+    finally:
+        env.close()
+
+
+@case
+def sessions_and_tasks_are_bounded():
+    from xen.xend import api
+    env = Env()
+    old = api.MAX_SESSIONS, api.MAX_TASKS
+    api.MAX_SESSIONS, api.MAX_TASKS = 5, 5
+    try:
+        first = ours.Session(env.url)
+        first.login_with_password('root', PASSWORD)
+        handle = first.handle
+        for _ in range(6):
+            ours.Session(env.url).login_with_password('root', PASSWORD)
+        check(len(env.xend.api.sessions) == 5, 'sessions capped')
+        p = xmlrpc.client.ServerProxy(env.url)
+        check(p.VM.get_all(handle)['ErrorDescription'][0] ==
+              'SESSION_INVALID', 'oldest session dropped')
+        s = ours.Session(env.url)
+        s.login_with_password('root', PASSWORD)
+        for i in range(8):
+            s.xenapi.task.create('t%d' % i, '')
+        check(len(s.xenapi.task.get_all()) == 5, 'tasks capped')
+    finally:
+        api.MAX_SESSIONS, api.MAX_TASKS = old
+        env.close()

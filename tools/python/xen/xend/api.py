@@ -23,6 +23,10 @@ log = logging.getLogger('xend')
 
 API_MAJOR, API_MINOR = 1, 0
 EVENT_QUEUE = 1000
+# Logins and tasks cost memory until logout or task.destroy, which clients
+# forget: past these counts the least recently used go first.
+MAX_SESSIONS = 500
+MAX_TASKS = 1000
 
 
 def _u(*parts):
@@ -219,6 +223,7 @@ class Session(object):
         self.user = user
         self.host = host
         self.last_active = now()
+        self.last_seen = time.monotonic()
         self.classes = None
         self.events = collections.deque(maxlen=EVENT_QUEUE)
         self.cond = threading.Condition()
@@ -350,6 +355,7 @@ class XenAPI(object):
             if s is None:
                 raise Failure('SESSION_INVALID', ref)
             s.last_active = now()
+            s.last_seen = time.monotonic()
             return s
 
     def login(self, ctx, user, password, *rest):
@@ -361,6 +367,11 @@ class XenAPI(object):
         s = Session(user, self.host_uuid)
         with self.lock:
             self.sessions[s.uuid] = s
+            if len(self.sessions) > MAX_SESSIONS:
+                old = min(self.sessions.values(), key=lambda x: x.last_seen)
+                del self.sessions[old.uuid]
+                log.info('session of %s dropped: too many sessions',
+                         old.user)
         return s.uuid
 
     # Dispatch.
@@ -411,8 +422,7 @@ class XenAPI(object):
              'type': '', 'result': '', 'error_info': [],
              'allowed_operations': [], 'created': now(), 'finished': now(),
              'resident_on': self.host_uuid}
-        with self.lock:
-            self.tasks[ref] = t
+        self._add_task(t)
         self.event('task', 'add', ref)
 
         def run():
@@ -1059,16 +1069,23 @@ class XenAPI(object):
 
     def task_create(self, s, label, desc):
         ref = str(uuidlib.uuid4())
-        with self.lock:
-            self.tasks[ref] = {
-                'uuid': ref, 'name_label': str(label),
-                'name_description': str(desc), 'status': 'pending',
-                'session': s.uuid, 'progress': 0, 'type': '', 'result': '',
-                'error_info': [], 'allowed_operations': [],
-                'created': now(), 'finished': now(),
-                'resident_on': self.host_uuid}
+        self._add_task({
+            'uuid': ref, 'name_label': str(label),
+            'name_description': str(desc), 'status': 'pending',
+            'session': s.uuid, 'progress': 0, 'type': '', 'result': '',
+            'error_info': [], 'allowed_operations': [],
+            'created': now(), 'finished': now(),
+            'resident_on': self.host_uuid})
         self.event('task', 'add', ref)
         return ref
+
+    def _add_task(self, t):
+        with self.lock:
+            self.tasks[t['uuid']] = t
+            while len(self.tasks) > MAX_TASKS:
+                done = [r for r, x in self.tasks.items()
+                        if x['status'] != 'pending']
+                del self.tasks[done[0] if done else next(iter(self.tasks))]
 
     def task_destroy(self, s, ref):
         with self.lock:

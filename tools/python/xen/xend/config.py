@@ -1,5 +1,7 @@
 # SPDX-License-Identifier: GPL-2.0-only
 """/etc/xen/xend-config.sxp: the Xen 3.1 keys xend supports, and ours."""
+import re
+
 from xen.xend import sxp
 
 DEFAULTS = {
@@ -93,8 +95,11 @@ class Config(object):
                               % key) from None
 
     def api_servers(self):
-        """[(kind, address, auth)] from (xen-api-server ((LISTEN [AUTH
-        ...]) ...)); AUTH pam or password checks the password file."""
+        """[(kind, address, auth, hosts, tls)] from (xen-api-server
+        ((LISTEN [AUTH [HOSTS [KEYFILE CERTFILE]]]) ...)); AUTH pam or
+        password checks the password file; HOSTS is a space-separated list
+        of regexes a TCP client's address or name must match; tls is
+        (keyfile, certfile) or None."""
         out = []
         v = self.values['xen-api-server']
         if not isinstance(v, list):
@@ -109,8 +114,25 @@ class Config(object):
                 raise ConfigError('xend-config.sxp: xen-api-server auth '
                                   '%s (none, pam or password)' % auth)
             auth = 'none' if auth == 'none' else 'password'
+            hosts = entry[2].split() if len(entry) > 2 else []
+            for h in hosts:
+                try:
+                    re.compile(h)
+                except re.error as e:
+                    raise ConfigError('xend-config.sxp: xen-api-server host '
+                                      'pattern %r: %s' % (h, e)) from None
+            tls = None
+            if len(entry) == 5:
+                tls = (entry[3], entry[4])
+            elif len(entry) > 3:
+                raise ConfigError('xend-config.sxp: xen-api-server wants '
+                                  'both KEYFILE and CERTFILE')
             if where == 'unix':
-                out.append(('unix', self.values['xen-api-unix-path'], auth))
+                if tls or hosts:
+                    raise ConfigError('xend-config.sxp: the unix listener '
+                                      'takes no HOSTS or TLS files')
+                out.append(('unix', self.values['xen-api-unix-path'], auth,
+                            [], None))
                 continue
             host, _, port = where.rpartition(':')
             try:
@@ -118,5 +140,6 @@ class Config(object):
             except ValueError:
                 raise ConfigError('xend-config.sxp: xen-api-server listen '
                                   '%s' % where) from None
-            out.append(('tcp', (host or '0.0.0.0', port), auth))
+            out.append(('tcp', (host or '0.0.0.0', port), auth, hosts,
+                        tls))
         return out

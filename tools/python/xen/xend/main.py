@@ -53,9 +53,9 @@ class Xend(object):
     def listeners(self):
         out = []
         cfg = self.cfg
-        for kind, addr, auth in cfg.api_servers():
+        for kind, addr, auth, hosts, tls in cfg.api_servers():
             out.append(Listener(kind, addr, xenapi=True, legacy=True,
-                                auth=auth))
+                                auth=auth, hosts=hosts, tls=tls))
         if cfg.flag('xend-unix-xmlrpc-server'):
             out.append(Listener('unix', cfg.get('xend-unix-xmlrpc-path'),
                                 xenapi=False, legacy=True))

@@ -5,8 +5,11 @@ legacy xend.* methods."""
 import http.server
 import logging
 import os
+import re
 import socket
 import socketserver
+import ssl
+import sys
 import threading
 import time
 
@@ -25,16 +28,30 @@ class Listener(object):
     """What one socket serves: XenAPI (auth 'none' or 'password'), legacy
     xend.* (only where no password is asked: the legacy API has no login)."""
 
-    def __init__(self, kind, address, xenapi, legacy, auth='none'):
+    def __init__(self, kind, address, xenapi, legacy, auth='none',
+                 hosts=(), tls=None):
         self.kind = kind            # 'unix' or 'tcp'
         self.address = address      # a path, or (host, port)
         self.xenapi = xenapi
         self.legacy = legacy and auth == 'none'
         self.auth = auth
+        self.hosts = [re.compile(h) for h in hosts]
+        self.tls = tls              # (keyfile, certfile) or None
 
     def __repr__(self):
-        return '%s:%s (xenapi=%s legacy=%s auth=%s)' % (
-            self.kind, self.address, self.xenapi, self.legacy, self.auth)
+        return '%s:%s (xenapi=%s legacy=%s auth=%s%s)' % (
+            self.kind, self.address, self.xenapi, self.legacy, self.auth,
+            ' tls' if self.tls else '')
+
+    def allows(self, ip):
+        """Whether a TCP client may connect: no patterns allow all, else
+        its address or its name must match one."""
+        if not self.hosts:
+            return True
+        if any(h.search(ip) for h in self.hosts):
+            return True
+        name = socket.getfqdn(ip)
+        return any(h.search(name) for h in self.hosts)
 
 
 class Handler(http.server.BaseHTTPRequestHandler):
@@ -49,6 +66,10 @@ class Handler(http.server.BaseHTTPRequestHandler):
             self.request.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY,
                                     1)
         http.server.BaseHTTPRequestHandler.setup(self)
+        if self.server.listener.tls:
+            # On the connection's thread, under its timeout: a client
+            # that stalls the handshake holds only its own connection.
+            self.request.do_handshake()
 
     def log_message(self, fmt, *args):
         log.debug('%s: ' + fmt, self.server.listener.kind, *args)
@@ -133,7 +154,11 @@ class _Base(object):
             self.slots.release()
 
     def handle_error(self, request, client_address):
-        log.exception('%s: connection failed', self.listener.kind)
+        e = sys.exc_info()[1]
+        if isinstance(e, OSError):   # timeouts, resets, TLS failures
+            log.info('%s: connection dropped: %s', self.listener.kind, e)
+        else:
+            log.exception('%s: connection failed', self.listener.kind)
 
     def handle_rpc(self, body):
         try:
@@ -163,6 +188,21 @@ class UnixServer(_Base, socketserver.ThreadingMixIn,
 
 class TCPServer(_Base, socketserver.ThreadingMixIn, socketserver.TCPServer):
     allow_reuse_address = True
+    tls_context = None
+
+    def verify_request(self, request, client_address):
+        if self.listener.allows(client_address[0]):
+            return True
+        log.warning('xen-api: %s refused by the HOSTS patterns',
+                    client_address[0])
+        return False
+
+    def get_request(self):
+        sock, addr = self.socket.accept()
+        if self.tls_context is not None:
+            sock = self.tls_context.wrap_socket(
+                sock, server_side=True, do_handshake_on_connect=False)
+        return sock, addr
 
 
 def default_limits():
@@ -190,6 +230,11 @@ def open_listener(listener, api, legacy, limits=None):
     else:
         srv = TCPServer(listener.address, Handler, bind_and_activate=False)
         srv.init(listener, api, legacy, limits)
+        if listener.tls:
+            ctx = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+            ctx.minimum_version = ssl.TLSVersion.TLSv1_2
+            ctx.load_cert_chain(listener.tls[1], listener.tls[0])
+            srv.tls_context = ctx
         srv.server_bind()
         srv.server_activate()
     t = threading.Thread(target=srv.serve_forever, daemon=True,
