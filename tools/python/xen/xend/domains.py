@@ -761,8 +761,7 @@ class Domains(object):
     def from_sxp(self, s, managed):
         """A VM (not yet registered) from a legacy (vm ...) or (domain ...)
         SXP, as xm sends it and as config.sxp keeps it."""
-        vm = VM(self.cfg_from_sxp(s), managed,
-                vm_uuid=sxp.child_value(s, 'uuid'))
+        vm = VM(self.cfg_from_sxp(s), managed, vm_uuid=value(s, 'uuid'))
         for dev in sxp.children(s, 'device'):
             d = sxp.child0(dev)
             if d is None:
@@ -784,7 +783,7 @@ class Domains(object):
     @staticmethod
     def cfg_from_sxp(s):
         cfg = default_config()
-        v = sxp.child_value
+        v = value
 
         def num(key, default):
             x = v(s, key)
@@ -815,9 +814,8 @@ class Domains(object):
         cfg['PV_bootloader_args'] = v(s, 'bootloader_args', '') or ''
         cfg['cpus'] = v(s, 'cpus', '') or ''
         for legacy, key in (('cpu_weight', 'weight'), ('cpu_cap', 'cap')):
-            x = v(s, legacy)
-            if x is not None:
-                cfg['VCPUs_params'][key] = str(int(float(x)))
+            if v(s, legacy) is not None:
+                cfg['VCPUs_params'][key] = str(num(legacy, 0))
         img = sxp.child(s, 'image')
         if img is not None:
             lin = sxp.child0(img)
@@ -848,10 +846,21 @@ class Domains(object):
         for k in ('other_config', 'platform', 'HVM_boot_params',
                   'VCPUs_params'):
             c = sxp.child(s, k)
-            if c is not None:
-                cfg[k].update({a[0]: a[1] if len(a) > 1 else ''
-                               for a in sxp.children(c)})
+            for a in sxp.children(c) if c is not None else []:
+                if len(a) != 2 or not all(isinstance(x, str) for x in a):
+                    raise XendError('VALUE_NOT_SUPPORTED', k,
+                                    sxp.to_string(a), 'expected (key value)')
+                cfg[k][a[0]] = a[1]
         return cfg
+
+
+def value(node, key, default=None):
+    """The atom under (key atom) in node: a list there is an error."""
+    x = sxp.child_value(node, key, default)
+    if isinstance(x, list):
+        raise XendError('VALUE_NOT_SUPPORTED', key, sxp.to_string(x),
+                        'expected a single value')
+    return x
 
 
 def backend_dev(kind, rec):
@@ -864,7 +873,7 @@ def backend_dev(kind, rec):
 
 
 def vbd_from_sxp(d):
-    v = sxp.child_value
+    v = value
     uname = v(d, 'uname', '') or ''
     dev = v(d, 'dev', '') or ''
     typ = 'Disk'
@@ -890,7 +899,7 @@ def random_mac():
 
 
 def vif_from_sxp(d, networks=None):
-    v = sxp.child_value
+    v = value
     mac = v(d, 'mac') or random_mac()
     if not re.match(r'^([0-9a-fA-F]{2}:){5}[0-9a-fA-F]{2}$', mac):
         raise XendError('VALUE_NOT_SUPPORTED', 'mac', mac, 'not a MAC')

@@ -49,7 +49,19 @@ def parse(text):
                     i += 1
                     break
                 if c == '\\' and i + 1 < n:
-                    buf.append(_ESCAPES.get(text[i + 1], text[i + 1]))
+                    e = text[i + 1]
+                    width = {'x': 2, 'u': 4, 'U': 8}.get(e)
+                    if width:
+                        # repr()'s escapes, which the printer writes.
+                        try:
+                            buf.append(chr(int(text[i + 2:i + 2 + width],
+                                               16)))
+                        except ValueError:
+                            raise ParseError('bad \\%s escape at offset %d'
+                                             % (e, i)) from None
+                        i += 2 + width
+                        continue
+                    buf.append(_ESCAPES.get(e, e))
                     i += 2
                     continue
                 buf.append(c)

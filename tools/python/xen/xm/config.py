@@ -96,6 +96,8 @@ def read(path, overrides=(), text=None):
     except SyntaxError as e:
         raise ConfigError('%s:%s: syntax error: %s' % (path, e.lineno,
                                                       e.msg)) from None
+    except ValueError as e:         # NUL bytes
+        raise ConfigError('%s: %s' % (path, e)) from None
     lines = _assignments(tree)
     ns = {'__builtins__': {k: getattr(builtins, k) for k in SAFE_BUILTINS}}
     ns['__builtins__']['__import__'] = _import_refused
