@@ -104,3 +104,45 @@ def xm_config_files():
         signal.signal(signal.SIGALRM, old)
         os.unlink(path)
     check(ok > 0, 'some mutants still read')
+
+
+@case
+def every_method_with_odd_arguments():
+    """Each XenAPI call with refs, wrong types and junk: Failures with 1.0
+    codes, never a Python exception turned INTERNAL_ERROR."""
+    import re
+    from harness import Env
+    env = Env(event_timeout=0)
+    try:
+        api = env.xend.api
+        s = api.dispatch('session.login_with_password', ['root', 'x'])[
+            'Value']
+        vm = api.dispatch('VM.create', [s, {
+            'name_label': 'fz', 'memory_static_max': '67108864',
+            'memory_dynamic_max': '67108864', 'memory_dynamic_min': '0',
+            'PV_kernel': env.kernel}])['Value']
+        refs = [vm, '00000000-0000-0000-0000-000000000000', api.host_uuid,
+                api.local_sr, api.pool_uuid, s]
+        for cls in ('network', 'PIF', 'PBD', 'host_cpu', 'console'):
+            refs.append(api.refs(cls)[0])
+        junk = refs + ['', 'x' * 300, 0, -1, 2 ** 40, 1.5, True, [], ['a'],
+                       {}, {'a': 'b'}, {'VM': vm, 'device': 'xvda'},
+                       {'name_label': 7}, None and 0]
+        rng = random.Random(3)
+        bug = re.compile(r'^[A-Z][A-Za-z]*(Error|Exception): ')
+        for name in sorted(api.methods):
+            if name in ('session.logout', 'VM.destroy', 'host.disable'):
+                continue
+            nargs = api.methods[name][0]
+            for _ in range(12):
+                args = [s] + [rng.choice(junk) for _ in range(nargs - 1)]
+                r = api.dispatch(name, args)
+                check(list(r)[0] == 'Status' and len(r) == 2, 'envelope')
+                if r['Status'] == 'Failure':
+                    d = r['ErrorDescription']
+                    check(not (d[0] == 'INTERNAL_ERROR' and
+                               bug.match(d[1])),
+                          '%s%r: %s' % (name, tuple(args[1:]), d))
+                    check(all(isinstance(x, str) for x in d), 'strings')
+    finally:
+        env.close()

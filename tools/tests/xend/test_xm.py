@@ -342,3 +342,24 @@ def virsh_oracle():
         check('<on_crash>preserve</on_crash>' in x, 'on_crash')
     finally:
         env.close()
+
+
+@case
+def console_execs_xenconsole():
+    env = Env()
+    os.environ['XM_CONSOLE'] = 'echo'
+    try:
+        out = xm(env, 'create', '-c', write_cfg(env, 'g', GOOD % 'con'))
+        check(out == 'Started domain con\n1\n', repr(out))
+        check(xm(env, 'console', 'con') == '1\n', 'console runs the tool')
+        err = xm(env, 'console', 'nosuch', ok=False)
+        check('does not exist' in err, err)
+        xm(env, 'new', write_cfg(env, 'g', GOOD % 'off'))
+        err = xm(env, 'console', 'off', ok=False)
+        check('not running' in err, err)
+        os.environ['XM_CONSOLE'] = '/no/such/xenconsole'
+        err = xm(env, 'console', 'con', ok=False)
+        check('No such file' in err, err)
+    finally:
+        del os.environ['XM_CONSOLE']
+        env.close()
