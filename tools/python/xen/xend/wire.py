@@ -7,6 +7,7 @@ WireError (answered as a fault, the only place faults are used).
 """
 import base64
 import datetime
+import re
 import xml.parsers.expat
 from xml.sax.saxutils import escape
 
@@ -193,7 +194,7 @@ def _value(v, ints_as_strings, out):
     elif isinstance(v, dict):
         out.append('<value><struct>')
         for k, x in v.items():
-            out.append('<member><name>%s</name>' % escape(str(k)))
+            out.append('<member><name>%s</name>' % _text(str(k)))
             _value(x, ints_as_strings, out)
             out.append('</member>')
         out.append('</struct></value>')
@@ -206,10 +207,12 @@ def _value(v, ints_as_strings, out):
         out.append('<value><string>%s</string></value>' % _text(str(v)))
 
 
+_CONTROL = re.compile('[\x00-\x08\x0b\x0c\x0e-\x1f]')
+
+
 def _text(s):
     # XML 1.0 cannot carry most control characters: drop them.
-    s = ''.join(c for c in s if c >= ' ' or c in '\t\n\r')
-    return escape(s)
+    return escape(_CONTROL.sub('', s))
 
 
 def response(value, ints_as_strings=True):
