@@ -529,3 +529,27 @@ def sessions_and_tasks_are_bounded():
     finally:
         api.MAX_SESSIONS, api.MAX_TASKS = old
         env.close()
+
+
+@case
+def records_where():
+    env = Env()
+    try:
+        X, s = login(env)
+        a = new_vm(env, s, 'a')
+        new_vm(env, s, 'b')
+        r = s.xenapi.VM.get_all_records_where('field "name_label"="a"')
+        check(list(r) == [a], 'by name: %s' % list(r))
+        r = s.xenapi.VM.get_all_records_where(
+            'field "power_state"="Halted" and not field "name_label"="b"')
+        check(list(r) == [a], 'and/not')
+        r = s.xenapi.VM.get_all_records_where(
+            '(field "name_label"="a" or field "is_control_domain"="true")')
+        check(len(r) == 2, 'or, bools as words')
+        check(len(s.xenapi.PIF.get_all_records_where('true')) == 1, 'PIF')
+        for bad in ('field "x"', 'name_label = a', '(' * 40 + 'true',
+                    'true and', 'not ' * 2000 + 'true'):
+            expect_failure(X, 'VALUE_NOT_SUPPORTED',
+                           s.xenapi.VM.get_all_records_where, bad)
+    finally:
+        env.close()

@@ -10,6 +10,7 @@ import json
 import logging
 import os
 import platform
+import re
 import threading
 import time
 import uuid as uuidlib
@@ -184,6 +185,94 @@ def coerce(cls, field, typ, value):
                                                ENUMS.get((cls, field), ()))
                                            if ENUMS.get((cls, field))
                                            else 'a string')) from None
+
+
+_WHERE_TOKEN = re.compile(r'\s*(?:(\()|(\))|(=)|"((?:[^"\\]|\\.)*)"'
+                          r'|([A-Za-z_]+))')
+
+
+def parse_where(expr):
+    """A predicate on records from XAPI's query language: `true`,
+    `false`, `field "name"="value"`, `and`, `or`, `not`, parentheses."""
+    toks = []
+    pos = 0
+    expr = expr.strip()
+    while pos < len(expr):
+        m = _WHERE_TOKEN.match(expr, pos)
+        if m is None or m.end() == pos:
+            raise Failure('VALUE_NOT_SUPPORTED', 'expr', expr,
+                          'cannot parse at offset %d' % pos)
+        lp, rp, eq, string, word = m.groups()
+        toks.append(('s', re.sub(r'\\(.)', r'\1', string))
+                    if string is not None else ('w', lp or rp or eq or word))
+        pos = m.end()
+    at = [0, 0]     # next token, nesting depth
+
+    def peek():
+        return toks[at[0]] if at[0] < len(toks) else (None, None)
+
+    def take(kind=None, value=None):
+        t = peek()
+        if t[0] is None or (kind and t[0] != kind) or \
+                (value and t[1] != value):
+            raise Failure('VALUE_NOT_SUPPORTED', 'expr', expr,
+                          'expected %s' % (value or {
+                              's': 'a quoted string',
+                              'w': 'a word'}.get(kind, 'more')))
+        at[0] += 1
+        return t[1]
+
+    def atom():
+        w = take('w')
+        if w in ('(', 'not'):
+            at[1] += 1
+            if at[1] > 32:
+                raise Failure('VALUE_NOT_SUPPORTED', 'expr', expr[:80],
+                              'nested too deep')
+        if w == '(':
+            e = disj()
+            take('w', ')')
+            return e
+        if w == 'not':
+            e = atom()
+            return lambda r: not e(r)
+        if w in ('true', 'false'):
+            return lambda r: w == 'true'
+        if w == 'field':
+            name = take('s')
+            take('w', '=')
+            val = take('s')
+            return lambda r: _where_text(r.get(name)) == val
+        raise Failure('VALUE_NOT_SUPPORTED', 'expr', expr,
+                      'unexpected %s' % w)
+
+    def conj():
+        e = atom()
+        while peek() == ('w', 'and'):
+            take()
+            a, b = e, atom()
+            e = (lambda a, b: lambda r: a(r) and b(r))(a, b)
+        return e
+
+    def disj():
+        e = conj()
+        while peek() == ('w', 'or'):
+            take()
+            a, b = e, conj()
+            e = (lambda a, b: lambda r: a(r) or b(r))(a, b)
+        return e
+
+    e = disj()
+    if at[0] != len(toks):
+        raise Failure('VALUE_NOT_SUPPORTED', 'expr', expr,
+                      'trailing %s' % (toks[at[0]][1],))
+    return e
+
+
+def _where_text(v):
+    if isinstance(v, bool):
+        return 'true' if v else 'false'
+    return '' if v is None else str(v)
 
 
 class Table(object):
@@ -819,6 +908,8 @@ class XenAPI(object):
         self.reg(cls + '.get_all', 1, lambda s: self.refs(cls))
         self.reg(cls + '.get_all_records', 1,
                  lambda s: {r: self.record(cls, r) for r in self.refs(cls)})
+        self.reg(cls + '.get_all_records_where', 2,
+                 lambda s, expr: self.records_where(cls, expr))
         self.reg(cls + '.get_record', 2, lambda s, ref: self.record(cls, ref))
         self.reg(cls + '.get_by_uuid', 2, lambda s, u: self.by_uuid(cls, u))
         if 'name_label' in fields:
@@ -831,6 +922,15 @@ class XenAPI(object):
         if hasattr(self, 'destroy_' + cls):
             self.reg(cls + '.destroy', 2,
                      lambda s, ref: self.destroy(cls, ref))
+
+    def records_where(self, cls, expr):
+        test = parse_where(str(expr))
+        out = {}
+        for r in self.refs(cls):
+            rec = self.record(cls, r)
+            if test(rec):
+                out[r] = rec
+        return out
 
     def by_uuid(self, cls, u):
         u = str(u)
