@@ -111,7 +111,7 @@ class Env(object):
         e = dict(os.environ)
         e['XM_SERVER'] = 'httpu://' + self.legacy_sock
         e['XM_XENAPI_SERVER'] = 'httpu://' + self.api_sock
-        e.pop('XM_CONFIG_FILE', None)
+        e['XM_CONFIG_FILE'] = os.path.join(self.dir, 'no-xm-config.xml')
         return e
 
 

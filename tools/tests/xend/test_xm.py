@@ -363,3 +363,38 @@ def console_execs_xenconsole():
     finally:
         del os.environ['XM_CONSOLE']
         env.close()
+
+
+@case
+def xm_config_xml_picks_the_server():
+    from harness import PASSWORD
+    env = Env()
+    path = os.path.join(env.dir, 'xm-config.xml')
+    try:
+        with open(path, 'w') as f:
+            f.write("<xm><server type='Xen-API' uri='%s' username='root' "
+                    "password='%s'/></xm>\n" % (env.url, PASSWORD))
+        e = env.env()
+        e['XM_CONFIG_FILE'] = path
+        e['XM_SERVER'] = 'httpu:///nonexistent'
+        p = subprocess.run([XM, 'list'], env=e, stdout=subprocess.PIPE,
+                           stderr=subprocess.PIPE, universal_newlines=True,
+                           timeout=30)
+        check(p.returncode == 0 and 'Domain-0' in p.stdout,
+              'Xen-API over TCP with a password: %s' % p.stderr)
+        with open(path, 'w') as f:
+            f.write("<xm><server type='Xen-API' uri='%s' username='root' "
+                    "password='wrong'/></xm>\n" % env.url)
+        p = subprocess.run([XM, 'list'], env=e, stdout=subprocess.PIPE,
+                           stderr=subprocess.PIPE, universal_newlines=True,
+                           timeout=30)
+        check(p.returncode == 1 and 'SESSION_AUTHENTICATION_FAILED' in
+              p.stderr, p.stderr)
+        with open(path, 'w') as f:
+            f.write("<xm><server type='Telepathy'/></xm>")
+        p = subprocess.run([XM, 'list'], env=e, stdout=subprocess.PIPE,
+                           stderr=subprocess.PIPE, universal_newlines=True,
+                           timeout=30)
+        check(p.returncode == 1 and 'Telepathy' in p.stderr, p.stderr)
+    finally:
+        env.close()

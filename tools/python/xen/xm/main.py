@@ -161,11 +161,12 @@ class Legacy(object):
 class API(object):
     """The same calls over XenAPI (xm --xenapi)."""
 
-    def __init__(self, uri):
+    def __init__(self, uri, user=None, password=None):
         self.s = XenAPI.Session(uri)
         try:
-            self.s.login_with_password(os.environ.get('XM_USER', 'root'),
-                                       os.environ.get('XM_PASSWORD', ''))
+            self.s.login_with_password(
+                user or os.environ.get('XM_USER', 'root'),
+                password or os.environ.get('XM_PASSWORD', ''))
         except XenAPI.Failure as f:
             raise XmError(_failure(f)) from None
         self.x = self.s.xenapi
@@ -833,6 +834,42 @@ def command(name):
     return None
 
 
+def read_xm_config(path):
+    """(type, uri, username, password) of the <server> element of
+    xm-config.xml, or None when the file does not exist."""
+    import xml.etree.ElementTree as ET
+    try:
+        root = ET.parse(path).getroot()
+    except FileNotFoundError:
+        return None
+    except (OSError, ET.ParseError) as e:
+        raise XmError('%s: %s' % (path, e)) from None
+    server = root.find('server') if root.tag == 'xm' else None
+    if server is None:
+        raise XmError('%s: expected <xm><server .../></xm>' % path)
+    kind = server.get('type', 'LegacyXMLRPC')
+    if kind not in ('Xen-API', 'LegacyXMLRPC'):
+        raise XmError('%s: server type %r (Xen-API or LegacyXMLRPC)'
+                      % (path, kind))
+    return (kind, server.get('uri'), server.get('username'),
+            server.get('password'))
+
+
+def connect(use_api):
+    """The server xm talks to: --xenapi, then xm-config.xml
+    ($XM_CONFIG_FILE), then the legacy socket ($XM_SERVER)."""
+    conf = read_xm_config(os.environ.get('XM_CONFIG_FILE',
+                                         '/etc/xen/xm-config.xml'))
+    if use_api or (conf and conf[0] == 'Xen-API'):
+        uri = os.environ.get('XM_XENAPI_SERVER', XENAPI_URI)
+        if conf and conf[0] == 'Xen-API':
+            return API(conf[1] or uri, conf[2], conf[3])
+        return API(uri)
+    if conf and conf[1]:
+        return Legacy(conf[1])
+    return Legacy(os.environ.get('XM_SERVER', LEGACY_URI))
+
+
 def main(argv, out=sys.stdout, err=sys.stderr):
     args = argv[1:]
     use_api = False
@@ -856,11 +893,7 @@ def main(argv, out=sys.stdout, err=sys.stderr):
         a in ('-n', '--dryrun') for a in rest)
     try:
         if name != 'help' and not dryrun:
-            if use_api:
-                xm.server = API(os.environ.get('XM_XENAPI_SERVER',
-                                               XENAPI_URI))
-            else:
-                xm.server = Legacy(os.environ.get('XM_SERVER', LEGACY_URI))
+            xm.server = connect(use_api)
         getattr(xm, 'cmd_' + name.replace('-', '_'))(rest)
         return 0
     except XmError as e:
