@@ -340,3 +340,67 @@ def xend_script_as_daemon():
         subprocess.run([xend, 'stop'], env=e, timeout=30)
         import shutil
         shutil.rmtree(env.dir, ignore_errors=True)
+
+
+@case
+def sighup_reloads_listeners():
+    from harness import free_port
+    env = Env()
+    env.close()
+    os.makedirs(env.dir)
+    with open(env.cfgfile, 'w') as f:
+        f.write(env.text)
+    e = dict(os.environ, XEND_CONFIG=env.cfgfile)
+    xend = os.path.join(ROOT, 'tools', 'xend')
+    pidfile = env.dir + '/xend.pid'
+
+    def answers(url):
+        # The password file went with the first Env: a refused login
+        # still shows who listens.
+        try:
+            XenAPI.Session(url, timeout=2).login_with_password('root', 'x')
+            return True
+        except XenAPI.Failure:
+            return True
+        except OSError:
+            return False
+
+    def wait_for(cond):
+        for _ in range(100):
+            if cond():
+                return True
+            time.sleep(0.05)
+        return False
+    try:
+        check(subprocess.run([xend, 'start'], env=e, timeout=30)
+              .returncode == 0, 'start')
+        check(wait_for(lambda: os.path.exists(pidfile) and
+                       answers(env.url)), 'first listener')
+        with open(pidfile) as f:
+            pid = int(f.read())
+        port = free_port()
+        with open(env.cfgfile, 'w') as f:
+            f.write(env.text.replace(
+                '(xen-api-server ((unix) (127.0.0.1:%d password)))'
+                % env.port, '(xen-api-server ((unix) (127.0.0.1:%d '
+                'password)))' % port))
+        os.kill(pid, signal.SIGHUP)
+        new = 'http://127.0.0.1:%d/' % port
+        check(wait_for(lambda: answers(new)), 'new listener after SIGHUP')
+        check(not answers(env.url), 'old listener closed')
+        with open(env.cfgfile, 'w') as f:
+            f.write('(this is not a key)\n')
+        os.kill(pid, signal.SIGHUP)
+        time.sleep(0.5)
+        check(answers(new), 'a bad config keeps the old listeners')
+        with open(env.dir + '/log/xend.log') as f:
+            check('reload failed' in f.read(), 'logged')
+    finally:
+        try:
+            with open(pidfile) as f:
+                os.kill(int(f.read()), signal.SIGTERM)
+        except (OSError, ValueError):
+            pass
+        time.sleep(0.3)
+        import shutil
+        shutil.rmtree(env.dir, ignore_errors=True)

@@ -66,17 +66,37 @@ class Xend(object):
                 xenapi=False, legacy=True))
         return out
 
-    def start(self):
+    def open_listeners(self):
         limits = default_limits()
         limits['max_body'] = int(self.cfg.number('xend-max-body'))
         limits['timeout'] = self.cfg.number('xend-client-timeout')
         for L in self.listeners():
             self.servers.append(open_listener(L, self.api, self.legacy,
                                               limits))
+
+    def start(self):
+        self.open_listeners()
         threading.Thread(target=self.watch, daemon=True,
                          name='domain watcher').start()
         log.info('xend started (backend %s)',
                  type(self.backend).__name__)
+
+    def reload(self, cfg):
+        """SIGHUP: the listeners and their settings from a new config;
+        VMs and sessions stay.  Paths of the VM store do not change."""
+        old = self.cfg
+        self.close_listeners()
+        self.cfg = cfg
+        try:
+            self.open_listeners()
+        except OSError:
+            self.close_listeners()
+            self.cfg = old
+            self.open_listeners()
+            raise
+        self.api.passwords = cfg.get('xen-api-password-file')
+        self.api.event_timeout = cfg.number('xend-event-timeout')
+        log.info('xend reloaded its configuration')
 
     def watch(self):
         while not self.stopping.wait(POLL_SECONDS):
@@ -89,6 +109,10 @@ class Xend(object):
 
     def stop(self):
         self.stopping.set()
+        self.close_listeners()
+        log.info('xend stopped')
+
+    def close_listeners(self):
         # Each listener takes up to its poll interval to stop: in parallel.
         ts = [threading.Thread(target=s.shutdown) for s in self.servers]
         for t in ts:
@@ -102,7 +126,7 @@ class Xend(object):
                     os.unlink(s.listener.address)
                 except OSError:
                     pass
-        log.info('xend stopped')
+        self.servers = []
 
 
 def read_pid(path):
@@ -120,13 +144,26 @@ def run(cfg):
     done = threading.Event()
     signal.signal(signal.SIGTERM, lambda *a: done.set())
     signal.signal(signal.SIGINT, lambda *a: done.set())
+    hup = threading.Event()
+    signal.signal(signal.SIGHUP, lambda *a: (hup.set(), done.set()))
     x.start()
     pidfile = cfg.get('xend-pid-file')
     with open(pidfile, 'w') as f:
         f.write('%d\n' % os.getpid())
     try:
-        while not done.wait(3600):
-            pass
+        while True:
+            done.wait(3600)
+            if hup.is_set():
+                hup.clear()
+                done.clear()
+                try:
+                    x.reload(Config.load(CONFIG))
+                except (ConfigError, OSError) as e:
+                    # A bad new config keeps the old listeners going.
+                    log.error('reload failed: %s; keeping the old '
+                              'configuration', e)
+            elif done.is_set():
+                break
     finally:
         x.stop()
         try:
