@@ -404,3 +404,55 @@ def sighup_reloads_listeners():
         time.sleep(0.3)
         import shutil
         shutil.rmtree(env.dir, ignore_errors=True)
+
+
+@case
+def real_backend_xenstore():
+    """RealBackend's xenstore calls against tools/xenstore's xenstored;
+    its libxc calls say they wait on libxc."""
+    import shutil
+    import tempfile
+    from harness import Skip
+    from xen.xend import backend
+    d = tempfile.mkdtemp(prefix='xend-xs-')
+    try:
+        b = subprocess.run(['make', '-s', '-C',
+                            os.path.join(ROOT, 'tools', 'xenstore'),
+                            'O=' + d, d + '/xenstored'],
+                           stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
+        if b.returncode:
+            raise Skip('tools/xenstore did not build: %s'
+                       % b.stdout.decode()[-200:])
+        sock = d + '/socket'
+        p = subprocess.Popen([d + '/xenstored', '--socket', sock,
+                              '--no-persist'], stdout=subprocess.DEVNULL,
+                             stderr=subprocess.DEVNULL)
+        try:
+            for _ in range(100):
+                if os.path.exists(sock):
+                    break
+                time.sleep(0.05)
+            os.environ['XENSTORED_PATH'] = sock
+            rb = backend.RealBackend()
+            rb.xs_write('/local/domain/7/name', 'guest')
+            rb.xs_write('/local/domain/7/memory/target', 262144)
+            check(rb.xs_read('/local/domain/7/name') == 'guest', 'read')
+            check(sorted(rb.xs_list('/local/domain/7')) ==
+                  ['memory', 'name'], 'list')
+            rb.xs_rm('/local/domain/7')
+            try:
+                rb.xs_read('/local/domain/7/name')
+                raise AssertionError('read a removed node')
+            except backend.BackendError as e:
+                check('ENOENT' in str(e), str(e))
+            try:
+                rb.domain_list()
+                raise AssertionError('domain_list without libxc')
+            except backend.NotAvailable as e:
+                check('xc_domain_getinfo' in str(e), str(e))
+        finally:
+            os.environ.pop('XENSTORED_PATH', None)
+            p.terminate()
+            p.wait(10)
+    finally:
+        shutil.rmtree(d, ignore_errors=True)

@@ -400,9 +400,42 @@ class FakeBackend(Backend):
 
 
 class RealBackend(Backend):
-    """The hypervisor through libxc and xenstored.  Not bound yet: libxc is
-    being written (tools/libxc); until it lands every call raises
-    NotAvailable naming the libxc call it will make."""
+    """The hypervisor through libxc and xenstored.  xenstore access is real
+    (xenstore.py, on xenstored's socket); the rest waits on libxc (being
+    written in tools/libxc): until it lands those calls raise NotAvailable
+    naming the libxc call each will make."""
+
+    def _xs(self):
+        from xen.xend.xenstore import Xenstore
+        try:
+            return object.__getattribute__(self, 'xs')
+        except AttributeError:
+            try:
+                self.xs = Xenstore()
+            except OSError as e:
+                raise BackendError('xenstored: %s' % e) from None
+            return self.xs
+
+    def _xs_call(self, name, *args):
+        from xen.xend.xenstore import XenstoreError
+        try:
+            return getattr(self._xs(), name)(*args)
+        except XenstoreError as e:
+            raise BackendError(str(e)) from None
+        except OSError as e:
+            raise BackendError('xenstored: %s' % e) from None
+
+    def xs_read(self, path):
+        return self._xs_call('read', path)
+
+    def xs_write(self, path, value):
+        self._xs_call('write', path, value)
+
+    def xs_rm(self, path):
+        self._xs_call('rm', path)
+
+    def xs_list(self, path):
+        return self._xs_call('ls', path)
 
     _CALLS = {
         'domain_list': 'xc_domain_getinfo',
@@ -423,8 +456,6 @@ class RealBackend(Backend):
         'console_path': 'xenstore console/tty',
         'device_add': 'xenstore backend/frontend nodes + hotplug',
         'device_remove': 'xenstore backend/frontend nodes',
-        'xs_read': 'xenstore read', 'xs_write': 'xenstore write',
-        'xs_rm': 'xenstore rm', 'xs_list': 'xenstore directory',
         'physinfo': 'xc_physinfo', 'version': 'xc_version',
         'dmesg': 'xc_readconsolering', 'send_debug_keys': 'xc_send_debug_keys',
     }
