@@ -439,6 +439,24 @@ def real_backend_xenstore():
             check(rb.xs_read('/local/domain/7/name') == 'guest', 'read')
             check(sorted(rb.xs_list('/local/domain/7')) ==
                   ['memory', 'name'], 'list')
+            rb.set_memory_target(7, 131072)
+            check(rb.xs_read('/local/domain/7/memory/target') == '131072',
+                  'balloon target')
+            rb.domain_shutdown(7, 'poweroff')
+            check(rb.xs_read('/local/domain/7/control/shutdown') ==
+                  'poweroff', 'shutdown request')
+            for i in range(3):
+                rb.xs_write('/local/domain/7/cpu/%d/availability' % i,
+                            'online')
+            rb.set_vcpus_online(7, 2)
+            check([rb.xs_read('/local/domain/7/cpu/%d/availability' % i)
+                   for i in range(3)] == ['online', 'online', 'offline'],
+                  'vcpus')
+            try:
+                rb.set_vcpus_online(7, 4)
+                raise AssertionError('4 of 3 vcpus')
+            except backend.BackendError:
+                pass
             rb.xs_rm('/local/domain/7')
             try:
                 rb.xs_read('/local/domain/7/name')

@@ -437,23 +437,43 @@ class RealBackend(Backend):
     def xs_list(self, path):
         return self._xs_call('ls', path)
 
+    # The calls that are xenstore writes the guest acts on.
+    def domain_shutdown(self, domid, reason):
+        if reason not in REASONS:
+            raise BackendError('bad shutdown reason %s' % reason)
+        self.xs_write('/local/domain/%d/control/shutdown' % domid, reason)
+
+    def domain_sysrq(self, domid, key):
+        self.xs_write('/local/domain/%d/control/sysrq' % domid, key)
+
+    def set_memory_target(self, domid, kib):
+        self.xs_write('/local/domain/%d/memory/target' % domid, str(kib))
+
+    def set_vcpus_online(self, domid, count):
+        base = '/local/domain/%d/cpu' % domid
+        cpus = sorted(int(c) for c in self.xs_list(base) if c.isdigit())
+        if not 0 < count <= len(cpus):
+            raise BackendError('vcpus %d out of range 1..%d'
+                               % (count, len(cpus)))
+        for i in cpus:
+            self.xs_write('%s/%d/availability' % (base, i),
+                          'online' if i < count else 'offline')
+
+    def console_path(self, domid):
+        return self.xs_read('/local/domain/%d/console/tty' % domid)
+
     _CALLS = {
         'domain_list': 'xc_domain_getinfo',
         'domain_create': 'xc_domain_create + xc_dom_* builder',
         'domain_destroy': 'xc_domain_destroy',
         'domain_pause': 'xc_domain_pause',
         'domain_unpause': 'xc_domain_unpause',
-        'domain_shutdown': 'xenstore control/shutdown',
-        'domain_sysrq': 'xenstore control/sysrq',
         'domain_core_dump': 'xc_domain_dumpcore',
-        'set_memory_target': 'xenstore memory/target',
         'set_max_memory': 'xc_domain_setmaxmem',
-        'set_vcpus_online': 'xenstore cpu/N/availability',
         'vcpu_info': 'xc_vcpu_getinfo + xc_vcpu_getaffinity',
         'vcpu_pin': 'xc_vcpu_setaffinity',
         'sched_credit_get': 'xc_sched_credit_domain_get',
         'sched_credit_set': 'xc_sched_credit_domain_set',
-        'console_path': 'xenstore console/tty',
         'device_add': 'xenstore backend/frontend nodes + hotplug',
         'device_remove': 'xenstore backend/frontend nodes',
         'physinfo': 'xc_physinfo', 'version': 'xc_version',
