@@ -467,7 +467,7 @@ def real_backend_xenstore():
                 rb.domain_list()
                 raise AssertionError('domain_list without libxc')
             except backend.NotAvailable as e:
-                check('xc_domain_getinfo' in str(e), str(e))
+                check('xc_domain_getinfolist' in str(e), str(e))
         finally:
             os.environ.pop('XENSTORED_PATH', None)
             p.terminate()

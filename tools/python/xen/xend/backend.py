@@ -462,21 +462,23 @@ class RealBackend(Backend):
     def console_path(self, domid):
         return self.xs_read('/local/domain/%d/console/tty' % domid)
 
+    # The libxc (tools/libxc, libhvxc; header tools/include/hvxc.h) call
+    # each of the rest will make.
     _CALLS = {
-        'domain_list': 'xc_domain_getinfo',
-        'domain_create': 'xc_domain_create + xc_dom_* builder',
+        'domain_list': 'xc_domain_getinfolist',
+        'domain_create': 'xc_domain_create + xc_pv_build',
         'domain_destroy': 'xc_domain_destroy',
         'domain_pause': 'xc_domain_pause',
         'domain_unpause': 'xc_domain_unpause',
-        'domain_core_dump': 'xc_domain_dumpcore',
-        'set_max_memory': 'xc_domain_setmaxmem',
-        'vcpu_info': 'xc_vcpu_getinfo + xc_vcpu_getaffinity',
+        'domain_core_dump': 'a core writer over xc_map_foreign_pages',
+        'set_max_memory': 'xc_domain_max_mem',
+        'vcpu_info': 'xc_domain_getvcpuinfo + xc_vcpu_getaffinity',
         'vcpu_pin': 'xc_vcpu_setaffinity',
         'sched_credit_get': 'xc_sched_credit_domain_get',
         'sched_credit_set': 'xc_sched_credit_domain_set',
         'device_add': 'xenstore backend/frontend nodes + hotplug',
         'device_remove': 'xenstore backend/frontend nodes',
-        'physinfo': 'xc_physinfo', 'version': 'xc_version',
+        'physinfo': 'xc_physinfo', 'version': 'xc_version (via xc_hypercall)',
         'dmesg': 'xc_readconsolering', 'send_debug_keys': 'xc_send_debug_keys',
     }
 
