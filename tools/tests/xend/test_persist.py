@@ -283,15 +283,21 @@ def xend_config_sxp():
             check(want in str(e), '%s: %s' % (bad, e))
 
 
-@case
-def xend_script_as_daemon():
+def daemon_env():
+    """An Env's directory and config without its in-process xend, for
+    tools/xend run as a daemon: (env, environment, the xend script)."""
     env = Env()
     env.close()
     os.makedirs(env.dir)
     with open(env.cfgfile, 'w') as f:
         f.write(env.text)
-    e = dict(os.environ, XEND_CONFIG=env.cfgfile)
-    xend = os.path.join(ROOT, 'tools', 'xend')
+    return (env, dict(os.environ, XEND_CONFIG=env.cfgfile),
+            os.path.join(ROOT, 'tools', 'xend'))
+
+
+@case
+def xend_script_as_daemon():
+    env, e, xend = daemon_env()
     try:
         r = subprocess.run([xend, 'start'], env=e, timeout=30)
         check(r.returncode == 0, 'start')
@@ -345,13 +351,7 @@ def xend_script_as_daemon():
 @case
 def sighup_reloads_listeners():
     from harness import free_port
-    env = Env()
-    env.close()
-    os.makedirs(env.dir)
-    with open(env.cfgfile, 'w') as f:
-        f.write(env.text)
-    e = dict(os.environ, XEND_CONFIG=env.cfgfile)
-    xend = os.path.join(ROOT, 'tools', 'xend')
+    env, e, xend = daemon_env()
     pidfile = env.dir + '/xend.pid'
 
     def answers(url):

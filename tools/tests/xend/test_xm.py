@@ -398,3 +398,47 @@ def xm_config_xml_picks_the_server():
         check(p.returncode == 1 and 'Telepathy' in p.stderr, p.stderr)
     finally:
         env.close()
+
+
+@case
+def xml_configs():
+    import shutil as sh
+    if sh.which('xmllint') is None:
+        raise Skip('xmllint (libxml2-utils) is not installed')
+    env = Env()
+    try:
+        xml = xm(env, 'create', '-x', write_cfg(env, 'x', GOOD % 'fromxml'))
+        check(xml.startswith("<?xml") and '<label>fromxml</label>' in xml,
+              xml[:200])
+        path = os.path.join(env.dir, 'fromxml.xml')
+        with open(path, 'w') as f:
+            f.write(xml)
+        from xen.xm import xmlconfig
+        xmlconfig.validate(path)
+        err = xm(env, 'create', path, ok=False)
+        check('Xen-API mode' in err, err)
+        out = xm(env, 'create', path, xenapi=True)
+        check(out == 'Started domain fromxml\n', out)
+        r = rows(xm(env, 'list'))
+        check(r['fromxml'][:4] == ['1', '256', '2', 'r-----'], r)
+        out = xm(env, 'list', '--long', 'fromxml')
+        for want in ('(uname phy:/dev/vg/guest)', '(dev xvdc:cdrom)',
+                     '(mac 00:16:3e:11:22:33)', '(on_crash preserve)',
+                     "(args 'root=/dev/xvda1 ro console=hvc0')"):
+            check(want in out, '%s in %s' % (want, out))
+        xm(env, 'destroy', 'fromxml')
+        check('fromxml' not in rows(xm(env, 'list')), 'transient')
+        xm(env, 'new', path, xenapi=True)
+        check(rows(xm(env, 'list'))['fromxml'][0] == '', 'managed, halted')
+        bad = path + '.bad.xml'
+        with open(bad, 'w') as f:
+            f.write(xml.replace('<memory ', '<mem '))
+        err = xm(env, 'create', bad, ok=False, xenapi=True)
+        check('does not match create.dtd' in err, err)
+        with open(bad, 'w') as f:
+            f.write("<?xml version='1.0'?><!DOCTYPE xm [<!ENTITY a 'b'>]>"
+                    "<xm/>")
+        err = xm(env, 'create', '-s', bad, ok=False, xenapi=True)
+        check('entity' in err, err)
+    finally:
+        env.close()

@@ -88,9 +88,6 @@ def read(path, overrides=(), text=None):
                 text = f.read()
         except OSError as e:
             raise ConfigError('%s: %s' % (path, e.strerror)) from None
-    if text.lstrip().startswith('<'):
-        raise ConfigError('%s: XML configs need Xen-API mode and are not '
-                          'supported yet' % path)
     try:
         tree = ast.parse(text, path)
     except SyntaxError as e:

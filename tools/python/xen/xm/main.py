@@ -7,11 +7,13 @@ import re
 import socket
 import sys
 import time
+import xml.etree.ElementTree as ET
 import xmlrpc.client
 
 import XenAPI
 from xen.xend import sxp
 from xen.xm import config as xmconfig
+from xen.xm import xmlconfig
 
 LEGACY_URI = 'httpu:///var/run/xend/xmlrpc.sock'
 XENAPI_URI = 'httpu:///var/run/xend/xen-api.sock'
@@ -221,63 +223,28 @@ class API(object):
                                            r['metrics']))
 
     def _create(self, config, transient):
-        c = sxp.child_value
-        mem = int(c(config, 'memory', 128)) * MiB
-        maxmem = max(int(c(config, 'maxmem', 0)) * MiB, mem)
-        img = sxp.child0(sxp.child(config, 'image') or ['image', ['linux']])
-        args = ' '.join(x for x in (
-            'root=' + c(img, 'root') if c(img, 'root') else '',
-            c(img, 'args', '')) if x)
-        params = {}
-        for k, p in (('cpu_weight', 'weight'), ('cpu_cap', 'cap')):
-            if c(config, k) is not None:
-                params[p] = str(c(config, k))
-        rec = {'name_label': c(config, 'name'), 'name_description': '',
-               'memory_static_min': '0', 'memory_static_max': str(maxmem),
-               'memory_dynamic_min': str(mem), 'memory_dynamic_max': str(mem),
-               'VCPUs_max': str(c(config, 'vcpus', 1)),
-               'VCPUs_at_startup': str(c(config, 'vcpus', 1)),
-               'VCPUs_params': params,
-               'PV_kernel': c(img, 'kernel', ''),
-               'PV_ramdisk': c(img, 'ramdisk', ''), 'PV_args': args,
-               'PV_bootloader': c(config, 'bootloader', ''),
-               'PV_bootloader_args': c(config, 'bootloader_args', ''),
-               'other_config': {'transient': 'True'} if transient else {}}
-        for legacy, key in (('on_poweroff', 'actions_after_shutdown'),
-                            ('on_reboot', 'actions_after_reboot'),
-                            ('on_crash', 'actions_after_crash')):
-            if c(config, legacy):
-                rec[key] = c(config, legacy).replace('-', '_')
+        doc = ET.fromstring(xmlconfig.to_xml(config, transient))
+        vdis = {x.get('name'): x for x in doc.findall('vdi')}
+        return self.create_records(*xmlconfig._vm(doc.find('vm'), vdis))
+
+    def create_records(self, rec, vbds, vifs):
+        """A VM with its disks and NICs; nothing is left if one fails."""
         vm = self.call(self.x.VM.create, rec)
         try:
             sr = self.call(self.x.pool.get_default_SR,
                            self.call(self.x.pool.get_all)[0])
-            for dev in sxp.children(config, 'device'):
-                d = sxp.child0(dev)
-                if sxp.name(d) in ('vbd', 'tap'):
-                    vdi = self.call(self.x.VDI.create, {
-                        'name_label': c(d, 'uname'), 'SR': sr,
-                        'virtual_size': '0', 'type': 'system',
-                        'sharable': c(d, 'mode') == 'w!',
-                        'read_only': c(d, 'mode') == 'r',
-                        'other_config': {'location': c(d, 'uname')}})
-                    dev_name = c(d, 'dev')
-                    self.call(self.x.VBD.create, {
-                        'VM': vm, 'VDI': vdi,
-                        'device': dev_name.split(':')[0],
-                        'bootable': False,
-                        'mode': 'RO' if c(d, 'mode') == 'r' else 'RW',
-                        'type': 'CD' if dev_name.endswith(':cdrom')
-                        else 'Disk'})
-                elif sxp.name(d) == 'vif':
-                    nets = self.call(self.x.network.get_by_name_label,
-                                     c(d, 'bridge', 'xenbr0'))
-                    if not nets:
-                        raise XmError('no network for bridge %s'
-                                      % c(d, 'bridge', 'xenbr0'))
-                    self.call(self.x.VIF.create, {
-                        'VM': vm, 'network': nets[0],
-                        'MAC': c(d, 'mac', ''), 'MTU': '1500'})
+            for vbd, vdi in vbds:
+                vdi = dict(vdi, SR=sr)
+                vbd = dict(vbd, VM=vm, VDI=self.call(self.x.VDI.create, vdi))
+                self.call(self.x.VBD.create, vbd)
+            for vif in vifs:
+                nets = self.call(self.x.network.get_by_name_label,
+                                 vif['bridge'])
+                if not nets:
+                    raise XmError('no network for bridge %s' % vif['bridge'])
+                self.call(self.x.VIF.create, {
+                    'VM': vm, 'network': nets[0], 'MAC': vif['MAC'],
+                    'MTU': vif['MTU'] or '1500'})
         except XmError:
             self.call(self.x.VM.destroy, vm)
             raise
@@ -512,10 +479,11 @@ class Xm(object):
             self.p(list_row(d))
 
     def _config(self, argv, cmd):
-        opts, rest = getopt.gnu_getopt(argv, 'cpnqf:F:',
+        opts, rest = getopt.gnu_getopt(argv, 'cpnxsqf:F:',
                                        ['console_autoconnect', 'paused',
-                                        'dryrun', 'quiet', 'path=',
-                                        'defconfig=', 'config='])
+                                        'dryrun', 'xmldryrun', 'skipdtd',
+                                        'quiet', 'path=', 'defconfig=',
+                                        'config='])
         o = dict(opts)
         files = [a for a in rest if '=' not in a]
         overrides = [a for a in rest if '=' in a]
@@ -534,29 +502,72 @@ class Xm(object):
                 if os.path.exists(os.path.join(d, f)):
                     f = os.path.join(d, f)
                     break
+        if _is_xml(f):
+            if '-s' not in o and '--skipdtd' not in o:
+                try:
+                    xmlconfig.validate(f)
+                except xmlconfig.XmlError as e:
+                    raise XmError(str(e)) from None
+            o['xml'] = f
+            return None, o
         try:
             cfg = xmconfig.read(f, overrides)
         except xmconfig.ConfigError as e:
             raise XmError(str(e)) from None
         return xmconfig.to_sxp(cfg), o
 
+    def _from_xml(self, path, start, paused):
+        """xm create/new of an XML config: Xen-API mode only, as in 3.1."""
+        if not isinstance(self.server, API):
+            raise XmError('XML configs need Xen-API mode (xm --xenapi, or '
+                          'xm-config.xml)')
+        try:
+            vms = xmlconfig.read(path)
+        except xmlconfig.XmlError as e:
+            raise XmError(str(e)) from None
+        names = []
+        for rec, vbds, vifs in vms:
+            if start:
+                rec['other_config'] = dict(rec['other_config'],
+                                           transient='True')
+            vm = self.server.create_records(rec, vbds, vifs)
+            if start:
+                self.server.call(self.server.x.VM.start, vm, bool(paused))
+            names.append(rec['name_label'])
+        return names
+
+    def _dry(self, config, o):
+        if config is not None and ('-x' in o or '--xmldryrun' in o):
+            self.out.write(xmlconfig.to_xml(config, transient=True))
+            return True
+        if config is not None and ('-n' in o or '--dryrun' in o):
+            self.p(sxp.to_string(config, indent=4))
+            return True
+        return False
+
     def cmd_create(self, argv):
         config, o = self._config(argv, 'create')
-        if '-n' in o or '--dryrun' in o:
-            self.p(sxp.to_string(config, indent=4))
+        if self._dry(config, o):
             return
-        name = self.server.create(config, '-p' in o or '--paused' in o)
-        if '-q' not in o and '--quiet' not in o:
-            self.p('Started domain %s' % name)
-        if '-c' in o or '--console_autoconnect' in o:
-            self.cmd_console([name])
+        paused = '-p' in o or '--paused' in o
+        if config is None:
+            names = self._from_xml(o['xml'], True, paused)
+        else:
+            names = [self.server.create(config, paused)]
+        for name in names:
+            if '-q' not in o and '--quiet' not in o:
+                self.p('Started domain %s' % name)
+            if '-c' in o or '--console_autoconnect' in o:
+                self.cmd_console([name])
 
     def cmd_new(self, argv):
         config, o = self._config(argv, 'new')
-        if '-n' in o or '--dryrun' in o:
-            self.p(sxp.to_string(config, indent=4))
+        if self._dry(config, o):
             return
-        self.server.new(config)
+        if config is None:
+            self._from_xml(o['xml'], False, False)
+        else:
+            self.server.new(config)
 
     def cmd_start(self, argv):
         opts, rest = getopt.gnu_getopt(argv, 'p', ['paused'])
@@ -834,6 +845,14 @@ def command(name):
     return None
 
 
+def _is_xml(path):
+    try:
+        with open(path, 'rb') as f:
+            return f.read(512).lstrip().startswith(b'<')
+    except OSError:
+        return False
+
+
 def read_xm_config(path):
     """(type, uri, username, password) of the <server> element of
     xm-config.xml, or None when the file does not exist."""
@@ -890,7 +909,7 @@ def main(argv, out=sys.stdout, err=sys.stderr):
     xm = Xm(out)
     rest = args[1:]
     dryrun = name in ('create', 'new') and any(
-        a in ('-n', '--dryrun') for a in rest)
+        a in ('-n', '--dryrun', '-x', '--xmldryrun') for a in rest)
     try:
         if name != 'help' and not dryrun:
             xm.server = connect(use_api)
