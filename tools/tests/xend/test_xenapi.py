@@ -553,3 +553,59 @@ def records_where():
                            s.xenapi.VM.get_all_records_where, bad)
     finally:
         env.close()
+
+
+@case
+def c_binding_example():
+    """tools/libxenapi (libxml2) against xend: records, lifecycle, errors;
+    built with ASan and UBSan."""
+    import os
+    import subprocess
+    import tempfile
+    from harness import ROOT
+    d = tempfile.mkdtemp(prefix='xenapi-c-')
+    san = '-fsanitize=address,undefined -fno-sanitize-recover=undefined'
+    b = subprocess.run(['make', '-s', '-C', os.path.join(ROOT, 'tools',
+                                                         'libxenapi'),
+                        'O=' + d, 'CFLAGS=-O1 -g ' + san, 'LDFLAGS=' + san],
+                       stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
+    if b.returncode:
+        if b'libxml' in b.stdout:
+            raise Skip('libxml2-dev is not installed')
+        raise AssertionError(b.stdout.decode()[-500:])
+    env = Env()
+    try:
+        net = env.xend.api.network_for_bridge('xenbr0')
+        e = dict(os.environ, XENAPI_NETWORK=net)
+        p = subprocess.run([d + '/xenapi-example', env.api_sock,
+                            '--lifecycle', env.kernel], env=e,
+                           stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                           universal_newlines=True, timeout=60)
+        check(p.returncode == 0, 'rc %d: %s' % (p.returncode, p.stderr))
+        out = p.stdout.splitlines()
+        check(out[0].startswith('host ') and ' API 1.0 scheduler credit'
+              in out[0], out[0])
+        check(out[1] == 'vm Domain-0 Running domid 0 memory 1024 vcpus 2 '
+              'control', out[1])
+        for want in ('vbd xvda mode RW type Disk', 'vif mac 00:16:3e: mtu '
+                     '1500', 'second start: VM_BAD_POWER_STATE Running',
+                     'after pause: Paused', 'after shutdown: Halted',
+                     'bad ref: HANDLE_INVALID'):
+            check(want in out, '%r in %s' % (want, out))
+        check(len(env.xend.domains.all()) == 1, 'the VM was destroyed')
+        # Over TCP a password is needed.
+        where = '127.0.0.1:%d' % env.port
+        p = subprocess.run([d + '/xenapi-example', where], env=e,
+                           stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                           universal_newlines=True, timeout=60)
+        check(p.returncode == 1 and 'SESSION_AUTHENTICATION_FAILED' in
+              p.stderr, p.stderr)
+        e['XENAPI_PASSWORD'] = PASSWORD
+        p = subprocess.run([d + '/xenapi-example', where], env=e,
+                           stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                           universal_newlines=True, timeout=60)
+        check(p.returncode == 0 and 'vm Domain-0' in p.stdout, p.stderr)
+    finally:
+        env.close()
+        import shutil
+        shutil.rmtree(d, ignore_errors=True)
