@@ -4,6 +4,7 @@
  * {Status, Value|ErrorDescription} envelope, Status first). */
 #include <inttypes.h>
 #include <stdarg.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -407,10 +408,92 @@ static bool field_b(xmlNode *rec, const char *name)
     return on;
 }
 
-static int get_record(xenapi_session *s, const char *method, const char *ref,
-                      xmlDoc **doc, xmlNode **rec)
+/* A record type: which wire fields land where in its struct. */
+struct field {
+    const char *name;
+    char kind;          /* s string, i int64, b bool, l set of strings */
+    size_t offset;
+};
+
+#define F(type, kind, name) { #name, kind, offsetof(type, name) }
+
+static const struct field vm_fields[] = {
+    F(xenapi_vm_record, 's', uuid), F(xenapi_vm_record, 's', name_label),
+    F(xenapi_vm_record, 's', power_state),
+    F(xenapi_vm_record, 's', PV_kernel), F(xenapi_vm_record, 's', PV_args),
+    F(xenapi_vm_record, 'i', memory_static_max),
+    F(xenapi_vm_record, 'i', memory_dynamic_max),
+    F(xenapi_vm_record, 'i', VCPUs_max), F(xenapi_vm_record, 'i', domid),
+    F(xenapi_vm_record, 'b', is_control_domain),
+    F(xenapi_vm_record, 'l', VBDs), F(xenapi_vm_record, 'l', VIFs),
+    { NULL, 0, 0 },
+};
+
+static const struct field host_fields[] = {
+    F(xenapi_host_record, 's', uuid), F(xenapi_host_record, 's', name_label),
+    F(xenapi_host_record, 's', sched_policy),
+    F(xenapi_host_record, 'i', API_version_major),
+    F(xenapi_host_record, 'i', API_version_minor),
+    { NULL, 0, 0 },
+};
+
+static const struct field vbd_fields[] = {
+    F(xenapi_vbd_record, 's', uuid), F(xenapi_vbd_record, 's', VM),
+    F(xenapi_vbd_record, 's', VDI), F(xenapi_vbd_record, 's', device),
+    F(xenapi_vbd_record, 's', mode), F(xenapi_vbd_record, 's', type),
+    F(xenapi_vbd_record, 'b', bootable),
+    F(xenapi_vbd_record, 'b', currently_attached),
+    { NULL, 0, 0 },
+};
+
+static const struct field vif_fields[] = {
+    F(xenapi_vif_record, 's', uuid), F(xenapi_vif_record, 's', VM),
+    F(xenapi_vif_record, 's', network), F(xenapi_vif_record, 's', device),
+    F(xenapi_vif_record, 's', MAC), F(xenapi_vif_record, 'i', MTU),
+    F(xenapi_vif_record, 'b', currently_attached),
+    { NULL, 0, 0 },
+};
+
+static void free_record(const struct field *f, void *rec)
 {
-    return call(s, method, doc, rec, "s", ref);
+    for ( ; f->name; f++ )
+    {
+        char *p = (char *)rec + f->offset;
+
+        if ( f->kind == 's' )
+            free(*(char **)p);
+        else if ( f->kind == 'l' )
+            xenapi_strings_free((xenapi_strings *)p);
+    }
+}
+
+/* <Class>.get_record into rec, as its field table says. */
+static int get_record(xenapi_session *s, const char *method, const char *ref,
+                      const struct field *f, void *rec, size_t size)
+{
+    xmlDoc *doc;
+    xmlNode *v;
+
+    memset(rec, 0, size);
+    if ( call(s, method, &doc, &v, "s", ref) )
+    {
+        xmlFreeDoc(doc);
+        return -1;
+    }
+    for ( ; f->name; f++ )
+    {
+        char *p = (char *)rec + f->offset;
+
+        switch ( f->kind )
+        {
+        case 's': *(char **)p = field_s(v, f->name); break;
+        case 'i': *(int64_t *)p = field_i(v, f->name); break;
+        case 'b': *(bool *)p = field_b(v, f->name); break;
+        case 'l': strings_of(member(v, f->name), (xenapi_strings *)p); break;
+        }
+    }
+    xmlFreeDoc(doc);
+    return 0;
 }
 
 int xenapi_session_get_this_host(xenapi_session *s, char **host)
@@ -421,22 +504,7 @@ int xenapi_session_get_this_host(xenapi_session *s, char **host)
 int xenapi_host_get_record(xenapi_session *s, const char *host,
                            xenapi_host_record *r)
 {
-    xmlDoc *doc;
-    xmlNode *v;
-
-    memset(r, 0, sizeof(*r));
-    if ( get_record(s, "host.get_record", host, &doc, &v) )
-    {
-        xmlFreeDoc(doc);
-        return -1;
-    }
-    r->uuid = field_s(v, "uuid");
-    r->name_label = field_s(v, "name_label");
-    r->sched_policy = field_s(v, "sched_policy");
-    r->API_version_major = field_i(v, "API_version_major");
-    r->API_version_minor = field_i(v, "API_version_minor");
-    xmlFreeDoc(doc);
-    return 0;
+    return get_record(s, "host.get_record", host, host_fields, r, sizeof(*r));
 }
 
 static int refs(xenapi_session *s, const char *method, xenapi_strings *out,
@@ -469,29 +537,7 @@ int xenapi_vm_get_by_name_label(xenapi_session *s, const char *label,
 int xenapi_vm_get_record(xenapi_session *s, const char *vm,
                          xenapi_vm_record *r)
 {
-    xmlDoc *doc;
-    xmlNode *v;
-
-    memset(r, 0, sizeof(*r));
-    if ( get_record(s, "VM.get_record", vm, &doc, &v) )
-    {
-        xmlFreeDoc(doc);
-        return -1;
-    }
-    r->uuid = field_s(v, "uuid");
-    r->name_label = field_s(v, "name_label");
-    r->power_state = field_s(v, "power_state");
-    r->PV_kernel = field_s(v, "PV_kernel");
-    r->PV_args = field_s(v, "PV_args");
-    r->memory_static_max = field_i(v, "memory_static_max");
-    r->memory_dynamic_max = field_i(v, "memory_dynamic_max");
-    r->VCPUs_max = field_i(v, "VCPUs_max");
-    r->domid = field_i(v, "domid");
-    r->is_control_domain = field_b(v, "is_control_domain");
-    strings_of(member(v, "VBDs"), &r->VBDs);
-    strings_of(member(v, "VIFs"), &r->VIFs);
-    xmlFreeDoc(doc);
-    return 0;
+    return get_record(s, "VM.get_record", vm, vm_fields, r, sizeof(*r));
 }
 
 int xenapi_vm_create(xenapi_session *s, const char *name, const char *kernel,
@@ -554,25 +600,7 @@ int xenapi_vbd_create(xenapi_session *s, const char *vm, const char *vdi,
 int xenapi_vbd_get_record(xenapi_session *s, const char *vbd,
                           xenapi_vbd_record *r)
 {
-    xmlDoc *doc;
-    xmlNode *v;
-
-    memset(r, 0, sizeof(*r));
-    if ( get_record(s, "VBD.get_record", vbd, &doc, &v) )
-    {
-        xmlFreeDoc(doc);
-        return -1;
-    }
-    r->uuid = field_s(v, "uuid");
-    r->VM = field_s(v, "VM");
-    r->VDI = field_s(v, "VDI");
-    r->device = field_s(v, "device");
-    r->mode = field_s(v, "mode");
-    r->type = field_s(v, "type");
-    r->bootable = field_b(v, "bootable");
-    r->currently_attached = field_b(v, "currently_attached");
-    xmlFreeDoc(doc);
-    return 0;
+    return get_record(s, "VBD.get_record", vbd, vbd_fields, r, sizeof(*r));
 }
 
 int xenapi_vif_create(xenapi_session *s, const char *vm, const char *network,
@@ -588,59 +616,25 @@ int xenapi_vif_create(xenapi_session *s, const char *vm, const char *network,
 int xenapi_vif_get_record(xenapi_session *s, const char *vif,
                           xenapi_vif_record *r)
 {
-    xmlDoc *doc;
-    xmlNode *v;
-
-    memset(r, 0, sizeof(*r));
-    if ( get_record(s, "VIF.get_record", vif, &doc, &v) )
-    {
-        xmlFreeDoc(doc);
-        return -1;
-    }
-    r->uuid = field_s(v, "uuid");
-    r->VM = field_s(v, "VM");
-    r->network = field_s(v, "network");
-    r->device = field_s(v, "device");
-    r->MAC = field_s(v, "MAC");
-    r->MTU = field_i(v, "MTU");
-    r->currently_attached = field_b(v, "currently_attached");
-    xmlFreeDoc(doc);
-    return 0;
+    return get_record(s, "VIF.get_record", vif, vif_fields, r, sizeof(*r));
 }
 
 void xenapi_vm_record_free(xenapi_vm_record *r)
 {
-    free(r->uuid);
-    free(r->name_label);
-    free(r->power_state);
-    free(r->PV_kernel);
-    free(r->PV_args);
-    xenapi_strings_free(&r->VBDs);
-    xenapi_strings_free(&r->VIFs);
+    free_record(vm_fields, r);
 }
 
 void xenapi_host_record_free(xenapi_host_record *r)
 {
-    free(r->uuid);
-    free(r->name_label);
-    free(r->sched_policy);
+    free_record(host_fields, r);
 }
 
 void xenapi_vbd_record_free(xenapi_vbd_record *r)
 {
-    free(r->uuid);
-    free(r->VM);
-    free(r->VDI);
-    free(r->device);
-    free(r->mode);
-    free(r->type);
+    free_record(vbd_fields, r);
 }
 
 void xenapi_vif_record_free(xenapi_vif_record *r)
 {
-    free(r->uuid);
-    free(r->VM);
-    free(r->network);
-    free(r->device);
-    free(r->MAC);
+    free_record(vif_fields, r);
 }
