@@ -316,7 +316,24 @@ def xend_script_as_daemon():
         check(oct(os.stat(env.api_sock).st_mode & 0o777) == '0o600',
               'socket mode')
         with open(env.dir + '/xend.pid') as f:
-            pid = int(f.read())
+            old = int(f.read())
+        r = subprocess.run([xend, 'restart'], env=e, timeout=30)
+        check(r.returncode == 0, 'restart')
+        pid = old
+        for _ in range(100):
+            try:
+                with open(env.dir + '/xend.pid') as f:
+                    pid = int(f.read())
+            except (OSError, ValueError):
+                pass
+            if pid != old and os.path.exists(env.legacy_sock):
+                break
+            time.sleep(0.05)
+        check(pid != old, 'a new xend')
+        out = subprocess.run([os.path.join(ROOT, 'tools', 'xm'), 'list'],
+                             env=env.env(), stdout=subprocess.PIPE,
+                             universal_newlines=True, timeout=30).stdout
+        check('Domain-0' in out, 'after restart: %s' % out)
         os.kill(pid, signal.SIGTERM)
         for _ in range(100):
             if not os.path.exists(env.dir + '/xend.pid'):

@@ -5,6 +5,7 @@ import os
 import signal
 import sys
 import threading
+import time
 
 from xen.xend import backend as B
 from xen.xend.api import XenAPI
@@ -199,6 +200,11 @@ def main(argv):
         pid = read_pid(pidfile)
         if pid:
             os.kill(pid, signal.SIGTERM)
+            # The new xend wants the old one's ports.
+            for _ in range(100):
+                if read_pid(pidfile) != pid:
+                    break
+                time.sleep(0.1)
     elif read_pid(pidfile):
         print('xend: already running', file=sys.stderr)
         return 1
