@@ -61,17 +61,22 @@ def sxp_and_xend_config():
 
 @case
 def managed_config_read_back():
+    import shutil
     rng = random.Random(11)
-    d = Domains(FakeBackend(), tempfile.mkdtemp(prefix='xend-fuzz-'))
+    path = tempfile.mkdtemp(prefix='xend-fuzz-')
+    d = Domains(FakeBackend(), path)
     loaded = 0
-    for _ in range(3000):
-        text = mutate(rng, DOMAIN).decode('latin-1')
-        try:
-            vm = d.from_sxp(sxp.parse_one(text), managed=True)
-            check(isinstance(vm.cfg['memory_dynamic_max'], int), 'typed')
-            loaded += 1
-        except (sxp.ParseError, XendError):
-            pass
+    try:
+        for _ in range(3000):
+            text = mutate(rng, DOMAIN).decode('latin-1')
+            try:
+                vm = d.from_sxp(sxp.parse_one(text), managed=True)
+                check(isinstance(vm.cfg['memory_dynamic_max'], int), 'typed')
+                loaded += 1
+            except (sxp.ParseError, XendError):
+                pass
+    finally:
+        shutil.rmtree(path, ignore_errors=True)
     check(loaded > 0, 'some mutants load')
 
 
