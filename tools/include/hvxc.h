@@ -1,4 +1,4 @@
-/* SPDX-License-Identifier: LGPL-2.1-only */
+/* SPDX-License-Identifier: GPL-2.0-only */
 /* libhvxc: dom0's C control library over the hypervisor, as libxenctrl. */
 #ifndef HVXC_H
 #define HVXC_H

@@ -1,4 +1,4 @@
-/* SPDX-License-Identifier: LGPL-2.1-only */
+/* SPDX-License-Identifier: GPL-2.0-only */
 /* The ioctl ABI of Linux's /dev/xen/{privcmd,evtchn,gntdev,gntalloc}. */
 #ifndef LINUX_XEN_H
 #define LINUX_XEN_H

@@ -1,4 +1,4 @@
-/* SPDX-License-Identifier: LGPL-2.1-only */
+/* SPDX-License-Identifier: GPL-2.0-only */
 /* libhvxc's core: the privcmd handle, hypercalls, locked buffers, logging. */
 #include <fcntl.h>
 #include <stdio.h>

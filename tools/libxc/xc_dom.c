@@ -1,4 +1,4 @@
-/* SPDX-License-Identifier: LGPL-2.1-only */
+/* SPDX-License-Identifier: GPL-2.0-only */
 /* libhvxc's PV domain builder: an ELF kernel (maybe gzip/xz) into a domU. */
 #include <fcntl.h>
 #include <stdio.h>
@@ -14,6 +14,7 @@
 
 #include "xc_dom.h"
 #include "xc_private.h"
+#include <xen/pv_domu.h>
 
 #define PFN_UP(x)   (((x) + XC_PAGE_SIZE - 1) >> XC_PAGE_SHIFT)
 #define PT_ENTRIES  512
@@ -135,15 +136,16 @@ int xc_dom_layout(struct xc_dom_layout *l, const struct xc_dom_kernel *k,
     l->console = l->store + 1;
     l->pt = l->console + 1;
     /*
-     * The tables map the whole boot region including themselves, a stack
-     * page, and then at least 512 KiB up to a 4 MiB boundary, which
-     * Linux's early code assumes is mapped.
+     * The order of xen/pv_domu.h.  The tables map the whole region,
+     * themselves too, and the padding is rounded up to a 4 MiB boundary,
+     * which Linux's early code assumes is mapped.
      */
     for ( l->nr_pt = 1; ; l->nr_pt++ )
     {
         l->stack = l->pt + l->nr_pt;
-        l->mapped_end = (l->stack + 1 + (512 << 10) / XC_PAGE_SIZE +
-                         1023) & ~1023ULL;
+        l->mapped_end = (l->stack + 1 +
+                         PV_DOMU_BOOT_PADDING / XC_PAGE_SIZE + 1023) &
+                        ~1023ULL;
         if ( tables_needed(vb, vb + (l->mapped_end << XC_PAGE_SHIFT)) <=
              l->nr_pt )
             break;
@@ -289,26 +291,16 @@ static int seed_grants(xc_interface *xch, uint32_t domid,
     return xc_unmap(xch, g, 1);
 }
 
-/* The vCPU starts at the kernel's entry, rsi at start_info. */
 static int boot_vcpu(xc_interface *xch, uint32_t domid,
                      const struct xc_dom_layout *l, const xen_pfn_t *p2m,
                      uint64_t entry)
 {
     vcpu_guest_context_t c;
 
-    memset(&c, 0, sizeof(c));
-    c.flags = VGCF_in_kernel | VGCF_online;
-    c.user_regs.rip = entry;
-    c.user_regs.rsp = l->virt_base + ((l->stack + 1) << XC_PAGE_SHIFT);
-    c.user_regs.rsi = l->virt_base + (l->start_info << XC_PAGE_SHIFT);
-    c.user_regs.cs = FLAT_KERNEL_CS;
-    c.user_regs.ss = FLAT_KERNEL_SS;
-    c.user_regs.ds = c.user_regs.es = FLAT_KERNEL_DS;
-    c.user_regs.fs = c.user_regs.gs = FLAT_KERNEL_DS;
-    c.user_regs.rflags = 1 << 9;        /* IF */
-    c.kernel_ss = FLAT_KERNEL_SS;
-    c.kernel_sp = c.user_regs.rsp;
-    c.ctrlreg[3] = xen_pfn_to_cr3(p2m[l->pt]);
+    pv_domu_boot_context(&c, entry,
+                         l->virt_base + ((l->stack + 1) << XC_PAGE_SHIFT),
+                         l->virt_base + (l->start_info << XC_PAGE_SHIFT),
+                         p2m[l->pt]);
     return xc_domain_setvcpucontext(xch, domid, 0, &c);
 }
 

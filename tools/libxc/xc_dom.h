@@ -1,4 +1,4 @@
-/* SPDX-License-Identifier: LGPL-2.1-only */
+/* SPDX-License-Identifier: GPL-2.0-only */
 /* The PV builder's image parser and layout, open to the tests and fuzzer. */
 #ifndef XC_DOM_H
 #define XC_DOM_H

@@ -1,4 +1,4 @@
-/* SPDX-License-Identifier: LGPL-2.1-only */
+/* SPDX-License-Identifier: GPL-2.0-only */
 /* libhvxc: the domctl, sysctl and memory_op wrappers. */
 #include <stdlib.h>
 #include <string.h>

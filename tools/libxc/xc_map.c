@@ -1,4 +1,4 @@
-/* SPDX-License-Identifier: LGPL-2.1-only */
+/* SPDX-License-Identifier: GPL-2.0-only */
 /* libhvxc: foreign mappings, /dev/xen/evtchn, gntdev and gntalloc. */
 #include <fcntl.h>
 #include <stdlib.h>

@@ -1,4 +1,4 @@
-/* SPDX-License-Identifier: LGPL-2.1-only */
+/* SPDX-License-Identifier: GPL-2.0-only */
 /* libhvxc's internals: the handle, the OS calls it makes, error helpers. */
 #ifndef XC_PRIVATE_H
 #define XC_PRIVATE_H

@@ -1,4 +1,4 @@
-/* SPDX-License-Identifier: LGPL-2.1-only */
+/* SPDX-License-Identifier: GPL-2.0-only */
 /* What the hypervisor's elf.c and decompressors expect from their host. */
 #include <stdio.h>
 #include <stdlib.h>
