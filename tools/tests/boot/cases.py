@@ -473,7 +473,8 @@ def libxc_rootfs(name):
     inner = dom0_rootfs(name, [(MINIOS, '/guests/mini-os'),
                                (CREATE_PV, '/usr/sbin/xen-create-pv'),
                                (LIBHVXC, '/usr/lib/x86_64-linux-gnu/'
-                                         'libhvxc.so.1')])
+                                         'libhvxc.so.1')],
+                        [('/etc/xen/minios.cfg', MINIOS_CFG)])
 
     def prepare(results):
         p = subprocess.run(['make', '-s', '-C', os.path.join(TOOLS, 'misc')],
@@ -491,14 +492,17 @@ def one_line(out):
 
 
 FREE_PAGES = "xen-create-pv --free | awk '{print $2}'"
+# Milliseconds since boot (busybox's date has no %N).
+NOW_MS = "$(awk '{printf \"%d\", $1 * 1000}' /proc/uptime)"
 CREATE_PV_STEPS = (
     [('type', 'before=$(%s); echo before=$before\r' % FREE_PAGES)] +
     expect_lines(r'^before=\d+$') +
-    shell('out=$(xen-create-pv -k /guests/mini-os -m 32 -n minipv '
-          '-c role=spin); rc=$?; echo "$out"; id=${out#built d}; '
-          'id=${id%% *}; (exit $rc)', 'create-pv',
+    shell('s=%s; out=$(xen-create-pv -k /guests/mini-os -m 32 '
+          '-n minipv -c role=spin); rc=$?; e=%s; echo "$out"; '
+          'echo create-pv-wall-ms=$((e - s)); ' % (NOW_MS, NOW_MS) +
+          'id=${out#built d}; id=${id%% *}; (exit $rc)', 'create-pv',
           r'^built d[1-9]\d* \(minipv\): 32768 KiB, 1 vcpu\(s\) in '
-          r'[\d.]+ ms$') +
+          r'[\d.]+ ms$', r'^create-pv-wall-ms=\d+$') +
     shell('xenstore-read /local/domain/$id/name', 'xs-name', r'^minipv$') +
     [('type', 'i=0; while ! grep -q "spin: spinning" '
               '/var/log/xen/console/guest-minipv.log 2>/dev/null && '
@@ -510,7 +514,12 @@ CREATE_PV_STEPS = (
               'sleep 0.5; i=$((i+1)); done; '
               'echo free-change=$(($(%s) - before))\r'
               % (FREE_PAGES, FREE_PAGES))] +
-    expect_lines(r'^free-change=0$'))
+    expect_lines(r'^free-change=0$') +
+    # The same guest through Debian's xl, timed the same way, to compare.
+    shell('s=%s; xl create /etc/xen/minios.cfg; rc=$?; e=%s; '
+          'echo xl-create-wall-ms=$((e - s)); xl destroy minios; '
+          '(exit $rc)' % (NOW_MS, NOW_MS), 'xl-create-timed',
+          r'^xl-create-wall-ms=\d+$'))
 for _hv, _append in (('ours', 'dom0_mem=512M smap=0 conswitch=a'),
                      ('xen417', 'dom0_mem=512M conswitch=a')):
     _name = 'linux-dom0-create-pv' + ('' if _hv == 'ours' else '-xen417')
