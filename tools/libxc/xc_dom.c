@@ -446,7 +446,12 @@ int xc_pv_build(xc_interface *xch, const struct xc_pv_config *cfg,
     res->domid = cfg->domid;
     if ( xc_domain_create(xch, &res->domid, &cd) )
         goto out;
-    if ( xc_domain_max_mem(xch, res->domid, maxmem) ||
+    /*
+     * createdomain only sets the vCPU limit: max_vcpus, with the same
+     * number, creates them (as on Xen 4.17).
+     */
+    if ( xc_domain_max_vcpus(xch, res->domid, cd.max_vcpus) ||
+         xc_domain_max_mem(xch, res->domid, maxmem) ||
          fill(xch, cfg, res, &k, ramdisk, ramdisk_len, p2m) )
     {
         /* Keep the first failure's errno and message. */

@@ -28,7 +28,7 @@ static struct {
     unsigned long next_mfn;
     uint64_t pinned, hypercall_gmfn;
     vcpu_guest_context_t ctxt;
-    bool destroyed, fail_populate;
+    bool destroyed, fail_populate, vcpus_created;
     unsigned int ports;
 } hv;
 
@@ -42,6 +42,10 @@ static long hv_domctl(struct xen_domctl *d)
             return -EINVAL;
         d->domain = 5;
         return 0;
+    case XEN_DOMCTL_max_vcpus:
+        /* Our hypervisor creates the vCPUs here, Xen 4.17 too. */
+        hv.vcpus_created = d->u.max_vcpus.max == 1;
+        return hv.vcpus_created ? 0 : -EINVAL;
     case XEN_DOMCTL_max_mem:
         return d->u.max_mem.max_memkb == NR_PAGES * 4 ? 0 : -EINVAL;
     case XEN_DOMCTL_getdomaininfo:
@@ -52,6 +56,8 @@ static long hv_domctl(struct xen_domctl *d)
         hv.hypercall_gmfn = d->u.hypercall_init.gmfn;
         return 0;
     case XEN_DOMCTL_setvcpucontext:
+        if ( !hv.vcpus_created )
+            return -EINVAL;
         memcpy(&hv.ctxt, (void *)d->u.vcpucontext.ctxt.p, sizeof(hv.ctxt));
         return 0;
     case XEN_DOMCTL_destroydomain:
