@@ -172,6 +172,52 @@ static long hv_partial(unsigned int op, uint64_t a[5])
     return -ENOSYS;
 }
 
+/* Records what each call asked for and answers success. */
+static uint32_t last_cmd, last_op;
+static long hv_record(unsigned int op, uint64_t a[5])
+{
+    last_op = op;
+    if ( op == __HYPERVISOR_domctl )
+    {
+        struct xen_domctl *d = (void *)(uintptr_t)a[0];
+
+        last_cmd = d->cmd;
+        if ( d->interface_version != XEN_DOMCTL_INTERFACE_VERSION )
+            return -EACCES;
+        if ( d->cmd == XEN_DOMCTL_getdomaininfo )
+            d->u.getdomaininfo.domain = d->domain;
+        if ( d->cmd == XEN_DOMCTL_createdomain )
+            d->domain = 12;
+        if ( d->cmd == XEN_DOMCTL_get_address_size )
+            d->u.address_size.size = 64;
+        if ( d->cmd == XEN_DOMCTL_scheduler_op )
+            d->u.scheduler_op.u.credit.weight = 256;
+        if ( d->cmd == XEN_DOMCTL_getvcpuaffinity )
+            ((uint8_t *)d->u.vcpuaffinity.cpumap_hard.bitmap.p)[0] = 0x5;
+    }
+    else if ( op == __HYPERVISOR_sysctl )
+    {
+        struct xen_sysctl *s = (void *)(uintptr_t)a[0];
+
+        last_cmd = s->cmd;
+        if ( s->interface_version != XEN_SYSCTL_INTERFACE_VERSION )
+            return -EACCES;
+        if ( s->cmd == XEN_SYSCTL_physinfo )
+            s->u.physinfo.nr_cpus = 2;
+        if ( s->cmd == XEN_SYSCTL_cpupool_op &&
+             s->u.cpupool_op.op == XEN_SYSCTL_CPUPOOL_OP_CREATE )
+            s->u.cpupool_op.cpupool_id = 3;
+        if ( s->cmd == XEN_SYSCTL_cpupool_op &&
+             s->u.cpupool_op.op == XEN_SYSCTL_CPUPOOL_OP_INFO )
+            ((uint8_t *)s->u.cpupool_op.cpumap.bitmap.p)[0] = 0x3;
+        if ( s->cmd == XEN_SYSCTL_cputopoinfo )
+            s->u.cputopoinfo.num_cpus = 2;
+    }
+    else
+        last_cmd = a[0];
+    return 0;
+}
+
 /* ---- Cases ---- */
 
 static void test_open(void)
@@ -250,6 +296,84 @@ static void test_domctl(void)
         CHECK(xc_domain_getinfo_single(xch, 3, &info) == 0);
         CHECK(info.tot_pages == 77);
         CHECK(!fake.unaligned_arg);
+        xc_interface_close(xch);
+    }
+}
+
+static void test_wrappers(void)
+{
+    CASE("every-wrapper-asks-its-op")
+    {
+        xc_interface *xch = open_fake(hv_record, 0);
+        uint32_t domid = 0, pool = 0, id;
+        unsigned int bits, nr = 4;
+        uint8_t hard[8] = { 0 }, map[64];
+        struct xen_domctl_sched_credit cr = { 0 };
+        struct xen_sysctl_credit_schedule cs = { 0 };
+        struct xen_sysctl_physinfo pi;
+        struct xc_cpupool_info ci;
+        xen_sysctl_cputopo_t topo[4];
+        struct xen_domctl_getvcpuinfo vi;
+        vcpu_guest_context_t ctxt = { 0 };
+        xen_domain_handle_t h = { 1 };
+        struct mmuext_op pin = { .cmd = MMUEXT_PIN_L4_TABLE };
+        evtchn_port_t port;
+
+#define ASKS(call, op, cmd) CHECK((call) == 0 && last_op == (op) && \
+                                  last_cmd == (cmd))
+#define D(call, cmd) ASKS(call, __HYPERVISOR_domctl, cmd)
+#define S(call, cmd) ASKS(call, __HYPERVISOR_sysctl, cmd)
+        D(xc_domain_create(xch, &domid, NULL), XEN_DOMCTL_createdomain);
+        CHECK(domid == 12);
+        D(xc_domain_unpause(xch, 12), XEN_DOMCTL_unpausedomain);
+        D(xc_domain_max_vcpus(xch, 12, 2), XEN_DOMCTL_max_vcpus);
+        D(xc_domain_setvcpucontext(xch, 12, 0, &ctxt),
+          XEN_DOMCTL_setvcpucontext);
+        D(xc_domain_getvcpuinfo(xch, 12, 0, &vi), XEN_DOMCTL_getvcpuinfo);
+        D(xc_vcpu_setaffinity(xch, 12, 0, hard, NULL, sizeof(hard),
+                              XEN_VCPUAFFINITY_HARD),
+          XEN_DOMCTL_setvcpuaffinity);
+        D(xc_vcpu_getaffinity(xch, 12, 0, hard, NULL, sizeof(hard),
+                              XEN_VCPUAFFINITY_HARD),
+          XEN_DOMCTL_getvcpuaffinity);
+        CHECK(hard[0] == 0x5);
+        D(xc_domain_sethandle(xch, 12, h), XEN_DOMCTL_setdomainhandle);
+        D(xc_domain_hypercall_init(xch, 12, 7), XEN_DOMCTL_hypercall_init);
+        D(xc_domain_set_address_size(xch, 12, 64),
+          XEN_DOMCTL_set_address_size);
+        D(xc_domain_get_address_size(xch, 12, &bits),
+          XEN_DOMCTL_get_address_size);
+        CHECK(bits == 64);
+        D(xc_sched_credit_domain_set(xch, 12, &cr), XEN_DOMCTL_scheduler_op);
+        D(xc_sched_credit_domain_get(xch, 12, &cr), XEN_DOMCTL_scheduler_op);
+        CHECK(cr.weight == 256);
+        S(xc_physinfo(xch, &pi), XEN_SYSCTL_physinfo);
+        CHECK(pi.nr_cpus == 2);
+        S(xc_cputopoinfo(xch, &nr, topo), XEN_SYSCTL_cputopoinfo);
+        CHECK(nr == 2);
+        S(xc_sched_id(xch, &id), XEN_SYSCTL_sched_id);
+        S(xc_sched_credit_params_get(xch, 0, &cs), XEN_SYSCTL_scheduler_op);
+        S(xc_send_debug_keys(xch, "q"), XEN_SYSCTL_debug_keys);
+        S(xc_cpupool_create(xch, &pool, XEN_SCHEDULER_CREDIT),
+          XEN_SYSCTL_cpupool_op);
+        CHECK(pool == 3);
+        S(xc_cpupool_getinfo(xch, 0, &ci), XEN_SYSCTL_cpupool_op);
+        CHECK(ci.cpumap[0] == 0x3);
+        S(xc_cpupool_addcpu(xch, 3, -1), XEN_SYSCTL_cpupool_op);
+        S(xc_cpupool_movedomain(xch, 3, 12), XEN_SYSCTL_cpupool_op);
+        S(xc_cpupool_removecpu(xch, 3, 1), XEN_SYSCTL_cpupool_op);
+        S(xc_cpupool_freeinfo(xch, map), XEN_SYSCTL_cpupool_op);
+        S(xc_cpupool_destroy(xch, 3), XEN_SYSCTL_cpupool_op);
+        ASKS(xc_evtchn_alloc_unbound(xch, 12, 0, &port),
+             __HYPERVISOR_event_channel_op, EVTCHNOP_alloc_unbound);
+        ASKS(xc_domain_set_pod_target(xch, 12, 100), __HYPERVISOR_memory_op,
+             XENMEM_set_pod_target);
+        CHECK(xc_mmuext_op(xch, &pin, 1, 12) == 0 &&
+              last_op == __HYPERVISOR_mmuext_op);
+        CHECK(!fake.unaligned_arg && nr_logged == 0);
+#undef S
+#undef D
+#undef ASKS
         xc_interface_close(xch);
     }
 }
@@ -425,6 +549,7 @@ int main(void)
 {
     test_open();
     test_domctl();
+    test_wrappers();
     test_sysctl();
     test_memory();
     test_map();
