@@ -68,9 +68,15 @@ static void *read_file(const char *path, size_t *len)
 
 int xc_dom_parse_kernel(const void *data, size_t len, struct xc_dom_kernel *k)
 {
-    size_t out_len;
+    size_t out_len, offset;
 
     memset(k, 0, sizeof(*k));
+    /* A Linux bzImage: its payload is the compressed ELF kernel. */
+    if ( !bzimage_payload(data, len, &offset, &out_len) )
+    {
+        data = (const uint8_t *)data + offset;
+        len = out_len;
+    }
     if ( decompress_format(data, len) != DECOMPRESS_NONE )
     {
         if ( decompressed_size(data, len, &out_len) || !out_len ||

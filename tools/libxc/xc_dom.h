@@ -20,7 +20,8 @@ struct xc_dom_kernel {
 };
 
 /*
- * A gzip/xz/plain ELF PV kernel: unpacked and checked (Xen notes, a page
+ * A PV kernel, an ELF plain, gzip or xz compressed, or a Linux bzImage
+ * holding one: unpacked and checked (Xen notes, a page
  * aligned VIRT_BASE at or below the kernel).  0 or -EINVAL/-ENOMEM.
  * data must outlive k unless it was compressed.
  */

@@ -216,6 +216,28 @@ void test_builder(void)
             free(img);
         }
     }
+    if ( !getenv("HVXC_BZIMAGE") || !*getenv("HVXC_BZIMAGE") )
+        printf("SKIP: libxc/builder-parses-debian-bzimage: no "
+               "/boot/vmlinuz-* (apt-get install linux-image-amd64)\n");
+    else CASE("builder-parses-debian-bzimage")
+    {
+        const char *path = getenv("HVXC_BZIMAGE");
+        struct xc_dom_kernel k;
+        struct xc_dom_layout l;
+        size_t len = 0;
+        void *img = path ? slurp(path, &len) : NULL;
+
+        /* Debian's: an xz payload, VIRT_BASE 0xffffffff80000000. */
+        CHECK(img != NULL);
+        if ( img )
+        {
+            CHECK(xc_dom_parse_kernel(img, len, &k) == 0);
+            CHECK(k.elf.xen.virt_base == 0xffffffff80000000ULL);
+            CHECK(xc_dom_layout(&l, &k, 0, 1UL << 20) == 0);
+            xc_dom_free_kernel(&k);
+            free(img);
+        }
+    }
     CASE("builder-layout-needs-room")
     {
         struct xc_dom_kernel k;
