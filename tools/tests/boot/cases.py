@@ -510,6 +510,19 @@ CREATE_PV_STEPS = (
               'cat /var/log/xen/console/guest-minipv.log\r')] +
     expect_lines(r'^spin: spinning') +
     shell('xen-create-pv --destroy $id', 'destroy-pv', r'^destroyed d\d+$') +
+    # The first guest leaves dom0 holding what its backends' mappings
+    # grew (a maptrack or event channel page): shown, not checked.  A
+    # second one must give every page back.
+    [('type', 'i=0; while [ "$(%s)" != "$before" ] && [ $i -lt 10 ]; do '
+              'sleep 0.5; i=$((i+1)); done; '
+              'echo first-free-change=$(($(%s) - before))\r'
+              % (FREE_PAGES, FREE_PAGES))] +
+    expect_lines(r'^first-free-change=-?\d+$') +
+    shell('before=$(%s); out=$(xen-create-pv -k /guests/mini-os -m 32 '
+          '-n minipv2 -c role=spin) && echo "$out" && id=${out#built d} && '
+          'sleep 1 && xen-create-pv --destroy ${id%%%% *}' % FREE_PAGES,
+          'create-pv-again', r'^built d\d+ \(minipv2\)',
+          r'^destroyed d\d+$') +
     [('type', 'i=0; while [ "$(%s)" != "$before" ] && [ $i -lt 20 ]; do '
               'sleep 0.5; i=$((i+1)); done; '
               'echo free-change=$(($(%s) - before))\r'
