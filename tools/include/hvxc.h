@@ -22,8 +22,9 @@
  * on failure with errno set to a positive errno value, and hands one line
  * saying what failed to the handle's logger (stderr unless replaced).
  * Hypervisor errors come back as the errno the hypervisor answered; the
- * library adds EINVAL (bad arguments), ENOMEM, E2BIG and ENOSPC (a buffer
- * too small for what the hypervisor reports).  Handles are not
+ * library adds EINVAL (bad arguments), ENOMEM, and E2BIG or EOVERFLOW
+ * (a buffer too small for what the hypervisor reports; the CPU policy
+ * calls answer ENOBUFS with the counts needed).  Handles are not
  * thread-safe: use one per thread.
  */
 typedef struct xc_interface xc_interface;
