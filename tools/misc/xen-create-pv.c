@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <unistd.h>
 
 #include "hvxc.h"
 #include "xs_client.h"
@@ -117,8 +118,22 @@ static int destroy(xc_interface *xch, uint32_t domid)
     struct xsc *xs = xsc_open(NULL);
     char path[64];
 
+    xen_domctl_getdomaininfo_t info;
+    int n = 1;
+
     if ( xc_domain_destroy(xch, domid) )
         return 1;
+    /*
+     * It is gone once the hypervisor no longer lists it: a domain whose
+     * pages are still held (a backend's mapping) stays listed, dying.
+     */
+    for ( unsigned int i = 0; i < 200; i++ )
+    {
+        n = xc_domain_getinfolist(xch, domid, 1, &info);
+        if ( n <= 0 || info.domain != domid )
+            break;
+        usleep(50 * 1000);
+    }
     if ( xs )
     {
         /* The domain is gone: its entries and its xenstored connection. */
@@ -126,6 +141,12 @@ static int destroy(xc_interface *xch, uint32_t domid)
         snprintf(path, sizeof(path), "/local/domain/%u", domid);
         xsc_rm(xs, 0, path);
         xsc_close(xs);
+    }
+    if ( n > 0 && info.domain == domid )
+    {
+        fprintf(stderr, "xen-create-pv: d%u is still dying after 10 s\n",
+                domid);
+        return 1;
     }
     printf("destroyed d%u\n", domid);
     return 0;
