@@ -25,19 +25,20 @@ static inline void pv_domu_boot_context(vcpu_guest_context_t *c,
                                         uint64_t start_info_va,
                                         xen_pfn_t l4_mfn)
 {
-    *c = (vcpu_guest_context_t){
-        .flags = VGCF_in_kernel | VGCF_online,
-        .user_regs = {
-            .rip = entry, .rsp = stack_top, .rsi = start_info_va,
-            .cs = FLAT_KERNEL_CS, .ss = FLAT_KERNEL_SS,
-            .ds = FLAT_KERNEL_DS, .es = FLAT_KERNEL_DS,
-            .fs = FLAT_KERNEL_DS, .gs = FLAT_KERNEL_DS,
-            .rflags = 1 << 9,           /* IF */
-        },
-        .kernel_ss = FLAT_KERNEL_SS,
-        .kernel_sp = stack_top,
-        .ctrlreg[3] = xen_pfn_to_cr3(l4_mfn),
-    };
+    /* Every byte zeroed first, padding too: the hypervisor reads it all. */
+    __builtin_memset(c, 0, sizeof(*c));
+    c->flags = VGCF_in_kernel | VGCF_online;
+    c->user_regs.rip = entry;
+    c->user_regs.rsp = stack_top;
+    c->user_regs.rsi = start_info_va;
+    c->user_regs.cs = FLAT_KERNEL_CS;
+    c->user_regs.ss = FLAT_KERNEL_SS;
+    c->user_regs.ds = c->user_regs.es = FLAT_KERNEL_DS;
+    c->user_regs.fs = c->user_regs.gs = FLAT_KERNEL_DS;
+    c->user_regs.rflags = 1 << 9;       /* IF */
+    c->kernel_ss = FLAT_KERNEL_SS;
+    c->kernel_sp = stack_top;
+    c->ctrlreg[3] = xen_pfn_to_cr3(l4_mfn);
 }
 
 #endif /* XEN_PV_DOMU_H */
