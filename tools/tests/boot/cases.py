@@ -494,6 +494,20 @@ def one_line(out):
 FREE_PAGES = "xen-create-pv --free | awk '{print $2}'"
 # Milliseconds since boot (busybox's date has no %N).
 NOW_MS = "$(awk '{printf \"%d\", $1 * 1000}' /proc/uptime)"
+
+
+def free_back(suffix):
+    """Steps waiting up to 5 s for the free count to be $before again,
+    then checking it is at most 4 pages short."""
+    return ([('type', 'i=0; while [ "$(%s)" != "$before" ] && [ $i -lt 10 ]; '
+                      'do sleep 0.5; i=$((i+1)); done; c=$(($(%s) - before)); '
+                      'echo free-change%s=$c; [ $c -le 0 ] && [ $c -ge -4 ] '
+                      '&& printf "free-back%s\\n"\r'
+                      % (FREE_PAGES, FREE_PAGES, suffix, suffix))] +
+            expect_lines(r'^free-change%s=-?\d+$' % suffix,
+                         r'^free-back%s$' % suffix))
+
+
 CREATE_PV_STEPS = (
     [('type', 'before=$(%s); echo before=$before\r' % FREE_PAGES)] +
     expect_lines(r'^before=\d+$') +
@@ -515,22 +529,14 @@ CREATE_PV_STEPS = (
     # page it had is free.  dom0 may keep a page or two of what the
     # backends' mappings and event channels grew on its side (Xen 4.17
     # too, after each guest): the free count may be that much short.
-    [('type', 'i=0; while [ "$(%s)" != "$before" ] && [ $i -lt 10 ]; do '
-              'sleep 0.5; i=$((i+1)); done; c=$(($(%s) - before)); '
-              'echo free-change=$c; [ $c -le 0 ] && [ $c -ge -4 ] && '
-              'printf "free-back\\n"\r' % (FREE_PAGES, FREE_PAGES))] +
-    expect_lines(r'^free-change=-?\d+$', r'^free-back$') +
+    free_back('') +
     # A second guest is built and destroyed the same way.
     shell('before=$(%s); out=$(xen-create-pv -k /guests/mini-os -m 32 '
           '-n minipv2 -c role=spin) && echo "$out" && id=${out#built d} && '
           'sleep 1 && xen-create-pv --destroy ${id%%%% *}' % FREE_PAGES,
           'create-pv-again', r'^built d\d+ \(minipv2\)',
           r'^destroyed d\d+$') +
-    [('type', 'i=0; while [ "$(%s)" != "$before" ] && [ $i -lt 10 ]; do '
-              'sleep 0.5; i=$((i+1)); done; c=$(($(%s) - before)); '
-              'echo free-change-again=$c; [ $c -le 0 ] && [ $c -ge -4 ] && '
-              'printf "free-back-again\\n"\r' % (FREE_PAGES, FREE_PAGES))] +
-    expect_lines(r'^free-change-again=-?\d+$', r'^free-back-again$') +
+    free_back('-again') +
     # The same guest through Debian's xl, timed the same way, to compare.
     shell('s=%s; xl create /etc/xen/minios.cfg; rc=$?; e=%s; '
           'echo xl-create-wall-ms=$((e - s)); xl destroy minios; '
