@@ -25,7 +25,7 @@ else
 MODULES ?= $(DOM0)
 endif
 
-TOOL_DIRS := $(wildcard tools/xenstore tools/libxenapi)
+TOOL_DIRS := $(wildcard tools/xenstore tools/libxenapi tools/libxc tools/misc)
 GUEST_DIRS := extras/mini-os
 
 .PHONY: all xen tools guests dist iso install run run-iso test bench check \
@@ -116,6 +116,11 @@ check:
 	    --suppress=comparePointers \
 	    --suppress=uninitvar:extras/mini-os/tests/version.c \
 	    --inline-suppr xen tools/xenstore tools/libxenapi extras/mini-os
+	cppcheck --quiet --error-exitcode=1 --enable=warning,portability \
+	    --std=c11 -D__x86_64__ -D__XEN_TOOLS__ -Ixen/include \
+	    -Itools/include -Itools/libxc -Itools/xenstore \
+	    --suppress=missingIncludeSystem --inline-suppr \
+	    tools/libxc tools/misc tools/tests/libxc
 
 clean:
 	$(MAKE) -C xen clean

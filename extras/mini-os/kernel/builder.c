@@ -9,6 +9,7 @@
 #include <builder.h>
 #include <hypercall.h>
 #include <xen/libelf.h>
+#include <xen/pv_domu.h>
 #include <public/elfnote.h>
 #include <public/errno.h>
 
@@ -25,7 +26,7 @@ struct layout {
     uint64_t virt_base;
 };
 
-#define BOOT_PADDING_PAGES (512 * 1024 / PAGE_SIZE)
+#define BOOT_PADDING_PAGES (PV_DOMU_BOOT_PADDING / PAGE_SIZE)
 /* The largest domain this builder makes: its p2m is kept here. */
 #define MAX_DOMU_PAGES 16384
 
@@ -310,19 +311,10 @@ static long set_context(const struct domu *d, const struct layout *l,
 {
     long rc;
 
-    memset(&ctxt, 0, sizeof(ctxt));
-    ctxt.flags = VGCF_in_kernel | VGCF_online;
-    ctxt.user_regs.rip = elf->virt_entry;
-    ctxt.user_regs.rsp = l->virt_base + ((l->stack + 1) << PAGE_SHIFT);
-    ctxt.user_regs.rsi = l->virt_base + (l->start_info << PAGE_SHIFT);
-    ctxt.user_regs.cs = FLAT_KERNEL_CS;
-    ctxt.user_regs.ss = FLAT_KERNEL_SS;
-    ctxt.user_regs.ds = ctxt.user_regs.es = FLAT_KERNEL_DS;
-    ctxt.user_regs.fs = ctxt.user_regs.gs = FLAT_KERNEL_DS;
-    ctxt.user_regs.rflags = 1 << 9;
-    ctxt.kernel_ss = FLAT_KERNEL_SS;
-    ctxt.kernel_sp = ctxt.user_regs.rsp;
-    ctxt.ctrlreg[3] = xen_pfn_to_cr3(p2m[l->pt]);
+    pv_domu_boot_context(&ctxt, elf->virt_entry,
+                         l->virt_base + ((l->stack + 1) << PAGE_SHIFT),
+                         l->virt_base + (l->start_info << PAGE_SHIFT),
+                         p2m[l->pt]);
 
     memset(&dop, 0, sizeof(dop));
     dop.cmd = XEN_DOMCTL_setvcpucontext;

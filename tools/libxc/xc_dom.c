@@ -1,0 +1,484 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
+/* libhvxc's PV domain builder: an ELF kernel (maybe gzip/xz) into a domU. */
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <xen/decompress.h>
+#include <xen/libelf.h>
+#include <public/elfnote.h>
+
+#include "xc_dom.h"
+#include "xc_private.h"
+#include <xen/pv_domu.h>
+
+#define PFN_UP(x)   (((x) + XC_PAGE_SIZE - 1) >> XC_PAGE_SHIFT)
+#define PT_ENTRIES  512
+/* Page table entry bits (x86-64). */
+#define PTE_P       0x001ULL
+#define PTE_RW      0x002ULL
+#define PTE_US      0x004ULL
+#define PTE_A       0x020ULL
+#define PTE_D       0x040ULL
+/* Grant table entries Xen's toolstack reserves for a domU's rings. */
+#define GNT_CONSOLE 0
+#define GNT_STORE   1
+
+/* Reads a whole file; NULL with errno set. */
+static void *read_file(const char *path, size_t *len)
+{
+    struct stat st;
+    uint8_t *buf = NULL;
+    size_t done = 0;
+    int fd = open(path, O_RDONLY | O_CLOEXEC);
+
+    if ( fd < 0 )
+        return NULL;
+    if ( fstat(fd, &st) )
+        goto out;
+    if ( st.st_size <= 0 || st.st_size > (off_t)XC_DOM_MAX_IMAGE )
+    {
+        errno = st.st_size <= 0 ? EINVAL : EFBIG;
+        goto out;
+    }
+    if ( !(buf = malloc(st.st_size)) )
+        goto out;
+    while ( done < (size_t)st.st_size )
+    {
+        ssize_t n = read(fd, buf + done, st.st_size - done);
+
+        if ( n <= 0 )
+        {
+            errno = n ? errno : EIO;
+            free(buf);
+            buf = NULL;
+            goto out;
+        }
+        done += n;
+    }
+    *len = done;
+ out:
+    close(fd);
+    return buf;
+}
+
+int xc_dom_parse_kernel(const void *data, size_t len, struct xc_dom_kernel *k)
+{
+    size_t out_len, offset;
+
+    memset(k, 0, sizeof(*k));
+    /* A Linux bzImage: its payload is the compressed ELF kernel. */
+    if ( !bzimage_payload(data, len, &offset, &out_len) )
+    {
+        data = (const uint8_t *)data + offset;
+        len = out_len;
+    }
+    if ( decompress_format(data, len) != DECOMPRESS_NONE )
+    {
+        if ( decompressed_size(data, len, &out_len) || !out_len ||
+             out_len > XC_DOM_MAX_IMAGE )
+            return -EINVAL;
+        if ( !(k->unpacked = malloc(out_len)) )
+            return -ENOMEM;
+        if ( decompress(data, len, k->unpacked, out_len, &out_len) )
+        {
+            free(k->unpacked);
+            k->unpacked = NULL;
+            return -EINVAL;
+        }
+        data = k->unpacked;
+        len = out_len;
+    }
+    if ( elf_init(&k->elf, data, len) || elf_xen_check(&k->elf) )
+        goto bad;
+    if ( !(k->elf.xen.seen & (1u << XEN_ELFNOTE_VIRT_BASE)) ||
+         (k->elf.xen.virt_base & (XC_PAGE_SIZE - 1)) ||
+         k->elf.virt_kstart < k->elf.xen.virt_base )
+        goto bad;
+    return 0;
+ bad:
+    free(k->unpacked);
+    k->unpacked = NULL;
+    return -EINVAL;
+}
+
+void xc_dom_free_kernel(struct xc_dom_kernel *k)
+{
+    free(k->unpacked);
+    k->unpacked = NULL;
+}
+
+/* Page-table frames (all levels) that map [s, e) with 4 KiB pages. */
+static unsigned long tables_needed(uint64_t s, uint64_t e)
+{
+    unsigned long n = 1;
+
+    for ( unsigned int shift = 39; shift >= 21; shift -= 9 )
+        n += ((e - 1) >> shift) - (s >> shift) + 1;
+    return n;
+}
+
+int xc_dom_layout(struct xc_dom_layout *l, const struct xc_dom_kernel *k,
+                  size_t ramdisk_len, uint64_t nr_pages)
+{
+    uint64_t vb = k->elf.xen.virt_base, kend = k->elf.virt_kend;
+
+    memset(l, 0, sizeof(*l));
+    if ( kend <= vb || kend - vb > XC_DOM_MAX_IMAGE || !nr_pages ||
+         nr_pages > (1ULL << 28) )
+        return -EINVAL;
+    l->virt_base = vb;
+    l->nr_pages = nr_pages;
+    l->kernel_end = PFN_UP(kend - vb);
+    l->ramdisk = l->kernel_end;
+    l->ramdisk_len = ramdisk_len;
+    l->p2m = l->ramdisk + PFN_UP(ramdisk_len);
+    l->start_info = l->p2m + PFN_UP(nr_pages * sizeof(xen_pfn_t));
+    l->store = l->start_info + 1;
+    l->console = l->store + 1;
+    l->pt = l->console + 1;
+    /*
+     * The order of xen/pv_domu.h.  The tables map the whole region,
+     * themselves too, and the padding is rounded up to a 4 MiB boundary,
+     * which Linux's early code assumes is mapped.
+     */
+    for ( l->nr_pt = 1; ; l->nr_pt++ )
+    {
+        l->stack = l->pt + l->nr_pt;
+        l->mapped_end = (l->stack + 1 +
+                         PV_DOMU_BOOT_PADDING / XC_PAGE_SIZE + 1023) &
+                        ~1023ULL;
+        if ( tables_needed(vb, vb + (l->mapped_end << XC_PAGE_SHIFT)) <=
+             l->nr_pt )
+            break;
+    }
+    if ( vb + (l->mapped_end << XC_PAGE_SHIFT) < vb )
+        return -EINVAL;
+    return l->mapped_end > nr_pages ? -ENOMEM : 0;
+}
+
+/* Fills the region's page tables at pfn l->pt of region, a mapping of it. */
+static void write_page_tables(const struct xc_dom_layout *l, uint8_t *region,
+                              const xen_pfn_t *p2m)
+{
+    uint64_t *l4 = (uint64_t *)(region + (l->pt << XC_PAGE_SHIFT));
+    unsigned long next = l->pt + 1;
+    const uint64_t table = PTE_P | PTE_RW | PTE_US | PTE_A;
+
+    memset(l4, 0, l->nr_pt << XC_PAGE_SHIFT);
+    for ( unsigned long pfn = 0; pfn < l->mapped_end; pfn++ )
+    {
+        uint64_t va = l->virt_base + ((uint64_t)pfn << XC_PAGE_SHIFT);
+        uint64_t *t = l4, pte;
+
+        for ( unsigned int shift = 39; shift > 12; shift -= 9 )
+        {
+            uint64_t *e = &t[(va >> shift) & (PT_ENTRIES - 1)];
+
+            if ( !(*e & PTE_P) )
+                *e = ((uint64_t)p2m[next++] << XC_PAGE_SHIFT) | table;
+            /* The tables' pfns: each mfn's place in the region. */
+            for ( unsigned long i = l->pt; i < l->pt + l->nr_pt; i++ )
+                if ( p2m[i] == (*e >> XC_PAGE_SHIFT & ((1ULL << 40) - 1)) )
+                {
+                    t = (uint64_t *)(region + (i << XC_PAGE_SHIFT));
+                    break;
+                }
+        }
+        pte = ((uint64_t)p2m[pfn] << XC_PAGE_SHIFT) | PTE_P | PTE_US | PTE_A;
+        /* The guest may not write its own tables: Xen validates them. */
+        if ( pfn < l->pt || pfn >= l->pt + l->nr_pt )
+            pte |= PTE_RW | PTE_D;
+        t[(va >> 12) & (PT_ENTRIES - 1)] = pte;
+    }
+}
+
+struct load_ctx {
+    uint8_t *region;
+    uint64_t base;          /* bytes: the region's guest "physical" 0 */
+    uint64_t offset;        /* virtual = physical + offset */
+    uint64_t size;
+};
+
+static int load_piece(void *data, uint64_t paddr, const void *src,
+                      size_t len)
+{
+    struct load_ctx *c = data;
+    uint64_t at = paddr + c->offset - c->base;
+
+    if ( at > c->size || len > c->size - at )
+        return -ENOMEM;
+    if ( src )
+        memcpy(c->region + at, src, len);
+    else
+        memset(c->region + at, 0, len);
+    return 0;
+}
+
+void xc_dom_start_info(const struct xc_dom_layout *l, start_info_t *si,
+                       const xen_pfn_t *p2m, uint64_t shared_info_maddr,
+                       evtchn_port_t store_port, evtchn_port_t console_port,
+                       const char *cmdline)
+{
+    memset(si, 0, XC_PAGE_SIZE);
+    snprintf(si->magic, sizeof(si->magic), "xen-3.0-x86_64");
+    si->nr_pages = l->nr_pages;
+    si->shared_info = shared_info_maddr;
+    si->store_mfn = p2m[l->store];
+    si->store_evtchn = store_port;
+    si->console.domU.mfn = p2m[l->console];
+    si->console.domU.evtchn = console_port;
+    si->pt_base = l->virt_base + (l->pt << XC_PAGE_SHIFT);
+    si->nr_pt_frames = l->nr_pt;
+    si->mfn_list = l->virt_base + (l->p2m << XC_PAGE_SHIFT);
+    if ( l->ramdisk_len )
+    {
+        si->mod_start = l->virt_base + (l->ramdisk << XC_PAGE_SHIFT);
+        si->mod_len = l->ramdisk_len;
+    }
+    snprintf((char *)si->cmd_line, sizeof(si->cmd_line), "%s",
+             cmdline ? cmdline : "");
+}
+
+/* Grant entries 0 and 1 let the backends map the rings by grant. */
+static int seed_grants(xc_interface *xch, uint32_t domid,
+                       const struct xc_pv_config *cfg, xen_pfn_t console,
+                       xen_pfn_t store)
+{
+    grant_entry_v1_t *g;
+    struct gnttab_setup_table st = { .dom = domid, .nr_frames = 1 };
+    struct xc_bounce b;
+    xen_pfn_t frame = 0;
+    long rc;
+
+    xch->quiet++;
+    g = xc_map_resource(xch, domid, XENMEM_resource_grant_table,
+                        XENMEM_resource_grant_table_id_shared, 0, 1,
+                        PROT_READ | PROT_WRITE);
+    xch->quiet--;
+    if ( !g )
+    {
+        /* No resource mapping: ask for the frame and map it foreign. */
+        if ( xc_bounce_pre(xch, &b, &frame, sizeof(frame), false, true) )
+            return -1;
+        set_xen_guest_handle(st.frame_list, b.locked);
+        {
+            struct xc_bounce bs;
+
+            if ( xc_bounce_pre(xch, &bs, &st, sizeof(st), true, true) )
+            {
+                xc_bounce_post(xch, &b);
+                return -1;
+            }
+            rc = xc_hypercall(xch, __HYPERVISOR_grant_table_op,
+                              GNTTABOP_setup_table, (uintptr_t)bs.locked, 1,
+                              0, 0);
+            xc_bounce_post(xch, &bs);
+        }
+        xc_bounce_post(xch, &b);
+        if ( rc < 0 || st.status )
+            return xc_fail(xch, rc < 0 ? errno : EINVAL,
+                           "gnttab setup_table d%u: %ld/%d", domid, rc,
+                           st.status);
+        if ( !(g = xc_map_foreign_pages(xch, domid, PROT_READ | PROT_WRITE,
+                                        &frame, 1)) )
+            return -1;
+    }
+    g[GNT_CONSOLE] = (grant_entry_v1_t){ .flags = GTF_permit_access,
+                                         .domid = cfg->console_domid,
+                                         .frame = console };
+    g[GNT_STORE] = (grant_entry_v1_t){ .flags = GTF_permit_access,
+                                       .domid = cfg->store_domid,
+                                       .frame = store };
+    return xc_unmap(xch, g, 1);
+}
+
+static int boot_vcpu(xc_interface *xch, uint32_t domid,
+                     const struct xc_dom_layout *l, const xen_pfn_t *p2m,
+                     uint64_t entry)
+{
+    vcpu_guest_context_t c;
+
+    pv_domu_boot_context(&c, entry,
+                         l->virt_base + ((l->stack + 1) << XC_PAGE_SHIFT),
+                         l->virt_base + (l->start_info << XC_PAGE_SHIFT),
+                         p2m[l->pt]);
+    return xc_domain_setvcpucontext(xch, domid, 0, &c);
+}
+
+static int fill(xc_interface *xch, const struct xc_pv_config *cfg,
+                struct xc_pv_result *res, const struct xc_dom_kernel *k,
+                const void *ramdisk, size_t ramdisk_len, xen_pfn_t *p2m)
+{
+    const struct elf_image *elf = &k->elf;
+    struct xc_dom_layout l;
+    xen_domctl_getdomaininfo_t info;
+    struct load_ctx lc;
+    struct mmuext_op pin = { .cmd = MMUEXT_PIN_L4_TABLE };
+    shared_info_t *shared;
+    uint8_t *region;
+    uint32_t domid = res->domid;
+    int rc;
+
+    if ( (rc = xc_dom_layout(&l, k, ramdisk_len, res->nr_pages)) )
+        return xc_fail(xch, -rc, "d%u: the kernel and boot data need "
+                       "%lu pages, the domain has %lu", domid,
+                       (unsigned long)l.mapped_end,
+                       (unsigned long)res->nr_pages);
+    for ( unsigned long done = 0; done < res->nr_pages; )
+    {
+        unsigned long n = res->nr_pages - done > 4096 ? 4096
+                                                      : res->nr_pages - done;
+
+        for ( unsigned long i = 0; i < n; i++ )
+            p2m[done + i] = done + i;
+        if ( xc_domain_populate_physmap(xch, domid, n, 0, 0, p2m + done) )
+            return -1;
+        done += n;
+    }
+    if ( xc_evtchn_alloc_unbound(xch, domid, cfg->console_domid,
+                                 &res->console_port) ||
+         xc_evtchn_alloc_unbound(xch, domid, cfg->store_domid,
+                                 &res->store_port) ||
+         xc_domain_getinfo_single(xch, domid, &info) )
+        return -1;
+
+    /* The whole mapped region at once: kernel, data and tables. */
+    if ( !(region = xc_map_foreign_pages(xch, domid, PROT_READ | PROT_WRITE,
+                                         p2m, l.mapped_end)) )
+        return -1;
+    lc = (struct load_ctx){ region, l.virt_base, elf->virt_offset,
+                            l.kernel_end << XC_PAGE_SHIFT };
+    if ( (rc = elf_load(elf, load_piece, &lc)) )
+    {
+        xc_unmap(xch, region, l.mapped_end);
+        return xc_fail(xch, -rc, "d%u: loading the kernel failed", domid);
+    }
+    if ( ramdisk_len )
+        memcpy(region + (l.ramdisk << XC_PAGE_SHIFT), ramdisk, ramdisk_len);
+    memcpy(region + (l.p2m << XC_PAGE_SHIFT), p2m,
+           res->nr_pages * sizeof(*p2m));
+    memset(region + (l.store << XC_PAGE_SHIFT), 0, 2 * XC_PAGE_SIZE);
+    memset(region + (l.stack << XC_PAGE_SHIFT), 0, XC_PAGE_SIZE);
+    xc_dom_start_info(&l, (start_info_t *)(region +
+                      (l.start_info << XC_PAGE_SHIFT)), p2m,
+                      (uint64_t)info.shared_info_frame << XC_PAGE_SHIFT,
+                      res->store_port, res->console_port, cfg->cmdline);
+    write_page_tables(&l, region, p2m);
+    /* Unmapped before the pin: no writable mapping of a table may stay. */
+    if ( xc_unmap(xch, region, l.mapped_end) )
+        return -1;
+
+    /* Events stay masked until the kernel has set up its callbacks. */
+    shared = xc_map_foreign_pages(xch, domid, PROT_READ | PROT_WRITE,
+                                  (xen_pfn_t *)&info.shared_info_frame, 1);
+    if ( !shared )
+        return -1;
+    for ( unsigned int i = 0; i < XEN_LEGACY_MAX_VCPUS; i++ )
+        shared->vcpu_info[i].evtchn_upcall_mask = 1;
+    xc_unmap(xch, shared, 1);
+
+    if ( seed_grants(xch, domid, cfg, p2m[l.console], p2m[l.store]) )
+        return -1;
+    pin.arg1.mfn = p2m[l.pt];
+    if ( xc_mmuext_op(xch, &pin, 1, domid) )
+        return -1;
+    if ( (elf->xen.seen & (1u << XEN_ELFNOTE_HYPERCALL_PAGE)) &&
+         xc_domain_hypercall_init(xch, domid,
+             p2m[(elf->xen.hypercall_page - l.virt_base) >> XC_PAGE_SHIFT]) )
+        return -1;
+    if ( boot_vcpu(xch, domid, &l, p2m, elf->virt_entry) )
+        return -1;
+    res->console_mfn = p2m[l.console];
+    res->store_mfn = p2m[l.store];
+    res->virt_base = l.virt_base;
+    res->virt_entry = elf->virt_entry;
+    return 0;
+}
+
+int xc_pv_build(xc_interface *xch, const struct xc_pv_config *cfg,
+                struct xc_pv_result *res)
+{
+    struct xen_domctl_createdomain cd = {
+        .max_evtchn_port = 1023, .max_grant_frames = 32,
+        .max_maptrack_frames = 1024,
+        .grant_opts = XEN_DOMCTL_GRANT_version(1),
+    };
+    struct xc_dom_kernel k;
+    void *image = NULL, *ramdisk = NULL;
+    size_t image_len = 0, ramdisk_len = 0;
+    xen_pfn_t *p2m = NULL;
+    uint64_t maxmem;
+    int rc = -1, err;
+
+    memset(res, 0, sizeof(*res));
+    if ( !cfg || !cfg->kernel || cfg->memory_kb < 4096 ||
+         cfg->memory_kb > (1ULL << 40) / 1024 ||
+         cfg->domid >= DOMID_FIRST_RESERVED || cfg->vcpus > 128 )
+        return xc_fail(xch, EINVAL, "pv_build: bad configuration");
+    maxmem = cfg->maxmem_kb > cfg->memory_kb ? cfg->maxmem_kb
+                                             : cfg->memory_kb;
+    if ( !(image = read_file(cfg->kernel, &image_len)) )
+        return xc_fail(xch, errno, "reading %s: %s", cfg->kernel,
+                       strerror(errno));
+    xc_dom_log_to = xch;
+    rc = xc_dom_parse_kernel(image, image_len, &k);
+    xc_dom_log_to = NULL;
+    if ( rc )
+    {
+        free(image);
+        return xc_fail(xch, -rc, "%s: not a 64-bit PV kernel", cfg->kernel);
+    }
+    rc = -1;
+    if ( cfg->ramdisk && !(ramdisk = read_file(cfg->ramdisk, &ramdisk_len)) )
+    {
+        err = errno;
+        xc_fail(xch, err, "reading %s: %s", cfg->ramdisk, strerror(err));
+        goto out;
+    }
+    res->nr_pages = cfg->memory_kb / 4;
+    if ( !(p2m = calloc(res->nr_pages, sizeof(*p2m))) )
+    {
+        xc_fail(xch, ENOMEM, "pv_build: no memory for the p2m");
+        goto out;
+    }
+
+    cd.max_vcpus = cfg->vcpus ? cfg->vcpus : 1;
+    memcpy(cd.handle, cfg->handle, sizeof(cd.handle));
+    res->domid = cfg->domid;
+    if ( xc_domain_create(xch, &res->domid, &cd) )
+        goto out;
+    /*
+     * createdomain only sets the vCPU limit: max_vcpus, with the same
+     * number, creates them (as on Xen 4.17).
+     */
+    if ( xc_domain_max_vcpus(xch, res->domid, cd.max_vcpus) ||
+         xc_domain_max_mem(xch, res->domid, maxmem) ||
+         fill(xch, cfg, res, &k, ramdisk, ramdisk_len, p2m) )
+    {
+        /* Keep the first failure's errno and message. */
+        char msg[sizeof(xch->last_error)];
+
+        err = errno;
+        memcpy(msg, xch->last_error, sizeof(msg));
+        xc_domain_destroy(xch, res->domid);
+        memcpy(xch->last_error, msg, sizeof(msg));
+        errno = err;
+        goto out;
+    }
+    xc_log(xch, XC_LOG_INFO, "built d%u: %lu pages, entry %#lx", res->domid,
+           (unsigned long)res->nr_pages, (unsigned long)res->virt_entry);
+    rc = 0;
+ out:
+    err = errno;
+    free(p2m);
+    free(ramdisk);
+    xc_dom_free_kernel(&k);
+    free(image);
+    errno = err;
+    return rc;
+}

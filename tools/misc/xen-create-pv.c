@@ -1,0 +1,236 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
+/* xen-create-pv: builds, names and starts a PV domU from dom0 with libhvxc. */
+#include <errno.h>
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "hvxc.h"
+#include "xs_client.h"
+
+static void usage(void)
+{
+    fprintf(stderr,
+        "usage: xen-create-pv -k KERNEL [-m MiB] [-M MiB] [-v VCPUS]\n"
+        "                     [-r RAMDISK] [-c CMDLINE] [-n NAME] [-p]\n"
+        "       xen-create-pv --destroy DOMID\n"
+        "       xen-create-pv --free\n"
+        "  -p: leave the domain paused; -X: write nothing to xenstore\n");
+    exit(2);
+}
+
+static double now_ms(void)
+{
+    struct timespec t;
+
+    clock_gettime(CLOCK_MONOTONIC, &t);
+    return t.tv_sec * 1e3 + t.tv_nsec / 1e6;
+}
+
+/* Writes path = printf(fmt, ...) under /local/domain/<domid>. */
+static int xs_put(struct xsc *xs, uint32_t tx, uint32_t domid,
+                  const char *key, const char *fmt, ...)
+    __attribute__((format(printf, 5, 6)));
+static int xs_put(struct xsc *xs, uint32_t tx, uint32_t domid,
+                  const char *key, const char *fmt, ...)
+{
+    char path[128], val[256];
+    va_list ap;
+
+    snprintf(path, sizeof(path), "/local/domain/%u%s%s", domid,
+             *key ? "/" : "", key);
+    va_start(ap, fmt);
+    vsnprintf(val, sizeof(val), fmt, ap);
+    va_end(ap);
+    return xsc_write(xs, tx, path, val, strlen(val));
+}
+
+/*
+ * The skeleton Xen's toolstack gives a PV domU: its name and id, its
+ * rings for xenconsoled and xenstored, owned by dom0 and readable by the
+ * domain, with data/ and the rings' nodes its own to write.  Then the
+ * domain is introduced, which tells xenconsoled (@introduceDomain).
+ */
+static int xs_skeleton(const struct xc_pv_result *r, const char *name,
+                       uint64_t mem_kb)
+{
+    struct xsc *xs = xsc_open(NULL);
+    struct xs_perm ro[2] = { { 0, XS_PERM_NONE }, { r->domid, XS_PERM_READ } };
+    struct xs_perm rw[1] = { { r->domid, XS_PERM_NONE } };
+    static const char *const own[] = { "data", "device", "control",
+                                       "memory" };
+    char path[128];
+    uint32_t tx;
+    int rc;
+
+    if ( !xs )
+    {
+        fprintf(stderr, "xen-create-pv: xenstored: %s\n", strerror(errno));
+        return -1;
+    }
+    do {
+        if ( (rc = xsc_transaction_start(xs, &tx)) )
+            break;
+        snprintf(path, sizeof(path), "/local/domain/%u", r->domid);
+        if ( (rc = xsc_mkdir(xs, tx, path)) ||
+             (rc = xsc_set_perms(xs, tx, path, ro, 2)) ||
+             (rc = xs_put(xs, tx, r->domid, "name", "%s", name)) ||
+             (rc = xs_put(xs, tx, r->domid, "domid", "%u", r->domid)) ||
+             (rc = xs_put(xs, tx, r->domid, "console/ring-ref", "%lu",
+                          (unsigned long)r->console_mfn)) ||
+             (rc = xs_put(xs, tx, r->domid, "console/port", "%u",
+                          r->console_port)) ||
+             (rc = xs_put(xs, tx, r->domid, "console/type", "xenconsoled")) ||
+             (rc = xs_put(xs, tx, r->domid, "console/output", "pty")) ||
+             (rc = xs_put(xs, tx, r->domid, "store/ring-ref", "%lu",
+                          (unsigned long)r->store_mfn)) ||
+             (rc = xs_put(xs, tx, r->domid, "store/port", "%u",
+                          r->store_port)) ||
+             (rc = xs_put(xs, tx, r->domid, "memory/target", "%llu",
+                          (unsigned long long)mem_kb)) )
+            break;
+        for ( unsigned int i = 0; i < sizeof(own) / sizeof(own[0]); i++ )
+        {
+            snprintf(path, sizeof(path), "/local/domain/%u/%s", r->domid,
+                     own[i]);
+            if ( (rc = xsc_mkdir(xs, tx, path)) ||
+                 (rc = xsc_set_perms(xs, tx, path, rw, 1)) )
+                break;
+        }
+        if ( rc )
+            break;
+        rc = xsc_transaction_end(xs, tx, true);
+    } while ( rc == -EAGAIN );
+    if ( !rc )
+        rc = xsc_introduce(xs, r->domid, r->store_mfn, r->store_port);
+    if ( rc )
+        fprintf(stderr, "xen-create-pv: xenstore for d%u: %s\n", r->domid,
+                strerror(-rc));
+    xsc_close(xs);
+    return rc ? -1 : 0;
+}
+
+static int destroy(xc_interface *xch, uint32_t domid)
+{
+    struct xsc *xs = xsc_open(NULL);
+    char path[64];
+
+    xen_domctl_getdomaininfo_t info;
+    int n = 1;
+
+    if ( xc_domain_destroy(xch, domid) )
+        return 1;
+    /*
+     * It is gone once the hypervisor no longer lists it: a domain whose
+     * pages are still held (a backend's mapping) stays listed, dying.
+     */
+    for ( unsigned int i = 0; i < 200; i++ )
+    {
+        n = xc_domain_getinfolist(xch, domid, 1, &info);
+        if ( n <= 0 || info.domain != domid )
+            break;
+        usleep(50 * 1000);
+    }
+    if ( xs )
+    {
+        /* The domain is gone: its entries and its xenstored connection. */
+        xsc_release(xs, domid);
+        snprintf(path, sizeof(path), "/local/domain/%u", domid);
+        xsc_rm(xs, 0, path);
+        xsc_close(xs);
+    }
+    if ( n > 0 && info.domain == domid )
+    {
+        fprintf(stderr, "xen-create-pv: d%u is still dying after 10 s\n",
+                domid);
+        return 1;
+    }
+    printf("destroyed d%u\n", domid);
+    return 0;
+}
+
+int main(int argc, char **argv)
+{
+    static const struct option opts[] = {
+        { "destroy", required_argument, NULL, 'D' },
+        { "free", no_argument, NULL, 'F' },
+        { NULL, 0, NULL, 0 },
+    };
+    struct xc_pv_config cfg = { .memory_kb = 32 << 10, .vcpus = 1 };
+    struct xc_pv_result res;
+    struct xen_sysctl_physinfo pi;
+    const char *name = NULL;
+    bool paused = false, no_xs = false, show_free = false;
+    long destroy_id = -1;
+    xc_interface *xch;
+    double t0;
+    int c, rc = 1;
+
+    while ( (c = getopt_long(argc, argv, "k:m:M:v:r:c:n:pX", opts,
+                             NULL)) != -1 )
+    {
+        switch ( c )
+        {
+        case 'k': cfg.kernel = optarg; break;
+        case 'm': cfg.memory_kb = strtoull(optarg, NULL, 0) << 10; break;
+        case 'M': cfg.maxmem_kb = strtoull(optarg, NULL, 0) << 10; break;
+        case 'v': cfg.vcpus = strtoul(optarg, NULL, 0); break;
+        case 'r': cfg.ramdisk = optarg; break;
+        case 'c': cfg.cmdline = optarg; break;
+        case 'n': name = optarg; break;
+        case 'p': paused = true; break;
+        case 'X': no_xs = true; break;
+        case 'D': destroy_id = strtol(optarg, NULL, 0); break;
+        case 'F': show_free = true; break;
+        default: usage();
+        }
+    }
+    if ( optind != argc || (!cfg.kernel && destroy_id < 0 && !show_free) )
+        usage();
+    if ( !(xch = xc_interface_open(NULL, NULL)) )
+        return 1;
+    if ( show_free )
+    {
+        if ( !xc_physinfo(xch, &pi) )
+        {
+            printf("free_pages %llu\n", (unsigned long long)pi.free_pages);
+            rc = 0;
+        }
+        goto out;
+    }
+    if ( destroy_id >= 0 )
+    {
+        rc = destroy(xch, destroy_id);
+        goto out;
+    }
+
+    t0 = now_ms();
+    if ( xc_pv_build(xch, &cfg, &res) )
+        goto out;
+    if ( !no_xs )
+    {
+        char def[32];
+
+        snprintf(def, sizeof(def), "domu-%u", res.domid);
+        if ( xs_skeleton(&res, name ? name : def, cfg.memory_kb) )
+        {
+            xc_domain_destroy(xch, res.domid);
+            goto out;
+        }
+    }
+    if ( !paused && xc_domain_unpause(xch, res.domid) )
+    {
+        xc_domain_destroy(xch, res.domid);
+        goto out;
+    }
+    printf("built d%u (%s): %llu KiB, %u vcpu(s) in %.1f ms\n", res.domid,
+           name ? name : "-", (unsigned long long)cfg.memory_kb,
+           cfg.vcpus ? cfg.vcpus : 1, now_ms() - t0);
+    rc = 0;
+ out:
+    xc_interface_close(xch);
+    return rc;
+}
