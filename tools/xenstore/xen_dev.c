@@ -240,7 +240,20 @@ int xd_domain_info(struct xd *x, uint32_t domid, struct xd_dominfo *info)
     info->shutdown = flags & XEN_DOMINF_shutdown;
     info->shutdown_reason = (flags >> XEN_DOMINF_shutdownshift) &
                             XEN_DOMINF_shutdownmask;
+    memcpy(info->handle, dc->u.getdomaininfo.handle, sizeof(info->handle));
     return 0;
+}
+
+int xd_set_handle(struct xd *x, uint32_t domid, const uint8_t handle[16])
+{
+    struct xen_domctl *dc = x->hbuf;
+
+    memset(dc, 0, sizeof(*dc));
+    dc->cmd = XEN_DOMCTL_setdomainhandle;
+    dc->interface_version = XEN_DOMCTL_INTERFACE_VERSION;
+    dc->domain = (domid_t)domid;
+    memcpy(dc->u.setdomainhandle.handle, handle, 16);
+    return hypercall(x, __HYPERVISOR_domctl, dc);
 }
 
 int xd_readconsole(struct xd *x, uint32_t *index, char *buf, uint32_t len)

@@ -28,6 +28,7 @@ struct xd_dominfo
 {
     bool dying, shutdown;
     unsigned int shutdown_reason;
+    uint8_t handle[16];           /* The domain's UUID. */
 };
 
 /* Opens the devices; 0, or -1 with errno when privcmd or evtchn is missing. */
@@ -53,6 +54,7 @@ void xd_unmask(struct xd *x, uint32_t port);
 
 /* 0, or -1 with errno (ESRCH once the domain is gone). */
 int xd_domain_info(struct xd *x, uint32_t domid, struct xd_dominfo *info);
+int xd_set_handle(struct xd *x, uint32_t domid, const uint8_t handle[16]);
 /*
  * Reads the hypervisor console from *index on (incremental); returns the
  * bytes put in buf, or -1 with errno.
