@@ -25,7 +25,7 @@ else
 MODULES ?= $(DOM0)
 endif
 
-TOOL_DIRS := $(wildcard tools/xenstore)
+TOOL_DIRS := $(wildcard tools/xenstore tools/console tools/helpers)
 GUEST_DIRS := extras/mini-os
 
 .PHONY: all xen tools guests dist iso install run run-iso test bench check \
@@ -115,7 +115,8 @@ check:
 	    -Ixen/arch/x86/include --suppress=missingIncludeSystem \
 	    --suppress=comparePointers \
 	    --suppress=uninitvar:extras/mini-os/tests/version.c \
-	    --inline-suppr xen tools/xenstore extras/mini-os
+	    --inline-suppr xen tools/xenstore tools/console tools/helpers \
+	    extras/mini-os
 
 clean:
 	$(MAKE) -C xen clean

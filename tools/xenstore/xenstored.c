@@ -171,7 +171,8 @@ static int usage(FILE *f, struct xsd *d, int status)
 "      --no-persist         keep the tree in memory only\n"
 "      --sync MODE          always | periodic (default) | never\n"
 "  -p, --pid-file FILE      write our pid here once listening\n"
-"  -N, --no-domain-init     accepted for compatibility; no effect\n"
+"  -N, --no-domain-init     leave Xen alone: serve the socket only (no\n"
+"                           rings, not dom0's kernel, no death watch)\n"
 "  -v, --verbose            log more (twice: every request)\n"
 "      --quota-nodes N      nodes per unprivileged domain (1000)\n"
 "      --quota-node-size N  bytes per node (2048)\n"
@@ -237,7 +238,7 @@ int main(int argc, char **argv)
     struct xsd_xen *xen = NULL;
     struct sigaction sa;
     int opt, lfd, timeout, n, i, r, xfd = -1;
-    bool more, xmore;
+    bool more, xmore, no_xen = false;
 
     if ( stdio_open() )
         return 1;
@@ -263,7 +264,7 @@ int main(int argc, char **argv)
                 return usage(stderr, d, 2);
             break;
         case 'p': pidfile = optarg; break;
-        case 'N': break;
+        case 'N': no_xen = true; break;
         case 'v': d->verbose++; break;
         case OPT_QN: d->quota.nodes = (unsigned int)num_arg(optarg); break;
         case OPT_QS: d->quota.node_size = (unsigned int)num_arg(optarg); break;
@@ -320,7 +321,7 @@ int main(int argc, char **argv)
     if ( d->verbose )
         xsd_log(d, "listening on %s", sockpath);
     /* On Xen: guests' rings, dom0's kernel, domain deaths. */
-    if ( (xen = xsd_xen_open(d)) )
+    if ( !no_xen && (xen = xsd_xen_open(d)) )
         xfd = xsd_xen_fd(xen);
 
     pfd = calloc(MAX_CONNS + 2, sizeof(*pfd));
