@@ -170,14 +170,14 @@ static struct dom *dom_find(uint32_t domid)
     return NULL;
 }
 
-/* Serves domid if its console keys are there; quietly waits otherwise. */
-static void dom_add(uint32_t domid)
+/* Serves domid if its console keys are there; false otherwise. */
+static bool dom_add(uint32_t domid)
 {
     char *ref = xs_get("/local/domain/%u/console/ring-ref", domid);
     char *port = xs_get("/local/domain/%u/console/port", domid);
     char *name = xs_get("/local/domain/%u/name", domid);
     uint64_t mfn, p;
-    struct dom *d;
+    struct dom *d = NULL;
     int lport;
 
     if ( !parse_u64(ref, &mfn) || !parse_u64(port, &p) )
@@ -196,6 +196,7 @@ static void dom_add(uint32_t domid)
         say("dom%u: cannot map its console page: %s", (unsigned int)domid,
             strerror(errno));
         free(d);
+        d = NULL;
         goto out;
     }
     if ( (lport = xd_bind_interdomain(&xd, domid, (uint32_t)p)) < 0 )
@@ -204,6 +205,7 @@ static void dom_add(uint32_t domid)
             strerror(errno));
         xd_unmap_page(&xd, &d->map);
         free(d);
+        d = NULL;
         goto out;
     }
     d->lport = (uint32_t)lport;
@@ -220,6 +222,81 @@ static void dom_add(uint32_t domid)
     free(ref);
     free(port);
     free(name);
+    return d != NULL;
+}
+
+/*
+ * A toolstack may introduce a domain before it writes the console keys
+ * (libxl adds the console device after the build): such a domain is
+ * watched under console/ until they appear.
+ */
+struct waiting
+{
+    struct waiting *next;
+    uint32_t domid;
+    bool seen;
+};
+
+static struct waiting *waiting;
+
+static void console_path(uint32_t domid, char *buf, size_t len)
+{
+    snprintf(buf, len, "/local/domain/%u/console", (unsigned int)domid);
+}
+
+static void wait_for(uint32_t domid)
+{
+    struct waiting *w;
+    char path[64];
+
+    for ( w = waiting; w; w = w->next )
+        if ( w->domid == domid )
+        {
+            w->seen = true;
+            return;
+        }
+    w = calloc(1, sizeof(*w));
+    if ( !w )
+        abort();
+    w->domid = domid;
+    w->seen = true;
+    console_path(domid, path, sizeof(path));
+    if ( xsc_watch(xs, path, "console") )
+        say("dom%u: cannot watch %s", (unsigned int)domid, path);
+    w->next = waiting;
+    waiting = w;
+}
+
+/* Stops watching domains served now or gone from /local/domain. */
+static void wait_prune(void)
+{
+    struct waiting **pp = &waiting, *w;
+    char path[64];
+
+    while ( (w = *pp) )
+    {
+        if ( w->seen )
+        {
+            w->seen = false;
+            pp = &w->next;
+            continue;
+        }
+        console_path(w->domid, path, sizeof(path));
+        xsc_unwatch(xs, path, "console");
+        *pp = w->next;
+        free(w);
+    }
+}
+
+static void scan_stop(void)
+{
+    struct waiting *w;
+
+    while ( (w = waiting) )
+    {
+        waiting = w->next;
+        free(w);
+    }
 }
 
 static void scan(void)
@@ -231,9 +308,11 @@ static void scan(void)
     if ( !ents )
         return;
     for ( i = 0; i < n; i++ )
-        if ( xs_parse_uint(ents[i], 0x7fef, &v) && v && !dom_find((uint32_t)v) )
-            dom_add((uint32_t)v);
+        if ( xs_parse_uint(ents[i], 0x7fef, &v) && v &&
+             !dom_find((uint32_t)v) && !dom_add((uint32_t)v) )
+            wait_for((uint32_t)v);
     free(ents);
+    wait_prune();
 }
 
 /* Drops consoles of domains that died (or whose console went away). */
@@ -506,6 +585,7 @@ int main(int argc, char **argv)
         doms = d->next;
         dom_free(d, "xenconsoled stopping");
     }
+    scan_stop();
     xsc_close(xs);
     xd_close(&xd);
     return 0;
