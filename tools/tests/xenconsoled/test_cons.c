@@ -6,20 +6,10 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "check.h"
 #include "cons.h"
 
-static char why[256];
-static int nfail;
 static unsigned int kicks;
-
-#define CHECK(cond)                                                       \
-    do {                                                                  \
-        if ( !(cond) )                                                    \
-        {                                                                 \
-            snprintf(why, sizeof(why), "line %d: %s", __LINE__, #cond);   \
-            return;                                                       \
-        }                                                                 \
-    } while ( 0 )
 
 static struct xencons_interface ring;
 static struct cons C;
@@ -82,13 +72,7 @@ static void run(const char *name, void (*fn)(void), uint64_t rate,
     setup(rate, burst, start);
     fn();
     teardown();
-    if ( why[0] )
-    {
-        printf("FAIL: %s: %s\n", name, why);
-        nfail++;
-    }
-    else
-        printf("PASS: %s\n", name);
+    report(name);
 }
 
 /* Output reaches the log and the pty, across the index wrap. */

@@ -8,17 +8,6 @@
 #include "memconn.h"
 #include "check.h"
 
-#define CHECK_ERR(expr, err)                                              \
-    do {                                                                  \
-        int e_ = (expr);                                                  \
-        if ( e_ != (err) )                                                \
-        {                                                                 \
-            snprintf(why, sizeof(why), "line %d: %s gave %d, want %d",    \
-                     __LINE__, #expr, e_, (err));                         \
-            return;                                                       \
-        }                                                                 \
-    } while ( 0 )
-
 /*
  * The fake hypervisor: XS_INTRODUCE's mfn picks the page (an index into
  * guests[]); mfn 999 stands for a frame that cannot be mapped.
@@ -91,14 +80,7 @@ static void run(const char *name, void (*fn)(void))
     if ( !why[0] && xsd_check(D, cwhy, sizeof(cwhy)) )
         snprintf(why, sizeof(why), "tree check: %s", cwhy);
     xsd_destroy(D);
-    if ( why[0] )
-    {
-        printf("FAIL: %s: %s\n", name, why);
-        nfail++;
-    }
-    else
-        printf("PASS: %s\n", name);
-    fflush(stdout);
+    report(name);
 }
 
 /* ---- The guest's side of its ring ---- */
