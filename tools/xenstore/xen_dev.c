@@ -1,5 +1,5 @@
 /* SPDX-License-Identifier: GPL-2.0-only */
-/* Small wrappers over Linux's /dev/xen drivers for xenstored and xenconsoled. */
+/* Small wrappers over Linux's /dev/xen drivers for the dom0 daemons. */
 #define __XEN_TOOLS__ 1
 #include <errno.h>
 #include <fcntl.h>

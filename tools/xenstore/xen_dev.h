@@ -1,5 +1,5 @@
 /* SPDX-License-Identifier: GPL-2.0-only */
-/* Small wrappers over Linux's /dev/xen drivers for xenstored and xenconsoled. */
+/* Small wrappers over Linux's /dev/xen drivers for the dom0 daemons. */
 #ifndef XEN_DEV_H
 #define XEN_DEV_H
 

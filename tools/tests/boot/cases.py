@@ -463,7 +463,8 @@ OUR_STACK_STEPS = (
           r'^domid = "0"$') +
     XL_CREATE_STEPS +
     shell('sleep 1; echo left=$(xenstore-list /local/domain | tr "\\n" " ")'
-          '; xenstore-ls / | grep -c minios || true', 'stale', r'^left=0$', r'^0$') +
+          '; xenstore-ls / | grep -c minios || true', 'stale',
+          r'^left=0$', r'^0$') +
     shell('test -s /var/log/xen/console/hypervisor.log && echo hvlog-ok; '
           'cat /var/log/xen/xenstored.log /var/log/xen/xenconsoled.log',
           'logs', r'^hvlog-ok$'))

@@ -1,5 +1,5 @@
 /* SPDX-License-Identifier: GPL-2.0-only */
-/* libFuzzer target: a hostile guest driving xenstored through its ring page. */
+/* libFuzzer target: a hostile guest driving xenstored through its ring. */
 #include <stdlib.h>
 #include <string.h>
 
