@@ -25,7 +25,8 @@ else
 MODULES ?= $(DOM0)
 endif
 
-TOOL_DIRS := $(wildcard tools/xenstore tools/libxenapi tools/libxc tools/misc)
+TOOL_DIRS := $(wildcard tools/xenstore tools/libxenapi tools/libxc tools/misc \
+		     tools/console tools/helpers)
 GUEST_DIRS := extras/mini-os
 
 .PHONY: all xen tools guests dist iso install run run-iso test bench check \
@@ -115,7 +116,8 @@ check:
 	    -Ixen/arch/x86/include --suppress=missingIncludeSystem \
 	    --suppress=comparePointers \
 	    --suppress=uninitvar:extras/mini-os/tests/version.c \
-	    --inline-suppr xen tools/xenstore tools/libxenapi extras/mini-os
+	    --inline-suppr xen tools/xenstore tools/libxenapi tools/console \
+	    tools/helpers extras/mini-os
 	cppcheck --quiet --error-exitcode=1 --enable=warning,portability \
 	    --std=c11 -D__x86_64__ -D__XEN_TOOLS__ -Ixen/include \
 	    -Itools/include -Itools/libxc -Itools/xenstore \

@@ -3,14 +3,66 @@
 """Runs tools/xenstore's bench.sh: our daemon on a unix socket, then Xen
 4.17's own C xenstored if it can serve without a hypervisor.  Here it
 cannot (it needs /dev/xen/privcmd, and crashes without dom0 setup), so the
-Xen column stays empty with bench.sh's reason as the note."""
+Xen column stays empty with bench.sh's reason as the note.
+
+Then the same bench program inside a Linux dom0 (our hypervisor under
+QEMU, mkrootfs's root file system): first against Debian's C xenstored,
+which /init started as dom0's xenstored, then against ours started beside
+it with -N (socket only, Xen left to Debian's), in the same boot."""
 
 import os
 import re
 import subprocess
+import sys
+
+import qemu
 
 TITLE = 'xenstore throughput'
-LINE = re.compile(r'^(ours|xen-4\.17)\s+(\w+)\s+(\d+)\s+(\d+)\s*$')
+LINE = re.compile(r'^(ours|xen-4\.17|dom0-ours|dom0-xen)\s+(\w+)\s+(\d+)'
+                  r'\s+(\d+)\s*$')
+BOOT_DIR = os.path.join(os.path.dirname(os.path.abspath(__file__)), '..',
+                        'tests', 'boot')
+DOM0_SECONDS = 1
+
+
+def dom0_figures(ctx):
+    """{(who, op, clients): ops/s} from one dom0 boot, or (None, why)."""
+    if not ctx.get('ours'):
+        return None, 'our hypervisor did not build'
+    sys.path.insert(0, BOOT_DIR)
+    import cases   # noqa: E402  (tools/tests/boot: the dom0 rootfs)
+    if not cases.LINUX:
+        return None, 'no Debian kernel in /boot'
+    xs = os.path.join(ctx['top'], 'tools', 'xenstore')
+    p = subprocess.run(['make', '-s', '-C', xs], stdout=subprocess.PIPE,
+                       stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL)
+    if p.returncode:
+        return None, 'tools/xenstore did not build'
+    name = 'xenstore-dom0'
+    adds = [(os.path.join(xs, 'build', f), '/opt/' + f)
+            for f in ('xenstored', 'bench')]
+    modules, why = cases.dom0_rootfs(name, adds)(ctx['results'])
+    if why:
+        return None, why
+    cmd = ('/opt/bench -s /run/xenstored/socket -t %d -l dom0-xen; '
+           '/opt/xenstored -N --no-persist -s /tmp/ours.sock & sleep 1; '
+           '/opt/bench -s /tmp/ours.sock -t %d -l dom0-ours; '
+           'echo bench-$((6*7))\r' % (DOM0_SECONDS, DOM0_SECONDS))
+    figures = {}
+    try:
+        with qemu.Machine(name, ctx['results'], kernel=ctx['ours'],
+                          modules=modules, smp=2, mem='1G',
+                          append='dom0_mem=512M smap=0 conswitch=a') as m:
+            m.expect(r'^hv-rootfs: dom0 ready', 120, label='dom0 ready')
+            m.settle(2)
+            m.send(cmd)
+            m.expect(r'^bench-42', 150, label='bench done')
+            for r in m.search(r'^(dom0-\w+)\s+(\w+)\s+(\d+)\s+(\d+)'):
+                figures[(r.group(1), r.group(2), int(r.group(3)))] = \
+                    float(r.group(4))
+    except qemu.BootFailure as e:
+        return None, 'dom0 boot: %s' % e.why
+    return figures, None
 
 
 def run(ctx):
@@ -40,6 +92,17 @@ def run(ctx):
                      None))
     if rows and why_no_xen:
         rows[0] = rows[0][:4] + (why_no_xen,)
+    dom0, why = dom0_figures(ctx)
+    if dom0 is None:
+        ctx['log']('xenstore in dom0: %s' % why)
+        rows.append(('xenstore in dom0', None, None, 'ops/s', why))
+    for (who, op, clients), ops in sorted((dom0 or {}).items()):
+        if who != 'dom0-ours':
+            continue
+        rows.append(('xenstore %s in dom0, %d client%s' % (
+            op, clients, 's' if clients > 1 else ''), ops,
+            dom0.get(('dom0-xen', op, clients)), 'ops/s',
+            'Linux dom0 on ours under QEMU; xen = Debian C xenstored'))
     if not rows:
         ctx['log']('xenstore bench produced no figures; see '
                    'xenstore-bench.log')

@@ -14,6 +14,7 @@
 #include <unistd.h>
 
 #include "xsd.h"
+#include "xsd_xen.h"
 
 #define DEFAULT_SOCKET "/var/run/xenstored/socket"
 #define DEFAULT_STATE_DIR "/var/lib/xenstored"
@@ -170,7 +171,8 @@ static int usage(FILE *f, struct xsd *d, int status)
 "      --no-persist         keep the tree in memory only\n"
 "      --sync MODE          always | periodic (default) | never\n"
 "  -p, --pid-file FILE      write our pid here once listening\n"
-"  -N, --no-domain-init     accepted for compatibility; no effect\n"
+"  -N, --no-domain-init     leave Xen alone: serve the socket only (no\n"
+"                           rings, not dom0's kernel, no death watch)\n"
 "  -v, --verbose            log more (twice: every request)\n"
 "      --quota-nodes N      nodes per unprivileged domain (1000)\n"
 "      --quota-node-size N  bytes per node (2048)\n"
@@ -233,9 +235,10 @@ int main(int argc, char **argv)
     struct pollfd *pfd;
     struct xsd_conn **pconn, *c;
     struct xsd *d;
+    struct xsd_xen *xen = NULL;
     struct sigaction sa;
-    int opt, lfd, timeout, n, i, r;
-    bool more;
+    int opt, lfd, timeout, n, i, r, xfd = -1;
+    bool more, xmore, no_xen = false;
 
     if ( stdio_open() )
         return 1;
@@ -261,7 +264,7 @@ int main(int argc, char **argv)
                 return usage(stderr, d, 2);
             break;
         case 'p': pidfile = optarg; break;
-        case 'N': break;
+        case 'N': no_xen = true; break;
         case 'v': d->verbose++; break;
         case OPT_QN: d->quota.nodes = (unsigned int)num_arg(optarg); break;
         case OPT_QS: d->quota.node_size = (unsigned int)num_arg(optarg); break;
@@ -317,19 +320,26 @@ int main(int argc, char **argv)
     }
     if ( d->verbose )
         xsd_log(d, "listening on %s", sockpath);
+    /* On Xen: guests' rings, dom0's kernel, domain deaths. */
+    if ( !no_xen && (xen = xsd_xen_open(d)) )
+        xfd = xsd_xen_fd(xen);
 
-    pfd = calloc(MAX_CONNS + 1, sizeof(*pfd));
-    pconn = calloc(MAX_CONNS + 1, sizeof(*pconn));
+    pfd = calloc(MAX_CONNS + 2, sizeof(*pfd));
+    pconn = calloc(MAX_CONNS + 2, sizeof(*pconn));
     if ( !pfd || !pconn )
         return 1;
     more = false;
+    xmore = xen != NULL;
     while ( !stop )
     {
         n = 0;
         pfd[n].fd = lfd;
         pfd[n].events = POLLIN;
         pconn[n++] = NULL;
-        for ( c = d->conns; c && n <= MAX_CONNS; c = c->next )
+        pfd[n].fd = xfd;
+        pfd[n].events = POLLIN;
+        pconn[n++] = NULL;
+        for ( c = d->conns; c && n <= MAX_CONNS + 1; c = c->next )
         {
             if ( sock_fd(c) < 0 )
                 continue;
@@ -341,7 +351,7 @@ int main(int argc, char **argv)
                 more = true;
         }
         timeout = xsd_persist_tick(d);
-        if ( more )
+        if ( more || xmore )
             timeout = 0;
         r = poll(pfd, (nfds_t)n, timeout);
         if ( r < 0 && errno != EINTR )
@@ -352,7 +362,10 @@ int main(int argc, char **argv)
         more = false;
         if ( r < 0 )
             continue;
-        for ( i = 1; i < n; i++ )
+        /* Ring connections have no descriptor: the event channel's. */
+        xmore = xen && ((pfd[1].revents & POLLIN) || xmore) &&
+                xsd_xen_events(xen);
+        for ( i = 2; i < n; i++ )
         {
             c = pconn[i];
             if ( (pfd[i].revents & (POLLIN | POLLHUP | POLLERR)) ||
@@ -402,6 +415,7 @@ int main(int argc, char **argv)
     if ( d->persist )
         xsd_persist_snapshot(d);
     xsd_destroy(d);
+    xsd_xen_close(xen);
     free(pfd);
     free(pconn);
     return 0;

@@ -127,6 +127,7 @@ struct xsd_conn
     unsigned int nwatches;
     struct xsd_txn *txns;
     unsigned int ntxns;
+    unsigned int throttled;     /* Quotas already logged as reached. */
 };
 
 /* ---- Daemon ---- */
@@ -211,6 +212,13 @@ void xsd_conn_free(struct xsd_conn *c);
 void xsd_reap(struct xsd *d);
 
 struct xsd_domain *xsd_domain_find(struct xsd *d, uint32_t domid, bool create);
+/*
+ * What the hypervisor says of an introduced domain: a shutdown or death
+ * fires @releaseDomain once; a dying domain loses its connection and is
+ * no longer introduced.
+ */
+void xsd_domain_state(struct xsd *d, struct xsd_domain *dom, bool shutdown,
+                      bool dying);
 
 /* Walks the committed tree to find inconsistencies; 0 if sound. */
 int xsd_check(struct xsd *d, char *why, size_t whylen);
@@ -251,5 +259,7 @@ struct xsd_conn *xsd_ring_conn_new(struct xsd *d, uint32_t domid,
                                    struct xenstore_domain_interface *intf,
                                    void (*notify)(void *opaque),
                                    void *opaque);
+/* Called with opaque when the connection goes (to unmap, unbind). */
+void xsd_ring_on_destroy(struct xsd_conn *c, void (*fn)(void *opaque));
 
 #endif /* XSD_H */

@@ -721,6 +721,29 @@ static unsigned int domain_nodes(struct view *v, uint32_t domid)
 }
 
 /*
+ * A quota refusal is the guest's problem, not ours, but an operator
+ * wants to know: one line per connection and kind, so that a guest
+ * hammering its limit cannot flood the log either.
+ */
+enum { Q_NODES, Q_NODE_SIZE, Q_WATCHES, Q_TRANSACTIONS };
+
+static int throttled(struct xsd_conn *c, unsigned int kind, int err)
+{
+    static const char *const what[] = {
+        [Q_NODES] = "nodes", [Q_NODE_SIZE] = "node size",
+        [Q_WATCHES] = "watches", [Q_TRANSACTIONS] = "transactions",
+    };
+
+    if ( !(c->throttled & (1u << kind)) )
+    {
+        c->throttled |= 1u << kind;
+        xsd_log(c->d, "dom%u throttled (connection %u): %s quota reached",
+                (unsigned int)c->domid, c->id, what[kind]);
+    }
+    return err;
+}
+
+/*
  * Creates path and any missing parents.  New nodes inherit the permissions
  * of their nearest existing ancestor, except that what an unprivileged
  * domain creates belongs to it.
@@ -760,13 +783,13 @@ static int create_path(struct view *v, struct xsd_conn *c, const char *path,
         {
             free(perms);
             free(anc);
-            return ENOSPC;
+            return throttled(c, Q_NODE_SIZE, ENOSPC);
         }
         if ( domain_nodes(v, c->domid) + missing > c->d->quota.nodes )
         {
             free(perms);
             free(anc);
-            return ENOSPC;
+            return throttled(c, Q_NODES, ENOSPC);
         }
     }
 
@@ -809,7 +832,7 @@ static int write_node(struct view *v, struct xsd_conn *c, const char *path,
     if ( !may(c, n, XS_PERM_WRITE) )
         return EACCES;
     if ( !c->privileged && vlen + 5 * n->nperms > c->d->quota.node_size )
-        return ENOSPC;
+        return throttled(c, Q_NODE_SIZE, ENOSPC);
     n = xsd_node_dup(n);
     xsd_node_set_value(n, val, vlen);
     changes_add(v->ch, path, false, n);
@@ -1543,7 +1566,7 @@ static int do_set_perms(struct xsd_conn *c, struct view *v)
         err = EPERM;
     else if ( !c->privileged &&
               n->vlen + 5u * (unsigned int)(argc - 1) > c->d->quota.node_size )
-        err = ENOSPC;
+        err = throttled(c, Q_NODE_SIZE, ENOSPC);
     else
     {
         n = xsd_node_dup(n);
@@ -1595,7 +1618,7 @@ static int do_watch(struct xsd_conn *c, struct view *v)
     if ( c->nwatches >= limit )
     {
         free(node);
-        return E2BIG;
+        return throttled(c, Q_WATCHES, E2BIG);
     }
     w = xcalloc(1, sizeof(*w));
     w->node = node;
@@ -1650,7 +1673,7 @@ static int do_transaction_start(struct xsd_conn *c, struct view *v)
     limit = c->privileged ? c->d->quota.priv_transactions
                           : c->d->quota.transactions;
     if ( c->ntxns >= limit )
-        return ENOSPC;
+        return throttled(c, Q_TRANSACTIONS, ENOSPC);
     t = xcalloc(1, sizeof(*t));
     do {
         t->id = c->d->next_txid++;
@@ -1753,6 +1776,19 @@ static struct xsd_domain *introduced_domain(struct xsd_conn *c,
     return NULL;
 }
 
+static void domain_forget(struct xsd *d, struct xsd_domain *dom,
+                          const char *why)
+{
+    if ( dom->conn )
+    {
+        conn_kill(dom->conn, why);
+        dom->conn = NULL;
+    }
+    dom->introduced = false;
+    dom->target = UINT32_MAX;
+    xsd_persist_domain(d, dom);
+}
+
 static int do_release(struct xsd_conn *c, struct view *v)
 {
     struct xsd_domain *dom;
@@ -1761,17 +1797,32 @@ static int do_release(struct xsd_conn *c, struct view *v)
     (void)v;
     if ( !(dom = introduced_domain(c, one_arg(c), &err)) )
         return err;
-    if ( dom->conn )
-    {
-        conn_kill(dom->conn, "domain released");
-        dom->conn = NULL;
-    }
-    dom->introduced = false;
-    dom->target = UINT32_MAX;
-    xsd_persist_domain(c->d, dom);
+    domain_forget(c->d, dom, "domain released");
     reply_ok(c);
     fire_special(c->d, "@releaseDomain");
     return 0;
+}
+
+void xsd_domain_state(struct xsd *d, struct xsd_domain *dom, bool shutdown,
+                      bool dying)
+{
+    bool fire = false;
+
+    if ( !dom->introduced )
+        return;
+    /* Toolstacks watch @releaseDomain to see a guest shut down, too. */
+    if ( (shutdown || dying) && !dom->shutdown )
+    {
+        dom->shutdown = true;
+        fire = true;
+    }
+    if ( dying )
+    {
+        domain_forget(d, dom, "domain died");
+        fire = true;
+    }
+    if ( fire )
+        fire_special(d, "@releaseDomain");
 }
 
 static int do_resume(struct xsd_conn *c, struct view *v)

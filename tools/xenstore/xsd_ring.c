@@ -17,6 +17,7 @@ struct ring
 {
     struct xenstore_domain_interface *intf;
     void (*notify)(void *opaque);
+    void (*gone)(void *opaque);
     void *opaque;
 };
 
@@ -112,8 +113,17 @@ static void ring_protocol_error(struct xsd_conn *c)
 
 static void ring_destroy(struct xsd_conn *c)
 {
+    struct ring *r = c->priv;
+
     /* Unmapping the page and unbinding the port belong to the creator. */
-    free(c->priv);
+    if ( r->gone )
+        r->gone(r->opaque);
+    free(r);
+}
+
+void xsd_ring_on_destroy(struct xsd_conn *c, void (*fn)(void *opaque))
+{
+    ((struct ring *)c->priv)->gone = fn;
 }
 
 static const struct xsd_conn_ops ring_ops = {

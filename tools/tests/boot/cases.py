@@ -417,6 +417,70 @@ for _hv, _append in (('ours', 'dom0_mem=512M smap=0 conswitch=a'),
                ('settle', 2)] + XL_CREATE_STEPS))
 
 
+# Our dom0 stack (issue 16) in place of Debian's daemons: mkrootfs's /init
+# runs /etc/hv-rootfs/xen-start, which starts OUR xenstored, init-dom0 and
+# xenconsoled (tools/helpers/xen-dom0-start); Debian's unmodified xl then
+# builds mini-os against them.  Debian's xenstore-read/ls read our store,
+# the guest's console lands in our xenconsoled's log, Xen's own console in
+# hypervisor.log, and `xl destroy` leaves no /local/domain/N behind (our
+# xenstored saw the death through VIRQ_DOM_EXC and fired @releaseDomain).
+TOOLS = os.path.normpath(os.path.join(os.path.dirname(os.path.abspath(
+    __file__)), '..', '..'))
+OUR_STACK = [(os.path.join(TOOLS, d, 'build', f), '/opt/' + f)
+             for d, f in (('xenstore', 'xenstored'),
+                          ('console', 'xenconsoled'),
+                          ('helpers', 'init-dom0'))] + [
+    (os.path.join(TOOLS, 'helpers', 'xen-dom0-start'),
+     '/opt/xen-dom0-start')]
+
+
+def our_stack_rootfs(name):
+    """dom0_rootfs with our daemons built (tools/*/build) and added."""
+    base = dom0_rootfs(name, OUR_STACK + [(MINIOS, '/guests/mini-os')],
+                       [('/etc/xen/minios.cfg', MINIOS_CFG),
+                        ('/etc/hv-rootfs/xen-start',
+                         '#!/bin/sh\nexec /opt/xen-dom0-start\n')])
+
+    def prepare(results):
+        for d in ('xenstore', 'console', 'helpers'):
+            p = subprocess.run(['make', '-s', '-C', os.path.join(TOOLS, d)],
+                               stdout=subprocess.PIPE,
+                               stderr=subprocess.STDOUT)
+            if p.returncode:
+                return None, 'cannot build tools/%s: %s' % (
+                    d, p.stdout.decode('utf-8', 'replace')[-300:])
+        return base(results)
+    return prepare
+
+
+OUR_STACK_STEPS = (
+    shell('for d in xenstored xenconsoled; do readlink '
+          '/proc/$(cat /run/xen/$d.pid)/exe; done',
+          'ours', r'^/opt/xenstored$', r'^/opt/xenconsoled$') +
+    shell('xenstore-read /local/domain/0/name /local/pool/0/name',
+          'xs-read', r'^Domain-0$', r'^Pool-0$') +
+    shell('xenstore-ls /local/domain/0 | grep "^[a-z]"', 'xs-ls',
+          r'^domid = "0"$') +
+    XL_CREATE_STEPS +
+    shell('sleep 1; echo left=$(xenstore-list /local/domain | tr "\\n" " ")'
+          '; xenstore-ls / | grep -c minios || true', 'stale',
+          r'^left=0$', r'^0$') +
+    shell('test -s /var/log/xen/console/hypervisor.log && echo hvlog-ok; '
+          'cat /var/log/xen/xenstored.log /var/log/xen/xenconsoled.log',
+          'logs', r'^hvlog-ok$'))
+for _hv, _append in (('ours', 'dom0_mem=512M smap=0 conswitch=a'),
+                     ('xen417', 'dom0_mem=512M conswitch=a')):
+    _name = 'linux-dom0-our-stack' + ('' if _hv == 'ours' else '-xen417')
+    CASES.append(dict(
+        name=_name, via='kernel', smp=2, mem='1G', cpu='max',
+        append=_append, only=_hv, timeout=150, minios=True,
+        prepare=our_stack_rootfs(_name),
+        forbid=qemu.DEFAULT_FORBID + (r'^hv-rootfs: .*failed',
+                                      r'^libxl: error',
+                                      r'^xen-dom0-start: '),
+        steps=[('expect', 'linux_init'), ('expect', 'rootfs_ready'),
+               ('settle', 2)] + OUR_STACK_STEPS))
+
 def _linux_nic_case(name, hv, append, nic, text, forbid=()):
     """Linux as dom0 with a NIC: bring it up, expect text in
     /proc/interrupts."""

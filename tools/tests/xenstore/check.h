@@ -20,6 +20,31 @@ static int nfail;
         }                                                                 \
     } while ( 0 )
 
+/* Fail the current case unless expr gives err (0: success). */
+#define CHECK_ERR(expr, err)                                              \
+    do {                                                                  \
+        int e_ = (expr);                                                  \
+        if ( e_ != (err) )                                                \
+        {                                                                 \
+            snprintf(why, sizeof(why), "line %d: %s gave %d, want %d",    \
+                     __LINE__, #expr, e_, (err));                         \
+            return;                                                       \
+        }                                                                 \
+    } while ( 0 )
+
+/* The case's line: PASS, or FAIL with why (then counted). */
+static inline void report(const char *name)
+{
+    if ( why[0] )
+    {
+        printf("FAIL: %s: %s\n", name, why);
+        nfail++;
+    }
+    else
+        printf("PASS: %s\n", name);
+    fflush(stdout);
+}
+
 static inline long now_ms(void)
 {
     struct timespec ts;

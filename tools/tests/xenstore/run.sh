@@ -23,6 +23,7 @@ run() {
 }
 
 run unit "$B/test_unit"
+run domain "$B/test_domain"
 run model "$B/test_model"
 run sock "$B/test_sock" "$B/xenstored"
 run client "$B/test_client" "$B"

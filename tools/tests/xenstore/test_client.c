@@ -160,14 +160,7 @@ static void run(const char *name, void (*fn)(void))
     fn();
     fake_stop();
     fail_after(-1);
-    if ( why[0] )
-    {
-        printf("FAIL: %s: %s\n", name, why);
-        nfail++;
-    }
-    else
-        printf("PASS: %s\n", name);
-    fflush(stdout);
+    report(name);
 }
 
 /* ------------------------------------------------------------------ */

@@ -135,14 +135,7 @@ static void run(const char *name, void (*fn)(void))
         snprintf(why, sizeof(why), "daemon died");
     if ( !why[0] && !tree_ok() )
         snprintf(why, sizeof(why), "tree check failed");
-    if ( why[0] )
-    {
-        printf("FAIL: %s: %s\n", name, why);
-        nfail++;
-    }
-    else
-        printf("PASS: %s\n", name);
-    fflush(stdout);
+    report(name);
 }
 
 /* ------------------------------------------------------------------ */

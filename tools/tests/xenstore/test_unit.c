@@ -10,18 +10,6 @@
 #include "memconn.h"
 #include "check.h"
 
-
-#define CHECK_ERR(expr, err)                                              \
-    do {                                                                  \
-        int e_ = (expr);                                                  \
-        if ( e_ != (err) )                                                \
-        {                                                                 \
-            snprintf(why, sizeof(why), "line %d: %s gave %d, want %d",    \
-                     __LINE__, #expr, e_, (err));                         \
-            return;                                                       \
-        }                                                                 \
-    } while ( 0 )
-
 static struct xsd *D;
 
 static void quiet_log(struct xsd *d, const char *msg)
@@ -49,14 +37,7 @@ static void run(const char *name, void (*fn)(void))
     if ( !why[0] && xsd_check(D, cwhy, sizeof(cwhy)) )
         snprintf(why, sizeof(why), "tree check: %s", cwhy);
     xsd_destroy(D);
-    if ( why[0] )
-    {
-        printf("FAIL: %s: %s\n", name, why);
-        nfail++;
-    }
-    else
-        printf("PASS: %s\n", name);
-    fflush(stdout);
+    report(name);
 }
 
 static int wr(struct memconn *m, uint32_t tx, const char *path,

@@ -1,0 +1,526 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
+/* xenstored's domain side over fake rings: introduce, talk, quotas, death. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "memconn.h"
+#include "check.h"
+
+/*
+ * The fake hypervisor: XS_INTRODUCE's mfn picks the page (an index into
+ * guests[]); mfn 999 stands for a frame that cannot be mapped.
+ */
+struct guest
+{
+    struct xenstore_domain_interface intf;
+    uint32_t domid;
+    bool attached, gone;
+    unsigned int kicks;
+    uint32_t req_id;
+};
+
+static struct guest guests[4];
+static struct xsd *D;
+static char lastlog[512];
+static unsigned int nlogs;
+
+static void log_keep(struct xsd *d, const char *msg)
+{
+    (void)d;
+    snprintf(lastlog, sizeof(lastlog), "%s", msg);
+    nlogs++;
+}
+
+static void kick(void *opaque)
+{
+    ((struct guest *)opaque)->kicks++;
+}
+
+static void unmapped(void *opaque)
+{
+    ((struct guest *)opaque)->gone = true;
+}
+
+static struct xsd_conn *attach(struct xsd *d, void *opaque, uint32_t domid,
+                               uint64_t mfn, uint32_t port)
+{
+    struct guest *g;
+    struct xsd_conn *c;
+
+    (void)opaque;
+    (void)port;
+    if ( mfn >= sizeof(guests) / sizeof(guests[0]) )
+    {
+        errno = EFAULT;
+        return NULL;
+    }
+    g = &guests[mfn];
+    g->domid = domid;
+    g->attached = true;
+    c = xsd_ring_conn_new(d, domid, &g->intf, kick, g);
+    xsd_ring_on_destroy(c, unmapped);
+    return c;
+}
+
+static void run(const char *name, void (*fn)(void))
+{
+    char cwhy[256];
+
+    why[0] = '\0';
+    memset(guests, 0, sizeof(guests));
+    nlogs = 0;
+    lastlog[0] = '\0';
+    D = xsd_create();
+    D->log = log_keep;
+    D->ring_attach = attach;
+    xsd_default_tree(D);
+    fn();
+    if ( !why[0] && xsd_check(D, cwhy, sizeof(cwhy)) )
+        snprintf(why, sizeof(why), "tree check: %s", cwhy);
+    xsd_destroy(D);
+    report(name);
+}
+
+/* ---- The guest's side of its ring ---- */
+
+/* Puts len bytes on the request ring, letting the daemon drain it. */
+static bool g_put(struct guest *g, const void *buf, size_t len)
+{
+    const char *p = buf;
+    int spins = 0;
+
+    while ( len )
+    {
+        if ( g->intf.req_prod - g->intf.req_cons >= XENSTORE_RING_SIZE )
+        {
+            if ( ++spins > 100 )
+                return false;
+            mc_pump(D);
+            continue;
+        }
+        g->intf.req[MASK_XENSTORE_IDX(g->intf.req_prod)] = *p++;
+        g->intf.req_prod++;
+        len--;
+    }
+    return true;
+}
+
+static size_t g_get(struct guest *g, void *buf, size_t len)
+{
+    char *p = buf;
+    size_t n = 0;
+
+    while ( g->intf.rsp_cons != g->intf.rsp_prod && n < len )
+    {
+        p[n++] = g->intf.rsp[MASK_XENSTORE_IDX(g->intf.rsp_cons)];
+        g->intf.rsp_cons++;
+    }
+    return n;
+}
+
+static bool g_send(struct guest *g, uint32_t type, const void *p, size_t len)
+{
+    struct xsd_sockmsg h = { type, ++g->req_id, 0, (uint32_t)len };
+
+    return g_put(g, &h, sizeof(h)) && g_put(g, p, len);
+}
+
+/* Sends only if the whole message fits now (a flood that never waits). */
+static bool g_try_send(struct guest *g, uint32_t type, const void *p,
+                       size_t len)
+{
+    uint32_t used = g->intf.req_prod - g->intf.req_cons;
+
+    if ( XENSTORE_RING_SIZE - used < sizeof(struct xsd_sockmsg) + len )
+        return false;
+    return g_send(g, type, p, len);
+}
+
+/* Next whole message from the daemon, payload nul-terminated in body. */
+static bool g_next(struct guest *g, struct xsd_sockmsg *h, char *body)
+{
+    uint32_t avail = g->intf.rsp_prod - g->intf.rsp_cons;
+
+    if ( avail < sizeof(*h) )
+        return false;
+    g_get(g, h, sizeof(*h));
+    g_get(g, body, h->len);
+    body[h->len] = '\0';
+    return true;
+}
+
+/* A request and its reply (events before it are skipped): 0 or errno. */
+static char gbody[XENSTORE_PAYLOAD_MAX + 1];
+static int g_call(struct guest *g, uint32_t type, const void *p, size_t len)
+{
+    struct xsd_sockmsg h;
+
+    if ( !g_send(g, type, p, len) )
+        return -2;
+    mc_pump(D);
+    while ( g_next(g, &h, gbody) )
+    {
+        if ( h.type == XS_WATCH_EVENT )
+            continue;
+        if ( h.type == XS_ERROR )
+            return xs_errno_from_name(gbody, strlen(gbody));
+        return 0;
+    }
+    return -1;
+}
+
+static int g_write(struct guest *g, const char *path, const char *val)
+{
+    char buf[4096];
+    size_t pl = strlen(path) + 1, vl = strlen(val);
+
+    memcpy(buf, path, pl);
+    memcpy(buf + pl, val, vl);
+    return g_call(g, XS_WRITE, buf, pl + vl);
+}
+
+static int g_str(struct guest *g, uint32_t type, const char *arg)
+{
+    return g_call(g, type, arg, strlen(arg) + 1);
+}
+
+static bool conn_of(uint32_t domid)
+{
+    struct xsd_conn *c;
+
+    for ( c = D->conns; c; c = c->next )
+        if ( c->domid == domid && !c->dead )
+            return true;
+    return false;
+}
+
+static bool event(struct memconn *m, const char *path, const char *token)
+{
+    char p[4096], t[4096];
+
+    return mc_event(m, p, sizeof(p), t, sizeof(t)) && !strcmp(p, path) &&
+           !strcmp(t, token);
+}
+
+static bool no_event(struct memconn *m)
+{
+    char p[4096], t[4096];
+
+    return !mc_event(m, p, sizeof(p), t, sizeof(t));
+}
+
+/* One-argument request from dom0; its reply in qbuf. */
+static char qbuf[XENSTORE_PAYLOAD_MAX + 1];
+static int q(struct memconn *m, uint32_t type, const char *arg)
+{
+    char *r = NULL;
+    unsigned int len = 0;
+    int e = mc_call(m, type, 0, arg, strlen(arg) + 1, &r, &len);
+
+    qbuf[0] = '\0';
+    if ( !e )
+    {
+        memcpy(qbuf, r, len);
+        qbuf[len] = '\0';
+    }
+    free(r);
+    return e;
+}
+
+/* What a toolstack does before XS_INTRODUCE: the guest's home. */
+static int make_home(struct memconn *m, uint32_t domid)
+{
+    char path[64], perm[16], buf[128];
+    size_t pl;
+    int e;
+
+    snprintf(path, sizeof(path), "/local/domain/%u", (unsigned int)domid);
+    snprintf(perm, sizeof(perm), "n%u", (unsigned int)domid);
+    if ( (e = mc_call(m, XS_MKDIR, 0, path, strlen(path) + 1, NULL, NULL)) )
+        return e;
+    if ( (e = mc_calls(m, XS_SET_PERMS, 0, NULL, path, perm, "r0", MC_END)) )
+        return e;
+    snprintf(buf, sizeof(buf), "%s/name", path);
+    pl = strlen(buf) + 1;
+    memcpy(buf + pl, "guest", 5);
+    return mc_call(m, XS_WRITE, 0, buf, pl + 5, NULL, NULL);
+}
+
+static int introduce(struct memconn *m, uint32_t domid, unsigned int page)
+{
+    char dom[16], mfn[16];
+
+    snprintf(dom, sizeof(dom), "%u", (unsigned int)domid);
+    snprintf(mfn, sizeof(mfn), "%u", page);
+    return mc_calls(m, XS_INTRODUCE, 0, NULL, dom, mfn, "7", MC_END);
+}
+
+/* ---- Cases ---- */
+
+/* Introduce attaches the ring; the guest reads its name, writes data/. */
+static void t_introduce_talk(void)
+{
+    struct memconn *m = mc_new(D, 0), *w = mc_new(D, 0);
+    struct guest *g = &guests[1];
+
+    CHECK_ERR(mc_calls(w, XS_WATCH, 0, NULL, "@introduceDomain", "i", MC_END),
+              0);
+    CHECK(event(w, "@introduceDomain", "i"));
+    CHECK_ERR(make_home(m, 5), 0);
+    CHECK_ERR(q(m, XS_IS_DOMAIN_INTRODUCED, "5"), 0);
+    CHECK(!strcmp(qbuf, "F"));
+    CHECK_ERR(introduce(m, 5, 1), 0);
+    CHECK(g->attached && g->domid == 5);
+    CHECK(g->intf.connection == XENSTORE_CONNECTED);
+    CHECK(event(w, "@introduceDomain", "i"));
+    CHECK(no_event(w));
+    CHECK_ERR(q(m, XS_IS_DOMAIN_INTRODUCED, "5"), 0);
+    CHECK(!strcmp(qbuf, "T"));
+    /* Introducing again is harmless and attaches nothing new. */
+    g->attached = false;
+    CHECK_ERR(introduce(m, 5, 1), 0);
+    CHECK(!g->attached);
+    CHECK(no_event(w));
+    /* The guest on its ring: relative paths are its home. */
+    CHECK_ERR(g_str(g, XS_READ, "name"), 0);
+    CHECK(!strcmp(gbody, "guest"));
+    CHECK_ERR(g_str(g, XS_GET_DOMAIN_PATH, "5"), 0);
+    CHECK(!strcmp(gbody, "/local/domain/5"));
+    CHECK_ERR(g_write(g, "data/x", "hello"), 0);
+    CHECK(g->kicks > 0);
+    CHECK_ERR(q(m, XS_READ, "/local/domain/5/data/x"),
+              0);
+    CHECK(!strcmp(qbuf, "hello"));
+    CHECK_ERR(q(m, XS_GET_PERMS, "/local/domain/5/data/x"), 0);
+    CHECK(!strcmp(qbuf, "n5"));
+    mc_free(w);
+    mc_free(m);
+}
+
+/* Guests may not manage domains nor read others' or dom0's nodes. */
+static void t_guest_limits(void)
+{
+    struct memconn *m = mc_new(D, 0);
+    struct guest *g = &guests[1];
+
+    CHECK_ERR(make_home(m, 5), 0);
+    CHECK_ERR(make_home(m, 6), 0);
+    CHECK_ERR(introduce(m, 5, 1), 0);
+    CHECK_ERR(g_str(g, XS_READ, "/local/domain/6/name"), EACCES);
+    CHECK_ERR(g_write(g, "/local/domain/6/x", "1"), EACCES);
+    CHECK_ERR(g_write(g, "/tool/x", "1"), EACCES);
+    CHECK_ERR(g_call(g, XS_INTRODUCE, "6\0" "2\0" "7", 6), EACCES);
+    CHECK_ERR(g_str(g, XS_RELEASE, "5"), EACCES);
+    CHECK_ERR(g_call(g, XS_SET_TARGET, "5\0" "6", 4), EACCES);
+    CHECK_ERR(g_str(g, XS_RESUME, "5"), EACCES);
+    CHECK(!guests[2].attached);
+    /* An unmappable page: the introduce fails, nothing is recorded. */
+    CHECK_ERR(introduce(m, 6, 999), EINVAL);
+    CHECK_ERR(mc_calls(m, XS_IS_DOMAIN_INTRODUCED, 0, NULL, "6", MC_END), 0);
+    mc_free(m);
+}
+
+/* With SET_TARGET a device model's domain acts for its guest. */
+static void t_set_target(void)
+{
+    struct memconn *m = mc_new(D, 0);
+    struct guest *dm = &guests[2];
+
+    CHECK_ERR(make_home(m, 5), 0);
+    CHECK_ERR(make_home(m, 6), 0);
+    CHECK_ERR(introduce(m, 6, 2), 0);
+    CHECK_ERR(g_str(dm, XS_READ, "/local/domain/5/name"), EACCES);
+    CHECK_ERR(mc_calls(m, XS_SET_TARGET, 0, NULL, "6", "5", MC_END), 0);
+    CHECK_ERR(g_str(dm, XS_READ, "/local/domain/5/name"), 0);
+    CHECK(!strcmp(gbody, "guest"));
+    CHECK_ERR(mc_calls(m, XS_SET_TARGET, 0, NULL, "9", "5", MC_END), ENOENT);
+    CHECK_ERR(mc_calls(m, XS_SET_TARGET, 0, NULL, "6", "0", MC_END), EINVAL);
+    mc_free(m);
+}
+
+/* Release and death: @releaseDomain, the ring unmapped, F again. */
+static void t_release_death(void)
+{
+    struct memconn *m = mc_new(D, 0), *w = mc_new(D, 0);
+    struct xsd_domain *dom;
+
+    CHECK_ERR(mc_calls(w, XS_WATCH, 0, NULL, "@releaseDomain", "r", MC_END),
+              0);
+    CHECK(event(w, "@releaseDomain", "r"));
+    CHECK_ERR(make_home(m, 5), 0);
+    CHECK_ERR(make_home(m, 6), 0);
+    CHECK_ERR(introduce(m, 5, 1), 0);
+    CHECK_ERR(introduce(m, 6, 2), 0);
+    /* XS_RELEASE from the toolstack. */
+    CHECK_ERR(mc_calls(m, XS_RELEASE, 0, NULL, "5", MC_END), 0);
+    mc_pump(D);
+    CHECK(guests[1].gone && !conn_of(5));
+    CHECK(event(w, "@releaseDomain", "r"));
+    CHECK(no_event(w));
+    CHECK_ERR(mc_calls(m, XS_RELEASE, 0, NULL, "5", MC_END), ENOENT);
+    /* A shutdown fires once, and RESUME clears it. */
+    dom = xsd_domain_find(D, 6, false);
+    CHECK(dom);
+    xsd_domain_state(D, dom, true, false);
+    mc_pump(D);
+    CHECK(event(w, "@releaseDomain", "r"));
+    xsd_domain_state(D, dom, true, false);
+    mc_pump(D);
+    CHECK(no_event(w));
+    CHECK(conn_of(6));
+    CHECK_ERR(mc_calls(m, XS_RESUME, 0, NULL, "6", MC_END), 0);
+    CHECK(!dom->shutdown);
+    /* Death, as VIRQ_DOM_EXC and getdomaininfo report it. */
+    xsd_domain_state(D, dom, true, true);
+    mc_pump(D);
+    CHECK(event(w, "@releaseDomain", "r"));
+    CHECK(guests[2].gone && !conn_of(6));
+    CHECK_ERR(q(m, XS_IS_DOMAIN_INTRODUCED, "6"), 0);
+    CHECK(!strcmp(qbuf, "F"));
+    /* A dead domain's nodes stay for the toolstack to remove. */
+    CHECK_ERR(mc_calls(m, XS_RM, 0, NULL, "/local/domain/6", MC_END), 0);
+    /* And it may come back (a reboot with the same id). */
+    memset(&guests[2], 0, sizeof(guests[2]));
+    CHECK_ERR(make_home(m, 6), 0);
+    CHECK_ERR(introduce(m, 6, 2), 0);
+    CHECK(guests[2].attached && conn_of(6));
+    mc_free(w);
+    mc_free(m);
+}
+
+/* Quotas as Xen's defaults; reaching one leaves a single log line. */
+static void t_quotas(void)
+{
+    struct memconn *m = mc_new(D, 0);
+    struct guest *g = &guests[1];
+    char path[64], big[2100];
+    unsigned int i, before;
+    int e = 0;
+
+    CHECK(D->quota.nodes == 1000 && D->quota.node_size == 2048 &&
+          D->quota.watches == 128 && D->quota.transactions == 10);
+    CHECK_ERR(make_home(m, 5), 0);
+    CHECK_ERR(introduce(m, 5, 1), 0);
+    before = nlogs;
+    for ( i = 0; i < 1100 && !e; i++ )
+    {
+        snprintf(path, sizeof(path), "n/%u", i);
+        e = g_write(g, path, "v");
+    }
+    CHECK(e == ENOSPC && i > 990 && i < 1001);
+    CHECK(nlogs == before + 1 && strstr(lastlog, "dom5 throttled") &&
+          strstr(lastlog, "nodes quota"));
+    CHECK_ERR(g_write(g, "n/more", "v"), ENOSPC);
+    CHECK(nlogs == before + 1);
+    /* dom0 is not held to it. */
+    CHECK_ERR(mc_calls(m, XS_WRITE, 0, NULL, "/local/domain/5/n/dom0", MC_END),
+              0);
+    memset(big, 'x', sizeof(big) - 1);
+    big[sizeof(big) - 1] = '\0';
+    CHECK_ERR(g_write(g, "n/0", big), ENOSPC);
+    CHECK(strstr(lastlog, "node size quota"));
+    for ( i = 0; i < 128; i++ )
+    {
+        char wb[32];
+
+        snprintf(wb, sizeof(wb), "w%u%ct", i, 0);
+        CHECK_ERR(g_call(g, XS_WATCH, wb, strlen(wb) + 3), 0);
+    }
+    CHECK_ERR(g_call(g, XS_WATCH, "zz\0t", 5), E2BIG);
+    CHECK(strstr(lastlog, "watches quota"));
+    for ( i = 0; i < 10; i++ )
+        CHECK_ERR(g_call(g, XS_TRANSACTION_START, "", 1), 0);
+    CHECK_ERR(g_call(g, XS_TRANSACTION_START, "", 1), ENOSPC);
+    CHECK(strstr(lastlog, "transactions quota"));
+    CHECK(conn_of(5));
+    mc_free(m);
+}
+
+/* A guest that never reads its watch events is cut off, dom0 unharmed. */
+static void t_never_reads(void)
+{
+    struct memconn *m = mc_new(D, 0);
+    struct guest *g = &guests[1];
+    char path[64];
+    int i;
+
+    CHECK_ERR(make_home(m, 5), 0);
+    CHECK_ERR(introduce(m, 5, 1), 0);
+    CHECK_ERR(g_call(g, XS_WATCH, "/local/domain/5\0t", 18), 0);
+    for ( i = 0; i < 40000 && conn_of(5); i++ )
+    {
+        snprintf(path, sizeof(path), "/local/domain/5/k%d", i % 50);
+        CHECK_ERR(mc_calls(m, XS_WRITE, 0, NULL, path, MC_END), 0);
+    }
+    CHECK(!conn_of(5));
+    CHECK(strstr(lastlog, "does not read its watch events"));
+    CHECK(guests[1].gone);
+    CHECK_ERR(q(m, XS_READ, "/local/domain/5/name"), 0);
+    mc_free(m);
+}
+
+/* Hostile rings: garbage, bad indexes, floods. */
+static void t_hostile_rings(void)
+{
+    struct memconn *m = mc_new(D, 0);
+    struct guest *g;
+    char junk[512];
+    long t0, idle, busy;
+    int i;
+
+    for ( i = 5; i <= 7; i++ )
+    {
+        CHECK_ERR(make_home(m, (uint32_t)i), 0);
+        CHECK_ERR(introduce(m, (uint32_t)i, (unsigned int)i - 4), 0);
+    }
+    /* Garbage: a header claiming more than a payload may hold. */
+    g = &guests[1];
+    memset(junk, 0xff, sizeof(junk));
+    CHECK(g_put(g, junk, sizeof(junk)));
+    mc_pump(D);
+    CHECK(g->intf.error == XENSTORE_ERROR_PROTO && !conn_of(5) && g->gone);
+    /* Indexes further apart than the ring is long. */
+    g = &guests[2];
+    g->intf.rsp_prod = 7;
+    g->intf.rsp_cons = 7 + XENSTORE_RING_SIZE + 1;
+    CHECK(g_send(g, XS_READ, "name", 5));
+    mc_pump(D);
+    CHECK(g->intf.error == XENSTORE_ERROR_RINGIDX && !conn_of(6) && g->gone);
+    /* A flood: dom0's requests still answered, the guest in turns. */
+    g = &guests[3];
+    t0 = now_ms();
+    for ( i = 0; i < 200; i++ )
+        CHECK_ERR(q(m, XS_READ, "/local/domain/7/name"),
+                  0);
+    idle = now_ms() - t0;
+    t0 = now_ms();
+    for ( i = 0; i < 200; i++ )
+    {
+        while ( g_try_send(g, XS_READ, "name", 5) )
+            ;
+        CHECK_ERR(q(m, XS_READ, "/local/domain/7/name"),
+                  0);
+        while ( g_get(g, junk, sizeof(junk)) )
+            ;
+    }
+    busy = now_ms() - t0;
+    CHECK(conn_of(7));
+    /* Bounded work per turn; generous for sanitizers and a busy host. */
+    CHECK(busy < 50 * (idle + 20));
+    mc_free(m);
+}
+
+int main(void)
+{
+    alarm(60);
+    run("domain_introduce_talk", t_introduce_talk);
+    run("domain_guest_limits", t_guest_limits);
+    run("domain_set_target", t_set_target);
+    run("domain_release_death", t_release_death);
+    run("domain_quotas", t_quotas);
+    run("domain_never_reads", t_never_reads);
+    run("domain_hostile_rings", t_hostile_rings);
+    return nfail ? 1 : 0;
+}
