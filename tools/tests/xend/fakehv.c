@@ -13,6 +13,7 @@
  */
 #define NR_FRAMES   (12UL << 8)         /* 48 MiB of guest memory */
 #define MAX_DOMS    8
+#define MAX_VCPUS   4
 
 static struct dom {
     bool exists, paused;
@@ -21,6 +22,8 @@ static struct dom {
     xen_pfn_t shared_mfn, gnt_mfn;
     unsigned int ports;
     xen_domain_handle_t handle;
+    uint8_t hard[MAX_VCPUS];        /* CPU n: bit n (two CPUs) */
+    uint16_t weight, cap;
 } doms[MAX_DOMS];
 static unsigned long next_mfn = FAKE_MFN0;
 static const char ring[] = "(XEN) fake hypervisor of the xend suite\n";
@@ -62,13 +65,64 @@ static long create(struct xen_domctl *c)
         if ( (s = new_mfn()) < 0 || (g = new_mfn()) < 0 )
             return -ENOMEM;
         doms[id] = (struct dom){ .exists = true, .paused = true,
-                                 .shared_mfn = s, .gnt_mfn = g };
+                                 .shared_mfn = s, .gnt_mfn = g,
+                                 .hard = { 3, 3, 3, 3 }, .weight = 256 };
         memcpy(doms[id].handle, c->u.createdomain.handle,
                sizeof(doms[id].handle));
         c->domain = id;
         return 0;
     }
     return -ENOSPC;
+}
+
+static long vcpu(struct xen_domctl *c, struct dom *d)
+{
+    struct xen_domctl_vcpuaffinity *a = &c->u.vcpuaffinity;
+    uint8_t *map = (uint8_t *)a->cpumap_hard.bitmap.p;
+
+    /* vcpu is the first field of getvcpuinfo and vcpuaffinity alike. */
+    if ( a->vcpu >= d->max_vcpus )
+        return -EINVAL;
+    if ( c->cmd == XEN_DOMCTL_getvcpuinfo )
+    {
+        struct xen_domctl_getvcpuinfo *i = &c->u.getvcpuinfo;
+
+        i->online = 1;
+        i->running = !d->paused;
+        i->blocked = 0;
+        i->cpu_time = 0;
+        i->cpu = d->hard[i->vcpu] & 1 ? 0 : 1;
+        return 0;
+    }
+    if ( a->cpumap_hard.nr_bits < 8 || !map )
+        return -EINVAL;
+    if ( c->cmd == XEN_DOMCTL_setvcpuaffinity )
+    {
+        if ( !(map[0] & 3) )
+            return -EINVAL;
+        d->hard[a->vcpu] = map[0] & 3;
+    }
+    map[0] = d->hard[a->vcpu];
+    return 0;
+}
+
+/* The credit scheduler's rules: weight 0 keeps the weight. */
+static long credit(struct xen_domctl_scheduler_op *op, struct dom *d)
+{
+    if ( op->sched_id != XEN_SCHEDULER_CREDIT )
+        return -EINVAL;
+    if ( op->cmd == XEN_DOMCTL_SCHEDOP_getinfo )
+    {
+        op->u.credit.weight = d->weight;
+        op->u.credit.cap = d->cap;
+        return 0;
+    }
+    if ( op->u.credit.cap > 100 * d->max_vcpus )
+        return -EINVAL;
+    if ( op->u.credit.weight )
+        d->weight = op->u.credit.weight;
+    d->cap = op->u.credit.cap;
+    return 0;
 }
 
 static long domctl(struct xen_domctl *c)
@@ -82,8 +136,16 @@ static long domctl(struct xen_domctl *c)
     switch ( c->cmd )
     {
     case XEN_DOMCTL_max_vcpus:
+        if ( c->u.max_vcpus.max > MAX_VCPUS )
+            return -EINVAL;
         d->max_vcpus = c->u.max_vcpus.max;
         return 0;
+    case XEN_DOMCTL_getvcpuinfo:
+    case XEN_DOMCTL_getvcpuaffinity:
+    case XEN_DOMCTL_setvcpuaffinity:
+        return vcpu(c, d);
+    case XEN_DOMCTL_scheduler_op:
+        return credit(&c->u.scheduler_op, d);
     case XEN_DOMCTL_max_mem:
         d->max_kb = c->u.max_mem.max_memkb;
         return 0;

@@ -2,7 +2,8 @@
 """RealBackend's hypervisor half through xen.lowlevel.xc and libhvxc over
 libxc's fake /dev/xen (build/libhvxc-fake.so, HVXC_LIB), with an
 in-memory xenstore client: create (mini-os built by the PV builder),
-list, pause, unpause, destroy, and errors from libhvxc."""
+list, pause, unpause, pins, credit, max memory, destroy, and errors from
+libhvxc."""
 import errno
 import os
 
@@ -86,6 +87,22 @@ def real_create_list_pause_destroy():
     check(dom(be, domid)[0]['running'], 'running after unpause')
     be.domain_pause(domid)
     check(dom(be, domid)[0]['paused'], 'paused again')
+    check(be.vcpu_info(domid)[0]['cpumap'] == [0, 1], be.vcpu_info(domid))
+    be.vcpu_pin(domid, 0, [1])
+    v = be.vcpu_info(domid)[0]
+    check(v['cpumap'] == [1] and v['cpu'] == 1 and v['online'], v)
+    be.set_max_memory(domid, 16384)
+    check(dom(be, domid)[0]['maxmem_kib'] == 16384, 'max memory')
+    be.sched_credit_set(domid, 512, 50)
+    check(be.sched_credit_get(domid) == (512, 50), 'credit')
+    for bad in (lambda: be.vcpu_pin(domid, 3, [0]),
+                lambda: be.vcpu_pin(domid, 0, [5]),
+                lambda: be.sched_credit_set(domid, 256, 1000)):
+        try:
+            bad()
+            check(False, 'a bad pin or cap was taken')
+        except B.BackendError as e:
+            check('errno %d' % errno.EINVAL in str(e), str(e))
     be.domain_destroy(domid)
     check(not dom(be, domid), 'gone after destroy')
     check(('release', domid) in st.calls and base + '/name' not in
