@@ -11,7 +11,7 @@
  * pages come from the fake's memfd (a bump allocator: the test builds a
  * few small domains).
  */
-#define NR_FRAMES   (12UL << 8)         /* 48 MiB of guest memory */
+#define NR_FRAMES   (12UL << 10)        /* 48 MiB of guest memory */
 #define MAX_DOMS    8
 #define MAX_VCPUS   4
 

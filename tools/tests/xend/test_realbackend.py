@@ -132,6 +132,21 @@ def real_errors_carry_errno_and_message():
         check(False, 'a README built')
     except B.BackendError as e:
         check('errno' in str(e), str(e))
+    # A xenstore failure after the build destroys the domain.
+    if os.path.isfile(MINIOS):
+        def refuse(domid, mfn, port):
+            raise B.BackendError('introduce refused')
+        be.xs.introduce = refuse
+        before = len(be.domain_list())
+        try:
+            be.domain_create({'name': 'y', 'mem_kib': 8192, 'vcpus': 1,
+                              'kernel': MINIOS})
+            check(False, 'created without introduce')
+        except B.BackendError as e:
+            check('introduce refused' in str(e), str(e))
+        check(len(be.domain_list()) == before, 'the half-made domain stays')
+        check(not [k for k in be.xs.nodes if k.endswith('/name') and
+                   be.xs.nodes[k] == 'y'], 'its xenstore nodes stay')
     try:
         be.domain_core_dump(1, '/dev/null')
         check(False, 'core dump offered')
@@ -146,3 +161,14 @@ def real_host_calls():
     check(p['nr_cpus'] == 2 and p['cpu_mhz'] == 2000 and
           0 < p['free_memory'] <= p['total_memory'], p)
     check('fake hypervisor' in be.dmesg(), 'dmesg')
+    # More than the fake host has: the builder's ENOMEM, the domain gone.
+    if os.path.isfile(MINIOS):
+        before = len(be.domain_list())
+        try:
+            be.domain_create({'name': 'big', 'mem_kib': 64 << 10,
+                              'vcpus': 1, 'kernel': MINIOS})
+            check(False, '64 MiB out of 48')
+        except B.BackendError as e:
+            check('populate_physmap' in str(e) and
+                  'errno %d' % errno.ENOMEM in str(e), str(e))
+        check(len(be.domain_list()) == before, 'the failed build stays')

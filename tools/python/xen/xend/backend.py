@@ -474,12 +474,16 @@ class RealBackend(Backend):
                 raise BackendError('libhvxc: %s' % e) from None
             return self.xc
 
+    # An xc_interface is not for two threads at once; xend serves many.
+    _xc_lock = threading.Lock()
+
     def _hv(self, name, *args):
         from xen.lowlevel import xc
-        try:
-            return getattr(self._xc(), name)(*args)
-        except xc.Error as e:
-            raise BackendError(str(e)) from None
+        with self._xc_lock:
+            try:
+                return getattr(self._xc(), name)(*args)
+            except xc.Error as e:
+                raise BackendError(str(e)) from None
 
     @staticmethod
     def _info(i):
@@ -536,6 +540,10 @@ class RealBackend(Backend):
             self._xs_call('introduce', r.domid, r.store_mfn, r.store_port)
         except BackendError:
             self._hv('domain_destroy', r.domid)
+            try:
+                self.xs_rm('/local/domain/%d' % r.domid)
+            except BackendError:
+                pass
             raise
         return r.domid
 
