@@ -356,9 +356,11 @@ def xend_script_as_daemon():
             f.write(env.text.replace('(xend-backend fake)',
                                      '(xend-backend real)'))
         r = subprocess.run([xend, 'foreground'],
-                           env=dict(e, XEND_CONFIG=real), timeout=30,
-                           stderr=subprocess.PIPE, universal_newlines=True)
-        check(r.returncode == 1 and 'needs libxc' in r.stderr, r.stderr)
+                           env=dict(e, XEND_CONFIG=real,
+                                    HVXC_LIB=env.dir + '/no-libhvxc.so'),
+                           timeout=30, stderr=subprocess.PIPE,
+                           universal_newlines=True)
+        check(r.returncode == 1 and 'libhvxc' in r.stderr, r.stderr)
     finally:
         subprocess.run([xend, 'stop'], env=e, timeout=30)
         import shutil
@@ -426,7 +428,7 @@ def sighup_reloads_listeners():
 @case
 def real_backend_xenstore():
     """RealBackend's xenstore calls against tools/xenstore's xenstored;
-    its libxc calls say they wait on libxc."""
+    what it cannot do yet says what it waits on."""
     import shutil
     import tempfile
     from harness import Skip
@@ -480,11 +482,16 @@ def real_backend_xenstore():
                 raise AssertionError('read a removed node')
             except backend.BackendError as e:
                 check('ENOENT' in str(e), str(e))
+            # The nodes and permissions domain_create writes.
+            rb._xs_call('mkdir', '/local/domain/8/device')
+            rb._xs_call('set_perms', '/local/domain/8/device',
+                        [(8, 'n'), (0, 'r')])
+            check(rb.xs_read('/local/domain/8/device') == '', 'mkdir')
             try:
-                rb.domain_list()
-                raise AssertionError('domain_list without libxc')
+                rb.domain_core_dump(8, '/dev/null')
+                raise AssertionError('a core dump without its writer')
             except backend.NotAvailable as e:
-                check('xc_domain_getinfolist' in str(e), str(e))
+                check('xc_map_foreign_pages' in str(e), str(e))
         finally:
             os.environ.pop('XENSTORED_PATH', None)
             p.terminate()

@@ -401,9 +401,9 @@ class FakeBackend(Backend):
 
 class RealBackend(Backend):
     """The hypervisor through libxc and xenstored.  xenstore access is real
-    (xenstore.py, on xenstored's socket); the rest waits on libxc (being
-    written in tools/libxc): until it lands those calls raise NotAvailable
-    naming the libxc call each will make."""
+    (xenstore.py, on xenstored's socket); the hypervisor through libhvxc
+    (xen/lowlevel/xc.py).  What neither offers yet raises NotAvailable
+    naming what it waits on."""
 
     def _xs(self):
         from xen.xend.xenstore import Xenstore
@@ -462,32 +462,203 @@ class RealBackend(Backend):
     def console_path(self, domid):
         return self.xs_read('/local/domain/%d/console/tty' % domid)
 
-    # The libxc (tools/libxc, libhvxc; header tools/include/hvxc.h) call
-    # each of the rest will make.
-    _CALLS = {
-        'domain_list': 'xc_domain_getinfolist',
-        'domain_create': 'xc_domain_create + xc_pv_build',
-        'domain_destroy': 'xc_domain_destroy',
-        'domain_pause': 'xc_domain_pause',
-        'domain_unpause': 'xc_domain_unpause',
+    # The hypervisor half, through libhvxc (xen/lowlevel/xc.py).
+    def _xc(self):
+        from xen.lowlevel import xc
+        try:
+            return object.__getattribute__(self, 'xc')
+        except AttributeError:
+            try:
+                self.xc = xc.Interface()
+            except (OSError, xc.Error) as e:
+                raise BackendError('libhvxc: %s' % e) from None
+            return self.xc
+
+    # An xc_interface is not for two threads at once; xend serves many.
+    _xc_lock = threading.Lock()
+
+    def _hv(self, name, *args):
+        from xen.lowlevel import xc
+        with self._xc_lock:
+            try:
+                return getattr(self._xc(), name)(*args)
+            except xc.Error as e:
+                raise BackendError(str(e)) from None
+
+    @staticmethod
+    def _info(i):
+        from xen.lowlevel import xc
+        h = bytes(i.handle).hex()
+        return {'domid': i.domain,
+                'uuid': '%s-%s-%s-%s-%s' % (h[:8], h[8:12], h[12:16],
+                                            h[16:20], h[20:]),
+                'paused': bool(i.flags & xc.DOMINF_PAUSED),
+                'running': bool(i.flags & xc.DOMINF_RUNNING),
+                'blocked': bool(i.flags & xc.DOMINF_BLOCKED),
+                'shutdown': bool(i.flags & xc.DOMINF_SHUTDOWN),
+                'dying': bool(i.flags & xc.DOMINF_DYING),
+                'shutdown_reason': (i.flags >> 16) & 255,
+                'crashed': bool(i.flags & xc.DOMINF_SHUTDOWN) and
+                ((i.flags >> 16) & 255) == SHUTDOWN_CRASH,
+                'mem_kib': i.tot_pages * 4, 'maxmem_kib': i.max_pages * 4,
+                'online_vcpus': i.nr_online_vcpus,
+                'max_vcpus': i.max_vcpu_id + 1
+                if i.max_vcpu_id != 0xffffffff else 0,
+                'cpu_time': i.cpu_time}
+
+    def _name(self, domid):
+        if domid == 0:
+            return 'Domain-0'
+        try:
+            return self.xs_read('/local/domain/%d/name' % domid)
+        except BackendError:
+            return ''
+
+    def domain_list(self):
+        out = []
+        for i in self._hv('domain_list'):
+            d = self._info(i)
+            d['name'] = self._name(d['domid'])
+            out.append(d)
+        return out
+
+    def domain_create(self, cfg):
+        """xen-create-pv's sequence: build, xenstore skeleton, introduce;
+        the domain is left paused.  A failure after the build destroys
+        it."""
+        if cfg.get('mem_kib', 0) <= 0 or cfg.get('vcpus', 0) <= 0:
+            raise BackendError('memory and vcpus must be positive')
+        kernel = cfg.get('kernel')
+        if not kernel or not os.path.isfile(kernel):
+            raise BackendError('kernel %s: no such file' % kernel)
+        r = self._hv('pv_build', kernel, cfg['mem_kib'],
+                     max(cfg.get('maxmem_kib', 0), cfg['mem_kib']),
+                     cfg['vcpus'], cfg.get('ramdisk'), cfg.get('cmdline'),
+                     cfg.get('uuid'))
+        try:
+            self._xs_skeleton(r, cfg)
+            self._xs_call('introduce', r.domid, r.store_mfn, r.store_port)
+        except BackendError:
+            self._hv('domain_destroy', r.domid)
+            try:
+                self.xs_rm('/local/domain/%d' % r.domid)
+            except BackendError:
+                pass
+            raise
+        return r.domid
+
+    def _xs_skeleton(self, r, cfg):
+        base = '/local/domain/%d' % r.domid
+        self._xs_call('mkdir', base)
+        # dom0 owns the domain's directory; the guest may read it.
+        self._xs_call('set_perms', base, [(0, 'n'), (r.domid, 'r')])
+        for k, v in (('name', cfg.get('name', '')), ('domid', r.domid),
+                     ('vm', '/vm/%s' % cfg.get('uuid', '')),
+                     ('console/ring-ref', r.console_mfn),
+                     ('console/port', r.console_port),
+                     ('console/type', 'xenconsoled'),
+                     ('console/output', 'pty'),
+                     ('store/ring-ref', r.store_mfn),
+                     ('store/port', r.store_port),
+                     ('memory/target', cfg['mem_kib'])):
+            self.xs_write('%s/%s' % (base, k), str(v))
+        for i in range(cfg['vcpus']):
+            self.xs_write('%s/cpu/%d/availability' % (base, i), 'online')
+        # The guest's own directories, writable by it.
+        for sub in ('data', 'device', 'control', 'memory'):
+            self._xs_call('mkdir', '%s/%s' % (base, sub))
+            self._xs_call('set_perms', '%s/%s' % (base, sub),
+                          [(r.domid, 'n')])
+
+    def _guest(self, domid):
+        if int(domid) == 0:
+            raise BackendError('operation not allowed on domain 0')
+        return int(domid)
+
+    def domain_destroy(self, domid):
+        domid = self._guest(domid)
+        self._hv('domain_destroy', domid)
+        # Its xenstored connection and entries go with it.
+        try:
+            self._xs_call('release', domid)
+            self.xs_rm('/local/domain/%d' % domid)
+        except BackendError:
+            pass
+
+    def domain_pause(self, domid):
+        self._hv('domain_pause', self._guest(domid))
+
+    def domain_unpause(self, domid):
+        self._hv('domain_unpause', self._guest(domid))
+
+    def set_max_memory(self, domid, kib):
+        if kib <= 0:
+            raise BackendError('maximum memory must be positive')
+        self._hv('domain_max_mem', int(domid), kib)
+
+    def _nr_cpus(self):
+        return self._hv('physinfo').max_cpu_id + 1
+
+    def vcpu_info(self, domid):
+        info = self._hv('domain_getinfo', int(domid))
+        nr = self._nr_cpus()
+        out = []
+        for v in range(info.max_vcpu_id + 1
+                       if info.max_vcpu_id != 0xffffffff else 0):
+            vi = self._hv('vcpu_getinfo', int(domid), v)
+            out.append({'vcpu': v, 'online': bool(vi.online),
+                        'blocked': bool(vi.blocked),
+                        'running': bool(vi.running), 'cpu': vi.cpu,
+                        'cpu_time': vi.cpu_time,
+                        'cpumap': self._hv('vcpu_getaffinity', int(domid),
+                                           v, nr)})
+        return out
+
+    def vcpu_pin(self, domid, vcpu, cpus):
+        if not cpus:
+            raise BackendError('bad cpu list %s' % cpus)
+        self._hv('vcpu_setaffinity', int(domid), vcpu, cpus,
+                 self._nr_cpus())
+
+    def sched_credit_get(self, domid):
+        return self._hv('sched_credit_get', int(domid))
+
+    def sched_credit_set(self, domid, weight, cap):
+        self._hv('sched_credit_set', int(domid), weight, cap)
+
+    def physinfo(self):
+        p = self._hv('physinfo')
+        return {'nr_cpus': p.nr_cpus, 'nr_nodes': p.nr_nodes,
+                'sockets_per_node': max(1, p.nr_cpus // max(
+                    1, p.cores_per_socket * p.threads_per_core *
+                    p.nr_nodes)),
+                'cores_per_socket': p.cores_per_socket,
+                'threads_per_core': p.threads_per_core,
+                'cpu_mhz': p.cpu_khz // 1000,
+                'hw_caps': ':'.join('%08x' % c for c in p.hw_cap),
+                'total_memory': p.total_pages * 4,
+                'free_memory': p.free_pages * 4, 'scheduler': 'credit'}
+
+    def dmesg(self, clear=False):
+        return self._hv('readconsolering', clear)
+
+    def send_debug_keys(self, keys):
+        self._hv('send_debug_keys', keys)
+
+    # What libhvxc does not offer yet, and what each waits on.
+    _MISSING = {
         'domain_core_dump': 'a core writer over xc_map_foreign_pages',
-        'set_max_memory': 'xc_domain_max_mem',
-        'vcpu_info': 'xc_domain_getvcpuinfo + xc_vcpu_getaffinity',
-        'vcpu_pin': 'xc_vcpu_setaffinity',
-        'sched_credit_get': 'xc_sched_credit_domain_get',
-        'sched_credit_set': 'xc_sched_credit_domain_set',
         'device_add': 'xenstore backend/frontend nodes + hotplug',
         'device_remove': 'xenstore backend/frontend nodes',
-        'physinfo': 'xc_physinfo', 'version': 'xc_version (via xc_hypercall)',
-        'dmesg': 'xc_readconsolering', 'send_debug_keys': 'xc_send_debug_keys',
+        'version': 'an xc_version call in libhvxc',
     }
 
     def __getattribute__(self, attr):
-        calls = object.__getattribute__(self, '_CALLS')
-        if attr in calls:
+        missing = object.__getattribute__(self, '_MISSING')
+        if attr in missing:
             def unavailable(*args, **kwargs):
-                raise NotAvailable('%s: not available yet (needs libxc: %s)'
-                                   % (attr, calls[attr]))
+                raise NotAvailable('%s: not available yet (needs %s)'
+                                   % (attr, missing[attr]))
             return unavailable
         return object.__getattribute__(self, attr)
 

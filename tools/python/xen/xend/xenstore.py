@@ -6,7 +6,8 @@ import socket
 import struct
 import threading
 
-XS_DIRECTORY, XS_READ, XS_WRITE, XS_RM, XS_ERROR = 1, 2, 11, 13, 16
+XS_DIRECTORY, XS_READ, XS_INTRODUCE, XS_RELEASE = 1, 2, 8, 9
+XS_WRITE, XS_MKDIR, XS_RM, XS_SET_PERMS, XS_ERROR = 11, 12, 13, 14, 16
 HEADER = struct.Struct('<IIII')
 MAX_PAYLOAD = 4096
 
@@ -74,3 +75,19 @@ class Xenstore(object):
     def ls(self, path):
         body = self._call(XS_DIRECTORY, path.encode() + b'\0', path)
         return [x.decode() for x in body.split(b'\0') if x]
+
+    def mkdir(self, path):
+        self._call(XS_MKDIR, path.encode() + b'\0', path)
+
+    def set_perms(self, path, perms):
+        """perms: (domid, 'n'|'r'|'w'|'b') pairs, the owner first."""
+        body = b''.join(('%s%d' % (p, d)).encode() + b'\0' for d, p in perms)
+        self._call(XS_SET_PERMS, path.encode() + b'\0' + body, path)
+
+    def introduce(self, domid, mfn, port):
+        """Tells xenstored of a new domain's ring (mfn) and event channel."""
+        self._call(XS_INTRODUCE, b'%d\0%d\0%d\0' % (domid, mfn, port),
+                   'introduce d%d' % domid)
+
+    def release(self, domid):
+        self._call(XS_RELEASE, b'%d\0' % domid, 'release d%d' % domid)
