@@ -110,6 +110,7 @@ struct fz_vcpu {
     uint8_t (*slots)[2 * PAGE_SIZE];
     uint8_t *insn;              /* its copy of fuzz_insn */
     uint64_t regs[16];          /* what fuzz_run_insn() loads */
+    vcpu_time_info_t time;      /* see fz_now() */
     evtchn_port_t ports[NPORT];
     unsigned int nr_ports;
     struct {
@@ -216,28 +217,57 @@ static uint64_t mut(uint64_t v)
 }
 
 /*
- * Our clock, for deadlines: a copy of vCPU 0's time record taken at the
- * start, carried on by the TSC.  The record itself moves with our
- * vcpu_info into a scratch page, where what we registered there before
- * (a FIFO control block, a runstate area, a grant entry for a copy)
- * keeps being written: a clock read from it jumped up to centuries
- * ahead, and so did the deadline of the next poll, which then slept for
- * good (seeds 5054 and 5056 from 5000; 12 domains of the 30-minute run of
- * seed 9000).  A copy nothing writes is stale, never wrong.
+ * Our clock, for deadlines.  The time record moves with our vcpu_info into
+ * a scratch page, where what we registered there before (a FIFO control
+ * block, a runstate area, a grant entry for a copy) keeps being written:
+ * a clock read from it jumped up to centuries ahead, and so did the
+ * deadline of the next poll, which then slept for good (seeds 5054 and
+ * 5056 from 5000; 12 domains of the 30-minute run of seed 9000).  So each
+ * stream keeps a copy of the record, carried on by the TSC, and takes the
+ * record where the hypervisor writes it only while the two agree within
+ * FZ_CLOCK_SLACK (refreshing its copy, which would drift on its own);
+ * else the copy: stale, never wild.
  */
-static vcpu_time_info_t fz_time;
+#define FZ_CLOCK_SLACK 50000000ULL      /* ns */
+
+/* A consistent copy of *t; false if it was being updated. */
+static bool time_copy(const volatile vcpu_time_info_t *t,
+                      vcpu_time_info_t *c)
+{
+    uint32_t version = t->version;
+
+    rmb();
+    *c = *(const vcpu_time_info_t *)t;
+    rmb();
+    return !(version & 1) && version == t->version;
+}
+
+static uint64_t time_at(const vcpu_time_info_t *t, uint64_t tsc)
+{
+    uint64_t delta = tsc - t->tsc_timestamp;
+
+    if ( t->tsc_shift < 0 )
+        delta >>= -t->tsc_shift;
+    else
+        delta <<= t->tsc_shift;
+    return t->system_time +
+           (uint64_t)(((unsigned __int128)delta * t->tsc_to_system_mul) >> 32);
+}
 
 static uint64_t fz_now(void)
 {
-    uint64_t delta = rdtsc() - fz_time.tsc_timestamp;
+    struct fz_vcpu *v = me();
+    vcpu_time_info_t live;
+    bool ok = time_copy(&this_vcpu()->time, &live);
+    uint64_t tsc = rdtsc(), ours = time_at(&v->time, tsc), now;
 
-    if ( fz_time.tsc_shift < 0 )
-        delta >>= -fz_time.tsc_shift;
-    else
-        delta <<= fz_time.tsc_shift;
-    return fz_time.system_time +
-           (uint64_t)(((unsigned __int128)delta * fz_time.tsc_to_system_mul)
-                      >> 32);
+    if ( ok && (now = time_at(&live, tsc)) - ours + FZ_CLOCK_SLACK <=
+               2 * FZ_CLOCK_SLACK )
+    {
+        v->time = live;
+        return now;
+    }
+    return ours;
 }
 
 /* ---- what the fuzzer may name ---------------------------------------- */
@@ -2341,17 +2371,11 @@ static unsigned long arg_ul(const char *cmdline, const char *key,
 static void fuzz_setup(void)
 {
     uint64_t *l4 = (uint64_t *)start_info->pt_base;
-    const volatile vcpu_time_info_t *t = &this_vcpu()->time;
-    uint32_t version;
     long rc;
 
-    /* Xen makes version odd while it updates the record. */
-    do {
-        version = t->version;
-        rmb();
-        fz_time = *(const vcpu_time_info_t *)t;
-        rmb();
-    } while ( (version & 1) || version != t->version );
+    while ( !time_copy(&this_vcpu()->time, &fzv[0].time) )
+        ;
+    fzv[1].time = fzv[0].time;
     fuzz_on_ours = on_our_hypervisor();
     for ( unsigned int p = 0; p < FZ_VCPUS; p++ )
         for ( unsigned int i = 0; i < NSLOT; i++ )
