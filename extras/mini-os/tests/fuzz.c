@@ -69,9 +69,9 @@ struct fcall {
 #define SLOT_SIZE 1024
 
 /*
- * Two vCPUs fuzz at once (vcpus=2), on two host threads under QEMU: twice
- * the calls, and the hypervisor's locking against a guest racing itself.
- * Each runs a stream of its own: call i of stream p comes from (seed, p,
+ * With vcpus=2 two vCPUs fuzz at once, on two host threads under QEMU:
+ * the hypervisor's locking meets a guest racing itself (no faster on a
+ * busy 2-core host: docs/misc/fuzzing.md).  Each runs a stream of its own: call i of stream p comes from (seed, p,
  * i) and from p's partition of the fuzzer's state (slots, scratch pages,
  * ports and grant mappings it learnt), so that a stream replayed alone
  * (vcpus=1 stream=p) makes the same calls as far as the other vCPU did
