@@ -225,8 +225,11 @@ static uint64_t mut(uint64_t v)
  * 5056 from 5000; 12 domains of the 30-minute run of seed 9000).  So each
  * stream keeps a copy of the record, carried on by the TSC, and takes the
  * record where the hypervisor writes it only while the two agree within
- * FZ_CLOCK_SLACK (refreshing its copy, which would drift on its own);
- * else the copy: stale, never wild.
+ * FZ_CLOCK_SLACK; else the copy: stale, never wild.  The copy follows a
+ * record of about the same scale stamped later (carried on alone it drifts
+ * from the hypervisor's clock, and deadlines ahead of that make polls
+ * sleep longer); a record of another scale is taken for the moment only,
+ * for the one that put a poll 16 s ahead had a scale our calls wrote.
  */
 #define FZ_CLOCK_SLACK 50000000ULL      /* ns */
 
@@ -264,7 +267,12 @@ static uint64_t fz_now(void)
     if ( ok && (now = time_at(&live, tsc)) - ours + FZ_CLOCK_SLACK <=
                2 * FZ_CLOCK_SLACK )
     {
-        v->time = live;
+        uint32_t mul = v->time.tsc_to_system_mul;
+
+        if ( live.tsc_to_system_mul - mul + mul / 64 <= mul / 32 &&
+             live.tsc_shift == v->time.tsc_shift &&
+             live.tsc_timestamp > v->time.tsc_timestamp )
+            v->time = live;
         return now;
     }
     return ours;
