@@ -157,7 +157,7 @@ static long vcpu_up(struct vcpu *v)
     return rc;
 }
 
-static bool other_vcpus_up(const struct vcpu *v)
+bool other_vcpus_up(const struct vcpu *v)
 {
     const struct domain *d = v->domain;
 

@@ -67,30 +67,78 @@ struct fcall {
  */
 #define NSLOT 64
 #define SLOT_SIZE 1024
-static uint8_t slots[NSLOT][2 * PAGE_SIZE] __aligned(PAGE_SIZE);
 
-#define NSCR 32                 /* scratch pages */
+/*
+ * With vcpus=2 two vCPUs fuzz at once, on two host threads under QEMU:
+ * the hypervisor's locking meets a guest racing itself (no faster on a
+ * busy 2-core host: docs/misc/fuzzing.md).  Each runs a stream of its own: call i of stream p comes from (seed, p,
+ * i) and from p's partition of the fuzzer's state (slots, scratch pages,
+ * ports and grant mappings it learnt), so that a stream replayed alone
+ * (vcpus=1 stream=p) makes the same calls as far as the other vCPU did
+ * not change what they find; how the two interleaved is not reproduced.
+ */
+#define FZ_VCPUS 2
+#define FZ_STR(x) #x
+#define FZ_XSTR(x) FZ_STR(x)
+static uint8_t slots[FZ_VCPUS][NSLOT][2 * PAGE_SIZE] __aligned(PAGE_SIZE);
+
+#define NSCR 32                 /* scratch pages of each stream */
+#define NSCR_ALL (FZ_VCPUS * NSCR)
 #define NGREF 32                /* scratch grant references */
 #define GREF0 256
-#define NPORT 48                /* ports the fuzzer made */
-#define NMAP 32                 /* grant mappings it holds */
+#define NPORT 48                /* ports a stream made */
+#define NMAP 32                 /* grant mappings a stream holds */
 
-static unsigned long scr_va[NSCR], scr_mfn[NSCR], scr_pte[NSCR];
-static const volatile uint64_t *scr_l1e[NSCR];    /* scr_pte, mapped */
+/* Stream p's scratch pages are p * NSCR to p * NSCR + NSCR - 1. */
+static unsigned long scr_va[NSCR_ALL], scr_mfn[NSCR_ALL], scr_pte[NSCR_ALL];
+static const volatile uint64_t *scr_l1e[NSCR_ALL];    /* scr_pte, mapped */
 static unsigned long pt_mfns[8];
 static unsigned int nr_pt_mfns;
 static unsigned long max_mfn, own_lo, own_hi;
-static evtchn_port_t ports[NPORT];
-static unsigned int nr_ports;
 static unsigned long protected_ports[2];    /* bitmap over ports 0-127 */
-static struct {
-    grant_handle_t handle;
-    uint64_t host_addr;
-    uint32_t flags;
-} maps[NMAP];
-static unsigned int nr_maps;
 static bool gnttab_ok;
-static unsigned long dirty;     /* state to put back after a call */
+
+/* What a stream has to itself. */
+struct fz_vcpu {
+    uint64_t rng;
+    unsigned long cur_idx;
+    unsigned long dirty;        /* state to put back after a call */
+    unsigned long done;         /* calls made */
+    unsigned int part;          /* the stream, and its partition */
+    unsigned int vcpu;          /* the vCPU running it */
+    bool vcpu_info_moving;      /* see gen_vcpu_op() */
+    uint8_t (*slots)[2 * PAGE_SIZE];
+    uint8_t *insn;              /* its copy of fuzz_insn */
+    uint64_t regs[16];          /* what fuzz_run_insn() loads */
+    vcpu_time_info_t time;      /* see fz_now() */
+    evtchn_port_t ports[NPORT];
+    unsigned int nr_ports;
+    struct {
+        grant_handle_t handle;
+        uint64_t host_addr;
+        uint32_t flags;
+    } maps[NMAP];
+    unsigned int nr_maps;
+};
+static struct fz_vcpu fzv[FZ_VCPUS];
+/* The stream each vCPU runs (vcpus=1 stream=1: vCPU 0 runs stream 1). */
+static struct fz_vcpu *fz_on[FZ_VCPUS];
+static unsigned int fz_nr_vcpus = 1;
+/* vCPU 1 runs on this stack: how me() tells the vCPUs apart. */
+static uint8_t fz_stack1[4 * PAGE_SIZE] __aligned(PAGE_SIZE);
+
+/*
+ * The stream of the vCPU we are on, by the stack: the fuzzer's calls
+ * change the segment bases a per-CPU pointer would live in.
+ */
+static inline struct fz_vcpu *me(void)
+{
+    unsigned long sp;
+
+    asm ( "mov %%rsp, %0" : "=r" (sp) );
+    return fz_on[sp - (unsigned long)fz_stack1 < sizeof(fz_stack1)];
+}
+
 /* In dirty: events stay masked up to the call (restore() unmasks). */
 #define MASKED ((1UL << FZ_CPU) | (1UL << FZ_SCHED))
 /*
@@ -104,8 +152,7 @@ static unsigned long dirty;     /* state to put back after a call */
 #define R_SEG   (1UL << 20)     /* FS and user GS bases */
 static unsigned long ops_mask = FZ_ALL;
 static bool fuzz_on_ours;       /* our hypervisor, not Xen 4.17 */
-static uint64_t rng;
-static unsigned long cur_idx, seed, findings;
+static unsigned long seed, findings;
 
 /* ---- randomness ------------------------------------------------------ */
 
@@ -119,10 +166,13 @@ static uint64_t mix64(uint64_t x)
 
 static uint64_t rnd(void)
 {
-    rng ^= rng << 13;
-    rng ^= rng >> 7;
-    rng ^= rng << 17;
-    return rng;
+    struct fz_vcpu *v = me();
+    uint64_t r = v->rng;
+
+    r ^= r << 13;
+    r ^= r >> 7;
+    r ^= r << 17;
+    return v->rng = r;
 }
 
 /* Below n: a multiply, not a division, which is slow under emulation. */
@@ -166,6 +216,68 @@ static uint64_t mut(uint64_t v)
     }
 }
 
+/*
+ * Our clock, for deadlines.  The time record moves with our vcpu_info into
+ * a scratch page, where what we registered there before (a FIFO control
+ * block, a runstate area, a grant entry for a copy) keeps being written:
+ * a clock read from it jumped up to centuries ahead, and so did the
+ * deadline of the next poll, which then slept for good (seeds 5054 and
+ * 5056 from 5000; 12 domains of the 30-minute run of seed 9000).  So each
+ * stream keeps a copy of the record, carried on by the TSC, and takes the
+ * record where the hypervisor writes it only while the two agree within
+ * FZ_CLOCK_SLACK; else the copy: stale, never wild.  The copy follows a
+ * record of about the same scale stamped later (carried on alone it drifts
+ * from the hypervisor's clock, and deadlines ahead of that make polls
+ * sleep longer); a record of another scale is taken for the moment only,
+ * for the one that put a poll 16 s ahead had a scale our calls wrote.
+ */
+#define FZ_CLOCK_SLACK 50000000ULL      /* ns */
+
+/* A consistent copy of *t; false if it was being updated. */
+static bool time_copy(const volatile vcpu_time_info_t *t,
+                      vcpu_time_info_t *c)
+{
+    uint32_t version = t->version;
+
+    rmb();
+    *c = *(const vcpu_time_info_t *)t;
+    rmb();
+    return !(version & 1) && version == t->version;
+}
+
+static uint64_t time_at(const vcpu_time_info_t *t, uint64_t tsc)
+{
+    uint64_t delta = tsc - t->tsc_timestamp;
+
+    if ( t->tsc_shift < 0 )
+        delta >>= -t->tsc_shift;
+    else
+        delta <<= t->tsc_shift;
+    return t->system_time +
+           (uint64_t)(((unsigned __int128)delta * t->tsc_to_system_mul) >> 32);
+}
+
+static uint64_t fz_now(void)
+{
+    struct fz_vcpu *v = me();
+    vcpu_time_info_t live;
+    bool ok = time_copy(&this_vcpu()->time, &live);
+    uint64_t tsc = rdtsc(), ours = time_at(&v->time, tsc), now;
+
+    if ( ok && (now = time_at(&live, tsc)) - ours + FZ_CLOCK_SLACK <=
+               2 * FZ_CLOCK_SLACK )
+    {
+        uint32_t mul = v->time.tsc_to_system_mul;
+
+        if ( live.tsc_to_system_mul - mul + mul / 64 <= mul / 32 &&
+             live.tsc_shift == v->time.tsc_shift &&
+             live.tsc_timestamp > v->time.tsc_timestamp )
+            v->time = live;
+        return now;
+    }
+    return ours;
+}
+
 /* ---- what the fuzzer may name ---------------------------------------- */
 
 /*
@@ -195,27 +307,29 @@ static bool own_mfn(unsigned long m)
     return lo < start_info->nr_pages && own_sorted[lo] == m;
 }
 
+/* Which scratch page of either stream m is, NSCR_ALL for none. */
 static unsigned int scr_index(unsigned long m)
 {
-    for ( unsigned int i = 0; i < NSCR; i++ )
+    for ( unsigned int i = 0; i < NSCR_ALL; i++ )
         if ( scr_mfn[i] == m )
             return i;
-    return NSCR;
+    return NSCR_ALL;
 }
 
 /*
  * Scratch pages we came to rely on (our vcpu_info moved into one): no
  * longer remapped, pinned or given back.
  */
-static uint32_t scr_locked;
+static uint64_t scr_locked;
 
+/* One of our stream's scratch pages. */
 static unsigned int scr_pick(void)
 {
-    unsigned int i = rn(NSCR);
+    unsigned int base = me()->part * NSCR, i = rn(NSCR);
 
-    while ( scr_locked & (1U << i) )
+    while ( (scr_locked >> (base + i)) & 1 )
         i = (i + 1) % NSCR;
-    return i;
+    return base + i;
 }
 
 /* A frame nobody of ours depends on: scratch, foreign or no frame. */
@@ -238,9 +352,13 @@ static unsigned long mfn_mut(void)
     default:
         return scr_mfn[scr_pick()];
     }
-    /* Our own kernel's frames are off limits for destructive calls. */
+    /*
+     * Our own kernel's frames are off limits for destructive calls, and
+     * so are the other stream's scratch pages (its vcpu_info may be one).
+     */
     k = scr_index(m);
-    if ( k == NSCR ? own_mfn(m) : (scr_locked >> k) & 1 )
+    if ( k == NSCR_ALL ? own_mfn(m)
+                       : k / NSCR != me()->part || ((scr_locked >> k) & 1) )
         return scr_mfn[scr_pick()];
     return m;
 }
@@ -315,7 +433,7 @@ static unsigned long list_ptr(uint8_t *buf)
     /* Most are in the slots: no scratch page to look for. */
     if ( p - (unsigned long)slots < sizeof(slots) )
         return p;
-    for ( unsigned int i = 0; i < NSCR; i++ )
+    for ( unsigned int i = 0; i < NSCR_ALL; i++ )
         if ( (p & PAGE_MASK) == scr_va[i] )
             return (unsigned long)buf;
     return p;
@@ -361,8 +479,10 @@ static uint64_t pte_any(void)
 
 static evtchn_port_t port_any(void)
 {
-    if ( nr_ports && !one_in(4) )
-        return ports[rn(nr_ports)];
+    const struct fz_vcpu *v = me();
+
+    if ( v->nr_ports && !one_in(4) )
+        return v->ports[rn(v->nr_ports)];
     switch ( rn(4) )
     {
     case 0:
@@ -721,10 +841,13 @@ static void gen_grant_table_op(struct fcall *c, uint8_t *buf)
 
         for ( unsigned int i = 0; i < n; i++ )
         {
-            unsigned int k = nr_maps ? rn(nr_maps) : 0;
+            const struct fz_vcpu *v = me();
+            unsigned int k = v->nr_maps ? rn(v->nr_maps) : 0;
 
-            u[i].handle = nr_maps && rn(4) ? maps[k].handle : (uint32_t)mut(0);
-            u[i].host_addr = nr_maps && rn(4) ? maps[k].host_addr : any_va();
+            u[i].handle = v->nr_maps && rn(4) ? v->maps[k].handle
+                                              : (uint32_t)mut(0);
+            u[i].host_addr = v->nr_maps && rn(4) ? v->maps[k].host_addr
+                                                 : any_va();
             u[i].dev_bus_addr = one_in(4) ? rnd() : 0;
             /* unmap_and_replace's new_addr: a scratch mapping to take. */
             if ( cmd == GNTTABOP_unmap_and_replace && rn(2) )
@@ -907,19 +1030,28 @@ static void gen_event_channel_op(struct fcall *c, uint8_t *buf)
  * give it back, and our event mask and clock would be read elsewhere
  * than the hypervisor writes them (upcalls for ever, polls for years).
  */
-static bool vcpu_info_moving;
-
 static void gen_vcpu_op(struct fcall *c, uint8_t *buf)
 {
-    unsigned int cmd = rn(16), vcpu = one_in(8) ? vcpu_any() : 0;
+    struct fz_vcpu *v = me();
+    unsigned int cmd = rn(16), vcpu = one_in(8) ? vcpu_any() : v->vcpu;
+    /*
+     * The other fuzzing vCPU: not for what would stop it or move its
+     * state from where it reads it (down, its vcpu_info), nor an NMI,
+     * whose callback it may have made garbage for a while.
+     */
+    bool other = vcpu < fz_nr_vcpus && vcpu != v->vcpu;
 
     fill_random(buf, 128);
     switch ( cmd )
     {
     case VCPUOP_down:
-        /* Taking our only vCPU down would hang the run: others only. */
-        if ( vcpu == 0 )
-            vcpu = 1 + rn(4);
+        /* Taking a fuzzing vCPU down would hang the run: others only. */
+        if ( vcpu < fz_nr_vcpus )
+            vcpu = fz_nr_vcpus + rn(4);
+        break;
+    case VCPUOP_send_nmi:
+        if ( other )
+            vcpu = v->vcpu;
         break;
     case VCPUOP_register_runstate_memory_area:
     case VCPUOP_register_vcpu_time_memory_area:
@@ -946,10 +1078,12 @@ static void gen_vcpu_op(struct fcall *c, uint8_t *buf)
          * before that clears the old place's pending flag while the
          * new one stays set, and the hypervisor delivers it for ever.
          */
-        if ( vcpu == 0 )
+        if ( other )
+            vcpu = v->vcpu;
+        if ( vcpu == v->vcpu )
         {
-            dirty |= MASKED;
-            vcpu_info_moving = true;
+            v->dirty |= MASKED;
+            v->vcpu_info_moving = true;
         }
         break;
     }
@@ -961,8 +1095,7 @@ static void gen_vcpu_op(struct fcall *c, uint8_t *buf)
     {
         struct vcpu_set_singleshot_timer *t = (void *)buf;
 
-        t->timeout_abs_ns = rn(2) ? monotonic_clock() + rn(1000000)
-                                  : mut(monotonic_clock());
+        t->timeout_abs_ns = rn(2) ? fz_now() + rn(1000000) : mut(fz_now());
         t->flags = rn(4) ? 0 : (uint32_t)mut(VCPU_SSHOTTMR_future);
         break;
     }
@@ -977,7 +1110,7 @@ static void gen_set_timer_op(struct fcall *c, uint8_t *buf)
 {
     (void)buf;
     set1(c, __HYPERVISOR_set_timer_op,
-         rn(2) ? monotonic_clock() + rn(2000000) : mut(0));
+         rn(2) ? fz_now() + rn(2000000) : mut(0));
 }
 
 static bool events_moved;   /* FIFO or vcpu_info elsewhere */
@@ -1004,7 +1137,8 @@ static void gen_sched_op(struct fcall *c, uint8_t *buf)
      * In a batch, a later entry could cancel the timer block waits for;
      * and the timer's event must still reach us the 2-level way.
      */
-    if ( cmd == SCHEDOP_block && (buf != slots[0] || !timer_event_sane()) )
+    if ( cmd == SCHEDOP_block &&
+         (buf != me()->slots[0] || me()->vcpu || !timer_event_sane()) )
         cmd = SCHEDOP_yield;
     fill_random(buf, 64);
     switch ( cmd )
@@ -1015,8 +1149,8 @@ static void gen_sched_op(struct fcall *c, uint8_t *buf)
          * and keep events masked until the call, so that one arriving
          * before it stays pending for block to see.
          */
-        HYPERVISOR_set_timer_op(monotonic_clock() + 1 + rn(20000));
-        dirty |= MASKED;
+        HYPERVISOR_set_timer_op(fz_now() + 1 + rn(20000));
+        me()->dirty |= MASKED;
         break;
     case SCHEDOP_poll:
     {
@@ -1030,7 +1164,7 @@ static void gen_sched_op(struct fcall *c, uint8_t *buf)
             set_xen_guest_handle(p->ports, (void *)ptr(buf + 256));
         p->nr_ports = rn(4) ? 1 + rn(4) : (unsigned int)mut(4);
         /* Always a deadline (0 would wait for ever), a short one. */
-        p->timeout = monotonic_clock() + 1 + rn(20000);
+        p->timeout = fz_now() + 1 + rn(20000);
         break;
     }
     case SCHEDOP_remote_shutdown:
@@ -1100,7 +1234,7 @@ static void gen_set_trap_table(struct fcall *c, uint8_t *buf)
     }
     memset(&t[n], 0, sizeof(t[n]));
     set1(c, __HYPERVISOR_set_trap_table, one_in(8) ? 0 : ptr(buf));
-    dirty |= 1UL << FZ_CPU | R_TRAPS;
+    me()->dirty |= 1UL << FZ_CPU | R_TRAPS;
 }
 
 static void gen_callbacks(struct fcall *c, uint8_t *buf)
@@ -1108,7 +1242,7 @@ static void gen_callbacks(struct fcall *c, uint8_t *buf)
     callback_register_t *r = (void *)buf;
     unsigned int k = rn(4);
 
-    dirty |= 1UL << FZ_CPU | R_CBS;
+    me()->dirty |= 1UL << FZ_CPU | R_CBS;
     if ( k == 0 )
     {
         c->op = __HYPERVISOR_set_callbacks;
@@ -1141,7 +1275,7 @@ static uint64_t no_top_page(uint64_t v)
 
 static void gen_cpu_state(struct fcall *c, uint8_t *buf)
 {
-    dirty |= 1UL << FZ_CPU;
+    me()->dirty |= 1UL << FZ_CPU;
     switch ( rn(6) )
     {
     case 0:     /* the kernel stack of a user mode we never enter */
@@ -1150,10 +1284,10 @@ static void gen_cpu_state(struct fcall *c, uint8_t *buf)
         break;
     case 1:
         set1(c, __HYPERVISOR_fpu_taskswitch, rn(3));
-        dirty |= R_FPU;
+        me()->dirty |= R_FPU;
         break;
     case 2:
-        dirty |= R_DR;
+        me()->dirty |= R_DR;
         set2(c, __HYPERVISOR_set_debugreg, rn(10),
              no_top_page(rn(2) ? any_va() : mut(rn(2) ? 0x400 : 0xffff0ff0)));
         break;
@@ -1161,7 +1295,7 @@ static void gen_cpu_state(struct fcall *c, uint8_t *buf)
         set1(c, __HYPERVISOR_get_debugreg, rn(4) ? rn(8) : mut(0));
         break;
     case 4:
-        dirty |= R_SEG;
+        me()->dirty |= R_SEG;
         set2(c, __HYPERVISOR_set_segment_base, rn(6),
              rn(2) ? any_va() : mut(0));
         break;
@@ -1185,7 +1319,7 @@ static void gen_desc(struct fcall *c, uint8_t *buf)
     };
     unsigned long *frames = (void *)buf;
 
-    dirty |= 1UL << FZ_DESC;
+    me()->dirty |= 1UL << FZ_DESC;
     if ( rn(2) )
     {
         uint64_t d = descs[rn(ARRAY_SIZE(descs))];
@@ -1475,31 +1609,35 @@ static unsigned long trace_from = ~0UL;
 static void trace(const struct fcall *c, unsigned int slot);
 
 /*
- * The call or batch being made, where dom0 reads it once we crashed
- * (FUZZ-LAST): n entries, 0 for an instruction, ~0 before either.
+ * The call or batch each stream is making, where dom0 reads it once we
+ * crashed (FUZZ-LAST): n entries, 0 for an instruction, ~0 before either.
  */
 #define RESTORE_MAX 13     /* what restore_entries() may add */
 static struct {
     unsigned long idx;
     unsigned int n;
     multicall_entry_t mc[NSLOT - 1 + RESTORE_MAX];
-} last;
+} last[FZ_VCPUS];
 
 /* ---- privileged instructions ------------------------------------------ */
 
 /*
- * One instruction, built in fuzz_insn (in the RWX image) and followed by
- * ret; a fault on it goes through the ex_table to the ret below with
- * 1 + vector in rax.  Registers are loaded from fuzz_regs first, so the
- * memory operands (never rsp- or rip-based) point at a slot.
+ * One instruction, built in the stream's copy of fuzz_insn (in the RWX
+ * image, a page each: a store into code makes QEMU drop what it
+ * translated from that page) and followed by ret; a fault on it goes
+ * through the ex_table to the ret below with 1 + vector in rax.
+ * Registers are loaded from regs (rdi) first, so the memory operands
+ * (never rsp- or rip-based) point at a slot.
  */
-uint64_t fuzz_regs[16];
-long fuzz_run_insn(void);
+long fuzz_run_insn(const uint64_t *regs, const uint8_t *insn);
 asm (
     "    .pushsection .data\n"
-    "    .p2align 6\n"
+    "    .p2align 12\n"
     "fuzz_insn:\n"
+    "    .rept " FZ_XSTR(FZ_VCPUS) "\n"
     "    .skip 32, 0xc3\n"
+    "    .p2align 12, 0xcc\n"
+    "    .endr\n"
     "fuzz_insn_fixup:\n"
     "    ret\n"
     "    .popsection\n"
@@ -1509,9 +1647,12 @@ asm (
      */
     "    .pushsection .ex_table, \"a\"\n"
     "    .set fuzz_off, 0\n"
+    "    .rept " FZ_XSTR(FZ_VCPUS) "\n"
     "    .rept 32\n"
     "    .quad fuzz_insn + fuzz_off, fuzz_insn_fixup\n"
     "    .set fuzz_off, fuzz_off + 1\n"
+    "    .endr\n"
+    "    .set fuzz_off, fuzz_off + 4096 - 32\n"
     "    .endr\n"
     "    .popsection\n"
     "    .text\n"
@@ -1520,7 +1661,8 @@ asm (
     "    push %rbx\n    push %rbp\n    push %r12\n"
     "    push %r13\n    push %r14\n    push %r15\n"
     "    mov %ds, %eax\n    push %rax\n    mov %es, %eax\n    push %rax\n"
-    "    lea fuzz_regs(%rip), %r15\n"
+    "    push %rsi\n"
+    "    mov %rdi, %r15\n"
     "    mov 0(%r15), %rax\n    mov 8(%r15), %rcx\n"
     "    mov 16(%r15), %rdx\n    mov 24(%r15), %rbx\n"
     "    mov 40(%r15), %rbp\n    mov 48(%r15), %rsi\n"
@@ -1529,7 +1671,8 @@ asm (
     "    mov 88(%r15), %r11\n    mov 96(%r15), %r12\n"
     "    mov 104(%r15), %r13\n    mov 112(%r15), %r14\n"
     "    mov 120(%r15), %r15\n"
-    "    call fuzz_insn\n"
+    "    call *(%rsp)\n"
+    "    pop %rdx\n"
     "    pop %rdx\n    mov %edx, %es\n    pop %rdx\n    mov %edx, %ds\n"
     "    xor %edx, %edx\n    mov %edx, %fs\n    mov %edx, %gs\n"
     "    pop %r15\n    pop %r14\n    pop %r13\n"
@@ -1537,7 +1680,32 @@ asm (
     "    cld\n"
     "    ret\n"
 );
-extern uint8_t fuzz_insn[32];
+extern uint8_t fuzz_insn[FZ_VCPUS][PAGE_SIZE];
+
+/*
+ * vCPU 1's event callback.  Its events stay masked, but our own calls can
+ * unmask them: a grant copy or store into the page its vcpu_info moved
+ * to, through a grant entry written before.  The kernel's callback would
+ * then handle vCPU 0's events and return to a new upcall for ever: this
+ * one returns with events masked (IF clear in the frame, for the iret
+ * hypercall), the event left pending.
+ */
+void fz_vcpu1_event(void);
+asm (
+    "    .text\n"
+    "fz_vcpu1_event:\n"
+    "    andq $~0x200, 32(%rsp)\n"     /* rflags, after rcx r11 rip cs */
+    "    pop %rcx\n"
+    "    pop %r11\n"
+    "    push $0\n"                    /* flags */
+#ifdef CONFIG_HYPERCALL_PAGE
+    "    jmp hypercall_page + " FZ_XSTR(__HYPERVISOR_iret) " * 32\n"
+#else
+    "    push %rcx\n    push %r11\n    push %rax\n"
+    "    mov $" FZ_XSTR(__HYPERVISOR_iret) ", %eax\n"
+    "    syscall\n"
+#endif
+);
 
 struct insn_tmpl {
     uint8_t len, bytes[7];
@@ -1611,6 +1779,9 @@ static const uint8_t prefixes[] = {
 
 static void run_priv(uint8_t *buf)
 {
+    struct fz_vcpu *v = me();
+    uint8_t *fuzz_insn = v->insn;
+    uint64_t *fuzz_regs = v->regs;
     const struct insn_tmpl *t = &insns[rn(ARRAY_SIZE(insns))];
     uint8_t code[24];
     unsigned int n = 0, np = rn(4) ? 0 : 1 + rn(3);
@@ -1649,7 +1820,7 @@ static void run_priv(uint8_t *buf)
     }
     code[n++] = 0xc3;
     memcpy(fuzz_insn, code, n);
-    if ( cur_idx >= trace_from )
+    if ( v->cur_idx >= trace_from )
     {
         struct fcall c = { .op = ~0UL };
 
@@ -1700,8 +1871,8 @@ static void run_priv(uint8_t *buf)
         break;
     }
     /* Emulated moves to debug registers, CR0, segment registers. */
-    dirty |= 1UL << FZ_CPU | 1UL << FZ_DESC | R_DR | R_FPU | R_SEG;
-    fuzz_run_insn();
+    v->dirty |= 1UL << FZ_CPU | 1UL << FZ_DESC | R_DR | R_FPU | R_SEG;
+    fuzz_run_insn(fuzz_regs, fuzz_insn);
 }
 
 /*
@@ -1748,6 +1919,9 @@ static const struct {
 
 static void run_pt_store(uint8_t *buf)
 {
+    struct fz_vcpu *v = me();
+    uint8_t *fuzz_insn = v->insn;
+    uint64_t *fuzz_regs = v->regs;
     unsigned int k = rn(ARRAY_SIZE(pt_stores)), i = scr_pick(), f, n;
     uint64_t e = *scr_l1e[i];
     unsigned long va = scr_va[i] + 8 * rn(PT_ENTRIES) + (one_in(8) ? rn(8)
@@ -1760,8 +1934,8 @@ static void run_pt_store(uint8_t *buf)
      * store would be done.
      */
     f = scr_index((e & PTE_ADDR_MASK) >> PAGE_SHIFT);
-    mapped = (e & _PAGE_PRESENT) && f < NSCR;
-    if ( (e & _PAGE_PRESENT) && (f == NSCR || ((scr_locked >> f) & 1)) )
+    mapped = (e & _PAGE_PRESENT) && f < NSCR_ALL;
+    if ( (e & _PAGE_PRESENT) && (f == NSCR_ALL || ((scr_locked >> f) & 1)) )
         va = (unsigned long)buf;
     n = pt_stores[k].len;
     memcpy(fuzz_insn, pt_stores[k].bytes, n);
@@ -1777,14 +1951,14 @@ static void run_pt_store(uint8_t *buf)
     /* A cmpxchg that finds what it expects, now and then. */
     if ( pt_stores[k].kind == PS_CMPXCHG && mapped && rn(2) )
         fuzz_regs[0] = *(const volatile uint64_t *)(va & ~7UL);
-    if ( cur_idx >= trace_from )
+    if ( v->cur_idx >= trace_from )
     {
         struct fcall c = { .op = ~0UL, .a = { va } };
 
         memcpy(&c.a[1], fuzz_insn, 16);
         trace(&c, 0);
     }
-    fuzz_run_insn();
+    fuzz_run_insn(fuzz_regs, fuzz_insn);
 }
 
 /* ---- issuing, putting back ------------------------------------------- */
@@ -1802,17 +1976,23 @@ static long hc(const struct fcall *c)
  */
 static unsigned int restore_entries(multicall_entry_t *mc)
 {
-    static const callback_register_t cbs[] = {
-        { .type = CALLBACKTYPE_event, .flags = CALLBACKF_mask_events,
-          .address = (unsigned long)hypervisor_callback },
-        { .type = CALLBACKTYPE_failsafe, .flags = CALLBACKF_mask_events,
-          .address = (unsigned long)failsafe_callback },
-        /* We take no system calls: address 0 is "none". */
-        { .type = CALLBACKTYPE_syscall },
-        { .type = CALLBACKTYPE_syscall32 },
-        { .type = CALLBACKTYPE_sysenter },
+#define FZ_CBS(event) { \
+        { .type = CALLBACKTYPE_event, .flags = CALLBACKF_mask_events, \
+          .address = (unsigned long)(event) }, \
+        { .type = CALLBACKTYPE_failsafe, .flags = CALLBACKF_mask_events, \
+          .address = (unsigned long)failsafe_callback }, \
+        /* We take no system calls: address 0 is "none". */ \
+        { .type = CALLBACKTYPE_syscall }, \
+        { .type = CALLBACKTYPE_syscall32 }, \
+        { .type = CALLBACKTYPE_sysenter }, \
+    }
+    static const callback_register_t all_cbs[FZ_VCPUS][5] = {
+        FZ_CBS(hypervisor_callback), FZ_CBS(fz_vcpu1_event),
     };
+#undef FZ_CBS
     static struct mmuext_op ldt = { .cmd = MMUEXT_SET_LDT };
+    const callback_register_t *cbs = all_cbs[me()->vcpu];
+    unsigned long dirty = me()->dirty;
     unsigned int n = 0;
 
 #define RESTORE(o, a0, a1) \
@@ -1827,7 +2007,7 @@ static unsigned int restore_entries(multicall_entry_t *mc)
     }
     if ( dirty & R_CBS )
     {
-        for ( unsigned int i = 0; i < ARRAY_SIZE(cbs); i++ )
+        for ( unsigned int i = 0; i < ARRAY_SIZE(all_cbs[0]); i++ )
             RESTORE(__HYPERVISOR_callback_op, CALLBACKOP_register, &cbs[i]);
         RESTORE(__HYPERVISOR_nmi_op, XENNMI_unregister_callback, 0);
     }
@@ -1849,12 +2029,12 @@ static unsigned int restore_entries(multicall_entry_t *mc)
 
 static void restore(void)
 {
-    static multicall_entry_t mc[RESTORE_MAX];
+    multicall_entry_t mc[RESTORE_MAX];
     unsigned int n = restore_entries(mc);
 
     if ( n )
         HYPERVISOR_multicall(mc, n);
-    dirty = 0;
+    me()->dirty = 0;
 }
 
 /*
@@ -1865,12 +2045,14 @@ static bool in_slots(unsigned long p, size_t len)
 {
     unsigned long off = p - (unsigned long)slots;
 
-    return off < sizeof(slots) && off % sizeof(slots[0]) + len <= PAGE_SIZE;
+    return off < sizeof(slots) && off % sizeof(slots[0][0]) + len <= PAGE_SIZE;
 }
 
 /* What we learn from a result: new ports and grant mappings to reuse. */
 static void learn(const struct fcall *c, long rc)
 {
+    struct fz_vcpu *v = me();
+
     if ( rc )
         return;
     if ( (c->op == __HYPERVISOR_vcpu_op &&
@@ -1901,11 +2083,14 @@ static void learn(const struct fcall *c, long rc)
             break;
         }
         if ( p && !port_protected(p) )
-            ports[nr_ports < NPORT ? nr_ports++ : rn(NPORT)] = p;
+            v->ports[v->nr_ports < NPORT ? v->nr_ports++ : rn(NPORT)] = p;
     }
-    /* Our vcpu_info moved: follow it, or events would never be seen. */
+    /*
+     * Our vcpu_info moved: follow it, or events would never be seen (vCPU
+     * 1 keeps events masked: its page is only locked).
+     */
     if ( c->op == __HYPERVISOR_vcpu_op &&
-         c->a[0] == VCPUOP_register_vcpu_info && c->a[1] == 0 )
+         c->a[0] == VCPUOP_register_vcpu_info && c->a[1] == v->vcpu )
     {
         const struct vcpu_register_vcpu_info *i = (const void *)c->a[2];
         unsigned int k = scr_index(i->mfn);
@@ -1915,13 +2100,14 @@ static void learn(const struct fcall *c, long rc)
          * own address again (an earlier call may have changed that), and
          * out of the fuzzer's reach.
          */
-        if ( k < NSCR )
+        if ( k < NSCR_ALL )
         {
             HYPERVISOR_update_va_mapping(scr_va[k],
                                          ((uint64_t)scr_mfn[k] << PAGE_SHIFT) |
                                          PTE_KERNEL_RW, UVMF_INVLPG);
-            scr_locked |= 1U << k;
-            vcpu0_info = (vcpu_info_t *)(scr_va[k] + i->offset);
+            __atomic_or_fetch(&scr_locked, 1ULL << k, __ATOMIC_SEQ_CST);
+            if ( !v->vcpu )
+                vcpu0_info = (vcpu_info_t *)(scr_va[k] + i->offset);
         }
     }
     if ( c->op == __HYPERVISOR_grant_table_op &&
@@ -1935,14 +2121,23 @@ static void learn(const struct fcall *c, long rc)
         for ( unsigned int i = 0; i < c->a[2] && i < 3; i++ )
             if ( !m[i].status )
             {
-                unsigned int k = nr_maps < NMAP ? nr_maps++ : rn(NMAP);
+                unsigned int k = v->nr_maps < NMAP ? v->nr_maps++ : rn(NMAP);
 
-                maps[k].handle = m[i].handle;
-                maps[k].host_addr = m[i].host_addr;
-                maps[k].flags = m[i].flags;
+                v->maps[k].handle = m[i].handle;
+                v->maps[k].host_addr = m[i].host_addr;
+                v->maps[k].flags = m[i].flags;
             }
     }
 }
+
+/* Both vCPUs print: a line at a time into the console ring. */
+static bool fz_print_lock;
+#define fz_printk(...) do {                                                 \
+    while ( __atomic_test_and_set(&fz_print_lock, __ATOMIC_ACQUIRE) )      \
+        asm volatile ( "pause" );                                         \
+    printk(__VA_ARGS__);                                                  \
+    __atomic_clear(&fz_print_lock, __ATOMIC_RELEASE);                     \
+} while ( 0 )
 
 /* Results no call from an unprivileged domain may ever get. */
 static void oracle(const struct fcall *c, long rc)
@@ -1975,10 +2170,11 @@ static void oracle(const struct fcall *c, long rc)
     }
     if ( bad )
     {
-        findings++;
-        printk("FUZZ-FINDING: seed=%lu idx=%lu op=%lu args %lx %lx %lx "
-               "%lx %lx returned %ld\n", seed, cur_idx, c->op, c->a[0],
-               c->a[1], c->a[2], c->a[3], c->a[4], rc);
+        __atomic_add_fetch(&findings, 1, __ATOMIC_RELAXED);
+        fz_printk("FUZZ-FINDING: seed=%lu stream=%u idx=%lu op=%lu args %lx "
+                  "%lx %lx %lx %lx returned %ld\n", seed, me()->part,
+                  me()->cur_idx, c->op, c->a[0], c->a[1], c->a[2], c->a[3],
+                  c->a[4], rc);
     }
 }
 
@@ -1989,14 +2185,16 @@ static void oracle(const struct fcall *c, long rc)
 static void trace(const struct fcall *c, unsigned int slot)
 {
     char line[200];
-    const uint64_t *b = (const uint64_t *)slots[slot];
+    const struct fz_vcpu *v = me();
+    const uint64_t *b = (const uint64_t *)v->slots[slot];
     int n = snprintf(line, sizeof(line),
-                     "FUZZ-CALL %lu op=%lu %lx %lx %lx %lx %lx | %lx %lx "
-                     "%lx %lx\n", cur_idx, c->op, c->a[0], c->a[1], c->a[2],
-                     c->a[3], c->a[4], b[0], b[1], b[2], b[3]);
+                     "FUZZ-CALL %lu s%u op=%lu %lx %lx %lx %lx %lx | %lx %lx "
+                     "%lx %lx\n", v->cur_idx, v->part, c->op, c->a[0],
+                     c->a[1], c->a[2], c->a[3], c->a[4], b[0], b[1], b[2],
+                     b[3]);
 
     HYPERVISOR_console_io(CONSOLEIO_write, n, line);
-    printk("%s", line);
+    fz_printk("%s", line);
 }
 
 static void trace_rc(long rc)
@@ -2049,30 +2247,47 @@ static bool pick(struct fcall *c, uint8_t *buf)
     return false;
 }
 
-/* Call idx: one call, a multicall batch, or one instruction. */
+/*
+ * Events stay masked while our callbacks or traps may be someone else's:
+ * on vCPU 0, until restore() has put them back.  vCPU 1 keeps them masked
+ * for good (the kernel's event handling is vCPU 0's).
+ */
+static unsigned long fz_irq_save(void)
+{
+    return me()->vcpu ? 1 : irq_save();
+}
+
+static void fz_irq_restore(unsigned long flags)
+{
+    if ( !me()->vcpu )
+        irq_restore(flags);
+}
+
+/* Call idx of our stream: one call, a multicall batch, or one instruction. */
 static unsigned int one_step(unsigned long idx)
 {
+    struct fz_vcpu *v = me();
+    uint8_t (*slots)[2 * PAGE_SIZE] = v->slots;
+    typeof(last[0]) *lp = &last[v->part];
     struct fcall c;
     unsigned long flags;
     long rc;
 
-    cur_idx = last.idx = idx;
-    last.n = ~0U;
-    rng = mix64(seed * 0x100000001b3ULL ^ mix64(idx)) | 1;
-    /*
-     * Events stay masked while our callbacks or traps may be someone
-     * else's, until restore() has put them back.
-     */
-    flags = irq_save();
+    v->cur_idx = lp->idx = idx;
+    lp->n = ~0U;
+    /* Stream 0 as before streams: (seed, idx). */
+    v->rng = mix64(seed * 0x100000001b3ULL ^
+                   mix64(idx + ((uint64_t)v->part << 48))) | 1;
+    flags = fz_irq_save();
     if ( (ops_mask & (1UL << FZ_PRIV)) && one_in(16) )
     {
-        last.n = 0;
+        lp->n = 0;
         if ( one_in(4) )
             run_pt_store(slots[0]);
         else
             run_priv(slots[0]);
         restore();
-        irq_restore(flags);
+        fz_irq_restore(flags);
         return 1;
     }
     /*
@@ -2082,14 +2297,14 @@ static unsigned int one_step(unsigned long idx)
      */
     if ( (ops_mask & (1UL << FZ_MULTI)) && rn(8) )
     {
-        multicall_entry_t *mc = last.mc;
+        multicall_entry_t *mc = lp->mc;
         unsigned int n = 2 + rn(NSLOT - 2), k;
 
-        vcpu_info_moving = false;
+        v->vcpu_info_moving = false;
         for ( unsigned int i = 0; i < n; i++ )
         {
             pick(&c, slots[i + 1]);
-            if ( vcpu_info_moving )
+            if ( v->vcpu_info_moving )
                 n = i + 1;
             /* A nested multicall and iret are refused in a batch. */
             /*
@@ -2110,9 +2325,9 @@ static unsigned int one_step(unsigned long idx)
                 memcpy(c.a, mc[i].args, sizeof(c.a));
                 trace(&c, i + 1);
             }
-        last.n = n;
-        if ( !(dirty & MASKED) )
-            irq_restore(flags);
+        lp->n = n;
+        if ( !(v->dirty & MASKED) )
+            fz_irq_restore(flags);
         k = restore_entries(mc + n);
         rc = HYPERVISOR_multicall(mc, n + k);
         /* First where our vcpu_info is, for irq_restore() to find it. */
@@ -2128,24 +2343,24 @@ static unsigned int one_step(unsigned long idx)
             }
         /* The restore entries did not run if the batch was refused. */
         if ( !rc )
-            dirty = 0;
+            v->dirty = 0;
         restore();
-        irq_restore(flags);
+        fz_irq_restore(flags);
         return n;
     }
     if ( !pick(&c, slots[0]) )
         return 1;
     if ( idx >= trace_from )
         trace(&c, 0);
-    last.n = 1;
-    last.mc[0].op = c.op;
-    memcpy(last.mc[0].args, c.a, sizeof(c.a));
-    if ( !(dirty & MASKED) )
-        irq_restore(flags);
+    lp->n = 1;
+    lp->mc[0].op = c.op;
+    memcpy(lp->mc[0].args, c.a, sizeof(c.a));
+    if ( !(v->dirty & MASKED) )
+        fz_irq_restore(flags);
     rc = hc(&c);
     learn(&c, rc);
     restore();
-    irq_restore(flags);
+    fz_irq_restore(flags);
     if ( idx >= trace_from )
         trace_rc(rc);
     oracle(&c, rc);
@@ -2166,14 +2381,19 @@ static void fuzz_setup(void)
     uint64_t *l4 = (uint64_t *)start_info->pt_base;
     long rc;
 
+    while ( !time_copy(&this_vcpu()->time, &fzv[0].time) )
+        ;
+    fzv[1].time = fzv[0].time;
     fuzz_on_ours = on_our_hypervisor();
-    for ( unsigned int i = 0; i < NSLOT; i++ )
-    {
-        rc = HYPERVISOR_update_va_mapping((unsigned long)slots[i] + PAGE_SIZE,
-                                          0, UVMF_INVLPG | UVMF_LOCAL);
-        if ( rc )
-            panic("fuzz: no fence after slot %u: %ld", i, rc);
-    }
+    for ( unsigned int p = 0; p < FZ_VCPUS; p++ )
+        for ( unsigned int i = 0; i < NSLOT; i++ )
+        {
+            rc = HYPERVISOR_update_va_mapping((unsigned long)slots[p][i] +
+                                              PAGE_SIZE, 0,
+                                              UVMF_INVLPG | UVMF_LOCAL);
+            if ( rc )
+                panic("fuzz: no fence after slot %u: %ld", i, rc);
+        }
     /* Our page tables: the kernel's four levels of the first mapping. */
     pt_mfns[nr_pt_mfns++] = virt_to_mfn(l4);
     for ( unsigned int lvl = 3; lvl >= 1; lvl-- )
@@ -2201,7 +2421,7 @@ static void fuzz_setup(void)
      * The L1 entries of the scratch pages, found once: a walk through our
      * tables needs their M2P entries, which our calls may rewrite.
      */
-    for ( unsigned int i = 0; i < NSCR; i++ )
+    for ( unsigned int i = 0; i < NSCR_ALL; i++ )
     {
         void *p = alloc_page();
         uint64_t *l1e;
@@ -2240,8 +2460,8 @@ static void fuzz_setup(void)
             set_bit(p, protected_ports);
     }
     /* mov %cr0, %rax; ret (emulated: we are not in ring 0). */
-    memcpy(fuzz_insn, "\x0f\x20\xc0\xc3", 4);
-    guest_cr0 = fuzz_run_insn();
+    memcpy(fuzz_insn[0], "\x0f\x20\xc0\xc3", 4);
+    guest_cr0 = fuzz_run_insn(fzv[0].regs, fuzz_insn[0]);
     gnttab_ok = gnttab_table && gnttab_nr_frames * PAGE_SIZE /
                                 sizeof(grant_entry_v1_t) >= GREF0 + NGREF;
     for ( unsigned int i = 0; i < ARRAY_SIZE(gens); i++ )
@@ -2249,12 +2469,71 @@ static void fuzz_setup(void)
             total_weight += gens[i].weight;
 }
 
-/* The "fuzz" role: the calls, a progress line every 2^16, a verdict. */
+/* A stream's calls: a progress line every 2^14 steps. */
+static void fz_run(struct fz_vcpu *v, unsigned long calls)
+{
+    unsigned long idx, next_log = 0;
+    struct vcpu_runstate_info rs;
+
+    for ( idx = 0; v->done < calls; idx++ )
+    {
+        if ( idx >= next_log )
+        {
+            fz_printk("FUZZ: seed=%lu stream=%u idx=%lu done=%lu\n", seed,
+                      v->part, idx, v->done);
+            next_log = idx + 16384;
+        }
+        v->done += one_step(idx);
+    }
+    /* Time on a CPU and waiting for one: whether the vCPUs ran at once. */
+    if ( HYPERVISOR_vcpu_op(VCPUOP_get_runstate_info, v->vcpu, &rs) )
+        memset(&rs, 0, sizeof(rs));
+    fz_printk("FUZZ: seed=%lu stream=%u idx=%lu done=%lu end (running %lu "
+              "ms, runnable %lu ms)\n", seed, v->part, idx, v->done,
+              (unsigned long)(rs.time[RUNSTATE_running] / 1000000),
+              (unsigned long)(rs.time[RUNSTATE_runnable] / 1000000));
+}
+
+static unsigned long fz_calls1;     /* vCPU 1's share */
+/* Each vCPU's stream is done (dom0 reads fz_done[0] of a hung fuzzer). */
+static bool fz_done[FZ_VCPUS];
+
+static void __noreturn fz_vcpu1_main(void)
+{
+    fz_run(fz_on[1], fz_calls1);
+    __atomic_store_n(&fz_done[1], true, __ATOMIC_RELEASE);
+    for ( ;; )
+        HYPERVISOR_vcpu_op(VCPUOP_down, 1, NULL);
+}
+
+/*
+ * vCPU 1, on fz_stack1 with our traps and callbacks and its events
+ * masked for good (fz_irq_save()).
+ */
+static long fz_start_vcpu1(void)
+{
+    static vcpu_guest_context_t ctx;
+    long rc;
+
+    vcpu_kernel_context(&ctx, fz_vcpu1_main, fz_stack1 + sizeof(fz_stack1));
+    ctx.event_callback_eip = (unsigned long)fz_vcpu1_event;
+    for ( const trap_info_t *t = trap_table; t->address; t++ )
+        ctx.trap_ctxt[t->vector] = *t;
+    rc = HYPERVISOR_vcpu_op(VCPUOP_initialise, 1, &ctx);
+    shared_info->vcpu_info[1].evtchn_upcall_mask = 1;
+    return rc ? rc : HYPERVISOR_vcpu_op(VCPUOP_up, 1, NULL);
+}
+
+/*
+ * The "fuzz" role ("role=fuzz seed=S calls=N ops=M [vcpus=2 | vcpus=1
+ * stream=P] [trace=I]"): N calls in all, shared between the vCPUs, and a
+ * verdict.
+ */
 void fuzz_main(void)
 {
     const char *cmdline = (const char *)start_info->cmd_line;
-    unsigned long calls = arg_ul(cmdline, "calls=", 100000), idx, done = 0;
-    unsigned long next_log = 0;
+    unsigned long calls = arg_ul(cmdline, "calls=", 100000);
+    unsigned long stream = arg_ul(cmdline, "stream=", 0), done = 0;
     uint64_t t0, ns;
 
     /* The witness dom0 keeps beside the fuzzers: it only sleeps. */
@@ -2264,23 +2543,45 @@ void fuzz_main(void)
     seed = arg_ul(cmdline, "seed=", 1);
     ops_mask = arg_ul(cmdline, "ops=", FZ_ALL) & FZ_ALL;
     trace_from = arg_ul(cmdline, "trace=", ~0UL);
+    fz_nr_vcpus = arg_ul(cmdline, "vcpus=", 1) >= 2 ? 2 : 1;
+    for ( unsigned int p = 0; p < FZ_VCPUS; p++ )
+    {
+        fzv[p].part = p;
+        fzv[p].vcpu = p;
+        fzv[p].slots = slots[p];
+        fzv[p].insn = fuzz_insn[p];
+        fz_on[p] = &fzv[p];
+    }
+    /* One stream replayed alone runs on vCPU 0. */
+    if ( fz_nr_vcpus == 1 && stream < FZ_VCPUS )
+    {
+        fz_on[0] = &fzv[stream];
+        fz_on[0]->vcpu = 0;
+    }
     fuzz_setup();
     if ( !total_weight )
         ops_mask |= 1UL << FZ_MISC, total_weight = 4;
-    printk("FUZZ: seed=%lu calls=%lu ops=0x%lx start\n", seed, calls,
-           ops_mask);
-    t0 = monotonic_clock();
-    for ( idx = 0; done < calls; idx++ )
+    printk("FUZZ: seed=%lu calls=%lu ops=0x%lx vcpus=%u start\n", seed,
+           calls, ops_mask, fz_nr_vcpus);
+    t0 = fz_now();
+    if ( fz_nr_vcpus == 2 )
     {
-        if ( idx >= next_log )
-        {
-            printk("FUZZ: seed=%lu idx=%lu done=%lu\n", seed, idx, done);
-            next_log = idx + 16384;
-        }
-        done += one_step(idx);
+        long rc;
+
+        fz_calls1 = calls / 2;
+        if ( (rc = fz_start_vcpu1()) )
+            panic("fuzz: vCPU 1 did not start: %ld", rc);
     }
-    ns = monotonic_clock() - t0;
-    printk("FUZZ: seed=%lu idx=%lu done=%lu end\n", seed, idx, done);
+    fz_run(fz_on[0], calls - fz_calls1);
+    done = fz_on[0]->done;
+    __atomic_store_n(&fz_done[0], true, __ATOMIC_RELEASE);
+    if ( fz_nr_vcpus == 2 )
+    {
+        while ( !__atomic_load_n(&fz_done[1], __ATOMIC_ACQUIRE) )
+            HYPERVISOR_sched_op(SCHEDOP_yield, NULL);
+        done += fz_on[1]->done;
+    }
+    ns = fz_now() - t0;
     if ( findings )
         printk("VERDICT: FAIL: %lu findings calls=%lu ns=%lu\n", findings,
                done, (unsigned long)ns);
@@ -2424,25 +2725,26 @@ static bool peek_image(domid_t dom, const void *p, void *buf, size_t len)
     return m < (unsigned long)max;
 }
 
-/* A crashed fuzzer's last call or batch (FUZZ-LAST lines). */
-static void describe_crash(domid_t dom, unsigned long s)
+/* A crashed fuzzer's last call or batch of stream p (FUZZ-LAST lines). */
+static void describe_crash(domid_t dom, unsigned long s, unsigned int p)
 {
     unsigned long idx;
     unsigned int n;
     multicall_entry_t e;
 
-    if ( !peek_image(dom, &last.idx, &idx, sizeof(idx)) ||
-         !peek_image(dom, &last.n, &n, sizeof(n)) )
+    if ( !peek_image(dom, &last[p].idx, &idx, sizeof(idx)) ||
+         !peek_image(dom, &last[p].n, &n, sizeof(n)) )
         return;
     if ( n > NSLOT - 1 )
     {
-        printk("FUZZ-LAST: seed=%lu idx=%lu: before its call\n", s, idx);
+        printk("FUZZ-LAST: seed=%lu stream=%u idx=%lu: before its call\n", s,
+               p, idx);
         return;
     }
-    printk("FUZZ-LAST: seed=%lu idx=%lu: %u entries%s\n", s, idx, n,
-           n ? "" : " (an instruction)");
+    printk("FUZZ-LAST: seed=%lu stream=%u idx=%lu: %u entries%s\n", s, p,
+           idx, n, n ? "" : " (an instruction)");
     for ( unsigned int i = 0; i < n; i++ )
-        if ( peek_image(dom, &last.mc[i], &e, sizeof(e)) )
+        if ( peek_image(dom, &last[p].mc[i], &e, sizeof(e)) )
             printk("FUZZ-LAST: %u op=%lu %lx %lx %lx %lx %lx -> %ld\n", i,
                    (unsigned long)e.op, (unsigned long)e.args[0],
                    (unsigned long)e.args[1], (unsigned long)e.args[2],
@@ -2503,20 +2805,39 @@ static bool hung_poll(domid_t dom, const vcpu_guest_context_t *c,
     return true;
 }
 
-static bool describe_hang(domid_t dom, char *buf, size_t len)
+/* One vCPU's part of describe_hang(), added to buf; it ends paused. */
+static bool describe_vcpu_hang(domid_t dom, unsigned int vcpu,
+                               unsigned int vcpus, char *buf, size_t len)
 {
     static vcpu_guest_context_t ctxt;
-    struct xen_domctl op = { .cmd = XEN_DOMCTL_getvcpuinfo, .domain = dom };
-    bool self = false, waits = false, blocked;
-    size_t n;
+    struct xen_domctl op = { .cmd = XEN_DOMCTL_getvcpuinfo, .domain = dom,
+                             .u.getvcpuinfo.vcpu = vcpu };
+    bool self = false, waits = false, blocked, done;
+    size_t n = strlen(buf);
 
-    snprintf(buf, len, "state unknown");
     if ( domctl(&op) )
+    {
+        snprintf(buf + n, len - n, "vcpu%u state unknown", vcpu);
         return false;
+    }
     blocked = op.u.getvcpuinfo.blocked;
-    snprintf(buf, len, "vcpu0 %s%s%s", op.u.getvcpuinfo.online ? "online" :
-             "down", blocked ? " blocked" : "",
+    snprintf(buf + n, len - n, "vcpu%u %s%s%s", vcpu,
+             op.u.getvcpuinfo.online ? "online" : "down",
+             blocked ? " blocked" : "",
              op.u.getvcpuinfo.running ? " running" : "");
+    /*
+     * A vCPU that is down (vCPU 1 once its stream is done) waits for none;
+     * vCPU 0 done waits for vCPU 1, in its own loop of yields.
+     */
+    if ( !op.u.getvcpuinfo.online ||
+         (vcpus > 1 && peek_image(dom, &fz_done[vcpu], &done, sizeof(done)) &&
+          done) )
+    {
+        n = strlen(buf);
+        snprintf(buf + n, len - n, ": done");
+        return true;
+    }
+    memset(&ctxt, 0, sizeof(ctxt));
     for ( unsigned int i = 0, same = 0; i < 8; i++ )
     {
         unsigned long rip, last = ctxt.user_regs.rip;
@@ -2533,6 +2854,7 @@ static bool describe_hang(domid_t dom, char *buf, size_t len)
             break;
         memset(&op.u, 0, sizeof(op.u));
         op.cmd = XEN_DOMCTL_getvcpucontext;
+        op.u.vcpucontext.vcpu = vcpu;
         set_xen_guest_handle(op.u.vcpucontext.ctxt, &ctxt);
         if ( domctl(&op) )
             break;
@@ -2589,6 +2911,30 @@ static bool describe_hang(domid_t dom, char *buf, size_t len)
     return self || waits;
 }
 
+/*
+ * Each fuzzing vCPU in turn: the fuzzer's doing unless one of them is in
+ * the hypervisor (vCPU 0 waiting for vCPU 1 runs its own code).
+ */
+static bool describe_hang(domid_t dom, unsigned int vcpus, char *buf,
+                          size_t len)
+{
+    struct xen_domctl op = { .cmd = XEN_DOMCTL_unpausedomain, .domain = dom };
+    bool self = true;
+
+    buf[0] = 0;
+    for ( unsigned int v = 0; v < vcpus; v++ )
+    {
+        if ( v )
+        {
+            /* The last vCPU's sampling left the domain paused. */
+            domctl(&op);
+            snprintf(buf + strlen(buf), len - strlen(buf), "; ");
+        }
+        self &= describe_vcpu_hang(dom, v, vcpus, buf, len);
+    }
+    return self;
+}
+
 /* Dom0's own memory, to see that no fuzzer call reached it. */
 static uint64_t canary[512] __aligned(PAGE_SIZE);
 
@@ -2615,7 +2961,9 @@ static unsigned long verdict_ul(const char *v, const char *key)
  * answers, that dom0's memory and the peer domain are as they were and
  * that every page came back.  Command line (dom0's): fuzz_seed=,
  * fuzz_calls= (per domain), fuzz_total= (calls), fuzz_seconds=,
- * fuzz_ops=, fuzz_trace= (fuzz_trace_seed=: in that seed's domain only).
+ * fuzz_ops=, fuzz_vcpus= (1, the default, with fuzz_stream=: that stream
+ * alone; or 2: both streams at once),
+ * fuzz_trace= (fuzz_trace_seed=: in that seed's domain only).
  */
 TEST(fuzz, hostile_domu)
 {
@@ -2628,9 +2976,11 @@ TEST(fuzz, hostile_domu)
     unsigned long ops = arg_ul(cl, "fuzz_ops=", FUZZ_OPS_TEST);
     unsigned long trace_at = arg_ul(cl, "fuzz_trace=", ~0UL);
     unsigned long trace_seed = arg_ul(cl, "fuzz_trace_seed=", ~0UL);
+    unsigned int vcpus = arg_ul(cl, "fuzz_vcpus=", 1) > 1 ? 2 : 1;
+    unsigned int stream = vcpus == 1 ? arg_ul(cl, "fuzz_stream=", 0) % 2 : 0;
     unsigned long calls = 0, crashes = 0, hangs = 0, selfhangs = 0;
     unsigned long domains = 0, s;
-    char hang_where[256];
+    char hang_where[400];
     bool self = false;
     unsigned long before, text_sum, canary_sum, ns = 0;
     struct xen_domctl_getdomaininfo peer0, peer1;
@@ -2652,6 +3002,7 @@ TEST(fuzz, hostile_domu)
     snprintf(cmdline, sizeof(cmdline), "role=fuzz witness");
     CHECK_RC(domu_build(&spec, &witness), 0);
     CHECK_RC(domain_getinfo(witness.domid, &peer0), 0);
+    spec.max_vcpus = vcpus;
 
     for ( s = seed0; ; s++ )
     {
@@ -2666,7 +3017,8 @@ TEST(fuzz, hostile_domu)
             break;
         before = free_pages();
         n = snprintf(cmdline, sizeof(cmdline),
-                     "role=fuzz seed=%lu calls=%lu ops=0x%lx", s, per, ops);
+                     "role=fuzz seed=%lu calls=%lu ops=0x%lx vcpus=%u "
+                     "stream=%u", s, per, ops, vcpus, stream);
         if ( trace_at != ~0UL && (trace_seed == ~0UL || trace_seed == s) )
             snprintf(cmdline + n, sizeof(cmdline) - n, " trace=%lu",
                      trace_at);
@@ -2676,9 +3028,11 @@ TEST(fuzz, hostile_domu)
         rc = domu_wait_shutdown(&d, FUZZ_TIMEOUT_MS, &reason);
         ran = monotonic_clock() - built;
         if ( rc )
-            self = describe_hang(d.domid, hang_where, sizeof(hang_where));
+            self = describe_hang(d.domid, vcpus, hang_where,
+                                 sizeof(hang_where));
         else if ( reason == SHUTDOWN_crash )
-            describe_crash(d.domid, s);
+            for ( unsigned int p = 0; p < vcpus; p++ )
+                describe_crash(d.domid, s, vcpus == 1 ? stream : p);
         CHECK_RC(domu_destroy(&d), 0);
 
         /* The hypervisor answers, and gave back every page. */

@@ -72,6 +72,13 @@ bool test_failed(void);
  */
 long vcpu1_start(void (*fn)(void));
 bool vcpu1_wait_down(unsigned int ms);
+/*
+ * A context for VCPUOP_initialise: kernel mode on our page tables, at fn
+ * on the stack ending at stack_top, with our event and failsafe callbacks
+ * and no trap table.
+ */
+void vcpu_kernel_context(vcpu_guest_context_t *ctx, void (*fn)(void),
+                         void *stack_top);
 
 /* Our own domain id as a granter or grantee (dom0). */
 #define SELF_ID 0

@@ -117,7 +117,8 @@ static void __noreturn vcpu1_main(void)
     }
 }
 
-static void vcpu1_context(vcpu_guest_context_t *ctx)
+void vcpu_kernel_context(vcpu_guest_context_t *ctx, void (*fn)(void),
+                         void *stack_top)
 {
     memset(ctx, 0, sizeof(*ctx));
     /*
@@ -125,9 +126,9 @@ static void vcpu1_context(vcpu_guest_context_t *ctx)
      * up vcpu does not wake it (Xen 4.17 leaves it offline for good).
      */
     ctx->flags = VGCF_in_kernel;
-    ctx->user_regs.rip = (unsigned long)vcpu1_main;
+    ctx->user_regs.rip = (unsigned long)fn;
     /* As after a call: the return-address slot keeps the ABI alignment. */
-    ctx->user_regs.rsp = (unsigned long)vcpu1_stack + sizeof(vcpu1_stack) - 8;
+    ctx->user_regs.rsp = (unsigned long)stack_top - 8;
     ctx->user_regs.cs = FLAT_KERNEL_CS;
     ctx->user_regs.ss = FLAT_KERNEL_SS;
     ctx->user_regs.rflags = 0x202;
@@ -136,6 +137,12 @@ static void vcpu1_context(vcpu_guest_context_t *ctx)
     ctx->ctrlreg[3] = xen_pfn_to_cr3(virt_to_mfn((void *)start_info->pt_base));
     ctx->event_callback_eip = (unsigned long)hypervisor_callback;
     ctx->failsafe_callback_eip = (unsigned long)failsafe_callback;
+}
+
+static void vcpu1_context(vcpu_guest_context_t *ctx)
+{
+    vcpu_kernel_context(ctx, vcpu1_main,
+                        vcpu1_stack + sizeof(vcpu1_stack));
 }
 
 long vcpu1_start(void (*fn)(void))

@@ -4,9 +4,12 @@
 """Boots this tree's hypervisor under QEMU with mini-os as dom0 running only
 the hostile-guest fuzzer case (fuzz/hostile_domu, extras/mini-os/tests/
 fuzz.c), which builds fuzzer domains one after another with changing seeds.
-A hypervisor panic, hang, leak or change to another domain is a failure:
-it is printed with a reproducer (seed and the window of call indexes), then
-replayed once with every call of that window traced to find the call, and
+With FUZZ_VCPUS=2 each fuzzer domain runs two streams of calls at once,
+one per vCPU.  A hypervisor panic, hang, leak or change to another domain is a failure:
+it is printed with a reproducer (seed, and each stream's window of call
+indexes), then replayed with every call of the window traced to find the
+call: each stream alone first (what one vCPU did, without the other's
+interleaving, which cannot be replayed), then both streams together; and
 the machine is booted again with the next seeds until the time is up.
 
 Environment:
@@ -15,6 +18,7 @@ Environment:
     FUZZ_SEED=N      first seed (default: from the clock)
     FUZZ_PER=N       calls per fuzzer domain (default 262144)
     FUZZ_OPS=MASK    operation categories (default all; see docs/misc/fuzzing.md)
+    FUZZ_VCPUS=N     fuzzing vCPUs per domain: 1 (default) or 2, racing
     COVERAGE=n       y (default): build with coverage, report it at the end
     RESULTS=DIR      serial logs (default ./results)
 """
@@ -35,8 +39,9 @@ import qemu  # noqa: E402
 
 APPEND = ('console=com1 com1=115200,8n1 loglvl=all guest_loglvl=all '
           'dom0_mem=64M noreboot')
-PROGRESS = re.compile(r'\[d(\d+)\] FUZZ: seed=(\d+) idx=(\d+) done=(\d+)')
-START = re.compile(r'\[d(\d+)\] FUZZ: seed=(\d+) calls=(\d+) ops=(\S+) start')
+PROGRESS = re.compile(r'\[d(\d+)\] FUZZ: seed=(\d+) stream=(\d+) idx=(\d+) '
+                      r'done=(\d+)')
+START = re.compile(r'\[d(\d+)\] FUZZ: seed=(\d+) calls=(\d+) ops=(\S+) .*start')
 SUMMARY = re.compile(r'FUZZ-SUMMARY: (.*)')
 CALLS = re.compile(r'calls (\d+) in (\d+) ms \((\d+) calls/s')
 RATE = re.compile(r'FUZZ-RATE: seed=\d+ calls=(\d+) us=(\d+)')
@@ -96,25 +101,37 @@ def boot(name, kernel, results, dom0_args, timeout):
 
 
 def last_progress(lines):
-    seed = idx = None
+    """The last seed with a progress line, and each of its streams' last
+    progress index."""
+    seed, idx = None, {}
     for t in lines:
         p = PROGRESS.search(t)
         if p:
-            seed, idx = int(p.group(2)), int(p.group(3))
+            if int(p.group(2)) != seed:
+                seed, idx = int(p.group(2)), {}
+            idx[int(p.group(3))] = int(p.group(4))
     return seed, idx
 
 
-def replay(kernel, results, seed, idx, per, ops):
-    """Reruns seed up to the failing window with each call traced; returns
-    the last call issued before the machine failed, or None."""
-    start = max(0, idx)
-    args = ('fuzz_seed=%d fuzz_total=1 fuzz_calls=%d fuzz_ops=%s '
-            'fuzz_trace=%d' % (seed, per, ops, start))
-    lines, why = boot('fuzz-replay', kernel, results, args, 120)
-    calls = [TRACED.search(t) for t in lines]
-    calls = [c for c in calls if c]
-    if why and calls:
-        return 'call %s: %s' % (calls[-1].group(1), calls[-1].group(2)), why
+def replay(kernel, results, seed, idx, per, ops, vcpus):
+    """Reruns seed up to the failing window with each call traced: each
+    stream alone, then (with two vCPUs) both at once.  Returns the last call
+    issued before the machine failed, or None, and why it failed."""
+    runs = [(1, s, 'stream %d alone' % s) for s in sorted(idx)]
+    if vcpus > 1:
+        runs.append((vcpus, 0, 'both streams'))
+    why = None
+    for n, stream, what in runs:
+        start = max(0, min(idx.values()) if n > 1 else idx[stream])
+        args = ('fuzz_seed=%d fuzz_total=1 fuzz_calls=%d fuzz_ops=%s '
+                'fuzz_vcpus=%d fuzz_stream=%d fuzz_trace=%d'
+                % (seed, per, ops, n, stream, start))
+        lines, why = boot('fuzz-replay', kernel, results, args, 120)
+        calls = [TRACED.search(t) for t in lines]
+        calls = [c for c in calls if c]
+        if why and calls:
+            return ('%s, call %s: %s' % (what, calls[-1].group(1),
+                                         calls[-1].group(2)), why)
     return None, why
 
 
@@ -127,6 +144,7 @@ def main():
     seed = int(os.environ.get('FUZZ_SEED') or int(time.time()) % 1000000)
     per = int(os.environ.get('FUZZ_PER', '262144'))
     ops = os.environ.get('FUZZ_OPS', '0x%x' % ((1 << 13) - 1))
+    vcpus = int(os.environ.get('FUZZ_VCPUS', '1'))
     coverage = os.environ.get('COVERAGE', 'y') == 'y'
     if not qemu.which(qemu.QEMU):
         raise SystemExit('%s missing' % qemu.QEMU)
@@ -147,8 +165,8 @@ def main():
             budget = 'fuzz_total=%d' % (int(total) - calls)
         else:
             budget = 'fuzz_seconds=%d' % max(1, seconds - int(elapsed))
-        args = 'fuzz_seed=%d fuzz_calls=%d fuzz_ops=%s %s' % (seed, per, ops,
-                                                               budget)
+        args = 'fuzz_seed=%d fuzz_calls=%d fuzz_ops=%s fuzz_vcpus=%d %s' % (
+            seed, per, ops, vcpus, budget)
         say('fuzz: boot %d, %s' % (boots, args))
         lines, why = boot('fuzz-%d' % boots, kernel, results, args,
                           seconds + 120 if not total else 3600)
@@ -184,11 +202,15 @@ def main():
             for t in lines[-12:]:
                 say('    | ' + t)
             if s is None:
-                s, idx = last_seed, 0
-            say('fuzz: reproducer: FUZZ_SEED=%d fuzz_calls=%d fuzz_ops=%s, '
-                'calls %d-%d of that seed' % (s, per, ops, idx, idx + 16384))
+                s, idx = last_seed, {p: 0 for p in range(vcpus)}
+            say('fuzz: reproducer: FUZZ_SEED=%d fuzz_calls=%d fuzz_ops=%s '
+                'fuzz_vcpus=%d, calls %s of that seed' % (
+                    s, per, ops, vcpus,
+                    ', '.join('%d-%d of stream %d' % (i, i + 16384, p)
+                              for p, i in sorted(idx.items()))))
             if total or time.monotonic() - t0 < seconds:
-                call, rwhy = replay(kernel, results, s, idx, per, ops)
+                call, rwhy = replay(kernel, results, s, idx, per, ops,
+                                    vcpus)
             else:
                 call, rwhy = None, 'no time left to replay'
             if call:
@@ -196,7 +218,7 @@ def main():
                     % (rwhy, call))
             else:
                 say('fuzz: replay did not fail the same way (%s)' % rwhy)
-            failures.append('seed %d call window %d: %s' % (s, idx, why))
+            failures.append('seed %d call windows %s: %s' % (s, idx, why))
             seed = s + 1
         else:
             seed = last_seed + 1

@@ -178,6 +178,8 @@ void domain_crash(struct domain *d, const char *why);
 void vcpu_timers_init(struct vcpu *v);
 /* Drops the page VCPUOP_register_vcpu_info took (domain destruction). */
 void vcpu_release_info(struct vcpu *v);
+/* Whether a vCPU of v's domain other than v is up (not VCPUOP_down). */
+bool other_vcpus_up(const struct vcpu *v);
 /* Refresh the guest's registered copies; v's page tables must be loaded. */
 void update_runstate_area(struct vcpu *v);
 void update_time_area(struct vcpu *v);

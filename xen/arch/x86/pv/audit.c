@@ -3,6 +3,7 @@
 #include <xen/keyhandler.h>
 #include <xen/lib.h>
 #include <xen/mm.h>
+#include <xen/page_owner.h>
 #include <xen/sched.h>
 #include <asm/config.h>
 #include <asm/page.h>
@@ -42,17 +43,37 @@ static unsigned int table_level(const struct page_info *pg)
     return type >> PGT_type_shift;
 }
 
-static void __noreturn violation(const char *what, unsigned int level,
-                                 pte_t e, const struct page_info *pg)
+/*
+ * Whether a finding on entry e, read from *at (NULL: a value the caller
+ * wrote, no longer ours to read), stands.  The hypervisor writes a new
+ * entry before it drops the old one's references, so a finding on an
+ * entry that is still there is real; one that changed meanwhile is
+ * another vCPU's doing, and so may be one on a written value while
+ * another vCPU of the caller's is up (a guest racing itself, as the
+ * fuzzer does with two vCPUs).
+ */
+static bool stands(const pte_t *at, pte_t e)
 {
-    panic("AUDIT: %s: L%u entry %lx, frame %lx count %lx type %lx", what,
-          level, (unsigned long)e, mfn_x(page_to_mfn(pg)), pg->count_info,
-          pg->u.inuse.type_info);
+    return at ? __atomic_load_n(at, __ATOMIC_ACQUIRE) == e
+              : !other_vcpus_up(current);
 }
 
-/* One present entry of `table`, a validated level-`level` table. */
+/* A finding on entry e (read from *at): a panic if it stands. */
+static void violation(const pte_t *at, const char *what, unsigned int level,
+                      pte_t e, const struct page_info *pg)
+{
+    if ( stands(at, e) )
+        panic("AUDIT: %s: L%u entry %lx, frame %lx count %lx type %lx", what,
+              level, (unsigned long)e, mfn_x(page_to_mfn(pg)),
+              pg->count_info, pg->u.inuse.type_info);
+}
+
+/*
+ * One present entry of `table`, a validated level-`level` table, read
+ * from *at (see stands()).
+ */
 static void audit_entry(const struct page_info *table, unsigned int level,
-                        pte_t e)
+                        const pte_t *at, pte_t e)
 {
     mfn_t mfn = maddr_to_mfn(e & PTE_ADDR_MASK);
     const struct page_info *pg;
@@ -63,36 +84,37 @@ static void audit_entry(const struct page_info *table, unsigned int level,
     pg = mfn_to_page(mfn);
     /* I/O memory (dom0's) is not the heap's and carries no references. */
     if ( page_state_is(pg, free) )
-        violation("maps a free frame", level, e, pg);
+        violation(at, "maps a free frame", level, e, pg);
     if ( !page_state_is(pg, inuse) )
         return;
     type = pg->u.inuse.type_info;
     if ( !(pg->count_info & PGC_count_mask) )
-        violation("maps a frame with no references", level, e, pg);
+        violation(at, "maps a frame with no references", level, e, pg);
     if ( level == 1 )
     {
         if ( (e & _PAGE_RW) && ((type & PGT_type_mask) != PGT_writable_page ||
                                 !(type & PGT_count_mask)) )
-            violation("writable mapping of a frame not of writable type",
+            violation(at, "writable mapping of a frame not of writable type",
                       level, e, pg);
         return;
     }
     if ( table_level(pg) == level )
     {
         if ( e & _PAGE_RW )
-            violation("writable linear entry", level, e, pg);
+            violation(at, "writable linear entry", level, e, pg);
         if ( pg != table &&
              (pgt_linear_count(table->u.inuse.type_info) <= 0 ||
               pgt_linear_count(type) >= 0) )
         {
-            printk("AUDIT: in table %lx type %lx\n",
-                   mfn_x(page_to_mfn(table)), table->u.inuse.type_info);
-            violation("linear entry its tables do not count", level, e, pg);
+            if ( stands(at, e) )
+                printk("AUDIT: in table %lx type %lx\n",
+                       mfn_x(page_to_mfn(table)), table->u.inuse.type_info);
+            violation(at, "linear entry its tables do not count", level, e, pg);
         }
         return;
     }
     if ( table_level(pg) != level - 1 )
-        violation("points at a frame not a validated lower table", level, e,
+        violation(at, "points at a frame not a validated lower table", level, e,
                   pg);
 }
 
@@ -102,43 +124,72 @@ static void audit_table(const struct page_info *pg, unsigned int level)
 
     for ( unsigned int i = 0; i < ENTRIES; i++ )
         if ( level != 4 || i < XEN_L4_FIRST || i >= XEN_L4_END )
-            audit_entry(pg, level, __atomic_load_n(&t[i], __ATOMIC_RELAXED));
+            audit_entry(pg, level, &t[i],
+                        __atomic_load_n(&t[i], __ATOMIC_RELAXED));
+}
+
+/*
+ * A general and a type reference on pg if it is a validated table, which
+ * keeps another vCPU of the caller from tearing it down while we look;
+ * its level, or 0 if it is no table (put_page_and_type() ends it).
+ */
+static unsigned int hold_table(struct page_info *pg)
+{
+    struct domain *owner = page_get_owner(pg);
+    unsigned int level;
+
+    if ( !owner || !get_page(pg, owner) )
+        return 0;
+    if ( !(level = pv_hold_table(pg)) )
+        put_page(pg);
+    return level;
 }
 
 void pv_audit_pt_write(paddr_t ptr)
 {
     mfn_t mfn = maddr_to_mfn(ptr);
-    const struct page_info *pg;
+    struct page_info *pg;
     unsigned int level;
+    const pte_t *at;
 
     if ( !mfn_valid(mfn) )
         return;
     pg = mfn_to_page(mfn);
     /* A plain frame is written as memory: nothing to check. */
-    if ( !(level = table_level(pg)) )
+    if ( !(level = hold_table(pg)) )
         return;
-    audit_entry(pg, level,
-                *(const pte_t *)((const char *)page_to_virt(pg) +
-                                 (ptr & ~PAGE_MASK & ~7UL)));
+    at = (const pte_t *)((const char *)page_to_virt(pg) +
+                         (ptr & ~PAGE_MASK & ~7UL));
+    audit_entry(pg, level, at, __atomic_load_n(at, __ATOMIC_RELAXED));
+    put_page_and_type(pg);
 }
 
 void pv_audit_l1e(pte_t e)
 {
-    audit_entry(NULL, 1, e);
+    audit_entry(NULL, 1, NULL, e);
 }
 
 void pv_audit_pinned(unsigned long mfn)
 {
-    const struct page_info *pg;
+    struct page_info *pg;
     unsigned int level;
 
     if ( !mfn_valid(_mfn(mfn)) )
         return;
     pg = mfn_to_page(_mfn(mfn));
-    if ( !(level = table_level(pg)) || !(pg->u.inuse.type_info & PGT_pinned) )
+    level = hold_table(pg);
+    if ( !level || !(pg->u.inuse.type_info & PGT_pinned) )
+    {
+        if ( level )
+            put_page_and_type(pg);
+        /* Another vCPU of the caller's may have unpinned it since. */
+        if ( other_vcpus_up(current) )
+            return;
         panic("AUDIT: frame %lx pinned but type %lx", mfn,
               pg->u.inuse.type_info);
+    }
     audit_table(pg, level);
+    put_page_and_type(pg);
 }
 
 /* An owner must be in the domain list, or on its way out of it. */

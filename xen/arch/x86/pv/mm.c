@@ -483,6 +483,14 @@ static unsigned int get_validated_table(struct page_info *pg)
     return pt_level(x);
 }
 
+#ifdef CONFIG_DEBUG
+/* get_validated_table() for the audit (audit.c), ended by put_page_type(). */
+unsigned int pv_hold_table(struct page_info *pg)
+{
+    return get_validated_table(pg);
+}
+#endif
+
 /*
  * Replaces entry `slot` of the validated table `table`: new references
  * first, then the write, then the old entry's references.  Called with the

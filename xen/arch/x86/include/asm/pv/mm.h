@@ -155,12 +155,15 @@ void pv_update_cr3(struct vcpu *v);
  * Debug builds check the type system's invariants (pv/audit.c) after
  * each page-table change a guest makes: the entry at ptr (if its frame
  * is a validated table), an L1 entry installed by update_va_mapping, a
- * table just pinned.  They panic on a violation.
+ * table just pinned.  They panic on a violation, unless another vCPU of
+ * the guest may have changed what they look at meanwhile.
  */
 #ifdef CONFIG_DEBUG
 void pv_audit_pt_write(paddr_t ptr);
 void pv_audit_l1e(pte_t e);
 void pv_audit_pinned(unsigned long mfn);
+/* A type reference on pg if it is a validated table: its level, or 0. */
+unsigned int pv_hold_table(struct page_info *pg);
 #else
 static inline void pv_audit_pt_write(paddr_t ptr) {}
 static inline void pv_audit_l1e(pte_t e) {}
