@@ -671,6 +671,20 @@ static void gen_grant_table_op(struct fcall *c, uint8_t *buf)
             wmb();
             e->hdr.domid = domid;
             e->full_page.frame = frame;
+            /* Transitive grants (naming another entry) and sub-pages. */
+            if ( one_in(4) )
+            {
+                e->transitive.trans_domid = rn(2) ? self_domid : dom_any();
+                e->transitive.gref = gref_any();
+                flags = (flags & ~GTF_type_mask) | GTF_transitive;
+            }
+            else if ( one_in(4) )
+            {
+                e->sub_page.page_off = rn(PAGE_SIZE + 1);
+                e->sub_page.length = rn(PAGE_SIZE + 1);
+                e->sub_page.frame = frame;
+                flags |= GTF_sub_page;
+            }
             wmb();
             e->hdr.flags = flags;
         }
