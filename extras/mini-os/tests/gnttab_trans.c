@@ -136,9 +136,8 @@ TEST(gnttab_trans, chain_through_domu)
     /* A reference now, its grantee once the domU has an id. */
     ref = gnttab_grant_access(DOMID_INVALID, virt_to_mfn(page), false);
     CHECK(ref >= 0, "no grant reference");
-    snprintf(cmdline, sizeof(cmdline),
-             "role=hostile case=gnttab_trans_hostile/chain_through_self gref=%ld",
-             ref);
+    snprintf(cmdline, sizeof(cmdline), "role=hostile case=%s gref=%ld",
+             "gnttab_trans_hostile/chain_through_self", ref);
     CHECK_RC(domu_build(&spec, &d), 0);
     gnttab_table[ref].domid = d.domid;
     rc = domu_wait_shutdown(&d, 20000, &reason);
