@@ -55,7 +55,10 @@ struct active_entry {
     uint16_t start;             /* granted part of the frame (v2 sub-page) */
     uint16_t length;
     bool sub_page;              /* copy only: mappings are refused */
-    mfn_t mfn;
+    bool transitive;            /* the frame is trans_gref of trans_domid */
+    domid_t trans_domid;
+    grant_ref_t trans_gref;
+    mfn_t mfn;                  /* unused for a transitive entry */
 };
 
 /*
@@ -118,11 +121,18 @@ struct grant_table {
 
 static uint64_t next_serial;
 
-/* What a caller of pin_entry() gets. */
+/*
+ * What a caller of pin_entry() gets.  Through a transitive grant it also
+ * holds the pin of the entry that grant names in td's table (tref, under
+ * td's table serial tserial) and a reference to td; else td is NULL.
+ */
 struct pinned {
     mfn_t mfn;
     unsigned int start, length;
     uint64_t serial;
+    struct domain *td;
+    grant_ref_t tref;
+    uint64_t tserial;
 };
 
 /* Copies one member of a structure back to the same structure in guest. */
@@ -375,15 +385,20 @@ int grant_table_frame_mfn(struct domain *d, unsigned int idx, bool status,
 
 /*
  * Whether the header word w lets ldom begin using the entry: it must be
- * a plain access grant to ldom (transitive grants are not supported), and
- * a mapping needs the whole frame.
+ * an access grant to ldom; a mapping needs the whole frame.  A transitive
+ * grant (v2 only) serves copies alone, and only where `trans` allows it:
+ * the entry it names must be a plain grant, which bounds the chain at one
+ * hop, as in Xen.
  */
-static bool hdr_grants(uint32_t w, domid_t ldom, bool for_map)
+static bool hdr_grants(uint32_t w, domid_t ldom, bool for_map, bool trans)
 {
     uint16_t flags = hdr_flags(w);
 
-    if ( (flags & GTF_type_mask) != GTF_permit_access ||
-         hdr_domid(w) != ldom )
+    if ( hdr_domid(w) != ldom )
+        return false;
+    if ( (flags & GTF_type_mask) == GTF_transitive )
+        return trans && !for_map;
+    if ( (flags & GTF_type_mask) != GTF_permit_access )
         return false;
     return !(for_map && (flags & GTF_sub_page));
 }
@@ -409,7 +424,7 @@ static int claim_v1(uint32_t *hdr, domid_t ldom, bool readonly,
 
     for ( tries = 0; tries < CLAIM_TRIES; tries++ )
     {
-        if ( first && !hdr_grants(w, ldom, for_map) )
+        if ( first && !hdr_grants(w, ldom, for_map, false) )
             return GNTST_general_error;
         if ( !readonly && (hdr_flags(w) & GTF_readonly) )
             return GNTST_general_error;
@@ -429,18 +444,18 @@ static int claim_v1(uint32_t *hdr, domid_t ldom, bool readonly,
  * the grant went away meanwhile we take our bits back and fail.
  */
 static int claim_v2(uint32_t *hdr, grant_status_t *st, domid_t ldom,
-                    bool readonly, bool for_map, bool first)
+                    bool readonly, bool for_map, bool trans, bool first)
 {
     grant_status_t bits = readonly ? GTF_reading : GTF_reading | GTF_writing;
     uint32_t w = __atomic_load_n(hdr, __ATOMIC_ACQUIRE);
     grant_status_t added;
 
-    if ( (first && !hdr_grants(w, ldom, for_map)) ||
+    if ( (first && !hdr_grants(w, ldom, for_map, trans)) ||
          (!readonly && (hdr_flags(w) & GTF_readonly)) )
         return GNTST_general_error;
     added = bits & ~__atomic_fetch_or(st, bits, __ATOMIC_SEQ_CST);
     w = __atomic_load_n(hdr, __ATOMIC_SEQ_CST);
-    if ( (first && !hdr_grants(w, ldom, for_map)) ||
+    if ( (first && !hdr_grants(w, ldom, for_map, trans)) ||
          (!readonly && (hdr_flags(w) & GTF_readonly)) )
     {
         __atomic_fetch_and(st, (grant_status_t)~added, __ATOMIC_RELEASE);
@@ -475,16 +490,31 @@ static void drop_use_bits(const struct grant_table *gt, grant_ref_t ref,
 static void capture_entry(const struct grant_table *gt, grant_ref_t ref,
                           struct active_entry *act)
 {
+    uint16_t flags;
+
     act->start = 0;
     act->length = PAGE_SIZE;
     act->sub_page = false;
+    act->transitive = false;
     if ( gt->version == 1 )
     {
         act->mfn = _mfn(ACCESS_ONCE(entry_v1(gt, ref)->frame));
         return;
     }
-    if ( hdr_flags(__atomic_load_n(entry_hdr(gt, ref), __ATOMIC_RELAXED)) &
-         GTF_sub_page )
+    flags = hdr_flags(__atomic_load_n(entry_hdr(gt, ref), __ATOMIC_RELAXED));
+    if ( (flags & GTF_type_mask) == GTF_transitive )
+    {
+        const grant_entry_v2_t *e = entry_v2(gt, ref);
+
+        /* Never mapped, even while a copy has it active. */
+        act->sub_page = true;
+        act->transitive = true;
+        act->trans_domid = ACCESS_ONCE(e->transitive.trans_domid);
+        act->trans_gref = ACCESS_ONCE(e->transitive.gref);
+        act->mfn = INVALID_MFN;
+        return;
+    }
+    if ( flags & GTF_sub_page )
     {
         const grant_entry_v2_t *e = entry_v2(gt, ref);
 
@@ -562,16 +592,21 @@ static void unpin_entry(struct domain *rd, uint64_t serial, grant_ref_t ref,
 
 /*
  * Begins one use of entry ref of rd's table by ldom, readonly or writable,
- * for a mapping or a copy.  On GNTST_okay the granter sees the use in the
- * entry's flags (or status) and the caller holds take_frame()'s references
- * on p->mfn; it ends the use with unpin_entry() and put_frame().
+ * for a mapping or a copy (`trans`: a transitive grant may serve it).  On
+ * GNTST_okay the granter sees the use in the entry's flags (or status) and
+ * the caller holds take_frame()'s references on p->mfn; it ends the use
+ * with release_pinned().
  */
 static int pin_entry(struct domain *rd, grant_ref_t ref, domid_t ldom,
-                     bool readonly, bool for_map, struct pinned *p)
+                     bool readonly, bool for_map, bool trans,
+                     struct pinned *p)
 {
     struct grant_table *gt = rd->grant_table;
     struct active_entry *act;
-    bool first, upgrade;
+    bool first, upgrade, transitive = false;
+    domid_t tdom = DOMID_INVALID;
+    grant_ref_t tref = 0;
+    struct pinned inner;
     int rc;
 
     spin_lock(&gt->lock);
@@ -585,13 +620,14 @@ static int pin_entry(struct domain *rd, grant_ref_t ref, domid_t ldom,
     upgrade = !first && !readonly && !act->pin_rw;
     /* Only one grantee at a time, and the frame was checked for it. */
     if ( !first && (act->domid != ldom || (for_map && act->sub_page) ||
+                    (act->transitive && !trans) ||
                     act->pin_rw >= PIN_MAX || act->pin_ro >= PIN_MAX) )
         rc = GNTST_general_error;
     else if ( first || upgrade )
         rc = gt->version == 1
              ? claim_v1(entry_hdr(gt, ref), ldom, readonly, for_map, first)
              : claim_v2(entry_hdr(gt, ref), entry_status(gt, ref), ldom,
-                        readonly, for_map, first);
+                        readonly, for_map, trans, first);
     else
         rc = GNTST_okay;
     if ( rc == GNTST_okay )
@@ -609,20 +645,67 @@ static int pin_entry(struct domain *rd, grant_ref_t ref, domid_t ldom,
         p->start = act->start;
         p->length = act->length;
         p->serial = gt->serial;
+        p->td = NULL;
+        transitive = act->transitive;
+        tdom = act->trans_domid;
+        tref = act->trans_gref;
     }
     spin_unlock(&gt->lock);
     if ( rc != GNTST_okay )
         return rc;
 
+    if ( !transitive )
+    {
+        /*
+         * Outside the lock, because taking a type may flush TLBs.  Until
+         * then the pin keeps the entry as it is; another user of it checks
+         * the frame for itself in the same way.
+         */
+        rc = take_frame(p->mfn, rd, readonly);
+        if ( rc != GNTST_okay )
+            unpin_entry(rd, p->serial, ref, readonly);
+        return rc;
+    }
+
     /*
-     * Outside the lock, because taking a type may flush TLBs.  Until then
-     * the pin keeps the entry as it is; another user of it checks the
-     * frame for itself in the same way.
+     * Each use of a transitive grant pins the entry it names, as rd's own
+     * use (rd is the grantee there), for as long as this pin lasts; so rd
+     * can't revoke its grant under the copy.  Outside rd's lock: no two
+     * tables' locks are held together.  A grant naming rd itself, or a
+     * domain that isn't there, fails as in Xen.
      */
-    rc = take_frame(p->mfn, rd, readonly);
+    rc = GNTST_general_error;
+    if ( tdom != rd->domain_id && (p->td = find_by_id(tdom)) )
+        rc = pin_entry(p->td, tref, rd->domain_id, readonly, false, false,
+                       &inner);
     if ( rc != GNTST_okay )
+    {
+        if ( p->td )
+            put_domain(p->td);
+        p->td = NULL;
         unpin_entry(rd, p->serial, ref, readonly);
-    return rc;
+        return rc;
+    }
+    p->mfn = inner.mfn;
+    p->start = inner.start;
+    p->length = inner.length;
+    p->tref = tref;
+    p->tserial = inner.serial;
+    return GNTST_okay;
+}
+
+/* Ends a use pin_entry() began (entry ref of rd's table, as p says). */
+static void release_pinned(struct domain *rd, grant_ref_t ref, bool readonly,
+                           struct pinned *p)
+{
+    unpin_entry(rd, p->serial, ref, readonly);
+    if ( p->td )
+    {
+        unpin_entry(p->td, p->tserial, p->tref, readonly);
+        put_domain(p->td);
+        p->td = NULL;
+    }
+    put_frame(p->mfn, readonly);
 }
 
 /* Maptrack: handles for the mappings a domain made. */
@@ -794,7 +877,7 @@ static int16_t map_one(const struct gnttab_map_grant_ref *op,
         return GNTST_no_device_space;
     }
 
-    rc = pin_entry(rd, op->ref, ld->domain_id, readonly, true, &p);
+    rc = pin_entry(rd, op->ref, ld->domain_id, readonly, true, false, &p);
     if ( rc == GNTST_okay && (op->flags & GNTMAP_host_map) &&
          write_host_pte(op->host_addr, op->flags, grant_pte(p.mfn, op->flags),
                         rd) )
@@ -932,7 +1015,7 @@ static int16_t copy_end_claim(const struct gnttab_copy_ptr *ptr,
     {
         e->ref = ptr->u.ref;
         rc = pin_entry(e->d, e->ref, current->domain->domain_id,
-                       e->readonly, false, &e->p);
+                       e->readonly, false, true, &e->p);
     }
     else
     {
@@ -950,8 +1033,9 @@ static void copy_end_release(struct copy_end *e)
     if ( !e->held )
         return;
     if ( e->by_ref )
-        unpin_entry(e->d, e->p.serial, e->ref, e->readonly);
-    put_frame(e->p.mfn, e->readonly);
+        release_pinned(e->d, e->ref, e->readonly, &e->p);
+    else
+        put_frame(e->p.mfn, e->readonly);
 }
 
 /* Whether [off, off + len) lies inside the part of the frame e grants. */

@@ -791,6 +791,20 @@ static void gen_grant_table_op(struct fcall *c, uint8_t *buf)
             wmb();
             e->hdr.domid = domid;
             e->full_page.frame = frame;
+            /* Transitive grants (naming another entry) and sub-pages. */
+            if ( one_in(4) )
+            {
+                e->transitive.trans_domid = rn(2) ? self_domid : dom_any();
+                e->transitive.gref = gref_any();
+                flags = (flags & ~GTF_type_mask) | GTF_transitive;
+            }
+            else if ( one_in(4) )
+            {
+                e->sub_page.page_off = rn(PAGE_SIZE + 1);
+                e->sub_page.length = rn(PAGE_SIZE + 1);
+                e->sub_page.frame = frame;
+                flags |= GTF_sub_page;
+            }
             wmb();
             e->hdr.flags = flags;
         }
@@ -1514,7 +1528,7 @@ static void set_scratch(unsigned int i, unsigned long mfn)
 
 static void gen_ptlife(struct fcall *c, uint8_t *buf)
 {
-    unsigned int i = scr_pick(), j = scr_pick(), lvl = 1 + rn(4);
+    unsigned int i = scr_pick(), j = scr_pick(), lvl = 1 + rn(4), nops = 1;
     struct mmuext_op *op = (void *)buf;
     mmu_update_t *u = (void *)(buf + 256);
 
@@ -1531,6 +1545,14 @@ static void gen_ptlife(struct fcall *c, uint8_t *buf)
     case 2:
         op->cmd = rn(3) ? MMUEXT_PIN_L1_TABLE + lvl - 1 : MMUEXT_UNPIN_TABLE;
         op->arg1.mfn = scr_mfn[i];
+        /* A second behind it: a teardown left stopped goes first. */
+        if ( one_in(4) )
+        {
+            op[1].cmd = rn(2) ? MMUEXT_UNPIN_TABLE
+                              : MMUEXT_PIN_L1_TABLE + rn(4);
+            op[1].arg1.mfn = scr_mfn[j];
+            nops = 2;
+        }
         break;
     case 3:     /* hook scratch table j into scratch table i */
         u->ptr = ((uint64_t)scr_mfn[i] << PAGE_SHIFT) | (rn(PT_ENTRIES) * 8);
@@ -1600,7 +1622,7 @@ static void gen_ptlife(struct fcall *c, uint8_t *buf)
     }
     c->op = __HYPERVISOR_mmuext_op;
     c->a[0] = (unsigned long)op;
-    c->a[1] = 1;
+    c->a[1] = nops;
     c->a[2] = 0;
     c->a[3] = DOMID_SELF;
 }

@@ -78,9 +78,12 @@ void run_hostile(const char *name)
 void run_hostile_on(const char *name, long cpu)
 {
     char cmdline[128];
-    /* A second vCPU, down, for the cases that bring one up. */
+    /*
+     * A second vCPU, down, for the cases that bring one up; grant table
+     * v2 for the cases that use it.
+     */
     struct domu_spec spec = { .mem_kb = HOSTILE_MEM_KB, .cmdline = cmdline,
-                              .max_vcpus = 2 };
+                              .max_vcpus = 2, .max_grant_version = 2 };
     struct domu d;
     unsigned long before;
     unsigned int reason = 0;

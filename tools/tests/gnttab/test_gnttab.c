@@ -1668,6 +1668,158 @@ static void test_destroy(void)
     }
 }
 
+/* v2 entry ref of d: a transitive grant to `to` of (tdom, tref). */
+static void grant_trans(struct domain *d, grant_ref_t ref, domid_t to,
+                        domid_t tdom, grant_ref_t tref, bool readonly)
+{
+    grant_entry_v2_t *e = v2e(d, ref);
+
+    e->transitive.trans_domid = tdom;
+    e->transitive.gref = tref;
+    e->hdr.domid = to;
+    __atomic_store_n(&e->hdr.flags,
+                     GTF_transitive | (readonly ? GTF_readonly : 0),
+                     __ATOMIC_RELEASE);
+}
+
+static grant_status_t *status_of(struct domain *d)
+{
+    struct gnttab_get_status_frames sf = { .dom = DOMID_SELF,
+                                           .nr_frames = 1 };
+    struct vcpu *was = current;
+    uint64_t st;
+
+    as(d);
+    set_xen_guest_handle(sf.frame_list, &st);
+    BUG_ON(hc(GNTTABOP_get_status_frames, &sf, 1) || sf.status);
+    get_cpu_info()->current_vcpu = was;
+    return mfn_to_virt(_mfn(st));
+}
+
+static void set_version(struct domain *d, unsigned int v)
+{
+    struct gnttab_set_version s = { .version = v };
+    struct vcpu *was = current;
+
+    as(d);
+    BUG_ON(hc(GNTTABOP_set_version, &s, 1) || s.version != v);
+    get_cpu_info()->current_vcpu = was;
+}
+
+/*
+ * Transitive grants: A grants a frame to B, B grants it on to d0 with a
+ * v2 transitive entry, d0 copies through B's entry.
+ */
+static void test_transitive(void)
+{
+    CASE("transitive: copy through an intermediate's grant, both ways")
+    {
+        mfn_t f = page(dA, 0x77), mine = page(d0, 0);
+        grant_status_t *stB;
+        struct gnttab_copy c;
+        struct gnttab_map_grant_ref m;
+
+        set_version(dB, 2);
+        stB = status_of(dB);
+        grant(dA, 70, 2, f, false);
+        grant_trans(dB, 80, 0, 1, 70, false);
+        as(d0);
+        c = from_ref(dB, 80, mine, 100);
+        CHECK_EQ(copy1(&c), GNTST_okay);
+        CHECK(va_of(mine)[0] == 0x77 && va_of(mine)[99] == 0x77 &&
+              va_of(mine)[100] == 0);
+        /* Every use ended: no in-use bits left anywhere in the chain. */
+        CHECK_EQ(stB[80], 0);
+        CHECK_EQ(v1e(dA, 70)->flags, GTF_permit_access);
+        CHECK_EQ(types(f), 0);
+
+        memset(va_of(mine), 0x11, 8);
+        c = to_ref(dB, 80, mine, 8);
+        c.dest.offset = 16;
+        CHECK_EQ(copy1(&c), GNTST_okay);
+        CHECK(va_of(f)[16] == 0x11 && va_of(f)[24] == 0x77);
+        CHECK_EQ(stB[80], 0);
+        CHECK_EQ(types(f), 0);
+
+        /* Copy only: a map fails, and leaves nothing pinned. */
+        m = map_op(dB, 80, VA1, GNTMAP_host_map | GNTMAP_readonly);
+        CHECK_EQ(map1(&m), GNTST_general_error);
+        CHECK_EQ(stB[80], 0);
+
+        /* GTF_readonly at either hop stops writes, not reads. */
+        grant_trans(dB, 80, 0, 1, 70, true);
+        c = to_ref(dB, 80, mine, 8);
+        CHECK_EQ(copy1(&c), GNTST_general_error);
+        c = from_ref(dB, 80, mine, 8);
+        CHECK_EQ(copy1(&c), GNTST_okay);
+        grant_trans(dB, 80, 0, 1, 70, false);
+        CHECK(end_access(dA, 70));
+        grant(dA, 70, 2, f, true);
+        c = to_ref(dB, 80, mine, 8);
+        CHECK_EQ(copy1(&c), GNTST_general_error);
+        CHECK_EQ(stB[80], 0);
+        CHECK_EQ(v1e(dA, 70)->flags, GTF_permit_access | GTF_readonly);
+        c = from_ref(dB, 80, mine, 8);
+        CHECK_EQ(copy1(&c), GNTST_okay);
+        CHECK(end_access(dA, 70));
+    }
+
+    CASE("transitive: bad chains get Xen's status")
+    {
+        mfn_t f = page(dA, 0x33), mine = page(d0, 0);
+        grant_status_t *stB = status_of(dB);
+        struct gnttab_copy c;
+
+        grant(dA, 70, 2, f, false);
+        as(d0);
+        c = from_ref(dB, 80, mine, 8);
+        /* Naming B itself, no domain, DOMID_SELF. */
+        grant_trans(dB, 80, 0, 2, 70, false);
+        CHECK_EQ(copy1(&c), GNTST_general_error);
+        grant_trans(dB, 80, 0, 77, 70, false);
+        CHECK_EQ(copy1(&c), GNTST_general_error);
+        grant_trans(dB, 80, 0, DOMID_SELF, 70, false);
+        CHECK_EQ(copy1(&c), GNTST_general_error);
+        /* A reference past A's table; A's entry not granted to B. */
+        grant_trans(dB, 80, 0, 1, 1U << 20, false);
+        CHECK_EQ(copy1(&c), GNTST_bad_gntref);
+        grant_trans(dB, 80, 0, 1, 71, false);
+        CHECK_EQ(copy1(&c), GNTST_general_error);
+        /* Granted to someone else than the copier. */
+        grant_trans(dB, 80, 1, 1, 70, false);
+        CHECK_EQ(copy1(&c), GNTST_general_error);
+        CHECK_EQ(stB[80], 0);
+        CHECK_EQ(v1e(dA, 70)->flags, GTF_permit_access);
+
+        /* Two hops: B -> d0's transitive entry -> A.  One hop only. */
+        set_version(d0, 2);
+        grant(dA, 72, 0, f, false);
+        grant_trans(d0, 90, 2, 1, 72, false);
+        grant_trans(dB, 80, 0, 0, 90, false);
+        CHECK_EQ(copy1(&c), GNTST_general_error);
+        /* d0 copying straight through its own entry is no chain at all. */
+        as(dB);
+        c = from_ref(d0, 90, page(dB, 0), 8);
+        CHECK_EQ(copy1(&c), GNTST_okay);
+        v2e(d0, 90)->hdr.flags = 0;
+        set_version(d0, 1);
+        CHECK(end_access(dA, 72));
+        as(d0);
+
+        /* A transitive type in a v1 table is no grant. */
+        v2e(dB, 80)->hdr.flags = 0;
+        set_version(dB, 1);
+        v1e(dB, 80)->domid = 0;
+        __atomic_store_n(&v1e(dB, 80)->flags, GTF_transitive,
+                         __ATOMIC_RELEASE);
+        c = from_ref(dB, 80, mine, 8);
+        CHECK_EQ(copy1(&c), GNTST_general_error);
+        CHECK_EQ(v1e(dB, 80)->flags, GTF_transitive);
+        v1e(dB, 80)->flags = 0;
+        CHECK(end_access(dA, 70));
+    }
+}
+
 int main(void)
 {
     setup();
@@ -1678,6 +1830,7 @@ int main(void)
     test_versions();
     test_misc();
     test_race();
+    test_transitive();
     test_destroy();
     CASE("lookups give back every domain reference they take")
     {

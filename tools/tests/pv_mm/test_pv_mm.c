@@ -1856,6 +1856,242 @@ static void test_threads(void)
     }
 }
 
+/*
+ * A wide tree for preemption: an L4 with two L3s, each with four L2s,
+ * each with eight L1s, each mapping `data` eight times.
+ */
+struct wide {
+    unsigned long l4, l3[2], l2[8], l1[64];
+};
+
+static void build_wide(struct domain *d, struct wide *w, unsigned long data)
+{
+    w->l4 = new_frame(d);
+    for ( unsigned int i = 0; i < 2; i++ )
+    {
+        w->l3[i] = new_frame(d);
+        tab(w->l4)[i] = ent(w->l3[i], RW);
+    }
+    for ( unsigned int i = 0; i < 8; i++ )
+    {
+        w->l2[i] = new_frame(d);
+        tab(w->l3[i / 4])[i % 4] = ent(w->l2[i], RW);
+    }
+    for ( unsigned int i = 0; i < 64; i++ )
+    {
+        w->l1[i] = new_frame(d);
+        tab(w->l2[i / 8])[i % 8] = ent(w->l1[i], RW);
+        for ( unsigned int j = 0; j < 8; j++ )
+            tab(w->l1[i])[j] = ent(data, RW);
+    }
+}
+
+/* Whether every table below w's L4 is validated with one type ref. */
+static bool wide_validated(const struct wide *w)
+{
+    for ( unsigned int i = 0; i < 74; i++ )
+    {
+        unsigned long m = i < 2 ? w->l3[i] : i < 10 ? w->l2[i - 2]
+                                           : w->l1[i - 10];
+        unsigned long x = pg_of(m)->u.inuse.type_info;
+
+        if ( !(x & PGT_validated) || (x & PGT_count_mask) != 1 ||
+             (x & PGT_partial) )
+            return false;
+    }
+    return true;
+}
+
+static long pin_issue(unsigned int cmd, unsigned long mfn,
+                      unsigned int every, unsigned int *passes)
+{
+    struct mmuext_op op = { .cmd = cmd };
+    long rc;
+
+    op.arg1.mfn = mfn;
+    harness_preempt_every = every;
+    harness_preempt_checks = 0;
+    rc = issue(__HYPERVISOR_mmuext_op, &op, 1, NULL, DOMID_SELF, passes);
+    harness_preempt_every = 0;
+    return rc;
+}
+
+/* One pass of a pin or unpin, told to stop at the every-th check. */
+static long one_pass(unsigned int cmd, unsigned long mfn, unsigned int every)
+{
+    struct mmuext_op op = { .cmd = cmd };
+    XEN_GUEST_HANDLE_PARAM(mmuext_op_t) h = { &op };
+    XEN_GUEST_HANDLE_PARAM(uint) dh = { NULL };
+    long rc;
+
+    op.arg1.mfn = mfn;
+    memset(frame(), 0, sizeof(*frame()));
+    frame()->rip = CALL_RIP;
+    harness_preempt_every = every;
+    harness_preempt_checks = 0;
+    rc = do_mmuext_op(h, 1, dh, DOMID_SELF);
+    harness_preempt_every = 0;
+    return rc;
+}
+
+static struct snap wide_before;
+
+/* As domA: a new wide tree mapping a new frame *a; counts before noted. */
+static void wide_setup(struct wide *w, unsigned long *a)
+{
+    *a = new_frame(domA);
+    run_as(domA);
+    build_wide(domA, w, *a);
+    take_snap(&wide_before);
+}
+
+static void test_partial(void)
+{
+    CASE("partial: pin and unpin stopped at every check end as unbroken")
+    {
+        unsigned long a;
+        struct wide w;
+        unsigned int passes;
+
+        wide_setup(&w, &a);
+        CHECK_EQ(pin_issue(MMUEXT_PIN_L4_TABLE, w.l4, 1, &passes), 0);
+        CHECK(passes > 50);
+        CHECK(pg_of(w.l4)->u.inuse.type_info & PGT_pinned);
+        CHECK(wide_validated(&w));
+        CHECK_EQ(refs(a), 1 + 64 * 8);
+        CHECK_EQ(pin_issue(MMUEXT_UNPIN_TABLE, w.l4, 1, &passes), 0);
+        CHECK(passes > 50);
+        CHECK(!domA->vcpu[0]->arch->old_guest_table);
+        CHECK_EQ(snap_diff(&wide_before), -1);
+        CHECK_EQ(tcount(w.l4) + tcount(w.l3[1]) + tcount(w.l1[63]), 0);
+    }
+
+    CASE("partial: a stopped pin holds its tree until a pin carries it on")
+    {
+        unsigned long a;
+        struct wide w;
+
+        wide_setup(&w, &a);
+        CHECK_EQ(one_pass(MMUEXT_PIN_L4_TABLE, w.l4, 20),
+                 __HYPERVISOR_mmuext_op);
+        CHECK_EQ(frame()->rip, CALL_RIP - 2);
+        CHECK(pg_of(w.l4)->u.inuse.type_info & PGT_partial);
+        CHECK(!(pg_of(w.l4)->u.inuse.type_info & PGT_pinned));
+        CHECK_EQ(tcount(w.l4), 1);
+        /* No other type, no write, no unpin meanwhile. */
+        CHECK_EQ(ext(MMUEXT_PIN_L3_TABLE, w.l4), -EINVAL);
+        CHECK_EQ(mmu1(slot_ma(w.l4, 5), 0), -EINVAL);
+        CHECK_EQ(ext(MMUEXT_UNPIN_TABLE, w.l4), -EINVAL);
+        /* The re-issue, unpreempted, finishes it. */
+        CHECK_EQ(ext(MMUEXT_PIN_L4_TABLE, w.l4), 0);
+        CHECK(wide_validated(&w));
+        CHECK_EQ(tcount(w.l4), 1);
+        CHECK(!(pg_of(w.l4)->u.inuse.type_info & PGT_partial));
+        CHECK_EQ(ext(MMUEXT_UNPIN_TABLE, w.l4), 0);
+        CHECK_EQ(snap_diff(&wide_before), -1);
+    }
+
+    CASE("partial: a failure after stops undoes the earlier passes too")
+    {
+        unsigned long a, other = new_frame(domB);
+        struct wide w;
+        unsigned int passes;
+
+        wide_setup(&w, &a);
+        tab(w.l1[63])[7] = ent(other, RW);
+        CHECK_EQ(pin_issue(MMUEXT_PIN_L4_TABLE, w.l4, 3, &passes), -EBUSY);
+        CHECK(passes > 10);
+        CHECK_EQ(snap_diff(&wide_before), -1);
+        CHECK_EQ(tcount(w.l4) + tcount(w.l3[0]) + tcount(w.l1[0]), 0);
+    }
+
+    CASE("partial: destruction drops a stopped validation")
+    {
+        unsigned long a;
+        struct wide w;
+
+        wide_setup(&w, &a);
+        /* Stopped twice: the L4 and a lower table are partial. */
+        CHECK_EQ(one_pass(MMUEXT_PIN_L4_TABLE, w.l4, 30),
+                 __HYPERVISOR_mmuext_op);
+        CHECK_EQ(one_pass(MMUEXT_PIN_L3_TABLE, w.l3[1], 5),
+                 __HYPERVISOR_mmuext_op);
+        CHECK(pg_of(w.l3[1])->u.inuse.type_info & PGT_partial);
+        for ( unsigned long m = 0; m < NR_FRAMES; m++ )
+            if ( page_get_owner(pg_of(m)) == domA )
+                pv_drop_partial(pg_of(m));
+        CHECK_EQ(snap_diff(&wide_before), -1);
+    }
+
+    CASE("partial: a stopped unpin is finished first by the next call")
+    {
+        unsigned long a;
+        struct wide w;
+
+        wide_setup(&w, &a);
+        CHECK_EQ(ext(MMUEXT_PIN_L4_TABLE, w.l4), 0);
+        /* The unpin is done (pdone would say 1); its teardown is not. */
+        CHECK_EQ(one_pass(MMUEXT_UNPIN_TABLE, w.l4, 10),
+                 __HYPERVISOR_mmuext_op);
+        CHECK_EQ(frame()->rsi, 0 | MMU_UPDATE_PREEMPTED);
+        CHECK(domA->vcpu[0]->arch->old_guest_table == pg_of(w.l4));
+        CHECK(pg_of(w.l4)->u.inuse.type_info & PGT_partial_put);
+        /* Its holder's only: nobody takes it meanwhile. */
+        CHECK_EQ(get_page_and_type(pg_of(w.l4), domA, PGT_l4_page_table),
+                 -EINVAL);
+        CHECK_EQ(get_page_and_type(pg_of(w.l4), domA, PGT_writable_page),
+                 -EINVAL);
+        /* The next call ends it before its own work, here a new pin. */
+        CHECK_EQ(ext(MMUEXT_PIN_L4_TABLE, w.l4), 0);
+        CHECK(domA->vcpu[0]->arch->old_guest_table == NULL);
+        CHECK(wide_validated(&w));
+        CHECK_EQ(ext(MMUEXT_UNPIN_TABLE, w.l4), 0);
+        CHECK_EQ(snap_diff(&wide_before), -1);
+        /* And a teardown stopped twice, then put whole (vCPU teardown). */
+        CHECK_EQ(ext(MMUEXT_PIN_L4_TABLE, w.l4), 0);
+        CHECK_EQ(one_pass(MMUEXT_UNPIN_TABLE, w.l4, 10),
+                 __HYPERVISOR_mmuext_op);
+        harness_preempt_every = 4;
+        CHECK_EQ(pv_put_old_guest_table(domA->vcpu[0], true), -ERESTART);
+        harness_preempt_every = 0;
+        CHECK_EQ(pv_put_old_guest_table(domA->vcpu[0], false), 0);
+        CHECK_EQ(snap_diff(&wide_before), -1);
+    }
+
+    CASE("partial: mmu_update cutting off a subtree tears it down in passes")
+    {
+        unsigned long a;
+        struct wide w;
+        mmu_update_t u = { slot_ma(0, 0), 0 };
+        unsigned int passes, done = 0;
+
+        wide_setup(&w, &a);
+        CHECK_EQ(ext(MMUEXT_PIN_L4_TABLE, w.l4), 0);
+        u.ptr = slot_ma(w.l4, 1);
+        harness_preempt_every = 2;
+        harness_preempt_checks = 0;
+        CHECK_EQ(issue(__HYPERVISOR_mmu_update, &u, 1, &done, DOMID_SELF,
+                       &passes), 0);
+        harness_preempt_every = 0;
+        CHECK(passes > 5);
+        CHECK_EQ(done, 1);
+        CHECK_EQ(tcount(w.l3[1]) + tcount(w.l2[7]) + tcount(w.l1[63]), 0);
+        CHECK_EQ(tcount(w.l3[0]), 1);
+        CHECK_EQ(refs(a), 1 + 32 * 8);
+        /* Putting it back validates it again, in passes too. */
+        u.val = ent(w.l3[1], RW);
+        harness_preempt_every = 2;
+        harness_preempt_checks = 0;
+        CHECK_EQ(issue(__HYPERVISOR_mmu_update, &u, 1, &done, DOMID_SELF,
+                       &passes), 0);
+        harness_preempt_every = 0;
+        CHECK(passes > 5);
+        CHECK(wide_validated(&w));
+        CHECK_EQ(ext(MMUEXT_UNPIN_TABLE, w.l4), 0);
+        CHECK_EQ(refs(a), 1);
+    }
+}
+
 static void setup(void)
 {
     host_directmap = mmap(NULL, NR_FRAMES << PAGE_SHIFT,
@@ -1891,6 +2127,7 @@ int main(void)
     test_linear();
     test_decrease();
     test_continuations();
+    test_partial();
     test_stress();
     test_threads();
     CASE("lookups give back every domain reference they take")

@@ -233,17 +233,20 @@ static unsigned long frames_held(struct domain *d)
     return n;
 }
 
+/* A pin, or a validation that stopped partway, holds the frame itself. */
 static void drop_pin(struct page_info *pg)
 {
     if ( __atomic_fetch_and(&pg->u.inuse.type_info, ~PGT_pinned,
                             __ATOMIC_SEQ_CST) & PGT_pinned )
         put_page_and_type(pg);
+    pv_drop_partial(pg);
 }
 
 /*
  * Drops what the domain's PV state holds on its frames: first each vCPU's
- * installed page tables, then (arch_domain_relinquish_frames()) every pin
- * and the allocation reference of every frame, after which each frame
+ * installed page tables and stopped teardown, then
+ * (arch_domain_relinquish_frames()) every pin and stopped validation and
+ * the allocation reference of every frame, after which each frame
  * returns to the heap with its last user.
  * Type references only ever point from a table to one a level below, so
  * once no vCPU and no pin holds a table, every table of d lets go of what
@@ -271,6 +274,8 @@ void arch_domain_relinquish(struct domain *d)
         kill_timer(&v->periodic_timer);
         pv_destroy_gdt(v);
         pv_destroy_ldt(v);
+        /* A teardown stopped partway goes on, to the end. */
+        BUG_ON(pv_put_old_guest_table(v, false));
         for ( unsigned int user = 0; user < 2; user++ )
         {
             mfn_t *slot = user ? &v->arch->guest_table_user

@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: GPL-2.0-only */
 /* PV frame types: validating guest page tables and changing their entries. */
 #include <xen/errno.h>
+#include <xen/hypercall.h>
 #include <xen/lib.h>
 #include <xen/mm.h>
 #include <xen/page_owner.h>
@@ -198,6 +199,9 @@ static bool linear_count_add(struct page_info *pg, int side, int delta)
 }
 
 static unsigned int get_validated_table(struct page_info *pg);
+static int get_and_type(struct page_info *pg, struct domain *d,
+                        unsigned long type, bool preemptible);
+static int put_type(struct page_info *pg, bool preemptible);
 
 /*
  * The references a linear entry e of `table` (level `level`, d's) takes;
@@ -235,7 +239,7 @@ static bool get_linear_refs(unsigned int level, pte_t e, struct domain *d,
  * may not be one either, as in Xen).
  */
 static int get_upper_refs(unsigned int level, pte_t e, struct domain *d,
-                          struct page_info *table)
+                          struct page_info *table, bool preemptible)
 {
     mfn_t mfn = pte_mfn(e);
     int rc;
@@ -244,50 +248,107 @@ static int get_upper_refs(unsigned int level, pte_t e, struct domain *d,
         return -EINVAL;
     if ( !mfn_valid(mfn) )
         return -EINVAL;
-    rc = get_page_and_type(mfn_to_page(mfn), d, PGT_lx_page_table(level - 1));
+    rc = get_and_type(mfn_to_page(mfn), d, PGT_lx_page_table(level - 1),
+                      preemptible);
     if ( rc == -EINVAL && get_linear_refs(level, e, d, table) )
         rc = 0;
     return rc;
 }
 
+/* -ERESTART: a table below stopped partway (see pv/mm.h); nothing held. */
 static int get_entry_refs(unsigned int level, pte_t e,
                           struct domain *pt_owner, struct domain *pg_owner,
-                          struct page_info *table)
+                          struct page_info *table, bool preemptible)
 {
     if ( level == 1 )
         return get_l1e_refs(e, pt_owner, pg_owner);
-    return get_upper_refs(level, e, pt_owner, table);
+    return get_upper_refs(level, e, pt_owner, table, preemptible);
 }
 
-/* Exactly what get_entry_refs() took for the (present) entry e of table. */
-static void put_entry_refs(unsigned int level, pte_t e,
-                           struct page_info *table)
+/*
+ * Exactly what get_entry_refs() took for the (present) entry e of table.
+ * -ERESTART: the lower table's teardown stopped partway, and both its
+ * references are still the entry's (the caller keeps them for later).
+ * A linear entry's target is put whole: were it to stop, the entry could
+ * no longer tell it is linear when put again.
+ */
+static int put_entry_refs_preemptible(unsigned int level, pte_t e,
+                                      struct page_info *table,
+                                      bool preemptible)
 {
     struct page_info *pg;
+    int rc;
 
     /* I/O frames carry none, and no upper level can point at one. */
     if ( !(e & _PAGE_PRESENT) || is_io_frame(pte_mfn(e)) )
-        return;
+        return 0;
     pg = mfn_to_page(pte_mfn(e));
     if ( level > 1 && pg == table )
-        return;
+        return 0;
     /* Our reference keeps its type: the same level's means linear. */
     if ( level > 1 && pt_level(pg->u.inuse.type_info) == level )
     {
         linear_count_add(pg, -1, 1);
         linear_count_add(table, 1, -1);
+        put_page_type(pg);
     }
-    if ( level > 1 || (e & _PAGE_RW) )
+    else if ( level > 1 )
+    {
+        rc = put_type(pg, preemptible);
+        if ( rc )
+            return rc;
+    }
+    else if ( e & _PAGE_RW )
         put_page_type(pg);
     put_page(pg);
+    return 0;
+}
+
+static void put_entry_refs(unsigned int level, pte_t e,
+                           struct page_info *table)
+{
+    BUG_ON(put_entry_refs_preemptible(level, e, table, false));
+}
+
+/* Whether an L2-L4 walk over entries should stop here for a while. */
+static bool stop_walk(unsigned int level, bool preemptible, bool progress)
+{
+    return preemptible && level > 1 && progress && hypercall_preempt_check();
 }
 
 /*
- * First use of pg as a level-`level` table: take what every entry needs,
- * make the entries what the hardware must see, and give an L4 the
- * hypervisor's slots.  On failure nothing stays referenced.
+ * Leaves our table pg (type count 1, ours) partial: entries [0, done)
+ * hold references; `put` if it was being torn down.
  */
-static int validate_table(struct page_info *pg, unsigned int level)
+static void set_partial(struct page_info *pg, unsigned int done, bool put)
+{
+    unsigned long *ti = &pg->u.inuse.type_info;
+    unsigned long x = __atomic_load_n(ti, __ATOMIC_RELAXED), nx;
+
+    do {
+        nx = (x & ~(PGT_done_mask | PGT_partial_put)) | PGT_partial |
+             ((unsigned long)done << PGT_done_shift) |
+             (put ? PGT_partial_put : 0);
+    } while ( !__atomic_compare_exchange_n(ti, &x, nx, false,
+                                           __ATOMIC_RELEASE,
+                                           __ATOMIC_RELAXED) );
+}
+
+static unsigned int partial_done(unsigned long x)
+{
+    return (x & PGT_done_mask) >> PGT_done_shift;
+}
+
+/*
+ * First use of pg as a level-`level` table: take what every entry from
+ * `start` on needs (those below hold theirs already, from a validation
+ * that stopped there), make the entries what the hardware must see, and
+ * give an L4 the hypervisor's slots.  On failure nothing stays
+ * referenced; on -ERESTART pg is left partial.  Entries may not change
+ * meanwhile: the frame has our type, so no writable mapping of it exists.
+ */
+static int validate_table(struct page_info *pg, unsigned int level,
+                          unsigned int start, bool preemptible)
 {
     struct domain *d = page_get_owner(pg);
     pte_t *t = page_to_virt(pg);
@@ -296,13 +357,19 @@ static int validate_table(struct page_info *pg, unsigned int level)
 
     if ( !d )
         return -EINVAL;
-    for ( i = 0; i < PT_ENTRIES; i++ )
+    for ( i = start; i < PT_ENTRIES; i++ )
     {
         pte_t e = __atomic_load_n(&t[i], __ATOMIC_RELAXED);
 
         if ( (level == 4 && is_xen_l4_slot(i)) || !(e & _PAGE_PRESENT) )
             continue;
-        rc = get_entry_refs(level, e, d, d, pg);
+        rc = stop_walk(level, preemptible, i > start) ? -ERESTART
+             : get_entry_refs(level, e, d, d, pg, preemptible);
+        if ( rc == -ERESTART )
+        {
+            set_partial(pg, i, false);
+            return rc;
+        }
         if ( rc )
         {
             while ( i-- )
@@ -334,24 +401,42 @@ void pv_root_ro_mpt(const struct domain *d, mfn_t l4, bool user)
         __atomic_store_n(slot, idle_pg_table[RO_MPT_SLOT], __ATOMIC_RELAXED);
 }
 
-/* The last type reference went: drop what the entries held. */
-static void devalidate_table(struct page_info *pg, unsigned int level)
+/*
+ * The last type reference went: drop what entries [0, end) held, from the
+ * top down, so that a teardown that stops (-ERESTART, pg left partial)
+ * has the same shape as a validation that stopped.
+ */
+static int devalidate_table(struct page_info *pg, unsigned int level,
+                            unsigned int end, bool preemptible)
 {
     const pte_t *t = page_to_virt(pg);
     unsigned int i;
+    int rc;
 
-    for ( i = 0; i < PT_ENTRIES; i++ )
-        if ( !(level == 4 && is_xen_l4_slot(i)) )
-            put_entry_refs(level, t[i], pg);
+    for ( i = end; i-- > 0; )
+    {
+        if ( (level == 4 && is_xen_l4_slot(i)) || !(t[i] & _PAGE_PRESENT) )
+            continue;
+        rc = stop_walk(level, preemptible, i + 1 < end) ? -ERESTART
+             : put_entry_refs_preemptible(level, t[i], pg, preemptible);
+        if ( rc )
+        {
+            /* Entry i keeps what it held (a lower table, stopped too). */
+            set_partial(pg, i + 1, true);
+            return rc;
+        }
+    }
     /* Nobody points at it (that holds a type reference), it at nobody. */
     ASSERT(!pgt_linear_count(pg->u.inuse.type_info));
+    return 0;
 }
 
-int get_page_type(struct page_info *pg, unsigned long type)
+static int get_type(struct page_info *pg, unsigned long type, bool preemptible)
 {
     unsigned long *ti = &pg->u.inuse.type_info;
     unsigned long x = __atomic_load_n(ti, __ATOMIC_ACQUIRE), nx;
     unsigned long old_type;
+    unsigned int start;
     int rc;
 
     ASSERT(!(type & ~PGT_type_mask));
@@ -360,18 +445,28 @@ int get_page_type(struct page_info *pg, unsigned long type)
         unsigned long count = x & PGT_count_mask;
 
         old_type = x & PGT_type_mask;
+        start = 0;
         if ( count == PGT_count_mask )
             return -EINVAL;
         if ( count && old_type != type )
             return -EINVAL;
         if ( count && !(x & PGT_validated) )
         {
-            /* Another CPU is validating or tearing it down: wait. */
-            cpu_relax();
-            x = __atomic_load_n(ti, __ATOMIC_ACQUIRE);
-            continue;
+            /* A teardown that stopped is its holder's to carry on. */
+            if ( x & PGT_partial_put )
+                return -EINVAL;
+            if ( !(x & PGT_partial) )
+            {
+                /* Another CPU is validating or tearing it down: wait. */
+                cpu_relax();
+                x = __atomic_load_n(ti, __ATOMIC_ACQUIRE);
+                continue;
+            }
+            /* A validation that stopped: ours to carry on, count and all. */
+            start = partial_done(x);
+            nx = x & ~(PGT_partial | PGT_done_mask);
         }
-        if ( count || (old_type == type && (x & PGT_validated)) )
+        else if ( count || (old_type == type && (x & PGT_validated)) )
             nx = x + 1;
         else
             /* Claim the frame; a page table is usable once validated. */
@@ -380,6 +475,10 @@ int get_page_type(struct page_info *pg, unsigned long type)
                                          __ATOMIC_ACQUIRE) )
             break;
     }
+
+    /* The stopped validation's general reference: ours now does. */
+    if ( x & PGT_partial )
+        put_page(pg);
 
     /*
      * A type change must not leave a stale TLB entry of the old use behind
@@ -391,7 +490,9 @@ int get_page_type(struct page_info *pg, unsigned long type)
 
     if ( nx & PGT_validated )
         return 0;
-    rc = validate_table(pg, pt_level(type));
+    rc = validate_table(pg, pt_level(type), start, preemptible);
+    if ( rc == -ERESTART )
+        return rc;
     if ( rc )
     {
         /* Waiters see count zero and may try again themselves. */
@@ -402,54 +503,130 @@ int get_page_type(struct page_info *pg, unsigned long type)
     return 0;
 }
 
-void put_page_type(struct page_info *pg)
+int get_page_type(struct page_info *pg, unsigned long type)
+{
+    return get_type(pg, type, false);
+}
+
+static int put_type(struct page_info *pg, bool preemptible)
 {
     unsigned long *ti = &pg->u.inuse.type_info;
-    unsigned long x = __atomic_load_n(ti, __ATOMIC_ACQUIRE);
+    unsigned long x = __atomic_load_n(ti, __ATOMIC_ACQUIRE), nx;
+    unsigned int level, end;
+    int rc;
 
     for ( ; ; )
     {
-        unsigned int level = pt_level(x);
-
+        level = pt_level(x);
         BUG_ON(!(x & PGT_count_mask));
-        if ( (x & PGT_count_mask) == 1 && level )
+        if ( x & PGT_partial )
+        {
+            /* Only the holder of a stopped teardown puts it: carry on. */
+            BUG_ON(!(x & PGT_partial_put) || (x & PGT_count_mask) != 1);
+            end = partial_done(x);
+            nx = x & ~(PGT_partial | PGT_partial_put | PGT_done_mask);
+        }
+        else if ( (x & PGT_count_mask) == 1 && level )
         {
             BUG_ON((x & (PGT_validated | PGT_pinned)) != PGT_validated);
             /*
              * Keep the count at one, unvalidated, while the entries let go,
              * so that nobody takes the type meanwhile.
              */
-            if ( !__atomic_compare_exchange_n(ti, &x, x & ~PGT_validated,
-                                              false, __ATOMIC_ACQ_REL,
-                                              __ATOMIC_ACQUIRE) )
-                continue;
-            devalidate_table(pg, level);
-            __atomic_store_n(ti, x & PGT_type_mask, __ATOMIC_RELEASE);
-            return;
+            end = PT_ENTRIES;
+            nx = x & ~PGT_validated;
         }
-        if ( __atomic_compare_exchange_n(ti, &x, x - 1, false,
-                                         __ATOMIC_ACQ_REL, __ATOMIC_ACQUIRE) )
-            return;
+        else
+        {
+            if ( __atomic_compare_exchange_n(ti, &x, x - 1, false,
+                                             __ATOMIC_ACQ_REL,
+                                             __ATOMIC_ACQUIRE) )
+                return 0;
+            continue;
+        }
+        if ( __atomic_compare_exchange_n(ti, &x, nx, false, __ATOMIC_ACQ_REL,
+                                         __ATOMIC_ACQUIRE) )
+            break;
     }
+    rc = devalidate_table(pg, level, end, preemptible);
+    if ( rc )
+        return rc;
+    __atomic_store_n(ti, x & PGT_type_mask, __ATOMIC_RELEASE);
+    return 0;
 }
 
-int get_page_and_type(struct page_info *pg, struct domain *d,
-                      unsigned long type)
+void put_page_type(struct page_info *pg)
+{
+    BUG_ON(put_type(pg, false));
+}
+
+int put_page_type_preemptible(struct page_info *pg)
+{
+    return put_type(pg, true);
+}
+
+/* On -ERESTART the general reference went to the stopped validation. */
+static int get_and_type(struct page_info *pg, struct domain *d,
+                        unsigned long type, bool preemptible)
 {
     int rc;
 
     if ( !get_page(pg, d) )
         return -EINVAL;
-    rc = get_page_type(pg, type);
-    if ( rc )
+    rc = get_type(pg, type, preemptible);
+    if ( rc && rc != -ERESTART )
         put_page(pg);
     return rc;
+}
+
+int get_page_and_type(struct page_info *pg, struct domain *d,
+                      unsigned long type)
+{
+    return get_and_type(pg, d, type, false);
+}
+
+int get_page_and_type_preemptible(struct page_info *pg, struct domain *d,
+                                  unsigned long type)
+{
+    return get_and_type(pg, d, type, true);
 }
 
 void put_page_and_type(struct page_info *pg)
 {
     put_page_type(pg);
     put_page(pg);
+}
+
+void pv_drop_partial(struct page_info *pg)
+{
+    unsigned long *ti = &pg->u.inuse.type_info;
+    unsigned long x = __atomic_load_n(ti, __ATOMIC_ACQUIRE), nx;
+
+    do {
+        if ( (x & (PGT_partial | PGT_partial_put)) != PGT_partial )
+            return;
+        nx = x & ~(PGT_partial | PGT_done_mask);
+    } while ( !__atomic_compare_exchange_n(ti, &x, nx, false,
+                                           __ATOMIC_ACQ_REL,
+                                           __ATOMIC_ACQUIRE) );
+    BUG_ON(devalidate_table(pg, pt_level(x), partial_done(x), false));
+    __atomic_store_n(ti, x & PGT_type_mask, __ATOMIC_RELEASE);
+    put_page(pg);
+}
+
+int pv_put_old_guest_table(struct vcpu *v, bool preemptible)
+{
+    struct page_info *pg = v->arch->old_guest_table;
+    int rc;
+
+    if ( !pg )
+        return 0;
+    rc = put_type(pg, preemptible);
+    if ( rc )
+        return rc;
+    v->arch->old_guest_table = NULL;
+    put_page(pg);
+    return 0;
 }
 
 /*
@@ -498,7 +675,8 @@ unsigned int pv_hold_table(struct page_info *pg)
  */
 static int mod_entry(struct page_info *table, unsigned int level,
                      unsigned int slot, pte_t val, bool preserve_ad,
-                     struct domain *pt_owner, struct domain *pg_owner)
+                     struct domain *pt_owner, struct domain *pg_owner,
+                     bool preemptible)
 {
     pte_t *p = (pte_t *)page_to_virt(table) + slot;
     pte_t old = __atomic_load_n(p, __ATOMIC_RELAXED), nval = val;
@@ -519,7 +697,8 @@ static int mod_entry(struct page_info *table, unsigned int level,
         same = (old & _PAGE_PRESENT) &&
                !((old ^ val) & (PTE_ADDR_MASK | _PAGE_RW));
         if ( !same &&
-             (rc = get_entry_refs(level, val, pt_owner, pg_owner, table)) )
+             (rc = get_entry_refs(level, val, pt_owner, pg_owner, table,
+                                  preemptible)) )
             return rc;
         nval = adjust_entry(level, val);
     }
@@ -535,13 +714,21 @@ static int mod_entry(struct page_info *table, unsigned int level,
                                          __ATOMIC_RELAXED) )
             break;
     }
-    if ( !same )
-        put_entry_refs(level, old, table);
+    /*
+     * A lower table whose teardown stops is left to this vCPU, which
+     * carries it on before its hypercall returns (do_mmu_update()).
+     */
+    if ( !same && put_entry_refs_preemptible(level, old, table, preemptible) )
+    {
+        ASSERT(!current->arch->old_guest_table);
+        current->arch->old_guest_table = mfn_to_page(pte_mfn(old));
+    }
     return 0;
 }
 
-int pv_update_pt_entry(paddr_t ptr, pte_t val, bool preserve_ad,
-                       struct domain *pt_owner, struct domain *pg_owner)
+static int update_pt_entry(paddr_t ptr, pte_t val, bool preserve_ad,
+                           struct domain *pt_owner, struct domain *pg_owner,
+                           bool preemptible)
 {
     mfn_t mfn = maddr_to_mfn(ptr);
     unsigned int slot = (ptr & ~PAGE_MASK) / sizeof(pte_t), level;
@@ -561,7 +748,7 @@ int pv_update_pt_entry(paddr_t ptr, pte_t val, bool preserve_ad,
     if ( level )
     {
         rc = mod_entry(pg, level, slot, val, preserve_ad, pt_owner,
-                       pg_owner);
+                       pg_owner, preemptible);
         spin_unlock(lock);
         put_page_type(pg);
     }
@@ -578,6 +765,18 @@ int pv_update_pt_entry(paddr_t ptr, pte_t val, bool preserve_ad,
     }
     put_page(pg);
     return rc;
+}
+
+int pv_update_pt_entry(paddr_t ptr, pte_t val, bool preserve_ad,
+                       struct domain *pt_owner, struct domain *pg_owner)
+{
+    return update_pt_entry(ptr, val, preserve_ad, pt_owner, pg_owner, false);
+}
+
+int pv_mmu_update_entry(paddr_t ptr, pte_t val, bool preserve_ad,
+                        struct domain *pt_owner, struct domain *pg_owner)
+{
+    return update_pt_entry(ptr, val, preserve_ad, pt_owner, pg_owner, true);
 }
 
 /*
@@ -680,7 +879,7 @@ int pv_update_va_l1e(struct vcpu *v, unsigned long va, pte_t val,
 
     if ( !pg )
         return -EINVAL;
-    rc = mod_entry(pg, 1, pt_offset(1, va), val, false, d, pg_owner);
+    rc = mod_entry(pg, 1, pt_offset(1, va), val, false, d, pg_owner, false);
     unlock_l1_table(pg);
     return rc;
 }
@@ -731,7 +930,7 @@ static int replace_grant_l1e(struct vcpu *v, uint64_t addr, bool is_ptr,
          !(old & _PAGE_RW) != !rw )
         rc = -ESRCH;
     else if ( !with )
-        rc = mod_entry(pg, 1, slot, 0, false, d, d);
+        rc = mod_entry(pg, 1, slot, 0, false, d, d, false);
     else
     {
         old = __atomic_exchange_n((pte_t *)page_to_virt(pg) + slot, with,

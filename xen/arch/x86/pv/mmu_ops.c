@@ -91,6 +91,24 @@ static void write_done(XEN_GUEST_HANDLE_PARAM(uint) pdone, unsigned int done)
         (void)copy_to_guest(pdone, &done, 1);
 }
 
+/*
+ * First of all, the teardown the last pass left stopped (pv/mm.h): true
+ * if it stopped again, and then hypercall op (whose arguments these are)
+ * is to be issued again unchanged, nothing more being done.
+ */
+static bool old_table_stopped(unsigned int op, const void *list,
+                              unsigned int count,
+                              XEN_GUEST_HANDLE_PARAM(uint) pdone,
+                              unsigned int done, unsigned int foreigndom)
+{
+    if ( !pv_put_old_guest_table(current, true) )
+        return false;
+    write_done(pdone, done);
+    hypercall_continue(op, (unsigned long)list, count | MMU_UPDATE_PREEMPTED,
+                       (unsigned long)pdone.p, foreigndom);
+    return true;
+}
+
 long do_mmu_update(XEN_GUEST_HANDLE_PARAM(mmu_update_t) ureqs,
                    unsigned int count, XEN_GUEST_HANDLE_PARAM(uint) pdone,
                    unsigned int foreigndom)
@@ -104,6 +122,9 @@ long do_mmu_update(XEN_GUEST_HANDLE_PARAM(mmu_update_t) ureqs,
         count &= ~MMU_UPDATE_PREEMPTED;
         read_done(pdone, &done);
     }
+    if ( old_table_stopped(__HYPERVISOR_mmu_update, ureqs.p, count, pdone,
+                           done, foreigndom) )
+        return __HYPERVISOR_mmu_update;
 
     /* The top half names whose page tables these are (id + 1). */
     pt_owner = pt_dom ? get_domain_by_id(pt_dom - 1) : get_domain(d);
@@ -143,12 +164,22 @@ long do_mmu_update(XEN_GUEST_HANDLE_PARAM(mmu_update_t) ureqs,
         case MMU_NORMAL_PT_UPDATE:
         case MMU_PT_UPDATE_PRESERVE_AD:
         case MMU_PT_UPDATE_NO_TRANSLATE:  /* PV has nothing to translate */
-            rc = pv_update_pt_entry(req.ptr & ~(sizeof(pte_t) - 1), req.val,
-                                    (req.ptr & (sizeof(pte_t) - 1)) ==
-                                    MMU_PT_UPDATE_PRESERVE_AD,
-                                    pt_owner, pg_owner);
+            rc = pv_mmu_update_entry(req.ptr & ~(sizeof(pte_t) - 1),
+                                     req.val,
+                                     (req.ptr & (sizeof(pte_t) - 1)) ==
+                                     MMU_PT_UPDATE_PRESERVE_AD,
+                                     pt_owner, pg_owner);
             if ( !rc )
                 pv_audit_pt_write(req.ptr);
+            /*
+             * The old entry's table stopped on its way down: this one is
+             * done, the re-issue carries that on before anything else.
+             */
+            if ( !rc && current->arch->old_guest_table )
+            {
+                i++;
+                rc = -ERESTART;
+            }
             break;
 
         case MMU_MACHPHYS_UPDATE:
@@ -216,8 +247,12 @@ int pv_new_guest_table(struct vcpu *v, unsigned long mfn, bool user)
     return 0;
 }
 
-int pv_pin_table(struct domain *pg_owner, unsigned long mfn,
-                 unsigned long type)
+/*
+ * Preemptible, a pin that stops (-ERESTART) leaves the table partial, and
+ * the guest's re-issue of the same pin carries it on (pv/mm.h).
+ */
+static int pin_table(struct domain *pg_owner, unsigned long mfn,
+                     unsigned long type, bool preemptible)
 {
     struct page_info *pg;
     bool drop;
@@ -226,7 +261,21 @@ int pv_pin_table(struct domain *pg_owner, unsigned long mfn,
     if ( !mfn_valid(_mfn(mfn)) )
         return -EINVAL;
     pg = mfn_to_page(_mfn(mfn));
-    rc = get_page_and_type(pg, pg_owner, type);
+    rc = preemptible ? get_page_and_type_preemptible(pg, pg_owner, type)
+                     : get_page_and_type(pg, pg_owner, type);
+    if ( rc == -ERESTART )
+    {
+        /*
+         * As below: destruction's walk may have passed the frame already,
+         * and a stopped validation would then keep the domain for ever.
+         */
+        spin_lock(&pg_owner->page_alloc_lock);
+        drop = pg_owner->state == DOMSTATE_dying;
+        spin_unlock(&pg_owner->page_alloc_lock);
+        if ( drop )
+            pv_drop_partial(pg);
+        return drop ? -EINVAL : rc;
+    }
     if ( rc )
         return rc;
     /* The pin keeps both references until UNPIN_TABLE. */
@@ -251,7 +300,18 @@ int pv_pin_table(struct domain *pg_owner, unsigned long mfn,
     return 0;
 }
 
-static int unpin_table(struct domain *pg_owner, unsigned long mfn)
+int pv_pin_table(struct domain *pg_owner, unsigned long mfn,
+                 unsigned long type)
+{
+    return pin_table(pg_owner, mfn, type, false);
+}
+
+/*
+ * The teardown of a large tree may stop midway: the pin's references then
+ * go to curr's old_guest_table, and the unpin itself has succeeded.
+ */
+static int unpin_table(struct vcpu *curr, struct domain *pg_owner,
+                       unsigned long mfn)
 {
     struct page_info *pg;
 
@@ -264,7 +324,10 @@ static int unpin_table(struct domain *pg_owner, unsigned long mfn)
         put_page(pg);
         return -EINVAL;
     }
-    put_page_and_type(pg);
+    if ( put_page_type_preemptible(pg) )
+        curr->arch->old_guest_table = pg;
+    else
+        put_page(pg);
     put_page(pg);
     return 0;
 }
@@ -309,12 +372,12 @@ static int do_one_mmuext(struct vcpu *curr, struct domain *pg_owner,
     case MMUEXT_PIN_L2_TABLE:
     case MMUEXT_PIN_L3_TABLE:
     case MMUEXT_PIN_L4_TABLE:
-        return pv_pin_table(pg_owner, op->arg1.mfn,
-                            PGT_lx_page_table(op->cmd - MMUEXT_PIN_L1_TABLE +
-                                              1));
+        return pin_table(pg_owner, op->arg1.mfn,
+                         PGT_lx_page_table(op->cmd - MMUEXT_PIN_L1_TABLE + 1),
+                         true);
 
     case MMUEXT_UNPIN_TABLE:
-        return unpin_table(pg_owner, op->arg1.mfn);
+        return unpin_table(curr, pg_owner, op->arg1.mfn);
 
     case MMUEXT_CLEAR_PAGE:
         return clear_or_copy_page(pg_owner, op->arg1.mfn, false, 0);
@@ -421,6 +484,9 @@ long do_mmuext_op(XEN_GUEST_HANDLE_PARAM(mmuext_op_t) uops,
         count &= ~MMU_UPDATE_PREEMPTED;
         read_done(pdone, &done);
     }
+    if ( old_table_stopped(__HYPERVISOR_mmuext_op, uops.p, count, pdone,
+                           done, foreigndom) )
+        return __HYPERVISOR_mmuext_op;
     pg_owner = get_pg_owner(curr->domain, foreigndom, &rc);
     if ( pg_owner )
         for ( ; i < count; i++ )
@@ -438,6 +504,16 @@ long do_mmuext_op(XEN_GUEST_HANDLE_PARAM(mmuext_op_t) uops,
             /* The pins are commands 0-3. */
             if ( op.cmd <= MMUEXT_PIN_L4_TABLE )
                 pv_audit_pinned(op.arg1.mfn);
+            /*
+             * An unpin whose teardown stopped is done; the re-issue
+             * carries the teardown on before anything else.
+             */
+            if ( curr->arch->old_guest_table )
+            {
+                i++;
+                rc = -ERESTART;
+                break;
+            }
         }
     if ( pg_owner )
         put_domain(pg_owner);

@@ -19,6 +19,11 @@ struct arch_vcpu {
      */
     mfn_t guest_table;
     mfn_t guest_table_user;
+    /*
+     * A table whose teardown a hypercall of this vCPU left stopped
+     * (PGT_partial_put), with a general reference; see pv/mm.h.
+     */
+    struct page_info *old_guest_table;
 
     /* The guest's exception handlers (set_trap_table) and callbacks. */
     struct trap_info trap_ctxt[256];

@@ -51,6 +51,30 @@ static inline bool pv_guest_addr_ok(unsigned long va)
 int get_page_type(struct page_info *pg, unsigned long type);
 /* The last reference of a page-table type drops what its entries held. */
 void put_page_type(struct page_info *pg);
+
+/*
+ * Preemptible forms (Xen's PGT_partial).  Validating or tearing down an
+ * L2-L4 table (and, through its entries, the tables below it) may stop
+ * midway with -ERESTART when hypercall_preempt_check() says so.  The
+ * table is then left PGT_partial: entries [0, done) hold their
+ * references, and the type reference (count 1) and a general reference
+ * belong to the partial state.  A stopped validation (get) is carried on
+ * by the next get_page_type() of the same type, from anyone; a stopped
+ * teardown (put) belongs to whoever made that put, which hands it on and
+ * later puts again to carry it on.  Until then the frame takes no other
+ * type; get_page_type() of a table whose teardown stopped is -EINVAL.
+ */
+int get_page_and_type_preemptible(struct page_info *pg, struct domain *d,
+                                  unsigned long type);
+int put_page_type_preemptible(struct page_info *pg);
+/* A domain being destroyed: ends a stopped validation of pg, if any. */
+void pv_drop_partial(struct page_info *pg);
+/*
+ * A teardown v's last hypercall stopped (unpin, or an entry replaced by
+ * mmu_update), carried on before the next MMU hypercall returns:
+ * 0 once done, or -ERESTART again.
+ */
+int pv_put_old_guest_table(struct vcpu *v, bool preemptible);
 /* get_page() then get_page_type(); -EINVAL if pg isn't d's. */
 int get_page_and_type(struct page_info *pg, struct domain *d,
                       unsigned long type);
@@ -66,6 +90,13 @@ void put_page_and_type(struct page_info *pg);
  */
 int pv_update_pt_entry(paddr_t ptr, pte_t val, bool preserve_ad,
                        struct domain *pt_owner, struct domain *pg_owner);
+/*
+ * The same for mmu_update, preemptible: -ERESTART if validating what the
+ * new entry reaches stopped (nothing written; issue it again), and the
+ * old entry's teardown may be left in current's old_guest_table.
+ */
+int pv_mmu_update_entry(paddr_t ptr, pte_t val, bool preserve_ad,
+                        struct domain *pt_owner, struct domain *pg_owner);
 
 /*
  * Writes val into the L1 entry that maps va in v's kernel page tables

@@ -1,0 +1,232 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
+/* Pins and unpins of a wide tree that stop partway (PGT_partial), tried. */
+
+#include "hostile.h"
+#include "mmu.h"
+#include <events.h>
+#include <hypercall.h>
+#include <lib.h>
+#include <mm.h>
+#include <time.h>
+
+/*
+ * A tree of 75 tables: an L4 with two L3s, four L2s each, eight L1s
+ * each, every L1 mapping one data page read-only 512 times.  Validating
+ * it takes long enough for a timer 50 us away to stop it several times.
+ */
+#define NR_L3   2
+#define NR_L2   (NR_L3 * 4)
+#define NR_L1   (NR_L2 * 8)
+#define UPPER   (_PAGE_PRESENT | _PAGE_RW | _PAGE_USER | _PAGE_ACCESSED)
+
+struct wide {
+    uint64_t *l4, *l3[NR_L3], *l2[NR_L2], *l1[NR_L1];
+    void *data;
+};
+
+static struct wide w;
+
+static uint64_t entry(const void *va, uint64_t flags)
+{
+    return virt_to_mach(va) | flags;
+}
+
+/* Every table of w, in order from the L4 down. */
+static uint64_t **table(unsigned int i)
+{
+    if ( i == 0 )
+        return &w.l4;
+    if ( i <= NR_L3 )
+        return &w.l3[i - 1];
+    if ( i <= NR_L3 + NR_L2 )
+        return &w.l2[i - 1 - NR_L3];
+    return &w.l1[i - 1 - NR_L3 - NR_L2];
+}
+#define NR_TABLES   (1 + NR_L3 + NR_L2 + NR_L1)
+
+/* Builds w, every table mapped read-only; false if out of memory. */
+static bool build_wide(void)
+{
+    unsigned int i, j;
+
+    if ( !(w.data = alloc_page()) )
+        return false;
+    for ( i = 0; i < NR_TABLES; i++ )
+        if ( !(*table(i) = alloc_page()) )
+            return false;
+    for ( i = 0; i < NR_L3; i++ )
+        w.l4[i] = entry(w.l3[i], UPPER);
+    for ( i = 0; i < NR_L2; i++ )
+        w.l3[i / 4][i % 4] = entry(w.l2[i], UPPER);
+    for ( i = 0; i < NR_L1; i++ )
+    {
+        w.l2[i / 8][i % 8] = entry(w.l1[i], UPPER);
+        for ( j = 0; j < 512; j++ )
+            w.l1[i][j] = entry(w.data, PTE_KERNEL_RO);
+    }
+    for ( i = 0; i < NR_TABLES; i++ )
+        if ( make_readonly(*table(i)) )
+            return false;
+    return true;
+}
+
+/* Each table of w can be mapped writable again: no type is left. */
+static unsigned int tables_still_typed(void)
+{
+    unsigned int i, n = 0;
+
+    for ( i = 0; i < NR_TABLES; i++ )
+        if ( *table(i) && make_writable(*table(i)) )
+            n++;
+    return n;
+}
+
+/*
+ * The timer's upcall while a pin runs: the guest gets it between two
+ * passes of a stopped pin, when the L4 is partial.  Writing an L4 entry
+ * (its own value) tells: a partial table takes neither an entry update
+ * nor a writable type, so the write is -EINVAL; before and after the pin
+ * it succeeds.
+ */
+enum { IDLE, PROBE, MUTATE, FREE, DIE_STOPPED, DIE };
+static volatile unsigned int mode, stopped_seen, other_seen;
+
+static void arm_timer(void)
+{
+    vcpu_set_singleshot_timer_t t = {
+        .timeout_abs_ns = monotonic_clock() + 50000,
+    };
+
+    HYPERVISOR_vcpu_op(VCPUOP_set_singleshot_timer, 0, &t);
+}
+
+static long probe_l4(void)
+{
+    mmu_update_t u = { virt_to_mach(w.l4), w.l4[0] };
+
+    return HYPERVISOR_mmu_update(&u, 1, NULL, DOMID_SELF);
+}
+
+/* The verdict first: dom0 then checks that every page came back. */
+static void __noreturn die(void)
+{
+    printk("VERDICT: PASS\n");
+    do_shutdown(SHUTDOWN_poweroff);
+}
+
+static void pin_timer(evtchn_port_t port, void *data)
+{
+    long rc;
+
+    (void)port;
+    (void)data;
+    timer_last_ns = monotonic_clock();
+    timer_ticks++;
+    if ( mode == IDLE )
+        return;
+    /*
+     * An unpin's teardown that stopped is finished by the next MMU
+     * hypercall, the probe too: so no probe there.
+     */
+    if ( mode == DIE )
+        die();
+    rc = probe_l4();
+    if ( rc == -XEN_EINVAL )
+    {
+        stopped_seen++;
+        if ( mode == DIE_STOPPED )
+            die();
+        /* Once, at the first stop: change the tree under the pin. */
+        if ( mode == MUTATE )
+            set_pte((unsigned long)w.l1[NR_L1 - 1],
+                    entry(w.l1[NR_L1 - 1], PTE_KERNEL_RW));
+        else if ( mode == FREE )
+        {
+            struct xen_memory_reservation r = { .nr_extents = 1,
+                                                .domid = DOMID_SELF };
+            xen_pfn_t frame = virt_to_mfn(w.l1[NR_L1 - 1]);
+
+            set_xen_guest_handle(r.extent_start, &frame);
+            if ( !set_pte((unsigned long)w.l1[NR_L1 - 1], 0) &&
+                 HYPERVISOR_memory_op(XENMEM_decrease_reservation, &r) == 1 )
+                w.l1[NR_L1 - 1] = NULL;
+        }
+        if ( mode != PROBE )
+            mode = PROBE;
+    }
+    else
+        other_seen++;
+    arm_timer();
+}
+
+/* Pin (or unpin) w's L4 with the timer stopping it; the result. */
+static long timed(unsigned int cmd, unsigned int how)
+{
+    long rc;
+
+    stopped_seen = other_seen = 0;
+    set_evtchn_handler(timer_port, pin_timer, NULL);
+    mode = how;
+    arm_timer();
+    rc = ext1(cmd, virt_to_mfn(w.l4), 0);
+    mode = IDLE;
+    return rc;
+}
+
+HOSTILE(pin_preempt, pin_and_unpin_stop_and_carry_on)
+{
+    CHECK(build_wide(), "out of memory");
+    CHECK_RC(timed(MMUEXT_PIN_L4_TABLE, PROBE), 0);
+    if ( !stopped_seen )
+        SKIP("the pin never stopped (%u timer upcalls)", other_seen);
+    /* Pinned whole: an entry update now succeeds, the type holds. */
+    CHECK_RC(probe_l4(), 0);
+    CHECK_RC(ext1(MMUEXT_PIN_L4_TABLE, virt_to_mfn(w.l4), 0), -XEN_EINVAL);
+    CHECK_RC(make_writable(w.l1[0]), -XEN_EBUSY);
+    CHECK_RC(timed(MMUEXT_UNPIN_TABLE, PROBE), 0);
+    CHECK(!tables_still_typed(), "%u tables still typed",
+          tables_still_typed());
+}
+
+/* A table not yet reached is mapped writable at the first stop. */
+HOSTILE(pin_preempt_hostile, tree_changed_mid_pin)
+{
+    CHECK(build_wide(), "out of memory");
+    CHECK_RC(timed(MMUEXT_PIN_L4_TABLE, MUTATE), -XEN_EINVAL);
+    if ( !stopped_seen )
+        SKIP("the pin never stopped (%u timer upcalls)", other_seen);
+    /* What the earlier passes took was given back. */
+    CHECK(!tables_still_typed(), "%u tables still typed",
+          tables_still_typed());
+    CHECK_RC(ext1(MMUEXT_UNPIN_TABLE, virt_to_mfn(w.l4), 0), -XEN_EINVAL);
+}
+
+/* A table not yet reached is given back to the hypervisor meanwhile. */
+HOSTILE(pin_preempt_hostile, table_freed_mid_pin)
+{
+    CHECK(build_wide(), "out of memory");
+    CHECK_RC(timed(MMUEXT_PIN_L4_TABLE, FREE), -XEN_EINVAL);
+    if ( !stopped_seen )
+        SKIP("the pin never stopped (%u timer upcalls)", other_seen);
+    CHECK(!w.l1[NR_L1 - 1], "the L1 was not given back");
+    CHECK(!tables_still_typed(), "%u tables still typed",
+          tables_still_typed());
+}
+
+/* The domain shuts down while its pin is stopped, the L4 partial. */
+HOSTILE(pin_preempt_hostile, destroyed_mid_pin)
+{
+    CHECK(build_wide(), "out of memory");
+    /* The first stop powers off; dom0 checks the rest. */
+    timed(MMUEXT_PIN_L4_TABLE, DIE_STOPPED);
+    SKIP("the pin never stopped (%u timer upcalls)", other_seen);
+}
+
+/* ... and while its unpin's teardown is stopped. */
+HOSTILE(pin_preempt_hostile, destroyed_mid_unpin)
+{
+    CHECK(build_wide(), "out of memory");
+    CHECK_RC(ext1(MMUEXT_PIN_L4_TABLE, virt_to_mfn(w.l4), 0), 0);
+    timed(MMUEXT_UNPIN_TABLE, DIE);
+    SKIP("the unpin ended before the timer (%u upcalls)", other_seen);
+}
