@@ -503,10 +503,14 @@ static int twobyte(struct x86emul_insn *in, struct x86_emulate_ctxt *ctxt,
         val = x86emul_alu(ALU_ADD, old,
                           x86emul_read_reg(in, regs, in->reg, bytes), bytes,
                           &flags);
+        /* The sum lands last: xadd reg, reg of one register keeps it. */
+        if ( !in->mem )
+            x86emul_write_reg(in, regs, in->reg, bytes, old);
         rc = write_rm(in, ctxt, ops, bytes, addr, old, val, in->lock);
         if ( rc != X86EMUL_OKAY )
             return rc;
-        x86emul_write_reg(in, regs, in->reg, bytes, old);
+        if ( in->mem )
+            x86emul_write_reg(in, regs, in->reg, bytes, old);
         regs->rflags = flags;
         return X86EMUL_OKAY;
     default:
@@ -545,7 +549,7 @@ static int execute(struct x86emul_insn *in, struct x86_emulate_ctxt *ctxt,
         return x86emul_system(in, ctxt, ops);
     if ( op >= 0x100 )
         return twobyte(in, ctxt, ops);
-    if ( op >= 0xc0 )
+    if ( op == 0xc0 || op == 0xc1 || op >= 0xd0 )
         return groups(in, ctxt, ops);
     if ( (op >= 0x90 && op <= 0x99) || (op >= 0xa0 && op <= 0xbf) )
         return short_forms(in, ctxt, ops);

@@ -36,8 +36,10 @@ static int port_io(struct x86emul_insn *in, struct x86_emulate_ctxt *ctxt,
     if ( rc != X86EMUL_OKAY )
         return rc;
     if ( op & 2 )
-        return ops->write_io ? ops->write_io(port, bytes, regs->rax, ctxt)
-                             : X86EMUL_UNHANDLEABLE;
+        return ops->write_io
+               ? ops->write_io(port, bytes, x86emul_trunc(regs->rax, bytes),
+                               ctxt)
+               : X86EMUL_UNHANDLEABLE;
     if ( !ops->read_io )
         return X86EMUL_UNHANDLEABLE;
     rc = ops->read_io(port, bytes, &val, ctxt);
