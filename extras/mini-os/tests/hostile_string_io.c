@@ -2,10 +2,10 @@
 /* String port I/O (INS, OUTS, REP) from a domU, emulated per port. */
 
 #include "hostile.h"
+#include "port_io.h"
 #include <hypercall.h>
 #include <mm.h>
 #include <traps.h>
-#include <public/physdev.h>
 
 #define GP      (1 + 13)
 #define PF      (1 + 14)
@@ -60,21 +60,6 @@ asm (
     ".purgem SIO_PROBE\n"
     ".popsection\n"
 );
-
-static long set_iopl(unsigned int iopl)
-{
-    physdev_set_iopl_t op = { .iopl = iopl };
-
-    return HYPERVISOR_physdev_op(PHYSDEVOP_set_iopl, &op);
-}
-
-static long set_iobitmap(const void *bitmap, uint32_t nr_ports)
-{
-    physdev_set_iobitmap_t op = { .nr_ports = nr_ports };
-
-    set_xen_guest_handle(op.bitmap, (uint8_t *)bitmap);
-    return HYPERVISOR_physdev_op(PHYSDEVOP_set_iobitmap, &op);
-}
 
 /* Whether b[from, to) all hold v. */
 static bool all(const uint8_t *b, unsigned int from, unsigned int to,
