@@ -621,6 +621,10 @@ static void test_string_io(void)
         CHECK(emul_at(0, "\x6e", 1, 0));
         CHECK_EQ(inject_ec, 4);
         harness_fault_lo = harness_fault_hi = 0;
+        /* The hypervisor's range is the guest's #GP, as in Xen. */
+        regs.rsi = HYPERVISOR_VIRT_START;
+        CHECK(!emul_at(0, "\x6e", 1, 0));
+        CHECK_EQ(inject_calls, 1);
     }
 
     CASE("string I/O: a long rep stops every 256 and is run again")

@@ -351,7 +351,8 @@ static int priv_cache_op(bool writeback, struct x86_emulate_ctxt *ctxt)
 
 /*
  * String I/O reads and writes the guest's memory as its own access
- * would; one its page tables refuse is its #PF there, as in Xen.
+ * would, as in Xen: an address in the hypervisor's range (or not
+ * canonical) is #GP(0), one its page tables refuse its #PF there.
  */
 static int string_fault(unsigned long addr, bool write,
                         struct x86_emulate_ctxt *ctxt)
@@ -366,6 +367,8 @@ static int string_fault(unsigned long addr, bool write,
 static int priv_read(unsigned long addr, void *buf, unsigned int bytes,
                      struct x86_emulate_ctxt *ctxt)
 {
+    if ( !guest_range_ok(addr, bytes) )
+        return refuse(ctxt);
     return copy_from_guest_bytes(buf, (const void *)addr, bytes)
            ? string_fault(addr, false, ctxt) : X86EMUL_OKAY;
 }
@@ -373,6 +376,8 @@ static int priv_read(unsigned long addr, void *buf, unsigned int bytes,
 static int priv_write(unsigned long addr, const void *buf, unsigned int bytes,
                       struct x86_emulate_ctxt *ctxt)
 {
+    if ( !guest_range_ok(addr, bytes) )
+        return refuse(ctxt);
     return copy_to_guest_bytes((void *)addr, buf, bytes)
            ? string_fault(addr, true, ctxt) : X86EMUL_OKAY;
 }
