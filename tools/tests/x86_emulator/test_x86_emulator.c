@@ -427,6 +427,22 @@ static void test_alu(void)
         static const uint8_t t[] = { 0x84, 0x85 }, g3[] = { 0xf6, 0xf7 },
             g4[] = { 0xfe, 0xff };
 
+        for ( unsigned int p = 0; p < 3; p++ )
+            for ( unsigned int op = 0xa8; op <= 0xa9; op++ )
+            {
+                struct insn in = { .undef = F_AF };
+                unsigned int imm = op == 0xa8 ? 1 : prefixes[p] == 0x66 ? 2
+                                                                        : 4;
+
+                if ( prefixes[p] )
+                    put(&in, prefixes[p]);
+                put(&in, op);
+                for ( unsigned int i = 0; i < imm; i++ )
+                    put(&in, rnd());
+                total++;
+                compare(&in);
+            }
+
         for ( unsigned int i = 0; i < 2; i++ )
         {
             total += each_form(&t[i], 1, ~0u, 0, F_AF, 0, false, true);

@@ -551,7 +551,8 @@ static int execute(struct x86emul_insn *in, struct x86_emulate_ctxt *ctxt,
         return twobyte(in, ctxt, ops);
     if ( op == 0xc0 || op == 0xc1 || op >= 0xd0 )
         return groups(in, ctxt, ops);
-    if ( (op >= 0x90 && op <= 0x99) || (op >= 0xa0 && op <= 0xbf) )
+    if ( (op >= 0x90 && op <= 0x99) || (op >= 0xa0 && op <= 0xa3) ||
+         (op >= 0xb0 && op <= 0xbf) )
         return short_forms(in, ctxt, ops);
     return basic(in, ctxt, ops);
 }
