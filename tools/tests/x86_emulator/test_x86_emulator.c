@@ -924,8 +924,45 @@ static int mem_at(const void *b, unsigned int n)
     return sys_at(&mem_ops, b, n, 0, 0, 0);
 }
 
+/* Another CPU changes the byte at addr before each of race_left stores. */
+static unsigned int race_left;
+
+static int h_cmpxchg_racy(unsigned long addr, void *old, const void *new,
+                          unsigned int bytes, struct x86_emulate_ctxt *ctxt)
+{
+    if ( race_left )
+    {
+        race_left--;
+        *(uint8_t *)addr ^= 0x10;
+    }
+    return h_cmpxchg(addr, old, new, bytes, ctxt);
+}
+
 static void test_faults(void)
 {
+    CASE("lock: a lost race reads again; 16 lost in a row, unhandleable")
+    {
+        static const uint8_t lock_or[] = { 0xf0, 0x09, 0x03 };
+        struct x86_emulate_ops o = mem_ops;
+        uint32_t *m = (uint32_t *)(buf + 128);
+
+        o.cmpxchg = h_cmpxchg_racy;
+        sregs.rbx = (unsigned long)m;
+        sregs.rax = 1;
+        sregs.rflags = 0x2;
+        *m = 0;
+        race_left = 1;
+        CHECK_EQ(sys_at(&o, lock_or, 3, 0, 0, 0), X86EMUL_OKAY);
+        CHECK_EQ(*m, 0x11);                 /* or-ed into what it found */
+        CHECK_EQ(race_left, 0);
+        race_left = 100;
+        sregs.rflags = 0x2 | F_ZF;
+        CHECK_EQ(sys_at(&o, lock_or, 3, 0, 0, 0), X86EMUL_UNHANDLEABLE);
+        CHECK_EQ(race_left, 100 - 16);
+        CHECK_EQ(sregs.rax, 1);
+        CHECK_EQ(sregs.rflags, 0x2 | F_ZF);
+    }
+
     CASE("faults: a callback's #PF comes back with its address, no effect")
     {
         /* mov [rbx], rax with rbx outside the buffer. */

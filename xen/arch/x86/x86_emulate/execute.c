@@ -561,7 +561,6 @@ int x86_emulate(struct x86_emulate_ctxt *ctxt,
                 const struct x86_emulate_ops *ops)
 {
     struct x86emul_insn in;
-    struct cpu_user_regs saved = *ctxt->regs;
     unsigned int tries = 0;
     int rc;
 
@@ -576,16 +575,13 @@ int x86_emulate(struct x86_emulate_ctxt *ctxt,
         return x86_emul_raise(ctxt, X86_EXC_UD, X86EMUL_NO_ERROR_CODE);
     ctxt->insn_len = in.len;
     /*
-     * A locked update that lost a race starts again from the registers
-     * it began with (a register operand may already have been written).
+     * A locked update that lost a race reads and computes again: it
+     * writes registers and flags only after its store, so none changed.
      */
     while ( (rc = execute(&in, ctxt, ops)) == RETRY && ++tries < MAX_RETRIES )
-        *ctxt->regs = saved;
+        continue;
     if ( rc == RETRY )
-    {
-        *ctxt->regs = saved;
         rc = X86EMUL_UNHANDLEABLE;
-    }
     if ( rc != X86EMUL_OKAY )
         ctxt->insn_len = 0;
     return rc;
