@@ -9,69 +9,6 @@
 #define MAX_INSN_LEN 15
 #define INSN_PAGE    4096UL
 
-uint64_t *x86emul_gpr(struct cpu_user_regs *regs, unsigned int n)
-{
-    switch ( n & 15 )
-    {
-    case 0: return &regs->rax;
-    case 1: return &regs->rcx;
-    case 2: return &regs->rdx;
-    case 3: return &regs->rbx;
-    case 4: return &regs->rsp;
-    case 5: return &regs->rbp;
-    case 6: return &regs->rsi;
-    case 7: return &regs->rdi;
-    case 8: return &regs->r8;
-    case 9: return &regs->r9;
-    case 10: return &regs->r10;
-    case 11: return &regs->r11;
-    case 12: return &regs->r12;
-    case 13: return &regs->r13;
-    case 14: return &regs->r14;
-    default: return &regs->r15;
-    }
-}
-
-uint64_t x86emul_trunc(uint64_t v, unsigned int bytes)
-{
-    return bytes >= 8 ? v : v & ((1ULL << (bytes * 8)) - 1);
-}
-
-/* Without REX, byte registers 4-7 are AH, CH, DH and BH. */
-static bool high_byte(const struct x86emul_insn *in, unsigned int n,
-                      unsigned int bytes)
-{
-    return bytes == 1 && !in->rex && n >= 4 && n < 8;
-}
-
-uint64_t x86emul_read_reg(const struct x86emul_insn *in,
-                          struct cpu_user_regs *regs, unsigned int n,
-                          unsigned int bytes)
-{
-    if ( high_byte(in, n, bytes) )
-        return (*x86emul_gpr(regs, n - 4) >> 8) & 0xff;
-    return x86emul_trunc(*x86emul_gpr(regs, n), bytes);
-}
-
-void x86emul_write_reg(const struct x86emul_insn *in,
-                       struct cpu_user_regs *regs, unsigned int n,
-                       unsigned int bytes, uint64_t val)
-{
-    uint64_t *r;
-
-    if ( high_byte(in, n, bytes) )
-    {
-        r = x86emul_gpr(regs, n - 4);
-        *r = (*r & ~0xff00ULL) | ((val & 0xff) << 8);
-        return;
-    }
-    r = x86emul_gpr(regs, n);
-    if ( bytes >= 4 )
-        *r = x86emul_trunc(val, bytes);     /* 32-bit results zero-extend */
-    else
-        *r = (*r & ~x86emul_trunc(~0ULL, bytes)) | x86emul_trunc(val, bytes);
-}
-
 int x86emul_linear(struct x86_emulate_ctxt *ctxt,
                    const struct x86_emulate_ops *ops, enum x86_segment seg,
                    unsigned long ea, unsigned int ad_bytes,

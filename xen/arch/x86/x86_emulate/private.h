@@ -48,14 +48,74 @@ struct x86emul_insn {
 int x86emul_decode(struct x86emul_insn *in, struct x86_emulate_ctxt *ctxt,
                    const struct x86_emulate_ops *ops);
 
-/* Registers: a general register by number, and sized access to it. */
-uint64_t *x86emul_gpr(struct cpu_user_regs *regs, unsigned int n);
-uint64_t x86emul_read_reg(const struct x86emul_insn *in,
-                          struct cpu_user_regs *regs, unsigned int n,
-                          unsigned int bytes);
-void x86emul_write_reg(const struct x86emul_insn *in,
-                       struct cpu_user_regs *regs, unsigned int n,
-                       unsigned int bytes, uint64_t val);
+/*
+ * Registers: a general register by number, and sized access to it (inline:
+ * every instruction uses them, and calls cost under emulation too).
+ */
+static inline uint64_t *x86emul_gpr(struct cpu_user_regs *regs,
+                                    unsigned int n)
+{
+    switch ( n & 15 )
+    {
+    case 0: return &regs->rax;
+    case 1: return &regs->rcx;
+    case 2: return &regs->rdx;
+    case 3: return &regs->rbx;
+    case 4: return &regs->rsp;
+    case 5: return &regs->rbp;
+    case 6: return &regs->rsi;
+    case 7: return &regs->rdi;
+    case 8: return &regs->r8;
+    case 9: return &regs->r9;
+    case 10: return &regs->r10;
+    case 11: return &regs->r11;
+    case 12: return &regs->r12;
+    case 13: return &regs->r13;
+    case 14: return &regs->r14;
+    default: return &regs->r15;
+    }
+}
+
+static inline uint64_t x86emul_trunc(uint64_t v, unsigned int bytes)
+{
+    return bytes >= 8 ? v : v & ((1ULL << (bytes * 8)) - 1);
+}
+
+/* Without REX, byte registers 4-7 are AH, CH, DH and BH. */
+static inline bool x86emul_high_byte(const struct x86emul_insn *in,
+                                     unsigned int n, unsigned int bytes)
+{
+    return bytes == 1 && !in->rex && n >= 4 && n < 8;
+}
+
+static inline uint64_t x86emul_read_reg(const struct x86emul_insn *in,
+                                        struct cpu_user_regs *regs,
+                                        unsigned int n, unsigned int bytes)
+{
+    if ( x86emul_high_byte(in, n, bytes) )
+        return (*x86emul_gpr(regs, n - 4) >> 8) & 0xff;
+    return x86emul_trunc(*x86emul_gpr(regs, n), bytes);
+}
+
+static inline void x86emul_write_reg(const struct x86emul_insn *in,
+                                     struct cpu_user_regs *regs,
+                                     unsigned int n, unsigned int bytes,
+                                     uint64_t val)
+{
+    uint64_t *r;
+
+    if ( x86emul_high_byte(in, n, bytes) )
+    {
+        r = x86emul_gpr(regs, n - 4);
+        *r = (*r & ~0xff00ULL) | ((val & 0xff) << 8);
+        return;
+    }
+    r = x86emul_gpr(regs, n);
+    if ( bytes >= 4 )
+        *r = x86emul_trunc(val, bytes);     /* 32-bit results zero-extend */
+    else
+        *r = (*r & ~x86emul_trunc(~0ULL, bytes)) | x86emul_trunc(val, bytes);
+}
 
 /* The linear address of offset ea in segment seg. */
 int x86emul_linear(struct x86_emulate_ctxt *ctxt,
@@ -78,7 +138,6 @@ bool x86emul_shift(unsigned int op, uint64_t *dst, unsigned int count,
                    unsigned int bytes, uint64_t *rflags);
 /* Whether condition cc (the low nibble of Jcc/SETcc/CMOVcc) holds. */
 bool x86emul_cond(unsigned int cc, uint64_t rflags);
-uint64_t x86emul_trunc(uint64_t v, unsigned int bytes);
 
 /* The string instructions (string.c), REP included. */
 int x86emul_string(struct x86emul_insn *in, struct x86_emulate_ctxt *ctxt,
