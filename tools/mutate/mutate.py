@@ -53,6 +53,8 @@ FILES = (['xen/common/%s.c' % f for f in (
     ['xen/arch/x86/pv/%s.c' % f for f in (
         'mm', 'mmu_ops', 'emul-priv-op', 'descriptor-tables', 'callback',
         'traps', 'ptwr')] +
+    ['xen/arch/x86/x86_emulate/%s.c' % f for f in (
+        'decode', 'execute', 'alu', 'string', 'system')] +
     ['xen/drivers/char/console.c'] +
     # bench.c is a load generator, not part of the daemon or clients.
     ['tools/xenstore/%s.c' % f for f in (

@@ -91,6 +91,28 @@ static long mmu_update_batch(void)
     return HYPERVISOR_mmu_update(req, MMU_BATCH, NULL, DOMID_SELF);
 }
 
+/*
+ * An ordinary store into a pinned L1 (the page-table write emulation),
+ * flipping between two entries, and a MOV from CR0 (the privileged-op
+ * emulation): the instruction emulator's two PV users.
+ */
+static volatile uint64_t *ptwr_entry;
+static uint64_t ptwr_val[2];
+
+static long ptwr_store(void)
+{
+    *ptwr_entry = ptwr_val[mmu_flip ^= 1];
+    return 0;
+}
+
+static long privop_mov_from_cr0(void)
+{
+    unsigned long cr0;
+
+    asm volatile ( "mov %%cr0, %0" : "=r" (cr0) );
+    return !(cr0 & 1);                  /* PE: set whoever emulates it */
+}
+
 static struct gnttab_copy gcopy;
 
 static long grant_copy(void)
@@ -141,6 +163,10 @@ static void bench_mmu(void)
         }
     mmu_flip = 0;
     bench("mmu_update_batch32", mmu_update_batch);
+    ptwr_entry = (volatile uint64_t *)table + MMU_BATCH - 1;
+    ptwr_val[0] = mmu_req[0][MMU_BATCH - 1].val;
+    ptwr_val[1] = mmu_req[1][MMU_BATCH - 1].val;
+    bench("ptwr_store", ptwr_store);
     /* Drop the references the entries hold before giving the pages back. */
     for ( i = 0; i < MMU_BATCH; i++ )
         mmu_req[0][i].val = 0;
@@ -198,6 +224,7 @@ void run_benchmarks(void)
 {
     printk("mini-os: running benchmarks\n");
     bench("null_hypercall", null_hypercall);
+    bench("privop_mov_from_cr0", privop_mov_from_cr0);
     bench_evtchn();
     bench_mmu();
     bench_gnttab();

@@ -2,6 +2,7 @@
 /* Port I/O against the virtual IOPL and the guest's own I/O bitmap. */
 
 #include "hostile.h"
+#include "port_io.h"
 #include <hypercall.h>
 #include <mm.h>
 #include <traps.h>
@@ -38,14 +39,14 @@ asm ( ".pushsection .text\n"
       ".popsection\n"
       ".popsection\n" );
 
-static long set_iopl(unsigned int iopl)
+long set_iopl(unsigned int iopl)
 {
     physdev_set_iopl_t op = { .iopl = iopl };
 
     return HYPERVISOR_physdev_op(PHYSDEVOP_set_iopl, &op);
 }
 
-static long set_iobitmap(const void *bitmap, uint32_t nr_ports)
+long set_iobitmap(const void *bitmap, uint32_t nr_ports)
 {
     physdev_set_iobitmap_t op = { .nr_ports = nr_ports };
 

@@ -160,6 +160,17 @@ long do_set_segment_base(unsigned int which, unsigned long base)
     return (long)(base << 16) >> 16 == (long)base ? 0 : -EINVAL;
 }
 
+/* pv/traps.c's: what a string I/O access that faults injects. */
+static unsigned int inject_calls, inject_vec;
+static uint32_t inject_ec;
+
+void pv_inject_exception(unsigned int vec, uint32_t ec)
+{
+    inject_calls++;
+    inject_vec = vec;
+    inject_ec = ec;
+}
+
 /* pv/traps.c's: here it only flips the mode, and counts. */
 static unsigned int toggle_calls;
 
@@ -205,7 +216,7 @@ static void run_as(struct domain *d, bool kernel, unsigned int iopl)
     d->arch->vm_assist = 0;
     toggle_calls = 0;
     io_calls = fpu_calls = block_calls = bounce_calls = segbase_calls = 0;
-    xsetbv_calls = 0;
+    xsetbv_calls = inject_calls = 0;
 }
 
 /*
@@ -500,6 +511,137 @@ static void test_ports(void)
         CHECK(in_dx(0x60, 1));
         CHECK(EMUL(0xe6, 0x80));
         CHECK_EQ(io_calls, 2);
+    }
+}
+
+static void test_string_io(void)
+{
+    static uint8_t buf[64];
+
+    CASE("string I/O: rep insb/insw into memory, rcx and rdi stepped")
+    {
+        run_as(dom0, true, 1);
+        memset(buf, 0x5a, sizeof(buf));
+        regs.rdx = 0x60;
+        regs.rcx = 3;
+        regs.rdi = (unsigned long)buf;
+        regs.rflags = 0;
+        CHECK(EMUL(0xf3, 0x6c));                    /* rep insb */
+        CHECK_EQ(io_calls, 3);
+        CHECK_EQ(io_size, 1);
+        CHECK_EQ(buf[0], 0x78);
+        CHECK_EQ(buf[2], 0x78);
+        CHECK_EQ(buf[3], 0x5a);
+        CHECK_EQ(regs.rcx, 0);
+        CHECK_EQ(regs.rdi, (unsigned long)buf + 3);
+        regs.rcx = 2;
+        CHECK(EMUL(0xf3, 0x66, 0x6d));              /* rep insw */
+        CHECK_EQ(io_size, 2);
+        CHECK_EQ(buf[3], 0x78);
+        CHECK_EQ(buf[4], 0x56);
+        CHECK_EQ(regs.rdi, (unsigned long)buf + 7);
+        /* Backwards, with DF. */
+        regs.rflags = X86_EFLAGS_DF;
+        regs.rcx = 2;
+        regs.rdi = (unsigned long)buf + 20;
+        CHECK(EMUL(0xf3, 0x6d));                    /* rep insl */
+        CHECK_EQ(regs.rdi, (unsigned long)buf + 12);
+        CHECK_EQ(buf[16], 0x78);
+        CHECK_EQ(buf[23], 0x12);
+        regs.rflags = 0;
+    }
+
+    CASE("string I/O: outsb/outsl from memory; PCI ports stay pci.c's")
+    {
+        run_as(dom0, true, 1);
+        memcpy(buf, "\x11\x22\x33\x44\x55\x66\x77\x88", 8);
+        regs.rdx = 0x80;
+        regs.rcx = 2;
+        regs.rsi = (unsigned long)buf;
+        regs.rflags = 0;
+        CHECK(EMUL(0xf3, 0x6e));                    /* rep outsb */
+        CHECK_EQ(io_calls, 2);
+        CHECK_EQ(io_val, 0x22);
+        CHECK_EQ(regs.rsi, (unsigned long)buf + 2);
+        pci_calls = 0;
+        regs.rdx = 0xcf8;
+        CHECK(EMUL(0x6f));                          /* outsl */
+        CHECK_EQ(pci_val, 0x66554433);
+        CHECK_EQ(pci_calls, 1);
+        CHECK_EQ(io_calls, 2);
+    }
+
+    CASE("string I/O: the IOPL and the bitmap decide, for every port")
+    {
+        static uint8_t bm[8192];
+
+        run_as(domU, true, 0);
+        memset(bm, 0xff, sizeof(bm));
+        bm[0x60 / 8] &= ~(1u << (0x60 & 7));
+        v->arch->iobmp = (unsigned long)bm;
+        v->arch->iobmp_limit = 0x100;
+        memset(buf, 0x5a, sizeof(buf));
+        regs.rdx = 0x60;
+        regs.rcx = 2;
+        regs.rdi = (unsigned long)buf;
+        regs.rflags = 0;
+        CHECK(EMUL(0xf3, 0x6c));
+        CHECK_EQ(buf[1], 0xff);                     /* a domU's all-ones */
+        CHECK(!EMUL(0xf3, 0x66, 0x6d));             /* 0x61 is not allowed */
+        regs.rdx = 0x61;
+        regs.rcx = 1;
+        CHECK(!EMUL(0x6c));
+        CHECK_EQ(regs.rcx, 1);
+        CHECK_EQ(buf[2], 0x5a);
+        /* User mode at IOPL 3 may, as on the hardware. */
+        run_as(domU, false, 3);
+        CHECK(EMUL(0x6c));
+        CHECK_EQ(io_calls, 0);
+    }
+
+    CASE("string I/O: memory the guest cannot reach is its #PF")
+    {
+        run_as(domU, true, 1);
+        harness_fault_lo = (uintptr_t)buf + 8;
+        harness_fault_hi = harness_fault_lo + 8;
+        regs.rdx = 0x60;
+        regs.rcx = 16;
+        regs.rdi = (unsigned long)buf;
+        regs.rflags = 0;
+        CHECK(emul_at(0, "\xf3\x6c", 2, 0));
+        CHECK_EQ(inject_calls, 1);
+        CHECK_EQ(inject_vec, 14);
+        CHECK_EQ(inject_ec, 2);
+        CHECK_EQ(v->vcpu_info->arch.cr2, (unsigned long)buf + 8);
+        /* Up to there it was done: the guest's handler sees how far. */
+        CHECK_EQ(regs.rcx, 8);
+        CHECK_EQ(regs.rdi, (unsigned long)buf + 8);
+        run_as(domU, false, 3);
+        regs.rsi = (unsigned long)buf + 8;
+        CHECK(emul_at(0, "\x6e", 1, 0));
+        CHECK_EQ(inject_ec, 4);
+        harness_fault_lo = harness_fault_hi = 0;
+        /* The hypervisor's range is the guest's #GP, as in Xen. */
+        regs.rsi = HYPERVISOR_VIRT_START;
+        CHECK(!emul_at(0, "\x6e", 1, 0));
+        CHECK_EQ(inject_calls, 1);
+    }
+
+    CASE("string I/O: a long rep stops every 256 and is run again")
+    {
+        static uint8_t big[600];
+
+        run_as(domU, true, 1);
+        regs.rdx = 0x60;
+        regs.rcx = sizeof(big);
+        regs.rdi = (unsigned long)big;
+        regs.rflags = 0;
+        CHECK(emul_at(0, "\xf3\x6c", 2, 0));
+        CHECK_EQ(regs.rcx, sizeof(big) - 256);
+        CHECK(emul_at(0, "\xf3\x6c", 2, 0));
+        CHECK(emul_at(0, "\xf3\x6c", 2, 2));
+        CHECK_EQ(regs.rcx, 0);
+        CHECK_EQ(big[599], 0xff);
     }
 }
 
@@ -864,6 +1006,7 @@ int main(void)
     dom0 = make_domain(0, true);
     domU = make_domain(1, false);
     test_ports();
+    test_string_io();
     test_msrs();
     test_crs();
     test_misc();

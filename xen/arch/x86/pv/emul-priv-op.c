@@ -14,11 +14,12 @@
 #include <asm/pv/emulate.h>
 #include <asm/pv/mm.h>
 #include <asm/pv/traps.h>
+#include <asm/traps.h>
 #include <asm/uaccess.h>
 #include <public/sched.h>
 
 /* The control registers as a PV kernel may see them. */
-static bool read_cr(struct vcpu *v, unsigned int cr, uint64_t *val)
+static bool guest_cr(const struct vcpu *v, unsigned int cr, uint64_t *val)
 {
     switch ( cr )
     {
@@ -51,14 +52,14 @@ static bool read_cr(struct vcpu *v, unsigned int cr, uint64_t *val)
  * before XSETBV, as on Xen; other bits are accepted and ignored (Linux
  * sets PGE early on), none of them a PV kernel's to change.
  */
-static bool write_cr(struct vcpu *v, unsigned int cr, uint64_t val)
+static bool set_guest_cr(struct vcpu *v, unsigned int cr, uint64_t val)
 {
     uint64_t cr0;
 
     switch ( cr )
     {
     case 0:
-        read_cr(v, 0, &cr0);
+        guest_cr(v, 0, &cr0);
         if ( (val ^ cr0) & ~(uint64_t)X86_CR0_TS )
             return false;
         do_fpu_taskswitch(!!(val & X86_CR0_TS));
@@ -80,12 +81,9 @@ static bool write_cr(struct vcpu *v, unsigned int cr, uint64_t val)
  * XSETBV, as Xen allows it: XCR0 only, with x87 always on, AVX only with
  * SSE, and nothing the hypervisor does not itself enable (and save).
  */
-static bool emulate_xsetbv(struct vcpu *v, const struct cpu_user_regs *regs)
+static bool guest_xsetbv(struct vcpu *v, uint32_t xcr, uint64_t val)
 {
-    uint64_t val = ((uint64_t)(uint32_t)regs->rdx << 32) |
-                   (uint32_t)regs->rax;
-
-    if ( (uint32_t)regs->rcx || !(v->arch->cr4 & X86_CR4_OSXSAVE) ||
+    if ( xcr || !(v->arch->cr4 & X86_CR4_OSXSAVE) ||
          !(val & XSTATE_FP) || (val & ~boot_cpu_data.xcr0) ||
          ((val & XSTATE_YMM) && !(val & XSTATE_SSE)) )
         return false;
@@ -121,21 +119,6 @@ static bool port_allowed(const struct vcpu *v, unsigned int port,
            !port_is_ours(port, size);
 }
 
-/*
- * As in Xen, the guest kernel counts as ring 1 against the virtual IOPL,
- * or ring 0 once it asked for VMASST_TYPE_architectural_iopl; its user
- * mode as ring 3.  Port I/O and CLI/STI need that ring at most the IOPL.
- */
-static bool iopl_ok(const struct vcpu *v)
-{
-    unsigned int ring = 3;
-
-    if ( v->arch->flags & VGCF_in_kernel )
-        ring = v->domain->arch->vm_assist &
-               (1UL << VMASST_TYPE_architectural_iopl) ? 0 : 1;
-    return ring <= v->arch->iopl;
-}
-
 /* One byte of the guest's I/O bitmap; a byte we cannot read denies all. */
 static uint8_t iobmp_byte(unsigned long va)
 {
@@ -149,59 +132,57 @@ static uint8_t iobmp_byte(unsigned long va)
  * allow the ports, as a TSS bitmap would: a clear bit for each.  It is
  * read through the kernel's page tables, also from user mode.
  */
-static bool guest_io_ok(struct vcpu *v, unsigned int port, unsigned int size)
+static int guest_io_bitmap(unsigned int port, unsigned int size,
+                           struct x86_emulate_ctxt *ctxt)
 {
+    struct vcpu *v = current;
     unsigned long at = v->arch->iobmp + port / 8;
     bool user = !(v->arch->flags & VGCF_in_kernel);
     unsigned int bits;
 
-    if ( iopl_ok(v) )
-        return true;
     if ( port + size > v->arch->iobmp_limit )
-        return false;
+        return X86EMUL_UNHANDLEABLE;
     if ( user )
         pv_toggle_guest_mode(v);
     bits = iobmp_byte(at) | (iobmp_byte(at + 1) << 8);
     if ( user )
         pv_toggle_guest_mode(v);
-    return !(bits & (((1u << size) - 1) << (port & 7)));
+    return bits & (((1u << size) - 1) << (port & 7)) ? X86EMUL_UNHANDLEABLE
+                                                     : X86EMUL_OKAY;
 }
 
-static void emulate_in(struct vcpu *v, struct cpu_user_regs *regs,
-                       unsigned int port, unsigned int size)
+static int guest_in(unsigned int port, unsigned int size, uint32_t *val,
+                    struct x86_emulate_ctxt *ctxt)
 {
-    uint32_t val = ~0u;
+    struct vcpu *v = current;
 
+    *val = ~0u;
     /*
      * PCI configuration mechanism #1 is pci.c's for any PV guest allowed
      * the ports, as on Xen: every domain has its own CF8 latch, and only
      * the privileged one reaches configuration space through 0xCFC-0xCFF.
      */
-    if ( !pci_guest_port_read(v->domain, port, size, &val) &&
+    if ( !pci_guest_port_read(v->domain, port, size, val) &&
          port_allowed(v, port, size) )
-        val = size == 1 ? inb(port) : size == 2 ? inw(port) : inl(port);
-    if ( size == 4 )
-        regs->rax = val;    /* 32-bit results zero-extend */
-    else
-    {
-        uint64_t mask = size == 1 ? 0xff : 0xffff;
-
-        regs->rax = (regs->rax & ~mask) | (val & mask);
-    }
+        *val = size == 1 ? inb(port) : size == 2 ? inw(port) : inl(port);
+    return X86EMUL_OKAY;
 }
 
-static void emulate_out(struct vcpu *v, const struct cpu_user_regs *regs,
-                        unsigned int port, unsigned int size)
+static int guest_out(unsigned int port, unsigned int size, uint32_t val,
+                     struct x86_emulate_ctxt *ctxt)
 {
-    if ( pci_guest_port_write(v->domain, port, size, regs->rax) ||
+    struct vcpu *v = current;
+
+    if ( pci_guest_port_write(v->domain, port, size, val) ||
          !port_allowed(v, port, size) )
-        return;
+        return X86EMUL_OKAY;
     if ( size == 1 )
-        outb(regs->rax, port);
+        outb(val, port);
     else if ( size == 2 )
-        outw(regs->rax, port);
+        outw(val, port);
     else
-        outl(regs->rax, port);
+        outl(val, port);
+    return X86EMUL_OKAY;
 }
 
 /*
@@ -235,18 +216,18 @@ static bool vendor_is_amd(void)
            boot_cpu_data.vendor == X86_VENDOR_HYGON;
 }
 
-static bool emulate_rdmsr(struct vcpu *v, struct cpu_user_regs *regs)
+static bool guest_rdmsr(const struct vcpu *v, uint32_t msr, uint64_t *out)
 {
     uint64_t val;
 
-    switch ( (uint32_t)regs->rcx )
+    switch ( msr )
     {
     case MSR_EFER:
     case MSR_IA32_PAT:
         /* Real values: PV page tables are interpreted with our PAT. */
     case MSR_AMD_PATCHLEVEL:
         /* The microcode revision, which kernels log. */
-        val = rdmsr(regs->rcx);
+        val = rdmsr(msr);
         break;
     case MSR_IA32_TSC:
         val = rdtsc();
@@ -285,17 +266,13 @@ static bool emulate_rdmsr(struct vcpu *v, struct cpu_user_regs *regs)
     default:
         return false;
     }
-    regs->rax = (uint32_t)val;
-    regs->rdx = val >> 32;
+    *out = val;
     return true;
 }
 
-static bool emulate_wrmsr(struct cpu_user_regs *regs)
+static bool guest_wrmsr(uint32_t msr, uint64_t val)
 {
-    uint64_t val = ((uint64_t)(uint32_t)regs->rdx << 32) |
-                   (uint32_t)regs->rax;
-
-    switch ( (uint32_t)regs->rcx )
+    switch ( msr )
     {
     case MSR_FS_BASE:
         return !do_set_segment_base(SEGBASE_FS, val);
@@ -320,138 +297,174 @@ static bool emulate_wrmsr(struct cpu_user_regs *regs)
     }
 }
 
-bool pv_emulate_privileged_op(struct cpu_user_regs *regs)
+/* The emulator's callbacks: each refusal is the guest's #GP. */
+static int refuse(struct x86_emulate_ctxt *ctxt)
 {
-    struct vcpu *v = current;
-    struct insn in;
-    unsigned int size;
-    uint8_t op;
+    return x86_emul_raise(ctxt, X86_EXC_GP, 0);
+}
 
-    if ( !pv_insn_fetch(&in, regs->rip) )
-        return false;
-    op = in.b[in.len++];
-    size = in.opsize ? 2 : 4;
+static int priv_read_cr(unsigned int reg, unsigned long *val,
+                        struct x86_emulate_ctxt *ctxt)
+{
+    uint64_t v;
+
+    if ( !guest_cr(current, reg, &v) )
+        return refuse(ctxt);
+    *val = v;
+    return X86EMUL_OKAY;
+}
+
+static int priv_write_cr(unsigned int reg, unsigned long val,
+                         struct x86_emulate_ctxt *ctxt)
+{
+    return set_guest_cr(current, reg, val) ? X86EMUL_OKAY : refuse(ctxt);
+}
+
+static int priv_read_msr(uint32_t msr, uint64_t *val,
+                         struct x86_emulate_ctxt *ctxt)
+{
+    return guest_rdmsr(current, msr, val) ? X86EMUL_OKAY : refuse(ctxt);
+}
+
+static int priv_write_msr(uint32_t msr, uint64_t val,
+                          struct x86_emulate_ctxt *ctxt)
+{
+    return guest_wrmsr(msr, val) ? X86EMUL_OKAY : refuse(ctxt);
+}
+
+static int priv_write_xcr(uint32_t reg, uint64_t val,
+                          struct x86_emulate_ctxt *ctxt)
+{
+    return guest_xsetbv(current, reg, val) ? X86EMUL_OKAY : refuse(ctxt);
+}
+
+/* WBINVD is done for the privileged domain only (INVD is never ours). */
+static int priv_cache_op(bool writeback, struct x86_emulate_ctxt *ctxt)
+{
+    if ( current->domain->is_privileged )
+        __asm__ __volatile__ ( "wbinvd" ::: "memory" );
+    return X86EMUL_OKAY;
+}
+
+#define PFEC_WRITE  (1u << 1)
+#define PFEC_USER   (1u << 2)
+
+/*
+ * String I/O reads and writes the guest's memory as its own access
+ * would, as in Xen: an address in the hypervisor's range (or not
+ * canonical) is #GP(0), one its page tables refuse its #PF there.
+ */
+static int string_fault(unsigned long addr, bool write,
+                        struct x86_emulate_ctxt *ctxt)
+{
+    ctxt->event.cr2 = addr;
+    return x86_emul_raise(ctxt, X86_EXC_PF,
+                          (write ? PFEC_WRITE : 0) |
+                          (current->arch->flags & VGCF_in_kernel ? 0
+                                                                 : PFEC_USER));
+}
+
+static int priv_read(unsigned long addr, void *buf, unsigned int bytes,
+                     struct x86_emulate_ctxt *ctxt)
+{
+    if ( !guest_range_ok(addr, bytes) )
+        return refuse(ctxt);
+    return copy_from_guest_bytes(buf, (const void *)addr, bytes)
+           ? string_fault(addr, false, ctxt) : X86EMUL_OKAY;
+}
+
+static int priv_write(unsigned long addr, const void *buf, unsigned int bytes,
+                      struct x86_emulate_ctxt *ctxt)
+{
+    if ( !guest_range_ok(addr, bytes) )
+        return refuse(ctxt);
+    return copy_to_guest_bytes((void *)addr, buf, bytes)
+           ? string_fault(addr, true, ctxt) : X86EMUL_OKAY;
+}
+
+/*
+ * What the #GP path does, as in Xen: port and string I/O, CLI/STI, HLT,
+ * INT n, WBINVD, RDMSR/WRMSR, XSETBV, MOV to and from CRn.  Any other
+ * instruction that faulted keeps its #GP.
+ */
+static int priv_validate(struct x86_emulate_ctxt *ctxt)
+{
+    switch ( ctxt->opcode )
+    {
+    case 0x6c ... 0x6f: case 0xe4 ... 0xe7: case 0xec ... 0xef:
+    case 0xcd: case 0xf4: case 0xfa: case 0xfb:
+    case 0x109: case 0x120: case 0x122: case 0x130: case 0x132:
+        return X86EMUL_OKAY;
+    case 0x101:
+        return ctxt->modrm == 0xd1 ? X86EMUL_OKAY : X86EMUL_UNHANDLEABLE;
+    default:
+        return X86EMUL_UNHANDLEABLE;
+    }
+}
+
+static const struct x86_emulate_ops priv_ops = {
+    .insn_fetch = pv_emul_read,
+    .read = priv_read,
+    .write = priv_write,
+    .io_bitmap = guest_io_bitmap,
+    .read_io = guest_in,
+    .write_io = guest_out,
+    .read_cr = priv_read_cr,
+    .write_cr = priv_write_cr,
+    .read_msr = priv_read_msr,
+    .write_msr = priv_write_msr,
+    .write_xcr = priv_write_xcr,
+    .read_segment_base = pv_emul_read_segment_base,
+    .cache_op = priv_cache_op,
+    .validate = priv_validate,
+};
+
+/* INT n: to the guest's handler, if its DPL lets the caller raise it. */
+static bool soft_interrupt(struct vcpu *v, struct cpu_user_regs *regs,
+                           uint8_t vector, unsigned int len)
+{
+    const struct trap_info *ti = &v->arch->trap_ctxt[vector];
 
     /*
-     * Guest user mode is ring 3 for real: it may get INT n, port I/O
-     * (e4-e7, ec-ef) and CLI/STI done, nothing else.
+     * The handler's DPL (flags bits 0-1) says who may raise it: the
+     * kernel counts as ring 1, user mode as ring 3, as in Xen.
      */
-    if ( !(v->arch->flags & VGCF_in_kernel) && op != 0xcd &&
-         (op & 0xf4) != 0xe4 && op != 0xfa && op != 0xfb )
+    if ( !ti->address ||
+         (ti->flags & 3) < (v->arch->flags & VGCF_in_kernel ? 1 : 3) )
         return false;
-
-    switch ( op )
-    {
-    case 0xe4: case 0xe5: case 0xe6: case 0xe7:     /* in/out imm8 */
-        size = op & 1 ? size : 1;
-        if ( in.len >= in.n || !guest_io_ok(v, in.b[in.len], size) )
-            return false;
-        if ( op & 2 )
-            emulate_out(v, regs, in.b[in.len], size);
-        else
-            emulate_in(v, regs, in.b[in.len], size);
-        in.len++;
-        break;
-    case 0xec: case 0xed: case 0xee: case 0xef:     /* in/out dx */
-        size = op & 1 ? size : 1;
-        if ( !guest_io_ok(v, (uint16_t)regs->rdx, size) )
-            return false;
-        if ( op & 2 )
-            emulate_out(v, regs, (uint16_t)regs->rdx, size);
-        else
-            emulate_in(v, regs, (uint16_t)regs->rdx, size);
-        break;
-    case 0xf4:                                      /* hlt */
-        /* Past it before blocking: the wakeup resumes after it. */
-        if ( pv_advance_rip(regs, in.len) )
-            do_sched_op(SCHEDOP_block,
-                        (XEN_GUEST_HANDLE_PARAM(void)){ NULL });
+    /* The handler's frame returns past the INT, so it must exist. */
+    if ( !pv_advance_rip(regs, len) )
         return true;
-    case 0xfa:                                      /* cli */
-    case 0xfb:                                      /* sti */
-        /*
-         * As in Xen: allowed against the virtual IOPL (iopl_ok()), and
-         * then a no-op.  Events are the vcpu_info mask's to block; a real
-         * CLI could not be undone by the POPF a kernel pairs it with,
-         * which does not trap.
-         */
-        if ( !iopl_ok(v) )
-            return false;
-        break;
-    case 0xcd:                                      /* int imm8 */
+    return pv_create_bounce_frame(v, ti->address, NULL, 0, ti->flags & 4);
+}
+
+bool pv_emulate_privileged_op(struct cpu_user_regs *regs)
+{
+    struct x86_emulate_ctxt ctxt;
+    int rc;
+
+    pv_emul_ctxt_init(&ctxt, regs);
+    rc = x86_emulate(&ctxt, &priv_ops);
+    if ( rc == X86EMUL_EXCEPTION && ctxt.event.vector == X86_EXC_PF )
     {
-        const struct trap_info *ti;
-
-        if ( in.len >= in.n )
-            return false;
-        ti = &v->arch->trap_ctxt[in.b[in.len]];
-        /*
-         * The handler's DPL (flags bits 0-1) says who may raise it: the
-         * kernel counts as ring 1, user mode as ring 3, as in Xen.
-         */
-        if ( !ti->address ||
-             (ti->flags & 3) < (v->arch->flags & VGCF_in_kernel ? 1 : 3) )
-            return false;
-        /* The handler's frame returns past the INT, so it must exist. */
-        if ( !pv_advance_rip(regs, in.len + 1) )
-            return true;
-        return pv_create_bounce_frame(v, ti->address, NULL, 0,
-                                      ti->flags & 4);
+        current->vcpu_info->arch.cr2 = ctxt.event.cr2;
+        pv_inject_exception(X86_EXC_PF, ctxt.event.error_code);
+        return true;
     }
-    case 0x0f:
-        if ( in.len >= in.n )
-            return false;
-        op = in.b[in.len++];
-        if ( op == 0x09 )                           /* wbinvd */
-        {
-            if ( v->domain->is_privileged )
-                __asm__ __volatile__ ( "wbinvd" ::: "memory" );
-        }
-        else if ( op == 0x32 )                      /* rdmsr */
-        {
-            if ( !emulate_rdmsr(v, regs) )
-                return false;
-        }
-        else if ( op == 0x30 )                      /* wrmsr */
-        {
-            if ( !emulate_wrmsr(regs) )
-                return false;
-        }
-        else if ( op == 0x01 && in.len < in.n && in.b[in.len] == 0xd1 )
-        {
-            /* xsetbv */
-            in.len++;
-            if ( !emulate_xsetbv(v, regs) )
-                return false;
-        }
-        else if ( (op == 0x20 || op == 0x22) && in.len < in.n )
-        {
-            /* mov from or to a control register */
-            uint8_t modrm = in.b[in.len++];
-            unsigned int cr = ((modrm >> 3) & 7) | (in.rex & 4 ? 8 : 0);
-            uint64_t *gpr = pv_insn_gpr(regs,
-                                        (modrm & 7) | (in.rex & 1 ? 8 : 0));
-            uint64_t val;
-
-            if ( (modrm >> 6) != 3 )
-                return false;
-            if ( op == 0x22 )
-            {
-                if ( !write_cr(v, cr, *gpr) )
-                    return false;
-            }
-            else if ( read_cr(v, cr, &val) )
-                *gpr = val;
-            else
-                return false;
-        }
-        else
-            return false;
-        break;
-    default:
+    if ( rc != X86EMUL_OKAY )
         return false;
-    }
-    pv_advance_rip(regs, in.len);
+    if ( ctxt.retire.swint )
+        return soft_interrupt(current, regs, ctxt.swint_vector,
+                              ctxt.insn_len);
+    /*
+     * CLI and STI passed the virtual IOPL and are then no-ops, as in
+     * Xen: events are the vcpu_info mask's to block; a real CLI could
+     * not be undone by the POPF a kernel pairs it with, which does not
+     * trap.  HLT steps past itself before blocking: the wakeup resumes
+     * after it.
+     */
+    if ( pv_advance_rip(regs, ctxt.insn_len) && ctxt.retire.hlt )
+        do_sched_op(SCHEDOP_block, (XEN_GUEST_HANDLE_PARAM(void)){ NULL });
     return true;
 }
 

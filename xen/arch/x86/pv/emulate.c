@@ -1,70 +1,45 @@
 /* SPDX-License-Identifier: GPL-2.0-only */
-/* Fetching and picking apart the guest instruction being emulated. */
-#include <xen/lib.h>
+/* What every PV use of the x86 emulator shares: the guest's view of it. */
+#include <xen/sched.h>
 #include <xen/string.h>
-#include <asm/page.h>
+#include <asm/domain.h>
+#include <asm/processor.h>
 #include <asm/pv/emulate.h>
 #include <asm/uaccess.h>
 
 /*
- * Fetches what there is of the instruction at rip: up to 16 bytes, fewer
- * if the next page is not mapped.
+ * The kernel runs privileged instructions as ring 0 would; against the
+ * virtual IOPL it counts as ring 1, or ring 0 once it asked for
+ * VMASST_TYPE_architectural_iopl, as in Xen.  User mode is ring 3.
  */
-bool pv_insn_fetch(struct insn *in, unsigned long rip)
+void pv_emul_ctxt_init(struct x86_emulate_ctxt *ctxt,
+                       struct cpu_user_regs *regs)
 {
-    unsigned long to_page_end = PAGE_SIZE - (rip & ~PAGE_MASK);
+    const struct vcpu *v = current;
+    bool kernel = v->arch->flags & VGCF_in_kernel;
 
-    memset(in, 0, sizeof(*in));
-    in->n = sizeof(in->b);
-    if ( copy_from_guest_bytes(in->b, (void *)rip, in->n) )
-    {
-        in->n = min(to_page_end, (unsigned long)sizeof(in->b));
-        if ( copy_from_guest_bytes(in->b, (void *)rip, in->n) )
-            return false;
-    }
-    while ( in->len < in->n )
-    {
-        uint8_t p = in->b[in->len];
-
-        if ( p == 0x66 )
-            in->opsize = true;
-        else if ( p == 0xf0 )
-            in->lock = true;
-        else if ( (p & 0xf0) == 0x40 )
-            in->rex = p;
-        /*
-         * rep prefixes, and segment overrides: ignored in 64-bit mode, or
-         * for FS and GS already in the faulting address we are given.
-         * (Linux on one CPU patches its lock prefixes into DS overrides.)
-         */
-        else if ( p != 0xf2 && p != 0xf3 && p != 0x26 && p != 0x2e &&
-                  p != 0x36 && p != 0x3e && p != 0x64 && p != 0x65 )
-            break;
-        in->len++;
-    }
-    return in->len < in->n;
+    memset(ctxt, 0, sizeof(*ctxt));
+    ctxt->regs = regs;
+    ctxt->mode = X86EMUL_MODE_64;
+    ctxt->cpl = kernel ? 0 : 3;
+    ctxt->io_cpl = !kernel ? 3
+                   : v->domain->arch->vm_assist &
+                     (1UL << VMASST_TYPE_architectural_iopl) ? 0 : 1;
+    ctxt->iopl = v->arch->iopl;
 }
 
-uint64_t *pv_insn_gpr(struct cpu_user_regs *regs, unsigned int n)
+/* Instruction bytes and data, through the guest's current page tables. */
+int pv_emul_read(unsigned long addr, void *buf, unsigned int bytes,
+                 struct x86_emulate_ctxt *ctxt)
 {
-    switch ( n )
-    {
-    case 0: return &regs->rax;
-    case 1: return &regs->rcx;
-    case 2: return &regs->rdx;
-    case 3: return &regs->rbx;
-    case 4: return &regs->rsp;
-    case 5: return &regs->rbp;
-    case 6: return &regs->rsi;
-    case 7: return &regs->rdi;
-    case 8: return &regs->r8;
-    case 9: return &regs->r9;
-    case 10: return &regs->r10;
-    case 11: return &regs->r11;
-    case 12: return &regs->r12;
-    case 13: return &regs->r13;
-    case 14: return &regs->r14;
-    default: return &regs->r15;
-    }
+    return copy_from_guest_bytes(buf, (const void *)addr, bytes)
+           ? X86EMUL_UNHANDLEABLE : X86EMUL_OKAY;
 }
 
+/* FS and GS: what the guest last loaded, still live in the MSRs. */
+int pv_emul_read_segment_base(enum x86_segment seg, unsigned long *base,
+                              struct x86_emulate_ctxt *ctxt)
+{
+    *base = rdmsr(seg == x86_seg_fs ? MSR_FS_BASE : MSR_GS_BASE);
+    return X86EMUL_OKAY;
+}

@@ -2,6 +2,7 @@
 /* A PV kernel's direct writes to its own L1 page tables, done for it. */
 #include <xen/lib.h>
 #include <xen/sched.h>
+#include <xen/string.h>
 #include <asm/domain.h>
 #include <asm/page.h>
 #include <asm/processor.h>
@@ -13,12 +14,13 @@
  * The guest's page tables map its page-table frames read-only, so a
  * kernel that writes a PTE with an ordinary store (Linux's ptep_get_and_
  * clear is a locked xchg) takes a write fault.  If the target is an L1
- * table of its own, we decode the store, validate the new entry exactly
- * as mmu_update would, write it, and step past the instruction.  What PV
- * kernels use is handled: 8-byte MOV, XCHG and CMPXCHG, and the locked
- * AND, OR, BTS, BTR and BTC of Linux's clear_bit()/set_bit()/change_bit()
- * and test-and- helpers (ptep_set_wrprotect is a byte-sized "lock andb"), on
- * any bytes within one entry.
+ * table of its own, the x86 emulator runs the instruction with its memory
+ * operand confined to the one entry that faulted: each store is validated
+ * exactly as mmu_update would before it lands, and the guest resumes
+ * after the instruction.  That covers what PV kernels use (MOV, XCHG,
+ * CMPXCHG, and the locked AND, OR, BTS, BTR and BTC of Linux's bit
+ * helpers; ptep_set_wrprotect is a byte-sized "lock andb") on any bytes
+ * within one entry, and any other ALU form, as in Xen.
  */
 
 /*
@@ -46,65 +48,116 @@ static bool frame_mapping(const struct vcpu *v, unsigned long va, mfn_t *mfn)
     return true;
 }
 
-/* Length of a ModRM operand (with SIB and displacement) at in->len. */
-static bool skip_modrm(struct insn *in, uint8_t *modrm)
-{
-    unsigned int mod, rm, len = 1;
+/* The entry being written: where it is, and whose tables hold it. */
+struct ptwr_ctxt {
+    struct x86_emulate_ctxt ctxt;
+    unsigned long addr;         /* the faulting address */
+    paddr_t pte_ma;             /* the entry's machine address */
+    struct domain *d;
+};
 
-    if ( in->len >= in->n )
+/*
+ * Whether [addr, addr + bytes) lies within the faulting entry; sets *shift
+ * to its bit offset there.
+ */
+static bool in_entry(const struct ptwr_ctxt *p, unsigned long addr,
+                     unsigned int bytes, unsigned int *shift)
+{
+    if ( (addr & ~7UL) != (p->addr & ~7UL) || (addr & 7) + bytes > 8 )
         return false;
-    *modrm = in->b[in->len];
-    mod = *modrm >> 6;
-    rm = *modrm & 7;
-    if ( mod == 3 )
-        return false;               /* a register: not a memory store */
-    if ( rm == 4 )
-    {
-        if ( in->len + 1 >= in->n )
-            return false;
-        if ( mod == 0 && (in->b[in->len + 1] & 7) == 5 )
-            len += 4;
-        len++;
-    }
-    if ( mod == 0 && rm == 5 )
-        len += 4;
-    else if ( mod == 1 )
-        len += 1;
-    else if ( mod == 2 )
-        len += 4;
-    in->len += len;
-    return in->len <= in->n;
+    *shift = (addr & 7) * 8;
+    return true;
 }
 
-/* The flags a logical operation leaves: ZF, SF and PF of the result. */
-static void logic_flags(struct cpu_user_regs *regs, uint64_t res,
-                        unsigned int bits)
+static uint64_t entry(const struct ptwr_ctxt *p)
 {
-    uint64_t top = 1ULL << (bits - 1);
-    uint64_t mask = bits == 64 ? ~0ULL : (1ULL << bits) - 1;
-
-    regs->rflags &= ~(X86_EFLAGS_CF | X86_EFLAGS_PF | X86_EFLAGS_ZF |
-                      X86_EFLAGS_SF | X86_EFLAGS_OF);
-    if ( !(res & mask) )
-        regs->rflags |= X86_EFLAGS_ZF;
-    if ( res & top )
-        regs->rflags |= X86_EFLAGS_SF;
-    if ( !(__builtin_popcount((uint8_t)res) & 1) )
-        regs->rflags |= X86_EFLAGS_PF;
+    return *(volatile uint64_t *)maddr_to_virt(p->pte_ma);
 }
+
+static int ptwr_read(unsigned long addr, void *buf, unsigned int bytes,
+                     struct x86_emulate_ctxt *ctxt)
+{
+    const struct ptwr_ctxt *p = container_of(ctxt, struct ptwr_ctxt, ctxt);
+    unsigned int shift;
+    uint64_t val;
+
+    if ( !in_entry(p, addr, bytes, &shift) )
+        return X86EMUL_UNHANDLEABLE;
+    val = entry(p) >> shift;
+    memcpy(buf, &val, bytes);
+    return X86EMUL_OKAY;
+}
+
+/* The bytes merged into the entry, validated and written as mmu_update. */
+static int ptwr_store(struct ptwr_ctxt *p, uint64_t old, unsigned int shift,
+                      const void *buf, unsigned int bytes)
+{
+    uint64_t val = 0, mask = bytes == 8 ? ~0ULL
+                                        : ((1ULL << (bytes * 8)) - 1) << shift;
+
+    memcpy(&val, buf, bytes);
+    val = (old & ~mask) | ((val << shift) & mask);
+    return pv_update_pt_entry(p->pte_ma, val, false, p->d, p->d)
+           ? X86EMUL_UNHANDLEABLE : X86EMUL_OKAY;
+}
+
+static int ptwr_write(unsigned long addr, const void *buf, unsigned int bytes,
+                      struct x86_emulate_ctxt *ctxt)
+{
+    struct ptwr_ctxt *p = container_of(ctxt, struct ptwr_ctxt, ctxt);
+    unsigned int shift;
+
+    if ( !in_entry(p, addr, bytes, &shift) )
+        return X86EMUL_UNHANDLEABLE;
+    return ptwr_store(p, entry(p), shift, buf, bytes);
+}
+
+/* The comparison is against the entry as it is now, then the store. */
+static int ptwr_cmpxchg(unsigned long addr, void *old, const void *new,
+                        unsigned int bytes, struct x86_emulate_ctxt *ctxt)
+{
+    struct ptwr_ctxt *p = container_of(ctxt, struct ptwr_ctxt, ctxt);
+    unsigned int shift;
+    uint64_t cur, was = 0;
+
+    if ( !in_entry(p, addr, bytes, &shift) )
+        return X86EMUL_UNHANDLEABLE;
+    cur = entry(p);
+    memcpy(&was, old, bytes);
+    memcpy(old, &(uint64_t){ cur >> shift }, bytes);
+    if ( memcmp(old, &was, bytes) )
+        return X86EMUL_OKAY;
+    return ptwr_store(p, cur, shift, new, bytes);
+}
+
+/* Only memory writes: not the instructions whose effect the caller does. */
+static int ptwr_validate(struct x86_emulate_ctxt *ctxt)
+{
+    switch ( ctxt->opcode )
+    {
+    case 0xcd: case 0xf4: case 0xfa: case 0xfb:
+        return X86EMUL_UNHANDLEABLE;
+    default:
+        return X86EMUL_OKAY;
+    }
+}
+
+static const struct x86_emulate_ops ptwr_ops = {
+    .insn_fetch = pv_emul_read,
+    .read = ptwr_read,
+    .write = ptwr_write,
+    .cmpxchg = ptwr_cmpxchg,
+    .read_segment_base = pv_emul_read_segment_base,
+    .validate = ptwr_validate,
+};
 
 bool pv_ptwr_emulate(struct cpu_user_regs *regs, unsigned long addr)
 {
     struct vcpu *v = current;
     struct domain *d = v->domain;
+    struct ptwr_ctxt p = { .addr = addr, .d = d };
     struct page_info *pg;
-    struct insn in;
-    uint8_t modrm;
-    uint64_t *reg, old, val, new, mask;
-    unsigned int op, size, shift, bit;
-    paddr_t pte_ma;
     mfn_t mfn;
-    bool w;
 
     if ( !frame_mapping(v, addr, &mfn) || !mfn_valid(mfn) )
         return false;
@@ -112,120 +165,10 @@ bool pv_ptwr_emulate(struct cpu_user_regs *regs, unsigned long addr)
     if ( page_get_owner(pg) != d ||
          (pg->u.inuse.type_info & PGT_type_mask) != PGT_l1_page_table )
         return false;
-    if ( !pv_insn_fetch(&in, regs->rip) )
+    p.pte_ma = mfn_to_maddr(mfn) | (addr & ~PAGE_MASK & ~7UL);
+    pv_emul_ctxt_init(&p.ctxt, regs);
+    if ( x86_emulate(&p.ctxt, &ptwr_ops) != X86EMUL_OKAY )
         return false;
-    w = in.rex & 8;
-
-    /* Two-byte opcodes (0f xx) are 0x1xx here. */
-    op = in.b[in.len++];
-    if ( op == 0x0f )
-    {
-        if ( in.len >= in.n )
-            return false;
-        op = 0x100 | in.b[in.len++];
-    }
-    if ( !skip_modrm(&in, &modrm) )
-        return false;
-    reg = pv_insn_gpr(regs, ((modrm >> 3) & 7) | (in.rex & 4 ? 8 : 0));
-
-    /* The operation's size, and the new value of the bytes it covers. */
-    pte_ma = mfn_to_maddr(mfn) | (addr & ~PAGE_MASK & ~7UL);
-    shift = (addr & 7) * 8;
-    old = *(volatile uint64_t *)maddr_to_virt(pte_ma);
-    val = old >> shift;
-    size = w ? 8 : 4;
-    switch ( op )
-    {
-    case 0x89:                                  /* mov r, m */
-        new = *reg;
-        break;
-    case 0x87:                                  /* xchg r, m */
-        new = *reg;
-        break;
-    case 0xc7:                                  /* mov $imm32, m */
-        if ( ((modrm >> 3) & 7) || in.len + 4 > in.n )
-            return false;
-        new = (int64_t)*(int32_t *)&in.b[in.len];
-        in.len += 4;
-        break;
-    case 0x80:                                  /* or/and $imm8, m8 */
-    case 0x81:                                  /* or/and $imm32, m */
-        if ( op == 0x80 )
-            size = 1;
-        if ( in.len + (op == 0x80 ? 1 : 4) > in.n )
-            return false;
-        mask = op == 0x80 ? in.b[in.len]
-                          : (uint64_t)(int64_t)*(int32_t *)&in.b[in.len];
-        in.len += op == 0x80 ? 1 : 4;
-        if ( ((modrm >> 3) & 7) == 1 )
-            new = val | mask;
-        else if ( ((modrm >> 3) & 7) == 4 )
-            new = val & mask;
-        else
-            return false;
-        logic_flags(regs, new, size * 8);
-        break;
-    case 0x09:                                  /* or r, m */
-        new = val | *reg;
-        logic_flags(regs, new, size * 8);
-        break;
-    case 0x21:                                  /* and r, m */
-        new = val & *reg;
-        logic_flags(regs, new, size * 8);
-        break;
-    case 0x1b1:                                 /* cmpxchg r, m */
-        if ( !w )
-            return false;
-        if ( regs->rax != old )
-        {
-            regs->rax = old;
-            regs->rflags &= ~X86_EFLAGS_ZF;
-            pv_advance_rip(regs, in.len);
-            return true;
-        }
-        regs->rflags |= X86_EFLAGS_ZF;
-        new = *reg;
-        break;
-    case 0x1ab:                                 /* bts r, m */
-    case 0x1b3:                                 /* btr r, m */
-    case 0x1bb:                                 /* btc r, m */
-    case 0x1ba:                                 /* bts/btr/btc $imm8, m */
-        /* /5 bts, /6 btr, /7 btc; /4 (bt) only reads. */
-        if ( op == 0x1ba )
-        {
-            if ( in.len >= in.n || ((modrm >> 3) & 7) < 5 )
-                return false;
-            bit = in.b[in.len++] & (size * 8 - 1);
-            /* From here on as its register form: 0f ab, 0f b3, 0f bb. */
-            op = 0x100 | (0xa3 + (((modrm >> 3) & 7) - 4) * 8);
-        }
-        else if ( *reg >= size * 8 )
-            return false;           /* a bit in another entry */
-        else
-            bit = *reg;
-        regs->rflags &= ~X86_EFLAGS_CF;
-        if ( (val >> bit) & 1 )
-            regs->rflags |= X86_EFLAGS_CF;
-        if ( op == 0x1ab )
-            new = val | (1ULL << bit);
-        else if ( op == 0x1b3 )
-            new = val & ~(1ULL << bit);
-        else
-            new = val ^ (1ULL << bit);
-        break;
-    default:
-        return false;
-    }
-
-    /* The bytes written must lie within this one entry. */
-    if ( (addr & 7) + size > 8 )
-        return false;
-    mask = size == 8 ? ~0ULL : ((1ULL << (size * 8)) - 1) << shift;
-    new = (old & ~mask) | ((new << shift) & mask);
-    if ( pv_update_pt_entry(pte_ma, new, false, d, d) )
-        return false;
-    if ( op == 0x87 )
-        *reg = size == 8 ? old : (uint32_t)val;
-    pv_advance_rip(regs, in.len);
+    pv_advance_rip(regs, p.ctxt.insn_len);
     return true;
 }

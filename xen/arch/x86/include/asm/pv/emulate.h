@@ -5,30 +5,23 @@
 
 #include <xen/types.h>
 #include <asm/regs.h>
+#include <asm/x86_emulate.h>
 
-/* What a decoded instruction needs: its bytes, prefixes and length. */
-struct insn {
-    uint8_t b[16];
-    unsigned int n;             /* bytes fetched */
-    unsigned int len;           /* bytes consumed so far */
-    bool opsize;                /* 0x66 */
-    bool lock;                  /* 0xf0 */
-    uint8_t rex;
-};
-
-/*
- * Reads the instruction at rip (16 bytes, fewer at the end of a mapped
- * page) and its legacy and REX prefixes; false if nothing follows them.
- */
-bool pv_insn_fetch(struct insn *in, unsigned long rip);
-/* General register n (0-15, with REX) of the frame. */
-uint64_t *pv_insn_gpr(struct cpu_user_regs *regs, unsigned int n);
+/* A context for the current vCPU's guest mode, running regs. */
+void pv_emul_ctxt_init(struct x86_emulate_ctxt *ctxt,
+                       struct cpu_user_regs *regs);
+/* Callbacks: guest memory (also instruction fetch) and FS/GS bases. */
+int pv_emul_read(unsigned long addr, void *buf, unsigned int bytes,
+                 struct x86_emulate_ctxt *ctxt);
+int pv_emul_read_segment_base(enum x86_segment seg, unsigned long *base,
+                              struct x86_emulate_ctxt *ctxt);
 
 /*
  * On #GP from a PV guest: carry out the privileged instruction at rip
- * (port I/O, RDMSR/WRMSR, MOV from CRn, WBINVD, HLT, INT n; from user
- * mode only port I/O and INT n, as the IOPL and the DPL allow) and step
- * past it.  false: not one of ours; the guest gets its #GP.
+ * (port I/O, string I/O, RDMSR/WRMSR, MOV to and from CRn, XSETBV,
+ * WBINVD, HLT, CLI/STI, INT n; from user mode only the I/O, CLI/STI and
+ * INT n, as the IOPL, the I/O bitmap and the DPL allow) and step past
+ * it.  false: not one of ours; the guest gets its #GP.
  */
 bool pv_emulate_privileged_op(struct cpu_user_regs *regs);
 
