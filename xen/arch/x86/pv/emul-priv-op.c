@@ -14,6 +14,7 @@
 #include <asm/pv/emulate.h>
 #include <asm/pv/mm.h>
 #include <asm/pv/traps.h>
+#include <asm/traps.h>
 #include <asm/uaccess.h>
 #include <public/sched.h>
 
@@ -167,8 +168,8 @@ static bool guest_io_ok(struct vcpu *v, unsigned int port, unsigned int size)
     return !(bits & (((1u << size) - 1) << (port & 7)));
 }
 
-static void emulate_in(struct vcpu *v, struct cpu_user_regs *regs,
-                       unsigned int port, unsigned int size)
+static uint32_t guest_io_read(struct vcpu *v, unsigned int port,
+                              unsigned int size)
 {
     uint32_t val = ~0u;
 
@@ -180,6 +181,28 @@ static void emulate_in(struct vcpu *v, struct cpu_user_regs *regs,
     if ( !pci_guest_port_read(v->domain, port, size, &val) &&
          port_allowed(v, port, size) )
         val = size == 1 ? inb(port) : size == 2 ? inw(port) : inl(port);
+    return val;
+}
+
+static void guest_io_write(struct vcpu *v, unsigned int port,
+                           unsigned int size, uint32_t val)
+{
+    if ( pci_guest_port_write(v->domain, port, size, val) ||
+         !port_allowed(v, port, size) )
+        return;
+    if ( size == 1 )
+        outb(val, port);
+    else if ( size == 2 )
+        outw(val, port);
+    else
+        outl(val, port);
+}
+
+static void emulate_in(struct vcpu *v, struct cpu_user_regs *regs,
+                       unsigned int port, unsigned int size)
+{
+    uint32_t val = guest_io_read(v, port, size);
+
     if ( size == 4 )
         regs->rax = val;    /* 32-bit results zero-extend */
     else
@@ -190,18 +213,71 @@ static void emulate_in(struct vcpu *v, struct cpu_user_regs *regs,
     }
 }
 
+/*
+ * INS and OUTS (0x6c-0x6f), with or without REP: one element at a time
+ * between port DX and the guest's memory at RDI (INS) or RSI (OUTS),
+ * stepping by the direction flag, RCX counting down under REP, as the
+ * CPU would.  Linux's libata moves PIO sectors with REP INSL/OUTSL.
+ * After STRING_IO_BATCH elements the instruction is left to run again
+ * (RIP where it was), so no count holds the CPU for long.  A fault on
+ * the guest's memory becomes the guest's #PF there, the registers
+ * showing the elements done.  The 32-bit address size and FS/GS bases
+ * are not emulated (a #GP): no PV kernel is known to use them here.
+ */
+#define STRING_IO_BATCH 1024
+
+enum string_io { SIO_DONE, SIO_AGAIN, SIO_FAULT, SIO_REFUSE };
+
+static enum string_io emulate_string_io(struct vcpu *v,
+                                        struct cpu_user_regs *regs,
+                                        const struct insn *in, uint8_t op,
+                                        unsigned int size)
+{
+    unsigned int port = (uint16_t)regs->rdx;
+    bool out = op & 2;
+    uint64_t *addr = out ? &regs->rsi : &regs->rdi;
+    long step = regs->rflags & X86_EFLAGS_DF ? -(long)size : (long)size;
+
+    if ( in->fsgs || !guest_io_ok(v, port, size) )
+        return SIO_REFUSE;
+    for ( unsigned int n = 0; !in->rep || regs->rcx; n++ )
+    {
+        uint32_t val = 0;
+        unsigned long left;
+
+        if ( n == STRING_IO_BATCH )
+            return SIO_AGAIN;
+        if ( out )
+        {
+            left = copy_from_guest_bytes(&val, (const void *)*addr, size);
+            if ( !left )
+                guest_io_write(v, port, size, val);
+        }
+        else
+        {
+            val = guest_io_read(v, port, size);
+            left = copy_to_guest_bytes((void *)*addr, &val, size);
+        }
+        if ( left )
+        {
+            /* A write for INS; user for guest user mode alone. */
+            v->vcpu_info->arch.cr2 = *addr;
+            pv_inject_exception(X86_EXC_PF, (out ? 0 : 2) |
+                                (v->arch->flags & VGCF_in_kernel ? 0 : 4));
+            return SIO_FAULT;
+        }
+        *addr += step;
+        if ( !in->rep )
+            break;
+        regs->rcx--;
+    }
+    return SIO_DONE;
+}
+
 static void emulate_out(struct vcpu *v, const struct cpu_user_regs *regs,
                         unsigned int port, unsigned int size)
 {
-    if ( pci_guest_port_write(v->domain, port, size, regs->rax) ||
-         !port_allowed(v, port, size) )
-        return;
-    if ( size == 1 )
-        outb(regs->rax, port);
-    else if ( size == 2 )
-        outw(regs->rax, port);
-    else
-        outl(regs->rax, port);
+    guest_io_write(v, port, size, regs->rax);
 }
 
 /*
@@ -334,14 +410,27 @@ bool pv_emulate_privileged_op(struct cpu_user_regs *regs)
 
     /*
      * Guest user mode is ring 3 for real: it may get INT n, port I/O
-     * (e4-e7, ec-ef) and CLI/STI done, nothing else.
+     * (e4-e7, ec-ef, the string forms 6c-6f) and CLI/STI done, nothing
+     * else.
      */
     if ( !(v->arch->flags & VGCF_in_kernel) && op != 0xcd &&
-         (op & 0xf4) != 0xe4 && op != 0xfa && op != 0xfb )
+         (op & 0xf4) != 0xe4 && (op & 0xfc) != 0x6c && op != 0xfa &&
+         op != 0xfb )
         return false;
 
     switch ( op )
     {
+    case 0x6c: case 0x6d: case 0x6e: case 0x6f:     /* ins/outs */
+        switch ( emulate_string_io(v, regs, &in, op, op & 1 ? size : 1) )
+        {
+        case SIO_DONE:
+            break;
+        case SIO_REFUSE:
+            return false;
+        default:
+            return true;
+        }
+        break;
     case 0xe4: case 0xe5: case 0xe6: case 0xe7:     /* in/out imm8 */
         size = op & 1 ? size : 1;
         if ( in.len >= in.n || !guest_io_ok(v, in.b[in.len], size) )

@@ -32,13 +32,16 @@ bool pv_insn_fetch(struct insn *in, unsigned long rip)
             in->lock = true;
         else if ( (p & 0xf0) == 0x40 )
             in->rex = p;
+        /* Only string I/O (INS, OUTS) repeats or takes FS and GS bases. */
+        else if ( p == 0xf2 || p == 0xf3 )
+            in->rep = true;
+        else if ( p == 0x64 || p == 0x65 )
+            in->fsgs = true;
         /*
-         * rep prefixes, and segment overrides: ignored in 64-bit mode, or
-         * for FS and GS already in the faulting address we are given.
-         * (Linux on one CPU patches its lock prefixes into DS overrides.)
+         * The other segment overrides: ignored in 64-bit mode.  (Linux on
+         * one CPU patches its lock prefixes into DS overrides.)
          */
-        else if ( p != 0xf2 && p != 0xf3 && p != 0x26 && p != 0x2e &&
-                  p != 0x36 && p != 0x3e && p != 0x64 && p != 0x65 )
+        else if ( p != 0x26 && p != 0x2e && p != 0x36 && p != 0x3e )
             break;
         in->len++;
     }

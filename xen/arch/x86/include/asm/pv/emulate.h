@@ -13,6 +13,8 @@ struct insn {
     unsigned int len;           /* bytes consumed so far */
     bool opsize;                /* 0x66 */
     bool lock;                  /* 0xf0 */
+    bool rep;                   /* 0xf2 or 0xf3 */
+    bool fsgs;                  /* an FS or GS override (0x64, 0x65) */
     uint8_t rex;
 };
 
