@@ -12,6 +12,7 @@
 #include <asm/io.h>
 #include <asm/processor.h>
 #include <asm/pv/emulate.h>
+#include <asm/traps.h>
 #include <asm/pv/mm.h>
 #include <asm/pv/traps.h>
 #include <public/sched.h>
@@ -136,6 +137,16 @@ bool pv_advance_rip(struct cpu_user_regs *regs, unsigned int len)
     return true;
 }
 
+static unsigned int inject_calls, inject_vec;
+static uint32_t inject_ec;
+
+void pv_inject_exception(unsigned int vec, uint32_t ec)
+{
+    inject_calls++;
+    inject_vec = vec;
+    inject_ec = ec;
+}
+
 int pv_new_guest_table(struct vcpu *v, unsigned long mfn, bool user)
 {
     new_table_mfn = mfn;
@@ -205,6 +216,7 @@ static void run_as(struct domain *d, bool kernel, unsigned int iopl)
     d->arch->vm_assist = 0;
     toggle_calls = 0;
     io_calls = fpu_calls = block_calls = bounce_calls = segbase_calls = 0;
+    inject_calls = 0;
     xsetbv_calls = 0;
 }
 
@@ -500,6 +512,121 @@ static void test_ports(void)
         CHECK(in_dx(0x60, 1));
         CHECK(EMUL(0xe6, 0x80));
         CHECK_EQ(io_calls, 2);
+    }
+}
+
+/*
+ * INS and OUTS, as Linux's libata issues them for PIO sectors: one port
+ * access per element, memory at RDI/RSI stepped by DF, RCX counted down.
+ */
+static void test_string_io(void)
+{
+    static uint32_t buf[2048];
+
+    CASE("rep insl: each dword from the port into memory, RCX to 0")
+    {
+        run_as(dom0, true, 1);
+        memset(buf, 0, sizeof(buf));
+        regs.rflags = 0;
+        regs.rdx = 0x1f0;
+        regs.rdi = (unsigned long)buf;
+        regs.rcx = 4;
+        CHECK(EMUL(0xf3, 0x6d));
+        CHECK_EQ(io_calls, 4);
+        CHECK_EQ(io_port, 0x1f0);
+        CHECK_EQ(io_size, 4);
+        CHECK_EQ(buf[0], 0x12345678);
+        CHECK_EQ(buf[3], 0x12345678);
+        CHECK_EQ(buf[4], 0);
+        CHECK_EQ(regs.rcx, 0);
+        CHECK_EQ(regs.rdi, (unsigned long)&buf[4]);
+        /* A count of 0 moves nothing, and the instruction is done. */
+        CHECK(EMUL(0xf3, 0x6d));
+        CHECK_EQ(io_calls, 4);
+        /* Without REP: one byte, RCX untouched. */
+        regs.rcx = 7;
+        CHECK(EMUL(0x6c));
+        CHECK_EQ(io_size, 1);
+        CHECK_EQ(regs.rcx, 7);
+        CHECK_EQ(regs.rdi, (unsigned long)&buf[4] + 1);
+    }
+
+    CASE("rep outsw with DF set: memory downwards to the port")
+    {
+        uint16_t *w = (uint16_t *)buf;
+
+        run_as(dom0, true, 1);
+        w[0] = 0x1111;
+        w[1] = 0x2222;
+        regs.rflags = X86_EFLAGS_DF;
+        regs.rdx = 0x1f0;
+        regs.rsi = (unsigned long)&w[1];
+        regs.rcx = 2;
+        CHECK(EMUL(0x66, 0xf3, 0x6f));
+        CHECK_EQ(io_calls, 2);
+        CHECK(io_out);
+        CHECK_EQ(io_size, 2);
+        CHECK_EQ(io_val, 0x1111);
+        CHECK_EQ(regs.rsi, (unsigned long)&w[-1]);
+        regs.rflags = 0;
+    }
+
+    CASE("rep insl: a long count stops after a batch, rip unmoved, and "
+         "goes on where it stopped")
+    {
+        run_as(dom0, true, 1);
+        regs.rflags = 0;
+        regs.rdx = 0x1f0;
+        regs.rdi = (unsigned long)buf;
+        regs.rcx = 1500;
+        CHECK(emul_at(0, (const uint8_t[]){ 0xf3, 0x6d }, 2, 0));
+        CHECK_EQ(io_calls, 1024);
+        CHECK_EQ(regs.rcx, 1500 - 1024);
+        CHECK(EMUL(0xf3, 0x6d));
+        CHECK_EQ(io_calls, 1500);
+        CHECK_EQ(regs.rcx, 0);
+        CHECK_EQ(regs.rdi, (unsigned long)&buf[1500]);
+    }
+
+    CASE("rep insl: memory that faults is the guest's #PF there, with the "
+         "elements done counted")
+    {
+        run_as(dom0, true, 1);
+        regs.rflags = 0;
+        regs.rdx = 0x1f0;
+        regs.rdi = (unsigned long)buf;
+        regs.rcx = 4;
+        harness_fault_lo = (uintptr_t)&buf[2];
+        harness_fault_hi = harness_fault_lo + 4;
+        CHECK(emul_at(0, (const uint8_t[]){ 0xf3, 0x6d }, 2, 0));
+        harness_fault_lo = harness_fault_hi = 0;
+        CHECK_EQ(inject_calls, 1);
+        CHECK_EQ(inject_vec, X86_EXC_PF);
+        CHECK_EQ(inject_ec, 2);
+        CHECK_EQ(v->vcpu_info->arch.cr2, (unsigned long)&buf[2]);
+        CHECK_EQ(regs.rcx, 2);
+        CHECK_EQ(regs.rdi, (unsigned long)&buf[2]);
+    }
+
+    CASE("string I/O: user mode below IOPL 3, or FS/GS, is #GP, no access")
+    {
+        run_as(dom0, false, 2);
+        regs.rflags = 0;
+        regs.rdx = 0x1f0;
+        regs.rdi = regs.rsi = (unsigned long)buf;
+        regs.rcx = 4;
+        CHECK(!EMUL(0xf3, 0x6d));
+        CHECK(!EMUL(0xf3, 0x6e));
+        run_as(dom0, true, 1);
+        CHECK(!EMUL(0x64, 0xf3, 0x6e));
+        CHECK(!EMUL(0x67, 0xf3, 0x6d));
+        CHECK_EQ(io_calls, 0);
+        CHECK_EQ(regs.rcx, 4);
+        /* User mode at IOPL 3: as the kernel. */
+        run_as(dom0, false, 3);
+        CHECK(EMUL(0xf3, 0x6d));
+        CHECK_EQ(io_calls, 4);
+        CHECK_EQ(inject_calls, 0);
     }
 }
 
@@ -864,6 +991,7 @@ int main(void)
     dom0 = make_domain(0, true);
     domU = make_domain(1, false);
     test_ports();
+    test_string_io();
     test_msrs();
     test_crs();
     test_misc();
