@@ -1,6 +1,6 @@
 #!/usr/bin/env python3
 # SPDX-License-Identifier: GPL-2.0-only
-# Boots Debian's Linux as dom0 with IDE and virtio disks and e1000 and virtio NICs.
+# Debian's Linux as dom0 with IDE and virtio disks, e1000 and virtio NICs.
 """The devices suite (docs/misc/testing.md): Debian's unmodified kernel as
 dom0 on -smp 2, on our hypervisor and then on Debian's Xen 4.17 in the same
 QEMU configuration.  dom0's root file system is tools/scripts/mkrootfs's,
@@ -50,16 +50,19 @@ def debian_kernel():
     return None
 
 
-def rootfs(results, kernel):
-    """dom0's initramfs: mkrootfs's tree plus devtest.sh; (path, None) or
-    (None, why), why starting 'SKIP ' when packages cannot be had."""
-    out = os.path.join(results, 'rootfs')
+ADDS = [(os.path.join(HERE, 'devtest.sh'), '/etc/hv-rootfs/init.d/50-devtest'),
+        (os.path.join(HERE, 'udhcpc.script'), '/etc/hv-devtest/udhcpc.script')]
+
+
+def rootfs(results, kernel, adds=ADDS, out=None):
+    """dom0's initramfs: mkrootfs's tree plus adds (devtest.sh and its
+    udhcpc hook; tools/bench/devices.py has its own) in out; (path, None)
+    or (None, why), why starting 'SKIP ' when packages cannot be had."""
+    out = out or os.path.join(results, 'rootfs')
     kver = os.path.basename(kernel)[len('vmlinuz-'):]
-    cmd = [MKROOTFS, '-o', out, '--kver', kver,
-           '--add', os.path.join(HERE, 'devtest.sh') +
-           ':/etc/hv-rootfs/init.d/50-devtest',
-           '--add', os.path.join(HERE, 'udhcpc.script') +
-           ':/etc/hv-devtest/udhcpc.script']
+    cmd = [MKROOTFS, '-o', out, '--kver', kver]
+    for src, dest in adds:
+        cmd += ['--add', '%s:%s' % (src, dest)]
     p = subprocess.run(cmd, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
                        stdin=subprocess.DEVNULL)
     if p.returncode:
