@@ -22,7 +22,8 @@
                              the monitor's CPU summary must come instead
     timeout seconds allowed for each step (default 60)
     modules boot modules ('kernel' only; default: the profile's)
-    qemu_args  extra QEMU arguments
+    qemu_args  extra QEMU arguments, or a function of the results
+            directory returning them (for files prepare made there)
     forbid  regexes that fail the boot (default: qemu.DEFAULT_FORBID)
     only    the one hypervisor profile the case applies to
     minios  True if its modules include extras/mini-os/mini-os (built first)
@@ -514,12 +515,68 @@ for _hv, _append in (('ours', 'dom0_mem=512M smap=0 conswitch=a'),
          r'xen-pirq.*-ioapic-edge +ata_piix'),
         forbid=(r'xen map irq failed', r'Failed to obtain physical IRQ')))
 
-# MSIs are not mapped yet (map_pirq answers -ENODEV, as Xen does for a
-# device it does not know): a virtio NIC, whose driver asks for MSI-X
-# first, falls back to its INTx line, which arrives as a PIRQ.
-CASES.append(_linux_nic_case(
-    'linux-dom0-msi-fallback', 'ours', 'dom0_mem=512M smap=0 conswitch=a',
-    'virtio-net-pci', (r'xen-pirq.*-ioapic-level +virtio\d',)))
+# A virtio NIC's driver asks for MSI-X first: the hypervisor programs
+# the entries dom0 maps (map_pirq, type MSI), and its queues' interrupts
+# arrive as PIRQs ("xen-pirq-msi-x"), with no "xen map irq failed".
+for _hv, _append in (('ours', 'dom0_mem=512M smap=0 conswitch=a'),
+                     ('xen417', 'dom0_mem=512M conswitch=a')):
+    CASES.append(_linux_nic_case(
+        'linux-dom0-msix%s' % ('' if _hv == 'ours' else '-xen417'), _hv,
+        _append, 'virtio-net-pci', (r'xen-pirq.*-msi-x +virtio\d',),
+        forbid=(r'xen map irq failed',)))
+
+
+def disk_root(name):
+    """A prepare function writing mkrootfs's tree as an ext4 image (with
+    --ext4) into the results directory; dom0 boots Debian's initramfs,
+    which mounts it from virtio-blk as the root."""
+    def prepare(results):
+        if not LINUX:
+            return None, 'SKIP no Debian kernel in /boot ' \
+                         '(apt-get install linux-image-amd64)'
+        out = os.path.join(results, name + '.rootfs')
+        os.makedirs(out, exist_ok=True)
+        kver = os.path.basename(LINUX[0])[len('vmlinuz-'):]
+        p = subprocess.run([MKROOTFS, '-o', out, '--kver', kver, '--ext4'],
+                           stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
+                           stdin=subprocess.DEVNULL)
+        if p.returncode:
+            last = p.stdout.decode('utf-8', 'replace').strip().splitlines()
+            return None, '%sno dom0 disk image: %s' % (
+                'SKIP ' if p.returncode == 2 else '', ' / '.join(last[-2:]))
+        return [(LINUX[0], 'console=hvc0 root=/dev/vda rw'),
+                (LINUX[1], '')], None
+    return prepare
+
+
+def disk_root_args(name):
+    return lambda results: [
+        '-drive', 'file=%s,format=raw,if=none,id=vd0' % os.path.join(
+            results, name + '.rootfs', 'rootfs.ext4'),
+        '-device', 'virtio-blk-pci,drive=vd0']
+
+
+# Dom0 from its disk: Debian's initramfs finds the root file system on
+# virtio-blk (mkrootfs --ext4) and runs its /init to a shell on hvc0;
+# `poweroff` (busybox's, which signals PID 1) then unmounts and powers the
+# machine off through the hypervisor (ACPI S5), and QEMU exits.
+for _hv, _append in (('ours', 'dom0_mem=512M smap=0 conswitch=a'),
+                     ('xen417', 'dom0_mem=512M conswitch=a')):
+    _name = 'linux-dom0-disk-root' + ('' if _hv == 'ours' else '-xen417')
+    CASES.append(dict(
+        name=_name, via='kernel', smp=2, mem='1G', cpu='max',
+        append=_append, only=_hv, timeout=120, prepare=disk_root(_name),
+        qemu_args=disk_root_args(_name),
+        forbid=qemu.DEFAULT_FORBID + (r'^hv-rootfs: .*failed',
+                                      r'Power-off failed',
+                                      r'Kernel panic'),
+        steps=[('expect', 'linux_init'), ('expect', 'rootfs_ready'),
+               ('settle', 2)] +
+        shell('grep " / " /proc/mounts', 'root',
+              r'^/dev/vda / ext4 rw[, ]') +
+        [('type', 'poweroff\r'),
+         ('expect', 'shell_output', dict(text='^hv-rootfs: poweroff: ')),
+         ('expect', 'acpi_s5'), ('exit',)]))
 
 
 # Our libhvxc in Debian's dom0 (docs/misc/libxc.md): xen-create-pv builds

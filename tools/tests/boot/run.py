@@ -161,7 +161,10 @@ def check(case, profile, img, results):
         append = ' '.join(w for w in append.split() if w != 'noreboot')
     append = ('console=com1 com1=115200,8n1 ' + append + ' ' +
               case.get('append', '')).strip()
-    extra_args = list(case.get('qemu_args', ()))
+    # A function of the results directory for files prepare() made there.
+    extra_args = case.get('qemu_args', ())
+    extra_args = list(extra_args(results) if callable(extra_args)
+                      else extra_args)
     monitor = None
     if case.get('dump_on_stall'):
         monitor = os.path.join(results, case['name'] + '.monitor')

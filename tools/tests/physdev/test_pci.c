@@ -3,7 +3,9 @@
 #include <stdlib.h>
 #include <asm/config.h>
 #include <xen/acpi.h>
+#include <xen/bitops.h>
 #include <xen/errno.h>
+#include <xen/event.h>
 #include <xen/hypercall.h>
 #include <xen/pci.h>
 #include <xen/sched.h>
@@ -11,6 +13,8 @@
 #include <asm/current.h>
 #include <asm/domain.h>
 #include <asm/io.h>
+#include <asm/irq.h>
+#include <public/event_channel.h>
 #include <public/physdev.h>
 #include "check.h"
 
@@ -116,6 +120,24 @@ static void build_machine(void)
     cfg[DF(3, 0)][0x41] = 0x40;
 }
 
+/*
+ * Device 00:01.0's MSI-X table (BAR0 + 0x1000, 4 entries of 4 dwords),
+ * as the hypervisor maps it.
+ */
+#define MSIX_TABLE_PA 0xfebf1000UL
+static uint32_t msix_table[4 * 4];
+unsigned int x86_cpu_to_apicid[NR_CPUS] = { 0, 4 };
+
+void *map_platform_mmio(paddr_t pa)
+{
+    if ( pa < MSIX_TABLE_PA || pa >= MSIX_TABLE_PA + sizeof(msix_table) )
+        return NULL;
+    return (uint8_t *)msix_table + (pa - MSIX_TABLE_PA);
+}
+
+/* test_physdev.c: an interrupt on vector, through its handler. */
+void fire_vector(unsigned int vector);
+
 /* ---- a fake MCFG table and the memory behind its first area ---- */
 
 #define ECAM_BASE 0xe0000000ULL
@@ -217,6 +239,49 @@ static long mmcfg_reserved(struct domain *d, uint64_t addr, unsigned int seg,
     return op(d, PHYSDEVOP_pci_mmcfg_reserved, &r);
 }
 
+/* Maps an MSI-X entry (msix) or the MSI of 00:bus.devfn for domid. */
+static long map_msi(struct domain *d, domid_t domid, unsigned int devfn,
+                    bool msix, int entry, int *pirq)
+{
+    struct physdev_map_pirq m = {
+        .domid = domid, .type = MAP_PIRQ_TYPE_MSI, .index = -1,
+        .pirq = *pirq, .bus = 0, .devfn = devfn, .entry_nr = entry,
+        .table_base = msix ? 0xfebf0000 : 0,
+    };
+    long rc = op(d, PHYSDEVOP_map_pirq, &m);
+
+    *pirq = m.pirq;
+    return rc;
+}
+
+static long unmap_pirq(struct domain *d, int pirq)
+{
+    struct physdev_unmap_pirq u = { .domid = DOMID_SELF, .pirq = pirq };
+
+    return op(d, PHYSDEVOP_unmap_pirq, &u);
+}
+
+/* Binds pirq of d to a new port: the port, or the negative error. */
+static long bind_pirq(struct domain *d, int pirq)
+{
+    struct evtchn_bind_pirq b = { .pirq = pirq };
+    long rc;
+
+    get_cpu_info()->current_vcpu = d->vcpu[0];
+    rc = do_event_channel_op(EVTCHNOP_bind_pirq,
+                             (XEN_GUEST_HANDLE_PARAM(void)){ &b });
+    return rc ? rc : (long)b.port;
+}
+
+static long close_port(struct domain *d, unsigned int port)
+{
+    struct evtchn_close c = { .port = port };
+
+    get_cpu_info()->current_vcpu = d->vcpu[0];
+    return do_event_channel_op(EVTCHNOP_close,
+                               (XEN_GUEST_HANDLE_PARAM(void)){ &c });
+}
+
 static uint32_t guest_in(struct domain *d, unsigned int port,
                          unsigned int size)
 {
@@ -224,6 +289,121 @@ static uint32_t guest_in(struct domain *d, unsigned int port,
 
     CHECK(pci_guest_port_read(d, port, size, &v));
     return v;
+}
+
+/*
+ * MSI and MSI-X mapped to PIRQs (xen/arch/x86/msi.c): only for a device
+ * the target owns, programmed by the hypervisor once bound, masked again
+ * when unbound; every refusal leaves the device and the PIRQs as they
+ * were.
+ */
+static void test_msi(void)
+{
+    static const uint32_t untouched[4 * 4] = { 0 };
+
+    forget_all();
+    memset(msix_table, 0, sizeof(msix_table));
+
+    CASE("map MSI: a device not registered, or not the target's, is "
+         "-ENODEV; a domU -EPERM; nothing programmed")
+    {
+        int pirq = -1;
+
+        CHECK_EQ(map_msi(d0, DOMID_SELF, DF(1, 0), true, 0, &pirq), -ENODEV);
+        CHECK_EQ(map_msi(d0, DOMID_SELF, DF(1, 0), false, 0, &pirq),
+                 -ENODEV);
+        CHECK_EQ(add(d0, 0, 0, DF(1, 0), 0), 0);
+        /* Dom0's device, programmed for a domU that does not own it. */
+        CHECK_EQ(map_msi(d0, du->domain_id, DF(1, 0), true, 0, &pirq),
+                 -ENODEV);
+        CHECK_EQ(map_msi(du, DOMID_SELF, DF(1, 0), true, 0, &pirq), -EPERM);
+        CHECK_EQ(map_msi(du, 0, DF(1, 0), false, 0, &pirq), -EPERM);
+        CHECK_EQ(pirq, -1);
+        CHECK(!du->arch->pirqs);
+        CHECK(!memcmp(msix_table, untouched, sizeof(untouched)));
+    }
+
+    CASE("map MSI-X: an entry past the table -EINVAL, a table behind an "
+         "I/O BAR -ENXIO, no MSI capability -ENODEV, multi-MSI -EINVAL")
+    {
+        int pirq = -1;
+        struct physdev_map_pirq m = {
+            .domid = DOMID_SELF, .type = MAP_PIRQ_TYPE_MULTI_MSI,
+            .index = -1, .pirq = -1, .devfn = DF(1, 0), .entry_nr = 2,
+        };
+
+        CHECK_EQ(map_msi(d0, DOMID_SELF, DF(1, 0), true, 4, &pirq), -EINVAL);
+        CHECK_EQ(add(d0, 0, 0, DF(4, 0), 0), 0);
+        CHECK_EQ(map_msi(d0, DOMID_SELF, DF(4, 0), true, 0, &pirq), -ENXIO);
+        CHECK_EQ(map_msi(d0, DOMID_SELF, DF(4, 0), false, 0, &pirq),
+                 -ENODEV);
+        CHECK_EQ(op(d0, PHYSDEVOP_map_pirq, &m), -EINVAL);
+        CHECK_EQ(pirq, -1);
+        CHECK(!memcmp(msix_table, untouched, sizeof(untouched)));
+    }
+
+    CASE("MSI-X: mapped to the top PIRQ, masked; bound, our vector and CPU "
+         "go in the entry, unmasked; its interrupt raises the port")
+    {
+        int pirq = -1, again = -1, other = 40;
+        uint32_t *e = &msix_table[2 * 4];
+        long port;
+
+        CHECK_EQ(map_msi(d0, DOMID_SELF, DF(1, 0), true, 2, &pirq), 0);
+        CHECK((unsigned int)pirq >= nr_irqs_gsi);
+        CHECK_EQ(e[3], 1);
+        /* The same entry again: the same PIRQ; another one -EEXIST. */
+        CHECK_EQ(map_msi(d0, DOMID_SELF, DF(1, 0), true, 2, &again), 0);
+        CHECK_EQ(again, pirq);
+        CHECK_EQ(map_msi(d0, DOMID_SELF, DF(1, 0), true, 2, &other),
+                 -EEXIST);
+        port = bind_pirq(d0, pirq);
+        CHECK(port > 0);
+        CHECK_EQ(e[0], 0xfee00000);
+        CHECK_EQ(e[1], 0);
+        CHECK(e[2] >= 0x30 && e[2] <= 0xef);
+        CHECK_EQ(e[3], 0);
+        /* Bound twice: -EEXIST, the entry as it was. */
+        CHECK_EQ(bind_pirq(d0, pirq), -EEXIST);
+        CHECK_EQ(e[3], 0);
+        fire_vector(e[2]);
+        CHECK(test_bit(port, d0->shared_info->evtchn_pending));
+        /* A domU binding or EOIing dom0's PIRQ: refused, nothing moves. */
+        CHECK_EQ(bind_pirq(du, pirq), -EINVAL);
+        CHECK_EQ(close_port(d0, port), 0);
+        CHECK_EQ(e[3], 1);
+        CHECK_EQ(unmap_pirq(d0, pirq), 0);
+        CHECK_EQ(unmap_pirq(d0, pirq), -EINVAL);
+        CHECK_EQ(e[3], 1);
+    }
+
+    CASE("MSI: bound, the capability holds our address and vector")
+    {
+        int pirq = -1;
+        long port;
+        uint8_t *cap = &cfg[DF(1, 0)][0x40];
+
+        /* 32-bit addresses, no per-vector mask. */
+        put16(cap + 2, 0);
+        CHECK_EQ(map_msi(d0, DOMID_SELF, DF(1, 0), false, 0, &pirq), 0);
+        port = bind_pirq(d0, pirq);
+        CHECK(port > 0);
+        CHECK_EQ(cap[4] | cap[5] << 8 | cap[6] << 16 |
+                 (uint32_t)cap[7] << 24, 0xfee00000);
+        CHECK(cap[8] >= 0x30 && cap[8] <= 0xef);
+        CHECK_EQ(close_port(d0, port), 0);
+        CHECK_EQ(unmap_pirq(d0, pirq), 0);
+        build_machine();
+    }
+
+    CASE("MSI-X: a removed device's entries cannot be mapped again")
+    {
+        int pirq = -1;
+
+        forget_all();
+        CHECK_EQ(map_msi(d0, DOMID_SELF, DF(1, 0), true, 1, &pirq), -ENODEV);
+        CHECK_EQ(pirq, -1);
+    }
 }
 
 void test_pci(struct domain *dom0, struct domain *domU);
@@ -672,4 +852,6 @@ void test_pci(struct domain *dom0, struct domain *domU)
         CHECK_EQ(guest_in(d0, 0xcfc, 4), 0xffffffff);
         CHECK_EQ(hw_cf8, 0x00000800);
     }
+
+    test_msi();
 }

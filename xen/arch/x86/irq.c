@@ -35,7 +35,8 @@ static struct irq_desc gsi_desc[MAX_GSIS];
 
 /*
  * Vectors are global (one IDT, and a GSI goes to one CPU at a time), so
- * a vector names its GSI on every CPU: vector_gsi[v] is that GSI + 1.
+ * a vector names its GSI (or MSI IRQ) on every CPU: vector_gsi[v] is
+ * that IRQ + 1.
  */
 static uint16_t vector_gsi[256];
 static DEFINE_SPINLOCK(vector_lock);
@@ -57,9 +58,17 @@ void irq_gsi_init(void)
 static void guest_irq_interrupt(struct cpu_user_regs *regs)
 {
     unsigned int vec = regs->entry_vector & 0xff;
-    unsigned int gsi = vector_gsi[vec] - 1U;
+    unsigned int gsi =
+        __atomic_load_n(&vector_gsi[vec], __ATOMIC_RELAXED) - 1U;
     struct irq_desc *desc;
 
+    /* An MSI is an edge: the local APIC's EOI is all it needs. */
+    if ( irq_is_msi(gsi) && gsi < MSI_IRQ_BASE + MAX_MSI_IRQS )
+    {
+        ack_APIC_irq();
+        msi_interrupt(gsi);
+        return;
+    }
     if ( gsi >= nr_irqs_gsi )
     {
         ack_APIC_irq();
@@ -84,7 +93,7 @@ static void guest_irq_interrupt(struct cpu_user_regs *regs)
     spin_unlock(&desc->lock);
 }
 
-static int alloc_vector(unsigned int gsi)
+int irq_alloc_vector(unsigned int gsi)
 {
     unsigned long flags;
     int vec = -ENOSPC;
@@ -95,13 +104,23 @@ static int alloc_vector(unsigned int gsi)
     {
         if ( vector_gsi[v] )
             continue;
-        vector_gsi[v] = gsi + 1;
+        __atomic_store_n(&vector_gsi[v], gsi + 1, __ATOMIC_RELAXED);
         set_vector_handler(v, guest_irq_interrupt);
         vec = v;
         break;
     }
     spin_unlock_irqrestore(&vector_lock, flags);
     return vec;
+}
+
+void irq_free_vector(unsigned int vector)
+{
+    unsigned long flags;
+
+    /* An interrupt still on its way finds no IRQ and is only EOIed. */
+    spin_lock_irqsave(&vector_lock, flags);
+    __atomic_store_n(&vector_gsi[vector], 0, __ATOMIC_RELAXED);
+    spin_unlock_irqrestore(&vector_lock, flags);
 }
 
 /* gsi's descriptor, locked; NULL if there is no such GSI. */
@@ -153,6 +172,8 @@ int gsi_guest_bind(unsigned int gsi, struct domain *d, unsigned int pirq,
     unsigned long flags;
     int rc = 0;
 
+    if ( irq_is_msi(gsi) )
+        return msi_guest_bind(gsi, d, pirq, port, cpu);
     if ( !(desc = lock_desc(gsi, &flags)) )
         return -EINVAL;
     if ( find_guest(desc, d) )
@@ -163,7 +184,7 @@ int gsi_guest_bind(unsigned int gsi, struct domain *d, unsigned int pirq,
         rc = -EBUSY;
     else if ( !desc->vector )
     {
-        int vec = alloc_vector(gsi);
+        int vec = irq_alloc_vector(gsi);
 
         if ( vec < 0 )
             rc = vec;
@@ -237,7 +258,10 @@ static void guest_release(unsigned int gsi, const struct domain *d,
 
 void gsi_guest_unbind(unsigned int gsi, struct domain *d)
 {
-    guest_release(gsi, d, true);
+    if ( irq_is_msi(gsi) )
+        msi_guest_unbind(gsi);
+    else
+        guest_release(gsi, d, true);
 }
 
 void gsi_guest_eoi(unsigned int gsi, struct domain *d)
@@ -256,6 +280,11 @@ void gsi_set_cpu(unsigned int gsi, unsigned int cpu)
     struct irq_desc *desc;
     unsigned long flags;
 
+    if ( irq_is_msi(gsi) )
+    {
+        msi_set_cpu(gsi, cpu);
+        return;
+    }
     if ( !(desc = lock_desc(gsi, &flags)) )
         return;
     if ( desc->nr_guests && desc->cpu != cpu )

@@ -20,7 +20,7 @@
 #define DOMU_EXTRA_PIRQS 32
 
 struct pirq_entry {
-    int gsi;                /* -1: not mapped */
+    int gsi;                /* the GSI or MSI IRQ; -1: not mapped */
     unsigned int port;      /* the bound event channel, or 0 */
     /*
      * The GSI delivers to port.  Unmapping a bound PIRQ unbinds it but
@@ -48,7 +48,7 @@ struct domain_pirqs {
      * too.  Read by the caller of a map for another domain without this
      * domain's lock: atomic bit operations.
      */
-    DECLARE_BITMAP(access, MAX_GSIS);
+    DECLARE_BITMAP(access, MSI_IRQ_BASE + MAX_MSI_IRQS);
 };
 
 /*
@@ -194,9 +194,16 @@ void pirq_domain_destroy(struct domain *d)
 
     if ( !p )
         return;
-    /* Every port is closed: no GSI delivers to d any more. */
+    /*
+     * Every port is closed: no GSI delivers to d any more.  Its MSIs go
+     * (masked), as Xen unmaps what a dying domain left mapped.
+     */
     for ( unsigned int i = 0; i < p->nr; i++ )
+    {
         ASSERT(!p->e[i].bound);
+        if ( p->e[i].gsi >= 0 && irq_is_msi(p->e[i].gsi) )
+            msi_irq_destroy(p->e[i].gsi);
+    }
     if ( p->eoi_map )
         put_page_and_type(virt_to_page(p->eoi_map));
     d->arch->pirqs = NULL;
@@ -250,7 +257,7 @@ static int index_to_gsi(struct domain *d, int index)
         return gsi;
     spin_lock_irqsave(&cd->event_lock, flags);
     e = entry_of(cd, index);
-    if ( e && e->gsi >= 0 )
+    if ( e && e->gsi >= 0 && !irq_is_msi(e->gsi) )
         gsi = e->gsi;
     spin_unlock_irqrestore(&cd->event_lock, flags);
     return gsi;
@@ -311,6 +318,67 @@ static int map_gsi(struct domain *d, int index, int *pirq_p)
     return rc;
 }
 
+/*
+ * An MSI's PIRQ, when the caller leaves it: the highest free one, as Xen
+ * hands out dynamic PIRQs from the top.
+ */
+static int free_msi_pirq(const struct domain_pirqs *p)
+{
+    for ( unsigned int i = p->nr; i-- > nr_irqs_gsi; )
+        if ( p->e[i].gsi < 0 && !p->e[i].port )
+            return i;
+    return -ENOSPC;
+}
+
+/*
+ * An MSI (table_base 0) or MSI-X entry of a device d owns, mapped to a
+ * PIRQ of d; the hypervisor programs the device once it is bound.
+ */
+static int map_msi(struct domain *d, struct physdev_map_pirq *map)
+{
+    pci_sbdf_t sbdf = PCI_SBDF(map->type == MAP_PIRQ_TYPE_MSI_SEG
+                               ? map->bus >> 16 : 0, map->bus & 0xff,
+                               map->devfn);
+    struct domain_pirqs *p;
+    unsigned long flags;
+    int irq, cur = -1, pirq, rc = 0;
+
+    irq = msi_irq_create(d, sbdf, map->table_base != 0, map->entry_nr);
+    if ( irq < 0 )
+        return irq;
+    spin_lock_irqsave(&d->event_lock, flags);
+    if ( !(p = pirqs_of(d)) )
+    {
+        rc = -ENOMEM;
+        goto out;
+    }
+    cur = gsi_to_pirq(p, irq);
+    if ( map->pirq < 0 )
+        pirq = cur >= 0 ? cur : free_msi_pirq(p);
+    else if ( cur >= 0 && cur != map->pirq )
+        pirq = -EEXIST;
+    else if ( (unsigned int)map->pirq >= p->nr )
+        pirq = -EINVAL;
+    else if ( p->e[map->pirq].gsi >= 0 && p->e[map->pirq].gsi != irq )
+        pirq = -EEXIST;
+    else
+        pirq = map->pirq;
+    if ( pirq < 0 )
+        rc = pirq;
+    else
+    {
+        p->e[pirq].gsi = irq;
+        set_bit(irq, p->access);
+        map->pirq = pirq;
+    }
+ out:
+    spin_unlock_irqrestore(&d->event_lock, flags);
+    /* A new IRQ no PIRQ took goes again. */
+    if ( rc && cur < 0 )
+        msi_irq_destroy(irq);
+    return rc;
+}
+
 static long map_pirq(struct physdev_map_pirq *map)
 {
     struct domain *d = target_domain(map->domid);
@@ -325,14 +393,20 @@ static long map_pirq(struct physdev_map_pirq *map)
     else if ( map->type == MAP_PIRQ_TYPE_MSI ||
               map->type == MAP_PIRQ_TYPE_MSI_SEG ||
               map->type == MAP_PIRQ_TYPE_MULTI_MSI )
+    {
         /*
-         * MSIs need the device known, which it never is yet: Xen's answer
-         * for an unknown device, after which Linux uses INTx.  An index
-         * naming a GSI is refused first, as Xen does.
+         * An index naming a GSI is refused first, as Xen does.  Several
+         * vectors of one MSI are not offered (-EINVAL): Linux then asks
+         * for one.
          */
-        rc = map->type != MAP_PIRQ_TYPE_MULTI_MSI && map->index != -1 &&
-             (map->index < 0 || (unsigned int)map->index < nr_irqs_gsi)
-             ? -EINVAL : -ENODEV;
+        if ( map->type != MAP_PIRQ_TYPE_MULTI_MSI && map->index != -1 &&
+             (map->index < 0 || (unsigned int)map->index < nr_irqs_gsi) )
+            rc = -EINVAL;
+        else if ( map->type == MAP_PIRQ_TYPE_MULTI_MSI )
+            rc = -EINVAL;
+        else
+            rc = map_msi(d, map);
+    }
     else
         rc = -EINVAL;
     put_domain(d);
@@ -363,6 +437,9 @@ static long unmap_pirq(const struct physdev_unmap_pirq *unmap)
         unbind_gsi(d, e, unmap->pirq);
         /* As Xen: the domain loses the GSI, dom0 included. */
         clear_bit(e->gsi, d->arch->pirqs->access);
+        /* An MSI's IRQ goes with its PIRQ (masked at the device). */
+        if ( irq_is_msi(e->gsi) )
+            msi_irq_destroy(e->gsi);
         e->gsi = -1;
     }
     spin_unlock_irqrestore(&d->event_lock, flags);

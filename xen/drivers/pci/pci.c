@@ -431,12 +431,13 @@ int pci_remove_device(pci_sbdf_t sbdf)
 }
 
 /*
- * The frames of a device's MSI-X table (reg PCI_MSIX_TABLE) or PBA
- * (PCI_MSIX_PBA), through the memory BAR the capability names; false if
- * that BAR is not a memory BAR with an address, as Xen's -ENXIO.
+ * The physical address and length of a device's MSI-X table (reg
+ * PCI_MSIX_TABLE) or PBA (PCI_MSIX_PBA), through the memory BAR the
+ * capability names; false if that BAR is not a memory BAR with an
+ * address, as Xen's -ENXIO.
  */
-static bool msix_frames(const struct pci_dev *pdev, unsigned int reg,
-                        unsigned long *ro)
+static bool msix_region(const struct pci_dev *pdev, unsigned int reg,
+                        uint64_t *base_p, uint64_t *len_p)
 {
     pci_sbdf_t sbdf = pdev->sbdf;
     unsigned int pos = pdev->msix_pos;
@@ -463,9 +464,53 @@ static bool msix_frames(const struct pci_dev *pdev, unsigned int reg,
     base = (bar & PCI_BASE_ADDRESS_MEM_MASK) + (where & ~PCI_MSIX_BIR);
     if ( !(bar & PCI_BASE_ADDRESS_MEM_MASK) )
         return false;
+    *base_p = base;
+    *len_p = len;
+    return true;
+}
+
+/* The first and last frames of the same. */
+static bool msix_frames(const struct pci_dev *pdev, unsigned int reg,
+                        unsigned long *ro)
+{
+    uint64_t base, len;
+
+    if ( !msix_region(pdev, reg, &base, &len) )
+        return false;
     ro[0] = base >> PAGE_SHIFT;
     ro[1] = (base + len - 1) >> PAGE_SHIFT;
     return true;
+}
+
+/*
+ * Where the hypervisor programs an MSI (msix false: the capability's
+ * offset in *where) or MSI-X table entry `entry` (its physical address,
+ * from the device's own BAR, never from dom0's word) of a device d owns.
+ * As Xen: a device unknown, not d's or without the capability -ENODEV,
+ * an entry past the table -EINVAL, a table without a memory BAR -ENXIO.
+ */
+int pci_msi_target(const struct domain *d, pci_sbdf_t sbdf, bool msix,
+                   unsigned int entry, uint64_t *where)
+{
+    const struct pci_dev *pdev;
+    uint64_t base, len;
+    int rc = 0;
+
+    pcidevs_lock();
+    pdev = pci_get_pdev(sbdf);
+    if ( !pdev || pdev->domain != d || !(msix ? pdev->msix_pos
+                                               : pdev->msi_pos) )
+        rc = -ENODEV;
+    else if ( !msix )
+        *where = pdev->msi_pos;
+    else if ( !msix_region(pdev, PCI_MSIX_TABLE, &base, &len) )
+        rc = -ENXIO;
+    else if ( entry >= len / PCI_MSIX_ENTRY_SIZE )
+        rc = -EINVAL;
+    else
+        *where = base + entry * PCI_MSIX_ENTRY_SIZE;
+    pcidevs_unlock();
+    return rc;
 }
 
 /*

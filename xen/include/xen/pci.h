@@ -103,6 +103,13 @@ int pci_add_device(pci_sbdf_t sbdf, const struct pci_dev_info *info,
                    uint32_t pxm);
 int pci_remove_device(pci_sbdf_t sbdf);
 int pci_prepare_msix(pci_sbdf_t sbdf, bool off);
+/*
+ * Where an MSI (msix false: the capability's offset) or MSI-X table entry
+ * (its physical address) of a device d owns is programmed; -ENODEV,
+ * -EINVAL, -ENXIO as Xen refuses one.
+ */
+int pci_msi_target(const struct domain *d, pci_sbdf_t sbdf, bool msix,
+                   unsigned int entry, uint64_t *where);
 /* Whether dom0 may map the MMIO frame mfn only read-only. */
 bool pci_mmio_ro(unsigned long mfn);
 

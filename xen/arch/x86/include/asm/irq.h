@@ -3,6 +3,7 @@
 #ifndef ASM_X86_IRQ_H
 #define ASM_X86_IRQ_H
 
+#include <xen/pci.h>
 #include <xen/types.h>
 #include <public/xen.h>
 
@@ -10,6 +11,15 @@ struct domain;
 
 /* As many GSIs as dynamic vectors could ever serve, and a few more. */
 #define MAX_GSIS 256
+
+/*
+ * IRQs from MSI_IRQ_BASE on are MSIs and MSI-X entries of dom0's devices
+ * (msi.c), one each, MAX_MSI_IRQS at most; a PIRQ maps a GSI or one of
+ * them, and the gsi_* calls below take either.
+ */
+#define MSI_IRQ_BASE MAX_GSIS
+#define MAX_MSI_IRQS 64
+#define irq_is_msi(irq) ((irq) >= MSI_IRQ_BASE)
 
 /* GSIs 0 to nr_irqs_gsi - 1 exist: at least the 16 ISA ones. */
 extern unsigned int nr_irqs_gsi;
@@ -44,6 +54,31 @@ void gsi_guest_eoi(unsigned int gsi, struct domain *d);
 bool gsi_guest_shared(unsigned int gsi);
 /* Sends the GSI's interrupts to cpu from now on. */
 void gsi_set_cpu(unsigned int gsi, unsigned int cpu);
+
+/*
+ * A vector whose interrupts go to irq's guests (a GSI's, or an MSI's:
+ * msi_interrupt()); -ENOSPC when none is left.  Freed again only for an
+ * MSI, whose IRQ goes away when unmapped.
+ */
+int irq_alloc_vector(unsigned int irq);
+void irq_free_vector(unsigned int vector);
+
+/*
+ * msi.c.  msi_irq_create(): the IRQ of MSI-X table entry `entry` (msix)
+ * or of the MSI of device sbdf, which d must own (pci_msi_target()'s
+ * errors), made on first use, masked; -ENOSPC when MAX_MSI_IRQS are in
+ * use.  msi_irq_destroy() masks it and gives its vector back.  Binding
+ * gives it a vector, programs the device's message for cpu and unmasks
+ * it; an MSI has one guest (-EBUSY), and no EOI to wait for.
+ */
+int msi_irq_create(struct domain *d, pci_sbdf_t sbdf, bool msix,
+                   unsigned int entry);
+void msi_irq_destroy(unsigned int irq);
+int msi_guest_bind(unsigned int irq, struct domain *d, unsigned int pirq,
+                   unsigned int port, unsigned int cpu);
+void msi_guest_unbind(unsigned int irq);
+void msi_set_cpu(unsigned int irq, unsigned int cpu);
+void msi_interrupt(unsigned int irq);
 
 /*
  * pirq.c, from the interrupt handler with the GSI's lock held: raise

@@ -1,0 +1,36 @@
+#!/bin/sh
+# SPDX-License-Identifier: GPL-2.0-only
+# Dom0's side of tools/bench/devices.py: virtio-blk MB/s, then a TCP listener.
+say() { echo "hv-bench: $*"; }
+# Seconds since boot, to the hundredth.
+now() { cut -d' ' -f1 /proc/uptime; }
+# MB/s for $1 MiB moved between $2 and $3.
+rate() { awk -v mb="$1" -v a="$2" -v b="$3" 'BEGIN { printf "%.2f", mb / (b - a) }'; }
+
+say start
+MB=64
+i=0
+while [ ! -b /dev/vda ] && [ $i -lt 100 ]; do sleep 0.1; i=$((i + 1)); done
+t0=$(now)
+dd if=/dev/zero of=/dev/vda bs=1M count=$MB conv=fsync 2>/dev/null
+t1=$(now)
+echo 3 >/proc/sys/vm/drop_caches
+t2=$(now)
+dd if=/dev/vda of=/dev/null bs=1M count=$MB 2>/dev/null
+t3=$(now)
+say "blk-write $(rate $MB $t0 $t1)"
+say "blk-read $(rate $MB $t2 $t3)"
+
+# The host connects through QEMU's hostfwd and sends; nc ends at EOF.
+for n in /sys/class/net/*; do
+    [ "$(basename "$(readlink "$n/device/driver" 2>/dev/null)")" = virtio_net ] &&
+        ifc=${n##*/}
+done
+ip link set "$ifc" up
+udhcpc -i "$ifc" -n -q -f -t 10 -T 2 -s /etc/hv-devtest/udhcpc.script >/dev/null 2>&1 ||
+    say "no lease on $ifc"
+nc -l -p 5001 >/dev/null &
+sleep 0.5
+say listening
+wait
+say done
