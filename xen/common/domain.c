@@ -275,6 +275,14 @@ void domain_shutdown(struct domain *d, unsigned int reason)
             vcpu_pause_nosync(d->vcpu[i]);
     if ( d == hardware_domain )
         hardware_domain_shutdown(reason);
+    /*
+     * As Xen does: the toolstack learns of it by VIRQ_DOM_EXC (xenstored
+     * fires @releaseDomain), and xl's daemon then acts on on_poweroff,
+     * on_reboot or on_crash.  Without it `xl shutdown` and `xl reboot`
+     * left the guest shut down until an `xl destroy`.
+     */
+    else if ( hardware_domain )
+        send_guest_global_virq(hardware_domain, VIRQ_DOM_EXC);
 }
 
 /*

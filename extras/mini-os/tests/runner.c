@@ -147,6 +147,8 @@ static const struct {
     { "granter", granter_main },
     { "copier", copier_main },
     { "fuzz", fuzz_main },
+    { "control", control_main },
+    { "crash", crash_main },
 };
 
 bool run_role(const char *cmdline)

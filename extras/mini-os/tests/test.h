@@ -125,6 +125,9 @@ void copier_main(void);
 void waker_main(void);
 /* The hostile-guest fuzzer (tests/fuzz.c). */
 void fuzz_main(void);
+/* tests/xs_control.c: domUs for Debian's xl (xl shutdown, reboot, crash). */
+void control_main(void);
+void crash_main(void);
 
 /*
  * A role finds what dom0 offers it (a port, a granted page) by trying:

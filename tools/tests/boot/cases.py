@@ -310,12 +310,13 @@ MKROOTFS = os.path.normpath(os.path.join(os.path.dirname(os.path.abspath(
     __file__)), '..', '..', 'scripts', 'mkrootfs'))
 
 
-def dom0_rootfs(name, adds=(), texts=()):
+def dom0_rootfs(name, adds=(), texts=(), options=()):
     """A prepare function for a case booting Debian's Linux with the root
     file system of tools/scripts/mkrootfs (cached; see testing.md) as its
     initramfs, adds ((file, path in the tree)) and texts ((path in the
-    tree, contents)) appended.  It returns (modules, None), or (None,
-    why), why starting 'SKIP ' when the packages cannot be had."""
+    tree, contents)) appended, options more mkrootfs arguments.  It
+    returns (modules, None), or (None, why), why starting 'SKIP ' when
+    the packages cannot be had."""
     def prepare(results):
         if not LINUX:
             return None, 'SKIP no Debian kernel in /boot ' \
@@ -323,7 +324,7 @@ def dom0_rootfs(name, adds=(), texts=()):
         out = os.path.join(results, name + '.rootfs')
         os.makedirs(out, exist_ok=True)
         kver = os.path.basename(LINUX[0])[len('vmlinuz-'):]
-        cmd = [MKROOTFS, '-o', out, '--kver', kver]
+        cmd = [MKROOTFS, '-o', out, '--kver', kver] + list(options)
         for i, (dest, text) in enumerate(texts):
             src = os.path.join(out, 'text%d' % i)
             with open(src, 'w') as f:
@@ -481,6 +482,223 @@ for _hv, _append in (('ours', 'dom0_mem=512M smap=0 conswitch=a'),
                                       r'^xen-dom0-start: '),
         steps=[('expect', 'linux_init'), ('expect', 'rootfs_ready'),
                ('settle', 2)] + OUR_STACK_STEPS))
+
+
+# The lifecycle of xl's guests (issue #13): 50 create/destroy cycles of a
+# mini-os that answers control/shutdown, with the time of each; then free
+# memory and xenstore are as before.  Then pause/unpause, destroy of a
+# paused and of a crashed guest, xl shutdown and xl reboot.  A script in
+# the rootfs does it: typing on the serial line costs seconds a line.
+LIFE_CFG = """name = "life"
+kernel = "/guests/mini-os"
+memory = 32
+vcpus = 1
+extra = "role=%s"
+on_crash = "preserve"
+"""
+LIFE_SH = r"""#!/bin/sh
+# Guest lifecycle under xl (written by tools/tests/boot/cases.py).
+cd /etc/xen
+up() { read u _ < /proc/uptime; echo $u; }
+free() { xl info | awk '/^free_memory/ {print $3}'; }
+# Every xenstore path, to find what a guest left behind.
+paths() { xenstore-ls -f / | sed 's/ = .*//' | sort; }
+# What names a guest: a domain's own tree, its backends, libxl's and /vm.
+stale() {
+    xenstore-ls -f / | sed 's/ = .*//' | grep -E \
+        '^/local/domain/[1-9]|^/local/domain/0/backend/[^/]+/[1-9]|^/libxl/[1-9]|^/vm/'
+}
+state() { xl list "$1" 2>/dev/null | awk 'NR == 2 {print $5}'; }
+# Waits up to $2 half-seconds for `state life` to match $1.
+wait_state() {
+    i=0
+    while ! state life | grep -qE "$1" && [ $i -lt $2 ]; do
+        sleep 0.5; i=$((i+1))
+    done
+    echo "$3 state=$(state life)"
+}
+gone() {
+    i=0
+    while xl list life >/dev/null 2>&1 && [ $i -lt 10 ]; do
+        sleep 0.5; i=$((i+1))
+    done
+    if xl list life >/dev/null 2>&1; then
+        echo "$1 present"
+        xl list; tail -5 /var/log/xen/xl-life.log
+    else
+        echo "$1 gone"
+    fi
+}
+free_settles() {
+    i=0
+    while [ "$(free)" != "$1" ] && [ $i -lt 20 ]; do sleep 0.5; i=$((i+1)); done
+}
+before=$(free)
+paths > /tmp/paths.before
+n=${1:-50}
+c=1; worst=0
+while [ $c -le $n ]; do
+    t0=$(up)
+    xl create -q control.cfg >/dev/null || echo "cycle $c create failed"
+    t1=$(up)
+    xl destroy life || echo "cycle $c destroy failed"
+    t2=$(up)
+    echo "cycle $c create $(echo $t0 $t1 | awk '{printf "%.2f", $2 - $1}')" \
+         "destroy $(echo $t1 $t2 | awk '{printf "%.2f", $2 - $1}')"
+    c=$((c+1))
+done
+free_settles $before
+echo "cycles=$n free-change=$(($(free) - before))"
+paths > /tmp/paths.after
+# libxl makes the parents /libxl and /vm on its first create and keeps
+# them (on Xen too); nothing below them may stay.
+echo "new-paths: $(grep -vxFf /tmp/paths.before /tmp/paths.after | \
+    grep -vxE '/libxl|/vm' | tr '\n' ' ')"
+echo "stale-paths: $(stale | wc -l)"
+# Pause, unpause, and destroy while paused.
+xl create -q control.cfg
+xl pause life; wait_state '^--p' 10 paused
+xl unpause life; wait_state '^[-rb]{2}-' 10 unpaused
+xl pause life; xl destroy life && gone destroy-paused
+# A guest that crashed is kept (on_crash=preserve) until destroyed.
+xl create -q crash.cfg
+wait_state '^-{3}sc' 40 crashed
+xl destroy life && gone destroy-crashed
+# xl shutdown: the guest sees control/shutdown and powers off.
+xl create -q control.cfg; sleep 1
+t0=$(up); xl shutdown -w life >/dev/null 2>&1; t1=$(up)
+gone shutdown
+echo "shutdown took $(echo $t0 $t1 | awk '{printf "%.2f", $2 - $1}')"
+# xl reboot: xl's daemon builds the guest again, under a new id.
+xl create -q control.cfg; sleep 1
+id=$(xl domid life)
+xl reboot life
+i=0
+# Between the old domain's end and the new one's start there is none.
+while [ "$(xl domid life 2>/dev/null)" = "$id" -o \
+        -z "$(xl domid life 2>/dev/null)" ] && [ $i -lt 40 ]; do
+    sleep 0.5; i=$((i+1))
+done
+new=$(xl domid life 2>/dev/null)
+[ -n "$new" ] && [ "$new" != "$id" ] && echo "rebooted as new id" || \
+    echo "reboot: id $id then '$new'"
+wait_state '^[-rb]{2}-' 20 after-reboot
+grep -c "shutdown request 'reboot'" /var/log/xen/console/guest-life.log | \
+    sed 's/^/reboot-requests=/'
+xl destroy life && gone destroy-rebooted
+free_settles $before
+echo "final free-change=$(($(free) - before)) stale-paths=$(stale | wc -l)"
+echo life-done
+"""
+LIFE_STEPS = (
+    [('type', '/etc/xen/life.sh 50\r')] +
+    [('expect', 'shell_output', dict(text=r'^cycle %d create [\d.]+ destroy '
+                                     r'[\d.]+$' % i)) for i in (1, 25, 50)] +
+    expect_lines(r'^cycles=50 free-change=0$', r'^new-paths: $',
+                 r'^stale-paths: 0$', r'^paused state=--p',
+                 r'^unpaused state=[-rb]{2}-', r'^destroy-paused gone$',
+                 r'^crashed state=---sc-$', r'^destroy-crashed gone$',
+                 r'^shutdown gone$', r'^rebooted as new id$',
+                 r'^after-reboot state=[-rb]{2}-', r'^reboot-requests=1$',
+                 r'^destroy-rebooted gone$',
+                 r'^final free-change=0 stale-paths=0$', r'^life-done$'))
+
+
+def xl_twins(base, timeout, steps, adds=(), texts=(), options=(),
+             minios=False):
+    """The case base on ours and base-xen417 on Xen 4.17: dom0's shell
+    runs steps; what xl or the guest's scripts report as failed fails."""
+    for hv, append in (('ours', 'dom0_mem=512M smap=0 conswitch=a'),
+                       ('xen417', 'dom0_mem=512M conswitch=a')):
+        name = base + ('' if hv == 'ours' else '-xen417')
+        CASES.append(dict(
+            name=name, via='kernel', smp=2, mem='1G', cpu='max',
+            append=append, only=hv, timeout=timeout, minios=minios,
+            prepare=dom0_rootfs(name, adds, texts, options),
+            forbid=qemu.DEFAULT_FORBID + (r'^hv-rootfs: .*failed',
+                                          r'^libxl: error',
+                                          r'^(cycle \d+|linux) \w+ failed$'),
+            steps=[('expect', 'linux_init'), ('expect', 'rootfs_ready'),
+                   ('settle', 2)] + steps))
+
+
+xl_twins('linux-dom0-xl-lifecycle', 200, LIFE_STEPS, minios=True,
+         adds=[(MINIOS, '/guests/mini-os')],
+         texts=[('/etc/xen/control.cfg', LIFE_CFG % 'control'),
+                ('/etc/xen/crash.cfg', LIFE_CFG % 'crash'),
+                ('/etc/xen/life.sh', LIFE_SH)])
+
+# A Debian Linux PV domU under xl (issue #13): dom0's own kernel with
+# mkrootfs's guest initramfs, its disk a loop device over a file in dom0
+# served by blkback, its vif on the bridge xenbr0 served by netback, both
+# set up by Debian's hotplug scripts that xl runs.  The guest mounts xvda,
+# writes a file there, pings dom0, and `xl shutdown` stops it.
+LINUX_CFG = """name = "linux"
+kernel = "/guests/vmlinuz"
+ramdisk = "/guests/guest.cpio.gz"
+extra = "console=hvc0 hv_ip=192.168.100.2 hv_peer=192.168.100.1"
+memory = 128
+vcpus = 1
+disk = ['phy:/dev/loop0,xvda,w']
+vif = ['bridge=xenbr0']
+"""
+LINUX_SH = r"""#!/bin/sh
+# A Linux domU with a disk and a vif (written by tools/tests/boot/cases.py).
+cd /etc/xen
+up() { read u _ < /proc/uptime; echo $u; }
+since() { echo $1 $(up) | awk '{printf "%.2f", $2 - $1}'; }
+free() { xl info | awk '/^free_memory/ {print $3}'; }
+log=/var/log/xen/console/guest-linux.log
+# Waits up to $2 tenths of a second for $1 in the guest's console.
+wait_log() {
+    i=0
+    while ! grep -q "$1" $log 2>/dev/null && [ $i -lt $2 ]; do
+        sleep 0.1; i=$((i+1))
+    done
+    grep -q "$1" $log 2>/dev/null
+}
+dd if=/dev/zero of=/tmp/xvda.img bs=1M count=16 2>/dev/null
+losetup /dev/loop0 /tmp/xvda.img && mke2fs -q /dev/loop0 >/dev/null &&     mount -t ext4 /dev/loop0 /mnt && echo "from dom0" > /mnt/hello &&     umount /mnt || echo "linux disk failed"
+brctl addbr xenbr0 && ip addr add 192.168.100.1/24 dev xenbr0 &&     ip link set xenbr0 up || echo "linux bridge failed"
+before=$(free)
+t0=$(up)
+xl create -q linux.cfg || echo "linux create failed"
+echo "xl create took $(since $t0)"
+wait_log "hv-guest: userspace" 900 && echo "userspace after $(since $t0)"
+wait_log "hv-guest: ready" 900 || { tail -40 $log; echo "linux ready failed"; }
+echo "ready after $(since $t0)"
+grep "^hv-guest:" $log
+ls /sys/class/net/xenbr0/brif | grep -q '^vif' && echo "vif on xenbr0"
+t0=$(up)
+xl shutdown -w linux >/dev/null 2>&1
+i=0
+while xl list linux >/dev/null 2>&1 && [ $i -lt 100 ]; do
+    sleep 0.1; i=$((i+1))
+done
+xl list linux >/dev/null 2>&1 && echo "linux shutdown failed" || \
+    echo "shut down after $(since $t0)"
+mount -t ext4 /dev/loop0 /mnt && cat /mnt/guest && umount /mnt
+i=0
+while [ "$(free)" != "$before" ] && [ $i -lt 20 ]; do sleep 0.5; i=$((i+1)); done
+echo "free-change=$(($(free) - before))"
+echo linux-done
+"""
+LINUX_STEPS = (
+    [('type', '/etc/xen/linux.sh\r')] +
+    expect_lines(r'^xl create took [\d.]+$', r'^userspace after [\d.]+$',
+                 r'^ready after [\d.]+$',
+                 r'^hv-guest: xvda mounted: from dom0$',
+                 r'^hv-guest: xvda written$',
+                 r'^hv-guest: ping 192\.168\.100\.1 ok$', r'^hv-guest: ready$',
+                 r'^vif on xenbr0$', r'^shut down after [\d.]+$',
+                 r'^written by the guest$',
+                 r'^free-change=0$', r'^linux-done$'))
+if LINUX:
+    xl_twins('linux-dom0-xl-linux-domu', 180, LINUX_STEPS,
+             options=['--guest'],
+             adds=[(LINUX[0], '/guests/vmlinuz')],
+             texts=[('/etc/xen/linux.cfg', LINUX_CFG),
+                    ('/etc/xen/linux.sh', LINUX_SH)])
 
 def _linux_nic_case(name, hv, append, nic, text, forbid=()):
     """Linux as dom0 with a NIC: bring it up, expect text in

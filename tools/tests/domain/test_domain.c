@@ -229,6 +229,16 @@ void send_guest_vcpu_virq(struct vcpu *v, unsigned int virq)
 {
 }
 
+/* The last global VIRQ sent, and to whom. */
+static struct domain *virq_to;
+static unsigned int virq_sent;
+
+void send_guest_global_virq(struct domain *d, unsigned int virq)
+{
+    virq_to = d;
+    virq_sent = virq;
+}
+
 int evtchn_init(struct domain *d)
 {
     return 0;
@@ -665,6 +675,7 @@ static void test_frames(void)
 
 static void test_vcpu_ops(void)
 {
+    static struct domain toolstack_domain;
     long allocs = live_allocs;
     struct domain *d = domain_create(20, false, 3);
     struct vcpu *v = d ? vcpu_create(d, 0, 0) : NULL;
@@ -731,9 +742,15 @@ static void test_vcpu_ops(void)
         CHECK_EQ(policy_sleeps, sleeps + 1);
         CHECK_EQ(vcpu_op(VCPUOP_down, 2, NULL), 0);
         CHECK_EQ(policy_sleeps, sleeps + 1);
+        /* The toolstack's domain hears of it (xl acts on the shutdown). */
+        hardware_domain = &toolstack_domain;
+        virq_to = NULL;
         CHECK_EQ(vcpu_op(VCPUOP_down, 0, NULL), 0);
         CHECK_EQ(d->state, DOMSTATE_shutdown);
         CHECK_EQ(d->shutdown_code, SHUTDOWN_poweroff);
+        CHECK(virq_to == &toolstack_domain);
+        CHECK_EQ(virq_sent, VIRQ_DOM_EXC);
+        hardware_domain = NULL;
     }
 
     run_as(NULL);
