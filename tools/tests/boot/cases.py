@@ -801,8 +801,6 @@ for _hv, _append in (('ours', 'dom0_mem=512M smap=0 conswitch=a'),
 # mini-os as a PV domU, names it in xenstore and introduces it, so that
 # xenconsoled logs its console; then destroys it, and every page comes
 # back.  The same binary runs on Xen 4.17: the library speaks Xen's ABI.
-TOOLS = os.path.normpath(os.path.join(os.path.dirname(os.path.abspath(
-    __file__)), '..', '..'))
 CREATE_PV = os.path.join(TOOLS, 'misc', 'build', 'xen-create-pv')
 LIBHVXC = os.path.join(TOOLS, 'libxc', 'build', 'libhvxc.so.1')
 
