@@ -27,6 +27,8 @@
 
 static volatile uint64_t *retype_table;
 static volatile bool retype_stop;
+/* vCPU 0's; vCPU 1 stops when vCPU 0 sets retype_stop. */
+static uint64_t retype_deadline;
 static struct retype_loop {
     void *frame;
     bool by_hypercall;
@@ -54,7 +56,12 @@ static void retype_rounds(unsigned int me)
     unsigned long mfn = virt_to_mfn(r->frame);
     unsigned int slot = 5 + me;
 
-    while ( !retype_stop && r->rounds < RETYPE_ROUNDS )
+    /*
+     * On a loaded host a round can take milliseconds (each retype waits
+     * for the other vCPU's flush), so vCPU 0 also watches the clock.
+     */
+    while ( !retype_stop && r->rounds < RETYPE_ROUNDS &&
+            (me || monotonic_clock() < retype_deadline) )
     {
         if ( (r->rc = ext1(MMUEXT_PIN_L1_TABLE, mfn, 0)) ||
              (r->rc = ext1(MMUEXT_UNPIN_TABLE, mfn, 0)) ||
@@ -75,6 +82,8 @@ static void retype_on_both_vcpus(bool vcpu0_by_hypercall)
 {
     uint64_t deadline = monotonic_clock() + MILLISECS(RETYPE_MS);
     unsigned int i;
+
+    retype_deadline = deadline;
 
     NEED_SECOND_VCPU();
     retype_table = table_page();
