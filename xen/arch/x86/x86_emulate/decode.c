@@ -75,13 +75,18 @@ static int fetch(struct x86emul_insn *in, struct x86_emulate_ctxt *ctxt,
            ? X86EMUL_OKAY : X86EMUL_UNHANDLEABLE;
 }
 
-/* Legacy prefixes and REX (which counts only right before the opcode). */
+/*
+ * Legacy prefixes and REX (which counts only right before the opcode).
+ * The table's mark lets the common case, no prefix, leave at once.
+ */
 static bool prefixes(struct x86emul_insn *in, bool mode64)
 {
     for ( ; in->len < in->n; in->len++ )
     {
         uint8_t b = in->b[in->len];
 
+        if ( !(x86emul_onebyte[b] & OP_PREFIX) )
+            return true;
         switch ( b )
         {
         case 0x66: in->opsize = true; break;
@@ -166,11 +171,13 @@ static unsigned int imm_bytes(const struct x86emul_insn *in)
 {
     unsigned int z = in->op_bytes == 2 ? 2 : 4;
 
+    if ( !(in->attr & (OP_MOFFS | OP_IMM8 | OP_IMMZ | OP_IMMGRP3)) )
+        return 0;
     if ( in->attr & OP_MOFFS )
         return in->ad_bytes;
     if ( in->opcode >= 0xb8 && in->opcode <= 0xbf )
         return in->op_bytes;                    /* mov imm64 with REX.W */
-    if ( (in->opcode == 0xf6 || in->opcode == 0xf7) && (in->reg & 7) < 2 )
+    if ( (in->attr & OP_IMMGRP3) && (in->reg & 7) < 2 )
         return in->opcode == 0xf6 ? 1 : z;      /* test imm */
     if ( in->attr & OP_IMM8 )
         return 1;
@@ -185,7 +192,7 @@ int x86emul_decode(struct x86emul_insn *in, struct x86_emulate_ctxt *ctxt,
     uint8_t b;
     int rc;
 
-    memset(in, 0, sizeof(*in));
+    memset(in, 0, offsetof(struct x86emul_insn, b));
     in->seg = x86_seg_ds;
     in->ad_bytes = mode64 ? 8 : 4;
     rc = fetch(in, ctxt, ops);

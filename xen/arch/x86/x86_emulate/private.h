@@ -23,13 +23,24 @@
 #define OP_IMM8     0x08u   /* an 8-bit immediate */
 #define OP_IMMZ     0x10u   /* a 16/32-bit immediate, per operand size */
 #define OP_MOFFS    0x20u   /* an address-sized offset (mov moffs) */
+#define OP_PREFIX   0x40u   /* a legacy prefix (one-byte table only) */
+#define OP_IMMGRP3  0x80u   /* group 3: TEST (/0, /1) has an immediate */
+/*
+ * Which execute.c handler runs it, so that dispatch is one table look-up
+ * rather than a chain of range tests per instruction.
+ */
+#define OP_CLASS(c) ((c) << 8)
+enum { X_DATA, X_SYSTEM, X_STRING, X_SHORT, X_GROUPS };
+#define OP_SYS      OP_CLASS(X_SYSTEM)
+#define OP_STR      OP_CLASS(X_STRING)
+#define OP_SHORT    OP_CLASS(X_SHORT)
+#define OP_GRP      OP_CLASS(X_GROUPS)
 
-extern const uint8_t x86emul_onebyte[256];
-extern const uint8_t x86emul_twobyte[256];
+extern const uint16_t x86emul_onebyte[256];
+extern const uint16_t x86emul_twobyte[256];
 
 /* A decoded instruction. */
 struct x86emul_insn {
-    uint8_t b[16];              /* the bytes fetched */
     unsigned int n;             /* how many were */
     unsigned int len;           /* consumed so far */
     unsigned int opcode;        /* as ctxt->opcode */
@@ -43,6 +54,8 @@ struct x86emul_insn {
     bool mem;                   /* rm names memory, at ea */
     unsigned long ea;           /* its offset (no segment base) */
     uint64_t imm;               /* sign-extended immediate or moffs */
+    /* Last: decode clears what comes before, the fetch fills these. */
+    uint8_t b[16];              /* the bytes fetched */
 };
 
 int x86emul_decode(struct x86emul_insn *in, struct x86_emulate_ctxt *ctxt,
