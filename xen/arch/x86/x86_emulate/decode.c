@@ -33,21 +33,31 @@ int x86emul_linear(struct x86_emulate_ctxt *ctxt,
     return X86EMUL_OKAY;
 }
 
+/*
+ * Where decoding is in the fetched bytes.  Kept apart from the insn (and,
+ * once inlined, in registers): the insn's byte-sized fields may alias
+ * anything, so its own length would be reloaded after every store.
+ */
+struct cursor {
+    const uint8_t *b;
+    unsigned int len, n;
+};
+
 /* The next bytes of the instruction, little-endian, sign-extended. */
-static bool take(struct x86emul_insn *in, unsigned int bytes, uint64_t *v)
+static bool take(struct cursor *c, unsigned int bytes, uint64_t *v)
 {
     int64_t s = 0;
 
-    if ( in->len + bytes > in->n )
+    if ( c->len + bytes > c->n )
         return false;
     switch ( bytes )
     {
-    case 1: s = (int8_t)in->b[in->len]; break;
-    case 2: { int16_t x; memcpy(&x, &in->b[in->len], 2); s = x; break; }
-    case 4: { int32_t x; memcpy(&x, &in->b[in->len], 4); s = x; break; }
-    case 8: memcpy(&s, &in->b[in->len], 8); break;
+    case 1: s = (int8_t)c->b[c->len]; break;
+    case 2: { int16_t x; memcpy(&x, &c->b[c->len], 2); s = x; break; }
+    case 4: { int32_t x; memcpy(&x, &c->b[c->len], 4); s = x; break; }
+    case 8: memcpy(&s, &c->b[c->len], 8); break;
     }
-    in->len += bytes;
+    c->len += bytes;
     *v = s;
     return true;
 }
@@ -79,11 +89,11 @@ static int fetch(struct x86emul_insn *in, struct x86_emulate_ctxt *ctxt,
  * Legacy prefixes and REX (which counts only right before the opcode).
  * The table's mark lets the common case, no prefix, leave at once.
  */
-static bool prefixes(struct x86emul_insn *in, bool mode64)
+static bool prefixes(struct x86emul_insn *in, struct cursor *c, bool mode64)
 {
-    for ( ; in->len < in->n; in->len++ )
+    for ( ; c->len < c->n; c->len++ )
     {
-        uint8_t b = in->b[in->len];
+        uint8_t b = c->b[c->len];
 
         if ( !(x86emul_onebyte[b] & OP_PREFIX) )
             return true;
@@ -110,58 +120,60 @@ static bool prefixes(struct x86emul_insn *in, bool mode64)
     return false;
 }
 
-static bool modrm(struct x86emul_insn *in, struct cpu_user_regs *regs,
-                  bool mode64)
+static bool modrm(struct x86emul_insn *in, struct cursor *c,
+                  struct cpu_user_regs *regs, bool mode64)
 {
     uint64_t disp = 0;
-    unsigned int base;
+    unsigned int base, rex = in->rex;
+    uint8_t m;
 
-    if ( in->len >= in->n )
+    if ( c->len >= c->n )
         return false;
-    in->modrm = in->b[in->len++];
-    in->mod = in->modrm >> 6;
-    in->reg = ((in->modrm >> 3) & 7) | (in->rex & 4 ? 8 : 0);
-    in->rm = in->modrm & 7;
-    if ( in->mod == 3 )
+    m = c->b[c->len++];
+    in->modrm = m;
+    in->mod = m >> 6;
+    in->reg = ((m >> 3) & 7) | (rex & 4 ? 8 : 0);
+    in->rm = m & 7;
+    if ( (m >> 6) == 3 )
     {
-        in->rm |= in->rex & 1 ? 8 : 0;
+        in->rm |= rex & 1 ? 8 : 0;
         return true;
     }
     in->mem = true;
-    base = in->rm;
-    if ( in->rm == 4 )
+    base = m & 7;
+    if ( base == 4 )
     {
         uint8_t sib;
         unsigned int index;
 
-        if ( in->len >= in->n )
+        if ( c->len >= c->n )
             return false;
-        sib = in->b[in->len++];
-        index = ((sib >> 3) & 7) | (in->rex & 2 ? 8 : 0);
+        sib = c->b[c->len++];
+        index = ((sib >> 3) & 7) | (rex & 2 ? 8 : 0);
         base = sib & 7;
         if ( index != 4 )
             in->ea = *x86emul_gpr(regs, index) << (sib >> 6);
-        if ( base == 5 && in->mod == 0 )
+        if ( base == 5 && (m >> 6) == 0 )
         {
-            if ( !take(in, 4, &disp) )
+            if ( !take(c, 4, &disp) )
                 return false;
         }
         else
-            in->ea += *x86emul_gpr(regs, base | (in->rex & 1 ? 8 : 0));
+            in->ea += *x86emul_gpr(regs, base | (rex & 1 ? 8 : 0));
     }
-    else if ( in->rm == 5 && in->mod == 0 )
+    else if ( base == 5 && (m >> 6) == 0 )
     {
-        if ( !take(in, 4, &disp) )
+        if ( !take(c, 4, &disp) )
             return false;
         /* RIP-relative: from the next instruction, added once it ends. */
         if ( mode64 )
             in->rm = 16;
     }
     else
-        in->ea = *x86emul_gpr(regs, base | (in->rex & 1 ? 8 : 0));
-    if ( in->mod == 1 && !take(in, 1, &disp) )
+        in->ea = *x86emul_gpr(regs, base | (rex & 1 ? 8 : 0));
+    if ( (m >> 6) == 1 && !take(c, 1, &disp) )
         return false;
-    if ( in->mod == 2 && !take(in, 4, &disp) )
+    if ( (m >> 6) == 2 && !take(c, 4, &disp) )
         return false;
     in->ea += disp;
     return true;
@@ -188,6 +200,7 @@ int x86emul_decode(struct x86emul_insn *in, struct x86_emulate_ctxt *ctxt,
                    const struct x86_emulate_ops *ops)
 {
     bool mode64 = ctxt->mode == X86EMUL_MODE_64;
+    struct cursor c = { .b = in->b };
     unsigned int bytes;
     uint8_t b;
     int rc;
@@ -198,18 +211,19 @@ int x86emul_decode(struct x86emul_insn *in, struct x86_emulate_ctxt *ctxt,
     rc = fetch(in, ctxt, ops);
     if ( rc != X86EMUL_OKAY )
         return rc;
-    if ( !prefixes(in, mode64) )
+    c.n = in->n;
+    if ( !prefixes(in, &c, mode64) )
         return X86EMUL_UNHANDLEABLE;
     /* 16-bit addressing has its own ModRM forms, which we do not do. */
     if ( in->ad_bytes == 2 )
         return X86EMUL_UNHANDLEABLE;
 
-    b = in->b[in->len++];
+    b = c.b[c.len++];
     if ( b == 0x0f )
     {
-        if ( in->len >= in->n )
+        if ( c.len >= c.n )
             return X86EMUL_UNHANDLEABLE;
-        b = in->b[in->len++];
+        b = c.b[c.len++];
         in->opcode = 0x100 | b;
         in->attr = x86emul_twobyte[b];
     }
@@ -229,15 +243,16 @@ int x86emul_decode(struct x86emul_insn *in, struct x86_emulate_ctxt *ctxt,
     else
         in->op_bytes = in->opsize ? 2 : 4;
 
-    if ( (in->attr & OP_MODRM) && !modrm(in, ctxt->regs, mode64) )
+    if ( (in->attr & OP_MODRM) && !modrm(in, &c, ctxt->regs, mode64) )
         return X86EMUL_UNHANDLEABLE;
     bytes = imm_bytes(in);
-    if ( bytes && !take(in, bytes, &in->imm) )
+    if ( bytes && !take(&c, bytes, &in->imm) )
         return X86EMUL_UNHANDLEABLE;
-    if ( in->len > MAX_INSN_LEN )
+    in->len = c.len;
+    if ( c.len > MAX_INSN_LEN )
         return x86_emul_raise(ctxt, 13, 0);
     if ( in->rm == 16 )
-        in->ea += ctxt->regs->rip + in->len;
+        in->ea += ctxt->regs->rip + c.len;
     in->ea = x86emul_trunc(in->ea, in->ad_bytes);
 
     ctxt->opcode = in->opcode;

@@ -521,13 +521,14 @@ static int twobyte(struct x86emul_insn *in, struct x86_emulate_ctxt *ctxt,
 typedef int handler_t(struct x86emul_insn *in, struct x86_emulate_ctxt *ctxt,
                       const struct x86_emulate_ops *ops);
 
-/* By the table's class (OP_CLASS); two-byte opcodes are data or system. */
-static handler_t *const onebyte_handler[] = {
+/* By the table's class (OP_CLASS); only two-byte opcodes are of X_CRDR. */
+static handler_t *const onebyte_handler[X_CRDR + 1] = {
     [X_DATA] = basic, [X_SYSTEM] = x86emul_system, [X_STRING] = x86emul_string,
     [X_SHORT] = short_forms, [X_GROUPS] = groups,
 };
-static handler_t *const twobyte_handler[] = {
+static handler_t *const twobyte_handler[X_CRDR + 1] = {
     [X_DATA] = twobyte, [X_SYSTEM] = x86emul_system,
+    [X_CRDR] = x86emul_mov_cr_dr,
 };
 
 static int execute(struct x86emul_insn *in, struct x86_emulate_ctxt *ctxt,
