@@ -43,22 +43,22 @@ struct cursor {
     unsigned int len, n;
 };
 
-/* The next bytes of the instruction, little-endian, sign-extended. */
+/*
+ * The next bytes of the instruction, little-endian, sign-extended.  Byte
+ * by byte: the hypervisor's memcpy is a call and REP moves, which cost
+ * per iteration under TCG.
+ */
 static bool take(struct cursor *c, unsigned int bytes, uint64_t *v)
 {
-    int64_t s = 0;
+    unsigned int shift = 64 - bytes * 8;
+    uint64_t u = 0;
 
     if ( c->len + bytes > c->n )
         return false;
-    switch ( bytes )
-    {
-    case 1: s = (int8_t)c->b[c->len]; break;
-    case 2: { int16_t x; memcpy(&x, &c->b[c->len], 2); s = x; break; }
-    case 4: { int32_t x; memcpy(&x, &c->b[c->len], 4); s = x; break; }
-    case 8: memcpy(&s, &c->b[c->len], 8); break;
-    }
+    for ( unsigned int i = bytes; i--; )
+        u = (u << 8) | c->b[c->len + i];
     c->len += bytes;
-    *v = s;
+    *v = (uint64_t)((int64_t)(u << shift) >> shift);
     return true;
 }
 
@@ -120,11 +120,12 @@ static bool prefixes(struct x86emul_insn *in, struct cursor *c, bool mode64)
     return false;
 }
 
-static bool modrm(struct x86emul_insn *in, struct cursor *c,
-                  struct cpu_user_regs *regs, bool mode64)
+#define NO_REG 0xff
+
+/* ModRM, SIB and displacement: the address's parts, not yet its value. */
+static bool modrm(struct x86emul_insn *in, struct cursor *c, bool mode64)
 {
-    uint64_t disp = 0;
-    unsigned int base, rex = in->rex;
+    unsigned int rex = in->rex;
     uint8_t m;
 
     if ( c->len >= c->n )
@@ -140,8 +141,9 @@ static bool modrm(struct x86emul_insn *in, struct cursor *c,
         return true;
     }
     in->mem = true;
-    base = m & 7;
-    if ( base == 4 )
+    in->base = (m & 7) | (rex & 1 ? 8 : 0);
+    in->index = NO_REG;
+    if ( (m & 7) == 4 )
     {
         uint8_t sib;
         unsigned int index;
@@ -150,32 +152,80 @@ static bool modrm(struct x86emul_insn *in, struct cursor *c,
             return false;
         sib = c->b[c->len++];
         index = ((sib >> 3) & 7) | (rex & 2 ? 8 : 0);
-        base = sib & 7;
         if ( index != 4 )
-            in->ea = *x86emul_gpr(regs, index) << (sib >> 6);
-        if ( base == 5 && (m >> 6) == 0 )
         {
-            if ( !take(c, 4, &disp) )
+            in->index = index;
+            in->scale = sib >> 6;
+        }
+        in->base = (sib & 7) | (rex & 1 ? 8 : 0);
+        if ( (sib & 7) == 5 && (m >> 6) == 0 )
+        {
+            in->base = NO_REG;
+            if ( !take(c, 4, &in->disp) )
                 return false;
         }
-        else
-            in->ea += *x86emul_gpr(regs, base | (rex & 1 ? 8 : 0));
     }
-    else if ( base == 5 && (m >> 6) == 0 )
+    else if ( (m & 7) == 5 && (m >> 6) == 0 )
     {
-        if ( !take(c, 4, &disp) )
+        in->base = NO_REG;
+        if ( !take(c, 4, &in->disp) )
             return false;
         /* RIP-relative: from the next instruction, added once it ends. */
         if ( mode64 )
             in->rm = 16;
     }
-    else
-        in->ea = *x86emul_gpr(regs, base | (rex & 1 ? 8 : 0));
-    if ( (m >> 6) == 1 && !take(c, 1, &disp) )
+    if ( (m >> 6) == 1 && !take(c, 1, &in->disp) )
         return false;
-    if ( (m >> 6) == 2 && !take(c, 4, &disp) )
+    if ( (m >> 6) == 2 && !take(c, 4, &in->disp) )
         return false;
-    in->ea += disp;
+    return true;
+}
+
+/* The memory operand's offset, from the registers as they are now. */
+static void effective_address(struct x86emul_insn *in,
+                              struct cpu_user_regs *regs)
+{
+    uint64_t ea = in->disp;
+
+    if ( !in->mem )
+        return;
+    if ( in->base != NO_REG )
+        ea += *x86emul_gpr(regs, in->base);
+    if ( in->index != NO_REG )
+        ea += *x86emul_gpr(regs, in->index) << in->scale;
+    if ( in->rm == 16 )
+        ea += regs->rip + in->len;
+    in->ea = x86emul_trunc(ea, in->ad_bytes);
+}
+
+/* Whether the first len (at most 15) bytes of a and b are the same. */
+static bool same_bytes(const uint8_t *a, const uint8_t *b, unsigned int len)
+{
+    uint64_t x[2], y[2];
+    uint64_t lo = len >= 8 ? ~0ULL : (1ULL << (len * 8)) - 1;
+    uint64_t hi = len <= 8 ? 0 : (1ULL << ((len - 8) * 8)) - 1;
+
+    __builtin_memcpy(x, a, sizeof(x));
+    __builtin_memcpy(y, b, sizeof(y));
+    return !(((x[0] ^ y[0]) & lo) | ((x[1] ^ y[1]) & hi));
+}
+
+/*
+ * The cached decode of these bytes, if it is theirs: decoding reads only
+ * the instruction's own bytes, so the same bytes in the same mode decode
+ * the same.
+ */
+static bool cached(struct x86emul_insn *in, struct x86_emulate_ctxt *ctxt)
+{
+    const struct x86_emulate_cache *cache = ctxt->cache;
+    unsigned int n = in->n;
+
+    if ( !cache || !cache->insn.len || cache->rip != ctxt->regs->rip ||
+         cache->mode != ctxt->mode || cache->insn.len > n ||
+         !same_bytes(cache->insn.b, in->b, cache->insn.len) )
+        return false;
+    __builtin_memcpy(in, &cache->insn, offsetof(struct x86emul_insn, b));
+    in->n = n;
     return true;
 }
 
@@ -205,12 +255,24 @@ int x86emul_decode(struct x86emul_insn *in, struct x86_emulate_ctxt *ctxt,
     uint8_t b;
     int rc;
 
-    memset(in, 0, offsetof(struct x86emul_insn, b));
-    in->seg = x86_seg_ds;
+    /*
+     * Field by field: a memset, even inline, is REP STOS (see take()).
+     * n is the fetch's, opcode, attr and op_bytes are always set below.
+     */
+    in->len = 0;
     in->ad_bytes = mode64 ? 8 : 4;
+    in->rex = 0;
+    in->lock = in->rep = in->repne = in->opsize = false;
+    in->seg = x86_seg_ds;
+    in->modrm = in->mod = in->reg = in->rm = 0;
+    in->mem = false;
+    in->base = in->index = in->scale = 0;
+    in->disp = in->ea = in->imm = 0;
     rc = fetch(in, ctxt, ops);
     if ( rc != X86EMUL_OKAY )
         return rc;
+    if ( cached(in, ctxt) )
+        goto done;
     c.n = in->n;
     if ( !prefixes(in, &c, mode64) )
         return X86EMUL_UNHANDLEABLE;
@@ -243,7 +305,7 @@ int x86emul_decode(struct x86emul_insn *in, struct x86_emulate_ctxt *ctxt,
     else
         in->op_bytes = in->opsize ? 2 : 4;
 
-    if ( (in->attr & OP_MODRM) && !modrm(in, &c, ctxt->regs, mode64) )
+    if ( (in->attr & OP_MODRM) && !modrm(in, &c, mode64) )
         return X86EMUL_UNHANDLEABLE;
     bytes = imm_bytes(in);
     if ( bytes && !take(&c, bytes, &in->imm) )
@@ -251,10 +313,15 @@ int x86emul_decode(struct x86emul_insn *in, struct x86_emulate_ctxt *ctxt,
     in->len = c.len;
     if ( c.len > MAX_INSN_LEN )
         return x86_emul_raise(ctxt, 13, 0);
-    if ( in->rm == 16 )
-        in->ea += ctxt->regs->rip + c.len;
-    in->ea = x86emul_trunc(in->ea, in->ad_bytes);
+    if ( ctxt->cache )
+    {
+        ctxt->cache->rip = ctxt->regs->rip;
+        ctxt->cache->mode = ctxt->mode;
+        ctxt->cache->insn = *in;
+    }
 
+ done:
+    effective_address(in, ctxt->regs);
     ctxt->opcode = in->opcode;
     ctxt->modrm = in->modrm;
     return X86EMUL_OKAY;

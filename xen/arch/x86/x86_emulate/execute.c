@@ -547,7 +547,7 @@ int x86_emulate(struct x86_emulate_ctxt *ctxt,
     unsigned int tries = 0;
     int rc;
 
-    memset(&ctxt->retire, 0, sizeof(ctxt->retire));
+    __builtin_memset(&ctxt->retire, 0, sizeof(ctxt->retire));
     ctxt->insn_len = 0;
     rc = x86emul_decode(&in, ctxt, ops);
     if ( rc != X86EMUL_OKAY )

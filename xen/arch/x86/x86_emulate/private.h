@@ -40,25 +40,6 @@ enum { X_DATA, X_SYSTEM, X_STRING, X_SHORT, X_GROUPS, X_CRDR };
 extern const uint16_t x86emul_onebyte[256];
 extern const uint16_t x86emul_twobyte[256];
 
-/* A decoded instruction. */
-struct x86emul_insn {
-    unsigned int n;             /* how many were */
-    unsigned int len;           /* consumed so far */
-    unsigned int opcode;        /* as ctxt->opcode */
-    unsigned int attr;          /* OP_* */
-    unsigned int op_bytes;      /* operand size: 1, 2, 4 or 8 */
-    unsigned int ad_bytes;      /* address size: 4 or 8 */
-    uint8_t rex;
-    bool lock, rep, repne, opsize;
-    enum x86_segment seg;       /* of the memory operand */
-    uint8_t modrm, mod, reg, rm;    /* reg and rm with REX applied */
-    bool mem;                   /* rm names memory, at ea */
-    unsigned long ea;           /* its offset (no segment base) */
-    uint64_t imm;               /* sign-extended immediate or moffs */
-    /* Last: decode clears what comes before, the fetch fills these. */
-    uint8_t b[16];              /* the bytes fetched */
-};
-
 int x86emul_decode(struct x86emul_insn *in, struct x86_emulate_ctxt *ctxt,
                    const struct x86_emulate_ops *ops);
 
