@@ -250,7 +250,7 @@ int x86emul_decode(struct x86emul_insn *in, struct x86_emulate_ctxt *ctxt,
                    const struct x86_emulate_ops *ops)
 {
     bool mode64 = ctxt->mode == X86EMUL_MODE_64;
-    struct cursor c = { .b = in->b };
+    struct cursor c = {};
     unsigned int bytes;
     uint8_t b;
     int rc;
@@ -273,6 +273,7 @@ int x86emul_decode(struct x86emul_insn *in, struct x86_emulate_ctxt *ctxt,
         return rc;
     if ( cached(in, ctxt) )
         goto done;
+    c.b = in->b;
     c.n = in->n;
     if ( !prefixes(in, &c, mode64) )
         return X86EMUL_UNHANDLEABLE;
