@@ -193,7 +193,9 @@ static uint64_t *reg(struct cpu_user_regs *r, unsigned int n)
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
     struct cpu_user_regs regs = {};
-    struct x86_emulate_ctxt ctxt = { .regs = &regs };
+    /* A REP run again decodes through the cache, with its registers moved. */
+    struct x86_emulate_cache cache = {};
+    struct x86_emulate_ctxt ctxt = { .regs = &regs, .cache = &cache };
     unsigned int calls = 0;
     int rc;
 

@@ -207,12 +207,18 @@ static void hex(char *out, size_t n, const struct insn *in)
 /* Runs in both ways from STATES states; false (and a FAIL) on a mismatch. */
 static bool compare(const struct insn *in)
 {
+    /*
+     * Through the decode cache, as PV uses it: the same code address
+     * holds each instruction in turn, and each runs from STATES states.
+     */
+    static struct x86_emulate_cache cache;
+
     for ( unsigned int i = 0; i < STATES; i++ )
     {
         struct state s, n;
         struct cpu_user_regs regs = {};
         struct x86_emulate_ctxt ctxt = {
-            .regs = &regs, .mode = X86EMUL_MODE_64,
+            .regs = &regs, .mode = X86EMUL_MODE_64, .cache = &cache,
         };
         char m[256], h[64];
         int rc;

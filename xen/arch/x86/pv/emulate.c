@@ -18,7 +18,11 @@ void pv_emul_ctxt_init(struct x86_emulate_ctxt *ctxt,
     const struct vcpu *v = current;
     bool kernel = v->arch->flags & VGCF_in_kernel;
 
-    memset(ctxt, 0, sizeof(*ctxt));
+    /*
+     * Field by field: a memset (even inline) is REP STOS, which costs per
+     * iteration under TCG.  x86_emulate() clears retire and insn_len, the
+     * decode sets opcode and modrm, a raise sets the event.
+     */
     ctxt->regs = regs;
     ctxt->mode = X86EMUL_MODE_64;
     ctxt->cpl = kernel ? 0 : 3;
@@ -26,6 +30,14 @@ void pv_emul_ctxt_init(struct x86_emulate_ctxt *ctxt,
                    : v->domain->arch->vm_assist &
                      (1UL << VMASST_TYPE_architectural_iopl) ? 0 : 1;
     ctxt->iopl = v->arch->iopl;
+    ctxt->cache = &v->arch->emul_cache;
+    ctxt->data = NULL;
+    ctxt->opcode = 0;
+    ctxt->modrm = 0;
+    ctxt->swint_vector = 0;
+    ctxt->event.vector = 0;
+    ctxt->event.error_code = 0;
+    ctxt->event.cr2 = 0;
 }
 
 /* Instruction bytes and data, through the guest's current page tables. */

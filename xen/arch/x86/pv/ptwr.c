@@ -2,7 +2,6 @@
 /* A PV kernel's direct writes to its own L1 page tables, done for it. */
 #include <xen/lib.h>
 #include <xen/sched.h>
-#include <xen/string.h>
 #include <asm/domain.h>
 #include <asm/page.h>
 #include <asm/processor.h>
@@ -74,17 +73,38 @@ static uint64_t entry(const struct ptwr_ctxt *p)
     return *(volatile uint64_t *)maddr_to_virt(p->pte_ma);
 }
 
+/*
+ * The emulator's operands (1 to 8 bytes) to a value and back, byte by
+ * byte: the hypervisor's memcpy is REP MOVS, costly per iteration under
+ * TCG.
+ */
+static uint64_t get_bytes(const void *buf, unsigned int bytes)
+{
+    const uint8_t *b = buf;
+    uint64_t v = 0;
+
+    for ( unsigned int i = bytes; i--; )
+        v = (v << 8) | b[i];
+    return v;
+}
+
+static void put_bytes(void *buf, uint64_t v, unsigned int bytes)
+{
+    uint8_t *b = buf;
+
+    for ( unsigned int i = 0; i < bytes; i++, v >>= 8 )
+        b[i] = v;
+}
+
 static int ptwr_read(unsigned long addr, void *buf, unsigned int bytes,
                      struct x86_emulate_ctxt *ctxt)
 {
     const struct ptwr_ctxt *p = container_of(ctxt, struct ptwr_ctxt, ctxt);
     unsigned int shift;
-    uint64_t val;
 
     if ( !in_entry(p, addr, bytes, &shift) )
         return X86EMUL_UNHANDLEABLE;
-    val = entry(p) >> shift;
-    memcpy(buf, &val, bytes);
+    put_bytes(buf, entry(p) >> shift, bytes);
     return X86EMUL_OKAY;
 }
 
@@ -92,10 +112,9 @@ static int ptwr_read(unsigned long addr, void *buf, unsigned int bytes,
 static int ptwr_store(struct ptwr_ctxt *p, uint64_t old, unsigned int shift,
                       const void *buf, unsigned int bytes)
 {
-    uint64_t val = 0, mask = bytes == 8 ? ~0ULL
-                                        : ((1ULL << (bytes * 8)) - 1) << shift;
+    uint64_t val = get_bytes(buf, bytes);
+    uint64_t mask = bytes == 8 ? ~0ULL : ((1ULL << (bytes * 8)) - 1) << shift;
 
-    memcpy(&val, buf, bytes);
     val = (old & ~mask) | ((val << shift) & mask);
     return pv_update_pt_entry(p->pte_ma, val, false, p->d, p->d)
            ? X86EMUL_UNHANDLEABLE : X86EMUL_OKAY;
@@ -118,15 +137,16 @@ static int ptwr_cmpxchg(unsigned long addr, void *old, const void *new,
 {
     struct ptwr_ctxt *p = container_of(ctxt, struct ptwr_ctxt, ctxt);
     unsigned int shift;
-    uint64_t cur, was = 0;
+    uint64_t cur, mask = bytes == 8 ? ~0ULL : (1ULL << (bytes * 8)) - 1;
 
     if ( !in_entry(p, addr, bytes, &shift) )
         return X86EMUL_UNHANDLEABLE;
     cur = entry(p);
-    memcpy(&was, old, bytes);
-    memcpy(old, &(uint64_t){ cur >> shift }, bytes);
-    if ( memcmp(old, &was, bytes) )
+    if ( ((cur >> shift) ^ get_bytes(old, bytes)) & mask )
+    {
+        put_bytes(old, cur >> shift, bytes);
         return X86EMUL_OKAY;
+    }
     return ptwr_store(p, cur, shift, new, bytes);
 }
 
@@ -155,7 +175,7 @@ bool pv_ptwr_emulate(struct cpu_user_regs *regs, unsigned long addr)
 {
     struct vcpu *v = current;
     struct domain *d = v->domain;
-    struct ptwr_ctxt p = { .addr = addr, .d = d };
+    struct ptwr_ctxt p;         /* set field by field: no REP STOS */
     struct page_info *pg;
     mfn_t mfn;
 
@@ -165,6 +185,8 @@ bool pv_ptwr_emulate(struct cpu_user_regs *regs, unsigned long addr)
     if ( page_get_owner(pg) != d ||
          (pg->u.inuse.type_info & PGT_type_mask) != PGT_l1_page_table )
         return false;
+    p.addr = addr;
+    p.d = d;
     p.pte_ma = mfn_to_maddr(mfn) | (addr & ~PAGE_MASK & ~7UL);
     pv_emul_ctxt_init(&p.ctxt, regs);
     if ( x86_emulate(&p.ctxt, &ptwr_ops) != X86EMUL_OKAY )

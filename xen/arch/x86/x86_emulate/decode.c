@@ -33,22 +33,32 @@ int x86emul_linear(struct x86_emulate_ctxt *ctxt,
     return X86EMUL_OKAY;
 }
 
-/* The next bytes of the instruction, little-endian, sign-extended. */
-static bool take(struct x86emul_insn *in, unsigned int bytes, uint64_t *v)
-{
-    int64_t s = 0;
+/*
+ * Where decoding is in the fetched bytes.  Kept apart from the insn (and,
+ * once inlined, in registers): the insn's byte-sized fields may alias
+ * anything, so its own length would be reloaded after every store.
+ */
+struct cursor {
+    const uint8_t *b;
+    unsigned int len, n;
+};
 
-    if ( in->len + bytes > in->n )
+/*
+ * The next bytes of the instruction, little-endian, sign-extended.  Byte
+ * by byte: the hypervisor's memcpy is a call and REP moves, which cost
+ * per iteration under TCG.
+ */
+static bool take(struct cursor *c, unsigned int bytes, uint64_t *v)
+{
+    unsigned int shift = 64 - bytes * 8;
+    uint64_t u = 0;
+
+    if ( c->len + bytes > c->n )
         return false;
-    switch ( bytes )
-    {
-    case 1: s = (int8_t)in->b[in->len]; break;
-    case 2: { int16_t x; memcpy(&x, &in->b[in->len], 2); s = x; break; }
-    case 4: { int32_t x; memcpy(&x, &in->b[in->len], 4); s = x; break; }
-    case 8: memcpy(&s, &in->b[in->len], 8); break;
-    }
-    in->len += bytes;
-    *v = s;
+    for ( unsigned int i = bytes; i--; )
+        u = (u << 8) | c->b[c->len + i];
+    c->len += bytes;
+    *v = (uint64_t)((int64_t)(u << shift) >> shift);
     return true;
 }
 
@@ -75,13 +85,18 @@ static int fetch(struct x86emul_insn *in, struct x86_emulate_ctxt *ctxt,
            ? X86EMUL_OKAY : X86EMUL_UNHANDLEABLE;
 }
 
-/* Legacy prefixes and REX (which counts only right before the opcode). */
-static bool prefixes(struct x86emul_insn *in, bool mode64)
+/*
+ * Legacy prefixes and REX (which counts only right before the opcode).
+ * The table's mark lets the common case, no prefix, leave at once.
+ */
+static bool prefixes(struct x86emul_insn *in, struct cursor *c, bool mode64)
 {
-    for ( ; in->len < in->n; in->len++ )
+    for ( ; c->len < c->n; c->len++ )
     {
-        uint8_t b = in->b[in->len];
+        uint8_t b = c->b[c->len];
 
+        if ( !(x86emul_onebyte[b] & OP_PREFIX) )
+            return true;
         switch ( b )
         {
         case 0x66: in->opsize = true; break;
@@ -105,60 +120,112 @@ static bool prefixes(struct x86emul_insn *in, bool mode64)
     return false;
 }
 
-static bool modrm(struct x86emul_insn *in, struct cpu_user_regs *regs,
-                  bool mode64)
-{
-    uint64_t disp = 0;
-    unsigned int base;
+#define NO_REG 0xff
 
-    if ( in->len >= in->n )
+/* ModRM, SIB and displacement: the address's parts, not yet its value. */
+static bool modrm(struct x86emul_insn *in, struct cursor *c, bool mode64)
+{
+    unsigned int rex = in->rex;
+    uint8_t m;
+
+    if ( c->len >= c->n )
         return false;
-    in->modrm = in->b[in->len++];
-    in->mod = in->modrm >> 6;
-    in->reg = ((in->modrm >> 3) & 7) | (in->rex & 4 ? 8 : 0);
-    in->rm = in->modrm & 7;
-    if ( in->mod == 3 )
+    m = c->b[c->len++];
+    in->modrm = m;
+    in->mod = m >> 6;
+    in->reg = ((m >> 3) & 7) | (rex & 4 ? 8 : 0);
+    in->rm = m & 7;
+    if ( (m >> 6) == 3 )
     {
-        in->rm |= in->rex & 1 ? 8 : 0;
+        in->rm |= rex & 1 ? 8 : 0;
         return true;
     }
     in->mem = true;
-    base = in->rm;
-    if ( in->rm == 4 )
+    in->base = (m & 7) | (rex & 1 ? 8 : 0);
+    in->index = NO_REG;
+    if ( (m & 7) == 4 )
     {
         uint8_t sib;
         unsigned int index;
 
-        if ( in->len >= in->n )
+        if ( c->len >= c->n )
             return false;
-        sib = in->b[in->len++];
-        index = ((sib >> 3) & 7) | (in->rex & 2 ? 8 : 0);
-        base = sib & 7;
+        sib = c->b[c->len++];
+        index = ((sib >> 3) & 7) | (rex & 2 ? 8 : 0);
         if ( index != 4 )
-            in->ea = *x86emul_gpr(regs, index) << (sib >> 6);
-        if ( base == 5 && in->mod == 0 )
         {
-            if ( !take(in, 4, &disp) )
+            in->index = index;
+            in->scale = sib >> 6;
+        }
+        in->base = (sib & 7) | (rex & 1 ? 8 : 0);
+        if ( (sib & 7) == 5 && (m >> 6) == 0 )
+        {
+            in->base = NO_REG;
+            if ( !take(c, 4, &in->disp) )
                 return false;
         }
-        else
-            in->ea += *x86emul_gpr(regs, base | (in->rex & 1 ? 8 : 0));
     }
-    else if ( in->rm == 5 && in->mod == 0 )
+    else if ( (m & 7) == 5 && (m >> 6) == 0 )
     {
-        if ( !take(in, 4, &disp) )
+        in->base = NO_REG;
+        if ( !take(c, 4, &in->disp) )
             return false;
         /* RIP-relative: from the next instruction, added once it ends. */
         if ( mode64 )
             in->rm = 16;
     }
-    else
-        in->ea = *x86emul_gpr(regs, base | (in->rex & 1 ? 8 : 0));
-    if ( in->mod == 1 && !take(in, 1, &disp) )
+    if ( (m >> 6) == 1 && !take(c, 1, &in->disp) )
         return false;
-    if ( in->mod == 2 && !take(in, 4, &disp) )
+    if ( (m >> 6) == 2 && !take(c, 4, &in->disp) )
         return false;
-    in->ea += disp;
+    return true;
+}
+
+/* The memory operand's offset, from the registers as they are now. */
+static void effective_address(struct x86emul_insn *in,
+                              struct cpu_user_regs *regs)
+{
+    uint64_t ea = in->disp;
+
+    if ( !in->mem )
+        return;
+    if ( in->base != NO_REG )
+        ea += *x86emul_gpr(regs, in->base);
+    if ( in->index != NO_REG )
+        ea += *x86emul_gpr(regs, in->index) << in->scale;
+    if ( in->rm == 16 )
+        ea += regs->rip + in->len;
+    in->ea = x86emul_trunc(ea, in->ad_bytes);
+}
+
+/* Whether the first len (at most 15) bytes of a and b are the same. */
+static bool same_bytes(const uint8_t *a, const uint8_t *b, unsigned int len)
+{
+    uint64_t x[2], y[2];
+    uint64_t lo = len >= 8 ? ~0ULL : (1ULL << (len * 8)) - 1;
+    uint64_t hi = len <= 8 ? 0 : (1ULL << ((len - 8) * 8)) - 1;
+
+    __builtin_memcpy(x, a, sizeof(x));
+    __builtin_memcpy(y, b, sizeof(y));
+    return !(((x[0] ^ y[0]) & lo) | ((x[1] ^ y[1]) & hi));
+}
+
+/*
+ * The cached decode of these bytes, if it is theirs: decoding reads only
+ * the instruction's own bytes, so the same bytes in the same mode decode
+ * the same.
+ */
+static bool cached(struct x86emul_insn *in, struct x86_emulate_ctxt *ctxt)
+{
+    const struct x86_emulate_cache *cache = ctxt->cache;
+    unsigned int n = in->n;
+
+    if ( !cache || !cache->insn.len || cache->rip != ctxt->regs->rip ||
+         cache->mode != ctxt->mode || cache->insn.len > n ||
+         !same_bytes(cache->insn.b, in->b, cache->insn.len) )
+        return false;
+    __builtin_memcpy(in, &cache->insn, offsetof(struct x86emul_insn, b));
+    in->n = n;
     return true;
 }
 
@@ -166,11 +233,13 @@ static unsigned int imm_bytes(const struct x86emul_insn *in)
 {
     unsigned int z = in->op_bytes == 2 ? 2 : 4;
 
+    if ( !(in->attr & (OP_MOFFS | OP_IMM8 | OP_IMMZ | OP_IMMGRP3)) )
+        return 0;
     if ( in->attr & OP_MOFFS )
         return in->ad_bytes;
     if ( in->opcode >= 0xb8 && in->opcode <= 0xbf )
         return in->op_bytes;                    /* mov imm64 with REX.W */
-    if ( (in->opcode == 0xf6 || in->opcode == 0xf7) && (in->reg & 7) < 2 )
+    if ( (in->attr & OP_IMMGRP3) && (in->reg & 7) < 2 )
         return in->opcode == 0xf6 ? 1 : z;      /* test imm */
     if ( in->attr & OP_IMM8 )
         return 1;
@@ -181,28 +250,43 @@ int x86emul_decode(struct x86emul_insn *in, struct x86_emulate_ctxt *ctxt,
                    const struct x86_emulate_ops *ops)
 {
     bool mode64 = ctxt->mode == X86EMUL_MODE_64;
+    struct cursor c = {};
     unsigned int bytes;
     uint8_t b;
     int rc;
 
-    memset(in, 0, sizeof(*in));
-    in->seg = x86_seg_ds;
+    /*
+     * Field by field: a memset, even inline, is REP STOS (see take()).
+     * n is the fetch's, opcode, attr and op_bytes are always set below.
+     */
+    in->len = 0;
     in->ad_bytes = mode64 ? 8 : 4;
+    in->rex = 0;
+    in->lock = in->rep = in->repne = in->opsize = false;
+    in->seg = x86_seg_ds;
+    in->modrm = in->mod = in->reg = in->rm = 0;
+    in->mem = false;
+    in->base = in->index = in->scale = 0;
+    in->disp = in->ea = in->imm = 0;
     rc = fetch(in, ctxt, ops);
     if ( rc != X86EMUL_OKAY )
         return rc;
-    if ( !prefixes(in, mode64) )
+    if ( cached(in, ctxt) )
+        goto done;
+    c.b = in->b;
+    c.n = in->n;
+    if ( !prefixes(in, &c, mode64) )
         return X86EMUL_UNHANDLEABLE;
     /* 16-bit addressing has its own ModRM forms, which we do not do. */
     if ( in->ad_bytes == 2 )
         return X86EMUL_UNHANDLEABLE;
 
-    b = in->b[in->len++];
+    b = c.b[c.len++];
     if ( b == 0x0f )
     {
-        if ( in->len >= in->n )
+        if ( c.len >= c.n )
             return X86EMUL_UNHANDLEABLE;
-        b = in->b[in->len++];
+        b = c.b[c.len++];
         in->opcode = 0x100 | b;
         in->attr = x86emul_twobyte[b];
     }
@@ -222,17 +306,23 @@ int x86emul_decode(struct x86emul_insn *in, struct x86_emulate_ctxt *ctxt,
     else
         in->op_bytes = in->opsize ? 2 : 4;
 
-    if ( (in->attr & OP_MODRM) && !modrm(in, ctxt->regs, mode64) )
+    if ( (in->attr & OP_MODRM) && !modrm(in, &c, mode64) )
         return X86EMUL_UNHANDLEABLE;
     bytes = imm_bytes(in);
-    if ( bytes && !take(in, bytes, &in->imm) )
+    if ( bytes && !take(&c, bytes, &in->imm) )
         return X86EMUL_UNHANDLEABLE;
-    if ( in->len > MAX_INSN_LEN )
+    in->len = c.len;
+    if ( c.len > MAX_INSN_LEN )
         return x86_emul_raise(ctxt, 13, 0);
-    if ( in->rm == 16 )
-        in->ea += ctxt->regs->rip + in->len;
-    in->ea = x86emul_trunc(in->ea, in->ad_bytes);
+    if ( ctxt->cache )
+    {
+        ctxt->cache->rip = ctxt->regs->rip;
+        ctxt->cache->mode = ctxt->mode;
+        ctxt->cache->insn = *in;
+    }
 
+ done:
+    effective_address(in, ctxt->regs);
     ctxt->opcode = in->opcode;
     ctxt->modrm = in->modrm;
     return X86EMUL_OKAY;

@@ -518,43 +518,26 @@ static int twobyte(struct x86emul_insn *in, struct x86_emulate_ctxt *ctxt,
     }
 }
 
-static bool is_string(unsigned int op)
-{
-    return (op >= 0x6c && op <= 0x6f) || (op >= 0xa4 && op <= 0xa7) ||
-           (op >= 0xaa && op <= 0xaf);
-}
+typedef int handler_t(struct x86emul_insn *in, struct x86_emulate_ctxt *ctxt,
+                      const struct x86_emulate_ops *ops);
 
-static bool is_system(unsigned int op)
-{
-    switch ( op )
-    {
-    case 0xcd: case 0xe4 ... 0xe7: case 0xec ... 0xef:
-    case 0xf4: case 0xfa: case 0xfb:
-    case 0x101: case 0x106: case 0x108: case 0x109:
-    case 0x120 ... 0x123: case 0x130 ... 0x132: case 0x1a2:
-        return true;
-    default:
-        return false;
-    }
-}
+/* By the table's class (OP_CLASS); only two-byte opcodes are of X_CRDR. */
+static handler_t *const onebyte_handler[X_CRDR + 1] = {
+    [X_DATA] = basic, [X_SYSTEM] = x86emul_system, [X_STRING] = x86emul_string,
+    [X_SHORT] = short_forms, [X_GROUPS] = groups,
+};
+static handler_t *const twobyte_handler[X_CRDR + 1] = {
+    [X_DATA] = twobyte, [X_SYSTEM] = x86emul_system,
+    [X_CRDR] = x86emul_mov_cr_dr,
+};
 
 static int execute(struct x86emul_insn *in, struct x86_emulate_ctxt *ctxt,
                    const struct x86_emulate_ops *ops)
 {
-    unsigned int op = in->opcode;
+    unsigned int cls = in->attr >> 8;
 
-    if ( is_string(op) )
-        return x86emul_string(in, ctxt, ops);
-    if ( is_system(op) )
-        return x86emul_system(in, ctxt, ops);
-    if ( op >= 0x100 )
-        return twobyte(in, ctxt, ops);
-    if ( op == 0xc0 || op == 0xc1 || op >= 0xd0 )
-        return groups(in, ctxt, ops);
-    if ( (op >= 0x90 && op <= 0x99) || (op >= 0xa0 && op <= 0xa3) ||
-         (op >= 0xb0 && op <= 0xbf) )
-        return short_forms(in, ctxt, ops);
-    return basic(in, ctxt, ops);
+    return (in->opcode >= 0x100 ? twobyte_handler
+                                : onebyte_handler)[cls](in, ctxt, ops);
 }
 
 int x86_emulate(struct x86_emulate_ctxt *ctxt,
@@ -564,7 +547,7 @@ int x86_emulate(struct x86_emulate_ctxt *ctxt,
     unsigned int tries = 0;
     int rc;
 
-    memset(&ctxt->retire, 0, sizeof(ctxt->retire));
+    __builtin_memset(&ctxt->retire, 0, sizeof(ctxt->retire));
     ctxt->insn_len = 0;
     rc = x86emul_decode(&in, ctxt, ops);
     if ( rc != X86EMUL_OKAY )

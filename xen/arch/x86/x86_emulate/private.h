@@ -23,27 +23,22 @@
 #define OP_IMM8     0x08u   /* an 8-bit immediate */
 #define OP_IMMZ     0x10u   /* a 16/32-bit immediate, per operand size */
 #define OP_MOFFS    0x20u   /* an address-sized offset (mov moffs) */
+#define OP_PREFIX   0x40u   /* a legacy prefix (one-byte table only) */
+#define OP_IMMGRP3  0x80u   /* group 3: TEST (/0, /1) has an immediate */
+/*
+ * Which execute.c handler runs it, so that dispatch is one table look-up
+ * rather than a chain of range tests per instruction.
+ */
+#define OP_CLASS(c) ((c) << 8)
+enum { X_DATA, X_SYSTEM, X_STRING, X_SHORT, X_GROUPS, X_CRDR };
+#define OP_SYS      OP_CLASS(X_SYSTEM)
+#define OP_STR      OP_CLASS(X_STRING)
+#define OP_SHORT    OP_CLASS(X_SHORT)
+#define OP_GRP      OP_CLASS(X_GROUPS)
+#define OP_CRDR     OP_CLASS(X_CRDR)
 
-extern const uint8_t x86emul_onebyte[256];
-extern const uint8_t x86emul_twobyte[256];
-
-/* A decoded instruction. */
-struct x86emul_insn {
-    uint8_t b[16];              /* the bytes fetched */
-    unsigned int n;             /* how many were */
-    unsigned int len;           /* consumed so far */
-    unsigned int opcode;        /* as ctxt->opcode */
-    unsigned int attr;          /* OP_* */
-    unsigned int op_bytes;      /* operand size: 1, 2, 4 or 8 */
-    unsigned int ad_bytes;      /* address size: 4 or 8 */
-    uint8_t rex;
-    bool lock, rep, repne, opsize;
-    enum x86_segment seg;       /* of the memory operand */
-    uint8_t modrm, mod, reg, rm;    /* reg and rm with REX applied */
-    bool mem;                   /* rm names memory, at ea */
-    unsigned long ea;           /* its offset (no segment base) */
-    uint64_t imm;               /* sign-extended immediate or moffs */
-};
+extern const uint16_t x86emul_onebyte[256];
+extern const uint16_t x86emul_twobyte[256];
 
 int x86emul_decode(struct x86emul_insn *in, struct x86_emulate_ctxt *ctxt,
                    const struct x86_emulate_ops *ops);
@@ -52,29 +47,24 @@ int x86emul_decode(struct x86emul_insn *in, struct x86_emulate_ctxt *ctxt,
  * Registers: a general register by number, and sized access to it (inline:
  * every instruction uses them, and calls cost under emulation too).
  */
+/*
+ * By offset rather than by a switch: a jump table's indirect branch per
+ * register access costs more than the load, under TCG above all.
+ */
+#define GPR_OFF(r) offsetof(struct cpu_user_regs, r)
 static inline uint64_t *x86emul_gpr(struct cpu_user_regs *regs,
                                     unsigned int n)
 {
-    switch ( n & 15 )
-    {
-    case 0: return &regs->rax;
-    case 1: return &regs->rcx;
-    case 2: return &regs->rdx;
-    case 3: return &regs->rbx;
-    case 4: return &regs->rsp;
-    case 5: return &regs->rbp;
-    case 6: return &regs->rsi;
-    case 7: return &regs->rdi;
-    case 8: return &regs->r8;
-    case 9: return &regs->r9;
-    case 10: return &regs->r10;
-    case 11: return &regs->r11;
-    case 12: return &regs->r12;
-    case 13: return &regs->r13;
-    case 14: return &regs->r14;
-    default: return &regs->r15;
-    }
+    static const uint8_t off[16] = {
+        GPR_OFF(rax), GPR_OFF(rcx), GPR_OFF(rdx), GPR_OFF(rbx),
+        GPR_OFF(rsp), GPR_OFF(rbp), GPR_OFF(rsi), GPR_OFF(rdi),
+        GPR_OFF(r8), GPR_OFF(r9), GPR_OFF(r10), GPR_OFF(r11),
+        GPR_OFF(r12), GPR_OFF(r13), GPR_OFF(r14), GPR_OFF(r15),
+    };
+
+    return (uint64_t *)((char *)regs + off[n & 15]);
 }
+#undef GPR_OFF
 
 static inline uint64_t x86emul_trunc(uint64_t v, unsigned int bytes)
 {
@@ -150,5 +140,8 @@ int x86emul_io_allowed(struct x86_emulate_ctxt *ctxt,
 /* The system instructions (system.c): CRs, DRs, MSRs, I/O, CPUID, ... */
 int x86emul_system(struct x86emul_insn *in, struct x86_emulate_ctxt *ctxt,
                    const struct x86_emulate_ops *ops);
+/* MOV to and from CRn and DRn, the PV kernel's commonest: a class alone. */
+int x86emul_mov_cr_dr(struct x86emul_insn *in, struct x86_emulate_ctxt *ctxt,
+                      const struct x86_emulate_ops *ops);
 
 #endif /* X86_EMULATE_PRIVATE_H */

@@ -132,8 +132,8 @@ static int group7(struct x86emul_insn *in, struct x86_emulate_ctxt *ctxt,
 }
 
 /* MOV to and from CRn and DRn: always a register, of the full width. */
-static int mov_cr_dr(struct x86emul_insn *in, struct x86_emulate_ctxt *ctxt,
-                     const struct x86_emulate_ops *ops)
+int x86emul_mov_cr_dr(struct x86emul_insn *in, struct x86_emulate_ctxt *ctxt,
+                      const struct x86_emulate_ops *ops)
 {
     unsigned int op = in->opcode;
     unsigned int bytes = ctxt->mode == X86EMUL_MODE_64 ? 8 : 4;
@@ -206,8 +206,6 @@ int x86emul_system(struct x86emul_insn *in, struct x86_emulate_ctxt *ctxt,
         return rdtsc(in, ctxt, ops, false);
     case 0x101:
         return group7(in, ctxt, ops);
-    case 0x120 ... 0x123:
-        return mov_cr_dr(in, ctxt, ops);
     }
 
     /* The rest is ring 0's. */

@@ -5,6 +5,7 @@
 
 #include <xen/types.h>
 #include <public/xen.h>
+#include <asm/x86_emulate.h>
 
 struct cpu_policy;
 
@@ -67,6 +68,12 @@ struct arch_vcpu {
      */
     struct multicall_entry *mc_call;
     bool mc_preempted;
+
+    /*
+     * The last instruction the emulator decoded for this vCPU (a kernel
+     * emulates the same MOV from CR0 or PTE store again and again).
+     */
+    struct x86_emulate_cache emul_cache;
 };
 
 struct arch_domain {

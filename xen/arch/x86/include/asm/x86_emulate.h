@@ -93,10 +93,47 @@ enum x86_emul_mode {
     X86EMUL_MODE_32,            /* 32-bit code, flat segments */
 };
 
+/* A decoded instruction (the emulator's own; here for the cache below). */
+struct x86emul_insn {
+    uint8_t n;                  /* how many bytes were fetched */
+    uint8_t len;                /* consumed so far */
+    uint8_t op_bytes;           /* operand size: 1, 2, 4 or 8 */
+    uint8_t ad_bytes;           /* address size: 4 or 8 */
+    uint16_t opcode;            /* as ctxt->opcode */
+    uint16_t attr;              /* OP_* */
+    uint8_t rex;
+    bool lock, rep, repne, opsize;
+    enum x86_segment seg;       /* of the memory operand */
+    uint8_t modrm, mod, reg, rm;    /* reg and rm with REX applied */
+    bool mem;                   /* rm names memory, at ea */
+    /* Its parts: base and index registers (or none), scale, displacement. */
+    uint8_t base, index, scale;
+    uint64_t disp;
+    unsigned long ea;           /* its offset (no segment base) */
+    uint64_t imm;               /* sign-extended immediate or moffs */
+    /* Last: decode sets what comes before, the fetch fills these. */
+    uint8_t b[16];              /* the bytes fetched */
+};
+
+/*
+ * The last instruction decoded at rip, kept by a caller that emulates the
+ * same few instructions again and again (PV: one per vCPU).  It is used
+ * only when the bytes now at rip are the same, so changed code is decoded
+ * afresh; what depends on the registers (the address) always is.  Zeroed:
+ * empty.
+ */
+struct x86_emulate_cache {
+    unsigned long rip;
+    enum x86_emul_mode mode;
+    struct x86emul_insn insn;   /* insn.len 0: empty */
+};
+
 struct x86_emulate_ctxt {
     /* In: the registers (updated in place, except rip) and the mode. */
     struct cpu_user_regs *regs;
     enum x86_emul_mode mode;
+    /* In: the decode cache, or NULL. */
+    struct x86_emulate_cache *cache;
     /*
      * In: the ring for privileged instructions (CPL 0 only), the ring
      * checked against the IOPL for I/O, CLI and STI (a PV kernel is ring
