@@ -122,7 +122,7 @@ check:
 	    --std=c11 -D__x86_64__ -D__XEN_TOOLS__ -Ixen/include \
 	    -Itools/include -Itools/libxc -Itools/xenstore \
 	    --suppress=missingIncludeSystem --inline-suppr \
-	    tools/libxc tools/misc tools/tests/libxc
+	    tools/libxc tools/misc tools/tests/libxc tools/tests/xend
 
 clean:
 	$(MAKE) -C xen clean
