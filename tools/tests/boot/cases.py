@@ -284,13 +284,18 @@ CASES.append(dict(
            ('settle', 2), ('type', 'echo hv-ok-$((6*7))\r'),
            ('expect', 'shell_output', dict(text='^hv-ok-42'))]))
 
+# Dom0's hypervisor command line on each hypervisor (smap=0: QEMU's IRET
+# reads the stack as a supervisor access, which a PV dom0 trips on ours).
+DOM0_APPENDS = (('ours', 'dom0_mem=512M smap=0 conswitch=a'),
+                ('xen417', 'dom0_mem=512M conswitch=a'))
+
+
 # Debian's Linux as dom0 takes the machine down, on both hypervisors:
 # `poweroff -f` hands the PM1 values for S5 to XENPF_enter_acpi_sleep,
 # which must power off (not leave it to SCHEDOP_shutdown's fallback);
 # `reboot -f` is SCHEDOP_shutdown reboot.  QEMU must exit either way
 # (-no-reboot turns the reset into an exit).
-for _hv, _append in (('ours', 'dom0_mem=512M smap=0 conswitch=a'),
-                     ('xen417', 'dom0_mem=512M conswitch=a')):
+for _hv, _append in DOM0_APPENDS:
     for _cmd, _line in (('poweroff', 'acpi_s5'), ('reboot', 'dom0_reboot')):
         CASES.append(dict(
             name='linux-dom0-%s%s' % (_cmd, '' if _hv == 'ours'
@@ -370,15 +375,26 @@ XL_INFO_STEPS = (
                  r'^xen_scheduler\s+: \w+$', r'^xend_config_format\s+: 4$',
                  r'^Name\s+ID\s+Mem\s+VCPUs\s+State\s+Time\(s\)$',
                  r'^Domain-0\s+0\s+\d+\s+2\s+r-----\s+\d+\.\d$'))
-for _hv, _append in (('ours', 'dom0_mem=512M smap=0 conswitch=a'),
-                     ('xen417', 'dom0_mem=512M conswitch=a')):
-    _name = 'linux-dom0-xl-info' + ('' if _hv == 'ours' else '-xen417')
-    CASES.append(dict(
-        name=_name, via='kernel', smp=2, mem='1G', cpu='max',
-        append=_append, only=_hv, timeout=120, prepare=dom0_rootfs(_name),
-        forbid=qemu.DEFAULT_FORBID + (r'^hv-rootfs: .*failed',),
-        steps=[('expect', 'linux_init'), ('expect', 'rootfs_ready'),
-               ('settle', 2)] + XL_INFO_STEPS))
+def dom0_twins(base, prepare_for, steps, timeout=120, forbid=(),
+               qemu_args_for=None, **extra):
+    """The case base on ours and base-xen417 on Xen 4.17: Linux dom0 with
+    the root file system prepare_for(name) makes (and QEMU's extra
+    arguments qemu_args_for(name) gives), whose shell runs steps; a
+    failure /init reports, or one of forbid, fails it."""
+    for hv, append in DOM0_APPENDS:
+        name = base + ('' if hv == 'ours' else '-xen417')
+        if qemu_args_for:
+            extra['qemu_args'] = qemu_args_for(name)
+        CASES.append(dict(
+            name=name, via='kernel', smp=2, mem='1G', cpu='max',
+            append=append, only=hv, timeout=timeout,
+            prepare=prepare_for(name),
+            forbid=qemu.DEFAULT_FORBID + (r'^hv-rootfs: .*failed',) + forbid,
+            steps=[('expect', 'linux_init'), ('expect', 'rootfs_ready'),
+                   ('settle', 2)] + steps, **extra))
+
+
+dom0_twins('linux-dom0-xl-info', dom0_rootfs, XL_INFO_STEPS)
 
 # Debian's xl builds a PV guest on each hypervisor (xl-on-ours.md): our
 # mini-os, spinning, is listed with its 32 MiB and one vCPU, its console
@@ -405,18 +421,10 @@ XL_CREATE_STEPS = (
               'sleep 0.5; i=$((i+1)); done; '
               'echo free-change=$(($(%s) - before))\r' % (FREE_MB, FREE_MB))] +
     expect_lines(r'^gone=1$', r'^free-change=0$'))
-for _hv, _append in (('ours', 'dom0_mem=512M smap=0 conswitch=a'),
-                     ('xen417', 'dom0_mem=512M conswitch=a')):
-    _name = 'linux-dom0-xl-create' + ('' if _hv == 'ours' else '-xen417')
-    CASES.append(dict(
-        name=_name, via='kernel', smp=2, mem='1G', cpu='max',
-        append=_append, only=_hv, timeout=120, minios=True,
-        prepare=dom0_rootfs(_name, [(MINIOS, '/guests/mini-os')],
-                            [('/etc/xen/minios.cfg', MINIOS_CFG)]),
-        forbid=qemu.DEFAULT_FORBID + (r'^hv-rootfs: .*failed',
-                                      r'^libxl: error'),
-        steps=[('expect', 'linux_init'), ('expect', 'rootfs_ready'),
-               ('settle', 2)] + XL_CREATE_STEPS))
+dom0_twins('linux-dom0-xl-create',
+           lambda name: dom0_rootfs(name, [(MINIOS, '/guests/mini-os')],
+                                    [('/etc/xen/minios.cfg', MINIOS_CFG)]),
+           XL_CREATE_STEPS, forbid=(r'^libxl: error',), minios=True)
 
 
 # Our dom0 stack (issue 16) in place of Debian's daemons: mkrootfs's /init
@@ -470,18 +478,9 @@ OUR_STACK_STEPS = (
     shell('test -s /var/log/xen/console/hypervisor.log && echo hvlog-ok; '
           'cat /var/log/xen/xenstored.log /var/log/xen/xenconsoled.log',
           'logs', r'^hvlog-ok$'))
-for _hv, _append in (('ours', 'dom0_mem=512M smap=0 conswitch=a'),
-                     ('xen417', 'dom0_mem=512M conswitch=a')):
-    _name = 'linux-dom0-our-stack' + ('' if _hv == 'ours' else '-xen417')
-    CASES.append(dict(
-        name=_name, via='kernel', smp=2, mem='1G', cpu='max',
-        append=_append, only=_hv, timeout=150, minios=True,
-        prepare=our_stack_rootfs(_name),
-        forbid=qemu.DEFAULT_FORBID + (r'^hv-rootfs: .*failed',
-                                      r'^libxl: error',
-                                      r'^xen-dom0-start: '),
-        steps=[('expect', 'linux_init'), ('expect', 'rootfs_ready'),
-               ('settle', 2)] + OUR_STACK_STEPS))
+dom0_twins('linux-dom0-our-stack', our_stack_rootfs, OUR_STACK_STEPS,
+           timeout=150, minios=True,
+           forbid=(r'^libxl: error', r'^xen-dom0-start: '))
 
 
 # The lifecycle of xl's guests (issue #13): 50 create/destroy cycles of a
@@ -606,20 +605,11 @@ LIFE_STEPS = (
 
 def xl_twins(base, timeout, steps, adds=(), texts=(), options=(),
              minios=False):
-    """The case base on ours and base-xen417 on Xen 4.17: dom0's shell
-    runs steps; what xl or the guest's scripts report as failed fails."""
-    for hv, append in (('ours', 'dom0_mem=512M smap=0 conswitch=a'),
-                       ('xen417', 'dom0_mem=512M conswitch=a')):
-        name = base + ('' if hv == 'ours' else '-xen417')
-        CASES.append(dict(
-            name=name, via='kernel', smp=2, mem='1G', cpu='max',
-            append=append, only=hv, timeout=timeout, minios=minios,
-            prepare=dom0_rootfs(name, adds, texts, options),
-            forbid=qemu.DEFAULT_FORBID + (r'^hv-rootfs: .*failed',
-                                          r'^libxl: error',
-                                          r'^(cycle \d+|linux) \w+ failed$'),
-            steps=[('expect', 'linux_init'), ('expect', 'rootfs_ready'),
-                   ('settle', 2)] + steps))
+    """dom0_twins for xl's cases: what xl or the guest's scripts report as
+    failed fails."""
+    dom0_twins(base, lambda name: dom0_rootfs(name, adds, texts, options),
+               steps, timeout=timeout, minios=minios,
+               forbid=(r'^libxl: error', r'^(cycle \d+|linux) \w+ failed$'))
 
 
 xl_twins('linux-dom0-xl-lifecycle', 200, LIFE_STEPS, minios=True,
@@ -724,8 +714,7 @@ def _linux_nic_case(name, hv, append, nic, text, forbid=()):
 # failed"), ata_piix registers its lines, and an e1000 brought up gets its
 # GSI as an event channel ("xen-pirq" in /proc/interrupts).  The e1000 has
 # no MSI, so no MSI mapping is tried either.
-for _hv, _append in (('ours', 'dom0_mem=512M smap=0 conswitch=a'),
-                     ('xen417', 'dom0_mem=512M conswitch=a')):
+for _hv, _append in DOM0_APPENDS:
     CASES.append(_linux_nic_case(
         'linux-dom0-irqs%s' % ('' if _hv == 'ours' else '-xen417'), _hv,
         _append, 'e1000',
@@ -736,8 +725,7 @@ for _hv, _append in (('ours', 'dom0_mem=512M smap=0 conswitch=a'),
 # A virtio NIC's driver asks for MSI-X first: the hypervisor programs
 # the entries dom0 maps (map_pirq, type MSI), and its queues' interrupts
 # arrive as PIRQs ("xen-pirq-msi-x"), with no "xen map irq failed".
-for _hv, _append in (('ours', 'dom0_mem=512M smap=0 conswitch=a'),
-                     ('xen417', 'dom0_mem=512M conswitch=a')):
+for _hv, _append in DOM0_APPENDS:
     CASES.append(_linux_nic_case(
         'linux-dom0-msix%s' % ('' if _hv == 'ours' else '-xen417'), _hv,
         _append, 'virtio-net-pci', (r'xen-pirq.*-msi-x +virtio\d',),
@@ -778,23 +766,14 @@ def disk_root_args(name):
 # virtio-blk (mkrootfs --ext4) and runs its /init to a shell on hvc0;
 # `poweroff` (busybox's, which signals PID 1) then unmounts and powers the
 # machine off through the hypervisor (ACPI S5), and QEMU exits.
-for _hv, _append in (('ours', 'dom0_mem=512M smap=0 conswitch=a'),
-                     ('xen417', 'dom0_mem=512M conswitch=a')):
-    _name = 'linux-dom0-disk-root' + ('' if _hv == 'ours' else '-xen417')
-    CASES.append(dict(
-        name=_name, via='kernel', smp=2, mem='1G', cpu='max',
-        append=_append, only=_hv, timeout=120, prepare=disk_root(_name),
-        qemu_args=disk_root_args(_name),
-        forbid=qemu.DEFAULT_FORBID + (r'^hv-rootfs: .*failed',
-                                      r'Power-off failed',
-                                      r'Kernel panic'),
-        steps=[('expect', 'linux_init'), ('expect', 'rootfs_ready'),
-               ('settle', 2)] +
-        shell('grep " / " /proc/mounts', 'root',
-              r'^/dev/vda / ext4 rw[, ]') +
-        [('type', 'poweroff\r'),
-         ('expect', 'shell_output', dict(text='^hv-rootfs: poweroff: ')),
-         ('expect', 'acpi_s5'), ('exit',)]))
+dom0_twins('linux-dom0-disk-root', disk_root,
+           shell('grep " / " /proc/mounts', 'root',
+                 r'^/dev/vda / ext4 rw[, ]') +
+           [('type', 'poweroff\r'),
+            ('expect', 'shell_output', dict(text='^hv-rootfs: poweroff: ')),
+            ('expect', 'acpi_s5'), ('exit',)],
+           forbid=(r'Power-off failed', r'Kernel panic'),
+           qemu_args_for=disk_root_args)
 
 
 # Our libhvxc in Debian's dom0 (docs/misc/libxc.md): xen-create-pv builds
@@ -879,14 +858,5 @@ CREATE_PV_STEPS = (
           'echo xl-create-wall-ms=$((e - s)); xl destroy minios; '
           '(exit $rc)' % (NOW_MS, NOW_MS), 'xl-create-timed',
           r'^xl-create-wall-ms=\d+$'))
-for _hv, _append in (('ours', 'dom0_mem=512M smap=0 conswitch=a'),
-                     ('xen417', 'dom0_mem=512M conswitch=a')):
-    _name = 'linux-dom0-create-pv' + ('' if _hv == 'ours' else '-xen417')
-    CASES.append(dict(
-        name=_name, via='kernel', smp=2, mem='1G', cpu='max',
-        append=_append, only=_hv, timeout=120, minios=True,
-        prepare=libxc_rootfs(_name),
-        forbid=qemu.DEFAULT_FORBID + (r'^hv-rootfs: .*failed',
-                                      r'^hvxc: '),
-        steps=[('expect', 'linux_init'), ('expect', 'rootfs_ready'),
-               ('settle', 2)] + CREATE_PV_STEPS))
+dom0_twins('linux-dom0-create-pv', libxc_rootfs, CREATE_PV_STEPS,
+           minios=True, forbid=(r'^hvxc: ',))
