@@ -13,8 +13,15 @@ P_CFLAGS := -std=gnu11 -Wall -Wextra -Werror -D_GNU_SOURCE -I. -I$(XS) \
             -I$(XEN_INC)
 P_OBJS := $(patsubst %,$(O)/%.o,$(SRCS) xen_dev xs_client xs_lib)
 
-.PHONY: all clean
+.PHONY: all clean install
 all: $(O)/$(PROG)
+
+# PROG_DIR: the install directory's variable from tools/install.mk.
+include $(ROOT)/tools/install.mk
+install: all
+	$(INSTALL) -d $(DESTDIR)$($(PROG_DIR))
+	$(INSTALL) -m 755 $(O)/$(PROG) \
+	    $(DESTDIR)$($(PROG_DIR))/$(or $(PROG_NAME),$(PROG))
 
 $(O)/%.o: %.c $(wildcard *.h) $(wildcard $(XS)/*.h) | $(O)
 	$(CC) $(P_CFLAGS) $(CFLAGS) -c -o $@ $<
