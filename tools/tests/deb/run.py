@@ -167,6 +167,18 @@ class Suite:
         con = sh(['dpkg-deb', '-f', self.debs[XS], 'Conflicts']).strip()
         assert con == '', con
 
+    def hotplug(self):
+        """tools/hotplug's scripts, whichever there are: as hv-utils has
+        them (the install rule's own test is that make install has the
+        same, in like_install)."""
+        return [line.split()[5][1:] for line in sh(
+            ['dpkg-deb', '-c', self.debs[UTILS]]).splitlines()
+            if line.startswith('-') and ' ./etc/xen/scripts/' in line]
+
+    def conffiles(self, pkg):
+        return CONFFILES.get(pkg, []) + \
+            (self.hotplug() if pkg == UTILS else [])
+
     def expected(self):
         hv = {
             '/boot/hv-xen-%s.gz' % self.ver: '-rw-r--r--',
@@ -191,6 +203,7 @@ class Suite:
                  '/usr/share/man/man8/xenconsoled.8.gz': '-rw-r--r--',
                  '/usr/share/man/man8/xen-create-pv.8.gz': '-rw-r--r--',
                  '/usr/share/lintian/overrides/' + UTILS: '-rw-r--r--'}
+        utils.update((f, '-rwxr-xr-x') for f in self.hotplug())
         xend = {'/usr/sbin/xend': '-rwxr-xr-x', '/usr/sbin/xm': '-rwxr-xr-x',
                 '/usr/lib/python3/dist-packages/XenAPI.py': '-rw-r--r--',
                 '/etc/xen/xend-config.sxp': '-rw-r--r--',
@@ -240,7 +253,7 @@ class Suite:
             sh(['dpkg-deb', '-e', self.debs[pkg], ctrl])
             conf = os.path.join(ctrl, 'conffiles')
             got = open(conf).read().split() if os.path.exists(conf) else []
-            assert got == CONFFILES.get(pkg, []), '%s: %s' % (pkg, got)
+            assert got == self.conffiles(pkg), '%s: %s' % (pkg, got)
             scripts = [] if pkg == DEV else ['postinst', 'postrm'] + \
                 ([] if pkg == HV else ['prerm'])
             for s in ('config', 'preinst', 'prerm', 'postinst', 'postrm'):
@@ -421,7 +434,7 @@ class Suite:
             want = 'not-installed' if pkg == DEV else 'config-files'
             assert self.status(pkg) == want, \
                 '%s: %s' % (pkg, self.status(pkg))
-        conf = sum(CONFFILES.values(), [])
+        conf = sum((self.conffiles(p) for p in ALL), [])
         for pkg, files in self.expected().items():
             for f in files:
                 # A removed package's conffiles stay until purge.
