@@ -5,7 +5,8 @@
 A minimal bookworm (debootstrap --variant=minbase, plus what our packages
 depend on and what the checks run: grub-common, systemd) is built once into
 a cache outside the checkout, $HV_CHROOT_CACHE or
-${XDG_CACHE_HOME:-~/.cache}/hv-chroot, and copied afresh for every run.
+${XDG_CACHE_HOME:-~/.cache}/hv-chroot, from the mirror apt uses here
+($HV_CHROOT_MIRROR overrides), and copied afresh for every run.
 In the copy, `dpkg -i` installs all the packages (apt-get -f install fetches
 what is missing if the mirror answers), then the cases check the files,
 the Python modules and libhvxc as installed, grub-mkconfig's menu entry
@@ -174,7 +175,7 @@ class Suite:
             return 'debootstrap not installed (tools/scripts/install-deps)'
         new = base + '.new'
         shutil.rmtree(new, ignore_errors=True)
-        url = mirror()
+        url = os.environ.get('HV_CHROOT_MIRROR') or mirror()
         p = subprocess.run(['debootstrap', '--variant=minbase',
                             '--include=' + INCLUDE, SUITE, new, url],
                            stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
