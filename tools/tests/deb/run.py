@@ -218,12 +218,18 @@ class Suite:
                 if n.endswith(('.py', '.dtd')):
                     xend['/usr/lib/python3/dist-packages/' + os.path.relpath(
                         os.path.join(top, n), py)] = '-rw-r--r--'
-        dev = {'/usr/include/hvxc.h': '-rw-r--r--',
+        dev = {'/usr/include/hv/hvxc.h': '-rw-r--r--',
                '/usr/include/xenapi.h': '-rw-r--r--',
+               '/usr/lib/x86_64-linux-gnu/pkgconfig/hvxc.pc': '-rw-r--r--',
                '/usr/lib/x86_64-linux-gnu/libhvxc.so': 'lrwxrwxrwx',
                '/usr/lib/x86_64-linux-gnu/libxenapi.a': '-rw-r--r--',
                '/usr/share/doc/%s/examples/xenapi-example.c' % DEV:
                '-rw-r--r--'}
+        inc = os.path.join(ROOT, 'xen', 'include')
+        for top, dirs, names in os.walk(os.path.join(inc, 'public')):
+            dev.update(('/usr/include/hv/' + os.path.relpath(
+                os.path.join(top, n), inc), '-rw-r--r--') for n in names
+                if n.endswith('.h'))
         for pkg, files in UNITS.items():
             target = {XS: xs, UTILS: utils, XEND: xend}[pkg]
             for u in files:
@@ -328,6 +334,31 @@ class Suite:
                 with open(os.path.join(self.tmp, 'x-' + pkg) + f, 'rb') as b:
                     assert data == b.read(), f
         assert not missing, 'make install has, no package has: %s' % missing
+
+    def dev(self):
+        """hv-dev with hv-utils is enough to build a program on libhvxc
+        (pkg-config hvxc) and the XenAPI C binding (xml2-config)."""
+        if not shutil.which('cc') or not shutil.which('pkg-config'):
+            return 'no cc or pkg-config'
+        tree = os.path.join(self.tmp, 'dev-tree')
+        for pkg in (DEV, UTILS):
+            sh(['dpkg-deb', '-x', self.debs[pkg], tree])
+        src = os.path.join(self.tmp, 'dev.c')
+        with open(src, 'w') as f:
+            f.write('#include <hvxc.h>\n#include <xenapi.h>\n'
+                    'int main(void)\n{\n'
+                    '    xc_interface *xch = xc_interface_open(NULL, NULL);\n'
+                    '    xenapi_session_free(NULL);\n'
+                    '    return !xch;\n}\n')
+        env = dict(os.environ, PKG_CONFIG_SYSROOT_DIR=tree,
+                   PKG_CONFIG_LIBDIR=tree + '/usr/lib/x86_64-linux-gnu/'
+                   'pkgconfig')
+        pc = sh(['pkg-config', '--cflags', '--libs', 'hvxc'], env=env).split()
+        xml = sh(['sh', '-c', 'xml2-config --cflags --libs || '
+                  'echo -I/usr/include/libxml2 -lxml2']).split()
+        sh(['cc', '-std=gnu11', '-Wall', '-Werror', '-I' + tree +
+            '/usr/include', src, '-o', os.path.join(self.tmp, 'dev'),
+            tree + '/usr/lib/x86_64-linux-gnu/libxenapi.a'] + pc + xml)
 
     def install(self):
         for d in ('updates', 'info', 'triggers'):
@@ -500,6 +531,7 @@ def main():
             case('md5sums', s.md5sums)
             case('same files as make install', s.like_install)
             case('rebuild gives the same bytes', s.reproducible)
+            case('hv-dev builds a program', s.dev)
             if case('dpkg --root install', s.install):
                 case('grub.d script offers the installed image', s.menuentry)
                 case('installed xenstored and xs-* tools work', s.daemon)

@@ -245,7 +245,8 @@ class Suite:
                   '/usr/lib/hv-xen/bin/init-dom0',
                   '/usr/lib/hv-xen/bin/xen-dom0-start',
                   '/usr/lib/x86_64-linux-gnu/libhvxc.so.1',
-                  '/usr/include/hvxc.h', '/etc/xen/xend-config.sxp',
+                  '/usr/include/hv/hvxc.h', '/usr/include/hv/public/xen.h',
+                  '/etc/xen/xend-config.sxp',
                   '/usr/lib/python3/dist-packages/XenAPI.py',
                   '/usr/share/man/man8/xm.8.gz'):
             assert os.path.exists(self.r(f)), 'missing ' + f
