@@ -27,8 +27,8 @@ endif
 
 GUEST_DIRS := extras/mini-os
 
-.PHONY: all xen tools guests dist iso install install-xen install-tools run run-iso test bench check \
-        clean deps mutate fuzz deb rootfs
+.PHONY: all xen tools guests dist iso install install-xen install-tools run \
+        run-iso test bench check clean deps mutate fuzz deb rootfs
 
 all: xen tools guests
 
