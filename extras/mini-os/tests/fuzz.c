@@ -1251,6 +1251,26 @@ static void gen_set_trap_table(struct fcall *c, uint8_t *buf)
     me()->dirty |= 1UL << FZ_CPU | R_TRAPS;
 }
 
+/*
+ * An event or failsafe callback: ours, or an address the hypervisor must
+ * refuse (never canonical guest space).  Between the call that sets one
+ * and the restore that puts ours back, the hypervisor may enter it: an
+ * upcall when a preempted multicall returns to us part-way through the
+ * batch (seen at seed 5006: rax still the multicall's number, the event
+ * callback an earlier entry had set to ~1), a failsafe callback when the
+ * same return cannot load a segment; a garbage one that it accepts would
+ * crash us for nothing found.
+ */
+static unsigned long entered_cb(unsigned long ours)
+{
+    static const unsigned long refused[] = {
+        0x0000800000000000UL, 0x7fffffffffffffffUL, 0xffff800000000000UL,
+        0xffff82d080000000UL,
+    };
+
+    return rn(2) ? ours : refused[rn(ARRAY_SIZE(refused))];
+}
+
 static void gen_callbacks(struct fcall *c, uint8_t *buf)
 {
     callback_register_t *r = (void *)buf;
@@ -1260,8 +1280,8 @@ static void gen_callbacks(struct fcall *c, uint8_t *buf)
     if ( k == 0 )
     {
         c->op = __HYPERVISOR_set_callbacks;
-        c->a[0] = rn(2) ? (unsigned long)hypervisor_callback : any_va();
-        c->a[1] = rn(2) ? (unsigned long)failsafe_callback : any_va();
+        c->a[0] = entered_cb((unsigned long)hypervisor_callback);
+        c->a[1] = entered_cb((unsigned long)failsafe_callback);
         c->a[2] = rn(2) ? 0 : any_va();
         return;
     }
@@ -1274,7 +1294,11 @@ static void gen_callbacks(struct fcall *c, uint8_t *buf)
     }
     r->type = rn(8);
     r->flags = rn(4) ? rn(2) : (uint16_t)rnd();
-    r->address = rn(2) ? (unsigned long)hypervisor_callback : any_va();
+    r->address = r->type == CALLBACKTYPE_event
+                 ? entered_cb((unsigned long)hypervisor_callback)
+                 : r->type == CALLBACKTYPE_failsafe
+                 ? entered_cb((unsigned long)failsafe_callback)
+                 : rn(2) ? (unsigned long)hypervisor_callback : any_va();
     set2(c, __HYPERVISOR_callback_op, rn(4), ptr(buf));
 }
 
