@@ -2195,8 +2195,8 @@ static void run_pt_store(uint8_t *buf)
     /* Now and then 32-bit addressing: the store lands elsewhere. */
     if ( one_in(32) )
         code[n++] = 0x67;
-    /* A REX before a legacy prefix counts for nothing. */
-    if ( one_in(16) )
+    /* A REX before a legacy prefix counts for nothing (with one after). */
+    if ( n && one_in(16) )
     {
         memmove(code + 1, code, n++);
         code[0] = 0x40 | rn(16);
@@ -2282,8 +2282,11 @@ static void run_pt_store(uint8_t *buf)
         {
             uint32_t imm = rn(2) ? (uint32_t)pte_any() : (uint32_t)rnd();
 
-            memcpy(&code[m], &imm, opsize ? 2 : 4);
-            m += opsize ? 2 : 4;
+            /* imm16 with 66, unless REX.W makes the operand 64-bit. */
+            unsigned int z = opsize && !(rex & 8) ? 2 : 4;
+
+            memcpy(&code[m], &imm, z);
+            m += z;
         }
         /* REX (if any bit is set, or now and then an empty one). */
         if ( rex || one_in(8) )
