@@ -1851,7 +1851,7 @@ static void run_priv(uint8_t *buf)
     uint8_t code[40], *at = fuzz_insn;
     unsigned int n = 0, np = rn(4) ? 0 : 1 + rn(3), keep;
 
-    /* Now and then more than 15 bytes of prefixes: #GP as too long. */
+    /* Now and then 10 to 15 prefixes: past 15 bytes, #GP as too long. */
     if ( one_in(32) )
         np = 10 + rn(6);
 
