@@ -902,6 +902,8 @@ ONLY_OURS_START = """#!/bin/sh
 # Only our dom0 stack: Debian's Xen user space goes first (cases.py).
 while read -r f; do rm -f "$f"; done < /etc/hv-rootfs/debian-xen-utils
 rm -rf /usr/lib/xen-4.17 /usr/lib/xen-common
+# Our hotplug scripts where toolstacks look for them.
+mkdir -p /etc/xen/scripts && cp /opt/hotplug/* /etc/xen/scripts/
 exec /opt/xen-dom0-start
 """
 GUEST_XS_HOOK = """#!/bin/sh
@@ -938,7 +940,9 @@ free_back() {
         echo "only-ours: $1 free-change $c failed"
 }
 left=0
+# Our hotplug scripts replace two of Debian's under the same names.
 while read -r f; do
+    cmp -s "$f" "/opt/hotplug/${f##*/}" 2>/dev/null && continue
     [ -e "$f" -o -L "$f" ] && { echo "left: $f"; left=$((left+1)); }
 done < /etc/hv-rootfs/debian-xen-utils
 echo "debian-xen-utils-left=$left"
@@ -959,21 +963,41 @@ wait_log minipv "shutdown request 'poweroff'" 50 && echo "minipv powered off"
 xen-create-pv --destroy $id || echo "only-ours: minipv destroy failed"
 free_back minipv
 
+# The Linux guest's disk (a file the block script puts on a loop device)
+# and its vif's bridge, which takes dom0's NIC and address along.
+dd if=/dev/zero of=/tmp/xvda.img bs=1M count=16 2>/dev/null
+echo "from dom0" > /tmp/hello
+# (busybox's sh runs its own mke2fs, which makes no ext4, before PATH's.)
+/usr/sbin/mke2fs -q -t ext4 -F /tmp/xvda.img && \
+    debugfs -w -R "write /tmp/hello hello" /tmp/xvda.img >/dev/null 2>&1 || \
+    echo "only-ours: disk image failed"
+ip link set eth0 up && ip addr add 192.168.100.1/24 dev eth0
+/etc/xen/scripts/network-bridge start bridge=xenbr0 netdev=eth0
+ip -4 -o addr show dev xenbr0 | awk '{print "xenbr0 " $4}'
 before=$(free)
 t0=$(up)
 out=$(xen-create-pv -k /guests/vmlinuz -r /guests/guest.cpio.gz -m 128 \
-      -n linux -c "console=hvc0") || echo "only-ours: linux create failed"
+      -n linux -c "console=hvc0" -d /tmp/xvda.img -b xenbr0) || \
+    echo "only-ours: linux create failed"
 echo "$out (wall $(since $t0) s)"
 id=${out#built d}; id=${id%% *}
 wait_log linux "hv-guest: userspace" 900 && echo "userspace after $(since $t0)"
 wait_log linux "hv-guest: data written" 100 || {
     tail -30 $logs/guest-linux.log; echo "only-ours: linux xenstore failed"; }
-grep -E "^hv-guest: (name|data)" $logs/guest-linux.log
+wait_log linux "hv-guest: ready" 600 || echo "only-ours: linux ready failed"
+grep -E "^hv-guest: (name|data|xvda|ping)" $logs/guest-linux.log
+echo "bridge: $(ls /sys/class/net/xenbr0/brif | tr '\n' ' ')"
+echo "loops: $(losetup -a | wc -l)"
 echo "linux data/hello=$(xenstore-read /local/domain/$id/data/hello)"
 echo "linux feature-poweroff=$(xenstore-read \
     /local/domain/$id/control/feature-poweroff)"
 xen-create-pv --destroy $id || echo "only-ours: linux destroy failed"
 free_back linux
+echo "after: bridge: $(ls /sys/class/net/xenbr0/brif | tr '\n' ' ')" \
+     "loops: $(losetup -a | wc -l)" \
+     "backends: $(xenstore-list /local/domain/0/backend/vbd \
+                  /local/domain/0/backend/vif 2>/dev/null | wc -l)"
+debugfs -R "cat /guest" /tmp/xvda.img 2>/dev/null
 echo "left=$(xenstore-list /local/domain | tr '\n' ' ')"
 echo only-ours-done
 """
@@ -988,11 +1012,20 @@ ONLY_OURS_STEPS = (
                  r'^built d\d+ \(linux\): 131072 KiB',
                  r'^userspace after [\d.]+$', r'^hv-guest: name linux$',
                  r'^hv-guest: data written$',
+                 r'^hv-guest: xvda mounted: from dom0$',
+                 r'^hv-guest: xvda written$',
+                 r'^hv-guest: ping 192\.168\.100\.1 ok$',
+                 r'^bridge: eth0 vif\d+\.0 $', r'^loops: 1$',
                  r'^linux data/hello=from linux$',
                  r'^linux feature-poweroff=1$', r'^destroyed d\d+$',
-                 r'^linux pages back \(-?\d\)$', r'^left=0 $',
+                 r'^linux pages back \(-?\d\)$',
+                 r'^after: bridge: eth0  loops: 0 backends: 0$',
+                 r'^written by the guest$', r'^left=0 $',
                  r'^only-ours-done$'))
 GUEST_XS_HOOK_FILE = os.path.join(BUILD, 'guest-xs-hook')
+HOTPLUG = [(os.path.join(TOOLS, 'hotplug', 'Linux', f), '/opt/hotplug/' + f)
+           for f in ('block', 'vif-bridge', 'network-bridge',
+                     'hotplug-common.sh')]
 
 
 def only_ours_rootfs(name):
@@ -1020,7 +1053,7 @@ def only_ours_rootfs(name):
         xs_tool = os.path.join(TOOLS, 'xenstore', 'build', 'xs-tool-static')
         return dom0_rootfs(
             name,
-            OUR_STACK + [(MINIOS, '/guests/mini-os'),
+            OUR_STACK + HOTPLUG + [(MINIOS, '/guests/mini-os'),
                          (LINUX[0], '/guests/vmlinuz'),
                          (CREATE_PV, '/usr/sbin/xen-create-pv'),
                          (LIBHVXC, '/usr/lib/x86_64-linux-gnu/libhvxc.so.1')],
@@ -1036,5 +1069,7 @@ def only_ours_rootfs(name):
 if LINUX:
     dom0_twins('linux-dom0-only-ours', only_ours_rootfs, ONLY_OURS_STEPS,
                timeout=150, minios=True,
+               qemu_args_for=lambda name: ('-netdev', 'user,id=n0', '-device',
+                                           'e1000,netdev=n0'),
                forbid=(r'^hvxc: ', r'^xen-dom0-start: ', r'^only-ours: ',
                        r'^hv-guest: xenstore \w+ failed'))
