@@ -10,6 +10,10 @@
 XENSTORE_READ=${XENSTORE_READ:-xenstore-read}
 XENSTORE_WRITE=${XENSTORE_WRITE:-xenstore-write}
 HOTPLUG_LOG=${HOTPLUG_LOG:-/var/log/xen/hotplug.log}
+# Serialises the scripts' choices of shared resources (a free loop device).
+HOTPLUG_LOCK=${HOTPLUG_LOCK:-/run/xen/hotplug.lock}
+# Where network interfaces are listed (a test points it at a fake tree).
+SYSFS_NET=${SYSFS_NET:-/sys/class/net}
 
 log() {
     echo "$(basename "$0") ${XENBUS_PATH:-?}: $*" >>"$HOTPLUG_LOG" 2>/dev/null
