@@ -1041,7 +1041,7 @@ def only_ours_rootfs(name):
                 return None, 'building tools/%s: %s' % (d, one_line(p.stdout))
         if debian_xen_utils() is None:
             # mkrootfs fetches the debs on its first run.
-            modules, why = dom0_rootfs(name)(results)
+            _, why = dom0_rootfs(name)(results)
             if why:
                 return None, why
         utils = debian_xen_utils()
