@@ -157,4 +157,21 @@ expect "$(cat "$T/calls" | tr '\n' '|')" \
     "brctl delif xenbr0 vif5.0|ip link set vif5.0 down|" "programs run"
 check vif_bridge_offline
 
+# The bridge is made; a NIC that is there joins it with its addresses
+# (the fake ip reports none), one that is not is left out.
+reset
+mkdir -p "$T/net/eth0"
+"$SCRIPTS/network-bridge" start bridge=xenbr0 netdev=eth0 >/dev/null
+expect $? 0 "exit status"
+expect "$(grep brctl "$T/calls" | tr '\n' '|')" \
+    "brctl addbr xenbr0|brctl setfd xenbr0 0|brctl addif xenbr0 eth0|" \
+    "bridge calls"
+reset
+mkdir -p "$T/net/xenbr0/bridge"
+"$SCRIPTS/network-bridge" start netdev=none >/dev/null
+expect "$(grep brctl "$T/calls")" "" "bridge calls when it exists"
+"$SCRIPTS/network-bridge" start bogus=1 2>/dev/null
+expect $? 2 "exit status for a bad argument"
+check network_bridge_start
+
 [ $nfail -eq 0 ]
