@@ -166,6 +166,9 @@ class Suite:
         # promise: their xl on our hypervisor).
         con = sh(['dpkg-deb', '-f', self.debs[XS], 'Conflicts']).strip()
         assert con == '', con
+        # hv-utils' hotplug scripts have Debian's names: one toolstack.
+        con = sh(['dpkg-deb', '-f', self.debs[UTILS], 'Conflicts']).strip()
+        assert con == 'xen-utils-common', con
 
     def hotplug(self):
         """tools/hotplug's scripts, whichever there are: as hv-utils has
@@ -203,7 +206,9 @@ class Suite:
                  '/usr/share/man/man8/xenconsoled.8.gz': '-rw-r--r--',
                  '/usr/share/man/man8/xen-create-pv.8.gz': '-rw-r--r--',
                  '/usr/share/lintian/overrides/' + UTILS: '-rw-r--r--'}
-        utils.update((f, '-rwxr-xr-x') for f in self.hotplug())
+        utils.update(('/etc/xen/scripts/' + f, '-rwxr-xr-x')
+                     for f in ('block', 'network-bridge', 'vif-bridge'))
+        utils['/etc/xen/scripts/hotplug-common.sh'] = '-rw-r--r--'
         xend = {'/usr/sbin/xend': '-rwxr-xr-x', '/usr/sbin/xm': '-rwxr-xr-x',
                 '/usr/lib/python3/dist-packages/XenAPI.py': '-rw-r--r--',
                 '/etc/xen/xend-config.sxp': '-rw-r--r--',
