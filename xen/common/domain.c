@@ -29,7 +29,6 @@ static void vcpu_free(struct vcpu *v)
     kill_timer(&v->periodic_timer);
     kill_timer(&v->poll_timer);
     vcpu_fpu_free(v);
-    xfree(v->arch);
     xfree(v);
 }
 
@@ -49,7 +48,6 @@ static void domain_free(struct domain *d)
     if ( d->shared_info )
         free_shared_xenheap_page(d->shared_info);
     xfree(d->vcpu);
-    xfree(d->arch);
     xfree(d);
 }
 
@@ -92,11 +90,10 @@ struct domain *domain_create(domid_t domid, bool privileged,
     spin_lock_init(&d->event_lock);
     spin_lock_init(&d->watchdog_lock);
     page_list_init(&d->page_list);
-    d->arch = xzalloc(struct arch_domain);
     d->vcpu = xzalloc_array(struct vcpu *, max_vcpus);
     /* The guest maps its shared_info page, though the page is ours. */
     d->shared_info = alloc_shared_xenheap_page(d);
-    if ( !d->arch || !d->vcpu || !d->shared_info )
+    if ( !d->vcpu || !d->shared_info )
     {
         domain_free(d);
         return NULL;
@@ -154,11 +151,8 @@ struct vcpu *vcpu_create(struct domain *d, unsigned int vcpu_id,
         return NULL;
     if ( !(v = xzalloc(struct vcpu)) )
         return NULL;
-    if ( !(v->arch = xzalloc(struct arch_vcpu)) || vcpu_fpu_init(v) )
+    if ( vcpu_fpu_init(v) )
     {
-        if ( v->arch )
-            vcpu_fpu_free(v);
-        xfree(v->arch);
         xfree(v);
         return NULL;
     }
@@ -169,8 +163,8 @@ struct vcpu *vcpu_create(struct domain *d, unsigned int vcpu_id,
     v->runstate.state = RUNSTATE_offline;
     v->runstate.state_entry_time = NOW();
     v->vcpu_info = &d->shared_info->vcpu_info[vcpu_id];
-    v->arch->guest_table = INVALID_MFN;
-    v->arch->guest_table_user = INVALID_MFN;
+    v->arch.guest_table = INVALID_MFN;
+    v->arch.guest_table_user = INVALID_MFN;
     vcpu_timers_init(v);
     d->vcpu[vcpu_id] = v;
     if ( sched_insert_vcpu(v) )
@@ -178,7 +172,6 @@ struct vcpu *vcpu_create(struct domain *d, unsigned int vcpu_id,
         /* Its timers were never set, so nothing refers to it. */
         d->vcpu[vcpu_id] = NULL;
         vcpu_fpu_free(v);
-        xfree(v->arch);
         xfree(v);
         return NULL;
     }

@@ -80,7 +80,7 @@ static struct vcpu *new_vcpu(struct domain *d, unsigned int id,
     v->vcpu_id = id;
     v->domain = d;
     v->processor = cpu;
-    v->arch = calloc(1, sizeof(*v->arch));
+    memset(&v->arch, 0, sizeof(v->arch));
     v->pause_flags = VPF_down;
     cpumask_setall(&v->cpu_hard_affinity);
     d->vcpu[id] = v;

@@ -49,7 +49,7 @@ void do_softirq(void)
 
 mfn_t pv_guest_root(const struct vcpu *v)
 {
-    return v->arch->guest_table;
+    return v->arch.guest_table;
 }
 
 void pv_dump_guest_walk(struct vcpu *v, mfn_t root, unsigned long va)
@@ -78,9 +78,9 @@ bool pv_ptwr_emulate(struct cpu_user_regs *regs, unsigned long addr)
 }
 
 static struct domain dom;
-static struct arch_domain adom;
+#define adom (dom.arch)
 static struct vcpu vcpu;
-static struct arch_vcpu avcpu;
+#define avcpu (vcpu.arch)
 static struct vcpu_info vinfo;
 /* The guest kernel's stack; bounce frames land at its top. */
 static uint64_t gstack[64] __attribute__((aligned(16)));
@@ -91,12 +91,10 @@ static struct cpu_user_regs *reset(unsigned long rip)
     struct cpu_user_regs *regs = &get_cpu_info()->guest_cpu_user_regs;
 
     memset(&adom, 0, sizeof(adom));
-    dom.arch = &adom;
     memset(&avcpu, 0, sizeof(avcpu));
     memset(&vinfo, 0, sizeof(vinfo));
     memset(gstack, 0, sizeof(gstack));
     vcpu.domain = &dom;
-    vcpu.arch = &avcpu;
     vcpu.vcpu_info = &vinfo;
     avcpu.flags = VGCF_in_kernel;
     avcpu.guest_table = _mfn(4);

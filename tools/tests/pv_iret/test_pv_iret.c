@@ -29,7 +29,7 @@ void domain_crash(struct domain *d, const char *why)
 void pv_toggle_guest_mode(struct vcpu *v)
 {
     toggles++;
-    v->arch->flags ^= VGCF_in_kernel;
+    v->arch.flags ^= VGCF_in_kernel;
 }
 
 /* set_segment_base's selector load, which these tests never reach. */
@@ -43,20 +43,18 @@ void pv_map_ldt_selector(struct vcpu *v, unsigned int sel)
 }
 
 static struct domain dom;
-static struct arch_domain adom;
+#define adom (dom.arch)
 static struct vcpu vcpu;
-static struct arch_vcpu avcpu;
+#define avcpu (vcpu.arch)
 static struct vcpu_info vinfo;
 
 /* A guest kernel on its kernel stack; user_table: has one (frame 5). */
 static void reset(bool user_table)
 {
     memset(&adom, 0, sizeof(adom));
-    dom.arch = &adom;
     memset(&avcpu, 0, sizeof(avcpu));
     memset(&vinfo, 0, sizeof(vinfo));
     vcpu.domain = &dom;
-    vcpu.arch = &avcpu;
     vcpu.vcpu_info = &vinfo;
     avcpu.flags = VGCF_in_kernel;
     avcpu.guest_table = _mfn(4);

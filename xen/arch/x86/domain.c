@@ -44,7 +44,7 @@ static void __noreturn reset_stack_and_jump(void (*fn)(void))
  */
 static void save_guest_state(struct vcpu *v)
 {
-    struct arch_vcpu *a = v->arch;
+    struct arch_vcpu *a = &v->arch;
     uint64_t gs = rdmsr(MSR_GS_BASE), shadow = rdmsr(MSR_SHADOW_GS_BASE);
     bool kernel = a->flags & VGCF_in_kernel;
 
@@ -68,15 +68,15 @@ static void save_guest_state(struct vcpu *v)
  */
 static void update_guest_areas(struct vcpu *v, bool with_time)
 {
-    bool user = !(v->arch->flags & VGCF_in_kernel);
+    bool user = !(v->arch.flags & VGCF_in_kernel);
 
     if ( user )
-        write_cr3(mfn_to_maddr(v->arch->guest_table));
+        write_cr3(mfn_to_maddr(v->arch.guest_table));
     update_runstate_area(v);
     if ( with_time )
         update_time_area(v);
     if ( user )
-        write_cr3(mfn_to_maddr(v->arch->guest_table_user));
+        write_cr3(mfn_to_maddr(v->arch.guest_table_user));
 }
 
 /*
@@ -104,7 +104,7 @@ static void load_root(struct vcpu *v)
  */
 static void load_guest_state(struct vcpu *v)
 {
-    struct arch_vcpu *a = v->arch;
+    struct arch_vcpu *a = &v->arch;
     bool kernel = a->flags & VGCF_in_kernel;
     const uint16_t sel[4] = { a->user_regs.ds, a->user_regs.es,
                               a->user_regs.fs, a->user_regs.gs };
@@ -278,8 +278,8 @@ void arch_domain_relinquish(struct domain *d)
         BUG_ON(pv_put_old_guest_table(v, false));
         for ( unsigned int user = 0; user < 2; user++ )
         {
-            mfn_t *slot = user ? &v->arch->guest_table_user
-                               : &v->arch->guest_table;
+            mfn_t *slot = user ? &v->arch.guest_table_user
+                               : &v->arch.guest_table;
 
             if ( mfn_valid(*slot) )
                 put_page_and_type(mfn_to_page(*slot));
@@ -295,7 +295,7 @@ void arch_domain_relinquish(struct domain *d)
  */
 int arch_domain_relinquish_frames(struct domain *d, bool preemptible)
 {
-    struct arch_domain *a = d->arch;
+    struct arch_domain *a = &d->arch;
     int rc;
 
     switch ( a->relinquish_pass )

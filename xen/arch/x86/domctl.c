@@ -54,7 +54,7 @@ static uint16_t fix_rpl(uint16_t sel)
 bool arch_vcpu_initialised(const struct vcpu *v)
 {
     /* A PV vCPU cannot run without a page table, and always has one after. */
-    return mfn_valid(v->arch->guest_table);
+    return mfn_valid(v->arch.guest_table);
 }
 
 static int check_context(const struct vcpu_guest_context *c)
@@ -90,7 +90,7 @@ static int check_context(const struct vcpu_guest_context *c)
 static bool same_tables(const struct vcpu *v,
                         const struct vcpu_guest_context *c)
 {
-    const struct arch_vcpu *a = v->arch;
+    const struct arch_vcpu *a = &v->arch;
     unsigned long user = mfn_valid(a->guest_table_user)
                          ? xen_pfn_to_cr3(mfn_x(a->guest_table_user)) : 0;
 
@@ -126,10 +126,10 @@ static int install_tables(struct vcpu *v, const struct vcpu_guest_context *c)
         goto put_kernel;
     if ( (rc = pv_set_gdt(v, c->gdt_frames, c->gdt_ents)) )
         goto put_user;
-    v->arch->guest_table = kernel;
-    v->arch->guest_table_user = user;
-    v->arch->ldt_base = c->ldt_base;
-    v->arch->ldt_ents = c->ldt_ents;
+    v->arch.guest_table = kernel;
+    v->arch.guest_table_user = user;
+    v->arch.ldt_base = c->ldt_base;
+    v->arch.ldt_ents = c->ldt_ents;
     return 0;
 
  put_user:
@@ -142,7 +142,7 @@ static int install_tables(struct vcpu *v, const struct vcpu_guest_context *c)
 
 int arch_set_info_guest(struct vcpu *v, const struct vcpu_guest_context *c)
 {
-    struct arch_vcpu *a = v->arch;
+    struct arch_vcpu *a = &v->arch;
     unsigned long cb_flags;
     bool installed = true;
     int rc;
@@ -192,7 +192,7 @@ int arch_set_info_guest(struct vcpu *v, const struct vcpu_guest_context *c)
     if ( c->flags & VGCF_syscall_disables_events )
         cb_flags |= 1UL << CALLBACKTYPE_syscall;
     a->callback_flags = cb_flags;
-    v->domain->arch->vm_assist = c->vm_assist;
+    v->domain->arch.vm_assist = c->vm_assist;
     /* As Xen, with the assists just set. */
     if ( installed )
     {
@@ -216,7 +216,7 @@ int arch_set_info_guest(struct vcpu *v, const struct vcpu_guest_context *c)
 
 void arch_get_info_guest(struct vcpu *v, struct vcpu_guest_context *c)
 {
-    const struct arch_vcpu *a = v->arch;
+    const struct arch_vcpu *a = &v->arch;
 
     memset(c, 0, sizeof(*c));
     c->flags = a->flags;
@@ -247,7 +247,7 @@ void arch_get_info_guest(struct vcpu *v, struct vcpu_guest_context *c)
         c->flags |= VGCF_failsafe_disables_events;
     if ( a->callback_flags & (1UL << CALLBACKTYPE_syscall) )
         c->flags |= VGCF_syscall_disables_events;
-    c->vm_assist = v->domain->arch->vm_assist;
+    c->vm_assist = v->domain->arch.vm_assist;
     c->fs_base = a->fs_base;
     c->gs_base_kernel = a->gs_base_kernel;
     c->gs_base_user = a->gs_base_user;

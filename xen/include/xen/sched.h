@@ -10,6 +10,7 @@
 #include <xen/timer.h>
 #include <xen/types.h>
 #include <asm/current.h>
+#include <asm/domain.h>
 #include <public/xen.h>
 #include <public/vcpu.h>
 
@@ -22,8 +23,6 @@
 
 struct evtchn_port_state;       /* xen/event.h */
 struct grant_table;             /* xen/grant_table.h */
-struct arch_vcpu;               /* asm/domain.h */
-struct arch_domain;
 
 /* Why a vCPU cannot run (v->pause_flags bits); runnable when all clear. */
 #define _VPF_blocked    0       /* SCHEDOP_block: waits for an event */
@@ -71,7 +70,7 @@ struct vcpu {
     s_time_t periodic_period;
     struct timer poll_timer;        /* SCHEDOP_poll's timeout */
 
-    struct arch_vcpu *arch;
+    struct arch_vcpu arch;
 };
 
 /* d->state: only ever moves forward. */
@@ -124,7 +123,7 @@ struct domain {
     struct evtchn_port_state *evtchn;
     struct grant_table *grant_table;
 
-    struct arch_domain *arch;
+    struct arch_domain arch;
 
     /* A domU's console_io output, held until its line is complete. */
 #define DOMAIN_CONSOLE_LINE 160

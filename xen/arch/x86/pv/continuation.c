@@ -26,7 +26,7 @@ bool hypercall_preempt_check(void)
 long hypercall_create_continuation(unsigned int op, unsigned int nr,
                                    const unsigned long *args)
 {
-    struct arch_vcpu *a = current->arch;
+    struct arch_vcpu *a = &current->arch;
     struct cpu_user_regs *regs = &get_cpu_info()->guest_cpu_user_regs;
     /* Where the ABI takes arguments from, in order. */
     uint64_t *const reg[] = {

@@ -97,7 +97,7 @@ static bool check_descriptor_frame(unsigned long mfn)
 
 void pv_destroy_gdt(struct vcpu *v)
 {
-    struct arch_vcpu *a = v->arch;
+    struct arch_vcpu *a = &v->arch;
     unsigned int nr = DIV_ROUND_UP(a->gdt_ents, DESCS_PER_FRAME);
 
     if ( v == current )
@@ -113,7 +113,7 @@ void pv_destroy_gdt(struct vcpu *v)
 int pv_set_gdt(struct vcpu *v, const unsigned long *frames,
                unsigned int nr_entries)
 {
-    struct arch_vcpu *a = v->arch;
+    struct arch_vcpu *a = &v->arch;
     unsigned int i, nr = DIV_ROUND_UP(nr_entries, DESCS_PER_FRAME);
     unsigned int old_nr = DIV_ROUND_UP(a->gdt_ents, DESCS_PER_FRAME);
 
@@ -159,7 +159,7 @@ long do_set_gdt(XEN_GUEST_HANDLE_PARAM(xen_ulong_t) frame_list,
                 unsigned int entries)
 {
     struct vcpu *v = current;
-    unsigned long frames[ARRAY_SIZE(v->arch->gdt_frames)];
+    unsigned long frames[ARRAY_SIZE(v->arch.gdt_frames)];
     long rc;
 
     BUILD_BUG_ON(DIV_ROUND_UP(FIRST_RESERVED_GDT_ENTRY, DESCS_PER_FRAME) >
@@ -227,7 +227,7 @@ long do_update_descriptor(uint64_t pa, uint64_t desc)
  */
 void pv_destroy_ldt(struct vcpu *v)
 {
-    struct arch_vcpu *a = v->arch;
+    struct arch_vcpu *a = &v->arch;
 
     if ( v == current )
         load_guest_ldt(NULL, 0);
@@ -242,7 +242,7 @@ void pv_destroy_ldt(struct vcpu *v)
 
 int pv_set_ldt(struct vcpu *v, unsigned long base, unsigned int ents)
 {
-    struct arch_vcpu *a = v->arch;
+    struct arch_vcpu *a = &v->arch;
 
     BUILD_BUG_ON(MAX_LDT_ENTS * 8 != ARRAY_SIZE(a->ldt_frames) * PAGE_SIZE);
     /*
@@ -268,7 +268,7 @@ int pv_set_ldt(struct vcpu *v, unsigned long base, unsigned int ents)
 /* Maps page `page` of v's (current's) LDT; false if the guest's won't do. */
 static bool map_ldt_page(struct vcpu *v, unsigned int page)
 {
-    struct arch_vcpu *a = v->arch;
+    struct arch_vcpu *a = &v->arch;
     unsigned long va = a->ldt_base + page * PAGE_SIZE;
     struct page_info *pg;
     mfn_t mfn;
@@ -294,8 +294,8 @@ static bool map_ldt_page(struct vcpu *v, unsigned int page)
 
 bool pv_ldt_selector_unmapped(const struct vcpu *v, unsigned int sel)
 {
-    return (sel & 4) && (sel & ~7u) < v->arch->ldt_ents * 8 &&
-           !v->arch->ldt_frames[(sel & ~7u) >> PAGE_SHIFT];
+    return (sel & 4) && (sel & ~7u) < v->arch.ldt_ents * 8 &&
+           !v->arch.ldt_frames[(sel & ~7u) >> PAGE_SHIFT];
 }
 
 void pv_map_ldt_selector(struct vcpu *v, unsigned int sel)
@@ -330,7 +330,7 @@ bool pv_ldt_fault(struct cpu_user_regs *regs)
      * descriptor's address in its table, or #GP with the selector's
      * error code where that address is not canonical.
      */
-    va = v->arch->ldt_base + offset;
+    va = v->arch.ldt_base + offset;
     if ( pv_guest_addr_ok(va) )
         write_cr2(va);
     else

@@ -368,14 +368,14 @@ static int __init fill_domain(struct boot_domain *bd,
         return refuse(rc, "its boot page tables did not validate");
 
     v = d->vcpu[0];
-    v->arch->user_regs.rip = elf->virt_entry;
-    v->arch->user_regs.rsp = l->stack + PAGE_SIZE;
-    v->arch->user_regs.rsi = l->start_info;
-    v->arch->user_regs.rflags = X86_EFLAGS_IF;
-    v->arch->user_regs.cs = PV_KERNEL_CS;
-    v->arch->user_regs.ss = PV_KERNEL_SS;
-    v->arch->flags = VGCF_in_kernel;
-    v->arch->guest_table = l4;
+    v->arch.user_regs.rip = elf->virt_entry;
+    v->arch.user_regs.rsp = l->stack + PAGE_SIZE;
+    v->arch.user_regs.rsi = l->start_info;
+    v->arch.user_regs.rflags = X86_EFLAGS_IF;
+    v->arch.user_regs.cs = PV_KERNEL_CS;
+    v->arch.user_regs.ss = PV_KERNEL_SS;
+    v->arch.flags = VGCF_in_kernel;
+    v->arch.guest_table = l4;
     v->pause_flags &= ~VPF_down;
     return 0;
 }

@@ -71,7 +71,7 @@ static hypercall_fn_t *const hypercall_table[NR_hypercalls] = {
 long do_multicall(XEN_GUEST_HANDLE_PARAM(multicall_entry_t) call_list,
                   unsigned int nr_calls)
 {
-    struct arch_vcpu *a = current->arch;
+    struct arch_vcpu *a = &current->arch;
     unsigned int i;
 
     for ( i = 0; i < nr_calls; i++ )
@@ -118,7 +118,7 @@ void pv_syscall(struct cpu_user_regs *regs)
     unsigned long nr = regs->rax;
 
     /* Only the guest kernel makes hypercalls; user mode calls its kernel. */
-    if ( !(v->arch->flags & VGCF_in_kernel) )
+    if ( !(v->arch.flags & VGCF_in_kernel) )
     {
         pv_user_syscall(regs);
         return;
