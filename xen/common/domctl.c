@@ -340,7 +340,10 @@ static long create_domain(struct xen_domctl *op)
         rover = dom;
     }
 
-    if ( !(d = domain_create(dom, false, c->max_vcpus)) )
+    /* check_config() refused HVM: no vendor code fills hvm_funcs yet. */
+    if ( !(d = domain_create(dom, c->flags & XEN_DOMCTL_CDF_hvm
+                                  ? guest_type_hvm : guest_type_pv,
+                             false, c->max_vcpus)) )
         return -ENOMEM;
     /* Created paused: the toolstack's unpause starts it. */
     __atomic_store_n(&d->pause_count, 1, __ATOMIC_SEQ_CST);

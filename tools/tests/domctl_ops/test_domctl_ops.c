@@ -105,10 +105,14 @@ static struct domain *new_domain(domid_t id, bool priv, unsigned int nr)
     return d;
 }
 
-struct domain *domain_create(domid_t domid, bool privileged,
-                             unsigned int max_vcpus)
+struct domain *domain_create(domid_t domid, enum guest_type type,
+                             bool privileged, unsigned int max_vcpus)
 {
-    return new_domain(domid, privileged, max_vcpus);
+    struct domain *d = new_domain(domid, privileged, max_vcpus);
+
+    if ( d )
+        d->guest_type = type;
+    return d;
 }
 
 void domain_destroy(struct domain *d)

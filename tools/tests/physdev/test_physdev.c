@@ -370,7 +370,7 @@ static void test_iopl(void)
         for ( uint32_t l = 0; l <= 3; l++ )
         {
             CHECK_EQ(set_iopl(l), 0);
-            CHECK_EQ(domU->vcpu[0]->arch.iopl, l);
+            CHECK_EQ(domU->vcpu[0]->arch.pv.iopl, l);
         }
     }
 
@@ -381,7 +381,7 @@ static void test_iopl(void)
         CHECK_EQ(set_iopl(4), -EINVAL);
         CHECK_EQ(set_iopl(5), -EINVAL);
         CHECK_EQ(set_iopl(~0u), -EINVAL);
-        CHECK_EQ(domU->vcpu[0]->arch.iopl, 2);
+        CHECK_EQ(domU->vcpu[0]->arch.pv.iopl, 2);
     }
 
     CASE("set_iopl: an unreadable argument is -EFAULT, the IOPL unchanged")
@@ -394,7 +394,7 @@ static void test_iopl(void)
         harness_fault_hi = harness_fault_lo + sizeof(op);
         CHECK_EQ(physdev(PHYSDEVOP_set_iopl, &op), -EFAULT);
         harness_fault_lo = harness_fault_hi = 0;
-        CHECK_EQ(domU->vcpu[0]->arch.iopl, 3);
+        CHECK_EQ(domU->vcpu[0]->arch.pv.iopl, 3);
     }
 
     CASE("set_iopl: only the caller's own vCPU changes")
@@ -403,7 +403,7 @@ static void test_iopl(void)
         CHECK_EQ(set_iopl(0), 0);
         run_as(domU);
         CHECK_EQ(set_iopl(1), 0);
-        CHECK_EQ(dom0->vcpu[0]->arch.iopl, 0);
+        CHECK_EQ(dom0->vcpu[0]->arch.pv.iopl, 0);
     }
 
     CASE("set_iobitmap: a guest start address and 65536 ports at most")
@@ -415,8 +415,8 @@ static void test_iopl(void)
         run_as(domU);
         set_xen_guest_handle(op.bitmap, bm);
         CHECK_EQ(physdev(PHYSDEVOP_set_iobitmap, &op), 0);
-        CHECK_EQ(a->iobmp, (unsigned long)bm);
-        CHECK_EQ(a->iobmp_limit, 65536);
+        CHECK_EQ(a->pv.iobmp, (unsigned long)bm);
+        CHECK_EQ(a->pv.iobmp_limit, 65536);
         op.nr_ports = 65537;
         CHECK_EQ(physdev(PHYSDEVOP_set_iobitmap, &op), -EINVAL);
         op.nr_ports = 16;
@@ -425,19 +425,19 @@ static void test_iopl(void)
         CHECK_EQ(physdev(PHYSDEVOP_set_iobitmap, &op), -EINVAL);
         set_xen_guest_handle(op.bitmap, (uint8_t *)0x0000800000000000UL);
         CHECK_EQ(physdev(PHYSDEVOP_set_iobitmap, &op), -EINVAL);
-        CHECK_EQ(a->iobmp, (unsigned long)bm);
-        CHECK_EQ(a->iobmp_limit, 65536);
+        CHECK_EQ(a->pv.iobmp, (unsigned long)bm);
+        CHECK_EQ(a->pv.iobmp_limit, 65536);
         /* As Xen: only the start is checked, nothing need be mapped. */
         set_xen_guest_handle(op.bitmap, (uint8_t *)0x00007fffffffff00UL);
         CHECK_EQ(physdev(PHYSDEVOP_set_iobitmap, &op), 0);
-        CHECK_EQ(a->iobmp_limit, 16);
+        CHECK_EQ(a->pv.iobmp_limit, 16);
         harness_fault_lo = (uintptr_t)&op;
         harness_fault_hi = harness_fault_lo + sizeof(op);
         CHECK_EQ(physdev(PHYSDEVOP_set_iobitmap, &op), -EFAULT);
         harness_fault_lo = harness_fault_hi = 0;
         op.nr_ports = 0;
         CHECK_EQ(physdev(PHYSDEVOP_set_iobitmap, &op), 0);
-        CHECK_EQ(a->iobmp_limit, 0);
+        CHECK_EQ(a->pv.iobmp_limit, 0);
     }
 
     CASE("unknown and unimplemented ops: -ENOSYS")

@@ -119,6 +119,6 @@ void fpu_restore(struct vcpu *v)
         __asm__ __volatile__ ( "fxrstor64 %0"
                                : : "m" (*(uint8_t (*)[FXSAVE_SIZE])
                                          v->arch.fpu_area) );
-    if ( v->arch.fpu_ts )
+    if ( v->arch.pv.fpu_ts )
         stts();
 }

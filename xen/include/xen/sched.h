@@ -73,6 +73,18 @@ struct vcpu {
     struct arch_vcpu arch;
 };
 
+/*
+ * What the guest sees: Xen's PV ABI on a paravirtual CPU, or a whole
+ * virtual machine (HVM), or one booted straight into its kernel without
+ * emulated firmware and devices (PVH, an HVM container).  Fixed at
+ * creation (XEN_DOMCTL_CDF_hvm); only PV domains can be created so far.
+ */
+enum guest_type {
+    guest_type_pv,
+    guest_type_hvm,
+    guest_type_pvh,
+};
+
 /* d->state: only ever moves forward. */
 enum domain_state {
     DOMSTATE_creating,      /* being built, never run */
@@ -85,6 +97,7 @@ struct domain {
     domid_t domain_id;
     bool is_privileged;             /* dom0: may use domctl and sysctl */
     bool is_console;                /* may write the hypervisor console */
+    enum guest_type guest_type;
     enum domain_state state;
     unsigned int shutdown_code;     /* SHUTDOWN_* once shut down */
     int pause_count;                /* pauses of every vCPU at once */
@@ -137,6 +150,32 @@ struct domain {
     struct domain *next_in_list;    /* domain list, by domain_id */
 };
 
+static inline bool is_pv_domain(const struct domain *d)
+{
+    return d->guest_type == guest_type_pv;
+}
+
+/* PVH domains are HVM ones: everything below the ABI is the same. */
+static inline bool is_hvm_domain(const struct domain *d)
+{
+    return d->guest_type != guest_type_pv;
+}
+
+static inline bool is_pvh_domain(const struct domain *d)
+{
+    return d->guest_type == guest_type_pvh;
+}
+
+static inline bool is_pv_vcpu(const struct vcpu *v)
+{
+    return is_pv_domain(v->domain);
+}
+
+static inline bool is_hvm_vcpu(const struct vcpu *v)
+{
+    return is_hvm_domain(v->domain);
+}
+
 /* The guest vCPU running on this CPU; NULL while the CPU idles. */
 #define current (get_cpu_info()->current_vcpu)
 
@@ -144,8 +183,8 @@ struct domain {
 extern struct domain *hardware_domain;
 
 /* domain.c */
-struct domain *domain_create(domid_t domid, bool privileged,
-                             unsigned int max_vcpus);
+struct domain *domain_create(domid_t domid, enum guest_type type,
+                             bool privileged, unsigned int max_vcpus);
 struct vcpu *vcpu_create(struct domain *d, unsigned int vcpu_id,
                          unsigned int cpu);
 /*
@@ -166,6 +205,14 @@ void domain_shutdown(struct domain *d, unsigned int reason);
  */
 int domain_kill(struct domain *d);
 void domain_destroy(struct domain *d);
+/*
+ * Arch: a new domain's and vCPU's state for its guest type (0 or a
+ * negative errno), and its release once nothing uses the object any more.
+ */
+int arch_domain_create(struct domain *d);
+void arch_domain_destroy(struct domain *d);
+int arch_vcpu_create(struct vcpu *v);
+void arch_vcpu_destroy(struct vcpu *v);
 /* Arch: drop the page-table references the vCPUs hold... */
 void arch_domain_relinquish(struct domain *d);
 /* ...then every pin and allocation reference: 0, or -ERESTART part way. */

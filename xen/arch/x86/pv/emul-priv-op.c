@@ -26,13 +26,13 @@ static bool guest_cr(const struct vcpu *v, unsigned int cr, uint64_t *val)
     case 0:
         *val = X86_CR0_PE | X86_CR0_MP | 0x10 /* ET */ | X86_CR0_NE |
                X86_CR0_WP | X86_CR0_AM | X86_CR0_PG |
-               (v->arch.fpu_ts ? X86_CR0_TS : 0);
+               (v->arch.pv.fpu_ts ? X86_CR0_TS : 0);
         return true;
     case 2:
         *val = v->vcpu_info->arch.cr2;
         return true;
     case 3:
-        *val = mfn_to_maddr(v->arch.guest_table);
+        *val = mfn_to_maddr(v->arch.pv.guest_table);
         return true;
     case 4:
         *val = (read_cr4() & (X86_CR4_PAE | X86_CR4_OSFXSR |
@@ -136,11 +136,11 @@ static int guest_io_bitmap(unsigned int port, unsigned int size,
                            struct x86_emulate_ctxt *ctxt)
 {
     struct vcpu *v = current;
-    unsigned long at = v->arch.iobmp + port / 8;
+    unsigned long at = v->arch.pv.iobmp + port / 8;
     bool user = !(v->arch.flags & VGCF_in_kernel);
     unsigned int bits;
 
-    if ( port + size > v->arch.iobmp_limit )
+    if ( port + size > v->arch.pv.iobmp_limit )
         return X86EMUL_UNHANDLEABLE;
     if ( user )
         pv_toggle_guest_mode(v);
@@ -238,13 +238,13 @@ static bool guest_rdmsr(const struct vcpu *v, uint32_t msr, uint64_t *out)
               (v->vcpu_id ? 0 : APIC_BASE_BSP);
         break;
     case MSR_FS_BASE:
-        val = v->arch.fs_base;
+        val = v->arch.pv.fs_base;
         break;
     case MSR_GS_BASE:
-        val = v->arch.gs_base_kernel;
+        val = v->arch.pv.gs_base_kernel;
         break;
     case MSR_SHADOW_GS_BASE:
-        val = v->arch.gs_base_user;
+        val = v->arch.pv.gs_base_user;
         break;
     case MSR_IA32_MISC_ENABLE:
         val = MISC_ENABLE_PV;
@@ -423,7 +423,7 @@ static const struct x86_emulate_ops priv_ops = {
 static bool soft_interrupt(struct vcpu *v, struct cpu_user_regs *regs,
                            uint8_t vector, unsigned int len)
 {
-    const struct trap_info *ti = &v->arch.trap_ctxt[vector];
+    const struct trap_info *ti = &v->arch.pv.trap_ctxt[vector];
 
     /*
      * The handler's DPL (flags bits 0-1) says who may raise it: the

@@ -27,9 +27,9 @@ void pv_emul_ctxt_init(struct x86_emulate_ctxt *ctxt,
     ctxt->mode = X86EMUL_MODE_64;
     ctxt->cpl = kernel ? 0 : 3;
     ctxt->io_cpl = !kernel ? 3
-                   : v->domain->arch.vm_assist &
+                   : v->domain->arch.pv.vm_assist &
                      (1UL << VMASST_TYPE_architectural_iopl) ? 0 : 1;
-    ctxt->iopl = v->arch.iopl;
+    ctxt->iopl = v->arch.pv.iopl;
     ctxt->cache = &v->arch.emul_cache;
     ctxt->data = NULL;
     ctxt->opcode = 0;

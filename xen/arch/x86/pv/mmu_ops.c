@@ -175,7 +175,7 @@ long do_mmu_update(XEN_GUEST_HANDLE_PARAM(mmu_update_t) ureqs,
              * The old entry's table stopped on its way down: this one is
              * done, the re-issue carries that on before anything else.
              */
-            if ( !rc && current->arch.old_guest_table )
+            if ( !rc && current->arch.pv.old_guest_table )
             {
                 i++;
                 rc = -ERESTART;
@@ -221,7 +221,7 @@ long do_mmu_update(XEN_GUEST_HANDLE_PARAM(mmu_update_t) ureqs,
 /* NEW_BASEPTR / NEW_USER_BASEPTR: the installed L4 holds a type reference. */
 int pv_new_guest_table(struct vcpu *v, unsigned long mfn, bool user)
 {
-    mfn_t *slot = user ? &v->arch.guest_table_user : &v->arch.guest_table;
+    mfn_t *slot = user ? &v->arch.pv.guest_table_user : &v->arch.pv.guest_table;
     mfn_t old = *slot, new = _mfn(mfn);
     int rc;
 
@@ -325,7 +325,7 @@ static int unpin_table(struct vcpu *curr, struct domain *pg_owner,
         return -EINVAL;
     }
     if ( put_page_type_preemptible(pg) )
-        curr->arch.old_guest_table = pg;
+        curr->arch.pv.old_guest_table = pg;
     else
         put_page(pg);
     put_page(pg);
@@ -508,7 +508,7 @@ long do_mmuext_op(XEN_GUEST_HANDLE_PARAM(mmuext_op_t) uops,
              * An unpin whose teardown stopped is done; the re-issue
              * carries the teardown on before anything else.
              */
-            if ( curr->arch.old_guest_table )
+            if ( curr->arch.pv.old_guest_table )
             {
                 i++;
                 rc = -ERESTART;
