@@ -70,6 +70,14 @@ struct vcpu {
     s_time_t periodic_period;
     struct timer poll_timer;        /* SCHEDOP_poll's timeout */
 
+    /*
+     * While a multicall runs one of its calls, that call's entry: a
+     * continuation of the call is written there (and mc_preempted set),
+     * not into the registers, which belong to the multicall.
+     */
+    struct multicall_entry *mc_call;
+    bool mc_preempted;
+
     struct arch_vcpu arch;
 };
 

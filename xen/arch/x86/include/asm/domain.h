@@ -77,14 +77,6 @@ struct arch_vcpu {
     unsigned long cr4;                  /* CR4 bits the guest owns (OSXSAVE) */
 
     /*
-     * While a multicall runs one of its calls, that call's entry: a
-     * continuation of the call is written there (and mc_preempted set),
-     * not into the registers, which belong to the multicall.
-     */
-    struct multicall_entry *mc_call;
-    bool mc_preempted;
-
-    /*
      * The last instruction the emulator decoded for this vCPU (a kernel
      * emulates the same MOV from CR0 or PTE store again and again).
      */
