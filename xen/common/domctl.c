@@ -20,6 +20,7 @@
 #include <asm/smp.h>
 #include <asm/system.h>
 #include <asm/time.h>
+#include <xsm/xsm.h>
 
 /*
  * One toolstack operation at a time, as in Xen: each op sees and leaves
@@ -821,11 +822,11 @@ long do_domctl(XEN_GUEST_HANDLE_PARAM(xen_domctl_t) u_domctl)
          op.cmd != XEN_DOMCTL_getdomaininfo &&
          !(d = get_domain_by_id(op.domain)) )
         return -ESRCH;
-    if ( !current->domain->is_privileged )
+    if ( (rc = xsm_domctl(current->domain, d, op.cmd)) )
     {
         if ( d )
             put_domain(d);
-        return -EPERM;
+        return rc;
     }
 
     spin_lock(&domctl_lock);

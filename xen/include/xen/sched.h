@@ -204,6 +204,14 @@ struct vcpu *vcpu_create(struct domain *d, unsigned int vcpu_id,
 struct domain *get_domain_by_id(domid_t domid);
 struct domain *get_domain(struct domain *d);
 void put_domain(struct domain *d);
+/*
+ * domain_lookup.c: the domain a hypercall argument names, referenced, or
+ * NULL with *rc = -ESRCH (none) or -EPERM (the rights asked for fail).
+ */
+#define DOMAIN_LOOKUP_SELF       (1u << 0) /* DOMID_SELF names the caller */
+#define DOMAIN_LOOKUP_NOT_OWN_ID (1u << 1) /* the caller's own id: -ESRCH */
+#define DOMAIN_LOOKUP_TARGET     (1u << 2) /* another's needs XSM_TARGET */
+struct domain *domain_lookup(domid_t domid, unsigned int flags, int *rc);
 void domain_shutdown(struct domain *d, unsigned int reason);
 /*
  * Tears the domain down (once; later calls do nothing): it gives back
