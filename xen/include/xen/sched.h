@@ -93,6 +93,30 @@ enum guest_type {
     guest_type_pvh,
 };
 
+/*
+ * What the toolstack told us about a domain (domctl.c, under its lock):
+ * its UUID and whether it runs xenstored; TSC and NUMA settings.  known:
+ * createdomain made it, or a domctl on a domain no toolstack made (dom0)
+ * first used it; destruction clears it.
+ */
+struct toolstack_info {
+    bool known;
+    xen_domain_handle_t handle;
+    bool xs_domain;
+    /* setnodeaffinity's nodes, unless none was given (or all were). */
+    bool node_explicit;
+    /*
+     * settscinfo's mode, guest frequency (0: the host's) and incarnation
+     * (reported one higher, as Xen does), and when its elapsed time was
+     * 0 (at first, when the domain was made).  We do not emulate the
+     * TSC, so these are only kept and reported back, as libxl expects.
+     */
+    uint8_t tsc_mode;
+    uint32_t gtsc_khz, incarnation;
+    s_time_t tsc_zero;
+    uint64_t node_affinity;
+};
+
 /* d->state: only ever moves forward. */
 enum domain_state {
     DOMSTATE_creating,      /* being built, never run */
@@ -145,6 +169,7 @@ struct domain {
     struct grant_table *grant_table;
 
     struct arch_domain arch;
+    struct toolstack_info toolstack;
 
     /* A domU's console_io output, held until its line is complete. */
 #define DOMAIN_CONSOLE_LINE 160
