@@ -487,6 +487,16 @@ def real_backend_xenstore():
             rb._xs_call('set_perms', '/local/domain/8/device',
                         [(8, 'n'), (0, 'r')])
             check(rb.xs_read('/local/domain/8/device') == '', 'mkdir')
+            # xend's domain watcher: @releaseDomain fires once when the
+            # watch is set, then only on news; requests meanwhile go over
+            # the other connection.
+            t = time.monotonic()
+            check(rb.wait_domain_change(5) is True, 'first watch event')
+            check(rb.wait_domain_change(0.3) is False, 'no news')
+            check(time.monotonic() - t < 3, 'the wait took its timeout')
+            check(rb.xs_read('/local/domain/8/device') == '',
+                  'a request while watching')
+            check(rb.wait_domain_change(0.1) is False, 'still no news')
             try:
                 rb.domain_core_dump(8, '/dev/null')
                 raise AssertionError('a core dump without its writer')

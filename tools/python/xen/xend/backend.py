@@ -42,6 +42,13 @@ class Backend(object):
     def domain_destroy(self, domid):
         raise NotImplementedError
 
+    def wait_domain_change(self, timeout):
+        """True once a domain may have shut down or died, False after
+        timeout seconds without news.  Without a way to be told, every
+        timeout is news."""
+        time.sleep(timeout)
+        return True
+
     def domain_pause(self, domid):
         raise NotImplementedError
 
@@ -584,6 +591,24 @@ class RealBackend(Backend):
             self.xs_rm('/local/domain/%d' % domid)
         except BackendError:
             pass
+
+    def wait_domain_change(self, timeout):
+        """xenstored fires @releaseDomain when a domain shuts down or
+        dies.  The watch has a connection of its own, since waiting on
+        it would hold up every request."""
+        from xen.xend.xenstore import Xenstore, XenstoreError
+        w = getattr(self, 'xs_watch', None)
+        try:
+            if w is None:
+                w = Xenstore()
+                w.watch('@releaseDomain', 'xend')
+                self.xs_watch = w
+            return w.next_event(timeout) is not None
+        except (OSError, XenstoreError) as e:
+            self.xs_watch = None
+            if w is not None:
+                w.close()
+            raise BackendError('xenstored watch: %s' % e) from None
 
     def domain_pause(self, domid):
         self._hv('domain_pause', self._guest(domid))
