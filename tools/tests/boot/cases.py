@@ -379,13 +379,16 @@ XL_INFO_STEPS = (
                  r'^Name\s+ID\s+Mem\s+VCPUs\s+State\s+Time\(s\)$',
                  r'^Domain-0\s+0\s+\d+\s+2\s+r-----\s+\d+\.\d$'))
 def dom0_twins(base, prepare_for, steps, timeout=120, forbid=(),
-               qemu_args_for=None, **extra):
+               qemu_args_for=None, xen417_append='', **extra):
     """The case base on ours and base-xen417 on Xen 4.17: Linux dom0 with
     the root file system prepare_for(name) makes (and QEMU's extra
     arguments qemu_args_for(name) gives), whose shell runs steps; a
-    failure /init reports, or one of forbid, fails it."""
+    failure /init reports, or one of forbid, fails it.  xen417_append
+    goes on Xen 4.17's command line."""
     for hv, append in DOM0_APPENDS:
         name = base + ('' if hv == 'ours' else '-xen417')
+        if hv == 'xen417' and xen417_append:
+            append += ' ' + xen417_append
         if qemu_args_for:
             extra['qemu_args'] = qemu_args_for(name)
         CASES.append(dict(
@@ -971,28 +974,39 @@ def xend_adds():
     return out
 
 
-def xend_rootfs(name):
-    """our_stack_rootfs's daemons with python3, xend and xm."""
+def xend_files():
+    """(adds, texts) of a dom0 with xend: our daemons, xend, xm, their
+    configuration and mini-os; tools/scripts/run-dom0 uses them too."""
     import hashlib
     passwd = 'root:sha256:%s:%s\n' % (XEND_SALT, hashlib.sha256(
         (XEND_SALT + XEND_PASSWORD).encode()).hexdigest())
-    inner = dom0_rootfs(
-        name, OUR_STACK + [(MINIOS, '/guests/mini-os')] + xend_adds(),
-        [('/etc/xen/xend-config.sxp', XEND_CFG),
-         ('/etc/xen/xen-api.passwd', passwd),
-         ('/etc/xen/minixm.cfg', XM_CFG), ('/etc/xen/xm-life.sh', XM_SH),
-         ('/etc/hv-rootfs/xen-start', XEND_START)], ['--python'])
+    return (OUR_STACK + [(MINIOS, '/guests/mini-os')] + xend_adds(),
+            [('/etc/xen/xend-config.sxp', XEND_CFG),
+             ('/etc/xen/xen-api.passwd', passwd),
+             ('/etc/xen/minixm.cfg', XM_CFG), ('/etc/xen/xm-life.sh', XM_SH),
+             ('/etc/hv-rootfs/xen-start', XEND_START)])
+
+
+def build_xend_tools():
+    """None, or why tools/xenstore, console, helpers or libxc did not
+    build."""
+    for d in ('xenstore', 'console', 'helpers', 'libxc'):
+        p = subprocess.run(['make', '-s', '-C', os.path.join(TOOLS, d)],
+                           stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
+                           stdin=subprocess.DEVNULL)
+        if p.returncode:
+            return 'cannot build tools/%s: %s' % (d, one_line(p.stdout))
+    return None
+
+
+def xend_rootfs(name):
+    """our_stack_rootfs's daemons with python3, xend and xm."""
+    adds, texts = xend_files()
+    inner = dom0_rootfs(name, adds, texts, ['--python'])
 
     def prepare(results):
-        for d in ('xenstore', 'console', 'helpers', 'libxc'):
-            p = subprocess.run(['make', '-s', '-C', os.path.join(TOOLS, d)],
-                               stdout=subprocess.PIPE,
-                               stderr=subprocess.STDOUT,
-                               stdin=subprocess.DEVNULL)
-            if p.returncode:
-                return None, 'cannot build tools/%s: %s' % (d,
-                                                            one_line(p.stdout))
-        return inner(results)
+        why = build_xend_tools()
+        return (None, why) if why else inner(results)
     return prepare
 
 
@@ -1055,6 +1069,9 @@ XM_STEPS = (
 XM_STEPS += [('host', xenapi_from_host)] + shell(
     'echo xenapi-vms=$(xm list | grep -c xenapi)', 'xenapi-left',
     r'^xenapi-vms=0$')
+# xend drives the credit scheduler (as Xen 3.1's did); Xen 4.17's default
+# is credit2, whose domains refuse credit's scheduler_op with EINVAL.
 dom0_twins('linux-dom0-xm', xend_rootfs, XM_STEPS, timeout=150,
            minios=True, qemu_args_for=xend_qemu_args,
+           xen417_append='sched=credit',
            forbid=(r'^xm-life: FAIL', r'^xen-dom0-start: ', r'^Error: '))
