@@ -29,8 +29,8 @@ TOOL_DIRS := $(wildcard tools/xenstore tools/libxenapi tools/libxc tools/misc \
 		     tools/console tools/helpers)
 GUEST_DIRS := extras/mini-os
 
-.PHONY: all xen tools guests dist iso install run run-iso test bench check \
-        clean deps mutate fuzz deb rootfs
+.PHONY: all xen tools guests dist iso install run run-dom0 run-iso test bench \
+        check clean deps mutate fuzz deb rootfs
 
 all: xen tools guests
 
@@ -82,6 +82,11 @@ run: deps xen guests
 	    -display none -serial mon:stdio -no-reboot \
 	    -kernel xen/xen -append "$(XEN_CMDLINE)" \
 	    $(if $(MODULES),-initrd "$(MODULES)")
+
+# Debian's Linux as dom0 from a disk image with xend and xm up
+# (tools/scripts/run-dom0; docs/misc/xend.md).
+run-dom0: deps xen guests
+	tools/scripts/run-dom0
 
 run-iso: deps iso
 	qemu-system-x86_64 -accel tcg -cpu $(CPU) -smp $(SMP) -m $(MEM) \
