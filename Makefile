@@ -28,7 +28,7 @@ endif
 GUEST_DIRS := extras/mini-os
 
 .PHONY: all xen tools guests dist iso install install-xen install-tools run \
-        run-iso test bench check clean deps mutate fuzz deb rootfs
+        run-dom0 run-iso test bench check clean deps mutate fuzz deb rootfs
 
 all: xen tools guests
 
@@ -87,6 +87,11 @@ run: deps xen guests
 	    -display none -serial mon:stdio -no-reboot \
 	    -kernel xen/xen -append "$(XEN_CMDLINE)" \
 	    $(if $(MODULES),-initrd "$(MODULES)")
+
+# Debian's Linux as dom0 from a disk image with xend and xm up
+# (tools/scripts/run-dom0; docs/misc/xend.md).
+run-dom0: deps xen guests
+	tools/scripts/run-dom0
 
 run-iso: deps iso
 	qemu-system-x86_64 -accel tcg -cpu $(CPU) -smp $(SMP) -m $(MEM) \

@@ -16,6 +16,9 @@
             ('help',)        a help line for every key in DEBUG_KEYS
             ('settle', s)    run s more seconds with no panic and no exit
             ('exit',)        QEMU exits (a reboot, under -no-reboot)
+            ('host', fn)     fn(machine) runs on the host while the
+                             machine runs; it returns None, or why the
+                             case fails
             ('stall-dump', how)  stall.py's report on a boot taken as
                              stalled: how='keys' the hypervisor's debug
                              keys answer; how='cpus' QEMU is stopped and
@@ -376,13 +379,16 @@ XL_INFO_STEPS = (
                  r'^Name\s+ID\s+Mem\s+VCPUs\s+State\s+Time\(s\)$',
                  r'^Domain-0\s+0\s+\d+\s+2\s+r-----\s+\d+\.\d$'))
 def dom0_twins(base, prepare_for, steps, timeout=120, forbid=(),
-               qemu_args_for=None, **extra):
+               qemu_args_for=None, xen417_append='', **extra):
     """The case base on ours and base-xen417 on Xen 4.17: Linux dom0 with
     the root file system prepare_for(name) makes (and QEMU's extra
     arguments qemu_args_for(name) gives), whose shell runs steps; a
-    failure /init reports, or one of forbid, fails it."""
+    failure /init reports, or one of forbid, fails it.  xen417_append
+    goes on Xen 4.17's command line."""
     for hv, append in DOM0_APPENDS:
         name = base + ('' if hv == 'ours' else '-xen417')
+        if hv == 'xen417' and xen417_append:
+            append += ' ' + xen417_append
         if qemu_args_for:
             extra['qemu_args'] = qemu_args_for(name)
         CASES.append(dict(
@@ -1073,3 +1079,212 @@ if LINUX:
                                            'e1000,netdev=n0'),
                forbid=(r'^hvxc: ', r'^xen-dom0-start: ', r'^only-ours: ',
                        r'^hv-guest: xenstore \w+ failed'))
+
+
+# xend and xm (issue 17) in Debian's dom0 on our stack: mkrootfs --python
+# gives Debian's python3; xend, xm and their modules go where Debian puts
+# Python modules, libhvxc next to the system's libraries, and xen-start
+# brings up our xenstored, init-dom0 and xenconsoled, the NIC for QEMU's
+# user network (10.0.2.15) and then xend.  XM_SH drives the xm lifecycle
+# of a mini-os that answers control/shutdown; the host then speaks
+# XenAPI to dom0's TCP 9363 through QEMU's port forwarding
+# (xenapi_dom0.py).  No disk or vif yet: they wait on our hotplug scripts.
+PYTHON_TOP = os.path.join(TOOLS, 'python')
+XEND_PASSWORD = 'xm-dom0-secret'
+XEND_SALT = 'b007ca5e'
+XEND_CFG = """(logfile /var/log/xen/xend.log)
+(loglevel DEBUG)
+(xen-api-server ((unix) (9363 password)))
+(xend-unix-xmlrpc-server yes)
+"""
+XM_CFG = """name = "minixm"
+kernel = "/guests/mini-os"
+memory = 32
+vcpus = 1
+extra = "role=control"
+on_poweroff = "destroy"
+"""
+XEND_START = """#!/bin/sh
+# Our dom0 stack, dom0's NIC on QEMU's user network, then xend.
+/opt/xen-dom0-start || exit 1
+ip link set lo up
+for n in /sys/class/net/e*; do
+    ip link set ${n##*/} up && ip addr add 10.0.2.15/24 dev ${n##*/}
+done
+exec /usr/sbin/xend start
+"""
+XM_SH = r"""#!/bin/sh
+# The xm lifecycle in dom0 (written by tools/tests/boot/cases.py).
+say() { echo "xm-life: $*"; }
+fail() { say "FAIL $*"; tail -5 /var/log/xen/xend.log; exit 1; }
+xs() { xenstore-read /local/domain/$id/$1; }
+cd /etc/xen
+i=0
+until xm list >/dev/null 2>&1; do
+    i=$((i + 1)); [ $i -gt 100 ] && fail "xend never answered"; sleep 0.2
+done
+xend status
+xm list
+xm create minixm.cfg || fail create
+id=$(xm domid minixm) || fail domid
+xm list
+i=0
+until grep -q "control: watching" /var/log/xen/console/guest-minixm.log \
+        2>/dev/null; do
+    i=$((i + 1)); [ $i -gt 50 ] && fail "no console output"; sleep 0.2
+done
+say "console: $(grep control: /var/log/xen/console/guest-minixm.log)"
+xm pause minixm || fail pause
+xm list minixm | tail -1
+xm unpause minixm || fail unpause
+xm list minixm | tail -1
+xm mem-set minixm 24 || fail mem-set
+say "memory/target $(xs memory/target)"
+xm vcpu-pin minixm 0 1 || fail vcpu-pin
+xm vcpu-list minixm
+xm sched-credit -d minixm -w 512 -c 50 || fail sched-credit
+xm sched-credit -d minixm
+# xend's watcher logs each @releaseDomain it is woken by.
+seen=$(grep -c @releaseDomain /var/log/xen/xend.log)
+xm shutdown -w minixm || fail "shutdown -w"
+xm list minixm >/dev/null 2>&1 && fail "minixm still listed"
+say "transient minixm gone"
+[ $(grep -c @releaseDomain /var/log/xen/xend.log) -gt $seen ] && \
+    say "death seen by watch"
+xm new minixm.cfg || fail new
+xm list minixm | tail -1
+xm start minixm || fail start
+id=$(xm domid minixm)
+say "managed minixm started as $id"
+xend restart || fail "xend restart"
+i=0
+until xm list >/dev/null 2>&1; do
+    i=$((i + 1)); [ $i -gt 100 ] && fail "xend did not come back"; sleep 0.2
+done
+[ "$(xm domid minixm)" = "$id" ] && say "after restart minixm is still $id"
+xm list
+xm shutdown -w minixm || fail "managed shutdown -w"
+xm list minixm | tail -1
+xm delete minixm || fail delete
+xm list minixm >/dev/null 2>&1 && fail "deleted minixm still listed"
+say "done"
+"""
+
+
+def xend_adds():
+    """(file, path in dom0) for xend, xm and their modules."""
+    out = [(os.path.join(TOOLS, 'xend'), '/usr/sbin/xend'),
+           (os.path.join(TOOLS, 'xm'), '/usr/sbin/xm'), (LIBHVXC, '/usr/lib/'
+                                                      'x86_64-linux-gnu/'
+                                                      'libhvxc.so.1')]
+    for dirpath, dirnames, filenames in os.walk(PYTHON_TOP):
+        dirnames[:] = [d for d in dirnames if d != '__pycache__']
+        for n in sorted(filenames):
+            if not n.endswith('.pyc'):
+                src = os.path.join(dirpath, n)
+                out.append((src, '/usr/lib/python3/dist-packages/' +
+                            os.path.relpath(src, PYTHON_TOP)))
+    return out
+
+
+def xend_files():
+    """(adds, texts) of a dom0 with xend: our daemons, xend, xm, their
+    configuration and mini-os; tools/scripts/run-dom0 uses them too."""
+    import hashlib
+    passwd = 'root:sha256:%s:%s\n' % (XEND_SALT, hashlib.sha256(
+        (XEND_SALT + XEND_PASSWORD).encode()).hexdigest())
+    return (OUR_STACK + [(MINIOS, '/guests/mini-os')] + xend_adds(),
+            [('/etc/xen/xend-config.sxp', XEND_CFG),
+             ('/etc/xen/xen-api.passwd', passwd),
+             ('/etc/xen/minixm.cfg', XM_CFG), ('/etc/xen/xm-life.sh', XM_SH),
+             ('/etc/hv-rootfs/xen-start', XEND_START)])
+
+
+def build_xend_tools():
+    """None, or why tools/xenstore, console, helpers or libxc did not
+    build."""
+    for d in ('xenstore', 'console', 'helpers', 'libxc'):
+        p = subprocess.run(['make', '-s', '-C', os.path.join(TOOLS, d)],
+                           stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
+                           stdin=subprocess.DEVNULL)
+        if p.returncode:
+            return 'cannot build tools/%s: %s' % (d, one_line(p.stdout))
+    return None
+
+
+def xend_rootfs(name):
+    """our_stack_rootfs's daemons with python3, xend and xm."""
+    adds, texts = xend_files()
+    inner = dom0_rootfs(name, adds, texts, ['--python'])
+
+    def prepare(results):
+        why = build_xend_tools()
+        return (None, why) if why else inner(results)
+    return prepare
+
+
+# The host's end of each case's forwarded port, chosen when QEMU starts.
+XEND_PORTS = {}
+
+
+def xend_qemu_args(name):
+    def args(results):
+        import socket
+        s = socket.socket()
+        s.bind(('127.0.0.1', 0))
+        XEND_PORTS[name] = s.getsockname()[1]
+        s.close()
+        return ('-netdev', 'user,id=n0,hostfwd=tcp:127.0.0.1:%d-:9363'
+                % XEND_PORTS[name], '-device', 'e1000,netdev=n0')
+    return args
+
+
+def xenapi_from_host(m):
+    """A host step: xenapi_dom0.py against the case's forwarded port."""
+    p = subprocess.run(
+        ['/usr/bin/python3', os.path.join(os.path.dirname(
+            os.path.abspath(__file__)), 'xenapi_dom0.py'),
+         'http://127.0.0.1:%d/' % XEND_PORTS[m.name], 'root',
+         XEND_PASSWORD, '/guests/mini-os'],
+        stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
+        stdin=subprocess.DEVNULL, timeout=240)
+    lines = p.stdout.decode('utf-8', 'replace').strip().splitlines()
+    with open(os.path.join(m.results_dir, m.name + '.xenapi.log'), 'w') as f:
+        f.write('\n'.join(lines) + '\n')
+    if p.returncode:
+        return 'XenAPI from the host: %s' % (lines[-1] if lines else
+                                             'exit %d' % p.returncode)
+    return None
+
+
+XM_STEPS = (
+    [('type', 'sh /etc/xen/xm-life.sh; echo xm-life-rc=$?\r')] +
+    expect_lines(r'^xend is running \(pid \d+\)$',
+                 r'^Name\s+ID\s+Mem\s+VCPUs\s+State\s+Time\(s\)$',
+                 r'^Domain-0\s+0\s+\d+\s+2\s+r-----\s+\d+\.\d$',
+                 r'^minixm\s+[1-9]\d*\s+32\s+1\s+[-rb]{2}-{4}\s',
+                 r'^xm-life: console: control: watching control/shutdown',
+                 r'^minixm\s+\d+\s+32\s+1\s+[-rb]{2}p-{3}\s',
+                 r'^minixm\s+\d+\s+32\s+1\s+[-rb]{2}-{4}\s',
+                 r'^xm-life: memory/target 24576$',
+                 r'^minixm\s+\d+\s+0\s+\S+\s+\S+\s+[\d.]+ 1$',
+                 r'^minixm\s+\d+\s+512\s+50$',
+                 r'^Domain minixm terminated$',
+                 r'^xm-life: transient minixm gone$',
+                 r'^xm-life: death seen by watch$',
+                 r'^minixm\s+32\s+1\s+0\.0$',
+                 r'^xm-life: managed minixm started as [1-9]\d*$',
+                 r'^xm-life: after restart minixm is still \d+$',
+                 r'^Domain minixm terminated$',
+                 r'^minixm\s+32\s+1\s+0\.0$',
+                 r'^xm-life: done$', r'^xm-life-rc=0$'))
+# The host's XenAPI session left no VM behind.
+XM_STEPS += [('host', xenapi_from_host)] + shell(
+    'echo xenapi-vms=$(xm list | grep -c xenapi)', 'xenapi-left',
+    r'^xenapi-vms=0$')
+# xend drives the credit scheduler (as Xen 3.1's did); Xen 4.17's default
+# is credit2, whose domains refuse credit's scheduler_op with EINVAL.
+dom0_twins('linux-dom0-xm', xend_rootfs, XM_STEPS, timeout=150,
+           minios=True, qemu_args_for=xend_qemu_args,
+           xen417_append='sched=credit',
+           forbid=(r'^xm-life: FAIL', r'^xen-dom0-start: ', r'^Error: '))
