@@ -1105,13 +1105,13 @@ extra = "role=control"
 on_poweroff = "destroy"
 """
 XEND_START = """#!/bin/sh
-# Our dom0 stack, dom0's NIC on QEMU's user network, then xend.
-/opt/xen-dom0-start || exit 1
+# dom0's NIC on QEMU's user network, then our dom0 stack, which starts
+# xend last (python3 is there).
 ip link set lo up
 for n in /sys/class/net/e*; do
     ip link set ${n##*/} up && ip addr add 10.0.2.15/24 dev ${n##*/}
 done
-exec /usr/sbin/xend start
+exec /opt/xen-dom0-start
 """
 XM_SH = r"""#!/bin/sh
 # The xm lifecycle in dom0 (written by tools/tests/boot/cases.py).
