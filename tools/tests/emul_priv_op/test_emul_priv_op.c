@@ -160,6 +160,24 @@ long do_set_segment_base(unsigned int which, unsigned long base)
     return (long)(base << 16) >> 16 == (long)base ? 0 : -EINVAL;
 }
 
+/* pv/debugreg.c's: DR0-3, DR6, DR7 (4 and 5 alias 6 and 7), else -ENODEV. */
+static unsigned long drs[8];
+
+long do_get_debugreg(int reg)
+{
+    return reg < 0 || reg > 7 ? -ENODEV : (long)drs[reg | (reg & 4 ? 2 : 0)];
+}
+
+long do_set_debugreg(int reg, unsigned long value)
+{
+    if ( reg < 0 || reg > 7 )
+        return -ENODEV;
+    if ( reg >= 4 && value != (uint32_t)value )
+        return -EINVAL;
+    drs[reg | (reg & 4 ? 2 : 0)] = value;
+    return 0;
+}
+
 /* pv/traps.c's: what a string I/O access that faults injects. */
 static unsigned int inject_calls, inject_vec;
 static uint32_t inject_ec;
@@ -838,6 +856,60 @@ static void test_crs(void)
     }
 }
 
+static void test_drs_clts(void)
+{
+    CASE("mov to and from DRn: set_debugreg and get_debugreg's, else #GP")
+    {
+        run_as(domU, true, 0);
+        regs.rax = 0x401000;
+        CHECK(EMUL(0x0f, 0x23, 0xc0));              /* mov dr0, rax */
+        CHECK_EQ(drs[0], 0x401000);
+        regs.rbx = 0;
+        CHECK(EMUL(0x0f, 0x21, 0xc3));              /* mov rbx, dr0 */
+        CHECK_EQ(regs.rbx, 0x401000);
+        regs.rdx = 0x400;
+        CHECK(EMUL(0x0f, 0x23, 0xfa));              /* mov dr7, rdx */
+        CHECK_EQ(drs[7], 0x400);
+        CHECK(EMUL(0x41, 0x0f, 0x21, 0xe8));        /* mov r8, dr5 */
+        CHECK_EQ(regs.r8, 0x400);
+        regs.rdx = 1UL << 32;
+        CHECK(!EMUL(0x0f, 0x23, 0xf2));             /* refused: #GP */
+        inject_calls = 0;
+        /* DR8: #UD injected at the instruction, rip left on it. */
+        CHECK(emul_at(0, "\x44\x0f\x21\xc0", 4, 0));
+        CHECK_EQ(inject_calls, 1);
+        CHECK_EQ(inject_vec, 6);
+        CHECK(!EMUL(0x0f, 0x21, 0x00));             /* not a register */
+        run_as(domU, false, 3);
+        CHECK(!EMUL(0x0f, 0x21, 0xc3));             /* user mode: #GP */
+        CHECK(!EMUL(0x44, 0x0f, 0x21, 0xc0));
+        CHECK_EQ(inject_calls, 0);
+    }
+
+    CASE("clts clears TS; rdtsc and cpuid on the #GP path; lmsw, invd #GP")
+    {
+        run_as(domU, true, 0);
+        v->arch->fpu_ts = true;
+        CHECK(EMUL(0x0f, 0x06));
+        CHECK_EQ(fpu_calls, 1);
+        CHECK_EQ(fpu_set, 0);
+        regs.rax = regs.rdx = ~0UL;
+        CHECK(EMUL(0x0f, 0x31));
+        CHECK_EQ(regs.rax >> 32, 0);
+        CHECK_EQ(regs.rdx >> 32, 0);
+        regs.rax = 0x40000000;
+        regs.rcx = 0;
+        CHECK(EMUL(0x0f, 0xa2));
+        CHECK_EQ(regs.rax, 0x40000005);
+        CHECK(!EMUL(0x0f, 0x01, 0xf0));             /* lmsw ax */
+        CHECK(!EMUL(0x0f, 0x08));                   /* invd */
+        CHECK(!EMUL(0x0f, 0x01, 0xf9));             /* rdtscp */
+        run_as(domU, false, 3);
+        CHECK(!EMUL(0x0f, 0x06));
+        CHECK_EQ(fpu_calls, 0);
+    }
+}
+
 static void test_misc(void)
 {
     CASE("hlt blocks the vCPU; cli and sti need the kernel's virtual IOPL")
@@ -1009,6 +1081,7 @@ int main(void)
     test_string_io();
     test_msrs();
     test_crs();
+    test_drs_clts();
     test_misc();
     test_cpuid();
     return check_failures ? 1 : 0;

@@ -320,6 +320,39 @@ static int priv_write_cr(unsigned int reg, unsigned long val,
     return set_guest_cr(current, reg, val) ? X86EMUL_OKAY : refuse(ctxt);
 }
 
+/* MOV to and from DRn: what set_debugreg and get_debugreg allow. */
+static int priv_read_dr(unsigned int reg, unsigned long *val,
+                        struct x86_emulate_ctxt *ctxt)
+{
+    long v = do_get_debugreg(reg);
+
+    /* An errno, as Xen tells them: no guest address is that high. */
+    if ( v < 0 && v >= -4095 )
+        return refuse(ctxt);
+    *val = v;
+    return X86EMUL_OKAY;
+}
+
+static int priv_write_dr(unsigned int reg, unsigned long val,
+                         struct x86_emulate_ctxt *ctxt)
+{
+    return do_set_debugreg(reg, val) ? refuse(ctxt) : X86EMUL_OKAY;
+}
+
+/* CPUID reaches here only where the CPU faults it: the PV policy then. */
+static int priv_cpuid(uint32_t leaf, uint32_t subleaf, uint32_t res[4],
+                      struct x86_emulate_ctxt *ctxt)
+{
+    struct cpuid_regs r;
+
+    pv_cpuid(leaf, subleaf, &r);
+    res[0] = r.eax;
+    res[1] = r.ebx;
+    res[2] = r.ecx;
+    res[3] = r.edx;
+    return X86EMUL_OKAY;
+}
+
 static int priv_read_msr(uint32_t msr, uint64_t *val,
                          struct x86_emulate_ctxt *ctxt)
 {
@@ -383,9 +416,13 @@ static int priv_write(unsigned long addr, const void *buf, unsigned int bytes,
 }
 
 /*
- * What the #GP path does, as in Xen: port and string I/O, CLI/STI, HLT,
- * INT n, WBINVD, RDMSR/WRMSR, XSETBV, MOV to and from CRn.  Any other
- * instruction that faulted keeps its #GP.
+ * What the #GP path does, as in Xen 4.17: port and string I/O, CLI/STI,
+ * HLT, INT n, CLTS, WBINVD, RDMSR/WRMSR, XSETBV, MOV to and from CRn and
+ * DRn, and RDTSC and CPUID (which fault only under CR4.TSD or CPUID
+ * faulting, or when another vCPU rewrote a faulting instruction into
+ * them).  Any other instruction that faulted keeps its #GP: INVD, LMSW,
+ * the rest of group 7.  Xen also admits RDTSCP; here it stays out, as
+ * our RDMSR of TSC_AUX is a #GP, which would make it one anyway.
  */
 static int priv_validate(struct x86_emulate_ctxt *ctxt)
 {
@@ -393,7 +430,8 @@ static int priv_validate(struct x86_emulate_ctxt *ctxt)
     {
     case 0x6c ... 0x6f: case 0xe4 ... 0xe7: case 0xec ... 0xef:
     case 0xcd: case 0xf4: case 0xfa: case 0xfb:
-    case 0x109: case 0x120: case 0x122: case 0x130: case 0x132:
+    case 0x106: case 0x109: case 0x120 ... 0x123: case 0x130 ... 0x132:
+    case 0x1a2:
         return X86EMUL_OKAY;
     case 0x101:
         return ctxt->modrm == 0xd1 ? X86EMUL_OKAY : X86EMUL_UNHANDLEABLE;
@@ -411,9 +449,12 @@ static const struct x86_emulate_ops priv_ops = {
     .write_io = guest_out,
     .read_cr = priv_read_cr,
     .write_cr = priv_write_cr,
+    .read_dr = priv_read_dr,
+    .write_dr = priv_write_dr,
     .read_msr = priv_read_msr,
     .write_msr = priv_write_msr,
     .write_xcr = priv_write_xcr,
+    .cpuid = priv_cpuid,
     .read_segment_base = pv_emul_read_segment_base,
     .cache_op = priv_cache_op,
     .validate = priv_validate,
@@ -449,6 +490,15 @@ bool pv_emulate_privileged_op(struct cpu_user_regs *regs)
     {
         current->vcpu_info->arch.cr2 = ctxt.event.cr2;
         pv_inject_exception(X86_EXC_PF, ctxt.event.error_code);
+        return true;
+    }
+    /*
+     * A #UD it found (MOV DR naming DR8-15, a LOCK on what takes none) is
+     * the guest's, as on Xen and the CPU, not the #GP it came with.
+     */
+    if ( rc == X86EMUL_EXCEPTION && ctxt.event.vector == X86_EXC_UD )
+    {
+        pv_inject_exception(X86_EXC_UD, PV_NO_ERROR_CODE);
         return true;
     }
     if ( rc != X86EMUL_OKAY )

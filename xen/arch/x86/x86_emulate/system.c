@@ -7,6 +7,7 @@
 #include "private.h"
 
 #define X86_EXC_GP      13
+#define X86_EXC_UD      6
 #define CR0_TS          (1UL << 3)
 #define CR4_TSD         (1UL << 2)
 #define MSR_TSC         0x00000010
@@ -149,6 +150,9 @@ int x86emul_mov_cr_dr(struct x86emul_insn *in, struct x86_emulate_ctxt *ctxt,
         return X86EMUL_UNHANDLEABLE;
     if ( (rc = privileged(ctxt)) != X86EMUL_OKAY )
         return rc;
+    /* There are eight DRs: REX.R naming DR8-15 is #UD, as on the CPU. */
+    if ( dr && in->reg > 7 )
+        return x86_emul_raise(ctxt, X86_EXC_UD, X86EMUL_NO_ERROR_CODE);
     if ( to )
     {
         val = x86emul_read_reg(in, ctxt->regs, in->rm, bytes);
