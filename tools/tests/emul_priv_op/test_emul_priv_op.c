@@ -889,7 +889,7 @@ static void test_drs_clts(void)
     CASE("clts clears TS; rdtsc and cpuid on the #GP path; lmsw, invd #GP")
     {
         run_as(domU, true, 0);
-        v->arch->fpu_ts = true;
+        v->arch.pv.fpu_ts = true;
         CHECK(EMUL(0x0f, 0x06));
         CHECK_EQ(fpu_calls, 1);
         CHECK_EQ(fpu_set, 0);
