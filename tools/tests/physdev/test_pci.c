@@ -636,6 +636,44 @@ void test_pci(struct domain *dom0, struct domain *domU)
         forget_all();
     }
 
+    CASE("map_pirq MSI-X: the table and PBA read-only for dom0 while any "
+         "entry is mapped, without prepare_msix; prepare/release -EBUSY")
+    {
+        int p1 = -1, p2 = -1, p3 = -1;
+
+        CHECK_EQ(add(d0, 0, 0, DF(1, 0), 0), 0);
+        CHECK(!pci_mmio_ro(0xfebf1));
+        CHECK_EQ(map_msi(d0, DOMID_SELF, DF(1, 0), true, 0, &p1), 0);
+        CHECK(pci_mmio_ro(0xfebf1));
+        CHECK(pci_mmio_ro(0x100002));
+        CHECK(!pci_mmio_ro(0xfebf0));
+        /* The same entry again is the same use; another is one more. */
+        CHECK_EQ(map_msi(d0, DOMID_SELF, DF(1, 0), true, 0, &p2), 0);
+        CHECK_EQ(p2, p1);
+        CHECK_EQ(map_msi(d0, DOMID_SELF, DF(1, 0), true, 1, &p3), 0);
+        CHECK_EQ(dev_op(d0, PHYSDEVOP_prepare_msix, 0, 0, DF(1, 0)), -EBUSY);
+        CHECK_EQ(dev_op(d0, PHYSDEVOP_release_msix, 0, 0, DF(1, 0)), -EBUSY);
+        CHECK_EQ(unmap_pirq(d0, p1), 0);
+        CHECK(pci_mmio_ro(0xfebf1));
+        /* One use left: release_msix may take it (Xen counts alike). */
+        CHECK_EQ(unmap_pirq(d0, p3), 0);
+        CHECK(!pci_mmio_ro(0xfebf1));
+        CHECK(!pci_mmio_ro(0x100002));
+        /* prepare_msix, then an entry: both must go before it is writable. */
+        CHECK_EQ(dev_op(d0, PHYSDEVOP_prepare_msix, 0, 0, DF(1, 0)), 0);
+        p1 = -1;
+        CHECK_EQ(map_msi(d0, DOMID_SELF, DF(1, 0), true, 2, &p1), 0);
+        CHECK_EQ(unmap_pirq(d0, p1), 0);
+        CHECK(pci_mmio_ro(0xfebf1));
+        CHECK_EQ(dev_op(d0, PHYSDEVOP_release_msix, 0, 0, DF(1, 0)), 0);
+        CHECK(!pci_mmio_ro(0xfebf1));
+        /* A refused map (entry past the table) leaves nothing behind. */
+        p1 = -1;
+        CHECK_EQ(map_msi(d0, DOMID_SELF, DF(1, 0), true, 4, &p1), -EINVAL);
+        CHECK(!pci_mmio_ro(0xfebf1));
+        forget_all();
+    }
+
     CASE("restore_msi(_ext): a known device 0, an unknown one -ENODEV")
     {
         struct physdev_restore_msi r = { .bus = 0, .devfn = DF(1, 0) };
