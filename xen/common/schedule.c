@@ -15,6 +15,7 @@
 #include <xen/timer.h>
 #include <asm/current.h>
 #include <asm/domain.h>
+#include <asm/irq.h>
 #include <asm/processor.h>
 #include <asm/smp.h>
 #include <public/domctl.h>
@@ -86,6 +87,12 @@ static void schedule(void)
         vcpu_runstate_change(next.task, RUNSTATE_running, now);
     else
         ACCESS_ONCE(idle_since[cpu]) = now ?: 1;
+    /*
+     * It ran elsewhere last: its PIRQs follow it here now (interrupts are
+     * still on, as the event lock this takes wants).
+     */
+    if ( next.task && unlikely(next.task->irq_cpu != cpu) )
+        pirq_vcpu_moved(next.task);
     context_switch(prev, next.task);
 }
 

@@ -377,6 +377,27 @@ static void test_msi(void)
         CHECK_EQ(e[3], 1);
     }
 
+    CASE("MSI-X: the vCPU moved to CPU 1 and run there: the entry's "
+         "address names CPU 1's APIC")
+    {
+        int pirq = -1;
+        uint32_t *e = &msix_table[1 * 4];
+        long port;
+
+        CHECK_EQ(map_msi(d0, DOMID_SELF, DF(1, 0), true, 1, &pirq), 0);
+        port = bind_pirq(d0, pirq);
+        CHECK(port > 0);
+        CHECK_EQ(e[0], 0xfee00000);
+        d0->vcpu[0]->processor = 1;
+        pirq_vcpu_moved(d0->vcpu[0]);
+        CHECK_EQ(e[0], 0xfee00000 | 4 << 12);
+        d0->vcpu[0]->processor = 0;
+        pirq_vcpu_moved(d0->vcpu[0]);
+        CHECK_EQ(e[0], 0xfee00000);
+        CHECK_EQ(close_port(d0, port), 0);
+        CHECK_EQ(unmap_pirq(d0, pirq), 0);
+    }
+
     CASE("MSI: bound, the capability holds our address and vector")
     {
         int pirq = -1;

@@ -586,6 +586,47 @@ static void test_delivery(void)
         CHECK_EQ(eoi(10), -EINVAL);
     }
 
+    CASE("a vCPU the scheduler moved: its PIRQs follow it when it runs "
+         "there (not before), the other vCPU's stay")
+    {
+        struct vcpu *v0 = dom0->vcpu[0], *v1 = dom0->vcpu[1];
+        struct evtchn_bind_vcpu bv = { .vcpu = 1 };
+        int p21 = 21, p22 = 22;
+        long port21, port22;
+
+        run_as(dom0);
+        CHECK_EQ(map_gsi(DOMID_SELF, 21, &p21), 0);
+        CHECK_EQ(map_gsi(DOMID_SELF, 22, &p22), 0);
+        port21 = bind(21, true);
+        port22 = bind(22, true);
+        CHECK(port21 > 0 && port22 > 0);
+        bv.port = port22;
+        CHECK_EQ(evtchn(EVTCHNOP_bind_vcpu, &bv), 0);
+        CHECK_EQ(pins[21].cpu, 0);
+        CHECK_EQ(pins[22].cpu, 1);
+        /* vCPU 0 to CPU 1: nothing moves until it is switched in there. */
+        v0->processor = 1;
+        CHECK_EQ(pins[21].cpu, 0);
+        pirq_vcpu_moved(v0);
+        CHECK_EQ(v0->irq_cpu, 1);
+        CHECK_EQ(pins[21].cpu, 1);
+        CHECK_EQ(pins[22].cpu, 1);
+        /* vCPU 1 to CPU 0: only its port's line comes along. */
+        v1->processor = 0;
+        pirq_vcpu_moved(v1);
+        CHECK_EQ(pins[21].cpu, 1);
+        CHECK_EQ(pins[22].cpu, 0);
+        /* A closed port's line is no longer the vCPU's to move. */
+        CHECK_EQ(close_port(port22), 0);
+        v1->processor = 1;
+        pirq_vcpu_moved(v1);
+        CHECK_EQ(pins[22].cpu, 0);
+        v0->processor = 0;
+        pirq_vcpu_moved(v0);
+        CHECK_EQ(pins[21].cpu, 0);
+        CHECK_EQ(close_port(port21), 0);
+    }
+
     CASE("edge GSI: acked at once, never masked; setup_gsi once only")
     {
         int pirq = 20;
