@@ -442,6 +442,13 @@ static long evtchn_bind_pirq(struct evtchn_bind_pirq *bind)
     return port < 0 ? port : 0;
 }
 
+unsigned int evtchn_notify_vcpu(const struct domain *d, unsigned int port)
+{
+    const struct evtchn *chn = port_chn(d, port);
+
+    return chn ? __atomic_load_n(&chn->notify_vcpu, __ATOMIC_RELAXED) : 0;
+}
+
 void evtchn_send_pirq(struct domain *d, unsigned int port, bool mask)
 {
     struct evtchn_port_state *st = d->evtchn;

@@ -16,6 +16,7 @@
 #include <xen/timer.h>
 #include <asm/current.h>
 #include <asm/domain.h>
+#include <asm/irq.h>
 #include <asm/processor.h>
 #include <asm/smp.h>
 #include <public/domctl.h>
@@ -88,6 +89,12 @@ static void schedule(void)
         vcpu_runstate_change(next.task, RUNSTATE_running, now);
     else
         ACCESS_ONCE(per_cpu(idle_since, cpu)) = now ?: 1;
+    /*
+     * It ran elsewhere last: its PIRQs follow it here now (interrupts are
+     * still on, as the event lock this takes wants).
+     */
+    if ( next.task && unlikely(next.task->irq_cpu != cpu) )
+        pirq_vcpu_moved(next.task);
     context_switch(prev, next.task);
 }
 

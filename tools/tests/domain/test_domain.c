@@ -398,6 +398,11 @@ void context_switch(struct vcpu *prev, struct vcpu *next)
     panic("context_switch");
 }
 
+void pirq_vcpu_moved(struct vcpu *v)
+{
+    panic("pirq_vcpu_moved");
+}
+
 /*
  * The one scheduling policy: it remembers the hard affinity set and counts
  * the sleeps and wakes it is asked for.

@@ -377,6 +377,27 @@ static void test_msi(void)
         CHECK_EQ(e[3], 1);
     }
 
+    CASE("MSI-X: the vCPU moved to CPU 1 and run there: the entry's "
+         "address names CPU 1's APIC")
+    {
+        int pirq = -1;
+        uint32_t *e = &msix_table[1 * 4];
+        long port;
+
+        CHECK_EQ(map_msi(d0, DOMID_SELF, DF(1, 0), true, 1, &pirq), 0);
+        port = bind_pirq(d0, pirq);
+        CHECK(port > 0);
+        CHECK_EQ(e[0], 0xfee00000);
+        d0->vcpu[0]->processor = 1;
+        pirq_vcpu_moved(d0->vcpu[0]);
+        CHECK_EQ(e[0], 0xfee00000 | 4 << 12);
+        d0->vcpu[0]->processor = 0;
+        pirq_vcpu_moved(d0->vcpu[0]);
+        CHECK_EQ(e[0], 0xfee00000);
+        CHECK_EQ(close_port(d0, port), 0);
+        CHECK_EQ(unmap_pirq(d0, pirq), 0);
+    }
+
     CASE("MSI: bound, the capability holds our address and vector")
     {
         int pirq = -1;
@@ -633,6 +654,44 @@ void test_pci(struct domain *dom0, struct domain *domU)
         CHECK_EQ(dev_op(d0, PHYSDEVOP_prepare_msix, 0, 0, DF(4, 0)), -ENXIO);
         CHECK_EQ(dev_op(d0, PHYSDEVOP_prepare_msix, 0, 0, DF(4, 1)), -ENXIO);
         CHECK_EQ(dev_op(d0, PHYSDEVOP_release_msix, 0, 0, DF(4, 0)), -EBUSY);
+        forget_all();
+    }
+
+    CASE("map_pirq MSI-X: the table and PBA read-only for dom0 while any "
+         "entry is mapped, without prepare_msix; prepare/release -EBUSY")
+    {
+        int p1 = -1, p2 = -1, p3 = -1;
+
+        CHECK_EQ(add(d0, 0, 0, DF(1, 0), 0), 0);
+        CHECK(!pci_mmio_ro(0xfebf1));
+        CHECK_EQ(map_msi(d0, DOMID_SELF, DF(1, 0), true, 0, &p1), 0);
+        CHECK(pci_mmio_ro(0xfebf1));
+        CHECK(pci_mmio_ro(0x100002));
+        CHECK(!pci_mmio_ro(0xfebf0));
+        /* The same entry again is the same use; another is one more. */
+        CHECK_EQ(map_msi(d0, DOMID_SELF, DF(1, 0), true, 0, &p2), 0);
+        CHECK_EQ(p2, p1);
+        CHECK_EQ(map_msi(d0, DOMID_SELF, DF(1, 0), true, 1, &p3), 0);
+        CHECK_EQ(dev_op(d0, PHYSDEVOP_prepare_msix, 0, 0, DF(1, 0)), -EBUSY);
+        CHECK_EQ(dev_op(d0, PHYSDEVOP_release_msix, 0, 0, DF(1, 0)), -EBUSY);
+        CHECK_EQ(unmap_pirq(d0, p1), 0);
+        CHECK(pci_mmio_ro(0xfebf1));
+        /* One use left: release_msix may take it (Xen counts alike). */
+        CHECK_EQ(unmap_pirq(d0, p3), 0);
+        CHECK(!pci_mmio_ro(0xfebf1));
+        CHECK(!pci_mmio_ro(0x100002));
+        /* prepare_msix, then an entry: both must go before it is writable. */
+        CHECK_EQ(dev_op(d0, PHYSDEVOP_prepare_msix, 0, 0, DF(1, 0)), 0);
+        p1 = -1;
+        CHECK_EQ(map_msi(d0, DOMID_SELF, DF(1, 0), true, 2, &p1), 0);
+        CHECK_EQ(unmap_pirq(d0, p1), 0);
+        CHECK(pci_mmio_ro(0xfebf1));
+        CHECK_EQ(dev_op(d0, PHYSDEVOP_release_msix, 0, 0, DF(1, 0)), 0);
+        CHECK(!pci_mmio_ro(0xfebf1));
+        /* A refused map (entry past the table) leaves nothing behind. */
+        p1 = -1;
+        CHECK_EQ(map_msi(d0, DOMID_SELF, DF(1, 0), true, 4, &p1), -EINVAL);
+        CHECK(!pci_mmio_ro(0xfebf1));
         forget_all();
     }
 

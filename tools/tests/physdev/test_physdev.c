@@ -54,6 +54,20 @@ void ioapic_default_mode(unsigned int gsi, bool *level, bool *active_low)
     *active_low = gsi >= 16;
 }
 
+/* QEMU's MADT: ISA IRQ 0 on GSI 2, and (for a test) 3 on GSI 5. */
+unsigned int isa_irq_to_gsi(unsigned int isa_irq)
+{
+    return isa_irq == 0 ? 2 : isa_irq == 3 ? 5 : isa_irq;
+}
+
+/* The console UART's IRQ: com1's 4, or what a test sets (-1: none). */
+static int console_irq = 4;
+
+int ns16550_console_irq(void)
+{
+    return console_irq;
+}
+
 int ioapic_route(unsigned int gsi, unsigned int vector, unsigned int cpu,
                  bool level, bool active_low, bool masked)
 {
@@ -570,6 +584,47 @@ static void test_delivery(void)
         CHECK_EQ(eoi(10), -EINVAL);
     }
 
+    CASE("a vCPU the scheduler moved: its PIRQs follow it when it runs "
+         "there (not before), the other vCPU's stay")
+    {
+        struct vcpu *v0 = dom0->vcpu[0], *v1 = dom0->vcpu[1];
+        struct evtchn_bind_vcpu bv = { .vcpu = 1 };
+        int p21 = 21, p22 = 22;
+        long port21, port22;
+
+        run_as(dom0);
+        CHECK_EQ(map_gsi(DOMID_SELF, 21, &p21), 0);
+        CHECK_EQ(map_gsi(DOMID_SELF, 22, &p22), 0);
+        port21 = bind(21, true);
+        port22 = bind(22, true);
+        CHECK(port21 > 0 && port22 > 0);
+        bv.port = port22;
+        CHECK_EQ(evtchn(EVTCHNOP_bind_vcpu, &bv), 0);
+        CHECK_EQ(pins[21].cpu, 0);
+        CHECK_EQ(pins[22].cpu, 1);
+        /* vCPU 0 to CPU 1: nothing moves until it is switched in there. */
+        v0->processor = 1;
+        CHECK_EQ(pins[21].cpu, 0);
+        pirq_vcpu_moved(v0);
+        CHECK_EQ(v0->irq_cpu, 1);
+        CHECK_EQ(pins[21].cpu, 1);
+        CHECK_EQ(pins[22].cpu, 1);
+        /* vCPU 1 to CPU 0: only its port's line comes along. */
+        v1->processor = 0;
+        pirq_vcpu_moved(v1);
+        CHECK_EQ(pins[21].cpu, 1);
+        CHECK_EQ(pins[22].cpu, 0);
+        /* A closed port's line is no longer the vCPU's to move. */
+        CHECK_EQ(close_port(port22), 0);
+        v1->processor = 1;
+        pirq_vcpu_moved(v1);
+        CHECK_EQ(pins[22].cpu, 0);
+        v0->processor = 0;
+        pirq_vcpu_moved(v0);
+        CHECK_EQ(pins[21].cpu, 0);
+        CHECK_EQ(close_port(port21), 0);
+    }
+
     CASE("edge GSI: acked at once, never masked; setup_gsi once only")
     {
         int pirq = 20;
@@ -813,17 +868,52 @@ static void test_vectors(void)
         CHECK_EQ(setup_gsi(150, 1, 1), 0);
     }
 
+    CASE("Xen's lines (cascade IRQ 2, the console UART's): map 0, bind "
+         "-EBUSY, never routed; IRQ 0 (the timer) map -EPERM")
+    {
+        int pirq;
+
+        run_as(dom0);
+        pirq = 0;
+        CHECK_EQ(map_gsi(DOMID_SELF, 0, &pirq), -EPERM);
+        for ( int gsi = 2; gsi <= 5; gsi++ )
+        {
+            pirq = gsi;
+            console_irq = gsi == 5 ? 3 : 4;   /* com2's 3 is on GSI 5 */
+            CHECK_EQ(map_gsi(DOMID_SELF, gsi, &pirq), 0);
+            if ( gsi == 3 )
+                CHECK(bind(pirq, true) > 0);
+            else
+                CHECK_EQ(bind(pirq, true), -EBUSY);
+            CHECK(!pins[gsi].routed || gsi == 3);
+            /* Nothing stuck: the refused PIRQ can be unmapped. */
+            if ( gsi != 3 )
+                CHECK_EQ(unmap(DOMID_SELF, pirq), 0);
+        }
+        /* Without a console UART line, only the cascade stays Xen's. */
+        console_irq = -1;
+        pirq = 6;
+        CHECK_EQ(map_gsi(DOMID_SELF, 6, &pirq), 0);
+        CHECK(bind(pirq, true) > 0);
+        console_irq = 4;
+    }
+
     /* Last: vectors are never given back. */
     CASE("vectors: one per bound GSI from 0x30 to 0xef, then -ENOSPC")
     {
         static bool used[256];
-        unsigned int bound = 0;
+        unsigned int bound = 2;         /* GSIs 3 and 6, the case before */
         long port = 0;
 
         run_as(dom0);
+        used[pins[3].vector] = used[pins[6].vector] = true;
         for ( int gsi = 1; gsi < NR_GSIS && port >= 0; gsi++ )
         {
             int pirq = gsi;
+
+            /* Xen's lines (no vector), and the previous case's. */
+            if ( gsi >= 2 && gsi <= 6 )
+                continue;
 
             CHECK_EQ(map_gsi(DOMID_SELF, gsi, &pirq), 0);
             port = bind(pirq, true);

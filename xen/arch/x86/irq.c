@@ -2,6 +2,7 @@
 /* Device interrupts: a descriptor and a vector per GSI, sent to guests. */
 #include <xen/errno.h>
 #include <xen/lib.h>
+#include <xen/serial.h>
 #include <xen/spinlock.h>
 #include <asm/apic.h>
 #include <asm/io_apic.h>
@@ -164,6 +165,24 @@ static struct irq_guest *find_guest(struct irq_desc *desc,
     return NULL;
 }
 
+/*
+ * Lines Xen keeps for handlers of its own, so that binding one is -EBUSY
+ * ("in use"): IRQ 2, the 8259 cascade, and the console UART's IRQ (an ISA
+ * one through the MADT's overrides).  Our console is polled and our timer
+ * the local APIC's, but dom0 must find them taken as on Xen: a driver of
+ * dom0's on the UART's line would fight the hypervisor for the port.
+ */
+static bool gsi_is_xens(unsigned int gsi)
+{
+    int irq = ns16550_console_irq();
+
+    if ( gsi == 2 )
+        return true;
+    if ( irq < 0 )
+        return false;
+    return (irq < 16 ? isa_irq_to_gsi(irq) : (unsigned int)irq) == gsi;
+}
+
 int gsi_guest_bind(unsigned int gsi, struct domain *d, unsigned int pirq,
                    unsigned int port, unsigned int cpu, bool share)
 {
@@ -176,7 +195,7 @@ int gsi_guest_bind(unsigned int gsi, struct domain *d, unsigned int pirq,
         return msi_guest_bind(gsi, d, pirq, port, cpu);
     if ( !(desc = lock_desc(gsi, &flags)) )
         return -EINVAL;
-    if ( find_guest(desc, d) )
+    if ( gsi_is_xens(gsi) || find_guest(desc, d) )
         rc = -EBUSY;
     else if ( desc->nr_guests &&
               (!desc->shareable || !share ||

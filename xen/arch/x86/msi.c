@@ -127,6 +127,9 @@ int msi_irq_create(struct domain *d, pci_sbdf_t sbdf, bool msix,
     /* The table's page gets an uncached mapping: below 4 GiB only. */
     if ( msix && !(table = map_platform_mmio(where)) )
         return -ENXIO;
+    /* A new entry keeps the table read-only to dom0; see out below. */
+    if ( msix && (rc = pci_msix_get(sbdf)) )
+        return rc;
 
     spin_lock_irqsave(&msi_lock, flags);
     for ( unsigned int i = 0; i < MAX_MSI_IRQS; i++ )
@@ -157,8 +160,14 @@ int msi_irq_create(struct domain *d, pci_sbdf_t sbdf, bool msix,
                            .pos = msix ? 0 : where };
     msi_mask(m, true);
     rc = MSI_IRQ_BASE + (m - msis);
+    spin_unlock_irqrestore(&msi_lock, flags);
+    return rc;
+
  out:
     spin_unlock_irqrestore(&msi_lock, flags);
+    /* No new entry: the use taken above is not one (pcidevs_lock first). */
+    if ( msix )
+        pci_msix_put(sbdf);
     return rc;
 }
 
@@ -166,6 +175,8 @@ void msi_irq_destroy(unsigned int irq)
 {
     struct msi_irq *m = msi_of(irq);
     unsigned long flags;
+    bool msix = false;
+    pci_sbdf_t sbdf = {};
 
     if ( !m )
         return;
@@ -176,8 +187,13 @@ void msi_irq_destroy(unsigned int irq)
         if ( m->vector )
             irq_free_vector(m->vector);
         m->owner = NULL;
+        msix = m->msix;
+        sbdf = m->sbdf;
     }
     spin_unlock_irqrestore(&msi_lock, flags);
+    /* The entry's use of the table ends (pcidevs_lock is taken first). */
+    if ( msix )
+        pci_msix_put(sbdf);
 }
 
 int msi_guest_bind(unsigned int irq, struct domain *d, unsigned int pirq,

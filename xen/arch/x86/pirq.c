@@ -188,6 +188,31 @@ void pirq_set_vcpu(struct domain *d, unsigned int pirq, const struct vcpu *v)
         gsi_set_cpu(e->gsi, v->processor);
 }
 
+/*
+ * As Xen's evtchn_move_pirqs(): the interrupts of the PIRQ ports v is
+ * notified on go where it now runs (the IO-APIC entry's destination, the
+ * MSI's address), so that they arrive on the CPU that handles them.  Done
+ * lazily, when v is next switched in on a CPU other than irq_cpu: a vCPU
+ * the scheduler moves around without running it costs nothing, and one
+ * that stays costs one comparison per switch.  A line shared with another
+ * domain moves for all of them, as with bind_vcpu.
+ */
+void pirq_vcpu_moved(struct vcpu *v)
+{
+    struct domain *d = v->domain;
+    const struct domain_pirqs *p;
+    unsigned long flags;
+
+    spin_lock_irqsave(&d->event_lock, flags);
+    v->irq_cpu = v->processor;
+    p = d->arch.pirqs;
+    for ( unsigned int i = 0; p && i < p->nr; i++ )
+        if ( p->e[i].bound &&
+             evtchn_notify_vcpu(d, p->e[i].port) == v->vcpu_id )
+            gsi_set_cpu(p->e[i].gsi, v->processor);
+    spin_unlock_irqrestore(&d->event_lock, flags);
+}
+
 void pirq_domain_destroy(struct domain *d)
 {
     struct domain_pirqs *p = d->arch.pirqs;

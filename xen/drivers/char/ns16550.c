@@ -25,14 +25,15 @@
 
 struct ns16550 {
     uint16_t io_base;
+    unsigned int irq;           /* Xen's: the line it owns; 0 none */
     unsigned int baud;
     uint8_t lcr;
     bool present;
 };
 
 static struct ns16550 com[2] = {
-    { .io_base = 0x3f8, .baud = 115200, .lcr = 0x03 },
-    { .io_base = 0x2f8, .baud = 115200, .lcr = 0x03 },
+    { .io_base = 0x3f8, .irq = 4, .baud = 115200, .lcr = 0x03 },
+    { .io_base = 0x2f8, .irq = 3, .baud = 115200, .lcr = 0x03 },
 };
 
 /*
@@ -84,16 +85,24 @@ int ns16550_parse(unsigned int idx, const char *s)
             return -1;
         s = end;
     }
-    /* An IRQ may follow; input is polled, so it is accepted and unused. */
+    /*
+     * An IRQ may follow (0: none, Xen's polled mode).  Input is polled
+     * here all the same; the line is only kept from dom0, as Xen's is.
+     */
     if ( *s == ',' )
     {
-        simple_strtoul(s + 1, &end, 0);
+        new.irq = simple_strtoul(s + 1, &end, 0);
         s = end;
     }
     if ( *s )
         return -1;
     com[idx] = new;
     return 0;
+}
+
+int ns16550_console_irq(void)
+{
+    return com[0].present && com[0].irq ? (int)com[0].irq : -1;
 }
 
 static void ns16550_putc(const struct ns16550 *uart, char c)

@@ -417,8 +417,8 @@ int pci_remove_device(pci_sbdf_t sbdf)
         {
             pdev = *pp;
             *pp = pdev->next;
-            __atomic_fetch_sub(&nr_msix_used, pdev->msix_used,
-                               __ATOMIC_RELAXED);
+            if ( pdev->msix_used )
+                __atomic_fetch_sub(&nr_msix_used, 1, __ATOMIC_RELAXED);
             break;
         }
     pcidevs_unlock();
@@ -514,18 +514,79 @@ int pci_msi_target(const struct domain *d, pci_sbdf_t sbdf, bool msix,
 }
 
 /*
+ * One more (get) or one fewer user of pdev's MSI-X table, Xen's
+ * used_entries: each mapped entry counts, and so does pciback's
+ * prepare_msix.  From the first user to the last the table and PBA
+ * frames are read-only for dom0, as Xen adds them to mmio_ro_ranges when
+ * MSI-X comes into use.  -ENXIO if the table or PBA has no memory BAR.
+ */
+static int msix_use(struct pci_dev *pdev, bool get)
+{
+    unsigned long table[2], pba[2];
+
+    ASSERT(spin_is_locked(&pcidevs_spinlock));
+    if ( !get )
+    {
+        ASSERT(pdev->msix_used);
+        if ( !--pdev->msix_used )
+            __atomic_fetch_sub(&nr_msix_used, 1, __ATOMIC_RELAXED);
+        return 0;
+    }
+    if ( pdev->msix_used )
+    {
+        pdev->msix_used++;
+        return 0;
+    }
+    if ( !msix_frames(pdev, PCI_MSIX_TABLE, table) ||
+         !msix_frames(pdev, PCI_MSIX_PBA, pba) )
+        return -ENXIO;
+    pdev->msix_ro[0].first = table[0];
+    pdev->msix_ro[0].last = table[1];
+    pdev->msix_ro[1].first = pba[0];
+    pdev->msix_ro[1].last = pba[1];
+    pdev->msix_used = 1;
+    __atomic_fetch_add(&nr_msix_used, 1, __ATOMIC_RELAXED);
+    return 0;
+}
+
+int pci_msix_get(pci_sbdf_t sbdf)
+{
+    struct pci_dev *pdev;
+    int rc;
+
+    pcidevs_lock();
+    pdev = pci_get_pdev(sbdf);
+    rc = pdev && pdev->msix_pos ? msix_use(pdev, true) : -ENODEV;
+    pcidevs_unlock();
+    return rc;
+}
+
+void pci_msix_put(pci_sbdf_t sbdf)
+{
+    struct pci_dev *pdev;
+
+    pcidevs_lock();
+    pdev = pci_get_pdev(sbdf);
+    /* A device removed meanwhile took its count with it. */
+    if ( pdev && pdev->msix_used )
+        msix_use(pdev, false);
+    pcidevs_unlock();
+}
+
+/*
  * pciback's prepare_msix / release_msix, with Xen's bookkeeping: the
- * first takes the MSI-X table for the hypervisor (its only user, count
- * 0 to 1), the second gives it back (1 to 0); anything else is -EBUSY.
+ * first takes the MSI-X table for the hypervisor only while nothing uses
+ * it (count 0 to 1), the second gives it back only when that is its one
+ * use (1 to 0); anything else is -EBUSY, mapped entries included.
  * Unknown devices and ones without MSI-X are -ENODEV; a table or PBA
- * without a memory BAR, -ENXIO.  While taken, dom0 maps the table and
- * PBA frames read-only, as on Xen (mappings it already has stay).
+ * without a memory BAR, -ENXIO.  Mappings dom0 already has stay as they
+ * are, as on Xen ("how to deal with existing mappings" is left open
+ * there); new ones are read-only.
  */
 int pci_prepare_msix(pci_sbdf_t sbdf, bool off)
 {
     struct pci_dev *pdev;
-    unsigned long table[2], pba[2];
-    int rc = 0;
+    int rc;
 
     pcidevs_lock();
     pdev = pci_get_pdev(sbdf);
@@ -533,23 +594,8 @@ int pci_prepare_msix(pci_sbdf_t sbdf, bool off)
         rc = -ENODEV;
     else if ( pdev->msix_used != off )
         rc = -EBUSY;
-    else if ( off )
-    {
-        pdev->msix_used = 0;
-        __atomic_fetch_sub(&nr_msix_used, 1, __ATOMIC_RELAXED);
-    }
-    else if ( !msix_frames(pdev, PCI_MSIX_TABLE, table) ||
-              !msix_frames(pdev, PCI_MSIX_PBA, pba) )
-        rc = -ENXIO;
     else
-    {
-        pdev->msix_ro[0].first = table[0];
-        pdev->msix_ro[0].last = table[1];
-        pdev->msix_ro[1].first = pba[0];
-        pdev->msix_ro[1].last = pba[1];
-        pdev->msix_used = 1;
-        __atomic_fetch_add(&nr_msix_used, 1, __ATOMIC_RELAXED);
-    }
+        rc = msix_use(pdev, !off);
     pcidevs_unlock();
     return rc;
 }

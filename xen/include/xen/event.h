@@ -101,6 +101,8 @@ bool local_events_need_delivery(const struct vcpu *v);
  * masks it first.
  */
 void evtchn_send_pirq(struct domain *d, unsigned int port, bool mask);
+/* The vCPU port of d notifies (0 for a port that does not exist). */
+unsigned int evtchn_notify_vcpu(const struct domain *d, unsigned int port);
 /* EVTCHNOP_unmask on d's port; takes d->event_lock. */
 long evtchn_unmask_port(struct domain *d, unsigned int port);
 

@@ -72,7 +72,7 @@ struct pci_dev {
      */
     uint8_t phantom_stride;
     uint8_t msi_pos, msix_pos;          /* capability offsets, 0: none */
-    /* prepare_msix made the MSI-X table ours (1), or not (0). */
+    /* Users of the MSI-X table: mapped entries and prepare_msix. */
     unsigned int msix_used;
     /* While it is: the frames of the table and of the PBA. */
     struct {
@@ -103,6 +103,12 @@ int pci_add_device(pci_sbdf_t sbdf, const struct pci_dev_info *info,
                    uint32_t pxm);
 int pci_remove_device(pci_sbdf_t sbdf);
 int pci_prepare_msix(pci_sbdf_t sbdf, bool off);
+/*
+ * An MSI-X entry of the device mapped (get: -ENODEV, -ENXIO as Xen) or
+ * unmapped (put): while any is, the table and PBA are read-only to dom0.
+ */
+int pci_msix_get(pci_sbdf_t sbdf);
+void pci_msix_put(pci_sbdf_t sbdf);
 /*
  * Where an MSI (msix false: the capability's offset) or MSI-X table entry
  * (its physical address) of a device d owns is programmed; -ENODEV,

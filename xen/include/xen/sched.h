@@ -41,6 +41,8 @@ struct vcpu {
      * holding that CPU's and the new CPU's scheduling locks.
      */
     unsigned int processor;
+    /* The CPU its PIRQs were last sent to (pirq_vcpu_moved()). */
+    unsigned int irq_cpu;
     /* Set while a CPU uses its state; cleared once the state is saved. */
     bool is_running;
     unsigned long pause_flags;      /* VPF_*, atomic bit operations */

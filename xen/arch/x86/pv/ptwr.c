@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: GPL-2.0-only */
 /* A PV kernel's direct writes to its own L1 page tables, done for it. */
 #include <xen/lib.h>
+#include <xen/pci.h>
 #include <xen/sched.h>
 #include <asm/domain.h>
 #include <asm/page.h>
@@ -171,6 +172,56 @@ static const struct x86_emulate_ops ptwr_ops = {
     .validate = ptwr_validate,
 };
 
+/*
+ * Dom0's stores to MMIO the hypervisor drives (an MSI-X table or PBA in
+ * use, pci_mmio_ro()), which its mappings make read-only: as Xen's
+ * mmio_ro emulation, a naturally aligned store at the faulting address
+ * is dropped and the guest goes on after it, so that a kernel touching
+ * the table does not die of it; anything else (a read of the frame, as
+ * a read-modify-write needs) leaves the guest its #PF.
+ */
+struct mmio_ro_ctxt {
+    struct x86_emulate_ctxt ctxt;
+    unsigned long addr;         /* the faulting address */
+};
+
+static int mmio_ro_read(unsigned long addr, void *buf, unsigned int bytes,
+                        struct x86_emulate_ctxt *ctxt)
+{
+    return X86EMUL_UNHANDLEABLE;
+}
+
+static int mmio_ro_write(unsigned long addr, const void *buf,
+                         unsigned int bytes, struct x86_emulate_ctxt *ctxt)
+{
+    const struct mmio_ro_ctxt *p = container_of(ctxt, struct mmio_ro_ctxt,
+                                                ctxt);
+
+    if ( !bytes || ((addr | bytes) & (bytes - 1)) || addr != p->addr )
+        return X86EMUL_UNHANDLEABLE;
+    return X86EMUL_OKAY;
+}
+
+static const struct x86_emulate_ops mmio_ro_ops = {
+    .insn_fetch = pv_emul_read,
+    .read = mmio_ro_read,
+    .write = mmio_ro_write,
+    .read_segment_base = pv_emul_read_segment_base,
+    .validate = ptwr_validate,
+};
+
+static bool mmio_ro_emulate(struct cpu_user_regs *regs, unsigned long addr)
+{
+    struct mmio_ro_ctxt p;      /* set field by field: no REP STOS */
+
+    p.addr = addr;
+    pv_emul_ctxt_init(&p.ctxt, regs);
+    if ( x86_emulate(&p.ctxt, &mmio_ro_ops) != X86EMUL_OKAY )
+        return false;
+    pv_advance_rip(regs, p.ctxt.insn_len);
+    return true;
+}
+
 bool pv_ptwr_emulate(struct cpu_user_regs *regs, unsigned long addr)
 {
     struct vcpu *v = current;
@@ -179,12 +230,13 @@ bool pv_ptwr_emulate(struct cpu_user_regs *regs, unsigned long addr)
     struct page_info *pg;
     mfn_t mfn;
 
-    if ( !frame_mapping(v, addr, &mfn) || !mfn_valid(mfn) )
+    if ( !frame_mapping(v, addr, &mfn) )
         return false;
-    pg = mfn_to_page(mfn);
-    if ( page_get_owner(pg) != d ||
+    pg = mfn_valid(mfn) ? mfn_to_page(mfn) : NULL;
+    if ( !pg || page_get_owner(pg) != d ||
          (pg->u.inuse.type_info & PGT_type_mask) != PGT_l1_page_table )
-        return false;
+        return d->is_privileged && pci_mmio_ro(mfn_x(mfn)) &&
+               mmio_ro_emulate(regs, addr);
     p.addr = addr;
     p.d = d;
     p.pte_ma = mfn_to_maddr(mfn) | (addr & ~PAGE_MASK & ~7UL);

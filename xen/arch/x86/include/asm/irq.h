@@ -102,6 +102,11 @@ int pirq_bind_port(struct domain *d, unsigned int pirq, unsigned int port,
 void pirq_unbind_port(struct domain *d, unsigned int pirq);
 /* EVTCHNOP_bind_vcpu moved the port: the interrupt follows. */
 void pirq_set_vcpu(struct domain *d, unsigned int pirq, const struct vcpu *v);
+/*
+ * v is switched in on a CPU other than v->irq_cpu: its PIRQs' interrupts
+ * follow it there.  Takes d->event_lock.
+ */
+void pirq_vcpu_moved(struct vcpu *v);
 /* Destruction, once every port is closed: drops the EOI bitmap page. */
 void pirq_domain_destroy(struct domain *d);
 

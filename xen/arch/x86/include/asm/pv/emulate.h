@@ -27,7 +27,8 @@ bool pv_emulate_privileged_op(struct cpu_user_regs *regs);
 
 /*
  * On a write #PF at addr: a store to one of the guest's own L1 tables,
- * validated and applied as mmu_update would (see pv/ptwr.c).
+ * validated and applied as mmu_update would, or dom0's store to an MSI-X
+ * table or PBA the hypervisor drives, dropped (see pv/ptwr.c).
  */
 bool pv_ptwr_emulate(struct cpu_user_regs *regs, unsigned long addr);
 
