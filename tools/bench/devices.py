@@ -79,6 +79,8 @@ def one_run(name, results, kernel, linux, initrd, append):
         r = float(m.expect(r'^hv-bench: blk-read ([\d.]+)$', 120)[0]
                   .group(1))
         mt = m.expect(r'^hv-bench: ping-rtt (\S+) ms, (\d+) rx irqs', 120)[0]
+        if mt.group(1) == 'none':
+            raise qemu.BootFailure('no ping reply from the gateway', m)
         rtt = float(mt.group(1)) * 1000.0
         irqs = int(mt.group(2)) / PINGS
         m.expect(r'^hv-bench: listening$', 60)
