@@ -12,8 +12,9 @@ virtio NICs) on each hypervisor, alternating, medians of the runs:
   (busybox ping -A) from dom0 to QEMU's user-network gateway over
   virtio-net, microseconds.  Each is a virtio kick out and a receive
   interrupt back (MSI-X or GSI, through the hypervisor to dom0's event
-  upcall and EOI); QEMU's own share is the same on both sides, so the
-  difference between the two is the hypervisor's interrupt path;
+  upcall and EOI), plus ping's own system calls, which a PV dom0's user
+  space makes through the hypervisor too, and the wake-up of dom0's idle
+  vCPU; QEMU's share is the same on both sides;
 - TCP from the host to dom0: the host sends 16 MiB to 127.0.0.1, which
   QEMU's hostfwd hands to a busybox nc listening in dom0 on virtio-net,
   timed until dom0's end closes, MB/s."""
