@@ -440,7 +440,7 @@ static long evtchn_bind_pirq(struct evtchn_bind_pirq *bind)
     return port < 0 ? port : 0;
 }
 
-int evtchn_send_pirq(struct domain *d, unsigned int port, bool mask)
+void evtchn_send_pirq(struct domain *d, unsigned int port, bool mask)
 {
     struct evtchn_port_state *st = d->evtchn;
     struct evtchn *chn = port_chn(d, port);
@@ -448,7 +448,7 @@ int evtchn_send_pirq(struct domain *d, unsigned int port, bool mask)
     unsigned long flags;
 
     if ( !chn )
-        return -1;
+        return;
     v = domain_vcpu(d, __atomic_load_n(&chn->notify_vcpu, __ATOMIC_RELAXED));
     spin_lock_irqsave(&st->delivery_lock, flags);
     if ( mask )
@@ -456,7 +456,6 @@ int evtchn_send_pirq(struct domain *d, unsigned int port, bool mask)
     if ( v )
         st->ops->set_pending(v, port, chn);
     spin_unlock_irqrestore(&st->delivery_lock, flags);
-    return v ? (int)__atomic_load_n(&v->processor, __ATOMIC_RELAXED) : -1;
 }
 
 static long evtchn_send(unsigned int port)

@@ -377,26 +377,6 @@ static void test_msi(void)
         CHECK_EQ(e[3], 1);
     }
 
-    CASE("MSI-X: its interrupt moves the entry to the CPU the port's vCPU "
-         "has since been moved to (APIC ID 4), so the next needs no IPI")
-    {
-        int pirq = -1;
-        uint32_t *e = &msix_table[1 * 4];
-        long port;
-
-        CHECK_EQ(map_msi(d0, DOMID_SELF, DF(1, 0), true, 1, &pirq), 0);
-        port = bind_pirq(d0, pirq);
-        CHECK(port > 0);
-        CHECK_EQ(e[0], 0xfee00000);
-        d0->vcpu[0]->processor = 1;
-        fire_vector(e[2]);
-        CHECK(test_bit(port, d0->shared_info->evtchn_pending));
-        CHECK_EQ(e[0], 0xfee04000);
-        d0->vcpu[0]->processor = 0;
-        CHECK_EQ(close_port(d0, port), 0);
-        CHECK_EQ(unmap_pirq(d0, pirq), 0);
-    }
-
     CASE("MSI: bound, the capability holds our address and vector")
     {
         int pirq = -1;

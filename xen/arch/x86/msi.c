@@ -249,21 +249,6 @@ void msi_interrupt(unsigned int irq)
 
     spin_lock(&msi_lock);
     if ( m && m->owner && m->port )
-    {
-        int cpu = pirq_deliver(m->owner, m->pirq, m->port, false);
-
-        /*
-         * The next one goes where the scheduler has since put the vCPU
-         * the port notifies, as Xen moves a migrated vCPU's interrupts:
-         * landing elsewhere, each costs an IPI on its way to the guest.
-         * MSI-X only: its entry is MMIO, while config space is not to be
-         * touched from an interrupt.
-         */
-        if ( m->msix && cpu >= 0 && (unsigned int)cpu != m->cpu )
-        {
-            m->cpu = cpu;
-            msi_write_message(m);
-        }
-    }
+        pirq_deliver(m->owner, m->pirq, m->port, false);
     spin_unlock(&msi_lock);
 }

@@ -111,8 +111,8 @@ static struct pirq_entry *entry_of(const struct domain *d, unsigned int pirq)
     return p && pirq < p->nr ? &p->e[pirq] : NULL;
 }
 
-int pirq_deliver(struct domain *d, unsigned int pirq, unsigned int port,
-                 bool needs_eoi)
+void pirq_deliver(struct domain *d, unsigned int pirq, unsigned int port,
+                  bool needs_eoi)
 {
     struct domain_pirqs *p = __atomic_load_n(&d->arch->pirqs,
                                              __ATOMIC_ACQUIRE);
@@ -123,7 +123,7 @@ int pirq_deliver(struct domain *d, unsigned int pirq, unsigned int port,
     if ( needs_eoi && map )
         set_bit(pirq, map);
     /* With v1 of the bitmap, the port is masked until the EOI. */
-    return evtchn_send_pirq(d, port, p && p->auto_unmask);
+    evtchn_send_pirq(d, port, p && p->auto_unmask);
 }
 
 static void clear_eoi_bit(struct domain_pirqs *p, unsigned int pirq)

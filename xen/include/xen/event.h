@@ -100,7 +100,7 @@ bool local_events_need_delivery(const struct vcpu *v);
  * without d's lock (the GSI's binding keeps port bound meanwhile); mask
  * masks it first.
  */
-int evtchn_send_pirq(struct domain *d, unsigned int port, bool mask);
+void evtchn_send_pirq(struct domain *d, unsigned int port, bool mask);
 /* EVTCHNOP_unmask on d's port; takes d->event_lock. */
 long evtchn_unmask_port(struct domain *d, unsigned int port);
 

@@ -83,10 +83,9 @@ void msi_interrupt(unsigned int irq);
 /*
  * pirq.c, from the interrupt handler with the GSI's lock held: raise
  * port of d for pirq; needs_eoi marks it in d's EOI bitmap first.
- * Returns the CPU of the vCPU the port notifies (last seen), or -1.
  */
-int pirq_deliver(struct domain *d, unsigned int pirq, unsigned int port,
-                 bool needs_eoi);
+void pirq_deliver(struct domain *d, unsigned int pirq, unsigned int port,
+                  bool needs_eoi);
 
 /* pirq.c: a domain's PIRQs, for physdev_op and event channels. */
 struct vcpu;
