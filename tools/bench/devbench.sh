@@ -4,6 +4,12 @@
 say() { echo "hv-bench: $*"; }
 # Seconds since boot, to the hundredth.
 now() { cut -d' ' -f1 /proc/uptime; }
+# Interrupts taken so far by virtio-net's receive queues, on every CPU.
+rx_irqs() {
+    awk '/virtio[0-9]*-input/ {
+        for (i = 2; i <= NF && $i ~ /^[0-9]+$/; i++) n += $i
+    } END { print n + 0 }' /proc/interrupts
+}
 # MB/s for $1 MiB moved between $2 and $3.
 rate() { awk -v mb="$1" -v a="$2" -v b="$3" 'BEGIN { printf "%.2f", mb / (b - a) }'; }
 
@@ -29,6 +35,15 @@ done
 ip link set "$ifc" up
 udhcpc -i "$ifc" -n -q -f -t 10 -T 2 -s /etc/hv-devtest/udhcpc.script >/dev/null 2>&1 ||
     say "no lease on $ifc"
+# Interrupt round trip: each echo request is a virtio-net kick, each reply
+# an interrupt QEMU raises that reaches dom0 as an event; -A sends the next
+# request when the reply is in, so the average RTT is one such round trip.
+PINGS=500
+i0=$(rx_irqs)
+rtt=$(ping -A -q -c $PINGS 10.0.2.2 |
+      sed -n 's|^round-trip .* = [0-9.]*/\([0-9.]*\)/.*|\1|p')
+i1=$(rx_irqs)
+say "ping-rtt ${rtt:-none} ms, $((i1 - i0)) rx irqs for $PINGS"
 nc -l -p 5001 >/dev/null &
 sleep 0.5
 say listening

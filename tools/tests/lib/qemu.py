@@ -17,6 +17,7 @@ program is killed outright.
 
 import atexit
 import ctypes
+import fcntl
 import os
 import re
 import shlex
@@ -43,6 +44,32 @@ TIMEOUT_SCALE = float(os.environ.get('BOOT_TIMEOUT_SCALE', '1'))
 _live = set()
 _live_lock = threading.Lock()
 _aborting = threading.Event()
+
+# A file every Machine holds an exclusive flock on while its QEMU runs, so
+# that one QEMU runs at a time on a shared machine; None (the default: the
+# test suites are run under `flock` as a whole) takes no lock.
+RUN_LOCK = None
+
+
+def _held_by_ancestor(path):
+    """True if a process we descend from (`flock path make bench`) holds
+    the flock on path: taking it again would wait for ever."""
+    st = os.stat(path)
+    dev = '%02x:%02x:%d' % (os.major(st.st_dev), os.minor(st.st_dev),
+                            st.st_ino)
+    holders = set()
+    with open('/proc/locks') as f:
+        for line in f:
+            w = line.split()
+            if len(w) > 5 and w[1] == 'FLOCK' and w[5] == dev:
+                holders.add(int(w[4]))
+    pid = os.getpid()
+    while pid > 1:
+        if pid in holders:
+            return True
+        with open('/proc/%d/stat' % pid) as f:
+            pid = int(f.read().rsplit(')', 1)[1].split()[1])
+    return False
 
 
 class BootFailure(Exception):
@@ -96,6 +123,7 @@ class Machine:
         self._log = None
         self._t0 = None
         self._thread = None
+        self._run_lock = None
 
     # ---- life cycle -------------------------------------------------------
 
@@ -125,6 +153,13 @@ class Machine:
             raise BootFailure('aborted', self)
         os.makedirs(self.results_dir, exist_ok=True)
         cmd = self.command()
+        if RUN_LOCK:
+            self._run_lock = open(RUN_LOCK, 'a')
+            if _held_by_ancestor(RUN_LOCK):
+                self._run_lock.close()
+                self._run_lock = None
+            else:
+                fcntl.flock(self._run_lock, fcntl.LOCK_EX)
         self._log = open(self.log_path, 'w', encoding='utf-8',
                          errors='replace')
         self._log.write('# %s\n# started %s\n' % (
@@ -165,6 +200,9 @@ class Machine:
                     pass
         with _live_lock:
             _live.discard(self)
+        if self._run_lock:
+            self._run_lock.close()
+            self._run_lock = None
         with self._cond:
             if self._log:
                 self._log.write('# qemu %s\n' % (

@@ -1,0 +1,42 @@
+#!/bin/sh
+# SPDX-License-Identifier: GPL-2.0-only
+# Dom0's side of tools/bench/xl.py: xl create, the guest's figures, xl destroy.
+cd /etc/xen
+say() { echo "hv-bench: $*"; }
+up() { cut -d' ' -f1 /proc/uptime; }
+since() { echo $1 $(up) | awk '{printf "%.2f", $2 - $1}'; }
+rate() { awk -v mb="$1" -v a="$2" -v b="$3" 'BEGIN { printf "%.2f", mb / (b - a) }'; }
+log=/var/log/xen/console/guest-bench.log
+# Waits up to $2 seconds for $1 in the guest's console.
+wait_log() {
+    timeout "$2" sh -c "until grep -q '$1' $log 2>/dev/null; do sleep 0.1; done"
+}
+TCP_MB=8
+
+# The guest's disk lives in dom0's memory, so the disk under the loop
+# device costs the same on both hypervisors.
+dd if=/dev/zero of=/tmp/xvda.img bs=1M count=80 2>/dev/null
+losetup /dev/loop0 /tmp/xvda.img || say "loop failed"
+brctl addbr xenbr0 && ip addr add 192.168.100.1/24 dev xenbr0 &&
+    ip link set xenbr0 up || say "bridge failed"
+# The guest's sender; its input never ends, so only the guest's close ends
+# it (at its input's end busybox nc would close the connection).
+sleep 3600 | nc -l -p 5001 >/dev/null &
+
+say start
+t0=$(up)
+xl create -q bench.cfg || say "create failed"
+say "xl-create $(since $t0)"
+wait_log "hv-guest: userspace" 90 && say "userspace $(since $t0)"
+if wait_log "hv-guest: rx-listening" 120; then
+    t1=$(up)
+    dd if=/dev/zero bs=64k count=$((TCP_MB * 16)) 2>/dev/null |
+        nc 192.168.100.2 5002
+    say "tcp-rx $(rate $TCP_MB $t1 $(up))"
+fi
+wait_log "hv-guest: bench-done" 60 || tail -20 $log
+grep "^hv-guest: " $log
+t0=$(up)
+xl destroy bench || say "destroy failed"
+say "xl-destroy $(since $t0)"
+say done
