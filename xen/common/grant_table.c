@@ -11,9 +11,9 @@
 #include <xen/spinlock.h>
 #include <xen/string.h>
 #include <xen/xmalloc.h>
-#include <asm/cpufeature.h>
 #include <asm/flushtlb.h>
-#include <asm/pv/mm.h>
+#include <asm/grant_table.h>
+#include <asm/mm.h>
 
 #define V1_PER_FRAME        (PAGE_SIZE / sizeof(grant_entry_v1_t))
 #define V2_PER_FRAME        (PAGE_SIZE / sizeof(grant_entry_v2_t))
@@ -813,49 +813,6 @@ static void release_mapping(const struct maptrack *mt)
 
 /* map_grant_ref and unmap_grant_ref. */
 
-/*
- * The PTE for a host mapping.  Unlike Xen we keep no "grant mapping" mark
- * in it: the PV MMU validates it like any foreign L1 entry, taking its own
- * references on the frame, so a guest that zaps it with mmu_update only
- * undoes the PTE, never our references.
- */
-static pte_t grant_pte(mfn_t mfn, uint32_t flags)
-{
-    pte_t pte = mfn_to_maddr(mfn) | _PAGE_PRESENT | _PAGE_ACCESSED |
-                _PAGE_DIRTY;
-
-    /* Granted frames are data; without NX the bit would be reserved. */
-    if ( cpu_has_nx )
-        pte |= _PAGE_NX;
-
-    if ( !(flags & GNTMAP_readonly) )
-        pte |= _PAGE_RW;
-    if ( flags & GNTMAP_application_map )
-        pte |= _PAGE_USER;
-    /* XENFEAT_gnttab_map_avail_bits: the guest's bits go in PTE bits 9-11. */
-    pte |= (pte_t)((flags >> _GNTMAP_guest_avail0) & 7) << 9;
-    return pte;
-}
-
-/*
- * Writes pte where a new host mapping's host_addr says, in the caller's
- * page tables; the present pte maps a frame of pg_owner.
- */
-static int write_host_pte(uint64_t host_addr, uint32_t flags, pte_t pte,
-                          struct domain *pg_owner)
-{
-    struct vcpu *v = current;
-
-    if ( flags & GNTMAP_contains_pte )
-    {
-        if ( host_addr & (sizeof(pte_t) - 1) )
-            return -EINVAL;
-        return pv_update_pt_entry(host_addr, pte, false, v->domain,
-                                  pg_owner);
-    }
-    return pv_update_va_l1e(v, host_addr, pte, pg_owner);
-}
-
 static int16_t map_one(const struct gnttab_map_grant_ref *op,
                        grant_handle_t *handle, uint64_t *bus_addr)
 {
@@ -879,8 +836,7 @@ static int16_t map_one(const struct gnttab_map_grant_ref *op,
 
     rc = pin_entry(rd, op->ref, ld->domain_id, readonly, true, false, &p);
     if ( rc == GNTST_okay && (op->flags & GNTMAP_host_map) &&
-         write_host_pte(op->host_addr, op->flags, grant_pte(p.mfn, op->flags),
-                        rd) )
+         create_grant_host_mapping(op->host_addr, p.mfn, op->flags, rd) )
     {
         unpin_entry(rd, p.serial, op->ref, readonly);
         put_frame(p.mfn, readonly);
@@ -906,36 +862,6 @@ static int16_t map_one(const struct gnttab_map_grant_ref *op,
 }
 
 /*
- * Removes the PTE of host mapping mt, if it is still ours: present, of the
- * granted frame, with the access we granted.  A guest may have replaced
- * it (update_va_mapping, or another L1 linked in at host_addr); clearing
- * whatever is there would end the grant while the real mapping lives on.
- * Refused as Xen does, with GNTST_general_error.  With a new_addr
- * (unmap_and_replace) the PTE takes over the one mapping new_addr, which
- * is cleared; not for GNTMAP_contains_pte mappings, as in Xen.
- */
-static int clear_host_pte(const struct maptrack *mt, uint64_t new_addr)
-{
-    bool rw = !(mt->flags & GNTMAP_readonly);
-    pte_t found;
-    int rc;
-
-    if ( new_addr && (mt->flags & GNTMAP_contains_pte) )
-        return -EINVAL;
-    rc = new_addr ? pv_replace_grant_l1e(current, mt->host_addr, mt->mfn, rw,
-                                         new_addr, &found)
-                  : pv_zap_grant_l1e(current, mt->host_addr,
-                                     mt->flags & GNTMAP_contains_pte,
-                                     mt->mfn, rw, &found);
-    if ( rc == -ESRCH )
-        printk(XENLOG_DEBUG "gnttab: d%u: PTE %#lx for %#lx doesn't match "
-               "grant frame %#lx\n", current->domain->domain_id,
-               (unsigned long)found, (unsigned long)mt->host_addr,
-               mfn_x(mt->mfn));
-    return rc;
-}
-
-/*
  * unmap_grant_ref (new_addr 0, with the device side as dev_bus_addr says)
  * and unmap_and_replace (no device side).
  */
@@ -957,9 +883,12 @@ static int16_t unmap_one(const struct gnttab_unmap_grant_ref *op,
         rc = GNTST_bad_dev_addr;
     else if ( op->host_addr && (left & GNTMAP_host_map) )
     {
-        /* We can only vouch for the PTE we wrote, at the place we wrote. */
+        /* We can only vouch for the mapping we made, where we made it. */
         if ( op->host_addr != mt.host_addr ||
-             clear_host_pte(&mt, new_addr) )
+             (new_addr ? replace_grant_host_mapping(mt.host_addr, mt.mfn,
+                                                    new_addr, mt.flags)
+                       : destroy_grant_host_mapping(mt.host_addr, mt.mfn,
+                                                    mt.flags)) )
             rc = GNTST_general_error;
         else
         {

@@ -11,6 +11,7 @@
 #include <asm/e820.h>
 #include <asm/guest_range.h>
 #include <asm/m2p.h>
+#include <asm/p2m.h>
 #include <public/memory.h>
 
 /*
@@ -102,9 +103,9 @@ static bool release_extent(struct domain *d, xen_pfn_t frame,
             put_page(&pg[j]);
         return false;
     }
+    guest_physmap_remove_page(d, INVALID_GFN, _mfn(frame), order);
     for ( j = 0; j < n; j++ )
     {
-        set_gpfn_from_mfn(frame + j, INVALID_M2P_ENTRY);
         put_page_alloc_ref(&pg[j]);
         put_page(&pg[j]);
     }
@@ -160,10 +161,12 @@ static bool reservation_op_on(struct domain *d, unsigned int op,
         /* increase_reservation and populate_physmap. */
         if ( !(pg = alloc_domain_pages(d, r->extent_order, memflags)) )
             break;
-        for ( unsigned long j = 0; j < (1UL << r->extent_order); j++ )
-            set_gpfn_from_mfn(mfn_x(page_to_mfn(pg)) + j,
-                              op == XENMEM_populate_physmap
-                              ? frame + j : INVALID_M2P_ENTRY);
+        if ( op == XENMEM_populate_physmap )
+            guest_physmap_add_page(d, _gfn(frame), page_to_mfn(pg),
+                                   r->extent_order);
+        else
+            guest_physmap_remove_page(d, INVALID_GFN, page_to_mfn(pg),
+                                      r->extent_order);
         frame = mfn_x(page_to_mfn(pg));
         if ( copy_to_guest_offset(r->extent_start, i, &frame, 1) )
         {
@@ -273,7 +276,7 @@ static long exchange_chunk(struct domain *d,
 
     /*
      * Each output entry's pfn is read once and replaced by the new mfn;
-     * the new frames' M2P entries remember the pfn, should the list have
+     * d's p2m remembers each new frame's pfn, should the list have
      * to be put back.  Until the exchange is done the mfns are not d's,
      * so d can do nothing with them.
      */
@@ -287,8 +290,7 @@ static long exchange_chunk(struct domain *d,
             rc = -EFAULT;
             break;
         }
-        for ( k = 0; k < (1UL << order); k++ )
-            set_gpfn_from_mfn(mfn + k, gpfn + k);
+        guest_physmap_add_page(d, _gfn(gpfn), _mfn(mfn), order);
         if ( copy_to_guest_offset(x->out.extent_start, out_first + written,
                                   &mfn, 1) )
             rc = -EFAULT;
@@ -309,15 +311,14 @@ static long exchange_chunk(struct domain *d,
     }
     for ( j = 0; (pg = page_list_first(&fresh)); j++ )
     {
-        xen_pfn_t gpfn = get_gpfn_from_mfn(mfn_x(page_to_mfn(pg)));
+        xen_pfn_t gpfn = gfn_x(mfn_to_gfn(d, page_to_mfn(pg)));
 
         page_list_del(pg, &fresh);
         /* The guest's own list: if it went away meanwhile, so be it. */
         if ( j < written )
             (void)copy_to_guest_offset(x->out.extent_start, out_first + j,
                                        &gpfn, 1);
-        for ( k = 0; k < (1UL << order); k++ )
-            set_gpfn_from_mfn(mfn_x(page_to_mfn(pg)) + k, INVALID_M2P_ENTRY);
+        guest_physmap_remove_page(d, _gfn(gpfn), page_to_mfn(pg), order);
         free_domheap_pages(pg, order);
     }
     return rc;

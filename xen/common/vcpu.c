@@ -13,8 +13,8 @@
 #include <xen/time.h>
 #include <xen/timer.h>
 #include <xen/xmalloc.h>
+#include <asm/mm.h>
 #include <asm/time.h>
-#include <asm/pv/mm.h>
 #include <public/vcpu.h>
 
 /* Guest timers fire as VIRQ_TIMER on the vCPU that set them. */

@@ -122,6 +122,11 @@ void set_gpfn_from_mfn(unsigned long mfn, unsigned long pfn)
 {
 }
 
+unsigned long get_gpfn_from_mfn(unsigned long mfn)
+{
+    return INVALID_M2P_ENTRY;
+}
+
 static unsigned int nr_flushes;
 
 void flush_tlb_mask(const cpumask_t *mask)
