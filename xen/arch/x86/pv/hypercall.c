@@ -9,6 +9,7 @@
 #include <xen/sched.h>
 #include <xen/string.h>
 #include <asm/domain.h>
+#include <asm/hypercall_poison.h>
 #include <asm/pv/mm.h>
 #include <asm/pv/entry.h>
 #include <asm/pv/traps.h>
@@ -115,7 +116,7 @@ long do_multicall(XEN_GUEST_HANDLE_PARAM(multicall_entry_t) call_list,
 void pv_syscall(struct cpu_user_regs *regs)
 {
     struct vcpu *v = current;
-    unsigned long nr = regs->rax;
+    unsigned long nr = regs->rax, rip = regs->rip, args[5];
 
     /* Only the guest kernel makes hypercalls; user mode calls its kernel. */
     if ( !(v->arch->flags & VGCF_in_kernel) )
@@ -133,8 +134,17 @@ void pv_syscall(struct cpu_user_regs *regs)
         regs->rax = -ENOSYS;
         return;
     }
-    regs->rax = hypercall_table[nr](regs->rdi, regs->rsi, regs->rdx,
-                                    regs->r10, regs->r8);
+    args[0] = regs->rdi;
+    args[1] = regs->rsi;
+    args[2] = regs->rdx;
+    args[3] = regs->r10;
+    args[4] = regs->r8;
+    hypercall_poison_unused(nr, args);
+    regs->rax = hypercall_table[nr](args[0], args[1], args[2], args[3],
+                                    args[4]);
+    /* A continuation moved rip back to re-issue with new arguments. */
+    if ( regs->rip == rip )
+        hypercall_poison_used(nr, regs);
 }
 
 /*
