@@ -16,8 +16,8 @@
 /*
  * Lock order, outermost first: domlist_lock, d->domain_lock,
  * d->event_lock, the grant table's lock, d->page_alloc_lock, then the
- * heap's and the scheduler's per-CPU locks.  Nothing is taken while a
- * CPU's scheduling lock is held except the timer locks.
+ * heap's and the scheduler's locks; every lock's place is in
+ * docs/misc/locking.md.
  */
 
 struct evtchn_port_state;       /* xen/event.h */
