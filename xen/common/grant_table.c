@@ -135,10 +135,6 @@ struct pinned {
     uint64_t tserial;
 };
 
-/* Copies one member of a structure back to the same structure in guest. */
-#define copy_field_to_guest(gptr, op, field)                                 \
-    copy_to_guest_bytes(&(gptr)->field, &(op)->field, sizeof((op)->field))
-
 /* Table geometry (callers hold gt->lock where it can change). */
 
 static unsigned int nr_entries(const struct grant_table *gt)
@@ -1127,8 +1123,8 @@ static int16_t swap_one(grant_ref_t a, grant_ref_t b)
 
 /* The sub-ops, each with its argument array in guest memory. */
 
-static long gnttab_setup_table(struct gnttab_setup_table *g,
-                               unsigned int count)
+static long gnttab_setup_table(
+    XEN_GUEST_HANDLE_PARAM(gnttab_setup_table_t) g, unsigned int count)
 {
     struct gnttab_setup_table op;
     struct grant_table *gt;
@@ -1137,7 +1133,7 @@ static long gnttab_setup_table(struct gnttab_setup_table *g,
 
     if ( count != 1 )
         return -EINVAL;
-    if ( copy_from_guest_bytes(&op, g, sizeof(op)) )
+    if ( copy_from_guest(&op, g, 1) )
         return -EFAULT;
     if ( !(d = find_any(op.dom)) )
         op.status = GNTST_bad_domain;
@@ -1159,8 +1155,7 @@ static long gnttab_setup_table(struct gnttab_setup_table *g,
         {
             xen_pfn_t mfn = mfn_x(virt_to_mfn(gt->shared[i]));
 
-            if ( copy_to_guest_bytes(op.frame_list.p + i, &mfn,
-                                     sizeof(mfn)) )
+            if ( copy_to_guest_offset(op.frame_list, i, &mfn, 1) )
                 op.status = GNTST_bad_virt_addr;
         }
     }
@@ -1169,15 +1164,15 @@ static long gnttab_setup_table(struct gnttab_setup_table *g,
     return copy_field_to_guest(g, &op, status) ? -EFAULT : 0;
 }
 
-static long gnttab_query_size(struct gnttab_query_size *g,
-                              unsigned int count)
+static long gnttab_query_size(
+    XEN_GUEST_HANDLE_PARAM(gnttab_query_size_t) g, unsigned int count)
 {
     struct gnttab_query_size op;
     struct domain *d;
 
     if ( count != 1 )
         return -EINVAL;
-    if ( copy_from_guest_bytes(&op, g, sizeof(op)) )
+    if ( copy_from_guest(&op, g, 1) )
         return -EFAULT;
     if ( !(d = find_any(op.dom)) )
         op.status = GNTST_bad_domain;
@@ -1193,77 +1188,83 @@ static long gnttab_query_size(struct gnttab_query_size *g,
     }
     if ( d )
         put_domain(d);
-    return copy_to_guest_bytes(g, &op, sizeof(op)) ? -EFAULT : 0;
+    return copy_to_guest(g, &op, 1) ? -EFAULT : 0;
 }
 
 /*
  * The batched sub-ops, one element each: read it from guest address g, do
  * it, write its results back; -EFAULT if either copy fails.
  */
-static int map_elem(void *g)
+static int map_elem(XEN_GUEST_HANDLE_PARAM(void) h)
 {
+    XEN_GUEST_HANDLE_PARAM(gnttab_map_grant_ref_t) g =
+        guest_handle_cast(h, gnttab_map_grant_ref_t);
     struct gnttab_map_grant_ref op;
 
-    if ( copy_from_guest_bytes(&op, g, sizeof(op)) )
+    if ( copy_from_guest(&op, g, 1) )
         return -EFAULT;
     op.status = map_one(&op, &op.handle, &op.dev_bus_addr);
-    return copy_to_guest_bytes(g, &op, sizeof(op)) ? -EFAULT : 0;
+    return copy_to_guest(g, &op, 1) ? -EFAULT : 0;
 }
 
-static int unmap_elem(void *g)
+static int unmap_elem(XEN_GUEST_HANDLE_PARAM(void) h)
 {
+    XEN_GUEST_HANDLE_PARAM(gnttab_unmap_grant_ref_t) g =
+        guest_handle_cast(h, gnttab_unmap_grant_ref_t);
     struct gnttab_unmap_grant_ref op;
 
-    if ( copy_from_guest_bytes(&op, g, sizeof(op)) )
+    if ( copy_from_guest(&op, g, 1) )
         return -EFAULT;
     op.status = unmap_one(&op, 0);
-    return copy_field_to_guest((struct gnttab_unmap_grant_ref *)g, &op,
-                               status) ? -EFAULT : 0;
+    return copy_field_to_guest(g, &op, status) ? -EFAULT : 0;
 }
 
-static int unmap_replace_elem(void *g)
+static int unmap_replace_elem(XEN_GUEST_HANDLE_PARAM(void) h)
 {
+    XEN_GUEST_HANDLE_PARAM(gnttab_unmap_and_replace_t) g =
+        guest_handle_cast(h, gnttab_unmap_and_replace_t);
     struct gnttab_unmap_and_replace op;
     struct gnttab_unmap_grant_ref u = { .dev_bus_addr = 0 };
 
-    if ( copy_from_guest_bytes(&op, g, sizeof(op)) )
+    if ( copy_from_guest(&op, g, 1) )
         return -EFAULT;
     u.host_addr = op.host_addr;
     u.handle = op.handle;
     op.status = unmap_one(&u, op.new_addr);
-    return copy_field_to_guest((struct gnttab_unmap_and_replace *)g, &op,
-                               status) ? -EFAULT : 0;
+    return copy_field_to_guest(g, &op, status) ? -EFAULT : 0;
 }
 
-static int copy_elem(void *g)
+static int copy_elem(XEN_GUEST_HANDLE_PARAM(void) h)
 {
+    XEN_GUEST_HANDLE_PARAM(gnttab_copy_t) g =
+        guest_handle_cast(h, gnttab_copy_t);
     struct gnttab_copy op;
 
-    if ( copy_from_guest_bytes(&op, g, sizeof(op)) )
+    if ( copy_from_guest(&op, g, 1) )
         return -EFAULT;
     op.status = copy_one(&op);
-    return copy_field_to_guest((struct gnttab_copy *)g, &op, status)
+    return copy_field_to_guest(g, &op, status)
            ? -EFAULT : 0;
 }
 
-static long gnttab_set_version(struct gnttab_set_version *g)
+static long gnttab_set_version(XEN_GUEST_HANDLE_PARAM(gnttab_set_version_t) g)
 {
     struct domain *d = current->domain;
     struct gnttab_set_version op;
     long rc;
 
-    if ( copy_from_guest_bytes(&op, g, sizeof(op)) )
+    if ( copy_from_guest(&op, g, 1) )
         return -EFAULT;
     spin_lock(&d->grant_table->lock);
     rc = change_version(d, d->grant_table, op.version);
     op.version = d->grant_table->version;
     spin_unlock(&d->grant_table->lock);
     /* Whatever happened, the guest learns the version in force. */
-    return copy_to_guest_bytes(g, &op, sizeof(op)) ? -EFAULT : rc;
+    return copy_to_guest(g, &op, 1) ? -EFAULT : rc;
 }
 
-static long gnttab_get_status_frames(struct gnttab_get_status_frames *g,
-                                     unsigned int count)
+static long gnttab_get_status_frames(
+    XEN_GUEST_HANDLE_PARAM(gnttab_get_status_frames_t) g, unsigned int count)
 {
     struct gnttab_get_status_frames op;
     uint64_t mfns[MAX_STATUS_FRAMES];
@@ -1273,7 +1274,7 @@ static long gnttab_get_status_frames(struct gnttab_get_status_frames *g,
 
     if ( count != 1 )
         return -EINVAL;
-    if ( copy_from_guest_bytes(&op, g, sizeof(op)) )
+    if ( copy_from_guest(&op, g, 1) )
         return -EFAULT;
     if ( !(d = find_any(op.dom)) )
         op.status = GNTST_bad_domain;
@@ -1290,8 +1291,7 @@ static long gnttab_get_status_frames(struct gnttab_get_status_frames *g,
             mfns[i] = mfn_x(virt_to_mfn(gt->status[i]));
         spin_unlock(&gt->lock);
         for ( i = 0; op.status == GNTST_okay && i < op.nr_frames; i++ )
-            if ( copy_to_guest_bytes(op.frame_list.p + i, &mfns[i],
-                                     sizeof(mfns[i])) )
+            if ( copy_to_guest_offset(op.frame_list, i, &mfns[i], 1) )
                 op.status = GNTST_bad_virt_addr;
     }
     if ( d )
@@ -1299,13 +1299,13 @@ static long gnttab_get_status_frames(struct gnttab_get_status_frames *g,
     return copy_field_to_guest(g, &op, status) ? -EFAULT : 0;
 }
 
-static long gnttab_get_version(struct gnttab_get_version *g)
+static long gnttab_get_version(XEN_GUEST_HANDLE_PARAM(gnttab_get_version_t) g)
 {
     struct gnttab_get_version op;
     struct domain *d;
     bool allowed;
 
-    if ( copy_from_guest_bytes(&op, g, sizeof(op)) )
+    if ( copy_from_guest(&op, g, 1) )
         return -EFAULT;
     if ( !(d = find_any(op.dom)) )
         return -ESRCH;
@@ -1317,15 +1317,16 @@ static long gnttab_get_version(struct gnttab_get_version *g)
     return copy_field_to_guest(g, &op, version) ? -EFAULT : 0;
 }
 
-static int swap_elem(void *g)
+static int swap_elem(XEN_GUEST_HANDLE_PARAM(void) h)
 {
+    XEN_GUEST_HANDLE_PARAM(gnttab_swap_grant_ref_t) g =
+        guest_handle_cast(h, gnttab_swap_grant_ref_t);
     struct gnttab_swap_grant_ref op;
 
-    if ( copy_from_guest_bytes(&op, g, sizeof(op)) )
+    if ( copy_from_guest(&op, g, 1) )
         return -EFAULT;
     op.status = swap_one(op.ref_a, op.ref_b);
-    return copy_field_to_guest((struct gnttab_swap_grant_ref *)g, &op,
-                               status) ? -EFAULT : 0;
+    return copy_field_to_guest(g, &op, status) ? -EFAULT : 0;
 }
 
 /*
@@ -1333,8 +1334,9 @@ static int swap_elem(void *g)
  * -EFAULT at the first that can't be read or written back (those before
  * it done), or, preempted, how many were done (at least one).
  */
-static long run_batch(void *g, size_t size, unsigned int count,
-                      int (*elem)(void *g))
+static long run_batch(XEN_GUEST_HANDLE_PARAM(void) g, size_t size,
+                      unsigned int count,
+                      int (*elem)(XEN_GUEST_HANDLE_PARAM(void) g))
 {
     for ( unsigned int i = 0; i < count; i++ )
     {
@@ -1342,8 +1344,9 @@ static long run_batch(void *g, size_t size, unsigned int count,
 
         if ( i && hypercall_preempt_check() )
             return i;
-        if ( (rc = elem((char *)g + i * size)) )
+        if ( (rc = elem(g)) )
             return rc;
+        guest_handle_add_offset(g, size);
     }
     return 0;
 }
@@ -1356,8 +1359,7 @@ static long run_batch(void *g, size_t size, unsigned int count,
 long do_grant_table_op(unsigned int cmd, XEN_GUEST_HANDLE_PARAM(void) uop,
                        unsigned int count)
 {
-    void *arg = uop.p;
-    int (*elem)(void *g);
+    int (*elem)(XEN_GUEST_HANDLE_PARAM(void) g);
     size_t size;
     long rc;
 
@@ -1389,23 +1391,28 @@ long do_grant_table_op(unsigned int cmd, XEN_GUEST_HANDLE_PARAM(void) uop,
         size = sizeof(struct gnttab_swap_grant_ref);
         break;
     case GNTTABOP_setup_table:
-        return gnttab_setup_table(arg, count);
+        return gnttab_setup_table(
+            guest_handle_cast(uop, gnttab_setup_table_t), count);
     case GNTTABOP_query_size:
-        return gnttab_query_size(arg, count);
+        return gnttab_query_size(
+            guest_handle_cast(uop, gnttab_query_size_t), count);
     case GNTTABOP_set_version:
-        return gnttab_set_version(arg);
+        return gnttab_set_version(
+            guest_handle_cast(uop, gnttab_set_version_t));
     case GNTTABOP_get_status_frames:
-        return gnttab_get_status_frames(arg, count);
+        return gnttab_get_status_frames(
+            guest_handle_cast(uop, gnttab_get_status_frames_t), count);
     case GNTTABOP_get_version:
-        return gnttab_get_version(arg);
+        return gnttab_get_version(
+            guest_handle_cast(uop, gnttab_get_version_t));
     default:
         return -ENOSYS;
     }
 
-    rc = run_batch(arg, size, count, elem);
+    rc = run_batch(uop, size, count, elem);
     if ( rc > 0 )
         return hypercall_continue(__HYPERVISOR_grant_table_op, cmd,
-                                  (unsigned long)arg + rc * size,
+                                  guest_handle_addr(uop) + rc * size,
                                   count - rc);
     return rc;
 }

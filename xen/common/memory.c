@@ -194,7 +194,7 @@ static long reservation_op(unsigned int op, xen_ulong_t start,
     long rc;
 
     /* Xen reports a domain it cannot use as no extent done, not an errno. */
-    if ( copy_from_guest_bytes(&r, arg.p, sizeof(r)) ||
+    if ( copy_from_guest(&r, arg, 1) ||
          r.nr_extents > (~0U >> MEMOP_EXTENT_SHIFT) ||
          start >= r.nr_extents || !(d = target_domain(r.domid, &rc)) )
         return start;
@@ -203,7 +203,7 @@ static long reservation_op(unsigned int op, xen_ulong_t start,
     if ( preempted )
         return hypercall_continue(__HYPERVISOR_memory_op,
                                   op | (start << MEMOP_EXTENT_SHIFT),
-                                  (unsigned long)arg.p);
+                                  guest_handle_addr(arg));
     return start;
 }
 
@@ -216,7 +216,7 @@ static bool list_ok(XEN_GUEST_HANDLE(xen_pfn_t) hnd, xen_ulong_t first,
                     xen_ulong_t nr)
 {
     return nr <= ~0UL / sizeof(xen_pfn_t) &&
-           guest_range_ok((unsigned long)hnd.p + first * sizeof(xen_pfn_t),
+           guest_range_ok(guest_handle_addr(hnd) + first * sizeof(xen_pfn_t),
                           (nr - first) * sizeof(xen_pfn_t));
 }
 
@@ -332,14 +332,14 @@ static long exchange_chunk(struct domain *d,
 static long memory_exchange(XEN_GUEST_HANDLE_PARAM(void) arg)
 {
     struct xen_memory_exchange x;
-    void *done = (char *)arg.p + offsetof(struct xen_memory_exchange,
-                                          nr_exchanged);
+    XEN_GUEST_HANDLE_PARAM(xen_memory_exchange_t) done =
+        guest_handle_cast(arg, xen_memory_exchange_t);
     unsigned int in_chunk = 0, out_chunk = 0, memflags;
     xen_ulong_t i, first, end;
     struct domain *d;
     long rc = 0;
 
-    if ( copy_from_guest_bytes(&x, arg.p, sizeof(x)) )
+    if ( copy_from_guest(&x, arg, 1) )
         return -EFAULT;
     if ( max(x.in.extent_order, x.out.extent_order) >
          max_order(current->domain) )
@@ -386,11 +386,10 @@ static long memory_exchange(XEN_GUEST_HANDLE_PARAM(void) arg)
         {
             put_domain(d);
             x.nr_exchanged = i << in_chunk;
-            if ( copy_to_guest_bytes(done, &x.nr_exchanged,
-                                     sizeof(x.nr_exchanged)) )
+            if ( copy_field_to_guest(done, &x, nr_exchanged) )
                 return -EFAULT;
             return hypercall_continue(__HYPERVISOR_memory_op, XENMEM_exchange,
-                                      (unsigned long)arg.p);
+                                      guest_handle_addr(arg));
         }
         rc = exchange_chunk(d, &x, i << in_chunk, 1UL << in_chunk,
                             i << out_chunk, 1UL << out_chunk, memflags);
@@ -400,7 +399,7 @@ static long memory_exchange(XEN_GUEST_HANDLE_PARAM(void) arg)
     put_domain(d);
     x.nr_exchanged = i << in_chunk;
  out:
-    if ( copy_to_guest_bytes(done, &x.nr_exchanged, sizeof(x.nr_exchanged)) )
+    if ( copy_field_to_guest(done, &x, nr_exchanged) )
         rc = -EFAULT;
     return rc;
 }
@@ -412,14 +411,13 @@ static long machine_memory_map(XEN_GUEST_HANDLE_PARAM(void) arg)
 
     if ( !current->domain->is_privileged )
         return -EPERM;
-    if ( copy_from_guest_bytes(&map, arg.p, sizeof(map)) )
+    if ( copy_from_guest(&map, arg, 1) )
         return -EFAULT;
     n = min(map.nr_entries, e820.nr_map);
-    if ( copy_to_guest_bytes(map.buffer.p, e820.map,
-                             n * sizeof(e820.map[0])) )
+    if ( copy_to_guest(map.buffer, e820.map, n) )
         return -EFAULT;
     map.nr_entries = n;
-    return copy_to_guest_bytes(arg.p, &map, sizeof(map)) ? -EFAULT : 0;
+    return copy_to_guest(arg, &map, 1) ? -EFAULT : 0;
 }
 
 static long reservation_size(unsigned int op, XEN_GUEST_HANDLE_PARAM(void) arg)
@@ -428,7 +426,7 @@ static long reservation_size(unsigned int op, XEN_GUEST_HANDLE_PARAM(void) arg)
     struct domain *d;
     long rc;
 
-    if ( copy_from_guest_bytes(&domid, arg.p, sizeof(domid)) )
+    if ( copy_from_guest(&domid, arg, 1) )
         return -EFAULT;
 
     if ( !(d = target_domain(domid, &rc)) )
@@ -495,7 +493,7 @@ long do_memory_op(unsigned long cmd, XEN_GUEST_HANDLE_PARAM(void) arg)
             .max_mfn = max_page - 1,
         };
 
-        return copy_to_guest_bytes(arg.p, &m, sizeof(m)) ? -EFAULT : 0;
+        return copy_to_guest(arg, &m, 1) ? -EFAULT : 0;
     }
     case XENMEM_machphys_mfn_list:
     {
@@ -504,7 +502,7 @@ long do_memory_op(unsigned long cmd, XEN_GUEST_HANDLE_PARAM(void) arg)
                                             L2_PAGE_SIZE);
         unsigned int i;
 
-        if ( copy_from_guest_bytes(&l, arg.p, sizeof(l)) )
+        if ( copy_from_guest(&l, arg, 1) )
             return -EFAULT;
         for ( i = 0; i < l.max_extents && i < chunks; i++ )
         {
@@ -514,7 +512,7 @@ long do_memory_op(unsigned long cmd, XEN_GUEST_HANDLE_PARAM(void) arg)
                 return -EFAULT;
         }
         l.nr_extents = i;
-        return copy_to_guest_bytes(arg.p, &l, sizeof(l)) ? -EFAULT : 0;
+        return copy_to_guest(arg, &l, 1) ? -EFAULT : 0;
     }
     case XENMEM_machine_memory_map:
         return machine_memory_map(arg);
@@ -523,7 +521,7 @@ long do_memory_op(unsigned long cmd, XEN_GUEST_HANDLE_PARAM(void) arg)
         /* No domain keeps a map yet; but the domain is checked first. */
         struct xen_foreign_memory_map fmap;
 
-        if ( copy_from_guest_bytes(&fmap, arg.p, sizeof(fmap)) )
+        if ( copy_from_guest(&fmap, arg, 1) )
             return -EFAULT;
         return once_domain_named(fmap.domid, -ENOSYS);
     }
@@ -532,7 +530,7 @@ long do_memory_op(unsigned long cmd, XEN_GUEST_HANDLE_PARAM(void) arg)
         /* No domain has a virtual NUMA layout: Xen's -EOPNOTSUPP. */
         struct xen_vnuma_topology_info t;
 
-        if ( copy_from_guest_bytes(&t, arg.p, sizeof(t)) )
+        if ( copy_from_guest(&t, arg, 1) )
             return -EFAULT;
         return once_domain_named(t.domid, -EOPNOTSUPP);
     }
@@ -545,7 +543,7 @@ long do_memory_op(unsigned long cmd, XEN_GUEST_HANDLE_PARAM(void) arg)
          */
         struct xen_mem_acquire_resource r;
 
-        if ( copy_from_guest_bytes(&r, arg.p, sizeof(r)) )
+        if ( copy_from_guest(&r, arg, 1) )
             return -EFAULT;
         if ( r.pad )
             return -EINVAL;

@@ -123,7 +123,7 @@ static long vcpu_initialise(struct vcpu *v, XEN_GUEST_HANDLE_PARAM(void) arg)
 
     if ( !c )
         return -ENOMEM;
-    if ( copy_from_guest_bytes(c, arg.p, sizeof(*c)) )
+    if ( copy_from_guest(c, arg, 1) )
     {
         xfree(c);
         return -EFAULT;
@@ -210,14 +210,14 @@ long do_vcpu_op(int cmd, unsigned int vcpuid,
         /* As Xen: the current state's time includes its stretch so far. */
         if ( delta > 0 )
             rs.time[rs.state] += delta;
-        return copy_to_guest_bytes(arg.p, &rs, sizeof(rs)) ? -EFAULT : 0;
+        return copy_to_guest(arg, &rs, 1) ? -EFAULT : 0;
     }
 
     case VCPUOP_set_periodic_timer:
     {
         struct vcpu_set_periodic_timer p;
 
-        if ( copy_from_guest_bytes(&p, arg.p, sizeof(p)) )
+        if ( copy_from_guest(&p, arg, 1) )
             return -EFAULT;
         /* Xen refuses periods under 1 ms, which would flood the CPU. */
         if ( p.period_ns < MILLISECS(1) )
@@ -248,7 +248,7 @@ long do_vcpu_op(int cmd, unsigned int vcpuid,
 
         if ( v != current )
             return -EINVAL;
-        if ( copy_from_guest_bytes(&s, arg.p, sizeof(s)) )
+        if ( copy_from_guest(&s, arg, 1) )
             return -EFAULT;
         /* VCPU_SSHOTTMR_future is ignored, as Xen 4.17 does. */
         set_timer(&v->singleshot_timer, s.timeout_abs_ns);
@@ -265,7 +265,7 @@ long do_vcpu_op(int cmd, unsigned int vcpuid,
     {
         struct vcpu_register_vcpu_info r;
 
-        if ( copy_from_guest_bytes(&r, arg.p, sizeof(r)) )
+        if ( copy_from_guest(&r, arg, 1) )
             return -EFAULT;
         return register_vcpu_info(v, &r);
     }
@@ -274,7 +274,7 @@ long do_vcpu_op(int cmd, unsigned int vcpuid,
     {
         struct vcpu_register_runstate_memory_area a;
 
-        if ( copy_from_guest_bytes(&a, arg.p, sizeof(a)) )
+        if ( copy_from_guest(&a, arg, 1) )
             return -EFAULT;
         if ( a.addr.p && !guest_range_ok(a.addr.p, sizeof(v->runstate)) )
             return -EINVAL;
@@ -288,7 +288,7 @@ long do_vcpu_op(int cmd, unsigned int vcpuid,
     {
         struct vcpu_register_time_memory_area a;
 
-        if ( copy_from_guest_bytes(&a, arg.p, sizeof(a)) )
+        if ( copy_from_guest(&a, arg, 1) )
             return -EFAULT;
         if ( a.addr.p &&
              !guest_range_ok(a.addr.p, sizeof(struct vcpu_time_info)) )
