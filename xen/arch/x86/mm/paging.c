@@ -1,6 +1,16 @@
 /* SPDX-License-Identifier: GPL-2.0-only */
 /* Guest memory of translated guests (HVM, PVH): the paging-mode seam. */
+#include <xen/sched.h>
 #include <asm/paging.h>
+#include <asm/pv/mm.h>
+
+mfn_t paging_gva_to_mfn(struct vcpu *v, unsigned long va)
+{
+    /* A translated guest's walk needs its paging mode: none before HVM. */
+    if ( paging_mode_translate(v->domain) )
+        return INVALID_MFN;
+    return pv_guest_frame(v, va);
+}
 
 /*
  * Until HVM exists no vCPU has a paging mode to walk with, so nothing

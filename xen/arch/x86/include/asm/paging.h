@@ -46,6 +46,14 @@ static inline bool paging_mode_translate(const struct domain *d)
 }
 
 /*
+ * The machine frame v's page tables map at guest virtual address va (for
+ * PV its kernel tables, 4 KiB pages only), or INVALID_MFN.  It may be
+ * remapped as soon as this returns: the caller takes its own references
+ * and checks the owner.
+ */
+mfn_t paging_gva_to_mfn(struct vcpu *v, unsigned long va);
+
+/*
  * Guest memory of a translated current vCPU, by guest virtual address:
  * through its page tables, then its p2m, a page at a time.  Like the PV
  * copies, they return the number of bytes not copied.
