@@ -1338,15 +1338,17 @@ static long run_batch(XEN_GUEST_HANDLE_PARAM(void) g, size_t size,
                       unsigned int count,
                       int (*elem)(XEN_GUEST_HANDLE_PARAM(void) g))
 {
+    XEN_GUEST_HANDLE_PARAM(char) next = guest_handle_cast(g, char);
+
     for ( unsigned int i = 0; i < count; i++ )
     {
         int rc;
 
         if ( i && hypercall_preempt_check() )
             return i;
-        if ( (rc = elem(g)) )
+        if ( (rc = elem(guest_handle_cast(next, void))) )
             return rc;
-        guest_handle_add_offset(g, size);
+        guest_handle_add_offset(next, size);
     }
     return 0;
 }

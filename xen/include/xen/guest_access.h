@@ -20,10 +20,8 @@
 /* The guest address hnd names. */
 #define guest_handle_addr(hnd)      ((unsigned long)(hnd).p)
 /* hnd as a handle of another type (Xen's guest_handle_cast). */
-#define guest_handle_cast(hnd, type) ({                                     \
-    type *_x = (void *)(hnd).p;                                             \
-    (XEN_GUEST_HANDLE_PARAM(type)) { _x };                                  \
-})
+#define guest_handle_cast(hnd, type)                                        \
+    ((XEN_GUEST_HANDLE_PARAM(type)) { (type *)(hnd).p })
 /*
  * Whether nr elements from hnd lie where the guest may have memory; that
  * they are mapped shows when they are copied.
@@ -33,29 +31,30 @@
      guest_range_ok(guest_handle_addr(hnd),                                 \
                     (unsigned long)(nr) * sizeof(*(hnd).p)))
 
-#define copy_from_guest_offset(ptr, hnd, off, nr) ({                        \
-    const typeof(*(ptr)) *_s = (hnd).p;                                     \
-    copy_from_guest_bytes(ptr, _s + (off), sizeof(*(ptr)) * (nr));          \
-})
-#define copy_to_guest_offset(hnd, off, ptr, nr) ({                          \
-    unsigned char *_d = (void *)(hnd).p;                                    \
-    (void)((hnd).p == (ptr));                                               \
-    copy_to_guest_bytes(_d + sizeof(*(ptr)) * (off), ptr,                   \
-                        sizeof(*(ptr)) * (nr));                             \
-})
+/*
+ * 0, and a compile-time error unless ptr may point where hnd does (the
+ * same type, or a void handle).  Plain expressions rather than statement
+ * expressions, so that checkers see the copies' destinations written.
+ */
+#define guest_handle_type_check(hnd, ptr)   (0 * sizeof((hnd).p == (ptr)))
+
+#define copy_from_guest_offset(ptr, hnd, off, nr)                           \
+    copy_from_guest_bytes(ptr, (const unsigned char *)(hnd).p +             \
+                          sizeof(*(ptr)) * (off) +                          \
+                          guest_handle_type_check(hnd, ptr),                \
+                          sizeof(*(ptr)) * (nr))
+#define copy_to_guest_offset(hnd, off, ptr, nr)                             \
+    copy_to_guest_bytes((unsigned char *)(hnd).p + sizeof(*(ptr)) * (off) + \
+                        guest_handle_type_check(hnd, ptr), ptr,             \
+                        sizeof(*(ptr)) * (nr))
 #define copy_from_guest(ptr, hnd, nr)   copy_from_guest_offset(ptr, hnd, 0, nr)
 #define copy_to_guest(hnd, ptr, nr)     copy_to_guest_offset(hnd, 0, ptr, nr)
 
-/* One field of the structure hnd points at, from or to *ptr's. */
-#define copy_field_from_guest(ptr, hnd, field) ({                           \
-    const typeof(&(ptr)->field) _f = &(hnd).p->field;                       \
-    copy_from_guest_bytes(&(ptr)->field, _f, sizeof(*_f));                  \
-})
-#define copy_field_to_guest(hnd, ptr, field) ({                             \
-    const typeof(&(ptr)->field) _f = &(ptr)->field;                         \
-    (void)(&(hnd).p->field == _f);                                          \
-    copy_to_guest_bytes(&(hnd).p->field, _f, sizeof(*_f));                  \
-})
+/* One field of the structure hnd points at, from *ptr's. */
+#define copy_field_to_guest(hnd, ptr, field)                                \
+    copy_to_guest_bytes(&(hnd).p->field, &(ptr)->field,                     \
+                        sizeof((ptr)->field) +                              \
+                        0 * sizeof(&(hnd).p->field == &(ptr)->field))
 
 /* A whole structure at a raw guest address (vcpu_op, callback_op ...). */
 #define copy_from_guest_addr(ptr, addr)                                     \
