@@ -144,11 +144,24 @@ static void register_area(struct vcpu *v, struct guest_area *area,
         pg[0] = NULL;
     }
     spin_lock(&area->lock);
-    old[0] = area->pg[0];
-    old[1] = area->pg[1];
-    area->pg[0] = pg[0];
-    area->pg[1] = pg[1];
-    area->offset = offset;
+    /*
+     * Destruction lets the frames go once (vcpu_release_info(), after the
+     * domain is marked dying): a registration racing with it installs
+     * none, or the domain would never lose its last frames.
+     */
+    if ( pg[0] && v->domain->state == DOMSTATE_dying )
+    {
+        old[0] = pg[0];
+        old[1] = pg[1];
+    }
+    else
+    {
+        old[0] = area->pg[0];
+        old[1] = area->pg[1];
+        area->pg[0] = pg[0];
+        area->pg[1] = pg[1];
+        area->offset = offset;
+    }
     spin_unlock(&area->lock);
     /* Not under the lock: the last put may free the frame. */
     put_area_frames(old);
