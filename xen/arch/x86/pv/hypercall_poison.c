@@ -1,7 +1,6 @@
 /* SPDX-License-Identifier: GPL-2.0-only */
-/* Debug builds: poisoning of the argument registers a hypercall leaves. */
+/* Debug builds: each hypercall's argument count, for the poisoning. */
 #include <xen/hypercall.h>
-#include <xen/lib.h>
 #include <asm/hypercall_poison.h>
 #include <public/xen.h>
 
@@ -9,7 +8,7 @@
  * How many arguments each hypercall takes (the handlers' signatures);
  * 0 for one we do not have, whose slots are all poisoned anyway.
  */
-static const uint8_t nr_args[NR_hypercalls] = {
+const uint8_t hypercall_nr_args[NR_hypercalls] = {
     [__HYPERVISOR_set_trap_table] = 1,
     [__HYPERVISOR_mmu_update] = 4,
     [__HYPERVISOR_set_gdt] = 2,
@@ -41,20 +40,3 @@ static const uint8_t nr_args[NR_hypercalls] = {
     [__HYPERVISOR_sysctl] = 1,
     [__HYPERVISOR_domctl] = 1,
 };
-
-void hypercall_poison_unused(unsigned int nr, unsigned long *args)
-{
-    for ( unsigned int i = nr_args[nr]; i < 5; i++ )
-        args[i] = HYPERCALL_POISON;
-}
-
-void hypercall_poison_used(unsigned int nr, struct cpu_user_regs *regs)
-{
-    /* The ABI's argument registers, in order. */
-    uint64_t *const reg[] = {
-        &regs->rdi, &regs->rsi, &regs->rdx, &regs->r10, &regs->r8,
-    };
-
-    for ( unsigned int i = 0; i < nr_args[nr]; i++ )
-        *reg[i] = HYPERCALL_POISON;
-}

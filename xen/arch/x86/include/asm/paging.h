@@ -46,6 +46,16 @@ static inline bool paging_mode_translate(const struct domain *d)
 }
 
 /*
+ * The same for v's domain, where struct vcpu is not known: every copy to
+ * or from guest memory (asm/uaccess.h) tests it first, so it must stay a
+ * test of one word (a per-vCPU flag, once there is something to test).
+ */
+static inline bool paging_vcpu_translated(const struct vcpu *v)
+{
+    return false;
+}
+
+/*
  * The machine frame v's page tables map at guest virtual address va (for
  * PV its kernel tables, 4 KiB pages only), or INVALID_MFN.  It may be
  * remapped as soon as this returns: the caller takes its own references
