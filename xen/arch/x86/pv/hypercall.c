@@ -116,7 +116,7 @@ long do_multicall(XEN_GUEST_HANDLE_PARAM(multicall_entry_t) call_list,
 void pv_syscall(struct cpu_user_regs *regs)
 {
     struct vcpu *v = current;
-    unsigned long nr = regs->rax, rip = regs->rip, args[5];
+    unsigned long nr = regs->rax, rip = regs->rip;
 
     /* Only the guest kernel makes hypercalls; user mode calls its kernel. */
     if ( !(v->arch->flags & VGCF_in_kernel) )
@@ -134,14 +134,8 @@ void pv_syscall(struct cpu_user_regs *regs)
         regs->rax = -ENOSYS;
         return;
     }
-    args[0] = regs->rdi;
-    args[1] = regs->rsi;
-    args[2] = regs->rdx;
-    args[3] = regs->r10;
-    args[4] = regs->r8;
-    hypercall_poison_unused(nr, args);
-    regs->rax = hypercall_table[nr](args[0], args[1], args[2], args[3],
-                                    args[4]);
+    regs->rax = hypercall_table[nr](regs->rdi, regs->rsi, regs->rdx,
+                                    regs->r10, regs->r8);
     /* A continuation moved rip back to re-issue with new arguments. */
     if ( regs->rip == rip )
         hypercall_poison_used(nr, regs);

@@ -6,7 +6,7 @@
 
 /*
  * How many arguments each hypercall takes (the handlers' signatures);
- * 0 for one we do not have, whose slots are all poisoned anyway.
+ * 0 for one we do not have (nothing to poison).
  */
 const uint8_t hypercall_nr_args[NR_hypercalls] = {
     [__HYPERVISOR_set_trap_table] = 1,

@@ -1,16 +1,17 @@
 /* SPDX-License-Identifier: GPL-2.0-only */
-/* Debug builds: hypercall argument registers are garbage where unused. */
+/* Debug builds: a hypercall's argument registers hold poison after it. */
 #ifndef ASM_X86_HYPERCALL_POISON_H
 #define ASM_X86_HYPERCALL_POISON_H
 
 #include <asm/regs.h>
 
 /*
- * As Xen's debug builds do: a handler is given poison for the argument
- * slots its hypercall does not have (a table entry whose count is wrong
- * then shows), and after a call that completed the argument registers
- * it used hold poison (a guest that expects them kept learns it here,
- * not on a release build's next change).  Release builds do neither.
+ * As Xen's debug builds do: after a call that completed, the argument
+ * registers it used hold poison, so that a guest expecting them kept
+ * learns it here rather than from a release build's next change.  (Xen
+ * also hands its handlers poison in the slots they do not take; ours are
+ * called with their own C signatures, so those slots cannot be read.)
+ * Release builds do nothing.
  */
 #ifdef CONFIG_DEBUG
 /* What a poisoned register holds: non-canonical, odd, and easy to spot. */
@@ -18,20 +19,6 @@
 
 /* How many arguments each hypercall takes (pv/hypercall_poison.c). */
 extern const uint8_t hypercall_nr_args[];
-
-/* args[] is the five argument slots of hypercall nr (< NR_hypercalls). */
-static inline void hypercall_poison_unused(unsigned int nr,
-                                           unsigned long *args)
-{
-    switch ( hypercall_nr_args[nr] )
-    {
-    case 0: args[0] = HYPERCALL_POISON; /* fall through */
-    case 1: args[1] = HYPERCALL_POISON; /* fall through */
-    case 2: args[2] = HYPERCALL_POISON; /* fall through */
-    case 3: args[3] = HYPERCALL_POISON; /* fall through */
-    case 4: args[4] = HYPERCALL_POISON;
-    }
-}
 
 static inline void hypercall_poison_used(unsigned int nr,
                                          struct cpu_user_regs *regs)
@@ -46,8 +33,6 @@ static inline void hypercall_poison_used(unsigned int nr,
     }
 }
 #else
-static inline void hypercall_poison_unused(unsigned int nr,
-                                           unsigned long *args) {}
 static inline void hypercall_poison_used(unsigned int nr,
                                          struct cpu_user_regs *regs) {}
 #endif
