@@ -23,14 +23,19 @@ extern const uint8_t hypercall_nr_args[];
 static inline void hypercall_poison_used(unsigned int nr,
                                          struct cpu_user_regs *regs)
 {
-    switch ( hypercall_nr_args[nr] )
-    {
-    case 5: regs->r8 = HYPERCALL_POISON;  /* fall through */
-    case 4: regs->r10 = HYPERCALL_POISON; /* fall through */
-    case 3: regs->rdx = HYPERCALL_POISON; /* fall through */
-    case 2: regs->rsi = HYPERCALL_POISON; /* fall through */
-    case 1: regs->rdi = HYPERCALL_POISON;
-    }
+    unsigned int n = hypercall_nr_args[nr];
+
+    /* Tests, not a switch: an indirect jump is dear under emulation. */
+    if ( n > 0 )
+        regs->rdi = HYPERCALL_POISON;
+    if ( n > 1 )
+        regs->rsi = HYPERCALL_POISON;
+    if ( n > 2 )
+        regs->rdx = HYPERCALL_POISON;
+    if ( n > 3 )
+        regs->r10 = HYPERCALL_POISON;
+    if ( n > 4 )
+        regs->r8 = HYPERCALL_POISON;
 }
 #else
 static inline void hypercall_poison_used(unsigned int nr,
