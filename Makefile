@@ -25,12 +25,11 @@ else
 MODULES ?= $(DOM0)
 endif
 
-TOOL_DIRS := $(wildcard tools/xenstore tools/libxenapi tools/libxc tools/misc \
-		     tools/console tools/helpers)
 GUEST_DIRS := extras/mini-os
 
-.PHONY: all xen tools guests dist iso install run run-iso test bench check \
-        format-check clean deps mutate fuzz deb rootfs
+.PHONY: all xen tools guests dist iso install install-xen install-tools run \
+        run-dom0 run-iso test bench check format-check clean deps mutate \
+        fuzz deb rootfs
 
 all: xen tools guests
 
@@ -41,7 +40,7 @@ xen:
 	$(MAKE) -C xen
 
 tools:
-	$(foreach d,$(TOOL_DIRS),$(MAKE) -C $(d) &&) true
+	$(MAKE) -C tools
 
 guests:
 	$(foreach d,$(GUEST_DIRS),$(MAKE) -C $(d) &&) true
@@ -53,14 +52,21 @@ dist: all
 
 # The image is named hv-xen-<version>.gz so that it sits beside Debian's
 # own xen-*.gz; tools/misc/grub.d/20_linux_hv offers an entry per image.
+# The tools go under PREFIX (default /usr) as Debian lays them out
+# (tools/install.mk, docs/misc/packaging.md).
 XEN_FULLVERSION := $(XEN_VERSION).$(XEN_SUBVERSION)$(XEN_EXTRAVERSION)
-install: xen
+install: install-xen install-tools
+
+install-tools: tools
+	$(MAKE) -C tools install
+
+install-xen: xen
 	install -d $(DESTDIR)/boot $(DESTDIR)/etc/grub.d
 	install -m 644 xen/xen.gz $(DESTDIR)/boot/hv-xen-$(XEN_FULLVERSION).gz
 	install -m 644 xen/xen-syms $(DESTDIR)/boot/hv-xen-syms-$(XEN_FULLVERSION)
 	install -m 755 tools/misc/grub.d/20_linux_hv $(DESTDIR)/etc/grub.d/
 
-# Debian packages hv-hypervisor and hv-xenstore (docs/misc/packaging.md).
+# Debian packages of the hypervisor and the tools (docs/misc/packaging.md).
 DEB_DIR ?= $(XEN_ROOT)/dist/deb
 deb: xen
 	tools/packaging/mkdeb --out $(DEB_DIR) --hv-version $(XEN_FULLVERSION)
@@ -82,6 +88,11 @@ run: deps xen guests
 	    -display none -serial mon:stdio -no-reboot \
 	    -kernel xen/xen -append "$(XEN_CMDLINE)" \
 	    $(if $(MODULES),-initrd "$(MODULES)")
+
+# Debian's Linux as dom0 from a disk image with xend and xm up
+# (tools/scripts/run-dom0; docs/misc/xend.md).
+run-dom0: deps xen guests
+	tools/scripts/run-dom0
 
 run-iso: deps iso
 	qemu-system-x86_64 -accel tcg -cpu $(CPU) -smp $(SMP) -m $(MEM) \
@@ -142,5 +153,6 @@ format-check:
 
 clean:
 	$(MAKE) -C xen clean
-	$(foreach d,$(TOOL_DIRS) $(GUEST_DIRS),$(MAKE) -C $(d) clean;) true
+	$(MAKE) -C tools clean
+	$(foreach d,$(GUEST_DIRS),$(MAKE) -C $(d) clean;) true
 	rm -rf dist

@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: GPL-2.0-only */
 /* xenconsoled's per-guest console: ring pumping, buffering, rate limit. */
 #include <errno.h>
+#include <stdio.h>
 #include <string.h>
 #include <unistd.h>
 
@@ -132,9 +133,34 @@ long cons_output(struct cons *c, uint64_t now_ms)
         c->tokens -= avail;
     c->bytes += avail;
     write_all(c->log_fd, buf, avail);
+    c->log_written += avail;
+    if ( c->log_limit && c->log_written >= c->log_limit && c->rotate )
+    {
+        c->log_written = 0;
+        c->rotate(c->opaque);
+    }
     to_pty(c, buf, avail);
     c->notify(c->opaque);
     return (long)avail;
+}
+
+int cons_rotate_files(const char *path, unsigned int keep)
+{
+    char src[4096], dst[4096];
+
+    if ( !keep )
+        return unlink(path) && errno != ENOENT ? -1 : 0;
+    for ( unsigned int i = keep; i >= 1; i-- )
+    {
+        if ( i == 1 )
+            snprintf(src, sizeof(src), "%s", path);
+        else
+            snprintf(src, sizeof(src), "%s.%u", path, i - 1);
+        snprintf(dst, sizeof(dst), "%s.%u", path, i);
+        if ( rename(src, dst) && errno != ENOENT )
+            return -1;
+    }
+    return 0;
 }
 
 void cons_flush_pty(struct cons *c)

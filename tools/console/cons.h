@@ -18,6 +18,13 @@ struct cons
     void (*notify)(void *opaque);   /* Kicks the guest's event channel. */
     void *opaque;
     int log_fd, pty_fd;             /* -1 when not in use. */
+    /*
+     * Size-based log rotation: once log_written reaches log_limit (0:
+     * never), it is reset and rotate(opaque) is called, which is to
+     * put a fresh file in log_fd.
+     */
+    uint64_t log_written, log_limit;
+    void (*rotate)(void *opaque);
 
     /* Guest output not yet taken by the pty reader. */
     char pty_buf[CONS_PTY_BUF];
@@ -47,5 +54,11 @@ size_t cons_input_space(struct cons *c);
 size_t cons_input(struct cons *c, const char *data, size_t len);
 /* Whether unread output is waiting in the ring. */
 bool cons_pending(const struct cons *c);
+/*
+ * Shifts path.1 .. path.(keep-1) to path.2 .. path.keep (the oldest
+ * falls off) and path to path.1; keep 0 removes path.  Files missing
+ * along the way are skipped.  Returns 0, or -1 with errno set.
+ */
+int cons_rotate_files(const char *path, unsigned int keep);
 
 #endif /* CONS_H */

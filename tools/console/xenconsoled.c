@@ -39,6 +39,10 @@ static struct dom *doms;
 static const char *log_dir = "/var/log/xen/console";
 static bool log_guest = true, log_hv = true;
 static uint64_t rate = 256 * 1024, burst = 64 * 1024;
+/* Size-based rotation of every log (0: none), keeping log_keep old ones. */
+static uint64_t log_max_size;
+static unsigned long log_keep = 4;
+static uint64_t hv_written;
 static int hv_fd = -1;
 static uint32_t hv_index;
 static volatile sig_atomic_t stop, reopen;
@@ -71,12 +75,30 @@ static uint64_t now_ms(void)
     return (uint64_t)ts.tv_sec * 1000 + (uint64_t)ts.tv_nsec / 1000000;
 }
 
-static int open_log(const char *file)
+/* Opens file in log_dir for appending; *size gets what it holds. */
+static int open_log(const char *file, uint64_t *size)
+{
+    char path[512];
+    struct stat st;
+    int fd;
+
+    snprintf(path, sizeof(path), "%s/%s", log_dir, file);
+    fd = open(path, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0644);
+    *size = fd >= 0 && !fstat(fd, &st) ? (uint64_t)st.st_size : 0;
+    return fd;
+}
+
+/* Closes *fd, shifts file's old copies along and opens a fresh one. */
+static void rotate_log(int *fd, const char *file, uint64_t *size)
 {
     char path[512];
 
     snprintf(path, sizeof(path), "%s/%s", log_dir, file);
-    return open(path, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0644);
+    if ( *fd >= 0 )
+        close(*fd);
+    if ( cons_rotate_files(path, (unsigned int)log_keep) )
+        say("rotating %s: %s", path, strerror(errno));
+    *fd = open_log(file, size);
 }
 
 static void dom_open_log(struct dom *d)
@@ -86,7 +108,17 @@ static void dom_open_log(struct dom *d)
     if ( !log_guest )
         return;
     snprintf(file, sizeof(file), "guest-%s.log", d->name);
-    d->c.log_fd = open_log(file);
+    d->c.log_fd = open_log(file, &d->c.log_written);
+}
+
+/* cons_output's call once a guest's log has reached log_max_size. */
+static void rotate_dom_log(void *opaque)
+{
+    struct dom *d = opaque;
+    char file[160];
+
+    snprintf(file, sizeof(file), "guest-%s.log", d->name);
+    rotate_log(&d->c.log_fd, file, &d->c.log_written);
 }
 
 static void notify_dom(void *opaque)
@@ -210,6 +242,8 @@ static bool dom_add(uint32_t domid)
     }
     d->lport = (uint32_t)lport;
     cons_init(&d->c, d->map.addr, notify_dom, d, rate, burst, now_ms());
+    d->c.log_limit = log_max_size;
+    d->c.rotate = rotate_dom_log;
     dom_open_log(d);
     d->c.pty_fd = open_pty(d);
     d->next = doms;
@@ -389,6 +423,9 @@ static void hv_console(void)
             return;
         if ( write(hv_fd, buf, (size_t)n) != n )
             return;
+        hv_written += (uint64_t)n;
+        if ( log_max_size && hv_written >= log_max_size )
+            rotate_log(&hv_fd, "hypervisor.log", &hv_written);
     }
 }
 
@@ -406,7 +443,7 @@ static void reopen_logs(void)
     if ( hv_fd >= 0 )
     {
         close(hv_fd);
-        hv_fd = open_log("hypervisor.log");
+        hv_fd = open_log("hypervisor.log", &hv_written);
     }
 }
 
@@ -420,7 +457,11 @@ static int usage(FILE *f, int status)
 "  --rate=BYTES              per-guest output per second (default 262144;\n"
 "                            0: unlimited); bursts of a quarter of it\n"
 "  -i, --interactive         accepted for compatibility (we never fork)\n"
-"Logs are reopened on SIGHUP (for rotation).\n");
+"  --log-max-size=BYTES      rotate a log once it holds this much (default\n"
+"                            0: never)\n"
+"  --log-keep=N              old logs kept by that rotation, as FILE.1 (the\n"
+"                            newest) to FILE.N (default 4, at most 99)\n"
+"Logs are reopened on SIGHUP (for rotation by another program).\n");
     return status;
 }
 
@@ -431,6 +472,8 @@ int main(int argc, char **argv)
         { "log-dir", required_argument, NULL, 'd' },
         { "pid-file", required_argument, NULL, 'p' },
         { "rate", required_argument, NULL, 'r' },
+        { "log-max-size", required_argument, NULL, 'S' },
+        { "log-keep", required_argument, NULL, 'K' },
         { "interactive", no_argument, NULL, 'i' },
         { "help", no_argument, NULL, 'h' },
         { NULL, 0, NULL, 0 },
@@ -462,6 +505,16 @@ int main(int argc, char **argv)
             rate = v;
             burst = v / 4 > 4096 ? v / 4 : 4096;
             break;
+        case 'S':
+            if ( !xs_parse_uint(optarg, ~0UL, &v) )
+                return usage(stderr, 2);
+            log_max_size = v;
+            break;
+        case 'K':
+            if ( !xs_parse_uint(optarg, 99, &v) )
+                return usage(stderr, 2);
+            log_keep = v;
+            break;
         case 'i': break;
         case 'h': return usage(stdout, 0);
         default: return usage(stderr, 2);
@@ -483,7 +536,7 @@ int main(int argc, char **argv)
         return 1;
     }
     mkdir(log_dir, 0755);
-    if ( log_hv && (hv_fd = open_log("hypervisor.log")) < 0 )
+    if ( log_hv && (hv_fd = open_log("hypervisor.log", &hv_written)) < 0 )
         say("cannot open hypervisor.log: %s", strerror(errno));
     if ( xsc_watch(xs, "@introduceDomain", "intro") ||
          xsc_watch(xs, "@releaseDomain", "release") )

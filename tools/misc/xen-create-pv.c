@@ -9,6 +9,7 @@
 #include <unistd.h>
 
 #include "hvxc.h"
+#include "pv_devices.h"
 #include "xs_client.h"
 
 static void usage(void)
@@ -16,9 +17,12 @@ static void usage(void)
     fprintf(stderr,
         "usage: xen-create-pv -k KERNEL [-m MiB] [-M MiB] [-v VCPUS]\n"
         "                     [-r RAMDISK] [-c CMDLINE] [-n NAME] [-p]\n"
+        "                     [-d DISK] [-b BRIDGE] [-S SCRIPTDIR]\n"
         "       xen-create-pv --destroy DOMID\n"
         "       xen-create-pv --free\n"
-        "  -p: leave the domain paused; -X: write nothing to xenstore\n");
+        "  -p: leave the domain paused; -X: write nothing to xenstore\n"
+        "  -d: xvda over DISK (block device or file); -b: a vif on BRIDGE;\n"
+        "  -S: the hotplug scripts' directory (" PV_SCRIPTS_DIR ")\n");
     exit(2);
 }
 
@@ -113,6 +117,22 @@ static int xs_skeleton(const struct xc_pv_result *r, const char *name,
     return rc ? -1 : 0;
 }
 
+/* The domain's PV devices, before it first runs. */
+static int add_devices(uint32_t domid, const char *disk, const char *bridge,
+                       const char *scripts)
+{
+    struct xsc *xs = xsc_open(NULL);
+    int rc = -1;
+
+    if ( !xs )
+        fprintf(stderr, "xen-create-pv: xenstored: %s\n", strerror(errno));
+    else if ( (!disk || !pv_add_disk(xs, domid, disk, scripts)) &&
+              (!bridge || !pv_add_vif(xs, domid, bridge, scripts)) )
+        rc = 0;
+    xsc_close(xs);
+    return rc;
+}
+
 static int destroy(xc_interface *xch, uint32_t domid)
 {
     struct xsc *xs = xsc_open(NULL);
@@ -123,6 +143,17 @@ static int destroy(xc_interface *xch, uint32_t domid)
 
     if ( xc_domain_destroy(xch, domid) )
         return 1;
+    if ( xs )
+    {
+        /*
+         * Without their frontends the backends let go of the domain's
+         * pages (grant mappings, event channels); then their scripts
+         * take the devices down.
+         */
+        snprintf(path, sizeof(path), "/local/domain/%u/device", domid);
+        xsc_rm(xs, 0, path);
+        pv_remove_devices(xs, domid);
+    }
     /*
      * It is gone once the hypervisor no longer lists it: a domain whose
      * pages are still held (a backend's mapping) stays listed, dying.
@@ -162,14 +193,15 @@ int main(int argc, char **argv)
     struct xc_pv_config cfg = { .memory_kb = 32 << 10, .vcpus = 1 };
     struct xc_pv_result res;
     struct xen_sysctl_physinfo pi;
-    const char *name = NULL;
+    const char *name = NULL, *disk = NULL, *bridge = NULL;
+    const char *scripts = PV_SCRIPTS_DIR;
     bool paused = false, no_xs = false, show_free = false;
     long destroy_id = -1;
     xc_interface *xch;
     double t0;
     int c, rc = 1;
 
-    while ( (c = getopt_long(argc, argv, "k:m:M:v:r:c:n:pX", opts,
+    while ( (c = getopt_long(argc, argv, "k:m:M:v:r:c:n:pXd:b:S:", opts,
                              NULL)) != -1 )
     {
         switch ( c )
@@ -183,12 +215,16 @@ int main(int argc, char **argv)
         case 'n': name = optarg; break;
         case 'p': paused = true; break;
         case 'X': no_xs = true; break;
+        case 'd': disk = optarg; break;
+        case 'b': bridge = optarg; break;
+        case 'S': scripts = optarg; break;
         case 'D': destroy_id = strtol(optarg, NULL, 0); break;
         case 'F': show_free = true; break;
         default: usage();
         }
     }
-    if ( optind != argc || (!cfg.kernel && destroy_id < 0 && !show_free) )
+    if ( optind != argc || (!cfg.kernel && destroy_id < 0 && !show_free) ||
+         (no_xs && (disk || bridge)) )
         usage();
     if ( !(xch = xc_interface_open(NULL, NULL)) )
         return 1;
@@ -218,6 +254,12 @@ int main(int argc, char **argv)
         if ( xs_skeleton(&res, name ? name : def, cfg.memory_kb) )
         {
             xc_domain_destroy(xch, res.domid);
+            goto out;
+        }
+        if ( (disk || bridge) && add_devices(res.domid, disk, bridge,
+                                             scripts) )
+        {
+            destroy(xch, res.domid);
             goto out;
         }
     }

@@ -1,11 +1,13 @@
 /* SPDX-License-Identifier: GPL-2.0-only */
 /* Client library for xenstored over its unix socket (libxenstore's role). */
+#include <fcntl.h>
 #include <poll.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
+#include <sys/stat.h>
 #include <sys/un.h>
 #include <time.h>
 #include <unistd.h>
@@ -30,6 +32,7 @@ struct xsc
 struct xsc *xsc_open(const char *path)
 {
     struct sockaddr_un sa = { .sun_family = AF_UNIX };
+    struct stat st;
     struct xsc *h;
 
     if ( !path )
@@ -45,13 +48,26 @@ struct xsc *xsc_open(const char *path)
     h = calloc(1, sizeof(*h));
     if ( !h )
         return NULL;
-    h->fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
-    if ( h->fd < 0 || connect(h->fd, (struct sockaddr *)&sa, sizeof(sa)) )
+    /*
+     * In a guest, Linux's /dev/xen/xenbus speaks the same wire protocol
+     * over the domain's ring: a character device is opened, not
+     * connected to.
+     */
+    if ( !stat(path, &st) && S_ISCHR(st.st_mode) )
+        h->fd = open(path, O_RDWR | O_CLOEXEC);
+    else if ( (h->fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0)) >= 0 &&
+              connect(h->fd, (struct sockaddr *)&sa, sizeof(sa)) )
     {
         int e = errno;
 
-        if ( h->fd >= 0 )
-            close(h->fd);
+        close(h->fd);
+        h->fd = -1;
+        errno = e;
+    }
+    if ( h->fd < 0 )
+    {
+        int e = errno;
+
         free(h);
         errno = e;
         return NULL;
@@ -93,6 +109,9 @@ static int write_all(int fd, const void *buf, size_t len)
     while ( len )
     {
         sent = send(fd, p, len, MSG_NOSIGNAL);
+        /* A device (a guest's /dev/xen/xenbus) is written plainly. */
+        if ( sent < 0 && errno == ENOTSOCK )
+            sent = write(fd, p, len);
         if ( sent < 0 && errno == EINTR )
             continue;
         if ( sent <= 0 )

@@ -21,7 +21,10 @@ struct xsc;
 
 #define XSC_DEFAULT_SOCKET "/var/run/xenstored/socket"
 
-/* path NULL: $XENSTORED_PATH, else XSC_DEFAULT_SOCKET. */
+/*
+ * path NULL: $XENSTORED_PATH, else XSC_DEFAULT_SOCKET.  A character
+ * device (a guest's /dev/xen/xenbus) is opened rather than connected to.
+ */
 struct xsc *xsc_open(const char *path);
 void xsc_close(struct xsc *h);
 int xsc_fileno(const struct xsc *h);

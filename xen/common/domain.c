@@ -13,7 +13,6 @@
 #include <xen/string.h>
 #include <xen/xmalloc.h>
 #include <asm/domain.h>
-#include <asm/fpu.h>
 #include <asm/time.h>
 #include <public/sched.h>
 
@@ -28,8 +27,7 @@ static void vcpu_free(struct vcpu *v)
     kill_timer(&v->singleshot_timer);
     kill_timer(&v->periodic_timer);
     kill_timer(&v->poll_timer);
-    vcpu_fpu_free(v);
-    xfree(v->arch);
+    arch_vcpu_destroy(v);
     xfree(v);
 }
 
@@ -49,7 +47,7 @@ static void domain_free(struct domain *d)
     if ( d->shared_info )
         free_shared_xenheap_page(d->shared_info);
     xfree(d->vcpu);
-    xfree(d->arch);
+    arch_domain_destroy(d);
     xfree(d);
 }
 
@@ -74,8 +72,8 @@ void put_domain(struct domain *d)
     domain_free(d);
 }
 
-struct domain *domain_create(domid_t domid, bool privileged,
-                             unsigned int max_vcpus)
+struct domain *domain_create(domid_t domid, enum guest_type type,
+                             bool privileged, unsigned int max_vcpus)
 {
     struct domain *d, **pp;
 
@@ -84,6 +82,7 @@ struct domain *domain_create(domid_t domid, bool privileged,
     if ( !(d = xzalloc(struct domain)) )
         return NULL;
     d->domain_id = domid;
+    d->guest_type = type;
     d->is_privileged = privileged;
     d->state = DOMSTATE_creating;
     d->max_vcpus = max_vcpus;
@@ -92,11 +91,10 @@ struct domain *domain_create(domid_t domid, bool privileged,
     spin_lock_init(&d->event_lock);
     spin_lock_init(&d->watchdog_lock);
     page_list_init(&d->page_list);
-    d->arch = xzalloc(struct arch_domain);
     d->vcpu = xzalloc_array(struct vcpu *, max_vcpus);
     /* The guest maps its shared_info page, though the page is ours. */
     d->shared_info = alloc_shared_xenheap_page(d);
-    if ( !d->arch || !d->vcpu || !d->shared_info )
+    if ( !d->vcpu || !d->shared_info || arch_domain_create(d) )
     {
         domain_free(d);
         return NULL;
@@ -154,31 +152,25 @@ struct vcpu *vcpu_create(struct domain *d, unsigned int vcpu_id,
         return NULL;
     if ( !(v = xzalloc(struct vcpu)) )
         return NULL;
-    if ( !(v->arch = xzalloc(struct arch_vcpu)) || vcpu_fpu_init(v) )
+    v->vcpu_id = vcpu_id;
+    v->domain = d;
+    if ( arch_vcpu_create(v) )
     {
-        if ( v->arch )
-            vcpu_fpu_free(v);
-        xfree(v->arch);
         xfree(v);
         return NULL;
     }
-    v->vcpu_id = vcpu_id;
-    v->domain = d;
     v->processor = cpu;
     v->pause_flags = VPF_down;
     v->runstate.state = RUNSTATE_offline;
     v->runstate.state_entry_time = NOW();
     v->vcpu_info = &d->shared_info->vcpu_info[vcpu_id];
-    v->arch->guest_table = INVALID_MFN;
-    v->arch->guest_table_user = INVALID_MFN;
     vcpu_timers_init(v);
     d->vcpu[vcpu_id] = v;
     if ( sched_insert_vcpu(v) )
     {
         /* Its timers were never set, so nothing refers to it. */
         d->vcpu[vcpu_id] = NULL;
-        vcpu_fpu_free(v);
-        xfree(v->arch);
+        arch_vcpu_destroy(v);
         xfree(v);
         return NULL;
     }

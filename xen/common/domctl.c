@@ -20,6 +20,7 @@
 #include <asm/smp.h>
 #include <asm/system.h>
 #include <asm/time.h>
+#include <xsm/xsm.h>
 
 /*
  * One toolstack operation at a time, as in Xen: each op sees and leaves
@@ -27,72 +28,30 @@
  */
 static DEFINE_SPINLOCK(domctl_lock);
 
-/*
- * What the toolstack told us about a domain that struct domain has no
- * room for: its UUID and whether it runs xenstored; TSC and NUMA
- * settings.  Domains the toolstack never named (dom0) get an entry on
- * first use.  Kept to 64 bytes, one xmalloc class.
- */
-struct toolstack_info {
-    const struct domain *d;
-    xen_domain_handle_t handle;
-    bool xs_domain;
-    /* setnodeaffinity's nodes, unless none was given (or all were). */
-    bool node_explicit;
-    /*
-     * settscinfo's mode, guest frequency (0: the host's) and incarnation
-     * (reported one higher, as Xen does), and when its elapsed time was
-     * 0 (at first, when the domain was made).  We do not emulate the
-     * TSC, so these are only kept and reported back, as libxl expects.
-     */
-    uint8_t tsc_mode;
-    uint32_t gtsc_khz, incarnation;
-    s_time_t tsc_zero;
-    uint64_t node_affinity;
-    struct toolstack_info *next;
-};
-BUILD_BUG_ON(sizeof(struct toolstack_info) > 64);
-static struct toolstack_info *toolstack_infos;
+/* Guards every domain's toolstack_info (xen/sched.h). */
 static DEFINE_SPINLOCK(toolstack_info_lock);
 
-static struct toolstack_info *find_info(const struct domain *d)
+/* A domain the toolstack made: what createdomain told of it. */
+static void new_info(struct domain *d, const xen_domain_handle_t handle,
+                     bool xs_domain)
 {
-    struct toolstack_info *ti;
+    struct toolstack_info *ti = &d->toolstack;
 
-    for ( ti = toolstack_infos; ti && ti->d != d; ti = ti->next )
-        ;
-    return ti;
-}
-
-static struct toolstack_info *new_info(const struct domain *d)
-{
-    struct toolstack_info *ti = xzalloc(struct toolstack_info);
-
-    if ( !ti )
-        return NULL;
-    ti->d = d;
+    spin_lock(&toolstack_info_lock);
+    memset(ti, 0, sizeof(*ti));
+    ti->known = true;
     ti->tsc_zero = NOW();
-    spin_lock(&toolstack_info_lock);
-    ti->next = toolstack_infos;
-    toolstack_infos = ti;
+    memcpy(ti->handle, handle, sizeof(ti->handle));
+    ti->xs_domain = xs_domain;
     spin_unlock(&toolstack_info_lock);
-    return ti;
 }
 
-static void free_info(const struct domain *d)
+/* Destruction forgets it: a dying domain reports no handle. */
+static void free_info(struct domain *d)
 {
-    struct toolstack_info **pp, *ti = NULL;
-
     spin_lock(&toolstack_info_lock);
-    for ( pp = &toolstack_infos; *pp; pp = &(*pp)->next )
-        if ( (*pp)->d == d )
-        {
-            ti = *pp;
-            *pp = ti->next;
-            break;
-        }
+    memset(&d->toolstack, 0, sizeof(d->toolstack));
     spin_unlock(&toolstack_info_lock);
-    xfree(ti);
 }
 
 /* The first domain with an id from domid up, referenced; NULL if none. */
@@ -151,7 +110,7 @@ void getdomaininfo(struct domain *d, struct xen_domctl_getdomaininfo *info)
         flags |= XEN_DOMINF_paused;
 
     spin_lock(&toolstack_info_lock);
-    if ( (ti = find_info(d)) )
+    if ( (ti = &d->toolstack)->known )
     {
         memcpy(info->handle, ti->handle, sizeof(info->handle));
         if ( ti->xs_domain )
@@ -313,7 +272,6 @@ static long create_domain(struct xen_domctl *op)
 {
     static domid_t rover;
     struct xen_domctl_createdomain *c = &op->u.createdomain;
-    struct toolstack_info *ti;
     struct domain *d;
     domid_t dom = op->domain;
     unsigned int tries;
@@ -340,7 +298,10 @@ static long create_domain(struct xen_domctl *op)
         rover = dom;
     }
 
-    if ( !(d = domain_create(dom, false, c->max_vcpus)) )
+    /* check_config() refused HVM: no vendor code fills hvm_funcs yet. */
+    if ( !(d = domain_create(dom, c->flags & XEN_DOMCTL_CDF_hvm
+                                  ? guest_type_hvm : guest_type_pv,
+                             false, c->max_vcpus)) )
         return -ENOMEM;
     /* Created paused: the toolstack's unpause starts it. */
     __atomic_store_n(&d->pause_count, 1, __ATOMIC_SEQ_CST);
@@ -350,13 +311,7 @@ static long create_domain(struct xen_domctl *op)
         domain_destroy(d);
         return rc;
     }
-    if ( !(ti = new_info(d)) )
-    {
-        domain_destroy(d);
-        return -ENOMEM;
-    }
-    memcpy(ti->handle, c->handle, sizeof(ti->handle));
-    ti->xs_domain = c->flags & XEN_DOMCTL_CDF_xs_domain;
+    new_info(d, c->handle, c->flags & XEN_DOMCTL_CDF_xs_domain);
     op->domain = dom;
     return 0;
 }
@@ -479,23 +434,28 @@ static long get_vcpu_info(struct domain *d,
     return 0;
 }
 
-/* d's entry, made on first use (dom0 was not created by a toolstack). */
-static struct toolstack_info *get_info(const struct domain *d)
+/*
+ * d's info, started on first use for a domain no toolstack created (dom0),
+ * its TSC's elapsed time counting from then.
+ */
+static struct toolstack_info *get_info(struct domain *d)
 {
-    struct toolstack_info *ti;
+    struct toolstack_info *ti = &d->toolstack;
 
     spin_lock(&toolstack_info_lock);
-    ti = find_info(d);
+    if ( !ti->known )
+    {
+        ti->known = true;
+        ti->tsc_zero = NOW();
+    }
     spin_unlock(&toolstack_info_lock);
-    return ti ?: new_info(d);
+    return ti;
 }
 
 static long set_handle(struct domain *d, const xen_domain_handle_t handle)
 {
     struct toolstack_info *ti = get_info(d);
 
-    if ( !ti )
-        return -ENOMEM;
     spin_lock(&toolstack_info_lock);
     memcpy(ti->handle, handle, sizeof(ti->handle));
     spin_unlock(&toolstack_info_lock);
@@ -630,8 +590,7 @@ static long tsc_info(struct domain *d, uint32_t cmd,
 
     if ( d == current->domain )
         return -EINVAL;
-    if ( !(ti = get_info(d)) )
-        return -ENOMEM;
+    ti = get_info(d);
     if ( cmd == XEN_DOMCTL_settscinfo )
     {
         if ( t->tsc_mode > TSC_MODE_NEVER_EMULATE )
@@ -682,8 +641,6 @@ static long node_affinity(struct domain *d, uint32_t cmd,
     struct toolstack_info *ti = get_info(d);
     uint64_t nodes = 0;
 
-    if ( !ti )
-        return -ENOMEM;
     if ( cmd == XEN_DOMCTL_getnodeaffinity )
     {
         spin_lock(&toolstack_info_lock);
@@ -818,11 +775,11 @@ long do_domctl(XEN_GUEST_HANDLE_PARAM(xen_domctl_t) u_domctl)
          op.cmd != XEN_DOMCTL_getdomaininfo &&
          !(d = get_domain_by_id(op.domain)) )
         return -ESRCH;
-    if ( !current->domain->is_privileged )
+    if ( (rc = xsm_domctl(current->domain, d, op.cmd)) )
     {
         if ( d )
             put_domain(d);
-        return -EPERM;
+        return rc;
     }
 
     spin_lock(&domctl_lock);

@@ -11,6 +11,7 @@
 #include <xen/timer.h>
 #include <xen/xmalloc.h>
 #include <asm/irq.h>
+#include <xsm/xsm.h>
 #include "event_internal.h"
 
 #define PORTS_PER_WORD      (sizeof(xen_ulong_t) * 8)
@@ -46,14 +47,15 @@ static struct evtchn *port_chn(const struct domain *d, unsigned int port)
  */
 static struct domain *find_domain(domid_t dom)
 {
-    return dom == DOMID_SELF ? get_domain(current->domain)
-                             : get_domain_by_id(dom);
+    int rc;
+
+    return domain_lookup(dom, DOMAIN_LOOKUP_SELF, &rc);
 }
 
 /* The caller may act on d's ports: its own, or anyone's if privileged. */
 static bool may_control(const struct domain *d)
 {
-    return d == current->domain || current->domain->is_privileged;
+    return !xsm_evtchn_control(current->domain, d);
 }
 
 /*

@@ -14,6 +14,7 @@
 #include <asm/flushtlb.h>
 #include <asm/grant_table.h>
 #include <asm/mm.h>
+#include <xsm/xsm.h>
 
 #define V1_PER_FRAME        (PAGE_SIZE / sizeof(grant_entry_v1_t))
 #define V2_PER_FRAME        (PAGE_SIZE / sizeof(grant_entry_v2_t))
@@ -208,20 +209,23 @@ static struct domain *with_table(struct domain *d)
 /* DOMID_SELF or an id; NULL if there is no such domain (with a table). */
 static struct domain *find_any(domid_t dom)
 {
-    return with_table(dom == DOMID_SELF ? get_domain(current->domain)
-                                        : get_domain_by_id(dom));
+    int rc;
+
+    return with_table(domain_lookup(dom, DOMAIN_LOOKUP_SELF, &rc));
 }
 
 /* An explicit id only, as map_grant_ref takes (DOMID_SELF is no domain). */
 static struct domain *find_by_id(domid_t dom)
 {
-    return with_table(get_domain_by_id(dom));
+    int rc;
+
+    return with_table(domain_lookup(dom, 0, &rc));
 }
 
 /* The caller may act on d's table: its own, or any if privileged. */
 static bool may_act_on(const struct domain *d)
 {
-    return d == current->domain || current->domain->is_privileged;
+    return !xsm_grant_control(current->domain, d);
 }
 
 /* Status frames up to nr for v2.  0 or -ENOMEM (then none added). */

@@ -22,18 +22,12 @@
  */
 static struct domain *target_domain(domid_t domid, long *rc)
 {
-    struct domain *self = current->domain, *d;
+    int err;
+    struct domain *d = domain_lookup(domid, DOMAIN_LOOKUP_SELF |
+                                            DOMAIN_LOOKUP_TARGET, &err);
 
-    if ( domid == DOMID_SELF || domid == self->domain_id )
-        return get_domain(self);
-    if ( !(d = get_domain_by_id(domid)) )
-        *rc = -ESRCH;
-    else if ( !self->is_privileged )
-    {
-        put_domain(d);
-        d = NULL;
-        *rc = -EPERM;
-    }
+    if ( !d )
+        *rc = err;
     return d;
 }
 

@@ -4,6 +4,7 @@
 #include <xen/errno.h>
 #include <xen/lib.h>
 #include <xen/param.h>
+#include <xen/percpu.h>
 #include <xen/sched.h>
 #include <xen/sched-if.h>
 #include <xen/softirq.h>
@@ -93,13 +94,14 @@ struct runq {
     struct csched_vcpu *head, *tail;
 };
 
-static struct csched_pcpu {
+struct csched_pcpu {
     spinlock_t lock;
     struct csched_vcpu *curr;       /* NULL: idle */
     struct runq q[NR_PRI];
     unsigned int nr_queued;
     struct timer ticker;            /* accounting tick while busy */
-} pcpus[NR_CPUS];
+};
+static DEFINE_PER_CPU(struct csched_pcpu, pcpus);
 
 /* CPUs running nothing; set and cleared by each CPU for itself. */
 static cpumask_t idlers;
@@ -144,7 +146,7 @@ static struct csched_pcpu *vcpu_lock(const struct vcpu *v,
     for ( ;; )
     {
         unsigned int cpu = ACCESS_ONCE(v->processor);
-        struct csched_pcpu *pc = &pcpus[cpu];
+        struct csched_pcpu *pc = &per_cpu(pcpus, cpu);
 
         spin_lock_irqsave(&pc->lock, *flags);
         if ( likely(v->processor == cpu) )
@@ -156,16 +158,16 @@ static struct csched_pcpu *vcpu_lock(const struct vcpu *v,
 static void lock_two(unsigned int a, unsigned int b, unsigned long *flags)
 {
     local_irq_save(*flags);
-    spin_lock(&pcpus[min(a, b)].lock);
+    spin_lock(&per_cpu(pcpus, min(a, b)).lock);
     if ( a != b )
-        spin_lock(&pcpus[max(a, b)].lock);
+        spin_lock(&per_cpu(pcpus, max(a, b)).lock);
 }
 
 static void unlock_two(unsigned int a, unsigned int b, unsigned long flags)
 {
     if ( a != b )
-        spin_unlock(&pcpus[max(a, b)].lock);
-    spin_unlock(&pcpus[min(a, b)].lock);
+        spin_unlock(&per_cpu(pcpus, max(a, b)).lock);
+    spin_unlock(&per_cpu(pcpus, min(a, b)).lock);
     local_irq_restore(flags);
 }
 
@@ -273,7 +275,7 @@ static void kick_idler(const struct csched_vcpu *sv, unsigned int cpu)
  */
 static void tickle(const struct csched_vcpu *sv, unsigned int cpu)
 {
-    const struct csched_pcpu *pc = &pcpus[cpu];
+    const struct csched_pcpu *pc = &per_cpu(pcpus, cpu);
     unsigned int i;
 
     if ( !pc->curr )
@@ -342,7 +344,7 @@ static struct csched_vcpu *steal(unsigned int cpu, int min_pri, bool idle)
             peer = cpumask_first(&cpu_online_map);
         if ( peer == cpu )
             return NULL;
-        ppc = &pcpus[peer];
+        ppc = &per_cpu(pcpus, peer);
         if ( best_queued(ppc) < min_pri || !spin_trylock(&ppc->lock) )
             continue;
         for ( int p = NR_PRI - 1; p >= min_pri; p-- )
@@ -389,14 +391,14 @@ static bool peer_has_work(unsigned int cpu, int min_pri)
     unsigned int peer;
 
     for_each_online_cpu(peer)
-        if ( peer != cpu && best_queued(&pcpus[peer]) >= min_pri )
+        if ( peer != cpu && best_queued(&per_cpu(pcpus, peer)) >= min_pri )
             return true;
     return false;
 }
 
 static struct task_slice csched_schedule(unsigned int cpu, s_time_t now)
 {
-    struct csched_pcpu *pc = &pcpus[cpu];
+    struct csched_pcpu *pc = &per_cpu(pcpus, cpu);
     struct csched_vcpu *prev, *next, *stolen;
     struct task_slice ret = { NULL, -1 };
     unsigned long flags;
@@ -481,7 +483,7 @@ static struct task_slice csched_schedule(unsigned int cpu, s_time_t now)
 static void csched_tick(void *data)
 {
     unsigned int cpu = (unsigned long)data;
-    struct csched_pcpu *pc = &pcpus[cpu];
+    struct csched_pcpu *pc = &per_cpu(pcpus, cpu);
     struct csched_vcpu *sv;
     s_time_t now = NOW();
     unsigned long flags;
@@ -524,7 +526,7 @@ static unsigned int pick_cpu(const struct vcpu *v, unsigned int old)
 static void move_vcpu(struct csched_vcpu *sv, unsigned int old)
 {
     struct vcpu *v = sv->vcpu;
-    struct csched_pcpu *opc = &pcpus[old];
+    struct csched_pcpu *opc = &per_cpu(pcpus, old);
     unsigned long flags;
     unsigned int new;
 
@@ -554,7 +556,7 @@ static void move_vcpu(struct csched_vcpu *sv, unsigned int old)
             sched_set_processor(v, new);
         }
         if ( !sv->queued && vcpu_runnable(v) )
-            enqueue(&pcpus[v->processor], sv);
+            enqueue(&per_cpu(pcpus, v->processor), sv);
         break;
     }
     unlock_two(old, new, flags);
@@ -708,7 +710,8 @@ static s_time_t acct_collect(uint64_t *wsum)
             pool += b;
             sv->active = b > 0 || ACCESS_ONCE(sv->queued) ||
                          ACCESS_ONCE(sv->parked) ||
-                         ACCESS_ONCE(pcpus[sv->vcpu->processor].curr) == sv;
+                         ACCESS_ONCE(per_cpu(pcpus,
+                                             sv->vcpu->processor).curr) == sv;
             sv->share = 0;
             sv->settled = false;
             sdom->nr_active += sv->active;
@@ -1032,15 +1035,15 @@ static int csched_init(void)
     set_params(opt_tslice_ms, opt_ratelimit_us);
     cpumask_clear(&idlers);
     for ( unsigned int cpu = 0; cpu < NR_CPUS; cpu++ )
-        spin_lock_init(&pcpus[cpu].lock);
+        spin_lock_init(&per_cpu(pcpus, cpu).lock);
     return 0;
 }
 
 /* The boot CPU also runs the accounting, as every machine has it. */
 static void csched_init_cpu(unsigned int cpu)
 {
-    init_timer(&pcpus[cpu].ticker, csched_tick, (void *)(unsigned long)cpu,
-               cpu);
+    init_timer(&per_cpu(pcpus, cpu).ticker, csched_tick,
+               (void *)(unsigned long)cpu, cpu);
     cpumask_set_cpu(cpu, &idlers);
     if ( cpu == 0 )
     {
@@ -1098,7 +1101,7 @@ static void csched_dump_settings(void)
 
 static void csched_dump_cpu_state(unsigned int cpu)
 {
-    struct csched_pcpu *pc = &pcpus[cpu];
+    struct csched_pcpu *pc = &per_cpu(pcpus, cpu);
     unsigned long flags;
     unsigned int n = 0;
 

@@ -8,6 +8,7 @@
 #include <xen/keyhandler.h>
 #include <xen/lib.h>
 #include <xen/param.h>
+#include <xen/percpu.h>
 #include <xen/sched.h>
 #include <xen/sched-if.h>
 #include <xen/softirq.h>
@@ -28,15 +29,15 @@ string_param("sched", opt_sched);
 static const struct scheduler *ops;
 
 /* Per-CPU: when the current slice ends. */
-static struct timer slice_timer[NR_CPUS];
+static DEFINE_PER_CPU(struct timer, slice_timer);
 
 /*
  * Per-CPU idle time for XEN_SYSCTL_getcpuinfo: the total of finished idle
  * stretches, and when the current one began (0: busy).  Written only by
  * the CPU itself; readers may see a stretch end a moment late.
  */
-static uint64_t idle_total[NR_CPUS];
-static s_time_t idle_since[NR_CPUS];
+static DEFINE_PER_CPU(uint64_t, idle_total);
+static DEFINE_PER_CPU(s_time_t, idle_since);
 
 static void slice_expired(void *data)
 {
@@ -70,29 +71,30 @@ static void schedule(void)
 
     next = ops->do_schedule(cpu, now);
     if ( next.time >= 0 )
-        set_timer(&slice_timer[cpu], now + next.time);
+        set_timer(&per_cpu(slice_timer, cpu), now + next.time);
     else
-        stop_timer(&slice_timer[cpu]);
+        stop_timer(&per_cpu(slice_timer, cpu));
     if ( next.task == prev )
         return;
     if ( prev )
         vcpu_runstate_change(prev, runstate_of(prev), now);
     else
     {
-        ACCESS_ONCE(idle_total[cpu]) += now - idle_since[cpu];
-        ACCESS_ONCE(idle_since[cpu]) = 0;
+        ACCESS_ONCE(per_cpu(idle_total, cpu)) +=
+            now - per_cpu(idle_since, cpu);
+        ACCESS_ONCE(per_cpu(idle_since, cpu)) = 0;
     }
     if ( next.task )
         vcpu_runstate_change(next.task, RUNSTATE_running, now);
     else
-        ACCESS_ONCE(idle_since[cpu]) = now ?: 1;
+        ACCESS_ONCE(per_cpu(idle_since, cpu)) = now ?: 1;
     context_switch(prev, next.task);
 }
 
 uint64_t sched_cpu_idletime(unsigned int cpu)
 {
-    s_time_t since = ACCESS_ONCE(idle_since[cpu]);
-    uint64_t total = ACCESS_ONCE(idle_total[cpu]);
+    s_time_t since = ACCESS_ONCE(per_cpu(idle_since, cpu));
+    uint64_t total = ACCESS_ONCE(per_cpu(idle_total, cpu));
 
     return since ? total + (NOW() - since) : total;
 }
@@ -277,8 +279,8 @@ void __init scheduler_init(void)
 
 void scheduler_init_cpu(unsigned int cpu)
 {
-    init_timer(&slice_timer[cpu], slice_expired, NULL, cpu);
-    idle_since[cpu] = NOW() ?: 1;
+    init_timer(&per_cpu(slice_timer, cpu), slice_expired, NULL, cpu);
+    per_cpu(idle_since, cpu) = NOW() ?: 1;
     if ( ops->init_cpu )
         ops->init_cpu(cpu);
 }

@@ -1,12 +1,13 @@
 /* SPDX-License-Identifier: GPL-2.0-only */
 /* Per-CPU pending masks of deferred work, drained by do_softirq(). */
 #include <xen/lib.h>
+#include <xen/percpu.h>
 #include <xen/softirq.h>
 #include <asm/current.h>
 #include <asm/smp.h>
 
 static softirq_handler_t softirq_handlers[NR_SOFTIRQS];
-static unsigned long softirq_mask[NR_CPUS];
+static DEFINE_PER_CPU(unsigned long, softirq_mask);
 
 void open_softirq(unsigned int nr, softirq_handler_t handler)
 {
@@ -16,14 +17,14 @@ void open_softirq(unsigned int nr, softirq_handler_t handler)
 
 void raise_softirq(unsigned int nr)
 {
-    __atomic_fetch_or(&softirq_mask[smp_processor_id()], 1UL << nr,
+    __atomic_fetch_or(&this_cpu(softirq_mask), 1UL << nr,
                       __ATOMIC_RELAXED);
 }
 
 void cpu_raise_softirq(unsigned int cpu, unsigned int nr)
 {
-    unsigned long old = __atomic_fetch_or(&softirq_mask[cpu], 1UL << nr,
-                                          __ATOMIC_SEQ_CST);
+    unsigned long old = __atomic_fetch_or(&per_cpu(softirq_mask, cpu),
+                                          1UL << nr, __ATOMIC_SEQ_CST);
 
     /* Only the first raiser needs to interrupt the target. */
     if ( cpu != smp_processor_id() && !(old & (1UL << nr)) )
@@ -32,7 +33,8 @@ void cpu_raise_softirq(unsigned int cpu, unsigned int nr)
 
 bool softirq_pending(unsigned int cpu)
 {
-    return __atomic_load_n(&softirq_mask[cpu], __ATOMIC_RELAXED) != 0;
+    return __atomic_load_n(&per_cpu(softirq_mask, cpu),
+                           __ATOMIC_RELAXED) != 0;
 }
 
 void do_softirq(void)
@@ -41,7 +43,7 @@ void do_softirq(void)
     unsigned long pending;
 
     /* Take the whole mask at once; handlers may raise more. */
-    while ( (pending = __atomic_exchange_n(&softirq_mask[cpu], 0,
+    while ( (pending = __atomic_exchange_n(&per_cpu(softirq_mask, cpu), 0,
                                            __ATOMIC_ACQUIRE)) )
         for ( unsigned int nr = 0; nr < NR_SOFTIRQS; nr++ )
             if ( (pending & (1UL << nr)) && softirq_handlers[nr] )

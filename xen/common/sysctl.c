@@ -18,6 +18,7 @@
 #include <asm/e820.h>
 #include <asm/smp.h>
 #include <asm/time.h>
+#include <xsm/xsm.h>
 
 /* At least the console ring's size, so that a copy holds all of it. */
 #define CONSOLE_COPY_SIZE   (64u << 10)
@@ -363,8 +364,8 @@ long do_sysctl(XEN_GUEST_HANDLE_PARAM(xen_sysctl_t) u_sysctl)
         return -EFAULT;
     if ( op.interface_version != XEN_SYSCTL_INTERFACE_VERSION )
         return -EACCES;
-    if ( !current->domain->is_privileged )
-        return -EPERM;
+    if ( (rc = xsm_sysctl(current->domain, op.cmd)) )
+        return rc;
 
     switch ( op.cmd )
     {

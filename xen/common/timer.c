@@ -3,6 +3,7 @@
 #include <xen/cpumask.h>
 #include <xen/keyhandler.h>
 #include <xen/lib.h>
+#include <xen/percpu.h>
 #include <xen/smp.h>
 #include <xen/softirq.h>
 #include <xen/spinlock.h>
@@ -18,12 +19,13 @@
  * could not enter the heap (it failed to grow) wait on an unsorted list
  * that the softirq scans and drains into the heap.
  */
-static struct timers {
+struct timers {
     spinlock_t lock;
     struct timer_heap heap;
     struct timer *list;
     struct timer *running;
-} timers[NR_CPUS];
+};
+static DEFINE_PER_CPU(struct timers, timers);
 
 void init_timer(struct timer *t, void (*function)(void *data), void *data,
                 unsigned int cpu)
@@ -42,7 +44,7 @@ static struct timers *timer_lock(const struct timer *t, unsigned long *flags)
     for ( ;; )
     {
         unsigned int cpu = ACCESS_ONCE(t->cpu);
-        struct timers *ts = &timers[cpu];
+        struct timers *ts = &per_cpu(timers, cpu);
 
         spin_lock_irqsave(&ts->lock, *flags);
         if ( likely(t->cpu == cpu) )
@@ -139,8 +141,8 @@ void migrate_timer(struct timer *t, unsigned int new_cpu)
         old_cpu = ACCESS_ONCE(t->cpu);
         if ( old_cpu == new_cpu )
             return;
-        old_ts = &timers[old_cpu];
-        new_ts = &timers[new_cpu];
+        old_ts = &per_cpu(timers, old_cpu);
+        new_ts = &per_cpu(timers, new_cpu);
         local_irq_save(flags);
         spin_lock(old_cpu < new_cpu ? &old_ts->lock : &new_ts->lock);
         spin_lock(old_cpu < new_cpu ? &new_ts->lock : &old_ts->lock);
@@ -177,7 +179,7 @@ void kill_timer(struct timer *t)
     spin_unlock_irqrestore(&ts->lock, flags);
 
     /* The caller may free t next, so its handler must have finished. */
-    if ( ts != &timers[smp_processor_id()] )
+    if ( ts != &this_cpu(timers) )
         while ( ACCESS_ONCE(ts->running) == t )
             cpu_relax();
 }
@@ -218,7 +220,7 @@ static bool run_list_timer(struct timers *ts, s_time_t now,
 
 void timer_softirq_action(void)
 {
-    struct timers *ts = &timers[smp_processor_id()];
+    struct timers *ts = &this_cpu(timers);
     struct timer *t, **pp;
     unsigned long flags;
     s_time_t now, deadline;
@@ -272,7 +274,7 @@ static void dump_timerq(unsigned char key)
     printk("Dumping timer queues:\n");
     for_each_online_cpu(cpu)
     {
-        struct timers *ts = &timers[cpu];
+        struct timers *ts = &per_cpu(timers, cpu);
 
         printk("CPU%02u:\n", cpu);
         spin_lock_irqsave(&ts->lock, flags);

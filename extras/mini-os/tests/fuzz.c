@@ -1251,6 +1251,26 @@ static void gen_set_trap_table(struct fcall *c, uint8_t *buf)
     me()->dirty |= 1UL << FZ_CPU | R_TRAPS;
 }
 
+/*
+ * An event or failsafe callback: ours, or an address the hypervisor must
+ * refuse (never canonical guest space).  Between the call that sets one
+ * and the restore that puts ours back, the hypervisor may enter it: an
+ * upcall when a preempted multicall returns to us part-way through the
+ * batch (seen at seed 5006: rax still the multicall's number, the event
+ * callback an earlier entry had set to ~1), a failsafe callback when the
+ * same return cannot load a segment; a garbage one that it accepts would
+ * crash us for nothing found.
+ */
+static unsigned long entered_cb(unsigned long ours)
+{
+    static const unsigned long refused[] = {
+        0x0000800000000000UL, 0x7fffffffffffffffUL, 0xffff800000000000UL,
+        0xffff82d080000000UL,
+    };
+
+    return rn(2) ? ours : refused[rn(ARRAY_SIZE(refused))];
+}
+
 static void gen_callbacks(struct fcall *c, uint8_t *buf)
 {
     callback_register_t *r = (void *)buf;
@@ -1260,8 +1280,8 @@ static void gen_callbacks(struct fcall *c, uint8_t *buf)
     if ( k == 0 )
     {
         c->op = __HYPERVISOR_set_callbacks;
-        c->a[0] = rn(2) ? (unsigned long)hypervisor_callback : any_va();
-        c->a[1] = rn(2) ? (unsigned long)failsafe_callback : any_va();
+        c->a[0] = entered_cb((unsigned long)hypervisor_callback);
+        c->a[1] = entered_cb((unsigned long)failsafe_callback);
         c->a[2] = rn(2) ? 0 : any_va();
         return;
     }
@@ -1274,7 +1294,11 @@ static void gen_callbacks(struct fcall *c, uint8_t *buf)
     }
     r->type = rn(8);
     r->flags = rn(4) ? rn(2) : (uint16_t)rnd();
-    r->address = rn(2) ? (unsigned long)hypervisor_callback : any_va();
+    r->address = r->type == CALLBACKTYPE_event
+                 ? entered_cb((unsigned long)hypervisor_callback)
+                 : r->type == CALLBACKTYPE_failsafe
+                 ? entered_cb((unsigned long)failsafe_callback)
+                 : rn(2) ? (unsigned long)hypervisor_callback : any_va();
     set2(c, __HYPERVISOR_callback_op, rn(4), ptr(buf));
 }
 
@@ -1649,7 +1673,11 @@ static struct {
  * translated from that page) and followed by ret; a fault on it goes
  * through the ex_table to the ret below with 1 + vector in rax.
  * Registers are loaded from regs (rdi) first, so the memory operands
- * (never rsp- or rip-based) point at a slot.
+ * (never rsp-based) point at a slot or at the entry a store is for.
+ * fuzz_insn_end is a page per stream whose last 32 bytes take an
+ * instruction that ends at the page's end (or runs past it), followed by
+ * a fence page that fuzz_setup() unmaps: the hypervisor then fetches only
+ * what there is up to the end of the page.
  */
 long fuzz_run_insn(const uint64_t *regs, const uint8_t *insn);
 asm (
@@ -1659,6 +1687,12 @@ asm (
     "    .rept " FZ_XSTR(FZ_VCPUS) "\n"
     "    .skip 32, 0xc3\n"
     "    .p2align 12, 0xcc\n"
+    "    .endr\n"
+    "fuzz_insn_end:\n"
+    "    .rept " FZ_XSTR(FZ_VCPUS) "\n"
+    "    .skip 4096 - 32, 0xcc\n"
+    "    .skip 32, 0xc3\n"
+    "    .skip 4096, 0xcc\n"
     "    .endr\n"
     "fuzz_insn_fixup:\n"
     "    ret\n"
@@ -1675,6 +1709,14 @@ asm (
     "    .set fuzz_off, fuzz_off + 1\n"
     "    .endr\n"
     "    .set fuzz_off, fuzz_off + 4096 - 32\n"
+    "    .endr\n"
+    "    .set fuzz_off, 4096 - 32\n"
+    "    .rept " FZ_XSTR(FZ_VCPUS) "\n"
+    "    .rept 33\n"
+    "    .quad fuzz_insn_end + fuzz_off, fuzz_insn_fixup\n"
+    "    .set fuzz_off, fuzz_off + 1\n"
+    "    .endr\n"
+    "    .set fuzz_off, fuzz_off + 2 * 4096 - 33\n"
     "    .endr\n"
     "    .popsection\n"
     "    .text\n"
@@ -1703,6 +1745,7 @@ asm (
     "    ret\n"
 );
 extern uint8_t fuzz_insn[FZ_VCPUS][PAGE_SIZE];
+extern uint8_t fuzz_insn_end[FZ_VCPUS][2][PAGE_SIZE];
 
 /*
  * vCPU 1's event callback.  Its events stay masked, but our own calls can
@@ -1805,8 +1848,12 @@ static void run_priv(uint8_t *buf)
     uint8_t *fuzz_insn = v->insn;
     uint64_t *fuzz_regs = v->regs;
     const struct insn_tmpl *t = &insns[rn(ARRAY_SIZE(insns))];
-    uint8_t code[24];
-    unsigned int n = 0, np = rn(4) ? 0 : 1 + rn(3);
+    uint8_t code[40], *at = fuzz_insn;
+    unsigned int n = 0, np = rn(4) ? 0 : 1 + rn(3), keep;
+
+    /* Now and then 10 to 15 prefixes: past 15 bytes, #GP as too long. */
+    if ( one_in(32) )
+        np = 10 + rn(6);
 
     for ( unsigned int i = 0; i < np; i++ )
         code[n++] = prefixes[rn(ARRAY_SIZE(prefixes))];
@@ -1817,7 +1864,7 @@ static void run_priv(uint8_t *buf)
     if ( t->modrm )
     {
         unsigned int reg = t->reg_lo + rn(t->reg_hi - t->reg_lo + 1);
-        unsigned int rm = rn(8), mod = t->modrm == 2 ? 3 : rn(3);
+        unsigned int rm = rn(8), mod = t->modrm == 2 && rn(8) ? 3 : rn(3);
 
         /*
          * Never rsp (as a destination, or SIB) or rbp/rip based: stay on
@@ -1841,7 +1888,23 @@ static void run_priv(uint8_t *buf)
         code[n++] = v;
     }
     code[n++] = 0xc3;
-    memcpy(fuzz_insn, code, n);
+    /*
+     * One in four at the end of a page before an unmapped one: the ret
+     * last on the page, or on the fence (the emulated instruction ends
+     * at the page's end), or the instruction cut short by the fence.
+     */
+    keep = n;
+    if ( one_in(4) )
+    {
+        switch ( rn(3) )
+        {
+        case 0: break;
+        case 1: keep = n - 1; break;
+        default: keep = 1 + rn(n - 1); break;
+        }
+        at = fuzz_insn_end[v->part][0] + PAGE_SIZE - keep;
+    }
+    memcpy(at, code, keep);
     if ( v->cur_idx >= trace_from )
     {
         struct fcall c = { .op = ~0UL };
@@ -1894,85 +1957,384 @@ static void run_priv(uint8_t *buf)
     }
     /* Emulated moves to debug registers, CR0, segment registers. */
     v->dirty |= 1UL << FZ_CPU | 1UL << FZ_DESC | R_DR | R_FPU | R_SEG;
-    fuzz_run_insn(fuzz_regs, fuzz_insn);
+    fuzz_run_insn(fuzz_regs, at);
 }
 
 /*
  * A store into a scratch page, which ptlife may have made a page table of
  * ours, mapped read-only: the hypervisor's emulation of a PV kernel's
- * direct PTE writes (ptwr.c) validates and does it, or the fault comes
- * back to the fixup.  The forms PV kernels use, on any bytes of an entry.
+ * direct PTE writes (ptwr.c, through the instruction emulator) validates
+ * and does it, or the fault comes back to the fixup.  Any instruction
+ * form that writes its memory operand, with random prefixes, operand
+ * sizes and addressing forms (ModRM, SIB, displacements, RIP-relative,
+ * absolute), its registers set so that it addresses the chosen entry.
  */
-enum { PS_BITREG = 1, PS_CMPXCHG = 2 };
-static const struct {
-    uint8_t len, bytes[7];
-    uint8_t imm;        /* immediate bytes after these, random */
-    int8_t disp;        /* the displacement the form adds to rdi */
-    uint8_t kind;
-} pt_stores[] = {
-    { 3, { 0x48, 0x89, 0x07 }, 0, 0, 0 },           /* mov %rax,(%rdi) */
-    { 2, { 0x89, 0x07 }, 0, 0, 0 },                 /* mov %eax,(%rdi) */
-    { 2, { 0x88, 0x07 }, 0, 0, 0 },                 /* mov %al,(%rdi) */
-    { 3, { 0x48, 0x87, 0x07 }, 0, 0, 0 },           /* xchg %rax,(%rdi) */
-    /* lock cmpxchg %rdx,(%rdi) */
-    { 5, { 0xf0, 0x48, 0x0f, 0xb1, 0x17 }, 0, 0, PS_CMPXCHG },
-    { 4, { 0xf0, 0x48, 0x21, 0x07 }, 0, 0, 0 },     /* lock and %rax,(%rdi) */
-    { 4, { 0xf0, 0x48, 0x09, 0x07 }, 0, 0, 0 },     /* lock or %rax,(%rdi) */
-    /* lock bts, btr, btc %rax,(%rdi) */
-    { 5, { 0xf0, 0x48, 0x0f, 0xab, 0x07 }, 0, 0, PS_BITREG },
-    { 5, { 0xf0, 0x48, 0x0f, 0xb3, 0x07 }, 0, 0, PS_BITREG },
-    { 5, { 0xf0, 0x48, 0x0f, 0xbb, 0x07 }, 0, 0, PS_BITREG },
-    { 4, { 0xf0, 0x80, 0x27, 0xfd }, 0, 0, 0 },     /* lock andb $~2,(%rdi) */
-    /* Other encodings of the same: SIB, displacements, immediates. */
-    { 4, { 0x48, 0x89, 0x04, 0x27 }, 0, 0, 0 },     /* mov %rax,(%rdi,%riz) */
-    { 4, { 0x48, 0x89, 0x47, 0x08 }, 0, 8, 0 },     /* mov %rax,8(%rdi) */
-    /* mov %rax,-8(%rdi), a 32-bit displacement */
-    { 7, { 0x48, 0x89, 0x87, 0xf8, 0xff, 0xff, 0xff }, 0, -8, 0 },
-    { 3, { 0x48, 0xc7, 0x07 }, 4, 0, 0 },           /* movq $imm32,(%rdi) */
-    { 2, { 0x80, 0x0f }, 1, 0, 0 },                 /* orb $imm8,(%rdi) */
-    { 3, { 0xf0, 0x81, 0x0f }, 4, 0, 0 },           /* lock orl $imm32,(%rdi) */
-    { 3, { 0x48, 0x81, 0x27 }, 4, 0, 0 },           /* andq $imm32,(%rdi) */
-    /* lock bts, btr, btc $imm8,(%rdi); bt only reads */
-    { 5, { 0xf0, 0x48, 0x0f, 0xba, 0x2f }, 1, 0, 0 },
-    { 5, { 0xf0, 0x48, 0x0f, 0xba, 0x37 }, 1, 0, 0 },
-    { 5, { 0xf0, 0x48, 0x0f, 0xba, 0x3f }, 1, 0, 0 },
-    { 4, { 0x48, 0x0f, 0xba, 0x27 }, 1, 0, 0 },
+enum {
+    SF_BYTE = 1 << 0,       /* byte operand: 66 and REX.W change nothing */
+    SF_IMM8 = 1 << 1,
+    SF_IMMZ = 1 << 2,       /* imm16 with 66, else imm32 */
+    SF_ALU = 1 << 3,        /* 00-31: the ALU row in bits 3-5, random */
+    SF_CC = 1 << 4,         /* setcc: the condition in the low nibble */
+    SF_BITREG = 1 << 5,     /* bts/btr/btc reg: the offset in reg */
+    SF_CMPXCHG = 1 << 6,    /* compares with rax */
+    SF_WIDE = 1 << 7,       /* cmpxchg8b/16b: rdx:rax, rcx:rbx */
+    SF_MOFFS = 1 << 8,      /* mov moffs: the address is the immediate */
+    SF_STR = 1 << 9,        /* stos, movs: rdi (and rsi), rep */
+    SF_LOCK = 1 << 10,      /* may take LOCK */
+    SF_WREG = 1 << 11,      /* writes its reg operand: never rsp (or spl) */
 };
+static const struct st_form {
+    uint16_t op;            /* 0x1xx: 0f xx */
+    uint8_t reg_lo, reg_hi; /* the ModRM reg field: /n or any register */
+    uint16_t flags;
+} st_forms[] = {
+    { 0x00, 0, 7, SF_ALU | SF_BYTE | SF_LOCK },     /* add ... xor r/m, r */
+    { 0x01, 0, 7, SF_ALU | SF_LOCK },
+    { 0x80, 0, 6, SF_BYTE | SF_IMM8 | SF_LOCK },    /* group 1, not cmp */
+    { 0x81, 0, 6, SF_IMMZ | SF_LOCK },
+    { 0x83, 0, 6, SF_IMM8 | SF_LOCK },
+    { 0x86, 0, 7, SF_BYTE | SF_LOCK | SF_WREG },    /* xchg */
+    { 0x87, 0, 7, SF_LOCK | SF_WREG },
+    { 0x88, 0, 7, SF_BYTE },                        /* mov */
+    { 0x89, 0, 7, 0 },
+    { 0xc6, 0, 0, SF_BYTE | SF_IMM8 },
+    { 0xc7, 0, 0, SF_IMMZ },
+    { 0xc0, 0, 7, SF_BYTE | SF_IMM8 },              /* rotates, shifts */
+    { 0xc1, 0, 7, SF_IMM8 },
+    { 0xd0, 0, 7, SF_BYTE },
+    { 0xd1, 0, 7, 0 },
+    { 0xd2, 0, 7, SF_BYTE },                        /* by cl */
+    { 0xd3, 0, 7, 0 },
+    { 0xf6, 2, 3, SF_BYTE | SF_LOCK },              /* not, neg */
+    { 0xf7, 2, 3, SF_LOCK },
+    { 0xfe, 0, 1, SF_BYTE | SF_LOCK },              /* inc, dec */
+    { 0xff, 0, 1, SF_LOCK },
+    { 0x190, 0, 7, SF_BYTE | SF_CC },               /* setcc */
+    { 0x1ab, 0, 7, SF_BITREG | SF_LOCK },           /* bts, btr, btc */
+    { 0x1b3, 0, 7, SF_BITREG | SF_LOCK },
+    { 0x1bb, 0, 7, SF_BITREG | SF_LOCK },
+    { 0x1ba, 5, 7, SF_IMM8 | SF_LOCK },
+    { 0x1b0, 0, 7, SF_BYTE | SF_CMPXCHG | SF_LOCK },
+    { 0x1b1, 0, 7, SF_CMPXCHG | SF_LOCK },
+    { 0x1b1, 0, 7, SF_CMPXCHG | SF_LOCK },          /* (what kernels use) */
+    { 0x1c0, 0, 7, SF_BYTE | SF_LOCK | SF_WREG },   /* xadd */
+    { 0x1c1, 0, 7, SF_LOCK | SF_WREG },
+    { 0x1c7, 1, 1, SF_WIDE | SF_LOCK },             /* cmpxchg8b, 16b */
+    { 0xa2, 0, 0, SF_BYTE | SF_MOFFS },             /* mov moffs, al */
+    { 0xa3, 0, 0, SF_MOFFS },
+    { 0xaa, 0, 0, SF_BYTE | SF_STR },               /* stos */
+    { 0xab, 0, 0, SF_STR },
+    { 0xa4, 0, 0, SF_BYTE | SF_STR },               /* movs */
+    { 0xa5, 0, 0, SF_STR },
+};
+
+/*
+ * Legacy prefixes for stores (66 twice as likely): not GS, whose base may
+ * be our kernel's; FS has base 0 (restore() puts it back).
+ */
+static const uint8_t st_prefixes[] = {
+    0x66, 0xf2, 0xf3, 0x2e, 0x36, 0x3e, 0x26, 0x64, 0x66, 0xf0,
+};
+
+/*
+ * A register for an address: not rsp (ours, not loaded), nor one in
+ * avoid (a bit mask), which the form needs for a value of its own.
+ */
+static unsigned int addr_reg(unsigned int avoid)
+{
+    unsigned int r;
+
+    do {
+        r = rn(16);
+    } while ( r == 4 || ((avoid >> r) & 1) );
+    return r;
+}
+
+/*
+ * The memory operand addressing va: ModRM with the reg field given, SIB
+ * and displacement at code + *n, REX bits in *rex, the registers it uses
+ * in regs.  Returns the offset of a RIP-relative displacement to fill in
+ * once the instruction's length is known, else 0.
+ */
+static unsigned int st_modrm(uint8_t *code, unsigned int *n, unsigned int reg,
+                             uint8_t *rex, uint64_t *regs, unsigned long va,
+                             unsigned int avoid)
+{
+    unsigned int mod = rn(3), base = addr_reg(avoid), index, scale = rn(4);
+    unsigned int form = rn(8), at;
+    int64_t disp = mod == 1 ? (int8_t)rn(256)
+                            : (int32_t)(one_in(2) ? rnd() : rn(512) - 256);
+    uint64_t iv = one_in(4) ? rnd() : rn(64);
+
+    if ( reg & 8 )
+        *rex |= 4;
+    if ( form == 0 )
+    {
+        /* RIP-relative: from the end of the instruction. */
+        code[(*n)++] = ((reg & 7) << 3) | 5;
+        at = *n;
+        *n += 4;
+        return at;
+    }
+    if ( form == 1 )
+    {
+        /* SIB without a base: index * scale + disp32. */
+        index = addr_reg(avoid);
+        iv = (va >> scale) - rn(16) + 8;
+        regs[index] = iv;
+        code[(*n)++] = ((reg & 7) << 3) | 4;
+        code[(*n)++] = (scale << 6) | ((index & 7) << 3) | 5;
+        *rex |= index & 8 ? 2 : 0;
+        disp = va - (iv << scale);
+        memcpy(&code[*n], &disp, 4);
+        *n += 4;
+        return 0;
+    }
+    if ( form <= 4 )
+    {
+        /* [base + index * scale + disp], the index r12 only with REX.X. */
+        index = addr_reg(avoid);
+        if ( one_in(4) )
+            index = 4;                          /* no index */
+        if ( mod == 0 && (base & 7) == 5 )
+            mod = 2;                            /* else no base */
+        if ( mod == 0 )
+            disp = 0;
+        if ( index == base )
+        {
+            /* One register twice: v * (1 + 2^scale) + disp == va. */
+            if ( mod == 0 )
+                mod = 2;
+            disp = (int64_t)(va % ((1UL << scale) + 1));
+            if ( mod == 1 && disp > 127 )
+                mod = 2;
+            regs[base] = (va - disp) / ((1UL << scale) + 1);
+        }
+        else
+        {
+            if ( index != 4 )
+                regs[index] = iv;
+            regs[base] = va - disp - (index != 4 ? iv << scale : 0);
+        }
+        code[(*n)++] = (mod << 6) | ((reg & 7) << 3) | 4;
+        code[(*n)++] = (scale << 6) | ((index & 7) << 3) | (base & 7);
+        *rex |= (index & 8 ? 2 : 0) | (base & 8 ? 1 : 0);
+    }
+    else
+    {
+        /* [base + disp]: not rsp (that is a SIB), rbp/r13 need a disp. */
+        while ( (base & 7) == 4 )
+            base = addr_reg(avoid);
+        if ( mod == 0 && (base & 7) == 5 )
+            mod = 1 + rn(2);
+        if ( mod == 0 )
+            disp = 0;
+        else if ( mod == 1 )
+            disp = (int8_t)disp;
+        regs[base] = va - disp;
+        code[(*n)++] = (mod << 6) | ((reg & 7) << 3) | (base & 7);
+        *rex |= base & 8 ? 1 : 0;
+    }
+    if ( mod == 1 )
+        code[(*n)++] = disp;
+    else if ( mod == 2 )
+    {
+        memcpy(&code[*n], &disp, 4);
+        *n += 4;
+    }
+    return 0;
+}
 
 static void run_pt_store(uint8_t *buf)
 {
     struct fz_vcpu *v = me();
     uint8_t *fuzz_insn = v->insn;
     uint64_t *fuzz_regs = v->regs;
-    unsigned int k = rn(ARRAY_SIZE(pt_stores)), i = scr_pick(), f, n;
-    uint64_t e = *scr_l1e[i];
-    unsigned long va = scr_va[i] + 8 * rn(PT_ENTRIES) + (one_in(8) ? rn(8)
-                                                                    : 0);
-    bool mapped;
+    const struct st_form *f = &st_forms[rn(ARRAY_SIZE(st_forms))];
+    unsigned int i = scr_pick(), fr, n = 0, np, reg, bytes, span, count;
+    unsigned int rip_disp = 0, op = f->op;
+    uint64_t e;
+    unsigned long off = 8 * rn(PT_ENTRIES) + (one_in(8) ? rn(8) : 0), va;
+    uint8_t code[32], rex = 0;
+    bool mapped, opsize = false, addr32 = false, rep = false, wide16;
+
+    /*
+     * Half the time first make the page what a PV kernel's page tables
+     * are, an L1 table of ours mapped read-only: cleared while writable,
+     * remapped read-only, pinned.  Set-up calls, not counted; each may
+     * fail in the state earlier calls left (a table already, or typed
+     * otherwise), and the store then meets that state.
+     */
+    if ( rn(2) )
+    {
+        struct mmuext_op pin = { .cmd = MMUEXT_PIN_L1_TABLE,
+                                 .arg1.mfn = scr_mfn[i] };
+        uint64_t pte = (uint64_t)scr_mfn[i] << PAGE_SHIFT;
+
+        if ( !HYPERVISOR_update_va_mapping(scr_va[i], pte | PTE_KERNEL_RW,
+                                           UVMF_INVLPG | UVMF_LOCAL) )
+            memset((void *)scr_va[i], 0, PAGE_SIZE);
+        HYPERVISOR_update_va_mapping(scr_va[i], pte | PTE_KERNEL_RO,
+                                     UVMF_INVLPG | UVMF_LOCAL);
+        HYPERVISOR_mmuext_op(&pin, 1, NULL, DOMID_SELF);
+    }
+    e = *scr_l1e[i];
+
+    /* Prefixes: LOCK on what takes it (else #UD), the rest at random. */
+    if ( (f->flags & SF_LOCK) && rn(2) )
+        code[n++] = 0xf0;
+    np = rn(3) ? rn(2) : rn(4);
+    for ( unsigned int k = 0; k < np; k++ )
+    {
+        uint8_t p = st_prefixes[rn(ARRAY_SIZE(st_prefixes))];
+
+        if ( p == 0xf0 && !(f->flags & SF_LOCK) )
+            continue;
+        code[n++] = p;
+    }
+    /* Now and then 32-bit addressing: the store lands elsewhere. */
+    if ( one_in(32) )
+        code[n++] = 0x67;
+    /* A REX before a legacy prefix counts for nothing (with one after). */
+    if ( n && one_in(16) )
+    {
+        memmove(code + 1, code, n++);
+        code[0] = 0x40 | rn(16);
+    }
+    for ( unsigned int k = 0; k < n; k++ )
+    {
+        opsize |= code[k] == 0x66;
+        addr32 |= code[k] == 0x67;
+        rep |= code[k] == 0xf2 || code[k] == 0xf3;
+    }
+    if ( !(f->flags & SF_BYTE) && rn(2) )
+        rex |= 8;                               /* REX.W */
+    bytes = f->flags & SF_BYTE ? 1 : rex & 8 ? 8 : opsize ? 2 : 4;
+    wide16 = (f->flags & SF_WIDE) && (rex & 8);
+    count = rep ? 1 + rn(3) : 1;
+    span = f->flags & SF_WIDE ? (wide16 ? 16 : 8) : bytes * count;
+    /* Natively the access must stay in the page (the next is anyone's). */
+    if ( f->flags & SF_BITREG )
+        off = off < 8 ? 8 : off > PAGE_SIZE - 16 ? PAGE_SIZE - 16 : off;
+    if ( wide16 && rn(4) )
+        off &= ~15UL;
+    if ( off + span > PAGE_SIZE )
+        off = PAGE_SIZE - span;
+    va = scr_va[i] + off;
 
     /*
      * Only where a scratch frame we do not rely on (or nothing) is
      * mapped: through an address that maps one of our own tables the
      * store would be done.
      */
-    f = scr_index((e & PTE_ADDR_MASK) >> PAGE_SHIFT);
-    mapped = (e & _PAGE_PRESENT) && f < NSCR_ALL;
-    if ( (e & _PAGE_PRESENT) && (f == NSCR_ALL || ((scr_locked >> f) & 1)) )
-        va = (unsigned long)buf;
-    n = pt_stores[k].len;
-    memcpy(fuzz_insn, pt_stores[k].bytes, n);
-    for ( unsigned int j = 0; j < pt_stores[k].imm; j++ )
-        fuzz_insn[n++] = rn(256);
-    fuzz_insn[n] = 0xc3;
-    fuzz_regs[0] = pte_any();           /* rax */
-    fuzz_regs[2] = pte_any();           /* rdx */
-    fuzz_regs[7] = va - pt_stores[k].disp;  /* rdi */
-    /* A bit offset in a register reaches past the entry: keep it in. */
-    if ( pt_stores[k].kind == PS_BITREG )
-        fuzz_regs[0] = rn(64);
-    /* A cmpxchg that finds what it expects, now and then. */
-    if ( pt_stores[k].kind == PS_CMPXCHG && mapped && rn(2) )
-        fuzz_regs[0] = *(const volatile uint64_t *)(va & ~7UL);
+    fr = scr_index((e & PTE_ADDR_MASK) >> PAGE_SHIFT);
+    mapped = (e & _PAGE_PRESENT) && fr < NSCR_ALL;
+    if ( (e & _PAGE_PRESENT) && (fr == NSCR_ALL || ((scr_locked >> fr) & 1)) )
+        va = (unsigned long)buf + (off & 7);
+
+    for ( unsigned int r = 0; r < 16; r++ )
+        fuzz_regs[r] = rn(2) ? pte_any() : rnd();
+    if ( f->flags & SF_ALU )
+        op |= rn(7) << 3;                       /* not cmp: it only reads */
+    if ( f->flags & SF_CC )
+        op |= rn(16);
+    reg = f->reg_lo + rn(f->reg_hi - f->reg_lo + 1);
+    if ( f->reg_hi == 7 && f->reg_lo == 0 && !(op >= 0xc0 && op <= 0xd3) &&
+         (op & 0xff0) != 0x190 )
+        reg |= rn(2) ? 8 : 0;                   /* a register: r8-r15 */
+    /* rsp is ours (not loaded): never written, nor a bit offset. */
+    if ( (f->flags & (SF_WREG | SF_BITREG)) && reg == 4 )
+        reg = rn(2) ? 0 : 12;
+
+    if ( op >= 0x100 )
+    {
+        code[n + 1] = 0x0f;                     /* after REX, below */
+        code[n + 2] = op & 0xff;
+    }
+    else
+        code[n + 1] = op;
+    /* Room for REX at code[n]: its bits are known once the operand is. */
+    {
+        unsigned int at = n, len = op >= 0x100 ? 2 : 1, m = n + 1 + len;
+
+        if ( f->flags & (SF_MOFFS | SF_STR) )
+        {
+            if ( f->flags & SF_MOFFS )
+            {
+                uint64_t a = va;
+
+                memcpy(&code[m], &a, addr32 ? 4 : 8);
+                m += addr32 ? 4 : 8;
+            }
+        }
+        else
+        {
+            /* Registers the form sets below keep out of the address. */
+            unsigned int avoid = f->flags & SF_BITREG ? 1u << reg
+                                 : f->flags & SF_WIDE ? 0x5
+                                 : f->flags & SF_CMPXCHG ? 0x1 : 0;
+
+            rip_disp = st_modrm(code, &m, reg, &rex, fuzz_regs, va, avoid);
+        }
+        if ( f->flags & SF_IMM8 )
+            code[m++] = rn(256);
+        else if ( f->flags & SF_IMMZ )
+        {
+            uint32_t imm = rn(2) ? (uint32_t)pte_any() : (uint32_t)rnd();
+
+            /* imm16 with 66, unless REX.W makes the operand 64-bit. */
+            unsigned int z = opsize && !(rex & 8) ? 2 : 4;
+
+            memcpy(&code[m], &imm, z);
+            m += z;
+        }
+        /* REX (if any bit is set, or now and then an empty one). */
+        if ( rex || one_in(8) )
+            code[at] = 0x40 | rex;
+        else
+        {
+            memmove(&code[at], &code[at + 1], m - at - 1);
+            m--;
+            if ( rip_disp )
+                rip_disp--;
+        }
+        n = m;
+    }
+    if ( rip_disp )
+    {
+        int32_t d = va - ((unsigned long)fuzz_insn + n);
+
+        memcpy(&code[rip_disp], &d, 4);
+    }
+
+    /* The other operands. */
+    if ( f->flags & SF_BITREG )
+    {
+        /* A bit offset reaching the entries around, never off the page. */
+        int64_t b = (int64_t)rn(128) - 64;
+
+        fuzz_regs[reg] = b;
+    }
+    if ( f->flags & SF_STR )
+    {
+        fuzz_regs[7] = va;                      /* rdi */
+        fuzz_regs[6] = rn(2) ? (unsigned long)buf : va;
+        fuzz_regs[1] = count;
+    }
+    if ( (f->flags & (SF_CMPXCHG | SF_WIDE)) && mapped && rn(2) )
+    {
+        /* A compare that finds what it expects, now and then. */
+        uint64_t cur = *(const volatile uint64_t *)(va & ~7UL);
+
+        fuzz_regs[0] = cur >> ((va & 7) * 8);
+        if ( (f->flags & SF_WIDE) && !wide16 )
+        {
+            fuzz_regs[0] = (uint32_t)cur;
+            fuzz_regs[2] = cur >> 32;
+        }
+    }
+    code[n++] = 0xc3;
+    memcpy(fuzz_insn, code, n);
     if ( v->cur_idx >= trace_from )
     {
         struct fcall c = { .op = ~0UL, .a = { va } };
@@ -2304,7 +2666,7 @@ static unsigned int one_step(unsigned long idx)
     if ( (ops_mask & (1UL << FZ_PRIV)) && one_in(16) )
     {
         lp->n = 0;
-        if ( one_in(4) )
+        if ( rn(2) )
             run_pt_store(slots[0]);
         else
             run_priv(slots[0]);
@@ -2416,6 +2778,13 @@ static void fuzz_setup(void)
             if ( rc )
                 panic("fuzz: no fence after slot %u: %ld", i, rc);
         }
+    for ( unsigned int p = 0; p < FZ_VCPUS; p++ )
+    {
+        rc = HYPERVISOR_update_va_mapping((unsigned long)fuzz_insn_end[p][1],
+                                          0, UVMF_INVLPG | UVMF_LOCAL);
+        if ( rc )
+            panic("fuzz: no fence after the instruction page: %ld", rc);
+    }
     /* Our page tables: the kernel's four levels of the first mapping. */
     pt_mfns[nr_pt_mfns++] = virt_to_mfn(l4);
     for ( unsigned int lvl = 3; lvl >= 1; lvl-- )

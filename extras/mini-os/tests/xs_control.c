@@ -1,5 +1,5 @@
 /* SPDX-License-Identifier: GPL-2.0-only */
-/* Roles for a domU under Debian's xl: answer control/shutdown, or crash. */
+/* Roles for a domU under a toolstack: answer control/shutdown, or crash. */
 
 #include "test.h"
 #include <events.h>
@@ -121,6 +121,18 @@ void control_main(void)
     };
     char val[32];
 
+    /*
+     * The guest's side of its xenstore connection, for the toolstack to
+     * check: its own name (relative paths are its /local/domain/N) and a
+     * node written under data/, which only the domain itself may write.
+     */
+    if ( xs_request(XS_READ, "name", NULL, val, sizeof(val)) == XS_READ )
+        printk("control: name %s\n", val);
+    else
+        printk("control: reading name failed: %s\n", val);
+    if ( xs_request(XS_WRITE, "data/control", "watching", val,
+                    sizeof(val)) != XS_WRITE )
+        printk("control: writing data/control failed: %s\n", val);
     printk("control: watching control/shutdown\n");
     for ( ; ; )
     {

@@ -16,6 +16,9 @@
             ('help',)        a help line for every key in DEBUG_KEYS
             ('settle', s)    run s more seconds with no panic and no exit
             ('exit',)        QEMU exits (a reboot, under -no-reboot)
+            ('host', fn)     fn(machine) runs on the host while the
+                             machine runs; it returns None, or why the
+                             case fails
             ('stall-dump', how)  stall.py's report on a boot taken as
                              stalled: how='keys' the hypervisor's debug
                              keys answer; how='cpus' QEMU is stopped and
@@ -376,13 +379,16 @@ XL_INFO_STEPS = (
                  r'^Name\s+ID\s+Mem\s+VCPUs\s+State\s+Time\(s\)$',
                  r'^Domain-0\s+0\s+\d+\s+2\s+r-----\s+\d+\.\d$'))
 def dom0_twins(base, prepare_for, steps, timeout=120, forbid=(),
-               qemu_args_for=None, **extra):
+               qemu_args_for=None, xen417_append='', **extra):
     """The case base on ours and base-xen417 on Xen 4.17: Linux dom0 with
     the root file system prepare_for(name) makes (and QEMU's extra
     arguments qemu_args_for(name) gives), whose shell runs steps; a
-    failure /init reports, or one of forbid, fails it."""
+    failure /init reports, or one of forbid, fails it.  xen417_append
+    goes on Xen 4.17's command line."""
     for hv, append in DOM0_APPENDS:
         name = base + ('' if hv == 'ours' else '-xen417')
+        if hv == 'xen417' and xen417_append:
+            append += ' ' + xen417_append
         if qemu_args_for:
             extra['qemu_args'] = qemu_args_for(name)
         CASES.append(dict(
@@ -860,3 +866,425 @@ CREATE_PV_STEPS = (
           r'^xl-create-wall-ms=\d+$'))
 dom0_twins('linux-dom0-create-pv', libxc_rootfs, CREATE_PV_STEPS,
            minios=True, forbid=(r'^hvxc: ',))
+
+
+# Only our dom0 stack (issue #16): Debian's Xen user space (every file of
+# xen-utils-4.17 and xen-utils-common) is deleted from dom0's tree before
+# our xenstored, init-dom0 and xenconsoled start; Debian's xenstore-*
+# clients stay, to be served by our xenstored.  xen-create-pv on libhvxc
+# then builds mini-os (role=control: it reads its name and writes
+# data/control over its ring, then obeys control/shutdown) and Debian's
+# Linux as a PV domU with mkrootfs's guest initramfs, whose hook reads
+# `name` and writes data/hello through /dev/xen/xenbus with our xs-tool.
+# Both consoles are read from our xenconsoled's logs, and each guest is
+# destroyed with its pages back.  A script in the rootfs does the work.
+def debian_xen_utils():
+    """The paths (in the merged-/usr tree) of the files of Debian's
+    xen-utils-4.17 and xen-utils-common, from the debs mkrootfs keeps in
+    its cache, or None if they are not there."""
+    cache = os.environ.get('HV_ROOTFS_CACHE') or os.path.join(
+        os.environ.get('XDG_CACHE_HOME') or
+        os.path.join(os.path.expanduser('~'), '.cache'), 'hv-rootfs')
+    paths = []
+    for pkg in ('xen-utils-4.17', 'xen-utils-common'):
+        debs = glob.glob(os.path.join(cache, 'debs', pkg + '_*.deb'))
+        if not debs:
+            return None
+        p = subprocess.run(['dpkg-deb', '--fsys-tarfile', debs[0]],
+                           stdout=subprocess.PIPE, stdin=subprocess.DEVNULL)
+        t = subprocess.run(['tar', '-t'], input=p.stdout,
+                           stdout=subprocess.PIPE)
+        for line in t.stdout.decode().splitlines():
+            path = line.lstrip('.')
+            if path.endswith('/') or not path:
+                continue
+            top = path.split('/')[1]
+            paths.append('/usr' + path if top in ('bin', 'sbin', 'lib',
+                                                  'lib64') else path)
+    return paths
+
+
+ONLY_OURS_START = """#!/bin/sh
+# Only our dom0 stack: Debian's Xen user space goes first (cases.py).
+while read -r f; do rm -f "$f"; done < /etc/hv-rootfs/debian-xen-utils
+rm -rf /usr/lib/xen-4.17 /usr/lib/xen-common
+# Our hotplug scripts where toolstacks look for them.
+mkdir -p /etc/xen/scripts && cp /opt/hotplug/* /etc/xen/scripts/
+exec /opt/xen-dom0-start
+"""
+GUEST_XS_HOOK = """#!/bin/sh
+# The domU's side of its xenstore connection (tools/tests/boot/cases.py).
+export XENSTORED_PATH=/dev/xen/xenbus
+name=$(xs-tool read name) && echo "hv-guest: name $name" || \\
+    echo "hv-guest: xenstore read failed"
+xs-tool write data/hello "from $name" && echo "hv-guest: data written" || \\
+    echo "hv-guest: xenstore write failed"
+"""
+ONLY_OURS_SH = r"""#!/bin/sh
+# Guests built by our stack alone (written by tools/tests/boot/cases.py).
+free() { xen-create-pv --free | awk '{print $2}'; }
+up() { read u _ < /proc/uptime; echo $u; }
+since() { echo $1 $(up) | awk '{printf "%.2f", $2 - $1}'; }
+logs=/var/log/xen/console
+# Waits up to $3 tenths of a second for $2 in guest $1's console log.
+wait_log() {
+    i=0
+    while ! grep -q "$2" $logs/guest-$1.log 2>/dev/null && [ $i -lt $3 ]; do
+        sleep 0.1; i=$((i+1))
+    done
+    grep -q "$2" $logs/guest-$1.log 2>/dev/null
+}
+# Waits up to 5 s for the free count to be $before again (a few pages
+# short at most: dom0's side of the backends' mappings grows and stays).
+free_back() {
+    i=0
+    while [ "$(free)" != "$before" ] && [ $i -lt 10 ]; do
+        sleep 0.5; i=$((i+1))
+    done
+    c=$(($(free) - before))
+    [ $c -le 0 ] && [ $c -ge -4 ] && echo "$1 pages back ($c)" || \
+        echo "only-ours: $1 free-change $c failed"
+}
+left=0
+# Our hotplug scripts replace two of Debian's under the same names.
+while read -r f; do
+    cmp -s "$f" "/opt/hotplug/${f##*/}" 2>/dev/null && continue
+    [ -e "$f" -o -L "$f" ] && { echo "left: $f"; left=$((left+1)); }
+done < /etc/hv-rootfs/debian-xen-utils
+echo "debian-xen-utils-left=$left"
+command -v xl xenstored xenconsoled xen-init-dom0 || echo "no debian daemons"
+for d in xenstored xenconsoled; do readlink /proc/$(cat /run/xen/$d.pid)/exe; done
+
+before=$(free)
+t0=$(up)
+out=$(xen-create-pv -k /guests/mini-os -m 32 -n minipv -c role=control) || \
+    echo "only-ours: minipv create failed"
+echo "$out (wall $(since $t0) s)"
+id=${out#built d}; id=${id%% *}
+wait_log minipv "control: watching" 100 || echo "only-ours: minipv console failed"
+grep "^control: " $logs/guest-minipv.log
+echo "minipv data/control=$(xenstore-read /local/domain/$id/data/control)"
+xenstore-write /local/domain/$id/control/shutdown poweroff
+wait_log minipv "shutdown request 'poweroff'" 50 && echo "minipv powered off"
+xen-create-pv --destroy $id || echo "only-ours: minipv destroy failed"
+free_back minipv
+
+# The Linux guest's disk (a file the block script puts on a loop device)
+# and its vif's bridge, which takes dom0's NIC and address along.
+dd if=/dev/zero of=/tmp/xvda.img bs=1M count=16 2>/dev/null
+echo "from dom0" > /tmp/hello
+# (busybox's sh runs its own mke2fs, which makes no ext4, before PATH's.)
+/usr/sbin/mke2fs -q -t ext4 -F /tmp/xvda.img && \
+    debugfs -w -R "write /tmp/hello hello" /tmp/xvda.img >/dev/null 2>&1 || \
+    echo "only-ours: disk image failed"
+ip link set eth0 up && ip addr add 192.168.100.1/24 dev eth0
+/etc/xen/scripts/network-bridge start bridge=xenbr0 netdev=eth0
+ip -4 -o addr show dev xenbr0 | awk '{print "xenbr0 " $4}'
+before=$(free)
+t0=$(up)
+out=$(xen-create-pv -k /guests/vmlinuz -r /guests/guest.cpio.gz -m 128 \
+      -n linux -c "console=hvc0" -d /tmp/xvda.img -b xenbr0) || \
+    echo "only-ours: linux create failed"
+echo "$out (wall $(since $t0) s)"
+id=${out#built d}; id=${id%% *}
+wait_log linux "hv-guest: userspace" 900 && echo "userspace after $(since $t0)"
+wait_log linux "hv-guest: data written" 100 || {
+    tail -30 $logs/guest-linux.log; echo "only-ours: linux xenstore failed"; }
+wait_log linux "hv-guest: ready" 600 || echo "only-ours: linux ready failed"
+grep -E "^hv-guest: (name|data|xvda|ping)" $logs/guest-linux.log
+echo "bridge: $(ls /sys/class/net/xenbr0/brif | tr '\n' ' ')"
+echo "loops: $(losetup -a | wc -l)"
+echo "linux data/hello=$(xenstore-read /local/domain/$id/data/hello)"
+echo "linux feature-poweroff=$(xenstore-read \
+    /local/domain/$id/control/feature-poweroff)"
+xen-create-pv --destroy $id || echo "only-ours: linux destroy failed"
+free_back linux
+echo "after: bridge: $(ls /sys/class/net/xenbr0/brif | tr '\n' ' ')" \
+     "loops: $(losetup -a | wc -l)" \
+     "backends: $(xenstore-list /local/domain/0/backend/vbd \
+                  /local/domain/0/backend/vif 2>/dev/null | wc -l)"
+debugfs -R "cat /guest" /tmp/xvda.img 2>/dev/null
+echo "left=$(xenstore-list /local/domain | tr '\n' ' ')"
+echo only-ours-done
+"""
+ONLY_OURS_STEPS = (
+    [('type', '/etc/xen/only-ours.sh\r')] +
+    expect_lines(r'^debian-xen-utils-left=0$', r'^no debian daemons$',
+                 r'^/opt/xenstored$', r'^/opt/xenconsoled$',
+                 r'^built d\d+ \(minipv\): 32768 KiB',
+                 r'^control: name minipv$', r'^control: watching',
+                 r'^minipv data/control=watching$', r'^minipv powered off$',
+                 r'^destroyed d\d+$', r'^minipv pages back \(-?\d\)$',
+                 r'^built d\d+ \(linux\): 131072 KiB',
+                 r'^userspace after [\d.]+$', r'^hv-guest: name linux$',
+                 r'^hv-guest: data written$',
+                 r'^hv-guest: xvda mounted: from dom0$',
+                 r'^hv-guest: xvda written$',
+                 r'^hv-guest: ping 192\.168\.100\.1 ok$',
+                 r'^bridge: eth0 vif\d+\.0 $', r'^loops: 1$',
+                 r'^linux data/hello=from linux$',
+                 r'^linux feature-poweroff=1$', r'^destroyed d\d+$',
+                 r'^linux pages back \(-?\d\)$',
+                 r'^after: bridge: eth0  loops: 0 backends: 0$',
+                 r'^written by the guest$', r'^left=0 $',
+                 r'^only-ours-done$'))
+GUEST_XS_HOOK_FILE = os.path.join(BUILD, 'guest-xs-hook')
+HOTPLUG = [(os.path.join(TOOLS, 'hotplug', 'Linux', f), '/opt/hotplug/' + f)
+           for f in ('block', 'vif-bridge', 'network-bridge',
+                     'hotplug-common.sh')]
+
+
+def only_ours_rootfs(name):
+    """Our stack, xen-create-pv and both guests, with Debian's xen-utils
+    listed for deletion (tools built first)."""
+    def prepare(results):
+        for d in ('xenstore', 'console', 'helpers', 'misc'):
+            p = subprocess.run(['make', '-s', '-C', os.path.join(TOOLS, d)],
+                               stdout=subprocess.PIPE,
+                               stderr=subprocess.STDOUT,
+                               stdin=subprocess.DEVNULL)
+            if p.returncode:
+                return None, 'building tools/%s: %s' % (d, one_line(p.stdout))
+        if debian_xen_utils() is None:
+            # mkrootfs fetches the debs on its first run.
+            _, why = dom0_rootfs(name)(results)
+            if why:
+                return None, why
+        utils = debian_xen_utils()
+        if not utils:
+            return None, 'no xen-utils debs in the rootfs cache'
+        with open(GUEST_XS_HOOK_FILE, 'w') as f:
+            f.write(GUEST_XS_HOOK)
+        os.chmod(GUEST_XS_HOOK_FILE, 0o755)
+        xs_tool = os.path.join(TOOLS, 'xenstore', 'build', 'xs-tool-static')
+        return dom0_rootfs(
+            name,
+            OUR_STACK + HOTPLUG + [(MINIOS, '/guests/mini-os'),
+                         (LINUX[0], '/guests/vmlinuz'),
+                         (CREATE_PV, '/usr/sbin/xen-create-pv'),
+                         (LIBHVXC, '/usr/lib/x86_64-linux-gnu/libhvxc.so.1')],
+            [('/etc/hv-rootfs/xen-start', ONLY_OURS_START),
+             ('/etc/hv-rootfs/debian-xen-utils', '\n'.join(utils) + '\n'),
+             ('/etc/xen/only-ours.sh', ONLY_OURS_SH)],
+            ['--guest', '--guest-add', xs_tool + ':/usr/bin/xs-tool',
+             '--guest-add', GUEST_XS_HOOK_FILE +
+             ':/etc/hv-guest/init.d/xenstore'])(results)
+    return prepare
+
+
+if LINUX:
+    dom0_twins('linux-dom0-only-ours', only_ours_rootfs, ONLY_OURS_STEPS,
+               timeout=150, minios=True,
+               qemu_args_for=lambda name: ('-netdev', 'user,id=n0', '-device',
+                                           'e1000,netdev=n0'),
+               forbid=(r'^hvxc: ', r'^xen-dom0-start: ', r'^only-ours: ',
+                       r'^hv-guest: xenstore \w+ failed'))
+
+
+# xend and xm (issue 17) in Debian's dom0 on our stack: mkrootfs --python
+# gives Debian's python3; xend, xm and their modules go where Debian puts
+# Python modules, libhvxc next to the system's libraries, and xen-start
+# brings up our xenstored, init-dom0 and xenconsoled, the NIC for QEMU's
+# user network (10.0.2.15) and then xend.  XM_SH drives the xm lifecycle
+# of a mini-os that answers control/shutdown; the host then speaks
+# XenAPI to dom0's TCP 9363 through QEMU's port forwarding
+# (xenapi_dom0.py).  No disk or vif yet: they wait on our hotplug scripts.
+PYTHON_TOP = os.path.join(TOOLS, 'python')
+XEND_PASSWORD = 'xm-dom0-secret'
+XEND_SALT = 'b007ca5e'
+XEND_CFG = """(logfile /var/log/xen/xend.log)
+(loglevel DEBUG)
+(xen-api-server ((unix) (9363 password)))
+(xend-unix-xmlrpc-server yes)
+"""
+XM_CFG = """name = "minixm"
+kernel = "/guests/mini-os"
+memory = 32
+vcpus = 1
+extra = "role=control"
+on_poweroff = "destroy"
+"""
+XEND_START = """#!/bin/sh
+# Our dom0 stack, dom0's NIC on QEMU's user network, then xend.
+/opt/xen-dom0-start || exit 1
+ip link set lo up
+for n in /sys/class/net/e*; do
+    ip link set ${n##*/} up && ip addr add 10.0.2.15/24 dev ${n##*/}
+done
+exec /usr/sbin/xend start
+"""
+XM_SH = r"""#!/bin/sh
+# The xm lifecycle in dom0 (written by tools/tests/boot/cases.py).
+say() { echo "xm-life: $*"; }
+fail() { say "FAIL $*"; tail -5 /var/log/xen/xend.log; exit 1; }
+xs() { xenstore-read /local/domain/$id/$1; }
+cd /etc/xen
+i=0
+until xm list >/dev/null 2>&1; do
+    i=$((i + 1)); [ $i -gt 100 ] && fail "xend never answered"; sleep 0.2
+done
+xend status
+xm list
+xm create minixm.cfg || fail create
+id=$(xm domid minixm) || fail domid
+xm list
+i=0
+until grep -q "control: watching" /var/log/xen/console/guest-minixm.log \
+        2>/dev/null; do
+    i=$((i + 1)); [ $i -gt 50 ] && fail "no console output"; sleep 0.2
+done
+say "console: $(grep control: /var/log/xen/console/guest-minixm.log)"
+xm pause minixm || fail pause
+xm list minixm | tail -1
+xm unpause minixm || fail unpause
+xm list minixm | tail -1
+xm mem-set minixm 24 || fail mem-set
+say "memory/target $(xs memory/target)"
+xm vcpu-pin minixm 0 1 || fail vcpu-pin
+xm vcpu-list minixm
+xm sched-credit -d minixm -w 512 -c 50 || fail sched-credit
+xm sched-credit -d minixm
+# xend's watcher logs each @releaseDomain it is woken by.
+seen=$(grep -c @releaseDomain /var/log/xen/xend.log)
+xm shutdown -w minixm || fail "shutdown -w"
+xm list minixm >/dev/null 2>&1 && fail "minixm still listed"
+say "transient minixm gone"
+[ $(grep -c @releaseDomain /var/log/xen/xend.log) -gt $seen ] && \
+    say "death seen by watch"
+xm new minixm.cfg || fail new
+xm list minixm | tail -1
+xm start minixm || fail start
+id=$(xm domid minixm)
+say "managed minixm started as $id"
+xend restart || fail "xend restart"
+i=0
+until xm list >/dev/null 2>&1; do
+    i=$((i + 1)); [ $i -gt 100 ] && fail "xend did not come back"; sleep 0.2
+done
+[ "$(xm domid minixm)" = "$id" ] && say "after restart minixm is still $id"
+xm list
+xm shutdown -w minixm || fail "managed shutdown -w"
+xm list minixm | tail -1
+xm delete minixm || fail delete
+xm list minixm >/dev/null 2>&1 && fail "deleted minixm still listed"
+say "done"
+"""
+
+
+def xend_adds():
+    """(file, path in dom0) for xend, xm and their modules."""
+    out = [(os.path.join(TOOLS, 'xend'), '/usr/sbin/xend'),
+           (os.path.join(TOOLS, 'xm'), '/usr/sbin/xm'), (LIBHVXC, '/usr/lib/'
+                                                      'x86_64-linux-gnu/'
+                                                      'libhvxc.so.1')]
+    for dirpath, dirnames, filenames in os.walk(PYTHON_TOP):
+        dirnames[:] = [d for d in dirnames if d != '__pycache__']
+        for n in sorted(filenames):
+            if not n.endswith('.pyc'):
+                src = os.path.join(dirpath, n)
+                out.append((src, '/usr/lib/python3/dist-packages/' +
+                            os.path.relpath(src, PYTHON_TOP)))
+    return out
+
+
+def xend_files():
+    """(adds, texts) of a dom0 with xend: our daemons, xend, xm, their
+    configuration and mini-os; tools/scripts/run-dom0 uses them too."""
+    import hashlib
+    passwd = 'root:sha256:%s:%s\n' % (XEND_SALT, hashlib.sha256(
+        (XEND_SALT + XEND_PASSWORD).encode()).hexdigest())
+    return (OUR_STACK + [(MINIOS, '/guests/mini-os')] + xend_adds(),
+            [('/etc/xen/xend-config.sxp', XEND_CFG),
+             ('/etc/xen/xen-api.passwd', passwd),
+             ('/etc/xen/minixm.cfg', XM_CFG), ('/etc/xen/xm-life.sh', XM_SH),
+             ('/etc/hv-rootfs/xen-start', XEND_START)])
+
+
+def build_xend_tools():
+    """None, or why tools/xenstore, console, helpers or libxc did not
+    build."""
+    for d in ('xenstore', 'console', 'helpers', 'libxc'):
+        p = subprocess.run(['make', '-s', '-C', os.path.join(TOOLS, d)],
+                           stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
+                           stdin=subprocess.DEVNULL)
+        if p.returncode:
+            return 'cannot build tools/%s: %s' % (d, one_line(p.stdout))
+    return None
+
+
+def xend_rootfs(name):
+    """our_stack_rootfs's daemons with python3, xend and xm."""
+    adds, texts = xend_files()
+    inner = dom0_rootfs(name, adds, texts, ['--python'])
+
+    def prepare(results):
+        why = build_xend_tools()
+        return (None, why) if why else inner(results)
+    return prepare
+
+
+# The host's end of each case's forwarded port, chosen when QEMU starts.
+XEND_PORTS = {}
+
+
+def xend_qemu_args(name):
+    def args(results):
+        import socket
+        s = socket.socket()
+        s.bind(('127.0.0.1', 0))
+        XEND_PORTS[name] = s.getsockname()[1]
+        s.close()
+        return ('-netdev', 'user,id=n0,hostfwd=tcp:127.0.0.1:%d-:9363'
+                % XEND_PORTS[name], '-device', 'e1000,netdev=n0')
+    return args
+
+
+def xenapi_from_host(m):
+    """A host step: xenapi_dom0.py against the case's forwarded port."""
+    p = subprocess.run(
+        ['/usr/bin/python3', os.path.join(os.path.dirname(
+            os.path.abspath(__file__)), 'xenapi_dom0.py'),
+         'http://127.0.0.1:%d/' % XEND_PORTS[m.name], 'root',
+         XEND_PASSWORD, '/guests/mini-os'],
+        stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
+        stdin=subprocess.DEVNULL, timeout=240)
+    lines = p.stdout.decode('utf-8', 'replace').strip().splitlines()
+    with open(os.path.join(m.results_dir, m.name + '.xenapi.log'), 'w') as f:
+        f.write('\n'.join(lines) + '\n')
+    if p.returncode:
+        return 'XenAPI from the host: %s' % (lines[-1] if lines else
+                                             'exit %d' % p.returncode)
+    return None
+
+
+XM_STEPS = (
+    [('type', 'sh /etc/xen/xm-life.sh; echo xm-life-rc=$?\r')] +
+    expect_lines(r'^xend is running \(pid \d+\)$',
+                 r'^Name\s+ID\s+Mem\s+VCPUs\s+State\s+Time\(s\)$',
+                 r'^Domain-0\s+0\s+\d+\s+2\s+r-----\s+\d+\.\d$',
+                 r'^minixm\s+[1-9]\d*\s+32\s+1\s+[-rb]{2}-{4}\s',
+                 r'^xm-life: console: control: watching control/shutdown',
+                 r'^minixm\s+\d+\s+32\s+1\s+[-rb]{2}p-{3}\s',
+                 r'^minixm\s+\d+\s+32\s+1\s+[-rb]{2}-{4}\s',
+                 r'^xm-life: memory/target 24576$',
+                 r'^minixm\s+\d+\s+0\s+\S+\s+\S+\s+[\d.]+ 1$',
+                 r'^minixm\s+\d+\s+512\s+50$',
+                 r'^Domain minixm terminated$',
+                 r'^xm-life: transient minixm gone$',
+                 r'^xm-life: death seen by watch$',
+                 r'^minixm\s+32\s+1\s+0\.0$',
+                 r'^xm-life: managed minixm started as [1-9]\d*$',
+                 r'^xm-life: after restart minixm is still \d+$',
+                 r'^Domain minixm terminated$',
+                 r'^minixm\s+32\s+1\s+0\.0$',
+                 r'^xm-life: done$', r'^xm-life-rc=0$'))
+# The host's XenAPI session left no VM behind.
+XM_STEPS += [('host', xenapi_from_host)] + shell(
+    'echo xenapi-vms=$(xm list | grep -c xenapi)', 'xenapi-left',
+    r'^xenapi-vms=0$')
+# xend drives the credit scheduler (as Xen 3.1's did); Xen 4.17's default
+# is credit2, whose domains refuse credit's scheduler_op with EINVAL.
+dom0_twins('linux-dom0-xm', xend_rootfs, XM_STEPS, timeout=150,
+           minios=True, qemu_args_for=xend_qemu_args,
+           xen417_append='sched=credit',
+           forbid=(r'^xm-life: FAIL', r'^xen-dom0-start: ', r'^Error: '))

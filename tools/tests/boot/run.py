@@ -229,6 +229,10 @@ def check(case, profile, img, results):
                 m.settle(step[1])
             elif what == 'exit':
                 m.wait_exit(15)
+            elif what == 'host':
+                why = step[1](m)
+                if why:
+                    raise qemu.BootFailure(why, m)
             elif what == 'stall-dump':
                 if step[1] == 'cpus':
                     stall.monitor_commands(monitor, ['stop'])

@@ -2,6 +2,7 @@
 # SPDX-License-Identifier: GPL-2.0-only
 """Tests `make deb`: builds the packages, checks them with dpkg-deb,
 installs and purges them in a scratch root, and runs their scripts.
+(tools/tests/deb_chroot installs them into a Debian 12 chroot.)
 
 Nothing touches this machine's root: dpkg works on a scratch --root with
 --force-script-chrootless (the scripts see DPKG_ROOT and leave the real
@@ -22,6 +23,13 @@ HERE = os.path.dirname(os.path.abspath(__file__))
 ROOT = os.path.normpath(os.path.join(HERE, '..', '..', '..'))
 MKDEB = os.path.join(ROOT, 'tools', 'packaging', 'mkdeb')
 HV, XS = 'hv-hypervisor', 'hv-xenstore'
+UTILS, XEND, DEV = 'hv-utils', 'hv-xend', 'hv-dev'
+ALL = sorted([HV, XS, UTILS, XEND, DEV])
+UNITS = {XS: ['xenstored.service'],
+         UTILS: ['xen-init-dom0.service', 'xenconsoled.service'],
+         XEND: ['xend.service']}
+CONFFILES = {HV: ['/etc/grub.d/20_linux_hv'],
+             XEND: ['/etc/xen/xend-config.sxp']}
 XS_TOOLS = ['xs-' + t for t in ('chmod', 'control', 'exists', 'list', 'ls',
                                  'mkdir', 'read', 'rm', 'watch', 'write')]
 STUBS = ('update-grub', 'systemctl', 'deb-systemd-invoke')
@@ -122,7 +130,7 @@ class Suite:
         for n in os.listdir(self.out):
             if n.endswith('.deb'):
                 self.debs[n.split('_')[0]] = os.path.join(self.out, n)
-        assert sorted(self.debs) == [HV, XS], 'built %s' % sorted(self.debs)
+        assert sorted(self.debs) == ALL, 'built %s' % sorted(self.debs)
 
     def control(self):
         arch = sh(['dpkg', '--print-architecture']).strip()
@@ -139,16 +147,40 @@ class Suite:
             assert fields['Package'] == pkg
             assert re.match(vre, fields['Version']), \
                 '%s: version %s' % (pkg, fields['Version'])
-            assert fields['Architecture'] == arch
+            a = 'all' if pkg == XEND else arch
+            assert fields['Architecture'] == a, fields['Architecture']
             assert fields['Installed-Size'].isdigit()
             assert os.path.basename(deb) == '%s_%s_%s.deb' % (
-                pkg, fields['Version'], arch), deb
-        dep = sh(['dpkg-deb', '-f', self.debs[XS], 'Depends'])
-        assert re.match(r'libc6( \(>= [\d.]+\))?$', dep.strip()), dep
+                pkg, fields['Version'], a), deb
+        libc = r'libc6( \(>= [\d.]+\))?'
+        same = r' \(= %s\)' % re.escape(sh(['dpkg-deb', '-f', self.debs[XS],
+                                             'Version']).strip())
+        for pkg, want in ((XS, libc),
+                          (UTILS, libc + ', ' + XS + same),
+                          (XEND, 'python3, %s%s, %s%s' % (UTILS, same, XS,
+                                                          same)),
+                          (DEV, UTILS + same + ', libxml2-dev')):
+            dep = sh(['dpkg-deb', '-f', self.debs[pkg], 'Depends']).strip()
+            assert re.match(want + '$', dep), '%s: Depends: %s' % (pkg, dep)
         # Debian's own Xen tools stay installable beside ours (the drop-in
         # promise: their xl on our hypervisor).
         con = sh(['dpkg-deb', '-f', self.debs[XS], 'Conflicts']).strip()
         assert con == '', con
+        # hv-utils' hotplug scripts have Debian's names: one toolstack.
+        con = sh(['dpkg-deb', '-f', self.debs[UTILS], 'Conflicts']).strip()
+        assert con == 'xen-utils-common', con
+
+    def hotplug(self):
+        """tools/hotplug's scripts, whichever there are: as hv-utils has
+        them (the install rule's own test is that make install has the
+        same, in like_install)."""
+        return [line.split()[5][1:] for line in sh(
+            ['dpkg-deb', '-c', self.debs[UTILS]]).splitlines()
+            if line.startswith('-') and ' ./etc/xen/scripts/' in line]
+
+    def conffiles(self, pkg):
+        return CONFFILES.get(pkg, []) + \
+            (self.hotplug() if pkg == UTILS else [])
 
     def expected(self):
         hv = {
@@ -165,10 +197,53 @@ class Suite:
                   for t in XS_TOOLS)
         xs['/usr/share/man/man1/xs-tool.1.gz'] = '-rw-r--r--'
         xs['/usr/share/man/man8/xenstored.8.gz'] = '-rw-r--r--'
-        for pkg, files in ((HV, hv), (XS, xs)):
+        hv['/usr/share/lintian/overrides/' + HV] = '-rw-r--r--'
+        utils = {'/usr/lib/x86_64-linux-gnu/libhvxc.so.1': '-rw-r--r--',
+                 '/usr/sbin/xenconsoled': '-rwxr-xr-x',
+                 '/usr/sbin/xen-create-pv': '-rwxr-xr-x',
+                 '/usr/lib/hv-xen/bin/init-dom0': '-rwxr-xr-x',
+                 '/usr/lib/hv-xen/bin/xen-dom0-start': '-rwxr-xr-x',
+                 '/usr/share/man/man8/xenconsoled.8.gz': '-rw-r--r--',
+                 '/usr/share/man/man8/xen-create-pv.8.gz': '-rw-r--r--',
+                 '/usr/share/lintian/overrides/' + UTILS: '-rw-r--r--'}
+        utils.update(('/etc/xen/scripts/' + f, '-rwxr-xr-x')
+                     for f in ('block', 'network-bridge', 'vif-bridge'))
+        utils['/etc/xen/scripts/hotplug-common.sh'] = '-rw-r--r--'
+        xend = {'/usr/sbin/xend': '-rwxr-xr-x', '/usr/sbin/xm': '-rwxr-xr-x',
+                '/usr/lib/python3/dist-packages/XenAPI.py': '-rw-r--r--',
+                '/etc/xen/xend-config.sxp': '-rw-r--r--',
+                '/usr/share/man/man8/xend.8.gz': '-rw-r--r--',
+                '/usr/share/man/man8/xm.8.gz': '-rw-r--r--',
+                '/usr/share/doc/%s/README' % XEND: '-rw-r--r--'}
+        # Every module of the tree, whatever xend grows.
+        py = os.path.join(ROOT, 'tools', 'python')
+        for top, dirs, names in os.walk(os.path.join(py, 'xen')):
+            dirs[:] = [d for d in dirs if d != '__pycache__']
+            for n in names:
+                if n.endswith(('.py', '.dtd')):
+                    xend['/usr/lib/python3/dist-packages/' + os.path.relpath(
+                        os.path.join(top, n), py)] = '-rw-r--r--'
+        dev = {'/usr/include/hv/hvxc.h': '-rw-r--r--',
+               '/usr/include/xenapi.h': '-rw-r--r--',
+               '/usr/lib/x86_64-linux-gnu/pkgconfig/hvxc.pc': '-rw-r--r--',
+               '/usr/lib/x86_64-linux-gnu/libhvxc.so': 'lrwxrwxrwx',
+               '/usr/lib/x86_64-linux-gnu/libxenapi.a': '-rw-r--r--',
+               '/usr/share/doc/%s/examples/xenapi-example.c' % DEV:
+               '-rw-r--r--'}
+        inc = os.path.join(ROOT, 'xen', 'include')
+        for top, dirs, names in os.walk(os.path.join(inc, 'public')):
+            dev.update(('/usr/include/hv/' + os.path.relpath(
+                os.path.join(top, n), inc), '-rw-r--r--') for n in names
+                if n.endswith('.h'))
+        for pkg, files in UNITS.items():
+            target = {XS: xs, UTILS: utils, XEND: xend}[pkg]
+            for u in files:
+                target['/lib/systemd/system/' + u] = '-rw-r--r--'
+        out = {HV: hv, XS: xs, UTILS: utils, XEND: xend, DEV: dev}
+        for pkg, files in out.items():
             for d in ('copyright', 'changelog.gz'):
                 files['/usr/share/doc/%s/%s' % (pkg, d)] = '-rw-r--r--'
-        return {HV: hv, XS: xs}
+        return out
 
     def contents(self):
         for pkg, want in self.expected().items():
@@ -184,14 +259,27 @@ class Suite:
             assert got == want, '%s: unexpected %s, missing %s' % (
                 pkg, sorted(set(got.items()) - set(want.items())),
                 sorted(set(want.items()) - set(got.items())))
-        ctrl = os.path.join(self.tmp, 'ctrl-hv')
-        sh(['dpkg-deb', '-e', self.debs[HV], ctrl])
-        with open(os.path.join(ctrl, 'conffiles')) as f:
-            assert f.read() == '/etc/grub.d/20_linux_hv\n'
-        for s in ('postinst', 'postrm'):
-            assert os.access(os.path.join(ctrl, s), os.X_OK), s
-        for s in ('config', 'preinst', 'prerm'):
-            assert not os.path.exists(os.path.join(ctrl, s)), s
+        for pkg in ALL:
+            ctrl = os.path.join(self.tmp, 'ctrl-' + pkg)
+            sh(['dpkg-deb', '-e', self.debs[pkg], ctrl])
+            conf = os.path.join(ctrl, 'conffiles')
+            got = open(conf).read().split() if os.path.exists(conf) else []
+            assert got == self.conffiles(pkg), '%s: %s' % (pkg, got)
+            scripts = [] if pkg == DEV else ['postinst', 'postrm'] + \
+                ([] if pkg == HV else ['prerm'])
+            for s in ('config', 'preinst', 'prerm', 'postinst', 'postrm'):
+                assert os.access(os.path.join(ctrl, s), os.X_OK) == \
+                    (s in scripts), '%s: %s' % (pkg, s)
+            for s in scripts:
+                # Filled in: no #UNITS# token, the units named.
+                with open(os.path.join(ctrl, s)) as f:
+                    text = f.read()
+                assert '#UNITS#' not in text and '@UNITS' not in text, s
+                for u in UNITS.get(pkg, []):
+                    assert u in text, '%s %s: no %s' % (pkg, s, u)
+                sh(['sh', '-n', os.path.join(ctrl, s)])
+        with open(os.path.join(self.tmp, 'ctrl-' + UTILS, 'shlibs')) as f:
+            assert f.read().startswith('libhvxc 1 %s (>= ' % UTILS)
 
     def md5sums(self):
         for pkg, deb in self.debs.items():
@@ -216,15 +304,66 @@ class Suite:
                     assert hashlib.md5(f.read()).hexdigest() == digest, name
 
     def like_install(self):
-        """The package puts image and grub.d script where `make install`
-        does, with the same bytes."""
+        """The packages put every file where `make install` does; all but
+        the compiled (hardened and stripped) ones and the manual pages
+        (compressed) with the same bytes."""
         dest = os.path.join(self.tmp, 'make-install')
         sh(['make', '-s', '--no-print-directory', '-C', ROOT, 'install',
             'DESTDIR=' + dest])
-        tree = os.path.join(self.tmp, 'x-' + HV)
         for f in ('/boot/hv-xen-%s.gz' % self.ver, '/etc/grub.d/20_linux_hv'):
-            with open(dest + f, 'rb') as a, open(tree + f, 'rb') as b:
+            with open(dest + f, 'rb') as a, \
+                    open(os.path.join(self.tmp, 'x-' + HV) + f, 'rb') as b:
                 assert a.read() == b.read(), f
+        packaged = set()
+        for pkg, files in self.expected().items():
+            packaged.update(files)
+        missing = []
+        for top, dirs, names in os.walk(dest):
+            for n in names:
+                f = '/' + os.path.relpath(os.path.join(top, n), dest)
+                if f.startswith('/boot/hv-xen-syms-'):
+                    continue    # /usr/lib/debug/boot in the package
+                man = f.startswith('/usr/share/man/')
+                f = f.replace('/doc/hv-xen/', '/doc/%s/' % DEV)
+                if (f + '.gz' if man else f) not in packaged:
+                    missing.append(f)
+                    continue
+                if man or os.path.islink(os.path.join(top, n)) or \
+                        f.endswith('.a'):
+                    continue
+                pkg = [p for p, fs in self.expected().items() if f in fs][0]
+                with open(os.path.join(top, n), 'rb') as a:
+                    data = a.read()
+                if data[:4] == b'\x7fELF':
+                    continue
+                with open(os.path.join(self.tmp, 'x-' + pkg) + f, 'rb') as b:
+                    assert data == b.read(), f
+        assert not missing, 'make install has, no package has: %s' % missing
+
+    def dev(self):
+        """hv-dev with hv-utils is enough to build a program on libhvxc
+        (pkg-config hvxc) and the XenAPI C binding (xml2-config)."""
+        if not shutil.which('cc') or not shutil.which('pkg-config'):
+            return 'no cc or pkg-config'
+        tree = os.path.join(self.tmp, 'dev-tree')
+        for pkg in (DEV, UTILS):
+            sh(['dpkg-deb', '-x', self.debs[pkg], tree])
+        src = os.path.join(self.tmp, 'dev.c')
+        with open(src, 'w') as f:
+            f.write('#include <hvxc.h>\n#include <xenapi.h>\n'
+                    'int main(void)\n{\n'
+                    '    xc_interface *xch = xc_interface_open(NULL, NULL);\n'
+                    '    xenapi_session_free(NULL);\n'
+                    '    return !xch;\n}\n')
+        env = dict(os.environ, PKG_CONFIG_SYSROOT_DIR=tree,
+                   PKG_CONFIG_LIBDIR=tree + '/usr/lib/x86_64-linux-gnu/'
+                   'pkgconfig')
+        pc = sh(['pkg-config', '--cflags', '--libs', 'hvxc'], env=env).split()
+        xml = sh(['sh', '-c', 'xml2-config --cflags --libs || '
+                  'echo -I/usr/include/libxml2 -lxml2']).split()
+        sh(['cc', '-std=gnu11', '-Wall', '-Werror', '-I' + tree +
+            '/usr/include', src, '-o', os.path.join(self.tmp, 'dev'),
+            tree + '/usr/lib/x86_64-linux-gnu/libxenapi.a'] + pc + xml)
 
     def install(self):
         for d in ('updates', 'info', 'triggers'):
@@ -239,8 +378,8 @@ class Suite:
         if cached:
             self.dpkg('--force-depends', '-i', os.path.join(
                 '/var/cache/apt/archives', cached[-1]))
-        self.dpkg('--force-depends', '-i', self.debs[HV], self.debs[XS])
-        for pkg in (HV, XS):
+        self.dpkg('--force-depends', '-i', *[self.debs[p] for p in ALL])
+        for pkg in ALL:
             assert self.status(pkg) == 'installed', \
                 '%s: %s' % (pkg, self.status(pkg))
         for pkg, files in self.expected().items():
@@ -249,10 +388,10 @@ class Suite:
         assert os.access(self.r('/etc/grub.d/20_linux_hv'), os.X_OK)
         assert os.path.realpath(self.r('/usr/bin/xs-read')) == \
             self.r('/usr/bin/xs-tool')
-        want = self.r('/etc/systemd/system/multi-user.target.wants/'
-                      'xenstored.service')
-        assert os.path.islink(want), 'xenstored.service not enabled'
-        assert os.readlink(want) == '/lib/systemd/system/xenstored.service'
+        for u in sum(UNITS.values(), []):
+            want = self.r('/etc/systemd/system/multi-user.target.wants/' + u)
+            assert os.path.islink(want), u + ' not enabled'
+            assert os.readlink(want) == '/lib/systemd/system/' + u
         assert not self.stub_calls(), 'scripts ran %s for a --root install' \
             % self.stub_calls()
         if not cached:
@@ -305,7 +444,7 @@ class Suite:
         with /boot/grub, as Debian's hypervisor packages do."""
         if not shutil.which('unshare'):
             return 'no unshare(1) for a private /boot'
-        ctrl = os.path.join(self.tmp, 'ctrl-hv')
+        ctrl = os.path.join(self.tmp, 'ctrl-' + HV)
         fake = os.path.join(self.tmp, 'fakeboot')
         os.makedirs(os.path.join(fake, 'grub'))
         script = ('set -e; mount --bind "$1" /boot; mountpoint -q /boot; '
@@ -325,18 +464,22 @@ class Suite:
         assert calls == ['update-grub ', 'update-grub '], calls
 
     def remove(self):
-        self.dpkg('-r', HV, XS)
-        for pkg in (HV, XS):
-            assert self.status(pkg) == 'config-files', \
+        self.dpkg('-r', *ALL)
+        for pkg in ALL:
+            # Kept for purge: conffiles, or a postrm to run then.
+            want = 'not-installed' if pkg == DEV else 'config-files'
+            assert self.status(pkg) == want, \
                 '%s: %s' % (pkg, self.status(pkg))
+        conf = sum((self.conffiles(p) for p in ALL), [])
         for pkg, files in self.expected().items():
             for f in files:
                 # A removed package's conffiles stay until purge.
-                if f != '/etc/grub.d/20_linux_hv':
+                if f not in conf:
                     assert not os.path.lexists(self.r(f)), 'left ' + f
-        assert os.path.exists(self.r('/etc/grub.d/20_linux_hv'))
-        self.dpkg('-P', HV, XS)
-        for pkg in (HV, XS):
+        for f in conf:
+            assert os.path.exists(self.r(f)), f
+        self.dpkg('-P', *ALL)
+        for pkg in ALL:
             assert self.status(pkg) == 'not-installed', \
                 '%s: %s' % (pkg, self.status(pkg))
         # Whatever is left is Debian's xenstore-utils (if installed here).
@@ -387,12 +530,13 @@ def main():
     tmp = tempfile.mkdtemp(prefix='hv-deb-test.')
     try:
         s = Suite(tmp)
-        if case('make deb builds hv-hypervisor and hv-xenstore', s.build):
+        if case('make deb builds its five packages', s.build):
             case('control fields', s.control)
             case('contents, modes and owners', s.contents)
             case('md5sums', s.md5sums)
             case('same files as make install', s.like_install)
             case('rebuild gives the same bytes', s.reproducible)
+            case('hv-dev builds a program', s.dev)
             if case('dpkg --root install', s.install):
                 case('grub.d script offers the installed image', s.menuentry)
                 case('installed xenstored and xs-* tools work', s.daemon)

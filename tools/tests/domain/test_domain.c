@@ -169,12 +169,21 @@ void xfree(void *p)
     free(p);
 }
 
-int vcpu_fpu_init(struct vcpu *v)
+int arch_domain_create(struct domain *d)
 {
     return 0;
 }
 
-void vcpu_fpu_free(struct vcpu *v)
+void arch_domain_destroy(struct domain *d)
+{
+}
+
+int arch_vcpu_create(struct vcpu *v)
+{
+    return 0;
+}
+
+void arch_vcpu_destroy(struct vcpu *v)
 {
 }
 
@@ -474,7 +483,7 @@ static void test_domains(void)
     CASE("create and destroy: every frame and allocation comes back")
     {
         long allocs = live_allocs;
-        struct domain *d = domain_create(7, false, 2);
+        struct domain *d = domain_create(7, guest_type_pv, false, 2);
 
         CHECK(d);
         if ( d )
@@ -493,14 +502,14 @@ static void test_domains(void)
     CASE("create: an id in use is refused, the list kept in order")
     {
         long allocs = live_allocs;
-        struct domain *a = domain_create(3, false, 1);
-        struct domain *b = domain_create(12, false, 1);
-        struct domain *c = domain_create(7, false, 1);
+        struct domain *a = domain_create(3, guest_type_pv, false, 1);
+        struct domain *b = domain_create(12, guest_type_pv, false, 1);
+        struct domain *c = domain_create(7, guest_type_pv, false, 1);
 
         CHECK(a && b && c);
-        CHECK(!domain_create(3, false, 1));
-        CHECK(!domain_create(7, false, 1));
-        CHECK(!domain_create(12, false, 1));
+        CHECK(!domain_create(3, guest_type_pv, false, 1));
+        CHECK(!domain_create(7, guest_type_pv, false, 1));
+        CHECK(!domain_create(12, guest_type_pv, false, 1));
         for ( struct domain *x = a; x && x->next_in_list; x = x->next_in_list )
             CHECK(x->domain_id < x->next_in_list->domain_id);
         if ( a && b && c )
@@ -517,7 +526,7 @@ static void test_domains(void)
     CASE("destroy: an armed watchdog goes with the domain")
     {
         long allocs = live_allocs, armed = armed_timers;
-        struct domain *d = domain_create(4, false, 1);
+        struct domain *d = domain_create(4, guest_type_pv, false, 1);
         struct vcpu *v = d ? vcpu_create(d, 0, 0) : NULL;
         struct sched_watchdog w = { .id = 0, .timeout = 30 };
 
@@ -538,7 +547,7 @@ static void test_domains(void)
     CASE("kill: preempted part way, dying until a later call finishes")
     {
         long allocs = live_allocs;
-        struct domain *d = domain_create(9, false, 1);
+        struct domain *d = domain_create(9, guest_type_pv, false, 1);
 
         CHECK(d);
         if ( d )
@@ -560,7 +569,7 @@ static void test_domains(void)
     CASE("destroy: runs to the end whatever a preemption check says")
     {
         long allocs = live_allocs;
-        struct domain *d = domain_create(10, false, 1);
+        struct domain *d = domain_create(10, guest_type_pv, false, 1);
 
         CHECK(d);
         frames_walk_preemptions = 1;
@@ -577,7 +586,7 @@ static void test_domains(void)
         long allocs = live_allocs;
 
         xenheap_fails = true;
-        CHECK(!domain_create(8, false, 1));
+        CHECK(!domain_create(8, guest_type_pv, false, 1));
         xenheap_fails = false;
         CHECK_EQ(frames_out, 0);
         CHECK_EQ(live_allocs, allocs);
@@ -595,7 +604,7 @@ static void test_frames(void)
 {
     CASE("a live domain's last frame reference: TLBs flushed before reuse")
     {
-        struct domain *d = domain_create(11, false, 1);
+        struct domain *d = domain_create(11, guest_type_pv, false, 1);
         struct page_info *pg;
 
         CHECK(d);
@@ -616,7 +625,7 @@ static void test_frames(void)
 
     CASE("a dying domain whose tables no CPU caches: no flush needed")
     {
-        struct domain *d = domain_create(11, false, 1);
+        struct domain *d = domain_create(11, guest_type_pv, false, 1);
         struct page_info *pg = NULL;
 
         CHECK(d);
@@ -641,8 +650,8 @@ static void test_frames(void)
     CASE("allocation racing destruction: the new frames go back at once")
     {
         long allocs = live_allocs;
-        struct domain *d = domain_create(9, false, 1);
-        struct domain *e = domain_create(10, false, 1);
+        struct domain *d = domain_create(9, guest_type_pv, false, 1);
+        struct domain *e = domain_create(10, guest_type_pv, false, 1);
         struct page_info *theirs = NULL;
 
         CHECK(d && e);
@@ -689,7 +698,7 @@ static void test_vcpu_ops(void)
 {
     static struct domain toolstack_domain;
     long allocs = live_allocs;
-    struct domain *d = domain_create(20, false, 3);
+    struct domain *d = domain_create(20, guest_type_pv, false, 3);
     struct vcpu *v = d ? vcpu_create(d, 0, 0) : NULL;
 
     if ( !v || !vcpu_create(d, 2, 0) )
@@ -776,7 +785,7 @@ static void test_vcpu_ops(void)
 
 static void test_sched_ops(void)
 {
-    struct domain *d0 = domain_create(0, true, 1);
+    struct domain *d0 = domain_create(0, guest_type_pv, true, 1);
     struct vcpu *v = d0 ? vcpu_create(d0, 0, 0) : NULL;
 
     if ( !v )

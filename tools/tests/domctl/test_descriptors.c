@@ -48,14 +48,14 @@ static struct domain *make_domain(domid_t id)
     d->domain_id = id;
     d->max_pages = NR_FRAMES;
     page_list_init(&d->page_list);
-    d->arch = calloc(1, sizeof(*d->arch));
+    memset(&d->arch, 0, sizeof(d->arch));
     d->max_vcpus = 1;
     d->vcpu = calloc(1, sizeof(*d->vcpu));
     d->vcpu[0] = v;
     v->domain = d;
-    v->arch = calloc(1, sizeof(*v->arch));
-    v->arch->guest_table = INVALID_MFN;
-    v->arch->guest_table_user = INVALID_MFN;
+    memset(&v->arch, 0, sizeof(v->arch));
+    v->arch.pv.guest_table = INVALID_MFN;
+    v->arch.pv.guest_table_user = INVALID_MFN;
     return d;
 }
 
@@ -163,8 +163,8 @@ static void test_set_gdt(void)
     CHECK_MSG(type_of(f0) == PGT_seg_desc_page && type_count(f0) == 1 &&
               type_of(f1) == PGT_seg_desc_page, "types %lx %lx", type_of(f0),
               type_of(f1));
-    CHECK_MSG(v->arch->gdt_ents == 513 && v->arch->gdt_frames[1] == f1,
-              "ents %u", v->arch->gdt_ents);
+    CHECK_MSG(v->arch.pv.gdt_ents == 513 && v->arch.pv.gdt_frames[1] == f1,
+              "ents %u", v->arch.pv.gdt_ents);
     CHECK_MSG(stub_gdt_loads == 1 && stub_gdt_nr == 2 &&
               stub_gdt_frames[0] == f0, "mapped %u frames", stub_gdt_nr);
     CHECK_MSG(frame_va(f0)[1] == CODE64_R3, "DPL not raised: %lx",
@@ -179,9 +179,9 @@ static void test_set_gdt(void)
     frames[0] = foreign;
     CHECK_MSG(pv_set_gdt(v, frames, 10) == -EINVAL, "foreign frame accepted");
     frames[0] = f0;
-    CHECK_MSG(v->arch->gdt_ents == 513 && type_count(f0) == 1 &&
+    CHECK_MSG(v->arch.pv.gdt_ents == 513 && type_count(f0) == 1 &&
               type_count(f1) == 1 && type_count(foreign) == 0,
-              "state changed: ents %u counts %lu %lu %lu", v->arch->gdt_ents,
+              "state changed: ents %u counts %lu %lu %lu", v->arch.pv.gdt_ents,
               type_count(f0), type_count(f1), type_count(foreign));
     CHECK_MSG(pv_set_gdt(v, frames, FIRST_RESERVED_GDT_ENTRY + 1) == -EINVAL,
               "hypervisor entries accepted");
@@ -203,7 +203,7 @@ static void test_set_gdt(void)
     check_case_begin("set_gdt/empty_releases_frames");
     CHECK_MSG(pv_set_gdt(v, frames, 0) == 0, "empty GDT refused");
     CHECK_MSG(type_count(f0) == 0 && type_count(f1) == 0 &&
-              v->arch->gdt_ents == 0 && !v->arch->gdt_frames[0],
+              v->arch.pv.gdt_ents == 0 && !v->arch.pv.gdt_frames[0],
               "counts %lu %lu", type_count(f0), type_count(f1));
     CHECK_MSG(stub_gdt_nr == 0, "still mapped %u", stub_gdt_nr);
     CHECK_MSG(refs(f0) == 1, "refs %lu", refs(f0));
@@ -215,8 +215,8 @@ static void test_set_gdt(void)
         XEN_GUEST_HANDLE(xen_ulong_t) h = { list };
 
         CHECK_MSG(do_set_gdt(h, 512) == 0, "do_set_gdt failed");
-        CHECK_MSG(v->arch->gdt_frames[0] == f1 && type_count(f1) == 1,
-                  "frame %lx", v->arch->gdt_frames[0]);
+        CHECK_MSG(v->arch.pv.gdt_frames[0] == f1 && type_count(f1) == 1,
+                  "frame %lx", v->arch.pv.gdt_frames[0]);
         pv_destroy_gdt(v);
         CHECK_MSG(type_count(f1) == 0 && stub_gdt_nr == 0, "not released");
         h.p = (xen_ulong_t *)harness_fault_lo;
@@ -233,7 +233,7 @@ static void test_set_gdt(void)
 
         CHECK_MSG(do_set_gdt(h, FIRST_RESERVED_GDT_ENTRY + 1) == -EINVAL,
                   "one entry too many accepted");
-        CHECK_MSG(v->arch->gdt_ents == 0, "gdt_ents %u", v->arch->gdt_ents);
+        CHECK_MSG(v->arch.pv.gdt_ents == 0, "gdt_ents %u", v->arch.pv.gdt_ents);
         free(list);
     }
     check_case_end();

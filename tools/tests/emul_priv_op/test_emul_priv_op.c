@@ -118,7 +118,7 @@ long do_fpu_taskswitch(int set)
 {
     fpu_calls++;
     fpu_set = set;
-    current->arch->fpu_ts = set;
+    current->arch.pv.fpu_ts = set;
     return 0;
 }
 
@@ -177,7 +177,7 @@ static unsigned int toggle_calls;
 void pv_toggle_guest_mode(struct vcpu *tv)
 {
     toggle_calls++;
-    tv->arch->flags ^= VGCF_in_kernel;
+    tv->arch.flags ^= VGCF_in_kernel;
 }
 
 /* ---- helpers ---- */
@@ -198,9 +198,9 @@ static struct domain *make_domain(domid_t id, bool priv)
     d->vcpu = calloc(1, sizeof(*d->vcpu));
     d->vcpu[0] = nv;
     nv->domain = d;
-    nv->arch = calloc(1, sizeof(*nv->arch));
+    memset(&nv->arch, 0, sizeof(nv->arch));
     nv->vcpu_info = calloc(1, sizeof(*nv->vcpu_info));
-    d->arch = calloc(1, sizeof(*d->arch));
+    memset(&d->arch, 0, sizeof(d->arch));
     return d;
 }
 
@@ -209,11 +209,11 @@ static void run_as(struct domain *d, bool kernel, unsigned int iopl)
 {
     v = d->vcpu[0];
     get_cpu_info()->current_vcpu = v;
-    v->arch->flags = kernel ? VGCF_in_kernel : 0;
-    v->arch->iopl = iopl;
-    v->arch->iobmp = 0;
-    v->arch->iobmp_limit = 0;
-    d->arch->vm_assist = 0;
+    v->arch.flags = kernel ? VGCF_in_kernel : 0;
+    v->arch.pv.iopl = iopl;
+    v->arch.pv.iobmp = 0;
+    v->arch.pv.iobmp_limit = 0;
+    d->arch.pv.vm_assist = 0;
     toggle_calls = 0;
     io_calls = fpu_calls = block_calls = bounce_calls = segbase_calls = 0;
     xsetbv_calls = inject_calls = 0;
@@ -398,14 +398,14 @@ static void test_ports(void)
     CASE("ports: architectural_iopl makes the kernel ring 0, not user mode")
     {
         run_as(dom0, true, 0);
-        dom0->arch->vm_assist = 1UL << VMASST_TYPE_architectural_iopl;
+        dom0->arch.pv.vm_assist = 1UL << VMASST_TYPE_architectural_iopl;
         CHECK(in_dx(0x60, 1));
         CHECK(EMUL(0xe6, 0x80));
         CHECK_EQ(io_calls, 2);
-        v->arch->flags = 0;
-        v->arch->iopl = 2;
+        v->arch.flags = 0;
+        v->arch.pv.iopl = 2;
         CHECK(!in_dx(0x60, 1));
-        v->arch->iopl = 3;
+        v->arch.pv.iopl = 3;
         CHECK(in_dx(0x60, 1));
         CHECK_EQ(io_calls, 3);
     }
@@ -419,8 +419,8 @@ static void test_ports(void)
         bm[0x60 / 8] &= ~(1u << (0x60 & 7));
         bm[0x67 / 8] &= ~(1u << 7);
         bm[0x68 / 8] &= ~1u;
-        v->arch->iobmp = (unsigned long)bm;
-        v->arch->iobmp_limit = 0x100;
+        v->arch.pv.iobmp = (unsigned long)bm;
+        v->arch.pv.iobmp_limit = 0x100;
         CHECK(in_dx(0x60, 1));
         CHECK_EQ(io_calls, 1);
         CHECK(!in_dx(0x60, 2));             /* 0x61's bit is set */
@@ -431,13 +431,13 @@ static void test_ports(void)
         CHECK(EMUL(0xe4, 0x60));
         CHECK_EQ(io_calls, 3);
         /* The ports must lie wholly under the limit. */
-        v->arch->iobmp_limit = 0x68;
+        v->arch.pv.iobmp_limit = 0x68;
         CHECK(!in_dx(0x67, 2));
         CHECK(in_dx(0x67, 1));
         /* A domU may be allowed by its bitmap: still all-ones. */
         run_as(domU, true, 0);
-        v->arch->iobmp = (unsigned long)bm;
-        v->arch->iobmp_limit = 0x100;
+        v->arch.pv.iobmp = (unsigned long)bm;
+        v->arch.pv.iobmp_limit = 0x100;
         CHECK(in_dx(0x60, 1));
         CHECK_EQ(regs.rax, 0x11111111111111ffULL);
         CHECK_EQ(io_calls, 0);
@@ -450,11 +450,11 @@ static void test_ports(void)
 
         run_as(dom0, false, 0);
         memset(bm, 0, sizeof(bm));
-        v->arch->iobmp = (unsigned long)bm;
-        v->arch->iobmp_limit = 65536;
+        v->arch.pv.iobmp = (unsigned long)bm;
+        v->arch.pv.iobmp_limit = 65536;
         CHECK(in_dx(0x60, 1));
         CHECK_EQ(toggle_calls, 2);
-        CHECK(!(v->arch->flags & VGCF_in_kernel));
+        CHECK(!(v->arch.flags & VGCF_in_kernel));
         CHECK(out_dx(0xffff, 1));
         /* The second byte unreadable: only ports of the first one pass. */
         harness_fault_lo = (uintptr_t)&bm[0x61];
@@ -578,8 +578,8 @@ static void test_string_io(void)
         run_as(domU, true, 0);
         memset(bm, 0xff, sizeof(bm));
         bm[0x60 / 8] &= ~(1u << (0x60 & 7));
-        v->arch->iobmp = (unsigned long)bm;
-        v->arch->iobmp_limit = 0x100;
+        v->arch.pv.iobmp = (unsigned long)bm;
+        v->arch.pv.iobmp_limit = 0x100;
         memset(buf, 0x5a, sizeof(buf));
         regs.rdx = 0x60;
         regs.rcx = 2;
@@ -650,9 +650,9 @@ static void test_msrs(void)
     CASE("rdmsr: the guest's bases, the TSC, real EFER and PAT")
     {
         run_as(domU, true, 0);
-        v->arch->fs_base = 0x00007f0012345678ULL;
-        v->arch->gs_base_kernel = 0xffff888000001000ULL;
-        v->arch->gs_base_user = 0x1234;
+        v->arch.pv.fs_base = 0x00007f0012345678ULL;
+        v->arch.pv.gs_base_kernel = 0xffff888000001000ULL;
+        v->arch.pv.gs_base_user = 0x1234;
         CHECK(rdmsr_of(MSR_FS_BASE));
         CHECK_EQ(msr_result(), 0x00007f0012345678ULL);
         CHECK_EQ(regs.rdx, 0x7f00);
@@ -730,20 +730,20 @@ static void test_crs(void)
     CASE("mov from CR0, CR2, CR3, CR4; CR1 and CR8 are #GP")
     {
         run_as(domU, true, 0);
-        v->arch->fpu_ts = true;
+        v->arch.pv.fpu_ts = true;
         CHECK(EMUL(0x0f, 0x20, 0xc0));              /* mov rax, cr0 */
         CHECK(regs.rax & X86_CR0_PG);
         CHECK(regs.rax & X86_CR0_TS);
-        v->arch->fpu_ts = false;
+        v->arch.pv.fpu_ts = false;
         CHECK(EMUL(0x0f, 0x20, 0xc3));              /* mov rbx, cr0 */
         CHECK(!(regs.rbx & X86_CR0_TS));
         v->vcpu_info->arch.cr2 = 0xdead000;
         CHECK(EMUL(0x0f, 0x20, 0xd1));              /* mov rcx, cr2 */
         CHECK_EQ(regs.rcx, 0xdead000);
-        v->arch->guest_table = _mfn(0x345);
+        v->arch.pv.guest_table = _mfn(0x345);
         CHECK(EMUL(0x41, 0x0f, 0x20, 0xd8));        /* mov r8, cr3 */
         CHECK_EQ(regs.r8, 0x345000);
-        v->arch->cr4 = X86_CR4_OSXSAVE;
+        v->arch.cr4 = X86_CR4_OSXSAVE;
         CHECK(EMUL(0x0f, 0x20, 0xe2));              /* mov rdx, cr4 */
         CHECK_EQ(regs.rdx, X86_CR4_PAE | X86_CR4_OSFXSR | X86_CR4_OSXSAVE);
         regs.rax = 7;
@@ -757,7 +757,7 @@ static void test_crs(void)
     CASE("mov to CR0: only TS may change; CR2 is the guest's")
     {
         run_as(domU, true, 0);
-        v->arch->fpu_ts = false;
+        v->arch.pv.fpu_ts = false;
         CHECK(EMUL(0x0f, 0x20, 0xc0));
         regs.rax |= X86_CR0_TS;
         CHECK(EMUL(0x0f, 0x22, 0xc0));              /* mov cr0, rax */
@@ -794,10 +794,10 @@ static void test_crs(void)
         boot_cpu_data.xcr0 = XSTATE_FP | XSTATE_SSE | XSTATE_YMM;
         regs.rax = X86_CR4_OSXSAVE | X86_CR4_PGE | X86_CR4_SMEP;
         CHECK(EMUL(0x0f, 0x22, 0xe0));
-        CHECK_EQ(v->arch->cr4, X86_CR4_OSXSAVE);
+        CHECK_EQ(v->arch.cr4, X86_CR4_OSXSAVE);
         boot_cpu_data.xcr0 = 0;
         CHECK(EMUL(0x0f, 0x22, 0xe0));
-        CHECK_EQ(v->arch->cr4, 0);
+        CHECK_EQ(v->arch.cr4, 0);
         CHECK(!EMUL(0x0f, 0x22, 0xe8));             /* cr5 */
     }
 
@@ -817,18 +817,18 @@ static void test_crs(void)
         boot_cpu_data.xcr0 = XSTATE_FP | XSTATE_SSE | XSTATE_YMM;
         for ( unsigned int i = 0; i < ARRAY_SIZE(t); i++ )
         {
-            v->arch->cr4 = X86_CR4_OSXSAVE;
-            v->arch->xcr0 = XSTATE_FP;
+            v->arch.cr4 = X86_CR4_OSXSAVE;
+            v->arch.xcr0 = XSTATE_FP;
             xsetbv_calls = 0;
             regs.rcx = t[i].xcr | 0xffffffff00000000ULL * (i & 1);
             regs.rax = (uint32_t)t[i].val;
             regs.rdx = t[i].val >> 32;
             CHECK_EQ(EMUL(0x0f, 0x01, 0xd1), t[i].ok);
             CHECK_EQ(xsetbv_calls, t[i].ok);
-            CHECK_EQ(v->arch->xcr0, t[i].ok ? t[i].val : XSTATE_FP);
+            CHECK_EQ(v->arch.xcr0, t[i].ok ? t[i].val : XSTATE_FP);
         }
         /* Not before the guest sets CR4.OSXSAVE. */
-        v->arch->cr4 = 0;
+        v->arch.cr4 = 0;
         regs.rcx = 0;
         regs.rax = XSTATE_FP;
         regs.rdx = 0;
@@ -859,23 +859,23 @@ static void test_misc(void)
         CHECK(EMUL(0xfb));
         /* With architectural_iopl the kernel is ring 0: IOPL 0 will do. */
         run_as(domU, true, 0);
-        domU->arch->vm_assist = 1UL << VMASST_TYPE_architectural_iopl;
+        domU->arch.pv.vm_assist = 1UL << VMASST_TYPE_architectural_iopl;
         CHECK(EMUL(0xfa));
         run_as(domU, false, 2);
-        domU->arch->vm_assist = 1UL << VMASST_TYPE_architectural_iopl;
+        domU->arch.pv.vm_assist = 1UL << VMASST_TYPE_architectural_iopl;
         CHECK(!EMUL(0xfa));
     }
 
     CASE("int n: the handler's DPL says who may raise it")
     {
         run_as(domU, true, 0);
-        v->arch->trap_ctxt[0x80] = (struct trap_info){ 0x80, 3, 0xe033,
+        v->arch.pv.trap_ctxt[0x80] = (struct trap_info){ 0x80, 3, 0xe033,
                                                       0x401000 };
-        v->arch->trap_ctxt[0x81] = (struct trap_info){ 0x81, 1, 0xe033,
+        v->arch.pv.trap_ctxt[0x81] = (struct trap_info){ 0x81, 1, 0xe033,
                                                       0x402000 };
-        v->arch->trap_ctxt[0x82] = (struct trap_info){ 0x82, 0, 0xe033,
+        v->arch.pv.trap_ctxt[0x82] = (struct trap_info){ 0x82, 0, 0xe033,
                                                       0x403000 };
-        v->arch->trap_ctxt[0x83] = (struct trap_info){ 0x83, 3, 0xe033, 0 };
+        v->arch.pv.trap_ctxt[0x83] = (struct trap_info){ 0x83, 3, 0xe033, 0 };
         CHECK(EMUL(0xcd, 0x81));
         CHECK_EQ(bounce_to, 0x402000);
         CHECK(!EMUL(0xcd, 0x82));

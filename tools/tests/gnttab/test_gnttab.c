@@ -249,7 +249,7 @@ static struct domain *mkdom(domid_t id, bool priv)
     d->vcpu = calloc(1, sizeof(*d->vcpu));
     d->vcpu[0] = v;
     v->domain = d;
-    v->arch = calloc(1, sizeof(*v->arch));
+    memset(&v->arch, 0, sizeof(v->arch));
     if ( grant_table_init(d) )
     {
         printf("FAIL: setup: grant_table_init failed\n");

@@ -89,7 +89,7 @@ static struct domain *make_domain(domid_t id, bool privileged)
     d->shared_info = aligned_alloc(PAGE_SIZE, PAGE_SIZE);
     memset(d->shared_info, 0, PAGE_SIZE);
     v->domain = d;
-    v->arch = calloc(1, sizeof(*v->arch));
+    memset(&v->arch, 0, sizeof(v->arch));
     return d;
 }
 

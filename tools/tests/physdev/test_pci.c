@@ -319,7 +319,7 @@ static void test_msi(void)
         CHECK_EQ(map_msi(du, DOMID_SELF, DF(1, 0), true, 0, &pirq), -EPERM);
         CHECK_EQ(map_msi(du, 0, DF(1, 0), false, 0, &pirq), -EPERM);
         CHECK_EQ(pirq, -1);
-        CHECK(!du->arch->pirqs);
+        CHECK(!du->arch.pirqs);
         CHECK(!memcmp(msix_table, untouched, sizeof(untouched)));
     }
 
@@ -413,8 +413,8 @@ void test_pci(struct domain *dom0, struct domain *domU)
     d0 = dom0;
     du = domU;
     hardware_domain = dom0;
-    dom0->arch = calloc(1, sizeof(*dom0->arch));
-    domU->arch = calloc(1, sizeof(*domU->arch));
+    memset(&dom0->arch, 0, sizeof(dom0->arch));
+    memset(&domU->arch, 0, sizeof(domU->arch));
     ecam = calloc(1, ECAM_SIZE);
     build_machine();
     pci_mmcfg_init();
@@ -775,7 +775,7 @@ void test_pci(struct domain *dom0, struct domain *domU)
         CHECK_EQ(pci_conf_read16(PCI_SBDF(0, 0, 0), 0), 0x8086);
         CHECK_EQ(guest_in(d0, 0xcfc, 1), 0x05);
         /* Dom0's latch is its own. */
-        CHECK_EQ(du->arch->pci_cf8, 0);
+        CHECK_EQ(du->arch.pci_cf8, 0);
     }
 
     CASE("domU ports: its own CF8 latch, and all-ones behind CFC")
@@ -784,7 +784,7 @@ void test_pci(struct domain *dom0, struct domain *domU)
 
         CHECK(pci_guest_port_write(du, 0xcf8, 4, 0x80000870));
         CHECK_EQ(guest_in(du, 0xcf8, 4), 0x80000870);
-        CHECK_EQ(d0->arch->pci_cf8 == 0x80000870, false);
+        CHECK_EQ(d0->arch.pci_cf8 == 0x80000870, false);
         port_calls = 0;
         CHECK_EQ(guest_in(du, 0xcfc, 4), 0xffffffff);
         CHECK_EQ(guest_in(du, 0xcfd, 1), 0xffffffff);

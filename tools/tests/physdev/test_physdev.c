@@ -184,7 +184,7 @@ static struct domain *make_domain(domid_t id, bool priv)
     d->domain_id = id;
     d->is_privileged = priv;
     d->max_vcpus = 2;
-    d->arch = calloc(1, sizeof(*d->arch));
+    memset(&d->arch, 0, sizeof(d->arch));
     d->shared_info = aligned_alloc(4096, 4096);
     memset(d->shared_info, 0, 4096);
     d->vcpu = calloc(2, sizeof(*d->vcpu));
@@ -196,7 +196,7 @@ static struct domain *make_domain(domid_t id, bool priv)
         v->domain = d;
         v->processor = i;
         v->vcpu_info = &d->shared_info->vcpu_info[i];
-        v->arch = calloc(1, sizeof(*v->arch));
+        memset(&v->arch, 0, sizeof(v->arch));
         d->vcpu[i] = v;
     }
     if ( evtchn_init(d) )
@@ -220,12 +220,10 @@ static void destroy_domain(struct domain *d)
             doms[i] = NULL;
     for ( unsigned int i = 0; i < 2; i++ )
     {
-        free(d->vcpu[i]->arch);
         free(d->vcpu[i]);
     }
     free(d->vcpu);
     free(d->shared_info);
-    free(d->arch);
     free(d);
 }
 
@@ -372,7 +370,7 @@ static void test_iopl(void)
         for ( uint32_t l = 0; l <= 3; l++ )
         {
             CHECK_EQ(set_iopl(l), 0);
-            CHECK_EQ(domU->vcpu[0]->arch->iopl, l);
+            CHECK_EQ(domU->vcpu[0]->arch.pv.iopl, l);
         }
     }
 
@@ -383,7 +381,7 @@ static void test_iopl(void)
         CHECK_EQ(set_iopl(4), -EINVAL);
         CHECK_EQ(set_iopl(5), -EINVAL);
         CHECK_EQ(set_iopl(~0u), -EINVAL);
-        CHECK_EQ(domU->vcpu[0]->arch->iopl, 2);
+        CHECK_EQ(domU->vcpu[0]->arch.pv.iopl, 2);
     }
 
     CASE("set_iopl: an unreadable argument is -EFAULT, the IOPL unchanged")
@@ -396,7 +394,7 @@ static void test_iopl(void)
         harness_fault_hi = harness_fault_lo + sizeof(op);
         CHECK_EQ(physdev(PHYSDEVOP_set_iopl, &op), -EFAULT);
         harness_fault_lo = harness_fault_hi = 0;
-        CHECK_EQ(domU->vcpu[0]->arch->iopl, 3);
+        CHECK_EQ(domU->vcpu[0]->arch.pv.iopl, 3);
     }
 
     CASE("set_iopl: only the caller's own vCPU changes")
@@ -405,20 +403,20 @@ static void test_iopl(void)
         CHECK_EQ(set_iopl(0), 0);
         run_as(domU);
         CHECK_EQ(set_iopl(1), 0);
-        CHECK_EQ(dom0->vcpu[0]->arch->iopl, 0);
+        CHECK_EQ(dom0->vcpu[0]->arch.pv.iopl, 0);
     }
 
     CASE("set_iobitmap: a guest start address and 65536 ports at most")
     {
         static uint8_t bm[8192];
         struct physdev_set_iobitmap op = { .nr_ports = 65536 };
-        struct arch_vcpu *a = domU->vcpu[0]->arch;
+        struct arch_vcpu *a = &domU->vcpu[0]->arch;
 
         run_as(domU);
         set_xen_guest_handle(op.bitmap, bm);
         CHECK_EQ(physdev(PHYSDEVOP_set_iobitmap, &op), 0);
-        CHECK_EQ(a->iobmp, (unsigned long)bm);
-        CHECK_EQ(a->iobmp_limit, 65536);
+        CHECK_EQ(a->pv.iobmp, (unsigned long)bm);
+        CHECK_EQ(a->pv.iobmp_limit, 65536);
         op.nr_ports = 65537;
         CHECK_EQ(physdev(PHYSDEVOP_set_iobitmap, &op), -EINVAL);
         op.nr_ports = 16;
@@ -427,19 +425,19 @@ static void test_iopl(void)
         CHECK_EQ(physdev(PHYSDEVOP_set_iobitmap, &op), -EINVAL);
         set_xen_guest_handle(op.bitmap, (uint8_t *)0x0000800000000000UL);
         CHECK_EQ(physdev(PHYSDEVOP_set_iobitmap, &op), -EINVAL);
-        CHECK_EQ(a->iobmp, (unsigned long)bm);
-        CHECK_EQ(a->iobmp_limit, 65536);
+        CHECK_EQ(a->pv.iobmp, (unsigned long)bm);
+        CHECK_EQ(a->pv.iobmp_limit, 65536);
         /* As Xen: only the start is checked, nothing need be mapped. */
         set_xen_guest_handle(op.bitmap, (uint8_t *)0x00007fffffffff00UL);
         CHECK_EQ(physdev(PHYSDEVOP_set_iobitmap, &op), 0);
-        CHECK_EQ(a->iobmp_limit, 16);
+        CHECK_EQ(a->pv.iobmp_limit, 16);
         harness_fault_lo = (uintptr_t)&op;
         harness_fault_hi = harness_fault_lo + sizeof(op);
         CHECK_EQ(physdev(PHYSDEVOP_set_iobitmap, &op), -EFAULT);
         harness_fault_lo = harness_fault_hi = 0;
         op.nr_ports = 0;
         CHECK_EQ(physdev(PHYSDEVOP_set_iobitmap, &op), 0);
-        CHECK_EQ(a->iobmp_limit, 0);
+        CHECK_EQ(a->pv.iobmp_limit, 0);
     }
 
     CASE("unknown and unimplemented ops: -ENOSYS")
@@ -739,7 +737,7 @@ static void test_refused(void)
         CHECK_EQ(physdev(PHYSDEVOP_apic_read, &a), -EPERM);
         CHECK_EQ(physdev(PHYSDEVOP_apic_write, &a), -EPERM);
         CHECK_EQ(physdev(PHYSDEVOP_alloc_irq_vector, &v), -EPERM);
-        CHECK(!domU->arch->pirqs);
+        CHECK(!domU->arch.pirqs);
         CHECK_EQ(dom0->refcnt, 0);
         CHECK_EQ(domU->refcnt, 0);
     }

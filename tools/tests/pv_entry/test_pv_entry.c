@@ -49,7 +49,7 @@ void do_softirq(void)
 
 mfn_t pv_guest_root(const struct vcpu *v)
 {
-    return v->arch->guest_table;
+    return v->arch.pv.guest_table;
 }
 
 void pv_dump_guest_walk(struct vcpu *v, mfn_t root, unsigned long va)
@@ -78,9 +78,9 @@ bool pv_ptwr_emulate(struct cpu_user_regs *regs, unsigned long addr)
 }
 
 static struct domain dom;
-static struct arch_domain adom;
+#define adom (dom.arch)
 static struct vcpu vcpu;
-static struct arch_vcpu avcpu;
+#define avcpu (vcpu.arch)
 static struct vcpu_info vinfo;
 /* The guest kernel's stack; bounce frames land at its top. */
 static uint64_t gstack[64] __attribute__((aligned(16)));
@@ -91,17 +91,15 @@ static struct cpu_user_regs *reset(unsigned long rip)
     struct cpu_user_regs *regs = &get_cpu_info()->guest_cpu_user_regs;
 
     memset(&adom, 0, sizeof(adom));
-    dom.arch = &adom;
     memset(&avcpu, 0, sizeof(avcpu));
     memset(&vinfo, 0, sizeof(vinfo));
     memset(gstack, 0, sizeof(gstack));
     vcpu.domain = &dom;
-    vcpu.arch = &avcpu;
     vcpu.vcpu_info = &vinfo;
     avcpu.flags = VGCF_in_kernel;
-    avcpu.guest_table = _mfn(4);
-    avcpu.trap_ctxt[X86_EXC_GP].address = GP_HANDLER;
-    avcpu.trap_ctxt[3].address = BP_HANDLER;
+    avcpu.pv.guest_table = _mfn(4);
+    avcpu.pv.trap_ctxt[X86_EXC_GP].address = GP_HANDLER;
+    avcpu.pv.trap_ctxt[3].address = BP_HANDLER;
     get_cpu_info()->current_vcpu = &vcpu;
     harness_fault_lo = harness_fault_hi = 0;
     crashes = 0;
@@ -161,7 +159,7 @@ static void test_advance(void)
     CASE("advance: to 2^47 without a #GP handler crashes the domain")
     {
         regs = reset(CANON_END - 2);
-        avcpu.trap_ctxt[X86_EXC_GP].address = 0;
+        avcpu.pv.trap_ctxt[X86_EXC_GP].address = 0;
         CHECK(!pv_advance_rip(regs, 2));
         CHECK_EQ(crashes, 1);
         CHECK(regs->rip != CANON_END);
@@ -193,7 +191,7 @@ static void test_return(void)
     CASE("return: a pending event goes to the callback unless masked")
     {
         regs = reset(0x401000);
-        avcpu.event_callback_eip = 0x520000;
+        avcpu.pv.event_callback_eip = 0x520000;
         vinfo.evtchn_upcall_pending = 1;
         vinfo.evtchn_upcall_mask = 1;
         pv_prepare_return();
@@ -211,7 +209,7 @@ static void test_return(void)
     CASE("return: a non-canonical rip and no #GP handler crashes the domain")
     {
         regs = reset(CANON_END);
-        avcpu.trap_ctxt[X86_EXC_GP].address = 0;
+        avcpu.pv.trap_ctxt[X86_EXC_GP].address = 0;
         pv_prepare_return();
         CHECK_EQ(crashes, 1);
     }
@@ -233,12 +231,12 @@ static void test_inject(void)
     CASE("inject: the frame shows the virtual IOPL only if architectural")
     {
         regs = reset(0x401000);
-        avcpu.iopl = 2;
+        avcpu.pv.iopl = 2;
         pv_inject_exception(3, PV_NO_ERROR_CODE);
         CHECK_EQ(frame(regs)[4], 0x202);
         regs = reset(0x401000);
-        avcpu.iopl = 2;
-        adom.vm_assist = 1UL << VMASST_TYPE_architectural_iopl;
+        avcpu.pv.iopl = 2;
+        adom.pv.vm_assist = 1UL << VMASST_TYPE_architectural_iopl;
         pv_inject_exception(3, PV_NO_ERROR_CODE);
         CHECK_EQ(frame(regs)[4], 0x2202);
         CHECK_EQ(regs->rflags & 0x3000, 0);
@@ -266,7 +264,7 @@ static struct cpu_user_regs *raise_in_guest(unsigned int vec, uint32_t ec,
 {
     struct cpu_user_regs *regs = reset(rip);
 
-    avcpu.trap_ctxt[vec].address = handler;
+    avcpu.pv.trap_ctxt[vec].address = handler;
     regs->entry_vector = vec;
     regs->error_code = ec;
     return regs;

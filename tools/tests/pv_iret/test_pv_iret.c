@@ -29,7 +29,7 @@ void domain_crash(struct domain *d, const char *why)
 void pv_toggle_guest_mode(struct vcpu *v)
 {
     toggles++;
-    v->arch->flags ^= VGCF_in_kernel;
+    v->arch.flags ^= VGCF_in_kernel;
 }
 
 /* set_segment_base's selector load, which these tests never reach. */
@@ -43,24 +43,22 @@ void pv_map_ldt_selector(struct vcpu *v, unsigned int sel)
 }
 
 static struct domain dom;
-static struct arch_domain adom;
+#define adom (dom.arch)
 static struct vcpu vcpu;
-static struct arch_vcpu avcpu;
+#define avcpu (vcpu.arch)
 static struct vcpu_info vinfo;
 
 /* A guest kernel on its kernel stack; user_table: has one (frame 5). */
 static void reset(bool user_table)
 {
     memset(&adom, 0, sizeof(adom));
-    dom.arch = &adom;
     memset(&avcpu, 0, sizeof(avcpu));
     memset(&vinfo, 0, sizeof(vinfo));
     vcpu.domain = &dom;
-    vcpu.arch = &avcpu;
     vcpu.vcpu_info = &vinfo;
     avcpu.flags = VGCF_in_kernel;
-    avcpu.guest_table = _mfn(4);
-    avcpu.guest_table_user = user_table ? _mfn(5) : INVALID_MFN;
+    avcpu.pv.guest_table = _mfn(4);
+    avcpu.pv.guest_table_user = user_table ? _mfn(5) : INVALID_MFN;
     get_cpu_info()->current_vcpu = &vcpu;
     harness_fault_lo = harness_fault_hi = 0;
     crashes = toggles = 0;
@@ -112,19 +110,19 @@ static void test_iret(void)
     CASE("iret: the frame's IOPL is the virtual one if architectural")
     {
         reset(false);
-        avcpu.iopl = 1;
+        avcpu.pv.iopl = 1;
         f = frame(FLAT_KERNEL_CS & ~3, 0);
         f.rflags = 0x3202;
         iret(&regs, &f);
-        CHECK_EQ(avcpu.iopl, 1);
+        CHECK_EQ(avcpu.pv.iopl, 1);
         CHECK_EQ(regs.rflags, 0x202);
-        adom.vm_assist = 1UL << VMASST_TYPE_architectural_iopl;
+        adom.pv.vm_assist = 1UL << VMASST_TYPE_architectural_iopl;
         iret(&regs, &f);
-        CHECK_EQ(avcpu.iopl, 3);
+        CHECK_EQ(avcpu.pv.iopl, 3);
         CHECK_EQ(regs.rflags, 0x202);
         f.rflags = 0x202;
         iret(&regs, &f);
-        CHECK_EQ(avcpu.iopl, 0);
+        CHECK_EQ(avcpu.pv.iopl, 0);
     }
 
     CASE("iret: CS with RPL 3 switches to user mode")
@@ -201,20 +199,20 @@ static void test_callbacks(void)
                                           0x401000 + i };
         CHECK_EQ(do_set_trap_table((XEN_GUEST_HANDLE_PARAM(const_trap_info_t))
                                    { full }), 0);
-        CHECK_EQ(avcpu.trap_ctxt[255].address, 0x401000 + 255);
-        CHECK_EQ(avcpu.trap_ctxt[0].address, 0x401000);
+        CHECK_EQ(avcpu.pv.trap_ctxt[255].address, 0x401000 + 255);
+        CHECK_EQ(avcpu.pv.trap_ctxt[0].address, 0x401000);
     }
 
     CASE("set_trap_table: one hypervisor address refuses the whole table")
     {
         reset(false);
-        avcpu.trap_ctxt[14].address = 0x402000;
+        avcpu.pv.trap_ctxt[14].address = 0x402000;
         bad[0] = (struct trap_info){ 13, 0, FLAT_KERNEL_CS, 0x401000 };
         bad[1] = (struct trap_info){ 14, 0, FLAT_KERNEL_CS, XEN_ADDR };
         CHECK_EQ(do_set_trap_table((XEN_GUEST_HANDLE_PARAM(const_trap_info_t))
                                    { bad }), -EINVAL);
-        CHECK_EQ(avcpu.trap_ctxt[13].address, 0);
-        CHECK_EQ(avcpu.trap_ctxt[14].address, 0x402000);
+        CHECK_EQ(avcpu.pv.trap_ctxt[13].address, 0);
+        CHECK_EQ(avcpu.pv.trap_ctxt[14].address, 0x402000);
     }
 
     CASE("set_callbacks: each address must be the guest's, else none is set")
@@ -223,12 +221,12 @@ static void test_callbacks(void)
         CHECK_EQ(do_set_callbacks(XEN_ADDR, 0x401000, 0x402000), -EINVAL);
         CHECK_EQ(do_set_callbacks(0x401000, XEN_ADDR, 0x402000), -EINVAL);
         CHECK_EQ(do_set_callbacks(0x401000, 0x402000, XEN_ADDR), -EINVAL);
-        CHECK_EQ(avcpu.event_callback_eip | avcpu.failsafe_callback_eip |
-                 avcpu.syscall_callback_eip, 0);
+        CHECK_EQ(avcpu.pv.event_callback_eip | avcpu.pv.failsafe_callback_eip |
+                 avcpu.pv.syscall_callback_eip, 0);
         CHECK_EQ(do_set_callbacks(0x401000, 0x402000, 0x403000), 0);
-        CHECK_EQ(avcpu.event_callback_eip, 0x401000);
-        CHECK_EQ(avcpu.failsafe_callback_eip, 0x402000);
-        CHECK_EQ(avcpu.syscall_callback_eip, 0x403000);
+        CHECK_EQ(avcpu.pv.event_callback_eip, 0x401000);
+        CHECK_EQ(avcpu.pv.failsafe_callback_eip, 0x402000);
+        CHECK_EQ(avcpu.pv.syscall_callback_eip, 0x403000);
     }
 
     CASE("vm_assist: known types only, up to bit 63 and not past it")
@@ -236,14 +234,14 @@ static void test_callbacks(void)
         reset(false);
         CHECK_EQ(do_vm_assist(VMASST_CMD_enable,
                               VMASST_TYPE_writable_pagetables), 0);
-        CHECK_EQ(adom.vm_assist, 1UL << VMASST_TYPE_writable_pagetables);
+        CHECK_EQ(adom.pv.vm_assist, 1UL << VMASST_TYPE_writable_pagetables);
         CHECK_EQ(do_vm_assist(VMASST_CMD_enable, 63), -EINVAL);
         CHECK_EQ(do_vm_assist(VMASST_CMD_enable, 64), -EINVAL);
         CHECK_EQ(do_vm_assist(VMASST_CMD_enable, ~0u), -EINVAL);
         CHECK_EQ(do_vm_assist(7, VMASST_TYPE_writable_pagetables), -ENOSYS);
         CHECK_EQ(do_vm_assist(VMASST_CMD_disable,
                               VMASST_TYPE_writable_pagetables), 0);
-        CHECK_EQ(adom.vm_assist, 0);
+        CHECK_EQ(adom.pv.vm_assist, 0);
     }
 }
 
@@ -259,10 +257,10 @@ static void test_trap_table(void)
         reset(false);
         CHECK_EQ(do_set_trap_table((XEN_GUEST_HANDLE_PARAM(const_trap_info_t))
                                    { t }), 0);
-        CHECK_EQ(avcpu.trap_ctxt[13].cs, 0xe00b);
-        CHECK_EQ(avcpu.trap_ctxt[13].address, 0x401000);
-        CHECK_EQ(avcpu.trap_ctxt[14].cs, 3);
-        CHECK_EQ(avcpu.trap_ctxt[14].address, 0x402000);
+        CHECK_EQ(avcpu.pv.trap_ctxt[13].cs, 0xe00b);
+        CHECK_EQ(avcpu.pv.trap_ctxt[13].address, 0x401000);
+        CHECK_EQ(avcpu.pv.trap_ctxt[14].cs, 3);
+        CHECK_EQ(avcpu.pv.trap_ctxt[14].address, 0x402000);
     }
 
     CASE("set_trap_table: a non-canonical entry point is refused, "
@@ -277,8 +275,8 @@ static void test_trap_table(void)
         reset(false);
         CHECK_EQ(do_set_trap_table((XEN_GUEST_HANDLE_PARAM(const_trap_info_t))
                                    { t }), -EINVAL);
-        CHECK_EQ(avcpu.trap_ctxt[13].address, 0);
-        CHECK_EQ(avcpu.trap_ctxt[14].address, 0);
+        CHECK_EQ(avcpu.pv.trap_ctxt[13].address, 0);
+        CHECK_EQ(avcpu.pv.trap_ctxt[14].address, 0);
     }
 }
 

@@ -46,14 +46,14 @@ static struct domain *make_domain(domid_t id, bool privileged)
     d->is_privileged = privileged;
     d->max_pages = NR_FRAMES;
     page_list_init(&d->page_list);
-    d->arch = calloc(1, sizeof(*d->arch));
+    memset(&d->arch, 0, sizeof(d->arch));
     d->max_vcpus = 1;
     d->vcpu = calloc(1, sizeof(*d->vcpu));
     d->vcpu[0] = v;
     v->domain = d;
-    v->arch = calloc(1, sizeof(*v->arch));
-    v->arch->guest_table = INVALID_MFN;
-    v->arch->guest_table_user = INVALID_MFN;
+    memset(&v->arch, 0, sizeof(v->arch));
+    v->arch.pv.guest_table = INVALID_MFN;
+    v->arch.pv.guest_table_user = INVALID_MFN;
     return d;
 }
 
@@ -864,7 +864,7 @@ static void test_update_va_mapping(void)
         run_as(domB);
         CHECK_EQ(do_update_va_mapping(va, 0, 0), -EINVAL);
         run_as(domA);
-        CHECK(mfn_eq(v->arch->guest_table, _mfn(t.l4)));
+        CHECK(mfn_eq(v->arch.pv.guest_table, _mfn(t.l4)));
         CHECK_EQ(tcount(t.l4), 1);
     }
 
@@ -905,7 +905,7 @@ static void test_update_va_mapping(void)
 
         /* The tree the first update_va_mapping case installed. */
         run_as(domA);
-        l1 = (tab(mfn_x(domA->vcpu[0]->arch->guest_table))
+        l1 = (tab(mfn_x(domA->vcpu[0]->arch.pv.guest_table))
               [l4_table_offset(va)] & PTE_ADDR_MASK) >> PAGE_SHIFT;
         l1 = (tab(l1)[l3_table_offset(va)] & PTE_ADDR_MASK) >> PAGE_SHIFT;
         l1 = (tab(l1)[l2_table_offset(va)] & PTE_ADDR_MASK) >> PAGE_SHIFT;
@@ -977,27 +977,27 @@ static void test_mmuext(void)
         CHECK_EQ(refs(a), 2);
         CHECK_EQ(stub_cr3_updates, 1);
         CHECK_EQ(ext(MMUEXT_NEW_USER_BASEPTR, b), 0);
-        CHECK(mfn_eq(v->arch->guest_table_user, _mfn(b)));
+        CHECK(mfn_eq(v->arch.pv.guest_table_user, _mfn(b)));
         CHECK_EQ(ext(MMUEXT_NEW_USER_BASEPTR, 0), 0);
-        CHECK(mfn_eq(v->arch->guest_table_user, INVALID_MFN));
+        CHECK(mfn_eq(v->arch.pv.guest_table_user, INVALID_MFN));
         CHECK_EQ(tcount(b), 0);
         CHECK_EQ(ext(MMUEXT_NEW_BASEPTR, b), 0);
         CHECK_EQ(tcount(a), 0);
         CHECK_EQ(refs(a), 1);
         CHECK_EQ(ext(MMUEXT_NEW_BASEPTR, 0), -EINVAL);
-        CHECK(mfn_eq(v->arch->guest_table, _mfn(b)));
+        CHECK(mfn_eq(v->arch.pv.guest_table, _mfn(b)));
         /* No such frame, as a kernel or a user table: refused, as Xen. */
         CHECK_EQ(ext(MMUEXT_NEW_BASEPTR, NR_FRAMES + 5), -EINVAL);
         CHECK_EQ(ext(MMUEXT_NEW_USER_BASEPTR, NR_FRAMES + 5), -EINVAL);
-        CHECK(mfn_eq(v->arch->guest_table, _mfn(b)));
-        CHECK(mfn_eq(v->arch->guest_table_user, INVALID_MFN));
+        CHECK(mfn_eq(v->arch.pv.guest_table, _mfn(b)));
+        CHECK(mfn_eq(v->arch.pv.guest_table_user, INVALID_MFN));
     }
 
     CASE("mmuext: the RO M2P slot as m2p_strict says, kernel and user")
     {
         unsigned long k = new_frame(domB), u = new_frame(domB);
         struct vcpu *v = domB->vcpu[0];
-        mfn_t old = v->arch->guest_table;
+        mfn_t old = v->arch.pv.guest_table;
 
         run_as(domB);
         /* Not strict: a kernel table gets it, a user table doesn't. */
@@ -1011,7 +1011,7 @@ static void test_mmuext(void)
         CHECK_EQ(ext(MMUEXT_NEW_USER_BASEPTR, 0), 0);
         CHECK_EQ(ext(MMUEXT_UNPIN_TABLE, u), 0);
         /* Strict: every new L4 has it, a user table loses it. */
-        domB->arch->vm_assist = 1UL << VMASST_TYPE_m2p_strict;
+        domB->arch.pv.vm_assist = 1UL << VMASST_TYPE_m2p_strict;
         memset(tab(k), 0, PAGE_SIZE);
         CHECK_EQ(ext(MMUEXT_PIN_L4_TABLE, u), 0);
         CHECK_EQ(tab(u)[256], idle_pg_table[256]);
@@ -1026,7 +1026,7 @@ static void test_mmuext(void)
         CHECK_EQ(ext(MMUEXT_NEW_USER_BASEPTR, 0), 0);
         CHECK_EQ(ext(MMUEXT_UNPIN_TABLE, u), 0);
         CHECK_EQ(ext(MMUEXT_UNPIN_TABLE, k), 0);
-        domB->arch->vm_assist = 0;
+        domB->arch.pv.vm_assist = 0;
         CHECK_EQ(tcount(u) + tcount(k), 0);
     }
 
@@ -1054,8 +1054,8 @@ static void test_mmuext(void)
         CHECK_EQ(do_mmuext_op(h, 1, dh, DOMID_SELF), -EINVAL);
 
         CHECK_EQ(extf(MMUEXT_SET_LDT, 0x10000, 16, DOMID_SELF), 0);
-        CHECK_EQ(v->arch->ldt_base, 0x10000);
-        CHECK_EQ(v->arch->ldt_ents, 16);
+        CHECK_EQ(v->arch.pv.ldt_base, 0x10000);
+        CHECK_EQ(v->arch.pv.ldt_ents, 16);
         CHECK_EQ(extf(MMUEXT_SET_LDT, 0x10008, 1, DOMID_SELF), -EINVAL);
         CHECK_EQ(extf(MMUEXT_SET_LDT, 0x10000, 8193, DOMID_SELF), -EINVAL);
         CHECK_EQ(extf(MMUEXT_SET_LDT, HYPERVISOR_VIRT_START, 1, DOMID_SELF),
@@ -1066,8 +1066,8 @@ static void test_mmuext(void)
         CHECK_EQ(extf(MMUEXT_SET_LDT, 0x0000800000000000UL, 1, DOMID_SELF),
                  -EINVAL);
         CHECK_EQ(extf(MMUEXT_SET_LDT, 0x10008, 0, DOMID_SELF), 0);
-        CHECK_EQ(v->arch->ldt_base, 0);
-        CHECK_EQ(v->arch->ldt_ents, 0);
+        CHECK_EQ(v->arch.pv.ldt_base, 0);
+        CHECK_EQ(v->arch.pv.ldt_ents, 0);
 
         CHECK_EQ(ext(MMUEXT_FLUSH_CACHE, 0), -EACCES);
         CHECK_EQ(ext(MMUEXT_FLUSH_CACHE_GLOBAL, 0), -EINVAL);
@@ -1595,7 +1595,7 @@ static void test_linear(void)
         struct tree t = build_tree(domA, 0x400000, data, RW);
         struct tree u = build_tree(domA, 0x400000, data, P);
         struct vcpu *v = domA->vcpu[0];
-        mfn_t old = v->arch->guest_table;
+        mfn_t old = v->arch.pv.guest_table;
 
         run_as(domA);
         CHECK_EQ(ext(MMUEXT_PIN_L4_TABLE, t.l4), 0);
@@ -1610,7 +1610,7 @@ static void test_linear(void)
         else
         {
             put_page_and_type(pg_of(u.l4));
-            v->arch->guest_table = INVALID_MFN;
+            v->arch.pv.guest_table = INVALID_MFN;
         }
         CHECK_EQ(lcount(t.l4), 0);
         CHECK_EQ(snap_diff(s), -1);
@@ -1662,7 +1662,7 @@ static int check_accounting(struct domain *d, const unsigned long *pool)
             want_c[m]++;
             want_t[m]++;
         }
-        if ( mfn_eq(d->vcpu[0]->arch->guest_table, _mfn(m)) )
+        if ( mfn_eq(d->vcpu[0]->arch.pv.guest_table, _mfn(m)) )
         {
             want_c[m]++;
             want_t[m]++;
@@ -1716,7 +1716,7 @@ static void test_stress(void)
         run_as(domB);
         for ( i = 0; i < POOL; i++ )
             pool[i] = new_frame(domB);
-        if ( !mfn_eq(v->arch->guest_table, INVALID_MFN) )
+        if ( !mfn_eq(v->arch.pv.guest_table, INVALID_MFN) )
             CHECK_EQ(ext(MMUEXT_NEW_BASEPTR, pool[0]), 0);
 
         for ( iter = 0; iter < 4000; iter++ )
@@ -1772,7 +1772,7 @@ static void test_stress(void)
         }
         /* Give everything back: every frame returns to the heap. */
         put_page_and_type(pg_of(pool[0]));
-        v->arch->guest_table = INVALID_MFN;
+        v->arch.pv.guest_table = INVALID_MFN;
         while ( !page_list_empty(&domB->page_list) )
         {
             struct page_info *p = page_list_first(&domB->page_list);
@@ -1961,7 +1961,7 @@ static void test_partial(void)
         CHECK_EQ(refs(a), 1 + 64 * 8);
         CHECK_EQ(pin_issue(MMUEXT_UNPIN_TABLE, w.l4, 1, &passes), 0);
         CHECK(passes > 50);
-        CHECK(!domA->vcpu[0]->arch->old_guest_table);
+        CHECK(!domA->vcpu[0]->arch.pv.old_guest_table);
         CHECK_EQ(snap_diff(&wide_before), -1);
         CHECK_EQ(tcount(w.l4) + tcount(w.l3[1]) + tcount(w.l1[63]), 0);
     }
@@ -2034,7 +2034,7 @@ static void test_partial(void)
         CHECK_EQ(one_pass(MMUEXT_UNPIN_TABLE, w.l4, 10),
                  __HYPERVISOR_mmuext_op);
         CHECK_EQ(frame()->rsi, 0 | MMU_UPDATE_PREEMPTED);
-        CHECK(domA->vcpu[0]->arch->old_guest_table == pg_of(w.l4));
+        CHECK(domA->vcpu[0]->arch.pv.old_guest_table == pg_of(w.l4));
         CHECK(pg_of(w.l4)->u.inuse.type_info & PGT_partial_put);
         /* Its holder's only: nobody takes it meanwhile. */
         CHECK_EQ(get_page_and_type(pg_of(w.l4), domA, PGT_l4_page_table),
@@ -2043,7 +2043,7 @@ static void test_partial(void)
                  -EINVAL);
         /* The next call ends it before its own work, here a new pin. */
         CHECK_EQ(ext(MMUEXT_PIN_L4_TABLE, w.l4), 0);
-        CHECK(domA->vcpu[0]->arch->old_guest_table == NULL);
+        CHECK(domA->vcpu[0]->arch.pv.old_guest_table == NULL);
         CHECK(wide_validated(&w));
         CHECK_EQ(ext(MMUEXT_UNPIN_TABLE, w.l4), 0);
         CHECK_EQ(snap_diff(&wide_before), -1);

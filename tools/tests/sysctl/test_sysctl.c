@@ -685,7 +685,7 @@ static void test_domain_policy(void)
     struct domain *d = doms[2];
     bool cb;
 
-    d->arch = calloc(1, sizeof(*d->arch));
+    memset(&d->arch, 0, sizeof(d->arch));
     d->state = DOMSTATE_creating;
 
     CASE("domctl get_cpu_policy: the PV default until one is set")
@@ -718,7 +718,7 @@ static void test_domain_policy(void)
         run_as(dom0);
         CHECK_EQ(dom_policy(d, true, &p, 2, l, 1, &m, &cb), 0);
         CHECK(!cb);
-        CHECK(d->arch->cpu_policy);
+        CHECK(d->arch.cpu_policy);
         /* The domain's policy is the one allocation left. */
         CHECK_EQ(live_allocs, 1);
         /* Basic leaves to 7 only: 0-3, 4's three, 5, 6, 7's one. */
@@ -790,7 +790,7 @@ static void test_domain_policy(void)
     CASE("domctl set_cpu_policy: not on ourselves, not once it ran")
     {
         run_as(dom0);
-        dom0->arch = calloc(1, sizeof(*dom0->arch));
+        memset(&dom0->arch, 0, sizeof(dom0->arch));
         CHECK_EQ(dom_policy(dom0, true, &p, 0, NULL, 0, NULL, &cb), -EINVAL);
         CHECK(!cb);
         d->state = DOMSTATE_running;
@@ -807,7 +807,7 @@ static void test_domain_policy(void)
     {
         run_as(dom0);
         domain_cpu_policy_free(d);
-        CHECK(!d->arch->cpu_policy);
+        CHECK(!d->arch.cpu_policy);
         CHECK_EQ(live_allocs, 0);
         CHECK_EQ(dom_policy(d, false, &p, ARRAY_SIZE(leaves), leaves, 4,
                             msrs, &cb), 0);

@@ -181,6 +181,101 @@ static void t_bad_indexes(void)
     CHECK(cons_output(&C, 0) == (long)sizeof(ring.out) && !C.broken);
 }
 
+static unsigned int rotations;
+
+/* What the daemon does on rotation: a fresh log (here the same pipe). */
+static void count_rotation(void *opaque)
+{
+    (void)opaque;
+    rotations++;
+}
+
+/*
+ * A log that reaches its limit is handed to rotate() once per crossing,
+ * with the count restarted; under the limit, or with none, it is not.
+ */
+static void t_log_rotation(void)
+{
+    char buf[64];
+
+    rotations = 0;
+    C.rotate = count_rotation;
+    C.log_limit = 10;
+    guest_out("0123456", 7);
+    CHECK(cons_output(&C, 0) == 7 && rotations == 0 && C.log_written == 7);
+    guest_out("789ab", 5);
+    CHECK(cons_output(&C, 0) == 5 && rotations == 1 && C.log_written == 0);
+    guest_out("cdefghijklmnopqrstuv", 20);
+    CHECK(cons_output(&C, 0) == 20 && rotations == 2);
+    CHECK(drain(logp[0], buf, sizeof(buf)) == 32);
+    C.log_limit = 0;
+    guest_out("wxyz0123456789", 14);
+    CHECK(cons_output(&C, 0) == 14 && rotations == 2);
+}
+
+static void put_file(const char *path, const char *text)
+{
+    FILE *f = fopen(path, "w");
+
+    if ( !f || fputs(text, f) < 0 || fclose(f) )
+        abort();
+}
+
+/* What path holds ("-" when it does not exist). */
+static const char *file_text(const char *path)
+{
+    static char buf[64];
+    FILE *f = fopen(path, "r");
+    size_t n;
+
+    if ( !f )
+        return "-";
+    n = fread(buf, 1, sizeof(buf) - 1, f);
+    buf[n] = '\0';
+    fclose(f);
+    return buf;
+}
+
+/* The files shift along, the oldest falls off, gaps are skipped. */
+static void t_rotate_files(void)
+{
+    char dir[] = "/tmp/cons-rotate.XXXXXX", log[64], old[80];
+    unsigned int i;
+
+    CHECK(mkdtemp(dir));
+    snprintf(log, sizeof(log), "%s/guest-x.log", dir);
+    put_file(log, "new");
+    snprintf(old, sizeof(old), "%s.1", log);
+    put_file(old, "one");
+    snprintf(old, sizeof(old), "%s.3", log);
+    put_file(old, "three");
+    CHECK(cons_rotate_files(log, 3) == 0);
+    CHECK(!strcmp(file_text(log), "-"));
+    snprintf(old, sizeof(old), "%s.1", log);
+    CHECK(!strcmp(file_text(old), "new"));
+    snprintf(old, sizeof(old), "%s.2", log);
+    CHECK(!strcmp(file_text(old), "one"));
+    /* .3 was the oldest kept: .2 (missing) did not replace it. */
+    snprintf(old, sizeof(old), "%s.3", log);
+    CHECK(!strcmp(file_text(old), "three"));
+    put_file(log, "newer");
+    CHECK(cons_rotate_files(log, 3) == 0);
+    CHECK(!strcmp(file_text(old), "one"));
+    snprintf(old, sizeof(old), "%s.4", log);
+    CHECK(!strcmp(file_text(old), "-"));
+    /* Keeping none removes the log; a missing one is no error. */
+    put_file(log, "gone");
+    CHECK(cons_rotate_files(log, 0) == 0);
+    CHECK(!strcmp(file_text(log), "-"));
+    CHECK(cons_rotate_files(log, 0) == 0);
+    for ( i = 1; i <= 3; i++ )
+    {
+        snprintf(old, sizeof(old), "%s.%u", log, i);
+        unlink(old);
+    }
+    CHECK(rmdir(dir) == 0);
+}
+
 int main(void)
 {
     run("cons_output_log_pty", t_output, 0, 0, 0xfffffff0u);
@@ -188,5 +283,7 @@ int main(void)
     run("cons_rate_limit", t_rate_limit, 4000, 1000, 0);
     run("cons_pty_overflow_keeps_newest", t_pty_overflow, 0, 0, 0);
     run("cons_bad_indexes", t_bad_indexes, 0, 0, 0);
+    run("cons_log_rotation", t_log_rotation, 0, 0, 0);
+    run("cons_rotate_files", t_rotate_files, 0, 0, 0);
     return nfail ? 1 : 0;
 }

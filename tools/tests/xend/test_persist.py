@@ -487,6 +487,40 @@ def real_backend_xenstore():
             rb._xs_call('set_perms', '/local/domain/8/device',
                         [(8, 'n'), (0, 'r')])
             check(rb.xs_read('/local/domain/8/device') == '', 'mkdir')
+            # xend's domain watcher: @releaseDomain fires once when the
+            # watch is set, then only on news; requests meanwhile go over
+            # the other connection.
+            t = time.monotonic()
+            check(rb.wait_domain_change(5) is True, 'first watch event')
+            check(rb.wait_domain_change(0.3) is False, 'no news')
+            check(time.monotonic() - t < 3, 'the wait took its timeout')
+            check(rb.xs_read('/local/domain/8/device') == '',
+                  'a request while watching')
+            check(rb.wait_domain_change(0.1) is False, 'still no news')
+            # version() reads Linux's /sys/hypervisor.
+            hv = os.path.join(d, 'hypervisor')
+            for f, v in (('type', 'xen'), ('version/major', '4'),
+                         ('version/minor', '17'), ('version/extra', '.0'),
+                         ('properties/capabilities', 'xen-3.0-x86_64'),
+                         ('properties/virtual_start', '0xffff800000000000'),
+                         ('compilation/compiler', 'gcc')):
+                os.makedirs(os.path.dirname(os.path.join(hv, f)),
+                            exist_ok=True)
+                with open(os.path.join(hv, f), 'w') as fh:
+                    fh.write(v + '\n')
+            rb.sys_hypervisor = hv
+            v = rb.version()
+            check((v['xen_major'], v['xen_minor'], v['xen_extra'],
+                   v['xen_pagesize'], v['platform_params'],
+                   v['cc_compiler']) ==
+                  (4, 17, '.0', 4096, 'virt_start=0xffff800000000000',
+                   'gcc'), 'version %s' % v)
+            rb.sys_hypervisor = os.path.join(d, 'none')
+            try:
+                rb.version()
+                raise AssertionError('a version without /sys/hypervisor')
+            except backend.NotAvailable as e:
+                check('CONFIG_XEN_SYS_HYPERVISOR' in str(e), str(e))
             try:
                 rb.domain_core_dump(8, '/dev/null')
                 raise AssertionError('a core dump without its writer')

@@ -13,6 +13,7 @@
 #include <sys/time.h>
 #include <sys/un.h>
 #include <sys/wait.h>
+#include <termios.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -460,6 +461,56 @@ static void t_fd0(void)
 }
 
 /*
+ * A guest's /dev/xen/xenbus is a character device speaking the wire
+ * protocol: a raw pty (also a character device) stands in for it, the
+ * fake serving the master side.
+ */
+static void t_char_device(void)
+{
+    int master = posix_openpt(O_RDWR | O_NOCTTY), slave = -1;
+    struct termios tio;
+    struct xsc *h = NULL;
+    char *v = NULL, *name = NULL;
+    int wrote = -1;
+
+    memset(seen, 0, sizeof(*seen));
+    if ( master >= 0 && !grantpt(master) && !unlockpt(master) &&
+         (name = ptsname(master)) )
+        slave = open(name, O_RDWR | O_NOCTTY);
+    CHECK(slave >= 0);
+    if ( slave < 0 )
+        goto out;
+    /* Raw: no echo, no line discipline between the two sides. */
+    CHECK(!tcgetattr(slave, &tio));
+    cfmakeraw(&tio);
+    CHECK(!tcsetattr(slave, TCSANOW, &tio));
+    server = fork();
+    if ( server == 0 )
+    {
+        prctl(PR_SET_PDEATHSIG, SIGKILL);
+        serve_store(master);
+        _exit(0);
+    }
+    h = xsc_open(name);
+    CHECK(h);
+    if ( h )
+    {
+        v = xsc_read(h, 0, "name", NULL);
+        wrote = xsc_write(h, 0, "data/x", "1", 1);
+        xsc_close(h);
+    }
+    CHECK(v && !strcmp(v, "value"));
+    CHECK(wrote == 0);
+    CHECK(seen->requests == 2);
+    free(v);
+ out:
+    if ( slave >= 0 )
+        close(slave);
+    if ( master >= 0 )
+        close(master);
+}
+
+/*
  * Every call, with each of its allocations failing in turn: ENOMEM comes
  * back, nothing leaks, and the connection still works afterwards.
  */
@@ -660,6 +711,7 @@ int main(int argc, char **argv)
     run("client_watch_timeout", t_watch_timeout);
     run("client_watch_interrupted", t_watch_signal);
     run("client_stdin_closed", t_fd0);
+    run("client_char_device", t_char_device);
     run("client_allocation_failures", t_alloc_failures);
     run("client_size_limits", t_size_limits);
     run("client_tool_control_reply", t_tool_control);

@@ -110,16 +110,16 @@ static void build_policy(struct cpu_policy *p, bool pv)
 
 static void domain_policy(const struct domain *d, struct cpu_policy *p)
 {
-    if ( d->arch->cpu_policy )
-        *p = *d->arch->cpu_policy;
+    if ( d->arch.cpu_policy )
+        *p = *d->arch.cpu_policy;
     else
         build_policy(p, true);
 }
 
 void domain_cpu_policy_free(struct domain *d)
 {
-    xfree(d->arch->cpu_policy);
-    d->arch->cpu_policy = NULL;
+    xfree(d->arch.cpu_policy);
+    d->arch.cpu_policy = NULL;
 }
 
 static int put_leaf(XEN_GUEST_HANDLE_64(xen_cpuid_leaf_t) h,
@@ -510,13 +510,13 @@ long domctl_set_cpu_policy(struct domain *d,
         clear_out_of_range(p);
         rc = compatible(max, p, op);
     }
-    if ( !rc && !d->arch->cpu_policy )
+    if ( !rc && !d->arch.cpu_policy )
     {
-        d->arch->cpu_policy = p;
+        d->arch.cpu_policy = p;
         p = NULL;
     }
     else if ( !rc )
-        *d->arch->cpu_policy = *p;
+        *d->arch.cpu_policy = *p;
     *copyback = rc != 0;
     xfree(p);
     xfree(max);

@@ -1,5 +1,5 @@
 /* SPDX-License-Identifier: GPL-2.0-only */
-/* Switching a CPU between the idle loop and PV vCPUs; PV domain teardown. */
+/* Creating and tearing down a domain's x86 state; switching a CPU's vCPU. */
 #include <xen/errno.h>
 #include <xen/hypercall.h>
 #include <xen/lib.h>
@@ -13,11 +13,13 @@
 #include <asm/domain.h>
 #include <asm/flushtlb.h>
 #include <asm/fpu.h>
+#include <asm/hvm/hvm.h>
 #include <asm/irq.h>
 #include <asm/page.h>
 #include <asm/processor.h>
 #include <asm/pv/mm.h>
 #include <asm/pv/descriptor-tables.h>
+#include <asm/pv/domain.h>
 #include <asm/pv/traps.h>
 #include <asm/pv/entry.h>
 #include <asm/system.h>
@@ -38,101 +40,36 @@ static void __noreturn reset_stack_and_jump(void (*fn)(void))
     __builtin_unreachable();
 }
 
-/*
- * The GS base of the guest's current mode is the live one (MSR_GS_BASE),
- * the other mode's waits in MSR_SHADOW_GS_BASE, as swapgs would leave them.
- */
-static void save_guest_state(struct vcpu *v)
+int arch_domain_create(struct domain *d)
 {
-    struct arch_vcpu *a = v->arch;
-    uint64_t gs = rdmsr(MSR_GS_BASE), shadow = rdmsr(MSR_SHADOW_GS_BASE);
-    bool kernel = a->flags & VGCF_in_kernel;
-
-    a->user_regs = get_cpu_info()->guest_cpu_user_regs;
-    /* The data selectors are the guest's own: nothing entering saved them. */
-    __asm__ __volatile__ ( "mov %%ds, %0" : "=r" (a->user_regs.ds) );
-    __asm__ __volatile__ ( "mov %%es, %0" : "=r" (a->user_regs.es) );
-    __asm__ __volatile__ ( "mov %%fs, %0" : "=r" (a->user_regs.fs) );
-    __asm__ __volatile__ ( "mov %%gs, %0" : "=r" (a->user_regs.gs) );
-    a->fs_base = rdmsr(MSR_FS_BASE);
-    a->gs_base_kernel = kernel ? gs : shadow;
-    a->gs_base_user = kernel ? shadow : gs;
-    fpu_save(v);
-    pv_save_debugregs(v);
+    return is_pv_domain(d) ? 0 : hvm_domain_create(d);
 }
 
-/*
- * The runstate and time areas are written through the hypervisor's own
- * mapping of their frames, whichever page tables are loaded.
- */
-static void update_guest_areas(struct vcpu *v, bool with_time)
+/* Once nothing uses d any more (or its creation failed half way). */
+void arch_domain_destroy(struct domain *d)
 {
-    update_runstate_area(v);
-    if ( with_time )
-        update_time_area(v);
+    if ( is_hvm_domain(d) && hvm_funcs.name )
+        hvm_funcs.domain_destroy(d);
+    domain_cpu_policy_free(d);
 }
 
-/*
- * Guests may mark pages global, and those TLB entries would outlive the
- * CR3 switch: flush them too, so no vCPU sees another's translations.
- */
-static void load_root(struct vcpu *v)
+int arch_vcpu_create(struct vcpu *v)
 {
-    unsigned long cr4 = read_cr4();
+    int rc;
 
-    flush_guest_tables_loading();
-    write_cr3(mfn_to_maddr(pv_guest_root(v)));
-    if ( cr4 & X86_CR4_PGE )
-    {
-        write_cr4(cr4 & ~X86_CR4_PGE);
-        write_cr4(cr4);
-    }
+    if ( vcpu_fpu_init(v) )
+        return -ENOMEM;
+    rc = is_pv_vcpu(v) ? pv_vcpu_create(v) : hvm_vcpu_create(v);
+    if ( rc )
+        vcpu_fpu_free(v);
+    return rc;
 }
 
-/*
- * The selectors go in after the GDT and LDT they index, and before the
- * bases: loading FS or GS sets its base from the descriptor.  One that no
- * longer loads (the guest changed its GDT meanwhile) goes to the failsafe
- * callback once everything else is in place.
- */
-static void load_guest_state(struct vcpu *v)
+void arch_vcpu_destroy(struct vcpu *v)
 {
-    struct arch_vcpu *a = v->arch;
-    bool kernel = a->flags & VGCF_in_kernel;
-    const uint16_t sel[4] = { a->user_regs.ds, a->user_regs.es,
-                              a->user_regs.fs, a->user_regs.gs };
-    bool loaded;
-
-    get_cpu_info()->guest_cpu_user_regs = a->user_regs;
-    load_root(v);
-    load_guest_gdt(a->gdt_frames, DIV_ROUND_UP(a->gdt_ents, 512));
-    load_guest_ldt(a->ldt_frames, a->ldt_ents);
-    /*
-     * An LDT page unused since the guest's last SET_LDT is mapped before
-     * its selector loads, with interrupts on (taking its type may flush
-     * other CPUs), as Xen would map it from the fault.
-     */
-    for ( unsigned int i = 0; i < ARRAY_SIZE(sel); i++ )
-        if ( pv_ldt_selector_unmapped(v, sel[i]) )
-        {
-            local_irq_enable();
-            pv_map_ldt_selector(v, sel[i]);
-            local_irq_disable();
-        }
-    /* Each is loaded, or nulled, whatever became of the others. */
-    loaded = pv_load_ds(sel[0]);
-    loaded &= pv_load_es(sel[1]);
-    loaded &= pv_load_fs(sel[2]);
-    loaded &= pv_load_gs(sel[3]);
-    wrmsr(MSR_FS_BASE, a->fs_base);
-    wrmsr(MSR_GS_BASE, kernel ? a->gs_base_kernel : a->gs_base_user);
-    wrmsr(MSR_SHADOW_GS_BASE, kernel ? a->gs_base_user : a->gs_base_kernel);
-    fpu_restore(v);
-    pv_load_debugregs(v);
-    update_vcpu_system_time(v);
-    update_guest_areas(v, true);
-    if ( !loaded )
-        pv_failsafe_callback(v, sel);
+    if ( is_hvm_vcpu(v) )
+        hvm_funcs.vcpu_destroy(v);
+    vcpu_fpu_free(v);
 }
 
 void context_switch(struct vcpu *prev, struct vcpu *next)
@@ -140,9 +77,10 @@ void context_switch(struct vcpu *prev, struct vcpu *next)
     local_irq_disable();
     if ( prev )
     {
-        /* Its runstate copy goes now, before another CPU can load it. */
-        update_guest_areas(prev, false);
-        save_guest_state(prev);
+        if ( is_pv_vcpu(prev) )
+            pv_ctxt_switch_from(prev);
+        else
+            hvm_funcs.ctxt_switch_from(prev);
         /*
          * Another CPU may load prev as soon as this store is seen, so
          * everything saved above must be visible first.
@@ -165,8 +103,13 @@ void context_switch(struct vcpu *prev, struct vcpu *next)
      * when it chose it.
      */
     ASSERT(next->processor == smp_processor_id() && next->is_running);
-    load_guest_state(next);
-    reset_stack_and_jump(return_to_guest);
+    if ( is_pv_vcpu(next) )
+    {
+        pv_ctxt_switch_to(next);
+        reset_stack_and_jump(return_to_guest);
+    }
+    hvm_funcs.ctxt_switch_to(next);
+    reset_stack_and_jump(hvm_funcs.run);
 }
 
 /* Frames a walk visits between checks for work waiting on this CPU. */
@@ -254,7 +197,6 @@ void arch_domain_relinquish(struct domain *d)
      */
     flush_tlb_mask(&cpu_online_map);
     d->tlb_clean = true;
-    domain_cpu_policy_free(d);
     pirq_domain_destroy(d);
 
     for ( unsigned int i = 0; i < d->max_vcpus; i++ )
@@ -265,19 +207,8 @@ void arch_domain_relinquish(struct domain *d)
             continue;
         kill_timer(&v->singleshot_timer);
         kill_timer(&v->periodic_timer);
-        pv_destroy_gdt(v);
-        pv_destroy_ldt(v);
-        /* A teardown stopped partway goes on, to the end. */
-        BUG_ON(pv_put_old_guest_table(v, false));
-        for ( unsigned int user = 0; user < 2; user++ )
-        {
-            mfn_t *slot = user ? &v->arch->guest_table_user
-                               : &v->arch->guest_table;
-
-            if ( mfn_valid(*slot) )
-                put_page_and_type(mfn_to_page(*slot));
-            *slot = INVALID_MFN;
-        }
+        if ( is_pv_vcpu(v) )
+            pv_vcpu_relinquish(v);
     }
 }
 
@@ -288,7 +219,7 @@ void arch_domain_relinquish(struct domain *d)
  */
 int arch_domain_relinquish_frames(struct domain *d, bool preemptible)
 {
-    struct arch_domain *a = d->arch;
+    struct arch_domain *a = &d->arch;
     int rc;
 
     switch ( a->relinquish_pass )

@@ -54,7 +54,7 @@ static uint16_t fix_rpl(uint16_t sel)
 bool arch_vcpu_initialised(const struct vcpu *v)
 {
     /* A PV vCPU cannot run without a page table, and always has one after. */
-    return mfn_valid(v->arch->guest_table);
+    return mfn_valid(v->arch.pv.guest_table);
 }
 
 static int check_context(const struct vcpu_guest_context *c)
@@ -90,16 +90,16 @@ static int check_context(const struct vcpu_guest_context *c)
 static bool same_tables(const struct vcpu *v,
                         const struct vcpu_guest_context *c)
 {
-    const struct arch_vcpu *a = v->arch;
-    unsigned long user = mfn_valid(a->guest_table_user)
-                         ? xen_pfn_to_cr3(mfn_x(a->guest_table_user)) : 0;
+    const struct arch_vcpu *a = &v->arch;
+    unsigned long user = mfn_valid(a->pv.guest_table_user)
+                         ? xen_pfn_to_cr3(mfn_x(a->pv.guest_table_user)) : 0;
 
-    if ( xen_pfn_to_cr3(mfn_x(a->guest_table)) != c->ctrlreg[3] ||
-         user != c->ctrlreg[1] || a->gdt_ents != c->gdt_ents ||
-         a->ldt_ents != c->ldt_ents )
+    if ( xen_pfn_to_cr3(mfn_x(a->pv.guest_table)) != c->ctrlreg[3] ||
+         user != c->ctrlreg[1] || a->pv.gdt_ents != c->gdt_ents ||
+         a->pv.ldt_ents != c->ldt_ents )
         return false;
-    for ( unsigned int i = 0; i < ARRAY_SIZE(a->gdt_frames); i++ )
-        if ( a->gdt_frames[i] != c->gdt_frames[i] )
+    for ( unsigned int i = 0; i < ARRAY_SIZE(a->pv.gdt_frames); i++ )
+        if ( a->pv.gdt_frames[i] != c->gdt_frames[i] )
             return false;
     return true;
 }
@@ -126,10 +126,10 @@ static int install_tables(struct vcpu *v, const struct vcpu_guest_context *c)
         goto put_kernel;
     if ( (rc = pv_set_gdt(v, c->gdt_frames, c->gdt_ents)) )
         goto put_user;
-    v->arch->guest_table = kernel;
-    v->arch->guest_table_user = user;
-    v->arch->ldt_base = c->ldt_base;
-    v->arch->ldt_ents = c->ldt_ents;
+    v->arch.pv.guest_table = kernel;
+    v->arch.pv.guest_table_user = user;
+    v->arch.pv.ldt_base = c->ldt_base;
+    v->arch.pv.ldt_ents = c->ldt_ents;
     return 0;
 
  put_user:
@@ -142,7 +142,7 @@ static int install_tables(struct vcpu *v, const struct vcpu_guest_context *c)
 
 int arch_set_info_guest(struct vcpu *v, const struct vcpu_guest_context *c)
 {
-    struct arch_vcpu *a = v->arch;
+    struct arch_vcpu *a = &v->arch;
     unsigned long cb_flags;
     bool installed = true;
     int rc;
@@ -168,37 +168,37 @@ int arch_set_info_guest(struct vcpu *v, const struct vcpu_guest_context *c)
      * stay enabled in guest mode whatever it asks; there is no virtual-8086
      * mode in long mode to return to.
      */
-    a->iopl = (c->user_regs.rflags & X86_EFLAGS_IOPL) >> 12;
+    a->pv.iopl = (c->user_regs.rflags & X86_EFLAGS_IOPL) >> 12;
     a->user_regs.rflags = (c->user_regs.rflags &
                            ~(X86_EFLAGS_IOPL | X86_EFLAGS_VM)) |
                           X86_EFLAGS_IF;
-    memcpy(a->trap_ctxt, c->trap_ctxt, sizeof(a->trap_ctxt));
-    for ( unsigned int i = 0; i < ARRAY_SIZE(a->trap_ctxt); i++ )
-        a->trap_ctxt[i].cs = fix_rpl(c->trap_ctxt[i].cs);
-    a->kernel_ss = fix_rpl(c->kernel_ss);
-    a->kernel_sp = c->kernel_sp;
-    a->fs_base = c->fs_base;
-    a->gs_base_kernel = c->gs_base_kernel;
-    a->gs_base_user = c->gs_base_user;
-    a->fpu_ts = c->ctrlreg[0] & X86_CR0_TS;
+    memcpy(a->pv.trap_ctxt, c->trap_ctxt, sizeof(a->pv.trap_ctxt));
+    for ( unsigned int i = 0; i < ARRAY_SIZE(a->pv.trap_ctxt); i++ )
+        a->pv.trap_ctxt[i].cs = fix_rpl(c->trap_ctxt[i].cs);
+    a->pv.kernel_ss = fix_rpl(c->kernel_ss);
+    a->pv.kernel_sp = c->kernel_sp;
+    a->pv.fs_base = c->fs_base;
+    a->pv.gs_base_kernel = c->gs_base_kernel;
+    a->pv.gs_base_user = c->gs_base_user;
+    a->pv.fpu_ts = c->ctrlreg[0] & X86_CR0_TS;
 
-    a->event_callback_eip = c->event_callback_eip;
-    a->failsafe_callback_eip = c->failsafe_callback_eip;
-    a->syscall_callback_eip = c->syscall_callback_eip;
+    a->pv.event_callback_eip = c->event_callback_eip;
+    a->pv.failsafe_callback_eip = c->failsafe_callback_eip;
+    a->pv.syscall_callback_eip = c->syscall_callback_eip;
     /* Event upcalls always mask events; the others as the flags say. */
     cb_flags = 1UL << CALLBACKTYPE_event;
     if ( c->flags & VGCF_failsafe_disables_events )
         cb_flags |= 1UL << CALLBACKTYPE_failsafe;
     if ( c->flags & VGCF_syscall_disables_events )
         cb_flags |= 1UL << CALLBACKTYPE_syscall;
-    a->callback_flags = cb_flags;
-    v->domain->arch->vm_assist = c->vm_assist;
+    a->pv.callback_flags = cb_flags;
+    v->domain->arch.pv.vm_assist = c->vm_assist;
     /* As Xen, with the assists just set. */
     if ( installed )
     {
-        pv_root_ro_mpt(v->domain, a->guest_table, false);
-        if ( mfn_valid(a->guest_table_user) )
-            pv_root_ro_mpt(v->domain, a->guest_table_user, true);
+        pv_root_ro_mpt(v->domain, a->pv.guest_table, false);
+        if ( mfn_valid(a->pv.guest_table_user) )
+            pv_root_ro_mpt(v->domain, a->pv.guest_table_user, true);
     }
 
     /* As Xen does, a debug register that fails its check is left clear. */
@@ -216,41 +216,41 @@ int arch_set_info_guest(struct vcpu *v, const struct vcpu_guest_context *c)
 
 void arch_get_info_guest(struct vcpu *v, struct vcpu_guest_context *c)
 {
-    const struct arch_vcpu *a = v->arch;
+    const struct arch_vcpu *a = &v->arch;
 
     memset(c, 0, sizeof(*c));
     c->flags = a->flags;
     if ( !(v->pause_flags & VPF_down) )
         c->flags |= VGCF_online;
     c->user_regs = a->user_regs;
-    c->user_regs.rflags |= (unsigned long)a->iopl << 12;
-    memcpy(c->trap_ctxt, a->trap_ctxt, sizeof(c->trap_ctxt));
-    c->ldt_base = a->ldt_base;
-    c->ldt_ents = a->ldt_ents;
-    memcpy(c->gdt_frames, a->gdt_frames, sizeof(c->gdt_frames));
-    c->gdt_ents = a->gdt_ents;
-    c->kernel_ss = a->kernel_ss;
-    c->kernel_sp = a->kernel_sp;
+    c->user_regs.rflags |= (unsigned long)a->pv.iopl << 12;
+    memcpy(c->trap_ctxt, a->pv.trap_ctxt, sizeof(c->trap_ctxt));
+    c->ldt_base = a->pv.ldt_base;
+    c->ldt_ents = a->pv.ldt_ents;
+    memcpy(c->gdt_frames, a->pv.gdt_frames, sizeof(c->gdt_frames));
+    c->gdt_ents = a->pv.gdt_ents;
+    c->kernel_ss = a->pv.kernel_ss;
+    c->kernel_sp = a->pv.kernel_sp;
     /* The real CR0 with the guest's virtual TS, as it reads CR0. */
-    c->ctrlreg[0] = (read_cr0() & ~X86_CR0_TS) | (a->fpu_ts ? X86_CR0_TS : 0);
+    c->ctrlreg[0] = (read_cr0() & ~X86_CR0_TS) | (a->pv.fpu_ts ? X86_CR0_TS : 0);
     c->ctrlreg[2] = v->vcpu_info->arch.cr2;
-    if ( mfn_valid(a->guest_table) )
-        c->ctrlreg[3] = xen_pfn_to_cr3(mfn_x(a->guest_table));
-    if ( mfn_valid(a->guest_table_user) )
-        c->ctrlreg[1] = xen_pfn_to_cr3(mfn_x(a->guest_table_user));
+    if ( mfn_valid(a->pv.guest_table) )
+        c->ctrlreg[3] = xen_pfn_to_cr3(mfn_x(a->pv.guest_table));
+    if ( mfn_valid(a->pv.guest_table_user) )
+        c->ctrlreg[1] = xen_pfn_to_cr3(mfn_x(a->pv.guest_table_user));
     for ( unsigned int i = 0; i < ARRAY_SIZE(c->debugreg); i++ )
         c->debugreg[i] = pv_get_debugreg(v, i);
-    c->event_callback_eip = a->event_callback_eip;
-    c->failsafe_callback_eip = a->failsafe_callback_eip;
-    c->syscall_callback_eip = a->syscall_callback_eip;
-    if ( a->callback_flags & (1UL << CALLBACKTYPE_failsafe) )
+    c->event_callback_eip = a->pv.event_callback_eip;
+    c->failsafe_callback_eip = a->pv.failsafe_callback_eip;
+    c->syscall_callback_eip = a->pv.syscall_callback_eip;
+    if ( a->pv.callback_flags & (1UL << CALLBACKTYPE_failsafe) )
         c->flags |= VGCF_failsafe_disables_events;
-    if ( a->callback_flags & (1UL << CALLBACKTYPE_syscall) )
+    if ( a->pv.callback_flags & (1UL << CALLBACKTYPE_syscall) )
         c->flags |= VGCF_syscall_disables_events;
-    c->vm_assist = v->domain->arch->vm_assist;
-    c->fs_base = a->fs_base;
-    c->gs_base_kernel = a->gs_base_kernel;
-    c->gs_base_user = a->gs_base_user;
+    c->vm_assist = v->domain->arch.pv.vm_assist;
+    c->fs_base = a->pv.fs_base;
+    c->gs_base_kernel = a->pv.gs_base_kernel;
+    c->gs_base_user = a->pv.gs_base_user;
 }
 
 /*

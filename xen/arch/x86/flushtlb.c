@@ -11,8 +11,8 @@
 
 mfn_t pv_guest_root(const struct vcpu *v)
 {
-    return v->arch->flags & VGCF_in_kernel ? v->arch->guest_table
-                                            : v->arch->guest_table_user;
+    return v->arch.flags & VGCF_in_kernel ? v->arch.pv.guest_table
+                                            : v->arch.pv.guest_table_user;
 }
 
 void pv_update_cr3(struct vcpu *v)

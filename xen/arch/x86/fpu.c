@@ -47,15 +47,15 @@ int vcpu_fpu_init(struct vcpu *v)
     memset(area, 0, size);
     *(uint16_t *)area = 0x37f;              /* FCW: all x87 exceptions masked */
     *(uint32_t *)(area + 24) = 0x1f80;      /* MXCSR: all SSE ones masked */
-    v->arch->fpu_area = area;
-    v->arch->xcr0 = boot_cpu_data.xcr0 & (XSTATE_FP | XSTATE_SSE);
+    v->arch.fpu_area = area;
+    v->arch.xcr0 = boot_cpu_data.xcr0 & (XSTATE_FP | XSTATE_SSE);
     return 0;
 }
 
 void vcpu_fpu_free(struct vcpu *v)
 {
-    if ( v->arch->fpu_area )
-        free_xenheap_pages(v->arch->fpu_area,
+    if ( v->arch.fpu_area )
+        free_xenheap_pages(v->arch.fpu_area,
                            get_order_from_bytes(fpu_area_size()));
 }
 
@@ -69,7 +69,7 @@ void vcpu_fpu_free(struct vcpu *v)
  */
 static void xcr0_full(const struct vcpu *v)
 {
-    if ( v->arch->xcr0 != boot_cpu_data.xcr0 )
+    if ( v->arch.xcr0 != boot_cpu_data.xcr0 )
         xsetbv(0, boot_cpu_data.xcr0);
 }
 
@@ -83,7 +83,7 @@ void fpu_save(struct vcpu *v)
         xcr0_full(v);
         __asm__ __volatile__ ( "xsave64 %0"
                                : "=m" (*(uint8_t (*)[XSAVE_HDR_END])
-                                        v->arch->fpu_area)
+                                        v->arch.fpu_area)
                                : "a" ((uint32_t)mask),
                                  "d" ((uint32_t)(mask >> 32))
                                : "memory" );
@@ -91,7 +91,7 @@ void fpu_save(struct vcpu *v)
     else
         __asm__ __volatile__ ( "fxsave64 %0"
                                : "=m" (*(uint8_t (*)[FXSAVE_SIZE])
-                                        v->arch->fpu_area) );
+                                        v->arch.fpu_area) );
 }
 
 /*
@@ -109,16 +109,16 @@ void fpu_restore(struct vcpu *v)
         xsetbv(0, mask);
         __asm__ __volatile__ ( "xrstor64 %0"
                                : : "m" (*(uint8_t (*)[XSAVE_HDR_END])
-                                         v->arch->fpu_area),
+                                         v->arch.fpu_area),
                                    "a" ((uint32_t)mask),
                                    "d" ((uint32_t)(mask >> 32)) );
-        if ( v->arch->xcr0 != mask )
-            xsetbv(0, v->arch->xcr0);
+        if ( v->arch.xcr0 != mask )
+            xsetbv(0, v->arch.xcr0);
     }
     else
         __asm__ __volatile__ ( "fxrstor64 %0"
                                : : "m" (*(uint8_t (*)[FXSAVE_SIZE])
-                                         v->arch->fpu_area) );
-    if ( v->arch->fpu_ts )
+                                         v->arch.fpu_area) );
+    if ( v->arch.pv.fpu_ts )
         stts();
 }

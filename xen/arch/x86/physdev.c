@@ -26,7 +26,7 @@ long do_physdev_op(int cmd, XEN_GUEST_HANDLE_PARAM(void) arg)
          * Virtual only: the real IOPL stays 0, and the I/O emulation
          * compares this with the guest's virtual privilege level.
          */
-        current->arch->iopl = op.iopl;
+        current->arch.pv.iopl = op.iopl;
         return 0;
     }
 
@@ -43,8 +43,8 @@ long do_physdev_op(int cmd, XEN_GUEST_HANDLE_PARAM(void) arg)
         if ( !pv_guest_addr_ok(guest_handle_addr(op.bitmap)) ||
              op.nr_ports > 65536 )
             return -EINVAL;
-        current->arch->iobmp = guest_handle_addr(op.bitmap);
-        current->arch->iobmp_limit = op.nr_ports;
+        current->arch.pv.iobmp = guest_handle_addr(op.bitmap);
+        current->arch.pv.iobmp_limit = op.nr_ports;
         return 0;
     }
 

@@ -69,7 +69,7 @@ static unsigned int nr_pirqs(const struct domain *d)
 /* d's table, allocated on first use; NULL if out of memory. */
 static struct domain_pirqs *pirqs_of(struct domain *d)
 {
-    struct domain_pirqs *p = d->arch->pirqs;
+    struct domain_pirqs *p = d->arch.pirqs;
 
     if ( p )
         return p;
@@ -88,14 +88,14 @@ static struct domain_pirqs *pirqs_of(struct domain *d)
     if ( d->is_privileged )
         for ( unsigned int gsi = 1; gsi < nr_irqs_gsi; gsi++ )
             set_bit(gsi, p->access);
-    __atomic_store_n(&d->arch->pirqs, p, __ATOMIC_RELEASE);
+    __atomic_store_n(&d->arch.pirqs, p, __ATOMIC_RELEASE);
     return p;
 }
 
 /* d may be given gsi, or give it to others. */
 static bool gsi_access(const struct domain *d, int gsi)
 {
-    const struct domain_pirqs *p = __atomic_load_n(&d->arch->pirqs,
+    const struct domain_pirqs *p = __atomic_load_n(&d->arch.pirqs,
                                                    __ATOMIC_ACQUIRE);
 
     if ( !p )
@@ -106,7 +106,7 @@ static bool gsi_access(const struct domain *d, int gsi)
 /* The entry of pirq if d has ever had one, else NULL. */
 static struct pirq_entry *entry_of(const struct domain *d, unsigned int pirq)
 {
-    struct domain_pirqs *p = d->arch->pirqs;
+    struct domain_pirqs *p = d->arch.pirqs;
 
     return p && pirq < p->nr ? &p->e[pirq] : NULL;
 }
@@ -114,7 +114,7 @@ static struct pirq_entry *entry_of(const struct domain *d, unsigned int pirq)
 void pirq_deliver(struct domain *d, unsigned int pirq, unsigned int port,
                   bool needs_eoi)
 {
-    struct domain_pirqs *p = __atomic_load_n(&d->arch->pirqs,
+    struct domain_pirqs *p = __atomic_load_n(&d->arch.pirqs,
                                              __ATOMIC_ACQUIRE);
     unsigned long *map = p ? __atomic_load_n(&p->eoi_map, __ATOMIC_ACQUIRE)
                            : NULL;
@@ -140,7 +140,7 @@ static void unbind_gsi(struct domain *d, struct pirq_entry *e,
         return;
     gsi_guest_unbind(e->gsi, d);
     e->bound = false;
-    clear_eoi_bit(d->arch->pirqs, pirq);
+    clear_eoi_bit(d->arch.pirqs, pirq);
 }
 
 int pirq_bind_check(struct domain *d, unsigned int pirq)
@@ -190,7 +190,7 @@ void pirq_set_vcpu(struct domain *d, unsigned int pirq, const struct vcpu *v)
 
 void pirq_domain_destroy(struct domain *d)
 {
-    struct domain_pirqs *p = d->arch->pirqs;
+    struct domain_pirqs *p = d->arch.pirqs;
 
     if ( !p )
         return;
@@ -206,7 +206,7 @@ void pirq_domain_destroy(struct domain *d)
     }
     if ( p->eoi_map )
         put_page_and_type(virt_to_page(p->eoi_map));
-    d->arch->pirqs = NULL;
+    d->arch.pirqs = NULL;
     xfree(p->e);
     xfree(p);
 }
@@ -436,7 +436,7 @@ static long unmap_pirq(const struct physdev_unmap_pirq *unmap)
     {
         unbind_gsi(d, e, unmap->pirq);
         /* As Xen: the domain loses the GSI, dom0 included. */
-        clear_bit(e->gsi, d->arch->pirqs->access);
+        clear_bit(e->gsi, d->arch.pirqs->access);
         /* An MSI's IRQ goes with its PIRQ (masked at the device). */
         if ( irq_is_msi(e->gsi) )
             msi_irq_destroy(e->gsi);
@@ -463,7 +463,7 @@ static long pirq_eoi(struct domain *d, unsigned int pirq)
         spin_unlock_irqrestore(&d->event_lock, flags);
         return -EINVAL;
     }
-    p = d->arch->pirqs;
+    p = d->arch.pirqs;
     if ( p->auto_unmask )
         unmask = e->port;
     if ( e->bound )

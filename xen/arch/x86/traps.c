@@ -2,6 +2,7 @@
 /* Per-CPU descriptor tables, exception handling and fault reports. */
 #include <xen/lib.h>
 #include <xen/param.h>
+#include <xen/percpu.h>
 #include <xen/string.h>
 #include <xen/symbols.h>
 #include <asm/current.h>
@@ -165,12 +166,12 @@ BUILD_BUG_ON(offsetof(struct cpu_user_regs, ss) + 8 != UREGS_frame_size);
  * that no earlier IRETQ unblocks NMIs and lets one in over its frame.
  * It only counts them.
  */
-static unsigned long nmi_count[NR_CPUS];
+static DEFINE_PER_CPU(unsigned long, nmi_count);
 
 void do_nmi(const struct cpu_user_regs *regs);
 void do_nmi(const struct cpu_user_regs *regs)
 {
-    nmi_count[smp_processor_id()]++;
+    this_cpu(nmi_count)++;
 }
 
 /*

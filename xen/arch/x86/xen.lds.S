@@ -76,6 +76,16 @@ SECTIONS
         . = ALIGN(STACK_SIZE);
         *(.bss.stack_aligned)
         *(.bss.page_aligned)
+        /*
+         * Per-CPU areas (xen/percpu.h): the section is CPU 0's, the other
+         * CPUs' copies follow, each a whole number of cache lines.
+         */
+        . = ALIGN(64);
+        __per_cpu_start = .;
+        *(.bss.percpu)
+        . = ALIGN(64);
+        __per_cpu_end = .;
+        . += (__per_cpu_end - __per_cpu_start) * (NR_CPUS - 1);
         *(.bss .bss.*)
         *(COMMON)
         . = ALIGN(8);

@@ -622,26 +622,26 @@ bool pci_guest_port_read(struct domain *d, unsigned int port,
 
     if ( port == CF8_PORT && size == 4 )
     {
-        *val = d->arch->pci_cf8;
+        *val = d->arch.pci_cf8;
         return true;
     }
     off = cfc_offset(port, size);
     if ( off == -1 )
         return false;
     *val = off < 0 || !d->is_privileged ? ~0u
-                                        : cf8_read(d->arch->pci_cf8, off, size);
+                                        : cf8_read(d->arch.pci_cf8, off, size);
     return true;
 }
 
 bool pci_guest_port_write(struct domain *d, unsigned int port,
                           unsigned int size, uint32_t val)
 {
-    uint32_t cf8 = d->arch->pci_cf8;
+    uint32_t cf8 = d->arch.pci_cf8;
     int off;
 
     if ( port == CF8_PORT && size == 4 )
     {
-        d->arch->pci_cf8 = val;
+        d->arch.pci_cf8 = val;
         return true;
     }
     off = cfc_offset(port, size);

@@ -9,9 +9,7 @@
  */
 #pragma GCC visibility push(hidden)
 
-#define NR_CPUS 64
-
-/* The memory layout first, so the public headers defer to it. */
+/* NR_CPUS and the memory layout, so the public headers defer to it. */
 #include <asm/config.h>
 
 #endif /* XEN_CONFIG_H */

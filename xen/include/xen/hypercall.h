@@ -33,6 +33,13 @@
 #define MEMOP_EXTENT_SHIFT      6
 #define MEMOP_CMD_MASK          ((1UL << MEMOP_EXTENT_SHIFT) - 1)
 
+/*
+ * The hypercall table (arch/x86/hypercall.c): how many argument registers
+ * op takes, and one entry of a multicall run as the caller's type may.
+ */
+unsigned int hypercall_nargs(unsigned int op);
+void arch_do_multicall_call(struct multicall_entry *call);
+
 /* Should the running hypercall stop at this point between elements? */
 bool hypercall_preempt_check(void);
 /*

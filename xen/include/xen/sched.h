@@ -10,6 +10,7 @@
 #include <xen/timer.h>
 #include <xen/types.h>
 #include <asm/current.h>
+#include <asm/domain.h>
 #include <public/xen.h>
 #include <public/vcpu.h>
 
@@ -22,8 +23,6 @@
 
 struct evtchn_port_state;       /* xen/event.h */
 struct grant_table;             /* xen/grant_table.h */
-struct arch_vcpu;               /* asm/domain.h */
-struct arch_domain;
 
 /*
  * A structure the hypervisor keeps current in guest memory, held as the
@@ -85,7 +84,51 @@ struct vcpu {
     s_time_t periodic_period;
     struct timer poll_timer;        /* SCHEDOP_poll's timeout */
 
-    struct arch_vcpu *arch;
+    /*
+     * While a multicall runs one of its calls, that call's entry: a
+     * continuation of the call is written there (and mc_preempted set),
+     * not into the registers, which belong to the multicall.
+     */
+    struct multicall_entry *mc_call;
+    bool mc_preempted;
+
+    struct arch_vcpu arch;
+};
+
+/*
+ * What the guest sees: Xen's PV ABI on a paravirtual CPU, or a whole
+ * virtual machine (HVM), or one booted straight into its kernel without
+ * emulated firmware and devices (PVH, an HVM container).  Fixed at
+ * creation (XEN_DOMCTL_CDF_hvm); only PV domains can be created so far.
+ */
+enum guest_type {
+    guest_type_pv,
+    guest_type_hvm,
+    guest_type_pvh,
+};
+
+/*
+ * What the toolstack told us about a domain (domctl.c, under its lock):
+ * its UUID and whether it runs xenstored; TSC and NUMA settings.  known:
+ * createdomain made it, or a domctl on a domain no toolstack made (dom0)
+ * first used it; destruction clears it.
+ */
+struct toolstack_info {
+    bool known;
+    xen_domain_handle_t handle;
+    bool xs_domain;
+    /* setnodeaffinity's nodes, unless none was given (or all were). */
+    bool node_explicit;
+    /*
+     * settscinfo's mode, guest frequency (0: the host's) and incarnation
+     * (reported one higher, as Xen does), and when its elapsed time was
+     * 0 (at first, when the domain was made).  We do not emulate the
+     * TSC, so these are only kept and reported back, as libxl expects.
+     */
+    uint8_t tsc_mode;
+    uint32_t gtsc_khz, incarnation;
+    s_time_t tsc_zero;
+    uint64_t node_affinity;
 };
 
 /* d->state: only ever moves forward. */
@@ -100,6 +143,7 @@ struct domain {
     domid_t domain_id;
     bool is_privileged;             /* dom0: may use domctl and sysctl */
     bool is_console;                /* may write the hypervisor console */
+    enum guest_type guest_type;
     enum domain_state state;
     unsigned int shutdown_code;     /* SHUTDOWN_* once shut down */
     int pause_count;                /* pauses of every vCPU at once */
@@ -138,7 +182,8 @@ struct domain {
     struct evtchn_port_state *evtchn;
     struct grant_table *grant_table;
 
-    struct arch_domain *arch;
+    struct arch_domain arch;
+    struct toolstack_info toolstack;
 
     /* A domU's console_io output, held until its line is complete. */
 #define DOMAIN_CONSOLE_LINE 160
@@ -152,6 +197,32 @@ struct domain {
     struct domain *next_in_list;    /* domain list, by domain_id */
 };
 
+static inline bool is_pv_domain(const struct domain *d)
+{
+    return d->guest_type == guest_type_pv;
+}
+
+/* PVH domains are HVM ones: everything below the ABI is the same. */
+static inline bool is_hvm_domain(const struct domain *d)
+{
+    return d->guest_type != guest_type_pv;
+}
+
+static inline bool is_pvh_domain(const struct domain *d)
+{
+    return d->guest_type == guest_type_pvh;
+}
+
+static inline bool is_pv_vcpu(const struct vcpu *v)
+{
+    return is_pv_domain(v->domain);
+}
+
+static inline bool is_hvm_vcpu(const struct vcpu *v)
+{
+    return is_hvm_domain(v->domain);
+}
+
 /* The guest vCPU running on this CPU; NULL while the CPU idles. */
 #define current (get_cpu_info()->current_vcpu)
 
@@ -159,8 +230,8 @@ struct domain {
 extern struct domain *hardware_domain;
 
 /* domain.c */
-struct domain *domain_create(domid_t domid, bool privileged,
-                             unsigned int max_vcpus);
+struct domain *domain_create(domid_t domid, enum guest_type type,
+                             bool privileged, unsigned int max_vcpus);
 struct vcpu *vcpu_create(struct domain *d, unsigned int vcpu_id,
                          unsigned int cpu);
 /*
@@ -172,6 +243,14 @@ struct vcpu *vcpu_create(struct domain *d, unsigned int vcpu_id,
 struct domain *get_domain_by_id(domid_t domid);
 struct domain *get_domain(struct domain *d);
 void put_domain(struct domain *d);
+/*
+ * domain_lookup.c: the domain a hypercall argument names, referenced, or
+ * NULL with *rc = -ESRCH (none) or -EPERM (the rights asked for fail).
+ */
+#define DOMAIN_LOOKUP_SELF       (1u << 0) /* DOMID_SELF names the caller */
+#define DOMAIN_LOOKUP_NOT_OWN_ID (1u << 1) /* the caller's own id: -ESRCH */
+#define DOMAIN_LOOKUP_TARGET     (1u << 2) /* another's needs XSM_TARGET */
+struct domain *domain_lookup(domid_t domid, unsigned int flags, int *rc);
 void domain_shutdown(struct domain *d, unsigned int reason);
 /*
  * Tears the domain down (once; later calls do nothing): it gives back
@@ -181,6 +260,14 @@ void domain_shutdown(struct domain *d, unsigned int reason);
  */
 int domain_kill(struct domain *d);
 void domain_destroy(struct domain *d);
+/*
+ * Arch: a new domain's and vCPU's state for its guest type (0 or a
+ * negative errno), and its release once nothing uses the object any more.
+ */
+int arch_domain_create(struct domain *d);
+void arch_domain_destroy(struct domain *d);
+int arch_vcpu_create(struct vcpu *v);
+void arch_vcpu_destroy(struct vcpu *v);
 /* Arch: drop the page-table references the vCPUs hold... */
 void arch_domain_relinquish(struct domain *d);
 /* ...then every pin and allocation reference: 0, or -ERESTART part way. */

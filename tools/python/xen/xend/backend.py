@@ -42,6 +42,13 @@ class Backend(object):
     def domain_destroy(self, domid):
         raise NotImplementedError
 
+    def wait_domain_change(self, timeout):
+        """True once a domain may have shut down or died, False after
+        timeout seconds without news.  Without a way to be told, every
+        timeout is news."""
+        time.sleep(timeout)
+        return True
+
     def domain_pause(self, domid):
         raise NotImplementedError
 
@@ -585,6 +592,24 @@ class RealBackend(Backend):
         except BackendError:
             pass
 
+    def wait_domain_change(self, timeout):
+        """xenstored fires @releaseDomain when a domain shuts down or
+        dies.  The watch has a connection of its own, since waiting on
+        it would hold up every request."""
+        from xen.xend.xenstore import Xenstore, XenstoreError
+        w = getattr(self, 'xs_watch', None)
+        try:
+            if w is None:
+                w = Xenstore()
+                w.watch('@releaseDomain', 'xend')
+                self.xs_watch = w
+            return w.next_event(timeout) is not None
+        except (OSError, XenstoreError) as e:
+            self.xs_watch = None
+            if w is not None:
+                w.close()
+            raise BackendError('xenstored watch: %s' % e) from None
+
     def domain_pause(self, domid):
         self._hv('domain_pause', self._guest(domid))
 
@@ -639,6 +664,40 @@ class RealBackend(Backend):
                 'total_memory': p.total_pages * 4,
                 'free_memory': p.free_pages * 4, 'scheduler': 'credit'}
 
+    # Linux's view of xen_version (CONFIG_XEN_SYS_HYPERVISOR); tests
+    # point it elsewhere.
+    sys_hypervisor = '/sys/hypervisor'
+
+    def version(self):
+        """From /sys/hypervisor, which Linux fills through xen_version:
+        libhvxc has no xc_version."""
+        def rd(path, default=''):
+            try:
+                with open(os.path.join(self.sys_hypervisor, path)) as f:
+                    return f.read().strip()
+            except OSError:
+                return default
+        if rd('type') != 'xen':
+            raise NotAvailable('version: no %s/type saying xen (Linux '
+                               'without CONFIG_XEN_SYS_HYPERVISOR?)'
+                               % self.sys_hypervisor)
+        try:
+            major, minor = int(rd('version/major')), int(rd('version/minor'))
+            pagesize = int(rd('properties/pagesize', '4096'))
+        except ValueError as e:
+            raise BackendError('version: %s' % e) from None
+        return {'xen_major': major, 'xen_minor': minor,
+                'xen_extra': rd('version/extra'),
+                'xen_caps': rd('properties/capabilities'),
+                'xen_pagesize': pagesize,
+                'platform_params': 'virt_start=%s'
+                % rd('properties/virtual_start', '0'),
+                'xen_changeset': rd('properties/changeset', 'unavailable'),
+                'cc_compiler': rd('compilation/compiler'),
+                'cc_compile_by': rd('compilation/compiled_by'),
+                'cc_compile_domain': '',
+                'cc_compile_date': rd('compilation/compile_date')}
+
     def dmesg(self, clear=False):
         return self._hv('readconsolering', clear)
 
@@ -650,7 +709,6 @@ class RealBackend(Backend):
         'domain_core_dump': 'a core writer over xc_map_foreign_pages',
         'device_add': 'xenstore backend/frontend nodes + hotplug',
         'device_remove': 'xenstore backend/frontend nodes',
-        'version': 'an xc_version call in libhvxc',
     }
 
     def __getattribute__(self, attr):

@@ -16,9 +16,13 @@ from xen.xend.server import Listener, open_listener, default_limits
 
 log = logging.getLogger('xend')
 CONFIG = os.environ.get('XEND_CONFIG', '/etc/xen/xend-config.sxp')
-# How often the real backend is polled for domains that died; the fake
-# one reaps on every call, and @releaseDomain replaces this with libxc.
+# How often a backend that cannot tell xend of domain deaths (the fake
+# one, which also reaps on every call) is looked at, and how long the
+# watcher waits after a failed watch.  The real backend's @releaseDomain
+# watch wakes the watcher; WATCH_SECONDS only bounds each wait so that a
+# stopping xend is noticed.
 POLL_SECONDS = 2.0
+WATCH_SECONDS = 5.0
 
 
 def setup_logging(cfg, foreground):
@@ -100,7 +104,22 @@ class Xend(object):
         log.info('xend reloaded its configuration')
 
     def watch(self):
-        while not self.stopping.wait(POLL_SECONDS):
+        """Looks at the domains whenever the backend says one may have
+        shut down or died, and applies their on_* actions."""
+        real = isinstance(self.backend, B.RealBackend)
+        while not self.stopping.is_set():
+            try:
+                changed = self.backend.wait_domain_change(
+                    WATCH_SECONDS if real else POLL_SECONDS)
+            except B.NotAvailable:
+                return
+            except B.BackendError as e:
+                log.warning('domain watcher: %s', e)
+                changed = not self.stopping.wait(POLL_SECONDS)
+            if not changed or self.stopping.is_set():
+                continue
+            if real:
+                log.debug('@releaseDomain: looking at the domains')
             try:
                 self.domains.refresh()
             except B.NotAvailable:

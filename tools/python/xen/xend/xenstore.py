@@ -2,12 +2,14 @@
 """A xenstored client over its unix socket (the wire of
 xen/include/public/io/xs_wire.h): what RealBackend needs of xenstore."""
 import os
+import select
 import socket
 import struct
 import threading
 
-XS_DIRECTORY, XS_READ, XS_INTRODUCE, XS_RELEASE = 1, 2, 8, 9
-XS_WRITE, XS_MKDIR, XS_RM, XS_SET_PERMS, XS_ERROR = 11, 12, 13, 14, 16
+XS_DIRECTORY, XS_READ, XS_WATCH, XS_INTRODUCE, XS_RELEASE = 1, 2, 4, 8, 9
+XS_WRITE, XS_MKDIR, XS_RM, XS_SET_PERMS, XS_WATCH_EVENT = 11, 12, 13, 14, 15
+XS_ERROR = 16
 HEADER = struct.Struct('<IIII')
 MAX_PAYLOAD = 4096
 
@@ -31,6 +33,8 @@ class Xenstore(object):
         self.sock.connect(path or default_path())
         self.lock = threading.Lock()
         self.req_id = 0
+        # Watch events that arrived while a reply was awaited.
+        self.events = []
 
     def close(self):
         self.sock.close()
@@ -44,6 +48,10 @@ class Xenstore(object):
             buf += b
         return buf
 
+    def _message(self):
+        typ, _, _, n = HEADER.unpack(self._recv(HEADER.size))
+        return typ, self._recv(n)
+
     def _call(self, op, payload, path):
         if len(payload) > MAX_PAYLOAD:
             raise XenstoreError('E2BIG', path)
@@ -52,11 +60,11 @@ class Xenstore(object):
             self.sock.sendall(HEADER.pack(op, self.req_id, 0, len(payload)) +
                               payload)
             while True:
-                typ, req, _, n = HEADER.unpack(self._recv(HEADER.size))
-                body = self._recv(n)
-                # Watch events (none are set here) would interleave.
-                if req == self.req_id:
-                    break
+                typ, body = self._message()
+                if typ == XS_WATCH_EVENT:
+                    self.events.append(body)
+                    continue
+                break
         if typ == XS_ERROR:
             raise XenstoreError(body.rstrip(b'\0').decode(), path)
         return body
@@ -91,3 +99,28 @@ class Xenstore(object):
 
     def release(self, domid):
         self._call(XS_RELEASE, b'%d\0' % domid, 'release d%d' % domid)
+
+    def watch(self, path, token):
+        """Asks for an event whenever path (or a special like
+        @releaseDomain) changes; xenstored sends one at once too."""
+        self._call(XS_WATCH, path.encode() + b'\0' + token.encode() + b'\0',
+                   path)
+
+    def next_event(self, timeout):
+        """(path, token) of the next watch event, or None if none came
+        within timeout seconds.  Requests wait while it waits: a
+        watcher is best given a connection of its own."""
+        with self.lock:
+            if not self.events:
+                r, _, _ = select.select([self.sock], [], [], timeout)
+                if not r:
+                    return None
+                # A whole message is there or on its way: read it at the
+                # connection's own timeout.
+                typ, body = self._message()
+                if typ != XS_WATCH_EVENT:
+                    raise OSError('xenstored sent an unasked reply (%d)' % typ)
+                self.events.append(body)
+            parts = self.events.pop(0).split(b'\0')
+        return (parts[0].decode('utf-8', 'replace'),
+                parts[1].decode('utf-8', 'replace') if len(parts) > 1 else '')

@@ -27,7 +27,7 @@ static bool valid_entry_point(unsigned long addr)
 
 long do_set_trap_table(XEN_GUEST_HANDLE_PARAM(const_trap_info_t) traps)
 {
-    struct trap_info *ctxt = current->arch->trap_ctxt;
+    struct trap_info *ctxt = current->arch.pv.trap_ctxt;
     struct trap_info table[256];
     unsigned int n;
 
@@ -63,16 +63,16 @@ long do_set_trap_table(XEN_GUEST_HANDLE_PARAM(const_trap_info_t) traps)
 
 long do_stack_switch(unsigned long ss, unsigned long esp)
 {
-    struct arch_vcpu *a = current->arch;
+    struct arch_vcpu *a = &current->arch;
 
-    a->kernel_ss = ss;
-    a->kernel_sp = esp;
+    a->pv.kernel_ss = ss;
+    a->pv.kernel_sp = esp;
     return 0;
 }
 
 static long register_callback(const struct callback_register *reg)
 {
-    struct arch_vcpu *a = current->arch;
+    struct arch_vcpu *a = &current->arch;
     unsigned long bit = 1UL << reg->type;
 
     if ( !valid_entry_point(reg->address) )
@@ -80,16 +80,16 @@ static long register_callback(const struct callback_register *reg)
     switch ( reg->type )
     {
     case CALLBACKTYPE_event:
-        a->event_callback_eip = reg->address;
+        a->pv.event_callback_eip = reg->address;
         break;
     case CALLBACKTYPE_failsafe:
-        a->failsafe_callback_eip = reg->address;
+        a->pv.failsafe_callback_eip = reg->address;
         break;
     case CALLBACKTYPE_syscall:
-        a->syscall_callback_eip = reg->address;
+        a->pv.syscall_callback_eip = reg->address;
         break;
     case CALLBACKTYPE_nmi:
-        a->nmi_callback_eip = reg->address;
+        a->pv.nmi_callback_eip = reg->address;
         break;
     /*
      * 32-bit user entry points: guests register them unconditionally and
@@ -102,9 +102,9 @@ static long register_callback(const struct callback_register *reg)
         return -ENOSYS;
     }
     if ( reg->flags & CALLBACKF_mask_events )
-        a->callback_flags |= bit;
+        a->pv.callback_flags |= bit;
     else
-        a->callback_flags &= ~bit;
+        a->pv.callback_flags &= ~bit;
     return 0;
 }
 
@@ -129,7 +129,7 @@ long do_callback_op(int cmd, XEN_GUEST_HANDLE_PARAM(const_void) arg)
         /* Only the NMI callback may be withdrawn, as in Xen. */
         if ( unreg.type != CALLBACKTYPE_nmi )
             return -EINVAL;
-        current->arch->nmi_callback_eip = 0;
+        current->arch.pv.nmi_callback_eip = 0;
         return 0;
     }
     default:
@@ -165,7 +165,7 @@ long do_set_callbacks(unsigned long event_address,
 /* The guest's CR0.TS: FPU use then raises #NM in the guest, as it asks. */
 long do_fpu_taskswitch(int set)
 {
-    current->arch->fpu_ts = set;
+    current->arch.pv.fpu_ts = set;
     if ( set )
         stts();
     else
@@ -180,17 +180,17 @@ long do_vm_assist(unsigned int cmd, unsigned int type)
                                 (1UL << VMASST_TYPE_architectural_iopl) |
                                 (1UL << VMASST_TYPE_runstate_update_flag) |
                                 (1UL << VMASST_TYPE_m2p_strict);
-    struct arch_domain *a = current->domain->arch;
+    struct arch_domain *a = &current->domain->arch;
 
     if ( type >= 64 || !(valid & (1UL << type)) )
         return -EINVAL;
     switch ( cmd )
     {
     case VMASST_CMD_enable:
-        a->vm_assist |= 1UL << type;
+        a->pv.vm_assist |= 1UL << type;
         return 0;
     case VMASST_CMD_disable:
-        a->vm_assist &= ~(1UL << type);
+        a->pv.vm_assist &= ~(1UL << type);
         return 0;
     default:
         return -ENOSYS;
@@ -199,7 +199,7 @@ long do_vm_assist(unsigned int cmd, unsigned int type)
 
 long do_set_segment_base(unsigned int which, unsigned long base)
 {
-    struct arch_vcpu *a = current->arch;
+    struct arch_vcpu *a = &current->arch;
 
     /* A base the CPU would refuse (non-canonical) or ours is refused. */
     if ( which != SEGBASE_GS_USER_SEL && !guest_range_ok(base, 1) )
@@ -207,15 +207,15 @@ long do_set_segment_base(unsigned int which, unsigned long base)
     switch ( which )
     {
     case SEGBASE_FS:
-        a->fs_base = base;
+        a->pv.fs_base = base;
         wrmsr(MSR_FS_BASE, base);
         return 0;
     case SEGBASE_GS_USER:
-        a->gs_base_user = base;
+        a->pv.gs_base_user = base;
         wrmsr(MSR_SHADOW_GS_BASE, base);
         return 0;
     case SEGBASE_GS_KERNEL:
-        a->gs_base_kernel = base;
+        a->pv.gs_base_kernel = base;
         wrmsr(MSR_GS_BASE, base);
         return 0;
     case SEGBASE_GS_USER_SEL:
@@ -234,7 +234,7 @@ long do_set_segment_base(unsigned int which, unsigned long base)
         __asm__ __volatile__ ( "swapgs" ::: "memory" );
         pv_load_gs(base);
         __asm__ __volatile__ ( "swapgs" ::: "memory" );
-        a->gs_base_user = rdmsr(MSR_SHADOW_GS_BASE);
+        a->pv.gs_base_user = rdmsr(MSR_SHADOW_GS_BASE);
         local_irq_restore(flags);
         return 0;
     }
@@ -263,7 +263,7 @@ void do_iret(struct cpu_user_regs *regs)
     }
     if ( (iret.cs & 3) == 3 )
     {
-        if ( !mfn_valid(v->arch->guest_table_user) )
+        if ( !mfn_valid(v->arch.pv.guest_table_user) )
         {
             printk(XENLOG_ERR "d%uv%u: iret to user mode without user page "
                    "tables\n", v->domain->domain_id, v->vcpu_id);
@@ -286,8 +286,8 @@ void do_iret(struct cpu_user_regs *regs)
      * with VMASST_TYPE_architectural_iopl the frame's IOPL is the virtual
      * one, as Xen takes it.
      */
-    if ( v->domain->arch->vm_assist & (1UL << VMASST_TYPE_architectural_iopl) )
-        v->arch->iopl = (iret.rflags & X86_EFLAGS_IOPL) >> 12;
+    if ( v->domain->arch.pv.vm_assist & (1UL << VMASST_TYPE_architectural_iopl) )
+        v->arch.pv.iopl = (iret.rflags & X86_EFLAGS_IOPL) >> 12;
     regs->rflags = (iret.rflags & ~(X86_EFLAGS_IOPL | X86_EFLAGS_VM)) |
                    X86_EFLAGS_IF;
     regs->rsp = iret.rsp;
@@ -322,10 +322,10 @@ long do_nmi_op(unsigned int cmd, XEN_GUEST_HANDLE_PARAM(void) arg)
             return -EFAULT;
         if ( cb.pad || !valid_entry_point(cb.handler_address) )
             return -EINVAL;
-        current->arch->nmi_callback_eip = cb.handler_address;
+        current->arch.pv.nmi_callback_eip = cb.handler_address;
         return 0;
     case XENNMI_unregister_callback:
-        current->arch->nmi_callback_eip = 0;
+        current->arch.pv.nmi_callback_eip = 0;
         return 0;
     default:
         return -ENOSYS;

@@ -26,20 +26,21 @@ bool hypercall_preempt_check(void)
 long hypercall_create_continuation(unsigned int op, unsigned int nr,
                                    const unsigned long *args)
 {
-    struct arch_vcpu *a = current->arch;
+    struct vcpu *v = current;
     struct cpu_user_regs *regs = &get_cpu_info()->guest_cpu_user_regs;
     /* Where the ABI takes arguments from, in order. */
     uint64_t *const reg[] = {
         &regs->rdi, &regs->rsi, &regs->rdx, &regs->r10, &regs->r8,
     };
 
-    ASSERT(nr <= ARRAY_SIZE(reg));
-    if ( a->mc_call )
+    /* The re-issue passes the call all the arguments it takes. */
+    ASSERT(nr <= ARRAY_SIZE(reg) && nr == hypercall_nargs(op));
+    if ( v->mc_call )
     {
         /* do_multicall() copies the entry back and continues itself. */
-        a->mc_call->op = op;
-        memcpy(a->mc_call->args, args, nr * sizeof(*args));
-        a->mc_preempted = true;
+        v->mc_call->op = op;
+        memcpy(v->mc_call->args, args, nr * sizeof(*args));
+        v->mc_preempted = true;
         return op;
     }
 

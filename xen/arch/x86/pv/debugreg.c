@@ -43,21 +43,21 @@ static void write_addr_dr(unsigned int reg, unsigned long value)
 
 static bool dr7_active(const struct vcpu *v)
 {
-    return v->arch->debugreg[7] & DR7_ACTIVE_MASK;
+    return v->arch.debugreg[7] & DR7_ACTIVE_MASK;
 }
 
 void pv_save_debugregs(struct vcpu *v)
 {
     if ( !dr7_active(v) )
         return;
-    v->arch->debugreg[6] = read_dr(6);
+    v->arch.debugreg[6] = read_dr(6);
     /* Whoever runs next must not inherit armed breakpoints. */
     write_dr(7, 0);
 }
 
 void pv_load_debugregs(struct vcpu *v)
 {
-    const unsigned long *dr = v->arch->debugreg;
+    const unsigned long *dr = v->arch.debugreg;
 
     if ( !dr7_active(v) )
         return;
@@ -78,7 +78,7 @@ void pv_debugreg_hypervisor_trap(void)
     if ( v && dr7_active(v) )
         return;
     if ( v )
-        v->arch->debugreg[6] |= dr6 & (DR6_HITS | DR6_BS);
+        v->arch.debugreg[6] |= dr6 & (DR6_HITS | DR6_BS);
     write_dr(6, DR6_RSVD_ONES);
 }
 
@@ -88,7 +88,7 @@ void pv_debugreg_hypervisor_trap(void)
  */
 long pv_set_debugreg(struct vcpu *v, unsigned int reg, unsigned long value)
 {
-    unsigned long *dr = v->arch->debugreg;
+    unsigned long *dr = v->arch.debugreg;
     bool live = v == current;
 
     switch ( reg )
@@ -153,15 +153,15 @@ long pv_get_debugreg(struct vcpu *v, unsigned int reg)
     {
     case 0 ... 3:
     case 7:
-        return v->arch->debugreg[reg];
+        return v->arch.debugreg[reg];
     case 4:
     case 6:
         /* While breakpoints are armed, a hit updates hardware DR6 only. */
         if ( v == current && dr7_active(v) )
             return read_dr(6);
-        return v->arch->debugreg[6];
+        return v->arch.debugreg[6];
     case 5:
-        return v->arch->debugreg[7];
+        return v->arch.debugreg[7];
     default:
         return -ENODEV;
     }

@@ -97,25 +97,25 @@ static bool check_descriptor_frame(unsigned long mfn)
 
 void pv_destroy_gdt(struct vcpu *v)
 {
-    struct arch_vcpu *a = v->arch;
-    unsigned int nr = DIV_ROUND_UP(a->gdt_ents, DESCS_PER_FRAME);
+    struct arch_vcpu *a = &v->arch;
+    unsigned int nr = DIV_ROUND_UP(a->pv.gdt_ents, DESCS_PER_FRAME);
 
     if ( v == current )
         load_guest_gdt(NULL, 0);
     for ( unsigned int i = 0; i < nr; i++ )
     {
-        put_page_and_type(mfn_to_page(_mfn(a->gdt_frames[i])));
-        a->gdt_frames[i] = 0;
+        put_page_and_type(mfn_to_page(_mfn(a->pv.gdt_frames[i])));
+        a->pv.gdt_frames[i] = 0;
     }
-    a->gdt_ents = 0;
+    a->pv.gdt_ents = 0;
 }
 
 int pv_set_gdt(struct vcpu *v, const unsigned long *frames,
                unsigned int nr_entries)
 {
-    struct arch_vcpu *a = v->arch;
+    struct arch_vcpu *a = &v->arch;
     unsigned int i, nr = DIV_ROUND_UP(nr_entries, DESCS_PER_FRAME);
-    unsigned int old_nr = DIV_ROUND_UP(a->gdt_ents, DESCS_PER_FRAME);
+    unsigned int old_nr = DIV_ROUND_UP(a->pv.gdt_ents, DESCS_PER_FRAME);
 
     if ( nr_entries > FIRST_RESERVED_GDT_ENTRY )
         return -EINVAL;
@@ -141,12 +141,12 @@ int pv_set_gdt(struct vcpu *v, const unsigned long *frames,
 
     /* The new frames hold references, so the old ones can go first. */
     for ( i = 0; i < old_nr; i++ )
-        put_page_and_type(mfn_to_page(_mfn(a->gdt_frames[i])));
-    for ( i = 0; i < ARRAY_SIZE(a->gdt_frames); i++ )
-        a->gdt_frames[i] = i < nr ? frames[i] : 0;
-    a->gdt_ents = nr_entries;
+        put_page_and_type(mfn_to_page(_mfn(a->pv.gdt_frames[i])));
+    for ( i = 0; i < ARRAY_SIZE(a->pv.gdt_frames); i++ )
+        a->pv.gdt_frames[i] = i < nr ? frames[i] : 0;
+    a->pv.gdt_ents = nr_entries;
     if ( v == current )
-        load_guest_gdt(a->gdt_frames, nr);
+        load_guest_gdt(a->pv.gdt_frames, nr);
     return 0;
 
  fail:
@@ -159,7 +159,7 @@ long do_set_gdt(XEN_GUEST_HANDLE_PARAM(xen_ulong_t) frame_list,
                 unsigned int entries)
 {
     struct vcpu *v = current;
-    unsigned long frames[ARRAY_SIZE(v->arch->gdt_frames)];
+    unsigned long frames[ARRAY_SIZE(v->arch.pv.gdt_frames)];
     long rc;
 
     BUILD_BUG_ON(DIV_ROUND_UP(FIRST_RESERVED_GDT_ENTRY, DESCS_PER_FRAME) >
@@ -227,24 +227,24 @@ long do_update_descriptor(uint64_t pa, uint64_t desc)
  */
 void pv_destroy_ldt(struct vcpu *v)
 {
-    struct arch_vcpu *a = v->arch;
+    struct arch_vcpu *a = &v->arch;
 
     if ( v == current )
         load_guest_ldt(NULL, 0);
-    for ( unsigned int i = 0; i < ARRAY_SIZE(a->ldt_frames); i++ )
+    for ( unsigned int i = 0; i < ARRAY_SIZE(a->pv.ldt_frames); i++ )
     {
-        if ( !a->ldt_frames[i] )
+        if ( !a->pv.ldt_frames[i] )
             continue;
-        put_page_and_type(mfn_to_page(_mfn(a->ldt_frames[i])));
-        a->ldt_frames[i] = 0;
+        put_page_and_type(mfn_to_page(_mfn(a->pv.ldt_frames[i])));
+        a->pv.ldt_frames[i] = 0;
     }
 }
 
 int pv_set_ldt(struct vcpu *v, unsigned long base, unsigned int ents)
 {
-    struct arch_vcpu *a = v->arch;
+    struct arch_vcpu *a = &v->arch;
 
-    BUILD_BUG_ON(MAX_LDT_ENTS * 8 != ARRAY_SIZE(a->ldt_frames) * PAGE_SIZE);
+    BUILD_BUG_ON(MAX_LDT_ENTS * 8 != ARRAY_SIZE(a->pv.ldt_frames) * PAGE_SIZE);
     /*
      * Xen's rules: the base alone is checked (an aligned guest address),
      * and only when there are entries; a table that runs off the
@@ -255,26 +255,26 @@ int pv_set_ldt(struct vcpu *v, unsigned long base, unsigned int ents)
     if ( ents > MAX_LDT_ENTS || (base & ~PAGE_MASK) ||
          !pv_guest_addr_ok(base) )
         return -EINVAL;
-    if ( base == a->ldt_base && ents == a->ldt_ents )
+    if ( base == a->pv.ldt_base && ents == a->pv.ldt_ents )
         return 0;
     pv_destroy_ldt(v);
-    a->ldt_base = base;
-    a->ldt_ents = ents;
+    a->pv.ldt_base = base;
+    a->pv.ldt_ents = ents;
     if ( v == current )
-        load_guest_ldt(a->ldt_frames, ents);
+        load_guest_ldt(a->pv.ldt_frames, ents);
     return 0;
 }
 
 /* Maps page `page` of v's (current's) LDT; false if the guest's won't do. */
 static bool map_ldt_page(struct vcpu *v, unsigned int page)
 {
-    struct arch_vcpu *a = v->arch;
-    unsigned long va = a->ldt_base + page * PAGE_SIZE;
+    struct arch_vcpu *a = &v->arch;
+    unsigned long va = a->pv.ldt_base + page * PAGE_SIZE;
     struct page_info *pg;
     mfn_t mfn;
 
     /* Mapped already, the fault had another cause: the guest's to see. */
-    if ( a->ldt_frames[page] || !pv_guest_addr_ok(va) )
+    if ( a->pv.ldt_frames[page] || !pv_guest_addr_ok(va) )
         return false;
     mfn = pv_guest_frame(v, va);
     if ( !mfn_valid(mfn) )
@@ -287,15 +287,15 @@ static bool map_ldt_page(struct vcpu *v, unsigned int page)
         put_page_and_type(pg);
         return false;
     }
-    a->ldt_frames[page] = mfn_x(mfn);
+    a->pv.ldt_frames[page] = mfn_x(mfn);
     map_guest_ldt_page(page, mfn_x(mfn));
     return true;
 }
 
 bool pv_ldt_selector_unmapped(const struct vcpu *v, unsigned int sel)
 {
-    return (sel & 4) && (sel & ~7u) < v->arch->ldt_ents * 8 &&
-           !v->arch->ldt_frames[(sel & ~7u) >> PAGE_SHIFT];
+    return (sel & 4) && (sel & ~7u) < v->arch.pv.ldt_ents * 8 &&
+           !v->arch.pv.ldt_frames[(sel & ~7u) >> PAGE_SHIFT];
 }
 
 void pv_map_ldt_selector(struct vcpu *v, unsigned int sel)
@@ -330,7 +330,7 @@ bool pv_ldt_fault(struct cpu_user_regs *regs)
      * descriptor's address in its table, or #GP with the selector's
      * error code where that address is not canonical.
      */
-    va = v->arch->ldt_base + offset;
+    va = v->arch.pv.ldt_base + offset;
     if ( pv_guest_addr_ok(va) )
         write_cr2(va);
     else

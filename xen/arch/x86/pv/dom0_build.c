@@ -330,8 +330,8 @@ static int __init fill_domain(struct boot_domain *bd,
     mfn_t l4;
     int rc;
 
-    if ( !(d = bd->d = domain_create(bd->domid, bd->privileged,
-                                     bd->nr_vcpus)) )
+    if ( !(d = bd->d = domain_create(bd->domid, guest_type_pv,
+                                     bd->privileged, bd->nr_vcpus)) )
         return refuse(-ENOMEM, "out of memory creating the domain");
     /* No toolstack gives a boot domain a console ring: it has console_io. */
     d->is_console = true;
@@ -368,14 +368,14 @@ static int __init fill_domain(struct boot_domain *bd,
         return refuse(rc, "its boot page tables did not validate");
 
     v = d->vcpu[0];
-    v->arch->user_regs.rip = elf->virt_entry;
-    v->arch->user_regs.rsp = l->stack + PAGE_SIZE;
-    v->arch->user_regs.rsi = l->start_info;
-    v->arch->user_regs.rflags = X86_EFLAGS_IF;
-    v->arch->user_regs.cs = PV_KERNEL_CS;
-    v->arch->user_regs.ss = PV_KERNEL_SS;
-    v->arch->flags = VGCF_in_kernel;
-    v->arch->guest_table = l4;
+    v->arch.user_regs.rip = elf->virt_entry;
+    v->arch.user_regs.rsp = l->stack + PAGE_SIZE;
+    v->arch.user_regs.rsi = l->start_info;
+    v->arch.user_regs.rflags = X86_EFLAGS_IF;
+    v->arch.user_regs.cs = PV_KERNEL_CS;
+    v->arch.user_regs.ss = PV_KERNEL_SS;
+    v->arch.flags = VGCF_in_kernel;
+    v->arch.pv.guest_table = l4;
     v->pause_flags &= ~VPF_down;
     return 0;
 }

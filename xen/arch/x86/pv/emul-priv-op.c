@@ -26,18 +26,18 @@ static bool guest_cr(const struct vcpu *v, unsigned int cr, uint64_t *val)
     case 0:
         *val = X86_CR0_PE | X86_CR0_MP | 0x10 /* ET */ | X86_CR0_NE |
                X86_CR0_WP | X86_CR0_AM | X86_CR0_PG |
-               (v->arch->fpu_ts ? X86_CR0_TS : 0);
+               (v->arch.pv.fpu_ts ? X86_CR0_TS : 0);
         return true;
     case 2:
         *val = v->vcpu_info->arch.cr2;
         return true;
     case 3:
-        *val = mfn_to_maddr(v->arch->guest_table);
+        *val = mfn_to_maddr(v->arch.pv.guest_table);
         return true;
     case 4:
         *val = (read_cr4() & (X86_CR4_PAE | X86_CR4_OSFXSR |
                               X86_CR4_OSXMMEXCPT | X86_CR4_FSGSBASE)) |
-               v->arch->cr4;
+               v->arch.cr4;
         return true;
     default:
         return false;
@@ -70,7 +70,7 @@ static bool set_guest_cr(struct vcpu *v, unsigned int cr, uint64_t val)
     case 3:
         return !pv_new_guest_table(v, xen_cr3_to_pfn(val), false);
     case 4:
-        v->arch->cr4 = boot_cpu_data.xcr0 ? val & X86_CR4_OSXSAVE : 0;
+        v->arch.cr4 = boot_cpu_data.xcr0 ? val & X86_CR4_OSXSAVE : 0;
         return true;
     default:
         return false;
@@ -83,11 +83,11 @@ static bool set_guest_cr(struct vcpu *v, unsigned int cr, uint64_t val)
  */
 static bool guest_xsetbv(struct vcpu *v, uint32_t xcr, uint64_t val)
 {
-    if ( xcr || !(v->arch->cr4 & X86_CR4_OSXSAVE) ||
+    if ( xcr || !(v->arch.cr4 & X86_CR4_OSXSAVE) ||
          !(val & XSTATE_FP) || (val & ~boot_cpu_data.xcr0) ||
          ((val & XSTATE_YMM) && !(val & XSTATE_SSE)) )
         return false;
-    v->arch->xcr0 = val;
+    v->arch.xcr0 = val;
     xsetbv(0, val);
     return true;
 }
@@ -136,11 +136,11 @@ static int guest_io_bitmap(unsigned int port, unsigned int size,
                            struct x86_emulate_ctxt *ctxt)
 {
     struct vcpu *v = current;
-    unsigned long at = v->arch->iobmp + port / 8;
-    bool user = !(v->arch->flags & VGCF_in_kernel);
+    unsigned long at = v->arch.pv.iobmp + port / 8;
+    bool user = !(v->arch.flags & VGCF_in_kernel);
     unsigned int bits;
 
-    if ( port + size > v->arch->iobmp_limit )
+    if ( port + size > v->arch.pv.iobmp_limit )
         return X86EMUL_UNHANDLEABLE;
     if ( user )
         pv_toggle_guest_mode(v);
@@ -238,13 +238,13 @@ static bool guest_rdmsr(const struct vcpu *v, uint32_t msr, uint64_t *out)
               (v->vcpu_id ? 0 : APIC_BASE_BSP);
         break;
     case MSR_FS_BASE:
-        val = v->arch->fs_base;
+        val = v->arch.pv.fs_base;
         break;
     case MSR_GS_BASE:
-        val = v->arch->gs_base_kernel;
+        val = v->arch.pv.gs_base_kernel;
         break;
     case MSR_SHADOW_GS_BASE:
-        val = v->arch->gs_base_user;
+        val = v->arch.pv.gs_base_user;
         break;
     case MSR_IA32_MISC_ENABLE:
         val = MISC_ENABLE_PV;
@@ -360,7 +360,7 @@ static int string_fault(unsigned long addr, bool write,
     ctxt->event.cr2 = addr;
     return x86_emul_raise(ctxt, X86_EXC_PF,
                           (write ? PFEC_WRITE : 0) |
-                          (current->arch->flags & VGCF_in_kernel ? 0
+                          (current->arch.flags & VGCF_in_kernel ? 0
                                                                  : PFEC_USER));
 }
 
@@ -423,14 +423,14 @@ static const struct x86_emulate_ops priv_ops = {
 static bool soft_interrupt(struct vcpu *v, struct cpu_user_regs *regs,
                            uint8_t vector, unsigned int len)
 {
-    const struct trap_info *ti = &v->arch->trap_ctxt[vector];
+    const struct trap_info *ti = &v->arch.pv.trap_ctxt[vector];
 
     /*
      * The handler's DPL (flags bits 0-1) says who may raise it: the
      * kernel counts as ring 1, user mode as ring 3, as in Xen.
      */
     if ( !ti->address ||
-         (ti->flags & 3) < (v->arch->flags & VGCF_in_kernel ? 1 : 3) )
+         (ti->flags & 3) < (v->arch.flags & VGCF_in_kernel ? 1 : 3) )
         return false;
     /* The handler's frame returns past the INT, so it must exist. */
     if ( !pv_advance_rip(regs, len) )

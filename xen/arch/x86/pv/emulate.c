@@ -15,8 +15,8 @@
 void pv_emul_ctxt_init(struct x86_emulate_ctxt *ctxt,
                        struct cpu_user_regs *regs)
 {
-    const struct vcpu *v = current;
-    bool kernel = v->arch->flags & VGCF_in_kernel;
+    struct vcpu *v = current;
+    bool kernel = v->arch.flags & VGCF_in_kernel;
 
     /*
      * Field by field: a memset (even inline) is REP STOS, which costs per
@@ -27,10 +27,10 @@ void pv_emul_ctxt_init(struct x86_emulate_ctxt *ctxt,
     ctxt->mode = X86EMUL_MODE_64;
     ctxt->cpl = kernel ? 0 : 3;
     ctxt->io_cpl = !kernel ? 3
-                   : v->domain->arch->vm_assist &
+                   : v->domain->arch.pv.vm_assist &
                      (1UL << VMASST_TYPE_architectural_iopl) ? 0 : 1;
-    ctxt->iopl = v->arch->iopl;
-    ctxt->cache = &v->arch->emul_cache;
+    ctxt->iopl = v->arch.pv.iopl;
+    ctxt->cache = &v->arch.emul_cache;
     ctxt->data = NULL;
     ctxt->opcode = 0;
     ctxt->modrm = 0;

@@ -48,7 +48,7 @@
 
 static bool m2p_strict(const struct domain *d)
 {
-    return d->arch->vm_assist & (1UL << VMASST_TYPE_m2p_strict);
+    return d->arch.pv.vm_assist & (1UL << VMASST_TYPE_m2p_strict);
 }
 
 static bool is_xen_l4_slot(unsigned int slot)
@@ -616,7 +616,7 @@ void pv_drop_partial(struct page_info *pg)
 
 int pv_put_old_guest_table(struct vcpu *v, bool preemptible)
 {
-    struct page_info *pg = v->arch->old_guest_table;
+    struct page_info *pg = v->arch.pv.old_guest_table;
     int rc;
 
     if ( !pg )
@@ -624,7 +624,7 @@ int pv_put_old_guest_table(struct vcpu *v, bool preemptible)
     rc = put_type(pg, preemptible);
     if ( rc )
         return rc;
-    v->arch->old_guest_table = NULL;
+    v->arch.pv.old_guest_table = NULL;
     put_page(pg);
     return 0;
 }
@@ -720,8 +720,8 @@ static int mod_entry(struct page_info *table, unsigned int level,
      */
     if ( !same && put_entry_refs_preemptible(level, old, table, preemptible) )
     {
-        ASSERT(!current->arch->old_guest_table);
-        current->arch->old_guest_table = mfn_to_page(pte_mfn(old));
+        ASSERT(!current->arch.pv.old_guest_table);
+        current->arch.pv.old_guest_table = mfn_to_page(pte_mfn(old));
     }
     return 0;
 }
@@ -823,12 +823,12 @@ static mfn_t guest_walk(struct vcpu *v, mfn_t root, unsigned long va,
 
 static mfn_t guest_l1_for_va(struct vcpu *v, unsigned long va)
 {
-    return guest_walk(v, v->arch->guest_table, va, 1, false);
+    return guest_walk(v, v->arch.pv.guest_table, va, 1, false);
 }
 
 mfn_t pv_guest_frame(struct vcpu *v, unsigned long va)
 {
-    return guest_walk(v, v->arch->guest_table, va, 0, false);
+    return guest_walk(v, v->arch.pv.guest_table, va, 0, false);
 }
 
 void pv_dump_guest_walk(struct vcpu *v, mfn_t root, unsigned long va)

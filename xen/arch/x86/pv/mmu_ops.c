@@ -15,6 +15,7 @@
 #include <asm/page.h>
 #include <asm/pv/descriptor-tables.h>
 #include <asm/pv/mm.h>
+#include <xsm/xsm.h>
 
 /*
  * Whose frames a request names (foreigndom), with Xen's errors: naming
@@ -24,25 +25,13 @@
  */
 static struct domain *get_pg_owner(struct domain *d, domid_t domid, int *rc)
 {
-    struct domain *o;
-
-    if ( domid == DOMID_SELF )
-        return get_domain(d);
-    *rc = -ESRCH;
-    if ( domid == d->domain_id )
+    if ( domid != DOMID_IO )
+        return domain_lookup(domid, DOMAIN_LOOKUP_SELF |
+                                    DOMAIN_LOOKUP_NOT_OWN_ID |
+                                    DOMAIN_LOOKUP_TARGET, rc);
+    if ( (*rc = xsm_mmu_io(d)) )
         return NULL;
-    if ( domid == DOMID_IO )
-        o = get_domain(d);
-    else if ( domid >= DOMID_FIRST_RESERVED ||
-              !(o = get_domain_by_id(domid)) )
-        return NULL;
-    if ( !d->is_privileged )
-    {
-        put_domain(o);
-        *rc = -EPERM;
-        return NULL;
-    }
-    return o;
+    return get_domain(d);
 }
 
 static void this_cpu_mask(cpumask_t *mask)
@@ -127,17 +116,10 @@ long do_mmu_update(XEN_GUEST_HANDLE_PARAM(mmu_update_t) ureqs,
         return __HYPERVISOR_mmu_update;
 
     /* The top half names whose page tables these are (id + 1). */
-    pt_owner = pt_dom ? get_domain_by_id(pt_dom - 1) : get_domain(d);
+    pt_owner = pt_dom ? domain_lookup(pt_dom - 1, DOMAIN_LOOKUP_TARGET, &rc)
+                      : get_domain(d);
     if ( !pt_owner )
-    {
-        rc = -ESRCH;
         goto out;
-    }
-    if ( pt_owner != d && !d->is_privileged )
-    {
-        rc = -EPERM;
-        goto out;
-    }
     pg_owner = get_pg_owner(d, foreigndom & 0xffff, &rc);
     if ( !pg_owner )
         goto out;
@@ -175,7 +157,7 @@ long do_mmu_update(XEN_GUEST_HANDLE_PARAM(mmu_update_t) ureqs,
              * The old entry's table stopped on its way down: this one is
              * done, the re-issue carries that on before anything else.
              */
-            if ( !rc && current->arch->old_guest_table )
+            if ( !rc && current->arch.pv.old_guest_table )
             {
                 i++;
                 rc = -ERESTART;
@@ -221,7 +203,7 @@ long do_mmu_update(XEN_GUEST_HANDLE_PARAM(mmu_update_t) ureqs,
 /* NEW_BASEPTR / NEW_USER_BASEPTR: the installed L4 holds a type reference. */
 int pv_new_guest_table(struct vcpu *v, unsigned long mfn, bool user)
 {
-    mfn_t *slot = user ? &v->arch->guest_table_user : &v->arch->guest_table;
+    mfn_t *slot = user ? &v->arch.pv.guest_table_user : &v->arch.pv.guest_table;
     mfn_t old = *slot, new = _mfn(mfn);
     int rc;
 
@@ -325,7 +307,7 @@ static int unpin_table(struct vcpu *curr, struct domain *pg_owner,
         return -EINVAL;
     }
     if ( put_page_type_preemptible(pg) )
-        curr->arch->old_guest_table = pg;
+        curr->arch.pv.old_guest_table = pg;
     else
         put_page(pg);
     put_page(pg);
@@ -508,7 +490,7 @@ long do_mmuext_op(XEN_GUEST_HANDLE_PARAM(mmuext_op_t) uops,
              * An unpin whose teardown stopped is done; the re-issue
              * carries the teardown on before anything else.
              */
-            if ( curr->arch->old_guest_table )
+            if ( curr->arch.pv.old_guest_table )
             {
                 i++;
                 rc = -ERESTART;

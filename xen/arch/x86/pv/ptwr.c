@@ -30,7 +30,7 @@
  */
 static bool frame_mapping(const struct vcpu *v, unsigned long va, mfn_t *mfn)
 {
-    pte_t e = mfn_to_maddr(v->arch->guest_table) | _PAGE_PRESENT;
+    pte_t e = mfn_to_maddr(v->arch.pv.guest_table) | _PAGE_PRESENT;
 
     for ( unsigned int shift = 39; shift >= PAGE_SHIFT; shift -= 9 )
     {

@@ -68,14 +68,14 @@ void pv_percpu_init(unsigned int cpu)
  */
 void pv_toggle_guest_mode(struct vcpu *v)
 {
-    struct arch_vcpu *a = v->arch;
+    struct arch_vcpu *a = &v->arch;
     unsigned long flags;
 
     local_irq_save(flags);
     if ( a->flags & VGCF_in_kernel )
-        a->gs_base_kernel = rdmsr(MSR_GS_BASE);
+        a->pv.gs_base_kernel = rdmsr(MSR_GS_BASE);
     else
-        a->gs_base_user = rdmsr(MSR_GS_BASE);
+        a->pv.gs_base_user = rdmsr(MSR_GS_BASE);
     a->flags ^= VGCF_in_kernel;
     __asm__ __volatile__ ( "swapgs" ::: "memory" );
     write_cr3(mfn_to_maddr(pv_guest_root(v)));
@@ -106,7 +106,7 @@ bool pv_create_bounce_frame(struct vcpu *v, unsigned long handler,
 
     if ( !handler )
         return false;
-    if ( v->arch->flags & VGCF_in_kernel )
+    if ( v->arch.flags & VGCF_in_kernel )
     {
         sp = regs->rsp;
         cs &= ~3UL;
@@ -114,7 +114,7 @@ bool pv_create_bounce_frame(struct vcpu *v, unsigned long handler,
     else
     {
         pv_toggle_guest_mode(v);
-        sp = v->arch->kernel_sp;
+        sp = v->arch.pv.kernel_sp;
     }
     ASSERT(nr_extra <= PV_BOUNCE_MAX_EXTRA);
     frame[n++] = regs->rcx;
@@ -126,9 +126,9 @@ bool pv_create_bounce_frame(struct vcpu *v, unsigned long handler,
     /* With architectural_iopl the frame shows the virtual IOPL, as Xen's. */
     frame[n++] = (regs->rflags & ~X86_EFLAGS_IF) |
                  (mask ? 0 : X86_EFLAGS_IF) |
-                 (v->domain->arch->vm_assist &
+                 (v->domain->arch.pv.vm_assist &
                   (1UL << VMASST_TYPE_architectural_iopl)
-                  ? (unsigned long)v->arch->iopl << 12 : 0);
+                  ? (unsigned long)v->arch.pv.iopl << 12 : 0);
     frame[n++] = regs->rsp;
     frame[n++] = regs->ss;
     /* 16-byte aligned, as the CPU would align an interrupt frame. */
@@ -159,14 +159,14 @@ bool pv_create_bounce_frame(struct vcpu *v, unsigned long handler,
 void pv_user_syscall(struct cpu_user_regs *regs)
 {
     struct vcpu *v = current;
-    const struct trap_info *ud = &v->arch->trap_ctxt[X86_EXC_UD];
-    unsigned long cb = v->arch->syscall_callback_eip;
+    const struct trap_info *ud = &v->arch.pv.trap_ctxt[X86_EXC_UD];
+    unsigned long cb = v->arch.pv.syscall_callback_eip;
     bool ok;
 
     if ( cb )
     {
         ok = pv_create_bounce_frame(v, cb, NULL, 0,
-                                    v->arch->callback_flags &
+                                    v->arch.pv.callback_flags &
                                     (1UL << CALLBACKTYPE_syscall));
         regs->rflags &= ~X86_EFLAGS_DF;
     }
@@ -195,8 +195,8 @@ void pv_failsafe_callback(struct vcpu *v, const uint16_t sel[4])
 {
     const uint64_t extra[4] = { sel[0], sel[1], sel[2], sel[3] };
 
-    if ( !pv_create_bounce_frame(v, v->arch->failsafe_callback_eip, extra, 4,
-                                 v->arch->callback_flags &
+    if ( !pv_create_bounce_frame(v, v->arch.pv.failsafe_callback_eip, extra, 4,
+                                 v->arch.pv.callback_flags &
                                  (1UL << CALLBACKTYPE_failsafe)) )
     {
         printk(XENLOG_ERR "d%uv%u: segment selectors %04x %04x %04x %04x "
@@ -208,7 +208,7 @@ void pv_failsafe_callback(struct vcpu *v, const uint16_t sel[4])
 }
 
 /*
- * Runs pending softirqs, then delivers a pending event upcall, if any.
+ * Then prepare_return_to_guest(): softirqs, an event upcall.
  * A rip the guest left non-canonical (a SYSCALL or emulated instruction
  * at the very top of the lower half) is never returned to: IRETQ would
  * fault in ring 0.  The guest gets the #GP the CPU gives it, with that
@@ -216,22 +216,15 @@ void pv_failsafe_callback(struct vcpu *v, const uint16_t sel[4])
  */
 void pv_prepare_return(void)
 {
-    unsigned int cpu = smp_processor_id();
-    struct vcpu *v = current;
-
     if ( !is_canonical_address(get_cpu_info()->guest_cpu_user_regs.rip) )
         pv_inject_exception(X86_EXC_GP, 0);
-    for ( ;; )
-    {
-        local_irq_disable();
-        if ( !softirq_pending(cpu) )
-            break;
-        local_irq_enable();
-        do_softirq();
-    }
-    if ( v->vcpu_info->evtchn_upcall_pending &&
-         !v->vcpu_info->evtchn_upcall_mask &&
-         !pv_create_bounce_frame(v, v->arch->event_callback_eip, NULL, 0,
+    prepare_return_to_guest(current);
+}
+
+/* Through the event callback the guest registered, events masked. */
+void pv_deliver_upcall(struct vcpu *v)
+{
+    if ( !pv_create_bounce_frame(v, v->arch.pv.event_callback_eip, NULL, 0,
                                  true) )
     {
         local_irq_enable();
@@ -251,7 +244,7 @@ void pv_inject_exception(unsigned int vec, uint32_t ec)
 {
     struct cpu_user_regs *regs = &get_cpu_info()->guest_cpu_user_regs;
     struct vcpu *v = current;
-    const struct trap_info *ti = &v->arch->trap_ctxt[vec];
+    const struct trap_info *ti = &v->arch.pv.trap_ctxt[vec];
     uint64_t ec64 = ec;
     bool has_ec = ec != PV_NO_ERROR_CODE;
 
@@ -320,7 +313,7 @@ void pv_handle_exception(struct cpu_user_regs *regs)
      * (user mode gets the fault, as on Xen).
      */
     if ( vec == X86_EXC_PF && (regs->error_code & 3) == 3 &&
-         (v->arch->flags & VGCF_in_kernel) &&
+         (v->arch.flags & VGCF_in_kernel) &&
          pv_ptwr_emulate(regs, cr2) )
         return;
     if ( vec == X86_EXC_PF )
@@ -330,7 +323,7 @@ void pv_handle_exception(struct cpu_user_regs *regs)
          * The guest kernel runs in ring 3, but must see a kernel fault;
          * user mode keeps the U bit the CPU set.
          */
-        if ( v->arch->flags & VGCF_in_kernel )
+        if ( v->arch.flags & VGCF_in_kernel )
             regs->error_code &= ~4u;
     }
     pv_inject_exception(vec, has_ec ? regs->error_code : PV_NO_ERROR_CODE);

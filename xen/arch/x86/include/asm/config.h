@@ -11,6 +11,9 @@
 #define _AC(x, suffix)  _AC_(x, suffix)
 #endif
 
+/* Here, not in xen/config.h: xen.lds.S lays out a per-CPU area for each. */
+#define NR_CPUS 64
+
 /*
  * The 64-bit PV ABI gives the hypervisor 0xffff800000000000 to
  * 0xffff87ffffffffff (PML4 slots 256-271); guests own everything else.

@@ -1,19 +1,17 @@
 /* SPDX-License-Identifier: GPL-2.0-only */
-/* The x86 and PV parts of a domain and of a vCPU. */
+/* The x86 parts of a domain and of a vCPU, common and per guest type. */
 #ifndef ASM_X86_DOMAIN_H
 #define ASM_X86_DOMAIN_H
 
 #include <xen/types.h>
 #include <public/xen.h>
+#include <public/hvm/params.h>
 #include <asm/x86_emulate.h>
 
 struct cpu_policy;
 
-struct arch_vcpu {
-    /* The guest's registers while it is not running on a CPU. */
-    struct cpu_user_regs user_regs;
-    unsigned long flags;                /* VGCF_in_kernel, ... */
-
+/* A PV vCPU's own state: the guest sees Xen's PV ABI, not a CPU. */
+struct pv_vcpu {
     /*
      * Page tables, as the L4 frames the guest installed (NEW_BASEPTR and
      * NEW_USER_BASEPTR); each holds a type reference while installed.
@@ -48,11 +46,7 @@ struct arch_vcpu {
     /* Kernel stack for user-to-kernel transitions (stack_switch). */
     unsigned long kernel_ss, kernel_sp;
     uint64_t fs_base, gs_base_kernel, gs_base_user;
-    unsigned long debugreg[8];
     bool fpu_ts;                        /* virtual CR0.TS (fpu_taskswitch) */
-    void *fpu_area;                     /* XSAVE/FXSAVE image (asm/fpu.h) */
-    uint64_t xcr0;                      /* the guest's XCR0 (XSETBV) */
-    unsigned long cr4;                  /* CR4 bits the guest owns (OSXSAVE) */
     unsigned int iopl;                  /* virtual IOPL (physdev set_iopl) */
     /*
      * The guest's I/O permission bitmap (physdev set_iobitmap): a kernel
@@ -60,27 +54,55 @@ struct arch_vcpu {
      */
     unsigned long iobmp;
     unsigned int iobmp_limit;
+};
 
-    /*
-     * While a multicall runs one of its calls, that call's entry: a
-     * continuation of the call is written there (and mc_preempted set),
-     * not into the registers, which belong to the multicall.
-     */
-    struct multicall_entry *mc_call;
-    bool mc_preempted;
+/*
+ * An HVM vCPU's own state beside what the vendor code (SVM, VT-x) keeps
+ * in its control block: the control registers and EFER as the guest
+ * wrote them, which the hvm_function_table's CR/EFER hooks load.
+ */
+struct hvm_vcpu {
+    unsigned long guest_cr[5];
+    uint64_t guest_efer;
+};
+
+/* The x86 part of a vCPU: what every guest type has, then its own part. */
+struct arch_vcpu {
+    /* The guest's registers while it is not running on a CPU. */
+    struct cpu_user_regs user_regs;
+    unsigned long flags;                /* VGCF_in_kernel, ... */
+    unsigned long debugreg[8];
+    void *fpu_area;                     /* XSAVE/FXSAVE image (asm/fpu.h) */
+    uint64_t xcr0;                      /* the guest's XCR0 (XSETBV) */
+    unsigned long cr4;                  /* CR4 bits the guest owns (OSXSAVE) */
 
     /*
      * The last instruction the emulator decoded for this vCPU (a kernel
      * emulates the same MOV from CR0 or PTE store again and again).
      */
     struct x86_emulate_cache emul_cache;
+
+    /* Which one is live: is_pv_vcpu() / is_hvm_vcpu() (xen/sched.h). */
+    union {
+        struct pv_vcpu pv;
+        struct hvm_vcpu hvm;
+    };
+};
+
+/* A PV domain's own state. */
+struct pv_domain {
+    unsigned long vm_assist;            /* VMASST_TYPE_* enabled */
+};
+
+/* An HVM domain's own state: its HVM_PARAM_* values (HVMOP_set_param). */
+struct hvm_domain {
+    uint64_t params[HVM_NR_PARAMS];
 };
 
 struct arch_domain {
-    unsigned long vm_assist;            /* VMASST_TYPE_* enabled */
     /*
      * What XEN_DOMCTL_set_cpu_policy left, reported back by get; NULL
-     * until then: the domain has the PV default policy.
+     * until then: the domain has the default policy of its type.
      */
     struct cpu_policy *cpu_policy;
     /* The last dword the guest wrote to port 0xCF8 (PCI config address). */
@@ -95,6 +117,21 @@ struct arch_domain {
     unsigned long relinquish_steps;
     /* Its PIRQs and their EOI bitmap (pirq.c); NULL until first used. */
     struct domain_pirqs *pirqs;
+
+    /* Which one is live: is_pv_domain() / is_hvm_domain() (xen/sched.h). */
+    union {
+        struct pv_domain pv;
+        struct hvm_domain hvm;
+    };
 };
+
+struct vcpu;
+
+/*
+ * The last C code before any guest runs again (guest_return.c): pending
+ * softirqs, then an event upcall the guest may take now, delivered as its
+ * type takes events.  Returns with interrupts off.
+ */
+void prepare_return_to_guest(struct vcpu *v);
 
 #endif /* ASM_X86_DOMAIN_H */

@@ -3,6 +3,7 @@
 #ifndef ASM_X86_HYPERCALL_POISON_H
 #define ASM_X86_HYPERCALL_POISON_H
 
+#include <xen/hypercall.h>
 #include <asm/regs.h>
 
 /*
@@ -17,13 +18,10 @@
 /* What a poisoned register holds: non-canonical, odd, and easy to spot. */
 #define HYPERCALL_POISON    0xdeadbeefdeadf00dUL
 
-/* How many arguments each hypercall takes (pv/hypercall_poison.c). */
-extern const uint8_t hypercall_nr_args[];
-
 static inline void hypercall_poison_used(unsigned int nr,
                                          struct cpu_user_regs *regs)
 {
-    unsigned int n = hypercall_nr_args[nr];
+    unsigned int n = hypercall_nargs(nr);
 
     /* Tests, not a switch: an indirect jump is dear under emulation. */
     if ( n > 0 )

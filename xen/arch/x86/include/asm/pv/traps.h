@@ -25,6 +25,11 @@ void pv_toggle_guest_mode(struct vcpu *v);
 bool pv_create_bounce_frame(struct vcpu *v, unsigned long handler,
                             const uint64_t *extra, unsigned int nr_extra,
                             bool mask_events);
+/*
+ * Enters v (current) at its event callback for a pending upcall; the
+ * domain crashes if that cannot be done.  Interrupts off.
+ */
+void pv_deliver_upcall(struct vcpu *v);
 /* v's saved ds, es, fs, gs (in that order) would not load: tell it. */
 void pv_failsafe_callback(struct vcpu *v, const uint16_t sel[4]);
 void pv_handle_exception(struct cpu_user_regs *regs);

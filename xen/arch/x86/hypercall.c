@@ -1,0 +1,102 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
+/* The hypercall table: every guest type's way in (SYSCALL, VMMCALL). */
+#include <xen/errno.h>
+#include <xen/event.h>
+#include <xen/grant_table.h>
+#include <xen/hypercall.h>
+#include <xen/lib.h>
+#include <xen/sched.h>
+#include <asm/current.h>
+#include <asm/pv/entry.h>
+#include <asm/pv/mm.h>
+
+/*
+ * Handlers keep their typed signatures; on x86-64 a guest handle, a
+ * pointer and an integer all travel in one register, so calling through
+ * this type passes them unchanged, as Xen's table does.
+ */
+typedef long hypercall_fn_t(unsigned long, unsigned long, unsigned long,
+                            unsigned long, unsigned long);
+
+/* Which guest types may make a call: Xen 4.17's per-type allow-lists. */
+#define PV      (1u << guest_type_pv)
+#define HVM     ((1u << guest_type_hvm) | (1u << guest_type_pvh))
+
+struct hypercall {
+    hypercall_fn_t *fn;
+    uint8_t nargs;          /* how many of the argument registers it takes */
+    uint8_t guests;         /* PV, HVM: who may call it; 0: nobody */
+};
+
+#define HC(name, n, who) [__HYPERVISOR_##name] =                            \
+    { (hypercall_fn_t *)(void (*)(void))do_##name, n, who }
+
+/*
+ * iret is not here: it takes the PV guest's frame, not arguments
+ * (pv_syscall()).  An HVM guest's sub-ops are narrowed further by the
+ * handlers themselves, as in Xen.
+ */
+static const struct hypercall hypercall_table[NR_hypercalls] = {
+    HC(set_trap_table, 1, PV),
+    HC(mmu_update, 4, PV),
+    HC(set_gdt, 2, PV),
+    HC(stack_switch, 2, PV),
+    HC(set_callbacks, 3, PV),
+    HC(fpu_taskswitch, 1, PV),
+    HC(sched_op_compat, 2, PV),
+    HC(platform_op, 1, PV | HVM),
+    HC(set_debugreg, 2, PV),
+    HC(get_debugreg, 1, PV),
+    HC(update_descriptor, 2, PV),
+    HC(memory_op, 2, PV | HVM),
+    HC(multicall, 2, PV | HVM),
+    HC(update_va_mapping, 3, PV),
+    HC(set_timer_op, 1, PV | HVM),
+    HC(xen_version, 2, PV | HVM),
+    HC(console_io, 3, PV | HVM),
+    HC(grant_table_op, 3, PV | HVM),
+    HC(vm_assist, 2, PV | HVM),
+    HC(update_va_mapping_otherdomain, 4, PV),
+    HC(vcpu_op, 3, PV | HVM),
+    HC(set_segment_base, 2, PV),
+    HC(mmuext_op, 4, PV | HVM),
+    HC(nmi_op, 2, PV),
+    HC(sched_op, 2, PV | HVM),
+    HC(callback_op, 2, PV),
+    HC(event_channel_op, 2, PV | HVM),
+    HC(physdev_op, 2, PV | HVM),
+    HC(sysctl, 1, PV | HVM),
+    HC(domctl, 1, PV | HVM),
+};
+
+static const struct hypercall *lookup(unsigned long nr, unsigned int guest)
+{
+    if ( nr >= NR_hypercalls || !(hypercall_table[nr].guests & guest) )
+        return NULL;
+    return &hypercall_table[nr];
+}
+
+/* Arguments in rdi, rsi, rdx, r10, r8 (SYSCALL took rcx). */
+void pv_hypercall(struct cpu_user_regs *regs)
+{
+    const struct hypercall *h = lookup(regs->rax, PV);
+
+    regs->rax = h ? h->fn(regs->rdi, regs->rsi, regs->rdx, regs->r10,
+                          regs->r8)
+                  : -ENOSYS;
+}
+
+void arch_do_multicall_call(struct multicall_entry *call)
+{
+    const struct hypercall *h =
+        lookup(call->op, 1u << current->domain->guest_type);
+
+    call->result = h ? h->fn(call->args[0], call->args[1], call->args[2],
+                             call->args[3], call->args[4])
+                     : -ENOSYS;
+}
+
+unsigned int hypercall_nargs(unsigned int op)
+{
+    return op < NR_hypercalls ? hypercall_table[op].nargs : 0;
+}
