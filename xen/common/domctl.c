@@ -789,7 +789,7 @@ long do_domctl(XEN_GUEST_HANDLE_PARAM(xen_domctl_t) u_domctl)
         put_domain(d);
     if ( rc == -ERESTART )
         return hypercall_continue(__HYPERVISOR_domctl,
-                                  (unsigned long)u_domctl.p);
+                                  guest_handle_addr(u_domctl));
 
     /* A refused CPU policy names the leaf or MSR at fault, as in Xen. */
     if ( (!rc || op.cmd == XEN_DOMCTL_set_cpu_policy) && copyback &&

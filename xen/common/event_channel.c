@@ -650,12 +650,12 @@ long do_event_channel_op(int cmd, XEN_GUEST_HANDLE_PARAM(void) arg)
     {
         struct evtchn_alloc_unbound op;
 
-        if ( copy_from_guest_addr(&op, arg.p) )
+        if ( copy_from_guest(&op, arg, 1) )
             return -EFAULT;
         if ( !(d = find_domain(op.dom)) )
             return -ESRCH;
         rc = evtchn_alloc_unbound(d, &op);
-        if ( !rc && copy_to_guest_addr(arg.p, &op) )
+        if ( !rc && copy_to_guest(arg, &op, 1) )
             rc = undo_bind(d, op.port);
         put_domain(d);
         return rc;
@@ -665,13 +665,13 @@ long do_event_channel_op(int cmd, XEN_GUEST_HANDLE_PARAM(void) arg)
     {
         struct evtchn_bind_interdomain op;
 
-        if ( copy_from_guest_addr(&op, arg.p) )
+        if ( copy_from_guest(&op, arg, 1) )
             return -EFAULT;
         if ( !(d = find_domain(op.remote_dom)) )
             return -ESRCH;
         rc = evtchn_bind_interdomain(d, &op);
         put_domain(d);
-        if ( !rc && copy_to_guest_addr(arg.p, &op) )
+        if ( !rc && copy_to_guest(arg, &op, 1) )
             rc = undo_bind(current->domain, op.local_port);
         return rc;
     }
@@ -680,10 +680,10 @@ long do_event_channel_op(int cmd, XEN_GUEST_HANDLE_PARAM(void) arg)
     {
         struct evtchn_bind_virq op;
 
-        if ( copy_from_guest_addr(&op, arg.p) )
+        if ( copy_from_guest(&op, arg, 1) )
             return -EFAULT;
         rc = evtchn_bind_virq(&op);
-        if ( !rc && copy_to_guest_addr(arg.p, &op) )
+        if ( !rc && copy_to_guest(arg, &op, 1) )
             rc = undo_bind(current->domain, op.port);
         return rc;
     }
@@ -692,10 +692,10 @@ long do_event_channel_op(int cmd, XEN_GUEST_HANDLE_PARAM(void) arg)
     {
         struct evtchn_bind_ipi op;
 
-        if ( copy_from_guest_addr(&op, arg.p) )
+        if ( copy_from_guest(&op, arg, 1) )
             return -EFAULT;
         rc = evtchn_bind_ipi(&op);
-        if ( !rc && copy_to_guest_addr(arg.p, &op) )
+        if ( !rc && copy_to_guest(arg, &op, 1) )
             rc = undo_bind(current->domain, op.port);
         return rc;
     }
@@ -704,10 +704,10 @@ long do_event_channel_op(int cmd, XEN_GUEST_HANDLE_PARAM(void) arg)
     {
         struct evtchn_bind_pirq op;
 
-        if ( copy_from_guest_addr(&op, arg.p) )
+        if ( copy_from_guest(&op, arg, 1) )
             return -EFAULT;
         rc = evtchn_bind_pirq(&op);
-        if ( !rc && copy_to_guest_addr(arg.p, &op) )
+        if ( !rc && copy_to_guest(arg, &op, 1) )
             rc = undo_bind(current->domain, op.port);
         return rc;
     }
@@ -716,7 +716,7 @@ long do_event_channel_op(int cmd, XEN_GUEST_HANDLE_PARAM(void) arg)
     {
         struct evtchn_close op;
 
-        if ( copy_from_guest_addr(&op, arg.p) )
+        if ( copy_from_guest(&op, arg, 1) )
             return -EFAULT;
         return evtchn_close(current->domain, op.port);
     }
@@ -725,7 +725,7 @@ long do_event_channel_op(int cmd, XEN_GUEST_HANDLE_PARAM(void) arg)
     {
         struct evtchn_send op;
 
-        if ( copy_from_guest_addr(&op, arg.p) )
+        if ( copy_from_guest(&op, arg, 1) )
             return -EFAULT;
         return evtchn_send(op.port);
     }
@@ -734,13 +734,13 @@ long do_event_channel_op(int cmd, XEN_GUEST_HANDLE_PARAM(void) arg)
     {
         struct evtchn_status op;
 
-        if ( copy_from_guest_addr(&op, arg.p) )
+        if ( copy_from_guest(&op, arg, 1) )
             return -EFAULT;
         if ( !(d = find_domain(op.dom)) )
             return -ESRCH;
         rc = evtchn_status(d, &op);
         put_domain(d);
-        if ( !rc && copy_to_guest_addr(arg.p, &op) )
+        if ( !rc && copy_to_guest(arg, &op, 1) )
             rc = -EFAULT;
         return rc;
     }
@@ -749,7 +749,7 @@ long do_event_channel_op(int cmd, XEN_GUEST_HANDLE_PARAM(void) arg)
     {
         struct evtchn_bind_vcpu op;
 
-        if ( copy_from_guest_addr(&op, arg.p) )
+        if ( copy_from_guest(&op, arg, 1) )
             return -EFAULT;
         return evtchn_bind_vcpu(&op);
     }
@@ -758,7 +758,7 @@ long do_event_channel_op(int cmd, XEN_GUEST_HANDLE_PARAM(void) arg)
     {
         struct evtchn_unmask op;
 
-        if ( copy_from_guest_addr(&op, arg.p) )
+        if ( copy_from_guest(&op, arg, 1) )
             return -EFAULT;
         return evtchn_unmask_port(current->domain, op.port);
     }
@@ -767,7 +767,7 @@ long do_event_channel_op(int cmd, XEN_GUEST_HANDLE_PARAM(void) arg)
     {
         struct evtchn_reset op;
 
-        if ( copy_from_guest_addr(&op, arg.p) )
+        if ( copy_from_guest(&op, arg, 1) )
             return -EFAULT;
         if ( !(d = find_domain(op.dom)) )
             return -ESRCH;
@@ -780,14 +780,14 @@ long do_event_channel_op(int cmd, XEN_GUEST_HANDLE_PARAM(void) arg)
     {
         struct evtchn_init_control op;
 
-        if ( copy_from_guest_addr(&op, arg.p) )
+        if ( copy_from_guest(&op, arg, 1) )
             return -EFAULT;
         rc = evtchn_fifo_init_control(current->domain, &op);
         /*
          * Only link_bits goes back, and it is no promise: a guest that
          * faults here has switched all the same, as in Xen.
          */
-        if ( !rc && copy_to_guest_addr(arg.p, &op) )
+        if ( !rc && copy_to_guest(arg, &op, 1) )
             rc = -EFAULT;
         return rc;
     }
@@ -796,7 +796,7 @@ long do_event_channel_op(int cmd, XEN_GUEST_HANDLE_PARAM(void) arg)
     {
         struct evtchn_expand_array op;
 
-        if ( copy_from_guest_addr(&op, arg.p) )
+        if ( copy_from_guest(&op, arg, 1) )
             return -EFAULT;
         return evtchn_fifo_expand_array(current->domain, op.array_gfn);
     }
@@ -805,7 +805,7 @@ long do_event_channel_op(int cmd, XEN_GUEST_HANDLE_PARAM(void) arg)
     {
         struct evtchn_set_priority op;
 
-        if ( copy_from_guest_addr(&op, arg.p) )
+        if ( copy_from_guest(&op, arg, 1) )
             return -EFAULT;
         return port_hook(current->domain, EVTCHNOP_set_priority, op.port,
                          op.priority);

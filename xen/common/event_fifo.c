@@ -7,7 +7,7 @@
 #include <xen/sched.h>
 #include <xen/spinlock.h>
 #include <xen/xmalloc.h>
-#include <asm/pv/mm.h>
+#include <asm/mm.h>
 #include "event_internal.h"
 
 #define WORDS_PER_PAGE      (PAGE_SIZE / sizeof(event_word_t))

@@ -11,9 +11,9 @@
 #include <xen/spinlock.h>
 #include <xen/string.h>
 #include <xen/xmalloc.h>
-#include <asm/cpufeature.h>
 #include <asm/flushtlb.h>
-#include <asm/pv/mm.h>
+#include <asm/grant_table.h>
+#include <asm/mm.h>
 #include <xsm/xsm.h>
 
 #define V1_PER_FRAME        (PAGE_SIZE / sizeof(grant_entry_v1_t))
@@ -135,10 +135,6 @@ struct pinned {
     grant_ref_t tref;
     uint64_t tserial;
 };
-
-/* Copies one member of a structure back to the same structure in guest. */
-#define copy_field_to_guest(gptr, op, field)                                 \
-    copy_to_guest_bytes(&(gptr)->field, &(op)->field, sizeof((op)->field))
 
 /* Table geometry (callers hold gt->lock where it can change). */
 
@@ -817,49 +813,6 @@ static void release_mapping(const struct maptrack *mt)
 
 /* map_grant_ref and unmap_grant_ref. */
 
-/*
- * The PTE for a host mapping.  Unlike Xen we keep no "grant mapping" mark
- * in it: the PV MMU validates it like any foreign L1 entry, taking its own
- * references on the frame, so a guest that zaps it with mmu_update only
- * undoes the PTE, never our references.
- */
-static pte_t grant_pte(mfn_t mfn, uint32_t flags)
-{
-    pte_t pte = mfn_to_maddr(mfn) | _PAGE_PRESENT | _PAGE_ACCESSED |
-                _PAGE_DIRTY;
-
-    /* Granted frames are data; without NX the bit would be reserved. */
-    if ( cpu_has_nx )
-        pte |= _PAGE_NX;
-
-    if ( !(flags & GNTMAP_readonly) )
-        pte |= _PAGE_RW;
-    if ( flags & GNTMAP_application_map )
-        pte |= _PAGE_USER;
-    /* XENFEAT_gnttab_map_avail_bits: the guest's bits go in PTE bits 9-11. */
-    pte |= (pte_t)((flags >> _GNTMAP_guest_avail0) & 7) << 9;
-    return pte;
-}
-
-/*
- * Writes pte where a new host mapping's host_addr says, in the caller's
- * page tables; the present pte maps a frame of pg_owner.
- */
-static int write_host_pte(uint64_t host_addr, uint32_t flags, pte_t pte,
-                          struct domain *pg_owner)
-{
-    struct vcpu *v = current;
-
-    if ( flags & GNTMAP_contains_pte )
-    {
-        if ( host_addr & (sizeof(pte_t) - 1) )
-            return -EINVAL;
-        return pv_update_pt_entry(host_addr, pte, false, v->domain,
-                                  pg_owner);
-    }
-    return pv_update_va_l1e(v, host_addr, pte, pg_owner);
-}
-
 static int16_t map_one(const struct gnttab_map_grant_ref *op,
                        grant_handle_t *handle, uint64_t *bus_addr)
 {
@@ -883,8 +836,7 @@ static int16_t map_one(const struct gnttab_map_grant_ref *op,
 
     rc = pin_entry(rd, op->ref, ld->domain_id, readonly, true, false, &p);
     if ( rc == GNTST_okay && (op->flags & GNTMAP_host_map) &&
-         write_host_pte(op->host_addr, op->flags, grant_pte(p.mfn, op->flags),
-                        rd) )
+         create_grant_host_mapping(op->host_addr, p.mfn, op->flags, rd) )
     {
         unpin_entry(rd, p.serial, op->ref, readonly);
         put_frame(p.mfn, readonly);
@@ -910,36 +862,6 @@ static int16_t map_one(const struct gnttab_map_grant_ref *op,
 }
 
 /*
- * Removes the PTE of host mapping mt, if it is still ours: present, of the
- * granted frame, with the access we granted.  A guest may have replaced
- * it (update_va_mapping, or another L1 linked in at host_addr); clearing
- * whatever is there would end the grant while the real mapping lives on.
- * Refused as Xen does, with GNTST_general_error.  With a new_addr
- * (unmap_and_replace) the PTE takes over the one mapping new_addr, which
- * is cleared; not for GNTMAP_contains_pte mappings, as in Xen.
- */
-static int clear_host_pte(const struct maptrack *mt, uint64_t new_addr)
-{
-    bool rw = !(mt->flags & GNTMAP_readonly);
-    pte_t found;
-    int rc;
-
-    if ( new_addr && (mt->flags & GNTMAP_contains_pte) )
-        return -EINVAL;
-    rc = new_addr ? pv_replace_grant_l1e(current, mt->host_addr, mt->mfn, rw,
-                                         new_addr, &found)
-                  : pv_zap_grant_l1e(current, mt->host_addr,
-                                     mt->flags & GNTMAP_contains_pte,
-                                     mt->mfn, rw, &found);
-    if ( rc == -ESRCH )
-        printk(XENLOG_DEBUG "gnttab: d%u: PTE %#lx for %#lx doesn't match "
-               "grant frame %#lx\n", current->domain->domain_id,
-               (unsigned long)found, (unsigned long)mt->host_addr,
-               mfn_x(mt->mfn));
-    return rc;
-}
-
-/*
  * unmap_grant_ref (new_addr 0, with the device side as dev_bus_addr says)
  * and unmap_and_replace (no device side).
  */
@@ -961,9 +883,12 @@ static int16_t unmap_one(const struct gnttab_unmap_grant_ref *op,
         rc = GNTST_bad_dev_addr;
     else if ( op->host_addr && (left & GNTMAP_host_map) )
     {
-        /* We can only vouch for the PTE we wrote, at the place we wrote. */
+        /* We can only vouch for the mapping we made, where we made it. */
         if ( op->host_addr != mt.host_addr ||
-             clear_host_pte(&mt, new_addr) )
+             (new_addr ? replace_grant_host_mapping(mt.host_addr, mt.mfn,
+                                                    new_addr, mt.flags)
+                       : destroy_grant_host_mapping(mt.host_addr, mt.mfn,
+                                                    mt.flags)) )
             rc = GNTST_general_error;
         else
         {
@@ -1202,8 +1127,8 @@ static int16_t swap_one(grant_ref_t a, grant_ref_t b)
 
 /* The sub-ops, each with its argument array in guest memory. */
 
-static long gnttab_setup_table(struct gnttab_setup_table *g,
-                               unsigned int count)
+static long gnttab_setup_table(
+    XEN_GUEST_HANDLE_PARAM(gnttab_setup_table_t) g, unsigned int count)
 {
     struct gnttab_setup_table op;
     struct grant_table *gt;
@@ -1212,7 +1137,7 @@ static long gnttab_setup_table(struct gnttab_setup_table *g,
 
     if ( count != 1 )
         return -EINVAL;
-    if ( copy_from_guest_bytes(&op, g, sizeof(op)) )
+    if ( copy_from_guest(&op, g, 1) )
         return -EFAULT;
     if ( !(d = find_any(op.dom)) )
         op.status = GNTST_bad_domain;
@@ -1234,8 +1159,7 @@ static long gnttab_setup_table(struct gnttab_setup_table *g,
         {
             xen_pfn_t mfn = mfn_x(virt_to_mfn(gt->shared[i]));
 
-            if ( copy_to_guest_bytes(op.frame_list.p + i, &mfn,
-                                     sizeof(mfn)) )
+            if ( copy_to_guest_offset(op.frame_list, i, &mfn, 1) )
                 op.status = GNTST_bad_virt_addr;
         }
     }
@@ -1244,15 +1168,15 @@ static long gnttab_setup_table(struct gnttab_setup_table *g,
     return copy_field_to_guest(g, &op, status) ? -EFAULT : 0;
 }
 
-static long gnttab_query_size(struct gnttab_query_size *g,
-                              unsigned int count)
+static long gnttab_query_size(
+    XEN_GUEST_HANDLE_PARAM(gnttab_query_size_t) g, unsigned int count)
 {
     struct gnttab_query_size op;
     struct domain *d;
 
     if ( count != 1 )
         return -EINVAL;
-    if ( copy_from_guest_bytes(&op, g, sizeof(op)) )
+    if ( copy_from_guest(&op, g, 1) )
         return -EFAULT;
     if ( !(d = find_any(op.dom)) )
         op.status = GNTST_bad_domain;
@@ -1268,77 +1192,83 @@ static long gnttab_query_size(struct gnttab_query_size *g,
     }
     if ( d )
         put_domain(d);
-    return copy_to_guest_bytes(g, &op, sizeof(op)) ? -EFAULT : 0;
+    return copy_to_guest(g, &op, 1) ? -EFAULT : 0;
 }
 
 /*
  * The batched sub-ops, one element each: read it from guest address g, do
  * it, write its results back; -EFAULT if either copy fails.
  */
-static int map_elem(void *g)
+static int map_elem(XEN_GUEST_HANDLE_PARAM(void) h)
 {
+    XEN_GUEST_HANDLE_PARAM(gnttab_map_grant_ref_t) g =
+        guest_handle_cast(h, gnttab_map_grant_ref_t);
     struct gnttab_map_grant_ref op;
 
-    if ( copy_from_guest_bytes(&op, g, sizeof(op)) )
+    if ( copy_from_guest(&op, g, 1) )
         return -EFAULT;
     op.status = map_one(&op, &op.handle, &op.dev_bus_addr);
-    return copy_to_guest_bytes(g, &op, sizeof(op)) ? -EFAULT : 0;
+    return copy_to_guest(g, &op, 1) ? -EFAULT : 0;
 }
 
-static int unmap_elem(void *g)
+static int unmap_elem(XEN_GUEST_HANDLE_PARAM(void) h)
 {
+    XEN_GUEST_HANDLE_PARAM(gnttab_unmap_grant_ref_t) g =
+        guest_handle_cast(h, gnttab_unmap_grant_ref_t);
     struct gnttab_unmap_grant_ref op;
 
-    if ( copy_from_guest_bytes(&op, g, sizeof(op)) )
+    if ( copy_from_guest(&op, g, 1) )
         return -EFAULT;
     op.status = unmap_one(&op, 0);
-    return copy_field_to_guest((struct gnttab_unmap_grant_ref *)g, &op,
-                               status) ? -EFAULT : 0;
+    return copy_field_to_guest(g, &op, status) ? -EFAULT : 0;
 }
 
-static int unmap_replace_elem(void *g)
+static int unmap_replace_elem(XEN_GUEST_HANDLE_PARAM(void) h)
 {
+    XEN_GUEST_HANDLE_PARAM(gnttab_unmap_and_replace_t) g =
+        guest_handle_cast(h, gnttab_unmap_and_replace_t);
     struct gnttab_unmap_and_replace op;
     struct gnttab_unmap_grant_ref u = { .dev_bus_addr = 0 };
 
-    if ( copy_from_guest_bytes(&op, g, sizeof(op)) )
+    if ( copy_from_guest(&op, g, 1) )
         return -EFAULT;
     u.host_addr = op.host_addr;
     u.handle = op.handle;
     op.status = unmap_one(&u, op.new_addr);
-    return copy_field_to_guest((struct gnttab_unmap_and_replace *)g, &op,
-                               status) ? -EFAULT : 0;
+    return copy_field_to_guest(g, &op, status) ? -EFAULT : 0;
 }
 
-static int copy_elem(void *g)
+static int copy_elem(XEN_GUEST_HANDLE_PARAM(void) h)
 {
+    XEN_GUEST_HANDLE_PARAM(gnttab_copy_t) g =
+        guest_handle_cast(h, gnttab_copy_t);
     struct gnttab_copy op;
 
-    if ( copy_from_guest_bytes(&op, g, sizeof(op)) )
+    if ( copy_from_guest(&op, g, 1) )
         return -EFAULT;
     op.status = copy_one(&op);
-    return copy_field_to_guest((struct gnttab_copy *)g, &op, status)
+    return copy_field_to_guest(g, &op, status)
            ? -EFAULT : 0;
 }
 
-static long gnttab_set_version(struct gnttab_set_version *g)
+static long gnttab_set_version(XEN_GUEST_HANDLE_PARAM(gnttab_set_version_t) g)
 {
     struct domain *d = current->domain;
     struct gnttab_set_version op;
     long rc;
 
-    if ( copy_from_guest_bytes(&op, g, sizeof(op)) )
+    if ( copy_from_guest(&op, g, 1) )
         return -EFAULT;
     spin_lock(&d->grant_table->lock);
     rc = change_version(d, d->grant_table, op.version);
     op.version = d->grant_table->version;
     spin_unlock(&d->grant_table->lock);
     /* Whatever happened, the guest learns the version in force. */
-    return copy_to_guest_bytes(g, &op, sizeof(op)) ? -EFAULT : rc;
+    return copy_to_guest(g, &op, 1) ? -EFAULT : rc;
 }
 
-static long gnttab_get_status_frames(struct gnttab_get_status_frames *g,
-                                     unsigned int count)
+static long gnttab_get_status_frames(
+    XEN_GUEST_HANDLE_PARAM(gnttab_get_status_frames_t) g, unsigned int count)
 {
     struct gnttab_get_status_frames op;
     uint64_t mfns[MAX_STATUS_FRAMES];
@@ -1348,7 +1278,7 @@ static long gnttab_get_status_frames(struct gnttab_get_status_frames *g,
 
     if ( count != 1 )
         return -EINVAL;
-    if ( copy_from_guest_bytes(&op, g, sizeof(op)) )
+    if ( copy_from_guest(&op, g, 1) )
         return -EFAULT;
     if ( !(d = find_any(op.dom)) )
         op.status = GNTST_bad_domain;
@@ -1365,8 +1295,7 @@ static long gnttab_get_status_frames(struct gnttab_get_status_frames *g,
             mfns[i] = mfn_x(virt_to_mfn(gt->status[i]));
         spin_unlock(&gt->lock);
         for ( i = 0; op.status == GNTST_okay && i < op.nr_frames; i++ )
-            if ( copy_to_guest_bytes(op.frame_list.p + i, &mfns[i],
-                                     sizeof(mfns[i])) )
+            if ( copy_to_guest_offset(op.frame_list, i, &mfns[i], 1) )
                 op.status = GNTST_bad_virt_addr;
     }
     if ( d )
@@ -1374,13 +1303,13 @@ static long gnttab_get_status_frames(struct gnttab_get_status_frames *g,
     return copy_field_to_guest(g, &op, status) ? -EFAULT : 0;
 }
 
-static long gnttab_get_version(struct gnttab_get_version *g)
+static long gnttab_get_version(XEN_GUEST_HANDLE_PARAM(gnttab_get_version_t) g)
 {
     struct gnttab_get_version op;
     struct domain *d;
     bool allowed;
 
-    if ( copy_from_guest_bytes(&op, g, sizeof(op)) )
+    if ( copy_from_guest(&op, g, 1) )
         return -EFAULT;
     if ( !(d = find_any(op.dom)) )
         return -ESRCH;
@@ -1392,15 +1321,16 @@ static long gnttab_get_version(struct gnttab_get_version *g)
     return copy_field_to_guest(g, &op, version) ? -EFAULT : 0;
 }
 
-static int swap_elem(void *g)
+static int swap_elem(XEN_GUEST_HANDLE_PARAM(void) h)
 {
+    XEN_GUEST_HANDLE_PARAM(gnttab_swap_grant_ref_t) g =
+        guest_handle_cast(h, gnttab_swap_grant_ref_t);
     struct gnttab_swap_grant_ref op;
 
-    if ( copy_from_guest_bytes(&op, g, sizeof(op)) )
+    if ( copy_from_guest(&op, g, 1) )
         return -EFAULT;
     op.status = swap_one(op.ref_a, op.ref_b);
-    return copy_field_to_guest((struct gnttab_swap_grant_ref *)g, &op,
-                               status) ? -EFAULT : 0;
+    return copy_field_to_guest(g, &op, status) ? -EFAULT : 0;
 }
 
 /*
@@ -1408,17 +1338,21 @@ static int swap_elem(void *g)
  * -EFAULT at the first that can't be read or written back (those before
  * it done), or, preempted, how many were done (at least one).
  */
-static long run_batch(void *g, size_t size, unsigned int count,
-                      int (*elem)(void *g))
+static long run_batch(XEN_GUEST_HANDLE_PARAM(void) g, size_t size,
+                      unsigned int count,
+                      int (*elem)(XEN_GUEST_HANDLE_PARAM(void) g))
 {
+    XEN_GUEST_HANDLE_PARAM(char) next = guest_handle_cast(g, char);
+
     for ( unsigned int i = 0; i < count; i++ )
     {
         int rc;
 
         if ( i && hypercall_preempt_check() )
             return i;
-        if ( (rc = elem((char *)g + i * size)) )
+        if ( (rc = elem(guest_handle_cast(next, void))) )
             return rc;
+        guest_handle_add_offset(next, size);
     }
     return 0;
 }
@@ -1431,8 +1365,7 @@ static long run_batch(void *g, size_t size, unsigned int count,
 long do_grant_table_op(unsigned int cmd, XEN_GUEST_HANDLE_PARAM(void) uop,
                        unsigned int count)
 {
-    void *arg = uop.p;
-    int (*elem)(void *g);
+    int (*elem)(XEN_GUEST_HANDLE_PARAM(void) g);
     size_t size;
     long rc;
 
@@ -1464,23 +1397,28 @@ long do_grant_table_op(unsigned int cmd, XEN_GUEST_HANDLE_PARAM(void) uop,
         size = sizeof(struct gnttab_swap_grant_ref);
         break;
     case GNTTABOP_setup_table:
-        return gnttab_setup_table(arg, count);
+        return gnttab_setup_table(
+            guest_handle_cast(uop, gnttab_setup_table_t), count);
     case GNTTABOP_query_size:
-        return gnttab_query_size(arg, count);
+        return gnttab_query_size(
+            guest_handle_cast(uop, gnttab_query_size_t), count);
     case GNTTABOP_set_version:
-        return gnttab_set_version(arg);
+        return gnttab_set_version(
+            guest_handle_cast(uop, gnttab_set_version_t));
     case GNTTABOP_get_status_frames:
-        return gnttab_get_status_frames(arg, count);
+        return gnttab_get_status_frames(
+            guest_handle_cast(uop, gnttab_get_status_frames_t), count);
     case GNTTABOP_get_version:
-        return gnttab_get_version(arg);
+        return gnttab_get_version(
+            guest_handle_cast(uop, gnttab_get_version_t));
     default:
         return -ENOSYS;
     }
 
-    rc = run_batch(arg, size, count, elem);
+    rc = run_batch(uop, size, count, elem);
     if ( rc > 0 )
         return hypercall_continue(__HYPERVISOR_grant_table_op, cmd,
-                                  (unsigned long)arg + rc * size,
+                                  guest_handle_addr(uop) + rc * size,
                                   count - rc);
     return rc;
 }

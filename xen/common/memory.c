@@ -11,6 +11,7 @@
 #include <asm/e820.h>
 #include <asm/guest_range.h>
 #include <asm/m2p.h>
+#include <asm/p2m.h>
 #include <public/memory.h>
 
 /*
@@ -96,9 +97,9 @@ static bool release_extent(struct domain *d, xen_pfn_t frame,
             put_page(&pg[j]);
         return false;
     }
+    guest_physmap_remove_page(d, INVALID_GFN, _mfn(frame), order);
     for ( j = 0; j < n; j++ )
     {
-        set_gpfn_from_mfn(frame + j, INVALID_M2P_ENTRY);
         put_page_alloc_ref(&pg[j]);
         put_page(&pg[j]);
     }
@@ -154,10 +155,12 @@ static bool reservation_op_on(struct domain *d, unsigned int op,
         /* increase_reservation and populate_physmap. */
         if ( !(pg = alloc_domain_pages(d, r->extent_order, memflags)) )
             break;
-        for ( unsigned long j = 0; j < (1UL << r->extent_order); j++ )
-            set_gpfn_from_mfn(mfn_x(page_to_mfn(pg)) + j,
-                              op == XENMEM_populate_physmap
-                              ? frame + j : INVALID_M2P_ENTRY);
+        if ( op == XENMEM_populate_physmap )
+            guest_physmap_add_page(d, _gfn(frame), page_to_mfn(pg),
+                                   r->extent_order);
+        else
+            guest_physmap_remove_page(d, INVALID_GFN, page_to_mfn(pg),
+                                      r->extent_order);
         frame = mfn_x(page_to_mfn(pg));
         if ( copy_to_guest_offset(r->extent_start, i, &frame, 1) )
         {
@@ -185,7 +188,7 @@ static long reservation_op(unsigned int op, xen_ulong_t start,
     long rc;
 
     /* Xen reports a domain it cannot use as no extent done, not an errno. */
-    if ( copy_from_guest_bytes(&r, arg.p, sizeof(r)) ||
+    if ( copy_from_guest(&r, arg, 1) ||
          r.nr_extents > (~0U >> MEMOP_EXTENT_SHIFT) ||
          start >= r.nr_extents || !(d = target_domain(r.domid, &rc)) )
         return start;
@@ -194,7 +197,7 @@ static long reservation_op(unsigned int op, xen_ulong_t start,
     if ( preempted )
         return hypercall_continue(__HYPERVISOR_memory_op,
                                   op | (start << MEMOP_EXTENT_SHIFT),
-                                  (unsigned long)arg.p);
+                                  guest_handle_addr(arg));
     return start;
 }
 
@@ -207,7 +210,7 @@ static bool list_ok(XEN_GUEST_HANDLE(xen_pfn_t) hnd, xen_ulong_t first,
                     xen_ulong_t nr)
 {
     return nr <= ~0UL / sizeof(xen_pfn_t) &&
-           guest_range_ok((unsigned long)hnd.p + first * sizeof(xen_pfn_t),
+           guest_range_ok(guest_handle_addr(hnd) + first * sizeof(xen_pfn_t),
                           (nr - first) * sizeof(xen_pfn_t));
 }
 
@@ -267,7 +270,7 @@ static long exchange_chunk(struct domain *d,
 
     /*
      * Each output entry's pfn is read once and replaced by the new mfn;
-     * the new frames' M2P entries remember the pfn, should the list have
+     * d's p2m remembers each new frame's pfn, should the list have
      * to be put back.  Until the exchange is done the mfns are not d's,
      * so d can do nothing with them.
      */
@@ -281,8 +284,7 @@ static long exchange_chunk(struct domain *d,
             rc = -EFAULT;
             break;
         }
-        for ( k = 0; k < (1UL << order); k++ )
-            set_gpfn_from_mfn(mfn + k, gpfn + k);
+        guest_physmap_add_page(d, _gfn(gpfn), _mfn(mfn), order);
         if ( copy_to_guest_offset(x->out.extent_start, out_first + written,
                                   &mfn, 1) )
             rc = -EFAULT;
@@ -303,15 +305,14 @@ static long exchange_chunk(struct domain *d,
     }
     for ( j = 0; (pg = page_list_first(&fresh)); j++ )
     {
-        xen_pfn_t gpfn = get_gpfn_from_mfn(mfn_x(page_to_mfn(pg)));
+        xen_pfn_t gpfn = gfn_x(mfn_to_gfn(d, page_to_mfn(pg)));
 
         page_list_del(pg, &fresh);
         /* The guest's own list: if it went away meanwhile, so be it. */
         if ( j < written )
             (void)copy_to_guest_offset(x->out.extent_start, out_first + j,
                                        &gpfn, 1);
-        for ( k = 0; k < (1UL << order); k++ )
-            set_gpfn_from_mfn(mfn_x(page_to_mfn(pg)) + k, INVALID_M2P_ENTRY);
+        guest_physmap_remove_page(d, _gfn(gpfn), page_to_mfn(pg), order);
         free_domheap_pages(pg, order);
     }
     return rc;
@@ -325,14 +326,14 @@ static long exchange_chunk(struct domain *d,
 static long memory_exchange(XEN_GUEST_HANDLE_PARAM(void) arg)
 {
     struct xen_memory_exchange x;
-    void *done = (char *)arg.p + offsetof(struct xen_memory_exchange,
-                                          nr_exchanged);
+    XEN_GUEST_HANDLE_PARAM(xen_memory_exchange_t) done =
+        guest_handle_cast(arg, xen_memory_exchange_t);
     unsigned int in_chunk = 0, out_chunk = 0, memflags;
     xen_ulong_t i, first, end;
     struct domain *d;
     long rc = 0;
 
-    if ( copy_from_guest_bytes(&x, arg.p, sizeof(x)) )
+    if ( copy_from_guest(&x, arg, 1) )
         return -EFAULT;
     if ( max(x.in.extent_order, x.out.extent_order) >
          max_order(current->domain) )
@@ -379,11 +380,10 @@ static long memory_exchange(XEN_GUEST_HANDLE_PARAM(void) arg)
         {
             put_domain(d);
             x.nr_exchanged = i << in_chunk;
-            if ( copy_to_guest_bytes(done, &x.nr_exchanged,
-                                     sizeof(x.nr_exchanged)) )
+            if ( copy_field_to_guest(done, &x, nr_exchanged) )
                 return -EFAULT;
             return hypercall_continue(__HYPERVISOR_memory_op, XENMEM_exchange,
-                                      (unsigned long)arg.p);
+                                      guest_handle_addr(arg));
         }
         rc = exchange_chunk(d, &x, i << in_chunk, 1UL << in_chunk,
                             i << out_chunk, 1UL << out_chunk, memflags);
@@ -393,7 +393,7 @@ static long memory_exchange(XEN_GUEST_HANDLE_PARAM(void) arg)
     put_domain(d);
     x.nr_exchanged = i << in_chunk;
  out:
-    if ( copy_to_guest_bytes(done, &x.nr_exchanged, sizeof(x.nr_exchanged)) )
+    if ( copy_field_to_guest(done, &x, nr_exchanged) )
         rc = -EFAULT;
     return rc;
 }
@@ -405,14 +405,13 @@ static long machine_memory_map(XEN_GUEST_HANDLE_PARAM(void) arg)
 
     if ( !current->domain->is_privileged )
         return -EPERM;
-    if ( copy_from_guest_bytes(&map, arg.p, sizeof(map)) )
+    if ( copy_from_guest(&map, arg, 1) )
         return -EFAULT;
     n = min(map.nr_entries, e820.nr_map);
-    if ( copy_to_guest_bytes(map.buffer.p, e820.map,
-                             n * sizeof(e820.map[0])) )
+    if ( copy_to_guest(map.buffer, e820.map, n) )
         return -EFAULT;
     map.nr_entries = n;
-    return copy_to_guest_bytes(arg.p, &map, sizeof(map)) ? -EFAULT : 0;
+    return copy_to_guest(arg, &map, 1) ? -EFAULT : 0;
 }
 
 static long reservation_size(unsigned int op, XEN_GUEST_HANDLE_PARAM(void) arg)
@@ -421,7 +420,7 @@ static long reservation_size(unsigned int op, XEN_GUEST_HANDLE_PARAM(void) arg)
     struct domain *d;
     long rc;
 
-    if ( copy_from_guest_bytes(&domid, arg.p, sizeof(domid)) )
+    if ( copy_from_guest(&domid, arg, 1) )
         return -EFAULT;
 
     if ( !(d = target_domain(domid, &rc)) )
@@ -488,7 +487,7 @@ long do_memory_op(unsigned long cmd, XEN_GUEST_HANDLE_PARAM(void) arg)
             .max_mfn = max_page - 1,
         };
 
-        return copy_to_guest_bytes(arg.p, &m, sizeof(m)) ? -EFAULT : 0;
+        return copy_to_guest(arg, &m, 1) ? -EFAULT : 0;
     }
     case XENMEM_machphys_mfn_list:
     {
@@ -497,7 +496,7 @@ long do_memory_op(unsigned long cmd, XEN_GUEST_HANDLE_PARAM(void) arg)
                                             L2_PAGE_SIZE);
         unsigned int i;
 
-        if ( copy_from_guest_bytes(&l, arg.p, sizeof(l)) )
+        if ( copy_from_guest(&l, arg, 1) )
             return -EFAULT;
         for ( i = 0; i < l.max_extents && i < chunks; i++ )
         {
@@ -507,7 +506,7 @@ long do_memory_op(unsigned long cmd, XEN_GUEST_HANDLE_PARAM(void) arg)
                 return -EFAULT;
         }
         l.nr_extents = i;
-        return copy_to_guest_bytes(arg.p, &l, sizeof(l)) ? -EFAULT : 0;
+        return copy_to_guest(arg, &l, 1) ? -EFAULT : 0;
     }
     case XENMEM_machine_memory_map:
         return machine_memory_map(arg);
@@ -516,7 +515,7 @@ long do_memory_op(unsigned long cmd, XEN_GUEST_HANDLE_PARAM(void) arg)
         /* No domain keeps a map yet; but the domain is checked first. */
         struct xen_foreign_memory_map fmap;
 
-        if ( copy_from_guest_bytes(&fmap, arg.p, sizeof(fmap)) )
+        if ( copy_from_guest(&fmap, arg, 1) )
             return -EFAULT;
         return once_domain_named(fmap.domid, -ENOSYS);
     }
@@ -525,7 +524,7 @@ long do_memory_op(unsigned long cmd, XEN_GUEST_HANDLE_PARAM(void) arg)
         /* No domain has a virtual NUMA layout: Xen's -EOPNOTSUPP. */
         struct xen_vnuma_topology_info t;
 
-        if ( copy_from_guest_bytes(&t, arg.p, sizeof(t)) )
+        if ( copy_from_guest(&t, arg, 1) )
             return -EFAULT;
         return once_domain_named(t.domid, -EOPNOTSUPP);
     }
@@ -538,7 +537,7 @@ long do_memory_op(unsigned long cmd, XEN_GUEST_HANDLE_PARAM(void) arg)
          */
         struct xen_mem_acquire_resource r;
 
-        if ( copy_from_guest_bytes(&r, arg.p, sizeof(r)) )
+        if ( copy_from_guest(&r, arg, 1) )
             return -EFAULT;
         if ( r.pad )
             return -EINVAL;

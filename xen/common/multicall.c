@@ -23,13 +23,14 @@ long do_multicall(XEN_GUEST_HANDLE_PARAM(multicall_entry_t) call_list,
     struct vcpu *v = current;
     unsigned int i;
 
-    for ( i = 0; i < nr_calls; i++ )
+    /* call_list moves on with i, to name the entry a continuation resumes. */
+    for ( i = 0; i < nr_calls; i++, guest_handle_add_offset(call_list, 1) )
     {
         struct multicall_entry call;
 
         if ( i && hypercall_preempt_check() )
             break;
-        if ( copy_from_guest_offset(&call, call_list, i, 1) )
+        if ( copy_from_guest(&call, call_list, 1) )
             return -EFAULT;
         if ( call.op == __HYPERVISOR_multicall )
             call.result = -EINVAL;
@@ -41,17 +42,16 @@ long do_multicall(XEN_GUEST_HANDLE_PARAM(multicall_entry_t) call_list,
             if ( v->mc_preempted )
             {
                 v->mc_preempted = false;
-                if ( copy_to_guest_offset(call_list, i, &call, 1) )
+                if ( copy_to_guest(call_list, &call, 1) )
                     return -EFAULT;
                 break;
             }
         }
-        if ( copy_to_guest_bytes(&call_list.p[i].result, &call.result,
-                                 sizeof(call.result)) )
+        if ( copy_field_to_guest(call_list, &call, result) )
             return -EFAULT;
     }
     if ( i == nr_calls )
         return 0;
     return hypercall_continue(__HYPERVISOR_multicall,
-                              (unsigned long)(call_list.p + i), nr_calls - i);
+                              guest_handle_addr(call_list), nr_calls - i);
 }

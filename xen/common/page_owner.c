@@ -7,7 +7,7 @@
 #include <xen/spinlock.h>
 #include <xen/string.h>
 #include <asm/flushtlb.h>
-#include <asm/m2p.h>
+#include <asm/p2m.h>
 
 bool get_page(struct page_info *pg, struct domain *d)
 {
@@ -89,7 +89,7 @@ static void last_put(struct page_info *pg)
      */
     if ( !d || !d->tlb_clean )
         flush_tlb_mask(&cpu_online_map);
-    set_gpfn_from_mfn(mfn_x(page_to_mfn(pg)), INVALID_M2P_ENTRY);
+    guest_physmap_remove_page(d, INVALID_GFN, page_to_mfn(pg), 0);
     pg->v.owner = NULL;
     free_domheap_page(pg);
     /* Only now: whoever sees d gone expects its memory back in the heap. */
@@ -216,9 +216,9 @@ bool steal_domain_page(struct domain *d, struct page_info *pg)
  */
 static void free_unowned(struct page_info *pg, unsigned int order)
 {
+    guest_physmap_remove_page(NULL, INVALID_GFN, page_to_mfn(pg), order);
     for ( unsigned long i = 0; i < (1UL << order); i++ )
     {
-        set_gpfn_from_mfn(mfn_x(page_to_mfn(pg)) + i, INVALID_M2P_ENTRY);
         pg[i].v.owner = NULL;
         pg[i].u.inuse.type_info = PGT_none;
     }
@@ -288,7 +288,7 @@ void share_xen_page_with_guest(struct page_info *pg, struct domain *d)
     BUG_ON(!(pg->count_info & PGC_xen_heap) ||
            (pg->count_info & PGC_count_mask));
 
-    set_gpfn_from_mfn(mfn_x(page_to_mfn(pg)), INVALID_M2P_ENTRY);
+    guest_physmap_remove_page(d, INVALID_GFN, page_to_mfn(pg), 0);
     pg->u.inuse.type_info = PGT_writable_page | PGT_validated | 1;
     pg->v.owner = d;
     spin_lock(&d->page_alloc_lock);

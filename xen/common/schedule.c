@@ -498,7 +498,7 @@ long do_sched_op(int cmd, XEN_GUEST_HANDLE_PARAM(void) arg)
     {
         struct sched_shutdown s;
 
-        if ( copy_from_guest_bytes(&s, arg.p, sizeof(s)) )
+        if ( copy_from_guest(&s, arg, 1) )
             return -EFAULT;
         if ( cmd == SCHEDOP_shutdown_code )
             v->domain->shutdown_code = s.reason;
@@ -511,7 +511,7 @@ long do_sched_op(int cmd, XEN_GUEST_HANDLE_PARAM(void) arg)
         struct sched_remote_shutdown r;
         struct domain *d;
 
-        if ( copy_from_guest_bytes(&r, arg.p, sizeof(r)) )
+        if ( copy_from_guest(&r, arg, 1) )
             return -EFAULT;
         if ( !v->domain->is_privileged )
             return -EPERM;
@@ -525,7 +525,7 @@ long do_sched_op(int cmd, XEN_GUEST_HANDLE_PARAM(void) arg)
     {
         struct sched_poll p;
 
-        if ( copy_from_guest_bytes(&p, arg.p, sizeof(p)) )
+        if ( copy_from_guest(&p, arg, 1) )
             return -EFAULT;
         return vcpu_poll(v, &p);
     }
@@ -533,7 +533,7 @@ long do_sched_op(int cmd, XEN_GUEST_HANDLE_PARAM(void) arg)
     {
         struct sched_watchdog w;
 
-        if ( copy_from_guest_bytes(&w, arg.p, sizeof(w)) )
+        if ( copy_from_guest(&w, arg, 1) )
             return -EFAULT;
         return domain_watchdog(v->domain, w.id, w.timeout);
     }
@@ -543,7 +543,7 @@ long do_sched_op(int cmd, XEN_GUEST_HANDLE_PARAM(void) arg)
 
         if ( !v->domain->is_privileged )
             return -EPERM;
-        if ( copy_from_guest_bytes(&p, arg.p, sizeof(p)) )
+        if ( copy_from_guest(&p, arg, 1) )
             return -EFAULT;
         return pin_override(v, p.pcpu);
     }

@@ -13,8 +13,9 @@
 #include <xen/time.h>
 #include <xen/timer.h>
 #include <xen/xmalloc.h>
+#include <asm/mm.h>
+#include <asm/paging.h>
 #include <asm/time.h>
-#include <asm/pv/mm.h>
 #include <public/vcpu.h>
 
 /* Guest timers fire as VIRQ_TIMER on the vCPU that set them. */
@@ -97,14 +98,104 @@ static long register_vcpu_info(struct vcpu *v,
 }
 
 /*
+ * The runstate and time areas are registered, as in Xen 4.17, by guest
+ * virtual address; Xen writes through that address whenever it updates
+ * them.  We translate it once, at registration, through the caller's page
+ * tables (a kernel address, the same in every vCPU's), and keep the
+ * frames (docs/hypercall/vcpu_op.md says what differs).
+ */
+
+/* The frame of d's that the caller maps at va, held writable; or NULL. */
+static struct page_info *get_area_frame(struct domain *d, unsigned long va)
+{
+    mfn_t mfn = paging_gva_to_mfn(current, va);
+    struct page_info *pg;
+
+    if ( !mfn_valid(mfn) )
+        return NULL;
+    pg = mfn_to_page(mfn);
+    /* As for vcpu_info: a page table or descriptor page is refused. */
+    return get_page_and_type(pg, d, PGT_writable_page) ? NULL : pg;
+}
+
+static void put_area_frames(struct page_info *const pg[2])
+{
+    for ( unsigned int i = 0; i < 2; i++ )
+        if ( pg[i] )
+            put_page_and_type(pg[i]);
+}
+
+/*
+ * Points area at the size bytes at va (0: none), dropping the frames it
+ * held.  A va that maps none of the domain's writable frames leaves the
+ * area empty, as an unmapped address leaves Xen's unwritten.
+ */
+static void register_area(struct vcpu *v, struct guest_area *area,
+                          unsigned long va, unsigned int size)
+{
+    struct page_info *pg[2] = { NULL, NULL }, *old[2];
+    unsigned int offset = va & ~PAGE_MASK;
+
+    if ( va && (pg[0] = get_area_frame(v->domain, va)) &&
+         offset + size > PAGE_SIZE &&
+         !(pg[1] = get_area_frame(v->domain, va - offset + PAGE_SIZE)) )
+    {
+        put_page_and_type(pg[0]);
+        pg[0] = NULL;
+    }
+    spin_lock(&area->lock);
+    /*
+     * Destruction lets the frames go once (vcpu_release_info(), after the
+     * domain is marked dying): a registration racing with it installs
+     * none, or the domain would never lose its last frames.
+     */
+    if ( pg[0] && v->domain->state == DOMSTATE_dying )
+    {
+        old[0] = pg[0];
+        old[1] = pg[1];
+    }
+    else
+    {
+        old[0] = area->pg[0];
+        old[1] = area->pg[1];
+        area->pg[0] = pg[0];
+        area->pg[1] = pg[1];
+        area->offset = offset;
+    }
+    spin_unlock(&area->lock);
+    /* Not under the lock: the last put may free the frame. */
+    put_area_frames(old);
+}
+
+static void write_area(struct guest_area *area, const void *src,
+                       unsigned int size)
+{
+    spin_lock(&area->lock);
+    if ( area->pg[0] )
+    {
+        unsigned int first = min(size, (unsigned int)PAGE_SIZE - area->offset);
+
+        memcpy((uint8_t *)page_to_virt(area->pg[0]) + area->offset, src,
+               first);
+        if ( first < size )
+            memcpy(page_to_virt(area->pg[1]), (const uint8_t *)src + first,
+                   size - first);
+    }
+    spin_unlock(&area->lock);
+}
+
+/*
  * Back to the slot in shared_info, dropping the references the guest page
- * held; at destruction, before the domain's pages are given back.
+ * held, and the runstate and time areas' frames; at destruction, before
+ * the domain's pages are given back.
  */
 void vcpu_release_info(struct vcpu *v)
 {
     struct vcpu_info *shared = &v->domain->shared_info->vcpu_info[v->vcpu_id];
     struct vcpu_info *old = v->vcpu_info;
 
+    register_area(v, &v->runstate_area, 0, 0);
+    register_area(v, &v->time_area, 0, 0);
     if ( old == shared )
         return;
     __atomic_store_n(&v->vcpu_info, shared, __ATOMIC_RELEASE);
@@ -123,7 +214,7 @@ static long vcpu_initialise(struct vcpu *v, XEN_GUEST_HANDLE_PARAM(void) arg)
 
     if ( !c )
         return -ENOMEM;
-    if ( copy_from_guest_bytes(c, arg.p, sizeof(*c)) )
+    if ( copy_from_guest(c, arg, 1) )
     {
         xfree(c);
         return -EFAULT;
@@ -210,14 +301,14 @@ long do_vcpu_op(int cmd, unsigned int vcpuid,
         /* As Xen: the current state's time includes its stretch so far. */
         if ( delta > 0 )
             rs.time[rs.state] += delta;
-        return copy_to_guest_bytes(arg.p, &rs, sizeof(rs)) ? -EFAULT : 0;
+        return copy_to_guest(arg, &rs, 1) ? -EFAULT : 0;
     }
 
     case VCPUOP_set_periodic_timer:
     {
         struct vcpu_set_periodic_timer p;
 
-        if ( copy_from_guest_bytes(&p, arg.p, sizeof(p)) )
+        if ( copy_from_guest(&p, arg, 1) )
             return -EFAULT;
         /* Xen refuses periods under 1 ms, which would flood the CPU. */
         if ( p.period_ns < MILLISECS(1) )
@@ -248,7 +339,7 @@ long do_vcpu_op(int cmd, unsigned int vcpuid,
 
         if ( v != current )
             return -EINVAL;
-        if ( copy_from_guest_bytes(&s, arg.p, sizeof(s)) )
+        if ( copy_from_guest(&s, arg, 1) )
             return -EFAULT;
         /* VCPU_SSHOTTMR_future is ignored, as Xen 4.17 does. */
         set_timer(&v->singleshot_timer, s.timeout_abs_ns);
@@ -265,7 +356,7 @@ long do_vcpu_op(int cmd, unsigned int vcpuid,
     {
         struct vcpu_register_vcpu_info r;
 
-        if ( copy_from_guest_bytes(&r, arg.p, sizeof(r)) )
+        if ( copy_from_guest(&r, arg, 1) )
             return -EFAULT;
         return register_vcpu_info(v, &r);
     }
@@ -274,11 +365,11 @@ long do_vcpu_op(int cmd, unsigned int vcpuid,
     {
         struct vcpu_register_runstate_memory_area a;
 
-        if ( copy_from_guest_bytes(&a, arg.p, sizeof(a)) )
+        if ( copy_from_guest(&a, arg, 1) )
             return -EFAULT;
         if ( a.addr.p && !guest_range_ok(a.addr.p, sizeof(v->runstate)) )
             return -EINVAL;
-        v->runstate_guest = a.addr.p;
+        register_area(v, &v->runstate_area, a.addr.p, sizeof(v->runstate));
         if ( v == current )
             update_runstate_area(v);
         return 0;
@@ -288,12 +379,13 @@ long do_vcpu_op(int cmd, unsigned int vcpuid,
     {
         struct vcpu_register_time_memory_area a;
 
-        if ( copy_from_guest_bytes(&a, arg.p, sizeof(a)) )
+        if ( copy_from_guest(&a, arg, 1) )
             return -EFAULT;
         if ( a.addr.p &&
              !guest_range_ok(a.addr.p, sizeof(struct vcpu_time_info)) )
             return -EINVAL;
-        v->time_guest = a.addr.p;
+        register_area(v, &v->time_area, a.addr.p,
+                      sizeof(struct vcpu_time_info));
         /* Filled in at once, as the guest may read it straight away. */
         if ( v == current )
             update_time_area(v);
@@ -310,20 +402,16 @@ long do_vcpu_op(int cmd, unsigned int vcpuid,
 }
 
 /*
- * Copies v's runstate (and time) into the guest's registered areas; v's
- * page tables must be the loaded ones.  A guest that unmapped its area
- * simply stops getting updates.
+ * Copies v's runstate (and time) into the guest's registered areas,
+ * through the hypervisor's own mapping of their frames.
  */
 void update_runstate_area(struct vcpu *v)
 {
-    if ( v->runstate_guest )
-        copy_to_guest_bytes((void *)v->runstate_guest, &v->runstate,
-                            sizeof(v->runstate));
+    write_area(&v->runstate_area, &v->runstate, sizeof(v->runstate));
 }
 
 void update_time_area(struct vcpu *v)
 {
-    if ( v->time_guest )
-        copy_to_guest_bytes((void *)v->time_guest, &v->vcpu_info->time,
-                            sizeof(v->vcpu_info->time));
+    write_area(&v->time_area, &v->vcpu_info->time,
+               sizeof(v->vcpu_info->time));
 }

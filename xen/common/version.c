@@ -32,7 +32,7 @@ static long copy_string(XEN_GUEST_HANDLE_PARAM(void) arg, const char *s,
 
     BUG_ON(size > sizeof(buf));
     strlcpy(buf, s, size);
-    return copy_to_guest_bytes(arg.p, buf, size) ? -EFAULT : 0;
+    return copy_to_guest(arg, buf, size) ? -EFAULT : 0;
 }
 
 /*
@@ -49,13 +49,13 @@ static long copy_build_id(XEN_GUEST_HANDLE_PARAM(void) arg)
     if ( note + 4 > __note_gnu_build_id_end )
         return -ENODATA;
     size = note[1];
-    if ( copy_from_guest_bytes(&len, arg.p, sizeof(len)) )
+    if ( copy_from_guest(&len, arg, 1) )
         return -EFAULT;
     if ( len < size )
         return -ENOBUFS;
-    if ( copy_to_guest_bytes((uint8_t *)arg.p + sizeof(len),
-                             (const uint8_t *)&note[3] + ROUNDUP(note[0], 4),
-                             size) )
+    if ( copy_to_guest_offset(arg, sizeof(len),
+                              (const uint8_t *)&note[3] + ROUNDUP(note[0], 4),
+                              size) )
         return -EFAULT;
     return size;
 }
@@ -77,7 +77,7 @@ long do_xen_version(int cmd, XEN_GUEST_HANDLE_PARAM(void) arg)
         strlcpy(info.compile_domain, "localdomain",
                 sizeof(info.compile_domain));
         strlcpy(info.compile_date, __DATE__, sizeof(info.compile_date));
-        return copy_to_guest_bytes(arg.p, &info, sizeof(info)) ? -EFAULT : 0;
+        return copy_to_guest(arg, &info, 1) ? -EFAULT : 0;
     }
     case XENVER_capabilities:
         return copy_string(arg, "xen-3.0-x86_64 ",
@@ -90,18 +90,18 @@ long do_xen_version(int cmd, XEN_GUEST_HANDLE_PARAM(void) arg)
             .virt_start = HYPERVISOR_VIRT_START,
         };
 
-        return copy_to_guest_bytes(arg.p, &p, sizeof(p)) ? -EFAULT : 0;
+        return copy_to_guest(arg, &p, 1) ? -EFAULT : 0;
     }
     case XENVER_get_features:
     {
         struct xen_feature_info fi;
 
-        if ( copy_from_guest_bytes(&fi, arg.p, sizeof(fi)) )
+        if ( copy_from_guest(&fi, arg, 1) )
             return -EFAULT;
         if ( fi.submap_idx >= XENFEAT_NR_SUBMAPS )
             return -EINVAL;
         fi.submap = guest_features(current->domain);
-        return copy_to_guest_bytes(arg.p, &fi, sizeof(fi)) ? -EFAULT : 0;
+        return copy_to_guest(arg, &fi, 1) ? -EFAULT : 0;
     }
     case XENVER_pagesize:
         return PAGE_SIZE;

@@ -21,6 +21,7 @@
 #include <asm/flushtlb.h>
 #include <asm/fpu.h>
 #include <asm/m2p.h>
+#include <asm/paging.h>
 #include <asm/pv/mm.h>
 #include <asm/smp.h>
 #include <asm/time.h>
@@ -120,6 +121,17 @@ void free_xenheap_pages(void *v, unsigned int order)
 
 void set_gpfn_from_mfn(unsigned long mfn, unsigned long pfn)
 {
+}
+
+unsigned long get_gpfn_from_mfn(unsigned long mfn)
+{
+    return INVALID_M2P_ENTRY;
+}
+
+/* No guest page tables here: no runstate or time area can be mapped. */
+mfn_t paging_gva_to_mfn(struct vcpu *v, unsigned long va)
+{
+    return INVALID_MFN;
 }
 
 static unsigned int nr_flushes;

@@ -14,6 +14,7 @@
 #include <asm/cpufeature.h>
 #include <asm/domain.h>
 #include <asm/flushtlb.h>
+#include <asm/m2p.h>
 #include <asm/pv/mm.h>
 #include "check.h"
 #include "preempt.h"
@@ -87,6 +88,11 @@ void flush_tlb_one_mask(const cpumask_t *mask, unsigned long va)
 
 void set_gpfn_from_mfn(unsigned long mfn, unsigned long pfn)
 {
+}
+
+unsigned long get_gpfn_from_mfn(unsigned long mfn)
+{
+    return INVALID_M2P_ENTRY;
 }
 
 /* A CPU with NX: grant mappings should be no-execute. */

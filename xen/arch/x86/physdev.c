@@ -18,7 +18,7 @@ long do_physdev_op(int cmd, XEN_GUEST_HANDLE_PARAM(void) arg)
     {
         struct physdev_set_iopl op;
 
-        if ( copy_from_guest_addr(&op, arg.p) )
+        if ( copy_from_guest(&op, arg, 1) )
             return -EFAULT;
         if ( op.iopl > 3 )
             return -EINVAL;
@@ -34,16 +34,16 @@ long do_physdev_op(int cmd, XEN_GUEST_HANDLE_PARAM(void) arg)
     {
         struct physdev_set_iobitmap op;
 
-        if ( copy_from_guest_addr(&op, arg.p) )
+        if ( copy_from_guest(&op, arg, 1) )
             return -EFAULT;
         /*
          * As Xen checks it: the start must be a guest address, the bitmap
          * need not be mapped (what is not reads as "no access").
          */
-        if ( !pv_guest_addr_ok((unsigned long)op.bitmap.p) ||
+        if ( !pv_guest_addr_ok(guest_handle_addr(op.bitmap)) ||
              op.nr_ports > 65536 )
             return -EINVAL;
-        current->arch.pv.iobmp = (unsigned long)op.bitmap.p;
+        current->arch.pv.iobmp = guest_handle_addr(op.bitmap);
         current->arch.pv.iobmp_limit = op.nr_ports;
         return 0;
     }

@@ -569,7 +569,7 @@ long pirq_physdev_op(int cmd, XEN_GUEST_HANDLE_PARAM(void) arg)
     {
         struct physdev_eoi op;
 
-        if ( copy_from_guest_addr(&op, arg.p) )
+        if ( copy_from_guest(&op, arg, 1) )
             return -EFAULT;
         return pirq_eoi(cd, op.irq);
     }
@@ -578,10 +578,10 @@ long pirq_physdev_op(int cmd, XEN_GUEST_HANDLE_PARAM(void) arg)
     {
         struct physdev_irq_status_query op;
 
-        if ( copy_from_guest_addr(&op, arg.p) )
+        if ( copy_from_guest(&op, arg, 1) )
             return -EFAULT;
         rc = irq_status_query(cd, &op);
-        if ( !rc && copy_to_guest_addr(arg.p, &op) )
+        if ( !rc && copy_to_guest(arg, &op, 1) )
             rc = -EFAULT;
         return rc;
     }
@@ -591,7 +591,7 @@ long pirq_physdev_op(int cmd, XEN_GUEST_HANDLE_PARAM(void) arg)
     {
         struct physdev_pirq_eoi_gmfn op;
 
-        if ( copy_from_guest_addr(&op, arg.p) )
+        if ( copy_from_guest(&op, arg, 1) )
             return -EFAULT;
         return set_eoi_map(cd, op.gmfn, cmd == PHYSDEVOP_pirq_eoi_gmfn_v1);
     }
@@ -601,7 +601,7 @@ long pirq_physdev_op(int cmd, XEN_GUEST_HANDLE_PARAM(void) arg)
     {
         struct physdev_apic op;
 
-        if ( copy_from_guest_addr(&op, arg.p) )
+        if ( copy_from_guest(&op, arg, 1) )
             return -EFAULT;
         if ( !cd->is_privileged )
             return -EPERM;
@@ -612,7 +612,7 @@ long pirq_physdev_op(int cmd, XEN_GUEST_HANDLE_PARAM(void) arg)
         if ( cmd == PHYSDEVOP_apic_write )
             return ioapic_known(op.apic_physbase) ? 0 : -EINVAL;
         rc = ioapic_guest_read(op.apic_physbase, op.reg, &op.value);
-        if ( copy_to_guest_addr(arg.p, &op) )
+        if ( copy_to_guest(arg, &op, 1) )
             rc = -EFAULT;
         return rc;
     }
@@ -621,26 +621,26 @@ long pirq_physdev_op(int cmd, XEN_GUEST_HANDLE_PARAM(void) arg)
     {
         struct physdev_irq op;
 
-        if ( copy_from_guest_addr(&op, arg.p) )
+        if ( copy_from_guest(&op, arg, 1) )
             return -EFAULT;
         if ( !cd->is_privileged )
             return -EPERM;
         /* Vectors are the hypervisor's business: Xen echoes the IRQ. */
         op.vector = op.irq;
-        return copy_to_guest_addr(arg.p, &op) ? -EFAULT : 0;
+        return copy_to_guest(arg, &op, 1) ? -EFAULT : 0;
     }
 
     case PHYSDEVOP_map_pirq:
     {
         struct physdev_map_pirq op;
 
-        if ( copy_from_guest_addr(&op, arg.p) )
+        if ( copy_from_guest(&op, arg, 1) )
             return -EFAULT;
         /* Xen refuses this before even looking the domain up. */
         if ( op.type == MAP_PIRQ_TYPE_MULTI_MSI && op.table_base )
             return -EINVAL;
         rc = map_pirq(&op);
-        if ( copy_to_guest_addr(arg.p, &op) )
+        if ( copy_to_guest(arg, &op, 1) )
             rc = -EFAULT;
         return rc;
     }
@@ -649,7 +649,7 @@ long pirq_physdev_op(int cmd, XEN_GUEST_HANDLE_PARAM(void) arg)
     {
         struct physdev_unmap_pirq op;
 
-        if ( copy_from_guest_addr(&op, arg.p) )
+        if ( copy_from_guest(&op, arg, 1) )
             return -EFAULT;
         return unmap_pirq(&op);
     }
@@ -658,7 +658,7 @@ long pirq_physdev_op(int cmd, XEN_GUEST_HANDLE_PARAM(void) arg)
     {
         struct physdev_setup_gsi op;
 
-        if ( copy_from_guest_addr(&op, arg.p) )
+        if ( copy_from_guest(&op, arg, 1) )
             return -EFAULT;
         if ( op.gsi < 0 || (unsigned int)op.gsi >= nr_irqs_gsi )
             return -EINVAL;

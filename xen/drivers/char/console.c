@@ -431,7 +431,7 @@ long do_console_io(int cmd, unsigned int count,
             if ( done && hypercall_preempt_check() )
                 return hypercall_continue(__HYPERVISOR_console_io,
                                           CONSOLEIO_write, count - done,
-                                          (unsigned long)buffer.p + done);
+                                          guest_handle_addr(buffer) + done);
             if ( copy_from_guest_offset(chunk, buffer, done, n) )
                 return -EFAULT;
             taken = console_lock();

@@ -25,7 +25,7 @@ static long add_device(XEN_GUEST_HANDLE_PARAM(void) arg)
     struct pci_dev_info info = { 0 };
     uint32_t pxm = PCI_NO_PXM;
 
-    if ( copy_from_guest_addr(&add, arg.p) )
+    if ( copy_from_guest(&add, arg, 1) )
         return -EFAULT;
     /* Unknown flags are ignored, as by Xen. */
     info.is_extfn = add.flags & XEN_PCI_DEV_EXTFN;
@@ -36,9 +36,9 @@ static long add_device(XEN_GUEST_HANDLE_PARAM(void) arg)
         info.physfn.devfn = add.physfn.devfn;
     }
     if ( (add.flags & XEN_PCI_DEV_PXM) &&
-         copy_from_guest_addr(&pxm, (uint8_t *)arg.p +
-                              offsetof(struct physdev_pci_device_add,
-                                       optarr)) )
+         copy_from_guest_offset(&pxm, arg,
+                                offsetof(struct physdev_pci_device_add,
+                                         optarr) / sizeof(pxm), 1) )
         return -EFAULT;
     if ( !privileged() )
         return -EPERM;
@@ -50,7 +50,7 @@ static long add_device_ext(XEN_GUEST_HANDLE_PARAM(void) arg)
     struct physdev_manage_pci_ext ext;
     struct pci_dev_info info;
 
-    if ( copy_from_guest_addr(&ext, arg.p) )
+    if ( copy_from_guest(&ext, arg, 1) )
         return -EFAULT;
     if ( ext.is_extfn > 1 || ext.is_virtfn > 1 )
         return -EINVAL;
@@ -89,7 +89,7 @@ long pci_physdev_op(int cmd, XEN_GUEST_HANDLE_PARAM(void) arg)
     {
         struct physdev_manage_pci op;
 
-        if ( copy_from_guest_addr(&op, arg.p) )
+        if ( copy_from_guest(&op, arg, 1) )
             return -EFAULT;
         if ( !privileged() )
             return -EPERM;
@@ -112,7 +112,7 @@ long pci_physdev_op(int cmd, XEN_GUEST_HANDLE_PARAM(void) arg)
         struct physdev_pci_device dev;
         pci_sbdf_t sbdf;
 
-        if ( copy_from_guest_addr(&dev, arg.p) )
+        if ( copy_from_guest(&dev, arg, 1) )
             return -EFAULT;
         if ( !privileged() )
             return -EPERM;
@@ -126,7 +126,7 @@ long pci_physdev_op(int cmd, XEN_GUEST_HANDLE_PARAM(void) arg)
     {
         struct physdev_restore_msi op;
 
-        if ( copy_from_guest_addr(&op, arg.p) )
+        if ( copy_from_guest(&op, arg, 1) )
             return -EFAULT;
         return restore_msi(PCI_SBDF(0, op.bus, op.devfn));
     }
@@ -135,7 +135,7 @@ long pci_physdev_op(int cmd, XEN_GUEST_HANDLE_PARAM(void) arg)
     {
         struct physdev_pci_device dev;
 
-        if ( copy_from_guest_addr(&dev, arg.p) )
+        if ( copy_from_guest(&dev, arg, 1) )
             return -EFAULT;
         return restore_msi(PCI_SBDF(dev.seg, dev.bus, dev.devfn));
     }
@@ -146,7 +146,7 @@ long pci_physdev_op(int cmd, XEN_GUEST_HANDLE_PARAM(void) arg)
 
         if ( !privileged() )
             return -EPERM;
-        if ( copy_from_guest_addr(&op, arg.p) )
+        if ( copy_from_guest(&op, arg, 1) )
             return -EFAULT;
         return pci_mmcfg_reserved(op.address, op.segment, op.start_bus,
                                   op.end_bus, op.flags);
@@ -158,7 +158,7 @@ long pci_physdev_op(int cmd, XEN_GUEST_HANDLE_PARAM(void) arg)
 
         if ( !privileged() )
             return -EPERM;
-        if ( copy_from_guest_addr(&op, arg.p) )
+        if ( copy_from_guest(&op, arg, 1) )
             return -EFAULT;
         /*
          * Xen answers 0 to anything when it drives no EHCI debug port,

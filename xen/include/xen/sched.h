@@ -17,12 +17,26 @@
 /*
  * Lock order, outermost first: domlist_lock, d->domain_lock,
  * d->event_lock, the grant table's lock, d->page_alloc_lock, then the
- * heap's and the scheduler's per-CPU locks.  Nothing is taken while a
- * CPU's scheduling lock is held except the timer locks.
+ * heap's and the scheduler's locks; every lock's place is in
+ * docs/misc/locking.md.
  */
 
 struct evtchn_port_state;       /* xen/event.h */
 struct grant_table;             /* xen/grant_table.h */
+
+/*
+ * A structure the hypervisor keeps current in guest memory, held as the
+ * frames it lies in (two if it crosses a page boundary), each with a
+ * general and a writable type reference for as long as it is registered,
+ * and written through the direct map: so it can be written whichever page
+ * tables are loaded, and never becomes a page table meanwhile.  The lock
+ * (a leaf) keeps a write from racing with the frames' release.
+ */
+struct guest_area {
+    spinlock_t lock;
+    struct page_info *pg[2];        /* pg[0] NULL: none */
+    unsigned int offset;            /* of the structure in pg[0] */
+};
 
 /* Why a vCPU cannot run (v->pause_flags bits); runnable when all clear. */
 #define _VPF_blocked    0       /* SCHEDOP_block: waits for an event */
@@ -58,9 +72,9 @@ struct vcpu {
     /* Where this vCPU's shared fields live: shared_info or a guest page. */
     struct vcpu_info *vcpu_info;
     struct vcpu_runstate_info runstate;
-    /* Guest copies kept current (VCPUOP_register_*_memory_area); 0: none. */
-    unsigned long runstate_guest;
-    unsigned long time_guest;
+    /* Guest copies kept current (VCPUOP_register_*_memory_area). */
+    struct guest_area runstate_area;
+    struct guest_area time_area;
 
     /* Event delivery: the VIRQs bound to this vCPU, and SCHEDOP_poll. */
     uint32_t virq_to_evtchn[NR_VIRQS];
@@ -265,7 +279,10 @@ void domain_crash(struct domain *d, const char *why);
 
 /* vcpu.c */
 void vcpu_timers_init(struct vcpu *v);
-/* Drops the page VCPUOP_register_vcpu_info took (domain destruction). */
+/*
+ * Drops the pages VCPUOP_register_vcpu_info and the runstate and time
+ * area registrations took (domain destruction).
+ */
 void vcpu_release_info(struct vcpu *v);
 /* Whether a vCPU of v's domain other than v is up (not VCPUOP_down). */
 bool other_vcpus_up(const struct vcpu *v);

@@ -116,7 +116,7 @@ long do_callback_op(int cmd, XEN_GUEST_HANDLE_PARAM(const_void) arg)
     {
         struct callback_register reg;
 
-        if ( copy_from_guest_addr(&reg, arg.p) )
+        if ( copy_from_guest(&reg, arg, 1) )
             return -EFAULT;
         return register_callback(&reg);
     }
@@ -124,7 +124,7 @@ long do_callback_op(int cmd, XEN_GUEST_HANDLE_PARAM(const_void) arg)
     {
         struct callback_unregister unreg;
 
-        if ( copy_from_guest_addr(&unreg, arg.p) )
+        if ( copy_from_guest(&unreg, arg, 1) )
             return -EFAULT;
         /* Only the NMI callback may be withdrawn, as in Xen. */
         if ( unreg.type != CALLBACKTYPE_nmi )
@@ -318,7 +318,7 @@ long do_nmi_op(unsigned int cmd, XEN_GUEST_HANDLE_PARAM(void) arg)
     switch ( cmd )
     {
     case XENNMI_register_callback:
-        if ( copy_from_guest_bytes(&cb, arg.p, sizeof(cb)) )
+        if ( copy_from_guest(&cb, arg, 1) )
             return -EFAULT;
         if ( cb.pad || !valid_entry_point(cb.handler_address) )
             return -EINVAL;

@@ -41,21 +41,14 @@ static void save_guest_state(struct vcpu *v)
 }
 
 /*
- * The runstate and time areas are registered by kernel virtual address:
- * a vCPU in user mode has them written through its kernel page tables,
- * never through the user's, which may map something else there.
+ * The runstate and time areas are written through the hypervisor's own
+ * mapping of their frames, whichever page tables are loaded.
  */
 static void update_guest_areas(struct vcpu *v, bool with_time)
 {
-    bool user = !(v->arch.flags & VGCF_in_kernel);
-
-    if ( user )
-        write_cr3(mfn_to_maddr(v->arch.pv.guest_table));
     update_runstate_area(v);
     if ( with_time )
         update_time_area(v);
-    if ( user )
-        write_cr3(mfn_to_maddr(v->arch.pv.guest_table_user));
 }
 
 /*

@@ -6,13 +6,14 @@
 #include <xen/sched.h>
 #include <xen/string.h>
 #include <asm/domain.h>
+#include <asm/hypercall_poison.h>
 #include <asm/pv/entry.h>
 #include <asm/pv/traps.h>
 
 void pv_syscall(struct cpu_user_regs *regs)
 {
     struct vcpu *v = current;
-    unsigned long nr = regs->rax;
+    unsigned long nr = regs->rax, rip = regs->rip;
 
     /* Only the guest kernel makes hypercalls; user mode calls its kernel. */
     if ( !(v->arch.flags & VGCF_in_kernel) )
@@ -26,6 +27,9 @@ void pv_syscall(struct cpu_user_regs *regs)
         return;
     }
     pv_hypercall(regs);
+    /* A continuation moved rip back to re-issue with new arguments. */
+    if ( regs->rip == rip )
+        hypercall_poison_used(nr, regs);
 }
 
 /*

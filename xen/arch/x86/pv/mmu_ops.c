@@ -85,7 +85,7 @@ static void write_done(XEN_GUEST_HANDLE_PARAM(uint) pdone, unsigned int done)
  * if it stopped again, and then hypercall op (whose arguments these are)
  * is to be issued again unchanged, nothing more being done.
  */
-static bool old_table_stopped(unsigned int op, const void *list,
+static bool old_table_stopped(unsigned int op, unsigned long list,
                               unsigned int count,
                               XEN_GUEST_HANDLE_PARAM(uint) pdone,
                               unsigned int done, unsigned int foreigndom)
@@ -93,8 +93,8 @@ static bool old_table_stopped(unsigned int op, const void *list,
     if ( !pv_put_old_guest_table(current, true) )
         return false;
     write_done(pdone, done);
-    hypercall_continue(op, (unsigned long)list, count | MMU_UPDATE_PREEMPTED,
-                       (unsigned long)pdone.p, foreigndom);
+    hypercall_continue(op, list, count | MMU_UPDATE_PREEMPTED,
+                       guest_handle_addr(pdone), foreigndom);
     return true;
 }
 
@@ -111,7 +111,7 @@ long do_mmu_update(XEN_GUEST_HANDLE_PARAM(mmu_update_t) ureqs,
         count &= ~MMU_UPDATE_PREEMPTED;
         read_done(pdone, &done);
     }
-    if ( old_table_stopped(__HYPERVISOR_mmu_update, ureqs.p, count, pdone,
+    if ( old_table_stopped(__HYPERVISOR_mmu_update, guest_handle_addr(ureqs), count, pdone,
                            done, foreigndom) )
         return __HYPERVISOR_mmu_update;
 
@@ -194,9 +194,9 @@ long do_mmu_update(XEN_GUEST_HANDLE_PARAM(mmu_update_t) ureqs,
     write_done(pdone, done + i);
     if ( rc == -ERESTART )
         return hypercall_continue(__HYPERVISOR_mmu_update,
-                                  (unsigned long)(ureqs.p + i),
+                                  guest_handle_addr(ureqs) + i * sizeof(mmu_update_t),
                                   (count - i) | MMU_UPDATE_PREEMPTED,
-                                  (unsigned long)pdone.p, foreigndom);
+                                  guest_handle_addr(pdone), foreigndom);
     return rc;
 }
 
@@ -413,7 +413,7 @@ static int do_one_mmuext(struct vcpu *curr, struct domain *pg_owner,
 
     case MMUEXT_TLB_FLUSH_MULTI:
     case MMUEXT_INVLPG_MULTI:
-        if ( vcpumask_to_pcpumask(d, (unsigned long)op->arg2.vcpumask.p,
+        if ( vcpumask_to_pcpumask(d, guest_handle_addr(op->arg2.vcpumask),
                                   &mask) )
             return -EINVAL;
         if ( op->cmd == MMUEXT_TLB_FLUSH_MULTI )
@@ -466,7 +466,7 @@ long do_mmuext_op(XEN_GUEST_HANDLE_PARAM(mmuext_op_t) uops,
         count &= ~MMU_UPDATE_PREEMPTED;
         read_done(pdone, &done);
     }
-    if ( old_table_stopped(__HYPERVISOR_mmuext_op, uops.p, count, pdone,
+    if ( old_table_stopped(__HYPERVISOR_mmuext_op, guest_handle_addr(uops), count, pdone,
                            done, foreigndom) )
         return __HYPERVISOR_mmuext_op;
     pg_owner = get_pg_owner(curr->domain, foreigndom, &rc);
@@ -503,9 +503,9 @@ long do_mmuext_op(XEN_GUEST_HANDLE_PARAM(mmuext_op_t) uops,
     write_done(pdone, done + i);
     if ( rc == -ERESTART )
         return hypercall_continue(__HYPERVISOR_mmuext_op,
-                                  (unsigned long)(uops.p + i),
+                                  guest_handle_addr(uops) + i * sizeof(mmuext_op_t),
                                   (count - i) | MMU_UPDATE_PREEMPTED,
-                                  (unsigned long)pdone.p, foreigndom);
+                                  guest_handle_addr(pdone), foreigndom);
     return rc;
 }
 

@@ -5,7 +5,9 @@
 
 #include <xen/types.h>
 #include <asm/config.h>
+#include <asm/current.h>
 #include <asm/guest_range.h>
+#include <asm/paging.h>
 
 /*
  * Whether a range checked by guest_range_ok() is mapped is found out by
@@ -17,10 +19,18 @@ unsigned long raw_copy_from_guest(void *dst, const void *src,
 unsigned long raw_copy_to_guest(void *dst, const void *src,
                                 unsigned long len);
 
+/*
+ * The current vCPU's guest memory at a guest virtual address.  A PV
+ * guest's is used directly once the range is checked; a translated
+ * (HVM, PVH) guest's goes through its page tables and p2m (asm/paging.h).
+ * Inline: instruction fetches for emulation copy a byte at a time.
+ */
 static inline unsigned long copy_from_guest_bytes(void *dst,
                                                   const void *guest_src,
                                                   unsigned long len)
 {
+    if ( paging_vcpu_translated(get_cpu_info()->current_vcpu) )
+        return paging_copy_from_guest(dst, (unsigned long)guest_src, len);
     if ( !guest_range_ok((unsigned long)guest_src, len) )
         return len;
     return raw_copy_from_guest(dst, guest_src, len);
@@ -30,6 +40,8 @@ static inline unsigned long copy_to_guest_bytes(void *guest_dst,
                                                 const void *src,
                                                 unsigned long len)
 {
+    if ( paging_vcpu_translated(get_cpu_info()->current_vcpu) )
+        return paging_copy_to_guest((unsigned long)guest_dst, src, len);
     if ( !guest_range_ok((unsigned long)guest_dst, len) )
         return len;
     return raw_copy_to_guest(guest_dst, src, len);

@@ -5,6 +5,7 @@
 
 #include <xen/mm.h>
 #include <xen/types.h>
+#include <asm/mm.h>
 #include <public/xen.h>
 
 struct domain;
@@ -39,20 +40,6 @@ static inline bool pv_guest_addr_ok(unsigned long va)
 }
 
 /*
- * Takes a type reference: pg must hold a general reference of the caller.
- * The type may only change while no type reference exists; the first
- * reference of a page-table type validates the frame (and everything its
- * entries reach).  0, or -EINVAL on a type conflict (or a count overflow),
- * or the error validation found (-EINVAL, -EBUSY, -EPERM).
- *
- * PGT_seg_desc_page frames are typed here but not checked: set_gdt and the
- * LDT code must check descriptors themselves.
- */
-int get_page_type(struct page_info *pg, unsigned long type);
-/* The last reference of a page-table type drops what its entries held. */
-void put_page_type(struct page_info *pg);
-
-/*
  * Preemptible forms (Xen's PGT_partial).  Validating or tearing down an
  * L2-L4 table (and, through its entries, the tables below it) may stop
  * midway with -ERESTART when hypercall_preempt_check() says so.  The
@@ -75,10 +62,6 @@ void pv_drop_partial(struct page_info *pg);
  * 0 once done, or -ERESTART again.
  */
 int pv_put_old_guest_table(struct vcpu *v, bool preemptible);
-/* get_page() then get_page_type(); -EINVAL if pg isn't d's. */
-int get_page_and_type(struct page_info *pg, struct domain *d,
-                      unsigned long type);
-void put_page_and_type(struct page_info *pg);
 
 /*
  * Writes val into the page-table entry at machine address ptr (8-byte
