@@ -76,6 +76,14 @@ static struct ioapic *gsi_to_ioapic(unsigned int gsi, unsigned int *pin)
     return NULL;
 }
 
+unsigned int isa_irq_to_gsi(unsigned int isa_irq)
+{
+    for ( unsigned int i = 0; i < nr_overrides; i++ )
+        if ( overrides[i].isa_irq == isa_irq )
+            return overrides[i].gsi;
+    return isa_irq;
+}
+
 unsigned int ioapic_nr_gsis(void)
 {
     unsigned int n = 0;

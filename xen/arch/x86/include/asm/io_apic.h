@@ -18,6 +18,9 @@ void init_8259A(void);
 struct acpi_madt_info;
 void init_IRQ(const struct acpi_madt_info *madt);
 
+/* The GSI an ISA IRQ (0-15) arrives on, after the MADT's overrides. */
+unsigned int isa_irq_to_gsi(unsigned int isa_irq);
+
 /* One past the highest GSI of any IO-APIC; 0 without one. */
 unsigned int ioapic_nr_gsis(void);
 
