@@ -7,6 +7,7 @@
 #include <xen/lib.h>
 #include <xen/sched.h>
 #include <asm/current.h>
+#include <asm/hypercall_poison.h>
 #include <asm/pv/entry.h>
 #include <asm/pv/mm.h>
 
@@ -80,10 +81,17 @@ static const struct hypercall *lookup(unsigned long nr, unsigned int guest)
 void pv_hypercall(struct cpu_user_regs *regs)
 {
     const struct hypercall *h = lookup(regs->rax, PV);
+    unsigned long rip = regs->rip;
 
-    regs->rax = h ? h->fn(regs->rdi, regs->rsi, regs->rdx, regs->r10,
-                          regs->r8)
-                  : -ENOSYS;
+    if ( !h )
+    {
+        regs->rax = -ENOSYS;
+        return;
+    }
+    regs->rax = h->fn(regs->rdi, regs->rsi, regs->rdx, regs->r10, regs->r8);
+    /* A continuation moved rip back to re-issue with new arguments. */
+    if ( regs->rip == rip )
+        hypercall_poison_used(h->nargs, regs);
 }
 
 void arch_do_multicall_call(struct multicall_entry *call)

@@ -6,14 +6,12 @@
 #include <xen/sched.h>
 #include <xen/string.h>
 #include <asm/domain.h>
-#include <asm/hypercall_poison.h>
 #include <asm/pv/entry.h>
 #include <asm/pv/traps.h>
 
 void pv_syscall(struct cpu_user_regs *regs)
 {
     struct vcpu *v = current;
-    unsigned long nr = regs->rax, rip = regs->rip;
 
     /* Only the guest kernel makes hypercalls; user mode calls its kernel. */
     if ( !(v->arch.flags & VGCF_in_kernel) )
@@ -21,15 +19,12 @@ void pv_syscall(struct cpu_user_regs *regs)
         pv_user_syscall(regs);
         return;
     }
-    if ( nr == __HYPERVISOR_iret )
+    if ( regs->rax == __HYPERVISOR_iret )
     {
         do_iret(regs);
         return;
     }
     pv_hypercall(regs);
-    /* A continuation moved rip back to re-issue with new arguments. */
-    if ( regs->rip == rip )
-        hypercall_poison_used(nr, regs);
 }
 
 /*

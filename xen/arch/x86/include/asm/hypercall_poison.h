@@ -3,7 +3,6 @@
 #ifndef ASM_X86_HYPERCALL_POISON_H
 #define ASM_X86_HYPERCALL_POISON_H
 
-#include <xen/hypercall.h>
 #include <asm/regs.h>
 
 /*
@@ -18,11 +17,9 @@
 /* What a poisoned register holds: non-canonical, odd, and easy to spot. */
 #define HYPERCALL_POISON    0xdeadbeefdeadf00dUL
 
-static inline void hypercall_poison_used(unsigned int nr,
+static inline void hypercall_poison_used(unsigned int n,
                                          struct cpu_user_regs *regs)
 {
-    unsigned int n = hypercall_nargs(nr);
-
     /* Tests, not a switch: an indirect jump is dear under emulation. */
     if ( n > 0 )
         regs->rdi = HYPERCALL_POISON;
@@ -36,7 +33,7 @@ static inline void hypercall_poison_used(unsigned int nr,
         regs->r8 = HYPERCALL_POISON;
 }
 #else
-static inline void hypercall_poison_used(unsigned int nr,
+static inline void hypercall_poison_used(unsigned int n,
                                          struct cpu_user_regs *regs) {}
 #endif
 
