@@ -34,40 +34,12 @@ XS_TOOLS = ['xs-' + t for t in ('chmod', 'control', 'exists', 'list', 'ls',
                                  'mkdir', 'read', 'rm', 'watch', 'write')]
 STUBS = ('update-grub', 'systemctl', 'deb-systemd-invoke')
 
-counts = {'PASS': 0, 'FAIL': 0, 'SKIP': 0}
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)),
+                                '..', 'lib'))
+from hostcase import Cases, sh  # noqa: E402
 
-
-def report(kind, name, why=''):
-    counts[kind] += 1
-    print('%s: deb: %s%s' % (kind, name, ': ' + why if why else ''))
-    sys.stdout.flush()
-
-
-def case(name, fn, *args):
-    try:
-        skip = fn(*args)
-    except AssertionError as e:
-        report('FAIL', name, str(e))
-        return False
-    except subprocess.CalledProcessError as e:
-        out = (e.output or b'').decode('utf-8', 'replace').strip()
-        report('FAIL', name, '%s exited %d: %s' % (
-            ' '.join(map(str, e.cmd))[:120], e.returncode, out[-400:]))
-        return False
-    except Exception as e:
-        report('FAIL', name, 'harness error: %r' % e)
-        return False
-    if skip:
-        report('SKIP', name, skip)
-    else:
-        report('PASS', name)
-    return True
-
-
-def sh(cmd, env=None, **kw):
-    return subprocess.run(cmd, check=True, stdout=subprocess.PIPE,
-                          stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL,
-                          env=env, **kw).stdout.decode('utf-8', 'replace')
+CASES = Cases('deb')
+report, case = CASES.report, CASES.case
 
 
 def config_version():
@@ -524,9 +496,7 @@ class Suite:
 def main():
     if not shutil.which('dpkg-deb') or not shutil.which('dpkg'):
         report('SKIP', 'all', 'dpkg-deb not installed')
-        print('deb: 0 passed, 0 failed, 1 skipped')
-        return 0
-    start = time.monotonic()
+        return CASES.summary()
     tmp = tempfile.mkdtemp(prefix='hv-deb-test.')
     try:
         s = Suite(tmp)
@@ -545,10 +515,7 @@ def main():
         case('mkdeb without a built hypervisor', s.missing_hv)
     finally:
         shutil.rmtree(tmp, ignore_errors=True)
-    print('deb: %d passed, %d failed, %d skipped (%.1f s)' % (
-        counts['PASS'], counts['FAIL'], counts['SKIP'],
-        time.monotonic() - start))
-    return 1 if counts['FAIL'] else 0
+    return CASES.summary()
 
 
 if __name__ == '__main__':

@@ -35,40 +35,12 @@ UNITS = ['xenstored.service', 'xen-init-dom0.service',
          'xenconsoled.service', 'xend.service']
 KERNEL = '6.1.0-13-amd64'
 
-counts = {'PASS': 0, 'FAIL': 0, 'SKIP': 0}
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)),
+                                '..', 'lib'))
+from hostcase import Cases, sh  # noqa: E402
 
-
-def report(kind, name, why=''):
-    counts[kind] += 1
-    print('%s: deb_chroot: %s%s' % (kind, name, ': ' + why if why else ''))
-    sys.stdout.flush()
-
-
-def case(name, fn, *args):
-    try:
-        skip = fn(*args)
-    except AssertionError as e:
-        report('FAIL', name, str(e))
-        return False
-    except subprocess.CalledProcessError as e:
-        out = (e.output or b'').decode('utf-8', 'replace').strip()
-        report('FAIL', name, '%s exited %d: %s' % (
-            ' '.join(map(str, e.cmd))[:120], e.returncode, out[-600:]))
-        return False
-    except Exception as e:
-        report('FAIL', name, 'harness error: %r' % e)
-        return False
-    if skip:
-        report('SKIP', name, skip)
-        return False
-    report('PASS', name)
-    return True
-
-
-def sh(cmd, **kw):
-    return subprocess.run(cmd, check=True, stdout=subprocess.PIPE,
-                          stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL,
-                          **kw).stdout.decode('utf-8', 'replace')
+CASES = Cases('deb_chroot')
+report, case = CASES.report, CASES.case
 
 
 def mirror():
@@ -374,7 +346,6 @@ class Suite:
 
 
 def main():
-    start = time.monotonic()
     tmp = tempfile.mkdtemp(prefix='hv-deb-chroot.')
     try:
         s = Suite(tmp)
@@ -389,10 +360,7 @@ def main():
                 case('dpkg -r and -P leave the chroot as it was', s.remove)
     finally:
         shutil.rmtree(tmp, ignore_errors=True)
-    print('deb_chroot: %d passed, %d failed, %d skipped (%.1f s)' % (
-        counts['PASS'], counts['FAIL'], counts['SKIP'],
-        time.monotonic() - start))
-    return 1 if counts['FAIL'] else 0
+    return CASES.summary()
 
 
 if __name__ == '__main__':
