@@ -1133,7 +1133,7 @@ until grep -q "control: watching" /var/log/xen/console/guest-minixm.log \
         2>/dev/null; do
     i=$((i + 1)); [ $i -gt 50 ] && fail "no console output"; sleep 0.2
 done
-say "console: $(grep control: /var/log/xen/console/guest-minixm.log)"
+say "console: $(grep 'control: watching' /var/log/xen/console/guest-minixm.log)"
 xm pause minixm || fail pause
 xm list minixm | tail -1
 xm unpause minixm || fail unpause
