@@ -15,13 +15,14 @@
  * the L4, then maps each table of the tree writable again.  The L4's
  * teardown takes long enough for a timer to stop it; Xen finishes a
  * stopped teardown before the multicall's next entry runs, so every
- * update_va_mapping finds its frame untyped.  A tree of 75 tables: an L4
- * with two L3s, four L2s each, eight L1s each, every L1 mapping one data
- * page read-only 512 times.
+ * update_va_mapping finds its frame untyped.  A tree of 67 tables: an L4,
+ * one L3 whose LAST entry holds an L2 (where a user stack's L2 sits) with
+ * 64 L1s, every L1 mapping one data page read-only 512 times: nearly all
+ * of the teardown is below the L3's entry 511, so that is where it stops.
  */
-#define NR_L3   2
-#define NR_L2   (NR_L3 * 4)
-#define NR_L1   (NR_L2 * 8)
+#define NR_L3   1
+#define NR_L2   1
+#define NR_L1   64
 #define NR_TABLES   (1 + NR_L3 + NR_L2 + NR_L1)
 #define UPPER   (_PAGE_PRESENT | _PAGE_RW | _PAGE_USER | _PAGE_ACCESSED)
 
@@ -49,13 +50,11 @@ static bool build_tree(void)
     for ( i = 0; i < NR_TABLES; i++ )
         if ( !(tables[i] = alloc_page()) )
             return false;
-    for ( i = 0; i < NR_L3; i++ )
-        tables[0][i] = entry(l3(i), UPPER);
-    for ( i = 0; i < NR_L2; i++ )
-        l3(i / 4)[i % 4] = entry(l2(i), UPPER);
+    tables[0][0] = entry(l3(0), UPPER);
+    l3(0)[511] = entry(l2(0), UPPER);
     for ( i = 0; i < NR_L1; i++ )
     {
-        l2(i / 8)[i % 8] = entry(l1(i), UPPER);
+        l2(0)[i] = entry(l1(i), UPPER);
         for ( j = 0; j < 512; j++ )
             l1(i)[j] = entry(data, PTE_KERNEL_RO);
     }
