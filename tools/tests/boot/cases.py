@@ -427,6 +427,29 @@ XL_CREATE_STEPS = (
               'sleep 0.5; i=$((i+1)); done; '
               'echo free-change=$(($(%s) - before))\r' % (FREE_MB, FREE_MB))] +
     expect_lines(r'^gone=1$', r'^free-change=0$'))
+# Process exit under load, two vCPUs: Linux's exit_mmap unpins the mm's
+# L4 and maps each of its tables writable again in one multicall
+# (xen_pgd_unpin).  Two shell loops run xl (many libraries, so many
+# tables) and short busybox applets while a third unloads and reloads
+# modules, for about 25 s; keys typed meanwhile make console interrupts
+# (one oops came as the harness typed).  A failed entry of that batch
+# (an update_va_mapping at -EBUSY, the table still typed) is a WARNING
+# from xen_mc_flush, then an oops in xen_set_pmd.
+EXIT_LOOP = ('end=$(($(date +%%s) + 25)); n=0; while [ $(date +%%s) -lt $end ]'
+             '; do %s; n=$((n + 1)); done; echo %s-$n')
+EXIT_STRESS_STEPS = shell(
+    '(%s) & (%s) & (%s) & wait' % (
+        EXIT_LOOP % ('xl info >/dev/null; ls /proc >/dev/null', 'loop-a'),
+        EXIT_LOOP % ('xl list >/dev/null; uname -a >/dev/null', 'loop-b'),
+        EXIT_LOOP % ('rmmod loop bridge 2>/dev/null; modprobe loop; '
+                     'modprobe bridge', 'modules')) +
+    '; echo exits-done', 'exit-stress', r'^exits-done$')
+dom0_twins('linux-dom0-exit-stress', dom0_rootfs,
+           EXIT_STRESS_STEPS[:1] + [('settle', 0.5), ('type', ' ')] * 40 +
+           EXIT_STRESS_STEPS[1:], timeout=150,
+           forbid=(r'Oops', r'BUG: ', r'WARNING: ', r'xen_set_pmd',
+                   r'multicall\(s\) failed', r'failed with -'))
+
 dom0_twins('linux-dom0-xl-create',
            lambda name: dom0_rootfs(name, [(MINIOS, '/guests/mini-os')],
                                     [('/etc/xen/minios.cfg', MINIOS_CFG)]),

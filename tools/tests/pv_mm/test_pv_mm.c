@@ -1966,6 +1966,39 @@ static void test_partial(void)
         CHECK_EQ(tcount(w.l4) + tcount(w.l3[1]) + tcount(w.l1[63]), 0);
     }
 
+    CASE("partial: a teardown stopped below a table's last entry ends")
+    {
+        unsigned long a = new_frame(domA), l4, l3, l2, l1[8];
+        struct snap before;
+        unsigned int passes;
+
+        /*
+         * The L2 below the L3's entry 511 stops: the L3 is left partial
+         * with all 512 entries still to put, which must be told apart
+         * from none (a user stack's L2 sits there, under Linux).
+         */
+        run_as(domA);
+        l4 = new_frame(domA);
+        l3 = new_frame(domA);
+        l2 = new_frame(domA);
+        tab(l4)[0] = ent(l3, RW);
+        tab(l3)[511] = ent(l2, RW);
+        for ( unsigned int i = 0; i < 8; i++ )
+        {
+            l1[i] = new_frame(domA);
+            tab(l2)[i] = ent(l1[i], RW);
+            tab(l1[i])[0] = ent(a, RW);
+        }
+        take_snap(&before);
+        CHECK_EQ(ext(MMUEXT_PIN_L4_TABLE, l4), 0);
+        CHECK_EQ(pin_issue(MMUEXT_UNPIN_TABLE, l4, 2, &passes), 0);
+        CHECK(passes > 1);
+        CHECK(!domA->vcpu[0]->arch.pv.old_guest_table);
+        CHECK_EQ(tcount(l4) + tcount(l3) + tcount(l2) + tcount(l1[0]), 0);
+        CHECK(!(pg_of(l2)->u.inuse.type_info & PGT_partial));
+        CHECK_EQ(snap_diff(&before), -1);
+    }
+
     CASE("partial: a stopped pin holds its tree until a pin carries it on")
     {
         unsigned long a;

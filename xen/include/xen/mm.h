@@ -91,7 +91,10 @@ struct page_info {
 #define PGT_validated       (1UL << 59)     /* contents checked for the type */
 #define PGT_partial         (1UL << 58)     /* validation preempted midway */
 #define PGT_partial_put     (1UL << 57)     /* ... or its teardown was */
-/* A partial table: entries [0, done) hold their references. */
+/*
+ * A partial table: entries [0, done) hold their references, or [0, done]
+ * if its teardown stopped (PGT_partial_put), which may leave all 512.
+ */
 #define PGT_done_shift      48
 #define PGT_done_mask       (0x1ffUL << PGT_done_shift)
 #define PGT_count_width     32

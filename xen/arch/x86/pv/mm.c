@@ -404,7 +404,8 @@ void pv_root_ro_mpt(const struct domain *d, mfn_t l4, bool user)
 /*
  * The last type reference went: drop what entries [0, end) held, from the
  * top down, so that a teardown that stops (-ERESTART, pg left partial)
- * has the same shape as a validation that stopped.
+ * has the same shape as a validation that stopped, but for the count:
+ * its done is the last entry that still holds (see PGT_done_mask).
  */
 static int devalidate_table(struct page_info *pg, unsigned int level,
                             unsigned int end, bool preemptible)
@@ -421,8 +422,12 @@ static int devalidate_table(struct page_info *pg, unsigned int level,
              : put_entry_refs_preemptible(level, t[i], pg, preemptible);
         if ( rc )
         {
-            /* Entry i keeps what it held (a lower table, stopped too). */
-            set_partial(pg, i + 1, true);
+            /*
+             * Entry i keeps what it held (a lower table, stopped too), so
+             * [0, i] still hold theirs: recorded as i, since i + 1 (512
+             * for the last entry) would not fit the field.
+             */
+            set_partial(pg, i, true);
             return rc;
         }
     }
@@ -523,7 +528,7 @@ static int put_type(struct page_info *pg, bool preemptible)
         {
             /* Only the holder of a stopped teardown puts it: carry on. */
             BUG_ON(!(x & PGT_partial_put) || (x & PGT_count_mask) != 1);
-            end = partial_done(x);
+            end = partial_done(x) + 1;
             nx = x & ~(PGT_partial | PGT_partial_put | PGT_done_mask);
         }
         else if ( (x & PGT_count_mask) == 1 && level )

@@ -44,8 +44,9 @@ static inline bool pv_guest_addr_ok(unsigned long va)
  * L2-L4 table (and, through its entries, the tables below it) may stop
  * midway with -ERESTART when hypercall_preempt_check() says so.  The
  * table is then left PGT_partial: entries [0, done) hold their
- * references, and the type reference (count 1) and a general reference
- * belong to the partial state.  A stopped validation (get) is carried on
+ * references ([0, done] for a teardown: xen/mm.h), and the type
+ * reference (count 1) and a general reference belong to the partial
+ * state.  A stopped validation (get) is carried on
  * by the next get_page_type() of the same type, from anyone; a stopped
  * teardown (put) belongs to whoever made that put, which hands it on and
  * later puts again to carry it on.  Until then the frame takes no other
