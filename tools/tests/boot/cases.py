@@ -39,6 +39,7 @@
 
 import glob
 import os
+import shutil
 import subprocess
 
 import qemu  # run.py puts tools/tests/lib on the path
@@ -891,11 +892,13 @@ dom0_twins('linux-dom0-create-pv', libxc_rootfs, CREATE_PV_STEPS,
            minios=True, forbid=(r'^hvxc: ',))
 
 
-# Only our dom0 stack (issue #16): Debian's Xen user space (every file of
-# xen-utils-4.17 and xen-utils-common) is deleted from dom0's tree before
-# our xenstored, init-dom0 and xenconsoled start; Debian's xenstore-*
-# clients stay, to be served by our xenstored.  xen-create-pv on libhvxc
-# then builds mini-os (role=control: it reads its name and writes
+# Only our dom0 stack (issue #16): our tools go into dom0's tree as
+# `make install-tools DESTDIR=` lays them out, over Debian's where the
+# paths meet (xenstored, xenconsoled, two hotplug scripts); the rest of
+# Debian's Xen user space (xen-utils-4.17 and xen-utils-common) is deleted
+# before our xenstored, init-dom0 and xenconsoled start; Debian's
+# xenstore-* clients stay, to be served by our xenstored.  xen-create-pv
+# on libhvxc then builds mini-os (role=control: it reads its name and writes
 # data/control over its ring, then obeys control/shutdown) and Debian's
 # Linux as a PV domU with mkrootfs's guest initramfs, whose hook reads
 # `name` and writes data/hello through /dev/xen/xenbus with our xs-tool.
@@ -921,19 +924,23 @@ def debian_xen_utils():
             path = line.lstrip('.')
             if path.endswith('/') or not path:
                 continue
-            top = path.split('/')[1]
-            paths.append('/usr' + path if top in ('bin', 'sbin', 'lib',
-                                                  'lib64') else path)
+            paths.append(merged_usr(path))
     return paths
 
 
+def merged_usr(path):
+    """path in the rootfs's merged /usr, where /bin, /sbin, /lib and
+    /lib64 are links (an initramfs directory entry would replace them)."""
+    top = path.split('/')[1]
+    return '/usr' + path if top in ('bin', 'sbin', 'lib', 'lib64') else path
+
+
 ONLY_OURS_START = """#!/bin/sh
-# Only our dom0 stack: Debian's Xen user space goes first (cases.py).
+# Only our dom0 stack: Debian's Xen user space goes first (the files ours
+# did not replace at the same paths; cases.py), then ours, as installed.
 while read -r f; do rm -f "$f"; done < /etc/hv-rootfs/debian-xen-utils
 rm -rf /usr/lib/xen-4.17 /usr/lib/xen-common
-# Our hotplug scripts where toolstacks look for them.
-mkdir -p /etc/xen/scripts && cp /opt/hotplug/* /etc/xen/scripts/
-exec /opt/xen-dom0-start
+exec /usr/lib/hv-xen/bin/xen-dom0-start
 """
 GUEST_XS_HOOK = """#!/bin/sh
 # The domU's side of its xenstore connection (tools/tests/boot/cases.py).
@@ -969,13 +976,16 @@ free_back() {
         echo "only-ours: $1 free-change $c failed"
 }
 left=0
-# Our hotplug scripts replace two of Debian's under the same names.
 while read -r f; do
-    cmp -s "$f" "/opt/hotplug/${f##*/}" 2>/dev/null && continue
     [ -e "$f" -o -L "$f" ] && { echo "left: $f"; left=$((left+1)); }
 done < /etc/hv-rootfs/debian-xen-utils
 echo "debian-xen-utils-left=$left"
-command -v xl xenstored xenconsoled xen-init-dom0 || echo "no debian daemons"
+command -v xl xen-init-dom0 || echo "no debian daemons"
+# Ours sit where Debian's were: their hotplug scripts source
+# xen-hotplug-common.sh, ours hotplug-common.sh.
+for f in block vif-bridge; do
+    grep -q '/hotplug-common.sh"' /etc/xen/scripts/$f && echo "ours: $f"
+done
 for d in xenstored xenconsoled; do readlink /proc/$(cat /run/xen/$d.pid)/exe; done
 
 before=$(free)
@@ -1033,7 +1043,8 @@ echo only-ours-done
 ONLY_OURS_STEPS = (
     [('type', '/etc/xen/only-ours.sh\r')] +
     expect_lines(r'^debian-xen-utils-left=0$', r'^no debian daemons$',
-                 r'^/opt/xenstored$', r'^/opt/xenconsoled$',
+                 r'^ours: block$', r'^ours: vif-bridge$',
+                 r'^/usr/sbin/xenstored$', r'^/usr/sbin/xenconsoled$',
                  r'^built d\d+ \(minipv\): 32768 KiB',
                  r'^control: name minipv$', r'^control: watching',
                  r'^minipv data/control=watching$', r'^minipv powered off$',
@@ -1052,22 +1063,29 @@ ONLY_OURS_STEPS = (
                  r'^written by the guest$', r'^left=0 $',
                  r'^only-ours-done$'))
 GUEST_XS_HOOK_FILE = os.path.join(BUILD, 'guest-xs-hook')
-HOTPLUG = [(os.path.join(TOOLS, 'hotplug', 'Linux', f), '/opt/hotplug/' + f)
-           for f in ('block', 'vif-bridge', 'network-bridge',
-                     'hotplug-common.sh')]
+def installed_tools(results, name):
+    """(file, path) of each file `make install-tools DESTDIR=` installs,
+    as a package would (links as copies), or (None, why)."""
+    dest = os.path.join(results, name + '.install')
+    shutil.rmtree(dest, ignore_errors=True)
+    p = subprocess.run(['make', '-s', '-C', os.path.dirname(TOOLS),
+                        'install-tools', 'DESTDIR=' + dest],
+                       stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
+                       stdin=subprocess.DEVNULL)
+    if p.returncode:
+        return None, 'make install-tools: %s' % one_line(p.stdout)
+    return [(os.path.join(top, f),
+             merged_usr(os.path.join(top, f)[len(dest):]))
+            for top, _, files in os.walk(dest) for f in files], None
 
 
 def only_ours_rootfs(name):
-    """Our stack, xen-create-pv and both guests, with Debian's xen-utils
-    listed for deletion (tools built first)."""
+    """Our tools as `make install-tools` puts them and both guests, with
+    Debian's xen-utils (but for the paths ours took) listed for deletion."""
     def prepare(results):
-        for d in ('xenstore', 'console', 'helpers', 'misc'):
-            p = subprocess.run(['make', '-s', '-C', os.path.join(TOOLS, d)],
-                               stdout=subprocess.PIPE,
-                               stderr=subprocess.STDOUT,
-                               stdin=subprocess.DEVNULL)
-            if p.returncode:
-                return None, 'building tools/%s: %s' % (d, one_line(p.stdout))
+        ours, why = installed_tools(results, name)
+        if why:
+            return None, why
         if debian_xen_utils() is None:
             # mkrootfs fetches the debs on its first run.
             _, why = dom0_rootfs(name)(results)
@@ -1076,16 +1094,16 @@ def only_ours_rootfs(name):
         utils = debian_xen_utils()
         if not utils:
             return None, 'no xen-utils debs in the rootfs cache'
+        taken = set(path for _, path in ours)
+        utils = [u for u in utils if u not in taken]
         with open(GUEST_XS_HOOK_FILE, 'w') as f:
             f.write(GUEST_XS_HOOK)
         os.chmod(GUEST_XS_HOOK_FILE, 0o755)
         xs_tool = os.path.join(TOOLS, 'xenstore', 'build', 'xs-tool-static')
         return dom0_rootfs(
             name,
-            OUR_STACK + HOTPLUG + [(MINIOS, '/guests/mini-os'),
-                         (LINUX[0], '/guests/vmlinuz'),
-                         (CREATE_PV, '/usr/sbin/xen-create-pv'),
-                         (LIBHVXC, '/usr/lib/x86_64-linux-gnu/libhvxc.so.1')],
+            ours + [(MINIOS, '/guests/mini-os'),
+                    (LINUX[0], '/guests/vmlinuz')],
             [('/etc/hv-rootfs/xen-start', ONLY_OURS_START),
              ('/etc/hv-rootfs/debian-xen-utils', '\n'.join(utils) + '\n'),
              ('/etc/xen/only-ours.sh', ONLY_OURS_SH)],
