@@ -763,23 +763,15 @@ for _hv, _append in DOM0_APPENDS:
 
 
 def disk_root(name):
-    """A prepare function writing mkrootfs's tree as an ext4 image (with
-    --ext4) into the results directory; dom0 boots Debian's initramfs,
-    which mounts it from virtio-blk as the root."""
+    """dom0_rootfs's tree also as an ext4 image (--ext4) in the results
+    directory; dom0 boots Debian's initramfs, which mounts it from
+    virtio-blk as the root."""
+    tree = dom0_rootfs(name, options=('--ext4',))
+
     def prepare(results):
-        if not LINUX:
-            return None, 'SKIP no Debian kernel in /boot ' \
-                         '(apt-get install linux-image-amd64)'
-        out = os.path.join(results, name + '.rootfs')
-        os.makedirs(out, exist_ok=True)
-        kver = os.path.basename(LINUX[0])[len('vmlinuz-'):]
-        p = subprocess.run([MKROOTFS, '-o', out, '--kver', kver, '--ext4'],
-                           stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
-                           stdin=subprocess.DEVNULL)
-        if p.returncode:
-            last = p.stdout.decode('utf-8', 'replace').strip().splitlines()
-            return None, '%sno dom0 disk image: %s' % (
-                'SKIP ' if p.returncode == 2 else '', ' / '.join(last[-2:]))
+        _, why = tree(results)
+        if why:
+            return None, why
         return [(LINUX[0], 'console=hvc0 root=/dev/vda rw'),
                 (LINUX[1], '')], None
     return prepare
