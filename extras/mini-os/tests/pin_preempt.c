@@ -44,18 +44,31 @@ static uint64_t **table(unsigned int i)
 }
 #define NR_TABLES   (1 + NR_L3 + NR_L2 + NR_L1)
 
-/* Builds w, every table mapped read-only; false if out of memory. */
-static bool build_wide(void)
+/*
+ * Builds w, every table mapped read-only; false if out of memory.  With a
+ * base, w's L4 is a copy of it (an L4 the kernel can run on) with the L3s
+ * in the first free guest slots above the hypervisor's.
+ */
+static bool build_wide(const uint64_t *base)
 {
-    unsigned int i, j;
+    unsigned int i, j, slot = 0;
 
     if ( !(w.data = alloc_page()) )
         return false;
     for ( i = 0; i < NR_TABLES; i++ )
         if ( !(*table(i) = alloc_page()) )
             return false;
+    if ( base )
+    {
+        memcpy(w.l4, base, PAGE_SIZE);
+        for ( slot = 272; slot + NR_L3 <= 512; slot++ )
+            if ( !w.l4[slot] && !w.l4[slot + 1] )
+                break;
+        if ( slot + NR_L3 > 512 )
+            return false;
+    }
     for ( i = 0; i < NR_L3; i++ )
-        w.l4[i] = entry(w.l3[i], UPPER);
+        w.l4[slot + i] = entry(w.l3[i], UPPER);
     for ( i = 0; i < NR_L2; i++ )
         w.l3[i / 4][i % 4] = entry(w.l2[i], UPPER);
     for ( i = 0; i < NR_L1; i++ )
@@ -159,8 +172,8 @@ static void pin_timer(evtchn_port_t port, void *data)
     arm_timer();
 }
 
-/* Pin (or unpin) w's L4 with the timer stopping it; the result. */
-static long timed(unsigned int cmd, unsigned int how)
+/* One MMUEXT command on mfn with the timer stopping it; the result. */
+static long timed_on(unsigned int cmd, unsigned long mfn, unsigned int how)
 {
     long rc;
 
@@ -168,14 +181,20 @@ static long timed(unsigned int cmd, unsigned int how)
     set_evtchn_handler(timer_port, pin_timer, NULL);
     mode = how;
     arm_timer();
-    rc = ext1(cmd, virt_to_mfn(w.l4), 0);
+    rc = ext1(cmd, mfn, 0);
     mode = IDLE;
     return rc;
 }
 
+/* Pin (or unpin) w's L4 with the timer stopping it; the result. */
+static long timed(unsigned int cmd, unsigned int how)
+{
+    return timed_on(cmd, virt_to_mfn(w.l4), how);
+}
+
 HOSTILE(pin_preempt, pin_and_unpin_stop_and_carry_on)
 {
-    CHECK(build_wide(), "out of memory");
+    CHECK(build_wide(NULL), "out of memory");
     CHECK_RC(timed(MMUEXT_PIN_L4_TABLE, PROBE), 0);
     if ( !stopped_seen )
         SKIP("the pin never stopped (%u timer upcalls)", other_seen);
@@ -189,9 +208,37 @@ HOSTILE(pin_preempt, pin_and_unpin_stop_and_carry_on)
 }
 
 /* A table not yet reached is mapped writable at the first stop. */
+/*
+ * NEW_BASEPTR validates an unpinned L4 itself: a wide one stops and the
+ * re-issue carries it on, as a pin does (Xen since XSA-45); switching back
+ * tears the tree down, which may stop too.  Before, validating the whole
+ * tree held the CPU in one go.
+ */
+HOSTILE(pin_preempt, new_baseptr_stops_and_carries_on)
+{
+    const uint64_t *live = (const uint64_t *)start_info->pt_base;
+    unsigned long live_mfn = virt_to_mfn(live);
+    unsigned int stops, others;
+    long rc;
+
+    CHECK(build_wide(live), "out of memory or no free L4 slots");
+    rc = timed_on(MMUEXT_NEW_BASEPTR, virt_to_mfn(w.l4), PROBE);
+    stops = stopped_seen;
+    others = other_seen;
+    CHECK_RC(rc, 0);
+    /* Running on w's L4 now: it is typed whole, so an entry update works. */
+    CHECK_RC(probe_l4(), 0);
+    CHECK_RC(make_writable(w.l1[0]), -XEN_EBUSY);
+    CHECK_RC(timed_on(MMUEXT_NEW_BASEPTR, live_mfn, PROBE), 0);
+    CHECK(!tables_still_typed(), "%u tables still typed",
+          tables_still_typed());
+    CHECK(stops, "validating the new L4 never stopped (%u timer upcalls)",
+          others);
+}
+
 HOSTILE(pin_preempt_hostile, tree_changed_mid_pin)
 {
-    CHECK(build_wide(), "out of memory");
+    CHECK(build_wide(NULL), "out of memory");
     CHECK_RC(timed(MMUEXT_PIN_L4_TABLE, MUTATE), -XEN_EINVAL);
     if ( !stopped_seen )
         SKIP("the pin never stopped (%u timer upcalls)", other_seen);
@@ -204,7 +251,7 @@ HOSTILE(pin_preempt_hostile, tree_changed_mid_pin)
 /* A table not yet reached is given back to the hypervisor meanwhile. */
 HOSTILE(pin_preempt_hostile, table_freed_mid_pin)
 {
-    CHECK(build_wide(), "out of memory");
+    CHECK(build_wide(NULL), "out of memory");
     CHECK_RC(timed(MMUEXT_PIN_L4_TABLE, FREE), -XEN_EINVAL);
     if ( !stopped_seen )
         SKIP("the pin never stopped (%u timer upcalls)", other_seen);
@@ -216,7 +263,7 @@ HOSTILE(pin_preempt_hostile, table_freed_mid_pin)
 /* The domain shuts down while its pin is stopped, the L4 partial. */
 HOSTILE(pin_preempt_hostile, destroyed_mid_pin)
 {
-    CHECK(build_wide(), "out of memory");
+    CHECK(build_wide(NULL), "out of memory");
     /* The first stop powers off; dom0 checks the rest. */
     timed(MMUEXT_PIN_L4_TABLE, DIE_STOPPED);
     SKIP("the pin never stopped (%u timer upcalls)", other_seen);
@@ -225,7 +272,7 @@ HOSTILE(pin_preempt_hostile, destroyed_mid_pin)
 /* ... and while its unpin's teardown is stopped. */
 HOSTILE(pin_preempt_hostile, destroyed_mid_unpin)
 {
-    CHECK(build_wide(), "out of memory");
+    CHECK(build_wide(NULL), "out of memory");
     CHECK_RC(ext1(MMUEXT_PIN_L4_TABLE, virt_to_mfn(w.l4), 0), 0);
     timed(MMUEXT_UNPIN_TABLE, DIE);
     SKIP("the unpin ended before the timer (%u upcalls)", other_seen);

@@ -136,7 +136,8 @@ bool pv_advance_rip(struct cpu_user_regs *regs, unsigned int len)
     return true;
 }
 
-int pv_new_guest_table(struct vcpu *v, unsigned long mfn, bool user)
+int pv_new_guest_table(struct vcpu *v, unsigned long mfn, bool user,
+                       bool preemptible)
 {
     new_table_mfn = mfn;
     return new_table_rc;

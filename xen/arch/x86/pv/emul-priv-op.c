@@ -68,7 +68,7 @@ static bool set_guest_cr(struct vcpu *v, unsigned int cr, uint64_t val)
         v->vcpu_info->arch.cr2 = val;
         return true;
     case 3:
-        return !pv_new_guest_table(v, xen_cr3_to_pfn(val), false);
+        return !pv_new_guest_table(v, xen_cr3_to_pfn(val), false, false);
     case 4:
         v->arch.cr4 = boot_cpu_data.xcr0 ? val & X86_CR4_OSXSAVE : 0;
         return true;

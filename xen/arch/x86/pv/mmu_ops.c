@@ -200,11 +200,45 @@ long do_mmu_update(XEN_GUEST_HANDLE_PARAM(mmu_update_t) ureqs,
     return rc;
 }
 
-/* NEW_BASEPTR / NEW_USER_BASEPTR: the installed L4 holds a type reference. */
-int pv_new_guest_table(struct vcpu *v, unsigned long mfn, bool user)
+/*
+ * A frame's page-table type reference, preemptible or not.  A validation
+ * that stops (-ERESTART) leaves the table partial, and the guest's re-issue
+ * of the same command carries it on (pv/mm.h).
+ */
+static int get_table_type(struct domain *pg_owner, struct page_info *pg,
+                          unsigned long type, bool preemptible)
+{
+    bool drop;
+    int rc;
+
+    rc = preemptible ? get_page_and_type_preemptible(pg, pg_owner, type)
+                     : get_page_and_type(pg, pg_owner, type);
+    if ( rc != -ERESTART )
+        return rc;
+    /*
+     * As in pin_table(): destruction's walk may have passed the frame
+     * already, and a stopped validation would then keep the domain for ever.
+     */
+    spin_lock(&pg_owner->page_alloc_lock);
+    drop = pg_owner->state == DOMSTATE_dying;
+    spin_unlock(&pg_owner->page_alloc_lock);
+    if ( drop )
+        pv_drop_partial(pg);
+    return drop ? -EINVAL : rc;
+}
+
+/*
+ * NEW_BASEPTR / NEW_USER_BASEPTR: the installed L4 holds a type reference.
+ * Preemptible (the MMUEXT commands), validating a large new tree may stop
+ * and be carried on by the re-issue, and the old tree's teardown may stop
+ * in v's old_guest_table (as Xen does since XSA-45).
+ */
+int pv_new_guest_table(struct vcpu *v, unsigned long mfn, bool user,
+                       bool preemptible)
 {
     mfn_t *slot = user ? &v->arch.pv.guest_table_user : &v->arch.pv.guest_table;
     mfn_t old = *slot, new = _mfn(mfn);
+    struct page_info *old_pg;
     int rc;
 
     /* A kernel-only guest has no user tables: frame 0 means none. */
@@ -216,23 +250,27 @@ int pv_new_guest_table(struct vcpu *v, unsigned long mfn, bool user)
     {
         if ( !mfn_valid(new) )
             return -EINVAL;
-        rc = get_page_and_type(mfn_to_page(new), v->domain,
-                               PGT_l4_page_table);
+        rc = get_table_type(v->domain, mfn_to_page(new), PGT_l4_page_table,
+                            preemptible);
         if ( rc )
             return rc;
         pv_root_ro_mpt(v->domain, new, user);
     }
     *slot = new;
     pv_update_cr3(v);
-    if ( !mfn_eq(old, INVALID_MFN) )
-        put_page_and_type(mfn_to_page(old));
+    if ( mfn_eq(old, INVALID_MFN) )
+        return 0;
+    old_pg = mfn_to_page(old);
+    if ( !preemptible )
+        put_page_and_type(old_pg);
+    else if ( put_page_type_preemptible(old_pg) )
+        v->arch.pv.old_guest_table = old_pg;
+    else
+        put_page(old_pg);
     return 0;
 }
 
-/*
- * Preemptible, a pin that stops (-ERESTART) leaves the table partial, and
- * the guest's re-issue of the same pin carries it on (pv/mm.h).
- */
+/* Pinned, a table keeps its type until UNPIN_TABLE. */
 static int pin_table(struct domain *pg_owner, unsigned long mfn,
                      unsigned long type, bool preemptible)
 {
@@ -243,21 +281,7 @@ static int pin_table(struct domain *pg_owner, unsigned long mfn,
     if ( !mfn_valid(_mfn(mfn)) )
         return -EINVAL;
     pg = mfn_to_page(_mfn(mfn));
-    rc = preemptible ? get_page_and_type_preemptible(pg, pg_owner, type)
-                     : get_page_and_type(pg, pg_owner, type);
-    if ( rc == -ERESTART )
-    {
-        /*
-         * As below: destruction's walk may have passed the frame already,
-         * and a stopped validation would then keep the domain for ever.
-         */
-        spin_lock(&pg_owner->page_alloc_lock);
-        drop = pg_owner->state == DOMSTATE_dying;
-        spin_unlock(&pg_owner->page_alloc_lock);
-        if ( drop )
-            pv_drop_partial(pg);
-        return drop ? -EINVAL : rc;
-    }
+    rc = get_table_type(pg_owner, pg, type, preemptible);
     if ( rc )
         return rc;
     /* The pin keeps both references until UNPIN_TABLE. */
@@ -395,10 +419,10 @@ static int do_one_mmuext(struct vcpu *curr, struct domain *pg_owner,
     switch ( op->cmd )
     {
     case MMUEXT_NEW_BASEPTR:
-        return pv_new_guest_table(curr, op->arg1.mfn, false);
+        return pv_new_guest_table(curr, op->arg1.mfn, false, true);
 
     case MMUEXT_NEW_USER_BASEPTR:
-        return pv_new_guest_table(curr, op->arg1.mfn, true);
+        return pv_new_guest_table(curr, op->arg1.mfn, true, true);
 
     case MMUEXT_TLB_FLUSH_LOCAL:
         this_cpu_mask(&mask);

@@ -147,9 +147,12 @@ void pv_root_ro_mpt(const struct domain *d, mfn_t l4, bool user);
 /*
  * NEW_BASEPTR / NEW_USER_BASEPTR (and a kernel's write to CR3): installs
  * the L4 at mfn as v's kernel or user root, which then holds a type
- * reference on it.  0, or the error taking that reference.
+ * reference on it.  0, or the error taking that reference.  Preemptible,
+ * also -ERESTART (validation stopped: issue it again), and the old root's
+ * teardown may be left in v's old_guest_table.
  */
-int pv_new_guest_table(struct vcpu *v, unsigned long mfn, bool user);
+int pv_new_guest_table(struct vcpu *v, unsigned long mfn, bool user,
+                       bool preemptible);
 /*
  * The frame v's kernel page tables map at va (a 4 KiB page: no
  * superpages), or INVALID_MFN; it may be remapped as soon as this
