@@ -277,3 +277,24 @@ HOSTILE(pin_preempt_hostile, destroyed_mid_unpin)
     timed(MMUEXT_UNPIN_TABLE, DIE);
     SKIP("the unpin ended before the timer (%u upcalls)", other_seen);
 }
+
+/* ... and while a NEW_BASEPTR's validation of the new L4 is stopped. */
+HOSTILE(pin_preempt_hostile, destroyed_mid_new_baseptr)
+{
+    const uint64_t *live = (const uint64_t *)start_info->pt_base;
+
+    CHECK(build_wide(live), "out of memory or no free L4 slots");
+    timed_on(MMUEXT_NEW_BASEPTR, virt_to_mfn(w.l4), DIE_STOPPED);
+    SKIP("the NEW_BASEPTR never stopped (%u timer upcalls)", other_seen);
+}
+
+/* ... and while switching back tears the tree down. */
+HOSTILE(pin_preempt_hostile, destroyed_mid_old_baseptr_teardown)
+{
+    const uint64_t *live = (const uint64_t *)start_info->pt_base;
+
+    CHECK(build_wide(live), "out of memory or no free L4 slots");
+    CHECK_RC(ext1(MMUEXT_NEW_BASEPTR, virt_to_mfn(w.l4), 0), 0);
+    timed_on(MMUEXT_NEW_BASEPTR, virt_to_mfn(live), DIE);
+    SKIP("the switch back ended before the timer (%u upcalls)", other_seen);
+}
