@@ -1,0 +1,33 @@
+#!/bin/sh
+# SPDX-License-Identifier: GPL-2.0-only
+# Dom0's side of tools/bench/xm.py: xm create (our xend) or xl create (Xen's).
+cd /etc/xen
+say() { echo "hv-bench: $*"; }
+up() { cut -d' ' -f1 /proc/uptime; }
+since() { echo $1 $(up) | awk '{printf "%.2f", $2 - $1}'; }
+log=/var/log/xen/console/guest-bench.log
+# Waits up to $2 seconds for $1 in the guest's console.
+wait_log() {
+    timeout "$2" sh -c "until grep -q '$1' $log 2>/dev/null; do sleep 0.1; done"
+}
+
+# Our dom0 has xend (started by xen-start); Xen 4.17's has Debian's xl.
+if [ -x /usr/sbin/xend ]; then
+    tool=xm
+    i=0
+    until xm list >/dev/null 2>&1; do
+        i=$((i + 1)); [ $i -gt 150 ] && { say "xend failed"; exit 1; }
+        sleep 0.2
+    done
+else
+    tool=xl
+fi
+say "start $tool"
+t0=$(up)
+$tool create bench.cfg >/dev/null || say "create failed"
+say "create $(since $t0)"
+wait_log "hv-guest: userspace" 120 && say "userspace $(since $t0)"
+t0=$(up)
+$tool destroy bench || say "destroy failed"
+say "destroy $(since $t0)"
+say done
