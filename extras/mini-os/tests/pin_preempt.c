@@ -236,6 +236,38 @@ HOSTILE(pin_preempt, new_baseptr_stops_and_carries_on)
           others);
 }
 
+/* The kernel's own MOV to CR3 (emulated) stops and carries on the same. */
+static void mov_to_cr3(unsigned long mfn)
+{
+    asm volatile ( "mov %0, %%cr3" :: "r" (mfn << PAGE_SHIFT) : "memory" );
+}
+
+HOSTILE(pin_preempt, mov_to_cr3_stops_and_carries_on)
+{
+    const uint64_t *live = (const uint64_t *)start_info->pt_base;
+    unsigned long live_mfn = virt_to_mfn(live);
+    unsigned int stops, others;
+
+    CHECK(build_wide(live), "out of memory or no free L4 slots");
+    stopped_seen = other_seen = 0;
+    set_evtchn_handler(timer_port, pin_timer, NULL);
+    mode = PROBE;
+    arm_timer();
+    mov_to_cr3(virt_to_mfn(w.l4));
+    mode = IDLE;
+    stops = stopped_seen;
+    others = other_seen;
+    CHECK_RC(probe_l4(), 0);
+    CHECK_RC(make_writable(w.l1[0]), -XEN_EBUSY);
+    mov_to_cr3(live_mfn);
+    /* The old tree's teardown may have stopped: an MMU call finishes it. */
+    CHECK_RC(probe_l4(), 0);
+    CHECK(!tables_still_typed(), "%u tables still typed",
+          tables_still_typed());
+    CHECK(stops, "validating the new L4 never stopped (%u timer upcalls)",
+          others);
+}
+
 HOSTILE(pin_preempt_hostile, tree_changed_mid_pin)
 {
     CHECK(build_wide(NULL), "out of memory");

@@ -807,6 +807,18 @@ static void test_crs(void)
         new_table_rc = 0;
     }
 
+    CASE("mov to CR3 whose validation stopped: handled, RIP stays on it")
+    {
+        static const uint8_t mov_cr3[] = { 0x0f, 0x22, 0xdf };
+
+        run_as(domU, true, 0);
+        regs.rdi = 0x777000;
+        new_table_rc = -ERESTART;
+        CHECK(emul_at(0, mov_cr3, sizeof(mov_cr3), 0));
+        CHECK_EQ(bounce_calls, 0);
+        new_table_rc = 0;
+    }
+
     CASE("mov to CR4: OSXSAVE only, and only where XSAVE is on")
     {
         run_as(domU, true, 0);

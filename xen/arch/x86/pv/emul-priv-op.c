@@ -1,5 +1,6 @@
 /* SPDX-License-Identifier: GPL-2.0-only */
 /* Privileged instructions a PV kernel issues from ring 3, done for it. */
+#include <xen/errno.h>
 #include <xen/guest_access.h>
 #include <xen/hypercall.h>
 #include <xen/lib.h>
@@ -47,12 +48,13 @@ static bool guest_cr(const struct vcpu *v, unsigned int cr, uint64_t *val)
 /*
  * Writes to the control registers, as Xen allows them: CR0 may change
  * only TS (the fpu_taskswitch of old kernels), CR2 is the guest's own
- * copy, CR3 installs a new kernel L4 (as MMUEXT_NEW_BASEPTR).  Of CR4
+ * copy, CR3 installs a new kernel L4 (as MMUEXT_NEW_BASEPTR, preemptible:
+ * -ERESTART has the guest execute the MOV again).  Of CR4
  * the guest owns OSXSAVE (where the CPU has XSAVE), which it must set
  * before XSETBV, as on Xen; other bits are accepted and ignored (Linux
  * sets PGE early on), none of them a PV kernel's to change.
  */
-static bool set_guest_cr(struct vcpu *v, unsigned int cr, uint64_t val)
+static int set_guest_cr(struct vcpu *v, unsigned int cr, uint64_t val)
 {
     uint64_t cr0;
 
@@ -61,19 +63,19 @@ static bool set_guest_cr(struct vcpu *v, unsigned int cr, uint64_t val)
     case 0:
         guest_cr(v, 0, &cr0);
         if ( (val ^ cr0) & ~(uint64_t)X86_CR0_TS )
-            return false;
+            return -EINVAL;
         do_fpu_taskswitch(!!(val & X86_CR0_TS));
-        return true;
+        return 0;
     case 2:
         v->vcpu_info->arch.cr2 = val;
-        return true;
+        return 0;
     case 3:
-        return !pv_new_guest_table(v, xen_cr3_to_pfn(val), false, false);
+        return pv_new_guest_table(v, xen_cr3_to_pfn(val), false, true);
     case 4:
         v->arch.cr4 = boot_cpu_data.xcr0 ? val & X86_CR4_OSXSAVE : 0;
-        return true;
+        return 0;
     default:
-        return false;
+        return -EINVAL;
     }
 }
 
@@ -317,7 +319,11 @@ static int priv_read_cr(unsigned int reg, unsigned long *val,
 static int priv_write_cr(unsigned int reg, unsigned long val,
                          struct x86_emulate_ctxt *ctxt)
 {
-    return set_guest_cr(current, reg, val) ? X86EMUL_OKAY : refuse(ctxt);
+    int rc = set_guest_cr(current, reg, val);
+
+    if ( rc == -ERESTART )
+        return X86EMUL_RETRY;
+    return rc ? refuse(ctxt) : X86EMUL_OKAY;
 }
 
 /* MOV to and from DRn: what set_debugreg and get_debugreg allow. */
@@ -501,6 +507,9 @@ bool pv_emulate_privileged_op(struct cpu_user_regs *regs)
         pv_inject_exception(X86_EXC_UD, PV_NO_ERROR_CODE);
         return true;
     }
+    /* RIP stays: the guest's next run executes the instruction again. */
+    if ( rc == X86EMUL_RETRY )
+        return true;
     if ( rc != X86EMUL_OKAY )
         return false;
     if ( ctxt.retire.swint )

@@ -246,6 +246,9 @@ int pv_new_guest_table(struct vcpu *v, unsigned long mfn, bool user,
         new = INVALID_MFN;
     if ( mfn_eq(new, old) )
         return 0;
+    /* Only one teardown may be left stopped: the last one goes first. */
+    if ( preemptible && (rc = pv_put_old_guest_table(v, true)) )
+        return rc;
     if ( !mfn_eq(new, INVALID_MFN) )
     {
         if ( !mfn_valid(new) )

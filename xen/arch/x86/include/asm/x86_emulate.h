@@ -10,11 +10,14 @@
  * What the emulator and each callback return.  EXCEPTION: ctxt->event
  * holds the fault to raise in the guest (x86_emul_raise()); UNHANDLEABLE:
  * an instruction or access the emulator or its caller does not do; the
- * caller decides what the guest sees (PV: its original fault).
+ * caller decides what the guest sees (PV: its original fault); RETRY: a
+ * callback's work stopped partway to let others run, nothing retired, and
+ * the guest's re-execution of the instruction carries the work on.
  */
 #define X86EMUL_OKAY            0
 #define X86EMUL_UNHANDLEABLE    1
 #define X86EMUL_EXCEPTION       2
+#define X86EMUL_RETRY           3
 
 /* Segment registers, in their ModRM/override encoding order. */
 enum x86_segment {
