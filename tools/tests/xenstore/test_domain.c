@@ -23,7 +23,7 @@ struct guest
     uint32_t req_id;
 };
 
-static struct guest guests[4];
+static struct guest guests[12];
 static struct xsd *D;
 static char lastlog[512];
 static unsigned int nlogs;
@@ -697,6 +697,45 @@ static void t_flood_latency(void)
     mc_free(m);
 }
 
+/*
+ * Ten guests flooding at once: all of them together get XSD_RING_BUDGET
+ * requests a turn, each its share, the turns resuming where the last one
+ * stopped.
+ */
+static void t_flood_turns(void)
+{
+    const uint32_t req = sizeof(struct xsd_sockmsg) + 5;
+    struct memconn *m = mc_new(D, 0);
+    unsigned int served[11] = { 0 }, i, t, total;
+    uint32_t cons[11];
+
+    for ( i = 1; i <= 10; i++ )
+    {
+        CHECK_ERR(make_home(m, 10 + i), 0);
+        CHECK_ERR(introduce(m, 10 + i, i), 0);
+    }
+    for ( t = 0; t < 100; t++ )
+    {
+        total = 0;
+        for ( i = 1; i <= 10; i++ )
+        {
+            flood(&guests[i]);
+            cons[i] = guests[i].intf.req_cons;
+        }
+        rings_turn();
+        for ( i = 1; i <= 10; i++ )
+        {
+            served[i] += (guests[i].intf.req_cons - cons[i]) / req;
+            total += (guests[i].intf.req_cons - cons[i]) / req;
+        }
+        CHECK(total == XSD_RING_BUDGET);
+    }
+    for ( i = 1; i <= 10; i++ )
+        CHECK(served[i] >= 100 * XSD_RING_BUDGET / 10 - 1 &&
+              served[i] <= 100 * XSD_RING_BUDGET / 10 + 1);
+    mc_free(m);
+}
+
 int main(void)
 {
     alarm(60);
@@ -708,5 +747,6 @@ int main(void)
     run("domain_never_reads", t_never_reads);
     run("domain_hostile_rings", t_hostile_rings);
     run("domain_flood_latency", t_flood_latency);
+    run("domain_flood_turns", t_flood_turns);
     return nfail ? 1 : 0;
 }
