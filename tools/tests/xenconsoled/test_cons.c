@@ -277,14 +277,6 @@ static void t_rotate_files(void)
     CHECK(rmdir(dir) == 0);
 }
 
-static long now_ns(void)
-{
-    struct timespec ts;
-
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return ts.tv_sec * 1000000000L + ts.tv_nsec;
-}
-
 /* A second guest: dom0 types on its pty while the first one floods. */
 static struct xencons_interface ring2;
 static struct cons C2;
@@ -317,13 +309,6 @@ static long keystroke(const int kp[2])
     t = now_ns() - t0;
     ring2.in_cons = ring2.in_prod;      /* Guest 2 takes it. */
     return t;
-}
-
-static int cmp_long(const void *a, const void *b)
-{
-    long x = *(const long *)a, y = *(const long *)b;
-
-    return (x > y) - (x < y);
 }
 
 #define FLOOD_ROUNDS 10
@@ -371,10 +356,8 @@ static void t_flood_latency(void)
     fclose(log);
     close(kp[0]);
     close(kp[1]);
-    qsort(idle, n, sizeof(idle[0]), cmp_long);
-    qsort(busy, n, sizeof(busy[0]), cmp_long);
-    mi = idle[n / 2];
-    mb = busy[n / 2];
+    mi = median(idle, n);
+    mb = median(busy, n);
     /* No absolute slack: both medians come from the same rounds. */
     if ( mb > 2 * mi )
         snprintf(why, sizeof(why), "dom0's median keystroke latency %ld ns "

@@ -492,14 +492,6 @@ static void t_hostile_rings(void)
     mc_free(m);
 }
 
-static long now_ns(void)
-{
-    struct timespec ts;
-
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return ts.tv_sec * 1000000000L + ts.tv_nsec;
-}
-
 /*
  * dom0's side as xenstored has it: a unix socket, read and written
  * without blocking, so that dom0's idle latency has the system calls the
@@ -613,13 +605,6 @@ static long dom0_read(struct xsd_conn *s, int cfd)
     return n == (ssize_t)(sizeof(h) + h.len) && h.type == XS_READ ? t : -1;
 }
 
-static int cmp_long(const void *a, const void *b)
-{
-    long x = *(const long *)a, y = *(const long *)b;
-
-    return (x > y) - (x < y);
-}
-
 #define FLOOD_ROUNDS 10
 #define FLOOD_SAMPLES 200
 
@@ -668,10 +653,8 @@ static void t_flood_latency(void)
         CHECK(g->intf.req_cons == g->intf.req_prod);
         n += FLOOD_SAMPLES;
     }
-    qsort(idle, n, sizeof(idle[0]), cmp_long);
-    qsort(busy, n, sizeof(busy[0]), cmp_long);
-    mi = idle[n / 2];
-    mb = busy[n / 2];
+    mi = median(idle, n);
+    mb = median(busy, n);
     /*
      * No absolute slack: both medians are taken in the same rounds on the
      * same host, and one guest request is well under one socket request
