@@ -12,6 +12,8 @@
 #include "pv_devices.h"
 #include "xs_client.h"
 
+#include <public/sched.h>
+
 static void usage(void)
 {
     fprintf(stderr,
@@ -19,6 +21,7 @@ static void usage(void)
         "                     [-r RAMDISK] [-c CMDLINE] [-n NAME] [-p]\n"
         "                     [-d DISK] [-b BRIDGE] [-S SCRIPTDIR]\n"
         "       xen-create-pv --destroy DOMID\n"
+        "       xen-create-pv --wait-shutdown DOMID\n"
         "       xen-create-pv --free\n"
         "  -p: leave the domain paused; -X: write nothing to xenstore\n"
         "  -d: xvda over DISK (block device or file); -b: a vif on BRIDGE;\n"
@@ -183,11 +186,52 @@ static int destroy(xc_interface *xch, uint32_t domid)
     return 0;
 }
 
+/*
+ * Waits up to 60 s for the domain to shut itself down (a guest asked
+ * through control/shutdown takes a few seconds to get there) and prints
+ * why, as the hypervisor has it; the domain stays for --destroy.
+ */
+static int wait_shutdown(xc_interface *xch, uint32_t domid)
+{
+    static const char *const why[] = {
+        [SHUTDOWN_poweroff] = "poweroff", [SHUTDOWN_reboot] = "reboot",
+        [SHUTDOWN_suspend] = "suspend", [SHUTDOWN_crash] = "crash",
+        [SHUTDOWN_watchdog] = "watchdog",
+        [SHUTDOWN_soft_reset] = "soft_reset",
+    };
+    xen_domctl_getdomaininfo_t info;
+    unsigned int i, code;
+
+    for ( i = 0; i < 600; i++ )
+    {
+        if ( xc_domain_getinfolist(xch, domid, 1, &info) != 1 ||
+             info.domain != domid )
+        {
+            fprintf(stderr, "xen-create-pv: d%u is gone\n", domid);
+            return 1;
+        }
+        if ( info.flags & XEN_DOMINF_shutdown )
+        {
+            code = (info.flags >> XEN_DOMINF_shutdownshift) &
+                   XEN_DOMINF_shutdownmask;
+            if ( code < sizeof(why) / sizeof(why[0]) && why[code] )
+                printf("d%u shut down: %s\n", domid, why[code]);
+            else
+                printf("d%u shut down: code %u\n", domid, code);
+            return 0;
+        }
+        usleep(100 * 1000);
+    }
+    fprintf(stderr, "xen-create-pv: d%u did not shut down in 60 s\n", domid);
+    return 1;
+}
+
 int main(int argc, char **argv)
 {
     static const struct option opts[] = {
         { "destroy", required_argument, NULL, 'D' },
         { "free", no_argument, NULL, 'F' },
+        { "wait-shutdown", required_argument, NULL, 'W' },
         { NULL, 0, NULL, 0 },
     };
     struct xc_pv_config cfg = { .memory_kb = 32 << 10, .vcpus = 1 };
@@ -196,7 +240,7 @@ int main(int argc, char **argv)
     const char *name = NULL, *disk = NULL, *bridge = NULL;
     const char *scripts = PV_SCRIPTS_DIR;
     bool paused = false, no_xs = false, show_free = false;
-    long destroy_id = -1;
+    long destroy_id = -1, wait_id = -1;
     xc_interface *xch;
     double t0;
     int c, rc = 1;
@@ -220,10 +264,12 @@ int main(int argc, char **argv)
         case 'S': scripts = optarg; break;
         case 'D': destroy_id = strtol(optarg, NULL, 0); break;
         case 'F': show_free = true; break;
+        case 'W': wait_id = strtol(optarg, NULL, 0); break;
         default: usage();
         }
     }
-    if ( optind != argc || (!cfg.kernel && destroy_id < 0 && !show_free) ||
+    if ( optind != argc ||
+         (!cfg.kernel && destroy_id < 0 && wait_id < 0 && !show_free) ||
          (no_xs && (disk || bridge)) )
         usage();
     if ( !(xch = xc_interface_open(NULL, NULL)) )
@@ -235,6 +281,11 @@ int main(int argc, char **argv)
             printf("free_pages %llu\n", (unsigned long long)pi.free_pages);
             rc = 0;
         }
+        goto out;
+    }
+    if ( wait_id >= 0 )
+    {
+        rc = wait_shutdown(xch, wait_id);
         goto out;
     }
     if ( destroy_id >= 0 )

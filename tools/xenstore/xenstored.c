@@ -362,9 +362,11 @@ int main(int argc, char **argv)
         more = false;
         if ( r < 0 )
             continue;
-        /* Ring connections have no descriptor: the event channel's. */
-        xmore = xen && ((pfd[1].revents & POLLIN) || xmore) &&
-                xsd_xen_events(xen);
+        /*
+         * dom0's sockets first, their replies out before the guests'
+         * turn: a flooding guest then delays dom0 by at most one turn's
+         * few requests (XSD_RING_BUDGET).
+         */
         for ( i = 2; i < n; i++ )
         {
             c = pconn[i];
@@ -373,7 +375,12 @@ int main(int argc, char **argv)
                 more |= xsd_conn_input(c);
             if ( pfd[i].revents & POLLNVAL )
                 c->dead = true;
+            if ( xsd_conn_wants_output(c) )
+                xsd_conn_output(c);
         }
+        /* Ring connections have no descriptor: the event channel's. */
+        xmore = xen && ((pfd[1].revents & POLLIN) || xmore) &&
+                xsd_xen_events(xen);
         /* Replies and events may be queued on any connection by now. */
         for ( c = d->conns; c; c = c->next )
             if ( xsd_conn_wants_output(c) )

@@ -128,6 +128,8 @@ struct xsd_conn
     struct xsd_txn *txns;
     unsigned int ntxns;
     unsigned int throttled;     /* Quotas already logged as reached. */
+    unsigned int flood_turns;   /* Ring turns in a row left with more. */
+    bool flood_logged;          /* Its flood has had its log line. */
 };
 
 /* ---- Daemon ---- */
@@ -183,6 +185,7 @@ struct xsd
     struct xsd_node *special[2];
     xsd_ring_attach_fn ring_attach;
     void *ring_opaque;
+    unsigned int ring_cursor;   /* Guest ring to serve first; 0: newest. */
     int verbose;
     void (*log)(struct xsd *d, const char *msg);
 };
@@ -198,10 +201,30 @@ void xsd_default_tree(struct xsd *d);
 struct xsd_conn *xsd_conn_new(struct xsd *d, const struct xsd_conn_ops *ops,
                               void *priv, uint32_t domid);
 /*
+ * Requests handled per visit: dom0's connections (sockets, its kernel's
+ * ring) get many, a guest's ring one, as Xen's C xenstored does, and all
+ * guests together at most XSD_RING_BUDGET per turn of the loop.  dom0's
+ * request then waits behind a few guest requests at most, however hard
+ * guests flood (tools/tests/xenstore/test_domain.c measures it).
+ */
+#define XSD_PRIV_QUANTUM 64
+#define XSD_RING_QUANTUM 1
+#define XSD_RING_BUDGET 8
+/*
+ * Turns in a row a guest spends at its quantum before it is logged as
+ * flooding (once per connection, as quotas are): hundreds of requests
+ * queued without a pause, which no xenbus driver sends.
+ */
+#define XSD_FLOOD_TURNS 256
+
+/*
  * Reads and handles requests.  Returns true if more input may be waiting
  * (the caller should come back soon without waiting for the transport).
  */
 bool xsd_conn_input(struct xsd_conn *c);
+/* Same, with at most max requests; *handled says how many. */
+bool xsd_conn_input_max(struct xsd_conn *c, unsigned int max,
+                        unsigned int *handled);
 /* Pushes queued output to the transport. */
 void xsd_conn_output(struct xsd_conn *c);
 bool xsd_conn_wants_input(const struct xsd_conn *c);
@@ -261,5 +284,12 @@ struct xsd_conn *xsd_ring_conn_new(struct xsd *d, uint32_t domid,
                                    void *opaque);
 /* Called with opaque when the connection goes (to unmap, unbind). */
 void xsd_ring_on_destroy(struct xsd_conn *c, void (*fn)(void *opaque));
+/*
+ * One turn over every ring connection: dom0's kernel's first, then the
+ * guests' with the quantum and budget above, starting where the last
+ * turn ran out of budget so that every guest gets its turn.  True if a
+ * ring may have more.  The daemon serves its sockets before this.
+ */
+bool xsd_rings_turn(struct xsd *d);
 
 #endif /* XSD_H */

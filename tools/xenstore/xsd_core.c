@@ -2041,12 +2041,20 @@ static void handle_request(struct xsd_conn *c)
 
 bool xsd_conn_input(struct xsd_conn *c)
 {
-    unsigned int handled = 0;
+    unsigned int handled;
+
+    return xsd_conn_input_max(c, XSD_PRIV_QUANTUM, &handled);
+}
+
+bool xsd_conn_input_max(struct xsd_conn *c, unsigned int max,
+                        unsigned int *handled)
+{
     ssize_t r;
 
+    *handled = 0;
     while ( xsd_conn_wants_input(c) )
     {
-        if ( handled >= 64 )
+        if ( *handled >= max )
             return true;
         if ( c->hdr_got < sizeof(c->hdr) )
         {
@@ -2091,7 +2099,7 @@ bool xsd_conn_input(struct xsd_conn *c)
         handle_request(c);
         c->hdr_got = 0;
         c->body_got = 0;
-        handled++;
+        (*handled)++;
     }
     return false;
 }

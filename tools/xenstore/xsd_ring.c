@@ -152,3 +152,55 @@ struct xsd_conn *xsd_ring_conn_new(struct xsd *d, uint32_t domid,
     c = xsd_conn_new(d, &ring_ops, r, domid);
     return c;
 }
+
+/* A guest's ring, at its quantum; a long flood is logged once. */
+static bool guest_turn(struct xsd_conn *c, unsigned int *budget)
+{
+    unsigned int handled;
+    bool more = xsd_conn_input_max(c, XSD_RING_QUANTUM, &handled);
+
+    *budget -= handled < *budget ? handled : *budget;
+    if ( !more )
+    {
+        c->flood_turns = 0;
+        return false;
+    }
+    if ( ++c->flood_turns >= XSD_FLOOD_TURNS && !c->flood_logged )
+    {
+        c->flood_logged = true;
+        xsd_log(c->d, "dom%u throttled (connection %u): floods its ring, "
+                "served %u request(s) per turn", (unsigned int)c->domid,
+                c->id, XSD_RING_QUANTUM);
+    }
+    return true;
+}
+
+bool xsd_rings_turn(struct xsd *d)
+{
+    struct xsd_conn *c;
+    unsigned int budget = XSD_RING_BUDGET, handled, pass;
+    bool more = false;
+
+    for ( c = d->conns; c; c = c->next )
+        if ( c->ops == &ring_ops && c->privileged && !c->dead )
+            more |= xsd_conn_input_max(c, XSD_PRIV_QUANTUM, &handled);
+    /*
+     * The list runs from the newest connection (highest id) down: first
+     * the rings from the cursor down, then those above it.
+     */
+    for ( pass = 0; pass < 2; pass++ )
+        for ( c = d->conns; c; c = c->next )
+        {
+            if ( c->ops != &ring_ops || c->privileged || c->dead ||
+                 (pass == 0) != (!d->ring_cursor || c->id <= d->ring_cursor) )
+                continue;
+            if ( !budget )
+            {
+                d->ring_cursor = c->id;
+                return true;
+            }
+            more |= guest_turn(c, &budget);
+        }
+    d->ring_cursor = 0;
+    return more;
+}

@@ -186,8 +186,6 @@ static void check_domains(struct xsd_xen *x)
 
 bool xsd_xen_events(struct xsd_xen *x)
 {
-    struct domring *r;
-    bool more = false;
     int port;
 
     while ( (port = xd_pending(&x->xd)) >= 0 )
@@ -199,13 +197,11 @@ bool xsd_xen_events(struct xsd_xen *x)
     /*
      * Rings are few: visiting each on any event is cheaper than a port
      * table, and it also retries rings whose replies did not fit.  Each
-     * visit handles a bounded number of requests, so a flooding guest
-     * takes turns with everyone else.
+     * turn handles a bounded number of guests' requests, so a flooding
+     * guest takes turns with everyone else and dom0's requests wait
+     * behind a few of its requests at most.
      */
-    for ( r = x->rings; r; r = r->next )
-        if ( !r->c->dead )
-            more |= xsd_conn_input(r->c);
-    return more;
+    return xsd_rings_turn(x->d);
 }
 
 bool xsd_xen_is_ring(const struct xsd_xen *x, const struct xsd_conn *c)

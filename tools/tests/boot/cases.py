@@ -1032,6 +1032,11 @@ echo "loops: $(losetup -a | wc -l)"
 echo "linux data/hello=$(xenstore-read /local/domain/$id/data/hello)"
 echo "linux feature-poweroff=$(xenstore-read \
     /local/domain/$id/control/feature-poweroff)"
+# A clean shutdown, as `xl shutdown` asks for it: the guest powers itself
+# off (the hypervisor says so), then the toolstack releases what is left.
+xenstore-write /local/domain/$id/control/shutdown poweroff
+xen-create-pv --wait-shutdown $id || {
+    tail -20 $logs/guest-linux.log; echo "only-ours: linux shutdown failed"; }
 xen-create-pv --destroy $id || echo "only-ours: linux destroy failed"
 free_back linux
 echo "after: bridge: $(ls /sys/class/net/xenbr0/brif | tr '\n' ' ')" \
@@ -1059,7 +1064,9 @@ ONLY_OURS_STEPS = (
                  r'^hv-guest: ping 192\.168\.100\.1 ok$',
                  r'^bridge: eth0 vif\d+\.0 $', r'^loops: 1$',
                  r'^linux data/hello=from linux$',
-                 r'^linux feature-poweroff=1$', r'^destroyed d\d+$',
+                 r'^linux feature-poweroff=1$',
+                 r'^d\d+ shut down: poweroff$',
+                 r'^destroyed d\d+$',
                  r'^linux pages back \(-?\d\)$',
                  r'^after: bridge: eth0  loops: 0 backends: 0$',
                  r'^written by the guest$', r'^left=0 $',

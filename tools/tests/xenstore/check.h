@@ -4,6 +4,7 @@
 #define XS_TEST_CHECK_H
 
 #include <stdio.h>
+#include <stdlib.h>
 #include <time.h>
 
 /* Why the current case failed (empty while it passes); failed cases. */
@@ -51,6 +52,28 @@ static inline long now_ms(void)
 
     clock_gettime(CLOCK_MONOTONIC, &ts);
     return ts.tv_sec * 1000L + ts.tv_nsec / 1000000L;
+}
+
+static inline long now_ns(void)
+{
+    struct timespec ts;
+
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return ts.tv_sec * 1000000000L + ts.tv_nsec;
+}
+
+static inline int cmp_long(const void *a, const void *b)
+{
+    long x = *(const long *)a, y = *(const long *)b;
+
+    return (x > y) - (x < y);
+}
+
+/* The median of n latency samples (which it sorts). */
+static inline long median(long *v, size_t n)
+{
+    qsort(v, n, sizeof(*v), cmp_long);
+    return v[n / 2];
 }
 
 #endif /* XS_TEST_CHECK_H */
