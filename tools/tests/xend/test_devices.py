@@ -63,7 +63,8 @@ def bad_vbd_and_vif_refused():
         from xen.xend import domains as D
         for dev, field in ((['vbd', ['uname', 'file:/x'], ['dev', 'fd0'],
                              ['mode', 'w']], 'device'),
-                           (['vif', ['bridge', 'br 0']], 'bridge')):
+                           (['vif', ['bridge', 'br 0']], 'bridge'),
+                           (['vif', ['rate', 'fast']], 'rate')):
             try:
                 env.xend.domains.from_sxp(['vm', ['name', 'bad'],
                                            ['device', dev]], False)
@@ -72,6 +73,22 @@ def bad_vbd_and_vif_refused():
                 check(e.desc[:2] == ['VALUE_NOT_SUPPORTED', field], e.desc)
     finally:
         env.close()
+
+
+@case
+def vif_rates():
+    for text, want in (('10Mb/s', '62500,50000'), ('1MB/s', '50000,50000'),
+                       ('8Kb/s@1s', '1000,1000000'),
+                       ('2GB/s@100us', '200000,100'), ('100B/s', '5,50000')):
+        check(B.vif_rate(text) == want, '%s -> %s' % (text,
+                                                      B.vif_rate(text)))
+    for bad in ('', '10Mb', '10 Mb/s', '-1Mb/s', '10Tb/s', '1b/s',
+                '1MB/s@0ms', '1MB/s@2000s'):
+        try:
+            B.vif_rate(bad)
+            check(False, '%r taken' % bad)
+        except ValueError:
+            pass
 
 
 @case

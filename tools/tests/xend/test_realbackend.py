@@ -217,7 +217,7 @@ def scripted(fail=None):
 DISK = {'uname': 'file:/tmp/x.img', 'dev': 'xvda', 'devid': 51712,
         'mode': 'w'}
 VIF = {'mac': '00:16:3e:01:02:03', 'bridge': 'xenbr0', 'devid': 0,
-       'script': 'vif-bridge', 'rate': ''}
+       'script': 'vif-bridge', 'rate': '10Mb/s'}
 
 
 @case
@@ -243,7 +243,8 @@ def real_backend_vbd_vif_nodes_and_scripts():
     vfe = '/local/domain/%d/device/vif/0' % domid
     vbk = '/local/domain/0/backend/vif/%d/0' % domid
     check(n[vfe + '/mac'] == VIF['mac'] and n[vbk + '/bridge'] == 'xenbr0'
-          and n[vbk + '/handle'] == '0', 'vif nodes')
+          and n[vbk + '/handle'] == '0' and
+          n[vbk + '/rate'] == '62500,50000', 'vif nodes')
     check(ran == [('block', 'add', bk, None),
                   ('vif-bridge', 'online', vbk, 'vif%d.0' % domid)], ran)
     check(len([c for c in be.xs.calls if c[0] == 'commit']) == 2,

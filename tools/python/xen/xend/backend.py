@@ -36,6 +36,28 @@ HD_MAJORS = (3, 3, 22, 22)
 VDEV_RE = re.compile(r'^(xvd|sd|hd)([a-z]{1,2})(\d*)$')
 # A bridge is a Linux network interface: IFNAMSIZ less the NUL.
 BRIDGE_RE = re.compile(r'^[A-Za-z0-9_.:-]{1,15}$')
+# A vif's rate as xm configs give it: N, a decimal unit (K, M, G), b for
+# bits or B for bytes, /s, and optionally @ the credit interval (s, ms or
+# us; 50 ms when not given).
+RATE_RE = re.compile(r'^(\d+)([KMG]?)([bB])/s(?:@(\d+)([mu]?)s)?$')
+RATE_UNITS = {'': 1, 'K': 10 ** 3, 'M': 10 ** 6, 'G': 10 ** 9}
+INTERVAL_UNITS = {'': 10 ** 6, 'm': 10 ** 3, 'u': 1}
+
+
+def vif_rate(text):
+    """netback's rate node ("BYTES,USEC": a credit of BYTES every USEC)
+    for a vif rate; ValueError if it is none, or allows no byte."""
+    m = RATE_RE.match(str(text))
+    if not m:
+        raise ValueError(text)
+    n, unit, kind, interval, iv_unit = m.groups()
+    per_sec = int(n) * RATE_UNITS[unit] // (8 if kind == 'b' else 1)
+    usec = 50000 if interval is None else \
+        int(interval) * INTERVAL_UNITS[iv_unit]
+    credit = per_sec * usec // 10 ** 6
+    if not 0 < usec <= 10 ** 9 or not 0 < credit < 1 << 63:
+        raise ValueError(text)
+    return '%d,%d' % (credit, usec)
 
 
 def vbd_devid(name):
@@ -855,6 +877,12 @@ class RealBackend(Backend):
             front = [('handle', devid), ('mac', dev['mac'])]
             back = [('handle', devid), ('mac', dev['mac']),
                     ('bridge', dev['bridge']), ('type', 'vif')]
+            if dev.get('rate'):
+                try:
+                    back.append(('rate', vif_rate(dev['rate'])))
+                except ValueError:
+                    raise BackendError('vif: bad rate %r' % dev['rate']) \
+                        from None
         script = os.path.join(self.scripts_dir, script)
         front = [('backend', be), ('backend-id', 0), ('state', 1)] + front
         back = [('frontend', fe), ('frontend-id', domid), ('online', 1),

@@ -12,7 +12,7 @@ import uuid as uuidlib
 from xen.xend import sxp
 from xen.xend.backend import (BackendError, SHUTDOWN_POWEROFF,
                               SHUTDOWN_REBOOT, SHUTDOWN_CRASH, BRIDGE_RE,
-                              vbd_devid)
+                              vbd_devid, vif_rate)
 
 log = logging.getLogger('xend')
 
@@ -894,12 +894,19 @@ def check_vdev(dev):
             from None
 
 
-def check_vif(mac, bridge):
+def check_vif(mac, bridge, rate=''):
     if not re.match(r'^([0-9a-fA-F]{2}:){5}[0-9a-fA-F]{2}$', mac):
         raise XendError('VALUE_NOT_SUPPORTED', 'MAC', mac, 'not a MAC')
     if not BRIDGE_RE.match(bridge):
         raise XendError('VALUE_NOT_SUPPORTED', 'bridge', bridge,
                         'not a bridge name (1-15 of A-Z a-z 0-9 _ . : -)')
+    if rate:
+        try:
+            vif_rate(rate)
+        except ValueError:
+            raise XendError('VALUE_NOT_SUPPORTED', 'rate', rate,
+                            'not a rate such as 10Mb/s or 1MB/s@20ms') \
+                from None
 
 
 def vbd_from_sxp(d):
@@ -933,7 +940,7 @@ def vif_from_sxp(d, networks=None):
     v = value
     mac = v(d, 'mac') or random_mac()
     bridge = v(d, 'bridge') or 'xenbr0'
-    check_vif(mac, bridge)
+    check_vif(mac, bridge, v(d, 'rate', '') or '')
     try:
         mtu = int(v(d, 'mtu', '1500'))
     except ValueError:
