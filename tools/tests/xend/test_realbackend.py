@@ -267,6 +267,16 @@ def real_backend_vbd_vif_nodes_and_scripts():
     check(not [k for k in n if '/backend/' in k or
                k.startswith('/local/domain/%d/' % domid)], 'nodes left: %s'
           % [k for k in n if '/backend/' in k])
+    # A domain another tool destroyed: its devices go when xend sees it.
+    domid = be.domain_create({'name': 'g', 'uuid': '', 'mem_kib': 8192,
+                              'vcpus': 1, 'kernel': MINIOS,
+                              'disks': [DISK], 'vifs': []})
+    be._hv('domain_destroy', domid)
+    del ran[:]
+    be.domain_gone(domid)
+    check([r[:2] for r in ran] == [('block', 'remove')], ran)
+    check(not [k for k in n if '/backend/' in k or
+               k.startswith('/local/domain/%d/' % domid)], 'nodes left')
 
 
 @case

@@ -104,6 +104,10 @@ class Backend(object):
     def domain_destroy(self, domid):
         raise NotImplementedError
 
+    def domain_gone(self, domid):
+        """A domain went without domain_destroy (another tool destroyed
+        it): what is left of it in dom0 goes too."""
+
     def wait_domain_change(self, timeout):
         """True once a domain may have shut down or died, False after
         timeout seconds without news.  Without a way to be told, every
@@ -659,6 +663,13 @@ class RealBackend(Backend):
         try:
             self._xs_call('release', domid)
             self.xs_rm('/local/domain/%d' % domid)
+        except BackendError:
+            pass
+
+    def domain_gone(self, domid):
+        self._remove_devices(int(domid))
+        try:
+            self.xs_rm('/local/domain/%d' % int(domid))
         except BackendError:
             pass
 

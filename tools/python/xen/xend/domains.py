@@ -290,6 +290,7 @@ class Domains(object):
                 known.add(vm.domid)
                 d = live.get(vm.domid)
                 if d is None:
+                    self.backend.domain_gone(vm.domid)
                     self._halted(vm)
                 elif d['shutdown'] and not vm.preserved:
                     self._shutdown_action(vm, d)
