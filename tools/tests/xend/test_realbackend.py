@@ -164,6 +164,9 @@ class TxStore(FakeStore):
     def __init__(self):
         FakeStore.__init__(self)
         self.tx = 0
+        # Commits refused with EAGAIN before one goes through, and a node
+        # whose write is refused.
+        self.eagain, self.refuse = 0, None
 
     def read(self, path):
         if path not in self.nodes:
@@ -176,8 +179,13 @@ class TxStore(FakeStore):
 
     def transaction_end(self, tx, commit=True):
         self.calls.append(('commit', tx, commit))
+        if commit and self.eagain:
+            self.eagain -= 1
+            raise XenstoreError('EAGAIN', 'transaction')
 
     def write(self, path, value, tx=0):
+        if self.refuse and path.endswith(self.refuse):
+            raise XenstoreError('EACCES', path)
         if '/backend/' in path and path.endswith('/state') and \
                 str(value) == '1':
             value = '2'
@@ -302,6 +310,26 @@ def real_backend_failed_hotplug_leaves_nothing():
             check(False, 'a device for dom0')
         except B.BackendError:
             pass
+
+
+@case
+def real_backend_device_transactions():
+    """A commit refused with EAGAIN is tried again; a refused write
+    aborts the transaction and adds nothing."""
+    be, ran = scripted()
+    be.xs.eagain = 2
+    check(be.device_add(5, 'vbd', DISK) == 51712, 'added after EAGAIN')
+    check([c[2] for c in be.xs.calls if c[0] == 'commit'] == [True] * 3,
+          be.xs.calls)
+    be.device_remove(5, 'vbd', 51712)
+    be.xs.calls, be.xs.refuse = [], '/vif/5/0/mac'
+    try:
+        be.device_add(5, 'vif', VIF)
+        check(False, 'added with a refused write')
+    except B.BackendError as e:
+        check('EACCES' in str(e), str(e))
+    check(be.xs.calls == [('commit', be.xs.tx, False)], be.xs.calls)
+    check(len(ran) == 2, 'no script for the refused vif: %s' % ran)
 
 
 @case

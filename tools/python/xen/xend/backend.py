@@ -805,6 +805,9 @@ class RealBackend(Backend):
         for _ in range(20):
             try:
                 tx = xs.transaction_start()
+            except (XenstoreError, OSError) as e:
+                raise BackendError('xenstored: %s' % e) from None
+            try:
                 for path, nodes, perms in (
                         (fe, front, [(domid, 'n'), (0, 'r')]),
                         (be, back, [(0, 'n'), (domid, 'r')])):
@@ -812,6 +815,14 @@ class RealBackend(Backend):
                     xs.set_perms(path, perms, tx)
                     for k, v in nodes:
                         xs.write('%s/%s' % (path, k), str(v), tx)
+            except (XenstoreError, OSError) as e:
+                # Not left open on the connection xend keeps.
+                try:
+                    xs.transaction_end(tx, False)
+                except (XenstoreError, OSError):
+                    pass
+                raise BackendError('xenstored: %s' % e) from None
+            try:
                 xs.transaction_end(tx, True)
                 return
             except XenstoreError as e:
