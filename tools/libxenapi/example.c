@@ -203,7 +203,7 @@ int main(int argc, char **argv)
 {
     xenapi_session *s;
     xenapi_host_record h;
-    xenapi_strings vms;
+    xenapi_vm_records vms;
     char *host;
     size_t i;
     int rc = 0;
@@ -232,25 +232,19 @@ int main(int argc, char **argv)
            h.sched_policy);
     xenapi_host_record_free(&h);
     free(host);
-    if ( xenapi_vm_get_all(s, &vms) )
-        return failed(s, "VM.get_all");
+    if ( xenapi_vm_get_all_records(s, &vms) )
+        return failed(s, "VM.get_all_records");
     for ( i = 0; i < vms.n; i++ )
     {
-        xenapi_vm_record r;
+        const xenapi_vm_record *r = &vms.recs[i];
 
-        if ( xenapi_vm_get_record(s, vms.items[i], &r) )
-        {
-            rc = failed(s, "VM.get_record");
-            continue;
-        }
         printf("vm %s %s domid %lld memory %lld vcpus %lld%s\n",
-               r.name_label, r.power_state, (long long)r.domid,
-               (long long)(r.memory_dynamic_max >> 20),
-               (long long)r.VCPUs_max,
-               r.is_control_domain ? " control" : "");
-        xenapi_vm_record_free(&r);
+               r->name_label, r->power_state, (long long)r->domid,
+               (long long)(r->memory_dynamic_max >> 20),
+               (long long)r->VCPUs_max,
+               r->is_control_domain ? " control" : "");
     }
-    xenapi_strings_free(&vms);
+    xenapi_vm_records_free(&vms);
     if ( argc > 3 && !strcmp(argv[2], "--lifecycle") )
         rc |= lifecycle(s, argv[3]);
     if ( xenapi_vm_get_record(s, "no-such-vm", &(xenapi_vm_record){ 0 }) )

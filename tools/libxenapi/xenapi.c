@@ -467,19 +467,9 @@ static void free_record(const struct field *f, void *rec)
     }
 }
 
-/* <Class>.get_record into rec, as its field table says. */
-static int get_record(xenapi_session *s, const char *method, const char *ref,
-                      const struct field *f, void *rec, size_t size)
+/* A record's struct value v into rec, as its field table says. */
+static void fill_record(xmlNode *v, const struct field *f, void *rec)
 {
-    xmlDoc *doc;
-    xmlNode *v;
-
-    memset(rec, 0, size);
-    if ( call(s, method, &doc, &v, "s", ref) )
-    {
-        xmlFreeDoc(doc);
-        return -1;
-    }
     for ( ; f->name; f++ )
     {
         char *p = (char *)rec + f->offset;
@@ -492,6 +482,22 @@ static int get_record(xenapi_session *s, const char *method, const char *ref,
         case 'l': strings_of(member(v, f->name), (xenapi_strings *)p); break;
         }
     }
+}
+
+/* <Class>.get_record into rec. */
+static int get_record(xenapi_session *s, const char *method, const char *ref,
+                      const struct field *f, void *rec, size_t size)
+{
+    xmlDoc *doc;
+    xmlNode *v;
+
+    memset(rec, 0, size);
+    if ( call(s, method, &doc, &v, "s", ref) )
+    {
+        xmlFreeDoc(doc);
+        return -1;
+    }
+    fill_record(v, f, rec);
     xmlFreeDoc(doc);
     return 0;
 }
@@ -538,6 +544,71 @@ int xenapi_vm_get_record(xenapi_session *s, const char *vm,
                          xenapi_vm_record *r)
 {
     return get_record(s, "VM.get_record", vm, vm_fields, r, sizeof(*r));
+}
+
+int xenapi_vm_get_all_records(xenapi_session *s, xenapi_vm_records *out)
+{
+    xmlDoc *doc;
+    xmlNode *v, *st, *m;
+    size_t n = 0;
+
+    out->refs = NULL;
+    out->recs = NULL;
+    out->n = 0;
+    if ( call(s, "VM.get_all_records", &doc, &v, "") )
+    {
+        xmlFreeDoc(doc);
+        return -1;
+    }
+    /* A struct from each VM's ref to its record. */
+    st = first_element(v->children);
+    if ( !is(st, "struct") )
+    {
+        xmlFreeDoc(doc);
+        set_error(s, "malformed records");
+        return -1;
+    }
+    for ( m = first_element(st->children); m; m = next_element(m) )
+        n++;
+    out->refs = calloc(n ? n : 1, sizeof(*out->refs));
+    out->recs = calloc(n ? n : 1, sizeof(*out->recs));
+    if ( !out->refs || !out->recs )
+    {
+        xmlFreeDoc(doc);
+        xenapi_vm_records_free(out);
+        set_error(s, "out of memory");
+        return -1;
+    }
+    for ( m = first_element(st->children); m; m = next_element(m) )
+    {
+        xmlNode *name = first_element(m->children);
+        xmlNode *rec = next_element(name);
+        xmlChar *t;
+
+        if ( !is(m, "member") || !is(name, "name") || !is(rec, "value") )
+            continue;
+        t = xmlNodeGetContent(name);
+        out->refs[out->n] = strdup(t ? (const char *)t : "");
+        xmlFree(t);
+        fill_record(rec, vm_fields, &out->recs[out->n]);
+        out->n++;
+    }
+    xmlFreeDoc(doc);
+    return 0;
+}
+
+void xenapi_vm_records_free(xenapi_vm_records *l)
+{
+    for ( size_t i = 0; i < l->n; i++ )
+    {
+        free(l->refs[i]);
+        xenapi_vm_record_free(&l->recs[i]);
+    }
+    free(l->refs);
+    free(l->recs);
+    l->refs = NULL;
+    l->recs = NULL;
+    l->n = 0;
 }
 
 int xenapi_vm_create(xenapi_session *s, const char *name, const char *kernel,

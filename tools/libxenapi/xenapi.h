@@ -34,6 +34,13 @@ typedef struct xenapi_vm_record {
     xenapi_strings VBDs, VIFs;
 } xenapi_vm_record;
 
+/* VM.get_all_records: refs[i]'s record is recs[i]. */
+typedef struct xenapi_vm_records {
+    char **refs;
+    xenapi_vm_record *recs;
+    size_t n;
+} xenapi_vm_records;
+
 typedef struct xenapi_host_record {
     char *uuid, *name_label, *sched_policy;
     int64_t API_version_major, API_version_minor;
@@ -66,6 +73,7 @@ int xenapi_vm_get_by_name_label(xenapi_session *s, const char *label,
                                 xenapi_strings *vms);
 int xenapi_vm_get_record(xenapi_session *s, const char *vm,
                          xenapi_vm_record *r);
+int xenapi_vm_get_all_records(xenapi_session *s, xenapi_vm_records *out);
 int xenapi_vm_create(xenapi_session *s, const char *name, const char *kernel,
                      int64_t memory_bytes, int64_t vcpus, char **vm);
 int xenapi_vm_start(xenapi_session *s, const char *vm, bool paused);
@@ -84,6 +92,7 @@ int xenapi_vif_get_record(xenapi_session *s, const char *vif,
                           xenapi_vif_record *r);
 
 void xenapi_vm_record_free(xenapi_vm_record *r);
+void xenapi_vm_records_free(xenapi_vm_records *l);
 void xenapi_host_record_free(xenapi_host_record *r);
 void xenapi_vbd_record_free(xenapi_vbd_record *r);
 void xenapi_vif_record_free(xenapi_vif_record *r);

@@ -39,6 +39,7 @@
 
 import glob
 import os
+import re
 import shutil
 import subprocess
 
@@ -1136,9 +1137,11 @@ if LINUX:
 # Python modules, libhvxc next to the system's libraries, and xen-start
 # brings up our xenstored, init-dom0 and xenconsoled, the NIC for QEMU's
 # user network (10.0.2.15) and then xend.  XM_SH drives the xm lifecycle
-# of a mini-os that answers control/shutdown; the host then speaks
-# XenAPI to dom0's TCP 9363 through QEMU's port forwarding
-# (xenapi_dom0.py).  No disk or vif yet: they wait on our hotplug scripts.
+# of mkrootfs --guest's Linux guest with a disk (a file on a loop device,
+# blkback) and a vif (netback, on the bridge xenbr0), both set up by xend
+# through our hotplug scripts, then the managed VM lifecycle of a mini-os
+# that answers control/shutdown; the host then speaks XenAPI to dom0's
+# TCP 9363 through QEMU's port forwarding (xenapi_dom0.py).
 PYTHON_TOP = os.path.join(TOOLS, 'python')
 XEND_PASSWORD = 'xm-dom0-secret'
 XEND_SALT = 'b007ca5e'
@@ -1146,6 +1149,16 @@ XEND_CFG = """(logfile /var/log/xen/xend.log)
 (loglevel DEBUG)
 (xen-api-server ((unix) (9363 password)))
 (xend-unix-xmlrpc-server yes)
+"""
+XM_LINUX_CFG = """name = "linuxm"
+kernel = "/guests/vmlinuz"
+ramdisk = "/guests/guest.cpio.gz"
+memory = 128
+vcpus = 1
+extra = "console=hvc0"
+disk = ['file:/tmp/x.img,xvda,w']
+vif = ['bridge=xenbr0']
+on_poweroff = "destroy"
 """
 XM_CFG = """name = "minixm"
 kernel = "/guests/mini-os"
@@ -1175,32 +1188,77 @@ until xm list >/dev/null 2>&1; do
 done
 xend status
 xm list
-xm create minixm.cfg || fail create
-id=$(xm domid minixm) || fail domid
+# The Linux guest's disk, and a bridge of its own for its vif (eth0 stays
+# as it is, for the host's XenAPI): the guest pings 192.168.100.1.
+dd if=/dev/zero of=/tmp/x.img bs=1M count=16 2>/dev/null
+echo "from dom0" > /tmp/hello
+/usr/sbin/mke2fs -q -t ext4 -F /tmp/x.img && \
+    debugfs -w -R "write /tmp/hello hello" /tmp/x.img >/dev/null 2>&1 || \
+    fail "disk image"
+/etc/xen/scripts/network-bridge start bridge=xenbr0 netdev=none || \
+    fail network-bridge
+ip addr add 192.168.100.1/24 dev xenbr0
+backends() {
+    echo $(xenstore-list /local/domain/0/backend/vbd \
+           /local/domain/0/backend/vif 2>/dev/null | wc -l)
+}
+devices() {
+    say "$1: bridge: $(ls /sys/class/net/xenbr0/brif | tr '\n' ' ')" \
+        "loops: $(losetup -a | wc -l) backends: $(backends)"
+}
+log=/var/log/xen/console/guest-linuxm.log
+# Waits up to 60 s for $2 in file $1.
+wait_for() {
+    i=0
+    until grep -aq "$2" $1 2>/dev/null || [ $i -gt 300 ]; do
+        sleep 0.2; i=$((i + 1))
+    done
+}
+# xm create -c: the guest's boot as xm relays it from its pty, until
+# Ctrl-] (sent once xenconsoled's log has the guest in userspace).
+(wait_for $log "hv-guest: userspace"; sleep 1; printf '\035') | \
+    xm create -c linuxm.cfg >/tmp/create-c.out || fail "create -c"
+grep -a "^Started domain" /tmp/create-c.out
+grep -aq "hv-guest: userspace" /tmp/create-c.out && \
+    say "create -c: the guest boots"
+id=$(xm domid linuxm) || fail domid
 xm list
+devices created
 i=0
-until grep -q "control: watching" /var/log/xen/console/guest-minixm.log \
-        2>/dev/null; do
-    i=$((i + 1)); [ $i -gt 50 ] && fail "no console output"; sleep 0.2
+until grep -q "hv-guest: ready" $log 2>/dev/null; do
+    i=$((i + 1))
+    [ $i -gt 450 ] && { tail -20 $log; fail "guest not ready"; }
+    sleep 0.2
 done
-say "console: $(grep 'control: watching' /var/log/xen/console/guest-minixm.log)"
-xm pause minixm || fail pause
-xm list minixm | tail -1
-xm unpause minixm || fail unpause
-xm list minixm | tail -1
-xm mem-set minixm 24 || fail mem-set
+grep -E "^hv-guest: (xvda|ping)" $log
+# xm console: what is typed reaches the guest, whose terminal echoes it.
+(printf "hv-typed-$((6 * 7))\r"; wait_for /tmp/console.out hv-typed-42
+ printf '\035') | xm console linuxm >/tmp/console.out || fail console
+grep -aq "hv-typed-42" /tmp/console.out && say "console: typed and echoed"
+xm pause linuxm || fail pause
+xm list linuxm | tail -1
+xm unpause linuxm || fail unpause
+xm list linuxm | tail -1
+xm mem-set linuxm 96 || fail mem-set
 say "memory/target $(xs memory/target)"
-xm vcpu-pin minixm 0 1 || fail vcpu-pin
-xm vcpu-list minixm
-xm sched-credit -d minixm -w 512 -c 50 || fail sched-credit
-xm sched-credit -d minixm
+xm vcpu-pin linuxm 0 1 || fail vcpu-pin
+xm vcpu-list linuxm
+xm sched-credit -d linuxm -w 512 -c 50 || fail sched-credit
+xm sched-credit -d linuxm
 # xend's watcher logs each @releaseDomain it is woken by.
 seen=$(grep -c @releaseDomain /var/log/xen/xend.log)
-xm shutdown -w minixm || fail "shutdown -w"
-xm list minixm >/dev/null 2>&1 && fail "minixm still listed"
-say "transient minixm gone"
+xm shutdown -w linuxm || fail "shutdown -w"
+xm list linuxm >/dev/null 2>&1 && fail "linuxm still listed"
+say "transient linuxm gone"
 [ $(grep -c @releaseDomain /var/log/xen/xend.log) -gt $seen ] && \
     say "death seen by watch"
+# The loop device goes once blkback has let go of it.
+i=0
+while [ "$(losetup -a | wc -l)$(backends)" != 00 ] && [ $i -lt 50 ]; do
+    sleep 0.1; i=$((i + 1))
+done
+devices destroyed
+say "disk: $(debugfs -R 'cat /guest' /tmp/x.img 2>/dev/null)"
 xm new minixm.cfg || fail new
 xm list minixm | tail -1
 xm start minixm || fail start
@@ -1243,7 +1301,13 @@ def xend_files():
     import hashlib
     passwd = 'root:sha256:%s:%s\n' % (XEND_SALT, hashlib.sha256(
         (XEND_SALT + XEND_PASSWORD).encode()).hexdigest())
-    return (OUR_STACK + [(MINIOS, '/guests/mini-os')] + xend_adds(),
+    # Our hotplug scripts where xend runs them (over Debian's).
+    hotplug = [(os.path.join(TOOLS, 'hotplug', 'Linux', f),
+                '/etc/xen/scripts/' + f)
+               for f in ('block', 'vif-bridge', 'network-bridge',
+                         'hotplug-common.sh')]
+    return (OUR_STACK + [(MINIOS, '/guests/mini-os')] + xend_adds() +
+            hotplug,
             [('/etc/xen/xend-config.sxp', XEND_CFG),
              ('/etc/xen/xen-api.passwd', passwd),
              ('/etc/xen/minixm.cfg', XM_CFG), ('/etc/xen/xm-life.sh', XM_SH),
@@ -1263,9 +1327,13 @@ def build_xend_tools():
 
 
 def xend_rootfs(name):
-    """our_stack_rootfs's daemons with python3, xend and xm."""
+    """our_stack_rootfs's daemons with python3, xend and xm, and
+    mkrootfs --guest's Linux guest."""
     adds, texts = xend_files()
-    inner = dom0_rootfs(name, adds, texts, ['--python'])
+    if LINUX:
+        adds.append((LINUX[0], '/guests/vmlinuz'))
+    texts.append(('/etc/xen/linuxm.cfg', XM_LINUX_CFG))
+    inner = dom0_rootfs(name, adds, texts, ['--python', '--guest'])
 
     def prepare(results):
         why = build_xend_tools()
@@ -1295,7 +1363,7 @@ def xenapi_from_host(m):
         ['/usr/bin/python3', os.path.join(os.path.dirname(
             os.path.abspath(__file__)), 'xenapi_dom0.py'),
          'http://127.0.0.1:%d/' % XEND_PORTS[m.name], 'root',
-         XEND_PASSWORD, '/guests/mini-os'],
+         XEND_PASSWORD, '/guests/mini-os', '/tmp/x.img'],
         stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
         stdin=subprocess.DEVNULL, timeout=240)
     lines = p.stdout.decode('utf-8', 'replace').strip().splitlines()
@@ -1307,34 +1375,73 @@ def xenapi_from_host(m):
     return None
 
 
+def c_binding_from_host(m):
+    """A host step: our C binding's example (tools/libxenapi) logs in
+    over the forwarded port and lists VM.get_all_records."""
+    out = os.path.join(m.results_dir, m.name + '.libxenapi')
+    p = subprocess.run(['make', '-s', '-C', os.path.join(TOOLS, 'libxenapi'),
+                        'O=' + out], stdout=subprocess.PIPE,
+                       stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL)
+    if p.returncode:
+        return 'cannot build tools/libxenapi: %s' % one_line(p.stdout)
+    p = subprocess.run([os.path.join(out, 'xenapi-example'),
+                        '127.0.0.1:%d' % XEND_PORTS[m.name]],
+                       env=dict(os.environ, XENAPI_PASSWORD=XEND_PASSWORD),
+                       stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
+                       stdin=subprocess.DEVNULL, timeout=60)
+    text = p.stdout.decode('utf-8', 'replace')
+    with open(os.path.join(m.results_dir, m.name + '.libxenapi.log'),
+              'w') as f:
+        f.write(text)
+    if p.returncode or not re.search(
+            r'^vm Domain-0 Running domid 0 memory \d+ vcpus 2 control$',
+            text, re.M):
+        return 'C binding from the host: exit %d, %s' % (
+            p.returncode, one_line(p.stdout))
+    return None
+
+
 XM_STEPS = (
     [('type', 'sh /etc/xen/xm-life.sh; echo xm-life-rc=$?\r')] +
     expect_lines(r'^xend is running \(pid \d+\)$',
                  r'^Name\s+ID\s+Mem\s+VCPUs\s+State\s+Time\(s\)$',
                  r'^Domain-0\s+0\s+\d+\s+2\s+r-----\s+\d+\.\d$',
-                 r'^minixm\s+[1-9]\d*\s+32\s+1\s+[-rb]{2}-{4}\s',
-                 r'^xm-life: console: control: watching control/shutdown',
-                 r'^minixm\s+\d+\s+32\s+1\s+[-rb]{2}p-{3}\s',
-                 r'^minixm\s+\d+\s+32\s+1\s+[-rb]{2}-{4}\s',
-                 r'^xm-life: memory/target 24576$',
-                 r'^minixm\s+\d+\s+0\s+\S+\s+\S+\s+[\d.]+ 1$',
-                 r'^minixm\s+\d+\s+512\s+50$',
-                 r'^Domain minixm terminated$',
-                 r'^xm-life: transient minixm gone$',
+                 r'^Started domain linuxm$',
+                 r'^xm-life: create -c: the guest boots$',
+                 r'^linuxm\s+[1-9]\d*\s+128\s+1\s+[-rb]{2}-{4}\s',
+                 r'^xm-life: created: bridge: vif\d+\.0 +loops: 1 '
+                 r'backends: 2$',
+                 r'^hv-guest: xvda mounted: from dom0$',
+                 r'^hv-guest: xvda written$',
+                 r'^hv-guest: ping 192\.168\.100\.1 ok$',
+                 r'^xm-life: console: typed and echoed$',
+                 r'^linuxm\s+\d+\s+128\s+1\s+[-rb]{2}p-{3}\s',
+                 r'^linuxm\s+\d+\s+128\s+1\s+[-rb]{2}-{4}\s',
+                 r'^xm-life: memory/target 98304$',
+                 r'^linuxm\s+\d+\s+0\s+\S+\s+\S+\s+[\d.]+ 1$',
+                 r'^linuxm\s+\d+\s+512\s+50$',
+                 r'^Domain linuxm terminated$',
+                 r'^xm-life: transient linuxm gone$',
                  r'^xm-life: death seen by watch$',
+                 r'^xm-life: destroyed: bridge: +loops: 0 backends: 0$',
+                 r'^xm-life: disk: written by the guest$',
                  r'^minixm\s+32\s+1\s+0\.0$',
                  r'^xm-life: managed minixm started as [1-9]\d*$',
                  r'^xm-life: after restart minixm is still \d+$',
                  r'^Domain minixm terminated$',
                  r'^minixm\s+32\s+1\s+0\.0$',
                  r'^xm-life: done$', r'^xm-life-rc=0$'))
-# The host's XenAPI session left no VM behind.
-XM_STEPS += [('host', xenapi_from_host)] + shell(
-    'echo xenapi-vms=$(xm list | grep -c xenapi)', 'xenapi-left',
-    r'^xenapi-vms=0$')
+# The host's XenAPI session left no VM behind, nor a device.
+XM_STEPS += [('host', xenapi_from_host),
+             ('host', c_binding_from_host)] + shell(
+    'sleep 1; echo xenapi-vms=$(xm list | grep -c xenapi) '
+    'loops=$(losetup -a | wc -l) bridge=$(ls /sys/class/net/xenbr0/brif) '
+    'backends=$(xenstore-list /local/domain/0/backend/vbd '
+    '/local/domain/0/backend/vif 2>/dev/null | wc -l)', 'xenapi-left',
+    r'^xenapi-vms=0 loops=0 bridge= backends=0$')
 # xend drives the credit scheduler (as Xen 3.1's did); Xen 4.17's default
 # is credit2, whose domains refuse credit's scheduler_op with EINVAL.
-dom0_twins('linux-dom0-xm', xend_rootfs, XM_STEPS, timeout=150,
+dom0_twins('linux-dom0-xm', xend_rootfs, XM_STEPS, timeout=240,
            minios=True, qemu_args_for=xend_qemu_args,
            xen417_append='sched=credit',
            forbid=(r'^xm-life: FAIL', r'^xen-dom0-start: ', r'^Error: '))

@@ -1,12 +1,13 @@
 #!/usr/bin/python3
 # SPDX-License-Identifier: GPL-2.0-only
 # XenAPI 1.0 from the host into a booted dom0's xend (the boot case xm-dom0).
-"""xenapi_dom0.py URL USER PASSWORD KERNEL
+"""xenapi_dom0.py URL USER PASSWORD KERNEL [DISK]
 
 Drives the xend in a dom0 under QEMU through user-net port forwarding:
 Debian's python3-os-xenapi client (run this with /usr/bin/python3) logs
-in, lists the VMs, creates, starts, cleanly shuts down and destroys a
-mini-os VM (KERNEL is its path in dom0) while an event session watches,
+in, lists the VMs, creates a mini-os VM (KERNEL is its path in dom0)
+with a VBD on DISK (a file in dom0) and a VIF on xenbr0, starts it,
+cleanly shuts it down and destroys it while an event session watches,
 then the 1.0 error codes over raw XML-RPC, then our own binding
 (tools/python/XenAPI.py).  Prints one line per step; exits 1 with the
 failing step's reason on the last line.
@@ -57,9 +58,28 @@ def vm_record(kernel, name):
             'actions_after_crash': 'destroy'}
 
 
-def lifecycle(XenAPI, url, user, password, kernel, name):
-    """Login, get_all_records, create/start/clean_shutdown/destroy with
-    an event session seeing the VM's changes."""
+def add_devices(x, vm, disk):
+    """A VDI for the file disk, its VBD as xvda, a VIF on xenbr0."""
+    sr = x.pool.get_default_SR(x.pool.get_all()[0])
+    vdi = x.VDI.create({
+        'name_label': 'xenapi-disk', 'name_description': '', 'SR': sr,
+        'virtual_size': str(16 * MiB), 'type': 'user', 'sharable': False,
+        'read_only': False, 'other_config': {'location': 'file:' + disk}})
+    vbd = x.VBD.create({
+        'VM': vm, 'VDI': vdi, 'device': 'xvda', 'bootable': True,
+        'mode': 'RW', 'type': 'Disk', 'qos_algorithm_type': '',
+        'qos_algorithm_params': {}})
+    net = x.network.get_by_name_label('xenbr0')[0]
+    vif = x.VIF.create({
+        'VM': vm, 'network': net, 'device': '0', 'MAC': '',
+        'MTU': '1500', 'qos_algorithm_type': '', 'qos_algorithm_params': {}})
+    return vdi, vbd, vif
+
+
+def lifecycle(XenAPI, url, user, password, kernel, name, disk=None):
+    """Login, get_all_records, create (with a VBD and a VIF when disk is
+    given)/start/clean_shutdown/destroy with an event session seeing the
+    VM's changes."""
     s = XenAPI.Session(url)
     s.login_with_password(user, password, '1.0', 'hv-boot-test')
     x = s.xenapi
@@ -74,16 +94,29 @@ def lifecycle(XenAPI, url, user, password, kernel, name):
     ev.xenapi.event.register(['VM'])
     vm = x.VM.create(vm_record(kernel, name))
     check(x.VM.get_power_state(vm) == 'Halted', 'created VM not Halted')
+    if disk:
+        vdi, vbd, vif = add_devices(x, vm, disk)
+        check(x.VM.get_VBDs(vm) == [vbd] and x.VM.get_VIFs(vm) == [vif],
+              'VM.VBDs/VIFs: %s %s' % (x.VM.get_VBDs(vm),
+                                       x.VM.get_VIFs(vm)))
+        say('VBD.create and VIF.create: xvda on %s, a vif on xenbr0' % disk)
     x.VM.start(vm, False)
     wait_state(x, vm, 'Running')
     domid = x.VM.get_domid(vm)
     check(int(domid) > 0, 'running VM has domid %s' % domid)
     say('VM.create and VM.start: %s running as domain %s' % (name, domid))
+    if disk:
+        check(x.VBD.get_currently_attached(vbd) and
+              x.VIF.get_currently_attached(vif), 'devices not attached')
     x.VM.clean_shutdown(vm)
     wait_state(x, vm, 'Halted')
     say('VM.clean_shutdown: halted')
     x.VM.destroy(vm)
     check(vm not in x.VM.get_all(), 'destroyed VM still listed')
+    if disk:
+        check(vbd not in x.VBD.get_all() and vif not in x.VIF.get_all(),
+              'the VM\'s VBD or VIF outlived it')
+        x.VDI.destroy(vdi)
     say('VM.destroy: gone')
     seen = []
     deadline = time.monotonic() + 30
@@ -132,17 +165,18 @@ def error_codes(url, user, password, kernel):
 
 
 def main(argv):
-    if len(argv) != 5:
+    if len(argv) not in (5, 6):
         print(__doc__, file=sys.stderr)
         return 2
-    url, user, password, kernel = argv[1:]
+    url, user, password, kernel = argv[1:5]
+    disk = argv[5] if len(argv) == 6 else None
     try:
         try:
             from os_xenapi.client import XenAPI as osx
         except ImportError:
             raise Failed('no os_xenapi (apt-get install python3-os-xenapi; '
                          'run with /usr/bin/python3)') from None
-        s = lifecycle(osx, url, user, password, kernel, 'xenapi-osx')
+        s = lifecycle(osx, url, user, password, kernel, 'xenapi-osx', disk)
         s.xenapi.session.logout()
         error_codes(url, user, password, kernel)
         import XenAPI as ours

@@ -3,12 +3,14 @@
 libxc's fake /dev/xen (build/libhvxc-fake.so, HVXC_LIB), with an
 in-memory xenstore client: create (mini-os built by the PV builder),
 list, pause, unpause, pins, credit, max memory, destroy, and errors from
-libhvxc."""
+libhvxc; vbd and vif devices (their nodes, scripts recorded instead of
+run, teardown on destroy and on a failing script)."""
 import errno
 import os
 
 from harness import case, check, Skip, ROOT
 from xen.xend import backend as B
+from xen.xend.xenstore import XenstoreError
 
 MINIOS = os.path.join(ROOT, 'extras', 'mini-os', 'mini-os')
 
@@ -152,6 +154,182 @@ def real_errors_carry_errno_and_message():
         check(False, 'core dump offered')
     except B.NotAvailable as e:
         check('not available yet' in str(e), str(e))
+
+
+# Before real_host_calls, whose failed build takes the fake's last pages.
+class TxStore(FakeStore):
+    """FakeStore with transactions (applied at once) and a backend driver
+    that takes each device it is given (state 1 -> 2)."""
+
+    def __init__(self):
+        FakeStore.__init__(self)
+        self.tx = 0
+        # Commits refused with EAGAIN before one goes through, and a node
+        # whose write is refused.
+        self.eagain, self.refuse = 0, None
+
+    def read(self, path):
+        if path not in self.nodes:
+            raise XenstoreError('ENOENT', path)
+        return self.nodes[path]
+
+    def transaction_start(self):
+        self.tx += 1
+        return self.tx
+
+    def transaction_end(self, tx, commit=True):
+        self.calls.append(('commit', tx, commit))
+        if commit and self.eagain:
+            self.eagain -= 1
+            raise XenstoreError('EAGAIN', 'transaction')
+
+    def write(self, path, value, tx=0):
+        if self.refuse and path.endswith(self.refuse):
+            raise XenstoreError('EACCES', path)
+        if '/backend/' in path and path.endswith('/state') and \
+                str(value) == '1':
+            value = '2'
+        FakeStore.write(self, path, value)
+
+    def mkdir(self, path, tx=0):
+        FakeStore.mkdir(self, path)
+
+    def set_perms(self, path, perms, tx=0):
+        FakeStore.set_perms(self, path, perms)
+
+    def rm(self, path, tx=0):
+        FakeStore.rm(self, path)
+
+
+def scripted(fail=None):
+    """A RealBackend over TxStore whose hotplug scripts are recorded; the
+    one named fail reports an error as ours do."""
+    be = real()
+    be.xs = TxStore()
+    be.scripts_dir = '/etc/xen/scripts'
+    ran = []
+
+    def run(script, action, xbpath, vif):
+        ran.append((os.path.basename(script), action, xbpath, vif))
+        if action in ('add', 'online'):
+            if os.path.basename(script) == fail:
+                be.xs.write(xbpath + '/hotplug-error', 'no such bridge')
+                be.xs.write(xbpath + '/hotplug-status', 'error')
+                return '%s: exit 1' % script
+            be.xs.write(xbpath + '/hotplug-status', 'connected')
+        return None
+    be._run_script = run
+    return be, ran
+
+
+DISK = {'uname': 'file:/tmp/x.img', 'dev': 'xvda', 'devid': 51712,
+        'mode': 'w'}
+VIF = {'mac': '00:16:3e:01:02:03', 'bridge': 'xenbr0', 'devid': 0,
+       'script': 'vif-bridge', 'rate': '10Mb/s'}
+
+
+@case
+def real_backend_vbd_vif_nodes_and_scripts():
+    be, ran = scripted()
+    if not os.path.isfile(MINIOS):
+        raise Skip('no %s' % MINIOS)
+    domid = be.domain_create({'name': 'g', 'uuid': '', 'mem_kib': 8192,
+                              'vcpus': 1, 'kernel': MINIOS,
+                              'disks': [DISK], 'vifs': [VIF]})
+    n, perms = be.xs.nodes, be.xs.perms
+    fe = '/local/domain/%d/device/vbd/51712' % domid
+    bk = '/local/domain/0/backend/vbd/%d/51712' % domid
+    check(n[fe + '/backend'] == bk and n[fe + '/virtual-device'] == '51712'
+          and n[fe + '/backend-id'] == '0', 'vbd frontend')
+    check(n[bk + '/frontend'] == fe and n[bk + '/frontend-id'] == str(domid)
+          and n[bk + '/params'] == '/tmp/x.img' and n[bk + '/type'] == 'file'
+          and n[bk + '/mode'] == 'w' and
+          n[bk + '/script'] == '/etc/xen/scripts/block', 'vbd backend')
+    check(perms[fe] == [(domid, 'n'), (0, 'r')] and
+          perms[bk] == [(0, 'n'), (domid, 'r')], 'perms %s %s'
+          % (perms[fe], perms[bk]))
+    vfe = '/local/domain/%d/device/vif/0' % domid
+    vbk = '/local/domain/0/backend/vif/%d/0' % domid
+    check(n[vfe + '/mac'] == VIF['mac'] and n[vbk + '/bridge'] == 'xenbr0'
+          and n[vbk + '/handle'] == '0' and
+          n[vbk + '/rate'] == '62500,50000', 'vif nodes')
+    check(ran == [('block', 'add', bk, None),
+                  ('vif-bridge', 'online', vbk, 'vif%d.0' % domid)], ran)
+    check(len([c for c in be.xs.calls if c[0] == 'commit']) == 2,
+          'one transaction a device')
+    # A disk added to the running domain, and taken away.
+    sdb = dict(DISK, dev='xvdb', devid=51728)
+    check(be.device_add(domid, 'vbd', sdb) == 51728, 'hot-added xvdb')
+    try:
+        be.device_add(domid, 'vbd', sdb)
+        check(False, 'xvdb twice')
+    except B.BackendError as e:
+        check('exists' in str(e), str(e))
+    be.device_remove(domid, 'vbd', 51728)
+    check(not [k for k in n if '/vbd/%d/51728' % domid in k or
+               k.endswith('/vbd/51728')], 'xvdb gone')
+    del ran[:]
+    be.domain_destroy(domid)
+    check(ran == [('block', 'remove', bk, None),
+                  ('vif-bridge', 'offline', vbk, 'vif%d.0' % domid)], ran)
+    check(not [k for k in n if '/backend/' in k or
+               k.startswith('/local/domain/%d/' % domid)], 'nodes left: %s'
+          % [k for k in n if '/backend/' in k])
+    # A domain another tool destroyed: its devices go when xend sees it.
+    domid = be.domain_create({'name': 'g', 'uuid': '', 'mem_kib': 8192,
+                              'vcpus': 1, 'kernel': MINIOS,
+                              'disks': [DISK], 'vifs': []})
+    be._hv('domain_destroy', domid)
+    del ran[:]
+    be.domain_gone(domid)
+    check([r[:2] for r in ran] == [('block', 'remove')], ran)
+    check(not [k for k in n if '/backend/' in k or
+               k.startswith('/local/domain/%d/' % domid)], 'nodes left')
+
+
+@case
+def real_backend_failed_hotplug_leaves_nothing():
+    be, ran = scripted(fail='vif-bridge')
+    before = len(be.domain_list())
+    try:
+        be.domain_create({'name': 'g', 'uuid': '', 'mem_kib': 8192,
+                          'vcpus': 1, 'kernel': MINIOS, 'disks': [DISK],
+                          'vifs': [VIF]})
+        check(False, 'created with a failing vif script')
+    except B.BackendError as e:
+        check('vif-bridge' in str(e), str(e))
+    check(len(be.domain_list()) == before, 'the domain went')
+    check([r[:2] for r in ran] == [('block', 'add'), ('vif-bridge', 'online'),
+                                   ('vif-bridge', 'offline'),
+                                   ('block', 'remove')], ran)
+    check(not [k for k in be.xs.nodes if '/backend/' in k or
+               '/device/' in k], 'nodes left')
+    for dev in (dict(DISK, uname='tap:aio:/x'), dict(DISK, uname='file:')):
+        try:
+            be.device_add(0, 'vbd', dev)
+            check(False, 'a device for dom0')
+        except B.BackendError:
+            pass
+
+
+@case
+def real_backend_device_transactions():
+    """A commit refused with EAGAIN is tried again; a refused write
+    aborts the transaction and adds nothing."""
+    be, ran = scripted()
+    be.xs.eagain = 2
+    check(be.device_add(5, 'vbd', DISK) == 51712, 'added after EAGAIN')
+    check([c[2] for c in be.xs.calls if c[0] == 'commit'] == [True] * 3,
+          be.xs.calls)
+    be.device_remove(5, 'vbd', 51712)
+    be.xs.calls, be.xs.refuse = [], '/vif/5/0/mac'
+    try:
+        be.device_add(5, 'vif', VIF)
+        check(False, 'added with a refused write')
+    except B.BackendError as e:
+        check('EACCES' in str(e), str(e))
+    check(be.xs.calls == [('commit', be.xs.tx, False)], be.xs.calls)
+    check(len(ran) == 2, 'no script for the refused vif: %s' % ran)
 
 
 @case

@@ -128,8 +128,11 @@ def lifecycle_with_disk_and_vif():
         check(s.xenapi.VM.get_power_state(vm) == 'Running', 'started')
         domid = int(s.xenapi.VM.get_domid(vm))
         dom = env.backend.doms[domid]
-        check(dom['devices'][('vbd', 0)]['uname'] == 'phy:/dev/vg/g',
+        # xvda's virtual-device number: 202 << 8.
+        check(dom['devices'][('vbd', 51712)]['uname'] == 'phy:/dev/vg/g',
               'the backend got the disk')
+        check(dom['devices'][('vif', 0)]['bridge'] == 'xenbr0',
+              'the backend got the vif')
         check(s.xenapi.VBD.get_currently_attached(vbd) is True, 'attached')
         expect_failure(X, 'VM_BAD_POWER_STATE', s.xenapi.VM.unpause, vm)
         s.xenapi.VM.pause(vm)

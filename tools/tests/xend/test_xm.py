@@ -4,6 +4,7 @@ lifecycle commands, over the legacy socket and over XenAPI."""
 import os
 import re
 import shutil
+import socket
 import subprocess
 
 from harness import case, check, Env, Skip, ROOT
@@ -344,24 +345,94 @@ def virsh_oracle():
         env.close()
 
 
+class ConsoleStore(object):
+    """A xenstored on a unix socket that answers XS_READ of each domain's
+    console/tty with the pty a test made: what xm console reads."""
+
+    def __init__(self, path, ttys):
+        import threading
+        self.ttys = ttys
+        self.srv = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+        self.srv.bind(path)
+        self.srv.listen(4)
+        threading.Thread(target=self.serve, daemon=True).start()
+
+    def serve(self):
+        import struct
+        from xen.xend import xenstore as X
+        while True:
+            try:
+                c, _ = self.srv.accept()
+            except OSError:
+                return
+            with c:
+                hdr = c.recv(X.HEADER.size, socket.MSG_WAITALL)
+                if len(hdr) < X.HEADER.size:
+                    continue
+                op, rid, tx, n = X.HEADER.unpack(hdr)
+                path = c.recv(n, socket.MSG_WAITALL).rstrip(b'\0').decode()
+                m = re.match(r'^/local/domain/(\d+)/console/tty$', path)
+                if op == X.XS_READ and m and int(m.group(1)) in self.ttys:
+                    body = self.ttys[int(m.group(1))].encode()
+                else:
+                    op, body = X.XS_ERROR, b'ENOENT\0'
+                c.sendall(struct.pack('<IIII', op, rid, tx, len(body)) +
+                          body)
+
+    def close(self):
+        self.srv.close()
+
+
+def read_until(fd, want, timeout=10):
+    import select
+    got = b''
+    while want not in got:
+        r, _, _ = select.select([fd], [], [], timeout)
+        check(r, 'no %r within %d s, got %r' % (want, timeout, got))
+        got += os.read(fd, 4096)
+    return got
+
+
 @case
-def console_execs_xenconsole():
+def console_relays_the_pty():
+    """xm console (and create -c) reads the guest's pty from xenstore and
+    relays it both ways; Ctrl-] detaches; a domain that is not running
+    is a one-line error."""
+    import pty
     env = Env()
-    os.environ['XM_CONSOLE'] = 'echo'
+    master, slave = pty.openpty()
+    store = ConsoleStore(os.path.join(env.dir, 'xs.sock'),
+                         {1: os.ttyname(slave)})
+    os.close(slave)
+    e = env.env()
+    e['XENSTORED_PATH'] = os.path.join(env.dir, 'xs.sock')
     try:
-        out = xm(env, 'create', '-c', write_cfg(env, 'g', GOOD % 'con'))
-        check(out == 'Started domain con\n1\n', repr(out))
-        check(xm(env, 'console', 'con') == '1\n', 'console runs the tool')
-        err = xm(env, 'console', 'nosuch', ok=False)
-        check('does not exist' in err, err)
+        for args in (['create', '-c', write_cfg(env, 'g', GOOD % 'con')],
+                     ['console', 'con']):
+            p = subprocess.Popen([XM] + args, env=e, stdin=subprocess.PIPE,
+                                 stdout=subprocess.PIPE,
+                                 stderr=subprocess.PIPE)
+            if args[0] == 'create':
+                read_until(p.stdout.fileno(), b'Started domain con\n')
+            os.write(master, b'guest says hello\n')
+            read_until(p.stdout.fileno(), b'guest says hello')
+            p.stdin.write(b'typed\r' + b'\x1d' + b'after detach')
+            p.stdin.flush()
+            check(p.wait(timeout=10) == 0, 'xm %s: %s' % (
+                args[0], p.stderr.read()))
+            got = read_until(master, b'typed\r')
+            check(b'after' not in got, 'sent past Ctrl-]: %r' % got)
+            p.stdin.close()
+            p.stdout.close()
+            p.stderr.close()
         xm(env, 'new', write_cfg(env, 'g', GOOD % 'off'))
         err = xm(env, 'console', 'off', ok=False)
         check('not running' in err, err)
-        os.environ['XM_CONSOLE'] = '/no/such/xenconsole'
-        err = xm(env, 'console', 'con', ok=False)
-        check('No such file' in err, err)
+        err = xm(env, 'console', 'nosuch', ok=False)
+        check('does not exist' in err, err)
     finally:
-        del os.environ['XM_CONSOLE']
+        store.close()
+        os.close(master)
         env.close()
 
 

@@ -1040,6 +1040,7 @@ class XenAPI(object):
             uname = self.vdis.recs[vdi]['other_config'].get('location', '')
         if not rec.get('device'):
             raise Failure('CREATE_UNSPECIFIED_ATTRIBUTE', 'device', 'VBD')
+        D.check_vdev(rec['device'])
         b = {'VDI': vdi, 'device': rec['device'],
              'bootable': rec.get('bootable', False),
              'mode': rec.get('mode', 'RW'), 'type': rec.get('type', 'Disk'),
@@ -1068,9 +1069,10 @@ class XenAPI(object):
             raise Failure('HANDLE_INVALID', 'network', net)
         n = self.networks.recs[net]
         mac = rec.get('MAC') or D.random_mac()
+        bridge = n['other_config'].get('bridge', n['name_label'])
+        D.check_vif(mac, bridge)
         v = {'network': net, 'device': rec.get('device', ''), 'MAC': mac,
-             'MTU': rec.get('MTU') or 1500,
-             'bridge': n['other_config'].get('bridge', n['name_label']),
+             'MTU': rec.get('MTU') or 1500, 'bridge': bridge,
              'script': 'vif-bridge', 'ip': '', 'rate': '', 'vifname': '',
              'model': '',
              'qos_algorithm_type': rec.get('qos_algorithm_type', ''),

@@ -5,9 +5,14 @@ xenstore, a fake in-memory backend for host tests, and the real one.
 xend calls only the methods of Backend.  Units: memory in KiB, CPU time in
 nanoseconds, domain ids as ints.  Every failure is a BackendError.
 """
+import logging
 import os
+import re
+import subprocess
 import threading
 import time
+
+log = logging.getLogger('xend')
 
 
 class BackendError(Exception):
@@ -22,6 +27,63 @@ class NotAvailable(BackendError):
 SHUTDOWN_POWEROFF, SHUTDOWN_REBOOT, SHUTDOWN_SUSPEND, SHUTDOWN_CRASH = 0, 1, 2, 3
 REASONS = {'poweroff': SHUTDOWN_POWEROFF, 'halt': SHUTDOWN_POWEROFF,
            'reboot': SHUTDOWN_REBOOT, 'suspend': SHUTDOWN_SUSPEND}
+
+# Linux's block majors for the disk names a config may give (the
+# frontend finds its disk's name in virtual-device): xvd, sd, and the
+# two IDE pairs hda/hdb, hdc/hdd.
+XVD_MAJOR, SD_MAJOR = 202, 8
+HD_MAJORS = (3, 3, 22, 22)
+VDEV_RE = re.compile(r'^(xvd|sd|hd)([a-z]{1,2})(\d*)$')
+# A bridge is a Linux network interface: IFNAMSIZ less the NUL.
+BRIDGE_RE = re.compile(r'^[A-Za-z0-9_.:-]{1,15}$')
+# A vif's rate as xm configs give it: N, a decimal unit (K, M, G), b for
+# bits or B for bytes, /s, and optionally @ the credit interval (s, ms or
+# us; 50 ms when not given).
+RATE_RE = re.compile(r'^(\d+)([KMG]?)([bB])/s(?:@(\d+)([mu]?)s)?$')
+RATE_UNITS = {'': 1, 'K': 10 ** 3, 'M': 10 ** 6, 'G': 10 ** 9}
+INTERVAL_UNITS = {'': 10 ** 6, 'm': 10 ** 3, 'u': 1}
+
+
+def vif_rate(text):
+    """netback's rate node ("BYTES,USEC": a credit of BYTES every USEC)
+    for a vif rate; ValueError if it is none, or allows no byte."""
+    m = RATE_RE.match(str(text))
+    if not m:
+        raise ValueError(text)
+    n, unit, kind, interval, iv_unit = m.groups()
+    per_sec = int(n) * RATE_UNITS[unit] // (8 if kind == 'b' else 1)
+    usec = 50000 if interval is None else \
+        int(interval) * INTERVAL_UNITS[iv_unit]
+    credit = per_sec * usec // 10 ** 6
+    if not 0 < usec <= 10 ** 9 or not 0 < credit < 1 << 63:
+        raise ValueError(text)
+    return '%d,%d' % (credit, usec)
+
+
+def vbd_devid(name):
+    """The virtual-device number of a disk name (xvda, sdb1, hdc, or
+    the number itself); ValueError if it names none."""
+    name = str(name)
+    if name.isdigit() and 0 < int(name) < 1 << 31:
+        return int(name)
+    m = VDEV_RE.match(name)
+    if not m:
+        raise ValueError(name)
+    kind, letters, part = m.groups()
+    disk = ord(letters[-1]) - ord('a')
+    if len(letters) == 2:
+        disk += (ord(letters[0]) - ord('a') + 1) * 26
+    part = int(part) if part else 0
+    if kind == 'xvd' and disk < 16 and part < 16:
+        return XVD_MAJOR << 8 | disk << 4 | part
+    if kind == 'xvd' and part < 256:
+        # Linux's extended form, for disks past xvdp or partitions past 15.
+        return 1 << 28 | disk << 8 | part
+    if kind == 'sd' and disk < 16 and part < 16:
+        return SD_MAJOR << 8 | disk << 4 | part
+    if kind == 'hd' and disk < len(HD_MAJORS) and part < 64:
+        return HD_MAJORS[disk] << 8 | (disk % 2) * 64 + part
+    raise ValueError(name)
 
 
 class Backend(object):
@@ -41,6 +103,10 @@ class Backend(object):
 
     def domain_destroy(self, domid):
         raise NotImplementedError
+
+    def domain_gone(self, domid):
+        """A domain went without domain_destroy (another tool destroyed
+        it): what is left of it in dom0 goes too."""
 
     def wait_domain_change(self, timeout):
         """True once a domain may have shut down or died, False after
@@ -95,7 +161,9 @@ class Backend(object):
         raise NotImplementedError
 
     def device_add(self, domid, kind, dev):
-        """Write the frontend/backend xenstore nodes for a vbd or vif."""
+        """Write the frontend/backend xenstore nodes for a vbd or vif (dev
+        from domains.backend_dev, its devid chosen there) and connect it;
+        returns the devid."""
         raise NotImplementedError
 
     def device_remove(self, domid, kind, devid):
@@ -207,10 +275,10 @@ class FakeBackend(Backend):
                       cfg['mem_kib'], cfg['vcpus'], paused=True)
             d = self.doms[domid]
             d['maxmem_kib'] = max(cfg.get('maxmem_kib', 0), cfg['mem_kib'])
-            for i, dev in enumerate(cfg.get('disks', [])):
-                d['devices'][('vbd', i)] = dict(dev)
-            for i, dev in enumerate(cfg.get('vifs', [])):
-                d['devices'][('vif', i)] = dict(dev)
+            for kind, devs in (('vbd', cfg.get('disks', [])),
+                               ('vif', cfg.get('vifs', []))):
+                for dev in devs:
+                    d['devices'][(kind, dev['devid'])] = dict(dev)
             self.store['/local/domain/%d/name' % domid] = cfg.get('name', '')
             return domid
 
@@ -340,11 +408,11 @@ class FakeBackend(Backend):
     def device_add(self, domid, kind, dev):
         with self.lock:
             d = self._guest(domid)
-            devid = 0
-            while (kind, devid) in d['devices']:
-                devid += 1
-            d['devices'][(kind, devid)] = dict(dev)
-            return devid
+            if (kind, dev['devid']) in d['devices']:
+                raise BackendError('%s device %s exists' % (kind,
+                                                            dev['devid']))
+            d['devices'][(kind, dev['devid'])] = dict(dev)
+            return dev['devid']
 
     def device_remove(self, domid, kind, devid):
         with self.lock:
@@ -545,8 +613,13 @@ class RealBackend(Backend):
         try:
             self._xs_skeleton(r, cfg)
             self._xs_call('introduce', r.domid, r.store_mfn, r.store_port)
+            for kind, devs in (('vbd', cfg.get('disks', [])),
+                               ('vif', cfg.get('vifs', []))):
+                for dev in devs:
+                    self.device_add(r.domid, kind, dev)
         except BackendError:
             self._hv('domain_destroy', r.domid)
+            self._remove_devices(r.domid)
             try:
                 self.xs_rm('/local/domain/%d' % r.domid)
             except BackendError:
@@ -585,10 +658,18 @@ class RealBackend(Backend):
     def domain_destroy(self, domid):
         domid = self._guest(domid)
         self._hv('domain_destroy', domid)
+        self._remove_devices(domid)
         # Its xenstored connection and entries go with it.
         try:
             self._xs_call('release', domid)
             self.xs_rm('/local/domain/%d' % domid)
+        except BackendError:
+            pass
+
+    def domain_gone(self, domid):
+        self._remove_devices(int(domid))
+        try:
+            self.xs_rm('/local/domain/%d' % int(domid))
         except BackendError:
             pass
 
@@ -704,11 +785,175 @@ class RealBackend(Backend):
     def send_debug_keys(self, keys):
         self._hv('send_debug_keys', keys)
 
+    # Devices: dom0's Linux backends (blkback, netback) serve them; xend
+    # writes both halves' xenstore directories, waits for the backend
+    # driver to take the device, and runs its hotplug script, as
+    # tools/misc/pv_devices.c does for xen-create-pv.  Tests point
+    # scripts_dir elsewhere.
+    scripts_dir = '/etc/xen/scripts'
+    # How long a backend driver may take to pick a device up, and a
+    # hotplug script to finish.
+    backend_wait = 10.0
+    script_timeout = 30.0
+
+    def _write_pair(self, domid, fe, front, be, back):
+        """The frontend's directory is the guest's (dom0 reads it), the
+        backend's dom0's (the guest reads it), written in one
+        transaction so that a backend driver never sees half of it."""
+        from xen.xend.xenstore import XenstoreError
+        xs = self._xs()
+        for _ in range(20):
+            try:
+                tx = xs.transaction_start()
+            except (XenstoreError, OSError) as e:
+                raise BackendError('xenstored: %s' % e) from None
+            try:
+                for path, nodes, perms in (
+                        (fe, front, [(domid, 'n'), (0, 'r')]),
+                        (be, back, [(0, 'n'), (domid, 'r')])):
+                    xs.mkdir(path, tx)
+                    xs.set_perms(path, perms, tx)
+                    for k, v in nodes:
+                        xs.write('%s/%s' % (path, k), str(v), tx)
+            except (XenstoreError, OSError) as e:
+                # Not left open on the connection xend keeps.
+                try:
+                    xs.transaction_end(tx, False)
+                except (XenstoreError, OSError):
+                    pass
+                raise BackendError('xenstored: %s' % e) from None
+            try:
+                xs.transaction_end(tx, True)
+                return
+            except XenstoreError as e:
+                if e.errno_name != 'EAGAIN':
+                    raise BackendError(str(e)) from None
+            except OSError as e:
+                raise BackendError('xenstored: %s' % e) from None
+        raise BackendError('%s: xenstore transaction kept failing' % be)
+
+    def _read_or_none(self, path):
+        try:
+            return self.xs_read(path)
+        except BackendError:
+            return None
+
+    def _run_script(self, script, action, be, vif):
+        env = dict(os.environ, XENBUS_PATH=be)
+        if vif:
+            env['vif'] = vif
+        try:
+            p = subprocess.run([script, action], env=env,
+                               stdin=subprocess.DEVNULL,
+                               stdout=subprocess.DEVNULL,
+                               stderr=subprocess.PIPE,
+                               timeout=self.script_timeout)
+        except (OSError, subprocess.TimeoutExpired) as e:
+            return '%s %s: %s' % (script, action, e)
+        if p.returncode:
+            return '%s %s: exit %d %s' % (
+                script, action, p.returncode,
+                p.stderr.decode('utf-8', 'replace').strip()[-200:])
+        return None
+
+    def _hotplug(self, be, script, action, vif):
+        """Once the backend driver is in InitWait (2), the script
+        connects the device and says so in hotplug-status."""
+        deadline = time.monotonic() + self.backend_wait
+        while self._read_or_none(be + '/state') != '2':
+            if time.monotonic() > deadline:
+                raise BackendError('%s: no backend driver took it (is '
+                                   'its module loaded?)' % be)
+            time.sleep(0.02)
+        why = self._run_script(script, action, be, vif)
+        if why is None and \
+                self._read_or_none(be + '/hotplug-status') != 'connected':
+            why = '%s %s: %s' % (script, action, self._read_or_none(
+                be + '/hotplug-error') or 'no hotplug-status')
+        if why:
+            raise BackendError(why)
+
+    def device_add(self, domid, kind, dev):
+        domid = self._guest(domid)
+        devid = int(dev['devid'])
+        fe = '/local/domain/%d/device/%s/%d' % (domid, kind, devid)
+        be = '/local/domain/0/backend/%s/%d/%d' % (kind, domid, devid)
+        if self._read_or_none(be + '/frontend') is not None:
+            raise BackendError('%s: the device exists' % be)
+        if kind == 'vbd':
+            typ, _, params = dev['uname'].partition(':')
+            if typ not in ('phy', 'file') or not params:
+                raise BackendError('vbd %s: only phy: and file: disks'
+                                   % dev['uname'])
+            script, action, vif = 'block', 'add', None
+            front = [('virtual-device', devid), ('device-type', 'disk')]
+            back = [('params', params), ('type', typ),
+                    ('mode', dev['mode']), ('dev', dev['dev']),
+                    ('removable', 0), ('bootable', 1)]
+        else:
+            if not BRIDGE_RE.match(dev['bridge']):
+                raise BackendError('vif: bad bridge name %r'
+                                   % dev['bridge'])
+            script, action = dev['script'] or 'vif-bridge', 'online'
+            vif = 'vif%d.%d' % (domid, devid)
+            front = [('handle', devid), ('mac', dev['mac'])]
+            back = [('handle', devid), ('mac', dev['mac']),
+                    ('bridge', dev['bridge']), ('type', 'vif')]
+            if dev.get('rate'):
+                try:
+                    back.append(('rate', vif_rate(dev['rate'])))
+                except ValueError:
+                    raise BackendError('vif: bad rate %r' % dev['rate']) \
+                        from None
+        script = os.path.join(self.scripts_dir, script)
+        front = [('backend', be), ('backend-id', 0), ('state', 1)] + front
+        back = [('frontend', fe), ('frontend-id', domid), ('online', 1),
+                ('state', 1)] + back + [('script', script)]
+        self._write_pair(domid, fe, front, be, back)
+        try:
+            self._hotplug(be, script, action, vif)
+        except BackendError:
+            self.device_remove(domid, kind, devid)
+            raise
+        return devid
+
+    def device_remove(self, domid, kind, devid):
+        """Without its frontend the backend lets go of the guest's pages;
+        the script then takes the device down (the loop device, the
+        vif's place on its bridge) and the backend's directory goes."""
+        domid, devid = self._guest(domid), int(devid)
+        be = '/local/domain/0/backend/%s/%d/%d' % (kind, domid, devid)
+        self.xs_rm('/local/domain/%d/device/%s/%d' % (domid, kind, devid))
+        script = self._read_or_none(be + '/script')
+        if script:
+            why = self._run_script(
+                script, 'remove' if kind == 'vbd' else 'offline', be,
+                'vif%d.%d' % (domid, devid) if kind == 'vif' else None)
+            if why:
+                log.warning('%s', why)
+        self.xs_rm(be)
+
+    def _remove_devices(self, domid):
+        for kind in ('vbd', 'vif'):
+            base = '/local/domain/0/backend/%s/%d' % (kind, domid)
+            try:
+                devids = self.xs_list(base)
+            except BackendError:
+                continue
+            for devid in devids:
+                try:
+                    self.device_remove(domid, kind, devid)
+                except BackendError as e:
+                    log.warning('removing d%d %s %s: %s', domid, kind,
+                                devid, e)
+            try:
+                self.xs_rm(base)
+            except BackendError:
+                pass
+
     # What libhvxc does not offer yet, and what each waits on.
     _MISSING = {
         'domain_core_dump': 'a core writer over xc_map_foreign_pages',
-        'device_add': 'xenstore backend/frontend nodes + hotplug',
-        'device_remove': 'xenstore backend/frontend nodes',
     }
 
     def __getattribute__(self, attr):

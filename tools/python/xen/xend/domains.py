@@ -11,7 +11,8 @@ import uuid as uuidlib
 
 from xen.xend import sxp
 from xen.xend.backend import (BackendError, SHUTDOWN_POWEROFF,
-                              SHUTDOWN_REBOOT, SHUTDOWN_CRASH)
+                              SHUTDOWN_REBOOT, SHUTDOWN_CRASH, BRIDGE_RE,
+                              vbd_devid, vif_rate)
 
 log = logging.getLogger('xend')
 
@@ -289,6 +290,7 @@ class Domains(object):
                 known.add(vm.domid)
                 d = live.get(vm.domid)
                 if d is None:
+                    self.backend.domain_gone(vm.domid)
                     self._halted(vm)
                 elif d['shutdown'] and not vm.preserved:
                     self._shutdown_action(vm, d)
@@ -434,8 +436,10 @@ class Domains(object):
             'maxmem_kib': c['memory_static_max'] // 1024,
             'vcpus': c['VCPUs_max'], 'kernel': c['PV_kernel'],
             'ramdisk': c['PV_ramdisk'], 'cmdline': cmdline,
-            'disks': [backend_dev('vbd', b) for b in vm.vbds.values()],
-            'vifs': [backend_dev('vif', v) for v in vm.vifs.values()],
+            'disks': [backend_dev('vbd', b, i)
+                      for i, b in enumerate(vm.vbds.values())],
+            'vifs': [backend_dev('vif', v, i)
+                     for i, v in enumerate(vm.vifs.values())],
         }
 
     def _start(self, vm, paused):
@@ -642,9 +646,14 @@ class Domains(object):
 
     def _add_device(self, vm, kind, table, rec):
         with self.lock:
+            if kind == 'vbd' and any(
+                    vbd_devid(b['device']) == vbd_devid(rec['device'])
+                    for b in table.values()):
+                raise XendError('VALUE_NOT_SUPPORTED', 'device',
+                                rec['device'], 'the VM has a disk there')
             if vm.domid is not None:
                 self._call(self.backend.device_add, vm.domid, kind,
-                           backend_dev(kind, rec))
+                           backend_dev(kind, rec, len(table)))
             rec.setdefault('uuid', str(uuidlib.uuid4()))
             rec['VM'] = vm.uuid
             table[rec['uuid']] = rec
@@ -658,8 +667,9 @@ class Domains(object):
             if ref not in table:
                 raise XendError('HANDLE_INVALID', kind.upper(), ref)
             if vm.domid is not None:
-                idx = list(table).index(ref)
-                self._call(self.backend.device_remove, vm.domid, kind, idx)
+                dev = backend_dev(kind, table[ref], list(table).index(ref))
+                self._call(self.backend.device_remove, vm.domid, kind,
+                           dev['devid'])
             del table[ref]
             self.save(vm)
             self.notify(kind.upper(), 'del', ref)
@@ -863,13 +873,41 @@ def value(node, key, default=None):
     return x
 
 
-def backend_dev(kind, rec):
-    """What the backend needs of a VBD or VIF record."""
+def backend_dev(kind, rec, index):
+    """What the backend needs of a VBD or VIF record, index its place
+    among the VM's devices of its kind.  A disk's devid is its
+    virtual-device number, a vif's its place."""
     if kind == 'vbd':
         return {'uname': rec['uname'], 'dev': rec['device'],
+                'devid': vbd_devid(rec['device']),
                 'mode': 'w' if rec['mode'] == 'RW' else 'r'}
-    return {'mac': rec['MAC'], 'bridge': rec['bridge'],
+    return {'mac': rec['MAC'], 'bridge': rec['bridge'], 'devid': index,
             'script': rec['script'], 'rate': rec['rate']}
+
+
+def check_vdev(dev):
+    """A disk name the guest's frontend can be given, or XendError."""
+    try:
+        vbd_devid(dev)
+    except ValueError:
+        raise XendError('VALUE_NOT_SUPPORTED', 'device', dev,
+                        'not a disk name (xvdX, sdX, hdX or a number)') \
+            from None
+
+
+def check_vif(mac, bridge, rate=''):
+    if not re.match(r'^([0-9a-fA-F]{2}:){5}[0-9a-fA-F]{2}$', mac):
+        raise XendError('VALUE_NOT_SUPPORTED', 'MAC', mac, 'not a MAC')
+    if not BRIDGE_RE.match(bridge):
+        raise XendError('VALUE_NOT_SUPPORTED', 'bridge', bridge,
+                        'not a bridge name (1-15 of A-Z a-z 0-9 _ . : -)')
+    if rate:
+        try:
+            vif_rate(rate)
+        except ValueError:
+            raise XendError('VALUE_NOT_SUPPORTED', 'rate', rate,
+                            'not a rate such as 10Mb/s or 1MB/s@20ms') \
+                from None
 
 
 def vbd_from_sxp(d):
@@ -883,6 +921,7 @@ def vbd_from_sxp(d):
     mode = v(d, 'mode', 'w') or 'w'
     if not dev:
         raise XendError('VALUE_NOT_SUPPORTED', 'dev', '', 'vbd without dev')
+    check_vdev(dev)
     if mode not in ('r', 'w', 'w!'):
         raise XendError('VALUE_NOT_SUPPORTED', 'mode', mode, 'r, w or w!')
     return {'uuid': v(d, 'uuid') or str(uuidlib.uuid4()), 'VM': '',
@@ -901,9 +940,8 @@ def random_mac():
 def vif_from_sxp(d, networks=None):
     v = value
     mac = v(d, 'mac') or random_mac()
-    if not re.match(r'^([0-9a-fA-F]{2}:){5}[0-9a-fA-F]{2}$', mac):
-        raise XendError('VALUE_NOT_SUPPORTED', 'mac', mac, 'not a MAC')
     bridge = v(d, 'bridge') or 'xenbr0'
+    check_vif(mac, bridge, v(d, 'rate', '') or '')
     try:
         mtu = int(v(d, 'mtu', '1500'))
     except ValueError:

@@ -8,6 +8,7 @@ import struct
 import threading
 
 XS_DIRECTORY, XS_READ, XS_WATCH, XS_INTRODUCE, XS_RELEASE = 1, 2, 4, 8, 9
+XS_TRANSACTION_START, XS_TRANSACTION_END = 6, 7
 XS_WRITE, XS_MKDIR, XS_RM, XS_SET_PERMS, XS_WATCH_EVENT = 11, 12, 13, 14, 15
 XS_ERROR = 16
 HEADER = struct.Struct('<IIII')
@@ -52,12 +53,12 @@ class Xenstore(object):
         typ, _, _, n = HEADER.unpack(self._recv(HEADER.size))
         return typ, self._recv(n)
 
-    def _call(self, op, payload, path):
+    def _call(self, op, payload, path, tx=0):
         if len(payload) > MAX_PAYLOAD:
             raise XenstoreError('E2BIG', path)
         with self.lock:
             self.req_id += 1
-            self.sock.sendall(HEADER.pack(op, self.req_id, 0, len(payload)) +
+            self.sock.sendall(HEADER.pack(op, self.req_id, tx, len(payload)) +
                               payload)
             while True:
                 typ, body = self._message()
@@ -73,24 +74,35 @@ class Xenstore(object):
         return self._call(XS_READ, path.encode() + b'\0', path).decode(
             'utf-8', 'replace')
 
-    def write(self, path, value):
+    def write(self, path, value, tx=0):
         self._call(XS_WRITE, path.encode() + b'\0' + str(value).encode(),
-                   path)
+                   path, tx)
 
-    def rm(self, path):
-        self._call(XS_RM, path.encode() + b'\0', path)
+    def rm(self, path, tx=0):
+        self._call(XS_RM, path.encode() + b'\0', path, tx)
 
     def ls(self, path):
         body = self._call(XS_DIRECTORY, path.encode() + b'\0', path)
         return [x.decode() for x in body.split(b'\0') if x]
 
-    def mkdir(self, path):
-        self._call(XS_MKDIR, path.encode() + b'\0', path)
+    def mkdir(self, path, tx=0):
+        self._call(XS_MKDIR, path.encode() + b'\0', path, tx)
 
-    def set_perms(self, path, perms):
+    def set_perms(self, path, perms, tx=0):
         """perms: (domid, 'n'|'r'|'w'|'b') pairs, the owner first."""
         body = b''.join(('%s%d' % (p, d)).encode() + b'\0' for d, p in perms)
-        self._call(XS_SET_PERMS, path.encode() + b'\0' + body, path)
+        self._call(XS_SET_PERMS, path.encode() + b'\0' + body, path, tx)
+
+    def transaction_start(self):
+        """A transaction's id, for the tx argument of the writes."""
+        return int(self._call(XS_TRANSACTION_START, b'\0',
+                              'transaction').rstrip(b'\0'))
+
+    def transaction_end(self, tx, commit=True):
+        """Raises XenstoreError EAGAIN when another writer got in
+        first: the caller starts over."""
+        self._call(XS_TRANSACTION_END, b'T\0' if commit else b'F\0',
+                   'transaction %d' % tx, tx)
 
     def introduce(self, domid, mfn, port):
         """Tells xenstored of a new domain's ring (mfn) and event channel."""

@@ -4,9 +4,12 @@
 import getopt
 import os
 import re
+import select
 import socket
 import sys
+import termios
 import time
+import tty
 import xml.etree.ElementTree as ET
 import xmlrpc.client
 
@@ -16,6 +19,10 @@ from xen.xm import config as xmconfig
 from xen.xm import xmlconfig
 
 LEGACY_URI = 'httpu:///var/run/xend/xmlrpc.sock'
+# Ctrl-] leaves a console, as with xenconsole and telnet.
+DETACH = b'\x1d'
+# How long xm create -c waits for xenconsoled to give the guest a pty.
+CONSOLE_WAIT = 10.0
 XENAPI_URI = 'httpu:///var/run/xend/xen-api.sock'
 MiB = 1024 * 1024
 
@@ -442,6 +449,73 @@ USAGE = {
 }
 
 
+def console_tty(domid):
+    """The pty xenconsoled serves for the domain, as it writes it to
+    xenstore; a domain just created may not have one yet."""
+    from xen.xend.xenstore import Xenstore, XenstoreError
+    path = '/local/domain/%d/console/tty' % domid
+    deadline = time.monotonic() + CONSOLE_WAIT
+    while True:
+        try:
+            xs = Xenstore()
+        except OSError as e:
+            raise XmError('xenstored: %s' % e) from None
+        try:
+            return xs.read(path)
+        except XenstoreError:
+            pass
+        except OSError as e:
+            raise XmError('xenstored: %s' % e) from None
+        finally:
+            xs.close()
+        if time.monotonic() > deadline:
+            raise XmError('Domain %d has no console (no %s)' % (domid, path))
+        time.sleep(0.1)
+
+
+def _write_all(fd, data):
+    while data:
+        data = data[os.write(fd, data):]
+
+
+def console_relay(path, infd, outfd):
+    """Bytes both ways between the terminal and the guest's pty until
+    Ctrl-] (or the end of input), or until the pty goes (the domain
+    died).  Both ends are raw: the guest's own terminal does the
+    editing and echoing."""
+    try:
+        fd = os.open(path, os.O_RDWR | os.O_NOCTTY)
+    except OSError as e:
+        raise XmError('%s: %s' % (path, e.strerror)) from None
+    saved = None
+    try:
+        # At once: what the guest wrote before we came is kept.
+        tty.setraw(fd, termios.TCSANOW)
+        if os.isatty(infd):
+            saved = termios.tcgetattr(infd)
+            tty.setraw(infd)
+        while True:
+            r, _, _ = select.select([fd, infd], [], [])
+            if fd in r:
+                try:
+                    data = os.read(fd, 4096)
+                except OSError:
+                    data = b''
+                if not data:
+                    break
+                _write_all(outfd, data)
+            if infd in r:
+                data = os.read(infd, 4096)
+                head = data.split(DETACH, 1)[0]
+                _write_all(fd, head)
+                if head != data or not data:
+                    break
+    finally:
+        if saved is not None:
+            termios.tcsetattr(infd, termios.TCSADRAIN, saved)
+        os.close(fd)
+
+
 class Xm(object):
     def __init__(self, out=sys.stdout):
         self.out = out
@@ -783,12 +857,9 @@ class Xm(object):
         d = self.server.domain(rest[0])
         if d['domid'] is None:
             raise XmError('Domain %s is not running' % d['name'])
-        tool = os.environ.get('XM_CONSOLE', 'xenconsole')
         self.out.flush()
-        try:
-            os.execvp(tool, [tool, str(d['domid'])])
-        except OSError as e:
-            raise XmError('%s: %s' % (tool, e.strerror)) from None
+        console_relay(console_tty(d['domid']), sys.stdin.fileno(),
+                      sys.stdout.fileno())
 
     def cmd_block_attach(self, argv):
         self.args('block-attach', argv, 4, 5)
