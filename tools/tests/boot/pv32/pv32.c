@@ -233,7 +233,6 @@ static const uint32_t *check_start_info(void)
     CHECK(si->mfn_list >= end && !(si->pt_base & (PAGE - 1)) &&
           si->pt_base > si->mfn_list && (uint32_t)si > si->mfn_list,
           "structures not after the kernel", end);
-    CHECK(si->nr_pt_frames >= 3, "nr_pt_frames", si->nr_pt_frames);
 
     rc = hcall(HYPERVISOR_memory_op, XENMEM_machphys_mapping, (uint32_t)&map,
                0, 0);
@@ -252,25 +251,50 @@ static const uint32_t *check_start_info(void)
     return m2p;
 }
 
+/* Xen's end of the region for nr_pt table frames: a 4 MiB boundary. */
+static uint32_t xen_v_end(uint32_t nr_pt)
+{
+    uint32_t stack_end = si->pt_base + (nr_pt + 1) * PAGE;
+    uint32_t end = (stack_end + (4u << 20) - 1) & ~((4u << 20) - 1);
+
+    return end - stack_end < (512u << 10) ? end + (4u << 20) : end;
+}
+
+/* A 32-bit region's tables: the L3, an L2 for each of its four slots. */
+static uint32_t tables_for(uint32_t end)
+{
+    return 1 + 4 + (end - VIRT_BASE + (2u << 20) - 1) / (2u << 20);
+}
+
 static void check_tables(const uint32_t *m2p)
 {
     const uint64_t *l3 = (const uint64_t *)si->pt_base;
+    uint32_t nr_pt, v_end, pt_end = si->pt_base + si->nr_pt_frames * PAGE;
     uint64_t e;
 
-    /* Only the top GiB holds the image; the hypervisor's L2 slots too. */
-    CHECK(l3[3] & PTE_P, "L3 entry 3", l3[3]);
-    for ( uint32_t va = VIRT_BASE; va < (uint32_t)_end; va += PAGE )
+    for ( nr_pt = 2; tables_for(xen_v_end(nr_pt)) > nr_pt; nr_pt++ )
+        continue;
+    CHECK(si->nr_pt_frames == nr_pt, "nr_pt_frames, Xen's", si->nr_pt_frames,
+          nr_pt);
+    /* All four L3 slots have an L2, so slot 3's (Xen's slots) exists. */
+    for ( unsigned int i = 0; i < 4; i++ )
+        CHECK(l3[i] & PTE_P, "L3 entry not present: slot, entry", i, l3[i]);
+    /* [VIRT_BASE, v_end): each page its p2m frame, the tables read-only. */
+    v_end = xen_v_end(si->nr_pt_frames);
+    for ( uint32_t va = VIRT_BASE; va < v_end; va += PAGE )
     {
+        int rw = va < si->pt_base || va >= pt_end;
+
         e = l1e_of(m2p, va, 0);
-        if ( !(e & PTE_P) || (e & PTE_ADDR) / PAGE != mfn_of(va) )
+        if ( !(e & PTE_P) || (e & PTE_ADDR) / PAGE != mfn_of(va) ||
+             !!(e & PTE_RW) != rw )
         {
-            CHECK(0, "kernel mapping: va, l1e, p2m", va, e, mfn_of(va));
+            CHECK(0, "mapping: va, l1e, p2m", va, e, mfn_of(va));
             return;
         }
     }
-    /* The tables themselves are mapped read-only. */
-    e = l1e_of(m2p, si->pt_base, 0);
-    CHECK((e & PTE_P) && !(e & PTE_RW), "L3's own mapping", e);
+    CHECK(!(l1e_of(m2p, v_end, 0) & PTE_P), "mapped past the region's end",
+          v_end);
 }
 
 /*
@@ -290,6 +314,7 @@ static volatile struct shared_info32 *check_mmu(const uint32_t *m2p)
     CHECK(e & PTE_P, "spare page not mapped", spare, e);
     if ( !(e & PTE_P) )
         return 0;
+    /* The page was never touched, so no TLB entry can be stale after. */
     req.ptr = where | MMU_NORMAL_PT_UPDATE;
     req.val = (uint64_t)mfn_of((uint32_t)probe) * PAGE | PTE_P | PTE_A;
     rc = hcall(HYPERVISOR_mmu_update, (uint32_t)&req, 1, (uint32_t)&done,
