@@ -42,6 +42,8 @@ COMMON = {
     # tools/tests/boot/pv32, a 32-bit PAE PV kernel as dom0: refused (the
     # line after the panic's header on ours, before it on Xen 4.17).
     'pv32_refused': r'^\(XEN\) dom0: 32-bit PV guests not supported yet$',
+    # Xen's dom0=verbose account of a kernel's notes: "    virt_base = 0x..".
+    'elf_address': r'^\(XEN\)\s+{field}\s+= {value}$',
     # Debian's Linux as dom0: its first process, then the initramfs shell
     # (whose prompt ends no line, so its banner stands for it).
     'linux_init': r'Run /init as init process',
