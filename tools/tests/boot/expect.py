@@ -39,6 +39,11 @@ COMMON = {
     'dom0_reboot': r'^\(XEN\) Hardware Dom0 shutdown: rebooting machine$',
     # tools/tests/boot/lowpv's verdict (dom0: no "(d0)" prefix on Xen).
     'lowpv_pass': r'lowpv: PASS$',
+    # tools/tests/boot/pv32, a 32-bit PAE PV kernel as dom0: refused (the
+    # line after the panic's header on ours, before it on Xen 4.17).
+    'pv32_refused': r'^\(XEN\) dom0: 32-bit PV guests not supported yet$',
+    # Xen's dom0=verbose account of a kernel's notes: "    virt_base = 0x..".
+    'elf_address': r'^\(XEN\)\s+{field}\s+= {value}$',
     # Debian's Linux as dom0: its first process, then the initramfs shell
     # (whose prompt ends no line, so its banner stands for it).
     'linux_init': r'Run /init as init process',
@@ -76,7 +81,10 @@ PROFILES = {
         'append': 'loglvl=all guest_loglvl=all noreboot conswitch=ax',
     },
     'xen417': {
-        'markers': dict(COMMON, idle=r'^\(XEN\) Freed \d+kB init memory'),
+        'markers': dict(COMMON, idle=r'^\(XEN\) Freed \d+kB init memory',
+                        # Debian builds it without 32-bit PV guests.
+                        pv32_refused=r'^\(XEN\) Found 32-bit PV kernel, '
+                                     r'but CONFIG_PV32 missing$'),
         'debug_keys': dict(DEBUG_KEYS),
         # Xen 4.17 keeps command-line complaints in its ring until asked.
         'ring_key': 'w',

@@ -9,10 +9,12 @@
 #define EI_CLASS        4
 #define EI_DATA         5
 #define EI_VERSION      6
+#define ELFCLASS32      1
 #define ELFCLASS64      2
 #define ELFDATA2LSB     1
 #define EV_CURRENT      1
 #define ET_EXEC         2
+#define EM_386          3
 #define EM_X86_64       62
 
 #define PT_LOAD         1

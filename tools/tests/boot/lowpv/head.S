@@ -6,22 +6,14 @@
  * pfn = va >> 12), no PADDR_OFFSET, ENTRY or HYPERCALL_PAGE (hypercalls
  * are made inline with syscall, as the page's stubs would).
  */
-#define NOTE(type, desc)                 \
-    .p2align 2;                          \
-    .long 2f - 1f;                       \
-    .long 4f - 3f;                       \
-    .long type;                          \
-1:  .asciz "Xen";                        \
-2:  .p2align 2;                          \
-3:  .asciz desc;                         \
-4:  .p2align 2
+#include "../xen_note.h"
 
     .section .note.Xen, "a", @note
-    NOTE(6, "lowpv")                    /* GUEST_OS */
-    NOTE(5, "xen-3.0")                  /* XEN_VERSION */
-    NOTE(8, "generic")                  /* LOADER */
+    XEN_NOTE(6, .asciz, "lowpv")        /* GUEST_OS */
+    XEN_NOTE(5, .asciz, "xen-3.0")      /* XEN_VERSION */
+    XEN_NOTE(8, .asciz, "generic")      /* LOADER */
 #ifdef BSD_SYMTAB
-    NOTE(11, "yes")                     /* BSD_SYMTAB: load our symbols */
+    XEN_NOTE(11, .asciz, "yes")         /* BSD_SYMTAB: load our symbols */
 #endif
 
     /* rsi: start_info; rsp: the top of the builder's one-page stack. */

@@ -6,6 +6,9 @@
 #include <public/xen.h>
 #include <public/sched.h>
 
+#define REPORT_PREFIX "lowpv: "
+#include "../report.h"
+
 /*
  * With no VIRT_BASE note the virtual base is 0: pfn = va >> 12 for every
  * address of the bootstrap region, which Xen maps from va 0 (below the
@@ -21,7 +24,6 @@
 extern char _end[];
 
 static const struct start_info *si;
-static unsigned int failures;
 /* set_gdt's page: the kernel's own frame, mapped read-only first. */
 static uint64_t gdt[PAGE / 8] __attribute__((aligned(4096)));
 
@@ -41,37 +43,6 @@ static void out(const char *s, unsigned long len)
 {
     hcall(__HYPERVISOR_console_io, CONSOLEIO_write, len, (long)s);
 }
-
-/* One line: text, then each value in hex. */
-static void say(const char *text, unsigned int n, const uint64_t *v)
-{
-    char buf[256];      /* 7 + 100 + up to 5 values of 17, and a newline */
-    unsigned long len = 0;
-
-    for ( const char *p = "lowpv: "; *p; )
-        buf[len++] = *p++;
-    while ( *text && len < 100 )
-        buf[len++] = *text++;
-    for ( unsigned int i = 0; i < n; i++ )
-    {
-        buf[len++] = ' ';
-        for ( int sh = 60; sh >= 0; sh -= 4 )
-            if ( (v[i] >> sh) || !sh )
-                buf[len++] = "0123456789abcdef"[(v[i] >> sh) & 15];
-    }
-    buf[len++] = '\n';
-    out(buf, len);
-}
-
-#define CHECK(cond, what, ...)                                      \
-    do {                                                            \
-        if ( !(cond) )                                              \
-        {                                                           \
-            const uint64_t v_[] = { 0, ##__VA_ARGS__ };             \
-            failures++;                                             \
-            say("FAIL " what, sizeof(v_) / 8 - 1, v_ + 1);          \
-        }                                                           \
-    } while ( 0 )
 
 void lowpv_main(const struct start_info *start);
 

@@ -16,6 +16,7 @@
 #include <asm/multiboot.h>
 #include <asm/page.h>
 #include <asm/pv/boot_layout.h>
+#include <asm/pv/compat.h>
 #include <asm/pv/dom0_build.h>
 #include <asm/pv/entry.h>
 #include <asm/pv/mm.h>
@@ -398,7 +399,10 @@ static int __init build_pv_domain(struct boot_domain *bd)
     bd->d = NULL;
     if ( (rc = unpack_kernel(&k, bd->kernel)) )
         return rc;
-    if ( elf_init(&elf, k.data, k.size) || elf_xen_check(&elf) )
+    /* Xen without PV32 says -EOPNOTSUPP too (docs/misc/compat32.md). */
+    if ( pv_compat_image(k.data, k.size) )
+        rc = refuse(-EOPNOTSUPP, "32-bit PV guests not supported yet");
+    else if ( elf_init(&elf, k.data, k.size) || elf_xen_check(&elf) )
         rc = refuse(-EINVAL, "not a usable PV kernel (above)");
     else if ( elf.xen.feat_required & ~features )
         rc = refuse(-EINVAL, "the kernel requires features we lack (%#x)",
