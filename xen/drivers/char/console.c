@@ -229,7 +229,7 @@ string_param("conswitch", opt_conswitch);
 #define SERIAL_RX_SIZE 256
 static char serial_rx[SERIAL_RX_SIZE];
 static unsigned int serial_rx_cons, serial_rx_prod;
-static DEFINE_SPINLOCK(serial_rx_lock);
+static DEFINE_SPINLOCK(serial_rx_lock, serial_rx);
 static bool input_to_dom0;
 static unsigned int switch_presses;
 

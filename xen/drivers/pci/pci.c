@@ -20,7 +20,7 @@
 #define CFC_PORT        0xcfc
 
 /* One CF8 write and its CFC access must not interleave with another's. */
-static DEFINE_SPINLOCK(pci_config_lock);
+static DEFINE_SPINLOCK(pci_config_lock, pci_config);
 
 /*
  * Configuration mechanism #1 with a raw CF8 value: dom0's latched one
@@ -290,7 +290,7 @@ unsigned int pci_find_cap_offset(pci_sbdf_t sbdf, unsigned int cap)
 
 /* ---- the registry ---- */
 
-static DEFINE_SPINLOCK(pcidevs_spinlock);
+static DEFINE_SPINLOCK(pcidevs_spinlock, pcidevs);
 static struct pci_dev *pdevs;
 /* How many devices have their MSI-X table taken: none, no lookups. */
 static unsigned int nr_msix_used;

@@ -639,7 +639,9 @@ int pv_put_old_guest_table(struct vcpu *v, bool preemptible)
  * by frame keeps unrelated tables apart without a lock in page_info.  No
  * code path holds two of them.
  */
-static spinlock_t pt_locks[64];
+static spinlock_t pt_locks[64] = {
+    [0 ... 63] = SPIN_LOCK_UNLOCKED(pt),
+};
 
 static spinlock_t *pt_lock(const struct page_info *pg)
 {
