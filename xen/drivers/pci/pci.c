@@ -674,7 +674,7 @@ bool pci_guest_port_read(struct domain *d, unsigned int port,
     off = cfc_offset(port, size);
     if ( off == -1 )
         return false;
-    *val = off < 0 || !d->is_privileged ? ~0u
+    *val = off < 0 || !is_hardware_domain(d) ? ~0u
                                         : cf8_read(d->arch.pci_cf8, off, size);
     return true;
 }
@@ -693,7 +693,7 @@ bool pci_guest_port_write(struct domain *d, unsigned int port,
     off = cfc_offset(port, size);
     if ( off == -1 )
         return false;
-    if ( off < 0 || !d->is_privileged )
+    if ( off < 0 || !is_hardware_domain(d) )
         return true;
     if ( (cf8 & CF8_ENABLE) &&
          !conf_write_ok(PCI_SBDF(0, cf8 >> 16, cf8 >> 8),

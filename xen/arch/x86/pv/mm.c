@@ -14,6 +14,7 @@
 #include <asm/domain.h>
 #include <asm/e820.h>
 #include <asm/flushtlb.h>
+#include <asm/iocap.h>
 #include <asm/mm.h>
 #include <asm/page.h>
 #include <asm/pv/mm.h>
@@ -79,7 +80,7 @@ static pte_t l1_refused(const struct domain *d)
 {
     pte_t bad = ~(GUEST_FLAGS | _PAGE_GLOBAL | PTE_ADDR_MASK) | PTE_GNTTAB;
 
-    if ( d->is_privileged )
+    if ( cache_flush_permitted(d) )
         bad &= ~PTE_CACHE_ATTRS;
     return bad;
 }
@@ -145,7 +146,7 @@ static int get_l1e_refs(pte_t e, struct domain *l1_owner,
          mfn_x(mfn) == (PTE_ADDR_MASK >> PAGE_SHIFT) )
         return -EINVAL;
     if ( is_io_frame(mfn) )
-        return l1_owner->is_privileged ? 0 : -EPERM;
+        return iomem_access_permitted(l1_owner) ? 0 : -EPERM;
     pg = mfn_to_page(mfn);
     if ( !get_page(pg, pg_owner) )
         return -EBUSY;
