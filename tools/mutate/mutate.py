@@ -325,7 +325,8 @@ def host_suites():
         for m in re.finditer(r'(?m)^SRCS\s*[:+]?=(.*)$', text):
             srcs |= {'xen/' + s for s in m.group(1).split()}
         if re.search(r'(?m)^PREEMPT\s*:?=\s*y', text):
-            srcs.add('xen/arch/x86/pv/continuation.c')
+            srcs |= {'xen/arch/x86/continuation.c',
+                     'xen/arch/x86/pv/continuation.c'}
         out[os.path.basename(os.path.dirname(mk))] = srcs
     return out
 

@@ -18,7 +18,7 @@
 
 /* All domains, by increasing domain_id; domlist_lock guards the links. */
 static struct domain *domain_list;
-static DEFINE_SPINLOCK(domlist_lock);
+static DEFINE_SPINLOCK(domlist_lock, domlist);
 
 struct domain *hardware_domain;
 
@@ -86,10 +86,10 @@ struct domain *domain_create(domid_t domid, enum guest_type type,
     d->is_privileged = privileged;
     d->state = DOMSTATE_creating;
     d->max_vcpus = max_vcpus;
-    spin_lock_init(&d->domain_lock);
-    spin_lock_init(&d->page_alloc_lock);
-    spin_lock_init(&d->event_lock);
-    spin_lock_init(&d->watchdog_lock);
+    spin_lock_init(&d->domain_lock, domain);
+    spin_lock_init(&d->page_alloc_lock, page_alloc);
+    spin_lock_init(&d->event_lock, event);
+    spin_lock_init(&d->watchdog_lock, watchdog);
     page_list_init(&d->page_list);
     d->vcpu = xzalloc_array(struct vcpu *, max_vcpus);
     /* The guest maps its shared_info page, though the page is ours. */
@@ -165,6 +165,8 @@ struct vcpu *vcpu_create(struct domain *d, unsigned int vcpu_id,
     v->runstate.state_entry_time = NOW();
     v->vcpu_info = &d->shared_info->vcpu_info[vcpu_id];
     vcpu_timers_init(v);
+    spin_lock_init(&v->runstate_area.lock, guest_area);
+    spin_lock_init(&v->time_area.lock, guest_area);
     d->vcpu[vcpu_id] = v;
     if ( sched_insert_vcpu(v) )
     {

@@ -26,10 +26,10 @@
  * One toolstack operation at a time, as in Xen: each op sees and leaves
  * domains in a consistent state.
  */
-static DEFINE_SPINLOCK(domctl_lock);
+static DEFINE_SPINLOCK(domctl_lock, domctl);
 
 /* Guards every domain's toolstack_info (xen/sched.h). */
-static DEFINE_SPINLOCK(toolstack_info_lock);
+static DEFINE_SPINLOCK(toolstack_info_lock, toolstack_info);
 
 /* A domain the toolstack made: what createdomain told of it. */
 static void new_info(struct domain *d, const xen_domain_handle_t handle,

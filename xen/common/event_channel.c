@@ -86,7 +86,7 @@ static bool virq_is_global(unsigned int virq)
  * so a guest hammering it slows those calls of others without starving
  * them.
  */
-static DEFINE_SPINLOCK(pair_lock);
+static DEFINE_SPINLOCK(pair_lock, pair);
 
 static void lock_pair(struct domain *d, struct domain *peer,
                       unsigned long *flags)
@@ -1127,7 +1127,7 @@ int evtchn_init(struct domain *d)
         return -ENOMEM;
     }
     st->bucket[0][0].state = ECS_RESERVED;
-    spin_lock_init(&st->delivery_lock);
+    spin_lock_init(&st->delivery_lock, delivery);
     st->ops = &evtchn_ops_2l;
     st->nr_valid = PORTS_PER_BUCKET;
     st->max_port = MAX_PORTS - 1;

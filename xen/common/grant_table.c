@@ -308,8 +308,8 @@ int grant_table_init(struct domain *d)
 
     if ( !gt )
         return -ENOMEM;
-    spin_lock_init(&gt->lock);
-    spin_lock_init(&gt->maptrack_lock);
+    spin_lock_init(&gt->lock, grant);
+    spin_lock_init(&gt->maptrack_lock, maptrack);
     gt->version = 1;
     gt->max_version = 2;
     gt->max_frames = GNTTAB_DEFAULT_MAX_FRAMES;

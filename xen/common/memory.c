@@ -13,6 +13,7 @@
 #include <asm/m2p.h>
 #include <asm/p2m.h>
 #include <public/memory.h>
+#include <xsm/xsm.h>
 
 /*
  * The domain a sub-op names, referenced (put_domain() it): ourselves, or
@@ -37,7 +38,7 @@ static struct domain *target_domain(domid_t domid, long *rc)
  */
 static unsigned int max_order(const struct domain *d)
 {
-    return d->is_privileged ? 18 : 9;
+    return is_control_domain(d) ? 18 : 9;
 }
 
 /*
@@ -52,7 +53,7 @@ static bool node_ok(unsigned int mem_flags)
     /* XENMEMF_node() stores the node plus one: none named reads as 0xff. */
     if ( node == 0xffu )
         return true;
-    if ( current->domain->is_privileged )
+    if ( is_control_domain(current->domain) )
         return node < 64;
     return !(mem_flags & XENMEMF_exact_node_request);
 }
@@ -403,7 +404,7 @@ static long machine_memory_map(XEN_GUEST_HANDLE_PARAM(void) arg)
     struct xen_memory_map map;
     unsigned int n;
 
-    if ( !current->domain->is_privileged )
+    if ( xsm_machine_memory_map(current->domain) )
         return -EPERM;
     if ( copy_from_guest(&map, arg, 1) )
         return -EFAULT;

@@ -116,7 +116,7 @@ void end_boot_allocator(void)
  */
 #define NR_ZONES (PADDR_BITS - PAGE_SHIFT + 1)
 
-static DEFINE_SPINLOCK(heap_lock);
+static DEFINE_SPINLOCK(heap_lock, heap);
 static struct page_list_head heap[NR_ZONES][MAX_ORDER + 1];
 static unsigned long avail[NR_ZONES];
 static unsigned long total_avail;

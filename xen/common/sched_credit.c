@@ -106,7 +106,7 @@ static DEFINE_PER_CPU(struct csched_pcpu, pcpus);
 /* CPUs running nothing; set and cleared by each CPU for itself. */
 static cpumask_t idlers;
 
-static DEFINE_SPINLOCK(acct_lock);
+static DEFINE_SPINLOCK(acct_lock, acct);
 static struct csched_dom *domains;
 static struct timer acct_timer;
 
@@ -1035,7 +1035,7 @@ static int csched_init(void)
     set_params(opt_tslice_ms, opt_ratelimit_us);
     cpumask_clear(&idlers);
     for ( unsigned int cpu = 0; cpu < NR_CPUS; cpu++ )
-        spin_lock_init(&per_cpu(pcpus, cpu).lock);
+        spin_lock_init(&per_cpu(pcpus, cpu).lock, sched);
     return 0;
 }
 

@@ -21,6 +21,7 @@
 #include <asm/smp.h>
 #include <public/domctl.h>
 #include <public/sysctl.h>
+#include <xsm/xsm.h>
 
 extern const struct scheduler *const __schedulers_start[], *const __schedulers_end[];
 
@@ -513,7 +514,8 @@ long do_sched_op(int cmd, XEN_GUEST_HANDLE_PARAM(void) arg)
 
         if ( copy_from_guest(&r, arg, 1) )
             return -EFAULT;
-        if ( !v->domain->is_privileged )
+        /* Refused before the lookup: -EPERM, not -ESRCH, for a domU. */
+        if ( xsm_schedop_shutdown(v->domain, NULL) )
             return -EPERM;
         if ( !(d = get_domain_by_id(r.domain_id)) )
             return -ESRCH;
@@ -541,7 +543,7 @@ long do_sched_op(int cmd, XEN_GUEST_HANDLE_PARAM(void) arg)
     {
         struct sched_pin_override p;
 
-        if ( !v->domain->is_privileged )
+        if ( !is_hardware_domain(v->domain) )
             return -EPERM;
         if ( copy_from_guest(&p, arg, 1) )
             return -EFAULT;

@@ -27,6 +27,12 @@ struct timers {
 };
 static DEFINE_PER_CPU(struct timers, timers);
 
+void __init timer_init(void)
+{
+    for ( unsigned int cpu = 0; cpu < NR_CPUS; cpu++ )
+        spin_lock_init(&per_cpu(timers, cpu).lock, timer);
+}
+
 void init_timer(struct timer *t, void (*function)(void *data), void *data,
                 unsigned int cpu)
 {

@@ -8,6 +8,7 @@
 #include <xen/sched.h>
 #include <xen/string.h>
 #include <public/features.h>
+#include <xsm/xsm.h>
 
 /*
  * We implement Xen 4.17's ABI, so guests see its version: Linux and
@@ -19,7 +20,7 @@ static uint32_t guest_features(const struct domain *d)
                  (1u << XENFEAT_mmu_pt_update_preserve_ad) |
                  (1u << XENFEAT_gnttab_map_avail_bits);
 
-    if ( d->is_privileged )
+    if ( is_hardware_domain(d) )
         f |= 1u << XENFEAT_dom0;
     return f;
 }
@@ -110,7 +111,7 @@ long do_xen_version(int cmd, XEN_GUEST_HANDLE_PARAM(void) arg)
     case XENVER_build_id:
         return copy_build_id(arg);
     case XENVER_commandline:
-        if ( !current->domain->is_privileged )
+        if ( xsm_xen_version(current->domain, cmd) )
             return -EPERM;
         return copy_string(arg, saved_cmdline, sizeof(xen_commandline_t));
     default:

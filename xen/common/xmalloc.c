@@ -30,7 +30,7 @@ struct pool_page {
 };
 
 static struct pool_page *partial[NR_CLASSES];
-static DEFINE_SPINLOCK(xmalloc_lock);
+static DEFINE_SPINLOCK(xmalloc_lock, xmalloc);
 
 BUILD_BUG_ON(sizeof(struct pool_page) > POOL_HDR);
 

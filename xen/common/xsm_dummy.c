@@ -3,6 +3,8 @@
 #include <xen/errno.h>
 #include <xen/sched.h>
 #include <xsm/xsm.h>
+#include <public/version.h>
+#include <public/xen.h>
 
 int xsm_default_action(enum xsm_action action, const struct domain *src,
                        const struct domain *target)
@@ -15,6 +17,7 @@ int xsm_default_action(enum xsm_action action, const struct domain *src,
         if ( src == target )
             return 0;
         break;
+    case XSM_DM_PRIV:
     case XSM_PRIV:
         break;
     }
@@ -43,6 +46,70 @@ int xsm_grant_control(const struct domain *src, const struct domain *d)
 }
 
 int xsm_mmu_io(const struct domain *src)
+{
+    return xsm_default_action(XSM_PRIV, src, NULL);
+}
+
+int xsm_xen_version(const struct domain *src, unsigned int op)
+{
+    return xsm_default_action(op == XENVER_commandline ? XSM_PRIV : XSM_HOOK,
+                              src, NULL);
+}
+
+int xsm_console_io(const struct domain *src, int cmd)
+{
+    /* A domain given the console (is_console) may write to it. */
+    if ( src->is_console && cmd == CONSOLEIO_write )
+        return xsm_default_action(XSM_HOOK, src, NULL);
+    return xsm_default_action(XSM_PRIV, src, NULL);
+}
+
+int xsm_schedop_shutdown(const struct domain *src, const struct domain *target)
+{
+    return xsm_default_action(XSM_DM_PRIV, src, target);
+}
+
+int xsm_machine_memory_map(const struct domain *src)
+{
+    return xsm_default_action(XSM_PRIV, src, NULL);
+}
+
+int xsm_apic(const struct domain *src, int cmd)
+{
+    return xsm_default_action(XSM_PRIV, src, NULL);
+}
+
+int xsm_map_domain_pirq(const struct domain *src, const struct domain *d)
+{
+    return xsm_default_action(XSM_DM_PRIV, src, d);
+}
+
+int xsm_unmap_domain_pirq(const struct domain *src, const struct domain *d)
+{
+    return xsm_default_action(XSM_DM_PRIV, src, d);
+}
+
+int xsm_resource_setup_gsi(const struct domain *src, int gsi)
+{
+    return xsm_default_action(XSM_PRIV, src, NULL);
+}
+
+int xsm_resource_plug_pci(const struct domain *src)
+{
+    return xsm_default_action(XSM_PRIV, src, NULL);
+}
+
+int xsm_resource_unplug_pci(const struct domain *src)
+{
+    return xsm_default_action(XSM_PRIV, src, NULL);
+}
+
+int xsm_resource_setup_pci(const struct domain *src)
+{
+    return xsm_default_action(XSM_PRIV, src, NULL);
+}
+
+int xsm_resource_setup_misc(const struct domain *src)
 {
     return xsm_default_action(XSM_PRIV, src, NULL);
 }

@@ -114,7 +114,7 @@ static struct domain *mkdom(domid_t id, unsigned int nr_vcpus, bool priv)
     d->domain_id = id;
     d->is_privileged = priv;
     d->max_vcpus = nr_vcpus;
-    spin_lock_init(&d->event_lock);
+    spin_lock_init(&d->event_lock, event);
     d->shared_info = aligned_alloc(4096, 4096);
     memset(d->shared_info, 0, 4096);
     d->vcpu = calloc(nr_vcpus, sizeof(*d->vcpu));

@@ -117,7 +117,7 @@ static struct domain *mkdom(domid_t id)
 
     d->domain_id = id;
     d->max_vcpus = NR_VCPUS;
-    spin_lock_init(&d->event_lock);
+    spin_lock_init(&d->event_lock, event);
     d->shared_info = aligned_alloc(PAGE_SIZE, PAGE_SIZE);
     memset(d->shared_info, 0, PAGE_SIZE);
     d->vcpu = calloc(NR_VCPUS, sizeof(*d->vcpu));

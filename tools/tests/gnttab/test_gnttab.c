@@ -242,7 +242,7 @@ static struct domain *mkdom(domid_t id, bool priv)
 
     d->domain_id = id;
     d->is_privileged = priv;
-    spin_lock_init(&d->page_alloc_lock);
+    spin_lock_init(&d->page_alloc_lock, page_alloc);
     page_list_init(&d->page_list);
     d->max_pages = 512;
     d->max_vcpus = 1;

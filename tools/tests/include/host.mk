@@ -20,7 +20,7 @@ TEST_CFLAGS := $(BASE_CFLAGS) -DNR_CPUS=64
 # PREEMPT := y: the suite runs hypercalls that may continue themselves; it
 # gets the continuation code and a switch to force preemption (preempt.h).
 ifeq ($(PREEMPT),y)
-SRCS += arch/x86/pv/continuation.c
+SRCS += arch/x86/continuation.c arch/x86/pv/continuation.c
 PREEMPT_OBJS := $(B)/preempt.o
 endif
 

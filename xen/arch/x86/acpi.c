@@ -103,7 +103,7 @@ void acpi_power_off(void)
  */
 int acpi_enter_sleep(const struct xenpf_enter_acpi_sleep *sleep)
 {
-    static DEFINE_SPINLOCK(sleep_lock);
+    static DEFINE_SPINLOCK(sleep_lock, sleep);
     const struct acpi_fadt_info *f = &acpi_info.fadt;
 
     if ( sleep->sleep_state == ACPI_STATE_S3 )

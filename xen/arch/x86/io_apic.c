@@ -39,7 +39,7 @@ static struct ioapic {
 } ioapics[ACPI_MAX_IOAPICS];
 static unsigned int nr_ioapics;
 
-static DEFINE_SPINLOCK(ioapic_lock);
+static DEFINE_SPINLOCK(ioapic_lock, ioapic);
 
 /* The MADT's ISA overrides, kept for routing later. */
 static struct {

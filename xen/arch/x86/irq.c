@@ -32,7 +32,9 @@ struct irq_desc {
 };
 
 unsigned int nr_irqs_gsi = 16;
-static struct irq_desc gsi_desc[MAX_GSIS];
+static struct irq_desc gsi_desc[MAX_GSIS] = {
+    [0 ... MAX_GSIS - 1] = { .lock = SPIN_LOCK_UNLOCKED(irq_desc) },
+};
 
 /*
  * Vectors are global (one IDT, and a GSI goes to one CPU at a time), so
@@ -40,7 +42,7 @@ static struct irq_desc gsi_desc[MAX_GSIS];
  * that IRQ + 1.
  */
 static uint16_t vector_gsi[256];
-static DEFINE_SPINLOCK(vector_lock);
+static DEFINE_SPINLOCK(vector_lock, vector);
 
 void irq_gsi_init(void)
 {

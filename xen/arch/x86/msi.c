@@ -52,7 +52,7 @@ struct msi_irq {
  * before its port or domain does, as for GSIs.
  */
 static struct msi_irq msis[MAX_MSI_IRQS];
-static DEFINE_SPINLOCK(msi_lock);
+static DEFINE_SPINLOCK(msi_lock, msi);
 
 static struct msi_irq *msi_of(unsigned int irq)
 {

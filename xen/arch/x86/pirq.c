@@ -13,6 +13,7 @@
 #include <asm/irq.h>
 #include <asm/pv/mm.h>
 #include <public/physdev.h>
+#include <xsm/xsm.h>
 
 /* Dynamic vectors per CPU, as Xen counts them when sizing dom0's PIRQs. */
 #define DYNAMIC_VECTORS_PER_CPU 196
@@ -60,7 +61,7 @@ static unsigned int nr_pirqs(const struct domain *d)
 {
     unsigned int cpus = cpumask_weight(&cpu_online_map);
 
-    if ( !d->is_privileged )
+    if ( !is_hardware_domain(d) )
         return nr_irqs_gsi + DOMU_EXTRA_PIRQS;
     return min(nr_irqs_gsi + flsl(cpus) * DYNAMIC_VECTORS_PER_CPU,
                (unsigned int)PAGE_SIZE * 8);
@@ -85,7 +86,7 @@ static struct domain_pirqs *pirqs_of(struct domain *d)
     }
     for ( unsigned int i = 0; i < p->nr; i++ )
         p->e[i].gsi = -1;
-    if ( d->is_privileged )
+    if ( is_hardware_domain(d) )
         for ( unsigned int gsi = 1; gsi < nr_irqs_gsi; gsi++ )
             set_bit(gsi, p->access);
     __atomic_store_n(&d->arch.pirqs, p, __ATOMIC_RELEASE);
@@ -99,7 +100,7 @@ static bool gsi_access(const struct domain *d, int gsi)
                                                    __ATOMIC_ACQUIRE);
 
     if ( !p )
-        return d->is_privileged && gsi != 0;
+        return is_hardware_domain(d) && gsi != 0;
     return test_bit(gsi, p->access);
 }
 
@@ -411,7 +412,7 @@ static long map_pirq(struct physdev_map_pirq *map)
 
     if ( !d )
         return -ESRCH;
-    if ( !current->domain->is_privileged )
+    if ( xsm_map_domain_pirq(current->domain, d) )
         rc = -EPERM;
     else if ( map->type == MAP_PIRQ_TYPE_GSI )
         rc = map_gsi(d, map->index, &map->pirq);
@@ -447,7 +448,7 @@ static long unmap_pirq(const struct physdev_unmap_pirq *unmap)
 
     if ( !d )
         return -ESRCH;
-    if ( !current->domain->is_privileged )
+    if ( xsm_unmap_domain_pirq(current->domain, d) )
     {
         put_domain(d);
         return -EPERM;
@@ -603,7 +604,7 @@ long pirq_physdev_op(int cmd, XEN_GUEST_HANDLE_PARAM(void) arg)
 
         if ( copy_from_guest(&op, arg, 1) )
             return -EFAULT;
-        if ( !cd->is_privileged )
+        if ( xsm_apic(cd, cmd) )
             return -EPERM;
         /*
          * The IO-APICs are ours: dom0 may read them, and its writes are
@@ -623,7 +624,7 @@ long pirq_physdev_op(int cmd, XEN_GUEST_HANDLE_PARAM(void) arg)
 
         if ( copy_from_guest(&op, arg, 1) )
             return -EFAULT;
-        if ( !cd->is_privileged )
+        if ( xsm_apic(cd, cmd) )
             return -EPERM;
         /* Vectors are the hypervisor's business: Xen echoes the IRQ. */
         op.vector = op.irq;
@@ -662,7 +663,7 @@ long pirq_physdev_op(int cmd, XEN_GUEST_HANDLE_PARAM(void) arg)
             return -EFAULT;
         if ( op.gsi < 0 || (unsigned int)op.gsi >= nr_irqs_gsi )
             return -EINVAL;
-        if ( !cd->is_privileged )
+        if ( xsm_resource_setup_gsi(cd, op.gsi) )
             return -EPERM;
         return gsi_setup(op.gsi, op.triggering, op.polarity);
     }

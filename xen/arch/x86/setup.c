@@ -116,6 +116,7 @@ void __init __start_xen(uint32_t mb_magic, uint32_t mb_info_pa)
     reserve_boot_memory(&boot_e820, bi);
     init_memory(&boot_e820);
 
+    timer_init();
     open_softirq(TIMER_SOFTIRQ, timer_softirq_action);
     acpi_boot_init(bi);
     pci_mmcfg_init();

@@ -15,7 +15,7 @@
  * One request at a time: call_lock serialises callers, and the targets
  * clear their bit in call_pending once fn has returned on them.
  */
-static DEFINE_SPINLOCK(call_lock);
+static DEFINE_SPINLOCK(call_lock, call);
 static struct {
     void (*fn)(void *info);
     void *info;

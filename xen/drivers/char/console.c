@@ -16,6 +16,7 @@
 #include <xen/vga.h>
 #include <asm/current.h>
 #include <asm/processor.h>
+#include <xsm/xsm.h>
 
 /*
  * Log levels: a message may start with XENLOG_* ("<0>".."<3>"); messages
@@ -229,7 +230,7 @@ string_param("conswitch", opt_conswitch);
 #define SERIAL_RX_SIZE 256
 static char serial_rx[SERIAL_RX_SIZE];
 static unsigned int serial_rx_cons, serial_rx_prod;
-static DEFINE_SPINLOCK(serial_rx_lock);
+static DEFINE_SPINLOCK(serial_rx_lock, serial_rx);
 static bool input_to_dom0;
 static unsigned int switch_presses;
 
@@ -413,7 +414,7 @@ long do_console_io(int cmd, unsigned int count,
     struct domain *d = current->domain;
     char chunk[128];
 
-    if ( !d->is_privileged && !(d->is_console && cmd == CONSOLEIO_write) )
+    if ( xsm_console_io(d, cmd) )
         return -EPERM;
     switch ( cmd )
     {
@@ -435,7 +436,7 @@ long do_console_io(int cmd, unsigned int count,
             if ( copy_from_guest_offset(chunk, buffer, done, n) )
                 return -EFAULT;
             taken = console_lock();
-            if ( d->is_privileged )
+            if ( is_hardware_domain(d) )
             {
                 emit(chunk, n, true);
                 at_line_start = chunk[n - 1] == '\n';

@@ -20,7 +20,7 @@
 #define CFC_PORT        0xcfc
 
 /* One CF8 write and its CFC access must not interleave with another's. */
-static DEFINE_SPINLOCK(pci_config_lock);
+static DEFINE_SPINLOCK(pci_config_lock, pci_config);
 
 /*
  * Configuration mechanism #1 with a raw CF8 value: dom0's latched one
@@ -290,7 +290,7 @@ unsigned int pci_find_cap_offset(pci_sbdf_t sbdf, unsigned int cap)
 
 /* ---- the registry ---- */
 
-static DEFINE_SPINLOCK(pcidevs_spinlock);
+static DEFINE_SPINLOCK(pcidevs_spinlock, pcidevs);
 static struct pci_dev *pdevs;
 /* How many devices have their MSI-X table taken: none, no lookups. */
 static unsigned int nr_msix_used;
@@ -674,7 +674,7 @@ bool pci_guest_port_read(struct domain *d, unsigned int port,
     off = cfc_offset(port, size);
     if ( off == -1 )
         return false;
-    *val = off < 0 || !d->is_privileged ? ~0u
+    *val = off < 0 || !is_hardware_domain(d) ? ~0u
                                         : cf8_read(d->arch.pci_cf8, off, size);
     return true;
 }
@@ -693,7 +693,7 @@ bool pci_guest_port_write(struct domain *d, unsigned int port,
     off = cfc_offset(port, size);
     if ( off == -1 )
         return false;
-    if ( off < 0 || !d->is_privileged )
+    if ( off < 0 || !is_hardware_domain(d) )
         return true;
     if ( (cf8 & CF8_ENABLE) &&
          !conf_write_ok(PCI_SBDF(0, cf8 >> 16, cf8 >> 8),

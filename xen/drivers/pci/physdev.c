@@ -7,6 +7,7 @@
 #include <xen/sched.h>
 #include <asm/current.h>
 #include <public/physdev.h>
+#include <xsm/xsm.h>
 
 /*
  * The orders of checks are Xen 4.17's, as a domU sees them: most ops
@@ -14,11 +15,6 @@
  * pci_mmcfg_reserved and dbgp_op refuse first; restore_msi looks the
  * device up before refusing, so an unknown one is -ENODEV for anyone.
  */
-static bool privileged(void)
-{
-    return current->domain->is_privileged;
-}
-
 static long add_device(XEN_GUEST_HANDLE_PARAM(void) arg)
 {
     struct physdev_pci_device_add add;
@@ -40,7 +36,7 @@ static long add_device(XEN_GUEST_HANDLE_PARAM(void) arg)
                                 offsetof(struct physdev_pci_device_add,
                                          optarr) / sizeof(pxm), 1) )
         return -EFAULT;
-    if ( !privileged() )
+    if ( xsm_resource_plug_pci(current->domain) )
         return -EPERM;
     return pci_add_device(PCI_SBDF(add.seg, add.bus, add.devfn), &info, pxm);
 }
@@ -54,7 +50,7 @@ static long add_device_ext(XEN_GUEST_HANDLE_PARAM(void) arg)
         return -EFAULT;
     if ( ext.is_extfn > 1 || ext.is_virtfn > 1 )
         return -EINVAL;
-    if ( !privileged() )
+    if ( xsm_resource_plug_pci(current->domain) )
         return -EPERM;
     info.is_extfn = ext.is_extfn;
     info.is_virtfn = ext.is_virtfn;
@@ -77,7 +73,7 @@ static long restore_msi(pci_sbdf_t sbdf)
     pcidevs_unlock();
     if ( !known )
         return -ENODEV;
-    return privileged() ? 0 : -EPERM;
+    return xsm_resource_setup_pci(current->domain) ? -EPERM : 0;
 }
 
 long pci_physdev_op(int cmd, XEN_GUEST_HANDLE_PARAM(void) arg)
@@ -91,7 +87,9 @@ long pci_physdev_op(int cmd, XEN_GUEST_HANDLE_PARAM(void) arg)
 
         if ( copy_from_guest(&op, arg, 1) )
             return -EFAULT;
-        if ( !privileged() )
+        if ( cmd == PHYSDEVOP_manage_pci_add
+             ? xsm_resource_plug_pci(current->domain)
+             : xsm_resource_unplug_pci(current->domain) )
             return -EPERM;
         if ( cmd == PHYSDEVOP_manage_pci_add )
             return pci_add_device(PCI_SBDF(0, op.bus, op.devfn), NULL,
@@ -114,7 +112,9 @@ long pci_physdev_op(int cmd, XEN_GUEST_HANDLE_PARAM(void) arg)
 
         if ( copy_from_guest(&dev, arg, 1) )
             return -EFAULT;
-        if ( !privileged() )
+        if ( cmd == PHYSDEVOP_pci_device_remove
+             ? xsm_resource_unplug_pci(current->domain)
+             : xsm_resource_setup_pci(current->domain) )
             return -EPERM;
         sbdf = PCI_SBDF(dev.seg, dev.bus, dev.devfn);
         if ( cmd == PHYSDEVOP_pci_device_remove )
@@ -144,7 +144,7 @@ long pci_physdev_op(int cmd, XEN_GUEST_HANDLE_PARAM(void) arg)
     {
         struct physdev_pci_mmcfg_reserved op;
 
-        if ( !privileged() )
+        if ( xsm_resource_setup_misc(current->domain) )
             return -EPERM;
         if ( copy_from_guest(&op, arg, 1) )
             return -EFAULT;
@@ -156,7 +156,7 @@ long pci_physdev_op(int cmd, XEN_GUEST_HANDLE_PARAM(void) arg)
     {
         struct physdev_dbgp_op op;
 
-        if ( !privileged() )
+        if ( xsm_resource_setup_misc(current->domain) )
             return -EPERM;
         if ( copy_from_guest(&op, arg, 1) )
             return -EFAULT;

@@ -215,6 +215,21 @@ static inline bool is_pvh_domain(const struct domain *d)
     return d->guest_type == guest_type_pvh;
 }
 
+/*
+ * The domain that drives the hardware (devices, I/O ports, interrupts,
+ * host memory map) and the one the toolstack runs in: both dom0 today,
+ * as in Xen, which can split them (a driver domain, a control domain).
+ */
+static inline bool is_hardware_domain(const struct domain *d)
+{
+    return d->is_privileged;
+}
+
+static inline bool is_control_domain(const struct domain *d)
+{
+    return d->is_privileged;
+}
+
 static inline bool is_pv_vcpu(const struct vcpu *v)
 {
     return is_pv_domain(v->domain);

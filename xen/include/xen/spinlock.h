@@ -4,6 +4,7 @@
 #define XEN_SPINLOCK_H
 
 #include <xen/types.h>
+#include <xen/lock_class.h>
 #include <asm/system.h>
 
 /*
@@ -19,20 +20,49 @@ typedef struct spinlock {
             uint16_t tail;      /* next ticket to hand out */
         };
     };
+#ifdef CONFIG_DEBUG
+    uint8_t class;              /* enum lock_class: its rank in the order */
+#endif
 } spinlock_t;
 
-#define SPIN_LOCK_UNLOCKED { { 0 } }
-#define DEFINE_SPINLOCK(l) spinlock_t l = SPIN_LOCK_UNLOCKED
+/*
+ * Every lock names its class (xen/lock_class.h), e.g.
+ * DEFINE_SPINLOCK(heap_lock, heap).  Debug builds check, on each take,
+ * that the running CPU holds no lock of a later class (common/lock_order.c);
+ * release builds neither store nor check anything.
+ */
+#ifdef CONFIG_DEBUG
+#define SPIN_LOCK_UNLOCKED(c) { { 0 }, LOCK_##c }
 
-static inline void spin_lock_init(spinlock_t *l)
+/* Before spinning for l: BUG if taking it breaks the order; records it. */
+void lock_order_take(const spinlock_t *l);
+/* A trylock got l: recorded, not checked (a trylock cannot deadlock). */
+void lock_order_taken(const spinlock_t *l);
+/* l is being released. */
+void lock_order_drop(const spinlock_t *l);
+#else
+#define SPIN_LOCK_UNLOCKED(c) { { 0 } }
+static inline void lock_order_take(const spinlock_t *l) {}
+static inline void lock_order_taken(const spinlock_t *l) {}
+static inline void lock_order_drop(const spinlock_t *l) {}
+#endif
+#define DEFINE_SPINLOCK(l, c) spinlock_t l = SPIN_LOCK_UNLOCKED(c)
+
+static inline void _spin_lock_init(spinlock_t *l, enum lock_class class)
 {
+#ifdef CONFIG_DEBUG
+    l->class = class;
+#endif
     __atomic_store_n(&l->word, 0, __ATOMIC_RELEASE);
 }
+#define spin_lock_init(l, c) _spin_lock_init(l, LOCK_##c)
 
 static inline void spin_lock(spinlock_t *l)
 {
-    uint16_t me = __atomic_fetch_add(&l->tail, 1, __ATOMIC_RELAXED);
+    uint16_t me;
 
+    lock_order_take(l);
+    me = __atomic_fetch_add(&l->tail, 1, __ATOMIC_RELAXED);
     while ( __atomic_load_n(&l->head, __ATOMIC_ACQUIRE) != me )
         cpu_relax();
 }
@@ -45,8 +75,11 @@ static inline bool spin_trylock(spinlock_t *l)
     if ( want.head != want.tail )
         return false;
     want.tail++;
-    return __atomic_compare_exchange_n(&l->word, &old, want.word, false,
-                                       __ATOMIC_ACQUIRE, __ATOMIC_RELAXED);
+    if ( !__atomic_compare_exchange_n(&l->word, &old, want.word, false,
+                                      __ATOMIC_ACQUIRE, __ATOMIC_RELAXED) )
+        return false;
+    lock_order_taken(l);
+    return true;
 }
 
 static inline void spin_unlock(spinlock_t *l)
@@ -54,6 +87,7 @@ static inline void spin_unlock(spinlock_t *l)
     /* Only the holder writes head, so a plain increment is race-free. */
     uint16_t next = __atomic_load_n(&l->head, __ATOMIC_RELAXED) + 1;
 
+    lock_order_drop(l);
     __atomic_store_n(&l->head, next, __ATOMIC_RELEASE);
 }
 

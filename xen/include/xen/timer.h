@@ -24,6 +24,9 @@ struct timer {
 #define TIMER_STATUS_in_list    4
 
 /* The timer will run function(data) on cpu. */
+/* At boot, before any timer is set: every CPU's heap lock. */
+void timer_init(void);
+
 void init_timer(struct timer *t, void (*function)(void *data), void *data,
                 unsigned int cpu);
 /* (Re)arm for the absolute system time expires; in the past = run soon. */

@@ -245,7 +245,7 @@ static int __init create_vcpus(struct domain *d, unsigned int nr)
 static int __init populate(struct domain *d, unsigned long *p2m,
                            unsigned long nr_pages)
 {
-    unsigned int memflags = d->is_privileged ? MEMF_no_scrub : 0;
+    unsigned int memflags = is_hardware_domain(d) ? MEMF_no_scrub : 0;
 
     for ( unsigned long pfn = 0; pfn < nr_pages; )
     {
@@ -338,7 +338,7 @@ static int __init fill_domain(struct boot_domain *bd,
     d->is_console = true;
     if ( (rc = create_vcpus(d, bd->nr_vcpus)) )
         return rc;
-    for ( unsigned int i = 0; d->is_privileged && opt_dom0_vcpus_pin &&
+    for ( unsigned int i = 0; is_hardware_domain(d) && opt_dom0_vcpus_pin &&
                               i < bd->nr_vcpus; i++ )
         dom0_pin_vcpu(d->vcpu[i]);
     d->max_pages = bd->nr_pages;

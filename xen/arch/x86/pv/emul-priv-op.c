@@ -11,6 +11,7 @@
 #include <asm/cpufeature.h>
 #include <asm/domain.h>
 #include <asm/io.h>
+#include <asm/iocap.h>
 #include <asm/processor.h>
 #include <asm/pv/emulate.h>
 #include <asm/pv/mm.h>
@@ -117,7 +118,7 @@ static bool port_is_ours(unsigned int port, unsigned int size)
 static bool port_allowed(const struct vcpu *v, unsigned int port,
                          unsigned int size)
 {
-    return v->domain->is_privileged && port + size <= 0x10000 &&
+    return ioports_access_permitted(v->domain) && port + size <= 0x10000 &&
            !port_is_ours(port, size);
 }
 
@@ -380,7 +381,7 @@ static int priv_write_xcr(uint32_t reg, uint64_t val,
 /* WBINVD is done for the privileged domain only (INVD is never ours). */
 static int priv_cache_op(bool writeback, struct x86_emulate_ctxt *ctxt)
 {
-    if ( current->domain->is_privileged )
+    if ( cache_flush_permitted(current->domain) )
         __asm__ __volatile__ ( "wbinvd" ::: "memory" );
     return X86EMUL_OKAY;
 }

@@ -14,6 +14,7 @@
 #include <asm/domain.h>
 #include <asm/e820.h>
 #include <asm/flushtlb.h>
+#include <asm/iocap.h>
 #include <asm/mm.h>
 #include <asm/page.h>
 #include <asm/pv/mm.h>
@@ -79,7 +80,7 @@ static pte_t l1_refused(const struct domain *d)
 {
     pte_t bad = ~(GUEST_FLAGS | _PAGE_GLOBAL | PTE_ADDR_MASK) | PTE_GNTTAB;
 
-    if ( d->is_privileged )
+    if ( cache_flush_permitted(d) )
         bad &= ~PTE_CACHE_ATTRS;
     return bad;
 }
@@ -145,7 +146,7 @@ static int get_l1e_refs(pte_t e, struct domain *l1_owner,
          mfn_x(mfn) == (PTE_ADDR_MASK >> PAGE_SHIFT) )
         return -EINVAL;
     if ( is_io_frame(mfn) )
-        return l1_owner->is_privileged ? 0 : -EPERM;
+        return iomem_access_permitted(l1_owner) ? 0 : -EPERM;
     pg = mfn_to_page(mfn);
     if ( !get_page(pg, pg_owner) )
         return -EBUSY;
@@ -639,7 +640,9 @@ int pv_put_old_guest_table(struct vcpu *v, bool preemptible)
  * by frame keeps unrelated tables apart without a lock in page_info.  No
  * code path holds two of them.
  */
-static spinlock_t pt_locks[64];
+static spinlock_t pt_locks[64] = {
+    [0 ... 63] = SPIN_LOCK_UNLOCKED(pt),
+};
 
 static spinlock_t *pt_lock(const struct page_info *pg)
 {
@@ -678,16 +681,36 @@ unsigned int pv_hold_table(struct page_info *pg)
  * first, then the write, then the old entry's references.  Called with the
  * table's lock held, so only the hardware (A/D bits) races with us.
  */
+/*
+ * The entry mod_entry() replaced loses its references only once the
+ * table's lock is dropped: the last put of a frame can free a dying
+ * owner (put_domain()), whose teardown takes locks that come before the
+ * page-table locks (docs/misc/locking.md).  A lower table whose teardown
+ * stops is left to this vCPU, which carries it on before its hypercall
+ * returns (do_mmu_update()).
+ */
+static void put_old_entry(unsigned int level, pte_t old,
+                          struct page_info *table, bool preemptible)
+{
+    if ( put_entry_refs_preemptible(level, old, table, preemptible) )
+    {
+        ASSERT(!current->arch.pv.old_guest_table);
+        current->arch.pv.old_guest_table = mfn_to_page(pte_mfn(old));
+    }
+}
+
+/* *put: the old entry, for put_old_entry() after the unlock (0: none). */
 static int mod_entry(struct page_info *table, unsigned int level,
                      unsigned int slot, pte_t val, bool preserve_ad,
                      struct domain *pt_owner, struct domain *pg_owner,
-                     bool preemptible)
+                     bool preemptible, pte_t *put)
 {
     pte_t *p = (pte_t *)page_to_virt(table) + slot;
     pte_t old = __atomic_load_n(p, __ATOMIC_RELAXED), nval = val;
     bool same;
     int rc;
 
+    *put = 0;
     if ( level == 4 && is_xen_l4_slot(slot) )
         return -EINVAL;
     /* Only L1 entries may map another domain's frames. */
@@ -719,15 +742,8 @@ static int mod_entry(struct page_info *table, unsigned int level,
                                          __ATOMIC_RELAXED) )
             break;
     }
-    /*
-     * A lower table whose teardown stops is left to this vCPU, which
-     * carries it on before its hypercall returns (do_mmu_update()).
-     */
-    if ( !same && put_entry_refs_preemptible(level, old, table, preemptible) )
-    {
-        ASSERT(!current->arch.pv.old_guest_table);
-        current->arch.pv.old_guest_table = mfn_to_page(pte_mfn(old));
-    }
+    if ( !same )
+        *put = old;
     return 0;
 }
 
@@ -739,6 +755,7 @@ static int update_pt_entry(paddr_t ptr, pte_t val, bool preserve_ad,
     unsigned int slot = (ptr & ~PAGE_MASK) / sizeof(pte_t), level;
     struct page_info *pg;
     spinlock_t *lock;
+    pte_t old;
     int rc = -EINVAL;
 
     if ( !mfn_valid(mfn) )
@@ -753,8 +770,9 @@ static int update_pt_entry(paddr_t ptr, pte_t val, bool preserve_ad,
     if ( level )
     {
         rc = mod_entry(pg, level, slot, val, preserve_ad, pt_owner,
-                       pg_owner, preemptible);
+                       pg_owner, preemptible, &old);
         spin_unlock(lock);
+        put_old_entry(level, old, pg, preemptible);
         put_page_type(pg);
     }
     else
@@ -880,12 +898,15 @@ int pv_update_va_l1e(struct vcpu *v, unsigned long va, pte_t val,
 {
     struct domain *d = v->domain;
     struct page_info *pg = lock_l1_table(d, guest_l1_for_va(v, va));
+    pte_t old;
     int rc;
 
     if ( !pg )
         return -EINVAL;
-    rc = mod_entry(pg, 1, pt_offset(1, va), val, false, d, pg_owner, false);
+    rc = mod_entry(pg, 1, pt_offset(1, va), val, false, d, pg_owner, false,
+                   &old);
     unlock_l1_table(pg);
+    put_old_entry(1, old, NULL, false);
     return rc;
 }
 
@@ -918,7 +939,7 @@ static int replace_grant_l1e(struct vcpu *v, uint64_t addr, bool is_ptr,
     unsigned int slot = is_ptr ? (addr & ~PAGE_MASK) / sizeof(pte_t)
                                : pt_offset(1, addr);
     struct page_info *pg;
-    pte_t old;
+    pte_t old, put = 0;
     int rc = 0;
 
     *found = 0;
@@ -935,14 +956,13 @@ static int replace_grant_l1e(struct vcpu *v, uint64_t addr, bool is_ptr,
          !(old & _PAGE_RW) != !rw )
         rc = -ESRCH;
     else if ( !with )
-        rc = mod_entry(pg, 1, slot, 0, false, d, d, false);
+        rc = mod_entry(pg, 1, slot, 0, false, d, d, false, &put);
     else
-    {
-        old = __atomic_exchange_n((pte_t *)page_to_virt(pg) + slot, with,
+        put = __atomic_exchange_n((pte_t *)page_to_virt(pg) + slot, with,
                                   __ATOMIC_ACQ_REL);
-        put_entry_refs(1, old, pg);
-    }
     unlock_l1_table(pg);
+    /* As put_old_entry(): not under the lock. */
+    put_entry_refs(1, put, NULL);
     return rc;
 }
 

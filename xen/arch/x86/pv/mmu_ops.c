@@ -11,6 +11,7 @@
 #include <xen/string.h>
 #include <asm/domain.h>
 #include <asm/flushtlb.h>
+#include <asm/iocap.h>
 #include <asm/m2p.h>
 #include <asm/page.h>
 #include <asm/pv/descriptor-tables.h>
@@ -461,14 +462,14 @@ static int do_one_mmuext(struct vcpu *curr, struct domain *pg_owner,
 
     /* Cache control is for the domain that drives hardware. */
     case MMUEXT_FLUSH_CACHE:
-        if ( !d->is_privileged )
+        if ( !cache_flush_permitted(d) )
             return -EACCES;
         this_cpu_mask(&mask);
         flush_cache_mask(&mask);
         return 0;
 
     case MMUEXT_FLUSH_CACHE_GLOBAL:
-        if ( !d->is_privileged )
+        if ( !cache_flush_permitted(d) )
             return -EINVAL;
         flush_cache_mask(&cpu_online_map);
         return 0;

@@ -235,7 +235,7 @@ bool pv_ptwr_emulate(struct cpu_user_regs *regs, unsigned long addr)
     pg = mfn_valid(mfn) ? mfn_to_page(mfn) : NULL;
     if ( !pg || page_get_owner(pg) != d ||
          (pg->u.inuse.type_info & PGT_type_mask) != PGT_l1_page_table )
-        return d->is_privileged && pci_mmio_ro(mfn_x(mfn)) &&
+        return is_hardware_domain(d) && pci_mmio_ro(mfn_x(mfn)) &&
                mmio_ro_emulate(regs, addr);
     p.addr = addr;
     p.d = d;
