@@ -333,9 +333,10 @@ static void compare(const struct kernel *k, uint64_t initrd_len,
 {
     struct xen_region x = xen_rules(k, initrd_len, nr_pages);
     struct elf_image elf;
-    struct boot_layout l;
+    struct pv_layout l;
     size_t len = build(k);
     int rc = elf_init(&elf, image, len);
+    bool unmapped;
     mfn_t l4;
 
     if ( !rc )
@@ -351,6 +352,7 @@ static void compare(const struct kernel *k, uint64_t initrd_len,
     CHECK_EQ(boot_layout_compute(&l, &elf, initrd_len, nr_pages), 0);
 
     /* start_info as the guest reads it, and the initial registers. */
+    unmapped = l.flags & PV_LAYOUT_MOD_UNMAPPED;
     CHECK_EQ(l.v_start, x.v_start);
     CHECK_EQ(l.p2m_start, x.vphysmap_start);            /* mfn_list */
     CHECK_EQ(l.start_info, x.vstartinfo_start);         /* rsi */
@@ -358,12 +360,11 @@ static void compare(const struct kernel *k, uint64_t initrd_len,
     CHECK_EQ(l.nr_pt_frames, x.nr_pt_pages);
     CHECK_EQ(l.stack + PAGE_SIZE, x.vstack_start + PAGE_SIZE);  /* rsp */
     CHECK_EQ(l.v_end, x.v_end);
-    CHECK_EQ(l.initrd_len ? (l.initrd_unmapped ? l.initrd_pfn
-                                               : l.initrd_start) : 0,
+    CHECK_EQ(l.mod_len ? (unmapped ? l.mod_pfn : l.mod_start) : 0,
              x.mod_start);
-    CHECK_EQ(l.initrd_len, x.mod_len);
-    CHECK_EQ(l.initrd_len && l.initrd_unmapped, x.mod_start_pfn);
-    CHECK_EQ(l.initrd_pfn, x.initrd_pfn);
+    CHECK_EQ(l.mod_len, x.mod_len);
+    CHECK_EQ(l.mod_len && unmapped, x.mod_start_pfn);
+    CHECK_EQ(l.mod_pfn, x.initrd_pfn);
     CHECK_EQ(l.min_pages, x.pages_needed);
     if ( check_why[0] || l.min_pages > nr_pages )
         return;
