@@ -59,7 +59,7 @@ struct pv_layout {
  * Lays out the region of a guest whose image ends at kernel_end (as
  * linked), with virt_base page aligned and at or below the image, a
  * module of mod_len bytes, nr_pages pages, levels-level paging and
- * PV_LAYOUT_* flags.  0; -EOVERFLOW if the region would pass the end of
+ * PV_LAYOUT_* flags.  0; -EOVERFLOW if the region would reach the end of
  * the address space (2^64, or 2^32 with 3 levels); -EINVAL for a levels
  * or virt_base it cannot lay out.  Whether the domain has min_pages and
  * whether the region is guest address space are the caller's to check.
