@@ -16,7 +16,6 @@
 #include "xc_private.h"
 #include <xen/pv_domu.h>
 
-#define PFN_UP(x)   (((x) + XC_PAGE_SIZE - 1) >> XC_PAGE_SHIFT)
 #define PT_ENTRIES  512
 /* Page table entry bits (x86-64). */
 #define PTE_P       0x001ULL
@@ -112,16 +111,6 @@ void xc_dom_free_kernel(struct xc_dom_kernel *k)
     k->unpacked = NULL;
 }
 
-/* Page-table frames (all levels) that map [s, e) with 4 KiB pages. */
-static unsigned long tables_needed(uint64_t s, uint64_t e)
-{
-    unsigned long n = 1;
-
-    for ( unsigned int shift = 39; shift >= 21; shift -= 9 )
-        n += ((e - 1) >> shift) - (s >> shift) + 1;
-    return n;
-}
-
 int xc_dom_layout(struct xc_dom_layout *l, const struct xc_dom_kernel *k,
                   size_t ramdisk_len, uint64_t nr_pages)
 {
@@ -131,48 +120,27 @@ int xc_dom_layout(struct xc_dom_layout *l, const struct xc_dom_kernel *k,
     if ( kend <= vb || kend - vb > XC_DOM_MAX_IMAGE || !nr_pages ||
          nr_pages > (1ULL << 28) )
         return -EINVAL;
-    l->virt_base = vb;
     l->nr_pages = nr_pages;
-    l->kernel_end = PFN_UP(kend - vb);
-    l->ramdisk = l->kernel_end;
-    l->ramdisk_len = ramdisk_len;
-    l->p2m = l->ramdisk + PFN_UP(ramdisk_len);
-    l->start_info = l->p2m + PFN_UP(nr_pages * sizeof(xen_pfn_t));
-    l->store = l->start_info + 1;
-    l->console = l->store + 1;
-    l->pt = l->console + 1;
-    /*
-     * The order of xen/pv_domu.h.  The tables map the whole region,
-     * themselves too, and the padding is rounded up to a 4 MiB boundary,
-     * which Linux's early code assumes is mapped.
-     */
-    for ( l->nr_pt = 1; ; l->nr_pt++ )
-    {
-        l->stack = l->pt + l->nr_pt;
-        l->mapped_end = (l->stack + 1 +
-                         PV_DOMU_BOOT_PADDING / XC_PAGE_SIZE + 1023) &
-                        ~1023ULL;
-        if ( tables_needed(vb, vb + (l->mapped_end << XC_PAGE_SHIFT)) <=
-             l->nr_pt )
-            break;
-    }
-    if ( vb + (l->mapped_end << XC_PAGE_SHIFT) < vb )
+    if ( pv_layout_compute(&l->r, vb, kend, ramdisk_len, nr_pages,
+                           PV_LAYOUT_LEVELS_64, PV_LAYOUT_RINGS) )
         return -EINVAL;
-    return l->mapped_end > nr_pages ? -ENOMEM : 0;
+    /* The whole region is mapped, so it must exist (as in Xen's libxc). */
+    return l->r.min_pages > nr_pages ? -ENOMEM : 0;
 }
 
-/* Fills the region's page tables at pfn l->pt of region, a mapping of it. */
-static void write_page_tables(const struct xc_dom_layout *l, uint8_t *region,
+/* Fills the region's page tables at pt_start of region, a mapping of it. */
+static void write_page_tables(const struct pv_layout *l, uint8_t *region,
                               const xen_pfn_t *p2m)
 {
-    uint64_t *l4 = (uint64_t *)(region + (l->pt << XC_PAGE_SHIFT));
-    unsigned long next = l->pt + 1;
+    unsigned long pt = pv_layout_pfn(l, l->pt_start), next = pt + 1;
+    unsigned long pt_end = pt + l->nr_pt_frames;
+    uint64_t *l4 = (uint64_t *)(region + (pt << XC_PAGE_SHIFT));
     const uint64_t table = PTE_P | PTE_RW | PTE_US | PTE_A;
 
-    memset(l4, 0, l->nr_pt << XC_PAGE_SHIFT);
-    for ( unsigned long pfn = 0; pfn < l->mapped_end; pfn++ )
+    memset(l4, 0, l->nr_pt_frames << XC_PAGE_SHIFT);
+    for ( unsigned long pfn = 0; pfn < pv_layout_pfn(l, l->v_end); pfn++ )
     {
-        uint64_t va = l->virt_base + ((uint64_t)pfn << XC_PAGE_SHIFT);
+        uint64_t va = l->v_start + ((uint64_t)pfn << XC_PAGE_SHIFT);
         uint64_t *t = l4, pte;
 
         for ( unsigned int shift = 39; shift > 12; shift -= 9 )
@@ -182,7 +150,7 @@ static void write_page_tables(const struct xc_dom_layout *l, uint8_t *region,
             if ( !(*e & PTE_P) )
                 *e = ((uint64_t)p2m[next++] << XC_PAGE_SHIFT) | table;
             /* The tables' pfns: each mfn's place in the region. */
-            for ( unsigned long i = l->pt; i < l->pt + l->nr_pt; i++ )
+            for ( unsigned long i = pt; i < pt_end; i++ )
                 if ( p2m[i] == (*e >> XC_PAGE_SHIFT & ((1ULL << 40) - 1)) )
                 {
                     t = (uint64_t *)(region + (i << XC_PAGE_SHIFT));
@@ -191,7 +159,7 @@ static void write_page_tables(const struct xc_dom_layout *l, uint8_t *region,
         }
         pte = ((uint64_t)p2m[pfn] << XC_PAGE_SHIFT) | PTE_P | PTE_US | PTE_A;
         /* The guest may not write its own tables: Xen validates them. */
-        if ( pfn < l->pt || pfn >= l->pt + l->nr_pt )
+        if ( pfn < pt || pfn >= pt_end )
             pte |= PTE_RW | PTE_D;
         t[(va >> 12) & (PT_ENTRIES - 1)] = pte;
     }
@@ -228,17 +196,17 @@ void xc_dom_start_info(const struct xc_dom_layout *l, start_info_t *si,
     snprintf(si->magic, sizeof(si->magic), "xen-3.0-x86_64");
     si->nr_pages = l->nr_pages;
     si->shared_info = shared_info_maddr;
-    si->store_mfn = p2m[l->store];
+    si->store_mfn = p2m[pv_layout_pfn(&l->r, l->r.store)];
     si->store_evtchn = store_port;
-    si->console.domU.mfn = p2m[l->console];
+    si->console.domU.mfn = p2m[pv_layout_pfn(&l->r, l->r.console)];
     si->console.domU.evtchn = console_port;
-    si->pt_base = l->virt_base + (l->pt << XC_PAGE_SHIFT);
-    si->nr_pt_frames = l->nr_pt;
-    si->mfn_list = l->virt_base + (l->p2m << XC_PAGE_SHIFT);
-    if ( l->ramdisk_len )
+    si->pt_base = l->r.pt_start;
+    si->nr_pt_frames = l->r.nr_pt_frames;
+    si->mfn_list = l->r.p2m_start;
+    if ( l->r.mod_len )
     {
-        si->mod_start = l->virt_base + (l->ramdisk << XC_PAGE_SHIFT);
-        si->mod_len = l->ramdisk_len;
+        si->mod_start = l->r.mod_start;
+        si->mod_len = l->r.mod_len;
     }
     snprintf((char *)si->cmd_line, sizeof(si->cmd_line), "%s",
              cmdline ? cmdline : "");
@@ -298,15 +266,13 @@ static int seed_grants(xc_interface *xch, uint32_t domid,
 }
 
 static int boot_vcpu(xc_interface *xch, uint32_t domid,
-                     const struct xc_dom_layout *l, const xen_pfn_t *p2m,
+                     const struct pv_layout *l, const xen_pfn_t *p2m,
                      uint64_t entry)
 {
     vcpu_guest_context_t c;
 
-    pv_domu_boot_context(&c, entry,
-                         l->virt_base + ((l->stack + 1) << XC_PAGE_SHIFT),
-                         l->virt_base + (l->start_info << XC_PAGE_SHIFT),
-                         p2m[l->pt]);
+    pv_domu_boot_context(&c, entry, l->stack + XC_PAGE_SIZE, l->start_info,
+                         p2m[pv_layout_pfn(l, l->pt_start)]);
     return xc_domain_setvcpucontext(xch, domid, 0, &c);
 }
 
@@ -322,13 +288,18 @@ static int fill(xc_interface *xch, const struct xc_pv_config *cfg,
     shared_info_t *shared;
     uint8_t *region;
     uint32_t domid = res->domid;
+    unsigned long mapped;
+    xen_pfn_t console, store;
     int rc;
 
     if ( (rc = xc_dom_layout(&l, k, ramdisk_len, res->nr_pages)) )
         return xc_fail(xch, -rc, "d%u: the kernel and boot data need "
                        "%lu pages, the domain has %lu", domid,
-                       (unsigned long)l.mapped_end,
+                       (unsigned long)l.r.min_pages,
                        (unsigned long)res->nr_pages);
+    mapped = pv_layout_pfn(&l.r, l.r.v_end);
+    console = pv_layout_pfn(&l.r, l.r.console);
+    store = pv_layout_pfn(&l.r, l.r.store);
     for ( unsigned long done = 0; done < res->nr_pages; )
     {
         unsigned long n = res->nr_pages - done > 4096 ? 4096
@@ -349,28 +320,28 @@ static int fill(xc_interface *xch, const struct xc_pv_config *cfg,
 
     /* The whole mapped region at once: kernel, data and tables. */
     if ( !(region = xc_map_foreign_pages(xch, domid, PROT_READ | PROT_WRITE,
-                                         p2m, l.mapped_end)) )
+                                         p2m, mapped)) )
         return -1;
-    lc = (struct load_ctx){ region, l.virt_base, elf->virt_offset,
-                            l.kernel_end << XC_PAGE_SHIFT };
+    lc = (struct load_ctx){ region, l.r.v_start, elf->virt_offset,
+                            l.r.kernel_end - l.r.v_start };
     if ( (rc = elf_load(elf, load_piece, &lc)) )
     {
-        xc_unmap(xch, region, l.mapped_end);
+        xc_unmap(xch, region, mapped);
         return xc_fail(xch, -rc, "d%u: loading the kernel failed", domid);
     }
     if ( ramdisk_len )
-        memcpy(region + (l.ramdisk << XC_PAGE_SHIFT), ramdisk, ramdisk_len);
-    memcpy(region + (l.p2m << XC_PAGE_SHIFT), p2m,
+        memcpy(region + (l.r.mod_start - l.r.v_start), ramdisk, ramdisk_len);
+    memcpy(region + (l.r.p2m_start - l.r.v_start), p2m,
            res->nr_pages * sizeof(*p2m));
-    memset(region + (l.store << XC_PAGE_SHIFT), 0, 2 * XC_PAGE_SIZE);
-    memset(region + (l.stack << XC_PAGE_SHIFT), 0, XC_PAGE_SIZE);
+    memset(region + (l.r.store - l.r.v_start), 0, 2 * XC_PAGE_SIZE);
+    memset(region + (l.r.stack - l.r.v_start), 0, XC_PAGE_SIZE);
     xc_dom_start_info(&l, (start_info_t *)(region +
-                      (l.start_info << XC_PAGE_SHIFT)), p2m,
+                      (l.r.start_info - l.r.v_start)), p2m,
                       (uint64_t)info.shared_info_frame << XC_PAGE_SHIFT,
                       res->store_port, res->console_port, cfg->cmdline);
-    write_page_tables(&l, region, p2m);
+    write_page_tables(&l.r, region, p2m);
     /* Unmapped before the pin: no writable mapping of a table may stay. */
-    if ( xc_unmap(xch, region, l.mapped_end) )
+    if ( xc_unmap(xch, region, mapped) )
         return -1;
 
     /* Events stay masked until the kernel has set up its callbacks. */
@@ -382,20 +353,20 @@ static int fill(xc_interface *xch, const struct xc_pv_config *cfg,
         shared->vcpu_info[i].evtchn_upcall_mask = 1;
     xc_unmap(xch, shared, 1);
 
-    if ( seed_grants(xch, domid, cfg, p2m[l.console], p2m[l.store]) )
+    if ( seed_grants(xch, domid, cfg, p2m[console], p2m[store]) )
         return -1;
-    pin.arg1.mfn = p2m[l.pt];
+    pin.arg1.mfn = p2m[pv_layout_pfn(&l.r, l.r.pt_start)];
     if ( xc_mmuext_op(xch, &pin, 1, domid) )
         return -1;
     if ( (elf->xen.seen & (1u << XEN_ELFNOTE_HYPERCALL_PAGE)) &&
          xc_domain_hypercall_init(xch, domid,
-             p2m[(elf->xen.hypercall_page - l.virt_base) >> XC_PAGE_SHIFT]) )
+             p2m[pv_layout_pfn(&l.r, elf->xen.hypercall_page)]) )
         return -1;
-    if ( boot_vcpu(xch, domid, &l, p2m, elf->virt_entry) )
+    if ( boot_vcpu(xch, domid, &l.r, p2m, elf->virt_entry) )
         return -1;
-    res->console_mfn = p2m[l.console];
-    res->store_mfn = p2m[l.store];
-    res->virt_base = l.virt_base;
+    res->console_mfn = p2m[console];
+    res->store_mfn = p2m[store];
+    res->virt_base = l.r.v_start;
     res->virt_entry = elf->virt_entry;
     return 0;
 }

@@ -7,6 +7,7 @@
 #include <stdint.h>
 
 #include <xen/libelf.h>
+#include <xen/pv_layout.h>
 #include "hvxc.h"
 
 /* Kernels and ramdisks larger than this are refused. */
@@ -29,14 +30,14 @@ int xc_dom_parse_kernel(const void *data, size_t len, struct xc_dom_kernel *k);
 void xc_dom_free_kernel(struct xc_dom_kernel *k);
 
 /*
- * The start-of-day region, in pfns from virt_base (docs/misc/libxc.md):
- * kernel, ramdisk, p2m list, start_info, xenstore page, console page,
- * page tables, stack, then mapped padding to a 4 MiB boundary.
+ * The start-of-day region (xen/pv_layout.h, shared with the hypervisor
+ * and mini-os): kernel, ramdisk, p2m list, start_info, xenstore page,
+ * console page, page tables, stack, then mapped padding to a 4 MiB
+ * boundary.  nr_pages is the domain's size.
  */
 struct xc_dom_layout {
-    uint64_t virt_base, nr_pages;
-    uint64_t kernel_end, ramdisk, ramdisk_len, p2m, start_info, store,
-             console, pt, nr_pt, stack, mapped_end;
+    struct pv_layout r;
+    uint64_t nr_pages;
 };
 /* 0; -EINVAL for a kernel out of range; -ENOMEM if nr_pages is too few. */
 int xc_dom_layout(struct xc_dom_layout *l, const struct xc_dom_kernel *k,

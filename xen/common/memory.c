@@ -434,8 +434,8 @@ static long reservation_size(unsigned int op, XEN_GUEST_HANDLE_PARAM(void) arg)
     case XENMEM_maximum_reservation:
         rc = d->max_pages;
         break;
-    default:    /* XENMEM_maximum_gpfn: the guest keeps its p2m size there */
-        rc = d->shared_info->arch.max_pfn - 1;
+    default:    /* XENMEM_maximum_gpfn */
+        rc = domain_get_maximum_gpfn(d);
         break;
     }
     put_domain(d);

@@ -9,24 +9,11 @@
 #include <builder.h>
 #include <hypercall.h>
 #include <xen/libelf.h>
+#include <xen/pv_layout.h>
 #include <xen/pv_domu.h>
 #include <public/elfnote.h>
 #include <public/errno.h>
 
-/*
- * The start-of-day layout Xen's own toolstack gives a 64-bit PV guest,
- * in guest frames from 0: the kernel, the p2m list, start_info, the
- * xenstore and console pages, the bootstrap page tables, a one-page
- * stack, and 512 KiB more, all mapped from VIRT_BASE.
- */
-struct layout {
-    unsigned long kernel_end;       /* first pfn after the kernel */
-    unsigned long p2m, start_info, store, console, pt, nr_pt, stack;
-    unsigned long mapped_end;       /* first pfn not mapped at boot */
-    uint64_t virt_base;
-};
-
-#define BOOT_PADDING_PAGES (PV_DOMU_BOOT_PADDING / PAGE_SIZE)
 /* The largest domain this builder makes: its p2m is kept here. */
 #define MAX_DOMU_PAGES 16384
 
@@ -139,31 +126,27 @@ static int load_piece(void *data, uint64_t paddr, const void *src,
     return window_write(c->w, gaddr, src, len);
 }
 
-/* Page tables: an L4, an L3 and an L2, and the L1s for mapped_end. */
-static void plan_layout(struct layout *l, const struct elf_image *elf,
+/*
+ * The start-of-day region Xen's toolstack gives a 64-bit PV guest
+ * (xen/pv_layout.h): the kernel, the p2m list, start_info, the xenstore
+ * and console pages, the bootstrap page tables, a one-page stack, and
+ * padding to a 4 MiB boundary, all mapped from VIRT_BASE.
+ */
+static long plan_layout(struct pv_layout *l, const struct elf_image *elf,
                         unsigned long nr_pages)
 {
-    unsigned long nr_l1 = 1, need;
-
-    l->virt_base = elf->xen.virt_base;
-    l->kernel_end = PFN_UP(elf->virt_kend - l->virt_base);
-    l->p2m = l->kernel_end;
-    l->start_info = l->p2m + PFN_UP(nr_pages * sizeof(xen_pfn_t));
-    l->store = l->start_info + 1;
-    l->console = l->store + 1;
-    l->pt = l->console + 1;
-    for ( ; ; )
-    {
-        l->nr_pt = 3 + nr_l1;
-        l->stack = l->pt + l->nr_pt;
-        l->mapped_end = l->stack + 1 + BOOT_PADDING_PAGES;
-        need = (l->mapped_end + PT_ENTRIES - 1) / PT_ENTRIES;
-        if ( need <= nr_l1 )
-            break;
-        nr_l1 = need;
-    }
-    if ( l->mapped_end > nr_pages )
-        l->mapped_end = nr_pages;
+    if ( pv_layout_compute(l, elf->xen.virt_base, elf->virt_kend, 0,
+                           nr_pages, PV_LAYOUT_LEVELS_64, PV_LAYOUT_RINGS) )
+        return fail(-XEN_EINVAL, "the kernel's region does not fit in the "
+                    "address space");
+    /* write_page_tables() fills one L3 and one L2. */
+    if ( l->v_start >> 30 != (l->v_end - 1) >> 30 )
+        return fail(-XEN_EINVAL, "the kernel's region %#lx-%#lx crosses a "
+                    "1 GiB boundary", l->v_start, l->v_end);
+    if ( l->min_pages > nr_pages )
+        return fail(-XEN_ENOMEM, "kernel and boot data need %lu pages, "
+                    "the domain has %lu", l->min_pages, nr_pages);
+    return 0;
 }
 
 static uint64_t table_entry(unsigned long pfn)
@@ -173,35 +156,38 @@ static uint64_t table_entry(unsigned long pfn)
 }
 
 /* Writes the bootstrap tables; the ones that map tables map them RO. */
-static long write_page_tables(struct window *w, const struct layout *l)
+static long write_page_tables(struct window *w, const struct pv_layout *l)
 {
     uint64_t *t;
     unsigned long i, pfn;
-    unsigned int l4 = (l->virt_base >> 39) & 511, l3 = (l->virt_base >> 30) & 511;
-    unsigned int l2 = (l->virt_base >> 21) & 511;
+    unsigned long pt = pv_layout_pfn(l, l->pt_start);
+    unsigned long nr_l1 = l->nr_pt_frames - 3;
+    unsigned long end = pv_layout_pfn(l, l->v_end);
+    unsigned int l4 = (l->v_start >> 39) & 511, l3 = (l->v_start >> 30) & 511;
+    unsigned int l2 = (l->v_start >> 21) & 511;
 
-    if ( !(t = window_at(w, l->pt)) )
+    if ( !(t = window_at(w, pt)) )
         return -XEN_EFAULT;
     memset(t, 0, PAGE_SIZE);
-    t[l4] = table_entry(l->pt + 1);
-    if ( !(t = window_at(w, l->pt + 1)) )
+    t[l4] = table_entry(pt + 1);
+    if ( !(t = window_at(w, pt + 1)) )
         return -XEN_EFAULT;
     memset(t, 0, PAGE_SIZE);
-    t[l3] = table_entry(l->pt + 2);
-    if ( !(t = window_at(w, l->pt + 2)) )
+    t[l3] = table_entry(pt + 2);
+    if ( !(t = window_at(w, pt + 2)) )
         return -XEN_EFAULT;
     memset(t, 0, PAGE_SIZE);
-    for ( i = 0; i < l->nr_pt - 3; i++ )
-        t[l2 + i] = table_entry(l->pt + 3 + i);
-    for ( i = 0; i < l->nr_pt - 3; i++ )
+    for ( i = 0; i < nr_l1; i++ )
+        t[l2 + i] = table_entry(pt + 3 + i);
+    for ( i = 0; i < nr_l1; i++ )
     {
-        if ( !(t = window_at(w, l->pt + 3 + i)) )
+        if ( !(t = window_at(w, pt + 3 + i)) )
             return -XEN_EFAULT;
         memset(t, 0, PAGE_SIZE);
-        for ( pfn = i * PT_ENTRIES;
-              pfn < (i + 1) * PT_ENTRIES && pfn < l->mapped_end; pfn++ )
+        for ( pfn = i * PT_ENTRIES; pfn < (i + 1) * PT_ENTRIES && pfn < end;
+              pfn++ )
         {
-            bool table = pfn >= l->pt && pfn < l->pt + l->nr_pt;
+            bool table = pfn >= pt && pfn < pt + l->nr_pt_frames;
 
             t[pfn % PT_ENTRIES] = ((uint64_t)p2m[pfn] << PAGE_SHIFT) |
                                   (table ? PTE_KERNEL_RO : PTE_KERNEL_RW);
@@ -210,24 +196,24 @@ static long write_page_tables(struct window *w, const struct layout *l)
     return 0;
 }
 
-static long write_start_info(struct window *w, const struct layout *l,
+static long write_start_info(struct window *w, const struct pv_layout *l,
                              unsigned long nr_pages, uint64_t shared_info,
                              evtchn_port_t console_port, const char *cmdline)
 {
     start_info_t *si;
     unsigned long pfn;
 
-    if ( !(si = window_at(w, l->start_info)) )
+    if ( !(si = window_at(w, pv_layout_pfn(l, l->start_info))) )
         return -XEN_EFAULT;
     memset(si, 0, PAGE_SIZE);
     snprintf(si->magic, sizeof(si->magic), "xen-3.0-x86_64");
     si->nr_pages = nr_pages;
     si->shared_info = shared_info;
-    si->pt_base = l->virt_base + (l->pt << PAGE_SHIFT);
-    si->nr_pt_frames = l->nr_pt;
-    si->mfn_list = l->virt_base + (l->p2m << PAGE_SHIFT);
-    si->store_mfn = p2m[l->store];
-    si->console.domU.mfn = p2m[l->console];
+    si->pt_base = l->pt_start;
+    si->nr_pt_frames = l->nr_pt_frames;
+    si->mfn_list = l->p2m_start;
+    si->store_mfn = p2m[pv_layout_pfn(l, l->store)];
+    si->console.domU.mfn = p2m[pv_layout_pfn(l, l->console)];
     si->console.domU.evtchn = console_port;
     snprintf((char *)si->cmd_line, sizeof(si->cmd_line), "%s",
              cmdline ? cmdline : "");
@@ -238,13 +224,14 @@ static long write_start_info(struct window *w, const struct layout *l,
 
         if ( n > PAGE_SIZE / sizeof(xen_pfn_t) )
             n = PAGE_SIZE / sizeof(xen_pfn_t);
-        if ( window_write(w, (l->p2m << PAGE_SHIFT) + pfn * sizeof(xen_pfn_t),
+        if ( window_write(w, l->p2m_start - l->v_start +
+                          pfn * sizeof(xen_pfn_t),
                           &p2m[pfn], n * sizeof(xen_pfn_t)) )
             return -XEN_EFAULT;
     }
-    if ( window_write(w, l->store << PAGE_SHIFT, NULL, PAGE_SIZE) ||
-         window_write(w, l->console << PAGE_SHIFT, NULL, PAGE_SIZE) ||
-         window_write(w, l->stack << PAGE_SHIFT, NULL, PAGE_SIZE) )
+    if ( window_write(w, l->store - l->v_start, NULL, PAGE_SIZE) ||
+         window_write(w, l->console - l->v_start, NULL, PAGE_SIZE) ||
+         window_write(w, l->stack - l->v_start, NULL, PAGE_SIZE) )
         return -XEN_EFAULT;
     return 0;
 }
@@ -306,15 +293,13 @@ static long populate(const struct domu *d)
     return 0;
 }
 
-static long set_context(const struct domu *d, const struct layout *l,
+static long set_context(const struct domu *d, const struct pv_layout *l,
                         const struct elf_image *elf)
 {
     long rc;
 
-    pv_domu_boot_context(&ctxt, elf->virt_entry,
-                         l->virt_base + ((l->stack + 1) << PAGE_SHIFT),
-                         l->virt_base + (l->start_info << PAGE_SHIFT),
-                         p2m[l->pt]);
+    pv_domu_boot_context(&ctxt, elf->virt_entry, l->stack + PAGE_SIZE,
+                         l->start_info, p2m[pv_layout_pfn(l, l->pt_start)]);
 
     memset(&dop, 0, sizeof(dop));
     dop.cmd = XEN_DOMCTL_setvcpucontext;
@@ -335,13 +320,11 @@ static long fill_domain(struct domu *d, const struct elf_image *elf,
     evtchn_bind_interdomain_t bind = { 0 };
     struct xen_domctl_getdomaininfo info;
     shared_info_t *si;
-    struct layout l;
+    struct pv_layout l;
     long rc;
 
-    plan_layout(&l, elf, d->nr_pages);
-    if ( l.stack + 1 > d->nr_pages )
-        return fail(-XEN_ENOMEM, "kernel and boot data need %lu pages, "
-                    "the domain has %lu", l.stack + 1, d->nr_pages);
+    if ( (rc = plan_layout(&l, elf, d->nr_pages)) )
+        return rc;
     if ( (rc = elf_load(elf, load_piece, &lc)) )
         return fail(rc, "loading the kernel: %ld", rc);
 
@@ -379,13 +362,12 @@ static long fill_domain(struct domu *d, const struct elf_image *elf,
     unmap_foreign_frame(w->va);
     w->pfn = WINDOW_EMPTY;
 
-    pin.arg1.mfn = p2m[l.pt];
+    pin.arg1.mfn = p2m[pv_layout_pfn(&l, l.pt_start)];
     if ( (rc = HYPERVISOR_mmuext_op(&pin, 1, NULL, d->domid)) )
         return fail(rc, "pinning the L4 table: %ld", rc);
     if ( elf->xen.seen & (1u << XEN_ELFNOTE_HYPERCALL_PAGE) )
     {
-        unsigned long pfn = (elf->xen.hypercall_page - l.virt_base) >>
-                            PAGE_SHIFT;
+        unsigned long pfn = pv_layout_pfn(&l, elf->xen.hypercall_page);
 
         memset(&dop, 0, sizeof(dop));
         dop.cmd = XEN_DOMCTL_hypercall_init;
@@ -400,7 +382,9 @@ static long fill_domain(struct domu *d, const struct elf_image *elf,
     /* Keep its console ring mapped for as long as we keep the domain. */
     if ( !(d->console = alloc_page()) )
         return fail(-XEN_ENOMEM, "no page for the console ring");
-    if ( (rc = map_foreign_frame(d->console, p2m[l.console], d->domid)) )
+    if ( (rc = map_foreign_frame(d->console,
+                                 p2m[pv_layout_pfn(&l, l.console)],
+                                 d->domid)) )
     {
         free_page(d->console);
         d->console = NULL;

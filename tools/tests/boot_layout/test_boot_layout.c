@@ -333,9 +333,10 @@ static void compare(const struct kernel *k, uint64_t initrd_len,
 {
     struct xen_region x = xen_rules(k, initrd_len, nr_pages);
     struct elf_image elf;
-    struct boot_layout l;
+    struct pv_layout l;
     size_t len = build(k);
     int rc = elf_init(&elf, image, len);
+    bool unmapped;
     mfn_t l4;
 
     if ( !rc )
@@ -351,6 +352,7 @@ static void compare(const struct kernel *k, uint64_t initrd_len,
     CHECK_EQ(boot_layout_compute(&l, &elf, initrd_len, nr_pages), 0);
 
     /* start_info as the guest reads it, and the initial registers. */
+    unmapped = l.flags & PV_LAYOUT_MOD_UNMAPPED;
     CHECK_EQ(l.v_start, x.v_start);
     CHECK_EQ(l.p2m_start, x.vphysmap_start);            /* mfn_list */
     CHECK_EQ(l.start_info, x.vstartinfo_start);         /* rsi */
@@ -358,12 +360,11 @@ static void compare(const struct kernel *k, uint64_t initrd_len,
     CHECK_EQ(l.nr_pt_frames, x.nr_pt_pages);
     CHECK_EQ(l.stack + PAGE_SIZE, x.vstack_start + PAGE_SIZE);  /* rsp */
     CHECK_EQ(l.v_end, x.v_end);
-    CHECK_EQ(l.initrd_len ? (l.initrd_unmapped ? l.initrd_pfn
-                                               : l.initrd_start) : 0,
+    CHECK_EQ(l.mod_len ? (unmapped ? l.mod_pfn : l.mod_start) : 0,
              x.mod_start);
-    CHECK_EQ(l.initrd_len, x.mod_len);
-    CHECK_EQ(l.initrd_len && l.initrd_unmapped, x.mod_start_pfn);
-    CHECK_EQ(l.initrd_pfn, x.initrd_pfn);
+    CHECK_EQ(l.mod_len, x.mod_len);
+    CHECK_EQ(l.mod_len && unmapped, x.mod_start_pfn);
+    CHECK_EQ(l.mod_pfn, x.initrd_pfn);
     CHECK_EQ(l.min_pages, x.pages_needed);
     if ( check_why[0] || l.min_pages > nr_pages )
         return;
@@ -397,6 +398,54 @@ static void compare(const struct kernel *k, uint64_t initrd_len,
             return;
     }
 }
+
+/*
+ * Kernels from a page to Linux's size, linked low without VIRT_BASE or
+ * high with it, across 1 GiB, with and without an initrd left unmapped.
+ */
+static void sweep(void)
+{
+    static const uint64_t bases[] = { 0, 0xffffffff80000000ULL,
+                                      (1ULL << 30) - (2ULL << 20) };
+    static const uint64_t sizes[] = { 0x1000, 0x3000,
+                                      (4ULL << 20) - 137 * 4096,
+                                      (4ULL << 20) - 136 * 4096,
+                                      (4ULL << 20) - 135 * 4096,
+                                      (40ULL << 20) + 0x123 };
+    static const uint64_t initrds[] = { 0, 4096, (3ULL << 20) + 77 };
+    static const uint64_t nr_pages[] = { 2048, 16384 };
+    struct kernel k;
+
+    for ( unsigned int b = 0; b < ARRAY_SIZE(bases); b++ )
+        for ( unsigned int s = 0; s < ARRAY_SIZE(sizes); s++ )
+            for ( unsigned int i = 0; i < ARRAY_SIZE(initrds); i++ )
+                for ( unsigned int m = 0; m < 2; m++ )
+                    for ( unsigned int n = 0; n < ARRAY_SIZE(nr_pages); n++ )
+                    {
+                        uint64_t at = bases[b] ?: 1ULL << 20;
+
+                        k = (struct kernel){ .paddr = at - bases[b],
+                                             .vaddr = at, .memsz = sizes[s],
+                                             .entry = at,
+                                             .loader = "generic" };
+                        if ( bases[b] )
+                            k.virt_base = SET(bases[b]);
+                        if ( m )
+                            k.mod_start_pfn = SET(1);
+                        compare(&k, initrds[i], nr_pages[n]);
+                        if ( !check_why[0] )
+                            continue;
+                        printf("INFO: base %#llx size %#llx initrd %llu "
+                               "mod_start_pfn %u nr_pages %llu\n",
+                               (unsigned long long)bases[b],
+                               (unsigned long long)sizes[s],
+                               (unsigned long long)initrds[i], m,
+                               (unsigned long long)nr_pages[n]);
+                        return;
+                    }
+}
+
+void pv_layout_cases(void);
 
 static void run(const char *name, const struct kernel *k, uint64_t initrd_len,
                 uint64_t nr_pages)
@@ -498,5 +547,10 @@ int main(void)
     run("refused-virt-base-above-kernel", KERNEL(.paddr = 0, .vaddr = mib,
         .memsz = 0x3000, .entry = mib, .loader = "generic",
         .virt_base = SET(2 * mib), .paddr_offset = SET(2 * mib)), 0, 4096);
+    CASE("sweep-sizes-bases-initrds")
+        sweep();
+
+    /* The domU layout mini-os's and libhvxc's builders use. */
+    pv_layout_cases();
     return 0;
 }

@@ -44,7 +44,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     {
         if ( !xc_dom_layout(&l, &k, size, PAGES) )
         {
-            struct ctx c = { l.virt_base, k.elf.virt_offset };
+            struct ctx c = { l.r.v_start, k.elf.virt_offset };
 
             elf_load(&k.elf, load, &c);
         }

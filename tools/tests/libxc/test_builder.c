@@ -249,8 +249,9 @@ void test_builder(void)
         if ( img )
         {
             CHECK(xc_dom_layout(&l, &k, 0, NR_PAGES) == 0);
-            CHECK(l.mapped_end % 1024 == 0 && l.mapped_end <= NR_PAGES);
-            CHECK(l.p2m == l.kernel_end && l.console == l.start_info + 2);
+            CHECK(l.r.v_end % (4 << 20) == 0 && l.r.min_pages <= NR_PAGES);
+            CHECK(l.r.p2m_start == l.r.kernel_end &&
+                  l.r.console == l.r.start_info + 2 * 4096);
             CHECK(xc_dom_layout(&l, &k, 0, 16) == -ENOMEM);
             CHECK(xc_dom_layout(&l, &k, 300 << 20, NR_PAGES) == -ENOMEM);
             xc_dom_free_kernel(&k);

@@ -1329,6 +1329,20 @@ static void test_sizes(void)
         CHECK(refs_balanced());
     }
 
+    CASE("p2m: max_mapped_pfn follows populate; PV's maximum_gpfn does not")
+    {
+        xen_pfn_t list[2] = { 0x123456, 0x123455 };
+
+        run_as(domA);
+        CHECK_EQ(reserve(XENMEM_populate_physmap, domA, list, 2, 0, NULL), 2);
+        CHECK_EQ(domA->arch.p2m.max_mapped_pfn, 0x123456);
+        /* A PV guest's size is the length of the list it registered. */
+        CHECK_EQ(size_of(XENMEM_maximum_gpfn, DOMID_SELF), 299);
+        CHECK_EQ(reserve(XENMEM_decrease_reservation, domA, list, 2, 0, NULL),
+                 2);
+        CHECK(refs_balanced());
+    }
+
     CASE("another domain's sizes: -EPERM for a domU, fine for dom0")
     {
         run_as(domA);

@@ -1,18 +1,14 @@
 /* SPDX-License-Identifier: GPL-2.0-only */
-/* The start-of-day rules dom0's PV builders (libhvxc, mini-os) share. */
+/* The domU entry state dom0's PV builders (libhvxc, mini-os) share. */
 #ifndef XEN_PV_DOMU_H
 #define XEN_PV_DOMU_H
 
 /*
  * Included by builders outside the hypervisor (tools/libxc and mini-os's
  * kernel/builder.c) after public/xen.h, whose interface version is
- * theirs to choose.  The region a domU boots with, in pages from
- * VIRT_BASE (pfn 0), is, in order: the kernel, its ramdisk, the p2m
- * list, start_info, the xenstore ring, the console ring, the bootstrap
- * page tables (mapped read-only, mapping the whole region), one stack
- * page, then PV_DOMU_BOOT_PADDING bytes more mapped.
+ * theirs to choose.  The region a domU boots with is xen/pv_layout.h's
+ * with PV_LAYOUT_RINGS.
  */
-#define PV_DOMU_BOOT_PADDING    (512UL << 10)
 
 /*
  * vCPU 0's state at entry: in kernel mode on the flat kernel segments,

@@ -1,5 +1,6 @@
 /* SPDX-License-Identifier: GPL-2.0-only */
 /* The p2m of PV guests: the M2P, the guest keeping its own pfn list. */
+#include <xen/sched.h>
 #include <xen/types.h>
 #include <asm/m2p.h>
 #include <asm/p2m.h>
@@ -7,8 +8,12 @@
 int guest_physmap_add_page(struct domain *d, gfn_t gfn, mfn_t mfn,
                            unsigned int order)
 {
+    unsigned long last = gfn_x(gfn) + (1UL << order) - 1;
+
     for ( unsigned long i = 0; i < (1UL << order); i++ )
         set_gpfn_from_mfn(mfn_x(mfn) + i, gfn_x(gfn) + i);
+    if ( last > d->arch.p2m.max_mapped_pfn )
+        d->arch.p2m.max_mapped_pfn = last;
     return 0;
 }
 
@@ -23,4 +28,12 @@ void guest_physmap_remove_page(struct domain *d, gfn_t gfn, mfn_t mfn,
 gfn_t mfn_to_gfn(const struct domain *d, mfn_t mfn)
 {
     return _gfn(get_gpfn_from_mfn(mfn_x(mfn)));
+}
+
+unsigned long domain_get_maximum_gpfn(const struct domain *d)
+{
+    if ( is_hvm_domain(d) )
+        return d->arch.p2m.max_mapped_pfn;
+    /* The guest's list has arch.max_pfn entries, gfns 0 to max_pfn - 1. */
+    return d->shared_info->arch.max_pfn - 1;
 }

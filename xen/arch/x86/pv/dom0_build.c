@@ -102,7 +102,7 @@ static int __init refuse(int rc, const char *fmt, ...)
  * in refusal[] if it would wrap past 2^64 (whose table count would never
  * settle) or leave the guest's address space.
  */
-static int compute_layout(struct boot_layout *l, const struct elf_image *elf,
+static int compute_layout(struct pv_layout *l, const struct elf_image *elf,
                           unsigned long initrd_len, unsigned long nr_pages)
 {
     int rc = boot_layout_compute(l, elf, initrd_len, nr_pages);
@@ -119,7 +119,7 @@ static int compute_layout(struct boot_layout *l, const struct elf_image *elf,
 
 struct boot_load {
     const struct elf_image *elf;
-    const struct boot_layout *layout;
+    const struct pv_layout *layout;
     const unsigned long *p2m;
 };
 
@@ -135,7 +135,7 @@ static int copy_to_boot_domain(void *ctx, uint64_t paddr, const void *src,
         unsigned long off = va & ~PAGE_MASK;
         size_t n = min(len, (size_t)(PAGE_SIZE - off));
         uint8_t *dst = (uint8_t *)mfn_to_virt(_mfn(
-                           ld->p2m[boot_layout_pfn(ld->layout, va)])) + off;
+                           ld->p2m[pv_layout_pfn(ld->layout, va)])) + off;
 
         if ( src )
             memcpy(dst, src, n);
@@ -272,16 +272,16 @@ static int __init populate(struct domain *d, unsigned long *p2m,
  */
 static void __init load_images(const struct boot_domain *bd,
                                const struct elf_image *elf,
-                               const struct boot_layout *l,
+                               const struct pv_layout *l,
                                const unsigned long *p2m)
 {
     struct boot_load ld = { .elf = elf, .layout = l, .p2m = p2m };
 
     elf_load(elf, copy_to_boot_domain, &ld);
-    for ( unsigned long off = 0; off < l->initrd_len; off += PAGE_SIZE )
-        memcpy(mfn_to_virt(_mfn(p2m[l->initrd_pfn + off / PAGE_SIZE])),
+    for ( unsigned long off = 0; off < l->mod_len; off += PAGE_SIZE )
+        memcpy(mfn_to_virt(_mfn(p2m[l->mod_pfn + off / PAGE_SIZE])),
                maddr_to_virt(bd->initrd->start + off),
-               min(PAGE_SIZE, l->initrd_len - off));
+               min(PAGE_SIZE, l->mod_len - off));
     for ( unsigned long pfn = 0; pfn < bd->nr_pages; pfn++ )
         *(uint64_t *)boot_layout_va(l, p2m, l->p2m_start + pfn * 8) =
             p2m[pfn];
@@ -295,7 +295,7 @@ static void __init load_images(const struct boot_domain *bd,
  * writes its output through console_io until a toolstack gives it more.
  */
 static void __init write_start_info(const struct boot_domain *bd,
-                                    const struct boot_layout *l,
+                                    const struct pv_layout *l,
                                     const unsigned long *p2m)
 {
     struct start_info *si = boot_layout_va(l, p2m, l->start_info);
@@ -309,11 +309,11 @@ static void __init write_start_info(const struct boot_domain *bd,
     si->nr_pt_frames = l->nr_pt_frames;
     si->mfn_list = l->p2m_start;
     /* As Xen: an initrd left unmapped is found by its first pfn. */
-    if ( l->initrd_len )
+    if ( l->mod_len )
     {
-        si->mod_start = l->initrd_unmapped ? l->initrd_pfn : l->initrd_start;
-        si->mod_len = l->initrd_len;
-        if ( l->initrd_unmapped )
+        si->mod_start = (l->flags & PV_LAYOUT_MOD_UNMAPPED) ? l->mod_pfn : l->mod_start;
+        si->mod_len = l->mod_len;
+        if ( (l->flags & PV_LAYOUT_MOD_UNMAPPED) )
             si->flags |= SIF_MOD_START_PFN;
     }
     if ( bd->cmdline )
@@ -323,7 +323,7 @@ static void __init write_start_info(const struct boot_domain *bd,
 /* Memory, vCPUs, frames and contents: all but starting it. */
 static int __init fill_domain(struct boot_domain *bd,
                               const struct elf_image *elf,
-                              const struct boot_layout *l)
+                              const struct pv_layout *l)
 {
     struct domain *d;
     struct vcpu *v;
@@ -392,7 +392,7 @@ static int __init build_pv_domain(struct boot_domain *bd)
                         (bd->privileged ? 1u << XENFEAT_dom0 : 0);
     struct kernel_image k;
     struct elf_image elf;
-    struct boot_layout l;
+    struct pv_layout l;
     int rc;
 
     printk("*** Building a PV Dom%u ***\n", bd->domid);

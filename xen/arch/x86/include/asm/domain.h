@@ -6,6 +6,7 @@
 #include <xen/types.h>
 #include <public/xen.h>
 #include <public/hvm/params.h>
+#include <asm/p2m.h>
 #include <asm/x86_emulate.h>
 
 struct cpu_policy;
@@ -117,6 +118,8 @@ struct arch_domain {
     unsigned long relinquish_steps;
     /* Its PIRQs and their EOI bitmap (pirq.c); NULL until first used. */
     struct domain_pirqs *pirqs;
+    /* Its physical-to-machine map (mm/p2m.c). */
+    struct p2m_domain p2m;
 
     /* Which one is live: is_pv_domain() / is_hvm_domain() (xen/sched.h). */
     union {

@@ -17,6 +17,24 @@ struct domain;
  */
 
 /*
+ * A domain's p2m state (struct arch_domain's p2m), this file's and
+ * mm/p2m.c's alone.  A PV guest's pfn-to-mfn list is its own memory: it
+ * registers the list's length in shared_info (arch.max_pfn), which is
+ * read when asked as the guest may change it.  What the hypervisor
+ * itself learns as frames are added is kept here.
+ */
+struct p2m_domain {
+    /* The highest gfn guest_physmap_add_page() has backed (Xen's name). */
+    unsigned long max_mapped_pfn;
+};
+
+/*
+ * The highest gfn d has (XENMEM_maximum_gpfn): for PV, one below the
+ * length of the list it registered; for HVM, max_mapped_pfn.
+ */
+unsigned long domain_get_maximum_gpfn(const struct domain *d);
+
+/*
  * Frames mfn .. mfn + 2^order - 1 back d's gfn .. gfn + 2^order - 1.
  * 0, or an errno (-ENOMEM once a p2m needs table frames).
  */
