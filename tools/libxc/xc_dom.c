@@ -6,6 +6,7 @@
 #include <string.h>
 #include <sys/mman.h>
 #include <sys/stat.h>
+#include <time.h>
 #include <unistd.h>
 
 #include <xen/decompress.h>
@@ -27,6 +28,39 @@
 /* Grant table entries Xen's toolstack reserves for a domU's rings. */
 #define GNT_CONSOLE 0
 #define GNT_STORE   1
+
+/*
+ * Each phase's wall time, logged at XC_LOG_DEBUG when the build ends:
+ * what `XEN_CREATE_PV_TIMES=1 xen-create-pv` prints.
+ */
+struct phase_times {
+    double last;
+    char line[320];
+    size_t len;
+};
+
+static double now_ms(void)
+{
+    struct timespec t;
+
+    clock_gettime(CLOCK_MONOTONIC, &t);
+    return t.tv_sec * 1e3 + t.tv_nsec / 1e6;
+}
+
+/* Ends the phase called name (one word), which began at the last one. */
+static void phase_end(struct phase_times *pt, const char *name)
+{
+    double t = now_ms();
+    int n;
+
+    if ( pt->len < sizeof(pt->line) )
+    {
+        n = snprintf(pt->line + pt->len, sizeof(pt->line) - pt->len,
+                     " %s %.1f", name, t - pt->last);
+        pt->len += n > 0 ? n : 0;
+    }
+    pt->last = t;
+}
 
 /* Reads a whole file; NULL with errno set. */
 static void *read_file(const char *path, size_t *len)
@@ -312,7 +346,8 @@ static int boot_vcpu(xc_interface *xch, uint32_t domid,
 
 static int fill(xc_interface *xch, const struct xc_pv_config *cfg,
                 struct xc_pv_result *res, const struct xc_dom_kernel *k,
-                const void *ramdisk, size_t ramdisk_len, xen_pfn_t *p2m)
+                const void *ramdisk, size_t ramdisk_len, xen_pfn_t *p2m,
+                struct phase_times *pt)
 {
     const struct elf_image *elf = &k->elf;
     struct xc_dom_layout l;
@@ -324,6 +359,7 @@ static int fill(xc_interface *xch, const struct xc_pv_config *cfg,
     uint32_t domid = res->domid;
     int rc;
 
+    phase_end(pt, "create");
     if ( (rc = xc_dom_layout(&l, k, ramdisk_len, res->nr_pages)) )
         return xc_fail(xch, -rc, "d%u: the kernel and boot data need "
                        "%lu pages, the domain has %lu", domid,
@@ -340,17 +376,20 @@ static int fill(xc_interface *xch, const struct xc_pv_config *cfg,
             return -1;
         done += n;
     }
+    phase_end(pt, "populate");
     if ( xc_evtchn_alloc_unbound(xch, domid, cfg->console_domid,
                                  &res->console_port) ||
          xc_evtchn_alloc_unbound(xch, domid, cfg->store_domid,
                                  &res->store_port) ||
          xc_domain_getinfo_single(xch, domid, &info) )
         return -1;
+    phase_end(pt, "evtchn");
 
     /* The whole mapped region at once: kernel, data and tables. */
     if ( !(region = xc_map_foreign_pages(xch, domid, PROT_READ | PROT_WRITE,
                                          p2m, l.mapped_end)) )
         return -1;
+    phase_end(pt, "map");
     lc = (struct load_ctx){ region, l.virt_base, elf->virt_offset,
                             l.kernel_end << XC_PAGE_SHIFT };
     if ( (rc = elf_load(elf, load_piece, &lc)) )
@@ -358,8 +397,10 @@ static int fill(xc_interface *xch, const struct xc_pv_config *cfg,
         xc_unmap(xch, region, l.mapped_end);
         return xc_fail(xch, -rc, "d%u: loading the kernel failed", domid);
     }
+    phase_end(pt, "load_kernel");
     if ( ramdisk_len )
         memcpy(region + (l.ramdisk << XC_PAGE_SHIFT), ramdisk, ramdisk_len);
+    phase_end(pt, "load_ramdisk");
     memcpy(region + (l.p2m << XC_PAGE_SHIFT), p2m,
            res->nr_pages * sizeof(*p2m));
     memset(region + (l.store << XC_PAGE_SHIFT), 0, 2 * XC_PAGE_SIZE);
@@ -368,10 +409,13 @@ static int fill(xc_interface *xch, const struct xc_pv_config *cfg,
                       (l.start_info << XC_PAGE_SHIFT)), p2m,
                       (uint64_t)info.shared_info_frame << XC_PAGE_SHIFT,
                       res->store_port, res->console_port, cfg->cmdline);
+    phase_end(pt, "start_info");
     write_page_tables(&l, region, p2m);
+    phase_end(pt, "page_tables");
     /* Unmapped before the pin: no writable mapping of a table may stay. */
     if ( xc_unmap(xch, region, l.mapped_end) )
         return -1;
+    phase_end(pt, "unmap");
 
     /* Events stay masked until the kernel has set up its callbacks. */
     shared = xc_map_foreign_pages(xch, domid, PROT_READ | PROT_WRITE,
@@ -393,6 +437,7 @@ static int fill(xc_interface *xch, const struct xc_pv_config *cfg,
         return -1;
     if ( boot_vcpu(xch, domid, &l, p2m, elf->virt_entry) )
         return -1;
+    phase_end(pt, "finish");
     res->console_mfn = p2m[l.console];
     res->store_mfn = p2m[l.store];
     res->virt_base = l.virt_base;
@@ -408,6 +453,7 @@ int xc_pv_build(xc_interface *xch, const struct xc_pv_config *cfg,
         .max_maptrack_frames = 1024,
         .grant_opts = XEN_DOMCTL_GRANT_version(1),
     };
+    struct phase_times pt = { .last = now_ms() };
     struct xc_dom_kernel k;
     void *image = NULL, *ramdisk = NULL;
     size_t image_len = 0, ramdisk_len = 0;
@@ -425,6 +471,7 @@ int xc_pv_build(xc_interface *xch, const struct xc_pv_config *cfg,
     if ( !(image = read_file(cfg->kernel, &image_len)) )
         return xc_fail(xch, errno, "reading %s: %s", cfg->kernel,
                        strerror(errno));
+    phase_end(&pt, "read_kernel");
     xc_dom_log_to = xch;
     rc = xc_dom_parse_kernel(image, image_len, &k);
     xc_dom_log_to = NULL;
@@ -433,6 +480,7 @@ int xc_pv_build(xc_interface *xch, const struct xc_pv_config *cfg,
         free(image);
         return xc_fail(xch, -rc, "%s: not a 64-bit PV kernel", cfg->kernel);
     }
+    phase_end(&pt, "parse");
     rc = -1;
     if ( cfg->ramdisk && !(ramdisk = read_file(cfg->ramdisk, &ramdisk_len)) )
     {
@@ -440,6 +488,7 @@ int xc_pv_build(xc_interface *xch, const struct xc_pv_config *cfg,
         xc_fail(xch, err, "reading %s: %s", cfg->ramdisk, strerror(err));
         goto out;
     }
+    phase_end(&pt, "read_ramdisk");
     res->nr_pages = cfg->memory_kb / 4;
     if ( !(p2m = calloc(res->nr_pages, sizeof(*p2m))) )
     {
@@ -458,7 +507,7 @@ int xc_pv_build(xc_interface *xch, const struct xc_pv_config *cfg,
      */
     if ( xc_domain_max_vcpus(xch, res->domid, cd.max_vcpus) ||
          xc_domain_max_mem(xch, res->domid, maxmem) ||
-         fill(xch, cfg, res, &k, ramdisk, ramdisk_len, p2m) )
+         fill(xch, cfg, res, &k, ramdisk, ramdisk_len, p2m, &pt) )
     {
         /* Keep the first failure's errno and message. */
         char msg[sizeof(xch->last_error)];
@@ -472,6 +521,7 @@ int xc_pv_build(xc_interface *xch, const struct xc_pv_config *cfg,
     }
     xc_log(xch, XC_LOG_INFO, "built d%u: %lu pages, entry %#lx", res->domid,
            (unsigned long)res->nr_pages, (unsigned long)res->virt_entry);
+    xc_log(xch, XC_LOG_DEBUG, "build d%u ms:%s", res->domid, pt.line);
     rc = 0;
  out:
     err = errno;
