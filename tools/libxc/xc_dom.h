@@ -18,6 +18,7 @@
 struct xc_dom_kernel {
     struct elf_image elf;
     void *unpacked;             /* the decompressed image, or NULL */
+    size_t unpacked_len;        /* its buffer's size */
 };
 
 /*

@@ -29,6 +29,18 @@ static void usage(void)
     exit(2);
 }
 
+/*
+ * With XEN_CREATE_PV_TIMES set: libhvxc's progress lines (the build's
+ * phase times among them) go to stderr too, errors as the default has it.
+ */
+static void times_logger(void *opaque, enum xc_log_level level,
+                         const char *msg)
+{
+    (void)opaque;
+    fprintf(stderr, "%s: %s\n",
+            level == XC_LOG_ERROR ? "hvxc" : "xen-create-pv", msg);
+}
+
 static double now_ms(void)
 {
     struct timespec t;
@@ -242,7 +254,8 @@ int main(int argc, char **argv)
     bool paused = false, no_xs = false, show_free = false;
     long destroy_id = -1, wait_id = -1;
     xc_interface *xch;
-    double t0;
+    bool times = getenv("XEN_CREATE_PV_TIMES");
+    double t0, t1, t_xs = 0, t_dev = 0;
     int c, rc = 1;
 
     while ( (c = getopt_long(argc, argv, "k:m:M:v:r:c:n:pXd:b:S:", opts,
@@ -272,8 +285,10 @@ int main(int argc, char **argv)
          (!cfg.kernel && destroy_id < 0 && wait_id < 0 && !show_free) ||
          (no_xs && (disk || bridge)) )
         usage();
-    if ( !(xch = xc_interface_open(NULL, NULL)) )
+    if ( !(xch = xc_interface_open(times ? times_logger : NULL, NULL)) )
         return 1;
+    if ( times )
+        xc_set_log_level(xch, XC_LOG_DEBUG);
     if ( show_free )
     {
         if ( !xc_physinfo(xch, &pi) )
@@ -297,6 +312,7 @@ int main(int argc, char **argv)
     t0 = now_ms();
     if ( xc_pv_build(xch, &cfg, &res) )
         goto out;
+    t1 = now_ms();
     if ( !no_xs )
     {
         char def[32];
@@ -307,18 +323,24 @@ int main(int argc, char **argv)
             xc_domain_destroy(xch, res.domid);
             goto out;
         }
+        t_xs = now_ms() - t1;
         if ( (disk || bridge) && add_devices(res.domid, disk, bridge,
                                              scripts) )
         {
             destroy(xch, res.domid);
             goto out;
         }
+        t_dev = now_ms() - t1 - t_xs;
     }
     if ( !paused && xc_domain_unpause(xch, res.domid) )
     {
         xc_domain_destroy(xch, res.domid);
         goto out;
     }
+    if ( times )
+        fprintf(stderr, "xen-create-pv: d%u ms: build %.1f xenstore %.1f "
+                "devices %.1f unpause %.1f\n", res.domid, t1 - t0, t_xs,
+                t_dev, now_ms() - t1 - t_xs - t_dev);
     printf("built d%u (%s): %llu KiB, %u vcpu(s) in %.1f ms\n", res.domid,
            name ? name : "-", (unsigned long long)cfg.memory_kb,
            cfg.vcpus ? cfg.vcpus : 1, now_ms() - t0);

@@ -28,7 +28,8 @@ static struct {
     unsigned long next_mfn;
     uint64_t pinned, hypercall_gmfn;
     vcpu_guest_context_t ctxt;
-    bool destroyed, fail_populate, vcpus_created;
+    bool destroyed, fail_populate, vcpus_created, no_superpages;
+    unsigned long superpages;   /* 2 MiB extents handed out */
     unsigned int ports;
 } hv;
 
@@ -80,10 +81,17 @@ static long hv_build(unsigned int op, uint64_t a[5])
 
         if ( a[0] != XENMEM_populate_physmap || r->domid != 5 )
             return -ENOSYS;
-        if ( hv.fail_populate )
+        if ( hv.fail_populate || (r->extent_order && hv.no_superpages) )
             return 0;
         for ( unsigned long i = 0; i < r->nr_extents; i++ )
-            ext[i] = hv.next_mfn++;
+        {
+            ext[i] = hv.next_mfn;
+            hv.next_mfn += 1UL << r->extent_order;
+        }
+        if ( r->extent_order == 9 )
+            hv.superpages += r->nr_extents;
+        else if ( r->extent_order )
+            return -EINVAL;
         return r->nr_extents;
     }
     case __HYPERVISOR_event_channel_op:
@@ -276,6 +284,8 @@ void test_builder(void)
         CHECK(xc_pv_build(xch, &cfg, &r) == 0);
         CHECK(!fake.unaligned_arg && !hv.destroyed);
         CHECK(r.domid == 5 && r.nr_pages == NR_PAGES);
+        /* Populated in 2 MiB extents, none left for single pages. */
+        CHECK(hv.superpages == NR_PAGES / 512);
         CHECK(hv.ctxt.user_regs.rip == k.elf.virt_entry);
         CHECK(hv.ctxt.ctrlreg[3] == xen_pfn_to_cr3(hv.pinned));
         si = walk(hv.pinned, hv.ctxt.user_regs.rsi);
@@ -309,6 +319,24 @@ void test_builder(void)
               hv.hypercall_gmfn);
         xc_dom_free_kernel(&k);
         free(img);
+        xc_interface_close(xch);
+    }
+    CASE("builder-without-superpages-uses-4k-pages")
+    {
+        xc_interface *xch = open_builder();
+        struct xc_pv_config cfg = { .kernel = images[1],
+                                    .memory_kb = NR_PAGES * 4 };
+        struct xc_pv_result r;
+        start_info_t *si;
+        xen_pfn_t *p2m;
+
+        hv.no_superpages = true;
+        CHECK(xc_pv_build(xch, &cfg, &r) == 0 && !hv.destroyed);
+        CHECK(hv.superpages == 0 && hv.next_mfn == FAKE_MFN0 + NR_PAGES);
+        si = walk(hv.pinned, hv.ctxt.user_regs.rsi);
+        p2m = si ? walk(hv.pinned, si->mfn_list) : NULL;
+        CHECK(p2m && p2m[0] == FAKE_MFN0 &&
+              p2m[NR_PAGES - 1] == FAKE_MFN0 + NR_PAGES - 1);
         xc_interface_close(xch);
     }
     CASE("builder-failure-destroys-domain")
