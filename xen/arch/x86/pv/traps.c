@@ -9,6 +9,7 @@
 #include <asm/desc.h>
 #include <asm/domain.h>
 #include <asm/guest_range.h>
+#include <asm/guest_return.h>
 #include <asm/processor.h>
 #include <asm/pv/emulate.h>
 #include <asm/pv/entry.h>
