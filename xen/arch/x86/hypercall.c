@@ -101,7 +101,7 @@ static void pv_hypercall(struct cpu_user_regs *regs)
  * function: every further call level on the way to the handler costs on
  * every hypercall (and twice over under emulation).
  */
-void pv_syscall(struct cpu_user_regs *regs)
+void __hot_path pv_syscall(struct cpu_user_regs *regs)
 {
     /* Only the guest kernel makes hypercalls; user mode calls its kernel. */
     if ( !(current->arch.flags & VGCF_in_kernel) )

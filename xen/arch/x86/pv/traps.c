@@ -94,9 +94,10 @@ void pv_toggle_guest_mode(struct vcpu *v)
  * if there is no handler or the stack is unusable; the caller then
  * crashes the domain.
  */
-bool pv_create_bounce_frame(struct vcpu *v, unsigned long handler,
-                            const uint64_t *extra, unsigned int nr_extra,
-                            bool mask_events)
+bool __hot_path pv_create_bounce_frame(struct vcpu *v, unsigned long handler,
+                                       const uint64_t *extra,
+                                       unsigned int nr_extra,
+                                       bool mask_events)
 {
     struct cpu_user_regs *regs = &get_cpu_info()->guest_cpu_user_regs;
     struct vcpu_info *vi = v->vcpu_info;
@@ -215,7 +216,7 @@ void pv_failsafe_callback(struct vcpu *v, const uint16_t sel[4])
  * fault in ring 0.  The guest gets the #GP the CPU gives it, with that
  * rip in the frame, as Xen 4.17 delivers it.
  */
-void pv_prepare_return(void)
+void __hot_path pv_prepare_return(void)
 {
     if ( !is_canonical_address(get_cpu_info()->guest_cpu_user_regs.rip) )
         pv_inject_exception(X86_EXC_GP, 0);
@@ -223,7 +224,7 @@ void pv_prepare_return(void)
 }
 
 /* Through the event callback the guest registered, events masked. */
-void pv_deliver_upcall(struct vcpu *v)
+void __hot_path pv_deliver_upcall(struct vcpu *v)
 {
     if ( !pv_create_bounce_frame(v, v->arch.pv.event_callback_eip, NULL, 0,
                                  true) )
