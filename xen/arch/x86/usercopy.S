@@ -16,10 +16,9 @@
  *                                        unsigned long len)
  * Returns the bytes left uncopied, 0 when all went.  Quadwords first,
  * then the odd bytes (string operations cost per element under
- * emulation).  SMAP is lifted only around the copy itself.  Hypercalls
- * with arguments run it, hence the hot section (__hot_path).
+ * emulation).  SMAP is lifted only around the copy itself.
  */
-        .section .text.hot, "ax", @progbits
+        .text
         .globl  raw_copy_from_guest
         .globl  raw_copy_to_guest
 raw_copy_from_guest:

@@ -250,7 +250,7 @@ long do_set_segment_base(unsigned int which, unsigned long base)
  * CS with RPL 3 returns to user mode (the frames of kernel context carry
  * RPL 0, see the bounce frame), which needs a user page table, as on Xen.
  */
-void __hot_path do_iret(struct cpu_user_regs *regs)
+void do_iret(struct cpu_user_regs *regs)
 {
     struct vcpu *v = current;
     struct iret_context iret;

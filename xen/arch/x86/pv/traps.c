@@ -94,10 +94,9 @@ void pv_toggle_guest_mode(struct vcpu *v)
  * if there is no handler or the stack is unusable; the caller then
  * crashes the domain.
  */
-bool __hot_path pv_create_bounce_frame(struct vcpu *v, unsigned long handler,
-                                       const uint64_t *extra,
-                                       unsigned int nr_extra,
-                                       bool mask_events)
+bool pv_create_bounce_frame(struct vcpu *v, unsigned long handler,
+                            const uint64_t *extra, unsigned int nr_extra,
+                            bool mask_events)
 {
     struct cpu_user_regs *regs = &get_cpu_info()->guest_cpu_user_regs;
     struct vcpu_info *vi = v->vcpu_info;
@@ -224,7 +223,7 @@ void __hot_path pv_prepare_return(void)
 }
 
 /* Through the event callback the guest registered, events masked. */
-void __hot_path pv_deliver_upcall(struct vcpu *v)
+void pv_deliver_upcall(struct vcpu *v)
 {
     if ( !pv_create_bounce_frame(v, v->arch.pv.event_callback_eip, NULL, 0,
                                  true) )
