@@ -31,7 +31,7 @@ void cpu_raise_softirq(unsigned int cpu, unsigned int nr)
         send_event_check_ipi(cpu);
 }
 
-bool softirq_pending(unsigned int cpu)
+bool __hot_path softirq_pending(unsigned int cpu)
 {
     return __atomic_load_n(&per_cpu(softirq_mask, cpu),
                            __ATOMIC_RELAXED) != 0;

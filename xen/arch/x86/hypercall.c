@@ -10,6 +10,7 @@
 #include <asm/hypercall_poison.h>
 #include <asm/pv/entry.h>
 #include <asm/pv/mm.h>
+#include <asm/pv/traps.h>
 
 /*
  * Handlers keep their typed signatures; on x86-64 a guest handle, a
@@ -78,7 +79,7 @@ static const struct hypercall *lookup(unsigned long nr, unsigned int guest)
 }
 
 /* Arguments in rdi, rsi, rdx, r10, r8 (SYSCALL took rcx). */
-void pv_hypercall(struct cpu_user_regs *regs)
+static void pv_hypercall(struct cpu_user_regs *regs)
 {
     const struct hypercall *h = lookup(regs->rax, PV);
     unsigned long rip = regs->rip;
@@ -92,6 +93,28 @@ void pv_hypercall(struct cpu_user_regs *regs)
     /* A continuation moved rip back to re-issue with new arguments. */
     if ( regs->rip == rip )
         hypercall_poison_used(h->nargs, regs);
+}
+
+/*
+ * SYSCALL from a PV guest (pv/entry.S) lands here, beside the table, so
+ * that the lookup and the call through it are compiled into this one
+ * function: every further call level on the way to the handler costs on
+ * every hypercall (and twice over under emulation).
+ */
+void __hot_path pv_syscall(struct cpu_user_regs *regs)
+{
+    /* Only the guest kernel makes hypercalls; user mode calls its kernel. */
+    if ( !(current->arch.flags & VGCF_in_kernel) )
+    {
+        pv_user_syscall(regs);
+        return;
+    }
+    if ( regs->rax == __HYPERVISOR_iret )
+    {
+        do_iret(regs);
+        return;
+    }
+    pv_hypercall(regs);
 }
 
 void arch_do_multicall_call(struct multicall_entry *call)

@@ -21,6 +21,9 @@ SECTIONS
     {
         _stext = .;
         *(.text.head)
+        /* The guest entry and exit path (__hot_path, pv/entry.S). */
+        . = ALIGN(4096);
+        *(.text.hot)
         *(.text .text.*)
         *(.init.text)
         _etext = .;

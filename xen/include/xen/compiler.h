@@ -18,6 +18,13 @@
 #define __init          __section(".init.text")
 #define __initdata      __section(".init.data")
 
+/*
+ * What every guest entry and exit runs: xen.lds.S keeps it together on
+ * its own page(s), so that the path touches few pages and its direct
+ * calls and jumps stay within one (which emulators chain cheaply).
+ */
+#define __hot_path      __section(".text.hot")
+
 #define ACCESS_ONCE(x)  (*(volatile __typeof__(x) *)&(x))
 #define READ_ONCE(x)    ACCESS_ONCE(x)
 #define WRITE_ONCE(x, v) (ACCESS_ONCE(x) = (v))

@@ -7,9 +7,10 @@
  * SYSCALL leaves %rsp as the guest had it, and we use no %gs: so each CPU
  * gets its own stub (MSR_LSTAR) that parks the guest's %rsp and loads the
  * top of that CPU's guest frame (struct cpu_info) from tables indexed at
- * assembly time.  What follows is shared.
+ * assembly time.  What follows is shared.  All of it runs on every PV
+ * hypercall, hence the hot section (xen/compiler.h's __hot_path).
  */
-        .text
+        .section .text.hot, "ax", @progbits
         .balign PV_SYSCALL_STUB_SIZE
         .globl  pv_syscall_stubs
 pv_syscall_stubs:

@@ -1,31 +1,9 @@
 /* SPDX-License-Identifier: GPL-2.0-only */
-/* SYSCALL from a PV guest lands here; and the PV hypercall page. */
-#include <xen/errno.h>
+/* The PV hypercall page (SYSCALL lands in arch/x86/hypercall.c). */
 #include <xen/hypercall.h>
-#include <xen/lib.h>
-#include <xen/sched.h>
 #include <xen/string.h>
-#include <asm/domain.h>
+#include <asm/page.h>
 #include <asm/pv/entry.h>
-#include <asm/pv/traps.h>
-
-void pv_syscall(struct cpu_user_regs *regs)
-{
-    struct vcpu *v = current;
-
-    /* Only the guest kernel makes hypercalls; user mode calls its kernel. */
-    if ( !(v->arch.flags & VGCF_in_kernel) )
-    {
-        pv_user_syscall(regs);
-        return;
-    }
-    if ( regs->rax == __HYPERVISOR_iret )
-    {
-        do_iret(regs);
-        return;
-    }
-    pv_hypercall(regs);
-}
 
 /*
  * The hypercall page, laid out as Xen lays it out: a 32-byte stub per

@@ -9,6 +9,7 @@
 #include <asm/desc.h>
 #include <asm/domain.h>
 #include <asm/guest_range.h>
+#include <asm/guest_return.h>
 #include <asm/processor.h>
 #include <asm/pv/emulate.h>
 #include <asm/pv/entry.h>
@@ -214,7 +215,7 @@ void pv_failsafe_callback(struct vcpu *v, const uint16_t sel[4])
  * fault in ring 0.  The guest gets the #GP the CPU gives it, with that
  * rip in the frame, as Xen 4.17 delivers it.
  */
-void pv_prepare_return(void)
+void __hot_path pv_prepare_return(void)
 {
     if ( !is_canonical_address(get_cpu_info()->guest_cpu_user_regs.rip) )
         pv_inject_exception(X86_EXC_GP, 0);

@@ -128,13 +128,4 @@ struct arch_domain {
     };
 };
 
-struct vcpu;
-
-/*
- * The last C code before any guest runs again (guest_return.c): pending
- * softirqs, then an event upcall the guest may take now, delivered as its
- * type takes events.  Returns with interrupts off.
- */
-void prepare_return_to_guest(struct vcpu *v);
-
 #endif /* ASM_X86_DOMAIN_H */

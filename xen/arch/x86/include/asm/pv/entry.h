@@ -22,9 +22,8 @@ extern unsigned long pv_frame_top[];
 void return_to_guest(void) __attribute__((__noreturn__));
 /* The IRETQ into the guest at the end of return_to_guest. */
 extern const char pv_iret_to_guest[];
+/* The guest's SYSCALL: a hypercall, or user mode's (arch/x86/hypercall.c). */
 void pv_syscall(struct cpu_user_regs *regs);
-/* A kernel's hypercall, number in rax (arch/x86/hypercall.c). */
-void pv_hypercall(struct cpu_user_regs *regs);
 void pv_prepare_return(void);
 void pv_percpu_init(unsigned int cpu);
 /* Fills one page with the hypercall stubs guests call through. */

@@ -1,20 +1,27 @@
 /* SPDX-License-Identifier: GPL-2.0-only */
 /* What runs on every way back into a guest, whatever its type. */
-#include <xen/lib.h>
+#ifndef ASM_X86_GUEST_RETURN_H
+#define ASM_X86_GUEST_RETURN_H
+
 #include <xen/sched.h>
 #include <xen/softirq.h>
-#include <asm/domain.h>
+#include <asm/current.h>
 #include <asm/hvm/hvm.h>
 #include <asm/pv/traps.h>
 #include <asm/system.h>
 
 /*
+ * The last C code before any guest runs again: pending softirqs, then an
+ * event upcall the guest may take now, delivered as its type takes
+ * events.  Returns with interrupts off.  Inline: each guest type's return
+ * path runs it on every entry, hypercalls included.
+ *
  * A softirq may switch this CPU to another vCPU (and never come back
  * here), so they all run before anything about v is decided; interrupts
  * go off with none pending, so none is missed before the guest runs.
  * The time area was brought up to date when v was switched in.
  */
-void prepare_return_to_guest(struct vcpu *v)
+static inline void prepare_return_to_guest(struct vcpu *v)
 {
     unsigned int cpu = smp_processor_id();
 
@@ -35,3 +42,5 @@ void prepare_return_to_guest(struct vcpu *v)
             hvm_funcs.deliver_upcall(v);
     }
 }
+
+#endif /* ASM_X86_GUEST_RETURN_H */
