@@ -433,6 +433,7 @@ def real_backend_xenstore():
     import tempfile
     from harness import Skip
     from xen.xend import backend
+    from xen.xend.xenstore import XenstoreError
     d = tempfile.mkdtemp(prefix='xend-xs-')
     try:
         b = subprocess.run(['make', '-s', '-C',
@@ -487,6 +488,24 @@ def real_backend_xenstore():
             rb._xs_call('set_perms', '/local/domain/8/device',
                         [(8, 'n'), (0, 'r')])
             check(rb.xs_read('/local/domain/8/device') == '', 'mkdir')
+            # Requests sent at once in a transaction: every reply read in
+            # order, a failing one raised after the others, the
+            # connection still in step.
+            rb._xs_transaction([('mkdir', ('/local/domain/9',)),
+                                ('write', ('/local/domain/9/name', 'b')),
+                                ('set_perms', ('/local/domain/9',
+                                               [(0, 'n'), (9, 'r')]))],
+                               '/local/domain/9')
+            check(rb.xs_read('/local/domain/9/name') == 'b', 'batch')
+            try:
+                rb._xs().batch([('write', ('/local/domain/9/a', '1')),
+                                ('write', ('bad path', '2')),
+                                ('write', ('/local/domain/9/c', '3'))])
+                raise AssertionError('a relative path written')
+            except XenstoreError as e:
+                check(e.errno_name == 'EINVAL', str(e))
+            check(sorted(rb.xs_list('/local/domain/9')) == ['a', 'c', 'name'],
+                  'the batch around the failure')
             # xend's domain watcher: @releaseDomain fires once when the
             # watch is set, then only on news; requests meanwhile go over
             # the other connection.

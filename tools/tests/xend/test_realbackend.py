@@ -43,6 +43,16 @@ class FakeStore(object):
         return sorted({k[len(pre):].split('/')[0] for k in self.nodes
                        if k.startswith(pre)})
 
+    def transaction_start(self):
+        return 1
+
+    def transaction_end(self, tx, commit=True):
+        pass
+
+    def batch(self, reqs, tx=0):
+        for name, args in reqs:
+            getattr(self, name)(*args)
+
     def introduce(self, domid, mfn, port):
         self.calls.append(('introduce', domid, mfn, port))
 
@@ -255,8 +265,8 @@ def real_backend_vbd_vif_nodes_and_scripts():
           n[vbk + '/rate'] == '62500,50000', 'vif nodes')
     check(ran == [('block', 'add', bk, None),
                   ('vif-bridge', 'online', vbk, 'vif%d.0' % domid)], ran)
-    check(len([c for c in be.xs.calls if c[0] == 'commit']) == 2,
-          'one transaction a device')
+    check(len([c for c in be.xs.calls if c[0] == 'commit']) == 3,
+          "one transaction for the domain's nodes, one a device")
     # A disk added to the running domain, and taken away.
     sdb = dict(DISK, dev='xvdb', devid=51728)
     check(be.device_add(domid, 'vbd', sdb) == 51728, 'hot-added xvdb')

@@ -3,6 +3,7 @@
 1 internal, 2 xend error, 3 no such domain)."""
 import logging
 import os
+import time
 
 from xen.xend import domains as D
 from xen.xend import sxp
@@ -171,12 +172,16 @@ class Legacy(object):
 
     def create(self, config):
         with self.dom.lock:
+            t0 = time.monotonic()
             vm = self._from_sxp(config, managed=False)
+            t1 = time.monotonic()
             try:
                 self.dom.start(vm, paused=True)
             except XendError:
                 self.dom.destroy(vm)
                 raise
+            log.debug('create %s: config %.3f s, start %.3f s', vm.name,
+                      t1 - t0, time.monotonic() - t1)
             return self.dom.to_sxp(vm)
 
     def new(self, config):

@@ -165,6 +165,15 @@ class _Base(object):
             method, params = wire.parse(body)
         except wire.WireError as e:
             return wire.fault(-1, 'Malformed request: %s' % e)
+        t0 = time.monotonic()
+        try:
+            return self._rpc(method, params)
+        finally:
+            # Where a slow toolstack operation spends its time.
+            log.debug('%s: %s took %.3f s', self.listener.kind, method,
+                      time.monotonic() - t0)
+
+    def _rpc(self, method, params):
         L = self.listener
         if method.startswith('xend.') or method.startswith('system.'):
             if not L.legacy:

@@ -9,7 +9,6 @@ import base64
 import datetime
 import re
 import xml.parsers.expat
-from xml.sax.saxutils import escape
 
 MAX_DEPTH = 64
 MAX_ITEMS = 200000
@@ -208,6 +207,12 @@ def _value(v, ints_as_strings, out):
 
 
 _CONTROL = re.compile('[\x00-\x08\x0b\x0c\x0e-\x1f]')
+
+
+def escape(s):
+    """&, < and > as entities.  Not xml.sax.saxutils's: that module
+    imports urllib.request and http.client, which xm's start-up avoids."""
+    return s.replace('&', '&amp;').replace('<', '&lt;').replace('>', '&gt;')
 
 
 def _text(s):

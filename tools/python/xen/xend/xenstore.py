@@ -70,13 +70,47 @@ class Xenstore(object):
             raise XenstoreError(body.rstrip(b'\0').decode(), path)
         return body
 
+    def batch(self, reqs, tx=0):
+        """Sends requests at once and then reads their replies, in order:
+        one wait on xenstored instead of one per request.  reqs:
+        (method name, args) of write, mkdir or set_perms.  Every reply is
+        read before the first failure raises XenstoreError, so that the
+        connection stays in step."""
+        msgs, paths = [], []
+        for name, args in reqs:
+            op, payload = self._ENCODE[name](*args)
+            if len(payload) > MAX_PAYLOAD:
+                raise XenstoreError('E2BIG', args[0])
+            msgs.append((op, payload))
+            paths.append(args[0])
+        err = None
+        with self.lock:
+            out = []
+            for op, payload in msgs:
+                self.req_id += 1
+                out.append(HEADER.pack(op, self.req_id, tx, len(payload)) +
+                           payload)
+            self.sock.sendall(b''.join(out))
+            for path in paths:
+                typ, body = self._message()
+                while typ == XS_WATCH_EVENT:
+                    self.events.append(body)
+                    typ, body = self._message()
+                if typ == XS_ERROR and err is None:
+                    err = XenstoreError(body.rstrip(b'\0').decode(), path)
+        if err is not None:
+            raise err
+
     def read(self, path):
         return self._call(XS_READ, path.encode() + b'\0', path).decode(
             'utf-8', 'replace')
 
+    @staticmethod
+    def _write(path, value):
+        return XS_WRITE, path.encode() + b'\0' + str(value).encode()
+
     def write(self, path, value, tx=0):
-        self._call(XS_WRITE, path.encode() + b'\0' + str(value).encode(),
-                   path, tx)
+        self._call(*self._write(path, value), path, tx)
 
     def rm(self, path, tx=0):
         self._call(XS_RM, path.encode() + b'\0', path, tx)
@@ -85,13 +119,24 @@ class Xenstore(object):
         body = self._call(XS_DIRECTORY, path.encode() + b'\0', path)
         return [x.decode() for x in body.split(b'\0') if x]
 
+    @staticmethod
+    def _mkdir(path):
+        return XS_MKDIR, path.encode() + b'\0'
+
     def mkdir(self, path, tx=0):
-        self._call(XS_MKDIR, path.encode() + b'\0', path, tx)
+        self._call(*self._mkdir(path), path, tx)
+
+    @staticmethod
+    def _set_perms(path, perms):
+        body = b''.join(('%s%d' % (p, d)).encode() + b'\0' for d, p in perms)
+        return XS_SET_PERMS, path.encode() + b'\0' + body
 
     def set_perms(self, path, perms, tx=0):
         """perms: (domid, 'n'|'r'|'w'|'b') pairs, the owner first."""
-        body = b''.join(('%s%d' % (p, d)).encode() + b'\0' for d, p in perms)
-        self._call(XS_SET_PERMS, path.encode() + b'\0' + body, path, tx)
+        self._call(*self._set_perms(path, perms), path, tx)
+
+    _ENCODE = {'write': _write.__func__, 'mkdir': _mkdir.__func__,
+               'set_perms': _set_perms.__func__}
 
     def transaction_start(self):
         """A transaction's id, for the tx argument of the writes."""

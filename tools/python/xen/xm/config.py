@@ -5,7 +5,6 @@ import ast
 import builtins
 import os
 import re
-import uuid as uuidlib
 
 # Key -> kind.  'list' keys hold lists of strings.
 KEYS = {
@@ -207,6 +206,7 @@ def check(cfg):
     if not NAME_RE.match(v['name']):
         cfg.error('name', '%r: use letters, digits and _-.:/+' % v['name'])
     if 'uuid' in v:
+        import uuid as uuidlib  # only here: xm starts quicker without it
         try:
             uuidlib.UUID(v['uuid'])
         except ValueError:

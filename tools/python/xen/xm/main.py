@@ -9,14 +9,10 @@ import socket
 import sys
 import termios
 import time
-import tty
-import xml.etree.ElementTree as ET
-import xmlrpc.client
 
-import XenAPI
 from xen.xend import sxp
 from xen.xm import config as xmconfig
-from xen.xm import xmlconfig
+from xen.xm import rpc
 
 LEGACY_URI = 'httpu:///var/run/xend/xmlrpc.sock'
 # Ctrl-] leaves a console, as with xenconsole and telnet.
@@ -36,27 +32,42 @@ class NoSuchDomain(XmError):
         XmError.__init__(self, "Domain '%s' does not exist." % dom)
 
 
-def _proxy(uri):
-    if uri.startswith('httpu://'):
-        return xmlrpc.client.ServerProxy(
-            'http://localhost/', transport=XenAPI.UnixTransport(
-                uri[len('httpu://'):]), allow_none=False)
-    return xmlrpc.client.ServerProxy(uri)
+# Modules only some commands need are imported where they are used: each
+# import costs xm's start-up tens of milliseconds under an emulated CPU.
+def _protocol_errors():
+    """The HTTP errors of both clients, xmlrpc.client's if it is in."""
+    m = sys.modules.get('xmlrpc.client')
+    return (rpc.ProtocolError,) + ((m.ProtocolError,) if m else ())
 
 
 class Legacy(object):
-    """xm's calls over the legacy xend.* methods."""
+    """xm's calls over the legacy xend.* methods: on a unix socket through
+    the lean xen.xm.rpc, elsewhere through xmlrpc.client."""
 
     def __init__(self, uri):
-        self.p = _proxy(uri)
+        self.path = None
+        if uri.startswith('httpu://'):
+            self.path = uri[len('httpu://'):]
+        else:
+            import xmlrpc.client
+            self.p = xmlrpc.client.ServerProxy(uri)
 
-    def call(self, name, *args):
+    def _send(self, name, args):
+        if self.path is not None:
+            return rpc.call(self.path, name, args)
+        import xmlrpc.client
         fn = self.p
         for part in name.split('.'):
             fn = getattr(fn, part)
         try:
             return fn(*args)
         except xmlrpc.client.Fault as f:
+            raise rpc.Fault(f.faultCode, f.faultString) from None
+
+    def call(self, name, *args):
+        try:
+            return self._send(name, args)
+        except rpc.Fault as f:
             if f.faultCode == 3:
                 raise NoSuchDomain(f.faultString) from None
             raise XmError(f.faultString) from None
@@ -171,6 +182,8 @@ class API(object):
     """The same calls over XenAPI (xm --xenapi)."""
 
     def __init__(self, uri, user=None, password=None):
+        global XenAPI
+        import XenAPI
         self.s = XenAPI.Session(uri)
         try:
             self.s.login_with_password(
@@ -230,6 +243,8 @@ class API(object):
                                            r['metrics']))
 
     def _create(self, config, transient):
+        import xml.etree.ElementTree as ET
+        from xen.xm import xmlconfig
         doc = ET.fromstring(xmlconfig.to_xml(config, transient))
         vdis = {x.get('name'): x for x in doc.findall('vdi')}
         return self.create_records(*xmlconfig._vm(doc.find('vm'), vdis))
@@ -483,6 +498,7 @@ def console_relay(path, infd, outfd):
     Ctrl-] (or the end of input), or until the pty goes (the domain
     died).  Both ends are raw: the guest's own terminal does the
     editing and echoing."""
+    import tty
     try:
         fd = os.open(path, os.O_RDWR | os.O_NOCTTY)
     except OSError as e:
@@ -577,6 +593,7 @@ class Xm(object):
                     f = os.path.join(d, f)
                     break
         if _is_xml(f):
+            from xen.xm import xmlconfig
             if '-s' not in o and '--skipdtd' not in o:
                 try:
                     xmlconfig.validate(f)
@@ -592,6 +609,7 @@ class Xm(object):
 
     def _from_xml(self, path, start, paused):
         """xm create/new of an XML config: Xen-API mode only, as in 3.1."""
+        from xen.xm import xmlconfig
         if not isinstance(self.server, API):
             raise XmError('XML configs need Xen-API mode (xm --xenapi, or '
                           'xm-config.xml)')
@@ -612,6 +630,7 @@ class Xm(object):
 
     def _dry(self, config, o):
         if config is not None and ('-x' in o or '--xmldryrun' in o):
+            from xen.xm import xmlconfig
             self.out.write(xmlconfig.to_xml(config, transient=True))
             return True
         if config is not None and ('-n' in o or '--dryrun' in o):
@@ -927,6 +946,9 @@ def _is_xml(path):
 def read_xm_config(path):
     """(type, uri, username, password) of the <server> element of
     xm-config.xml, or None when the file does not exist."""
+    if not os.path.exists(path):
+        # The usual case: xm starts without an XML parser.
+        return None
     import xml.etree.ElementTree as ET
     try:
         root = ET.parse(path).getroot()
@@ -994,7 +1016,7 @@ def main(argv, out=sys.stdout, err=sys.stderr):
     except (socket.error, OSError) as e:
         err.write('Error: Unable to connect to xend: %s. Is xend running?\n'
                   % (e.strerror or e))
-    except xmlrpc.client.ProtocolError as e:
+    except _protocol_errors() as e:
         err.write('Error: xend answered HTTP %s %s\n' % (e.errcode,
                                                        e.errmsg))
     finally:
