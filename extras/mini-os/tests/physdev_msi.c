@@ -28,23 +28,21 @@ static void set_iopl(uint32_t iopl)
     HYPERVISOR_physdev_op(PHYSDEVOP_set_iopl, &op);
 }
 
-/* Configuration space of 00:devfn by mechanism #1 (with IOPL 1 set). */
+/*
+ * Configuration space of 00:devfn by mechanism #1 (with IOPL 1 set):
+ * reads take the whole dword, which has no side effects here.
+ */
 static uint32_t conf_read(unsigned int devfn, unsigned int reg,
                           unsigned int size)
 {
-    uint16_t port = 0xcfc + (reg & 3);
-    uint32_t v = 0;
+    uint32_t v;
 
     __asm__ __volatile__ ( "outl %0, %w1" : :
                            "a" (0x80000000u | devfn << 8 | (reg & 0xfc)),
                            "Nd" (0xcf8) );
-    if ( size == 1 )
-        __asm__ __volatile__ ( "inb %w1, %b0" : "+a" (v) : "Nd" (port) );
-    else if ( size == 2 )
-        __asm__ __volatile__ ( "inw %w1, %w0" : "+a" (v) : "Nd" (port) );
-    else
-        __asm__ __volatile__ ( "inl %w1, %0" : "+a" (v) : "Nd" (port) );
-    return v;
+    __asm__ __volatile__ ( "inl %w1, %0" : "=a" (v) : "Nd" (0xcfc) );
+    v >>= (reg & 3) * 8;
+    return size == 4 ? v : v & ((1u << (size * 8)) - 1);
 }
 
 static void conf_write(unsigned int devfn, unsigned int reg,
