@@ -507,9 +507,11 @@ static inline bool any_e8_e9(const uint8_t *p)
  * 00 or FF, unless an E8/E9 byte seen in the previous three bytes makes
  * this one likely part of an earlier instruction.  mask records, bit k
  * for distance k + 1, which of the previous three bytes were unconverted
- * E8/E9 bytes.
+ * E8/E9 bytes.  Its loop sees every byte of the kernel: kept within one
+ * page of code, as lzma_chunk() is.
  */
-static void bcj_x86(uint8_t *buf, size_t len, uint32_t start)
+static void __attribute__((__noinline__)) __aligned(1024)
+bcj_x86(uint8_t *buf, size_t len, uint32_t start)
 {
     /*
      * Indexed by mask: whether conversion may go ahead, and n such that
