@@ -128,7 +128,11 @@ static void crc32_init(void)
     crc32_ready = true;
 }
 
-uint32_t crc32(uint32_t crc, const void *buf, size_t len)
+/*
+ * Every byte of a kernel goes through here: its loop stays within one
+ * page of code (see lzma_chunk() in unxz.c for why that matters).
+ */
+uint32_t __aligned(512) crc32(uint32_t crc, const void *buf, size_t len)
 {
     const uint8_t *p = buf;
 

@@ -1,5 +1,6 @@
 /* SPDX-License-Identifier: GPL-2.0-only */
 /* .xz container, LZMA2/LZMA and x86 BCJ decoding for xz boot modules. */
+#include <xen/compiler.h>
 #include <xen/decompress.h>
 #include <xen/errno.h>
 #include <xen/lib.h>
@@ -192,14 +193,67 @@ static inline uint32_t lzma_dist(struct lzma *s, struct rc *rc,
     return d + rc_rtree(rc, s->align, 0, ALIGN_BITS);
 }
 
+/* Eight bytes from and to anywhere, as two moves. */
+static inline void copy8(uint8_t *to, const uint8_t *from)
+{
+    uint64_t v;
+
+    __builtin_memcpy(&v, from, 8);
+    __builtin_memcpy(to, &v, 8);
+}
+
+/*
+ * A match: len bytes from dist bytes back, where room bytes are free to
+ * write.  Under emulation every instruction counts and REP MOVS costs
+ * per iteration, so whole words go where they can: up to seven bytes
+ * past the match, which the following symbols overwrite before anything
+ * reads them (a match or literal reads only what precedes it).  A word
+ * at a time reads only bytes already written when dist is at least 8;
+ * a run of one byte is a fill; a shorter period goes byte by byte.
+ */
+static inline void copy_match(uint8_t *to, size_t dist, unsigned int len,
+                              size_t room)
+{
+    const uint8_t *from = to - dist;
+    unsigned int i = 0;
+
+    if ( likely(room >= len + 7) )
+    {
+        if ( dist >= 8 )
+        {
+            for ( ; i < len; i += 8 )
+                copy8(to + i, from + i);
+            return;
+        }
+        if ( dist == 1 )
+        {
+            uint64_t v = *from * 0x0101010101010101ULL;
+
+            for ( ; i < len; i += 8 )
+                __builtin_memcpy(to + i, &v, 8);
+            return;
+        }
+    }
+    for ( ; i < len; i++ )
+        to[i] = from[i];
+}
+
 /*
  * Decodes one LZMA2 chunk: in[0, in_len) to out[pos, limit); the
  * dictionary is out[base, pos).  LZMA2 never lets a match cross a chunk
  * boundary, and an encoder flushes its range coder at the end of each
  * chunk, so the chunk must end exactly with its last symbol.
+ *
+ * Nearly all of a kernel's unpacking runs here, and under QEMU's TCG a
+ * jump to another page of code is looked up each time instead of going
+ * straight to its translation: the function (under 4 KiB, so one length
+ * decoder serves matches and reps) starts a page of its own: unpacking
+ * Debian's kernel took about a tenth less time so than with the loop
+ * across pages where it fell by chance.
  */
-static int lzma_chunk(struct lzma *s, const uint8_t *in, size_t in_len,
-                      uint8_t *out, size_t base, size_t pos, size_t limit)
+static int __attribute__((__noinline__)) __aligned(4096)
+lzma_chunk(struct lzma *s, const uint8_t *in, size_t in_len, uint8_t *out,
+           size_t base, size_t pos, size_t limit)
 {
     struct rc rc = { .in = in + 5, .end = in + in_len, .range = ~0U };
     unsigned int state = s->state;
@@ -215,6 +269,8 @@ static int lzma_chunk(struct lzma *s, const uint8_t *in, size_t in_len,
     {
         unsigned int ps = (pos - base) & pb_mask;
         unsigned int len;
+        struct len_probs *lp;
+        bool match;
 
         if ( !rc_bit(&rc, &s->is_match[state][ps]) )
         {
@@ -253,17 +309,14 @@ static int lzma_chunk(struct lzma *s, const uint8_t *in, size_t in_len,
             continue;
         }
 
-        if ( !rc_bit(&rc, &s->is_rep[state]) )
+        match = !rc_bit(&rc, &s->is_rep[state]);
+        if ( match )
         {
             rep3 = rep2;
             rep2 = rep1;
             rep1 = rep0;
-            len = lzma_len(&rc, &s->match_len, ps);
+            lp = &s->match_len;
             state = state < LIT_STATES ? 7 : 10;
-            rep0 = lzma_dist(s, &rc, len);
-            /* Includes the end marker (~0), which LZMA2 does not use. */
-            if ( unlikely(rep0 >= pos - base) )
-                return -EINVAL;
         }
         else
         {
@@ -300,25 +353,21 @@ static int lzma_chunk(struct lzma *s, const uint8_t *in, size_t in_len,
                 rep1 = rep0;
                 rep0 = d;
             }
-            len = lzma_len(&rc, &s->rep_len, ps);
+            lp = &s->rep_len;
             state = state < LIT_STATES ? 8 : 11;
-            if ( unlikely(rep0 >= pos - base) )
-                return -EINVAL;
         }
+        /* One copy of the length decoder for both: smaller code. */
+        len = lzma_len(&rc, lp, ps);
+        if ( match )
+            rep0 = lzma_dist(s, &rc, len);
+        /* Includes the end marker (~0), which LZMA2 does not use. */
+        if ( unlikely(rep0 >= pos - base) )
+            return -EINVAL;
 
         len += MATCH_LEN_MIN;
         if ( unlikely(len > limit - pos) )
             return -EINVAL;
-        if ( rep0 >= len )
-            memcpy(out + pos, out + pos - rep0 - 1, len);
-        else
-        {
-            /* Overlapping: the copy reads bytes it has just written. */
-            const uint8_t *from = out + pos - rep0 - 1;
-
-            for ( unsigned int i = 0; i < len; i++ )
-                out[pos + i] = from[i];
-        }
+        copy_match(out + pos, rep0 + 1, len, limit - pos);
         pos += len;
     }
 
@@ -436,6 +485,21 @@ static inline bool near_disp_byte(uint8_t b)
 }
 
 /*
+ * Whether any of the eight bytes at p is E8 or E9: those bytes, XORed
+ * with E8 and with their low bit dropped, are the zero bytes, which the
+ * borrow of subtracting one from each byte finds (a zero byte may also
+ * flag the byte above it, a false alarm the byte-wise check sorts out).
+ */
+static inline bool any_e8_e9(const uint8_t *p)
+{
+    uint64_t w;
+
+    __builtin_memcpy(&w, p, 8);
+    w = (w ^ 0xe8e8e8e8e8e8e8e8ULL) & 0xfefefefefefefefeULL;
+    return (w - 0x0101010101010101ULL) & ~w & 0x8080808080808080ULL;
+}
+
+/*
  * The encoder turned the 32-bit relative targets of E8 (call) and E9
  * (jmp) into absolute ones, so that calls to one function look alike and
  * compress; undo that for the block buf[0, len) that starts at stream
@@ -444,9 +508,11 @@ static inline bool near_disp_byte(uint8_t b)
  * 00 or FF, unless an E8/E9 byte seen in the previous three bytes makes
  * this one likely part of an earlier instruction.  mask records, bit k
  * for distance k + 1, which of the previous three bytes were unconverted
- * E8/E9 bytes.
+ * E8/E9 bytes.  Its loop sees every byte of the kernel: kept within one
+ * page of code, as lzma_chunk() is.
  */
-static void bcj_x86(uint8_t *buf, size_t len, uint32_t start)
+static void __attribute__((__noinline__)) __aligned(1024)
+bcj_x86(uint8_t *buf, size_t len, uint32_t start)
 {
     /*
      * Indexed by mask: whether conversion may go ahead, and n such that
@@ -454,17 +520,25 @@ static void bcj_x86(uint8_t *buf, size_t len, uint32_t start)
      */
     static const bool mask_ok[8] = { 1, 1, 1, 0, 1, 0, 0, 0 };
     static const uint8_t mask_n[8] = { 0, 1, 2, 2, 3, 3, 3, 3 };
-    size_t i, prev = 0;
+    size_t i, prev = 0, end;
     bool seen = false;
     unsigned int mask = 0;
 
     if ( len < 5 )
         return;
-    for ( i = 0; i <= len - 5; i++ )
+    /* An instruction may start at i < end: its operand is in the block. */
+    end = len - 4;
+    for ( i = 0; i < end; i++ )
     {
-        uint8_t *p = buf + i;
+        uint8_t *p;
         uint32_t v, d;
 
+        /* Most bytes are neither E8 nor E9: skip eight at a time. */
+        while ( end - i >= 8 && !any_e8_e9(buf + i) )
+            i += 8;
+        if ( i >= end )
+            break;
+        p = buf + i;
         if ( (p[0] & 0xfe) != 0xe8 )
             continue;
 

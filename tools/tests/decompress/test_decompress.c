@@ -125,6 +125,29 @@ static struct buf make_fill(size_t len, uint8_t c)
     return b;
 }
 
+/*
+ * Repeats of every short period (1 to 9 bytes) and lengths up to the
+ * longest match, between random bytes: matches that overlap themselves,
+ * one-byte runs, and (over several LZMA2 chunks) matches ending at a
+ * chunk's end, each of which unxz copies its own way.
+ */
+static struct buf make_periods(size_t len)
+{
+    struct buf b = { malloc(len ? len : 1), len };
+    size_t i = 0;
+
+    while ( i < len )
+    {
+        size_t period = 1 + rnd() % 9, n = 2 + rnd() % 300;
+
+        for ( size_t k = 0; k < period && i < len; k++ )
+            b.p[i++] = rnd();
+        for ( ; n && i < len; n--, i++ )
+            b.p[i] = b.p[i - period];
+    }
+    return b;
+}
+
 /* Something with x86 code in it, for the BCJ filter: a host binary. */
 static struct buf make_code(void)
 {
@@ -418,6 +441,7 @@ int main(void)
     struct buf zeros = make_fill(3 << 20, 0), text = make_text(1 << 20);
     struct buf small = make_text(5000), rnd4 = make_random(4 << 20);
     struct buf code = make_code(), gz, xz;
+    struct buf periods = make_periods((5 << 20) + 12345);
     char cmd[300];
 
     if ( !mkdtemp(tmpdir) )
@@ -573,6 +597,8 @@ int main(void)
     ROUND_TRIP("xz --check=crc64", "xz -c --check=crc64", text);
     ROUND_TRIP("xz --check=none", "xz -c --check=none", text);
     ROUND_TRIP("xz: 3 MiB of zeros", "xz -c", zeros);
+    ROUND_TRIP("xz: 5 MiB of short periods (overlapping matches)",
+               "xz -c --lzma2=preset=6,dict=1MiB", periods);
     ROUND_TRIP("xz: 4 MiB random (stored chunks)", "xz -c", rnd4);
     ROUND_TRIP("xz --x86 --lzma2: x86 code", "xz -c --x86 --lzma2", code);
     ROUND_TRIP("xz --x86 --lzma2 (kernel style): text",

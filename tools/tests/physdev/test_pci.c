@@ -114,6 +114,13 @@ static void build_machine(void)
         add_cap(DF(2, fn), 0x60, PCI_CAP_ID_EXP);
         put32(&cfg[DF(2, fn)][0x60 + PCI_EXP_DEVCAP], 1 << 3);
     }
+    /*
+     * MSI with 64-bit addresses and per-vector mask bits, up to 8
+     * vectors: address 0x44, data 0x4c, Mask Bits 0x50, Pending 0x54.
+     */
+    make_device(DF(5, 0), 0x1b36);
+    add_cap(DF(5, 0), 0x40, PCI_CAP_ID_MSI);
+    put16(&cfg[DF(5, 0)][0x42], 0x0186);
     /* A capability list that points at itself. */
     make_device(DF(3, 0), 0x1234);
     add_cap(DF(3, 0), 0x40, PCI_CAP_ID_EXP);
@@ -324,7 +331,8 @@ static void test_msi(void)
     }
 
     CASE("map MSI-X: an entry past the table -EINVAL, a table behind an "
-         "I/O BAR -ENXIO, no MSI capability -ENODEV, multi-MSI -EINVAL")
+         "I/O BAR -ENXIO, no MSI capability -ENODEV; two vectors of an MSI "
+         "that sends one -ENFILE, entry_nr 1")
     {
         int pirq = -1;
         struct physdev_map_pirq m = {
@@ -337,7 +345,9 @@ static void test_msi(void)
         CHECK_EQ(map_msi(d0, DOMID_SELF, DF(4, 0), true, 0, &pirq), -ENXIO);
         CHECK_EQ(map_msi(d0, DOMID_SELF, DF(4, 0), false, 0, &pirq),
                  -ENODEV);
-        CHECK_EQ(op(d0, PHYSDEVOP_map_pirq, &m), -EINVAL);
+        CHECK_EQ(op(d0, PHYSDEVOP_map_pirq, &m), -ENFILE);
+        CHECK_EQ(m.entry_nr, 1);
+        CHECK_EQ(m.pirq, -1);
         CHECK_EQ(pirq, -1);
         CHECK(!memcmp(msix_table, untouched, sizeof(untouched)));
     }
@@ -424,6 +434,256 @@ static void test_msi(void)
         forget_all();
         CHECK_EQ(map_msi(d0, DOMID_SELF, DF(1, 0), true, 1, &pirq), -ENODEV);
         CHECK_EQ(pirq, -1);
+    }
+}
+
+static uint32_t get32(const uint8_t *p)
+{
+    uint32_t v;
+
+    memcpy(&v, p, 4);
+    return v;
+}
+
+static long map_multi(struct domain *d, unsigned int devfn, int *nr,
+                      int *pirq)
+{
+    struct physdev_map_pirq m = {
+        .domid = DOMID_SELF, .type = MAP_PIRQ_TYPE_MULTI_MSI, .index = 7,
+        .pirq = *pirq, .bus = 0, .devfn = devfn, .entry_nr = *nr,
+    };
+    long rc = op(d, PHYSDEVOP_map_pirq, &m);
+
+    *pirq = m.pirq;
+    *nr = m.entry_nr;
+    return rc;
+}
+
+/* How many PIRQs dom0 may name: irq_status_query answers below that. */
+static int nr_pirqs_of_dom0(void)
+{
+    struct physdev_irq_status_query q = { .irq = 0 };
+
+    while ( !op(d0, PHYSDEVOP_irq_status_query, &q) )
+        q.irq++;
+    return q.irq;
+}
+
+/* Dom0 writes configuration space of 00:devfn through 0xCF8/0xCFC. */
+static void guest_conf_write(unsigned int devfn, unsigned int reg,
+                             unsigned int size, uint32_t val)
+{
+    CHECK(pci_guest_port_write(d0, 0xcf8, 4, 0x80000000 | devfn << 8 |
+                                             (reg & 0xfc)));
+    CHECK(pci_guest_port_write(d0, 0xcfc + (reg & 3), size, val));
+}
+
+/*
+ * Multi-vector MSI and per-vector masking of plain MSI, on 00:05.0
+ * (mask bits, up to 8 vectors): counts Xen refuses, vectors in an
+ * aligned block behind PIRQs in a row, masking through the Mask Bits
+ * only, and dom0's own writes to the capability filtered as Xen does.
+ */
+static void test_multi_msi(void)
+{
+    uint8_t *cap = &cfg[DF(5, 0)][0x40];
+
+    forget_all();
+    build_machine();
+
+    CASE("multi-MSI: entry_nr 0, -1 or 33 -EDOM (before the device is "
+         "looked at); 16 of a device that sends 8 -ENFILE, entry_nr 8; "
+         "a table_base -EINVAL; nothing programmed")
+    {
+        static const int bad[] = { 0, -1, 33, INT32_MIN };
+        struct physdev_map_pirq m = {
+            .domid = DOMID_SELF, .type = MAP_PIRQ_TYPE_MULTI_MSI,
+            .pirq = -1, .devfn = DF(5, 0), .entry_nr = 2, .table_base = 1,
+        };
+        int pirq = -1, nr;
+
+        for ( unsigned int i = 0; i < ARRAY_SIZE(bad); i++ )
+        {
+            nr = bad[i];
+            CHECK_EQ(map_multi(d0, DF(5, 0), &nr, &pirq), -EDOM);
+        }
+        CHECK_EQ(op(d0, PHYSDEVOP_map_pirq, &m), -EINVAL);
+        nr = 2;
+        CHECK_EQ(map_multi(d0, DF(5, 0), &nr, &pirq), -ENODEV);
+        CHECK_EQ(add(d0, 0, 0, DF(5, 0), 0), 0);
+        nr = 16;
+        CHECK_EQ(map_multi(d0, DF(5, 0), &nr, &pirq), -ENFILE);
+        CHECK_EQ(nr, 8);
+        CHECK_EQ(pirq, -1);
+        CHECK_EQ(get32(cap + 4), 0);
+        CHECK_EQ(get32(cap + 0x10), 0);
+        CHECK_EQ(cap[2], 0x86);
+    }
+
+    CASE("multi-MSI: 3 vectors are 4, behind 4 PIRQs in a row, masked by "
+         "their Mask Bits; bound, one address, data the first of 4 aligned "
+         "vectors, 4 enabled; each vector raises its own PIRQ's port")
+    {
+        int pirq = -1, nr = 3, again = -1, nr2 = 4, base;
+        long port[4];
+
+        CHECK_EQ(add(d0, 0, 0, DF(5, 0), 0), 0);
+        CHECK_EQ(map_multi(d0, DF(5, 0), &nr, &pirq), 0);
+        CHECK_EQ(nr, 4);
+        CHECK((unsigned int)pirq >= nr_irqs_gsi);
+        /* Unused vectors too: only the first four are ours. */
+        CHECK_EQ(get32(cap + 0x10) & 0xf, 0xf);
+        /* The same MSI again: the same PIRQs; another count -EEXIST. */
+        CHECK_EQ(map_multi(d0, DF(5, 0), &nr2, &again), 0);
+        CHECK_EQ(again, pirq);
+        nr2 = 2;
+        again = -1;
+        CHECK_EQ(map_multi(d0, DF(5, 0), &nr2, &again), -EEXIST);
+        for ( int i = 0; i < 4; i++ )
+        {
+            port[i] = bind_pirq(d0, pirq + i);
+            CHECK(port[i] > 0);
+            CHECK_EQ(get32(cap + 0x10) & 0xf, 0xeU << i & 0xf);
+        }
+        CHECK_EQ(get32(cap + 4), 0xfee00000);
+        CHECK_EQ(get32(cap + 8), 0);
+        base = cap[0xc];
+        CHECK(base >= 0x30 && base + 3 <= 0xef && !(base & 3));
+        CHECK_EQ(cap[0xd], 0);
+        CHECK_EQ(cap[2] & 0x70, 0x20);
+        CHECK_EQ(cap[2] & 0x8f, 0x86);
+        for ( int i = 3; i >= 0; i-- )
+        {
+            fire_vector(base + i);
+            for ( int j = 0; j < 4; j++ )
+                CHECK_EQ(!!test_bit(port[j], d0->shared_info->evtchn_pending),
+                         j >= i);
+        }
+        /* Closing one port masks its own vector, MSI stays as it was. */
+        cap[2] |= 1;
+        CHECK_EQ(close_port(d0, port[2]), 0);
+        CHECK_EQ(get32(cap + 0x10) & 0xf, 0x4);
+        CHECK_EQ(cap[2] & 1, 1);
+        /* A secondary PIRQ cannot go alone; the first takes them all. */
+        CHECK_EQ(unmap_pirq(d0, pirq + 1), -EBUSY);
+        CHECK_EQ(bind_pirq(d0, pirq + 2) > 0, 1);
+        CHECK_EQ(unmap_pirq(d0, pirq), 0);
+        CHECK_EQ(get32(cap + 0x10) & 0xf, 0xf);
+        for ( int i = 0; i < 4; i++ )
+            CHECK_EQ(unmap_pirq(d0, pirq + i), -EINVAL);
+        /* Its vectors came back: the block can be had again. */
+        pirq = -1;
+        nr = 4;
+        CHECK_EQ(map_multi(d0, DF(5, 0), &nr, &pirq), 0);
+        CHECK_EQ(unmap_pirq(d0, pirq), 0);
+        cap[2] &= ~1;
+    }
+
+    CASE("multi-MSI: a given PIRQ takes the run from it; one of the run "
+         "mapped already -EEXIST, past the domain's PIRQs -EINVAL")
+    {
+        int pirq = 100, nr = 2, gsi_pirq = 101, other;
+
+        CHECK_EQ(add(d0, 0, 0, DF(5, 0), 0), 0);
+        CHECK_EQ(add(d0, 0, 0, DF(1, 0), 0), 0);
+        other = gsi_pirq;
+        CHECK_EQ(map_msi(d0, DOMID_SELF, DF(1, 0), true, 0, &other), 0);
+        CHECK_EQ(map_multi(d0, DF(5, 0), &nr, &pirq), -EEXIST);
+        pirq = nr_pirqs_of_dom0() - 1;
+        CHECK_EQ(map_multi(d0, DF(5, 0), &nr, &pirq), -EINVAL);
+        pirq = 102;
+        CHECK_EQ(map_multi(d0, DF(5, 0), &nr, &pirq), 0);
+        CHECK_EQ(pirq, 102);
+        CHECK_EQ(unmap_pirq(d0, 102), 0);
+        CHECK_EQ(unmap_pirq(d0, 103), -EINVAL);
+        CHECK_EQ(unmap_pirq(d0, other), 0);
+    }
+
+    CASE("single MSI with mask bits: masked by its bit until bound, "
+         "unmasked when bound, masked when the port closes; the enable "
+         "bit untouched throughout")
+    {
+        int pirq = -1;
+        long port;
+
+        CHECK_EQ(add(d0, 0, 0, DF(5, 0), 0), 0);
+        cap[2] |= 1;
+        CHECK_EQ(map_msi(d0, DOMID_SELF, DF(5, 0), false, 0, &pirq), 0);
+        CHECK_EQ(get32(cap + 0x10) & 1, 1);
+        port = bind_pirq(d0, pirq);
+        CHECK(port > 0);
+        CHECK_EQ(get32(cap + 0x10) & 1, 0);
+        CHECK_EQ(cap[2] & 0x71, 1);
+        CHECK_EQ(close_port(d0, port), 0);
+        CHECK_EQ(get32(cap + 0x10) & 1, 1);
+        CHECK_EQ(cap[2] & 1, 1);
+        CHECK_EQ(unmap_pirq(d0, pirq), 0);
+        cap[2] &= ~1;
+    }
+
+    CASE("dom0 ports: a mapped MSI with mask bits takes a 16-bit control "
+         "write and Mask Bits writes (our masked and its unused vectors "
+         "kept set), drops address, data and other sizes; unmapped, all")
+    {
+        int pirq = -1, nr = 2;
+        long port;
+
+        CHECK_EQ(add(d0, 0, 0, DF(5, 0), 0), 0);
+        CHECK_EQ(map_multi(d0, DF(5, 0), &nr, &pirq), 0);
+        port = bind_pirq(d0, pirq);
+        CHECK(port > 0);
+        CHECK_EQ(get32(cap + 0x10) & 0xff, 0xfe);
+        guest_conf_write(DF(5, 0), 0x44, 4, 0xfee01000);
+        guest_conf_write(DF(5, 0), 0x4c, 2, 0x4041);
+        guest_conf_write(DF(5, 0), 0x54, 4, 0);
+        CHECK_EQ(get32(cap + 4), 0xfee00000);
+        CHECK(cap[0xc] >= 0x30);
+        /* A dword at the header, a byte of control: dropped. */
+        guest_conf_write(DF(5, 0), 0x40, 4, 0x00015005);
+        guest_conf_write(DF(5, 0), 0x42, 1, 0x01);
+        CHECK_EQ(cap[0], PCI_CAP_ID_MSI);
+        CHECK_EQ(cap[2] & 1, 0);
+        guest_conf_write(DF(5, 0), 0x42, 2, 0x0197);
+        CHECK_EQ(cap[2], 0x97);
+        /* Dom0 unmasks all: vector 1 (not bound) and 2-7 stay masked. */
+        guest_conf_write(DF(5, 0), 0x50, 4, 0);
+        CHECK_EQ(get32(cap + 0x10), 0xfe);
+        guest_conf_write(DF(5, 0), 0x50, 2, 0xffff);
+        CHECK_EQ(get32(cap + 0x10), 0xfe);
+        /* Dom0 masks vector 0: it stays so through our unmask. */
+        guest_conf_write(DF(5, 0), 0x50, 4, 0x80000001);
+        CHECK_EQ(get32(cap + 0x10), 0x800000ff);
+        CHECK_EQ(close_port(d0, port), 0);
+        port = bind_pirq(d0, pirq);
+        CHECK(port > 0);
+        CHECK_EQ(get32(cap + 0x10) & 1, 1);
+        guest_conf_write(DF(5, 0), 0x50, 4, 0);
+        CHECK_EQ(get32(cap + 0x10) & 1, 0);
+        CHECK_EQ(unmap_pirq(d0, pirq), 0);
+        /* Nothing mapped: dom0's writes land as they are. */
+        guest_conf_write(DF(5, 0), 0x44, 4, 0xfee01000);
+        guest_conf_write(DF(5, 0), 0x50, 4, 0);
+        CHECK_EQ(get32(cap + 4), 0xfee01000);
+        CHECK_EQ(get32(cap + 0x10), 0);
+        build_machine();
+    }
+
+    CASE("dom0 ports: a mapped MSI without mask bits is left to dom0, "
+         "as Xen leaves it")
+    {
+        int pirq = -1;
+        long port;
+
+        put16(cap + 2, 0x0086);
+        CHECK_EQ(add(d0, 0, 0, DF(5, 0), 0), 0);
+        CHECK_EQ(map_msi(d0, DOMID_SELF, DF(5, 0), false, 0, &pirq), 0);
+        port = bind_pirq(d0, pirq);
+        CHECK(port > 0);
+        guest_conf_write(DF(5, 0), 0x4c, 2, 0x4041);
+        CHECK_EQ(cap[0xc], 0x41);
+        CHECK_EQ(unmap_pirq(d0, pirq), 0);
+        build_machine();
+        forget_all();
     }
 }
 
@@ -913,4 +1173,5 @@ void test_pci(struct domain *dom0, struct domain *domU)
     }
 
     test_msi();
+    test_multi_msi();
 }

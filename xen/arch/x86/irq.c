@@ -96,24 +96,41 @@ static void guest_irq_interrupt(struct cpu_user_regs *regs)
     spin_unlock(&desc->lock);
 }
 
-int irq_alloc_vector(unsigned int gsi)
+int irq_alloc_vector_block(unsigned int irq, unsigned int nr)
 {
     unsigned long flags;
     int vec = -ENOSPC;
 
+    ASSERT(nr && !(nr & (nr - 1)));
     spin_lock_irqsave(&vector_lock, flags);
-    for ( unsigned int v = FIRST_DYNAMIC_VECTOR; v <= LAST_DYNAMIC_VECTOR;
-          v++ )
+    /*
+     * The device puts the message number in the data's low bits: the
+     * block starts at a multiple of its size, all of it in the range.
+     */
+    for ( unsigned int v = ROUNDUP(FIRST_DYNAMIC_VECTOR, nr);
+          v + nr - 1 <= LAST_DYNAMIC_VECTOR && vec < 0; v += nr )
     {
-        if ( vector_gsi[v] )
+        unsigned int i = 0;
+
+        while ( i < nr && !vector_gsi[v + i] )
+            i++;
+        if ( i < nr )
             continue;
-        __atomic_store_n(&vector_gsi[v], gsi + 1, __ATOMIC_RELAXED);
-        set_vector_handler(v, guest_irq_interrupt);
+        for ( i = 0; i < nr; i++ )
+        {
+            __atomic_store_n(&vector_gsi[v + i], irq + i + 1,
+                             __ATOMIC_RELAXED);
+            set_vector_handler(v + i, guest_irq_interrupt);
+        }
         vec = v;
-        break;
     }
     spin_unlock_irqrestore(&vector_lock, flags);
     return vec;
+}
+
+int irq_alloc_vector(unsigned int gsi)
+{
+    return irq_alloc_vector_block(gsi, 1);
 }
 
 void irq_free_vector(unsigned int vector)

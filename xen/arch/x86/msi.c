@@ -1,5 +1,6 @@
 /* SPDX-License-Identifier: GPL-2.0-only */
 /* Dom0's MSIs and MSI-X entries: programmed by us, sent as PIRQ events. */
+#include <xen/bitops.h>
 #include <xen/errno.h>
 #include <xen/lib.h>
 #include <xen/pci.h>
@@ -22,6 +23,8 @@
 
 /* The capability's registers (the data's offset depends on 64-bit). */
 #define MSI_FLAGS           2
+#define MSI_FLAGS_QMASK     0x000eU /* log2 of the vectors it can send */
+#define MSI_FLAGS_QSIZE     0x0070  /* log2 of those enabled */
 #define MSI_FLAGS_64BIT     0x0080
 #define MSI_FLAGS_MASKBIT   0x0100
 #define MSI_ADDR_LO         4
@@ -34,14 +37,23 @@
 #define MSIX_CTRL           3
 #define MSIX_CTRL_MASKED    1U
 
+/*
+ * A multi-vector MSI is nvec entries in consecutive slots, entry 0 to
+ * nvec - 1, with consecutive vectors from a multiple of nvec: the device
+ * sends the message data (entry 0's vector) with the entry number in its
+ * low bits, to the one address they share.
+ */
 struct msi_irq {
     struct domain *owner;       /* NULL: free */
     pci_sbdf_t sbdf;
     bool msix;
-    unsigned int entry;
+    unsigned int entry;         /* MSI-X: the table's; MSI: in the group */
+    unsigned int nvec;          /* MSI: the group's vectors */
     uint32_t *table;            /* MSI-X: the entry's four dwords */
     unsigned int pos;           /* MSI: the capability's offset */
-    uint8_t vector;             /* 0 until first bound */
+    uint8_t vector;             /* single: 0 until first bound */
+    bool masked;                /* by us: not bound */
+    bool guest_masked;          /* by dom0, in the MSI's mask bits */
     unsigned int cpu;
     unsigned int pirq, port;    /* port 0: not bound */
 };
@@ -60,31 +72,61 @@ static struct msi_irq *msi_of(unsigned int irq)
            ? &msis[irq - MSI_IRQ_BASE] : NULL;
 }
 
-static unsigned int msi_data_reg(const struct msi_irq *m)
+static unsigned int msi_data_reg(unsigned int pos, uint16_t flags)
 {
-    uint16_t flags = pci_conf_read16(m->sbdf, m->pos + MSI_FLAGS);
-
-    return m->pos + (flags & MSI_FLAGS_64BIT ? 12 : 8);
+    return pos + (flags & MSI_FLAGS_64BIT ? 12 : 8);
 }
 
-/* Masks or unmasks the interrupt at the device, where it can. */
-static void msi_mask(const struct msi_irq *m, bool masked)
+/* The Mask Bits register, after the data (the Pending Bits follow). */
+static unsigned int msi_mask_reg(unsigned int pos, uint16_t flags)
+{
+    return pos + (flags & MSI_FLAGS_64BIT ? 16 : 12);
+}
+
+/* The most vectors the function can send (a larger field is reserved). */
+static unsigned int msi_max_vectors(uint16_t flags)
+{
+    return 1U << min((flags & MSI_FLAGS_QMASK) >> 1U, 5U);
+}
+
+static uint32_t low_bits(unsigned int n)
+{
+    return n >= 32 ? ~0U : (1U << n) - 1;
+}
+
+/* The first entry of m's MSI group (m itself for MSI-X). */
+static struct msi_irq *group_of(struct msi_irq *m)
+{
+    return m->msix ? m : m - m->entry;
+}
+
+/*
+ * Masks or unmasks the interrupt at the device, where it can: an MSI-X
+ * entry's vector control, or the MSI's Mask Bits (one per vector), as
+ * Xen does.  A plain MSI without them cannot be masked: disabling it
+ * instead would lose interrupts dom0 is owed and fight dom0's own writes
+ * of the enable bit.  What dom0 masked there stays masked.
+ */
+static void msi_mask(struct msi_irq *m, bool masked)
 {
     uint16_t flags;
     unsigned int reg;
+    uint32_t bits;
 
+    m->masked = masked;
     if ( m->msix )
     {
         writel(masked ? MSIX_CTRL_MASKED : 0, &m->table[MSIX_CTRL]);
         return;
     }
-    /* A plain MSI without per-vector masking: the vector says nothing. */
     flags = pci_conf_read16(m->sbdf, m->pos + MSI_FLAGS);
     if ( !(flags & MSI_FLAGS_MASKBIT) )
         return;
-    reg = m->pos + (flags & MSI_FLAGS_64BIT ? 16 : 12);
-    pci_conf_write32(m->sbdf, reg, (pci_conf_read32(m->sbdf, reg) & ~1U) |
-                                   masked);
+    reg = msi_mask_reg(m->pos, flags);
+    bits = pci_conf_read32(m->sbdf, reg) & ~(1U << m->entry);
+    if ( masked || m->guest_masked )
+        bits |= 1U << m->entry;
+    pci_conf_write32(m->sbdf, reg, bits);
 }
 
 static uint32_t msi_address(unsigned int cpu)
@@ -93,37 +135,71 @@ static uint32_t msi_address(unsigned int cpu)
     return MSI_ADDR_BASE | (cpu_physical_id(cpu) << MSI_ADDR_DEST_SHIFT);
 }
 
-static void msi_write_message(const struct msi_irq *m)
+/*
+ * Points m's message at cpu: an MSI-X entry's, or the MSI's, whose
+ * vectors all go where its first does; an MSI also gets its number of
+ * vectors enabled (dom0 sets the enable bit).
+ */
+static void msi_write_message(struct msi_irq *m, unsigned int cpu)
 {
-    uint32_t addr = msi_address(m->cpu);
+    uint32_t addr = msi_address(cpu);
+    uint16_t flags;
 
     if ( m->msix )
     {
+        m->cpu = cpu;
         writel(addr, &m->table[MSIX_ADDR_LO]);
         writel(0, &m->table[MSIX_ADDR_HI]);
         writel(m->vector, &m->table[MSIX_DATA]);
         return;
     }
+    m = group_of(m);
+    for ( unsigned int i = 0; i < m->nvec; i++ )
+        m[i].cpu = cpu;
+    flags = pci_conf_read16(m->sbdf, m->pos + MSI_FLAGS);
     pci_conf_write32(m->sbdf, m->pos + MSI_ADDR_LO, addr);
-    if ( pci_conf_read16(m->sbdf, m->pos + MSI_FLAGS) & MSI_FLAGS_64BIT )
+    if ( flags & MSI_FLAGS_64BIT )
         pci_conf_write32(m->sbdf, m->pos + MSI_ADDR_HI, 0);
-    pci_conf_write16(m->sbdf, msi_data_reg(m), m->vector);
+    pci_conf_write16(m->sbdf, msi_data_reg(m->pos, flags), m->vector);
+    pci_conf_write16(m->sbdf, m->pos + MSI_FLAGS,
+                     (flags & ~MSI_FLAGS_QSIZE) |
+                     (__ffs(m->nvec) << 4));
+}
+
+/* Whether another vector of m's MSI group is bound (its CPU is set). */
+static bool group_bound(struct msi_irq *m)
+{
+    struct msi_irq *g = group_of(m);
+
+    for ( unsigned int i = 0; !m->msix && i < g->nvec; i++ )
+        if ( &g[i] != m && g[i].owner && g[i].port )
+            return true;
+    return false;
 }
 
 int msi_irq_create(struct domain *d, pci_sbdf_t sbdf, bool msix,
-                   unsigned int entry)
+                   unsigned int entry, unsigned int *nvec)
 {
     struct msi_irq *m, *free = NULL;
+    unsigned int n = msix ? 1 : *nvec, run = 0;
     unsigned long flags;
+    uint16_t mflags;
     uint64_t where;
     void *table = NULL;
-    int rc;
+    int rc, vec = 0;
 
     if ( !msix )
         entry = 0;
     rc = pci_msi_target(d, sbdf, msix, entry, &where);
     if ( rc )
         return rc;
+    /* As Xen: more vectors than the function sends, and how many it can. */
+    mflags = msix ? 0 : pci_conf_read16(sbdf, where + MSI_FLAGS);
+    if ( !msix && n > msi_max_vectors(mflags) )
+    {
+        *nvec = msi_max_vectors(mflags);
+        return -ENFILE;
+    }
     /* The table's page gets an uncached mapping: below 4 GiB only. */
     if ( msix && !(table = map_platform_mmio(where)) )
         return -ENXIO;
@@ -137,29 +213,50 @@ int msi_irq_create(struct domain *d, pci_sbdf_t sbdf, bool msix,
         m = &msis[i];
         if ( !m->owner )
         {
-            if ( !free )
-                free = m;
+            /* The first run of n free slots. */
+            if ( !free && ++run == n )
+                free = m + 1 - n;
             continue;
         }
-        /* Mapped again: the same IRQ, so the same PIRQ comes back. */
+        run = 0;
+        /*
+         * Mapped again: the same IRQ, so the same PIRQ comes back; an
+         * MSI with another number of vectors is one already in use.
+         */
         if ( m->sbdf.sbdf == sbdf.sbdf && m->msix == msix &&
              m->entry == entry )
         {
-            rc = m->owner == d ? (int)(MSI_IRQ_BASE + i) : -EBUSY;
+            rc = m->owner != d ? -EBUSY
+                 : !msix && m->nvec != n ? -EEXIST
+                 : (int)(MSI_IRQ_BASE + i);
             goto out;
         }
     }
-    if ( !free )
+    if ( free && n > 1 )
+        vec = irq_alloc_vector_block(MSI_IRQ_BASE + (free - msis), n);
+    if ( !free || vec < 0 )
     {
         rc = -ENOSPC;
         goto out;
     }
-    m = free;
-    *m = (struct msi_irq){ .owner = d, .sbdf = sbdf, .msix = msix,
-                           .entry = entry, .table = table,
-                           .pos = msix ? 0 : where };
-    msi_mask(m, true);
-    rc = MSI_IRQ_BASE + (m - msis);
+    /* As Xen: every vector the MSI can send starts masked, used or not. */
+    if ( !msix && (mflags & MSI_FLAGS_MASKBIT) )
+    {
+        unsigned int reg = msi_mask_reg(where, mflags);
+
+        pci_conf_write32(sbdf, reg, pci_conf_read32(sbdf, reg) |
+                                    low_bits(msi_max_vectors(mflags)));
+    }
+    for ( unsigned int i = 0; i < n; i++ )
+    {
+        m = &free[i];
+        *m = (struct msi_irq){ .owner = d, .sbdf = sbdf, .msix = msix,
+                               .entry = msix ? entry : i, .nvec = n,
+                               .table = table, .pos = msix ? 0 : where,
+                               .vector = n > 1 ? vec + i : 0 };
+        msi_mask(m, true);
+    }
+    rc = MSI_IRQ_BASE + (free - msis);
     spin_unlock_irqrestore(&msi_lock, flags);
     return rc;
 
@@ -169,6 +266,21 @@ int msi_irq_create(struct domain *d, pci_sbdf_t sbdf, bool msix,
     if ( msix )
         pci_msix_put(sbdf);
     return rc;
+}
+
+unsigned int msi_irq_nvec(unsigned int irq)
+{
+    const struct msi_irq *m = msi_of(irq);
+    unsigned long flags;
+    unsigned int n = 1;
+
+    if ( !m )
+        return 1;
+    spin_lock_irqsave(&msi_lock, flags);
+    if ( m->owner && !m->msix )
+        n = m->entry ? 0 : m->nvec;
+    spin_unlock_irqrestore(&msi_lock, flags);
+    return n;
 }
 
 void msi_irq_destroy(unsigned int irq)
@@ -217,10 +329,11 @@ int msi_guest_bind(unsigned int irq, struct domain *d, unsigned int pirq,
     }
     if ( !rc )
     {
+        /* A vector joining bound ones of its MSI keeps their address. */
+        if ( !group_bound(m) )
+            msi_write_message(m, cpu);
         m->pirq = pirq;
         m->port = port;
-        m->cpu = cpu;
-        msi_write_message(m);
         msi_mask(m, false);
     }
     spin_unlock_irqrestore(&msi_lock, flags);
@@ -251,11 +364,9 @@ void msi_set_cpu(unsigned int irq, unsigned int cpu)
     if ( !m )
         return;
     spin_lock_irqsave(&msi_lock, flags);
-    if ( m->owner && m->port && m->cpu != cpu )
-    {
-        m->cpu = cpu;
-        msi_write_message(m);
-    }
+    /* An MSI's vectors share one address: the first's vCPU moves them. */
+    if ( m->owner && m->port && m->cpu != cpu && (m->msix || !m->entry) )
+        msi_write_message(m, cpu);
     spin_unlock_irqrestore(&msi_lock, flags);
 }
 
@@ -267,4 +378,45 @@ void msi_interrupt(unsigned int irq)
     if ( m && m->owner && m->port )
         pirq_deliver(m->owner, m->pirq, m->port, false);
     spin_unlock(&msi_lock);
+}
+
+bool msi_conf_write(pci_sbdf_t sbdf, unsigned int reg, unsigned int size,
+                    uint32_t val)
+{
+    struct msi_irq *g = NULL;
+    unsigned long irqflags;
+    unsigned int mreg;
+    uint16_t flags;
+    bool ours = false;
+
+    spin_lock_irqsave(&msi_lock, irqflags);
+    for ( unsigned int i = 0; i < MAX_MSI_IRQS && !g; i++ )
+        if ( msis[i].owner && !msis[i].msix && !msis[i].entry &&
+             msis[i].sbdf.sbdf == sbdf.sbdf )
+            g = &msis[i];
+    flags = g ? pci_conf_read16(sbdf, g->pos + MSI_FLAGS) : 0;
+    /* As Xen: an MSI it cannot mask is left to dom0 as it is. */
+    if ( !(flags & MSI_FLAGS_MASKBIT) )
+        goto out;
+    mreg = msi_mask_reg(g->pos, flags);
+    if ( reg < g->pos || reg >= mreg + 8 )
+        goto out;
+    ours = true;
+    if ( reg == g->pos + MSI_FLAGS && size == 2 )
+        pci_conf_write16(sbdf, reg, val);
+    else if ( reg == mreg && size == 4 )
+    {
+        /* Vectors it does not use stay masked, and so do ours. */
+        val |= low_bits(msi_max_vectors(flags)) & ~low_bits(g->nvec);
+        for ( unsigned int i = 0; i < g->nvec; i++ )
+        {
+            g[i].guest_masked = val & (1U << i);
+            if ( g[i].masked )
+                val |= 1U << i;
+        }
+        pci_conf_write32(sbdf, reg, val);
+    }
+ out:
+    spin_unlock_irqrestore(&msi_lock, irqflags);
+    return ours;
 }

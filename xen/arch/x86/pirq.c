@@ -345,33 +345,57 @@ static int map_gsi(struct domain *d, int index, int *pirq_p)
 }
 
 /*
- * An MSI's PIRQ, when the caller leaves it: the highest free one, as Xen
- * hands out dynamic PIRQs from the top.
+ * The first of nr free PIRQs in a row for an MSI, when the caller leaves
+ * it: the highest such run, as Xen hands out dynamic PIRQs from the top.
  */
-static int free_msi_pirq(const struct domain_pirqs *p)
+static int free_msi_pirqs(const struct domain_pirqs *p, unsigned int nr)
 {
+    unsigned int run = 0;
+
     for ( unsigned int i = p->nr; i-- > nr_irqs_gsi; )
-        if ( p->e[i].gsi < 0 && !p->e[i].port )
+    {
+        run = p->e[i].gsi < 0 && !p->e[i].port ? run + 1 : 0;
+        if ( run == nr )
             return i;
+    }
     return -ENOSPC;
 }
 
+/* Xen's limit on an MSI's vectors, which the capability caps at 32. */
+#define MAX_MSI_VECTORS 32
+
 /*
  * An MSI (table_base 0) or MSI-X entry of a device d owns, mapped to a
- * PIRQ of d; the hypervisor programs the device once it is bound.
+ * PIRQ of d; the hypervisor programs the device once it is bound.  A
+ * multi-vector MSI (entry_nr vectors, rounded up to a power of two and
+ * returned there) gets as many PIRQs in a row, the first in pirq.
  */
 static int map_msi(struct domain *d, struct physdev_map_pirq *map)
 {
-    pci_sbdf_t sbdf = PCI_SBDF(map->type == MAP_PIRQ_TYPE_MSI_SEG
+    pci_sbdf_t sbdf = PCI_SBDF(map->type != MAP_PIRQ_TYPE_MSI
                                ? map->bus >> 16 : 0, map->bus & 0xff,
                                map->devfn);
+    bool multi = map->type == MAP_PIRQ_TYPE_MULTI_MSI;
+    unsigned int nvec = 1;
     struct domain_pirqs *p;
     unsigned long flags;
     int irq, cur = -1, pirq, rc = 0;
 
-    irq = msi_irq_create(d, sbdf, map->table_base != 0, map->entry_nr);
+    if ( multi )
+    {
+        /* As Xen: 1 to 32, and 3 means 4 (the device's choices). */
+        if ( map->entry_nr <= 0 || map->entry_nr > MAX_MSI_VECTORS )
+            return -EDOM;
+        nvec = 1U << flsl(map->entry_nr - 1);
+    }
+    irq = msi_irq_create(d, sbdf, map->table_base != 0, map->entry_nr,
+                         &nvec);
     if ( irq < 0 )
+    {
+        if ( irq == -ENFILE )
+            map->entry_nr = nvec;
         return irq;
+    }
     spin_lock_irqsave(&d->event_lock, flags);
     if ( !(p = pirqs_of(d)) )
     {
@@ -380,28 +404,48 @@ static int map_msi(struct domain *d, struct physdev_map_pirq *map)
     }
     cur = gsi_to_pirq(p, irq);
     if ( map->pirq < 0 )
-        pirq = cur >= 0 ? cur : free_msi_pirq(p);
+        pirq = cur >= 0 ? cur : free_msi_pirqs(p, nvec);
     else if ( cur >= 0 && cur != map->pirq )
         pirq = -EEXIST;
-    else if ( (unsigned int)map->pirq >= p->nr )
+    else if ( (unsigned int)map->pirq >= p->nr ||
+              nvec > p->nr - map->pirq )
         pirq = -EINVAL;
-    else if ( p->e[map->pirq].gsi >= 0 && p->e[map->pirq].gsi != irq )
-        pirq = -EEXIST;
     else
+    {
         pirq = map->pirq;
+        for ( int i = 0; i < (int)nvec; i++ )
+        {
+            int gsi = p->e[map->pirq + i].gsi;
+
+            if ( gsi >= 0 && gsi != irq + i )
+                pirq = -EEXIST;
+        }
+    }
+    if ( pirq == -ENOSPC && multi )
+    {
+        /* As Xen: the largest run there is, for the caller to ask again. */
+        while ( (nvec >>= 1) > 1 && free_msi_pirqs(p, nvec) < 0 )
+            continue;
+        map->entry_nr = nvec;
+    }
     if ( pirq < 0 )
         rc = pirq;
     else
     {
-        p->e[pirq].gsi = irq;
-        set_bit(irq, p->access);
+        for ( unsigned int i = 0; i < nvec; i++ )
+        {
+            p->e[pirq + i].gsi = irq + i;
+            set_bit(irq + i, p->access);
+        }
         map->pirq = pirq;
+        if ( multi )
+            map->entry_nr = nvec;
     }
  out:
     spin_unlock_irqrestore(&d->event_lock, flags);
-    /* A new IRQ no PIRQ took goes again. */
-    if ( rc && cur < 0 )
-        msi_irq_destroy(irq);
+    /* New IRQs no PIRQ took go again. */
+    for ( unsigned int i = 0; rc && cur < 0 && i < nvec; i++ )
+        msi_irq_destroy(irq + i);
     return rc;
 }
 
@@ -420,15 +464,9 @@ static long map_pirq(struct physdev_map_pirq *map)
               map->type == MAP_PIRQ_TYPE_MSI_SEG ||
               map->type == MAP_PIRQ_TYPE_MULTI_MSI )
     {
-        /*
-         * An index naming a GSI is refused first, as Xen does.  Several
-         * vectors of one MSI are not offered (-EINVAL): Linux then asks
-         * for one.
-         */
+        /* An index naming a GSI is refused first, as Xen does. */
         if ( map->type != MAP_PIRQ_TYPE_MULTI_MSI && map->index != -1 &&
              (map->index < 0 || (unsigned int)map->index < nr_irqs_gsi) )
-            rc = -EINVAL;
-        else if ( map->type == MAP_PIRQ_TYPE_MULTI_MSI )
             rc = -EINVAL;
         else
             rc = map_msi(d, map);
@@ -444,6 +482,7 @@ static long unmap_pirq(const struct physdev_unmap_pirq *unmap)
     struct domain *d = target_domain(unmap->domid);
     struct pirq_entry *e;
     unsigned long flags;
+    unsigned int nvec = 1;
     long rc = 0;
 
     if ( !d )
@@ -458,15 +497,28 @@ static long unmap_pirq(const struct physdev_unmap_pirq *unmap)
         rc = -EINVAL;
     else if ( !(e = entry_of(d, unmap->pirq)) || e->gsi < 0 )
         rc = -EINVAL;
+    /* As Xen: a multi-vector MSI goes all at once, by its first PIRQ. */
+    else if ( irq_is_msi(e->gsi) && !(nvec = msi_irq_nvec(e->gsi)) )
+        rc = -EBUSY;
     else
     {
-        unbind_gsi(d, e, unmap->pirq);
-        /* As Xen: the domain loses the GSI, dom0 included. */
-        clear_bit(e->gsi, d->arch.pirqs->access);
-        /* An MSI's IRQ goes with its PIRQ (masked at the device). */
-        if ( irq_is_msi(e->gsi) )
-            msi_irq_destroy(e->gsi);
-        e->gsi = -1;
+        int irq = e->gsi;
+
+        for ( unsigned int i = 0; i < nvec; i++ )
+        {
+            int pirq = gsi_to_pirq(d->arch.pirqs, irq + i);
+
+            if ( pirq < 0 )
+                continue;
+            e = &d->arch.pirqs->e[pirq];
+            unbind_gsi(d, e, pirq);
+            /* As Xen: the domain loses the GSI, dom0 included. */
+            clear_bit(e->gsi, d->arch.pirqs->access);
+            /* An MSI's IRQ goes with its PIRQ (masked at the device). */
+            if ( irq_is_msi(e->gsi) )
+                msi_irq_destroy(e->gsi);
+            e->gsi = -1;
+        }
     }
     spin_unlock_irqrestore(&d->event_lock, flags);
     put_domain(d);

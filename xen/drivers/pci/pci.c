@@ -10,6 +10,7 @@
 #include <xen/xmalloc.h>
 #include <asm/domain.h>
 #include <asm/io.h>
+#include <asm/irq.h>
 #include <asm/page.h>
 #include <public/physdev.h>
 
@@ -629,8 +630,8 @@ bool pci_mmio_ro(unsigned long mfn)
 /*
  * Xen drops dom0's writes into a device's MSI-X capability other than a
  * 16-bit write of its message control: the table and PBA locations are
- * the hypervisor's to trust.  (MSI is filtered only once the hypervisor
- * drives it, which it does not yet.)
+ * the hypervisor's to trust.  A mapped MSI's registers are msi.c's to
+ * filter (msi_conf_write()).
  */
 static bool conf_write_ok(pci_sbdf_t sbdf, unsigned int reg,
                           unsigned int size)
@@ -695,10 +696,15 @@ bool pci_guest_port_write(struct domain *d, unsigned int port,
         return false;
     if ( off < 0 || !is_hardware_domain(d) )
         return true;
-    if ( (cf8 & CF8_ENABLE) &&
-         !conf_write_ok(PCI_SBDF(0, cf8 >> 16, cf8 >> 8),
-                        (cf8 & 0xfc) + off, size) )
-        return true;
+    if ( cf8 & CF8_ENABLE )
+    {
+        pci_sbdf_t sbdf = PCI_SBDF(0, cf8 >> 16, cf8 >> 8);
+        unsigned int reg = (cf8 & 0xfc) + off;
+
+        if ( !conf_write_ok(sbdf, reg, size) ||
+             msi_conf_write(sbdf, reg, size, val) )
+            return true;
+    }
     cf8_write(cf8, off, size, val);
     return true;
 }

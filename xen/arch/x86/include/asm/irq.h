@@ -62,23 +62,43 @@ void gsi_set_cpu(unsigned int gsi, unsigned int cpu);
  */
 int irq_alloc_vector(unsigned int irq);
 void irq_free_vector(unsigned int vector);
+/*
+ * nr (a power of two) vectors in a row, the first a multiple of nr, for
+ * IRQs irq to irq + nr - 1 (a multi-vector MSI); the first, or -ENOSPC.
+ */
+int irq_alloc_vector_block(unsigned int irq, unsigned int nr);
 
 /*
  * msi.c.  msi_irq_create(): the IRQ of MSI-X table entry `entry` (msix)
  * or of the MSI of device sbdf, which d must own (pci_msi_target()'s
  * errors), made on first use, masked; -ENOSPC when MAX_MSI_IRQS are in
- * use.  msi_irq_destroy() masks it and gives its vector back.  Binding
- * gives it a vector, programs the device's message for cpu and unmasks
- * it; an MSI has one guest (-EBUSY), and no EOI to wait for.
+ * use.  An MSI has *nvec vectors (a power of two): IRQs from the one
+ * returned up, entry 0 first; more than the device can send is -ENFILE
+ * with the most it can in *nvec, as Xen; another count than the MSI
+ * already mapped has -EEXIST.  msi_irq_nvec() is 0 for an MSI's vector
+ * other than its first, else the IRQs it stands for.  msi_irq_destroy()
+ * masks one and gives its vector back.  Binding gives it a vector,
+ * programs the device's message for cpu (an MSI's vectors share the
+ * first bound one's) and unmasks it; an MSI has one guest (-EBUSY), and
+ * no EOI to wait for.
  */
 int msi_irq_create(struct domain *d, pci_sbdf_t sbdf, bool msix,
-                   unsigned int entry);
+                   unsigned int entry, unsigned int *nvec);
+unsigned int msi_irq_nvec(unsigned int irq);
 void msi_irq_destroy(unsigned int irq);
 int msi_guest_bind(unsigned int irq, struct domain *d, unsigned int pirq,
                    unsigned int port, unsigned int cpu);
 void msi_guest_unbind(unsigned int irq);
 void msi_set_cpu(unsigned int irq, unsigned int cpu);
 void msi_interrupt(unsigned int irq);
+/*
+ * Dom0's configuration write of size bytes at reg: false if not an MSI
+ * register the hypervisor keeps, else done as Xen allows it (control
+ * word writes as they are, the Mask Bits with the vectors it masks kept
+ * masked, anything else dropped).
+ */
+bool msi_conf_write(pci_sbdf_t sbdf, unsigned int reg, unsigned int size,
+                    uint32_t val);
 
 /*
  * pirq.c, from the interrupt handler with the GSI's lock held: raise

@@ -1,0 +1,272 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
+/* Plain MSI as dom0 maps it: per-vector mask bits, multi-vector MSI. */
+
+#include "hostile.h"
+#include <hypercall.h>
+#include <public/event_channel.h>
+#include <public/physdev.h>
+
+/*
+ * tools/tests/minios/run.py adds two devices to QEMU's PC: a pci-bridge
+ * at 00:05.0, whose MSI (one vector, 64-bit) has per-vector mask bits,
+ * and an nec-usb-xhci at 00:06.0, whose MSI sends up to 16 vectors
+ * without them.  Nothing drives either, so neither ever interrupts.
+ */
+#define BRIDGE          (5 << 3)
+#define XHCI            (6 << 3)
+#define CAP_MSI         0x05
+#define MSI_CTRL        2
+#define MSI_ADDR        4
+#define CTRL_64BIT      0x0080
+#define CTRL_MASKBIT    0x0100
+#define CTRL_QSIZE      0x0070
+
+static void set_iopl(uint32_t iopl)
+{
+    physdev_set_iopl_t op = { .iopl = iopl };
+
+    HYPERVISOR_physdev_op(PHYSDEVOP_set_iopl, &op);
+}
+
+/*
+ * Configuration space of 00:devfn by mechanism #1 (with IOPL 1 set):
+ * reads take the whole dword, which has no side effects here.
+ */
+static uint32_t conf_read(unsigned int devfn, unsigned int reg,
+                          unsigned int size)
+{
+    uint32_t v;
+
+    __asm__ __volatile__ ( "outl %0, %w1" : :
+                           "a" (0x80000000u | devfn << 8 | (reg & 0xfc)),
+                           "Nd" (0xcf8) );
+    __asm__ __volatile__ ( "inl %w1, %0" : "=a" (v) : "Nd" (0xcfc) );
+    v >>= (reg & 3) * 8;
+    return size == 4 ? v : v & ((1u << (size * 8)) - 1);
+}
+
+static void conf_write(unsigned int devfn, unsigned int reg,
+                       unsigned int size, uint32_t v)
+{
+    uint16_t port = 0xcfc + (reg & 3);
+
+    __asm__ __volatile__ ( "outl %0, %w1" : :
+                           "a" (0x80000000u | devfn << 8 | (reg & 0xfc)),
+                           "Nd" (0xcf8) );
+    if ( size == 1 )
+        __asm__ __volatile__ ( "outb %b0, %w1" : : "a" (v), "Nd" (port) );
+    else if ( size == 2 )
+        __asm__ __volatile__ ( "outw %w0, %w1" : : "a" (v), "Nd" (port) );
+    else
+        __asm__ __volatile__ ( "outl %0, %w1" : : "a" (v), "Nd" (port) );
+}
+
+/* The MSI capability's offset, or 0. */
+static unsigned int msi_cap(unsigned int devfn)
+{
+    unsigned int pos, ttl = 48;
+
+    if ( conf_read(devfn, 0, 2) == 0xffff ||
+         !(conf_read(devfn, 6, 2) & 0x10) )
+        return 0;
+    for ( pos = conf_read(devfn, 0x34, 1); ttl-- && pos >= 0x40;
+          pos = conf_read(devfn, pos + 1, 1) )
+        if ( conf_read(devfn, pos & ~3u, 1) == CAP_MSI )
+            return pos & ~3u;
+    return 0;
+}
+
+static long add(unsigned int devfn)
+{
+    struct physdev_pci_device_add a = { .bus = 0, .devfn = devfn };
+
+    return HYPERVISOR_physdev_op(PHYSDEVOP_pci_device_add, &a);
+}
+
+/* type MSI (nr 0) or MULTI_MSI (nr vectors, returned rounded up). */
+static long map_msi(unsigned int devfn, int *nr, int *pirq)
+{
+    struct physdev_map_pirq m = {
+        .domid = DOMID_SELF, .index = -1, .pirq = *pirq, .bus = 0,
+        .devfn = devfn, .entry_nr = *nr,
+        .type = *nr ? MAP_PIRQ_TYPE_MULTI_MSI : MAP_PIRQ_TYPE_MSI,
+    };
+    long rc = HYPERVISOR_physdev_op(PHYSDEVOP_map_pirq, &m);
+
+    *pirq = m.pirq;
+    *nr = m.entry_nr;
+    return rc;
+}
+
+static long unmap_pirq(int pirq)
+{
+    struct physdev_unmap_pirq u = { .domid = DOMID_SELF, .pirq = pirq };
+
+    return HYPERVISOR_physdev_op(PHYSDEVOP_unmap_pirq, &u);
+}
+
+/* The port, or the negative error. */
+static long bind_pirq(uint32_t pirq)
+{
+    struct evtchn_bind_pirq b = { .pirq = pirq };
+    long rc = HYPERVISOR_event_channel_op(EVTCHNOP_bind_pirq, &b);
+
+    return rc ? rc : (long)b.port;
+}
+
+static long close_port(uint32_t port)
+{
+    struct evtchn_close c = { .port = port };
+
+    return HYPERVISOR_event_channel_op(EVTCHNOP_close, &c);
+}
+
+/*
+ * The hypervisor masks a mapped MSI through its mask bit until the PIRQ
+ * is bound and again once the port closes; meanwhile dom0's writes to
+ * the message are dropped, and its own masking through the Mask Bits
+ * register works on top of the hypervisor's.
+ */
+TEST(physdev_msi, mask_bits_and_dom0_writes)
+{
+    unsigned int pos, mreg, data;
+    uint32_t addr, dval;
+    int pirq = -1, nr = 0;
+    uint16_t ctrl;
+    long port;
+
+    set_iopl(1);
+    pos = msi_cap(BRIDGE);
+    ctrl = pos ? conf_read(BRIDGE, pos + MSI_CTRL, 2) : 0;
+    if ( !(ctrl & CTRL_MASKBIT) )
+    {
+        set_iopl(0);
+        SKIP("no MSI with mask bits at 00:05.0 (ctrl %#x)", ctrl);
+    }
+    mreg = pos + (ctrl & CTRL_64BIT ? 0x10 : 0x0c);
+    data = pos + (ctrl & CTRL_64BIT ? 0x0c : 0x08);
+    CHECK_RC(add(BRIDGE), 0);
+    CHECK_RC(map_msi(BRIDGE, &nr, &pirq), 0);
+    CHECK(conf_read(BRIDGE, mreg, 4) & 1, "mapped: mask %#x",
+          conf_read(BRIDGE, mreg, 4));
+
+    /* The message is the hypervisor's: dom0's writes go nowhere. */
+    addr = conf_read(BRIDGE, pos + MSI_ADDR, 4);
+    dval = conf_read(BRIDGE, data, 2);
+    conf_write(BRIDGE, pos + MSI_ADDR, 4, 0xfee0f000);
+    conf_write(BRIDGE, data, 2, dval ^ 0x41);
+    CHECK(conf_read(BRIDGE, pos + MSI_ADDR, 4) == addr, "address %#x, "
+          "was %#x", conf_read(BRIDGE, pos + MSI_ADDR, 4), addr);
+    CHECK(conf_read(BRIDGE, data, 2) == dval, "data %#x, was %#x",
+          conf_read(BRIDGE, data, 2), dval);
+    /* Not bound yet: dom0 cannot unmask it. */
+    conf_write(BRIDGE, mreg, 4, 0);
+    CHECK(conf_read(BRIDGE, mreg, 4) & 1, "unbound, unmasked by dom0");
+
+    port = bind_pirq(pirq);
+    CHECK(port > 0, "bind_pirq: %ld", port);
+    CHECK(!(conf_read(BRIDGE, mreg, 4) & 1), "bound: mask %#x",
+          conf_read(BRIDGE, mreg, 4));
+    /* Dom0 masks and unmasks its vector itself. */
+    conf_write(BRIDGE, mreg, 4, 1);
+    CHECK(conf_read(BRIDGE, mreg, 4) & 1, "masked by dom0");
+    conf_write(BRIDGE, mreg, 4, 0);
+    CHECK(!(conf_read(BRIDGE, mreg, 4) & 1), "unmasked by dom0");
+    if ( port > 0 )
+        CHECK_RC(close_port(port), 0);
+    CHECK(conf_read(BRIDGE, mreg, 4) & 1, "port closed: mask %#x",
+          conf_read(BRIDGE, mreg, 4));
+
+    /* Unmapped, the registers are dom0's again. */
+    CHECK_RC(unmap_pirq(pirq), 0);
+    conf_write(BRIDGE, mreg, 4, 0);
+    CHECK(conf_read(BRIDGE, mreg, 4) == 0, "unmapped: mask %#x",
+          conf_read(BRIDGE, mreg, 4));
+    set_iopl(0);
+}
+
+/*
+ * MAP_PIRQ_TYPE_MULTI_MSI: a count outside 1-32 is -EDOM before anything
+ * else.  Xen 4.17 without interrupt remapping (no IOMMU here) refuses
+ * more than one vector with -EOPNOTSUPP; ours offers them, and refuses
+ * more than the device sends with -ENFILE and the most it can.
+ */
+TEST(physdev_msi, multi_msi_counts)
+{
+    static const int bad[] = { 0, -1, 33, 64 };
+    int pirq, nr;
+    long rc;
+
+    CHECK_RC(add(BRIDGE), 0);
+    for ( unsigned int i = 0; i < sizeof(bad) / sizeof(bad[0]); i++ )
+    {
+        struct physdev_map_pirq m = {
+            .domid = DOMID_SELF, .type = MAP_PIRQ_TYPE_MULTI_MSI,
+            .index = -1, .pirq = -1, .devfn = BRIDGE, .entry_nr = bad[i],
+        };
+
+        CHECK_RC(HYPERVISOR_physdev_op(PHYSDEVOP_map_pirq, &m), -XEN_EDOM);
+        CHECK(m.pirq == -1, "pirq %d for %d", m.pirq, bad[i]);
+    }
+    pirq = -1;
+    nr = 2;
+    rc = map_msi(BRIDGE, &nr, &pirq);
+    CHECK(rc == -XEN_EOPNOTSUPP || (rc == -XEN_ENFILE && nr == 1),
+          "two vectors of a one-vector MSI: %ld, entry_nr %d", rc, nr);
+}
+
+/*
+ * Four vectors of the xHCI's MSI: four PIRQs in a row, one address, the
+ * data the first of four aligned vectors, four enabled; a PIRQ other
+ * than the first cannot be unmapped alone.
+ */
+TEST(physdev_msi, multi_msi_vectors)
+{
+    unsigned int pos, data;
+    int pirq = -1, nr = 3;
+    long port[4], rc;
+    uint32_t vec;
+    uint16_t ctrl;
+
+    set_iopl(1);
+    pos = msi_cap(XHCI);
+    if ( !pos )
+    {
+        set_iopl(0);
+        SKIP("no MSI at 00:06.0");
+    }
+    CHECK_RC(add(XHCI), 0);
+    rc = map_msi(XHCI, &nr, &pirq);
+    if ( rc == -XEN_EOPNOTSUPP )
+    {
+        /* Xen 4.17: multi-vector MSI only with interrupt remapping. */
+        set_iopl(0);
+        return;
+    }
+    CHECK_RC(rc, 0);
+    CHECK(nr == 4, "entry_nr %d", nr);
+    if ( rc )
+    {
+        set_iopl(0);
+        return;
+    }
+    for ( int i = 0; i < 4; i++ )
+    {
+        port[i] = bind_pirq(pirq + i);
+        CHECK(port[i] > 0, "bind_pirq %d: %ld", pirq + i, port[i]);
+    }
+    ctrl = conf_read(XHCI, pos + MSI_CTRL, 2);
+    data = pos + (ctrl & CTRL_64BIT ? 0x0c : 0x08);
+    vec = conf_read(XHCI, data, 2);
+    CHECK((ctrl & CTRL_QSIZE) >> 4 == 2, "ctrl %#x", ctrl);
+    CHECK(vec >= 0x20 && vec <= 0xfc && !(vec & 3), "data %#x", vec);
+    CHECK((conf_read(XHCI, pos + MSI_ADDR, 4) & 0xfff00000) == 0xfee00000,
+          "address %#x", conf_read(XHCI, pos + MSI_ADDR, 4));
+    CHECK_RC(unmap_pirq(pirq + 1), -XEN_EBUSY);
+    for ( int i = 0; i < 4; i++ )
+        if ( port[i] > 0 )
+            CHECK_RC(close_port(port[i]), 0);
+    CHECK_RC(unmap_pirq(pirq), 0);
+    CHECK_RC(unmap_pirq(pirq + 3), -XEN_EINVAL);
+    set_iopl(0);
+}
