@@ -3347,10 +3347,14 @@ static unsigned long verdict_ul(const char *v, const char *key)
 }
 
 /*
- * Fuzzer domains run FUZZ_PAR at a time, a round at a time: the machine
- * has two CPUs and one fuzzer keeps one busy, while dom0 mostly sleeps.
- * dom0's checks need a quiet machine (free pages back, the audit), so
- * they run between rounds, once every domain of the round is gone.
+ * Fuzzer domains run up to FUZZ_PAR at a time, a round at a time: the
+ * machine has two CPUs and one fuzzer keeps one busy, while dom0 mostly
+ * sleeps.  dom0's checks need a quiet machine (free pages back, the
+ * audit), so they run between rounds, once every domain of the round is
+ * gone.  One at a time unless asked (fuzz_par=2, make fuzz's default):
+ * two at once livelock each other in the hypervisor for some seeds
+ * (docs/misc/fuzzing.md), which the bounded run in make test must not
+ * meet until that is fixed.
  */
 #define FUZZ_PAR 2
 
@@ -3416,7 +3420,7 @@ static void fz_wait_all(unsigned int n)
  * that dom0's memory and the peer domain are as they were and that every
  * page came back.  Command line (dom0's): fuzz_seed=, fuzz_calls= (per
  * domain), fuzz_total= (calls), fuzz_seconds=, fuzz_ops=, fuzz_par=
- * (domains at once, 1 or 2), fuzz_vcpus= (1, the default, with
+ * (domains at once, 1, the default, or 2), fuzz_vcpus= (1, the default, with
  * fuzz_stream=: that stream alone; or 2: both streams at once, one
  * domain at a time), fuzz_trace= (fuzz_trace_seed=: in that seed's
  * domain only).
@@ -3435,7 +3439,7 @@ TEST(fuzz, hostile_domu)
     unsigned int vcpus = arg_ul(cl, "fuzz_vcpus=", 1) > 1 ? 2 : 1;
     unsigned int stream = vcpus == 1 ? arg_ul(cl, "fuzz_stream=", 0) % 2 : 0;
     /* Two 2-vCPU domains would only wait for each other's CPUs. */
-    unsigned int par = vcpus > 1 ? 1 : arg_ul(cl, "fuzz_par=", FUZZ_PAR);
+    unsigned int par = vcpus > 1 ? 1 : arg_ul(cl, "fuzz_par=", 1);
     unsigned long calls = 0, crashes = 0, hangs = 0, selfhangs = 0;
     unsigned long domains = 0, s = seed0;
     unsigned long before, text_sum, canary_sum, ns = 0;
@@ -3451,7 +3455,7 @@ TEST(fuzz, hostile_domu)
     if ( !(spec.image = boot_module(&spec.image_len)) )
         SKIP("no kernel for the fuzzer: give mini-os as dom0's boot module");
     if ( par < 1 || par > FUZZ_PAR )
-        par = FUZZ_PAR;
+        par = 1;
     for ( unsigned int i = 0; i < ARRAY_SIZE(canary); i++ )
         canary[i] = mix64(seed0 + i);
     canary_sum = checksum(canary, sizeof(canary));
