@@ -3352,9 +3352,9 @@ static unsigned long verdict_ul(const char *v, const char *key)
  * sleeps.  dom0's checks need a quiet machine (free pages back, the
  * audit), so they run between rounds, once every domain of the round is
  * gone.  One at a time unless asked (fuzz_par=2, make fuzz's default):
- * two at once livelock each other in the hypervisor for some seeds
- * (docs/misc/fuzzing.md), which the bounded run in make test must not
- * meet until that is fixed.
+ * two at once stall each other when the host is busy (each TLB flush
+ * then waits for the other CPU's QEMU thread: docs/misc/fuzzing.md),
+ * which the bounded run in make test must not report as hangs.
  */
 #define FUZZ_PAR 2
 
@@ -3420,8 +3420,8 @@ static void fz_wait_all(unsigned int n)
  * that dom0's memory and the peer domain are as they were and that every
  * page came back.  Command line (dom0's): fuzz_seed=, fuzz_calls= (per
  * domain), fuzz_total= (calls), fuzz_seconds=, fuzz_ops=, fuzz_par=
- * (domains at once, 1, the default, or 2), fuzz_vcpus= (1, the default, with
- * fuzz_stream=: that stream alone; or 2: both streams at once, one
+ * (domains at once: 1, the default, or 2), fuzz_vcpus= (1, the default,
+ * with fuzz_stream=: that stream alone; or 2: both streams at once, one
  * domain at a time), fuzz_trace= (fuzz_trace_seed=: in that seed's
  * domain only).
  */
