@@ -4,14 +4,15 @@
 """Boots this tree's hypervisor under QEMU with mini-os as dom0 running only
 the hostile-guest fuzzer case (fuzz/hostile_domu, extras/mini-os/tests/
 fuzz.c), which builds fuzzer domains with changing seeds, two at a time (one
-per CPU; dom0 checks the machine between rounds).
-With FUZZ_VCPUS=2 each fuzzer domain runs two streams of calls at once,
-one per vCPU.  A hypervisor panic, hang, leak or change to another domain is a failure:
-it is printed with a reproducer (the seed of each domain running then, and
-each stream's window of call indexes), then each such seed is replayed
-with every call of the window traced to find the call: each stream alone first (what one vCPU did, without the other's
-interleaving, which cannot be replayed), then both streams together; and
-the machine is booted again with the next seeds until the time is up.
+per CPU; dom0 checks the machine between rounds).  With FUZZ_VCPUS=2 each
+fuzzer domain runs two streams of calls at once, one per vCPU.  A hypervisor
+panic, hang, leak or change to another domain is a failure: it is printed
+with a reproducer (the seed of each domain running then, and each stream's
+window of call indexes), then each such seed is replayed with every call of
+the window traced to find the call: each stream alone first (what one vCPU
+did, without the other's interleaving, which cannot be replayed), then both
+streams together; and the machine is booted again with the next seeds until
+the time is up.
 
 Environment:
     FUZZ_SECONDS=N   how long to fuzz (default 60)
