@@ -3351,10 +3351,10 @@ static unsigned long verdict_ul(const char *v, const char *key)
  * machine has two CPUs and one fuzzer keeps one busy, while dom0 mostly
  * sleeps.  dom0's checks need a quiet machine (free pages back, the
  * audit), so they run between rounds, once every domain of the round is
- * gone.  One at a time unless asked (fuzz_par=2, make fuzz's default):
- * two at once stall each other when the host is busy (each TLB flush
- * then waits for the other CPU's QEMU thread: docs/misc/fuzzing.md),
- * which the bounded run in make test must not report as hangs.
+ * gone.  One at a time unless asked (fuzz_par=2; FUZZ_PAR=2 for make
+ * fuzz): two at once stall each other when the host is busy (each TLB
+ * flush then waits for the other CPU's QEMU thread: docs/misc/fuzzing.md)
+ * and are reported as hangs.
  */
 #define FUZZ_PAR 2
 
