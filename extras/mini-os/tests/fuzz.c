@@ -3347,14 +3347,83 @@ static unsigned long verdict_ul(const char *v, const char *key)
 }
 
 /*
- * dom0: runs fuzzer domains one after another, each with the next seed,
- * until the budget is spent; after each, checks that the hypervisor
- * answers, that dom0's memory and the peer domain are as they were and
- * that every page came back.  Command line (dom0's): fuzz_seed=,
- * fuzz_calls= (per domain), fuzz_total= (calls), fuzz_seconds=,
- * fuzz_ops=, fuzz_vcpus= (1, the default, with fuzz_stream=: that stream
- * alone; or 2: both streams at once),
- * fuzz_trace= (fuzz_trace_seed=: in that seed's domain only).
+ * Fuzzer domains run up to FUZZ_PAR at a time, a round at a time: the
+ * machine has two CPUs and one fuzzer keeps one busy, while dom0 mostly
+ * sleeps.  dom0's checks need a quiet machine (free pages back, the
+ * audit), so they run between rounds, once every domain of the round is
+ * gone.  One at a time unless asked (fuzz_par=2; FUZZ_PAR=2 for make
+ * fuzz): two at once stall each other when the host is busy (each TLB
+ * flush then waits for the other CPU's QEMU thread: docs/misc/fuzzing.md)
+ * and are reported as hangs.
+ */
+#define FUZZ_PAR 2
+
+/* One fuzzer domain of a round. */
+struct fz_dom {
+    struct domu d;
+    unsigned long seed;
+    uint64_t built, ran;        /* build end, and from there to shutdown */
+    unsigned int reason;
+    long rc;                    /* 0: shut down; 1: still running */
+    bool self;                  /* a hang of its own making */
+    char hang_where[400];
+};
+static struct fz_dom fzd[FUZZ_PAR];
+
+/*
+ * Drains each domain's console until it shuts down or FUZZ_TIMEOUT_MS
+ * from its build pass: rc 0 and its reason, or -XEN_ETIMEDOUT.
+ */
+static void fz_wait_all(unsigned int n)
+{
+    struct xen_domctl_getdomaininfo info;
+    unsigned int left = n;
+
+    for ( unsigned int i = 0; i < n; i++ )
+        fzd[i].rc = 1;
+    while ( left )
+    {
+        for ( unsigned int i = 0; i < n; i++ )
+        {
+            struct fz_dom *f = &fzd[i];
+            uint64_t now;
+            long rc;
+
+            if ( f->rc != 1 )
+                continue;
+            domu_console_drain(&f->d);
+            now = monotonic_clock();
+            if ( (rc = domain_getinfo(f->d.domid, &info)) )
+                ;
+            else if ( info.flags & XEN_DOMINF_shutdown )
+            {
+                f->reason = (info.flags >> XEN_DOMINF_shutdownshift) &
+                            XEN_DOMINF_shutdownmask;
+                domu_console_drain(&f->d);
+            }
+            else if ( now - f->built >= MILLISECS(FUZZ_TIMEOUT_MS) )
+                rc = -XEN_ETIMEDOUT;
+            else
+                continue;
+            f->rc = rc;
+            f->ran = now - f->built;
+            left--;
+        }
+        if ( left )
+            msleep(5);
+    }
+}
+
+/*
+ * dom0: runs rounds of fuzzer domains, each with the next seed, until the
+ * budget is spent; after each round, checks that the hypervisor answers,
+ * that dom0's memory and the peer domain are as they were and that every
+ * page came back.  Command line (dom0's): fuzz_seed=, fuzz_calls= (per
+ * domain), fuzz_total= (calls), fuzz_seconds=, fuzz_ops=, fuzz_par=
+ * (domains at once: 1, the default, or 2), fuzz_vcpus= (1, the default,
+ * with fuzz_stream=: that stream alone; or 2: both streams at once, one
+ * domain at a time), fuzz_trace= (fuzz_trace_seed=: in that seed's
+ * domain only).
  */
 TEST(fuzz, hostile_domu)
 {
@@ -3369,14 +3438,14 @@ TEST(fuzz, hostile_domu)
     unsigned long trace_seed = arg_ul(cl, "fuzz_trace_seed=", ~0UL);
     unsigned int vcpus = arg_ul(cl, "fuzz_vcpus=", 1) > 1 ? 2 : 1;
     unsigned int stream = vcpus == 1 ? arg_ul(cl, "fuzz_stream=", 0) % 2 : 0;
+    /* Two 2-vCPU domains would only wait for each other's CPUs. */
+    unsigned int par = vcpus > 1 ? 1 : arg_ul(cl, "fuzz_par=", 1);
     unsigned long calls = 0, crashes = 0, hangs = 0, selfhangs = 0;
-    unsigned long domains = 0, s;
-    char hang_where[400];
-    bool self = false;
+    unsigned long domains = 0, s = seed0;
     unsigned long before, text_sum, canary_sum, ns = 0;
     struct xen_domctl_getdomaininfo peer0, peer1;
     struct domu witness;
-    uint64_t t0 = monotonic_clock(), built, ran;
+    uint64_t t0 = monotonic_clock();
     char cmdline[160];
     /* Grant table v2 allowed: its status frames and conversions too. */
     struct domu_spec spec = { .mem_kb = FUZZ_MEM_KB, .cmdline = cmdline,
@@ -3385,6 +3454,8 @@ TEST(fuzz, hostile_domu)
 
     if ( !(spec.image = boot_module(&spec.image_len)) )
         SKIP("no kernel for the fuzzer: give mini-os as dom0's boot module");
+    if ( par < 1 || par > FUZZ_PAR )
+        par = 1;
     for ( unsigned int i = 0; i < ARRAY_SIZE(canary); i++ )
         canary[i] = mix64(seed0 + i);
     canary_sum = checksum(canary, sizeof(canary));
@@ -3395,100 +3466,128 @@ TEST(fuzz, hostile_domu)
     CHECK_RC(domain_getinfo(witness.domid, &peer0), 0);
     spec.max_vcpus = vcpus;
 
-    for ( s = seed0; ; s++ )
+    for ( ; ; )
     {
-        struct domu d;
-        unsigned int reason = 0;
-        long rc;
-        int n;
+        /* The time at least one counted domain of the round ran. */
+        uint64_t busy_from = 0, busy_to = 0;
+        unsigned int n = par;
 
         /* Fuzzers that crash themselves add no calls: bound them too. */
         if ( secs ? monotonic_clock() - t0 >= secs * 1000000000ULL
                   : calls >= total || domains >= 4 * (total / per + 1) )
             break;
+        /* Only the domains the call budget still needs. */
+        if ( !secs && (total - calls + per - 1) / per < n )
+            n = (total - calls + per - 1) / per;
         before = free_pages();
-        n = snprintf(cmdline, sizeof(cmdline),
-                     "role=fuzz seed=%lu calls=%lu ops=0x%lx vcpus=%u "
-                     "stream=%u", s, per, ops, vcpus, stream);
-        if ( trace_at != ~0UL && (trace_seed == ~0UL || trace_seed == s) )
-            snprintf(cmdline + n, sizeof(cmdline) - n, " trace=%lu",
-                     trace_at);
-        CHECK_RC(domu_build(&spec, &d), 0);
-        domains++;
-        built = monotonic_clock();
-        rc = domu_wait_shutdown(&d, FUZZ_TIMEOUT_MS, &reason);
-        ran = monotonic_clock() - built;
-        if ( rc )
-            self = describe_hang(d.domid, vcpus, hang_where,
-                                 sizeof(hang_where));
-        else if ( reason == SHUTDOWN_crash )
-            for ( unsigned int p = 0; p < vcpus; p++ )
-                describe_crash(d.domid, s, vcpus == 1 ? stream : p);
-        CHECK_RC(domu_destroy(&d), 0);
+        for ( unsigned int i = 0; i < n; i++, s++ )
+        {
+            int k = snprintf(cmdline, sizeof(cmdline),
+                             "role=fuzz seed=%lu calls=%lu ops=0x%lx "
+                             "vcpus=%u stream=%u", s, per, ops, vcpus,
+                             stream);
+
+            if ( trace_at != ~0UL && (trace_seed == ~0UL || trace_seed == s) )
+                snprintf(cmdline + k, sizeof(cmdline) - k, " trace=%lu",
+                         trace_at);
+            fzd[i].seed = s;
+            CHECK_RC(domu_build(&spec, &fzd[i].d), 0);
+            domains++;
+            fzd[i].built = monotonic_clock();
+        }
+        fz_wait_all(n);
+        for ( unsigned int i = 0; i < n; i++ )
+        {
+            struct fz_dom *f = &fzd[i];
+
+            if ( f->rc )
+                f->self = describe_hang(f->d.domid, vcpus, f->hang_where,
+                                        sizeof(f->hang_where));
+            else if ( f->reason == SHUTDOWN_crash )
+                for ( unsigned int p = 0; p < vcpus; p++ )
+                    describe_crash(f->d.domid, f->seed,
+                                   vcpus == 1 ? stream : p);
+            CHECK_RC(domu_destroy(&f->d), 0);
+        }
 
         /* The hypervisor answers, and gave back every page. */
         CHECK(HYPERVISOR_xen_version(XENVER_version, NULL) > 0,
-              "xen_version failed after seed %lu", s);
+              "xen_version failed after seeds %lu-%lu", s - n, s - 1);
         CHECK(free_pages() + FUZZ_FREE_SLACK >= before,
-              "seed %lu: free pages %lu, were %lu: a leak", s, free_pages(),
-              before);
+              "seeds %lu-%lu: free pages %lu, were %lu: a leak", s - n,
+              s - 1, free_pages(), before);
         /* Coverage too, so a later hang of the machine loses none. */
         if ( ours )
             press_keys("AC");
         CHECK(checksum(canary, sizeof(canary)) == canary_sum,
-              "seed %lu: dom0's memory changed", s);
+              "seeds %lu-%lu: dom0's memory changed", s - n, s - 1);
         CHECK(checksum(_text, (__start_ex_table - _text) & ~7UL) == text_sum,
-              "seed %lu: dom0's code changed", s);
+              "seeds %lu-%lu: dom0's code changed", s - n, s - 1);
         domu_console_drain(&witness);
         CHECK_RC(domain_getinfo(witness.domid, &peer1), 0);
         CHECK(peer1.tot_pages == peer0.tot_pages &&
               !((peer1.flags ^ peer0.flags) & PEER_FLAGS),
-              "seed %lu: witness d%u changed: pages %lu->%lu flags %x->%x",
-              s, witness.domid, (unsigned long)peer0.tot_pages,
-              (unsigned long)peer1.tot_pages, peer0.flags, peer1.flags);
-        if ( rc && self )
+              "seeds %lu-%lu: witness d%u changed: pages %lu->%lu flags "
+              "%x->%x", s - n, s - 1, witness.domid,
+              (unsigned long)peer0.tot_pages, (unsigned long)peer1.tot_pages,
+              peer0.flags, peer1.flags);
+
+        for ( unsigned int i = 0; i < n; i++ )
         {
-            /* Running its own code: the fuzzer's doing, like a crash. */
-            selfhangs++;
-            printk("FUZZ-SELFHANG: seed=%lu calls=%lu ops=0x%lx: no "
-                   "shutdown in %u ms (%s)\n", s, per, ops, FUZZ_TIMEOUT_MS,
-                   hang_where);
-            continue;
-        }
-        if ( rc )
-        {
+            struct fz_dom *f = &fzd[i];
+
+            if ( f->rc && f->self )
+            {
+                /* Running its own code: the fuzzer's doing, like a crash. */
+                selfhangs++;
+                printk("FUZZ-SELFHANG: seed=%lu calls=%lu ops=0x%lx: no "
+                       "shutdown in %u ms (%s)\n", f->seed, per, ops,
+                       FUZZ_TIMEOUT_MS, f->hang_where);
+                continue;
+            }
+            if ( f->rc )
+            {
+                /*
+                 * A fuzzer stuck in the hypervisor is a finding: one asleep
+                 * past its poll's deadline, or in a hypercall that never
+                 * ends.
+                 */
+                hangs++;
+                printk("FUZZ-HANG: seed=%lu calls=%lu ops=0x%lx: no "
+                       "shutdown in %u ms (%s)\n", f->seed, per, ops,
+                       FUZZ_TIMEOUT_MS, f->hang_where);
+                continue;
+            }
             /*
-             * A fuzzer stuck in the hypervisor is a finding: one asleep
-             * past its poll's deadline, or in a hypercall that never ends.
+             * A verdict printed means it ran to its end: the reason may be
+             * a code one of its calls set (SCHEDOP_shutdown_code), which
+             * Xen 4.17 reports for its final poweroff.
              */
-            hangs++;
-            printk("FUZZ-HANG: seed=%lu calls=%lu ops=0x%lx: no shutdown "
-                   "in %u ms (%s)\n", s, per, ops, FUZZ_TIMEOUT_MS,
-                   hang_where);
-            continue;
+            if ( f->reason != SHUTDOWN_poweroff && !f->d.verdict[0] )
+            {
+                crashes++;
+                printk("FUZZ-SELFCRASH: seed=%lu (reason %u, last '%s')\n",
+                       f->seed, f->reason, f->d.verdict);
+                continue;
+            }
+            CHECK(!strncmp(f->d.verdict, "PASS", 4), "seed %lu calls %lu "
+                  "ops 0x%lx: %s", f->seed, per, ops, f->d.verdict);
+            calls += verdict_ul(f->d.verdict, "calls=");
+            /*
+             * Its time by our clock: a fuzzer's own clock may be one it
+             * moved (vcpu_info, time areas) and has wrapped.  The round's
+             * counted time is the span its counted domains ran in (they
+             * were started one right after the other).
+             */
+            if ( !busy_to || f->built < busy_from )
+                busy_from = f->built;
+            if ( f->built + f->ran > busy_to )
+                busy_to = f->built + f->ran;
+            printk("FUZZ-RATE: seed=%lu calls=%lu us=%lu\n", f->seed,
+                   verdict_ul(f->d.verdict, "calls="),
+                   (unsigned long)(f->ran / 1000));
         }
-        /*
-         * A verdict printed means it ran to its end: the reason may be
-         * a code one of its calls set (SCHEDOP_shutdown_code), which Xen
-         * 4.17 reports for its final poweroff.
-         */
-        if ( reason != SHUTDOWN_poweroff && !d.verdict[0] )
-        {
-            crashes++;
-            printk("FUZZ-SELFCRASH: seed=%lu (reason %u, last '%s')\n", s,
-                   reason, d.verdict);
-            continue;
-        }
-        CHECK(!strncmp(d.verdict, "PASS", 4), "seed %lu calls %lu ops 0x%lx: "
-              "%s", s, per, ops, d.verdict);
-        calls += verdict_ul(d.verdict, "calls=");
-        /*
-         * Its time by our clock: a fuzzer's own clock may be one it moved
-         * (vcpu_info, time areas) and has wrapped.
-         */
-        ns += ran;
-        printk("FUZZ-RATE: seed=%lu calls=%lu us=%lu\n", s,
-               verdict_ul(d.verdict, "calls="), (unsigned long)(ran / 1000));
+        ns += busy_to - busy_from;
     }
     printk("FUZZ-SUMMARY: seeds %lu-%lu domains %lu calls %lu in %lu ms "
            "(%lu calls/s in the fuzzers), self-crashes %lu, self-hangs "

@@ -3,14 +3,17 @@
 # `make fuzz`: boots our hypervisor with mini-os dom0 running the fuzzer.
 """Boots this tree's hypervisor under QEMU with mini-os as dom0 running only
 the hostile-guest fuzzer case (fuzz/hostile_domu, extras/mini-os/tests/
-fuzz.c), which builds fuzzer domains one after another with changing seeds.
-With FUZZ_VCPUS=2 each fuzzer domain runs two streams of calls at once,
-one per vCPU.  A hypervisor panic, hang, leak or change to another domain is a failure:
-it is printed with a reproducer (seed, and each stream's window of call
-indexes), then replayed with every call of the window traced to find the
-call: each stream alone first (what one vCPU did, without the other's
-interleaving, which cannot be replayed), then both streams together; and
-the machine is booted again with the next seeds until the time is up.
+fuzz.c), which builds fuzzer domains with changing seeds, one at a time or
+with FUZZ_PAR=2 two (one per CPU; dom0 checks the machine between rounds;
+docs/misc/fuzzing.md says when that is safe).  With FUZZ_VCPUS=2 each
+fuzzer domain runs two streams of calls at once, one per vCPU.  A hypervisor
+panic, hang, leak or change to another domain is a failure: it is printed
+with a reproducer (the seed of each domain running then, and each stream's
+window of call indexes), then each such seed is replayed with every call of
+the window traced to find the call: each stream alone first (what one vCPU
+did, without the other's interleaving, which cannot be replayed), then both
+streams together; and the machine is booted again with the next seeds until
+the time is up.
 
 Environment:
     FUZZ_SECONDS=N   how long to fuzz (default 60)
@@ -19,6 +22,7 @@ Environment:
     FUZZ_PER=N       calls per fuzzer domain (default 262144)
     FUZZ_OPS=MASK    operation categories (default all; see docs/misc/fuzzing.md)
     FUZZ_VCPUS=N     fuzzing vCPUs per domain: 1 (default) or 2, racing
+    FUZZ_PAR=N       fuzzer domains at once: 1 (default) or 2 (one vCPU only)
     COVERAGE=n       y (default): build with coverage, report it at the end
     RESULTS=DIR      serial logs (default ./results)
 """
@@ -45,6 +49,8 @@ START = re.compile(r'\[d(\d+)\] FUZZ: seed=(\d+) calls=(\d+) ops=(\S+) .*start')
 SUMMARY = re.compile(r'FUZZ-SUMMARY: (.*)')
 CALLS = re.compile(r'calls (\d+) in (\d+) ms \((\d+) calls/s')
 RATE = re.compile(r'FUZZ-RATE: seed=\d+ calls=(\d+) us=(\d+)')
+# A fuzzer domain dom0 has finished with, one way or another.
+ENDED = re.compile(r'FUZZ-(?:RATE|SELFCRASH|SELFHANG|HANG): seed=(\d+)')
 NOTE = re.compile(r'(FUZZ-FINDING|FUZZ-HANG|FUZZ-SELFCRASH|FUZZ-SELFHANG|AUDIT)(.*)')
 RESULT = re.compile(r'(PASS|FAIL|SKIP): (fuzz/\S+)(.*)')
 TRACED = re.compile(r'FUZZ-CALL (\d+) (.*)')
@@ -100,17 +106,20 @@ def boot(name, kernel, results, dom0_args, timeout):
         return [t for _, t in m.lines], why
 
 
-def last_progress(lines):
-    """The last seed with a progress line, and each of its streams' last
-    progress index."""
-    seed, idx = None, {}
+def in_flight(lines):
+    """The seeds whose domains were running when the machine failed (up
+    to FUZZ_PAR at once), each with its streams' last progress index,
+    oldest first."""
+    idx = {}
     for t in lines:
         p = PROGRESS.search(t)
         if p:
-            if int(p.group(2)) != seed:
-                seed, idx = int(p.group(2)), {}
-            idx[int(p.group(3))] = int(p.group(4))
-    return seed, idx
+            idx.setdefault(int(p.group(2)), {})[int(p.group(3))] = \
+                int(p.group(4))
+        e = ENDED.search(t)
+        if e:
+            idx.pop(int(e.group(1)), None)
+    return sorted(idx.items())
 
 
 def replay(kernel, results, seed, idx, per, ops, vcpus):
@@ -145,6 +154,7 @@ def main():
     per = int(os.environ.get('FUZZ_PER', '262144'))
     ops = os.environ.get('FUZZ_OPS', '0x%x' % ((1 << 13) - 1))
     vcpus = int(os.environ.get('FUZZ_VCPUS', '1'))
+    par = int(os.environ.get('FUZZ_PAR', '1'))
     coverage = os.environ.get('COVERAGE', 'y') == 'y'
     if not qemu.which(qemu.QEMU):
         raise SystemExit('%s missing' % qemu.QEMU)
@@ -165,8 +175,8 @@ def main():
             budget = 'fuzz_total=%d' % (int(total) - calls)
         else:
             budget = 'fuzz_seconds=%d' % max(1, seconds - int(elapsed))
-        args = 'fuzz_seed=%d fuzz_calls=%d fuzz_ops=%s fuzz_vcpus=%d %s' % (
-            seed, per, ops, vcpus, budget)
+        args = ('fuzz_seed=%d fuzz_calls=%d fuzz_ops=%s fuzz_vcpus=%d '
+                'fuzz_par=%d %s' % (seed, per, ops, vcpus, par, budget))
         say('fuzz: boot %d, %s' % (boots, args))
         lines, why = boot('fuzz-%d' % boots, kernel, results, args,
                           seconds + 120 if not total else 3600)
@@ -193,33 +203,37 @@ def main():
                 rates.append(int(r.group(1)) * 1000000 // int(r.group(2)))
             st = START.search(t)
             if st:
-                last_seed = int(st.group(2))
+                last_seed = max(last_seed, int(st.group(2)))
             if 'COV' in t:
                 cov_lines.append(t[t.index('COV'):])
         if why:
-            s, idx = last_progress(lines)
+            flight = in_flight(lines)
             say('fuzz: FAILURE: %s' % why)
             for t in lines[-12:]:
                 say('    | ' + t)
-            if s is None:
-                s, idx = last_seed, {p: 0 for p in range(vcpus)}
-            say('fuzz: reproducer: FUZZ_SEED=%d fuzz_calls=%d fuzz_ops=%s '
-                'fuzz_vcpus=%d, calls %s of that seed' % (
-                    s, per, ops, vcpus,
-                    ', '.join('%d-%d of stream %d' % (i, i + 16384, p)
-                              for p, i in sorted(idx.items()))))
-            if total or time.monotonic() - t0 < seconds:
-                call, rwhy = replay(kernel, results, s, idx, per, ops,
-                                    vcpus)
-            else:
-                call, rwhy = None, 'no time left to replay'
-            if call:
-                say('fuzz: replay failed the same way (%s) at %s'
-                    % (rwhy, call))
-            else:
-                say('fuzz: replay did not fail the same way (%s)' % rwhy)
-            failures.append('seed %d call windows %s: %s' % (s, idx, why))
-            seed = s + 1
+            if not flight:
+                flight = [(last_seed, {p: 0 for p in range(vcpus)})]
+            # Each domain running at the time is a suspect: replay each.
+            for s, idx in flight:
+                say('fuzz: reproducer: FUZZ_SEED=%d fuzz_calls=%d '
+                    'fuzz_ops=%s fuzz_vcpus=%d, calls %s of that seed' % (
+                        s, per, ops, vcpus,
+                        ', '.join('%d-%d of stream %d' % (i, i + 16384, p)
+                                  for p, i in sorted(idx.items()))))
+                if total or time.monotonic() - t0 < seconds:
+                    call, rwhy = replay(kernel, results, s, idx, per, ops,
+                                        vcpus)
+                else:
+                    call, rwhy = None, 'no time left to replay'
+                if call:
+                    say('fuzz: replay of seed %d failed the same way (%s) '
+                        'at %s' % (s, rwhy, call))
+                else:
+                    say('fuzz: replay of seed %d did not fail the same way '
+                        '(%s)' % (s, rwhy))
+            failures.append('seeds %s: %s' % (
+                ', '.join('%d (call windows %s)' % f for f in flight), why))
+            seed = max(f[0] for f in flight) + 1
         else:
             seed = last_seed + 1
     rate = calls * 1000 // ms if ms else 0
