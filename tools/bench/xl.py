@@ -21,8 +21,7 @@ import os
 import subprocess
 import sys
 
-import qemu
-from _alternate import alternate, median
+from _alternate import alternate, dom0_figures, median
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 TOP = os.path.normpath(os.path.join(HERE, '..', '..'))
@@ -80,21 +79,6 @@ def rootfs(results, linux):
     return os.path.join(out, 'rootfs.cpio.gz'), None
 
 
-def one_run(name, results, kernel, linux, initrd, append):
-    fig = {}
-    with qemu.Machine(name, results, kernel=kernel,
-                      modules=[(linux, 'console=hvc0'), (initrd, '')],
-                      append=append, smp=2, mem='1G', cpu='max',
-                      forbid=devices.FORBID + (r'^hv-bench: \w+ failed',)) as m:
-        m.expect(r'^hv-bench: start$', 150)
-        for key, rx, _, unit in FIGURES:
-            v = float(m.expect(rx, 300 if key == 'userspace' else 120)[0]
-                      .group(1))
-            fig[key] = v * 1000.0 if unit == 'us' else v
-        m.expect(r'^hv-bench: done$', 60)
-    return fig
-
-
 def run(ctx):
     results, log = ctx['results'], ctx['log']
     linux = devices.debian_kernel()
@@ -105,8 +89,9 @@ def run(ctx):
         log('xl: %s' % why)
         return [('xl', None, None, '-', why)]
     got = alternate(
-        ctx, 'xlbench', lambda name, kernel, who: one_run(
-            name, results, kernel, linux, initrd, devices.APPEND[who]),
+        ctx, 'xlbench', lambda name, kernel, who: dom0_figures(
+            name, results, kernel, [(linux, 'console=hvc0'), (initrd, '')],
+            devices.APPEND[who], FIGURES, devices.FORBID),
         lambda fig: ', '.join('%s %.2f' % (k, fig[k]) for k, *_ in FIGURES))
 
     def med(who, k):

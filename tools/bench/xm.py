@@ -10,14 +10,11 @@ the create command returns, until the guest's /init prints its first line
 (its userspace), and the destroy of the running guest."""
 
 import os
-import subprocess
 import sys
 
-import qemu
-from _alternate import alternate, median
+from _alternate import alternate, dom0_figures, median
 
 HERE = os.path.dirname(os.path.abspath(__file__))
-TOP = os.path.normpath(os.path.join(HERE, '..', '..'))
 sys.path.insert(0, os.path.join(HERE, '..', 'tests', 'devices'))
 # After the devices suite's: the boot suite has a run.py of its own.
 sys.path.append(os.path.join(HERE, '..', 'tests', 'boot'))
@@ -25,7 +22,6 @@ sys.path.append(os.path.join(HERE, '..', 'tests', 'boot'))
 import run as devices  # noqa: E402  (tools/tests/devices/run.py)
 
 TITLE = 'xm create (ours) against xl create (Xen 4.17)'
-MKROOTFS = os.path.join(TOP, 'tools', 'scripts', 'mkrootfs')
 GUEST_CFG = """name = "bench"
 kernel = "/guests/vmlinuz"
 ramdisk = "/guests/guest.cpio.gz"
@@ -42,55 +38,25 @@ FIGURES = [
 ]
 
 
-def rootfs(results, linux, who):
-    """dom0's initramfs for who ('ours': our stack and xend; 'xen417':
-    Debian's xl); (path, None) or (None, why)."""
-    out = os.path.join(results, 'xmbench-rootfs-' + who)
-    os.makedirs(out, exist_ok=True)
-    cfg = os.path.join(out, 'bench.cfg')
-    with open(cfg, 'w') as f:
-        f.write(GUEST_CFG)
-    kver = os.path.basename(linux)[len('vmlinuz-'):]
-    cmd = [MKROOTFS, '-o', out, '--kver', kver, '--guest',
-           '--add', os.path.join(HERE, 'xmdom0.sh') +
-           ':/etc/hv-rootfs/init.d/50-xmbench',
-           '--add', cfg + ':/etc/xen/bench.cfg',
-           '--add', linux + ':/guests/vmlinuz']
+def rootfs(results, who):
+    """dom0's modules (kernel, initramfs) for who ('ours': our stack and
+    xend, as the linux-dom0-xm case has them; 'xen417': Debian's xl), built
+    by the boot suite's dom0_rootfs; (modules, None) or (None, why)."""
+    import cases  # tools/tests/boot
+    adds = [(os.path.join(HERE, 'xmdom0.sh'),
+             '/etc/hv-rootfs/init.d/50-xmbench'),
+            (devices.debian_kernel(), '/guests/vmlinuz')]
+    texts = [('/etc/xen/bench.cfg', GUEST_CFG)]
+    options = ['--guest']
     if who == 'ours':
-        import cases  # tools/tests/boot: the linux-dom0-xm tree
         why = cases.build_xend_tools()
         if why:
             return None, why
-        adds, texts = cases.xend_files()
-        cmd.append('--python')
-        for i, (dest, text) in enumerate(texts):
-            src = os.path.join(out, 'text%d' % i)
-            with open(src, 'w') as f:
-                f.write(text)
-            cmd += ['--add', '%s:%s' % (src, dest)]
-        for src, dest in adds:
-            cmd += ['--add', '%s:%s' % (src, dest)]
-    p = subprocess.run(cmd, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
-                       stdin=subprocess.DEVNULL)
-    if p.returncode:
-        last = p.stdout.decode('utf-8', 'replace').strip().splitlines()
-        return None, 'no dom0 rootfs: ' + ' / '.join(last[-2:])
-    return os.path.join(out, 'rootfs.cpio.gz'), None
-
-
-def one_run(name, results, kernel, linux, initrd, append):
-    fig = {}
-    with qemu.Machine(name, results, kernel=kernel,
-                      modules=[(linux, 'console=hvc0'), (initrd, '')],
-                      append=append, smp=2, mem='1G', cpu='max',
-                      forbid=devices.FORBID + (
-                          r'^hv-bench: \w+ failed',)) as m:
-        m.expect(r'^hv-bench: start (xm|xl)$', 180)
-        for key, rx, _, _ in FIGURES:
-            fig[key] = float(m.expect(rx, 180 if key == 'userspace'
-                                      else 120)[0].group(1))
-        m.expect(r'^hv-bench: done$', 60)
-    return fig
+        more_adds, more_texts = cases.xend_files()
+        adds += more_adds
+        texts += more_texts
+        options.append('--python')
+    return cases.dom0_rootfs('xmbench-' + who, adds, texts, options)(results)
 
 
 def run(ctx):
@@ -98,15 +64,16 @@ def run(ctx):
     linux = devices.debian_kernel()
     if not linux:
         return [('xm', None, None, '-', 'no Debian kernel in /boot')]
-    initrds = {}
+    modules = {}
     for who in ('ours', 'xen417'):
-        initrds[who], why = rootfs(results, linux, who)
-        if not initrds[who]:
+        modules[who], why = rootfs(results, who)
+        if not modules[who]:
             log('xm: %s: %s' % (who, why))
             return [('xm', None, None, '-', why)]
     got = alternate(
-        ctx, 'xmbench', lambda name, kernel, who: one_run(
-            name, results, kernel, linux, initrds[who], devices.APPEND[who]),
+        ctx, 'xmbench', lambda name, kernel, who: dom0_figures(
+            name, results, kernel, modules[who], devices.APPEND[who],
+            FIGURES, devices.FORBID),
         lambda fig: ', '.join('%s %.2f' % (k, fig[k]) for k, *_ in FIGURES))
     n = '%d/%d runs' % (len(got['ours']), len(got['xen417']))
     notes = {
