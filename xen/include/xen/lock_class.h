@@ -23,11 +23,11 @@
     X(pt,             "page-table lock",      false)                          \
     X(page_alloc,     "d->page_alloc_lock",   false)                          \
     X(irq_desc,       "irq_desc lock",        false)                          \
-    X(vector,         "vector_lock",          false)                          \
     X(ioapic,         "ioapic_lock",          false)                          \
     X(msi,            "msi_lock",             false)                          \
     X(pcidevs,        "pcidevs_lock",         false)                          \
     X(pci_config,     "pci_config_lock",      false)                          \
+    X(vector,         "vector_lock",          false)                          \
     X(delivery,       "event delivery lock",  false)                          \
     X(acct,           "acct_lock",            false)                          \
     X(sched,          "scheduler CPU lock",   true)                           \
