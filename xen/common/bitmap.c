@@ -21,7 +21,7 @@ static unsigned long find_next(const unsigned long *addr, unsigned long size,
 
     idx = offset / BITS_PER_LONG;
     word = (addr[idx] ^ invert) & (~0UL << (offset % BITS_PER_LONG));
-    for ( ; ; )
+    for ( ;; )
     {
         if ( word )
             return min(idx * BITS_PER_LONG + __ffs(word), size);
@@ -37,8 +37,8 @@ unsigned long find_next_bit(const unsigned long *addr, unsigned long size,
     return find_next(addr, size, offset, 0);
 }
 
-unsigned long find_next_zero_bit(const unsigned long *addr,
-                                 unsigned long size, unsigned long offset)
+unsigned long find_next_zero_bit(const unsigned long *addr, unsigned long size,
+                                 unsigned long offset)
 {
     return find_next(addr, size, offset, ~0UL);
 }

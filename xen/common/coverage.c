@@ -40,7 +40,8 @@ static void dump_coverage(unsigned char key)
     printk("COV: text %lx size %lx\n", (unsigned long)_stext, end);
     for ( off = 0; off < end && off < COV_TEXT_MAX; off++ )
     {
-        if ( !(cov_bits[off / BITS_PER_LONG] & (1UL << (off % BITS_PER_LONG))) )
+        if ( !(cov_bits[off / BITS_PER_LONG] &
+               (1UL << (off % BITS_PER_LONG))) )
             continue;
         len += snprintf(line + len, sizeof(line) - len, " %lx", off - prev);
         prev = off;

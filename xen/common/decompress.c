@@ -49,21 +49,20 @@ int decompressed_size(const void *in, size_t in_len, size_t *size)
 }
 
 /* Offsets in the real-mode kernel header (Linux x86 boot protocol). */
-#define BZ_SETUP_SECTS   0x1f1
-#define BZ_BOOT_FLAG     0x1fe
-#define BZ_HEADER        0x202
-#define BZ_VERSION       0x206
-#define BZ_PAYLOAD_OFS   0x248
-#define BZ_PAYLOAD_LEN   0x24c
-#define BZ_HEADER_END    0x250
+#define BZ_SETUP_SECTS 0x1f1
+#define BZ_BOOT_FLAG   0x1fe
+#define BZ_HEADER      0x202
+#define BZ_VERSION     0x206
+#define BZ_PAYLOAD_OFS 0x248
+#define BZ_PAYLOAD_LEN 0x24c
+#define BZ_HEADER_END  0x250
 
 static uint32_t get_le32(const uint8_t *p)
 {
     return p[0] | (p[1] << 8) | (p[2] << 16) | ((uint32_t)p[3] << 24);
 }
 
-int bzimage_payload(const void *in, size_t in_len, size_t *offset,
-                    size_t *len)
+int bzimage_payload(const void *in, size_t in_len, size_t *offset, size_t *len)
 {
     const uint8_t *p = in;
     size_t setup, ofs, n;
@@ -101,8 +100,8 @@ int bzimage_payload(const void *in, size_t in_len, size_t *offset,
  * eight bytes a step: crc32_table[k][b] is the CRC of byte b followed by
  * k zero bytes, which lets eight lookups replace eight dependent steps.
  */
-#define CRC32_POLY 0xedb88320U              /* reflected 0x04c11db7 */
-#define CRC64_POLY 0xc96c5795d7870f42ULL    /* reflected ECMA-182 */
+#define CRC32_POLY 0xedb88320U           /* reflected 0x04c11db7 */
+#define CRC64_POLY 0xc96c5795d7870f42ULL /* reflected ECMA-182 */
 
 static uint32_t crc32_table[8][256];
 static uint64_t crc64_table[256];

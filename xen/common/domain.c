@@ -194,7 +194,8 @@ struct domain *get_domain_by_id(domid_t domid)
     {
         int n = __atomic_load_n(&d->refcnt, __ATOMIC_RELAXED);
 
-        do {
+        do
+        {
             if ( !n )
             {
                 d = NULL;
@@ -213,7 +214,7 @@ static const char *shutdown_reason(unsigned int reason)
 {
     static const char *const names[] = {
         [SHUTDOWN_poweroff] = "poweroff", [SHUTDOWN_reboot] = "reboot",
-        [SHUTDOWN_suspend] = "suspend", [SHUTDOWN_crash] = "crash",
+        [SHUTDOWN_suspend] = "suspend",   [SHUTDOWN_crash] = "crash",
         [SHUTDOWN_watchdog] = "watchdog", [SHUTDOWN_soft_reset] = "soft_reset",
     };
 
@@ -359,8 +360,10 @@ void domain_crash(struct domain *d, const char *why)
 static void dump_domains(unsigned char key)
 {
     static const char *const states[] = {
-        [DOMSTATE_creating] = "creating", [DOMSTATE_running] = "running",
-        [DOMSTATE_shutdown] = "shutdown", [DOMSTATE_dying] = "dying",
+        [DOMSTATE_creating] = "creating",
+        [DOMSTATE_running] = "running",
+        [DOMSTATE_shutdown] = "shutdown",
+        [DOMSTATE_dying] = "dying",
     };
 
     spin_lock(&domlist_lock);
@@ -379,7 +382,8 @@ static void dump_domains(unsigned char key)
             if ( !v )
                 continue;
             printk("    VCPU%u: CPU%u %s flags=%lx upcall_pend=%02x "
-                   "upcall_mask=%02x\n", v->vcpu_id, v->processor,
+                   "upcall_mask=%02x\n",
+                   v->vcpu_id, v->processor,
                    v->is_running ? "running" : "not running", v->pause_flags,
                    v->vcpu_info->evtchn_upcall_pending,
                    v->vcpu_info->evtchn_upcall_mask);

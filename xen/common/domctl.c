@@ -123,7 +123,7 @@ void getdomaininfo(struct domain *d, struct xen_domctl_getdomaininfo *info)
     info->max_pages = d->max_pages;
     /* PV: the frame number the guest maps is the machine frame. */
     info->shared_info_frame = mfn_x(virt_to_mfn(d->shared_info));
-    info->cpupool = 0;              /* every domain is in the one pool */
+    info->cpupool = 0; /* every domain is in the one pool */
     info->gpaddr_bits = boot_cpu_data.paddr_bits;
     /* Xen emulates the PIT for a PV hardware domain, nothing for others. */
     if ( d == hardware_domain )
@@ -168,7 +168,8 @@ static long pause_by_toolstack(struct domain *d)
 {
     int old = __atomic_load_n(&d->pause_count, __ATOMIC_RELAXED);
 
-    do {
+    do
+    {
         if ( old >= 255 )
             return -EOVERFLOW;
     } while ( !__atomic_compare_exchange_n(&d->pause_count, &old, old + 1,
@@ -190,7 +191,8 @@ static long unpause_by_toolstack(struct domain *d)
 {
     int old = __atomic_load_n(&d->pause_count, __ATOMIC_RELAXED);
 
-    do {
+    do
+    {
         if ( old <= 0 )
             return -EINVAL;
     } while ( !__atomic_compare_exchange_n(&d->pause_count, &old, old - 1,
@@ -214,9 +216,9 @@ static long check_config(const struct xen_domctl_createdomain *c)
     if ( (c->flags & ~known) || (c->iommu_opts & ~XEN_DOMCTL_IOMMU_MAX) )
         return -EINVAL;
     /* No HVM, IOMMU, vPMU or trace buffers here: asking for them fails. */
-    if ( c->flags & (XEN_DOMCTL_CDF_hvm | XEN_DOMCTL_CDF_hap |
-                     XEN_DOMCTL_CDF_iommu | XEN_DOMCTL_CDF_nested_virt |
-                     XEN_DOMCTL_CDF_vpmu) )
+    if ( c->flags &
+         (XEN_DOMCTL_CDF_hvm | XEN_DOMCTL_CDF_hap | XEN_DOMCTL_CDF_iommu |
+          XEN_DOMCTL_CDF_nested_virt | XEN_DOMCTL_CDF_vpmu) )
         return -EINVAL;
     if ( c->vmtrace_size )
         return -EINVAL;
@@ -254,11 +256,11 @@ static domid_t next_domid(domid_t dom)
 static int set_grant_limits(struct domain *d,
                             const struct xen_domctl_createdomain *c)
 {
-    unsigned int frames = c->max_grant_frames < 0
-                          ? GNTTAB_DEFAULT_MAX_FRAMES : c->max_grant_frames;
+    unsigned int frames = c->max_grant_frames < 0 ? GNTTAB_DEFAULT_MAX_FRAMES
+                                                  : c->max_grant_frames;
     unsigned int maptrack = c->max_maptrack_frames < 0
-                            ? GNTTAB_DEFAULT_MAX_MAPTRACK
-                            : c->max_maptrack_frames;
+                                ? GNTTAB_DEFAULT_MAX_MAPTRACK
+                                : c->max_maptrack_frames;
 
     return grant_table_set_limits(d, frames, maptrack,
                                   XEN_DOMCTL_GRANT_version(c->grant_opts));
@@ -299,8 +301,9 @@ static long create_domain(struct xen_domctl *op)
     }
 
     /* check_config() refused HVM: no vendor code fills hvm_funcs yet. */
-    if ( !(d = domain_create(dom, c->flags & XEN_DOMCTL_CDF_hvm
-                                  ? guest_type_hvm : guest_type_pv,
+    if ( !(d = domain_create(dom,
+                             c->flags & XEN_DOMCTL_CDF_hvm ? guest_type_hvm
+                                                           : guest_type_pv,
                              false, c->max_vcpus)) )
         return -ENOMEM;
     /* Created paused: the toolstack's unpause starts it. */
@@ -391,8 +394,7 @@ static long get_vcpu_context(struct domain *d,
     struct vcpu *v;
     long rc = 0;
 
-    if ( vc->vcpu >= d->max_vcpus || !(v = d->vcpu[vc->vcpu]) ||
-         v == current )
+    if ( vc->vcpu >= d->max_vcpus || !(v = d->vcpu[vc->vcpu]) || v == current )
         return -EINVAL;
     if ( !arch_vcpu_initialised(v) )
         return -ENODATA;
@@ -417,8 +419,7 @@ static long get_vcpu_context(struct domain *d,
     return rc;
 }
 
-static long get_vcpu_info(struct domain *d,
-                          struct xen_domctl_getvcpuinfo *vi)
+static long get_vcpu_info(struct domain *d, struct xen_domctl_getvcpuinfo *vi)
 {
     const struct vcpu *v;
 
@@ -574,9 +575,9 @@ static long vcpu_affinity(struct domain *d, uint32_t cmd,
 }
 
 /* Xen 4.17's TSC modes; 3 (PVRDTSCP) is no longer accepted. */
-#define TSC_MODE_DEFAULT          0
-#define TSC_MODE_ALWAYS_EMULATE   1
-#define TSC_MODE_NEVER_EMULATE    2
+#define TSC_MODE_DEFAULT        0
+#define TSC_MODE_ALWAYS_EMULATE 1
+#define TSC_MODE_NEVER_EMULATE  2
 
 /*
  * XEN_DOMCTL_settscinfo/gettscinfo.  As in Xen, not on the caller (which
@@ -674,8 +675,7 @@ static long node_affinity(struct domain *d, uint32_t cmd,
     return 0;
 }
 
-static long domctl_op(struct xen_domctl *op, struct domain *d,
-                      bool *copyback)
+static long domctl_op(struct xen_domctl *op, struct domain *d, bool *copyback)
 {
     /*
      * A destroyed domain whose frames are still mapped somewhere lingers,

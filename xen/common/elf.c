@@ -15,14 +15,14 @@
  */
 
 /* Kernels have a handful; a cap keeps the overlap check cheap. */
-#define ELF_MAX_PHDRS   128
+#define ELF_MAX_PHDRS 128
 /*
  * Far above any real kernel (Linux: 74 MiB) yet small enough that a
  * forged memsz cannot make the builder zero terabytes.
  */
-#define ELF_MAX_SPAN    (1ULL << 30)
+#define ELF_MAX_SPAN (1ULL << 30)
 /* The guest's page size (x86), which the builders map the kernel with. */
-#define ELF_PAGE_SIZE   4096ULL
+#define ELF_PAGE_SIZE 4096ULL
 
 #define elf_err(fmt, ...) printk(XENLOG_ERR "ELF: " fmt "\n", ##__VA_ARGS__)
 
@@ -113,8 +113,8 @@ static int check_segments(struct elf_image *elf)
     for ( i = 0; i < elf->phnum; i++ )
     {
         get_phdr(elf, i, &ph);
-        if ( ph.p_type == PT_NOTE && !in_image(elf->size, ph.p_offset,
-                                               ph.p_filesz) )
+        if ( ph.p_type == PT_NOTE &&
+             !in_image(elf->size, ph.p_offset, ph.p_filesz) )
         {
             elf_err("note segment %u outside the image", i);
             return -EINVAL;
@@ -123,8 +123,8 @@ static int check_segments(struct elf_image *elf)
             continue;
         if ( ph.p_filesz > ph.p_memsz )
         {
-            elf_err("segment %u: file size %#llx exceeds memory size %#llx",
-                    i, (unsigned long long)ph.p_filesz,
+            elf_err("segment %u: file size %#llx exceeds memory size %#llx", i,
+                    (unsigned long long)ph.p_filesz,
                     (unsigned long long)ph.p_memsz);
             return -EINVAL;
         }
@@ -137,8 +137,8 @@ static int check_segments(struct elf_image *elf)
              ph.p_paddr + ph.p_memsz < ph.p_paddr ||
              ph.p_vaddr + ph.p_memsz < ph.p_vaddr )
         {
-            elf_err("segment %u: size %#llx too big or wraps around",
-                    i, (unsigned long long)ph.p_memsz);
+            elf_err("segment %u: size %#llx too big or wraps around", i,
+                    (unsigned long long)ph.p_memsz);
             return -EINVAL;
         }
         /* Load addresses must not collide: one would overwrite another. */
@@ -181,14 +181,18 @@ enum note_kind { NOTE_NUM, NOTE_STR };
 static const struct {
     uint8_t type;
     uint8_t kind;
-    uint16_t field;         /* offset in struct elf_xen_notes */
-    uint16_t size;          /* of a string's buffer */
+    uint16_t field; /* offset in struct elf_xen_notes */
+    uint16_t size;  /* of a string's buffer */
 } xen_notes[] = {
-#define NUM(t, f) { XEN_ELFNOTE_##t, NOTE_NUM,                               \
-                    offsetof(struct elf_xen_notes, f), 0 }
-#define STR(t, f) { XEN_ELFNOTE_##t, NOTE_STR,                               \
-                    offsetof(struct elf_xen_notes, f),                       \
-                    sizeof(((struct elf_xen_notes *)0)->f) }
+#define NUM(t, f)                                                             \
+    {                                                                         \
+        XEN_ELFNOTE_##t, NOTE_NUM, offsetof(struct elf_xen_notes, f), 0       \
+    }
+#define STR(t, f)                                                             \
+    {                                                                         \
+        XEN_ELFNOTE_##t, NOTE_STR, offsetof(struct elf_xen_notes, f),         \
+            sizeof(((struct elf_xen_notes *)0)->f)                            \
+    }
     NUM(ENTRY, entry),
     NUM(HYPERCALL_PAGE, hypercall_page),
     NUM(VIRT_BASE, virt_base),
@@ -213,7 +217,10 @@ static const struct {
     const char *name;
     unsigned int bit;
 } xen_features[] = {
-#define F(n) { #n, XENFEAT_##n }
+#define F(n)                                                                  \
+    {                                                                         \
+#n, XENFEAT_##n                                                       \
+    }
     F(writable_page_tables),
     F(writable_descriptor_tables),
     F(auto_translated_physmap),
@@ -300,7 +307,7 @@ static int xen_note(struct elf_xen_notes *x, uint32_t type,
         if ( xen_notes[i].type == type )
             break;
     if ( i == ARRAY_SIZE(xen_notes) )
-        return 0;       /* e.g. L1_MFN_VALID, which PV x86-64 ignores */
+        return 0; /* e.g. L1_MFN_VALID, which PV x86-64 ignores */
 
     if ( xen_notes[i].kind == NOTE_NUM )
     {
@@ -326,7 +333,7 @@ static int xen_note(struct elf_xen_notes *x, uint32_t type,
     }
     return 0;
 
- bad:
+bad:
     elf_err("Xen note %u has bad length %u", type, len);
     return -EINVAL;
 }
@@ -377,9 +384,8 @@ static int find_notes(struct elf_image *elf, const Elf64_Ehdr *eh)
     for ( i = 0; i < elf->phnum; i++ )
     {
         get_phdr(elf, i, &ph);
-        if ( ph.p_type == PT_NOTE &&
-             parse_notes(elf, ph.p_offset, ph.p_filesz, ph.p_align,
-                         "segment", i) )
+        if ( ph.p_type == PT_NOTE && parse_notes(elf, ph.p_offset, ph.p_filesz,
+                                                 ph.p_align, "segment", i) )
             return -EINVAL;
     }
     if ( elf->xen.seen )
@@ -465,9 +471,9 @@ int elf_init(struct elf_image *elf, const void *data, size_t size)
 #define SEEN(x, t) ((x)->seen & (1U << XEN_ELFNOTE_##t))
 
 /* Xen aligns each piece of a loaded ELF64 symbol table to 8 bytes. */
-#define SYM_ALIGN       8ULL
+#define SYM_ALIGN 8ULL
 /* What comes first: a 32-bit size, an ELF header, three section headers. */
-#define SYM_HEADER      (4 + sizeof(Elf64_Ehdr) + 3 * sizeof(Elf64_Shdr))
+#define SYM_HEADER (4 + sizeof(Elf64_Ehdr) + 3 * sizeof(Elf64_Shdr))
 
 /* *a + b rounded up to SYM_ALIGN; false if that passes 2^64. */
 static bool sym_advance(uint64_t *a, uint64_t b)
@@ -513,7 +519,7 @@ static int place_symtab(struct elf_image *elf)
     elf->sym_pend = end;
     return 0;
 
- wraps:
+wraps:
     elf_err("kernel and symbol table wrap around");
     return -EINVAL;
 }
@@ -590,9 +596,8 @@ int elf_xen_check(struct elf_image *elf)
                 (unsigned long long)elf->virt_entry);
         return -EINVAL;
     }
-    if ( SEEN(x, HYPERCALL_PAGE) &&
-         (x->hypercall_page < elf->virt_kstart ||
-          x->hypercall_page >= elf->virt_kend) )
+    if ( SEEN(x, HYPERCALL_PAGE) && (x->hypercall_page < elf->virt_kstart ||
+                                     x->hypercall_page >= elf->virt_kend) )
     {
         elf_err("hypercall page %#llx outside the image",
                 (unsigned long long)x->hypercall_page);
@@ -672,9 +677,8 @@ int elf_load(const struct elf_image *elf, elf_copy_fn *copy, void *ctx)
         get_phdr(elf, i, &ph);
         if ( ph.p_type != PT_LOAD || !ph.p_memsz )
             continue;
-        if ( ph.p_filesz &&
-             (rc = copy(ctx, ph.p_paddr, elf->data + ph.p_offset,
-                        ph.p_filesz)) )
+        if ( ph.p_filesz && (rc = copy(ctx, ph.p_paddr,
+                                       elf->data + ph.p_offset, ph.p_filesz)) )
             return rc;
         /* The rest of the segment (bss) starts zeroed. */
         if ( ph.p_memsz > ph.p_filesz &&

@@ -14,16 +14,16 @@
 #include <xsm/xsm.h>
 #include "event_internal.h"
 
-#define PORTS_PER_WORD      (sizeof(xen_ulong_t) * 8)
+#define PORTS_PER_WORD (sizeof(xen_ulong_t) * 8)
 
 enum port_state {
-    ECS_FREE,               /* zero, so a new bucket is all free */
-    ECS_RESERVED,           /* port 0: never handed out */
-    ECS_UNBOUND,            /* waiting for u.unbound_remote to bind to it */
+    ECS_FREE,     /* zero, so a new bucket is all free */
+    ECS_RESERVED, /* port 0: never handed out */
+    ECS_UNBOUND,  /* waiting for u.unbound_remote to bind to it */
     ECS_INTERDOMAIN,
     ECS_VIRQ,
     ECS_IPI,
-    ECS_PIRQ,               /* a physical IRQ (asm/irq.h) */
+    ECS_PIRQ, /* a physical IRQ (asm/irq.h) */
 };
 
 struct evtchn *evtchn_port_chn(const struct domain *d, unsigned int port)
@@ -129,8 +129,7 @@ static int get_free_port(struct domain *d)
         return -EINVAL;
     limit = min(st->max_port + 1, st->ops->nr_ports);
     for ( port = 1; port < min(st->nr_valid, limit); port++ )
-        if ( port_chn(d, port)->state == ECS_FREE &&
-             !port_is_busy(d, port) )
+        if ( port_chn(d, port)->state == ECS_FREE && !port_is_busy(d, port) )
             return port;
     if ( port >= limit )
         return -ENOSPC;
@@ -315,8 +314,8 @@ static long evtchn_alloc_unbound(struct domain *d,
         chn = claim_port(d, port, ECS_UNBOUND, 0);
         /* The remote end need not exist yet: toolstacks rely on that. */
         chn->u.unbound_remote = alloc->remote_dom == DOMID_SELF
-                                ? current->domain->domain_id
-                                : alloc->remote_dom;
+                                    ? current->domain->domain_id
+                                    : alloc->remote_dom;
         alloc->port = port;
     }
     spin_unlock_irqrestore(&d->event_lock, flags);
@@ -624,8 +623,8 @@ static long evtchn_reset(struct domain *d)
     if ( !may_control(d) )
         return -EPERM;
     /* Another domain's ports change under it only while it is paused. */
-    if ( d != current->domain && !__atomic_load_n(&d->pause_count,
-                                                  __ATOMIC_ACQUIRE) )
+    if ( d != current->domain &&
+         !__atomic_load_n(&d->pause_count, __ATOMIC_ACQUIRE) )
         return -EINVAL;
     if ( close_all(d) )
         return -EAGAIN;
@@ -1007,9 +1006,10 @@ static void dump_timer_left(const char *name, const struct timer *t,
 }
 
 static const char *const port_state_name[] = {
-    [ECS_FREE] = "free", [ECS_RESERVED] = "reserved",
+    [ECS_FREE] = "free",       [ECS_RESERVED] = "reserved",
     [ECS_UNBOUND] = "unbound", [ECS_INTERDOMAIN] = "interdomain",
-    [ECS_VIRQ] = "virq", [ECS_IPI] = "ipi", [ECS_PIRQ] = "pirq",
+    [ECS_VIRQ] = "virq",       [ECS_IPI] = "ipi",
+    [ECS_PIRQ] = "pirq",
 };
 
 /*
@@ -1064,8 +1064,8 @@ void evtchn_dump_domain(const struct domain *d)
         return;
     local_irq_save(irqf);
     locked = spin_trylock(&st->delivery_lock);
-    if ( !locked && __atomic_load_n(&st->ops, __ATOMIC_ACQUIRE) !=
-                    &evtchn_ops_2l )
+    if ( !locked &&
+         __atomic_load_n(&st->ops, __ATOMIC_ACQUIRE) != &evtchn_ops_2l )
     {
         local_irq_restore(irqf);
         printk("  FIFO ABI, its state locked\n");
@@ -1093,9 +1093,8 @@ void evtchn_dump_domain(const struct domain *d)
             lost = !test_bit(port / PORTS_PER_WORD,
                              &v->vcpu_info->evtchn_pending_sel) &&
                    !v->vcpu_info->evtchn_upcall_pending;
-        printk("    port %4u: %-11s vcpu=%u pending=%d masked=%d",
-               port, port_state_name[chn->state], chn->notify_vcpu,
-               pending, masked);
+        printk("    port %4u: %-11s vcpu=%u pending=%d masked=%d", port,
+               port_state_name[chn->state], chn->notify_vcpu, pending, masked);
         if ( chn->state == ECS_VIRQ )
             printk(" virq=%u", chn->u.virq);
         else if ( chn->state == ECS_PIRQ )

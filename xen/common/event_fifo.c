@@ -10,13 +10,13 @@
 #include <asm/mm.h>
 #include "event_internal.h"
 
-#define WORDS_PER_PAGE      (PAGE_SIZE / sizeof(event_word_t))
-#define MAX_ARRAY_PAGES     (EVTCHN_FIFO_NR_CHANNELS / WORDS_PER_PAGE)
+#define WORDS_PER_PAGE  (PAGE_SIZE / sizeof(event_word_t))
+#define MAX_ARRAY_PAGES (EVTCHN_FIFO_NR_CHANNELS / WORDS_PER_PAGE)
 
-#define W_PENDING           (1U << EVTCHN_FIFO_PENDING)
-#define W_MASKED            (1U << EVTCHN_FIFO_MASKED)
-#define W_LINKED            (1U << EVTCHN_FIFO_LINKED)
-#define W_BUSY              (1U << EVTCHN_FIFO_BUSY)
+#define W_PENDING (1U << EVTCHN_FIFO_PENDING)
+#define W_MASKED  (1U << EVTCHN_FIFO_MASKED)
+#define W_LINKED  (1U << EVTCHN_FIFO_LINKED)
+#define W_BUSY    (1U << EVTCHN_FIFO_BUSY)
 
 /*
  * How often we retry linking behind a tail whose word the guest keeps
@@ -24,7 +24,7 @@
  * clear PENDING and LINKED once each, and set MASKED; one more is spare.
  * A guest that changes it more loses the event, as in Xen.
  */
-#define LINK_TRIES          4
+#define LINK_TRIES 4
 
 struct fifo_vcpu {
     /* In a guest page we hold a writable type reference on; NULL: none. */
@@ -115,7 +115,8 @@ static bool link_after(const struct domain *d, event_word_t *tail,
     }
     word_and(tail, ~W_BUSY);
     printk(XENLOG_WARNING "Domain %u: FIFO port %u not linked: its "
-           "queue's tail word keeps changing\n", d->domain_id, port);
+                          "queue's tail word keeps changing\n",
+           d->domain_id, port);
     return true;
 }
 
@@ -331,7 +332,7 @@ int evtchn_fifo_init_control(struct domain *d, struct evtchn_init_control *op)
         return -EINVAL;
     /* Needed only if d has not switched yet; cheap to give back. */
     fresh = _xzalloc(sizeof(struct evtchn_fifo) +
-                     d->max_vcpus * sizeof(struct fifo_vcpu),
+                         d->max_vcpus * sizeof(struct fifo_vcpu),
                      __alignof__(struct evtchn_fifo));
 
     spin_lock_irqsave(&d->event_lock, flags);
@@ -411,8 +412,8 @@ int evtchn_fifo_expand_array(struct domain *d, uint64_t gfn)
         if ( !chn->fifo_pending )
             continue;
         chn->fifo_pending = false;
-        v = domain_vcpu(d, __atomic_load_n(&chn->notify_vcpu,
-                                           __ATOMIC_RELAXED));
+        v = domain_vcpu(d,
+                        __atomic_load_n(&chn->notify_vcpu, __ATOMIC_RELAXED));
         if ( v )
             fifo_set_pending(v, port, chn);
     }
@@ -485,8 +486,8 @@ void evtchn_fifo_dump(const struct domain *d)
 
         if ( !fv->cb )
             continue;
-        printk("  VCPU%u: ready=%04x", i, __atomic_load_n(&fv->cb->ready,
-                                                          __ATOMIC_RELAXED));
+        printk("  VCPU%u: ready=%04x", i,
+               __atomic_load_n(&fv->cb->ready, __ATOMIC_RELAXED));
         for ( q = 0; q < EVTCHN_FIFO_MAX_QUEUES; q++ )
         {
             uint32_t head = __atomic_load_n(&fv->cb->head[q],

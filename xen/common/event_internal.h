@@ -8,18 +8,18 @@
 #include <public/event_channel.h>
 
 /* The table's capacity: what the FIFO ABI's 17-bit LINK can name. */
-#define MAX_PORTS           EVTCHN_FIFO_NR_CHANNELS
+#define MAX_PORTS EVTCHN_FIFO_NR_CHANNELS
 
 /*
  * The table grows a bucket at a time as ports are handed out, so a guest
  * using a handful of ports pays for a handful, and a full table is many
  * small allocations rather than one large one.
  */
-#define PORTS_PER_BUCKET    64
-#define NR_BUCKETS          (MAX_PORTS / PORTS_PER_BUCKET)
+#define PORTS_PER_BUCKET 64
+#define NR_BUCKETS       (MAX_PORTS / PORTS_PER_BUCKET)
 
 struct evtchn {
-    uint8_t state;          /* enum port_state (event_channel.c) */
+    uint8_t state; /* enum port_state (event_channel.c) */
     /* FIFO only, under the delivery lock: the queue new events join. */
     uint8_t priority;
     /* FIFO: the queue the port last joined, whose tail it may still be. */
@@ -52,7 +52,7 @@ struct evtchn {
  * st->delivery_lock held (interrupts off); port is valid.
  */
 struct evtchn_port_ops {
-    unsigned int nr_ports;          /* ports the ABI can name */
+    unsigned int nr_ports; /* ports the ABI can name */
     /* Make port pending on v and, unless masked, tell v. */
     void (*set_pending)(struct vcpu *v, unsigned int port, struct evtchn *chn);
     /* The port is being freed: its next user must not see an old event. */
@@ -82,8 +82,8 @@ struct evtchn_port_state {
     unsigned int nr_valid;
     /* The highest port the toolstack allows (createdomain's limit). */
     unsigned int max_port;
-    unsigned int nr_active;     /* ports not free, the reserved one too */
-    bool dying;                 /* evtchn_destroy() began: no new ports */
+    unsigned int nr_active; /* ports not free, the reserved one too */
+    bool dying;             /* evtchn_destroy() began: no new ports */
     /*
      * Senders of other domains raise our events holding only their own
      * event lock; the delivery lock (innermost, interrupts off) orders
@@ -93,11 +93,10 @@ struct evtchn_port_state {
      */
     spinlock_t delivery_lock;
     const struct evtchn_port_ops *ops;
-    struct evtchn_fifo *fifo;   /* NULL while the 2-level ABI is in use */
+    struct evtchn_fifo *fifo; /* NULL while the 2-level ABI is in use */
 };
 
-static inline struct vcpu *domain_vcpu(const struct domain *d,
-                                       unsigned int id)
+static inline struct vcpu *domain_vcpu(const struct domain *d, unsigned int id)
 {
     return id < d->max_vcpus ? d->vcpu[id] : NULL;
 }
@@ -117,8 +116,7 @@ void evtchn_wake_pollers(struct domain *d, unsigned int port);
  * -EINVAL (bad offset, frame not d's writable memory, vCPU already has
  * one), -ENOMEM.  Takes d->event_lock.
  */
-int evtchn_fifo_init_control(struct domain *d,
-                             struct evtchn_init_control *op);
+int evtchn_fifo_init_control(struct domain *d, struct evtchn_init_control *op);
 
 /*
  * EVTCHNOP_expand_array: one more page of event words.  0, -EOPNOTSUPP

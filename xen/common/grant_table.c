@@ -16,23 +16,23 @@
 #include <asm/mm.h>
 #include <xsm/xsm.h>
 
-#define V1_PER_FRAME        (PAGE_SIZE / sizeof(grant_entry_v1_t))
-#define V2_PER_FRAME        (PAGE_SIZE / sizeof(grant_entry_v2_t))
-#define STATUS_PER_FRAME    (PAGE_SIZE / sizeof(grant_status_t))
+#define V1_PER_FRAME     (PAGE_SIZE / sizeof(grant_entry_v1_t))
+#define V2_PER_FRAME     (PAGE_SIZE / sizeof(grant_entry_v2_t))
+#define STATUS_PER_FRAME (PAGE_SIZE / sizeof(grant_status_t))
 
 /*
  * Active entries are indexed by reference whatever the version, in one
  * chunk per shared frame sized for v1's denser layout, so that changing
  * the version never moves an entry that is in use.
  */
-#define ACTIVE_PER_FRAME    V1_PER_FRAME
+#define ACTIVE_PER_FRAME V1_PER_FRAME
 
 /* The status frames v2 needs beside n shared frames. */
-#define STATUS_FRAMES(n)    DIV_ROUND_UP((n) * V2_PER_FRAME, STATUS_PER_FRAME)
-#define MAX_STATUS_FRAMES   STATUS_FRAMES(GNTTAB_DEFAULT_MAX_FRAMES)
+#define STATUS_FRAMES(n)  DIV_ROUND_UP((n)*V2_PER_FRAME, STATUS_PER_FRAME)
+#define MAX_STATUS_FRAMES STATUS_FRAMES(GNTTAB_DEFAULT_MAX_FRAMES)
 
 /* Beyond this many uses of one entry a grantee is refused, not wrapped. */
-#define PIN_MAX             0xffffffU
+#define PIN_MAX 0xffffffU
 
 /*
  * How often we retry setting GTF_reading/GTF_writing when the granter's
@@ -40,7 +40,7 @@
  * twice (changing GTF_readonly, revoking); one rewriting its entry in a
  * loop would otherwise keep this CPU here for ever.
  */
-#define CLAIM_TRIES         5
+#define CLAIM_TRIES 5
 
 /*
  * The hypervisor's view of one grant entry while grantees use it.  The
@@ -50,16 +50,16 @@
  * goes stale.
  */
 struct active_entry {
-    uint32_t pin_rw;            /* writable uses: mappings, copies into */
-    uint32_t pin_ro;            /* read-only uses */
-    domid_t domid;              /* the one grantee all current uses are by */
-    uint16_t start;             /* granted part of the frame (v2 sub-page) */
+    uint32_t pin_rw; /* writable uses: mappings, copies into */
+    uint32_t pin_ro; /* read-only uses */
+    domid_t domid;   /* the one grantee all current uses are by */
+    uint16_t start;  /* granted part of the frame (v2 sub-page) */
     uint16_t length;
-    bool sub_page;              /* copy only: mappings are refused */
-    bool transitive;            /* the frame is trans_gref of trans_domid */
+    bool sub_page;   /* copy only: mappings are refused */
+    bool transitive; /* the frame is trans_gref of trans_domid */
     domid_t trans_domid;
     grant_ref_t trans_gref;
-    mfn_t mfn;                  /* unused for a transitive entry */
+    mfn_t mfn; /* unused for a transitive entry */
 };
 
 /*
@@ -69,23 +69,24 @@ struct active_entry {
  * unusable rather than tearing it down twice.
  */
 struct maptrack {
-    uint64_t host_addr;         /* as given: a VA, or a PTE's address */
+    uint64_t host_addr; /* as given: a VA, or a PTE's address */
     mfn_t mfn;
-    uint64_t serial;            /* the granter's table, see serial below */
+    uint64_t serial; /* the granter's table, see serial below */
     union {
         grant_ref_t ref;
         unsigned int next_free;
     };
-    domid_t domid;              /* the granter */
-    uint16_t flags;             /* GNTMAP_* still mapped, MT_BUSY; 0 free */
+    domid_t domid;  /* the granter */
+    uint16_t flags; /* GNTMAP_* still mapped, MT_BUSY; 0 free */
 };
 
-#define MT_BUSY             (1U << 15)
-#define MT_MAPPED           (GNTMAP_device_map | GNTMAP_host_map)
-#define MT_KEPT_FLAGS       (MT_MAPPED | GNTMAP_readonly |                  \
-                             GNTMAP_application_map | GNTMAP_contains_pte)
-#define MT_NONE             (~0U)
-#define MT_PER_FRAME        (PAGE_SIZE / sizeof(struct maptrack))
+#define MT_BUSY   (1U << 15)
+#define MT_MAPPED (GNTMAP_device_map | GNTMAP_host_map)
+#define MT_KEPT_FLAGS                                                         \
+    (MT_MAPPED | GNTMAP_readonly | GNTMAP_application_map |                   \
+     GNTMAP_contains_pte)
+#define MT_NONE      (~0U)
+#define MT_PER_FRAME (PAGE_SIZE / sizeof(struct maptrack))
 
 struct grant_table {
     /*
@@ -114,9 +115,9 @@ struct grant_table {
      * grant_table_set_limits(); never held while taking any other lock.
      */
     spinlock_t maptrack_lock;
-    unsigned int maptrack_limit;        /* handles below it exist */
+    unsigned int maptrack_limit; /* handles below it exist */
     unsigned int max_maptrack_frames;
-    unsigned int maptrack_free;         /* first free handle or MT_NONE */
+    unsigned int maptrack_free; /* first free handle or MT_NONE */
     struct maptrack *maptrack[GNTTAB_DEFAULT_MAX_MAPTRACK];
 };
 
@@ -287,7 +288,7 @@ static int grow_table(struct domain *d, struct grant_table *gt,
     gt->nr_frames = max(old, nr);
     return 0;
 
- fail:
+fail:
     /* Nobody has seen the new frames yet, so they can all go back. */
     for ( i = old; i < nr; i++ )
     {
@@ -415,8 +416,8 @@ static bool hdr_grants(uint32_t w, domid_t ldom, bool for_map, bool trans)
  * of the frame that follows.  `first`: no use is active yet, so the grant
  * itself must be checked; otherwise only a write upgrade is checked.
  */
-static int claim_v1(uint32_t *hdr, domid_t ldom, bool readonly,
-                    bool for_map, bool first)
+static int claim_v1(uint32_t *hdr, domid_t ldom, bool readonly, bool for_map,
+                    bool first)
 {
     uint32_t bits = readonly ? GTF_reading : GTF_reading | GTF_writing;
     uint32_t w = __atomic_load_n(hdr, __ATOMIC_ACQUIRE);
@@ -598,8 +599,7 @@ static void unpin_entry(struct domain *rd, uint64_t serial, grant_ref_t ref,
  * with release_pinned().
  */
 static int pin_entry(struct domain *rd, grant_ref_t ref, domid_t ldom,
-                     bool readonly, bool for_map, bool trans,
-                     struct pinned *p)
+                     bool readonly, bool for_map, bool trans, struct pinned *p)
 {
     struct grant_table *gt = rd->grant_table;
     struct active_entry *act;
@@ -620,14 +620,14 @@ static int pin_entry(struct domain *rd, grant_ref_t ref, domid_t ldom,
     upgrade = !first && !readonly && !act->pin_rw;
     /* Only one grantee at a time, and the frame was checked for it. */
     if ( !first && (act->domid != ldom || (for_map && act->sub_page) ||
-                    (act->transitive && !trans) ||
-                    act->pin_rw >= PIN_MAX || act->pin_ro >= PIN_MAX) )
+                    (act->transitive && !trans) || act->pin_rw >= PIN_MAX ||
+                    act->pin_ro >= PIN_MAX) )
         rc = GNTST_general_error;
     else if ( first || upgrade )
         rc = gt->version == 1
-             ? claim_v1(entry_hdr(gt, ref), ldom, readonly, for_map, first)
-             : claim_v2(entry_hdr(gt, ref), entry_status(gt, ref), ldom,
-                        readonly, for_map, trans, first);
+                 ? claim_v1(entry_hdr(gt, ref), ldom, readonly, for_map, first)
+                 : claim_v2(entry_hdr(gt, ref), entry_status(gt, ref), ldom,
+                            readonly, for_map, trans, first);
     else
         rc = GNTST_okay;
     if ( rc == GNTST_okay )
@@ -710,8 +710,7 @@ static void release_pinned(struct domain *rd, grant_ref_t ref, bool readonly,
 
 /* Maptrack: handles for the mappings a domain made. */
 
-static struct maptrack *mt_entry(const struct grant_table *gt,
-                                 unsigned int h)
+static struct maptrack *mt_entry(const struct grant_table *gt, unsigned int h)
 {
     return &gt->maptrack[h / MT_PER_FRAME][h % MT_PER_FRAME];
 }
@@ -725,14 +724,14 @@ static unsigned int mt_get(struct grant_table *gt)
     if ( gt->maptrack_free == MT_NONE &&
          gt->maptrack_limit < gt->max_maptrack_frames * MT_PER_FRAME )
     {
-        struct maptrack *chunk = xzalloc_array(struct maptrack,
-                                               MT_PER_FRAME);
+        struct maptrack *chunk = xzalloc_array(struct maptrack, MT_PER_FRAME);
 
         if ( chunk )
         {
             for ( i = 0; i < MT_PER_FRAME; i++ )
                 chunk[i].next_free = i + 1 < MT_PER_FRAME
-                                     ? gt->maptrack_limit + i + 1 : MT_NONE;
+                                         ? gt->maptrack_limit + i + 1
+                                         : MT_NONE;
             gt->maptrack[gt->maptrack_limit / MT_PER_FRAME] = chunk;
             gt->maptrack_free = gt->maptrack_limit;
             gt->maptrack_limit += MT_PER_FRAME;
@@ -919,7 +918,7 @@ static int16_t unmap_one(const struct gnttab_unmap_grant_ref *op,
 struct copy_end {
     struct domain *d;
     bool by_ref, readonly;
-    bool held;              /* frame references (and pin if by_ref) held */
+    bool held; /* frame references (and pin if by_ref) held */
     grant_ref_t ref;
     struct pinned p;
 };
@@ -943,8 +942,8 @@ static int16_t copy_end_claim(const struct gnttab_copy_ptr *ptr,
     if ( e->by_ref )
     {
         e->ref = ptr->u.ref;
-        rc = pin_entry(e->d, e->ref, current->domain->domain_id,
-                       e->readonly, false, true, &e->p);
+        rc = pin_entry(e->d, e->ref, current->domain->domain_id, e->readonly,
+                       false, true, &e->p);
     }
     else
     {
@@ -981,10 +980,12 @@ static bool copy_end_covers(const struct copy_end *e, unsigned int off,
 static int16_t copy_one(const struct gnttab_copy *op)
 {
     struct copy_end src = {
-        .by_ref = op->flags & GNTCOPY_source_gref, .readonly = true,
+        .by_ref = op->flags & GNTCOPY_source_gref,
+        .readonly = true,
     };
     struct copy_end dst = {
-        .by_ref = op->flags & GNTCOPY_dest_gref, .readonly = false,
+        .by_ref = op->flags & GNTCOPY_dest_gref,
+        .readonly = false,
     };
     int16_t rc;
 
@@ -1004,7 +1005,7 @@ static int16_t copy_one(const struct gnttab_copy *op)
         memmove((char *)mfn_to_virt(dst.p.mfn) + op->dest.offset,
                 (const char *)mfn_to_virt(src.p.mfn) + op->source.offset,
                 op->len);
- out:
+out:
     copy_end_release(&dst);
     copy_end_release(&src);
     if ( dst.d )
@@ -1056,7 +1057,7 @@ static long change_version(struct domain *d, struct grant_table *gt,
             if ( (flags & GTF_type_mask) == GTF_transitive ||
                  ((flags & GTF_type_mask) == GTF_permit_access &&
                   (e->full_page.frame >> 32)) )
-                return -ERANGE;     /* v1 cannot express it */
+                return -ERANGE; /* v1 cannot express it */
             if ( (flags & GTF_type_mask) != GTF_permit_access )
                 continue;
             keep[ref].flags = flags | *entry_status(gt, ref);
@@ -1065,8 +1066,8 @@ static long change_version(struct domain *d, struct grant_table *gt,
         }
         /* A guest mapping of a status frame would outlive the frame. */
         for ( i = 0; i < gt->nr_status_frames; i++ )
-            if ( (virt_to_page(gt->status[i])->count_info &
-                  PGC_count_mask) != 1 )
+            if ( (virt_to_page(gt->status[i])->count_info & PGC_count_mask) !=
+                 1 )
                 return -EBUSY;
         free_status_frames(gt);
     }
@@ -1081,8 +1082,7 @@ static long change_version(struct domain *d, struct grant_table *gt,
             *entry_v1(gt, ref) = keep[ref];
             continue;
         }
-        *entry_status(gt, ref) = keep[ref].flags &
-                                 (GTF_reading | GTF_writing);
+        *entry_status(gt, ref) = keep[ref].flags & (GTF_reading | GTF_writing);
         entry_v2(gt, ref)->hdr.flags = keep[ref].flags &
                                        ~(GTF_reading | GTF_writing);
         entry_v2(gt, ref)->hdr.domid = keep[ref].domid;
@@ -1103,7 +1103,7 @@ static int16_t swap_one(grant_ref_t a, grant_ref_t b)
         ;
     else if ( active_of(gt, a)->pin_rw || active_of(gt, a)->pin_ro ||
               active_of(gt, b)->pin_rw || active_of(gt, b)->pin_ro )
-        rc = GNTST_eagain;      /* in use: the guest may retry later */
+        rc = GNTST_eagain; /* in use: the guest may retry later */
     else if ( gt->version == 1 )
     {
         grant_entry_v1_t t = *entry_v1(gt, a);
@@ -1127,8 +1127,8 @@ static int16_t swap_one(grant_ref_t a, grant_ref_t b)
 
 /* The sub-ops, each with its argument array in guest memory. */
 
-static long gnttab_setup_table(
-    XEN_GUEST_HANDLE_PARAM(gnttab_setup_table_t) g, unsigned int count)
+static long gnttab_setup_table(XEN_GUEST_HANDLE_PARAM(gnttab_setup_table_t) g,
+                               unsigned int count)
 {
     struct gnttab_setup_table op;
     struct grant_table *gt;
@@ -1168,8 +1168,8 @@ static long gnttab_setup_table(
     return copy_field_to_guest(g, &op, status) ? -EFAULT : 0;
 }
 
-static long gnttab_query_size(
-    XEN_GUEST_HANDLE_PARAM(gnttab_query_size_t) g, unsigned int count)
+static long gnttab_query_size(XEN_GUEST_HANDLE_PARAM(gnttab_query_size_t) g,
+                              unsigned int count)
 {
     struct gnttab_query_size op;
     struct domain *d;
@@ -1201,8 +1201,8 @@ static long gnttab_query_size(
  */
 static int map_elem(XEN_GUEST_HANDLE_PARAM(void) h)
 {
-    XEN_GUEST_HANDLE_PARAM(gnttab_map_grant_ref_t) g =
-        guest_handle_cast(h, gnttab_map_grant_ref_t);
+    XEN_GUEST_HANDLE_PARAM(gnttab_map_grant_ref_t)
+    g = guest_handle_cast(h, gnttab_map_grant_ref_t);
     struct gnttab_map_grant_ref op;
 
     if ( copy_from_guest(&op, g, 1) )
@@ -1213,8 +1213,8 @@ static int map_elem(XEN_GUEST_HANDLE_PARAM(void) h)
 
 static int unmap_elem(XEN_GUEST_HANDLE_PARAM(void) h)
 {
-    XEN_GUEST_HANDLE_PARAM(gnttab_unmap_grant_ref_t) g =
-        guest_handle_cast(h, gnttab_unmap_grant_ref_t);
+    XEN_GUEST_HANDLE_PARAM(gnttab_unmap_grant_ref_t)
+    g = guest_handle_cast(h, gnttab_unmap_grant_ref_t);
     struct gnttab_unmap_grant_ref op;
 
     if ( copy_from_guest(&op, g, 1) )
@@ -1225,8 +1225,8 @@ static int unmap_elem(XEN_GUEST_HANDLE_PARAM(void) h)
 
 static int unmap_replace_elem(XEN_GUEST_HANDLE_PARAM(void) h)
 {
-    XEN_GUEST_HANDLE_PARAM(gnttab_unmap_and_replace_t) g =
-        guest_handle_cast(h, gnttab_unmap_and_replace_t);
+    XEN_GUEST_HANDLE_PARAM(gnttab_unmap_and_replace_t)
+    g = guest_handle_cast(h, gnttab_unmap_and_replace_t);
     struct gnttab_unmap_and_replace op;
     struct gnttab_unmap_grant_ref u = { .dev_bus_addr = 0 };
 
@@ -1240,15 +1240,14 @@ static int unmap_replace_elem(XEN_GUEST_HANDLE_PARAM(void) h)
 
 static int copy_elem(XEN_GUEST_HANDLE_PARAM(void) h)
 {
-    XEN_GUEST_HANDLE_PARAM(gnttab_copy_t) g =
-        guest_handle_cast(h, gnttab_copy_t);
+    XEN_GUEST_HANDLE_PARAM(gnttab_copy_t)
+    g = guest_handle_cast(h, gnttab_copy_t);
     struct gnttab_copy op;
 
     if ( copy_from_guest(&op, g, 1) )
         return -EFAULT;
     op.status = copy_one(&op);
-    return copy_field_to_guest(g, &op, status)
-           ? -EFAULT : 0;
+    return copy_field_to_guest(g, &op, status) ? -EFAULT : 0;
 }
 
 static long gnttab_set_version(XEN_GUEST_HANDLE_PARAM(gnttab_set_version_t) g)
@@ -1267,8 +1266,9 @@ static long gnttab_set_version(XEN_GUEST_HANDLE_PARAM(gnttab_set_version_t) g)
     return copy_to_guest(g, &op, 1) ? -EFAULT : rc;
 }
 
-static long gnttab_get_status_frames(
-    XEN_GUEST_HANDLE_PARAM(gnttab_get_status_frames_t) g, unsigned int count)
+static long
+gnttab_get_status_frames(XEN_GUEST_HANDLE_PARAM(gnttab_get_status_frames_t) g,
+                         unsigned int count)
 {
     struct gnttab_get_status_frames op;
     uint64_t mfns[MAX_STATUS_FRAMES];
@@ -1290,7 +1290,7 @@ static long gnttab_get_status_frames(
         spin_lock(&gt->lock);
         /* Status frames go away with a switch to v1: note them locked. */
         op.status = op.nr_frames > gt->nr_status_frames ? GNTST_general_error
-                                                         : GNTST_okay;
+                                                        : GNTST_okay;
         for ( i = 0; op.status == GNTST_okay && i < op.nr_frames; i++ )
             mfns[i] = mfn_x(virt_to_mfn(gt->status[i]));
         spin_unlock(&gt->lock);
@@ -1323,8 +1323,8 @@ static long gnttab_get_version(XEN_GUEST_HANDLE_PARAM(gnttab_get_version_t) g)
 
 static int swap_elem(XEN_GUEST_HANDLE_PARAM(void) h)
 {
-    XEN_GUEST_HANDLE_PARAM(gnttab_swap_grant_ref_t) g =
-        guest_handle_cast(h, gnttab_swap_grant_ref_t);
+    XEN_GUEST_HANDLE_PARAM(gnttab_swap_grant_ref_t)
+    g = guest_handle_cast(h, gnttab_swap_grant_ref_t);
     struct gnttab_swap_grant_ref op;
 
     if ( copy_from_guest(&op, g, 1) )
@@ -1397,11 +1397,11 @@ long do_grant_table_op(unsigned int cmd, XEN_GUEST_HANDLE_PARAM(void) uop,
         size = sizeof(struct gnttab_swap_grant_ref);
         break;
     case GNTTABOP_setup_table:
-        return gnttab_setup_table(
-            guest_handle_cast(uop, gnttab_setup_table_t), count);
+        return gnttab_setup_table(guest_handle_cast(uop, gnttab_setup_table_t),
+                                  count);
     case GNTTABOP_query_size:
-        return gnttab_query_size(
-            guest_handle_cast(uop, gnttab_query_size_t), count);
+        return gnttab_query_size(guest_handle_cast(uop, gnttab_query_size_t),
+                                 count);
     case GNTTABOP_set_version:
         return gnttab_set_version(
             guest_handle_cast(uop, gnttab_set_version_t));

@@ -16,8 +16,8 @@
 struct bits {
     const uint8_t *in, *end;
     uint64_t buf;
-    unsigned int cnt;           /* valid bits in buf */
-    unsigned int pad;           /* of which made-up zero bits at the top */
+    unsigned int cnt; /* valid bits in buf */
+    unsigned int pad; /* of which made-up zero bits at the top */
 };
 
 static inline void refill(struct bits *b)
@@ -70,14 +70,14 @@ static void bits_rewind(struct bits *b)
  * symbol | length << 9, zero where no short code matches); longer codes,
  * rare in practice, are walked bit by bit from the per-length counts.
  */
-#define FAST_BITS   10
-#define MAX_BITS    15
-#define MAX_SYMS    288
+#define FAST_BITS 10
+#define MAX_BITS  15
+#define MAX_SYMS  288
 
 struct huff {
     uint16_t fast[1 << FAST_BITS];
     uint16_t count[MAX_BITS + 1];
-    uint16_t sym[MAX_SYMS];     /* symbols in code order */
+    uint16_t sym[MAX_SYMS]; /* symbols in code order */
 };
 
 static unsigned int reverse_bits(unsigned int code, unsigned int len)
@@ -180,21 +180,21 @@ struct inflate {
 };
 
 static const uint16_t len_base[29] = {
-    3, 4, 5, 6, 7, 8, 9, 10, 11, 13, 15, 17, 19, 23, 27, 31,
-    35, 43, 51, 59, 67, 83, 99, 115, 131, 163, 195, 227, 258,
+    3,  4,  5,  6,  7,  8,  9,  10, 11,  13,  15,  17,  19,  23,  27,
+    31, 35, 43, 51, 59, 67, 83, 99, 115, 131, 163, 195, 227, 258,
 };
 static const uint8_t len_extra[29] = {
-    0, 0, 0, 0, 0, 0, 0, 0, 1, 1, 1, 1, 2, 2, 2, 2,
-    3, 3, 3, 3, 4, 4, 4, 4, 5, 5, 5, 5, 0,
+    0, 0, 0, 0, 0, 0, 0, 0, 1, 1, 1, 1, 2, 2, 2,
+    2, 3, 3, 3, 3, 4, 4, 4, 4, 5, 5, 5, 5, 0,
 };
 static const uint16_t dist_base[30] = {
-    1, 2, 3, 4, 5, 7, 9, 13, 17, 25, 33, 49, 65, 97, 129, 193,
-    257, 385, 513, 769, 1025, 1537, 2049, 3073, 4097, 6145,
-    8193, 12289, 16385, 24577,
+    1,    2,    3,    4,    5,    7,    9,    13,    17,    25,
+    33,   49,   65,   97,   129,  193,  257,  385,   513,   769,
+    1025, 1537, 2049, 3073, 4097, 6145, 8193, 12289, 16385, 24577,
 };
 static const uint8_t dist_extra[30] = {
-    0, 0, 0, 0, 1, 1, 2, 2, 3, 3, 4, 4, 5, 5, 6, 6,
-    7, 7, 8, 8, 9, 9, 10, 10, 11, 11, 12, 12, 13, 13,
+    0, 0, 0, 0, 1, 1, 2, 2,  3,  3,  4,  4,  5,  5,  6,
+    6, 7, 7, 8, 8, 9, 9, 10, 10, 11, 11, 12, 12, 13, 13,
 };
 
 /* The body of a Huffman-coded block, up to its end-of-block symbol. */
@@ -401,7 +401,8 @@ static int inflate_blocks(struct inflate *s)
 {
     unsigned int last;
 
-    do {
+    do
+    {
         int rc;
 
         refill(&s->b);
@@ -427,10 +428,10 @@ static int inflate_blocks(struct inflate *s)
     return overrun(&s->b) ? -EINVAL : 0;
 }
 
-#define GZ_FHCRC    0x02
-#define GZ_FEXTRA   0x04
-#define GZ_FNAME    0x08
-#define GZ_FCOMMENT 0x10
+#define GZ_FHCRC     0x02
+#define GZ_FEXTRA    0x04
+#define GZ_FNAME     0x08
+#define GZ_FCOMMENT  0x10
 #define GZ_FRESERVED 0xe0
 
 static uint32_t le32(const uint8_t *p)
@@ -479,9 +480,8 @@ static long gzip_header(const uint8_t *p, size_t len)
     }
     if ( flg & GZ_FHCRC )
     {
-        if ( len - i < 2 ||
-             !checksum_ok((uint32_t)(p[i] | (p[i + 1] << 8)),
-                          crc32(0, p, i) & 0xffff) )
+        if ( len - i < 2 || !checksum_ok((uint32_t)(p[i] | (p[i + 1] << 8)),
+                                         crc32(0, p, i) & 0xffff) )
             return -EINVAL;
         i += 2;
     }
@@ -525,7 +525,7 @@ int gunzip(const void *in, size_t in_len, void *out, size_t out_max,
         goto out;
     *out_len = s->pos;
     rc = 0;
- out:
+out:
     xfree(s);
     return rc;
 }

@@ -91,11 +91,31 @@ unsigned long long parse_size_and_unit(const char *s, const char **end)
     }
     switch ( *p )
     {
-    case 'T': case 't': shift = 40; p++; break;
-    case 'G': case 'g': shift = 30; p++; break;
-    case 'M': case 'm': shift = 20; p++; break;
-    case 'K': case 'k': shift = 10; p++; break;
-    case 'B': case 'b': shift = 0; p++; break;
+    case 'T':
+    case 't':
+        shift = 40;
+        p++;
+        break;
+    case 'G':
+    case 'g':
+        shift = 30;
+        p++;
+        break;
+    case 'M':
+    case 'm':
+        shift = 20;
+        p++;
+        break;
+    case 'K':
+    case 'k':
+        shift = 10;
+        p++;
+        break;
+    case 'B':
+    case 'b':
+        shift = 0;
+        p++;
+        break;
     }
     if ( end )
         *end = p;
@@ -119,10 +139,18 @@ static int assign_integer(const struct kernel_param *param,
 
     switch ( param->len )
     {
-    case 1: *(uint8_t *)param->par.var = v; break;
-    case 2: *(uint16_t *)param->par.var = v; break;
-    case 4: *(uint32_t *)param->par.var = v; break;
-    case 8: *(uint64_t *)param->par.var = v; break;
+    case 1:
+        *(uint8_t *)param->par.var = v;
+        break;
+    case 2:
+        *(uint16_t *)param->par.var = v;
+        break;
+    case 4:
+        *(uint32_t *)param->par.var = v;
+        break;
+    case 8:
+        *(uint64_t *)param->par.var = v;
+        break;
     default:
         return -EINVAL;
     }
@@ -185,7 +213,7 @@ static int apply(const struct kernel_param *param, const char *val,
         if ( !val )
             return -EINVAL;
         if ( strlcpy(param->par.var, val, param->len) >= param->len )
-            return -E2BIG;      /* stored, but cut short */
+            return -E2BIG; /* stored, but cut short */
         return 0;
 
     case OPT_CUSTOM:

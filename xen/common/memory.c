@@ -24,8 +24,9 @@
 static struct domain *target_domain(domid_t domid, long *rc)
 {
     int err;
-    struct domain *d = domain_lookup(domid, DOMAIN_LOOKUP_SELF |
-                                            DOMAIN_LOOKUP_TARGET, &err);
+    struct domain *d = domain_lookup(domid,
+                                     DOMAIN_LOOKUP_SELF | DOMAIN_LOOKUP_TARGET,
+                                     &err);
 
     if ( !d )
         *rc = err;
@@ -190,8 +191,8 @@ static long reservation_op(unsigned int op, xen_ulong_t start,
 
     /* Xen reports a domain it cannot use as no extent done, not an errno. */
     if ( copy_from_guest(&r, arg, 1) ||
-         r.nr_extents > (~0U >> MEMOP_EXTENT_SHIFT) ||
-         start >= r.nr_extents || !(d = target_domain(r.domid, &rc)) )
+         r.nr_extents > (~0U >> MEMOP_EXTENT_SHIFT) || start >= r.nr_extents ||
+         !(d = target_domain(r.domid, &rc)) )
         return start;
     preempted = reservation_op_on(d, op, &r, &start);
     put_domain(d);
@@ -238,8 +239,8 @@ static long exchange_chunk(struct domain *d,
     {
         xen_pfn_t gmfn;
 
-        if ( copy_from_guest_offset(&gmfn, x->in.extent_start,
-                                    in_first + j, 1) )
+        if ( copy_from_guest_offset(&gmfn, x->in.extent_start, in_first + j,
+                                    1) )
         {
             rc = -EFAULT;
             break;
@@ -327,8 +328,8 @@ static long exchange_chunk(struct domain *d,
 static long memory_exchange(XEN_GUEST_HANDLE_PARAM(void) arg)
 {
     struct xen_memory_exchange x;
-    XEN_GUEST_HANDLE_PARAM(xen_memory_exchange_t) done =
-        guest_handle_cast(arg, xen_memory_exchange_t);
+    XEN_GUEST_HANDLE_PARAM(xen_memory_exchange_t)
+    done = guest_handle_cast(arg, xen_memory_exchange_t);
     unsigned int in_chunk = 0, out_chunk = 0, memflags;
     xen_ulong_t i, first, end;
     struct domain *d;
@@ -346,7 +347,7 @@ static long memory_exchange(XEN_GUEST_HANDLE_PARAM(void) arg)
          (~0UL >> x.in.extent_order) < x.in.nr_extents ||
          (~0UL >> x.out.extent_order) < x.out.nr_extents ||
          (x.in.nr_extents << x.in.extent_order) !=
-         (x.out.nr_extents << x.out.extent_order) )
+             (x.out.nr_extents << x.out.extent_order) )
     {
         rc = -EINVAL;
         goto out;
@@ -393,7 +394,7 @@ static long memory_exchange(XEN_GUEST_HANDLE_PARAM(void) arg)
     }
     put_domain(d);
     x.nr_exchanged = i << in_chunk;
- out:
+out:
     if ( copy_field_to_guest(done, &x, nr_exchanged) )
         rc = -EFAULT;
     return rc;
@@ -434,7 +435,7 @@ static long reservation_size(unsigned int op, XEN_GUEST_HANDLE_PARAM(void) arg)
     case XENMEM_maximum_reservation:
         rc = d->max_pages;
         break;
-    default:    /* XENMEM_maximum_gpfn */
+    default: /* XENMEM_maximum_gpfn */
         rc = domain_get_maximum_gpfn(d);
         break;
     }

@@ -22,7 +22,7 @@ unsigned long max_page;
 #define BOOT_RANGES 64
 
 static struct {
-    unsigned long s, e;     /* frames [s, e) */
+    unsigned long s, e; /* frames [s, e) */
 } boot_ranges[BOOT_RANGES];
 static unsigned int nr_boot_ranges;
 static bool boot_allocator_done;
@@ -34,7 +34,8 @@ static void boot_range_add(unsigned long s, unsigned long e)
     if ( nr_boot_ranges == BOOT_RANGES )
     {
         printk(XENLOG_WARNING "boot allocator: too many ranges, "
-               "losing frames %#lx-%#lx\n", s, e - 1);
+                              "losing frames %#lx-%#lx\n",
+               s, e - 1);
         return;
     }
     boot_ranges[nr_boot_ranges].s = s;
@@ -49,8 +50,7 @@ void init_boot_pages(paddr_t start, paddr_t end)
     if ( end <= start )
         return;
     /* Only whole frames are usable. */
-    boot_range_add(ROUNDUP(start, PAGE_SIZE) >> PAGE_SHIFT,
-                   end >> PAGE_SHIFT);
+    boot_range_add(ROUNDUP(start, PAGE_SIZE) >> PAGE_SHIFT, end >> PAGE_SHIFT);
 }
 
 paddr_t alloc_boot_pages(unsigned long nr, unsigned long align)
@@ -79,8 +79,8 @@ paddr_t alloc_boot_pages(unsigned long nr, unsigned long align)
         }
     }
     if ( best == BOOT_RANGES )
-        panic("boot allocator: out of memory (%lu pages, align %lu)",
-              nr, align);
+        panic("boot allocator: out of memory (%lu pages, align %lu)", nr,
+              align);
 
     s = boot_ranges[best].s;
     e = boot_ranges[best].e;
@@ -210,8 +210,8 @@ void init_heap_pages(mfn_t start, unsigned long nr)
         panic("init_heap_pages: max_page %#lx too large for page lists",
               max_page);
     if ( s >= max_page || nr > max_page - s )
-        panic("init_heap_pages: frames %#lx+%#lx beyond max_page %#lx",
-              s, nr, max_page);
+        panic("init_heap_pages: frames %#lx+%#lx beyond max_page %#lx", s, nr,
+              max_page);
 
     spin_lock(&heap_lock);
     heap_init_lists();
@@ -219,8 +219,7 @@ void init_heap_pages(mfn_t start, unsigned long nr)
         if ( !page_state_is(&frame_table[s + i], unmanaged) )
         {
             spin_unlock(&heap_lock);
-            panic("init_heap_pages: frame %#lx is already in the heap",
-                  s + i);
+            panic("init_heap_pages: frame %#lx is already in the heap", s + i);
         }
     mark_free(frame_table + s, nr);
     free_range(s, nr);
@@ -321,8 +320,8 @@ static void free_heap_pages(struct page_info *pg, unsigned int order,
     {
         /* Panic without the lock, so the crash path can still allocate. */
         spin_unlock(&heap_lock);
-        panic("freeing frame %#lx order %u: frame %#lx %s",
-              mfn, order, mfn + (i ? i - 1 : 0), why);
+        panic("freeing frame %#lx order %u: frame %#lx %s", mfn, order,
+              mfn + (i ? i - 1 : 0), why);
     }
 
     mark_free(pg, 1UL << order);
@@ -407,8 +406,8 @@ void dump_heap(void)
     {
         if ( !avail[z] )
             continue;
-        printk(" zone %2u (frames < %#lx): %lu pages free\n",
-               z, 1UL << z, avail[z]);
+        printk(" zone %2u (frames < %#lx): %lu pages free\n", z, 1UL << z,
+               avail[z]);
         for ( o = 0; o <= MAX_ORDER; o++ )
         {
             unsigned long n = 0;
@@ -416,8 +415,7 @@ void dump_heap(void)
 
             if ( z == 0 && o )
                 break;
-            page_list_for_each(pg, &heap[z][o])
-                n++;
+            page_list_for_each(pg, &heap[z][o]) n++;
             if ( n )
                 printk("   order %2u: %lu chunks\n", o, n);
         }
@@ -428,7 +426,8 @@ void dump_heap(void)
 static void dump_heap_key(unsigned char key)
 {
     printk("Physical memory information:\n");
-    printk("    Xen heap: %lukB free\n", total_free_pages() << (PAGE_SHIFT - 10));
+    printk("    Xen heap: %lukB free\n", total_free_pages()
+                                             << (PAGE_SHIFT - 10));
     dump_heap();
 }
 KEYHANDLER('m', dump_heap_key, "memory info");

@@ -13,7 +13,8 @@ bool get_page(struct page_info *pg, struct domain *d)
 {
     unsigned long x = __atomic_load_n(&pg->count_info, __ATOMIC_RELAXED);
 
-    do {
+    do
+    {
         /*
          * A zero count means free, never allocated, or on its way back to
          * the heap: nobody may revive it.  One below the maximum is the
@@ -101,7 +102,8 @@ void put_page(struct page_info *pg)
 {
     unsigned long x = __atomic_load_n(&pg->count_info, __ATOMIC_RELAXED);
 
-    do {
+    do
+    {
         BUG_ON(!(x & PGC_count_mask));
     } while ( !__atomic_compare_exchange_n(&pg->count_info, &x, x - 1, false,
                                            __ATOMIC_RELEASE,
@@ -165,7 +167,8 @@ struct page_info *alloc_domain_pages(struct domain *d, unsigned int order,
 void put_page_alloc_ref(struct page_info *pg)
 {
     if ( !(__atomic_fetch_and(&pg->count_info, ~PGC_allocated,
-                              __ATOMIC_ACQ_REL) & PGC_allocated) )
+                              __ATOMIC_ACQ_REL) &
+           PGC_allocated) )
         return;
     if ( pg->count_info & PGC_xen_heap )
         __atomic_fetch_sub(&pg->u.inuse.type_info, 1, __ATOMIC_RELEASE);
@@ -174,8 +177,8 @@ void put_page_alloc_ref(struct page_info *pg)
 
 bool steal_domain_page(struct domain *d, struct page_info *pg)
 {
-    const unsigned long want = PGC_state_inuse | PGC_allocated |
-                               PGC_on_list | 2;
+    const unsigned long want = PGC_state_inuse | PGC_allocated | PGC_on_list |
+                               2;
     unsigned long x;
 
     if ( !get_page(pg, d) )
@@ -187,18 +190,17 @@ bool steal_domain_page(struct domain *d, struct page_info *pg)
      * refuses it, so nobody can start using the frame behind our back.
      */
     x = __atomic_load_n(&pg->count_info, __ATOMIC_RELAXED);
-    do {
-        if ( (x & (PGC_count_mask | PGC_state | PGC_allocated |
-                   PGC_on_list | PGC_xen_heap)) != want )
+    do
+    {
+        if ( (x & (PGC_count_mask | PGC_state | PGC_allocated | PGC_on_list |
+                   PGC_xen_heap)) != want )
         {
             put_page(pg);
             return false;
         }
-    } while ( !__atomic_compare_exchange_n(&pg->count_info, &x,
-                                           x & ~(PGC_count_mask |
-                                                 PGC_allocated),
-                                           false, __ATOMIC_ACQUIRE,
-                                           __ATOMIC_RELAXED) );
+    } while ( !__atomic_compare_exchange_n(
+        &pg->count_info, &x, x & ~(PGC_count_mask | PGC_allocated), false,
+        __ATOMIC_ACQUIRE, __ATOMIC_RELAXED) );
 
     spin_lock(&d->page_alloc_lock);
     page_list_del(pg, &d->page_list);
@@ -315,11 +317,11 @@ void free_shared_xenheap_page(void *p)
     struct page_info *pg = virt_to_page(p);
 
     put_page_alloc_ref(pg);
-    if ( __atomic_load_n(&pg->count_info, __ATOMIC_ACQUIRE) &
-         PGC_count_mask )
+    if ( __atomic_load_n(&pg->count_info, __ATOMIC_ACQUIRE) & PGC_count_mask )
     {
         printk(XENLOG_WARNING "frame %#lx shared with a guest is still "
-               "mapped: not freed\n", mfn_x(page_to_mfn(pg)));
+                              "mapped: not freed\n",
+               mfn_x(page_to_mfn(pg)));
         return;
     }
     free_xenheap_page(p);

@@ -4,10 +4,10 @@
 #include <xen/pv_layout.h>
 #include <xen/types.h>
 
-#define LAYOUT_PAGE     4096ULL
+#define LAYOUT_PAGE 4096ULL
 /* Linux's early code assumes this much is mapped past its boot stack. */
-#define LAYOUT_PADDING  (512ULL << 10)
-#define LAYOUT_ALIGN    (4ULL << 20)
+#define LAYOUT_PADDING (512ULL << 10)
+#define LAYOUT_ALIGN   (4ULL << 20)
 
 /*
  * Tables of every level that map [s, e) with 4 KiB pages: one top-level
@@ -18,8 +18,7 @@ static uint64_t tables_needed(uint64_t s, uint64_t e, unsigned int levels)
 {
     uint64_t n = 1;
 
-    for ( unsigned int shift = 12 + 9 * (levels - 1); shift > 12;
-          shift -= 9 )
+    for ( unsigned int shift = 12 + 9 * (levels - 1); shift > 12; shift -= 9 )
         n += ((e - 1) >> shift) - (s >> shift) + 1;
     return n;
 }
@@ -42,13 +41,11 @@ static uint64_t after(uint64_t a, uint64_t b, uint64_t align, uint64_t limit,
 }
 
 int pv_layout_compute(struct pv_layout *l, uint64_t virt_base,
-                      uint64_t kernel_end, uint64_t mod_len,
-                      uint64_t nr_pages, unsigned int levels,
-                      unsigned int flags)
+                      uint64_t kernel_end, uint64_t mod_len, uint64_t nr_pages,
+                      unsigned int levels, unsigned int flags)
 {
     /* The last address the guest's paging reaches. */
-    uint64_t limit = levels == PV_LAYOUT_LEVELS_PAE ? 0xffffffffULL
-                                                    : ~0ULL;
+    uint64_t limit = levels == PV_LAYOUT_LEVELS_PAE ? 0xffffffffULL : ~0ULL;
     uint64_t pfn_size = levels == PV_LAYOUT_LEVELS_PAE ? 4 : 8;
     bool wrap = false;
 
@@ -69,8 +66,7 @@ int pv_layout_compute(struct pv_layout *l, uint64_t virt_base,
         wrap = true;
     l->p2m_end = after(l->p2m_start, nr_pages * pfn_size, 1, limit, &wrap);
     l->start_info = after(l->p2m_end, 0, LAYOUT_PAGE, limit, &wrap);
-    l->pt_start = after(l->start_info, LAYOUT_PAGE, LAYOUT_PAGE, limit,
-                        &wrap);
+    l->pt_start = after(l->start_info, LAYOUT_PAGE, LAYOUT_PAGE, limit, &wrap);
     if ( flags & PV_LAYOUT_RINGS )
     {
         l->store = l->pt_start;
@@ -83,8 +79,8 @@ int pv_layout_compute(struct pv_layout *l, uint64_t virt_base,
     {
         l->stack = after(l->pt_start, l->nr_pt_frames * LAYOUT_PAGE,
                          LAYOUT_PAGE, limit, &wrap);
-        l->v_end = after(l->stack, LAYOUT_PAGE + LAYOUT_PADDING,
-                         LAYOUT_ALIGN, limit, &wrap);
+        l->v_end = after(l->stack, LAYOUT_PAGE + LAYOUT_PADDING, LAYOUT_ALIGN,
+                         limit, &wrap);
         if ( !wrap &&
              tables_needed(l->v_start, l->v_end, levels) <= l->nr_pt_frames )
             break;
@@ -100,8 +96,7 @@ int pv_layout_compute(struct pv_layout *l, uint64_t virt_base,
         while ( (LAYOUT_PAGE << order) < l->v_end - l->v_start )
             order++;
         l->mod_pfn = 1ULL << order;
-        l->min_pages = l->mod_pfn +
-                       (mod_len + LAYOUT_PAGE - 1) / LAYOUT_PAGE;
+        l->min_pages = l->mod_pfn + (mod_len + LAYOUT_PAGE - 1) / LAYOUT_PAGE;
     }
     else
         l->mod_pfn = pv_layout_pfn(l, l->mod_start);

@@ -46,16 +46,16 @@
  * locks are taken lower number first, or the second by trylock.
  */
 
-#define CSCHED_DEFAULT_WEIGHT   256
-#define CSCHED_DEFAULT_TSLICE   30      /* ms */
-#define CSCHED_DEFAULT_TICK     10      /* ms */
-#define CSCHED_DEFAULT_RATELIM  1000    /* us */
+#define CSCHED_DEFAULT_WEIGHT  256
+#define CSCHED_DEFAULT_TSLICE  30   /* ms */
+#define CSCHED_DEFAULT_TICK    10   /* ms */
+#define CSCHED_DEFAULT_RATELIM 1000 /* us */
 /* Never set a timer closer than this: shorter slices are all overhead. */
-#define CSCHED_MIN_TIMER        MICROSECS(XEN_SYSCTL_SCHED_RATELIMIT_MIN)
+#define CSCHED_MIN_TIMER MICROSECS(XEN_SYSCTL_SCHED_RATELIMIT_MIN)
 /* Xen counts 10 credits per ms; the debug key prints in those units. */
-#define CSCHED_NS_PER_CREDIT    MICROSECS(100)
+#define CSCHED_NS_PER_CREDIT MICROSECS(100)
 /* How many queued vCPUs a busy CPU looks at per peer and priority. */
-#define CSCHED_STEAL_SCAN       4
+#define CSCHED_STEAL_SCAN 4
 
 /* Run queue index, best last; Xen's numbers for them in xen_pri[]. */
 enum { PRI_OVER, PRI_UNDER, PRI_BOOST, NR_PRI };
@@ -63,31 +63,31 @@ static const int xen_pri[NR_PRI] = { -2, -1, 0 };
 
 struct csched_dom {
     struct domain *dom;
-    struct csched_dom *next;        /* the domain list, acct_lock */
-    unsigned int weight;            /* 1-65535, acct_lock */
-    unsigned int cap;               /* % of one CPU, 0: none; acct_lock */
-    s_time_t budget;                /* capped: time left this period */
-    unsigned int nr_active;         /* accounting's scratch */
+    struct csched_dom *next; /* the domain list, acct_lock */
+    unsigned int weight;     /* 1-65535, acct_lock */
+    unsigned int cap;        /* % of one CPU, 0: none; acct_lock */
+    s_time_t budget;         /* capped: time left this period */
+    unsigned int nr_active;  /* accounting's scratch */
 };
 
 struct csched_vcpu {
     struct vcpu *vcpu;
     struct csched_dom *sdom;
-    struct csched_vcpu *prev, *next;    /* run queue links */
+    struct csched_vcpu *prev, *next; /* run queue links */
     s_time_t credit;
-    s_time_t burn_start;            /* running: charged up to here */
-    s_time_t run_start;             /* running: since when (rate limit) */
-    s_time_t burned;                /* since the last accounting; atomic */
-    s_time_t share;                 /* accounting's scratch */
-    uint64_t weight;                /* accounting's scratch */
-    uint8_t pri;                    /* PRI_*: its queue while queued */
+    s_time_t burn_start; /* running: charged up to here */
+    s_time_t run_start;  /* running: since when (rate limit) */
+    s_time_t burned;     /* since the last accounting; atomic */
+    s_time_t share;      /* accounting's scratch */
+    uint64_t weight;     /* accounting's scratch */
+    uint8_t pri;         /* PRI_*: its queue while queued */
     bool queued;
     bool boosted;
     bool yielding;
-    bool parked;                    /* runnable, but out of cap budget */
-    bool migrating;                 /* must leave its CPU once saved */
-    bool active;                    /* accounting's scratch */
-    bool settled;                   /* accounting's scratch */
+    bool parked;    /* runnable, but out of cap budget */
+    bool migrating; /* must leave its CPU once saved */
+    bool active;    /* accounting's scratch */
+    bool settled;   /* accounting's scratch */
 };
 
 struct runq {
@@ -96,10 +96,10 @@ struct runq {
 
 struct csched_pcpu {
     spinlock_t lock;
-    struct csched_vcpu *curr;       /* NULL: idle */
+    struct csched_vcpu *curr; /* NULL: idle */
     struct runq q[NR_PRI];
     unsigned int nr_queued;
-    struct timer ticker;            /* accounting tick while busy */
+    struct timer ticker; /* accounting tick while busy */
 };
 static DEFINE_PER_CPU(struct csched_pcpu, pcpus);
 
@@ -390,9 +390,9 @@ static bool peer_has_work(unsigned int cpu, int min_pri)
 {
     unsigned int peer;
 
-    for_each_online_cpu(peer)
-        if ( peer != cpu && best_queued(&per_cpu(pcpus, peer)) >= min_pri )
-            return true;
+    for_each_online_cpu(peer) if ( peer != cpu &&
+                                   best_queued(&per_cpu(pcpus, peer)) >=
+                                       min_pri ) return true;
     return false;
 }
 
@@ -470,7 +470,7 @@ static struct task_slice csched_schedule(unsigned int cpu, s_time_t now)
         if ( p >= 0 )
             kick_idler(pc->q[p].head, cpu);
     }
- out:
+out:
     spin_unlock_irqrestore(&pc->lock, flags);
     return ret;
 }
@@ -619,8 +619,7 @@ static void csched_wake(struct vcpu *v)
     unsigned long flags;
     struct csched_pcpu *pc = vcpu_lock(v, &flags);
 
-    if ( !sv->queued && pc->curr != sv && !sv->migrating &&
-         vcpu_runnable(v) )
+    if ( !sv->queued && pc->curr != sv && !sv->migrating && vcpu_runnable(v) )
     {
         /* Waking with credit left: an I/O-bound vCPU gets in first. */
         sv->boosted = sv->credit >= 0;
@@ -675,7 +674,8 @@ static void refill_budget(struct csched_dom *sdom, s_time_t period)
     s_time_t quota = period * sdom->cap / 100;
     s_time_t old = __atomic_load_n(&sdom->budget, __ATOMIC_RELAXED), new;
 
-    do {
+    do
+    {
         new = min(max(old, -period) + quota, quota);
     } while ( !__atomic_compare_exchange_n(&sdom->budget, &old, new, false,
                                            __ATOMIC_RELAXED,
@@ -710,8 +710,8 @@ static s_time_t acct_collect(uint64_t *wsum)
             pool += b;
             sv->active = b > 0 || ACCESS_ONCE(sv->queued) ||
                          ACCESS_ONCE(sv->parked) ||
-                         ACCESS_ONCE(per_cpu(pcpus,
-                                             sv->vcpu->processor).curr) == sv;
+                         ACCESS_ONCE(
+                             per_cpu(pcpus, sv->vcpu->processor).curr) == sv;
             sv->share = 0;
             sv->settled = false;
             sdom->nr_active += sv->active;
@@ -740,7 +740,8 @@ static void acct_share(s_time_t pool, uint64_t wsum)
     s_time_t cmax = credit_max();
     bool settled;
 
-    do {
+    do
+    {
         uint64_t w = wsum;
         s_time_t left = pool;
 
@@ -819,7 +820,8 @@ static void acct_apply(s_time_t offset)
                 continue;
             pc = vcpu_lock(v, &flags);
             sv->credit = min(max(sv->credit + sv->share +
-                                 (sv->settled ? 0 : offset), credit_min()),
+                                     (sv->settled ? 0 : offset),
+                                 credit_min()),
                              credit_max());
             if ( sv->queued && pri_of(sv) != sv->pri )
             {
@@ -862,8 +864,8 @@ static void set_cap(struct csched_dom *sdom, unsigned int cap)
         __atomic_store_n(&sdom->budget, quota, __ATOMIC_RELAXED);
     else if ( cap )
         __atomic_store_n(&sdom->budget,
-                         min(__atomic_load_n(&sdom->budget,
-                                             __ATOMIC_RELAXED), quota),
+                         min(__atomic_load_n(&sdom->budget, __ATOMIC_RELAXED),
+                             quota),
                          __ATOMIC_RELAXED);
     ACCESS_ONCE(sdom->cap) = cap;
     if ( !cap )
@@ -1010,7 +1012,8 @@ static int csched_init(void)
          opt_tslice_ms > XEN_SYSCTL_CSCHED_TSLICE_MAX )
     {
         printk(XENLOG_WARNING "sched_credit_tslice_ms=%u is outside [%u,%u]:"
-               " using %u\n", opt_tslice_ms, XEN_SYSCTL_CSCHED_TSLICE_MIN,
+                              " using %u\n",
+               opt_tslice_ms, XEN_SYSCTL_CSCHED_TSLICE_MIN,
                XEN_SYSCTL_CSCHED_TSLICE_MAX, CSCHED_DEFAULT_TSLICE);
         opt_tslice_ms = CSCHED_DEFAULT_TSLICE;
     }
@@ -1019,15 +1022,15 @@ static int csched_init(void)
           opt_ratelimit_us > XEN_SYSCTL_SCHED_RATELIMIT_MAX) )
     {
         printk(XENLOG_WARNING "sched_ratelimit_us=%u is outside [%u,%u]:"
-               " using %u\n", opt_ratelimit_us,
-               XEN_SYSCTL_SCHED_RATELIMIT_MIN, XEN_SYSCTL_SCHED_RATELIMIT_MAX,
-               CSCHED_DEFAULT_RATELIM);
+                              " using %u\n",
+               opt_ratelimit_us, XEN_SYSCTL_SCHED_RATELIMIT_MIN,
+               XEN_SYSCTL_SCHED_RATELIMIT_MAX, CSCHED_DEFAULT_RATELIM);
         opt_ratelimit_us = CSCHED_DEFAULT_RATELIM;
     }
     if ( opt_ratelimit_us > opt_tslice_ms * 1000 )
     {
         printk(XENLOG_WARNING "sched_ratelimit_us beyond the time slice:"
-               " limiting to the slice\n");
+                              " limiting to the slice\n");
         opt_ratelimit_us = opt_tslice_ms * 1000;
     }
     if ( !opt_tick_ms )
@@ -1059,9 +1062,9 @@ static void dump_vcpu(const struct csched_vcpu *sv)
     printk("[%u.%u] pri=%d flags=%x cpu=%u credit=%ld [w=%u,cap=%u]\n",
            v->domain->domain_id, v->vcpu_id, xen_pri[sv->pri],
            sv->boosted | sv->yielding << 1 | sv->parked << 2 |
-           sv->migrating << 3, v->processor,
-           (long)(sv->credit / CSCHED_NS_PER_CREDIT), sv->sdom->weight,
-           sv->sdom->cap);
+               sv->migrating << 3,
+           v->processor, (long)(sv->credit / CSCHED_NS_PER_CREDIT),
+           sv->sdom->weight, sv->sdom->cap);
 }
 
 static void csched_dump_settings(void)

@@ -23,7 +23,8 @@
 #include <public/sysctl.h>
 #include <xsm/xsm.h>
 
-extern const struct scheduler *const __schedulers_start[], *const __schedulers_end[];
+extern const struct scheduler *const __schedulers_start[],
+    *const __schedulers_end[];
 
 static char opt_sched[16] = "credit";
 string_param("sched", opt_sched);
@@ -60,8 +61,7 @@ static int runstate_of(const struct vcpu *v)
 {
     if ( vcpu_runnable(v) )
         return RUNSTATE_runnable;
-    return v->pause_flags & VPF_blocked ? RUNSTATE_blocked
-                                        : RUNSTATE_offline;
+    return v->pause_flags & VPF_blocked ? RUNSTATE_blocked : RUNSTATE_offline;
 }
 
 static void schedule(void)
@@ -82,8 +82,8 @@ static void schedule(void)
         vcpu_runstate_change(prev, runstate_of(prev), now);
     else
     {
-        ACCESS_ONCE(per_cpu(idle_total, cpu)) +=
-            now - per_cpu(idle_since, cpu);
+        ACCESS_ONCE(per_cpu(idle_total, cpu)) += now -
+                                                 per_cpu(idle_since, cpu);
         ACCESS_ONCE(per_cpu(idle_since, cpu)) = 0;
     }
     if ( next.task )
@@ -173,7 +173,8 @@ void vcpu_wake(struct vcpu *v)
 void vcpu_kick(struct vcpu *v)
 {
     if ( __atomic_fetch_and(&v->pause_flags, ~(VPF_blocked | VPF_polling),
-                            __ATOMIC_SEQ_CST) & (VPF_blocked | VPF_polling) )
+                            __ATOMIC_SEQ_CST) &
+         (VPF_blocked | VPF_polling) )
         vcpu_wake(v);
     else if ( v->is_running && v->processor != smp_processor_id() )
         send_event_check_ipi(v->processor);
@@ -305,7 +306,7 @@ void startup_cpu_idle_loop(void)
          */
         local_irq_disable();
         if ( !softirq_pending(cpu) )
-            __asm__ __volatile__ ( "sti; hlt" ::: "memory" );
+            __asm__ __volatile__("sti; hlt" ::: "memory");
         local_irq_enable();
         do_softirq();
     }
@@ -357,8 +358,8 @@ static void poll_timer_fn(void *data)
 {
     struct vcpu *v = data;
 
-    if ( __atomic_fetch_and(&v->pause_flags, ~VPF_polling,
-                            __ATOMIC_SEQ_CST) & VPF_polling )
+    if ( __atomic_fetch_and(&v->pause_flags, ~VPF_polling, __ATOMIC_SEQ_CST) &
+         VPF_polling )
         vcpu_kick(v);
 }
 
@@ -393,7 +394,7 @@ static long vcpu_poll(struct vcpu *v, const struct sched_poll *p)
     raise_softirq(SCHEDULE_SOFTIRQ);
     return 0;
 
- woken:
+woken:
     __atomic_fetch_and(&v->pause_flags, ~(VPF_blocked | VPF_polling),
                        __ATOMIC_SEQ_CST);
     return 0;

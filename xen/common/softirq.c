@@ -17,8 +17,7 @@ void open_softirq(unsigned int nr, softirq_handler_t handler)
 
 void raise_softirq(unsigned int nr)
 {
-    __atomic_fetch_or(&this_cpu(softirq_mask), 1UL << nr,
-                      __ATOMIC_RELAXED);
+    __atomic_fetch_or(&this_cpu(softirq_mask), 1UL << nr, __ATOMIC_RELAXED);
 }
 
 void cpu_raise_softirq(unsigned int cpu, unsigned int nr)
@@ -33,8 +32,7 @@ void cpu_raise_softirq(unsigned int cpu, unsigned int nr)
 
 bool __hot_path softirq_pending(unsigned int cpu)
 {
-    return __atomic_load_n(&per_cpu(softirq_mask, cpu),
-                           __ATOMIC_RELAXED) != 0;
+    return __atomic_load_n(&per_cpu(softirq_mask, cpu), __ATOMIC_RELAXED) != 0;
 }
 
 void do_softirq(void)

@@ -13,12 +13,14 @@ void *memcpy(void *dst, const void *src, size_t n)
     void *ret = dst;
     size_t quads = n / 8, bytes = n % 8;
 
-    __asm__ __volatile__ ( "rep movsq"
-                           : "+D" (dst), "+S" (src), "+c" (quads)
-                           : : "memory" );
-    __asm__ __volatile__ ( "rep movsb"
-                           : "+D" (dst), "+S" (src), "+c" (bytes)
-                           : : "memory" );
+    __asm__ __volatile__("rep movsq"
+                         : "+D"(dst), "+S"(src), "+c"(quads)
+                         :
+                         : "memory");
+    __asm__ __volatile__("rep movsb"
+                         : "+D"(dst), "+S"(src), "+c"(bytes)
+                         :
+                         : "memory");
     return ret;
 }
 
@@ -41,12 +43,14 @@ void *memset(void *dst, int c, size_t n)
     size_t quads = n / 8, bytes = n % 8;
     uint64_t pattern = 0x0101010101010101UL * (uint8_t)c;
 
-    __asm__ __volatile__ ( "rep stosq"
-                           : "+D" (dst), "+c" (quads)
-                           : "a" (pattern) : "memory" );
-    __asm__ __volatile__ ( "rep stosb"
-                           : "+D" (dst), "+c" (bytes)
-                           : "a" (pattern) : "memory" );
+    __asm__ __volatile__("rep stosq"
+                         : "+D"(dst), "+c"(quads)
+                         : "a"(pattern)
+                         : "memory");
+    __asm__ __volatile__("rep stosb"
+                         : "+D"(dst), "+c"(bytes)
+                         : "a"(pattern)
+                         : "memory");
     return ret;
 }
 

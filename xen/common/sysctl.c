@@ -21,7 +21,7 @@
 #include <xsm/xsm.h>
 
 /* At least the console ring's size, so that a copy holds all of it. */
-#define CONSOLE_COPY_SIZE   (64u << 10)
+#define CONSOLE_COPY_SIZE (64u << 10)
 
 /*
  * Xen's featureset words 0-7, in its order (1d, 1c, e1d, e1c, Da1, 7b0,
@@ -41,8 +41,7 @@ static void physinfo(struct xen_sysctl_physinfo *pi)
 {
     unsigned int cpu, max_cpu = 0;
 
-    for_each_present_cpu(cpu)
-        max_cpu = cpu;
+    for_each_present_cpu(cpu) max_cpu = cpu;
     memset(pi, 0, sizeof(*pi));
     /*
      * The CPU topology is not parsed yet: every CPU counts as a core of
@@ -116,14 +115,14 @@ static long cpu_info(struct xen_sysctl_getcpuinfo *ci)
 {
     unsigned int cpu, nr = 0;
 
-    for_each_present_cpu(cpu)
-        nr = cpu + 1;
+    for_each_present_cpu(cpu) nr = cpu + 1;
     nr = min(nr, ci->max_cpus);
     for ( cpu = 0; cpu < nr; cpu++ )
     {
         struct xen_sysctl_cpuinfo info = {
             .idletime = cpumask_test_cpu(cpu, &cpu_online_map)
-                        ? sched_cpu_idletime(cpu) : 0,
+                            ? sched_cpu_idletime(cpu)
+                            : 0,
         };
 
         if ( copy_to_guest_offset(ci->info, cpu, &info, 1) )
@@ -159,8 +158,7 @@ static unsigned int nr_cpu_ids(void)
 {
     unsigned int cpu, nr = 0;
 
-    for_each_present_cpu(cpu)
-        nr = cpu + 1;
+    for_each_present_cpu(cpu) nr = cpu + 1;
     return nr;
 }
 
@@ -243,8 +241,7 @@ static long cpupool_op(struct xen_sysctl_cpupool_op *op)
         {
             unsigned int c;
 
-            for_each_online_cpu ( c )
-                cpu = c;
+            for_each_online_cpu(c) cpu = c;
         }
         if ( cpu >= nr_cpu_ids() )
             return -EINVAL;

@@ -232,7 +232,8 @@ void timer_softirq_action(void)
     s_time_t now, deadline;
 
     spin_lock_irqsave(&ts->lock, flags);
-    do {
+    do
+    {
         now = NOW();
         while ( (t = timer_heap_peek(&ts->heap)) && t->expires <= now )
         {

@@ -34,7 +34,7 @@ static void sift_down(struct timer_heap *h, unsigned int i)
 {
     struct timer *t = h->elts[i];
 
-    for ( ; ; )
+    for ( ;; )
     {
         unsigned int c = 2 * i + 1;
 

@@ -17,10 +17,10 @@
 
 /* ---- Range decoder ---- */
 
-#define PROB_BITS   11
-#define PROB_INIT   (1U << (PROB_BITS - 1))
-#define MOVE_BITS   5
-#define TOP         (1U << 24)
+#define PROB_BITS 11
+#define PROB_INIT (1U << (PROB_BITS - 1))
+#define MOVE_BITS 5
+#define TOP       (1U << 24)
 
 /*
  * Kept in a local variable of the chunk decoder so that the compiler can
@@ -117,17 +117,17 @@ static inline uint32_t rc_direct(struct rc *rc, unsigned int bits)
 
 /* ---- LZMA ---- */
 
-#define STATES          12
-#define LIT_STATES      7       /* states below this follow a literal */
-#define POS_STATES_MAX  16
-#define DIST_STATES     4
-#define DIST_SLOTS      64
-#define DIST_MODEL_END  14      /* slots from here use direct + align bits */
-#define FULL_DISTANCES  128
-#define ALIGN_BITS      4
-#define MATCH_LEN_MIN   2
-#define LIT_CODER_SIZE  0x300
-#define LIT_CODERS_MAX  16      /* LZMA2 limits lc + lp to 4 */
+#define STATES         12
+#define LIT_STATES     7 /* states below this follow a literal */
+#define POS_STATES_MAX 16
+#define DIST_STATES    4
+#define DIST_SLOTS     64
+#define DIST_MODEL_END 14 /* slots from here use direct + align bits */
+#define FULL_DISTANCES 128
+#define ALIGN_BITS     4
+#define MATCH_LEN_MIN  2
+#define LIT_CODER_SIZE 0x300
+#define LIT_CODERS_MAX 16 /* LZMA2 limits lc + lp to 4 */
 
 struct len_probs {
     uint16_t choice, choice2;
@@ -252,8 +252,8 @@ static inline void copy_match(uint8_t *to, size_t dist, unsigned int len,
  * across pages where it fell by chance.
  */
 static int __attribute__((__noinline__)) __aligned(4096)
-lzma_chunk(struct lzma *s, const uint8_t *in, size_t in_len, uint8_t *out,
-           size_t base, size_t pos, size_t limit)
+    lzma_chunk(struct lzma *s, const uint8_t *in, size_t in_len, uint8_t *out,
+               size_t base, size_t pos, size_t limit)
 {
     struct rc rc = { .in = in + 5, .end = in + in_len, .range = ~0U };
     unsigned int state = s->state;
@@ -291,7 +291,8 @@ lzma_chunk(struct lzma *s, const uint8_t *in, size_t in_len, uint8_t *out,
                 if ( unlikely(rep0 >= pos - base) )
                     return -EINVAL;
                 match = out[pos - rep0 - 1];
-                do {
+                do
+                {
                     unsigned int mbit = (match >> 7) & 1;
                     unsigned int bit;
 
@@ -512,7 +513,7 @@ static inline bool any_e8_e9(const uint8_t *p)
  * page of code, as lzma_chunk() is.
  */
 static void __attribute__((__noinline__)) __aligned(1024)
-bcj_x86(uint8_t *buf, size_t len, uint32_t start)
+    bcj_x86(uint8_t *buf, size_t len, uint32_t start)
 {
     /*
      * Indexed by mask: whether conversion may go ahead, and n such that
@@ -591,13 +592,13 @@ bcj_x86(uint8_t *buf, size_t len, uint32_t start)
 
 /* ---- .xz container ---- */
 
-#define XZ_HEADER       12
-#define XZ_FOOTER       12
-#define CHECK_NONE      0
-#define CHECK_CRC32     1
-#define CHECK_CRC64     4
-#define FILTER_X86      0x04
-#define FILTER_LZMA2    0x21
+#define XZ_HEADER    12
+#define XZ_FOOTER    12
+#define CHECK_NONE   0
+#define CHECK_CRC32  1
+#define CHECK_CRC64  4
+#define FILTER_X86   0x04
+#define FILTER_LZMA2 0x21
 
 static const uint8_t xz_magic[6] = { 0xfd, '7', 'z', 'X', 'Z', 0x00 };
 
@@ -652,7 +653,7 @@ static int stream_flags(const uint8_t *f, unsigned int *check)
  */
 struct index_sum {
     uint64_t count, unpadded, uncompressed;
-    uint64_t padded;            /* what the blocks occupy in the stream */
+    uint64_t padded; /* what the blocks occupy in the stream */
     uint32_t crc;
 };
 
@@ -719,8 +720,7 @@ static int xz_block(struct lzma *s, const uint8_t *in, size_t len,
     uint32_t x86_start = 0;
     int rc;
 
-    if ( hdr > len ||
-         !checksum_ok(le32(in + hdr - 4), crc32(0, in, hdr - 4)) )
+    if ( hdr > len || !checksum_ok(le32(in + hdr - 4), crc32(0, in, hdr - 4)) )
         return -EINVAL;
     flags = in[1];
     if ( flags & 0x3c )
@@ -822,7 +822,7 @@ static int xz_stream(struct lzma *s, const uint8_t *in, size_t len,
         if ( i >= len )
             return -EINVAL;
         if ( !in[i] )
-            break;      /* the index indicator */
+            break; /* the index indicator */
         rc = xz_block(s, in + i, len - i, check, out, pos, out_max, &n,
                       &blocks);
         if ( rc )
@@ -834,17 +834,15 @@ static int xz_stream(struct lzma *s, const uint8_t *in, size_t len,
     if ( rc )
         return rc;
     if ( index.count != blocks.count || index.unpadded != blocks.unpadded ||
-         index.uncompressed != blocks.uncompressed ||
-         index.crc != blocks.crc )
+         index.uncompressed != blocks.uncompressed || index.crc != blocks.crc )
         return -EINVAL;
     i += n;
 
     /* Footer: CRC32, backward size, the header's flags, "YZ". */
     if ( len - i < XZ_FOOTER ||
          !checksum_ok(le32(in + i), crc32(0, in + i + 4, 6)) ||
-         (le32(in + i + 4) + 1ULL) * 4 != n ||
-         memcmp(in + i + 8, in + 6, 2) || in[i + 10] != 'Y' ||
-         in[i + 11] != 'Z' )
+         (le32(in + i + 4) + 1ULL) * 4 != n || memcmp(in + i + 8, in + 6, 2) ||
+         in[i + 10] != 'Y' || in[i + 11] != 'Z' )
         return -EINVAL;
     *used = i + XZ_FOOTER;
     return 0;

@@ -85,7 +85,7 @@ static long register_vcpu_info(struct vcpu *v,
     {
         spin_unlock(&d->domain_lock);
         put_page_and_type(pg);
-        return -EINVAL;     /* only once, as Xen allows */
+        return -EINVAL; /* only once, as Xen allows */
     }
     *new = *shared;
     /* Events that arrived meanwhile are re-announced in the new place. */
@@ -241,7 +241,8 @@ static long vcpu_up(struct vcpu *v)
         rc = -EINVAL;
     else
         wake = __atomic_fetch_and(&v->pause_flags, ~VPF_down,
-                                  __ATOMIC_SEQ_CST) & VPF_down;
+                                  __ATOMIC_SEQ_CST) &
+               VPF_down;
     spin_unlock(&d->domain_lock);
     if ( wake )
         vcpu_wake(v);
@@ -265,13 +266,13 @@ static long vcpu_down(struct vcpu *v)
     if ( !other_vcpus_up(v) )
         domain_shutdown(v->domain, SHUTDOWN_poweroff);
     else if ( !(__atomic_fetch_or(&v->pause_flags, VPF_down,
-                                  __ATOMIC_SEQ_CST) & VPF_down) )
+                                  __ATOMIC_SEQ_CST) &
+                VPF_down) )
         vcpu_sleep_nosync(v);
     return 0;
 }
 
-long do_vcpu_op(int cmd, unsigned int vcpuid,
-                XEN_GUEST_HANDLE_PARAM(void) arg)
+long do_vcpu_op(int cmd, unsigned int vcpuid, XEN_GUEST_HANDLE_PARAM(void) arg)
 {
     struct domain *d = current->domain;
     struct vcpu *v;
@@ -412,6 +413,5 @@ void update_runstate_area(struct vcpu *v)
 
 void update_time_area(struct vcpu *v)
 {
-    write_area(&v->time_area, &v->vcpu_info->time,
-               sizeof(v->vcpu_info->time));
+    write_area(&v->time_area, &v->vcpu_info->time, sizeof(v->vcpu_info->time));
 }

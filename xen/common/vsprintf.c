@@ -7,7 +7,7 @@
 struct outbuf {
     char *buf;
     size_t size;
-    size_t len;         /* characters that would have been written */
+    size_t len; /* characters that would have been written */
 };
 
 static void out_char(struct outbuf *o, char c)
@@ -39,7 +39,8 @@ static void out_num(struct outbuf *o, unsigned long long v, bool neg,
     char tmp[24];
     int n = 0;
 
-    do {
+    do
+    {
         tmp[n++] = digits[v % base];
         v /= base;
     } while ( v );
@@ -99,11 +100,21 @@ int vsnprintf(char *buf, size_t size, const char *fmt, va_list args)
         {
             switch ( *++fmt )
             {
-            case '-': left = true; continue;
-            case '0': zero = true; continue;
-            case '#': alt = true; continue;
-            case '+': sign = '+'; continue;
-            case ' ': sign = ' '; continue;
+            case '-':
+                left = true;
+                continue;
+            case '0':
+                zero = true;
+                continue;
+            case '#':
+                alt = true;
+                continue;
+            case '+':
+                sign = '+';
+                continue;
+            case ' ':
+                sign = ' ';
+                continue;
             }
             break;
         }

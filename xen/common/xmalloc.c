@@ -13,18 +13,18 @@
  * size and never page-aligned, which is how xfree() tells the two kinds
  * apart.  Anything bigger (or more strictly aligned) takes whole pages.
  */
-#define MIN_SHIFT   4
-#define MAX_SHIFT   10
-#define NR_CLASSES  (MAX_SHIFT - MIN_SHIFT + 1)
-#define POOL_HDR    64
-#define POOL_MAGIC  0x786d616c6c6f6321UL
+#define MIN_SHIFT  4
+#define MAX_SHIFT  10
+#define NR_CLASSES (MAX_SHIFT - MIN_SHIFT + 1)
+#define POOL_HDR   64
+#define POOL_MAGIC 0x786d616c6c6f6321UL
 /* Mixed with a free object's address, so stale data rarely matches. */
-#define FREE_MAGIC  0x5a5af4ee0bad0b5eUL
+#define FREE_MAGIC 0x5a5af4ee0bad0b5eUL
 
 struct pool_page {
     unsigned long magic;
-    struct pool_page *next, *prev;  /* on the class's list while not full */
-    void **free;                    /* free objects, linked through word 0 */
+    struct pool_page *next, *prev; /* on the class's list while not full */
+    void **free;                   /* free objects, linked through word 0 */
     unsigned int shift;
     unsigned int inuse;
 };

@@ -33,8 +33,10 @@ void __init acpi_boot_init(const struct boot_info *bi)
 
     if ( rc )
     {
-        printk(XENLOG_WARNING "WARNING: no usable ACPI tables (rc=%d): "
-               "one CPU, legacy timers, no ACPI power control\n", rc);
+        printk(XENLOG_WARNING
+               "WARNING: no usable ACPI tables (rc=%d): "
+               "one CPU, legacy timers, no ACPI power control\n",
+               rc);
         return;
     }
     printk("ACPI: %s via %s, OEM \"%s\"\n",
@@ -70,10 +72,10 @@ void acpi_reboot(void)
         gas_write(&f->reset_register, f->reset_value);
 }
 
-#define ACPI_SLP_TYP_SHIFT  10
-#define ACPI_SLP_EN         (1u << 13)
+#define ACPI_SLP_TYP_SHIFT 10
+#define ACPI_SLP_EN        (1u << 13)
 /* How long a machine may take to lose power after SLP_EN is written. */
-#define ACPI_OFF_WAIT_MS    500
+#define ACPI_OFF_WAIT_MS 500
 
 void acpi_power_off(void)
 {
@@ -89,8 +91,8 @@ void acpi_power_off(void)
     mdelay(ACPI_OFF_WAIT_MS);
 }
 
-#define ACPI_STATE_S3       3
-#define ACPI_STATE_S5       5
+#define ACPI_STATE_S3 3
+#define ACPI_STATE_S5 5
 
 /*
  * XENPF_enter_acpi_sleep: dom0 evaluated the AML and hands over the PM1

@@ -95,7 +95,7 @@ void apic_send_ipi(uint32_t icr, unsigned int dest_apic_id)
          * x2APIC MSR writes are not serialising: without the fences the
          * message could overtake the stores it announces.
          */
-        __asm__ __volatile__ ( "mfence; lfence" ::: "memory" );
+        __asm__ __volatile__("mfence; lfence" ::: "memory");
         wrmsr(x2apic_msr(APIC_ICR), ((uint64_t)dest_apic_id << 32) | icr);
         return;
     }
@@ -122,8 +122,8 @@ static void error_interrupt(struct cpu_user_regs *regs)
     apic_write(APIC_ESR, 0);
     esr = apic_read(APIC_ESR);
     ack_APIC_irq();
-    printk(XENLOG_WARNING "APIC error on CPU%u: %02x\n",
-           smp_processor_id(), esr);
+    printk(XENLOG_WARNING "APIC error on CPU%u: %02x\n", smp_processor_id(),
+           esr);
 }
 
 static void setup_local_apic(bool bsp)
@@ -198,7 +198,7 @@ void __init apic_init_bsp(void)
     {
         if ( !opt_x2apic )
             printk(XENLOG_WARNING "x2APIC already enabled by firmware; "
-                   "ignoring x2apic=0\n");
+                                  "ignoring x2apic=0\n");
         x2apic_enabled = true;
     }
     else if ( opt_x2apic && cpu_has_x2apic )
@@ -207,8 +207,7 @@ void __init apic_init_bsp(void)
         x2apic_enabled = true;
     }
     else if ( !(apic_va = map_platform_mmio(base & APIC_BASE_ADDR_MASK)) )
-        panic("Local APIC at %#lx is above 4 GiB",
-              base & APIC_BASE_ADDR_MASK);
+        panic("Local APIC at %#lx is above 4 GiB", base & APIC_BASE_ADDR_MASK);
 
     set_vector_handler(SPURIOUS_APIC_VECTOR, spurious_interrupt);
     set_vector_handler(ERROR_APIC_VECTOR, error_interrupt);

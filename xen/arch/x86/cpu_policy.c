@@ -49,21 +49,20 @@ static void clear_out_of_range(struct cpu_policy *p)
 
     zero_from(p->basic, max >= CPUID_NR_BASIC ? CPUID_NR_BASIC : max + 1,
               CPUID_NR_BASIC);
-    for ( i = 0; max >= 4 && i < CPUID_NR_CACHE &&
-                 cache_type(&p->cache[i]); i++ )
+    for ( i = 0; max >= 4 && i < CPUID_NR_CACHE && cache_type(&p->cache[i]);
+          i++ )
         ;
     zero_from(p->cache, i, CPUID_NR_CACHE);
     zero_from(p->feat, max < 7 ? 0 : min(p->feat[0].eax + 1, CPUID_NR_FEAT),
               CPUID_NR_FEAT);
-    for ( i = 0; max >= 0xb && i < CPUID_NR_TOPO &&
-                 topo_type(&p->topo[i]); i++ )
+    for ( i = 0; max >= 0xb && i < CPUID_NR_TOPO && topo_type(&p->topo[i]);
+          i++ )
         ;
     zero_from(p->topo, i, CPUID_NR_TOPO);
     if ( max < 0xd || !policy_xstates(p) )
         zero_from(p->xstate, 0, CPUID_NR_XSTATE);
     else
-        zero_from(p->xstate,
-                  max(2, 64 - __builtin_clzll(policy_xstates(p))),
+        zero_from(p->xstate, max(2, 64 - __builtin_clzll(policy_xstates(p))),
                   CPUID_NR_XSTATE);
     zero_from(p->extd, min((p->extd[0].eax & 0xffff) + 1, CPUID_NR_EXTD),
               CPUID_NR_EXTD);
@@ -76,8 +75,8 @@ static void clear_out_of_range(struct cpu_policy *p)
  */
 static void build_policy(struct cpu_policy *p, bool pv)
 {
-    void (*query)(uint32_t, uint32_t, struct cpuid_regs *) =
-        pv ? pv_cpuid : cpuid_count;
+    void (*query)(uint32_t, uint32_t, struct cpuid_regs *) = pv ? pv_cpuid
+                                                                : cpuid_count;
     unsigned int i;
 
     memset(p, 0, sizeof(*p));
@@ -122,13 +121,17 @@ void domain_cpu_policy_free(struct domain *d)
     d->arch.cpu_policy = NULL;
 }
 
-static int put_leaf(XEN_GUEST_HANDLE_64(xen_cpuid_leaf_t) h,
-                    uint32_t *nr, uint32_t room, uint32_t leaf,
-                    uint32_t subleaf, const struct cpuid_regs *r)
+static int put_leaf(XEN_GUEST_HANDLE_64(xen_cpuid_leaf_t) h, uint32_t *nr,
+                    uint32_t room, uint32_t leaf, uint32_t subleaf,
+                    const struct cpuid_regs *r)
 {
     xen_cpuid_leaf_t l = {
-        .leaf = leaf, .subleaf = subleaf,
-        .a = r->eax, .b = r->ebx, .c = r->ecx, .d = r->edx,
+        .leaf = leaf,
+        .subleaf = subleaf,
+        .a = r->eax,
+        .b = r->ebx,
+        .c = r->ecx,
+        .d = r->edx,
     };
 
     if ( *nr >= room )
@@ -156,13 +159,14 @@ static int leaves_to_guest(const struct cpu_policy *p,
     unsigned int leaf, sub;
     int rc = 0;
 
-#define PUT(l, s, r) do {                                               \
-        if ( (rc = put_leaf(h, &n, room, l, s, r)) )                    \
-            return rc;                                                  \
+#define PUT(l, s, r)                                                          \
+    do                                                                        \
+    {                                                                         \
+        if ( (rc = put_leaf(h, &n, room, l, s, r)) )                          \
+            return rc;                                                        \
     } while ( 0 )
 
-    for ( leaf = 0; leaf <= min(p->basic[0].eax, CPUID_NR_BASIC - 1);
-          leaf++ )
+    for ( leaf = 0; leaf <= min(p->basic[0].eax, CPUID_NR_BASIC - 1); leaf++ )
         switch ( leaf )
         {
         case 4:
@@ -216,8 +220,7 @@ static int leaves_to_guest(const struct cpu_policy *p,
 }
 
 static int msrs_to_guest(const struct cpu_policy *p,
-                         XEN_GUEST_HANDLE_64(xen_msr_entry_t) h,
-                         uint32_t *nr)
+                         XEN_GUEST_HANDLE_64(xen_msr_entry_t) h, uint32_t *nr)
 {
     const xen_msr_entry_t e[MSR_MAX_SERIALISED_ENTRIES] = {
         { .idx = MSR_INTEL_PLATFORM_INFO, .val = p->platform_info },
@@ -333,8 +336,7 @@ static int merge_from_guest(struct cpu_policy *p,
 }
 
 /* Xen's audit: no more leaves than the maximum policy, no new MSR bits. */
-static int compatible(const struct cpu_policy *max,
-                      const struct cpu_policy *p,
+static int compatible(const struct cpu_policy *max, const struct cpu_policy *p,
                       struct xen_domctl_cpu_policy *op)
 {
     if ( p->basic[0].eax > max->basic[0].eax )
@@ -384,8 +386,7 @@ static int policy_to_guest(const struct cpu_policy *p,
     return 0;
 }
 
-long sysctl_cpu_policy(struct xen_sysctl_cpu_policy *op,
-                       bool *copy_on_error)
+long sysctl_cpu_policy(struct xen_sysctl_cpu_policy *op, bool *copy_on_error)
 {
     struct cpu_policy *p;
     uint32_t nr_leaves = op->nr_leaves, nr_msrs = op->nr_msrs;
@@ -401,7 +402,7 @@ long sysctl_cpu_policy(struct xen_sysctl_cpu_policy *op,
     if ( !(p = xmalloc(struct cpu_policy)) )
         return -ENOMEM;
     build_policy(p, op->index == XEN_SYSCTL_cpu_policy_pv_max ||
-                    op->index == XEN_SYSCTL_cpu_policy_pv_default);
+                        op->index == XEN_SYSCTL_cpu_policy_pv_default);
     rc = policy_to_guest(p, op->leaves, &nr_leaves, op->msrs, &nr_msrs,
                          &leaves_done);
     xfree(p);
@@ -449,7 +450,7 @@ long sysctl_cpu_featureset(struct xen_sysctl_cpu_featureset *op,
     if ( !(p = xmalloc(struct cpu_policy)) )
         return -ENOMEM;
     build_policy(p, op->index == XEN_SYSCTL_cpu_featureset_pv ||
-                    op->index == XEN_SYSCTL_cpu_featureset_pv_max);
+                        op->index == XEN_SYSCTL_cpu_featureset_pv_max);
     policy_featureset(p, fs);
     xfree(p);
     nr = min(op->nr_features, (uint32_t)FSCAPINTS);
@@ -461,8 +462,8 @@ long sysctl_cpu_featureset(struct xen_sysctl_cpu_featureset *op,
     return nr < FSCAPINTS ? -ENOBUFS : 0;
 }
 
-long domctl_get_cpu_policy(struct domain *d,
-                           struct xen_domctl_cpu_policy *op, bool *copyback)
+long domctl_get_cpu_policy(struct domain *d, struct xen_domctl_cpu_policy *op,
+                           bool *copyback)
 {
     struct cpu_policy *p = xmalloc(struct cpu_policy);
     bool leaves_done = false;
@@ -471,8 +472,8 @@ long domctl_get_cpu_policy(struct domain *d,
     if ( !p )
         return -ENOMEM;
     domain_policy(d, p);
-    rc = policy_to_guest(p, op->leaves, &op->nr_leaves, op->msrs,
-                         &op->nr_msrs, &leaves_done);
+    rc = policy_to_guest(p, op->leaves, &op->nr_leaves, op->msrs, &op->nr_msrs,
+                         &leaves_done);
     xfree(p);
     *copyback = !rc;
     return rc;
@@ -484,8 +485,8 @@ long domctl_get_cpu_policy(struct domain *d,
  * audited against the maximum PV policy.  Our guests' CPUID answers do
  * not follow it (yet): it is kept and reported back.
  */
-long domctl_set_cpu_policy(struct domain *d,
-                           struct xen_domctl_cpu_policy *op, bool *copyback)
+long domctl_set_cpu_policy(struct domain *d, struct xen_domctl_cpu_policy *op,
+                           bool *copyback)
 {
     struct cpu_policy *p, *max;
     long rc;

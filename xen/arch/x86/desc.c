@@ -17,7 +17,7 @@
  * the areas are static so that the boot CPU can load its GDT before any
  * allocator exists.
  */
-#define AREA_L1_PAGES   DIV_ROUND_UP(NR_CPUS * GDT_AREA_PAGES, 512)
+#define AREA_L1_PAGES DIV_ROUND_UP(NR_CPUS *GDT_AREA_PAGES, 512)
 
 /*
  * A CPU's LDT area: 64 KiB in the same GiB, mapping the LDT pages of the
@@ -25,8 +25,8 @@
  * tables.c); the other pages are not present.  The LDT descriptor in the
  * CPU's own GDT page points at the area with the vCPU's limit.
  */
-#define LDT_AREA_PAGES  (LDT_AREA_SIZE / PAGE_SIZE)
-#define LDT_L1_PAGES    DIV_ROUND_UP(NR_CPUS * LDT_AREA_PAGES, 512)
+#define LDT_AREA_PAGES (LDT_AREA_SIZE / PAGE_SIZE)
+#define LDT_L1_PAGES   DIV_ROUND_UP(NR_CPUS *LDT_AREA_PAGES, 512)
 
 static pte_t gdt_area_l2[512] __aligned(PAGE_SIZE);
 static pte_t gdt_area_l1[AREA_L1_PAGES][512] __aligned(PAGE_SIZE);
@@ -42,12 +42,12 @@ static unsigned long ldt_guest_mfn[NR_CPUS][LDT_AREA_PAGES];
 extern pte_t boot_l3_xen[512];
 
 /* Descriptors are marked accessed up front: the CPU never writes them. */
-#define DESC_CODE64_R0  0x00af9b000000ffffUL
-#define DESC_DATA_R0    0x00cf93000000ffffUL
-#define DESC_CODE32_R0  0x00cf9b000000ffffUL
-#define DESC_CODE32_R3  0x00cffb000000ffffUL
-#define DESC_DATA_R3    0x00cff3000000ffffUL
-#define DESC_CODE64_R3  0x00affb000000ffffUL
+#define DESC_CODE64_R0 0x00af9b000000ffffUL
+#define DESC_DATA_R0   0x00cf93000000ffffUL
+#define DESC_CODE32_R0 0x00cf9b000000ffffUL
+#define DESC_CODE32_R3 0x00cffb000000ffffUL
+#define DESC_DATA_R3   0x00cff3000000ffffUL
+#define DESC_CODE64_R3 0x00affb000000ffffUL
 
 static unsigned long gdt_area(unsigned int cpu)
 {
@@ -67,17 +67,16 @@ static void map_gdt_area(unsigned int cpu)
 
     BUILD_BUG_ON(GDT_AREA_PAGES * PAGE_SIZE != GDT_AREA_SIZE);
     BUILD_BUG_ON(NR_CPUS * GDT_AREA_SIZE > L3_PAGE_SIZE);
-    BUILD_BUG_ON(LDT_AREA_VIRT_START % L2_PAGE_SIZE ||
-                 NR_CPUS * GDT_AREA_SIZE > LDT_AREA_VIRT_START -
-                                           GDT_AREA_VIRT_START ||
-                 l3_table_offset(LDT_AREA_VIRT_START +
-                                 NR_CPUS * LDT_AREA_SIZE - 1) !=
-                 l3_table_offset(GDT_AREA_VIRT_START));
+    BUILD_BUG_ON(
+        LDT_AREA_VIRT_START % L2_PAGE_SIZE ||
+        NR_CPUS * GDT_AREA_SIZE > LDT_AREA_VIRT_START - GDT_AREA_VIRT_START ||
+        l3_table_offset(LDT_AREA_VIRT_START + NR_CPUS * LDT_AREA_SIZE - 1) !=
+            l3_table_offset(GDT_AREA_VIRT_START));
     if ( !(boot_l3_xen[l3_table_offset(GDT_AREA_VIRT_START)] & _PAGE_PRESENT) )
     {
         for ( unsigned int i = 0; i < AREA_L1_PAGES; i++ )
-            gdt_area_l2[i] = virt_to_maddr(gdt_area_l1[i]) |
-                             _PAGE_PRESENT | _PAGE_RW;
+            gdt_area_l2[i] = virt_to_maddr(gdt_area_l1[i]) | _PAGE_PRESENT |
+                             _PAGE_RW;
         for ( unsigned int i = 0; i < LDT_L1_PAGES; i++ )
             gdt_area_l2[l2_table_offset(LDT_AREA_VIRT_START) + i] =
                 virt_to_maddr(ldt_area_l1[i]) | _PAGE_PRESENT | _PAGE_RW;
@@ -88,11 +87,12 @@ static void map_gdt_area(unsigned int cpu)
     {
         unsigned int slot = first + i;
         pte_t pte = i == GDT_RESERVED_PAGE
-                    ? virt_to_maddr(gdt_reserved[cpu]) | _PAGE_RW
-                    : virt_to_maddr(zero_page);
+                        ? virt_to_maddr(gdt_reserved[cpu]) | _PAGE_RW
+                        : virt_to_maddr(zero_page);
 
-        gdt_area_l1[slot / 512][slot % 512] =
-            pte | _PAGE_PRESENT | _PAGE_ACCESSED | _PAGE_DIRTY | nx;
+        gdt_area_l1[slot / 512][slot % 512] = pte | _PAGE_PRESENT |
+                                              _PAGE_ACCESSED | _PAGE_DIRTY |
+                                              nx;
         invlpg((void *)(va + i * PAGE_SIZE));
     }
 }
@@ -144,10 +144,11 @@ static void set_ldt_page(unsigned int cpu, unsigned int page,
         return;
     ldt_guest_mfn[cpu][page] = mfn;
     /* Writable for the same reason as the GDT's: accessed bits. */
-    ldt_area_l1[slot / 512][slot % 512] =
-        mfn ? mfn_to_maddr(_mfn(mfn)) | _PAGE_PRESENT | _PAGE_RW |
-              _PAGE_ACCESSED | _PAGE_DIRTY | nx
-            : 0;
+    ldt_area_l1[slot / 512][slot % 512] = mfn ? mfn_to_maddr(_mfn(mfn)) |
+                                                    _PAGE_PRESENT | _PAGE_RW |
+                                                    _PAGE_ACCESSED |
+                                                    _PAGE_DIRTY | nx
+                                              : 0;
     invlpg((void *)(ldt_area(cpu) + page * PAGE_SIZE));
 }
 
@@ -155,8 +156,8 @@ void load_guest_ldt(const unsigned long *frames, unsigned int ents)
 {
     unsigned int cpu = smp_processor_id();
     unsigned int nr = DIV_ROUND_UP(ents * 8, PAGE_SIZE);
-    uint64_t *desc = &gdt_reserved[cpu][(LDT_SELECTOR >> 3) -
-                                        GDT_RESERVED_FIRST];
+    uint64_t *desc =
+        &gdt_reserved[cpu][(LDT_SELECTOR >> 3) - GDT_RESERVED_FIRST];
     unsigned long base = ldt_area(cpu), limit = ents * 8 - 1;
 
     ASSERT(ents <= LDT_AREA_SIZE / 8);
@@ -164,14 +165,14 @@ void load_guest_ldt(const unsigned long *frames, unsigned int ents)
         set_ldt_page(cpu, i, i < nr ? frames[i] : 0);
     if ( !ents )
     {
-        __asm__ __volatile__ ( "lldt %w0" : : "r" (0) );
+        __asm__ __volatile__("lldt %w0" : : "r"(0));
         return;
     }
     /* A 64-bit LDT descriptor (type 2, present, DPL 0): two entries. */
     desc[0] = (limit & 0xffff) | ((base & 0xffffff) << 16) | (0x82UL << 40) |
               ((limit >> 16 & 0xf) << 48) | ((base >> 24 & 0xff) << 56);
     desc[1] = base >> 32;
-    __asm__ __volatile__ ( "lldt %w0" : : "r" (LDT_SELECTOR) : "memory" );
+    __asm__ __volatile__("lldt %w0" : : "r"(LDT_SELECTOR) : "memory");
 }
 
 void map_guest_ldt_page(unsigned int page, unsigned long mfn)
@@ -197,9 +198,8 @@ void percpu_desc_init(unsigned int cpu, unsigned long stack_base)
     unsigned long t = (unsigned long)tss;
     struct cpu_info *info = (void *)(stack_base + STACK_SIZE - CPUINFO_SIZE);
     /* The limit ends with the hypervisor's page: nothing lies beyond. */
-    struct desc_ptr gdtr = {
-        (GDT_RESERVED_PAGE + 1) * PAGE_SIZE - 1, gdt_area(cpu)
-    };
+    struct desc_ptr gdtr = { (GDT_RESERVED_PAGE + 1) * PAGE_SIZE - 1,
+                             gdt_area(cpu) };
 
     memset(tss, 0, sizeof(*tss));
     BUILD_BUG_ON(sizeof(struct cpu_info) > CPUINFO_SIZE);
@@ -211,7 +211,7 @@ void percpu_desc_init(unsigned int cpu, unsigned long stack_base)
     tss->ist[IST_NMI - 1] = IST_STACK_TOP(stack_base, IST_NMI);
     tss->ist[IST_MC - 1] = IST_STACK_TOP(stack_base, IST_MC);
     tss->ist[IST_DB - 1] = IST_STACK_TOP(stack_base, IST_DB);
-    tss->iomap_base = sizeof(*tss);     /* no I/O bitmap */
+    tss->iomap_base = sizeof(*tss); /* no I/O bitmap */
 
 #define ENTRY(sel) gdt[((sel) >> 3) - GDT_RESERVED_FIRST]
     memset(gdt, 0, PAGE_SIZE);
@@ -228,18 +228,21 @@ void percpu_desc_init(unsigned int cpu, unsigned long stack_base)
 #undef ENTRY
     map_gdt_area(cpu);
 
-    __asm__ __volatile__ ( "lgdt %0" : : "m" (gdtr) );
-    __asm__ __volatile__ ( "ltr %w0" : : "r" (TSS_SELECTOR) );
+    __asm__ __volatile__("lgdt %0" : : "m"(gdtr));
+    __asm__ __volatile__("ltr %w0" : : "r"(TSS_SELECTOR));
     /*
      * No LDT until a vCPU sets one: the LDTR a CPU comes out of reset
      * with (base 0, limit 0xffff) would make whatever a guest maps at
      * linear 0 its LDT, call gates to ring 0 and all.
      */
-    __asm__ __volatile__ ( "lldt %w0" : : "r" (0) );
+    __asm__ __volatile__("lldt %w0" : : "r"(0));
     /* Reload CS and the data segments from the new GDT. */
-    __asm__ __volatile__ ( "pushq %0; lea 1f(%%rip), %%rax; push %%rax;"
-                           "lretq; 1:"
-                           : : "i" (__HYPERVISOR_CS) : "rax", "memory" );
-    __asm__ __volatile__ ( "mov %0, %%ds; mov %0, %%es; mov %0, %%ss"
-                           : : "r" (__HYPERVISOR_DS) );
+    __asm__ __volatile__("pushq %0; lea 1f(%%rip), %%rax; push %%rax;"
+                         "lretq; 1:"
+                         :
+                         : "i"(__HYPERVISOR_CS)
+                         : "rax", "memory");
+    __asm__ __volatile__("mov %0, %%ds; mov %0, %%es; mov %0, %%ss"
+                         :
+                         : "r"(__HYPERVISOR_DS));
 }

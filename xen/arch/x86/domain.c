@@ -34,9 +34,10 @@ extern pte_t idle_pg_table[512];
  */
 static void __noreturn reset_stack_and_jump(void (*fn)(void))
 {
-    __asm__ __volatile__ ( "mov %0, %%rsp; jmp *%1"
-                           : : "r" (&get_cpu_info()->guest_cpu_user_regs),
-                               "r" (fn) : "memory" );
+    __asm__ __volatile__("mov %0, %%rsp; jmp *%1"
+                         :
+                         : "r"(&get_cpu_info()->guest_cpu_user_regs), "r"(fn)
+                         : "memory");
     __builtin_unreachable();
 }
 
@@ -173,7 +174,8 @@ static unsigned long frames_held(struct domain *d)
 static void drop_pin(struct page_info *pg)
 {
     if ( __atomic_fetch_and(&pg->u.inuse.type_info, ~PGT_pinned,
-                            __ATOMIC_SEQ_CST) & PGT_pinned )
+                            __ATOMIC_SEQ_CST) &
+         PGT_pinned )
         put_page_and_type(pg);
     pv_drop_partial(pg);
 }

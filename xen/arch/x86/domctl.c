@@ -17,16 +17,17 @@
 #include <public/callback.h>
 
 /* What a 64-bit PV guest may ask vm_assist for, as Xen 4.17 allows. */
-#define VM_ASSIST_VALID ((1UL << VMASST_TYPE_4gb_segments) |            \
-                         (1UL << VMASST_TYPE_4gb_segments_notify) |     \
-                         (1UL << VMASST_TYPE_writable_pagetables) |     \
-                         (1UL << VMASST_TYPE_pae_extended_cr3) |        \
-                         (1UL << VMASST_TYPE_architectural_iopl) |      \
-                         (1UL << VMASST_TYPE_runstate_update_flag) |    \
-                         (1UL << VMASST_TYPE_m2p_strict))
+#define VM_ASSIST_VALID                                                       \
+    ((1UL << VMASST_TYPE_4gb_segments) |                                      \
+     (1UL << VMASST_TYPE_4gb_segments_notify) |                               \
+     (1UL << VMASST_TYPE_writable_pagetables) |                               \
+     (1UL << VMASST_TYPE_pae_extended_cr3) |                                  \
+     (1UL << VMASST_TYPE_architectural_iopl) |                                \
+     (1UL << VMASST_TYPE_runstate_update_flag) |                              \
+     (1UL << VMASST_TYPE_m2p_strict))
 
 /* The most LDT entries a selector can reach. */
-#define LDT_MAX_ENTS    8192
+#define LDT_MAX_ENTS 8192
 
 static bool canonical(unsigned long addr)
 {
@@ -92,7 +93,8 @@ static bool same_tables(const struct vcpu *v,
 {
     const struct arch_vcpu *a = &v->arch;
     unsigned long user = mfn_valid(a->pv.guest_table_user)
-                         ? xen_pfn_to_cr3(mfn_x(a->pv.guest_table_user)) : 0;
+                             ? xen_pfn_to_cr3(mfn_x(a->pv.guest_table_user))
+                             : 0;
 
     if ( xen_pfn_to_cr3(mfn_x(a->pv.guest_table)) != c->ctrlreg[3] ||
          user != c->ctrlreg[1] || a->pv.gdt_ents != c->gdt_ents ||
@@ -132,10 +134,10 @@ static int install_tables(struct vcpu *v, const struct vcpu_guest_context *c)
     v->arch.pv.ldt_ents = c->ldt_ents;
     return 0;
 
- put_user:
+put_user:
     if ( mfn_valid(user) )
         put_page_and_type(mfn_to_page(user));
- put_kernel:
+put_kernel:
     put_page_and_type(mfn_to_page(kernel));
     return rc;
 }
@@ -232,7 +234,8 @@ void arch_get_info_guest(struct vcpu *v, struct vcpu_guest_context *c)
     c->kernel_ss = a->pv.kernel_ss;
     c->kernel_sp = a->pv.kernel_sp;
     /* The real CR0 with the guest's virtual TS, as it reads CR0. */
-    c->ctrlreg[0] = (read_cr0() & ~X86_CR0_TS) | (a->pv.fpu_ts ? X86_CR0_TS : 0);
+    c->ctrlreg[0] = (read_cr0() & ~X86_CR0_TS) |
+                    (a->pv.fpu_ts ? X86_CR0_TS : 0);
     c->ctrlreg[2] = v->vcpu_info->arch.cr2;
     if ( mfn_valid(a->pv.guest_table) )
         c->ctrlreg[3] = xen_pfn_to_cr3(mfn_x(a->pv.guest_table));

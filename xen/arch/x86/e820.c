@@ -24,11 +24,16 @@ static unsigned int type_rank(uint32_t type)
 {
     switch ( type )
     {
-    case E820_RAM:      return 1;
-    case E820_ACPI:     return 2;
-    case E820_NVS:      return 3;
-    case E820_UNUSABLE: return 4;
-    default:            return 5;   /* reserved and types we don't know */
+    case E820_RAM:
+        return 1;
+    case E820_ACPI:
+        return 2;
+    case E820_NVS:
+        return 3;
+    case E820_UNUSABLE:
+        return 4;
+    default:
+        return 5; /* reserved and types we don't know */
     }
 }
 
@@ -92,7 +97,7 @@ void e820_sanitize(struct e820map *m)
                 type = en->type;
         }
         if ( !type )
-            continue;   /* a hole */
+            continue; /* a hole */
 
         last = out->nr_map ? &out->map[out->nr_map - 1] : NULL;
         if ( last && last->type == type && entry_end(last) == s )
@@ -159,8 +164,8 @@ int e820_change_range_type(struct e820map *m, uint64_t start, uint64_t end,
     return 0;
 }
 
-bool e820_next_ram(const struct e820map *m, unsigned int *idx,
-                   uint64_t *start, uint64_t *end)
+bool e820_next_ram(const struct e820map *m, unsigned int *idx, uint64_t *start,
+                   uint64_t *end)
 {
     for ( ; *idx < m->nr_map; (*idx)++ )
     {
@@ -211,12 +216,18 @@ static const char *type_name(uint32_t type)
 {
     switch ( type )
     {
-    case E820_RAM:      return "usable";
-    case E820_RESERVED: return "reserved";
-    case E820_ACPI:     return "ACPI data";
-    case E820_NVS:      return "ACPI NVS";
-    case E820_UNUSABLE: return "unusable";
-    default:            return "type?";
+    case E820_RAM:
+        return "usable";
+    case E820_RESERVED:
+        return "reserved";
+    case E820_ACPI:
+        return "ACPI data";
+    case E820_NVS:
+        return "ACPI NVS";
+    case E820_UNUSABLE:
+        return "unusable";
+    default:
+        return "type?";
     }
 }
 
@@ -239,7 +250,8 @@ int e820_from_boot_info(struct e820map *out, const struct boot_info *bi)
     {
         printk(XENLOG_WARNING
                "e820: no memory map from the boot loader; using "
-               "mem_lower=%uK mem_upper=%uK\n", bi->mem_lower, bi->mem_upper);
+               "mem_lower=%uK mem_upper=%uK\n",
+               bi->mem_lower, bi->mem_upper);
         out->nr_map = 0;
         /* Conventional memory, then extended memory from 1 MiB. */
         e820_add_range(out, 0, (uint64_t)bi->mem_lower << 10, E820_RAM);

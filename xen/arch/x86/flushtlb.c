@@ -12,7 +12,7 @@
 mfn_t pv_guest_root(const struct vcpu *v)
 {
     return v->arch.flags & VGCF_in_kernel ? v->arch.pv.guest_table
-                                            : v->arch.pv.guest_table_user;
+                                          : v->arch.pv.guest_table_user;
 }
 
 void pv_update_cr3(struct vcpu *v)
@@ -44,7 +44,7 @@ static void flush_one_local(void *va)
 
 static void flush_cache_local(void *unused)
 {
-    __asm__ __volatile__ ( "wbinvd" ::: "memory" );
+    __asm__ __volatile__("wbinvd" ::: "memory");
 }
 
 /*

@@ -15,8 +15,8 @@
  * The hypervisor itself never touches these registers (it is built with
  * -mgeneral-regs-only), so nothing else needs saving.
  */
-#define FXSAVE_SIZE     512
-#define XSAVE_HDR_END   576     /* legacy area plus the XSAVE header */
+#define FXSAVE_SIZE   512
+#define XSAVE_HDR_END 576 /* legacy area plus the XSAVE header */
 
 static unsigned int fpu_area_size(void)
 {
@@ -45,8 +45,8 @@ int vcpu_fpu_init(struct vcpu *v)
     if ( !area )
         return -1;
     memset(area, 0, size);
-    *(uint16_t *)area = 0x37f;              /* FCW: all x87 exceptions masked */
-    *(uint32_t *)(area + 24) = 0x1f80;      /* MXCSR: all SSE ones masked */
+    *(uint16_t *)area = 0x37f;         /* FCW: all x87 exceptions masked */
+    *(uint32_t *)(area + 24) = 0x1f80; /* MXCSR: all SSE ones masked */
     v->arch.fpu_area = area;
     v->arch.xcr0 = boot_cpu_data.xcr0 & (XSTATE_FP | XSTATE_SSE);
     return 0;
@@ -77,21 +77,20 @@ void fpu_save(struct vcpu *v)
 {
     uint64_t mask = boot_cpu_data.xcr0;
 
-    clts();     /* the guest's TS must not turn our save into #NM */
+    clts(); /* the guest's TS must not turn our save into #NM */
     if ( mask )
     {
         xcr0_full(v);
-        __asm__ __volatile__ ( "xsave64 %0"
-                               : "=m" (*(uint8_t (*)[XSAVE_HDR_END])
-                                        v->arch.fpu_area)
-                               : "a" ((uint32_t)mask),
-                                 "d" ((uint32_t)(mask >> 32))
-                               : "memory" );
+        __asm__ __volatile__("xsave64 %0"
+                             : "=m"(
+                                 *(uint8_t(*)[XSAVE_HDR_END])v->arch.fpu_area)
+                             : "a"((uint32_t)mask), "d"((uint32_t)(mask >> 32))
+                             : "memory");
     }
     else
-        __asm__ __volatile__ ( "fxsave64 %0"
-                               : "=m" (*(uint8_t (*)[FXSAVE_SIZE])
-                                        v->arch.fpu_area) );
+        __asm__ __volatile__(
+            "fxsave64 %0"
+            : "=m"(*(uint8_t(*)[FXSAVE_SIZE])v->arch.fpu_area));
 }
 
 /*
@@ -107,18 +106,19 @@ void fpu_restore(struct vcpu *v)
     if ( mask )
     {
         xsetbv(0, mask);
-        __asm__ __volatile__ ( "xrstor64 %0"
-                               : : "m" (*(uint8_t (*)[XSAVE_HDR_END])
-                                         v->arch.fpu_area),
-                                   "a" ((uint32_t)mask),
-                                   "d" ((uint32_t)(mask >> 32)) );
+        __asm__ __volatile__(
+            "xrstor64 %0"
+            :
+            : "m"(*(uint8_t(*)[XSAVE_HDR_END])v->arch.fpu_area),
+              "a"((uint32_t)mask), "d"((uint32_t)(mask >> 32)));
         if ( v->arch.xcr0 != mask )
             xsetbv(0, v->arch.xcr0);
     }
     else
-        __asm__ __volatile__ ( "fxrstor64 %0"
-                               : : "m" (*(uint8_t (*)[FXSAVE_SIZE])
-                                         v->arch.fpu_area) );
+        __asm__ __volatile__(
+            "fxrstor64 %0"
+            :
+            : "m"(*(uint8_t(*)[FXSAVE_SIZE])v->arch.fpu_area));
     if ( v->arch.pv.fpu_ts )
         stts();
 }

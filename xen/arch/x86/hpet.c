@@ -28,7 +28,8 @@ bool __init hpet_init(paddr_t addr)
 
     /* Count in normal (not legacy replacement) mode. */
     writeq((readq((char *)hpet_va + HPET_CFG) & ~HPET_CFG_LEGACY) |
-           HPET_CFG_ENABLE, (char *)hpet_va + HPET_CFG);
+               HPET_CFG_ENABLE,
+           (char *)hpet_va + HPET_CFG);
 
     printk("HPET at %#lx: %lu.%03lu MHz, %u timers\n", addr,
            hpet_rate / 1000000, (hpet_rate / 1000) % 1000,

@@ -21,17 +21,19 @@ typedef long hypercall_fn_t(unsigned long, unsigned long, unsigned long,
                             unsigned long, unsigned long);
 
 /* Which guest types may make a call: Xen 4.17's per-type allow-lists. */
-#define PV      (1u << guest_type_pv)
-#define HVM     ((1u << guest_type_hvm) | (1u << guest_type_pvh))
+#define PV  (1u << guest_type_pv)
+#define HVM ((1u << guest_type_hvm) | (1u << guest_type_pvh))
 
 struct hypercall {
     hypercall_fn_t *fn;
-    uint8_t nargs;          /* how many of the argument registers it takes */
-    uint8_t guests;         /* PV, HVM: who may call it; 0: nobody */
+    uint8_t nargs;  /* how many of the argument registers it takes */
+    uint8_t guests; /* PV, HVM: who may call it; 0: nobody */
 };
 
+/* clang-format off */
 #define HC(name, n, who) [__HYPERVISOR_##name] =                            \
     { (hypercall_fn_t *)(void (*)(void))do_##name, n, who }
+/* clang-format on */
 
 /*
  * iret is not here: it takes the PV guest's frame, not arguments
@@ -119,8 +121,8 @@ void __hot_path pv_syscall(struct cpu_user_regs *regs)
 
 void arch_do_multicall_call(struct multicall_entry *call)
 {
-    const struct hypercall *h =
-        lookup(call->op, 1u << current->domain->guest_type);
+    const struct hypercall *h = lookup(call->op,
+                                       1u << current->domain->guest_type);
 
     call->result = h ? h->fn(call->args[0], call->args[1], call->args[2],
                              call->args[3], call->args[4])

@@ -4,14 +4,14 @@
 #include <asm/io.h>
 #include <asm/io_apic.h>
 
-#define PIC_MASTER_CMD      0x20
-#define PIC_MASTER_DATA     0x21
-#define PIC_SLAVE_CMD       0xa0
-#define PIC_SLAVE_DATA      0xa1
+#define PIC_MASTER_CMD  0x20
+#define PIC_MASTER_DATA 0x21
+#define PIC_SLAVE_CMD   0xa0
+#define PIC_SLAVE_DATA  0xa1
 
-#define PIC_ICW1_INIT       0x10
-#define PIC_ICW1_ICW4       0x01
-#define PIC_ICW4_8086       0x01
+#define PIC_ICW1_INIT 0x10
+#define PIC_ICW1_ICW4 0x01
+#define PIC_ICW4_8086 0x01
 
 /*
  * Interrupts go through the IO-APICs, but the 8259s still come out of
@@ -26,10 +26,10 @@ void __init init_8259A(void)
 
     outb(PIC_ICW1_INIT | PIC_ICW1_ICW4, PIC_MASTER_CMD);
     outb(PIC_ICW1_INIT | PIC_ICW1_ICW4, PIC_SLAVE_CMD);
-    outb(PIC_VECTOR_BASE, PIC_MASTER_DATA);         /* ICW2: vector base */
+    outb(PIC_VECTOR_BASE, PIC_MASTER_DATA); /* ICW2: vector base */
     outb(PIC_VECTOR_BASE + 8, PIC_SLAVE_DATA);
-    outb(1 << 2, PIC_MASTER_DATA);                  /* ICW3: slave on IR2 */
-    outb(2, PIC_SLAVE_DATA);                        /* ICW3: cascade id */
+    outb(1 << 2, PIC_MASTER_DATA); /* ICW3: slave on IR2 */
+    outb(2, PIC_SLAVE_DATA);       /* ICW3: cascade id */
     outb(PIC_ICW4_8086, PIC_MASTER_DATA);
     outb(PIC_ICW4_8086, PIC_SLAVE_DATA);
 

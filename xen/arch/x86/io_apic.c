@@ -11,28 +11,28 @@
 #include <asm/smp.h>
 
 /* Registers are reached through an index (IOREGSEL) and a window (IOWIN). */
-#define IOAPIC_REGSEL       0x00
-#define IOAPIC_WINDOW       0x10
-#define IOAPIC_REG_ID       0x00
-#define IOAPIC_REG_VERSION  0x01
-#define IOAPIC_REG_RTE(n)   (0x10 + 2 * (n))    /* low half; high is +1 */
+#define IOAPIC_REGSEL      0x00
+#define IOAPIC_WINDOW      0x10
+#define IOAPIC_REG_ID      0x00
+#define IOAPIC_REG_VERSION 0x01
+#define IOAPIC_REG_RTE(n)  (0x10 + 2 * (n)) /* low half; high is +1 */
 
 /* Redirection entry, low half. */
-#define RTE_ACTIVE_LOW      (1U << 13)
-#define RTE_LEVEL           (1U << 15)
-#define RTE_MASKED          (1U << 16)
+#define RTE_ACTIVE_LOW (1U << 13)
+#define RTE_LEVEL      (1U << 15)
+#define RTE_MASKED     (1U << 16)
 /* High half: the destination APIC ID in bits 31:24 (physical mode). */
-#define RTE_DEST_SHIFT      24
+#define RTE_DEST_SHIFT 24
 
 /* MPS INTI flags, as in the MADT's interrupt source overrides. */
-#define INTI_POLARITY_MASK  0x3
-#define INTI_ACTIVE_LOW     0x3
-#define INTI_TRIGGER_MASK   0xc
-#define INTI_LEVEL          0xc
+#define INTI_POLARITY_MASK 0x3
+#define INTI_ACTIVE_LOW    0x3
+#define INTI_TRIGGER_MASK  0xc
+#define INTI_LEVEL         0xc
 
 static struct ioapic {
     void *va;
-    paddr_t paddr;          /* what dom0 names it by (apic_read) */
+    paddr_t paddr; /* what dom0 names it by (apic_read) */
     unsigned int id;
     unsigned int gsi_base;
     unsigned int nr_entries;
@@ -96,7 +96,7 @@ unsigned int ioapic_nr_gsis(void)
 /* Trigger and polarity bits of a redirection entry for gsi. */
 static uint32_t gsi_mode(unsigned int gsi)
 {
-    uint32_t mode = 0;      /* ISA: edge, active high */
+    uint32_t mode = 0; /* ISA: edge, active high */
     bool isa = gsi < 16;
 
     for ( unsigned int i = 0; i < nr_overrides; i++ )

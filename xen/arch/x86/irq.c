@@ -12,7 +12,7 @@
 struct irq_guest {
     struct domain *d;
     unsigned int pirq, port;
-    bool eoi_due;           /* a level interrupt sent, not yet EOIed */
+    bool eoi_due; /* a level interrupt sent, not yet EOIed */
 };
 
 /*
@@ -21,11 +21,11 @@ struct irq_guest {
  */
 struct irq_desc {
     spinlock_t lock;
-    uint8_t vector;         /* 0 until first bound; then kept */
+    uint8_t vector; /* 0 until first bound; then kept */
     bool level, active_low;
-    bool configured;        /* setup_gsi has fixed the two above */
-    bool shareable;         /* every current binding agreed to share */
-    unsigned int cpu;       /* where the IO-APIC sends it */
+    bool configured;  /* setup_gsi has fixed the two above */
+    bool shareable;   /* every current binding agreed to share */
+    unsigned int cpu; /* where the IO-APIC sends it */
     unsigned int nr_guests;
     unsigned int in_flight; /* guests with eoi_due set */
     struct irq_guest guest[IRQ_MAX_GUESTS];
@@ -61,8 +61,8 @@ void irq_gsi_init(void)
 static void guest_irq_interrupt(struct cpu_user_regs *regs)
 {
     unsigned int vec = regs->entry_vector & 0xff;
-    unsigned int gsi =
-        __atomic_load_n(&vector_gsi[vec], __ATOMIC_RELAXED) - 1U;
+    unsigned int gsi = __atomic_load_n(&vector_gsi[vec], __ATOMIC_RELAXED) -
+                       1U;
     struct irq_desc *desc;
 
     /* An MSI is an edge: the local APIC's EOI is all it needs. */
@@ -216,9 +216,8 @@ int gsi_guest_bind(unsigned int gsi, struct domain *d, unsigned int pirq,
         return -EINVAL;
     if ( gsi_is_xens(gsi) || find_guest(desc, d) )
         rc = -EBUSY;
-    else if ( desc->nr_guests &&
-              (!desc->shareable || !share ||
-               desc->nr_guests == IRQ_MAX_GUESTS) )
+    else if ( desc->nr_guests && (!desc->shareable || !share ||
+                                  desc->nr_guests == IRQ_MAX_GUESTS) )
         rc = -EBUSY;
     else if ( !desc->vector )
     {
@@ -250,7 +249,7 @@ int gsi_guest_bind(unsigned int gsi, struct domain *d, unsigned int pirq,
             rc = -EINVAL;
         }
     }
- out:
+out:
     spin_unlock_irqrestore(&desc->lock, flags);
     return rc;
 }

@@ -14,12 +14,12 @@
  * The hypervisor writes each piece through the direct map: the guest view
  * is read-only, and the hypervisor must not touch user pages under SMAP.
  */
-#define CHUNK_ENTRIES   (L2_PAGE_SIZE / sizeof(unsigned long))
+#define CHUNK_ENTRIES (L2_PAGE_SIZE / sizeof(unsigned long))
 
 /* Guests (kernel and user, both ring 3) may read it, never write it. */
 #define M2P_GUEST_FLAGS (_PAGE_PRESENT | _PAGE_USER | _PAGE_ACCESSED)
 
-static unsigned long **chunks;      /* direct-map address of each piece */
+static unsigned long **chunks; /* direct-map address of each piece */
 static unsigned long nr_chunks;
 
 /*
@@ -60,8 +60,8 @@ void m2p_init(void)
     BUG_ON(chunks);
 
     nr_chunks = DIV_ROUND_UP(bytes, L2_PAGE_SIZE);
-    list = alloc_xenheap_pages(
-        get_order_from_bytes(nr_chunks * sizeof(*list)), 0);
+    list = alloc_xenheap_pages(get_order_from_bytes(nr_chunks * sizeof(*list)),
+                               0);
     if ( !list )
         panic("m2p: out of memory for the piece list");
 

@@ -56,7 +56,7 @@ static pte_t *next_table(pte_t *entry, bool create)
             return NULL;
         *entry = virt_to_maddr(pt) | _PAGE_PRESENT | _PAGE_RW;
     }
-    BUG_ON(*entry & _PAGE_PSE);     /* splitting superpages isn't needed yet */
+    BUG_ON(*entry & _PAGE_PSE); /* splitting superpages isn't needed yet */
     return maddr_to_virt(*entry & PTE_ADDR_MASK);
 }
 
@@ -112,8 +112,8 @@ void __init directmap_add_ram(paddr_t start, paddr_t end)
     if ( end > DIRECTMAP_SIZE )
         panic("RAM up to %#lx exceeds the %lu GiB direct map", end,
               DIRECTMAP_SIZE >> 30);
-    if ( map_pages_to_xen(DIRECTMAP_VIRT_START + start,
-                          maddr_to_mfn(start), (end - start) >> PAGE_SHIFT,
+    if ( map_pages_to_xen(DIRECTMAP_VIRT_START + start, maddr_to_mfn(start),
+                          (end - start) >> PAGE_SHIFT,
                           PAGE_HYPERVISOR | nx_flag()) )
         panic("out of memory mapping RAM %#lx-%#lx", start, end);
 }

@@ -22,20 +22,20 @@
 #define MSI_ADDR_DEST_SHIFT 12
 
 /* The capability's registers (the data's offset depends on 64-bit). */
-#define MSI_FLAGS           2
-#define MSI_FLAGS_QMASK     0x000eU /* log2 of the vectors it can send */
-#define MSI_FLAGS_QSIZE     0x0070  /* log2 of those enabled */
-#define MSI_FLAGS_64BIT     0x0080
-#define MSI_FLAGS_MASKBIT   0x0100
-#define MSI_ADDR_LO         4
-#define MSI_ADDR_HI         8
+#define MSI_FLAGS         2
+#define MSI_FLAGS_QMASK   0x000eU /* log2 of the vectors it can send */
+#define MSI_FLAGS_QSIZE   0x0070  /* log2 of those enabled */
+#define MSI_FLAGS_64BIT   0x0080
+#define MSI_FLAGS_MASKBIT 0x0100
+#define MSI_ADDR_LO       4
+#define MSI_ADDR_HI       8
 
 /* An MSI-X entry's dwords. */
-#define MSIX_ADDR_LO        0
-#define MSIX_ADDR_HI        1
-#define MSIX_DATA           2
-#define MSIX_CTRL           3
-#define MSIX_CTRL_MASKED    1U
+#define MSIX_ADDR_LO     0
+#define MSIX_ADDR_HI     1
+#define MSIX_DATA        2
+#define MSIX_CTRL        3
+#define MSIX_CTRL_MASKED 1U
 
 /*
  * A multi-vector MSI is nvec entries in consecutive slots, entry 0 to
@@ -44,18 +44,18 @@
  * low bits, to the one address they share.
  */
 struct msi_irq {
-    struct domain *owner;       /* NULL: free */
+    struct domain *owner; /* NULL: free */
     pci_sbdf_t sbdf;
     bool msix;
-    unsigned int entry;         /* MSI-X: the table's; MSI: in the group */
-    unsigned int nvec;          /* MSI: the group's vectors */
-    uint32_t *table;            /* MSI-X: the entry's four dwords */
-    unsigned int pos;           /* MSI: the capability's offset */
-    uint8_t vector;             /* single: 0 until first bound */
-    bool masked;                /* by us: not bound */
-    bool guest_masked;          /* by dom0, in the MSI's mask bits */
+    unsigned int entry; /* MSI-X: the table's; MSI: in the group */
+    unsigned int nvec;  /* MSI: the group's vectors */
+    uint32_t *table;    /* MSI-X: the entry's four dwords */
+    unsigned int pos;   /* MSI: the capability's offset */
+    uint8_t vector;     /* single: 0 until first bound */
+    bool masked;        /* by us: not bound */
+    bool guest_masked;  /* by dom0, in the MSI's mask bits */
     unsigned int cpu;
-    unsigned int pirq, port;    /* port 0: not bound */
+    unsigned int pirq, port; /* port 0: not bound */
 };
 
 /*
@@ -69,7 +69,8 @@ static DEFINE_SPINLOCK(msi_lock, msi);
 static struct msi_irq *msi_of(unsigned int irq)
 {
     return irq_is_msi(irq) && irq < MSI_IRQ_BASE + MAX_MSI_IRQS
-           ? &msis[irq - MSI_IRQ_BASE] : NULL;
+               ? &msis[irq - MSI_IRQ_BASE]
+               : NULL;
 }
 
 static unsigned int msi_data_reg(unsigned int pos, uint16_t flags)
@@ -162,8 +163,7 @@ static void msi_write_message(struct msi_irq *m, unsigned int cpu)
         pci_conf_write32(m->sbdf, m->pos + MSI_ADDR_HI, 0);
     pci_conf_write16(m->sbdf, msi_data_reg(m->pos, flags), m->vector);
     pci_conf_write16(m->sbdf, m->pos + MSI_FLAGS,
-                     (flags & ~MSI_FLAGS_QSIZE) |
-                     (__ffs(m->nvec) << 4));
+                     (flags & ~MSI_FLAGS_QSIZE) | (__ffs(m->nvec) << 4));
 }
 
 /* Whether another vector of m's MSI group is bound (its CPU is set). */
@@ -226,9 +226,9 @@ int msi_irq_create(struct domain *d, pci_sbdf_t sbdf, bool msix,
         if ( m->sbdf.sbdf == sbdf.sbdf && m->msix == msix &&
              m->entry == entry )
         {
-            rc = m->owner != d ? -EBUSY
+            rc = m->owner != d           ? -EBUSY
                  : !msix && m->nvec != n ? -EEXIST
-                 : (int)(MSI_IRQ_BASE + i);
+                                         : (int)(MSI_IRQ_BASE + i);
             goto out;
         }
     }
@@ -244,15 +244,20 @@ int msi_irq_create(struct domain *d, pci_sbdf_t sbdf, bool msix,
     {
         unsigned int reg = msi_mask_reg(where, mflags);
 
-        pci_conf_write32(sbdf, reg, pci_conf_read32(sbdf, reg) |
-                                    low_bits(msi_max_vectors(mflags)));
+        pci_conf_write32(sbdf, reg,
+                         pci_conf_read32(sbdf, reg) |
+                             low_bits(msi_max_vectors(mflags)));
     }
     for ( unsigned int i = 0; i < n; i++ )
     {
         m = &free[i];
-        *m = (struct msi_irq){ .owner = d, .sbdf = sbdf, .msix = msix,
-                               .entry = msix ? entry : i, .nvec = n,
-                               .table = table, .pos = msix ? 0 : where,
+        *m = (struct msi_irq){ .owner = d,
+                               .sbdf = sbdf,
+                               .msix = msix,
+                               .entry = msix ? entry : i,
+                               .nvec = n,
+                               .table = table,
+                               .pos = msix ? 0 : where,
                                .vector = n > 1 ? vec + i : 0 };
         msi_mask(m, true);
     }
@@ -260,7 +265,7 @@ int msi_irq_create(struct domain *d, pci_sbdf_t sbdf, bool msix,
     spin_unlock_irqrestore(&msi_lock, flags);
     return rc;
 
- out:
+out:
     spin_unlock_irqrestore(&msi_lock, flags);
     /* No new entry: the use taken above is not one (pcidevs_lock first). */
     if ( msix )
@@ -416,7 +421,7 @@ bool msi_conf_write(pci_sbdf_t sbdf, unsigned int reg, unsigned int size,
         }
         pci_conf_write32(sbdf, reg, val);
     }
- out:
+out:
     spin_unlock_irqrestore(&msi_lock, irqflags);
     return ours;
 }

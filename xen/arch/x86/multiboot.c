@@ -54,7 +54,8 @@ static void add_module(struct boot_info *bi, paddr_t start, paddr_t end,
     if ( bi->nr_modules == MAX_BOOT_MODULES )
     {
         printk(XENLOG_WARNING "multiboot: more than %u modules, ignoring "
-               "%#llx-%#llx\n", MAX_BOOT_MODULES, (unsigned long long)start,
+                              "%#llx-%#llx\n",
+               MAX_BOOT_MODULES, (unsigned long long)start,
                (unsigned long long)end);
         return;
     }
@@ -75,8 +76,8 @@ static void add_mmap(struct boot_info *bi, uint64_t addr, uint64_t len,
 {
     if ( e820_add_range(&bi->mmap, addr, addr + len, type) )
         printk(XENLOG_WARNING "multiboot: memory map too long, ignoring "
-               "%#llx+%#llx\n", (unsigned long long)addr,
-               (unsigned long long)len);
+                              "%#llx+%#llx\n",
+               (unsigned long long)addr, (unsigned long long)len);
 }
 
 #define PTR(pa) ((const void *)(map_base + (uintptr_t)(pa)))
@@ -105,8 +106,8 @@ static void parse_mb1(paddr_t info, uintptr_t map_base, struct boot_info *bi)
     if ( mbi->flags & MBI_MODULES )
         for ( i = 0; i < mbi->mods_count; i++ )
         {
-            const struct multiboot_module *mod =
-                PTR(mbi->mods_addr + i * sizeof(*mod));
+            const struct multiboot_module *mod = PTR(mbi->mods_addr +
+                                                     i * sizeof(*mod));
 
             add_module(bi, mod->mod_start, mod->mod_end,
                        mod->string ? PTR(mod->string) : NULL, ~(size_t)0);
@@ -123,7 +124,8 @@ static void parse_mb1(paddr_t info, uintptr_t map_base, struct boot_info *bi)
             if ( e->size < sizeof(*e) - 4 )
             {
                 printk(XENLOG_WARNING "multiboot: bad memory map entry size "
-                       "%u, ignoring the rest\n", e->size);
+                                      "%u, ignoring the rest\n",
+                       e->size);
                 break;
             }
             add_mmap(bi, e->addr, e->len, e->type);
@@ -151,8 +153,8 @@ static void parse_mb2(paddr_t info, uintptr_t map_base, struct boot_info *bi)
         if ( tag->size < sizeof(*tag) || tag->size > total - off )
         {
             printk(XENLOG_WARNING "multiboot2: bad tag (type %u size %u) at "
-                   "offset %u, ignoring the rest\n", tag->type, tag->size,
-                   off);
+                                  "offset %u, ignoring the rest\n",
+                   tag->type, tag->size, off);
             return;
         }
 
@@ -167,8 +169,8 @@ static void parse_mb2(paddr_t info, uintptr_t map_base, struct boot_info *bi)
             break;
 
         case MB2_TAG_LOADER_NAME:
-            copy_string(bi->loader_name, sizeof(bi->loader_name),
-                        str->string, tag->size - sizeof(*tag));
+            copy_string(bi->loader_name, sizeof(bi->loader_name), str->string,
+                        tag->size - sizeof(*tag));
             break;
 
         case MB2_TAG_MODULE:

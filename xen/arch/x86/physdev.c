@@ -1,5 +1,6 @@
 /* SPDX-License-Identifier: GPL-2.0-only */
-/* physdev_op: a PV guest's I/O privilege, dom0's interrupts and PCI devices. */
+/* physdev_op: a PV guest's I/O privilege, dom0's interrupts and PCI devices.
+ */
 #include <xen/errno.h>
 #include <xen/guest_access.h>
 #include <xen/hypercall.h>

@@ -21,8 +21,8 @@
 #define DOMU_EXTRA_PIRQS 32
 
 struct pirq_entry {
-    int gsi;                /* the GSI or MSI IRQ; -1: not mapped */
-    unsigned int port;      /* the bound event channel, or 0 */
+    int gsi;           /* the GSI or MSI IRQ; -1: not mapped */
+    unsigned int port; /* the bound event channel, or 0 */
     /*
      * The GSI delivers to port.  Unmapping a bound PIRQ unbinds it but
      * leaves the port, dead, until the guest closes it (as in Xen).
@@ -115,8 +115,7 @@ static struct pirq_entry *entry_of(const struct domain *d, unsigned int pirq)
 void pirq_deliver(struct domain *d, unsigned int pirq, unsigned int port,
                   bool needs_eoi)
 {
-    struct domain_pirqs *p = __atomic_load_n(&d->arch.pirqs,
-                                             __ATOMIC_ACQUIRE);
+    struct domain_pirqs *p = __atomic_load_n(&d->arch.pirqs, __ATOMIC_ACQUIRE);
     unsigned long *map = p ? __atomic_load_n(&p->eoi_map, __ATOMIC_ACQUIRE)
                            : NULL;
 
@@ -339,7 +338,7 @@ static int map_gsi(struct domain *d, int index, int *pirq_p)
         }
         *pirq_p = pirq;
     }
- out:
+out:
     spin_unlock_irqrestore(&d->event_lock, flags);
     return rc;
 }
@@ -372,9 +371,9 @@ static int free_msi_pirqs(const struct domain_pirqs *p, unsigned int nr)
  */
 static int map_msi(struct domain *d, struct physdev_map_pirq *map)
 {
-    pci_sbdf_t sbdf = PCI_SBDF(map->type != MAP_PIRQ_TYPE_MSI
-                               ? map->bus >> 16 : 0, map->bus & 0xff,
-                               map->devfn);
+    pci_sbdf_t sbdf = PCI_SBDF(map->type != MAP_PIRQ_TYPE_MSI ? map->bus >> 16
+                                                              : 0,
+                               map->bus & 0xff, map->devfn);
     bool multi = map->type == MAP_PIRQ_TYPE_MULTI_MSI;
     unsigned int nvec = 1;
     struct domain_pirqs *p;
@@ -388,8 +387,7 @@ static int map_msi(struct domain *d, struct physdev_map_pirq *map)
             return -EDOM;
         nvec = 1U << flsl(map->entry_nr - 1);
     }
-    irq = msi_irq_create(d, sbdf, map->table_base != 0, map->entry_nr,
-                         &nvec);
+    irq = msi_irq_create(d, sbdf, map->table_base != 0, map->entry_nr, &nvec);
     if ( irq < 0 )
     {
         if ( irq == -ENFILE )
@@ -407,8 +405,7 @@ static int map_msi(struct domain *d, struct physdev_map_pirq *map)
         pirq = cur >= 0 ? cur : free_msi_pirqs(p, nvec);
     else if ( cur >= 0 && cur != map->pirq )
         pirq = -EEXIST;
-    else if ( (unsigned int)map->pirq >= p->nr ||
-              nvec > p->nr - map->pirq )
+    else if ( (unsigned int)map->pirq >= p->nr || nvec > p->nr - map->pirq )
         pirq = -EINVAL;
     else
     {
@@ -441,7 +438,7 @@ static int map_msi(struct domain *d, struct physdev_map_pirq *map)
         if ( multi )
             map->entry_nr = nvec;
     }
- out:
+out:
     spin_unlock_irqrestore(&d->event_lock, flags);
     /* New IRQs no PIRQ took go again. */
     for ( unsigned int i = 0; rc && cur < 0 && i < nvec; i++ )

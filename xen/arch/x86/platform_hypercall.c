@@ -16,8 +16,7 @@ static unsigned int max_present_cpu(void)
 {
     unsigned int cpu, last = 0;
 
-    for_each_present_cpu(cpu)
-        last = cpu;
+    for_each_present_cpu(cpu) last = cpu;
     return last;
 }
 
@@ -33,7 +32,8 @@ static void get_cpuinfo(struct xenpf_pcpuinfo *info)
         /* Without ACPI processor objects parsed, ACPI ids follow APIC ids. */
         info->acpi_id = x86_cpu_to_apicid[cpu];
         info->flags = cpumask_test_cpu(cpu, &cpu_online_map)
-                      ? XEN_PCPU_FLAGS_ONLINE : 0;
+                          ? XEN_PCPU_FLAGS_ONLINE
+                          : 0;
     }
     info->max_present = max_present_cpu();
 }

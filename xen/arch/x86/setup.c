@@ -100,11 +100,11 @@ void __init __start_xen(uint32_t mb_magic, uint32_t mb_info_pa)
 #else
            "debug=n"
 #endif
-           );
+    );
     if ( rc )
         panic("Not booted by a multiboot loader (magic %#x)", mb_magic);
-    printk("Bootloader: %s\n", bi->loader_name[0] ? bi->loader_name
-                                                   : "unknown");
+    printk("Bootloader: %s\n",
+           bi->loader_name[0] ? bi->loader_name : "unknown");
     printk("Command line: %s\n", bi->args);
     boot_fault_test();
 
@@ -132,8 +132,7 @@ void __init __start_xen(uint32_t mb_magic, uint32_t mb_info_pa)
     run_selftests();
 
     scheduler_init();
-    for_each_online_cpu(cpu)
-        scheduler_init_cpu(cpu);
+    for_each_online_cpu(cpu) scheduler_init_cpu(cpu);
     pv_percpu_init(0);
     m2p_init();
     if ( bi->nr_modules )

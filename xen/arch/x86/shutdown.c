@@ -17,11 +17,11 @@ bool opt_noreboot;
  * first (Xen's letters), the rest follow as Xen falls back through them.
  */
 enum reboot_method {
-    REBOOT_ACPI,        /* the FADT's reset register: the default */
-    REBOOT_KBD,         /* the keyboard controller's reset line */
-    REBOOT_TRIPLE,      /* a triple fault */
-    REBOOT_CF9,         /* the PCI reset control register */
-    REBOOT_CF9_POWER,   /* the same, asking for a power cycle */
+    REBOOT_ACPI,      /* the FADT's reset register: the default */
+    REBOOT_KBD,       /* the keyboard controller's reset line */
+    REBOOT_TRIPLE,    /* a triple fault */
+    REBOOT_CF9,       /* the PCI reset control register */
+    REBOOT_CF9_POWER, /* the same, asking for a power cycle */
 };
 static enum reboot_method opt_reboot = REBOOT_ACPI;
 
@@ -39,14 +39,31 @@ static int __init parse_reboot(const char *s)
     {
         switch ( *s )
         {
-        case 'n': opt_noreboot = true; break;
-        case 'a': opt_reboot = REBOOT_ACPI; break;
-        case 'k': opt_reboot = REBOOT_KBD; break;
-        case 't': opt_reboot = REBOOT_TRIPLE; break;
-        case 'p': opt_reboot = REBOOT_CF9; break;
-        case 'P': opt_reboot = REBOOT_CF9_POWER; break;
-        case 'e': case 'x': opt_reboot = REBOOT_ACPI; break;
-        default: rc = -EINVAL; break;
+        case 'n':
+            opt_noreboot = true;
+            break;
+        case 'a':
+            opt_reboot = REBOOT_ACPI;
+            break;
+        case 'k':
+            opt_reboot = REBOOT_KBD;
+            break;
+        case 't':
+            opt_reboot = REBOOT_TRIPLE;
+            break;
+        case 'p':
+            opt_reboot = REBOOT_CF9;
+            break;
+        case 'P':
+            opt_reboot = REBOOT_CF9_POWER;
+            break;
+        case 'e':
+        case 'x':
+            opt_reboot = REBOOT_ACPI;
+            break;
+        default:
+            rc = -EINVAL;
+            break;
         }
         while ( *s && *s != ',' )
             s++;
@@ -85,8 +102,10 @@ static void kbd_reset(void)
 
 void machine_restart(void)
 {
-    struct desc_ptr_null { uint16_t limit; uint64_t base; } __packed
-        null_idt = { 0, 0 };
+    struct desc_ptr_null {
+        uint16_t limit;
+        uint64_t base;
+    } __packed null_idt = { 0, 0 };
 
     local_irq_disable();
     printk("Rebooting machine\n");
@@ -105,7 +124,7 @@ void machine_restart(void)
         /* fall through */
     case REBOOT_TRIPLE:
         /* Last resort: a triple fault through an empty IDT. */
-        __asm__ __volatile__ ( "lidt %0; int3" : : "m" (null_idt) );
+        __asm__ __volatile__("lidt %0; int3" : : "m"(null_idt));
     }
     machine_halt();
 }

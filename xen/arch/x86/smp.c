@@ -30,7 +30,7 @@ static void call_function_interrupt(struct cpu_user_regs *regs)
     get_cpu_info()->irq_regs = regs;
     call_data.fn(call_data.info);
     get_cpu_info()->irq_regs = NULL;
-    cpumask_clear_cpu(cpu, &call_data.pending);    /* atomic */
+    cpumask_clear_cpu(cpu, &call_data.pending); /* atomic */
 }
 
 void on_selected_cpus(const cpumask_t *mask, void (*fn)(void *info),

@@ -24,9 +24,7 @@
 #include <asm/traps.h>
 
 cpumask_t cpu_online_map, cpu_present_map;
-unsigned int x86_cpu_to_apicid[NR_CPUS] = {
-    [0 ... NR_CPUS - 1] = BAD_APICID
-};
+unsigned int x86_cpu_to_apicid[NR_CPUS] = { [0 ... NR_CPUS - 1] = BAD_APICID };
 
 static unsigned int max_cpus = NR_CPUS;
 integer_param("maxcpus", max_cpus);
@@ -50,12 +48,12 @@ static volatile uint64_t ap_tsc;
  * Linux allows, since eight emulated CPUs on a loaded two-core host may
  * each wait seconds for a turn.
  */
-#define AP_START_TIMEOUT_MS     10000
+#define AP_START_TIMEOUT_MS 10000
 
 /* TSC reads ordered after the loads before them. */
 static uint64_t rdtsc_ordered(void)
 {
-    __asm__ __volatile__ ( "lfence" ::: "memory" );
+    __asm__ __volatile__("lfence" ::: "memory");
     return rdtsc();
 }
 
@@ -139,8 +137,8 @@ void start_secondary(void)
     cpu_init_secondary(cpu);
     apic_init_secondary();
     if ( get_apic_id() != info->apic_id )
-        printk(XENLOG_WARNING "CPU%u: APIC ID %u, but the MADT said %u\n",
-               cpu, get_apic_id(), info->apic_id);
+        printk(XENLOG_WARNING "CPU%u: APIC ID %u, but the MADT said %u\n", cpu,
+               get_apic_id(), info->apic_id);
     init_percpu_time();
     pv_percpu_init(cpu);
 
@@ -154,7 +152,8 @@ static bool wait_for(unsigned int cpu, bool online, unsigned long us)
 {
     uint64_t start = rdtsc(), ticks = us * cpu_khz / 1000;
 
-    do {
+    do
+    {
         if ( online ? cpumask_test_cpu(cpu, &cpu_online_map)
                     : __atomic_load_n(&ap_alive, __ATOMIC_ACQUIRE) == cpu )
             return true;
@@ -185,7 +184,8 @@ static bool __init do_boot_cpu(unsigned int cpu)
     if ( !stack )
     {
         printk(XENLOG_WARNING "WARNING: CPU%u (APIC id %u): no memory for "
-               "its stack\n", cpu, apicid);
+                              "its stack\n",
+               cpu, apicid);
         return false;
     }
     info = (void *)(stack + STACK_SIZE - CPUINFO_SIZE);
@@ -207,7 +207,8 @@ static bool __init do_boot_cpu(unsigned int cpu)
         if ( !wait_for(cpu, false, AP_START_TIMEOUT_MS * 1000UL) )
         {
             printk(XENLOG_WARNING "WARNING: CPU%u (APIC id %u) did not "
-                   "start\n", cpu, apicid);
+                                  "start\n",
+                   cpu, apicid);
             /*
              * Back to waiting for STARTUP; and should it run late anyway,
              * the trampoline parks it.
@@ -226,14 +227,15 @@ static bool __init do_boot_cpu(unsigned int cpu)
      */
     if ( ap_tsc < tsc_before || ap_tsc > tsc_after )
         printk(XENLOG_WARNING "WARNING: CPU%u TSC differs from CPU0's by at "
-               "least %lu cycles\n", cpu,
-               ap_tsc < tsc_before ? tsc_before - ap_tsc
-                                   : ap_tsc - tsc_after);
+                              "least %lu cycles\n",
+               cpu,
+               ap_tsc < tsc_before ? tsc_before - ap_tsc : ap_tsc - tsc_after);
 
     if ( !wait_for(cpu, true, AP_START_TIMEOUT_MS * 1000UL) )
     {
         printk(XENLOG_WARNING "WARNING: CPU%u (APIC id %u) started but did "
-               "not come online\n", cpu, apicid);
+                              "not come online\n",
+               cpu, apicid);
         return false;
     }
     return true;
@@ -283,7 +285,8 @@ static unsigned int __init enumerate_cpus(const struct acpi_madt_info *madt,
                max_cpus, NR_CPUS);
     if ( unreachable )
         printk(XENLOG_WARNING "%u CPUs ignored: APIC IDs above 254 need "
-               "x2APIC mode\n", unreachable);
+                              "x2APIC mode\n",
+               unreachable);
     return next;
 }
 
@@ -302,7 +305,7 @@ void __init smp_boot_cpus(const struct acpi_madt_info *madt,
     if ( !madt || !madt->present )
     {
         printk(XENLOG_WARNING "WARNING: no ACPI MADT; running on the boot "
-               "CPU only\n");
+                              "CPU only\n");
         return;
     }
     if ( enumerate_cpus(madt, bsp_apicid) == 1 )
@@ -311,7 +314,7 @@ void __init smp_boot_cpus(const struct acpi_madt_info *madt,
     if ( !trampoline_phys )
     {
         printk(XENLOG_WARNING "WARNING: no AP trampoline page; running on "
-               "the boot CPU only\n");
+                              "the boot CPU only\n");
         return;
     }
 
@@ -326,7 +329,6 @@ void __init smp_boot_cpus(const struct acpi_madt_info *madt,
     BUG_ON(read_cr3() >> 32);
     ap_boot_cr3 = read_cr3();
 
-    for_each_present_cpu(cpu)
-        if ( cpu && !do_boot_cpu(cpu) )
-            cpumask_clear_cpu(cpu, &cpu_present_map);
+    for_each_present_cpu(cpu) if ( cpu && !do_boot_cpu(cpu) )
+        cpumask_clear_cpu(cpu, &cpu_present_map);
 }

@@ -31,15 +31,15 @@ boolean_param("tdt", opt_tdt);
 
 static bool use_tdt;
 static bool time_ready;
-static uint64_t tsc_stamp;              /* the TSC at system time 0 */
+static uint64_t tsc_stamp; /* the TSC at system time 0 */
 static struct time_scale tsc_to_ns, ns_to_tsc, ns_to_apic;
 
-#define NSEC_PER_SEC        1000000000UL
-#define CALIBRATE_MS        10
-#define PIT_HZ              1193182UL
+#define NSEC_PER_SEC 1000000000UL
+#define CALIBRATE_MS 10
+#define PIT_HZ       1193182UL
 
 /* Far-away deadlines are cut to this; the timer code re-arms after it. */
-#define MAX_TIMER_SPAN      SECONDS(3600)
+#define MAX_TIMER_SPAN SECONDS(3600)
 
 s_time_t get_s_time(void)
 {
@@ -54,9 +54,9 @@ s_time_t get_s_time(void)
 
 /* What one calibration window measured. */
 struct calibration {
-    uint64_t ns;            /* length, by the reference clock */
-    uint64_t tsc;           /* TSC ticks in it */
-    uint32_t apic;          /* APIC timer ticks (divide by 1) in it */
+    uint64_t ns;   /* length, by the reference clock */
+    uint64_t tsc;  /* TSC ticks in it */
+    uint32_t apic; /* APIC timer ticks (divide by 1) in it */
 };
 
 /* The APIC timer counts down from its maximum, masked, during a window. */
@@ -71,7 +71,7 @@ static void apic_timer_free_run(void)
  * Neither reference can be trusted to be alive: a window taking this many
  * TSC ticks (a second even at 10 GHz) means it is not counting.
  */
-#define CALIBRATE_GIVE_UP   10000000000UL
+#define CALIBRATE_GIVE_UP 10000000000UL
 
 static bool calibrate_hpet(struct calibration *c)
 {
@@ -87,7 +87,8 @@ static bool calibrate_hpet(struct calibration *c)
     apic_timer_free_run();
     t0 = rdtsc();
     a0 = apic_read(APIC_TMCCT);
-    do {
+    do
+    {
         h0 = hpet_read32();
         if ( rdtsc() - t0 > CALIBRATE_GIVE_UP )
             return false;
@@ -109,7 +110,7 @@ static bool calibrate_pit(struct calibration *c)
     uint64_t t0;
 
     outb((inb(0x61) & ~0x02) | 0x01, 0x61);
-    outb(0xb0, 0x43);               /* channel 2, low then high byte, mode 0 */
+    outb(0xb0, 0x43); /* channel 2, low then high byte, mode 0 */
     outb(latch & 0xff, 0x42);
     outb(latch >> 8, 0x42);
     apic_timer_free_run();
@@ -136,7 +137,7 @@ void init_percpu_time(void)
     {
         apic_write(APIC_LVTT, APIC_TIMER_TSC_DEADLINE | LOCAL_TIMER_VECTOR);
         /* The mode change must land before any write of the deadline. */
-        __asm__ __volatile__ ( "mfence" ::: "memory" );
+        __asm__ __volatile__("mfence" ::: "memory");
         wrmsr(MSR_TSC_DEADLINE, 0);
     }
     else
@@ -159,7 +160,7 @@ bool reprogram_timer(s_time_t deadline)
     s_time_t now;
 
     if ( !time_ready )
-        return true;                    /* init_percpu_time() will look */
+        return true; /* init_percpu_time() will look */
 
     if ( deadline == 0 )
     {
@@ -177,15 +178,16 @@ bool reprogram_timer(s_time_t deadline)
     if ( use_tdt )
     {
         /* Any non-zero deadline at or before the current TSC fires. */
-        uint64_t tsc = tsc_stamp + scale_delta(max(deadline, (s_time_t)0),
-                                               &ns_to_tsc);
+        uint64_t tsc = tsc_stamp +
+                       scale_delta(max(deadline, (s_time_t)0), &ns_to_tsc);
 
         wrmsr(MSR_TSC_DEADLINE, tsc ?: 1);
     }
     else
     {
-        uint64_t ticks = deadline > now ?
-                         scale_delta(deadline - now, &ns_to_apic) : 0;
+        uint64_t ticks = deadline > now
+                             ? scale_delta(deadline - now, &ns_to_apic)
+                             : 0;
 
         /* 0 would stop the timer; past and tiny deadlines take 1 tick. */
         apic_write(APIC_TMICT, ticks ? min(ticks, (uint64_t)~0U) : 1);
@@ -195,13 +197,13 @@ bool reprogram_timer(s_time_t deadline)
 
 /* ---- The CMOS real-time clock ---- */
 
-#define RTC_INDEX           0x70
-#define RTC_DATA            0x71
-#define RTC_REG_A           0x0a
-#define  RTC_UIP                0x80    /* update in progress */
-#define RTC_REG_B           0x0b
-#define  RTC_24H                0x02
-#define  RTC_BINARY             0x04
+#define RTC_INDEX  0x70
+#define RTC_DATA   0x71
+#define RTC_REG_A  0x0a
+#define RTC_UIP    0x80 /* update in progress */
+#define RTC_REG_B  0x0b
+#define RTC_24H    0x02
+#define RTC_BINARY 0x04
 
 struct rtc_time {
     unsigned int sec, min, hour, day, mon, year, century;

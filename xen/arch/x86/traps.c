@@ -17,15 +17,38 @@
 #include <asm/uaccess.h>
 
 static const char *const exception_names[32] = {
-    "divide error", "debug", "nmi", "int3", "overflow", "bounds",
-    "invalid opcode", "device not available", "double fault",
-    "coprocessor segment overrun", "invalid TSS", "segment not present",
-    "stack error", "general protection fault", "page fault",
-    "spurious interrupt", "coprocessor error", "alignment check",
-    "machine check", "simd error", "virtualisation exception",
-    "control-flow protection", "reserved", "reserved", "reserved",
-    "reserved", "reserved", "reserved", "hypervisor injection",
-    "vmm communication", "security exception", "reserved",
+    "divide error",
+    "debug",
+    "nmi",
+    "int3",
+    "overflow",
+    "bounds",
+    "invalid opcode",
+    "device not available",
+    "double fault",
+    "coprocessor segment overrun",
+    "invalid TSS",
+    "segment not present",
+    "stack error",
+    "general protection fault",
+    "page fault",
+    "spurious interrupt",
+    "coprocessor error",
+    "alignment check",
+    "machine check",
+    "simd error",
+    "virtualisation exception",
+    "control-flow protection",
+    "reserved",
+    "reserved",
+    "reserved",
+    "reserved",
+    "reserved",
+    "reserved",
+    "hypervisor injection",
+    "vmm communication",
+    "security exception",
+    "reserved",
 };
 
 extern const char entry_stubs[];
@@ -41,7 +64,7 @@ static void set_gate(unsigned int vec, unsigned int ist, unsigned int dpl)
     e->offset0 = addr & 0xffff;
     e->selector = __HYPERVISOR_CS;
     e->ist = ist;
-    e->type_attr = 0x8e | (dpl << 5);      /* present, 64-bit interrupt gate */
+    e->type_attr = 0x8e | (dpl << 5); /* present, 64-bit interrupt gate */
     e->offset1 = (addr >> 16) & 0xffff;
     e->offset2 = addr >> 32;
     e->_rsvd = 0;
@@ -80,7 +103,7 @@ void percpu_traps_init(unsigned int cpu, unsigned long stack_base)
     struct desc_ptr idtr = { sizeof(idt_table) - 1, (unsigned long)idt_table };
 
     percpu_desc_init(cpu, stack_base);
-    __asm__ __volatile__ ( "lidt %0" : : "m" (idtr) );
+    __asm__ __volatile__("lidt %0" : : "m"(idtr));
 }
 
 /*
@@ -117,7 +140,7 @@ void show_registers(const struct cpu_user_regs *r)
 #else
            "debug=n"
 #endif
-           );
+    );
     printk("CPU:    %u\n", smp_processor_id());
     printk("RIP:    %04x:[<%016lx>] %pS\n", r->cs, r->rip, (void *)r->rip);
     printk("RFLAGS: %016lx   CONTEXT: %s\n", r->rflags,
@@ -126,17 +149,15 @@ void show_registers(const struct cpu_user_regs *r)
            r->rcx);
     printk("rdx: %016lx   rsi: %016lx   rdi: %016lx\n", r->rdx, r->rsi,
            r->rdi);
-    printk("rbp: %016lx   rsp: %016lx   r8:  %016lx\n", r->rbp, r->rsp,
-           r->r8);
-    printk("r9:  %016lx   r10: %016lx   r11: %016lx\n", r->r9, r->r10,
-           r->r11);
+    printk("rbp: %016lx   rsp: %016lx   r8:  %016lx\n", r->rbp, r->rsp, r->r8);
+    printk("r9:  %016lx   r10: %016lx   r11: %016lx\n", r->r9, r->r10, r->r11);
     printk("r12: %016lx   r13: %016lx   r14: %016lx\n", r->r12, r->r13,
            r->r14);
     printk("r15: %016lx   cr0: %016lx   cr4: %016lx\n", r->r15, read_cr0(),
            read_cr4());
     printk("cr3: %016lx   cr2: %016lx\n", read_cr3(), read_cr2());
-    printk("ds: %04x   es: %04x   ss: %04x   cs: %04x\n",
-           read_segment(ds), read_segment(es), r->ss, r->cs);
+    printk("ds: %04x   es: %04x   ss: %04x   cs: %04x\n", read_segment(ds),
+           read_segment(es), r->ss, r->cs);
     if ( !guest_mode(r) )
         show_stack_trace(r->rip, r->rbp);
 }
@@ -148,7 +169,8 @@ static void fatal_trap(const struct cpu_user_regs *regs)
     show_registers(regs);
     if ( vec == 14 )
         panic("FATAL PAGE FAULT\n[error_code=%04x]\nFaulting linear address: "
-              "%016lx", regs->error_code, read_cr2());
+              "%016lx",
+              regs->error_code, read_cr2());
     panic("FATAL TRAP: vector = %u (%s)\n[error_code=%04x]", vec,
           vec < 32 ? exception_names[vec] : "unknown interrupt",
           regs->error_code);
@@ -247,8 +269,7 @@ void do_entry(struct cpu_user_regs *regs)
      * that faulted resumes at its fixup.
      */
     if ( (vec == X86_EXC_PF || vec == X86_EXC_GP || vec == X86_EXC_NP) &&
-         !guest_mode(regs) &&
-         (fixup = search_exception_table(regs->rip)) )
+         !guest_mode(regs) && (fixup = search_exception_table(regs->rip)) )
     {
         regs->rip = fixup;
         return;
@@ -271,7 +292,7 @@ void __init boot_fault_test(void)
         return;
     printk("boot_fault=%s: provoking it now\n", opt_boot_fault);
     if ( !strcmp(opt_boot_fault, "ud") )
-        __asm__ __volatile__ ( "ud2" );
+        __asm__ __volatile__("ud2");
     else if ( !strcmp(opt_boot_fault, "pf") )
         *(volatile unsigned long *)0xffff800000000000UL = 0;
     else if ( !strcmp(opt_boot_fault, "gp") )

@@ -6,11 +6,11 @@
 #include <xen/string.h>
 
 /* Anything longer is certainly corrupt; it also bounds what we map. */
-#define ACPI_MAX_TABLE_LEN  (16U << 20)
+#define ACPI_MAX_TABLE_LEN (16U << 20)
 
 static struct {
-    const struct acpi_table_header *table;  /* RSDT or XSDT */
-    unsigned int entry_size;                /* 4 or 8 */
+    const struct acpi_table_header *table; /* RSDT or XSDT */
+    unsigned int entry_size;               /* 4 or 8 */
     unsigned int nr_entries;
 } root;
 
@@ -40,8 +40,8 @@ static bool rsdp_v2_valid(const struct acpi_rsdp *r, size_t avail)
 
 static void warn_table(const char *sig, paddr_t pa, const char *why)
 {
-    printk(XENLOG_WARNING "ACPI: %.4s table at %#llx %s, ignored\n",
-           sig, (unsigned long long)pa, why);
+    printk(XENLOG_WARNING "ACPI: %.4s table at %#llx %s, ignored\n", sig,
+           (unsigned long long)pa, why);
 }
 
 /*
@@ -177,7 +177,7 @@ static void add_cpu(struct acpi_madt_info *m, uint32_t apic_id, uint32_t uid,
 }
 
 /* Returns the next slot of an array of max entries, or NULL if it is full. */
-#define NEXT_SLOT(arr, nr, max) ((nr)++ < (max) ? &(arr)[(nr) - 1] : NULL)
+#define NEXT_SLOT(arr, nr, max) ((nr)++ < (max) ? &(arr)[(nr)-1] : NULL)
 
 int acpi_parse_madt(const struct acpi_table_header *t,
                     struct acpi_madt_info *m)
@@ -208,15 +208,19 @@ int acpi_parse_madt(const struct acpi_table_header *t,
              h->length > end - p )
         {
             printk(XENLOG_WARNING "ACPI: MADT entry at offset %u runs past "
-                   "the table; ignoring the rest\n",
+                                  "the table; ignoring the rest\n",
                    (unsigned int)(p - (const uint8_t *)t));
             break;
         }
 
         switch ( h->type )
         {
-        case ACPI_MADT_LAPIC: need = sizeof(struct acpi_madt_lapic); break;
-        case ACPI_MADT_IOAPIC: need = sizeof(struct acpi_madt_ioapic); break;
+        case ACPI_MADT_LAPIC:
+            need = sizeof(struct acpi_madt_lapic);
+            break;
+        case ACPI_MADT_IOAPIC:
+            need = sizeof(struct acpi_madt_ioapic);
+            break;
         case ACPI_MADT_INT_OVERRIDE:
             need = sizeof(struct acpi_madt_int_override);
             break;
@@ -229,12 +233,14 @@ int acpi_parse_madt(const struct acpi_table_header *t,
         case ACPI_MADT_LAPIC_OVERRIDE:
             need = sizeof(struct acpi_madt_lapic_override);
             break;
-        case ACPI_MADT_X2APIC: need = sizeof(struct acpi_madt_x2apic); break;
+        case ACPI_MADT_X2APIC:
+            need = sizeof(struct acpi_madt_x2apic);
+            break;
         case ACPI_MADT_X2APIC_NMI:
             need = sizeof(struct acpi_madt_x2apic_nmi);
             break;
         default:
-            continue;   /* other architectures' and newer entries */
+            continue; /* other architectures' and newer entries */
         }
         if ( h->length < need )
         {
@@ -264,8 +270,8 @@ int acpi_parse_madt(const struct acpi_table_header *t,
         case ACPI_MADT_IOAPIC:
         {
             const struct acpi_madt_ioapic *e = (const void *)h;
-            __typeof__(&m->ioapics[0]) s =
-                NEXT_SLOT(m->ioapics, m->nr_ioapics, ACPI_MAX_IOAPICS);
+            __typeof__(&m->ioapics[0]) s = NEXT_SLOT(m->ioapics, m->nr_ioapics,
+                                                     ACPI_MAX_IOAPICS);
 
             if ( s )
             {
@@ -279,8 +285,9 @@ int acpi_parse_madt(const struct acpi_table_header *t,
         case ACPI_MADT_INT_OVERRIDE:
         {
             const struct acpi_madt_int_override *e = (const void *)h;
-            __typeof__(&m->overrides[0]) s =
-                NEXT_SLOT(m->overrides, m->nr_overrides, ACPI_MAX_OVERRIDES);
+            __typeof__(&m->overrides[0]) s = NEXT_SLOT(m->overrides,
+                                                       m->nr_overrides,
+                                                       ACPI_MAX_OVERRIDES);
 
             if ( s )
             {
@@ -295,8 +302,9 @@ int acpi_parse_madt(const struct acpi_table_header *t,
         case ACPI_MADT_NMI_SOURCE:
         {
             const struct acpi_madt_nmi_source *e = (const void *)h;
-            __typeof__(&m->nmi_sources[0]) s =
-                NEXT_SLOT(m->nmi_sources, m->nr_nmi_sources, ACPI_MAX_NMIS);
+            __typeof__(&m->nmi_sources[0]) s = NEXT_SLOT(m->nmi_sources,
+                                                         m->nr_nmi_sources,
+                                                         ACPI_MAX_NMIS);
 
             if ( s )
             {
@@ -311,8 +319,9 @@ int acpi_parse_madt(const struct acpi_table_header *t,
         {
             const struct acpi_madt_lapic_nmi *l = (const void *)h;
             const struct acpi_madt_x2apic_nmi *x = (const void *)h;
-            __typeof__(&m->lapic_nmis[0]) s =
-                NEXT_SLOT(m->lapic_nmis, m->nr_lapic_nmis, ACPI_MAX_NMIS);
+            __typeof__(&m->lapic_nmis[0]) s = NEXT_SLOT(m->lapic_nmis,
+                                                        m->nr_lapic_nmis,
+                                                        ACPI_MAX_NMIS);
 
             if ( !s )
                 break;
@@ -346,7 +355,7 @@ int acpi_parse_madt(const struct acpi_table_header *t,
          m->nr_nmi_sources > ACPI_MAX_NMIS ||
          m->nr_lapic_nmis > ACPI_MAX_NMIS )
         printk(XENLOG_WARNING "ACPI: MADT has more entries than we keep; "
-               "extra ones ignored\n");
+                              "extra ones ignored\n");
     return 0;
 }
 
@@ -362,13 +371,30 @@ static bool aml_integer(const uint8_t **pp, const uint8_t *end, uint8_t *v)
         return false;
     switch ( *p )
     {
-    case 0x00: *v = 0; *pp = p + 1; return true;        /* ZeroOp */
-    case 0x01: *v = 1; *pp = p + 1; return true;        /* OneOp */
-    case 0xff: *v = 0xff; *pp = p + 1; return true;     /* OnesOp */
-    case 0x0a: size = 1; break;                         /* BytePrefix */
-    case 0x0b: size = 2; break;                         /* WordPrefix */
-    case 0x0c: size = 4; break;                         /* DWordPrefix */
-    case 0x0e: size = 8; break;                         /* QWordPrefix */
+    case 0x00:
+        *v = 0;
+        *pp = p + 1;
+        return true; /* ZeroOp */
+    case 0x01:
+        *v = 1;
+        *pp = p + 1;
+        return true; /* OneOp */
+    case 0xff:
+        *v = 0xff;
+        *pp = p + 1;
+        return true; /* OnesOp */
+    case 0x0a:
+        size = 1;
+        break; /* BytePrefix */
+    case 0x0b:
+        size = 2;
+        break; /* WordPrefix */
+    case 0x0c:
+        size = 4;
+        break; /* DWordPrefix */
+    case 0x0e:
+        size = 8;
+        break; /* QWordPrefix */
     default:
         return false;
     }
@@ -397,7 +423,7 @@ bool acpi_find_s5(const uint8_t *aml, size_t len, uint8_t *slp_typa,
                (aml[i - 1] == '\\' && i >= 2 && aml[i - 2] == 0x08)) )
             continue;
         p = aml + i + 4;
-        if ( p >= end || *p++ != 0x12 )     /* PackageOp */
+        if ( p >= end || *p++ != 0x12 ) /* PackageOp */
             continue;
         /* PkgLength: bits 7:6 of the lead byte count the extra bytes. */
         if ( p >= end )
@@ -406,7 +432,7 @@ bool acpi_find_s5(const uint8_t *aml, size_t len, uint8_t *slp_typa,
         p += 1 + nbytes;
         if ( p >= end )
             continue;
-        count = *p++;                       /* NumElements */
+        count = *p++; /* NumElements */
         if ( count < 2 )
             continue;
         if ( aml_integer(&p, end, slp_typa) && aml_integer(&p, end, slp_typb) )
@@ -460,10 +486,10 @@ int acpi_parse_fadt(const struct acpi_table_header *t,
     f->acpi_disable = fadt.acpi_disable;
     f->century = fadt.century;
     f->pm1_event_length = fadt.pm1_event_length;
-    f->pm1a_event = pick_block(&fadt.x_pm1a_event_block,
-                               fadt.pm1a_event_block, fadt.pm1_event_length);
-    f->pm1b_event = pick_block(&fadt.x_pm1b_event_block,
-                               fadt.pm1b_event_block, fadt.pm1_event_length);
+    f->pm1a_event = pick_block(&fadt.x_pm1a_event_block, fadt.pm1a_event_block,
+                               fadt.pm1_event_length);
+    f->pm1b_event = pick_block(&fadt.x_pm1b_event_block, fadt.pm1b_event_block,
+                               fadt.pm1_event_length);
     f->pm1a_control = pick_block(&fadt.x_pm1a_control_block,
                                  fadt.pm1a_control_block,
                                  fadt.pm1_control_length);
@@ -486,11 +512,11 @@ int acpi_parse_fadt(const struct acpi_table_header *t,
     dsdt = f->dsdt ? map_table(f->dsdt, "DSDT") : NULL;
     if ( dsdt )
         f->s5_valid = acpi_find_s5((const uint8_t *)(dsdt + 1),
-                                   dsdt->length - sizeof(*dsdt),
-                                   &f->slp_typa, &f->slp_typb);
+                                   dsdt->length - sizeof(*dsdt), &f->slp_typa,
+                                   &f->slp_typb);
     if ( !f->s5_valid )
         printk(XENLOG_WARNING "ACPI: no \\_S5 in the DSDT; "
-               "cannot power off through ACPI\n");
+                              "cannot power off through ACPI\n");
     return 0;
 }
 
@@ -537,7 +563,7 @@ int acpi_init(const void *rsdp, size_t rsdp_len, struct acpi_info *info)
     if ( r && (avail < ACPI_RSDP_V1_SIZE || !rsdp_v1_valid(r)) )
     {
         printk(XENLOG_WARNING "ACPI: RSDP from the boot loader is invalid; "
-               "searching\n");
+                              "searching\n");
         r = NULL;
     }
     if ( !r )

@@ -23,13 +23,13 @@
  * without one count as info.  Those above console_loglevel are kept in the
  * ring but not printed.
  */
-#define LOGLVL_ERR      0
-#define LOGLVL_WARNING  1
-#define LOGLVL_INFO     2
-#define LOGLVL_DEBUG    3
+#define LOGLVL_ERR     0
+#define LOGLVL_WARNING 1
+#define LOGLVL_INFO    2
+#define LOGLVL_DEBUG   3
 static int console_loglevel = LOGLVL_INFO;
 
-#define CONRING_SIZE    (1u << 15)
+#define CONRING_SIZE (1u << 15)
 static char conring[CONRING_SIZE];
 static unsigned long conring_prod;
 
@@ -135,8 +135,9 @@ void printk(const char *fmt, ...)
 
 size_t console_read_ring(char *buf, size_t size)
 {
-    unsigned long start = conring_prod > CONRING_SIZE ?
-                          conring_prod - CONRING_SIZE : 0;
+    unsigned long start = conring_prod > CONRING_SIZE
+                              ? conring_prod - CONRING_SIZE
+                              : 0;
     size_t n = min((size_t)(conring_prod - start), size);
 
     for ( size_t i = 0; i < n; i++ )
@@ -147,9 +148,15 @@ size_t console_read_ring(char *buf, size_t size)
 /* "loglvl=<level>[/<level>]", levels as Xen names them. */
 static int parse_loglvl(const char *s)
 {
-    static const struct { const char *name; int lvl; } names[] = {
-        { "none", -1 }, { "error", LOGLVL_ERR }, { "warning", LOGLVL_WARNING },
-        { "info", LOGLVL_INFO }, { "debug", LOGLVL_DEBUG },
+    static const struct {
+        const char *name;
+        int lvl;
+    } names[] = {
+        { "none", -1 },
+        { "error", LOGLVL_ERR },
+        { "warning", LOGLVL_WARNING },
+        { "info", LOGLVL_INFO },
+        { "debug", LOGLVL_DEBUG },
         { "all", LOGLVL_DEBUG },
     };
     const char *slash = strchr(s, '/');
@@ -236,13 +243,14 @@ static unsigned int switch_presses;
 
 static char switch_char(void)
 {
-    return opt_conswitch[0] & 0x1f;         /* 'a': Ctrl-A */
+    return opt_conswitch[0] & 0x1f; /* 'a': Ctrl-A */
 }
 
 static void announce_input(void)
 {
     printk("*** Serial input to %s (type 'CTRL-%c' three times to switch "
-           "input)\n", input_to_dom0 ? "DOM0" : "Xen", opt_conswitch[0]);
+           "input)\n",
+           input_to_dom0 ? "DOM0" : "Xen", opt_conswitch[0]);
 }
 
 static void deliver_input(char c)
@@ -326,8 +334,8 @@ void __init console_init_postirq(void)
  * the hypervisor busy printing or bury everyone else's output.  Lines
  * beyond are dropped and counted, as Xen's printk rate limit does.
  */
-#define GUEST_LINES_BURST   100
-#define GUEST_LINE_PERIOD   MILLISECS(50)
+#define GUEST_LINES_BURST 100
+#define GUEST_LINE_PERIOD MILLISECS(50)
 
 /* Whether d may print a line now (taking one credit).  With the lock. */
 static bool guest_line_allowed(struct domain *d)

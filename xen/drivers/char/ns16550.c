@@ -6,26 +6,26 @@
 #include <asm/io.h>
 #include <xen/serial.h>
 
-#define UART_RBR    0   /* receive buffer (DLAB=0) */
-#define UART_THR    0   /* transmit holding (DLAB=0) */
-#define UART_DLL    0   /* divisor latch low (DLAB=1) */
-#define UART_IER    1
-#define UART_DLM    1   /* divisor latch high (DLAB=1) */
-#define UART_FCR    2
-#define UART_LCR    3
-#define UART_MCR    4
-#define UART_LSR    5
-#define UART_LCR_DLAB   0x80
-#define UART_LSR_DR     0x01
-#define UART_LSR_THRE   0x20
-#define UART_MCR_DTR    0x01
-#define UART_MCR_RTS    0x02
-#define UART_MCR_OUT2   0x08
-#define UART_CLOCK_HZ   1843200
+#define UART_RBR      0 /* receive buffer (DLAB=0) */
+#define UART_THR      0 /* transmit holding (DLAB=0) */
+#define UART_DLL      0 /* divisor latch low (DLAB=1) */
+#define UART_IER      1
+#define UART_DLM      1 /* divisor latch high (DLAB=1) */
+#define UART_FCR      2
+#define UART_LCR      3
+#define UART_MCR      4
+#define UART_LSR      5
+#define UART_LCR_DLAB 0x80
+#define UART_LSR_DR   0x01
+#define UART_LSR_THRE 0x20
+#define UART_MCR_DTR  0x01
+#define UART_MCR_RTS  0x02
+#define UART_MCR_OUT2 0x08
+#define UART_CLOCK_HZ 1843200
 
 struct ns16550 {
     uint16_t io_base;
-    unsigned int irq;           /* Xen's: the line it owns; 0 none */
+    unsigned int irq; /* Xen's: the line it owns; 0 none */
     unsigned int baud;
     uint8_t lcr;
     bool present;
@@ -65,12 +65,23 @@ int ns16550_parse(unsigned int idx, const char *s)
         bits = s[0] - '5';
         switch ( s[1] )
         {
-        case 'n': parity = 0x00; break;
-        case 'o': parity = 0x08; break;
-        case 'e': parity = 0x18; break;
-        case 'm': parity = 0x28; break;
-        case 's': parity = 0x38; break;
-        default: return -1;
+        case 'n':
+            parity = 0x00;
+            break;
+        case 'o':
+            parity = 0x08;
+            break;
+        case 'e':
+            parity = 0x18;
+            break;
+        case 'm':
+            parity = 0x28;
+            break;
+        case 's':
+            parity = 0x38;
+            break;
+        default:
+            return -1;
         }
         if ( s[2] != '1' && s[2] != '2' )
             return -1;
@@ -133,12 +144,12 @@ void ns16550_init(unsigned int idx)
     struct ns16550 *uart = &com[idx];
     unsigned int div = UART_CLOCK_HZ / 16 / uart->baud;
 
-    outb(0, uart->io_base + UART_IER);   /* polled: no interrupts */
+    outb(0, uart->io_base + UART_IER); /* polled: no interrupts */
     outb(UART_LCR_DLAB, uart->io_base + UART_LCR);
     outb(div & 0xff, uart->io_base + UART_DLL);
     outb(div >> 8, uart->io_base + UART_DLM);
     outb(uart->lcr, uart->io_base + UART_LCR);
-    outb(0x07, uart->io_base + UART_FCR);    /* enable and clear FIFOs */
+    outb(0x07, uart->io_base + UART_FCR); /* enable and clear FIFOs */
     outb(UART_MCR_DTR | UART_MCR_RTS | UART_MCR_OUT2,
          uart->io_base + UART_MCR);
     /* A floating bus reads all ones: treat that as no UART at all. */

@@ -16,9 +16,9 @@
 
 /* ---- configuration space ---- */
 
-#define CF8_ENABLE      0x80000000u
-#define CF8_PORT        0xcf8
-#define CFC_PORT        0xcfc
+#define CF8_ENABLE 0x80000000u
+#define CF8_PORT   0xcf8
+#define CFC_PORT   0xcfc
 
 /* One CF8 write and its CFC access must not interleave with another's. */
 static DEFINE_SPINLOCK(pci_config_lock, pci_config);
@@ -68,10 +68,10 @@ static void cf8_write(uint32_t cf8, unsigned int off, unsigned int size,
 #define MAX_MMCFG 8
 
 struct mmcfg {
-    uint64_t address;           /* of bus 0 in the segment, as MCFG says */
+    uint64_t address; /* of bus 0 in the segment, as MCFG says */
     uint16_t seg;
     uint8_t start_bus, end_bus;
-    uint8_t *virt;              /* of start_bus, once enabled */
+    uint8_t *virt; /* of start_bus, once enabled */
 };
 
 static struct mmcfg mmcfg[MAX_MMCFG];
@@ -106,12 +106,13 @@ void pci_mmcfg_init(void)
             continue;
         }
         mmcfg[nr_mmcfg++] = (struct mmcfg){
-            .address = e[i].address, .seg = e[i].seg,
-            .start_bus = e[i].start_bus, .end_bus = e[i].end_bus,
+            .address = e[i].address,
+            .seg = e[i].seg,
+            .start_bus = e[i].start_bus,
+            .end_bus = e[i].end_bus,
         };
         printk("PCI: MCFG area %04x:%02x-%02x at %#llx\n", e[i].seg,
-               e[i].start_bus, e[i].end_bus,
-               (unsigned long long)e[i].address);
+               e[i].start_bus, e[i].end_bus, (unsigned long long)e[i].address);
     }
 }
 
@@ -143,8 +144,8 @@ int pci_mmcfg_reserved(uint64_t address, unsigned int seg,
         if ( m->address != address )
         {
             printk(XENLOG_WARNING "PCI: MMCONFIG %04x:%02x-%02x at %#llx, "
-                   "not %#llx as MCFG says\n", seg, start_bus, end_bus,
-                   (unsigned long long)address,
+                                  "not %#llx as MCFG says\n",
+                   seg, start_bus, end_bus, (unsigned long long)address,
                    (unsigned long long)m->address);
             return -ENODEV;
         }
@@ -192,8 +193,7 @@ static uint32_t cf8_of(pci_sbdf_t sbdf, unsigned int reg)
            ((uint32_t)sbdf.devfn << 8) | (reg & 0xfc);
 }
 
-static uint32_t conf_read(pci_sbdf_t sbdf, unsigned int reg,
-                          unsigned int size)
+static uint32_t conf_read(pci_sbdf_t sbdf, unsigned int reg, unsigned int size)
 {
     volatile void *p;
 
@@ -330,7 +330,8 @@ static uint8_t phantom_stride(pci_sbdf_t sbdf)
     if ( !pos )
         return 0;
     bits = (pci_conf_read32(sbdf, pos + PCI_EXP_DEVCAP) &
-            PCI_EXP_DEVCAP_PHANTOM) >> 3;
+            PCI_EXP_DEVCAP_PHANTOM) >>
+           3;
     if ( !bits )
         return 0;
     stride = 8 >> bits;
@@ -445,7 +446,8 @@ static bool msix_region(const struct pci_dev *pdev, unsigned int reg,
     uint32_t where = pci_conf_read32(sbdf, pos + reg);
     unsigned int bir = where & PCI_MSIX_BIR;
     unsigned int nr = (pci_conf_read16(sbdf, pos + PCI_MSIX_FLAGS) &
-                       PCI_MSIX_FLAGS_QSIZE) + 1;
+                       PCI_MSIX_FLAGS_QSIZE) +
+                      1;
     uint64_t len = reg == PCI_MSIX_TABLE ? nr * PCI_MSIX_ENTRY_SIZE
                                          : (nr + 63) / 64 * 8;
     uint64_t bar, base;
@@ -459,8 +461,9 @@ static bool msix_region(const struct pci_dev *pdev, unsigned int reg,
     {
         if ( bir == 5 )
             return false;
-        bar |= (uint64_t)pci_conf_read32(sbdf, PCI_BASE_ADDRESS_0 +
-                                               4 * (bir + 1)) << 32;
+        bar |=
+            (uint64_t)pci_conf_read32(sbdf, PCI_BASE_ADDRESS_0 + 4 * (bir + 1))
+            << 32;
     }
     base = (bar & PCI_BASE_ADDRESS_MEM_MASK) + (where & ~PCI_MSIX_BIR);
     if ( !(bar & PCI_BASE_ADDRESS_MEM_MASK) )
@@ -499,8 +502,8 @@ int pci_msi_target(const struct domain *d, pci_sbdf_t sbdf, bool msix,
 
     pcidevs_lock();
     pdev = pci_get_pdev(sbdf);
-    if ( !pdev || pdev->domain != d || !(msix ? pdev->msix_pos
-                                               : pdev->msi_pos) )
+    if ( !pdev || pdev->domain != d ||
+         !(msix ? pdev->msix_pos : pdev->msi_pos) )
         rc = -ENODEV;
     else if ( !msix )
         *where = pdev->msi_pos;
@@ -633,8 +636,7 @@ bool pci_mmio_ro(unsigned long mfn)
  * the hypervisor's to trust.  A mapped MSI's registers are msi.c's to
  * filter (msi_conf_write()).
  */
-static bool conf_write_ok(pci_sbdf_t sbdf, unsigned int reg,
-                          unsigned int size)
+static bool conf_write_ok(pci_sbdf_t sbdf, unsigned int reg, unsigned int size)
 {
     const struct pci_dev *pdev;
     unsigned int pos;
@@ -675,8 +677,9 @@ bool pci_guest_port_read(struct domain *d, unsigned int port,
     off = cfc_offset(port, size);
     if ( off == -1 )
         return false;
-    *val = off < 0 || !is_hardware_domain(d) ? ~0u
-                                        : cf8_read(d->arch.pci_cf8, off, size);
+    *val = off < 0 || !is_hardware_domain(d)
+               ? ~0u
+               : cf8_read(d->arch.pci_cf8, off, size);
     return true;
 }
 

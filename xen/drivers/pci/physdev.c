@@ -32,9 +32,10 @@ static long add_device(XEN_GUEST_HANDLE_PARAM(void) arg)
         info.physfn.devfn = add.physfn.devfn;
     }
     if ( (add.flags & XEN_PCI_DEV_PXM) &&
-         copy_from_guest_offset(&pxm, arg,
-                                offsetof(struct physdev_pci_device_add,
-                                         optarr) / sizeof(pxm), 1) )
+         copy_from_guest_offset(
+             &pxm, arg,
+             offsetof(struct physdev_pci_device_add, optarr) / sizeof(pxm),
+             1) )
         return -EFAULT;
     if ( xsm_resource_plug_pci(current->domain) )
         return -EPERM;
@@ -56,8 +57,7 @@ static long add_device_ext(XEN_GUEST_HANDLE_PARAM(void) arg)
     info.is_virtfn = ext.is_virtfn;
     info.physfn.bus = ext.physfn.bus;
     info.physfn.devfn = ext.physfn.devfn;
-    return pci_add_device(PCI_SBDF(0, ext.bus, ext.devfn), &info,
-                          PCI_NO_PXM);
+    return pci_add_device(PCI_SBDF(0, ext.bus, ext.devfn), &info, PCI_NO_PXM);
 }
 
 /*
@@ -88,8 +88,8 @@ long pci_physdev_op(int cmd, XEN_GUEST_HANDLE_PARAM(void) arg)
         if ( copy_from_guest(&op, arg, 1) )
             return -EFAULT;
         if ( cmd == PHYSDEVOP_manage_pci_add
-             ? xsm_resource_plug_pci(current->domain)
-             : xsm_resource_unplug_pci(current->domain) )
+                 ? xsm_resource_plug_pci(current->domain)
+                 : xsm_resource_unplug_pci(current->domain) )
             return -EPERM;
         if ( cmd == PHYSDEVOP_manage_pci_add )
             return pci_add_device(PCI_SBDF(0, op.bus, op.devfn), NULL,
@@ -113,8 +113,8 @@ long pci_physdev_op(int cmd, XEN_GUEST_HANDLE_PARAM(void) arg)
         if ( copy_from_guest(&dev, arg, 1) )
             return -EFAULT;
         if ( cmd == PHYSDEVOP_pci_device_remove
-             ? xsm_resource_unplug_pci(current->domain)
-             : xsm_resource_setup_pci(current->domain) )
+                 ? xsm_resource_unplug_pci(current->domain)
+                 : xsm_resource_setup_pci(current->domain) )
             return -EPERM;
         sbdf = PCI_SBDF(dev.seg, dev.bus, dev.devfn);
         if ( cmd == PHYSDEVOP_pci_device_remove )

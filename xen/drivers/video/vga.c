@@ -7,10 +7,10 @@
 #include <asm/io.h>
 #include <asm/page.h>
 
-#define VGA_TEXT_BASE   0xb8000
-#define VGA_COLS        80
-#define VGA_ROWS        25
-#define VGA_ATTR        0x07    /* light grey on black */
+#define VGA_TEXT_BASE 0xb8000
+#define VGA_COLS      80
+#define VGA_ROWS      25
+#define VGA_ATTR      0x07 /* light grey on black */
 
 static volatile uint16_t *vga;
 static unsigned int col, row;

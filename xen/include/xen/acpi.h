@@ -10,9 +10,9 @@
 
 struct __packed acpi_table_header {
     char signature[4];
-    uint32_t length;            /* of the whole table, header included */
+    uint32_t length; /* of the whole table, header included */
     uint8_t revision;
-    uint8_t checksum;           /* all bytes of the table sum to zero */
+    uint8_t checksum; /* all bytes of the table sum to zero */
     char oem_id[6];
     char oem_table_id[8];
     uint32_t oem_revision;
@@ -22,14 +22,14 @@ struct __packed acpi_table_header {
 
 /* Root System Description Pointer; the 2.0+ fields follow rsdt_address. */
 struct __packed acpi_rsdp {
-    char signature[8];          /* "RSD PTR " */
-    uint8_t checksum;           /* over the first 20 bytes */
+    char signature[8]; /* "RSD PTR " */
+    uint8_t checksum;  /* over the first 20 bytes */
     char oem_id[6];
-    uint8_t revision;           /* 0: ACPI 1.0, 2: 2.0 and later */
+    uint8_t revision; /* 0: ACPI 1.0, 2: 2.0 and later */
     uint32_t rsdt_address;
     uint32_t length;
     uint64_t xsdt_address;
-    uint8_t extended_checksum;  /* over length bytes */
+    uint8_t extended_checksum; /* over length bytes */
     uint8_t reserved[3];
 };
 
@@ -44,8 +44,8 @@ struct __packed acpi_gas {
     uint64_t address;
 };
 
-#define ACPI_SPACE_MEMORY   0
-#define ACPI_SPACE_IO       1
+#define ACPI_SPACE_MEMORY 0
+#define ACPI_SPACE_IO     1
 
 struct __packed acpi_madt {
     struct acpi_table_header header;
@@ -53,24 +53,24 @@ struct __packed acpi_madt {
     uint32_t flags;
 };
 
-#define ACPI_MADT_PCAT_COMPAT   (1U << 0)   /* dual 8259s present */
+#define ACPI_MADT_PCAT_COMPAT (1U << 0) /* dual 8259s present */
 
 struct __packed acpi_subtable_header {
     uint8_t type;
     uint8_t length;
 };
 
-#define ACPI_MADT_LAPIC             0
-#define ACPI_MADT_IOAPIC            1
-#define ACPI_MADT_INT_OVERRIDE      2
-#define ACPI_MADT_NMI_SOURCE        3
-#define ACPI_MADT_LAPIC_NMI         4
-#define ACPI_MADT_LAPIC_OVERRIDE    5
-#define ACPI_MADT_X2APIC            9
-#define ACPI_MADT_X2APIC_NMI        10
+#define ACPI_MADT_LAPIC          0
+#define ACPI_MADT_IOAPIC         1
+#define ACPI_MADT_INT_OVERRIDE   2
+#define ACPI_MADT_NMI_SOURCE     3
+#define ACPI_MADT_LAPIC_NMI      4
+#define ACPI_MADT_LAPIC_OVERRIDE 5
+#define ACPI_MADT_X2APIC         9
+#define ACPI_MADT_X2APIC_NMI     10
 
-#define ACPI_MADT_ENABLED           (1U << 0)
-#define ACPI_MADT_ONLINE_CAPABLE    (1U << 1)
+#define ACPI_MADT_ENABLED        (1U << 0)
+#define ACPI_MADT_ONLINE_CAPABLE (1U << 1)
 
 struct __packed acpi_madt_lapic {
     struct acpi_subtable_header header;
@@ -92,7 +92,7 @@ struct __packed acpi_madt_int_override {
     uint8_t bus;
     uint8_t source;
     uint32_t gsi;
-    uint16_t flags;             /* polarity bits 1:0, trigger bits 3:2 */
+    uint16_t flags; /* polarity bits 1:0, trigger bits 3:2 */
 };
 
 struct __packed acpi_madt_nmi_source {
@@ -103,7 +103,7 @@ struct __packed acpi_madt_nmi_source {
 
 struct __packed acpi_madt_lapic_nmi {
     struct acpi_subtable_header header;
-    uint8_t processor_id;       /* 0xff: all processors */
+    uint8_t processor_id; /* 0xff: all processors */
     uint16_t flags;
     uint8_t lint;
 };
@@ -125,7 +125,7 @@ struct __packed acpi_madt_x2apic {
 struct __packed acpi_madt_x2apic_nmi {
     struct acpi_subtable_header header;
     uint16_t flags;
-    uint32_t uid;               /* 0xffffffff: all processors */
+    uint32_t uid; /* 0xffffffff: all processors */
     uint8_t lint;
     uint8_t reserved[3];
 };
@@ -168,10 +168,10 @@ struct __packed acpi_fadt {
     uint8_t day_alarm;
     uint8_t month_alarm;
     uint8_t century;
-    uint16_t boot_flags;        /* IA-PC boot architecture flags */
+    uint16_t boot_flags; /* IA-PC boot architecture flags */
     uint8_t reserved1;
     uint32_t flags;
-    struct acpi_gas reset_register;     /* from here: ACPI 2.0+ */
+    struct acpi_gas reset_register; /* from here: ACPI 2.0+ */
     uint8_t reset_value;
     uint16_t arm_boot_flags;
     uint8_t minor_revision;
@@ -191,45 +191,45 @@ struct __packed acpi_fadt {
 };
 
 /* boot_flags */
-#define ACPI_FADT_LEGACY_DEVICES    (1U << 0)
-#define ACPI_FADT_8042              (1U << 1)
-#define ACPI_FADT_NO_VGA            (1U << 2)
-#define ACPI_FADT_NO_MSI            (1U << 3)
-#define ACPI_FADT_NO_ASPM           (1U << 4)
-#define ACPI_FADT_NO_CMOS_RTC       (1U << 5)
+#define ACPI_FADT_LEGACY_DEVICES (1U << 0)
+#define ACPI_FADT_8042           (1U << 1)
+#define ACPI_FADT_NO_VGA         (1U << 2)
+#define ACPI_FADT_NO_MSI         (1U << 3)
+#define ACPI_FADT_NO_ASPM        (1U << 4)
+#define ACPI_FADT_NO_CMOS_RTC    (1U << 5)
 /* flags */
-#define ACPI_FADT_32BIT_TIMER       (1U << 8)
-#define ACPI_FADT_RESET_REGISTER    (1U << 10)
-#define ACPI_FADT_HW_REDUCED        (1U << 20)
+#define ACPI_FADT_32BIT_TIMER    (1U << 8)
+#define ACPI_FADT_RESET_REGISTER (1U << 10)
+#define ACPI_FADT_HW_REDUCED     (1U << 20)
 
 struct __packed acpi_hpet {
     struct acpi_table_header header;
-    uint32_t id;                /* event timer block ID */
+    uint32_t id; /* event timer block ID */
     struct acpi_gas address;
     uint8_t sequence;
     uint16_t minimum_tick;
-    uint8_t flags;              /* page protection */
+    uint8_t flags; /* page protection */
 };
 
 /* ---- What we extract ---- */
 
-#define ACPI_MAX_CPUS       256
-#define ACPI_MAX_IOAPICS    16
-#define ACPI_MAX_OVERRIDES  24
-#define ACPI_MAX_NMIS       16
+#define ACPI_MAX_CPUS      256
+#define ACPI_MAX_IOAPICS   16
+#define ACPI_MAX_OVERRIDES 24
+#define ACPI_MAX_NMIS      16
 
 struct acpi_cpu {
     uint32_t apic_id;
-    uint32_t uid;               /* ACPI processor UID */
-    bool enabled;               /* usable now */
-    bool online_capable;        /* disabled, but may be hot-added */
-    bool x2apic;                /* from an x2APIC entry */
+    uint32_t uid;        /* ACPI processor UID */
+    bool enabled;        /* usable now */
+    bool online_capable; /* disabled, but may be hot-added */
+    bool x2apic;         /* from an x2APIC entry */
 };
 
 struct acpi_madt_info {
     bool present;
     bool pcat_compat;
-    uint64_t lapic_address;     /* with any 64-bit override applied */
+    uint64_t lapic_address; /* with any 64-bit override applied */
     /* nr_* count every entry seen; at most ACPI_MAX_* are stored. */
     unsigned int nr_cpus, nr_enabled_cpus;
     struct acpi_cpu cpus[ACPI_MAX_CPUS];
@@ -252,7 +252,7 @@ struct acpi_madt_info {
     } nmi_sources[ACPI_MAX_NMIS];
     unsigned int nr_lapic_nmis;
     struct {
-        uint32_t uid;           /* ~0U: all processors */
+        uint32_t uid; /* ~0U: all processors */
         uint16_t flags;
         uint8_t lint;
     } lapic_nmis[ACPI_MAX_NMIS];
@@ -273,7 +273,7 @@ struct acpi_fadt_info {
     bool reset_supported;
     struct acpi_gas reset_register;
     uint8_t reset_value;
-    uint8_t century;            /* CMOS index; 0: none */
+    uint8_t century; /* CMOS index; 0: none */
     paddr_t dsdt, facs;
     /* From the DSDT's \_S5 package: what to write to SLP_TYP for off. */
     bool s5_valid;
@@ -286,14 +286,14 @@ struct acpi_hpet_info {
     uint8_t sequence;
     uint8_t comparators;
     bool counter_64bit;
-    bool legacy_route;          /* legacy replacement routing capable */
+    bool legacy_route; /* legacy replacement routing capable */
     uint16_t vendor;
     uint16_t minimum_tick;
 };
 
 struct acpi_info {
     uint8_t rsdp_revision;
-    bool xsdt;                  /* root table used is the XSDT */
+    bool xsdt; /* root table used is the XSDT */
     char oem_id[7];
     struct acpi_madt_info madt;
     struct acpi_fadt_info fadt;

@@ -5,10 +5,10 @@
 
 #include <xen/types.h>
 
-#define BITS_PER_BYTE       8
-#define BITS_PER_LONG       64
-#define BITS_TO_LONGS(n)    (((n) + BITS_PER_LONG - 1) / BITS_PER_LONG)
-#define BIT(n)              (1UL << (n))
+#define BITS_PER_BYTE    8
+#define BITS_PER_LONG    64
+#define BITS_TO_LONGS(n) (((n) + BITS_PER_LONG - 1) / BITS_PER_LONG)
+#define BIT(n)           (1UL << (n))
 
 /*
  * The bit operations address memory as 32-bit words, as x86's bts/btr do
@@ -16,8 +16,8 @@
  * integer of 32 bits or more; on a little-endian machine bit n of an
  * unsigned long array is bit n of the equivalent 32-bit word array.
  */
-#define BITOP_WORD(addr, nr)    ((volatile uint32_t *)(addr) + ((nr) >> 5))
-#define BITOP_MASK(nr)          (1U << ((nr) & 31))
+#define BITOP_WORD(addr, nr) ((volatile uint32_t *)(addr) + ((nr) >> 5))
+#define BITOP_MASK(nr)       (1U << ((nr)&31))
 
 static inline void set_bit(unsigned int nr, volatile void *addr)
 {
@@ -32,26 +32,28 @@ static inline void clear_bit(unsigned int nr, volatile void *addr)
 
 static inline void change_bit(unsigned int nr, volatile void *addr)
 {
-    __atomic_fetch_xor(BITOP_WORD(addr, nr), BITOP_MASK(nr),
-                       __ATOMIC_SEQ_CST);
+    __atomic_fetch_xor(BITOP_WORD(addr, nr), BITOP_MASK(nr), __ATOMIC_SEQ_CST);
 }
 
 static inline bool test_and_set_bit(unsigned int nr, volatile void *addr)
 {
     return __atomic_fetch_or(BITOP_WORD(addr, nr), BITOP_MASK(nr),
-                             __ATOMIC_SEQ_CST) & BITOP_MASK(nr);
+                             __ATOMIC_SEQ_CST) &
+           BITOP_MASK(nr);
 }
 
 static inline bool test_and_clear_bit(unsigned int nr, volatile void *addr)
 {
     return __atomic_fetch_and(BITOP_WORD(addr, nr), ~BITOP_MASK(nr),
-                              __ATOMIC_SEQ_CST) & BITOP_MASK(nr);
+                              __ATOMIC_SEQ_CST) &
+           BITOP_MASK(nr);
 }
 
 static inline bool test_and_change_bit(unsigned int nr, volatile void *addr)
 {
     return __atomic_fetch_xor(BITOP_WORD(addr, nr), BITOP_MASK(nr),
-                              __ATOMIC_SEQ_CST) & BITOP_MASK(nr);
+                              __ATOMIC_SEQ_CST) &
+           BITOP_MASK(nr);
 }
 
 /* The __ variants are for data nobody else can touch concurrently. */
@@ -134,8 +136,8 @@ static inline unsigned int hweight64(uint64_t x)
  */
 unsigned long find_next_bit(const unsigned long *addr, unsigned long size,
                             unsigned long offset);
-unsigned long find_next_zero_bit(const unsigned long *addr,
-                                 unsigned long size, unsigned long offset);
+unsigned long find_next_zero_bit(const unsigned long *addr, unsigned long size,
+                                 unsigned long offset);
 
 static inline unsigned long find_first_bit(const unsigned long *addr,
                                            unsigned long size)

@@ -6,7 +6,7 @@
 #include <xen/types.h>
 
 enum decompress_format {
-    DECOMPRESS_NONE,    /* no known magic: use the data as it is */
+    DECOMPRESS_NONE, /* no known magic: use the data as it is */
     DECOMPRESS_GZIP,
     DECOMPRESS_XZ,
 };

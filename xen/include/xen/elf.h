@@ -5,26 +5,26 @@
 
 #include <xen/types.h>
 
-#define EI_NIDENT       16
-#define EI_CLASS        4
-#define EI_DATA         5
-#define EI_VERSION      6
-#define ELFCLASS32      1
-#define ELFCLASS64      2
-#define ELFDATA2LSB     1
-#define EV_CURRENT      1
-#define ET_EXEC         2
-#define EM_386          3
-#define EM_X86_64       62
+#define EI_NIDENT   16
+#define EI_CLASS    4
+#define EI_DATA     5
+#define EI_VERSION  6
+#define ELFCLASS32  1
+#define ELFCLASS64  2
+#define ELFDATA2LSB 1
+#define EV_CURRENT  1
+#define ET_EXEC     2
+#define EM_386      3
+#define EM_X86_64   62
 
-#define PT_LOAD         1
-#define PT_NOTE         4
-#define SHT_SYMTAB      2
-#define SHT_STRTAB      3
-#define SHT_NOTE        7
+#define PT_LOAD    1
+#define PT_NOTE    4
+#define SHT_SYMTAB 2
+#define SHT_STRTAB 3
+#define SHT_NOTE   7
 
 typedef struct {
-    uint8_t  e_ident[EI_NIDENT];
+    uint8_t e_ident[EI_NIDENT];
     uint16_t e_type;
     uint16_t e_machine;
     uint32_t e_version;

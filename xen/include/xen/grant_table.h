@@ -13,9 +13,9 @@ struct domain;
  * gnttab_max_frames (64); a domain may hold up to gnttab_max_maptrack_frames
  * (1024) frames' worth of mapping handles.
  */
-#define GNTTAB_INITIAL_FRAMES           1
-#define GNTTAB_DEFAULT_MAX_FRAMES       64
-#define GNTTAB_DEFAULT_MAX_MAPTRACK     1024
+#define GNTTAB_INITIAL_FRAMES       1
+#define GNTTAB_DEFAULT_MAX_FRAMES   64
+#define GNTTAB_DEFAULT_MAX_MAPTRACK 1024
 
 /*
  * Gives d a version 1 table of GNTTAB_INITIAL_FRAMES frames, shared with

@@ -29,9 +29,9 @@
  * - memory_op reservations: the extent to start at sits above the
  *   sub-op in cmd, and the result counts every pass's extents.
  */
-#define MMU_UPDATE_PREEMPTED    (1U << 31)
-#define MEMOP_EXTENT_SHIFT      6
-#define MEMOP_CMD_MASK          ((1UL << MEMOP_EXTENT_SHIFT) - 1)
+#define MMU_UPDATE_PREEMPTED (1U << 31)
+#define MEMOP_EXTENT_SHIFT   6
+#define MEMOP_CMD_MASK       ((1UL << MEMOP_EXTENT_SHIFT) - 1)
 
 /*
  * The hypercall table (arch/x86/hypercall.c): how many argument registers
@@ -49,10 +49,11 @@ bool hypercall_preempt_check(void);
  */
 long hypercall_create_continuation(unsigned int op, unsigned int nr,
                                    const unsigned long *args);
-#define hypercall_continue(op, ...)                                         \
-    hypercall_create_continuation(                                          \
-        op, sizeof((unsigned long[]){ __VA_ARGS__ }) /                      \
-            sizeof(unsigned long), (const unsigned long[]){ __VA_ARGS__ })
+#define hypercall_continue(op, ...)                                           \
+    hypercall_create_continuation(op,                                         \
+                                  sizeof((unsigned long[]){ __VA_ARGS__ }) /  \
+                                      sizeof(unsigned long),                  \
+                                  (const unsigned long[]){ __VA_ARGS__ })
 
 long do_set_trap_table(XEN_GUEST_HANDLE_PARAM(const_trap_info_t) traps);
 long do_stack_switch(unsigned long ss, unsigned long esp);

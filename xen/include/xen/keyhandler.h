@@ -12,10 +12,10 @@ struct keyhandler {
 };
 
 /* Registers a handler at link time; the table is walked by key. */
-#define KEYHANDLER(k, func, description)                                  \
-    static const struct keyhandler keyhandler_##func                      \
-        __used __section(".data.keyhandler") __aligned(8) =               \
-        { .key = (k), .fn = (func), .desc = (description) }
+#define KEYHANDLER(k, func, description)                                      \
+    static const struct keyhandler keyhandler_##func __used __section(        \
+        ".data.keyhandler")                                                   \
+        __aligned(8) = { .key = (k), .fn = (func), .desc = (description) }
 
 void handle_keypress(unsigned char key);
 

@@ -7,12 +7,12 @@
 
 /* What the "Xen" ELF notes (public/elfnote.h) of a PV kernel say. */
 struct elf_xen_notes {
-    uint32_t seen;              /* bit n: a note of type n was present */
+    uint32_t seen; /* bit n: a note of type n was present */
     /* Numeric notes; meaningful when their bit in seen is set. */
     uint64_t entry, hypercall_page, virt_base, paddr_offset;
     uint64_t hv_start_low, suspend_cancel, init_p2m, mod_start_pfn;
     uint64_t phys32_entry;
-    uint32_t supported_features;    /* the SUPPORTED_FEATURES bitmap */
+    uint32_t supported_features; /* the SUPPORTED_FEATURES bitmap */
     /*
      * String notes, copied because kernels need not NUL-terminate them
      * (Linux's FEATURES is not); empty when absent.
@@ -34,7 +34,7 @@ struct elf_image {
     uint64_t e_entry;
     unsigned int phnum;
     uint64_t phoff;
-    uint64_t shoff;             /* 0: no usable section headers */
+    uint64_t shoff; /* 0: no usable section headers */
     /*
      * Extent of the PT_LOAD segments: physical (p_paddr, where they are
      * loaded) and as linked (p_vaddr).  Linux links its per-CPU segment

@@ -14,7 +14,7 @@ struct domain;
  * bytes (under 1% of RAM for the frame table) and limits us to 2^32 frames
  * (16 TiB), more than the direct map covers.
  */
-#define PAGE_LIST_NULL  (~0U)
+#define PAGE_LIST_NULL (~0U)
 
 struct page_list_entry {
     uint32_t next, prev;
@@ -24,7 +24,10 @@ struct page_list_head {
     uint32_t head, tail;
 };
 
-#define PAGE_LIST_HEAD_INIT { PAGE_LIST_NULL, PAGE_LIST_NULL }
+#define PAGE_LIST_HEAD_INIT                                                   \
+    {                                                                         \
+        PAGE_LIST_NULL, PAGE_LIST_NULL                                        \
+    }
 
 struct page_info {
     /* Free-list or owner's-list link. */
@@ -57,11 +60,11 @@ struct page_info {
     } v;
 };
 
-#define PFN_ORDER_NONE  (~0UL)
+#define PFN_ORDER_NONE (~0UL)
 
 /* count_info flags. */
-#define PGC_allocated       (1UL << 63)     /* owner holds the alloc ref */
-#define PGC_xen_heap        (1UL << 62)     /* allocated as xenheap */
+#define PGC_allocated (1UL << 63) /* owner holds the alloc ref */
+#define PGC_xen_heap  (1UL << 62) /* allocated as xenheap */
 /*
  * Allocation state.  Zero means "never handed to the heap" (reserved,
  * boot-allocated or not RAM), so a zeroed frame table is valid and such
@@ -74,38 +77,38 @@ struct page_info {
 #define PGC_state_free      (2UL << PGC_state_shift)
 #define page_state_is(pg, st)                                                 \
     (((pg)->count_info & PGC_state) == PGC_state_##st)
-#define PGC_count_width     56
-#define PGC_count_mask      ((1UL << PGC_count_width) - 1)
+#define PGC_count_width 56
+#define PGC_count_mask  ((1UL << PGC_count_width) - 1)
 
 /* type_info: type in the top three bits. */
-#define PGT_type_shift      61
-#define PGT_type_mask       (7UL << PGT_type_shift)
-#define PGT_none            (0UL << PGT_type_shift)
-#define PGT_l1_page_table   (1UL << PGT_type_shift)
-#define PGT_l2_page_table   (2UL << PGT_type_shift)
-#define PGT_l3_page_table   (3UL << PGT_type_shift)
-#define PGT_l4_page_table   (4UL << PGT_type_shift)
-#define PGT_seg_desc_page   (5UL << PGT_type_shift)
-#define PGT_writable_page   (7UL << PGT_type_shift)
-#define PGT_pinned          (1UL << 60)     /* guest pinned the type */
-#define PGT_validated       (1UL << 59)     /* contents checked for the type */
-#define PGT_partial         (1UL << 58)     /* validation preempted midway */
-#define PGT_partial_put     (1UL << 57)     /* ... or its teardown was */
+#define PGT_type_shift    61
+#define PGT_type_mask     (7UL << PGT_type_shift)
+#define PGT_none          (0UL << PGT_type_shift)
+#define PGT_l1_page_table (1UL << PGT_type_shift)
+#define PGT_l2_page_table (2UL << PGT_type_shift)
+#define PGT_l3_page_table (3UL << PGT_type_shift)
+#define PGT_l4_page_table (4UL << PGT_type_shift)
+#define PGT_seg_desc_page (5UL << PGT_type_shift)
+#define PGT_writable_page (7UL << PGT_type_shift)
+#define PGT_pinned        (1UL << 60) /* guest pinned the type */
+#define PGT_validated     (1UL << 59) /* contents checked for the type */
+#define PGT_partial       (1UL << 58) /* validation preempted midway */
+#define PGT_partial_put   (1UL << 57) /* ... or its teardown was */
 /*
  * A partial table: entries [0, done) hold their references, or [0, done]
  * if its teardown stopped (PGT_partial_put), which may leave all 512.
  */
-#define PGT_done_shift      48
-#define PGT_done_mask       (0x1ffUL << PGT_done_shift)
-#define PGT_count_width     32
-#define PGT_count_mask      ((1UL << PGT_count_width) - 1)
+#define PGT_done_shift  48
+#define PGT_done_mask   (0x1ffUL << PGT_done_shift)
+#define PGT_count_width 32
+#define PGT_count_mask  ((1UL << PGT_count_width) - 1)
 /*
  * Bits 32-47 of a page table's type_info: its linear page-table count, a
  * signed 16-bit number (pv/mm.c says what it counts).  Zero whenever the
  * type count is, so claiming a frame for a new type may overwrite it.
  */
-#define PGT_linear_shift    32
-#define PGT_linear_mask     (0xffffUL << PGT_linear_shift)
+#define PGT_linear_shift 32
+#define PGT_linear_mask  (0xffffUL << PGT_linear_shift)
 
 /*
  * One entry per machine frame.  The hypervisor points frame_table at
@@ -218,15 +221,15 @@ static inline void page_list_del(struct page_info *pg,
     for ( (pg) = page_list_first(h); (pg); (pg) = page_list_next(pg) )
 
 /* Allocation flags. */
-#define _MEMF_bits          24
+#define _MEMF_bits 24
 /* Only memory below 2^n bytes (n = 0: no limit). */
-#define MEMF_bits(n)        ((unsigned int)(n) << _MEMF_bits)
-#define MEMF_get_bits(f)    ((f) >> _MEMF_bits)
+#define MEMF_bits(n)     ((unsigned int)(n) << _MEMF_bits)
+#define MEMF_get_bits(f) ((f) >> _MEMF_bits)
 /* Don't scrub: the caller overwrites every byte itself. */
-#define MEMF_no_scrub       (1U << 0)
+#define MEMF_no_scrub (1U << 0)
 
 /* Largest chunk the buddy allocator manages: 2^MAX_ORDER frames (4 GiB). */
-#define MAX_ORDER           20
+#define MAX_ORDER 20
 
 /*
  * Boot allocator, used before the heap exists: hand it RAM ranges with
@@ -250,8 +253,8 @@ void free_domheap_pages(struct page_info *pg, unsigned int order);
 /* Pages for the hypervisor's own use, returned through the direct map. */
 void *alloc_xenheap_pages(unsigned int order, unsigned int memflags);
 void free_xenheap_pages(void *v, unsigned int order);
-#define alloc_xenheap_page()    alloc_xenheap_pages(0, 0)
-#define free_xenheap_page(v)    free_xenheap_pages(v, 0)
+#define alloc_xenheap_page() alloc_xenheap_pages(0, 0)
+#define free_xenheap_page(v) free_xenheap_pages(v, 0)
 
 unsigned long total_free_pages(void);
 /* Free frames below 2^bits bytes (bits = 0: all). */

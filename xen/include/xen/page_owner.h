@@ -13,9 +13,9 @@ struct domain;
  * tot_pages, so that the last put_page() knows whether to unlink it.  It
  * lives in count_info bits 56-59, which xen/mm.h leaves unused.
  */
-#define PGC_on_list         (1UL << 59)
-BUILD_BUG_ON(PGC_on_list & (PGC_count_mask | PGC_state | PGC_xen_heap |
-                            PGC_allocated));
+#define PGC_on_list (1UL << 59)
+BUILD_BUG_ON(PGC_on_list &(PGC_count_mask | PGC_state | PGC_xen_heap |
+                           PGC_allocated));
 
 /*
  * Takes a general reference on pg if it is in use and owned by d.  Fails

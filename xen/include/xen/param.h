@@ -7,17 +7,17 @@
 #include <xen/types.h>
 
 enum kernel_param_type {
-    OPT_BOOL,       /* name, no-name, name=yes/on/true/enable/1 or opposite */
-    OPT_INT,        /* decimal, 0x hex or 0 octal; may be negative */
-    OPT_SIZE,       /* number and T/G/M/K/B suffix; no suffix means KiB */
-    OPT_STR,        /* copied into a char array, truncated to fit */
-    OPT_CUSTOM,     /* handed to a function returning 0 or -errno */
+    OPT_BOOL,   /* name, no-name, name=yes/on/true/enable/1 or opposite */
+    OPT_INT,    /* decimal, 0x hex or 0 octal; may be negative */
+    OPT_SIZE,   /* number and T/G/M/K/B suffix; no suffix means KiB */
+    OPT_STR,    /* copied into a char array, truncated to fit */
+    OPT_CUSTOM, /* handed to a function returning 0 or -errno */
 };
 
 struct kernel_param {
     const char *name;
     enum kernel_param_type type;
-    unsigned int len;               /* sizeof the variable */
+    unsigned int len; /* sizeof the variable */
     union {
         void *var;
         int (*func)(const char *val);
@@ -26,13 +26,17 @@ struct kernel_param {
 
 /* Initialisers, also usable to build a table by hand (host tests do). */
 #define KPARAM(n, t, v)                                                       \
-    { .name = (n), .type = (t), .len = sizeof(v), .par.var = &(v) }
-#define KPARAM_BOOL(n, v)   KPARAM(n, OPT_BOOL, v)
-#define KPARAM_INT(n, v)    KPARAM(n, OPT_INT, v)
-#define KPARAM_SIZE(n, v)   KPARAM(n, OPT_SIZE, v)
-#define KPARAM_STR(n, v)    KPARAM(n, OPT_STR, v)
+    {                                                                         \
+        .name = (n), .type = (t), .len = sizeof(v), .par.var = &(v)           \
+    }
+#define KPARAM_BOOL(n, v) KPARAM(n, OPT_BOOL, v)
+#define KPARAM_INT(n, v)  KPARAM(n, OPT_INT, v)
+#define KPARAM_SIZE(n, v) KPARAM(n, OPT_SIZE, v)
+#define KPARAM_STR(n, v)  KPARAM(n, OPT_STR, v)
 #define KPARAM_CUSTOM(n, f)                                                   \
-    { .name = (n), .type = OPT_CUSTOM, .len = 0, .par.func = (f) }
+    {                                                                         \
+        .name = (n), .type = OPT_CUSTOM, .len = 0, .par.func = (f)            \
+    }
 
 /*
  * Entries are collected by the linker between __setup_start and
@@ -50,8 +54,7 @@ struct kernel_param {
 #define string_param(n, v)                                                    \
     static const struct kernel_param __kparam __setup_##v = KPARAM_STR(n, v)
 #define custom_param(n, f)                                                    \
-    static const struct kernel_param __kparam __setup_##f =                   \
-        KPARAM_CUSTOM(n, f)
+    static const struct kernel_param __kparam __setup_##f = KPARAM_CUSTOM(n, f)
 
 extern const struct kernel_param __setup_start[], __setup_end[];
 

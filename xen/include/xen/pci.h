@@ -18,40 +18,40 @@ typedef union {
     };
 } pci_sbdf_t;
 
-#define PCI_SBDF(s, b, df)                                                   \
+#define PCI_SBDF(s, b, df)                                                    \
     ((pci_sbdf_t){ .sbdf = ((uint32_t)(uint16_t)(s) << 16) |                  \
                            ((uint32_t)(uint8_t)(b) << 8) | (uint8_t)(df) })
-#define PCI_SLOT(devfn)         (((devfn) >> 3) & 0x1f)
-#define PCI_FUNC(devfn)         ((devfn) & 7)
-#define PCI_DEVFN(slot, func)   ((((slot) & 0x1f) << 3) | ((func) & 7))
+#define PCI_SLOT(devfn)       (((devfn) >> 3) & 0x1f)
+#define PCI_FUNC(devfn)       ((devfn)&7)
+#define PCI_DEVFN(slot, func) ((((slot)&0x1f) << 3) | ((func)&7))
 
 /* Configuration header registers and capabilities we look at. */
-#define PCI_VENDOR_ID           0x00
-#define PCI_STATUS              0x06
-#define PCI_STATUS_CAP_LIST     0x10
-#define PCI_HEADER_TYPE         0x0e
-#define PCI_CAPABILITY_LIST     0x34
-#define PCI_CAP_ID_MSI          0x05
-#define PCI_CAP_ID_EXP          0x10
-#define PCI_CAP_ID_MSIX         0x11
-#define PCI_MSIX_FLAGS          2       /* message control, in the cap */
-#define PCI_MSIX_FLAGS_QSIZE    0x7ff   /* table entries - 1 */
-#define PCI_MSIX_TABLE          4       /* BAR indicator 2:0, offset */
-#define PCI_MSIX_PBA            8
-#define PCI_MSIX_BIR            7
-#define PCI_MSIX_ENTRY_SIZE     16
-#define PCI_MSIX_CAP_SIZE       12      /* header, control, table, PBA */
-#define PCI_BASE_ADDRESS_0      0x10
-#define PCI_BASE_ADDRESS_IO     0x01
-#define PCI_BASE_ADDRESS_MEM_64 0x04
+#define PCI_VENDOR_ID             0x00
+#define PCI_STATUS                0x06
+#define PCI_STATUS_CAP_LIST       0x10
+#define PCI_HEADER_TYPE           0x0e
+#define PCI_CAPABILITY_LIST       0x34
+#define PCI_CAP_ID_MSI            0x05
+#define PCI_CAP_ID_EXP            0x10
+#define PCI_CAP_ID_MSIX           0x11
+#define PCI_MSIX_FLAGS            2     /* message control, in the cap */
+#define PCI_MSIX_FLAGS_QSIZE      0x7ff /* table entries - 1 */
+#define PCI_MSIX_TABLE            4     /* BAR indicator 2:0, offset */
+#define PCI_MSIX_PBA              8
+#define PCI_MSIX_BIR              7
+#define PCI_MSIX_ENTRY_SIZE       16
+#define PCI_MSIX_CAP_SIZE         12 /* header, control, table, PBA */
+#define PCI_BASE_ADDRESS_0        0x10
+#define PCI_BASE_ADDRESS_IO       0x01
+#define PCI_BASE_ADDRESS_MEM_64   0x04
 #define PCI_BASE_ADDRESS_MEM_MASK (~0xfULL)
-#define PCI_EXP_DEVCAP          4
-#define PCI_EXP_DEVCAP_PHANTOM  0x18    /* phantom function bits, 4:3 */
+#define PCI_EXP_DEVCAP            4
+#define PCI_EXP_DEVCAP_PHANTOM    0x18 /* phantom function bits, 4:3 */
 
 /* What dom0 tells about a function beyond its address. */
 struct pci_dev_info {
-    bool is_extfn;          /* an ARI extended function */
-    bool is_virtfn;         /* an SR-IOV virtual function, of physfn */
+    bool is_extfn;  /* an ARI extended function */
+    bool is_virtfn; /* an SR-IOV virtual function, of physfn */
     struct {
         uint8_t bus;
         uint8_t devfn;
@@ -61,17 +61,17 @@ struct pci_dev_info {
 #define PCI_NO_PXM (~0u)
 
 struct pci_dev {
-    struct pci_dev *next;               /* the registry's list */
+    struct pci_dev *next; /* the registry's list */
     pci_sbdf_t sbdf;
-    struct domain *domain;              /* owner: the hardware domain */
-    struct pci_dev_info info;           /* a VF's is_extfn is its PF's */
-    uint32_t pxm;                       /* proximity domain, or PCI_NO_PXM */
+    struct domain *domain;    /* owner: the hardware domain */
+    struct pci_dev_info info; /* a VF's is_extfn is its PF's */
+    uint32_t pxm;             /* proximity domain, or PCI_NO_PXM */
     /*
      * Functions stride, 2*stride, ... apart issue DMA as this one (PCIe
      * phantom functions); 0 if it has none.
      */
     uint8_t phantom_stride;
-    uint8_t msi_pos, msix_pos;          /* capability offsets, 0: none */
+    uint8_t msi_pos, msix_pos; /* capability offsets, 0: none */
     /* Users of the MSI-X table: mapped entries and prepare_msix. */
     unsigned int msix_used;
     /* While it is: the frames of the table and of the PBA. */

@@ -15,7 +15,7 @@
 #ifdef HOST_TEST
 /* Host tests link without xen.lds.S: an array per variable there. */
 #define DEFINE_PER_CPU(type, name) __typeof__(type) per_cpu__##name[NR_CPUS]
-#define DECLARE_PER_CPU(type, name) \
+#define DECLARE_PER_CPU(type, name)                                           \
     extern __typeof__(type) per_cpu__##name[NR_CPUS]
 #define per_cpu(name, cpu) (per_cpu__##name[cpu])
 #else
@@ -26,16 +26,18 @@
  * an offset computed from the CPU number rather than a segment base.
  */
 extern char __per_cpu_start[], __per_cpu_end[];
-#define DEFINE_PER_CPU(type, name) \
+#define DEFINE_PER_CPU(type, name)                                            \
     __section(".bss.percpu") __typeof__(type) per_cpu__##name
 #define DECLARE_PER_CPU(type, name) extern __typeof__(type) per_cpu__##name
 /* The asm hides the address from the compiler: it is not past the object. */
-#define per_cpu(name, cpu) (*({                                           \
-    unsigned long p_ = (unsigned long)&per_cpu__##name;                   \
-    __asm__ ( "" : "+r" (p_) );                                           \
-    (__typeof__(&per_cpu__##name))                                        \
-        (p_ + (unsigned long)(cpu) * (__per_cpu_end - __per_cpu_start));  \
-}))
+#define per_cpu(name, cpu)                                                    \
+    (*({                                                                      \
+        unsigned long p_ = (unsigned long)&per_cpu__##name;                   \
+        __asm__("" : "+r"(p_));                                               \
+        (__typeof__(&per_cpu__##name))(p_ + (unsigned long)(cpu) *            \
+                                                (__per_cpu_end -              \
+                                                 __per_cpu_start));           \
+    }))
 #endif
 
 #define this_cpu(name) per_cpu(name, smp_processor_id())

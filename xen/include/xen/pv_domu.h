@@ -31,7 +31,7 @@ static inline void pv_domu_boot_context(vcpu_guest_context_t *c,
     c->user_regs.ss = FLAT_KERNEL_SS;
     c->user_regs.ds = c->user_regs.es = FLAT_KERNEL_DS;
     c->user_regs.fs = c->user_regs.gs = FLAT_KERNEL_DS;
-    c->user_regs.rflags = 1 << 9;       /* IF */
+    c->user_regs.rflags = 1 << 9; /* IF */
     c->kernel_ss = FLAT_KERNEL_SS;
     c->kernel_sp = stack_top;
     c->ctrlreg[3] = xen_pfn_to_cr3(l4_mfn);

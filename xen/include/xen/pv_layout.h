@@ -25,33 +25,33 @@
  */
 
 /* The xenstore and console pages follow start_info (a toolstack's domU). */
-#define PV_LAYOUT_RINGS         (1u << 0)
+#define PV_LAYOUT_RINGS (1u << 0)
 /*
  * The module is not mapped (the kernel's MOD_START_PFN note, honoured by
  * Xen's dom0 builder): its pfns follow the region rounded up to a power
  * of two pages, as Xen's dom0 builder allocates the region that way.
  */
-#define PV_LAYOUT_MOD_UNMAPPED  (1u << 1)
+#define PV_LAYOUT_MOD_UNMAPPED (1u << 1)
 
 /* Levels of the guest's paging: 4 for 64-bit, 3 for 32-bit PAE. */
-#define PV_LAYOUT_LEVELS_64     4
-#define PV_LAYOUT_LEVELS_PAE    3
+#define PV_LAYOUT_LEVELS_64  4
+#define PV_LAYOUT_LEVELS_PAE 3
 
 /* Virtual addresses, except where a field says pfns or bytes. */
 struct pv_layout {
-    uint64_t v_start;           /* virt_base: pfn 0 */
+    uint64_t v_start; /* virt_base: pfn 0 */
     uint64_t kernel_end;
-    uint64_t mod_start, mod_end;    /* empty when unmapped or none */
-    uint64_t mod_len;               /* bytes; 0: no module */
-    uint64_t mod_pfn;               /* its first pfn, mapped or not */
+    uint64_t mod_start, mod_end; /* empty when unmapped or none */
+    uint64_t mod_len;            /* bytes; 0: no module */
+    uint64_t mod_pfn;            /* its first pfn, mapped or not */
     uint64_t p2m_start, p2m_end;
     uint64_t start_info;
-    uint64_t store, console;        /* 0 without PV_LAYOUT_RINGS */
+    uint64_t store, console; /* 0 without PV_LAYOUT_RINGS */
     uint64_t pt_start;
     uint64_t nr_pt_frames;
-    uint64_t stack;                 /* one page; its top is the initial sp */
+    uint64_t stack; /* one page; its top is the initial sp */
     uint64_t v_end;
-    uint64_t min_pages;             /* pages the domain needs at least */
+    uint64_t min_pages; /* pages the domain needs at least */
     unsigned int levels, flags;
 };
 
@@ -65,9 +65,8 @@ struct pv_layout {
  * whether the region is guest address space are the caller's to check.
  */
 int pv_layout_compute(struct pv_layout *l, uint64_t virt_base,
-                      uint64_t kernel_end, uint64_t mod_len,
-                      uint64_t nr_pages, unsigned int levels,
-                      unsigned int flags);
+                      uint64_t kernel_end, uint64_t mod_len, uint64_t nr_pages,
+                      unsigned int levels, unsigned int flags);
 
 /* The pfn of va, an address of the region. */
 static inline uint64_t pv_layout_pfn(const struct pv_layout *l, uint64_t va)

@@ -14,8 +14,8 @@ struct xen_sysctl_scheduler_op;
 
 /* What a policy's do_schedule() decides for one CPU. */
 struct task_slice {
-    struct vcpu *task;      /* NULL: run the idle loop */
-    s_time_t time;          /* how long before deciding again; <0: no limit */
+    struct vcpu *task; /* NULL: run the idle loop */
+    s_time_t time;     /* how long before deciding again; <0: no limit */
 };
 
 /*
@@ -25,10 +25,10 @@ struct task_slice {
  * itself; no hook is called with one held.
  */
 struct scheduler {
-    const char *name;           /* full name, for logs */
-    const char *opt_name;       /* name on the command line */
-    unsigned int sched_id;      /* XEN_SCHEDULER_*, as the toolstack sees */
-    int (*init)(void);          /* once, at boot */
+    const char *name;      /* full name, for logs */
+    const char *opt_name;  /* name on the command line */
+    unsigned int sched_id; /* XEN_SCHEDULER_*, as the toolstack sees */
+    int (*init)(void);     /* once, at boot */
     void (*init_cpu)(unsigned int cpu);
     int (*init_domain)(struct domain *d);
     void (*destroy_domain)(struct domain *d);
@@ -50,9 +50,9 @@ struct scheduler {
     void (*dump_cpu_state)(unsigned int cpu);
 };
 
-#define REGISTER_SCHEDULER(x)                                             \
-    static const struct scheduler *const sched_ptr_##x                    \
-        __used __section(".data.schedulers") = &(x)
+#define REGISTER_SCHEDULER(x)                                                 \
+    static const struct scheduler *const sched_ptr_##x __used __section(      \
+        ".data.schedulers") = &(x)
 
 /*
  * Arch: stop running prev (NULL: the idle loop) and run next (NULL: go

@@ -21,8 +21,8 @@
  * docs/misc/locking.md.
  */
 
-struct evtchn_port_state;       /* xen/event.h */
-struct grant_table;             /* xen/grant_table.h */
+struct evtchn_port_state; /* xen/event.h */
+struct grant_table;       /* xen/grant_table.h */
 
 /*
  * A structure the hypervisor keeps current in guest memory, held as the
@@ -34,17 +34,17 @@ struct grant_table;             /* xen/grant_table.h */
  */
 struct guest_area {
     spinlock_t lock;
-    struct page_info *pg[2];        /* pg[0] NULL: none */
-    unsigned int offset;            /* of the structure in pg[0] */
+    struct page_info *pg[2]; /* pg[0] NULL: none */
+    unsigned int offset;     /* of the structure in pg[0] */
 };
 
 /* Why a vCPU cannot run (v->pause_flags bits); runnable when all clear. */
-#define _VPF_blocked    0       /* SCHEDOP_block: waits for an event */
-#define _VPF_down       1       /* not brought up, or VCPUOP_down */
-#define _VPF_polling    2       /* SCHEDOP_poll on a set of ports */
-#define VPF_blocked     (1UL << _VPF_blocked)
-#define VPF_down        (1UL << _VPF_down)
-#define VPF_polling     (1UL << _VPF_polling)
+#define _VPF_blocked 0 /* SCHEDOP_block: waits for an event */
+#define _VPF_down    1 /* not brought up, or VCPUOP_down */
+#define _VPF_polling 2 /* SCHEDOP_poll on a set of ports */
+#define VPF_blocked  (1UL << _VPF_blocked)
+#define VPF_down     (1UL << _VPF_down)
+#define VPF_polling  (1UL << _VPF_polling)
 
 struct vcpu {
     unsigned int vcpu_id;
@@ -59,9 +59,9 @@ struct vcpu {
     unsigned int irq_cpu;
     /* Set while a CPU uses its state; cleared once the state is saved. */
     bool is_running;
-    unsigned long pause_flags;      /* VPF_*, atomic bit operations */
-    int pause_count;                /* > 0: paused by the hypervisor */
-    void *sched_priv;               /* the scheduling policy's own data */
+    unsigned long pause_flags; /* VPF_*, atomic bit operations */
+    int pause_count;           /* > 0: paused by the hypervisor */
+    void *sched_priv;          /* the scheduling policy's own data */
     /* Where it may run, and where it would rather (stored only). */
     cpumask_t cpu_hard_affinity;
     cpumask_t cpu_soft_affinity;
@@ -78,13 +78,13 @@ struct vcpu {
 
     /* Event delivery: the VIRQs bound to this vCPU, and SCHEDOP_poll. */
     uint32_t virq_to_evtchn[NR_VIRQS];
-    unsigned int poll_evtchn;       /* the one port polled, or 0 */
+    unsigned int poll_evtchn; /* the one port polled, or 0 */
 
     /* Guest timers: set_timer_op / VCPUOP_set_singleshot_timer, periodic. */
     struct timer singleshot_timer;
     struct timer periodic_timer;
     s_time_t periodic_period;
-    struct timer poll_timer;        /* SCHEDOP_poll's timeout */
+    struct timer poll_timer; /* SCHEDOP_poll's timeout */
 
     /*
      * While a multicall runs one of its calls, that call's entry: a
@@ -135,50 +135,50 @@ struct toolstack_info {
 
 /* d->state: only ever moves forward. */
 enum domain_state {
-    DOMSTATE_creating,      /* being built, never run */
-    DOMSTATE_running,       /* may run (subject to pausing) */
-    DOMSTATE_shutdown,      /* the guest asked; code in shutdown_code */
-    DOMSTATE_dying,         /* destroy started; freeing resources */
+    DOMSTATE_creating, /* being built, never run */
+    DOMSTATE_running,  /* may run (subject to pausing) */
+    DOMSTATE_shutdown, /* the guest asked; code in shutdown_code */
+    DOMSTATE_dying,    /* destroy started; freeing resources */
 };
 
 struct domain {
     domid_t domain_id;
-    bool is_privileged;             /* dom0: may use domctl and sysctl */
-    bool is_console;                /* may write the hypervisor console */
+    bool is_privileged; /* dom0: may use domctl and sysctl */
+    bool is_console;    /* may write the hypervisor console */
     enum guest_type guest_type;
     enum domain_state state;
-    unsigned int shutdown_code;     /* SHUTDOWN_* once shut down */
-    int pause_count;                /* pauses of every vCPU at once */
+    unsigned int shutdown_code; /* SHUTDOWN_* once shut down */
+    int pause_count;            /* pauses of every vCPU at once */
     /*
      * Lookups' references, and the domain list's until domain_destroy(),
      * which hands it on to the domain's frames if any are still in use
      * (frames_hold_ref): the last of them drops it.
      */
     int refcnt;
-    bool tlb_clean;                 /* dying, and no CPU caches its tables */
+    bool tlb_clean; /* dying, and no CPU caches its tables */
     /* How far its destruction got (domain_kill() goes on from there). */
     enum { KILL_NONE, KILL_FRAMES, KILL_DONE } kill_stage;
-    spinlock_t domain_lock;         /* state, pause_count, vCPU set-up */
-    void *sched_priv;               /* the scheduling policy's own data */
+    spinlock_t domain_lock; /* state, pause_count, vCPU set-up */
+    void *sched_priv;       /* the scheduling policy's own data */
 
     unsigned int max_vcpus;
-    struct vcpu **vcpu;             /* [max_vcpus], NULL until created */
+    struct vcpu **vcpu; /* [max_vcpus], NULL until created */
 
     /* Memory: every page the domain owns is on page_list. */
     spinlock_t page_alloc_lock;
     struct page_list_head page_list;
     unsigned long tot_pages;
     unsigned long max_pages;
-    unsigned long xenheap_pages;    /* shared xenheap frames referenced */
-    bool frames_hold_ref;           /* see refcnt */
+    unsigned long xenheap_pages; /* shared xenheap frames referenced */
+    bool frames_hold_ref;        /* see refcnt */
 
-    struct shared_info *shared_info;    /* one xenheap page */
+    struct shared_info *shared_info; /* one xenheap page */
 
     /* SCHEDOP_watchdog: up to two, shutting the domain down on expiry. */
 #define NR_DOMAIN_WATCHDOG_TIMERS 2
     struct timer watchdog_timer[NR_DOMAIN_WATCHDOG_TIMERS];
-    unsigned int watchdog_inuse;    /* bit n: timer n is set up */
-    spinlock_t watchdog_lock;       /* guards the two above */
+    unsigned int watchdog_inuse; /* bit n: timer n is set up */
+    spinlock_t watchdog_lock;    /* guards the two above */
 
     spinlock_t event_lock;
     struct evtchn_port_state *evtchn;
@@ -196,7 +196,7 @@ struct domain {
     s_time_t console_refilled;
     unsigned long console_dropped;
 
-    struct domain *next_in_list;    /* domain list, by domain_id */
+    struct domain *next_in_list; /* domain list, by domain_id */
 };
 
 static inline bool is_pv_domain(const struct domain *d)

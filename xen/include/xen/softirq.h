@@ -3,11 +3,7 @@
 #ifndef XEN_SOFTIRQ_H
 #define XEN_SOFTIRQ_H
 
-enum {
-    TIMER_SOFTIRQ,
-    SCHEDULE_SOFTIRQ,
-    NR_SOFTIRQS
-};
+enum { TIMER_SOFTIRQ, SCHEDULE_SOFTIRQ, NR_SOFTIRQS };
 
 typedef void (*softirq_handler_t)(void);
 

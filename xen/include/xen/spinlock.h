@@ -16,12 +16,12 @@ typedef struct spinlock {
     union {
         uint32_t word;
         struct {
-            uint16_t head;      /* ticket now being served */
-            uint16_t tail;      /* next ticket to hand out */
+            uint16_t head; /* ticket now being served */
+            uint16_t tail; /* next ticket to hand out */
         };
     };
 #ifdef CONFIG_DEBUG
-    uint8_t class;              /* enum lock_class: its rank in the order */
+    uint8_t class; /* enum lock_class: its rank in the order */
 #endif
 } spinlock_t;
 
@@ -32,7 +32,10 @@ typedef struct spinlock {
  * release builds neither store nor check anything.
  */
 #ifdef CONFIG_DEBUG
-#define SPIN_LOCK_UNLOCKED(c) { { 0 }, LOCK_##c }
+#define SPIN_LOCK_UNLOCKED(c)                                                 \
+    {                                                                         \
+        { 0 }, LOCK_##c                                                       \
+    }
 
 /* Before spinning for l: BUG if taking it breaks the order; records it. */
 void lock_order_take(const spinlock_t *l);
@@ -41,10 +44,21 @@ void lock_order_taken(const spinlock_t *l);
 /* l is being released. */
 void lock_order_drop(const spinlock_t *l);
 #else
-#define SPIN_LOCK_UNLOCKED(c) { { 0 } }
-static inline void lock_order_take(const spinlock_t *l) {}
-static inline void lock_order_taken(const spinlock_t *l) {}
-static inline void lock_order_drop(const spinlock_t *l) {}
+#define SPIN_LOCK_UNLOCKED(c)                                                 \
+    {                                                                         \
+        {                                                                     \
+            0                                                                 \
+        }                                                                     \
+    }
+static inline void lock_order_take(const spinlock_t *l)
+{
+}
+static inline void lock_order_taken(const spinlock_t *l)
+{
+}
+static inline void lock_order_drop(const spinlock_t *l)
+{
+}
 #endif
 #define DEFINE_SPINLOCK(l, c) spinlock_t l = SPIN_LOCK_UNLOCKED(c)
 
@@ -99,25 +113,29 @@ static inline bool spin_is_locked(const spinlock_t *l)
 }
 
 #define spin_lock_irq(l)                                                      \
-    do {                                                                      \
+    do                                                                        \
+    {                                                                         \
         local_irq_disable();                                                  \
         spin_lock(l);                                                         \
     } while ( 0 )
 
 #define spin_unlock_irq(l)                                                    \
-    do {                                                                      \
+    do                                                                        \
+    {                                                                         \
         spin_unlock(l);                                                       \
         local_irq_enable();                                                   \
     } while ( 0 )
 
 #define spin_lock_irqsave(l, flags)                                           \
-    do {                                                                      \
+    do                                                                        \
+    {                                                                         \
         local_irq_save(flags);                                                \
         spin_lock(l);                                                         \
     } while ( 0 )
 
 #define spin_unlock_irqrestore(l, flags)                                      \
-    do {                                                                      \
+    do                                                                        \
+    {                                                                         \
         spin_unlock(l);                                                       \
         local_irq_restore(flags);                                             \
     } while ( 0 )
@@ -131,8 +149,11 @@ typedef struct rwlock {
     uint32_t cnts;
 } rwlock_t;
 
-#define RW_WRITER       0x80000000U
-#define RW_LOCK_UNLOCKED { 0 }
+#define RW_WRITER 0x80000000U
+#define RW_LOCK_UNLOCKED                                                      \
+    {                                                                         \
+        0                                                                     \
+    }
 #define DEFINE_RWLOCK(l) rwlock_t l = RW_LOCK_UNLOCKED
 
 static inline void rwlock_init(rwlock_t *l)
@@ -142,7 +163,7 @@ static inline void rwlock_init(rwlock_t *l)
 
 static inline void read_lock(rwlock_t *l)
 {
-    for ( ; ; )
+    for ( ;; )
     {
         uint32_t old = __atomic_load_n(&l->cnts, __ATOMIC_RELAXED);
 
@@ -176,25 +197,29 @@ static inline void write_unlock(rwlock_t *l)
 }
 
 #define read_lock_irqsave(l, flags)                                           \
-    do {                                                                      \
+    do                                                                        \
+    {                                                                         \
         local_irq_save(flags);                                                \
         read_lock(l);                                                         \
     } while ( 0 )
 
 #define read_unlock_irqrestore(l, flags)                                      \
-    do {                                                                      \
+    do                                                                        \
+    {                                                                         \
         read_unlock(l);                                                       \
         local_irq_restore(flags);                                             \
     } while ( 0 )
 
 #define write_lock_irqsave(l, flags)                                          \
-    do {                                                                      \
+    do                                                                        \
+    {                                                                         \
         local_irq_save(flags);                                                \
         write_lock(l);                                                        \
     } while ( 0 )
 
 #define write_unlock_irqrestore(l, flags)                                     \
-    do {                                                                      \
+    do                                                                        \
+    {                                                                         \
         write_unlock(l);                                                      \
         local_irq_restore(flags);                                             \
     } while ( 0 )

@@ -7,11 +7,11 @@
 
 typedef int64_t s_time_t;
 
-#define NANOSECS(ns)    ((s_time_t)(ns))
-#define MICROSECS(us)   ((s_time_t)(us) * 1000LL)
-#define MILLISECS(ms)   ((s_time_t)(ms) * 1000000LL)
-#define SECONDS(s)      ((s_time_t)(s) * 1000000000LL)
-#define STIME_MAX       ((s_time_t)INT64_MAX)
+#define NANOSECS(ns)  ((s_time_t)(ns))
+#define MICROSECS(us) ((s_time_t)(us)*1000LL)
+#define MILLISECS(ms) ((s_time_t)(ms)*1000000LL)
+#define SECONDS(s)    ((s_time_t)(s)*1000000000LL)
+#define STIME_MAX     ((s_time_t)INT64_MAX)
 /* The longest interval a guest may ask for: NOW() plus it never wraps. */
 #define STIME_DELTA_MAX ((s_time_t)(UINT64_MAX >> 2))
 

@@ -17,11 +17,11 @@ struct timer {
     uint8_t status;
 };
 
-#define TIMER_STATUS_invalid    0   /* never initialised */
-#define TIMER_STATUS_inactive   1   /* not pending */
-#define TIMER_STATUS_killed     2   /* set_timer() now refused */
-#define TIMER_STATUS_in_heap    3
-#define TIMER_STATUS_in_list    4
+#define TIMER_STATUS_invalid  0 /* never initialised */
+#define TIMER_STATUS_inactive 1 /* not pending */
+#define TIMER_STATUS_killed   2 /* set_timer() now refused */
+#define TIMER_STATUS_in_heap  3
+#define TIMER_STATUS_in_list  4
 
 /* The timer will run function(data) on cpu. */
 /* At boot, before any timer is set: every CPU's heap lock. */

@@ -6,11 +6,14 @@
 #include <xen/timer.h>
 
 struct timer_heap {
-    struct timer **elts;        /* elts[0 .. size-1], smallest expiry first */
+    struct timer **elts; /* elts[0 .. size-1], smallest expiry first */
     unsigned int size, limit;
 };
 
-#define TIMER_HEAP_INIT { NULL, 0, 0 }
+#define TIMER_HEAP_INIT                                                       \
+    {                                                                         \
+        NULL, 0, 0                                                            \
+    }
 
 /*
  * Returns -ENOMEM if the heap is full and could not grow; t is then not

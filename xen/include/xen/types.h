@@ -15,10 +15,18 @@ typedef uint16_t domid_t;
  * Machine and guest frame numbers are distinct types so that mixing them up
  * is a compile error; _mfn()/mfn_x() convert at the boundaries.
  */
-#define TYPE_SAFE(type, name)                                                \
-    typedef struct { type name; } name##_t;                                  \
-    static inline name##_t _##name(type n) { return (name##_t){ n }; }       \
-    static inline type name##_x(name##_t n) { return n.name; }
+#define TYPE_SAFE(type, name)                                                 \
+    typedef struct {                                                          \
+        type name;                                                            \
+    } name##_t;                                                               \
+    static inline name##_t _##name(type n)                                    \
+    {                                                                         \
+        return (name##_t){ n };                                               \
+    }                                                                         \
+    static inline type name##_x(name##_t n)                                   \
+    {                                                                         \
+        return n.name;                                                        \
+    }
 
 TYPE_SAFE(unsigned long, mfn)
 TYPE_SAFE(unsigned long, gfn)

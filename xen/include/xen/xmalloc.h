@@ -21,12 +21,10 @@ void *_xzalloc_array(size_t size, size_t align, size_t nr);
 /* Accepts NULL and ZERO_BLOCK_PTR; panics on a pointer it never gave out. */
 void xfree(void *p);
 
-#define xmalloc_bytes(size)  _xmalloc(size, sizeof(void *))
-#define xzalloc_bytes(size)  _xzalloc(size, sizeof(void *))
-#define xmalloc(type)                                                         \
-    ((type *)_xmalloc(sizeof(type), __alignof__(type)))
-#define xzalloc(type)                                                         \
-    ((type *)_xzalloc(sizeof(type), __alignof__(type)))
+#define xmalloc_bytes(size) _xmalloc(size, sizeof(void *))
+#define xzalloc_bytes(size) _xzalloc(size, sizeof(void *))
+#define xmalloc(type)       ((type *)_xmalloc(sizeof(type), __alignof__(type)))
+#define xzalloc(type)       ((type *)_xzalloc(sizeof(type), __alignof__(type)))
 #define xmalloc_array(type, nr)                                               \
     ((type *)_xmalloc_array(sizeof(type), __alignof__(type), nr))
 #define xzalloc_array(type, nr)                                               \

@@ -41,7 +41,8 @@ int xsm_mmu_io(const struct domain *src);
 
 /* xen_version sub-op op (XENVER_*): only the command line is guarded. */
 int xsm_xen_version(const struct domain *src, unsigned int op);
-/* console_io sub-op cmd: the privileged domain, or a console domain's write. */
+/* console_io sub-op cmd: the privileged domain, or a console domain's write.
+ */
 int xsm_console_io(const struct domain *src, int cmd);
 /* SCHEDOP_remote_shutdown of target (NULL: checked before the lookup). */
 int xsm_schedop_shutdown(const struct domain *src,

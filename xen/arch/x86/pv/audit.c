@@ -27,10 +27,11 @@
  *  - a frame's general count covers its type count;
  *  - every frame in use belongs to a live or dying domain.
  */
-#define ENTRIES (PAGE_SIZE / sizeof(pte_t))
+#define ENTRIES      (PAGE_SIZE / sizeof(pte_t))
 #define XEN_L4_FIRST l4_table_offset(HYPERVISOR_VIRT_START)
-#define XEN_L4_END (XEN_L4_FIRST + (HYPERVISOR_VIRT_END -                  \
-                                    HYPERVISOR_VIRT_START) / PML4_SLOT_SIZE)
+#define XEN_L4_END                                                            \
+    (XEN_L4_FIRST +                                                           \
+     (HYPERVISOR_VIRT_END - HYPERVISOR_VIRT_START) / PML4_SLOT_SIZE)
 
 static unsigned int table_level(const struct page_info *pg)
 {
@@ -64,8 +65,8 @@ static void violation(const pte_t *at, const char *what, unsigned int level,
 {
     if ( stands(at, e) )
         panic("AUDIT: %s: L%u entry %lx, frame %lx count %lx type %lx", what,
-              level, (unsigned long)e, mfn_x(page_to_mfn(pg)),
-              pg->count_info, pg->u.inuse.type_info);
+              level, (unsigned long)e, mfn_x(page_to_mfn(pg)), pg->count_info,
+              pg->u.inuse.type_info);
 }
 
 /*
@@ -102,20 +103,20 @@ static void audit_entry(const struct page_info *table, unsigned int level,
     {
         if ( e & _PAGE_RW )
             violation(at, "writable linear entry", level, e, pg);
-        if ( pg != table &&
-             (pgt_linear_count(table->u.inuse.type_info) <= 0 ||
-              pgt_linear_count(type) >= 0) )
+        if ( pg != table && (pgt_linear_count(table->u.inuse.type_info) <= 0 ||
+                             pgt_linear_count(type) >= 0) )
         {
             if ( stands(at, e) )
                 printk("AUDIT: in table %lx type %lx\n",
                        mfn_x(page_to_mfn(table)), table->u.inuse.type_info);
-            violation(at, "linear entry its tables do not count", level, e, pg);
+            violation(at, "linear entry its tables do not count", level, e,
+                      pg);
         }
         return;
     }
     if ( table_level(pg) != level - 1 )
-        violation(at, "points at a frame not a validated lower table", level, e,
-                  pg);
+        violation(at, "points at a frame not a validated lower table", level,
+                  e, pg);
 }
 
 static void audit_table(const struct page_info *pg, unsigned int level)
@@ -218,11 +219,12 @@ static void audit_all(unsigned char key)
         inuse++;
         if ( (o = page_get_owner(pg)) && !owner_ok(o) )
             panic("AUDIT: frame %lx owned by a domain not in the list "
-                  "(id %u)", mfn, o->domain_id);
-        if ( o && (type & PGT_count_mask) >
-                  (pg->count_info & PGC_count_mask) )
+                  "(id %u)",
+                  mfn, o->domain_id);
+        if ( o && (type & PGT_count_mask) > (pg->count_info & PGC_count_mask) )
             panic("AUDIT: frame %lx: type count over general count: "
-                  "count %lx type %lx", mfn, pg->count_info, type);
+                  "count %lx type %lx",
+                  mfn, pg->count_info, type);
         if ( (level = table_level(pg)) )
         {
             tables++;

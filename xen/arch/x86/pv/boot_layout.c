@@ -21,7 +21,8 @@ int boot_layout_compute(struct pv_layout *l, const struct elf_image *elf,
 {
     const struct elf_xen_notes *x = &elf->xen;
     unsigned long virt_base = (x->seen & (1u << XEN_ELFNOTE_VIRT_BASE))
-                              ? x->virt_base : 0;
+                                  ? x->virt_base
+                                  : 0;
     bool unmapped = (x->seen & (1u << XEN_ELFNOTE_MOD_START_PFN)) &&
                     x->mod_start_pfn;
     int rc = pv_layout_compute(l, virt_base & PAGE_MASK, elf->virt_kend,
@@ -82,8 +83,9 @@ mfn_t boot_layout_page_tables(const struct pv_layout *l,
         }
         for ( i = lvl; i < 3; i++ )
         {
-            table[(va >> (39 - 9 * i)) & 511] =
-                ((pte_t)frame[i] << PAGE_SHIFT) | table_flags;
+            table[(va >> (39 - 9 * i)) & 511] = ((pte_t)frame[i]
+                                                 << PAGE_SHIFT) |
+                                                table_flags;
             table = mfn_to_virt(_mfn(frame[i]));
         }
         pte = ((pte_t)p2m[pv_layout_pfn(l, va)] << PAGE_SHIFT) |

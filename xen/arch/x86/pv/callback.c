@@ -142,14 +142,17 @@ long do_set_callbacks(unsigned long event_address,
                       unsigned long syscall_address)
 {
     struct callback_register event = {
-        .type = CALLBACKTYPE_event, .address = event_address,
+        .type = CALLBACKTYPE_event,
+        .address = event_address,
         .flags = CALLBACKF_mask_events,
     };
     struct callback_register failsafe = {
-        .type = CALLBACKTYPE_failsafe, .address = failsafe_address,
+        .type = CALLBACKTYPE_failsafe,
+        .address = failsafe_address,
     };
     struct callback_register syscall = {
-        .type = CALLBACKTYPE_syscall, .address = syscall_address,
+        .type = CALLBACKTYPE_syscall,
+        .address = syscall_address,
     };
 
     if ( !valid_entry_point(event_address) ||
@@ -231,9 +234,9 @@ long do_set_segment_base(unsigned int which, unsigned long base)
          */
         pv_map_ldt_selector(current, base);
         local_irq_save(flags);
-        __asm__ __volatile__ ( "swapgs" ::: "memory" );
+        __asm__ __volatile__("swapgs" ::: "memory");
         pv_load_gs(base);
-        __asm__ __volatile__ ( "swapgs" ::: "memory" );
+        __asm__ __volatile__("swapgs" ::: "memory");
         a->pv.gs_base_user = rdmsr(MSR_SHADOW_GS_BASE);
         local_irq_restore(flags);
         return 0;
@@ -266,7 +269,8 @@ void do_iret(struct cpu_user_regs *regs)
         if ( !mfn_valid(v->arch.pv.guest_table_user) )
         {
             printk(XENLOG_ERR "d%uv%u: iret to user mode without user page "
-                   "tables\n", v->domain->domain_id, v->vcpu_id);
+                              "tables\n",
+                   v->domain->domain_id, v->vcpu_id);
             domain_crash(v->domain, "iret to user mode without user tables");
             return;
         }
@@ -286,7 +290,8 @@ void do_iret(struct cpu_user_regs *regs)
      * with VMASST_TYPE_architectural_iopl the frame's IOPL is the virtual
      * one, as Xen takes it.
      */
-    if ( v->domain->arch.pv.vm_assist & (1UL << VMASST_TYPE_architectural_iopl) )
+    if ( v->domain->arch.pv.vm_assist &
+         (1UL << VMASST_TYPE_architectural_iopl) )
         v->arch.pv.iopl = (iret.rflags & X86_EFLAGS_IOPL) >> 12;
     regs->rflags = (iret.rflags & ~(X86_EFLAGS_IOPL | X86_EFLAGS_VM)) |
                    X86_EFLAGS_IF;

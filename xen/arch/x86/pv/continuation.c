@@ -5,7 +5,7 @@
 #include <asm/pv/continuation.h>
 
 /* The bytes of SYSCALL (0f 05), which the guest runs again. */
-#define SYSCALL_INSN_LEN    2
+#define SYSCALL_INSN_LEN 2
 
 long pv_hypercall_continuation(unsigned int op, unsigned int nr,
                                const unsigned long *args)

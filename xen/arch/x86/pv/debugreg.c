@@ -8,36 +8,45 @@
 #include <asm/uaccess.h>
 
 /* Bits the CPU fixes: DR6 reads ones in 4-11 and 16-31, zero in 12. */
-#define DR6_RSVD_ONES       0xffff0ff0UL
-#define DR6_RSVD_ZEROS      0x00001000UL
+#define DR6_RSVD_ONES  0xffff0ff0UL
+#define DR6_RSVD_ZEROS 0x00001000UL
 /* B0-B3: which breakpoint condition was met; BS: a single step. */
-#define DR6_HITS            0x0000000fUL
-#define DR6_BS              0x00004000UL
+#define DR6_HITS 0x0000000fUL
+#define DR6_BS   0x00004000UL
 /* DR7 reads one in bit 10, zero in 11, 12, 14 and 15. */
-#define DR7_RSVD_ONES       0x00000400UL
-#define DR7_RSVD_ZEROS      0x0000d800UL
+#define DR7_RSVD_ONES  0x00000400UL
+#define DR7_RSVD_ZEROS 0x0000d800UL
 /* General detect: any DR access faults. */
-#define DR7_GD              (1UL << 13)
+#define DR7_GD (1UL << 13)
 /* From here, each breakpoint's R/W and LEN fields, 4 bits per breakpoint. */
-#define DR7_RW_SHIFT        16
-#define DR7_RW_IO           2
+#define DR7_RW_SHIFT 16
+#define DR7_RW_IO    2
 
-#define read_dr(n) ({                                                   \
-    unsigned long v_;                                                   \
-    __asm__ __volatile__ ( "mov %%db" #n ", %0" : "=r" (v_) );          \
-    v_;                                                                 \
-})
-#define write_dr(n, v)                                                  \
-    __asm__ __volatile__ ( "mov %0, %%db" #n : : "r" ((unsigned long)(v)) )
+#define read_dr(n)                                                            \
+    ({                                                                        \
+        unsigned long v_;                                                     \
+        __asm__ __volatile__("mov %%db" #n ", %0" : "=r"(v_));                \
+        v_;                                                                   \
+    })
+#define write_dr(n, v)                                                        \
+    __asm__ __volatile__("mov %0, %%db" #n : : "r"((unsigned long)(v)))
 
 static void write_addr_dr(unsigned int reg, unsigned long value)
 {
     switch ( reg )
     {
-    case 0: write_dr(0, value); break;
-    case 1: write_dr(1, value); break;
-    case 2: write_dr(2, value); break;
-    case 3: write_dr(3, value); break;
+    case 0:
+        write_dr(0, value);
+        break;
+    case 1:
+        write_dr(1, value);
+        break;
+    case 2:
+        write_dr(2, value);
+        break;
+    case 3:
+        write_dr(3, value);
+        break;
     }
 }
 

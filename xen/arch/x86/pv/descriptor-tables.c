@@ -19,17 +19,17 @@
 #include <asm/traps.h>
 
 /* Fields of a descriptor, as one 64-bit value. */
-#define DESC_TYPE           (0xfUL << 40)
-#define DESC_S              (1UL << 44)     /* code or data, not system */
-#define DESC_DPL            (3UL << 45)
-#define DESC_P              (1UL << 47)
-#define DESC_CALL_GATE      (0xcUL << 40)
+#define DESC_TYPE      (0xfUL << 40)
+#define DESC_S         (1UL << 44) /* code or data, not system */
+#define DESC_DPL       (3UL << 45)
+#define DESC_P         (1UL << 47)
+#define DESC_CALL_GATE (0xcUL << 40)
 /* A 64-bit call gate's IST/parameter-count byte, which must be clear. */
-#define DESC_GATE_RSVD      (0xffUL << 32)
+#define DESC_GATE_RSVD (0xffUL << 32)
 
-#define DESCS_PER_FRAME     (PAGE_SIZE / sizeof(uint64_t))
+#define DESCS_PER_FRAME (PAGE_SIZE / sizeof(uint64_t))
 /* The most LDT entries SET_LDT accepts (a 64 KiB table). */
-#define MAX_LDT_ENTS        8192
+#define MAX_LDT_ENTS 8192
 
 /*
  * The code selectors a call gate may name: the LDT's, the guest's own GDT
@@ -149,7 +149,7 @@ int pv_set_gdt(struct vcpu *v, const unsigned long *frames,
         load_guest_gdt(a->pv.gdt_frames, nr);
     return 0;
 
- fail:
+fail:
     while ( i-- > 0 )
         put_page_and_type(mfn_to_page(_mfn(frames[i])));
     return -EINVAL;
@@ -198,7 +198,8 @@ long do_update_descriptor(uint64_t pa, uint64_t desc)
     if ( !get_page(pg, d) )
         return -EINVAL;
     type = (pg->u.inuse.type_info & PGT_type_mask) == PGT_seg_desc_page
-           ? PGT_seg_desc_page : PGT_writable_page;
+               ? PGT_seg_desc_page
+               : PGT_writable_page;
     if ( get_page_type(pg, type) )
     {
         put_page(pg);
@@ -347,26 +348,27 @@ bool pv_ldt_fault(struct cpu_user_regs *regs)
  * tables may refuse it (#GP, #NP: a descriptor changed or gone since the
  * guest loaded it); the register is then left null and false comes back.
  */
-#define DEFINE_SEGMENT_LOADER(seg)                                         \
-bool pv_load_##seg(unsigned int sel)                                       \
-{                                                                          \
-    unsigned int ok = 1;                                                   \
-                                                                           \
-    __asm__ __volatile__ (                                                 \
-        "1:   mov %k[sel], %%" #seg "\n"                                   \
-        "2:\n"                                                             \
-        "     .pushsection .text.fixup, \"ax\"\n"                          \
-        "3:   xor %k[ok], %k[ok]\n"                                        \
-        "     mov %k[ok], %%" #seg "\n"                                    \
-        "     jmp 2b\n"                                                    \
-        "     .popsection\n"                                               \
-        "     .pushsection .ex_table, \"a\"\n"                             \
-        "     .balign 8\n"                                                 \
-        "     .quad 1b, 3b\n"                                              \
-        "     .popsection"                                                 \
-        : [ok] "+r" (ok) : [sel] "r" (sel) : "memory" );                   \
-    return ok;                                                             \
-}
+#define DEFINE_SEGMENT_LOADER(seg)                                            \
+    bool pv_load_##seg(unsigned int sel)                                      \
+    {                                                                         \
+        unsigned int ok = 1;                                                  \
+                                                                              \
+        __asm__ __volatile__("1:   mov %k[sel], %%" #seg "\n"                 \
+                             "2:\n"                                           \
+                             "     .pushsection .text.fixup, \"ax\"\n"        \
+                             "3:   xor %k[ok], %k[ok]\n"                      \
+                             "     mov %k[ok], %%" #seg "\n"                  \
+                             "     jmp 2b\n"                                  \
+                             "     .popsection\n"                             \
+                             "     .pushsection .ex_table, \"a\"\n"           \
+                             "     .balign 8\n"                               \
+                             "     .quad 1b, 3b\n"                            \
+                             "     .popsection"                               \
+                             : [ok] "+r"(ok)                                  \
+                             : [sel] "r"(sel)                                 \
+                             : "memory");                                     \
+        return ok;                                                            \
+    }
 
 DEFINE_SEGMENT_LOADER(ds)
 DEFINE_SEGMENT_LOADER(es)

@@ -51,33 +51,34 @@ static void dom0_pin_vcpu(struct vcpu *v)
     vcpu_set_hard_affinity(v, &one);
 }
 
-#define DOM0_DEFAULT_MAX    (_AC(1, UL) << 30)
-#define DOMU_DEFAULT_MEM    (_AC(16, UL) << 20)
-#define CHUNK_ORDER         9
-#define HYPERVISOR_RESERVE  (_AC(16, UL) << 20)
+#define DOM0_DEFAULT_MAX   (_AC(1, UL) << 30)
+#define DOMU_DEFAULT_MEM   (_AC(16, UL) << 20)
+#define CHUNK_ORDER        9
+#define HYPERVISOR_RESERVE (_AC(16, UL) << 20)
 
 /*
  * Features our PV ABI provides; a kernel requiring others is refused.
  * Writable page tables are the guest's direct writes to its own page
  * tables, which pv/ptwr.c emulates (Linux requires them in its note).
  */
-#define PV_FEATURES ((1u << XENFEAT_writable_page_tables) |              \
-                     (1u << XENFEAT_pae_pgdir_above_4gb) |               \
-                     (1u << XENFEAT_mmu_pt_update_preserve_ad) |         \
-                     (1u << XENFEAT_gnttab_map_avail_bits))
+#define PV_FEATURES                                                           \
+    ((1u << XENFEAT_writable_page_tables) |                                   \
+     (1u << XENFEAT_pae_pgdir_above_4gb) |                                    \
+     (1u << XENFEAT_mmu_pt_update_preserve_ad) |                              \
+     (1u << XENFEAT_gnttab_map_avail_bits))
 
 /* One domain to build at boot, from its kernel module. */
 struct boot_domain {
     domid_t domid;
     bool privileged;
-    unsigned int module;                /* the kernel's index in modules[] */
+    unsigned int module; /* the kernel's index in modules[] */
     const struct boot_module *kernel;
-    const struct boot_module *initrd;   /* NULL: none */
-    const char *cmdline;                /* NULL: none */
-    const char *mem_option;             /* names the size in messages */
+    const struct boot_module *initrd; /* NULL: none */
+    const char *cmdline;              /* NULL: none */
+    const char *mem_option;           /* names the size in messages */
     unsigned long nr_pages;
     unsigned int nr_vcpus;
-    struct domain *d;                   /* built, not yet started */
+    struct domain *d; /* built, not yet started */
 };
 
 /*
@@ -108,12 +109,15 @@ static int compute_layout(struct pv_layout *l, const struct elf_image *elf,
     int rc = boot_layout_compute(l, elf, initrd_len, nr_pages);
 
     if ( rc == -EOVERFLOW )
-        return refuse(-EINVAL, "its boot region from %#lx (kernel end "
-                      "%#llx) wraps around the address space", l->v_start,
-                      (unsigned long long)elf->virt_kend);
+        return refuse(-EINVAL,
+                      "its boot region from %#lx (kernel end "
+                      "%#llx) wraps around the address space",
+                      l->v_start, (unsigned long long)elf->virt_kend);
     if ( rc )
-        return refuse(-EINVAL, "its boot region %#lx-%#lx is not guest "
-                      "address space", l->v_start, l->v_end);
+        return refuse(-EINVAL,
+                      "its boot region %#lx-%#lx is not guest "
+                      "address space",
+                      l->v_start, l->v_end);
     return 0;
 }
 
@@ -134,8 +138,9 @@ static int copy_to_boot_domain(void *ctx, uint64_t paddr, const void *src,
     {
         unsigned long off = va & ~PAGE_MASK;
         size_t n = min(len, (size_t)(PAGE_SIZE - off));
-        uint8_t *dst = (uint8_t *)mfn_to_virt(_mfn(
-                           ld->p2m[pv_layout_pfn(ld->layout, va)])) + off;
+        uint8_t *dst = (uint8_t *)mfn_to_virt(
+                           _mfn(ld->p2m[pv_layout_pfn(ld->layout, va)])) +
+                       off;
 
         if ( src )
             memcpy(dst, src, n);
@@ -153,7 +158,7 @@ static int copy_to_boot_domain(void *ctx, uint64_t paddr, const void *src,
 struct kernel_image {
     const void *data;
     size_t size;
-    void *heap;                 /* NULL: data is in the module itself */
+    void *heap; /* NULL: data is in the module itself */
     unsigned int order;
 };
 
@@ -188,8 +193,10 @@ static int __init unpack_kernel(struct kernel_image *k,
         return refuse(-EINVAL, "the kernel is a corrupt gzip or xz image");
     k->order = get_order_from_bytes(out_size);
     if ( !(k->heap = alloc_xenheap_pages(k->order, 0)) )
-        return refuse(-ENOMEM, "out of memory unpacking the kernel "
-                      "(%zu KiB)", out_size >> 10);
+        return refuse(-ENOMEM,
+                      "out of memory unpacking the kernel "
+                      "(%zu KiB)",
+                      out_size >> 10);
     if ( decompress(image, size, k->heap, out_size, &k->size) )
     {
         release_kernel(k);
@@ -213,8 +220,8 @@ static unsigned long dom0_nr_pages(unsigned long domus)
 {
     unsigned long spare = spare_pages();
     unsigned long want = opt_dom0_mem ? opt_dom0_mem >> PAGE_SHIFT
-                         : min(spare > domus ? spare - domus : 0,
-                               DOM0_DEFAULT_MAX >> PAGE_SHIFT);
+                                      : min(spare > domus ? spare - domus : 0,
+                                            DOM0_DEFAULT_MAX >> PAGE_SHIFT);
 
     return min(want, spare);
 }
@@ -222,11 +229,11 @@ static unsigned long dom0_nr_pages(unsigned long domus)
 /* vCPU 0 on CPU 0, each next one on the next online CPU, round robin. */
 static int __init create_vcpus(struct domain *d, unsigned int nr)
 {
-    for ( unsigned int i = 0, cpu = cpumask_first(&cpu_online_map);
-          i < nr; i++ )
+    for ( unsigned int i = 0, cpu = cpumask_first(&cpu_online_map); i < nr;
+          i++ )
     {
-        if ( i && (cpu = cpumask_next(cpu, &cpu_online_map)) >=
-                  nr_cpumask_bits )
+        if ( i &&
+             (cpu = cpumask_next(cpu, &cpu_online_map)) >= nr_cpumask_bits )
             cpu = cpumask_first(&cpu_online_map);
         /* All but vCPU 0 stay down: the kernel brings them up. */
         if ( !vcpu_create(d, i, cpu) )
@@ -255,8 +262,8 @@ static int __init populate(struct domain *d, unsigned long *p2m,
         while ( (1UL << order) > nr_pages - pfn ||
                 !(pg = alloc_domain_pages(d, order, memflags)) )
             if ( order-- == 0 )
-                return refuse(-ENOMEM, "out of memory at page %lu of %lu",
-                              pfn, nr_pages);
+                return refuse(-ENOMEM, "out of memory at page %lu of %lu", pfn,
+                              nr_pages);
         for ( unsigned long i = 0; i < (1UL << order); i++, pfn++ )
         {
             p2m[pfn] = mfn_x(page_to_mfn(pg)) + i;
@@ -283,11 +290,10 @@ static void __init load_images(const struct boot_domain *bd,
                maddr_to_virt(bd->initrd->start + off),
                min(PAGE_SIZE, l->mod_len - off));
     for ( unsigned long pfn = 0; pfn < bd->nr_pages; pfn++ )
-        *(uint64_t *)boot_layout_va(l, p2m, l->p2m_start + pfn * 8) =
-            p2m[pfn];
+        *(uint64_t *)boot_layout_va(l, p2m, l->p2m_start + pfn * 8) = p2m[pfn];
     if ( elf->xen.seen & (1u << XEN_ELFNOTE_HYPERCALL_PAGE) )
-        pv_write_hypercall_page(boot_layout_va(l, p2m,
-                                               elf->xen.hypercall_page));
+        pv_write_hypercall_page(
+            boot_layout_va(l, p2m, elf->xen.hypercall_page));
 }
 
 /*
@@ -311,7 +317,8 @@ static void __init write_start_info(const struct boot_domain *bd,
     /* As Xen: an initrd left unmapped is found by its first pfn. */
     if ( l->mod_len )
     {
-        si->mod_start = (l->flags & PV_LAYOUT_MOD_UNMAPPED) ? l->mod_pfn : l->mod_start;
+        si->mod_start = (l->flags & PV_LAYOUT_MOD_UNMAPPED) ? l->mod_pfn
+                                                            : l->mod_start;
         si->mod_len = l->mod_len;
         if ( (l->flags & PV_LAYOUT_MOD_UNMAPPED) )
             si->flags |= SIF_MOD_START_PFN;
@@ -331,15 +338,16 @@ static int __init fill_domain(struct boot_domain *bd,
     mfn_t l4;
     int rc;
 
-    if ( !(d = bd->d = domain_create(bd->domid, guest_type_pv,
-                                     bd->privileged, bd->nr_vcpus)) )
+    if ( !(d = bd->d = domain_create(bd->domid, guest_type_pv, bd->privileged,
+                                     bd->nr_vcpus)) )
         return refuse(-ENOMEM, "out of memory creating the domain");
     /* No toolstack gives a boot domain a console ring: it has console_io. */
     d->is_console = true;
     if ( (rc = create_vcpus(d, bd->nr_vcpus)) )
         return rc;
-    for ( unsigned int i = 0; is_hardware_domain(d) && opt_dom0_vcpus_pin &&
-                              i < bd->nr_vcpus; i++ )
+    for ( unsigned int i = 0;
+          is_hardware_domain(d) && opt_dom0_vcpus_pin && i < bd->nr_vcpus;
+          i++ )
         dom0_pin_vcpu(d->vcpu[i]);
     d->max_pages = bd->nr_pages;
     if ( !(p2m = xmalloc_array(unsigned long, bd->nr_pages)) )
@@ -414,13 +422,15 @@ static int __init build_pv_domain(struct boot_domain *bd)
                         bd->initrd ? bd->initrd->end - bd->initrd->start : 0,
                         bd->nr_pages);
     if ( !rc && l.min_pages > bd->nr_pages )
-        rc = refuse(-ENOMEM, "%lu KiB of memory cannot hold its %lu KiB "
-                    "kernel, initrd and boot tables (%s)", bd->nr_pages << 2,
-                    l.min_pages << 2, bd->mem_option);
+        rc = refuse(-ENOMEM,
+                    "%lu KiB of memory cannot hold its %lu KiB "
+                    "kernel, initrd and boot tables (%s)",
+                    bd->nr_pages << 2, l.min_pages << 2, bd->mem_option);
     else if ( !rc && bd->nr_pages > spare_pages() )
-        rc = refuse(-ENOMEM, "out of memory: %lu KiB asked for, %lu KiB "
-                    "spare (%s)", bd->nr_pages << 2, spare_pages() << 2,
-                    bd->mem_option);
+        rc = refuse(-ENOMEM,
+                    "out of memory: %lu KiB asked for, %lu KiB "
+                    "spare (%s)",
+                    bd->nr_pages << 2, spare_pages() << 2, bd->mem_option);
     else if ( !rc && (rc = fill_domain(bd, &elf, &l)) && bd->d )
     {
         domain_destroy(bd->d);
@@ -428,10 +438,10 @@ static int __init build_pv_domain(struct boot_domain *bd)
     }
     if ( !rc )
         printk("Dom%u kernel: %s %s, %lu pages, %u vCPUs, entry %#lx, "
-               "region %#lx-%#lx\n", bd->domid, elf.xen.guest_os,
-               elf.xen.guest_version, bd->nr_pages, bd->nr_vcpus,
-               elf.virt_entry, l.v_start, l.v_end);
- out:
+               "region %#lx-%#lx\n",
+               bd->domid, elf.xen.guest_os, elf.xen.guest_version,
+               bd->nr_pages, bd->nr_vcpus, elf.virt_entry, l.v_start, l.v_end);
+out:
     release_kernel(&k);
     return rc;
 }
@@ -541,8 +551,10 @@ void __init construct_boot_domains(const struct boot_info *bi)
             if ( !initrd )
                 initrd = m;
             else
-                skip_module("boot", i, m, "neither dom0's initrd nor a "
-                            "domU kernel", "ignored");
+                skip_module("boot", i, m,
+                            "neither dom0's initrd nor a "
+                            "domU kernel",
+                            "ignored");
             continue;
         }
         bd->module = i;
@@ -559,9 +571,12 @@ void __init construct_boot_domains(const struct boot_info *bi)
     nr_vcpus = opt_dom0_max_vcpus ? opt_dom0_max_vcpus : num_online_cpus();
     nr_vcpus = min(nr_vcpus, (unsigned int)XEN_LEGACY_MAX_VCPUS);
     *dom0 = (struct boot_domain){
-        .privileged = true, .kernel = &bi->modules[0],
-        .initrd = initrd, .cmdline = cmdline ? cmdline + 1 : NULL,
-        .mem_option = "dom0_mem=", .nr_pages = dom0_nr_pages(domus),
+        .privileged = true,
+        .kernel = &bi->modules[0],
+        .initrd = initrd,
+        .cmdline = cmdline ? cmdline + 1 : NULL,
+        .mem_option = "dom0_mem=",
+        .nr_pages = dom0_nr_pages(domus),
         .nr_vcpus = nr_vcpus,
     };
     if ( build_pv_domain(dom0) )

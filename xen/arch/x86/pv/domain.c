@@ -29,10 +29,10 @@ static void save_guest_state(struct vcpu *v)
 
     a->user_regs = get_cpu_info()->guest_cpu_user_regs;
     /* The data selectors are the guest's own: nothing entering saved them. */
-    __asm__ __volatile__ ( "mov %%ds, %0" : "=r" (a->user_regs.ds) );
-    __asm__ __volatile__ ( "mov %%es, %0" : "=r" (a->user_regs.es) );
-    __asm__ __volatile__ ( "mov %%fs, %0" : "=r" (a->user_regs.fs) );
-    __asm__ __volatile__ ( "mov %%gs, %0" : "=r" (a->user_regs.gs) );
+    __asm__ __volatile__("mov %%ds, %0" : "=r"(a->user_regs.ds));
+    __asm__ __volatile__("mov %%es, %0" : "=r"(a->user_regs.es));
+    __asm__ __volatile__("mov %%fs, %0" : "=r"(a->user_regs.fs));
+    __asm__ __volatile__("mov %%gs, %0" : "=r"(a->user_regs.gs));
     a->pv.fs_base = rdmsr(MSR_FS_BASE);
     a->pv.gs_base_kernel = kernel ? gs : shadow;
     a->pv.gs_base_user = kernel ? shadow : gs;
@@ -105,7 +105,8 @@ void pv_ctxt_switch_to(struct vcpu *v)
     loaded &= pv_load_gs(sel[3]);
     wrmsr(MSR_FS_BASE, a->pv.fs_base);
     wrmsr(MSR_GS_BASE, kernel ? a->pv.gs_base_kernel : a->pv.gs_base_user);
-    wrmsr(MSR_SHADOW_GS_BASE, kernel ? a->pv.gs_base_user : a->pv.gs_base_kernel);
+    wrmsr(MSR_SHADOW_GS_BASE,
+          kernel ? a->pv.gs_base_user : a->pv.gs_base_kernel);
     fpu_restore(v);
     pv_load_debugregs(v);
     update_vcpu_system_time(v);

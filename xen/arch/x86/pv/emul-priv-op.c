@@ -86,8 +86,8 @@ static int set_guest_cr(struct vcpu *v, unsigned int cr, uint64_t val)
  */
 static bool guest_xsetbv(struct vcpu *v, uint32_t xcr, uint64_t val)
 {
-    if ( xcr || !(v->arch.cr4 & X86_CR4_OSXSAVE) ||
-         !(val & XSTATE_FP) || (val & ~boot_cpu_data.xcr0) ||
+    if ( xcr || !(v->arch.cr4 & X86_CR4_OSXSAVE) || !(val & XSTATE_FP) ||
+         (val & ~boot_cpu_data.xcr0) ||
          ((val & XSTATE_YMM) && !(val & XSTATE_SSE)) )
         return false;
     v->arch.xcr0 = val;
@@ -104,8 +104,13 @@ static bool guest_xsetbv(struct vcpu *v, uint32_t xcr, uint64_t val)
  */
 static bool port_is_ours(unsigned int port, unsigned int size)
 {
-    static const struct { uint16_t first, last; } ours[] = {
-        { 0x20, 0x21 }, { 0x40, 0x43 }, { 0xa0, 0xa1 }, { 0x3f8, 0x3ff },
+    static const struct {
+        uint16_t first, last;
+    } ours[] = {
+        { 0x20, 0x21 },
+        { 0x40, 0x43 },
+        { 0xa0, 0xa1 },
+        { 0x3f8, 0x3ff },
     };
 
     for ( unsigned int i = 0; i < ARRAY_SIZE(ours); i++ )
@@ -195,21 +200,21 @@ static int guest_out(unsigned int port, unsigned int size, uint32_t val,
  * touching the MSRs is a #GP, as on Xen.  A few registers that kernels
  * write on their way up keep their value and drop the write.
  */
-#define MSR_IA32_TSC        0x00000010
-#define MSR_AMD_PATCHLEVEL  0x0000008b
-#define MSR_IA32_MPERF      0x000000e7
-#define MSR_IA32_APERF      0x000000e8
-#define MSR_IA32_MCG_CAP    0x00000179
-#define MSR_IA32_MCG_STATUS 0x0000017a
+#define MSR_IA32_TSC         0x00000010
+#define MSR_AMD_PATCHLEVEL   0x0000008b
+#define MSR_IA32_MPERF       0x000000e7
+#define MSR_IA32_APERF       0x000000e8
+#define MSR_IA32_MCG_CAP     0x00000179
+#define MSR_IA32_MCG_STATUS  0x0000017a
 #define MSR_IA32_MISC_ENABLE 0x000001a0
-#define MSR_IA32_PAT        0x00000277
-#define MSR_K8_HWCR         0xc0010015
-#define MSR_AMD64_DE_CFG    0xc0011029
+#define MSR_IA32_PAT         0x00000277
+#define MSR_K8_HWCR          0xc0010015
+#define MSR_AMD64_DE_CFG     0xc0011029
 
-#define APIC_DEFAULT_BASE   0xfee00000UL
-#define APIC_BASE_BSP       (1UL << 8)
+#define APIC_DEFAULT_BASE 0xfee00000UL
+#define APIC_BASE_BSP     (1UL << 8)
 /* Fast strings on; branch-trace and PEBS unavailable; xTPR messages off. */
-#define MISC_ENABLE_PV      0x00801801UL
+#define MISC_ENABLE_PV 0x00801801UL
 /* LFENCE is dispatch-serialising, as Xen makes it on AMD. */
 #define DE_CFG_LFENCE_SERIALISE (1UL << 1)
 
@@ -252,7 +257,7 @@ static bool guest_rdmsr(const struct vcpu *v, uint32_t msr, uint64_t *out)
     case MSR_IA32_MISC_ENABLE:
         val = MISC_ENABLE_PV;
         break;
-    case MSR_IA32_MCG_CAP:          /* no machine-check banks offered */
+    case MSR_IA32_MCG_CAP: /* no machine-check banks offered */
     case MSR_IA32_MCG_STATUS:
         val = 0;
         break;
@@ -382,12 +387,12 @@ static int priv_write_xcr(uint32_t reg, uint64_t val,
 static int priv_cache_op(bool writeback, struct x86_emulate_ctxt *ctxt)
 {
     if ( cache_flush_permitted(current->domain) )
-        __asm__ __volatile__ ( "wbinvd" ::: "memory" );
+        __asm__ __volatile__("wbinvd" ::: "memory");
     return X86EMUL_OKAY;
 }
 
-#define PFEC_WRITE  (1u << 1)
-#define PFEC_USER   (1u << 2)
+#define PFEC_WRITE (1u << 1)
+#define PFEC_USER  (1u << 2)
 
 /*
  * String I/O reads and writes the guest's memory as its own access
@@ -400,8 +405,9 @@ static int string_fault(unsigned long addr, bool write,
     ctxt->event.cr2 = addr;
     return x86_emul_raise(ctxt, X86_EXC_PF,
                           (write ? PFEC_WRITE : 0) |
-                          (current->arch.flags & VGCF_in_kernel ? 0
-                                                                 : PFEC_USER));
+                              (current->arch.flags & VGCF_in_kernel
+                                   ? 0
+                                   : PFEC_USER));
 }
 
 static int priv_read(unsigned long addr, void *buf, unsigned int bytes,
@@ -410,7 +416,8 @@ static int priv_read(unsigned long addr, void *buf, unsigned int bytes,
     if ( !guest_range_ok(addr, bytes) )
         return refuse(ctxt);
     return copy_from_guest_bytes(buf, (const void *)addr, bytes)
-           ? string_fault(addr, false, ctxt) : X86EMUL_OKAY;
+               ? string_fault(addr, false, ctxt)
+               : X86EMUL_OKAY;
 }
 
 static int priv_write(unsigned long addr, const void *buf, unsigned int bytes,
@@ -419,7 +426,8 @@ static int priv_write(unsigned long addr, const void *buf, unsigned int bytes,
     if ( !guest_range_ok(addr, bytes) )
         return refuse(ctxt);
     return copy_to_guest_bytes((void *)addr, buf, bytes)
-           ? string_fault(addr, true, ctxt) : X86EMUL_OKAY;
+               ? string_fault(addr, true, ctxt)
+               : X86EMUL_OKAY;
 }
 
 /*
@@ -435,9 +443,17 @@ static int priv_validate(struct x86_emulate_ctxt *ctxt)
 {
     switch ( ctxt->opcode )
     {
-    case 0x6c ... 0x6f: case 0xe4 ... 0xe7: case 0xec ... 0xef:
-    case 0xcd: case 0xf4: case 0xfa: case 0xfb:
-    case 0x106: case 0x109: case 0x120 ... 0x123: case 0x130 ... 0x132:
+    case 0x6c ... 0x6f:
+    case 0xe4 ... 0xe7:
+    case 0xec ... 0xef:
+    case 0xcd:
+    case 0xf4:
+    case 0xfa:
+    case 0xfb:
+    case 0x106:
+    case 0x109:
+    case 0x120 ... 0x123:
+    case 0x130 ... 0x132:
     case 0x1a2:
         return X86EMUL_OKAY;
     case 0x101:
@@ -514,8 +530,7 @@ bool pv_emulate_privileged_op(struct cpu_user_regs *regs)
     if ( rc != X86EMUL_OKAY )
         return false;
     if ( ctxt.retire.swint )
-        return soft_interrupt(current, regs, ctxt.swint_vector,
-                              ctxt.insn_len);
+        return soft_interrupt(current, regs, ctxt.swint_vector, ctxt.insn_len);
     /*
      * CLI and STI passed the virtual IOPL and are then no-ops, as in
      * Xen: events are the vcpu_info mask's to block; a real CLI could
@@ -553,8 +568,8 @@ void pv_cpuid(uint32_t leaf, uint32_t sub, struct cpuid_regs *r)
             r->eax = (XEN_VERSION << 16) | XEN_SUBVERSION;
             break;
         case 0x40000002:
-            r->eax = 1;             /* hypercall page frames */
-            r->ebx = 0x40000000;    /* the MSR that fills one */
+            r->eax = 1;          /* hypercall page frames */
+            r->ebx = 0x40000000; /* the MSR that fills one */
             break;
         }
         return;
@@ -589,11 +604,11 @@ void pv_cpuid(uint32_t leaf, uint32_t sub, struct cpuid_regs *r)
         r->edx &= (uint32_t)(boot_cpu_data.xcr0 >> 32);
     }
     else if ( leaf == 0xd && sub == 1 )
-        r->eax &= ~(1u << 3);                   /* XSAVES: ring 0 only */
+        r->eax &= ~(1u << 3); /* XSAVES: ring 0 only */
     else if ( leaf == 0x80000001 )
     {
-        r->ecx &= ~(1u << 2);                   /* SVM */
-        r->edx &= ~(1u << 26);                  /* 1 GiB pages */
+        r->ecx &= ~(1u << 2);  /* SVM */
+        r->edx &= ~(1u << 26); /* 1 GiB pages */
     }
 }
 

@@ -28,7 +28,9 @@ void pv_emul_ctxt_init(struct x86_emulate_ctxt *ctxt,
     ctxt->cpl = kernel ? 0 : 3;
     ctxt->io_cpl = !kernel ? 3
                    : v->domain->arch.pv.vm_assist &
-                     (1UL << VMASST_TYPE_architectural_iopl) ? 0 : 1;
+                           (1UL << VMASST_TYPE_architectural_iopl)
+                       ? 0
+                       : 1;
     ctxt->iopl = v->arch.pv.iopl;
     ctxt->cache = &v->arch.emul_cache;
     ctxt->data = NULL;
@@ -45,7 +47,8 @@ int pv_emul_read(unsigned long addr, void *buf, unsigned int bytes,
                  struct x86_emulate_ctxt *ctxt)
 {
     return copy_from_guest_bytes(buf, (const void *)addr, bytes)
-           ? X86EMUL_UNHANDLEABLE : X86EMUL_OKAY;
+               ? X86EMUL_UNHANDLEABLE
+               : X86EMUL_OKAY;
 }
 
 /* FS and GS: what the guest last loaded, still live in the MSRs. */

@@ -63,8 +63,9 @@ int replace_grant_host_mapping(uint64_t host_addr, mfn_t frame,
                                      &found);
     if ( rc == -ESRCH )
         printk(XENLOG_DEBUG "gnttab: d%u: PTE %#lx for %#lx doesn't match "
-               "grant frame %#lx\n", current->domain->domain_id,
-               (unsigned long)found, (unsigned long)host_addr, mfn_x(frame));
+                            "grant frame %#lx\n",
+               current->domain->domain_id, (unsigned long)found,
+               (unsigned long)host_addr, mfn_x(frame));
     return rc;
 }
 

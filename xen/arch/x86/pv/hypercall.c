@@ -12,28 +12,36 @@
  */
 void pv_write_hypercall_page(uint8_t *p)
 {
-    memset(p, 0xcc, PAGE_SIZE);     /* int3 between the stubs */
+    memset(p, 0xcc, PAGE_SIZE); /* int3 between the stubs */
     for ( unsigned int i = 0; i < PAGE_SIZE / 32; i++ )
     {
         uint8_t *s = p + i * 32;
 
         if ( i == __HYPERVISOR_iret )
             continue;
-        *s++ = 0x51;                            /* push %rcx */
-        *s++ = 0x41; *s++ = 0x53;               /* push %r11 */
-        *s++ = 0xb8;                            /* mov $i, %eax */
+        *s++ = 0x51; /* push %rcx */
+        *s++ = 0x41;
+        *s++ = 0x53; /* push %r11 */
+        *s++ = 0xb8; /* mov $i, %eax */
         memcpy(s, &i, 4);
         s += 4;
-        *s++ = 0x0f; *s++ = 0x05;               /* syscall */
-        *s++ = 0x41; *s++ = 0x5b;               /* pop %r11 */
-        *s++ = 0x59;                            /* pop %rcx */
-        *s++ = 0xc3;                            /* ret */
+        *s++ = 0x0f;
+        *s++ = 0x05; /* syscall */
+        *s++ = 0x41;
+        *s++ = 0x5b; /* pop %r11 */
+        *s++ = 0x59; /* pop %rcx */
+        *s++ = 0xc3; /* ret */
     }
     p += __HYPERVISOR_iret * 32;
-    *p++ = 0x51;                                /* push %rcx */
-    *p++ = 0x41; *p++ = 0x53;                   /* push %r11 */
-    *p++ = 0x50;                                /* push %rax */
-    *p++ = 0xb8;                                /* mov $23, %eax */
-    *p++ = __HYPERVISOR_iret; *p++ = 0; *p++ = 0; *p++ = 0;
-    *p++ = 0x0f; *p++ = 0x05;                   /* syscall */
+    *p++ = 0x51; /* push %rcx */
+    *p++ = 0x41;
+    *p++ = 0x53; /* push %r11 */
+    *p++ = 0x50; /* push %rax */
+    *p++ = 0xb8; /* mov $23, %eax */
+    *p++ = __HYPERVISOR_iret;
+    *p++ = 0;
+    *p++ = 0;
+    *p++ = 0;
+    *p++ = 0x0f;
+    *p++ = 0x05; /* syscall */
 }

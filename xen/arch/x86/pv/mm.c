@@ -19,33 +19,33 @@
 #include <asm/page.h>
 #include <asm/pv/mm.h>
 
-#define PT_ENTRIES          512
+#define PT_ENTRIES 512
 
 /* PML4 slots 256-271 belong to the hypervisor in every PV L4. */
-#define L4_XEN_FIRST        l4_table_offset(HYPERVISOR_VIRT_START)
-#define L4_XEN_NR           ((HYPERVISOR_VIRT_END - HYPERVISOR_VIRT_START) / \
-                             PML4_SLOT_SIZE)
+#define L4_XEN_FIRST l4_table_offset(HYPERVISOR_VIRT_START)
+#define L4_XEN_NR                                                             \
+    ((HYPERVISOR_VIRT_END - HYPERVISOR_VIRT_START) / PML4_SLOT_SIZE)
 
 /* The read-only M2P's slot (VMASST_TYPE_m2p_strict decides who has it). */
-#define RO_MPT_SLOT         l4_table_offset(RO_MPT_VIRT_START)
+#define RO_MPT_SLOT l4_table_offset(RO_MPT_VIRT_START)
 
-#define PTE_PAT_L1          _PAGE_PSE              /* bit 7 in an L1 entry */
-#define PTE_AVAIL           (_AC(7, UL) << 9)      /* bits 9-11 */
-#define PTE_AVAIL_HIGH      (_AC(0x7ff, UL) << 52) /* bits 52-62 */
-#define PTE_GNTTAB          (_AC(1, UL) << 62)
+#define PTE_PAT_L1     _PAGE_PSE              /* bit 7 in an L1 entry */
+#define PTE_AVAIL      (_AC(7, UL) << 9)      /* bits 9-11 */
+#define PTE_AVAIL_HIGH (_AC(0x7ff, UL) << 52) /* bits 52-62 */
+#define PTE_GNTTAB     (_AC(1, UL) << 62)
 /* Set by us on L1 entries the guest made kernel-only (no _PAGE_USER). */
-#define PTE_GUEST_KERNEL    (_AC(1, UL) << 52)
-#define PTE_CACHE_ATTRS     (_PAGE_PWT | _PAGE_PCD | PTE_PAT_L1)
+#define PTE_GUEST_KERNEL (_AC(1, UL) << 52)
+#define PTE_CACHE_ATTRS  (_PAGE_PWT | _PAGE_PCD | PTE_PAT_L1)
 
 /* What any guest entry may carry besides its frame address (as Xen). */
-#define GUEST_FLAGS         (_PAGE_PRESENT | _PAGE_RW | _PAGE_USER |          \
-                             _PAGE_ACCESSED | _PAGE_DIRTY | PTE_AVAIL |       \
-                             PTE_AVAIL_HIGH | _PAGE_NX)
+#define GUEST_FLAGS                                                           \
+    (_PAGE_PRESENT | _PAGE_RW | _PAGE_USER | _PAGE_ACCESSED | _PAGE_DIRTY |   \
+     PTE_AVAIL | PTE_AVAIL_HIGH | _PAGE_NX)
 /*
  * L2-L4: caching bits, GLOBAL and PSE are refused; PSE because PV guests
  * get no superpages (they would map frames the type system never sees).
  */
-#define UPPER_REFUSED       (~(GUEST_FLAGS | PTE_ADDR_MASK))
+#define UPPER_REFUSED (~(GUEST_FLAGS | PTE_ADDR_MASK))
 
 static bool m2p_strict(const struct domain *d)
 {
@@ -173,7 +173,7 @@ static int get_l1e_refs(pte_t e, struct domain *l1_owner,
 bool opt_pv_linear_pt = true;
 boolean_param("pv-linear-pt", opt_pv_linear_pt);
 
-#define LINEAR_MAX          0x7fff
+#define LINEAR_MAX 0x7fff
 
 /*
  * Moves pg's linear count by delta (+1/-1) if it is, and stays, on the
@@ -186,15 +186,15 @@ static bool linear_count_add(struct page_info *pg, int side, int delta)
     unsigned long *ti = &pg->u.inuse.type_info;
     unsigned long x = __atomic_load_n(ti, __ATOMIC_ACQUIRE), nx;
 
-    do {
+    do
+    {
         int old = pgt_linear_count(x), n = old + delta;
 
         if ( old * side < 0 || n * side < 0 || n * side > LINEAR_MAX )
             return false;
         nx = (x & ~PGT_linear_mask) |
              ((unsigned long)(uint16_t)n << PGT_linear_shift);
-    } while ( !__atomic_compare_exchange_n(ti, &x, nx, false,
-                                           __ATOMIC_ACQ_REL,
+    } while ( !__atomic_compare_exchange_n(ti, &x, nx, false, __ATOMIC_ACQ_REL,
                                            __ATOMIC_ACQUIRE) );
     return true;
 }
@@ -257,9 +257,9 @@ static int get_upper_refs(unsigned int level, pte_t e, struct domain *d,
 }
 
 /* -ERESTART: a table below stopped partway (see pv/mm.h); nothing held. */
-static int get_entry_refs(unsigned int level, pte_t e,
-                          struct domain *pt_owner, struct domain *pg_owner,
-                          struct page_info *table, bool preemptible)
+static int get_entry_refs(unsigned int level, pte_t e, struct domain *pt_owner,
+                          struct domain *pg_owner, struct page_info *table,
+                          bool preemptible)
 {
     if ( level == 1 )
         return get_l1e_refs(e, pt_owner, pg_owner);
@@ -326,12 +326,12 @@ static void set_partial(struct page_info *pg, unsigned int done, bool put)
     unsigned long *ti = &pg->u.inuse.type_info;
     unsigned long x = __atomic_load_n(ti, __ATOMIC_RELAXED), nx;
 
-    do {
+    do
+    {
         nx = (x & ~(PGT_done_mask | PGT_partial_put)) | PGT_partial |
              ((unsigned long)done << PGT_done_shift) |
              (put ? PGT_partial_put : 0);
-    } while ( !__atomic_compare_exchange_n(ti, &x, nx, false,
-                                           __ATOMIC_RELEASE,
+    } while ( !__atomic_compare_exchange_n(ti, &x, nx, false, __ATOMIC_RELEASE,
                                            __ATOMIC_RELAXED) );
 }
 
@@ -364,8 +364,9 @@ static int validate_table(struct page_info *pg, unsigned int level,
 
         if ( (level == 4 && is_xen_l4_slot(i)) || !(e & _PAGE_PRESENT) )
             continue;
-        rc = stop_walk(level, preemptible, i > start) ? -ERESTART
-             : get_entry_refs(level, e, d, d, pg, preemptible);
+        rc = stop_walk(level, preemptible, i > start)
+                 ? -ERESTART
+                 : get_entry_refs(level, e, d, d, pg, preemptible);
         if ( rc == -ERESTART )
         {
             set_partial(pg, i, false);
@@ -419,8 +420,9 @@ static int devalidate_table(struct page_info *pg, unsigned int level,
     {
         if ( (level == 4 && is_xen_l4_slot(i)) || !(t[i] & _PAGE_PRESENT) )
             continue;
-        rc = stop_walk(level, preemptible, i + 1 < end) ? -ERESTART
-             : put_entry_refs_preemptible(level, t[i], pg, preemptible);
+        rc = stop_walk(level, preemptible, i + 1 < end)
+                 ? -ERESTART
+                 : put_entry_refs_preemptible(level, t[i], pg, preemptible);
         if ( rc )
         {
             /*
@@ -446,7 +448,7 @@ static int get_type(struct page_info *pg, unsigned long type, bool preemptible)
     int rc;
 
     ASSERT(!(type & ~PGT_type_mask));
-    for ( ; ; )
+    for ( ;; )
     {
         unsigned long count = x & PGT_count_mask;
 
@@ -521,7 +523,7 @@ static int put_type(struct page_info *pg, bool preemptible)
     unsigned int level, end;
     int rc;
 
-    for ( ; ; )
+    for ( ;; )
     {
         level = pt_level(x);
         BUG_ON(!(x & PGT_count_mask));
@@ -608,12 +610,12 @@ void pv_drop_partial(struct page_info *pg)
     unsigned long *ti = &pg->u.inuse.type_info;
     unsigned long x = __atomic_load_n(ti, __ATOMIC_ACQUIRE), nx;
 
-    do {
+    do
+    {
         if ( (x & (PGT_partial | PGT_partial_put)) != PGT_partial )
             return;
         nx = x & ~(PGT_partial | PGT_done_mask);
-    } while ( !__atomic_compare_exchange_n(ti, &x, nx, false,
-                                           __ATOMIC_ACQ_REL,
+    } while ( !__atomic_compare_exchange_n(ti, &x, nx, false, __ATOMIC_ACQ_REL,
                                            __ATOMIC_ACQUIRE) );
     BUG_ON(devalidate_table(pg, pt_level(x), partial_done(x), false));
     __atomic_store_n(ti, x & PGT_type_mask, __ATOMIC_RELEASE);
@@ -658,9 +660,10 @@ static unsigned int get_validated_table(struct page_info *pg)
     unsigned long *ti = &pg->u.inuse.type_info;
     unsigned long x = __atomic_load_n(ti, __ATOMIC_ACQUIRE);
 
-    do {
-        if ( !pt_level(x) || !(x & PGT_validated) ||
-             !(x & PGT_count_mask) || (x & PGT_count_mask) == PGT_count_mask )
+    do
+    {
+        if ( !pt_level(x) || !(x & PGT_validated) || !(x & PGT_count_mask) ||
+             (x & PGT_count_mask) == PGT_count_mask )
             return 0;
     } while ( !__atomic_compare_exchange_n(ti, &x, x + 1, false,
                                            __ATOMIC_ACQ_REL,
@@ -724,19 +727,18 @@ static int mod_entry(struct page_info *table, unsigned int level,
         /* Same frame, same access: the references already held still fit. */
         same = (old & _PAGE_PRESENT) &&
                !((old ^ val) & (PTE_ADDR_MASK | _PAGE_RW));
-        if ( !same &&
-             (rc = get_entry_refs(level, val, pt_owner, pg_owner, table,
-                                  preemptible)) )
+        if ( !same && (rc = get_entry_refs(level, val, pt_owner, pg_owner,
+                                           table, preemptible)) )
             return rc;
         nval = adjust_entry(level, val);
     }
     else
         same = !(old & _PAGE_PRESENT);
 
-    for ( ; ; )
+    for ( ;; )
     {
-        pte_t w = nval | (preserve_ad ? old & (_PAGE_ACCESSED | _PAGE_DIRTY)
-                                      : 0);
+        pte_t w = nval |
+                  (preserve_ad ? old & (_PAGE_ACCESSED | _PAGE_DIRTY) : 0);
 
         if ( __atomic_compare_exchange_n(p, &old, w, false, __ATOMIC_ACQ_REL,
                                          __ATOMIC_RELAXED) )
@@ -769,8 +771,8 @@ static int update_pt_entry(paddr_t ptr, pte_t val, bool preserve_ad,
     level = get_validated_table(pg);
     if ( level )
     {
-        rc = mod_entry(pg, level, slot, val, preserve_ad, pt_owner,
-                       pg_owner, preemptible, &old);
+        rc = mod_entry(pg, level, slot, val, preserve_ad, pt_owner, pg_owner,
+                       preemptible, &old);
         spin_unlock(lock);
         put_old_entry(level, old, pg, preemptible);
         put_page_type(pg);
@@ -831,7 +833,8 @@ static mfn_t guest_walk(struct vcpu *v, mfn_t root, unsigned long va,
             return INVALID_MFN;
         if ( pt_level(pg->u.inuse.type_info) == level )
             e = __atomic_load_n((pte_t *)page_to_virt(pg) +
-                                pt_offset(level, va), __ATOMIC_RELAXED);
+                                    pt_offset(level, va),
+                                __ATOMIC_RELAXED);
         put_page(pg);
         if ( print )
             printk("  L%u[%03u] = %016lx (table %#lx)\n", level,
@@ -856,8 +859,8 @@ mfn_t pv_guest_frame(struct vcpu *v, unsigned long va)
 
 void pv_dump_guest_walk(struct vcpu *v, mfn_t root, unsigned long va)
 {
-    printk("d%uv%u page walk for %016lx:\n", v->domain->domain_id,
-           v->vcpu_id, va);
+    printk("d%uv%u page walk for %016lx:\n", v->domain->domain_id, v->vcpu_id,
+           va);
     guest_walk(v, root, va, 0, true);
 }
 
@@ -921,8 +924,8 @@ static int take_l1e(struct vcpu *v, unsigned long va, pte_t *taken)
 
     if ( !pg )
         return -EINVAL;
-    *taken = __atomic_exchange_n((pte_t *)page_to_virt(pg) +
-                                 pt_offset(1, va), 0, __ATOMIC_ACQ_REL);
+    *taken = __atomic_exchange_n((pte_t *)page_to_virt(pg) + pt_offset(1, va),
+                                 0, __ATOMIC_ACQ_REL);
     unlock_l1_table(pg);
     return 0;
 }
@@ -945,8 +948,8 @@ static int replace_grant_l1e(struct vcpu *v, uint64_t addr, bool is_ptr,
     *found = 0;
     if ( is_ptr && (addr & (sizeof(pte_t) - 1)) )
         return -EINVAL;
-    pg = lock_l1_table(d, is_ptr ? maddr_to_mfn(addr)
-                                 : guest_l1_for_va(v, addr));
+    pg = lock_l1_table(d,
+                       is_ptr ? maddr_to_mfn(addr) : guest_l1_for_va(v, addr));
     if ( !pg )
         return -EINVAL;
     /* Under the table's lock only the hardware's A/D bits can change. */

@@ -27,9 +27,10 @@
 static struct domain *get_pg_owner(struct domain *d, domid_t domid, int *rc)
 {
     if ( domid != DOMID_IO )
-        return domain_lookup(domid, DOMAIN_LOOKUP_SELF |
-                                    DOMAIN_LOOKUP_NOT_OWN_ID |
-                                    DOMAIN_LOOKUP_TARGET, rc);
+        return domain_lookup(domid,
+                             DOMAIN_LOOKUP_SELF | DOMAIN_LOOKUP_NOT_OWN_ID |
+                                 DOMAIN_LOOKUP_TARGET,
+                             rc);
     if ( (*rc = xsm_mmu_io(d)) )
         return NULL;
     return get_domain(d);
@@ -112,8 +113,8 @@ long do_mmu_update(XEN_GUEST_HANDLE_PARAM(mmu_update_t) ureqs,
         count &= ~MMU_UPDATE_PREEMPTED;
         read_done(pdone, &done);
     }
-    if ( old_table_stopped(__HYPERVISOR_mmu_update, guest_handle_addr(ureqs), count, pdone,
-                           done, foreigndom) )
+    if ( old_table_stopped(__HYPERVISOR_mmu_update, guest_handle_addr(ureqs),
+                           count, pdone, done, foreigndom) )
         return __HYPERVISOR_mmu_update;
 
     /* The top half names whose page tables these are (id + 1). */
@@ -146,11 +147,10 @@ long do_mmu_update(XEN_GUEST_HANDLE_PARAM(mmu_update_t) ureqs,
         {
         case MMU_NORMAL_PT_UPDATE:
         case MMU_PT_UPDATE_PRESERVE_AD:
-        case MMU_PT_UPDATE_NO_TRANSLATE:  /* PV has nothing to translate */
-            rc = pv_mmu_update_entry(req.ptr & ~(sizeof(pte_t) - 1),
-                                     req.val,
+        case MMU_PT_UPDATE_NO_TRANSLATE: /* PV has nothing to translate */
+            rc = pv_mmu_update_entry(req.ptr & ~(sizeof(pte_t) - 1), req.val,
                                      (req.ptr & (sizeof(pte_t) - 1)) ==
-                                     MMU_PT_UPDATE_PRESERVE_AD,
+                                         MMU_PT_UPDATE_PRESERVE_AD,
                                      pt_owner, pg_owner);
             if ( !rc )
                 pv_audit_pt_write(req.ptr);
@@ -187,7 +187,7 @@ long do_mmu_update(XEN_GUEST_HANDLE_PARAM(mmu_update_t) ureqs,
             break;
     }
 
- out:
+out:
     if ( pg_owner )
         put_domain(pg_owner);
     if ( pt_owner )
@@ -195,7 +195,8 @@ long do_mmu_update(XEN_GUEST_HANDLE_PARAM(mmu_update_t) ureqs,
     write_done(pdone, done + i);
     if ( rc == -ERESTART )
         return hypercall_continue(__HYPERVISOR_mmu_update,
-                                  guest_handle_addr(ureqs) + i * sizeof(mmu_update_t),
+                                  guest_handle_addr(ureqs) +
+                                      i * sizeof(mmu_update_t),
                                   (count - i) | MMU_UPDATE_PREEMPTED,
                                   guest_handle_addr(pdone), foreigndom);
     return rc;
@@ -237,7 +238,8 @@ static int get_table_type(struct domain *pg_owner, struct page_info *pg,
 int pv_new_guest_table(struct vcpu *v, unsigned long mfn, bool user,
                        bool preemptible)
 {
-    mfn_t *slot = user ? &v->arch.pv.guest_table_user : &v->arch.pv.guest_table;
+    mfn_t *slot = user ? &v->arch.pv.guest_table_user
+                       : &v->arch.pv.guest_table;
     mfn_t old = *slot, new = _mfn(mfn);
     struct page_info *old_pg;
     int rc;
@@ -290,7 +292,8 @@ static int pin_table(struct domain *pg_owner, unsigned long mfn,
         return rc;
     /* The pin keeps both references until UNPIN_TABLE. */
     if ( __atomic_fetch_or(&pg->u.inuse.type_info, PGT_pinned,
-                           __ATOMIC_SEQ_CST) & PGT_pinned )
+                           __ATOMIC_SEQ_CST) &
+         PGT_pinned )
     {
         put_page_and_type(pg);
         return -EINVAL;
@@ -303,7 +306,8 @@ static int pin_table(struct domain *pg_owner, unsigned long mfn,
     spin_lock(&pg_owner->page_alloc_lock);
     drop = pg_owner->state == DOMSTATE_dying &&
            (__atomic_fetch_and(&pg->u.inuse.type_info, ~PGT_pinned,
-                               __ATOMIC_SEQ_CST) & PGT_pinned);
+                               __ATOMIC_SEQ_CST) &
+            PGT_pinned);
     spin_unlock(&pg_owner->page_alloc_lock);
     if ( drop )
         put_page_and_type(pg);
@@ -325,11 +329,12 @@ static int unpin_table(struct vcpu *curr, struct domain *pg_owner,
 {
     struct page_info *pg;
 
-    if ( !mfn_valid(_mfn(mfn)) || !get_page(pg = mfn_to_page(_mfn(mfn)),
-                                            pg_owner) )
+    if ( !mfn_valid(_mfn(mfn)) ||
+         !get_page(pg = mfn_to_page(_mfn(mfn)), pg_owner) )
         return -EINVAL;
     if ( !(__atomic_fetch_and(&pg->u.inuse.type_info, ~PGT_pinned,
-                              __ATOMIC_ACQ_REL) & PGT_pinned) )
+                              __ATOMIC_ACQ_REL) &
+           PGT_pinned) )
     {
         put_page(pg);
         return -EINVAL;
@@ -480,9 +485,8 @@ static int do_one_mmuext(struct vcpu *curr, struct domain *pg_owner,
     BUG();
 }
 
-long do_mmuext_op(XEN_GUEST_HANDLE_PARAM(mmuext_op_t) uops,
-                  unsigned int count, XEN_GUEST_HANDLE_PARAM(uint) pdone,
-                  unsigned int foreigndom)
+long do_mmuext_op(XEN_GUEST_HANDLE_PARAM(mmuext_op_t) uops, unsigned int count,
+                  XEN_GUEST_HANDLE_PARAM(uint) pdone, unsigned int foreigndom)
 {
     struct vcpu *curr = current;
     struct domain *pg_owner;
@@ -494,8 +498,8 @@ long do_mmuext_op(XEN_GUEST_HANDLE_PARAM(mmuext_op_t) uops,
         count &= ~MMU_UPDATE_PREEMPTED;
         read_done(pdone, &done);
     }
-    if ( old_table_stopped(__HYPERVISOR_mmuext_op, guest_handle_addr(uops), count, pdone,
-                           done, foreigndom) )
+    if ( old_table_stopped(__HYPERVISOR_mmuext_op, guest_handle_addr(uops),
+                           count, pdone, done, foreigndom) )
         return __HYPERVISOR_mmuext_op;
     pg_owner = get_pg_owner(curr->domain, foreigndom, &rc);
     if ( pg_owner )
@@ -531,7 +535,8 @@ long do_mmuext_op(XEN_GUEST_HANDLE_PARAM(mmuext_op_t) uops,
     write_done(pdone, done + i);
     if ( rc == -ERESTART )
         return hypercall_continue(__HYPERVISOR_mmuext_op,
-                                  guest_handle_addr(uops) + i * sizeof(mmuext_op_t),
+                                  guest_handle_addr(uops) +
+                                      i * sizeof(mmuext_op_t),
                                   (count - i) | MMU_UPDATE_PREEMPTED,
                                   guest_handle_addr(pdone), foreigndom);
     return rc;

@@ -51,8 +51,8 @@ static bool frame_mapping(const struct vcpu *v, unsigned long va, mfn_t *mfn)
 /* The entry being written: where it is, and whose tables hold it. */
 struct ptwr_ctxt {
     struct x86_emulate_ctxt ctxt;
-    unsigned long addr;         /* the faulting address */
-    paddr_t pte_ma;             /* the entry's machine address */
+    unsigned long addr; /* the faulting address */
+    paddr_t pte_ma;     /* the entry's machine address */
     struct domain *d;
 };
 
@@ -118,7 +118,8 @@ static int ptwr_store(struct ptwr_ctxt *p, uint64_t old, unsigned int shift,
 
     val = (old & ~mask) | ((val << shift) & mask);
     return pv_update_pt_entry(p->pte_ma, val, false, p->d, p->d)
-           ? X86EMUL_UNHANDLEABLE : X86EMUL_OKAY;
+               ? X86EMUL_UNHANDLEABLE
+               : X86EMUL_OKAY;
 }
 
 static int ptwr_write(unsigned long addr, const void *buf, unsigned int bytes,
@@ -156,7 +157,10 @@ static int ptwr_validate(struct x86_emulate_ctxt *ctxt)
 {
     switch ( ctxt->opcode )
     {
-    case 0xcd: case 0xf4: case 0xfa: case 0xfb:
+    case 0xcd:
+    case 0xf4:
+    case 0xfa:
+    case 0xfb:
         return X86EMUL_UNHANDLEABLE;
     default:
         return X86EMUL_OKAY;
@@ -182,7 +186,7 @@ static const struct x86_emulate_ops ptwr_ops = {
  */
 struct mmio_ro_ctxt {
     struct x86_emulate_ctxt ctxt;
-    unsigned long addr;         /* the faulting address */
+    unsigned long addr; /* the faulting address */
 };
 
 static int mmio_ro_read(unsigned long addr, void *buf, unsigned int bytes,
@@ -212,7 +216,7 @@ static const struct x86_emulate_ops mmio_ro_ops = {
 
 static bool mmio_ro_emulate(struct cpu_user_regs *regs, unsigned long addr)
 {
-    struct mmio_ro_ctxt p;      /* set field by field: no REP STOS */
+    struct mmio_ro_ctxt p; /* set field by field: no REP STOS */
 
     p.addr = addr;
     pv_emul_ctxt_init(&p.ctxt, regs);
@@ -226,7 +230,7 @@ bool pv_ptwr_emulate(struct cpu_user_regs *regs, unsigned long addr)
 {
     struct vcpu *v = current;
     struct domain *d = v->domain;
-    struct ptwr_ctxt p;         /* set field by field: no REP STOS */
+    struct ptwr_ctxt p; /* set field by field: no REP STOS */
     struct page_info *pg;
     mfn_t mfn;
 

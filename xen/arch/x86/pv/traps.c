@@ -37,9 +37,9 @@ BUILD_BUG_ON(offsetof(struct cpu_user_regs, ss) != UREGS_ss);
  * SYSCALL from a guest enters our per-CPU stub with these flags cleared;
  * the stub switches to the hypervisor stack before anything else.
  */
-#define SYSCALL_MASK (X86_EFLAGS_IF | X86_EFLAGS_DF | X86_EFLAGS_TF | \
-                      X86_EFLAGS_NT | X86_EFLAGS_AC | X86_EFLAGS_IOPL | \
-                      X86_EFLAGS_RF)
+#define SYSCALL_MASK                                                          \
+    (X86_EFLAGS_IF | X86_EFLAGS_DF | X86_EFLAGS_TF | X86_EFLAGS_NT |          \
+     X86_EFLAGS_AC | X86_EFLAGS_IOPL | X86_EFLAGS_RF)
 
 void pv_percpu_init(unsigned int cpu)
 {
@@ -47,10 +47,10 @@ void pv_percpu_init(unsigned int cpu)
 
     pv_frame_top[cpu] = (unsigned long)&info->guest_cpu_user_regs.es;
     /* Kernel CS/SS from the first pair, user ones from __GUEST_CS32. */
-    wrmsr(MSR_STAR, ((uint64_t)__GUEST_CS32 << 48) |
-                    ((uint64_t)__HYPERVISOR_CS << 32));
-    wrmsr(MSR_LSTAR, (unsigned long)pv_syscall_stubs +
-                     cpu * PV_SYSCALL_STUB_SIZE);
+    wrmsr(MSR_STAR,
+          ((uint64_t)__GUEST_CS32 << 48) | ((uint64_t)__HYPERVISOR_CS << 32));
+    wrmsr(MSR_LSTAR,
+          (unsigned long)pv_syscall_stubs + cpu * PV_SYSCALL_STUB_SIZE);
     wrmsr(MSR_SFMASK, SYSCALL_MASK);
     wrmsr(MSR_EFER, rdmsr(MSR_EFER) | EFER_SCE);
 }
@@ -78,7 +78,7 @@ void pv_toggle_guest_mode(struct vcpu *v)
     else
         a->pv.gs_base_user = rdmsr(MSR_GS_BASE);
     a->flags ^= VGCF_in_kernel;
-    __asm__ __volatile__ ( "swapgs" ::: "memory" );
+    __asm__ __volatile__("swapgs" ::: "memory");
     write_cr3(mfn_to_maddr(pv_guest_root(v)));
     local_irq_restore(flags);
 }
@@ -125,11 +125,11 @@ bool pv_create_bounce_frame(struct vcpu *v, unsigned long handler,
     frame[n++] = regs->rip;
     frame[n++] = cs | ((uint64_t)mask << 32);
     /* With architectural_iopl the frame shows the virtual IOPL, as Xen's. */
-    frame[n++] = (regs->rflags & ~X86_EFLAGS_IF) |
-                 (mask ? 0 : X86_EFLAGS_IF) |
+    frame[n++] = (regs->rflags & ~X86_EFLAGS_IF) | (mask ? 0 : X86_EFLAGS_IF) |
                  (v->domain->arch.pv.vm_assist &
-                  (1UL << VMASST_TYPE_architectural_iopl)
-                  ? (unsigned long)v->arch.pv.iopl << 12 : 0);
+                          (1UL << VMASST_TYPE_architectural_iopl)
+                      ? (unsigned long)v->arch.pv.iopl << 12
+                      : 0);
     frame[n++] = regs->rsp;
     frame[n++] = regs->ss;
     /* 16-byte aligned, as the CPU would align an interrupt frame. */
@@ -168,20 +168,20 @@ void pv_user_syscall(struct cpu_user_regs *regs)
     {
         ok = pv_create_bounce_frame(v, cb, NULL, 0,
                                     v->arch.pv.callback_flags &
-                                    (1UL << CALLBACKTYPE_syscall));
+                                        (1UL << CALLBACKTYPE_syscall));
         regs->rflags &= ~X86_EFLAGS_DF;
     }
     else
     {
-        regs->rip -= 2;     /* SYSCALL is 0f 05 */
+        regs->rip -= 2; /* SYSCALL is 0f 05 */
         ok = pv_create_bounce_frame(v, ud->address, NULL, 0, ud->flags & 4);
     }
     if ( !ok )
     {
         printk(XENLOG_ERR "d%uv%u: cannot deliver a system call from user "
-               "mode at %016lx (%s)\n", v->domain->domain_id, v->vcpu_id,
-               regs->rip, cb ? "bad kernel stack"
-                             : "no syscall callback or #UD handler");
+                          "mode at %016lx (%s)\n",
+               v->domain->domain_id, v->vcpu_id, regs->rip,
+               cb ? "bad kernel stack" : "no syscall callback or #UD handler");
         domain_crash(v->domain, "undeliverable user-mode system call");
     }
 }
@@ -198,9 +198,10 @@ void pv_failsafe_callback(struct vcpu *v, const uint16_t sel[4])
 
     if ( !pv_create_bounce_frame(v, v->arch.pv.failsafe_callback_eip, extra, 4,
                                  v->arch.pv.callback_flags &
-                                 (1UL << CALLBACKTYPE_failsafe)) )
+                                     (1UL << CALLBACKTYPE_failsafe)) )
     {
-        printk(XENLOG_ERR "d%uv%u: segment selectors %04x %04x %04x %04x "
+        printk(XENLOG_ERR
+               "d%uv%u: segment selectors %04x %04x %04x %04x "
                "no longer load, and no failsafe callback takes them\n",
                v->domain->domain_id, v->vcpu_id, sel[0], sel[1], sel[2],
                sel[3]);
@@ -230,7 +231,7 @@ void pv_deliver_upcall(struct vcpu *v)
     {
         local_irq_enable();
         domain_crash(v->domain, "cannot deliver an event upcall");
-        do_softirq();   /* the shutdown deschedules us for good */
+        do_softirq(); /* the shutdown deschedules us for good */
         BUG();
     }
 }
@@ -249,12 +250,12 @@ void pv_inject_exception(unsigned int vec, uint32_t ec)
     uint64_t ec64 = ec;
     bool has_ec = ec != PV_NO_ERROR_CODE;
 
-    if ( !pv_create_bounce_frame(v, ti->address, has_ec ? &ec64 : NULL,
-                                 has_ec, ti->flags & 4) )
+    if ( !pv_create_bounce_frame(v, ti->address, has_ec ? &ec64 : NULL, has_ec,
+                                 ti->flags & 4) )
     {
         printk(XENLOG_ERR "d%uv%u: unhandled exception %u at %04x:%016lx "
-               "(error %#x", v->domain->domain_id, v->vcpu_id, vec,
-               regs->cs, regs->rip, ec);
+                          "(error %#x",
+               v->domain->domain_id, v->vcpu_id, vec, regs->cs, regs->rip, ec);
         if ( vec == X86_EXC_PF )
             printk(", address %016lx", v->vcpu_info->arch.cr2);
         printk(")\n");
@@ -314,8 +315,7 @@ void pv_handle_exception(struct cpu_user_regs *regs)
      * (user mode gets the fault, as on Xen).
      */
     if ( vec == X86_EXC_PF && (regs->error_code & 3) == 3 &&
-         (v->arch.flags & VGCF_in_kernel) &&
-         pv_ptwr_emulate(regs, cr2) )
+         (v->arch.flags & VGCF_in_kernel) && pv_ptwr_emulate(regs, cr2) )
         return;
     if ( vec == X86_EXC_PF )
     {
@@ -368,13 +368,15 @@ void pv_iret_fault(const struct cpu_user_regs *regs)
          is_canonical_address(g->rip) )
     {
         printk(XENLOG_ERR "d%uv%u: return to %04x:%016lx faulted "
-               "(vector %u, error %#x)\n", v->domain->domain_id,
-               v->vcpu_id, g->cs, g->rip, vec, ec);
+                          "(vector %u, error %#x)\n",
+               v->domain->domain_id, v->vcpu_id, g->cs, g->rip, vec, ec);
         domain_crash(v->domain, "return to guest faulted");
     }
     else
         pv_inject_exception(vec, ec);
-    __asm__ __volatile__ ( "mov %0, %%rsp; jmp return_to_guest"
-                           : : "r" (g) : "memory" );
+    __asm__ __volatile__("mov %0, %%rsp; jmp return_to_guest"
+                         :
+                         : "r"(g)
+                         : "memory");
     __builtin_unreachable();
 }

@@ -68,8 +68,7 @@ uint64_t x86emul_alu(unsigned int op, uint64_t dst, uint64_t src,
         break;
     default:
         /* Logic: CF and OF clear; AF is undefined, and left clear. */
-        res = op == ALU_OR ? dst | src : op == ALU_XOR ? dst ^ src
-                                                        : dst & src;
+        res = op == ALU_OR ? dst | src : op == ALU_XOR ? dst ^ src : dst & src;
         f = szp(res, bytes);
         break;
     }
@@ -89,8 +88,8 @@ bool x86emul_shift(unsigned int op, uint64_t *dst, unsigned int count,
         return op != 2 && op != 3 && op != 6;
     switch ( op )
     {
-    case 0:                                     /* rol */
-    case 1:                                     /* ror */
+    case 0: /* rol */
+    case 1: /* ror */
     {
         unsigned int r = count % bits;
 
@@ -108,23 +107,23 @@ bool x86emul_shift(unsigned int op, uint64_t *dst, unsigned int count,
         *rflags = f;
         return true;
     }
-    case 4:                                     /* shl */
+    case 4: /* shl */
         res = count < 64 ? x86emul_trunc(v << count, bytes) : 0;
         cf = count <= bits ? (v >> (bits - count)) & 1 : 0;
         f = top(res, bytes) ^ cf ? EF_OF : 0;
         break;
-    case 5:                                     /* shr */
+    case 5: /* shr */
         res = v >> count;
         cf = (v >> (count - 1)) & 1;
         f = top(v, bytes) ? EF_OF : 0;
         break;
-    case 7:                                     /* sar */
+    case 7: /* sar */
         sv = (int64_t)(v << (64 - bits)) >> (64 - bits);
         res = x86emul_trunc(sv >> count, bytes);
         cf = (sv >> (count - 1)) & 1;
         f = 0;
         break;
-    default:                                    /* rcl, rcr: not done */
+    default: /* rcl, rcr: not done */
         return false;
     }
     /* AF is undefined after a shift, and left clear. */
@@ -140,14 +139,30 @@ bool x86emul_cond(unsigned int cc, uint64_t f)
 
     switch ( (cc >> 1) & 7 )
     {
-    case 0: r = f & EF_OF; break;
-    case 1: r = f & EF_CF; break;
-    case 2: r = f & EF_ZF; break;
-    case 3: r = f & (EF_CF | EF_ZF); break;
-    case 4: r = f & EF_SF; break;
-    case 5: r = f & EF_PF; break;
-    case 6: r = sf_ne_of; break;
-    default: r = (f & EF_ZF) || sf_ne_of; break;
+    case 0:
+        r = f & EF_OF;
+        break;
+    case 1:
+        r = f & EF_CF;
+        break;
+    case 2:
+        r = f & EF_ZF;
+        break;
+    case 3:
+        r = f & (EF_CF | EF_ZF);
+        break;
+    case 4:
+        r = f & EF_SF;
+        break;
+    case 5:
+        r = f & EF_PF;
+        break;
+    case 6:
+        r = sf_ne_of;
+        break;
+    default:
+        r = (f & EF_ZF) || sf_ne_of;
+        break;
     }
     return (cc & 1) ? !r : r;
 }

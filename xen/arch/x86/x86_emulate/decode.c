@@ -82,7 +82,8 @@ static int fetch(struct x86emul_insn *in, struct x86_emulate_ctxt *ctxt,
         return X86EMUL_UNHANDLEABLE;
     in->n = to_end;
     return ops->insn_fetch(rip, in->b, in->n, ctxt) == X86EMUL_OKAY
-           ? X86EMUL_OKAY : X86EMUL_UNHANDLEABLE;
+               ? X86EMUL_OKAY
+               : X86EMUL_UNHANDLEABLE;
 }
 
 /*
@@ -99,16 +100,35 @@ static bool prefixes(struct x86emul_insn *in, struct cursor *c, bool mode64)
             return true;
         switch ( b )
         {
-        case 0x66: in->opsize = true; break;
-        case 0x67: in->ad_bytes = mode64 ? 4 : 2; break;
-        case 0xf0: in->lock = true; break;
-        case 0xf2: in->repne = true; in->rep = false; break;
-        case 0xf3: in->rep = true; in->repne = false; break;
-        case 0x26: case 0x2e: case 0x36: case 0x3e:
+        case 0x66:
+            in->opsize = true;
+            break;
+        case 0x67:
+            in->ad_bytes = mode64 ? 4 : 2;
+            break;
+        case 0xf0:
+            in->lock = true;
+            break;
+        case 0xf2:
+            in->repne = true;
+            in->rep = false;
+            break;
+        case 0xf3:
+            in->rep = true;
+            in->repne = false;
+            break;
+        case 0x26:
+        case 0x2e:
+        case 0x36:
+        case 0x3e:
             in->seg = (b >> 3) & 3;
             break;
-        case 0x64: in->seg = x86_seg_fs; break;
-        case 0x65: in->seg = x86_seg_gs; break;
+        case 0x64:
+            in->seg = x86_seg_fs;
+            break;
+        case 0x65:
+            in->seg = x86_seg_gs;
+            break;
         default:
             if ( !mode64 || (b & 0xf0) != 0x40 )
                 return true;
@@ -238,9 +258,9 @@ static unsigned int imm_bytes(const struct x86emul_insn *in)
     if ( in->attr & OP_MOFFS )
         return in->ad_bytes;
     if ( in->opcode >= 0xb8 && in->opcode <= 0xbf )
-        return in->op_bytes;                    /* mov imm64 with REX.W */
+        return in->op_bytes; /* mov imm64 with REX.W */
     if ( (in->attr & OP_IMMGRP3) && (in->reg & 7) < 2 )
-        return in->opcode == 0xf6 ? 1 : z;      /* test imm */
+        return in->opcode == 0xf6 ? 1 : z; /* test imm */
     if ( in->attr & OP_IMM8 )
         return 1;
     return in->attr & OP_IMMZ ? z : 0;
@@ -321,7 +341,7 @@ int x86emul_decode(struct x86emul_insn *in, struct x86_emulate_ctxt *ctxt,
         ctxt->cache->insn = *in;
     }
 
- done:
+done:
     effective_address(in, ctxt->regs);
     ctxt->opcode = in->opcode;
     ctxt->modrm = in->modrm;

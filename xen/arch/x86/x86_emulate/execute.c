@@ -8,11 +8,10 @@
 
 #define X86_EXC_UD 6
 /* A locked read-modify-write lost a race: read and compute again. */
-#define RETRY      (-1)
+#define RETRY       (-1)
 #define MAX_RETRIES 16
 
-int x86_emul_raise(struct x86_emulate_ctxt *ctxt, uint8_t vector,
-                   uint32_t ec)
+int x86_emul_raise(struct x86_emulate_ctxt *ctxt, uint8_t vector, uint32_t ec)
 {
     ctxt->event.vector = vector;
     ctxt->event.error_code = ec;
@@ -30,15 +29,33 @@ static bool lockable(const struct x86emul_insn *in)
         return (op & 7) < 2;
     switch ( op )
     {
-    case 0x80: case 0x81: case 0x83: return r != 7;
-    case 0x86: case 0x87: return true;
-    case 0xf6: case 0xf7: return r == 2 || r == 3;
-    case 0xfe: case 0xff: return r < 2;
-    case 0x1ab: case 0x1b3: case 0x1bb:
-    case 0x1b0: case 0x1b1: case 0x1c0: case 0x1c1: return true;
-    case 0x1ba: return r >= 5;
-    case 0x1c7: return r == 1;
-    default: return false;
+    case 0x80:
+    case 0x81:
+    case 0x83:
+        return r != 7;
+    case 0x86:
+    case 0x87:
+        return true;
+    case 0xf6:
+    case 0xf7:
+        return r == 2 || r == 3;
+    case 0xfe:
+    case 0xff:
+        return r < 2;
+    case 0x1ab:
+    case 0x1b3:
+    case 0x1bb:
+    case 0x1b0:
+    case 0x1b1:
+    case 0x1c0:
+    case 0x1c1:
+        return true;
+    case 0x1ba:
+        return r >= 5;
+    case 0x1c7:
+        return r == 1;
+    default:
+        return false;
     }
 }
 
@@ -103,13 +120,11 @@ static int write_rm(const struct x86emul_insn *in,
     rc = ops->cmpxchg(addr, &cur, &val, bytes, ctxt);
     if ( rc != X86EMUL_OKAY )
         return rc;
-    return x86emul_trunc(cur, bytes) == x86emul_trunc(old, bytes) ? rc
-                                                                  : RETRY;
+    return x86emul_trunc(cur, bytes) == x86emul_trunc(old, bytes) ? rc : RETRY;
 }
 
 /* op (ALU_*) on r/m and src, the result stored unless it is CMP or TEST. */
-static int alu_rm(const struct x86emul_insn *in,
-                  struct x86_emulate_ctxt *ctxt,
+static int alu_rm(const struct x86emul_insn *in, struct x86_emulate_ctxt *ctxt,
                   const struct x86_emulate_ops *ops, unsigned int op,
                   uint64_t src)
 {
@@ -144,10 +159,12 @@ static int basic(struct x86emul_insn *in, struct x86_emulate_ctxt *ctxt,
 
         switch ( op & 7 )
         {
-        case 0: case 1:
+        case 0:
+        case 1:
             return alu_rm(in, ctxt, ops, alu,
                           x86emul_read_reg(in, regs, in->reg, bytes));
-        case 2: case 3:
+        case 2:
+        case 3:
             rc = read_rm(in, ctxt, ops, bytes, &val, &addr);
             if ( rc != X86EMUL_OKAY )
                 return rc;
@@ -169,21 +186,26 @@ static int basic(struct x86emul_insn *in, struct x86_emulate_ctxt *ctxt,
 
     switch ( op )
     {
-    case 0x63:                                  /* movsxd */
+    case 0x63: /* movsxd */
         rc = read_rm(in, ctxt, ops, bytes == 8 ? 4 : bytes, &val, &addr);
         if ( rc == X86EMUL_OKAY )
             x86emul_write_reg(in, regs, in->reg, bytes,
                               bytes == 8 ? (uint64_t)(int32_t)val : val);
         return rc;
-    case 0x80: case 0x81: case 0x83:            /* group 1 */
+    case 0x80:
+    case 0x81:
+    case 0x83: /* group 1 */
         return alu_rm(in, ctxt, ops, in->reg & 7, in->imm);
-    case 0x84: case 0x85:                       /* test */
+    case 0x84:
+    case 0x85: /* test */
         return alu_rm(in, ctxt, ops, ALU_TEST,
                       x86emul_read_reg(in, regs, in->reg, bytes));
-    case 0xa8: case 0xa9:
+    case 0xa8:
+    case 0xa9:
         x86emul_alu(ALU_TEST, regs->rax, in->imm, bytes, &regs->rflags);
         return X86EMUL_OKAY;
-    case 0x86: case 0x87:                       /* xchg */
+    case 0x86:
+    case 0x87: /* xchg */
         rc = read_rm(in, ctxt, ops, bytes, &old, &addr);
         if ( rc != X86EMUL_OKAY )
             return rc;
@@ -192,23 +214,26 @@ static int basic(struct x86emul_insn *in, struct x86_emulate_ctxt *ctxt,
         if ( rc == X86EMUL_OKAY )
             x86emul_write_reg(in, regs, in->reg, bytes, old);
         return rc;
-    case 0x88: case 0x89:                       /* mov r/m, reg */
+    case 0x88:
+    case 0x89: /* mov r/m, reg */
         if ( in->mem && (rc = mem_addr(in, ctxt, ops, &addr)) )
             return rc;
         return write_rm(in, ctxt, ops, bytes, addr, 0,
                         x86emul_read_reg(in, regs, in->reg, bytes), false);
-    case 0x8a: case 0x8b:                       /* mov reg, r/m */
+    case 0x8a:
+    case 0x8b: /* mov reg, r/m */
         rc = read_rm(in, ctxt, ops, bytes, &val, &addr);
         if ( rc == X86EMUL_OKAY )
             x86emul_write_reg(in, regs, in->reg, bytes, val);
         return rc;
-    case 0xc6: case 0xc7:                       /* mov r/m, imm */
+    case 0xc6:
+    case 0xc7: /* mov r/m, imm */
         if ( in->reg & 7 )
             return x86_emul_raise(ctxt, X86_EXC_UD, X86EMUL_NO_ERROR_CODE);
         if ( in->mem && (rc = mem_addr(in, ctxt, ops, &addr)) )
             return rc;
         return write_rm(in, ctxt, ops, bytes, addr, 0, in->imm, false);
-    case 0x8d:                                  /* lea */
+    case 0x8d: /* lea */
         if ( !in->mem )
             return x86_emul_raise(ctxt, X86_EXC_UD, X86EMUL_NO_ERROR_CODE);
         x86emul_write_reg(in, regs, in->reg, bytes, in->ea);
@@ -231,7 +256,7 @@ static int short_forms(struct x86emul_insn *in, struct x86_emulate_ctxt *ctxt,
 
     switch ( op )
     {
-    case 0x90 ... 0x97:                         /* xchg rax, reg; nop */
+    case 0x90 ... 0x97: /* xchg rax, reg; nop */
         if ( r )
         {
             val = x86emul_read_reg(in, regs, r, bytes);
@@ -240,17 +265,18 @@ static int short_forms(struct x86emul_insn *in, struct x86_emulate_ctxt *ctxt,
             x86emul_write_reg(in, regs, 0, bytes, val);
         }
         return X86EMUL_OKAY;
-    case 0x98:                                  /* cbw, cwde, cdqe */
+    case 0x98: /* cbw, cwde, cdqe */
         val = x86emul_read_reg(in, regs, 0, bytes / 2);
-        val = bytes == 2 ? (uint64_t)(int8_t)val
-              : bytes == 4 ? (uint64_t)(int16_t)val : (uint64_t)(int32_t)val;
+        val = bytes == 2   ? (uint64_t)(int8_t)val
+              : bytes == 4 ? (uint64_t)(int16_t)val
+                           : (uint64_t)(int32_t)val;
         x86emul_write_reg(in, regs, 0, bytes, val);
         return X86EMUL_OKAY;
-    case 0x99:                                  /* cwd, cdq, cqo */
+    case 0x99: /* cwd, cdq, cqo */
         val = (x86emul_read_reg(in, regs, 0, bytes) >> (bytes * 8 - 1)) & 1;
         x86emul_write_reg(in, regs, 2, bytes, val ? ~0ULL : 0);
         return X86EMUL_OKAY;
-    case 0xa0 ... 0xa3:                         /* mov moffs */
+    case 0xa0 ... 0xa3: /* mov moffs */
         rc = x86emul_linear(ctxt, ops, in->seg, in->imm, in->ad_bytes, &addr);
         if ( rc != X86EMUL_OKAY )
             return rc;
@@ -264,7 +290,7 @@ static int short_forms(struct x86emul_insn *in, struct x86_emulate_ctxt *ctxt,
         if ( rc == X86EMUL_OKAY )
             x86emul_write_reg(in, regs, 0, bytes, val);
         return rc;
-    case 0xb0 ... 0xbf:                         /* mov reg, imm */
+    case 0xb0 ... 0xbf: /* mov reg, imm */
         x86emul_write_reg(in, regs, r, bytes, in->imm);
         return X86EMUL_OKAY;
     default:
@@ -285,7 +311,9 @@ static int groups(struct x86emul_insn *in, struct x86_emulate_ctxt *ctxt,
 
     switch ( op )
     {
-    case 0xc0: case 0xc1: case 0xd0 ... 0xd3:
+    case 0xc0:
+    case 0xc1:
+    case 0xd0 ... 0xd3:
         count = op >= 0xd2 ? regs->rcx & 0xff : op >= 0xd0 ? 1 : in->imm;
         rc = read_rm(in, ctxt, ops, bytes, &dst, &addr);
         if ( rc != X86EMUL_OKAY )
@@ -294,21 +322,22 @@ static int groups(struct x86emul_insn *in, struct x86_emulate_ctxt *ctxt,
         if ( !x86emul_shift(r, &res, count, bytes, &flags) )
             return X86EMUL_UNHANDLEABLE;
         break;
-    case 0xf6: case 0xf7:
+    case 0xf6:
+    case 0xf7:
         if ( r < 2 )
             return alu_rm(in, ctxt, ops, ALU_TEST, in->imm);
         if ( r == 3 )
             return alu_rm(in, ctxt, ops, ALU_NEG, 0);
         if ( r != 2 )
-            return X86EMUL_UNHANDLEABLE;        /* mul, div */
+            return X86EMUL_UNHANDLEABLE; /* mul, div */
         rc = read_rm(in, ctxt, ops, bytes, &dst, &addr);
         if ( rc != X86EMUL_OKAY )
             return rc;
         res = ~dst;
         break;
-    default:                                    /* fe, ff */
+    default: /* fe, ff */
         if ( r > 1 )
-            return X86EMUL_UNHANDLEABLE;        /* calls, jumps, push */
+            return X86EMUL_UNHANDLEABLE; /* calls, jumps, push */
         return alu_rm(in, ctxt, ops, r ? ALU_DEC : ALU_INC, 0);
     }
     rc = write_rm(in, ctxt, ops, bytes, addr, dst, res, in->lock);
@@ -324,7 +353,7 @@ static int bit_op(struct x86emul_insn *in, struct x86_emulate_ctxt *ctxt,
     struct cpu_user_regs *regs = ctxt->regs;
     unsigned int bytes = in->op_bytes, bits = bytes * 8, kind;
     uint64_t dst, res, off;
-    unsigned long addr = 0, ea = in->ea;    /* kept for a retry */
+    unsigned long addr = 0, ea = in->ea; /* kept for a retry */
     int rc;
 
     if ( in->opcode == 0x1ba )
@@ -345,7 +374,8 @@ static int bit_op(struct x86emul_insn *in, struct x86_emulate_ctxt *ctxt,
             int64_t s = (int64_t)(off << (64 - bits)) >> (64 - bits);
 
             in->ea = x86emul_trunc(in->ea + (s >> __builtin_ctz(bits)) *
-                                   (int64_t)bytes, in->ad_bytes);
+                                                (int64_t)bytes,
+                                   in->ad_bytes);
         }
         off &= bits - 1;
     }
@@ -355,10 +385,18 @@ static int bit_op(struct x86emul_insn *in, struct x86_emulate_ctxt *ctxt,
         return rc;
     switch ( kind )
     {
-    case 1: res = dst | (1ULL << off); break;
-    case 2: res = dst & ~(1ULL << off); break;
-    case 3: res = dst ^ (1ULL << off); break;
-    default: res = dst; break;
+    case 1:
+        res = dst | (1ULL << off);
+        break;
+    case 2:
+        res = dst & ~(1ULL << off);
+        break;
+    case 3:
+        res = dst ^ (1ULL << off);
+        break;
+    default:
+        res = dst;
+        break;
     }
     if ( kind )
         rc = write_rm(in, ctxt, ops, bytes, addr, dst, res, in->lock);
@@ -403,8 +441,7 @@ static int cmpxchg(struct x86emul_insn *in, struct x86_emulate_ctxt *ctxt,
 }
 
 /* CMPXCHG8B and CMPXCHG16B: rdx:rax against memory, rcx:rbx stored. */
-static int cmpxchg_wide(struct x86emul_insn *in,
-                        struct x86_emulate_ctxt *ctxt,
+static int cmpxchg_wide(struct x86emul_insn *in, struct x86_emulate_ctxt *ctxt,
                         const struct x86_emulate_ops *ops)
 {
     struct cpu_user_regs *regs = ctxt->regs;
@@ -424,8 +461,10 @@ static int cmpxchg_wide(struct x86emul_insn *in,
         return x86_emul_raise(ctxt, 13, 0);
     if ( half == 8 )
     {
-        old[0] = regs->rax; old[1] = regs->rdx;
-        new[0] = regs->rbx; new[1] = regs->rcx;
+        old[0] = regs->rax;
+        old[1] = regs->rdx;
+        new[0] = regs->rbx;
+        new[1] = regs->rcx;
     }
     else
     {
@@ -467,7 +506,7 @@ static int twobyte(struct x86emul_insn *in, struct x86_emulate_ctxt *ctxt,
 
     switch ( op )
     {
-    case 0x140 ... 0x14f:                       /* cmovcc */
+    case 0x140 ... 0x14f: /* cmovcc */
         rc = read_rm(in, ctxt, ops, bytes, &val, &addr);
         if ( rc != X86EMUL_OKAY )
             return rc;
@@ -476,18 +515,26 @@ static int twobyte(struct x86emul_insn *in, struct x86_emulate_ctxt *ctxt,
             val = x86emul_read_reg(in, regs, in->reg, bytes);
         x86emul_write_reg(in, regs, in->reg, bytes, val);
         return X86EMUL_OKAY;
-    case 0x190 ... 0x19f:                       /* setcc */
+    case 0x190 ... 0x19f: /* setcc */
         if ( in->mem && (rc = mem_addr(in, ctxt, ops, &addr)) )
             return rc;
         return write_rm(in, ctxt, ops, 1, addr, 0,
                         x86emul_cond(op, regs->rflags), false);
-    case 0x1a3: case 0x1ab: case 0x1b3: case 0x1bb: case 0x1ba:
+    case 0x1a3:
+    case 0x1ab:
+    case 0x1b3:
+    case 0x1bb:
+    case 0x1ba:
         return bit_op(in, ctxt, ops);
-    case 0x1b0: case 0x1b1:
+    case 0x1b0:
+    case 0x1b1:
         return cmpxchg(in, ctxt, ops);
     case 0x1c7:
         return cmpxchg_wide(in, ctxt, ops);
-    case 0x1b6: case 0x1b7: case 0x1be: case 0x1bf:     /* movzx, movsx */
+    case 0x1b6:
+    case 0x1b7:
+    case 0x1be:
+    case 0x1bf: /* movzx, movsx */
         rc = read_rm(in, ctxt, ops, op & 1 ? 2 : 1, &val, &addr);
         if ( rc != X86EMUL_OKAY )
             return rc;
@@ -495,7 +542,8 @@ static int twobyte(struct x86emul_insn *in, struct x86_emulate_ctxt *ctxt,
             val = op & 1 ? (uint64_t)(int16_t)val : (uint64_t)(int8_t)val;
         x86emul_write_reg(in, regs, in->reg, bytes, val);
         return X86EMUL_OKAY;
-    case 0x1c0: case 0x1c1:                     /* xadd */
+    case 0x1c0:
+    case 0x1c1: /* xadd */
         flags = regs->rflags;
         rc = read_rm(in, ctxt, ops, bytes, &old, &addr);
         if ( rc != X86EMUL_OKAY )
@@ -523,11 +571,15 @@ typedef int handler_t(struct x86emul_insn *in, struct x86_emulate_ctxt *ctxt,
 
 /* By the table's class (OP_CLASS); only two-byte opcodes are of X_CRDR. */
 static handler_t *const onebyte_handler[X_CRDR + 1] = {
-    [X_DATA] = basic, [X_SYSTEM] = x86emul_system, [X_STRING] = x86emul_string,
-    [X_SHORT] = short_forms, [X_GROUPS] = groups,
+    [X_DATA] = basic,
+    [X_SYSTEM] = x86emul_system,
+    [X_STRING] = x86emul_string,
+    [X_SHORT] = short_forms,
+    [X_GROUPS] = groups,
 };
 static handler_t *const twobyte_handler[X_CRDR + 1] = {
-    [X_DATA] = twobyte, [X_SYSTEM] = x86emul_system,
+    [X_DATA] = twobyte,
+    [X_SYSTEM] = x86emul_system,
     [X_CRDR] = x86emul_mov_cr_dr,
 };
 

@@ -6,36 +6,36 @@
 #include <asm/x86_emulate.h>
 
 /* The flags the emulator computes or tests. */
-#define EF_CF   0x0001u
-#define EF_PF   0x0004u
-#define EF_AF   0x0010u
-#define EF_ZF   0x0040u
-#define EF_SF   0x0080u
-#define EF_IF   0x0200u
-#define EF_DF   0x0400u
-#define EF_OF   0x0800u
+#define EF_CF    0x0001u
+#define EF_PF    0x0004u
+#define EF_AF    0x0010u
+#define EF_ZF    0x0040u
+#define EF_SF    0x0080u
+#define EF_IF    0x0200u
+#define EF_DF    0x0400u
+#define EF_OF    0x0800u
 #define EF_ARITH (EF_CF | EF_PF | EF_AF | EF_ZF | EF_SF | EF_OF)
 
 /* Per-opcode decode attributes (table.c). */
-#define OP_VALID    0x01u   /* an instruction the emulator knows */
-#define OP_MODRM    0x02u   /* a ModRM byte follows */
-#define OP_BYTE     0x04u   /* operates on bytes */
-#define OP_IMM8     0x08u   /* an 8-bit immediate */
-#define OP_IMMZ     0x10u   /* a 16/32-bit immediate, per operand size */
-#define OP_MOFFS    0x20u   /* an address-sized offset (mov moffs) */
-#define OP_PREFIX   0x40u   /* a legacy prefix (one-byte table only) */
-#define OP_IMMGRP3  0x80u   /* group 3: TEST (/0, /1) has an immediate */
+#define OP_VALID   0x01u /* an instruction the emulator knows */
+#define OP_MODRM   0x02u /* a ModRM byte follows */
+#define OP_BYTE    0x04u /* operates on bytes */
+#define OP_IMM8    0x08u /* an 8-bit immediate */
+#define OP_IMMZ    0x10u /* a 16/32-bit immediate, per operand size */
+#define OP_MOFFS   0x20u /* an address-sized offset (mov moffs) */
+#define OP_PREFIX  0x40u /* a legacy prefix (one-byte table only) */
+#define OP_IMMGRP3 0x80u /* group 3: TEST (/0, /1) has an immediate */
 /*
  * Which execute.c handler runs it, so that dispatch is one table look-up
  * rather than a chain of range tests per instruction.
  */
 #define OP_CLASS(c) ((c) << 8)
 enum { X_DATA, X_SYSTEM, X_STRING, X_SHORT, X_GROUPS, X_CRDR };
-#define OP_SYS      OP_CLASS(X_SYSTEM)
-#define OP_STR      OP_CLASS(X_STRING)
-#define OP_SHORT    OP_CLASS(X_SHORT)
-#define OP_GRP      OP_CLASS(X_GROUPS)
-#define OP_CRDR     OP_CLASS(X_CRDR)
+#define OP_SYS   OP_CLASS(X_SYSTEM)
+#define OP_STR   OP_CLASS(X_STRING)
+#define OP_SHORT OP_CLASS(X_SHORT)
+#define OP_GRP   OP_CLASS(X_GROUPS)
+#define OP_CRDR  OP_CLASS(X_CRDR)
 
 extern const uint16_t x86emul_onebyte[256];
 extern const uint16_t x86emul_twobyte[256];
@@ -52,13 +52,12 @@ int x86emul_decode(struct x86emul_insn *in, struct x86_emulate_ctxt *ctxt,
  * register access costs more than the load, under TCG above all.
  */
 #define GPR_OFF(r) offsetof(struct cpu_user_regs, r)
-static inline uint64_t *x86emul_gpr(struct cpu_user_regs *regs,
-                                    unsigned int n)
+static inline uint64_t *x86emul_gpr(struct cpu_user_regs *regs, unsigned int n)
 {
     static const uint8_t off[16] = {
         GPR_OFF(rax), GPR_OFF(rcx), GPR_OFF(rdx), GPR_OFF(rbx),
         GPR_OFF(rsp), GPR_OFF(rbp), GPR_OFF(rsi), GPR_OFF(rdi),
-        GPR_OFF(r8), GPR_OFF(r9), GPR_OFF(r10), GPR_OFF(r11),
+        GPR_OFF(r8),  GPR_OFF(r9),  GPR_OFF(r10), GPR_OFF(r11),
         GPR_OFF(r12), GPR_OFF(r13), GPR_OFF(r14), GPR_OFF(r15),
     };
 
@@ -102,7 +101,7 @@ static inline void x86emul_write_reg(const struct x86emul_insn *in,
     }
     r = x86emul_gpr(regs, n);
     if ( bytes >= 4 )
-        *r = x86emul_trunc(val, bytes);     /* 32-bit results zero-extend */
+        *r = x86emul_trunc(val, bytes); /* 32-bit results zero-extend */
     else
         *r = (*r & ~x86emul_trunc(~0ULL, bytes)) | x86emul_trunc(val, bytes);
 }
@@ -118,8 +117,18 @@ int x86emul_linear(struct x86_emulate_ctxt *ctxt,
  * adc, sbb, and, sub, xor, cmp), then the others below.
  */
 enum {
-    ALU_ADD, ALU_OR, ALU_ADC, ALU_SBB, ALU_AND, ALU_SUB, ALU_XOR, ALU_CMP,
-    ALU_INC, ALU_DEC, ALU_NEG, ALU_TEST,
+    ALU_ADD,
+    ALU_OR,
+    ALU_ADC,
+    ALU_SBB,
+    ALU_AND,
+    ALU_SUB,
+    ALU_XOR,
+    ALU_CMP,
+    ALU_INC,
+    ALU_DEC,
+    ALU_NEG,
+    ALU_TEST,
 };
 uint64_t x86emul_alu(unsigned int op, uint64_t dst, uint64_t src,
                      unsigned int bytes, uint64_t *rflags);

@@ -66,7 +66,8 @@ static int once(struct x86emul_insn *in, struct x86_emulate_ctxt *ctxt,
 
     switch ( in->opcode )
     {
-    case 0x6c: case 0x6d:                       /* ins */
+    case 0x6c:
+    case 0x6d: /* ins */
         if ( !ops->read_io )
             return X86EMUL_UNHANDLEABLE;
         rc = ops->read_io(port, bytes, &io, ctxt);
@@ -74,7 +75,8 @@ static int once(struct x86emul_insn *in, struct x86_emulate_ctxt *ctxt,
             rc = wr(in, ctxt, ops, rdi, bytes, io);
         dst = true;
         break;
-    case 0x6e: case 0x6f:                       /* outs */
+    case 0x6e:
+    case 0x6f: /* outs */
         if ( !ops->write_io )
             return X86EMUL_UNHANDLEABLE;
         rc = rd(in, ctxt, ops, in->seg, rsi, bytes, &a);
@@ -82,13 +84,15 @@ static int once(struct x86emul_insn *in, struct x86_emulate_ctxt *ctxt,
             rc = ops->write_io(port, bytes, a, ctxt);
         src = true;
         break;
-    case 0xa4: case 0xa5:                       /* movs */
+    case 0xa4:
+    case 0xa5: /* movs */
         rc = rd(in, ctxt, ops, in->seg, rsi, bytes, &a);
         if ( rc == X86EMUL_OKAY )
             rc = wr(in, ctxt, ops, rdi, bytes, a);
         src = dst = true;
         break;
-    case 0xa6: case 0xa7:                       /* cmps */
+    case 0xa6:
+    case 0xa7: /* cmps */
         rc = rd(in, ctxt, ops, in->seg, rsi, bytes, &a);
         if ( rc == X86EMUL_OKAY )
             rc = rd(in, ctxt, ops, x86_seg_es, rdi, bytes, &b);
@@ -96,17 +100,19 @@ static int once(struct x86emul_insn *in, struct x86_emulate_ctxt *ctxt,
             x86emul_alu(ALU_CMP, a, b, bytes, &regs->rflags);
         src = dst = true;
         break;
-    case 0xaa: case 0xab:                       /* stos */
+    case 0xaa:
+    case 0xab: /* stos */
         rc = wr(in, ctxt, ops, rdi, bytes, regs->rax);
         dst = true;
         break;
-    case 0xac: case 0xad:                       /* lods */
+    case 0xac:
+    case 0xad: /* lods */
         rc = rd(in, ctxt, ops, in->seg, rsi, bytes, &a);
         if ( rc == X86EMUL_OKAY )
             x86emul_write_reg(in, regs, 0, bytes, a);
         src = true;
         break;
-    default:                                    /* scas */
+    default: /* scas */
         rc = rd(in, ctxt, ops, x86_seg_es, rdi, bytes, &b);
         if ( rc == X86EMUL_OKAY )
             x86emul_alu(ALU_CMP, regs->rax, b, bytes, &regs->rflags);

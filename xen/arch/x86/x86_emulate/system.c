@@ -6,12 +6,12 @@
  */
 #include "private.h"
 
-#define X86_EXC_GP      13
-#define X86_EXC_UD      6
-#define CR0_TS          (1UL << 3)
-#define CR4_TSD         (1UL << 2)
-#define MSR_TSC         0x00000010
-#define MSR_TSC_AUX     0xc0000103
+#define X86_EXC_GP  13
+#define X86_EXC_UD  6
+#define CR0_TS      (1UL << 3)
+#define CR4_TSD     (1UL << 2)
+#define MSR_TSC     0x00000010
+#define MSR_TSC_AUX 0xc0000103
 
 static uint64_t edx_eax(const struct cpu_user_regs *regs)
 {
@@ -38,9 +38,9 @@ static int port_io(struct x86emul_insn *in, struct x86_emulate_ctxt *ctxt,
         return rc;
     if ( op & 2 )
         return ops->write_io
-               ? ops->write_io(port, bytes, x86emul_trunc(regs->rax, bytes),
-                               ctxt)
-               : X86EMUL_UNHANDLEABLE;
+                   ? ops->write_io(port, bytes,
+                                   x86emul_trunc(regs->rax, bytes), ctxt)
+                   : X86EMUL_UNHANDLEABLE;
     if ( !ops->read_io )
         return X86EMUL_UNHANDLEABLE;
     rc = ops->read_io(port, bytes, &val, ctxt);
@@ -102,14 +102,14 @@ static int group7(struct x86emul_insn *in, struct x86_emulate_ctxt *ctxt,
     uint64_t msw;
     int rc;
 
-    if ( in->modrm == 0xd1 )                    /* xsetbv */
+    if ( in->modrm == 0xd1 ) /* xsetbv */
     {
         if ( (rc = privileged(ctxt)) != X86EMUL_OKAY )
             return rc;
         return ops->write_xcr ? ops->write_xcr(regs->rcx, edx_eax(regs), ctxt)
                               : X86EMUL_UNHANDLEABLE;
     }
-    if ( in->modrm == 0xf9 )                    /* rdtscp */
+    if ( in->modrm == 0xf9 ) /* rdtscp */
         return rdtsc(in, ctxt, ops, true);
     if ( (in->reg & 7) != 6 )
         return X86EMUL_UNHANDLEABLE;
@@ -181,9 +181,11 @@ int x86emul_system(struct x86emul_insn *in, struct x86_emulate_ctxt *ctxt,
 
     switch ( in->opcode )
     {
-    case 0xe4 ... 0xe7: case 0xec ... 0xef:
+    case 0xe4 ... 0xe7:
+    case 0xec ... 0xef:
         return port_io(in, ctxt, ops);
-    case 0xfa: case 0xfb:                       /* cli, sti */
+    case 0xfa:
+    case 0xfb: /* cli, sti */
         rc = x86emul_io_allowed(ctxt, ops, 0, 0);
         if ( rc == X86EMUL_OKAY )
         {
@@ -191,11 +193,11 @@ int x86emul_system(struct x86emul_insn *in, struct x86_emulate_ctxt *ctxt,
             ctxt->retire.sti = in->opcode == 0xfb;
         }
         return rc;
-    case 0xcd:                                  /* int n */
+    case 0xcd: /* int n */
         ctxt->retire.swint = true;
         ctxt->swint_vector = in->imm;
         return X86EMUL_OKAY;
-    case 0x1a2:                                 /* cpuid */
+    case 0x1a2: /* cpuid */
         if ( !ops->cpuid )
             return X86EMUL_UNHANDLEABLE;
         rc = ops->cpuid(regs->rax, regs->rcx, res, ctxt);
@@ -217,18 +219,19 @@ int x86emul_system(struct x86emul_insn *in, struct x86_emulate_ctxt *ctxt,
         return rc;
     switch ( in->opcode )
     {
-    case 0xf4:                                  /* hlt */
+    case 0xf4: /* hlt */
         ctxt->retire.hlt = true;
         return X86EMUL_OKAY;
-    case 0x106:                                 /* clts */
+    case 0x106: /* clts */
         return update_cr0(ctxt, ops, CR0_TS, 0);
-    case 0x108: case 0x109:                     /* invd, wbinvd */
+    case 0x108:
+    case 0x109: /* invd, wbinvd */
         return ops->cache_op ? ops->cache_op(in->opcode == 0x109, ctxt)
                              : X86EMUL_UNHANDLEABLE;
-    case 0x130:                                 /* wrmsr */
+    case 0x130: /* wrmsr */
         return ops->write_msr ? ops->write_msr(regs->rcx, edx_eax(regs), ctxt)
                               : X86EMUL_UNHANDLEABLE;
-    default:                                    /* rdmsr */
+    default: /* rdmsr */
         if ( !ops->read_msr )
             return X86EMUL_UNHANDLEABLE;
         rc = ops->read_msr(regs->rcx, &val, ctxt);

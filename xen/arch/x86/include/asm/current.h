@@ -16,17 +16,17 @@
  * page, as the direct map holds the block with large pages.
  * (docs/misc/entry-design.md says which vectors use them, and why.)
  */
-#define CPUINFO_SIZE    256
-#define IST_DF          1
-#define IST_NMI         2
-#define IST_MC          3
-#define IST_DB          4
-#define IST_PAGE(ist)   ((ist) == IST_DB ? 0 : (ist))
+#define CPUINFO_SIZE             256
+#define IST_DF                   1
+#define IST_NMI                  2
+#define IST_MC                   3
+#define IST_DB                   4
+#define IST_PAGE(ist)            ((ist) == IST_DB ? 0 : (ist))
 #define IST_STACK_TOP(base, ist) ((base) + (IST_PAGE(ist) + 1) * PAGE_SIZE)
 /* Where guest_cpu_user_regs lies in struct cpu_info (checked in traps.c). */
 #define CPUINFO_guest_regs 8
 /* The bytes of struct cpu_user_regs an entry from guest mode fills. */
-#define UREGS_frame_size   168
+#define UREGS_frame_size 168
 
 #ifndef __ASSEMBLY__
 #include <xen/types.h>
@@ -58,7 +58,7 @@ static inline struct cpu_info *get_cpu_info(void)
 {
     unsigned long sp;
 
-    __asm__ ( "mov %%rsp, %0" : "=r" (sp) );
+    __asm__("mov %%rsp, %0" : "=r"(sp));
     return (struct cpu_info *)((sp | (STACK_SIZE - 1)) + 1 - CPUINFO_SIZE);
 }
 

@@ -8,7 +8,7 @@
 struct vcpu;
 
 /* DR7's enable bits (L0-L3, G0-G3): breakpoints are armed when any is. */
-#define DR7_ACTIVE_MASK     0xffUL
+#define DR7_ACTIVE_MASK 0xffUL
 
 /*
  * Sets debug register reg of v after checking value as Xen does: 0 or

@@ -9,21 +9,21 @@
  * those below belong to the running guest.  SYSCALL/SYSRET derive their
  * selectors from this order (kernel CS, DS; user CS32, DS, CS64).
  */
-#define __HYPERVISOR_CS     0xe008      /* 64-bit code, ring 0 */
-#define __HYPERVISOR_DS     0xe010      /* data, ring 0 */
-#define __HYPERVISOR_CS32   0xe018      /* 32-bit code, ring 0 */
-#define __GUEST_CS32        0xe023      /* FLAT_RING3_CS32 */
-#define __GUEST_DS          0xe02b      /* FLAT_RING3_DS32/SS64 */
-#define __GUEST_CS64        0xe033      /* FLAT_RING3_CS64 */
-#define TSS_SELECTOR        0xe040
-#define LDT_SELECTOR        0xe050
+#define __HYPERVISOR_CS   0xe008 /* 64-bit code, ring 0 */
+#define __HYPERVISOR_DS   0xe010 /* data, ring 0 */
+#define __HYPERVISOR_CS32 0xe018 /* 32-bit code, ring 0 */
+#define __GUEST_CS32      0xe023 /* FLAT_RING3_CS32 */
+#define __GUEST_DS        0xe02b /* FLAT_RING3_DS32/SS64 */
+#define __GUEST_CS64      0xe033 /* FLAT_RING3_CS64 */
+#define TSS_SELECTOR      0xe040
+#define LDT_SELECTOR      0xe050
 
-#define GDT_RESERVED_FIRST  7168        /* FIRST_RESERVED_GDT_ENTRY */
-#define GDT_AREA_PAGES      16          /* the 64 KiB a selector can reach */
-#define GDT_RESERVED_PAGE   14          /* FIRST_RESERVED_GDT_PAGE */
+#define GDT_RESERVED_FIRST 7168 /* FIRST_RESERVED_GDT_ENTRY */
+#define GDT_AREA_PAGES     16   /* the 64 KiB a selector can reach */
+#define GDT_RESERVED_PAGE  14   /* FIRST_RESERVED_GDT_PAGE */
 
 /* Hardware entry points, one 16-byte stub per vector (entry.S). */
-#define ENTRY_STUB_SIZE     16
+#define ENTRY_STUB_SIZE 16
 
 #ifndef __ASSEMBLY__
 #include <xen/types.h>

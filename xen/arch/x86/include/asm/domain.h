@@ -31,7 +31,7 @@ struct pv_vcpu {
     unsigned long failsafe_callback_eip;
     unsigned long syscall_callback_eip;
     unsigned long nmi_callback_eip;
-    unsigned long callback_flags;       /* which callbacks mask events */
+    unsigned long callback_flags; /* which callbacks mask events */
 
     /* Descriptor tables: GDT frames (set_gdt) and the LDT (SET_LDT). */
     unsigned long gdt_frames[16];
@@ -47,8 +47,8 @@ struct pv_vcpu {
     /* Kernel stack for user-to-kernel transitions (stack_switch). */
     unsigned long kernel_ss, kernel_sp;
     uint64_t fs_base, gs_base_kernel, gs_base_user;
-    bool fpu_ts;                        /* virtual CR0.TS (fpu_taskswitch) */
-    unsigned int iopl;                  /* virtual IOPL (physdev set_iopl) */
+    bool fpu_ts;       /* virtual CR0.TS (fpu_taskswitch) */
+    unsigned int iopl; /* virtual IOPL (physdev set_iopl) */
     /*
      * The guest's I/O permission bitmap (physdev set_iobitmap): a kernel
      * address, and how many ports it covers (0: none).
@@ -71,11 +71,11 @@ struct hvm_vcpu {
 struct arch_vcpu {
     /* The guest's registers while it is not running on a CPU. */
     struct cpu_user_regs user_regs;
-    unsigned long flags;                /* VGCF_in_kernel, ... */
+    unsigned long flags; /* VGCF_in_kernel, ... */
     unsigned long debugreg[8];
-    void *fpu_area;                     /* XSAVE/FXSAVE image (asm/fpu.h) */
-    uint64_t xcr0;                      /* the guest's XCR0 (XSETBV) */
-    unsigned long cr4;                  /* CR4 bits the guest owns (OSXSAVE) */
+    void *fpu_area;    /* XSAVE/FXSAVE image (asm/fpu.h) */
+    uint64_t xcr0;     /* the guest's XCR0 (XSETBV) */
+    unsigned long cr4; /* CR4 bits the guest owns (OSXSAVE) */
 
     /*
      * The last instruction the emulator decoded for this vCPU (a kernel
@@ -92,7 +92,7 @@ struct arch_vcpu {
 
 /* A PV domain's own state. */
 struct pv_domain {
-    unsigned long vm_assist;            /* VMASST_TYPE_* enabled */
+    unsigned long vm_assist; /* VMASST_TYPE_* enabled */
 };
 
 /* An HVM domain's own state: its HVM_PARAM_* values (HVMOP_set_param). */

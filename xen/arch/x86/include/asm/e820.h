@@ -6,13 +6,13 @@
 #include <xen/compiler.h>
 #include <xen/types.h>
 
-#define E820_RAM        1
-#define E820_RESERVED   2
-#define E820_ACPI       3   /* ACPI tables, reclaimable once parsed */
-#define E820_NVS        4   /* ACPI non-volatile storage */
-#define E820_UNUSABLE   5   /* errors detected */
+#define E820_RAM      1
+#define E820_RESERVED 2
+#define E820_ACPI     3 /* ACPI tables, reclaimable once parsed */
+#define E820_NVS      4 /* ACPI non-volatile storage */
+#define E820_UNUSABLE 5 /* errors detected */
 
-#define E820MAX         128
+#define E820MAX 128
 
 /* The BIOS layout, which multiboot memory maps also follow. */
 struct __packed e820entry {
@@ -45,15 +45,15 @@ void e820_sanitize(struct e820map *m);
  */
 int e820_change_range_type(struct e820map *m, uint64_t start, uint64_t end,
                            uint32_t orig, uint32_t type);
-#define e820_reserve_ram(m, s, e) \
+#define e820_reserve_ram(m, s, e)                                             \
     e820_change_range_type(m, s, e, E820_RAM, E820_RESERVED)
 
 /*
  * Iterates over the RAM ranges of a sanitised map: start with *idx = 0;
  * returns false when there are no more.
  */
-bool e820_next_ram(const struct e820map *m, unsigned int *idx,
-                   uint64_t *start, uint64_t *end);
+bool e820_next_ram(const struct e820map *m, unsigned int *idx, uint64_t *start,
+                   uint64_t *end);
 /* Whether the byte at addr is in one of the map's RAM ranges. */
 bool e820_is_ram(const struct e820map *m, uint64_t addr);
 /* End of the highest RAM range (sets max_page). */

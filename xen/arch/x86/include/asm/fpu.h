@@ -14,7 +14,7 @@ void fpu_restore(struct vcpu *v);
 
 static inline void clts(void)
 {
-    __asm__ __volatile__ ( "clts" ::: "memory" );
+    __asm__ __volatile__("clts" ::: "memory");
 }
 
 static inline void stts(void)

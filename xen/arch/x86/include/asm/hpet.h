@@ -5,12 +5,12 @@
 
 #include <xen/types.h>
 
-#define HPET_ID             0x000
-#define  HPET_ID_PERIOD(v)      ((v) >> 32)     /* femtoseconds per tick */
-#define HPET_CFG            0x010
-#define  HPET_CFG_ENABLE        (1UL << 0)
-#define  HPET_CFG_LEGACY        (1UL << 1)
-#define HPET_COUNTER        0x0f0
+#define HPET_ID           0x000
+#define HPET_ID_PERIOD(v) ((v) >> 32) /* femtoseconds per tick */
+#define HPET_CFG          0x010
+#define HPET_CFG_ENABLE   (1UL << 0)
+#define HPET_CFG_LEGACY   (1UL << 1)
+#define HPET_COUNTER      0x0f0
 
 /* Counter rate in Hz; 0 when there is no usable HPET. */
 extern uint64_t hpet_rate;

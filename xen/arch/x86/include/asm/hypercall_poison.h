@@ -15,7 +15,7 @@
  */
 #ifdef CONFIG_DEBUG
 /* What a poisoned register holds: non-canonical, odd, and easy to spot. */
-#define HYPERCALL_POISON    0xdeadbeefdeadf00dUL
+#define HYPERCALL_POISON 0xdeadbeefdeadf00dUL
 
 static inline void hypercall_poison_used(unsigned int n,
                                          struct cpu_user_regs *regs)
@@ -34,7 +34,9 @@ static inline void hypercall_poison_used(unsigned int n,
 }
 #else
 static inline void hypercall_poison_used(unsigned int n,
-                                         struct cpu_user_regs *regs) {}
+                                         struct cpu_user_regs *regs)
+{
+}
 #endif
 
 #endif /* ASM_X86_HYPERCALL_POISON_H */

@@ -6,7 +6,7 @@
 #include <xen/types.h>
 
 /* Where the (masked) 8259s point: below the dynamic vectors. */
-#define PIC_VECTOR_BASE     0x20
+#define PIC_VECTOR_BASE 0x20
 
 /* Re-bases and masks both 8259s. */
 void init_8259A(void);

@@ -17,8 +17,8 @@ struct domain;
  * (msi.c), one each, MAX_MSI_IRQS at most; a PIRQ maps a GSI or one of
  * them, and the gsi_* calls below take either.
  */
-#define MSI_IRQ_BASE MAX_GSIS
-#define MAX_MSI_IRQS 64
+#define MSI_IRQ_BASE    MAX_GSIS
+#define MAX_MSI_IRQS    64
 #define irq_is_msi(irq) ((irq) >= MSI_IRQ_BASE)
 
 /* GSIs 0 to nr_irqs_gsi - 1 exist: at least the 16 ISA ones. */

@@ -6,7 +6,7 @@
 #include <xen/types.h>
 
 /* What a frame that no guest has named reads as. */
-#define INVALID_M2P_ENTRY   (~0UL)
+#define INVALID_M2P_ENTRY (~0UL)
 
 /*
  * Allocates one 8-byte entry per frame below max_page, all invalid, and

@@ -10,10 +10,10 @@ struct domain;
 struct page_info;
 
 /* head.S maps this much of RAM at DIRECTMAP_VIRT_START before C runs. */
-#define BOOT_DIRECTMAP_LIMIT    (_AC(4, UL) << 30)
+#define BOOT_DIRECTMAP_LIMIT (_AC(4, UL) << 30)
 
-#define PAGE_HYPERVISOR         (_PAGE_PRESENT | _PAGE_RW | _PAGE_ACCESSED | \
-                                 _PAGE_DIRTY | _PAGE_GLOBAL)
+#define PAGE_HYPERVISOR                                                       \
+    (_PAGE_PRESENT | _PAGE_RW | _PAGE_ACCESSED | _PAGE_DIRTY | _PAGE_GLOBAL)
 
 /* The idle page table (head.S); its slots 256-271 go into every PV L4. */
 extern pte_t idle_pg_table[512];

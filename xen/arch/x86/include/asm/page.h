@@ -5,28 +5,28 @@
 
 #include <asm/config.h>
 
-#define PAGE_SHIFT      12
-#define PAGE_SIZE       (_AC(1, UL) << PAGE_SHIFT)
-#define PAGE_MASK       (~(PAGE_SIZE - 1))
-#define L2_PAGE_SHIFT   21
-#define L2_PAGE_SIZE    (_AC(1, UL) << L2_PAGE_SHIFT)
-#define L3_PAGE_SHIFT   30
-#define L3_PAGE_SIZE    (_AC(1, UL) << L3_PAGE_SHIFT)
-#define PADDR_BITS      52
-#define PADDR_MASK      ((_AC(1, UL) << PADDR_BITS) - 1)
+#define PAGE_SHIFT    12
+#define PAGE_SIZE     (_AC(1, UL) << PAGE_SHIFT)
+#define PAGE_MASK     (~(PAGE_SIZE - 1))
+#define L2_PAGE_SHIFT 21
+#define L2_PAGE_SIZE  (_AC(1, UL) << L2_PAGE_SHIFT)
+#define L3_PAGE_SHIFT 30
+#define L3_PAGE_SIZE  (_AC(1, UL) << L3_PAGE_SHIFT)
+#define PADDR_BITS    52
+#define PADDR_MASK    ((_AC(1, UL) << PADDR_BITS) - 1)
 
-#define _PAGE_PRESENT   _AC(0x001, UL)
-#define _PAGE_RW        _AC(0x002, UL)
-#define _PAGE_USER      _AC(0x004, UL)
-#define _PAGE_PWT       _AC(0x008, UL)
-#define _PAGE_PCD       _AC(0x010, UL)
-#define _PAGE_ACCESSED  _AC(0x020, UL)
-#define _PAGE_DIRTY     _AC(0x040, UL)
-#define _PAGE_PSE       _AC(0x080, UL)
-#define _PAGE_GLOBAL    _AC(0x100, UL)
-#define _PAGE_NX        (_AC(1, UL) << 63)
+#define _PAGE_PRESENT  _AC(0x001, UL)
+#define _PAGE_RW       _AC(0x002, UL)
+#define _PAGE_USER     _AC(0x004, UL)
+#define _PAGE_PWT      _AC(0x008, UL)
+#define _PAGE_PCD      _AC(0x010, UL)
+#define _PAGE_ACCESSED _AC(0x020, UL)
+#define _PAGE_DIRTY    _AC(0x040, UL)
+#define _PAGE_PSE      _AC(0x080, UL)
+#define _PAGE_GLOBAL   _AC(0x100, UL)
+#define _PAGE_NX       (_AC(1, UL) << 63)
 
-#define PTE_ADDR_MASK   (PADDR_MASK & PAGE_MASK)
+#define PTE_ADDR_MASK (PADDR_MASK & PAGE_MASK)
 
 #define l4_table_offset(va) (((va) >> 39) & 511)
 #define l3_table_offset(va) (((va) >> 30) & 511)

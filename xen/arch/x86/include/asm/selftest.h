@@ -6,7 +6,9 @@
 #ifdef CONFIG_DEBUG
 void run_selftests(void);
 #else
-static inline void run_selftests(void) {}
+static inline void run_selftests(void)
+{
+}
 #endif
 
 #endif /* ASM_X86_SELFTEST_H */

@@ -16,13 +16,13 @@ extern bool smap_enabled;
 static inline void stac(void)
 {
     if ( smap_enabled )
-        __asm__ __volatile__ ( "stac" ::: "memory" );
+        __asm__ __volatile__("stac" ::: "memory");
 }
 
 static inline void clac(void)
 {
     if ( smap_enabled )
-        __asm__ __volatile__ ( "clac" ::: "memory" );
+        __asm__ __volatile__("clac" ::: "memory");
 }
 
 #endif /* ASM_X86_SMAP_H */

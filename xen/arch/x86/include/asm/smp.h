@@ -7,7 +7,7 @@
 #include <xen/types.h>
 
 /* APIC ID of each CPU number; BAD_APICID where there is no such CPU. */
-#define BAD_APICID          (~0U)
+#define BAD_APICID (~0U)
 extern unsigned int x86_cpu_to_apicid[NR_CPUS];
 #define cpu_physical_id(cpu) (x86_cpu_to_apicid[cpu])
 

@@ -5,23 +5,23 @@
 
 #include <xen/types.h>
 
-#define X86_EFLAGS_IF   0x200UL
+#define X86_EFLAGS_IF 0x200UL
 
 static inline void local_irq_disable(void)
 {
-    __asm__ __volatile__ ( "cli" ::: "memory" );
+    __asm__ __volatile__("cli" ::: "memory");
 }
 
 static inline void local_irq_enable(void)
 {
-    __asm__ __volatile__ ( "sti" ::: "memory" );
+    __asm__ __volatile__("sti" ::: "memory");
 }
 
 static inline unsigned long local_save_flags_(void)
 {
     unsigned long flags;
 
-    __asm__ __volatile__ ( "pushf; pop %0" : "=r" (flags) :: "memory" );
+    __asm__ __volatile__("pushf; pop %0" : "=r"(flags)::"memory");
     return flags;
 }
 
@@ -29,7 +29,8 @@ static inline unsigned long local_save_flags_(void)
 
 /* A macro so that callers write local_irq_save(flags) as Xen does. */
 #define local_irq_save(x)                                                     \
-    do {                                                                      \
+    do                                                                        \
+    {                                                                         \
         (x) = local_save_flags_();                                            \
         local_irq_disable();                                                  \
     } while ( 0 )
@@ -50,14 +51,14 @@ static inline bool local_irq_is_enabled(void)
  * x86 keeps stores in order and loads in order, so only the compiler must
  * be stopped from reordering; a full barrier needs mfence.
  */
-#define smp_wmb()   __asm__ __volatile__ ( "" ::: "memory" )
-#define smp_rmb()   __asm__ __volatile__ ( "" ::: "memory" )
-#define smp_mb()    __asm__ __volatile__ ( "mfence" ::: "memory" )
+#define smp_wmb() __asm__ __volatile__("" ::: "memory")
+#define smp_rmb() __asm__ __volatile__("" ::: "memory")
+#define smp_mb()  __asm__ __volatile__("mfence" ::: "memory")
 
 /* Tells a hyperthreaded sibling we are spinning, and saves power. */
 static inline void cpu_relax(void)
 {
-    __asm__ __volatile__ ( "pause" ::: "memory" );
+    __asm__ __volatile__("pause" ::: "memory");
 }
 
 #endif /* ASM_X86_SYSTEM_H */

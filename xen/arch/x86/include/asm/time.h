@@ -97,7 +97,7 @@ static inline uint64_t days_since_epoch(unsigned int year, unsigned int mon,
         mon += 12;
     }
     return 365 * y + y / 4 - y / 100 + y / 400 + (153 * (mon - 3) + 2) / 5 +
-           day - 1 - 719468;    /* 719468: days from 0000-03-01 to 1970 */
+           day - 1 - 719468; /* 719468: days from 0000-03-01 to 1970 */
 }
 
 struct vcpu;

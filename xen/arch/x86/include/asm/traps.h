@@ -26,7 +26,9 @@ void show_stack_trace(unsigned long rip, unsigned long rbp);
 #ifdef CONFIG_DEBUG
 void boot_fault_test(void);
 #else
-static inline void boot_fault_test(void) {}
+static inline void boot_fault_test(void)
+{
+}
 #endif
 
 #endif /* ASM_X86_TRAPS_H */

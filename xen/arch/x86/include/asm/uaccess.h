@@ -16,8 +16,7 @@
 /* Each returns the number of bytes NOT copied: 0 on success. */
 unsigned long raw_copy_from_guest(void *dst, const void *src,
                                   unsigned long len);
-unsigned long raw_copy_to_guest(void *dst, const void *src,
-                                unsigned long len);
+unsigned long raw_copy_to_guest(void *dst, const void *src, unsigned long len);
 
 /*
  * The current vCPU's guest memory at a guest virtual address.  A PV
@@ -25,9 +24,8 @@ unsigned long raw_copy_to_guest(void *dst, const void *src,
  * (HVM, PVH) guest's goes through its page tables and p2m (asm/paging.h).
  * Inline: instruction fetches for emulation copy a byte at a time.
  */
-static inline unsigned long copy_from_guest_bytes(void *dst,
-                                                  const void *guest_src,
-                                                  unsigned long len)
+static inline unsigned long
+copy_from_guest_bytes(void *dst, const void *guest_src, unsigned long len)
 {
     if ( paging_vcpu_translated(get_cpu_info()->current_vcpu) )
         return paging_copy_from_guest(dst, (unsigned long)guest_src, len);
@@ -36,9 +34,8 @@ static inline unsigned long copy_from_guest_bytes(void *dst,
     return raw_copy_from_guest(dst, guest_src, len);
 }
 
-static inline unsigned long copy_to_guest_bytes(void *guest_dst,
-                                                const void *src,
-                                                unsigned long len)
+static inline unsigned long
+copy_to_guest_bytes(void *guest_dst, const void *src, unsigned long len)
 {
     if ( paging_vcpu_translated(get_cpu_info()->current_vcpu) )
         return paging_copy_to_guest((unsigned long)guest_dst, src, len);

@@ -14,17 +14,22 @@
  * callback's work stopped partway to let others run, nothing retired, and
  * the guest's re-execution of the instruction carries the work on.
  */
-#define X86EMUL_OKAY            0
-#define X86EMUL_UNHANDLEABLE    1
-#define X86EMUL_EXCEPTION       2
-#define X86EMUL_RETRY           3
+#define X86EMUL_OKAY         0
+#define X86EMUL_UNHANDLEABLE 1
+#define X86EMUL_EXCEPTION    2
+#define X86EMUL_RETRY        3
 
 /* Segment registers, in their ModRM/override encoding order. */
 enum x86_segment {
-    x86_seg_es, x86_seg_cs, x86_seg_ss, x86_seg_ds, x86_seg_fs, x86_seg_gs,
+    x86_seg_es,
+    x86_seg_cs,
+    x86_seg_ss,
+    x86_seg_ds,
+    x86_seg_fs,
+    x86_seg_gs,
 };
 
-#define X86EMUL_NO_ERROR_CODE   (~0u)
+#define X86EMUL_NO_ERROR_CODE (~0u)
 
 struct x86_emulate_ctxt;
 
@@ -92,30 +97,30 @@ struct x86_emulate_ops {
 
 /* The address and operand size the code runs with. */
 enum x86_emul_mode {
-    X86EMUL_MODE_64,            /* long mode, 64-bit code */
-    X86EMUL_MODE_32,            /* 32-bit code, flat segments */
+    X86EMUL_MODE_64, /* long mode, 64-bit code */
+    X86EMUL_MODE_32, /* 32-bit code, flat segments */
 };
 
 /* A decoded instruction (the emulator's own; here for the cache below). */
 struct x86emul_insn {
-    uint8_t n;                  /* how many bytes were fetched */
-    uint8_t len;                /* consumed so far */
-    uint8_t op_bytes;           /* operand size: 1, 2, 4 or 8 */
-    uint8_t ad_bytes;           /* address size: 4 or 8 */
-    uint16_t opcode;            /* as ctxt->opcode */
-    uint16_t attr;              /* OP_* */
+    uint8_t n;        /* how many bytes were fetched */
+    uint8_t len;      /* consumed so far */
+    uint8_t op_bytes; /* operand size: 1, 2, 4 or 8 */
+    uint8_t ad_bytes; /* address size: 4 or 8 */
+    uint16_t opcode;  /* as ctxt->opcode */
+    uint16_t attr;    /* OP_* */
     uint8_t rex;
     bool lock, rep, repne, opsize;
-    enum x86_segment seg;       /* of the memory operand */
-    uint8_t modrm, mod, reg, rm;    /* reg and rm with REX applied */
-    bool mem;                   /* rm names memory, at ea */
+    enum x86_segment seg;        /* of the memory operand */
+    uint8_t modrm, mod, reg, rm; /* reg and rm with REX applied */
+    bool mem;                    /* rm names memory, at ea */
     /* Its parts: base and index registers (or none), scale, displacement. */
     uint8_t base, index, scale;
     uint64_t disp;
-    unsigned long ea;           /* its offset (no segment base) */
-    uint64_t imm;               /* sign-extended immediate or moffs */
+    unsigned long ea; /* its offset (no segment base) */
+    uint64_t imm;     /* sign-extended immediate or moffs */
     /* Last: decode sets what comes before, the fetch fills these. */
-    uint8_t b[16];              /* the bytes fetched */
+    uint8_t b[16]; /* the bytes fetched */
 };
 
 /*
@@ -128,7 +133,7 @@ struct x86emul_insn {
 struct x86_emulate_cache {
     unsigned long rip;
     enum x86_emul_mode mode;
-    struct x86emul_insn insn;   /* insn.len 0: empty */
+    struct x86emul_insn insn; /* insn.len 0: empty */
 };
 
 struct x86_emulate_ctxt {
@@ -157,9 +162,9 @@ struct x86_emulate_ctxt {
     uint8_t modrm;
     /* Out: effects the caller applies (they are not the frame's to hold). */
     struct {
-        bool hlt;               /* HLT: block until an event */
-        bool cli, sti;          /* clear or set the interrupt flag */
-        bool swint;             /* INT n: vector in swint_vector */
+        bool hlt;      /* HLT: block until an event */
+        bool cli, sti; /* clear or set the interrupt flag */
+        bool swint;    /* INT n: vector in swint_vector */
     } retire;
     uint8_t swint_vector;
     /*
@@ -181,7 +186,6 @@ int x86_emulate(struct x86_emulate_ctxt *ctxt,
                 const struct x86_emulate_ops *ops);
 
 /* For callbacks: raise vector (with error code ec) and return EXCEPTION. */
-int x86_emul_raise(struct x86_emulate_ctxt *ctxt, uint8_t vector,
-                   uint32_t ec);
+int x86_emul_raise(struct x86_emulate_ctxt *ctxt, uint8_t vector, uint32_t ec);
 
 #endif /* ASM_X86_X86_EMULATE_H */

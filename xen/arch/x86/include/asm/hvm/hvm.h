@@ -21,8 +21,8 @@ struct hvm_function_table {
     /* Creation and teardown of the vendor state (VMCB, VMCS, ASID). */
     int (*domain_create)(struct domain *d);
     void (*domain_destroy)(struct domain *d);
-    int (*vcpu_create)(struct vcpu *v);             /* v not loaded */
-    void (*vcpu_destroy)(struct vcpu *v);           /* v not loaded */
+    int (*vcpu_create)(struct vcpu *v);   /* v not loaded */
+    void (*vcpu_destroy)(struct vcpu *v); /* v not loaded */
 
     /* Context switch: the vendor state off and onto this CPU. */
     void (*ctxt_switch_from)(struct vcpu *v);
@@ -31,7 +31,7 @@ struct hvm_function_table {
      * The entry/exit loop: enters the guest and handles its exits until
      * something (a softirq, a blocked vCPU) sends the CPU elsewhere.
      */
-    void (*run)(void);                              /* on current */
+    void (*run)(void); /* on current */
 
     /*
      * Interrupts and exceptions: whether the guest can take an interrupt

@@ -4,13 +4,13 @@
 #define ASM_X86_PV_ENTRY_H
 
 /* FLAT_KERNEL_CS/SS of the public ABI, for assembly (checked in C). */
-#define PV_KERNEL_CS            0xe033
-#define PV_KERNEL_SS            0xe02b
+#define PV_KERNEL_CS 0xe033
+#define PV_KERNEL_SS 0xe02b
 
 /* entry_vector of a frame built by SYSCALL rather than by the CPU. */
-#define TRAP_syscall            256
+#define TRAP_syscall 256
 
-#define PV_SYSCALL_STUB_SIZE    32
+#define PV_SYSCALL_STUB_SIZE 32
 
 #ifndef __ASSEMBLY__
 #include <asm/regs.h>

@@ -12,7 +12,7 @@ struct domain;
 struct vcpu;
 
 /* The PGT_l?_page_table type of page-table level 1-4. */
-#define PGT_lx_page_table(lvl)  ((unsigned long)(lvl) << PGT_type_shift)
+#define PGT_lx_page_table(lvl) ((unsigned long)(lvl) << PGT_type_shift)
 
 /*
  * Linear page tables (pv-linear-pt, default on): whether an L2-L4 entry
@@ -123,11 +123,9 @@ int pv_pin_table(struct domain *pg_owner, unsigned long mfn,
 long do_mmu_update(XEN_GUEST_HANDLE_PARAM(mmu_update_t) ureqs,
                    unsigned int count, XEN_GUEST_HANDLE_PARAM(uint) pdone,
                    unsigned int foreigndom);
-long do_mmuext_op(XEN_GUEST_HANDLE_PARAM(mmuext_op_t) uops,
-                  unsigned int count, XEN_GUEST_HANDLE_PARAM(uint) pdone,
-                  unsigned int foreigndom);
-long do_update_va_mapping(unsigned long va, uint64_t val,
-                          unsigned long flags);
+long do_mmuext_op(XEN_GUEST_HANDLE_PARAM(mmuext_op_t) uops, unsigned int count,
+                  XEN_GUEST_HANDLE_PARAM(uint) pdone, unsigned int foreigndom);
+long do_update_va_mapping(unsigned long va, uint64_t val, unsigned long flags);
 long do_update_va_mapping_otherdomain(unsigned long va, uint64_t val,
                                       unsigned long flags, domid_t domid);
 
@@ -183,9 +181,15 @@ void pv_audit_pinned(unsigned long mfn);
 /* A type reference on pg if it is a validated table: its level, or 0. */
 unsigned int pv_hold_table(struct page_info *pg);
 #else
-static inline void pv_audit_pt_write(paddr_t ptr) {}
-static inline void pv_audit_l1e(pte_t e) {}
-static inline void pv_audit_pinned(unsigned long mfn) {}
+static inline void pv_audit_pt_write(paddr_t ptr)
+{
+}
+static inline void pv_audit_l1e(pte_t e)
+{
+}
+static inline void pv_audit_pinned(unsigned long mfn)
+{
+}
 #endif
 
 #endif /* ASM_X86_PV_MM_H */
