@@ -10,8 +10,15 @@
  */
 #define LOCK_DEPTH 16
 
+/*
+ * base: where the innermost interrupt handler's locks start.  A handler is
+ * a context of its own: the locks of the code it interrupted are not
+ * ordered against its own (as in Xen, a lock a handler takes is taken
+ * with interrupts off everywhere, and nothing waits for another CPU with
+ * interrupts off while holding one), but taking one of them again is.
+ */
 struct held_locks {
-    unsigned int depth;
+    unsigned int depth, base;
     const spinlock_t *lock[LOCK_DEPTH];
 };
 static DEFINE_PER_CPU(struct held_locks, held_locks);
@@ -77,7 +84,7 @@ static void take(const spinlock_t *l, bool check, const void *caller)
 
         if ( o == l )
             report("taking again", l, o, caller);
-        if ( o->class < l->class )
+        if ( i < h->base || o->class < l->class )
             continue;
         if ( o->class > l->class || !class_nests[l->class] )
             report("taking", l, o, caller);
@@ -96,6 +103,20 @@ void lock_order_take(const spinlock_t *l)
 void lock_order_taken(const spinlock_t *l)
 {
     take(l, false, __builtin_return_address(0));
+}
+
+unsigned int lock_order_irq_enter(void)
+{
+    struct held_locks *h = &this_cpu(held_locks);
+    unsigned int outer = h->base;
+
+    h->base = h->depth;
+    return outer;
+}
+
+void lock_order_irq_exit(unsigned int outer)
+{
+    this_cpu(held_locks).base = outer;
 }
 
 void lock_order_drop(const spinlock_t *l)

@@ -71,6 +71,23 @@ static void recursion(void)
     spin_lock(&pair_lock);
 }
 
+/* An interrupt handler spinning on a lock the code it interrupted holds. */
+static void recursion_in_handler(void)
+{
+    spin_lock(&pair_lock);
+    lock_order_irq_enter();
+    spin_lock(&pair_lock);
+}
+
+/* Inside a handler the order holds among the handler's own locks. */
+static void inversion_in_handler(void)
+{
+    spin_lock(&call_lock);
+    lock_order_irq_enter();
+    spin_lock(&heap_lock);
+    spin_lock(&domctl_lock);
+}
+
 static void unclassed(void)
 {
     static spinlock_t zeroed;
@@ -170,6 +187,27 @@ static void test_order(void)
         harness_cpu = 0;
     }
 
+    CASE("an interrupt handler's locks are a context of their own")
+    {
+        unsigned int outer;
+
+        /* smp_call_function's lock is held with interrupts on. */
+        spin_lock(&call_lock);
+        outer = lock_order_irq_enter();
+        spin_lock(&event_locks[0]);
+        spin_lock(&heap_lock);
+        spin_unlock(&heap_lock);
+        spin_unlock(&event_locks[0]);
+        lock_order_irq_exit(outer);
+        spin_unlock(&call_lock);
+        /* After the handler, the interrupted code's order applies again. */
+        spin_lock(&event_locks[0]);
+        spin_lock(&call_lock);
+        spin_unlock(&call_lock);
+        spin_unlock(&event_locks[0]);
+        CHECK(!harness_log_contains("lock order"));
+    }
+
     CASE("a release build's lock is one word and checks nothing")
     {
         CHECK(release_lock_cycle());
@@ -195,6 +233,12 @@ static const struct {
     { "a lock taken again by its holder",
       recursion,
       { "taking again pair_lock" } },
+    { "a handler taking a lock the interrupted code holds",
+      recursion_in_handler,
+      { "taking again pair_lock" } },
+    { "an inversion among a handler's own locks",
+      inversion_in_handler,
+      { "taking domctl_lock (0x", "while holding heap_lock" } },
     { "a lock with no class is refused",
       unclassed,
       { "taking unclassed lock" } },

@@ -3,6 +3,7 @@
 #include <xen/lib.h>
 #include <xen/param.h>
 #include <xen/percpu.h>
+#include <xen/spinlock.h>
 #include <xen/string.h>
 #include <xen/symbols.h>
 #include <asm/current.h>
@@ -239,7 +240,10 @@ void do_entry(struct cpu_user_regs *regs)
     }
     if ( vec >= 32 && vector_handlers[vec] )
     {
+        unsigned int outer = lock_order_irq_enter();
+
         vector_handlers[vec](regs);
+        lock_order_irq_exit(outer);
         return;
     }
     /* The first use of a page of the guest's LDT maps it. */

@@ -43,6 +43,10 @@ void lock_order_take(const spinlock_t *l);
 void lock_order_taken(const spinlock_t *l);
 /* l is being released. */
 void lock_order_drop(const spinlock_t *l);
+/* An interrupt handler starts (a context of its own); what to restore. */
+unsigned int lock_order_irq_enter(void);
+/* ... and ends, with what lock_order_irq_enter() returned. */
+void lock_order_irq_exit(unsigned int outer);
 #else
 #define SPIN_LOCK_UNLOCKED(c)                                                 \
     {                                                                         \
@@ -57,6 +61,13 @@ static inline void lock_order_taken(const spinlock_t *l)
 {
 }
 static inline void lock_order_drop(const spinlock_t *l)
+{
+}
+static inline unsigned int lock_order_irq_enter(void)
+{
+    return 0;
+}
+static inline void lock_order_irq_exit(unsigned int outer)
 {
 }
 #endif
