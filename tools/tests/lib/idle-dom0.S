@@ -6,6 +6,8 @@
  * leaves the serial line to the hypervisor.
  */
 
+#include "../boot/xen_note.h"
+
 #define VIRT_BASE   0xffffffff80000000
 
 #define HYPERVISOR_vcpu_op      24
@@ -13,24 +15,14 @@
 #define VCPUOP_stop_periodic_timer  7
 #define SCHEDOP_block           1
 
-#define NOTE(type, desctype, desc...)    \
-    .p2align 2;                          \
-    .long 2f - 1f;                       \
-    .long 4f - 3f;                       \
-    .long type;                          \
-1:  .asciz "Xen";                        \
-2:  .p2align 2;                          \
-3:  desctype desc;                       \
-4:  .p2align 2
-
     .section .note.Xen, "a", @note
-    NOTE(6, .asciz, "idle-dom0")        /* GUEST_OS */
-    NOTE(5, .asciz, "xen-3.0")          /* XEN_VERSION */
-    NOTE(8, .asciz, "generic")          /* LOADER */
-    NOTE(3, .quad, VIRT_BASE)           /* VIRT_BASE */
-    NOTE(4, .quad, VIRT_BASE)           /* PADDR_OFFSET: vaddr == paddr */
-    NOTE(1, .quad, _start)              /* ENTRY */
-    NOTE(2, .quad, hypercall_page)      /* HYPERCALL_PAGE */
+    XEN_NOTE(6, .asciz, "idle-dom0")        /* GUEST_OS */
+    XEN_NOTE(5, .asciz, "xen-3.0")          /* XEN_VERSION */
+    XEN_NOTE(8, .asciz, "generic")          /* LOADER */
+    XEN_NOTE(3, .quad, VIRT_BASE)           /* VIRT_BASE */
+    XEN_NOTE(4, .quad, VIRT_BASE)           /* PADDR_OFFSET: vaddr == paddr */
+    XEN_NOTE(1, .quad, _start)              /* ENTRY */
+    XEN_NOTE(2, .quad, hypercall_page)      /* HYPERCALL_PAGE */
 
     .text
     .globl _start
