@@ -1,5 +1,5 @@
 /* SPDX-License-Identifier: GPL-2.0-only */
-/* Host tests: common/pv_layout.c's domU layout against Xen's toolstack. */
+/* Host tests: arch/x86/pv/layout.c's domU layout against Xen's toolstack. */
 #include <errno.h>
 #include <stdint.h>
 #include <xen/pv_layout.h>
@@ -8,7 +8,7 @@
 /*
  * mini-os's and libhvxc's builders lay domUs out with PV_LAYOUT_RINGS;
  * Xen 4.17's toolstack (libxenguest's x86 PV builder) is the reference.
- * Its rule, written out here independently of pv_layout.c: segments are
+ * Its rule, written out here independently of layout.c: segments are
  * allocated upwards from VIRT_BASE (kernel, ramdisk, p2m list,
  * start_info, xenstore, console), then the page tables, sized by trying
  * a region that ends at the last byte of the 4 MiB block holding "what
