@@ -68,7 +68,11 @@ install-xen: xen
 
 # Debian packages of the hypervisor and the tools (docs/misc/packaging.md).
 DEB_DIR ?= $(XEN_ROOT)/dist/deb
-deb: xen
+# Packages carry the release build, as Debian's xen-hypervisor does;
+# DEB_DEBUG=y packages the debug build instead.
+DEB_DEBUG ?= n
+deb:
+	$(MAKE) -C xen debug=$(DEB_DEBUG)
 	tools/packaging/mkdeb --out $(DEB_DIR) --hv-version $(XEN_FULLVERSION)
 
 # A dom0 root file system from Debian packages, as an initramfs and an
