@@ -91,6 +91,19 @@ TEST(memory_op, maximum_gpfn)
              (long)start_info->nr_pages - 1);
 }
 
+TEST(memory_op, maximum_gpfn_unset_list_is_0)
+{
+    domid_t self = DOMID_SELF;
+    unsigned long saved = shared_info->arch.max_pfn;
+    long rc;
+
+    /* No p2m list registered: one entry, gfn 0 (not -1). */
+    shared_info->arch.max_pfn = 0;
+    rc = HYPERVISOR_memory_op(XENMEM_maximum_gpfn, &self);
+    shared_info->arch.max_pfn = saved;
+    CHECK_RC(rc, 0);
+}
+
 TEST(memory_op, reservation_no_such_domain)
 {
     domid_t dom = 1234;

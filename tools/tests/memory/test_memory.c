@@ -1324,6 +1324,9 @@ static void test_sizes(void)
                  domA->tot_pages);
         CHECK_EQ(size_of(XENMEM_maximum_reservation, DOMID_SELF),
                  domA->max_pages);
+        domA->shared_info->arch.max_pfn = 0;
+        /* A guest that never set its list's length: 0, as on Xen. */
+        CHECK_EQ(size_of(XENMEM_maximum_gpfn, DOMID_SELF), 0);
         domA->shared_info->arch.max_pfn = 300;
         CHECK_EQ(size_of(XENMEM_maximum_gpfn, DOMID_SELF), 299);
         CHECK(refs_balanced());

@@ -1,5 +1,6 @@
 /* SPDX-License-Identifier: GPL-2.0-only */
 /* The p2m of PV guests: the M2P, the guest keeping its own pfn list. */
+#include <xen/compiler.h>
 #include <xen/sched.h>
 #include <xen/types.h>
 #include <asm/m2p.h>
@@ -34,6 +35,12 @@ unsigned long domain_get_maximum_gpfn(const struct domain *d)
 {
     if ( is_hvm_domain(d) )
         return d->arch.p2m.max_mapped_pfn;
-    /* The guest's list has arch.max_pfn entries, gfns 0 to max_pfn - 1. */
-    return d->shared_info->arch.max_pfn - 1;
+    /*
+     * The guest's list has arch.max_pfn entries, gfns 0 to max_pfn - 1;
+     * one it never set counts as one entry (0, as Xen answers, not -1).
+     * The guest may change the field at any time: read it once.
+     */
+    unsigned long nr = ACCESS_ONCE(d->shared_info->arch.max_pfn);
+
+    return (nr ? nr : 1) - 1;
 }
