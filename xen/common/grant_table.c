@@ -898,8 +898,9 @@ static int16_t unmap_one(const struct gnttab_unmap_grant_ref *op,
              * All of the TLB, not just host_addr's entry: the L1 may be
              * linked at other addresses too (several L2 slots, a linear
              * map), and each of them may have cached the translation.
+             * Our tables only: the mapping was in no one else's.
              */
-            flush_tlb_mask(&cpu_online_map);
+            flush_tlb_domain(current->domain);
         }
     }
     if ( rc == GNTST_okay && op->dev_bus_addr )

@@ -89,7 +89,7 @@ static void last_put(struct page_info *pg)
      * privileged domain's, which may map any frame anyway.
      */
     if ( !d || !d->tlb_clean )
-        flush_tlb_mask(&cpu_online_map);
+        flush_tlb_frames_of(d);
     guest_physmap_remove_page(d, INVALID_GFN, page_to_mfn(pg), 0);
     pg->v.owner = NULL;
     free_domheap_page(pg);
@@ -244,7 +244,7 @@ void unsteal_domain_page(struct domain *d, struct page_info *pg)
     d->tot_pages--;
     drop = domain_frames_gone(d);
     spin_unlock(&d->page_alloc_lock);
-    flush_tlb_mask(&cpu_online_map);
+    flush_tlb_frames_of(d);
     free_unowned(pg, 0);
     if ( drop )
         put_domain(d);
@@ -276,7 +276,7 @@ bool exchange_domain_pages(struct domain *d, struct page_list_head *stolen,
     }
     spin_unlock(&d->page_alloc_lock);
 
-    flush_tlb_mask(&cpu_online_map);
+    flush_tlb_frames_of(d);
     while ( (pg = page_list_first(stolen)) )
     {
         page_list_del(pg, stolen);

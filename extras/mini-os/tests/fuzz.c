@@ -3351,10 +3351,10 @@ static unsigned long verdict_ul(const char *v, const char *key)
  * machine has two CPUs and one fuzzer keeps one busy, while dom0 mostly
  * sleeps.  dom0's checks need a quiet machine (free pages back, the
  * audit), so they run between rounds, once every domain of the round is
- * gone.  One at a time unless asked (fuzz_par=2; FUZZ_PAR=2 for make
- * fuzz): two at once stall each other when the host is busy (each TLB
- * flush then waits for the other CPU's QEMU thread: docs/misc/fuzzing.md)
- * and are reported as hangs.
+ * gone.  Two at a time on ours unless asked otherwise (fuzz_par=1;
+ * FUZZ_PAR=1 for make fuzz): its TLB flushes reach only the CPUs that
+ * may hold the translation, so the two fuzzers do not wait for each
+ * other's CPU on every retype (docs/misc/fuzzing.md, eighth round).
  */
 #define FUZZ_PAR 2
 
@@ -3420,10 +3420,10 @@ static void fz_wait_all(unsigned int n)
  * that dom0's memory and the peer domain are as they were and that every
  * page came back.  Command line (dom0's): fuzz_seed=, fuzz_calls= (per
  * domain), fuzz_total= (calls), fuzz_seconds=, fuzz_ops=, fuzz_par=
- * (domains at once: 1, the default, or 2), fuzz_vcpus= (1, the default,
- * with fuzz_stream=: that stream alone; or 2: both streams at once, one
- * domain at a time), fuzz_trace= (fuzz_trace_seed=: in that seed's
- * domain only).
+ * (domains at once: 2, the default on ours, or 1, Xen 4.17's default),
+ * fuzz_vcpus= (1, the default, with fuzz_stream=: that stream alone; or
+ * 2: both streams at once, one domain at a time), fuzz_trace=
+ * (fuzz_trace_seed=: in that seed's domain only).
  */
 TEST(fuzz, hostile_domu)
 {
@@ -3439,7 +3439,13 @@ TEST(fuzz, hostile_domu)
     unsigned int vcpus = arg_ul(cl, "fuzz_vcpus=", 1) > 1 ? 2 : 1;
     unsigned int stream = vcpus == 1 ? arg_ul(cl, "fuzz_stream=", 0) % 2 : 0;
     /* Two 2-vCPU domains would only wait for each other's CPUs. */
-    unsigned int par = vcpus > 1 ? 1 : arg_ul(cl, "fuzz_par=", 1);
+    /*
+     * Xen 4.17 gives back a destroyed domain's pages a little later than
+     * its destruction returns: two domains at once there leave more pages
+     * out than the leak check's slack (104 of them in the make-test slice).
+     */
+    unsigned int par = vcpus > 1 ? 1
+                                 : arg_ul(cl, "fuzz_par=", ours ? FUZZ_PAR : 1);
     unsigned long calls = 0, crashes = 0, hangs = 0, selfhangs = 0;
     unsigned long domains = 0, s = seed0;
     unsigned long before, text_sum, canary_sum, ns = 0;

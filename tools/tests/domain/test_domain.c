@@ -141,6 +141,11 @@ void flush_tlb_mask(const cpumask_t *mask)
     nr_flushes++;
 }
 
+void flush_tlb_frames_of(const struct domain *owner)
+{
+    nr_flushes++;
+}
+
 /* ---- xmalloc, counted, and what else surrounds domain.c ---- */
 
 static long live_allocs;

@@ -29,6 +29,14 @@ void flush_tlb_one_mask(const cpumask_t *mask, unsigned long va)
 {
 }
 
+void flush_tlb_frames_of(const struct domain *owner)
+{
+}
+
+void flush_note_foreign(struct domain *d)
+{
+}
+
 void flush_cache_mask(const cpumask_t *mask)
 {
 }

@@ -3,9 +3,9 @@
 # `make fuzz`: boots our hypervisor with mini-os dom0 running the fuzzer.
 """Boots this tree's hypervisor under QEMU with mini-os as dom0 running only
 the hostile-guest fuzzer case (fuzz/hostile_domu, extras/mini-os/tests/
-fuzz.c), which builds fuzzer domains with changing seeds, one at a time or
-with FUZZ_PAR=2 two (one per CPU; dom0 checks the machine between rounds;
-docs/misc/fuzzing.md says when that is safe).  With FUZZ_VCPUS=2 each
+fuzz.c), which builds fuzzer domains with changing seeds, two at a time
+(one per CPU; dom0 checks the machine between rounds) or with FUZZ_PAR=1
+one at a time.  With FUZZ_VCPUS=2 each
 fuzzer domain runs two streams of calls at once, one per vCPU.  A hypervisor
 panic, hang, leak or change to another domain is a failure: it is printed
 with a reproducer (the seed of each domain running then, and each stream's
@@ -22,7 +22,7 @@ Environment:
     FUZZ_PER=N       calls per fuzzer domain (default 262144)
     FUZZ_OPS=MASK    operation categories (default all; see docs/misc/fuzzing.md)
     FUZZ_VCPUS=N     fuzzing vCPUs per domain: 1 (default) or 2, racing
-    FUZZ_PAR=N       fuzzer domains at once: 1 (default) or 2 (one vCPU only)
+    FUZZ_PAR=N       fuzzer domains at once: 2 (default) or 1 (one vCPU only)
     COVERAGE=n       y (default): build with coverage, report it at the end
     RESULTS=DIR      serial logs (default ./results)
 """
@@ -154,7 +154,7 @@ def main():
     per = int(os.environ.get('FUZZ_PER', '262144'))
     ops = os.environ.get('FUZZ_OPS', '0x%x' % ((1 << 13) - 1))
     vcpus = int(os.environ.get('FUZZ_VCPUS', '1'))
-    par = int(os.environ.get('FUZZ_PAR', '1'))
+    par = int(os.environ.get('FUZZ_PAR', '2'))
     coverage = os.environ.get('COVERAGE', 'y') == 'y'
     if not qemu.which(qemu.QEMU):
         raise SystemExit('%s missing' % qemu.QEMU)

@@ -86,6 +86,18 @@ void flush_tlb_one_mask(const cpumask_t *mask, unsigned long va)
     last_flush_va = va;
 }
 
+void flush_tlb_domain(const struct domain *d)
+{
+    nr_flushes++;
+    last_flush_va = FLUSH_ALL;
+}
+
+void flush_tlb_frames_of(const struct domain *owner)
+{
+    nr_flushes++;
+    last_flush_va = FLUSH_ALL;
+}
+
 void set_gpfn_from_mfn(unsigned long mfn, unsigned long pfn)
 {
 }

@@ -54,6 +54,10 @@ void flush_tlb_mask(const cpumask_t *mask)
 {
 }
 
+void flush_tlb_frames_of(const struct domain *owner)
+{
+}
+
 void set_gpfn_from_mfn(unsigned long mfn, unsigned long pfn)
 {
     if ( mfn < NR_FRAMES )

@@ -19,6 +19,7 @@
 unsigned int stub_flush_all, stub_flush_one, stub_flush_cache;
 unsigned int stub_cr3_updates;
 unsigned long stub_last_va, stub_last_mask;
+const struct domain *stub_flush_domain, *stub_flush_frames_of;
 struct domain *stub_domains[4];
 
 /* head.S's table: its hypervisor slots hold values a test can spot. */
@@ -34,6 +35,7 @@ void stub_reset(void)
     stub_flush_all = stub_flush_one = stub_flush_cache = 0;
     stub_cr3_updates = 0;
     stub_last_va = stub_last_mask = 0;
+    stub_flush_domain = stub_flush_frames_of = NULL;
 }
 
 static void note_mask(const cpumask_t *mask)
@@ -58,6 +60,30 @@ void flush_cache_mask(const cpumask_t *mask)
 {
     note_mask(mask);
     stub_flush_cache++;
+}
+
+void flush_tlb_domain(const struct domain *d)
+{
+    stub_flush_domain = d;
+    stub_flush_all++;
+}
+
+void flush_tlb_one_domain(const struct domain *d, unsigned long va)
+{
+    stub_flush_domain = d;
+    stub_last_va = va;
+    stub_flush_one++;
+}
+
+void flush_tlb_frames_of(const struct domain *owner)
+{
+    stub_flush_frames_of = owner;
+    stub_flush_all++;
+}
+
+void flush_note_foreign(struct domain *d)
+{
+    d->maps_foreign = true;
 }
 
 void pv_update_cr3(struct vcpu *v)

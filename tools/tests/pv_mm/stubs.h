@@ -11,6 +11,11 @@ extern unsigned int stub_cr3_updates;
 extern unsigned long stub_last_va;
 /* CPUs named in the last flush's mask, as a bitmap of the first 64. */
 extern unsigned long stub_last_mask;
+/*
+ * The domain the last flush_tlb_domain()/_one_domain() named, and the
+ * owner the last flush_tlb_frames_of() named.
+ */
+extern const struct domain *stub_flush_domain, *stub_flush_frames_of;
 void stub_reset(void);
 
 /* What get_domain_by_id() finds: up to 4 domains. */

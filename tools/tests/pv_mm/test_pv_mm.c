@@ -453,6 +453,8 @@ static void test_invariants(void)
         CHECK_EQ(mmu1(slot_ma(l1, 0), 0), 0);
         CHECK_EQ(ext(MMUEXT_PIN_L1_TABLE, d), 0);
         CHECK(stub_flush_all >= 1);     /* stale writable TLB entries */
+        /* Where domA's tables, or any that may map its frames, are loaded. */
+        CHECK(stub_flush_frames_of == domA);
         CHECK_EQ(ext(MMUEXT_PIN_L2_TABLE, d), -EINVAL);     /* one type */
         CHECK_EQ(ext(MMUEXT_PIN_L1_TABLE, d), -EINVAL);     /* once */
         CHECK_EQ(ext(MMUEXT_UNPIN_TABLE, d), 0);
@@ -796,11 +798,16 @@ static void test_mmu_update(void)
         CHECK_EQ(mmu(&u, 1, NULL, domA->domain_id), -ESRCH);
         CHECK_EQ(mmu(&u, 1, NULL, domB->domain_id), -EPERM);
         CHECK_EQ(extf(MMUEXT_PIN_L1_TABLE, l1, 0, domB->domain_id), -EPERM);
+        /* Refused, and own frames: not a domain that maps others'. */
+        CHECK(!domA->maps_foreign);
         /* dom0 maps domA's frame into its own table: foreign mapping. */
         run_as(dom0);
         CHECK_EQ(ext(MMUEXT_PIN_L1_TABLE, l10), 0);
         u.ptr = slot_ma(l10, 3);
+        dom0->maps_foreign = false;
         CHECK_EQ(mmu(&u, 1, NULL, domA->domain_id), 0);
+        /* From now on its CPUs take part in flushes for domA's frames. */
+        CHECK(dom0->maps_foreign);
         CHECK_EQ(refs(a), 2);
         CHECK_EQ(tcount(a), 1);
         /* Without naming domA it is someone else's frame. */
@@ -882,6 +889,7 @@ static void test_update_va_mapping(void)
         CHECK_EQ(do_update_va_mapping(va, e, UVMF_INVLPG | UVMF_ALL), 0);
         CHECK_EQ(stub_flush_one, 1);
         CHECK_EQ(stub_last_va, va);
+        CHECK(stub_flush_domain == domA);
         CHECK_EQ(do_update_va_mapping(va, e, UVMF_INVLPG | UVMF_MULTI |
                                       (unsigned long)&mask), 0);
         CHECK_EQ(stub_flush_one, 2);
@@ -1046,6 +1054,8 @@ static void test_mmuext(void)
         CHECK_EQ(ext(MMUEXT_INVLPG_ALL, 0x6000), 0);
         CHECK_EQ(stub_flush_all, 2);
         CHECK_EQ(stub_flush_one, 2);
+        /* "All" is every CPU with domA's tables loaded. */
+        CHECK(stub_flush_domain == domA);
         op.arg1.linear_addr = 0x7000;
         set_xen_guest_handle(op.arg2.vcpumask, &mask);
         CHECK_EQ(do_mmuext_op(h, 1, dh, DOMID_SELF), 0);

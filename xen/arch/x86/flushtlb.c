@@ -57,9 +57,28 @@ static void flush_cache_local(void *unused)
  */
 static cpumask_t guest_tlb_cpus;
 
+/*
+ * Whose translations each CPU of guest_tlb_cpus may hold.  Loading a
+ * vCPU's tables from another domain's (or the idle ones) flushes the
+ * whole TLB, global entries too (pv/domain.c's load_root()), so a CPU
+ * holds only those of the domain it has loaded: tables_of, or TLB_ANY
+ * while it switches (the old domain's may still be there).  The pointer
+ * is a tag, never followed: a domain freed and another allocated at the
+ * same address only costs a flush.  foreign: the domain loaded may have
+ * mapped another domain's frames (d->maps_foreign), so it takes part in
+ * every flush for a frame, whoever owns it.
+ */
+#define TLB_ANY ((const struct domain *)1)
+static const struct domain *tables_of[NR_CPUS];
+static bool foreign[NR_CPUS];
+
 void flush_guest_tables_loading(void)
 {
-    cpumask_set_cpu(smp_processor_id(), &guest_tlb_cpus);
+    unsigned int cpu = smp_processor_id();
+
+    __atomic_store_n(&tables_of[cpu], TLB_ANY, __ATOMIC_RELAXED);
+    __atomic_store_n(&foreign[cpu], false, __ATOMIC_RELAXED);
+    cpumask_set_cpu(cpu, &guest_tlb_cpus);
     /*
      * Seen before the walks through the new tables start, or seen not at
      * all by a flusher that then changed the tables before we walk them
@@ -68,10 +87,36 @@ void flush_guest_tables_loading(void)
     __atomic_thread_fence(__ATOMIC_SEQ_CST);
 }
 
+void flush_guest_tables_loaded(const struct domain *d)
+{
+    unsigned int cpu = smp_processor_id();
+
+    __atomic_store_n(&tables_of[cpu], d, __ATOMIC_RELAXED);
+    /* Against flush_note_foreign(): one of us sees the other's store. */
+    __atomic_thread_fence(__ATOMIC_SEQ_CST);
+    if ( __atomic_load_n(&d->maps_foreign, __ATOMIC_RELAXED) )
+        __atomic_store_n(&foreign[cpu], true, __ATOMIC_RELAXED);
+}
+
 void flush_idle_tables_loaded(void)
 {
+    unsigned int cpu = smp_processor_id();
+
     flush_all_local(NULL);
-    cpumask_clear_cpu(smp_processor_id(), &guest_tlb_cpus);
+    cpumask_clear_cpu(cpu, &guest_tlb_cpus);
+    __atomic_store_n(&tables_of[cpu], NULL, __ATOMIC_RELAXED);
+}
+
+void flush_note_foreign(struct domain *d)
+{
+    if ( __atomic_load_n(&d->maps_foreign, __ATOMIC_RELAXED) )
+        return;
+    __atomic_store_n(&d->maps_foreign, true, __ATOMIC_RELAXED);
+    __atomic_thread_fence(__ATOMIC_SEQ_CST);
+    /* The CPUs that loaded d before they could see the flag. */
+    for ( unsigned int cpu = 0; cpu < NR_CPUS; cpu++ )
+        if ( __atomic_load_n(&tables_of[cpu], __ATOMIC_RELAXED) == d )
+            __atomic_store_n(&foreign[cpu], true, __ATOMIC_RELAXED);
 }
 
 /* Just this CPU needs no IPI, and works with interrupts off. */
@@ -97,6 +142,35 @@ static void guest_tlb_targets(const cpumask_t *mask, cpumask_t *targets)
     cpumask_and(targets, mask, &guest_tlb_cpus);
 }
 
+/*
+ * The CPUs that may hold a translation made by d's tables or, with
+ * frames, by any table that may map a frame of d (d's own, and those of
+ * domains that map others' frames); d NULL: by any guest's tables.
+ */
+static void domain_tlb_targets(const struct domain *d, bool frames,
+                               cpumask_t *targets)
+{
+    cpumask_t guests;
+    unsigned int cpu;
+
+    guest_tlb_targets(&cpu_online_map, &guests);
+    if ( !d )
+    {
+        cpumask_copy(targets, &guests);
+        return;
+    }
+    cpumask_clear(targets);
+    for_each_cpu(cpu, &guests)
+    {
+        const struct domain *t = __atomic_load_n(&tables_of[cpu],
+                                                 __ATOMIC_RELAXED);
+
+        if ( t == d || t == TLB_ANY ||
+             (frames && __atomic_load_n(&foreign[cpu], __ATOMIC_RELAXED)) )
+            cpumask_set_cpu(cpu, targets);
+    }
+}
+
 void flush_tlb_mask(const cpumask_t *mask)
 {
     cpumask_t targets;
@@ -111,6 +185,30 @@ void flush_tlb_one_mask(const cpumask_t *mask, unsigned long va)
 
     guest_tlb_targets(mask, &targets);
     run_on_mask(&targets, flush_one_local, (void *)va);
+}
+
+void flush_tlb_domain(const struct domain *d)
+{
+    cpumask_t targets;
+
+    domain_tlb_targets(d, false, &targets);
+    run_on_mask(&targets, flush_all_local, NULL);
+}
+
+void flush_tlb_one_domain(const struct domain *d, unsigned long va)
+{
+    cpumask_t targets;
+
+    domain_tlb_targets(d, false, &targets);
+    run_on_mask(&targets, flush_one_local, (void *)va);
+}
+
+void flush_tlb_frames_of(const struct domain *owner)
+{
+    cpumask_t targets;
+
+    domain_tlb_targets(owner, true, &targets);
+    run_on_mask(&targets, flush_all_local, NULL);
 }
 
 void flush_cache_mask(const cpumask_t *mask)

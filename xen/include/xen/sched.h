@@ -155,7 +155,8 @@ struct domain {
      * (frames_hold_ref): the last of them drops it.
      */
     int refcnt;
-    bool tlb_clean; /* dying, and no CPU caches its tables */
+    bool tlb_clean;    /* dying, and no CPU caches its tables */
+    bool maps_foreign; /* its L1s once mapped a frame it did not own */
     /* How far its destruction got (domain_kill() goes on from there). */
     enum { KILL_NONE, KILL_FRAMES, KILL_DONE } kill_stage;
     spinlock_t domain_lock; /* state, pause_count, vCPU set-up */

@@ -66,6 +66,7 @@ static void load_root(struct vcpu *v)
         write_cr4(cr4 & ~X86_CR4_PGE);
         write_cr4(cr4);
     }
+    flush_guest_tables_loaded(v->domain);
 }
 
 /*

@@ -155,6 +155,9 @@ static int get_l1e_refs(pte_t e, struct domain *l1_owner,
         put_page(pg);
         return -EBUSY;
     }
+    /* Its TLBs now matter to pg_owner's flushes too (before the write). */
+    if ( pg_owner != l1_owner )
+        flush_note_foreign(l1_owner);
     return 0;
 }
 
@@ -494,7 +497,7 @@ static int get_type(struct page_info *pg, unsigned long type, bool preemptible)
      * former one).  Fresh frames (PGT_none) were flushed when last freed.
      */
     if ( old_type != type && old_type != PGT_none )
-        flush_tlb_mask(&cpu_online_map);
+        flush_tlb_frames_of(page_get_owner(pg));
 
     if ( nx & PGT_validated )
         return 0;

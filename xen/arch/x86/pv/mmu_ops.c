@@ -455,14 +455,14 @@ static int do_one_mmuext(struct vcpu *curr, struct domain *pg_owner,
             flush_tlb_one_mask(&mask, op->arg1.linear_addr);
         return 0;
 
-    /* Without per-domain dirty-CPU tracking, "all" is every CPU. */
+    /* "All": every CPU that has the domain's tables loaded. */
     case MMUEXT_TLB_FLUSH_ALL:
-        flush_tlb_mask(&cpu_online_map);
+        flush_tlb_domain(d);
         return 0;
 
     case MMUEXT_INVLPG_ALL:
         if ( pv_guest_addr_ok(op->arg1.linear_addr) )
-            flush_tlb_one_mask(&cpu_online_map, op->arg1.linear_addr);
+            flush_tlb_one_domain(d, op->arg1.linear_addr);
         return 0;
 
     /* Cache control is for the domain that drives hardware. */
@@ -552,10 +552,16 @@ static int flush_after_update(struct domain *d, unsigned long va,
     if ( !(flags & UVMF_FLUSHTYPE_MASK) ||
          (flags & UVMF_FLUSHTYPE_MASK) == UVMF_FLUSHTYPE_MASK )
         return 0;
+    if ( which == UVMF_ALL )
+    {
+        if ( (flags & UVMF_FLUSHTYPE_MASK) == UVMF_TLB_FLUSH )
+            flush_tlb_domain(d);
+        else
+            flush_tlb_one_domain(d, va);
+        return 0;
+    }
     if ( which == UVMF_LOCAL )
         this_cpu_mask(&mask);
-    else if ( which == UVMF_ALL )
-        cpumask_copy(&mask, &cpu_online_map);
     else if ( vcpumask_to_pcpumask(d, which, &mask) )
         return -EFAULT;
 

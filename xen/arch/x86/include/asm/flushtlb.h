@@ -16,12 +16,28 @@ void flush_tlb_one_mask(const cpumask_t *mask, unsigned long va);
 /* Write back and invalidate the caches (wbinvd). */
 void flush_cache_mask(const cpumask_t *mask);
 
+struct domain;
+
+/*
+ * Only the CPUs that may hold what the caller changed: those with d's
+ * page tables loaded; with flush_tlb_frames_of(), also those with tables
+ * loaded that may map another domain's frames (the frame's owner changes
+ * its type or gives it up; NULL owner: every CPU with guest tables).
+ */
+void flush_tlb_domain(const struct domain *d);
+void flush_tlb_one_domain(const struct domain *d, unsigned long va);
+void flush_tlb_frames_of(const struct domain *owner);
+
 /*
  * Only CPUs that may hold guest translations take part in the TLB
- * flushes: this CPU is about to load a guest's page tables, or has just
+ * flushes: this CPU is about to load a guest's page tables (and has
+ * loaded d's, flushing all the TLB, by the second call), or has just
  * loaded the idle ones (which flushes its whole TLB).
  */
 void flush_guest_tables_loading(void);
+void flush_guest_tables_loaded(const struct domain *d);
 void flush_idle_tables_loaded(void);
+/* d's L1 tables are about to map a frame d does not own. */
+void flush_note_foreign(struct domain *d);
 
 #endif /* ASM_X86_FLUSHTLB_H */
