@@ -671,14 +671,18 @@ class RealBackend(Backend):
 
     def domain_destroy(self, domid):
         domid = self._guest(domid)
+        t = time.monotonic()
         self._hv('domain_destroy', domid)
+        t = _phase(domid, 'destroy: hypervisor', t)
         self._remove_devices(domid)
+        t = _phase(domid, 'destroy: devices', t)
         # Its xenstored connection and entries go with it.
         try:
             self._xs_call('release', domid)
             self.xs_rm('/local/domain/%d' % domid)
         except BackendError:
             pass
+        _phase(domid, 'destroy: xenstore', t)
 
     def domain_gone(self, domid):
         self._remove_devices(int(domid))

@@ -267,13 +267,17 @@ class Domains(object):
 
     def power_state(self, vm):
         with self.lock:
-            d = self._info(vm)
-            if d is None or d['shutdown']:
-                return 'Halted'
-            return 'Paused' if d['paused'] else 'Running'
+            return self._state(self._info(vm))
+
+    @staticmethod
+    def _state(d):
+        if d is None or d['shutdown']:
+            return 'Halted'
+        return 'Paused' if d['paused'] else 'Running'
 
     def refresh(self):
-        """Reap domains that shut down and apply their on_* actions."""
+        """Reap domains that shut down and apply their on_* actions;
+        the domains as the backend listed them, by domid."""
         with self.lock:
             live = {d['domid']: d for d in self.backend.domain_list()}
             if 0 in live:
@@ -297,6 +301,7 @@ class Domains(object):
             for domid, d in live.items():
                 if domid not in known and not d['dying']:
                     self._adopt(d)
+            return live
 
     def _adopt(self, d):
         cfg = default_config()
@@ -495,11 +500,14 @@ class Domains(object):
                                 % (vm.name, e)) from None
 
     def _live(self, vm, need, op):
-        self.refresh()
+        live = self.refresh()
         if vm.uuid == DOM0_UUID:
             raise XendError('OPERATION_NOT_ALLOWED',
                             '%s is not allowed on domain 0' % op)
-        st = self.power_state(vm)
+        # The listing refresh made, unless an on_* action gave the VM a
+        # new domain since (one list of the domains the fewer).
+        st = self._state(live[vm.domid]) if vm.domid in live \
+            else self.power_state(vm)
         if st not in need:
             raise bad_state(vm.uuid, need[0], st)
 
