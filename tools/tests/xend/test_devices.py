@@ -105,3 +105,52 @@ def vbd_devid_numbers():
             check(False, '%r taken' % bad)
         except ValueError:
             pass
+
+
+@case
+def vif_devids_after_removing_one():
+    """vifs 0, 1, 2 on a running VM, the middle one taken out: the next
+    vif gets 3 (one past the highest, as libxl picks it), never an id in
+    use, and each removal takes out the device it names."""
+    env = Env()
+    try:
+        X, s = login(env)
+        vm = new_vm(env, s)
+        net = s.xenapi.network.get_by_name_label('xenbr0')[0]
+
+        def add():
+            return s.xenapi.VIF.create({
+                'VM': vm, 'network': net, 'device': '', 'MAC': '',
+                'MTU': '1500', 'qos_algorithm_type': '',
+                'qos_algorithm_params': {}})
+        vifs = [add() for _ in range(3)]
+        s.xenapi.VM.start(vm, False)
+        domid = int(s.xenapi.VM.get_domid(vm))
+
+        def devids():
+            return sorted(i for k, i in env.backend._dom(domid)['devices']
+                          if k == 'vif')
+        check(devids() == [0, 1, 2], devids())
+        s.xenapi.VIF.destroy(vifs[1])
+        check(devids() == [0, 2], 'vif 1 taken out: %s' % devids())
+        new = add()
+        check(devids() == [0, 2, 3], 'the new vif: %s' % devids())
+        s.xenapi.VIF.destroy(vifs[2])
+        check(devids() == [0, 3], 'vif 2 taken out: %s' % devids())
+        # xm names a running VM's vifs by devid, as network-list shows them.
+        legacy = env.xend.legacy
+        check([i for i, _ in legacy.device_sxprs('guest', 'vif')] == [0, 3],
+              legacy.device_sxprs('guest', 'vif'))
+        legacy.device_destroy('guest', 'vif', 3)
+        check(devids() == [0] and s.xenapi.VM.get_VIFs(vm) == [vifs[0]],
+              'network-detach 3: %s' % devids())
+        add()
+        check(devids() == [0, 1], devids())
+        s.xenapi.VM.hard_shutdown(vm)
+        s.xenapi.VM.start(vm, False)
+        domid = int(s.xenapi.VM.get_domid(vm))
+        check(devids() == [0, 1], 'restarted: %s' % devids())
+        s.xenapi.VM.hard_shutdown(vm)
+    finally:
+        env.close()
+

@@ -107,6 +107,8 @@ class VM(object):
         self.vbds = {}
         self.vifs = {}
         self.consoles = {}
+        # The devid each vif has in the running domain (ref -> devid).
+        self.vif_devids = {}
         self.domid = None
         self.preserved = False
         self.start_time = 0.0
@@ -328,6 +330,7 @@ class Domains(object):
 
     def _halted(self, vm):
         vm.domid = None
+        vm.vif_devids = {}
         vm.preserved = False
         if vm.transient:
             self._forget(vm)
@@ -447,6 +450,22 @@ class Domains(object):
                      for i, v in enumerate(vm.vifs.values())],
         }
 
+    @staticmethod
+    def vif_devid(vm, ref):
+        """The devid of a running VM's vif: 0, 1, ... in the VM's order
+        when it started, or the one it got when it was added.  A domain
+        adopted by a restarted xend has only the order to go by."""
+        if ref in vm.vif_devids:
+            return vm.vif_devids[ref]
+        return list(vm.vifs).index(ref)
+
+    def _next_vif_devid(self, vm):
+        """One past the highest devid the running domain's vifs have, as
+        libxl picks it (libxl__device_nextid): the id of a vif taken out
+        of the middle is not reused, so a new vif never meets what is
+        left of an old one, and never takes the id of one still there."""
+        return max((self.vif_devid(vm, r) for r in vm.vifs), default=-1) + 1
+
     def _start(self, vm, paused):
         c = vm.cfg
         if c['is_a_template']:
@@ -455,6 +474,7 @@ class Domains(object):
             raise XendError('VALUE_NOT_SUPPORTED', 'PV_kernel', '',
                             'a kernel (or bootloader) is required')
         domid = self.backend.domain_create(self._backend_cfg(vm))
+        vm.vif_devids = {ref: i for i, ref in enumerate(vm.vifs)}
         try:
             nr = self.backend.physinfo()['nr_cpus']
             if c['VCPUs_at_startup'] < c['VCPUs_max']:
@@ -659,10 +679,13 @@ class Domains(object):
                     for b in table.values()):
                 raise XendError('VALUE_NOT_SUPPORTED', 'device',
                                 rec['device'], 'the VM has a disk there')
+            devid = self._next_vif_devid(vm) if kind == 'vif' else None
             if vm.domid is not None:
                 self._call(self.backend.device_add, vm.domid, kind,
-                           backend_dev(kind, rec, len(table)))
+                           backend_dev(kind, rec, devid))
             rec.setdefault('uuid', str(uuidlib.uuid4()))
+            if vm.domid is not None and kind == 'vif':
+                vm.vif_devids[rec['uuid']] = devid
             rec['VM'] = vm.uuid
             table[rec['uuid']] = rec
             self.save(vm)
@@ -675,10 +698,12 @@ class Domains(object):
             if ref not in table:
                 raise XendError('HANDLE_INVALID', kind.upper(), ref)
             if vm.domid is not None:
-                dev = backend_dev(kind, table[ref], list(table).index(ref))
+                dev = backend_dev(kind, table[ref], self.vif_devid(vm, ref)
+                                  if kind == 'vif' else None)
                 self._call(self.backend.device_remove, vm.domid, kind,
                            dev['devid'])
             del table[ref]
+            vm.vif_devids.pop(ref, None)
             self.save(vm)
             self.notify(kind.upper(), 'del', ref)
 
@@ -882,9 +907,8 @@ def value(node, key, default=None):
 
 
 def backend_dev(kind, rec, index):
-    """What the backend needs of a VBD or VIF record, index its place
-    among the VM's devices of its kind.  A disk's devid is its
-    virtual-device number, a vif's its place."""
+    """What the backend needs of a VBD or VIF record.  A disk's devid is
+    its virtual-device number, a vif's is index (Domains.vif_devid)."""
     if kind == 'vbd':
         return {'uname': rec['uname'], 'dev': rec['device'],
                 'devid': vbd_devid(rec['device']),
