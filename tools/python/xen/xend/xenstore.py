@@ -73,7 +73,7 @@ class Xenstore(object):
     def batch(self, reqs, tx=0):
         """Sends requests at once and then reads their replies, in order:
         one wait on xenstored instead of one per request.  reqs:
-        (method name, args) of write, mkdir or set_perms.  Every reply is
+        (method name, args) of write, mkdir, set_perms or rm.  Every reply is
         read before the first failure raises XenstoreError, so that the
         connection stays in step."""
         msgs, paths = [], []
@@ -112,8 +112,12 @@ class Xenstore(object):
     def write(self, path, value, tx=0):
         self._call(*self._write(path, value), path, tx)
 
+    @staticmethod
+    def _rm(path):
+        return XS_RM, path.encode() + b'\0'
+
     def rm(self, path, tx=0):
-        self._call(XS_RM, path.encode() + b'\0', path, tx)
+        self._call(*self._rm(path), path, tx)
 
     def ls(self, path):
         body = self._call(XS_DIRECTORY, path.encode() + b'\0', path)
@@ -136,7 +140,7 @@ class Xenstore(object):
         self._call(*self._set_perms(path, perms), path, tx)
 
     _ENCODE = {'write': _write.__func__, 'mkdir': _mkdir.__func__,
-               'set_perms': _set_perms.__func__}
+               'set_perms': _set_perms.__func__, 'rm': _rm.__func__}
 
     def transaction_start(self):
         """A transaction's id, for the tx argument of the writes."""
