@@ -425,6 +425,25 @@ def real_backend_device_close_handshake():
 
 
 @case
+def real_backend_tap_aio_is_a_file():
+    """tap:aio: goes to blkback as the file it names (the block script
+    puts it on a loop device)."""
+    be, ran = scripted()
+    bk = '/local/domain/0/backend/vbd/5/51712'
+    be.device_add(5, 'vbd', dict(DISK, uname='tap:aio:/tmp/y.img'))
+    n = be.xs.nodes
+    check(n[bk + '/type'] == 'file' and n[bk + '/params'] == '/tmp/y.img',
+          'type %s params %s' % (n[bk + '/type'], n[bk + '/params']))
+    be.device_remove(5, 'vbd', 51712)
+    try:
+        be.device_add(5, 'vbd', dict(DISK, uname='tap:qcow:/tmp/y.qcow'))
+        check(False, 'tap:qcow: taken')
+    except B.BackendError as e:
+        check('blktap' in str(e), str(e))
+    check(not [k for k in n if '/vbd/' in k], 'nodes left')
+
+
+@case
 def real_host_calls():
     be = real()
     p = be.physinfo()

@@ -68,6 +68,27 @@ def vif_rate(text):
     return '%d,%d' % (credit, usec)
 
 
+def disk_source(uname):
+    """(type, path) of the disk a uname names, as blkback serves it: phy:
+    a block device, file: a file (on a loop device).  Xen's xm also took
+    blktap's tap:aio: (a raw image); where blktap is gone libxl drops
+    the tap: prefix and serves the raw file through blkback, and so do
+    we.  tap:'s image formats (qcow, qcow2, vhd) need a backend in user
+    space (blktap, QEMU's qdisk) that this host has not: ValueError
+    saying so, as for anything else."""
+    typ, _, rest = uname.partition(':')
+    if typ == 'tap':
+        sub, _, path = rest.partition(':')
+        if sub == 'aio' and path:
+            return 'file', path
+        raise ValueError('%s: tap:%s: images need blktap or QEMU, which '
+                         'this host has not (tap:aio: raw images are served '
+                         'as file:)' % (uname, sub))
+    if typ not in ('phy', 'file') or not rest:
+        raise ValueError('%s: a disk is phy:, file: or tap:aio:' % uname)
+    return typ, rest
+
+
 def vbd_devid(name):
     """The virtual-device number of a disk name (xvda, sdb1, hdc, or
     the number itself); ValueError if it names none."""
@@ -906,10 +927,10 @@ class RealBackend(Backend):
         if self._read_or_none(be + '/frontend') is not None:
             raise BackendError('%s: the device exists' % be)
         if kind == 'vbd':
-            typ, _, params = dev['uname'].partition(':')
-            if typ not in ('phy', 'file') or not params:
-                raise BackendError('vbd %s: only phy: and file: disks'
-                                   % dev['uname'])
+            try:
+                typ, params = disk_source(dev['uname'])
+            except ValueError as e:
+                raise BackendError('vbd %s' % e) from None
             script, action, vif = 'block', 'add', None
             front = [('virtual-device', devid), ('device-type', 'disk')]
             back = [('params', params), ('type', typ),

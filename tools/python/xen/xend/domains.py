@@ -12,7 +12,7 @@ import uuid as uuidlib
 from xen.xend import sxp
 from xen.xend.backend import (BackendError, SHUTDOWN_POWEROFF,
                               SHUTDOWN_REBOOT, SHUTDOWN_CRASH, BRIDGE_RE,
-                              vbd_devid, vif_rate)
+                              disk_source, vbd_devid, vif_rate)
 
 log = logging.getLogger('xend')
 
@@ -927,6 +927,16 @@ def check_vdev(dev):
             from None
 
 
+def check_uname(uname):
+    """A disk the backend can serve (empty: none yet), or XendError."""
+    if uname:
+        try:
+            disk_source(uname)
+        except ValueError as e:
+            raise XendError('VALUE_NOT_SUPPORTED', 'uname', uname,
+                            str(e)) from None
+
+
 def check_vif(mac, bridge, rate=''):
     if not re.match(r'^([0-9a-fA-F]{2}:){5}[0-9a-fA-F]{2}$', mac):
         raise XendError('VALUE_NOT_SUPPORTED', 'MAC', mac, 'not a MAC')
@@ -954,6 +964,7 @@ def vbd_from_sxp(d):
     if not dev:
         raise XendError('VALUE_NOT_SUPPORTED', 'dev', '', 'vbd without dev')
     check_vdev(dev)
+    check_uname(uname)
     if mode not in ('r', 'w', 'w!'):
         raise XendError('VALUE_NOT_SUPPORTED', 'mode', mode, 'r, w or w!')
     return {'uuid': v(d, 'uuid') or str(uuidlib.uuid4()), 'VM': '',
