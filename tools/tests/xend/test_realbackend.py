@@ -43,6 +43,9 @@ class FakeStore(object):
         return sorted({k[len(pre):].split('/')[0] for k in self.nodes
                        if k.startswith(pre)})
 
+    def ls_many(self, paths):
+        return [self.ls(p) or None for p in paths]
+
     def transaction_start(self):
         return 1
 

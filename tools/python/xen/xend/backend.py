@@ -697,10 +697,11 @@ class RealBackend(Backend):
         t = _phase(domid, 'destroy: hypervisor', t)
         self._remove_devices(domid)
         t = _phase(domid, 'destroy: devices', t)
-        # Its xenstored connection and entries go with it.
+        # Its xenstored connection and entries go with it (one wait on
+        # xenstored for both).
         try:
-            self._xs_call('release', domid)
-            self.xs_rm('/local/domain/%d' % domid)
+            self._xs_call('batch', [('release', (domid,)),
+                                    ('rm', ('/local/domain/%d' % domid,))])
         except BackendError:
             pass
         _phase(domid, 'destroy: xenstore', t)
@@ -1037,12 +1038,17 @@ class RealBackend(Backend):
         """A dead guest's devices, forced: every backend is told at once
         and then waited for, so that they close side by side."""
         devs, dirs = [], []
-        for kind in ('vbd', 'vif'):
-            base = '/local/domain/0/backend/%s/%d' % (kind, domid)
-            try:
-                devs += [(kind, int(d)) for d in self.xs_list(base)]
-            except (BackendError, ValueError):
+        kinds = ('vbd', 'vif')
+        bases = ['/local/domain/0/backend/%s/%d' % (k, domid) for k in kinds]
+        try:
+            lists = self._xs_call('ls_many', bases)
+        except BackendError as e:
+            log.warning('d%d devices: %s', domid, e)
+            lists = [None] * len(bases)
+        for kind, base, ids in zip(kinds, bases, lists):
+            if ids is None:
                 continue
+            devs += [(kind, int(d)) for d in ids if d.isdigit()]
             dirs.append(base)
         waits = []
         for kind, devid in devs:
