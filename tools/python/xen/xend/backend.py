@@ -960,7 +960,10 @@ class RealBackend(Backend):
         try:
             self._hotplug(be, script, action, vif)
         except BackendError:
-            self.device_remove(domid, kind, devid)
+            # It never connected: nothing for the frontend to close.
+            if self._close(domid, kind, devid, True):
+                self._closed(be, time.monotonic() + self.close_timeout)
+            self._take_down(domid, kind, devid)
             raise
         return devid
 
