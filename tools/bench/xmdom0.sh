@@ -30,4 +30,19 @@ wait_log "hv-guest: userspace" 120 && say "userspace $(since $t0)"
 t0=$(up)
 $tool destroy bench || say "destroy failed"
 say "destroy $(since $t0)"
+# Where xm's destroy went: xend's own time for the call and its phases
+# (xend.log at DEBUG), the rest is xm starting and talking to xend.
+if [ $tool = xm ]; then
+    grep -E 'xend.domain.destroy took|: destroy: ' /var/log/xen/xend.log | \
+        sed 's/^/hv-bench: phase /'
+    t0=$(up)
+    python3 -c pass
+    say "phase python3 -c pass $(since $t0)"
+    t0=$(up)
+    python3 -S -c pass
+    say "phase python3 -S -c pass $(since $t0)"
+    t0=$(up)
+    xm domid Domain-0 >/dev/null
+    say "phase xm domid Domain-0 $(since $t0)"
+fi
 say done

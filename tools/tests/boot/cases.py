@@ -1278,6 +1278,19 @@ grep -E "^hv-guest: (xvda|ping)" $log
 (printf "hv-typed-$((6 * 7))\r"; wait_for /tmp/console.out hv-typed-42
  printf '\035') | xm console linuxm >/tmp/console.out || fail console
 grep -aq "hv-typed-42" /tmp/console.out && say "console: typed and echoed"
+# A vif added to the running guest and taken away again: its netfront
+# answers the backend's Closing, so xend has nothing to force.
+xm network-attach linuxm bridge=xenbr0 || fail network-attach
+i=0
+until [ "$(xs device/vif/1/state 2>/dev/null)" = 4 ] || [ $i -gt 150 ]; do
+    sleep 0.2; i=$((i + 1))
+done
+fs=$(xs device/vif/1/state)
+xm network-detach linuxm 1 || fail network-detach
+grep -q "did not close" /var/log/xen/xend.log && fail "vif 1 was forced"
+say "hot vif: frontend $fs, closed, left: $(xm network-list linuxm | \
+    awk 'NR > 1 { print $1 }' | tr '\n' ' ')bridge:" \
+    $(ls /sys/class/net/xenbr0/brif)
 xm pause linuxm || fail pause
 xm list linuxm | tail -1
 xm unpause linuxm || fail unpause
@@ -1458,6 +1471,8 @@ XM_STEPS = (
                  r'^hv-guest: xvda written$',
                  r'^hv-guest: ping 192\.168\.100\.1 ok$',
                  r'^xm-life: console: typed and echoed$',
+                 r'^xm-life: hot vif: frontend 4, closed, left: 0 '
+                 r'bridge: vif\d+\.0$',
                  r'^linuxm\s+\d+\s+128\s+1\s+[-rb]{2}p-{3}\s',
                  r'^linuxm\s+\d+\s+128\s+1\s+[-rb]{2}-{4}\s',
                  r'^xm-life: memory/target 98304$',

@@ -506,6 +506,10 @@ def real_backend_xenstore():
                 check(e.errno_name == 'EINVAL', str(e))
             check(sorted(rb.xs_list('/local/domain/9')) == ['a', 'c', 'name'],
                   'the batch around the failure')
+            many = rb._xs().ls_many(['/local/domain/9', '/local/domain/99',
+                                     '/local/domain/8'])
+            check(sorted(many[0]) == ['a', 'c', 'name'] and
+                  many[1:] == [None, ['device']], 'ls_many: %s' % many)
             # xend's domain watcher: @releaseDomain fires once when the
             # watch is set, then only on news; requests meanwhile go over
             # the other connection.

@@ -43,6 +43,9 @@ class FakeStore(object):
         return sorted({k[len(pre):].split('/')[0] for k in self.nodes
                        if k.startswith(pre)})
 
+    def ls_many(self, paths):
+        return [self.ls(p) or None for p in paths]
+
     def transaction_start(self):
         return 1
 
@@ -168,8 +171,10 @@ def real_errors_carry_errno_and_message():
 
 # Before real_host_calls, whose failed build takes the fake's last pages.
 class TxStore(FakeStore):
-    """FakeStore with transactions (applied at once) and a backend driver
-    that takes each device it is given (state 1 -> 2)."""
+    """FakeStore with transactions (applied at once), a backend driver
+    that takes each device it is given (state 1 -> 2) and closes (6) once
+    its frontend is Closed or gone while it is offline, and a guest whose
+    frontends answer a backend's Closing with Closed unless stuck."""
 
     def __init__(self):
         FakeStore.__init__(self)
@@ -177,6 +182,19 @@ class TxStore(FakeStore):
         # Commits refused with EAGAIN before one goes through, and a node
         # whose write is refused.
         self.eagain, self.refuse = 0, None
+        self.stuck = False
+        # What the guest and the backend driver saw: (event, path).
+        self.seen = []
+
+    def _driver(self, be):
+        """The backend driver at be looks at its frontend."""
+        if self.nodes.get(be + '/online') != '0' or \
+                self.nodes.get(be + '/state') == '6':
+            return
+        fe = self.nodes.get(be + '/frontend')
+        if self.nodes.get(fe + '/state', '6') == '6':
+            FakeStore.write(self, be + '/state', '6')
+            self.seen.append(('backend closed', be))
 
     def read(self, path):
         if path not in self.nodes:
@@ -200,6 +218,15 @@ class TxStore(FakeStore):
                 str(value) == '1':
             value = '2'
         FakeStore.write(self, path, value)
+        if '/backend/' in path and path.endswith('/state') and \
+                str(value) == '5':
+            be = path[:-len('/state')]
+            fe = self.nodes.get(be + '/frontend')
+            self.seen.append(('closing', be))
+            if not self.stuck and fe + '/backend' in self.nodes:
+                FakeStore.write(self, fe + '/state', '6')
+                self.seen.append(('frontend closed', fe))
+            self._driver(be)
 
     def mkdir(self, path, tx=0):
         FakeStore.mkdir(self, path)
@@ -209,6 +236,11 @@ class TxStore(FakeStore):
 
     def rm(self, path, tx=0):
         FakeStore.rm(self, path)
+        self.seen.append(('rm', path))
+        if '/device/' in path:
+            for k in [k for k in self.nodes if k.endswith('/frontend') and
+                      self.nodes[k] == path]:
+                self._driver(k[:-len('/frontend')])
 
 
 def scripted(fail=None):
@@ -299,8 +331,13 @@ def real_backend_vbd_vif_nodes_and_scripts():
 
 @case
 def real_backend_failed_hotplug_leaves_nothing():
+    import time
     be, ran = scripted(fail='vif-bridge')
+    # The paused guest cannot answer a close: a device that never
+    # connected is forced at once, not after close_timeout.
+    be.xs.stuck = True
     before = len(be.domain_list())
+    t = time.monotonic()
     try:
         be.domain_create({'name': 'g', 'uuid': '', 'mem_kib': 8192,
                           'vcpus': 1, 'kernel': MINIOS, 'disks': [DISK],
@@ -308,6 +345,8 @@ def real_backend_failed_hotplug_leaves_nothing():
         check(False, 'created with a failing vif script')
     except B.BackendError as e:
         check('vif-bridge' in str(e), str(e))
+    check(time.monotonic() - t < be.close_timeout / 2,
+          'waited for a frontend that never connected')
     check(len(be.domain_list()) == before, 'the domain went')
     check([r[:2] for r in ran] == [('block', 'add'), ('vif-bridge', 'online'),
                                    ('vif-bridge', 'offline'),
@@ -340,6 +379,78 @@ def real_backend_device_transactions():
         check('EACCES' in str(e), str(e))
     check(be.xs.calls == [('commit', be.xs.tx, False)], be.xs.calls)
     check(len(ran) == 2, 'no script for the refused vif: %s' % ran)
+
+
+@case
+def real_backend_device_close_handshake():
+    """A device taken from a running guest: the backend is asked to close
+    (online 0, Closing) while the frontend is still there, the frontend
+    answers Closed, the backend closes, and only then run the script and
+    go both directories.  A frontend that does not answer loses its
+    directory after close_timeout; a destroyed guest's devices are forced
+    at once, side by side."""
+    import time
+    be, ran = scripted()
+    xs = be.xs
+    fe = '/local/domain/5/device/vbd/51712'
+    bk = '/local/domain/0/backend/vbd/5/51712'
+    be.device_add(5, 'vbd', DISK)
+    del ran[:], xs.seen[:]
+    be.device_remove(5, 'vbd', 51712)
+    check(xs.seen[:3] == [('closing', bk), ('frontend closed', fe),
+                          ('backend closed', bk)], xs.seen)
+    check(('rm', fe) in xs.seen and xs.seen.index(('rm', bk)) <
+          xs.seen.index(('rm', fe)), 'the frontend went last: %s' % xs.seen)
+    check(ran == [('block', 'remove', bk, None)], ran)
+    check(not [k for k in xs.nodes if '/vbd/' in k], 'nodes left')
+    # A guest that never answers: forced after the timeout.
+    be.close_timeout = 0.3
+    xs.stuck = True
+    be.device_add(5, 'vif', VIF)
+    vbk = '/local/domain/0/backend/vif/5/0'
+    del ran[:], xs.seen[:]
+    t = time.monotonic()
+    be.device_remove(5, 'vif', 0)
+    check(time.monotonic() - t >= 0.3, 'did not wait for the frontend')
+    check(xs.seen[:3] == [('closing', vbk),
+                          ('rm', '/local/domain/5/device/vif/0'),
+                          ('backend closed', vbk)], xs.seen)
+    check(ran == [('vif-bridge', 'offline', vbk, 'vif5.0')], ran)
+    check(not [k for k in xs.nodes if '/vif/' in k], 'nodes left')
+    # A dead guest cannot answer: no wait, every device forced at once.
+    be.close_timeout = 10.0
+    be.device_add(5, 'vbd', DISK)
+    be.device_add(5, 'vif', VIF)
+    del ran[:], xs.seen[:]
+    t = time.monotonic()
+    be._remove_devices(5)
+    check(time.monotonic() - t < 5, 'waited on a dead guest')
+    closed = [i for i, e in enumerate(xs.seen) if e[0] == 'backend closed']
+    check(len(closed) == 2 and closed[1] < xs.seen.index(('rm', bk)),
+          'both closed before either was taken down: %s' % xs.seen)
+    check([r[:2] for r in ran] == [('block', 'remove'),
+                                   ('vif-bridge', 'offline')], ran)
+    check(not [k for k in xs.nodes if '/backend/' in k or '/device/' in k],
+          'nodes left')
+
+
+@case
+def real_backend_tap_aio_is_a_file():
+    """tap:aio: goes to blkback as the file it names (the block script
+    puts it on a loop device)."""
+    be, ran = scripted()
+    bk = '/local/domain/0/backend/vbd/5/51712'
+    be.device_add(5, 'vbd', dict(DISK, uname='tap:aio:/tmp/y.img'))
+    n = be.xs.nodes
+    check(n[bk + '/type'] == 'file' and n[bk + '/params'] == '/tmp/y.img',
+          'type %s params %s' % (n[bk + '/type'], n[bk + '/params']))
+    be.device_remove(5, 'vbd', 51712)
+    try:
+        be.device_add(5, 'vbd', dict(DISK, uname='tap:qcow:/tmp/y.qcow'))
+        check(False, 'tap:qcow: taken')
+    except B.BackendError as e:
+        check('blktap' in str(e), str(e))
+    check(not [k for k in n if '/vbd/' in k], 'nodes left')
 
 
 @case

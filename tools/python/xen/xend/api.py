@@ -1041,6 +1041,7 @@ class XenAPI(object):
         if not rec.get('device'):
             raise Failure('CREATE_UNSPECIFIED_ATTRIBUTE', 'device', 'VBD')
         D.check_vdev(rec['device'])
+        D.check_uname(uname)
         b = {'VDI': vdi, 'device': rec['device'],
              'bootable': rec.get('bootable', False),
              'mode': rec.get('mode', 'RW'), 'type': rec.get('type', 'Disk'),

@@ -68,6 +68,27 @@ def vif_rate(text):
     return '%d,%d' % (credit, usec)
 
 
+def disk_source(uname):
+    """(type, path) of the disk a uname names, as blkback serves it: phy:
+    a block device, file: a file (on a loop device).  Xen's xm also took
+    blktap's tap:aio: (a raw image); where blktap is gone libxl drops
+    the tap: prefix and serves the raw file through blkback, and so do
+    we.  tap:'s image formats (qcow, qcow2, vhd) need a backend in user
+    space (blktap, QEMU's qdisk) that this host has not: ValueError
+    saying so, as for anything else."""
+    typ, _, rest = uname.partition(':')
+    if typ == 'tap':
+        sub, _, path = rest.partition(':')
+        if sub == 'aio' and path:
+            return 'file', path
+        raise ValueError('%s: tap:%s: images need blktap or QEMU, which '
+                         'this host has not (tap:aio: raw images are served '
+                         'as file:)' % (uname, sub))
+    if typ not in ('phy', 'file') or not rest:
+        raise ValueError('%s: a disk is phy:, file: or tap:aio:' % uname)
+    return typ, rest
+
+
 def vbd_devid(name):
     """The virtual-device number of a disk name (xvda, sdb1, hdc, or
     the number itself); ValueError if it names none."""
@@ -671,14 +692,19 @@ class RealBackend(Backend):
 
     def domain_destroy(self, domid):
         domid = self._guest(domid)
+        t = time.monotonic()
         self._hv('domain_destroy', domid)
+        t = _phase(domid, 'destroy: hypervisor', t)
         self._remove_devices(domid)
-        # Its xenstored connection and entries go with it.
+        t = _phase(domid, 'destroy: devices', t)
+        # Its xenstored connection and entries go with it (one wait on
+        # xenstored for both).
         try:
-            self._xs_call('release', domid)
-            self.xs_rm('/local/domain/%d' % domid)
+            self._xs_call('batch', [('release', (domid,)),
+                                    ('rm', ('/local/domain/%d' % domid,))])
         except BackendError:
             pass
+        _phase(domid, 'destroy: xenstore', t)
 
     def domain_gone(self, domid):
         self._remove_devices(int(domid))
@@ -902,10 +928,10 @@ class RealBackend(Backend):
         if self._read_or_none(be + '/frontend') is not None:
             raise BackendError('%s: the device exists' % be)
         if kind == 'vbd':
-            typ, _, params = dev['uname'].partition(':')
-            if typ not in ('phy', 'file') or not params:
-                raise BackendError('vbd %s: only phy: and file: disks'
-                                   % dev['uname'])
+            try:
+                typ, params = disk_source(dev['uname'])
+            except ValueError as e:
+                raise BackendError('vbd %s' % e) from None
             script, action, vif = 'block', 'add', None
             front = [('virtual-device', devid), ('device-type', 'disk')]
             back = [('params', params), ('type', typ),
@@ -934,17 +960,57 @@ class RealBackend(Backend):
         try:
             self._hotplug(be, script, action, vif)
         except BackendError:
-            self.device_remove(domid, kind, devid)
+            # It never connected: nothing for the frontend to close.
+            if self._close(domid, kind, devid, True):
+                self._closed(be, time.monotonic() + self.close_timeout)
+            self._take_down(domid, kind, devid)
             raise
         return devid
 
-    def device_remove(self, domid, kind, devid):
-        """Without its frontend the backend lets go of the guest's pages;
-        the script then takes the device down (the loop device, the
-        vif's place on its bridge) and the backend's directory goes."""
-        domid, devid = self._guest(domid), int(devid)
-        be = '/local/domain/0/backend/%s/%d/%d' % (kind, domid, devid)
-        self.xs_rm('/local/domain/%d/device/%s/%d' % (domid, kind, devid))
+    # How long a backend may take to close once asked (libxl's 10 s);
+    # past it the removal is forced.
+    close_timeout = 10.0
+
+    @staticmethod
+    def _paths(domid, kind, devid):
+        return ('/local/domain/%d/device/%s/%d' % (domid, kind, devid),
+                '/local/domain/0/backend/%s/%d/%d' % (kind, domid, devid))
+
+    def _close(self, domid, kind, devid, force):
+        """Asks the backend to close, as Xen's toolstacks do: online 0 and
+        state Closing (5), so that a live frontend answers Closed and the
+        backend driver then closes (6) and lets go of the guest's pages.
+        force takes the frontend's directory away too, for a guest that
+        cannot answer: the backend closes without it.  False when there
+        is nothing to wait for (no backend, or no driver ever took it)."""
+        fe, be = self._paths(domid, kind, devid)
+        state = self._read_or_none(be + '/state')
+        reqs = []
+        if force and self._read_or_none(fe + '/backend') is not None:
+            reqs.append(('rm', (fe,)))
+        if state is not None:
+            reqs.append(('write', (be + '/online', '0')))
+            if state != '6':
+                reqs.append(('write', (be + '/state', '5')))
+        if reqs:
+            self._xs_transaction(reqs, be)
+        return state not in (None, '1', '6')
+
+    def _closed(self, be, deadline):
+        """Waits until the backend at be is Closed (6) or gone."""
+        while True:
+            state = self._read_or_none(be + '/state')
+            if state in (None, '6'):
+                return True
+            if time.monotonic() > deadline:
+                return False
+            time.sleep(0.01)
+
+    def _take_down(self, domid, kind, devid):
+        """Once the backend let go: the hotplug script takes the device
+        down (the loop device, the vif's place on its bridge), then both
+        directories go."""
+        fe, be = self._paths(domid, kind, devid)
         script = self._read_or_none(be + '/script')
         if script:
             why = self._run_script(
@@ -953,20 +1019,57 @@ class RealBackend(Backend):
             if why:
                 log.warning('%s', why)
         self.xs_rm(be)
+        if self._read_or_none(fe + '/backend') is not None:
+            self.xs_rm(fe)
+
+    def device_remove(self, domid, kind, devid):
+        """A device of a running guest: the close handshake first, and
+        only a frontend that does not answer in close_timeout seconds
+        loses its directory before its backend closes."""
+        domid, devid = self._guest(domid), int(devid)
+        _, be = self._paths(domid, kind, devid)
+        if self._close(domid, kind, devid, False) and not self._closed(
+                be, time.monotonic() + self.close_timeout):
+            log.warning('%s: the frontend did not close in %g s; forcing',
+                        be, self.close_timeout)
+            if self._close(domid, kind, devid, True) and not self._closed(
+                    be, time.monotonic() + self.close_timeout):
+                log.warning('%s: the backend did not close', be)
+        self._take_down(domid, kind, devid)
 
     def _remove_devices(self, domid):
-        for kind in ('vbd', 'vif'):
-            base = '/local/domain/0/backend/%s/%d' % (kind, domid)
-            try:
-                devids = self.xs_list(base)
-            except BackendError:
+        """A dead guest's devices, forced: every backend is told at once
+        and then waited for, so that they close side by side."""
+        devs, dirs = [], []
+        kinds = ('vbd', 'vif')
+        bases = ['/local/domain/0/backend/%s/%d' % (k, domid) for k in kinds]
+        try:
+            lists = self._xs_call('ls_many', bases)
+        except BackendError as e:
+            log.warning('d%d devices: %s', domid, e)
+            lists = [None] * len(bases)
+        for kind, base, ids in zip(kinds, bases, lists):
+            if ids is None:
                 continue
-            for devid in devids:
-                try:
-                    self.device_remove(domid, kind, devid)
-                except BackendError as e:
-                    log.warning('removing d%d %s %s: %s', domid, kind,
-                                devid, e)
+            devs += [(kind, int(d)) for d in ids if d.isdigit()]
+            dirs.append(base)
+        waits = []
+        for kind, devid in devs:
+            try:
+                if self._close(domid, kind, devid, True):
+                    waits.append(self._paths(domid, kind, devid)[1])
+            except BackendError as e:
+                log.warning('closing d%d %s %d: %s', domid, kind, devid, e)
+        deadline = time.monotonic() + self.close_timeout
+        for be in waits:
+            if not self._closed(be, deadline):
+                log.warning('%s: the backend did not close', be)
+        for kind, devid in devs:
+            try:
+                self._take_down(domid, kind, devid)
+            except BackendError as e:
+                log.warning('removing d%d %s %d: %s', domid, kind, devid, e)
+        for base in dirs:
             try:
                 self.xs_rm(base)
             except BackendError:

@@ -12,7 +12,7 @@ import uuid as uuidlib
 from xen.xend import sxp
 from xen.xend.backend import (BackendError, SHUTDOWN_POWEROFF,
                               SHUTDOWN_REBOOT, SHUTDOWN_CRASH, BRIDGE_RE,
-                              vbd_devid, vif_rate)
+                              disk_source, vbd_devid, vif_rate)
 
 log = logging.getLogger('xend')
 
@@ -107,6 +107,8 @@ class VM(object):
         self.vbds = {}
         self.vifs = {}
         self.consoles = {}
+        # The devid each vif has in the running domain (ref -> devid).
+        self.vif_devids = {}
         self.domid = None
         self.preserved = False
         self.start_time = 0.0
@@ -267,13 +269,17 @@ class Domains(object):
 
     def power_state(self, vm):
         with self.lock:
-            d = self._info(vm)
-            if d is None or d['shutdown']:
-                return 'Halted'
-            return 'Paused' if d['paused'] else 'Running'
+            return self._state(self._info(vm))
+
+    @staticmethod
+    def _state(d):
+        if d is None or d['shutdown']:
+            return 'Halted'
+        return 'Paused' if d['paused'] else 'Running'
 
     def refresh(self):
-        """Reap domains that shut down and apply their on_* actions."""
+        """Reap domains that shut down and apply their on_* actions;
+        the domains as the backend listed them, by domid."""
         with self.lock:
             live = {d['domid']: d for d in self.backend.domain_list()}
             if 0 in live:
@@ -297,6 +303,7 @@ class Domains(object):
             for domid, d in live.items():
                 if domid not in known and not d['dying']:
                     self._adopt(d)
+            return live
 
     def _adopt(self, d):
         cfg = default_config()
@@ -323,6 +330,7 @@ class Domains(object):
 
     def _halted(self, vm):
         vm.domid = None
+        vm.vif_devids = {}
         vm.preserved = False
         if vm.transient:
             self._forget(vm)
@@ -442,6 +450,22 @@ class Domains(object):
                      for i, v in enumerate(vm.vifs.values())],
         }
 
+    @staticmethod
+    def vif_devid(vm, ref):
+        """The devid of a running VM's vif: 0, 1, ... in the VM's order
+        when it started, or the one it got when it was added.  A domain
+        adopted by a restarted xend has only the order to go by."""
+        if ref in vm.vif_devids:
+            return vm.vif_devids[ref]
+        return list(vm.vifs).index(ref)
+
+    def _next_vif_devid(self, vm):
+        """One past the highest devid the running domain's vifs have, as
+        libxl picks it (libxl__device_nextid): the id of a vif taken out
+        of the middle is not reused, so a new vif never meets what is
+        left of an old one, and never takes the id of one still there."""
+        return max((self.vif_devid(vm, r) for r in vm.vifs), default=-1) + 1
+
     def _start(self, vm, paused):
         c = vm.cfg
         if c['is_a_template']:
@@ -450,6 +474,7 @@ class Domains(object):
             raise XendError('VALUE_NOT_SUPPORTED', 'PV_kernel', '',
                             'a kernel (or bootloader) is required')
         domid = self.backend.domain_create(self._backend_cfg(vm))
+        vm.vif_devids = {ref: i for i, ref in enumerate(vm.vifs)}
         try:
             nr = self.backend.physinfo()['nr_cpus']
             if c['VCPUs_at_startup'] < c['VCPUs_max']:
@@ -495,11 +520,14 @@ class Domains(object):
                                 % (vm.name, e)) from None
 
     def _live(self, vm, need, op):
-        self.refresh()
+        live = self.refresh()
         if vm.uuid == DOM0_UUID:
             raise XendError('OPERATION_NOT_ALLOWED',
                             '%s is not allowed on domain 0' % op)
-        st = self.power_state(vm)
+        # The listing refresh made, unless an on_* action gave the VM a
+        # new domain since (one list of the domains the fewer).
+        st = self._state(live[vm.domid]) if vm.domid in live \
+            else self.power_state(vm)
         if st not in need:
             raise bad_state(vm.uuid, need[0], st)
 
@@ -651,10 +679,13 @@ class Domains(object):
                     for b in table.values()):
                 raise XendError('VALUE_NOT_SUPPORTED', 'device',
                                 rec['device'], 'the VM has a disk there')
+            devid = self._next_vif_devid(vm) if kind == 'vif' else None
             if vm.domid is not None:
                 self._call(self.backend.device_add, vm.domid, kind,
-                           backend_dev(kind, rec, len(table)))
+                           backend_dev(kind, rec, devid))
             rec.setdefault('uuid', str(uuidlib.uuid4()))
+            if vm.domid is not None and kind == 'vif':
+                vm.vif_devids[rec['uuid']] = devid
             rec['VM'] = vm.uuid
             table[rec['uuid']] = rec
             self.save(vm)
@@ -667,10 +698,12 @@ class Domains(object):
             if ref not in table:
                 raise XendError('HANDLE_INVALID', kind.upper(), ref)
             if vm.domid is not None:
-                dev = backend_dev(kind, table[ref], list(table).index(ref))
+                dev = backend_dev(kind, table[ref], self.vif_devid(vm, ref)
+                                  if kind == 'vif' else None)
                 self._call(self.backend.device_remove, vm.domid, kind,
                            dev['devid'])
             del table[ref]
+            vm.vif_devids.pop(ref, None)
             self.save(vm)
             self.notify(kind.upper(), 'del', ref)
 
@@ -874,9 +907,8 @@ def value(node, key, default=None):
 
 
 def backend_dev(kind, rec, index):
-    """What the backend needs of a VBD or VIF record, index its place
-    among the VM's devices of its kind.  A disk's devid is its
-    virtual-device number, a vif's its place."""
+    """What the backend needs of a VBD or VIF record.  A disk's devid is
+    its virtual-device number, a vif's is index (Domains.vif_devid)."""
     if kind == 'vbd':
         return {'uname': rec['uname'], 'dev': rec['device'],
                 'devid': vbd_devid(rec['device']),
@@ -893,6 +925,16 @@ def check_vdev(dev):
         raise XendError('VALUE_NOT_SUPPORTED', 'device', dev,
                         'not a disk name (xvdX, sdX, hdX or a number)') \
             from None
+
+
+def check_uname(uname):
+    """A disk the backend can serve (empty: none yet), or XendError."""
+    if uname:
+        try:
+            disk_source(uname)
+        except ValueError as e:
+            raise XendError('VALUE_NOT_SUPPORTED', 'uname', uname,
+                            str(e)) from None
 
 
 def check_vif(mac, bridge, rate=''):
@@ -922,6 +964,7 @@ def vbd_from_sxp(d):
     if not dev:
         raise XendError('VALUE_NOT_SUPPORTED', 'dev', '', 'vbd without dev')
     check_vdev(dev)
+    check_uname(uname)
     if mode not in ('r', 'w', 'w!'):
         raise XendError('VALUE_NOT_SUPPORTED', 'mode', mode, 'r, w or w!')
     return {'uuid': v(d, 'uuid') or str(uuidlib.uuid4()), 'VM': '',

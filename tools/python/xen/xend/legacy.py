@@ -261,11 +261,19 @@ class Legacy(object):
         else:
             raise XendError('VALUE_NOT_SUPPORTED', 'device', kind)
 
+    def _index(self, vm, kind, ref, i):
+        """What xm shows as a device's index: a running VM's vif by its
+        devid (they need not be 0, 1, ... once one was taken out)."""
+        if kind == 'vif' and vm.domid is not None:
+            return self.dom.vif_devid(vm, ref)
+        return i
+
     def _devref(self, vm, kind, dev):
         table = vm.vbds if kind in ('vbd', 'tap') else vm.vifs
         dev = str(dev)
         for i, (ref, rec) in enumerate(table.items()):
-            if dev in (ref, str(i), rec.get('device'), rec.get('MAC')):
+            if dev in (ref, str(self._index(vm, kind, ref, i)),
+                       rec.get('device'), rec.get('MAC')):
                 return ref
         raise XendError('VALUE_NOT_SUPPORTED', 'device', dev,
                         'no such %s device' % kind)
@@ -281,10 +289,12 @@ class Legacy(object):
         vm = self.dom.lookup(dom)
         s = self.dom.to_sxp(vm)
         out = []
+        refs = list(vm.vifs if kind == 'vif' else vm.vbds)
         for i, d in enumerate(x for x in sxp.children(s, 'device')
                               if sxp.name(sxp.child0(x)) ==
                               ('vif' if kind == 'vif' else 'vbd')):
-            out.append([i, sxp.child0(d)[1:]])
+            out.append([self._index(vm, kind, refs[i], i),
+                        sxp.child0(d)[1:]])
         return out
 
     def log(self):

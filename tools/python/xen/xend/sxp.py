@@ -1,8 +1,9 @@
 # SPDX-License-Identifier: GPL-2.0-only
 """S-expressions as xend writes them: parse, print, look up children by name."""
-import re
-
-_BARE = re.compile(r'^[A-Za-z0-9.\-_:/~]+$|^@$')
+# The characters of an atom printed bare (a set, not a regex: xm's
+# start-up avoids importing re).
+_BARE = frozenset('ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz'
+                  '0123456789.-_:/~')
 _SEPARATORS = '{}()<>[]!;'
 _ESCAPES = {'n': '\n', 't': '\t', 'r': '\r', '\\': '\\', "'": "'",
             '"': '"', '0': '\0'}
@@ -94,7 +95,7 @@ def _atom(v):
     if isinstance(v, (int, float)):
         return repr(v)
     v = str(v)
-    if _BARE.match(v):
+    if v == '@' or (v and _BARE.issuperset(v)):
         return v
     return repr(v)
 

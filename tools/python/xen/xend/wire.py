@@ -5,9 +5,8 @@ The parser is our own over expat so that its limits are ours: no DTD, no
 entities, bounded depth and size, and every malformed input raises
 WireError (answered as a fault, the only place faults are used).
 """
-import base64
-import datetime
-import re
+import binascii
+import sys
 import xml.parsers.expat
 
 MAX_DEPTH = 64
@@ -134,7 +133,7 @@ def _scalar(tag, text):
         if tag == 'dateTime.iso8601':
             return DateTime(text.strip())
         if tag == 'base64':
-            return base64.b64decode(text.encode('ascii'), validate=False)
+            return binascii.a2b_base64(text.encode('ascii'))
         if tag == 'nil':
             return None
     except (ValueError, UnicodeError) as e:
@@ -184,12 +183,12 @@ def _value(v, ints_as_strings, out):
             out.append('<value><int>%d</int></value>' % v)
     elif isinstance(v, float):
         out.append('<value><double>%r</double></value>' % v)
-    elif isinstance(v, datetime.datetime):
+    elif _is_datetime(v):
         out.append('<value><dateTime.iso8601>%s</dateTime.iso8601></value>'
                    % v.strftime('%Y%m%dT%H:%M:%S'))
     elif isinstance(v, bytes):
         out.append('<value><base64>%s</base64></value>'
-                   % base64.b64encode(v).decode('ascii'))
+                   % binascii.b2a_base64(v, newline=False).decode('ascii'))
     elif isinstance(v, dict):
         out.append('<value><struct>')
         for k, x in v.items():
@@ -206,7 +205,16 @@ def _value(v, ints_as_strings, out):
         out.append('<value><string>%s</string></value>' % _text(str(v)))
 
 
-_CONTROL = re.compile('[\x00-\x08\x0b\x0c\x0e-\x1f]')
+def _is_datetime(v):
+    # Only once its module is in can there be one; xm never imports it
+    # (nor base64 or re: xm's start-up is slow enough under an emulated
+    # CPU).
+    dt = sys.modules.get('datetime')
+    return dt is not None and isinstance(v, dt.datetime)
+
+
+# The control characters XML 1.0 cannot carry (str.translate drops them).
+_CONTROL = dict.fromkeys([c for c in range(32) if c not in (9, 10, 13)])
 
 
 def escape(s):
@@ -217,7 +225,7 @@ def escape(s):
 
 def _text(s):
     # XML 1.0 cannot carry most control characters: drop them.
-    return escape(_CONTROL.sub('', s))
+    return escape(s.translate(_CONTROL))
 
 
 def response(value, ints_as_strings=True):

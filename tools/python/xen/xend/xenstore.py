@@ -73,17 +73,24 @@ class Xenstore(object):
     def batch(self, reqs, tx=0):
         """Sends requests at once and then reads their replies, in order:
         one wait on xenstored instead of one per request.  reqs:
-        (method name, args) of write, mkdir or set_perms.  Every reply is
+        (method name, args) of write, mkdir, set_perms, rm or release.  Every reply is
         read before the first failure raises XenstoreError, so that the
         connection stays in step."""
-        msgs, paths = [], []
-        for name, args in reqs:
-            op, payload = self._ENCODE[name](*args)
+        replies = self._pipeline([self._ENCODE[name](*args)
+                                  for name, args in reqs], tx)
+        for (typ, body), (_, args) in zip(replies, reqs):
+            if typ == XS_ERROR:
+                raise XenstoreError(body.rstrip(b'\0').decode(),
+                                    str(args[0]))
+
+    def _pipeline(self, msgs, tx=0):
+        """(type, body) of each reply to msgs ((op, payload)), sent at
+        once and read in order."""
+        for op, payload in msgs:
             if len(payload) > MAX_PAYLOAD:
-                raise XenstoreError('E2BIG', args[0])
-            msgs.append((op, payload))
-            paths.append(args[0])
-        err = None
+                raise XenstoreError('E2BIG', payload.split(b'\0')[0].decode(
+                    'utf-8', 'replace'))
+        replies = []
         with self.lock:
             out = []
             for op, payload in msgs:
@@ -91,15 +98,23 @@ class Xenstore(object):
                 out.append(HEADER.pack(op, self.req_id, tx, len(payload)) +
                            payload)
             self.sock.sendall(b''.join(out))
-            for path in paths:
+            for _ in msgs:
                 typ, body = self._message()
                 while typ == XS_WATCH_EVENT:
                     self.events.append(body)
                     typ, body = self._message()
-                if typ == XS_ERROR and err is None:
-                    err = XenstoreError(body.rstrip(b'\0').decode(), path)
-        if err is not None:
-            raise err
+                replies.append((typ, body))
+        return replies
+
+    def ls_many(self, paths):
+        """The children of each path, None where it does not exist: one
+        wait on xenstored for them all."""
+        out = []
+        for typ, body in self._pipeline([(XS_DIRECTORY, p.encode() + b'\0')
+                                         for p in paths]):
+            out.append(None if typ == XS_ERROR else
+                       [x.decode() for x in body.split(b'\0') if x])
+        return out
 
     def read(self, path):
         return self._call(XS_READ, path.encode() + b'\0', path).decode(
@@ -112,8 +127,12 @@ class Xenstore(object):
     def write(self, path, value, tx=0):
         self._call(*self._write(path, value), path, tx)
 
+    @staticmethod
+    def _rm(path):
+        return XS_RM, path.encode() + b'\0'
+
     def rm(self, path, tx=0):
-        self._call(XS_RM, path.encode() + b'\0', path, tx)
+        self._call(*self._rm(path), path, tx)
 
     def ls(self, path):
         body = self._call(XS_DIRECTORY, path.encode() + b'\0', path)
@@ -135,8 +154,13 @@ class Xenstore(object):
         """perms: (domid, 'n'|'r'|'w'|'b') pairs, the owner first."""
         self._call(*self._set_perms(path, perms), path, tx)
 
+    @staticmethod
+    def _release(domid):
+        return XS_RELEASE, b'%d\0' % domid
+
     _ENCODE = {'write': _write.__func__, 'mkdir': _mkdir.__func__,
-               'set_perms': _set_perms.__func__}
+               'set_perms': _set_perms.__func__, 'rm': _rm.__func__,
+               'release': _release.__func__}
 
     def transaction_start(self):
         """A transaction's id, for the tx argument of the writes."""
@@ -155,7 +179,7 @@ class Xenstore(object):
                    'introduce d%d' % domid)
 
     def release(self, domid):
-        self._call(XS_RELEASE, b'%d\0' % domid, 'release d%d' % domid)
+        self._call(*self._release(domid), 'release d%d' % domid)
 
     def watch(self, path, token):
         """Asks for an event whenever path (or a special like

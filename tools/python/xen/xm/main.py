@@ -1,17 +1,11 @@
 # SPDX-License-Identifier: GPL-2.0-only
 """xm: the xm 3.1 command line, over xend's legacy XML-RPC socket or, with
 --xenapi, over XenAPI; output formats as xm 3.1 printed them."""
-import getopt
 import os
-import re
-import select
-import socket
 import sys
-import termios
 import time
 
 from xen.xend import sxp
-from xen.xm import config as xmconfig
 from xen.xm import rpc
 
 LEGACY_URI = 'httpu:///var/run/xend/xmlrpc.sock'
@@ -32,8 +26,22 @@ class NoSuchDomain(XmError):
         XmError.__init__(self, "Domain '%s' does not exist." % dom)
 
 
+class UsageError(XmError):
+    """Bad options: the message and then the command's usage."""
+
+
 # Modules only some commands need are imported where they are used: each
-# import costs xm's start-up tens of milliseconds under an emulated CPU.
+# import costs xm's start-up tens of milliseconds under an emulated CPU
+# (re and getopt, which pulls in gettext and re, most of all; a command
+# without options imports neither).
+def gnu_getopt(argv, short, long=()):
+    import getopt
+    try:
+        return getopt.gnu_getopt(argv, short, list(long))
+    except getopt.GetoptError as e:
+        raise UsageError(str(e)) from None
+
+
 def _protocol_errors():
     """The HTTP errors of both clients, xmlrpc.client's if it is in."""
     m = sys.modules.get('xmlrpc.client')
@@ -437,6 +445,7 @@ def format_uptime(secs):
 
 def parse_mem(text):
     """MiB from '256', '256m', '1g', '262144k'."""
+    import re
     m = re.match(r'^(\d+)([kKmMgG]?)$', str(text).strip())
     if not m:
         raise XmError('Invalid memory size: %s' % text)
@@ -498,6 +507,8 @@ def console_relay(path, infd, outfd):
     Ctrl-] (or the end of input), or until the pty goes (the domain
     died).  Both ends are raw: the guest's own terminal does the
     editing and echoing."""
+    import select
+    import termios
     import tty
     try:
         fd = os.open(path, os.O_RDWR | os.O_NOCTTY)
@@ -550,7 +561,7 @@ class Xm(object):
                                   USAGE.get(cmd, '')))
 
     def cmd_list(self, argv):
-        opts, rest = getopt.gnu_getopt(argv, 'l', ['long', 'state='])
+        opts, rest = gnu_getopt(argv, 'l', ['long', 'state='])
         long_ = any(o in ('-l', '--long') for o, _ in opts)
         if rest:
             doms = [self.server.domain(d) for d in rest]
@@ -569,7 +580,7 @@ class Xm(object):
             self.p(list_row(d))
 
     def _config(self, argv, cmd):
-        opts, rest = getopt.gnu_getopt(argv, 'cpnxsqf:F:',
+        opts, rest = gnu_getopt(argv, 'cpnxsqf:F:',
                                        ['console_autoconnect', 'paused',
                                         'dryrun', 'xmldryrun', 'skipdtd',
                                         'quiet', 'path=', 'defconfig=',
@@ -601,6 +612,7 @@ class Xm(object):
                     raise XmError(str(e)) from None
             o['xml'] = f
             return None, o
+        from xen.xm import config as xmconfig
         try:
             cfg = xmconfig.read(f, overrides)
         except xmconfig.ConfigError as e:
@@ -663,7 +675,7 @@ class Xm(object):
             self.server.new(config)
 
     def cmd_start(self, argv):
-        opts, rest = getopt.gnu_getopt(argv, 'p', ['paused'])
+        opts, rest = gnu_getopt(argv, 'p', ['paused'])
         self.args('start', rest, 1, 1)
         self.server.start(rest[0], bool(opts))
 
@@ -684,7 +696,7 @@ class Xm(object):
         self._simple('unpause', argv)
 
     def _shutdown(self, cmd, argv, reason):
-        opts, rest = getopt.gnu_getopt(argv, 'waRH', ['wait', 'all',
+        opts, rest = gnu_getopt(argv, 'waRH', ['wait', 'all',
                                                       'reboot', 'halt'])
         o = [k for k, _ in opts]
         wait = '-w' in o or '--wait' in o
@@ -789,7 +801,7 @@ class Xm(object):
                     format_cpus(cpumap, nr)))
 
     def cmd_sched_credit(self, argv):
-        opts, rest = getopt.gnu_getopt(argv, 'd:w:c:', ['domain=', 'weight=',
+        opts, rest = gnu_getopt(argv, 'd:w:c:', ['domain=', 'weight=',
                                                         'cap='])
         o = {k.lstrip('-')[0]: v for k, v in opts}
         if rest:
@@ -819,7 +831,7 @@ class Xm(object):
             self.p('%-23s: %s' % (k, v))
 
     def cmd_dmesg(self, argv):
-        opts, rest = getopt.gnu_getopt(argv, 'c', ['clear'])
+        opts, rest = gnu_getopt(argv, 'c', ['clear'])
         text = self.server.dmesg(bool(opts))
         if not opts:
             self.out.write(text)
@@ -828,7 +840,7 @@ class Xm(object):
         self.out.write(self.server.log())
 
     def cmd_uptime(self, argv):
-        opts, rest = getopt.gnu_getopt(argv, 's', ['short'])
+        opts, rest = gnu_getopt(argv, 's', ['short'])
         doms = [self.server.domain(d) for d in rest] if rest else \
             sorted(self.server.domains(), key=lambda d: d['name'])
         now = time.time()
@@ -871,7 +883,7 @@ class Xm(object):
         self.server.sysrq(argv[0], argv[1])
 
     def cmd_console(self, argv):
-        opts, rest = getopt.gnu_getopt(argv, 'q', ['quiet'])
+        opts, rest = gnu_getopt(argv, 'q', ['quiet'])
         self.args('console', rest, 1, 1)
         d = self.server.domain(rest[0])
         if d['domid'] is None:
@@ -898,6 +910,7 @@ class Xm(object):
 
     def cmd_network_attach(self, argv):
         self.args('network-attach', argv, 1)
+        from xen.xm import config as xmconfig
         cfg = xmconfig.Config({}, {}, 'command line')
         dev = xmconfig.vif_sxp(cfg, ','.join(argv[1:])) if argv[1:] \
             else ['vif']
@@ -1008,12 +1021,12 @@ def main(argv, out=sys.stdout, err=sys.stderr):
             xm.server = connect(use_api)
         getattr(xm, 'cmd_' + name.replace('-', '_'))(rest)
         return 0
-    except XmError as e:
-        err.write('Error: %s\n' % e)
-    except getopt.GetoptError as e:
+    except UsageError as e:
         err.write('Error: %s\n\nUsage: xm %s %s\n' % (e, name,
                                                       USAGE.get(name, '')))
-    except (socket.error, OSError) as e:
+    except XmError as e:
+        err.write('Error: %s\n' % e)
+    except OSError as e:
         err.write('Error: Unable to connect to xend: %s. Is xend running?\n'
                   % (e.strerror or e))
     except _protocol_errors() as e:

@@ -3,8 +3,9 @@
 
 xmlrpc.client pulls in http.client, the email package and ssl: seconds of
 every xm command's start-up when dom0 runs on an emulated CPU.  One POST
-per call, the connection closed after it, as xend serves any client."""
-import socket
+per call, the connection closed after it, as xend serves any client.
+_socket, not socket: the wrapper module imports enum and selectors."""
+import _socket
 
 from xen.xend import wire
 
@@ -67,7 +68,7 @@ def call(path, method, params, timeout=None):
     the server's faults, ProtocolError for HTTP trouble, OSError when
     nothing listens."""
     body = wire.call(method, params)
-    s = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+    s = _socket.socket(_socket.AF_UNIX, _socket.SOCK_STREAM)
     try:
         s.settimeout(timeout)
         s.connect(path)
