@@ -181,6 +181,33 @@ static volatile void *mmcfg_addr(pci_sbdf_t sbdf, unsigned int reg)
     return NULL;
 }
 
+/*
+ * The function whose configuration page the machine frame mfn is, in an
+ * area in use.  As Xen puts an area into mmio_ro_ranges when it enables
+ * it, dom0 maps all of those frames read-only from then on (mappings it
+ * made before stay as they are there too), and its stores to them come
+ * through the configuration-write filter (pci_mmcfg_guest_write()).
+ */
+static bool mmcfg_frame(unsigned long mfn, pci_sbdf_t *sbdf)
+{
+    unsigned int i;
+
+    for ( i = 0; i < nr_mmcfg; i++ )
+    {
+        const struct mmcfg *m = &mmcfg[i];
+        unsigned long first = (m->address >> PAGE_SHIFT) +
+                              ((unsigned long)m->start_bus << 8);
+        unsigned long n = (m->end_bus - m->start_bus + 1UL) << 8;
+
+        if ( !m->virt || mfn - first >= n )
+            continue;
+        *sbdf = PCI_SBDF(m->seg, m->start_bus + ((mfn - first) >> 8),
+                         (mfn - first) & 0xff);
+        return true;
+    }
+    return false;
+}
+
 /* Segment 0's standard header by ports, as Xen does; the rest by MMCONFIG. */
 static bool use_ports(pci_sbdf_t sbdf, unsigned int reg)
 {
@@ -211,18 +238,9 @@ static uint32_t conf_read(pci_sbdf_t sbdf, unsigned int reg, unsigned int size)
     return *(volatile uint32_t *)p;
 }
 
-static void conf_write(pci_sbdf_t sbdf, unsigned int reg, unsigned int size,
-                       uint32_t val)
+/* A store into an MMCONFIG area (nowhere if p is NULL: none enabled). */
+static void mmcfg_store(volatile void *p, unsigned int size, uint32_t val)
 {
-    volatile void *p;
-
-    reg &= 0xfff & ~(size - 1);
-    if ( use_ports(sbdf, reg) )
-    {
-        cf8_write(cf8_of(sbdf, reg), reg & 3, size, val);
-        return;
-    }
-    p = mmcfg_addr(sbdf, reg);
     if ( !p )
         return;
     if ( size == 1 )
@@ -231,6 +249,18 @@ static void conf_write(pci_sbdf_t sbdf, unsigned int reg, unsigned int size,
         *(volatile uint16_t *)p = val;
     else
         *(volatile uint32_t *)p = val;
+}
+
+static void conf_write(pci_sbdf_t sbdf, unsigned int reg, unsigned int size,
+                       uint32_t val)
+{
+    reg &= 0xfff & ~(size - 1);
+    if ( use_ports(sbdf, reg) )
+    {
+        cf8_write(cf8_of(sbdf, reg), reg & 3, size, val);
+        return;
+    }
+    mmcfg_store(mmcfg_addr(sbdf, reg), size, val);
 }
 
 uint8_t pci_conf_read8(pci_sbdf_t sbdf, unsigned int reg)
@@ -607,8 +637,11 @@ int pci_prepare_msix(pci_sbdf_t sbdf, bool off)
 bool pci_mmio_ro(unsigned long mfn)
 {
     const struct pci_dev *pdev;
+    pci_sbdf_t sbdf;
     bool ro = false;
 
+    if ( mmcfg_frame(mfn, &sbdf) )
+        return true;
     if ( !__atomic_load_n(&nr_msix_used, __ATOMIC_RELAXED) )
         return false;
     pcidevs_lock();
@@ -651,6 +684,32 @@ static bool conf_write_ok(pci_sbdf_t sbdf, unsigned int reg, unsigned int size)
         ok = reg == pos + PCI_MSIX_FLAGS && size == 2;
     pcidevs_unlock();
     return ok;
+}
+
+/*
+ * Dom0's configuration write, by ports and MMCONFIG alike (Xen's
+ * pci_conf_write_intercept): true if the filter dropped it or did it
+ * itself, false if it goes to the function as written.
+ */
+static bool conf_write_intercept(pci_sbdf_t sbdf, unsigned int reg,
+                                 unsigned int size, uint32_t val)
+{
+    return !conf_write_ok(sbdf, reg, size) ||
+           msi_conf_write(sbdf, reg, size, val);
+}
+
+int pci_mmcfg_guest_write(unsigned long mfn, unsigned int reg,
+                          unsigned int size, uint32_t val)
+{
+    pci_sbdf_t sbdf;
+
+    if ( !mmcfg_frame(mfn, &sbdf) )
+        return -ENODEV;
+    if ( size > 4 )
+        return -EINVAL;
+    if ( !conf_write_intercept(sbdf, reg, size, val) )
+        mmcfg_store(mmcfg_addr(sbdf, reg), size, val);
+    return 0;
 }
 
 /* An access within 0xCFC-0xCFF: its offset there, or -1 if not one. */
@@ -704,8 +763,7 @@ bool pci_guest_port_write(struct domain *d, unsigned int port,
         pci_sbdf_t sbdf = PCI_SBDF(0, cf8 >> 16, cf8 >> 8);
         unsigned int reg = (cf8 & 0xfc) + off;
 
-        if ( !conf_write_ok(sbdf, reg, size) ||
-             msi_conf_write(sbdf, reg, size, val) )
+        if ( conf_write_intercept(sbdf, reg, size, val) )
             return true;
     }
     cf8_write(cf8, off, size, val);
