@@ -124,6 +124,23 @@ static long close_port(uint32_t port)
 }
 
 /*
+ * With IOPL 1, the bridge's MSI capability if it has per-vector mask
+ * bits (its control word in *ctrl); else 0, with IOPL 0 again.
+ */
+static unsigned int bridge_msi(uint16_t *ctrl)
+{
+    unsigned int pos;
+
+    set_iopl(1);
+    pos = msi_cap(BRIDGE);
+    *ctrl = pos ? conf_read(BRIDGE, pos + MSI_CTRL, 2) : 0;
+    if ( *ctrl & CTRL_MASKBIT )
+        return pos;
+    set_iopl(0);
+    return 0;
+}
+
+/*
  * The hypervisor masks a mapped MSI through its mask bit until the PIRQ
  * is bound and again once the port closes; meanwhile dom0's writes to
  * the message are dropped, and its own masking through the Mask Bits
@@ -137,14 +154,9 @@ TEST(physdev_msi, mask_bits_and_dom0_writes)
     uint16_t ctrl;
     long port;
 
-    set_iopl(1);
-    pos = msi_cap(BRIDGE);
-    ctrl = pos ? conf_read(BRIDGE, pos + MSI_CTRL, 2) : 0;
-    if ( !(ctrl & CTRL_MASKBIT) )
-    {
-        set_iopl(0);
+    pos = bridge_msi(&ctrl);
+    if ( !pos )
         SKIP("no MSI with mask bits at 00:05.0 (ctrl %#x)", ctrl);
-    }
     mreg = pos + (ctrl & CTRL_64BIT ? 0x10 : 0x0c);
     data = pos + (ctrl & CTRL_64BIT ? 0x0c : 0x08);
     CHECK_RC(add(BRIDGE), 0);
@@ -349,20 +361,14 @@ static void ecam_write(unsigned int reg, unsigned int size, uint32_t v)
  */
 TEST(mmcfg, msi_survives_ecam_stores)
 {
-    unsigned int pos, mreg, data;
+    uint16_t ctrl;
+    unsigned int pos = bridge_msi(&ctrl), mreg, data;
     uint32_t addr, dval, line;
     int pirq = -1, nr = 0;
-    uint16_t ctrl;
     long port;
 
-    set_iopl(1);
-    pos = msi_cap(BRIDGE);
-    ctrl = pos ? conf_read(BRIDGE, pos + MSI_CTRL, 2) : 0;
-    if ( !(ctrl & CTRL_MASKBIT) )
-    {
-        set_iopl(0);
+    if ( !pos )
         SKIP("no MSI with mask bits at 00:05.0 (ctrl %#x)", ctrl);
-    }
     ecam_map(BRIDGE);
     if ( !ecam )
     {

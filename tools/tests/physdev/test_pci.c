@@ -479,6 +479,19 @@ static void guest_conf_write(unsigned int devfn, unsigned int reg,
 }
 
 /*
+ * 00:05.0 registered, two vectors of its MSI mapped for dom0 (in *pirq)
+ * and the first bound: its port.
+ */
+static long bridge_msi_bound(int *pirq)
+{
+    int nr = 2;
+
+    CHECK_EQ(add(d0, 0, 0, DF(5, 0), 0), 0);
+    CHECK_EQ(map_multi(d0, DF(5, 0), &nr, pirq), 0);
+    return bind_pirq(d0, *pirq);
+}
+
+/*
  * Multi-vector MSI and per-vector masking of plain MSI, on 00:05.0
  * (mask bits, up to 8 vectors): counts Xen refuses, vectors in an
  * aligned block behind PIRQs in a row, masking through the Mask Bits
@@ -625,12 +638,9 @@ static void test_multi_msi(void)
          "write and Mask Bits writes (our masked and its unused vectors "
          "kept set), drops address, data and other sizes; unmapped, all")
     {
-        int pirq = -1, nr = 2;
-        long port;
+        int pirq = -1;
+        long port = bridge_msi_bound(&pirq);
 
-        CHECK_EQ(add(d0, 0, 0, DF(5, 0), 0), 0);
-        CHECK_EQ(map_multi(d0, DF(5, 0), &nr, &pirq), 0);
-        port = bind_pirq(d0, pirq);
         CHECK(port > 0);
         CHECK_EQ(get32(cap + 0x10) & 0xff, 0xfe);
         guest_conf_write(DF(5, 0), 0x44, 4, 0xfee01000);
@@ -753,15 +763,12 @@ static void test_mmcfg_writes(void)
          "address and data dropped, 16-bit control and Mask Bits (ours "
          "kept masked) taken; the rest of the page still dom0's")
     {
-        int pirq = -1, nr = 2;
-        long port;
+        int pirq = -1;
+        long port = bridge_msi_bound(&pirq);
 
-        CHECK_EQ(add(d0, 0, 0, DF(5, 0), 0), 0);
-        CHECK_EQ(map_multi(d0, DF(5, 0), &nr, &pirq), 0);
-        port = bind_pirq(d0, pirq);
+        CHECK_EQ(ecam_store(DF(5, 0), 0x44, 4, 0xfee0f000), 0);
         CHECK(port > 0);
         CHECK_EQ(get32(cap + 4), 0xfee00000);
-        CHECK_EQ(ecam_store(DF(5, 0), 0x44, 4, 0xfee0f000), 0);
         CHECK_EQ(ecam_store(DF(5, 0), 0x48, 4, 0x1), 0);
         CHECK_EQ(ecam_store(DF(5, 0), 0x4c, 2, 0x4041), 0);
         CHECK_EQ(ecam_store(DF(5, 0), 0x40, 4, 0x00015005), 0);
