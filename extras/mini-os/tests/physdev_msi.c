@@ -298,24 +298,22 @@ TEST(physdev_msi, multi_msi_vectors)
 static volatile uint8_t *ecam;
 static uint64_t ecam_saved_pte;
 
-/*
- * Confirms the area (as Linux does before it uses MMCONFIG) and maps the
- * configuration page of 00:devfn over a page of ours, asking for a
- * writable mapping; ecam stays NULL if there is no such area here.
- */
-static void ecam_map(unsigned int devfn)
+/* Confirms the area, as Linux does before it uses MMCONFIG. */
+static long ecam_reserve(void)
 {
     struct physdev_pci_mmcfg_reserved r = {
         .address = ECAM_BASE, .segment = 0, .start_bus = 0, .end_bus = 0xff,
         .flags = XEN_PCI_MMCFG_RESERVED,
     };
-    long rc = HYPERVISOR_physdev_op(PHYSDEVOP_pci_mmcfg_reserved, &r);
-    void *va;
 
-    if ( rc == -XEN_ENODEV )
-        return;
-    CHECK_RC(rc, 0);
-    va = alloc_page();
+    return HYPERVISOR_physdev_op(PHYSDEVOP_pci_mmcfg_reserved, &r);
+}
+
+/* Maps 00:devfn's configuration page over a page of ours, asking for RW. */
+static void ecam_map(unsigned int devfn)
+{
+    void *va = alloc_page();
+
     CHECK(va, "no page");
     ecam_saved_pte = *pt_entry((unsigned long)va, 1);
     CHECK_RC(set_pte((unsigned long)va, ECAM_PAGE(devfn) | PTE_KERNEL_RW), 0);
@@ -350,6 +348,21 @@ static void ecam_write(unsigned int reg, unsigned int size, uint32_t v)
 }
 
 /*
+ * The firmware reserves q35's area in the e820 map, so the hypervisor
+ * uses it from boot, as Xen 4.17 does ("Using MCFG"): dom0's mappings of
+ * it are read-only before dom0 confirms it, and its confirmation is 0.
+ */
+TEST(mmcfg, read_only_from_boot)
+{
+    ecam_map(BRIDGE);
+    CHECK(ecam, "ECAM page not mapped");
+    CHECK(!(*pt_entry((unsigned long)ecam, 1) & _PAGE_RW),
+          "MMCONFIG mapped writable before dom0 confirmed it");
+    ecam_unmap();
+    CHECK_RC(ecam_reserve(), 0);
+}
+
+/*
  * Dom0's stores through its own MMCONFIG mapping meet the filter its
  * 0xCFC writes meet: Xen maps an area it uses read-only for dom0 (the
  * RW dom0 asks for is dropped) and emulates each store.  With the
@@ -365,18 +378,19 @@ TEST(mmcfg, msi_survives_ecam_stores)
     unsigned int pos = bridge_msi(&ctrl), mreg, data;
     uint32_t addr, dval, line;
     int pirq = -1, nr = 0;
-    long port;
+    long port, rc;
 
     if ( !pos )
         SKIP("no MSI with mask bits at 00:05.0 (ctrl %#x)", ctrl);
-    ecam_map(BRIDGE);
-    if ( !ecam )
+    rc = ecam_reserve();
+    if ( rc == -XEN_ENODEV )
     {
         set_iopl(0);
-        if ( !test_failed() )
-            SKIP("no MMCONFIG area at %#lx (QEMU's q35 has one)", ECAM_BASE);
-        return;
+        SKIP("no MMCONFIG area at %#lx (QEMU's q35 has one)", ECAM_BASE);
     }
+    CHECK_RC(rc, 0);
+    ecam_map(BRIDGE);
+    CHECK(ecam, "ECAM page not mapped");
     CHECK(!(*pt_entry((unsigned long)ecam, 1) & _PAGE_RW),
           "MMCONFIG mapped writable: %#lx",
           (unsigned long)*pt_entry((unsigned long)ecam, 1));
