@@ -3,6 +3,8 @@
 
 #include "hostile.h"
 #include <hypercall.h>
+#include <mm.h>
+#include <traps.h>
 #include <public/event_channel.h>
 #include <public/physdev.h>
 
@@ -122,6 +124,23 @@ static long close_port(uint32_t port)
 }
 
 /*
+ * With IOPL 1, the bridge's MSI capability if it has per-vector mask
+ * bits (its control word in *ctrl); else 0, with IOPL 0 again.
+ */
+static unsigned int bridge_msi(uint16_t *ctrl)
+{
+    unsigned int pos;
+
+    set_iopl(1);
+    pos = msi_cap(BRIDGE);
+    *ctrl = pos ? conf_read(BRIDGE, pos + MSI_CTRL, 2) : 0;
+    if ( *ctrl & CTRL_MASKBIT )
+        return pos;
+    set_iopl(0);
+    return 0;
+}
+
+/*
  * The hypervisor masks a mapped MSI through its mask bit until the PIRQ
  * is bound and again once the port closes; meanwhile dom0's writes to
  * the message are dropped, and its own masking through the Mask Bits
@@ -135,14 +154,9 @@ TEST(physdev_msi, mask_bits_and_dom0_writes)
     uint16_t ctrl;
     long port;
 
-    set_iopl(1);
-    pos = msi_cap(BRIDGE);
-    ctrl = pos ? conf_read(BRIDGE, pos + MSI_CTRL, 2) : 0;
-    if ( !(ctrl & CTRL_MASKBIT) )
-    {
-        set_iopl(0);
+    pos = bridge_msi(&ctrl);
+    if ( !pos )
         SKIP("no MSI with mask bits at 00:05.0 (ctrl %#x)", ctrl);
-    }
     mreg = pos + (ctrl & CTRL_64BIT ? 0x10 : 0x0c);
     data = pos + (ctrl & CTRL_64BIT ? 0x0c : 0x08);
     CHECK_RC(add(BRIDGE), 0);
@@ -268,5 +282,181 @@ TEST(physdev_msi, multi_msi_vectors)
             CHECK_RC(close_port(port[i]), 0);
     CHECK_RC(unmap_pirq(pirq), 0);
     CHECK_RC(unmap_pirq(pirq + 3), -XEN_EINVAL);
+    set_iopl(0);
+}
+
+/*
+ * The mmcfg/ cases need an MMCONFIG (ECAM) area: run.py boots them on
+ * QEMU's q35, whose MCFG table has one at 0xb0000000 for buses 0-255,
+ * and leaves them out of the runs on the PC (which has none).
+ */
+#define Q35_HOST_BRIDGE 0x29c08086u /* 00:00.0's vendor and device */
+#define ECAM_BASE       0xb0000000UL
+#define ECAM_PAGE(devfn) (ECAM_BASE + ((unsigned long)(devfn) << 12))
+#define INTR_LINE       0x3c
+#define PF              (1 + 14)
+
+static volatile uint8_t *ecam;
+static uint64_t ecam_saved_pte;
+
+/* Confirms the area, as Linux does before it uses MMCONFIG. */
+static long ecam_reserve(void)
+{
+    struct physdev_pci_mmcfg_reserved r = {
+        .address = ECAM_BASE, .segment = 0, .start_bus = 0, .end_bus = 0xff,
+        .flags = XEN_PCI_MMCFG_RESERVED,
+    };
+
+    return HYPERVISOR_physdev_op(PHYSDEVOP_pci_mmcfg_reserved, &r);
+}
+
+/* Maps 00:devfn's configuration page over a page of ours, asking for RW. */
+static void ecam_map(unsigned int devfn)
+{
+    void *va = alloc_page();
+
+    CHECK(va, "no page");
+    ecam_saved_pte = *pt_entry((unsigned long)va, 1);
+    CHECK_RC(set_pte((unsigned long)va, ECAM_PAGE(devfn) | PTE_KERNEL_RW), 0);
+    ecam = va;
+}
+
+static void ecam_unmap(void)
+{
+    CHECK_RC(set_pte((unsigned long)ecam, ecam_saved_pte), 0);
+    free_page((void *)ecam);
+    ecam = NULL;
+}
+
+static uint32_t ecam_read(unsigned int reg, unsigned int size)
+{
+    if ( size == 1 )
+        return ecam[reg];
+    if ( size == 2 )
+        return *(volatile uint16_t *)(ecam + reg);
+    return *(volatile uint32_t *)(ecam + reg);
+}
+
+/* A plain store (MOV), as a kernel's MMCONFIG accessors make. */
+static void ecam_write(unsigned int reg, unsigned int size, uint32_t v)
+{
+    if ( size == 1 )
+        ecam[reg] = v;
+    else if ( size == 2 )
+        *(volatile uint16_t *)(ecam + reg) = v;
+    else
+        *(volatile uint32_t *)(ecam + reg) = v;
+}
+
+/*
+ * The firmware reserves q35's area in the e820 map, so the hypervisor
+ * uses it from boot, as Xen 4.17 does ("Using MCFG"): dom0's mappings of
+ * it are read-only before dom0 confirms it, and its confirmation is 0.
+ */
+TEST(mmcfg, read_only_from_boot)
+{
+    uint32_t id;
+
+    set_iopl(1);
+    id = conf_read(0, 0, 4);
+    set_iopl(0);
+    if ( id != Q35_HOST_BRIDGE )
+        SKIP("not QEMU's q35 (host bridge %#x)", id);
+    ecam_map(BRIDGE);
+    CHECK(ecam, "ECAM page not mapped");
+    CHECK(!(*pt_entry((unsigned long)ecam, 1) & _PAGE_RW),
+          "MMCONFIG mapped writable before dom0 confirmed it");
+    ecam_unmap();
+    CHECK_RC(ecam_reserve(), 0);
+}
+
+/*
+ * Dom0's stores through its own MMCONFIG mapping meet the filter its
+ * 0xCFC writes meet: Xen maps an area it uses read-only for dom0 (the
+ * RW dom0 asks for is dropped) and emulates each store.  With the
+ * bridge's MSI mapped, the message and the header dword are the
+ * hypervisor's, the Mask Bits keep what it masks, a 16-bit control write
+ * and any register outside the capability go through; a store wider
+ * than a dword, or a read-modify-write, is dom0's own #PF.  Unmapped,
+ * the capability is dom0's again.
+ */
+TEST(mmcfg, msi_survives_ecam_stores)
+{
+    uint16_t ctrl;
+    unsigned int pos = bridge_msi(&ctrl), mreg, data;
+    uint32_t addr, dval, line;
+    int pirq = -1, nr = 0;
+    long port, rc;
+
+    if ( !pos )
+        SKIP("no MSI with mask bits at 00:05.0 (ctrl %#x)", ctrl);
+    rc = ecam_reserve();
+    if ( rc == -XEN_ENODEV )
+    {
+        set_iopl(0);
+        SKIP("no MMCONFIG area at %#lx (QEMU's q35 has one)", ECAM_BASE);
+    }
+    CHECK_RC(rc, 0);
+    ecam_map(BRIDGE);
+    CHECK(ecam, "ECAM page not mapped");
+    CHECK(!(*pt_entry((unsigned long)ecam, 1) & _PAGE_RW),
+          "MMCONFIG mapped writable: %#lx",
+          (unsigned long)*pt_entry((unsigned long)ecam, 1));
+    CHECK(ecam_read(0, 4) == conf_read(BRIDGE, 0, 4), "ECAM id %#x, "
+          "ports %#x", ecam_read(0, 4), conf_read(BRIDGE, 0, 4));
+    mreg = pos + (ctrl & CTRL_64BIT ? 0x10 : 0x0c);
+    data = pos + (ctrl & CTRL_64BIT ? 0x0c : 0x08);
+
+    /* Outside any capability: the store lands. */
+    line = conf_read(BRIDGE, INTR_LINE, 1);
+    ecam_write(INTR_LINE, 1, line ^ 0x5a);
+    CHECK(conf_read(BRIDGE, INTR_LINE, 1) == (line ^ 0x5a),
+          "interrupt line %#x, wrote %#x", conf_read(BRIDGE, INTR_LINE, 1),
+          line ^ 0x5a);
+    ecam_write(INTR_LINE, 1, line);
+
+    CHECK_RC(add(BRIDGE), 0);
+    CHECK_RC(map_msi(BRIDGE, &nr, &pirq), 0);
+    port = bind_pirq(pirq);
+    CHECK(port > 0, "bind_pirq: %ld", port);
+    addr = conf_read(BRIDGE, pos + MSI_ADDR, 4);
+    dval = conf_read(BRIDGE, data, 2);
+    ctrl = conf_read(BRIDGE, pos + MSI_CTRL, 2);
+
+    /* The message and the header dword are the hypervisor's. */
+    ecam_write(pos + MSI_ADDR, 4, 0xfee0f000);
+    ecam_write(data, 2, dval ^ 0x41);
+    ecam_write(pos, 4, (uint32_t)(ctrl ^ 0x0070) << 16 | CAP_MSI);
+    CHECK(conf_read(BRIDGE, pos + MSI_ADDR, 4) == addr, "address %#x, "
+          "was %#x", conf_read(BRIDGE, pos + MSI_ADDR, 4), addr);
+    CHECK(ecam_read(data, 2) == dval, "data %#x, was %#x",
+          ecam_read(data, 2), dval);
+    CHECK(conf_read(BRIDGE, pos + MSI_CTRL, 2) == ctrl, "ctrl %#x, was %#x",
+          conf_read(BRIDGE, pos + MSI_CTRL, 2), ctrl);
+    /* Wider than a dword, or read-modify-write: dom0's own fault. */
+    CHECK_RC(probe_write64((uint64_t *)(ecam + pos + MSI_ADDR), 0), PF);
+    CHECK_RC(probe_lock_orb_02((uint8_t *)(ecam + pos + MSI_ADDR)), PF);
+    CHECK(conf_read(BRIDGE, pos + MSI_ADDR, 4) == addr, "address %#x, "
+          "was %#x", conf_read(BRIDGE, pos + MSI_ADDR, 4), addr);
+    /* Closed, the hypervisor masks it: dom0's unmask keeps that. */
+    if ( port > 0 )
+        CHECK_RC(close_port(port), 0);
+    ecam_write(mreg, 4, 0);
+    CHECK(conf_read(BRIDGE, mreg, 4) & 1, "unbound, unmasked by dom0");
+    /* A 16-bit control write is dom0's, as on Xen. */
+    ecam_write(pos + MSI_CTRL, 2, ctrl ^ 1);
+    CHECK(conf_read(BRIDGE, pos + MSI_CTRL, 2) == (ctrl ^ 1u),
+          "ctrl %#x, wrote %#x", conf_read(BRIDGE, pos + MSI_CTRL, 2),
+          ctrl ^ 1u);
+    ecam_write(pos + MSI_CTRL, 2, ctrl);
+
+    /* Unmapped, the registers are dom0's again. */
+    CHECK_RC(unmap_pirq(pirq), 0);
+    ecam_write(pos + MSI_ADDR, 4, 0xfee0f000);
+    CHECK(conf_read(BRIDGE, pos + MSI_ADDR, 4) == 0xfee0f000,
+          "unmapped: address %#x", conf_read(BRIDGE, pos + MSI_ADDR, 4));
+    ecam_write(pos + MSI_ADDR, 4, addr);
+    ecam_write(mreg, 4, 0);
+    ecam_unmap();
     set_iopl(0);
 }

@@ -71,16 +71,18 @@ void timer_quiesce(void)
 
 /*
  * "only=<prefix>" on the command line runs just the cases whose names
- * start with it (e.g. only=evtchn/).
+ * start with it (e.g. only=evtchn/); "skip=<prefix>" leaves those out
+ * (the cases a machine cannot run: run.py boots them on another).
  */
-static size_t selection(const char *cmdline, const char **prefix)
+static size_t selection(const char *cmdline, const char *key,
+                        const char **prefix)
 {
-    const char *p = strstr(cmdline, "only=");
+    const char *p = strstr(cmdline, key);
     size_t n = 0;
 
     if ( !p )
         return 0;
-    p += 5;
+    p += strlen(key);
     while ( p[n] && p[n] != ' ' )
         n++;
     *prefix = p;
@@ -107,16 +109,20 @@ void run_case_body(void (*fn)(void), char *verdict, size_t len)
 int run_tests(const char *cmdline)
 {
     const struct test_case *t;
-    const char *prefix = NULL;
-    size_t plen = selection(cmdline, &prefix);
+    const char *prefix = NULL, *leave = NULL;
+    size_t plen = selection(cmdline, "only=", &prefix);
+    size_t llen = selection(cmdline, "skip=", &leave);
     unsigned int passed = 0, failed = 0, skipped = 0;
     char verdict[sizeof(reason) + 8];
+    long total = 0;
 
-    printk("mini-os: running %ld test cases\n",
-           (long)(__stop_testcases - __start_testcases));
+    for ( t = __start_testcases; t < __stop_testcases; t++ )
+        total += !llen || strncmp(t->name, leave, llen);
+    printk("mini-os: running %ld test cases\n", total);
     for ( t = __start_testcases; t < __stop_testcases; t++ )
     {
-        if ( plen && strncmp(t->name, prefix, plen) )
+        if ( (plen && strncmp(t->name, prefix, plen)) ||
+             (llen && !strncmp(t->name, leave, llen)) )
             continue;
         run_case_body(t->fn, verdict, sizeof(verdict));
         if ( result == RESULT_PASS )

@@ -4,7 +4,9 @@
 """Each hypervisor in HYPERVISORS boots extras/mini-os/mini-os as its dom0
 under QEMU.  Every in-guest 'PASS: <case>' line comes out here as
 'PASS: <hypervisor>: <case>' (FAIL and SKIP likewise).  A run that crashes,
-hangs, or ends without the suite's summary is one more failure.
+hangs, or ends without the suite's summary is one more failure.  QEMU's PC
+runs every case but those needing MMCONFIG (Q35_CASES), which the *-q35
+hypervisor entries run on QEMU's q35 instead.
 
 Environment:
     MINIOS_ONLY=PREFIX    run only the in-guest cases named PREFIX...
@@ -38,6 +40,10 @@ import xen417  # noqa: E402
 # Nothing drives them.
 DEVICES = ['-device', 'pci-bridge,chassis_nr=1,addr=0x5',
            '-device', 'nec-usb-xhci,addr=0x6']
+
+# Cases that need an MMCONFIG (ECAM) area, which QEMU's PC does not have:
+# the PC runs leave them out, the q35 ones run only them.
+Q35_CASES = 'mmcfg/'
 
 # Seconds from QEMU start to the suite's summary line (Xen itself needs
 # ~3 s to boot under TCG with -smp 2).
@@ -79,18 +85,34 @@ def ours_setup(results):
                  'dom0_mem=64M noreboot')
 
 
-# name, setup(results) -> (multiboot kernel, its command line), and the
-# guest: mini-os calls through Xen's hypercall page, mini-os-syscall
-# issues syscall itself (as current Linux does).
+# name, setup(results) -> (multiboot kernel, its command line), the
+# guest (mini-os calls through Xen's hypercall page, mini-os-syscall
+# issues syscall itself, as current Linux does), and QEMU's machine
+# (None: its default PC).
 HYPERVISORS = [
-    ('xen417', xen417_setup, MINIOS),
-    ('xen417-syscall', xen417_setup, MINIOS_SYSCALL),
-    ('ours', ours_setup, MINIOS),
-    ('ours-syscall', ours_setup, MINIOS_SYSCALL),
+    ('xen417', xen417_setup, MINIOS, None),
+    ('xen417-syscall', xen417_setup, MINIOS_SYSCALL, None),
+    ('ours', ours_setup, MINIOS, None),
+    ('ours-syscall', ours_setup, MINIOS_SYSCALL, None),
+    ('xen417-q35', xen417_setup, MINIOS, 'q35'),
+    ('ours-q35', ours_setup, MINIOS, 'q35'),
 ]
 # Shown when a hypervisor cannot run the suite, in place of its cases.
 SKIP_NAME = {'ours': 'minios on our hypervisor',
-             'ours-syscall': 'minios (syscall build) on our hypervisor'}
+             'ours-syscall': 'minios (syscall build) on our hypervisor',
+             'ours-q35': 'minios (q35) on our hypervisor'}
+
+
+def guest_cmdline(machine, only):
+    """mini-os's selection of cases for a run on machine, given
+    MINIOS_ONLY; None if nothing selected runs there."""
+    if machine == 'q35':
+        if Q35_CASES.startswith(only):
+            return 'only=' + Q35_CASES
+        return 'only=' + only if only.startswith(Q35_CASES) else None
+    if only.startswith(Q35_CASES):
+        return None
+    return ('only=%s ' % only if only else '') + 'skip=' + Q35_CASES
 
 
 def build_minios():
@@ -101,11 +123,9 @@ def build_minios():
     return None if p.returncode == 0 else ' / '.join(out[-3:])
 
 
-def run_one(hv, kernel, append, guest, results):
+def run_one(hv, kernel, append, guest, machine, cmdline, results):
     """Boot the suite once; say() one line per case.  Returns a reason
     string if the run as a whole failed, else None."""
-    only = os.environ.get('MINIOS_ONLY', '')
-    cmdline = 'only=%s' % only if only else ''
     start = time.monotonic()
     seen = 0
     # The second module (dom0's "initrd") is the kernel that the domain
@@ -116,7 +136,8 @@ def run_one(hv, kernel, append, guest, results):
         modules.append((guest, 'domU mem=4M -- role=peer'))
     with qemu.Machine('minios-' + hv, results, kernel=kernel,
                       modules=modules, append=append,
-                      smp=2, mem='512M', extra_args=DEVICES) as m:
+                      smp=2, mem='512M', machine=machine,
+                      extra_args=DEVICES) as m:
         try:
             m.expect(TOTAL, timeout=RUN_TIMEOUT, label='suite start')
             total = int(m.search(TOTAL)[0].group(1))
@@ -149,7 +170,7 @@ def run_one(hv, kernel, append, guest, results):
     failed = int(re.match(SUMMARY, done.string).group(2))
     if status != (1 if failed else 0):
         return 'exit status %d with %d failed' % (status, failed)
-    if not only and seen != total:
+    if 'only=' not in cmdline and seen != total:
         return 'reported %d of %d cases' % (seen, total)
     say('(minios on %s: %d cases in %.1f s)'
         % (hv, seen, time.monotonic() - start))
@@ -170,8 +191,9 @@ def main():
         say('FAIL: MINIOS_HV: no such hypervisor: %s'
             % ', '.join(sorted(unknown)))
         return 0
-    for hv, setup, guest in HYPERVISORS:
-        if chosen and hv not in chosen:
+    for hv, setup, guest, machine in HYPERVISORS:
+        cmdline = guest_cmdline(machine, os.environ.get('MINIOS_ONLY', ''))
+        if (chosen and hv not in chosen) or cmdline is None:
             continue
         name = SKIP_NAME.get(hv, 'minios on %s' % hv)
         if not qemu.which(qemu.QEMU):
@@ -185,7 +207,7 @@ def main():
         except RuntimeError as e:
             say('FAIL: %s: %s' % (name, e))
             continue
-        why = run_one(hv, kernel, append, guest, results)
+        why = run_one(hv, kernel, append, guest, machine, cmdline, results)
         if why:
             say('FAIL: %s: %s' % (name, why))
     return 0

@@ -12,6 +12,7 @@
 #include <xen/string.h>
 #include <asm/current.h>
 #include <asm/domain.h>
+#include <asm/e820.h>
 #include <asm/io.h>
 #include <asm/irq.h>
 #include <public/event_channel.h>
@@ -150,6 +151,16 @@ void fire_vector(unsigned int vector);
 #define ECAM_BASE 0xe0000000ULL
 #define ECAM_SIZE (2UL << 20)                   /* buses 0-1 */
 static uint8_t *ecam;
+/* Segment 2's bus 0, which the e820 map reserves (in two pieces). */
+#define ECAM2_BASE 0xd0000000ULL
+static uint8_t *ecam2;
+
+struct e820map e820 = {
+    .nr_map = 3,
+    .map = { { ECAM_BASE - 0x1000, 0x1000, E820_RESERVED },
+             { ECAM2_BASE, 0x80000, E820_RESERVED },
+             { ECAM2_BASE + 0x80000, 0x80000, E820_RESERVED } },
+};
 
 static struct __packed {
     struct acpi_table_header h;
@@ -159,10 +170,11 @@ static struct __packed {
         uint16_t seg;
         uint8_t start_bus, end_bus;
         uint32_t reserved;
-    } e[2];
+    } e[3];
 } mcfg = {
     .h = { .signature = "MCFG", .length = sizeof(mcfg) },
-    .e = { { ECAM_BASE, 0, 0, 1, 0 }, { 0xf0000000ULL, 1, 0, 0, 0 } },
+    .e = { { ECAM_BASE, 0, 0, 1, 0 }, { 0xf0000000ULL, 1, 0, 0, 0 },
+           { ECAM2_BASE, 2, 0, 0, 0 } },
 };
 
 const struct acpi_table_header *acpi_get_table(const char *sig,
@@ -171,9 +183,11 @@ const struct acpi_table_header *acpi_get_table(const char *sig,
     return !memcmp(sig, "MCFG", 4) && !instance ? &mcfg.h : NULL;
 }
 
-/* Only the first area is reachable; the second is "above the map". */
+/* The first and third areas are reachable; the second is "above the map". */
 void *acpi_map(paddr_t pa, size_t len)
 {
+    if ( pa == ECAM2_BASE && len == (1UL << 20) )
+        return ecam2;
     return pa == ECAM_BASE && len == ECAM_SIZE ? ecam : NULL;
 }
 
@@ -479,6 +493,19 @@ static void guest_conf_write(unsigned int devfn, unsigned int reg,
 }
 
 /*
+ * 00:05.0 registered, two vectors of its MSI mapped for dom0 (in *pirq)
+ * and the first bound: its port.
+ */
+static long bridge_msi_bound(int *pirq)
+{
+    int nr = 2;
+
+    CHECK_EQ(add(d0, 0, 0, DF(5, 0), 0), 0);
+    CHECK_EQ(map_multi(d0, DF(5, 0), &nr, pirq), 0);
+    return bind_pirq(d0, *pirq);
+}
+
+/*
  * Multi-vector MSI and per-vector masking of plain MSI, on 00:05.0
  * (mask bits, up to 8 vectors): counts Xen refuses, vectors in an
  * aligned block behind PIRQs in a row, masking through the Mask Bits
@@ -625,12 +652,9 @@ static void test_multi_msi(void)
          "write and Mask Bits writes (our masked and its unused vectors "
          "kept set), drops address, data and other sizes; unmapped, all")
     {
-        int pirq = -1, nr = 2;
-        long port;
+        int pirq = -1;
+        long port = bridge_msi_bound(&pirq);
 
-        CHECK_EQ(add(d0, 0, 0, DF(5, 0), 0), 0);
-        CHECK_EQ(map_multi(d0, DF(5, 0), &nr, &pirq), 0);
-        port = bind_pirq(d0, pirq);
         CHECK(port > 0);
         CHECK_EQ(get32(cap + 0x10) & 0xff, 0xfe);
         guest_conf_write(DF(5, 0), 0x44, 4, 0xfee01000);
@@ -687,6 +711,126 @@ static void test_multi_msi(void)
     }
 }
 
+/* Dom0's store into the MMCONFIG page of 00:devfn, as ptwr.c passes it. */
+static int ecam_store(unsigned int devfn, unsigned int reg, unsigned int size,
+                      uint32_t val)
+{
+    return pci_mmcfg_guest_write((ECAM_BASE >> 12) + devfn, reg, size, val);
+}
+
+static uint8_t *ecam_page(unsigned int bus, unsigned int devfn)
+{
+    return ecam + ((unsigned long)bus << 20) + ((unsigned long)devfn << 12);
+}
+
+/*
+ * Dom0's MMCONFIG (ECAM) pages once the area is in use (the case
+ * "pci_mmcfg_reserved: a reserved area serves ..." enabled it): mapped
+ * read-only, and each store it makes there is filtered as its 0xCFC
+ * writes are, then done by us (Xen's mmcfg_intercept_write).
+ */
+static void test_mmcfg_writes(void)
+{
+    uint8_t *cap = &cfg[DF(5, 0)][0x40];
+    uint8_t *page = ecam_page(0, DF(5, 0));
+
+    forget_all();
+    build_machine();
+
+    CASE("MMCONFIG: every frame of an area in use is read-only for dom0; "
+         "one not in use (unreachable), or outside, is not")
+    {
+        CHECK(pci_mmio_ro(ECAM_BASE >> 12));
+        CHECK(pci_mmio_ro((ECAM_BASE >> 12) + DF(5, 0)));
+        CHECK(pci_mmio_ro(((ECAM_BASE + ECAM_SIZE) >> 12) - 1));
+        CHECK(!pci_mmio_ro((ECAM_BASE + ECAM_SIZE) >> 12));
+        CHECK(!pci_mmio_ro((ECAM_BASE >> 12) - 1));
+        CHECK(!pci_mmio_ro(0xf0000));
+        CHECK_EQ(pci_mmcfg_guest_write(0xf0000, 0, 4, 0), -ENODEV);
+        CHECK_EQ(pci_mmcfg_guest_write((ECAM_BASE + ECAM_SIZE) >> 12, 0, 4,
+                                       0),
+                 -ENODEV);
+    }
+
+    CASE("MMCONFIG: stores where nothing is the hypervisor's land in the "
+         "page as written, extended space and bus 1 too; wider than a "
+         "dword -EINVAL, nothing written")
+    {
+        port_calls = 0;
+        CHECK_EQ(ecam_store(DF(5, 0), 0x70, 4, 0x11223344), 0);
+        CHECK_EQ(get32(page + 0x70), 0x11223344);
+        CHECK_EQ(ecam_store(DF(5, 0), 0x44, 2, 0xabcd), 0);
+        CHECK_EQ(page[0x44], 0xcd);
+        CHECK_EQ(ecam_store(DF(5, 0), 0x104, 1, 0x5a), 0);
+        CHECK_EQ(page[0x104], 0x5a);
+        CHECK_EQ(pci_mmcfg_guest_write((ECAM_BASE >> 12) + 0x100 + DF(2, 0),
+                                       0x10, 4, 0xfebf0000),
+                 0);
+        CHECK_EQ(get32(ecam_page(1, DF(2, 0)) + 0x10), 0xfebf0000);
+        CHECK_EQ(ecam_store(DF(5, 0), 0x78, 8, 0x99), -EINVAL);
+        CHECK_EQ(page[0x78], 0);
+        CHECK_EQ(port_calls, 0);
+        memset(page, 0, 0x1000);
+    }
+
+    CASE("MMCONFIG: a mapped MSI with mask bits as through the ports: "
+         "address and data dropped, 16-bit control and Mask Bits (ours "
+         "kept masked) taken; the rest of the page still dom0's")
+    {
+        int pirq = -1;
+        long port = bridge_msi_bound(&pirq);
+
+        CHECK_EQ(ecam_store(DF(5, 0), 0x44, 4, 0xfee0f000), 0);
+        CHECK(port > 0);
+        CHECK_EQ(get32(cap + 4), 0xfee00000);
+        CHECK_EQ(ecam_store(DF(5, 0), 0x48, 4, 0x1), 0);
+        CHECK_EQ(ecam_store(DF(5, 0), 0x4c, 2, 0x4041), 0);
+        CHECK_EQ(ecam_store(DF(5, 0), 0x40, 4, 0x00015005), 0);
+        CHECK_EQ(ecam_store(DF(5, 0), 0x42, 1, 0x01), 0);
+        CHECK_EQ(get32(cap + 4), 0xfee00000);
+        CHECK_EQ(get32(cap + 8), 0);
+        CHECK(cap[0xc] >= 0x30);
+        CHECK_EQ(cap[2] & 1, 0);
+        for ( unsigned int i = 0x40; i < 0x58; i++ )
+            CHECK_EQ(page[i], 0);
+        CHECK_EQ(ecam_store(DF(5, 0), 0x42, 2, 0x0197), 0);
+        CHECK_EQ(cap[2], 0x97);
+        CHECK_EQ(ecam_store(DF(5, 0), 0x50, 4, 0), 0);
+        CHECK_EQ(get32(cap + 0x10), 0xfe);
+        CHECK_EQ(ecam_store(DF(5, 0), 0x50, 4, 1), 0);
+        CHECK_EQ(get32(cap + 0x10), 0xff);
+        CHECK_EQ(ecam_store(DF(5, 0), 0x70, 4, 0x55aa55aa), 0);
+        CHECK_EQ(get32(page + 0x70), 0x55aa55aa);
+        CHECK_EQ(close_port(d0, port), 0);
+        CHECK_EQ(unmap_pirq(d0, pirq), 0);
+        /* Unmapped, the capability is dom0's again. */
+        CHECK_EQ(ecam_store(DF(5, 0), 0x44, 4, 0xfee0f000), 0);
+        CHECK_EQ(get32(page + 0x44), 0xfee0f000);
+        memset(page, 0, 0x1000);
+        build_machine();
+        forget_all();
+    }
+
+    CASE("MMCONFIG: a registered device's MSI-X capability takes only a "
+         "16-bit control store, as through the ports")
+    {
+        uint8_t *p = ecam_page(0, DF(1, 0));
+
+        CHECK_EQ(add(d0, 0, 0, DF(1, 0), 0), 0);
+        CHECK_EQ(ecam_store(DF(1, 0), 0x54, 4, 0x3000), 0);
+        CHECK_EQ(ecam_store(DF(1, 0), 0x50, 4, 0xc0035011), 0);
+        CHECK_EQ(ecam_store(DF(1, 0), 0x52, 1, 0xc0), 0);
+        CHECK_EQ(get32(p + 0x50), 0);
+        CHECK_EQ(get32(p + 0x54), 0);
+        CHECK_EQ(ecam_store(DF(1, 0), 0x52, 2, 0xc003), 0);
+        CHECK_EQ(get32(p + 0x50), 0xc0030000);
+        CHECK_EQ(ecam_store(DF(1, 0), 0x5c, 4, 0x12345678), 0);
+        CHECK_EQ(get32(p + 0x5c), 0x12345678);
+        memset(p, 0, 0x1000);
+        forget_all();
+    }
+}
+
 void test_pci(struct domain *dom0, struct domain *domU);
 
 void test_pci(struct domain *dom0, struct domain *domU)
@@ -697,8 +841,23 @@ void test_pci(struct domain *dom0, struct domain *domU)
     memset(&dom0->arch, 0, sizeof(dom0->arch));
     memset(&domU->arch, 0, sizeof(domU->arch));
     ecam = calloc(1, ECAM_SIZE);
+    ecam2 = calloc(1, 1UL << 20);
     build_machine();
     pci_mmcfg_init();
+
+    CASE("MMCONFIG: an area the e820 map reserves (in pieces) is used from "
+         "boot, read-only for dom0 at once; one it does not, not yet")
+    {
+        put32(ecam2 + (DF(3, 0) << 12) + 0x100, 0x87654321);
+        CHECK_EQ(pci_conf_read32(PCI_SBDF(2, 0, DF(3, 0)), 0x100), 0x87654321);
+        CHECK(pci_mmio_ro((ECAM2_BASE >> 12) + 0xff));
+        CHECK(!pci_mmio_ro(ECAM_BASE >> 12));
+        CHECK_EQ(mmcfg_reserved(d0, ECAM2_BASE, 2, 0, 0, 1), 0);
+        CHECK_EQ(pci_mmcfg_guest_write((ECAM2_BASE >> 12) + DF(3, 0), 0x104,
+                                       2, 0xbeef),
+                 0);
+        CHECK_EQ(get32(ecam2 + (DF(3, 0) << 12) + 0x104), 0xbeef);
+    }
 
     CASE("pci conf: reads and writes by sbdf through CF8/CFC, all sizes")
     {
@@ -1174,4 +1333,5 @@ void test_pci(struct domain *dom0, struct domain *domU)
 
     test_msi();
     test_multi_msi();
+    test_mmcfg_writes();
 }

@@ -9,6 +9,7 @@
 #include <xen/string.h>
 #include <xen/xmalloc.h>
 #include <asm/domain.h>
+#include <asm/e820.h>
 #include <asm/io.h>
 #include <asm/irq.h>
 #include <asm/page.h>
@@ -61,9 +62,12 @@ static void cf8_write(uint32_t cf8, unsigned int off, unsigned int size,
 }
 
 /*
- * MMCONFIG areas from the MCFG table.  Xen uses one only after dom0 says
- * firmware reserved it (pci_mmcfg_reserved with XEN_PCI_MMCFG_RESERVED):
- * an area the firmware did not reserve may overlap something else.
+ * MMCONFIG areas from the MCFG table.  As Xen, one is used from boot if
+ * the e820 map reserves all of it, else only after dom0 says firmware
+ * reserved it (pci_mmcfg_reserved with XEN_PCI_MMCFG_RESERVED): an area
+ * the firmware did not reserve may overlap something else.  (Xen also
+ * takes a partly reserved one, its bus range cut to what is reserved,
+ * from 16 MiB up; here that is left to dom0.)
  */
 #define MAX_MMCFG 8
 
@@ -88,6 +92,52 @@ struct __packed acpi_mcfg_entry {
 
 #define MCFG_ENTRIES_AT (sizeof(struct acpi_table_header) + 8)
 
+/* Each bus has 1 MiB: 32 devices x 8 functions x 4 KiB. */
+#define MMCFG_BUS_SIZE (1UL << 20)
+
+/* Whether the e820 map reserves all of [start, end). */
+static bool e820_reserved(uint64_t start, uint64_t end)
+{
+    bool on = true;
+
+    while ( start < end && on )
+    {
+        on = false;
+        for ( unsigned int i = 0; i < e820.nr_map; i++ )
+        {
+            const struct e820entry *e = &e820.map[i];
+
+            if ( e->type == E820_RESERVED && e->addr <= start &&
+                 start - e->addr < e->size )
+            {
+                start = e->addr + e->size;
+                on = true;
+            }
+        }
+    }
+    return start >= end;
+}
+
+/* Maps an area for the hypervisor's use, from then on dom0's read-only. */
+static int mmcfg_enable(struct mmcfg *m)
+{
+    uint64_t pa = m->address + m->start_bus * MMCFG_BUS_SIZE;
+
+    if ( m->virt )
+        return 0;
+    /* The direct map's reach is acpi_map's to know. */
+    m->virt = acpi_map(pa, (m->end_bus - m->start_bus + 1) * MMCFG_BUS_SIZE);
+    if ( !m->virt )
+    {
+        printk(XENLOG_WARNING "PCI: MMCONFIG at %#llx out of reach\n",
+               (unsigned long long)m->address);
+        return -ENOMEM;
+    }
+    printk("PCI: using MMCONFIG %04x:%02x-%02x\n", m->seg, m->start_bus,
+           m->end_bus);
+    return 0;
+}
+
 void pci_mmcfg_init(void)
 {
     const struct acpi_table_header *t = acpi_get_table("MCFG", 0);
@@ -105,7 +155,7 @@ void pci_mmcfg_init(void)
             printk(XENLOG_WARNING "PCI: MCFG entry %u ignored\n", i);
             continue;
         }
-        mmcfg[nr_mmcfg++] = (struct mmcfg){
+        mmcfg[nr_mmcfg] = (struct mmcfg){
             .address = e[i].address,
             .seg = e[i].seg,
             .start_bus = e[i].start_bus,
@@ -113,11 +163,13 @@ void pci_mmcfg_init(void)
         };
         printk("PCI: MCFG area %04x:%02x-%02x at %#llx\n", e[i].seg,
                e[i].start_bus, e[i].end_bus, (unsigned long long)e[i].address);
+        if ( e820_reserved(e[i].address + e[i].start_bus * MMCFG_BUS_SIZE,
+                           e[i].address +
+                               (e[i].end_bus + 1UL) * MMCFG_BUS_SIZE) )
+            mmcfg_enable(&mmcfg[nr_mmcfg]);
+        nr_mmcfg++;
     }
 }
-
-/* Each bus has 1 MiB: 32 devices x 8 functions x 4 KiB. */
-#define MMCFG_BUS_SIZE (1UL << 20)
 
 /*
  * Xen's answers: flags other than RESERVED are -EINVAL; an area that is
@@ -136,7 +188,6 @@ int pci_mmcfg_reserved(uint64_t address, unsigned int seg,
     for ( i = 0; i < nr_mmcfg; i++ )
     {
         struct mmcfg *m = &mmcfg[i];
-        size_t len;
 
         if ( m->seg != seg || m->start_bus != start_bus ||
              m->end_bus != end_bus )
@@ -149,18 +200,7 @@ int pci_mmcfg_reserved(uint64_t address, unsigned int seg,
                    (unsigned long long)m->address);
             return -ENODEV;
         }
-        if ( !(flags & XEN_PCI_MMCFG_RESERVED) || m->virt )
-            return 0;
-        len = (end_bus - start_bus + 1) * MMCFG_BUS_SIZE;
-        /* The direct map's reach is acpi_map's to know. */
-        m->virt = acpi_map(address + start_bus * MMCFG_BUS_SIZE, len);
-        if ( !m->virt )
-        {
-            printk(XENLOG_WARNING "PCI: MMCONFIG at %#llx out of reach\n",
-                   (unsigned long long)address);
-            return -ENOMEM;
-        }
-        return 0;
+        return flags & XEN_PCI_MMCFG_RESERVED ? mmcfg_enable(m) : 0;
     }
     return -ENODEV;
 }
@@ -179,6 +219,33 @@ static volatile void *mmcfg_addr(pci_sbdf_t sbdf, unsigned int reg)
                    ((unsigned int)sbdf.devfn << 12) + reg;
     }
     return NULL;
+}
+
+/*
+ * The function whose configuration page the machine frame mfn is, in an
+ * area in use.  As Xen puts an area into mmio_ro_ranges when it enables
+ * it, dom0 maps all of those frames read-only from then on (mappings it
+ * made before stay as they are there too), and its stores to them come
+ * through the configuration-write filter (pci_mmcfg_guest_write()).
+ */
+static bool mmcfg_frame(unsigned long mfn, pci_sbdf_t *sbdf)
+{
+    unsigned int i;
+
+    for ( i = 0; i < nr_mmcfg; i++ )
+    {
+        const struct mmcfg *m = &mmcfg[i];
+        unsigned long first = (m->address >> PAGE_SHIFT) +
+                              ((unsigned long)m->start_bus << 8);
+        unsigned long n = (m->end_bus - m->start_bus + 1UL) << 8;
+
+        if ( !m->virt || mfn - first >= n )
+            continue;
+        *sbdf = PCI_SBDF(m->seg, m->start_bus + ((mfn - first) >> 8),
+                         (mfn - first) & 0xff);
+        return true;
+    }
+    return false;
 }
 
 /* Segment 0's standard header by ports, as Xen does; the rest by MMCONFIG. */
@@ -211,18 +278,9 @@ static uint32_t conf_read(pci_sbdf_t sbdf, unsigned int reg, unsigned int size)
     return *(volatile uint32_t *)p;
 }
 
-static void conf_write(pci_sbdf_t sbdf, unsigned int reg, unsigned int size,
-                       uint32_t val)
+/* A store into an MMCONFIG area (nowhere if p is NULL: none enabled). */
+static void mmcfg_store(volatile void *p, unsigned int size, uint32_t val)
 {
-    volatile void *p;
-
-    reg &= 0xfff & ~(size - 1);
-    if ( use_ports(sbdf, reg) )
-    {
-        cf8_write(cf8_of(sbdf, reg), reg & 3, size, val);
-        return;
-    }
-    p = mmcfg_addr(sbdf, reg);
     if ( !p )
         return;
     if ( size == 1 )
@@ -231,6 +289,18 @@ static void conf_write(pci_sbdf_t sbdf, unsigned int reg, unsigned int size,
         *(volatile uint16_t *)p = val;
     else
         *(volatile uint32_t *)p = val;
+}
+
+static void conf_write(pci_sbdf_t sbdf, unsigned int reg, unsigned int size,
+                       uint32_t val)
+{
+    reg &= 0xfff & ~(size - 1);
+    if ( use_ports(sbdf, reg) )
+    {
+        cf8_write(cf8_of(sbdf, reg), reg & 3, size, val);
+        return;
+    }
+    mmcfg_store(mmcfg_addr(sbdf, reg), size, val);
 }
 
 uint8_t pci_conf_read8(pci_sbdf_t sbdf, unsigned int reg)
@@ -607,8 +677,11 @@ int pci_prepare_msix(pci_sbdf_t sbdf, bool off)
 bool pci_mmio_ro(unsigned long mfn)
 {
     const struct pci_dev *pdev;
+    pci_sbdf_t sbdf;
     bool ro = false;
 
+    if ( mmcfg_frame(mfn, &sbdf) )
+        return true;
     if ( !__atomic_load_n(&nr_msix_used, __ATOMIC_RELAXED) )
         return false;
     pcidevs_lock();
@@ -651,6 +724,32 @@ static bool conf_write_ok(pci_sbdf_t sbdf, unsigned int reg, unsigned int size)
         ok = reg == pos + PCI_MSIX_FLAGS && size == 2;
     pcidevs_unlock();
     return ok;
+}
+
+/*
+ * Dom0's configuration write, by ports and MMCONFIG alike (Xen's
+ * pci_conf_write_intercept): true if the filter dropped it or did it
+ * itself, false if it goes to the function as written.
+ */
+static bool conf_write_intercept(pci_sbdf_t sbdf, unsigned int reg,
+                                 unsigned int size, uint32_t val)
+{
+    return !conf_write_ok(sbdf, reg, size) ||
+           msi_conf_write(sbdf, reg, size, val);
+}
+
+int pci_mmcfg_guest_write(unsigned long mfn, unsigned int reg,
+                          unsigned int size, uint32_t val)
+{
+    pci_sbdf_t sbdf;
+
+    if ( !mmcfg_frame(mfn, &sbdf) )
+        return -ENODEV;
+    if ( size > 4 )
+        return -EINVAL;
+    if ( !conf_write_intercept(sbdf, reg, size, val) )
+        mmcfg_store(mmcfg_addr(sbdf, reg), size, val);
+    return 0;
 }
 
 /* An access within 0xCFC-0xCFF: its offset there, or -1 if not one. */
@@ -704,8 +803,7 @@ bool pci_guest_port_write(struct domain *d, unsigned int port,
         pci_sbdf_t sbdf = PCI_SBDF(0, cf8 >> 16, cf8 >> 8);
         unsigned int reg = (cf8 & 0xfc) + off;
 
-        if ( !conf_write_ok(sbdf, reg, size) ||
-             msi_conf_write(sbdf, reg, size, val) )
+        if ( conf_write_intercept(sbdf, reg, size, val) )
             return true;
     }
     cf8_write(cf8, off, size, val);

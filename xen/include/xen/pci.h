@@ -116,8 +116,20 @@ void pci_msix_put(pci_sbdf_t sbdf);
  */
 int pci_msi_target(const struct domain *d, pci_sbdf_t sbdf, bool msix,
                    unsigned int entry, uint64_t *where);
-/* Whether dom0 may map the MMIO frame mfn only read-only. */
+/*
+ * Whether dom0 may map the MMIO frame mfn only read-only: an MSI-X table
+ * or PBA in use, or a page of an MMCONFIG area in use.
+ */
 bool pci_mmio_ro(unsigned long mfn);
+/*
+ * Dom0's naturally aligned store of size bytes at offset reg of the
+ * MMCONFIG frame mfn, which it maps read-only: filtered as its 0xCFC
+ * writes are, then done, as Xen's mmcfg_intercept_write.  -ENODEV if
+ * mfn is no frame of an area in use, -EINVAL if wider than a dword
+ * (the guest then takes its fault, as on Xen).
+ */
+int pci_mmcfg_guest_write(unsigned long mfn, unsigned int reg,
+                          unsigned int size, uint32_t val);
 
 /* MMCONFIG: the MCFG table's areas, used once dom0 confirms them. */
 void pci_mmcfg_init(void);

@@ -1,5 +1,6 @@
 /* SPDX-License-Identifier: GPL-2.0-only */
 /* A PV kernel's direct writes to its own L1 page tables, done for it. */
+#include <xen/errno.h>
 #include <xen/lib.h>
 #include <xen/pci.h>
 #include <xen/sched.h>
@@ -178,15 +179,19 @@ static const struct x86_emulate_ops ptwr_ops = {
 
 /*
  * Dom0's stores to MMIO the hypervisor drives (an MSI-X table or PBA in
- * use, pci_mmio_ro()), which its mappings make read-only: as Xen's
- * mmio_ro emulation, a naturally aligned store at the faulting address
- * is dropped and the guest goes on after it, so that a kernel touching
- * the table does not die of it; anything else (a read of the frame, as
- * a read-modify-write needs) leaves the guest its #PF.
+ * use, a page of an MMCONFIG area in use: pci_mmio_ro()), which its
+ * mappings make read-only: as Xen's mmio_ro emulation, a naturally
+ * aligned store at the faulting address is dropped and the guest goes
+ * on after it, so that a kernel touching the table does not die of it;
+ * one of at most a dword into MMCONFIG goes through the configuration-
+ * write filter instead, as Xen's mmcfg_intercept_write.  Anything else
+ * (a read of the frame, as a read-modify-write needs; a wider store into
+ * MMCONFIG) leaves the guest its #PF.
  */
 struct mmio_ro_ctxt {
     struct x86_emulate_ctxt ctxt;
     unsigned long addr; /* the faulting address */
+    unsigned long mfn;  /* the frame it maps */
 };
 
 static int mmio_ro_read(unsigned long addr, void *buf, unsigned int bytes,
@@ -203,7 +208,15 @@ static int mmio_ro_write(unsigned long addr, const void *buf,
 
     if ( !bytes || ((addr | bytes) & (bytes - 1)) || addr != p->addr )
         return X86EMUL_UNHANDLEABLE;
-    return X86EMUL_OKAY;
+    switch ( pci_mmcfg_guest_write(p->mfn, addr & ~PAGE_MASK, bytes,
+                                   get_bytes(buf, bytes)) )
+    {
+    case 0:
+    case -ENODEV: /* not MMCONFIG: dropped */
+        return X86EMUL_OKAY;
+    default:
+        return X86EMUL_UNHANDLEABLE;
+    }
 }
 
 static const struct x86_emulate_ops mmio_ro_ops = {
@@ -214,11 +227,13 @@ static const struct x86_emulate_ops mmio_ro_ops = {
     .validate = ptwr_validate,
 };
 
-static bool mmio_ro_emulate(struct cpu_user_regs *regs, unsigned long addr)
+static bool mmio_ro_emulate(struct cpu_user_regs *regs, unsigned long addr,
+                            mfn_t mfn)
 {
     struct mmio_ro_ctxt p; /* set field by field: no REP STOS */
 
     p.addr = addr;
+    p.mfn = mfn_x(mfn);
     pv_emul_ctxt_init(&p.ctxt, regs);
     if ( x86_emulate(&p.ctxt, &mmio_ro_ops) != X86EMUL_OKAY )
         return false;
@@ -240,7 +255,7 @@ bool pv_ptwr_emulate(struct cpu_user_regs *regs, unsigned long addr)
     if ( !pg || page_get_owner(pg) != d ||
          (pg->u.inuse.type_info & PGT_type_mask) != PGT_l1_page_table )
         return is_hardware_domain(d) && pci_mmio_ro(mfn_x(mfn)) &&
-               mmio_ro_emulate(regs, addr);
+               mmio_ro_emulate(regs, addr, mfn);
     p.addr = addr;
     p.d = d;
     p.pte_ma = mfn_to_maddr(mfn) | (addr & ~PAGE_MASK & ~7UL);
