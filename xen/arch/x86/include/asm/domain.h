@@ -30,6 +30,7 @@ struct pv_vcpu {
     unsigned long event_callback_eip;
     unsigned long failsafe_callback_eip;
     unsigned long syscall_callback_eip;
+    unsigned long syscall32_callback_eip; /* compatibility-mode SYSCALL */
     unsigned long nmi_callback_eip;
     unsigned long callback_flags; /* which callbacks mask events */
 
