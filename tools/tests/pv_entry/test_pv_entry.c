@@ -9,6 +9,7 @@
 #include <xen/softirq.h>
 #include <asm/current.h>
 #include <asm/domain.h>
+#include <asm/pv/continuation.h>
 #include <asm/pv/emulate.h>
 #include <asm/pv/entry.h>
 #include <asm/pv/mm.h>
@@ -412,6 +413,40 @@ static void test_compat_syscall(void)
     }
 }
 
+/*
+ * A continuation goes back over the 2-byte instruction and rewrites the
+ * argument registers of the guest's ABI: rdi, rsi, rdx, r10, r8 after
+ * SYSCALL, ebx, ecx, edx, esi, edi (32 bits) after int $0x82.
+ */
+static void test_continuation(void)
+{
+    static const unsigned long args[3] = { 0x1111222233334444UL, 5, 6 };
+    struct cpu_user_regs *regs;
+
+    CASE("continuation: a 64-bit guest's registers take the arguments")
+    {
+        regs = reset(0x401002);
+        CHECK_EQ(pv_hypercall_continuation(29, 3, args), 29);
+        CHECK_EQ(regs->rip, 0x401000);
+        CHECK_EQ(regs->rdi, args[0]);
+        CHECK_EQ(regs->rsi, 5);
+        CHECK_EQ(regs->rdx, 6);
+        CHECK_EQ(regs->rbx, 0);
+    }
+
+    CASE("continuation: a 32-bit guest's take them, truncated")
+    {
+        regs = reset(0x401002);
+        adom.pv.is_32bit = true;
+        CHECK_EQ(pv_hypercall_continuation(29, 3, args), 29);
+        CHECK_EQ(regs->rip, 0x401000);
+        CHECK_EQ(regs->rbx, 0x33334444);
+        CHECK_EQ(regs->rcx, 5);
+        CHECK_EQ(regs->rdx, 6);
+        CHECK_EQ(regs->rdi, 0);
+    }
+}
+
 int main(void)
 {
     test_advance();
@@ -419,5 +454,6 @@ int main(void)
     test_inject();
     test_handle();
     test_compat_syscall();
+    test_continuation();
     return check_failures ? 1 : 0;
 }

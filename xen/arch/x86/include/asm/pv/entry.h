@@ -15,6 +15,9 @@
 
 #define PV_SYSCALL_STUB_SIZE 32
 
+/* int $0x82: 32-bit PV guests' hypercalls (pv/compat_entry.S). */
+#define PV_COMPAT_HYPERCALL_VECTOR 0x82
+
 #ifndef __ASSEMBLY__
 #include <asm/regs.h>
 
@@ -29,6 +32,10 @@ void return_to_guest(void) __attribute__((__noreturn__));
 extern const char pv_iret_to_guest[];
 /* The guest's SYSCALL: a hypercall, or user mode's (arch/x86/hypercall.c). */
 void pv_syscall(struct cpu_user_regs *regs);
+/* The IDT entry point of PV_COMPAT_HYPERCALL_VECTOR. */
+extern const char pv_compat_int82[];
+/* A 32-bit PV guest's hypercall (arch/x86/hypercall.c). */
+void pv_compat_hypercall(struct cpu_user_regs *regs);
 /* The guest's SYSCALL from compatibility mode (pv/traps.c). */
 void pv_compat_syscall(struct cpu_user_regs *regs);
 void pv_prepare_return(void);
