@@ -447,6 +447,37 @@ static void test_continuation(void)
     }
 }
 
+/* The hypercall page: 64-bit SYSCALL stubs, or int $0x82 ones. */
+static void test_hypercall_page(void)
+{
+    static uint8_t page[PAGE_SIZE] __attribute__((aligned(PAGE_SIZE)));
+    static const uint8_t version32[] = { 0xb8, 17, 0, 0, 0, 0xcd, 0x82, 0xc3,
+                                         0xcc };
+    static const uint8_t iret32[] = { 0x50, 0xb8, 23, 0, 0, 0, 0xcd, 0x82,
+                                      0xcc };
+    static const uint8_t version64[] = { 0x51, 0x41, 0x53, 0xb8, 17, 0, 0, 0,
+                                         0x0f, 0x05 };
+
+    CASE("hypercall page: a 64-bit guest's stubs SYSCALL")
+    {
+        reset(0);
+        dom.guest_type = guest_type_pv;
+        pv_write_hypercall_page(&dom, page);
+        CHECK(!memcmp(page + 17 * 32, version64, sizeof(version64)));
+    }
+
+    CASE("hypercall page: a 32-bit guest's stubs int $0x82, iret pushes eax")
+    {
+        reset(0);
+        dom.guest_type = guest_type_pv;
+        adom.pv.is_32bit = true;
+        pv_write_hypercall_page(&dom, page);
+        CHECK(!memcmp(page + 17 * 32, version32, sizeof(version32)));
+        CHECK(!memcmp(page + 23 * 32, iret32, sizeof(iret32)));
+        CHECK_EQ(page[PAGE_SIZE - 1], 0xcc);
+    }
+}
+
 int main(void)
 {
     test_advance();
@@ -455,5 +486,6 @@ int main(void)
     test_handle();
     test_compat_syscall();
     test_continuation();
+    test_hypercall_page();
     return check_failures ? 1 : 0;
 }

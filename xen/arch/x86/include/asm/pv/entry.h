@@ -40,8 +40,9 @@ void pv_compat_hypercall(struct cpu_user_regs *regs);
 void pv_compat_syscall(struct cpu_user_regs *regs);
 void pv_prepare_return(void);
 void pv_percpu_init(unsigned int cpu);
-/* Fills one page with the hypercall stubs guests call through. */
-void pv_write_hypercall_page(uint8_t *page);
+struct domain;
+/* Fills one page with the hypercall stubs d's guest calls through. */
+void pv_write_hypercall_page(const struct domain *d, uint8_t *page);
 #endif
 
 #endif /* ASM_X86_PV_ENTRY_H */
