@@ -42,6 +42,7 @@ int probe_read_cr0(unsigned long *out);
 int probe_fninit(void);
 int probe_ud2(void);
 int probe_int3(void);
+int probe_int82(void);
 int probe_lock_andb_fd(uint8_t *p);
 int probe_lock_orb_02(uint8_t *p);
 int probe_lock_btr(uint64_t *p, long bit, uint8_t *cf);

@@ -31,6 +31,7 @@ void __noreturn user_exit(long value);
 extern const char user_prog_start[], user_prog_main[], user_prog_ret[];
 extern const char user_prog_fault[], user_prog_fault_insn[];
 extern const char user_prog_cr0[], user_prog_end[];
+extern const char user_prog_compat[], user_prog_compat_ret[];
 
 /* Where a label of the user program is once copied to USER_CODE. */
 #define UVA(label) (USER_CODE + (unsigned long)((label) - user_prog_start))
@@ -97,13 +98,19 @@ static long mmuext(unsigned int cmd, unsigned long mfn)
     return HYPERVISOR_mmuext_op(&op, 1, NULL, DOMID_SELF);
 }
 
-static long set_syscall_callback(unsigned long address, uint16_t flags)
+static long set_callback(uint16_t type, unsigned long address,
+                         uint16_t flags)
 {
     struct callback_register cb = {
-        .type = CALLBACKTYPE_syscall, .flags = flags, .address = address,
+        .type = type, .flags = flags, .address = address,
     };
 
     return HYPERVISOR_callback_op(CALLBACKOP_register, &cb);
+}
+
+static long set_syscall_callback(unsigned long address, uint16_t flags)
+{
+    return set_callback(CALLBACKTYPE_syscall, address, flags);
 }
 
 static uint64_t table_entry(const void *page)
@@ -403,6 +410,58 @@ TEST(usermode, syscall_without_callback)
     CHECK(vec == 6, "user mode ended with vector %ld", vec);
     CHECK(r->rip == UVA(user_prog_ret) - 2, "frame rip %lx", r->rip);
     CHECK(r->cs == FLAT_USER_CS, "frame cs %lx", r->cs);
+}
+
+/*
+ * SYSCALL from compatibility mode (FLAT_USER_CS32) enters through
+ * MSR_CSTAR: Xen 4.17 bounces it to the syscall32 callback, the frame
+ * showing the 32-bit user selectors, masking events as the 64-bit
+ * syscall callback's flag says, and without one gives #UD at the
+ * SYSCALL (the 64-bit callback is no fallback).  A CSTAR left at 0 ran
+ * the CPU at linear 0 in ring 0 on the user's stack.
+ */
+TEST(usermode, compat_syscall)
+{
+    const struct trap_regs *r = &seen.regs;
+    unsigned long mask[2];
+    long vec[3];
+
+    if ( !user_setup(CALLBACKF_mask_events) )
+        return;
+    vec[0] = run_user(user_prog_compat, 0, 0);
+    CHECK(vec[0] == 6, "without syscall32: vector %ld", vec[0]);
+    CHECK(r->rip == UVA(user_prog_compat_ret) - 2, "#UD rip %lx", r->rip);
+    CHECK(r->cs == FLAT_USER_CS32, "#UD frame cs %lx", r->cs);
+    /* The syscall32 flag the opposite of the syscall one, both ways. */
+    for ( unsigned int i = 0; i < 2; i++ )
+    {
+        if ( set_syscall_callback((unsigned long)syscall_callback,
+                                  i ? 0 : CALLBACKF_mask_events) ||
+             set_callback(CALLBACKTYPE_syscall32,
+                          (unsigned long)syscall_callback,
+                          i ? CALLBACKF_mask_events : 0) )
+        {
+            user_teardown();
+            test_fail("registering the callbacks");
+            return;
+        }
+        vec[1 + i] = run_user(user_prog_compat, 0, 0);
+        mask[i] = seen.mask;
+    }
+    set_callback(CALLBACKTYPE_syscall32, 0, 0);
+    user_teardown();
+    CHECK(vec[1] == TRAP_VEC_SYSCALL && vec[2] == TRAP_VEC_SYSCALL,
+          "user mode ended with vectors %ld, %ld", vec[1], vec[2]);
+    CHECK(mask[0] == 1 && mask[1] == 0, "event masks %lu, %lu", mask[0],
+          mask[1]);
+    CHECK(r->rip == UVA(user_prog_compat_ret) &&
+          r->rcx == UVA(user_prog_compat_ret),
+          "frame rip %lx rcx %lx, want %lx", r->rip, r->rcx,
+          UVA(user_prog_compat_ret));
+    CHECK(r->cs == FLAT_USER_CS32, "frame cs %lx", r->cs);
+    CHECK(r->ss == FLAT_USER_SS32, "frame ss %lx", r->ss);
+    CHECK(r->rsp == r->r13, "frame rsp %lx, user rsp %lx", r->rsp, r->r13);
+    CHECK(seen.frame_end == KERNEL_SP, "frame ends at %lx", seen.frame_end);
 }
 
 /*

@@ -9,12 +9,15 @@
 #include <xen/softirq.h>
 #include <asm/current.h>
 #include <asm/domain.h>
+#include <asm/pv/continuation.h>
 #include <asm/pv/emulate.h>
 #include <asm/pv/entry.h>
 #include <asm/pv/mm.h>
+#include <asm/processor.h>
 #include <asm/pv/traps.h>
 #include <asm/traps.h>
 #include <asm/uaccess.h>
+#include <public/callback.h>
 #include <public/xen.h>
 #include "check.h"
 
@@ -27,6 +30,7 @@ static unsigned int crashes;
 /* What pv/traps.c reaches that these tests never get to run. */
 unsigned long pv_frame_top[NR_CPUS];
 const char pv_syscall_stubs[1];
+const char pv_cstar_stubs[1];
 
 void return_to_guest(void)
 {
@@ -339,11 +343,149 @@ static void test_handle(void)
     }
 }
 
+/*
+ * SYSCALL from compatibility mode (MSR_CSTAR) in guest kernel mode: the
+ * frame goes on the stack in use, the selectors stay as the entry stub
+ * pushed them (FLAT_USER_CS32/SS32, RPL 3).
+ */
+#define SYSCALL32_CB 0x506000UL
+#define UD_HANDLER   0x509000UL
+
+static struct cpu_user_regs *compat_syscall_regs(void)
+{
+    struct cpu_user_regs *regs = reset(0x40002);
+
+    regs->cs = FLAT_USER_CS32;
+    regs->ss = FLAT_USER_SS32;
+    regs->rcx = 0x40002;
+    regs->rflags |= X86_EFLAGS_DF;
+    avcpu.pv.trap_ctxt[X86_EXC_UD].address = UD_HANDLER;
+    avcpu.pv.syscall_callback_eip = 0x50f000UL;
+    return regs;
+}
+
+static void test_compat_syscall(void)
+{
+    struct cpu_user_regs *regs;
+
+    CASE("compat syscall: to the syscall32 callback, masked as syscall's")
+    {
+        regs = compat_syscall_regs();
+        avcpu.pv.syscall32_callback_eip = SYSCALL32_CB;
+        avcpu.pv.callback_flags = 1UL << CALLBACKTYPE_syscall;
+        pv_compat_syscall(regs);
+        CHECK_EQ(crashes, 0);
+        CHECK_EQ(regs->rip, SYSCALL32_CB);
+        CHECK_EQ(regs->cs, FLAT_KERNEL_CS);
+        CHECK(!(regs->rflags & X86_EFLAGS_DF));
+        CHECK_EQ(vinfo.evtchn_upcall_mask, 1);
+        CHECK_EQ(frame(regs)[0], 0x40002);          /* rcx */
+        CHECK_EQ(frame(regs)[2], 0x40002);          /* rip */
+        CHECK_EQ(frame(regs)[3] & 0xffff, FLAT_USER_CS32 & ~3);
+        CHECK_EQ(frame(regs)[6], FLAT_USER_SS32);
+    }
+
+    CASE("compat syscall: the syscall32 flag alone does not mask")
+    {
+        regs = compat_syscall_regs();
+        avcpu.pv.syscall32_callback_eip = SYSCALL32_CB;
+        avcpu.pv.callback_flags = 1UL << CALLBACKTYPE_syscall32;
+        pv_compat_syscall(regs);
+        CHECK_EQ(regs->rip, SYSCALL32_CB);
+        CHECK_EQ(vinfo.evtchn_upcall_mask, 0);
+    }
+
+    CASE("compat syscall: no syscall32 callback is #UD at the SYSCALL")
+    {
+        regs = compat_syscall_regs();
+        pv_compat_syscall(regs);
+        CHECK_EQ(crashes, 0);
+        CHECK_EQ(regs->rip, UD_HANDLER);
+        CHECK_EQ(frame(regs)[2], 0x40000);
+    }
+
+    CASE("compat syscall: no callback and no #UD handler crashes the domain")
+    {
+        regs = compat_syscall_regs();
+        avcpu.pv.trap_ctxt[X86_EXC_UD].address = 0;
+        pv_compat_syscall(regs);
+        CHECK_EQ(crashes, 1);
+    }
+}
+
+/*
+ * A continuation goes back over the 2-byte instruction and rewrites the
+ * argument registers of the guest's ABI: rdi, rsi, rdx, r10, r8 after
+ * SYSCALL, ebx, ecx, edx, esi, edi (32 bits) after int $0x82.
+ */
+static void test_continuation(void)
+{
+    static const unsigned long args[3] = { 0x1111222233334444UL, 5, 6 };
+    struct cpu_user_regs *regs;
+
+    CASE("continuation: a 64-bit guest's registers take the arguments")
+    {
+        regs = reset(0x401002);
+        CHECK_EQ(pv_hypercall_continuation(29, 3, args), 29);
+        CHECK_EQ(regs->rip, 0x401000);
+        CHECK_EQ(regs->rdi, args[0]);
+        CHECK_EQ(regs->rsi, 5);
+        CHECK_EQ(regs->rdx, 6);
+        CHECK_EQ(regs->rbx, 0);
+    }
+
+    CASE("continuation: a 32-bit guest's take them, truncated")
+    {
+        regs = reset(0x401002);
+        adom.pv.is_32bit = true;
+        CHECK_EQ(pv_hypercall_continuation(29, 3, args), 29);
+        CHECK_EQ(regs->rip, 0x401000);
+        CHECK_EQ(regs->rbx, 0x33334444);
+        CHECK_EQ(regs->rcx, 5);
+        CHECK_EQ(regs->rdx, 6);
+        CHECK_EQ(regs->rdi, 0);
+    }
+}
+
+/* The hypercall page: 64-bit SYSCALL stubs, or int $0x82 ones. */
+static void test_hypercall_page(void)
+{
+    static uint8_t page[PAGE_SIZE] __attribute__((aligned(PAGE_SIZE)));
+    static const uint8_t version32[] = { 0xb8, 17, 0, 0, 0, 0xcd, 0x82, 0xc3,
+                                         0xcc };
+    static const uint8_t iret32[] = { 0x50, 0xb8, 23, 0, 0, 0, 0xcd, 0x82,
+                                      0xcc };
+    static const uint8_t version64[] = { 0x51, 0x41, 0x53, 0xb8, 17, 0, 0, 0,
+                                         0x0f, 0x05 };
+
+    CASE("hypercall page: a 64-bit guest's stubs SYSCALL")
+    {
+        reset(0);
+        dom.guest_type = guest_type_pv;
+        pv_write_hypercall_page(&dom, page);
+        CHECK(!memcmp(page + 17 * 32, version64, sizeof(version64)));
+    }
+
+    CASE("hypercall page: a 32-bit guest's stubs int $0x82, iret pushes eax")
+    {
+        reset(0);
+        dom.guest_type = guest_type_pv;
+        adom.pv.is_32bit = true;
+        pv_write_hypercall_page(&dom, page);
+        CHECK(!memcmp(page + 17 * 32, version32, sizeof(version32)));
+        CHECK(!memcmp(page + 23 * 32, iret32, sizeof(iret32)));
+        CHECK_EQ(page[PAGE_SIZE - 1], 0xcc);
+    }
+}
+
 int main(void)
 {
     test_advance();
     test_return();
     test_inject();
     test_handle();
+    test_compat_syscall();
+    test_continuation();
+    test_hypercall_page();
     return check_failures ? 1 : 0;
 }

@@ -31,6 +31,9 @@
 static pte_t gdt_area_l2[512] __aligned(PAGE_SIZE);
 static pte_t gdt_area_l1[AREA_L1_PAGES][512] __aligned(PAGE_SIZE);
 static uint64_t gdt_reserved[NR_CPUS][512] __aligned(PAGE_SIZE);
+/* The same for 32-bit PV vCPUs: the compat selectors (asm/desc.h). */
+static uint64_t gdt_reserved_compat[NR_CPUS][512] __aligned(PAGE_SIZE);
+static bool gdt_compat_mapped[NR_CPUS];
 static const uint8_t zero_page[PAGE_SIZE] __aligned(PAGE_SIZE);
 static struct tss64 tss_table[NR_CPUS] __aligned(16);
 /* Per CPU: the frame each guest page of the area maps (0: the zero page). */
@@ -48,6 +51,8 @@ extern pte_t boot_l3_xen[512];
 #define DESC_CODE32_R3 0x00cffb000000ffffUL
 #define DESC_DATA_R3   0x00cff3000000ffffUL
 #define DESC_CODE64_R3 0x00affb000000ffffUL
+#define DESC_CODE32_R1 0x00cfbb000000ffffUL
+#define DESC_DATA_R1   0x00cfb3000000ffffUL
 
 static unsigned long gdt_area(unsigned int cpu)
 {
@@ -133,6 +138,22 @@ void load_guest_gdt(const unsigned long *frames, unsigned int nr)
     }
 }
 
+void load_gdt_kind(bool compat)
+{
+    unsigned int cpu = smp_processor_id();
+    unsigned long nx = rdmsr(MSR_EFER) & EFER_NXE ? _PAGE_NX : 0;
+    const uint64_t *page = compat ? gdt_reserved_compat[cpu]
+                                  : gdt_reserved[cpu];
+
+    if ( gdt_compat_mapped[cpu] == compat )
+        return;
+    gdt_compat_mapped[cpu] = compat;
+    *gdt_area_pte(cpu, GDT_RESERVED_PAGE) = virt_to_maddr(page) |
+                                            _PAGE_PRESENT | _PAGE_RW |
+                                            _PAGE_ACCESSED | _PAGE_DIRTY | nx;
+    invlpg((void *)(gdt_area(cpu) + GDT_RESERVED_PAGE * PAGE_SIZE));
+}
+
 /* Maps mfn (0: nothing) at page `page` of this CPU's LDT area. */
 static void set_ldt_page(unsigned int cpu, unsigned int page,
                          unsigned long mfn)
@@ -156,8 +177,7 @@ void load_guest_ldt(const unsigned long *frames, unsigned int ents)
 {
     unsigned int cpu = smp_processor_id();
     unsigned int nr = DIV_ROUND_UP(ents * 8, PAGE_SIZE);
-    uint64_t *desc =
-        &gdt_reserved[cpu][(LDT_SELECTOR >> 3) - GDT_RESERVED_FIRST];
+    unsigned int slot = (LDT_SELECTOR >> 3) - GDT_RESERVED_FIRST;
     unsigned long base = ldt_area(cpu), limit = ents * 8 - 1;
 
     ASSERT(ents <= LDT_AREA_SIZE / 8);
@@ -168,10 +188,16 @@ void load_guest_ldt(const unsigned long *frames, unsigned int ents)
         __asm__ __volatile__("lldt %w0" : : "r"(0));
         return;
     }
-    /* A 64-bit LDT descriptor (type 2, present, DPL 0): two entries. */
-    desc[0] = (limit & 0xffff) | ((base & 0xffffff) << 16) | (0x82UL << 40) |
-              ((limit >> 16 & 0xf) << 48) | ((base >> 24 & 0xff) << 56);
-    desc[1] = base >> 32;
+    /*
+     * A 64-bit LDT descriptor (type 2, present, DPL 0): two entries, in
+     * both GDT pages, as a later switch of page must find it there.
+     */
+    gdt_reserved[cpu][slot] = (limit & 0xffff) | ((base & 0xffffff) << 16) |
+                              (0x82UL << 40) | ((limit >> 16 & 0xf) << 48) |
+                              ((base >> 24 & 0xff) << 56);
+    gdt_reserved[cpu][slot + 1] = base >> 32;
+    gdt_reserved_compat[cpu][slot] = gdt_reserved[cpu][slot];
+    gdt_reserved_compat[cpu][slot + 1] = gdt_reserved[cpu][slot + 1];
     __asm__ __volatile__("lldt %w0" : : "r"(LDT_SELECTOR) : "memory");
 }
 
@@ -225,7 +251,18 @@ void percpu_desc_init(unsigned int cpu, unsigned long stack_base)
     ENTRY(TSS_SELECTOR) = (sizeof(*tss) - 1) | ((t & 0xffffff) << 16) |
                           (0x89UL << 40) | ((t >> 24 & 0xff) << 56);
     gdt[(TSS_SELECTOR >> 3) - GDT_RESERVED_FIRST + 1] = t >> 32;
+    /*
+     * The compat page: the same, before LTR marks the TSS busy in the
+     * native one (the TR already loaded is not read from the GDT again).
+     */
+    gdt = gdt_reserved_compat[cpu];
+    memcpy(gdt, gdt_reserved[cpu], PAGE_SIZE);
+    ENTRY(COMPAT_RING1_CS) = DESC_CODE32_R1;
+    ENTRY(COMPAT_RING1_DS) = DESC_DATA_R1;
+    ENTRY(COMPAT_RING3_CS) = DESC_CODE32_R3;
+    ENTRY(COMPAT_RING3_DS) = DESC_DATA_R3;
 #undef ENTRY
+    gdt_compat_mapped[cpu] = false;
     map_gdt_area(cpu);
 
     __asm__ __volatile__("lgdt %0" : : "m"(gdtr));

@@ -276,7 +276,7 @@ static long hypercall_init(struct domain *d, uint64_t gmfn)
         put_page(pg);
         return -EPERM;
     }
-    pv_write_hypercall_page(page_to_virt(pg));
+    pv_write_hypercall_page(d, page_to_virt(pg));
     put_page_and_type(pg);
     return 0;
 }

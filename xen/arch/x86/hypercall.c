@@ -119,6 +119,55 @@ void __hot_path pv_syscall(struct cpu_user_regs *regs)
     pv_hypercall(regs);
 }
 
+/*
+ * Whether a 32-bit PV guest's call has the same arguments at both widths
+ * (docs/misc/compat32.md): the others need a translation of their own,
+ * and until each has one they are -ENOSYS.
+ */
+static bool compat_same_layout(unsigned long nr, unsigned long cmd)
+{
+    switch ( nr )
+    {
+    case __HYPERVISOR_console_io:
+    case __HYPERVISOR_event_channel_op:
+        return true;
+    case __HYPERVISOR_xen_version:
+        return cmd != XENVER_platform_parameters;
+    case __HYPERVISOR_sched_op:
+        return cmd != SCHEDOP_poll;
+    default:
+        return false;
+    }
+}
+
+/*
+ * int $0x82 from a 32-bit PV guest's kernel (pv/compat_entry.S): number
+ * in eax, arguments in ebx, ecx, edx, esi, edi, each zero-extended, the
+ * result in eax.  The gate's DPL admits ring 1 only, which no 64-bit
+ * guest reaches (its descriptors are ring 3); one that did would be a
+ * hole, so it is crashed.
+ */
+void pv_compat_hypercall(struct cpu_user_regs *regs)
+{
+    struct domain *d = current->domain;
+    uint32_t nr = regs->rax;
+    const struct hypercall *h = lookup(nr, PV);
+
+    if ( !d->arch.pv.is_32bit )
+    {
+        domain_crash(d, "int $0x82 from a 64-bit PV guest");
+        return;
+    }
+    if ( !h || !compat_same_layout(nr, (uint32_t)regs->rbx) )
+    {
+        regs->rax = (uint32_t)-ENOSYS;
+        return;
+    }
+    regs->rax = (uint32_t)h->fn((uint32_t)regs->rbx, (uint32_t)regs->rcx,
+                                (uint32_t)regs->rdx, (uint32_t)regs->rsi,
+                                (uint32_t)regs->rdi);
+}
+
 void arch_do_multicall_call(struct multicall_entry *call)
 {
     const struct hypercall *h = lookup(call->op,

@@ -2,6 +2,7 @@
 /* Boot-time checks of mechanisms no host test can reach (debug builds). */
 #include <xen/lib.h>
 #include <xen/string.h>
+#include <asm/desc.h>
 #include <asm/page.h>
 #include <asm/selftest.h>
 #include <asm/uaccess.h>
@@ -76,8 +77,54 @@ static void __init selftest_guest_copy(void)
         panic("self-test: a partly mapped copy misreported what was left");
 }
 
+/* The type byte (present, DPL, kind) of a selector's descriptor, or 0. */
+static unsigned int __init desc_type(uint16_t sel)
+{
+    uint32_t ar = 0;
+    bool ok;
+
+    __asm__ __volatile__("lar %k2, %0; setz %1"
+                         : "=r"(ar), "=qm"(ok)
+                         : "r"((uint32_t)sel));
+    return ok ? (ar >> 8) & 0xff : 0;
+}
+
+/*
+ * Both GDT pages: the compat one has the 32-bit PV ABI's ring-1 and
+ * ring-3 flat segments where the native one has 64-bit guests' ring-3
+ * ones, and the hypervisor's entries in the same places.
+ */
+static void __init selftest_gdt_kinds(void)
+{
+    static const struct {
+        uint16_t sel;
+        uint8_t native, compat;
+    } want[] = {
+        { __HYPERVISOR_CS, 0x9b, 0x9b },
+        { __HYPERVISOR_DS, 0x93, 0x93 },
+        { 0xe018, 0, 0xbb },
+        { 0xe020, 0xfb, 0xb3 },
+        { 0xe028, 0xf3, 0xfb },
+        { 0xe030, 0xfb, 0xf3 },
+        { __HYPERVISOR_CS32, 0x9b, 0x9b },
+    };
+
+    for ( unsigned int kind = 0; kind < 2; kind++ )
+    {
+        load_gdt_kind(kind);
+        for ( unsigned int i = 0; i < ARRAY_SIZE(want); i++ )
+            if ( desc_type(want[i].sel) !=
+                 (kind ? want[i].compat : want[i].native) )
+                panic("self-test: %s GDT page: selector %04x has type %02x",
+                      kind ? "compat" : "native", want[i].sel,
+                      desc_type(want[i].sel));
+    }
+    load_gdt_kind(false);
+}
+
 void __init run_selftests(void)
 {
     selftest_guest_copy();
+    selftest_gdt_kinds();
     printk("Self-tests passed\n");
 }

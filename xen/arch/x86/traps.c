@@ -57,9 +57,9 @@ extern const char entry_stubs[];
 static struct idt_entry idt_table[256] __aligned(16);
 static vector_handler_t vector_handlers[256];
 
-static void set_gate(unsigned int vec, unsigned int ist, unsigned int dpl)
+static void set_gate_to(unsigned int vec, unsigned long addr, unsigned int ist,
+                        unsigned int dpl)
 {
-    unsigned long addr = (unsigned long)entry_stubs + vec * ENTRY_STUB_SIZE;
     struct idt_entry *e = &idt_table[vec];
 
     e->offset0 = addr & 0xffff;
@@ -69,6 +69,12 @@ static void set_gate(unsigned int vec, unsigned int ist, unsigned int dpl)
     e->offset1 = (addr >> 16) & 0xffff;
     e->offset2 = addr >> 32;
     e->_rsvd = 0;
+}
+
+static void set_gate(unsigned int vec, unsigned int ist, unsigned int dpl)
+{
+    set_gate_to(vec, (unsigned long)entry_stubs + vec * ENTRY_STUB_SIZE, ist,
+                dpl);
 }
 
 void set_vector_handler(unsigned int vector, vector_handler_t fn)
@@ -96,6 +102,12 @@ void __init trap_init(void)
     /* int3 and into are instructions a PV guest kernel (ring 3) may use. */
     set_gate(3, 0, 3);
     set_gate(4, 0, 3);
+    /*
+     * 32-bit PV kernels' hypercalls, from ring 1 only: 64-bit guests run
+     * in ring 3 and get #GP, as from a DPL-0 gate.
+     */
+    set_gate_to(PV_COMPAT_HYPERCALL_VECTOR, (unsigned long)pv_compat_int82, 0,
+                1);
 }
 
 /* Loads this CPU's descriptor tables: its GDT and TSS, the shared IDT. */

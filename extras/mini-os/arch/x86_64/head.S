@@ -226,6 +226,14 @@ probe_ud2:
     ret
     EX_ENTRY 1b
 
+    /* 32-bit PV guests' hypercall vector: a 64-bit guest must get #GP. */
+    .globl probe_int82
+probe_int82:
+    xor %eax, %eax
+1:  int $0x82
+    ret
+    EX_ENTRY 1b
+
     .globl probe_int3
 probe_int3:
     xor %eax, %eax

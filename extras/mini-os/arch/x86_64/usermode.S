@@ -54,6 +54,7 @@ user_exit:
     .p2align 4
     .globl user_prog_start, user_prog_main, user_prog_ret
     .globl user_prog_fault, user_prog_fault_insn, user_prog_cr0
+    .globl user_prog_compat, user_prog_compat_ret
     .globl user_prog_end
 user_prog_start:
 user_prog_main:
@@ -86,6 +87,25 @@ user_prog_cr0:
     mov %cr0, %rax
     syscall
     ud2
+
+/*
+ * Into the compatibility-mode code segment every 64-bit PV guest has
+ * (FLAT_USER_CS32), and SYSCALL from there: the CPU takes it through
+ * MSR_CSTAR, not MSR_LSTAR.  A far jump through a pointer in the data
+ * page rather than LRETQ, whose stack reads QEMU 7.2 makes as supervisor
+ * accesses (SMAP faults them).
+ */
+user_prog_compat:
+    mov %rsp, %r13
+    lea 1f(%rip), %rax
+    mov %eax, user_prog_start + 4096 + 16(%rip)
+    movw $FLAT_USER_CS32, user_prog_start + 4096 + 20(%rip)
+    ljmpl *user_prog_start + 4096 + 16(%rip)
+    .code32
+1:  syscall
+user_prog_compat_ret:
+    ud2
+    .code64
 user_prog_end:
 
     .bss

@@ -91,11 +91,14 @@ static long register_callback(const struct callback_register *reg)
     case CALLBACKTYPE_nmi:
         a->pv.nmi_callback_eip = reg->address;
         break;
-    /*
-     * 32-bit user entry points: guests register them unconditionally and
-     * expect success; there is no 32-bit user mode to enter them from yet.
-     */
+    /* SYSCALL from compatibility mode (pv_compat_syscall()). */
     case CALLBACKTYPE_syscall32:
+        a->pv.syscall32_callback_eip = reg->address;
+        break;
+    /*
+     * Guests register it unconditionally and expect success; SYSENTER
+     * never reaches us (MSR_SYSENTER_CS stays 0: the CPU raises #GP).
+     */
     case CALLBACKTYPE_sysenter:
         break;
     default:

@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: GPL-2.0-only */
 /* PV hypercall continuations: the guest's SYSCALL is issued again. */
 #include <xen/lib.h>
+#include <xen/sched.h>
 #include <asm/current.h>
 #include <asm/pv/continuation.h>
 
@@ -15,6 +16,11 @@ long pv_hypercall_continuation(unsigned int op, unsigned int nr,
     uint64_t *const reg[] = {
         &regs->rdi, &regs->rsi, &regs->rdx, &regs->r10, &regs->r8,
     };
+    /* int $0x82's (32-bit PV guests), the same length as SYSCALL. */
+    uint64_t *const reg32[] = {
+        &regs->rbx, &regs->rcx, &regs->rdx, &regs->rsi, &regs->rdi,
+    };
+    bool compat = current->domain->arch.pv.is_32bit;
 
     ASSERT(nr <= ARRAY_SIZE(reg));
     /*
@@ -26,6 +32,6 @@ long pv_hypercall_continuation(unsigned int op, unsigned int nr,
      */
     regs->rip -= SYSCALL_INSN_LEN;
     for ( unsigned int i = 0; i < nr; i++ )
-        *reg[i] = args[i];
+        *(compat ? reg32 : reg)[i] = compat ? (uint32_t)args[i] : args[i];
     return op;
 }

@@ -292,8 +292,9 @@ static void __init load_images(const struct boot_domain *bd,
     for ( unsigned long pfn = 0; pfn < bd->nr_pages; pfn++ )
         *(uint64_t *)boot_layout_va(l, p2m, l->p2m_start + pfn * 8) = p2m[pfn];
     if ( elf->xen.seen & (1u << XEN_ELFNOTE_HYPERCALL_PAGE) )
-        pv_write_hypercall_page(
-            boot_layout_va(l, p2m, elf->xen.hypercall_page));
+        pv_write_hypercall_page(bd->d,
+                                boot_layout_va(l, p2m,
+                                               elf->xen.hypercall_page));
 }
 
 /*

@@ -85,6 +85,7 @@ void pv_ctxt_switch_to(struct vcpu *v)
 
     get_cpu_info()->guest_cpu_user_regs = a->user_regs;
     load_root(v);
+    load_gdt_kind(v->domain->arch.pv.is_32bit);
     load_guest_gdt(a->pv.gdt_frames, DIV_ROUND_UP(a->pv.gdt_ents, 512));
     load_guest_ldt(a->pv.ldt_frames, a->pv.ldt_ents);
     /*

@@ -10,20 +10,37 @@
  * assembly time.  What follows is shared.  All of it runs on every PV
  * hypercall, hence the hot section (xen/compiler.h's __hot_path).
  */
-        .section .text.hot, "ax", @progbits
+.macro SYSCALL_STUBS name, ss, common
         .balign PV_SYSCALL_STUB_SIZE
-        .globl  pv_syscall_stubs
-pv_syscall_stubs:
+        .globl  \name
+\name:
         .set    cpu, 0
         .rept   NR_CPUS
         .balign PV_SYSCALL_STUB_SIZE
         mov     %rsp, pv_syscall_scratch + 8 * cpu(%rip)
         mov     pv_frame_top + 8 * cpu(%rip), %rsp
-        pushq   $PV_KERNEL_SS                         /* ss */
+        pushq   $\ss                                   /* ss */
         pushq   pv_syscall_scratch + 8 * cpu(%rip)      /* rsp */
-        jmp     pv_syscall_common
+        jmp     \common
         .set    cpu, cpu + 1
         .endr
+.endm
+
+/* Completes the frame as if trapped, with cs, and calls handler. */
+.macro SYSCALL_FRAME cs, handler
+        push    %r11                    /* rflags */
+        pushq   $\cs                    /* cs */
+        push    %rcx                    /* rip */
+        pushq   $0
+        movl    $TRAP_syscall, 4(%rsp)  /* entry_vector */
+        SAVE_ALL
+        mov     %rsp, %rdi
+        sti
+        call    \handler
+.endm
+
+        .section .text.hot, "ax", @progbits
+        SYSCALL_STUBS pv_syscall_stubs, PV_KERNEL_SS, pv_syscall_common
 
 /*
  * SFMASK has cleared IF, DF, TF and AC; the frame is built as if trapped.
@@ -31,15 +48,7 @@ pv_syscall_stubs:
  * (FLAT_KERNEL_CS/SS are FLAT_USER_CS/SS); pv_syscall() tells them apart.
  */
 pv_syscall_common:
-        push    %r11                    /* rflags */
-        pushq   $PV_KERNEL_CS         /* cs */
-        push    %rcx                    /* rip */
-        pushq   $0
-        movl    $TRAP_syscall, 4(%rsp)  /* entry_vector */
-        SAVE_ALL
-        mov     %rsp, %rdi
-        sti
-        call    pv_syscall
+        SYSCALL_FRAME PV_KERNEL_CS, pv_syscall
         /* Fall through. */
 
 /*
@@ -88,6 +97,21 @@ return_to_guest:
         .globl  pv_iret_to_guest
 pv_iret_to_guest:
         iretq
+
+/*
+ * SYSCALL from compatibility mode (a 64-bit guest's FLAT_USER_CS32 code,
+ * kernel or user) enters at MSR_CSTAR: per-CPU stubs as above, sharing
+ * the scratch slots (interrupts are off until the guest frame is built).
+ * It is never a hypercall, and goes back by IRET (its CS is not
+ * PV_KERNEL_CS).  Left at 0, MSR_CSTAR would run the CPU at linear 0 in
+ * ring 0 on the guest's stack.
+ */
+        .text
+        SYSCALL_STUBS pv_cstar_stubs, PV_USER_SS32, pv_cstar_common
+
+pv_cstar_common:
+        SYSCALL_FRAME PV_USER_CS32, pv_compat_syscall
+        jmp     return_to_guest
 
         .bss
         .balign 8

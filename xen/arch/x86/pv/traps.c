@@ -22,6 +22,8 @@
 
 BUILD_BUG_ON(PV_KERNEL_CS != FLAT_KERNEL_CS);
 BUILD_BUG_ON(PV_KERNEL_SS != FLAT_KERNEL_SS);
+BUILD_BUG_ON(PV_USER_CS32 != FLAT_USER_CS32);
+BUILD_BUG_ON(PV_USER_SS32 != FLAT_USER_SS32);
 BUILD_BUG_ON(offsetof(struct cpu_user_regs, cs) != UREGS_cs);
 BUILD_BUG_ON(offsetof(struct cpu_user_regs, entry_vector) !=
              UREGS_entry_vector);
@@ -51,6 +53,8 @@ void pv_percpu_init(unsigned int cpu)
           ((uint64_t)__GUEST_CS32 << 48) | ((uint64_t)__HYPERVISOR_CS << 32));
     wrmsr(MSR_LSTAR,
           (unsigned long)pv_syscall_stubs + cpu * PV_SYSCALL_STUB_SIZE);
+    wrmsr(MSR_CSTAR,
+          (unsigned long)pv_cstar_stubs + cpu * PV_SYSCALL_STUB_SIZE);
     wrmsr(MSR_SFMASK, SYSCALL_MASK);
     wrmsr(MSR_EFER, rdmsr(MSR_EFER) | EFER_SCE);
 }
@@ -148,20 +152,11 @@ bool pv_create_bounce_frame(struct vcpu *v, unsigned long handler,
     return true;
 }
 
-/*
- * SYSCALL from guest user mode is the guest kernel's system call: it goes
- * to the syscall callback in kernel mode on the kernel stack, the frame
- * holding rcx and r11 as SYSCALL left them (the user's return address
- * and flags) over the user's rip, cs, rflags, rsp and ss.  As SFMASK would
- * on real hardware, the callback starts with DF clear (and events masked
- * if it was registered so).  Without a callback, as Xen 4.17 does, the
- * user gets #UD at the SYSCALL instruction instead.
- */
-void pv_user_syscall(struct cpu_user_regs *regs)
+/* A guest SYSCALL to callback cb, or #UD at the SYSCALL if it is 0. */
+static void deliver_syscall(struct cpu_user_regs *regs, unsigned long cb)
 {
     struct vcpu *v = current;
     const struct trap_info *ud = &v->arch.pv.trap_ctxt[X86_EXC_UD];
-    unsigned long cb = v->arch.pv.syscall_callback_eip;
     bool ok;
 
     if ( cb )
@@ -178,12 +173,37 @@ void pv_user_syscall(struct cpu_user_regs *regs)
     }
     if ( !ok )
     {
-        printk(XENLOG_ERR "d%uv%u: cannot deliver a system call from user "
-                          "mode at %016lx (%s)\n",
-               v->domain->domain_id, v->vcpu_id, regs->rip,
+        printk(XENLOG_ERR "d%uv%u: cannot deliver a system call at "
+                          "%04x:%016lx (%s)\n",
+               v->domain->domain_id, v->vcpu_id, regs->cs, regs->rip,
                cb ? "bad kernel stack" : "no syscall callback or #UD handler");
-        domain_crash(v->domain, "undeliverable user-mode system call");
+        domain_crash(v->domain, "undeliverable system call");
     }
+}
+
+/*
+ * SYSCALL from guest user mode is the guest kernel's system call: it goes
+ * to the syscall callback in kernel mode on the kernel stack, the frame
+ * holding rcx and r11 as SYSCALL left them (the user's return address
+ * and flags) over the user's rip, cs, rflags, rsp and ss.  As SFMASK would
+ * on real hardware, the callback starts with DF clear (and events masked
+ * if it was registered so).  Without a callback, as Xen 4.17 does, the
+ * user gets #UD at the SYSCALL instruction instead.
+ */
+void pv_user_syscall(struct cpu_user_regs *regs)
+{
+    deliver_syscall(regs, current->arch.pv.syscall_callback_eip);
+}
+
+/*
+ * SYSCALL from compatibility mode, in either guest mode: as Xen 4.17,
+ * to the syscall32 callback (events masked as the 64-bit syscall
+ * callback was registered), or #UD without one; no fallback to the
+ * 64-bit callback.  In kernel mode the frame goes on the stack in use.
+ */
+void pv_compat_syscall(struct cpu_user_regs *regs)
+{
+    deliver_syscall(regs, current->arch.pv.syscall32_callback_eip);
 }
 
 /*

@@ -11,12 +11,23 @@
  */
 #define __HYPERVISOR_CS   0xe008 /* 64-bit code, ring 0 */
 #define __HYPERVISOR_DS   0xe010 /* data, ring 0 */
-#define __HYPERVISOR_CS32 0xe018 /* 32-bit code, ring 0 */
 #define __GUEST_CS32      0xe023 /* FLAT_RING3_CS32 */
 #define __GUEST_DS        0xe02b /* FLAT_RING3_DS32/SS64 */
 #define __GUEST_CS64      0xe033 /* FLAT_RING3_CS64 */
+#define __HYPERVISOR_CS32 0xe038 /* 32-bit code, ring 0 */
 #define TSS_SELECTOR      0xe040
 #define LDT_SELECTOR      0xe050
+
+/*
+ * 32-bit PV vCPUs get a GDT page of their own in place of the above
+ * (docs/misc/compat32.md): the same hypervisor entries, and from 0xe018
+ * to 0xe037 the compat ABI's flat segments, FLAT_RING1_CS/DS and
+ * FLAT_RING3_CS/DS of xen-x86_32.h.
+ */
+#define COMPAT_RING1_CS 0xe019
+#define COMPAT_RING1_DS 0xe021
+#define COMPAT_RING3_CS 0xe02b
+#define COMPAT_RING3_DS 0xe033
 
 #define GDT_RESERVED_FIRST 7168 /* FIRST_RESERVED_GDT_ENTRY */
 #define GDT_AREA_PAGES     16   /* the 64 KiB a selector can reach */
@@ -58,6 +69,12 @@ void trap_init(void);
 void percpu_traps_init(unsigned int cpu, unsigned long stack_base);
 /* Maps and loads this CPU's GDT (see desc.c) and its TSS. */
 void percpu_desc_init(unsigned int cpu, unsigned long stack_base);
+/*
+ * Maps the compat (32-bit PV) or the native hypervisor page of this CPU's
+ * GDT; the hypervisor's own selectors are the same in both.  Interrupts
+ * off or the caller current on this CPU.
+ */
+void load_gdt_kind(bool compat);
 /*
  * Maps frames[0..nr-1] (a guest's GDT frames, nr <= GDT_RESERVED_PAGE) as
  * the first pages of this CPU's GDT area and the zero page in the other

@@ -30,6 +30,7 @@ struct pv_vcpu {
     unsigned long event_callback_eip;
     unsigned long failsafe_callback_eip;
     unsigned long syscall_callback_eip;
+    unsigned long syscall32_callback_eip; /* compatibility-mode SYSCALL */
     unsigned long nmi_callback_eip;
     unsigned long callback_flags; /* which callbacks mask events */
 
@@ -93,6 +94,12 @@ struct arch_vcpu {
 /* A PV domain's own state. */
 struct pv_domain {
     unsigned long vm_assist; /* VMASST_TYPE_* enabled */
+    /*
+     * A 32-bit PAE guest (the compat ABI, docs/misc/compat32.md): its
+     * vCPUs run on the compat GDT page.  Nothing sets it until the
+     * builders take such a kernel.
+     */
+    bool is_32bit;
 };
 
 /* An HVM domain's own state: its HVM_PARAM_* values (HVMOP_set_param). */
