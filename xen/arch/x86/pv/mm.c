@@ -681,28 +681,13 @@ unsigned int pv_hold_table(struct page_info *pg)
 
 /*
  * Replaces entry `slot` of the validated table `table`: new references
- * first, then the write, then the old entry's references.  Called with the
- * table's lock held, so only the hardware (A/D bits) races with us.
- */
-/*
- * The entry mod_entry() replaced loses its references only once the
- * table's lock is dropped: the last put of a frame can free a dying
+ * first, then the write.  Called with the table's lock held, so only the
+ * hardware (A/D bits) races with us.  The replaced entry, if it loses its
+ * references, goes to *put (else 0): the caller drops them only once the
+ * table's lock is dropped, as the last put of a frame can free a dying
  * owner (put_domain()), whose teardown takes locks that come before the
- * page-table locks (docs/misc/locking.md).  A lower table whose teardown
- * stops is left to this vCPU, which carries it on before its hypercall
- * returns (do_mmu_update()).
+ * page-table locks (docs/misc/locking.md).
  */
-static void put_old_entry(unsigned int level, pte_t old,
-                          struct page_info *table, bool preemptible)
-{
-    if ( put_entry_refs_preemptible(level, old, table, preemptible) )
-    {
-        ASSERT(!current->arch.pv.old_guest_table);
-        current->arch.pv.old_guest_table = mfn_to_page(pte_mfn(old));
-    }
-}
-
-/* *put: the old entry, for put_old_entry() after the unlock (0: none). */
 static int mod_entry(struct page_info *table, unsigned int level,
                      unsigned int slot, pte_t val, bool preserve_ad,
                      struct domain *pt_owner, struct domain *pg_owner,
@@ -774,7 +759,17 @@ static int update_pt_entry(paddr_t ptr, pte_t val, bool preserve_ad,
         rc = mod_entry(pg, level, slot, val, preserve_ad, pt_owner, pg_owner,
                        preemptible, &old);
         spin_unlock(lock);
-        put_old_entry(level, old, pg, preemptible);
+        /*
+         * Only a present entry held anything.  A lower table whose
+         * teardown stops is left to this vCPU, which carries it on
+         * before its hypercall returns (do_mmu_update()).
+         */
+        if ( (old & _PAGE_PRESENT) &&
+             put_entry_refs_preemptible(level, old, pg, preemptible) )
+        {
+            ASSERT(!current->arch.pv.old_guest_table);
+            current->arch.pv.old_guest_table = mfn_to_page(pte_mfn(old));
+        }
         put_page_type(pg);
     }
     else
@@ -909,7 +904,7 @@ int pv_update_va_l1e(struct vcpu *v, unsigned long va, pte_t val,
     rc = mod_entry(pg, 1, pt_offset(1, va), val, false, d, pg_owner, false,
                    &old);
     unlock_l1_table(pg);
-    put_old_entry(1, old, NULL, false);
+    put_entry_refs(1, old, NULL);
     return rc;
 }
 
@@ -964,7 +959,7 @@ static int replace_grant_l1e(struct vcpu *v, uint64_t addr, bool is_ptr,
         put = __atomic_exchange_n((pte_t *)page_to_virt(pg) + slot, with,
                                   __ATOMIC_ACQ_REL);
     unlock_l1_table(pg);
-    /* As put_old_entry(): not under the lock. */
+    /* As mod_entry() says: not under the lock. */
     put_entry_refs(1, put, NULL);
     return rc;
 }
