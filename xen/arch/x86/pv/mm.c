@@ -135,8 +135,8 @@ static bool is_io_frame(mfn_t mfn)
            !e820_is_ram(&e820, mfn_to_maddr(mfn));
 }
 
-static int get_l1e_refs(pte_t e, struct domain *l1_owner,
-                        struct domain *pg_owner)
+static int __pt_path get_l1e_refs(pte_t e, struct domain *l1_owner,
+                                  struct domain *pg_owner)
 {
     mfn_t mfn = pte_mfn(e);
     struct page_info *pg;
@@ -273,9 +273,9 @@ static int get_entry_refs(unsigned int level, pte_t e, struct domain *pt_owner,
  * A linear entry's target is put whole: were it to stop, the entry could
  * no longer tell it is linear when put again.
  */
-static int put_entry_refs_preemptible(unsigned int level, pte_t e,
-                                      struct page_info *table,
-                                      bool preemptible)
+static int __pt_path put_entry_refs_preemptible(unsigned int level, pte_t e,
+                                                struct page_info *table,
+                                                bool preemptible)
 {
     struct page_info *pg;
     int rc;
@@ -516,7 +516,7 @@ int get_page_type(struct page_info *pg, unsigned long type)
     return get_type(pg, type, false);
 }
 
-static int put_type(struct page_info *pg, bool preemptible)
+static int __pt_path put_type(struct page_info *pg, bool preemptible)
 {
     unsigned long *ti = &pg->u.inuse.type_info;
     unsigned long x = __atomic_load_n(ti, __ATOMIC_ACQUIRE), nx;
@@ -563,7 +563,7 @@ static int put_type(struct page_info *pg, bool preemptible)
     return 0;
 }
 
-void put_page_type(struct page_info *pg)
+void __pt_path put_page_type(struct page_info *pg)
 {
     BUG_ON(put_type(pg, false));
 }
@@ -655,7 +655,7 @@ static spinlock_t *pt_lock(const struct page_info *pg)
  * A type reference on pg if it is a validated page table, which keeps it
  * from being torn down under us; its level, or 0 if it is no table.
  */
-static unsigned int get_validated_table(struct page_info *pg)
+static unsigned int __pt_path get_validated_table(struct page_info *pg)
 {
     unsigned long *ti = &pg->u.inuse.type_info;
     unsigned long x = __atomic_load_n(ti, __ATOMIC_ACQUIRE);
@@ -688,10 +688,11 @@ unsigned int pv_hold_table(struct page_info *pg)
  * owner (put_domain()), whose teardown takes locks that come before the
  * page-table locks (docs/misc/locking.md).
  */
-static int mod_entry(struct page_info *table, unsigned int level,
-                     unsigned int slot, pte_t val, bool preserve_ad,
-                     struct domain *pt_owner, struct domain *pg_owner,
-                     bool preemptible, pte_t *put)
+static int __pt_path mod_entry(struct page_info *table, unsigned int level,
+                               unsigned int slot, pte_t val, bool preserve_ad,
+                               struct domain *pt_owner,
+                               struct domain *pg_owner, bool preemptible,
+                               pte_t *put)
 {
     pte_t *p = (pte_t *)page_to_virt(table) + slot;
     pte_t old = __atomic_load_n(p, __ATOMIC_RELAXED), nval = val;
@@ -734,9 +735,9 @@ static int mod_entry(struct page_info *table, unsigned int level,
     return 0;
 }
 
-static int update_pt_entry(paddr_t ptr, pte_t val, bool preserve_ad,
-                           struct domain *pt_owner, struct domain *pg_owner,
-                           bool preemptible)
+static int __pt_path update_pt_entry(paddr_t ptr, pte_t val, bool preserve_ad,
+                                     struct domain *pt_owner,
+                                     struct domain *pg_owner, bool preemptible)
 {
     mfn_t mfn = maddr_to_mfn(ptr);
     unsigned int slot = (ptr & ~PAGE_MASK) / sizeof(pte_t), level;
@@ -787,14 +788,16 @@ static int update_pt_entry(paddr_t ptr, pte_t val, bool preserve_ad,
     return rc;
 }
 
-int pv_update_pt_entry(paddr_t ptr, pte_t val, bool preserve_ad,
-                       struct domain *pt_owner, struct domain *pg_owner)
+int __pt_path pv_update_pt_entry(paddr_t ptr, pte_t val, bool preserve_ad,
+                                 struct domain *pt_owner,
+                                 struct domain *pg_owner)
 {
     return update_pt_entry(ptr, val, preserve_ad, pt_owner, pg_owner, false);
 }
 
-int pv_mmu_update_entry(paddr_t ptr, pte_t val, bool preserve_ad,
-                        struct domain *pt_owner, struct domain *pg_owner)
+int __pt_path pv_mmu_update_entry(paddr_t ptr, pte_t val, bool preserve_ad,
+                                  struct domain *pt_owner,
+                                  struct domain *pg_owner)
 {
     return update_pt_entry(ptr, val, preserve_ad, pt_owner, pg_owner, true);
 }
