@@ -9,7 +9,7 @@
 #include <asm/flushtlb.h>
 #include <asm/p2m.h>
 
-bool get_page(struct page_info *pg, struct domain *d)
+bool __pt_path get_page(struct page_info *pg, struct domain *d)
 {
     unsigned long x = __atomic_load_n(&pg->count_info, __ATOMIC_RELAXED);
 
@@ -98,7 +98,7 @@ static void last_put(struct page_info *pg)
         put_domain(d);
 }
 
-void put_page(struct page_info *pg)
+void __pt_path put_page(struct page_info *pg)
 {
     unsigned long x = __atomic_load_n(&pg->count_info, __ATOMIC_RELAXED);
 

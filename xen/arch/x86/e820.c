@@ -164,8 +164,8 @@ int e820_change_range_type(struct e820map *m, uint64_t start, uint64_t end,
     return 0;
 }
 
-bool e820_next_ram(const struct e820map *m, unsigned int *idx, uint64_t *start,
-                   uint64_t *end)
+bool __pt_path e820_next_ram(const struct e820map *m, unsigned int *idx,
+                             uint64_t *start, uint64_t *end)
 {
     for ( ; *idx < m->nr_map; (*idx)++ )
     {
@@ -181,7 +181,7 @@ bool e820_next_ram(const struct e820map *m, unsigned int *idx, uint64_t *start,
     return false;
 }
 
-bool e820_is_ram(const struct e820map *m, uint64_t addr)
+bool __pt_path e820_is_ram(const struct e820map *m, uint64_t addr)
 {
     uint64_t s, e;
     unsigned int i = 0;

@@ -24,6 +24,10 @@ SECTIONS
         /* The guest entry and exit path (__hot_path, pv/entry.S). */
         . = ALIGN(4096);
         *(.text.hot)
+        /* The page-table entry update path (__pt_path, pv/mm.c). */
+        . = ALIGN(4096);
+        *(.text.pt)
+        . = ALIGN(4096);
         *(.text .text.*)
         *(.init.text)
         _etext = .;

@@ -25,6 +25,12 @@
  */
 #define __hot_path __section(".text.hot")
 
+/*
+ * What each PV page-table entry update runs (mmu_update, the page-table
+ * write emulation): kept together on a page of its own after the hot one.
+ */
+#define __pt_path __section(".text.pt")
+
 #define ACCESS_ONCE(x)   (*(volatile __typeof__(x) *)&(x))
 #define READ_ONCE(x)     ACCESS_ONCE(x)
 #define WRITE_ONCE(x, v) (ACCESS_ONCE(x) = (v))

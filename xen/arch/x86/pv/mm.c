@@ -135,8 +135,8 @@ static bool is_io_frame(mfn_t mfn)
            !e820_is_ram(&e820, mfn_to_maddr(mfn));
 }
 
-static int get_l1e_refs(pte_t e, struct domain *l1_owner,
-                        struct domain *pg_owner)
+static int __pt_path get_l1e_refs(pte_t e, struct domain *l1_owner,
+                                  struct domain *pg_owner)
 {
     mfn_t mfn = pte_mfn(e);
     struct page_info *pg;
@@ -276,9 +276,9 @@ static int get_entry_refs(unsigned int level, pte_t e, struct domain *pt_owner,
  * A linear entry's target is put whole: were it to stop, the entry could
  * no longer tell it is linear when put again.
  */
-static int put_entry_refs_preemptible(unsigned int level, pte_t e,
-                                      struct page_info *table,
-                                      bool preemptible)
+static int __pt_path put_entry_refs_preemptible(unsigned int level, pte_t e,
+                                                struct page_info *table,
+                                                bool preemptible)
 {
     struct page_info *pg;
     int rc;
@@ -519,7 +519,7 @@ int get_page_type(struct page_info *pg, unsigned long type)
     return get_type(pg, type, false);
 }
 
-static int put_type(struct page_info *pg, bool preemptible)
+static int __pt_path put_type(struct page_info *pg, bool preemptible)
 {
     unsigned long *ti = &pg->u.inuse.type_info;
     unsigned long x = __atomic_load_n(ti, __ATOMIC_ACQUIRE), nx;
@@ -566,7 +566,7 @@ static int put_type(struct page_info *pg, bool preemptible)
     return 0;
 }
 
-void put_page_type(struct page_info *pg)
+void __pt_path put_page_type(struct page_info *pg)
 {
     BUG_ON(put_type(pg, false));
 }
@@ -658,7 +658,7 @@ static spinlock_t *pt_lock(const struct page_info *pg)
  * A type reference on pg if it is a validated page table, which keeps it
  * from being torn down under us; its level, or 0 if it is no table.
  */
-static unsigned int get_validated_table(struct page_info *pg)
+static unsigned int __pt_path get_validated_table(struct page_info *pg)
 {
     unsigned long *ti = &pg->u.inuse.type_info;
     unsigned long x = __atomic_load_n(ti, __ATOMIC_ACQUIRE);
@@ -684,32 +684,18 @@ unsigned int pv_hold_table(struct page_info *pg)
 
 /*
  * Replaces entry `slot` of the validated table `table`: new references
- * first, then the write, then the old entry's references.  Called with the
- * table's lock held, so only the hardware (A/D bits) races with us.
- */
-/*
- * The entry mod_entry() replaced loses its references only once the
- * table's lock is dropped: the last put of a frame can free a dying
+ * first, then the write.  Called with the table's lock held, so only the
+ * hardware (A/D bits) races with us.  The replaced entry, if it loses its
+ * references, goes to *put (else 0): the caller drops them only once the
+ * table's lock is dropped, as the last put of a frame can free a dying
  * owner (put_domain()), whose teardown takes locks that come before the
- * page-table locks (docs/misc/locking.md).  A lower table whose teardown
- * stops is left to this vCPU, which carries it on before its hypercall
- * returns (do_mmu_update()).
+ * page-table locks (docs/misc/locking.md).
  */
-static void put_old_entry(unsigned int level, pte_t old,
-                          struct page_info *table, bool preemptible)
-{
-    if ( put_entry_refs_preemptible(level, old, table, preemptible) )
-    {
-        ASSERT(!current->arch.pv.old_guest_table);
-        current->arch.pv.old_guest_table = mfn_to_page(pte_mfn(old));
-    }
-}
-
-/* *put: the old entry, for put_old_entry() after the unlock (0: none). */
-static int mod_entry(struct page_info *table, unsigned int level,
-                     unsigned int slot, pte_t val, bool preserve_ad,
-                     struct domain *pt_owner, struct domain *pg_owner,
-                     bool preemptible, pte_t *put)
+static int __pt_path mod_entry(struct page_info *table, unsigned int level,
+                               unsigned int slot, pte_t val, bool preserve_ad,
+                               struct domain *pt_owner,
+                               struct domain *pg_owner, bool preemptible,
+                               pte_t *put)
 {
     pte_t *p = (pte_t *)page_to_virt(table) + slot;
     pte_t old = __atomic_load_n(p, __ATOMIC_RELAXED), nval = val;
@@ -752,9 +738,9 @@ static int mod_entry(struct page_info *table, unsigned int level,
     return 0;
 }
 
-static int update_pt_entry(paddr_t ptr, pte_t val, bool preserve_ad,
-                           struct domain *pt_owner, struct domain *pg_owner,
-                           bool preemptible)
+static int __pt_path update_pt_entry(paddr_t ptr, pte_t val, bool preserve_ad,
+                                     struct domain *pt_owner,
+                                     struct domain *pg_owner, bool preemptible)
 {
     mfn_t mfn = maddr_to_mfn(ptr);
     unsigned int slot = (ptr & ~PAGE_MASK) / sizeof(pte_t), level;
@@ -777,7 +763,17 @@ static int update_pt_entry(paddr_t ptr, pte_t val, bool preserve_ad,
         rc = mod_entry(pg, level, slot, val, preserve_ad, pt_owner, pg_owner,
                        preemptible, &old);
         spin_unlock(lock);
-        put_old_entry(level, old, pg, preemptible);
+        /*
+         * Only a present entry held anything.  A lower table whose
+         * teardown stops is left to this vCPU, which carries it on
+         * before its hypercall returns (do_mmu_update()).
+         */
+        if ( (old & _PAGE_PRESENT) &&
+             put_entry_refs_preemptible(level, old, pg, preemptible) )
+        {
+            ASSERT(!current->arch.pv.old_guest_table);
+            current->arch.pv.old_guest_table = mfn_to_page(pte_mfn(old));
+        }
         put_page_type(pg);
     }
     else
@@ -795,14 +791,16 @@ static int update_pt_entry(paddr_t ptr, pte_t val, bool preserve_ad,
     return rc;
 }
 
-int pv_update_pt_entry(paddr_t ptr, pte_t val, bool preserve_ad,
-                       struct domain *pt_owner, struct domain *pg_owner)
+int __pt_path pv_update_pt_entry(paddr_t ptr, pte_t val, bool preserve_ad,
+                                 struct domain *pt_owner,
+                                 struct domain *pg_owner)
 {
     return update_pt_entry(ptr, val, preserve_ad, pt_owner, pg_owner, false);
 }
 
-int pv_mmu_update_entry(paddr_t ptr, pte_t val, bool preserve_ad,
-                        struct domain *pt_owner, struct domain *pg_owner)
+int __pt_path pv_mmu_update_entry(paddr_t ptr, pte_t val, bool preserve_ad,
+                                  struct domain *pt_owner,
+                                  struct domain *pg_owner)
 {
     return update_pt_entry(ptr, val, preserve_ad, pt_owner, pg_owner, true);
 }
@@ -912,7 +910,7 @@ int pv_update_va_l1e(struct vcpu *v, unsigned long va, pte_t val,
     rc = mod_entry(pg, 1, pt_offset(1, va), val, false, d, pg_owner, false,
                    &old);
     unlock_l1_table(pg);
-    put_old_entry(1, old, NULL, false);
+    put_entry_refs(1, old, NULL);
     return rc;
 }
 
@@ -967,7 +965,7 @@ static int replace_grant_l1e(struct vcpu *v, uint64_t addr, bool is_ptr,
         put = __atomic_exchange_n((pte_t *)page_to_virt(pg) + slot, with,
                                   __ATOMIC_ACQ_REL);
     unlock_l1_table(pg);
-    /* As put_old_entry(): not under the lock. */
+    /* As mod_entry() says: not under the lock. */
     put_entry_refs(1, put, NULL);
     return rc;
 }

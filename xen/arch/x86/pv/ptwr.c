@@ -111,8 +111,9 @@ static int ptwr_read(unsigned long addr, void *buf, unsigned int bytes,
 }
 
 /* The bytes merged into the entry, validated and written as mmu_update. */
-static int ptwr_store(struct ptwr_ctxt *p, uint64_t old, unsigned int shift,
-                      const void *buf, unsigned int bytes)
+static int __pt_path ptwr_store(struct ptwr_ctxt *p, uint64_t old,
+                                unsigned int shift, const void *buf,
+                                unsigned int bytes)
 {
     uint64_t val = get_bytes(buf, bytes);
     uint64_t mask = bytes == 8 ? ~0ULL : ((1ULL << (bytes * 8)) - 1) << shift;
@@ -123,8 +124,9 @@ static int ptwr_store(struct ptwr_ctxt *p, uint64_t old, unsigned int shift,
                : X86EMUL_OKAY;
 }
 
-static int ptwr_write(unsigned long addr, const void *buf, unsigned int bytes,
-                      struct x86_emulate_ctxt *ctxt)
+static int __pt_path ptwr_write(unsigned long addr, const void *buf,
+                                unsigned int bytes,
+                                struct x86_emulate_ctxt *ctxt)
 {
     struct ptwr_ctxt *p = container_of(ctxt, struct ptwr_ctxt, ctxt);
     unsigned int shift;
