@@ -108,6 +108,9 @@ void timer_quiesce(void);
  */
 void run_case_body(void (*fn)(void), char *verdict, size_t len);
 
+/* A grant to ourselves mapped and unmapped (tests/gnttab.c). */
+void gnttab_own_grant_roundtrip(void);
+
 /* Runs the cases the command line selects; returns the number failed. */
 int run_tests(const char *cmdline);
 
