@@ -79,7 +79,14 @@ static void *prefaulted_alloc(size_t len)
     return p == MAP_FAILED ? NULL : p;
 }
 
-/* Reads a whole file; NULL with errno set.  Freed with munmap. */
+/*
+ * A whole file, read only; NULL with errno set.  Freed with munmap.
+ * Mapped where the file system allows it: the page cache's own pages,
+ * without read()'s copy of the whole file into a buffer of fresh pages,
+ * and only the pages the builder touches are faulted in (the kernel
+ * maps a fault's neighbours too, so a few dozen faults for a bzImage):
+ * for an ELF kernel with its debug sections, a small part of the file.
+ */
 static void *read_file(const char *path, size_t *len)
 {
     struct stat st;
@@ -95,6 +102,13 @@ static void *read_file(const char *path, size_t *len)
     {
         errno = st.st_size <= 0 ? EINVAL : EFBIG;
         goto out;
+    }
+    *len = st.st_size;
+    if ( S_ISREG(st.st_mode) )
+    {
+        buf = mmap(NULL, st.st_size, PROT_READ, MAP_PRIVATE, fd, 0);
+        if ( buf != MAP_FAILED )
+            goto out;
     }
     if ( !(buf = prefaulted_alloc(st.st_size)) )
         goto out;
@@ -113,7 +127,6 @@ static void *read_file(const char *path, size_t *len)
         }
         done += n;
     }
-    *len = done;
  out:
     close(fd);
     return buf;
