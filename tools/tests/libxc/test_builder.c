@@ -352,8 +352,16 @@ void test_builder(void)
         CHECK(strstr(xc_last_error(xch), "populate_physmap d5") != NULL);
         cfg.kernel = "/nonexistent";
         CHECK(xc_pv_build(xch, &cfg, &r) == -1 && errno == ENOENT);
+        /*
+         * The kernel is parsed while the domain is populated: a bad one
+         * is refused once the domain exists, which is then destroyed.
+         */
+        hv.fail_populate = false;
+        hv.destroyed = false;
         cfg.kernel = "Makefile";
         CHECK(xc_pv_build(xch, &cfg, &r) == -1 && errno == EINVAL);
+        CHECK(hv.destroyed);
+        CHECK(strstr(xc_last_error(xch), "not a 64-bit PV kernel") != NULL);
         cfg.memory_kb = 1;
         CHECK(xc_pv_build(xch, &cfg, &r) == -1 && errno == EINVAL);
         xc_interface_close(xch);
