@@ -2,6 +2,7 @@
 /* libhvxc's PV domain builder: an ELF kernel (maybe gzip/xz) into a domU. */
 #include <fcntl.h>
 #include <pthread.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -564,6 +565,7 @@ int xc_pv_build(xc_interface *xch, const struct xc_pv_config *cfg,
     struct phase_times pt = { .last = now_ms() };
     struct parse_job job = { .rc = -EINVAL };
     pthread_t thread;
+    sigset_t all, mask;
     bool parsing, created = false;
     void *image = NULL, *ramdisk = NULL;
     size_t image_len = 0, ramdisk_len = 0;
@@ -586,8 +588,15 @@ int xc_pv_build(xc_interface *xch, const struct xc_pv_config *cfg,
     job.image_len = image_len;
     job.log_to = (xc_interface){ .privcmd = -1, .logger = parse_log,
                                  .opaque = &job };
-    /* Without a thread, the parse runs here, before the rest. */
+    /*
+     * The thread only computes: it blocks every signal, so that the
+     * caller's handlers (a Python xend's) run where they expect to.
+     * Without a thread, the parse runs here, before the rest.
+     */
+    sigfillset(&all);
+    pthread_sigmask(SIG_SETMASK, &all, &mask);
     parsing = !pthread_create(&thread, NULL, parse_thread, &job);
+    pthread_sigmask(SIG_SETMASK, &mask, NULL);
     if ( !parsing )
         parse_thread(&job);
     if ( cfg->ramdisk && !(ramdisk = read_file(cfg->ramdisk, &ramdisk_len)) )
