@@ -568,7 +568,7 @@ int xc_pv_build(xc_interface *xch, const struct xc_pv_config *cfg,
     sigset_t all, mask;
     bool parsing, created = false;
     void *image = NULL, *ramdisk = NULL;
-    size_t image_len = 0, ramdisk_len = 0;
+    size_t image_len = 0, ramdisk_len = 0, off, len;
     xen_pfn_t *p2m = NULL;
     uint64_t maxmem;
     int rc = -1, err;
@@ -590,13 +590,20 @@ int xc_pv_build(xc_interface *xch, const struct xc_pv_config *cfg,
                                  .opaque = &job };
     /*
      * The thread only computes: it blocks every signal, so that the
-     * caller's handlers (a Python xend's) run where they expect to.
-     * Without a thread, the parse runs here, before the rest.
+     * caller's handlers (a Python xend's) run where they expect to.  A
+     * plain ELF parses in a few milliseconds, less than starting a
+     * thread costs in dom0: that, or without a thread, the parse runs
+     * here, before the rest.
      */
-    sigfillset(&all);
-    pthread_sigmask(SIG_SETMASK, &all, &mask);
-    parsing = !pthread_create(&thread, NULL, parse_thread, &job);
-    pthread_sigmask(SIG_SETMASK, &mask, NULL);
+    parsing = false;
+    if ( decompress_format(image, image_len) != DECOMPRESS_NONE ||
+         !bzimage_payload(image, image_len, &off, &len) )
+    {
+        sigfillset(&all);
+        pthread_sigmask(SIG_SETMASK, &all, &mask);
+        parsing = !pthread_create(&thread, NULL, parse_thread, &job);
+        pthread_sigmask(SIG_SETMASK, &mask, NULL);
+    }
     if ( !parsing )
         parse_thread(&job);
     if ( cfg->ramdisk && !(ramdisk = read_file(cfg->ramdisk, &ramdisk_len)) )
