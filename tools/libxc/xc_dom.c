@@ -1,6 +1,8 @@
 /* SPDX-License-Identifier: GPL-2.0-only */
 /* libhvxc's PV domain builder: an ELF kernel (maybe gzip/xz) into a domU. */
 #include <fcntl.h>
+#include <pthread.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -79,7 +81,14 @@ static void *prefaulted_alloc(size_t len)
     return p == MAP_FAILED ? NULL : p;
 }
 
-/* Reads a whole file; NULL with errno set.  Freed with munmap. */
+/*
+ * A whole file, read only; NULL with errno set.  Freed with munmap.
+ * Mapped where the file system allows it: the page cache's own pages,
+ * without read()'s copy of the whole file into a buffer of fresh pages,
+ * and only the pages the builder touches are faulted in (the kernel
+ * maps a fault's neighbours too, so a few dozen faults for a bzImage):
+ * for an ELF kernel with its debug sections, a small part of the file.
+ */
 static void *read_file(const char *path, size_t *len)
 {
     struct stat st;
@@ -95,6 +104,13 @@ static void *read_file(const char *path, size_t *len)
     {
         errno = st.st_size <= 0 ? EINVAL : EFBIG;
         goto out;
+    }
+    *len = st.st_size;
+    if ( S_ISREG(st.st_mode) )
+    {
+        buf = mmap(NULL, st.st_size, PROT_READ, MAP_PRIVATE, fd, 0);
+        if ( buf != MAP_FAILED )
+            goto out;
     }
     if ( !(buf = prefaulted_alloc(st.st_size)) )
         goto out;
@@ -113,7 +129,6 @@ static void *read_file(const char *path, size_t *len)
         }
         done += n;
     }
-    *len = done;
  out:
     close(fd);
     return buf;
@@ -396,7 +411,6 @@ static int fill(xc_interface *xch, const struct xc_pv_config *cfg,
     xen_pfn_t console, store;
     int rc;
 
-    phase_end(pt, "create");
     if ( (rc = xc_dom_layout(&l, k, ramdisk_len, res->nr_pages)) )
         return xc_fail(xch, -rc, "d%u: the kernel and boot data need "
                        "%lu pages, the domain has %lu", domid,
@@ -406,9 +420,6 @@ static int fill(xc_interface *xch, const struct xc_pv_config *cfg,
     mapped = pv_layout_pfn(&l.r, l.r.stack) + 1;
     console = pv_layout_pfn(&l.r, l.r.console);
     store = pv_layout_pfn(&l.r, l.r.store);
-    if ( populate(xch, domid, p2m, res->nr_pages) )
-        return -1;
-    phase_end(pt, "populate");
     if ( xc_evtchn_alloc_unbound(xch, domid, cfg->console_domid,
                                  &res->console_port) ||
          xc_evtchn_alloc_unbound(xch, domid, cfg->store_domid,
@@ -480,6 +491,69 @@ static int fill(xc_interface *xch, const struct xc_pv_config *cfg,
     return 0;
 }
 
+/*
+ * The kernel is unpacked (most of a Linux build under TCG) by a thread of
+ * its own while the calling thread creates and populates the domain,
+ * which does not depend on the kernel: with dom0's second vCPU the two
+ * overlap.  The thread logs through a handle of its own into log[],
+ * replayed on the caller's handle once it is joined, so that no handle
+ * is shared between threads.
+ */
+struct parse_job {
+    const void *image;
+    size_t image_len;
+    struct xc_dom_kernel k;
+    int rc;
+    double ms;
+    xc_interface log_to;
+    char log[1024];
+    size_t log_len;
+};
+
+static void parse_log(void *opaque, enum xc_log_level level, const char *msg)
+{
+    struct parse_job *job = opaque;
+    int n;
+
+    (void)level;
+    if ( job->log_len >= sizeof(job->log) )
+        return;
+    n = snprintf(job->log + job->log_len, sizeof(job->log) - job->log_len,
+                 "%s\n", msg);
+    job->log_len += n > 0 ? n : 0;
+}
+
+static void *parse_thread(void *data)
+{
+    struct parse_job *job = data;
+    double t0 = now_ms();
+
+    xc_dom_log_to = &job->log_to;
+    job->rc = xc_dom_parse_kernel(job->image, job->image_len, &job->k);
+    xc_dom_log_to = NULL;
+    job->ms = now_ms() - t0;
+    return NULL;
+}
+
+/* The parse's result, once it is done; its messages go to xch. */
+static int parse_join(xc_interface *xch, struct parse_job *job,
+                      pthread_t *thread)
+{
+    char *line = job->log, *nl;
+
+    if ( thread )
+        pthread_join(*thread, NULL);
+    job->log[job->log_len < sizeof(job->log) ? job->log_len
+                                             : sizeof(job->log) - 1] = '\0';
+    for ( ; (nl = strchr(line, '\n')); line = nl + 1 )
+    {
+        *nl = '\0';
+        xc_log(xch, XC_LOG_DEBUG, "%s", line);
+    }
+    xc_log(xch, XC_LOG_DEBUG, "parse: %.1f ms", job->ms);
+    return job->rc;
+}
+
 int xc_pv_build(xc_interface *xch, const struct xc_pv_config *cfg,
                 struct xc_pv_result *res)
 {
@@ -489,9 +563,12 @@ int xc_pv_build(xc_interface *xch, const struct xc_pv_config *cfg,
         .grant_opts = XEN_DOMCTL_GRANT_version(1),
     };
     struct phase_times pt = { .last = now_ms() };
-    struct xc_dom_kernel k;
+    struct parse_job job = { .rc = -EINVAL };
+    pthread_t thread;
+    sigset_t all, mask;
+    bool parsing, created = false;
     void *image = NULL, *ramdisk = NULL;
-    size_t image_len = 0, ramdisk_len = 0;
+    size_t image_len = 0, ramdisk_len = 0, off, len;
     xen_pfn_t *p2m = NULL;
     uint64_t maxmem;
     int rc = -1, err;
@@ -507,16 +584,28 @@ int xc_pv_build(xc_interface *xch, const struct xc_pv_config *cfg,
         return xc_fail(xch, errno, "reading %s: %s", cfg->kernel,
                        strerror(errno));
     phase_end(&pt, "read_kernel");
-    xc_dom_log_to = xch;
-    rc = xc_dom_parse_kernel(image, image_len, &k);
-    xc_dom_log_to = NULL;
-    if ( rc )
+    job.image = image;
+    job.image_len = image_len;
+    job.log_to = (xc_interface){ .privcmd = -1, .logger = parse_log,
+                                 .opaque = &job };
+    /*
+     * The thread only computes: it blocks every signal, so that the
+     * caller's handlers (a Python xend's) run where they expect to.  A
+     * plain ELF parses in a few milliseconds, less than starting a
+     * thread costs in dom0: that, or without a thread, the parse runs
+     * here, before the rest.
+     */
+    parsing = false;
+    if ( decompress_format(image, image_len) != DECOMPRESS_NONE ||
+         !bzimage_payload(image, image_len, &off, &len) )
     {
-        munmap(image, image_len);
-        return xc_fail(xch, -rc, "%s: not a 64-bit PV kernel", cfg->kernel);
+        sigfillset(&all);
+        pthread_sigmask(SIG_SETMASK, &all, &mask);
+        parsing = !pthread_create(&thread, NULL, parse_thread, &job);
+        pthread_sigmask(SIG_SETMASK, &mask, NULL);
     }
-    phase_end(&pt, "parse");
-    rc = -1;
+    if ( !parsing )
+        parse_thread(&job);
     if ( cfg->ramdisk && !(ramdisk = read_file(cfg->ramdisk, &ramdisk_len)) )
     {
         err = errno;
@@ -536,34 +625,50 @@ int xc_pv_build(xc_interface *xch, const struct xc_pv_config *cfg,
     res->domid = cfg->domid;
     if ( xc_domain_create(xch, &res->domid, &cd) )
         goto out;
+    created = true;
     /*
      * createdomain only sets the vCPU limit: max_vcpus, with the same
      * number, creates them (as on Xen 4.17).
      */
     if ( xc_domain_max_vcpus(xch, res->domid, cd.max_vcpus) ||
-         xc_domain_max_mem(xch, res->domid, maxmem) ||
-         fill(xch, cfg, res, &k, ramdisk, ramdisk_len, p2m, &pt) )
+         xc_domain_max_mem(xch, res->domid, maxmem) )
+        goto out;
+    phase_end(&pt, "create");
+    if ( populate(xch, res->domid, p2m, res->nr_pages) )
+        goto out;
+    phase_end(&pt, "populate");
+    /* A bad kernel is found here, as Xen's toolstack finds it: created. */
+    err = parse_join(xch, &job, parsing ? &thread : NULL);
+    parsing = false;
+    phase_end(&pt, "parse_wait");
+    if ( err )
     {
-        /* Keep the first failure's errno and message. */
-        char msg[sizeof(xch->last_error)];
-
-        err = errno;
-        memcpy(msg, xch->last_error, sizeof(msg));
-        xc_domain_destroy(xch, res->domid);
-        memcpy(xch->last_error, msg, sizeof(msg));
-        errno = err;
+        xc_fail(xch, -err, "%s: not a 64-bit PV kernel", cfg->kernel);
         goto out;
     }
+    if ( fill(xch, cfg, res, &job.k, ramdisk, ramdisk_len, p2m, &pt) )
+        goto out;
     xc_log(xch, XC_LOG_INFO, "built d%u: %lu pages, entry %#lx", res->domid,
            (unsigned long)res->nr_pages, (unsigned long)res->virt_entry);
     xc_log(xch, XC_LOG_DEBUG, "build d%u ms:%s", res->domid, pt.line);
     rc = 0;
  out:
     err = errno;
+    if ( rc && created )
+    {
+        /* Keep the first failure's errno and message. */
+        char msg[sizeof(xch->last_error)];
+
+        memcpy(msg, xch->last_error, sizeof(msg));
+        xc_domain_destroy(xch, res->domid);
+        memcpy(xch->last_error, msg, sizeof(msg));
+    }
+    if ( parsing )
+        parse_join(xch, &job, &thread);
     free(p2m);
     if ( ramdisk )
         munmap(ramdisk, ramdisk_len);
-    xc_dom_free_kernel(&k);
+    xc_dom_free_kernel(&job.k);
     munmap(image, image_len);
     errno = err;
     return rc;

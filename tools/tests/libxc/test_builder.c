@@ -189,6 +189,15 @@ static void silent(void *opaque, enum xc_log_level level, const char *msg)
     (void)opaque; (void)level; (void)msg;
 }
 
+/* Whether a debug line starting with opaque's text was logged. */
+static bool seen_line;
+
+static void find_line(void *opaque, enum xc_log_level level, const char *msg)
+{
+    if ( level == XC_LOG_DEBUG && !strncmp(msg, opaque, strlen(opaque)) )
+        seen_line = true;
+}
+
 static xc_interface *open_builder(void)
 {
     fake_reset(NR_PAGES + 2);
@@ -339,6 +348,47 @@ void test_builder(void)
               p2m[NR_PAGES - 1] == FAKE_MFN0 + NR_PAGES - 1);
         xc_interface_close(xch);
     }
+    CASE("builder-unpacks-in-a-thread")
+    {
+        /*
+         * A compressed kernel is unpacked by a thread of its own: its
+         * lines reach the caller's logger after the join, and a corrupt
+         * image fails the build (the domain already exists: destroyed).
+         */
+        struct xc_pv_config cfg = { .kernel = images[2],
+                                    .memory_kb = NR_PAGES * 4 };
+        struct xc_pv_result r;
+        xc_interface *xch = open_builder();
+        size_t len;
+        uint8_t *img = slurp(images[2], &len);
+        FILE *f;
+
+        xc_interface_close(xch);
+        xch = xc_interface_open(find_line, (void *)"unpacked ");
+        xc_set_log_level(xch, XC_LOG_DEBUG);
+        seen_line = false;
+        CHECK(xc_pv_build(xch, &cfg, &r) == 0 && !hv.destroyed);
+        CHECK(seen_line);
+        xc_interface_close(xch);
+
+        xch = open_builder();
+        CHECK(img && len > 256);
+        if ( img )
+        {
+            /* A byte of the LZMA data: the CRC-32 check catches it. */
+            img[len / 2] ^= 0x55;
+            f = fopen("build/mini-os-bad.xz", "wb");
+            CHECK(f && fwrite(img, 1, len, f) == len);
+            if ( f )
+                fclose(f);
+        }
+        cfg.kernel = "build/mini-os-bad.xz";
+        CHECK(xc_pv_build(xch, &cfg, &r) == -1 && errno == EINVAL);
+        CHECK(hv.destroyed);
+        CHECK(strstr(xc_last_error(xch), "not a 64-bit PV kernel") != NULL);
+        free(img);
+        xc_interface_close(xch);
+    }
     CASE("builder-failure-destroys-domain")
     {
         xc_interface *xch = open_builder();
@@ -352,8 +402,16 @@ void test_builder(void)
         CHECK(strstr(xc_last_error(xch), "populate_physmap d5") != NULL);
         cfg.kernel = "/nonexistent";
         CHECK(xc_pv_build(xch, &cfg, &r) == -1 && errno == ENOENT);
+        /*
+         * The kernel is parsed while the domain is populated: a bad one
+         * is refused once the domain exists, which is then destroyed.
+         */
+        hv.fail_populate = false;
+        hv.destroyed = false;
         cfg.kernel = "Makefile";
         CHECK(xc_pv_build(xch, &cfg, &r) == -1 && errno == EINVAL);
+        CHECK(hv.destroyed);
+        CHECK(strstr(xc_last_error(xch), "not a 64-bit PV kernel") != NULL);
         cfg.memory_kb = 1;
         CHECK(xc_pv_build(xch, &cfg, &r) == -1 && errno == EINVAL);
         xc_interface_close(xch);
