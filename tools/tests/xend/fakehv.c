@@ -8,10 +8,11 @@
 /*
  * Linked with libhvxc and fake.c into libhvxc-fake.so, which the xend
  * suite loads through HVXC_LIB: domains are slots with a state, their
- * pages come from the fake's memfd (a bump allocator: the test builds a
- * few small domains).
+ * pages come from the fake's memfd (a bump allocator, nothing is given
+ * back: the suite builds a few dozen small domains, and since libhvxc
+ * populates before it parses the kernel, the refused ones count too).
  */
-#define NR_FRAMES   (12UL << 10)        /* 48 MiB of guest memory */
+#define NR_FRAMES   (64UL << 10)        /* 256 MiB of guest memory */
 #define MAX_DOMS    8
 #define MAX_VCPUS   4
 
