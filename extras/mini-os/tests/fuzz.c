@@ -3347,49 +3347,59 @@ static unsigned long verdict_ul(const char *v, const char *key)
 }
 
 /*
- * Fuzzer domains run up to FUZZ_PAR at a time, a round at a time: the
- * machine has two CPUs and one fuzzer keeps one busy, while dom0 mostly
- * sleeps.  dom0's checks need a quiet machine (free pages back, the
- * audit), so they run between rounds, once every domain of the round is
- * gone.  Two at a time on ours unless asked otherwise (fuzz_par=1;
- * FUZZ_PAR=1 for make fuzz): its TLB flushes reach only the CPUs that
- * may hold the translation, so the two fuzzers do not wait for each
- * other's CPU on every retype (docs/misc/fuzzing.md, eighth round).
+ * Fuzzer domains run up to FUZZ_PAR at a time: the machine has two CPUs
+ * and one fuzzer keeps one busy, while dom0 mostly sleeps.  As soon as
+ * one ends dom0 checks it and builds the next in its place, so that no
+ * CPU idles while the other's domain finishes.  The checks see a quiet
+ * machine all the same: dom0 pauses the fuzzers still running while it
+ * destroys the one that ended, counts the pages that came back and runs
+ * the audit and the coverage dump.  The free-page count against its
+ * value with no fuzzer domain at all (pages a fuzzer gave back during its
+ * run and that never came free) waits for a drain: every FUZZ_DRAIN
+ * domains dom0 builds no more until all are gone.  Two at a time on ours
+ * unless asked otherwise (fuzz_par=1; FUZZ_PAR=1 for make fuzz): its TLB
+ * flushes reach only the CPUs that may hold the translation, so the two
+ * fuzzers do not wait for each other's CPU on every retype
+ * (docs/misc/fuzzing.md, eighth round).
  */
 #define FUZZ_PAR 2
+/*
+ * Domains between two drains: a drain idles one CPU while the last domain
+ * runs alone, and a leak found then names every seed since the last one.
+ */
+#define FUZZ_DRAIN 16
 
-/* One fuzzer domain of a round. */
+/* One fuzzer domain slot. */
 struct fz_dom {
     struct domu d;
     unsigned long seed;
     uint64_t built, ran;        /* build end, and from there to shutdown */
     unsigned int reason;
-    long rc;                    /* 0: shut down; 1: still running */
+    long rc;                    /* 0: shut down; else -XEN_ETIMEDOUT */
+    bool live;                  /* built, not yet destroyed */
     bool self;                  /* a hang of its own making */
     char hang_where[400];
 };
 static struct fz_dom fzd[FUZZ_PAR];
 
 /*
- * Drains each domain's console until it shuts down or FUZZ_TIMEOUT_MS
- * from its build pass: rc 0 and its reason, or -XEN_ETIMEDOUT.
+ * Drains each live domain's console until one of them shuts down or
+ * spends FUZZ_TIMEOUT_MS from its build: returns it, with rc 0 and its
+ * reason, or rc -XEN_ETIMEDOUT.
  */
-static void fz_wait_all(unsigned int n)
+static struct fz_dom *fz_wait_one(unsigned int par)
 {
     struct xen_domctl_getdomaininfo info;
-    unsigned int left = n;
 
-    for ( unsigned int i = 0; i < n; i++ )
-        fzd[i].rc = 1;
-    while ( left )
+    for ( ; ; )
     {
-        for ( unsigned int i = 0; i < n; i++ )
+        for ( unsigned int i = 0; i < par; i++ )
         {
             struct fz_dom *f = &fzd[i];
             uint64_t now;
             long rc;
 
-            if ( f->rc != 1 )
+            if ( !f->live )
                 continue;
             domu_console_drain(&f->d);
             now = monotonic_clock();
@@ -3407,23 +3417,76 @@ static void fz_wait_all(unsigned int n)
                 continue;
             f->rc = rc;
             f->ran = now - f->built;
-            left--;
+            return f;
         }
-        if ( left )
-            msleep(5);
+        msleep(5);
     }
 }
 
+/* Pauses (or unpauses) the fuzzer domains still running; 0 or an error. */
+static long fz_pause_live(unsigned int par, bool pause)
+{
+    struct xen_domctl op = { .cmd = pause ? XEN_DOMCTL_pausedomain
+                                          : XEN_DOMCTL_unpausedomain };
+    long rc = 0;
+
+    for ( unsigned int i = 0; i < par; i++ )
+        if ( fzd[i].live )
+        {
+            op.domain = fzd[i].d.domid;
+            rc = rc ?: domctl(&op);
+        }
+    return rc;
+}
+
+/* ", seeds beside it N M" for the domains still running, or "". */
+static void fz_beside(unsigned int par, char *buf, size_t len)
+{
+    size_t n = 0;
+
+    buf[0] = 0;
+    for ( unsigned int i = 0; i < par; i++ )
+        if ( fzd[i].live && n < len )
+            n += snprintf(buf + n, len - n, "%s %lu",
+                          n ? "" : ", seeds beside it", fzd[i].seed);
+}
+
+/* How long at least one of the n spans [start, end) lasted. */
+static uint64_t fz_union(uint64_t (*sp)[2], unsigned int n)
+{
+    uint64_t sum = 0, end = 0;
+
+    for ( unsigned int i = 1; i < n; i++ )
+        for ( unsigned int j = i; j && sp[j][0] < sp[j - 1][0]; j-- )
+        {
+            uint64_t t0 = sp[j][0], t1 = sp[j][1];
+
+            sp[j][0] = sp[j - 1][0];
+            sp[j][1] = sp[j - 1][1];
+            sp[j - 1][0] = t0;
+            sp[j - 1][1] = t1;
+        }
+    for ( unsigned int i = 0; i < n; i++ )
+        if ( sp[i][1] > end )
+        {
+            sum += sp[i][1] - (sp[i][0] > end ? sp[i][0] : end);
+            end = sp[i][1];
+        }
+    return sum;
+}
+
 /*
- * dom0: runs rounds of fuzzer domains, each with the next seed, until the
- * budget is spent; after each round, checks that the hypervisor answers,
- * that dom0's memory and the peer domain are as they were and that every
- * page came back.  Command line (dom0's): fuzz_seed=, fuzz_calls= (per
- * domain), fuzz_total= (calls), fuzz_seconds=, fuzz_ops=, fuzz_par=
- * (domains at once: 2, the default on ours, or 1, Xen 4.17's default),
- * fuzz_vcpus= (1, the default, with fuzz_stream=: that stream alone; or
- * 2: both streams at once, one domain at a time), fuzz_trace=
- * (fuzz_trace_seed=: in that seed's domain only).
+ * dom0: runs fuzzer domains, each with the next seed, up to fuzz_par= at
+ * once, until the budget is spent; after each domain, checks that the
+ * hypervisor answers, that dom0's memory and the peer domain are as they
+ * were, and (on ours) that the domain's pages came back and the audit
+ * passes; at each drain, that every page came back.  Command line
+ * (dom0's): fuzz_seed=, fuzz_calls= (per domain), fuzz_total= (calls),
+ * fuzz_seconds=, fuzz_ops=, fuzz_par= (domains at once: 2, the default
+ * on ours, or 1, Xen 4.17's default), fuzz_vcpus= (1, the default, with
+ * fuzz_stream=: that stream alone; or 2: both streams at once, one
+ * domain at a time), fuzz_trace= (fuzz_trace_seed=: in that seed's
+ * domain only).
  */
 TEST(fuzz, hostile_domu)
 {
@@ -3447,12 +3510,15 @@ TEST(fuzz, hostile_domu)
     unsigned int par = vcpus > 1 ? 1
                                  : arg_ul(cl, "fuzz_par=", ours ? FUZZ_PAR : 1);
     unsigned long calls = 0, crashes = 0, hangs = 0, selfhangs = 0;
-    unsigned long domains = 0, s = seed0;
+    unsigned long domains = 0, s = seed0, drain_s = seed0;
     unsigned long before, text_sum, canary_sum, ns = 0;
-    struct xen_domctl_getdomaininfo peer0, peer1;
+    unsigned int live = 0, since = 0, nspans = 0;
+    /* The spans counted domains ran since the last drain. */
+    uint64_t spans[FUZZ_DRAIN][2];
+    struct xen_domctl_getdomaininfo peer0, peer1, info;
     struct domu witness;
     uint64_t t0 = monotonic_clock();
-    char cmdline[160];
+    char cmdline[160], beside[64];
     /* Grant table v2 allowed: its status frames and conversions too. */
     struct domu_spec spec = { .mem_kb = FUZZ_MEM_KB, .cmdline = cmdline,
                               .max_grant_version = 2 };
@@ -3472,128 +3538,147 @@ TEST(fuzz, hostile_domu)
     CHECK_RC(domain_getinfo(witness.domid, &peer0), 0);
     spec.max_vcpus = vcpus;
 
+    before = free_pages();
     for ( ; ; )
     {
-        /* The time at least one counted domain of the round ran. */
-        uint64_t busy_from = 0, busy_to = 0;
-        unsigned int n = par;
-
         /* Fuzzers that crash themselves add no calls: bound them too. */
-        if ( secs ? monotonic_clock() - t0 >= secs * 1000000000ULL
-                  : calls >= total || domains >= 4 * (total / per + 1) )
-            break;
-        /* Only the domains the call budget still needs. */
-        if ( !secs && (total - calls + per - 1) / per < n )
-            n = (total - calls + per - 1) / per;
-        before = free_pages();
-        for ( unsigned int i = 0; i < n; i++, s++ )
+        bool out = secs ? monotonic_clock() - t0 >= secs * 1000000000ULL
+                        : calls + live * per >= total ||
+                          domains >= 4 * (total / per + 1);
+        unsigned long held = 0, freed;
+        struct fz_dom *f;
+
+        /* No fuzzer domain left: every page is back, on a quiet machine. */
+        if ( !live && since )
+        {
+            CHECK(free_pages() + FUZZ_FREE_SLACK >= before,
+                  "seeds %lu-%lu: free pages %lu, were %lu: a leak", drain_s,
+                  s - 1, free_pages(), before);
+            ns += fz_union(spans, nspans);
+            since = nspans = 0;
+            drain_s = s;
+            before = free_pages();
+        }
+        /* The next domain in a free slot, unless a drain is due. */
+        if ( !out && live < par && since < FUZZ_DRAIN )
         {
             int k = snprintf(cmdline, sizeof(cmdline),
                              "role=fuzz seed=%lu calls=%lu ops=0x%lx "
                              "vcpus=%u stream=%u", s, per, ops, vcpus,
                              stream);
 
+            for ( f = fzd; f->live; f++ )
+                ;
             if ( trace_at != ~0UL && (trace_seed == ~0UL || trace_seed == s) )
                 snprintf(cmdline + k, sizeof(cmdline) - k, " trace=%lu",
                          trace_at);
-            fzd[i].seed = s;
-            CHECK_RC(domu_build(&spec, &fzd[i].d), 0);
+            f->seed = s++;
+            CHECK_RC(domu_build(&spec, &f->d), 0);
+            f->live = true;
+            live++;
+            since++;
             domains++;
-            fzd[i].built = monotonic_clock();
+            f->built = monotonic_clock();
+            continue;
         }
-        fz_wait_all(n);
-        for ( unsigned int i = 0; i < n; i++ )
-        {
-            struct fz_dom *f = &fzd[i];
+        if ( !live )
+            break;
 
-            if ( f->rc )
-                f->self = describe_hang(f->d.domid, vcpus, f->hang_where,
-                                        sizeof(f->hang_where));
-            else if ( f->reason == SHUTDOWN_crash )
-                for ( unsigned int p = 0; p < vcpus; p++ )
-                    describe_crash(f->d.domid, f->seed,
-                                   vcpus == 1 ? stream : p);
-            CHECK_RC(domu_destroy(&f->d), 0);
-        }
-
-        /* The hypervisor answers, and gave back every page. */
-        CHECK(HYPERVISOR_xen_version(XENVER_version, NULL) > 0,
-              "xen_version failed after seeds %lu-%lu", s - n, s - 1);
-        CHECK(free_pages() + FUZZ_FREE_SLACK >= before,
-              "seeds %lu-%lu: free pages %lu, were %lu: a leak", s - n,
-              s - 1, free_pages(), before);
-        /* Coverage too, so a later hang of the machine loses none. */
+        f = fz_wait_one(par);
+        if ( f->rc )
+            f->self = describe_hang(f->d.domid, vcpus, f->hang_where,
+                                    sizeof(f->hang_where));
+        else if ( f->reason == SHUTDOWN_crash )
+            for ( unsigned int p = 0; p < vcpus; p++ )
+                describe_crash(f->d.domid, f->seed, vcpus == 1 ? stream : p);
+        f->live = false;
+        live--;
+        fz_beside(par, beside, sizeof(beside));
+        /*
+         * On ours the others wait while this one goes: the pages it held
+         * come back at once, and the audit needs tables nobody changes.
+         * Coverage too, so a later hang of the machine loses none.
+         */
         if ( ours )
+        {
+            CHECK_RC(fz_pause_live(par, true), 0);
+            CHECK_RC(domain_getinfo(f->d.domid, &info), 0);
+            held = info.tot_pages;
+        }
+        freed = free_pages();
+        CHECK_RC(domu_destroy(&f->d), 0);
+        freed = free_pages() - freed;
+        CHECK(freed + FUZZ_FREE_SLACK >= held, "seed %lu: %lu pages came "
+              "back of the %lu it held: a leak", f->seed, freed, held);
+        if ( ours )
+        {
             press_keys("AC");
+            CHECK_RC(fz_pause_live(par, false), 0);
+        }
+
+        /* The hypervisor answers, and nobody else was touched. */
+        CHECK(HYPERVISOR_xen_version(XENVER_version, NULL) > 0,
+              "xen_version failed after seed %lu%s", f->seed, beside);
         CHECK(checksum(canary, sizeof(canary)) == canary_sum,
-              "seeds %lu-%lu: dom0's memory changed", s - n, s - 1);
+              "seed %lu%s: dom0's memory changed", f->seed, beside);
         CHECK(checksum(_text, (__start_ex_table - _text) & ~7UL) == text_sum,
-              "seeds %lu-%lu: dom0's code changed", s - n, s - 1);
+              "seed %lu%s: dom0's code changed", f->seed, beside);
         domu_console_drain(&witness);
         CHECK_RC(domain_getinfo(witness.domid, &peer1), 0);
         CHECK(peer1.tot_pages == peer0.tot_pages &&
               !((peer1.flags ^ peer0.flags) & PEER_FLAGS),
-              "seeds %lu-%lu: witness d%u changed: pages %lu->%lu flags "
-              "%x->%x", s - n, s - 1, witness.domid,
+              "seed %lu%s: witness d%u changed: pages %lu->%lu flags "
+              "%x->%x", f->seed, beside, witness.domid,
               (unsigned long)peer0.tot_pages, (unsigned long)peer1.tot_pages,
               peer0.flags, peer1.flags);
 
-        for ( unsigned int i = 0; i < n; i++ )
+        if ( f->rc && f->self )
         {
-            struct fz_dom *f = &fzd[i];
-
-            if ( f->rc && f->self )
-            {
-                /* Running its own code: the fuzzer's doing, like a crash. */
-                selfhangs++;
-                printk("FUZZ-SELFHANG: seed=%lu calls=%lu ops=0x%lx: no "
-                       "shutdown in %u ms (%s)\n", f->seed, per, ops,
-                       FUZZ_TIMEOUT_MS, f->hang_where);
-                continue;
-            }
-            if ( f->rc )
-            {
-                /*
-                 * A fuzzer stuck in the hypervisor is a finding: one asleep
-                 * past its poll's deadline, or in a hypercall that never
-                 * ends.
-                 */
-                hangs++;
-                printk("FUZZ-HANG: seed=%lu calls=%lu ops=0x%lx: no "
-                       "shutdown in %u ms (%s)\n", f->seed, per, ops,
-                       FUZZ_TIMEOUT_MS, f->hang_where);
-                continue;
-            }
+            /* Running its own code: the fuzzer's doing, like a crash. */
+            selfhangs++;
+            printk("FUZZ-SELFHANG: seed=%lu calls=%lu ops=0x%lx: no "
+                   "shutdown in %u ms (%s)\n", f->seed, per, ops,
+                   FUZZ_TIMEOUT_MS, f->hang_where);
+        }
+        else if ( f->rc )
+        {
             /*
-             * A verdict printed means it ran to its end: the reason may be
-             * a code one of its calls set (SCHEDOP_shutdown_code), which
-             * Xen 4.17 reports for its final poweroff.
+             * A fuzzer stuck in the hypervisor is a finding: one asleep
+             * past its poll's deadline, or in a hypercall that never ends.
              */
-            if ( f->reason != SHUTDOWN_poweroff && !f->d.verdict[0] )
-            {
-                crashes++;
-                printk("FUZZ-SELFCRASH: seed=%lu (reason %u, last '%s')\n",
-                       f->seed, f->reason, f->d.verdict);
-                continue;
-            }
+            hangs++;
+            printk("FUZZ-HANG: seed=%lu calls=%lu ops=0x%lx: no "
+                   "shutdown in %u ms (%s)\n", f->seed, per, ops,
+                   FUZZ_TIMEOUT_MS, f->hang_where);
+        }
+        /*
+         * A verdict printed means it ran to its end: the reason may be a
+         * code one of its calls set (SCHEDOP_shutdown_code), which Xen
+         * 4.17 reports for its final poweroff.
+         */
+        else if ( f->reason != SHUTDOWN_poweroff && !f->d.verdict[0] )
+        {
+            crashes++;
+            printk("FUZZ-SELFCRASH: seed=%lu (reason %u, last '%s')\n",
+                   f->seed, f->reason, f->d.verdict);
+        }
+        else
+        {
             CHECK(!strncmp(f->d.verdict, "PASS", 4), "seed %lu calls %lu "
                   "ops 0x%lx: %s", f->seed, per, ops, f->d.verdict);
             calls += verdict_ul(f->d.verdict, "calls=");
             /*
              * Its time by our clock: a fuzzer's own clock may be one it
-             * moved (vcpu_info, time areas) and has wrapped.  The round's
-             * counted time is the span its counted domains ran in (they
-             * were started one right after the other).
+             * moved (vcpu_info, time areas) and has wrapped.  The counted
+             * time is when at least one counted domain ran.
              */
-            if ( !busy_to || f->built < busy_from )
-                busy_from = f->built;
-            if ( f->built + f->ran > busy_to )
-                busy_to = f->built + f->ran;
+            spans[nspans][0] = f->built;
+            spans[nspans][1] = f->built + f->ran;
+            nspans++;
             printk("FUZZ-RATE: seed=%lu calls=%lu us=%lu\n", f->seed,
                    verdict_ul(f->d.verdict, "calls="),
                    (unsigned long)(f->ran / 1000));
         }
-        ns += busy_to - busy_from;
     }
     printk("FUZZ-SUMMARY: seeds %lu-%lu domains %lu calls %lu in %lu ms "
            "(%lu calls/s in the fuzzers), self-crashes %lu, self-hangs "

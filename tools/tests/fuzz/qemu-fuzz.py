@@ -4,8 +4,8 @@
 """Boots this tree's hypervisor under QEMU with mini-os as dom0 running only
 the hostile-guest fuzzer case (fuzz/hostile_domu, extras/mini-os/tests/
 fuzz.c), which builds fuzzer domains with changing seeds, two at a time
-(one per CPU; dom0 checks the machine between rounds) or with FUZZ_PAR=1
-one at a time.  With FUZZ_VCPUS=2 each
+(one per CPU; the next starts as soon as one has ended and passed dom0's
+checks) or with FUZZ_PAR=1 one at a time.  With FUZZ_VCPUS=2 each
 fuzzer domain runs two streams of calls at once, one per vCPU.  A hypervisor
 panic, hang, leak or change to another domain is a failure: it is printed
 with a reproducer (the seed of each domain running then, and each stream's
