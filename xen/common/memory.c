@@ -1,5 +1,5 @@
 /* SPDX-License-Identifier: GPL-2.0-only */
-/* memory_op: reservations, the machine memory map, the M2P's place. */
+/* memory_op: reservations, exchanges, sizes; arch_memory_op() the rest. */
 #include <xen/errno.h>
 #include <xen/guest_access.h>
 #include <xen/hypercall.h>
@@ -8,9 +8,7 @@
 #include <xen/page_owner.h>
 #include <xen/sched.h>
 #include <xen/string.h>
-#include <asm/e820.h>
 #include <asm/guest_range.h>
-#include <asm/m2p.h>
 #include <asm/p2m.h>
 #include <public/memory.h>
 #include <xsm/xsm.h>
@@ -400,22 +398,6 @@ out:
     return rc;
 }
 
-static long machine_memory_map(XEN_GUEST_HANDLE_PARAM(void) arg)
-{
-    struct xen_memory_map map;
-    unsigned int n;
-
-    if ( xsm_machine_memory_map(current->domain) )
-        return -EPERM;
-    if ( copy_from_guest(&map, arg, 1) )
-        return -EFAULT;
-    n = min(map.nr_entries, e820.nr_map);
-    if ( copy_to_guest(map.buffer, e820.map, n) )
-        return -EFAULT;
-    map.nr_entries = n;
-    return copy_to_guest(arg, &map, 1) ? -EFAULT : 0;
-}
-
 static long reservation_size(unsigned int op, XEN_GUEST_HANDLE_PARAM(void) arg)
 {
     domid_t domid;
@@ -481,37 +463,6 @@ long do_memory_op(unsigned long cmd, XEN_GUEST_HANDLE_PARAM(void) arg)
     case XENMEM_maximum_reservation:
     case XENMEM_maximum_gpfn:
         return reservation_size(cmd, arg);
-    case XENMEM_machphys_mapping:
-    {
-        struct xen_machphys_mapping m = {
-            .v_start = MACH2PHYS_VIRT_START,
-            .v_end = MACH2PHYS_VIRT_START + max_page * sizeof(unsigned long),
-            .max_mfn = max_page - 1,
-        };
-
-        return copy_to_guest(arg, &m, 1) ? -EFAULT : 0;
-    }
-    case XENMEM_machphys_mfn_list:
-    {
-        struct xen_machphys_mfn_list l;
-        unsigned long chunks = DIV_ROUND_UP(max_page * sizeof(unsigned long),
-                                            L2_PAGE_SIZE);
-        unsigned int i;
-
-        if ( copy_from_guest(&l, arg, 1) )
-            return -EFAULT;
-        for ( i = 0; i < l.max_extents && i < chunks; i++ )
-        {
-            xen_pfn_t mfn = mfn_x(m2p_chunk_mfn(i));
-
-            if ( copy_to_guest_offset(l.extent_start, i, &mfn, 1) )
-                return -EFAULT;
-        }
-        l.nr_extents = i;
-        return copy_to_guest(arg, &l, 1) ? -EFAULT : 0;
-    }
-    case XENMEM_machine_memory_map:
-        return machine_memory_map(arg);
     case XENMEM_set_memory_map:
     {
         /* No domain keeps a map yet; but the domain is checked first. */
@@ -553,9 +504,7 @@ long do_memory_op(unsigned long cmd, XEN_GUEST_HANDLE_PARAM(void) arg)
             return -EPERM;
         return once_domain_named(r.domid, -EOPNOTSUPP);
     }
-    /* A PV guest's own map is the machine's in dom0; none is kept. */
-    case XENMEM_memory_map:
     default:
-        return -ENOSYS;
+        return arch_memory_op(op, arg);
     }
 }
