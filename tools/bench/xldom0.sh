@@ -54,6 +54,17 @@ if wait_log "hv-guest: rx-listening" 120; then
 fi
 wait_log "hv-guest: bench-done" 60 || tail -20 $log
 grep "^hv-guest: " $log
+# What the TCP figures rest on: the offloads netback and netfront agreed
+# on, and the vif's packets and bytes (bytes per packet near the MTU:
+# no GSO, every 1.5 KB a ring slot, a grant copy and maybe an event).
+domid=$(xl domid bench)
+for p in /local/domain/0/backend/vif/$domid/0 \
+    /local/domain/$domid/device/vif/0; do
+    xenstore-ls -f $p | grep -E 'feature|multi-queue|request-rx-copy' |
+        sed 's/^/hv-diag: /'
+done
+grep "vif$domid.0:" /proc/net/dev | sed 's/^ */hv-diag: netdev /'
+grep "vif$domid" /proc/interrupts | sed 's/^ */hv-diag: irq /'
 t0=$(up)
 xl destroy bench || say "destroy failed"
 say "xl-destroy $(since $t0)"
