@@ -68,13 +68,4 @@ grep "vif$domid" /proc/interrupts | sed 's/^ */hv-diag: irq /'
 t0=$(up)
 xl destroy bench || say "destroy failed"
 say "xl-destroy $(since $t0)"
-# The same transfer over dom0's loopback, no guest running: what TCP and
-# busybox nc cost by themselves under this emulation.
-(nc -l -p 5005 </tmp/hold | wc -c >/tmp/lo-count) &
-lo=$!
-sleep 0.3
-t0=$(up)
-dd if=/dev/zero bs=64k count=$((TCP_MB * 16)) 2>/dev/null | nc 127.0.0.1 5005
-wait $lo
-echo "hv-diag: loopback tcp $(rate $TCP_MB $t0 $(up)) MB/s, $(cat /tmp/lo-count) bytes"
 say done
