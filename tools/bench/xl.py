@@ -11,8 +11,14 @@ and a vif on xenbr0 (netback).  Figures:
   /init prints its first line (its userspace), both from dom0's clock;
 - blkfront write and read: dd of 64 MiB, 1 MiB blocks, O_DIRECT, on the
   raw xvda in the guest, MB/s by the guest's clock;
-- netfront TCP: 8 MiB from the guest to a busybox nc in dom0 over
-  xenbr0 (timed by the guest) and from dom0 to the guest (timed by dom0);
+- netfront TCP: 32 MiB from the guest to a busybox nc in dom0 over
+  xenbr0 and from dom0 to the guest, each timed by the sender from its
+  start until the receiver, having read everything to the sender's close,
+  sends back the count of bytes it got (a second short connection): what
+  arrived, not what the sender's nc handed to its socket buffer (busybox
+  nc half-closes at its input's end, and a refused connection ended the
+  old timing at once); a short count gives tcp-tx-short/tcp-rx-short and
+  no figure;
 - the guest's average RTT of 300 back-to-back pings (-A) to dom0 over the
   bridge: an event-channel notification each way per round trip;
 - xl destroy of the running guest, seconds."""
@@ -102,7 +108,7 @@ def run(ctx):
                   + n,
         'write': 'dd 64 MiB, 1 MiB blocks, raw xvda over a loop device in '
                  'dom0 tmpfs',
-        'tx': '8 MiB, busybox nc over xenbr0',
+        'tx': '32 MiB, busybox nc over xenbr0, until the receiver acks',
         'rtt': 'avg of 300 ping -A, one event each way',
         'destroy': 'of the running guest',
     }
