@@ -322,6 +322,77 @@ static unsigned int scr_index(unsigned long m)
  */
 static uint64_t scr_locked;
 
+/*
+ * The frames the hypervisor writes a runstate or time area into, by vCPU
+ * (the fuzzing ones and a few more) and kind, as they were mapped at the
+ * registration (ours translates the address once; Xen 4.17 writes
+ * through it at every update, which a later remapping of a scratch page
+ * can redirect: not tracked).  An area must not overlap our event
+ * state: its writes would land on a vcpu_info's pending flag and mask
+ * (a time area's version count below 0x100 clears the mask) and the
+ * hypervisor would deliver an upcall our callback cannot clear, for ever
+ * (seed 31474 hung in a multicall that upcalls preempted again and again:
+ * its time area was on the shared_info frame, mapped at a scratch page).
+ */
+#define AREA_VCPUS 4
+static unsigned long area_mfn[AREA_VCPUS][2][2];
+
+/* The frame scratch page i's address maps now; 0 for none. */
+static unsigned long scr_frame_now(unsigned int i)
+{
+    uint64_t e = *scr_l1e[i];
+
+    return (e & _PAGE_PRESENT) ? (e & PTE_ADDR_MASK) >> PAGE_SHIFT : 0;
+}
+
+/* Whether m holds event state of ours: shared_info, a vcpu_info page. */
+static bool event_frame(unsigned long m)
+{
+    unsigned int k = scr_index(m);
+
+    return m == start_info->shared_info >> PAGE_SHIFT ||
+           (k < NSCR_ALL && ((scr_locked >> k) & 1));
+}
+
+/*
+ * An area of size bytes at *va for vcpu's area kind: kept off our event
+ * state (moved to the sink instead), its frames noted.
+ */
+static void place_area(uint64_t *va, unsigned long sink, unsigned int vcpu,
+                       unsigned int kind, unsigned long size)
+{
+    unsigned long m[2] = { 0, 0 };
+
+    for ( unsigned int p = 0; p < 2; p++ )
+    {
+        unsigned long page = ((*va & PAGE_MASK) + p * PAGE_SIZE);
+
+        if ( p && page > ((*va + size - 1) & PAGE_MASK) )
+            break;
+        for ( unsigned int i = 0; i < NSCR_ALL; i++ )
+            if ( scr_va[i] == page )
+                m[p] = scr_frame_now(i);
+        if ( m[p] && event_frame(m[p]) )
+        {
+            *va = sink;
+            m[0] = m[1] = 0;
+            break;
+        }
+    }
+    if ( vcpu < AREA_VCPUS )
+        memcpy(area_mfn[vcpu][kind], m, sizeof(m));
+}
+
+/* Whether frame m holds some vCPU's runstate or time area. */
+static bool area_frame(unsigned long m)
+{
+    for ( unsigned int v = 0; v < AREA_VCPUS; v++ )
+        for ( unsigned int k = 0; k < 4; k++ )
+            if ( area_mfn[v][k / 2][k % 2] == m )
+                return true;
+    return false;
+}
+
 /* One of our stream's scratch pages. */
 static unsigned int scr_pick(void)
 {
@@ -1073,6 +1144,11 @@ static void gen_vcpu_op(struct fcall *c, uint8_t *buf)
         /* Ours, in the sink: written at every switch from now on. */
         if ( one_in(3) )
             *(uint64_t *)buf = (unsigned long)buf + SLOT_SIZE + 64;
+        place_area((uint64_t *)buf, (unsigned long)buf + SLOT_SIZE + 64, vcpu,
+                   cmd == VCPUOP_register_runstate_memory_area,
+                   cmd == VCPUOP_register_runstate_memory_area
+                       ? sizeof(struct vcpu_runstate_info)
+                       : sizeof(struct vcpu_time_info));
         break;
     case VCPUOP_register_vcpu_info:
     {
@@ -1094,6 +1170,12 @@ static void gen_vcpu_op(struct fcall *c, uint8_t *buf)
          */
         if ( other )
             vcpu = v->vcpu;
+        /* Not into a page an area is written to (place_area()). */
+        if ( vcpu == v->vcpu && area_frame(i->mfn) )
+        {
+            cmd = VCPUOP_get_runstate_info;
+            break;
+        }
         if ( vcpu == v->vcpu )
         {
             v->dirty |= MASKED;
