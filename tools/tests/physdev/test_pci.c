@@ -155,11 +155,21 @@ static uint8_t *ecam;
 #define ECAM2_BASE 0xd0000000ULL
 static uint8_t *ecam2;
 
+/*
+ * Segment 3's buses 0-31, of which the e820 map reserves 24 MiB: Xen's
+ * halving takes the first 16; segment 4's, 12 MiB of them: too few.
+ */
+#define ECAM3_BASE 0xc0000000ULL
+#define ECAM4_BASE 0xc4000000ULL
+static uint8_t *ecam3;
+
 struct e820map e820 = {
-    .nr_map = 3,
+    .nr_map = 5,
     .map = { { ECAM_BASE - 0x1000, 0x1000, E820_RESERVED },
              { ECAM2_BASE, 0x80000, E820_RESERVED },
-             { ECAM2_BASE + 0x80000, 0x80000, E820_RESERVED } },
+             { ECAM2_BASE + 0x80000, 0x80000, E820_RESERVED },
+             { ECAM3_BASE, 24UL << 20, E820_RESERVED },
+             { ECAM4_BASE, 12UL << 20, E820_RESERVED } },
 };
 
 static struct __packed {
@@ -170,11 +180,12 @@ static struct __packed {
         uint16_t seg;
         uint8_t start_bus, end_bus;
         uint32_t reserved;
-    } e[3];
+    } e[5];
 } mcfg = {
     .h = { .signature = "MCFG", .length = sizeof(mcfg) },
     .e = { { ECAM_BASE, 0, 0, 1, 0 }, { 0xf0000000ULL, 1, 0, 0, 0 },
-           { ECAM2_BASE, 2, 0, 0, 0 } },
+           { ECAM2_BASE, 2, 0, 0, 0 }, { ECAM3_BASE, 3, 0, 31, 0 },
+           { ECAM4_BASE, 4, 0, 31, 0 } },
 };
 
 const struct acpi_table_header *acpi_get_table(const char *sig,
@@ -183,11 +194,16 @@ const struct acpi_table_header *acpi_get_table(const char *sig,
     return !memcmp(sig, "MCFG", 4) && !instance ? &mcfg.h : NULL;
 }
 
-/* The first and third areas are reachable; the second is "above the map". */
+/*
+ * The first, third and fourth (as cut) areas are reachable; the second
+ * is "above the map".
+ */
 void *acpi_map(paddr_t pa, size_t len)
 {
     if ( pa == ECAM2_BASE && len == (1UL << 20) )
         return ecam2;
+    if ( pa == ECAM3_BASE && len == (16UL << 20) )
+        return ecam3;
     return pa == ECAM_BASE && len == ECAM_SIZE ? ecam : NULL;
 }
 
@@ -842,6 +858,7 @@ void test_pci(struct domain *dom0, struct domain *domU)
     memset(&domU->arch, 0, sizeof(domU->arch));
     ecam = calloc(1, ECAM_SIZE);
     ecam2 = calloc(1, 1UL << 20);
+    ecam3 = calloc(1, 16UL << 20);
     build_machine();
     pci_mmcfg_init();
 
@@ -857,6 +874,33 @@ void test_pci(struct domain *dom0, struct domain *domU)
                                        2, 0xbeef),
                  0);
         CHECK_EQ(get32(ecam2 + (DF(3, 0) << 12) + 0x104), 0xbeef);
+    }
+
+    CASE("MMCONFIG: an area the e820 map reserves in part is used from "
+         "boot for the largest reserved half, quarter... of 16 MiB or "
+         "more, its bus range cut to match (dom0 can confirm only that); "
+         "one with less reserved is not used")
+    {
+        unsigned long first = ECAM3_BASE >> 12;
+
+        put32(ecam3 + (15UL << 20) + (DF(1, 0) << 12) + 0x100, 0x13572468);
+        CHECK_EQ(pci_conf_read32(PCI_SBDF(3, 15, DF(1, 0)), 0x100),
+                 0x13572468);
+        CHECK_EQ(pci_conf_read32(PCI_SBDF(3, 16, 0), 0x100), 0xffffffff);
+        CHECK(pci_mmio_ro(first));
+        CHECK(pci_mmio_ro(first + (16 << 8) - 1));
+        CHECK(!pci_mmio_ro(first + (16 << 8)));
+        CHECK_EQ(pci_mmcfg_guest_write(first + (15 << 8) + DF(1, 0), 0x104,
+                                       4, 0x2468),
+                 0);
+        CHECK_EQ(get32(ecam3 + (15UL << 20) + (DF(1, 0) << 12) + 0x104),
+                 0x2468);
+        CHECK_EQ(mmcfg_reserved(d0, ECAM3_BASE, 3, 0, 31, 1), -ENODEV);
+        CHECK_EQ(mmcfg_reserved(d0, ECAM3_BASE, 3, 0, 15, 1), 0);
+        CHECK(!pci_mmio_ro(ECAM4_BASE >> 12));
+        CHECK_EQ(pci_conf_read32(PCI_SBDF(4, 0, 0), 0x100), 0xffffffff);
+        CHECK_EQ(mmcfg_reserved(d0, ECAM4_BASE, 4, 0, 31, 0), 0);
+        CHECK(!pci_mmio_ro(ECAM4_BASE >> 12));
     }
 
     CASE("pci conf: reads and writes by sbdf through CF8/CFC, all sizes")

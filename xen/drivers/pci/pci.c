@@ -63,11 +63,10 @@ static void cf8_write(uint32_t cf8, unsigned int off, unsigned int size,
 
 /*
  * MMCONFIG areas from the MCFG table.  As Xen, one is used from boot if
- * the e820 map reserves all of it, else only after dom0 says firmware
- * reserved it (pci_mmcfg_reserved with XEN_PCI_MMCFG_RESERVED): an area
- * the firmware did not reserve may overlap something else.  (Xen also
- * takes a partly reserved one, its bus range cut to what is reserved,
- * from 16 MiB up; here that is left to dom0.)
+ * the e820 map reserves enough of it (mmcfg_reserved_buses()), else only
+ * after dom0 says firmware reserved it (pci_mmcfg_reserved with
+ * XEN_PCI_MMCFG_RESERVED): an area the firmware did not reserve may
+ * overlap something else.
  */
 #define MAX_MMCFG 8
 
@@ -95,11 +94,15 @@ struct __packed acpi_mcfg_entry {
 /* Each bus has 1 MiB: 32 devices x 8 functions x 4 KiB. */
 #define MMCFG_BUS_SIZE (1UL << 20)
 
-/* Whether the e820 map reserves all of [start, end). */
+/*
+ * Whether the e820 map reserves [start, end), but for its last byte: the
+ * range Xen asks e820_all_mapped() about is [addr, addr + size - 1).
+ */
 static bool e820_reserved(uint64_t start, uint64_t end)
 {
     bool on = true;
 
+    end--;
     while ( start < end && on )
     {
         on = false;
@@ -116,6 +119,28 @@ static bool e820_reserved(uint64_t start, uint64_t end)
         }
     }
     return start >= end;
+}
+
+/*
+ * Xen's rule for using an area at boot: if the e820 map does not reserve
+ * all of its buses, the first half, quarter, ... are tried, down to
+ * 16 MiB (16 buses); the largest reserved one is used, its end bus cut
+ * to match.  0 if none is (nor the whole area, when smaller than that).
+ */
+#define MMCFG_MIN_RESERVED (16UL << 20)
+
+static unsigned int mmcfg_reserved_buses(const struct mmcfg *m)
+{
+    uint64_t start = m->address + m->start_bus * MMCFG_BUS_SIZE;
+    uint64_t size = (m->end_bus - m->start_bus + 1UL) * MMCFG_BUS_SIZE;
+
+    while ( !e820_reserved(start, start + size) )
+    {
+        size >>= 1;
+        if ( size < MMCFG_MIN_RESERVED )
+            return 0;
+    }
+    return size / MMCFG_BUS_SIZE;
 }
 
 /* Maps an area for the hypervisor's use, from then on dom0's read-only. */
@@ -142,7 +167,7 @@ void pci_mmcfg_init(void)
 {
     const struct acpi_table_header *t = acpi_get_table("MCFG", 0);
     const struct acpi_mcfg_entry *e;
-    unsigned int i, n;
+    unsigned int i, n, buses;
 
     if ( !t || t->length < MCFG_ENTRIES_AT )
         return;
@@ -163,19 +188,23 @@ void pci_mmcfg_init(void)
         };
         printk("PCI: MCFG area %04x:%02x-%02x at %#llx\n", e[i].seg,
                e[i].start_bus, e[i].end_bus, (unsigned long long)e[i].address);
-        if ( e820_reserved(e[i].address + e[i].start_bus * MMCFG_BUS_SIZE,
-                           e[i].address +
-                               (e[i].end_bus + 1UL) * MMCFG_BUS_SIZE) )
+        buses = mmcfg_reserved_buses(&mmcfg[nr_mmcfg]);
+        if ( buses )
+        {
+            /* What is not reserved is not used, nor can dom0 add it. */
+            mmcfg[nr_mmcfg].end_bus = e[i].start_bus + buses - 1;
             mmcfg_enable(&mmcfg[nr_mmcfg]);
+        }
         nr_mmcfg++;
     }
 }
 
 /*
  * Xen's answers: flags other than RESERVED are -EINVAL; an area that is
- * not an MCFG entry (segment and bus range), or is one at a different
- * address, is -ENODEV; without RESERVED, a known area is 0 and stays
- * unused; with it, the area is used from now on.
+ * not an MCFG entry (segment and bus range exactly, the end bus as cut
+ * at boot), or is one at a different address, is -ENODEV; without
+ * RESERVED, a known area is 0 and stays unused; with it, the area is
+ * used from now on.
  */
 int pci_mmcfg_reserved(uint64_t address, unsigned int seg,
                        unsigned int start_bus, unsigned int end_bus,

@@ -82,9 +82,10 @@ struct pci_dev {
 
 /*
  * Configuration space: segment 0's first 256 bytes go through ports
- * 0xCF8/0xCFC, anything else through an MMCONFIG area dom0 has confirmed
- * (pci_mmcfg_reserved); with neither, reads give all-ones and writes go
- * nowhere.  Each access is atomic against every other.
+ * 0xCF8/0xCFC, anything else through an MMCONFIG area in use (reserved
+ * by the e820 map, or confirmed by dom0: pci_mmcfg_reserved); with neither,
+ * reads give all-ones and writes go nowhere.  Each access is atomic against
+ * every other.
  */
 uint8_t pci_conf_read8(pci_sbdf_t sbdf, unsigned int reg);
 uint16_t pci_conf_read16(pci_sbdf_t sbdf, unsigned int reg);
@@ -131,7 +132,10 @@ bool pci_mmio_ro(unsigned long mfn);
 int pci_mmcfg_guest_write(unsigned long mfn, unsigned int reg,
                           unsigned int size, uint32_t val);
 
-/* MMCONFIG: the MCFG table's areas, used once dom0 confirms them. */
+/*
+ * MMCONFIG: the MCFG table's areas, used from boot if the e820 map
+ * reserves them (in part: the part), else once dom0 confirms them.
+ */
 void pci_mmcfg_init(void);
 int pci_mmcfg_reserved(uint64_t address, unsigned int seg,
                        unsigned int start_bus, unsigned int end_bus,
