@@ -876,6 +876,26 @@ void test_pci(struct domain *dom0, struct domain *domU)
         CHECK_EQ(get32(ecam2 + (DF(3, 0) << 12) + 0x104), 0xbeef);
     }
 
+    CASE("pci_mmcfg_reserved without RESERVED turns an area in use off, "
+         "as Xen: past the ports the hypervisor reads all-ones, dom0's "
+         "frames stay read-only and its stores there are dropped; with "
+         "RESERVED it is back")
+    {
+        unsigned long mfn = (ECAM2_BASE >> 12) + DF(3, 0);
+        pci_sbdf_t sb = PCI_SBDF(2, 0, DF(3, 0));
+
+        CHECK_EQ(mmcfg_reserved(d0, ECAM2_BASE, 2, 0, 0, 0), 0);
+        CHECK_EQ(pci_conf_read32(sb, 0x100), 0xffffffff);
+        CHECK(pci_mmio_ro(mfn));
+        CHECK_EQ(pci_mmcfg_guest_write(mfn, 0x104, 2, 0x1234), -ENODEV);
+        CHECK_EQ(get32(ecam2 + (DF(3, 0) << 12) + 0x104), 0xbeef);
+        CHECK_EQ(mmcfg_reserved(d0, ECAM2_BASE, 2, 0, 0, 0), 0);
+        CHECK_EQ(mmcfg_reserved(d0, ECAM2_BASE, 2, 0, 0, 1), 0);
+        CHECK_EQ(pci_conf_read32(sb, 0x100), 0x87654321);
+        CHECK_EQ(pci_mmcfg_guest_write(mfn, 0x104, 2, 0x1234), 0);
+        CHECK_EQ(get32(ecam2 + (DF(3, 0) << 12) + 0x104), 0x1234);
+    }
+
     CASE("MMCONFIG: an area the e820 map reserves in part is used from "
          "boot for the largest reserved half, quarter... of 16 MiB or "
          "more, its bus range cut to match (dom0 can confirm only that); "
@@ -1247,15 +1267,22 @@ void test_pci(struct domain *dom0, struct domain *domU)
         CHECK_EQ(op(d0, PHYSDEVOP_dbgp_op, &g), 0);
     }
 
-    CASE("pci_mmcfg_reserved: bad flags -EINVAL, unknown area -ENODEV")
+    CASE("pci_mmcfg_reserved: bad flags -EINVAL, unknown area (segment, "
+         "bus range: inside, overlapping, reversed) -ENODEV, a known one "
+         "at another address -EIO")
     {
         CHECK_EQ(mmcfg_reserved(d0, ECAM_BASE, 0, 0, 1, 2), -EINVAL);
         CHECK_EQ(mmcfg_reserved(d0, ECAM_BASE, 0, 0, 1,
                                 XEN_PCI_MMCFG_RESERVED | 0x100), -EINVAL);
         CHECK_EQ(mmcfg_reserved(d0, ECAM_BASE, 0, 0, 2, 1), -ENODEV);
         CHECK_EQ(mmcfg_reserved(d0, ECAM_BASE, 2, 0, 1, 1), -ENODEV);
-        CHECK_EQ(mmcfg_reserved(d0, ECAM_BASE + 0x100000, 0, 0, 1, 1),
-                 -ENODEV);
+        CHECK_EQ(mmcfg_reserved(d0, ECAM_BASE, 0, 1, 1, 1), -ENODEV);
+        CHECK_EQ(mmcfg_reserved(d0, ECAM_BASE, 0, 0, 0, 1), -ENODEV);
+        CHECK_EQ(mmcfg_reserved(d0, ECAM_BASE, 0, 1, 0, 1), -ENODEV);
+        CHECK_EQ(mmcfg_reserved(d0, ECAM_BASE, 0xffff, 0, 0xff, 1), -ENODEV);
+        CHECK_EQ(mmcfg_reserved(d0, ECAM_BASE + 0x100000, 0, 0, 1, 1), -EIO);
+        CHECK_EQ(mmcfg_reserved(d0, 0, 0, 0, 1, 0), -EIO);
+        CHECK(!pci_mmio_ro(ECAM_BASE >> 12));
         /* Known but not reserved: fine, and still unused. */
         CHECK_EQ(mmcfg_reserved(d0, ECAM_BASE, 0, 0, 1, 0), 0);
         CHECK_EQ(pci_conf_read32(PCI_SBDF(0, 1, 0), 0x100), 0xffffffff);

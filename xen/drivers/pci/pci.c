@@ -74,7 +74,12 @@ struct mmcfg {
     uint64_t address; /* of bus 0 in the segment, as MCFG says */
     uint16_t seg;
     uint8_t start_bus, end_bus;
-    uint8_t *virt; /* of start_bus, once enabled */
+    uint8_t *virt; /* of start_bus, while in use */
+    /*
+     * Dom0 maps its frames read-only: from the first use on, and still
+     * once it is turned off, as Xen leaves an area in mmio_ro_ranges.
+     */
+    bool ro;
 };
 
 static struct mmcfg mmcfg[MAX_MMCFG];
@@ -143,7 +148,10 @@ static unsigned int mmcfg_reserved_buses(const struct mmcfg *m)
     return size / MMCFG_BUS_SIZE;
 }
 
-/* Maps an area for the hypervisor's use, from then on dom0's read-only. */
+/*
+ * Maps an area for the hypervisor's use; its frames are dom0's read-only
+ * from then on, even once it is turned off again (mmcfg_disable()).
+ */
 static int mmcfg_enable(struct mmcfg *m)
 {
     uint64_t pa = m->address + m->start_bus * MMCFG_BUS_SIZE;
@@ -158,9 +166,24 @@ static int mmcfg_enable(struct mmcfg *m)
                (unsigned long long)m->address);
         return -ENOMEM;
     }
+    m->ro = true;
     printk("PCI: using MMCONFIG %04x:%02x-%02x\n", m->seg, m->start_bus,
            m->end_bus);
     return 0;
+}
+
+/*
+ * As Xen's pci_mmcfg_arch_disable(): the hypervisor stops using the
+ * area (configuration space past the ports reads as all-ones), but its
+ * frames stay read-only to dom0, whose stores there are then dropped as
+ * on any read-only MMIO (pci_mmcfg_guest_write() -ENODEV).  The direct
+ * map's mapping of it stays: nothing was allocated for it.
+ */
+static void mmcfg_disable(struct mmcfg *m)
+{
+    __atomic_store_n(&m->virt, NULL, __ATOMIC_RELAXED);
+    printk("PCI: not using MMCONFIG %04x:%02x-%02x\n", m->seg, m->start_bus,
+           m->end_bus);
 }
 
 void pci_mmcfg_init(void)
@@ -202,9 +225,9 @@ void pci_mmcfg_init(void)
 /*
  * Xen's answers: flags other than RESERVED are -EINVAL; an area that is
  * not an MCFG entry (segment and bus range exactly, the end bus as cut
- * at boot), or is one at a different address, is -ENODEV; without
- * RESERVED, a known area is 0 and stays unused; with it, the area is
- * used from now on.
+ * at boot) is -ENODEV, and one at a different address -EIO; with
+ * RESERVED the area is used from now on, without it no longer (0 either
+ * way, used before or not).
  */
 int pci_mmcfg_reserved(uint64_t address, unsigned int seg,
                        unsigned int start_bus, unsigned int end_bus,
@@ -227,9 +250,12 @@ int pci_mmcfg_reserved(uint64_t address, unsigned int seg,
                                   "not %#llx as MCFG says\n",
                    seg, start_bus, end_bus, (unsigned long long)address,
                    (unsigned long long)m->address);
-            return -ENODEV;
+            return -EIO;
         }
-        return flags & XEN_PCI_MMCFG_RESERVED ? mmcfg_enable(m) : 0;
+        if ( flags & XEN_PCI_MMCFG_RESERVED )
+            return mmcfg_enable(m);
+        mmcfg_disable(m);
+        return 0;
     }
     return -ENODEV;
 }
@@ -241,10 +267,12 @@ static volatile void *mmcfg_addr(pci_sbdf_t sbdf, unsigned int reg)
     for ( i = 0; i < nr_mmcfg; i++ )
     {
         const struct mmcfg *m = &mmcfg[i];
+        /* Once: dom0 may turn the area off meanwhile (mmcfg_disable()). */
+        uint8_t *virt = __atomic_load_n(&m->virt, __ATOMIC_RELAXED);
 
-        if ( m->virt && m->seg == sbdf.seg && sbdf.bus >= m->start_bus &&
+        if ( virt && m->seg == sbdf.seg && sbdf.bus >= m->start_bus &&
              sbdf.bus <= m->end_bus )
-            return m->virt + (sbdf.bus - m->start_bus) * MMCFG_BUS_SIZE +
+            return virt + (sbdf.bus - m->start_bus) * MMCFG_BUS_SIZE +
                    ((unsigned int)sbdf.devfn << 12) + reg;
     }
     return NULL;
@@ -252,12 +280,13 @@ static volatile void *mmcfg_addr(pci_sbdf_t sbdf, unsigned int reg)
 
 /*
  * The function whose configuration page the machine frame mfn is, in an
- * area in use.  As Xen puts an area into mmio_ro_ranges when it enables
- * it, dom0 maps all of those frames read-only from then on (mappings it
- * made before stay as they are there too), and its stores to them come
- * through the configuration-write filter (pci_mmcfg_guest_write()).
+ * area in use (in_use) or one dom0 maps read-only (used at some time).
+ * As Xen puts an area into mmio_ro_ranges when it enables it, dom0 maps
+ * all of those frames read-only from then on (mappings it made before
+ * stay as they are there too), and its stores to them come through the
+ * configuration-write filter (pci_mmcfg_guest_write()) while in use.
  */
-static bool mmcfg_frame(unsigned long mfn, pci_sbdf_t *sbdf)
+static bool mmcfg_frame(unsigned long mfn, bool in_use, pci_sbdf_t *sbdf)
 {
     unsigned int i;
 
@@ -268,7 +297,7 @@ static bool mmcfg_frame(unsigned long mfn, pci_sbdf_t *sbdf)
                               ((unsigned long)m->start_bus << 8);
         unsigned long n = (m->end_bus - m->start_bus + 1UL) << 8;
 
-        if ( !m->virt || mfn - first >= n )
+        if ( !(in_use ? m->virt != NULL : m->ro) || mfn - first >= n )
             continue;
         *sbdf = PCI_SBDF(m->seg, m->start_bus + ((mfn - first) >> 8),
                          (mfn - first) & 0xff);
@@ -709,7 +738,7 @@ bool pci_mmio_ro(unsigned long mfn)
     pci_sbdf_t sbdf;
     bool ro = false;
 
-    if ( mmcfg_frame(mfn, &sbdf) )
+    if ( mmcfg_frame(mfn, false, &sbdf) )
         return true;
     if ( !__atomic_load_n(&nr_msix_used, __ATOMIC_RELAXED) )
         return false;
@@ -772,7 +801,7 @@ int pci_mmcfg_guest_write(unsigned long mfn, unsigned int reg,
 {
     pci_sbdf_t sbdf;
 
-    if ( !mmcfg_frame(mfn, &sbdf) )
+    if ( !mmcfg_frame(mfn, true, &sbdf) )
         return -ENODEV;
     if ( size > 4 )
         return -EINVAL;

@@ -119,7 +119,8 @@ int pci_msi_target(const struct domain *d, pci_sbdf_t sbdf, bool msix,
                    unsigned int entry, uint64_t *where);
 /*
  * Whether dom0 may map the MMIO frame mfn only read-only: an MSI-X table
- * or PBA in use, or a page of an MMCONFIG area in use.
+ * or PBA in use, or a page of an MMCONFIG area the hypervisor uses or
+ * has used.
  */
 bool pci_mmio_ro(unsigned long mfn);
 /*
