@@ -17,6 +17,10 @@
 #define BRIDGE          (5 << 3)
 #define XHCI            (6 << 3)
 #define CAP_MSI         0x05
+#define CAP_MSIX        0x11
+#define MSIX_MASKALL    0x4000 /* Function Mask, in the message control */
+#define PCI_CMD         0x04
+#define CMD_MEMORY      0x0002
 #define MSI_CTRL        2
 #define MSI_ADDR        4
 #define CTRL_64BIT      0x0080
@@ -63,8 +67,8 @@ static void conf_write(unsigned int devfn, unsigned int reg,
         __asm__ __volatile__ ( "outl %0, %w1" : : "a" (v), "Nd" (port) );
 }
 
-/* The MSI capability's offset, or 0. */
-static unsigned int msi_cap(unsigned int devfn)
+/* The offset of capability id (CAP_MSI, CAP_MSIX), or 0. */
+static unsigned int find_cap(unsigned int devfn, unsigned int id)
 {
     unsigned int pos, ttl = 48;
 
@@ -73,9 +77,21 @@ static unsigned int msi_cap(unsigned int devfn)
         return 0;
     for ( pos = conf_read(devfn, 0x34, 1); ttl-- && pos >= 0x40;
           pos = conf_read(devfn, pos + 1, 1) )
-        if ( conf_read(devfn, pos & ~3u, 1) == CAP_MSI )
+        if ( conf_read(devfn, pos & ~3u, 1) == id )
             return pos & ~3u;
     return 0;
+}
+
+/* The xHCI's capability id with IOPL 1 set, or 0 with it dropped. */
+static unsigned int xhci_cap(unsigned int id)
+{
+    unsigned int pos;
+
+    set_iopl(1);
+    pos = find_cap(XHCI, id);
+    if ( !pos )
+        set_iopl(0);
+    return pos;
 }
 
 static long add(unsigned int devfn)
@@ -132,7 +148,7 @@ static unsigned int bridge_msi(uint16_t *ctrl)
     unsigned int pos;
 
     set_iopl(1);
-    pos = msi_cap(BRIDGE);
+    pos = find_cap(BRIDGE, CAP_MSI);
     *ctrl = pos ? conf_read(BRIDGE, pos + MSI_CTRL, 2) : 0;
     if ( *ctrl & CTRL_MASKBIT )
         return pos;
@@ -242,13 +258,9 @@ TEST(physdev_msi, multi_msi_vectors)
     uint32_t vec;
     uint16_t ctrl;
 
-    set_iopl(1);
-    pos = msi_cap(XHCI);
+    pos = xhci_cap(CAP_MSI);
     if ( !pos )
-    {
-        set_iopl(0);
         SKIP("no MSI at 00:06.0");
-    }
     CHECK_RC(add(XHCI), 0);
     rc = map_msi(XHCI, &nr, &pirq);
     if ( rc == -XEN_EOPNOTSUPP )
@@ -282,6 +294,96 @@ TEST(physdev_msi, multi_msi_vectors)
             CHECK_RC(close_port(port[i]), 0);
     CHECK_RC(unmap_pirq(pirq), 0);
     CHECK_RC(unmap_pirq(pirq + 3), -XEN_EINVAL);
+    set_iopl(0);
+}
+
+/* Maps MSI-X entry `entry` of 00:devfn, whose table's BAR is at base. */
+static long map_msix(unsigned int devfn, unsigned int entry, uint64_t base,
+                     int *pirq)
+{
+    struct physdev_map_pirq m = {
+        .domid = DOMID_SELF, .type = MAP_PIRQ_TYPE_MSI, .index = -1,
+        .pirq = *pirq, .bus = 0, .devfn = devfn, .entry_nr = entry,
+        .table_base = base,
+    };
+    long rc = HYPERVISOR_physdev_op(PHYSDEVOP_map_pirq, &m);
+
+    *pirq = m.pirq;
+    return rc;
+}
+
+/* The address of the memory BAR the MSI-X capability at pos names. */
+static uint64_t msix_bar(unsigned int devfn, unsigned int pos)
+{
+    unsigned int reg = 0x10 + 4 * (conf_read(devfn, pos + 4, 4) & 7);
+    uint32_t bar = conf_read(devfn, reg, 4);
+    uint64_t base = bar & ~0xfu;
+
+    if ( (bar & 6) == 4 )
+        base |= (uint64_t)conf_read(devfn, reg + 4, 4) << 32;
+    return base;
+}
+
+/*
+ * The xHCI's MSI-X Function Mask, as Xen's host_maskall: its entry
+ * masked (its port closed) while dom0 has memory decoding off, the
+ * table is out of the hypervisor's reach, so it sets the Function Mask
+ * instead and keeps it set against dom0's control writes, after the
+ * unmap too, until the table's next first use gives dom0's bit back.
+ * Mapping with decoding off is -ENXIO.
+ */
+TEST(physdev_msi, msix_function_mask)
+{
+    unsigned int pos, ctl;
+    uint32_t cmd;
+    uint64_t base;
+    int pirq = -1;
+    long port;
+
+    pos = xhci_cap(CAP_MSIX);
+    if ( !pos )
+        SKIP("no MSI-X at 00:06.0");
+    ctl = pos + 2;
+    base = msix_bar(XHCI, pos);
+    cmd = conf_read(XHCI, PCI_CMD, 2);
+    CHECK_RC(add(XHCI), 0);
+    conf_write(XHCI, PCI_CMD, 2, cmd | CMD_MEMORY);
+    conf_write(XHCI, ctl, 2, 0);
+    CHECK_RC(map_msix(XHCI, 0, base, &pirq), 0);
+    port = bind_pirq(pirq);
+    CHECK(port > 0, "bind_pirq: %ld", port);
+    CHECK(!(conf_read(XHCI, ctl, 2) & MSIX_MASKALL), "bound: ctrl %#x",
+          conf_read(XHCI, ctl, 2));
+
+    conf_write(XHCI, PCI_CMD, 2, cmd & ~CMD_MEMORY);
+    CHECK_RC(close_port(port), 0);
+    CHECK(conf_read(XHCI, ctl, 2) & MSIX_MASKALL, "masked undecoded: "
+          "ctrl %#x", conf_read(XHCI, ctl, 2));
+    conf_write(XHCI, ctl, 2, 0);
+    CHECK(conf_read(XHCI, ctl, 2) & MSIX_MASKALL, "dom0 lifted the "
+          "forced Function Mask: ctrl %#x", conf_read(XHCI, ctl, 2));
+    conf_write(XHCI, PCI_CMD, 2, cmd | CMD_MEMORY);
+    CHECK_RC(unmap_pirq(pirq), 0);
+    conf_write(XHCI, ctl, 2, 0);
+    CHECK(conf_read(XHCI, ctl, 2) & MSIX_MASKALL, "unmapped: ctrl %#x",
+          conf_read(XHCI, ctl, 2));
+
+    pirq = -1;
+    CHECK_RC(map_msix(XHCI, 0, base, &pirq), 0);
+    CHECK(!(conf_read(XHCI, ctl, 2) & MSIX_MASKALL), "first use: ctrl "
+          "%#x", conf_read(XHCI, ctl, 2));
+    CHECK_RC(unmap_pirq(pirq), 0);
+
+    conf_write(XHCI, PCI_CMD, 2, cmd & ~CMD_MEMORY);
+    pirq = -1;
+    CHECK_RC(map_msix(XHCI, 0, base, &pirq), -XEN_ENXIO);
+    /* Xen leaves its mask forced after that: one more use ends it. */
+    conf_write(XHCI, PCI_CMD, 2, cmd | CMD_MEMORY);
+    pirq = -1;
+    CHECK_RC(map_msix(XHCI, 0, base, &pirq), 0);
+    CHECK_RC(unmap_pirq(pirq), 0);
+    conf_write(XHCI, ctl, 2, 0);
+    conf_write(XHCI, PCI_CMD, 2, cmd);
     set_iopl(0);
 }
 

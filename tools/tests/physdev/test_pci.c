@@ -67,6 +67,14 @@ void port_out(uint32_t v, uint16_t port, unsigned int size)
 static void put16(uint8_t *p, uint16_t v) { memcpy(p, &v, 2); }
 static void put32(uint8_t *p, uint32_t v) { memcpy(p, &v, 4); }
 
+static uint16_t get16(const uint8_t *p)
+{
+    uint16_t v;
+
+    memcpy(&v, p, 2);
+    return v;
+}
+
 static void make_device(unsigned int devfn, uint16_t vendor)
 {
     memset(cfg[devfn], 0, 256);
@@ -108,6 +116,10 @@ static void build_machine(void)
     put32(&cfg[DF(4, 0)][PCI_BASE_ADDRESS_0], 0xc001);
     make_device(DF(4, 1), 0x1234);
     add_cap(DF(4, 1), 0x40, PCI_CAP_ID_MSIX);
+    /* Their memory BARs decoded, as dom0 leaves a device it drives. */
+    for ( unsigned int df = DF(4, 0); df <= DF(4, 1); df++ )
+        put16(&cfg[df][PCI_COMMAND], PCI_COMMAND_MEMORY);
+    put16(&cfg[DF(1, 0)][PCI_COMMAND], PCI_COMMAND_MEMORY);
     /* PCIe, phantom functions 1 bit: stride 4; function 5 has none. */
     for ( unsigned int fn = 0; fn <= 5; fn += 5 )
     {
@@ -727,6 +739,65 @@ static void test_multi_msi(void)
     }
 }
 
+/*
+ * The MSI-X Function Mask the hypervisor forces when it cannot reach a
+ * table (Xen's host_maskall), and dom0's own (guest_maskall).
+ */
+static void test_msix_maskall(void)
+{
+    forget_all();
+    build_machine();
+    CASE("MSI-X Function Mask as Xen's host_maskall: no memory decoded, "
+         "map and prepare -ENXIO; an entry masked while dom0 decodes no "
+         "memory sets the Function Mask, which dom0's control writes "
+         "keep, unmapped too, until the table's next first use gives "
+         "dom0's own bit back")
+    {
+        uint8_t *ctl = &cfg[DF(1, 0)][0x50 + PCI_MSIX_FLAGS];
+        uint32_t *e = &msix_table[3 * 4];
+        int pirq = -1;
+        long port;
+
+        CHECK_EQ(add(d0, 0, 0, DF(1, 0), 0), 0);
+        guest_conf_write(DF(1, 0), PCI_COMMAND, 2, 0);
+        CHECK_EQ(map_msi(d0, DOMID_SELF, DF(1, 0), true, 3, &pirq), -ENXIO);
+        CHECK_EQ(dev_op(d0, PHYSDEVOP_prepare_msix, 0, 0, DF(1, 0)),
+                 -ENXIO);
+        CHECK(!pci_mmio_ro(0xfebf1));
+        guest_conf_write(DF(1, 0), PCI_COMMAND, 2, PCI_COMMAND_MEMORY);
+        pirq = -1;
+        CHECK_EQ(map_msi(d0, DOMID_SELF, DF(1, 0), true, 3, &pirq), 0);
+        port = bind_pirq(d0, pirq);
+        CHECK(port > 0);
+        CHECK_EQ(e[3], 0);
+        CHECK_EQ(get16(ctl), 3);
+        guest_conf_write(DF(1, 0), PCI_COMMAND, 2, 0);
+        CHECK_EQ(close_port(d0, port), 0);
+        CHECK_EQ(e[3], 0);
+        CHECK_EQ(get16(ctl), 0x4003);
+        guest_conf_write(DF(1, 0), 0x50 + PCI_MSIX_FLAGS, 2, 0x8003);
+        CHECK_EQ(get16(ctl), 0xc003);
+        guest_conf_write(DF(1, 0), 0x50 + PCI_MSIX_FLAGS, 2, 0x0003);
+        CHECK_EQ(get16(ctl), 0x4003);
+        guest_conf_write(DF(1, 0), PCI_COMMAND, 2, PCI_COMMAND_MEMORY);
+        CHECK_EQ(unmap_pirq(d0, pirq), 0);
+        CHECK_EQ(e[3], 1);
+        guest_conf_write(DF(1, 0), 0x50 + PCI_MSIX_FLAGS, 2, 0x0003);
+        CHECK_EQ(get16(ctl), 0x4003);
+        pirq = -1;
+        CHECK_EQ(map_msi(d0, DOMID_SELF, DF(1, 0), true, 3, &pirq), 0);
+        CHECK_EQ(get16(ctl), 3);
+        CHECK_EQ(unmap_pirq(d0, pirq), 0);
+        /* Dom0's own Function Mask is dom0's: kept by a first use. */
+        guest_conf_write(DF(1, 0), 0x50 + PCI_MSIX_FLAGS, 2, 0x4003);
+        CHECK_EQ(dev_op(d0, PHYSDEVOP_prepare_msix, 0, 0, DF(1, 0)), 0);
+        CHECK_EQ(get16(ctl), 0x4003);
+        CHECK_EQ(dev_op(d0, PHYSDEVOP_release_msix, 0, 0, DF(1, 0)), 0);
+        build_machine();
+        forget_all();
+    }
+}
+
 /* Dom0's store into the MMCONFIG page of 00:devfn, as ptwr.c passes it. */
 static int ecam_store(unsigned int devfn, unsigned int reg, unsigned int size,
                       uint32_t val)
@@ -838,8 +909,10 @@ static void test_mmcfg_writes(void)
         CHECK_EQ(ecam_store(DF(1, 0), 0x52, 1, 0xc0), 0);
         CHECK_EQ(get32(p + 0x50), 0);
         CHECK_EQ(get32(p + 0x54), 0);
+        CHECK_EQ(get32(&cfg[DF(1, 0)][0x54]), 0x1000);
+        /* The control write is made by the hypervisor (by the ports). */
         CHECK_EQ(ecam_store(DF(1, 0), 0x52, 2, 0xc003), 0);
-        CHECK_EQ(get32(p + 0x50), 0xc0030000);
+        CHECK_EQ(get32(&cfg[DF(1, 0)][0x50]) >> 16, 0xc003);
         CHECK_EQ(ecam_store(DF(1, 0), 0x5c, 4, 0x12345678), 0);
         CHECK_EQ(get32(p + 0x5c), 0x12345678);
         memset(p, 0, 0x1000);
@@ -1405,4 +1478,5 @@ void test_pci(struct domain *dom0, struct domain *domU)
     test_msi();
     test_multi_msi();
     test_mmcfg_writes();
+    test_msix_maskall();
 }

@@ -651,6 +651,8 @@ int pci_msi_target(const struct domain *d, pci_sbdf_t sbdf, bool msix,
  * prepare_msix.  From the first user to the last the table and PBA
  * frames are read-only for dom0, as Xen adds them to mmio_ro_ranges when
  * MSI-X comes into use.  -ENXIO if the table or PBA has no memory BAR.
+ * A first use answers the capability's offset: the caller then has
+ * msix_first_use() done, outside pcidevs_lock (msi_lock comes first).
  */
 static int msix_use(struct pci_dev *pdev, bool get)
 {
@@ -664,6 +666,9 @@ static int msix_use(struct pci_dev *pdev, bool get)
             __atomic_fetch_sub(&nr_msix_used, 1, __ATOMIC_RELAXED);
         return 0;
     }
+    /* As Xen: MSI-X without the BARs decoded is -ENXIO at every use. */
+    if ( !(pci_conf_read16(pdev->sbdf, PCI_COMMAND) & PCI_COMMAND_MEMORY) )
+        return -ENXIO;
     if ( pdev->msix_used )
     {
         pdev->msix_used++;
@@ -678,19 +683,32 @@ static int msix_use(struct pci_dev *pdev, bool get)
     pdev->msix_ro[1].last = pba[1];
     pdev->msix_used = 1;
     __atomic_fetch_add(&nr_msix_used, 1, __ATOMIC_RELAXED);
-    return 0;
+    return pdev->msix_pos;
 }
 
-int pci_msix_get(pci_sbdf_t sbdf)
+/* A use of the table (see msix_use()) and, if the first, its start. */
+static int msix_get(pci_sbdf_t sbdf, bool prepare)
 {
     struct pci_dev *pdev;
     int rc;
 
     pcidevs_lock();
     pdev = pci_get_pdev(sbdf);
-    rc = pdev && pdev->msix_pos ? msix_use(pdev, true) : -ENODEV;
+    if ( !pdev || !pdev->msix_pos )
+        rc = -ENODEV;
+    else if ( prepare && pdev->msix_used )
+        rc = -EBUSY;
+    else
+        rc = msix_use(pdev, true);
     pcidevs_unlock();
-    return rc;
+    if ( rc > 0 )
+        msix_first_use(sbdf, rc);
+    return rc < 0 ? rc : 0;
+}
+
+int pci_msix_get(pci_sbdf_t sbdf)
+{
+    return msix_get(sbdf, false);
 }
 
 void pci_msix_put(pci_sbdf_t sbdf)
@@ -720,14 +738,16 @@ int pci_prepare_msix(pci_sbdf_t sbdf, bool off)
     struct pci_dev *pdev;
     int rc;
 
+    if ( !off )
+        return msix_get(sbdf, true);
     pcidevs_lock();
     pdev = pci_get_pdev(sbdf);
     if ( !pdev || !pdev->msix_pos )
         rc = -ENODEV;
-    else if ( pdev->msix_used != off )
+    else if ( pdev->msix_used != 1 )
         rc = -EBUSY;
     else
-        rc = msix_use(pdev, !off);
+        rc = msix_use(pdev, false);
     pcidevs_unlock();
     return rc;
 }
@@ -762,38 +782,32 @@ bool pci_mmio_ro(unsigned long mfn)
  */
 
 /*
- * Xen drops dom0's writes into a device's MSI-X capability other than a
- * 16-bit write of its message control: the table and PBA locations are
- * the hypervisor's to trust.  A mapped MSI's registers are msi.c's to
- * filter (msi_conf_write()).
- */
-static bool conf_write_ok(pci_sbdf_t sbdf, unsigned int reg, unsigned int size)
-{
-    const struct pci_dev *pdev;
-    unsigned int pos;
-    bool ok = true;
-
-    if ( reg < 0x40 || reg >= 0x100 )
-        return true;
-    pcidevs_lock();
-    pdev = pci_get_pdev(sbdf);
-    pos = pdev ? pdev->msix_pos : 0;
-    if ( pos && reg >= pos && reg < pos + PCI_MSIX_CAP_SIZE )
-        ok = reg == pos + PCI_MSIX_FLAGS && size == 2;
-    pcidevs_unlock();
-    return ok;
-}
-
-/*
  * Dom0's configuration write, by ports and MMCONFIG alike (Xen's
  * pci_conf_write_intercept): true if the filter dropped it or did it
- * itself, false if it goes to the function as written.
+ * itself, false if it goes to the function as written.  Within a
+ * registered device's MSI-X capability Xen takes only a 16-bit write of
+ * its message control (msi.c does it: the Function Mask may be forced),
+ * as the table and PBA locations are the hypervisor's to trust; a mapped
+ * MSI's registers are msi.c's to filter (msi_conf_write()).
  */
 static bool conf_write_intercept(pci_sbdf_t sbdf, unsigned int reg,
                                  unsigned int size, uint32_t val)
 {
-    return !conf_write_ok(sbdf, reg, size) ||
-           msi_conf_write(sbdf, reg, size, val);
+    const struct pci_dev *pdev;
+    unsigned int pos = 0;
+
+    if ( reg >= 0x40 && reg < 0x100 )
+    {
+        pcidevs_lock();
+        pdev = pci_get_pdev(sbdf);
+        pos = pdev ? pdev->msix_pos : 0;
+        pcidevs_unlock();
+    }
+    if ( !pos || reg < pos || reg >= pos + PCI_MSIX_CAP_SIZE )
+        return msi_conf_write(sbdf, reg, size, val);
+    if ( reg == pos + PCI_MSIX_FLAGS && size == 2 )
+        msix_ctrl_write(sbdf, reg, val);
+    return true;
 }
 
 int pci_mmcfg_guest_write(unsigned long mfn, unsigned int reg,
