@@ -17,6 +17,10 @@
 #define BRIDGE          (5 << 3)
 #define XHCI            (6 << 3)
 #define CAP_MSI         0x05
+#define CAP_MSIX        0x11
+#define MSIX_MASKALL    0x4000 /* Function Mask, in the message control */
+#define PCI_CMD         0x04
+#define CMD_MEMORY      0x0002
 #define MSI_CTRL        2
 #define MSI_ADDR        4
 #define CTRL_64BIT      0x0080
@@ -63,8 +67,8 @@ static void conf_write(unsigned int devfn, unsigned int reg,
         __asm__ __volatile__ ( "outl %0, %w1" : : "a" (v), "Nd" (port) );
 }
 
-/* The MSI capability's offset, or 0. */
-static unsigned int msi_cap(unsigned int devfn)
+/* The offset of capability id (CAP_MSI, CAP_MSIX), or 0. */
+static unsigned int find_cap(unsigned int devfn, unsigned int id)
 {
     unsigned int pos, ttl = 48;
 
@@ -73,9 +77,21 @@ static unsigned int msi_cap(unsigned int devfn)
         return 0;
     for ( pos = conf_read(devfn, 0x34, 1); ttl-- && pos >= 0x40;
           pos = conf_read(devfn, pos + 1, 1) )
-        if ( conf_read(devfn, pos & ~3u, 1) == CAP_MSI )
+        if ( conf_read(devfn, pos & ~3u, 1) == id )
             return pos & ~3u;
     return 0;
+}
+
+/* The xHCI's capability id with IOPL 1 set, or 0 with it dropped. */
+static unsigned int xhci_cap(unsigned int id)
+{
+    unsigned int pos;
+
+    set_iopl(1);
+    pos = find_cap(XHCI, id);
+    if ( !pos )
+        set_iopl(0);
+    return pos;
 }
 
 static long add(unsigned int devfn)
@@ -132,7 +148,7 @@ static unsigned int bridge_msi(uint16_t *ctrl)
     unsigned int pos;
 
     set_iopl(1);
-    pos = msi_cap(BRIDGE);
+    pos = find_cap(BRIDGE, CAP_MSI);
     *ctrl = pos ? conf_read(BRIDGE, pos + MSI_CTRL, 2) : 0;
     if ( *ctrl & CTRL_MASKBIT )
         return pos;
@@ -242,13 +258,9 @@ TEST(physdev_msi, multi_msi_vectors)
     uint32_t vec;
     uint16_t ctrl;
 
-    set_iopl(1);
-    pos = msi_cap(XHCI);
+    pos = xhci_cap(CAP_MSI);
     if ( !pos )
-    {
-        set_iopl(0);
         SKIP("no MSI at 00:06.0");
-    }
     CHECK_RC(add(XHCI), 0);
     rc = map_msi(XHCI, &nr, &pirq);
     if ( rc == -XEN_EOPNOTSUPP )
@@ -285,6 +297,96 @@ TEST(physdev_msi, multi_msi_vectors)
     set_iopl(0);
 }
 
+/* Maps MSI-X entry `entry` of 00:devfn, whose table's BAR is at base. */
+static long map_msix(unsigned int devfn, unsigned int entry, uint64_t base,
+                     int *pirq)
+{
+    struct physdev_map_pirq m = {
+        .domid = DOMID_SELF, .type = MAP_PIRQ_TYPE_MSI, .index = -1,
+        .pirq = *pirq, .bus = 0, .devfn = devfn, .entry_nr = entry,
+        .table_base = base,
+    };
+    long rc = HYPERVISOR_physdev_op(PHYSDEVOP_map_pirq, &m);
+
+    *pirq = m.pirq;
+    return rc;
+}
+
+/* The address of the memory BAR the MSI-X capability at pos names. */
+static uint64_t msix_bar(unsigned int devfn, unsigned int pos)
+{
+    unsigned int reg = 0x10 + 4 * (conf_read(devfn, pos + 4, 4) & 7);
+    uint32_t bar = conf_read(devfn, reg, 4);
+    uint64_t base = bar & ~0xfu;
+
+    if ( (bar & 6) == 4 )
+        base |= (uint64_t)conf_read(devfn, reg + 4, 4) << 32;
+    return base;
+}
+
+/*
+ * The xHCI's MSI-X Function Mask, as Xen's host_maskall: its entry
+ * masked (its port closed) while dom0 has memory decoding off, the
+ * table is out of the hypervisor's reach, so it sets the Function Mask
+ * instead and keeps it set against dom0's control writes, after the
+ * unmap too, until the table's next first use gives dom0's bit back.
+ * Mapping with decoding off is -ENXIO.
+ */
+TEST(physdev_msi, msix_function_mask)
+{
+    unsigned int pos, ctl;
+    uint32_t cmd;
+    uint64_t base;
+    int pirq = -1;
+    long port;
+
+    pos = xhci_cap(CAP_MSIX);
+    if ( !pos )
+        SKIP("no MSI-X at 00:06.0");
+    ctl = pos + 2;
+    base = msix_bar(XHCI, pos);
+    cmd = conf_read(XHCI, PCI_CMD, 2);
+    CHECK_RC(add(XHCI), 0);
+    conf_write(XHCI, PCI_CMD, 2, cmd | CMD_MEMORY);
+    conf_write(XHCI, ctl, 2, 0);
+    CHECK_RC(map_msix(XHCI, 0, base, &pirq), 0);
+    port = bind_pirq(pirq);
+    CHECK(port > 0, "bind_pirq: %ld", port);
+    CHECK(!(conf_read(XHCI, ctl, 2) & MSIX_MASKALL), "bound: ctrl %#x",
+          conf_read(XHCI, ctl, 2));
+
+    conf_write(XHCI, PCI_CMD, 2, cmd & ~CMD_MEMORY);
+    CHECK_RC(close_port(port), 0);
+    CHECK(conf_read(XHCI, ctl, 2) & MSIX_MASKALL, "masked undecoded: "
+          "ctrl %#x", conf_read(XHCI, ctl, 2));
+    conf_write(XHCI, ctl, 2, 0);
+    CHECK(conf_read(XHCI, ctl, 2) & MSIX_MASKALL, "dom0 lifted the "
+          "forced Function Mask: ctrl %#x", conf_read(XHCI, ctl, 2));
+    conf_write(XHCI, PCI_CMD, 2, cmd | CMD_MEMORY);
+    CHECK_RC(unmap_pirq(pirq), 0);
+    conf_write(XHCI, ctl, 2, 0);
+    CHECK(conf_read(XHCI, ctl, 2) & MSIX_MASKALL, "unmapped: ctrl %#x",
+          conf_read(XHCI, ctl, 2));
+
+    pirq = -1;
+    CHECK_RC(map_msix(XHCI, 0, base, &pirq), 0);
+    CHECK(!(conf_read(XHCI, ctl, 2) & MSIX_MASKALL), "first use: ctrl "
+          "%#x", conf_read(XHCI, ctl, 2));
+    CHECK_RC(unmap_pirq(pirq), 0);
+
+    conf_write(XHCI, PCI_CMD, 2, cmd & ~CMD_MEMORY);
+    pirq = -1;
+    CHECK_RC(map_msix(XHCI, 0, base, &pirq), -XEN_ENXIO);
+    /* Xen leaves its mask forced after that: one more use ends it. */
+    conf_write(XHCI, PCI_CMD, 2, cmd | CMD_MEMORY);
+    pirq = -1;
+    CHECK_RC(map_msix(XHCI, 0, base, &pirq), 0);
+    CHECK_RC(unmap_pirq(pirq), 0);
+    conf_write(XHCI, ctl, 2, 0);
+    conf_write(XHCI, PCI_CMD, 2, cmd);
+    set_iopl(0);
+}
+
 /*
  * The mmcfg/ cases need an MMCONFIG (ECAM) area: run.py boots them on
  * QEMU's q35, whose MCFG table has one at 0xb0000000 for buses 0-255,
@@ -299,15 +401,21 @@ TEST(physdev_msi, multi_msi_vectors)
 static volatile uint8_t *ecam;
 static uint64_t ecam_saved_pte;
 
-/* Confirms the area, as Linux does before it uses MMCONFIG. */
-static long ecam_reserve(void)
+static long mmcfg_op(uint64_t address, unsigned int seg, unsigned int start,
+                     unsigned int end, uint32_t flags)
 {
     struct physdev_pci_mmcfg_reserved r = {
-        .address = ECAM_BASE, .segment = 0, .start_bus = 0, .end_bus = 0xff,
-        .flags = XEN_PCI_MMCFG_RESERVED,
+        .address = address, .segment = seg, .start_bus = start,
+        .end_bus = end, .flags = flags,
     };
 
     return HYPERVISOR_physdev_op(PHYSDEVOP_pci_mmcfg_reserved, &r);
+}
+
+/* Confirms the area, as Linux does before it uses MMCONFIG. */
+static long ecam_reserve(void)
+{
+    return mmcfg_op(ECAM_BASE, 0, 0, 0xff, XEN_PCI_MMCFG_RESERVED);
 }
 
 /* Maps 00:devfn's configuration page over a page of ours, asking for RW. */
@@ -457,6 +565,141 @@ TEST(mmcfg, msi_survives_ecam_stores)
           "unmapped: address %#x", conf_read(BRIDGE, pos + MSI_ADDR, 4));
     ecam_write(pos + MSI_ADDR, 4, addr);
     ecam_write(mreg, 4, 0);
+    ecam_unmap();
+    set_iopl(0);
+}
+
+/*
+ * 00:00.0's id, read with IOPL 1, which stays set on QEMU's q35 (with
+ * MMCONFIG confirmed) and is dropped elsewhere.
+ */
+static uint32_t q35_prepare(void)
+{
+    uint32_t id;
+
+    set_iopl(1);
+    id = conf_read(0, 0, 4);
+    if ( id != Q35_HOST_BRIDGE )
+        set_iopl(0);
+    else if ( ecam_reserve() )
+        id = 0;
+    return id;
+}
+
+/* Skips the case unless on q35, whose area it confirms (as Linux). */
+#define REQUIRE_Q35() do {                                                 \
+    uint32_t id_ = q35_prepare();                                          \
+    if ( id_ != Q35_HOST_BRIDGE )                                          \
+        SKIP("not QEMU's q35 with MMCONFIG (host bridge %#x)", id_);       \
+} while ( 0 )
+
+/*
+ * Whether dom0's byte store through its ECAM mapping of the bridge lands
+ * (the interrupt line, which nothing else uses, is put back by ports).
+ */
+static bool ecam_store_lands(void)
+{
+    uint32_t line = conf_read(BRIDGE, INTR_LINE, 1);
+    bool landed;
+
+    ecam_write(INTR_LINE, 1, line ^ 0x5a);
+    landed = conf_read(BRIDGE, INTR_LINE, 1) == (line ^ 0x5a);
+    conf_write(BRIDGE, INTR_LINE, 1, line);
+    return landed;
+}
+
+/*
+ * pci_mmcfg_reserved without XEN_PCI_MMCFG_RESERVED turns the area off,
+ * as Xen's pci_mmcfg_arch_disable(): the hypervisor no longer uses it,
+ * but its frames stay in Xen's mmio_ro_ranges, so dom0 still maps them
+ * read-only and its stores there are dropped (no longer filtered and
+ * done).  Confirmed again, it is back in use.
+ */
+TEST(mmcfg, reserved_off_stays_read_only)
+{
+    REQUIRE_Q35();
+    ecam_map(BRIDGE);
+    CHECK(ecam, "ECAM page not mapped");
+    CHECK(ecam_store_lands(), "in use: a store outside any capability "
+          "did not land");
+    ecam_unmap();
+
+    CHECK_RC(mmcfg_op(ECAM_BASE, 0, 0, 0xff, 0), 0);
+    CHECK_RC(mmcfg_op(ECAM_BASE, 0, 0, 0xff, 0), 0);
+    ecam_map(BRIDGE);
+    CHECK(ecam, "ECAM page not mapped");
+    CHECK(!(*pt_entry((unsigned long)ecam, 1) & _PAGE_RW),
+          "turned off: MMCONFIG mapped writable");
+    CHECK(ecam_read(0, 4) == Q35_HOST_BRIDGE || ecam_read(0, 4) ==
+          conf_read(BRIDGE, 0, 4), "turned off: ECAM reads %#x",
+          ecam_read(0, 4));
+    CHECK(!ecam_store_lands(), "turned off: dom0's store landed");
+    ecam_unmap();
+
+    CHECK_RC(ecam_reserve(), 0);
+    ecam_map(BRIDGE);
+    CHECK(ecam, "ECAM page not mapped");
+    CHECK(ecam_store_lands(), "on again: a store did not land");
+    ecam_unmap();
+    set_iopl(0);
+}
+
+/*
+ * Bad arguments change nothing: unknown flags are -EINVAL whatever the
+ * area; an area that is not one of MCFG's exactly (another segment, a
+ * bus range inside, overlapping or reversed) -ENODEV; the right one at
+ * another address -EIO (Xen 4.17's answer); the argument unreadable
+ * -EFAULT.  The area stays in use throughout.
+ */
+TEST(mmcfg, reserved_bad_args)
+{
+    REQUIRE_Q35();
+    CHECK_RC(mmcfg_op(ECAM_BASE, 0, 0, 0xff, 2), -XEN_EINVAL);
+    CHECK_RC(mmcfg_op(ECAM_BASE, 0, 0, 0xff, 0x80000000u), -XEN_EINVAL);
+    CHECK_RC(mmcfg_op(ECAM_BASE, 0, 0, 0xff, XEN_PCI_MMCFG_RESERVED | 4),
+             -XEN_EINVAL);
+    CHECK_RC(mmcfg_op(ECAM_BASE, 1, 0, 0xff, 0), -XEN_ENODEV);
+    CHECK_RC(mmcfg_op(ECAM_BASE, 0xffff, 0, 0xff, 0), -XEN_ENODEV);
+    CHECK_RC(mmcfg_op(ECAM_BASE, 0, 0, 0x7f, 0), -XEN_ENODEV);
+    CHECK_RC(mmcfg_op(ECAM_BASE, 0, 1, 0xff, 0), -XEN_ENODEV);
+    CHECK_RC(mmcfg_op(ECAM_BASE, 0, 0xff, 0, 0), -XEN_ENODEV);
+    CHECK_RC(mmcfg_op(ECAM_BASE + (1UL << 20), 0, 1, 0xff, 0), -XEN_ENODEV);
+    CHECK_RC(mmcfg_op(ECAM_BASE + (1UL << 20), 0, 0, 0xff, 0), -XEN_EIO);
+    CHECK_RC(mmcfg_op(0, 0, 0, 0xff, XEN_PCI_MMCFG_RESERVED), -XEN_EIO);
+    CHECK_RC(mmcfg_op(~0ULL, 0, 0, 0xff, 0), -XEN_EIO);
+    CHECK_RC(HYPERVISOR_physdev_op(PHYSDEVOP_pci_mmcfg_reserved, BAD_PTR),
+             -XEN_EFAULT);
+    ecam_map(BRIDGE);
+    CHECK(ecam, "ECAM page not mapped");
+    CHECK(!(*pt_entry((unsigned long)ecam, 1) & _PAGE_RW),
+          "MMCONFIG mapped writable");
+    CHECK(ecam_store_lands(), "after bad arguments: the area not in use");
+    ecam_unmap();
+    set_iopl(0);
+}
+
+/* A domU may neither confirm nor turn off dom0's area: -EPERM first. */
+HOSTILE_BODY(mmcfg, domu_reserved)
+{
+    CHECK_RC(mmcfg_op(ECAM_BASE, 0, 0, 0xff, 0), -XEN_EPERM);
+    CHECK_RC(mmcfg_op(ECAM_BASE, 0, 0, 0xff, XEN_PCI_MMCFG_RESERVED),
+             -XEN_EPERM);
+    CHECK_RC(mmcfg_op(ECAM_BASE, 0, 0, 0xff, 2), -XEN_EPERM);
+    CHECK_RC(mmcfg_op(ECAM_BASE + 1, 0, 0, 0xff, 0), -XEN_EPERM);
+    CHECK_RC(HYPERVISOR_physdev_op(PHYSDEVOP_pci_mmcfg_reserved, BAD_PTR),
+             -XEN_EPERM);
+}
+
+/* dom0's side: after the domU's attempts, the area is still in use. */
+TEST(mmcfg, domu_reserved)
+{
+    REQUIRE_Q35();
+    set_iopl(0);
+    run_hostile("mmcfg/domu_reserved");
+    set_iopl(1);
+    ecam_map(BRIDGE);
+    CHECK(ecam, "ECAM page not mapped");
+    CHECK(ecam_store_lands(), "after the domU: the area not in use");
     ecam_unmap();
     set_iopl(0);
 }

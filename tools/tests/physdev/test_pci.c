@@ -67,6 +67,14 @@ void port_out(uint32_t v, uint16_t port, unsigned int size)
 static void put16(uint8_t *p, uint16_t v) { memcpy(p, &v, 2); }
 static void put32(uint8_t *p, uint32_t v) { memcpy(p, &v, 4); }
 
+static uint16_t get16(const uint8_t *p)
+{
+    uint16_t v;
+
+    memcpy(&v, p, 2);
+    return v;
+}
+
 static void make_device(unsigned int devfn, uint16_t vendor)
 {
     memset(cfg[devfn], 0, 256);
@@ -108,6 +116,10 @@ static void build_machine(void)
     put32(&cfg[DF(4, 0)][PCI_BASE_ADDRESS_0], 0xc001);
     make_device(DF(4, 1), 0x1234);
     add_cap(DF(4, 1), 0x40, PCI_CAP_ID_MSIX);
+    /* Their memory BARs decoded, as dom0 leaves a device it drives. */
+    for ( unsigned int df = DF(4, 0); df <= DF(4, 1); df++ )
+        put16(&cfg[df][PCI_COMMAND], PCI_COMMAND_MEMORY);
+    put16(&cfg[DF(1, 0)][PCI_COMMAND], PCI_COMMAND_MEMORY);
     /* PCIe, phantom functions 1 bit: stride 4; function 5 has none. */
     for ( unsigned int fn = 0; fn <= 5; fn += 5 )
     {
@@ -155,11 +167,21 @@ static uint8_t *ecam;
 #define ECAM2_BASE 0xd0000000ULL
 static uint8_t *ecam2;
 
+/*
+ * Segment 3's buses 0-31, of which the e820 map reserves 24 MiB: Xen's
+ * halving takes the first 16; segment 4's, 12 MiB of them: too few.
+ */
+#define ECAM3_BASE 0xc0000000ULL
+#define ECAM4_BASE 0xc4000000ULL
+static uint8_t *ecam3;
+
 struct e820map e820 = {
-    .nr_map = 3,
+    .nr_map = 5,
     .map = { { ECAM_BASE - 0x1000, 0x1000, E820_RESERVED },
              { ECAM2_BASE, 0x80000, E820_RESERVED },
-             { ECAM2_BASE + 0x80000, 0x80000, E820_RESERVED } },
+             { ECAM2_BASE + 0x80000, 0x80000, E820_RESERVED },
+             { ECAM3_BASE, 24UL << 20, E820_RESERVED },
+             { ECAM4_BASE, 12UL << 20, E820_RESERVED } },
 };
 
 static struct __packed {
@@ -170,11 +192,12 @@ static struct __packed {
         uint16_t seg;
         uint8_t start_bus, end_bus;
         uint32_t reserved;
-    } e[3];
+    } e[5];
 } mcfg = {
     .h = { .signature = "MCFG", .length = sizeof(mcfg) },
     .e = { { ECAM_BASE, 0, 0, 1, 0 }, { 0xf0000000ULL, 1, 0, 0, 0 },
-           { ECAM2_BASE, 2, 0, 0, 0 } },
+           { ECAM2_BASE, 2, 0, 0, 0 }, { ECAM3_BASE, 3, 0, 31, 0 },
+           { ECAM4_BASE, 4, 0, 31, 0 } },
 };
 
 const struct acpi_table_header *acpi_get_table(const char *sig,
@@ -183,11 +206,16 @@ const struct acpi_table_header *acpi_get_table(const char *sig,
     return !memcmp(sig, "MCFG", 4) && !instance ? &mcfg.h : NULL;
 }
 
-/* The first and third areas are reachable; the second is "above the map". */
+/*
+ * The first, third and fourth (as cut) areas are reachable; the second
+ * is "above the map".
+ */
 void *acpi_map(paddr_t pa, size_t len)
 {
     if ( pa == ECAM2_BASE && len == (1UL << 20) )
         return ecam2;
+    if ( pa == ECAM3_BASE && len == (16UL << 20) )
+        return ecam3;
     return pa == ECAM_BASE && len == ECAM_SIZE ? ecam : NULL;
 }
 
@@ -711,6 +739,65 @@ static void test_multi_msi(void)
     }
 }
 
+/*
+ * The MSI-X Function Mask the hypervisor forces when it cannot reach a
+ * table (Xen's host_maskall), and dom0's own (guest_maskall).
+ */
+static void test_msix_maskall(void)
+{
+    forget_all();
+    build_machine();
+    CASE("MSI-X Function Mask as Xen's host_maskall: no memory decoded, "
+         "map and prepare -ENXIO; an entry masked while dom0 decodes no "
+         "memory sets the Function Mask, which dom0's control writes "
+         "keep, unmapped too, until the table's next first use gives "
+         "dom0's own bit back")
+    {
+        uint8_t *ctl = &cfg[DF(1, 0)][0x50 + PCI_MSIX_FLAGS];
+        uint32_t *e = &msix_table[3 * 4];
+        int pirq = -1;
+        long port;
+
+        CHECK_EQ(add(d0, 0, 0, DF(1, 0), 0), 0);
+        guest_conf_write(DF(1, 0), PCI_COMMAND, 2, 0);
+        CHECK_EQ(map_msi(d0, DOMID_SELF, DF(1, 0), true, 3, &pirq), -ENXIO);
+        CHECK_EQ(dev_op(d0, PHYSDEVOP_prepare_msix, 0, 0, DF(1, 0)),
+                 -ENXIO);
+        CHECK(!pci_mmio_ro(0xfebf1));
+        guest_conf_write(DF(1, 0), PCI_COMMAND, 2, PCI_COMMAND_MEMORY);
+        pirq = -1;
+        CHECK_EQ(map_msi(d0, DOMID_SELF, DF(1, 0), true, 3, &pirq), 0);
+        port = bind_pirq(d0, pirq);
+        CHECK(port > 0);
+        CHECK_EQ(e[3], 0);
+        CHECK_EQ(get16(ctl), 3);
+        guest_conf_write(DF(1, 0), PCI_COMMAND, 2, 0);
+        CHECK_EQ(close_port(d0, port), 0);
+        CHECK_EQ(e[3], 0);
+        CHECK_EQ(get16(ctl), 0x4003);
+        guest_conf_write(DF(1, 0), 0x50 + PCI_MSIX_FLAGS, 2, 0x8003);
+        CHECK_EQ(get16(ctl), 0xc003);
+        guest_conf_write(DF(1, 0), 0x50 + PCI_MSIX_FLAGS, 2, 0x0003);
+        CHECK_EQ(get16(ctl), 0x4003);
+        guest_conf_write(DF(1, 0), PCI_COMMAND, 2, PCI_COMMAND_MEMORY);
+        CHECK_EQ(unmap_pirq(d0, pirq), 0);
+        CHECK_EQ(e[3], 1);
+        guest_conf_write(DF(1, 0), 0x50 + PCI_MSIX_FLAGS, 2, 0x0003);
+        CHECK_EQ(get16(ctl), 0x4003);
+        pirq = -1;
+        CHECK_EQ(map_msi(d0, DOMID_SELF, DF(1, 0), true, 3, &pirq), 0);
+        CHECK_EQ(get16(ctl), 3);
+        CHECK_EQ(unmap_pirq(d0, pirq), 0);
+        /* Dom0's own Function Mask is dom0's: kept by a first use. */
+        guest_conf_write(DF(1, 0), 0x50 + PCI_MSIX_FLAGS, 2, 0x4003);
+        CHECK_EQ(dev_op(d0, PHYSDEVOP_prepare_msix, 0, 0, DF(1, 0)), 0);
+        CHECK_EQ(get16(ctl), 0x4003);
+        CHECK_EQ(dev_op(d0, PHYSDEVOP_release_msix, 0, 0, DF(1, 0)), 0);
+        build_machine();
+        forget_all();
+    }
+}
+
 /* Dom0's store into the MMCONFIG page of 00:devfn, as ptwr.c passes it. */
 static int ecam_store(unsigned int devfn, unsigned int reg, unsigned int size,
                       uint32_t val)
@@ -822,8 +909,10 @@ static void test_mmcfg_writes(void)
         CHECK_EQ(ecam_store(DF(1, 0), 0x52, 1, 0xc0), 0);
         CHECK_EQ(get32(p + 0x50), 0);
         CHECK_EQ(get32(p + 0x54), 0);
+        CHECK_EQ(get32(&cfg[DF(1, 0)][0x54]), 0x1000);
+        /* The control write is made by the hypervisor (by the ports). */
         CHECK_EQ(ecam_store(DF(1, 0), 0x52, 2, 0xc003), 0);
-        CHECK_EQ(get32(p + 0x50), 0xc0030000);
+        CHECK_EQ(get32(&cfg[DF(1, 0)][0x50]) >> 16, 0xc003);
         CHECK_EQ(ecam_store(DF(1, 0), 0x5c, 4, 0x12345678), 0);
         CHECK_EQ(get32(p + 0x5c), 0x12345678);
         memset(p, 0, 0x1000);
@@ -842,6 +931,7 @@ void test_pci(struct domain *dom0, struct domain *domU)
     memset(&domU->arch, 0, sizeof(domU->arch));
     ecam = calloc(1, ECAM_SIZE);
     ecam2 = calloc(1, 1UL << 20);
+    ecam3 = calloc(1, 16UL << 20);
     build_machine();
     pci_mmcfg_init();
 
@@ -857,6 +947,53 @@ void test_pci(struct domain *dom0, struct domain *domU)
                                        2, 0xbeef),
                  0);
         CHECK_EQ(get32(ecam2 + (DF(3, 0) << 12) + 0x104), 0xbeef);
+    }
+
+    CASE("pci_mmcfg_reserved without RESERVED turns an area in use off, "
+         "as Xen: past the ports the hypervisor reads all-ones, dom0's "
+         "frames stay read-only and its stores there are dropped; with "
+         "RESERVED it is back")
+    {
+        unsigned long mfn = (ECAM2_BASE >> 12) + DF(3, 0);
+        pci_sbdf_t sb = PCI_SBDF(2, 0, DF(3, 0));
+
+        CHECK_EQ(mmcfg_reserved(d0, ECAM2_BASE, 2, 0, 0, 0), 0);
+        CHECK_EQ(pci_conf_read32(sb, 0x100), 0xffffffff);
+        CHECK(pci_mmio_ro(mfn));
+        CHECK_EQ(pci_mmcfg_guest_write(mfn, 0x104, 2, 0x1234), -ENODEV);
+        CHECK_EQ(get32(ecam2 + (DF(3, 0) << 12) + 0x104), 0xbeef);
+        CHECK_EQ(mmcfg_reserved(d0, ECAM2_BASE, 2, 0, 0, 0), 0);
+        CHECK_EQ(mmcfg_reserved(d0, ECAM2_BASE, 2, 0, 0, 1), 0);
+        CHECK_EQ(pci_conf_read32(sb, 0x100), 0x87654321);
+        CHECK_EQ(pci_mmcfg_guest_write(mfn, 0x104, 2, 0x1234), 0);
+        CHECK_EQ(get32(ecam2 + (DF(3, 0) << 12) + 0x104), 0x1234);
+    }
+
+    CASE("MMCONFIG: an area the e820 map reserves in part is used from "
+         "boot for the largest reserved half, quarter... of 16 MiB or "
+         "more, its bus range cut to match (dom0 can confirm only that); "
+         "one with less reserved is not used")
+    {
+        unsigned long first = ECAM3_BASE >> 12;
+
+        put32(ecam3 + (15UL << 20) + (DF(1, 0) << 12) + 0x100, 0x13572468);
+        CHECK_EQ(pci_conf_read32(PCI_SBDF(3, 15, DF(1, 0)), 0x100),
+                 0x13572468);
+        CHECK_EQ(pci_conf_read32(PCI_SBDF(3, 16, 0), 0x100), 0xffffffff);
+        CHECK(pci_mmio_ro(first));
+        CHECK(pci_mmio_ro(first + (16 << 8) - 1));
+        CHECK(!pci_mmio_ro(first + (16 << 8)));
+        CHECK_EQ(pci_mmcfg_guest_write(first + (15 << 8) + DF(1, 0), 0x104,
+                                       4, 0x2468),
+                 0);
+        CHECK_EQ(get32(ecam3 + (15UL << 20) + (DF(1, 0) << 12) + 0x104),
+                 0x2468);
+        CHECK_EQ(mmcfg_reserved(d0, ECAM3_BASE, 3, 0, 31, 1), -ENODEV);
+        CHECK_EQ(mmcfg_reserved(d0, ECAM3_BASE, 3, 0, 15, 1), 0);
+        CHECK(!pci_mmio_ro(ECAM4_BASE >> 12));
+        CHECK_EQ(pci_conf_read32(PCI_SBDF(4, 0, 0), 0x100), 0xffffffff);
+        CHECK_EQ(mmcfg_reserved(d0, ECAM4_BASE, 4, 0, 31, 0), 0);
+        CHECK(!pci_mmio_ro(ECAM4_BASE >> 12));
     }
 
     CASE("pci conf: reads and writes by sbdf through CF8/CFC, all sizes")
@@ -1203,15 +1340,22 @@ void test_pci(struct domain *dom0, struct domain *domU)
         CHECK_EQ(op(d0, PHYSDEVOP_dbgp_op, &g), 0);
     }
 
-    CASE("pci_mmcfg_reserved: bad flags -EINVAL, unknown area -ENODEV")
+    CASE("pci_mmcfg_reserved: bad flags -EINVAL, unknown area (segment, "
+         "bus range: inside, overlapping, reversed) -ENODEV, a known one "
+         "at another address -EIO")
     {
         CHECK_EQ(mmcfg_reserved(d0, ECAM_BASE, 0, 0, 1, 2), -EINVAL);
         CHECK_EQ(mmcfg_reserved(d0, ECAM_BASE, 0, 0, 1,
                                 XEN_PCI_MMCFG_RESERVED | 0x100), -EINVAL);
         CHECK_EQ(mmcfg_reserved(d0, ECAM_BASE, 0, 0, 2, 1), -ENODEV);
         CHECK_EQ(mmcfg_reserved(d0, ECAM_BASE, 2, 0, 1, 1), -ENODEV);
-        CHECK_EQ(mmcfg_reserved(d0, ECAM_BASE + 0x100000, 0, 0, 1, 1),
-                 -ENODEV);
+        CHECK_EQ(mmcfg_reserved(d0, ECAM_BASE, 0, 1, 1, 1), -ENODEV);
+        CHECK_EQ(mmcfg_reserved(d0, ECAM_BASE, 0, 0, 0, 1), -ENODEV);
+        CHECK_EQ(mmcfg_reserved(d0, ECAM_BASE, 0, 1, 0, 1), -ENODEV);
+        CHECK_EQ(mmcfg_reserved(d0, ECAM_BASE, 0xffff, 0, 0xff, 1), -ENODEV);
+        CHECK_EQ(mmcfg_reserved(d0, ECAM_BASE + 0x100000, 0, 0, 1, 1), -EIO);
+        CHECK_EQ(mmcfg_reserved(d0, 0, 0, 0, 1, 0), -EIO);
+        CHECK(!pci_mmio_ro(ECAM_BASE >> 12));
         /* Known but not reserved: fine, and still unused. */
         CHECK_EQ(mmcfg_reserved(d0, ECAM_BASE, 0, 0, 1, 0), 0);
         CHECK_EQ(pci_conf_read32(PCI_SBDF(0, 1, 0), 0x100), 0xffffffff);
@@ -1334,4 +1478,5 @@ void test_pci(struct domain *dom0, struct domain *domU)
     test_msi();
     test_multi_msi();
     test_mmcfg_writes();
+    test_msix_maskall();
 }

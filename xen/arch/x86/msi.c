@@ -50,7 +50,7 @@ struct msi_irq {
     unsigned int entry; /* MSI-X: the table's; MSI: in the group */
     unsigned int nvec;  /* MSI: the group's vectors */
     uint32_t *table;    /* MSI-X: the entry's four dwords */
-    unsigned int pos;   /* MSI: the capability's offset */
+    unsigned int pos;   /* the capability's offset */
     uint8_t vector;     /* single: 0 until first bound */
     bool masked;        /* by us: not bound */
     bool guest_masked;  /* by dom0, in the MSI's mask bits */
@@ -65,6 +65,32 @@ struct msi_irq {
  */
 static struct msi_irq msis[MAX_MSI_IRQS];
 static DEFINE_SPINLOCK(msi_lock, msi);
+
+/*
+ * Devices whose MSI-X Function Mask the hypervisor forces on, Xen's
+ * host_maskall: it had to mask an entry while the device decoded no
+ * memory, so the table was out of reach and only the Function Mask
+ * could stop the vector, which may be freed and reused.  Dom0's 16-bit
+ * control writes keep it set, and its own bit (Xen's guest_maskall) is
+ * kept here until the table's next first use gives it back.  A device
+ * not listed has no forced mask, and its register holds dom0's bit.
+ * Under msi_lock.
+ */
+#define MAX_MSIX_FORCED 8
+
+static struct msix_forced {
+    bool on;
+    bool guest; /* dom0's Function Mask */
+    pci_sbdf_t sbdf;
+} msix_forced[MAX_MSIX_FORCED];
+
+static struct msix_forced *forced_of(pci_sbdf_t sbdf)
+{
+    for ( unsigned int i = 0; i < MAX_MSIX_FORCED; i++ )
+        if ( msix_forced[i].on && msix_forced[i].sbdf.sbdf == sbdf.sbdf )
+            return &msix_forced[i];
+    return NULL;
+}
 
 static struct msi_irq *msi_of(unsigned int irq)
 {
@@ -102,6 +128,88 @@ static struct msi_irq *group_of(struct msi_irq *m)
 }
 
 /*
+ * An MSI-X entry's mask, as Xen's msi_set_mask_bit(): with MSI-X off,
+ * MSI-X is turned on meanwhile with the Function Mask set (some devices
+ * ignore their table otherwise).  A device that decodes no memory has
+ * its table out of reach: masking then sets the Function Mask instead
+ * and keeps it forced (unless dom0 had set it already); unmasking
+ * leaves the entry as it was.
+ */
+static void msix_mask(struct msi_irq *m, bool masked)
+{
+    unsigned int reg = m->pos + PCI_MSIX_FLAGS;
+    uint16_t ctrl = pci_conf_read16(m->sbdf, reg);
+    struct msix_forced *f = forced_of(m->sbdf);
+    bool guest = f ? f->guest : ctrl & PCI_MSIX_FLAGS_MASKALL;
+
+    if ( !(ctrl & PCI_MSIX_FLAGS_ENABLE) )
+        pci_conf_write16(m->sbdf, reg,
+                         ctrl | PCI_MSIX_FLAGS_ENABLE |
+                             PCI_MSIX_FLAGS_MASKALL);
+    if ( pci_conf_read16(m->sbdf, PCI_COMMAND) & PCI_COMMAND_MEMORY )
+    {
+        writel(masked ? MSIX_CTRL_MASKED : 0, &m->table[MSIX_CTRL]);
+        if ( ctrl & PCI_MSIX_FLAGS_ENABLE )
+            return;
+    }
+    else if ( masked && !f && !(ctrl & PCI_MSIX_FLAGS_MASKALL) )
+    {
+        for ( unsigned int i = 0; !f && i < MAX_MSIX_FORCED; i++ )
+            if ( !msix_forced[i].on )
+                f = &msix_forced[i];
+        /* Out of slots: masked now, but dom0 may unmask the function. */
+        if ( f )
+            *f = (struct msix_forced){ .on = true,
+                                       .guest = guest,
+                                       .sbdf = m->sbdf };
+        printk(XENLOG_WARNING "cannot mask IRQ %u: masking MSI-X on "
+                              "%04x:%02x:%02x.%u\n",
+               MSI_IRQ_BASE + (unsigned int)(m - msis), m->sbdf.seg,
+               m->sbdf.bus, PCI_SLOT(m->sbdf.devfn), PCI_FUNC(m->sbdf.devfn));
+        ctrl |= PCI_MSIX_FLAGS_MASKALL;
+    }
+    if ( f || guest )
+        ctrl |= PCI_MSIX_FLAGS_MASKALL;
+    pci_conf_write16(m->sbdf, reg, ctrl);
+}
+
+void msix_ctrl_write(pci_sbdf_t sbdf, unsigned int reg, uint16_t val)
+{
+    struct msix_forced *f;
+    unsigned long flags;
+
+    spin_lock_irqsave(&msi_lock, flags);
+    f = forced_of(sbdf);
+    if ( f )
+    {
+        f->guest = val & PCI_MSIX_FLAGS_MASKALL;
+        val |= PCI_MSIX_FLAGS_MASKALL;
+    }
+    pci_conf_write16(sbdf, reg, val);
+    spin_unlock_irqrestore(&msi_lock, flags);
+}
+
+void msix_first_use(pci_sbdf_t sbdf, unsigned int pos)
+{
+    struct msix_forced *f;
+    unsigned long flags;
+    uint16_t ctrl;
+
+    spin_lock_irqsave(&msi_lock, flags);
+    f = forced_of(sbdf);
+    ctrl = pci_conf_read16(sbdf, pos + PCI_MSIX_FLAGS);
+    if ( f )
+    {
+        ctrl &= ~PCI_MSIX_FLAGS_MASKALL;
+        if ( f->guest )
+            ctrl |= PCI_MSIX_FLAGS_MASKALL;
+        f->on = false;
+        pci_conf_write16(sbdf, pos + PCI_MSIX_FLAGS, ctrl);
+    }
+    spin_unlock_irqrestore(&msi_lock, flags);
+}
+
+/*
  * Masks or unmasks the interrupt at the device, where it can: an MSI-X
  * entry's vector control, or the MSI's Mask Bits (one per vector), as
  * Xen does.  A plain MSI without them cannot be masked: disabling it
@@ -117,7 +225,7 @@ static void msi_mask(struct msi_irq *m, bool masked)
     m->masked = masked;
     if ( m->msix )
     {
-        writel(masked ? MSIX_CTRL_MASKED : 0, &m->table[MSIX_CTRL]);
+        msix_mask(m, masked);
         return;
     }
     flags = pci_conf_read16(m->sbdf, m->pos + MSI_FLAGS);
@@ -203,6 +311,8 @@ int msi_irq_create(struct domain *d, pci_sbdf_t sbdf, bool msix,
     /* The table's page gets an uncached mapping: below 4 GiB only. */
     if ( msix && !(table = map_platform_mmio(where)) )
         return -ENXIO;
+    if ( msix )
+        where = pci_find_cap_offset(sbdf, PCI_CAP_ID_MSIX);
     /* A new entry keeps the table read-only to dom0; see out below. */
     if ( msix && (rc = pci_msix_get(sbdf)) )
         return rc;
@@ -257,7 +367,7 @@ int msi_irq_create(struct domain *d, pci_sbdf_t sbdf, bool msix,
                                .entry = msix ? entry : i,
                                .nvec = n,
                                .table = table,
-                               .pos = msix ? 0 : where,
+                               .pos = where,
                                .vector = n > 1 ? vec + i : 0 };
         msi_mask(m, true);
     }

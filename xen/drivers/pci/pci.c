@@ -63,11 +63,10 @@ static void cf8_write(uint32_t cf8, unsigned int off, unsigned int size,
 
 /*
  * MMCONFIG areas from the MCFG table.  As Xen, one is used from boot if
- * the e820 map reserves all of it, else only after dom0 says firmware
- * reserved it (pci_mmcfg_reserved with XEN_PCI_MMCFG_RESERVED): an area
- * the firmware did not reserve may overlap something else.  (Xen also
- * takes a partly reserved one, its bus range cut to what is reserved,
- * from 16 MiB up; here that is left to dom0.)
+ * the e820 map reserves enough of it (mmcfg_reserved_buses()), else only
+ * after dom0 says firmware reserved it (pci_mmcfg_reserved with
+ * XEN_PCI_MMCFG_RESERVED): an area the firmware did not reserve may
+ * overlap something else.
  */
 #define MAX_MMCFG 8
 
@@ -75,7 +74,12 @@ struct mmcfg {
     uint64_t address; /* of bus 0 in the segment, as MCFG says */
     uint16_t seg;
     uint8_t start_bus, end_bus;
-    uint8_t *virt; /* of start_bus, once enabled */
+    uint8_t *virt; /* of start_bus, while in use */
+    /*
+     * Dom0 maps its frames read-only: from the first use on, and still
+     * once it is turned off, as Xen leaves an area in mmio_ro_ranges.
+     */
+    bool ro;
 };
 
 static struct mmcfg mmcfg[MAX_MMCFG];
@@ -95,11 +99,15 @@ struct __packed acpi_mcfg_entry {
 /* Each bus has 1 MiB: 32 devices x 8 functions x 4 KiB. */
 #define MMCFG_BUS_SIZE (1UL << 20)
 
-/* Whether the e820 map reserves all of [start, end). */
+/*
+ * Whether the e820 map reserves [start, end), but for its last byte: the
+ * range Xen asks e820_all_mapped() about is [addr, addr + size - 1).
+ */
 static bool e820_reserved(uint64_t start, uint64_t end)
 {
     bool on = true;
 
+    end--;
     while ( start < end && on )
     {
         on = false;
@@ -118,7 +126,32 @@ static bool e820_reserved(uint64_t start, uint64_t end)
     return start >= end;
 }
 
-/* Maps an area for the hypervisor's use, from then on dom0's read-only. */
+/*
+ * Xen's rule for using an area at boot: if the e820 map does not reserve
+ * all of its buses, the first half, quarter, ... are tried, down to
+ * 16 MiB (16 buses); the largest reserved one is used, its end bus cut
+ * to match.  0 if none is (nor the whole area, when smaller than that).
+ */
+#define MMCFG_MIN_RESERVED (16UL << 20)
+
+static unsigned int mmcfg_reserved_buses(const struct mmcfg *m)
+{
+    uint64_t start = m->address + m->start_bus * MMCFG_BUS_SIZE;
+    uint64_t size = (m->end_bus - m->start_bus + 1UL) * MMCFG_BUS_SIZE;
+
+    while ( !e820_reserved(start, start + size) )
+    {
+        size >>= 1;
+        if ( size < MMCFG_MIN_RESERVED )
+            return 0;
+    }
+    return size / MMCFG_BUS_SIZE;
+}
+
+/*
+ * Maps an area for the hypervisor's use; its frames are dom0's read-only
+ * from then on, even once it is turned off again (mmcfg_disable()).
+ */
 static int mmcfg_enable(struct mmcfg *m)
 {
     uint64_t pa = m->address + m->start_bus * MMCFG_BUS_SIZE;
@@ -133,16 +166,31 @@ static int mmcfg_enable(struct mmcfg *m)
                (unsigned long long)m->address);
         return -ENOMEM;
     }
+    m->ro = true;
     printk("PCI: using MMCONFIG %04x:%02x-%02x\n", m->seg, m->start_bus,
            m->end_bus);
     return 0;
+}
+
+/*
+ * As Xen's pci_mmcfg_arch_disable(): the hypervisor stops using the
+ * area (configuration space past the ports reads as all-ones), but its
+ * frames stay read-only to dom0, whose stores there are then dropped as
+ * on any read-only MMIO (pci_mmcfg_guest_write() -ENODEV).  The direct
+ * map's mapping of it stays: nothing was allocated for it.
+ */
+static void mmcfg_disable(struct mmcfg *m)
+{
+    __atomic_store_n(&m->virt, NULL, __ATOMIC_RELAXED);
+    printk("PCI: not using MMCONFIG %04x:%02x-%02x\n", m->seg, m->start_bus,
+           m->end_bus);
 }
 
 void pci_mmcfg_init(void)
 {
     const struct acpi_table_header *t = acpi_get_table("MCFG", 0);
     const struct acpi_mcfg_entry *e;
-    unsigned int i, n;
+    unsigned int i, n, buses;
 
     if ( !t || t->length < MCFG_ENTRIES_AT )
         return;
@@ -163,19 +211,23 @@ void pci_mmcfg_init(void)
         };
         printk("PCI: MCFG area %04x:%02x-%02x at %#llx\n", e[i].seg,
                e[i].start_bus, e[i].end_bus, (unsigned long long)e[i].address);
-        if ( e820_reserved(e[i].address + e[i].start_bus * MMCFG_BUS_SIZE,
-                           e[i].address +
-                               (e[i].end_bus + 1UL) * MMCFG_BUS_SIZE) )
+        buses = mmcfg_reserved_buses(&mmcfg[nr_mmcfg]);
+        if ( buses )
+        {
+            /* What is not reserved is not used, nor can dom0 add it. */
+            mmcfg[nr_mmcfg].end_bus = e[i].start_bus + buses - 1;
             mmcfg_enable(&mmcfg[nr_mmcfg]);
+        }
         nr_mmcfg++;
     }
 }
 
 /*
  * Xen's answers: flags other than RESERVED are -EINVAL; an area that is
- * not an MCFG entry (segment and bus range), or is one at a different
- * address, is -ENODEV; without RESERVED, a known area is 0 and stays
- * unused; with it, the area is used from now on.
+ * not an MCFG entry (segment and bus range exactly, the end bus as cut
+ * at boot) is -ENODEV, and one at a different address -EIO; with
+ * RESERVED the area is used from now on, without it no longer (0 either
+ * way, used before or not).
  */
 int pci_mmcfg_reserved(uint64_t address, unsigned int seg,
                        unsigned int start_bus, unsigned int end_bus,
@@ -198,9 +250,12 @@ int pci_mmcfg_reserved(uint64_t address, unsigned int seg,
                                   "not %#llx as MCFG says\n",
                    seg, start_bus, end_bus, (unsigned long long)address,
                    (unsigned long long)m->address);
-            return -ENODEV;
+            return -EIO;
         }
-        return flags & XEN_PCI_MMCFG_RESERVED ? mmcfg_enable(m) : 0;
+        if ( flags & XEN_PCI_MMCFG_RESERVED )
+            return mmcfg_enable(m);
+        mmcfg_disable(m);
+        return 0;
     }
     return -ENODEV;
 }
@@ -212,10 +267,12 @@ static volatile void *mmcfg_addr(pci_sbdf_t sbdf, unsigned int reg)
     for ( i = 0; i < nr_mmcfg; i++ )
     {
         const struct mmcfg *m = &mmcfg[i];
+        /* Once: dom0 may turn the area off meanwhile (mmcfg_disable()). */
+        uint8_t *virt = __atomic_load_n(&m->virt, __ATOMIC_RELAXED);
 
-        if ( m->virt && m->seg == sbdf.seg && sbdf.bus >= m->start_bus &&
+        if ( virt && m->seg == sbdf.seg && sbdf.bus >= m->start_bus &&
              sbdf.bus <= m->end_bus )
-            return m->virt + (sbdf.bus - m->start_bus) * MMCFG_BUS_SIZE +
+            return virt + (sbdf.bus - m->start_bus) * MMCFG_BUS_SIZE +
                    ((unsigned int)sbdf.devfn << 12) + reg;
     }
     return NULL;
@@ -223,12 +280,13 @@ static volatile void *mmcfg_addr(pci_sbdf_t sbdf, unsigned int reg)
 
 /*
  * The function whose configuration page the machine frame mfn is, in an
- * area in use.  As Xen puts an area into mmio_ro_ranges when it enables
- * it, dom0 maps all of those frames read-only from then on (mappings it
- * made before stay as they are there too), and its stores to them come
- * through the configuration-write filter (pci_mmcfg_guest_write()).
+ * area in use (in_use) or one dom0 maps read-only (used at some time).
+ * As Xen puts an area into mmio_ro_ranges when it enables it, dom0 maps
+ * all of those frames read-only from then on (mappings it made before
+ * stay as they are there too), and its stores to them come through the
+ * configuration-write filter (pci_mmcfg_guest_write()) while in use.
  */
-static bool mmcfg_frame(unsigned long mfn, pci_sbdf_t *sbdf)
+static bool mmcfg_frame(unsigned long mfn, bool in_use, pci_sbdf_t *sbdf)
 {
     unsigned int i;
 
@@ -239,7 +297,7 @@ static bool mmcfg_frame(unsigned long mfn, pci_sbdf_t *sbdf)
                               ((unsigned long)m->start_bus << 8);
         unsigned long n = (m->end_bus - m->start_bus + 1UL) << 8;
 
-        if ( !m->virt || mfn - first >= n )
+        if ( !(in_use ? m->virt != NULL : m->ro) || mfn - first >= n )
             continue;
         *sbdf = PCI_SBDF(m->seg, m->start_bus + ((mfn - first) >> 8),
                          (mfn - first) & 0xff);
@@ -593,6 +651,8 @@ int pci_msi_target(const struct domain *d, pci_sbdf_t sbdf, bool msix,
  * prepare_msix.  From the first user to the last the table and PBA
  * frames are read-only for dom0, as Xen adds them to mmio_ro_ranges when
  * MSI-X comes into use.  -ENXIO if the table or PBA has no memory BAR.
+ * A first use answers the capability's offset: the caller then has
+ * msix_first_use() done, outside pcidevs_lock (msi_lock comes first).
  */
 static int msix_use(struct pci_dev *pdev, bool get)
 {
@@ -606,6 +666,9 @@ static int msix_use(struct pci_dev *pdev, bool get)
             __atomic_fetch_sub(&nr_msix_used, 1, __ATOMIC_RELAXED);
         return 0;
     }
+    /* As Xen: MSI-X without the BARs decoded is -ENXIO at every use. */
+    if ( !(pci_conf_read16(pdev->sbdf, PCI_COMMAND) & PCI_COMMAND_MEMORY) )
+        return -ENXIO;
     if ( pdev->msix_used )
     {
         pdev->msix_used++;
@@ -620,19 +683,32 @@ static int msix_use(struct pci_dev *pdev, bool get)
     pdev->msix_ro[1].last = pba[1];
     pdev->msix_used = 1;
     __atomic_fetch_add(&nr_msix_used, 1, __ATOMIC_RELAXED);
-    return 0;
+    return pdev->msix_pos;
 }
 
-int pci_msix_get(pci_sbdf_t sbdf)
+/* A use of the table (see msix_use()) and, if the first, its start. */
+static int msix_get(pci_sbdf_t sbdf, bool prepare)
 {
     struct pci_dev *pdev;
     int rc;
 
     pcidevs_lock();
     pdev = pci_get_pdev(sbdf);
-    rc = pdev && pdev->msix_pos ? msix_use(pdev, true) : -ENODEV;
+    if ( !pdev || !pdev->msix_pos )
+        rc = -ENODEV;
+    else if ( prepare && pdev->msix_used )
+        rc = -EBUSY;
+    else
+        rc = msix_use(pdev, true);
     pcidevs_unlock();
-    return rc;
+    if ( rc > 0 )
+        msix_first_use(sbdf, rc);
+    return rc < 0 ? rc : 0;
+}
+
+int pci_msix_get(pci_sbdf_t sbdf)
+{
+    return msix_get(sbdf, false);
 }
 
 void pci_msix_put(pci_sbdf_t sbdf)
@@ -662,14 +738,16 @@ int pci_prepare_msix(pci_sbdf_t sbdf, bool off)
     struct pci_dev *pdev;
     int rc;
 
+    if ( !off )
+        return msix_get(sbdf, true);
     pcidevs_lock();
     pdev = pci_get_pdev(sbdf);
     if ( !pdev || !pdev->msix_pos )
         rc = -ENODEV;
-    else if ( pdev->msix_used != off )
+    else if ( pdev->msix_used != 1 )
         rc = -EBUSY;
     else
-        rc = msix_use(pdev, !off);
+        rc = msix_use(pdev, false);
     pcidevs_unlock();
     return rc;
 }
@@ -680,7 +758,7 @@ bool pci_mmio_ro(unsigned long mfn)
     pci_sbdf_t sbdf;
     bool ro = false;
 
-    if ( mmcfg_frame(mfn, &sbdf) )
+    if ( mmcfg_frame(mfn, false, &sbdf) )
         return true;
     if ( !__atomic_load_n(&nr_msix_used, __ATOMIC_RELAXED) )
         return false;
@@ -704,38 +782,32 @@ bool pci_mmio_ro(unsigned long mfn)
  */
 
 /*
- * Xen drops dom0's writes into a device's MSI-X capability other than a
- * 16-bit write of its message control: the table and PBA locations are
- * the hypervisor's to trust.  A mapped MSI's registers are msi.c's to
- * filter (msi_conf_write()).
- */
-static bool conf_write_ok(pci_sbdf_t sbdf, unsigned int reg, unsigned int size)
-{
-    const struct pci_dev *pdev;
-    unsigned int pos;
-    bool ok = true;
-
-    if ( reg < 0x40 || reg >= 0x100 )
-        return true;
-    pcidevs_lock();
-    pdev = pci_get_pdev(sbdf);
-    pos = pdev ? pdev->msix_pos : 0;
-    if ( pos && reg >= pos && reg < pos + PCI_MSIX_CAP_SIZE )
-        ok = reg == pos + PCI_MSIX_FLAGS && size == 2;
-    pcidevs_unlock();
-    return ok;
-}
-
-/*
  * Dom0's configuration write, by ports and MMCONFIG alike (Xen's
  * pci_conf_write_intercept): true if the filter dropped it or did it
- * itself, false if it goes to the function as written.
+ * itself, false if it goes to the function as written.  Within a
+ * registered device's MSI-X capability Xen takes only a 16-bit write of
+ * its message control (msi.c does it: the Function Mask may be forced),
+ * as the table and PBA locations are the hypervisor's to trust; a mapped
+ * MSI's registers are msi.c's to filter (msi_conf_write()).
  */
 static bool conf_write_intercept(pci_sbdf_t sbdf, unsigned int reg,
                                  unsigned int size, uint32_t val)
 {
-    return !conf_write_ok(sbdf, reg, size) ||
-           msi_conf_write(sbdf, reg, size, val);
+    const struct pci_dev *pdev;
+    unsigned int pos = 0;
+
+    if ( reg >= 0x40 && reg < 0x100 )
+    {
+        pcidevs_lock();
+        pdev = pci_get_pdev(sbdf);
+        pos = pdev ? pdev->msix_pos : 0;
+        pcidevs_unlock();
+    }
+    if ( !pos || reg < pos || reg >= pos + PCI_MSIX_CAP_SIZE )
+        return msi_conf_write(sbdf, reg, size, val);
+    if ( reg == pos + PCI_MSIX_FLAGS && size == 2 )
+        msix_ctrl_write(sbdf, reg, val);
+    return true;
 }
 
 int pci_mmcfg_guest_write(unsigned long mfn, unsigned int reg,
@@ -743,7 +815,7 @@ int pci_mmcfg_guest_write(unsigned long mfn, unsigned int reg,
 {
     pci_sbdf_t sbdf;
 
-    if ( !mmcfg_frame(mfn, &sbdf) )
+    if ( !mmcfg_frame(mfn, true, &sbdf) )
         return -ENODEV;
     if ( size > 4 )
         return -EINVAL;

@@ -27,6 +27,8 @@ typedef union {
 
 /* Configuration header registers and capabilities we look at. */
 #define PCI_VENDOR_ID             0x00
+#define PCI_COMMAND               0x04
+#define PCI_COMMAND_MEMORY        0x02 /* decodes its memory BARs */
 #define PCI_STATUS                0x06
 #define PCI_STATUS_CAP_LIST       0x10
 #define PCI_HEADER_TYPE           0x0e
@@ -34,9 +36,11 @@ typedef union {
 #define PCI_CAP_ID_MSI            0x05
 #define PCI_CAP_ID_EXP            0x10
 #define PCI_CAP_ID_MSIX           0x11
-#define PCI_MSIX_FLAGS            2     /* message control, in the cap */
-#define PCI_MSIX_FLAGS_QSIZE      0x7ff /* table entries - 1 */
-#define PCI_MSIX_TABLE            4     /* BAR indicator 2:0, offset */
+#define PCI_MSIX_FLAGS            2      /* message control, in the cap */
+#define PCI_MSIX_FLAGS_QSIZE      0x7ff  /* table entries - 1 */
+#define PCI_MSIX_FLAGS_MASKALL    0x4000 /* Function Mask */
+#define PCI_MSIX_FLAGS_ENABLE     0x8000
+#define PCI_MSIX_TABLE            4 /* BAR indicator 2:0, offset */
 #define PCI_MSIX_PBA              8
 #define PCI_MSIX_BIR              7
 #define PCI_MSIX_ENTRY_SIZE       16
@@ -82,9 +86,10 @@ struct pci_dev {
 
 /*
  * Configuration space: segment 0's first 256 bytes go through ports
- * 0xCF8/0xCFC, anything else through an MMCONFIG area dom0 has confirmed
- * (pci_mmcfg_reserved); with neither, reads give all-ones and writes go
- * nowhere.  Each access is atomic against every other.
+ * 0xCF8/0xCFC, anything else through an MMCONFIG area in use (reserved
+ * by the e820 map, or confirmed by dom0: pci_mmcfg_reserved); with neither,
+ * reads give all-ones and writes go nowhere.  Each access is atomic against
+ * every other.
  */
 uint8_t pci_conf_read8(pci_sbdf_t sbdf, unsigned int reg);
 uint16_t pci_conf_read16(pci_sbdf_t sbdf, unsigned int reg);
@@ -104,8 +109,9 @@ int pci_add_device(pci_sbdf_t sbdf, const struct pci_dev_info *info,
 int pci_remove_device(pci_sbdf_t sbdf);
 int pci_prepare_msix(pci_sbdf_t sbdf, bool off);
 /*
- * An MSI-X entry of the device mapped (get: -ENODEV, -ENXIO as Xen) or
- * unmapped (put): while any is, the table and PBA are read-only to dom0.
+ * An MSI-X entry of the device mapped (get: -ENODEV, -ENXIO as Xen, the
+ * latter also while the device decodes no memory) or unmapped (put):
+ * while any is, the table and PBA are read-only to dom0.
  */
 int pci_msix_get(pci_sbdf_t sbdf);
 void pci_msix_put(pci_sbdf_t sbdf);
@@ -118,7 +124,8 @@ int pci_msi_target(const struct domain *d, pci_sbdf_t sbdf, bool msix,
                    unsigned int entry, uint64_t *where);
 /*
  * Whether dom0 may map the MMIO frame mfn only read-only: an MSI-X table
- * or PBA in use, or a page of an MMCONFIG area in use.
+ * or PBA in use, or a page of an MMCONFIG area the hypervisor uses or
+ * has used.
  */
 bool pci_mmio_ro(unsigned long mfn);
 /*
@@ -131,7 +138,10 @@ bool pci_mmio_ro(unsigned long mfn);
 int pci_mmcfg_guest_write(unsigned long mfn, unsigned int reg,
                           unsigned int size, uint32_t val);
 
-/* MMCONFIG: the MCFG table's areas, used once dom0 confirms them. */
+/*
+ * MMCONFIG: the MCFG table's areas, used from boot if the e820 map
+ * reserves them (in part: the part), else once dom0 confirms them.
+ */
 void pci_mmcfg_init(void);
 int pci_mmcfg_reserved(uint64_t address, unsigned int seg,
                        unsigned int start_bus, unsigned int end_bus,

@@ -99,6 +99,15 @@ void msi_interrupt(unsigned int irq);
  */
 bool msi_conf_write(pci_sbdf_t sbdf, unsigned int reg, unsigned int size,
                     uint32_t val);
+/*
+ * The MSI-X Function Mask, as Xen's host_maskall and guest_maskall: dom0's
+ * 16-bit write of the message control register at reg, done here, with
+ * the Function Mask kept set while the hypervisor forces it (dom0's own
+ * bit is remembered); and the first use of the device's table (pos: the
+ * capability), which ends the forcing and puts dom0's bit back.
+ */
+void msix_ctrl_write(pci_sbdf_t sbdf, unsigned int reg, uint16_t val);
+void msix_first_use(pci_sbdf_t sbdf, unsigned int pos);
 
 /*
  * pirq.c, from the interrupt handler with the GSI's lock held: raise
