@@ -476,18 +476,17 @@ class Domains(object):
         domid = self.backend.domain_create(self._backend_cfg(vm))
         vm.vif_devids = {ref: i for i, ref in enumerate(vm.vifs)}
         try:
-            nr = self.backend.physinfo()['nr_cpus']
+            p = c['VCPUs_params']
+            pins = [(v, c['cpus']) for v in range(c['VCPUs_max'])
+                    if c['cpus']] + [(int(k[6:]), v) for k, v in p.items()
+                                     if re.match(r'^cpumap\d+$', k)]
             if c['VCPUs_at_startup'] < c['VCPUs_max']:
                 self.backend.set_vcpus_online(domid, c['VCPUs_at_startup'])
-            if c['cpus']:
-                for v in range(c['VCPUs_max']):
-                    self.backend.vcpu_pin(domid, v,
-                                          parse_cpus(c['cpus'], nr))
-            p = c['VCPUs_params']
-            for k, v in p.items():
-                if re.match(r'^cpumap\d+$', k):
-                    self.backend.vcpu_pin(domid, int(k[6:]),
-                                          parse_cpus(v, nr))
+            # The host's CPU count only where a pin needs it (a hypercall
+            # fewer for most starts).
+            nr = self.backend.physinfo()['nr_cpus'] if pins else 0
+            for v, cpus in pins:
+                self.backend.vcpu_pin(domid, v, parse_cpus(cpus, nr))
             if 'weight' in p or 'cap' in p:
                 w, cap = self.backend.sched_credit_get(domid)
                 self.backend.sched_credit_set(
