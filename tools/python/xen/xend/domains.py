@@ -716,8 +716,8 @@ class Domains(object):
             return None, None
 
     # SXP, as xend returns domains and keeps managed configs.
-    def state_flags(self, vm):
-        d = self._info(vm)
+    @staticmethod
+    def _flags(d):
         if d is None:
             return ''
         flags = [('r', d['running']), ('b', d['blocked']),
@@ -725,10 +725,22 @@ class Domains(object):
                  ('c', d['crashed']), ('d', d['dying'])]
         return ''.join(c if on else '-' for c, on in flags)
 
-    def to_sxp(self, vm, persist=False):
+    def state_flags(self, vm):
+        with self.lock:
+            return self._flags(self._info(vm))
+
+    def to_sxp(self, vm, persist=False, live=None):
+        """vm as xend's SXP; live (domid: the backend's dict) is a
+        listing already made (one for a whole xm list), else the VM's
+        domain is looked up once for all its fields."""
         with self.lock:
             c = vm.cfg
-            d = None if persist else self._info(vm)
+            if persist:
+                d = None
+            elif live is None:
+                d = self._info(vm)
+            else:
+                d = live.get(vm.domid) if vm.domid is not None else None
             out = ['domain']
             if d is not None:
                 out.append(['domid', d['domid']])
@@ -763,10 +775,10 @@ class Domains(object):
             out.append(['image', image])
             if not persist:
                 status = {'Halted': 0, 'Paused': 1, 'Running': 2}[
-                    self.power_state(vm)]
+                    self._state(d)]
                 out.append(['status', status])
                 if d is not None:
-                    out.append(['state', self.state_flags(vm)])
+                    out.append(['state', self._flags(d)])
             for b in vm.vbds.values():
                 dev = b['device'] + (':cdrom' if b['type'] == 'CD'
                                      else ':disk')

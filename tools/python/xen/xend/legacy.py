@@ -147,7 +147,8 @@ class Legacy(object):
         vms = sorted(vms, key=lambda vm: (vm.domid is None, vm.domid or 0,
                                           vm.name))
         if detail:
-            return [self.dom.to_sxp(vm) for vm in vms]
+            live = {d['domid']: d for d in self.backend.domain_list()}
+            return [self.dom.to_sxp(vm, live=live) for vm in vms]
         return [vm.name for vm in vms]
 
     def domain(self, dom, full=0):
