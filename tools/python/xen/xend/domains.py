@@ -555,10 +555,17 @@ class Domains(object):
             self.refresh()
 
     def hard_shutdown(self, vm):
+        t0 = time.monotonic()
         with self.lock:
+            t1 = time.monotonic()
             self._live(vm, ('Running', 'Paused'), 'hard_shutdown')
+            t2 = time.monotonic()
             self._call(self.backend.domain_destroy, vm.domid)
             self._halted(vm)
+            # The backend logs its own phases; these are what comes
+            # before them (tools/bench/xm.py prints both).
+            log.debug('%s: hard_shutdown: waited %.3f s for the lock, '
+                      'state %.3f s', vm.name, t1 - t0, t2 - t1)
 
     def hard_reboot(self, vm):
         with self.lock:
