@@ -268,21 +268,6 @@ static int open_tag(struct ps *ps, char *name, size_t size, int *empty)
     return 0;
 }
 
-static int close_tag(struct ps *ps, const char *name)
-{
-    size_t n = strlen(name);
-
-    if ( (size_t)(ps->end - ps->p) < n + 2 || ps->p[0] != '<' ||
-         ps->p[1] != '/' || memcmp(ps->p + 2, name, n) )
-        return fail(ps, "expected </%s>", name);
-    ps->p += n + 2;
-    skip_ws(ps);
-    if ( ps->p >= ps->end || *ps->p != '>' )
-        return fail(ps, "expected </%s>", name);
-    ps->p++;
-    return 0;
-}
-
 /* Whether </name> comes next (not consumed). */
 static int at_close(struct ps *ps, const char *name)
 {
@@ -291,6 +276,18 @@ static int at_close(struct ps *ps, const char *name)
     return (size_t)(ps->end - ps->p) >= n + 2 && ps->p[0] == '<' &&
            ps->p[1] == '/' && !memcmp(ps->p + 2, name, n) &&
            !is_name_char(ps->p + 2 + n < ps->end ? ps->p[2 + n] : '>');
+}
+
+static int close_tag(struct ps *ps, const char *name)
+{
+    if ( !at_close(ps, name) )
+        return fail(ps, "expected </%s>", name);
+    ps->p += strlen(name) + 2;
+    skip_ws(ps);
+    if ( ps->p >= ps->end || *ps->p != '>' )
+        return fail(ps, "expected </%s>", name);
+    ps->p++;
+    return 0;
 }
 
 /* <tag>text</tag> (or <tag/>) after its opening tag: the text. */
