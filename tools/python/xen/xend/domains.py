@@ -168,6 +168,9 @@ class Domains(object):
         self.path = domains_path
         self.dump_path = dump_path or os.path.join(domains_path, '..', 'dump')
         self.lock = threading.RLock()
+        # The backend's domains (domid: dict) as the last refresh listed
+        # them: fresh only under the lock that refresh ran under.
+        self.listing = {}
         self.vms = {}
         self.listeners = []
         self.networks = None      # set by the API layer: bridge -> ref
@@ -303,6 +306,7 @@ class Domains(object):
             for domid, d in live.items():
                 if domid not in known and not d['dying']:
                     self._adopt(d)
+            self.listing = live
             return live
 
     def _adopt(self, d):
@@ -738,16 +742,17 @@ class Domains(object):
 
     def to_sxp(self, vm, persist=False, live=None):
         """vm as xend's SXP; live (domid: the backend's dict) is a
-        listing already made (one for a whole xm list), else the VM's
-        domain is looked up once for all its fields."""
+        listing just made (refresh's, under the same hold of the lock),
+        else the VM's domain is looked up, once for all its fields (so is
+        one that an on_* action gave a domain after the listing)."""
         with self.lock:
             c = vm.cfg
-            if persist:
+            if persist or vm.domid is None:
                 d = None
-            elif live is None:
-                d = self._info(vm)
+            elif live is not None and vm.domid in live:
+                d = live[vm.domid]
             else:
-                d = live.get(vm.domid) if vm.domid is not None else None
+                d = self._info(vm)
             out = ['domain']
             if d is not None:
                 out.append(['domid', d['domid']])
