@@ -88,25 +88,22 @@ static void call(const char *method, const struct rpc_arg *args, int n,
     case RPC_OS:
         error_exit("Unable to connect to xend: %s. Is xend running?",
                    strerror(e.err));
-        break;
     case RPC_PROTO:
         if ( read_only )
             python();
         error_exit("xend answered HTTP %s %s", e.code, e.msg);
-        break;
     case RPC_FAULT:
         if ( e.fault_is_3 )
             error_exit("Domain '%s' does not exist.", e.msg);
         error_exit("%s", e.msg);
-        break;
     case RPC_OK:
         break;
     }
 }
 
-/* An answer not as xend writes it: Python's xm says what it makes of
- * it (for a command that changed something, only a command that reads
- * gets here). */
+/* An answer not as xend writes it, to a command that only reads: the
+ * Python xm asks again and says what it makes of it.  (The commands that
+ * change something look no further than success or a fault.) */
 static __attribute__((noreturn)) void odd(void)
 {
     if ( !read_only )
