@@ -137,7 +137,7 @@ check: format-check
 	    --std=c11 -D__x86_64__ -D__XEN_TOOLS__ -Ixen/include \
 	    -Itools/include -Itools/libxc -Itools/xenstore \
 	    --suppress=missingIncludeSystem --inline-suppr \
-	    tools/libxc tools/misc tools/tests/libxc tools/tests/xend
+	    tools/libxc tools/misc tools/tests/libxc tools/tests/xend tools/xm
 
 # Where the hypervisor's C files differ from .clang-format, counted per
 # file; nothing is rewritten (`make format` rewrites them).  The public headers keep the ABI's layout.

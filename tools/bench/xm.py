@@ -7,7 +7,8 @@ Debian's xl and daemons.  Each creates the same PV domU (dom0's kernel,
 128 MiB, one vCPU, mkrootfs's guest initramfs, no devices) and destroys
 it; alternating, medians of the runs.  Figures from dom0's clock: until
 the create command returns, until the guest's /init prints its first line
-(its userspace), and the destroy of the running guest."""
+(its userspace), list, pause and unpause of the running guest, and its
+destroy."""
 
 import os
 import sys
@@ -34,6 +35,9 @@ FIGURES = [
     ('create', r'^hv-bench: create ([\d.]+)', 'create returns', 's'),
     ('userspace', r'^hv-bench: userspace ([\d.]+)',
      'create to guest userspace', 's'),
+    ('list', r'^hv-bench: list ([\d.]+)', 'list (guest running)', 's'),
+    ('pause', r'^hv-bench: pause ([\d.]+)', 'pause', 's'),
+    ('unpause', r'^hv-bench: unpause ([\d.]+)', 'unpause', 's'),
     ('destroy', r'^hv-bench: destroy ([\d.]+)', 'destroy (running)', 's'),
 ]
 

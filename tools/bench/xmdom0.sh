@@ -27,14 +27,30 @@ t0=$(up)
 $tool create bench.cfg >/dev/null || say "create failed"
 say "create $(since $t0)"
 wait_log "hv-guest: userspace" 120 && say "userspace $(since $t0)"
+# The quick commands on the running guest: ours is xm's C front end.
+for c in list pause unpause; do
+    t0=$(up)
+    if [ $c = list ]; then $tool list >/dev/null; else $tool $c bench; fi ||
+        say "$c failed"
+    say "$c $(since $t0)"
+done
+# The same through the Python xm alone (what xm was before its C front end).
+if [ $tool = xm ]; then
+    for c in list pause unpause; do
+        t0=$(up)
+        /usr/lib/hv-xen/bin/xm.py $c $([ $c = list ] || echo bench) >/dev/null
+        say "phase python xm $c $(since $t0)"
+    done
+fi
 t0=$(up)
 $tool destroy bench || say "destroy failed"
 say "destroy $(since $t0)"
-# Where xm's destroy went: xend's own time for the call and its phases
-# (xend.log at DEBUG), the rest is xm starting and talking to xend.
+# Where xm's create and destroy went: xend's own time for each call and
+# its phases (xend.log at DEBUG), the rest is xm starting and talking to
+# xend.
 if [ $tool = xm ]; then
-    grep -E 'xend.domain.destroy took|: destroy: ' /var/log/xen/xend.log | \
-        sed 's/^/hv-bench: phase /'
+    grep -E 'xend\.domain(s_with_state|\.[a-z]+) took|create bench:|hard_shutdown:|: (build|xenstore skeleton|introduce|destroy: [a-z]+) took' \
+        /var/log/xen/xend.log | sed 's/^/hv-bench: phase /'
     t0=$(up)
     python3 -c pass
     say "phase python3 -c pass $(since $t0)"

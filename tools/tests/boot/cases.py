@@ -1336,11 +1336,12 @@ say "done"
 
 
 def xend_adds():
-    """(file, path in dom0) for xend, xm and their modules."""
+    """(file, path in dom0) for xend, xm (the C front end, and the Python
+    xm it execs) and their modules."""
     out = [(os.path.join(TOOLS, 'xend'), '/usr/sbin/xend'),
-           (os.path.join(TOOLS, 'xm'), '/usr/sbin/xm'), (LIBHVXC, '/usr/lib/'
-                                                      'x86_64-linux-gnu/'
-                                                      'libhvxc.so.1')]
+           (os.path.join(TOOLS, 'xm', 'build', 'xm'), '/usr/sbin/xm'),
+           (os.path.join(TOOLS, 'xm', 'xm.py'), '/usr/lib/hv-xen/bin/xm.py'),
+           (LIBHVXC, '/usr/lib/x86_64-linux-gnu/libhvxc.so.1')]
     for dirpath, dirnames, filenames in os.walk(PYTHON_TOP):
         dirnames[:] = [d for d in dirnames if d != '__pycache__']
         for n in sorted(filenames):
@@ -1371,9 +1372,9 @@ def xend_files():
 
 
 def build_xend_tools():
-    """None, or why tools/xenstore, console, helpers or libxc did not
+    """None, or why tools/xenstore, console, helpers, libxc or xm did not
     build."""
-    for d in ('xenstore', 'console', 'helpers', 'libxc'):
+    for d in ('xenstore', 'console', 'helpers', 'libxc', 'xm'):
         p = subprocess.run(['make', '-s', '-C', os.path.join(TOOLS, d)],
                            stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
                            stdin=subprocess.DEVNULL)

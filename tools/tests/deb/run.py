@@ -119,18 +119,17 @@ class Suite:
             assert fields['Package'] == pkg
             assert re.match(vre, fields['Version']), \
                 '%s: version %s' % (pkg, fields['Version'])
-            a = 'all' if pkg == XEND else arch
-            assert fields['Architecture'] == a, fields['Architecture']
+            assert fields['Architecture'] == arch, fields['Architecture']
             assert fields['Installed-Size'].isdigit()
             assert os.path.basename(deb) == '%s_%s_%s.deb' % (
-                pkg, fields['Version'], a), deb
+                pkg, fields['Version'], arch), deb
         libc = r'libc6( \(>= [\d.]+\))?'
         same = r' \(= %s\)' % re.escape(sh(['dpkg-deb', '-f', self.debs[XS],
                                              'Version']).strip())
         for pkg, want in ((XS, libc),
                           (UTILS, libc + ', ' + XS + same),
-                          (XEND, 'python3, %s%s, %s%s' % (UTILS, same, XS,
-                                                          same)),
+                          (XEND, '%s, python3, %s%s, %s%s' % (
+                              libc, UTILS, same, XS, same)),
                           (DEV, UTILS + same + ', libxml2-dev')):
             dep = sh(['dpkg-deb', '-f', self.debs[pkg], 'Depends']).strip()
             assert re.match(want + '$', dep), '%s: Depends: %s' % (pkg, dep)
@@ -182,6 +181,7 @@ class Suite:
                      for f in ('block', 'network-bridge', 'vif-bridge'))
         utils['/etc/xen/scripts/hotplug-common.sh'] = '-rw-r--r--'
         xend = {'/usr/sbin/xend': '-rwxr-xr-x', '/usr/sbin/xm': '-rwxr-xr-x',
+                '/usr/lib/hv-xen/bin/xm.py': '-rwxr-xr-x',
                 '/usr/lib/python3/dist-packages/XenAPI.py': '-rw-r--r--',
                 '/etc/xen/xend-config.sxp': '-rw-r--r--',
                 '/usr/share/man/man8/xend.8.gz': '-rw-r--r--',

@@ -224,12 +224,15 @@ class Suite:
             assert os.path.exists(self.r(f)), 'missing ' + f
         for d in ('/var/log/xen', '/var/lib/xend'):
             assert os.path.isdir(self.r(d)), 'missing ' + d
-        # Debian's python3, not whatever python3 is first on PATH; xm
-        # skips the site module (-S), a third of its start-up under TCG.
-        for s, line in (('/usr/sbin/xend', '#!/usr/bin/python3\n'),
-                        ('/usr/sbin/xm', '#!/usr/bin/python3 -S\n')):
-            with open(self.r(s)) as f:
-                first = f.readline()
+        # Debian's python3, not whatever python3 is first on PATH; the
+        # Python xm skips the site module (-S), a third of its start-up
+        # under TCG.  xm itself is C (tools/xm), in front of it.
+        for s, line in (('/usr/sbin/xend', b'#!/usr/bin/python3\n'),
+                        ('/usr/lib/hv-xen/bin/xm.py',
+                         b'#!/usr/bin/python3 -S\n'),
+                        ('/usr/sbin/xm', b'\x7fELF')):
+            with open(self.r(s), 'rb') as f:
+                first = f.read(len(line))
                 assert first == line, '%s: %r' % (s, first)
 
     def runs(self):

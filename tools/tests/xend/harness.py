@@ -18,6 +18,10 @@ from xen.xend.config import Config  # noqa: E402
 from xen.xend.main import Xend  # noqa: E402
 
 CASES = []
+# xm as installed: the C front end (tools/xm, built by this suite's
+# Makefile), which hands what it does not do itself to the Python xm.
+XM = os.path.join(ROOT, 'tools', 'xm', 'build', 'xm')
+XM_PYTHON = os.path.join(ROOT, 'tools', 'xm', 'xm.py')
 
 
 class Skip(Exception):
@@ -112,6 +116,7 @@ class Env(object):
         e['XM_SERVER'] = 'httpu://' + self.legacy_sock
         e['XM_XENAPI_SERVER'] = 'httpu://' + self.api_sock
         e['XM_CONFIG_FILE'] = os.path.join(self.dir, 'no-xm-config.xml')
+        e['XM_PYTHON'] = XM_PYTHON
         return e
 
 

@@ -7,7 +7,7 @@ import subprocess
 import time
 import xmlrpc.client
 
-from harness import case, check, Env, ROOT, PASSWORD
+from harness import case, check, Env, ROOT, PASSWORD, XM
 import XenAPI
 from xen.xend import sxp
 from xen.xend.config import Config, ConfigError
@@ -309,7 +309,7 @@ def xend_script_as_daemon():
         r = subprocess.run([xend, 'status'], env=e, timeout=30,
                            stdout=subprocess.PIPE, universal_newlines=True)
         check(r.returncode == 0 and 'running' in r.stdout, r.stdout)
-        out = subprocess.run([os.path.join(ROOT, 'tools', 'xm'), 'list'],
+        out = subprocess.run([XM, 'list'],
                              env=env.env(), stdout=subprocess.PIPE,
                              universal_newlines=True, timeout=30).stdout
         check('Domain-0' in out, out)
@@ -330,7 +330,7 @@ def xend_script_as_daemon():
                 break
             time.sleep(0.05)
         check(pid != old, 'a new xend')
-        out = subprocess.run([os.path.join(ROOT, 'tools', 'xm'), 'list'],
+        out = subprocess.run([XM, 'list'],
                              env=env.env(), stdout=subprocess.PIPE,
                              universal_newlines=True, timeout=30).stdout
         check('Domain-0' in out, 'after restart: %s' % out)

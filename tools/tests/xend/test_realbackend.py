@@ -46,6 +46,9 @@ class FakeStore(object):
     def ls_many(self, paths):
         return [self.ls(p) or None for p in paths]
 
+    def read_many(self, paths):
+        return [self.nodes.get(p) for p in paths]
+
     def transaction_start(self):
         return 1
 

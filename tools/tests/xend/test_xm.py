@@ -7,9 +7,7 @@ import shutil
 import socket
 import subprocess
 
-from harness import case, check, Env, Skip, ROOT
-
-XM = os.path.join(ROOT, 'tools', 'xm')
+from harness import case, check, Env, Skip, XM
 HEADER = ('Name                                      ID   Mem VCPUs      '
           'State   Time(s)')
 

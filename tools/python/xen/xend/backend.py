@@ -610,20 +610,21 @@ class RealBackend(Backend):
                 if i.max_vcpu_id != 0xffffffff else 0,
                 'cpu_time': i.cpu_time}
 
-    def _name(self, domid):
-        if domid == 0:
-            return 'Domain-0'
-        try:
-            return self.xs_read('/local/domain/%d/name' % domid)
-        except BackendError:
-            return ''
-
     def domain_list(self):
-        out = []
-        for i in self._hv('domain_list'):
-            d = self._info(i)
-            d['name'] = self._name(d['domid'])
-            out.append(d)
+        """Every domain, its name from xenstore: all names in one wait on
+        xenstored (each refresh lists the domains)."""
+        out = [self._info(i) for i in self._hv('domain_list')]
+        guests = [d for d in out if d['domid'] != 0]
+        try:
+            names = self._xs_call('read_many', [
+                '/local/domain/%d/name' % d['domid'] for d in guests]) \
+                if guests else []
+        except BackendError:
+            names = []
+        for d in out:
+            d['name'] = 'Domain-0' if d['domid'] == 0 else ''
+        for d, name in zip(guests, names):
+            d['name'] = name or ''
         return out
 
     def domain_create(self, cfg):

@@ -168,6 +168,9 @@ class Domains(object):
         self.path = domains_path
         self.dump_path = dump_path or os.path.join(domains_path, '..', 'dump')
         self.lock = threading.RLock()
+        # The backend's domains (domid: dict) as the last refresh listed
+        # them: fresh only under the lock that refresh ran under.
+        self.listing = {}
         self.vms = {}
         self.listeners = []
         self.networks = None      # set by the API layer: bridge -> ref
@@ -303,6 +306,7 @@ class Domains(object):
             for domid, d in live.items():
                 if domid not in known and not d['dying']:
                     self._adopt(d)
+            self.listing = live
             return live
 
     def _adopt(self, d):
@@ -476,18 +480,17 @@ class Domains(object):
         domid = self.backend.domain_create(self._backend_cfg(vm))
         vm.vif_devids = {ref: i for i, ref in enumerate(vm.vifs)}
         try:
-            nr = self.backend.physinfo()['nr_cpus']
+            p = c['VCPUs_params']
+            pins = [(v, c['cpus']) for v in range(c['VCPUs_max'])
+                    if c['cpus']] + [(int(k[6:]), v) for k, v in p.items()
+                                     if re.match(r'^cpumap\d+$', k)]
             if c['VCPUs_at_startup'] < c['VCPUs_max']:
                 self.backend.set_vcpus_online(domid, c['VCPUs_at_startup'])
-            if c['cpus']:
-                for v in range(c['VCPUs_max']):
-                    self.backend.vcpu_pin(domid, v,
-                                          parse_cpus(c['cpus'], nr))
-            p = c['VCPUs_params']
-            for k, v in p.items():
-                if re.match(r'^cpumap\d+$', k):
-                    self.backend.vcpu_pin(domid, int(k[6:]),
-                                          parse_cpus(v, nr))
+            # The host's CPU count only where a pin needs it (a hypercall
+            # fewer for most starts).
+            nr = self.backend.physinfo()['nr_cpus'] if pins else 0
+            for v, cpus in pins:
+                self.backend.vcpu_pin(domid, v, parse_cpus(cpus, nr))
             if 'weight' in p or 'cap' in p:
                 w, cap = self.backend.sched_credit_get(domid)
                 self.backend.sched_credit_set(
@@ -556,10 +559,17 @@ class Domains(object):
             self.refresh()
 
     def hard_shutdown(self, vm):
+        t0 = time.monotonic()
         with self.lock:
+            t1 = time.monotonic()
             self._live(vm, ('Running', 'Paused'), 'hard_shutdown')
+            t2 = time.monotonic()
             self._call(self.backend.domain_destroy, vm.domid)
             self._halted(vm)
+            # The backend logs its own phases; these are what comes
+            # before them (tools/bench/xm.py prints both).
+            log.debug('%s: hard_shutdown: waited %.3f s for the lock, '
+                      'state %.3f s', vm.name, t1 - t0, t2 - t1)
 
     def hard_reboot(self, vm):
         with self.lock:
@@ -717,8 +727,8 @@ class Domains(object):
             return None, None
 
     # SXP, as xend returns domains and keeps managed configs.
-    def state_flags(self, vm):
-        d = self._info(vm)
+    @staticmethod
+    def _flags(d):
         if d is None:
             return ''
         flags = [('r', d['running']), ('b', d['blocked']),
@@ -726,10 +736,23 @@ class Domains(object):
                  ('c', d['crashed']), ('d', d['dying'])]
         return ''.join(c if on else '-' for c, on in flags)
 
-    def to_sxp(self, vm, persist=False):
+    def state_flags(self, vm):
+        with self.lock:
+            return self._flags(self._info(vm))
+
+    def to_sxp(self, vm, persist=False, live=None):
+        """vm as xend's SXP; live (domid: the backend's dict) is a
+        listing just made (refresh's, under the same hold of the lock),
+        else the VM's domain is looked up, once for all its fields (so is
+        one that an on_* action gave a domain after the listing)."""
         with self.lock:
             c = vm.cfg
-            d = None if persist else self._info(vm)
+            if persist or vm.domid is None:
+                d = None
+            elif live is not None and vm.domid in live:
+                d = live[vm.domid]
+            else:
+                d = self._info(vm)
             out = ['domain']
             if d is not None:
                 out.append(['domid', d['domid']])
@@ -764,10 +787,10 @@ class Domains(object):
             out.append(['image', image])
             if not persist:
                 status = {'Halted': 0, 'Paused': 1, 'Running': 2}[
-                    self.power_state(vm)]
+                    self._state(d)]
                 out.append(['status', status])
                 if d is not None:
-                    out.append(['state', self.state_flags(vm)])
+                    out.append(['state', self._flags(d)])
             for b in vm.vbds.values():
                 dev = b['device'] + (':cdrom' if b['type'] == 'CD'
                                      else ':disk')

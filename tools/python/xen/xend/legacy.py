@@ -132,26 +132,32 @@ class Legacy(object):
                             % what)
         return fn
 
+    # Each of these lists the domains once (the refresh that all() and
+    # lookup() make), not again for each domain's SXP.
     def domains(self, detail, full=0):
-        vms = [vm for vm in self.dom.all() if vm.domid is not None]
-        return self._list(vms, detail)
+        with self.dom.lock:
+            vms = [vm for vm in self.dom.all() if vm.domid is not None]
+            return self._list(vms, detail)
 
     def domains_with_state(self, detail, state, full=0):
-        vms = self.dom.all()
-        if state != 'all':
-            vms = [vm for vm in vms
-                   if self.dom.power_state(vm).lower() == str(state).lower()]
-        return self._list(vms, detail)
+        with self.dom.lock:
+            vms = self.dom.all()
+            if state != 'all':
+                vms = [vm for vm in vms if self.dom.power_state(vm).lower()
+                       == str(state).lower()]
+            return self._list(vms, detail)
 
     def _list(self, vms, detail):
         vms = sorted(vms, key=lambda vm: (vm.domid is None, vm.domid or 0,
                                           vm.name))
         if detail:
-            return [self.dom.to_sxp(vm) for vm in vms]
+            return [self.dom.to_sxp(vm, live=self.dom.listing) for vm in vms]
         return [vm.name for vm in vms]
 
     def domain(self, dom, full=0):
-        return self.dom.to_sxp(self.dom.lookup(dom))
+        with self.dom.lock:
+            return self.dom.to_sxp(self.dom.lookup(dom),
+                                   live=self.dom.listing)
 
     def _from_sxp(self, config, managed):
         if not isinstance(config, list) or sxp.name(config) not in (

@@ -116,6 +116,13 @@ class Xenstore(object):
                        [x.decode() for x in body.split(b'\0') if x])
         return out
 
+    def read_many(self, paths):
+        """The value at each path, None where it cannot be read: one wait
+        on xenstored for them all."""
+        return [None if typ == XS_ERROR else body.decode('utf-8', 'replace')
+                for typ, body in self._pipeline(
+                    [(XS_READ, p.encode() + b'\0') for p in paths])]
+
     def read(self, path):
         return self._call(XS_READ, path.encode() + b'\0', path).decode(
             'utf-8', 'replace')

@@ -101,8 +101,10 @@ class Legacy(object):
         return self._dom(self.call('xend.domain', dom, 1))
 
     def create(self, config, paused):
+        # No xend.domain.waitForDevices, as xm 3.1 called: our xend's
+        # create returns once each device's hotplug script has connected
+        # it, so that call would be one round trip for nothing.
         s = self._dom(self.call('xend.domain.create', config))
-        self.call('xend.domain.waitForDevices', s['name'])
         if not paused:
             self.call('xend.domain.unpause', s['name'])
         return s['name']
