@@ -4,11 +4,13 @@
 #include <stdlib.h>
 /* The hypervisor's layout first, as its builds force-include it. */
 #include <asm/config.h>
+#include <xen/errno.h>
 #include <xen/mm.h>
 #include <xen/sched.h>
 #include <xen/softirq.h>
 #include <asm/current.h>
 #include <asm/domain.h>
+#include <asm/pv/compat.h>
 #include <asm/pv/continuation.h>
 #include <asm/pv/emulate.h>
 #include <asm/pv/entry.h>
@@ -79,6 +81,19 @@ bool pv_emulate_forced_cpuid(struct cpu_user_regs *regs)
 bool pv_ptwr_emulate(struct cpu_user_regs *regs, unsigned long addr)
 {
     return false;
+}
+
+/* What pv_switch_compat() asks of the event channels and the clock. */
+static unsigned int evtchn_switches, wallclock_writes;
+
+void evtchn_switch_compat(struct domain *d)
+{
+    evtchn_switches++;
+}
+
+void update_domain_wallclock_time(struct domain *d)
+{
+    wallclock_writes++;
 }
 
 static struct domain dom;
@@ -478,6 +493,73 @@ static void test_hypercall_page(void)
     }
 }
 
+/* A PV domain with two vCPUs, neither up, and no memory. */
+static void empty_pv(struct vcpu *vcpus[2])
+{
+    reset(0);
+    dom.guest_type = guest_type_pv;
+    dom.max_vcpus = 2;
+    dom.vcpu = vcpus;
+    dom.tot_pages = 0;
+    vcpus[0]->pause_flags = vcpus[1]->pause_flags = VPF_down;
+    evtchn_switches = wallclock_writes = 0;
+}
+
+/* XEN_DOMCTL_set_address_size 32 and the builder's switch. */
+static void test_switch_compat(void)
+{
+    static struct vcpu v0, v1;
+    static struct vcpu *vcpus[2] = { &v0, &v1 };
+    uint32_t start;
+
+    CASE("switch_compat: an empty PV domain becomes 32-bit, once")
+    {
+        empty_pv(vcpus);
+        CHECK_EQ(pv_switch_compat(&dom), 0);
+        CHECK(adom.pv.is_32bit);
+        CHECK_EQ(adom.pv.compat_virt_start, 0xf5800000u);
+        CHECK_EQ(evtchn_switches, 1);
+        CHECK_EQ(wallclock_writes, 1);
+        /* Again: nothing to do, even with memory now. */
+        dom.tot_pages = 5;
+        CHECK_EQ(pv_switch_compat(&dom), 0);
+        CHECK_EQ(evtchn_switches, 1);
+    }
+
+    CASE("switch_compat: memory or a vCPU up is EACCES, HVM EINVAL")
+    {
+        empty_pv(vcpus);
+        dom.tot_pages = 1;
+        CHECK_EQ(pv_switch_compat(&dom), -EACCES);
+        dom.tot_pages = 0;
+        v1.pause_flags = 0;
+        CHECK_EQ(pv_switch_compat(&dom), -EACCES);
+        CHECK(!adom.pv.is_32bit);
+        reset(0);
+        dom.guest_type = guest_type_hvm;
+        dom.max_vcpus = 0;
+        CHECK_EQ(pv_switch_compat(&dom), -EINVAL);
+        dom.guest_type = guest_type_pv;
+    }
+
+    CASE("compat virt start: default, HV_START_LOW rounds up, never above")
+    {
+        CHECK_EQ(pv_compat_virt_start(~0ull, 0xf5800000u, &start), 0);
+        CHECK_EQ(start, 0xf5800000u);
+        /* A lower note is raised to where the M2P really starts. */
+        CHECK_EQ(pv_compat_virt_start(0xf5000000u, 0xf5800000u, &start), 0);
+        CHECK_EQ(start, 0xf5800000u);
+        CHECK_EQ(pv_compat_virt_start(0xf5000000u, 0xfd800000u, &start), 0);
+        CHECK_EQ(start, 0xfd800000u);
+        CHECK_EQ(pv_compat_virt_start(0xf57ff000u, 0xf5000000u, &start), 0);
+        CHECK_EQ(start, 0xf5800000u);
+        CHECK_EQ(pv_compat_virt_start(0xf5800001u, 0xf5800000u, &start),
+                 -EINVAL);
+        CHECK_EQ(pv_compat_virt_start(0x1f5800000ull, 0xf5800000u, &start),
+                 -EINVAL);
+    }
+}
+
 int main(void)
 {
     test_advance();
@@ -487,5 +569,6 @@ int main(void)
     test_compat_syscall();
     test_continuation();
     test_hypercall_page();
+    test_switch_compat();
     return check_failures ? 1 : 0;
 }
