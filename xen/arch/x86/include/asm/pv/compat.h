@@ -3,9 +3,10 @@
 #ifndef ASM_X86_PV_COMPAT_H
 #define ASM_X86_PV_COMPAT_H
 
+#include <xen/compat.h>
+#include <xen/sched.h>
 #include <xen/types.h>
-
-struct domain;
+#include <asm/regs.h>
 
 /*
  * HYPERVISOR_COMPAT_VIRT_START unless the kernel's HV_START_LOW note asks
@@ -37,5 +38,59 @@ int pv_switch_compat(struct domain *d);
  */
 int pv_compat_virt_start(uint64_t hv_start_low, uint32_t m2p_start,
                          uint32_t *start);
+
+/*
+ * Whether v, interrupted with regs, was in its kernel: a 64-bit guest's
+ * kernel and user are both ring 3 and told apart by VGCF_in_kernel, a
+ * 32-bit guest's kernel is ring 1.
+ */
+static inline bool pv_guest_kernel_mode(const struct vcpu *v,
+                                        const struct cpu_user_regs *regs)
+{
+    return v->domain->arch.pv.is_32bit ? (regs->cs & 3) != 3
+                                       : v->arch.flags & VGCF_in_kernel;
+}
+
+/* The guest's virtual CR2, in vcpu_info at either width. */
+static inline unsigned long pv_get_cr2(const struct vcpu *v)
+{
+    return v->domain->arch.pv.is_32bit
+               ? ((const struct compat_vcpu_info *)v->vcpu_info)->cr2
+               : v->vcpu_info->arch.cr2;
+}
+
+static inline void pv_set_cr2(struct vcpu *v, unsigned long cr2)
+{
+    if ( v->domain->arch.pv.is_32bit )
+        ((struct compat_vcpu_info *)v->vcpu_info)->cr2 = cr2;
+    else
+        v->vcpu_info->arch.cr2 = cr2;
+}
+
+/*
+ * A 32-bit bounce frame on the ring-1 stack (pv/compat_traps.c): from
+ * the top, [extra], EIP, CS with the saved event mask in bits 16-23,
+ * EFLAGS, and ESP, SS when ring 3 was interrupted (the stack then is
+ * stack_switch's).  pv_create_bounce_frame()'s contract otherwise.
+ */
+bool pv_compat_bounce_frame(struct vcpu *v, unsigned long eip,
+                            const uint64_t *extra, unsigned int nr_extra,
+                            bool mask_events);
+
+/* iret (23) from a 32-bit guest: its frame at ESP (pv/compat_traps.c). */
+void pv_compat_iret(struct cpu_user_regs *regs);
+
+/* pv/compat_callback.c: the 32-bit forms of the vCPU state calls. */
+long pv_compat_set_trap_table(uint32_t table);
+long pv_compat_set_callbacks(uint32_t ecs, uint32_t eeip, uint32_t fcs,
+                             uint32_t feip);
+long pv_compat_callback_op(uint32_t cmd, uint32_t arg);
+long pv_compat_stack_switch(uint32_t ss, uint32_t esp);
+
+/*
+ * A 32-bit guest's hypercall nr that needs a translation: true and the
+ * result in regs->rax if pv/compat_*.c has one, false otherwise.
+ */
+bool pv_compat_translated(uint32_t nr, struct cpu_user_regs *regs);
 
 #endif /* ASM_X86_PV_COMPAT_H */
