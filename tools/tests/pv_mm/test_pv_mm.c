@@ -15,6 +15,7 @@
 #include <asm/e820.h>
 #include <asm/m2p.h>
 #include <asm/mm.h>
+#include <asm/pv/compat_mm.h>
 #include <asm/pv/mm.h>
 #include <asm/uaccess.h>
 #include <public/memory.h>
@@ -33,6 +34,8 @@
 #define GUEST_KERNEL    (1UL << 52)
 
 static struct domain *dom0, *domA, *domB;
+/* A 32-bit PAE guest (docs/misc/compat32.md). */
+static struct domain *dom32;
 static char *fault_page;
 
 /* ---- helpers ---- */
@@ -2155,6 +2158,160 @@ static void setup(void)
     stub_domains[0] = dom0 = make_domain(0, true);
     stub_domains[1] = domA = make_domain(1, false);
     stub_domains[2] = domB = make_domain(2, false);
+    stub_domains[3] = dom32 = make_domain(3, false);
+    dom32->arch.pv.is_32bit = true;
+}
+
+/* A PAE tree of dom32: an L3 with an L2 in each slot, va -> data. */
+struct pae_tree {
+    unsigned long l3, l2[4], l1;
+};
+
+static struct pae_tree build_pae_tree(uint32_t va, unsigned long data,
+                                      pte_t l1f)
+{
+    struct pae_tree t = { .l3 = new_frame(dom32), .l1 = new_frame(dom32) };
+
+    for ( unsigned int i = 0; i < 4; i++ )
+    {
+        t.l2[i] = new_frame(dom32);
+        tab(t.l3)[i] = ent(t.l2[i], P);
+    }
+    tab(t.l2[va >> 30])[l2_table_offset(va)] = ent(t.l1, RW | AD);
+    tab(t.l1)[l1_table_offset(va)] = ent(data, l1f);
+    return t;
+}
+
+static void test_pv32_types(void)
+{
+    CASE("pv32: an L3 pins: 4 PDPTEs, the slot-3 L2 is the PAE Xen L2")
+    {
+        struct snap *s = malloc(sizeof(*s));
+        unsigned long data = new_frame(dom32);
+        struct pae_tree t = build_pae_tree(0xc0000000U, data, P);
+
+        /* Junk past the PDPTEs and in the hypervisor's L2 slots. */
+        tab(t.l3)[4] = ent(data, RW);
+        tab(t.l3)[511] = ent(data, RW);
+        tab(t.l2[3])[PV32_L2_XEN_FIRST] = ent(data, RW);
+        take_snap(s);
+        run_as(dom32);
+        CHECK_EQ(ext(MMUEXT_PIN_L3_TABLE, t.l3), 0);
+        CHECK_EQ(ttype(t.l3), PGT_l3_page_table);
+        CHECK_EQ(ttype(t.l2[0]), PGT_l2_page_table);
+        CHECK_EQ(ttype(t.l2[2]), PGT_l2_page_table);
+        CHECK_EQ(ttype(t.l2[3]), PGT_l2_pae_xen);
+        CHECK_EQ(tcount(t.l2[3]), 1);
+        CHECK_EQ(ttype(t.l1), PGT_l1_page_table);
+        /* Long mode sees all 512 L3 entries: the guest's 4 allow all. */
+        CHECK_EQ(tab(t.l3)[0], ent(t.l2[0], P | _PAGE_USER | _PAGE_RW));
+        CHECK_EQ(tab(t.l3)[4], 0);
+        CHECK_EQ(tab(t.l3)[511], 0);
+        CHECK_EQ(tab(t.l2[3])[PV32_L2_XEN_FIRST], 0);
+        /* Ring 1 is supervisor: L2 and L1 entries stay as written. */
+        CHECK_EQ(tab(t.l2[3])[0], ent(t.l1, RW | AD));
+        CHECK_EQ(tab(t.l1)[0], ent(data, P));
+        CHECK_EQ(refs(data), 2);
+        CHECK_EQ(ext(MMUEXT_UNPIN_TABLE, t.l3), 0);
+        CHECK_EQ(snap_diff(s), -1);
+        free(s);
+    }
+
+    CASE("pv32: bad PDPTEs are refused, nothing left referenced")
+    {
+        struct snap *s = malloc(sizeof(*s));
+        unsigned long data = new_frame(dom32);
+        struct pae_tree t = build_pae_tree(0x1000, data, RW);
+        static const pte_t bad[] = { _PAGE_NX, _PAGE_PWT, _PAGE_PCD,
+                                     _PAGE_PSE, _PAGE_GLOBAL, 1UL << 52 };
+
+        take_snap(s);
+        run_as(dom32);
+        for ( unsigned int i = 0; i < ARRAY_SIZE(bad); i++ )
+        {
+            tab(t.l3)[3] = ent(t.l2[3], P | bad[i]);
+            CHECK_EQ(ext(MMUEXT_PIN_L3_TABLE, t.l3), -EINVAL);
+            tab(t.l3)[3] = ent(t.l2[3], P);
+            tab(t.l3)[1] = ent(t.l2[1], P | bad[i]);
+            CHECK_EQ(ext(MMUEXT_PIN_L3_TABLE, t.l3), -EINVAL);
+            tab(t.l3)[1] = ent(t.l2[1], P);
+            CHECK_EQ(snap_diff(s), -1);
+        }
+        /* The hypervisor's slots need an L2 under slot 3. */
+        tab(t.l3)[3] = 0;
+        CHECK_EQ(ext(MMUEXT_PIN_L3_TABLE, t.l3), -EINVAL);
+        CHECK_EQ(snap_diff(s), -1);
+        /* RW, USER, A, D and bits 9-11 are allowed. */
+        tab(t.l3)[3] = ent(t.l2[3], P | RW | _PAGE_USER | AD | (7UL << 9));
+        CHECK_EQ(ext(MMUEXT_PIN_L3_TABLE, t.l3), 0);
+        CHECK_EQ(ext(MMUEXT_UNPIN_TABLE, t.l3), 0);
+        CHECK_EQ(snap_diff(s), -1);
+        free(s);
+    }
+
+    CASE("pv32: a PAE Xen L2 hangs under slot 3 of one L3 only")
+    {
+        struct snap *s = malloc(sizeof(*s));
+        unsigned long data = new_frame(dom32), l3b = new_frame(dom32);
+        struct pae_tree t = build_pae_tree(0x1000, data, RW);
+
+        for ( unsigned int i = 0; i < 4; i++ )
+            tab(l3b)[i] = tab(t.l3)[i];
+        take_snap(s);
+        run_as(dom32);
+        CHECK_EQ(ext(MMUEXT_PIN_L3_TABLE, t.l3), 0);
+        /* Another L3 with the same slot-3 L2. */
+        CHECK_EQ(ext(MMUEXT_PIN_L3_TABLE, l3b), -EINVAL);
+        CHECK_EQ(ext(MMUEXT_UNPIN_TABLE, t.l3), 0);
+        CHECK_EQ(snap_diff(s), -1);
+        /* The same L2 in another slot too, or pinned as an L2. */
+        tab(t.l3)[2] = ent(t.l2[3], P);
+        CHECK_EQ(ext(MMUEXT_PIN_L3_TABLE, t.l3), -EINVAL);
+        CHECK_EQ(snap_diff(s), -1);
+        tab(t.l3)[2] = ent(t.l2[2], P);
+        CHECK_EQ(ext(MMUEXT_PIN_L2_TABLE, t.l2[3]), 0);
+        CHECK_EQ(ext(MMUEXT_PIN_L3_TABLE, t.l3), -EINVAL);
+        CHECK_EQ(ext(MMUEXT_UNPIN_TABLE, t.l2[3]), 0);
+        CHECK_EQ(snap_diff(s), -1);
+        free(s);
+    }
+
+    CASE("pv32: updates: L3 slot 3 up -EINVAL, Xen L2 slots -EPERM")
+    {
+        struct snap *s = malloc(sizeof(*s));
+        unsigned long data = new_frame(dom32), l2 = new_frame(dom32);
+        struct pae_tree t = build_pae_tree(0x1000, data, RW);
+
+        take_snap(s);
+        run_as(dom32);
+        CHECK_EQ(ext(MMUEXT_PIN_L3_TABLE, t.l3), 0);
+        CHECK_EQ(mmu1(slot_ma(t.l3, 3), ent(l2, P)), -EINVAL);
+        CHECK_EQ(mmu1(slot_ma(t.l3, 3), 0), -EINVAL);
+        CHECK_EQ(mmu1(slot_ma(t.l3, 4), ent(l2, P)), -EINVAL);
+        CHECK_EQ(mmu1(slot_ma(t.l3, 1), ent(l2, P | _PAGE_NX)), -EINVAL);
+        /* Slots 0-2 change as any entry does. */
+        CHECK_EQ(mmu1(slot_ma(t.l3, 1), ent(l2, P)), 0);
+        CHECK_EQ(ttype(l2), PGT_l2_page_table);
+        CHECK_EQ(tab(t.l3)[1], ent(l2, P | _PAGE_USER | _PAGE_RW));
+        CHECK_EQ(tcount(t.l2[1]), 0);
+        /* No linear PDPTE: the hardware would see it writable. */
+        CHECK_EQ(mmu1(slot_ma(t.l3, 1), ent(t.l3, P)), -EINVAL);
+        /* The hypervisor's L2 slots are not the guest's to write. */
+        CHECK_EQ(mmu1(slot_ma(t.l2[3], PV32_L2_XEN_FIRST), ent(data, P)),
+                 -EPERM);
+        CHECK_EQ(mmu1(slot_ma(t.l2[3], 511), 0), -EPERM);
+        CHECK_EQ(mmu1(slot_ma(t.l2[3], PV32_L2_XEN_FIRST - 1), ent(t.l1, P)),
+                 0);
+        CHECK_EQ(mmu1(slot_ma(t.l2[3], PV32_L2_XEN_FIRST - 1), 0), 0);
+        /* ... but an ordinary L2's slots are. */
+        CHECK_EQ(mmu1(slot_ma(t.l2[2], PV32_L2_XEN_FIRST), ent(t.l1, P)), 0);
+        CHECK_EQ(mmu1(slot_ma(t.l2[2], PV32_L2_XEN_FIRST), 0), 0);
+        /* No L4 for a 32-bit guest. */
+        CHECK_EQ(ext(MMUEXT_PIN_L4_TABLE, l2), -EINVAL);
+        CHECK_EQ(ext(MMUEXT_UNPIN_TABLE, t.l3), 0);
+        CHECK_EQ(snap_diff(s), -1);
+        free(s);
+    }
 }
 
 int main(void)
@@ -2173,6 +2330,7 @@ int main(void)
     test_partial();
     test_stress();
     test_threads();
+    test_pv32_types();
     CASE("lookups give back every domain reference they take")
     {
         for ( unsigned int i = 0; i < ARRAY_SIZE(stub_domains); i++ )

@@ -387,6 +387,9 @@ static int do_one_mmuext(struct vcpu *curr, struct domain *pg_owner,
     case MMUEXT_PIN_L2_TABLE:
     case MMUEXT_PIN_L3_TABLE:
     case MMUEXT_PIN_L4_TABLE:
+        /* A 32-bit guest's tables stop at its L3. */
+        if ( op->cmd == MMUEXT_PIN_L4_TABLE && pg_owner->arch.pv.is_32bit )
+            return -EINVAL;
         return pin_table(pg_owner, op->arg1.mfn,
                          PGT_lx_page_table(op->cmd - MMUEXT_PIN_L1_TABLE + 1),
                          true);
