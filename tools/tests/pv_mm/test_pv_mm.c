@@ -2314,6 +2314,70 @@ static void test_pv32_types(void)
     }
 }
 
+static void test_pv32_roots(void)
+{
+    CASE("pv32: a vCPU's own L4: Xen slots, slot 0 follows NEW_BASEPTR")
+    {
+        struct snap *s = malloc(sizeof(*s));
+        struct vcpu *v = dom32->vcpu[0];
+        unsigned long data = new_frame(dom32), data2 = new_frame(dom32);
+        struct pae_tree t = build_pae_tree(0xc0000000U, data, P);
+        struct pae_tree t2 = build_pae_tree(0xc0000000U, data, P);
+        const pte_t root = P | _PAGE_RW | _PAGE_USER | _PAGE_ACCESSED;
+        pte_t *l4;
+
+        take_snap(s);
+        run_as(dom32);
+        v->arch.pv.pv32_l4 = INVALID_MFN;
+        CHECK_EQ(pv32_vcpu_init(v), 0);
+        CHECK(mfn_valid(v->arch.pv.pv32_l4));
+        l4 = tab(mfn_x(v->arch.pv.pv32_l4));
+        CHECK_EQ(l4[0], 0);
+        CHECK_EQ(l4[256], 0);
+        CHECK_EQ(l4[262], STUB_XEN_SLOT(262));
+        stub_reset();
+        CHECK_EQ(ext(MMUEXT_NEW_BASEPTR, t.l3), 0);
+        CHECK_EQ(stub_cr3_updates, 1);
+        CHECK_EQ(ttype(t.l3), PGT_l3_page_table);
+        CHECK_EQ(tcount(t.l3), 1);
+        CHECK_EQ(ttype(t.l2[3]), PGT_l2_pae_xen);
+        CHECK_EQ(l4[0], ent(t.l3, root));
+        CHECK_EQ(ext(MMUEXT_NEW_USER_BASEPTR, t2.l3), -EINVAL);
+        CHECK_EQ(tcount(t2.l3), 0);
+        /* update_va_mapping walks from the L3, within 4 GiB. */
+        CHECK_EQ(do_update_va_mapping(0xc0001000UL, ent(data2, RW), 0), 0);
+        CHECK_EQ(tab(t.l1)[1], ent(data2, RW));
+        CHECK_EQ(do_update_va_mapping(0x1c0001000UL, ent(data2, RW), 0),
+                 -EINVAL);
+        CHECK_EQ(do_update_va_mapping(PV32_VIRT_START, ent(data2, RW), 0),
+                 -EINVAL);
+        CHECK_EQ(do_update_va_mapping(0xc0001000UL, 0, 0), 0);
+        /* Another root: the old one's references go, slot 0 follows. */
+        CHECK_EQ(ext(MMUEXT_NEW_BASEPTR, t2.l3), 0);
+        CHECK_EQ(tcount(t.l3), 0);
+        CHECK_EQ(tcount(t2.l3), 1);
+        CHECK_EQ(l4[0], ent(t2.l3, root));
+        /* Relinquishing: the root's references go, slot 0 with them. */
+        put_page_and_type(pg_of(mfn_x(v->arch.pv.guest_table)));
+        v->arch.pv.guest_table = INVALID_MFN;
+        pv32_set_l4_root(v);
+        CHECK_EQ(l4[0], 0);
+        pv32_vcpu_destroy(v);
+        CHECK(!mfn_valid(v->arch.pv.pv32_l4));
+        pv32_vcpu_destroy(v);
+        CHECK_EQ(snap_diff(s), -1);
+        free(s);
+    }
+
+    CASE("pv32: CR3 values fold frame bits above 32 (pae_extended_cr3)")
+    {
+        CHECK_EQ(pv32_pfn_to_cr3(0x12345), 0x12345000U);
+        CHECK_EQ(pv32_pfn_to_cr3(0x123456), 0x23456001U);
+        CHECK_EQ(pv32_cr3_to_pfn(0x23456001U), 0x123456UL);
+        CHECK_EQ(pv32_cr3_to_pfn(pv32_pfn_to_cr3(0xfffffffUL)), 0xfffffffUL);
+    }
+}
+
 int main(void)
 {
     setup();
@@ -2331,6 +2395,7 @@ int main(void)
     test_stress();
     test_threads();
     test_pv32_types();
+    test_pv32_roots();
     CASE("lookups give back every domain reference they take")
     {
         for ( unsigned int i = 0; i < ARRAY_SIZE(stub_domains); i++ )

@@ -469,15 +469,18 @@ static int validate_table(struct page_info *pg, unsigned long type,
     }
     if ( (type & PGT_type_mask) == PGT_l2_pae_xen )
         pv32_fill_xen_l2(t);
+    /* The RO M2P comes with a new L4 only in m2p_strict mode. */
     if ( level == 4 )
-    {
-        memcpy(&t[L4_XEN_FIRST], &idle_pg_table[L4_XEN_FIRST],
-               L4_XEN_NR * sizeof(pte_t));
-        /* The RO M2P comes with a new L4 only in m2p_strict mode. */
-        if ( !m2p_strict(d) )
-            t[RO_MPT_SLOT] = 0;
-    }
+        pv_fill_xen_l4(t, m2p_strict(d));
     return 0;
+}
+
+void pv_fill_xen_l4(pte_t *l4, bool ro_mpt)
+{
+    memcpy(&l4[L4_XEN_FIRST], &idle_pg_table[L4_XEN_FIRST],
+           L4_XEN_NR * sizeof(pte_t));
+    if ( !ro_mpt )
+        l4[RO_MPT_SLOT] = 0;
 }
 
 void pv_root_ro_mpt(const struct domain *d, mfn_t l4, bool user)
@@ -977,6 +980,9 @@ void pv_dump_guest_walk(struct vcpu *v, mfn_t root, unsigned long va)
 {
     printk("d%uv%u page walk for %016lx:\n", v->domain->domain_id, v->vcpu_id,
            va);
+    /* The L4 a 32-bit vCPU runs on is ours: its walk starts below. */
+    if ( is_pv32(v->domain) )
+        root = v->arch.pv.guest_table;
     guest_walk(v, root, va, 0, true);
 }
 
