@@ -2207,13 +2207,15 @@ static void test_pv32_types(void)
         CHECK_EQ(tab(t.l3)[0], ent(t.l2[0], P | _PAGE_USER | _PAGE_RW));
         CHECK_EQ(tab(t.l3)[4], 0);
         CHECK_EQ(tab(t.l3)[511], 0);
-        CHECK_EQ(tab(t.l2[3])[PV32_L2_XEN_FIRST], 0);
+        CHECK_EQ(tab(t.l2[3])[PV32_L2_XEN_FIRST], m2p_compat_l2e(0));
         /* Ring 1 is supervisor: L2 and L1 entries stay as written. */
         CHECK_EQ(tab(t.l2[3])[0], ent(t.l1, RW | AD));
         CHECK_EQ(tab(t.l1)[0], ent(data, P));
         CHECK_EQ(refs(data), 2);
         CHECK_EQ(ext(MMUEXT_UNPIN_TABLE, t.l3), 0);
         CHECK_EQ(snap_diff(s), -1);
+        /* Our entries go with the type. */
+        CHECK_EQ(tab(t.l2[3])[PV32_L2_XEN_FIRST], 0);
         free(s);
     }
 
@@ -2378,6 +2380,104 @@ static void test_pv32_roots(void)
     }
 }
 
+/* Entry mfn of the compat M2P, through its first piece's frames. */
+static uint32_t compat_m2p(unsigned long mfn)
+{
+    return ((uint32_t *)mfn_to_virt(m2p_compat_chunk_mfn(0)))[mfn];
+}
+
+static long memop(unsigned int op, void *arg)
+{
+    XEN_GUEST_HANDLE_PARAM(void) h = { arg };
+
+    return do_memory_op(op, h);
+}
+
+static void test_pv32_m2p(void)
+{
+    CASE("pv32: the compat M2P: 32-bit entries kept in step")
+    {
+        CHECK_EQ(m2p_compat_nr_chunks(), 1);
+        CHECK(mfn_valid(m2p_compat_chunk_mfn(0)));
+        CHECK(!mfn_valid(m2p_compat_chunk_mfn(1)));
+        CHECK_EQ(compat_m2p(100), 0xffffffffU);
+        set_gpfn_from_mfn(100, 0x1234);
+        CHECK_EQ(compat_m2p(100), 0x1234);
+        CHECK_EQ(get_gpfn_from_mfn(100), 0x1234);
+        set_gpfn_from_mfn(100, INVALID_M2P_ENTRY);
+        CHECK_EQ(compat_m2p(100), 0xffffffffU);
+        /* Its frames belong to no domain: nobody may map them. */
+        CHECK(!get_page(pg_of(mfn_x(m2p_compat_chunk_mfn(0))), dom32));
+    }
+
+    CASE("pv32: every PAE Xen L2 maps the compat M2P read-only from 428")
+    {
+        unsigned long data = new_frame(dom32);
+        struct pae_tree t = build_pae_tree(0x1000, data, RW);
+        pte_t l2e, l1e;
+
+        run_as(dom32);
+        CHECK_EQ(ext(MMUEXT_PIN_L3_TABLE, t.l3), 0);
+        l2e = tab(t.l2[3])[PV32_L2_XEN_FIRST];
+        CHECK_EQ(l2e, m2p_compat_l2e(0));
+        CHECK_EQ(l2e & (P | _PAGE_RW | _PAGE_USER | _PAGE_PSE),
+                 P | _PAGE_USER);
+        l1e = ((pte_t *)maddr_to_virt(l2e & PTE_ADDR_MASK))[0];
+        CHECK_EQ(l1e & PTE_ADDR_MASK,
+                 mfn_to_maddr(m2p_compat_chunk_mfn(0)));
+        CHECK_EQ(l1e & (P | _PAGE_RW), P);
+        /* Past the table's 4 pages (16 KiB here), nothing. */
+        CHECK_EQ(((pte_t *)maddr_to_virt(l2e & PTE_ADDR_MASK))[4], 0);
+        CHECK_EQ(tab(t.l2[3])[PV32_L2_XEN_FIRST + 1], 0);
+        CHECK_EQ(tab(t.l2[3])[511], 0);
+        /* An ordinary L2 gets nothing of ours. */
+        CHECK_EQ(tab(t.l2[2])[PV32_L2_XEN_FIRST], 0);
+        CHECK_EQ(ext(MMUEXT_UNPIN_TABLE, t.l3), 0);
+    }
+
+    CASE("pv32: machphys queries answer a 32-bit caller in its layouts")
+    {
+        /* A 32-bit guest's list is at a 32-bit address. */
+        uint32_t m[3] = { 0 },
+                 *frames = mmap(NULL, PAGE_SIZE, PROT_READ | PROT_WRITE,
+                                MAP_PRIVATE | MAP_ANONYMOUS | MAP_32BIT, -1, 0);
+        struct {
+            uint32_t max, list, nr;
+        } cl = { 4, 0, 99 };
+        xen_pfn_t frames64[4] = { 0 };
+        struct xen_machphys_mfn_list l = { .max_extents = 4 };
+        struct xen_machphys_mapping m64 = { 0 };
+
+        run_as(dom32);
+        CHECK_EQ(memop(XENMEM_machphys_mapping, m), 0);
+        CHECK_EQ(m[0], 0xF5800000U);
+        CHECK_EQ(m[1], 0xFFE00000U);
+        CHECK_EQ(m[2], (0xFFE00000U - 0xF5800000U) / 4 - 1);
+        CHECK(frames != MAP_FAILED && !((unsigned long)frames >> 32));
+        cl.list = (uint32_t)(unsigned long)frames;
+        CHECK_EQ(memop(XENMEM_machphys_mfn_list, &cl), 0);
+        CHECK_EQ(cl.nr, 1);
+        CHECK_EQ(cl.max, 4);
+        CHECK_EQ(frames[0], mfn_x(m2p_compat_chunk_mfn(0)));
+        CHECK_EQ(frames[1], 0);
+        frames[0] = 0;
+        CHECK_EQ(memop(XENMEM_machphys_compat_mfn_list, &cl), 0);
+        CHECK_EQ(frames[0], mfn_x(m2p_compat_chunk_mfn(0)));
+        munmap(frames, PAGE_SIZE);
+        /* A 64-bit caller: its own table, and the compat one if asked. */
+        run_as(domA);
+        CHECK_EQ(memop(XENMEM_machphys_mapping, &m64), 0);
+        CHECK_EQ(m64.v_start, MACH2PHYS_VIRT_START);
+        set_xen_guest_handle(l.extent_start, frames64);
+        CHECK_EQ(memop(XENMEM_machphys_mfn_list, &l), 0);
+        CHECK_EQ(l.nr_extents, 1);
+        CHECK_EQ(frames64[0], mfn_x(m2p_chunk_mfn(0)));
+        CHECK_EQ(memop(XENMEM_machphys_compat_mfn_list, &l), 0);
+        CHECK_EQ(l.nr_extents, 1);
+        CHECK_EQ(frames64[0], mfn_x(m2p_compat_chunk_mfn(0)));
+    }
+}
+
 int main(void)
 {
     setup();
@@ -2396,6 +2496,7 @@ int main(void)
     test_threads();
     test_pv32_types();
     test_pv32_roots();
+    test_pv32_m2p();
     CASE("lookups give back every domain reference they take")
     {
         for ( unsigned int i = 0; i < ARRAY_SIZE(stub_domains); i++ )

@@ -6,13 +6,14 @@
 #include <xen/sched.h>
 #include <xen/string.h>
 #include <asm/domain.h>
+#include <asm/m2p.h>
 #include <asm/pv/compat_mm.h>
 #include <asm/pv/mm.h>
 
 void pv32_fill_xen_l2(pte_t *l2)
 {
-    /* Nothing of the hypervisor's is mapped there until the compat M2P is. */
-    memset(&l2[PV32_L2_XEN_FIRST], 0, (512 - PV32_L2_XEN_FIRST) * sizeof(*l2));
+    for ( unsigned int i = PV32_L2_XEN_FIRST; i < 512; i++ )
+        l2[i] = m2p_compat_l2e(i - PV32_L2_XEN_FIRST);
 }
 
 /*

@@ -503,7 +503,7 @@ void pv_root_ro_mpt(const struct domain *d, mfn_t l4, bool user)
 static int devalidate_table(struct page_info *pg, unsigned long type,
                             unsigned int end, bool preemptible)
 {
-    const pte_t *t = page_to_virt(pg);
+    pte_t *t = page_to_virt(pg);
     unsigned int level = pt_level(type), i;
     int rc;
 
@@ -527,6 +527,14 @@ static int devalidate_table(struct page_info *pg, unsigned long type,
     }
     /* Nobody points at it (that holds a type reference), it at nobody. */
     ASSERT(!pgt_linear_count(pg->u.inuse.type_info));
+    /*
+     * Our compat M2P entries go with the type (no writable mapping exists
+     * yet): the guest's frame keeps no hypervisor address, and can be an
+     * ordinary L2 again as it was given.
+     */
+    if ( (type & PGT_type_mask) == PGT_l2_pae_xen )
+        memset(&t[PV32_L2_XEN_FIRST], 0,
+               (PT_ENTRIES - PV32_L2_XEN_FIRST) * sizeof(*t));
     return 0;
 }
 
