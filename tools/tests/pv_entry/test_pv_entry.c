@@ -85,8 +85,25 @@ bool pv_ptwr_emulate(struct cpu_user_regs *regs, unsigned long addr)
     return false;
 }
 
-/* What pv_switch_compat() asks of the event channels and the clock. */
-static unsigned int evtchn_switches, wallclock_writes;
+/* Frames below are "valid" to mfn_valid(). */
+unsigned long max_page = 64;
+
+/* What pv_switch_compat() asks of the event channels, clock and L4s. */
+static unsigned int evtchn_switches, wallclock_writes, l4s, l4_fail_at;
+
+int pv32_vcpu_init(struct vcpu *v)
+{
+    if ( ++l4s == l4_fail_at )
+        return -ENOMEM;
+    v->arch.pv.pv32_l4 = _mfn(l4s);
+    return 0;
+}
+
+void pv32_vcpu_destroy(struct vcpu *v)
+{
+    v->arch.pv.pv32_l4 = INVALID_MFN;
+    l4s--;
+}
 
 void evtchn_switch_compat(struct domain *d)
 {
@@ -630,7 +647,7 @@ static void empty_pv(struct vcpu *vcpus[2])
     dom.vcpu = vcpus;
     dom.tot_pages = 0;
     vcpus[0]->pause_flags = vcpus[1]->pause_flags = VPF_down;
-    evtchn_switches = wallclock_writes = 0;
+    evtchn_switches = wallclock_writes = l4s = l4_fail_at = 0;
 }
 
 /* XEN_DOMCTL_set_address_size 32 and the builder's switch. */
@@ -648,6 +665,8 @@ static void test_switch_compat(void)
         CHECK_EQ(adom.pv.compat_virt_start, 0xf5800000u);
         CHECK_EQ(evtchn_switches, 1);
         CHECK_EQ(wallclock_writes, 1);
+        CHECK_EQ(l4s, 2);
+        CHECK_EQ(mfn_x(v1.arch.pv.pv32_l4), 2);
         /* Again: nothing to do, even with memory now. */
         dom.tot_pages = 5;
         CHECK_EQ(pv_switch_compat(&dom), 0);
@@ -668,6 +687,17 @@ static void test_switch_compat(void)
         dom.max_vcpus = 0;
         CHECK_EQ(pv_switch_compat(&dom), -EINVAL);
         dom.guest_type = guest_type_pv;
+    }
+
+    CASE("switch_compat: no L4 for the second vCPU - ENOMEM, first undone")
+    {
+        empty_pv(vcpus);
+        l4_fail_at = 2;
+        CHECK_EQ(pv_switch_compat(&dom), -ENOMEM);
+        CHECK_EQ(l4s, 1); /* the failed call counted, the first undone */
+        CHECK(!mfn_valid(v0.arch.pv.pv32_l4));
+        CHECK(!adom.pv.is_32bit);
+        CHECK_EQ(evtchn_switches, 0);
     }
 
     CASE("compat virt start: default, HV_START_LOW rounds up, never above")

@@ -7,6 +7,7 @@
 #include <xen/sched.h>
 #include <xen/string.h>
 #include <asm/pv/compat.h>
+#include <asm/pv/compat_mm.h>
 #include <asm/time.h>
 
 /*
@@ -42,6 +43,15 @@ int pv_switch_compat(struct domain *d)
     for ( unsigned int i = 0; i < d->max_vcpus; i++ )
         if ( d->vcpu[i] && !(d->vcpu[i]->pause_flags & VPF_down) )
             return -EACCES;
+    /* Each vCPU runs on an L4 of ours, its L3 under slot 0. */
+    for ( unsigned int i = 0; i < d->max_vcpus; i++ )
+        if ( d->vcpu[i] && pv32_vcpu_init(d->vcpu[i]) )
+        {
+            while ( i-- )
+                if ( d->vcpu[i] )
+                    pv32_vcpu_destroy(d->vcpu[i]);
+            return -ENOMEM;
+        }
     d->arch.pv.compat_virt_start = COMPAT_VIRT_START_DEFAULT;
     d->arch.pv.is_32bit = true;
     /* domain_create() wrote the wall clock where a 64-bit guest has it. */

@@ -10,6 +10,7 @@
 #include <asm/fpu.h>
 #include <asm/page.h>
 #include <asm/processor.h>
+#include <asm/pv/compat_mm.h>
 #include <asm/pv/descriptor-tables.h>
 #include <asm/pv/domain.h>
 #include <asm/pv/mm.h>
@@ -128,7 +129,8 @@ int pv_vcpu_create(struct vcpu *v)
 {
     v->arch.pv.guest_table = INVALID_MFN;
     v->arch.pv.guest_table_user = INVALID_MFN;
-    return 0;
+    v->arch.pv.pv32_l4 = INVALID_MFN;
+    return v->domain->arch.pv.is_32bit ? pv32_vcpu_init(v) : 0;
 }
 
 /* Its descriptor tables and page tables let go of their frames. */
@@ -147,4 +149,6 @@ void pv_vcpu_relinquish(struct vcpu *v)
             put_page_and_type(mfn_to_page(*slot));
         *slot = INVALID_MFN;
     }
+    /* Its L4 itself stays until the vCPU is freed (pv32_vcpu_destroy()). */
+    pv32_set_l4_root(v);
 }

@@ -15,6 +15,7 @@
 #include <asm/processor.h>
 #include <asm/pv/compat.h>
 #include <asm/pv/emulate.h>
+#include <asm/pv/compat_mm.h>
 #include <asm/pv/mm.h>
 #include <asm/pv/traps.h>
 #include <asm/traps.h>
@@ -35,7 +36,9 @@ static bool guest_cr(const struct vcpu *v, unsigned int cr, uint64_t *val)
         *val = pv_get_cr2(v);
         return true;
     case 3:
-        *val = mfn_to_maddr(v->arch.pv.guest_table);
+        *val = v->domain->arch.pv.is_32bit
+                   ? pv32_pfn_to_cr3(mfn_x(v->arch.pv.guest_table))
+                   : mfn_to_maddr(v->arch.pv.guest_table);
         return true;
     case 4:
         *val = (read_cr4() & (X86_CR4_PAE | X86_CR4_OSFXSR |
@@ -72,7 +75,11 @@ static int set_guest_cr(struct vcpu *v, unsigned int cr, uint64_t val)
         pv_set_cr2(v, val);
         return 0;
     case 3:
-        return pv_new_guest_table(v, xen_cr3_to_pfn(val), false, true);
+        return pv_new_guest_table(v,
+                                  v->domain->arch.pv.is_32bit
+                                      ? pv32_cr3_to_pfn(val)
+                                      : xen_cr3_to_pfn(val),
+                                  false, true);
     case 4:
         v->arch.cr4 = boot_cpu_data.xcr0 ? val & X86_CR4_OSXSAVE : 0;
         return 0;

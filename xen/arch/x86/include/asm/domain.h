@@ -24,6 +24,11 @@ struct pv_vcpu {
      * (PGT_partial_put), with a general reference; see pv/mm.h.
      */
     struct page_info *old_guest_table;
+    /*
+     * A 32-bit vCPU's (pv/compat_mm.c): the L4 the hardware runs it on,
+     * ours, whose slot 0 is guest_table (its L3); else INVALID_MFN.
+     */
+    mfn_t pv32_l4;
 
     /* The guest's exception handlers (set_trap_table) and callbacks. */
     struct trap_info trap_ctxt[256];

@@ -10,11 +10,10 @@
 
 /*
  * HYPERVISOR_COMPAT_VIRT_START unless the kernel's HV_START_LOW note asks
- * otherwise: L2 slot 428 of the top GiB, where Xen puts it too.
+ * otherwise: L2 slot 428 of the top GiB, where Xen puts it too (the
+ * compat M2P's PV32_VIRT_START, asm/pv/compat_mm.h).
  */
 #define COMPAT_VIRT_START_DEFAULT 0xf5800000u
-/* The compat M2P's end, the top of what a 32-bit guest's L2s lend Xen. */
-#define COMPAT_VIRT_END 0xffe00000u
 
 /*
  * Whether a kernel image is a 32-bit x86 ELF (ELFCLASS32, EM_386): a
@@ -26,7 +25,8 @@ bool pv_compat_image(const void *data, size_t size);
 /*
  * Makes d a 32-bit PV domain (XEN_DOMCTL_set_address_size 32, or the
  * builder for a 32-bit PAE kernel): 0, or -EACCES once it has memory or
- * a vCPU brought up (as Xen), -EINVAL for a domain that is not PV.
+ * a vCPU brought up (as Xen), -EINVAL for a domain that is not PV,
+ * -ENOMEM if its vCPUs' L4s cannot be had.
  */
 int pv_switch_compat(struct domain *d);
 
