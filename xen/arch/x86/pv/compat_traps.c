@@ -1,5 +1,6 @@
 /* SPDX-License-Identifier: GPL-2.0-only */
 /* 32-bit PV guests' exception and event frames on the ring-1 stack. */
+#include <xen/compat.h>
 #include <xen/lib.h>
 #include <xen/sched.h>
 #include <asm/current.h>
@@ -48,4 +49,26 @@ bool pv_compat_bounce_frame(struct vcpu *v, unsigned long eip,
     pv_enter_handler(v, regs, sp, eip, COMPAT_RING1_CS, COMPAT_RING1_DS,
                      mask_events);
     return true;
+}
+
+bool pv_guest_kernel_mode(const struct vcpu *v,
+                          const struct cpu_user_regs *regs)
+{
+    return v->domain->arch.pv.is_32bit ? (regs->cs & 3) != 3
+                                       : v->arch.flags & VGCF_in_kernel;
+}
+
+unsigned long pv_get_cr2(const struct vcpu *v)
+{
+    return v->domain->arch.pv.is_32bit
+               ? ((const struct compat_vcpu_info *)v->vcpu_info)->cr2
+               : v->vcpu_info->arch.cr2;
+}
+
+void pv_set_cr2(struct vcpu *v, unsigned long cr2)
+{
+    if ( v->domain->arch.pv.is_32bit )
+        ((struct compat_vcpu_info *)v->vcpu_info)->cr2 = cr2;
+    else
+        v->vcpu_info->arch.cr2 = cr2;
 }

@@ -3,10 +3,11 @@
 #ifndef ASM_X86_PV_COMPAT_H
 #define ASM_X86_PV_COMPAT_H
 
-#include <xen/compat.h>
-#include <xen/sched.h>
 #include <xen/types.h>
 #include <asm/regs.h>
+
+struct domain;
+struct vcpu;
 
 /*
  * HYPERVISOR_COMPAT_VIRT_START unless the kernel's HV_START_LOW note asks
@@ -44,28 +45,12 @@ int pv_compat_virt_start(uint64_t hv_start_low, uint32_t m2p_start,
  * kernel and user are both ring 3 and told apart by VGCF_in_kernel, a
  * 32-bit guest's kernel is ring 1.
  */
-static inline bool pv_guest_kernel_mode(const struct vcpu *v,
-                                        const struct cpu_user_regs *regs)
-{
-    return v->domain->arch.pv.is_32bit ? (regs->cs & 3) != 3
-                                       : v->arch.flags & VGCF_in_kernel;
-}
+bool pv_guest_kernel_mode(const struct vcpu *v,
+                          const struct cpu_user_regs *regs);
 
 /* The guest's virtual CR2, in vcpu_info at either width. */
-static inline unsigned long pv_get_cr2(const struct vcpu *v)
-{
-    return v->domain->arch.pv.is_32bit
-               ? ((const struct compat_vcpu_info *)v->vcpu_info)->cr2
-               : v->vcpu_info->arch.cr2;
-}
-
-static inline void pv_set_cr2(struct vcpu *v, unsigned long cr2)
-{
-    if ( v->domain->arch.pv.is_32bit )
-        ((struct compat_vcpu_info *)v->vcpu_info)->cr2 = cr2;
-    else
-        v->vcpu_info->arch.cr2 = cr2;
-}
+unsigned long pv_get_cr2(const struct vcpu *v);
+void pv_set_cr2(struct vcpu *v, unsigned long cr2);
 
 /*
  * A 32-bit bounce frame on the ring-1 stack (pv/compat_traps.c): from
