@@ -12,6 +12,7 @@
 #include <asm/pv/entry.h>
 #include <asm/pv/mm.h>
 #include <asm/pv/traps.h>
+#include <public/memory.h>
 #include <public/vcpu.h>
 
 /*
@@ -140,6 +141,16 @@ static bool compat_same_layout(unsigned long nr, unsigned long cmd)
     /* Requests of two u64s; the done count a uint. */
     case __HYPERVISOR_mmu_update:
         return true;
+    /*
+     * A domid in, a count out; the machphys queries answer a 32-bit
+     * caller in its own layouts themselves (mm/memory_op.c).
+     */
+    case __HYPERVISOR_memory_op:
+        return cmd == XENMEM_current_reservation ||
+               cmd == XENMEM_maximum_reservation ||
+               cmd == XENMEM_maximum_gpfn || cmd == XENMEM_machphys_mapping ||
+               cmd == XENMEM_machphys_mfn_list ||
+               cmd == XENMEM_machphys_compat_mfn_list;
     /*
      * The vCPU's state, timers of u64s, and the areas named by a frame or
      * a 64-bit handle union.  initialise (its context), the runstate area

@@ -41,7 +41,29 @@ struct compat_shared_info {
     } arch;
 };
 
+/* Every long and frame number 4 bytes: 1112 bytes, cmd_line at 80. */
+struct compat_start_info {
+    char magic[32]; /* "xen-3.0-x86_32p" */
+    uint32_t nr_pages;
+    uint32_t shared_info; /* machine address */
+    uint32_t flags;
+    uint32_t store_mfn;
+    uint32_t store_evtchn;
+    uint32_t console_mfn, console_evtchn; /* dom0: info_off, info_size */
+    uint32_t pt_base;
+    uint32_t nr_pt_frames;
+    uint32_t mfn_list;
+    uint32_t mod_start;
+    uint32_t mod_len;
+    int8_t cmd_line[MAX_GUEST_CMDLINE];
+    uint32_t first_p2m_pfn;
+    uint32_t nr_p2m_frames;
+};
+
 /* Checked against gcc -m32 on Xen's public headers. */
+_Static_assert(offsetof(struct compat_start_info, cmd_line) == 80,
+               "compat start_info cmd_line");
+_Static_assert(sizeof(struct compat_start_info) == 1112, "compat start_info");
 _Static_assert(sizeof(struct compat_vcpu_info) == 64, "compat vcpu_info");
 _Static_assert(offsetof(struct compat_shared_info, evtchn_pending) == 2048,
                "compat evtchn_pending");

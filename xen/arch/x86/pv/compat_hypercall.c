@@ -1,10 +1,14 @@
 /* SPDX-License-Identifier: GPL-2.0-only */
 /* 32-bit PV guests' hypercalls whose arguments need translating. */
+#include <xen/errno.h>
 #include <xen/hypercall.h>
 #include <xen/lib.h>
 #include <xen/sched.h>
 #include <asm/pv/compat.h>
+#include <asm/current.h>
 #include <asm/pv/mm.h>
+#include <asm/uaccess.h>
+#include <public/version.h>
 
 /* A 64-bit value passed as two 32-bit arguments, low half first. */
 static uint64_t join(uint32_t lo, uint32_t hi)
@@ -43,6 +47,16 @@ bool pv_compat_translated(uint32_t nr, struct cpu_user_regs *regs)
         break;
     case __HYPERVISOR_update_va_mapping_otherdomain:
         rc = do_update_va_mapping_otherdomain(a1, join(a2, a3), a4, a5);
+        break;
+    /* platform_parameters' virt_start is a 32-bit long there. */
+    case __HYPERVISOR_xen_version:
+        if ( a1 != XENVER_platform_parameters )
+            return false;
+        rc = copy_to_guest_bytes((void *)(unsigned long)a2,
+                                 &current->domain->arch.pv.compat_virt_start,
+                                 sizeof(uint32_t))
+                 ? -EFAULT
+                 : 0;
         break;
     /* (timeout low, high). */
     case __HYPERVISOR_set_timer_op:

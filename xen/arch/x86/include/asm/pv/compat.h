@@ -17,13 +17,6 @@ struct vcpu;
 #define COMPAT_VIRT_START_DEFAULT 0xf5800000u
 
 /*
- * Whether a kernel image is a 32-bit x86 ELF (ELFCLASS32, EM_386): a
- * 32-bit PV kernel, which the builders refuse by name until the compat
- * path is complete (docs/misc/compat32.md).
- */
-bool pv_compat_image(const void *data, size_t size);
-
-/*
  * Makes d a 32-bit PV domain (XEN_DOMCTL_set_address_size 32, or the
  * builder for a 32-bit PAE kernel): 0, or -EACCES once it has memory or
  * a vCPU brought up (as Xen), -EINVAL for a domain that is not PV,
