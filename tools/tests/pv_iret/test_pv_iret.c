@@ -6,6 +6,7 @@
 /* The hypervisor's layout first, as its builds force-include it. */
 #include <asm/config.h>
 #include <xen/errno.h>
+#include <xen/grant_table.h>
 #include <xen/hypercall.h>
 #include <xen/mm.h>
 #include <xen/sched.h>
@@ -68,6 +69,27 @@ long do_update_va_mapping_otherdomain(unsigned long va, uint64_t val,
 long do_set_timer_op(s_time_t timeout)
 {
     got[0] = timeout;
+    return 0;
+}
+
+/* setup_table's frames as the native code hands them over. */
+static xen_pfn_t table_frames[2] = { 0x1234, 0x5678 };
+
+long gnttab_do_setup_table(struct gnttab_setup_table *op,
+                           int (*put)(const struct gnttab_setup_table *op,
+                                      unsigned int i, xen_pfn_t mfn))
+{
+    op->status = GNTST_okay;
+    for ( unsigned int i = 0; i < op->nr_frames && i < 2; i++ )
+        if ( put(op, i, table_frames[i]) )
+            op->status = GNTST_bad_virt_addr;
+    return 0;
+}
+
+long do_grant_table_op(unsigned int cmd, XEN_GUEST_HANDLE_PARAM(void) uop,
+                       unsigned int count)
+{
+    got[0] = cmd;
     return 0;
 }
 
@@ -489,6 +511,43 @@ static void test_compat(void)
         /* Nothing else is taken here. */
         regs = call32(__HYPERVISOR_set_trap_table, 0, 0, 0, 0);
         CHECK(!pv_compat_translated(__HYPERVISOR_memory_op, regs));
+    }
+
+    CASE("compat grant_table_op: setup_table's 32-bit frame list")
+    {
+        reset32();
+        /* dom, nr_frames, status, frame_list (16 bytes), list at low[8]. */
+        low[0] = DOMID_SELF;
+        low[1] = 2;
+        low[2] = 0x7777;
+        low[3] = low_addr(&low[8]);
+        regs = call32(__HYPERVISOR_grant_table_op, GNTTABOP_setup_table,
+                      low_addr(low), 1, 0);
+        CHECK_EQ(regs->rax, 0);
+        CHECK_EQ((int16_t)low[2], GNTST_okay);
+        CHECK_EQ(low[8], 0x1234);
+        CHECK_EQ(low[9], 0x5678);
+        CHECK_EQ(low[10], 0);
+        /* A frame a 32-bit list cannot hold. */
+        table_frames[1] = 0x100000000UL;
+        regs = call32(__HYPERVISOR_grant_table_op, GNTTABOP_setup_table,
+                      low_addr(low), 1, 0);
+        table_frames[1] = 0x5678;
+        CHECK_EQ((int16_t)low[2], GNTST_bad_virt_addr);
+        regs = call32(__HYPERVISOR_grant_table_op, GNTTABOP_setup_table,
+                      low_addr(low), 2, 0);
+        CHECK_EQ(regs->rax, (uint32_t)-EINVAL);
+        regs = call32(__HYPERVISOR_grant_table_op, GNTTABOP_map_grant_ref,
+                      low_addr(low), 1, 0);
+        CHECK_EQ(regs->rax, (uint32_t)-ENOSYS);
+        regs = call32(__HYPERVISOR_grant_table_op, GNTTABOP_query_size,
+                      low_addr(low), 1, 0);
+        CHECK_EQ(got[0], GNTTABOP_query_size);
+        harness_fault_lo = (uintptr_t)low;
+        harness_fault_hi = (uintptr_t)low + 4096;
+        regs = call32(__HYPERVISOR_grant_table_op, GNTTABOP_setup_table,
+                      low_addr(low), 1, 0);
+        CHECK_EQ(regs->rax, (uint32_t)-EFAULT);
     }
 
     CASE("compat stack_switch: a ring-1 SS (RPL 0 taken as 1)")
