@@ -400,6 +400,18 @@ static int __init fill_domain(struct boot_domain *bd,
     /* Before its vCPUs, which then get their L4s as they are made. */
     if ( elf->is32 && (rc = pv_switch_compat(d)) )
         return refuse(rc, "it could not be made 32-bit");
+    /*
+     * HV_START_LOW may only agree with where the compat M2P starts (fixed
+     * at PV32_VIRT_START here); a kernel wanting it higher is refused.
+     */
+    if ( elf->is32 &&
+         pv_compat_virt_start((elf->xen.seen &
+                               (1u << XEN_ELFNOTE_HV_START_LOW))
+                                  ? elf->xen.hv_start_low
+                                  : ~0ull,
+                              PV32_VIRT_START, &d->arch.pv.compat_virt_start) )
+        return refuse(-EINVAL, "it wants the hypervisor above %#llx",
+                      (unsigned long long)elf->xen.hv_start_low);
     if ( (rc = create_vcpus(d, bd->nr_vcpus)) )
         return rc;
     for ( unsigned int i = 0;
