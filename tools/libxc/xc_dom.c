@@ -174,7 +174,9 @@ int xc_dom_parse_kernel(const void *data, size_t len, struct xc_dom_kernel *k)
         data = k->unpacked;
         len = out_len;
     }
-    if ( elf_init(&k->elf, data, len) || elf_xen_check(&k->elf) )
+    /* A 32-bit PV kernel is refused as Xen's libxc without x86_32p does. */
+    if ( elf_init(&k->elf, data, len) || k->elf.is32 ||
+         elf_xen_check(&k->elf) )
         goto bad;
     if ( !(k->elf.xen.seen & (1u << XEN_ELFNOTE_VIRT_BASE)) ||
          (k->elf.xen.virt_base & (XC_PAGE_SIZE - 1)) ||

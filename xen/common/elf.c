@@ -35,32 +35,109 @@ static bool in_image(size_t size, uint64_t off, uint64_t len)
 static void get_phdr(const struct elf_image *elf, unsigned int i,
                      Elf64_Phdr *ph)
 {
-    memcpy(ph, elf->data + elf->phoff + (uint64_t)i * sizeof(*ph),
-           sizeof(*ph));
+    Elf32_Phdr p;
+
+    if ( !elf->is32 )
+    {
+        memcpy(ph, elf->data + elf->phoff + (uint64_t)i * sizeof(*ph),
+               sizeof(*ph));
+        return;
+    }
+    memcpy(&p, elf->data + elf->phoff + (uint64_t)i * sizeof(p), sizeof(p));
+    *ph = (Elf64_Phdr){ .p_type = p.p_type,
+                        .p_flags = p.p_flags,
+                        .p_offset = p.p_offset,
+                        .p_vaddr = p.p_vaddr,
+                        .p_paddr = p.p_paddr,
+                        .p_filesz = p.p_filesz,
+                        .p_memsz = p.p_memsz,
+                        .p_align = p.p_align };
+}
+
+/* Section header i of the table at shoff, widened from ELF32 if need be. */
+static void read_shdr(const struct elf_image *elf, uint64_t shoff,
+                      unsigned int i, Elf64_Shdr *sh)
+{
+    Elf32_Shdr s;
+
+    if ( !elf->is32 )
+    {
+        memcpy(sh, elf->data + shoff + (uint64_t)i * sizeof(*sh), sizeof(*sh));
+        return;
+    }
+    memcpy(&s, elf->data + shoff + (uint64_t)i * sizeof(s), sizeof(s));
+    *sh = (Elf64_Shdr){ .sh_name = s.sh_name,
+                        .sh_type = s.sh_type,
+                        .sh_flags = s.sh_flags,
+                        .sh_addr = s.sh_addr,
+                        .sh_offset = s.sh_offset,
+                        .sh_size = s.sh_size,
+                        .sh_link = s.sh_link,
+                        .sh_info = s.sh_info,
+                        .sh_addralign = s.sh_addralign,
+                        .sh_entsize = s.sh_entsize };
 }
 
 static void get_shdr(const struct elf_image *elf, unsigned int i,
                      Elf64_Shdr *sh)
 {
-    memcpy(sh, elf->data + elf->shoff + (uint64_t)i * sizeof(*sh),
-           sizeof(*sh));
+    read_shdr(elf, elf->shoff, i, sh);
+}
+
+static size_t shdr_size(const struct elf_image *elf)
+{
+    return elf->is32 ? sizeof(Elf32_Shdr) : sizeof(Elf64_Shdr);
+}
+
+/* The ELF32 header widened into the ELF64 one the rest reads. */
+static void widen_header(const uint8_t *data, Elf64_Ehdr *eh)
+{
+    Elf32_Ehdr h;
+
+    memcpy(&h, data, sizeof(h));
+    *eh = (Elf64_Ehdr){ .e_type = h.e_type,
+                        .e_machine = h.e_machine,
+                        .e_version = h.e_version,
+                        .e_entry = h.e_entry,
+                        .e_phoff = h.e_phoff,
+                        .e_shoff = h.e_shoff,
+                        .e_flags = h.e_flags,
+                        .e_ehsize = h.e_ehsize,
+                        .e_phentsize = h.e_phentsize,
+                        .e_phnum = h.e_phnum,
+                        .e_shentsize = h.e_shentsize,
+                        .e_shnum = h.e_shnum,
+                        .e_shstrndx = h.e_shstrndx };
+    memcpy(eh->e_ident, h.e_ident, EI_NIDENT);
 }
 
 static int check_header(struct elf_image *elf, Elf64_Ehdr *eh)
 {
     static const uint8_t magic[4] = { 0x7f, 'E', 'L', 'F' };
+    size_t ehsize, phsize;
 
-    if ( elf->size < sizeof(*eh) || memcmp(elf->data, magic, 4) )
+    if ( elf->size < sizeof(Elf32_Ehdr) || memcmp(elf->data, magic, 4) )
     {
         elf_err("bad magic: not an ELF image");
         return -EINVAL;
     }
-    memcpy(eh, elf->data, sizeof(*eh));
-    if ( eh->e_ident[EI_CLASS] != ELFCLASS64 )
+    elf->is32 = elf->data[EI_CLASS] == ELFCLASS32;
+    ehsize = elf->is32 ? sizeof(Elf32_Ehdr) : sizeof(Elf64_Ehdr);
+    phsize = elf->is32 ? sizeof(Elf32_Phdr) : sizeof(Elf64_Phdr);
+    if ( elf->data[EI_CLASS] != ELFCLASS64 && !elf->is32 )
     {
-        elf_err("not a 64-bit image");
+        elf_err("neither a 64-bit nor a 32-bit image");
         return -EINVAL;
     }
+    if ( elf->size < ehsize )
+    {
+        elf_err("bad magic: not an ELF image");
+        return -EINVAL;
+    }
+    if ( elf->is32 )
+        widen_header(elf->data, eh);
+    else
+        memcpy(eh, elf->data, sizeof(*eh));
     if ( eh->e_ident[EI_DATA] != ELFDATA2LSB )
     {
         elf_err("not a little-endian image");
@@ -71,9 +148,10 @@ static int check_header(struct elf_image *elf, Elf64_Ehdr *eh)
         elf_err("unknown ELF version");
         return -EINVAL;
     }
-    if ( eh->e_machine != EM_X86_64 )
+    if ( eh->e_machine != (elf->is32 ? EM_386 : EM_X86_64) )
     {
-        elf_err("not an x86-64 image (machine %u)", eh->e_machine);
+        elf_err("not an %s image (machine %u)", elf->is32 ? "i386" : "x86-64",
+                eh->e_machine);
         return -EINVAL;
     }
     if ( eh->e_type != ET_EXEC )
@@ -81,7 +159,7 @@ static int check_header(struct elf_image *elf, Elf64_Ehdr *eh)
         elf_err("not an executable (type %u)", eh->e_type);
         return -EINVAL;
     }
-    if ( eh->e_ehsize < sizeof(*eh) || eh->e_phentsize != sizeof(Elf64_Phdr) )
+    if ( eh->e_ehsize < ehsize || eh->e_phentsize != phsize )
     {
         elf_err("unexpected header sizes");
         return -EINVAL;
@@ -91,8 +169,7 @@ static int check_header(struct elf_image *elf, Elf64_Ehdr *eh)
         elf_err("%u program headers", eh->e_phnum);
         return -EINVAL;
     }
-    if ( !in_image(elf->size, eh->e_phoff,
-                   (uint64_t)eh->e_phnum * sizeof(Elf64_Phdr)) )
+    if ( !in_image(elf->size, eh->e_phoff, (uint64_t)eh->e_phnum * phsize) )
     {
         elf_err("program headers outside the image");
         return -EINVAL;
@@ -394,15 +471,15 @@ static int find_notes(struct elf_image *elf, const Elf64_Ehdr *eh)
     /* Some linkers leave notes out of PT_NOTE: look at sections too. */
     if ( !shoff || !shnum )
         return 0;
-    if ( eh->e_shentsize != sizeof(sh) ||
-         !in_image(elf->size, shoff, (uint64_t)shnum * sizeof(sh)) )
+    if ( eh->e_shentsize != shdr_size(elf) ||
+         !in_image(elf->size, shoff, (uint64_t)shnum * shdr_size(elf)) )
     {
         elf_err("section headers outside the image");
         return -EINVAL;
     }
     for ( i = 0; i < shnum; i++ )
     {
-        memcpy(&sh, elf->data + shoff + (uint64_t)i * sizeof(sh), sizeof(sh));
+        read_shdr(elf, shoff, i, &sh);
         if ( sh.sh_type != SHT_NOTE )
             continue;
         if ( !in_image(elf->size, sh.sh_offset, sh.sh_size) )
@@ -427,7 +504,8 @@ static void find_symtab(struct elf_image *elf, const Elf64_Ehdr *eh)
 {
     Elf64_Shdr sh;
 
-    if ( !eh->e_shoff || eh->e_shentsize != sizeof(sh) ||
+    /* Xen lays a loaded table out as ELF64: none from an ELF32 image. */
+    if ( elf->is32 || !eh->e_shoff || eh->e_shentsize != sizeof(sh) ||
          !in_image(elf->size, eh->e_shoff,
                    (uint64_t)eh->e_shnum * sizeof(sh)) )
         return;

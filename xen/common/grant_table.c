@@ -1128,44 +1128,56 @@ static int16_t swap_one(grant_ref_t a, grant_ref_t b)
 
 /* The sub-ops, each with its argument array in guest memory. */
 
+/* The native frame list: xen_pfn_t entries. */
+static int put_table_frame(const struct gnttab_setup_table *op, unsigned int i,
+                           xen_pfn_t mfn)
+{
+    return copy_to_guest_offset(op->frame_list, i, &mfn, 1) ? -EFAULT : 0;
+}
+
+long gnttab_do_setup_table(struct gnttab_setup_table *op,
+                           int (*put)(const struct gnttab_setup_table *op,
+                                      unsigned int i, xen_pfn_t mfn))
+{
+    struct grant_table *gt;
+    struct domain *d;
+    unsigned int i;
+
+    if ( !(d = find_any(op->dom)) )
+        op->status = GNTST_bad_domain;
+    else if ( !may_act_on(d) )
+        op->status = GNTST_permission_denied;
+    else
+    {
+        gt = d->grant_table;
+        spin_lock(&gt->lock);
+        if ( op->nr_frames > gt->max_frames ||
+             (op->nr_frames > gt->nr_frames &&
+              grow_table(d, gt, op->nr_frames)) )
+            op->status = GNTST_general_error;
+        else
+            op->status = GNTST_okay;
+        spin_unlock(&gt->lock);
+        /* Frames below nr_frames never go away while d lives. */
+        for ( i = 0; op->status == GNTST_okay && i < op->nr_frames; i++ )
+            if ( put(op, i, mfn_x(virt_to_mfn(gt->shared[i]))) )
+                op->status = GNTST_bad_virt_addr;
+    }
+    if ( d )
+        put_domain(d);
+    return 0;
+}
+
 static long gnttab_setup_table(XEN_GUEST_HANDLE_PARAM(gnttab_setup_table_t) g,
                                unsigned int count)
 {
     struct gnttab_setup_table op;
-    struct grant_table *gt;
-    struct domain *d;
-    unsigned int i;
 
     if ( count != 1 )
         return -EINVAL;
     if ( copy_from_guest(&op, g, 1) )
         return -EFAULT;
-    if ( !(d = find_any(op.dom)) )
-        op.status = GNTST_bad_domain;
-    else if ( !may_act_on(d) )
-        op.status = GNTST_permission_denied;
-    else
-    {
-        gt = d->grant_table;
-        spin_lock(&gt->lock);
-        if ( op.nr_frames > gt->max_frames ||
-             (op.nr_frames > gt->nr_frames &&
-              grow_table(d, gt, op.nr_frames)) )
-            op.status = GNTST_general_error;
-        else
-            op.status = GNTST_okay;
-        spin_unlock(&gt->lock);
-        /* Frames below nr_frames never go away while d lives. */
-        for ( i = 0; op.status == GNTST_okay && i < op.nr_frames; i++ )
-        {
-            xen_pfn_t mfn = mfn_x(virt_to_mfn(gt->shared[i]));
-
-            if ( copy_to_guest_offset(op.frame_list, i, &mfn, 1) )
-                op.status = GNTST_bad_virt_addr;
-        }
-    }
-    if ( d )
-        put_domain(d);
+    gnttab_do_setup_table(&op, put_table_frame);
     return copy_field_to_guest(g, &op, status) ? -EFAULT : 0;
 }
 

@@ -404,7 +404,8 @@ long domu_build(const struct domu_spec *spec, struct domu *d)
     if ( d->nr_pages < 1 || d->nr_pages > MAX_DOMU_PAGES )
         return fail(-XEN_EINVAL, "memory %lu KiB: want 4 to %lu KiB",
                     spec->mem_kb, MAX_DOMU_PAGES * (PAGE_SIZE / 1024));
-    if ( elf_init(&elf, spec->image, spec->image_len) ||
+    /* It builds 64-bit guests only. */
+    if ( elf_init(&elf, spec->image, spec->image_len) || elf.is32 ||
          elf_xen_check(&elf) )
         return fail(-XEN_EINVAL, "not a PV kernel image");
     if ( !(elf.xen.seen & (1u << XEN_ELFNOTE_VIRT_BASE)) ||

@@ -810,6 +810,7 @@ static void gen_memory_op(struct fcall *c, uint8_t *buf)
         *(domid_t *)buf = dom_any();
         break;
     case XENMEM_machphys_mfn_list:
+    case XENMEM_machphys_compat_mfn_list:
     {
         struct xen_machphys_mfn_list *l = (void *)buf;
 

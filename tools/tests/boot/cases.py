@@ -271,9 +271,8 @@ CASES.append(dict(
 # page, start_info, the page tables and compat M2P, mmu_update,
 # update_va_mapping and an event sent to itself, in the 32-bit layouts.
 # Debian's Xen 4.17 is built without 32-bit PV (CONFIG_PV32 off), so
-# there it is refused as dom0; ours refuses it too until the compat path
-# is complete (docs/misc/compat32.md): pv32_refused names each's line.
-# Once ours runs it, its cases expect 'pv32: PASS' instead.
+# there it is refused as dom0 (pv32_refused); ours runs it to
+# 'pv32: PASS' and its poweroff (docs/misc/compat32.md).
 PV32, PV32_WHY = build_small_kernel(BUILD, 'pv32', 'pv32', ['-m32'])
 # Xen 4.17 parses its notes first (dom0=verbose shows what it made of
 # them): they are the ones a 32-bit PAE kernel needs, laid out as meant.
@@ -282,24 +281,25 @@ PV32_XEN417_NOTES = [('expect', 'elf_address', dict(field=f, value=v))
                                   ('virt_offset', '0xc0000000'),
                                   ('virt_kstart', '0xc0000000'),
                                   ('virt_entry', '0xc0001000'))]
-for _hv, _steps in (('ours', ('panic', 'pv32_refused')),
-                    ('xen417', ('pv32_refused', 'panic'))):
+for _hv, _steps in (
+        ('ours', [('expect', 'pv32_pass'), ('expect', 'dom0_halted')]),
+        ('xen417', [('expect', 'pv32_refused'), ('expect', 'panic'),
+                    ('expect', 'halted')])):
     CASES.append(dict(
         name='pv32-dom0' + ('' if _hv == 'ours' else '-xen417'), only=_hv,
         via='kernel', smp=1, mem='256M', cpu='max',
         append='dom0_mem=64M' + (' dom0=verbose' if _hv == 'xen417' else ''),
         forbid=FAULT_FORBID + (r'pv32: FAIL',), fail=PV32_WHY,
         modules=[(PV32, '')],
-        steps=(PV32_XEN417_NOTES if _hv == 'xen417' else []) +
-        [('expect', m) for m in _steps + ('halted',)]))
-# As a boot domU beside mini-os dom0: refused, and dom0 runs on.
+        steps=(PV32_XEN417_NOTES if _hv == 'xen417' else []) + _steps))
+# As a boot domU beside mini-os dom0: it passes, and dom0 runs on.
 CASES.append(dict(
     name='pv32-domu', via='kernel', smp=2, mem='256M', cpu='max',
     append='dom0_mem=64M', only='ours', minios=True, fail=PV32_WHY,
     forbid=SUITE_FORBID + (r'pv32: FAIL',),
     modules=[(MINIOS, 'only=none/'), (PV32, 'domU mem=8M')],
-    steps=[('expect', 'domu_refused',
-            dict(module=1, why='32-bit PV guests not supported yet'))]
+    steps=[('expect', 'dom_built', dict(dom=1)),
+           ('expect', 'guest_line', dict(dom=1, text='pv32: PASS'))]
     + SUITE_END))
 
 

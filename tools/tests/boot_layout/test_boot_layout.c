@@ -445,6 +445,54 @@ static void sweep(void)
                     }
 }
 
+/*
+ * A 32-bit PAE guest's boot tables (docs/misc/compat32.md): the L3 at
+ * pt_start with four present-only PDPTEs naming the next four frames in
+ * slot order, an L1 per 2 MiB after them in address order, and every
+ * page mapping its p2m frame, the tables read-only.
+ */
+static void pae_tables(void)
+{
+    const uint64_t base = 0xc0000000ULL;
+    struct pv_layout l;
+    const pte_t *l3;
+    uint64_t next_l1;
+
+    CHECK_EQ(pv_layout_compute(&l, base, base + (3ULL << 20), 0, 4096,
+                               PV_LAYOUT_LEVELS_PAE, 0), 0);
+    CHECK_EQ(l.v_end, base + (4ULL << 20));
+    CHECK_EQ(l.nr_pt_frames, 1 + 4 + 2);
+    for ( uint64_t pfn = 0; pfn < 4096; pfn++ )
+        p2m[pfn] = NR_FRAMES - 1 - pfn;
+    l3 = mfn_to_virt(boot_layout_page_tables_pae(&l, p2m));
+    CHECK_EQ(pfn_of_mfn(mfn_x(virt_to_mfn(l3))), pv_layout_pfn(&l, l.pt_start));
+    for ( unsigned int i = 0; i < 4; i++ )
+    {
+        CHECK_EQ(l3[i] & ~PTE_ADDR_MASK, _PAGE_PRESENT);
+        CHECK_EQ(pfn_of_mfn((l3[i] & PTE_ADDR_MASK) >> 12),
+                 pv_layout_pfn(&l, l.pt_start) + 1 + i);
+    }
+    CHECK_EQ(l3[4], 0);
+    next_l1 = pv_layout_pfn(&l, l.pt_start) + 5;
+    for ( uint64_t va = l.v_start; va < l.v_end; va += PAGE_SIZE )
+    {
+        const pte_t *l2 = table_of(l3[va >> 30]), *l1;
+        pte_t e = l2[(va >> 21) & 511];
+        bool ro = va >= l.pt_start && va < l.stack;
+
+        CHECK(e & _PAGE_PRESENT);
+        if ( !(va & ((1ULL << 21) - 1)) )
+            CHECK_EQ(pfn_of_mfn((e & PTE_ADDR_MASK) >> 12), next_l1++);
+        l1 = table_of(e);
+        e = l1[(va >> 12) & 511];
+        CHECK_EQ((e & PTE_ADDR_MASK) >> 12, p2m[pv_layout_pfn(&l, va)]);
+        CHECK_EQ(!(e & _PAGE_RW), ro);
+        if ( check_why[0] )
+            return;
+    }
+    CHECK_EQ(next_l1, pv_layout_pfn(&l, l.pt_start) + l.nr_pt_frames);
+}
+
 void pv_layout_cases(void);
 
 static void run(const char *name, const struct kernel *k, uint64_t initrd_len,
@@ -549,6 +597,8 @@ int main(void)
         .virt_base = SET(2 * mib), .paddr_offset = SET(2 * mib)), 0, 4096);
     CASE("sweep-sizes-bases-initrds")
         sweep();
+    CASE("pae-boot-tables")
+        pae_tables();
 
     /* The domU layout mini-os's and libhvxc's builders use. */
     pv_layout_cases();

@@ -162,7 +162,8 @@ void pv_layout_cases(void)
     }
     /*
      * 3 levels (for the 32-bit PAE builder): 4-byte p2m entries, one L3,
-     * then L2s and L1s, and the same region rule below 4 GiB.
+     * always four L2s (the one under slot 3 holds the hypervisor's part,
+     * docs/misc/compat32.md), then L1s, the same region rule below 4 GiB.
      */
     CASE("pv-layout/three-levels")
     {
@@ -174,13 +175,13 @@ void pv_layout_cases(void)
         CHECK_EQ(l.p2m_start, 0xc0000000ULL + MIB);
         CHECK_EQ(l.p2m_end, l.p2m_start + 1025 * 4);
         CHECK_EQ(l.start_info, l.p2m_start + 2 * PG);
-        CHECK_EQ(l.nr_pt_frames, 1 + 1 + 2);
+        CHECK_EQ(l.nr_pt_frames, 1 + 4 + 2);
         CHECK_EQ(l.v_end, 0xc0000000ULL + 4 * MIB);
         CHECK_EQ(l.min_pages, 1024);
-        /* Across a 1 GiB boundary: a second L2. */
+        /* Across a 1 GiB boundary: still four L2s. */
         CHECK_EQ(pv_layout_compute(&l, GIB - 2 * MIB, GIB - 64 * PG, 0,
                                    1024, PV_LAYOUT_LEVELS_PAE, 0), 0);
         CHECK_EQ(l.v_end, GIB + 4 * MIB);
-        CHECK_EQ(l.nr_pt_frames, 1 + 2 + 3);
+        CHECK_EQ(l.nr_pt_frames, 1 + 4 + 3);
     }
 }

@@ -106,6 +106,17 @@ void cpuid_count(uint32_t leaf, uint32_t sub, struct cpuid_regs *r)
     r->eax = r->ebx = r->ecx = r->edx = ~0u;
 }
 
+/* pv/compat_traps.c's CR2 at either width: these guests are 64-bit. */
+unsigned long pv_get_cr2(const struct vcpu *v)
+{
+    return v->vcpu_info->arch.cr2;
+}
+
+void pv_set_cr2(struct vcpu *v, unsigned long cr2)
+{
+    v->vcpu_info->arch.cr2 = cr2;
+}
+
 static unsigned int fpu_calls, block_calls, bounce_calls, segbase_calls;
 static int fpu_set;
 static unsigned long new_table_mfn = ~0UL;

@@ -74,6 +74,17 @@ mfn_t m2p_chunk_mfn(unsigned long idx)
     return _mfn(0x500 + idx);
 }
 
+/* No 32-bit guests here: the compat table's queries are pv_mm's. */
+mfn_t m2p_compat_chunk_mfn(unsigned long idx)
+{
+    return _mfn(0x600 + idx);
+}
+
+unsigned long m2p_compat_nr_chunks(void)
+{
+    return 1;
+}
+
 /* ---- helpers ---- */
 
 static struct domain *dom0, *domA, *domB;

@@ -15,6 +15,7 @@
 #include <asm/e820.h>
 #include <asm/m2p.h>
 #include <asm/mm.h>
+#include <asm/pv/compat_mm.h>
 #include <asm/pv/mm.h>
 #include <asm/uaccess.h>
 #include <public/memory.h>
@@ -33,6 +34,8 @@
 #define GUEST_KERNEL    (1UL << 52)
 
 static struct domain *dom0, *domA, *domB;
+/* A 32-bit PAE guest (docs/misc/compat32.md). */
+static struct domain *dom32;
 static char *fault_page;
 
 /* ---- helpers ---- */
@@ -2155,6 +2158,324 @@ static void setup(void)
     stub_domains[0] = dom0 = make_domain(0, true);
     stub_domains[1] = domA = make_domain(1, false);
     stub_domains[2] = domB = make_domain(2, false);
+    stub_domains[3] = dom32 = make_domain(3, false);
+    dom32->arch.pv.is_32bit = true;
+}
+
+/* A PAE tree of dom32: an L3 with an L2 in each slot, va -> data. */
+struct pae_tree {
+    unsigned long l3, l2[4], l1;
+};
+
+static struct pae_tree build_pae_tree(uint32_t va, unsigned long data,
+                                      pte_t l1f)
+{
+    struct pae_tree t = { .l3 = new_frame(dom32), .l1 = new_frame(dom32) };
+
+    for ( unsigned int i = 0; i < 4; i++ )
+    {
+        t.l2[i] = new_frame(dom32);
+        tab(t.l3)[i] = ent(t.l2[i], P);
+    }
+    tab(t.l2[va >> 30])[l2_table_offset(va)] = ent(t.l1, RW | AD);
+    tab(t.l1)[l1_table_offset(va)] = ent(data, l1f);
+    return t;
+}
+
+static void test_pv32_types(void)
+{
+    CASE("pv32: an L3 pins: 4 PDPTEs, the slot-3 L2 is the PAE Xen L2")
+    {
+        struct snap *s = malloc(sizeof(*s));
+        unsigned long data = new_frame(dom32);
+        struct pae_tree t = build_pae_tree(0xc0000000U, data, P);
+
+        /* Junk past the PDPTEs and in the hypervisor's L2 slots. */
+        tab(t.l3)[4] = ent(data, RW);
+        tab(t.l3)[511] = ent(data, RW);
+        tab(t.l2[3])[PV32_L2_XEN_FIRST] = ent(data, RW);
+        take_snap(s);
+        run_as(dom32);
+        CHECK_EQ(ext(MMUEXT_PIN_L3_TABLE, t.l3), 0);
+        CHECK_EQ(ttype(t.l3), PGT_l3_page_table);
+        CHECK_EQ(ttype(t.l2[0]), PGT_l2_page_table);
+        CHECK_EQ(ttype(t.l2[2]), PGT_l2_page_table);
+        CHECK_EQ(ttype(t.l2[3]), PGT_l2_pae_xen);
+        CHECK_EQ(tcount(t.l2[3]), 1);
+        CHECK_EQ(ttype(t.l1), PGT_l1_page_table);
+        /* Long mode sees all 512 L3 entries: the guest's 4 allow all. */
+        CHECK_EQ(tab(t.l3)[0], ent(t.l2[0], P | _PAGE_USER | _PAGE_RW));
+        CHECK_EQ(tab(t.l3)[4], 0);
+        CHECK_EQ(tab(t.l3)[511], 0);
+        CHECK_EQ(tab(t.l2[3])[PV32_L2_XEN_FIRST], m2p_compat_l2e(0));
+        /* Ring 1 is supervisor: L2 and L1 entries stay as written. */
+        CHECK_EQ(tab(t.l2[3])[0], ent(t.l1, RW | AD));
+        CHECK_EQ(tab(t.l1)[0], ent(data, P));
+        CHECK_EQ(refs(data), 2);
+        CHECK_EQ(ext(MMUEXT_UNPIN_TABLE, t.l3), 0);
+        CHECK_EQ(snap_diff(s), -1);
+        /* Our entries go with the type. */
+        CHECK_EQ(tab(t.l2[3])[PV32_L2_XEN_FIRST], 0);
+        free(s);
+    }
+
+    CASE("pv32: bad PDPTEs are refused, nothing left referenced")
+    {
+        struct snap *s = malloc(sizeof(*s));
+        unsigned long data = new_frame(dom32);
+        struct pae_tree t = build_pae_tree(0x1000, data, RW);
+        static const pte_t bad[] = { _PAGE_NX, _PAGE_PWT, _PAGE_PCD,
+                                     _PAGE_PSE, _PAGE_GLOBAL, 1UL << 52 };
+
+        take_snap(s);
+        run_as(dom32);
+        for ( unsigned int i = 0; i < ARRAY_SIZE(bad); i++ )
+        {
+            tab(t.l3)[3] = ent(t.l2[3], P | bad[i]);
+            CHECK_EQ(ext(MMUEXT_PIN_L3_TABLE, t.l3), -EINVAL);
+            tab(t.l3)[3] = ent(t.l2[3], P);
+            tab(t.l3)[1] = ent(t.l2[1], P | bad[i]);
+            CHECK_EQ(ext(MMUEXT_PIN_L3_TABLE, t.l3), -EINVAL);
+            tab(t.l3)[1] = ent(t.l2[1], P);
+            CHECK_EQ(snap_diff(s), -1);
+        }
+        /* The hypervisor's slots need an L2 under slot 3. */
+        tab(t.l3)[3] = 0;
+        CHECK_EQ(ext(MMUEXT_PIN_L3_TABLE, t.l3), -EINVAL);
+        CHECK_EQ(snap_diff(s), -1);
+        /* RW, USER, A, D and bits 9-11 are allowed. */
+        tab(t.l3)[3] = ent(t.l2[3], P | RW | _PAGE_USER | AD | (7UL << 9));
+        CHECK_EQ(ext(MMUEXT_PIN_L3_TABLE, t.l3), 0);
+        CHECK_EQ(ext(MMUEXT_UNPIN_TABLE, t.l3), 0);
+        CHECK_EQ(snap_diff(s), -1);
+        free(s);
+    }
+
+    CASE("pv32: a PAE Xen L2 hangs under slot 3 of one L3 only")
+    {
+        struct snap *s = malloc(sizeof(*s));
+        unsigned long data = new_frame(dom32), l3b = new_frame(dom32);
+        struct pae_tree t = build_pae_tree(0x1000, data, RW);
+
+        for ( unsigned int i = 0; i < 4; i++ )
+            tab(l3b)[i] = tab(t.l3)[i];
+        take_snap(s);
+        run_as(dom32);
+        CHECK_EQ(ext(MMUEXT_PIN_L3_TABLE, t.l3), 0);
+        /* Another L3 with the same slot-3 L2. */
+        CHECK_EQ(ext(MMUEXT_PIN_L3_TABLE, l3b), -EINVAL);
+        CHECK_EQ(ext(MMUEXT_UNPIN_TABLE, t.l3), 0);
+        CHECK_EQ(snap_diff(s), -1);
+        /* The same L2 in another slot too, or pinned as an L2. */
+        tab(t.l3)[2] = ent(t.l2[3], P);
+        CHECK_EQ(ext(MMUEXT_PIN_L3_TABLE, t.l3), -EINVAL);
+        CHECK_EQ(snap_diff(s), -1);
+        tab(t.l3)[2] = ent(t.l2[2], P);
+        CHECK_EQ(ext(MMUEXT_PIN_L2_TABLE, t.l2[3]), 0);
+        CHECK_EQ(ext(MMUEXT_PIN_L3_TABLE, t.l3), -EINVAL);
+        CHECK_EQ(ext(MMUEXT_UNPIN_TABLE, t.l2[3]), 0);
+        CHECK_EQ(snap_diff(s), -1);
+        free(s);
+    }
+
+    CASE("pv32: updates: L3 slot 3 up -EINVAL, Xen L2 slots -EPERM")
+    {
+        struct snap *s = malloc(sizeof(*s));
+        unsigned long data = new_frame(dom32), l2 = new_frame(dom32);
+        struct pae_tree t = build_pae_tree(0x1000, data, RW);
+
+        take_snap(s);
+        run_as(dom32);
+        CHECK_EQ(ext(MMUEXT_PIN_L3_TABLE, t.l3), 0);
+        CHECK_EQ(mmu1(slot_ma(t.l3, 3), ent(l2, P)), -EINVAL);
+        CHECK_EQ(mmu1(slot_ma(t.l3, 3), 0), -EINVAL);
+        CHECK_EQ(mmu1(slot_ma(t.l3, 4), ent(l2, P)), -EINVAL);
+        CHECK_EQ(mmu1(slot_ma(t.l3, 1), ent(l2, P | _PAGE_NX)), -EINVAL);
+        /* Slots 0-2 change as any entry does. */
+        CHECK_EQ(mmu1(slot_ma(t.l3, 1), ent(l2, P)), 0);
+        CHECK_EQ(ttype(l2), PGT_l2_page_table);
+        CHECK_EQ(tab(t.l3)[1], ent(l2, P | _PAGE_USER | _PAGE_RW));
+        CHECK_EQ(tcount(t.l2[1]), 0);
+        /* No linear PDPTE: the hardware would see it writable. */
+        CHECK_EQ(mmu1(slot_ma(t.l3, 1), ent(t.l3, P)), -EINVAL);
+        /* The hypervisor's L2 slots are not the guest's to write. */
+        CHECK_EQ(mmu1(slot_ma(t.l2[3], PV32_L2_XEN_FIRST), ent(data, P)),
+                 -EPERM);
+        CHECK_EQ(mmu1(slot_ma(t.l2[3], 511), 0), -EPERM);
+        CHECK_EQ(mmu1(slot_ma(t.l2[3], PV32_L2_XEN_FIRST - 1), ent(t.l1, P)),
+                 0);
+        CHECK_EQ(mmu1(slot_ma(t.l2[3], PV32_L2_XEN_FIRST - 1), 0), 0);
+        /* ... but an ordinary L2's slots are. */
+        CHECK_EQ(mmu1(slot_ma(t.l2[2], PV32_L2_XEN_FIRST), ent(t.l1, P)), 0);
+        CHECK_EQ(mmu1(slot_ma(t.l2[2], PV32_L2_XEN_FIRST), 0), 0);
+        /* No L4 for a 32-bit guest. */
+        CHECK_EQ(ext(MMUEXT_PIN_L4_TABLE, l2), -EINVAL);
+        CHECK_EQ(ext(MMUEXT_UNPIN_TABLE, t.l3), 0);
+        CHECK_EQ(snap_diff(s), -1);
+        free(s);
+    }
+}
+
+static void test_pv32_roots(void)
+{
+    CASE("pv32: a vCPU's own L4: Xen slots, slot 0 follows NEW_BASEPTR")
+    {
+        struct snap *s = malloc(sizeof(*s));
+        struct vcpu *v = dom32->vcpu[0];
+        unsigned long data = new_frame(dom32), data2 = new_frame(dom32);
+        struct pae_tree t = build_pae_tree(0xc0000000U, data, P);
+        struct pae_tree t2 = build_pae_tree(0xc0000000U, data, P);
+        const pte_t root = P | _PAGE_RW | _PAGE_USER | _PAGE_ACCESSED;
+        pte_t *l4;
+
+        take_snap(s);
+        run_as(dom32);
+        v->arch.pv.pv32_l4 = INVALID_MFN;
+        CHECK_EQ(pv32_vcpu_init(v), 0);
+        CHECK(mfn_valid(v->arch.pv.pv32_l4));
+        l4 = tab(mfn_x(v->arch.pv.pv32_l4));
+        CHECK_EQ(l4[0], 0);
+        CHECK_EQ(l4[256], 0);
+        CHECK_EQ(l4[262], STUB_XEN_SLOT(262));
+        stub_reset();
+        CHECK_EQ(ext(MMUEXT_NEW_BASEPTR, t.l3), 0);
+        CHECK_EQ(stub_cr3_updates, 1);
+        CHECK_EQ(ttype(t.l3), PGT_l3_page_table);
+        CHECK_EQ(tcount(t.l3), 1);
+        CHECK_EQ(ttype(t.l2[3]), PGT_l2_pae_xen);
+        CHECK_EQ(l4[0], ent(t.l3, root));
+        CHECK_EQ(ext(MMUEXT_NEW_USER_BASEPTR, t2.l3), -EINVAL);
+        CHECK_EQ(tcount(t2.l3), 0);
+        /* update_va_mapping walks from the L3, within 4 GiB. */
+        CHECK_EQ(do_update_va_mapping(0xc0001000UL, ent(data2, RW), 0), 0);
+        CHECK_EQ(tab(t.l1)[1], ent(data2, RW));
+        CHECK_EQ(do_update_va_mapping(0x1c0001000UL, ent(data2, RW), 0),
+                 -EINVAL);
+        CHECK_EQ(do_update_va_mapping(PV32_VIRT_START, ent(data2, RW), 0),
+                 -EINVAL);
+        CHECK_EQ(do_update_va_mapping(0xc0001000UL, 0, 0), 0);
+        /* Another root: the old one's references go, slot 0 follows. */
+        CHECK_EQ(ext(MMUEXT_NEW_BASEPTR, t2.l3), 0);
+        CHECK_EQ(tcount(t.l3), 0);
+        CHECK_EQ(tcount(t2.l3), 1);
+        CHECK_EQ(l4[0], ent(t2.l3, root));
+        /* Relinquishing: the root's references go, slot 0 with them. */
+        put_page_and_type(pg_of(mfn_x(v->arch.pv.guest_table)));
+        v->arch.pv.guest_table = INVALID_MFN;
+        pv32_set_l4_root(v);
+        CHECK_EQ(l4[0], 0);
+        pv32_vcpu_destroy(v);
+        CHECK(!mfn_valid(v->arch.pv.pv32_l4));
+        pv32_vcpu_destroy(v);
+        CHECK_EQ(snap_diff(s), -1);
+        free(s);
+    }
+
+    CASE("pv32: CR3 values fold frame bits above 32 (pae_extended_cr3)")
+    {
+        CHECK_EQ(pv32_pfn_to_cr3(0x12345), 0x12345000U);
+        CHECK_EQ(pv32_pfn_to_cr3(0x123456), 0x23456001U);
+        CHECK_EQ(pv32_cr3_to_pfn(0x23456001U), 0x123456UL);
+        CHECK_EQ(pv32_cr3_to_pfn(pv32_pfn_to_cr3(0xfffffffUL)), 0xfffffffUL);
+    }
+}
+
+/* Entry mfn of the compat M2P, through its first piece's frames. */
+static uint32_t compat_m2p(unsigned long mfn)
+{
+    return ((uint32_t *)mfn_to_virt(m2p_compat_chunk_mfn(0)))[mfn];
+}
+
+static long memop(unsigned int op, void *arg)
+{
+    XEN_GUEST_HANDLE_PARAM(void) h = { arg };
+
+    return do_memory_op(op, h);
+}
+
+static void test_pv32_m2p(void)
+{
+    CASE("pv32: the compat M2P: 32-bit entries kept in step")
+    {
+        CHECK_EQ(m2p_compat_nr_chunks(), 1);
+        CHECK(mfn_valid(m2p_compat_chunk_mfn(0)));
+        CHECK(!mfn_valid(m2p_compat_chunk_mfn(1)));
+        CHECK_EQ(compat_m2p(100), 0xffffffffU);
+        set_gpfn_from_mfn(100, 0x1234);
+        CHECK_EQ(compat_m2p(100), 0x1234);
+        CHECK_EQ(get_gpfn_from_mfn(100), 0x1234);
+        set_gpfn_from_mfn(100, INVALID_M2P_ENTRY);
+        CHECK_EQ(compat_m2p(100), 0xffffffffU);
+        /* Its frames belong to no domain: nobody may map them. */
+        CHECK(!get_page(pg_of(mfn_x(m2p_compat_chunk_mfn(0))), dom32));
+    }
+
+    CASE("pv32: every PAE Xen L2 maps the compat M2P read-only from 428")
+    {
+        unsigned long data = new_frame(dom32);
+        struct pae_tree t = build_pae_tree(0x1000, data, RW);
+        pte_t l2e, l1e;
+
+        run_as(dom32);
+        CHECK_EQ(ext(MMUEXT_PIN_L3_TABLE, t.l3), 0);
+        l2e = tab(t.l2[3])[PV32_L2_XEN_FIRST];
+        CHECK_EQ(l2e, m2p_compat_l2e(0));
+        CHECK_EQ(l2e & (P | _PAGE_RW | _PAGE_USER | _PAGE_PSE),
+                 P | _PAGE_USER);
+        l1e = ((pte_t *)maddr_to_virt(l2e & PTE_ADDR_MASK))[0];
+        CHECK_EQ(l1e & PTE_ADDR_MASK,
+                 mfn_to_maddr(m2p_compat_chunk_mfn(0)));
+        CHECK_EQ(l1e & (P | _PAGE_RW), P);
+        /* Past the table's 4 pages (16 KiB here), nothing. */
+        CHECK_EQ(((pte_t *)maddr_to_virt(l2e & PTE_ADDR_MASK))[4], 0);
+        CHECK_EQ(tab(t.l2[3])[PV32_L2_XEN_FIRST + 1], 0);
+        CHECK_EQ(tab(t.l2[3])[511], 0);
+        /* An ordinary L2 gets nothing of ours. */
+        CHECK_EQ(tab(t.l2[2])[PV32_L2_XEN_FIRST], 0);
+        CHECK_EQ(ext(MMUEXT_UNPIN_TABLE, t.l3), 0);
+    }
+
+    CASE("pv32: machphys queries answer a 32-bit caller in its layouts")
+    {
+        /* A 32-bit guest's list is at a 32-bit address. */
+        uint32_t m[3] = { 0 },
+                 *frames = mmap(NULL, PAGE_SIZE, PROT_READ | PROT_WRITE,
+                                MAP_PRIVATE | MAP_ANONYMOUS | MAP_32BIT, -1, 0);
+        struct {
+            uint32_t max, list, nr;
+        } cl = { 4, 0, 99 };
+        xen_pfn_t frames64[4] = { 0 };
+        struct xen_machphys_mfn_list l = { .max_extents = 4 };
+        struct xen_machphys_mapping m64 = { 0 };
+
+        run_as(dom32);
+        CHECK_EQ(memop(XENMEM_machphys_mapping, m), 0);
+        CHECK_EQ(m[0], 0xF5800000U);
+        CHECK_EQ(m[1], 0xFFE00000U);
+        CHECK_EQ(m[2], (0xFFE00000U - 0xF5800000U) / 4 - 1);
+        CHECK(frames != MAP_FAILED && !((unsigned long)frames >> 32));
+        cl.list = (uint32_t)(unsigned long)frames;
+        CHECK_EQ(memop(XENMEM_machphys_mfn_list, &cl), 0);
+        CHECK_EQ(cl.nr, 1);
+        CHECK_EQ(cl.max, 4);
+        CHECK_EQ(frames[0], mfn_x(m2p_compat_chunk_mfn(0)));
+        CHECK_EQ(frames[1], 0);
+        frames[0] = 0;
+        CHECK_EQ(memop(XENMEM_machphys_compat_mfn_list, &cl), 0);
+        CHECK_EQ(frames[0], mfn_x(m2p_compat_chunk_mfn(0)));
+        munmap(frames, PAGE_SIZE);
+        /* A 64-bit caller: its own table, and the compat one if asked. */
+        run_as(domA);
+        CHECK_EQ(memop(XENMEM_machphys_mapping, &m64), 0);
+        CHECK_EQ(m64.v_start, MACH2PHYS_VIRT_START);
+        set_xen_guest_handle(l.extent_start, frames64);
+        CHECK_EQ(memop(XENMEM_machphys_mfn_list, &l), 0);
+        CHECK_EQ(l.nr_extents, 1);
+        CHECK_EQ(frames64[0], mfn_x(m2p_chunk_mfn(0)));
+        CHECK_EQ(memop(XENMEM_machphys_compat_mfn_list, &l), 0);
+        CHECK_EQ(l.nr_extents, 1);
+        CHECK_EQ(frames64[0], mfn_x(m2p_compat_chunk_mfn(0)));
+    }
 }
 
 int main(void)
@@ -2173,6 +2494,9 @@ int main(void)
     test_partial();
     test_stress();
     test_threads();
+    test_pv32_types();
+    test_pv32_roots();
+    test_pv32_m2p();
     CASE("lookups give back every domain reference they take")
     {
         for ( unsigned int i = 0; i < ARRAY_SIZE(stub_domains); i++ )

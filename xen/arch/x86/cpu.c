@@ -186,6 +186,22 @@ static unsigned long wanted_cr4(const struct cpuinfo_x86 *c)
     return cr4;
 }
 
+/*
+ * A 32-bit PV kernel runs in ring 1, a supervisor ring, on pages its
+ * tables mark USER: with SMEP its every fetch and with SMAP its every
+ * access would fault.  Xen turns both off for such guests too; here they
+ * are off from switching one in to switching it out.
+ */
+void cpu_pv32_cr4(bool pv32)
+{
+    const unsigned long bits = X86_CR4_SMEP | X86_CR4_SMAP;
+    unsigned long cr4 = read_cr4();
+    unsigned long want = pv32 ? cr4 & ~bits : cr4 | (cr4_features & bits);
+
+    if ( want != cr4 )
+        write_cr4(want);
+}
+
 void __init early_cpu_init(void)
 {
     struct cpuinfo_x86 *c = &boot_cpu_data;

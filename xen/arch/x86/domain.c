@@ -17,6 +17,7 @@
 #include <asm/irq.h>
 #include <asm/page.h>
 #include <asm/processor.h>
+#include <asm/pv/compat_mm.h>
 #include <asm/pv/mm.h>
 #include <asm/pv/descriptor-tables.h>
 #include <asm/pv/domain.h>
@@ -70,6 +71,8 @@ void arch_vcpu_destroy(struct vcpu *v)
 {
     if ( is_hvm_vcpu(v) )
         hvm_funcs.vcpu_destroy(v);
+    else
+        pv32_vcpu_destroy(v);
     vcpu_fpu_free(v);
 }
 

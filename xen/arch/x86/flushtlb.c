@@ -1,5 +1,6 @@
 /* SPDX-License-Identifier: GPL-2.0-only */
 /* TLB and cache flushes on sets of CPUs, and reloading a vCPU's CR3. */
+#include <xen/compiler.h>
 #include <xen/cpumask.h>
 #include <xen/sched.h>
 #include <asm/domain.h>
@@ -11,6 +12,9 @@
 
 mfn_t pv_guest_root(const struct vcpu *v)
 {
+    /* Ours, slot 0 the guest's L3, in either of its rings. */
+    if ( unlikely(v->domain->arch.pv.is_32bit) )
+        return v->arch.pv.pv32_l4;
     return v->arch.flags & VGCF_in_kernel ? v->arch.pv.guest_table
                                           : v->arch.pv.guest_table_user;
 }

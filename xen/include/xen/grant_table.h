@@ -59,4 +59,13 @@ int grant_table_frame_mfn(struct domain *d, unsigned int idx, bool status,
 long do_grant_table_op(unsigned int cmd, XEN_GUEST_HANDLE_PARAM(void) uop,
                        unsigned int count);
 
+/*
+ * GNTTABOP_setup_table on op, read already: op->status set, each frame i
+ * of the table handed to put() (non-zero: the list is not writable).
+ * For the 32-bit guests' translation (pv/compat_hypercall.c).
+ */
+long gnttab_do_setup_table(struct gnttab_setup_table *op,
+                           int (*put)(const struct gnttab_setup_table *op,
+                                      unsigned int i, xen_pfn_t mfn));
+
 #endif /* XEN_GRANT_TABLE_H */

@@ -31,6 +31,11 @@ struct elf_xen_notes {
 struct elf_image {
     const uint8_t *data;
     size_t size;
+    /*
+     * An ELF32 i386 image (a 32-bit PAE PV kernel): its headers are read
+     * widened into the ELF64 forms; no symbol table is loaded from it.
+     */
+    bool is32;
     uint64_t e_entry;
     unsigned int phnum;
     uint64_t phoff;
@@ -54,7 +59,8 @@ struct elf_image {
 };
 
 /*
- * Validates data[0, size) as an ELF64 little-endian x86-64 executable
+ * Validates data[0, size) as an ELF64 little-endian x86-64 executable (or
+ * an ELF32 i386 one, elf->is32)
  * with sane, in-bounds, non-overlapping PT_LOAD segments, and collects
  * its Xen notes from PT_NOTE segments (or SHT_NOTE sections if those have
  * none).  Returns 0 or -EINVAL, having printed why.  data must stay

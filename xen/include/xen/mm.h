@@ -89,6 +89,12 @@ struct page_info {
 #define PGT_l3_page_table (3UL << PGT_type_shift)
 #define PGT_l4_page_table (4UL << PGT_type_shift)
 #define PGT_seg_desc_page (5UL << PGT_type_shift)
+/*
+ * The L2 under slot 3 of a 32-bit PV guest's L3 (pv/mm.c): an L2 whose
+ * top slots are the hypervisor's, so its own type, as Xen's
+ * PGT_pae_xen_l2, never mistaken for (or shared with) an ordinary L2.
+ */
+#define PGT_l2_pae_xen    (6UL << PGT_type_shift)
 #define PGT_writable_page (7UL << PGT_type_shift)
 #define PGT_pinned        (1UL << 60) /* guest pinned the type */
 #define PGT_validated     (1UL << 59) /* contents checked for the type */

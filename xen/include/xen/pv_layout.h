@@ -18,7 +18,8 @@
  *   the p2m list (nr_pages entries of 8 bytes, 4 with 3 levels),
  *   start_info,
  *   the xenstore and console pages, with PV_LAYOUT_RINGS (a domU),
- *   the page tables, as many as map the whole region, themselves too,
+ *   the page tables, as many as map the whole region, themselves too
+ *   (with 3 levels always the L3 and four L2s, then the L1s),
  *   one stack page,
  *   then at least 512 KiB more, up to a 4 MiB boundary.
  * This is Xen's rule for dom0 and for its toolstack's domUs alike.

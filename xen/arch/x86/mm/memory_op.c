@@ -8,6 +8,7 @@
 #include <xen/sched.h>
 #include <asm/e820.h>
 #include <asm/m2p.h>
+#include <asm/pv/compat_mm.h>
 #include <public/memory.h>
 #include <xsm/xsm.h>
 
@@ -28,25 +29,73 @@ static long machine_memory_map(XEN_GUEST_HANDLE_PARAM(void) arg)
     return copy_to_guest(arg, &map, 1) ? -EFAULT : 0;
 }
 
-/* The read-only M2P every PV guest sees, one 2 MiB chunk per extent. */
-static long machphys_mfn_list(XEN_GUEST_HANDLE_PARAM(void) arg)
+/* A 32-bit PV guest's arguments have the compat layouts. */
+static bool caller_is_pv32(void)
+{
+    const struct domain *d = current->domain;
+
+    return is_pv_domain(d) && d->arch.pv.is_32bit;
+}
+
+/* xen_machphys_mfn_list as a 32-bit guest lays it out. */
+struct compat_mfn_list {
+    uint32_t max_extents;
+    uint32_t extent_start; /* of 32-bit frame numbers */
+    uint32_t nr_extents;
+};
+
+/*
+ * The first frame of each 2 MiB piece of the M2P a caller sees: the
+ * 8-byte one, or the compat one (compat, and all a 32-bit caller gets,
+ * as in Xen).  Each piece is contiguous.
+ */
+static long machphys_mfn_list(XEN_GUEST_HANDLE_PARAM(void) arg, bool compat)
 {
     struct xen_machphys_mfn_list l;
-    unsigned long chunks = DIV_ROUND_UP(max_page * sizeof(unsigned long),
-                                        L2_PAGE_SIZE);
-    unsigned int i;
+    struct compat_mfn_list cl;
+    bool pv32 = caller_is_pv32();
+    unsigned long chunks, addr = guest_handle_addr(arg), list;
+    unsigned int i, max;
 
-    if ( copy_from_guest(&l, arg, 1) )
+    if ( pv32 ? copy_from_guest_addr(&cl, addr) : copy_from_guest(&l, arg, 1) )
         return -EFAULT;
-    for ( i = 0; i < l.max_extents && i < chunks; i++ )
+    compat |= pv32;
+    chunks = compat ? m2p_compat_nr_chunks()
+                    : DIV_ROUND_UP(max_page * sizeof(unsigned long),
+                                   L2_PAGE_SIZE);
+    max = pv32 ? cl.max_extents : l.max_extents;
+    list = pv32 ? cl.extent_start : guest_handle_addr(l.extent_start);
+    for ( i = 0; i < max && i < chunks; i++ )
     {
-        xen_pfn_t mfn = mfn_x(m2p_chunk_mfn(i));
+        xen_pfn_t mfn = mfn_x(compat ? m2p_compat_chunk_mfn(i)
+                                     : m2p_chunk_mfn(i));
+        uint32_t mfn32 = mfn;
 
-        if ( copy_to_guest_offset(l.extent_start, i, &mfn, 1) )
+        if ( pv32 ? copy_to_guest_addr(list + i * sizeof(mfn32), &mfn32)
+                  : copy_to_guest_addr(list + i * sizeof(mfn), &mfn) )
             return -EFAULT;
     }
-    l.nr_extents = i;
-    return copy_to_guest(arg, &l, 1) ? -EFAULT : 0;
+    if ( !pv32 )
+    {
+        l.nr_extents = i;
+        return copy_to_guest(arg, &l, 1) ? -EFAULT : 0;
+    }
+    cl.nr_extents = i;
+    return copy_to_guest_addr(addr, &cl) ? -EFAULT : 0;
+}
+
+/* Where a 32-bit guest finds the compat M2P: a fixed window, as Xen's. */
+static long compat_machphys_mapping(unsigned long addr)
+{
+    struct {
+        uint32_t v_start, v_end, max_mfn;
+    } m = {
+        .v_start = PV32_VIRT_START,
+        .v_end = PV32_M2P_END,
+        .max_mfn = (PV32_M2P_END - PV32_VIRT_START) / sizeof(uint32_t) - 1,
+    };
+
+    return copy_to_guest_addr(addr, &m) ? -EFAULT : 0;
 }
 
 long arch_memory_op(unsigned int op, XEN_GUEST_HANDLE_PARAM(void) arg)
@@ -55,6 +104,8 @@ long arch_memory_op(unsigned int op, XEN_GUEST_HANDLE_PARAM(void) arg)
     {
     case XENMEM_machphys_mapping:
     {
+        if ( caller_is_pv32() )
+            return compat_machphys_mapping(guest_handle_addr(arg));
         struct xen_machphys_mapping m = {
             .v_start = MACH2PHYS_VIRT_START,
             .v_end = MACH2PHYS_VIRT_START + max_page * sizeof(unsigned long),
@@ -64,7 +115,8 @@ long arch_memory_op(unsigned int op, XEN_GUEST_HANDLE_PARAM(void) arg)
         return copy_to_guest(arg, &m, 1) ? -EFAULT : 0;
     }
     case XENMEM_machphys_mfn_list:
-        return machphys_mfn_list(arg);
+    case XENMEM_machphys_compat_mfn_list:
+        return machphys_mfn_list(arg, op == XENMEM_machphys_compat_mfn_list);
     case XENMEM_machine_memory_map:
         return machine_memory_map(arg);
     /* A PV guest's own map is the machine's in dom0; none is kept. */

@@ -7,6 +7,7 @@
 #include <xen/sched.h>
 #include <asm/config.h>
 #include <asm/page.h>
+#include <asm/pv/compat_mm.h>
 #include <asm/pv/mm.h>
 
 #ifdef CONFIG_DEBUG
@@ -38,6 +39,9 @@ static unsigned int table_level(const struct page_info *pg)
     unsigned long t = pg->u.inuse.type_info;
     unsigned long type = t & PGT_type_mask;
 
+    /* A 32-bit guest's L2 with the hypervisor's slots is an L2 too. */
+    if ( type == PGT_l2_pae_xen )
+        type = PGT_l2_page_table;
     if ( type < PGT_l1_page_table || type > PGT_l4_page_table ||
          !(t & PGT_count_mask) || !(t & PGT_validated) )
         return 0;
@@ -122,8 +126,12 @@ static void audit_entry(const struct page_info *table, unsigned int level,
 static void audit_table(const struct page_info *pg, unsigned int level)
 {
     const pte_t *t = page_to_virt(pg);
+    unsigned int end = (pg->u.inuse.type_info & PGT_type_mask) ==
+                               PGT_l2_pae_xen
+                           ? PV32_L2_XEN_FIRST
+                           : ENTRIES;
 
-    for ( unsigned int i = 0; i < ENTRIES; i++ )
+    for ( unsigned int i = 0; i < end; i++ )
         if ( level != 4 || i < XEN_L4_FIRST || i >= XEN_L4_END )
             audit_entry(pg, level, &t[i],
                         __atomic_load_n(&t[i], __ATOMIC_RELAXED));

@@ -1,5 +1,6 @@
 /* SPDX-License-Identifier: GPL-2.0-only */
 /* Builds the boot domains, dom0 and any domUs, from PV kernels in ELF form. */
+#include <xen/compat.h>
 #include <xen/decompress.h>
 #include <xen/errno.h>
 #include <xen/lib.h>
@@ -10,6 +11,7 @@
 #include <xen/sched.h>
 #include <xen/string.h>
 #include <xen/xmalloc.h>
+#include <asm/desc.h>
 #include <asm/domain.h>
 #include <asm/smp.h>
 #include <asm/m2p.h>
@@ -17,6 +19,7 @@
 #include <asm/page.h>
 #include <asm/pv/boot_layout.h>
 #include <asm/pv/compat.h>
+#include <asm/pv/compat_mm.h>
 #include <asm/pv/dom0_build.h>
 #include <asm/pv/entry.h>
 #include <asm/pv/mm.h>
@@ -289,8 +292,14 @@ static void __init load_images(const struct boot_domain *bd,
         memcpy(mfn_to_virt(_mfn(p2m[l->mod_pfn + off / PAGE_SIZE])),
                maddr_to_virt(bd->initrd->start + off),
                min(PAGE_SIZE, l->mod_len - off));
+    /* A 32-bit guest's p2m has 4-byte entries (pv_layout_compute()). */
     for ( unsigned long pfn = 0; pfn < bd->nr_pages; pfn++ )
-        *(uint64_t *)boot_layout_va(l, p2m, l->p2m_start + pfn * 8) = p2m[pfn];
+        if ( elf->is32 )
+            *(uint32_t *)boot_layout_va(l, p2m,
+                                        l->p2m_start + pfn * 4) = p2m[pfn];
+        else
+            *(uint64_t *)boot_layout_va(l, p2m,
+                                        l->p2m_start + pfn * 8) = p2m[pfn];
     if ( elf->xen.seen & (1u << XEN_ELFNOTE_HYPERCALL_PAGE) )
         pv_write_hypercall_page(bd->d,
                                 boot_layout_va(l, p2m,
@@ -300,32 +309,76 @@ static void __init load_images(const struct boot_domain *bd,
 /*
  * A domU gets no xenstore or console ring (their frames stay 0): it
  * writes its output through console_io until a toolstack gives it more.
+ * One body for both widths of start_info (xen/compat.h for 32 bits).
  */
+#define WRITE_START_INFO(si, magic_str, bd, l)                                \
+    do                                                                        \
+    {                                                                         \
+        memset(si, 0, PAGE_SIZE);                                             \
+        strlcpy((si)->magic, magic_str, sizeof((si)->magic));                 \
+        (si)->nr_pages = (bd)->nr_pages;                                      \
+        (si)->shared_info = virt_to_maddr((bd)->d->shared_info);              \
+        (si)->flags = (bd)->privileged ? SIF_PRIVILEGED | SIF_INITDOMAIN : 0; \
+        (si)->pt_base = (l)->pt_start;                                        \
+        (si)->nr_pt_frames = (l)->nr_pt_frames;                               \
+        (si)->mfn_list = (l)->p2m_start;                                      \
+        /* As Xen: an initrd left unmapped is found by its first pfn. */      \
+        if ( (l)->mod_len )                                                   \
+        {                                                                     \
+            bool unmapped_ = (l)->flags & PV_LAYOUT_MOD_UNMAPPED;             \
+                                                                              \
+            (si)->mod_start = unmapped_ ? (l)->mod_pfn : (l)->mod_start;      \
+            (si)->mod_len = (l)->mod_len;                                     \
+            if ( unmapped_ )                                                  \
+                (si)->flags |= SIF_MOD_START_PFN;                             \
+        }                                                                     \
+        if ( (bd)->cmdline )                                                  \
+            strlcpy((char *)(si)->cmd_line, (bd)->cmdline,                    \
+                    sizeof((si)->cmd_line));                                  \
+    } while ( 0 )
+
 static void __init write_start_info(const struct boot_domain *bd,
                                     const struct pv_layout *l,
                                     const unsigned long *p2m)
 {
     struct start_info *si = boot_layout_va(l, p2m, l->start_info);
 
-    memset(si, 0, PAGE_SIZE);
-    strlcpy(si->magic, "xen-3.0-x86_64", sizeof(si->magic));
-    si->nr_pages = bd->nr_pages;
-    si->shared_info = virt_to_maddr(bd->d->shared_info);
-    si->flags = bd->privileged ? SIF_PRIVILEGED | SIF_INITDOMAIN : 0;
-    si->pt_base = l->pt_start;
-    si->nr_pt_frames = l->nr_pt_frames;
-    si->mfn_list = l->p2m_start;
-    /* As Xen: an initrd left unmapped is found by its first pfn. */
-    if ( l->mod_len )
-    {
-        si->mod_start = (l->flags & PV_LAYOUT_MOD_UNMAPPED) ? l->mod_pfn
-                                                            : l->mod_start;
-        si->mod_len = l->mod_len;
-        if ( (l->flags & PV_LAYOUT_MOD_UNMAPPED) )
-            si->flags |= SIF_MOD_START_PFN;
-    }
-    if ( bd->cmdline )
-        strlcpy((char *)si->cmd_line, bd->cmdline, sizeof(si->cmd_line));
+    WRITE_START_INFO(si, "xen-3.0-x86_64", bd, l);
+}
+
+static void __init write_compat_start_info(const struct boot_domain *bd,
+                                           const struct pv_layout *l,
+                                           const unsigned long *p2m)
+{
+    struct compat_start_info *si = boot_layout_va(l, p2m, l->start_info);
+
+    WRITE_START_INFO(si, "xen-3.0-x86_32p", bd, l);
+}
+
+/*
+ * A 32-bit guest's boot tables: the L3 pinned (which types the tree, the
+ * slot-3 L2 as the hypervisor's) and installed under vCPU 0's L4 of
+ * ours; it starts in ring 1 on the flat compat selectors.
+ */
+static int __init install_pae_tables(struct boot_domain *bd,
+                                     const struct pv_layout *l,
+                                     const unsigned long *p2m)
+{
+    struct vcpu *v = bd->d->vcpu[0];
+    mfn_t l3 = boot_layout_page_tables_pae(l, p2m);
+    int rc = pv_pin_table(bd->d, mfn_x(l3), PGT_l3_page_table);
+
+    if ( !rc )
+        rc = get_page_and_type(mfn_to_page(l3), bd->d, PGT_l3_page_table);
+    if ( rc )
+        return rc;
+    v->arch.pv.guest_table = l3;
+    pv32_set_l4_root(v);
+    write_compat_start_info(bd, l, p2m);
+    v->arch.user_regs.cs = COMPAT_RING1_CS;
+    v->arch.user_regs.ss = COMPAT_RING1_DS;
+    v->arch.user_regs.ds = v->arch.user_regs.es = COMPAT_RING1_DS;
+    return 0;
 }
 
 /* Memory, vCPUs, frames and contents: all but starting it. */
@@ -344,6 +397,21 @@ static int __init fill_domain(struct boot_domain *bd,
         return refuse(-ENOMEM, "out of memory creating the domain");
     /* No toolstack gives a boot domain a console ring: it has console_io. */
     d->is_console = true;
+    /* Before its vCPUs, which then get their L4s as they are made. */
+    if ( elf->is32 && (rc = pv_switch_compat(d)) )
+        return refuse(rc, "it could not be made 32-bit");
+    /*
+     * HV_START_LOW may only agree with where the compat M2P starts (fixed
+     * at PV32_VIRT_START here); a kernel wanting it higher is refused.
+     */
+    if ( elf->is32 &&
+         pv_compat_virt_start((elf->xen.seen &
+                               (1u << XEN_ELFNOTE_HV_START_LOW))
+                                  ? elf->xen.hv_start_low
+                                  : ~0ull,
+                              PV32_VIRT_START, &d->arch.pv.compat_virt_start) )
+        return refuse(-EINVAL, "it wants the hypervisor above %#llx",
+                      (unsigned long long)elf->xen.hv_start_low);
     if ( (rc = create_vcpus(d, bd->nr_vcpus)) )
         return rc;
     for ( unsigned int i = 0;
@@ -364,28 +432,33 @@ static int __init fill_domain(struct boot_domain *bd,
      * Pinned as Xen's builder pins them, plus the reference the installed
      * page table (guest_table) holds for as long as it is installed.
      */
-    l4 = boot_layout_page_tables(l, p2m);
-    rc = pv_pin_table(d, mfn_x(l4), PGT_l4_page_table);
-    if ( !rc )
-        rc = get_page_and_type(mfn_to_page(l4), d, PGT_l4_page_table);
-    if ( !rc )
+    v = d->vcpu[0];
+    if ( elf->is32 )
+        rc = install_pae_tables(bd, l, p2m);
+    else
     {
-        pv_root_ro_mpt(d, l4, false);
-        write_start_info(bd, l, p2m);
+        l4 = boot_layout_page_tables(l, p2m);
+        rc = pv_pin_table(d, mfn_x(l4), PGT_l4_page_table);
+        if ( !rc )
+            rc = get_page_and_type(mfn_to_page(l4), d, PGT_l4_page_table);
+        if ( !rc )
+        {
+            pv_root_ro_mpt(d, l4, false);
+            write_start_info(bd, l, p2m);
+            v->arch.user_regs.cs = PV_KERNEL_CS;
+            v->arch.user_regs.ss = PV_KERNEL_SS;
+            v->arch.flags = VGCF_in_kernel;
+            v->arch.pv.guest_table = l4;
+        }
     }
     xfree(p2m);
     if ( rc )
         return refuse(rc, "its boot page tables did not validate");
 
-    v = d->vcpu[0];
     v->arch.user_regs.rip = elf->virt_entry;
     v->arch.user_regs.rsp = l->stack + PAGE_SIZE;
     v->arch.user_regs.rsi = l->start_info;
     v->arch.user_regs.rflags = X86_EFLAGS_IF;
-    v->arch.user_regs.cs = PV_KERNEL_CS;
-    v->arch.user_regs.ss = PV_KERNEL_SS;
-    v->arch.flags = VGCF_in_kernel;
-    v->arch.pv.guest_table = l4;
     v->pause_flags &= ~VPF_down;
     return 0;
 }
@@ -408,11 +481,13 @@ static int __init build_pv_domain(struct boot_domain *bd)
     bd->d = NULL;
     if ( (rc = unpack_kernel(&k, bd->kernel)) )
         return rc;
-    /* Xen without PV32 says -EOPNOTSUPP too (docs/misc/compat32.md). */
-    if ( pv_compat_image(k.data, k.size) )
-        rc = refuse(-EOPNOTSUPP, "32-bit PV guests not supported yet");
-    else if ( elf_init(&elf, k.data, k.size) || elf_xen_check(&elf) )
+    if ( elf_init(&elf, k.data, k.size) || elf_xen_check(&elf) )
         rc = refuse(-EINVAL, "not a usable PV kernel (above)");
+    /* As Xen: a 32-bit kernel must be PAE ("yes", "bimodal", ...). */
+    else if ( elf.is32 &&
+              (!elf.xen.pae_mode[0] || !strncmp(elf.xen.pae_mode, "no", 2)) )
+        rc = refuse(-EINVAL, "a 32-bit kernel without PAE");
+
     else if ( elf.xen.feat_required & ~features )
         rc = refuse(-EINVAL, "the kernel requires features we lack (%#x)",
                     elf.xen.feat_required & ~features);

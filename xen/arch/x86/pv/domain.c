@@ -10,6 +10,7 @@
 #include <asm/fpu.h>
 #include <asm/page.h>
 #include <asm/processor.h>
+#include <asm/pv/compat_mm.h>
 #include <asm/pv/descriptor-tables.h>
 #include <asm/pv/domain.h>
 #include <asm/pv/mm.h>
@@ -84,6 +85,8 @@ void pv_ctxt_switch_to(struct vcpu *v)
     bool loaded;
 
     get_cpu_info()->guest_cpu_user_regs = a->user_regs;
+    if ( v->domain->arch.pv.is_32bit )
+        cpu_pv32_cr4(true);
     load_root(v);
     load_gdt_kind(v->domain->arch.pv.is_32bit);
     load_guest_gdt(a->pv.gdt_frames, DIV_ROUND_UP(a->pv.gdt_ents, 512));
@@ -122,13 +125,16 @@ void pv_ctxt_switch_from(struct vcpu *v)
 {
     update_guest_areas(v, false);
     save_guest_state(v);
+    if ( v->domain->arch.pv.is_32bit )
+        cpu_pv32_cr4(false);
 }
 
 int pv_vcpu_create(struct vcpu *v)
 {
     v->arch.pv.guest_table = INVALID_MFN;
     v->arch.pv.guest_table_user = INVALID_MFN;
-    return 0;
+    v->arch.pv.pv32_l4 = INVALID_MFN;
+    return v->domain->arch.pv.is_32bit ? pv32_vcpu_init(v) : 0;
 }
 
 /* Its descriptor tables and page tables let go of their frames. */
@@ -147,4 +153,6 @@ void pv_vcpu_relinquish(struct vcpu *v)
             put_page_and_type(mfn_to_page(*slot));
         *slot = INVALID_MFN;
     }
+    /* Its L4 itself stays until the vCPU is freed (pv32_vcpu_destroy()). */
+    pv32_set_l4_root(v);
 }

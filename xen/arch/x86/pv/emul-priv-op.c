@@ -13,7 +13,9 @@
 #include <asm/io.h>
 #include <asm/iocap.h>
 #include <asm/processor.h>
+#include <asm/pv/compat.h>
 #include <asm/pv/emulate.h>
+#include <asm/pv/compat_mm.h>
 #include <asm/pv/mm.h>
 #include <asm/pv/traps.h>
 #include <asm/traps.h>
@@ -31,10 +33,12 @@ static bool guest_cr(const struct vcpu *v, unsigned int cr, uint64_t *val)
                (v->arch.pv.fpu_ts ? X86_CR0_TS : 0);
         return true;
     case 2:
-        *val = v->vcpu_info->arch.cr2;
+        *val = pv_get_cr2(v);
         return true;
     case 3:
-        *val = mfn_to_maddr(v->arch.pv.guest_table);
+        *val = v->domain->arch.pv.is_32bit
+                   ? pv32_pfn_to_cr3(mfn_x(v->arch.pv.guest_table))
+                   : mfn_to_maddr(v->arch.pv.guest_table);
         return true;
     case 4:
         *val = (read_cr4() & (X86_CR4_PAE | X86_CR4_OSFXSR |
@@ -68,10 +72,14 @@ static int set_guest_cr(struct vcpu *v, unsigned int cr, uint64_t val)
         do_fpu_taskswitch(!!(val & X86_CR0_TS));
         return 0;
     case 2:
-        v->vcpu_info->arch.cr2 = val;
+        pv_set_cr2(v, val);
         return 0;
     case 3:
-        return pv_new_guest_table(v, xen_cr3_to_pfn(val), false, true);
+        return pv_new_guest_table(v,
+                                  v->domain->arch.pv.is_32bit
+                                      ? pv32_cr3_to_pfn(val)
+                                      : xen_cr3_to_pfn(val),
+                                  false, true);
     case 4:
         v->arch.cr4 = boot_cpu_data.xcr0 ? val & X86_CR4_OSXSAVE : 0;
         return 0;
@@ -511,7 +519,7 @@ bool pv_emulate_privileged_op(struct cpu_user_regs *regs)
     rc = x86_emulate(&ctxt, &priv_ops);
     if ( rc == X86EMUL_EXCEPTION && ctxt.event.vector == X86_EXC_PF )
     {
-        current->vcpu_info->arch.cr2 = ctxt.event.cr2;
+        pv_set_cr2(current, ctxt.event.cr2);
         pv_inject_exception(X86_EXC_PF, ctxt.event.error_code);
         return true;
     }

@@ -18,6 +18,12 @@ static uint64_t tables_needed(uint64_t s, uint64_t e, unsigned int levels)
 {
     uint64_t n = 1;
 
+    /*
+     * PAE: the L3, an L2 under each of its four slots whatever the range
+     * (the one under slot 3 holds the hypervisor's part), and the L1s.
+     */
+    if ( levels == PV_LAYOUT_LEVELS_PAE )
+        return 1 + 4 + ((e - 1) >> 21) - (s >> 21) + 1;
     for ( unsigned int shift = 12 + 9 * (levels - 1); shift > 12; shift -= 9 )
         n += ((e - 1) >> shift) - (s >> shift) + 1;
     return n;

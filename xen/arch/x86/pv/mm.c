@@ -17,6 +17,7 @@
 #include <asm/iocap.h>
 #include <asm/mm.h>
 #include <asm/page.h>
+#include <asm/pv/compat_mm.h>
 #include <asm/pv/mm.h>
 
 #define PT_ENTRIES 512
@@ -46,6 +47,11 @@
  * get no superpages (they would map frames the type system never sees).
  */
 #define UPPER_REFUSED (~(GUEST_FLAGS | PTE_ADDR_MASK))
+/*
+ * A 32-bit guest's L3 entries are PDPTEs to it: as Xen, bits 52-63 (NX
+ * too) are refused besides.
+ */
+#define PV32_L3_REFUSED (UPPER_REFUSED | PTE_AVAIL_HIGH | _PAGE_NX)
 
 static bool m2p_strict(const struct domain *d)
 {
@@ -59,10 +65,24 @@ static bool is_xen_l4_slot(unsigned int slot)
 
 static unsigned int pt_level(unsigned long type)
 {
+    /* none, L1-L4, descriptors, the PAE Xen L2, writable */
+    static const uint8_t level[8] = { 0, 1, 2, 3, 4, 0, 2, 0 };
+
+    return level[(type & PGT_type_mask) >> PGT_type_shift];
+}
+
+static bool is_pv32(const struct domain *d)
+{
+    return d->arch.pv.is_32bit;
+}
+
+/* Entries of a table of this type that are the hypervisor's, not the guest's.
+ */
+static bool is_xen_slot(unsigned long type, unsigned int slot)
+{
     type &= PGT_type_mask;
-    if ( type < PGT_l1_page_table || type > PGT_l4_page_table )
-        return 0;
-    return type >> PGT_type_shift;
+    return (type == PGT_l4_page_table && is_xen_l4_slot(slot)) ||
+           (type == PGT_l2_pae_xen && slot >= PV32_L2_XEN_FIRST);
 }
 
 static unsigned int pt_offset(unsigned int level, unsigned long va)
@@ -96,7 +116,7 @@ static pte_t l1_refused(const struct domain *d)
  */
 static bool is_io_frame(mfn_t mfn);
 
-static pte_t adjust_entry(unsigned int level, pte_t e)
+static pte_t adjust_entry(unsigned int level, pte_t e, bool pv32)
 {
     if ( !(e & _PAGE_PRESENT) )
         return e;
@@ -108,6 +128,13 @@ static pte_t adjust_entry(unsigned int level, pte_t e)
     if ( level == 1 && (e & _PAGE_RW) && is_io_frame(pte_mfn(e)) &&
          pci_mmio_ro(mfn_x(pte_mfn(e))) )
         e &= ~(pte_t)_PAGE_RW;
+    /*
+     * A 32-bit kernel runs in ring 1, which USER does not concern: its L1
+     * and L2 entries stay as written.  Its PDPTEs have no RW or USER to
+     * the guest, but in long mode they are L3 entries that must allow all.
+     */
+    if ( pv32 )
+        return level == 3 ? e | _PAGE_USER | _PAGE_RW : e;
     if ( level == 1 && !(e & _PAGE_USER) )
         return (e & ~_PAGE_GLOBAL) | _PAGE_USER | PTE_GUEST_KERNEL;
     return e | _PAGE_USER;
@@ -254,9 +281,45 @@ static int get_upper_refs(unsigned int level, pte_t e, struct domain *d,
         return -EINVAL;
     rc = get_and_type(mfn_to_page(mfn), d, PGT_lx_page_table(level - 1),
                       preemptible);
-    if ( rc == -EINVAL && get_linear_refs(level, e, d, table) )
+    /*
+     * Not in a 32-bit guest's L3, whose entries the hardware sees with RW
+     * (adjust_entry()): a linear one would map its L2s writable.
+     */
+    if ( rc == -EINVAL && !(level == 3 && is_pv32(d)) &&
+         get_linear_refs(level, e, d, table) )
         rc = 0;
     return rc;
+}
+
+/*
+ * A 32-bit guest's PDPTE at `slot` of its L3 `table`.  The one under slot
+ * 3 reaches the hypervisor's slots, so its L2 has a type of its own, and
+ * (as in Xen) only this L3 may hold it: no other slot can (the types
+ * differ), and another L3 finds the type count taken.
+ */
+static int get_pv32_l3e_refs(pte_t e, unsigned int slot, struct domain *d,
+                             struct page_info *table, bool preemptible)
+{
+    struct page_info *pg;
+    int rc;
+
+    if ( e & PV32_L3_REFUSED )
+        return -EINVAL;
+    if ( slot < PV32_L3_ENTRIES - 1 )
+        return get_upper_refs(3, e, d, table, preemptible);
+    if ( !mfn_valid(pte_mfn(e)) )
+        return -EINVAL;
+    pg = mfn_to_page(pte_mfn(e));
+    rc = get_and_type(pg, d, PGT_l2_pae_xen, preemptible);
+    if ( rc )
+        return rc;
+    if ( (__atomic_load_n(&pg->u.inuse.type_info, __ATOMIC_ACQUIRE) &
+          PGT_count_mask) != 1 )
+    {
+        put_page_and_type(pg);
+        return -EINVAL;
+    }
+    return 0;
 }
 
 /* -ERESTART: a table below stopped partway (see pv/mm.h); nothing held. */
@@ -351,25 +414,45 @@ static unsigned int partial_done(unsigned long x)
  * referenced; on -ERESTART pg is left partial.  Entries may not change
  * meanwhile: the frame has our type, so no writable mapping of it exists.
  */
-static int validate_table(struct page_info *pg, unsigned int level,
+static int validate_table(struct page_info *pg, unsigned long type,
                           unsigned int start, bool preemptible)
 {
     struct domain *d = page_get_owner(pg);
     pte_t *t = page_to_virt(pg);
-    unsigned int i;
+    unsigned int level = pt_level(type), end = PT_ENTRIES, i;
+    bool pv32, pdpt;
     int rc;
 
     if ( !d )
         return -EINVAL;
-    for ( i = start; i < PT_ENTRIES; i++ )
+    pv32 = is_pv32(d);
+    pdpt = pv32 && level == 3;
+    /*
+     * A 32-bit guest's L3 has four entries to it, but in long mode the
+     * hardware sees all 512 (the guest's L4 slot 0 is this table): the
+     * rest are emptied, as Xen does, and nothing can set them again.
+     */
+    if ( pdpt )
+    {
+        memset(&t[PV32_L3_ENTRIES], 0,
+               (PT_ENTRIES - PV32_L3_ENTRIES) * sizeof(*t));
+        end = PV32_L3_ENTRIES;
+    }
+    for ( i = start; i < end; i++ )
     {
         pte_t e = __atomic_load_n(&t[i], __ATOMIC_RELAXED);
 
-        if ( (level == 4 && is_xen_l4_slot(i)) || !(e & _PAGE_PRESENT) )
+        /* The hypervisor's slots need the L2 under the last PDPTE. */
+        if ( pdpt && i == PV32_L3_ENTRIES - 1 && !(e & _PAGE_PRESENT) )
+            rc = -EINVAL;
+        else if ( is_xen_slot(type, i) || !(e & _PAGE_PRESENT) )
             continue;
-        rc = stop_walk(level, preemptible, i > start)
-                 ? -ERESTART
-                 : get_entry_refs(level, e, d, d, pg, preemptible);
+        else if ( stop_walk(level, preemptible, i > start) )
+            rc = -ERESTART;
+        else if ( pdpt )
+            rc = get_pv32_l3e_refs(e, i, d, pg, preemptible);
+        else
+            rc = get_entry_refs(level, e, d, d, pg, preemptible);
         if ( rc == -ERESTART )
         {
             set_partial(pg, i, false);
@@ -378,21 +461,26 @@ static int validate_table(struct page_info *pg, unsigned int level,
         if ( rc )
         {
             while ( i-- )
-                if ( !(level == 4 && is_xen_l4_slot(i)) )
+                if ( !is_xen_slot(type, i) )
                     put_entry_refs(level, t[i], pg);
             return rc;
         }
-        t[i] = adjust_entry(level, e);
+        t[i] = adjust_entry(level, e, pv32);
     }
+    if ( (type & PGT_type_mask) == PGT_l2_pae_xen )
+        pv32_fill_xen_l2(t);
+    /* The RO M2P comes with a new L4 only in m2p_strict mode. */
     if ( level == 4 )
-    {
-        memcpy(&t[L4_XEN_FIRST], &idle_pg_table[L4_XEN_FIRST],
-               L4_XEN_NR * sizeof(pte_t));
-        /* The RO M2P comes with a new L4 only in m2p_strict mode. */
-        if ( !m2p_strict(d) )
-            t[RO_MPT_SLOT] = 0;
-    }
+        pv_fill_xen_l4(t, m2p_strict(d));
     return 0;
+}
+
+void pv_fill_xen_l4(pte_t *l4, bool ro_mpt)
+{
+    memcpy(&l4[L4_XEN_FIRST], &idle_pg_table[L4_XEN_FIRST],
+           L4_XEN_NR * sizeof(pte_t));
+    if ( !ro_mpt )
+        l4[RO_MPT_SLOT] = 0;
 }
 
 void pv_root_ro_mpt(const struct domain *d, mfn_t l4, bool user)
@@ -412,16 +500,16 @@ void pv_root_ro_mpt(const struct domain *d, mfn_t l4, bool user)
  * has the same shape as a validation that stopped, but for the count:
  * its done is the last entry that still holds (see PGT_done_mask).
  */
-static int devalidate_table(struct page_info *pg, unsigned int level,
+static int devalidate_table(struct page_info *pg, unsigned long type,
                             unsigned int end, bool preemptible)
 {
-    const pte_t *t = page_to_virt(pg);
-    unsigned int i;
+    pte_t *t = page_to_virt(pg);
+    unsigned int level = pt_level(type), i;
     int rc;
 
     for ( i = end; i-- > 0; )
     {
-        if ( (level == 4 && is_xen_l4_slot(i)) || !(t[i] & _PAGE_PRESENT) )
+        if ( is_xen_slot(type, i) || !(t[i] & _PAGE_PRESENT) )
             continue;
         rc = stop_walk(level, preemptible, i + 1 < end)
                  ? -ERESTART
@@ -439,6 +527,14 @@ static int devalidate_table(struct page_info *pg, unsigned int level,
     }
     /* Nobody points at it (that holds a type reference), it at nobody. */
     ASSERT(!pgt_linear_count(pg->u.inuse.type_info));
+    /*
+     * Our compat M2P entries go with the type (no writable mapping exists
+     * yet): the guest's frame keeps no hypervisor address, and can be an
+     * ordinary L2 again as it was given.
+     */
+    if ( (type & PGT_type_mask) == PGT_l2_pae_xen )
+        memset(&t[PV32_L2_XEN_FIRST], 0,
+               (PT_ENTRIES - PV32_L2_XEN_FIRST) * sizeof(*t));
     return 0;
 }
 
@@ -501,7 +597,7 @@ static int get_type(struct page_info *pg, unsigned long type, bool preemptible)
 
     if ( nx & PGT_validated )
         return 0;
-    rc = validate_table(pg, pt_level(type), start, preemptible);
+    rc = validate_table(pg, type, start, preemptible);
     if ( rc == -ERESTART )
         return rc;
     if ( rc )
@@ -559,7 +655,7 @@ static int __pt_path put_type(struct page_info *pg, bool preemptible)
                                          __ATOMIC_ACQUIRE) )
             break;
     }
-    rc = devalidate_table(pg, level, end, preemptible);
+    rc = devalidate_table(pg, x, end, preemptible);
     if ( rc )
         return rc;
     __atomic_store_n(ti, x & PGT_type_mask, __ATOMIC_RELEASE);
@@ -620,7 +716,7 @@ void pv_drop_partial(struct page_info *pg)
         nx = x & ~(PGT_partial | PGT_done_mask);
     } while ( !__atomic_compare_exchange_n(ti, &x, nx, false, __ATOMIC_ACQ_REL,
                                            __ATOMIC_ACQUIRE) );
-    BUG_ON(devalidate_table(pg, pt_level(x), partial_done(x), false));
+    BUG_ON(devalidate_table(pg, x, partial_done(x), false));
     __atomic_store_n(ti, x & PGT_type_mask, __ATOMIC_RELEASE);
     put_page(pg);
 }
@@ -683,6 +779,24 @@ unsigned int pv_hold_table(struct page_info *pg)
 #endif
 
 /*
+ * What a 32-bit guest may not write, with Xen's errors: its L3's last
+ * PDPTE (the L2 with the hypervisor's slots) and the unused entries
+ * past it, PDPTE bits, and the hypervisor's slots of that L2.
+ */
+static int pv32_entry_refused(const struct page_info *table,
+                              unsigned int level, unsigned int slot, pte_t val)
+{
+    if ( level == 3 )
+        return slot >= PV32_L3_ENTRIES - 1 ||
+                       ((val & _PAGE_PRESENT) && (val & PV32_L3_REFUSED))
+                   ? -EINVAL
+                   : 0;
+    if ( is_xen_slot(table->u.inuse.type_info, slot) )
+        return -EPERM;
+    return level == 4 ? -EINVAL : 0;
+}
+
+/*
  * Replaces entry `slot` of the validated table `table`: new references
  * first, then the write.  Called with the table's lock held, so only the
  * hardware (A/D bits) races with us.  The replaced entry, if it loses its
@@ -699,11 +813,16 @@ static int __pt_path mod_entry(struct page_info *table, unsigned int level,
 {
     pte_t *p = (pte_t *)page_to_virt(table) + slot;
     pte_t old = __atomic_load_n(p, __ATOMIC_RELAXED), nval = val;
-    bool same;
+    bool same, pv32 = is_pv32(pt_owner);
     int rc;
 
     *put = 0;
-    if ( level == 4 && is_xen_l4_slot(slot) )
+    if ( unlikely(pv32) )
+    {
+        if ( (rc = pv32_entry_refused(table, level, slot, val)) )
+            return rc;
+    }
+    else if ( level == 4 && is_xen_l4_slot(slot) )
         return -EINVAL;
     /* Only L1 entries may map another domain's frames. */
     if ( level > 1 && pg_owner != pt_owner )
@@ -719,7 +838,7 @@ static int __pt_path mod_entry(struct page_info *table, unsigned int level,
         if ( !same && (rc = get_entry_refs(level, val, pt_owner, pg_owner,
                                            table, preemptible)) )
             return rc;
-        nval = adjust_entry(level, val);
+        nval = adjust_entry(level, val, pv32);
     }
     else
         same = !(old & _PAGE_PRESENT);
@@ -818,11 +937,18 @@ static mfn_t guest_walk(struct vcpu *v, mfn_t root, unsigned long va,
 {
     struct domain *d = v->domain;
     mfn_t mfn = root;
-    unsigned int level;
+    unsigned int level = 4;
 
-    if ( !pv_guest_addr_ok(va) )
+    /* A 32-bit guest's root is its L3, and it has 4 GiB. */
+    if ( unlikely(is_pv32(d)) )
+    {
+        if ( va >> 32 )
+            return INVALID_MFN;
+        level = 3;
+    }
+    else if ( !pv_guest_addr_ok(va) )
         return INVALID_MFN;
-    for ( level = 4; level > to; level-- )
+    for ( ; level > to; level-- )
     {
         struct page_info *pg;
         pte_t e = 0;
@@ -862,6 +988,9 @@ void pv_dump_guest_walk(struct vcpu *v, mfn_t root, unsigned long va)
 {
     printk("d%uv%u page walk for %016lx:\n", v->domain->domain_id, v->vcpu_id,
            va);
+    /* The L4 a 32-bit vCPU runs on is ours: its walk starts below. */
+    if ( is_pv32(v->domain) )
+        root = v->arch.pv.guest_table;
     guest_walk(v, root, va, 0, true);
 }
 

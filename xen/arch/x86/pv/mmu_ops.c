@@ -14,6 +14,7 @@
 #include <asm/iocap.h>
 #include <asm/m2p.h>
 #include <asm/page.h>
+#include <asm/pv/compat_mm.h>
 #include <asm/pv/descriptor-tables.h>
 #include <asm/pv/mm.h>
 #include <xsm/xsm.h>
@@ -242,8 +243,11 @@ int pv_new_guest_table(struct vcpu *v, unsigned long mfn, bool user,
                        : &v->arch.pv.guest_table;
     mfn_t old = *slot, new = _mfn(mfn);
     struct page_info *old_pg;
+    bool pv32 = v->domain->arch.pv.is_32bit;
     int rc;
 
+    if ( user && pv32 )
+        return -EINVAL;
     /* A kernel-only guest has no user tables: frame 0 means none. */
     if ( user && !mfn )
         new = INVALID_MFN;
@@ -256,13 +260,17 @@ int pv_new_guest_table(struct vcpu *v, unsigned long mfn, bool user,
     {
         if ( !mfn_valid(new) )
             return -EINVAL;
-        rc = get_table_type(v->domain, mfn_to_page(new), PGT_l4_page_table,
+        rc = get_table_type(v->domain, mfn_to_page(new),
+                            pv32 ? PGT_l3_page_table : PGT_l4_page_table,
                             preemptible);
         if ( rc )
             return rc;
-        pv_root_ro_mpt(v->domain, new, user);
+        if ( !pv32 )
+            pv_root_ro_mpt(v->domain, new, user);
     }
     *slot = new;
+    if ( pv32 )
+        pv32_set_l4_root(v);
     pv_update_cr3(v);
     if ( mfn_eq(old, INVALID_MFN) )
         return 0;
@@ -387,6 +395,9 @@ static int do_one_mmuext(struct vcpu *curr, struct domain *pg_owner,
     case MMUEXT_PIN_L2_TABLE:
     case MMUEXT_PIN_L3_TABLE:
     case MMUEXT_PIN_L4_TABLE:
+        /* A 32-bit guest's tables stop at its L3. */
+        if ( op->cmd == MMUEXT_PIN_L4_TABLE && pg_owner->arch.pv.is_32bit )
+            return -EINVAL;
         return pin_table(pg_owner, op->arg1.mfn,
                          PGT_lx_page_table(op->cmd - MMUEXT_PIN_L1_TABLE + 1),
                          true);

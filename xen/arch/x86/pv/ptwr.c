@@ -33,12 +33,16 @@
 static bool frame_mapping(const struct vcpu *v, unsigned long va, mfn_t *mfn)
 {
     pte_t e = mfn_to_maddr(v->arch.pv.guest_table) | _PAGE_PRESENT;
+    /* A 32-bit guest's root is its L3, over its 4 GiB. */
+    unsigned int top = v->domain->arch.pv.is_32bit ? 30 : 39;
 
-    for ( unsigned int shift = 39; shift >= PAGE_SHIFT; shift -= 9 )
+    if ( top == 30 && (va >> 32) )
+        return false;
+    for ( unsigned int shift = top; shift >= PAGE_SHIFT; shift -= 9 )
     {
         const pte_t *table;
 
-        if ( !(e & _PAGE_PRESENT) || (shift < 39 && (e & _PAGE_PSE)) )
+        if ( !(e & _PAGE_PRESENT) || (shift < top && (e & _PAGE_PSE)) )
             return false;
         table = maddr_to_virt(e & PTE_ADDR_MASK);
         e = table[(va >> shift) & 511];

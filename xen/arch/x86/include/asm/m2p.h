@@ -4,6 +4,7 @@
 #define ASM_X86_M2P_H
 
 #include <xen/types.h>
+#include <asm/page.h>
 
 /* What a frame that no guest has named reads as. */
 #define INVALID_M2P_ENTRY (~0UL)
@@ -25,5 +26,15 @@ unsigned long get_gpfn_from_mfn(unsigned long mfn);
  * past the end (XENMEM_machphys_mfn_list).
  */
 mfn_t m2p_chunk_mfn(unsigned long idx);
+
+/*
+ * The compat M2P (32-bit entries, for 32-bit PV guests; m2p_init() makes
+ * it too): the first frame of its idx-th 2 MiB piece or INVALID_MFN
+ * (XENMEM_machphys_compat_mfn_list), how many pieces, and the L2 entry
+ * that maps piece idx read-only (0 past the end).
+ */
+mfn_t m2p_compat_chunk_mfn(unsigned long idx);
+unsigned long m2p_compat_nr_chunks(void);
+pte_t m2p_compat_l2e(unsigned long idx);
 
 #endif /* ASM_X86_M2P_H */

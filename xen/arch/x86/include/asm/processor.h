@@ -142,4 +142,9 @@ static inline void xsetbv(uint32_t index, uint64_t value)
                            "d"((uint32_t)(value >> 32)));
 }
 
+#ifndef __ASSEMBLY__
+/* SMEP and SMAP off while a 32-bit PV vCPU is loaded (cpu.c). */
+void cpu_pv32_cr4(bool pv32);
+#endif
+
 #endif /* ASM_X86_PROCESSOR_H */

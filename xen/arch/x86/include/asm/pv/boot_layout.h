@@ -31,5 +31,8 @@ void *boot_layout_va(const struct pv_layout *l, const unsigned long *p2m,
  */
 mfn_t boot_layout_page_tables(const struct pv_layout *l,
                               const unsigned long *p2m);
+/* The same for a 32-bit PAE guest: L3, four L2s, L1s; returns the L3. */
+mfn_t boot_layout_page_tables_pae(const struct pv_layout *l,
+                                  const unsigned long *p2m);
 
 #endif /* ASM_X86_PV_BOOT_LAYOUT_H */

@@ -142,12 +142,15 @@ mfn_t pv_guest_root(const struct vcpu *v);
  * d is strict, installed as a user table it loses it if d is strict.
  */
 void pv_root_ro_mpt(const struct domain *d, mfn_t l4, bool user);
+/* The hypervisor's slots of an L4, the RO M2P's only if ro_mpt. */
+void pv_fill_xen_l4(pte_t *l4, bool ro_mpt);
 /*
  * NEW_BASEPTR / NEW_USER_BASEPTR (and a kernel's write to CR3): installs
  * the L4 at mfn as v's kernel or user root, which then holds a type
- * reference on it.  0, or the error taking that reference.  Preemptible,
- * also -ERESTART (validation stopped: issue it again), and the old root's
- * teardown may be left in v's old_guest_table.
+ * reference on it.  A 32-bit vCPU's root is an L3, which goes into slot
+ * 0 of its own L4 (it has no user root: -EINVAL).  0, or the error taking that
+ * reference.  Preemptible, also -ERESTART (validation stopped: issue it
+ * again), and the old root's teardown may be left in v's old_guest_table.
  */
 int pv_new_guest_table(struct vcpu *v, unsigned long mfn, bool user,
                        bool preemptible);
