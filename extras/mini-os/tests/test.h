@@ -126,6 +126,15 @@ void spin_main(void);
 void granter_main(void);
 void copier_main(void);
 void waker_main(void);
+/*
+ * Why this build leaves the case named name out (a SKIP line), or NULL:
+ * the 32-bit build's cases about the 64-bit ABI or about building
+ * domains (arch/<arch>/arch.c).
+ */
+const char *arch_case_skip(const char *name);
+/* Why a 32-bit dom0 cannot run cases that build a domain. */
+#define NO_BUILDER_32 "mini-os x86_32 has no 32-bit PV domain builder yet"
+
 /* The hostile-guest fuzzer (tests/fuzz.c). */
 void fuzz_main(void);
 /* tests/xs_control.c: domUs for Debian's xl (xl shutdown, reboot, crash). */

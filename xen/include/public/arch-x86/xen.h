@@ -33,8 +33,11 @@
 
 #if defined(__x86_64__)
 #include "xen-x86_64.h"
+#elif defined(__i386__)
+/* 32-bit PAE PV guests (mini-os's x86_32 build): docs/misc/compat32.md. */
+#include "xen-x86_32.h"
 #else
-#error "Only x86-64 is supported by these headers."
+#error "Only x86-64 and 32-bit PAE x86 are supported by these headers."
 #endif
 
 #ifndef __ASSEMBLY__
@@ -109,6 +112,14 @@ struct vcpu_guest_context {
     unsigned long kernel_ss, kernel_sp; /* ring-1/kernel stack */
     unsigned long ctrlreg[8];           /* cr3 via xen_pfn_to_cr3() */
     unsigned long debugreg[8];
+#ifdef __i386__
+    /* 32-bit guests: each callback a selector and offset pair. */
+    unsigned long event_callback_cs;
+    unsigned long event_callback_eip;
+    unsigned long failsafe_callback_cs;
+    unsigned long failsafe_callback_eip;
+    unsigned long vm_assist;            /* VMASST_TYPE_* bits */
+#else
     unsigned long event_callback_eip;
     unsigned long failsafe_callback_eip;
 #ifdef __XEN__
@@ -126,6 +137,7 @@ struct vcpu_guest_context {
     uint64_t fs_base;
     uint64_t gs_base_kernel;
     uint64_t gs_base_user;
+#endif
 };
 typedef struct vcpu_guest_context vcpu_guest_context_t;
 DEFINE_XEN_GUEST_HANDLE(vcpu_guest_context_t);
@@ -150,6 +162,9 @@ struct arch_shared_info {
     unsigned long p2m_cr3;
     unsigned long p2m_vaddr;
     unsigned long p2m_generation;
+#ifdef __i386__
+    uint32_t wc_sec_hi;             /* wall clock seconds, high 32 bits */
+#endif
 };
 typedef struct arch_shared_info arch_shared_info_t;
 
