@@ -159,6 +159,8 @@ HOSTILE(limits, hypervisor_frame_refused)
  * room, and the word after the list is never touched.
  */
 #define ROOM 3
+/* "guard" (a frame number's width of it). */
+#define GUARD ((xen_pfn_t)0x6775617264ULL)
 HOSTILE(limits, populate_stops_at_the_reservation_limit)
 {
     void *pages[ROOM];
@@ -190,12 +192,12 @@ HOSTILE(limits, populate_stops_at_the_reservation_limit)
     for ( unsigned int i = 0; i < ROOM; i++ )
         list[i] = pfns[i];
     list[ROOM] = pfns[0];
-    list[ROOM + 1] = (xen_pfn_t)0x6775617264ULL; /* "guard" */
+    list[ROOM + 1] = GUARD;
     r.nr_extents = ROOM + 1;
     CHECK_RC(HYPERVISOR_memory_op(XENMEM_populate_physmap, &r), ROOM);
     CHECK(list[ROOM] == pfns[0], "the refused extent became %lx",
           (unsigned long)list[ROOM]);
-    CHECK(list[ROOM + 1] == 0x6775617264UL, "guard overwritten: %lx",
+    CHECK(list[ROOM + 1] == GUARD, "guard overwritten: %lx",
           (unsigned long)list[ROOM + 1]);
     CHECK_RC(HYPERVISOR_memory_op(XENMEM_current_reservation, &self), max);
     for ( unsigned int i = 0; i < ROOM; i++ )

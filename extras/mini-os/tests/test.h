@@ -84,7 +84,12 @@ void vcpu_kernel_context(vcpu_guest_context_t *ctx, void (*fn)(void),
 #define SELF_ID 0
 
 #define BAD_PTR ((void *)0x1000UL)
+#ifdef __i386__
+/* The compat M2P: Xen's from HYPERVISOR_VIRT_START up, never the guest's. */
+#define XEN_PTR ((void *)(HYPERVISOR_VIRT_START + 0x1000))
+#else
 #define XEN_PTR ((void *)0xffff830000001000UL)  /* Xen 4.17's direct map */
+#endif
 
 /* Yield until *counter reaches want or ms pass; false on timeout. */
 bool wait_for_count(const volatile unsigned long *counter, unsigned long want,

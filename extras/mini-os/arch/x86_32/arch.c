@@ -55,6 +55,7 @@ void context_entry(vcpu_guest_context_t *ctx, unsigned long ip,
  * Cases that build and make sense at 32 bits in part only, by name
  * prefix.  (Files about the 64-bit ABI alone are not built: Makefile.)
  */
+#define L4_ONLY "about L4 tables and the user base pointer: 64-bit guests only"
 static const struct {
     const char *prefix, *why;
 } skips[] = {
@@ -66,6 +67,12 @@ static const struct {
     { "segments/", NO_BUILDER_32 },
     { "callbacks/register_unregister",
       "CALLBACKTYPE_syscall is for 64-bit guests only" },
+    { "mmuext/new_baseptr_not_l4_refused", L4_ONLY },
+    { "mmuext/new_user_baseptr_none", L4_ONLY },
+    { "mmuext/pin_unpin_l2_l3_l4", L4_ONLY },
+    { "m2p_strict/", L4_ONLY },
+    { "pin_preempt", L4_ONLY },
+    { "unpin_multicall/", L4_ONLY },
 };
 
 const char *arch_case_skip(const char *name)

@@ -40,6 +40,7 @@
 _start:
     cld
     mov $boot_stack_top, %esp
+    sub $12, %esp               /* the C ABI's 16-byte alignment at the call */
     push %esi
     call start_kernel
     ud2
