@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: GPL-2.0-only */
-/* 32-bit parts in C: a fatal trap's register dump, a new thread's frame. */
+/* 32-bit parts in C: trap dump, thread frame, vcpu context, skips, layouts. */
 
+#include <xenctl.h>
 #include <lib.h>
 #include <traps.h>
 #include <sched.h>
@@ -101,3 +102,7 @@ _Static_assert(offsetof(shared_info_t, wc_version) == 2304, "shared_info");
 _Static_assert(sizeof(trap_info_t) == 8, "trap_info");
 _Static_assert(sizeof(callback_register_t) == 12, "callback_register");
 _Static_assert(sizeof(struct cpu_user_regs) == 68, "cpu_user_regs");
+_Static_assert(sizeof(vcpu_guest_context_t) == 2800, "vcpu_guest_context");
+/* The toolstack interfaces keep their 64-bit layout at this width. */
+_Static_assert(sizeof(struct xen_domctl) == 144, "xen_domctl");
+_Static_assert(sizeof(struct xen_sysctl) == 136, "xen_sysctl");

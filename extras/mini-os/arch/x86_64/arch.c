@@ -1,5 +1,5 @@
 /* SPDX-License-Identifier: GPL-2.0-only */
-/* 64-bit parts in C: a fatal trap's register dump, a new thread's frame. */
+/* 64-bit parts in C: trap dump, thread frame, vcpu context, case skips. */
 
 #include <lib.h>
 #include <traps.h>

@@ -12,7 +12,21 @@
  * struct, so that handles of different types do not mix silently; on
  * x86-64 it is exactly one pointer wide.
  */
-#if __XEN_INTERFACE_VERSION__ >= 0x00030201
+#if defined(__i386__)
+/*
+ * 32-bit guests: the toolstack interfaces (domctl, sysctl) keep the
+ * 64-bit layout, so each handle type has a 64-bit twin for them, and
+ * their 64-bit fields are 8-byte aligned (docs/misc/compat32.md).
+ */
+#define int64_aligned_t int64_t __attribute__((aligned(8)))
+#define uint64_aligned_t uint64_t __attribute__((aligned(8)))
+#define ___DEFINE_XEN_GUEST_HANDLE(name, type) \
+    typedef struct { type *p; } __guest_handle_ ## name; \
+    typedef struct { \
+        union { type *p; uint64_aligned_t q; }; \
+    } __guest_handle_64_ ## name
+#define XEN_GUEST_HANDLE_64(name) __guest_handle_64_ ## name
+#elif __XEN_INTERFACE_VERSION__ >= 0x00030201
 #define ___DEFINE_XEN_GUEST_HANDLE(name, type) \
     typedef struct { type *p; } __guest_handle_ ## name
 #else
@@ -28,7 +42,13 @@
 #define __XEN_GUEST_HANDLE(name) __guest_handle_ ## name
 #define XEN_GUEST_HANDLE(name) __XEN_GUEST_HANDLE(name)
 #define XEN_GUEST_HANDLE_PARAM(name) XEN_GUEST_HANDLE(name)
+#if defined(__i386__)
+/* A 64-bit handle's upper half is zero. */
+#define set_xen_guest_handle_raw(hnd, val) \
+    do { __builtin_memset(&(hnd), 0, sizeof(hnd)); (hnd).p = val; } while ( 0 )
+#else
 #define set_xen_guest_handle_raw(hnd, val) do { (hnd).p = val; } while ( 0 )
+#endif
 #define set_xen_guest_handle(hnd, val) set_xen_guest_handle_raw(hnd, val)
 
 #if defined(__x86_64__)
