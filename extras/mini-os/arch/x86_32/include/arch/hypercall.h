@@ -8,7 +8,8 @@
  * 32-bit PV convention: number in eax, arguments in ebx, ecx, edx, esi,
  * edi, result in eax, through the hypercall page's int $0x82 stubs (the
  * only way in: this build always has the page).  Xen may clobber the
- * argument registers, so all of them are outputs here.
+ * argument registers, so all of them are outputs here; ebp, the sixth,
+ * is saved around the call (GCC may not be told it is clobbered).
  */
 #ifndef CONFIG_HYPERCALL_PAGE
 #error "the x86_32 build makes every hypercall through the hypercall page"
@@ -19,7 +20,7 @@ extern char hypercall_page[PAGE_SIZE];
 ({                                                                        \
     long res_, b_ = (long)(a1), c_ = (long)(a2), d_ = (long)(a3);         \
     long s_ = (long)(a4), di_ = (long)(a5);                               \
-    asm volatile ( "call hypercall_page + %c[off]"                        \
+    asm volatile ( "push %%ebp; call hypercall_page + %c[off]; pop %%ebp" \
                    : "=a" (res_), "+b" (b_), "+c" (c_), "+d" (d_),        \
                      "+S" (s_), "+D" (di_)                                \
                    : "0" ((long)(nr)), [off] "i" ((nr) * 32)              \
