@@ -49,6 +49,9 @@ int probe_write_cr4(unsigned long v);
 int probe_cli(void);
 int probe_xsetbv(uint64_t xcr0);
 int probe_rdmsr(uint32_t msr, uint64_t *out);
+/* in al, dx and out dx, al at port (tests/iobitmap.c). */
+int io_probe_in(unsigned int port, unsigned int *val);
+int io_probe_out(unsigned int port, unsigned int val);
 int probe_wrmsr(uint32_t msr, uint64_t v);
 /* CPUID through the hypervisor (Xen's forced-emulation prefix). */
 void forced_cpuid(uint32_t leaf, uint32_t sub, uint32_t regs[4]);

@@ -276,6 +276,26 @@ probe_wrmsr:
     ret
     EX_ENTRY 1b
 
+    .globl io_probe_in              /* (unsigned int port, unsigned int *v) */
+io_probe_in:
+    mov 4(%esp), %edx
+    xor %eax, %eax
+1:  inb %dx, %al
+    mov 8(%esp), %ecx
+    mov %eax, (%ecx)
+    xor %eax, %eax
+    ret
+    EX_ENTRY 1b
+
+    .globl io_probe_out             /* (unsigned int port, unsigned int v) */
+io_probe_out:
+    mov 4(%esp), %edx
+    mov 8(%esp), %eax
+1:  outb %al, %dx
+    xor %eax, %eax
+    ret
+    EX_ENTRY 1b
+
     /* CPUID behind Xen's forced-emulation prefix: (leaf, sub, uint32_t[4]) */
     .globl forced_cpuid
 forced_cpuid:

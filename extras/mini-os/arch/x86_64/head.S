@@ -262,6 +262,25 @@ probe_wrmsr:
     ret
     EX_ENTRY 1b
 
+    .globl io_probe_in              /* (unsigned int port, unsigned int *v) */
+io_probe_in:
+    mov %edi, %edx
+    xor %eax, %eax
+1:  inb %dx, %al
+    mov %eax, (%rsi)
+    xor %eax, %eax
+    ret
+    EX_ENTRY 1b
+
+    .globl io_probe_out             /* (unsigned int port, unsigned int v) */
+io_probe_out:
+    mov %edi, %edx
+    mov %esi, %eax
+1:  outb %al, %dx
+    xor %eax, %eax
+    ret
+    EX_ENTRY 1b
+
     /* CPUID behind Xen's forced-emulation prefix: (leaf, sub, uint32_t[4]) */
     .globl forced_cpuid
 forced_cpuid:
