@@ -400,7 +400,7 @@ static int xen_note(struct elf_xen_notes *x, uint32_t type,
     {
         /* Up to a NUL or the end of the descriptor, whichever is first. */
         const uint8_t *nul = memchr(desc, 0, len);
-        size_t n = nul ? nul - desc : len;
+        size_t n = nul ? (size_t)(nul - desc) : len;
         char *str = (char *)x + xen_notes[i].field;
 
         if ( n >= xen_notes[i].size )

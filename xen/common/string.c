@@ -11,10 +11,14 @@
 void *memcpy(void *dst, const void *src, size_t n)
 {
     void *ret = dst;
-    size_t quads = n / 8, bytes = n % 8;
+    size_t words = n / sizeof(long), bytes = n % sizeof(long);
 
+#ifdef __i386__
+    __asm__ __volatile__("rep movsl"
+#else
     __asm__ __volatile__("rep movsq"
-                         : "+D"(dst), "+S"(src), "+c"(quads)
+#endif
+                         : "+D"(dst), "+S"(src), "+c"(words)
                          :
                          : "memory");
     __asm__ __volatile__("rep movsb"
@@ -40,11 +44,16 @@ void *memmove(void *dst, const void *src, size_t n)
 void *memset(void *dst, int c, size_t n)
 {
     void *ret = dst;
-    size_t quads = n / 8, bytes = n % 8;
-    uint64_t pattern = 0x0101010101010101UL * (uint8_t)c;
+    size_t words = n / sizeof(long), bytes = n % sizeof(long);
+    unsigned long pattern = (~0UL / 0xff) * (uint8_t)c;
 
+    /* Also built into mini-os's 32-bit kernel: a long at a time. */
+#ifdef __i386__
+    __asm__ __volatile__("rep stosl"
+#else
     __asm__ __volatile__("rep stosq"
-                         : "+D"(dst), "+c"(quads)
+#endif
+                         : "+D"(dst), "+c"(words)
                          : "a"(pattern)
                          : "memory");
     __asm__ __volatile__("rep stosb"

@@ -19,8 +19,9 @@ extern unsigned long boot_mapped_pages, mapped_pages;
 extern unsigned long first_free_pfn;
 
 /*
- * Pointer to the entry of the given level (1 = L1 ... 4 = L4) mapping va,
- * or NULL if a higher level is not present.  Read-only memory.
+ * Pointer to the entry of the given level (1 = L1 ... PT_LEVELS, the top:
+ * an L4, or a PAE L3 at 32 bits) mapping va, or NULL if a higher level is
+ * not present.  Read-only memory.
  */
 uint64_t *pt_entry(unsigned long va, unsigned int level);
 /* The machine address of that entry, for mmu_update; 0 if absent. */

@@ -15,14 +15,15 @@
 #define PAGE_MASK  (~(PAGE_SIZE - 1))
 #define PFN_UP(x)  (((x) + PAGE_SIZE - 1) >> PAGE_SHIFT)
 
-/* pfn n is at VIRT_BASE + n pages (Xen's PV layout, extended by mm.c). */
-#define VIRT_BASE 0xffffffff80000000UL
+/* VIRT_BASE, the kernel's page-table entries and the levels of this width. */
+#include <arch/os.h>
+
 #define __pa(va) ((unsigned long)(va) - VIRT_BASE)
 #define __va(pa) ((void *)((unsigned long)(pa) + VIRT_BASE))
 #define virt_to_pfn(va) (__pa(va) >> PAGE_SHIFT)
 #define pfn_to_virt(pfn) __va((unsigned long)(pfn) << PAGE_SHIFT)
 
-/* x86-64 page-table entry bits. */
+/* Page-table entry bits (64-bit and PAE entries alike). */
 #define _PAGE_PRESENT  0x001UL
 #define _PAGE_RW       0x002UL
 #define _PAGE_USER     0x004UL
@@ -30,12 +31,9 @@
 #define _PAGE_DIRTY    0x040UL
 #define _PAGE_PSE      0x080UL
 #define _PAGE_GLOBAL   0x100UL
-#define PTE_ADDR_MASK  0x000ffffffffff000UL
-/* A 64-bit PV kernel runs in ring 3, so its own pages are user pages too. */
-#define PTE_KERNEL_RW  (_PAGE_PRESENT | _PAGE_RW | _PAGE_USER | \
-                        _PAGE_ACCESSED | _PAGE_DIRTY)
-#define PTE_KERNEL_RO  (_PAGE_PRESENT | _PAGE_USER | _PAGE_ACCESSED)
+#define PTE_ADDR_MASK  ((uint64_t)0x000ffffffffff000ULL)
 #define PT_ENTRIES 512
+#define BITS_PER_LONG (8 * sizeof(long))
 
 #define ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))
 #define __aligned(n) __attribute__((aligned(n)))
@@ -51,20 +49,22 @@
 
 static inline void set_bit(unsigned int nr, volatile unsigned long *addr)
 {
-    asm volatile ( "lock btsq %1, %0" : "+m" (*addr) : "Ir" ((long)nr)
+    asm volatile ( "lock bts" LONG_SUFFIX " %1, %0" : "+m" (*addr)
+                   : "Ir" ((long)nr)
                    : "memory" );
 }
 
 static inline void clear_bit(unsigned int nr, volatile unsigned long *addr)
 {
-    asm volatile ( "lock btrq %1, %0" : "+m" (*addr) : "Ir" ((long)nr)
+    asm volatile ( "lock btr" LONG_SUFFIX " %1, %0" : "+m" (*addr)
+                   : "Ir" ((long)nr)
                    : "memory" );
 }
 
 static inline bool test_bit(unsigned int nr,
                             const volatile unsigned long *addr)
 {
-    return (addr[nr / 64] >> (nr % 64)) & 1;
+    return (addr[nr / BITS_PER_LONG] >> (nr % BITS_PER_LONG)) & 1;
 }
 
 static inline unsigned long xchg_ulong(volatile unsigned long *p,
@@ -72,6 +72,15 @@ static inline unsigned long xchg_ulong(volatile unsigned long *p,
 {
     asm volatile ( "xchg %0, %1" : "+r" (v), "+m" (*p) :: "memory" );
     return v;
+}
+
+/* The stack pointer where this is inlined. */
+static inline unsigned long read_sp(void)
+{
+    unsigned long sp;
+
+    asm volatile ( "mov %%" SP_REG ", %0" : "=r" (sp) );
+    return sp;
 }
 
 static inline unsigned int first_set_bit(unsigned long x)

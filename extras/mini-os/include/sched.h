@@ -32,4 +32,12 @@ void thread_block(void);
 void wake(struct thread *t);
 void __noreturn thread_exit(void);
 
+/*
+ * Arch parts: where a new thread's stack starts, holding what its first
+ * switch_stacks pops to arrive in thread_start (switch.S), which calls
+ * fn(arg) and then thread_exit().
+ */
+unsigned long thread_first_sp(void *stack_top, void (*fn)(void *), void *arg);
+void thread_start(void);
+
 #endif /* MINIOS_SCHED_H */

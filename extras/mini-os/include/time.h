@@ -22,4 +22,13 @@ extern long timer_port;
 extern unsigned long timer_ticks;
 extern uint64_t timer_last_ns;
 
+/*
+ * (delta * mul) >> 32, the scaling of vcpu_time_info, without a 128-bit
+ * product (there is none at 32 bits).
+ */
+static inline uint64_t tsc_scale(uint64_t delta, uint32_t mul)
+{
+    return (delta >> 32) * mul + (((delta & 0xffffffffu) * mul) >> 32);
+}
+
 #endif /* MINIOS_TIME_H */

@@ -13,18 +13,16 @@
 
 #include <os.h>
 
-/* What trap_common in head.S pushes, lowest address first. */
-struct trap_regs {
-    unsigned long r15, r14, r13, r12, rbp, rbx, r11, r10, r9, r8;
-    unsigned long rax, rcx, rdx, rsi, rdi;
-    unsigned long vector, error_code;
-    unsigned long rip, cs, rflags, rsp, ss;
-};
+/* struct trap_regs: what trap_common in head.S saves, at this width. */
+#include <arch/traps.h>
 
 /* The table trap_init() installs (ends with a zero entry). */
 extern const trap_info_t trap_table[];
 void trap_init(void);
 void trap_dispatch(struct trap_regs *regs);
+/* The FATAL: lines for an unexpected trap (arch/<arch>/regs.c). */
+void dump_trap_regs(const struct trap_regs *r, const char *name,
+                    unsigned long cr2);
 
 /* How many times each exception vector reached trap_dispatch. */
 extern unsigned long trap_counts[32];
@@ -51,6 +49,9 @@ int probe_write_cr4(unsigned long v);
 int probe_cli(void);
 int probe_xsetbv(uint64_t xcr0);
 int probe_rdmsr(uint32_t msr, uint64_t *out);
+/* in al, dx and out dx, al at port (tests/iobitmap.c). */
+int io_probe_in(unsigned int port, unsigned int *val);
+int io_probe_out(unsigned int port, unsigned int val);
 int probe_wrmsr(uint32_t msr, uint64_t v);
 /* CPUID through the hypervisor (Xen's forced-emulation prefix). */
 void forced_cpuid(uint32_t leaf, uint32_t sub, uint32_t regs[4]);
@@ -67,6 +68,13 @@ extern bool failsafe_expected;
 /* Entry points in head.S, for the trap table and callback registration. */
 void hypervisor_callback(void);
 void failsafe_callback(void);
+/*
+ * The width's part of a kernel-mode vcpu context (arch/<arch>/arch.c):
+ * entry at ip on stack sp, interrupts on, and what else this width's
+ * layout needs beside the shared fields.
+ */
+void context_entry(vcpu_guest_context_t *ctx, unsigned long ip,
+                   unsigned long sp);
 void syscall_callback(void);
 
 /*

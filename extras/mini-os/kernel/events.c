@@ -148,12 +148,12 @@ void events_init(void)
     static const callback_register_t event = {
         .type = CALLBACKTYPE_event,
         .flags = CALLBACKF_mask_events,
-        .address = (unsigned long)hypervisor_callback,
+        .address = CALLBACK_ADDR(hypervisor_callback),
     };
     static const callback_register_t failsafe = {
         .type = CALLBACKTYPE_failsafe,
         .flags = CALLBACKF_mask_events,
-        .address = (unsigned long)failsafe_callback,
+        .address = CALLBACK_ADDR(failsafe_callback),
     };
     unsigned int i;
     long rc;

@@ -26,7 +26,7 @@ static void put(struct out *o, char c)
     o->len++;
 }
 
-static void put_num(struct out *o, unsigned long v, unsigned int base,
+static void put_num(struct out *o, unsigned long long v, unsigned int base,
                     bool upper, int width, char pad, bool neg)
 {
     const char *digits = upper ? "0123456789ABCDEF" : "0123456789abcdef";
@@ -51,7 +51,10 @@ static void put_num(struct out *o, unsigned long v, unsigned int base,
         put(o, tmp[--n]);
 }
 
-/* Supports %[-0][width][.prec][l|ll|z]{d,i,u,x,X,p,s,c,%}: what we use. */
+/*
+ * Supports %[-0][width][.prec][l|ll|z]{d,i,u,x,X,p,s,c,%}: what we use.
+ * z is as wide as l at both widths; ll is 64 bits at both.
+ */
 int vsnprintf(char *buf, size_t size, const char *fmt, va_list ap)
 {
     struct out o = { buf, size, 0 };
@@ -97,18 +100,20 @@ int vsnprintf(char *buf, size_t size, const char *fmt, va_list ap)
         case 'd':
         case 'i':
         {
-            long v = lng ? va_arg(ap, long) : va_arg(ap, int);
+            long long v = lng > 1 ? va_arg(ap, long long)
+                          : lng ? va_arg(ap, long) : va_arg(ap, int);
 
-            put_num(&o, v < 0 ? -(unsigned long)v : (unsigned long)v, 10,
-                    false, width, pad, v < 0);
+            put_num(&o, v < 0 ? -(unsigned long long)v : (unsigned long long)v,
+                    10, false, width, pad, v < 0);
             break;
         }
         case 'u':
         case 'x':
         case 'X':
         {
-            unsigned long v = lng ? va_arg(ap, unsigned long)
-                                  : va_arg(ap, unsigned int);
+            unsigned long long v = lng > 1 ? va_arg(ap, unsigned long long)
+                                   : lng ? va_arg(ap, unsigned long)
+                                   : va_arg(ap, unsigned int);
 
             put_num(&o, v, *fmt == 'u' ? 10 : 16, *fmt == 'X', width, pad,
                     false);

@@ -29,7 +29,7 @@ uint64_t *pt_entry(unsigned long va, unsigned int level)
     uint64_t *table = (uint64_t *)start_info->pt_base;
     unsigned int l;
 
-    for ( l = 4; l > level; l-- )
+    for ( l = PT_LEVELS; l > level; l-- )
     {
         uint64_t e = table[pt_index(va, l)];
 
@@ -114,8 +114,7 @@ static void new_table(unsigned long va, unsigned int level, void *table)
     if ( rc )
         panic("page table %p: read-only remap failed: %ld", table, rc);
     u.ptr = pt_entry_maddr(va, level) | MMU_NORMAL_PT_UPDATE;
-    u.val = virt_to_mach(table) | _PAGE_PRESENT | _PAGE_RW | _PAGE_USER |
-            _PAGE_ACCESSED;
+    u.val = virt_to_mach(table) | PTE_TABLE(level);
     rc = HYPERVISOR_mmu_update(&u, 1, NULL, DOMID_SELF);
     if ( rc )
         panic("hooking in an L%u table for %lx failed: %ld", level - 1, va,
@@ -244,8 +243,7 @@ void mm_init(void)
     free_range(first_free_pfn, pfn);
     boot_mapped_pages = pfn;
 
-    /* Our mapping lives in the top 2 GB of the address space. */
-    limit = nr < (1UL << (31 - PAGE_SHIFT)) ? nr : 1UL << (31 - PAGE_SHIFT);
+    limit = nr < MAX_MAPPED_PFNS ? nr : MAX_MAPPED_PFNS;
     map_remaining(boot_mapped_pages, limit);
     mapped_pages = limit;
     printk("mini-os: %lu pages, %lu mapped by Xen, %lu free from pfn %lx\n",

@@ -10,7 +10,6 @@
 #define STACK_SIZE   (8 * 1024)
 
 void switch_stacks(unsigned long *save_sp, unsigned long new_sp);
-void thread_start(void);
 
 static struct thread boot_thread = { .name = "boot", .next = &boot_thread };
 struct thread *current_thread = &boot_thread;
@@ -90,7 +89,6 @@ void schedule(void)
 struct thread *create_thread(const char *name, void (*fn)(void *),
                              void *arg)
 {
-    unsigned long *sp;
     struct thread *t = NULL;
     unsigned int i;
 
@@ -110,17 +108,7 @@ struct thread *create_thread(const char *name, void (*fn)(void *),
     t->name = name;
     t->stack = stacks[i];
 
-    /* What switch_stacks pops: r15 r14 r13 r12 rbx rbp, then its return. */
-    sp = (unsigned long *)(stacks[i] + STACK_SIZE);
-    *--sp = 0;                          /* keeps thread_start's call aligned */
-    *--sp = (unsigned long)thread_start;
-    *--sp = 0;                          /* rbp */
-    *--sp = (unsigned long)fn;          /* rbx */
-    *--sp = (unsigned long)arg;         /* r12 */
-    *--sp = 0;                          /* r13 */
-    *--sp = 0;                          /* r14 */
-    *--sp = 0;                          /* r15 */
-    t->sp = (unsigned long)sp;
+    t->sp = thread_first_sp(stacks[i] + STACK_SIZE, fn, arg);
 
     t->next = current_thread->next;
     current_thread->next = t;

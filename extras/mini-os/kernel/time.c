@@ -34,7 +34,7 @@ uint64_t monotonic_clock(void)
         delta >>= -shift;
     else
         delta <<= shift;
-    return base + (uint64_t)(((unsigned __int128)delta * mul) >> 32);
+    return base + tsc_scale(delta, mul);
 }
 
 void wallclock(uint64_t *sec, uint32_t *nsec)
@@ -45,7 +45,7 @@ void wallclock(uint64_t *sec, uint32_t *nsec)
     do {
         version = s->wc_version;
         rmb();
-        *sec = ((uint64_t)s->wc_sec_hi << 32) | s->wc_sec;
+        *sec = ((uint64_t)s->xen_wc_sec_hi << 32) | s->wc_sec;
         *nsec = s->wc_nsec;
         rmb();
     } while ( (version & 1) || version != s->wc_version );

@@ -89,13 +89,13 @@ static bool try_fixup(struct trap_regs *regs, unsigned long cr2)
 
     for ( e = __start_ex_table; e < __stop_ex_table; e++ )
     {
-        if ( e->insn != regs->rip )
+        if ( e->insn != TRAP_IP(regs) )
             continue;
         last_fixup_vector = regs->vector;
         last_fixup_error = regs->error_code;
         last_fixup_cr2 = cr2;
-        regs->rax = 1 + regs->vector;
-        regs->rip = e->fixup;
+        TRAP_AX(regs) = 1 + regs->vector;
+        TRAP_IP(regs) = e->fixup;
         return true;
     }
     return false;
@@ -109,16 +109,7 @@ static void __noreturn fatal_trap(struct trap_regs *r, unsigned long cr2)
                        : r->vector == TRAP_VEC_SYSCALL ? "system call"
                        : "unknown";
 
-    printk("FATAL: trap %lu (%s) error %lx at rip %lx rsp %lx rflags %lx\n",
-           r->vector, name, r->error_code, r->rip, r->rsp, r->rflags);
-    if ( r->vector == 14 )
-        printk("FATAL: cr2 %lx\n", cr2);
-    printk("FATAL: rax %lx rbx %lx rcx %lx rdx %lx rsi %lx rdi %lx\n",
-           r->rax, r->rbx, r->rcx, r->rdx, r->rsi, r->rdi);
-    printk("FATAL: rbp %lx r8 %lx r9 %lx r10 %lx r11 %lx\n",
-           r->rbp, r->r8, r->r9, r->r10, r->r11);
-    printk("FATAL: r12 %lx r13 %lx r14 %lx r15 %lx\n",
-           r->r12, r->r13, r->r14, r->r15);
+    dump_trap_regs(r, name, cr2);
     do_shutdown(SHUTDOWN_crash);
 }
 

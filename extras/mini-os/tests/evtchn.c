@@ -61,7 +61,7 @@ TEST(evtchn, interdomain_loopback)
     CHECK(wait_for_count(&b_hits, 1, 100), "no event back");
     CHECK(a_hits == 1 && b_hits == 1, "hits %lu/%lu", a_hits, b_hits);
     CHECK_RC(status_of(DOMID_SELF, bind.local_port, &st), 0);
-    CHECK(st.status == EVTCHNSTAT_interdomain && st.u.interdomain.port == a,
+    CHECK(st.status == EVTCHNSTAT_interdomain && (long)st.u.interdomain.port == a,
           "status %u port %u", st.status, st.u.interdomain.port);
     /* Closing one end leaves the other waiting for a new partner. */
     CHECK_RC(unbind_evtchn(bind.local_port), 0);

@@ -2639,7 +2639,7 @@ static void oracle(const struct fcall *c, long rc)
     {
         __atomic_add_fetch(&findings, 1, __ATOMIC_RELAXED);
         fz_printk("FUZZ-FINDING: seed=%lu stream=%u idx=%lu op=%lu args %lx "
-                  "%lx %lx %lx %lx returned %ld\n", seed, me()->part,
+                  "%lx %lx %lx %lx returned %" PRI64 "d\n", seed, me()->part,
                   me()->cur_idx, c->op, c->a[0], c->a[1], c->a[2], c->a[3],
                   c->a[4], rc);
     }
@@ -2655,7 +2655,7 @@ static void trace(const struct fcall *c, unsigned int slot)
     const struct fz_vcpu *v = me();
     const uint64_t *b = (const uint64_t *)v->slots[slot];
     int n = snprintf(line, sizeof(line),
-                     "FUZZ-CALL %lu s%u op=%lu %lx %lx %lx %lx %lx | %lx %lx "
+                     "FUZZ-CALL %lu s%u op=%lu %lx %lx %lx %lx %lx | %" PRI64 "x %" PRI64 "x "
                      "%lx %lx\n", v->cur_idx, v->part, c->op, c->a[0],
                      c->a[1], c->a[2], c->a[3], c->a[4], b[0], b[1], b[2],
                      b[3]);

@@ -211,7 +211,7 @@ void gnttab_own_grant_roundtrip(void)
     m.dom = SELF_ID;
     CHECK_RC(HYPERVISOR_grant_table_op(GNTTABOP_map_grant_ref, &m, 1), 0);
     CHECK(m.status == GNTST_okay, "map status %d", m.status);
-    CHECK(win[0] == src[0], "mapped page reads %lx", win[0]);
+    CHECK(win[0] == src[0], "mapped page reads %" PRI64 "x", win[0]);
     win[1] = 99;
     CHECK(src[1] == 99, "write through the mapping lost");
     /* Xen marks the entry in use: revoking it now must fail. */

@@ -89,18 +89,18 @@ TEST(gnttab_replace, takes_over_new_addr)
 
     CHECK(mine, "no page");
     CHECK_RC(grant_and_map(&g, false), GNTST_okay);
-    CHECK(g.at[0] == 0x9a9e, "the grant reads %lx", g.at[0]);
+    CHECK(g.at[0] == 0x9a9e, "the grant reads %" PRI64 "x", g.at[0]);
     mine[0] = 0x3141;
     CHECK_RC(replace((unsigned long)g.at, (unsigned long)mine, g.handle),
              GNTST_okay);
     /* g.at now maps our page, and mine nothing. */
-    CHECK(g.at[0] == 0x3141, "host_addr reads %lx", g.at[0]);
+    CHECK(g.at[0] == 0x3141, "host_addr reads %" PRI64 "x", g.at[0]);
     CHECK_RC(probe_read64(mine, &v), PF);
     CHECK(gnttab_end_access(g.ref), "the grant is still in use");
     /* The handle went with it. */
     CHECK_RC(replace((unsigned long)g.at, 0, g.handle), GNTST_bad_handle);
     CHECK_RC(remap(mine), 0);
-    CHECK(mine[0] == 0x3141, "our page reads %lx", mine[0]);
+    CHECK(mine[0] == 0x3141, "our page reads %" PRI64 "x", mine[0]);
     give_back(&g, mine);
 }
 
@@ -130,8 +130,8 @@ TEST(gnttab_replace, refusals_change_nothing)
     CHECK_RC(replace((unsigned long)mine, 0, g.handle), GNTST_general_error);
     CHECK_RC(replace((unsigned long)g.at, (unsigned long)XEN_PTR, g.handle),
              GNTST_general_error);
-    CHECK(g.at[0] == 0x9a9e, "the grant reads %lx", g.at[0]);
-    CHECK(mine[0] == 0x2718, "our page reads %lx", mine[0]);
+    CHECK(g.at[0] == 0x9a9e, "the grant reads %" PRI64 "x", g.at[0]);
+    CHECK(mine[0] == 0x2718, "our page reads %" PRI64 "x", mine[0]);
     CHECK(!gnttab_end_access(g.ref), "the grant ended");
     CHECK_RC(replace((unsigned long)g.at, 0, g.handle), GNTST_okay);
     CHECK(gnttab_end_access(g.ref), "the grant is still in use");
@@ -144,13 +144,13 @@ TEST(gnttab_replace, by_pte_address_only_unmaps)
     uint64_t *mine;
 
     CHECK_RC(grant_and_map(&g, true), GNTST_okay);
-    CHECK(g.at[0] == 0x9a9e, "the grant reads %lx", g.at[0]);
+    CHECK(g.at[0] == 0x9a9e, "the grant reads %" PRI64 "x", g.at[0]);
     mine = alloc_page();
     CHECK(mine, "no page");
     mine[0] = 0x1618;
     CHECK_RC(replace(pt_entry_maddr((unsigned long)g.at, 1),
                      (unsigned long)mine, g.handle), GNTST_general_error);
-    CHECK(mine[0] == 0x1618, "our page reads %lx", mine[0]);
+    CHECK(mine[0] == 0x1618, "our page reads %" PRI64 "x", mine[0]);
     CHECK_RC(replace(pt_entry_maddr((unsigned long)g.at, 1), 0, g.handle),
              GNTST_okay);
     CHECK(gnttab_end_access(g.ref), "the grant is still in use");

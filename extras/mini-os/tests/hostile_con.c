@@ -76,9 +76,9 @@ HOSTILE(hostile_con, huge_write_preempted)
     CHECK_RC(rc, 0);
     /* As long/timer_not_held_up: due at 1 ms, handled well before the end. */
     if ( end - start < MILLISECS(4) )
-        SKIP("the write took only %lu us", (end - start) / 1000);
+        SKIP("the write took only %" PRI64 "u us", (end - start) / 1000);
     CHECK(timer_last_ns > start && timer_last_ns < end - MILLISECS(2),
-          "timer handled %ld us into a %lu us write",
+          "timer handled %ld us into a %" PRI64 "u us write",
           (long)(timer_last_ns - start) / 1000, (end - start) / 1000);
 }
 

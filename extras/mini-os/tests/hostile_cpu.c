@@ -91,7 +91,7 @@ HOSTILE_BODY(cpu, xmm_after_xcr0_x87)
         xmm_store(v);
         for ( unsigned int i = 0; i < 32; i++ )
             CHECK((v[i] & ~0xffUL) != XMM_MAGIC,
-                  "after %u sleeps, xmm%u holds dom0's %lx", n, i / 2,
+                  "after %u sleeps, xmm%u holds dom0's %" PRI64 "x", n, i / 2,
                   v[i]);
     }
     CHECK_RC(probe_xsetbv(XSTATE_FP | XSTATE_SSE), 0);
@@ -192,7 +192,7 @@ HOSTILE_BODY(cpu, ymm_after_xcr0_adds_avx)
         CHECK_RC(probe_xsetbv(XSTATE_FP | XSTATE_SSE), 0);
         for ( unsigned int i = 0; i < 32; i++ )
             CHECK((v[i] & ~0xffUL) != XMM_MAGIC,
-                  "after %u sleeps, ymm%u holds dom0's %lx", n, i / 2,
+                  "after %u sleeps, ymm%u holds dom0's %" PRI64 "x", n, i / 2,
                   v[i]);
     }
 }

@@ -100,11 +100,11 @@ HOSTILE(hostile_gnt, unmap_replaced_pte_refused)
     CHECK_RC(HYPERVISOR_update_va_mapping((unsigned long)s.win,
                                           virt_to_mach(other) | PTE_KERNEL_RW,
                                           UVMF_INVLPG | UVMF_ALL), 0);
-    CHECK(s.win[0] == other[0], "the window reads %lx", s.win[0]);
+    CHECK(s.win[0] == other[0], "the window reads %" PRI64 "x", s.win[0]);
     CHECK(unmap((unsigned long)s.win, 0, s.handle) == GNTST_general_error,
           "unmap of a PTE that maps our own page was not refused");
     /* What X maps now was left alone... */
-    CHECK(s.win[0] == other[0], "the window reads %lx", s.win[0]);
+    CHECK(s.win[0] == other[0], "the window reads %" PRI64 "x", s.win[0]);
     /* ...and the granter still sees the grant in use. */
     CHECK(!gnttab_end_access(s.ref), "grant ended after a refused unmap");
     /* An empty entry is no mapping of the grant either. */
@@ -173,12 +173,12 @@ HOSTILE(hostile_gnt, unmap_flushes_aliases)
     alias = (uint64_t *)(ALIAS_BASE + ((unsigned long)s.win & (L2_SPAN - 1)));
     /* Through the alias the granted page reads, and is now in the TLB. */
     CHECK_RC(probe_read64(alias, &v), 0);
-    CHECK(v == s.src[0], "the alias reads %lx", v);
+    CHECK(v == s.src[0], "the alias reads %" PRI64 "x", v);
     CHECK(unmap((unsigned long)s.win, 0, s.handle) == GNTST_okay,
           "unmap failed");
     fault = probe_read64(alias, &v);
     CHECK_RC(link_alias(0), 0);
-    CHECK(fault == 1 + 14, "the alias still reads %lx after the unmap", v);
+    CHECK(fault == 1 + 14, "the alias still reads %" PRI64 "x after the unmap", v);
     CHECK(gnttab_end_access(s.ref), "grant still in use");
 }
 

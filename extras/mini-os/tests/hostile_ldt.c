@@ -154,7 +154,7 @@ HOSTILE(ldt, none_without_set_ldt)
     desc[1] = DESC_DATA_R3;
     call_gate((uint64_t *)&desc[2], 0xe008, (unsigned long)&ldt_lcall);
     desc[4] = DESC_CODE64_R0;
-    CHECK(desc[1] == DESC_DATA_R3, "linear 0 reads %lx", desc[1]);
+    CHECK(desc[1] == DESC_DATA_R3, "linear 0 reads %" PRI64 "x", desc[1]);
 
     CHECK_RC(ldt_lar(LDT_SEL(1), &ar), -1);
     CHECK_RC(ldt_lar(LDT_SEL(2), &ar), -1);
@@ -209,7 +209,7 @@ HOSTILE(ldt, valid_table_loads)
     CHECK_RC(set_ldt(ldt, 512), 0);
     CHECK_RC(ldt_lar(LDT_SEL(1), &ar), 0);
     CHECK_RC(ldt_load_fs(LDT_SEL(1)), 0);
-    CHECK(fs_read(MAGIC_AT) == ldt_magic, "fs:%lx reads %lx", MAGIC_AT,
+    CHECK(fs_read(MAGIC_AT) == ldt_magic, "fs:%lx reads %" PRI64 "x", MAGIC_AT,
           fs_read(MAGIC_AT));
     CHECK_RC(ldt_load_fs(LDT_SEL(2)), 0);
     CHECK(fs_read(MAGIC_AT - 0x1000) == ldt_magic,
@@ -224,12 +224,12 @@ HOSTILE(ldt, valid_table_loads)
     /* DPL 0 code and data become the guest kernel's ring, 3. */
     CHECK_RC(ldt_lar(LDT_SEL(3), &ar), 0);
     CHECK(((ar >> 13) & 3) == 3, "code segment DPL %u", (ar >> 13) & 3);
-    CHECK(DESC_DPL(ldt[3]) == 3, "code descriptor now %lx", ldt[3]);
+    CHECK(DESC_DPL(ldt[3]) == 3, "code descriptor now %" PRI64 "x", ldt[3]);
     CHECK_RC(ldt_load_fs(LDT_SEL(4)), 0);
     fs_reset();
     /* The call gate is kept, at DPL 0: no direct use. */
     CHECK_RC(ldt_lar(LDT_SEL(5), &ar), -1);
-    CHECK(DESC_DPL(ldt[5]) == 0, "call gate now %lx", ldt[5]);
+    CHECK(DESC_DPL(ldt[5]) == 0, "call gate now %" PRI64 "x", ldt[5]);
 
     CHECK(make_writable(ldt) != 0, "LDT page mapped writable while in use");
     CHECK_RC(set_ldt(NULL, 0), 0);
@@ -256,12 +256,12 @@ HOSTILE(ldt, writable_page_refused)
     ldt[1] = DESC_DATA_R0;
     CHECK_RC(make_readonly(ldt), 0);
     CHECK_RC(ldt_load_fs(LDT_SEL(1)), 0);
-    CHECK(fs_read(MAGIC_AT) == ldt_magic, "fs reads %lx",
+    CHECK(fs_read(MAGIC_AT) == ldt_magic, "fs reads %" PRI64 "x",
           fs_read(MAGIC_AT));
     fs_reset();
     /* Validated on use, so the write above was checked too. */
     CHECK_RC(ldt_lar(LDT_SEL(1), &ar), 0);
-    CHECK(DESC_DPL(ldt[1]) == 3, "descriptor now %lx", ldt[1]);
+    CHECK(DESC_DPL(ldt[1]) == 3, "descriptor now %" PRI64 "x", ldt[1]);
     CHECK_RC(set_ldt(NULL, 0), 0);
     CHECK_RC(make_writable(ldt), 0);
     free_page(ldt);

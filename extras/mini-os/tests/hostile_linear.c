@@ -56,7 +56,7 @@ HOSTILE(hostile_linear, writable_self_map)
                  -XEN_EINVAL);
         v = ((const uint64_t *)((unsigned long)e & PAGE_MASK))[s];
         CHECK((v & (PTE_ADDR_MASK | _PAGE_PRESENT | _PAGE_RW)) ==
-              pt_ent(t, _PAGE_PRESENT), "L%u slot %d holds %lx", level, s, v);
+              pt_ent(t, _PAGE_PRESENT), "L%u slot %d holds %" PRI64 "x", level, s, v);
         if ( level == 2 )
         {
             /* The window: slot s of this L2, where its tables appear. */
@@ -66,12 +66,12 @@ HOSTILE(hostile_linear, writable_self_map)
             CHECK_RC(probe_read64((uint64_t *)(win + i * PAGE_SIZE +
                                                ((va >> 12) & 511) * 8), &v),
                      0);
-            CHECK(v == *pt_entry(va, 1), "window reads %lx", v);
+            CHECK(v == *pt_entry(va, 1), "window reads %" PRI64 "x", v);
             CHECK_RC(probe_write64((uint64_t *)(win + i * PAGE_SIZE +
                                                 ((va >> 12) & 511) * 8),
                                    pt_ent(vic ? vic : t, PTE_KERNEL_RW)),
                      1 + 14);
-            CHECK(*pt_entry(va, 1) == v, "L1 entry now %lx",
+            CHECK(*pt_entry(va, 1) == v, "L1 entry now %" PRI64 "x",
                   *pt_entry(va, 1));
             CHECK_RC(HYPERVISOR_update_va_mapping(win + i * PAGE_SIZE,
                                                   pt_ent(t, PTE_KERNEL_RW), 0),

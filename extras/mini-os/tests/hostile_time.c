@@ -26,8 +26,7 @@ static uint64_t now_from_copy(void)
     uint64_t d = rdtsc() - rec.tsc_timestamp;
 
     d = rec.tsc_shift < 0 ? d >> -rec.tsc_shift : d << rec.tsc_shift;
-    return rec.system_time +
-           (uint64_t)(((unsigned __int128)d * rec.tsc_to_system_mul) >> 32);
+    return rec.system_time + tsc_scale(d, rec.tsc_to_system_mul);
 }
 
 HOSTILE(hostile_time, odd_version_heals)

@@ -16,7 +16,7 @@ static long wd(uint32_t id, uint32_t timeout)
     struct sched_watchdog w = { .id = id, .timeout = timeout };
     long rc = HYPERVISOR_sched_op(SCHEDOP_watchdog, &w);
 
-    return rc == (uint32_t)-XEN_ENOSPC ? -XEN_ENOSPC : rc;
+    return rc == (long)(uint32_t)-XEN_ENOSPC ? -XEN_ENOSPC : rc;
 }
 
 /*

@@ -12,33 +12,6 @@
 /* The POST code port: harmless to read and write. */
 #define PORT    0x80
 
-/*
- * in al, dx / out dx, al at port: 0, or 1 + the vector of the fault they
- * took (the ex_table entry sends it to probe_fixup, which returns that).
- */
-int io_probe_in(unsigned int port, unsigned int *val);
-int io_probe_out(unsigned int port, unsigned int val);
-asm ( ".pushsection .text\n"
-      ".globl io_probe_in\n"
-      "io_probe_in:\n"
-      "    mov %edi, %edx\n"
-      "    xor %eax, %eax\n"
-      "1:  inb %dx, %al\n"
-      "    mov %eax, (%rsi)\n"
-      "    xor %eax, %eax\n"
-      "    ret\n"
-      ".globl io_probe_out\n"
-      "io_probe_out:\n"
-      "    mov %edi, %edx\n"
-      "    mov %esi, %eax\n"
-      "2:  outb %al, %dx\n"
-      "    xor %eax, %eax\n"
-      "    ret\n"
-      ".pushsection .ex_table, \"a\"\n"
-      "    .quad 1b, probe_fixup, 2b, probe_fixup\n"
-      ".popsection\n"
-      ".popsection\n" );
-
 long set_iopl(unsigned int iopl)
 {
     physdev_set_iopl_t op = { .iopl = iopl };

@@ -129,8 +129,10 @@ HOSTILE(limits, frames_at_the_end_of_ram)
 
 /*
  * A frame of the hypervisor's own: the L3 table behind our L4's first
- * hypervisor slot, which every guest can read but never map.
+ * hypervisor slot, which every guest can read but never map.  64-bit
+ * only: a 32-bit guest sees no L4.
  */
+#ifdef __x86_64__
 HOSTILE(limits, hypervisor_frame_refused)
 {
     void *page = alloc_page();
@@ -150,12 +152,15 @@ HOSTILE(limits, hypervisor_frame_refused)
                      PTE_KERNEL_RW, UVMF_INVLPG), 0);
     free_page(page);
 }
+#endif
 
 /*
  * populate_physmap with room for only some extents: the count done is the
  * room, and the word after the list is never touched.
  */
 #define ROOM 3
+/* "guard" (a frame number's width of it). */
+#define GUARD ((xen_pfn_t)0x6775617264ULL)
 HOSTILE(limits, populate_stops_at_the_reservation_limit)
 {
     void *pages[ROOM];
@@ -187,12 +192,12 @@ HOSTILE(limits, populate_stops_at_the_reservation_limit)
     for ( unsigned int i = 0; i < ROOM; i++ )
         list[i] = pfns[i];
     list[ROOM] = pfns[0];
-    list[ROOM + 1] = 0x6775617264UL;      /* "guard" */
+    list[ROOM + 1] = GUARD;
     r.nr_extents = ROOM + 1;
     CHECK_RC(HYPERVISOR_memory_op(XENMEM_populate_physmap, &r), ROOM);
     CHECK(list[ROOM] == pfns[0], "the refused extent became %lx",
           (unsigned long)list[ROOM]);
-    CHECK(list[ROOM + 1] == 0x6775617264UL, "guard overwritten: %lx",
+    CHECK(list[ROOM + 1] == GUARD, "guard overwritten: %lx",
           (unsigned long)list[ROOM + 1]);
     CHECK_RC(HYPERVISOR_memory_op(XENMEM_current_reservation, &self), max);
     for ( unsigned int i = 0; i < ROOM; i++ )

@@ -64,13 +64,13 @@ TEST(linear_pt, l4_self_map_reads_every_level)
 
         CHECK(e, "no level %u entry", level);
         CHECK_RC(probe_read64(window_entry(va, level), &v), 0);
-        CHECK(v == *e, "L%u through the window %lx, in the table %lx", level,
+        CHECK(v == *e, "L%u through the window %" PRI64 "x, in the table %" PRI64 "x", level,
               v, *e);
     }
     /* The self entry itself, as the hypervisor adjusted it. */
     CHECK_RC(probe_read64(window_entry(SLOT << 39, 4), &v), 0);
     CHECK((v & (PTE_ADDR_MASK | _PAGE_PRESENT | _PAGE_RW)) ==
-          pt_ent(l4, _PAGE_PRESENT), "self entry reads %lx", v);
+          pt_ent(l4, _PAGE_PRESENT), "self entry reads %" PRI64 "x", v);
     /* Read-only all the way: a store faults, nobody does it for us. */
     CHECK_RC(probe_write64((uint64_t *)window_entry(va, 1), v), 1 + 14);
     CHECK_RC(pt_write(l4, SLOT, 0), 0);
@@ -86,7 +86,7 @@ TEST(linear_pt, writable_refused)
     CHECK(t, "no page");
     CHECK_RC(pt_write(l4, SLOT, pt_ent(l4, _PAGE_PRESENT | _PAGE_RW)),
              -XEN_EINVAL);
-    CHECK(*pt_entry(SLOT << 39, 4) == 0, "slot %lx", *pt_entry(SLOT << 39, 4));
+    CHECK(*pt_entry(SLOT << 39, 4) == 0, "slot %" PRI64 "x", *pt_entry(SLOT << 39, 4));
     /*
      * Validation refuses it too (in slot 0: Xen leaves a table that fails
      * further in half-validated until the next MMU hypercall).

@@ -212,8 +212,8 @@ TEST(long, timer_not_held_up)
     free_page(va);
     /* Due at 1 ms: handled by 2 ms before the end of a 4 ms batch. */
     if ( end - start < MILLISECS(4) )
-        SKIP("the batch took only %lu us", (end - start) / 1000);
+        SKIP("the batch took only %" PRI64 "u us", (end - start) / 1000);
     CHECK(timer_last_ns > start && timer_last_ns < end - MILLISECS(2),
-          "timer handled %ld us into a %lu us batch",
+          "timer handled %ld us into a %" PRI64 "u us batch",
           (long)(timer_last_ns - start) / 1000, (end - start) / 1000);
 }

@@ -28,18 +28,18 @@ HOSTILE(m2p_strict, ro_mpt_slot)
     CHECK(live[RO_MPT_SLOT], "our own L4 has no M2P");
     /* Not strict: a pinned L4 has none, a kernel one gets it. */
     CHECK_RC(ext1(MMUEXT_PIN_L4_TABLE, virt_to_mfn(a), 0), 0);
-    CHECK(!a[RO_MPT_SLOT], "a new L4 has %lx", a[RO_MPT_SLOT]);
+    CHECK(!a[RO_MPT_SLOT], "a new L4 has %" PRI64 "x", a[RO_MPT_SLOT]);
     CHECK_RC(ext1(MMUEXT_NEW_USER_BASEPTR, virt_to_mfn(a), 0), 0);
-    CHECK(!a[RO_MPT_SLOT], "a user L4 has %lx", a[RO_MPT_SLOT]);
+    CHECK(!a[RO_MPT_SLOT], "a user L4 has %" PRI64 "x", a[RO_MPT_SLOT]);
     CHECK_RC(ext1(MMUEXT_NEW_USER_BASEPTR, 0, 0), 0);
     CHECK_RC(ext1(MMUEXT_UNPIN_TABLE, virt_to_mfn(a), 0), 0);
     memcpy(b, live, PAGE_SIZE);
     CHECK_RC(make_readonly(b), 0);
     CHECK_RC(ext1(MMUEXT_PIN_L4_TABLE, virt_to_mfn(b), 0), 0);
-    CHECK(!b[RO_MPT_SLOT], "a copy of our L4 has %lx", b[RO_MPT_SLOT]);
+    CHECK(!b[RO_MPT_SLOT], "a copy of our L4 has %" PRI64 "x", b[RO_MPT_SLOT]);
     CHECK_RC(ext1(MMUEXT_NEW_BASEPTR, virt_to_mfn(b), 0), 0);
     CHECK(SAME_ENTRY(b[RO_MPT_SLOT], live[RO_MPT_SLOT]),
-          "the kernel L4 has %lx", b[RO_MPT_SLOT]);
+          "the kernel L4 has %" PRI64 "x", b[RO_MPT_SLOT]);
     CHECK_RC(ext1(MMUEXT_NEW_BASEPTR, live_mfn, 0), 0);
     CHECK_RC(ext1(MMUEXT_UNPIN_TABLE, virt_to_mfn(b), 0), 0);
 
@@ -47,8 +47,8 @@ HOSTILE(m2p_strict, ro_mpt_slot)
     CHECK_RC(HYPERVISOR_vm_assist(VMASST_CMD_enable,
                                   VMASST_TYPE_m2p_strict), 0);
     CHECK_RC(ext1(MMUEXT_PIN_L4_TABLE, virt_to_mfn(a), 0), 0);
-    CHECK(SAME_ENTRY(a[RO_MPT_SLOT], live[RO_MPT_SLOT]), "a new L4 has %lx",
+    CHECK(SAME_ENTRY(a[RO_MPT_SLOT], live[RO_MPT_SLOT]), "a new L4 has %" PRI64 "x",
           a[RO_MPT_SLOT]);
     CHECK_RC(ext1(MMUEXT_NEW_USER_BASEPTR, virt_to_mfn(a), 0), 0);
-    CHECK(!a[RO_MPT_SLOT], "a user L4 has %lx", a[RO_MPT_SLOT]);
+    CHECK(!a[RO_MPT_SLOT], "a user L4 has %" PRI64 "x", a[RO_MPT_SLOT]);
 }

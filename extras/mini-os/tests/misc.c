@@ -24,6 +24,8 @@ TEST(hypercall, page_filled)
 #endif
 }
 
+/* 64-bit only: SYSCALL is no hypercall instruction at 32 bits. */
+#ifdef __x86_64__
 TEST(hypercall, direct_syscall)
 {
     long page = HYPERVISOR_xen_version(XENVER_version, NULL);
@@ -35,6 +37,7 @@ TEST(hypercall, direct_syscall)
     CHECK_RC(hypercall_syscall5(__HYPERVISOR_xen_version, XENVER_pagesize,
                                 0, 0, 0, 0), 4096);
 }
+#endif
 
 TEST(hypercall, unassigned_numbers)
 {
@@ -48,6 +51,8 @@ TEST(hypercall, unassigned_numbers)
     CHECK_RC(hypercall_any(1000, 0, 0, 0, 0, 0), -XEN_ENOSYS);
 }
 
+/* 64-bit only: at 32 bits each callee-saved register carries an argument. */
+#ifdef __x86_64__
 TEST(hypercall, registers_preserved)
 {
     register long r12 asm ( "r12" ) = 0x1212;
@@ -61,6 +66,7 @@ TEST(hypercall, registers_preserved)
     CHECK(r12 == 0x1212 && r13 == 0x1313 && rbx == 0xbbbb,
           "r12 %lx r13 %lx rbx %lx", r12, r13, rbx);
 }
+#endif
 
 TEST(multicall, two_calls)
 {
@@ -151,6 +157,8 @@ TEST(vm_assist, bad_type_refused)
     CHECK_RC(HYPERVISOR_vm_assist(7, VMASST_TYPE_m2p_strict), -XEN_ENOSYS);
 }
 
+/* 64-bit only: a 32-bit guest has no set_segment_base (segment bases). */
+#ifdef __x86_64__
 static uint64_t read_fs0(void)
 {
     uint64_t v;
@@ -173,7 +181,7 @@ TEST(segbase, fs)
 
     CHECK_RC(HYPERVISOR_set_segment_base(SEGBASE_FS, (unsigned long)&var),
              0);
-    CHECK(read_fs0() == var, "fs:0 reads %lx", read_fs0());
+    CHECK(read_fs0() == var, "fs:0 reads %" PRI64 "x", read_fs0());
     CHECK_RC(HYPERVISOR_set_segment_base(SEGBASE_FS, 0), 0);
 }
 
@@ -183,7 +191,7 @@ TEST(segbase, gs_kernel)
 
     CHECK_RC(HYPERVISOR_set_segment_base(SEGBASE_GS_KERNEL,
                                          (unsigned long)&var), 0);
-    CHECK(read_gs0() == var, "gs:0 reads %lx", read_gs0());
+    CHECK(read_gs0() == var, "gs:0 reads %" PRI64 "x", read_gs0());
     CHECK_RC(HYPERVISOR_set_segment_base(SEGBASE_GS_KERNEL, 0), 0);
 }
 
@@ -202,12 +210,12 @@ TEST(segbase, refused)
     CHECK_RC(HYPERVISOR_set_segment_base(SEGBASE_FS, 0x0000800000000000UL),
              -XEN_EINVAL);
 }
+#endif
 
 TEST(stack_switch, set)
 {
-    unsigned long sp;
+    unsigned long sp = read_sp();
 
-    asm volatile ( "mov %%rsp, %0" : "=r" (sp) );
     /* Our kernel stack for user-to-kernel switches (we have no user). */
     CHECK_RC(HYPERVISOR_stack_switch(FLAT_KERNEL_SS, sp), 0);
 }
@@ -286,16 +294,24 @@ TEST(traps, set_trap_table_again)
 
 TEST(callbacks, set_callbacks)
 {
+#ifdef __i386__
+    /* Ring-1 cs:eip pairs. */
+    CHECK_RC(HYPERVISOR_set_callbacks(FLAT_KERNEL_CS,
+                                      (unsigned long)hypervisor_callback,
+                                      FLAT_KERNEL_CS,
+                                      (unsigned long)failsafe_callback), 0);
+#else
     CHECK_RC(HYPERVISOR_set_callbacks((unsigned long)hypervisor_callback,
                                       (unsigned long)failsafe_callback, 0),
              0);
+#endif
 }
 
 TEST(callbacks, register_unregister)
 {
     callback_register_t r = {
         .type = CALLBACKTYPE_syscall,
-        .address = (unsigned long)failsafe_callback,
+        .address = CALLBACK_ADDR(failsafe_callback),
     };
     callback_unregister_t u = { .type = CALLBACKTYPE_syscall };
 
@@ -321,7 +337,7 @@ TEST(callbacks, nmi_op)
 TEST(callbacks, refused)
 {
     callback_register_t r = {
-        .type = 31, .address = (unsigned long)failsafe_callback,
+        .type = 31, .address = CALLBACK_ADDR(failsafe_callback),
     };
     callback_unregister_t u = { .type = CALLBACKTYPE_event };
 
@@ -333,6 +349,8 @@ TEST(callbacks, refused)
     CHECK_RC(HYPERVISOR_callback_op(7, &r), -XEN_ENOSYS);
 }
 
+/* 64-bit only: a long-mode code descriptor, a 16-byte TSS one. */
+#ifdef __x86_64__
 /* A flat 64-bit ring-3 code segment descriptor. */
 #define DESC_CODE64 0x00affa000000ffffUL
 /* A 64-bit TSS descriptor: a system segment no PV guest may load. */
@@ -352,7 +370,7 @@ TEST(gdt, set_gdt_and_update_descriptor)
     CHECK_RC(HYPERVISOR_set_gdt(&frame, 512), 0);
     CHECK_RC(HYPERVISOR_update_descriptor(virt_to_mach(&gdt[1]),
                                           DESC_CODE64), 0);
-    CHECK(gdt[1] == DESC_CODE64, "entry %lx", gdt[1]);
+    CHECK(gdt[1] == DESC_CODE64, "entry %" PRI64 "x", gdt[1]);
     CHECK_RC(HYPERVISOR_update_descriptor(virt_to_mach(&gdt[2]), DESC_TSS),
              -XEN_EINVAL);
     CHECK_RC(HYPERVISOR_update_descriptor(virt_to_mach(&gdt[2]) + 4,
@@ -364,6 +382,7 @@ TEST(gdt, set_gdt_and_update_descriptor)
     CHECK_RC(make_writable(gdt), 0);
     free_page(gdt);
 }
+#endif
 
 TEST(physdev, set_iopl)
 {

@@ -15,7 +15,8 @@ TEST(mm, all_pages_mapped)
     CHECK(boot_mapped_pages < mapped_pages, "Xen mapped everything?");
     CHECK(pte && (*pte & _PAGE_PRESENT), "last pfn %lx not mapped", last);
     CHECK((*pte & PTE_ADDR_MASK) >> PAGE_SHIFT == pfn_to_mfn(last),
-          "last pfn maps mfn %lx", (*pte & PTE_ADDR_MASK) >> PAGE_SHIFT);
+          "last pfn maps mfn %" PRI64 "x",
+          (*pte & PTE_ADDR_MASK) >> PAGE_SHIFT);
 }
 
 TEST(mm, bootstrap_area_reserved)
@@ -32,7 +33,7 @@ TEST(mm, page_tables_read_only)
     uint64_t *pte = pt_entry(start_info->pt_base, 1);
 
     /* Xen never lets a PV guest map its own page tables writable. */
-    CHECK(pte && !(*pte & _PAGE_RW), "L4 mapped %lx", pte ? *pte : 0);
+    CHECK(pte && !(*pte & _PAGE_RW), "L4 mapped %" PRI64 "x", pte ? *pte : 0);
 }
 
 TEST(mm, alloc_free)

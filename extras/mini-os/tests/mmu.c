@@ -46,7 +46,7 @@ TEST(mmu, update_va_mapping_readonly)
     va[0] = 42;
     CHECK_RC(make_readonly(va), 0);
     CHECK_RC(probe_read64(va, &v), 0);
-    CHECK(v == 42, "read %lu", v);
+    CHECK(v == 42, "read %" PRI64 "u", v);
     CHECK_RC(probe_write64(va, 1), 1 + 14);
     CHECK(last_fixup_cr2 == (unsigned long)va, "cr2 %lx", last_fixup_cr2);
     /*
@@ -57,7 +57,7 @@ TEST(mmu, update_va_mapping_readonly)
           "error code %lx", last_fixup_error);
     CHECK_RC(make_writable(va), 0);
     CHECK_RC(probe_write64(va, 7), 0);
-    CHECK(va[0] == 7, "value %lu", va[0]);
+    CHECK(va[0] == 7, "value %" PRI64 "u", va[0]);
     free_page(va);
 }
 
@@ -233,7 +233,7 @@ TEST(mmu, mmu_update_plain_page)
     u.ptr = virt_to_mach(&data[5]);
     u.val = virt_to_mach(va) | PTE_KERNEL_RW;
     CHECK_RC(HYPERVISOR_mmu_update(&u, 1, NULL, DOMID_SELF), 0);
-    CHECK(data[5] == u.val, "data %lx", data[5]);
+    CHECK(data[5] == u.val, "data %" PRI64 "x", data[5]);
     free_page(va);
     free_page(data);
 }
@@ -312,12 +312,12 @@ TEST(mmuext, pinned_table_write_emulated)
     CHECK_RC(ext1(MMUEXT_PIN_L1_TABLE, virt_to_mfn(t), 0), 0);
     /* A direct write to a read-only L1 is emulated and checked by Xen. */
     CHECK_RC(probe_write64(&t[3], 0x1234), 0);
-    CHECK(t[3] == 0x1234, "entry %lx", t[3]);
+    CHECK(t[3] == 0x1234, "entry %" PRI64 "x", t[3]);
     /* An entry mapping a page table writable fails the check: a #PF. */
     CHECK_RC(probe_write64(&t[4], virt_to_mach(t) | PTE_KERNEL_RW), 1 + 14);
     CHECK(last_fixup_error == (PF_PRESENT | PF_WRITE),
           "error code %lx", last_fixup_error);
-    CHECK(t[4] == 0, "entry %lx", t[4]);
+    CHECK(t[4] == 0, "entry %" PRI64 "x", t[4]);
     /* And a writable mapping of it is refused while it is a table. */
     CHECK_RC(make_writable(t), -XEN_EBUSY);
     CHECK_RC(probe_write64(&t[3], 0), 0);
@@ -338,12 +338,12 @@ TEST(mmuext, pinned_l1_locked_bit_ops_emulated)
     CHECK_RC(probe_write64(&t[3], e), 0);
     /* Linux's clear_bit(_PAGE_BIT_RW) on a PTE: a byte-sized lock and. */
     CHECK_RC(probe_lock_andb_fd((uint8_t *)&t[3]), 0);
-    CHECK(ENTRY(3) == (e & ~_PAGE_RW), "entry %lx after andb", t[3]);
+    CHECK(ENTRY(3) == (e & ~_PAGE_RW), "entry %" PRI64 "x after andb", t[3]);
     CHECK_RC(probe_lock_orb_02((uint8_t *)&t[3]), 0);
-    CHECK(ENTRY(3) == e, "entry %lx after orb", t[3]);
+    CHECK(ENTRY(3) == e, "entry %" PRI64 "x after orb", t[3]);
     /* test_and_clear_bit(_PAGE_BIT_ACCESSED): lock btr, CF the old bit. */
     CHECK_RC(probe_lock_btr(&t[3], 5, &cf), 0);
-    CHECK(cf == 1 && ENTRY(3) == (e & ~_PAGE_ACCESSED), "entry %lx, cf %u",
+    CHECK(cf == 1 && ENTRY(3) == (e & ~_PAGE_ACCESSED), "entry %" PRI64 "x, cf %u",
           t[3], cf);
     CHECK_RC(probe_lock_btr(&t[3], 5, &cf), 0);
     CHECK(cf == 0, "cf %u for a clear bit", cf);
@@ -451,9 +451,9 @@ TEST(mmuext, clear_and_copy_page)
     CHECK(a && b, "no pages");
     memset(a, 0x77, PAGE_SIZE);
     CHECK_RC(ext1(MMUEXT_COPY_PAGE, virt_to_mfn(b), virt_to_mfn(a)), 0);
-    CHECK(b[0] == 0x7777777777777777UL && b[511] == b[0], "copy %lx", b[0]);
+    CHECK(b[0] == 0x7777777777777777UL && b[511] == b[0], "copy %" PRI64 "x", b[0]);
     CHECK_RC(ext1(MMUEXT_CLEAR_PAGE, virt_to_mfn(a), 0), 0);
-    CHECK(a[0] == 0 && a[511] == 0, "clear %lx", a[0]);
+    CHECK(a[0] == 0 && a[511] == 0, "clear %" PRI64 "x", a[0]);
     free_page(a);
     free_page(b);
 }

@@ -13,13 +13,38 @@
 /*
  * One instruction each, as the probes in head.S: 0, or 1 + the vector
  * of its fault, through the ex_table entry.  A read's result goes to
- * *out (rdi) from rdx.
+ * *out (rdi) from rdx; at 32 bits the argument comes from the stack
+ * into edx (out through ecx).
  */
 int pm_clts(void), pm_invd(void), pm_lmsw(unsigned long v);
 int pm_write_dr0(unsigned long v), pm_write_dr6(unsigned long v),
     pm_write_dr7(unsigned long v);
 int pm_read_dr0(unsigned long *out), pm_read_dr7(unsigned long *out),
     pm_read_dr8(unsigned long *out);
+#ifdef __i386__
+__asm__ (
+    "   .pushsection .text\n"
+    "   .macro PM_PROBE name, insn, before=, after=\n"
+    "\\name: \\before\n"
+    "   xor %eax, %eax\n"
+    "1: \\insn\n"
+    "   \\after\n"
+    "   ret\n"
+    "   .pushsection .ex_table, \"a\"; .long 1b, probe_fixup; .popsection\n"
+    "   .endm\n"
+    "   PM_PROBE pm_clts, clts\n"
+    "   PM_PROBE pm_invd, invd\n"
+    "   PM_PROBE pm_lmsw, \"lmsw %dx\", \"mov 4(%esp), %edx\"\n"
+    "   PM_PROBE pm_write_dr0, \"mov %edx, %db0\", \"mov 4(%esp), %edx\"\n"
+    "   PM_PROBE pm_write_dr6, \"mov %edx, %db6\", \"mov 4(%esp), %edx\"\n"
+    "   PM_PROBE pm_write_dr7, \"mov %edx, %db7\", \"mov 4(%esp), %edx\"\n"
+    "   PM_PROBE pm_read_dr0, \"mov %db0, %edx\", , "
+    "\"mov 4(%esp), %ecx; mov %edx, (%ecx)\"\n"
+    "   PM_PROBE pm_read_dr7, \"mov %db7, %edx\", , "
+    "\"mov 4(%esp), %ecx; mov %edx, (%ecx)\"\n"
+    "   .purgem PM_PROBE\n"
+    "   .popsection\n");
+#else
 __asm__ (
     "   .pushsection .text\n"
     "   .macro PM_PROBE name, insn, after=\n"
@@ -42,6 +67,7 @@ __asm__ (
     "\"mov %rdx, (%rdi)\"\n"
     "   .purgem PM_PROBE\n"
     "   .popsection\n");
+#endif
 
 /* CLTS clears the TS that fpu_taskswitch set, as on Xen. */
 TEST(privop_more, clts)
@@ -77,10 +103,15 @@ TEST(privop_more, mov_dr)
           "dr7 reads %lx, get_debugreg %lx", val,
           (unsigned long)HYPERVISOR_get_debugreg(7));
     /* What the hypercalls refuse is a #GP; DR8-15 do not exist: #UD. */
+#ifdef __x86_64__
+    /* Values and registers a 32-bit guest cannot name. */
     CHECK_RC(pm_write_dr0(0xffff800000000000UL), GP);
     CHECK_RC(pm_write_dr6(1UL << 32), GP);
+#endif
     CHECK_RC(pm_write_dr7(0x400 | DR7_GD), GP);
+#ifdef __x86_64__
     CHECK_RC(pm_read_dr8(&val), UD);
+#endif
     CHECK_RC(HYPERVISOR_set_debugreg(0, old0), 0);
     CHECK_RC(HYPERVISOR_set_debugreg(7, old7), 0);
 }

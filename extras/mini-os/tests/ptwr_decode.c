@@ -119,9 +119,9 @@ TEST(ptwr, store_forms_resume_after_the_instruction)
             test_fail("store form %u: %d of 8 pushes after it ran", i, ran);
         /* Xen 4.17 adds GLOBAL to the entry; we do not: not compared. */
         else if ( (t[i + 1] & ~(uint64_t)_PAGE_GLOBAL) != e )
-            test_fail("store form %u: entry %lx, wrote %lx", i, t[i + 1], e);
+            test_fail("store form %u: entry %" PRI64 "x, wrote %" PRI64 "x", i, t[i + 1], e);
         else if ( (ran = probes[i](&t[i + 1], 0)) != 8 || t[i + 1] )
-            test_fail("store form %u: clearing: %d, entry %lx", i, ran,
+            test_fail("store form %u: clearing: %d, entry %" PRI64 "x", i, ran,
                       t[i + 1]);
     }
     for ( unsigned int i = 0; i < ARRAY_SIZE(probes); i++ )
@@ -147,7 +147,7 @@ TEST(ptwr, store_across_two_entries_faults)
     CHECK_RC(ext1(MMUEXT_PIN_L1_TABLE, virt_to_mfn(t)), 0);
     CHECK_RC(ptwr_store32((uint8_t *)&t[1] + 5, 0x01020304), 1 + 14);
     CHECK(last_fixup_error == 3, "error code %lx", last_fixup_error);
-    CHECK(t[1] == 0 && t[2] == 0, "entries %lx %lx", t[1], t[2]);
+    CHECK(t[1] == 0 && t[2] == 0, "entries %" PRI64 "x %" PRI64 "x", t[1], t[2]);
     CHECK_RC(ext1(MMUEXT_UNPIN_TABLE, virt_to_mfn(t)), 0);
     CHECK_RC(make_writable(t), 0);
     free_page(t);
@@ -187,7 +187,7 @@ TEST(ptwr, locked_bit_operations)
         else if ( cf != was )
             test_fail("operation %u: CF %u, bit was %u", i, cf, was);
         else if ( (t[1] & ~(uint64_t)_PAGE_GLOBAL) != want )
-            test_fail("operation %u: entry %lx, want %lx", i, t[1], want);
+            test_fail("operation %u: entry %" PRI64 "x, want %" PRI64 "x", i, t[1], want);
     }
     probe_write64(&t[1], 0);
     CHECK_RC(ext1(MMUEXT_UNPIN_TABLE, virt_to_mfn(t)), 0);

@@ -31,7 +31,7 @@ TEST(sched, block_wakes_on_timer)
     CHECK_RC(HYPERVISOR_sched_op(SCHEDOP_block, NULL), 0);
     CHECK(this_vcpu()->evtchn_upcall_mask == 0, "events still masked");
     local_irq_enable();
-    CHECK(monotonic_clock() + CLOCK_SLACK_NS >= deadline, "woke %lu ns early",
+    CHECK(monotonic_clock() + CLOCK_SLACK_NS >= deadline, "woke %" PRI64 "u ns early",
           deadline - monotonic_clock());
 }
 
@@ -54,7 +54,7 @@ TEST(sched, poll_pending_port_returns)
     CHECK_RC(notify_remote_via_evtchn(port), 0);
     start = monotonic_clock();
     CHECK_RC(poll(&port, 1, start + MILLISECS(500)), 0);
-    CHECK(monotonic_clock() - start < MILLISECS(100), "took %lu ns",
+    CHECK(monotonic_clock() - start < MILLISECS(100), "took %" PRI64 "u ns",
           monotonic_clock() - start);
     CHECK_RC(unbind_evtchn(port), 0);
 }
@@ -95,7 +95,7 @@ TEST(sched, poll_times_out)
     irq_restore(upcalls);
     CHECK_RC(rc, 0);
     CHECK(monotonic_clock() + CLOCK_SLACK_NS >= deadline,
-          "poll keeps returning early (%u polls, %lu ns left)", polls,
+          "poll keeps returning early (%u polls, %" PRI64 "u ns left)", polls,
           deadline - monotonic_clock());
     CHECK_RC(unbind_evtchn(port), 0);
 }

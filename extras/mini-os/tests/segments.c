@@ -121,7 +121,7 @@ TEST(segments, stale_selector_goes_to_failsafe)
     CHECK(failsafe_count == before + 1, "failsafe came %lu times",
           failsafe_count - before);
     CHECK(failsafe_selectors[0] == 0x0b && failsafe_selectors[1] == 0x0b,
-          "failsafe frame: ds %lx es %lx", failsafe_selectors[0],
+          "failsafe frame: ds %" PRI64 "x es %" PRI64 "x", failsafe_selectors[0],
           failsafe_selectors[1]);
     CHECK(ds == 0, "ds %x after the failsafe callback", ds);
 }

@@ -84,7 +84,12 @@ void vcpu_kernel_context(vcpu_guest_context_t *ctx, void (*fn)(void),
 #define SELF_ID 0
 
 #define BAD_PTR ((void *)0x1000UL)
+#ifdef __i386__
+/* The compat M2P: Xen's from HYPERVISOR_VIRT_START up, never the guest's. */
+#define XEN_PTR ((void *)(HYPERVISOR_VIRT_START + 0x1000))
+#else
 #define XEN_PTR ((void *)0xffff830000001000UL)  /* Xen 4.17's direct map */
+#endif
 
 /* Yield until *counter reaches want or ms pass; false on timeout. */
 bool wait_for_count(const volatile unsigned long *counter, unsigned long want,
@@ -126,6 +131,15 @@ void spin_main(void);
 void granter_main(void);
 void copier_main(void);
 void waker_main(void);
+/*
+ * Why this build leaves the case named name out (a SKIP line), or NULL:
+ * the 32-bit build's cases about the 64-bit ABI or about building
+ * domains (arch/<arch>/arch.c).
+ */
+const char *arch_case_skip(const char *name);
+/* Why a 32-bit dom0 cannot run cases that build a domain. */
+#define NO_BUILDER_32 "mini-os x86_32 has no 32-bit PV domain builder yet"
+
 /* The hostile-guest fuzzer (tests/fuzz.c). */
 void fuzz_main(void);
 /* tests/xs_control.c: domUs for Debian's xl (xl shutdown, reboot, crash). */

@@ -13,7 +13,7 @@ TEST(time, system_time_advances)
     do {
         b = monotonic_clock();
     } while ( b == a );
-    CHECK(b > a, "went back from %lu to %lu", a, b);
+    CHECK(b > a, "went back from %" PRI64 "u to %" PRI64 "u", a, b);
     CHECK(!(this_vcpu()->time.version & 1), "version odd at rest");
 }
 
@@ -25,7 +25,7 @@ TEST(time, system_time_monotonic)
     for ( i = 0; i < 20000; i++ )
     {
         now = monotonic_clock();
-        CHECK(now >= last, "%lu after %lu", now, last);
+        CHECK(now >= last, "%" PRI64 "u after %" PRI64 "u", now, last);
         last = now;
     }
 }
@@ -37,7 +37,7 @@ TEST(time, block_until_deadline)
     block_until(start + MILLISECS(20));
     took = monotonic_clock() - start;
     /* Not early; and not lost (QEMU's TCG may make it quite late). */
-    CHECK(took >= MILLISECS(20) && took < MILLISECS(1000), "took %lu ns",
+    CHECK(took >= MILLISECS(20) && took < MILLISECS(1000), "took %" PRI64 "u ns",
           took);
 }
 
@@ -49,7 +49,7 @@ TEST(time, wallclock)
     wallclock(&sec, &nsec);
     sec += monotonic_clock() / 1000000000ULL;
     /* Xen sets it from the RTC: QEMU gives the host's date (after 2020). */
-    CHECK(sec > 1577836800ULL, "wall clock %lu s", sec);
+    CHECK(sec > 1577836800ULL, "wall clock %" PRI64 "u s", sec);
     CHECK(nsec < 1000000000U, "nsec %u", nsec);
 }
 
@@ -63,7 +63,7 @@ TEST(time, set_timer_op_fires)
     deadline = monotonic_clock() + MILLISECS(5);
     CHECK_RC(HYPERVISOR_set_timer_op(deadline), 0);
     CHECK(wait_for_count(&timer_ticks, before + 1, 200), "no VIRQ_TIMER");
-    CHECK(timer_last_ns + CLOCK_SLACK_NS >= deadline, "fired %lu ns early",
+    CHECK(timer_last_ns + CLOCK_SLACK_NS >= deadline, "fired %" PRI64 "u ns early",
           deadline - timer_last_ns);
 }
 

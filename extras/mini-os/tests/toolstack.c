@@ -31,8 +31,8 @@ TEST(sysctl, physinfo)
     CHECK(pi->total_pages > start_info->nr_pages &&
           pi->total_pages <= (unsigned long)HYPERVISOR_memory_op(
                                  XENMEM_maximum_ram_page, NULL),
-          "total %lu pages", pi->total_pages);
-    CHECK(pi->free_pages < pi->total_pages, "free %lu", pi->free_pages);
+          "total %" PRI64 "u pages", pi->total_pages);
+    CHECK(pi->free_pages < pi->total_pages, "free %" PRI64 "u", pi->free_pages);
     /* libxl refuses PV guests unless the pv capability is there. */
     CHECK(pi->capabilities & XEN_SYSCTL_PHYSCAP_pv, "caps %x",
           pi->capabilities);
@@ -206,10 +206,10 @@ TEST(domctl, getdomaininfo_self)
 
     CHECK_RC(domain_info(0), 0);
     CHECK(i->domain == 0, "domain %u", i->domain);
-    CHECK(i->tot_pages == start_info->nr_pages, "tot_pages %lu",
+    CHECK(i->tot_pages == start_info->nr_pages, "tot_pages %" PRI64 "u",
           i->tot_pages);
     CHECK(i->shared_info_frame == start_info->shared_info >> PAGE_SHIFT,
-          "shared_info_frame %lx", i->shared_info_frame);
+          "shared_info_frame %" PRI64 "x", i->shared_info_frame);
     CHECK(i->max_vcpu_id == count_vcpus() - 1, "max_vcpu_id %u",
           i->max_vcpu_id);
     CHECK(i->flags & XEN_DOMINF_running, "flags %x", i->flags);
@@ -268,7 +268,7 @@ TEST(domctl, create_and_destroy_domain)
           dop.u.getdomaininfo.domain);
     CHECK(dop.u.getdomaininfo.flags & XEN_DOMINF_paused, "flags %x",
           dop.u.getdomaininfo.flags);
-    CHECK(dop.u.getdomaininfo.tot_pages == 0, "%lu pages",
+    CHECK(dop.u.getdomaininfo.tot_pages == 0, "%" PRI64 "u pages",
           dop.u.getdomaininfo.tot_pages);
 
     memset(&dop, 0, sizeof(dop));

@@ -43,7 +43,7 @@ TEST(toolstack_ops, numainfo)
     CHECK_RC(numainfo(4, mi, dist), 0);
     CHECK(sop.u.numainfo.num_nodes == 1, "%u nodes", sop.u.numainfo.num_nodes);
     CHECK(mi[0].memsize > ((uint64_t)start_info->nr_pages << PAGE_SHIFT) &&
-          mi[0].memfree < mi[0].memsize, "size %lx free %lx",
+          mi[0].memfree < mi[0].memsize, "size %" PRI64 "x free %" PRI64 "x",
           mi[0].memsize, mi[0].memfree);
     CHECK(dist[0] == 10, "distance %u", dist[0]);
     CHECK(mi[1].memsize == 0xeeeeeeeeeeeeeeeeUL && dist[1] == 0xeeeeeeee,
@@ -389,7 +389,7 @@ static void tsc_cases(domid_t dom)
     CHECK_RC(tscinfo(XEN_DOMCTL_settscinfo, dom, 2, 1000000, 0), 0);
     CHECK_RC(tscinfo(XEN_DOMCTL_gettscinfo, dom, 0, 0, 0), 0);
     CHECK(t->tsc_mode == 2 && t->gtsc_khz == 0 && t->elapsed_nsec == 0,
-          "mode %u khz %u elapsed %lu", t->tsc_mode, t->gtsc_khz,
+          "mode %u khz %u elapsed %" PRI64 "u", t->tsc_mode, t->gtsc_khz,
           t->elapsed_nsec);
     /* Mode 3 (PVRDTSCP) is gone. */
     CHECK_RC(tscinfo(XEN_DOMCTL_settscinfo, dom, 3, 0, 0), -XEN_EINVAL);
@@ -521,7 +521,7 @@ static void policy_cases(domid_t dom)
     CHECK(p->err_msr == MSR_INTEL_PLATFORM_INFO, "err msr %x", p->err_msr);
     /* PLATFORM_INFO: 32 bits, none PV max lacks (CPUID faulting too). */
     msrs[0] = (xen_msr_entry_t){ .idx = MSR_INTEL_PLATFORM_INFO,
-                                 .val = 1UL << 32 };
+                                 .val = 1ULL << 32 };
     CHECK_RC(dom_policy(XEN_DOMCTL_set_cpu_policy, dom, 0, leaves, 1, msrs),
              -XEN_EOVERFLOW);
     msrs[0].val = 1UL << 31;
@@ -530,7 +530,7 @@ static void policy_cases(domid_t dom)
     CHECK(p->err_msr == MSR_INTEL_PLATFORM_INFO, "err msr %x", p->err_msr);
     /* ARCH_CAPABILITIES is 64 bits wide and not audited. */
     msrs[0] = (xen_msr_entry_t){ .idx = MSR_ARCH_CAPABILITIES,
-                                 .val = 1UL << 32 };
+                                 .val = 1ULL << 32 };
     CHECK_RC(dom_policy(XEN_DOMCTL_set_cpu_policy, dom, 0, leaves, 1, msrs),
              0);
     msrs[0] = (xen_msr_entry_t){ .idx = 0x1b };

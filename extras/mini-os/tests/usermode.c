@@ -310,7 +310,7 @@ TEST(usermode, gs_bases)
           seen.regs.r14);
     CHECK(seen.kernel_gs == KERNEL_GS_MAGIC, "callback %%gs:0 read %lx",
           seen.kernel_gs);
-    CHECK(gs0 == KERNEL_GS_MAGIC, "kernel %%gs:0 read %lx afterwards", gs0);
+    CHECK(gs0 == KERNEL_GS_MAGIC, "kernel %%gs:0 read %" PRI64 "x afterwards", gs0);
 }
 
 TEST(usermode, page_fault)

@@ -126,14 +126,12 @@ void vcpu_kernel_context(vcpu_guest_context_t *ctx, void (*fn)(void),
      * up vcpu does not wake it (Xen 4.17 leaves it offline for good).
      */
     ctx->flags = VGCF_in_kernel;
-    ctx->user_regs.rip = (unsigned long)fn;
     /* As after a call: the return-address slot keeps the ABI alignment. */
-    ctx->user_regs.rsp = (unsigned long)stack_top - 8;
+    context_entry(ctx, (unsigned long)fn,
+                  (unsigned long)stack_top - sizeof(long));
     ctx->user_regs.cs = FLAT_KERNEL_CS;
     ctx->user_regs.ss = FLAT_KERNEL_SS;
-    ctx->user_regs.rflags = 0x202;
     ctx->kernel_ss = FLAT_KERNEL_SS;
-    ctx->kernel_sp = ctx->user_regs.rsp;
     ctx->ctrlreg[3] = xen_pfn_to_cr3(virt_to_mfn((void *)start_info->pt_base));
     ctx->event_callback_eip = (unsigned long)hypervisor_callback;
     ctx->failsafe_callback_eip = (unsigned long)failsafe_callback;

@@ -362,8 +362,13 @@ struct shared_info {
     uint32_t wc_version;
     uint32_t wc_sec;            /* seconds, low 32 bits */
     uint32_t wc_nsec;
+#ifdef __i386__
+    /* The 32-bit layout keeps the high half in arch_shared_info. */
+#define xen_wc_sec_hi arch.wc_sec_hi
+#else
     uint32_t wc_sec_hi;         /* seconds, high 32 bits */
 #define xen_wc_sec_hi wc_sec_hi
+#endif
     struct arch_shared_info arch;
 };
 #ifndef __XEN__

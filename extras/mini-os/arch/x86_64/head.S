@@ -6,19 +6,9 @@
 #include <public/features.h>
 #include <traps.h>
 #include <xen_iret.h>
+#include <xen_note.h>
 
 #define VIRT_BASE 0xffffffff80000000
-
-/* One "Xen" note: namesz, descsz, type, name, desc, each 4-byte aligned. */
-#define XEN_NOTE(type, desctype, desc...) \
-    .p2align 2;                           \
-    .long 2f - 1f;                        \
-    .long 4f - 3f;                        \
-    .long type;                           \
-1:  .asciz "Xen";                         \
-2:  .p2align 2;                           \
-3:  desctype desc;                        \
-4:  .p2align 2
 
     .section .note.Xen, "a", @note
     XEN_NOTE(XEN_ELFNOTE_GUEST_OS, .asciz, "hv-minios")
@@ -76,30 +66,16 @@ hypercall_page:
     jmp trap_common
 .endm
 
+.macro EX_ENTRY at
+    .pushsection .ex_table, "a"
+    .quad \at, probe_fixup
+    .popsection
+.endm
+
     .text
-    TRAP_ENTRY trap_divide_error, 0, 0
-    TRAP_ENTRY trap_debug, 1, 0
-    TRAP_ENTRY trap_nmi, 2, 0
-    TRAP_ENTRY trap_int3, 3, 0
-    TRAP_ENTRY trap_overflow, 4, 0
-    TRAP_ENTRY trap_bounds, 5, 0
-    TRAP_ENTRY trap_invalid_op, 6, 0
-    TRAP_ENTRY trap_no_device, 7, 0
-    TRAP_ENTRY trap_double_fault, 8, 1
-    TRAP_ENTRY trap_coproc_seg, 9, 0
-    TRAP_ENTRY trap_invalid_tss, 10, 1
-    TRAP_ENTRY trap_no_segment, 11, 1
-    TRAP_ENTRY trap_stack_fault, 12, 1
-    TRAP_ENTRY trap_gp_fault, 13, 1
-    TRAP_ENTRY trap_page_fault, 14, 1
-    TRAP_ENTRY trap_spurious, 15, 0
-    TRAP_ENTRY trap_coproc_error, 16, 0
-    TRAP_ENTRY trap_alignment, 17, 1
-    TRAP_ENTRY trap_machine_check, 18, 0
-    TRAP_ENTRY trap_simd_error, 19, 0
-    /* Event upcalls share the path with a vector no exception uses. */
-    TRAP_ENTRY hypervisor_callback, TRAP_VEC_EVENT, 0
-    /* So do system calls from user mode (tests/usermode.c). */
+    /* The exception stubs, then the probes written alike at both widths. */
+#include <entry_common.h>
+    /* System calls from user mode take it too (tests/usermode.c). */
     TRAP_ENTRY syscall_callback, TRAP_VEC_SYSCALL, 0
 
 /*
@@ -175,11 +151,6 @@ probe_fixup:
  * not.  The ex_table entry names the faulting instruction for faults and
  * the next one for traps (int3), as the CPU reports them.
  */
-.macro EX_ENTRY at
-    .pushsection .ex_table, "a"
-    .quad \at, probe_fixup
-    .popsection
-.endm
 
     .globl probe_write64            /* (uint64_t *p, uint64_t v) */
 probe_write64:
@@ -212,33 +183,12 @@ probe_read_cr0:
     ret
     EX_ENTRY 1b
 
-    .globl probe_fninit
-probe_fninit:
-    xor %eax, %eax
-1:  fninit
-    ret
-    EX_ENTRY 1b
-
-    .globl probe_ud2
-probe_ud2:
-    xor %eax, %eax
-1:  ud2
-    ret
-    EX_ENTRY 1b
-
     /* 32-bit PV guests' hypercall vector: a 64-bit guest must get #GP. */
     .globl probe_int82
 probe_int82:
     xor %eax, %eax
 1:  int $0x82
     ret
-    EX_ENTRY 1b
-
-    .globl probe_int3
-probe_int3:
-    xor %eax, %eax
-    int3
-1:  ret
     EX_ENTRY 1b
 
     /* Locked bit operations on a page-table entry (tests/mmu.c). */
@@ -279,13 +229,6 @@ probe_write_cr4:
     ret
     EX_ENTRY 1b
 
-    .globl probe_cli
-probe_cli:
-    xor %eax, %eax
-1:  cli
-    ret
-    EX_ENTRY 1b
-
     .globl probe_xsetbv             /* (uint64_t xcr0) */
 probe_xsetbv:
     mov %rdi, %rdx
@@ -315,6 +258,25 @@ probe_wrmsr:
     mov %rsi, %rdx
     shr $32, %rdx
 1:  wrmsr
+    xor %eax, %eax
+    ret
+    EX_ENTRY 1b
+
+    .globl io_probe_in              /* (unsigned int port, unsigned int *v) */
+io_probe_in:
+    mov %edi, %edx
+    xor %eax, %eax
+1:  inb %dx, %al
+    mov %eax, (%rsi)
+    xor %eax, %eax
+    ret
+    EX_ENTRY 1b
+
+    .globl io_probe_out             /* (unsigned int port, unsigned int v) */
+io_probe_out:
+    mov %edi, %edx
+    mov %esi, %eax
+1:  outb %al, %dx
     xor %eax, %eax
     ret
     EX_ENTRY 1b

@@ -12,7 +12,21 @@
  * struct, so that handles of different types do not mix silently; on
  * x86-64 it is exactly one pointer wide.
  */
-#if __XEN_INTERFACE_VERSION__ >= 0x00030201
+#if defined(__i386__)
+/*
+ * 32-bit guests: the toolstack interfaces (domctl, sysctl) keep the
+ * 64-bit layout, so each handle type has a 64-bit twin for them, and
+ * their 64-bit fields are 8-byte aligned (docs/misc/compat32.md).
+ */
+#define int64_aligned_t int64_t __attribute__((aligned(8)))
+#define uint64_aligned_t uint64_t __attribute__((aligned(8)))
+#define ___DEFINE_XEN_GUEST_HANDLE(name, type) \
+    typedef struct { type *p; } __guest_handle_ ## name; \
+    typedef struct { \
+        union { type *p; uint64_aligned_t q; }; \
+    } __guest_handle_64_ ## name
+#define XEN_GUEST_HANDLE_64(name) __guest_handle_64_ ## name
+#elif __XEN_INTERFACE_VERSION__ >= 0x00030201
 #define ___DEFINE_XEN_GUEST_HANDLE(name, type) \
     typedef struct { type *p; } __guest_handle_ ## name
 #else
@@ -28,13 +42,22 @@
 #define __XEN_GUEST_HANDLE(name) __guest_handle_ ## name
 #define XEN_GUEST_HANDLE(name) __XEN_GUEST_HANDLE(name)
 #define XEN_GUEST_HANDLE_PARAM(name) XEN_GUEST_HANDLE(name)
+#if defined(__i386__)
+/* A 64-bit handle's upper half is zero. */
+#define set_xen_guest_handle_raw(hnd, val) \
+    do { __builtin_memset(&(hnd), 0, sizeof(hnd)); (hnd).p = val; } while ( 0 )
+#else
 #define set_xen_guest_handle_raw(hnd, val) do { (hnd).p = val; } while ( 0 )
+#endif
 #define set_xen_guest_handle(hnd, val) set_xen_guest_handle_raw(hnd, val)
 
 #if defined(__x86_64__)
 #include "xen-x86_64.h"
+#elif defined(__i386__)
+/* 32-bit PAE PV guests (mini-os's x86_32 build): docs/misc/compat32.md. */
+#include "xen-x86_32.h"
 #else
-#error "Only x86-64 is supported by these headers."
+#error "Only x86-64 and 32-bit PAE x86 are supported by these headers."
 #endif
 
 #ifndef __ASSEMBLY__
@@ -109,6 +132,14 @@ struct vcpu_guest_context {
     unsigned long kernel_ss, kernel_sp; /* ring-1/kernel stack */
     unsigned long ctrlreg[8];           /* cr3 via xen_pfn_to_cr3() */
     unsigned long debugreg[8];
+#ifdef __i386__
+    /* 32-bit guests: each callback a selector and offset pair. */
+    unsigned long event_callback_cs;
+    unsigned long event_callback_eip;
+    unsigned long failsafe_callback_cs;
+    unsigned long failsafe_callback_eip;
+    unsigned long vm_assist;            /* VMASST_TYPE_* bits */
+#else
     unsigned long event_callback_eip;
     unsigned long failsafe_callback_eip;
 #ifdef __XEN__
@@ -126,6 +157,7 @@ struct vcpu_guest_context {
     uint64_t fs_base;
     uint64_t gs_base_kernel;
     uint64_t gs_base_user;
+#endif
 };
 typedef struct vcpu_guest_context vcpu_guest_context_t;
 DEFINE_XEN_GUEST_HANDLE(vcpu_guest_context_t);
@@ -150,6 +182,9 @@ struct arch_shared_info {
     unsigned long p2m_cr3;
     unsigned long p2m_vaddr;
     unsigned long p2m_generation;
+#ifdef __i386__
+    uint32_t wc_sec_hi;             /* wall clock seconds, high 32 bits */
+#endif
 };
 typedef struct arch_shared_info arch_shared_info_t;
 
