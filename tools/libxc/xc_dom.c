@@ -24,6 +24,8 @@
 #define SUPERPAGE_ORDER 9
 #define SUPERPAGE_PAGES (1UL << SUPERPAGE_ORDER)
 #define SUPERPAGE_BATCH 512
+/* Domains up to 256 MiB are mapped while their kernel unpacks. */
+#define PREMAP_MAX_PAGES (256UL << (20 - XC_PAGE_SHIFT))
 /* Page table entry bits (x86-64). */
 #define PTE_P       0x001ULL
 #define PTE_RW      0x002ULL
@@ -394,9 +396,15 @@ static int populate(xc_interface *xch, uint32_t domid, xen_pfn_t *p2m,
     return 0;
 }
 
+/*
+ * Fills the populated domain.  *premap, if set, maps its first premap_len
+ * pages (mapped while the kernel was still unpacking): used, and taken
+ * over (*premap cleared), when it covers what is written.
+ */
 static int fill(xc_interface *xch, const struct xc_pv_config *cfg,
                 struct xc_pv_result *res, const struct xc_dom_kernel *k,
                 const void *ramdisk, size_t ramdisk_len, xen_pfn_t *p2m,
+                uint8_t **premap, unsigned long premap_len,
                 struct phase_times *pt)
 {
     const struct elf_image *elf = &k->elf;
@@ -431,9 +439,17 @@ static int fill(xc_interface *xch, const struct xc_pv_config *cfg,
     /*
      * What is written, at once (one mmap-batch): kernel, data, tables and
      * the stack; not the padding after it, left as the hypervisor gave it.
+     * Mapped already if the premap reaches that far.
      */
-    if ( !(region = xc_map_foreign_pages(xch, domid, PROT_READ | PROT_WRITE,
-                                         p2m, mapped)) )
+    if ( *premap && premap_len >= mapped )
+    {
+        region = *premap;
+        mapped = premap_len;
+        *premap = NULL;
+    }
+    else if ( !(region = xc_map_foreign_pages(xch, domid,
+                                              PROT_READ | PROT_WRITE, p2m,
+                                              mapped)) )
         return -1;
     phase_end(pt, "map");
     lc = (struct load_ctx){ region, l.r.v_start, elf->virt_offset,
@@ -570,6 +586,8 @@ int xc_pv_build(xc_interface *xch, const struct xc_pv_config *cfg,
     void *image = NULL, *ramdisk = NULL;
     size_t image_len = 0, ramdisk_len = 0, off, len;
     xen_pfn_t *p2m = NULL;
+    uint8_t *premap = NULL;
+    unsigned long premap_len = 0;
     uint64_t maxmem;
     int rc = -1, err;
 
@@ -637,6 +655,24 @@ int xc_pv_build(xc_interface *xch, const struct xc_pv_config *cfg,
     if ( populate(xch, res->domid, p2m, res->nr_pages) )
         goto out;
     phase_end(&pt, "populate");
+    /*
+     * While the kernel still unpacks, this thread would only wait: it
+     * maps the domain's memory now, all of it since the layout is not
+     * known yet (what is written is most of a small domain: a Linux
+     * kernel and its data).  Mapping is a hypercall per few pages, as
+     * long as a Linux kernel's unpacking here under TCG; a bigger
+     * domain is mapped afterwards, only as far as written.  A mapping
+     * that fails is no error: fill() maps as usual.
+     */
+    if ( parsing && res->nr_pages <= PREMAP_MAX_PAGES )
+    {
+        xch->quiet++;
+        premap = xc_map_foreign_pages(xch, res->domid, PROT_READ | PROT_WRITE,
+                                      p2m, res->nr_pages);
+        xch->quiet--;
+        premap_len = premap ? res->nr_pages : 0;
+        phase_end(&pt, "premap");
+    }
     /* A bad kernel is found here, as Xen's toolstack finds it: created. */
     err = parse_join(xch, &job, parsing ? &thread : NULL);
     parsing = false;
@@ -646,7 +682,8 @@ int xc_pv_build(xc_interface *xch, const struct xc_pv_config *cfg,
         xc_fail(xch, -err, "%s: not a 64-bit PV kernel", cfg->kernel);
         goto out;
     }
-    if ( fill(xch, cfg, res, &job.k, ramdisk, ramdisk_len, p2m, &pt) )
+    if ( fill(xch, cfg, res, &job.k, ramdisk, ramdisk_len, p2m, &premap,
+              premap_len, &pt) )
         goto out;
     xc_log(xch, XC_LOG_INFO, "built d%u: %lu pages, entry %#lx", res->domid,
            (unsigned long)res->nr_pages, (unsigned long)res->virt_entry);
@@ -665,6 +702,8 @@ int xc_pv_build(xc_interface *xch, const struct xc_pv_config *cfg,
     }
     if ( parsing )
         parse_join(xch, &job, &thread);
+    if ( premap )
+        xc_unmap(xch, premap, premap_len);
     free(p2m);
     if ( ramdisk )
         munmap(ramdisk, ramdisk_len);
