@@ -28,6 +28,8 @@
 #ifndef MADV_POPULATE_WRITE
 #define MADV_POPULATE_WRITE 23
 #endif
+/* How much of the unpacked image's buffer one prefault call takes. */
+#define PREFAULT_CHUNK (2UL << 20)
 /* Domains up to 256 MiB are mapped while their kernel unpacks. */
 #define PREMAP_MAX_PAGES (256UL << (20 - XC_PAGE_SHIFT))
 /* Page table entry bits (x86-64). */
@@ -686,11 +688,19 @@ int xc_pv_build(xc_interface *xch, const struct xc_pv_config *cfg,
         pthread_sigmask(SIG_SETMASK, &all, &mask);
         parsing = !pthread_create(&thread, NULL, parse_thread, &job);
         pthread_sigmask(SIG_SETMASK, &mask, NULL);
+        /*
+         * In pieces: each call holds the address space's lock, which the
+         * thread's first steps (its thread-local storage, allocated on
+         * first use) need for writing: one call for the whole buffer
+         * stalled the unpacking until it was done (0.3 s).
+         */
+        for ( off = 0; job.buf && off < job.buf_len; off += PREFAULT_CHUNK )
+            madvise(job.buf + off,
+                    job.buf_len - off < PREFAULT_CHUNK ? job.buf_len - off
+                                                       : PREFAULT_CHUNK,
+                    MADV_POPULATE_WRITE);
         if ( job.buf )
-        {
-            madvise(job.buf, job.buf_len, MADV_POPULATE_WRITE);
             phase_end(&pt, "prefault");
-        }
     }
     if ( !parsing )
         parse_thread(&job);
