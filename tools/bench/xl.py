@@ -75,6 +75,8 @@ def rootfs(results, linux):
            ':/etc/hv-rootfs/guest.d/50-bench',
            '--add', os.path.join(HERE, 'xldom0.sh') +
            ':/etc/hv-rootfs/init.d/50-xlbench',
+           '--add', os.path.join(HERE, 'benchphase.sh') +
+           ':/etc/hv-rootfs/benchphase.sh',
            '--add', cfg + ':/etc/xen/bench.cfg',
            '--add', linux + ':/guests/vmlinuz']
     p = subprocess.run(cmd, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,

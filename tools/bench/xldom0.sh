@@ -11,6 +11,7 @@ log=/var/log/xen/console/guest-bench.log
 wait_log() {
     timeout "$2" sh -c "until grep -q '$1' $log 2>/dev/null; do sleep 0.1; done"
 }
+. /etc/hv-rootfs/benchphase.sh
 TCP_MB=32
 guest=192.168.100.2
 
@@ -33,7 +34,8 @@ mkfifo /tmp/hold && exec 3<>/tmp/hold
 
 say start
 t0=$(up)
-xl create -q bench.cfg || say "create failed"
+first_console $t0 &
+xl_create bench.cfg || say "create failed"
 say "xl-create $(since $t0)"
 wait_log "hv-guest: userspace" 90 && say "userspace $(since $t0)"
 # netback -> netfront: the guest counts what it read until this side's
@@ -54,6 +56,7 @@ if wait_log "hv-guest: rx-listening" 120; then
 fi
 wait_log "hv-guest: bench-done" 60 || tail -20 $log
 grep "^hv-guest: " $log
+phases xl
 # What the TCP figures rest on: the offloads netback and netfront agreed
 # on, and the vif's packets and bytes (bytes per packet near the MTU:
 # no GSO, every 1.5 KB a ring slot, a grant copy and maybe an event).

@@ -49,6 +49,8 @@ def rootfs(results, who):
     import cases  # tools/tests/boot
     adds = [(os.path.join(HERE, 'xmdom0.sh'),
              '/etc/hv-rootfs/init.d/50-xmbench'),
+            (os.path.join(HERE, 'benchphase.sh'),
+             '/etc/hv-rootfs/benchphase.sh'),
             (devices.debian_kernel(), '/guests/vmlinuz')]
     texts = [('/etc/xen/bench.cfg', GUEST_CFG)]
     options = ['--guest']

@@ -10,6 +10,7 @@ log=/var/log/xen/console/guest-bench.log
 wait_log() {
     timeout "$2" sh -c "until grep -q '$1' $log 2>/dev/null; do sleep 0.1; done"
 }
+. /etc/hv-rootfs/benchphase.sh
 
 # Our dom0 has xend (started by xen-start); Xen 4.17's has Debian's xl.
 if [ -x /usr/sbin/xend ]; then
@@ -24,9 +25,15 @@ else
 fi
 say "start $tool"
 t0=$(up)
-$tool create bench.cfg >/dev/null || say "create failed"
+first_console $t0 &
+if [ $tool = xl ]; then
+    xl_create bench.cfg || say "create failed"
+else
+    $tool create bench.cfg >/dev/null || say "create failed"
+fi
 say "create $(since $t0)"
 wait_log "hv-guest: userspace" 120 && say "userspace $(since $t0)"
+phases $tool
 # The quick commands on the running guest: ours is xm's C front end.
 for c in list pause unpause; do
     t0=$(up)

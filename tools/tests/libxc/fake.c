@@ -81,6 +81,9 @@ static int privcmd_ioctl(unsigned long req, void *arg)
     {
         struct lx_privcmd_mmapbatch_v2 *m = arg;
 
+        fake.nr_mmapbatch++;
+        if ( m->num > fake.mmapbatch_max )
+            fake.mmapbatch_max = m->num;
         for ( unsigned int i = 0; i < m->num; i++ )
         {
             void *src = fake_frame(m->arr[i]);

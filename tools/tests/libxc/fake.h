@@ -20,6 +20,8 @@ struct fake {
     /* MMAPBATCH_V2: the per-frame errors it reports, and its own answer. */
     int frame_err[8];
     int mmapbatch_errno;
+    unsigned int nr_mmapbatch;      /* privcmd mmap-batches, and the */
+    unsigned long mmapbatch_max;    /* most frames one of them mapped */
     int mmap_resource_errno;
     /* Guest memory: mfn FAKE_MFN0 + i is page i of a memfd. */
     int memfd;

@@ -367,8 +367,17 @@ void test_builder(void)
         xch = xc_interface_open(find_line, (void *)"unpacked ");
         xc_set_log_level(xch, XC_LOG_DEBUG);
         seen_line = false;
+        fake.nr_mmapbatch = 0;
+        fake.mmapbatch_max = 0;
         CHECK(xc_pv_build(xch, &cfg, &r) == 0 && !hv.destroyed);
         CHECK(seen_line);
+        /*
+         * Meanwhile the whole domain was mapped, once: the kernel went
+         * there, with no second mapping of it (the rest are single pages:
+         * shared info, grant table).
+         */
+        CHECK(fake.mmapbatch_max == NR_PAGES);
+        CHECK(fake.nr_mmapbatch <= 3);
         xc_interface_close(xch);
 
         xch = open_builder();

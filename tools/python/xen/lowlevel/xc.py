@@ -6,6 +6,7 @@ Every failure raises Error carrying the errno and libhvxc's own message
 one built over a fake /dev/xen); the default is the installed soname.
 """
 import ctypes
+import logging
 import os
 
 u8, u16, u32, u64 = (ctypes.c_uint8, ctypes.c_uint16, ctypes.c_uint32,
@@ -113,8 +114,16 @@ def library():
     return _lib
 
 
+_log = logging.getLogger('xend.hvxc')
+XC_LOG_ERROR = 0
+
+
 def _quiet(opaque, level, msg):
-    """The logger: messages are kept by libhvxc and raised, not printed."""
+    """The logger: failures are kept by libhvxc and raised, not printed;
+    progress (a build's phases and their milliseconds) goes to the
+    'xend.hvxc' logger: xend.log at DEBUG, nowhere in xm."""
+    if level != XC_LOG_ERROR:
+        _log.debug('libhvxc: %s', msg.decode('utf-8', 'replace'))
 
 
 _LOGGER = ctypes.CFUNCTYPE(None, _P, ctypes.c_int, ctypes.c_char_p)(_quiet)
