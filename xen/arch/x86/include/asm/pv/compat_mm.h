@@ -6,6 +6,7 @@
 #include <xen/mm.h>
 #include <xen/types.h>
 #include <asm/page.h>
+#include <public/xen.h>
 
 struct domain;
 struct vcpu;
@@ -46,6 +47,16 @@ int pv32_vcpu_init(struct vcpu *v);
 void pv32_vcpu_destroy(struct vcpu *v);
 /* Points slot 0 of v's L4 at its current root (guest_table), or at nothing. */
 void pv32_set_l4_root(struct vcpu *v);
+
+/*
+ * mmuext_op from a 32-bit guest: the list holds 12-byte compat entries
+ * (cmd, arg1, arg2, each 32 bits), continuations included; otherwise
+ * do_mmuext_op().  mmu_update and update_va_mapping need no such entry:
+ * their 32-bit rules follow the caller's is_32bit.
+ */
+long pv32_mmuext_op(XEN_GUEST_HANDLE_PARAM(void) uops, unsigned int count,
+                    XEN_GUEST_HANDLE_PARAM(uint) pdone,
+                    unsigned int foreigndom);
 
 /*
  * Fills the hypervisor's slots (PV32_L2_XEN_FIRST on) of an L2 being
