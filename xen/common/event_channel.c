@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: GPL-2.0-only */
 /* Event channels: ports, VIRQs, IPIs, interdomain; the 2-level ABI. */
 #include <xen/bitops.h>
+#include <xen/compat.h>
 #include <xen/errno.h>
 #include <xen/event.h>
 #include <xen/guest_access.h>
@@ -836,9 +837,47 @@ void evtchn_wake_pollers(struct domain *d, unsigned int port)
 }
 
 /*
- * The 2-level ABI's bitmaps name the first EVTCHN_2L_NR_CHANNELS ports; a
- * domain reset back from FIFO may still have valid ports beyond, which
- * have no bits: never pending, always masked.
+ * The 2-level ABI's words.  A 32-bit guest's shared_info (xen/compat.h)
+ * has its pending bitmap at the same place with the same bit numbering
+ * (x86 is little-endian), but the mask bitmap, the selector and the
+ * number of ports differ.  Each operation is written once for both and
+ * instantiated per width with a constant, so the 64-bit one carries no
+ * test of the domain's kind: the per-domain ops pointer chooses.
+ */
+#define L2_INLINE static inline __attribute__((always_inline))
+
+L2_INLINE unsigned int l2_nr_ports(bool compat)
+{
+    return compat ? COMPAT_EVTCHN_2L_NR_CHANNELS : EVTCHN_2L_NR_CHANNELS;
+}
+
+L2_INLINE void *l2_pending(const struct domain *d)
+{
+    return d->shared_info->evtchn_pending;
+}
+
+L2_INLINE void *l2_maskmap(const struct domain *d, bool compat)
+{
+    return compat ? ((struct compat_shared_info *)d->shared_info)->evtchn_mask
+                  : (void *)d->shared_info->evtchn_mask;
+}
+
+/* The selector word of v, and port's bit in it. */
+L2_INLINE void *l2_sel(const struct vcpu *v, bool compat)
+{
+    return compat ? (void *)&((struct compat_vcpu_info *)v->vcpu_info)
+                        ->evtchn_pending_sel
+                  : &v->vcpu_info->evtchn_pending_sel;
+}
+
+L2_INLINE unsigned int l2_sel_bit(unsigned int port, bool compat)
+{
+    return port / (compat ? COMPAT_PORTS_PER_WORD : PORTS_PER_WORD);
+}
+
+/*
+ * Ports beyond the bitmaps (a domain reset back from FIFO may still have
+ * valid ones) have no bits: never pending, always masked.
  *
  * The guest's protocol: it clears upcall_pending, then takes the selector
  * word with an atomic exchange, then clears pending bits it handles.
@@ -846,75 +885,140 @@ void evtchn_wake_pollers(struct domain *d, unsigned int port)
  * ordered) operation, means it can never see a selector bit without the
  * port bit behind it, nor miss a port whose upcall was already due.
  */
-static void l2_set_pending(struct vcpu *v, unsigned int port,
-                           struct evtchn *chn)
+L2_INLINE void l2_do_set_pending(struct vcpu *v, unsigned int port,
+                                 bool compat)
 {
     struct domain *d = v->domain;
-    struct shared_info *s = d->shared_info;
 
     /* Already pending: the guest has yet to see the earlier event. */
-    if ( port >= EVTCHN_2L_NR_CHANNELS ||
-         test_and_set_bit(port, s->evtchn_pending) )
+    if ( port >= l2_nr_ports(compat) || test_and_set_bit(port, l2_pending(d)) )
         return;
-    if ( !test_bit(port, s->evtchn_mask) &&
-         !test_and_set_bit(port / PORTS_PER_WORD,
-                           &v->vcpu_info->evtchn_pending_sel) )
+    if ( !test_bit(port, l2_maskmap(d, compat)) &&
+         !test_and_set_bit(l2_sel_bit(port, compat), l2_sel(v, compat)) )
         vcpu_mark_events_pending(v);
     evtchn_wake_pollers(d, port);
 }
 
-static void l2_clear_pending(struct domain *d, unsigned int port,
-                             struct evtchn *chn)
+L2_INLINE void l2_do_clear_pending(struct domain *d, unsigned int port,
+                                   bool compat)
 {
-    if ( port < EVTCHN_2L_NR_CHANNELS )
-        clear_bit(port, d->shared_info->evtchn_pending);
+    if ( port < l2_nr_ports(compat) )
+        clear_bit(port, l2_pending(d));
 }
 
 /*
  * Only a port that was masked can have had its upcall held back; the
  * selector and upcall bits follow the same order as a new event's.
  */
-static void l2_unmask(struct domain *d, unsigned int port, struct evtchn *chn)
+L2_INLINE void l2_do_unmask(struct domain *d, unsigned int port,
+                            struct evtchn *chn, bool compat)
 {
-    struct shared_info *s = d->shared_info;
     struct vcpu *v;
 
-    if ( port < EVTCHN_2L_NR_CHANNELS &&
-         test_and_clear_bit(port, s->evtchn_mask) &&
-         test_bit(port, s->evtchn_pending) &&
+    if ( port < l2_nr_ports(compat) &&
+         test_and_clear_bit(port, l2_maskmap(d, compat)) &&
+         test_bit(port, l2_pending(d)) &&
          (v = domain_vcpu(d, chn->notify_vcpu)) != NULL &&
-         !test_and_set_bit(port / PORTS_PER_WORD,
-                           &v->vcpu_info->evtchn_pending_sel) )
+         !test_and_set_bit(l2_sel_bit(port, compat), l2_sel(v, compat)) )
         vcpu_mark_events_pending(v);
 }
 
-static void l2_mask(struct domain *d, unsigned int port)
+L2_INLINE void l2_do_mask(struct domain *d, unsigned int port, bool compat)
 {
-    if ( port < EVTCHN_2L_NR_CHANNELS )
-        set_bit(port, d->shared_info->evtchn_mask);
+    if ( port < l2_nr_ports(compat) )
+        set_bit(port, l2_maskmap(d, compat));
 }
 
-static bool l2_is_pending(const struct domain *d, unsigned int port)
+L2_INLINE bool l2_do_is_pending(const struct domain *d, unsigned int port,
+                                bool compat)
 {
-    return port < EVTCHN_2L_NR_CHANNELS &&
-           test_bit(port, d->shared_info->evtchn_pending);
+    return port < l2_nr_ports(compat) && test_bit(port, l2_pending(d));
 }
 
-static bool l2_is_masked(const struct domain *d, unsigned int port)
+L2_INLINE bool l2_do_is_masked(const struct domain *d, unsigned int port,
+                               bool compat)
 {
-    return port >= EVTCHN_2L_NR_CHANNELS ||
-           test_bit(port, d->shared_info->evtchn_mask);
+    return port >= l2_nr_ports(compat) ||
+           test_bit(port, l2_maskmap(d, compat));
 }
+
+/* One ops table per width, name##_64 and name##_32. */
+#define L2_OPS(width, compat)                                                 \
+    static void l2_set_pending_##width(struct vcpu *v, unsigned int port,     \
+                                       struct evtchn *chn)                    \
+    {                                                                         \
+        l2_do_set_pending(v, port, compat);                                   \
+    }                                                                         \
+    static void l2_clear_pending_##width(struct domain *d, unsigned int port, \
+                                         struct evtchn *chn)                  \
+    {                                                                         \
+        l2_do_clear_pending(d, port, compat);                                 \
+    }                                                                         \
+    static void l2_unmask_##width(struct domain *d, unsigned int port,        \
+                                  struct evtchn *chn)                         \
+    {                                                                         \
+        l2_do_unmask(d, port, chn, compat);                                   \
+    }                                                                         \
+    static void l2_mask_##width(struct domain *d, unsigned int port)          \
+    {                                                                         \
+        l2_do_mask(d, port, compat);                                          \
+    }                                                                         \
+    static bool l2_is_pending_##width(const struct domain *d,                 \
+                                      unsigned int port)                      \
+    {                                                                         \
+        return l2_do_is_pending(d, port, compat);                             \
+    }                                                                         \
+    static bool l2_is_masked_##width(const struct domain *d,                  \
+                                     unsigned int port)                       \
+    {                                                                         \
+        return l2_do_is_masked(d, port, compat);                              \
+    }
+
+L2_OPS(64, false)
+L2_OPS(32, true)
 
 const struct evtchn_port_ops evtchn_ops_2l = {
     .nr_ports = EVTCHN_2L_NR_CHANNELS,
-    .set_pending = l2_set_pending,
-    .clear_pending = l2_clear_pending,
-    .unmask = l2_unmask,
-    .mask = l2_mask,
-    .is_pending = l2_is_pending,
-    .is_masked = l2_is_masked,
+    .set_pending = l2_set_pending_64,
+    .clear_pending = l2_clear_pending_64,
+    .unmask = l2_unmask_64,
+    .mask = l2_mask_64,
+    .is_pending = l2_is_pending_64,
+    .is_masked = l2_is_masked_64,
 };
+
+const struct evtchn_port_ops evtchn_ops_2l_compat = {
+    .nr_ports = COMPAT_EVTCHN_2L_NR_CHANNELS,
+    .set_pending = l2_set_pending_32,
+    .clear_pending = l2_clear_pending_32,
+    .unmask = l2_unmask_32,
+    .mask = l2_mask_32,
+    .is_pending = l2_is_pending_32,
+    .is_masked = l2_is_masked_32,
+};
+
+const struct evtchn_port_ops *evtchn_2l_ops(const struct domain *d)
+{
+    return has_32bit_shinfo(d) ? &evtchn_ops_2l_compat : &evtchn_ops_2l;
+}
+
+/*
+ * Before the domain has memory or a running vCPU (pv_switch_compat()), so
+ * no guest has seen either layout; FIFO needs guest pages, so it is the
+ * 2-level ABI that changes width.
+ */
+void evtchn_switch_compat(struct domain *d)
+{
+    struct evtchn_port_state *st = d->evtchn;
+    unsigned long flags;
+
+    if ( !st )
+        return;
+    spin_lock_irqsave(&st->delivery_lock, flags);
+    if ( !st->fifo )
+        st->ops = evtchn_2l_ops(d);
+    spin_unlock_irqrestore(&st->delivery_lock, flags);
+}
 
 void evtchn_set_pending(struct vcpu *v, unsigned int port)
 {
@@ -1028,7 +1132,7 @@ void evtchn_dump_domain(const struct domain *d)
                                                    __ATOMIC_ACQUIRE);
     const struct shared_info *s = d->shared_info;
     s_time_t now = NOW();
-    const struct evtchn_port_ops *ops = &evtchn_ops_2l;
+    const struct evtchn_port_ops *ops = evtchn_2l_ops(d);
     unsigned long irqf;
     bool locked, fifo = false;
 
@@ -1038,11 +1142,14 @@ void evtchn_dump_domain(const struct domain *d)
     {
         const struct vcpu *v = d->vcpu[i];
         const struct vcpu_info *vi;
-        unsigned long flags;
+        unsigned long flags, sel;
 
         if ( !v )
             continue;
         vi = v->vcpu_info;
+        sel = has_32bit_shinfo(d)
+                  ? ((const struct compat_vcpu_info *)vi)->evtchn_pending_sel
+                  : vi->evtchn_pending_sel;
         flags = ACCESS_ONCE(v->pause_flags);
         printk("  VCPU%u: CPU%u %s flags=%lx%s%s%s pause=%d "
                "upcall_pend=%u upcall_mask=%u sel=%016lx%s\n",
@@ -1051,8 +1158,7 @@ void evtchn_dump_domain(const struct domain *d)
                flags & VPF_blocked ? " blocked" : "",
                flags & VPF_polling ? " polling" : "",
                flags & VPF_down ? " down" : "", v->pause_count,
-               vi->evtchn_upcall_pending, vi->evtchn_upcall_mask,
-               (unsigned long)vi->evtchn_pending_sel,
+               vi->evtchn_upcall_pending, vi->evtchn_upcall_mask, sel,
                vi == &s->vcpu_info[v->vcpu_id] ? "" : " (registered)");
         printk("        poll_evtchn=%u", v->poll_evtchn);
         dump_timer_left("singleshot", &v->singleshot_timer, now);
@@ -1065,7 +1171,7 @@ void evtchn_dump_domain(const struct domain *d)
     local_irq_save(irqf);
     locked = spin_trylock(&st->delivery_lock);
     if ( !locked &&
-         __atomic_load_n(&st->ops, __ATOMIC_ACQUIRE) != &evtchn_ops_2l )
+         __atomic_load_n(&st->ops, __ATOMIC_ACQUIRE) != evtchn_2l_ops(d) )
     {
         local_irq_restore(irqf);
         printk("  FIFO ABI, its state locked\n");
@@ -1090,9 +1196,12 @@ void evtchn_dump_domain(const struct domain *d)
         masked = ops->is_masked(d, port);
         v = domain_vcpu(d, chn->notify_vcpu);
         if ( pending && !masked && v && !fifo )
-            lost = !test_bit(port / PORTS_PER_WORD,
-                             &v->vcpu_info->evtchn_pending_sel) &&
+        {
+            bool compat = has_32bit_shinfo(d);
+
+            lost = !test_bit(l2_sel_bit(port, compat), l2_sel(v, compat)) &&
                    !v->vcpu_info->evtchn_upcall_pending;
+        }
         printk("    port %4u: %-11s vcpu=%u pending=%d masked=%d", port,
                port_state_name[chn->state], chn->notify_vcpu, pending, masked);
         if ( chn->state == ECS_VIRQ )
@@ -1127,7 +1236,7 @@ int evtchn_init(struct domain *d)
     }
     st->bucket[0][0].state = ECS_RESERVED;
     spin_lock_init(&st->delivery_lock, delivery);
-    st->ops = &evtchn_ops_2l;
+    st->ops = evtchn_2l_ops(d);
     st->nr_valid = PORTS_PER_BUCKET;
     st->max_port = MAX_PORTS - 1;
     st->nr_active = 1;

@@ -438,7 +438,7 @@ void evtchn_fifo_destroy(struct domain *d)
     spin_lock(&st->delivery_lock);
     f = st->fifo;
     st->fifo = NULL;
-    st->ops = &evtchn_ops_2l;
+    st->ops = evtchn_2l_ops(d);
     spin_unlock(&st->delivery_lock);
     spin_unlock_irqrestore(&d->event_lock, flags);
     if ( !f )

@@ -102,6 +102,8 @@ static inline struct vcpu *domain_vcpu(const struct domain *d, unsigned int id)
 }
 
 extern const struct evtchn_port_ops evtchn_ops_2l;
+/* The 2-level ABI at d's width: the 64-bit layout or a 32-bit guest's. */
+const struct evtchn_port_ops *evtchn_2l_ops(const struct domain *d);
 extern const struct evtchn_port_ops evtchn_ops_fifo;
 
 /* The port's slot, or NULL if the guest may not name it.  Lock-free. */

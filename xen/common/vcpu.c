@@ -1,5 +1,6 @@
 /* SPDX-License-Identifier: GPL-2.0-only */
 /* vcpu_op and set_timer_op: a vCPU's timers, runstate and vcpu_info. */
+#include <xen/compat.h>
 #include <xen/domctl.h>
 #include <xen/errno.h>
 #include <xen/event.h>
@@ -90,7 +91,10 @@ static long register_vcpu_info(struct vcpu *v,
     *new = *shared;
     /* Events that arrived meanwhile are re-announced in the new place. */
     new->evtchn_upcall_pending = 1;
-    new->evtchn_pending_sel = ~0UL;
+    if ( has_32bit_shinfo(d) )
+        ((struct compat_vcpu_info *)new)->evtchn_pending_sel = ~0u;
+    else
+        new->evtchn_pending_sel = ~0UL;
     __atomic_store_n(&v->vcpu_info, new, __ATOMIC_RELEASE);
     spin_unlock(&d->domain_lock);
     update_vcpu_system_time(v);

@@ -9,6 +9,7 @@
 #include <xen/errno.h>
 #include <xen/event.h>
 #include <xen/sched.h>
+#include <xen/compat.h>
 #include <asm/irq.h>
 #include "check.h"
 #include "domain_refs.h"
@@ -974,6 +975,79 @@ static void test_delivery(void)
     }
 }
 
+/*
+ * A 32-bit guest's shared_info (xen/compat.h): the same pending bits at
+ * 2048, the mask at 2176, a 32-bit selector at offset 4 of vcpu_info (a
+ * bit per 32 ports), 1024 ports; nothing written where the 64-bit layout
+ * keeps its mask and selector.
+ */
+static void test_compat(void)
+{
+    CASE("compat: 32-bit layout - mask at 2176, u32 selector at 4, no more")
+    {
+        struct compat_shared_info *c;
+        struct compat_vcpu_info *vi;
+        const uint8_t *raw;
+        long p, q;
+
+        setup();
+        d1->arch.pv.is_32bit = true;
+        evtchn_switch_compat(d1);
+        c = (struct compat_shared_info *)d1->shared_info;
+        vi = &c->vcpu_info[1];
+        raw = (const uint8_t *)c;
+        as(d1->vcpu[0]);
+        /* Port 70: word 2 of a 32-bit guest's selector, word 1 of ours. */
+        for ( unsigned int i = 1; i <= 70; i++ )
+            p = bind_ipi(1);
+        CHECK_EQ(p, 70);
+        CHECK_EQ(ev_send(p), 0);
+        CHECK_EQ(c->evtchn_pending[2], 1u << 6);
+        CHECK_EQ(vi->evtchn_pending_sel, 1u << 2);
+        CHECK_EQ(vi->cr2, 0);
+        CHECK_EQ(vi->evtchn_upcall_pending, 1);
+        CHECK_EQ(kicks[1][1], 1);
+        CHECK(evtchn_port_pending(d1, 70));
+
+        /* Masked in the 32-bit mask: pending only; unmask raises it. */
+        q = 69;
+        vi->evtchn_pending_sel = 0;
+        vi->evtchn_upcall_pending = 0;
+        c->evtchn_pending[2] = 0;
+        set_bit(q, c->evtchn_mask);
+        CHECK_EQ(ev_send(q), 0);
+        CHECK(test_bit(q, c->evtchn_pending));
+        CHECK_EQ(vi->evtchn_pending_sel, 0);
+        CHECK_EQ(ev_unmask(q), 0);
+        CHECK(!test_bit(q, c->evtchn_mask));
+        CHECK_EQ(vi->evtchn_pending_sel, 1u << 2);
+        CHECK_EQ(vi->evtchn_upcall_pending, 1);
+        for ( unsigned int i = sizeof(*c); i < 4096; i++ )
+            if ( raw[i] )
+            {
+                CHECK_EQ(i, 0);
+                break;
+            }
+        teardown();
+    }
+
+    CASE("compat: 1023 ports at most, then ENOSPC")
+    {
+        long p = 0;
+        unsigned int n = 0;
+
+        setup();
+        d1->arch.pv.is_32bit = true;
+        evtchn_switch_compat(d1);
+        as(d1->vcpu[0]);
+        while ( (p = alloc_unbound(DOMID_SELF, 0)) > 0 )
+            n++;
+        CHECK_EQ(p, -ENOSPC);
+        CHECK_EQ(n, 1023);
+        teardown();
+    }
+}
+
 static void test_dump(void)
 {
     CASE("dump key: each vCPU's flags; a port nobody will be told of: LOST")
@@ -1577,6 +1651,7 @@ int main(void)
     test_interdomain();
     test_virq_ipi();
     test_delivery();
+    test_compat();
     test_bind_vcpu_reset();
     test_dump();
     test_table();

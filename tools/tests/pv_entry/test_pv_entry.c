@@ -2,13 +2,17 @@
 /* Host tests for PV exception delivery and the canonical-rip checks. */
 #include <stdint.h>
 #include <stdlib.h>
+#include <sys/mman.h>
 /* The hypervisor's layout first, as its builds force-include it. */
 #include <asm/config.h>
+#include <xen/errno.h>
 #include <xen/mm.h>
 #include <xen/sched.h>
 #include <xen/softirq.h>
 #include <asm/current.h>
+#include <asm/desc.h>
 #include <asm/domain.h>
+#include <asm/pv/compat.h>
 #include <asm/pv/continuation.h>
 #include <asm/pv/emulate.h>
 #include <asm/pv/entry.h>
@@ -79,6 +83,36 @@ bool pv_emulate_forced_cpuid(struct cpu_user_regs *regs)
 bool pv_ptwr_emulate(struct cpu_user_regs *regs, unsigned long addr)
 {
     return false;
+}
+
+/* Frames below are "valid" to mfn_valid(). */
+unsigned long max_page = 64;
+
+/* What pv_switch_compat() asks of the event channels, clock and L4s. */
+static unsigned int evtchn_switches, wallclock_writes, l4s, l4_fail_at;
+
+int pv32_vcpu_init(struct vcpu *v)
+{
+    if ( ++l4s == l4_fail_at )
+        return -ENOMEM;
+    v->arch.pv.pv32_l4 = _mfn(l4s);
+    return 0;
+}
+
+void pv32_vcpu_destroy(struct vcpu *v)
+{
+    v->arch.pv.pv32_l4 = INVALID_MFN;
+    l4s--;
+}
+
+void evtchn_switch_compat(struct domain *d)
+{
+    evtchn_switches++;
+}
+
+void update_domain_wallclock_time(struct domain *d)
+{
+    wallclock_writes++;
 }
 
 static struct domain dom;
@@ -478,6 +512,212 @@ static void test_hypercall_page(void)
     }
 }
 
+/*
+ * A 32-bit guest in ring 1 at eip, its stacks below 4 GiB (where its
+ * frames must be): the ring-1 stack's top at cstack + 4096, the one
+ * stack_switch names at cstack + 8192.
+ */
+static uint8_t *cstack;
+
+static struct cpu_user_regs *reset32(unsigned long eip)
+{
+    struct cpu_user_regs *regs = reset(eip);
+
+    if ( !cstack )
+    {
+        cstack = mmap(NULL, 8192, PROT_READ | PROT_WRITE,
+                      MAP_PRIVATE | MAP_ANONYMOUS | MAP_32BIT, -1, 0);
+        if ( cstack == MAP_FAILED )
+            abort();
+    }
+    memset(cstack, 0, 8192);
+    adom.pv.is_32bit = true;
+    dom.guest_type = guest_type_pv;
+    avcpu.flags = 0;
+    avcpu.pv.kernel_sp = (unsigned long)cstack + 8192;
+    avcpu.pv.kernel_ss = COMPAT_RING1_DS;
+    regs->cs = COMPAT_RING1_CS;
+    regs->ss = COMPAT_RING1_DS;
+    regs->rsp = (unsigned long)cstack + 4096;
+    return regs;
+}
+
+static const uint32_t *frame32(const struct cpu_user_regs *regs)
+{
+    return (const uint32_t *)regs->rsp;
+}
+
+static void test_compat_frames(void)
+{
+    struct cpu_user_regs *regs;
+
+    CASE("compat frame: ring 1 #GP - ec, EIP, CS|mask<<16, EFLAGS on its stack")
+    {
+        regs = reset32(0xc0001234);
+        vinfo.evtchn_upcall_mask = 1;
+        pv_inject_exception(X86_EXC_GP, 0x18);
+        CHECK_EQ(crashes, 0);
+        CHECK_EQ(regs->rsp, (unsigned long)cstack + 4096 - 16);
+        CHECK_EQ(frame32(regs)[0], 0x18);
+        CHECK_EQ(frame32(regs)[1], 0xc0001234);
+        CHECK_EQ(frame32(regs)[2], COMPAT_RING1_CS | (1u << 16));
+        CHECK_EQ(frame32(regs)[3], 0x202 & ~X86_EFLAGS_IF);
+        CHECK_EQ(regs->rip, GP_HANDLER);
+        CHECK_EQ(regs->cs, COMPAT_RING1_CS);
+        CHECK_EQ(regs->ss, COMPAT_RING1_DS);
+    }
+
+    CASE("compat frame: ring 3 - on stack_switch's stack with ESP, SS")
+    {
+        regs = reset32(0x08048000);
+        regs->cs = COMPAT_RING3_CS;
+        regs->ss = COMPAT_RING3_DS;
+        regs->rsp = 0xbffff000;
+        pv_inject_exception(3, PV_NO_ERROR_CODE);
+        CHECK_EQ(regs->rsp, (unsigned long)cstack + 8192 - 20);
+        CHECK_EQ(frame32(regs)[0], 0x08048000);
+        CHECK_EQ(frame32(regs)[1], COMPAT_RING3_CS);
+        CHECK_EQ(frame32(regs)[2], 0x202);
+        CHECK_EQ(frame32(regs)[3], 0xbffff000);
+        CHECK_EQ(frame32(regs)[4], COMPAT_RING3_DS);
+        CHECK_EQ(regs->rip, BP_HANDLER);
+        CHECK_EQ(regs->cs, COMPAT_RING1_CS);
+        CHECK_EQ(regs->ss, COMPAT_RING1_DS);
+        CHECK_EQ(avcpu.flags, 0);
+    }
+
+    CASE("compat frame: upcall masks events; failsafe selectors lowest")
+    {
+        static const uint16_t sel[4] = { 0x11, 0x22, 0x33, 0x44 };
+
+        regs = reset32(0xc0001000);
+        avcpu.pv.event_callback_eip = 0xc0002000;
+        pv_deliver_upcall(&vcpu);
+        CHECK_EQ(regs->rip, 0xc0002000);
+        CHECK_EQ(vinfo.evtchn_upcall_mask, 1);
+        CHECK_EQ(frame32(regs)[1] >> 16, 0);
+        CHECK(frame32(regs)[2] & X86_EFLAGS_IF);
+        regs = reset32(0xc0001000);
+        avcpu.pv.failsafe_callback_eip = 0xc0003000;
+        pv_failsafe_callback(&vcpu, sel);
+        CHECK_EQ(regs->rsp, (unsigned long)cstack + 4096 - 28);
+        CHECK_EQ(frame32(regs)[0], 0x11);
+        CHECK_EQ(frame32(regs)[3], 0x44);
+        CHECK_EQ(frame32(regs)[4], 0xc0001000);
+    }
+
+    CASE("compat frame: a handler or stack above 4 GiB crashes the domain")
+    {
+        regs = reset32(0xc0001000);
+        avcpu.pv.trap_ctxt[3].address = 0x100000000UL;
+        pv_inject_exception(3, PV_NO_ERROR_CODE);
+        CHECK_EQ(crashes, 1);
+        CHECK_EQ(regs->rip, 0xc0001000);
+        regs = reset32(0x08048000);
+        regs->cs = COMPAT_RING3_CS;
+        avcpu.pv.kernel_sp = 0x100000010UL;
+        pv_inject_exception(3, PV_NO_ERROR_CODE);
+        CHECK_EQ(crashes, 1);
+        regs = reset32(0x08048000);
+        regs->cs = COMPAT_RING3_CS;
+        avcpu.pv.kernel_sp = 8;
+        pv_inject_exception(3, PV_NO_ERROR_CODE);
+        CHECK_EQ(crashes, 1);
+        CHECK_EQ(regs->rip, 0x08048000);
+    }
+
+    CASE("compat: an instruction ending at 4 GiB gets #GP, not EIP 0")
+    {
+        regs = reset32(0xfffffffe);
+        CHECK(!pv_advance_rip(regs, 2));
+        CHECK_EQ(regs->rip, GP_HANDLER);
+        CHECK_EQ(frame32(regs)[1], 0xfffffffe);
+        regs = reset32(0xfffffffd);
+        CHECK(pv_advance_rip(regs, 2));
+        CHECK_EQ(regs->rip, 0xffffffff);
+    }
+}
+
+/* A PV domain with two vCPUs, neither up, and no memory. */
+static void empty_pv(struct vcpu *vcpus[2])
+{
+    reset(0);
+    dom.guest_type = guest_type_pv;
+    dom.max_vcpus = 2;
+    dom.vcpu = vcpus;
+    dom.tot_pages = 0;
+    vcpus[0]->pause_flags = vcpus[1]->pause_flags = VPF_down;
+    evtchn_switches = wallclock_writes = l4s = l4_fail_at = 0;
+}
+
+/* XEN_DOMCTL_set_address_size 32 and the builder's switch. */
+static void test_switch_compat(void)
+{
+    static struct vcpu v0, v1;
+    static struct vcpu *vcpus[2] = { &v0, &v1 };
+    uint32_t start;
+
+    CASE("switch_compat: an empty PV domain becomes 32-bit, once")
+    {
+        empty_pv(vcpus);
+        CHECK_EQ(pv_switch_compat(&dom), 0);
+        CHECK(adom.pv.is_32bit);
+        CHECK_EQ(adom.pv.compat_virt_start, 0xf5800000u);
+        CHECK_EQ(evtchn_switches, 1);
+        CHECK_EQ(wallclock_writes, 1);
+        CHECK_EQ(l4s, 2);
+        CHECK_EQ(mfn_x(v1.arch.pv.pv32_l4), 2);
+        /* Again: nothing to do, even with memory now. */
+        dom.tot_pages = 5;
+        CHECK_EQ(pv_switch_compat(&dom), 0);
+        CHECK_EQ(evtchn_switches, 1);
+    }
+
+    CASE("switch_compat: memory or a vCPU up is EACCES, HVM EINVAL")
+    {
+        empty_pv(vcpus);
+        dom.tot_pages = 1;
+        CHECK_EQ(pv_switch_compat(&dom), -EACCES);
+        dom.tot_pages = 0;
+        v1.pause_flags = 0;
+        CHECK_EQ(pv_switch_compat(&dom), -EACCES);
+        CHECK(!adom.pv.is_32bit);
+        reset(0);
+        dom.guest_type = guest_type_hvm;
+        dom.max_vcpus = 0;
+        CHECK_EQ(pv_switch_compat(&dom), -EINVAL);
+        dom.guest_type = guest_type_pv;
+    }
+
+    CASE("switch_compat: no L4 for the second vCPU - ENOMEM, first undone")
+    {
+        empty_pv(vcpus);
+        l4_fail_at = 2;
+        CHECK_EQ(pv_switch_compat(&dom), -ENOMEM);
+        CHECK_EQ(l4s, 1); /* the failed call counted, the first undone */
+        CHECK(!mfn_valid(v0.arch.pv.pv32_l4));
+        CHECK(!adom.pv.is_32bit);
+        CHECK_EQ(evtchn_switches, 0);
+    }
+
+    CASE("compat virt start: default, HV_START_LOW rounds up, never above")
+    {
+        CHECK_EQ(pv_compat_virt_start(~0ull, 0xf5800000u, &start), 0);
+        CHECK_EQ(start, 0xf5800000u);
+        /* A lower note is raised to where the M2P really starts. */
+        CHECK_EQ(pv_compat_virt_start(0xf5000000u, 0xf5800000u, &start), 0);
+        CHECK_EQ(start, 0xf5800000u);
+        CHECK_EQ(pv_compat_virt_start(0xf5000000u, 0xfd800000u, &start), 0);
+        CHECK_EQ(start, 0xfd800000u);
+        CHECK_EQ(pv_compat_virt_start(0xf57ff000u, 0xf5000000u, &start), 0);
+        CHECK_EQ(start, 0xf5800000u);
+        CHECK_EQ(pv_compat_virt_start(0xf5800001u, 0xf5800000u, &start),
+                 -EINVAL);
+        CHECK_EQ(pv_compat_virt_start(0x1f5800000ull, 0xf5800000u, &start),
+                 -EINVAL);
+    }
+}
+
 int main(void)
 {
     test_advance();
@@ -487,5 +727,7 @@ int main(void)
     test_compat_syscall();
     test_continuation();
     test_hypercall_page();
+    test_switch_compat();
+    test_compat_frames();
     return check_failures ? 1 : 0;
 }

@@ -1,6 +1,8 @@
 /* SPDX-License-Identifier: GPL-2.0-only */
 /* Host tests for the PV iret hypercall: kernel and user returns, crashes. */
 #include <stdint.h>
+#include <stdlib.h>
+#include <sys/mman.h>
 /* The hypervisor's layout first, as its builds force-include it. */
 #include <asm/config.h>
 #include <xen/errno.h>
@@ -9,9 +11,11 @@
 #include <xen/sched.h>
 #include <asm/current.h>
 #include <asm/domain.h>
+#include <asm/pv/compat.h>
 #include <asm/pv/descriptor-tables.h>
 #include <asm/pv/traps.h>
 #include <asm/uaccess.h>
+#include <public/callback.h>
 #include <public/xen.h>
 #include "check.h"
 
@@ -40,6 +44,31 @@ bool pv_load_gs(unsigned int sel)
 
 void pv_map_ldt_selector(struct vcpu *v, unsigned int sel)
 {
+}
+
+/* The native calls the 32-bit ones widen into: what they were given. */
+static uint64_t got[4];
+
+long do_update_va_mapping(unsigned long va, uint64_t val, unsigned long flags)
+{
+    got[0] = va;
+    got[1] = val;
+    got[2] = flags;
+    return -ENOMEM;
+}
+
+long do_update_va_mapping_otherdomain(unsigned long va, uint64_t val,
+                                      unsigned long flags, domid_t domid)
+{
+    do_update_va_mapping(va, val, flags);
+    got[3] = domid;
+    return 0;
+}
+
+long do_set_timer_op(s_time_t timeout)
+{
+    got[0] = timeout;
+    return 0;
 }
 
 static struct domain dom;
@@ -280,10 +309,203 @@ static void test_trap_table(void)
     }
 }
 
+/* Guest memory below 4 GiB, where a 32-bit guest's addresses point. */
+static uint32_t *low;
+
+static uint32_t low_addr(const void *p)
+{
+    return (uint32_t)(uintptr_t)p;
+}
+
+/* A 32-bit kernel calls nr with ebx.. and the frame/struct at low. */
+static struct cpu_user_regs *call32(uint32_t nr, uint32_t a1, uint32_t a2,
+                                    uint32_t a3, uint32_t a4)
+{
+    struct cpu_user_regs *regs = &get_cpu_info()->guest_cpu_user_regs;
+
+    memset(regs, 0, sizeof(*regs));
+    regs->rbx = a1;
+    regs->rcx = a2;
+    regs->rdx = a3;
+    regs->rsi = a4;
+    regs->rax = 0xdead;
+    regs->rsp = low_addr(low);
+    if ( nr == __HYPERVISOR_iret )
+        pv_compat_iret(regs);
+    else
+        CHECK(pv_compat_translated(nr, regs));
+    return regs;
+}
+
+static void reset32(void)
+{
+    reset(false);
+    adom.pv.is_32bit = true;
+    dom.guest_type = guest_type_pv;
+    avcpu.flags = 0;
+    if ( !low )
+    {
+        low = mmap(NULL, 4096, PROT_READ | PROT_WRITE,
+                   MAP_PRIVATE | MAP_ANONYMOUS | MAP_32BIT, -1, 0);
+        if ( low == MAP_FAILED )
+            abort();
+    }
+    memset(low, 0, 4096);
+}
+
+static void test_compat(void)
+{
+    struct cpu_user_regs *regs;
+
+    CASE("compat iret: to ring 1 - EAX, EIP, CS, EFLAGS; ESP past the frame")
+    {
+        reset32();
+        low[0] = 0xaa;
+        low[1] = 0xc0001000;
+        low[2] = 0xe018; /* RPL 0 is taken as ring 1 */
+        low[3] = 0x2;    /* interrupts off: events masked */
+        regs = call32(__HYPERVISOR_iret, 0, 0, 0, 0);
+        CHECK_EQ(crashes, 0);
+        CHECK_EQ(regs->rax, 0xaa);
+        CHECK_EQ(regs->rip, 0xc0001000);
+        CHECK_EQ(regs->cs, 0xe019);
+        CHECK_EQ(regs->rflags, 0x202);
+        CHECK_EQ(regs->rsp, low_addr(low) + 16);
+        CHECK_EQ(vinfo.evtchn_upcall_mask, 1);
+        CHECK_EQ(toggles, 0);
+    }
+
+    CASE("compat iret: to ring 3 takes ESP and SS; RPL 2, VM, unreadable crash")
+    {
+        reset32();
+        low[0] = 1;
+        low[1] = 0x08048000;
+        low[2] = 0xe02b;
+        low[3] = 0x3202;
+        low[4] = 0xbffff000;
+        low[5] = 0xe030;
+        regs = call32(__HYPERVISOR_iret, 0, 0, 0, 0);
+        CHECK_EQ(crashes, 0);
+        CHECK_EQ(regs->rsp, 0xbffff000);
+        CHECK_EQ(regs->ss, 0xe033);
+        CHECK_EQ(regs->cs, 0xe02b);
+        CHECK_EQ(regs->rflags, 0x202); /* no IOPL without the assist */
+        CHECK_EQ(vinfo.evtchn_upcall_mask, 0);
+        low[2] = 0xe01a;
+        regs = call32(__HYPERVISOR_iret, 0, 0, 0, 0);
+        CHECK_EQ(crashes, 1);
+        CHECK_EQ(regs->rax, 0xdead);
+        low[2] = 0xe019;
+        low[3] = 0x20202;
+        call32(__HYPERVISOR_iret, 0, 0, 0, 0);
+        CHECK_EQ(crashes, 2);
+        harness_fault_lo = (uintptr_t)low;
+        harness_fault_hi = (uintptr_t)low + 4096;
+        call32(__HYPERVISOR_iret, 0, 0, 0, 0);
+        CHECK_EQ(crashes, 3);
+    }
+
+    CASE("compat set_trap_table: 8-byte entries, RPL 1, stops at address 0")
+    {
+        reset32();
+        low[0] = 13 | (4 << 8) | (0xe018u << 16);
+        low[1] = 0xc0001000;
+        low[2] = 14 | (0xe019u << 16);
+        low[3] = 0xc0002000;
+        regs = call32(__HYPERVISOR_set_trap_table, low_addr(low), 0, 0, 0);
+        CHECK_EQ(regs->rax, 0);
+        CHECK_EQ(avcpu.pv.trap_ctxt[13].address, 0xc0001000);
+        CHECK_EQ(avcpu.pv.trap_ctxt[13].flags, 4);
+        CHECK_EQ(avcpu.pv.trap_ctxt[13].cs, 0xe019);
+        CHECK_EQ(avcpu.pv.trap_ctxt[14].address, 0xc0002000);
+        /* An unreadable table is EFAULT (32-bit), nothing changed. */
+        harness_fault_lo = (uintptr_t)low;
+        harness_fault_hi = (uintptr_t)low + 4096;
+        regs = call32(__HYPERVISOR_set_trap_table, low_addr(low), 0, 0, 0);
+        CHECK_EQ(regs->rax, (uint32_t)-EFAULT);
+        CHECK_EQ(avcpu.pv.trap_ctxt[13].address, 0xc0001000);
+        harness_fault_lo = harness_fault_hi = 0;
+        regs = call32(__HYPERVISOR_set_trap_table, 0, 0, 0, 0);
+        CHECK_EQ(regs->rax, 0);
+        CHECK_EQ(avcpu.pv.trap_ctxt[13].address, 0);
+    }
+
+    CASE("compat callbacks: cs:eip pairs; set_callbacks has no syscall")
+    {
+        reset32();
+        avcpu.pv.syscall_callback_eip = 0x1234;
+        regs = call32(__HYPERVISOR_set_callbacks, 0xe019, 0xc0003000, 0xe019,
+                      0xc0004000);
+        CHECK_EQ(regs->rax, 0);
+        CHECK_EQ(avcpu.pv.event_callback_eip, 0xc0003000);
+        CHECK_EQ(avcpu.pv.failsafe_callback_eip, 0xc0004000);
+        CHECK_EQ(avcpu.pv.syscall_callback_eip, 0x1234);
+        CHECK(avcpu.pv.callback_flags & (1UL << CALLBACKTYPE_event));
+        /* callback_op register: type, flags, cs, eip (12 bytes). */
+        low[0] = CALLBACKTYPE_nmi | (0u << 16);
+        low[1] = 0xe019;
+        low[2] = 0xc0005000;
+        regs = call32(__HYPERVISOR_callback_op, CALLBACKOP_register,
+                      low_addr(low), 0, 0);
+        CHECK_EQ(regs->rax, 0);
+        CHECK_EQ(avcpu.pv.nmi_callback_eip, 0xc0005000);
+        low[0] = 99;
+        regs = call32(__HYPERVISOR_callback_op, CALLBACKOP_register,
+                      low_addr(low), 0, 0);
+        CHECK_EQ(regs->rax, (uint32_t)-ENOSYS);
+        low[0] = CALLBACKTYPE_nmi;
+        regs = call32(__HYPERVISOR_callback_op, CALLBACKOP_unregister,
+                      low_addr(low), 0, 0);
+        CHECK_EQ(regs->rax, 0);
+        CHECK_EQ(avcpu.pv.nmi_callback_eip, 0);
+        harness_fault_lo = (uintptr_t)low;
+        harness_fault_hi = (uintptr_t)low + 4096;
+        regs = call32(__HYPERVISOR_callback_op, CALLBACKOP_register,
+                      low_addr(low), 0, 0);
+        CHECK_EQ(regs->rax, (uint32_t)-EFAULT);
+    }
+
+    CASE("compat split arguments: PTE and timeout from two halves")
+    {
+        reset32();
+        regs = call32(__HYPERVISOR_update_va_mapping, 0xc0100000, 0x1234067,
+                      0x80000001, 2);
+        CHECK_EQ(got[0], 0xc0100000);
+        CHECK_EQ(got[1], 0x8000000101234067ULL);
+        CHECK_EQ(got[2], 2);
+        CHECK_EQ(regs->rax, (uint32_t)-ENOMEM);
+        regs->rdi = 7;
+        regs->rbx = 0xc0200000;
+        regs->rcx = 0x5067;
+        regs->rdx = 0;
+        regs->rsi = 0;
+        CHECK(pv_compat_translated(__HYPERVISOR_update_va_mapping_otherdomain,
+                                   regs));
+        CHECK_EQ(got[1], 0x5067);
+        CHECK_EQ(got[3], 7);
+        CHECK_EQ(regs->rax, 0);
+        call32(__HYPERVISOR_set_timer_op, 0x89abcdef, 0x1234, 0, 0);
+        CHECK_EQ(got[0], 0x123489abcdefULL);
+        /* Nothing else is taken here. */
+        regs = call32(__HYPERVISOR_set_trap_table, 0, 0, 0, 0);
+        CHECK(!pv_compat_translated(__HYPERVISOR_memory_op, regs));
+    }
+
+    CASE("compat stack_switch: a ring-1 SS (RPL 0 taken as 1)")
+    {
+        reset32();
+        regs = call32(__HYPERVISOR_stack_switch, 0xe020, 0xc0010000, 0, 0);
+        CHECK_EQ(regs->rax, 0);
+        CHECK_EQ(avcpu.pv.kernel_ss, 0xe021);
+        CHECK_EQ(avcpu.pv.kernel_sp, 0xc0010000);
+    }
+}
+
 int main(void)
 {
     test_iret();
     test_callbacks();
     test_trap_table();
+    test_compat();
     return check_failures ? 1 : 0;
 }

@@ -10,6 +10,7 @@
 #include <asm/debugreg.h>
 #include <asm/domain.h>
 #include <asm/processor.h>
+#include <asm/pv/compat.h>
 #include <asm/pv/descriptor-tables.h>
 #include <asm/pv/entry.h>
 #include <asm/pv/mm.h>
@@ -286,13 +287,15 @@ long arch_do_domctl(struct xen_domctl *op, struct domain *d, bool *copyback)
     switch ( op->cmd )
     {
     case XEN_DOMCTL_set_address_size:
-        /* Only 64-bit PV guests exist here; 32-bit ones are not built in. */
-        if ( op->u.address_size.size == 64 )
+        /* As Xen: a 32-bit domain never goes back to 64-bit. */
+        if ( op->u.address_size.size == 32 )
+            return pv_switch_compat(d);
+        if ( op->u.address_size.size == 64 && !is_pv_32bit_domain(d) )
             return 0;
-        return op->u.address_size.size == 32 ? -EOPNOTSUPP : -EINVAL;
+        return -EINVAL;
 
     case XEN_DOMCTL_get_address_size:
-        op->u.address_size.size = 64;
+        op->u.address_size.size = is_pv_32bit_domain(d) ? 32 : 64;
         *copyback = true;
         return 0;
 

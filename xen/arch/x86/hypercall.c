@@ -8,9 +8,11 @@
 #include <xen/sched.h>
 #include <asm/current.h>
 #include <asm/hypercall_poison.h>
+#include <asm/pv/compat.h>
 #include <asm/pv/entry.h>
 #include <asm/pv/mm.h>
 #include <asm/pv/traps.h>
+#include <public/vcpu.h>
 
 /*
  * Handlers keep their typed signatures; on x86-64 a guest handle, a
@@ -135,6 +137,22 @@ static bool compat_same_layout(unsigned long nr, unsigned long cmd)
         return cmd != XENVER_platform_parameters;
     case __HYPERVISOR_sched_op:
         return cmd != SCHEDOP_poll;
+    /* Requests of two u64s; the done count a uint. */
+    case __HYPERVISOR_mmu_update:
+        return true;
+    /*
+     * The vCPU's state, timers of u64s, and the areas named by a frame or
+     * a 64-bit handle union.  initialise (its context), the runstate area
+     * (its 32-bit layout differs) and the singleshot timer (12 bytes at
+     * 32 bits, 16 here) need translations of their own.
+     */
+    case __HYPERVISOR_vcpu_op:
+        return cmd == VCPUOP_up || cmd == VCPUOP_down || cmd == VCPUOP_is_up ||
+               cmd == VCPUOP_set_periodic_timer ||
+               cmd == VCPUOP_stop_periodic_timer ||
+               cmd == VCPUOP_stop_singleshot_timer ||
+               cmd == VCPUOP_register_vcpu_info || cmd == VCPUOP_send_nmi ||
+               cmd == VCPUOP_register_vcpu_time_memory_area;
     default:
         return false;
     }
@@ -158,6 +176,13 @@ void pv_compat_hypercall(struct cpu_user_regs *regs)
         domain_crash(d, "int $0x82 from a 64-bit PV guest");
         return;
     }
+    if ( nr == __HYPERVISOR_iret )
+    {
+        pv_compat_iret(regs);
+        return;
+    }
+    if ( pv_compat_translated(nr, regs) )
+        return;
     if ( !h || !compat_same_layout(nr, (uint32_t)regs->rbx) )
     {
         regs->rax = (uint32_t)-ENOSYS;

@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: GPL-2.0-only */
 /* System time from the TSC, its calibration, the APIC timer and the RTC. */
 #include <xen/acpi.h>
+#include <xen/compat.h>
 #include <xen/cpumask.h>
 #include <xen/keyhandler.h>
 #include <xen/lib.h>
@@ -408,16 +409,32 @@ void update_vcpu_system_time(struct vcpu *v)
     t->version++;
 }
 
-/* The wallclock at system time 0, in shared_info, same protocol. */
+/* The fields of one shared_info layout's wall clock. */
+static void write_wallclock(uint32_t *version, uint32_t *sec, uint32_t *nsec,
+                            uint32_t *sec_hi)
+{
+    *version = version_begin(*version);
+    smp_wmb();
+    *sec = (uint32_t)wallclock_time;
+    *sec_hi = wallclock_time >> 32;
+    *nsec = 0;
+    smp_wmb();
+    (*version)++;
+}
+
+/*
+ * The wallclock at system time 0, in shared_info, same protocol; a
+ * 32-bit guest's is at 2304, its high seconds in the arch part.
+ */
 void update_domain_wallclock_time(struct domain *d)
 {
     struct shared_info *s = d->shared_info;
+    struct compat_shared_info *c = (struct compat_shared_info *)s;
 
-    s->wc_version = version_begin(s->wc_version);
-    smp_wmb();
-    s->wc_sec = (uint32_t)wallclock_time;
-    s->wc_sec_hi = wallclock_time >> 32;
-    s->wc_nsec = 0;
-    smp_wmb();
-    s->wc_version++;
+    if ( has_32bit_shinfo(d) )
+        write_wallclock(&c->wc_version, &c->wc_sec, &c->wc_nsec,
+                        &c->arch.wc_sec_hi);
+    else
+        write_wallclock(&s->wc_version, &s->wc_sec, &s->wc_nsec,
+                        &s->wc_sec_hi);
 }

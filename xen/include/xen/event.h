@@ -40,6 +40,9 @@ int evtchn_init(struct domain *d);
  */
 void evtchn_set_max_port(struct domain *d, unsigned int max_port);
 
+/* d became a 32-bit guest: its 2-level ABI takes the 32-bit layout. */
+void evtchn_switch_compat(struct domain *d);
+
 /*
  * Domain teardown: close every port (interdomain peers go back to
  * unbound, naming d) and free the table.  No port can be allocated in d

@@ -25,40 +25,58 @@ static bool valid_entry_point(unsigned long addr)
     return !addr || guest_range_ok(addr, 1);
 }
 
-long do_set_trap_table(XEN_GUEST_HANDLE_PARAM(const_trap_info_t) traps)
+/*
+ * The trap table at table (0: clear it), entry n read by read(): all of
+ * it up to the end (address 0) validated before anything changes.
+ */
+long pv_set_trap_table(unsigned long table,
+                       int (*read)(unsigned long table, unsigned int n,
+                                   struct trap_info *ti))
 {
     struct trap_info *ctxt = current->arch.pv.trap_ctxt;
-    struct trap_info table[256];
+    struct trap_info table_copy[256];
     unsigned int n;
 
-    /* A null handle clears the whole table. */
-    if ( guest_handle_is_null(traps) )
+    if ( !table )
     {
-        memset(ctxt, 0, sizeof(table));
+        memset(ctxt, 0, sizeof(table_copy));
         return 0;
     }
-    /* Validate all of it before changing anything: read up to the end. */
-    memcpy(table, ctxt, sizeof(table));
+    memcpy(table_copy, ctxt, sizeof(table_copy));
     for ( n = 0; n < 256; n++ )
     {
         struct trap_info ti;
 
-        if ( copy_from_guest_offset(&ti, traps, n, 1) )
+        if ( read(table, n, &ti) )
             return -EFAULT;
         if ( !ti.address )
             break;
         if ( !valid_entry_point(ti.address) )
             return -EINVAL;
-        /*
-         * Kept for the vCPU's context only (guests are always entered on
-         * the flat selectors), with the RPL a ring-3 kernel has, as Xen
-         * fixes it.
-         */
-        ti.cs |= 3;
-        table[ti.vector] = ti;
+        table_copy[ti.vector] = ti;
     }
-    memcpy(ctxt, table, sizeof(table));
+    memcpy(ctxt, table_copy, sizeof(table_copy));
     return 0;
+}
+
+/*
+ * A 64-bit guest's 16-byte entries.  The selector is kept for the vCPU's
+ * context only (guests are always entered on the flat selectors), with
+ * the RPL a ring-3 kernel has, as Xen fixes it.
+ */
+static int read_trap_info(unsigned long table, unsigned int n,
+                          struct trap_info *ti)
+{
+    if ( copy_from_guest_bytes(ti, (const struct trap_info *)table + n,
+                               sizeof(*ti)) )
+        return -EFAULT;
+    ti->cs |= 3;
+    return 0;
+}
+
+long do_set_trap_table(XEN_GUEST_HANDLE_PARAM(const_trap_info_t) traps)
+{
+    return pv_set_trap_table((unsigned long)traps.p, read_trap_info);
 }
 
 long do_stack_switch(unsigned long ss, unsigned long esp)
@@ -70,10 +88,10 @@ long do_stack_switch(unsigned long ss, unsigned long esp)
     return 0;
 }
 
-static long register_callback(const struct callback_register *reg)
+long pv_register_callback(const struct callback_register *reg)
 {
     struct arch_vcpu *a = &current->arch;
-    unsigned long bit = 1UL << reg->type;
+    unsigned long bit;
 
     if ( !valid_entry_point(reg->address) )
         return -EINVAL;
@@ -104,6 +122,8 @@ static long register_callback(const struct callback_register *reg)
     default:
         return -ENOSYS;
     }
+    /* Known types only: a guest's type 99 must not reach the shift. */
+    bit = 1UL << reg->type;
     if ( reg->flags & CALLBACKF_mask_events )
         a->pv.callback_flags |= bit;
     else
@@ -121,7 +141,7 @@ long do_callback_op(int cmd, XEN_GUEST_HANDLE_PARAM(const_void) arg)
 
         if ( copy_from_guest(&reg, arg, 1) )
             return -EFAULT;
-        return register_callback(&reg);
+        return pv_register_callback(&reg);
     }
     case CALLBACKOP_unregister:
     {
@@ -162,9 +182,9 @@ long do_set_callbacks(unsigned long event_address,
          !valid_entry_point(failsafe_address) ||
          !valid_entry_point(syscall_address) )
         return -EINVAL;
-    register_callback(&event);
-    register_callback(&failsafe);
-    register_callback(&syscall);
+    pv_register_callback(&event);
+    pv_register_callback(&failsafe);
+    pv_register_callback(&syscall);
     return 0;
 }
 

@@ -13,6 +13,7 @@
 #include <asm/io.h>
 #include <asm/iocap.h>
 #include <asm/processor.h>
+#include <asm/pv/compat.h>
 #include <asm/pv/emulate.h>
 #include <asm/pv/compat_mm.h>
 #include <asm/pv/mm.h>
@@ -32,7 +33,7 @@ static bool guest_cr(const struct vcpu *v, unsigned int cr, uint64_t *val)
                (v->arch.pv.fpu_ts ? X86_CR0_TS : 0);
         return true;
     case 2:
-        *val = v->vcpu_info->arch.cr2;
+        *val = pv_get_cr2(v);
         return true;
     case 3:
         *val = v->domain->arch.pv.is_32bit
@@ -71,7 +72,7 @@ static int set_guest_cr(struct vcpu *v, unsigned int cr, uint64_t val)
         do_fpu_taskswitch(!!(val & X86_CR0_TS));
         return 0;
     case 2:
-        v->vcpu_info->arch.cr2 = val;
+        pv_set_cr2(v, val);
         return 0;
     case 3:
         return pv_new_guest_table(v,
@@ -518,7 +519,7 @@ bool pv_emulate_privileged_op(struct cpu_user_regs *regs)
     rc = x86_emulate(&ctxt, &priv_ops);
     if ( rc == X86EMUL_EXCEPTION && ctxt.event.vector == X86_EXC_PF )
     {
-        current->vcpu_info->arch.cr2 = ctxt.event.cr2;
+        pv_set_cr2(current, ctxt.event.cr2);
         pv_inject_exception(X86_EXC_PF, ctxt.event.error_code);
         return true;
     }

@@ -11,6 +11,7 @@
 #include <asm/guest_range.h>
 #include <asm/guest_return.h>
 #include <asm/processor.h>
+#include <asm/pv/compat.h>
 #include <asm/pv/emulate.h>
 #include <asm/pv/entry.h>
 #include <asm/pv/mm.h>
@@ -98,6 +99,38 @@ void pv_toggle_guest_mode(struct vcpu *v)
  * if there is no handler or the stack is unusable; the caller then
  * crashes the domain.
  */
+/*
+ * The flags a bounce frame shows: IF is the inverse of the saved event
+ * mask; with architectural_iopl the virtual IOPL, as Xen's.
+ */
+uint64_t pv_frame_rflags(const struct vcpu *v,
+                         const struct cpu_user_regs *regs, uint8_t mask)
+{
+    return (regs->rflags & ~X86_EFLAGS_IF) | (mask ? 0 : X86_EFLAGS_IF) |
+           (v->domain->arch.pv.vm_assist &
+                    (1UL << VMASST_TYPE_architectural_iopl)
+                ? (unsigned long)v->arch.pv.iopl << 12
+                : 0);
+}
+
+/*
+ * The guest continues at cs:handler on ss:sp, with the flags an interrupt
+ * gate leaves, and events masked if asked.
+ */
+void pv_enter_handler(struct vcpu *v, struct cpu_user_regs *regs,
+                      unsigned long sp, unsigned long handler, uint16_t cs,
+                      uint16_t ss, bool mask_events)
+{
+    regs->rsp = sp;
+    regs->rip = handler;
+    regs->cs = cs;
+    regs->ss = ss;
+    regs->rflags &= ~(X86_EFLAGS_TF | X86_EFLAGS_NT | X86_EFLAGS_RF |
+                      X86_EFLAGS_VM | X86_EFLAGS_AC);
+    if ( mask_events )
+        v->vcpu_info->evtchn_upcall_mask = 1;
+}
+
 bool pv_create_bounce_frame(struct vcpu *v, unsigned long handler,
                             const uint64_t *extra, unsigned int nr_extra,
                             bool mask_events)
@@ -109,6 +142,10 @@ bool pv_create_bounce_frame(struct vcpu *v, unsigned long handler,
     unsigned int n = 0;
     unsigned long sp;
 
+    /* The one test the 64-bit path pays: 32-bit frames differ throughout. */
+    if ( v->domain->arch.pv.is_32bit )
+        return pv_compat_bounce_frame(v, handler, extra, nr_extra,
+                                      mask_events);
     if ( !handler )
         return false;
     if ( v->arch.flags & VGCF_in_kernel )
@@ -128,12 +165,7 @@ bool pv_create_bounce_frame(struct vcpu *v, unsigned long handler,
         frame[n++] = extra[i];
     frame[n++] = regs->rip;
     frame[n++] = cs | ((uint64_t)mask << 32);
-    /* With architectural_iopl the frame shows the virtual IOPL, as Xen's. */
-    frame[n++] = (regs->rflags & ~X86_EFLAGS_IF) | (mask ? 0 : X86_EFLAGS_IF) |
-                 (v->domain->arch.pv.vm_assist &
-                          (1UL << VMASST_TYPE_architectural_iopl)
-                      ? (unsigned long)v->arch.pv.iopl << 12
-                      : 0);
+    frame[n++] = pv_frame_rflags(v, regs, mask);
     frame[n++] = regs->rsp;
     frame[n++] = regs->ss;
     /* 16-byte aligned, as the CPU would align an interrupt frame. */
@@ -141,14 +173,8 @@ bool pv_create_bounce_frame(struct vcpu *v, unsigned long handler,
     if ( copy_to_guest_bytes((void *)sp, frame, n * sizeof(uint64_t)) )
         return false;
 
-    regs->rsp = sp;
-    regs->rip = handler;
-    regs->cs = PV_KERNEL_CS;
-    regs->ss = PV_KERNEL_SS;
-    regs->rflags &= ~(X86_EFLAGS_TF | X86_EFLAGS_NT | X86_EFLAGS_RF |
-                      X86_EFLAGS_VM | X86_EFLAGS_AC);
-    if ( mask_events )
-        vi->evtchn_upcall_mask = 1;
+    pv_enter_handler(v, regs, sp, handler, PV_KERNEL_CS, PV_KERNEL_SS,
+                     mask_events);
     return true;
 }
 
@@ -277,10 +303,10 @@ void pv_inject_exception(unsigned int vec, uint32_t ec)
                           "(error %#x",
                v->domain->domain_id, v->vcpu_id, vec, regs->cs, regs->rip, ec);
         if ( vec == X86_EXC_PF )
-            printk(", address %016lx", v->vcpu_info->arch.cr2);
+            printk(", address %016lx", pv_get_cr2(v));
         printk(")\n");
         if ( vec == X86_EXC_PF )
-            pv_dump_guest_walk(v, pv_guest_root(v), v->vcpu_info->arch.cr2);
+            pv_dump_guest_walk(v, pv_guest_root(v), pv_get_cr2(v));
         domain_crash(v->domain, "unhandled guest exception");
     }
 }
@@ -297,7 +323,9 @@ bool pv_advance_rip(struct cpu_user_regs *regs, unsigned int len)
 {
     unsigned long next = regs->rip + len;
 
-    if ( !is_canonical_address(next) )
+    /* A 32-bit guest's EIP cannot pass 4 GiB (its segments end there). */
+    if ( !is_canonical_address(next) ||
+         (current->domain->arch.pv.is_32bit && next > UINT32_MAX) )
     {
         pv_inject_exception(X86_EXC_GP, 0);
         return false;
@@ -335,14 +363,15 @@ void pv_handle_exception(struct cpu_user_regs *regs)
      * (user mode gets the fault, as on Xen).
      */
     if ( vec == X86_EXC_PF && (regs->error_code & 3) == 3 &&
-         (v->arch.flags & VGCF_in_kernel) && pv_ptwr_emulate(regs, cr2) )
+         pv_guest_kernel_mode(v, regs) && pv_ptwr_emulate(regs, cr2) )
         return;
     if ( vec == X86_EXC_PF )
     {
-        v->vcpu_info->arch.cr2 = cr2;
+        pv_set_cr2(v, cr2);
         /*
-         * The guest kernel runs in ring 3, but must see a kernel fault;
-         * user mode keeps the U bit the CPU set.
+         * A 64-bit guest kernel runs in ring 3, but must see a kernel
+         * fault; user mode keeps the U bit the CPU set (a 32-bit kernel
+         * in ring 1 has it clear already).
          */
         if ( v->arch.flags & VGCF_in_kernel )
             regs->error_code &= ~4u;
@@ -380,12 +409,16 @@ void pv_iret_fault(const struct cpu_user_regs *regs)
     g->entry_vector = vec;
     g->error_code = ec;
     /*
-     * A bounce frame always has the flat selectors and a registered
-     * (canonical) handler: such a frame cannot be what faulted, and
+     * A bounce frame always has the flat selectors (ring 1's for a 32-bit
+     * guest) and a registered handler in range: such a frame cannot be
+     * what faulted, and
      * delivering again would fault again.
      */
-    if ( g->cs == PV_KERNEL_CS && g->ss == PV_KERNEL_SS &&
-         is_canonical_address(g->rip) )
+    if ( v->domain->arch.pv.is_32bit
+             ? g->cs == COMPAT_RING1_CS && g->ss == COMPAT_RING1_DS &&
+                   g->rip <= UINT32_MAX
+             : g->cs == PV_KERNEL_CS && g->ss == PV_KERNEL_SS &&
+                   is_canonical_address(g->rip) )
     {
         printk(XENLOG_ERR "d%uv%u: return to %04x:%016lx faulted "
                           "(vector %u, error %#x)\n",

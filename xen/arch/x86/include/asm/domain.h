@@ -101,10 +101,17 @@ struct pv_domain {
     unsigned long vm_assist; /* VMASST_TYPE_* enabled */
     /*
      * A 32-bit PAE guest (the compat ABI, docs/misc/compat32.md): its
-     * vCPUs run on the compat GDT page.  Nothing sets it until the
-     * builders take such a kernel.
+     * vCPUs run on the compat GDT page, its shared_info has the 32-bit
+     * layout.  Set by pv_switch_compat() only, before the domain has
+     * memory, and never cleared.
      */
     bool is_32bit;
+    /*
+     * HYPERVISOR_COMPAT_VIRT_START: where the hypervisor's part of a
+     * 32-bit guest's address space (the compat M2P) begins; meaningful
+     * only with is_32bit.
+     */
+    uint32_t compat_virt_start;
 };
 
 /* An HVM domain's own state: its HVM_PARAM_* values (HVMOP_set_param). */
@@ -139,5 +146,14 @@ struct arch_domain {
         struct hvm_domain hvm;
     };
 };
+
+/*
+ * A 32-bit PAE PV domain (the compat ABI).  Macros: struct domain is
+ * complete only after this header; the pv part of the union is valid for
+ * PV domains only.
+ */
+#define is_pv_32bit_domain(d) (is_pv_domain(d) && (d)->arch.pv.is_32bit)
+/* Its shared_info and vcpu_info have the 32-bit layout (xen/compat.h). */
+#define has_32bit_shinfo(d) is_pv_32bit_domain(d)
 
 #endif /* ASM_X86_DOMAIN_H */

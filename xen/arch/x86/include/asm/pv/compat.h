@@ -3,7 +3,17 @@
 #ifndef ASM_X86_PV_COMPAT_H
 #define ASM_X86_PV_COMPAT_H
 
+#include <xen/compat.h>
+#include <xen/sched.h>
 #include <xen/types.h>
+#include <asm/regs.h>
+
+/*
+ * HYPERVISOR_COMPAT_VIRT_START unless the kernel's HV_START_LOW note asks
+ * otherwise: L2 slot 428 of the top GiB, where Xen puts it too (the
+ * compat M2P's PV32_VIRT_START, asm/pv/compat_mm.h).
+ */
+#define COMPAT_VIRT_START_DEFAULT 0xf5800000u
 
 /*
  * Whether a kernel image is a 32-bit x86 ELF (ELFCLASS32, EM_386): a
@@ -11,5 +21,76 @@
  * path is complete (docs/misc/compat32.md).
  */
 bool pv_compat_image(const void *data, size_t size);
+
+/*
+ * Makes d a 32-bit PV domain (XEN_DOMCTL_set_address_size 32, or the
+ * builder for a 32-bit PAE kernel): 0, or -EACCES once it has memory or
+ * a vCPU brought up (as Xen), -EINVAL for a domain that is not PV,
+ * -ENOMEM if its vCPUs' L4s cannot be had.
+ */
+int pv_switch_compat(struct domain *d);
+
+/*
+ * HYPERVISOR_COMPAT_VIRT_START for a kernel whose HV_START_LOW note says
+ * hv_start_low (~0 without the note), the compat M2P starting at
+ * m2p_start: 0 and *start, or -EINVAL for a kernel that wants the hole
+ * to start above the default (it would overlap the M2P).
+ */
+int pv_compat_virt_start(uint64_t hv_start_low, uint32_t m2p_start,
+                         uint32_t *start);
+
+/*
+ * Whether v, interrupted with regs, was in its kernel: a 64-bit guest's
+ * kernel and user are both ring 3 and told apart by VGCF_in_kernel, a
+ * 32-bit guest's kernel is ring 1.
+ */
+static inline bool pv_guest_kernel_mode(const struct vcpu *v,
+                                        const struct cpu_user_regs *regs)
+{
+    return v->domain->arch.pv.is_32bit ? (regs->cs & 3) != 3
+                                       : v->arch.flags & VGCF_in_kernel;
+}
+
+/* The guest's virtual CR2, in vcpu_info at either width. */
+static inline unsigned long pv_get_cr2(const struct vcpu *v)
+{
+    return v->domain->arch.pv.is_32bit
+               ? ((const struct compat_vcpu_info *)v->vcpu_info)->cr2
+               : v->vcpu_info->arch.cr2;
+}
+
+static inline void pv_set_cr2(struct vcpu *v, unsigned long cr2)
+{
+    if ( v->domain->arch.pv.is_32bit )
+        ((struct compat_vcpu_info *)v->vcpu_info)->cr2 = cr2;
+    else
+        v->vcpu_info->arch.cr2 = cr2;
+}
+
+/*
+ * A 32-bit bounce frame on the ring-1 stack (pv/compat_traps.c): from
+ * the top, [extra], EIP, CS with the saved event mask in bits 16-23,
+ * EFLAGS, and ESP, SS when ring 3 was interrupted (the stack then is
+ * stack_switch's).  pv_create_bounce_frame()'s contract otherwise.
+ */
+bool pv_compat_bounce_frame(struct vcpu *v, unsigned long eip,
+                            const uint64_t *extra, unsigned int nr_extra,
+                            bool mask_events);
+
+/* iret (23) from a 32-bit guest: its frame at ESP (pv/compat_traps.c). */
+void pv_compat_iret(struct cpu_user_regs *regs);
+
+/* pv/compat_callback.c: the 32-bit forms of the vCPU state calls. */
+long pv_compat_set_trap_table(uint32_t table);
+long pv_compat_set_callbacks(uint32_t ecs, uint32_t eeip, uint32_t fcs,
+                             uint32_t feip);
+long pv_compat_callback_op(uint32_t cmd, uint32_t arg);
+long pv_compat_stack_switch(uint32_t ss, uint32_t esp);
+
+/*
+ * A 32-bit guest's hypercall nr that needs a translation: true and the
+ * result in regs->rax if pv/compat_*.c has one, false otherwise.
+ */
+bool pv_compat_translated(uint32_t nr, struct cpu_user_regs *regs);
 
 #endif /* ASM_X86_PV_COMPAT_H */

@@ -7,6 +7,18 @@
 #include <asm/regs.h>
 
 struct vcpu;
+struct trap_info;
+struct callback_register;
+
+/*
+ * pv/callback.c's trap table and callback registration, for both guest
+ * widths: the table at table (0 clears it), entry n read and widened by
+ * read() (0 or -EFAULT); a native callback_register.
+ */
+long pv_set_trap_table(unsigned long table,
+                       int (*read)(unsigned long table, unsigned int n,
+                                   struct trap_info *ti));
+long pv_register_callback(const struct callback_register *reg);
 
 /*
  * Switches current vCPU v between guest kernel and user mode: the
@@ -25,6 +37,12 @@ void pv_toggle_guest_mode(struct vcpu *v);
 bool pv_create_bounce_frame(struct vcpu *v, unsigned long handler,
                             const uint64_t *extra, unsigned int nr_extra,
                             bool mask_events);
+/* Helpers shared with the 32-bit frames (pv/compat_traps.c). */
+uint64_t pv_frame_rflags(const struct vcpu *v,
+                         const struct cpu_user_regs *regs, uint8_t mask);
+void pv_enter_handler(struct vcpu *v, struct cpu_user_regs *regs,
+                      unsigned long sp, unsigned long handler, uint16_t cs,
+                      uint16_t ss, bool mask_events);
 /*
  * Enters v (current) at its event callback for a pending upcall; the
  * domain crashes if that cannot be done.  Interrupts off.
