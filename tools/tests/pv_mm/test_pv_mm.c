@@ -2160,6 +2160,7 @@ static void setup(void)
     stub_domains[2] = domB = make_domain(2, false);
     stub_domains[3] = dom32 = make_domain(3, false);
     dom32->arch.pv.is_32bit = true;
+    dom32->arch.pv.compat_virt_start = PV32_VIRT_START;
 }
 
 /* A PAE tree of dom32: an L3 with an L2 in each slot, va -> data. */
@@ -2486,6 +2487,42 @@ static long ext32(const void *ops, unsigned int n, unsigned int *done)
     return pv32_mmuext_op(h, n, dh, DOMID_SELF);
 }
 
+static void test_pv32_raised_start(void)
+{
+    CASE("pv32: an HV_START_LOW above the default moves Xen's L2 slots")
+    {
+        struct snap *s = malloc(sizeof(*s));
+        unsigned long data = new_frame(dom32);
+        struct pae_tree t = build_pae_tree(0x1000, data, RW);
+        unsigned int first = pv32_l2_xen_first(0xFF000000U);
+        uint32_t m[3] = { 0 };
+
+        CHECK_EQ(first, 504);
+        /* The guest's own below the new start. */
+        tab(t.l2[3])[PV32_L2_XEN_FIRST] = ent(t.l1, P);
+        take_snap(s);
+        run_as(dom32);
+        dom32->arch.pv.compat_virt_start = 0xFF000000U;
+        CHECK_EQ(ext(MMUEXT_PIN_L3_TABLE, t.l3), 0);
+        CHECK_EQ(tab(t.l2[3])[PV32_L2_XEN_FIRST], ent(t.l1, P));
+        CHECK_EQ(tab(t.l2[3])[first], m2p_compat_l2e(0));
+        CHECK_EQ(tab(t.l2[3])[first - 1], 0);
+        CHECK_EQ(tab(t.l2[3])[511], 0);
+        CHECK_EQ(mmu1(slot_ma(t.l2[3], first), 0), -EPERM);
+        CHECK_EQ(mmu1(slot_ma(t.l2[3], first - 1), ent(t.l1, P)), 0);
+        CHECK_EQ(mmu1(slot_ma(t.l2[3], first - 1), 0), 0);
+        CHECK_EQ(memop(XENMEM_machphys_mapping, m), 0);
+        CHECK_EQ(m[0], 0xFF000000U);
+        CHECK_EQ(m[1], 0xFFE00000U);
+        CHECK_EQ(m[2], (0xFFE00000U - 0xFF000000U) / 4 - 1);
+        CHECK_EQ(ext(MMUEXT_UNPIN_TABLE, t.l3), 0);
+        CHECK_EQ(tab(t.l2[3])[first], 0);
+        CHECK_EQ(snap_diff(s), -1);
+        dom32->arch.pv.compat_virt_start = PV32_VIRT_START;
+        free(s);
+    }
+}
+
 static void test_pv32_ops(void)
 {
     CASE("pv32: mmuext_op reads 12-byte entries, vCPU masks of 32-bit words")
@@ -2568,6 +2605,7 @@ int main(void)
     test_pv32_roots();
     test_pv32_m2p();
     test_pv32_ops();
+    test_pv32_raised_start();
     CASE("lookups give back every domain reference they take")
     {
         for ( unsigned int i = 0; i < ARRAY_SIZE(stub_domains); i++ )
