@@ -63,12 +63,13 @@ static bool is_xen_l4_slot(unsigned int slot)
     return slot >= L4_XEN_FIRST && slot < L4_XEN_FIRST + L4_XEN_NR;
 }
 
+/* The ordinary levels first: the entry-update path asks about them. */
 static unsigned int pt_level(unsigned long type)
 {
-    /* none, L1-L4, descriptors, the PAE Xen L2, writable */
-    static const uint8_t level[8] = { 0, 1, 2, 3, 4, 0, 2, 0 };
-
-    return level[(type & PGT_type_mask) >> PGT_type_shift];
+    type &= PGT_type_mask;
+    if ( likely(type >= PGT_l1_page_table && type <= PGT_l4_page_table) )
+        return type >> PGT_type_shift;
+    return type == PGT_l2_pae_xen ? 2 : 0;
 }
 
 static bool is_pv32(const struct domain *d)
@@ -791,9 +792,9 @@ unsigned int pv_hold_table(struct page_info *pg)
  * PDPTE (the L2 with the hypervisor's slots) and the unused entries
  * past it, PDPTE bits, and the hypervisor's slots of that L2.
  */
-static int pv32_entry_refused(const struct page_info *table,
-                              unsigned int level, unsigned int slot, pte_t val,
-                              const struct domain *d)
+static int __attribute__((__noinline__, __cold__))
+pv32_entry_refused(const struct page_info *table, unsigned int level,
+                   unsigned int slot, pte_t val, const struct domain *d)
 {
     if ( level == 3 )
         return slot >= PV32_L3_ENTRIES - 1 ||
@@ -822,11 +823,12 @@ static int __pt_path mod_entry(struct page_info *table, unsigned int level,
 {
     pte_t *p = (pte_t *)page_to_virt(table) + slot;
     pte_t old = __atomic_load_n(p, __ATOMIC_RELAXED), nval = val;
-    bool same, pv32 = is_pv32(pt_owner);
+    bool same;
     int rc;
 
     *put = 0;
-    if ( unlikely(pv32) )
+    /* Read again below rather than kept: the 64-bit path stays as lean. */
+    if ( unlikely(is_pv32(pt_owner)) )
     {
         if ( (rc = pv32_entry_refused(table, level, slot, val, pt_owner)) )
             return rc;
@@ -847,7 +849,7 @@ static int __pt_path mod_entry(struct page_info *table, unsigned int level,
         if ( !same && (rc = get_entry_refs(level, val, pt_owner, pg_owner,
                                            table, preemptible)) )
             return rc;
-        nval = adjust_entry(level, val, pv32);
+        nval = adjust_entry(level, val, is_pv32(pt_owner));
     }
     else
         same = !(old & _PAGE_PRESENT);
