@@ -2160,6 +2160,7 @@ static void setup(void)
     stub_domains[2] = domB = make_domain(2, false);
     stub_domains[3] = dom32 = make_domain(3, false);
     dom32->arch.pv.is_32bit = true;
+    dom32->arch.pv.compat_virt_start = PV32_VIRT_START;
 }
 
 /* A PAE tree of dom32: an L3 with an L2 in each slot, va -> data. */
@@ -2398,6 +2399,8 @@ static void test_pv32_m2p(void)
     CASE("pv32: the compat M2P: 32-bit entries kept in step")
     {
         CHECK_EQ(m2p_compat_nr_chunks(), 1);
+        /* One 2 MiB piece: a note may raise the start to just below it. */
+        CHECK_EQ(m2p_compat_vstart(), 0xFFE00000U - 0x200000U);
         CHECK(mfn_valid(m2p_compat_chunk_mfn(0)));
         CHECK(!mfn_valid(m2p_compat_chunk_mfn(1)));
         CHECK_EQ(compat_m2p(100), 0xffffffffU);
@@ -2478,6 +2481,112 @@ static void test_pv32_m2p(void)
     }
 }
 
+static long ext32(const void *ops, unsigned int n, unsigned int *done)
+{
+    XEN_GUEST_HANDLE_PARAM(void) h = { (void *)ops };
+    XEN_GUEST_HANDLE_PARAM(uint) dh = { done };
+
+    return pv32_mmuext_op(h, n, dh, DOMID_SELF);
+}
+
+static void test_pv32_raised_start(void)
+{
+    CASE("pv32: an HV_START_LOW above the default moves Xen's L2 slots")
+    {
+        struct snap *s = malloc(sizeof(*s));
+        unsigned long data = new_frame(dom32);
+        struct pae_tree t = build_pae_tree(0x1000, data, RW);
+        unsigned int first = pv32_l2_xen_first(0xFF000000U);
+        uint32_t m[3] = { 0 };
+
+        CHECK_EQ(first, 504);
+        /* The guest's own below the new start. */
+        tab(t.l2[3])[PV32_L2_XEN_FIRST] = ent(t.l1, P);
+        take_snap(s);
+        run_as(dom32);
+        dom32->arch.pv.compat_virt_start = 0xFF000000U;
+        CHECK_EQ(ext(MMUEXT_PIN_L3_TABLE, t.l3), 0);
+        CHECK_EQ(tab(t.l2[3])[PV32_L2_XEN_FIRST], ent(t.l1, P));
+        CHECK_EQ(tab(t.l2[3])[first], m2p_compat_l2e(0));
+        CHECK_EQ(tab(t.l2[3])[first - 1], 0);
+        CHECK_EQ(tab(t.l2[3])[511], 0);
+        CHECK_EQ(mmu1(slot_ma(t.l2[3], first), 0), -EPERM);
+        CHECK_EQ(mmu1(slot_ma(t.l2[3], first - 1), ent(t.l1, P)), 0);
+        CHECK_EQ(mmu1(slot_ma(t.l2[3], first - 1), 0), 0);
+        CHECK_EQ(memop(XENMEM_machphys_mapping, m), 0);
+        CHECK_EQ(m[0], 0xFF000000U);
+        CHECK_EQ(m[1], 0xFFE00000U);
+        CHECK_EQ(m[2], (0xFFE00000U - 0xFF000000U) / 4 - 1);
+        CHECK_EQ(ext(MMUEXT_UNPIN_TABLE, t.l3), 0);
+        CHECK_EQ(tab(t.l2[3])[first], 0);
+        CHECK_EQ(snap_diff(s), -1);
+        dom32->arch.pv.compat_virt_start = PV32_VIRT_START;
+        free(s);
+    }
+}
+
+static void test_pv32_ops(void)
+{
+    CASE("pv32: mmuext_op reads 12-byte entries, vCPU masks of 32-bit words")
+    {
+        struct snap *s = malloc(sizeof(*s));
+        struct vcpu *v = dom32->vcpu[0];
+        unsigned long data = new_frame(dom32);
+        struct pae_tree t = build_pae_tree(0xc0000000U, data, P);
+        /* 32-bit pointers: the guest's list and mask at a low address. */
+        uint32_t *low = mmap(NULL, PAGE_SIZE, PROT_READ | PROT_WRITE,
+                             MAP_PRIVATE | MAP_ANONYMOUS | MAP_32BIT, -1, 0);
+        uint32_t ops[5][3] = {
+            { MMUEXT_PIN_L3_TABLE, t.l3, 0 },
+            { MMUEXT_NEW_BASEPTR, t.l3, 0 },
+            { MMUEXT_INVLPG_LOCAL, 0xc0000000U, 0 },
+            { MMUEXT_TLB_FLUSH_MULTI, 0, 0 },
+            { MMUEXT_UNPIN_TABLE, t.l3, 0 },
+        };
+        unsigned int done = 0;
+
+        CHECK(low != MAP_FAILED && !((unsigned long)low >> 32));
+        low[0] = 1; /* vCPU 0 */
+        ops[3][2] = (uint32_t)(unsigned long)low;
+        take_snap(s);
+        run_as(dom32);
+        v->arch.pv.pv32_l4 = INVALID_MFN;
+        CHECK_EQ(pv32_vcpu_init(v), 0);
+        v->processor = 3;
+        stub_reset();
+        CHECK_EQ(ext32(ops, 5, &done), 0);
+        CHECK_EQ(done, 5);
+        CHECK_EQ(stub_flush_all, 1);
+        CHECK_EQ(stub_last_mask, 1UL << 3);
+        CHECK_EQ(stub_flush_one, 1);
+        CHECK_EQ(stub_last_va, 0xc0000000UL);
+        /* Unpinned, the L3 is still the root. */
+        CHECK_EQ(mfn_x(v->arch.pv.guest_table), t.l3);
+        CHECK_EQ(tcount(t.l3), 1);
+        /* update_va_mapping with a 32-bit mask pointer in its flags. */
+        stub_reset();
+        CHECK_EQ(do_update_va_mapping(0xc0000000UL, ent(data, RW),
+                                      UVMF_INVLPG | (unsigned long)low),
+                 0);
+        CHECK_EQ(stub_flush_one, 1);
+        CHECK_EQ(stub_last_mask, 1UL << 3);
+        CHECK_EQ(do_update_va_mapping(0xc0000000UL, 0, 0), 0);
+        /* A bad command in the middle stops the list there. */
+        ops[1][0] = 99;
+        done = 0;
+        CHECK_EQ(ext32(ops, 2, &done), -ENOSYS);
+        CHECK_EQ(done, 1);
+        CHECK_EQ(ext32(ops + 4, 1, NULL), 0);
+        put_page_and_type(pg_of(t.l3));
+        v->arch.pv.guest_table = INVALID_MFN;
+        pv32_vcpu_destroy(v);
+        v->processor = 0;
+        CHECK_EQ(snap_diff(s), -1);
+        munmap(low, PAGE_SIZE);
+        free(s);
+    }
+}
+
 int main(void)
 {
     setup();
@@ -2497,6 +2606,8 @@ int main(void)
     test_pv32_types();
     test_pv32_roots();
     test_pv32_m2p();
+    test_pv32_ops();
+    test_pv32_raised_start();
     CASE("lookups give back every domain reference they take")
     {
         for ( unsigned int i = 0; i < ARRAY_SIZE(stub_domains); i++ )

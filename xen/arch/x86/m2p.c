@@ -127,6 +127,14 @@ unsigned long m2p_compat_nr_chunks(void)
     return compat_nr_chunks;
 }
 
+uint32_t m2p_compat_vstart(void)
+{
+    unsigned long size = compat_nr_chunks * L2_PAGE_SIZE;
+
+    return size < PV32_M2P_END - PV32_VIRT_START ? PV32_M2P_END - size
+                                                 : PV32_VIRT_START;
+}
+
 void m2p_init(void)
 {
     unsigned long bytes = max_page * sizeof(unsigned long), i;

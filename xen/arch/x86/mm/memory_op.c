@@ -84,15 +84,19 @@ static long machphys_mfn_list(XEN_GUEST_HANDLE_PARAM(void) arg, bool compat)
     return copy_to_guest_addr(addr, &cl) ? -EFAULT : 0;
 }
 
-/* Where a 32-bit guest finds the compat M2P: a fixed window, as Xen's. */
+/*
+ * Where a 32-bit guest finds the compat M2P: from its own
+ * HYPERVISOR_COMPAT_VIRT_START, as Xen's (entry 0 there).
+ */
 static long compat_machphys_mapping(unsigned long addr)
 {
+    uint32_t start = current->domain->arch.pv.compat_virt_start;
     struct {
         uint32_t v_start, v_end, max_mfn;
     } m = {
-        .v_start = PV32_VIRT_START,
+        .v_start = start,
         .v_end = PV32_M2P_END,
-        .max_mfn = (PV32_M2P_END - PV32_VIRT_START) / sizeof(uint32_t) - 1,
+        .max_mfn = (PV32_M2P_END - start) / sizeof(uint32_t) - 1,
     };
 
     return copy_to_guest_addr(addr, &m) ? -EFAULT : 0;

@@ -128,7 +128,8 @@ static void audit_table(const struct page_info *pg, unsigned int level)
     const pte_t *t = page_to_virt(pg);
     unsigned int end = (pg->u.inuse.type_info & PGT_type_mask) ==
                                PGT_l2_pae_xen
-                           ? PV32_L2_XEN_FIRST
+                           ? pv32_l2_xen_first(
+                                 page_get_owner(pg)->arch.pv.compat_virt_start)
                            : ENTRIES;
 
     for ( unsigned int i = 0; i < end; i++ )

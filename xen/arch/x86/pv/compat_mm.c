@@ -10,10 +10,13 @@
 #include <asm/pv/compat_mm.h>
 #include <asm/pv/mm.h>
 
-void pv32_fill_xen_l2(pte_t *l2)
+void pv32_fill_xen_l2(pte_t *l2, uint32_t start)
 {
-    for ( unsigned int i = PV32_L2_XEN_FIRST; i < 512; i++ )
-        l2[i] = m2p_compat_l2e(i - PV32_L2_XEN_FIRST);
+    unsigned int first = pv32_l2_xen_first(start),
+                 end = pv32_l2_xen_first(PV32_M2P_END);
+
+    for ( unsigned int i = first; i < 512; i++ )
+        l2[i] = i < end ? m2p_compat_l2e(i - first) : 0;
 }
 
 /*

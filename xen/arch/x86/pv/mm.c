@@ -63,12 +63,13 @@ static bool is_xen_l4_slot(unsigned int slot)
     return slot >= L4_XEN_FIRST && slot < L4_XEN_FIRST + L4_XEN_NR;
 }
 
+/* The ordinary levels first: the entry-update path asks about them. */
 static unsigned int pt_level(unsigned long type)
 {
-    /* none, L1-L4, descriptors, the PAE Xen L2, writable */
-    static const uint8_t level[8] = { 0, 1, 2, 3, 4, 0, 2, 0 };
-
-    return level[(type & PGT_type_mask) >> PGT_type_shift];
+    type &= PGT_type_mask;
+    if ( likely(type >= PGT_l1_page_table && type <= PGT_l4_page_table) )
+        return type >> PGT_type_shift;
+    return type == PGT_l2_pae_xen ? 2 : 0;
 }
 
 static bool is_pv32(const struct domain *d)
@@ -76,13 +77,18 @@ static bool is_pv32(const struct domain *d)
     return d->arch.pv.is_32bit;
 }
 
-/* Entries of a table of this type that are the hypervisor's, not the guest's.
+/*
+ * Entries of a table of this type, d's, that are the hypervisor's, not
+ * the guest's: in a PAE Xen L2 from d's HYPERVISOR_COMPAT_VIRT_START on.
  */
-static bool is_xen_slot(unsigned long type, unsigned int slot)
+static bool is_xen_slot(unsigned long type, unsigned int slot,
+                        const struct domain *d)
 {
     type &= PGT_type_mask;
-    return (type == PGT_l4_page_table && is_xen_l4_slot(slot)) ||
-           (type == PGT_l2_pae_xen && slot >= PV32_L2_XEN_FIRST);
+    if ( type == PGT_l4_page_table )
+        return is_xen_l4_slot(slot);
+    return type == PGT_l2_pae_xen &&
+           slot >= pv32_l2_xen_first(d->arch.pv.compat_virt_start);
 }
 
 static unsigned int pt_offset(unsigned int level, unsigned long va)
@@ -445,7 +451,7 @@ static int validate_table(struct page_info *pg, unsigned long type,
         /* The hypervisor's slots need the L2 under the last PDPTE. */
         if ( pdpt && i == PV32_L3_ENTRIES - 1 && !(e & _PAGE_PRESENT) )
             rc = -EINVAL;
-        else if ( is_xen_slot(type, i) || !(e & _PAGE_PRESENT) )
+        else if ( is_xen_slot(type, i, d) || !(e & _PAGE_PRESENT) )
             continue;
         else if ( stop_walk(level, preemptible, i > start) )
             rc = -ERESTART;
@@ -461,14 +467,14 @@ static int validate_table(struct page_info *pg, unsigned long type,
         if ( rc )
         {
             while ( i-- )
-                if ( !is_xen_slot(type, i) )
+                if ( !is_xen_slot(type, i, d) )
                     put_entry_refs(level, t[i], pg);
             return rc;
         }
         t[i] = adjust_entry(level, e, pv32);
     }
     if ( (type & PGT_type_mask) == PGT_l2_pae_xen )
-        pv32_fill_xen_l2(t);
+        pv32_fill_xen_l2(t, d->arch.pv.compat_virt_start);
     /* The RO M2P comes with a new L4 only in m2p_strict mode. */
     if ( level == 4 )
         pv_fill_xen_l4(t, m2p_strict(d));
@@ -504,12 +510,13 @@ static int devalidate_table(struct page_info *pg, unsigned long type,
                             unsigned int end, bool preemptible)
 {
     pte_t *t = page_to_virt(pg);
+    const struct domain *d = page_get_owner(pg);
     unsigned int level = pt_level(type), i;
     int rc;
 
     for ( i = end; i-- > 0; )
     {
-        if ( is_xen_slot(type, i) || !(t[i] & _PAGE_PRESENT) )
+        if ( is_xen_slot(type, i, d) || !(t[i] & _PAGE_PRESENT) )
             continue;
         rc = stop_walk(level, preemptible, i + 1 < end)
                  ? -ERESTART
@@ -533,8 +540,10 @@ static int devalidate_table(struct page_info *pg, unsigned long type,
      * ordinary L2 again as it was given.
      */
     if ( (type & PGT_type_mask) == PGT_l2_pae_xen )
-        memset(&t[PV32_L2_XEN_FIRST], 0,
-               (PT_ENTRIES - PV32_L2_XEN_FIRST) * sizeof(*t));
+    {
+        i = pv32_l2_xen_first(d->arch.pv.compat_virt_start);
+        memset(&t[i], 0, (PT_ENTRIES - i) * sizeof(*t));
+    }
     return 0;
 }
 
@@ -783,15 +792,16 @@ unsigned int pv_hold_table(struct page_info *pg)
  * PDPTE (the L2 with the hypervisor's slots) and the unused entries
  * past it, PDPTE bits, and the hypervisor's slots of that L2.
  */
-static int pv32_entry_refused(const struct page_info *table,
-                              unsigned int level, unsigned int slot, pte_t val)
+static int __attribute__((__noinline__, __cold__))
+pv32_entry_refused(const struct page_info *table, unsigned int level,
+                   unsigned int slot, pte_t val, const struct domain *d)
 {
     if ( level == 3 )
         return slot >= PV32_L3_ENTRIES - 1 ||
                        ((val & _PAGE_PRESENT) && (val & PV32_L3_REFUSED))
                    ? -EINVAL
                    : 0;
-    if ( is_xen_slot(table->u.inuse.type_info, slot) )
+    if ( is_xen_slot(table->u.inuse.type_info, slot, d) )
         return -EPERM;
     return level == 4 ? -EINVAL : 0;
 }
@@ -813,13 +823,14 @@ static int __pt_path mod_entry(struct page_info *table, unsigned int level,
 {
     pte_t *p = (pte_t *)page_to_virt(table) + slot;
     pte_t old = __atomic_load_n(p, __ATOMIC_RELAXED), nval = val;
-    bool same, pv32 = is_pv32(pt_owner);
+    bool same;
     int rc;
 
     *put = 0;
-    if ( unlikely(pv32) )
+    /* Read again below rather than kept: the 64-bit path stays as lean. */
+    if ( unlikely(is_pv32(pt_owner)) )
     {
-        if ( (rc = pv32_entry_refused(table, level, slot, val)) )
+        if ( (rc = pv32_entry_refused(table, level, slot, val, pt_owner)) )
             return rc;
     }
     else if ( level == 4 && is_xen_l4_slot(slot) )
@@ -838,7 +849,7 @@ static int __pt_path mod_entry(struct page_info *table, unsigned int level,
         if ( !same && (rc = get_entry_refs(level, val, pt_owner, pg_owner,
                                            table, preemptible)) )
             return rc;
-        nval = adjust_entry(level, val, pv32);
+        nval = adjust_entry(level, val, is_pv32(pt_owner));
     }
     else
         same = !(old & _PAGE_PRESENT);

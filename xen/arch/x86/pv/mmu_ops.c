@@ -45,21 +45,26 @@ static void this_cpu_mask(cpumask_t *mask)
 
 /*
  * The CPUs the vCPUs in the guest's bitmap at `bits` last ran on; -EFAULT
- * if the bitmap can't be read.  It has a bit per possible vCPU.
+ * if the bitmap can't be read.  It has a bit per possible vCPU, in words
+ * of the guest's width (a 32-bit guest's last word may end a page).
  */
 static int vcpumask_to_pcpumask(struct domain *d, unsigned long bits,
                                 cpumask_t *mask)
 {
-    unsigned int i, b;
+    unsigned int i, b, width = d->arch.pv.is_32bit ? 32 : BITS_PER_LONG;
 
     cpumask_clear(mask);
-    for ( i = 0; i < d->max_vcpus; i += BITS_PER_LONG )
+    for ( i = 0; i < d->max_vcpus; i += width )
     {
         unsigned long word;
+        uint32_t half;
 
-        if ( copy_from_guest_addr(&word, bits + i / 8) )
+        if ( width == 32 ? copy_from_guest_addr(&half, bits + i / 8)
+                         : copy_from_guest_addr(&word, bits + i / 8) )
             return -EFAULT;
-        for ( b = 0; b < BITS_PER_LONG && i + b < d->max_vcpus; b++ )
+        if ( width == 32 )
+            word = half;
+        for ( b = 0; b < width && i + b < d->max_vcpus; b++ )
             if ( (word & (1UL << b)) && d->vcpu[i + b] )
                 cpumask_set_cpu(d->vcpu[i + b]->processor, mask);
     }
@@ -496,8 +501,34 @@ static int do_one_mmuext(struct vcpu *curr, struct domain *pg_owner,
     BUG();
 }
 
-long do_mmuext_op(XEN_GUEST_HANDLE_PARAM(mmuext_op_t) uops, unsigned int count,
-                  XEN_GUEST_HANDLE_PARAM(uint) pdone, unsigned int foreigndom)
+/* mmuext_op as a 32-bit guest lays it out: every field 32 bits. */
+struct compat_mmuext_op {
+    uint32_t cmd;
+    uint32_t arg1; /* mfn, linear_addr */
+    uint32_t arg2; /* nr_ents, vcpumask, src_mfn */
+};
+
+/* Element i of the list at uops, widened if the guest is 32-bit. */
+static int read_mmuext(struct mmuext_op *op, unsigned long uops,
+                       unsigned int i, bool compat)
+{
+    struct compat_mmuext_op c;
+
+    if ( !compat )
+        return copy_from_guest_addr(op, uops + i * sizeof(*op)) ? -EFAULT : 0;
+    if ( copy_from_guest_addr(&c, uops + i * sizeof(c)) )
+        return -EFAULT;
+    /* The unions' 64-bit members zero-extend what their 32-bit ones say. */
+    memset(op, 0, sizeof(*op));
+    op->cmd = c.cmd;
+    op->arg1.mfn = c.arg1;
+    op->arg2.src_mfn = c.arg2;
+    return 0;
+}
+
+static long mmuext_ops(unsigned long uops, unsigned int count,
+                       XEN_GUEST_HANDLE_PARAM(uint) pdone,
+                       unsigned int foreigndom, bool compat)
 {
     struct vcpu *curr = current;
     struct domain *pg_owner;
@@ -509,8 +540,8 @@ long do_mmuext_op(XEN_GUEST_HANDLE_PARAM(mmuext_op_t) uops, unsigned int count,
         count &= ~MMU_UPDATE_PREEMPTED;
         read_done(pdone, &done);
     }
-    if ( old_table_stopped(__HYPERVISOR_mmuext_op, guest_handle_addr(uops),
-                           count, pdone, done, foreigndom) )
+    if ( old_table_stopped(__HYPERVISOR_mmuext_op, uops, count, pdone, done,
+                           foreigndom) )
         return __HYPERVISOR_mmuext_op;
     pg_owner = get_pg_owner(curr->domain, foreigndom, &rc);
     if ( pg_owner )
@@ -520,7 +551,7 @@ long do_mmuext_op(XEN_GUEST_HANDLE_PARAM(mmuext_op_t) uops, unsigned int count,
 
             if ( i && hypercall_preempt_check() )
                 rc = -ERESTART;
-            else if ( copy_from_guest_offset(&op, uops, i, 1) )
+            else if ( read_mmuext(&op, uops, i, compat) )
                 rc = -EFAULT;
             else
                 rc = do_one_mmuext(curr, pg_owner, &op);
@@ -545,12 +576,27 @@ long do_mmuext_op(XEN_GUEST_HANDLE_PARAM(mmuext_op_t) uops, unsigned int count,
 
     write_done(pdone, done + i);
     if ( rc == -ERESTART )
-        return hypercall_continue(__HYPERVISOR_mmuext_op,
-                                  guest_handle_addr(uops) +
-                                      i * sizeof(mmuext_op_t),
-                                  (count - i) | MMU_UPDATE_PREEMPTED,
-                                  guest_handle_addr(pdone), foreigndom);
+        return hypercall_continue(
+            __HYPERVISOR_mmuext_op,
+            uops + i * (compat ? sizeof(struct compat_mmuext_op)
+                               : sizeof(mmuext_op_t)),
+            (count - i) | MMU_UPDATE_PREEMPTED, guest_handle_addr(pdone),
+            foreigndom);
     return rc;
+}
+
+long do_mmuext_op(XEN_GUEST_HANDLE_PARAM(mmuext_op_t) uops, unsigned int count,
+                  XEN_GUEST_HANDLE_PARAM(uint) pdone, unsigned int foreigndom)
+{
+    return mmuext_ops(guest_handle_addr(uops), count, pdone, foreigndom,
+                      false);
+}
+
+long pv32_mmuext_op(XEN_GUEST_HANDLE_PARAM(void) uops, unsigned int count,
+                    XEN_GUEST_HANDLE_PARAM(uint) pdone,
+                    unsigned int foreigndom)
+{
+    return mmuext_ops(guest_handle_addr(uops), count, pdone, foreigndom, true);
 }
 
 /* update_va_mapping's flags: flush kind in bits 0-1, then whose TLBs. */

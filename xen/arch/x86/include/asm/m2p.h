@@ -35,6 +35,12 @@ mfn_t m2p_chunk_mfn(unsigned long idx);
  */
 mfn_t m2p_compat_chunk_mfn(unsigned long idx);
 unsigned long m2p_compat_nr_chunks(void);
+/*
+ * The highest HYPERVISOR_COMPAT_VIRT_START whose window still holds the
+ * whole compat M2P (whole 2 MiB pieces below PV32_M2P_END, at least
+ * PV32_VIRT_START): what an HV_START_LOW note may raise a domain's to.
+ */
+uint32_t m2p_compat_vstart(void);
 pte_t m2p_compat_l2e(unsigned long idx);
 
 #endif /* ASM_X86_M2P_H */

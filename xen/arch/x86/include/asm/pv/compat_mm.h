@@ -6,17 +6,25 @@
 #include <xen/mm.h>
 #include <xen/types.h>
 #include <asm/page.h>
+#include <public/xen.h>
 
 struct domain;
 struct vcpu;
 
 /*
- * HYPERVISOR_COMPAT_VIRT_START: from here to 4 GiB a 32-bit guest's
- * address space is the hypervisor's (the compat M2P, read-only).  Fixed:
- * the HV_START_LOW note is not honoured.
+ * The lowest HYPERVISOR_COMPAT_VIRT_START (Xen's default, which a
+ * kernel's HV_START_LOW note may raise per domain: d->arch.pv.
+ * compat_virt_start): from there to 4 GiB a 32-bit guest's address
+ * space is the hypervisor's (the compat M2P, read-only, its entry 0 at
+ * the domain's start).  The compat M2P holds at most what fits above it.
  */
 #define PV32_VIRT_START 0xF5800000U
-/* Its first slot in the L2 under L3 slot 3 (428). */
+/* The first L2 slot (of the top GiB) that is the hypervisor's for start. */
+static inline unsigned int pv32_l2_xen_first(uint32_t start)
+{
+    return (start >> 21) & 511;
+}
+/* ... with the default start (428). */
 #define PV32_L2_XEN_FIRST ((PV32_VIRT_START >> 21) & 511)
 /* The compat M2P's end (Xen's MACH2PHYS_COMPAT_VIRT_END). */
 #define PV32_M2P_END 0xFFE00000U
@@ -48,9 +56,20 @@ void pv32_vcpu_destroy(struct vcpu *v);
 void pv32_set_l4_root(struct vcpu *v);
 
 /*
- * Fills the hypervisor's slots (PV32_L2_XEN_FIRST on) of an L2 being
- * validated as PGT_l2_pae_xen: the compat M2P, read-only.
+ * mmuext_op from a 32-bit guest: the list holds 12-byte compat entries
+ * (cmd, arg1, arg2, each 32 bits), continuations included; otherwise
+ * do_mmuext_op().  mmu_update and update_va_mapping need no such entry:
+ * their 32-bit rules follow the caller's is_32bit.
  */
-void pv32_fill_xen_l2(pte_t *l2);
+long pv32_mmuext_op(XEN_GUEST_HANDLE_PARAM(void) uops, unsigned int count,
+                    XEN_GUEST_HANDLE_PARAM(uint) pdone,
+                    unsigned int foreigndom);
+
+/*
+ * Fills the hypervisor's slots of an L2 being validated as
+ * PGT_l2_pae_xen, for a domain whose hypervisor part starts at `start`:
+ * the compat M2P, read-only, up to PV32_M2P_END.
+ */
+void pv32_fill_xen_l2(pte_t *l2, uint32_t start);
 
 #endif /* ASM_X86_PV_COMPAT_MM_H */
