@@ -81,8 +81,7 @@ long do_xen_version(int cmd, XEN_GUEST_HANDLE_PARAM(void) arg)
         return copy_to_guest(arg, &info, 1) ? -EFAULT : 0;
     }
     case XENVER_capabilities:
-        /* 32-bit PAE PV guests too (docs/misc/compat32.md), as Xen's PV32. */
-        return copy_string(arg, "xen-3.0-x86_64 xen-3.0-x86_32p ",
+        return copy_string(arg, arch_xen_capabilities(),
                            sizeof(xen_capabilities_info_t));
     case XENVER_changeset:
         return copy_string(arg, "unavailable", sizeof(xen_changeset_info_t));

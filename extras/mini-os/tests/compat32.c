@@ -7,8 +7,9 @@
 #include <traps.h>
 
 /*
- * Ours runs 32-bit PAE PV guests (docs/misc/compat32.md) and says so as
- * Xen with PV32 does, after the 64-bit type; Debian's Xen 4.17 is built
+ * Ours runs 32-bit PAE PV guests with pv=32, which the suite's runs on ours
+ * give (docs/misc/compat32.md), and says so as Xen with PV32 does, after
+ * the 64-bit type; Debian's Xen 4.17 is built
  * without them (CONFIG_PV32 off) and lists no 32-bit type.
  */
 TEST(compat32, capabilities)

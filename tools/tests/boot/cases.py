@@ -272,7 +272,8 @@ CASES.append(dict(
 # update_va_mapping and an event sent to itself, in the 32-bit layouts.
 # Debian's Xen 4.17 is built without 32-bit PV (CONFIG_PV32 off), so
 # there it is refused as dom0 (pv32_refused); ours runs it to
-# 'pv32: PASS' and its poweroff (docs/misc/compat32.md).
+# 'pv32: PASS' and its poweroff with pv=32, and refuses it without
+# (pv32-dom0-off: 32-bit PV is off by default, docs/misc/compat32.md).
 PV32, PV32_WHY = build_small_kernel(BUILD, 'pv32', 'pv32', ['-m32'])
 # Xen 4.17 parses its notes first (dom0=verbose shows what it made of
 # them): they are the ones a 32-bit PAE kernel needs, laid out as meant.
@@ -281,21 +282,24 @@ PV32_XEN417_NOTES = [('expect', 'elf_address', dict(field=f, value=v))
                                   ('virt_offset', '0xc0000000'),
                                   ('virt_kstart', '0xc0000000'),
                                   ('virt_entry', '0xc0001000'))]
-for _hv, _steps in (
-        ('ours', [('expect', 'pv32_pass'), ('expect', 'dom0_halted')]),
-        ('xen417', [('expect', 'pv32_refused'), ('expect', 'panic'),
-                    ('expect', 'halted')])):
+_REFUSED = [('expect', 'pv32_refused'), ('expect', 'panic'),
+            ('expect', 'halted')]
+for _name, _hv, _opts, _steps in (
+        ('pv32-dom0', 'ours', ' pv=32',
+         [('expect', 'pv32_pass'), ('expect', 'dom0_halted')]),
+        ('pv32-dom0-off', 'ours', '', _REFUSED),
+        ('pv32-dom0-xen417', 'xen417', ' dom0=verbose', _REFUSED)):
     CASES.append(dict(
-        name='pv32-dom0' + ('' if _hv == 'ours' else '-xen417'), only=_hv,
+        name=_name, only=_hv,
         via='kernel', smp=1, mem='256M', cpu='max',
-        append='dom0_mem=64M' + (' dom0=verbose' if _hv == 'xen417' else ''),
+        append='dom0_mem=64M' + _opts,
         forbid=FAULT_FORBID + (r'pv32: FAIL',), fail=PV32_WHY,
         modules=[(PV32, '')],
         steps=(PV32_XEN417_NOTES if _hv == 'xen417' else []) + _steps))
 # As a boot domU beside mini-os dom0: it passes, and dom0 runs on.
 CASES.append(dict(
     name='pv32-domu', via='kernel', smp=2, mem='256M', cpu='max',
-    append='dom0_mem=64M', only='ours', minios=True, fail=PV32_WHY,
+    append='dom0_mem=64M pv=32', only='ours', minios=True, fail=PV32_WHY,
     forbid=SUITE_FORBID + (r'pv32: FAIL',),
     modules=[(MINIOS, 'only=none/'), (PV32, 'domU mem=8M')],
     steps=[('expect', 'dom_built', dict(dom=1)),

@@ -72,7 +72,10 @@ HELP_LINE = r"^\(XEN\)  key '{key}' \(ascii '{ascii:02x}'\) => \S"
 
 PROFILES = {
     'ours': {
-        'markers': dict(COMMON),
+        'markers': dict(COMMON,
+                        # Without pv=32 (docs/misc/compat32.md).
+                        pv32_refused=r'^\(XEN\) dom0: 32-bit PV guests are '
+                                     r'off \(pv=32\)$'),
         'debug_keys': dict(DEBUG_KEYS),
         # Key that replays messages printed before the serial line was up
         # (None: they must reach the serial line by themselves).

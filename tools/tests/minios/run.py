@@ -117,8 +117,9 @@ def ours_setup(results):
         elf = os.path.join(TOP, 'xen', 'xen')
     if rc != 0 or not os.path.isfile(elf):
         raise RuntimeError('hypervisor not built: make -C xen failed')
+    # pv=32: the compat32/ cases try the 32-bit PV path (off by default).
     return elf, ('console=com1 com1=115200,8n1 loglvl=all guest_loglvl=all '
-                 'dom0_mem=64M noreboot')
+                 'dom0_mem=64M noreboot pv=32')
 
 
 # name, setup(results) -> (multiboot kernel, its command line), the

@@ -6,6 +6,7 @@
 /* The hypervisor's layout first, as its builds force-include it. */
 #include <asm/config.h>
 #include <xen/errno.h>
+#include <xen/hypercall.h>
 #include <xen/mm.h>
 #include <xen/sched.h>
 #include <xen/softirq.h>
@@ -87,6 +88,14 @@ bool pv_ptwr_emulate(struct cpu_user_regs *regs, unsigned long addr)
 
 /* Frames below are "valid" to mfn_valid(). */
 unsigned long max_page = 64;
+
+/* compat_domain.c's pv= parser is not run here (the boot cases pass pv=32). */
+int parse_bool(const char *s, const char *e)
+{
+    (void)s;
+    (void)e;
+    return -1;
+}
 
 /* What pv_switch_compat() asks of the event channels, clock and L4s. */
 static unsigned int evtchn_switches, wallclock_writes, l4s, l4_fail_at;
@@ -648,6 +657,7 @@ static void empty_pv(struct vcpu *vcpus[2])
     dom.tot_pages = 0;
     vcpus[0]->pause_flags = vcpus[1]->pause_flags = VPF_down;
     evtchn_switches = wallclock_writes = l4s = l4_fail_at = 0;
+    opt_pv32 = true;
 }
 
 /* XEN_DOMCTL_set_address_size 32 and the builder's switch. */
@@ -671,6 +681,20 @@ static void test_switch_compat(void)
         dom.tot_pages = 5;
         CHECK_EQ(pv_switch_compat(&dom), 0);
         CHECK_EQ(evtchn_switches, 1);
+    }
+
+    CASE("switch_compat: without pv=32 EOPNOTSUPP, nothing changed")
+    {
+        empty_pv(vcpus);
+        opt_pv32 = false;
+        CHECK_STR(arch_xen_capabilities(), "xen-3.0-x86_64 ");
+        CHECK_EQ(pv_switch_compat(&dom), -EOPNOTSUPP);
+        CHECK(!adom.pv.is_32bit);
+        CHECK_EQ(evtchn_switches, 0);
+        CHECK_EQ(l4s, 0);
+        opt_pv32 = true;
+        CHECK_STR(arch_xen_capabilities(),
+                     "xen-3.0-x86_64 xen-3.0-x86_32p ");
     }
 
     CASE("switch_compat: memory or a vCPU up is EACCES, HVM EINVAL")

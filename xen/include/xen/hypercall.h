@@ -69,6 +69,8 @@ long do_set_segment_base(unsigned int which, unsigned long base);
 long do_sched_op(int cmd, XEN_GUEST_HANDLE_PARAM(void) arg);
 long do_sched_op_compat(int cmd, unsigned long arg);
 long do_memory_op(unsigned long cmd, XEN_GUEST_HANDLE_PARAM(void) arg);
+/* XENVER_capabilities: the guest ABIs this hypervisor runs now. */
+const char *arch_xen_capabilities(void);
 /* The memory_op sub-ops common code does not know (-ENOSYS if none). */
 long arch_memory_op(unsigned int op, XEN_GUEST_HANDLE_PARAM(void) arg);
 long do_multicall(XEN_GUEST_HANDLE_PARAM(multicall_entry_t) call_list,

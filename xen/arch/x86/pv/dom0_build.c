@@ -487,6 +487,8 @@ static int __init build_pv_domain(struct boot_domain *bd)
     else if ( elf.is32 &&
               (!elf.xen.pae_mode[0] || !strncmp(elf.xen.pae_mode, "no", 2)) )
         rc = refuse(-EINVAL, "a 32-bit kernel without PAE");
+    else if ( elf.is32 && !opt_pv32 )
+        rc = refuse(-EOPNOTSUPP, "32-bit PV guests are off (pv=32)");
 
     else if ( elf.xen.feat_required & ~features )
         rc = refuse(-EINVAL, "the kernel requires features we lack (%#x)",

@@ -20,9 +20,13 @@ struct vcpu;
  * Makes d a 32-bit PV domain (XEN_DOMCTL_set_address_size 32, or the
  * builder for a 32-bit PAE kernel): 0, or -EACCES once it has memory or
  * a vCPU brought up (as Xen), -EINVAL for a domain that is not PV,
+ * -EOPNOTSUPP without pv=32,
  * -ENOMEM if its vCPUs' L4s cannot be had.
  */
 int pv_switch_compat(struct domain *d);
+
+/* pv=32: whether 32-bit PV guests may run at all (off by default). */
+extern bool opt_pv32;
 
 /*
  * HYPERVISOR_COMPAT_VIRT_START for a kernel whose HV_START_LOW note says
