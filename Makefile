@@ -60,10 +60,15 @@ install: install-xen install-tools
 install-tools: tools
 	$(MAKE) -C tools install
 
+# Where xen/Makefile leaves the images of the build asked for (debug=n:
+# with its objects).
+xen_images = xen$(if $(filter n,$(1)),/obj-rel)
 install-xen: xen
 	install -d $(DESTDIR)/boot $(DESTDIR)/etc/grub.d
-	install -m 644 xen/xen.gz $(DESTDIR)/boot/hv-xen-$(XEN_FULLVERSION).gz
-	install -m 644 xen/xen-syms $(DESTDIR)/boot/hv-xen-syms-$(XEN_FULLVERSION)
+	install -m 644 $(call xen_images,$(debug))/xen.gz \
+	    $(DESTDIR)/boot/hv-xen-$(XEN_FULLVERSION).gz
+	install -m 644 $(call xen_images,$(debug))/xen-syms \
+	    $(DESTDIR)/boot/hv-xen-syms-$(XEN_FULLVERSION)
 	install -m 755 tools/misc/grub.d/20_linux_hv $(DESTDIR)/etc/grub.d/
 
 # Debian packages of the hypervisor and the tools (docs/misc/packaging.md).
@@ -73,7 +78,8 @@ DEB_DIR ?= $(XEN_ROOT)/dist/deb
 DEB_DEBUG ?= n
 deb:
 	$(MAKE) -C xen debug=$(DEB_DEBUG)
-	tools/packaging/mkdeb --out $(DEB_DIR) --hv-version $(XEN_FULLVERSION)
+	tools/packaging/mkdeb --out $(DEB_DIR) --hv-version $(XEN_FULLVERSION) \
+	    --xen-dir $(call xen_images,$(DEB_DEBUG))
 
 # A dom0 root file system from Debian packages, as an initramfs and an
 # ext4 image (tools/scripts/mkrootfs; cached, see docs/misc/testing.md).
