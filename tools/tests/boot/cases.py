@@ -284,8 +284,10 @@ PV32_XEN417_NOTES = [('expect', 'elf_address', dict(field=f, value=v))
                                   ('virt_entry', '0xc0001000'))]
 # Xen 4.17 says why before its panic; ours says it in the panic.
 for _name, _hv, _opts, _steps in (
-        ('pv32-dom0', 'ours', ' pv=32',
-         [('expect', 'pv32_pass'), ('expect', 'dom0_halted')]),
+        # A bad element is refused alone, as Xen's parse_boolean() does.
+        ('pv32-dom0', 'ours', ' pv=32,no-32=1',
+         [('expect', 'bad_value', dict(name='pv', value='32,no-32=1')),
+          ('expect', 'pv32_pass'), ('expect', 'dom0_halted')]),
         ('pv32-dom0-off', 'ours', '',
          [('expect', 'panic'), ('expect', 'pv32_refused'),
           ('expect', 'halted')]),

@@ -31,7 +31,8 @@ static int parse_pv(const char *s)
         const char *name = negated ? s + 3 : s;
         const char *eq = memchr(name, '=', e - name);
         size_t len = (eq ?: e) - name;
-        int val = eq && !negated ? parse_bool(eq + 1, e) : !negated;
+        /* "no-32=<bool>" is refused, as a boolean option's would be. */
+        int val = !eq ? !negated : negated ? -1 : parse_bool(eq + 1, e);
 
         if ( len == 2 && !strncmp(name, "32", 2) && val >= 0 )
             opt_pv32 = val;
