@@ -3,6 +3,7 @@
 faults, xend-config.sxp, and the xend script as a daemon."""
 import os
 import signal
+import socket
 import subprocess
 import time
 import xmlrpc.client
@@ -448,10 +449,15 @@ def real_backend_xenstore():
                               '--no-persist'], stdout=subprocess.DEVNULL,
                              stderr=subprocess.DEVNULL)
         try:
+            # The socket file exists from bind(), before listen(): wait
+            # until a connection is taken.
             for _ in range(100):
-                if os.path.exists(sock):
+                try:
+                    with socket.socket(socket.AF_UNIX) as probe:
+                        probe.connect(sock)
                     break
-                time.sleep(0.05)
+                except OSError:
+                    time.sleep(0.05)
             os.environ['XENSTORED_PATH'] = sock
             rb = backend.RealBackend()
             rb.xs_write('/local/domain/7/name', 'guest')
