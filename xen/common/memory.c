@@ -373,7 +373,9 @@ static long memory_exchange(XEN_GUEST_HANDLE_PARAM(void) arg)
     if ( !(d = target_domain(x.in.domid, &rc)) )
         goto out;
 
-    memflags = MEMF_bits(XENMEMF_get_address_bits(x.out.mem_flags));
+    memflags = memf_bits_within(MEMF_bits(
+                                    XENMEMF_get_address_bits(x.out.mem_flags)),
+                                domain_alloc_bits(d));
     for ( i = first; i < end; i++ )
     {
         if ( i != first && hypercall_preempt_check() )

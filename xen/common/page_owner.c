@@ -134,7 +134,8 @@ struct page_info *alloc_domain_pages(struct domain *d, unsigned int order,
     d->tot_pages += nr;
     spin_unlock(&d->page_alloc_lock);
 
-    pg = alloc_domheap_pages(d, order, memflags);
+    pg = alloc_domheap_pages(d, order,
+                             memf_bits_within(memflags, domain_alloc_bits(d)));
 
     spin_lock(&d->page_alloc_lock);
     if ( !pg )

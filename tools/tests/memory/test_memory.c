@@ -1280,6 +1280,19 @@ static void test_exchange(void)
         domB->tot_pages = t - 1;
     }
 
+    CASE("a 32-bit PV domain's frames: a width over 2^37 narrowed to it")
+    {
+        /* Every allocation for it (page_owner.c, exchange) goes through. */
+        CHECK_EQ(MEMF_get_bits(memf_bits_within(0, PV32_ALLOC_BITS)), 37);
+        CHECK_EQ(MEMF_get_bits(memf_bits_within(MEMF_bits(40), 37)), 37);
+        CHECK_EQ(MEMF_get_bits(memf_bits_within(MEMF_bits(20), 37)), 20);
+        CHECK_EQ(memf_bits_within(MEMF_bits(40) | MEMF_no_scrub, 37),
+                 MEMF_bits(37) | MEMF_no_scrub);
+        /* 64-bit domains: no limit added. */
+        CHECK_EQ(memf_bits_within(MEMF_no_scrub, 0), MEMF_no_scrub);
+        CHECK_EQ(memf_bits_within(MEMF_bits(40), 0), MEMF_bits(40));
+    }
+
     CASE("reservations: address_bits limits new frames as Xen's do")
     {
         xen_pfn_t list[2] = { 0, 1 };

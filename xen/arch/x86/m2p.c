@@ -4,6 +4,7 @@
 #include <xen/mm.h>
 #include <xen/string.h>
 #include <asm/config.h>
+#include <asm/domain.h>
 #include <asm/m2p.h>
 #include <asm/mm.h>
 #include <asm/page.h>
@@ -78,6 +79,10 @@ static void *alloc_or_panic(unsigned long bytes)
 
 static void compat_m2p_init(void)
 {
+    /* A 32-bit guest's frames (domain_alloc_bits()) are all in the table. */
+    BUILD_BUG_ON(
+        (1UL << (PV32_ALLOC_BITS - PAGE_SHIFT)) > COMPAT_MAX_ENTRIES ||
+        (2UL << (PV32_ALLOC_BITS - PAGE_SHIFT)) <= COMPAT_MAX_ENTRIES);
     unsigned long entries = min(max_page, (unsigned long)COMPAT_MAX_ENTRIES);
     unsigned long bytes = entries * sizeof(uint32_t), nr, i, j;
     uint32_t **list;

@@ -231,6 +231,17 @@ static inline void page_list_del(struct page_info *pg,
 /* Only memory below 2^n bytes (n = 0: no limit). */
 #define MEMF_bits(n)     ((unsigned int)(n) << _MEMF_bits)
 #define MEMF_get_bits(f) ((f) >> _MEMF_bits)
+
+/* memflags with its address width narrowed to bits (0: leaves it as it is). */
+static inline unsigned int memf_bits_within(unsigned int memflags,
+                                            unsigned int bits)
+{
+    unsigned int had = MEMF_get_bits(memflags);
+
+    if ( !bits || (had && had <= bits) )
+        return memflags;
+    return (memflags & ((1U << _MEMF_bits) - 1)) | MEMF_bits(bits);
+}
 /* Don't scrub: the caller overwrites every byte itself. */
 #define MEMF_no_scrub (1U << 0)
 

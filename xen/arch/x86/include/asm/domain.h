@@ -156,4 +156,13 @@ struct arch_domain {
 /* Its shared_info and vcpu_info have the 32-bit layout (xen/compat.h). */
 #define has_32bit_shinfo(d) is_pv_32bit_domain(d)
 
+/*
+ * The frames a 32-bit PV guest owns must be ones its compat M2P names
+ * (4-byte entries below PV32_M2P_END, m2p.c): kept below 2^37 bytes
+ * (128 GiB), the largest power of two that table covers, as Xen's
+ * physaddr_bitsize.  The address width d's frames stay under (0: any).
+ */
+#define PV32_ALLOC_BITS      37
+#define domain_alloc_bits(d) (is_pv_32bit_domain(d) ? PV32_ALLOC_BITS : 0)
+
 #endif /* ASM_X86_DOMAIN_H */
