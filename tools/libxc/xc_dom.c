@@ -628,15 +628,15 @@ static int parse_join(xc_interface *xch, struct parse_job *job,
  * Debian bzImage's 8 MB of xz is most of a build under an emulated CPU
  * (1.5 s of 1.8 s); a toolstack that starts many domains of one kernel
  * unpacks it once.  An entry is named by the kernel file's identity, so
- * a file changed in any way (its ctime moves) misses; it is written
- * whole to a temporary name and renamed, by a thread of its own after
- * the build, off the create's path; the entries of other versions of
- * the same file (its device and inode) go then.
+ * a file changed in any way (its ctime moves) misses.  The unpacking
+ * writes straight into a new file of the cache, mapped shared, in place
+ * of its anonymous buffer (no copy, no extra work on the build's path);
+ * a build that succeeds renames it to its entry and removes the entries
+ * of other versions of the same file (its device and inode).
  */
-struct cache_job {
-    void *buf;
-    size_t map_len, len;
-    char dir[PATH_MAX], name[128];
+struct cache_tmp {
+    int dirfd, fd;
+    char name[160];
 };
 
 /* The entry's name for the kernel file st describes; its first two
@@ -704,75 +704,61 @@ static void cache_prune(int dirfd, const char *name)
     closedir(d);
 }
 
-static void *cache_write(void *data)
+/* The new file, unless committed, and the descriptors. */
+static void cache_drop(struct cache_tmp *t)
 {
-    struct cache_job *j = data;
-    char tmp[sizeof(j->name) + 8];
-    size_t done = 0;
-    int dirfd, fd = -1;
+    if ( t->fd >= 0 )
+        close(t->fd);
+    if ( t->dirfd >= 0 && t->name[0] )
+        unlinkat(t->dirfd, t->name, 0);
+    if ( t->dirfd >= 0 )
+        close(t->dirfd);
+    t->fd = t->dirfd = -1;
+}
 
-    if ( mkdir(j->dir, 0700) && errno != EEXIST )
-        goto out;
-    dirfd = open(j->dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-    if ( dirfd < 0 )
-        goto out;
-    cache_prune(dirfd, j->name);
-    snprintf(tmp, sizeof(tmp), "%s.%06x", j->name,
-             (unsigned int)(getpid() ^ (uintptr_t)j) & 0xffffff);
-    fd = openat(dirfd, tmp, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
-    while ( fd >= 0 && done < j->len )
-    {
-        ssize_t n = write(fd, (uint8_t *)j->buf + done, j->len - done);
+/*
+ * A buffer of len bytes for the unpacked image that is the cache's new
+ * file for entry name, mapped shared and writable: t then holds the
+ * file; NULL (t unused) when the cache cannot take it.  The file's
+ * blocks are allocated first: a full file system fails here, not later
+ * as a SIGBUS in the unpacking.
+ */
+static uint8_t *cache_buffer(const char *dir, const char *name, size_t len,
+                             struct cache_tmp *t)
+{
+    void *p = MAP_FAILED;
 
-        if ( n <= 0 && !(n < 0 && errno == EINTR) )
-            break;
-        done += n > 0 ? (size_t)n : 0;
-    }
-    if ( fd >= 0 && (close(fd) || done < j->len ||
-                     renameat(dirfd, tmp, dirfd, j->name)) )
-        unlinkat(dirfd, tmp, 0);
-    close(dirfd);
- out:
-    munmap(j->buf, j->map_len);
-    free(j);
+    t->fd = -1;
+    if ( mkdir(dir, 0700) && errno != EEXIST )
+        return NULL;
+    t->dirfd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+    if ( t->dirfd < 0 )
+        return NULL;
+    if ( ours_alone(dir, true) &&
+         (size_t)snprintf(t->name, sizeof(t->name), "%s.%d.tmp", name,
+                          (int)getpid()) < sizeof(t->name) )
+        t->fd = openat(t->dirfd, t->name,
+                       O_RDWR | O_CREAT | O_TRUNC | O_NOFOLLOW | O_CLOEXEC,
+                       0600);
+    if ( t->fd >= 0 && !posix_fallocate(t->fd, 0, (off_t)len) )
+        p = mmap(NULL, len, PROT_READ | PROT_WRITE, MAP_SHARED, t->fd, 0);
+    if ( p != MAP_FAILED )
+        return p;
+    cache_drop(t);
     return NULL;
 }
 
-/* Hands k's unpacked image to a thread that writes it to the cache. */
-static void cache_keep(const char *dir, const char *name,
-                       struct xc_dom_kernel *k)
+/* The new file, image_len bytes of it, as its entry name. */
+static void cache_commit(struct cache_tmp *t, const char *name,
+                         size_t image_len)
 {
-    struct cache_job *j = calloc(1, sizeof(*j));
-    pthread_attr_t attr;
-    pthread_t thread;
-    sigset_t all, mask;
-    int rc = -1;
-
-    if ( !j || (size_t)snprintf(j->dir, sizeof(j->dir), "%s", dir) >=
-                   sizeof(j->dir) ||
-         (size_t)snprintf(j->name, sizeof(j->name), "%s", name) >=
-             sizeof(j->name) )
+    if ( !ftruncate(t->fd, (off_t)image_len) &&
+         !renameat(t->dirfd, t->name, t->dirfd, name) )
     {
-        free(j);
-        return;
+        cache_prune(t->dirfd, name);
+        t->name[0] = '\0';
     }
-    j->buf = k->unpacked;
-    j->map_len = k->unpacked_len;
-    j->len = k->elf.size;
-    /* As the parse thread: the caller's signal handlers stay its own. */
-    sigfillset(&all);
-    pthread_sigmask(SIG_SETMASK, &all, &mask);
-    if ( !pthread_attr_init(&attr) )
-    {
-        pthread_attr_setdetachstate(&attr, PTHREAD_CREATE_DETACHED);
-        rc = pthread_create(&thread, &attr, cache_write, j);
-        pthread_attr_destroy(&attr);
-    }
-    pthread_sigmask(SIG_SETMASK, &mask, NULL);
-    if ( rc )
-        free(j);
-    else
-        k->unpacked = NULL;
+    cache_drop(t);
 }
 
 int xc_pv_build(xc_interface *xch, const struct xc_pv_config *cfg,
@@ -788,6 +774,7 @@ int xc_pv_build(xc_interface *xch, const struct xc_pv_config *cfg,
     pthread_t thread;
     sigset_t all, mask;
     bool parsing, created = false, cache = false;
+    struct cache_tmp ctmp = { .dirfd = -1, .fd = -1 };
     struct stat kst;
     char cname[128];
     void *image = NULL, *ramdisk = NULL;
@@ -854,8 +841,12 @@ int xc_pv_build(xc_interface *xch, const struct xc_pv_config *cfg,
 
         if ( !packed_kernel(&packed, &packed_len, &out_len) )
         {
-            job.buf = mmap(NULL, out_len, PROT_READ | PROT_WRITE,
-                           MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+            job.buf = cache ? cache_buffer(cfg->kernel_cache, cname, out_len,
+                                           &ctmp)
+                            : NULL;
+            if ( !job.buf )
+                job.buf = mmap(NULL, out_len, PROT_READ | PROT_WRITE,
+                               MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
             if ( job.buf == MAP_FAILED )
                 job.buf = NULL;
             job.buf_len = out_len;
@@ -944,8 +935,9 @@ int xc_pv_build(xc_interface *xch, const struct xc_pv_config *cfg,
     xc_log(xch, XC_LOG_INFO, "built d%u: %lu pages, entry %#lx", res->domid,
            (unsigned long)res->nr_pages, (unsigned long)res->virt_entry);
     xc_log(xch, XC_LOG_DEBUG, "build d%u ms:%s", res->domid, pt.line);
-    if ( cache && job.k.unpacked )
-        cache_keep(cfg->kernel_cache, cname, &job.k);
+    /* The image went to the cache's file if it was unpacked at all. */
+    if ( ctmp.fd >= 0 && job.k.unpacked )
+        cache_commit(&ctmp, cname, job.k.elf.size);
     rc = 0;
  out:
     err = errno;
@@ -966,6 +958,7 @@ int xc_pv_build(xc_interface *xch, const struct xc_pv_config *cfg,
     if ( ramdisk )
         munmap(ramdisk, ramdisk_len);
     xc_dom_free_kernel(&job.k);
+    cache_drop(&ctmp);
     munmap(image, image_len);
     errno = err;
     return rc;

@@ -499,7 +499,7 @@ class Lines(object):
 def real_kernel_cache():
     """A compressed kernel is unpacked once: the next build of the same
     file takes the cache's copy; a changed file, or an entry others could
-    have written, is unpacked again."""
+    have written, is unpacked again; a failed build keeps nothing."""
     import gzip
     import shutil
     import tempfile
@@ -553,5 +553,15 @@ def real_kernel_cache():
         third = entry(lambda path: os.stat(path).st_mode & 0o777 == 0o600)
         check(third == second, 'rewritten as %r, not %r' % (third, second))
         check(build(), 'the rewritten entry was not used')
+        # A kernel that does not build leaves nothing in the cache.
+        with gzip.open(kernel, 'wb') as f:
+            f.write(b'not an ELF' * 1000)
+        try:
+            build()
+            raise AssertionError('a bad kernel built')
+        except B.BackendError:
+            pass
+        check(os.listdir(be.kernel_cache) == [os.path.basename(third)],
+              os.listdir(be.kernel_cache))
     finally:
         shutil.rmtree(d, ignore_errors=True)
