@@ -75,7 +75,7 @@ fi
 # its phases (xend.log at DEBUG), the rest is xm starting and talking to
 # xend.
 if [ $tool = xm ]; then
-    grep -E 'xend\.domain(s_with_state|\.[a-z]+) took|create bench:|hard_shutdown:|: (build|xenstore skeleton|introduce|destroy: [a-z]+) took' \
+    grep -E 'xend\.domain(s_with_state|\.[a-z]+) took|create bench:|libhvxc: (build d|kernel unpacked)|hard_shutdown:|: (build|xenstore skeleton|introduce|destroy: [a-z]+) took' \
         /var/log/xen/xend.log | sed 's/^/hv-bench: phase /'
     t0=$(up)
     python3 -c pass
