@@ -8,7 +8,8 @@ Debian's xl and daemons.  Each creates the same PV domU (dom0's kernel,
 it; alternating, medians of the runs.  Figures from dom0's clock: until
 the create command returns, until the guest's /init prints its first line
 (its userspace), list, pause and unpause of the running guest, and its
-destroy."""
+destroy; then the same two figures for a second domain of the same kernel
+(ours takes it from xend's kernel cache)."""
 
 import os
 import sys
@@ -39,6 +40,10 @@ FIGURES = [
     ('pause', r'^hv-bench: pause ([\d.]+)', 'pause', 's'),
     ('unpause', r'^hv-bench: unpause ([\d.]+)', 'unpause', 's'),
     ('destroy', r'^hv-bench: destroy ([\d.]+)', 'destroy (running)', 's'),
+    ('create2', r'^hv-bench: create again ([\d.]+)',
+     'create again (same kernel)', 's'),
+    ('userspace2', r'^hv-bench: userspace again ([\d.]+)',
+     'create again to guest userspace', 's'),
 ]
 
 

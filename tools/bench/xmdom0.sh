@@ -52,11 +52,30 @@ fi
 t0=$(up)
 $tool destroy bench || say "destroy failed"
 say "destroy $(since $t0)"
+# A second domain of the same kernel, as a user starting several: ours
+# takes the unpacked kernel from xend's cache (xend-kernel-cache), xl
+# unpacks it again.
+: >$log
+t0=$(up)
+$tool create bench.cfg >/dev/null 2>&1 || say "create2 failed"
+say "create again $(since $t0)"
+wait_log "hv-guest: userspace" 120 && say "userspace again $(since $t0)"
+$tool destroy bench || say "destroy failed"
+# xm create through the C front end and through the Python xm alone, each
+# paused (no guest boot to wait for), both from the cache.
+if [ $tool = xm ]; then
+    for x in xm /usr/lib/hv-xen/bin/xm.py; do
+        t0=$(up)
+        $x create -p -q bench.cfg || say "paused_create failed"
+        say "phase $x create -p $(since $t0)"
+        xm destroy bench
+    done
+fi
 # Where xm's create and destroy went: xend's own time for each call and
 # its phases (xend.log at DEBUG), the rest is xm starting and talking to
 # xend.
 if [ $tool = xm ]; then
-    grep -E 'xend\.domain(s_with_state|\.[a-z]+) took|create bench:|hard_shutdown:|: (build|xenstore skeleton|introduce|destroy: [a-z]+) took' \
+    grep -E 'xend\.domain(s_with_state|\.[a-z]+) took|create bench:|libhvxc: (build d|kernel unpacked)|hard_shutdown:|: (build|xenstore skeleton|introduce|destroy: [a-z]+) took' \
         /var/log/xen/xend.log | sed 's/^/hv-bench: phase /'
     t0=$(up)
     python3 -c pass

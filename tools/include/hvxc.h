@@ -250,6 +250,13 @@ struct xc_pv_config {
     uint32_t console_domid;     /* the backends' domain (0: dom0) */
     uint32_t store_domid;
     xen_domain_handle_t handle; /* the domain's uuid */
+    /*
+     * A directory (created 0700 if missing) where the unpacked image of a
+     * compressed kernel is kept after a build, named by the kernel file's
+     * device, inode, size, mtime and ctime, and used by later builds of
+     * that file instead of unpacking it again; NULL: none.
+     */
+    const char *kernel_cache;
 };
 
 /* What the builder made, for the toolstack's xenstore entries. */

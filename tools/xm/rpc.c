@@ -961,40 +961,62 @@ static int put_text(struct buf *b, const char *s)
     return r;
 }
 
+static int put_value(struct buf *b, const struct rpc_arg *a, int depth)
+{
+    char n[64];
+    long long k;
+    int r = 0;
+
+    if ( a->kind == ARG_STR )
+        return puts_(b, "<value><string>") || put_text(b, a->s) ||
+               puts_(b, "</string></value>");
+    if ( a->kind == ARG_BOOL )
+        return puts_(b, a->i ? "<value><boolean>1</boolean></value>"
+                             : "<value><boolean>0</boolean></value>");
+    if ( a->kind == ARG_ARRAY )
+    {
+        /* Our own SXPs are a few levels deep; a deeper one is a bug. */
+        if ( depth >= RPC_MAX_DEPTH )
+            return -1;
+        r = puts_(b, "<value><array><data>");
+        for ( k = 0; k < a->i && !r; k++ )
+            r = put_value(b, &a->kids[k], depth + 1);
+        return r || puts_(b, "</data></array></value>");
+    }
+    /* An int beyond 32 bits goes as a string, as in wire.py. */
+    snprintf(n, sizeof(n),
+             a->i >= -2147483648LL && a->i < 2147483648LL
+                 ? "<value><int>%lld</int></value>"
+                 : "<value><string>%lld</string></value>",
+             a->i);
+    return puts_(b, n);
+}
+
 static int request(struct buf *b, const char *method,
                    const struct rpc_arg *args, int nargs)
 {
     int i, r;
-    char n[64];
 
     r = puts_(b, "<?xml version='1.0'?>\n<methodCall><methodName>") ||
         put_text(b, method) || puts_(b, "</methodName><params>");
     for ( i = 0; i < nargs && !r; i++ )
-    {
-        const struct rpc_arg *a = &args[i];
-
-        r = puts_(b, "<param>");
-        if ( a->kind == ARG_STR )
-            r = r || puts_(b, "<value><string>") || put_text(b, a->s) ||
-                puts_(b, "</string></value>");
-        else if ( a->kind == ARG_BOOL )
-            r = r || puts_(b, a->i ? "<value><boolean>1</boolean></value>"
-                                   : "<value><boolean>0</boolean></value>");
-        else
-        {
-            /* An int beyond 32 bits goes as a string, as in wire.py. */
-            int small = a->i >= -2147483648LL && a->i < 2147483648LL;
-
-            snprintf(n, sizeof(n),
-                     small ? "<value><int>%lld</int></value>"
-                           : "<value><string>%lld"
-                             "</string></value>",
-                     a->i);
-            r = r || puts_(b, n);
-        }
-        r = r || puts_(b, "</param>");
-    }
+        r = puts_(b, "<param>") || put_value(b, &args[i], 0) ||
+            puts_(b, "</param>");
     return r || puts_(b, "</params></methodCall>\n");
+}
+
+char *rpc_request(const char *method, const struct rpc_arg *args, int nargs,
+                  size_t *len)
+{
+    struct buf b = { 0 };
+
+    if ( request(&b, method, args, nargs) )
+    {
+        free(b.p);
+        return NULL;
+    }
+    *len = b.len;
+    return b.p;
 }
 
 static int send_all(int fd, const char *p, size_t n)

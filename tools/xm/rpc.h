@@ -64,12 +64,14 @@ enum rpc_arg_kind {
     ARG_STR,
     ARG_INT,
     ARG_BOOL,
+    ARG_ARRAY, /* kids[0..i): an SXP goes as nested arrays */
 };
 
 struct rpc_arg {
     enum rpc_arg_kind kind;
     const char *s;
     long long i;
+    struct rpc_arg *kids;
 };
 
 /* Parses an XML-RPC methodResponse of len bytes (no NUL needed); 0, or
@@ -95,6 +97,11 @@ int http_head_parse(const char *head, size_t len, struct http_head *h,
  * fuzz target. */
 int rpc_answer(const char *buf, size_t len, struct xv_doc *doc,
                struct rpc_err *e);
+
+/* The methodCall body of method(args), as wire.py's call() writes it:
+ * malloc'd, NUL-terminated, its length in *len; NULL when out of memory. */
+char *rpc_request(const char *method, const struct rpc_arg *args, int nargs,
+                  size_t *len);
 
 /* method(args) on the unix socket at path: 0 with doc set (free it with
  * xv_doc_free), or -1 with e set (faults included). */

@@ -12,8 +12,10 @@
  * writes it, go to the Python xm, which then does all of the work.
  */
 #include "rpc.h"
+#include "xmconfig.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <math.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -225,9 +227,9 @@ static void to_dom(const struct xv *s, struct dom *d)
 
 static struct dom *domains(struct xv_doc *doc, size_t *n)
 {
-    struct rpc_arg a[] = { { ARG_BOOL, NULL, 1 },
-                           { ARG_STR, "all", 0 },
-                           { ARG_INT, NULL, 1 } };
+    struct rpc_arg a[] = { { ARG_BOOL, NULL, 1, NULL },
+                           { ARG_STR, "all", 0, NULL },
+                           { ARG_INT, NULL, 1, NULL } };
     const struct xv *s;
     struct dom *d;
     size_t i = 0;
@@ -249,7 +251,7 @@ static struct dom *domains(struct xv_doc *doc, size_t *n)
 
 static void domain(const char *name, struct xv_doc *doc, struct dom *d)
 {
-    struct rpc_arg a[] = { { ARG_STR, name, 0 }, { ARG_INT, NULL, 1 } };
+    struct rpc_arg a[] = { { ARG_STR, name, 0, NULL }, { ARG_INT, NULL, 1, NULL } };
 
     call("xend.domain", a, 2, doc);
     to_dom(doc->value, d);
@@ -344,7 +346,7 @@ static int cmd_list(char **args, int n)
 /* A command of one domain and a call of it alone. */
 static int cmd_simple(const char *method, char **args, int n)
 {
-    struct rpc_arg a[] = { { ARG_STR, n ? args[0] : NULL, 0 } };
+    struct rpc_arg a[] = { { ARG_STR, n ? args[0] : NULL, 0, NULL } };
     struct xv_doc doc;
 
     if ( n != 1 )
@@ -358,8 +360,8 @@ static int cmd_simple(const char *method, char **args, int n)
  * and restart count only to wait, which these do not. */
 static int cmd_shutdown(const char *reason, char **args, int n)
 {
-    struct rpc_arg a[] = { { ARG_STR, n ? args[0] : NULL, 0 },
-                           { ARG_STR, reason, 0 } };
+    struct rpc_arg a[] = { { ARG_STR, n ? args[0] : NULL, 0, NULL },
+                           { ARG_STR, reason, 0, NULL } };
     struct xv_doc doc;
 
     if ( n != 1 || !all_plain(args, n) )
@@ -405,7 +407,7 @@ static int plain_int(const char *s, int max_digits, long long *v)
 
 static int cmd_mem_set(char **args, int n)
 {
-    struct rpc_arg a[2] = { { ARG_STR, NULL, 0 }, { ARG_INT, NULL, 0 } };
+    struct rpc_arg a[2] = { { ARG_STR, NULL, 0, NULL }, { ARG_INT, NULL, 0, NULL } };
     struct xv_doc doc;
     char num[16], unit;
     size_t len;
@@ -437,7 +439,7 @@ static int cmd_mem_set(char **args, int n)
 
 static int cmd_vcpu_set(char **args, int n)
 {
-    struct rpc_arg a[2] = { { ARG_STR, NULL, 0 }, { ARG_INT, NULL, 0 } };
+    struct rpc_arg a[2] = { { ARG_STR, NULL, 0, NULL }, { ARG_INT, NULL, 0, NULL } };
     struct xv_doc doc;
 
     if ( n != 2 || plain_int(args[1], 9, &a[1].i) )
@@ -532,7 +534,7 @@ static int cmd_uptime(char **args, int n)
 /* One domain's weight and cap (xend.domain.sched_credit_get). */
 static void credit(const char *dom, long long *w, long long *c)
 {
-    struct rpc_arg a[] = { { ARG_STR, dom, 0 } };
+    struct rpc_arg a[] = { { ARG_STR, dom, 0, NULL } };
     const struct xv *m, *wv = NULL, *cv = NULL;
     struct xv_doc doc;
 
@@ -581,9 +583,9 @@ static int cmd_sched_credit(char **args, int n)
         python();
     if ( ws || cs )
     {
-        struct rpc_arg a[] = { { ARG_STR, dom, 0 },
-                               { ARG_INT, NULL, ws ? w : -1 },
-                               { ARG_INT, NULL, cs ? c : -1 } };
+        struct rpc_arg a[] = { { ARG_STR, dom, 0, NULL },
+                               { ARG_INT, NULL, ws ? w : -1, NULL },
+                               { ARG_INT, NULL, cs ? c : -1, NULL } };
         struct xv_doc doc;
 
         call("xend.domain.sched_credit_set", a, 3, &doc);
@@ -619,6 +621,105 @@ static int cmd_sched_credit(char **args, int n)
         fprintf(out, " %3lld %6lld %4lld\n", d[i].has_domid ? d[i].domid : 0,
                 w, c);
     }
+    return 0;
+}
+
+static int isfile(const char *path)
+{
+    struct stat st;
+
+    return stat(path, &st) == 0 && S_ISREG(st.st_mode);
+}
+
+/* The config file's text (at most XMC_MAX_TEXT bytes), or NULL. */
+static char *slurp(const char *path, size_t *len)
+{
+    int fd = open(path, O_RDONLY | O_CLOEXEC);
+    char *text = malloc(XMC_MAX_TEXT + 1);
+    ssize_t r = 0;
+
+    *len = 0;
+    if ( fd >= 0 && text )
+        do
+        {
+            *len += (size_t)r;
+            r = read(fd, text + *len, XMC_MAX_TEXT + 1 - *len);
+        } while ( r > 0 || (r < 0 && errno == EINTR && (r = 0) == 0) );
+    if ( fd >= 0 )
+        close(fd);
+    if ( fd < 0 || r < 0 || *len > XMC_MAX_TEXT )
+    {
+        free(text);
+        return NULL;
+    }
+    return text;
+}
+
+/*
+ * create [-p|--paused] [-q|--quiet] FILE, FILE in the plain subset of
+ * xm's configs that xmconfig.c reads: the config's SXP to
+ * xend.domain.create, then xend.domain.unpause of the name xend answers.
+ * Other options, VAR=VAL, an XML config, or a config that is not plain
+ * or has a mistake go to the Python xm.
+ */
+static int cmd_create(char **args, int n)
+{
+    static const char *const search[] = { ".", "/etc/xen" };
+    const char *file = NULL;
+    int paused = 0, quiet = 0, i;
+    struct rpc_arg name[1] = { { .kind = ARG_STR } };
+    struct xv_doc doc;
+    struct xmc cfg;
+    struct dom d;
+    char *text;
+    size_t len;
+
+    for ( i = 0; i < n; i++ )
+    {
+        if ( !strcmp(args[i], "-p") || !strcmp(args[i], "--paused") )
+            paused = 1;
+        else if ( !strcmp(args[i], "-q") || !strcmp(args[i], "--quiet") )
+            quiet = 1;
+        else if ( args[i][0] == '-' || strchr(args[i], '=') || file )
+            python();
+        else
+            file = args[i];
+    }
+    if ( !file )
+        python();
+    /* The Python xm's --path default, where a relative name is not. */
+    if ( file[0] != '/' && access(file, F_OK) )
+        for ( i = 0; i < 2; i++ )
+        {
+            char *p;
+
+            if ( asprintf(&p, "%s/%s", search[i], file) < 0 )
+                python();
+            if ( !access(p, F_OK) )
+            {
+                file = p;
+                break;
+            }
+            free(p);
+        }
+    text = slurp(file, &len);
+    if ( !text || xmc_read(text, len, file, isfile, &cfg) )
+        python();
+    call("xend.domain.create", &cfg.sxp, 1, &doc);
+    to_dom(doc.value, &d);
+    if ( !paused )
+    {
+        struct xv_doc none;
+
+        name[0].s = d.name;
+        call("xend.domain.unpause", name, 1, &none);
+        xv_doc_free(&none);
+    }
+    if ( !quiet )
+        fprintf(out, "Started domain %s\n", d.name);
+    xv_doc_free(&doc);
+    xmc_free(&cfg);
+    free(text);
     return 0;
 }
 
@@ -709,6 +810,8 @@ int main(int argc, char **argv)
         rc = cmd_vcpu_set(args, n);
     else if ( !strcmp(cmd, "sched-credit") )
         rc = cmd_sched_credit(args, n);
+    else if ( !strcmp(cmd, "create") )
+        rc = cmd_create(args, n);
     else
         python();
     flush_out();

@@ -164,6 +164,12 @@ static long domctl(struct xen_domctl *c)
         return 0;
     case XEN_DOMCTL_destroydomain:
         d->exists = false;
+        /* Frames are handed out in order, never freed one by one: all
+         * of them are free again once no domain is left. */
+        for ( unsigned int id = 1; id < MAX_DOMS; id++ )
+            if ( doms[id].exists )
+                return 0;
+        next_mfn = FAKE_MFN0;
         return 0;
     }
     return -ENOSYS;

@@ -474,3 +474,94 @@ def real_host_calls():
             check('populate_physmap' in str(e) and
                   'errno %d' % errno.ENOMEM in str(e), str(e))
         check(len(be.domain_list()) == before, 'the failed build stays')
+
+
+class Lines(object):
+    """libhvxc's messages (the xend.hvxc logger) while it is in use."""
+
+    def __enter__(self):
+        import logging
+        self.lines = []
+        self.log = logging.getLogger('xend.hvxc')
+        self.level = self.log.level
+        self.h = logging.Handler()
+        self.h.emit = lambda r: self.lines.append(r.getMessage())
+        self.log.addHandler(self.h)
+        self.log.setLevel(logging.DEBUG)
+        return self.lines
+
+    def __exit__(self, *exc):
+        self.log.removeHandler(self.h)
+        self.log.setLevel(self.level)
+
+
+@case
+def real_kernel_cache():
+    """A compressed kernel is unpacked once: the next build of the same
+    file takes the cache's copy; a changed file, or an entry others could
+    have written, is unpacked again; a failed build keeps nothing."""
+    import gzip
+    import shutil
+    import tempfile
+    import time
+    if not os.path.isfile(MINIOS):
+        raise Skip('no %s' % MINIOS)
+    be = real()
+    d = tempfile.mkdtemp(prefix='kcache-')
+    try:
+        kernel = os.path.join(d, 'mini-os.gz')
+        with open(MINIOS, 'rb') as f:
+            elf = f.read()
+        with gzip.open(kernel, 'wb') as f:
+            f.write(elf)
+        be.kernel_cache = os.path.join(d, 'cache')
+
+        def build():
+            with Lines() as lines:
+                domid = be.domain_create({'name': 'c', 'mem_kib': 8192,
+                                          'vcpus': 1, 'kernel': kernel})
+            be.domain_destroy(domid)
+            return any('kernel unpacked before' in x for x in lines)
+
+        def entry(until=lambda path: True):
+            """The one entry, once until(its path): the writer runs after
+            the build, on a thread of its own."""
+            for _ in range(100):
+                names = os.listdir(be.kernel_cache) \
+                    if os.path.isdir(be.kernel_cache) else []
+                path = names and os.path.join(be.kernel_cache, names[0])
+                if len(names) == 1 and names[0].endswith('.elf') and \
+                        until(path):
+                    return path
+                time.sleep(0.05)
+            raise AssertionError('cache entries: %r' % names)
+
+        check(not build(), 'an empty cache was used')
+        first = entry()
+        with open(first, 'rb') as f:
+            check(f.read() == elf, 'the entry is not the unpacked kernel')
+        check(os.stat(be.kernel_cache).st_mode & 0o777 == 0o700,
+              'cache directory mode')
+        check(build(), 'the cache was not used')
+        # Another version of the file replaces its entry.
+        os.utime(kernel)
+        check(not build(), 'a changed kernel was taken from the cache')
+        second = entry(lambda path: path != first)
+        # An entry others can write is not taken (and is written anew).
+        os.chmod(second, 0o666)
+        check(not build(), 'a group/other-writable entry was used')
+        third = entry(lambda path: os.stat(path).st_mode & 0o777 == 0o600)
+        check(third == second, 'rewritten as %r, not %r' % (third, second))
+        check(build(), 'the rewritten entry was not used')
+        # A kernel that does not build leaves nothing in the cache.
+        with gzip.open(kernel, 'wb') as f:
+            f.write(b'not an ELF' * 1000)
+        try:
+            build()
+            raise AssertionError('a bad kernel built')
+        except B.BackendError:
+            pass
+        check(os.listdir(be.kernel_cache) == [os.path.basename(third)],
+              os.listdir(be.kernel_cache))
+    finally:
+        shutil.rmtree(d, ignore_errors=True)

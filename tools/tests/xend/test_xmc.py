@@ -153,12 +153,16 @@ class FakeXend(object):
                     if not b:
                         break
                     data += b
-                if self.answer is not None:
-                    c.sendall(self.answer)
+                answer = self.answer_for(data)
+                if answer is not None:
+                    c.sendall(answer)
             except OSError:
                 pass
             finally:
                 c.close()
+
+    def answer_for(self, request):
+        return self.answer
 
     def close(self):
         self.s.close()
@@ -235,5 +239,205 @@ def bad_answers_like_python():
                 srv.close()
                 os.unlink(env.legacy_sock)
     finally:
+        import shutil
+        shutil.rmtree(env.dir, ignore_errors=True)
+
+
+# Configs in the subset the front end reads itself (tools/xm/xmconfig.c).
+PLAIN = [
+    GOOD % 'c0',
+    'kernel = "KERNEL"\n',
+    '''# every key it reads, lists over lines
+name='all.keys:/+-_9'
+uuid = "0b6e7bd0-3d5f-4f0c-A5A8-7c1a9b0f7e21"
+kernel='KERNEL'   # the kernel
+ramdisk = "KERNEL"
+memory=64
+maxmem = 3000000000
+vcpus = 128
+root = ''
+extra = "  ro quiet  "
+on_poweroff = "restart"
+on_reboot = 'destroy'
+on_crash = "coredump-restart"
+disk = [ 'tap:aio:/img/a,xvda,w!' ,  # one
+         ",xvdb:cdrom,r,",
+   'phy:x , xvdc , r , dom0',
+]
+vif = 'vifname=v , ip=10.0.0.1,model=e1000,,type=ioemu'
+memory = 96
+''',
+    'kernel = "KERNEL"\nname = 12\ndisk = []\nvif = ["", ""]\n'
+    'on_crash = "rename-restart"\nvcpus = 1',
+]
+PLAIN_NAMES = ['c0', 'c1', 'all.keys:/+-_9', '12']
+# Configs it hands to the Python xm: not plain, or with a mistake.
+NOT_PLAIN = [
+    'kernel = "KERNEL"\nextra = "a" + "b"\n',
+    'kernel = "KERNEL"\nmemory = 0\n',
+    'kernel = "KERNEL"\nmemory = 0x40\n',
+    'kernel = "KERNEL"\nname = "bad name"\n',
+    'kernel = "KERNEL"\ncpus = "0-1"\n',
+    'kernel = "KERNEL"\nvfb = ["vnc=1"]\n',
+    'kernel = "KERNEL"\nnosuchkey = 1\n',
+    'kernel = "/no/such/kernel"\n',
+    'memory = 64\n',
+    'kernel = "KERNEL"\n  memory = 64\n',
+    'kernel = "KERNEL"\ndisk = ["phy:x,xvda"]\n',
+    'kernel = "KERNEL"\nvif = ["mac=00:16:3e:11:22"]\n',
+    'kernel = "KERNEL"\non_crash = "explode"\n',
+    'kernel = "KERNEL"\nuuid = "{0b6e7bd0-3d5f-4f0c-a5a8-7c1a9b0f7e21}"\n',
+    'kernel = "KERNEL"\nextra = "a\\tb"\n',
+    'kernel = "KERNEL"\nmaxmem = 16\n',
+    'import os\nkernel = "KERNEL"\n',
+    'kernel = "KERNEL"\nname = "\xe9t\xe9"\n',
+    '<xm><vm name="x"/></xm>\n',
+]
+
+
+@case
+def creates_like_python():
+    envs = [Env(), Env()]
+    try:
+        for i, body in enumerate(PLAIN):
+            body = body.replace('KERNEL', envs[0].kernel)
+            paths = [write_cfg(e, 'c%d' % i, body) for e in envs]
+            for opts in ([], ['-p', '--quiet'], ['-q']):
+                c = run(envs[0], XM, 'create', paths[0], *opts,
+                        extra=NO_PYTHON)
+                py = run(envs[1], XM_PYTHON, 'create', *opts + [paths[1]])
+                c = (c[0], c[1], c[2].replace(paths[0], 'CFG'))
+                py = (py[0], py[1], py[2].replace(paths[1], 'CFG'))
+                check(c == py, 'create %r %s: front end %r, Python %r'
+                      % (body, opts, c, py))
+                lists = [run(e, XM_PYTHON, 'list')[1] for e in envs]
+                check(lists[0] == lists[1], 'after %r: %r' % (body, lists))
+                for e in envs:
+                    run(e, XM, 'destroy', PLAIN_NAMES[i])
+        # What it hands over comes back from Python unchanged.
+        def both(name, body, *args):
+            paths = [write_cfg(e, name, body.replace('KERNEL', envs[0].kernel))
+                     for e in envs]
+            r = [run(e, prog, *[a.replace('CFG', p) for a in args],
+                     extra=None) for e, prog, p in zip(envs, (XM, XM_PYTHON),
+                                                       paths)]
+            r = [(x[0], x[1], x[2].replace(p, 'CFG'))
+                 for x, p in zip(r, paths)]
+            check(r[0] == r[1], 'create %r %s: front end %r, Python %r'
+                  % (body, args, r[0], r[1]))
+            for e in envs:
+                run(e, XM, 'destroy', name)
+            return r[0]
+        for i, body in enumerate(NOT_PLAIN):
+            both('n%d' % i, body, 'create', 'CFG')
+        for args in (['CFG', '-n'], ['CFG', 'memory=64'], ['-c', 'CFG'],
+                     ['CFG', 'CFG'], [], ['-pq', 'CFG'], ['--', 'CFG']):
+            both('o', GOOD % 'o', 'create', *args)
+        # A name xend refuses: its fault, as Python says it.
+        both('o', GOOD % 'o', 'create', 'CFG')
+        path = write_cfg(envs[0], 'o', GOOD % 'o')
+        run(envs[0], XM, 'create', path)
+        rc, out, err = run(envs[0], XM, 'create', path, extra=NO_PYTHON)
+        check(rc == 1 and err == 'Error: name_label: o: a VM with this '
+              'name exists\n', err)
+    finally:
+        for e in envs:
+            e.close()
+
+
+class RecordingXend(FakeXend):
+    """Answers create with a domain SXP of the name asked for, anything
+    else with 0; keeps each request's body."""
+
+    def __init__(self, path):
+        self.bodies = []
+        FakeXend.__init__(self, path, b'')
+
+    def answer_for(self, request):
+        from xen.xend import wire
+        body = request.partition(b'\r\n\r\n')[2]
+        self.bodies.append(body)
+        method, params = wire.parse(body)
+        value = 0
+        if method == 'xend.domain.create':
+            name = [x for x in params[0] if x[0] == 'name'][0][1]
+            value = ['domain', ['domid', 7], ['name', name], ['memory', 64],
+                     ['state', '-b----']]
+        return http(wire.response(value, False))
+
+
+MUTATE_TOKENS = [b"'", b'"', b',', b'[', b']', b'=', b'#', b'\n', b' ',
+                 b'\t', b'0', b'7', b'\\', b'+', b'memory = 1\n', b'tap:',
+                 b'vif', b'disk', b'name', b':', b'mac=', b'(', b'\r']
+
+
+def mutate_cfg(rng, data):
+    data = bytearray(data)
+    for _ in range(rng.randint(1, 2)):
+        i = rng.randrange(len(data) + 1)
+        op = rng.randrange(4)
+        if op == 0 and data:
+            del data[i % len(data)]
+        elif op == 1:
+            data[i:i] = rng.choice(MUTATE_TOKENS)
+        elif op == 2 and data:
+            data[i % len(data)] = rng.choice(b'aZ09 _-=,.:/+\'"[]#\n!x')
+        elif op == 3:
+            data = data[:i]
+    return bytes(data)
+
+
+@case
+def create_sxp_like_python():
+    """Whatever config the front end sends itself, it sends the very
+    bytes the Python xm sends for it; the rest it hands over."""
+    from xen.xend import wire
+    from xen.xm import config as xmconfig
+    import random
+    env = Env()
+    env.close()
+    os.makedirs(os.path.dirname(env.legacy_sock))
+    with open(env.kernel, 'w') as f:
+        f.write('not really a kernel\n')
+    srv = RecordingXend(env.legacy_sock)
+    handed = os.path.join(env.dir, 'handed')
+    with open(handed, 'w') as f:
+        f.write('#!/bin/sh\nexit 99\n')
+    os.chmod(handed, 0o755)
+    rng = random.Random(17)
+    own = 0
+    try:
+        seeds = [b.replace('KERNEL', env.kernel).encode() for b in
+                 PLAIN + [GOOD % 'g']]
+        for n in range(1500):
+            data = seeds[n % len(seeds)]
+            if n >= len(seeds):
+                data = mutate_cfg(rng, data)
+            path = os.path.join(env.dir, 'm.cfg')
+            with open(path, 'wb') as f:
+                f.write(data)
+            del srv.bodies[:]
+            rc, out, err = run(env, XM, 'create', path,
+                               extra={'XM_PYTHON': handed})
+            if rc == 99:
+                check(not srv.bodies, 'asked xend, then handed over')
+                continue
+            check(rc == 0 and len(srv.bodies) == 2, '%r: %r %r' % (
+                data, err, srv.bodies))
+            try:
+                sxp = xmconfig.to_sxp(xmconfig.read(path))
+            except xmconfig.ConfigError as e:
+                raise AssertionError('%r: front end took it, Python: %s'
+                                     % (data, e))
+            want = wire.call('xend.domain.create', [sxp])
+            check(srv.bodies[0] == want, '%r: front end %r, Python %r'
+                  % (data, srv.bodies[0], want))
+            check(srv.bodies[1] == wire.call('xend.domain.unpause',
+                                             [sxp[1][1]]), srv.bodies[1])
+            check(out == 'Started domain %s\n' % sxp[1][1], out)
+            own += 1
+        check(own > 100, 'the front end took only %d configs' % own)
+    finally:
+        srv.close()
         import shutil
         shutil.rmtree(env.dir, ignore_errors=True)

@@ -51,7 +51,7 @@ class PvConfig(ctypes.Structure):
                 ('cmdline', ctypes.c_char_p), ('memory_kb', u64),
                 ('maxmem_kb', u64), ('vcpus', u32), ('domid', u32),
                 ('console_domid', u32), ('store_domid', u32),
-                ('handle', u8 * 16)]
+                ('handle', u8 * 16), ('kernel_cache', ctypes.c_char_p)]
 
 
 class PvResult(ctypes.Structure):
@@ -69,7 +69,7 @@ class SchedCredit(ctypes.Structure):
     _fields_ = [('weight', u16), ('cap', u16)]
 
 
-assert ctypes.sizeof(DomInfo) == 112 and ctypes.sizeof(PvConfig) == 72
+assert ctypes.sizeof(DomInfo) == 112 and ctypes.sizeof(PvConfig) == 80
 assert ctypes.sizeof(PvResult) == 56
 
 _P = ctypes.c_void_p
@@ -163,12 +163,14 @@ class Interface(object):
         return list(buf[:n])
 
     def pv_build(self, kernel, memory_kb, maxmem_kb=0, vcpus=1,
-                 ramdisk=None, cmdline=None, uuid=None):
-        """Creates and builds a paused PV domain; returns a PvResult."""
+                 ramdisk=None, cmdline=None, uuid=None, kernel_cache=None):
+        """Creates and builds a paused PV domain; returns a PvResult.
+        kernel_cache: a directory to keep unpacked kernels in, or None."""
         cfg = PvConfig(kernel=kernel.encode(), memory_kb=memory_kb,
                        maxmem_kb=maxmem_kb, vcpus=vcpus)
         cfg.ramdisk = ramdisk.encode() if ramdisk else None
         cfg.cmdline = cmdline.encode() if cmdline else None
+        cfg.kernel_cache = kernel_cache.encode() if kernel_cache else None
         if uuid:
             cfg.handle[:] = list(bytes.fromhex(uuid.replace('-', '')))
         res = PvResult()

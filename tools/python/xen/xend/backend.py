@@ -507,7 +507,11 @@ class RealBackend(Backend):
     """The hypervisor through libxc and xenstored.  xenstore access is real
     (xenstore.py, on xenstored's socket); the hypervisor through libhvxc
     (xen/lowlevel/xc.py).  What neither offers yet raises NotAvailable
-    naming what it waits on."""
+    naming what it waits on.  kernel_cache: libhvxc's directory of
+    unpacked kernels (xend-kernel-cache), or None."""
+
+    def __init__(self, kernel_cache=None):
+        self.kernel_cache = kernel_cache or None
 
     def _xs(self):
         from xen.xend.xenstore import Xenstore
@@ -640,7 +644,7 @@ class RealBackend(Backend):
         r = self._hv('pv_build', kernel, cfg['mem_kib'],
                      max(cfg.get('maxmem_kib', 0), cfg['mem_kib']),
                      cfg['vcpus'], cfg.get('ramdisk'), cfg.get('cmdline'),
-                     cfg.get('uuid'))
+                     cfg.get('uuid'), self.kernel_cache)
         t = _phase(r.domid, 'build', t)
         try:
             self._xs_skeleton(r, cfg)
@@ -1091,9 +1095,9 @@ class RealBackend(Backend):
         return object.__getattribute__(self, attr)
 
 
-def make(kind):
+def make(kind, kernel_cache=None):
     if kind == 'fake':
         return FakeBackend()
     if kind == 'real':
-        return RealBackend()
+        return RealBackend(kernel_cache)
     raise ValueError('unknown backend %r (fake or real)' % kind)

@@ -18,6 +18,9 @@ DEFAULTS = {
     'xend-domains-path': '/var/lib/xend/domains',
     'xend-state-path': '/var/lib/xend/state',
     'xend-dump-path': '/var/lib/xen/dump',
+    # Unpacked compressed kernels, kept by libhvxc for the next create of
+    # the same file; '' for none.
+    'xend-kernel-cache': '/var/lib/xend/kernel-cache',
     'xend-pid-file': '/var/run/xend.pid',
     'xend-backend': 'real',
     'dom0-min-mem': '0',

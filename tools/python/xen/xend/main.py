@@ -41,7 +41,8 @@ def setup_logging(cfg, foreground):
 class Xend(object):
     def __init__(self, cfg, backend=None):
         self.cfg = cfg
-        self.backend = backend or B.make(cfg.get('xend-backend'))
+        self.backend = backend or B.make(cfg.get('xend-backend'),
+                                         cfg.get('xend-kernel-cache'))
         self.domains = Domains(self.backend, cfg.get('xend-domains-path'),
                                cfg.get('xend-dump-path'))
         pwfile = cfg.get('xen-api-password-file')
