@@ -11,6 +11,7 @@
 #include <asm/domain.h>
 #include <asm/fpu.h>
 #include <asm/processor.h>
+#include <asm/pv/compat.h>
 #include <asm/pv/descriptor-tables.h>
 #include <asm/pv/entry.h>
 #include <asm/pv/traps.h>
@@ -206,6 +207,12 @@ long do_vm_assist(unsigned int cmd, unsigned int type)
                                 (1UL << VMASST_TYPE_architectural_iopl) |
                                 (1UL << VMASST_TYPE_runstate_update_flag) |
                                 (1UL << VMASST_TYPE_m2p_strict);
+
+    return pv_vm_assist(cmd, type, valid);
+}
+
+long pv_vm_assist(unsigned int cmd, unsigned int type, unsigned long valid)
+{
     struct arch_domain *a = &current->domain->arch;
 
     if ( type >= 64 || !(valid & (1UL << type)) )
