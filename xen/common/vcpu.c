@@ -229,22 +229,25 @@ static const void *runstate_image(const struct domain *d,
  * A vCPU gets its first context once (later ones: -EEXIST), and stays
  * down until VCPUOP_up unless the context says VGCF_online.
  */
-static long vcpu_initialise(struct vcpu *v, XEN_GUEST_HANDLE_PARAM(void) arg)
+long vcpu_set_first_context(struct vcpu *v, const struct vcpu_guest_context *c)
 {
     struct domain *d = v->domain;
+    long rc;
+
+    spin_lock(&d->domain_lock);
+    rc = arch_vcpu_initialised(v) ? -EEXIST : arch_set_info_guest(v, c);
+    spin_unlock(&d->domain_lock);
+    return rc;
+}
+
+static long vcpu_initialise(struct vcpu *v, XEN_GUEST_HANDLE_PARAM(void) arg)
+{
     struct vcpu_guest_context *c = xmalloc(struct vcpu_guest_context);
     long rc;
 
     if ( !c )
         return -ENOMEM;
-    if ( copy_from_guest(c, arg, 1) )
-    {
-        xfree(c);
-        return -EFAULT;
-    }
-    spin_lock(&d->domain_lock);
-    rc = arch_vcpu_initialised(v) ? -EEXIST : arch_set_info_guest(v, c);
-    spin_unlock(&d->domain_lock);
+    rc = copy_from_guest(c, arg, 1) ? -EFAULT : vcpu_set_first_context(v, c);
     xfree(c);
     return rc;
 }

@@ -205,7 +205,27 @@ long pv_set_gdt_list(unsigned long list, unsigned int entries, bool narrow)
     return 0;
 }
 
+/* The hypervisor's heap, from the host's. */
+void *_xmalloc(size_t size, size_t align)
+{
+    return aligned_alloc(align, (size + align - 1) / align * align);
+}
+
+void xfree(void *p)
+{
+    free(p);
+}
+
 static struct sched_poll got_poll;
+static struct vcpu_guest_context got_ctx;
+static struct vcpu *got_vcpu;
+
+long vcpu_set_first_context(struct vcpu *v, const struct vcpu_guest_context *c)
+{
+    got_vcpu = v;
+    got_ctx = *c;
+    return -EEXIST;
+}
 
 long vcpu_poll(struct vcpu *v, const struct sched_poll *p)
 {
@@ -919,9 +939,59 @@ static void test_compat(void)
         regs = call32(__HYPERVISOR_vcpu_op, VCPUOP_set_singleshot_timer, 0,
                       0xf5800000 - 8, 0);
         CHECK_EQ(regs->rax, (uint32_t)-EFAULT);
+        /*
+         * initialise: the 2800-byte context widened (offsets from gcc -m32
+         * on the public headers), read below the hole only.
+         */
+        memset(low, 0, 4096);
+        low[512 / 4] = VGCF_in_kernel;             /* flags */
+        low[516 / 4] = 0x11111111;                 /* ebx */
+        low[(516 + 24) / 4] = 0xaaaaaaaa;          /* eax */
+        low[(516 + 32) / 4] = 0xc0001000;          /* eip */
+        low[(516 + 36) / 4] = 0xe019;              /* cs */
+        low[(516 + 40) / 4] = 0x202;               /* eflags */
+        low[(516 + 44) / 4] = 0xc0ffee00;          /* esp */
+        low[(516 + 48) / 4] = 0xe021;              /* ss */
+        low[(516 + 64) / 4] = 0x33;                /* gs */
+        low[(584 + 14 * 8) / 4] = 14 | 0xe019u << 16; /* trap 14: cs */
+        low[(584 + 14 * 8 + 4) / 4] = 0xc0002000;     /* its address */
+        low[2640 / 4] = 0x4321;                    /* gdt_frames[0] */
+        low[2704 / 4] = 33;                        /* gdt_ents */
+        low[2708 / 4] = 0xe021;                    /* kernel_ss */
+        low[2712 / 4] = 0xc0010000;                /* kernel_sp */
+        low[(2716 + 12) / 4] = 0x12345fff;         /* ctrlreg[3] */
+        low[2784 / 4] = 0xc0003000;                /* event eip */
+        low[2792 / 4] = 0xc0004000;                /* failsafe eip */
+        low[2796 / 4] = 1u << VMASST_TYPE_pae_extended_cr3;
         regs = call32(__HYPERVISOR_vcpu_op, VCPUOP_initialise, 0,
                       low_addr(low), 0);
-        CHECK_EQ(regs->rax, (uint32_t)-ENOSYS);
+        CHECK_EQ(regs->rax, (uint32_t)-EEXIST);
+        CHECK(got_vcpu == &vcpu);
+        CHECK_EQ(got_ctx.flags, VGCF_in_kernel);
+        CHECK_EQ(got_ctx.user_regs.rbx, 0x11111111);
+        CHECK_EQ(got_ctx.user_regs.rax, 0xaaaaaaaa);
+        CHECK_EQ(got_ctx.user_regs.rip, 0xc0001000);
+        CHECK_EQ(got_ctx.user_regs.cs, 0xe019);
+        CHECK_EQ(got_ctx.user_regs.rflags, 0x202);
+        CHECK_EQ(got_ctx.user_regs.rsp, 0xc0ffee00);
+        CHECK_EQ(got_ctx.user_regs.ss, 0xe021);
+        CHECK_EQ(got_ctx.user_regs.gs, 0x33);
+        CHECK_EQ(got_ctx.trap_ctxt[14].vector, 14);
+        CHECK_EQ(got_ctx.trap_ctxt[14].cs, 0xe019);
+        CHECK_EQ(got_ctx.trap_ctxt[14].address, 0xc0002000);
+        CHECK_EQ(got_ctx.gdt_frames[0], 0x4321);
+        CHECK_EQ(got_ctx.gdt_ents, 33);
+        CHECK_EQ(got_ctx.kernel_ss, 0xe021);
+        CHECK_EQ(got_ctx.kernel_sp, 0xc0010000);
+        CHECK_EQ(got_ctx.ctrlreg[3], 0x12345fff);
+        CHECK_EQ(got_ctx.event_callback_eip, 0xc0003000);
+        CHECK_EQ(got_ctx.failsafe_callback_eip, 0xc0004000);
+        CHECK_EQ(got_ctx.vm_assist, 1u << VMASST_TYPE_pae_extended_cr3);
+        got_vcpu = NULL;
+        regs = call32(__HYPERVISOR_vcpu_op, VCPUOP_initialise, 0,
+                      0xf5800000 - 2800 + 4, 0);
+        CHECK_EQ(regs->rax, (uint32_t)-EFAULT);
+        CHECK(!got_vcpu);
         /* poll: ports, nr_ports, timeout (u64 at 8): 16 bytes. */
         low[0] = low_addr(&low[8]);
         low[1] = 2;

@@ -13,6 +13,7 @@
 #include <asm/pv/mm.h>
 #include <asm/pv/traps.h>
 #include <public/memory.h>
+#include <public/physdev.h>
 #include <public/vcpu.h>
 
 /*
@@ -134,7 +135,28 @@ static bool compat_same_layout(unsigned long nr, unsigned long cmd)
     case __HYPERVISOR_console_io:
     case __HYPERVISOR_event_channel_op:
     case __HYPERVISOR_fpu_taskswitch:
+    case __HYPERVISOR_sched_op_compat:
+    /*
+     * 64-bit handles and aligned 64-bit fields at both widths (the
+     * public headers say so); platform_op's sub-ops here are all of
+     * fixed-width fields, so a new one with a handle needs a translation.
+     * Their structures are checked below the hole first
+     * (pv/compat_hypercall.c).
+     */
+    case __HYPERVISOR_sysctl:
+    case __HYPERVISOR_domctl:
+    case __HYPERVISOR_platform_op:
         return true;
+    /*
+     * The I/O privilege level and the interrupt sub-ops of fixed-width
+     * fields; set_iobitmap (a handle), map_pirq (a 64-bit field only
+     * 4-byte aligned at 32 bits) and apic_read/write (a long) are not.
+     */
+    case __HYPERVISOR_physdev_op:
+        return cmd == PHYSDEVOP_set_iopl || cmd == PHYSDEVOP_eoi ||
+               cmd == PHYSDEVOP_irq_status_query ||
+               cmd == PHYSDEVOP_unmap_pirq || cmd == PHYSDEVOP_setup_gsi ||
+               cmd == PHYSDEVOP_alloc_irq_vector;
     case __HYPERVISOR_xen_version:
         return cmd != XENVER_platform_parameters;
     case __HYPERVISOR_sched_op:

@@ -17,6 +17,7 @@
 #define NR_hypercalls 64
 
 struct vcpu;
+struct vcpu_guest_context;
 struct xen_memory_exchange;
 struct xen_memory_reservation;
 
@@ -76,6 +77,12 @@ long do_sched_op_compat(int cmd, unsigned long arg);
  * SCHEDOP_poll on an argument already read (common/schedule.c), for its
  * 32-bit translation too (pv/compat_vcpu.c).
  */
+/*
+ * VCPUOP_initialise on a context already read (common/vcpu.c), for its
+ * 32-bit translation too: -EEXIST once v has one.
+ */
+long vcpu_set_first_context(struct vcpu *v,
+                            const struct vcpu_guest_context *c);
 #define SCHED_POLL_MAX_PORTS 128
 long vcpu_poll(struct vcpu *v, const struct sched_poll *p);
 long do_memory_op(unsigned long cmd, XEN_GUEST_HANDLE_PARAM(void) arg);

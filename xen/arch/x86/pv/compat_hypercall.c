@@ -11,6 +11,7 @@
 #include <asm/pv/mm.h>
 #include <asm/uaccess.h>
 #include <public/event_channel.h>
+#include <public/physdev.h>
 #include <public/vcpu.h>
 #include <public/version.h>
 
@@ -126,6 +127,27 @@ bool pv_compat_translated(uint32_t nr, const uint32_t a[6], long *rc)
         *rc = -EFAULT;
         break;
     }
+    /* One structure each, the same at both widths: checked only. */
+    case __HYPERVISOR_sysctl:
+    case __HYPERVISOR_domctl:
+    case __HYPERVISOR_platform_op:
+        if ( pv_compat_range_ok(a[0], nr == __HYPERVISOR_sysctl
+                                          ? sizeof(struct xen_sysctl)
+                                      : nr == __HYPERVISOR_domctl
+                                          ? sizeof(struct xen_domctl)
+                                          : sizeof(struct xen_platform_op)) )
+            return false;
+        *rc = -EFAULT;
+        break;
+    /* The same-layout sub-ops' structures: 4 or 8 bytes. */
+    case __HYPERVISOR_physdev_op:
+        if ( pv_compat_range_ok(a[1], a[0] == PHYSDEVOP_set_iopl ||
+                                              a[0] == PHYSDEVOP_eoi
+                                          ? 4
+                                          : 8) )
+            return false;
+        *rc = -EFAULT;
+        break;
     /* (va, PTE low, PTE high, flags [, domid]): a PAE PTE is 64-bit. */
     case __HYPERVISOR_update_va_mapping:
         *rc = do_update_va_mapping(a[0], join(a[1], a[2]), a[3]);
