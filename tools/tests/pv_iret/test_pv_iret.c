@@ -21,6 +21,8 @@
 #include <public/callback.h>
 #include <public/event_channel.h>
 #include <public/memory.h>
+#include <public/nmi.h>
+#include <public/physdev.h>
 #include <public/vcpu.h>
 #include <public/xen.h>
 #include "check.h"
@@ -202,6 +204,14 @@ long pv_set_gdt_list(unsigned long list, unsigned int entries, bool narrow)
     got[0] = list;
     got[1] = entries;
     got[2] = narrow;
+    return 0;
+}
+
+/* physdev.c's set_iobitmap: what it was given. */
+long pv_set_iobitmap(unsigned long bitmap, unsigned int nr_ports)
+{
+    got[0] = bitmap;
+    got[1] = nr_ports;
     return 0;
 }
 
@@ -1020,6 +1030,26 @@ static void test_compat(void)
 
             CHECK(!pv_compat_translated(__HYPERVISOR_event_channel_op, a, &rc));
         }
+        /* nmi_op and set_iobitmap: two 32-bit words. */
+        low[0] = 0xc0005000;
+        low[1] = 0;
+        regs = call32(__HYPERVISOR_nmi_op, XENNMI_register_callback,
+                      low_addr(low), 0, 0);
+        CHECK_EQ(regs->rax, 0);
+        CHECK_EQ(avcpu.pv.nmi_callback_eip, 0xc0005000);
+        low[1] = 1;
+        regs = call32(__HYPERVISOR_nmi_op, XENNMI_register_callback,
+                      low_addr(low), 0, 0);
+        CHECK_EQ(regs->rax, (uint32_t)-EINVAL);
+        low[1] = 0x100;
+        regs = call32(__HYPERVISOR_physdev_op, PHYSDEVOP_set_iobitmap,
+                      low_addr(low), 0, 0);
+        CHECK_EQ(got[0], 0xc0005000);
+        CHECK_EQ(got[1], 0x100);
+        low[0] = 0xf5800000;
+        regs = call32(__HYPERVISOR_physdev_op, PHYSDEVOP_set_iobitmap,
+                      low_addr(low), 0, 0);
+        CHECK_EQ(regs->rax, (uint32_t)-EINVAL);
         /* vm_assist: no m2p_strict (type 32) at 32 bits. */
         regs = call32(__HYPERVISOR_vm_assist, VMASST_CMD_enable,
                       VMASST_TYPE_m2p_strict, 0, 0);

@@ -13,6 +13,7 @@
 #include <asm/pv/mm.h>
 #include <asm/pv/traps.h>
 #include <public/memory.h>
+#include <public/nmi.h>
 #include <public/physdev.h>
 #include <public/vcpu.h>
 
@@ -152,6 +153,9 @@ static bool compat_same_layout(unsigned long nr, unsigned long cmd)
      * fields; set_iobitmap (a handle), map_pirq (a 64-bit field only
      * 4-byte aligned at 32 bits) and apic_read/write (a long) are not.
      */
+    /* register_callback (a long) is translated. */
+    case __HYPERVISOR_nmi_op:
+        return cmd == XENNMI_unregister_callback;
     case __HYPERVISOR_physdev_op:
         return cmd == PHYSDEVOP_set_iopl || cmd == PHYSDEVOP_eoi ||
                cmd == PHYSDEVOP_irq_status_query ||
@@ -178,7 +182,7 @@ static bool compat_same_layout(unsigned long nr, unsigned long cmd)
                cmd == VCPUOP_register_vcpu_info || cmd == VCPUOP_send_nmi ||
                cmd == VCPUOP_register_vcpu_time_memory_area ||
                cmd == VCPUOP_register_runstate_memory_area ||
-               cmd == VCPUOP_get_runstate_info;
+               cmd == VCPUOP_get_runstate_info || cmd == VCPUOP_get_physid;
     default:
         return false;
     }

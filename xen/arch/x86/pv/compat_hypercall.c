@@ -11,6 +11,7 @@
 #include <asm/pv/mm.h>
 #include <asm/uaccess.h>
 #include <public/event_channel.h>
+#include <public/nmi.h>
 #include <public/physdev.h>
 #include <public/vcpu.h>
 #include <public/version.h>
@@ -139,8 +140,33 @@ bool pv_compat_translated(uint32_t nr, const uint32_t a[6], long *rc)
             return false;
         *rc = -EFAULT;
         break;
-    /* The same-layout sub-ops' structures: 4 or 8 bytes. */
+    /*
+     * set_iobitmap (bitmap, nr_ports) and nmi_op's register_callback
+     * (handler, pad): two 32-bit words each.
+     */
+    case __HYPERVISOR_nmi_op:
     case __HYPERVISOR_physdev_op:
+        if ( (nr == __HYPERVISOR_nmi_op && a[0] == XENNMI_register_callback) ||
+             (nr == __HYPERVISOR_physdev_op &&
+              a[0] == PHYSDEVOP_set_iobitmap) )
+        {
+            uint32_t w[2];
+
+            if ( !pv_compat_range_ok(a[1], sizeof(w)) ||
+                 copy_from_guest_bytes(w, (void *)(unsigned long)a[1],
+                                       sizeof(w)) )
+                *rc = -EFAULT;
+            else if ( nr == __HYPERVISOR_nmi_op )
+                *rc = pv_nmi_register(w[0], w[1]);
+            /* The bitmap must start in the guest's part, as at 64 bits. */
+            else
+                *rc = pv_compat_range_ok(w[0], 1) ? pv_set_iobitmap(w[0], w[1])
+                                                  : -EINVAL;
+            break;
+        }
+        if ( nr == __HYPERVISOR_nmi_op )
+            return false;
+        /* The same-layout sub-ops' structures: 4 or 8 bytes. */
         if ( pv_compat_range_ok(a[1], a[0] == PHYSDEVOP_set_iopl ||
                                               a[0] == PHYSDEVOP_eoi
                                           ? 4

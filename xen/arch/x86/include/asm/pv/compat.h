@@ -99,6 +99,14 @@ static inline bool pv_compat_range_ok(uint64_t addr, uint64_t len)
  */
 long pv_vm_assist(unsigned int cmd, unsigned int type, unsigned long valid);
 
+/*
+ * The bodies of nmi_op's register_callback (pv/callback.c) and physdev
+ * set_iobitmap (physdev.c) on arguments read already, for their 32-bit
+ * structures (8 bytes each) too.
+ */
+long pv_nmi_register(unsigned long handler, unsigned long pad);
+long pv_set_iobitmap(unsigned long bitmap, unsigned int nr_ports);
+
 /* The translations, one concept per file (pv/compat_*.c). */
 long pv_compat_grant_table_op(uint32_t cmd, uint32_t uop, uint32_t count);
 long pv_compat_multicall(uint32_t list, uint32_t nr_calls);
