@@ -1050,6 +1050,15 @@ static void test_compat(void)
         regs = call32(__HYPERVISOR_physdev_op, PHYSDEVOP_set_iobitmap,
                       low_addr(low), 0, 0);
         CHECK_EQ(regs->rax, (uint32_t)-EINVAL);
+        /* set_debugreg: a breakpoint in the hole is -EPERM. */
+        regs = call32(__HYPERVISOR_set_debugreg, 1, 0xf5800000 - 2, 0, 0);
+        CHECK_EQ(regs->rax, (uint32_t)-EPERM);
+        {
+            const uint32_t a[6] = { 1, 0xc0000000 };
+            long rc;
+
+            CHECK(!pv_compat_translated(__HYPERVISOR_set_debugreg, a, &rc));
+        }
         /* vm_assist: no m2p_strict (type 32) at 32 bits. */
         regs = call32(__HYPERVISOR_vm_assist, VMASST_CMD_enable,
                       VMASST_TYPE_m2p_strict, 0, 0);

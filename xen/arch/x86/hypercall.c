@@ -137,6 +137,9 @@ static bool compat_same_layout(unsigned long nr, unsigned long cmd)
     case __HYPERVISOR_event_channel_op:
     case __HYPERVISOR_fpu_taskswitch:
     case __HYPERVISOR_sched_op_compat:
+    /* Register numbers and values; breakpoints checked for the hole. */
+    case __HYPERVISOR_set_debugreg:
+    case __HYPERVISOR_get_debugreg:
     /*
      * 64-bit handles and aligned 64-bit fields at both widths (the
      * public headers say so); platform_op's sub-ops here are all of

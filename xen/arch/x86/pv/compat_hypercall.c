@@ -128,6 +128,15 @@ bool pv_compat_translated(uint32_t nr, const uint32_t a[6], long *rc)
         *rc = -EFAULT;
         break;
     }
+    /*
+     * (reg, value): a breakpoint address must be the guest's, which at
+     * 32 bits ends at the hole (-EPERM as for the hypervisor's range).
+     */
+    case __HYPERVISOR_set_debugreg:
+        if ( a[0] > 3 || pv_compat_range_ok(a[1], sizeof(uint32_t)) )
+            return false;
+        *rc = -EPERM;
+        break;
     /* One structure each, the same at both widths: checked only. */
     case __HYPERVISOR_sysctl:
     case __HYPERVISOR_domctl:
