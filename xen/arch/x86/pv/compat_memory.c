@@ -24,37 +24,13 @@ struct compat_memory_exchange {
     uint32_t nr_exchanged;
 };
 
-/*
- * The highest address a 32-bit guest's new frames may have, as Xen's
- * clamp for such a domain: the frames its compat M2P (from
- * HYPERVISOR_COMPAT_VIRT_START to 4 GiB, 4 bytes a frame) can name, so
- * every frame it is given fits its 32-bit lists and its M2P.
- */
-static unsigned int compat_address_bits(const struct domain *d)
-{
-    uint64_t window = (1ULL << 32) - d->arch.pv.compat_virt_start;
-
-    return flsl(window) - 1 + PAGE_SHIFT - 2;
-}
-
-/* The guest's mem_flags with the address width clamped to its own. */
-static unsigned int clamp_bits(const struct domain *d, unsigned int mem_flags)
-{
-    unsigned int bits = XENMEMF_get_address_bits(mem_flags);
-    unsigned int max = compat_address_bits(d);
-
-    if ( !bits || bits > max )
-        mem_flags = (mem_flags & ~0xffu) | XENMEMF_address_bits(max);
-    return mem_flags;
-}
-
 static void widen(const struct compat_memory_reservation *c,
                   struct xen_memory_reservation *r)
 {
     *r = (struct xen_memory_reservation){
         .nr_extents = c->nr_extents,
         .extent_order = c->extent_order,
-        .mem_flags = clamp_bits(current->domain, c->mem_flags),
+        .mem_flags = c->mem_flags,
         .domid = c->domid,
     };
     r->extent_start.p = (xen_pfn_t *)(unsigned long)c->extent_start;
