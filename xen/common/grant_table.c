@@ -978,7 +978,7 @@ static bool copy_end_covers(const struct copy_end *e, unsigned int off,
  * The checks come in Xen's order, which decides the status when several
  * fail: both domains, the source, the destination, then the ranges.
  */
-static int16_t copy_one(const struct gnttab_copy *op)
+int16_t gnttab_copy_one(const struct gnttab_copy *op)
 {
     struct copy_end src = {
         .by_ref = op->flags & GNTCOPY_source_gref,
@@ -1259,7 +1259,7 @@ static int copy_elem(XEN_GUEST_HANDLE_PARAM(void) h)
 
     if ( copy_from_guest(&op, g, 1) )
         return -EFAULT;
-    op.status = copy_one(&op);
+    op.status = gnttab_copy_one(&op);
     return copy_field_to_guest(g, &op, status) ? -EFAULT : 0;
 }
 

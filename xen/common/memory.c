@@ -107,6 +107,35 @@ static bool release_extent(struct domain *d, xen_pfn_t frame,
 }
 
 /*
+ * Entry i of an extent list: frame numbers of 64 bits, or of 32 bits
+ * (narrow: a 32-bit PV guest's list, pv/compat_memory.c).  A frame too
+ * large for a narrow list fails as an unwritable entry would.
+ */
+static bool get_extent(XEN_GUEST_HANDLE(xen_pfn_t) h, xen_ulong_t i,
+                       bool narrow, xen_pfn_t *frame)
+{
+    uint32_t f;
+
+    if ( !narrow )
+        return !copy_from_guest_offset(frame, h, i, 1);
+    if ( copy_from_guest_bytes(&f, (const uint32_t *)h.p + i, sizeof(f)) )
+        return false;
+    *frame = f;
+    return true;
+}
+
+static bool put_extent(XEN_GUEST_HANDLE(xen_pfn_t) h, xen_ulong_t i,
+                       bool narrow, xen_pfn_t frame)
+{
+    uint32_t f = frame;
+
+    if ( !narrow )
+        return !copy_to_guest_offset(h, i, &frame, 1);
+    return f == frame &&
+           !copy_to_guest_bytes((uint32_t *)h.p + i, &f, sizeof(f));
+}
+
+/*
  * Extents are single frames or 2^order runs, named by frame number: for a
  * PV guest a machine frame to give back, or the pfn a new frame is for
  * (the new machine frame replaces it in the list).  Works from extent
@@ -115,7 +144,7 @@ static bool release_extent(struct domain *d, xen_pfn_t frame,
  */
 static bool reservation_op_on(struct domain *d, unsigned int op,
                               const struct xen_memory_reservation *r,
-                              xen_ulong_t *next)
+                              bool narrow, xen_ulong_t *next)
 {
     xen_ulong_t i, start = *next;
     bool preempted = false;
@@ -144,7 +173,7 @@ static bool reservation_op_on(struct domain *d, unsigned int op,
             preempted = true;
             break;
         }
-        if ( copy_from_guest_offset(&frame, r->extent_start, i, 1) )
+        if ( !get_extent(r->extent_start, i, narrow, &frame) )
             break;
         if ( op == XENMEM_decrease_reservation )
         {
@@ -162,7 +191,7 @@ static bool reservation_op_on(struct domain *d, unsigned int op,
             guest_physmap_remove_page(d, INVALID_GFN, page_to_mfn(pg),
                                       r->extent_order);
         frame = mfn_x(page_to_mfn(pg));
-        if ( copy_to_guest_offset(r->extent_start, i, &frame, 1) )
+        if ( !put_extent(r->extent_start, i, narrow, frame) )
         {
             for ( unsigned long j = 0; j < (1UL << r->extent_order); j++ )
                 put_page_alloc_ref(&pg[j]);
@@ -179,20 +208,19 @@ static bool reservation_op_on(struct domain *d, unsigned int op,
  * (MEMOP_EXTENT_SHIFT).  A list too long for that encoding does nothing,
  * as in Xen; so does a start beyond its end.
  */
-static long reservation_op(unsigned int op, xen_ulong_t start,
-                           XEN_GUEST_HANDLE_PARAM(void) arg)
+long memory_reservation(unsigned int op, xen_ulong_t start,
+                        const struct xen_memory_reservation *r, bool narrow,
+                        XEN_GUEST_HANDLE_PARAM(void) arg)
 {
-    struct xen_memory_reservation r;
     struct domain *d;
     bool preempted;
     long rc;
 
     /* Xen reports a domain it cannot use as no extent done, not an errno. */
-    if ( copy_from_guest(&r, arg, 1) ||
-         r.nr_extents > (~0U >> MEMOP_EXTENT_SHIFT) || start >= r.nr_extents ||
-         !(d = target_domain(r.domid, &rc)) )
+    if ( r->nr_extents > (~0U >> MEMOP_EXTENT_SHIFT) ||
+         start >= r->nr_extents || !(d = target_domain(r->domid, &rc)) )
         return start;
-    preempted = reservation_op_on(d, op, &r, &start);
+    preempted = reservation_op_on(d, op, r, narrow, &start);
     put_domain(d);
     if ( preempted )
         return hypercall_continue(__HYPERVISOR_memory_op,
@@ -207,11 +235,14 @@ static long reservation_op(unsigned int op, xen_ulong_t start,
  * it is read.
  */
 static bool list_ok(XEN_GUEST_HANDLE(xen_pfn_t) hnd, xen_ulong_t first,
-                    xen_ulong_t nr)
+                    xen_ulong_t nr, unsigned long narrow_end)
 {
-    return nr <= ~0UL / sizeof(xen_pfn_t) &&
-           guest_range_ok(guest_handle_addr(hnd) + first * sizeof(xen_pfn_t),
-                          (nr - first) * sizeof(xen_pfn_t));
+    size_t size = narrow_end ? sizeof(uint32_t) : sizeof(xen_pfn_t);
+    unsigned long start = guest_handle_addr(hnd) + first * size;
+
+    if ( nr > ~0UL / size || !guest_range_ok(start, (nr - first) * size) )
+        return false;
+    return !narrow_end || start + (nr - first) * size <= narrow_end;
 }
 
 /*
@@ -223,7 +254,7 @@ static long exchange_chunk(struct domain *d,
                            const struct xen_memory_exchange *x,
                            xen_ulong_t in_first, unsigned long n_in,
                            xen_ulong_t out_first, unsigned long n_out,
-                           unsigned int memflags)
+                           unsigned int memflags, bool narrow)
 {
     struct page_list_head stolen = PAGE_LIST_HEAD_INIT;
     struct page_list_head fresh = PAGE_LIST_HEAD_INIT;
@@ -237,8 +268,7 @@ static long exchange_chunk(struct domain *d,
     {
         xen_pfn_t gmfn;
 
-        if ( copy_from_guest_offset(&gmfn, x->in.extent_start, in_first + j,
-                                    1) )
+        if ( !get_extent(x->in.extent_start, in_first + j, narrow, &gmfn) )
         {
             rc = -EFAULT;
             break;
@@ -278,15 +308,15 @@ static long exchange_chunk(struct domain *d,
     {
         xen_pfn_t gpfn, mfn = mfn_x(page_to_mfn(pg));
 
-        if ( copy_from_guest_offset(&gpfn, x->out.extent_start,
-                                    out_first + written, 1) )
+        if ( !get_extent(x->out.extent_start, out_first + written, narrow,
+                         &gpfn) )
         {
             rc = -EFAULT;
             break;
         }
         guest_physmap_add_page(d, _gfn(gpfn), _mfn(mfn), order);
-        if ( copy_to_guest_offset(x->out.extent_start, out_first + written,
-                                  &mfn, 1) )
+        if ( !put_extent(x->out.extent_start, out_first + written, narrow,
+                         mfn) )
             rc = -EFAULT;
         else
             written++;
@@ -310,12 +340,25 @@ static long exchange_chunk(struct domain *d,
         page_list_del(pg, &fresh);
         /* The guest's own list: if it went away meanwhile, so be it. */
         if ( j < written )
-            (void)copy_to_guest_offset(x->out.extent_start, out_first + j,
-                                       &gpfn, 1);
+            (void)put_extent(x->out.extent_start, out_first + j, narrow, gpfn);
         guest_physmap_remove_page(d, _gfn(gpfn), page_to_mfn(pg), order);
         free_domheap_pages(pg, order);
     }
     return rc;
+}
+
+/* nr_exchanged into the guest's structure: 64 bits, or 32 at *done32. */
+static bool put_exchanged(XEN_GUEST_HANDLE_PARAM(void) arg,
+                          const struct xen_memory_exchange *x,
+                          uint32_t *done32)
+{
+    XEN_GUEST_HANDLE_PARAM(xen_memory_exchange_t)
+    done = guest_handle_cast(arg, xen_memory_exchange_t);
+    uint32_t n = x->nr_exchanged;
+
+    if ( done32 )
+        return !copy_to_guest_bytes(done32, &n, sizeof(n));
+    return !copy_field_to_guest(done, x, nr_exchanged);
 }
 
 /*
@@ -323,18 +366,17 @@ static long exchange_chunk(struct domain *d,
  * docs/hypercall/memory_op.md.  Works in chunks of the larger order; a
  * preempted call records its progress in nr_exchanged and is issued again.
  */
-static long memory_exchange(XEN_GUEST_HANDLE_PARAM(void) arg)
+long memory_exchange(const struct xen_memory_exchange *xp, uint32_t *done32,
+                     unsigned long narrow_end,
+                     XEN_GUEST_HANDLE_PARAM(void) arg)
 {
-    struct xen_memory_exchange x;
-    XEN_GUEST_HANDLE_PARAM(xen_memory_exchange_t)
-    done = guest_handle_cast(arg, xen_memory_exchange_t);
+    struct xen_memory_exchange x = *xp;
+    bool narrow = narrow_end;
     unsigned int in_chunk = 0, out_chunk = 0, memflags;
     xen_ulong_t i, first, end;
     struct domain *d;
     long rc = 0;
 
-    if ( copy_from_guest(&x, arg, 1) )
-        return -EFAULT;
     if ( max(x.in.extent_order, x.out.extent_order) >
          max_order(current->domain) )
     {
@@ -359,8 +401,10 @@ static long memory_exchange(XEN_GUEST_HANDLE_PARAM(void) arg)
         out_chunk = x.in.extent_order - x.out.extent_order;
     first = x.nr_exchanged >> in_chunk;
     end = x.in.nr_extents >> in_chunk;
-    if ( !list_ok(x.in.extent_start, x.nr_exchanged, x.in.nr_extents) ||
-         !list_ok(x.out.extent_start, first << out_chunk, x.out.nr_extents) )
+    if ( !list_ok(x.in.extent_start, x.nr_exchanged, x.in.nr_extents,
+                  narrow_end) ||
+         !list_ok(x.out.extent_start, first << out_chunk, x.out.nr_extents,
+                  narrow_end) )
     {
         rc = -EFAULT;
         goto out;
@@ -382,20 +426,21 @@ static long memory_exchange(XEN_GUEST_HANDLE_PARAM(void) arg)
         {
             put_domain(d);
             x.nr_exchanged = i << in_chunk;
-            if ( copy_field_to_guest(done, &x, nr_exchanged) )
+            if ( !put_exchanged(arg, &x, done32) )
                 return -EFAULT;
             return hypercall_continue(__HYPERVISOR_memory_op, XENMEM_exchange,
                                       guest_handle_addr(arg));
         }
         rc = exchange_chunk(d, &x, i << in_chunk, 1UL << in_chunk,
-                            i << out_chunk, 1UL << out_chunk, memflags);
+                            i << out_chunk, 1UL << out_chunk, memflags,
+                            narrow);
         if ( rc )
             break;
     }
     put_domain(d);
     x.nr_exchanged = i << in_chunk;
 out:
-    if ( copy_field_to_guest(done, &x, nr_exchanged) )
+    if ( !put_exchanged(arg, &x, done32) )
         rc = -EFAULT;
     return rc;
 }
@@ -451,10 +496,25 @@ long do_memory_op(unsigned long cmd, XEN_GUEST_HANDLE_PARAM(void) arg)
     case XENMEM_increase_reservation:
     case XENMEM_decrease_reservation:
     case XENMEM_populate_physmap:
-        return reservation_op(op, cmd >> MEMOP_EXTENT_SHIFT, arg);
+    {
+        struct xen_memory_reservation r;
+
+        if ( copy_from_guest(&r, arg, 1) )
+            return cmd >> MEMOP_EXTENT_SHIFT;
+        return memory_reservation(op, cmd >> MEMOP_EXTENT_SHIFT, &r, false,
+                                  arg);
+    }
     case XENMEM_exchange:
+    {
+        struct xen_memory_exchange x;
+
         /* Its progress is in its argument: a start in cmd is refused. */
-        return cmd >> MEMOP_EXTENT_SHIFT ? -EINVAL : memory_exchange(arg);
+        if ( cmd >> MEMOP_EXTENT_SHIFT )
+            return -EINVAL;
+        if ( copy_from_guest(&x, arg, 1) )
+            return -EFAULT;
+        return memory_exchange(&x, NULL, 0, arg);
+    }
     }
     /* Only the reservation sub-ops continue; others have no start. */
     switch ( cmd )

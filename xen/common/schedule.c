@@ -352,7 +352,6 @@ static void vcpu_block(struct vcpu *v)
  * passes.  The flags go up before the ports are checked (see xen/event.h),
  * so a port made pending in between still wakes us.
  */
-#define SCHED_POLL_MAX_PORTS 128
 
 static void poll_timer_fn(void *data)
 {
@@ -363,7 +362,7 @@ static void poll_timer_fn(void *data)
         vcpu_kick(v);
 }
 
-static long vcpu_poll(struct vcpu *v, const struct sched_poll *p)
+long vcpu_poll(struct vcpu *v, const struct sched_poll *p)
 {
     evtchn_port_t ports[SCHED_POLL_MAX_PORTS];
 

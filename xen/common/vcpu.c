@@ -206,26 +206,48 @@ void vcpu_release_info(struct vcpu *v)
     put_page_and_type(virt_to_page(old));
 }
 
+/* The runstate's size and image as d's guests lay it out. */
+static unsigned int runstate_size(const struct domain *d)
+{
+    return has_32bit_shinfo(d) ? sizeof(struct compat_vcpu_runstate_info)
+                               : sizeof(struct vcpu_runstate_info);
+}
+
+static const void *runstate_image(const struct domain *d,
+                                  const struct vcpu_runstate_info *rs,
+                                  struct compat_vcpu_runstate_info *c)
+{
+    if ( !has_32bit_shinfo(d) )
+        return rs;
+    c->state = rs->state;
+    c->state_entry_time = rs->state_entry_time;
+    memcpy(c->time, rs->time, sizeof(c->time));
+    return c;
+}
+
 /*
  * A vCPU gets its first context once (later ones: -EEXIST), and stays
  * down until VCPUOP_up unless the context says VGCF_online.
  */
-static long vcpu_initialise(struct vcpu *v, XEN_GUEST_HANDLE_PARAM(void) arg)
+long vcpu_set_first_context(struct vcpu *v, const struct vcpu_guest_context *c)
 {
     struct domain *d = v->domain;
+    long rc;
+
+    spin_lock(&d->domain_lock);
+    rc = arch_vcpu_initialised(v) ? -EEXIST : arch_set_info_guest(v, c);
+    spin_unlock(&d->domain_lock);
+    return rc;
+}
+
+static long vcpu_initialise(struct vcpu *v, XEN_GUEST_HANDLE_PARAM(void) arg)
+{
     struct vcpu_guest_context *c = xmalloc(struct vcpu_guest_context);
     long rc;
 
     if ( !c )
         return -ENOMEM;
-    if ( copy_from_guest(c, arg, 1) )
-    {
-        xfree(c);
-        return -EFAULT;
-    }
-    spin_lock(&d->domain_lock);
-    rc = arch_vcpu_initialised(v) ? -EEXIST : arch_set_info_guest(v, c);
-    spin_unlock(&d->domain_lock);
+    rc = copy_from_guest(c, arg, 1) ? -EFAULT : vcpu_set_first_context(v, c);
     xfree(c);
     return rc;
 }
@@ -301,12 +323,16 @@ long do_vcpu_op(int cmd, unsigned int vcpuid, XEN_GUEST_HANDLE_PARAM(void) arg)
     case VCPUOP_get_runstate_info:
     {
         struct vcpu_runstate_info rs = v->runstate;
+        struct compat_vcpu_runstate_info c;
         s_time_t delta = NOW() - rs.state_entry_time;
 
         /* As Xen: the current state's time includes its stretch so far. */
         if ( delta > 0 )
             rs.time[rs.state] += delta;
-        return copy_to_guest(arg, &rs, 1) ? -EFAULT : 0;
+        return copy_to_guest_bytes(arg.p, runstate_image(d, &rs, &c),
+                                   runstate_size(d))
+                   ? -EFAULT
+                   : 0;
     }
 
     case VCPUOP_set_periodic_timer:
@@ -372,9 +398,9 @@ long do_vcpu_op(int cmd, unsigned int vcpuid, XEN_GUEST_HANDLE_PARAM(void) arg)
 
         if ( copy_from_guest(&a, arg, 1) )
             return -EFAULT;
-        if ( a.addr.p && !guest_range_ok(a.addr.p, sizeof(v->runstate)) )
+        if ( a.addr.p && !guest_range_ok(a.addr.p, runstate_size(d)) )
             return -EINVAL;
-        register_area(v, &v->runstate_area, a.addr.p, sizeof(v->runstate));
+        register_area(v, &v->runstate_area, a.addr.p, runstate_size(d));
         if ( v == current )
             update_runstate_area(v);
         return 0;
@@ -412,7 +438,10 @@ long do_vcpu_op(int cmd, unsigned int vcpuid, XEN_GUEST_HANDLE_PARAM(void) arg)
  */
 void update_runstate_area(struct vcpu *v)
 {
-    write_area(&v->runstate_area, &v->runstate, sizeof(v->runstate));
+    struct compat_vcpu_runstate_info c;
+
+    write_area(&v->runstate_area, runstate_image(v->domain, &v->runstate, &c),
+               runstate_size(v->domain));
 }
 
 void update_time_area(struct vcpu *v)

@@ -73,7 +73,10 @@ TEST(iobitmap, set_iobitmap_errnos)
 {
     CHECK_RC(set_iobitmap(BAD_PTR, 65537), -XEN_EINVAL);
     CHECK_RC(set_iobitmap(XEN_PTR, 16), -XEN_EINVAL);
+#ifdef __x86_64__
+    /* Non-canonical: only a 64-bit guest can name such an address. */
     CHECK_RC(set_iobitmap((void *)0x0000800000000000UL, 16), -XEN_EINVAL);
+#endif
     CHECK_RC(HYPERVISOR_physdev_op(PHYSDEVOP_set_iobitmap, BAD_PTR),
              -XEN_EFAULT);
     /* Only the start is checked: unmapped, it reads as "no access". */

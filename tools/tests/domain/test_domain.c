@@ -730,6 +730,31 @@ static void test_vcpu_ops(void)
         CHECK_EQ(vcpu_op(VCPUOP_is_up, ~0u, NULL), -ENOENT);
     }
 
+    CASE("get_runstate_info: a 32-bit guest's 44-byte layout, 64-bit fields "
+         "at 4-byte offsets")
+    {
+        uint8_t buf[48];
+        uint32_t state;
+        uint64_t entry;
+
+        memset(buf, 0xa5, sizeof(buf));
+        v->runstate.state = RUNSTATE_running;
+        v->runstate.state_entry_time = 0x1122334455667788ULL;
+        d->arch.pv.is_32bit = true;
+        CHECK_EQ(vcpu_op(VCPUOP_get_runstate_info, 0, buf), 0);
+        d->arch.pv.is_32bit = false;
+        memcpy(&state, buf, sizeof(state));
+        memcpy(&entry, buf + 4, sizeof(entry));
+        CHECK_EQ(state, RUNSTATE_running);
+        CHECK_EQ(entry, 0x1122334455667788ULL);
+        CHECK_EQ(buf[44], 0xa5);
+        CHECK_EQ(buf[47], 0xa5);
+        /* The 64-bit layout: state_entry_time at 8, 48 bytes. */
+        CHECK_EQ(vcpu_op(VCPUOP_get_runstate_info, 0, buf), 0);
+        memcpy(&entry, buf + 8, sizeof(entry));
+        CHECK_EQ(entry, 0x1122334455667788ULL);
+    }
+
     CASE("vcpu timers: one's own vCPU only; bad periods, pointers refused")
     {
         struct vcpu_set_periodic_timer per = { .period_ns = MILLISECS(10) };

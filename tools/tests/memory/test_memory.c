@@ -3,6 +3,7 @@
 #include <stdlib.h>
 #include <sys/mman.h>
 #include <asm/config.h>
+#include <xen/compat.h>
 #include <xen/errno.h>
 #include <xen/hypercall.h>
 #include <xen/mm.h>
@@ -1369,6 +1370,12 @@ static void test_sizes(void)
         CHECK_EQ(domA->arch.p2m.max_mapped_pfn, 0x123456);
         /* A PV guest's size is the length of the list it registered. */
         CHECK_EQ(size_of(XENMEM_maximum_gpfn, DOMID_SELF), 299);
+        /* A 32-bit guest's max_pfn is where its own layout has it. */
+        domA->arch.pv.is_32bit = true;
+        ((struct compat_shared_info *)domA->shared_info)->arch.max_pfn = 40;
+        CHECK_EQ(size_of(XENMEM_maximum_gpfn, DOMID_SELF), 39);
+        domA->arch.pv.is_32bit = false;
+        domA->shared_info->arch.max_pfn = 300;
         CHECK_EQ(reserve(XENMEM_decrease_reservation, domA, list, 2, 0, NULL),
                  2);
         CHECK(refs_balanced());
@@ -1550,6 +1557,75 @@ static void test_maps(void)
     }
 }
 
+/*
+ * The lists of a 32-bit guest (pv/compat_memory.c passes them narrow):
+ * 4-byte entries read and written, nr_exchanged a 4-byte word, and
+ * exchange's lists bounded by its hypervisor hole.
+ */
+static void test_narrow(void)
+{
+    CASE("narrow lists: populate writes 32-bit mfns, decrease reads them")
+    {
+        uint32_t list[4] = { 10, 11, 12, 13 };
+        struct xen_memory_reservation r = { .nr_extents = 3,
+                                            .domid = DOMID_SELF };
+        XEN_GUEST_HANDLE_PARAM(void) arg = { &r };
+
+        run_as(domA);
+        set_xen_guest_handle(r.extent_start, (xen_pfn_t *)list);
+        CHECK_EQ(memory_reservation(XENMEM_populate_physmap, 0, &r, true, arg),
+                 3);
+        CHECK_EQ(list[3], 13);
+        for ( unsigned int i = 0; i < 3; i++ )
+        {
+            CHECK(plain_frame(list[i], domA, 10 + i));
+            CHECK_EQ(m2p[list[i]], 10 + i);
+        }
+        /* From extent 1: two read as 32-bit mfns and given back. */
+        CHECK_EQ(memory_reservation(XENMEM_decrease_reservation, 1, &r, true,
+                                    arg),
+                 3);
+        CHECK(plain_frame(list[0], domA, 10));
+        CHECK(freed(list[1]) && freed(list[2]));
+        r.nr_extents = 1;
+        CHECK_EQ(memory_reservation(XENMEM_decrease_reservation, 0, &r, true,
+                                    arg),
+                 1);
+        CHECK(refs_balanced());
+    }
+
+    CASE("narrow exchange: 32-bit lists and nr_exchanged, lists in the hole")
+    {
+        uint32_t in[2] = { 20, 21 }, out[2] = { 100, 101 }, done = 0x55;
+        struct xen_memory_reservation r = { .nr_extents = 2,
+                                            .domid = DOMID_SELF };
+        XEN_GUEST_HANDLE_PARAM(void) arg = { &r };
+        struct xen_memory_exchange x;
+
+        run_as(domA);
+        set_xen_guest_handle(r.extent_start, (xen_pfn_t *)in);
+        CHECK_EQ(memory_reservation(XENMEM_populate_physmap, 0, &r, true, arg),
+                 2);
+        exch_init(&x, DOMID_SELF, (xen_pfn_t *)in, 2, 0, (xen_pfn_t *)out, 2,
+                  0, 0);
+        /* The out list reaching the end given: -EFAULT, nothing done. */
+        CHECK_EQ(memory_exchange(&x, &done, (unsigned long)&out[1], arg),
+                 -EFAULT);
+        CHECK_EQ(done, 0);
+        CHECK(plain_frame(in[0], domA, 20) && plain_frame(in[1], domA, 21));
+        CHECK_EQ(memory_exchange(&x, &done, 1UL << 47, arg), 0);
+        CHECK_EQ(done, 2);
+        /* Chunk by chunk: an old frame may come back as a new one. */
+        CHECK(!plain_frame(in[0], domA, 20) && !plain_frame(in[1], domA, 21));
+        CHECK(plain_frame(out[0], domA, 100) && plain_frame(out[1], domA, 101));
+        set_xen_guest_handle(r.extent_start, (xen_pfn_t *)out);
+        CHECK_EQ(memory_reservation(XENMEM_decrease_reservation, 0, &r, true,
+                                    arg),
+                 2);
+        CHECK(refs_balanced());
+    }
+}
+
 int main(void)
 {
     host_directmap = mmap(NULL, NR_FRAMES << PAGE_SHIFT,
@@ -1568,6 +1644,7 @@ int main(void)
     doms[2] = domB = make_domain(2, false);
     test_reservations();
     test_exchange();
+    test_narrow();
     test_sizes();
     test_maps();
     return check_failures ? 1 : 0;

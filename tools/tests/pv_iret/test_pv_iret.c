@@ -7,16 +7,23 @@
 #include <asm/config.h>
 #include <xen/errno.h>
 #include <xen/grant_table.h>
+#include <xen/guest_access.h>
 #include <xen/hypercall.h>
 #include <xen/mm.h>
 #include <xen/sched.h>
 #include <asm/current.h>
 #include <asm/domain.h>
 #include <asm/pv/compat.h>
+#include <asm/pv/compat_mm.h>
 #include <asm/pv/descriptor-tables.h>
 #include <asm/pv/traps.h>
 #include <asm/uaccess.h>
 #include <public/callback.h>
+#include <public/event_channel.h>
+#include <public/memory.h>
+#include <public/nmi.h>
+#include <public/physdev.h>
+#include <public/vcpu.h>
 #include <public/xen.h>
 #include "check.h"
 
@@ -91,6 +98,164 @@ long do_grant_table_op(unsigned int cmd, XEN_GUEST_HANDLE_PARAM(void) uop,
 {
     got[0] = cmd;
     return 0;
+}
+
+/*
+ * Stand-ins for what the structure translations end in, recording the
+ * widened arguments they are given.
+ */
+static struct xen_memory_reservation got_r;
+static struct xen_memory_exchange got_x;
+static unsigned int got_op;
+static xen_ulong_t got_start;
+static bool got_narrow;
+static uint32_t *got_done32;
+static unsigned long got_end;
+
+long memory_reservation(unsigned int op, xen_ulong_t start,
+                        const struct xen_memory_reservation *r, bool narrow,
+                        XEN_GUEST_HANDLE_PARAM(void) arg)
+{
+    got_op = op;
+    got_start = start;
+    got_r = *r;
+    got_narrow = narrow;
+    return 3;
+}
+
+long memory_exchange(const struct xen_memory_exchange *x, uint32_t *done32,
+                     unsigned long narrow_end,
+                     XEN_GUEST_HANDLE_PARAM(void) arg)
+{
+    got_x = *x;
+    got_done32 = done32;
+    got_end = narrow_end;
+    return -ENOMEM;
+}
+
+long do_memory_op(unsigned long cmd, XEN_GUEST_HANDLE_PARAM(void) arg)
+{
+    got[0] = cmd;
+    return 77;
+}
+
+static struct gnttab_copy got_copy[2];
+static unsigned int copies;
+
+int16_t gnttab_copy_one(const struct gnttab_copy *op)
+{
+    got_copy[copies++ % 2] = *op;
+    return GNTST_bad_gntref;
+}
+
+/* Preemption after this many checks (0: never). */
+static unsigned int preempt_at, preempt_checks;
+
+bool hypercall_preempt_check(void)
+{
+    return preempt_at && ++preempt_checks >= preempt_at;
+}
+
+/* As the real one: a multicall entry is rewritten, else the call. */
+static unsigned long cont_args[5];
+static unsigned int cont_op;
+
+long hypercall_create_continuation(unsigned int op, unsigned int nr,
+                                   const unsigned long *args)
+{
+    struct vcpu *v = current;
+
+    if ( v->mc_call )
+    {
+        v->mc_call->op = op;
+        memcpy(v->mc_call->args, args, nr * sizeof(*args));
+        v->mc_preempted = true;
+        return op;
+    }
+    cont_op = op;
+    memcpy(cont_args, args, nr * sizeof(*args));
+    return op;
+}
+
+/*
+ * mmuext_op's 32-bit entry point; mmuext_continues makes it continue
+ * itself one 12-byte entry on, as a preempted batch does.
+ */
+static bool mmuext_continues;
+
+long pv32_mmuext_op(XEN_GUEST_HANDLE_PARAM(void) uops, unsigned int count,
+                    XEN_GUEST_HANDLE_PARAM(uint) pdone,
+                    unsigned int foreigndom)
+{
+    got[0] = guest_handle_addr(uops);
+    got[1] = count;
+    got[2] = guest_handle_addr(pdone);
+    got[3] = foreigndom;
+    if ( mmuext_continues )
+        return hypercall_continue(__HYPERVISOR_mmuext_op,
+                                  guest_handle_addr(uops) + 12,
+                                  (count - 1) | MMU_UPDATE_PREEMPTED,
+                                  guest_handle_addr(pdone), foreigndom);
+    return 0;
+}
+
+long pv_set_gdt_list(unsigned long list, unsigned int entries, bool narrow)
+{
+    got[0] = list;
+    got[1] = entries;
+    got[2] = narrow;
+    return 0;
+}
+
+/* physdev.c's set_iobitmap: what it was given. */
+long pv_set_iobitmap(unsigned long bitmap, unsigned int nr_ports)
+{
+    got[0] = bitmap;
+    got[1] = nr_ports;
+    return 0;
+}
+
+/* The hypervisor's heap, from the host's. */
+void *_xmalloc(size_t size, size_t align)
+{
+    return aligned_alloc(align, (size + align - 1) / align * align);
+}
+
+void xfree(void *p)
+{
+    free(p);
+}
+
+static struct sched_poll got_poll;
+static struct vcpu_guest_context got_ctx;
+static struct vcpu *got_vcpu;
+
+long vcpu_set_first_context(struct vcpu *v, const struct vcpu_guest_context *c)
+{
+    got_vcpu = v;
+    got_ctx = *c;
+    return -EEXIST;
+}
+
+long vcpu_poll(struct vcpu *v, const struct sched_poll *p)
+{
+    got_poll = *p;
+    return 0;
+}
+
+void set_timer(struct timer *t, s_time_t expires)
+{
+    got[0] = expires;
+}
+
+/* The dispatch (arch/x86/hypercall.c): the rest answer their number. */
+long pv_compat_call(uint32_t nr, const uint32_t a[6])
+{
+    long rc;
+
+    if ( pv_compat_translated(nr, a, &rc) )
+        return rc;
+    return 1000 + nr;
 }
 
 static struct domain dom;
@@ -355,14 +520,29 @@ static struct cpu_user_regs *call32(uint32_t nr, uint32_t a1, uint32_t a2,
     if ( nr == __HYPERVISOR_iret )
         pv_compat_iret(regs);
     else
-        CHECK(pv_compat_translated(nr, regs));
+    {
+        const uint32_t a[6] = { a1, a2, a3, a4 };
+        long rc;
+
+        CHECK(pv_compat_translated(nr, a, &rc));
+        regs->rax = (uint32_t)rc;
+    }
     return regs;
 }
 
 static void reset32(void)
 {
+    static struct vcpu *vcpus[2] = { &vcpu };
+
     reset(false);
     adom.pv.is_32bit = true;
+    adom.pv.compat_virt_start = 0xf5800000;
+    dom.max_vcpus = 2;
+    dom.vcpu = vcpus;
+    dom.grant_table = (struct grant_table *)&dom;
+    preempt_at = preempt_checks = 0;
+    mmuext_continues = false;
+    copies = 0;
     dom.guest_type = guest_type_pv;
     avcpu.flags = 0;
     if ( !low )
@@ -373,6 +553,17 @@ static void reset32(void)
             abort();
     }
     memset(low, 0, 4096);
+}
+
+/* A 32-bit xen_memory_reservation at p: 20 bytes, for DOMID_SELF. */
+static void put_reservation(uint32_t *p, uint32_t list, uint32_t nr,
+                            uint32_t order)
+{
+    p[0] = list;
+    p[1] = nr;
+    p[2] = order;
+    p[3] = 0;
+    p[4] = DOMID_SELF;
 }
 
 static void test_compat(void)
@@ -496,21 +687,25 @@ static void test_compat(void)
         CHECK_EQ(got[1], 0x8000000101234067ULL);
         CHECK_EQ(got[2], 2);
         CHECK_EQ(regs->rax, (uint32_t)-ENOMEM);
-        regs->rdi = 7;
-        regs->rbx = 0xc0200000;
-        regs->rcx = 0x5067;
-        regs->rdx = 0;
-        regs->rsi = 0;
-        CHECK(pv_compat_translated(__HYPERVISOR_update_va_mapping_otherdomain,
-                                   regs));
-        CHECK_EQ(got[1], 0x5067);
-        CHECK_EQ(got[3], 7);
-        CHECK_EQ(regs->rax, 0);
+        {
+            const uint32_t a[6] = { 0xc0200000, 0x5067, 0, 0, 7 };
+            long rc = -1;
+
+            CHECK(pv_compat_translated(
+                __HYPERVISOR_update_va_mapping_otherdomain, a, &rc));
+            CHECK_EQ(got[1], 0x5067);
+            CHECK_EQ(got[3], 7);
+            CHECK_EQ(rc, 0);
+        }
         call32(__HYPERVISOR_set_timer_op, 0x89abcdef, 0x1234, 0, 0);
         CHECK_EQ(got[0], 0x123489abcdefULL);
-        /* Nothing else is taken here. */
-        regs = call32(__HYPERVISOR_set_trap_table, 0, 0, 0, 0);
-        CHECK(!pv_compat_translated(__HYPERVISOR_memory_op, regs));
+        /* Same-layout calls are not taken here. */
+        {
+            const uint32_t a[6] = { 0 };
+            long rc;
+
+            CHECK(!pv_compat_translated(__HYPERVISOR_console_io, a, &rc));
+        }
     }
 
     CASE("compat grant_table_op: setup_table's 32-bit frame list")
@@ -537,7 +732,7 @@ static void test_compat(void)
         regs = call32(__HYPERVISOR_grant_table_op, GNTTABOP_setup_table,
                       low_addr(low), 2, 0);
         CHECK_EQ(regs->rax, (uint32_t)-EINVAL);
-        regs = call32(__HYPERVISOR_grant_table_op, GNTTABOP_map_grant_ref,
+        regs = call32(__HYPERVISOR_grant_table_op, GNTTABOP_get_status_frames,
                       low_addr(low), 1, 0);
         CHECK_EQ(regs->rax, (uint32_t)-ENOSYS);
         regs = call32(__HYPERVISOR_grant_table_op, GNTTABOP_query_size,
@@ -548,6 +743,328 @@ static void test_compat(void)
         regs = call32(__HYPERVISOR_grant_table_op, GNTTABOP_setup_table,
                       low_addr(low), 1, 0);
         CHECK_EQ(regs->rax, (uint32_t)-EFAULT);
+    }
+
+    CASE("compat grant_table_op: copy's 24-byte elements widened, status "
+         "written back; same-layout arrays checked against the hole")
+    {
+        reset32();
+        /* source gmfn 0x1111 dom 0 off 8; dest ref 5 dom 7 off 16; len 32. */
+        low[0] = 0x1111;
+        low[1] = 8u << 16;
+        low[2] = 5;
+        low[3] = 7 | 16u << 16;
+        low[4] = 32 | GNTCOPY_dest_gref << 16;
+        low[5] = 0x7777;
+        regs = call32(__HYPERVISOR_grant_table_op, GNTTABOP_copy,
+                      low_addr(low), 1, 0);
+        CHECK_EQ(regs->rax, 0);
+        CHECK_EQ(got_copy[0].source.u.gmfn, 0x1111);
+        CHECK_EQ(got_copy[0].source.offset, 8);
+        CHECK_EQ(got_copy[0].dest.u.ref, 5);
+        CHECK_EQ(got_copy[0].dest.domid, 7);
+        CHECK_EQ(got_copy[0].dest.offset, 16);
+        CHECK_EQ(got_copy[0].len, 32);
+        CHECK_EQ(got_copy[0].flags, GNTCOPY_dest_gref);
+        CHECK_EQ((int16_t)low[5], GNTST_bad_gntref);
+        /* Two elements, preempted after the first: the rest continues. */
+        preempt_at = 1;
+        regs = call32(__HYPERVISOR_grant_table_op, GNTTABOP_copy,
+                      low_addr(low), 2, 0);
+        CHECK_EQ(copies, 2);
+        CHECK_EQ(regs->rax, __HYPERVISOR_grant_table_op);
+        CHECK_EQ(cont_args[0], GNTTABOP_copy);
+        CHECK_EQ(cont_args[1], low_addr(low) + 24);
+        CHECK_EQ(cont_args[2], 1);
+        /* Arrays reaching HYPERVISOR_COMPAT_VIRT_START, negative counts. */
+        regs = call32(__HYPERVISOR_grant_table_op, GNTTABOP_copy,
+                      0xf5800000 - 24, 2, 0);
+        CHECK_EQ(regs->rax, (uint32_t)-EFAULT);
+        CHECK_EQ(copies, 2);
+        got[0] = 0;
+        regs = call32(__HYPERVISOR_grant_table_op, GNTTABOP_map_grant_ref,
+                      0xf5800000 - 32, 2, 0);
+        CHECK_EQ(regs->rax, (uint32_t)-EFAULT);
+        regs = call32(__HYPERVISOR_grant_table_op, GNTTABOP_map_grant_ref,
+                      0xf5800000 - 32, 1, 0);
+        CHECK_EQ(got[0], GNTTABOP_map_grant_ref);
+        regs = call32(__HYPERVISOR_grant_table_op, GNTTABOP_copy,
+                      low_addr(low), 0x80000000u, 0);
+        CHECK_EQ(regs->rax, (uint32_t)-EINVAL);
+    }
+
+    CASE("compat mmuext_op: to pv32_mmuext_op; a list in the hole is EFAULT")
+    {
+        reset32();
+        regs = call32(__HYPERVISOR_mmuext_op, low_addr(low),
+                      3 | MMU_UPDATE_PREEMPTED, low_addr(&low[100]),
+                      DOMID_SELF);
+        CHECK_EQ(regs->rax, 0);
+        CHECK_EQ(got[0], low_addr(low));
+        CHECK_EQ(got[1], 3 | MMU_UPDATE_PREEMPTED);
+        CHECK_EQ(got[2], low_addr(&low[100]));
+        CHECK_EQ(got[3], DOMID_SELF);
+        got[0] = 0;
+        regs = call32(__HYPERVISOR_mmuext_op, 0xf5800000 - 24, 3, 0,
+                      DOMID_SELF);
+        CHECK_EQ(regs->rax, (uint32_t)-EFAULT);
+        CHECK_EQ(got[0], 0);
+    }
+
+    CASE("compat multicall: 32-bit entries dispatched, results narrowed, "
+         "nesting refused, a continuing entry rewritten narrow")
+    {
+        uint32_t *e = &low[64];
+
+        reset32();
+        /* set_timer_op (lo, hi); a nested multicall; console_io. */
+        e[0] = __HYPERVISOR_set_timer_op;
+        e[1] = 0xdead;
+        e[2] = 0x89abcdef;
+        e[3] = 0x12;
+        e[8] = __HYPERVISOR_multicall;
+        e[16] = __HYPERVISOR_console_io;
+        regs = call32(__HYPERVISOR_multicall, low_addr(e), 3, 0, 0);
+        CHECK_EQ(regs->rax, 0);
+        CHECK_EQ(got[0], 0x1289abcdefULL);
+        CHECK_EQ(e[1], 0);
+        CHECK_EQ(e[9], (uint32_t)-EINVAL);
+        CHECK_EQ(e[17], 1000 + __HYPERVISOR_console_io);
+        CHECK(!vcpu.mc_call);
+        /* Preempted between entries: continues from the second. */
+        preempt_at = 1;
+        regs = call32(__HYPERVISOR_multicall, low_addr(e), 3, 0, 0);
+        CHECK_EQ(regs->rax, __HYPERVISOR_multicall);
+        CHECK_EQ(cont_args[0], low_addr(e) + 32);
+        CHECK_EQ(cont_args[1], 2);
+        /* An entry's call continuing: its op and arguments rewritten. */
+        preempt_at = 0;
+        mmuext_continues = true;
+        e[0] = __HYPERVISOR_mmuext_op;
+        e[2] = low_addr(low);
+        e[3] = 4;
+        e[4] = 0;
+        e[5] = DOMID_SELF;
+        cont_args[0] = 0;
+        regs = call32(__HYPERVISOR_multicall, low_addr(e), 3, 0, 0);
+        CHECK_EQ(regs->rax, __HYPERVISOR_multicall);
+        CHECK_EQ(cont_args[0], low_addr(e));
+        CHECK_EQ(cont_args[1], 3);
+        CHECK_EQ(e[0], __HYPERVISOR_mmuext_op);
+        CHECK_EQ(e[2], low_addr(low) + 12);
+        CHECK_EQ(e[3], 3 | MMU_UPDATE_PREEMPTED);
+        CHECK_EQ(e[5], DOMID_SELF);
+        CHECK(!vcpu.mc_preempted);
+        /* An empty batch; a list reaching the hole. */
+        regs = call32(__HYPERVISOR_multicall, 0, 0, 0, 0);
+        CHECK_EQ(regs->rax, 0);
+        regs = call32(__HYPERVISOR_multicall, 0xf5800000 - 32, 2, 0, 0);
+        CHECK_EQ(regs->rax, (uint32_t)-EFAULT);
+    }
+
+    CASE("compat memory_op: reservations with 32-bit lists, start from cmd, "
+         "address bits clamped; a list in the hole does nothing")
+    {
+        reset32();
+        put_reservation(low, low_addr(&low[32]), 4, 0);
+        regs = call32(__HYPERVISOR_memory_op,
+                      XENMEM_populate_physmap | 2 << MEMOP_EXTENT_SHIFT,
+                      low_addr(low), 0, 0);
+        CHECK_EQ(regs->rax, 3);
+        CHECK_EQ(got_op, XENMEM_populate_physmap);
+        CHECK_EQ(got_start, 2);
+        CHECK(got_narrow);
+        CHECK_EQ(guest_handle_addr(got_r.extent_start), low_addr(&low[32]));
+        CHECK_EQ(got_r.nr_extents, 4);
+        CHECK_EQ(got_r.domid, DOMID_SELF);
+        /* The flags as given (page_owner.c bounds a 32-bit domain's). */
+        low[3] = XENMEMF_address_bits(32) | XENMEMF_node(1);
+        call32(__HYPERVISOR_memory_op, XENMEM_increase_reservation,
+               low_addr(low), 0, 0);
+        CHECK_EQ(got_r.mem_flags, XENMEMF_address_bits(32) | XENMEMF_node(1));
+        got_op = 0;
+        low[0] = 0xf5800000 - 8;
+        regs = call32(__HYPERVISOR_memory_op,
+                      XENMEM_decrease_reservation | 1 << MEMOP_EXTENT_SHIFT,
+                      low_addr(low), 0, 0);
+        CHECK_EQ(regs->rax, 1);
+        CHECK_EQ(got_op, 0);
+        regs = call32(__HYPERVISOR_memory_op, XENMEM_decrease_reservation,
+                      0xf5800000 - 8, 0, 0);
+        CHECK_EQ(regs->rax, 0);
+        /* Same-layout ones go through once their argument is the guest's. */
+        regs = call32(__HYPERVISOR_memory_op, XENMEM_maximum_gpfn,
+                      low_addr(low), 0, 0);
+        CHECK_EQ(regs->rax, 77);
+        regs = call32(__HYPERVISOR_memory_op, XENMEM_maximum_gpfn,
+                      0xf5800000 - 1, 0, 0);
+        CHECK_EQ(regs->rax, (uint32_t)-EFAULT);
+        regs = call32(__HYPERVISOR_memory_op, XENMEM_add_to_physmap,
+                      low_addr(low), 0, 0);
+        CHECK_EQ(regs->rax, (uint32_t)-ENOSYS);
+    }
+
+    CASE("compat memory_op exchange: 44 bytes widened, nr_exchanged at 40, "
+         "lists bounded by the hole; a start in cmd is EINVAL")
+    {
+        reset32();
+        put_reservation(low, low_addr(&low[32]), 2, 0);
+        put_reservation(&low[5], low_addr(&low[40]), 1, 1);
+        low[10] = 1;
+        regs = call32(__HYPERVISOR_memory_op, XENMEM_exchange, low_addr(low), 0,
+                      0);
+        CHECK_EQ(regs->rax, (uint32_t)-ENOMEM);
+        CHECK_EQ(guest_handle_addr(got_x.in.extent_start), low_addr(&low[32]));
+        CHECK_EQ(got_x.in.nr_extents, 2);
+        CHECK_EQ(guest_handle_addr(got_x.out.extent_start), low_addr(&low[40]));
+        CHECK_EQ(got_x.out.extent_order, 1);
+        CHECK_EQ(got_x.nr_exchanged, 1);
+        CHECK(got_done32 == &low[10]);
+        CHECK_EQ(got_end, 0xf5800000);
+        regs = call32(__HYPERVISOR_memory_op,
+                      XENMEM_exchange | 1 << MEMOP_EXTENT_SHIFT, low_addr(low),
+                      0, 0);
+        CHECK_EQ(regs->rax, (uint32_t)-EINVAL);
+        regs = call32(__HYPERVISOR_memory_op, XENMEM_exchange,
+                      0xf5800000 - 40, 0, 0);
+        CHECK_EQ(regs->rax, (uint32_t)-EFAULT);
+    }
+
+    CASE("compat vcpu_op, sched_op poll, set_gdt, event channels: 32-bit "
+         "layouts and the hole")
+    {
+        reset32();
+        /* singleshot: 12 bytes, only for the caller's own vCPU. */
+        low[0] = 0x89abcdef;
+        low[1] = 0x12;
+        low[2] = VCPU_SSHOTTMR_future;
+        regs = call32(__HYPERVISOR_vcpu_op, VCPUOP_set_singleshot_timer, 0,
+                      low_addr(low), 0);
+        CHECK_EQ(regs->rax, 0);
+        CHECK_EQ(got[0], 0x1289abcdefULL);
+        regs = call32(__HYPERVISOR_vcpu_op, VCPUOP_set_singleshot_timer, 2,
+                      low_addr(low), 0);
+        CHECK_EQ(regs->rax, (uint32_t)-ENOENT);
+        regs = call32(__HYPERVISOR_vcpu_op, VCPUOP_set_singleshot_timer, 0,
+                      0xf5800000 - 8, 0);
+        CHECK_EQ(regs->rax, (uint32_t)-EFAULT);
+        /*
+         * initialise: the 2800-byte context widened (offsets from gcc -m32
+         * on the public headers), read below the hole only.
+         */
+        memset(low, 0, 4096);
+        low[512 / 4] = VGCF_in_kernel;             /* flags */
+        low[516 / 4] = 0x11111111;                 /* ebx */
+        low[(516 + 24) / 4] = 0xaaaaaaaa;          /* eax */
+        low[(516 + 32) / 4] = 0xc0001000;          /* eip */
+        low[(516 + 36) / 4] = 0xe019;              /* cs */
+        low[(516 + 40) / 4] = 0x202;               /* eflags */
+        low[(516 + 44) / 4] = 0xc0ffee00;          /* esp */
+        low[(516 + 48) / 4] = 0xe021;              /* ss */
+        low[(516 + 64) / 4] = 0x33;                /* gs */
+        low[(584 + 14 * 8) / 4] = 14 | 0xe019u << 16; /* trap 14: cs */
+        low[(584 + 14 * 8 + 4) / 4] = 0xc0002000;     /* its address */
+        low[2640 / 4] = 0x4321;                    /* gdt_frames[0] */
+        low[2704 / 4] = 33;                        /* gdt_ents */
+        low[2708 / 4] = 0xe021;                    /* kernel_ss */
+        low[2712 / 4] = 0xc0010000;                /* kernel_sp */
+        low[(2716 + 12) / 4] = 0x12345fff;         /* ctrlreg[3] */
+        low[2784 / 4] = 0xc0003000;                /* event eip */
+        low[2792 / 4] = 0xc0004000;                /* failsafe eip */
+        low[2796 / 4] = 1u << VMASST_TYPE_pae_extended_cr3;
+        regs = call32(__HYPERVISOR_vcpu_op, VCPUOP_initialise, 0,
+                      low_addr(low), 0);
+        CHECK_EQ(regs->rax, (uint32_t)-EEXIST);
+        CHECK(got_vcpu == &vcpu);
+        CHECK_EQ(got_ctx.flags, VGCF_in_kernel);
+        CHECK_EQ(got_ctx.user_regs.rbx, 0x11111111);
+        CHECK_EQ(got_ctx.user_regs.rax, 0xaaaaaaaa);
+        CHECK_EQ(got_ctx.user_regs.rip, 0xc0001000);
+        CHECK_EQ(got_ctx.user_regs.cs, 0xe019);
+        CHECK_EQ(got_ctx.user_regs.rflags, 0x202);
+        CHECK_EQ(got_ctx.user_regs.rsp, 0xc0ffee00);
+        CHECK_EQ(got_ctx.user_regs.ss, 0xe021);
+        CHECK_EQ(got_ctx.user_regs.gs, 0x33);
+        CHECK_EQ(got_ctx.trap_ctxt[14].vector, 14);
+        CHECK_EQ(got_ctx.trap_ctxt[14].cs, 0xe019);
+        CHECK_EQ(got_ctx.trap_ctxt[14].address, 0xc0002000);
+        CHECK_EQ(got_ctx.gdt_frames[0], 0x4321);
+        CHECK_EQ(got_ctx.gdt_ents, 33);
+        CHECK_EQ(got_ctx.kernel_ss, 0xe021);
+        CHECK_EQ(got_ctx.kernel_sp, 0xc0010000);
+        CHECK_EQ(got_ctx.ctrlreg[3], 0x12345fff);
+        CHECK_EQ(got_ctx.event_callback_eip, 0xc0003000);
+        CHECK_EQ(got_ctx.failsafe_callback_eip, 0xc0004000);
+        CHECK_EQ(got_ctx.vm_assist, 1u << VMASST_TYPE_pae_extended_cr3);
+        got_vcpu = NULL;
+        regs = call32(__HYPERVISOR_vcpu_op, VCPUOP_initialise, 0,
+                      0xf5800000 - 2800 + 4, 0);
+        CHECK_EQ(regs->rax, (uint32_t)-EFAULT);
+        CHECK(!got_vcpu);
+        /* poll: ports, nr_ports, timeout (u64 at 8): 16 bytes. */
+        low[0] = low_addr(&low[8]);
+        low[1] = 2;
+        low[2] = 0x1000;
+        low[3] = 0x1;
+        regs = call32(__HYPERVISOR_sched_op, SCHEDOP_poll, low_addr(low), 0, 0);
+        CHECK_EQ(regs->rax, 0);
+        CHECK(got_poll.ports.p == &low[8]);
+        CHECK_EQ(got_poll.nr_ports, 2);
+        CHECK_EQ(got_poll.timeout, 0x100001000ULL);
+        low[0] = 0xf5800000 - 4;
+        regs = call32(__HYPERVISOR_sched_op, SCHEDOP_poll, low_addr(low), 0, 0);
+        CHECK_EQ(regs->rax, (uint32_t)-EFAULT);
+        /* set_gdt: the narrow list. */
+        call32(__HYPERVISOR_set_gdt, low_addr(low), 600, 0, 0);
+        CHECK_EQ(got[0], low_addr(low));
+        CHECK_EQ(got[1], 600);
+        CHECK_EQ(got[2], 1);
+        /* Event channels: a structure reaching the hole is EFAULT. */
+        regs = call32(__HYPERVISOR_event_channel_op, EVTCHNOP_status,
+                      0xf5800000 - 8, 0, 0);
+        CHECK_EQ(regs->rax, (uint32_t)-EFAULT);
+        {
+            const uint32_t a[6] = { EVTCHNOP_status, low_addr(low) };
+            long rc;
+
+            CHECK(!pv_compat_translated(__HYPERVISOR_event_channel_op, a, &rc));
+        }
+        /* nmi_op and set_iobitmap: two 32-bit words. */
+        low[0] = 0xc0005000;
+        low[1] = 0;
+        regs = call32(__HYPERVISOR_nmi_op, XENNMI_register_callback,
+                      low_addr(low), 0, 0);
+        CHECK_EQ(regs->rax, 0);
+        CHECK_EQ(avcpu.pv.nmi_callback_eip, 0xc0005000);
+        low[1] = 1;
+        regs = call32(__HYPERVISOR_nmi_op, XENNMI_register_callback,
+                      low_addr(low), 0, 0);
+        CHECK_EQ(regs->rax, (uint32_t)-EINVAL);
+        low[1] = 0x100;
+        regs = call32(__HYPERVISOR_physdev_op, PHYSDEVOP_set_iobitmap,
+                      low_addr(low), 0, 0);
+        CHECK_EQ(got[0], 0xc0005000);
+        CHECK_EQ(got[1], 0x100);
+        low[0] = 0xf5800000;
+        regs = call32(__HYPERVISOR_physdev_op, PHYSDEVOP_set_iobitmap,
+                      low_addr(low), 0, 0);
+        CHECK_EQ(regs->rax, (uint32_t)-EINVAL);
+        /* set_debugreg: a breakpoint in the hole is -EPERM. */
+        regs = call32(__HYPERVISOR_set_debugreg, 1, 0xf5800000 - 2, 0, 0);
+        CHECK_EQ(regs->rax, (uint32_t)-EPERM);
+        {
+            const uint32_t a[6] = { 1, 0xc0000000 };
+            long rc;
+
+            CHECK(!pv_compat_translated(__HYPERVISOR_set_debugreg, a, &rc));
+        }
+        /* vm_assist: no m2p_strict (type 32) at 32 bits. */
+        regs = call32(__HYPERVISOR_vm_assist, VMASST_CMD_enable,
+                      VMASST_TYPE_m2p_strict, 0, 0);
+        CHECK_EQ(regs->rax, (uint32_t)-EINVAL);
+        regs = call32(__HYPERVISOR_vm_assist, VMASST_CMD_enable,
+                      VMASST_TYPE_pae_extended_cr3, 0, 0);
+        CHECK_EQ(regs->rax, 0);
     }
 
     CASE("compat stack_switch: a ring-1 SS (RPL 0 taken as 1)")

@@ -11,6 +11,7 @@
 #include <asm/domain.h>
 #include <asm/processor.h>
 #include <asm/pv/compat.h>
+#include <asm/pv/compat_mm.h>
 #include <asm/pv/descriptor-tables.h>
 #include <asm/pv/entry.h>
 #include <asm/pv/mm.h>
@@ -42,15 +43,25 @@ static bool entry_ok(unsigned long addr)
 }
 
 /*
- * A PV kernel runs in ring 3, so any selector with a lower RPL is made
- * RPL 3, as Xen fixes them rather than refusing.  What the selector then
- * names is not checked, as Xen does not: one that will not load (null,
- * the hypervisor's own, not present) faults the return to the guest,
- * which the guest takes as its own #GP, #NP or #SS (pv_iret_fault).
+ * A 64-bit PV kernel runs in ring 3, so any selector with a lower RPL is
+ * made RPL 3, as Xen fixes them rather than refusing; a 32-bit one runs
+ * in ring 1, and RPL 0 is made 1.  What the selector then names is not
+ * checked, as Xen does not: one that will not load (null, the
+ * hypervisor's own, not present) faults the return to the guest, which
+ * the guest takes as its own #GP, #NP or #SS (pv_iret_fault).
  */
-static uint16_t fix_rpl(uint16_t sel)
+static uint16_t fix_rpl(const struct domain *d, uint16_t sel)
 {
+    if ( d->arch.pv.is_32bit )
+        return (sel & 3) ? sel : sel | 1;
     return sel | 3;
+}
+
+/* A CR3 value for a root: an L4's, or a 32-bit guest's folded L3 one. */
+static unsigned long root_cr3(const struct domain *d, mfn_t root)
+{
+    return d->arch.pv.is_32bit ? pv32_pfn_to_cr3(mfn_x(root))
+                               : xen_pfn_to_cr3(mfn_x(root));
 }
 
 bool arch_vcpu_initialised(const struct vcpu *v)
@@ -59,7 +70,8 @@ bool arch_vcpu_initialised(const struct vcpu *v)
     return mfn_valid(v->arch.pv.guest_table);
 }
 
-static int check_context(const struct vcpu_guest_context *c)
+static int check_context(const struct domain *d,
+                         const struct vcpu_guest_context *c)
 {
     if ( !canonical(c->user_regs.rsp) || !canonical(c->kernel_sp) ||
          !canonical(c->fs_base) || !canonical(c->gs_base_kernel) ||
@@ -78,8 +90,12 @@ static int check_context(const struct vcpu_guest_context *c)
         return -EINVAL;
     if ( c->vm_assist & ~VM_ASSIST_VALID )
         return -EINVAL;
-    /* User mode needs the user page table it would run on. */
-    if ( !(c->flags & VGCF_in_kernel) && !c->ctrlreg[1] )
+    /*
+     * User mode needs the user page table it would run on; a 32-bit
+     * guest has none (its user mode is ring 3 on the kernel's tables).
+     */
+    if ( !d->arch.pv.is_32bit && !(c->flags & VGCF_in_kernel) &&
+         !c->ctrlreg[1] )
         return -EINVAL;
     return 0;
 }
@@ -93,12 +109,14 @@ static bool same_tables(const struct vcpu *v,
                         const struct vcpu_guest_context *c)
 {
     const struct arch_vcpu *a = &v->arch;
+    bool pv32 = v->domain->arch.pv.is_32bit;
     unsigned long user = mfn_valid(a->pv.guest_table_user)
                              ? xen_pfn_to_cr3(mfn_x(a->pv.guest_table_user))
                              : 0;
 
-    if ( xen_pfn_to_cr3(mfn_x(a->pv.guest_table)) != c->ctrlreg[3] ||
-         user != c->ctrlreg[1] || a->pv.gdt_ents != c->gdt_ents ||
+    /* A 32-bit guest's ctrlreg[1] means nothing, as in Xen. */
+    if ( root_cr3(v->domain, a->pv.guest_table) != c->ctrlreg[3] ||
+         (!pv32 && user != c->ctrlreg[1]) || a->pv.gdt_ents != c->gdt_ents ||
          a->pv.ldt_ents != c->ldt_ents )
         return false;
     for ( unsigned int i = 0; i < ARRAY_SIZE(a->pv.gdt_frames); i++ )
@@ -107,13 +125,19 @@ static bool same_tables(const struct vcpu *v,
     return true;
 }
 
-/* A type reference on the L4 at cr3, which the vCPU keeps while it uses it. */
+/*
+ * A type reference on the root at cr3 (an L4, or a 32-bit guest's L3),
+ * which the vCPU keeps while it uses it.
+ */
 static int get_root_table(struct domain *d, unsigned long cr3, mfn_t *mfn)
 {
-    *mfn = _mfn(xen_cr3_to_pfn(cr3));
+    bool pv32 = d->arch.pv.is_32bit;
+
+    *mfn = _mfn(pv32 ? pv32_cr3_to_pfn(cr3) : xen_cr3_to_pfn(cr3));
     if ( !mfn_valid(*mfn) )
         return -EINVAL;
-    return get_page_and_type(mfn_to_page(*mfn), d, PGT_l4_page_table);
+    return get_page_and_type(mfn_to_page(*mfn), d,
+                             pv32 ? PGT_l3_page_table : PGT_l4_page_table);
 }
 
 /* Page tables and GDT of a vCPU not yet initialised, or nothing at all. */
@@ -125,12 +149,16 @@ static int install_tables(struct vcpu *v, const struct vcpu_guest_context *c)
 
     if ( (rc = get_root_table(d, c->ctrlreg[3], &kernel)) )
         return rc;
-    if ( c->ctrlreg[1] && (rc = get_root_table(d, c->ctrlreg[1], &user)) )
+    if ( !d->arch.pv.is_32bit && c->ctrlreg[1] &&
+         (rc = get_root_table(d, c->ctrlreg[1], &user)) )
         goto put_kernel;
     if ( (rc = pv_set_gdt(v, c->gdt_frames, c->gdt_ents)) )
         goto put_user;
     v->arch.pv.guest_table = kernel;
     v->arch.pv.guest_table_user = user;
+    /* The hardware runs a 32-bit vCPU on its L4, slot 0 the guest's L3. */
+    if ( d->arch.pv.is_32bit )
+        pv32_set_l4_root(v);
     v->arch.pv.ldt_base = c->ldt_base;
     v->arch.pv.ldt_ents = c->ldt_ents;
     return 0;
@@ -150,7 +178,7 @@ int arch_set_info_guest(struct vcpu *v, const struct vcpu_guest_context *c)
     bool installed = true;
     int rc;
 
-    if ( (rc = check_context(c)) )
+    if ( (rc = check_context(v->domain, c)) )
         return rc;
     if ( arch_vcpu_initialised(v) )
     {
@@ -164,8 +192,8 @@ int arch_set_info_guest(struct vcpu *v, const struct vcpu_guest_context *c)
     /* Nothing can fail from here on. */
     a->flags = c->flags & ~VGCF_online;
     a->user_regs = c->user_regs;
-    a->user_regs.cs = fix_rpl(c->user_regs.cs);
-    a->user_regs.ss = fix_rpl(c->user_regs.ss);
+    a->user_regs.cs = fix_rpl(v->domain, c->user_regs.cs);
+    a->user_regs.ss = fix_rpl(v->domain, c->user_regs.ss);
     /*
      * The guest's IOPL is virtual (physdev set_iopl), and real interrupts
      * stay enabled in guest mode whatever it asks; there is no virtual-8086
@@ -177,8 +205,8 @@ int arch_set_info_guest(struct vcpu *v, const struct vcpu_guest_context *c)
                           X86_EFLAGS_IF;
     memcpy(a->pv.trap_ctxt, c->trap_ctxt, sizeof(a->pv.trap_ctxt));
     for ( unsigned int i = 0; i < ARRAY_SIZE(a->pv.trap_ctxt); i++ )
-        a->pv.trap_ctxt[i].cs = fix_rpl(c->trap_ctxt[i].cs);
-    a->pv.kernel_ss = fix_rpl(c->kernel_ss);
+        a->pv.trap_ctxt[i].cs = fix_rpl(v->domain, c->trap_ctxt[i].cs);
+    a->pv.kernel_ss = fix_rpl(v->domain, c->kernel_ss);
     a->pv.kernel_sp = c->kernel_sp;
     a->pv.fs_base = c->fs_base;
     a->pv.gs_base_kernel = c->gs_base_kernel;
@@ -196,8 +224,11 @@ int arch_set_info_guest(struct vcpu *v, const struct vcpu_guest_context *c)
         cb_flags |= 1UL << CALLBACKTYPE_syscall;
     a->pv.callback_flags = cb_flags;
     v->domain->arch.pv.vm_assist = c->vm_assist;
-    /* As Xen, with the assists just set. */
-    if ( installed )
+    /*
+     * As Xen, with the assists just set; a 32-bit guest's root is an L3,
+     * whose slots past 3 map nothing, so it has no such slot.
+     */
+    if ( installed && !v->domain->arch.pv.is_32bit )
     {
         pv_root_ro_mpt(v->domain, a->pv.guest_table, false);
         if ( mfn_valid(a->pv.guest_table_user) )
@@ -239,7 +270,7 @@ void arch_get_info_guest(struct vcpu *v, struct vcpu_guest_context *c)
                     (a->pv.fpu_ts ? X86_CR0_TS : 0);
     c->ctrlreg[2] = v->vcpu_info->arch.cr2;
     if ( mfn_valid(a->pv.guest_table) )
-        c->ctrlreg[3] = xen_pfn_to_cr3(mfn_x(a->pv.guest_table));
+        c->ctrlreg[3] = root_cr3(v->domain, a->pv.guest_table);
     if ( mfn_valid(a->pv.guest_table_user) )
         c->ctrlreg[1] = xen_pfn_to_cr3(mfn_x(a->pv.guest_table_user));
     for ( unsigned int i = 0; i < ARRAY_SIZE(c->debugreg); i++ )

@@ -13,6 +13,8 @@
 #include <asm/pv/mm.h>
 #include <asm/pv/traps.h>
 #include <public/memory.h>
+#include <public/nmi.h>
+#include <public/physdev.h>
 #include <public/vcpu.h>
 
 /*
@@ -133,7 +135,35 @@ static bool compat_same_layout(unsigned long nr, unsigned long cmd)
     {
     case __HYPERVISOR_console_io:
     case __HYPERVISOR_event_channel_op:
+    case __HYPERVISOR_fpu_taskswitch:
+    case __HYPERVISOR_sched_op_compat:
+    /* Register numbers and values; breakpoints checked for the hole. */
+    case __HYPERVISOR_set_debugreg:
+    case __HYPERVISOR_get_debugreg:
+    /*
+     * 64-bit handles and aligned 64-bit fields at both widths (the
+     * public headers say so); platform_op's sub-ops here are all of
+     * fixed-width fields, so a new one with a handle needs a translation.
+     * Their structures are checked below the hole first
+     * (pv/compat_hypercall.c).
+     */
+    case __HYPERVISOR_sysctl:
+    case __HYPERVISOR_domctl:
+    case __HYPERVISOR_platform_op:
         return true;
+    /*
+     * The I/O privilege level and the interrupt sub-ops of fixed-width
+     * fields; set_iobitmap (a handle), map_pirq (a 64-bit field only
+     * 4-byte aligned at 32 bits) and apic_read/write (a long) are not.
+     */
+    /* register_callback (a long) is translated. */
+    case __HYPERVISOR_nmi_op:
+        return cmd == XENNMI_unregister_callback;
+    case __HYPERVISOR_physdev_op:
+        return cmd == PHYSDEVOP_set_iopl || cmd == PHYSDEVOP_eoi ||
+               cmd == PHYSDEVOP_irq_status_query ||
+               cmd == PHYSDEVOP_unmap_pirq || cmd == PHYSDEVOP_setup_gsi ||
+               cmd == PHYSDEVOP_alloc_irq_vector;
     case __HYPERVISOR_xen_version:
         return cmd != XENVER_platform_parameters;
     case __HYPERVISOR_sched_op:
@@ -142,20 +172,10 @@ static bool compat_same_layout(unsigned long nr, unsigned long cmd)
     case __HYPERVISOR_mmu_update:
         return true;
     /*
-     * A domid in, a count out; the machphys queries answer a 32-bit
-     * caller in its own layouts themselves (mm/memory_op.c).
-     */
-    case __HYPERVISOR_memory_op:
-        return cmd == XENMEM_current_reservation ||
-               cmd == XENMEM_maximum_reservation ||
-               cmd == XENMEM_maximum_gpfn || cmd == XENMEM_machphys_mapping ||
-               cmd == XENMEM_machphys_mfn_list ||
-               cmd == XENMEM_machphys_compat_mfn_list;
-    /*
      * The vCPU's state, timers of u64s, and the areas named by a frame or
-     * a 64-bit handle union.  initialise (its context), the runstate area
-     * (its 32-bit layout differs) and the singleshot timer (12 bytes at
-     * 32 bits, 16 here) need translations of their own.
+     * a 64-bit handle union; the runstate is written in the guest's
+     * layout by common/vcpu.c.  initialise (its context) and the
+     * singleshot timer (12 bytes at 32 bits, 16 here) are translated.
      */
     case __HYPERVISOR_vcpu_op:
         return cmd == VCPUOP_up || cmd == VCPUOP_down || cmd == VCPUOP_is_up ||
@@ -163,24 +183,46 @@ static bool compat_same_layout(unsigned long nr, unsigned long cmd)
                cmd == VCPUOP_stop_periodic_timer ||
                cmd == VCPUOP_stop_singleshot_timer ||
                cmd == VCPUOP_register_vcpu_info || cmd == VCPUOP_send_nmi ||
-               cmd == VCPUOP_register_vcpu_time_memory_area;
+               cmd == VCPUOP_register_vcpu_time_memory_area ||
+               cmd == VCPUOP_register_runstate_memory_area ||
+               cmd == VCPUOP_get_runstate_info || cmd == VCPUOP_get_physid;
     default:
         return false;
     }
 }
 
 /*
+ * One call of a 32-bit PV guest, arguments each zero-extended from 32
+ * bits: its translation (pv/compat_*.c) if it has one, otherwise the
+ * native handler when the layout is the same at both widths, otherwise
+ * -ENOSYS.  int $0x82 and the 32-bit multicall both come here.
+ */
+long pv_compat_call(uint32_t nr, const uint32_t a[6])
+{
+    const struct hypercall *h;
+    long rc;
+
+    if ( pv_compat_translated(nr, a, &rc) )
+        return rc;
+    h = lookup(nr, PV);
+    if ( !h || !compat_same_layout(nr, a[0]) )
+        return -ENOSYS;
+    return h->fn(a[0], a[1], a[2], a[3], a[4]);
+}
+
+/*
  * int $0x82 from a 32-bit PV guest's kernel (pv/compat_entry.S): number
- * in eax, arguments in ebx, ecx, edx, esi, edi, each zero-extended, the
- * result in eax.  The gate's DPL admits ring 1 only, which no 64-bit
- * guest reaches (its descriptors are ring 3); one that did would be a
- * hole, so it is crashed.
+ * in eax, arguments in ebx, ecx, edx, esi, edi, ebp, the result in eax.
+ * The gate's DPL admits ring 1 only, which no 64-bit guest reaches (its
+ * descriptors are ring 3); one that did would be a hole, so it is
+ * crashed.
  */
 void pv_compat_hypercall(struct cpu_user_regs *regs)
 {
     struct domain *d = current->domain;
     uint32_t nr = regs->rax;
-    const struct hypercall *h = lookup(nr, PV);
+    const uint32_t a[6] = { regs->rbx, regs->rcx, regs->rdx,
+                            regs->rsi, regs->rdi, regs->rbp };
 
     if ( !d->arch.pv.is_32bit )
     {
@@ -192,16 +234,7 @@ void pv_compat_hypercall(struct cpu_user_regs *regs)
         pv_compat_iret(regs);
         return;
     }
-    if ( pv_compat_translated(nr, regs) )
-        return;
-    if ( !h || !compat_same_layout(nr, (uint32_t)regs->rbx) )
-    {
-        regs->rax = (uint32_t)-ENOSYS;
-        return;
-    }
-    regs->rax = (uint32_t)h->fn((uint32_t)regs->rbx, (uint32_t)regs->rcx,
-                                (uint32_t)regs->rdx, (uint32_t)regs->rsi,
-                                (uint32_t)regs->rdi);
+    regs->rax = (uint32_t)pv_compat_call(nr, a);
 }
 
 void arch_do_multicall_call(struct multicall_entry *call)

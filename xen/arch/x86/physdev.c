@@ -8,8 +8,22 @@
 #include <xen/sched.h>
 #include <asm/domain.h>
 #include <asm/irq.h>
+#include <asm/pv/compat.h>
 #include <asm/pv/mm.h>
 #include <public/physdev.h>
+
+/*
+ * As Xen checks it: the start must be a guest address, the bitmap need
+ * not be mapped (what is not reads as "no access").
+ */
+long pv_set_iobitmap(unsigned long bitmap, unsigned int nr_ports)
+{
+    if ( !pv_guest_addr_ok(bitmap) || nr_ports > 65536 )
+        return -EINVAL;
+    current->arch.pv.iobmp = bitmap;
+    current->arch.pv.iobmp_limit = nr_ports;
+    return 0;
+}
 
 long do_physdev_op(int cmd, XEN_GUEST_HANDLE_PARAM(void) arg)
 {
@@ -37,16 +51,7 @@ long do_physdev_op(int cmd, XEN_GUEST_HANDLE_PARAM(void) arg)
 
         if ( copy_from_guest(&op, arg, 1) )
             return -EFAULT;
-        /*
-         * As Xen checks it: the start must be a guest address, the bitmap
-         * need not be mapped (what is not reads as "no access").
-         */
-        if ( !pv_guest_addr_ok(guest_handle_addr(op.bitmap)) ||
-             op.nr_ports > 65536 )
-            return -EINVAL;
-        current->arch.pv.iobmp = guest_handle_addr(op.bitmap);
-        current->arch.pv.iobmp_limit = op.nr_ports;
-        return 0;
+        return pv_set_iobitmap(guest_handle_addr(op.bitmap), op.nr_ports);
     }
 
     case PHYSDEVOP_manage_pci_add:

@@ -3,6 +3,7 @@
 #ifndef XEN_COMPAT_H
 #define XEN_COMPAT_H
 
+#include <xen/compiler.h>
 #include <xen/types.h>
 #include <public/xen.h>
 
@@ -41,6 +42,16 @@ struct compat_shared_info {
     } arch;
 };
 
+/*
+ * vcpu_runstate_info: the 64-bit fields only 4-byte aligned at 32 bits,
+ * so state_entry_time is at 4 and the whole 44 bytes.
+ */
+struct __packed compat_vcpu_runstate_info {
+    int state;
+    uint64_t state_entry_time;
+    uint64_t time[4];
+};
+
 /* Every long and frame number 4 bytes: 1112 bytes, cmd_line at 80. */
 struct compat_start_info {
     char magic[32]; /* "xen-3.0-x86_32p" */
@@ -74,5 +85,7 @@ _Static_assert(offsetof(struct compat_shared_info, wc_version) == 2304,
 _Static_assert(offsetof(struct compat_shared_info, arch.wc_sec_hi) == 2340,
                "compat wc_sec_hi");
 _Static_assert(sizeof(struct compat_shared_info) == 2344, "compat shared");
+_Static_assert(sizeof(struct compat_vcpu_runstate_info) == 44,
+               "compat runstate");
 
 #endif /* XEN_COMPAT_H */

@@ -62,10 +62,16 @@ long do_grant_table_op(unsigned int cmd, XEN_GUEST_HANDLE_PARAM(void) uop,
 /*
  * GNTTABOP_setup_table on op, read already: op->status set, each frame i
  * of the table handed to put() (non-zero: the list is not writable).
- * For the 32-bit guests' translation (pv/compat_hypercall.c).
+ * For the 32-bit guests' translation (pv/compat_grant.c).
  */
 long gnttab_do_setup_table(struct gnttab_setup_table *op,
                            int (*put)(const struct gnttab_setup_table *op,
                                       unsigned int i, xen_pfn_t mfn));
+
+/*
+ * One GNTTABOP_copy element, read already: its status.  For the 32-bit
+ * guests' translation (pv/compat_grant.c), whose elements are narrower.
+ */
+int16_t gnttab_copy_one(const struct gnttab_copy *op);
 
 #endif /* XEN_GRANT_TABLE_H */

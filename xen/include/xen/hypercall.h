@@ -16,6 +16,11 @@
 
 #define NR_hypercalls 64
 
+struct vcpu;
+struct vcpu_guest_context;
+struct xen_memory_exchange;
+struct xen_memory_reservation;
+
 /*
  * Continuations.  A hypercall that works through a list checks
  * hypercall_preempt_check() between elements (never before the first, so
@@ -68,7 +73,33 @@ long do_vm_assist(unsigned int cmd, unsigned int type);
 long do_set_segment_base(unsigned int which, unsigned long base);
 long do_sched_op(int cmd, XEN_GUEST_HANDLE_PARAM(void) arg);
 long do_sched_op_compat(int cmd, unsigned long arg);
+/*
+ * SCHEDOP_poll on an argument already read (common/schedule.c), for its
+ * 32-bit translation too (pv/compat_vcpu.c).
+ */
+/*
+ * VCPUOP_initialise on a context already read (common/vcpu.c), for its
+ * 32-bit translation too: -EEXIST once v has one.
+ */
+long vcpu_set_first_context(struct vcpu *v,
+                            const struct vcpu_guest_context *c);
+#define SCHED_POLL_MAX_PORTS 128
+long vcpu_poll(struct vcpu *v, const struct sched_poll *p);
 long do_memory_op(unsigned long cmd, XEN_GUEST_HANDLE_PARAM(void) arg);
+/*
+ * The reservation sub-ops and XENMEM_exchange on an argument already read
+ * (common/memory.c), for memory_op's 32-bit translation too
+ * (pv/compat_memory.c): there narrow (narrow_end non-zero), the extent
+ * lists hold 32-bit frame numbers (exchange's must end by narrow_end),
+ * and done32 is where exchange's 32-bit nr_exchanged goes (NULL for the
+ * 64-bit structure).  arg is what a continuation re-issues.
+ */
+long memory_reservation(unsigned int op, xen_ulong_t start,
+                        const struct xen_memory_reservation *r, bool narrow,
+                        XEN_GUEST_HANDLE_PARAM(void) arg);
+long memory_exchange(const struct xen_memory_exchange *x, uint32_t *done32,
+                     unsigned long narrow_end,
+                     XEN_GUEST_HANDLE_PARAM(void) arg);
 /* XENVER_capabilities: the guest ABIs this hypervisor runs now. */
 const char *arch_xen_capabilities(void);
 /* The memory_op sub-ops common code does not know (-ENOSYS if none). */

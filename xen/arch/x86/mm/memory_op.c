@@ -12,29 +12,49 @@
 #include <public/memory.h>
 #include <xsm/xsm.h>
 
-/* The host's map, as the firmware gave it, for the hardware domain. */
-static long machine_memory_map(XEN_GUEST_HANDLE_PARAM(void) arg)
-{
-    struct xen_memory_map map;
-    unsigned int n;
-
-    if ( xsm_machine_memory_map(current->domain) )
-        return -EPERM;
-    if ( copy_from_guest(&map, arg, 1) )
-        return -EFAULT;
-    n = min(map.nr_entries, e820.nr_map);
-    if ( copy_to_guest(map.buffer, e820.map, n) )
-        return -EFAULT;
-    map.nr_entries = n;
-    return copy_to_guest(arg, &map, 1) ? -EFAULT : 0;
-}
-
 /* A 32-bit PV guest's arguments have the compat layouts. */
 static bool caller_is_pv32(void)
 {
     const struct domain *d = current->domain;
 
     return is_pv_domain(d) && d->arch.pv.is_32bit;
+}
+
+/*
+ * The host's map, as the firmware gave it, for the hardware domain.  A
+ * 32-bit caller's xen_memory_map is two 32-bit words (count, buffer);
+ * the entries are fixed-width at both.
+ */
+static long machine_memory_map(XEN_GUEST_HANDLE_PARAM(void) arg)
+{
+    struct xen_memory_map map;
+    struct {
+        uint32_t nr_entries, buffer;
+    } cmap;
+    bool pv32 = caller_is_pv32();
+    unsigned long addr = guest_handle_addr(arg);
+    unsigned int n;
+
+    if ( xsm_machine_memory_map(current->domain) )
+        return -EPERM;
+    if ( pv32 ? copy_from_guest_addr(&cmap, addr)
+              : copy_from_guest(&map, arg, 1) )
+        return -EFAULT;
+    if ( pv32 )
+    {
+        map.nr_entries = cmap.nr_entries;
+        map.buffer.p = (void *)(unsigned long)cmap.buffer;
+    }
+    n = min(map.nr_entries, e820.nr_map);
+    if ( copy_to_guest_bytes(map.buffer.p, e820.map, n * sizeof(*e820.map)) )
+        return -EFAULT;
+    if ( pv32 )
+    {
+        cmap.nr_entries = n;
+        return copy_to_guest_addr(addr, &cmap) ? -EFAULT : 0;
+    }
+    map.nr_entries = n;
+    return copy_to_guest(arg, &map, 1) ? -EFAULT : 0;
 }
 
 /* xen_machphys_mfn_list as a 32-bit guest lays it out. */

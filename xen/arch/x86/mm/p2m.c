@@ -1,5 +1,6 @@
 /* SPDX-License-Identifier: GPL-2.0-only */
 /* The p2m of PV guests: the M2P, the guest keeping its own pfn list. */
+#include <xen/compat.h>
 #include <xen/compiler.h>
 #include <xen/sched.h>
 #include <xen/types.h>
@@ -38,9 +39,14 @@ unsigned long domain_get_maximum_gpfn(const struct domain *d)
     /*
      * The guest's list has arch.max_pfn entries, gfns 0 to max_pfn - 1;
      * one it never set counts as one entry (0, as Xen answers, not -1).
-     * The guest may change the field at any time: read it once.
+     * The guest may change the field at any time: read it once.  A
+     * 32-bit guest's shared_info has the 32-bit layout.
      */
-    unsigned long nr = ACCESS_ONCE(d->shared_info->arch.max_pfn);
+    unsigned long nr =
+        d->arch.pv.is_32bit
+            ? ACCESS_ONCE(
+                  ((struct compat_shared_info *)d->shared_info)->arch.max_pfn)
+            : ACCESS_ONCE(d->shared_info->arch.max_pfn);
 
     return (nr ? nr : 1) - 1;
 }

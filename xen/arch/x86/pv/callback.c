@@ -11,6 +11,7 @@
 #include <asm/domain.h>
 #include <asm/fpu.h>
 #include <asm/processor.h>
+#include <asm/pv/compat.h>
 #include <asm/pv/descriptor-tables.h>
 #include <asm/pv/entry.h>
 #include <asm/pv/traps.h>
@@ -206,6 +207,12 @@ long do_vm_assist(unsigned int cmd, unsigned int type)
                                 (1UL << VMASST_TYPE_architectural_iopl) |
                                 (1UL << VMASST_TYPE_runstate_update_flag) |
                                 (1UL << VMASST_TYPE_m2p_strict);
+
+    return pv_vm_assist(cmd, type, valid);
+}
+
+long pv_vm_assist(unsigned int cmd, unsigned int type, unsigned long valid)
+{
     struct arch_domain *a = &current->domain->arch;
 
     if ( type >= 64 || !(valid & (1UL << type)) )
@@ -339,6 +346,14 @@ void do_iret(struct cpu_user_regs *regs)
 }
 
 /* nmi_op: where an NMI sent to the guest is delivered. */
+long pv_nmi_register(unsigned long handler, unsigned long pad)
+{
+    if ( pad || !valid_entry_point(handler) )
+        return -EINVAL;
+    current->arch.pv.nmi_callback_eip = handler;
+    return 0;
+}
+
 long do_nmi_op(unsigned int cmd, XEN_GUEST_HANDLE_PARAM(void) arg)
 {
     struct xennmi_callback cb;
@@ -348,10 +363,7 @@ long do_nmi_op(unsigned int cmd, XEN_GUEST_HANDLE_PARAM(void) arg)
     case XENNMI_register_callback:
         if ( copy_from_guest(&cb, arg, 1) )
             return -EFAULT;
-        if ( cb.pad || !valid_entry_point(cb.handler_address) )
-            return -EINVAL;
-        current->arch.pv.nmi_callback_eip = cb.handler_address;
-        return 0;
+        return pv_nmi_register(cb.handler_address, cb.pad);
     case XENNMI_unregister_callback:
         current->arch.pv.nmi_callback_eip = 0;
         return 0;

@@ -11,6 +11,7 @@
 #include <asm/domain.h>
 #include <asm/page.h>
 #include <asm/processor.h>
+#include <asm/pv/compat.h>
 #include <asm/pv/descriptor-tables.h>
 #include <asm/pv/mm.h>
 #include <asm/pv/traps.h>
@@ -155,11 +156,12 @@ fail:
     return -EINVAL;
 }
 
-long do_set_gdt(XEN_GUEST_HANDLE_PARAM(xen_ulong_t) frame_list,
-                unsigned int entries)
+long pv_set_gdt_list(unsigned long list, unsigned int entries, bool narrow)
 {
     struct vcpu *v = current;
     unsigned long frames[ARRAY_SIZE(v->arch.pv.gdt_frames)];
+    uint32_t narrow_frames[ARRAY_SIZE(frames)];
+    unsigned int nr = DIV_ROUND_UP(entries, DESCS_PER_FRAME);
     long rc;
 
     BUILD_BUG_ON(DIV_ROUND_UP(FIRST_RESERVED_GDT_ENTRY, DESCS_PER_FRAME) >
@@ -167,13 +169,26 @@ long do_set_gdt(XEN_GUEST_HANDLE_PARAM(xen_ulong_t) frame_list,
     /* Checked again by pv_set_gdt(); here it bounds the copy. */
     if ( entries > FIRST_RESERVED_GDT_ENTRY )
         return -EINVAL;
-    if ( copy_from_guest(frames, frame_list,
-                         DIV_ROUND_UP(entries, DESCS_PER_FRAME)) )
+    /* A 32-bit guest's list must be below its hypervisor hole. */
+    if ( narrow && !pv_compat_range_ok(list, nr * sizeof(uint32_t)) )
         return -EFAULT;
+    if ( narrow ? copy_from_guest_bytes(narrow_frames, (void *)list,
+                                        nr * sizeof(uint32_t))
+                : copy_from_guest_bytes(frames, (void *)list,
+                                        nr * sizeof(unsigned long)) )
+        return -EFAULT;
+    for ( unsigned int i = 0; narrow && i < nr; i++ )
+        frames[i] = narrow_frames[i];
     spin_lock(&v->domain->domain_lock);
     rc = pv_set_gdt(v, frames, entries);
     spin_unlock(&v->domain->domain_lock);
     return rc;
+}
+
+long do_set_gdt(XEN_GUEST_HANDLE_PARAM(xen_ulong_t) frame_list,
+                unsigned int entries)
+{
+    return pv_set_gdt_list(guest_handle_addr(frame_list), entries, false);
 }
 
 /*

@@ -3,11 +3,10 @@
 #ifndef ASM_X86_PV_COMPAT_H
 #define ASM_X86_PV_COMPAT_H
 
+#include <xen/sched.h>
 #include <xen/types.h>
+#include <asm/current.h>
 #include <asm/regs.h>
-
-struct domain;
-struct vcpu;
 
 /*
  * HYPERVISOR_COMPAT_VIRT_START unless the kernel's HV_START_LOW note asks
@@ -70,9 +69,49 @@ long pv_compat_callback_op(uint32_t cmd, uint32_t arg);
 long pv_compat_stack_switch(uint32_t ss, uint32_t esp);
 
 /*
- * A 32-bit guest's hypercall nr that needs a translation: true and the
- * result in regs->rax if pv/compat_*.c has one, false otherwise.
+ * A 32-bit guest's hypercall nr that needs a translation, arguments a[]:
+ * true and the result in *rc if pv/compat_*.c has one, false otherwise.
  */
-bool pv_compat_translated(uint32_t nr, struct cpu_user_regs *regs);
+bool pv_compat_translated(uint32_t nr, const uint32_t a[6], long *rc);
+
+/*
+ * One 32-bit guest's call (arch/x86/hypercall.c): translated, passed
+ * through when the layout is the same at both widths, else -ENOSYS.
+ */
+long pv_compat_call(uint32_t nr, const uint32_t a[6]);
+
+/*
+ * Whether [addr, addr + len) is below the caller's
+ * HYPERVISOR_COMPAT_VIRT_START, as Xen wants of every structure a 32-bit
+ * guest names: above it lie the compat M2P's mappings, readable but not
+ * the guest's, so a pointer there is -EFAULT.
+ */
+static inline bool pv_compat_range_ok(uint64_t addr, uint64_t len)
+{
+    uint64_t end = addr + len;
+
+    return end >= addr && end <= current->domain->arch.pv.compat_virt_start;
+}
+
+/*
+ * vm_assist with the assists the caller's width allows (pv/callback.c):
+ * a 32-bit guest's set differs from a 64-bit one's.
+ */
+long pv_vm_assist(unsigned int cmd, unsigned int type, unsigned long valid);
+
+/*
+ * The bodies of nmi_op's register_callback (pv/callback.c) and physdev
+ * set_iobitmap (physdev.c) on arguments read already, for their 32-bit
+ * structures (8 bytes each) too.
+ */
+long pv_nmi_register(unsigned long handler, unsigned long pad);
+long pv_set_iobitmap(unsigned long bitmap, unsigned int nr_ports);
+
+/* The translations, one concept per file (pv/compat_*.c). */
+long pv_compat_grant_table_op(uint32_t cmd, uint32_t uop, uint32_t count);
+long pv_compat_multicall(uint32_t list, uint32_t nr_calls);
+long pv_compat_memory_op(uint32_t cmd, uint32_t arg);
+long pv_compat_vcpu_op(uint32_t cmd, uint32_t vcpuid, uint32_t arg);
+long pv_compat_sched_op(uint32_t cmd, uint32_t arg);
 
 #endif /* ASM_X86_PV_COMPAT_H */

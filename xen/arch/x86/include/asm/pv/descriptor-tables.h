@@ -28,6 +28,13 @@ bool pv_check_descriptor(uint64_t *desc);
 int pv_set_gdt(struct vcpu *v, const unsigned long *frames,
                unsigned int entries);
 
+/*
+ * set_gdt for the caller: its list of frames at guest address list, each
+ * 64 bits, or 32 (narrow: a 32-bit guest's).  -EINVAL for too many
+ * entries before the list is read, -EFAULT if it cannot be.
+ */
+long pv_set_gdt_list(unsigned long list, unsigned int entries, bool narrow);
+
 /* Drops v's GDT frames (their type and general references). */
 void pv_destroy_gdt(struct vcpu *v);
 
