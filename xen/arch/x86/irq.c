@@ -8,6 +8,7 @@
 #include <asm/io_apic.h>
 #include <asm/irq.h>
 #include <asm/traps.h>
+#include <asm/irq_stats.h>
 
 struct irq_guest {
     struct domain *d;
@@ -68,6 +69,7 @@ static void guest_irq_interrupt(struct cpu_user_regs *regs)
     /* An MSI is an edge: the local APIC's EOI is all it needs. */
     if ( irq_is_msi(gsi) && gsi < MSI_IRQ_BASE + MAX_MSI_IRQS )
     {
+        irq_stat(IRQ_STAT_MSI);
         ack_APIC_irq();
         msi_interrupt(gsi);
         return;
@@ -78,6 +80,7 @@ static void guest_irq_interrupt(struct cpu_user_regs *regs)
         return;
     }
     desc = &gsi_desc[gsi];
+    irq_stat(IRQ_STAT_GSI);
     spin_lock(&desc->lock);
     if ( desc->level )
         ioapic_mask(gsi);

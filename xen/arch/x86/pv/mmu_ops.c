@@ -279,6 +279,8 @@ int pv_new_guest_table(struct vcpu *v, unsigned long mfn, bool user,
     pv_update_cr3(v);
     if ( mfn_eq(old, INVALID_MFN) )
         return 0;
+    /* An idle CPU may still have it loaded (flushtlb.c). */
+    flush_lazy_root(old);
     old_pg = mfn_to_page(old);
     if ( !preemptible )
         put_page_and_type(old_pg);
