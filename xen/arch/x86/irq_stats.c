@@ -24,6 +24,8 @@ static const char *const names[NR_IRQ_STATS] = {
     [IRQ_STAT_TABLES_KEPT] = "tables-kept",
     [IRQ_STAT_TABLES_LOAD] = "tables-loaded",
     [IRQ_STAT_GUEST_EOI] = "physdev-eois",
+    [IRQ_STAT_VCPU_MOVED] = "vcpu-moves",
+    [IRQ_STAT_MSI_WRITE] = "msi-writes",
 };
 
 /* Racy against the CPU counting (no atomics on the hot path): a hint. */

@@ -204,6 +204,7 @@ void pirq_vcpu_moved(struct vcpu *v)
     const struct domain_pirqs *p;
     unsigned long flags;
 
+    irq_stat(IRQ_STAT_VCPU_MOVED);
     spin_lock_irqsave(&d->event_lock, flags);
     v->irq_cpu = v->processor;
     p = d->arch.pirqs;

@@ -23,6 +23,8 @@ enum irq_stat {
     IRQ_STAT_TABLES_KEPT,  /* a vCPU came back to tables still loaded */
     IRQ_STAT_TABLES_LOAD,  /* a vCPU's page tables were loaded (a flush) */
     IRQ_STAT_GUEST_EOI,    /* PHYSDEVOP_eoi */
+    IRQ_STAT_VCPU_MOVED,   /* a vCPU's interrupts followed it to a CPU */
+    IRQ_STAT_MSI_WRITE,    /* an MSI message (re)written */
     NR_IRQ_STATS
 };
 
