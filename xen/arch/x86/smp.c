@@ -27,7 +27,7 @@ static void call_function_interrupt(struct cpu_user_regs *regs)
 {
     unsigned int cpu = smp_processor_id();
 
-    irq_stat(IRQ_STAT_IPI_IN);
+    irq_stat(IRQ_STAT_CALL_IN);
     ack_APIC_irq();
     get_cpu_info()->irq_regs = regs;
     call_data.fn(call_data.info);

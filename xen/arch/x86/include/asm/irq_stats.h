@@ -12,13 +12,15 @@ enum irq_stat {
     IRQ_STAT_GSI,          /* a guest's IO-APIC interrupt */
     IRQ_STAT_MSI,          /* a guest's MSI or MSI-X interrupt */
     IRQ_STAT_TIMER,        /* the local APIC timer */
-    IRQ_STAT_IPI_IN,       /* an event check or call-function IPI */
+    IRQ_STAT_IPI_IN,       /* an event check IPI */
+    IRQ_STAT_CALL_IN,      /* a call-function IPI (TLB flushes among them) */
     IRQ_STAT_IPI_OUT,      /* an IPI sent */
     IRQ_STAT_APIC_EOI,     /* a local APIC EOI written */
     IRQ_STAT_IOAPIC_READ,  /* an IO-APIC register read (select + window) */
     IRQ_STAT_IOAPIC_WRITE, /* an IO-APIC register written */
     IRQ_STAT_KICK_WAKE,    /* an event woke a blocked vCPU */
     IRQ_STAT_KICK_IPI,     /* an event interrupted a vCPU on another CPU */
+    IRQ_STAT_SOFTIRQ_IPI,  /* a softirq raised on another CPU (wake-ups) */
     IRQ_STAT_TO_IDLE,      /* a CPU went idle */
     IRQ_STAT_TABLES_KEPT,  /* a vCPU came back to tables still loaded */
     IRQ_STAT_TABLES_LOAD,  /* a vCPU's page tables were loaded (a flush) */
