@@ -79,6 +79,10 @@ void arch_vcpu_destroy(struct vcpu *v)
 
 void context_switch(struct vcpu *prev, struct vcpu *next)
 {
+    /* Lazily (flushtlb.c): its tables stay, and the vCPU may come back. */
+    bool keep_tables = !next && prev && is_pv_vcpu(prev) &&
+                       !prev->domain->arch.pv.is_32bit;
+
     local_irq_disable();
     if ( prev )
     {
@@ -86,8 +90,7 @@ void context_switch(struct vcpu *prev, struct vcpu *next)
             pv_ctxt_switch_from(prev);
         else
             hvm_funcs.ctxt_switch_from(prev);
-        /* Lazily: its tables stay, and the same vCPU may come back. */
-        if ( !next && is_pv_vcpu(prev) && !prev->domain->arch.pv.is_32bit )
+        if ( keep_tables )
             flush_idle_keeping_tables();
         /*
          * Another CPU may load prev as soon as this store is seen, so
@@ -103,7 +106,7 @@ void context_switch(struct vcpu *prev, struct vcpu *next)
         clts();
         load_guest_gdt(NULL, 0);
         load_guest_ldt(NULL, 0);
-        if ( !prev || !is_pv_vcpu(prev) || prev->domain->arch.pv.is_32bit )
+        if ( !keep_tables )
         {
             write_cr3(virt_to_maddr(idle_pg_table));
             flush_idle_tables_loaded();
