@@ -91,7 +91,7 @@ void context_switch(struct vcpu *prev, struct vcpu *next)
         else
             hvm_funcs.ctxt_switch_from(prev);
         if ( keep_tables )
-            flush_idle_keeping_tables();
+            flush_idle_keeping_tables(prev);
         /*
          * Another CPU may load prev as soon as this store is seen, so
          * everything saved above must be visible first.

@@ -144,8 +144,14 @@ void flush_idle_tables_loaded(void)
  * is the root's MFN + 1 while the CPU idles on it, else 0.  It is set
  * before the vCPU is seen not running, so a CPU that then runs the vCPU
  * (and may drop the reference) sees it.
+ *
+ * Only the vCPU that went idle may find its tables still loaded, and only
+ * if it has not run anywhere else since: the guest's flushes for it reach
+ * the CPU keeping them (its lazy_cpu) only until then, so running on
+ * another CPU takes that CPU's reuse away (lazy_vcpu[] NULL).
  */
 static unsigned long lazy_root[NR_CPUS];
+static struct vcpu *lazy_vcpu[NR_CPUS];
 
 static bool lazy_here(void)
 {
@@ -160,23 +166,37 @@ static void drop_lazy_tables(void)
     flush_idle_tables_loaded();
 }
 
-void flush_idle_keeping_tables(void)
-{
-    __atomic_store_n(&lazy_root[smp_processor_id()],
-                     mfn_x(maddr_to_mfn(read_cr3() & PTE_ADDR_MASK)) + 1,
-                     __ATOMIC_RELAXED);
-}
-
-bool flush_reuse_tables(mfn_t root, const struct domain *d)
+void flush_idle_keeping_tables(struct vcpu *v)
 {
     unsigned int cpu = smp_processor_id();
-    unsigned long kept = __atomic_load_n(&lazy_root[cpu], __ATOMIC_RELAXED);
 
+    __atomic_store_n(&lazy_vcpu[cpu], v, __ATOMIC_RELAXED);
+    __atomic_store_n(&lazy_root[cpu],
+                     mfn_x(maddr_to_mfn(read_cr3() & PTE_ADDR_MASK)) + 1,
+                     __ATOMIC_RELAXED);
+    __atomic_store_n(&v->arch.pv.lazy_cpu, cpu + 1, __ATOMIC_RELAXED);
+}
+
+bool flush_reuse_tables(struct vcpu *v)
+{
+    unsigned int cpu = smp_processor_id();
+    unsigned int was = v->arch.pv.lazy_cpu;
+    unsigned long kept = __atomic_load_n(&lazy_root[cpu], __ATOMIC_RELAXED);
+    struct vcpu *kept_for = __atomic_load_n(&lazy_vcpu[cpu], __ATOMIC_RELAXED);
+
+    __atomic_store_n(&v->arch.pv.lazy_cpu, 0, __ATOMIC_RELAXED);
+    if ( was && was - 1 != cpu )
+    {
+        struct vcpu *expected = v;
+
+        __atomic_compare_exchange_n(&lazy_vcpu[was - 1], &expected, NULL,
+                                    false, __ATOMIC_RELAXED, __ATOMIC_RELAXED);
+    }
     if ( !kept )
         return false;
     __atomic_store_n(&lazy_root[cpu], 0, __ATOMIC_RELAXED);
-    return kept == mfn_x(root) + 1 &&
-           __atomic_load_n(&tables_of[cpu], __ATOMIC_RELAXED) == d;
+    return kept == mfn_x(pv_guest_root(v)) + 1 && kept_for == v &&
+           __atomic_load_n(&tables_of[cpu], __ATOMIC_RELAXED) == v->domain;
 }
 
 void flush_drop_kept_tables(void)

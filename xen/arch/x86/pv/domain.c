@@ -61,8 +61,8 @@ static void load_root(struct vcpu *v)
 {
     unsigned long cr4 = read_cr4();
 
-    /* Still loaded since it (or another vCPU on them) went idle here. */
-    if ( flush_reuse_tables(pv_guest_root(v), v->domain) )
+    /* Still loaded since it went idle here, and it ran nowhere else. */
+    if ( flush_reuse_tables(v) )
     {
         irq_stat(IRQ_STAT_TABLES_KEPT);
         return;

@@ -18,6 +18,7 @@ void flush_tlb_one_mask(const cpumask_t *mask, unsigned long va);
 void flush_cache_mask(const cpumask_t *mask);
 
 struct domain;
+struct vcpu;
 
 /*
  * Only the CPUs that may hold what the caller changed: those with d's
@@ -46,8 +47,8 @@ void flush_idle_tables_loaded(void);
  * Before a vCPU's reference on a root is dropped, flush_lazy_root() makes
  * every CPU let go of that root (interrupts on).
  */
-void flush_idle_keeping_tables(void);
-bool flush_reuse_tables(mfn_t root, const struct domain *d);
+void flush_idle_keeping_tables(struct vcpu *v);
+bool flush_reuse_tables(struct vcpu *v);
 void flush_drop_kept_tables(void);
 void flush_lazy_root(mfn_t root);
 /* d's L1 tables are about to map a frame d does not own. */
