@@ -19,6 +19,7 @@
 #include <asm/irq.h>
 #include <asm/processor.h>
 #include <asm/smp.h>
+#include <asm/irq_stats.h>
 #include <public/domctl.h>
 #include <public/sysctl.h>
 #include <xsm/xsm.h>
@@ -175,9 +176,15 @@ void vcpu_kick(struct vcpu *v)
     if ( __atomic_fetch_and(&v->pause_flags, ~(VPF_blocked | VPF_polling),
                             __ATOMIC_SEQ_CST) &
          (VPF_blocked | VPF_polling) )
+    {
+        irq_stat(IRQ_STAT_KICK_WAKE);
         vcpu_wake(v);
+    }
     else if ( v->is_running && v->processor != smp_processor_id() )
+    {
+        irq_stat(IRQ_STAT_KICK_IPI);
         send_event_check_ipi(v->processor);
+    }
 }
 
 /* v may no longer run; its CPU deschedules it soon (not waited for). */

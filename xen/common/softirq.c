@@ -4,6 +4,7 @@
 #include <xen/percpu.h>
 #include <xen/softirq.h>
 #include <asm/current.h>
+#include <asm/irq_stats.h>
 #include <asm/smp.h>
 
 static softirq_handler_t softirq_handlers[NR_SOFTIRQS];
@@ -27,7 +28,10 @@ void cpu_raise_softirq(unsigned int cpu, unsigned int nr)
 
     /* Only the first raiser needs to interrupt the target. */
     if ( cpu != smp_processor_id() && !(old & (1UL << nr)) )
+    {
+        irq_stat(IRQ_STAT_SOFTIRQ_IPI);
         send_event_check_ipi(cpu);
+    }
 }
 
 bool __hot_path softirq_pending(unsigned int cpu)

@@ -368,6 +368,19 @@ static void clear_pending(const struct domain *d, unsigned int port)
     clear_bit(port, d->shared_info->evtchn_pending);
 }
 
+/*
+ * A bound level line (PIRQ = GSI) fires, its event arrives, and the
+ * guest EOIs it: the entry is unmasked again, pointing where its vCPU is.
+ */
+static void fire_and_eoi(unsigned int gsi, unsigned int port)
+{
+    clear_pending(dom0, port);
+    fire(gsi);
+    CHECK(pending(dom0, port));
+    CHECK_EQ(eoi(gsi), 0);
+    CHECK(!pins[gsi].masked);
+}
+
 /* Every interrupt op, each with an argument big enough for any. */
 static const int irq_ops[] = {
     PHYSDEVOP_eoi, PHYSDEVOP_irq_status_query, PHYSDEVOP_pirq_eoi_gmfn_v1,
@@ -585,7 +598,8 @@ static void test_delivery(void)
     }
 
     CASE("a vCPU the scheduler moved: its PIRQs follow it when it runs "
-         "there (not before), the other vCPU's stay")
+         "there (not before), each entry at its line's next interrupt (the "
+         "event arriving all the same), the other vCPU's stay")
     {
         struct vcpu *v0 = dom0->vcpu[0], *v1 = dom0->vcpu[1];
         struct evtchn_bind_vcpu bv = { .vcpu = 1 };
@@ -601,17 +615,23 @@ static void test_delivery(void)
         bv.port = port22;
         CHECK_EQ(evtchn(EVTCHNOP_bind_vcpu, &bv), 0);
         CHECK_EQ(pins[21].cpu, 0);
+        fire_and_eoi(22, port22);
         CHECK_EQ(pins[22].cpu, 1);
         /* vCPU 0 to CPU 1: nothing moves until it is switched in there. */
         v0->processor = 1;
         CHECK_EQ(pins[21].cpu, 0);
         pirq_vcpu_moved(v0);
         CHECK_EQ(v0->irq_cpu, 1);
+        CHECK_EQ(pins[21].cpu, 0);
+        fire_and_eoi(21, port21);
         CHECK_EQ(pins[21].cpu, 1);
+        fire_and_eoi(22, port22);
         CHECK_EQ(pins[22].cpu, 1);
         /* vCPU 1 to CPU 0: only its port's line comes along. */
         v1->processor = 0;
         pirq_vcpu_moved(v1);
+        fire_and_eoi(21, port21);
+        fire_and_eoi(22, port22);
         CHECK_EQ(pins[21].cpu, 1);
         CHECK_EQ(pins[22].cpu, 0);
         /* A closed port's line is no longer the vCPU's to move. */
@@ -621,6 +641,7 @@ static void test_delivery(void)
         CHECK_EQ(pins[22].cpu, 0);
         v0->processor = 0;
         pirq_vcpu_moved(v0);
+        fire_and_eoi(21, port21);
         CHECK_EQ(pins[21].cpu, 0);
         CHECK_EQ(close_port(port21), 0);
     }
@@ -643,9 +664,16 @@ static void test_delivery(void)
         fire(20);
         CHECK(pending(dom0, port));
         CHECK(!pins[20].masked);
-        /* The guest moves the port: the interrupt follows to CPU 1. */
+        /*
+         * The guest moves the port: the interrupt follows to CPU 1 at its
+         * next arrival, which reaches the port all the same.
+         */
         bv.port = port;
         CHECK_EQ(evtchn(EVTCHNOP_bind_vcpu, &bv), 0);
+        CHECK_EQ(pins[20].cpu, 0);
+        clear_pending(dom0, port);
+        fire(20);
+        CHECK(pending(dom0, port));
         CHECK_EQ(pins[20].cpu, 1);
         CHECK_EQ(close_port(port), 0);
         CHECK_EQ(unmap(DOMID_SELF, 20), 0);

@@ -75,6 +75,11 @@ void flush_tlb_one_domain(const struct domain *d, unsigned long va)
     stub_flush_one++;
 }
 
+/* No CPU idles on a guest's tables here. */
+void flush_lazy_root(mfn_t root)
+{
+}
+
 void flush_tlb_frames_of(const struct domain *owner)
 {
     stub_flush_frames_of = owner;

@@ -25,6 +25,7 @@
 #include <asm/pv/entry.h>
 #include <asm/system.h>
 #include <asm/time.h>
+#include <asm/irq_stats.h>
 
 extern pte_t idle_pg_table[512];
 
@@ -78,6 +79,10 @@ void arch_vcpu_destroy(struct vcpu *v)
 
 void context_switch(struct vcpu *prev, struct vcpu *next)
 {
+    /* Lazily (flushtlb.c): its tables stay, and the vCPU may come back. */
+    bool keep_tables = !next && prev && is_pv_vcpu(prev) &&
+                       !prev->domain->arch.pv.is_32bit;
+
     local_irq_disable();
     if ( prev )
     {
@@ -85,6 +90,8 @@ void context_switch(struct vcpu *prev, struct vcpu *next)
             pv_ctxt_switch_from(prev);
         else
             hvm_funcs.ctxt_switch_from(prev);
+        if ( keep_tables )
+            flush_idle_keeping_tables(prev);
         /*
          * Another CPU may load prev as soon as this store is seen, so
          * everything saved above must be visible first.
@@ -95,11 +102,15 @@ void context_switch(struct vcpu *prev, struct vcpu *next)
     get_cpu_info()->current_vcpu = next;
     if ( !next )
     {
+        irq_stat(IRQ_STAT_TO_IDLE);
         clts();
         load_guest_gdt(NULL, 0);
         load_guest_ldt(NULL, 0);
-        write_cr3(virt_to_maddr(idle_pg_table));
-        flush_idle_tables_loaded();
+        if ( !keep_tables )
+        {
+            write_cr3(virt_to_maddr(idle_pg_table));
+            flush_idle_tables_loaded();
+        }
         reset_stack_and_jump(startup_cpu_idle_loop);
     }
     /*
@@ -112,6 +123,8 @@ void context_switch(struct vcpu *prev, struct vcpu *next)
         pv_ctxt_switch_to(next);
         reset_stack_and_jump(return_to_guest);
     }
+    /* Its host page tables are whatever is loaded: not a guest's. */
+    flush_drop_kept_tables();
     hvm_funcs.ctxt_switch_to(next);
     reset_stack_and_jump(hvm_funcs.run);
 }

@@ -4,6 +4,7 @@
 #include <xen/cpumask.h>
 #include <xen/sched.h>
 #include <asm/domain.h>
+#include <asm/mm.h>
 #include <asm/flushtlb.h>
 #include <asm/processor.h>
 #include <asm/pv/mm.h>
@@ -27,10 +28,21 @@ void pv_update_cr3(struct vcpu *v)
         write_cr3(mfn_to_maddr(root));
 }
 
+static void drop_lazy_tables(void);
+static bool lazy_here(void);
+
 /* Guests may set _PAGE_GLOBAL, so a CR3 reload alone is not enough. */
 static void flush_all_local(void *unused)
 {
-    unsigned long cr4 = read_cr4();
+    unsigned long cr4;
+
+    /* An idle CPU flushes by leaving the guest's tables altogether. */
+    if ( lazy_here() )
+    {
+        drop_lazy_tables();
+        return;
+    }
+    cr4 = read_cr4();
 
     if ( cr4 & X86_CR4_PGE )
     {
@@ -43,7 +55,10 @@ static void flush_all_local(void *unused)
 
 static void flush_one_local(void *va)
 {
-    invlpg(va);
+    if ( lazy_here() )
+        drop_lazy_tables();
+    else
+        invlpg(va);
 }
 
 static void flush_cache_local(void *unused)
@@ -109,6 +124,109 @@ void flush_idle_tables_loaded(void)
     flush_all_local(NULL);
     cpumask_clear_cpu(cpu, &guest_tlb_cpus);
     __atomic_store_n(&tables_of[cpu], NULL, __ATOMIC_RELAXED);
+}
+
+/*
+ * The lazy switch to idle, as Xen's: a CPU whose 64-bit PV vCPU blocks
+ * keeps that vCPU's page tables loaded while it idles, so that the vCPU,
+ * woken on it again (the usual case: an interrupt for a guest that idles
+ * between interrupts), finds its translations still in the TLB.  Under
+ * emulation a TLB refilled from nothing after each wake-up cost more than
+ * the rest of the interrupt's path.  The idle CPU stays in guest_tlb_cpus
+ * as the domain's, so every flush for the domain still reaches it; the
+ * first makes it load the idle tables, so later ones skip it again.
+ *
+ * The root it keeps lives by the vCPU's own type reference on it: a vCPU
+ * replacing its root calls flush_lazy_root() before dropping that
+ * reference, which makes every CPU still keeping the root load the idle
+ * tables; a dying domain's flush of every CPU (arch_domain_relinquish(),
+ * before its vCPUs let go of their roots) does the same.  lazy_root[cpu]
+ * is the root's MFN + 1 while the CPU idles on it, else 0.  It is set
+ * before the vCPU is seen not running, so a CPU that then runs the vCPU
+ * (and may drop the reference) sees it.
+ *
+ * Only the vCPU that went idle may find its tables still loaded, and only
+ * if it has not run anywhere else since: the guest's flushes for it reach
+ * the CPU keeping them (its lazy_cpu) only until then, so running on
+ * another CPU takes that CPU's reuse away (lazy_vcpu[] NULL).
+ */
+static unsigned long lazy_root[NR_CPUS];
+static struct vcpu *lazy_vcpu[NR_CPUS];
+
+static bool lazy_here(void)
+{
+    return __atomic_load_n(&lazy_root[smp_processor_id()], __ATOMIC_RELAXED);
+}
+
+/* With interrupts off, or in an interrupt handler. */
+static void drop_lazy_tables(void)
+{
+    __atomic_store_n(&lazy_root[smp_processor_id()], 0, __ATOMIC_RELAXED);
+    write_cr3(virt_to_maddr(idle_pg_table));
+    flush_idle_tables_loaded();
+}
+
+void flush_idle_keeping_tables(struct vcpu *v)
+{
+    unsigned int cpu = smp_processor_id();
+
+    __atomic_store_n(&lazy_vcpu[cpu], v, __ATOMIC_RELAXED);
+    __atomic_store_n(&lazy_root[cpu],
+                     mfn_x(maddr_to_mfn(read_cr3() & PTE_ADDR_MASK)) + 1,
+                     __ATOMIC_RELAXED);
+    __atomic_store_n(&v->arch.pv.lazy_cpu, cpu + 1, __ATOMIC_RELAXED);
+}
+
+bool flush_reuse_tables(struct vcpu *v)
+{
+    unsigned int cpu = smp_processor_id();
+    unsigned int was = v->arch.pv.lazy_cpu;
+    unsigned long kept = __atomic_load_n(&lazy_root[cpu], __ATOMIC_RELAXED);
+    struct vcpu *kept_for = __atomic_load_n(&lazy_vcpu[cpu], __ATOMIC_RELAXED);
+
+    __atomic_store_n(&v->arch.pv.lazy_cpu, 0, __ATOMIC_RELAXED);
+    if ( was && was - 1 != cpu )
+    {
+        struct vcpu *expected = v;
+
+        __atomic_compare_exchange_n(&lazy_vcpu[was - 1], &expected, NULL,
+                                    false, __ATOMIC_RELAXED, __ATOMIC_RELAXED);
+    }
+    if ( !kept )
+        return false;
+    __atomic_store_n(&lazy_root[cpu], 0, __ATOMIC_RELAXED);
+    return kept == mfn_x(pv_guest_root(v)) + 1 && kept_for == v &&
+           __atomic_load_n(&tables_of[cpu], __ATOMIC_RELAXED) == v->domain;
+}
+
+void flush_drop_kept_tables(void)
+{
+    if ( lazy_here() )
+        drop_lazy_tables();
+}
+
+static void drop_root_local(void *root)
+{
+    if ( __atomic_load_n(&lazy_root[smp_processor_id()], __ATOMIC_RELAXED) ==
+         (unsigned long)root )
+        drop_lazy_tables();
+}
+
+void flush_lazy_root(mfn_t root)
+{
+    unsigned long key = mfn_x(root) + 1;
+    cpumask_t keeping;
+    unsigned int cpu;
+
+    /* The caller runs a vCPU: this CPU keeps nothing. */
+    cpumask_clear(&keeping);
+    for_each_online_cpu(cpu)
+    {
+        if ( __atomic_load_n(&lazy_root[cpu], __ATOMIC_RELAXED) == key )
+            cpumask_set_cpu(cpu, &keeping);
+    }
+    if ( !cpumask_empty(&keeping) )
+        on_selected_cpus(&keeping, drop_root_local, (void *)key);
 }
 
 void flush_note_foreign(struct domain *d)

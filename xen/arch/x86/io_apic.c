@@ -9,6 +9,7 @@
 #include <asm/io_apic.h>
 #include <asm/irq.h>
 #include <asm/smp.h>
+#include <asm/irq_stats.h>
 
 /* Registers are reached through an index (IOREGSEL) and a window (IOWIN). */
 #define IOAPIC_REGSEL      0x00
@@ -36,6 +37,14 @@ static struct ioapic {
     unsigned int id;
     unsigned int gsi_base;
     unsigned int nr_entries;
+    /*
+     * Each entry's low half as last written: every write goes through
+     * ioapic_lock and the bits the IO-APIC itself changes (delivery
+     * status, remote IRR) are read-only, so masking or unmasking is one
+     * register write, not a read and a write (each an MMIO exit under
+     * emulation, and this is every level interrupt's path).
+     */
+    uint32_t low[256];
 } ioapics[ACPI_MAX_IOAPICS];
 static unsigned int nr_ioapics;
 
@@ -50,6 +59,7 @@ static unsigned int nr_overrides;
 
 static uint32_t ioapic_read(const struct ioapic *io, unsigned int reg)
 {
+    irq_stat(IRQ_STAT_IOAPIC_READ);
     writel(reg, (char *)io->va + IOAPIC_REGSEL);
     return readl((char *)io->va + IOAPIC_WINDOW);
 }
@@ -57,6 +67,7 @@ static uint32_t ioapic_read(const struct ioapic *io, unsigned int reg)
 static void ioapic_write(const struct ioapic *io, unsigned int reg,
                          uint32_t val)
 {
+    irq_stat(IRQ_STAT_IOAPIC_WRITE);
     writel(reg, (char *)io->va + IOAPIC_REGSEL);
     writel(val, (char *)io->va + IOAPIC_WINDOW);
 }
@@ -119,6 +130,13 @@ static uint32_t gsi_mode(unsigned int gsi)
     return isa ? mode : RTE_ACTIVE_LOW | RTE_LEVEL;
 }
 
+/* An entry's low half, kept in io->low; with ioapic_lock held. */
+static void write_low(struct ioapic *io, unsigned int pin, uint32_t low)
+{
+    io->low[pin] = low;
+    ioapic_write(io, IOAPIC_REG_RTE(pin), low);
+}
+
 static void set_mask(unsigned int gsi, bool masked)
 {
     unsigned int pin;
@@ -129,9 +147,9 @@ static void set_mask(unsigned int gsi, bool masked)
     if ( !io )
         return;
     spin_lock_irqsave(&ioapic_lock, flags);
-    low = ioapic_read(io, IOAPIC_REG_RTE(pin));
+    low = io->low[pin];
     low = masked ? low | RTE_MASKED : low & ~RTE_MASKED;
-    ioapic_write(io, IOAPIC_REG_RTE(pin), low);
+    write_low(io, pin, low);
     spin_unlock_irqrestore(&ioapic_lock, flags);
 }
 
@@ -169,11 +187,11 @@ int ioapic_route(unsigned int gsi, unsigned int vector, unsigned int cpu,
     /* Fixed delivery, physical destination; unmasked last of all. */
     low = vector | (level ? RTE_LEVEL : 0) | (active_low ? RTE_ACTIVE_LOW : 0);
     spin_lock_irqsave(&ioapic_lock, flags);
-    ioapic_write(io, IOAPIC_REG_RTE(pin), low | RTE_MASKED);
+    write_low(io, pin, low | RTE_MASKED);
     ioapic_write(io, IOAPIC_REG_RTE(pin) + 1,
                  cpu_physical_id(cpu) << RTE_DEST_SHIFT);
     if ( !masked )
-        ioapic_write(io, IOAPIC_REG_RTE(pin), low);
+        write_low(io, pin, low);
     spin_unlock_irqrestore(&ioapic_lock, flags);
     return 0;
 }
@@ -236,7 +254,7 @@ static void __init setup_ioapic(const struct acpi_madt_info *madt,
     /* Nothing may interrupt us before its owner asks for it. */
     for ( unsigned int pin = 0; pin < io->nr_entries; pin++ )
     {
-        ioapic_write(io, IOAPIC_REG_RTE(pin), RTE_MASKED);
+        write_low(io, pin, RTE_MASKED);
         ioapic_write(io, IOAPIC_REG_RTE(pin) + 1, 0);
     }
 

@@ -8,6 +8,7 @@
 #include <asm/io_apic.h>
 #include <asm/irq.h>
 #include <asm/traps.h>
+#include <asm/irq_stats.h>
 
 struct irq_guest {
     struct domain *d;
@@ -26,6 +27,14 @@ struct irq_desc {
     bool configured;  /* setup_gsi has fixed the two above */
     bool shareable;   /* every current binding agreed to share */
     unsigned int cpu; /* where the IO-APIC sends it */
+    /*
+     * Where its guests' vCPU now runs: as Xen moves a line, the entry
+     * follows at the line's next interrupt, so a vCPU migration costs
+     * nothing for the lines that stay quiet (each move is an MMIO write,
+     * an exit under emulation, and a dom0 vCPU can move many times a
+     * second); until then the event reaches the vCPU all the same.
+     */
+    unsigned int want_cpu;
     unsigned int nr_guests;
     unsigned int in_flight; /* guests with eoi_due set */
     struct irq_guest guest[IRQ_MAX_GUESTS];
@@ -68,6 +77,7 @@ static void guest_irq_interrupt(struct cpu_user_regs *regs)
     /* An MSI is an edge: the local APIC's EOI is all it needs. */
     if ( irq_is_msi(gsi) && gsi < MSI_IRQ_BASE + MAX_MSI_IRQS )
     {
+        irq_stat(IRQ_STAT_MSI);
         ack_APIC_irq();
         msi_interrupt(gsi);
         return;
@@ -78,6 +88,7 @@ static void guest_irq_interrupt(struct cpu_user_regs *regs)
         return;
     }
     desc = &gsi_desc[gsi];
+    irq_stat(IRQ_STAT_GSI);
     spin_lock(&desc->lock);
     if ( desc->level )
         ioapic_mask(gsi);
@@ -92,6 +103,11 @@ static void guest_irq_interrupt(struct cpu_user_regs *regs)
             desc->in_flight++;
         }
         pirq_deliver(g->d, g->pirq, g->port, desc->level);
+    }
+    if ( desc->want_cpu != desc->cpu )
+    {
+        ioapic_set_dest(gsi, desc->want_cpu);
+        desc->cpu = desc->want_cpu;
     }
     spin_unlock(&desc->lock);
 }
@@ -239,7 +255,7 @@ int gsi_guest_bind(unsigned int gsi, struct domain *d, unsigned int pirq,
     if ( desc->nr_guests == 1 )
     {
         desc->shareable = share;
-        desc->cpu = cpu;
+        desc->cpu = desc->want_cpu = cpu;
         desc->in_flight = 0;
         rc = ioapic_route(gsi, desc->vector, cpu, desc->level,
                           desc->active_low, false);
@@ -324,10 +340,7 @@ void gsi_set_cpu(unsigned int gsi, unsigned int cpu)
     }
     if ( !(desc = lock_desc(gsi, &flags)) )
         return;
-    if ( desc->nr_guests && desc->cpu != cpu )
-    {
-        ioapic_set_dest(gsi, cpu);
-        desc->cpu = cpu;
-    }
+    if ( desc->nr_guests )
+        desc->want_cpu = cpu;
     spin_unlock_irqrestore(&desc->lock, flags);
 }

@@ -9,6 +9,7 @@
 #include <asm/apic.h>
 #include <asm/io.h>
 #include <asm/irq.h>
+#include <asm/irq_stats.h>
 #include <asm/smp.h>
 
 /*
@@ -254,6 +255,7 @@ static void msi_write_message(struct msi_irq *m, unsigned int cpu)
     uint32_t addr = msi_address(cpu);
     uint16_t flags;
 
+    irq_stat(IRQ_STAT_MSI_WRITE);
     if ( m->msix )
     {
         m->cpu = cpu;
@@ -479,8 +481,20 @@ void msi_set_cpu(unsigned int irq, unsigned int cpu)
     if ( !m )
         return;
     spin_lock_irqsave(&msi_lock, flags);
-    /* An MSI's vectors share one address: the first's vCPU moves them. */
-    if ( m->owner && m->port && m->cpu != cpu && (m->msix || !m->entry) )
+    /*
+     * An MSI's vectors share one address: the first's vCPU moves them.
+     * An MSI-X entry's data and high address are as bind wrote them
+     * (dom0 cannot write the table): one aligned store of the low half
+     * moves it at once, where the whole message was three MMIO exits on
+     * every vCPU migration.
+     */
+    if ( m->owner && m->port && m->cpu != cpu && m->msix )
+    {
+        irq_stat(IRQ_STAT_MSI_WRITE);
+        m->cpu = cpu;
+        writel(msi_address(cpu), &m->table[MSIX_ADDR_LO]);
+    }
+    else if ( m->owner && m->port && m->cpu != cpu && !m->entry )
         msi_write_message(m, cpu);
     spin_unlock_irqrestore(&msi_lock, flags);
 }

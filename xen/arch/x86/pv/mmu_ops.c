@@ -65,8 +65,18 @@ static int vcpumask_to_pcpumask(struct domain *d, unsigned long bits,
         if ( width == 32 )
             word = half;
         for ( b = 0; b < width && i + b < d->max_vcpus; b++ )
-            if ( (word & (1UL << b)) && d->vcpu[i + b] )
-                cpumask_set_cpu(d->vcpu[i + b]->processor, mask);
+        {
+            const struct vcpu *v = d->vcpu[i + b];
+            unsigned int lazy;
+
+            if ( !(word & (1UL << b)) || !v )
+                continue;
+            cpumask_set_cpu(v->processor, mask);
+            /* A CPU still idling on its tables holds its translations. */
+            lazy = __atomic_load_n(&v->arch.pv.lazy_cpu, __ATOMIC_RELAXED);
+            if ( lazy )
+                cpumask_set_cpu(lazy - 1, mask);
+        }
     }
     return 0;
 }
@@ -279,6 +289,8 @@ int pv_new_guest_table(struct vcpu *v, unsigned long mfn, bool user,
     pv_update_cr3(v);
     if ( mfn_eq(old, INVALID_MFN) )
         return 0;
+    /* An idle CPU may still have it loaded (flushtlb.c). */
+    flush_lazy_root(old);
     old_pg = mfn_to_page(old);
     if ( !preemptible )
         put_page_and_type(old_pg);

@@ -3,6 +3,7 @@
 #ifndef ASM_X86_APIC_H
 #define ASM_X86_APIC_H
 
+#include <asm/irq_stats.h>
 #include <xen/types.h>
 
 /*
@@ -70,6 +71,7 @@ void apic_write(unsigned int reg, uint32_t val);
 /* Signals the end of the interrupt being handled; every handler calls it. */
 static inline void ack_APIC_irq(void)
 {
+    irq_stat(IRQ_STAT_APIC_EOI);
     apic_write(APIC_EOI, 0);
 }
 

@@ -29,6 +29,12 @@ struct pv_vcpu {
      * ours, whose slot 0 is guest_table (its L3); else INVALID_MFN.
      */
     mfn_t pv32_l4;
+    /*
+     * The CPU + 1 idling on this vCPU's page tables since it blocked there
+     * (flushtlb.c's lazy switch), else 0: the guest's TLB flushes for the
+     * vCPU reach that CPU too (vcpumask_to_pcpumask()).
+     */
+    unsigned int lazy_cpu;
 
     /* The guest's exception handlers (set_trap_table) and callbacks. */
     struct trap_info trap_ctxt[256];

@@ -4,6 +4,7 @@
 #define ASM_X86_FLUSHTLB_H
 
 #include <xen/cpumask.h>
+#include <xen/types.h>
 
 /*
  * Each runs on every online CPU in mask (this one included) and returns
@@ -17,6 +18,7 @@ void flush_tlb_one_mask(const cpumask_t *mask, unsigned long va);
 void flush_cache_mask(const cpumask_t *mask);
 
 struct domain;
+struct vcpu;
 
 /*
  * Only the CPUs that may hold what the caller changed: those with d's
@@ -37,6 +39,18 @@ void flush_tlb_frames_of(const struct domain *owner);
 void flush_guest_tables_loading(void);
 void flush_guest_tables_loaded(const struct domain *d);
 void flush_idle_tables_loaded(void);
+/*
+ * The lazy switch to idle (flushtlb.c): this CPU, switching from a vCPU
+ * to idle, keeps that vCPU's page tables loaded; then, switching a vCPU
+ * of d with root in, finds whether they are still loaded (true: no need
+ * to load them again), or, switching to anything else, lets them go.
+ * Before a vCPU's reference on a root is dropped, flush_lazy_root() makes
+ * every CPU let go of that root (interrupts on).
+ */
+void flush_idle_keeping_tables(struct vcpu *v);
+bool flush_reuse_tables(struct vcpu *v);
+void flush_drop_kept_tables(void);
+void flush_lazy_root(mfn_t root);
 /* d's L1 tables are about to map a frame d does not own. */
 void flush_note_foreign(struct domain *d);
 
