@@ -29,7 +29,7 @@ BUILD_START = r'^\(XEN\) \*\*\* Building a PV Dom0 \*\*\*'
 GUEST_START = CONSOLE_PREFIX + r'hv-minios: '
 # The order rows come out in (any others the guest prints follow).
 NAMES = ('null_hypercall', 'evtchn_send_self', 'mmu_update_batch32',
-         'grant_copy_4k')
+         'mmu_update_single', 'grant_copy_4k')
 TIMEOUT = 90
 
 

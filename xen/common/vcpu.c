@@ -3,6 +3,7 @@
 #include <xen/compat.h>
 #include <xen/domctl.h>
 #include <xen/errno.h>
+#include <xen/perfc.h>
 #include <xen/event.h>
 #include <xen/guest_access.h>
 #include <xen/hypercall.h>
@@ -306,6 +307,7 @@ long do_vcpu_op(int cmd, unsigned int vcpuid, XEN_GUEST_HANDLE_PARAM(void) arg)
     if ( vcpuid >= d->max_vcpus || !(v = d->vcpu[vcpuid]) )
         return -ENOENT;
 
+    perfc_incra(vcpu_op, (unsigned int)cmd, 32);
     switch ( cmd )
     {
     case VCPUOP_initialise:

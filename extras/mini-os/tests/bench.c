@@ -92,6 +92,18 @@ static long mmu_update_batch(void)
 }
 
 /*
+ * One entry a call, as Linux's set_pte() makes it for every PTE a page
+ * fault or exec maps outside a lazy-MMU batch: the per-call cost.
+ */
+static long mmu_update_single(void)
+{
+    mmu_update_t *req = &mmu_req[mmu_flip][MMU_BATCH - 1];
+
+    mmu_flip ^= 1;
+    return HYPERVISOR_mmu_update(req, 1, NULL, DOMID_SELF);
+}
+
+/*
  * An ordinary store into a pinned L1 (the page-table write emulation),
  * flipping between two entries, and a MOV from CR0 (the privileged-op
  * emulation): the instruction emulator's two PV users.
@@ -163,6 +175,7 @@ static void bench_mmu(void)
         }
     mmu_flip = 0;
     bench("mmu_update_batch32", mmu_update_batch);
+    bench("mmu_update_single", mmu_update_single);
     ptwr_entry = (volatile uint64_t *)table + MMU_BATCH - 1;
     ptwr_val[0] = mmu_req[0][MMU_BATCH - 1].val;
     ptwr_val[1] = mmu_req[1][MMU_BATCH - 1].val;

@@ -1,5 +1,6 @@
 /* SPDX-License-Identifier: GPL-2.0-only */
 /* Creating and tearing down a domain's x86 state; switching a CPU's vCPU. */
+#include <xen/perfc.h>
 #include <xen/errno.h>
 #include <xen/hypercall.h>
 #include <xen/lib.h>
@@ -84,6 +85,7 @@ void context_switch(struct vcpu *prev, struct vcpu *next)
                        !prev->domain->arch.pv.is_32bit;
 
     local_irq_disable();
+    perfc_incr(context_switch);
     if ( prev )
     {
         if ( is_pv_vcpu(prev) )

@@ -2,6 +2,7 @@
 /* TLB and cache flushes on sets of CPUs, and reloading a vCPU's CR3. */
 #include <xen/compiler.h>
 #include <xen/cpumask.h>
+#include <xen/perfc.h>
 #include <xen/sched.h>
 #include <asm/domain.h>
 #include <asm/mm.h>
@@ -25,7 +26,10 @@ void pv_update_cr3(struct vcpu *v)
     mfn_t root = pv_guest_root(v);
 
     if ( v == current && mfn_valid(root) )
+    {
+        perfc_incr(cr3_write);
         write_cr3(mfn_to_maddr(root));
+    }
 }
 
 static void drop_lazy_tables(void);
@@ -44,6 +48,7 @@ static void flush_all_local(void *unused)
     }
     cr4 = read_cr4();
 
+    perfc_incr(flush_all_local);
     if ( cr4 & X86_CR4_PGE )
     {
         write_cr4(cr4 & ~X86_CR4_PGE);
@@ -55,6 +60,7 @@ static void flush_all_local(void *unused)
 
 static void flush_one_local(void *va)
 {
+    perfc_incr(flush_one_local);
     if ( lazy_here() )
         drop_lazy_tables();
     else
@@ -254,6 +260,7 @@ static void run_on_mask(const cpumask_t *mask, void (*fn)(void *), void *info)
             fn(info);
         return;
     }
+    perfc_incr(flush_ipi);
     on_selected_cpus(mask, fn, info);
 }
 

@@ -1,5 +1,6 @@
 /* SPDX-License-Identifier: GPL-2.0-only */
 /* The hypercall table: every guest type's way in (SYSCALL, VMMCALL). */
+#include <xen/perfc.h>
 #include <xen/errno.h>
 #include <xen/event.h>
 #include <xen/grant_table.h>
@@ -113,9 +114,11 @@ void __hot_path pv_syscall(struct cpu_user_regs *regs)
     /* Only the guest kernel makes hypercalls; user mode calls its kernel. */
     if ( !(current->arch.flags & VGCF_in_kernel) )
     {
+        perfc_incr(user_syscall);
         pv_user_syscall(regs);
         return;
     }
+    perfc_incra(hypercall, regs->rax, 64);
     if ( regs->rax == __HYPERVISOR_iret )
     {
         do_iret(regs);
@@ -224,6 +227,7 @@ void pv_compat_hypercall(struct cpu_user_regs *regs)
     const uint32_t a[6] = { regs->rbx, regs->rcx, regs->rdx,
                             regs->rsi, regs->rdi, regs->rbp };
 
+    perfc_incra(hypercall, nr, 64);
     if ( !d->arch.pv.is_32bit )
     {
         domain_crash(d, "int $0x82 from a 64-bit PV guest");
@@ -242,6 +246,7 @@ void arch_do_multicall_call(struct multicall_entry *call)
     const struct hypercall *h = lookup(call->op,
                                        1u << current->domain->guest_type);
 
+    perfc_incra(multicall_op, call->op, 64);
     call->result = h ? h->fn(call->args[0], call->args[1], call->args[2],
                              call->args[3], call->args[4])
                      : -ENOSYS;

@@ -6,6 +6,7 @@
 #include <xen/hypercall.h>
 #include <xen/lib.h>
 #include <xen/mm.h>
+#include <xen/perfc.h>
 #include <xen/page_owner.h>
 #include <xen/sched.h>
 #include <xen/string.h>
@@ -23,18 +24,31 @@
  * Whose frames a request names (foreigndom), with Xen's errors: naming
  * oneself by id or a domain that doesn't exist is -ESRCH, another existing
  * domain needs privilege (-EPERM).  DOMID_IO stands for the caller's own
- * access to I/O memory, which get_l1e_refs() checks.
+ * access to I/O memory, which get_l1e_refs() checks.  The caller d itself
+ * (DOMID_SELF, DOMID_IO) comes back without a reference, as Xen takes its
+ * current domain: its vCPU running this hypercall keeps it, and nearly
+ * every call (each of Linux's set_pte()s) names it, so the lookup and two
+ * atomic updates of its count are saved there.  put_pg_owner() matches.
  */
 static struct domain *get_pg_owner(struct domain *d, domid_t domid, int *rc)
 {
+    *rc = 0;
+    if ( domid == DOMID_SELF )
+        return d;
     if ( domid != DOMID_IO )
         return domain_lookup(domid,
-                             DOMAIN_LOOKUP_SELF | DOMAIN_LOOKUP_NOT_OWN_ID |
-                                 DOMAIN_LOOKUP_TARGET,
+                             DOMAIN_LOOKUP_NOT_OWN_ID | DOMAIN_LOOKUP_TARGET,
                              rc);
     if ( (*rc = xsm_mmu_io(d)) )
         return NULL;
-    return get_domain(d);
+    return d;
+}
+
+/* Any other domain holds the reference domain_lookup() took. */
+static void put_pg_owner(struct domain *d, struct domain *pg_owner)
+{
+    if ( pg_owner != d )
+        put_domain(pg_owner);
 }
 
 static void this_cpu_mask(cpumask_t *mask)
@@ -133,9 +147,12 @@ long do_mmu_update(XEN_GUEST_HANDLE_PARAM(mmu_update_t) ureqs,
                            count, pdone, done, foreigndom) )
         return __HYPERVISOR_mmu_update;
 
-    /* The top half names whose page tables these are (id + 1). */
+    /*
+     * The top half names whose page tables these are (id + 1); none, the
+     * caller's, taken as get_pg_owner() takes it: without a reference.
+     */
     pt_owner = pt_dom ? domain_lookup(pt_dom - 1, DOMAIN_LOOKUP_TARGET, &rc)
-                      : get_domain(d);
+                      : d;
     if ( !pt_owner )
         goto out;
     pg_owner = get_pg_owner(d, foreigndom & 0xffff, &rc);
@@ -158,6 +175,7 @@ long do_mmu_update(XEN_GUEST_HANDLE_PARAM(mmu_update_t) ureqs,
             rc = -EFAULT;
             break;
         }
+        perfc_incr(mmu_update_entry);
         /* The command is in the bits that an entry's alignment frees. */
         switch ( req.ptr & (sizeof(pte_t) - 1) )
         {
@@ -205,8 +223,8 @@ long do_mmu_update(XEN_GUEST_HANDLE_PARAM(mmu_update_t) ureqs,
 
 out:
     if ( pg_owner )
-        put_domain(pg_owner);
-    if ( pt_owner )
+        put_pg_owner(d, pg_owner);
+    if ( pt_dom && pt_owner )
         put_domain(pt_owner);
     write_done(pdone, done + i);
     if ( rc == -ERESTART )
@@ -406,6 +424,7 @@ static int do_one_mmuext(struct vcpu *curr, struct domain *pg_owner,
     struct domain *d = curr->domain;
     cpumask_t mask;
 
+    perfc_incra(mmuext_op, op->cmd, 32);
     switch ( op->cmd )
     {
     case MMUEXT_PIN_L1_TABLE:
@@ -584,7 +603,7 @@ static long mmuext_ops(unsigned long uops, unsigned int count,
             }
         }
     if ( pg_owner )
-        put_domain(pg_owner);
+        put_pg_owner(curr->domain, pg_owner);
 
     write_done(pdone, done + i);
     if ( rc == -ERESTART )
@@ -669,6 +688,6 @@ long do_update_va_mapping_otherdomain(unsigned long va, uint64_t val,
     if ( !pg_owner )
         return rc;
     rc = update_va_mapping(va, val, flags, pg_owner);
-    put_domain(pg_owner);
+    put_pg_owner(current->domain, pg_owner);
     return rc;
 }

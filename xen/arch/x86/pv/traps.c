@@ -1,5 +1,6 @@
 /* SPDX-License-Identifier: GPL-2.0-only */
 /* Entering and leaving PV guests: SYSCALL set-up, bounce frames, events. */
+#include <xen/perfc.h>
 #include <xen/guest_access.h>
 #include <xen/lib.h>
 #include <xen/sched.h>
@@ -78,6 +79,7 @@ void pv_toggle_guest_mode(struct vcpu *v)
     unsigned long flags;
 
     local_irq_save(flags);
+    perfc_incr(mode_toggle);
     if ( a->flags & VGCF_in_kernel )
         a->pv.gs_base_kernel = rdmsr(MSR_GS_BASE);
     else
@@ -272,6 +274,7 @@ void __hot_path pv_prepare_return(void)
 /* Through the event callback the guest registered, events masked. */
 void pv_deliver_upcall(struct vcpu *v)
 {
+    perfc_incr(upcall);
     if ( !pv_create_bounce_frame(v, v->arch.pv.event_callback_eip, NULL, 0,
                                  true) )
     {
@@ -354,8 +357,12 @@ void pv_handle_exception(struct cpu_user_regs *regs)
      * interrupts off stops the machine.  return_to_guest turns them off.
      */
     local_irq_enable();
+    perfc_incra(exception, vec, 32);
     if ( vec == X86_EXC_GP && pv_emulate_privileged_op(regs) )
+    {
+        perfc_incr(priv_op_emulated);
         return;
+    }
     if ( vec == X86_EXC_UD && pv_emulate_forced_cpuid(regs) )
         return;
     /*
@@ -364,7 +371,10 @@ void pv_handle_exception(struct cpu_user_regs *regs)
      */
     if ( vec == X86_EXC_PF && (regs->error_code & 3) == 3 &&
          pv_guest_kernel_mode(v, regs) && pv_ptwr_emulate(regs, cr2) )
+    {
+        perfc_incr(ptwr_emulated);
         return;
+    }
     if ( vec == X86_EXC_PF )
     {
         pv_set_cr2(v, cr2);
