@@ -52,6 +52,12 @@ int probe_rdmsr(uint32_t msr, uint64_t *out);
 /* in al, dx and out dx, al at port (tests/iobitmap.c). */
 int io_probe_in(unsigned int port, unsigned int *val);
 int io_probe_out(unsigned int port, unsigned int val);
+/*
+ * One byte by rep insb from port with the address-size prefix (0x67): to
+ * addr cut to 16 bits (DI, with CX as the count) in 32-bit code, to 32
+ * bits (EDI, ECX) in 64-bit code.
+ */
+int io_probe_insb_short(unsigned int port, unsigned long addr);
 int probe_wrmsr(uint32_t msr, uint64_t v);
 /* CPUID through the hypervisor (Xen's forced-emulation prefix). */
 void forced_cpuid(uint32_t leaf, uint32_t sub, uint32_t regs[4]);

@@ -133,10 +133,11 @@ static uint8_t fz_stack1[4 * PAGE_SIZE] __aligned(PAGE_SIZE);
  */
 static inline struct fz_vcpu *me(void)
 {
-    unsigned long sp;
+    /* A local's address: which stack we are on, at either width. */
+    volatile unsigned long sp = 0;
 
-    asm ( "mov %%rsp, %0" : "=r" (sp) );
-    return fz_on[sp - (unsigned long)fz_stack1 < sizeof(fz_stack1)];
+    return fz_on[(unsigned long)&sp - (unsigned long)fz_stack1 <
+                 sizeof(fz_stack1)];
 }
 
 /* In dirty: events stay masked up to the call (restore() unmasks). */
@@ -253,8 +254,7 @@ static uint64_t time_at(const vcpu_time_info_t *t, uint64_t tsc)
         delta >>= -t->tsc_shift;
     else
         delta <<= t->tsc_shift;
-    return t->system_time +
-           (uint64_t)(((unsigned __int128)delta * t->tsc_to_system_mul) >> 32);
+    return t->system_time + tsc_scale(delta, t->tsc_to_system_mul);
 }
 
 static uint64_t fz_now(void)
@@ -320,7 +320,14 @@ static unsigned int scr_index(unsigned long m)
  * Scratch pages we came to rely on (our vcpu_info moved into one): no
  * longer remapped, pinned or given back.
  */
-static uint64_t scr_locked;
+static unsigned long scr_locked[(NSCR_ALL + 8 * sizeof(long) - 1) /
+                                (8 * sizeof(long))];
+
+/* In native words, which both vCPUs set atomically at either width. */
+static bool scr_is_locked(unsigned int k)
+{
+    return (scr_locked[k / BITS_PER_LONG] >> (k % BITS_PER_LONG)) & 1;
+}
 
 /*
  * The frames the hypervisor writes a runstate or time area into, by vCPU
@@ -351,7 +358,7 @@ static bool event_frame(unsigned long m)
     unsigned int k = scr_index(m);
 
     return m == start_info->shared_info >> PAGE_SHIFT ||
-           (k < NSCR_ALL && ((scr_locked >> k) & 1));
+           (k < NSCR_ALL && scr_is_locked(k));
 }
 
 /*
@@ -398,7 +405,7 @@ static unsigned int scr_pick(void)
 {
     unsigned int base = me()->part * NSCR, i = rn(NSCR);
 
-    while ( (scr_locked >> (base + i)) & 1 )
+    while ( scr_is_locked(base + i) )
         i = (i + 1) % NSCR;
     return base + i;
 }
@@ -429,7 +436,7 @@ static unsigned long mfn_mut(void)
      */
     k = scr_index(m);
     if ( k == NSCR_ALL ? own_mfn(m)
-                       : k / NSCR != me()->part || ((scr_locked >> k) & 1) )
+                       : k / NSCR != me()->part || scr_is_locked(k) )
         return scr_mfn[scr_pick()];
     return m;
 }
@@ -1347,8 +1354,13 @@ static void gen_set_trap_table(struct fcall *c, uint8_t *buf)
 static unsigned long entered_cb(unsigned long ours)
 {
     static const unsigned long refused[] = {
+#ifdef __x86_64__
         0x0000800000000000UL, 0x7fffffffffffffffUL, 0xffff800000000000UL,
         0xffff82d080000000UL,
+#else
+        /* The hypervisor's hole (HYPERVISOR_VIRT_START up). */
+        HYPERVISOR_VIRT_START, 0xfffff000UL,
+#endif
     };
 
     return rn(2) ? ours : refused[rn(ARRAY_SIZE(refused))];
@@ -1377,11 +1389,13 @@ static void gen_callbacks(struct fcall *c, uint8_t *buf)
     }
     r->type = rn(8);
     r->flags = rn(4) ? rn(2) : (uint16_t)rnd();
-    r->address = r->type == CALLBACKTYPE_event
-                 ? entered_cb((unsigned long)hypervisor_callback)
-                 : r->type == CALLBACKTYPE_failsafe
-                 ? entered_cb((unsigned long)failsafe_callback)
-                 : rn(2) ? (unsigned long)hypervisor_callback : any_va();
+    r->address = (xen_callback_t)CALLBACK_ADDR(
+        r->type == CALLBACKTYPE_event
+            ? entered_cb((unsigned long)hypervisor_callback)
+        : r->type == CALLBACKTYPE_failsafe
+            ? entered_cb((unsigned long)failsafe_callback)
+        : rn(2) ? (unsigned long)hypervisor_callback
+                : any_va());
     set2(c, __HYPERVISOR_callback_op, rn(4), ptr(buf));
 }
 
@@ -1748,6 +1762,11 @@ static struct {
     multicall_entry_t mc[NSLOT - 1 + RESTORE_MAX];
 } last[FZ_VCPUS];
 
+/*
+ * The instruction runner and vCPU 1's event callback are 64-bit assembly:
+ * a 32-bit fuzzer (docs/misc/fuzzing.md) has neither FZ_PRIV nor vcpus=2.
+ */
+#ifdef __x86_64__
 /* ---- privileged instructions ------------------------------------------ */
 
 /*
@@ -2312,7 +2331,7 @@ static void run_pt_store(uint8_t *buf)
      */
     fr = scr_index((e & PTE_ADDR_MASK) >> PAGE_SHIFT);
     mapped = (e & _PAGE_PRESENT) && fr < NSCR_ALL;
-    if ( (e & _PAGE_PRESENT) && (fr == NSCR_ALL || ((scr_locked >> fr) & 1)) )
+    if ( (e & _PAGE_PRESENT) && (fr == NSCR_ALL || scr_is_locked(fr)) )
         va = (unsigned long)buf + (off & 7);
 
     for ( unsigned int r = 0; r < 16; r++ )
@@ -2428,6 +2447,8 @@ static void run_pt_store(uint8_t *buf)
     fuzz_run_insn(fuzz_regs, fuzz_insn);
 }
 
+#endif /* __x86_64__ */
+
 /* ---- issuing, putting back ------------------------------------------- */
 
 static long hc(const struct fcall *c)
@@ -2445,16 +2466,20 @@ static unsigned int restore_entries(multicall_entry_t *mc)
 {
 #define FZ_CBS(event) { \
         { .type = CALLBACKTYPE_event, .flags = CALLBACKF_mask_events, \
-          .address = (unsigned long)(event) }, \
+          .address = CALLBACK_ADDR(event) }, \
         { .type = CALLBACKTYPE_failsafe, .flags = CALLBACKF_mask_events, \
-          .address = (unsigned long)failsafe_callback }, \
+          .address = CALLBACK_ADDR(failsafe_callback) }, \
         /* We take no system calls: address 0 is "none". */ \
         { .type = CALLBACKTYPE_syscall }, \
         { .type = CALLBACKTYPE_syscall32 }, \
         { .type = CALLBACKTYPE_sysenter }, \
     }
     static const callback_register_t all_cbs[FZ_VCPUS][5] = {
+#ifdef __x86_64__
         FZ_CBS(hypervisor_callback), FZ_CBS(fz_vcpu1_event),
+#else
+        FZ_CBS(hypervisor_callback), FZ_CBS(hypervisor_callback),
+#endif
     };
 #undef FZ_CBS
     static struct mmuext_op ldt = { .cmd = MMUEXT_SET_LDT };
@@ -2482,11 +2507,13 @@ static unsigned int restore_entries(multicall_entry_t *mc)
         RESTORE(__HYPERVISOR_set_debugreg, 7, 0);
     if ( dirty & R_FPU )
         RESTORE(__HYPERVISOR_fpu_taskswitch, 0, 0);
+#ifdef __x86_64__
     if ( dirty & R_SEG )
     {
         RESTORE(__HYPERVISOR_set_segment_base, SEGBASE_FS, 0);
         RESTORE(__HYPERVISOR_set_segment_base, SEGBASE_GS_USER, 0);
     }
+#endif
     /* The GDT and LDT are the hypervisor's again: our selectors are. */
     if ( dirty & (1UL << FZ_DESC) )
         RESTORE(__HYPERVISOR_mmuext_op, &ldt, 1);
@@ -2499,8 +2526,11 @@ static void restore(void)
     multicall_entry_t mc[RESTORE_MAX];
     unsigned int n = restore_entries(mc);
 
-    if ( n )
-        HYPERVISOR_multicall(mc, n);
+    /* Each on its own where multicall is not there (32-bit, for now). */
+    if ( n && HYPERVISOR_multicall(mc, n) == -XEN_ENOSYS )
+        for ( unsigned int i = 0; i < n; i++ )
+            hypercall_any(mc[i].op, mc[i].args[0], mc[i].args[1],
+                          mc[i].args[2], mc[i].args[3], mc[i].args[4]);
     me()->dirty = 0;
 }
 
@@ -2572,7 +2602,8 @@ static void learn(const struct fcall *c, long rc)
             HYPERVISOR_update_va_mapping(scr_va[k],
                                          ((uint64_t)scr_mfn[k] << PAGE_SHIFT) |
                                          PTE_KERNEL_RW, UVMF_INVLPG);
-            __atomic_or_fetch(&scr_locked, 1ULL << k, __ATOMIC_SEQ_CST);
+            __atomic_or_fetch(&scr_locked[k / BITS_PER_LONG],
+                              1UL << (k % BITS_PER_LONG), __ATOMIC_SEQ_CST);
             if ( !v->vcpu )
                 vcpu0_info = (vcpu_info_t *)(scr_va[k] + i->offset);
         }
@@ -2639,7 +2670,7 @@ static void oracle(const struct fcall *c, long rc)
     {
         __atomic_add_fetch(&findings, 1, __ATOMIC_RELAXED);
         fz_printk("FUZZ-FINDING: seed=%lu stream=%u idx=%lu op=%lu args %lx "
-                  "%lx %lx %lx %lx returned %" PRI64 "d\n", seed, me()->part,
+                  "%lx %lx %lx %lx returned %ld\n", seed, me()->part,
                   me()->cur_idx, c->op, c->a[0], c->a[1], c->a[2], c->a[3],
                   c->a[4], rc);
     }
@@ -2657,8 +2688,8 @@ static void trace(const struct fcall *c, unsigned int slot)
     int n = snprintf(line, sizeof(line),
                      "FUZZ-CALL %lu s%u op=%lu %lx %lx %lx %lx %lx | %" PRI64 "x %" PRI64 "x "
                      "%lx %lx\n", v->cur_idx, v->part, c->op, c->a[0],
-                     c->a[1], c->a[2], c->a[3], c->a[4], b[0], b[1], b[2],
-                     b[3]);
+                     c->a[1], c->a[2], c->a[3], c->a[4], b[0], b[1],
+                     (unsigned long)b[2], (unsigned long)b[3]);
 
     HYPERVISOR_console_io(CONSOLEIO_write, n, line);
     fz_printk("%s", line);
@@ -2746,6 +2777,7 @@ static unsigned int one_step(unsigned long idx)
     v->rng = mix64(seed * 0x100000001b3ULL ^
                    mix64(idx + ((uint64_t)v->part << 48))) | 1;
     flags = fz_irq_save();
+#ifdef __x86_64__
     if ( (ops_mask & (1UL << FZ_PRIV)) && one_in(16) )
     {
         lp->n = 0;
@@ -2757,6 +2789,7 @@ static unsigned int one_step(unsigned long idx)
         fz_irq_restore(flags);
         return 1;
     }
+#endif
     /*
      * Batches are most of the calls: one trip into the hypervisor, the
      * restore in it, for up to 63 handler runs.  One step in eight is a
@@ -2861,6 +2894,7 @@ static void fuzz_setup(void)
             if ( rc )
                 panic("fuzz: no fence after slot %u: %ld", i, rc);
         }
+#ifdef __x86_64__
     for ( unsigned int p = 0; p < FZ_VCPUS; p++ )
     {
         rc = HYPERVISOR_update_va_mapping((unsigned long)fuzz_insn_end[p][1],
@@ -2868,9 +2902,10 @@ static void fuzz_setup(void)
         if ( rc )
             panic("fuzz: no fence after the instruction page: %ld", rc);
     }
-    /* Our page tables: the kernel's four levels of the first mapping. */
+#endif
+    /* Our page tables: the kernel's levels of the first mapping. */
     pt_mfns[nr_pt_mfns++] = virt_to_mfn(l4);
-    for ( unsigned int lvl = 3; lvl >= 1; lvl-- )
+    for ( unsigned int lvl = PT_LEVELS - 1; lvl >= 1; lvl-- )
     {
         uint64_t *e = pt_entry(VIRT_BASE, lvl + 1);
 
@@ -2878,7 +2913,8 @@ static void fuzz_setup(void)
             pt_mfns[nr_pt_mfns++] = (*e & PTE_ADDR_MASK) >> PAGE_SHIFT;
     }
     if ( start_info->nr_pages > ARRAY_SIZE(own_sorted) )
-        panic("fuzz: more than %lu pages", ARRAY_SIZE(own_sorted));
+        panic("fuzz: more than %lu pages",
+              (unsigned long)ARRAY_SIZE(own_sorted));
     for ( unsigned long p = 0; p < start_info->nr_pages; p++ )
     {
         unsigned long m = phys_to_machine[p], i = p;
@@ -2933,9 +2969,11 @@ static void fuzz_setup(void)
              st.status != EVTCHNSTAT_closed || p == 0 )
             set_bit(p, protected_ports);
     }
+#ifdef __x86_64__
     /* mov %cr0, %rax; ret (emulated: we are not in ring 0). */
     memcpy(fuzz_insn[0], "\x0f\x20\xc0\xc3", 4);
     guest_cr0 = fuzz_run_insn(fzv[0].regs, fuzz_insn[0]);
+#endif
     gnttab_ok = gnttab_table && gnttab_nr_frames * PAGE_SIZE /
                                 sizeof(grant_entry_v1_t) >= GREF0 + NGREF;
     for ( unsigned int i = 0; i < ARRAY_SIZE(gens); i++ )
@@ -2972,6 +3010,7 @@ static unsigned long fz_calls1;     /* vCPU 1's share */
 /* Each vCPU's stream is done (dom0 reads fz_done[0] of a hung fuzzer). */
 static bool fz_done[FZ_VCPUS];
 
+#ifdef __x86_64__
 static void __noreturn fz_vcpu1_main(void)
 {
     fz_run(fz_on[1], fz_calls1);
@@ -2997,6 +3036,12 @@ static long fz_start_vcpu1(void)
     shared_info->vcpu_info[1].evtchn_upcall_mask = 1;
     return rc ? rc : HYPERVISOR_vcpu_op(VCPUOP_up, 1, NULL);
 }
+#else
+static long fz_start_vcpu1(void)
+{
+    return -XEN_EOPNOTSUPP;
+}
+#endif
 
 /*
  * The "fuzz" role ("role=fuzz seed=S calls=N ops=M [vcpus=2 | vcpus=1
@@ -3017,13 +3062,17 @@ void fuzz_main(void)
     seed = arg_ul(cmdline, "seed=", 1);
     ops_mask = arg_ul(cmdline, "ops=", FZ_ALL) & FZ_ALL;
     trace_from = arg_ul(cmdline, "trace=", ~0UL);
-    fz_nr_vcpus = arg_ul(cmdline, "vcpus=", 1) >= 2 ? 2 : 1;
+    /* A 32-bit fuzzer runs one stream (no second vCPU's entry yet). */
+    fz_nr_vcpus = arg_ul(cmdline, "vcpus=", 1) >= 2 && sizeof(long) == 8 ? 2
+                                                                         : 1;
     for ( unsigned int p = 0; p < FZ_VCPUS; p++ )
     {
         fzv[p].part = p;
         fzv[p].vcpu = p;
         fzv[p].slots = slots[p];
+#ifdef __x86_64__
         fzv[p].insn = fuzz_insn[p];
+#endif
         fz_on[p] = &fzv[p];
     }
     /* One stream replayed alone runs on vCPU 0. */
@@ -3063,7 +3112,12 @@ void fuzz_main(void)
         printk("VERDICT: PASS calls=%lu ns=%lu\n", done, (unsigned long)ns);
 }
 
-/* ---- dom0's side ------------------------------------------------------- */
+/*
+ * ---- dom0's side ------------------------------------------------------
+ * 64-bit only: mini-os builds no 32-bit domains yet, so a 32-bit fuzzer
+ * runs as a boot domU beside a 64-bit dom0 (tools/tests/fuzz/qemu-fuzz.py).
+ */
+#ifdef __x86_64__
 
 #define FUZZ_FREE_SLACK 64
 /* A fuzzer domain does 2^18 calls in about a second under TCG. */
@@ -3773,3 +3827,4 @@ TEST(fuzz, hostile_domu)
     CHECK_RC(domu_destroy(&witness), 0);
     CHECK(!hangs, "%lu fuzzer domains hung", hangs);
 }
+#endif /* __x86_64__ */

@@ -45,6 +45,45 @@ TEST(iobitmap, kernel_is_ring_1)
     CHECK_RC(set_iopl(0), 0);
 }
 
+/*
+ * Ports the hypervisor keeps (both PICs) are not dom0's even with the
+ * IOPL: reads give all-ones, writes go nowhere (a mask of everything
+ * would be harmless if one did get through).  (Not the PIT: Xen 4.17
+ * gives dom0 a virtual channel 2 at 0x42-0x43, we read all-ones there.)
+ */
+TEST(iobitmap, hypervisor_ports_hidden_from_dom0)
+{
+    unsigned int m = 0, s = 0;
+
+    CHECK_RC(set_iopl(1), 0);
+    CHECK_RC(io_probe_in(0x21, &m), 0);
+    CHECK_RC(io_probe_in(0xa1, &s), 0);
+    CHECK_RC(io_probe_out(0x21, 0xff), 0);
+    CHECK_RC(set_iopl(0), 0);
+    CHECK(m == 0xff && s == 0xff, "PIC mask ports read %x, %x", m, s);
+}
+
+/*
+ * The address-size prefix on string I/O: 16-bit DI and CX in 32-bit code,
+ * 32-bit EDI and ECX in 64-bit code.  A buffer of ours, named with its
+ * address cut to that size, is somewhere unmapped: the #PF must be at the
+ * cut address, which it is only if the prefix was decoded as the CPU
+ * would.
+ */
+TEST(iobitmap, string_io_address_size_prefix)
+{
+    static uint8_t buf[4];
+    unsigned long cut = sizeof(long) == 4 ? 0xffff : 0xffffffff;
+    int rc;
+
+    CHECK_RC(set_iopl(1), 0);
+    rc = io_probe_insb_short(PORT, (unsigned long)buf);
+    CHECK_RC(set_iopl(0), 0);
+    CHECK_RC(rc, 1 + 14);
+    CHECK(last_fixup_cr2 == ((unsigned long)buf & cut),
+          "#PF at %lx for %p", last_fixup_cr2, buf);
+}
+
 TEST(iobitmap, bitmap_below_the_iopl)
 {
     uint8_t *bm = alloc_page();

@@ -160,9 +160,7 @@ static const struct {
     { "hostile", hostile_main },
     { "granter", granter_main },
     { "copier", copier_main },
-#ifdef __x86_64__
-    { "fuzz", fuzz_main },          /* not ported to x86_32 yet */
-#endif
+    { "fuzz", fuzz_main },
     { "control", control_main },
     { "crash", crash_main },
 };

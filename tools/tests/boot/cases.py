@@ -301,6 +301,21 @@ for _name, _hv, _opts, _steps in (
         forbid=FAULT_FORBID + (r'pv32: FAIL',), fail=PV32_WHY,
         modules=[(PV32, '')],
         steps=(PV32_XEN417_NOTES if _hv == 'xen417' else []) + _steps))
+# The hostile-guest fuzzer built for 32 bits (mini-os-x86_32), as a boot
+# domU beside a mini-os dom0 that only sleeps (the fuzzer's witness): a
+# slice of `make fuzz FUZZ_ARCH=x86_32` (docs/misc/fuzzing.md) through the
+# compat entry.  Any finding, or the fuzzer not ending its calls, fails.
+MINIOS32 = MINIOS + '-x86_32'
+CASES.append(dict(
+    name='pv32-fuzz', via='kernel', smp=2, mem='256M', cpu='max',
+    append='dom0_mem=64M pv=32', only='ours', minios=True, timeout=120,
+    forbid=qemu.DEFAULT_FORBID + (r'FUZZ-FINDING', r'VERDICT: FAIL',
+                                  r'Domain 1 shutdown: crash'),
+    modules=[(MINIOS, 'role=fuzz witness'),
+             (MINIOS32, 'domU mem=4M -- role=fuzz seed=7 calls=32768 '
+                        'ops=0x1dff')],
+    steps=[('expect', 'dom_built', dict(dom=1)),
+           ('expect', 'guest_line', dict(dom=1, text='VERDICT: PASS'))]))
 # As a boot domU beside mini-os dom0: it passes, and dom0 runs on.
 CASES.append(dict(
     name='pv32-domu', via='kernel', smp=2, mem='256M', cpu='max',

@@ -139,14 +139,17 @@ def make_iso(img, image, results, hv):
 
 def build_minios():
     """None, or why extras/mini-os/mini-os cannot be booted."""
-    if not os.environ.get('NOBUILD'):
-        ok, _ = run_quiet(['make', '-s', '--no-print-directory', '-C',
-                           os.path.dirname(MINIOS)], show=20)
-        if not ok:
-            return 'mini-os not built: make -C extras/mini-os failed ' \
-                   '(output above)'
-    if not os.path.isfile(MINIOS):
-        return 'mini-os not built: no %s' % os.path.relpath(MINIOS)
+    # Both widths: the 32-bit build is the pv32 cases' guest.
+    for arch, img in (('x86_64', MINIOS), ('x86_32', MINIOS + '-x86_32')):
+        if not os.environ.get('NOBUILD'):
+            ok, _ = run_quiet(['make', '-s', '--no-print-directory', '-C',
+                               os.path.dirname(MINIOS), 'ARCH=' + arch],
+                              show=20)
+            if not ok:
+                return 'mini-os not built: make -C extras/mini-os ' \
+                       'ARCH=%s failed (output above)' % arch
+        if not os.path.isfile(img):
+            return 'mini-os not built: no %s' % os.path.relpath(img)
     return None
 
 

@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: GPL-2.0-only */
 /* Host tests for PV privileged-op emulation: I/O, MSRs, CRs, CPUID. */
 #include <stdlib.h>
+#include <sys/mman.h>
 #include <asm/config.h>
 #include <xen/errno.h>
 #include <xen/hypercall.h>
@@ -11,6 +12,9 @@
 #include <xen/pci.h>
 #include <asm/io.h>
 #include <asm/processor.h>
+#include <asm/pv/compat.h>
+#include <asm/pv/compat_mm.h>
+#include <asm/pv/descriptor-tables.h>
 #include <asm/pv/emulate.h>
 #include <asm/pv/mm.h>
 #include <asm/pv/traps.h>
@@ -208,6 +212,28 @@ void pv_toggle_guest_mode(struct vcpu *tv)
 {
     toggle_calls++;
     tv->arch.flags ^= VGCF_in_kernel;
+}
+
+/* pv/compat_traps.c's: a 32-bit guest's kernel is ring 1 of its CS. */
+bool pv_guest_kernel_mode(const struct vcpu *tv,
+                          const struct cpu_user_regs *r)
+{
+    return tv->domain->arch.pv.is_32bit ? (r->cs & 3) != 3
+                                        : tv->arch.flags & VGCF_in_kernel;
+}
+
+/*
+ * pv/descriptor-tables.c's, which reads the guest's tables: here the
+ * reserved ring-1 and ring-3 flat code segments, and one guest GDT entry
+ * (0x61, Linux's kernel CS) the case says is flat or not.
+ */
+static bool gdt_0x60_flat;
+
+bool pv_flat_code32(const struct vcpu *tv, unsigned int sel)
+{
+    (void)tv;
+    return (sel & ~3u) == 0xe018 || (sel & ~3u) == 0xe028 ||
+           ((sel & ~3u) == 0x60 && gdt_0x60_flat);
 }
 
 /* ---- helpers ---- */
@@ -1096,11 +1122,162 @@ static void test_cpuid(void)
     }
 }
 
+/*
+ * A 32-bit guest (pv=32): the same rules, its code decoded as 32-bit
+ * (X86EMUL_MODE_32), kernel and user told apart by its CS's ring, which
+ * must be flat 32-bit code.  Its text is placed below 4 GiB.
+ */
+#define RING1_CS 0xe019
+#define RING3_CS 0xe02b
+
+static struct domain *dom32;
+
+static void run_as32(unsigned int cs, unsigned int iopl)
+{
+    run_as(dom32, true, iopl);
+    regs.cs = cs;
+}
+
+static void test_pv32(void)
+{
+    uint8_t *code64 = code;
+    uint8_t *low = mmap(NULL, 2 * PAGE_SIZE, PROT_READ | PROT_WRITE,
+                        MAP_PRIVATE | MAP_ANONYMOUS | MAP_32BIT, -1, 0);
+
+    CHECK(low != MAP_FAILED);
+    if ( low == MAP_FAILED )
+        return;
+    code = low;
+
+    CASE("pv32: ring-1 port I/O at IOPL 1, 16-bit by 0x66, CF8 pci.c's")
+    {
+        run_as32(RING1_CS, 1);
+        CHECK(in_dx(0x60, 1));
+        CHECK_EQ(io_port, 0x60);
+        CHECK(in_dx(0x1f0, 2));
+        CHECK_EQ(io_size, 2);
+        CHECK(in_dx(0x400, 4));
+        CHECK_EQ(io_size, 4);
+        CHECK_EQ(regs.rax, 0x12345678);
+        pci_calls = 0;
+        CHECK(out_dx(0xcf8, 4));
+        CHECK_EQ(pci_port, 0xcf8);
+        CHECK_EQ(pci_calls, 1);
+        CHECK_EQ(io_calls, 3);
+    }
+
+    CASE("pv32: 0x40-0x4f are INC/DEC, not REX: 48 ed is not an IN")
+    {
+        run_as32(RING1_CS, 1);
+        regs.rdx = 0x60;
+        CHECK(!EMUL(0x48, 0xed));
+        CHECK_EQ(io_calls, 0);
+        /* The same bytes in a 64-bit guest are in eax, dx. */
+        code = code64;
+        run_as(dom0, true, 1);
+        regs.rdx = 0x60;
+        CHECK(EMUL(0x48, 0xed));
+        CHECK_EQ(io_calls, 1);
+        code = low;
+    }
+
+    CASE("pv32: ring 3 is user mode whatever VGCF_in_kernel says")
+    {
+        run_as32(RING3_CS, 1);
+        CHECK(!in_dx(0x60, 1));
+        CHECK(!EMUL(0xfa));
+        run_as32(RING3_CS, 3);
+        CHECK(in_dx(0x60, 1));
+        CHECK(EMUL(0xfa));
+        /* Privileged instructions are the kernel's: MOV from CR0. */
+        CHECK(!EMUL(0x0f, 0x20, 0xc0));
+        CHECK_EQ(io_calls, 1);
+        run_as32(RING1_CS, 0);
+        CHECK(!in_dx(0x60, 1));
+        CHECK(!EMUL(0xfa));
+        CHECK(EMUL(0x0f, 0x20, 0xc0));
+    }
+
+    CASE("pv32: user mode's I/O bitmap is read without a page-table switch")
+    {
+        static uint8_t bm[8] = { 0xff, 0xfe, 0xff, 0xff, 0xff, 0xff, 0xff,
+                                 0xff };
+
+        run_as32(RING3_CS, 0);
+        v->arch.pv.iobmp = (unsigned long)bm;
+        v->arch.pv.iobmp_limit = 64;
+        CHECK(in_dx(8, 1));
+        CHECK(!in_dx(9, 1));
+        CHECK_EQ(toggle_calls, 0);
+        CHECK_EQ(io_calls, 1);
+    }
+
+    CASE("pv32: a CS that is not flat 32-bit code keeps its #GP")
+    {
+        run_as32(0x61, 1);
+        gdt_0x60_flat = false;
+        CHECK(!in_dx(0x60, 1));
+        gdt_0x60_flat = true;
+        CHECK(in_dx(0x60, 1));
+        gdt_0x60_flat = false;
+        CHECK_EQ(io_calls, 1);
+    }
+
+    CASE("pv32: 0x67 string I/O steps DI and CX, not EDI and ECX")
+    {
+        static uint8_t buf[8];
+
+        run_as32(RING1_CS, 1);
+        regs.rdx = 0x60;
+        regs.rcx = 0xabcd0000 | 2;
+        regs.rdi = (uint32_t)(uintptr_t)buf;
+        regs.rflags = 0;
+        /* DI alone names a page below 64 KiB: the store faults there. */
+        harness_fault_lo = 0;
+        harness_fault_hi = 0x10000;
+        /* rep insb, a16: handled (the #PF), the rip stays. */
+        CHECK(emul_at(0, (const uint8_t[]){ 0x67, 0xf3, 0x6c }, 3, 0));
+        harness_fault_lo = harness_fault_hi = 0;
+        CHECK_EQ(inject_vec, 14); /* #PF */
+        CHECK_EQ(v->vcpu_info->arch.cr2, (uint16_t)(uintptr_t)buf);
+        CHECK_EQ(regs.rcx, 0xabcd0002);
+        /* A ModRM form with 16-bit addressing is not decoded. */
+        CHECK(!EMUL(0x67, 0x0f, 0x01, 0x37));
+    }
+
+    CASE("pv32: MOV from CR3 is the folded 32-bit form, in EAX")
+    {
+        run_as32(RING1_CS, 0);
+        v->arch.pv.guest_table = _mfn(0x123456789UL);
+        regs.rax = ~0UL;
+        CHECK(EMUL(0x0f, 0x20, 0xd8));             /* mov eax, cr3 */
+        CHECK_EQ(regs.rax, pv32_pfn_to_cr3(0x123456789UL));
+    }
+
+    CASE("pv32: no segment-base MSRs; CPUID hides long mode")
+    {
+        run_as32(RING1_CS, 0);
+        CHECK(!rdmsr_of(MSR_FS_BASE));
+        CHECK(!rdmsr_of(MSR_GS_BASE));
+        CHECK(!wrmsr_of(MSR_SHADOW_GS_BASE, 0));
+        CHECK_EQ(segbase_calls, 0);
+        CHECK(rdmsr_of(MSR_EFER));
+        CHECK(!(forced_cpuid(0x80000001, 0).edx & (1u << 29)));
+        run_as(dom0, true, 0);
+        CHECK(forced_cpuid(0x80000001, 0).edx & (1u << 29));
+    }
+
+    code = code64;
+    munmap(low, 2 * PAGE_SIZE);
+}
+
 int main(void)
 {
     code = aligned_alloc(PAGE_SIZE, 2 * PAGE_SIZE);
     dom0 = make_domain(0, true);
     domU = make_domain(1, false);
+    dom32 = make_domain(2, true);
+    dom32->arch.pv.is_32bit = true;
     test_ports();
     test_string_io();
     test_msrs();
@@ -1108,5 +1285,6 @@ int main(void)
     test_drs_clts();
     test_misc();
     test_cpuid();
+    test_pv32();
     return check_failures ? 1 : 0;
 }

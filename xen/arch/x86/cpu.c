@@ -4,6 +4,7 @@
 #include <xen/param.h>
 #include <xen/string.h>
 #include <asm/cpufeature.h>
+#include <asm/current.h>
 #include <asm/processor.h>
 #include <asm/smap.h>
 
@@ -189,17 +190,16 @@ static unsigned long wanted_cr4(const struct cpuinfo_x86 *c)
 /*
  * A 32-bit PV kernel runs in ring 1, a supervisor ring, on pages its
  * tables mark USER: with SMEP its every fetch and with SMAP its every
- * access would fault.  Xen turns both off for such guests too; here they
- * are off from switching one in to switching it out.
+ * access would fault.  As Xen, they are off only while such a guest
+ * runs: each exit to it clears them (pv32_cr4_exit()), each entry sets
+ * them again (PV32_CR4_ON, asm-defns.h) while the CPU's vCPU is a
+ * 32-bit one.  Switched in and out in the hypervisor, where they are on.
  */
-void cpu_pv32_cr4(bool pv32)
-{
-    const unsigned long bits = X86_CR4_SMEP | X86_CR4_SMAP;
-    unsigned long cr4 = read_cr4();
-    unsigned long want = pv32 ? cr4 & ~bits : cr4 | (cr4_features & bits);
+unsigned long pv32_cr4_mask;
 
-    if ( want != cr4 )
-        write_cr4(want);
+void cpu_pv32_running(bool pv32)
+{
+    get_cpu_info()->pv32_running = pv32;
 }
 
 void __init early_cpu_init(void)
@@ -219,6 +219,7 @@ void __init early_cpu_init(void)
 
     apply_features(c->xcr0);
     smap_enabled = cr4_features & X86_CR4_SMAP;
+    pv32_cr4_mask = cr4_features & (X86_CR4_SMEP | X86_CR4_SMAP);
 
     print_cpu_summary(c);
 }

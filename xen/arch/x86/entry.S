@@ -35,6 +35,7 @@ common_entry:
         je      1f
         clac
 1:      SAVE_ALL
+        PV32_CR4_ON
         /*
          * An NMI in hypervisor context (on its IST stack) is dealt with
          * there and returned from directly: do_nmi neither faults nor

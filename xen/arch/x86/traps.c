@@ -192,6 +192,9 @@ static void fatal_trap(const struct cpu_user_regs *regs)
 BUILD_BUG_ON(offsetof(struct cpu_info, guest_cpu_user_regs) !=
              CPUINFO_guest_regs);
 BUILD_BUG_ON(offsetof(struct cpu_user_regs, ss) + 8 != UREGS_frame_size);
+BUILD_BUG_ON(offsetof(struct cpu_info, pv32_running) != CPUINFO_pv32_running);
+BUILD_BUG_ON(offsetof(struct cpu_info, pv32_entered_on) !=
+             CPUINFO_pv32_entered_on);
 
 /*
  * NMIs come from the platform (LINT1): nothing here sends them, and no

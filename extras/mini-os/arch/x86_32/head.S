@@ -287,6 +287,26 @@ io_probe_in:
     ret
     EX_ENTRY 1b
 
+/* Pops the edi that io_probe_insb_short saved. */
+probe_fixup_pop_edi:
+    pop %edi
+    ret
+
+    /* One rep insb with 0x67: DI and CX at this width. (port, addr) */
+    .globl io_probe_insb_short
+io_probe_insb_short:
+    push %edi
+    mov 8(%esp), %edx
+    mov 12(%esp), %edi
+    mov $1, %ecx
+    xor %eax, %eax
+1:  .byte 0x67
+    rep insb
+    xor %eax, %eax
+    pop %edi
+    ret
+    EX_ENTRY 1b, probe_fixup_pop_edi
+
     .globl io_probe_out             /* (unsigned int port, unsigned int v) */
 io_probe_out:
     mov 4(%esp), %edx

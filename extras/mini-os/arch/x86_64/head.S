@@ -272,6 +272,19 @@ io_probe_in:
     ret
     EX_ENTRY 1b
 
+    /* One rep insb with 0x67: EDI and ECX at this width. (port, addr) */
+    .globl io_probe_insb_short
+io_probe_insb_short:
+    mov %edi, %edx
+    mov %rsi, %rdi
+    mov $1, %ecx
+    xor %eax, %eax
+1:  .byte 0x67
+    rep insb
+    xor %eax, %eax
+    ret
+    EX_ENTRY 1b
+
     .globl io_probe_out             /* (unsigned int port, unsigned int v) */
 io_probe_out:
     mov %edi, %edx

@@ -19,6 +19,7 @@ pv_compat_int82:
         je      1f
         clac
 1:      SAVE_ALL
+        PV32_CR4_ON
         mov     %rsp, %rdi
         sti
         call    pv_compat_hypercall

@@ -85,6 +85,47 @@ bool pv_check_descriptor(uint64_t *desc)
     return true;
 }
 
+/*
+ * Whether sel names, for v (current), a flat 32-bit code segment: present
+ * code with D set and L clear, base 0 and a 4 GiB limit.  That is the only
+ * kind of 32-bit code the emulator decodes (X86EMUL_MODE_32); a 32-bit
+ * guest's instruction on any other (16-bit code, a base, a limit) keeps
+ * its fault.  The reserved entries hold two: ring 1's and ring 3's.
+ */
+#define DESC_CODE  (1UL << 43)
+#define DESC_L     (1UL << 53)
+#define DESC_D     (1UL << 54)
+#define DESC_G     (1UL << 55)
+#define DESC_BASE  (0xffUL << 56 | 0xffffffUL << 16)
+#define DESC_LIMIT (0xfUL << 48 | 0xffffUL)
+
+bool pv_flat_code32(const struct vcpu *v, unsigned int sel)
+{
+    const struct arch_vcpu *a = &v->arch;
+    unsigned int idx = sel >> 3;
+    uint64_t d;
+
+    if ( sel & 4 )
+    {
+        if ( idx >= a->pv.ldt_ents ||
+             copy_from_guest_bytes(&d,
+                                   (const void *)(a->pv.ldt_base + idx * 8),
+                                   sizeof(d)) )
+            return false;
+    }
+    else if ( idx >= FIRST_RESERVED_GDT_ENTRY )
+        return (sel & ~3u) == (COMPAT_RING1_CS & ~3u) ||
+               (sel & ~3u) == (COMPAT_RING3_CS & ~3u);
+    else if ( idx < a->pv.gdt_ents )
+        d = ((const uint64_t *)mfn_to_virt(_mfn(
+            a->pv.gdt_frames[idx / DESCS_PER_FRAME])))[idx % DESCS_PER_FRAME];
+    else
+        return false;
+    return (d & (DESC_P | DESC_S | DESC_CODE | DESC_L | DESC_D | DESC_G |
+                 DESC_BASE | DESC_LIMIT)) ==
+           (DESC_P | DESC_S | DESC_CODE | DESC_D | DESC_G | DESC_LIMIT);
+}
+
 /* All 512 entries count: the CPU can reach any of them by selector. */
 static bool check_descriptor_frame(unsigned long mfn)
 {

@@ -93,8 +93,7 @@ void pv_ctxt_switch_to(struct vcpu *v)
     bool loaded;
 
     get_cpu_info()->guest_cpu_user_regs = a->user_regs;
-    if ( v->domain->arch.pv.is_32bit )
-        cpu_pv32_cr4(true);
+    cpu_pv32_running(v->domain->arch.pv.is_32bit);
     load_root(v);
     load_gdt_kind(v->domain->arch.pv.is_32bit);
     load_guest_gdt(a->pv.gdt_frames, DIV_ROUND_UP(a->pv.gdt_ents, 512));
@@ -133,8 +132,7 @@ void pv_ctxt_switch_from(struct vcpu *v)
 {
     update_guest_areas(v, false);
     save_guest_state(v);
-    if ( v->domain->arch.pv.is_32bit )
-        cpu_pv32_cr4(false);
+    cpu_pv32_running(false);
 }
 
 int pv_vcpu_create(struct vcpu *v)

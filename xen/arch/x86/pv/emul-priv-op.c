@@ -146,14 +146,16 @@ static uint8_t iobmp_byte(unsigned long va)
 /*
  * Below the IOPL, the guest's own I/O bitmap (set_iobitmap) may still
  * allow the ports, as a TSS bitmap would: a clear bit for each.  It is
- * read through the kernel's page tables, also from user mode.
+ * read through the kernel's page tables, also from user mode (a 32-bit
+ * guest has one set of tables for both).
  */
 static int guest_io_bitmap(unsigned int port, unsigned int size,
                            struct x86_emulate_ctxt *ctxt)
 {
     struct vcpu *v = current;
     unsigned long at = v->arch.pv.iobmp + port / 8;
-    bool user = !(v->arch.flags & VGCF_in_kernel);
+    bool user = !v->domain->arch.pv.is_32bit &&
+                !(v->arch.flags & VGCF_in_kernel);
     unsigned int bits;
 
     if ( port + size > v->arch.pv.iobmp_limit )
@@ -232,10 +234,20 @@ static bool vendor_is_amd(void)
            boot_cpu_data.vendor == X86_VENDOR_HYGON;
 }
 
+/* The segment-base MSRs are a 64-bit guest's only, as on Xen. */
+static bool segbase_msr(const struct vcpu *v, uint32_t msr)
+{
+    return (msr == MSR_FS_BASE || msr == MSR_GS_BASE ||
+            msr == MSR_SHADOW_GS_BASE) &&
+           v->domain->arch.pv.is_32bit;
+}
+
 static bool guest_rdmsr(const struct vcpu *v, uint32_t msr, uint64_t *out)
 {
     uint64_t val;
 
+    if ( segbase_msr(v, msr) )
+        return false;
     switch ( msr )
     {
     case MSR_EFER:
@@ -288,6 +300,8 @@ static bool guest_rdmsr(const struct vcpu *v, uint32_t msr, uint64_t *out)
 
 static bool guest_wrmsr(uint32_t msr, uint64_t val)
 {
+    if ( segbase_msr(current, msr) )
+        return false;
     switch ( msr )
     {
     case MSR_FS_BASE:
@@ -413,7 +427,7 @@ static int string_fault(unsigned long addr, bool write,
     ctxt->event.cr2 = addr;
     return x86_emul_raise(ctxt, X86_EXC_PF,
                           (write ? PFEC_WRITE : 0) |
-                              (current->arch.flags & VGCF_in_kernel
+                              (pv_guest_kernel_mode(current, ctxt->regs)
                                    ? 0
                                    : PFEC_USER));
 }
@@ -502,7 +516,7 @@ static bool soft_interrupt(struct vcpu *v, struct cpu_user_regs *regs,
      * kernel counts as ring 1, user mode as ring 3, as in Xen.
      */
     if ( !ti->address ||
-         (ti->flags & 3) < (v->arch.flags & VGCF_in_kernel ? 1 : 3) )
+         (ti->flags & 3) < (pv_guest_kernel_mode(v, regs) ? 1 : 3) )
         return false;
     /* The handler's frame returns past the INT, so it must exist. */
     if ( !pv_advance_rip(regs, len) )
@@ -515,7 +529,8 @@ bool pv_emulate_privileged_op(struct cpu_user_regs *regs)
     struct x86_emulate_ctxt ctxt;
     int rc;
 
-    pv_emul_ctxt_init(&ctxt, regs);
+    if ( !pv_emul_ctxt_init(&ctxt, regs) )
+        return false;
     rc = x86_emulate(&ctxt, &priv_ops);
     if ( rc == X86EMUL_EXCEPTION && ctxt.event.vector == X86_EXC_PF )
     {
@@ -617,6 +632,12 @@ void pv_cpuid(uint32_t leaf, uint32_t sub, struct cpuid_regs *r)
     {
         r->ecx &= ~(1u << 2);  /* SVM */
         r->edx &= ~(1u << 26); /* 1 GiB pages */
+        /*
+         * A 32-bit guest has no long mode to enter, nor (but on AMD, whose
+         * SYSCALL works outside it) SYSCALL, as Xen's policy for it.
+         */
+        if ( current->domain->arch.pv.is_32bit )
+            r->edx &= ~((1u << 29) | (vendor_is_amd() ? 0 : 1u << 11));
     }
 }
 

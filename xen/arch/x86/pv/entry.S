@@ -34,6 +34,8 @@
         pushq   $0
         movl    $TRAP_syscall, 4(%rsp)  /* entry_vector */
         SAVE_ALL
+        /* A 32-bit guest's 64-bit code segment could SYSCALL. */
+        PV32_CR4_ON
         mov     %rsp, %rdi
         sti
         call    \handler

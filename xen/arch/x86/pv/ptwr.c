@@ -240,8 +240,8 @@ static bool mmio_ro_emulate(struct cpu_user_regs *regs, unsigned long addr,
 
     p.addr = addr;
     p.mfn = mfn_x(mfn);
-    pv_emul_ctxt_init(&p.ctxt, regs);
-    if ( x86_emulate(&p.ctxt, &mmio_ro_ops) != X86EMUL_OKAY )
+    if ( !pv_emul_ctxt_init(&p.ctxt, regs) ||
+         x86_emulate(&p.ctxt, &mmio_ro_ops) != X86EMUL_OKAY )
         return false;
     pv_advance_rip(regs, p.ctxt.insn_len);
     return true;
@@ -265,8 +265,8 @@ bool pv_ptwr_emulate(struct cpu_user_regs *regs, unsigned long addr)
     p.addr = addr;
     p.d = d;
     p.pte_ma = mfn_to_maddr(mfn) | (addr & ~PAGE_MASK & ~7UL);
-    pv_emul_ctxt_init(&p.ctxt, regs);
-    if ( x86_emulate(&p.ctxt, &ptwr_ops) != X86EMUL_OKAY )
+    if ( !pv_emul_ctxt_init(&p.ctxt, regs) ||
+         x86_emulate(&p.ctxt, &ptwr_ops) != X86EMUL_OKAY )
         return false;
     pv_advance_rip(regs, p.ctxt.insn_len);
     return true;

@@ -266,9 +266,20 @@ void pv_failsafe_callback(struct vcpu *v, const uint16_t sel[4])
  */
 void __hot_path pv_prepare_return(void)
 {
-    if ( !is_canonical_address(get_cpu_info()->guest_cpu_user_regs.rip) )
+    struct cpu_info *info = get_cpu_info();
+
+    if ( !is_canonical_address(info->guest_cpu_user_regs.rip) )
         pv_inject_exception(X86_EXC_GP, 0);
     prepare_return_to_guest(current);
+    /* Interrupts are off from here to the guest (see PV32_CR4_ON). */
+    if ( unlikely(info->pv32_running) && pv32_cr4_mask )
+    {
+        unsigned long cr4 = read_cr4();
+
+        /* Every entry turned them on: one that did not is a hole. */
+        ASSERT((cr4 & pv32_cr4_mask) == pv32_cr4_mask);
+        write_cr4(cr4 & ~pv32_cr4_mask);
+    }
 }
 
 /* Through the event callback the guest registered, events masked. */
@@ -348,6 +359,14 @@ void pv_handle_exception(struct cpu_user_regs *regs)
     bool has_ec = vec == X86_EXC_GP || vec == X86_EXC_PF || vec == 8 ||
                   (vec >= 10 && vec <= 12) || vec == 17;
     unsigned long cr2 = vec == X86_EXC_PF ? read_cr2() : 0;
+    /*
+     * A 32-bit guest that ran with SMEP and SMAP on (PV32_CR4_ON says
+     * why it can) may fault for that alone: it runs the instruction
+     * again, with them off, and any fault of its own comes back.
+     */
+    if ( vec == X86_EXC_PF && get_cpu_info()->pv32_running && pv32_cr4_mask &&
+         get_cpu_info()->pv32_entered_on )
+        return;
 
     /*
      * The guest ran with interrupts on, and its exception is handled with

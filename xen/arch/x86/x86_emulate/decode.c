@@ -160,6 +160,13 @@ static bool modrm(struct x86emul_insn *in, struct cursor *c, bool mode64)
         in->rm |= rex & 1 ? 8 : 0;
         return true;
     }
+    /*
+     * 16-bit addressing (0x67 in 32-bit code) has ModRM forms of its own,
+     * which we do not do; its string instructions (SI, DI, CX) and moffs
+     * need none.
+     */
+    if ( in->ad_bytes == 2 )
+        return false;
     in->mem = true;
     in->base = (m & 7) | (rex & 1 ? 8 : 0);
     in->index = NO_REG;
@@ -296,9 +303,6 @@ int x86emul_decode(struct x86emul_insn *in, struct x86_emulate_ctxt *ctxt,
     c.b = in->b;
     c.n = in->n;
     if ( !prefixes(in, &c, mode64) )
-        return X86EMUL_UNHANDLEABLE;
-    /* 16-bit addressing has its own ModRM forms, which we do not do. */
-    if ( in->ad_bytes == 2 )
         return X86EMUL_UNHANDLEABLE;
 
     b = c.b[c.len++];

@@ -25,6 +25,9 @@
 #define IST_STACK_TOP(base, ist) ((base) + (IST_PAGE(ist) + 1) * PAGE_SIZE)
 /* Where guest_cpu_user_regs lies in struct cpu_info (checked in traps.c). */
 #define CPUINFO_guest_regs 8
+/* Where pv32_running and pv32_entered_on lie (checked in traps.c). */
+#define CPUINFO_pv32_running    232
+#define CPUINFO_pv32_entered_on 233
 /* The bytes of struct cpu_user_regs an entry from guest mode fills. */
 #define UREGS_frame_size 168
 
@@ -52,6 +55,13 @@ struct cpu_info {
     struct vcpu *current_vcpu;
     /* The interrupted frame while a cross-CPU call runs (debug dumps). */
     struct cpu_user_regs *irq_regs;
+    /*
+     * This CPU's vCPU is a 32-bit PV one: the exit to it turns SMEP and
+     * SMAP off, every entry (PV32_CR4_ON, asm-defns.h) on again, noting
+     * in pv32_entered_on whether they were on already.
+     */
+    uint8_t pv32_running;
+    uint8_t pv32_entered_on;
 };
 
 static inline struct cpu_info *get_cpu_info(void)

@@ -143,8 +143,13 @@ static inline void xsetbv(uint32_t index, uint64_t value)
 }
 
 #ifndef __ASSEMBLY__
-/* SMEP and SMAP off while a 32-bit PV vCPU is loaded (cpu.c). */
-void cpu_pv32_cr4(bool pv32);
+/*
+ * SMEP and SMAP off only while a 32-bit PV guest runs (cpu.c): whether
+ * this CPU's vCPU is one, and the exit's CR4 write, last thing before
+ * the IRETQ, with interrupts off.
+ */
+extern unsigned long pv32_cr4_mask;
+void cpu_pv32_running(bool pv32);
 #endif
 
 #endif /* ASM_X86_PROCESSOR_H */

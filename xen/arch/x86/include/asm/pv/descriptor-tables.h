@@ -35,6 +35,12 @@ int pv_set_gdt(struct vcpu *v, const unsigned long *frames,
  */
 long pv_set_gdt_list(unsigned long list, unsigned int entries, bool narrow);
 
+/*
+ * Whether sel is a flat 32-bit code segment for v (current): the only 32-bit
+ * code the PV emulator decodes (see pv/emulate.c).
+ */
+bool pv_flat_code32(const struct vcpu *v, unsigned int sel);
+
 /* Drops v's GDT frames (their type and general references). */
 void pv_destroy_gdt(struct vcpu *v);
 

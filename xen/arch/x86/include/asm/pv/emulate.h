@@ -7,8 +7,11 @@
 #include <asm/regs.h>
 #include <asm/x86_emulate.h>
 
-/* A context for the current vCPU's guest mode, running regs. */
-void pv_emul_ctxt_init(struct x86_emulate_ctxt *ctxt,
+/*
+ * A context for the current vCPU's guest mode, running regs; false if its
+ * code segment is of a kind the emulator does not decode.
+ */
+bool pv_emul_ctxt_init(struct x86_emulate_ctxt *ctxt,
                        struct cpu_user_regs *regs);
 /* Callbacks: guest memory (also instruction fetch) and FS/GS bases. */
 int pv_emul_read(unsigned long addr, void *buf, unsigned int bytes,
