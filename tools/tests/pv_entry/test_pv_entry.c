@@ -36,6 +36,8 @@ static unsigned int crashes;
 unsigned long pv_frame_top[NR_CPUS];
 const char pv_syscall_stubs[1];
 const char pv_cstar_stubs[1];
+/* No SMEP/SMAP here: the 32-bit exit leaves CR4 alone (cpu.c sets it). */
+unsigned long pv32_cr4_mask;
 
 void return_to_guest(void)
 {

@@ -139,6 +139,41 @@ long do_memory_op(unsigned long cmd, XEN_GUEST_HANDLE_PARAM(void) arg)
     return 77;
 }
 
+/* physdev_op's: the widened structures, answers written into them. */
+static struct physdev_map_pirq got_map;
+static struct physdev_apic got_apic;
+
+long pirq_map_op(struct physdev_map_pirq *op, bool *write_back)
+{
+    got_map = *op;
+    op->pirq = 33;
+    op->entry_nr = 4;
+    *write_back = true;
+    return -ENOSPC;
+}
+
+long pirq_apic_op(int cmd, struct physdev_apic *op, bool *write_back)
+{
+    got_apic = *op;
+    op->value = 0x170011;
+    *write_back = cmd == PHYSDEVOP_apic_read;
+    return 0;
+}
+
+long pirq_set_eoi_map(int cmd, unsigned long gmfn)
+{
+    got[0] = cmd;
+    got[1] = gmfn;
+    return 0;
+}
+
+long do_physdev_op(int cmd, XEN_GUEST_HANDLE_PARAM(void) arg)
+{
+    got[0] = cmd;
+    got[1] = (unsigned long)arg.p;
+    return 55;
+}
+
 static struct gnttab_copy got_copy[2];
 static unsigned int copies;
 
@@ -1065,6 +1100,82 @@ static void test_compat(void)
         regs = call32(__HYPERVISOR_vm_assist, VMASST_CMD_enable,
                       VMASST_TYPE_pae_extended_cr3, 0, 0);
         CHECK_EQ(regs->rax, 0);
+    }
+
+    CASE("compat physdev_op: map_pirq's table_base at 28, apic's 4-byte "
+         "base, eoi_gmfn's 4-byte frame; the rest checked against the hole")
+    {
+        struct cpu_user_regs *regs;
+        uint8_t *b = (uint8_t *)low;
+
+        reset32();
+        /* map_pirq: 36 bytes, table_base only 4-byte aligned. */
+        memset(low, 0, 64);
+        *(uint16_t *)b = 0x7ff0;                  /* domid */
+        low[1] = MAP_PIRQ_TYPE_MSI;
+        low[2] = (uint32_t)-1;                    /* index */
+        low[3] = (uint32_t)-1;                    /* pirq */
+        low[6] = 2;                               /* entry_nr */
+        low[7] = 0xfebc0000;                      /* table_base, low */
+        low[8] = 0x1;                             /*  ... high */
+        low[9] = 0xa5a5a5a5;                      /* past it: untouched */
+        regs = call32(__HYPERVISOR_physdev_op, PHYSDEVOP_map_pirq,
+                      low_addr(low), 0, 0);
+        CHECK_EQ(regs->rax, (uint32_t)-ENOSPC);
+        CHECK_EQ(got_map.domid, 0x7ff0);
+        CHECK_EQ(got_map.type, MAP_PIRQ_TYPE_MSI);
+        CHECK_EQ(got_map.entry_nr, 2);
+        CHECK_EQ(got_map.table_base, 0x1febc0000ULL);
+        CHECK_EQ(low[3], 33);
+        CHECK_EQ(low[6], 4);
+        CHECK_EQ(low[7], 0xfebc0000);
+        CHECK_EQ(low[9], 0xa5a5a5a5);
+        /* ... whose last byte is in the hole: EFAULT, nothing called. */
+        got_map.domid = 0;
+        regs = call32(__HYPERVISOR_physdev_op, PHYSDEVOP_map_pirq,
+                      0xf5800000 - 35, 0, 0);
+        CHECK_EQ(regs->rax, (uint32_t)-EFAULT);
+        CHECK_EQ(got_map.domid, 0);
+        /* apic_read: 12 bytes, the value written back. */
+        low[0] = 0xfec00000;
+        low[1] = 0x10;
+        low[2] = 0;
+        low[3] = 0xa5a5a5a5;
+        regs = call32(__HYPERVISOR_physdev_op, PHYSDEVOP_apic_read,
+                      low_addr(low), 0, 0);
+        CHECK_EQ(regs->rax, 0);
+        CHECK_EQ(got_apic.apic_physbase, 0xfec00000);
+        CHECK_EQ(got_apic.reg, 0x10);
+        CHECK_EQ(low[2], 0x170011);
+        CHECK_EQ(low[3], 0xa5a5a5a5);
+        /* apic_write: nothing written back. */
+        low[2] = 5;
+        call32(__HYPERVISOR_physdev_op, PHYSDEVOP_apic_write, low_addr(low),
+               0, 0);
+        CHECK_EQ(got_apic.value, 5);
+        CHECK_EQ(low[2], 5);
+        /* pirq_eoi_gmfn_v2: a 4-byte frame number. */
+        low[0] = 0x1234;
+        low[1] = 0xffffffff;
+        call32(__HYPERVISOR_physdev_op, PHYSDEVOP_pirq_eoi_gmfn_v2,
+               low_addr(low), 0, 0);
+        CHECK_EQ(got[0], PHYSDEVOP_pirq_eoi_gmfn_v2);
+        CHECK_EQ(got[1], 0x1234);
+        /* Same layout: passed on whole; reaching the hole is EFAULT. */
+        regs = call32(__HYPERVISOR_physdev_op, PHYSDEVOP_pci_mmcfg_reserved,
+                      low_addr(low), 0, 0);
+        CHECK_EQ(regs->rax, 55);
+        CHECK_EQ(got[0], PHYSDEVOP_pci_mmcfg_reserved);
+        CHECK_EQ(got[1], low_addr(low));
+        regs = call32(__HYPERVISOR_physdev_op, PHYSDEVOP_pci_mmcfg_reserved,
+                      0xf5800000 - 15, 0, 0);
+        CHECK_EQ(regs->rax, (uint32_t)-EFAULT);
+        regs = call32(__HYPERVISOR_physdev_op, PHYSDEVOP_set_iopl,
+                      0xf5800000 - 4, 0, 0);
+        CHECK_EQ(regs->rax, 55);
+        /* Unknown sub-ops: ENOSYS, as at 64 bits. */
+        regs = call32(__HYPERVISOR_physdev_op, 99, low_addr(low), 0, 0);
+        CHECK_EQ(regs->rax, (uint32_t)-ENOSYS);
     }
 
     CASE("compat stack_switch: a ring-1 SS (RPL 0 taken as 1)")

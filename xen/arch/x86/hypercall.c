@@ -15,7 +15,6 @@
 #include <asm/pv/traps.h>
 #include <public/memory.h>
 #include <public/nmi.h>
-#include <public/physdev.h>
 #include <public/vcpu.h>
 
 /*
@@ -155,18 +154,11 @@ static bool compat_same_layout(unsigned long nr, unsigned long cmd)
     case __HYPERVISOR_platform_op:
         return true;
     /*
-     * The I/O privilege level and the interrupt sub-ops of fixed-width
-     * fields; set_iobitmap (a handle), map_pirq (a 64-bit field only
-     * 4-byte aligned at 32 bits) and apic_read/write (a long) are not.
+     * register_callback (a long) is translated; physdev_op all in
+     * pv/compat_physdev.c.
      */
-    /* register_callback (a long) is translated. */
     case __HYPERVISOR_nmi_op:
         return cmd == XENNMI_unregister_callback;
-    case __HYPERVISOR_physdev_op:
-        return cmd == PHYSDEVOP_set_iopl || cmd == PHYSDEVOP_eoi ||
-               cmd == PHYSDEVOP_irq_status_query ||
-               cmd == PHYSDEVOP_unmap_pirq || cmd == PHYSDEVOP_setup_gsi ||
-               cmd == PHYSDEVOP_alloc_irq_vector;
     case __HYPERVISOR_xen_version:
         return cmd != XENVER_platform_parameters;
     case __HYPERVISOR_sched_op:

@@ -605,6 +605,37 @@ static long set_eoi_map(struct domain *d, unsigned long gmfn, bool v1)
     return rc;
 }
 
+long pirq_set_eoi_map(int cmd, unsigned long gmfn)
+{
+    return set_eoi_map(current->domain, gmfn,
+                       cmd == PHYSDEVOP_pirq_eoi_gmfn_v1);
+}
+
+long pirq_apic_op(int cmd, struct physdev_apic *op, bool *write_back)
+{
+    long rc;
+
+    *write_back = false;
+    if ( xsm_apic(current->domain, cmd) )
+        return -EPERM;
+    /*
+     * The IO-APICs are ours: dom0 may read them, and its writes are
+     * ignored (it sets lines up with setup_gsi and binds them).
+     */
+    if ( cmd == PHYSDEVOP_apic_write )
+        return ioapic_known(op->apic_physbase) ? 0 : -EINVAL;
+    rc = ioapic_guest_read(op->apic_physbase, op->reg, &op->value);
+    *write_back = true;
+    return rc;
+}
+
+long pirq_map_op(struct physdev_map_pirq *op, bool *write_back)
+{
+    /* Xen refuses this before even looking the domain up. */
+    *write_back = !(op->type == MAP_PIRQ_TYPE_MULTI_MSI && op->table_base);
+    return *write_back ? map_pirq(op) : -EINVAL;
+}
+
 /*
  * The interrupt sub-ops of physdev_op.  Each copies its argument in
  * first (-EFAULT before anything else), then checks privilege where Xen
@@ -614,6 +645,7 @@ static long set_eoi_map(struct domain *d, unsigned long gmfn, bool v1)
 long pirq_physdev_op(int cmd, XEN_GUEST_HANDLE_PARAM(void) arg)
 {
     struct domain *cd = current->domain;
+    bool write_back;
     long rc;
 
     switch ( cmd )
@@ -646,7 +678,7 @@ long pirq_physdev_op(int cmd, XEN_GUEST_HANDLE_PARAM(void) arg)
 
         if ( copy_from_guest(&op, arg, 1) )
             return -EFAULT;
-        return set_eoi_map(cd, op.gmfn, cmd == PHYSDEVOP_pirq_eoi_gmfn_v1);
+        return pirq_set_eoi_map(cmd, op.gmfn);
     }
 
     case PHYSDEVOP_apic_read:
@@ -656,16 +688,8 @@ long pirq_physdev_op(int cmd, XEN_GUEST_HANDLE_PARAM(void) arg)
 
         if ( copy_from_guest(&op, arg, 1) )
             return -EFAULT;
-        if ( xsm_apic(cd, cmd) )
-            return -EPERM;
-        /*
-         * The IO-APICs are ours: dom0 may read them, and its writes are
-         * ignored (it sets lines up with setup_gsi and binds them).
-         */
-        if ( cmd == PHYSDEVOP_apic_write )
-            return ioapic_known(op.apic_physbase) ? 0 : -EINVAL;
-        rc = ioapic_guest_read(op.apic_physbase, op.reg, &op.value);
-        if ( copy_to_guest(arg, &op, 1) )
+        rc = pirq_apic_op(cmd, &op, &write_back);
+        if ( write_back && copy_to_guest(arg, &op, 1) )
             rc = -EFAULT;
         return rc;
     }
@@ -689,11 +713,8 @@ long pirq_physdev_op(int cmd, XEN_GUEST_HANDLE_PARAM(void) arg)
 
         if ( copy_from_guest(&op, arg, 1) )
             return -EFAULT;
-        /* Xen refuses this before even looking the domain up. */
-        if ( op.type == MAP_PIRQ_TYPE_MULTI_MSI && op.table_base )
-            return -EINVAL;
-        rc = map_pirq(&op);
-        if ( copy_to_guest(arg, &op, 1) )
+        rc = pirq_map_op(&op, &write_back);
+        if ( write_back && copy_to_guest(arg, &op, 1) )
             rc = -EFAULT;
         return rc;
     }

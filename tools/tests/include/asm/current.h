@@ -12,6 +12,9 @@ struct cpu_info {
     struct vcpu *current_vcpu;      /* what `current` means in a test */
     /* The frame a hypercall continuation rewrites. */
     struct cpu_user_regs guest_cpu_user_regs;
+    /* A 32-bit PV vCPU is loaded, and SMEP/SMAP were on at entry. */
+    uint8_t pv32_running;
+    uint8_t pv32_entered_on;
 };
 
 struct cpu_info *get_cpu_info(void);

@@ -175,13 +175,7 @@ bool pv_compat_translated(uint32_t nr, const uint32_t a[6], long *rc)
         }
         if ( nr == __HYPERVISOR_nmi_op )
             return false;
-        /* The same-layout sub-ops' structures: 4 or 8 bytes. */
-        if ( pv_compat_range_ok(a[1], a[0] == PHYSDEVOP_set_iopl ||
-                                              a[0] == PHYSDEVOP_eoi
-                                          ? 4
-                                          : 8) )
-            return false;
-        *rc = -EFAULT;
+        *rc = pv_compat_physdev_op(a[0], a[1]);
         break;
     /* (va, PTE low, PTE high, flags [, domid]): a PAE PTE is 64-bit. */
     case __HYPERVISOR_update_va_mapping:

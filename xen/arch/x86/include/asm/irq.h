@@ -120,6 +120,16 @@ void pirq_deliver(struct domain *d, unsigned int pirq, unsigned int port,
 struct vcpu;
 long pirq_physdev_op(int cmd, XEN_GUEST_HANDLE_PARAM(void) arg);
 /*
+ * Its sub-ops on a structure already read (at either width, pv/
+ * compat_physdev.c translating): *write_back says whether the guest's
+ * copy is to be written with op's fields, whatever the result.
+ */
+struct physdev_apic;
+struct physdev_map_pirq;
+long pirq_set_eoi_map(int cmd, unsigned long gmfn);
+long pirq_apic_op(int cmd, struct physdev_apic *op, bool *write_back);
+long pirq_map_op(struct physdev_map_pirq *op, bool *write_back);
+/*
  * EVTCHNOP_bind_pirq, with d->event_lock held.  pirq_bind_check() answers
  * what Xen does before a port is taken: -EINVAL past the domain's PIRQs,
  * -EPERM if pirq is not mapped, -EEXIST if it already has a port.

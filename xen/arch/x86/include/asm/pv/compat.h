@@ -75,6 +75,13 @@ long pv_compat_stack_switch(uint32_t ss, uint32_t esp);
 bool pv_compat_translated(uint32_t nr, const uint32_t a[6], long *rc);
 
 /*
+ * physdev_op (cmd, arg) but set_iobitmap (pv/compat_physdev.c): the
+ * sub-ops of fixed-width fields checked below the hole and passed on,
+ * map_pirq, apic_read/write and pirq_eoi_gmfn translated.
+ */
+long pv_compat_physdev_op(uint32_t cmd, uint32_t arg);
+
+/*
  * One 32-bit guest's call (arch/x86/hypercall.c): translated, passed
  * through when the layout is the same at both widths, else -ENOSYS.
  */
