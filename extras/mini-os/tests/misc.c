@@ -95,6 +95,26 @@ TEST(multicall, failing_entry_does_not_stop)
     CHECK(mc[2].result == 4096, "result 2 = %ld", (long)mc[2].result);
 }
 
+/*
+ * An update_va_mapping(va, pte, UVMF_INVLPG) entry: at 32 bits the PAE
+ * PTE goes as two halves, as in the call itself.
+ */
+static void mc_update_va_mapping(multicall_entry_t *mc, void *va,
+                                 uint64_t pte)
+{
+    memset(mc, 0, sizeof(*mc));
+    mc->op = __HYPERVISOR_update_va_mapping;
+    mc->args[0] = (unsigned long)va;
+#ifdef __i386__
+    mc->args[1] = (uint32_t)pte;
+    mc->args[2] = pte >> 32;
+    mc->args[3] = UVMF_INVLPG;
+#else
+    mc->args[1] = pte;
+    mc->args[2] = UVMF_INVLPG;
+#endif
+}
+
 TEST(multicall, mmu_batch)
 {
     void *va = alloc_page();
@@ -102,13 +122,8 @@ TEST(multicall, mmu_batch)
 
     CHECK(va, "no page");
     /* What a PV kernel batches most: page-table updates. */
-    memset(mc, 0, sizeof(mc));
-    mc[0].op = __HYPERVISOR_update_va_mapping;
-    mc[0].args[0] = (unsigned long)va;
-    mc[0].args[1] = virt_to_mach(va) | PTE_KERNEL_RO;
-    mc[0].args[2] = UVMF_INVLPG;
-    mc[1] = mc[0];
-    mc[1].args[1] = virt_to_mach(va) | PTE_KERNEL_RW;
+    mc_update_va_mapping(&mc[0], va, virt_to_mach(va) | PTE_KERNEL_RO);
+    mc_update_va_mapping(&mc[1], va, virt_to_mach(va) | PTE_KERNEL_RW);
     CHECK_RC(HYPERVISOR_multicall(mc, 2), 0);
     CHECK(mc[0].result == 0 && mc[1].result == 0, "results %ld %ld",
           (long)mc[0].result, (long)mc[1].result);
