@@ -9,8 +9,7 @@ runs every case but those needing MMCONFIG (Q35_CASES), which the *-q35
 hypervisor entries run on QEMU's q35 instead.
 
 The *-32 entries boot the 32-bit PAE build (mini-os-x86_32) instead;
-xen417-32 skips (Debian's Xen has no 32-bit PV), ours-32 runs only when
-MINIOS_HV names it while the compat path is incomplete
+xen417-32 skips (Debian's Xen has no 32-bit PV); ours-32 runs with pv=32
 (docs/misc/compat32.md).
 
 Environment:
@@ -94,14 +93,7 @@ def xen417_32_setup(results):
 
 
 def ours_32_setup(results):
-    """Ours for the 32-bit guest: booted only when MINIOS_HV names
-    ours-32, while the compat path is incomplete (the guest boots and
-    starts its suite, which then meets calls still -ENOSYS)."""
-    if 'ours-32' not in os.environ.get('MINIOS_HV', '').split(','):
-        raise Skip('32-bit PV suite not run by default yet: mmuext_op, '
-                   'multicall, memory_op exchange and grant map/copy are '
-                   'not translated for 32-bit guests (docs/misc/compat32.md); '
-                   'MINIOS_HV=ours-32 runs it')
+    """Ours for the 32-bit guest: ours with pv=32."""
     return ours_setup(results)
 
 
