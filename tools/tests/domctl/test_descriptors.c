@@ -23,6 +23,8 @@
 #define CODE64_R3       0x00affa000000ffffUL
 #define CODE64_R0       0x00af9a000000ffffUL
 #define DATA_R1         0x00cfb2000000ffffUL
+#define CODE32_R0       0x00cf9a000000ffffUL
+#define CODE32_R3       0x00cffa000000ffffUL
 #define TSS64           0x00008900000000ffUL
 #define LDT_DESC        0x0000820000000000UL
 #define INTR_GATE       0x00008e0000000000UL
@@ -98,52 +100,71 @@ static void test_check_descriptor(void)
 
     check_case_begin("descriptor/code_and_data_get_dpl3");
     d = CODE64_R3;
-    CHECK_MSG(pv_check_descriptor(&d) && d == CODE64_R3, "ring-3 code %lx", d);
+    CHECK_MSG(pv_check_descriptor(dom, &d) && d == CODE64_R3, "ring-3 code %lx", d);
     d = CODE64_R0;
-    CHECK_MSG(pv_check_descriptor(&d) && d == CODE64_R3, "ring-0 code %lx", d);
+    CHECK_MSG(pv_check_descriptor(dom, &d) && d == CODE64_R3, "ring-0 code %lx", d);
     d = DATA_R1;
-    CHECK_MSG(pv_check_descriptor(&d) && DPL(d) == 3, "ring-1 data %lx", d);
+    CHECK_MSG(pv_check_descriptor(dom, &d) && DPL(d) == 3, "ring-1 data %lx", d);
+    check_case_end();
+
+    check_case_begin("descriptor/32bit_guest_ring1_dpl_no_64bit_code");
+    dom->arch.pv.is_32bit = true;
+    d = CODE32_R0;
+    CHECK_MSG(pv_check_descriptor(dom, &d) && DPL(d) == 1, "ring-0 code %lx",
+              d);
+    d = CODE32_R3;
+    CHECK_MSG(pv_check_descriptor(dom, &d) && d == CODE32_R3, "ring-3 code %lx",
+              d);
+    d = DATA_R1;
+    CHECK_MSG(pv_check_descriptor(dom, &d) && d == DATA_R1, "ring-1 data %lx",
+              d);
+    /* Long mode's code would reach the 64-bit entry paths. */
+    d = CODE64_R3;
+    CHECK_MSG(!pv_check_descriptor(dom, &d), "64-bit code accepted");
+    d = CODE64_R0;
+    CHECK_MSG(!pv_check_descriptor(dom, &d), "64-bit ring-0 code accepted");
+    dom->arch.pv.is_32bit = false;
     check_case_end();
 
     check_case_begin("descriptor/system_segments_refused");
     d = TSS64;
-    CHECK_MSG(!pv_check_descriptor(&d), "TSS accepted");
+    CHECK_MSG(!pv_check_descriptor(dom, &d), "TSS accepted");
     d = LDT_DESC;
-    CHECK_MSG(!pv_check_descriptor(&d), "LDT descriptor accepted");
+    CHECK_MSG(!pv_check_descriptor(dom, &d), "LDT descriptor accepted");
     d = INTR_GATE;
-    CHECK_MSG(!pv_check_descriptor(&d), "interrupt gate accepted");
+    CHECK_MSG(!pv_check_descriptor(dom, &d), "interrupt gate accepted");
     /* Not even with a selector a call gate could use. */
     d = TSS64 | ((uint64_t)FLAT_RING3_CS64 << 16);
-    CHECK_MSG(!pv_check_descriptor(&d), "TSS with a selector accepted");
+    CHECK_MSG(!pv_check_descriptor(dom, &d), "TSS with a selector accepted");
     d = INTR_GATE | ((uint64_t)FLAT_RING3_CS64 << 16);
-    CHECK_MSG(!pv_check_descriptor(&d), "interrupt gate to guest code");
+    CHECK_MSG(!pv_check_descriptor(dom, &d), "interrupt gate to guest code");
     check_case_end();
 
     check_case_begin("descriptor/not_present_and_type0_pass");
     d = NOT_PRESENT_TSS;
-    CHECK_MSG(pv_check_descriptor(&d) && d == NOT_PRESENT_TSS, "not present");
+    CHECK_MSG(pv_check_descriptor(dom, &d) && d == NOT_PRESENT_TSS, "not present");
     d = 0x0000800000000000UL;   /* present, system type 0 */
-    CHECK_MSG(pv_check_descriptor(&d), "upper half of a gate");
+    CHECK_MSG(pv_check_descriptor(dom, &d), "upper half of a gate");
     d = 0;
-    CHECK_MSG(pv_check_descriptor(&d) && !d, "null descriptor");
+    CHECK_MSG(pv_check_descriptor(dom, &d) && !d, "null descriptor");
     check_case_end();
 
     check_case_begin("descriptor/call_gates");
     d = CALL_GATE(FLAT_RING3_CS64, 3);
-    CHECK_MSG(pv_check_descriptor(&d), "gate to the flat code segment");
+    CHECK_MSG(pv_check_descriptor(dom, &d), "gate to the flat code segment");
     CHECK_MSG(DPL(d) == 0 && ((d >> 16) & 3) == 3, "gate %lx: DPL %lu", d,
               DPL(d));
     d = CALL_GATE(0x0008, 0);
-    CHECK_MSG(pv_check_descriptor(&d) && ((d >> 16) & 0xffff) == 0x000b,
+    CHECK_MSG(pv_check_descriptor(dom, &d) && ((d >> 16) & 0xffff) == 0x000b,
               "gate to a guest GDT entry %lx", d);
     d = CALL_GATE(0x000c, 3);
-    CHECK_MSG(pv_check_descriptor(&d), "gate to an LDT entry");
+    CHECK_MSG(pv_check_descriptor(dom, &d), "gate to an LDT entry");
     d = CALL_GATE(0, 3);
-    CHECK_MSG(!pv_check_descriptor(&d), "gate to the null selector");
+    CHECK_MSG(!pv_check_descriptor(dom, &d), "gate to the null selector");
     d = CALL_GATE(0xe008, 3);
-    CHECK_MSG(!pv_check_descriptor(&d), "gate to the hypervisor's code");
+    CHECK_MSG(!pv_check_descriptor(dom, &d), "gate to the hypervisor's code");
     d = CALL_GATE(FLAT_RING3_CS64, 3) | (1UL << 32);
-    CHECK_MSG(!pv_check_descriptor(&d), "gate with a parameter count");
+    CHECK_MSG(!pv_check_descriptor(dom, &d), "gate with a parameter count");
     check_case_end();
 }
 

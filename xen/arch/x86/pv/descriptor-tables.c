@@ -25,6 +25,7 @@
 #define DESC_DPL       (3UL << 45)
 #define DESC_P         (1UL << 47)
 #define DESC_CALL_GATE (0xcUL << 40)
+#define DESC_L         (1UL << 53) /* 64-bit code */
 /* A 64-bit call gate's IST/parameter-count byte, which must be clear. */
 #define DESC_GATE_RSVD (0xffUL << 32)
 
@@ -48,15 +49,29 @@ static bool gate_selector_ok(uint16_t sel)
     return (sel | 3) == FLAT_RING3_CS64 || (sel | 3) == FLAT_RING3_CS32;
 }
 
-bool pv_check_descriptor(uint64_t *desc)
+bool pv_check_descriptor(const struct domain *dom, uint64_t *desc)
 {
     uint64_t d = *desc;
     uint16_t sel;
 
     if ( !(d & DESC_P) )
         return true;
-    /* The guest kernel runs in ring 3, so nothing may need a lower CPL. */
-    d |= DESC_DPL;
+    /*
+     * A 64-bit guest's kernel runs in ring 3, so nothing may need a lower
+     * CPL; a 32-bit guest's in ring 1, so DPL 0 becomes 1.  Such a guest
+     * gets no 64-bit code segment: in long mode it would reach the 64-bit
+     * entry paths (SYSCALL through LSTAR), which take every caller for a
+     * 64-bit guest (Xen refuses the L bit too).
+     */
+    if ( is_pv_32bit_domain(dom) )
+    {
+        if ( (d & DESC_S) && (d & DESC_L) )
+            return false;
+        if ( !(d & DESC_DPL) )
+            d |= 1UL << 45;
+    }
+    else
+        d |= DESC_DPL;
     /* Base and limit need no check: guest pages are all a segment reaches. */
     if ( d & DESC_S )
     {
@@ -93,7 +108,6 @@ bool pv_check_descriptor(uint64_t *desc)
  * its fault.  The reserved entries hold two: ring 1's and ring 3's.
  */
 #define DESC_CODE  (1UL << 43)
-#define DESC_L     (1UL << 53)
 #define DESC_D     (1UL << 54)
 #define DESC_G     (1UL << 55)
 #define DESC_BASE  (0xffUL << 56 | 0xffffffUL << 16)
@@ -127,12 +141,12 @@ bool pv_flat_code32(const struct vcpu *v, unsigned int sel)
 }
 
 /* All 512 entries count: the CPU can reach any of them by selector. */
-static bool check_descriptor_frame(unsigned long mfn)
+static bool check_descriptor_frame(const struct domain *d, unsigned long mfn)
 {
     uint64_t *desc = mfn_to_virt(_mfn(mfn));
 
     for ( unsigned int i = 0; i < DESCS_PER_FRAME; i++ )
-        if ( !pv_check_descriptor(&desc[i]) )
+        if ( !pv_check_descriptor(d, &desc[i]) )
             return false;
     return true;
 }
@@ -174,7 +188,7 @@ int pv_set_gdt(struct vcpu *v, const unsigned long *frames,
         pg = mfn_to_page(_mfn(frames[i]));
         if ( get_page_and_type(pg, v->domain, PGT_seg_desc_page) )
             goto fail;
-        if ( !check_descriptor_frame(frames[i]) )
+        if ( !check_descriptor_frame(v->domain, frames[i]) )
         {
             put_page_and_type(pg);
             goto fail;
@@ -246,7 +260,7 @@ long do_update_descriptor(uint64_t pa, uint64_t desc)
     uint64_t *entry;
 
     /* Unaligned, it would straddle two descriptors. */
-    if ( !IS_ALIGNED(pa, sizeof(desc)) || !pv_check_descriptor(&desc) )
+    if ( !IS_ALIGNED(pa, sizeof(desc)) || !pv_check_descriptor(d, &desc) )
         return -EINVAL;
     if ( !mfn_valid(mfn) )
         return -EINVAL;
@@ -339,7 +353,7 @@ static bool map_ldt_page(struct vcpu *v, unsigned int page)
     pg = mfn_to_page(mfn);
     if ( get_page_and_type(pg, v->domain, PGT_seg_desc_page) )
         return false;
-    if ( !check_descriptor_frame(mfn_x(mfn)) )
+    if ( !check_descriptor_frame(v->domain, mfn_x(mfn)) )
     {
         put_page_and_type(pg);
         return false;

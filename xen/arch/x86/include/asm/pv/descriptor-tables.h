@@ -6,17 +6,20 @@
 #include <xen/types.h>
 
 struct cpu_user_regs;
+struct domain;
 struct vcpu;
 
 /*
  * Checks one descriptor a PV guest wants the CPU to use, and makes it
  * safe in place: true if it may be installed (possibly changed), false if
- * it must be refused.  Code and data segments get DPL 3, since the guest
- * kernel runs in ring 3; call gates get DPL 0 so that each use faults and
- * can be emulated; other system descriptors (TSS, LDT, interrupt gates)
- * are refused.  Not-present descriptors always pass: loading one faults.
+ * it must be refused, for a descriptor table of d.  Code and data
+ * segments get DPL 3, since a 64-bit guest's kernel runs in ring 3 (a
+ * 32-bit guest's at least 1, its kernel being in ring 1, and no 64-bit
+ * code segment); call gates get DPL 0 so that each use faults and can be
+ * emulated; other system descriptors (TSS, LDT, interrupt gates) are
+ * refused.  Not-present descriptors always pass: loading one faults.
  */
-bool pv_check_descriptor(uint64_t *desc);
+bool pv_check_descriptor(const struct domain *d, uint64_t *desc);
 
 /*
  * Installs entries descriptors from frames[] (machine frames of v's
