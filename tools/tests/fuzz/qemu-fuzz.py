@@ -309,9 +309,8 @@ def main32():
     seconds = int(os.environ.get('FUZZ_SECONDS', '60'))
     seed = int(os.environ.get('FUZZ_SEED') or int(time.time()) % 1000000)
     per = int(os.environ.get('FUZZ_PER', '262144'))
-    # Not FZ_MULTI (bit 9) by default: multicall is -ENOSYS at 32 bits
-    # until translated, and a batch would then be many calls never made.
-    ops = os.environ.get('FUZZ_OPS', '0x%x' % ((1 << 13) - 1 - (1 << 9)))
+    # Every kind, multicall batches too (translated at 32 bits).
+    ops = os.environ.get('FUZZ_OPS', '0x%x' % ((1 << 13) - 1))
     par = int(os.environ.get('FUZZ_PAR', '2'))
     if not qemu.which(qemu.QEMU):
         raise SystemExit('%s missing' % qemu.QEMU)
