@@ -14,8 +14,15 @@ static const char *const names[] = {
     "mmu_update_entry", "ptwr_emulated",   "priv_op_emulated",
     "user_syscall",     "upcall",          "context_switch",
     "flush_all_local",  "flush_one_local", "flush_ipi",
-    "cr3_write",        "mode_toggle",
+    "cr3_write",        "mode_toggle",     "gsi_irq",
+    "msi_irq",          "timer_irq",       "event_check_in",
+    "call_func_in",     "ipi_out",         "lapic_eoi",
+    "ioapic_read",      "ioapic_write",    "kick_wake",
+    "kick_ipi",         "softirq_ipi",     "to_idle",
+    "tables_kept",      "tables_loaded",   "physdev_eoi",
+    "vcpu_moved",       "msi_write",
 };
+BUILD_BUG_ON(ARRAY_SIZE(names) != PERFC_NR - PERFC_mmu_update_entry);
 
 static unsigned long sum(unsigned int c)
 {

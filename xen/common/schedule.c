@@ -19,7 +19,7 @@
 #include <asm/irq.h>
 #include <asm/processor.h>
 #include <asm/smp.h>
-#include <asm/irq_stats.h>
+#include <xen/perfc.h>
 #include <public/domctl.h>
 #include <public/sysctl.h>
 #include <xsm/xsm.h>
@@ -177,12 +177,12 @@ void vcpu_kick(struct vcpu *v)
                             __ATOMIC_SEQ_CST) &
          (VPF_blocked | VPF_polling) )
     {
-        irq_stat(IRQ_STAT_KICK_WAKE);
+        perfc_incr(kick_wake);
         vcpu_wake(v);
     }
     else if ( v->is_running && v->processor != smp_processor_id() )
     {
-        irq_stat(IRQ_STAT_KICK_IPI);
+        perfc_incr(kick_ipi);
         send_event_check_ipi(v->processor);
     }
 }

@@ -4,7 +4,7 @@
 #include <xen/percpu.h>
 #include <xen/softirq.h>
 #include <asm/current.h>
-#include <asm/irq_stats.h>
+#include <xen/perfc.h>
 #include <asm/smp.h>
 
 static softirq_handler_t softirq_handlers[NR_SOFTIRQS];
@@ -29,7 +29,7 @@ void cpu_raise_softirq(unsigned int cpu, unsigned int nr)
     /* Only the first raiser needs to interrupt the target. */
     if ( cpu != smp_processor_id() && !(old & (1UL << nr)) )
     {
-        irq_stat(IRQ_STAT_SOFTIRQ_IPI);
+        perfc_incr(softirq_ipi);
         send_event_check_ipi(cpu);
     }
 }

@@ -10,7 +10,7 @@
 #include <asm/processor.h>
 #include <asm/system.h>
 #include <asm/traps.h>
-#include <asm/irq_stats.h>
+#include <xen/perfc.h>
 
 bool x2apic_enabled;
 
@@ -90,7 +90,7 @@ void apic_send_ipi(uint32_t icr, unsigned int dest_apic_id)
 {
     unsigned long flags;
 
-    irq_stat(IRQ_STAT_IPI_OUT);
+    perfc_incr(ipi_out);
     if ( x2apic_enabled )
     {
         /*

@@ -26,7 +26,6 @@
 #include <asm/pv/entry.h>
 #include <asm/system.h>
 #include <asm/time.h>
-#include <asm/irq_stats.h>
 
 extern pte_t idle_pg_table[512];
 
@@ -104,7 +103,7 @@ void context_switch(struct vcpu *prev, struct vcpu *next)
     get_cpu_info()->current_vcpu = next;
     if ( !next )
     {
-        irq_stat(IRQ_STAT_TO_IDLE);
+        perfc_incr(to_idle);
         clts();
         load_guest_gdt(NULL, 0);
         load_guest_ldt(NULL, 0);

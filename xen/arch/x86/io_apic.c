@@ -9,7 +9,7 @@
 #include <asm/io_apic.h>
 #include <asm/irq.h>
 #include <asm/smp.h>
-#include <asm/irq_stats.h>
+#include <xen/perfc.h>
 
 /* Registers are reached through an index (IOREGSEL) and a window (IOWIN). */
 #define IOAPIC_REGSEL      0x00
@@ -59,7 +59,7 @@ static unsigned int nr_overrides;
 
 static uint32_t ioapic_read(const struct ioapic *io, unsigned int reg)
 {
-    irq_stat(IRQ_STAT_IOAPIC_READ);
+    perfc_incr(ioapic_read);
     writel(reg, (char *)io->va + IOAPIC_REGSEL);
     return readl((char *)io->va + IOAPIC_WINDOW);
 }
@@ -67,7 +67,7 @@ static uint32_t ioapic_read(const struct ioapic *io, unsigned int reg)
 static void ioapic_write(const struct ioapic *io, unsigned int reg,
                          uint32_t val)
 {
-    irq_stat(IRQ_STAT_IOAPIC_WRITE);
+    perfc_incr(ioapic_write);
     writel(reg, (char *)io->va + IOAPIC_REGSEL);
     writel(val, (char *)io->va + IOAPIC_WINDOW);
 }

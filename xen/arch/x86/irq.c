@@ -8,7 +8,7 @@
 #include <asm/io_apic.h>
 #include <asm/irq.h>
 #include <asm/traps.h>
-#include <asm/irq_stats.h>
+#include <xen/perfc.h>
 
 struct irq_guest {
     struct domain *d;
@@ -77,7 +77,7 @@ static void guest_irq_interrupt(struct cpu_user_regs *regs)
     /* An MSI is an edge: the local APIC's EOI is all it needs. */
     if ( irq_is_msi(gsi) && gsi < MSI_IRQ_BASE + MAX_MSI_IRQS )
     {
-        irq_stat(IRQ_STAT_MSI);
+        perfc_incr(msi_irq);
         ack_APIC_irq();
         msi_interrupt(gsi);
         return;
@@ -88,7 +88,7 @@ static void guest_irq_interrupt(struct cpu_user_regs *regs)
         return;
     }
     desc = &gsi_desc[gsi];
-    irq_stat(IRQ_STAT_GSI);
+    perfc_incr(gsi_irq);
     spin_lock(&desc->lock);
     if ( desc->level )
         ioapic_mask(gsi);

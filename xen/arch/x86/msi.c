@@ -9,7 +9,7 @@
 #include <asm/apic.h>
 #include <asm/io.h>
 #include <asm/irq.h>
-#include <asm/irq_stats.h>
+#include <xen/perfc.h>
 #include <asm/smp.h>
 
 /*
@@ -255,7 +255,7 @@ static void msi_write_message(struct msi_irq *m, unsigned int cpu)
     uint32_t addr = msi_address(cpu);
     uint16_t flags;
 
-    irq_stat(IRQ_STAT_MSI_WRITE);
+    perfc_incr(msi_write);
     if ( m->msix )
     {
         m->cpu = cpu;
@@ -490,7 +490,7 @@ void msi_set_cpu(unsigned int irq, unsigned int cpu)
      */
     if ( m->owner && m->port && m->cpu != cpu && m->msix )
     {
-        irq_stat(IRQ_STAT_MSI_WRITE);
+        perfc_incr(msi_write);
         m->cpu = cpu;
         writel(msi_address(cpu), &m->table[MSIX_ADDR_LO]);
     }

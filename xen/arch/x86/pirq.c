@@ -12,7 +12,7 @@
 #include <asm/io_apic.h>
 #include <asm/irq.h>
 #include <asm/pv/mm.h>
-#include <asm/irq_stats.h>
+#include <xen/perfc.h>
 #include <public/physdev.h>
 #include <xsm/xsm.h>
 
@@ -204,7 +204,7 @@ void pirq_vcpu_moved(struct vcpu *v)
     const struct domain_pirqs *p;
     unsigned long flags;
 
-    irq_stat(IRQ_STAT_VCPU_MOVED);
+    perfc_incr(vcpu_moved);
     spin_lock_irqsave(&d->event_lock, flags);
     v->irq_cpu = v->processor;
     p = d->arch.pirqs;
@@ -531,7 +531,7 @@ static long pirq_eoi(struct domain *d, unsigned int pirq)
     unsigned int unmask = 0;
     unsigned long flags;
 
-    irq_stat(IRQ_STAT_GUEST_EOI);
+    perfc_incr(physdev_eoi);
     if ( pirq >= nr_pirqs(d) )
         return -EINVAL;
     spin_lock_irqsave(&d->event_lock, flags);

@@ -10,7 +10,7 @@
 #include <asm/processor.h>
 #include <asm/smp.h>
 #include <asm/traps.h>
-#include <asm/irq_stats.h>
+#include <xen/perfc.h>
 
 /*
  * One request at a time: call_lock serialises callers, and the targets
@@ -27,7 +27,7 @@ static void call_function_interrupt(struct cpu_user_regs *regs)
 {
     unsigned int cpu = smp_processor_id();
 
-    irq_stat(IRQ_STAT_CALL_IN);
+    perfc_incr(call_func_in);
     ack_APIC_irq();
     get_cpu_info()->irq_regs = regs;
     call_data.fn(call_data.info);

@@ -22,7 +22,7 @@
 #include <asm/system.h>
 #include <asm/time.h>
 #include <asm/traps.h>
-#include <asm/irq_stats.h>
+#include <xen/perfc.h>
 
 cpumask_t cpu_online_map, cpu_present_map;
 unsigned int x86_cpu_to_apicid[NR_CPUS] = { [0 ... NR_CPUS - 1] = BAD_APICID };
@@ -108,7 +108,7 @@ static paddr_t __init find_trampoline_page(const struct boot_info *bi)
 static void event_check_interrupt(struct cpu_user_regs *regs)
 {
     /* The softirq bit was set by the sender; waking us was the point. */
-    irq_stat(IRQ_STAT_IPI_IN);
+    perfc_incr(event_check_in);
     ack_APIC_irq();
 }
 

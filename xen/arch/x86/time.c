@@ -21,7 +21,7 @@
 #include <asm/system.h>
 #include <asm/time.h>
 #include <asm/traps.h>
-#include <asm/irq_stats.h>
+#include <xen/perfc.h>
 
 /* No x86 TSC runs at 10 GHz, so delays before calibration err long. */
 unsigned long cpu_khz = 10000000;
@@ -129,7 +129,7 @@ static bool calibrate_pit(struct calibration *c)
 
 static void apic_timer_interrupt(struct cpu_user_regs *regs)
 {
-    irq_stat(IRQ_STAT_TIMER);
+    perfc_incr(timer_irq);
     ack_APIC_irq();
     raise_softirq(TIMER_SOFTIRQ);
 }

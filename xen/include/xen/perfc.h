@@ -29,6 +29,29 @@ enum perfc_counter {
     PERFC_flush_ipi,
     PERFC_cr3_write,
     PERFC_mode_toggle,
+    /*
+     * What an interrupt's way to a guest is made of (totals divided by a
+     * run's interrupts say what each costs; the slow parts under
+     * emulation are the register accesses and the IPIs).
+     */
+    PERFC_gsi_irq,        /* a guest's IO-APIC interrupt */
+    PERFC_msi_irq,        /* a guest's MSI or MSI-X interrupt */
+    PERFC_timer_irq,      /* the local APIC timer */
+    PERFC_event_check_in, /* an event-check IPI */
+    PERFC_call_func_in,   /* a call-function IPI (TLB flushes among them) */
+    PERFC_ipi_out,        /* an IPI sent */
+    PERFC_lapic_eoi,      /* a local APIC EOI written */
+    PERFC_ioapic_read,    /* an IO-APIC register read (select + window) */
+    PERFC_ioapic_write,   /* an IO-APIC register written */
+    PERFC_kick_wake,      /* an event woke a blocked vCPU */
+    PERFC_kick_ipi,       /* an event interrupted a vCPU on another CPU */
+    PERFC_softirq_ipi,    /* a softirq raised on another CPU (wake-ups) */
+    PERFC_to_idle,        /* a CPU went idle */
+    PERFC_tables_kept,    /* a vCPU came back to tables still loaded */
+    PERFC_tables_loaded,  /* a vCPU's page tables were loaded (a flush) */
+    PERFC_physdev_eoi,    /* PHYSDEVOP_eoi */
+    PERFC_vcpu_moved,     /* a vCPU's interrupts followed it to a CPU */
+    PERFC_msi_write,      /* an MSI message (re)written */
     PERFC_NR
 };
 

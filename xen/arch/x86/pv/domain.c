@@ -17,7 +17,7 @@
 #include <asm/pv/traps.h>
 #include <asm/system.h>
 #include <asm/time.h>
-#include <asm/irq_stats.h>
+#include <xen/perfc.h>
 
 /*
  * The GS base of the guest's current mode is the live one (MSR_GS_BASE),
@@ -64,10 +64,10 @@ static void load_root(struct vcpu *v)
     /* Still loaded since it went idle here, and it ran nowhere else. */
     if ( flush_reuse_tables(v) )
     {
-        irq_stat(IRQ_STAT_TABLES_KEPT);
+        perfc_incr(tables_kept);
         return;
     }
-    irq_stat(IRQ_STAT_TABLES_LOAD);
+    perfc_incr(tables_loaded);
     flush_guest_tables_loading();
     write_cr3(mfn_to_maddr(pv_guest_root(v)));
     if ( cr4 & X86_CR4_PGE )

@@ -3,7 +3,7 @@
 #ifndef ASM_X86_APIC_H
 #define ASM_X86_APIC_H
 
-#include <asm/irq_stats.h>
+#include <xen/perfc.h>
 #include <xen/types.h>
 
 /*
@@ -71,7 +71,7 @@ void apic_write(unsigned int reg, uint32_t val);
 /* Signals the end of the interrupt being handled; every handler calls it. */
 static inline void ack_APIC_irq(void)
 {
-    irq_stat(IRQ_STAT_APIC_EOI);
+    perfc_incr(lapic_eoi);
     apic_write(APIC_EOI, 0);
 }
 
