@@ -24,12 +24,21 @@ enum decompress_format decompress_format(const void *in, size_t in_len)
 int decompress(const void *in, size_t in_len, void *out, size_t out_max,
                size_t *out_len)
 {
+    return decompress_paced(in, in_len, out, out_max, out_len, NULL, NULL);
+}
+
+int decompress_paced(const void *in, size_t in_len, void *out, size_t out_max,
+                     size_t *out_len, int (*ready)(void *opaque, size_t end),
+                     void *opaque)
+{
     switch ( decompress_format(in, in_len) )
     {
     case DECOMPRESS_GZIP:
+        if ( ready && ready(opaque, out_max) )
+            return -ENOSPC;
         return gunzip(in, in_len, out, out_max, out_len);
     case DECOMPRESS_XZ:
-        return unxz(in, in_len, out, out_max, out_len);
+        return unxz_paced(in, in_len, out, out_max, out_len, ready, opaque);
     default:
         return -EINVAL;
     }

@@ -151,6 +151,9 @@ struct lzma {
     unsigned int lc, lp, pb;
     unsigned int state;
     uint32_t rep0, rep1, rep2, rep3;
+    /* unxz_paced()'s: asked before each chunk's output is written. */
+    int (*ready)(void *opaque, size_t end);
+    void *opaque;
 };
 
 static void lzma_reset(struct lzma *s)
@@ -426,7 +429,8 @@ static int lzma2_decode(struct lzma *s, const uint8_t *in, size_t in_len,
             i += 2;
             if ( unc > in_len - i )
                 return -EINVAL;
-            if ( unc > out_max - p )
+            if ( unc > out_max - p ||
+                 (s->ready && s->ready(s->opaque, p + unc)) )
                 return -ENOSPC;
             memcpy(out + p, in + i, unc);
             i += unc;
@@ -464,7 +468,7 @@ static int lzma2_decode(struct lzma *s, const uint8_t *in, size_t in_len,
 
         if ( comp > in_len - i )
             return -EINVAL;
-        if ( unc > out_max - p )
+        if ( unc > out_max - p || (s->ready && s->ready(s->opaque, p + unc)) )
             return -ENOSPC;
         rc = lzma_chunk(s, in + i, comp, out, base, p, p + unc);
         if ( rc )
@@ -851,6 +855,13 @@ static int xz_stream(struct lzma *s, const uint8_t *in, size_t len,
 int unxz(const void *in, size_t in_len, void *out, size_t out_max,
          size_t *out_len)
 {
+    return unxz_paced(in, in_len, out, out_max, out_len, NULL, NULL);
+}
+
+int unxz_paced(const void *in, size_t in_len, void *out, size_t out_max,
+               size_t *out_len, int (*ready)(void *opaque, size_t end),
+               void *opaque)
+{
     const uint8_t *p = in;
     struct lzma *s = xmalloc(struct lzma);
     size_t i = 0, pos = 0;
@@ -859,6 +870,8 @@ int unxz(const void *in, size_t in_len, void *out, size_t out_max,
 
     if ( !s )
         return -ENOMEM;
+    s->ready = ready;
+    s->opaque = opaque;
     /* Streams may be concatenated, separated by 4-byte groups of zeros. */
     while ( i < in_len )
     {

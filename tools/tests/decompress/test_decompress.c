@@ -435,6 +435,66 @@ static void throughput(const struct buf *data)
     }
 }
 
+/* decompress_paced()'s ready(): takes ends up to limit, records them. */
+struct pace {
+    size_t limit, last, calls;
+    bool shrank;
+};
+
+static int pace_ready(void *opaque, size_t end)
+{
+    struct pace *p = opaque;
+
+    p->calls++;
+    p->shrank |= end < p->last;
+    p->last = end;
+    return end <= p->limit ? 0 : -1;
+}
+
+/*
+ * c (tool's output of orig) unpacked with every end taken, then with
+ * ends up to half the output only: -ENOSPC, nothing written beyond.
+ */
+static void paced_cases(const char *name, const char *tool,
+                        const struct buf *orig)
+{
+    struct buf c = run_tool(tool, orig);
+    uint8_t *out = malloc(orig->len + 1);
+    struct pace p = { .limit = orig->len };
+    char cname[200];
+    size_t len = 0, half = orig->len / 2;
+
+    snprintf(cname, sizeof(cname), "decompress_paced: %s: all taken", name);
+    CASE(cname)
+    {
+        CHECK(c.p != NULL);
+        CHECK_EQ(decompress_paced(c.p, c.len, out, orig->len, &len,
+                                  pace_ready, &p), 0);
+        CHECK_EQ(len, orig->len);
+        CHECK(!memcmp(out, orig->p, orig->len));
+        CHECK(p.calls > 0 && !p.shrank);
+        CHECK_EQ(p.last, orig->len);
+    }
+    snprintf(cname, sizeof(cname), "decompress_paced: %s: refused halfway",
+             name);
+    CASE(cname)
+    {
+        p = (struct pace){ .limit = half };
+        memset(out, 0xa5, orig->len);
+        CHECK_EQ(decompress_paced(c.p, c.len, out, orig->len, &len,
+                                  pace_ready, &p), -XEN_ENOSPC);
+        CHECK(p.last > half && !p.shrank);
+        for ( size_t i = half; i < orig->len; i++ )
+            if ( out[i] != 0xa5 )
+            {
+                CHECK_EQ(i, orig->len);
+                break;
+            }
+    }
+    free(out);
+    free(c.p);
+}
+
 int main(void)
 {
     struct buf empty = make_fill(0, 0), one = make_fill(1, 'x');
@@ -617,6 +677,12 @@ int main(void)
     ROUND_TRIP("xz: two concatenated streams with padding",
                "(xz -c --check=crc32 && printf '\\0\\0\\0\\0' && "
                "xz -c < /dev/null)", text);
+
+    paced_cases("xz multi-block", "xz -c --block-size=300000", &text);
+    paced_cases("xz stored chunks", "xz -c", &rnd4);
+    paced_cases("xz --x86 kernel style",
+                "xz -c --check=crc32 --x86 --lzma2=preset=9,dict=32MiB", &code);
+    paced_cases("gzip", "gzip -c", &text);
 
     CASE("xz --check=sha256 refused as unsupported")
     {

@@ -25,6 +25,18 @@ int decompress(const void *in, size_t in_len, void *out, size_t out_max,
                size_t *out_len);
 
 /*
+ * decompress(), writing into out only below an end that ready(opaque,
+ * end) accepted (returned 0) first: xz asks before each chunk of at most
+ * 2 MiB of output, with ends that only grow; gzip asks for all of
+ * out_max before it starts.  A refusal stops the unpacking with -ENOSPC.
+ * For a caller that makes the output buffer usable while it unpacks
+ * (libhvxc allocates a file's blocks beside the unpacking).
+ */
+int decompress_paced(const void *in, size_t in_len, void *out, size_t out_max,
+                     size_t *out_len, int (*ready)(void *opaque, size_t end),
+                     void *opaque);
+
+/*
  * The size decompress() will produce, from the gzip trailer (exact below
  * 4 GiB: gzip records it modulo 2^32) or the xz index, without unpacking.
  * A hint for sizing the output buffer; decompress() still checks it.
