@@ -1,10 +1,12 @@
 /* SPDX-License-Identifier: GPL-2.0-only */
 /* Host tests for libhvxc's PV builder: mini-os built into a fake domain. */
+#include <dirent.h>
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
+#include <unistd.h>
 
 #include "fake.h"
 #include "hvxc.h"
@@ -396,6 +398,57 @@ void test_builder(void)
         CHECK(hv.destroyed);
         CHECK(strstr(xc_last_error(xch), "not a 64-bit PV kernel") != NULL);
         free(img);
+        xc_interface_close(xch);
+    }
+    CASE("builder-caches-xz-kernel-while-unpacking")
+    {
+        /*
+         * With a kernel cache the unpacking writes into the entry's file
+         * as its blocks are allocated beside it: the entry is the
+         * unpacked kernel, and the next build of the file takes it.
+         */
+        char dir[] = "/tmp/hvxc-cache.XXXXXX", path[300];
+        struct xc_pv_config cfg = { .kernel = images[2],
+                                    .memory_kb = NR_PAGES * 4 };
+        struct xc_pv_result r;
+        xc_interface *xch = open_builder();
+        size_t len = 0, elf_len = 0;
+        uint8_t *elf = slurp(images[0], &elf_len), *entry = NULL;
+        struct dirent *e;
+        unsigned int n = 0;
+        DIR *d;
+
+        xc_interface_close(xch);
+        CHECK(elf && mkdtemp(dir));
+        cfg.kernel_cache = dir;
+        xch = xc_interface_open(find_line, (void *)"kernel unpacked before");
+        xc_set_log_level(xch, XC_LOG_DEBUG);
+        seen_line = false;
+        CHECK(xc_pv_build(xch, &cfg, &r) == 0 && !hv.destroyed && !seen_line);
+        d = opendir(dir);
+        while ( d && (e = readdir(d)) )
+            if ( e->d_name[0] != '.' )
+            {
+                n++;
+                snprintf(path, sizeof(path), "%s/%s", dir, e->d_name);
+            }
+        if ( d )
+            closedir(d);
+        CHECK(n == 1);
+        if ( n == 1 )
+            entry = slurp(path, &len);
+        CHECK(entry && len == elf_len && !memcmp(entry, elf, len));
+        /* A fresh fake hypervisor for the second build. */
+        xc_interface_close(xch);
+        xc_interface_close(open_builder());
+        xch = xc_interface_open(find_line, (void *)"kernel unpacked before");
+        xc_set_log_level(xch, XC_LOG_DEBUG);
+        CHECK(xc_pv_build(xch, &cfg, &r) == 0 && !hv.destroyed && seen_line);
+        if ( n == 1 )
+            unlink(path);
+        rmdir(dir);
+        free(entry);
+        free(elf);
         xc_interface_close(xch);
     }
     CASE("builder-failure-destroys-domain")
