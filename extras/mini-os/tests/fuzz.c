@@ -633,6 +633,20 @@ static void set2(struct fcall *c, unsigned long op, unsigned long a0,
     c->a[1] = a1;
 }
 
+/*
+ * A 64-bit argument (a PTE, a machine address, a descriptor) from index
+ * i: at 32 bits two arguments, low half first, as the compat ABI splits
+ * them.  The index of the next argument.
+ */
+static unsigned int arg64(struct fcall *c, unsigned int i, uint64_t v)
+{
+    c->a[i++] = v;
+#ifndef __x86_64__
+    c->a[i++] = v >> 32;
+#endif
+    return i;
+}
+
 static void gen_mmu_update(struct fcall *c, uint8_t *buf)
 {
     mmu_update_t *u = (mmu_update_t *)buf;
@@ -748,14 +762,16 @@ static unsigned long uvmf_flags(uint8_t *buf)
 
 static void gen_update_va_mapping(struct fcall *c, uint8_t *buf)
 {
+    unsigned int i;
+
     c->op = __HYPERVISOR_update_va_mapping;
     c->a[0] = rn(8) ? scratch_va() : any_va();
-    c->a[1] = pte_any();
-    c->a[2] = uvmf_flags(buf);
+    i = arg64(c, 1, pte_any());
+    c->a[i] = uvmf_flags(buf);
     if ( one_in(8) )
     {
         c->op = __HYPERVISOR_update_va_mapping_otherdomain;
-        c->a[3] = dom_any();
+        c->a[i + 1] = dom_any();
     }
 }
 
@@ -997,6 +1013,8 @@ static void gen_grant_table_op(struct fcall *c, uint8_t *buf)
         {
             struct gnttab_get_status_frames *s = (void *)buf;
 
+            /* Not at offset 0 in this one (nr_frames is). */
+            s->dom = rn(4) ? DOMID_SELF : dom_any();
             s->nr_frames = rn(4);
             set_xen_guest_handle(s->frame_list, (void *)ptr(buf + 256));
         }
@@ -1178,6 +1196,19 @@ static void gen_vcpu_op(struct fcall *c, uint8_t *buf)
          */
         if ( other )
             vcpu = v->vcpu;
+        /*
+         * Ours moves only where learn() can follow it (a scratch page)
+         * or where the hypervisor must refuse it (a page table of
+         * ours, no frame at all).  Any other frame may be one a
+         * reservation or exchange gave us (seeds 5046+5047 at 32 bits:
+         * mfn 0x100, the domain's by then): the move is then accepted,
+         * we keep reading the old place, and each upcall leaves the new
+         * one pending for ever.
+         */
+        if ( vcpu == v->vcpu && scr_index(i->mfn) == NSCR_ALL )
+            i->mfn = rn(4) ? scr_mfn[scr_pick()]
+                     : rn(2) ? pt_mfns[rn(nr_pt_mfns)]
+                             : max_mfn + rn(4);
         /* Not into a page an area is written to (place_area()). */
         if ( vcpu == v->vcpu && area_frame(i->mfn) )
         {
@@ -1375,9 +1406,20 @@ static void gen_callbacks(struct fcall *c, uint8_t *buf)
     if ( k == 0 )
     {
         c->op = __HYPERVISOR_set_callbacks;
+#ifdef __x86_64__
         c->a[0] = entered_cb((unsigned long)hypervisor_callback);
         c->a[1] = entered_cb((unsigned long)failsafe_callback);
         c->a[2] = rn(2) ? 0 : any_va();
+#else
+        /*
+         * (event cs, eip, failsafe cs, eip) at 32 bits: the 64-bit order
+         * made our failsafe code the event callback (a self-crash).
+         */
+        c->a[0] = rn(4) ? FLAT_KERNEL_CS : (uint16_t)rnd();
+        c->a[1] = entered_cb((unsigned long)hypervisor_callback);
+        c->a[2] = rn(4) ? FLAT_KERNEL_CS : (uint16_t)rnd();
+        c->a[3] = entered_cb((unsigned long)failsafe_callback);
+#endif
         return;
     }
     if ( k == 1 )
@@ -1460,11 +1502,14 @@ static void gen_desc(struct fcall *c, uint8_t *buf)
         uint64_t d = descs[rn(ARRAY_SIZE(descs))];
 
         if ( one_in(4) )
-            d ^= 1UL << rn(64);
-        set2(c, __HYPERVISOR_update_descriptor,
-             ((uint64_t)(rn(4) ? mfn_mut() : pt_mfns[rn(nr_pt_mfns)])
-              << PAGE_SHIFT) +
-             (rn(4) ? rn(PAGE_SIZE / 8) * 8 : rn(PAGE_SIZE)), d);
+            d ^= 1ULL << rn(64);
+        c->op = __HYPERVISOR_update_descriptor;
+        arg64(c,
+              arg64(c, 0,
+                    ((uint64_t)(rn(4) ? mfn_mut() : pt_mfns[rn(nr_pt_mfns)])
+                     << PAGE_SHIFT) +
+                        (rn(4) ? rn(PAGE_SIZE / 8) * 8 : rn(PAGE_SIZE))),
+              d);
         return;
     }
     for ( unsigned int i = 0; i < 16; i++ )
@@ -1658,9 +1703,10 @@ static void gen_ptlife(struct fcall *c, uint8_t *buf)
     case 0:     /* read-only (or writable again) at its own address */
         c->op = __HYPERVISOR_update_va_mapping;
         c->a[0] = scr_va[i];
-        c->a[1] = ((uint64_t)scr_mfn[i] << PAGE_SHIFT) |
-                  (rn(3) ? PTE_KERNEL_RO : PTE_KERNEL_RW);
-        c->a[2] = UVMF_INVLPG | UVMF_LOCAL;
+        c->a[arg64(c, 1,
+                   ((uint64_t)scr_mfn[i] << PAGE_SHIFT) |
+                       (rn(3) ? PTE_KERNEL_RO : PTE_KERNEL_RW))] =
+            UVMF_INVLPG | UVMF_LOCAL;
         return;
     case 1:     /* pin as a table */
     case 2:
@@ -1705,9 +1751,9 @@ static void gen_ptlife(struct fcall *c, uint8_t *buf)
             /* Or swap it in one exchange, unmapped (as it must be) first. */
             struct xen_memory_exchange *x = (void *)r;
             struct fcall unmap = { __HYPERVISOR_update_va_mapping,
-                                   { scr_va[i], 0,
-                                     UVMF_INVLPG | UVMF_LOCAL } };
+                                   { scr_va[i] } };
 
+            unmap.a[arg64(&unmap, 1, 0)] = UVMF_INVLPG | UVMF_LOCAL;
             memset(x, 0, sizeof(*x));
             set_xen_guest_handle(x->in.extent_start, list);
             set_xen_guest_handle(x->out.extent_start, list + 1);
@@ -1730,15 +1776,15 @@ static void gen_ptlife(struct fcall *c, uint8_t *buf)
         /* The hypervisor's answer to a remap of the slot's address. */
         c->op = __HYPERVISOR_update_va_mapping;
         c->a[0] = scr_va[i];
-        c->a[1] = ((uint64_t)scr_mfn[i] << PAGE_SHIFT) | PTE_KERNEL_RW;
-        c->a[2] = UVMF_INVLPG | UVMF_LOCAL;
+        c->a[arg64(c, 1, ((uint64_t)scr_mfn[i] << PAGE_SHIFT) |
+                             PTE_KERNEL_RW)] = UVMF_INVLPG | UVMF_LOCAL;
         return;
     }
     default:    /* map a scratch frame at another scratch address */
         c->op = __HYPERVISOR_update_va_mapping;
         c->a[0] = scr_va[j];
-        c->a[1] = ((uint64_t)scr_mfn[i] << PAGE_SHIFT) | pte_flags();
-        c->a[2] = uvmf_flags(buf);
+        c->a[arg64(c, 1, ((uint64_t)scr_mfn[i] << PAGE_SHIFT) |
+                             pte_flags())] = uvmf_flags(buf);
         return;
     }
     c->op = __HYPERVISOR_mmuext_op;

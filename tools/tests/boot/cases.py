@@ -313,7 +313,7 @@ CASES.append(dict(
                                   r'Domain 1 shutdown: crash'),
     modules=[(MINIOS, 'role=fuzz witness'),
              (MINIOS32, 'domU mem=4M -- role=fuzz seed=7 calls=32768 '
-                        'ops=0x1dff')],
+                        'ops=0x1fff')],
     steps=[('expect', 'dom_built', dict(dom=1)),
            ('expect', 'guest_line', dict(dom=1, text='VERDICT: PASS'))]))
 # As a boot domU beside mini-os dom0: it passes, and dom0 runs on.
