@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: GPL-2.0-only */
 /* Cases for grant_table_op: table setup, grants to ourselves, copy, map. */
 
-#include "test.h"
+#include "hostile.h"
 #include <hypercall.h>
 #include <gnttab.h>
 #include <mm.h>
@@ -126,6 +126,30 @@ TEST(gnttab, get_status_frames)
           rc[4], st[4]);
     CHECK(rc[5] == -XEN_EFAULT && st[5] == 99, "list into the hole: %ld %d",
           rc[5], st[5]);
+}
+
+/*
+ * An unprivileged domain asking for another's status frames (dom0's, one
+ * that does not exist): refused in the status, nothing written.
+ */
+HOSTILE(gnttab, get_status_frames_of_others)
+{
+    uint64_t list[1] = { 0 };
+    int16_t st[2];
+    long rc[2];
+    struct gnttab_get_status_frames g = { .nr_frames = 1, .dom = 0 };
+
+    set_xen_guest_handle(g.frame_list, list);
+    rc[0] = HYPERVISOR_grant_table_op(GNTTABOP_get_status_frames, &g, 1);
+    st[0] = g.status;
+    g.dom = 0x7000;
+    rc[1] = HYPERVISOR_grant_table_op(GNTTABOP_get_status_frames, &g, 1);
+    st[1] = g.status;
+    CHECK(!rc[0] && st[0] == GNTST_permission_denied, "dom0's: %ld %d",
+          rc[0], st[0]);
+    CHECK(!rc[1] && st[1] == GNTST_bad_domain, "no domain's: %ld %d", rc[1],
+          st[1]);
+    CHECK(!list[0], "frame %" PRI64 "x written", list[0]);
 }
 
 static long copy1(struct gnttab_copy *c)
