@@ -1279,40 +1279,51 @@ static long gnttab_set_version(XEN_GUEST_HANDLE_PARAM(gnttab_set_version_t) g)
     return copy_to_guest(g, &op, 1) ? -EFAULT : rc;
 }
 
-static long
-gnttab_get_status_frames(XEN_GUEST_HANDLE_PARAM(gnttab_get_status_frames_t) g,
-                         unsigned int count)
+/*
+ * get_status_frames on a structure already read (the 32-bit entry reads
+ * its own layout; the list is of 64-bit frames at both widths): sets
+ * op->status.
+ */
+void gnttab_do_get_status_frames(struct gnttab_get_status_frames *op)
 {
-    struct gnttab_get_status_frames op;
     uint64_t mfns[MAX_STATUS_FRAMES];
     struct grant_table *gt;
     struct domain *d;
     unsigned int i;
 
-    if ( count != 1 )
-        return -EINVAL;
-    if ( copy_from_guest(&op, g, 1) )
-        return -EFAULT;
-    if ( !(d = find_any(op.dom)) )
-        op.status = GNTST_bad_domain;
+    if ( !(d = find_any(op->dom)) )
+        op->status = GNTST_bad_domain;
     else if ( !may_act_on(d) )
-        op.status = GNTST_permission_denied;
+        op->status = GNTST_permission_denied;
     else
     {
         gt = d->grant_table;
         spin_lock(&gt->lock);
         /* Status frames go away with a switch to v1: note them locked. */
-        op.status = op.nr_frames > gt->nr_status_frames ? GNTST_general_error
-                                                        : GNTST_okay;
-        for ( i = 0; op.status == GNTST_okay && i < op.nr_frames; i++ )
+        op->status = op->nr_frames > gt->nr_status_frames ? GNTST_general_error
+                                                          : GNTST_okay;
+        for ( i = 0; op->status == GNTST_okay && i < op->nr_frames; i++ )
             mfns[i] = mfn_x(virt_to_mfn(gt->status[i]));
         spin_unlock(&gt->lock);
-        for ( i = 0; op.status == GNTST_okay && i < op.nr_frames; i++ )
-            if ( copy_to_guest_offset(op.frame_list, i, &mfns[i], 1) )
-                op.status = GNTST_bad_virt_addr;
+        for ( i = 0; op->status == GNTST_okay && i < op->nr_frames; i++ )
+            if ( copy_to_guest_offset(op->frame_list, i, &mfns[i], 1) )
+                op->status = GNTST_bad_virt_addr;
     }
     if ( d )
         put_domain(d);
+}
+
+static long
+gnttab_get_status_frames(XEN_GUEST_HANDLE_PARAM(gnttab_get_status_frames_t) g,
+                         unsigned int count)
+{
+    struct gnttab_get_status_frames op;
+
+    if ( count != 1 )
+        return -EINVAL;
+    if ( copy_from_guest(&op, g, 1) )
+        return -EFAULT;
+    gnttab_do_get_status_frames(&op);
     return copy_field_to_guest(g, &op, status) ? -EFAULT : 0;
 }
 

@@ -462,6 +462,23 @@ static unsigned long scratch_va(void)
     return scr_va[scr_pick()];
 }
 
+/*
+ * At 32 bits the random addresses below reach our own kernel too (the
+ * 64-bit one is where none of them go): a mapping made there, or an area
+ * the hypervisor writes, would overwrite our code and data (seed 5364's
+ * output lost its newlines).  Such an address moves 1 GiB down, to user
+ * space we never map.
+ */
+static unsigned long off_kernel(unsigned long va)
+{
+#ifdef __x86_64__
+    return va;
+#else
+    return va - VIRT_BASE < start_info->nr_pages * PAGE_SIZE ? va - 0x40000000UL
+                                                              : va;
+#endif
+}
+
 /* A guest virtual address: scratch, unmapped, the hypervisor's, odd. */
 static unsigned long any_va(void)
 {
@@ -470,11 +487,11 @@ static unsigned long any_va(void)
     case 0:
         return boundary();
     case 1:
-        return 0x1000UL * rn(1 << 20);
+        return off_kernel(0x1000UL * rn(1 << 20));
     case 2:
-        return 0xffff800000000000UL + 0x1000UL * rn(1 << 24);
+        return off_kernel(0xffff800000000000UL + 0x1000UL * rn(1 << 24));
     case 3:
-        return rnd();
+        return off_kernel(rnd());
     default:
         return scratch_va() + (one_in(4) ? rn(PAGE_SIZE) : 0);
     }
@@ -633,6 +650,20 @@ static void set2(struct fcall *c, unsigned long op, unsigned long a0,
     c->a[1] = a1;
 }
 
+/*
+ * A 64-bit argument (a PTE, a machine address, a descriptor) from index
+ * i: at 32 bits two arguments, low half first, as the compat ABI splits
+ * them.  The index of the next argument.
+ */
+static unsigned int arg64(struct fcall *c, unsigned int i, uint64_t v)
+{
+    c->a[i++] = v;
+#ifndef __x86_64__
+    c->a[i++] = v >> 32;
+#endif
+    return i;
+}
+
 static void gen_mmu_update(struct fcall *c, uint8_t *buf)
 {
     mmu_update_t *u = (mmu_update_t *)buf;
@@ -748,14 +779,16 @@ static unsigned long uvmf_flags(uint8_t *buf)
 
 static void gen_update_va_mapping(struct fcall *c, uint8_t *buf)
 {
+    unsigned int i;
+
     c->op = __HYPERVISOR_update_va_mapping;
     c->a[0] = rn(8) ? scratch_va() : any_va();
-    c->a[1] = pte_any();
-    c->a[2] = uvmf_flags(buf);
+    i = arg64(c, 1, pte_any());
+    c->a[i] = uvmf_flags(buf);
     if ( one_in(8) )
     {
         c->op = __HYPERVISOR_update_va_mapping_otherdomain;
-        c->a[3] = dom_any();
+        c->a[i + 1] = dom_any();
     }
 }
 
@@ -997,6 +1030,8 @@ static void gen_grant_table_op(struct fcall *c, uint8_t *buf)
         {
             struct gnttab_get_status_frames *s = (void *)buf;
 
+            /* Not at offset 0 in this one (nr_frames is). */
+            s->dom = rn(4) ? DOMID_SELF : dom_any();
             s->nr_frames = rn(4);
             set_xen_guest_handle(s->frame_list, (void *)ptr(buf + 256));
         }
@@ -1178,6 +1213,19 @@ static void gen_vcpu_op(struct fcall *c, uint8_t *buf)
          */
         if ( other )
             vcpu = v->vcpu;
+        /*
+         * Ours moves only where learn() can follow it (a scratch page)
+         * or where the hypervisor must refuse it (a page table of
+         * ours, no frame at all).  Any other frame may be one a
+         * reservation or exchange gave us (seeds 5046+5047 at 32 bits:
+         * mfn 0x100, the domain's by then): the move is then accepted,
+         * we keep reading the old place, and each upcall leaves the new
+         * one pending for ever.
+         */
+        if ( vcpu == v->vcpu && scr_index(i->mfn) == NSCR_ALL )
+            i->mfn = rn(4) ? scr_mfn[scr_pick()]
+                     : rn(2) ? pt_mfns[rn(nr_pt_mfns)]
+                             : max_mfn + rn(4);
         /* Not into a page an area is written to (place_area()). */
         if ( vcpu == v->vcpu && area_frame(i->mfn) )
         {
@@ -1375,9 +1423,20 @@ static void gen_callbacks(struct fcall *c, uint8_t *buf)
     if ( k == 0 )
     {
         c->op = __HYPERVISOR_set_callbacks;
+#ifdef __x86_64__
         c->a[0] = entered_cb((unsigned long)hypervisor_callback);
         c->a[1] = entered_cb((unsigned long)failsafe_callback);
         c->a[2] = rn(2) ? 0 : any_va();
+#else
+        /*
+         * (event cs, eip, failsafe cs, eip) at 32 bits: the 64-bit order
+         * made our failsafe code the event callback (a self-crash).
+         */
+        c->a[0] = rn(4) ? FLAT_KERNEL_CS : (uint16_t)rnd();
+        c->a[1] = entered_cb((unsigned long)hypervisor_callback);
+        c->a[2] = rn(4) ? FLAT_KERNEL_CS : (uint16_t)rnd();
+        c->a[3] = entered_cb((unsigned long)failsafe_callback);
+#endif
         return;
     }
     if ( k == 1 )
@@ -1460,11 +1519,14 @@ static void gen_desc(struct fcall *c, uint8_t *buf)
         uint64_t d = descs[rn(ARRAY_SIZE(descs))];
 
         if ( one_in(4) )
-            d ^= 1UL << rn(64);
-        set2(c, __HYPERVISOR_update_descriptor,
-             ((uint64_t)(rn(4) ? mfn_mut() : pt_mfns[rn(nr_pt_mfns)])
-              << PAGE_SHIFT) +
-             (rn(4) ? rn(PAGE_SIZE / 8) * 8 : rn(PAGE_SIZE)), d);
+            d ^= 1ULL << rn(64);
+        c->op = __HYPERVISOR_update_descriptor;
+        arg64(c,
+              arg64(c, 0,
+                    ((uint64_t)(rn(4) ? mfn_mut() : pt_mfns[rn(nr_pt_mfns)])
+                     << PAGE_SHIFT) +
+                        (rn(4) ? rn(PAGE_SIZE / 8) * 8 : rn(PAGE_SIZE))),
+              d);
         return;
     }
     for ( unsigned int i = 0; i < 16; i++ )
@@ -1658,9 +1720,10 @@ static void gen_ptlife(struct fcall *c, uint8_t *buf)
     case 0:     /* read-only (or writable again) at its own address */
         c->op = __HYPERVISOR_update_va_mapping;
         c->a[0] = scr_va[i];
-        c->a[1] = ((uint64_t)scr_mfn[i] << PAGE_SHIFT) |
-                  (rn(3) ? PTE_KERNEL_RO : PTE_KERNEL_RW);
-        c->a[2] = UVMF_INVLPG | UVMF_LOCAL;
+        c->a[arg64(c, 1,
+                   ((uint64_t)scr_mfn[i] << PAGE_SHIFT) |
+                       (rn(3) ? PTE_KERNEL_RO : PTE_KERNEL_RW))] =
+            UVMF_INVLPG | UVMF_LOCAL;
         return;
     case 1:     /* pin as a table */
     case 2:
@@ -1705,9 +1768,9 @@ static void gen_ptlife(struct fcall *c, uint8_t *buf)
             /* Or swap it in one exchange, unmapped (as it must be) first. */
             struct xen_memory_exchange *x = (void *)r;
             struct fcall unmap = { __HYPERVISOR_update_va_mapping,
-                                   { scr_va[i], 0,
-                                     UVMF_INVLPG | UVMF_LOCAL } };
+                                   { scr_va[i] } };
 
+            unmap.a[arg64(&unmap, 1, 0)] = UVMF_INVLPG | UVMF_LOCAL;
             memset(x, 0, sizeof(*x));
             set_xen_guest_handle(x->in.extent_start, list);
             set_xen_guest_handle(x->out.extent_start, list + 1);
@@ -1730,15 +1793,15 @@ static void gen_ptlife(struct fcall *c, uint8_t *buf)
         /* The hypervisor's answer to a remap of the slot's address. */
         c->op = __HYPERVISOR_update_va_mapping;
         c->a[0] = scr_va[i];
-        c->a[1] = ((uint64_t)scr_mfn[i] << PAGE_SHIFT) | PTE_KERNEL_RW;
-        c->a[2] = UVMF_INVLPG | UVMF_LOCAL;
+        c->a[arg64(c, 1, ((uint64_t)scr_mfn[i] << PAGE_SHIFT) |
+                             PTE_KERNEL_RW)] = UVMF_INVLPG | UVMF_LOCAL;
         return;
     }
     default:    /* map a scratch frame at another scratch address */
         c->op = __HYPERVISOR_update_va_mapping;
         c->a[0] = scr_va[j];
-        c->a[1] = ((uint64_t)scr_mfn[i] << PAGE_SHIFT) | pte_flags();
-        c->a[2] = uvmf_flags(buf);
+        c->a[arg64(c, 1, ((uint64_t)scr_mfn[i] << PAGE_SHIFT) |
+                             pte_flags())] = uvmf_flags(buf);
         return;
     }
     c->op = __HYPERVISOR_mmuext_op;
@@ -3048,6 +3111,10 @@ static long fz_start_vcpu1(void)
  * stream=P] [trace=I]"): N calls in all, shared between the vCPUs, and a
  * verdict.
  */
+#ifdef __x86_64__
+static void witness(unsigned int n);
+#endif
+
 void fuzz_main(void)
 {
     const char *cmdline = (const char *)start_info->cmd_line;
@@ -3055,10 +3122,19 @@ void fuzz_main(void)
     unsigned long stream = arg_ul(cmdline, "stream=", 0), done = 0;
     uint64_t t0, ns;
 
-    /* The witness dom0 keeps beside the fuzzers: it only sleeps. */
+    /*
+     * The witness domain beside the fuzzers sleeps; as the 32-bit
+     * fuzzer's dom0 it first checks what the 64-bit dom0 checks after
+     * each fuzzer domain (witness()).
+     */
     if ( strstr(cmdline, "witness") )
+    {
+#ifdef __x86_64__
+        witness(arg_ul(cmdline, "domus=", 0));
+#endif
         for ( ;; )
             HYPERVISOR_sched_op(SCHEDOP_block, NULL);
+    }
     seed = arg_ul(cmdline, "seed=", 1);
     ops_mask = arg_ul(cmdline, "ops=", FZ_ALL) & FZ_ALL;
     trace_from = arg_ul(cmdline, "trace=", ~0UL);
@@ -3474,6 +3550,66 @@ static uint64_t checksum(const void *p, size_t n)
     for ( size_t i = 0; i < n / 8; i++ )
         s = mix64(s ^ q[i]);
     return s;
+}
+
+/*
+ * dom0 of the 32-bit fuzzer (FUZZ_ARCH=x86_32: the fuzzers are boot
+ * domUs 1..n, as mini-os builds no 32-bit domain): as each shuts down,
+ * destroy it and see every page it held come back, then that our own
+ * code and a canary are as they were and the hypervisor still answers.
+ * One "FUZZ-WITNESS:" line per domain and a verdict line at the end.
+ */
+static void witness(unsigned int n)
+{
+    extern char _text[], __start_ex_table[];
+    uint64_t canary[64], text_sum, canary_sum;
+    unsigned int left = n, bad = 0;
+    bool done[8] = { false };
+
+    if ( !n || n >= ARRAY_SIZE(done) )
+        return;
+    for ( unsigned int i = 0; i < ARRAY_SIZE(canary); i++ )
+        canary[i] = mix64(0x5eed + i);
+    canary_sum = checksum(canary, sizeof(canary));
+    text_sum = checksum(_text, (__start_ex_table - _text) & ~7UL);
+    while ( left )
+    {
+        msleep(20);
+        for ( domid_t d = 1; d <= n; d++ )
+        {
+            struct xen_domctl_getdomaininfo info;
+            struct domu u;
+            unsigned long before, after;
+
+            if ( done[d] || domain_getinfo(d, &info) || info.domain != d ||
+                 !(info.flags & XEN_DOMINF_shutdown) )
+                continue;
+            done[d] = true;
+            left--;
+            before = host_free_pages();
+            if ( domu_adopt(d, &u) || domu_destroy(&u) )
+            {
+                printk("FUZZ-WITNESS: d%u could not be destroyed\n", d);
+                bad++;
+                continue;
+            }
+            after = host_free_pages_settled(before + info.tot_pages);
+            after = after > before ? after - before : 0;
+            printk("FUZZ-WITNESS: d%u gave back %lu of the %lu pages it "
+                   "held\n", d, after, (unsigned long)info.tot_pages);
+            if ( after + destroy_slack_pages() < info.tot_pages )
+                bad++;
+        }
+    }
+    if ( checksum(canary, sizeof(canary)) != canary_sum ||
+         checksum(_text, (__start_ex_table - _text) & ~7UL) != text_sum )
+    {
+        printk("FUZZ-WITNESS: dom0's memory changed\n");
+        bad++;
+    }
+    if ( HYPERVISOR_xen_version(XENVER_version, NULL) <= 0 )
+        bad++;
+    printk("FUZZ-WITNESS: %s\n", bad ? "FAIL" : "PASS");
 }
 
 static unsigned long verdict_ul(const char *v, const char *key)

@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: GPL-2.0-only */
 /* Cases for grant_table_op: table setup, grants to ourselves, copy, map. */
 
-#include "test.h"
+#include "hostile.h"
 #include <hypercall.h>
 #include <gnttab.h>
 #include <mm.h>
@@ -70,6 +70,86 @@ TEST(gnttab, version)
     CHECK(g.version == 1, "version %u", g.version);
     CHECK_RC(HYPERVISOR_grant_table_op(GNTTABOP_set_version, &s, 1), 0);
     CHECK(s.version == 1, "version %u", s.version);
+}
+
+static long get_status(uint32_t nr, void *list, unsigned int count,
+                       int16_t *status)
+{
+    struct gnttab_get_status_frames g = { .nr_frames = nr,
+                                          .dom = DOMID_SELF,
+                                          .status = 99 };
+    long rc;
+
+    set_xen_guest_handle(g.frame_list, list);
+    rc = HYPERVISOR_grant_table_op(GNTTABOP_get_status_frames, &g, count);
+    *status = g.status;
+    return rc;
+}
+
+/*
+ * Version 2's status frames: 64-bit frame numbers at both widths (a
+ * 32-bit handle to them at 32 bits); too many is the call's status, a
+ * list we cannot write too; one reaching into the hypervisor's hole at 32
+ * bits is -EFAULT before anything, as Xen checks a compat handle.
+ */
+TEST(gnttab, get_status_frames)
+{
+    struct gnttab_set_version v = { .version = 2 };
+    uint64_t list[2] = { 0, 0 };
+    int16_t st[6];
+    long rc[6];
+
+    CHECK_RC(HYPERVISOR_grant_table_op(GNTTABOP_set_version, &v, 1), 0);
+    rc[0] = get_status(1, list, 1, &st[0]);
+    rc[1] = get_status(1, list, 2, &st[1]);
+    rc[2] = get_status(4096, list, 1, &st[2]);
+    rc[3] = get_status(1, BAD_PTR, 1, &st[3]);
+#ifdef __i386__
+    rc[4] = get_status(1, XEN_PTR, 1, &st[4]);
+    rc[5] = get_status(2, (char *)HYPERVISOR_VIRT_START - 8, 1, &st[5]);
+#else
+    rc[4] = rc[5] = -XEN_EFAULT;
+    st[4] = st[5] = 99;
+#endif
+    /* Back to version 1 before anything can fail. */
+    v.version = 1;
+    CHECK_RC(HYPERVISOR_grant_table_op(GNTTABOP_set_version, &v, 1), 0);
+    CHECK(!rc[0] && st[0] == GNTST_okay && list[0] && !list[1],
+          "rc %ld status %d, frames %" PRI64 "x %" PRI64 "x", rc[0], st[0],
+          list[0], list[1]);
+    CHECK(rc[1] == -XEN_EINVAL, "count 2: %ld", rc[1]);
+    CHECK(!rc[2] && st[2] == GNTST_general_error, "too many: %ld %d", rc[2],
+          st[2]);
+    CHECK(!rc[3] && st[3] == GNTST_bad_virt_addr, "unmapped list: %ld %d",
+          rc[3], st[3]);
+    CHECK(rc[4] == -XEN_EFAULT && st[4] == 99, "list in the hole: %ld %d",
+          rc[4], st[4]);
+    CHECK(rc[5] == -XEN_EFAULT && st[5] == 99, "list into the hole: %ld %d",
+          rc[5], st[5]);
+}
+
+/*
+ * An unprivileged domain asking for another's status frames (dom0's, one
+ * that does not exist): refused in the status, nothing written.
+ */
+HOSTILE(gnttab, get_status_frames_of_others)
+{
+    uint64_t list[1] = { 0 };
+    int16_t st[2];
+    long rc[2];
+    struct gnttab_get_status_frames g = { .nr_frames = 1, .dom = 0 };
+
+    set_xen_guest_handle(g.frame_list, list);
+    rc[0] = HYPERVISOR_grant_table_op(GNTTABOP_get_status_frames, &g, 1);
+    st[0] = g.status;
+    g.dom = 0x7000;
+    rc[1] = HYPERVISOR_grant_table_op(GNTTABOP_get_status_frames, &g, 1);
+    st[1] = g.status;
+    CHECK(!rc[0] && st[0] == GNTST_permission_denied, "dom0's: %ld %d",
+          rc[0], st[0]);
+    CHECK(!rc[1] && st[1] == GNTST_bad_domain, "no domain's: %ld %d", rc[1],
+          st[1]);
+    CHECK(!list[0], "frame %" PRI64 "x written", list[0]);
 }
 
 static long copy1(struct gnttab_copy *c)

@@ -30,6 +30,7 @@ COMMON = {
     'domu_refused': r'^\(XEN\) domU module {module} \(\S+\): .*{why}.*; '
                     r'not started$',
     'guest_line': r'^\(d{dom}\) {text}',
+    'witness': r'^FUZZ-WITNESS: {verdict}',
     'guest_result': r'^{result}: {case}(: |$)',
     'guest_summary': r'^\d+ passed, 0 failed, \d+ skipped$',
     'dom0_halted': r'^\(XEN\) Hardware Dom0 halted',

@@ -126,6 +126,41 @@ static void test_check_descriptor(void)
     dom->arch.pv.is_32bit = false;
     check_case_end();
 
+    check_case_begin("descriptor/32bit_guest_gates_and_limits");
+    dom->arch.pv.is_32bit = true;
+    dom->arch.pv.compat_virt_start = 0xf5800000;
+    {
+        /* What each becomes; 0 for refused. */
+        static const uint64_t cases[][2] = {
+            /* A 32-bit gate: two parameters, DPL 3 into the RPL. */
+            { 0x1234ec0200105678UL, 0x12348c0200135678UL },
+            /* Reserved bits above the parameter count. */
+            { 0x1234ec2000105678UL, 0 },
+            /* Of the hypervisor's selectors FLAT_RING1_CS, exactly. */
+            { 0x0000ac00e0190000UL, 0x00008c00e0190000UL },
+            { 0x0000ec00e02b0000UL, 0 },
+            { 0x0000ac00e01a0000UL, 0 },
+            /* A flat segment ending in the hole reaches 4 GiB... */
+            { 0x00cfb300000067ffUL, 0x00cfb3000000ffffUL },
+            /* ...one ending at it, or with a base, is kept. */
+            { 0x00cfb300000057ffUL, 0x00cfb300000057ffUL },
+            { 0x00cfb3001000ffffUL, 0x00cfb3001000ffffUL },
+        };
+
+        for ( unsigned int i = 0; i < ARRAY_SIZE(cases); i++ )
+        {
+            bool ok;
+
+            d = cases[i][0];
+            ok = pv_check_descriptor(dom, &d);
+            CHECK_MSG(cases[i][1] ? ok && d == cases[i][1] : !ok,
+                      "%lx: %s %lx", cases[i][0], ok ? "became" : "refused",
+                      d);
+        }
+    }
+    dom->arch.pv.is_32bit = false;
+    check_case_end();
+
     check_case_begin("descriptor/system_segments_refused");
     d = TSS64;
     CHECK_MSG(!pv_check_descriptor(dom, &d), "TSS accepted");

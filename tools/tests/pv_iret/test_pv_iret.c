@@ -73,6 +73,21 @@ long do_update_va_mapping_otherdomain(unsigned long va, uint64_t val,
     return 0;
 }
 
+long do_update_descriptor(uint64_t pa, uint64_t desc)
+{
+    got[0] = pa;
+    got[1] = desc;
+    return -EINVAL;
+}
+
+void gnttab_do_get_status_frames(struct gnttab_get_status_frames *op)
+{
+    got[0] = op->nr_frames;
+    got[1] = op->dom;
+    got[2] = (unsigned long)op->frame_list.p;
+    op->status = GNTST_general_error;
+}
+
 long do_set_timer_op(s_time_t timeout)
 {
     got[0] = timeout;
@@ -734,6 +749,11 @@ static void test_compat(void)
         }
         call32(__HYPERVISOR_set_timer_op, 0x89abcdef, 0x1234, 0, 0);
         CHECK_EQ(got[0], 0x123489abcdefULL);
+        regs = call32(__HYPERVISOR_update_descriptor, 0x5678008, 1, 0xffff,
+                      0x00cff300);
+        CHECK_EQ(got[0], 0x105678008ULL);
+        CHECK_EQ(got[1], 0x00cff3000000ffffULL);
+        CHECK_EQ(regs->rax, (uint32_t)-EINVAL);
         /* Same-layout calls are not taken here. */
         {
             const uint32_t a[6] = { 0 };
@@ -767,9 +787,31 @@ static void test_compat(void)
         regs = call32(__HYPERVISOR_grant_table_op, GNTTABOP_setup_table,
                       low_addr(low), 2, 0);
         CHECK_EQ(regs->rax, (uint32_t)-EINVAL);
+        /*
+         * get_status_frames: nr_frames, dom, status, frame_list (12 bytes);
+         * the list (64-bit frames) is the native call's to write.
+         */
+        low[0] = 3;
+        low[1] = DOMID_SELF | 0x1111u << 16;
+        low[2] = low_addr(&low[8]);
         regs = call32(__HYPERVISOR_grant_table_op, GNTTABOP_get_status_frames,
                       low_addr(low), 1, 0);
-        CHECK_EQ(regs->rax, (uint32_t)-ENOSYS);
+        CHECK_EQ(regs->rax, 0);
+        CHECK_EQ(got[0], 3);
+        CHECK_EQ(got[1], DOMID_SELF);
+        CHECK_EQ(got[2], low_addr(&low[8]));
+        CHECK_EQ((int16_t)(low[1] >> 16), GNTST_general_error);
+        regs = call32(__HYPERVISOR_grant_table_op, GNTTABOP_get_status_frames,
+                      low_addr(low), 2, 0);
+        CHECK_EQ(regs->rax, (uint32_t)-EINVAL);
+        /* A list that runs into the hole: refused before the call. */
+        got[0] = 0;
+        low[0] = 2;
+        low[2] = 0xf5800000u - 8;
+        regs = call32(__HYPERVISOR_grant_table_op, GNTTABOP_get_status_frames,
+                      low_addr(low), 1, 0);
+        CHECK_EQ(regs->rax, (uint32_t)-EFAULT);
+        CHECK_EQ(got[0], 0);
         regs = call32(__HYPERVISOR_grant_table_op, GNTTABOP_query_size,
                       low_addr(low), 1, 0);
         CHECK_EQ(got[0], GNTTABOP_query_size);

@@ -74,4 +74,10 @@ long gnttab_do_setup_table(struct gnttab_setup_table *op,
  */
 int16_t gnttab_copy_one(const struct gnttab_copy *op);
 
+/*
+ * GNTTABOP_get_status_frames on op, read already: op->status set, the
+ * frames written to op->frame_list.  For the 32-bit guests' translation.
+ */
+void gnttab_do_get_status_frames(struct gnttab_get_status_frames *op);
+
 #endif /* XEN_GRANT_TABLE_H */

@@ -17,6 +17,14 @@ struct compat_gnttab_setup_table {
     uint32_t frame_list;
 };
 
+/* gnttab_get_status_frames with a 32-bit handle (of 64-bit frames): 12. */
+struct compat_gnttab_get_status_frames {
+    uint32_t nr_frames;
+    domid_t dom;
+    int16_t status;
+    uint32_t frame_list;
+};
+
 /* gnttab_copy with 32-bit gmfns, 4-byte aligned: 24 bytes. */
 struct compat_gnttab_copy {
     struct compat_gnttab_copy_ptr {
@@ -129,11 +137,43 @@ static long copy_batch(uint32_t uop, uint32_t count)
 }
 
 /*
- * setup_table and copy translated; the same-layout sub-ops go to the
- * native handler once their array is known to be the guest's own
- * (below HYPERVISOR_COMPAT_VIRT_START, -EFAULT otherwise, as Xen);
- * get_status_frames (a list of 64-bit frames behind a 32-bit handle) is
- * not translated yet: -ENOSYS.
+ * One structure; its list, of 64-bit frames at both widths, must lie
+ * below the hole whole (-EFAULT before anything, as Xen checks the
+ * compat handle), so the native body may write it.
+ */
+static long get_status_frames(uint32_t uop, uint32_t count)
+{
+    struct compat_gnttab_get_status_frames c;
+    struct gnttab_get_status_frames op;
+
+    if ( count != 1 )
+        return -EINVAL;
+    if ( !pv_compat_range_ok(uop, sizeof(c)) ||
+         copy_from_guest_bytes(&c, (const void *)(unsigned long)uop,
+                               sizeof(c)) ||
+         !pv_compat_range_ok(c.frame_list,
+                             (uint64_t)c.nr_frames * sizeof(uint64_t)) )
+        return -EFAULT;
+    op = (struct gnttab_get_status_frames){
+        .nr_frames = c.nr_frames,
+        .dom = c.dom,
+        .frame_list = { (uint64_t *)(unsigned long)c.frame_list },
+    };
+    gnttab_do_get_status_frames(&op);
+    return copy_to_guest_bytes(
+               (void *)((unsigned long)uop +
+                        offsetof(struct compat_gnttab_get_status_frames,
+                                 status)),
+               &op.status, sizeof(op.status))
+               ? -EFAULT
+               : 0;
+}
+
+/*
+ * setup_table, get_status_frames and copy translated; the same-layout
+ * sub-ops go to the native handler once their array is known to be the
+ * guest's own (below HYPERVISOR_COMPAT_VIRT_START, -EFAULT otherwise, as
+ * Xen).
  */
 long pv_compat_grant_table_op(uint32_t cmd, uint32_t uop, uint32_t count)
 {
@@ -147,6 +187,8 @@ long pv_compat_grant_table_op(uint32_t cmd, uint32_t uop, uint32_t count)
         return -ENOSYS;
     if ( cmd == GNTTABOP_setup_table )
         return setup_table(p, count);
+    if ( cmd == GNTTABOP_get_status_frames )
+        return get_status_frames(uop, count);
     if ( cmd == GNTTABOP_copy )
     {
         size = sizeof(struct compat_gnttab_copy);

@@ -195,6 +195,10 @@ bool pv_compat_translated(uint32_t nr, const uint32_t a[6], long *rc)
                   ? -EFAULT
                   : 0;
         break;
+    /* (machine address low, high, descriptor low, high). */
+    case __HYPERVISOR_update_descriptor:
+        *rc = do_update_descriptor(join(a[0], a[1]), join(a[2], a[3]));
+        break;
     /* (timeout low, high). */
     case __HYPERVISOR_set_timer_op:
         *rc = do_set_timer_op(join(a[0], a[1]));

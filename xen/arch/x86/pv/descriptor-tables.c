@@ -26,8 +26,18 @@
 #define DESC_P         (1UL << 47)
 #define DESC_CALL_GATE (0xcUL << 40)
 #define DESC_L         (1UL << 53) /* 64-bit code */
-/* A 64-bit call gate's IST/parameter-count byte, which must be clear. */
-#define DESC_GATE_RSVD (0xffUL << 32)
+#define DESC_CODE      (1UL << 43)
+#define DESC_D         (1UL << 54)
+#define DESC_G         (1UL << 55)
+#define DESC_BASE      (0xffUL << 56 | 0xffffffUL << 16)
+#define DESC_LIMIT     (0xfUL << 48 | 0xffffUL)
+/*
+ * A call gate's bits that must be clear: a 64-bit one's IST/parameter-
+ * count byte; a 32-bit guest's (a 32-bit gate) the three above its
+ * parameter count.
+ */
+#define DESC_GATE_RSVD   (0xffUL << 32)
+#define DESC_GATE_RSVD32 (0xe0UL << 32)
 
 #define DESCS_PER_FRAME (PAGE_SIZE / sizeof(uint64_t))
 /* The most LDT entries SET_LDT accepts (a 64 KiB table). */
@@ -35,10 +45,12 @@
 
 /*
  * The code selectors a call gate may name: the LDT's, the guest's own GDT
- * entries, and Xen's flat ring-3 code segments; never the null selector or
- * the hypervisor's other entries.
+ * entries, and of the hypervisor's the kernel's flat code: a 64-bit
+ * guest's flat ring-3 code segments, a 32-bit guest's ring-1 one
+ * (exactly FLAT_RING1_CS, as Xen); never the null selector or the
+ * hypervisor's other entries.
  */
-static bool gate_selector_ok(uint16_t sel)
+static bool gate_selector_ok(const struct domain *dom, uint16_t sel)
 {
     if ( sel & 4 )
         return true;
@@ -46,7 +58,17 @@ static bool gate_selector_ok(uint16_t sel)
         return false;
     if ( (sel >> 3) < FIRST_RESERVED_GDT_ENTRY )
         return true;
+    if ( is_pv_32bit_domain(dom) )
+        return sel == COMPAT_RING1_CS;
     return (sel | 3) == FLAT_RING3_CS64 || (sel | 3) == FLAT_RING3_CS32;
+}
+
+/* The first byte past a code or data segment, up to 4 GiB. */
+static uint64_t desc_end(uint64_t d)
+{
+    uint64_t limit = ((d >> 32) & 0xf0000) | (d & 0xffff);
+
+    return (d & DESC_G) ? (limit + 1) << 12 : limit + 1;
 }
 
 bool pv_check_descriptor(const struct domain *dom, uint64_t *desc)
@@ -69,6 +91,15 @@ bool pv_check_descriptor(const struct domain *dom, uint64_t *desc)
             return false;
         if ( !(d & DESC_DPL) )
             d |= 1UL << 45;
+        /*
+         * A flat segment that ends inside the hole is made to reach 4 GiB,
+         * as Xen does for the older PAE kernels that stop their segments
+         * at their idea of the hole's start: the compat M2P above it must
+         * be readable through them.  Paging guards the hole, not limits.
+         */
+        if ( (d & DESC_S) && !(d & DESC_BASE) &&
+             desc_end(d) > dom->arch.pv.compat_virt_start )
+            d |= DESC_LIMIT;
     }
     else
         d |= DESC_DPL;
@@ -84,17 +115,20 @@ bool pv_check_descriptor(const struct domain *dom, uint64_t *desc)
      */
     if ( !(d & DESC_TYPE) )
         return true;
-    if ( (d & DESC_TYPE) != DESC_CALL_GATE || (d & DESC_GATE_RSVD) )
+    if ( (d & DESC_TYPE) != DESC_CALL_GATE ||
+         (d & (is_pv_32bit_domain(dom) ? DESC_GATE_RSVD32 : DESC_GATE_RSVD)) )
         return false;
     sel = d >> 16;
-    if ( !gate_selector_ok(sel) )
+    if ( !gate_selector_ok(dom, sel) )
         return false;
     /*
      * DPL 0 makes every use of the gate fault, so that it can be emulated
-     * (a ring-3 kernel cannot be entered through it natively); the DPL the
-     * guest asked for travels in the selector's RPL, as in Xen.
+     * (a ring-3 kernel cannot be entered through it natively, and a long
+     * mode CPU would take a 32-bit guest's 8-byte gate for half of a
+     * 64-bit one); the DPL the guest asked for (raised as above) travels
+     * in the selector's RPL, as in Xen.
      */
-    sel |= 3;
+    sel = (sel & ~3) | ((d & DESC_DPL) >> 45);
     d = (d & ~(DESC_DPL | (0xffffUL << 16))) | ((uint64_t)sel << 16);
     *desc = d;
     return true;
@@ -107,12 +141,6 @@ bool pv_check_descriptor(const struct domain *dom, uint64_t *desc)
  * guest's instruction on any other (16-bit code, a base, a limit) keeps
  * its fault.  The reserved entries hold two: ring 1's and ring 3's.
  */
-#define DESC_CODE  (1UL << 43)
-#define DESC_D     (1UL << 54)
-#define DESC_G     (1UL << 55)
-#define DESC_BASE  (0xffUL << 56 | 0xffffffUL << 16)
-#define DESC_LIMIT (0xfUL << 48 | 0xffffUL)
-
 bool pv_flat_code32(const struct vcpu *v, unsigned int sel)
 {
     const struct arch_vcpu *a = &v->arch;
