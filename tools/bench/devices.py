@@ -17,7 +17,12 @@ virtio NICs) on each hypervisor, alternating, medians of the runs:
   vCPU; QEMU's share is the same on both sides;
 - TCP from the host to dom0: the host sends 16 MiB to 127.0.0.1, which
   QEMU's hostfwd hands to a busybox nc listening in dom0 on virtio-net,
-  timed until dom0's end closes, MB/s."""
+  timed until dom0's end closes, MB/s.
+Around the write and the TCP transfer dom0's log has `hv-diag:` lines
+(not figures): what changed in /proc/interrupts and /proc/softirqs, per
+CPU (so which vCPU each virtio queue's interrupt went to), and dom0's CPU
+time split; a debug build of ours also prints its event counters
+(xen/perfc.h) for each of the two on its console."""
 
 import os
 import socket

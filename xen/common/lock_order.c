@@ -3,6 +3,8 @@
 #include <xen/lib.h>
 #include <xen/percpu.h>
 #include <xen/spinlock.h>
+#include <xen/perfc.h>
+#include <asm/processor.h>
 
 /*
  * Deep enough for the longest chain in docs/misc/locking.md plus an
@@ -137,4 +139,15 @@ void lock_order_drop(const spinlock_t *l)
         h->lock[i - 1] = h->lock[i];
     h->depth--;
     local_irq_restore(flags);
+}
+
+void lock_wait(const spinlock_t *l, uint16_t me)
+{
+    uint64_t start = rdtsc();
+
+    BUILD_BUG_ON(LOCK_NR_CLASSES > 32);
+    while ( __atomic_load_n(&l->head, __ATOMIC_ACQUIRE) != me )
+        cpu_relax();
+    perfc_incra(lock_wait, l->class, 32);
+    perfc_adda(lock_wait_kcycles, l->class, 32, (rdtsc() - start) / 1000);
 }

@@ -52,6 +52,8 @@ static void perfc_print(unsigned char key)
     print_array("mmuext_op", PERFC_mmuext_op, 32);
     print_array("exception", PERFC_exception, 32);
     print_array("vcpu_op", PERFC_vcpu_op, 32);
+    print_array("lock_wait", PERFC_lock_wait, 32);
+    print_array("lock_wait_kcycles", PERFC_lock_wait_kcycles, 32);
     for ( unsigned int c = PERFC_mmu_update_entry; c < PERFC_NR; c++ )
         printk("PERFC: %s %lu\n", names[c - PERFC_mmu_update_entry], sum(c));
     printk("PERFC: end\n");

@@ -406,7 +406,7 @@ void do_softirq(void)
 {
 }
 
-void send_event_check_ipi(unsigned int cpu)
+void event_check_cpu(unsigned int cpu)
 {
 }
 

@@ -1,10 +1,15 @@
 /* SPDX-License-Identifier: GPL-2.0-only */
 /* Host tests for the lock-order check: inversions are caught, order is not. */
+#include <pthread.h>
 #include <stdlib.h>
 #include <sys/wait.h>
+#include <time.h>
 #include <unistd.h>
+#include <xen/perfc.h>
 #include <xen/spinlock.h>
 #include "check.h"
+
+DEFINE_PER_CPU(unsigned long[PERFC_NR], perfc);
 
 bool release_lock_cycle(void);
 
@@ -267,9 +272,42 @@ static void test_caught(unsigned int i)
     }
 }
 
+/* A holder that is not a CPU here: it frees the lock 20 ms later. */
+static void *late_release(void *arg)
+{
+    spinlock_t *l = arg;
+    const struct timespec later = { 0, 20 * 1000 * 1000 };
+
+    nanosleep(&later, NULL);
+    __atomic_fetch_add(&l->head, 1, __ATOMIC_RELEASE);
+    return NULL;
+}
+
+static void test_wait_counted(void)
+{
+    CASE("a lock found taken counts a wait, and its cycles, by class")
+    {
+        pthread_t t;
+
+        /* The holder's ticket is taken by hand, outside the order check. */
+        __atomic_fetch_add(&sched_locks[1].tail, 1, __ATOMIC_RELAXED);
+        CHECK(pthread_create(&t, NULL, late_release, &sched_locks[1]) == 0);
+        spin_lock(&sched_locks[1]);
+        spin_unlock(&sched_locks[1]);
+        CHECK(pthread_join(t, NULL) == 0);
+        CHECK(this_cpu(perfc)[PERFC_lock_wait + LOCK_sched] == 1);
+        CHECK(this_cpu(perfc)[PERFC_lock_wait_kcycles + LOCK_sched] > 0);
+        /* A free lock is no wait. */
+        spin_lock(&sched_locks[1]);
+        spin_unlock(&sched_locks[1]);
+        CHECK(this_cpu(perfc)[PERFC_lock_wait + LOCK_sched] == 1);
+    }
+}
+
 int main(void)
 {
     test_order();
+    test_wait_counted();
     for ( unsigned int i = 0; i < ARRAY_SIZE(bad); i++ )
         test_caught(i);
     return 0;

@@ -18,7 +18,15 @@ enum perfc_counter {
     PERFC_mmuext_op = PERFC_multicall_op + 64, /* [cmd], 32 */
     PERFC_exception = PERFC_mmuext_op + 32,    /* [vector], 32 */
     PERFC_vcpu_op = PERFC_exception + 32,      /* [cmd], 32 */
-    PERFC_mmu_update_entry = PERFC_vcpu_op + 32,
+    /*
+     * spin_lock() finding the lock taken, by class (its rank in
+     * docs/misc/locking.md), and the TSC cycles it then waited, in
+     * thousands: under emulation a holder whose thread the host stopped
+     * keeps the others spinning for milliseconds.
+     */
+    PERFC_lock_wait = PERFC_vcpu_op + 32,           /* [class], 32 */
+    PERFC_lock_wait_kcycles = PERFC_lock_wait + 32, /* [class], 32 */
+    PERFC_mmu_update_entry = PERFC_lock_wait_kcycles + 32,
     PERFC_ptwr_emulated,
     PERFC_priv_op_emulated,
     PERFC_user_syscall,
@@ -63,6 +71,9 @@ DECLARE_PER_CPU(unsigned long[PERFC_NR], perfc);
 /* Element i of an array counter; out-of-range ones share its last. */
 #define perfc_incra(c, i, n)                                                  \
     (this_cpu(perfc)[PERFC_##c + ((i) < (n) ? (i) : (n)-1)]++)
+/* Adds v to element i of an array counter, as perfc_incra(). */
+#define perfc_adda(c, i, n, v)                                                \
+    (this_cpu(perfc)[PERFC_##c + ((i) < (n) ? (i) : (n)-1)] += (v))
 #else
 #define perfc_incr(c)        ((void)0)
 #define perfc_incra(c, i, n) ((void)0)

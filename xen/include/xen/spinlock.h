@@ -43,6 +43,8 @@ void lock_order_take(const spinlock_t *l);
 void lock_order_taken(const spinlock_t *l);
 /* l is being released. */
 void lock_order_drop(const spinlock_t *l);
+/* Waits until l serves ticket me, counting the wait (xen/perfc.h). */
+void lock_wait(const spinlock_t *l, uint16_t me);
 /* An interrupt handler starts (a context of its own); what to restore. */
 unsigned int lock_order_irq_enter(void);
 /* ... and ends, with what lock_order_irq_enter() returned. */
@@ -88,6 +90,10 @@ static inline void spin_lock(spinlock_t *l)
 
     lock_order_take(l);
     me = __atomic_fetch_add(&l->tail, 1, __ATOMIC_RELAXED);
+#ifdef CONFIG_DEBUG
+    if ( __atomic_load_n(&l->head, __ATOMIC_ACQUIRE) != me )
+        lock_wait(l, me);
+#endif
     while ( __atomic_load_n(&l->head, __ATOMIC_ACQUIRE) != me )
         cpu_relax();
 }
