@@ -7,7 +7,6 @@
 #include <xen/guest_access.h>
 #include <xen/lib.h>
 #include <xen/sched.h>
-#include <xen/softirq.h>
 #include <xen/spinlock.h>
 #include <xen/time.h>
 #include <xen/timer.h>
@@ -460,15 +459,12 @@ void evtchn_send_pirq(struct domain *d, unsigned int port, bool mask)
     if ( !chn )
         return;
     v = domain_vcpu(d, __atomic_load_n(&chn->notify_vcpu, __ATOMIC_RELAXED));
-    /* The wake-up's IPI waits for the unlock (xen/softirq.h). */
-    cpu_raise_softirq_batch_begin();
     spin_lock_irqsave(&st->delivery_lock, flags);
     if ( mask )
         st->ops->mask(d, port);
     if ( v )
         st->ops->set_pending(v, port, chn);
     spin_unlock_irqrestore(&st->delivery_lock, flags);
-    cpu_raise_softirq_batch_finish();
 }
 
 static long evtchn_send(unsigned int port)
@@ -478,8 +474,6 @@ static long evtchn_send(unsigned int port)
     unsigned long flags;
     long rc = 0;
 
-    /* Whoever is woken may want our locks: its IPI goes after them. */
-    cpu_raise_softirq_batch_begin();
     spin_lock_irqsave(&d->event_lock, flags);
     chn = port_chn(d, port);
     switch ( chn ? chn->state : ECS_FREE )
@@ -503,7 +497,6 @@ static long evtchn_send(unsigned int port)
         rc = -EINVAL;
     }
     spin_unlock_irqrestore(&d->event_lock, flags);
-    cpu_raise_softirq_batch_finish();
     return rc;
 }
 
@@ -603,8 +596,6 @@ static long port_hook(struct domain *d, int cmd, unsigned int port,
     unsigned long flags;
     long rc = 0;
 
-    /* An unmasked pending port wakes its vCPU: after the unlock. */
-    cpu_raise_softirq_batch_begin();
     spin_lock_irqsave(&d->event_lock, flags);
     if ( !(chn = port_chn(d, port)) )
         rc = -EINVAL;
@@ -620,7 +611,6 @@ static long port_hook(struct domain *d, int cmd, unsigned int port,
         spin_unlock(&d->evtchn->delivery_lock);
     }
     spin_unlock_irqrestore(&d->event_lock, flags);
-    cpu_raise_softirq_batch_finish();
     return rc;
 }
 
@@ -1038,11 +1028,9 @@ void evtchn_set_pending(struct vcpu *v, unsigned int port)
     unsigned long flags;
 
     ASSERT(chn);
-    cpu_raise_softirq_batch_begin();
     spin_lock_irqsave(&st->delivery_lock, flags);
     st->ops->set_pending(v, port, chn);
     spin_unlock_irqrestore(&st->delivery_lock, flags);
-    cpu_raise_softirq_batch_finish();
 }
 
 void vcpu_mark_events_pending(struct vcpu *v)

@@ -72,10 +72,7 @@ static void schedule(void)
     struct task_slice next;
     s_time_t now = NOW();
 
-    /* do_schedule() may kick an idle peer under this CPU's lock. */
-    cpu_raise_softirq_batch_begin();
     next = ops->do_schedule(cpu, now);
-    cpu_raise_softirq_batch_finish();
     if ( next.time >= 0 )
         set_timer(&per_cpu(slice_timer, cpu), now + next.time);
     else
@@ -159,11 +156,8 @@ int sched_insert_vcpu(struct vcpu *v)
  */
 void vcpu_wake(struct vcpu *v)
 {
-    /* The CPU it tickles takes the lock wake() holds as it sends. */
-    cpu_raise_softirq_batch_begin();
     if ( v->sched_priv && vcpu_runnable(v) )
         ops->wake(v);
-    cpu_raise_softirq_batch_finish();
 }
 
 /*
@@ -189,17 +183,15 @@ void vcpu_kick(struct vcpu *v)
     else if ( v->is_running && v->processor != smp_processor_id() )
     {
         perfc_incr(kick_ipi);
-        event_check_cpu(v->processor);
+        send_event_check_ipi(v->processor);
     }
 }
 
 /* v may no longer run; its CPU deschedules it soon (not waited for). */
 void vcpu_sleep_nosync(struct vcpu *v)
 {
-    cpu_raise_softirq_batch_begin();
     if ( v->sched_priv )
         ops->sleep(v);
-    cpu_raise_softirq_batch_finish();
 }
 
 static int set_hard_affinity(struct vcpu *v, const cpumask_t *mask)

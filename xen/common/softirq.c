@@ -6,7 +6,6 @@
 #include <asm/current.h>
 #include <xen/perfc.h>
 #include <asm/smp.h>
-#include <asm/system.h>
 
 static softirq_handler_t softirq_handlers[NR_SOFTIRQS];
 static DEFINE_PER_CPU(unsigned long, softirq_mask);
@@ -22,49 +21,6 @@ void raise_softirq(unsigned int nr)
     __atomic_fetch_or(&this_cpu(softirq_mask), 1UL << nr, __ATOMIC_RELAXED);
 }
 
-/*
- * Batching (xen/softirq.h): under emulation an IPI is a trip through the
- * emulator's lock that wakes the target's thread, which the host may run
- * in place of ours; with our lock still held, the target then spun on it
- * until the host ran us again (milliseconds, on a busy host).
- */
-static DEFINE_PER_CPU(unsigned int, batch_depth);
-static DEFINE_PER_CPU(cpumask_t, batch_mask);
-
-void cpu_raise_softirq_batch_begin(void)
-{
-    this_cpu(batch_depth)++;
-}
-
-void cpu_raise_softirq_batch_finish(void)
-{
-    cpumask_t *pend = &this_cpu(batch_mask);
-    cpumask_t send;
-    unsigned long flags;
-    unsigned int cpu;
-
-    ASSERT(this_cpu(batch_depth));
-    /* An interrupt handler may add to the mask until it is taken. */
-    local_irq_save(flags);
-    if ( --this_cpu(batch_depth) || cpumask_empty(pend) )
-    {
-        local_irq_restore(flags);
-        return;
-    }
-    cpumask_copy(&send, pend);
-    cpumask_clear(pend);
-    local_irq_restore(flags);
-    for_each_cpu(cpu, &send) send_event_check_ipi(cpu);
-}
-
-void event_check_cpu(unsigned int cpu)
-{
-    if ( this_cpu(batch_depth) )
-        cpumask_set_cpu(cpu, &this_cpu(batch_mask));
-    else
-        send_event_check_ipi(cpu);
-}
-
 void cpu_raise_softirq(unsigned int cpu, unsigned int nr)
 {
     unsigned long old = __atomic_fetch_or(&per_cpu(softirq_mask, cpu),
@@ -74,7 +30,7 @@ void cpu_raise_softirq(unsigned int cpu, unsigned int nr)
     if ( cpu != smp_processor_id() && !(old & (1UL << nr)) )
     {
         perfc_incr(softirq_ipi);
-        event_check_cpu(cpu);
+        send_event_check_ipi(cpu);
     }
 }
 

@@ -406,7 +406,7 @@ void do_softirq(void)
 {
 }
 
-void event_check_cpu(unsigned int cpu)
+void send_event_check_ipi(unsigned int cpu)
 {
 }
 

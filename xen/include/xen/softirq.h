@@ -12,16 +12,6 @@ void open_softirq(unsigned int nr, softirq_handler_t handler);
 void raise_softirq(unsigned int nr);
 /* Marks work pending on another CPU and kicks it with an IPI if idle. */
 void cpu_raise_softirq(unsigned int cpu, unsigned int nr);
-/*
- * Between these, the IPIs cpu_raise_softirq() and event_check_cpu() owe
- * other CPUs are held back and sent by the outermost finish: a CPU that
- * wakes another while holding the lock the woken one takes first (its
- * scheduler lock) sends the IPI after the unlock.  They nest.
- */
-void cpu_raise_softirq_batch_begin(void);
-void cpu_raise_softirq_batch_finish(void);
-/* Interrupts cpu so that it looks at its guest's events (batched too). */
-void event_check_cpu(unsigned int cpu);
 /* Runs every pending handler of this CPU; interrupts must be enabled. */
 void do_softirq(void);
 bool softirq_pending(unsigned int cpu);
