@@ -326,6 +326,24 @@ CASES.append(dict(
            ('expect', 'guest_line', dict(dom=1, text='pv32: PASS'))]
     + SUITE_END))
 
+# The 64-bit mini-os dom0 builds its domain/ cases' peers from the 32-bit
+# mini-os (kernel/builder.c's 32-bit PAE path, the vcpucontext domctls on
+# a 32-bit domain from a 64-bit caller), beside a 32-bit boot peer.
+CASES.append(dict(
+    name='boot-domu32-peer', via='kernel', smp=2, mem='256M', cpu='max',
+    append='dom0_mem=64M pv=32', only='ours', minios=True,
+    forbid=SUITE_FORBID,
+    modules=[(MINIOS, 'only=domain/'), (MINIOS32, ''),
+             (MINIOS32, 'domU mem=4M -- role=peer')],
+    steps=[('expect', 'dom_built', dict(dom=1)),
+           ('expect', 'guest_result', dict(result='PASS',
+                                           case='domain/boot_peer_exchange')),
+           ('expect', 'guest_result', dict(result='PASS',
+                                           case='domain/build_peer_and_exchange')),
+           ('expect', 'guest_result',
+            dict(result='PASS', case='domain/ctx32_get_gives_the_32bit_layout'))]
+    + SUITE_END))
+
 
 def debian_kernel():
     """(vmlinuz, initrd) of the newest Debian kernel in /boot, or None."""
