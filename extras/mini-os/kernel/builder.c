@@ -35,13 +35,6 @@ static union {
     struct compat_vcpu_context cmp;
 } ctxt;
 
-/*
- * Where a 32-bit guest's region must end: the hypervisor's part of its
- * address space starts at HYPERVISOR_COMPAT_VIRT_START, which is this
- * unless the kernel asked for it higher (nothing here does).
- */
-#define PV32_HYPERVISOR_START 0xF5800000UL
-
 static long fail(long rc, const char *fmt, ...) __printf(2, 3);
 static long fail(long rc, const char *fmt, ...)
 {
@@ -161,7 +154,7 @@ static long plan_layout(struct pv_layout *l, const struct elf_image *elf,
                            elf->is32 ? PV_LAYOUT_LEVELS_PAE
                                      : PV_LAYOUT_LEVELS_64,
                            PV_LAYOUT_RINGS) ||
-         (elf->is32 && l->v_end > PV32_HYPERVISOR_START) )
+         (elf->is32 && l->v_end > PV_DOMU_PAE_END) )
         return fail(-XEN_EINVAL, "the kernel's region does not fit in the "
                     "address space");
     /* write_page_tables() fills one L3 and one L2. */
@@ -242,25 +235,6 @@ static long write_page_tables(struct window *w, const struct pv_layout *l)
     return 0;
 }
 
-/* start_info at either width: the same fields, other sizes. */
-#define FILL_START_INFO(si, magic_str, l, nr_pages, shared_info, port,       \
-                        cmdline)                                              \
-    do                                                                        \
-    {                                                                         \
-        memset(si, 0, PAGE_SIZE);                                             \
-        snprintf((si)->magic, sizeof((si)->magic), magic_str);                \
-        (si)->nr_pages = nr_pages;                                            \
-        (si)->shared_info = shared_info;                                      \
-        (si)->pt_base = (l)->pt_start;                                        \
-        (si)->nr_pt_frames = (l)->nr_pt_frames;                               \
-        (si)->mfn_list = (l)->p2m_start;                                      \
-        (si)->store_mfn = p2m[pv_layout_pfn(l, (l)->store)];                  \
-        (si)->console.domU.mfn = p2m[pv_layout_pfn(l, (l)->console)];         \
-        (si)->console.domU.evtchn = port;                                     \
-        snprintf((char *)(si)->cmd_line, sizeof((si)->cmd_line), "%s",        \
-                 cmdline ? cmdline : "");                                     \
-    } while ( 0 )
-
 static long write_start_info(struct window *w, const struct pv_layout *l,
                              unsigned long nr_pages, uint64_t shared_info,
                              evtchn_port_t console_port, const char *cmdline)
@@ -268,6 +242,8 @@ static long write_start_info(struct window *w, const struct pv_layout *l,
     unsigned long pfn = pv_layout_pfn(l, l->start_info);
     /* A 32-bit guest's p2m entries are 4 bytes (xen/pv_layout.h). */
     unsigned int entry = l->levels == PV_LAYOUT_LEVELS_PAE ? 4 : 8;
+    xen_pfn_t store = p2m[pv_layout_pfn(l, l->store)];
+    xen_pfn_t console = p2m[pv_layout_pfn(l, l->console)];
     void *si = window_at(w, pfn);
 
     if ( !si )
@@ -279,16 +255,16 @@ static long write_start_info(struct window *w, const struct pv_layout *l,
         /* Its shared_info field is 32 bits wide, as Xen's compat one. */
         if ( shared_info >> 32 )
             return fail(-XEN_EINVAL, "shared_info above 4 GiB");
-        FILL_START_INFO(csi, "xen-3.0-x86_32p", l, nr_pages, shared_info,
-                        console_port, cmdline);
+        PV_DOMU_START_INFO(csi, "xen-3.0-x86_32p", l, nr_pages, shared_info,
+                           store, 0, console, console_port, cmdline);
     }
     else
     {
 #ifdef __x86_64__
         start_info_t *nsi = si;
 
-        FILL_START_INFO(nsi, "xen-3.0-x86_64", l, nr_pages, shared_info,
-                        console_port, cmdline);
+        PV_DOMU_START_INFO(nsi, "xen-3.0-x86_64", l, nr_pages, shared_info,
+                           store, 0, console, console_port, cmdline);
 #endif
     }
     /* The p2m list, then zeroed store and console pages and stack. */

@@ -39,6 +39,49 @@
         (c)->ctrlreg[3] = cr3;                                                \
     } while ( 0 )
 
+/*
+ * Where a 32-bit domU's region must end: HYPERVISOR_COMPAT_VIRT_START,
+ * unless an HV_START_LOW note raised it (these builders keep the default).
+ */
+#define PV_DOMU_PAE_END 0xF5800000UL
+
+/* src into dst of size bytes, cut short and NUL-terminated (no libc). */
+static inline void pv_domu_copy_str(char *dst, const char *src,
+                                    unsigned long size)
+{
+    unsigned long i;
+
+    for ( i = 0; src && src[i] && i + 1 < size; i++ )
+        dst[i] = src[i];
+    dst[i] = 0;
+}
+
+/*
+ * start_info at either width (start_info_t or xen/compat.h's 32-bit
+ * one, magic "xen-3.0-x86_64" or "xen-3.0-x86_32p"): the page zeroed,
+ * then what every domU's has; a module is the caller's to add.  l is
+ * its xen/pv_layout.h region.
+ */
+#define PV_DOMU_START_INFO(si, magic_str, l, nr_pages_, shared_info_,         \
+                           store_mfn_, store_port, console_mfn_,              \
+                           console_port, cmdline)                             \
+    do                                                                        \
+    {                                                                         \
+        __builtin_memset(si, 0, 4096);                                        \
+        pv_domu_copy_str((si)->magic, magic_str, sizeof((si)->magic));        \
+        (si)->nr_pages = nr_pages_;                                           \
+        (si)->shared_info = shared_info_;                                     \
+        (si)->store_mfn = store_mfn_;                                         \
+        (si)->store_evtchn = store_port;                                      \
+        (si)->console.domU.mfn = console_mfn_;                                \
+        (si)->console.domU.evtchn = console_port;                             \
+        (si)->pt_base = (l)->pt_start;                                        \
+        (si)->nr_pt_frames = (l)->nr_pt_frames;                               \
+        (si)->mfn_list = (l)->p2m_start;                                      \
+        pv_domu_copy_str((char *)(si)->cmd_line, cmdline,                     \
+                         sizeof((si)->cmd_line));                             \
+    } while ( 0 )
+
 #ifdef __x86_64__
 /* A 64-bit guest's: ring 3, cr3 the pinned L4. */
 static inline void pv_domu_boot_context(vcpu_guest_context_t *c,
