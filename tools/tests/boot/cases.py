@@ -891,9 +891,10 @@ CREATE_PV = os.path.join(TOOLS, 'misc', 'build', 'xen-create-pv')
 LIBHVXC = os.path.join(TOOLS, 'libxc', 'build', 'libhvxc.so.1')
 
 
-def libxc_rootfs(name):
-    """dom0_rootfs with xen-create-pv and libhvxc, built first."""
-    inner = dom0_rootfs(name, [(MINIOS, '/guests/mini-os'),
+def libxc_rootfs(name, guest=(MINIOS, '/guests/mini-os')):
+    """dom0_rootfs with xen-create-pv, libhvxc and guest (a (file, path)
+    pair), built first."""
+    inner = dom0_rootfs(name, [guest,
                                (CREATE_PV, '/usr/sbin/xen-create-pv'),
                                (LIBHVXC, '/usr/lib/x86_64-linux-gnu/'
                                          'libhvxc.so.1')],
@@ -967,6 +968,33 @@ CREATE_PV_STEPS = (
           r'^xl-create-wall-ms=\d+$'))
 dom0_twins('linux-dom0-create-pv', libxc_rootfs, CREATE_PV_STEPS,
            minios=True, forbid=(r'^hvxc: ',))
+
+# The same builder with the 32-bit PAE mini-os (compat32.md): a 32-bit
+# domU on ours with pv=32 (Debian's Xen 4.17 has no 32-bit PV), spinning
+# with its console in xenconsoled's log, destroyed with every page back.
+CREATE_PV32_STEPS = (
+    [('type', 'before=$(%s); echo before=$before\r' % FREE_PAGES)] +
+    expect_lines(r'^before=\d+$') +
+    shell('out=$(xen-create-pv -k /guests/mini-os-x86_32 -m 32 -n minipv32 '
+          '-c role=spin); rc=$?; echo "$out"; id=${out#built d}; '
+          'id=${id%% *}; (exit $rc)', 'create-pv32',
+          r'^built d[1-9]\d* \(minipv32\): 32768 KiB, 1 vcpu\(s\) in ') +
+    [('type', 'i=0; while ! grep -q "spin: spinning" '
+              '/var/log/xen/console/guest-minipv32.log 2>/dev/null && '
+              '[ $i -lt 20 ]; do sleep 0.5; i=$((i+1)); done; '
+              'cat /var/log/xen/console/guest-minipv32.log\r')] +
+    expect_lines(r'xen-3\.0-x86_32p', r'^spin: spinning') +
+    shell('xen-create-pv --destroy $id', 'destroy-pv32', r'^destroyed d\d+$') +
+    free_back(''))
+CASES.append(dict(
+    name='linux-dom0-create-pv32', via='kernel', smp=2, mem='1G', cpu='max',
+    append=DOM0_APPENDS[0][1] + ' pv=32', only='ours', timeout=120,
+    minios=True,
+    prepare=libxc_rootfs('linux-dom0-create-pv32',
+                         (MINIOS32, '/guests/mini-os-x86_32')),
+    forbid=qemu.DEFAULT_FORBID + (r'^hv-rootfs: .*failed', r'^hvxc: '),
+    steps=[('expect', 'linux_init'), ('expect', 'rootfs_ready'),
+           ('settle', 2)] + CREATE_PV32_STEPS))
 
 
 # Only our dom0 stack (issue #16): our tools go into dom0's tree as
