@@ -165,6 +165,32 @@ TEST(domain, ctx32_exactly_2800_bytes_and_no_hypervisor_buffer)
 }
 
 /*
+ * CR3s naming no L3 of the domain's are refused (-EINVAL), as Xen: a
+ * frame of ours, and a folded one (pae_extended_cr3) above any machine.
+ * The vCPU stays uninitialised (-ENODATA).
+ */
+static void bad_cr3(struct domu *d)
+{
+    uint32_t mine = virt_to_mfn(&ctx);
+
+    CHECK_RC(ctx_op(XEN_DOMCTL_getvcpucontext, d->domid, 0, &ctx), 0);
+    ctx.flags &= ~VGCF_online;
+    ctx.ctrlreg[3] = mine << 12 | mine >> 20;
+    CHECK_RC(ctx_op(XEN_DOMCTL_setvcpucontext, d->domid, 1, &ctx),
+             -XEN_EINVAL);
+    ctx.ctrlreg[3] = 0xfffff000u | 0xfffu;
+    CHECK_RC(ctx_op(XEN_DOMCTL_setvcpucontext, d->domid, 1, &ctx),
+             -XEN_EINVAL);
+    CHECK_RC(ctx_op(XEN_DOMCTL_getvcpucontext, d->domid, 1, &ctx),
+             -XEN_ENODATA);
+}
+
+TEST(domain, ctx32_foreign_or_absent_l3_refused)
+{
+    on_domu32(bad_cr3);
+}
+
+/*
  * An initialised 32-bit vCPU takes its own context back (the folded CR3
  * compares equal) but not other tables: -EOPNOTSUPP, as Xen 4.17.  The
  * domain stays paused, so what it gets back is where it is.
