@@ -419,18 +419,19 @@ static int boot_vcpu(xc_interface *xch, uint32_t domid,
                      uint64_t entry)
 {
     union {
-        vcpu_guest_context_t nat;
-        struct compat_vcpu_context cmp;
+        struct pv64_vcpu_context c64;
+        struct compat_vcpu_context c32;
     } c;
     xen_pfn_t root = p2m[pv_layout_pfn(l, l->pt_start)];
 
     if ( l->levels == PV_LAYOUT_LEVELS_PAE )
-        pv_domu_boot_context32(&c.cmp, entry, l->stack + XC_PAGE_SIZE,
+        pv_domu_boot_context32(&c.c32, entry, l->stack + XC_PAGE_SIZE,
                                l->start_info, root);
     else
-        pv_domu_boot_context(&c.nat, entry, l->stack + XC_PAGE_SIZE,
+        pv_domu_boot_context(&c.c64, entry, l->stack + XC_PAGE_SIZE,
                              l->start_info, root);
-    return xc_domain_setvcpucontext(xch, domid, 0, &c.nat);
+    return xc_domain_setvcpucontext(xch, domid, 0,
+                                    (vcpu_guest_context_t *)&c);
 }
 
 /*

@@ -2,11 +2,11 @@
 /* A PV domain builder for dom0: an ELF kernel into a new domain via domctl. */
 
 /*
- * Both widths of mini-os build with it.  A 64-bit dom0 builds 64-bit and
- * 32-bit PAE guests; a 32-bit one builds 32-bit PAE guests (the 64-bit
- * context's layout is not at hand at that width).  What differs with the
- * guest's width: the paging levels, the p2m entries' size, start_info's
- * layout and the vCPU context's (xen/compat.h for 32 bits).
+ * Both widths of mini-os build with it, and each builds 64-bit and 32-bit
+ * PAE guests.  What differs with the guest's width: the paging levels,
+ * the p2m entries' size, start_info's layout and the vCPU context's
+ * (xen/pv_domu.h's pv64 ones, xen/compat.h's for 32 bits, whatever our
+ * own width).
  */
 
 #include <xenctl.h>
@@ -29,10 +29,8 @@ static xen_pfn_t p2m[MAX_DOMU_PAGES];
 static struct xen_domctl dop;
 /* vCPU 0's first context, in the layout of the guest's width. */
 static union {
-#ifdef __x86_64__
-    vcpu_guest_context_t nat;
-#endif
-    struct compat_vcpu_context cmp;
+    struct pv64_vcpu_context c64;
+    struct compat_vcpu_context c32;
 } ctxt;
 
 static long fail(long rc, const char *fmt, ...) __printf(2, 3);
@@ -260,12 +258,10 @@ static long write_start_info(struct window *w, const struct pv_layout *l,
     }
     else
     {
-#ifdef __x86_64__
-        start_info_t *nsi = si;
+        struct pv64_start_info *nsi = si;
 
         PV_DOMU_START_INFO(nsi, "xen-3.0-x86_64", l, nr_pages, shared_info,
                            store, 0, console, console_port, cmdline);
-#endif
     }
     /* The p2m list, then zeroed store and console pages and stack. */
     for ( pfn = 0; pfn < nr_pages; pfn++ )
@@ -365,13 +361,11 @@ static long set_context(const struct domu *d, const struct pv_layout *l,
 
     /* The domctl takes the layout of the domain's width. */
     if ( elf->is32 )
-        pv_domu_boot_context32(&ctxt.cmp, elf->virt_entry,
+        pv_domu_boot_context32(&ctxt.c32, elf->virt_entry,
                                l->stack + PAGE_SIZE, l->start_info, root);
-#ifdef __x86_64__
     else
-        pv_domu_boot_context(&ctxt.nat, elf->virt_entry, l->stack + PAGE_SIZE,
+        pv_domu_boot_context(&ctxt.c64, elf->virt_entry, l->stack + PAGE_SIZE,
                              l->start_info, root);
-#endif
 
     memset(&dop, 0, sizeof(dop));
     dop.cmd = XEN_DOMCTL_setvcpucontext;
@@ -484,11 +478,6 @@ long domu_build(const struct domu_spec *spec, struct domu *d)
     if ( elf.is32 &&
          (!elf.xen.pae_mode[0] || !strncmp(elf.xen.pae_mode, "no", 2)) )
         return fail(-XEN_EINVAL, "a 32-bit kernel without PAE");
-#ifdef __i386__
-    if ( !elf.is32 )
-        return fail(-XEN_EOPNOTSUPP, "a 32-bit dom0 builds 32-bit guests "
-                    "only here");
-#endif
     if ( !(elf.xen.seen & (1u << XEN_ELFNOTE_VIRT_BASE)) ||
          elf.xen.virt_base & ((1UL << 21) - 1) )
         return fail(-XEN_EINVAL, "the kernel needs a 2 MiB aligned "

@@ -326,23 +326,30 @@ CASES.append(dict(
            ('expect', 'guest_line', dict(dom=1, text='pv32: PASS'))]
     + SUITE_END))
 
-# The 64-bit mini-os dom0 builds its domain/ cases' peers from the 32-bit
-# mini-os (kernel/builder.c's 32-bit PAE path, the vcpucontext domctls on
-# a 32-bit domain from a 64-bit caller), beside a 32-bit boot peer.
-CASES.append(dict(
-    name='boot-domu32-peer', via='kernel', smp=2, mem='256M', cpu='max',
-    append='dom0_mem=64M pv=32', only='ours', minios=True,
-    forbid=SUITE_FORBID,
-    modules=[(MINIOS, 'only=domain/'), (MINIOS32, ''),
-             (MINIOS32, 'domU mem=4M -- role=peer')],
-    steps=[('expect', 'dom_built', dict(dom=1)),
-           ('expect', 'guest_result', dict(result='PASS',
-                                           case='domain/boot_peer_exchange')),
-           ('expect', 'guest_result', dict(result='PASS',
-                                           case='domain/build_peer_and_exchange')),
-           ('expect', 'guest_result',
-            dict(result='PASS', case='domain/ctx32_get_gives_the_32bit_layout'))]
-    + SUITE_END))
+# Each width of mini-os dom0 builds its domain/ cases' peers of the other
+# width, beside a boot peer of that width (pv=32): boot-domu32-peer, the
+# 64-bit dom0's builder's 32-bit PAE path and the vcpucontext domctls on
+# a 32-bit domain from a 64-bit caller (domain/ctx32_*);
+# boot-domu64-from-32, the 32-bit dom0's pv64 layouts, pinning a 64-bit
+# domain's L4 and its 5168-byte context from a 32-bit caller.
+for _name, _dom0, _peer, _more in (
+        ('boot-domu32-peer', MINIOS, MINIOS32,
+         [('expect', 'guest_result',
+           dict(result='PASS',
+                case='domain/ctx32_get_gives_the_32bit_layout'))]),
+        ('boot-domu64-from-32', MINIOS32, MINIOS, [])):
+    CASES.append(dict(
+        name=_name, via='kernel', smp=2, mem='256M', cpu='max',
+        append='dom0_mem=64M pv=32', only='ours', minios=True,
+        forbid=SUITE_FORBID,
+        modules=[(_dom0, 'only=domain/'), (_peer, ''),
+                 (_peer, 'domU mem=4M -- role=peer')],
+        steps=[('expect', 'dom_built', dict(dom=1)),
+               ('expect', 'guest_result',
+                dict(result='PASS', case='domain/boot_peer_exchange')),
+               ('expect', 'guest_result',
+                dict(result='PASS', case='domain/build_peer_and_exchange'))]
+        + _more + SUITE_END))
 
 
 def debian_kernel():

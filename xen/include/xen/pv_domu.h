@@ -40,6 +40,78 @@
     } while ( 0 )
 
 /*
+ * A 64-bit guest's start_info (1168 bytes) and vcpu_guest_context (5168)
+ * at any width of builder, so that a 32-bit dom0 builds 64-bit guests
+ * too: its public headers give the 32-bit layouts.  Each 64-bit field at
+ * its 64-bit alignment (a 32-bit compiler aligns uint64_t to 4).
+ */
+typedef uint64_t pv64_u64 __attribute__((__aligned__(8)));
+
+struct pv64_start_info {
+    char magic[32]; /* "xen-3.0-x86_64" */
+    pv64_u64 nr_pages, shared_info;
+    uint32_t flags;
+    pv64_u64 store_mfn;
+    uint32_t store_evtchn;
+    union {
+        struct {
+            pv64_u64 mfn;
+            uint32_t evtchn;
+        } domU;
+        struct {
+            uint32_t info_off, info_size;
+        } dom0;
+    } console;
+    pv64_u64 pt_base, nr_pt_frames, mfn_list, mod_start, mod_len;
+    int8_t cmd_line[MAX_GUEST_CMDLINE];
+    pv64_u64 first_p2m_pfn, nr_p2m_frames;
+};
+
+struct pv64_user_regs {
+    pv64_u64 r15, r14, r13, r12, rbp, rbx, r11, r10, r9, r8;
+    pv64_u64 rax, rcx, rdx, rsi, rdi;
+    uint32_t error_code, entry_vector;
+    pv64_u64 rip;
+    uint16_t cs, pad0;
+    uint8_t saved_upcall_mask, pad1[3];
+    pv64_u64 rflags, rsp;
+    uint16_t ss, pad2[3], es, pad3[3], ds, pad4[3], fs, pad5[3], gs, pad6[3];
+};
+
+struct pv64_vcpu_context {
+    uint8_t fpu_ctxt[512];
+    pv64_u64 flags;
+    struct pv64_user_regs user_regs;
+    struct {
+        uint8_t vector, flags;
+        uint16_t cs;
+        pv64_u64 address;
+    } trap_ctxt[256];
+    pv64_u64 ldt_base, ldt_ents, gdt_frames[16], gdt_ents;
+    pv64_u64 kernel_ss, kernel_sp, ctrlreg[8], debugreg[8];
+    pv64_u64 event_callback_eip, failsafe_callback_eip, syscall_callback_eip;
+    pv64_u64 vm_assist, fs_base, gs_base_kernel, gs_base_user;
+};
+
+/* Checked against the public headers at 64 bits. */
+_Static_assert(sizeof(struct pv64_start_info) == 1168, "pv64 start_info");
+_Static_assert(__builtin_offsetof(struct pv64_start_info, cmd_line) == 128,
+               "pv64 start_info cmd_line");
+_Static_assert(sizeof(struct pv64_user_regs) == 200, "pv64 regs");
+_Static_assert(sizeof(struct pv64_vcpu_context) == 5168, "pv64 context");
+#ifdef __x86_64__
+_Static_assert(__builtin_offsetof(struct pv64_vcpu_context, kernel_sp) ==
+                   __builtin_offsetof(vcpu_guest_context_t, kernel_sp),
+               "pv64 kernel_sp");
+_Static_assert(__builtin_offsetof(struct pv64_vcpu_context, gs_base_user) ==
+                   __builtin_offsetof(vcpu_guest_context_t, gs_base_user),
+               "pv64 gs_base_user");
+_Static_assert(__builtin_offsetof(struct pv64_start_info, nr_p2m_frames) ==
+                   __builtin_offsetof(start_info_t, nr_p2m_frames),
+               "pv64 start_info");
+#endif
+
+/*
  * Where a 32-bit domU's region must end: HYPERVISOR_COMPAT_VIRT_START,
  * unless an HV_START_LOW note raised it (these builders keep the default).
  */
@@ -82,18 +154,19 @@ static inline void pv_domu_copy_str(char *dst, const char *src,
                          sizeof((si)->cmd_line));                             \
     } while ( 0 )
 
-#ifdef __x86_64__
-/* A 64-bit guest's: ring 3, cr3 the pinned L4. */
-static inline void pv_domu_boot_context(vcpu_guest_context_t *c,
+/*
+ * A 64-bit guest's: ring 3 on the flat 64-bit selectors (xen-x86_64.h's
+ * FLAT_KERNEL_CS 0xe033, _SS 0xe02b, _DS null, which a 32-bit builder's
+ * headers do not give), cr3 the pinned L4.
+ */
+static inline void pv_domu_boot_context(struct pv64_vcpu_context *c,
                                         uint64_t entry, uint64_t stack_top,
                                         uint64_t start_info_va,
-                                        xen_pfn_t l4_mfn)
+                                        uint64_t l4_mfn)
 {
-    PV_DOMU_BOOT_CONTEXT(c, r, entry, stack_top, start_info_va, FLAT_KERNEL_CS,
-                         FLAT_KERNEL_SS, FLAT_KERNEL_DS,
-                         xen_pfn_to_cr3(l4_mfn));
+    PV_DOMU_BOOT_CONTEXT(c, r, entry, stack_top, start_info_va, 0xe033, 0xe02b,
+                         0, l4_mfn << 12);
 }
-#endif
 
 /*
  * A 32-bit PAE guest's (xen/compat.h's context, which the vcpucontext
