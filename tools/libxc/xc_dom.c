@@ -231,9 +231,13 @@ static int parse_kernel_into(const void *data, size_t len,
     /* Compressed, but its size unknown or too big. */
     if ( !k->unpacked && decompress_format(data, len) != DECOMPRESS_NONE )
         goto bad;
-    /* A 32-bit PV kernel is refused as Xen's libxc without x86_32p does. */
-    if ( elf_init(&k->elf, data, len) || k->elf.is32 ||
-         elf_xen_check(&k->elf) )
+    /*
+     * A 32-bit kernel must be PAE (its note "yes", "bimodal", ...), as
+     * Xen's libxc has it: x86_32p is the only 32-bit PV guest type.
+     */
+    if ( elf_init(&k->elf, data, len) || elf_xen_check(&k->elf) ||
+         (k->elf.is32 && (!k->elf.xen.pae_mode[0] ||
+                          !strncmp(k->elf.xen.pae_mode, "no", 2))) )
         goto bad;
     if ( !(k->elf.xen.seen & (1u << XEN_ELFNOTE_VIRT_BASE)) ||
          (k->elf.xen.virt_base & (XC_PAGE_SIZE - 1)) ||
@@ -261,28 +265,40 @@ int xc_dom_layout(struct xc_dom_layout *l, const struct xc_dom_kernel *k,
         return -EINVAL;
     l->nr_pages = nr_pages;
     if ( pv_layout_compute(&l->r, vb, kend, ramdisk_len, nr_pages,
-                           PV_LAYOUT_LEVELS_64, PV_LAYOUT_RINGS) )
+                           k->elf.is32 ? PV_LAYOUT_LEVELS_PAE
+                                       : PV_LAYOUT_LEVELS_64,
+                           PV_LAYOUT_RINGS) ||
+         (k->elf.is32 && l->r.v_end > PV_DOMU_PAE_END) )
         return -EINVAL;
     /* The whole region is mapped, so it must exist (as in Xen's libxc). */
     return l->r.min_pages > nr_pages ? -ENOMEM : 0;
 }
 
-/* Fills the region's page tables at pt_start of region, a mapping of it. */
+/*
+ * Fills the region's page tables at pt_start of region, a mapping of it.
+ * A 32-bit guest's walk starts at its L3, whose four PDPTEs (the present
+ * bit only, as Xen wants them) point at the four L2s that follow it in
+ * slot order; its kernel runs in ring 1, so its pages are not USER ones.
+ */
 static void write_page_tables(const struct pv_layout *l, uint8_t *region,
                               const xen_pfn_t *p2m)
 {
+    bool pae = l->levels == PV_LAYOUT_LEVELS_PAE;
     unsigned long pt = pv_layout_pfn(l, l->pt_start), next = pt + 1;
     unsigned long pt_end = pt + l->nr_pt_frames;
-    uint64_t *l4 = (uint64_t *)(region + (pt << XC_PAGE_SHIFT));
+    uint64_t *top = (uint64_t *)(region + (pt << XC_PAGE_SHIFT));
     const uint64_t table = PTE_P | PTE_RW | PTE_US | PTE_A;
+    const uint64_t user = pae ? 0 : PTE_US;
 
-    memset(l4, 0, l->nr_pt_frames << XC_PAGE_SHIFT);
+    memset(top, 0, l->nr_pt_frames << XC_PAGE_SHIFT);
+    for ( unsigned int i = 0; pae && i < 4; i++ )
+        top[i] = ((uint64_t)p2m[next++] << XC_PAGE_SHIFT) | PTE_P;
     for ( unsigned long pfn = 0; pfn < pv_layout_pfn(l, l->v_end); pfn++ )
     {
         uint64_t va = l->v_start + ((uint64_t)pfn << XC_PAGE_SHIFT);
-        uint64_t *t = l4, pte;
+        uint64_t *t = top, pte;
 
-        for ( unsigned int shift = 39; shift > 12; shift -= 9 )
+        for ( unsigned int shift = pae ? 30 : 39; shift > 12; shift -= 9 )
         {
             uint64_t *e = &t[(va >> shift) & (PT_ENTRIES - 1)];
 
@@ -296,7 +312,7 @@ static void write_page_tables(const struct pv_layout *l, uint8_t *region,
                     break;
                 }
         }
-        pte = ((uint64_t)p2m[pfn] << XC_PAGE_SHIFT) | PTE_P | PTE_US | PTE_A;
+        pte = ((uint64_t)p2m[pfn] << XC_PAGE_SHIFT) | PTE_P | user | PTE_A;
         /* The guest may not write its own tables: Xen validates them. */
         if ( pfn < pt || pfn >= pt_end )
             pte |= PTE_RW | PTE_D;
@@ -326,29 +342,34 @@ static int load_piece(void *data, uint64_t paddr, const void *src,
     return 0;
 }
 
-void xc_dom_start_info(const struct xc_dom_layout *l, start_info_t *si,
+void xc_dom_start_info(const struct xc_dom_layout *l, void *page,
                        const xen_pfn_t *p2m, uint64_t shared_info_maddr,
                        evtchn_port_t store_port, evtchn_port_t console_port,
                        const char *cmdline)
 {
-    memset(si, 0, XC_PAGE_SIZE);
-    snprintf(si->magic, sizeof(si->magic), "xen-3.0-x86_64");
-    si->nr_pages = l->nr_pages;
-    si->shared_info = shared_info_maddr;
-    si->store_mfn = p2m[pv_layout_pfn(&l->r, l->r.store)];
-    si->store_evtchn = store_port;
-    si->console.domU.mfn = p2m[pv_layout_pfn(&l->r, l->r.console)];
-    si->console.domU.evtchn = console_port;
-    si->pt_base = l->r.pt_start;
-    si->nr_pt_frames = l->r.nr_pt_frames;
-    si->mfn_list = l->r.p2m_start;
-    if ( l->r.mod_len )
+    xen_pfn_t store = p2m[pv_layout_pfn(&l->r, l->r.store)];
+    xen_pfn_t console = p2m[pv_layout_pfn(&l->r, l->r.console)];
+
+    if ( l->r.levels == PV_LAYOUT_LEVELS_PAE )
     {
+        struct compat_start_info *si = page;
+
+        PV_DOMU_START_INFO(si, "xen-3.0-x86_32p", &l->r, l->nr_pages,
+                           shared_info_maddr, store, store_port, console,
+                           console_port, cmdline);
         si->mod_start = l->r.mod_start;
         si->mod_len = l->r.mod_len;
     }
-    snprintf((char *)si->cmd_line, sizeof(si->cmd_line), "%s",
-             cmdline ? cmdline : "");
+    else
+    {
+        start_info_t *si = page;
+
+        PV_DOMU_START_INFO(si, "xen-3.0-x86_64", &l->r, l->nr_pages,
+                           shared_info_maddr, store, store_port, console,
+                           console_port, cmdline);
+        si->mod_start = l->r.mod_start;
+        si->mod_len = l->r.mod_len;
+    }
 }
 
 /* Grant entries 0 and 1 let the backends map the rings by grant. */
@@ -404,15 +425,25 @@ static int seed_grants(xc_interface *xch, uint32_t domid,
     return xc_unmap(xch, g, 1);
 }
 
+/* The context in the layout of the domain's width, as the domctl takes. */
 static int boot_vcpu(xc_interface *xch, uint32_t domid,
                      const struct pv_layout *l, const xen_pfn_t *p2m,
                      uint64_t entry)
 {
-    vcpu_guest_context_t c;
+    union {
+        struct pv64_vcpu_context c64;
+        struct compat_vcpu_context c32;
+    } c;
+    xen_pfn_t root = p2m[pv_layout_pfn(l, l->pt_start)];
 
-    pv_domu_boot_context(&c, entry, l->stack + XC_PAGE_SIZE, l->start_info,
-                         p2m[pv_layout_pfn(l, l->pt_start)]);
-    return xc_domain_setvcpucontext(xch, domid, 0, &c);
+    if ( l->levels == PV_LAYOUT_LEVELS_PAE )
+        pv_domu_boot_context32(&c.c32, entry, l->stack + XC_PAGE_SIZE,
+                               l->start_info, root);
+    else
+        pv_domu_boot_context(&c.c64, entry, l->stack + XC_PAGE_SIZE,
+                             l->start_info, root);
+    return xc_domain_setvcpucontext(xch, domid, 0,
+                                    (vcpu_guest_context_t *)&c);
 }
 
 /*
@@ -473,7 +504,8 @@ static int fill(xc_interface *xch, const struct xc_pv_config *cfg,
     struct xc_dom_layout l;
     xen_domctl_getdomaininfo_t info;
     struct load_ctx lc;
-    struct mmuext_op pin = { .cmd = MMUEXT_PIN_L4_TABLE };
+    struct mmuext_op pin = { .cmd = elf->is32 ? MMUEXT_PIN_L3_TABLE
+                                              : MMUEXT_PIN_L4_TABLE };
     shared_info_t *shared;
     uint8_t *region;
     uint32_t domid = res->domid;
@@ -496,6 +528,9 @@ static int fill(xc_interface *xch, const struct xc_pv_config *cfg,
                                  &res->store_port) ||
          xc_domain_getinfo_single(xch, domid, &info) )
         return -1;
+    /* A 32-bit start_info holds a 32-bit shared_info address. */
+    if ( elf->is32 && info.shared_info_frame >> (32 - XC_PAGE_SHIFT) )
+        return xc_fail(xch, EINVAL, "d%u: shared_info above 4 GiB", domid);
     phase_end(pt, "evtchn");
 
     /*
@@ -525,12 +560,16 @@ static int fill(xc_interface *xch, const struct xc_pv_config *cfg,
     if ( ramdisk_len )
         memcpy(region + (l.r.mod_start - l.r.v_start), ramdisk, ramdisk_len);
     phase_end(pt, "load_ramdisk");
-    memcpy(region + (l.r.p2m_start - l.r.v_start), p2m,
-           res->nr_pages * sizeof(*p2m));
+    /* A 32-bit guest's p2m entries are 4 bytes (xen/pv_layout.h). */
+    if ( elf->is32 )
+        for ( unsigned long i = 0; i < res->nr_pages; i++ )
+            ((uint32_t *)(region + (l.r.p2m_start - l.r.v_start)))[i] = p2m[i];
+    else
+        memcpy(region + (l.r.p2m_start - l.r.v_start), p2m,
+               res->nr_pages * sizeof(*p2m));
     memset(region + (l.r.store - l.r.v_start), 0, 2 * XC_PAGE_SIZE);
     memset(region + (l.r.stack - l.r.v_start), 0, XC_PAGE_SIZE);
-    xc_dom_start_info(&l, (start_info_t *)(region +
-                      (l.r.start_info - l.r.v_start)), p2m,
+    xc_dom_start_info(&l, region + (l.r.start_info - l.r.v_start), p2m,
                       (uint64_t)info.shared_info_frame << XC_PAGE_SHIFT,
                       res->store_port, res->console_port, cfg->cmdline);
     phase_end(pt, "start_info");
@@ -830,7 +869,7 @@ int xc_pv_build(xc_interface *xch, const struct xc_pv_config *cfg,
                              .grown = PTHREAD_COND_INITIALIZER };
     pthread_t thread;
     sigset_t all, mask;
-    bool parsing, created = false, cache = false;
+    bool parsing, unpacking, created = false, cache = false;
     struct cache_tmp ctmp = { .dirfd = -1, .fd = -1 };
     struct stat kst;
     char cname[128];
@@ -971,6 +1010,14 @@ int xc_pv_build(xc_interface *xch, const struct xc_pv_config *cfg,
     if ( xc_domain_max_vcpus(xch, res->domid, cd.max_vcpus) ||
          xc_domain_max_mem(xch, res->domid, maxmem) )
         goto out;
+    /*
+     * A 32-bit kernel's domain is made 32-bit before it has memory, as
+     * Xen's toolstack does: known here for a kernel parsed already.
+     */
+    unpacking = parsing;
+    if ( !parsing && !job.rc && job.k.elf.is32 &&
+         xc_domain_set_address_size(xch, res->domid, 32) )
+        goto out;
     phase_end(&pt, "create");
     if ( populate(xch, res->domid, p2m, res->nr_pages) )
         goto out;
@@ -999,7 +1046,14 @@ int xc_pv_build(xc_interface *xch, const struct xc_pv_config *cfg,
     phase_end(&pt, "parse_wait");
     if ( err )
     {
-        xc_fail(xch, -err, "%s: not a 64-bit PV kernel", cfg->kernel);
+        xc_fail(xch, -err, "%s: not a PV kernel", cfg->kernel);
+        goto out;
+    }
+    /* Found 32-bit only after its memory came: too late to switch. */
+    if ( unpacking && job.k.elf.is32 )
+    {
+        xc_fail(xch, EINVAL, "%s: a compressed 32-bit PV kernel: give it "
+                "unpacked", cfg->kernel);
         goto out;
     }
     if ( fill(xch, cfg, res, &job.k, ramdisk, ramdisk_len, p2m, &premap,

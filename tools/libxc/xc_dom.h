@@ -43,7 +43,8 @@ struct xc_dom_layout {
 /* 0; -EINVAL for a kernel out of range; -ENOMEM if nr_pages is too few. */
 int xc_dom_layout(struct xc_dom_layout *l, const struct xc_dom_kernel *k,
                   size_t ramdisk_len, uint64_t nr_pages);
-void xc_dom_start_info(const struct xc_dom_layout *l, start_info_t *si,
+/* start_info on page, in the layout of the guest's width (l->r.levels). */
+void xc_dom_start_info(const struct xc_dom_layout *l, void *page,
                        const xen_pfn_t *p2m, uint64_t shared_info_maddr,
                        evtchn_port_t store_port, evtchn_port_t console_port,
                        const char *cmdline);

@@ -372,10 +372,11 @@ static long set_vcpu_context(struct domain *d,
         return -EINVAL;
     if ( !(c = xmalloc(struct vcpu_guest_context)) )
         return -ENOMEM;
-    if ( copy_from_guest(c, vc->ctxt, 1) )
+    if ( (rc = arch_vcpu_context_from_guest(d, guest_handle_addr(vc->ctxt),
+                                            c)) )
     {
         xfree(c);
-        return -EFAULT;
+        return rc;
     }
     domain_vcpus_pause(d);
     spin_lock(&d->domain_lock);
@@ -392,7 +393,7 @@ static long get_vcpu_context(struct domain *d,
 {
     struct vcpu_guest_context *c;
     struct vcpu *v;
-    long rc = 0;
+    long rc;
 
     if ( vc->vcpu >= d->max_vcpus || !(v = d->vcpu[vc->vcpu]) || v == current )
         return -EINVAL;
@@ -413,8 +414,7 @@ static long get_vcpu_context(struct domain *d,
         arch_get_info_guest(v, c);
         vcpu_unpause(v);
     }
-    if ( copy_to_guest(vc->ctxt, c, 1) )
-        rc = -EFAULT;
+    rc = arch_vcpu_context_to_guest(d, guest_handle_addr(vc->ctxt), c);
     xfree(c);
     return rc;
 }

@@ -1,6 +1,14 @@
 /* SPDX-License-Identifier: GPL-2.0-only */
 /* A PV domain builder for dom0: an ELF kernel into a new domain via domctl. */
 
+/*
+ * Both widths of mini-os build with it, and each builds 64-bit and 32-bit
+ * PAE guests.  What differs with the guest's width: the paging levels,
+ * the p2m entries' size, start_info's layout and the vCPU context's
+ * (xen/pv_domu.h's pv64 ones, xen/compat.h's for 32 bits, whatever our
+ * own width).
+ */
+
 #include <xenctl.h>
 #include <lib.h>
 #include <mm.h>
@@ -10,9 +18,7 @@
 #include <hypercall.h>
 #include <xen/libelf.h>
 #include <xen/pv_layout.h>
-#ifdef __x86_64__
 #include <xen/pv_domu.h>
-#endif
 #include <public/elfnote.h>
 #include <public/errno.h>
 
@@ -21,9 +27,11 @@
 
 static xen_pfn_t p2m[MAX_DOMU_PAGES];
 static struct xen_domctl dop;
-#ifdef __x86_64__
-static vcpu_guest_context_t ctxt;
-#endif
+/* vCPU 0's first context, in the layout of the guest's width. */
+static union {
+    struct pv64_vcpu_context c64;
+    struct compat_vcpu_context c32;
+} ctxt;
 
 static long fail(long rc, const char *fmt, ...) __printf(2, 3);
 static long fail(long rc, const char *fmt, ...)
@@ -131,7 +139,7 @@ static int load_piece(void *data, uint64_t paddr, const void *src,
 }
 
 /*
- * The start-of-day region Xen's toolstack gives a 64-bit PV guest
+ * The start-of-day region Xen's toolstack gives a PV guest
  * (xen/pv_layout.h): the kernel, the p2m list, start_info, the xenstore
  * and console pages, the bootstrap page tables, a one-page stack, and
  * padding to a 4 MiB boundary, all mapped from VIRT_BASE.
@@ -140,7 +148,11 @@ static long plan_layout(struct pv_layout *l, const struct elf_image *elf,
                         unsigned long nr_pages)
 {
     if ( pv_layout_compute(l, elf->xen.virt_base, elf->virt_kend, 0,
-                           nr_pages, PV_LAYOUT_LEVELS_64, PV_LAYOUT_RINGS) )
+                           nr_pages,
+                           elf->is32 ? PV_LAYOUT_LEVELS_PAE
+                                     : PV_LAYOUT_LEVELS_64,
+                           PV_LAYOUT_RINGS) ||
+         (elf->is32 && l->v_end > PV_DOMU_PAE_END) )
         return fail(-XEN_EINVAL, "the kernel's region does not fit in the "
                     "address space");
     /* write_page_tables() fills one L3 and one L2. */
@@ -159,42 +171,63 @@ static uint64_t table_entry(unsigned long pfn)
            _PAGE_USER | _PAGE_ACCESSED;
 }
 
-/* Writes the bootstrap tables; the ones that map tables map them RO. */
+/* The zeroed table at pfn, through the window. */
+static uint64_t *new_table(struct window *w, unsigned long pfn)
+{
+    uint64_t *t = window_at(w, pfn);
+
+    if ( t )
+        memset(t, 0, PAGE_SIZE);
+    return t;
+}
+
+/*
+ * Writes the bootstrap tables; the ones that map tables map them RO.
+ * Above the L1s, a 64-bit guest's L4, L3 and L2; a 32-bit guest's L3
+ * (four PDPTEs of the present bit only, as Xen wants them) and its four
+ * L2s in slot order.  The region lies in one GiB, so one L2 maps it.
+ */
 static long write_page_tables(struct window *w, const struct pv_layout *l)
 {
+    bool pae = l->levels == PV_LAYOUT_LEVELS_PAE;
     uint64_t *t;
     unsigned long i, pfn;
     unsigned long pt = pv_layout_pfn(l, l->pt_start);
-    unsigned long nr_l1 = l->nr_pt_frames - 3;
+    unsigned long upper = pae ? 5 : 3, nr_l1 = l->nr_pt_frames - upper;
     unsigned long end = pv_layout_pfn(l, l->v_end);
-    unsigned int l4 = (l->v_start >> 39) & 511, l3 = (l->v_start >> 30) & 511;
+    unsigned int l3 = (l->v_start >> 30) & 511;
     unsigned int l2 = (l->v_start >> 21) & 511;
+    /* A 32-bit kernel runs in ring 1: USER would open it to ring 3. */
+    uint64_t user = pae ? 0 : _PAGE_USER;
+    uint64_t ro = _PAGE_PRESENT | _PAGE_ACCESSED | user;
 
-    if ( !(t = window_at(w, pt)) )
+    if ( !(t = new_table(w, pt)) )
         return -XEN_EFAULT;
-    memset(t, 0, PAGE_SIZE);
-    t[l4] = table_entry(pt + 1);
-    if ( !(t = window_at(w, pt + 1)) )
+    if ( pae )
+        for ( i = 0; i < 4; i++ )
+            t[i] = ((uint64_t)p2m[pt + 1 + i] << PAGE_SHIFT) | _PAGE_PRESENT;
+    else
+        t[(l->v_start >> 39) & 511] = table_entry(pt + 1);
+    for ( i = 1; i < upper; i++ )
+        if ( !(t = new_table(w, pt + i)) )
+            return -XEN_EFAULT;
+        else if ( !pae && i == 1 )
+            t[l3] = table_entry(pt + 2);
+    if ( !(t = window_at(w, pae ? pt + 1 + l3 : pt + 2)) )
         return -XEN_EFAULT;
-    memset(t, 0, PAGE_SIZE);
-    t[l3] = table_entry(pt + 2);
-    if ( !(t = window_at(w, pt + 2)) )
-        return -XEN_EFAULT;
-    memset(t, 0, PAGE_SIZE);
     for ( i = 0; i < nr_l1; i++ )
-        t[l2 + i] = table_entry(pt + 3 + i);
+        t[l2 + i] = table_entry(pt + upper + i);
     for ( i = 0; i < nr_l1; i++ )
     {
-        if ( !(t = window_at(w, pt + 3 + i)) )
+        if ( !(t = new_table(w, pt + upper + i)) )
             return -XEN_EFAULT;
-        memset(t, 0, PAGE_SIZE);
         for ( pfn = i * PT_ENTRIES; pfn < (i + 1) * PT_ENTRIES && pfn < end;
               pfn++ )
         {
             bool table = pfn >= pt && pfn < pt + l->nr_pt_frames;
 
             t[pfn % PT_ENTRIES] = ((uint64_t)p2m[pfn] << PAGE_SHIFT) |
-                                  (table ? PTE_KERNEL_RO : PTE_KERNEL_RW);
+                                  (table ? ro : ro | _PAGE_RW | _PAGE_DIRTY);
         }
     }
     return 0;
@@ -204,34 +237,45 @@ static long write_start_info(struct window *w, const struct pv_layout *l,
                              unsigned long nr_pages, uint64_t shared_info,
                              evtchn_port_t console_port, const char *cmdline)
 {
-    start_info_t *si;
-    unsigned long pfn;
+    unsigned long pfn = pv_layout_pfn(l, l->start_info);
+    /* A 32-bit guest's p2m entries are 4 bytes (xen/pv_layout.h). */
+    unsigned int entry = l->levels == PV_LAYOUT_LEVELS_PAE ? 4 : 8;
+    xen_pfn_t store = p2m[pv_layout_pfn(l, l->store)];
+    xen_pfn_t console = p2m[pv_layout_pfn(l, l->console)];
+    void *si = window_at(w, pfn);
 
-    if ( !(si = window_at(w, pv_layout_pfn(l, l->start_info))) )
+    if ( !si )
         return -XEN_EFAULT;
-    memset(si, 0, PAGE_SIZE);
-    snprintf(si->magic, sizeof(si->magic), "xen-3.0-x86_64");
-    si->nr_pages = nr_pages;
-    si->shared_info = shared_info;
-    si->pt_base = l->pt_start;
-    si->nr_pt_frames = l->nr_pt_frames;
-    si->mfn_list = l->p2m_start;
-    si->store_mfn = p2m[pv_layout_pfn(l, l->store)];
-    si->console.domU.mfn = p2m[pv_layout_pfn(l, l->console)];
-    si->console.domU.evtchn = console_port;
-    snprintf((char *)si->cmd_line, sizeof(si->cmd_line), "%s",
-             cmdline ? cmdline : "");
-    /* The p2m list, then zeroed store and console pages and stack. */
-    for ( pfn = 0; pfn < nr_pages; pfn += PAGE_SIZE / sizeof(xen_pfn_t) )
+    if ( entry == 4 )
     {
-        unsigned long n = nr_pages - pfn;
+        struct compat_start_info *csi = si;
 
-        if ( n > PAGE_SIZE / sizeof(xen_pfn_t) )
-            n = PAGE_SIZE / sizeof(xen_pfn_t);
-        if ( window_write(w, l->p2m_start - l->v_start +
-                          pfn * sizeof(xen_pfn_t),
-                          &p2m[pfn], n * sizeof(xen_pfn_t)) )
+        /* Its shared_info field is 32 bits wide, as Xen's compat one. */
+        if ( shared_info >> 32 )
+            return fail(-XEN_EINVAL, "shared_info above 4 GiB");
+        PV_DOMU_START_INFO(csi, "xen-3.0-x86_32p", l, nr_pages, shared_info,
+                           store, 0, console, console_port, cmdline);
+    }
+    else
+    {
+        struct pv64_start_info *nsi = si;
+
+        PV_DOMU_START_INFO(nsi, "xen-3.0-x86_64", l, nr_pages, shared_info,
+                           store, 0, console, console_port, cmdline);
+    }
+    /* The p2m list, then zeroed store and console pages and stack. */
+    for ( pfn = 0; pfn < nr_pages; pfn++ )
+    {
+        uint64_t off = l->p2m_start - l->v_start + pfn * entry;
+        uint8_t *p = window_at(w, off >> PAGE_SHIFT);
+
+        if ( !p )
             return -XEN_EFAULT;
+        p += off & ~PAGE_MASK;
+        if ( entry == 4 )
+            *(uint32_t *)p = p2m[pfn];
+        else
+            *(uint64_t *)p = p2m[pfn];
     }
     if ( window_write(w, l->store - l->v_start, NULL, PAGE_SIZE) ||
          window_write(w, l->console - l->v_start, NULL, PAGE_SIZE) ||
@@ -240,7 +284,8 @@ static long write_start_info(struct window *w, const struct pv_layout *l,
     return 0;
 }
 
-static long create_domain(const struct domu_spec *spec, struct domu *d)
+static long create_domain(const struct domu_spec *spec, struct domu *d,
+                          bool is32)
 {
     struct xen_domctl_createdomain *c = &dop.u.createdomain;
     unsigned int vcpus = spec->max_vcpus ? spec->max_vcpus : 1;
@@ -263,6 +308,17 @@ static long create_domain(const struct domu_spec *spec, struct domu *d)
     dop.u.max_vcpus.max = vcpus;
     if ( (rc = domctl(&dop)) )
         return fail(rc, "max_vcpus: %ld", rc);
+
+    /* As Xen's toolstack: 32-bit before it has any memory. */
+    if ( is32 )
+    {
+        memset(&dop, 0, sizeof(dop));
+        dop.cmd = XEN_DOMCTL_set_address_size;
+        dop.domain = d->domid;
+        dop.u.address_size.size = 32;
+        if ( (rc = domctl(&dop)) )
+            return fail(rc, "set_address_size 32: %ld", rc);
+    }
 
     memset(&dop, 0, sizeof(dop));
     dop.cmd = XEN_DOMCTL_max_mem;
@@ -300,35 +356,33 @@ static long populate(const struct domu *d)
 static long set_context(const struct domu *d, const struct pv_layout *l,
                         const struct elf_image *elf)
 {
+    xen_pfn_t root = p2m[pv_layout_pfn(l, l->pt_start)];
     long rc;
 
-#ifdef __i386__
-    /*
-     * The layout and context here are 64-bit PV's: a 32-bit dom0 builds
-     * nothing yet (domu_build refuses first; docs/misc/compat32.md).
-     */
-    (void)d, (void)l, (void)elf, (void)rc;
-    return -XEN_EOPNOTSUPP;
-#else
-    pv_domu_boot_context(&ctxt, elf->virt_entry, l->stack + PAGE_SIZE,
-                         l->start_info, p2m[pv_layout_pfn(l, l->pt_start)]);
+    /* The domctl takes the layout of the domain's width. */
+    if ( elf->is32 )
+        pv_domu_boot_context32(&ctxt.c32, elf->virt_entry,
+                               l->stack + PAGE_SIZE, l->start_info, root);
+    else
+        pv_domu_boot_context(&ctxt.c64, elf->virt_entry, l->stack + PAGE_SIZE,
+                             l->start_info, root);
 
     memset(&dop, 0, sizeof(dop));
     dop.cmd = XEN_DOMCTL_setvcpucontext;
     dop.domain = d->domid;
     dop.u.vcpucontext.vcpu = 0;
-    set_xen_guest_handle(dop.u.vcpucontext.ctxt, &ctxt);
+    set_xen_guest_handle(dop.u.vcpucontext.ctxt, (vcpu_guest_context_t *)&ctxt);
     if ( (rc = domctl(&dop)) )
         return fail(rc, "setvcpucontext: %ld", rc);
     return 0;
-#endif
 }
 
 static long fill_domain(struct domu *d, const struct elf_image *elf,
                         const struct domu_spec *spec, struct window *w)
 {
     struct load_ctx lc = { w, elf->xen.paddr_offset, d->nr_pages };
-    struct mmuext_op pin = { .cmd = MMUEXT_PIN_L4_TABLE };
+    struct mmuext_op pin = { .cmd = elf->is32 ? MMUEXT_PIN_L3_TABLE
+                                              : MMUEXT_PIN_L4_TABLE };
     evtchn_alloc_unbound_t cons = { .remote_dom = 0 };
     evtchn_bind_interdomain_t bind = { 0 };
     struct xen_domctl_getdomaininfo info;
@@ -377,7 +431,7 @@ static long fill_domain(struct domu *d, const struct elf_image *elf,
 
     pin.arg1.mfn = p2m[pv_layout_pfn(&l, l.pt_start)];
     if ( (rc = HYPERVISOR_mmuext_op(&pin, 1, NULL, d->domid)) )
-        return fail(rc, "pinning the L4 table: %ld", rc);
+        return fail(rc, "pinning the top table: %ld", rc);
     if ( elf->xen.seen & (1u << XEN_ELFNOTE_HYPERCALL_PAGE) )
     {
         unsigned long pfn = pv_layout_pfn(&l, elf->xen.hypercall_page);
@@ -413,17 +467,17 @@ long domu_build(const struct domu_spec *spec, struct domu *d)
     long rc;
 
     memset(d, 0, sizeof(*d));
-#ifdef __i386__
-    return fail(-XEN_EOPNOTSUPP, "no 32-bit PV domain builder yet");
-#endif
     d->nr_pages = spec->mem_kb / (PAGE_SIZE / 1024);
     if ( d->nr_pages < 1 || d->nr_pages > MAX_DOMU_PAGES )
         return fail(-XEN_EINVAL, "memory %lu KiB: want 4 to %lu KiB",
                     spec->mem_kb, MAX_DOMU_PAGES * (PAGE_SIZE / 1024));
-    /* It builds 64-bit guests only. */
-    if ( elf_init(&elf, spec->image, spec->image_len) || elf.is32 ||
+    if ( elf_init(&elf, spec->image, spec->image_len) ||
          elf_xen_check(&elf) )
         return fail(-XEN_EINVAL, "not a PV kernel image");
+    /* As Xen: a 32-bit kernel must be PAE ("yes", "bimodal", ...). */
+    if ( elf.is32 &&
+         (!elf.xen.pae_mode[0] || !strncmp(elf.xen.pae_mode, "no", 2)) )
+        return fail(-XEN_EINVAL, "a 32-bit kernel without PAE");
     if ( !(elf.xen.seen & (1u << XEN_ELFNOTE_VIRT_BASE)) ||
          elf.xen.virt_base & ((1UL << 21) - 1) )
         return fail(-XEN_EINVAL, "the kernel needs a 2 MiB aligned "
@@ -431,7 +485,7 @@ long domu_build(const struct domu_spec *spec, struct domu *d)
     if ( !(w.va = alloc_page()) )
         return fail(-XEN_ENOMEM, "no page for the build window");
 
-    if ( !(rc = create_domain(spec, d)) && !(rc = populate(d)) )
+    if ( !(rc = create_domain(spec, d, elf.is32)) && !(rc = populate(d)) )
     {
         w.dom = d->domid;
         rc = fill_domain(d, &elf, spec, &w);

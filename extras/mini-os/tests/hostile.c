@@ -89,9 +89,6 @@ void run_hostile_on(const char *name, long cpu)
     unsigned int reason = 0;
     long rc, reservation = own_reservation();
 
-#ifdef __i386__
-    SKIP(NO_BUILDER_32);
-#endif
     if ( !(spec.image = boot_module(&spec.image_len)) )
         SKIP("no kernel for the attacker: give mini-os as dom0's boot "
              "module");

@@ -34,13 +34,14 @@ static long pin(unsigned int cmd, xen_pfn_t mfn)
  * the pins after it were never dropped, nor what those tables held.
  *
  * Here, in list order: two pinned L2s (A2, A) both mapping L1 B, a pinned
- * L3 D above A, B itself (given back), and a pinned L1 C mapping many of
- * our pages and the tables but B.  Dropping A's pin frees B; C must still be unpinned, and all
+ * L3 D above A (and at 32 bits E), B itself (given back), and a pinned L1
+ * C mapping many of our pages and the tables but B and E.  Dropping A's pin frees B; C must still be unpinned, and all
  * of it come back (the harness counts every page once we are destroyed).
  */
 HOSTILE(lifetime, pinned_tables_around_a_given_back_frame)
 {
-    enum { A2, D, A, B, C, NR };
+    /* E: a 32-bit guest's L3 needs an L2 of the hypervisor's in slot 3. */
+    enum { A2, D, A, B, C, E, NR };
     const uint64_t ro = PTE_KERNEL_RW & ~(uint64_t)_PAGE_RW;
     xen_pfn_t mfn[NR];
     uint64_t *va[NR];
@@ -80,6 +81,9 @@ HOSTILE(lifetime, pinned_tables_around_a_given_back_frame)
     va[A2][0] = (mfn[B] << PAGE_SHIFT) | PTE_KERNEL_RW;
     va[A][0] = (mfn[B] << PAGE_SHIFT) | PTE_KERNEL_RW;
     va[D][0] = (mfn[A] << PAGE_SHIFT) | PTE_KERNEL_RW;
+#ifdef __i386__
+    va[D][3] = (mfn[E] << PAGE_SHIFT) | PTE_KERNEL_RW;
+#endif
 
     /* Tables are mapped read-only; B not at all: only tables hold it. */
     for ( i = 0; i < NR; i++ )

@@ -14,7 +14,7 @@
 HOSTILE(unpriv_timer, periodic_period_wraps)
 {
     static const uint64_t too_long[] = {
-        0x8000000000000000UL, ~0UL, 0x4000000000000000UL,
+        0x8000000000000000ULL, ~0ULL, 0x4000000000000000ULL,
     };
 
     for ( unsigned int i = 0; i < ARRAY_SIZE(too_long); i++ )

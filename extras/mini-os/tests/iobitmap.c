@@ -145,6 +145,15 @@ TEST(iobitmap, architectural_iopl_kernel_is_ring_0)
  * mapped or not canonical.  What the bitmap allows a domU is still no
  * hardware: its reads are all ones.
  */
+/* The first address of the hypervisor's range, and the page below it. */
+#ifdef __x86_64__
+#define FIRST_XEN_VA    0xffff800000000000UL
+#define LAST_GUEST_PAGE 0x00007ffffffff000UL
+#else
+#define FIRST_XEN_VA    HYPERVISOR_VIRT_START
+#define LAST_GUEST_PAGE (HYPERVISOR_VIRT_START - PAGE_SIZE)
+#endif
+
 HOSTILE(hostile_iobitmap, hypervisor_and_edge_bitmaps)
 {
     uint8_t *bm = alloc_page();
@@ -153,8 +162,8 @@ HOSTILE(hostile_iobitmap, hypervisor_and_edge_bitmaps)
     CHECK(bm, "no page");
     CHECK_RC(set_iopl(0), 0);
     CHECK_RC(set_iobitmap(XEN_PTR, 65536), -XEN_EINVAL);
-    CHECK_RC(set_iobitmap((void *)0xffff800000000000UL, 65536), -XEN_EINVAL);
-    CHECK_RC(set_iobitmap((void *)0x00007ffffffff000UL, 65536), 0);
+    CHECK_RC(set_iobitmap((void *)FIRST_XEN_VA, 65536), -XEN_EINVAL);
+    CHECK_RC(set_iobitmap((void *)LAST_GUEST_PAGE, 65536), 0);
     CHECK_RC(in_port(0xffff), GP);
     CHECK_RC(in_port(PORT), GP);
     memset(bm, 0, PAGE_SIZE);

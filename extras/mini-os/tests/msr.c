@@ -16,6 +16,11 @@
  */
 /* VMCE: Xen keeps machine-check state we do not offer (no MCA in CPUID). */
 enum { RD = 1, WR = 2, AMD_ONLY = 4, VMCE = 8 };
+#ifdef __x86_64__
+#define SEGBASE (RD | WR)
+#else
+#define SEGBASE 0               /* no segment-base MSRs at 32 bits (Xen) */
+#endif
 static const struct {
     uint32_t msr;
     unsigned int ok;            /* RD and WR that do not fault */
@@ -42,9 +47,9 @@ static const struct {
     { 0xc0000082, 0 },              /* LSTAR */
     { 0xc0000083, 0 },              /* CSTAR */
     { 0xc0000084, 0 },              /* SFMASK */
-    { 0xc0000100, RD | WR },        /* FS_BASE */
-    { 0xc0000101, RD | WR },        /* GS_BASE */
-    { 0xc0000102, RD | WR },        /* SHADOW_GS_BASE */
+    { 0xc0000100, SEGBASE },        /* FS_BASE */
+    { 0xc0000101, SEGBASE },        /* GS_BASE */
+    { 0xc0000102, SEGBASE },        /* SHADOW_GS_BASE */
     { 0xc0010015, RD | WR | AMD_ONLY }, /* HWCR */
     { 0xc0011029, RD | WR | AMD_ONLY }, /* DE_CFG */
     { 0x12345678, 0 },              /* nothing */

@@ -137,8 +137,6 @@ void waker_main(void);
  * domains (arch/<arch>/arch.c).
  */
 const char *arch_case_skip(const char *name);
-/* Why a 32-bit dom0 cannot run cases that build a domain. */
-#define NO_BUILDER_32 "mini-os x86_32 has no 32-bit PV domain builder yet"
 
 /* The hostile-guest fuzzer (tests/fuzz.c). */
 void fuzz_main(void);

@@ -329,6 +329,31 @@ CASES.append(dict(
            ('expect', 'guest_line', dict(dom=1, text='pv32: PASS'))]
     + SUITE_END))
 
+# Each width of mini-os dom0 builds its domain/ cases' peers of the other
+# width, beside a boot peer of that width (pv=32): boot-domu32-peer, the
+# 64-bit dom0's builder's 32-bit PAE path and the vcpucontext domctls on
+# a 32-bit domain from a 64-bit caller (domain/ctx32_*);
+# boot-domu64-from-32, the 32-bit dom0's pv64 layouts, pinning a 64-bit
+# domain's L4 and its 5168-byte context from a 32-bit caller.
+for _name, _dom0, _peer, _more in (
+        ('boot-domu32-peer', MINIOS, MINIOS32,
+         [('expect', 'guest_result',
+           dict(result='PASS',
+                case='domain/ctx32_get_gives_the_32bit_layout'))]),
+        ('boot-domu64-from-32', MINIOS32, MINIOS, [])):
+    CASES.append(dict(
+        name=_name, via='kernel', smp=2, mem='256M', cpu='max',
+        append='dom0_mem=64M pv=32', only='ours', minios=True,
+        forbid=SUITE_FORBID,
+        modules=[(_dom0, 'only=domain/'), (_peer, ''),
+                 (_peer, 'domU mem=4M -- role=peer')],
+        steps=[('expect', 'dom_built', dict(dom=1)),
+               ('expect', 'guest_result',
+                dict(result='PASS', case='domain/boot_peer_exchange')),
+               ('expect', 'guest_result',
+                dict(result='PASS', case='domain/build_peer_and_exchange'))]
+        + _more + SUITE_END))
+
 
 def debian_kernel():
     """(vmlinuz, initrd) of the newest Debian kernel in /boot, or None."""
@@ -876,9 +901,10 @@ CREATE_PV = os.path.join(TOOLS, 'misc', 'build', 'xen-create-pv')
 LIBHVXC = os.path.join(TOOLS, 'libxc', 'build', 'libhvxc.so.1')
 
 
-def libxc_rootfs(name):
-    """dom0_rootfs with xen-create-pv and libhvxc, built first."""
-    inner = dom0_rootfs(name, [(MINIOS, '/guests/mini-os'),
+def libxc_rootfs(name, guest=(MINIOS, '/guests/mini-os')):
+    """dom0_rootfs with xen-create-pv, libhvxc and guest (a (file, path)
+    pair), built first."""
+    inner = dom0_rootfs(name, [guest,
                                (CREATE_PV, '/usr/sbin/xen-create-pv'),
                                (LIBHVXC, '/usr/lib/x86_64-linux-gnu/'
                                          'libhvxc.so.1')],
@@ -952,6 +978,33 @@ CREATE_PV_STEPS = (
           r'^xl-create-wall-ms=\d+$'))
 dom0_twins('linux-dom0-create-pv', libxc_rootfs, CREATE_PV_STEPS,
            minios=True, forbid=(r'^hvxc: ',))
+
+# The same builder with the 32-bit PAE mini-os (compat32.md): a 32-bit
+# domU on ours with pv=32 (Debian's Xen 4.17 has no 32-bit PV), spinning
+# with its console in xenconsoled's log, destroyed with every page back.
+CREATE_PV32_STEPS = (
+    [('type', 'before=$(%s); echo before=$before\r' % FREE_PAGES)] +
+    expect_lines(r'^before=\d+$') +
+    shell('out=$(xen-create-pv -k /guests/mini-os-x86_32 -m 32 -n minipv32 '
+          '-c role=spin); rc=$?; echo "$out"; id=${out#built d}; '
+          'id=${id%% *}; (exit $rc)', 'create-pv32',
+          r'^built d[1-9]\d* \(minipv32\): 32768 KiB, 1 vcpu\(s\) in ') +
+    [('type', 'i=0; while ! grep -q "spin: spinning" '
+              '/var/log/xen/console/guest-minipv32.log 2>/dev/null && '
+              '[ $i -lt 20 ]; do sleep 0.5; i=$((i+1)); done; '
+              'cat /var/log/xen/console/guest-minipv32.log\r')] +
+    expect_lines(r'xen-3\.0-x86_32p', r'^spin: spinning') +
+    shell('xen-create-pv --destroy $id', 'destroy-pv32', r'^destroyed d\d+$') +
+    free_back(''))
+CASES.append(dict(
+    name='linux-dom0-create-pv32', via='kernel', smp=2, mem='1G', cpu='max',
+    append=DOM0_APPENDS[0][1] + ' pv=32', only='ours', timeout=120,
+    minios=True,
+    prepare=libxc_rootfs('linux-dom0-create-pv32',
+                         (MINIOS32, '/guests/mini-os-x86_32')),
+    forbid=qemu.DEFAULT_FORBID + (r'^hv-rootfs: .*failed', r'^hvxc: '),
+    steps=[('expect', 'linux_init'), ('expect', 'rootfs_ready'),
+           ('settle', 2)] + CREATE_PV32_STEPS))
 
 
 # Only our dom0 stack (issue #16): our tools go into dom0's tree as

@@ -4,6 +4,7 @@
 #include <asm/config.h>
 #include <xen/cpumask.h>
 #include <xen/domctl.h>
+#include <xen/guest_access.h>
 #include <xen/errno.h>
 #include <xen/event.h>
 #include <xen/grant_table.h>
@@ -215,6 +216,26 @@ void arch_get_info_guest(struct vcpu *v, struct vcpu_guest_context *c)
 {
     memset(c, 0, sizeof(*c));
     c->user_regs.rip = 0x1000 + v->vcpu_id;
+}
+
+/* The native layout: these tests make no 32-bit domain. */
+int arch_vcpu_context_from_guest(const struct domain *d, uint64_t addr,
+                                 struct vcpu_guest_context *c)
+{
+    (void)d;
+    return copy_from_guest_bytes(c, (const void *)(uintptr_t)addr,
+                                 sizeof(*c))
+               ? -EFAULT
+               : 0;
+}
+
+int arch_vcpu_context_to_guest(const struct domain *d, uint64_t addr,
+                               const struct vcpu_guest_context *c)
+{
+    (void)d;
+    return copy_to_guest_bytes((void *)(uintptr_t)addr, c, sizeof(*c))
+               ? -EFAULT
+               : 0;
 }
 
 bool arch_vcpu_initialised(const struct vcpu *v)

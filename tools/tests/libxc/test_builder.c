@@ -12,6 +12,7 @@
 #include "hvxc.h"
 #include "xc_dom.h"
 #include <public/elfnote.h>
+#include <xen/compat.h>
 
 /* The test's CASE/CHECK, from test_libxc.c. */
 void builder_begin(const char *name);
@@ -30,6 +31,9 @@ static struct {
     unsigned long next_mfn;
     uint64_t pinned, hypercall_gmfn;
     vcpu_guest_context_t ctxt;
+    struct compat_vcpu_context ctxt32;  /* once addr32 */
+    bool addr32;                        /* set_address_size 32 */
+    bool populated;
     bool destroyed, fail_populate, vcpus_created, no_superpages;
     unsigned long superpages;   /* 2 MiB extents handed out */
     unsigned int ports;
@@ -61,7 +65,19 @@ static long hv_domctl(struct xen_domctl *d)
     case XEN_DOMCTL_setvcpucontext:
         if ( !hv.vcpus_created )
             return -EINVAL;
-        memcpy(&hv.ctxt, (void *)d->u.vcpucontext.ctxt.p, sizeof(hv.ctxt));
+        /* The layout of the domain's width, as in Xen. */
+        if ( hv.addr32 )
+            memcpy(&hv.ctxt32, (void *)d->u.vcpucontext.ctxt.p,
+                   sizeof(hv.ctxt32));
+        else
+            memcpy(&hv.ctxt, (void *)d->u.vcpucontext.ctxt.p,
+                   sizeof(hv.ctxt));
+        return 0;
+    case XEN_DOMCTL_set_address_size:
+        /* As Xen: -EACCES once the domain has memory. */
+        if ( hv.populated || d->u.address_size.size != 32 )
+            return -EACCES;
+        hv.addr32 = true;
         return 0;
     case XEN_DOMCTL_destroydomain:
         hv.destroyed = true;
@@ -83,6 +99,7 @@ static long hv_build(unsigned int op, uint64_t a[5])
 
         if ( a[0] != XENMEM_populate_physmap || r->domid != 5 )
             return -ENOSYS;
+        hv.populated = true;
         if ( hv.fail_populate || (r->extent_order && hv.no_superpages) )
             return 0;
         for ( unsigned long i = 0; i < r->nr_extents; i++ )
@@ -119,7 +136,9 @@ static long hv_build(unsigned int op, uint64_t a[5])
     {
         struct mmuext_op *m = (void *)(uintptr_t)a[0];
 
-        if ( a[1] != 1 || a[3] != 5 || m->cmd != MMUEXT_PIN_L4_TABLE )
+        if ( a[1] != 1 || a[3] != 5 ||
+             m->cmd != (hv.addr32 ? MMUEXT_PIN_L3_TABLE
+                                  : MMUEXT_PIN_L4_TABLE) )
             return -EINVAL;
         hv.pinned = m->arg1.mfn;
         return 0;
@@ -133,12 +152,16 @@ static void *frame_of(uint64_t pte)
     return fake_frame((pte >> 12) & ((1ULL << 40) - 1));
 }
 
-/* Translates va through the guest's page tables; NULL if unmapped. */
-static void *walk(uint64_t cr3_mfn, uint64_t va)
+/*
+ * Translates va through the guest's page tables from its top table at
+ * root_mfn, whose entries map 1 << top bytes (39: an L4; 30: a 32-bit
+ * guest's L3, its CR3 folded); NULL if unmapped.
+ */
+static void *walk_from(uint64_t root_mfn, uint64_t va, int top)
 {
-    uint64_t *t = fake_frame(cr3_mfn);
+    uint64_t *t = fake_frame(root_mfn);
 
-    for ( int shift = 39; t && shift >= 12; shift -= 9 )
+    for ( int shift = top; t && shift >= 12; shift -= 9 )
     {
         uint64_t e = t[(va >> shift) & 511];
 
@@ -149,6 +172,16 @@ static void *walk(uint64_t cr3_mfn, uint64_t va)
         t = frame_of(e);
     }
     return NULL;
+}
+
+static void *walk(uint64_t cr3_mfn, uint64_t va)
+{
+    return walk_from(cr3_mfn, va, 39);
+}
+
+static void *walk32(uint64_t l3_mfn, uint32_t va)
+{
+    return walk_from(l3_mfn, va, 30);
 }
 
 static void *slurp(const char *path, size_t *len)
@@ -396,7 +429,7 @@ void test_builder(void)
         cfg.kernel = "build/mini-os-bad.xz";
         CHECK(xc_pv_build(xch, &cfg, &r) == -1 && errno == EINVAL);
         CHECK(hv.destroyed);
-        CHECK(strstr(xc_last_error(xch), "not a 64-bit PV kernel") != NULL);
+        CHECK(strstr(xc_last_error(xch), "not a PV kernel") != NULL);
         free(img);
         xc_interface_close(xch);
     }
@@ -449,6 +482,56 @@ void test_builder(void)
         rmdir(dir);
         free(entry);
         free(elf);
+    }
+    CASE("builder-builds-mini-os-x86_32")
+    {
+        /*
+         * The 32-bit PAE mini-os: a 32-bit domain before any memory, the
+         * L3 pinned, 1112-byte start_info and 4-byte p2m entries through
+         * the 3-level tables, vCPU 0 in the 2800-byte context, kernel
+         * pages not USER.  Compressed, it is refused (its width is known
+         * only after the memory came) and the domain destroyed.
+         */
+        xc_interface *xch = open_builder();
+        struct xc_pv_config cfg = { .kernel = "build/mini-os-x86_32",
+                                    .memory_kb = NR_PAGES * 4,
+                                    .cmdline = "role=spin" };
+        struct xc_pv_result r;
+        struct compat_start_info *si = NULL;
+        struct compat_vcpu_context *c = &hv.ctxt32;
+        uint32_t l3;
+
+        CHECK(xc_pv_build(xch, &cfg, &r) == 0 && !hv.destroyed);
+        CHECK(hv.addr32 && hv.vcpus_created);
+        l3 = c->ctrlreg[3] >> 12 | (c->ctrlreg[3] & 0xfff) << 20;
+        CHECK(l3 == hv.pinned);
+        CHECK(c->user_regs.cs == 0xe019 && c->user_regs.ss == 0xe021 &&
+              c->kernel_ss == 0xe021 && c->event_callback_cs == 0xe019);
+        CHECK((c->flags & VGCF_online) && c->user_regs.eip == r.virt_entry);
+        si = walk32(hv.pinned, c->user_regs.esi);
+        CHECK(si && !strcmp(si->magic, "xen-3.0-x86_32p"));
+        if ( si )
+        {
+            uint32_t *p2m = walk32(hv.pinned, si->mfn_list);
+
+            CHECK(si->nr_pages == NR_PAGES && si->shared_info ==
+                  SHARED_MFN << 12);
+            CHECK(!strcmp((char *)si->cmd_line, "role=spin"));
+            CHECK(si->console.domU.mfn == r.console_mfn &&
+                  si->store_mfn == r.store_mfn);
+            CHECK(p2m && p2m[0] == FAKE_MFN0 && p2m[1] == FAKE_MFN0 + 1 &&
+                  p2m[NR_PAGES - 1] == FAKE_MFN0 + NR_PAGES - 1);
+            CHECK(walk32(hv.pinned, si->pt_base) == fake_frame(hv.pinned));
+        }
+        /* The L3's entries are the present bit only; no USER leaves. */
+        CHECK((((uint64_t *)fake_frame(hv.pinned))[3] & 0xfff) == 1);
+        xc_interface_close(xch);
+
+        xch = open_builder();
+        cfg.kernel = "build/mini-os-x86_32.gz";
+        CHECK(xc_pv_build(xch, &cfg, &r) == -1 && errno == EINVAL);
+        CHECK(hv.destroyed && !hv.addr32);
+        CHECK(strstr(xc_last_error(xch), "give it unpacked") != NULL);
         xc_interface_close(xch);
     }
     CASE("builder-failure-destroys-domain")
@@ -473,7 +556,7 @@ void test_builder(void)
         cfg.kernel = "Makefile";
         CHECK(xc_pv_build(xch, &cfg, &r) == -1 && errno == EINVAL);
         CHECK(hv.destroyed);
-        CHECK(strstr(xc_last_error(xch), "not a 64-bit PV kernel") != NULL);
+        CHECK(strstr(xc_last_error(xch), "not a PV kernel") != NULL);
         cfg.memory_kb = 1;
         CHECK(xc_pv_build(xch, &cfg, &r) == -1 && errno == EINVAL);
         xc_interface_close(xch);

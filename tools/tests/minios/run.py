@@ -167,8 +167,7 @@ def run_one(hv, kernel, append, guest, machine, cmdline, results):
     # cases build their peers from: the same binary.  Our hypervisor also
     # starts one peer from a boot module (Xen 4.17 builds only dom0).
     modules = [(guest, cmdline), (guest, '')]
-    # Not for the 32-bit build: its dom0 builds no domains yet.
-    if hv.startswith('ours') and guest != MINIOS_32:
+    if hv.startswith('ours'):
         modules.append((guest, 'domU mem=4M -- role=peer'))
     with qemu.Machine('minios-' + hv, results, kernel=kernel,
                       modules=modules, append=append,

@@ -1,11 +1,13 @@
 /* SPDX-License-Identifier: GPL-2.0-only */
-/* x86 domctl parts: 64-bit PV vCPU contexts and the x86-only ops. */
+/* x86 domctl parts: PV vCPU contexts (both widths) and the x86-only ops. */
+#include <xen/compat.h>
 #include <xen/domctl.h>
 #include <xen/errno.h>
 #include <xen/lib.h>
 #include <xen/page_owner.h>
 #include <xen/sched.h>
 #include <xen/string.h>
+#include <xen/xmalloc.h>
 #include <asm/cpu_policy.h>
 #include <asm/debugreg.h>
 #include <asm/domain.h>
@@ -286,6 +288,62 @@ void arch_get_info_guest(struct vcpu *v, struct vcpu_guest_context *c)
     c->fs_base = a->pv.fs_base;
     c->gs_base_kernel = a->pv.gs_base_kernel;
     c->gs_base_user = a->pv.gs_base_user;
+}
+
+/*
+ * Where the caller names a context of len bytes: a 32-bit caller's must
+ * lie below its hole, as every structure it names (the domctl itself was
+ * checked on entry, not what its handle points at).
+ */
+static bool context_range_ok(uint64_t addr, size_t len)
+{
+    return !is_pv_32bit_domain(current->domain) ||
+           pv_compat_range_ok(addr, len);
+}
+
+int arch_vcpu_context_from_guest(const struct domain *d, uint64_t addr,
+                                 struct vcpu_guest_context *c)
+{
+    struct compat_vcpu_context *cc;
+    int rc = -EFAULT;
+
+    if ( !is_pv_32bit_domain(d) )
+        return context_range_ok(addr, sizeof(*c)) &&
+                       !copy_from_guest_bytes(c, (const void *)addr,
+                                              sizeof(*c))
+                   ? 0
+                   : -EFAULT;
+    if ( !(cc = xmalloc(struct compat_vcpu_context)) )
+        return -ENOMEM;
+    if ( context_range_ok(addr, sizeof(*cc)) &&
+         !copy_from_guest_bytes(cc, (const void *)addr, sizeof(*cc)) )
+    {
+        pv_compat_widen_context(cc, c);
+        rc = 0;
+    }
+    xfree(cc);
+    return rc;
+}
+
+int arch_vcpu_context_to_guest(const struct domain *d, uint64_t addr,
+                               const struct vcpu_guest_context *c)
+{
+    struct compat_vcpu_context *cc;
+    int rc = -EFAULT;
+
+    if ( !is_pv_32bit_domain(d) )
+        return context_range_ok(addr, sizeof(*c)) &&
+                       !copy_to_guest_bytes((void *)addr, c, sizeof(*c))
+                   ? 0
+                   : -EFAULT;
+    if ( !(cc = xmalloc(struct compat_vcpu_context)) )
+        return -ENOMEM;
+    pv_compat_narrow_context(c, cc);
+    if ( context_range_ok(addr, sizeof(*cc)) &&
+         !copy_to_guest_bytes((void *)addr, cc, sizeof(*cc)) )
+        rc = 0;
+    xfree(cc);
+    return rc;
 }
 
 /*

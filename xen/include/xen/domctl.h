@@ -28,6 +28,15 @@ struct domain *first_domain_from(domid_t domid);
 int arch_set_info_guest(struct vcpu *v, const struct vcpu_guest_context *c);
 /* The reverse, for XEN_DOMCTL_getvcpucontext; v is not running. */
 void arch_get_info_guest(struct vcpu *v, struct vcpu_guest_context *c);
+/*
+ * Arch: the vcpu_guest_context at the caller's addr in the layout of d's
+ * width, as Xen reads and writes it for the vcpucontext domctls (a 32-bit
+ * domain's is its 2800-byte one, whoever asks).  0 or -EFAULT.
+ */
+int arch_vcpu_context_from_guest(const struct domain *d, uint64_t addr,
+                                 struct vcpu_guest_context *c);
+int arch_vcpu_context_to_guest(const struct domain *d, uint64_t addr,
+                               const struct vcpu_guest_context *c);
 /* v has a context: set by the builder, a toolstack or VCPUOP_initialise. */
 bool arch_vcpu_initialised(const struct vcpu *v);
 

@@ -1,5 +1,6 @@
 /* SPDX-License-Identifier: GPL-2.0-only */
 /* A 32-bit PV guest's vCPU calls: vcpu_op and sched_op poll. */
+#include <xen/compat.h>
 #include <xen/errno.h>
 #include <xen/hypercall.h>
 #include <xen/lib.h>
@@ -8,6 +9,7 @@
 #include <xen/timer.h>
 #include <xen/xmalloc.h>
 #include <asm/current.h>
+#include <asm/desc.h>
 #include <asm/pv/compat.h>
 #include <asm/uaccess.h>
 #include <public/vcpu.h>
@@ -25,44 +27,73 @@ struct __packed compat_sched_poll {
     uint64_t timeout;
 };
 
-/* cpu_user_regs at 32 bits: 68 bytes, selectors each in a 32-bit slot. */
-struct compat_user_regs {
-    uint32_t ebx, ecx, edx, esi, edi, ebp, eax;
-    uint16_t error_code, entry_vector;
-    uint32_t eip;
-    uint16_t cs;
-    uint8_t saved_upcall_mask, pad0;
-    uint32_t eflags, esp;
-    uint16_t ss, pad1, es, pad2, ds, pad3, fs, pad4, gs, pad5;
-};
-
 /*
- * vcpu_guest_context at 32 bits: 2800 bytes, every long 4 bytes, 8-byte
- * trap_info, callbacks as cs:eip, no segment bases or syscall callback
- * (checked against gcc -m32 on the public headers).
+ * One walk for both directions, so the two layouts cannot drift apart:
+ * widen copies cc into c, else c into cc (each value truncated to its
+ * 32-bit slot: a 32-bit vCPU's are 32-bit values, its CR3 already folded).
  */
-struct compat_vcpu_context {
-    uint8_t fpu_ctxt[512];
-    uint32_t flags;
-    struct compat_user_regs user_regs;
-    struct {
-        uint8_t vector, flags;
-        uint16_t cs;
-        uint32_t address;
-    } trap_ctxt[256];
-    uint32_t ldt_base, ldt_ents;
-    uint32_t gdt_frames[16], gdt_ents;
-    uint32_t kernel_ss, kernel_sp;
-    uint32_t ctrlreg[8], debugreg[8];
-    uint32_t event_callback_cs, event_callback_eip;
-    uint32_t failsafe_callback_cs, failsafe_callback_eip;
-    uint32_t vm_assist;
-};
+#define MOVE(nat, cmp)                                                        \
+    do                                                                        \
+    {                                                                         \
+        if ( widen )                                                          \
+            (nat) = (cmp);                                                    \
+        else                                                                  \
+            (cmp) = (nat);                                                    \
+    } while ( 0 )
 
-_Static_assert(sizeof(struct compat_user_regs) == 68, "compat regs");
-_Static_assert(sizeof(struct compat_vcpu_context) == 2800, "compat context");
-_Static_assert(offsetof(struct compat_vcpu_context, kernel_ss) == 2708,
-               "compat kernel_ss");
+static void move_context(struct vcpu_guest_context *c,
+                         struct compat_vcpu_context *cc, bool widen)
+{
+    struct cpu_user_regs *r = &c->user_regs;
+    struct compat_user_regs *cr = &cc->user_regs;
+    unsigned int i;
+
+    BUILD_BUG_ON(sizeof(c->fpu_ctxt) != sizeof(cc->fpu_ctxt));
+    if ( widen )
+        memcpy(&c->fpu_ctxt, cc->fpu_ctxt, sizeof(cc->fpu_ctxt));
+    else
+        memcpy(cc->fpu_ctxt, &c->fpu_ctxt, sizeof(cc->fpu_ctxt));
+    MOVE(c->flags, cc->flags);
+    MOVE(r->rbx, cr->ebx);
+    MOVE(r->rcx, cr->ecx);
+    MOVE(r->rdx, cr->edx);
+    MOVE(r->rsi, cr->esi);
+    MOVE(r->rdi, cr->edi);
+    MOVE(r->rbp, cr->ebp);
+    MOVE(r->rax, cr->eax);
+    MOVE(r->rip, cr->eip);
+    MOVE(r->cs, cr->cs);
+    MOVE(r->saved_upcall_mask, cr->saved_upcall_mask);
+    MOVE(r->rflags, cr->eflags);
+    MOVE(r->rsp, cr->esp);
+    MOVE(r->ss, cr->ss);
+    MOVE(r->es, cr->es);
+    MOVE(r->ds, cr->ds);
+    MOVE(r->fs, cr->fs);
+    MOVE(r->gs, cr->gs);
+    for ( i = 0; i < ARRAY_SIZE(cc->trap_ctxt); i++ )
+    {
+        MOVE(c->trap_ctxt[i].vector, cc->trap_ctxt[i].vector);
+        MOVE(c->trap_ctxt[i].flags, cc->trap_ctxt[i].flags);
+        MOVE(c->trap_ctxt[i].cs, cc->trap_ctxt[i].cs);
+        MOVE(c->trap_ctxt[i].address, cc->trap_ctxt[i].address);
+    }
+    MOVE(c->ldt_base, cc->ldt_base);
+    MOVE(c->ldt_ents, cc->ldt_ents);
+    for ( i = 0; i < ARRAY_SIZE(cc->gdt_frames); i++ )
+        MOVE(c->gdt_frames[i], cc->gdt_frames[i]);
+    MOVE(c->gdt_ents, cc->gdt_ents);
+    MOVE(c->kernel_ss, cc->kernel_ss);
+    MOVE(c->kernel_sp, cc->kernel_sp);
+    for ( i = 0; i < ARRAY_SIZE(cc->ctrlreg); i++ )
+    {
+        MOVE(c->ctrlreg[i], cc->ctrlreg[i]);
+        MOVE(c->debugreg[i], cc->debugreg[i]);
+    }
+    MOVE(c->event_callback_eip, cc->event_callback_eip);
+    MOVE(c->failsafe_callback_eip, cc->failsafe_callback_eip);
+    MOVE(c->vm_assist, cc->vm_assist);
+}
 
 /*
  * Widened for arch_set_info_guest(), whose 32-bit rules (RPL 1, the L3
@@ -70,56 +101,26 @@ _Static_assert(offsetof(struct compat_vcpu_context, kernel_ss) == 2708,
  * halves are dropped: handlers are entered on FLAT_RING1_CS whatever a
  * guest registers (pv/compat_traps.c).
  */
-static void widen_context(const struct compat_vcpu_context *cc,
-                          struct vcpu_guest_context *c)
+void pv_compat_widen_context(const struct compat_vcpu_context *cc,
+                             struct vcpu_guest_context *c)
 {
-    const struct compat_user_regs *cr = &cc->user_regs;
-    struct cpu_user_regs *r = &c->user_regs;
-    unsigned int i;
-
     memset(c, 0, sizeof(*c));
-    BUILD_BUG_ON(sizeof(c->fpu_ctxt) != sizeof(cc->fpu_ctxt));
-    memcpy(&c->fpu_ctxt, cc->fpu_ctxt, sizeof(cc->fpu_ctxt));
-    c->flags = cc->flags;
-    r->rbx = cr->ebx;
-    r->rcx = cr->ecx;
-    r->rdx = cr->edx;
-    r->rsi = cr->esi;
-    r->rdi = cr->edi;
-    r->rbp = cr->ebp;
-    r->rax = cr->eax;
-    r->rip = cr->eip;
-    r->cs = cr->cs;
-    r->saved_upcall_mask = cr->saved_upcall_mask;
-    r->rflags = cr->eflags;
-    r->rsp = cr->esp;
-    r->ss = cr->ss;
-    r->es = cr->es;
-    r->ds = cr->ds;
-    r->fs = cr->fs;
-    r->gs = cr->gs;
-    for ( i = 0; i < ARRAY_SIZE(cc->trap_ctxt); i++ )
-        c->trap_ctxt[i] = (struct trap_info){
-            .vector = cc->trap_ctxt[i].vector,
-            .flags = cc->trap_ctxt[i].flags,
-            .cs = cc->trap_ctxt[i].cs,
-            .address = cc->trap_ctxt[i].address,
-        };
-    c->ldt_base = cc->ldt_base;
-    c->ldt_ents = cc->ldt_ents;
-    for ( i = 0; i < ARRAY_SIZE(cc->gdt_frames); i++ )
-        c->gdt_frames[i] = cc->gdt_frames[i];
-    c->gdt_ents = cc->gdt_ents;
-    c->kernel_ss = cc->kernel_ss;
-    c->kernel_sp = cc->kernel_sp;
-    for ( i = 0; i < ARRAY_SIZE(cc->ctrlreg); i++ )
-    {
-        c->ctrlreg[i] = cc->ctrlreg[i];
-        c->debugreg[i] = cc->debugreg[i];
-    }
-    c->event_callback_eip = cc->event_callback_eip;
-    c->failsafe_callback_eip = cc->failsafe_callback_eip;
-    c->vm_assist = cc->vm_assist;
+    /* Read only: widening writes c alone. */
+    move_context(c, (struct compat_vcpu_context *)cc, true);
+}
+
+/*
+ * What arch_get_info_guest() gave, in the 32-bit layout; the callbacks'
+ * cs is the flat ring-1 selector they are entered on.
+ */
+void pv_compat_narrow_context(const struct vcpu_guest_context *c,
+                              struct compat_vcpu_context *cc)
+{
+    memset(cc, 0, sizeof(*cc));
+    /* Read only: narrowing writes cc alone. */
+    move_context((struct vcpu_guest_context *)c, cc, false);
+    cc->event_callback_cs = COMPAT_RING1_CS;
+    cc->failsafe_callback_cs = COMPAT_RING1_CS;
 }
 
 /* VCPUOP_initialise with the 32-bit context, read once. */
@@ -136,7 +137,7 @@ static long initialise(struct vcpu *v, uint32_t arg)
              !copy_from_guest_bytes(cc, (void *)(unsigned long)arg,
                                     sizeof(*cc)) )
         {
-            widen_context(cc, c);
+            pv_compat_widen_context(cc, c);
             rc = vcpu_set_first_context(v, c);
         }
     }

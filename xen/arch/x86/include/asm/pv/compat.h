@@ -88,6 +88,17 @@ long pv_compat_physdev_op(uint32_t cmd, uint32_t arg);
 long pv_compat_call(uint32_t nr, const uint32_t a[6]);
 
 /*
+ * The 2800-byte vcpu_guest_context of a 32-bit guest (xen/compat.h) to
+ * and from the native one: VCPUOP_initialise, and the domctls that set
+ * and get a 32-bit domain's vCPU context (arch/x86/domctl.c).
+ */
+struct compat_vcpu_context;
+void pv_compat_widen_context(const struct compat_vcpu_context *cc,
+                             struct vcpu_guest_context *c);
+void pv_compat_narrow_context(const struct vcpu_guest_context *c,
+                              struct compat_vcpu_context *cc);
+
+/*
  * Whether [addr, addr + len) is below the caller's
  * HYPERVISOR_COMPAT_VIRT_START, as Xen wants of every structure a 32-bit
  * guest names: above it lie the compat M2P's mappings, readable but not
