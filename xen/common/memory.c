@@ -487,6 +487,31 @@ static long once_domain_named(domid_t domid, long answer)
     return answer;
 }
 
+long memory_set_memory_map(domid_t domid)
+{
+    return once_domain_named(domid, -ENOSYS);
+}
+
+/*
+ * No resource can be mapped this way here yet: -EOPNOTSUPP, Xen's answer
+ * for a type it lacks, sends the toolstack to its older ways
+ * (GNTTABOP_setup_table for a new guest's grant table).
+ */
+long memory_acquire_resource(const struct xen_mem_acquire_resource *r)
+{
+    if ( r->pad )
+        return -EINVAL;
+    /*
+     * Only another domain's resources are mapped this way: Xen finds no
+     * domain for DOMID_SELF and refuses the caller's own id.
+     */
+    if ( r->domid == DOMID_SELF )
+        return -ESRCH;
+    if ( r->domid == current->domain->domain_id )
+        return -EPERM;
+    return once_domain_named(r->domid, -EOPNOTSUPP);
+}
+
 long do_memory_op(unsigned long cmd, XEN_GUEST_HANDLE_PARAM(void) arg)
 {
     unsigned int op = cmd & MEMOP_CMD_MASK;
@@ -527,12 +552,11 @@ long do_memory_op(unsigned long cmd, XEN_GUEST_HANDLE_PARAM(void) arg)
         return reservation_size(cmd, arg);
     case XENMEM_set_memory_map:
     {
-        /* No domain keeps a map yet; but the domain is checked first. */
         struct xen_foreign_memory_map fmap;
 
         if ( copy_from_guest(&fmap, arg, 1) )
             return -EFAULT;
-        return once_domain_named(fmap.domid, -ENOSYS);
+        return memory_set_memory_map(fmap.domid);
     }
     case XENMEM_get_vnumainfo:
     {
@@ -545,26 +569,11 @@ long do_memory_op(unsigned long cmd, XEN_GUEST_HANDLE_PARAM(void) arg)
     }
     case XENMEM_acquire_resource:
     {
-        /*
-         * No resource can be mapped this way here yet: -EOPNOTSUPP, Xen's
-         * answer for a type it lacks, sends the toolstack to its older
-         * ways (GNTTABOP_setup_table for a new guest's grant table).
-         */
         struct xen_mem_acquire_resource r;
 
         if ( copy_from_guest(&r, arg, 1) )
             return -EFAULT;
-        if ( r.pad )
-            return -EINVAL;
-        /*
-         * Only another domain's resources are mapped this way: Xen finds
-         * no domain for DOMID_SELF and refuses the caller's own id.
-         */
-        if ( r.domid == DOMID_SELF )
-            return -ESRCH;
-        if ( r.domid == current->domain->domain_id )
-            return -EPERM;
-        return once_domain_named(r.domid, -EOPNOTSUPP);
+        return memory_acquire_resource(&r);
     }
     default:
         return arch_memory_op(op, arg);

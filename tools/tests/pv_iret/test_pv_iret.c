@@ -154,6 +154,21 @@ long do_memory_op(unsigned long cmd, XEN_GUEST_HANDLE_PARAM(void) arg)
     return 77;
 }
 
+static domid_t got_map_domid;
+static struct xen_mem_acquire_resource got_res;
+
+long memory_set_memory_map(domid_t domid)
+{
+    got_map_domid = domid;
+    return -ENOSYS;
+}
+
+long memory_acquire_resource(const struct xen_mem_acquire_resource *r)
+{
+    got_res = *r;
+    return -EOPNOTSUPP;
+}
+
 /* physdev_op's: the widened structures, answers written into them. */
 static struct physdev_map_pirq got_map;
 static struct physdev_apic got_apic;
@@ -979,6 +994,50 @@ static void test_compat(void)
         regs = call32(__HYPERVISOR_memory_op, XENMEM_add_to_physmap,
                       low_addr(low), 0, 0);
         CHECK_EQ(regs->rax, (uint32_t)-ENOSYS);
+    }
+
+    CASE("compat memory_op set_memory_map (12 bytes), acquire_resource (28 "
+         "bytes, frame 4-byte aligned) widened; get_vnumainfo (one layout) "
+         "passed on; each reaching the hole -EFAULT")
+    {
+        reset32();
+        low[0] = 7;             /* domid 7, pad */
+        regs = call32(__HYPERVISOR_memory_op, XENMEM_set_memory_map,
+                      low_addr(low), 0, 0);
+        CHECK_EQ(regs->rax, (uint32_t)-ENOSYS);
+        CHECK_EQ(got_map_domid, 7);
+        regs = call32(__HYPERVISOR_memory_op, XENMEM_set_memory_map,
+                      0xf5800000 - 11, 0, 0);
+        CHECK_EQ(regs->rax, (uint32_t)-EFAULT);
+
+        low[0] = 3 | 1 << 16;   /* domid 3, type grant table */
+        low[1] = 1;             /* id */
+        low[2] = 2;             /* nr_frames */
+        low[3] = 5;             /* pad */
+        low[4] = 0x89abcdef;    /* frame */
+        low[5] = 0x1234567;
+        low[6] = low_addr(&low[32]);
+        regs = call32(__HYPERVISOR_memory_op, XENMEM_acquire_resource,
+                      low_addr(low), 0, 0);
+        CHECK_EQ(regs->rax, (uint32_t)-EOPNOTSUPP);
+        CHECK_EQ(got_res.domid, 3);
+        CHECK_EQ(got_res.type, 1);
+        CHECK_EQ(got_res.id, 1);
+        CHECK_EQ(got_res.nr_frames, 2);
+        CHECK_EQ(got_res.pad, 5);
+        CHECK_EQ(got_res.frame, 0x0123456789abcdefULL);
+        regs = call32(__HYPERVISOR_memory_op, XENMEM_acquire_resource,
+                      0xf5800000 - 27, 0, 0);
+        CHECK_EQ(regs->rax, (uint32_t)-EFAULT);
+
+        got[0] = 0;
+        regs = call32(__HYPERVISOR_memory_op, XENMEM_get_vnumainfo,
+                      low_addr(low), 0, 0);
+        CHECK_EQ(regs->rax, 77);
+        CHECK_EQ(got[0], XENMEM_get_vnumainfo);
+        regs = call32(__HYPERVISOR_memory_op, XENMEM_get_vnumainfo,
+                      0xf5800000 - 39, 0, 0);
+        CHECK_EQ(regs->rax, (uint32_t)-EFAULT);
     }
 
     CASE("compat memory_op exchange: 44 bytes widened, nr_exchanged at 40, "

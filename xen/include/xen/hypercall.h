@@ -100,6 +100,13 @@ long memory_reservation(unsigned int op, xen_ulong_t start,
 long memory_exchange(const struct xen_memory_exchange *x, uint32_t *done32,
                      unsigned long narrow_end,
                      XEN_GUEST_HANDLE_PARAM(void) arg);
+/*
+ * XENMEM_set_memory_map for the domain named, once read at either width:
+ * no domain keeps a map yet, but the domain is checked first, as in Xen.
+ */
+long memory_set_memory_map(domid_t domid);
+/* XENMEM_acquire_resource on its structure, read at either width. */
+long memory_acquire_resource(const struct xen_mem_acquire_resource *r);
 /* XENVER_capabilities: the guest ABIs this hypervisor runs now. */
 const char *arch_xen_capabilities(void);
 /* The memory_op sub-ops common code does not know (-ENOSYS if none). */

@@ -57,20 +57,12 @@ void context_entry(vcpu_guest_context_t *ctx, unsigned long ip,
  * prefix.  (Files about the 64-bit ABI alone are not built: Makefile.)
  */
 #define L4_ONLY "about L4 tables and the user base pointer: 64-bit guests only"
-/* A call the hypervisor's compat path answers -ENOSYS (compat32.md). */
-#define NOT_TRANSLATED(call)                                                  \
-    call " is not translated for 32-bit guests yet (docs/misc/compat32.md)"
 static const struct {
     const char *prefix, *why;
 } skips[] = {
     { "hostile_ptwr/cr3_load_changes_type",
       "a copy of a 32-bit guest's L3 would share its slot-3 L2, which Xen "
       "lets one L3 have: the case loads a copied root, 64-bit guests only" },
-    { "unpriv/machine_memory_refused",
-      NOT_TRANSLATED("memory_op set_memory_map") },
-    { "xl/vnumainfo_none", NOT_TRANSLATED("memory_op get_vnumainfo") },
-    { "xl/acquire_resource_checks",
-      NOT_TRANSLATED("memory_op acquire_resource") },
     { "callbacks/register_unregister",
       "CALLBACKTYPE_syscall is for 64-bit guests only" },
     { "mmuext/new_baseptr_not_l4_refused", L4_ONLY },

@@ -36,6 +36,28 @@ static void widen(const struct compat_memory_reservation *c,
     r->extent_start.p = (xen_pfn_t *)(unsigned long)c->extent_start;
 }
 
+/* xen_foreign_memory_map at 32 bits: the map's handle 32-bit, 12 bytes. */
+struct compat_foreign_memory_map {
+    domid_t domid;
+    uint16_t pad;
+    uint32_t nr_entries;
+    uint32_t buffer;
+};
+
+/*
+ * xen_mem_acquire_resource at 32 bits: frame 4-byte aligned, a 32-bit
+ * handle of 32-bit frames, 28 bytes.
+ */
+struct compat_mem_acquire_resource {
+    domid_t domid;
+    uint16_t type;
+    uint32_t id;
+    uint32_t nr_frames;
+    uint32_t pad;
+    uint32_t frame_lo, frame_hi;
+    uint32_t frame_list;
+};
+
 /* Whether a 32-bit list of n entries at addr is the guest's own. */
 static bool list_ok(uint32_t addr, uint32_t n)
 {
@@ -94,7 +116,8 @@ static long exchange(uint32_t cmd, uint32_t arg)
  * same-layout ones (reservation sizes, maximum_gpfn, maximum_ram_page)
  * and the machphys and machine-map queries, which read a 32-bit caller's
  * layouts themselves (mm/memory_op.c), go to do_memory_op() once the
- * domid or structure is the guest's own; the rest are -ENOSYS.
+ * domid or structure is the guest's own, as does get_vnumainfo, whose
+ * handles sit in 64-bit slots at both widths; the rest are -ENOSYS.
  */
 long pv_compat_memory_op(uint32_t cmd, uint32_t arg)
 {
@@ -109,6 +132,38 @@ long pv_compat_memory_op(uint32_t cmd, uint32_t arg)
     }
     switch ( cmd )
     {
+    case XENMEM_set_memory_map:
+    {
+        struct compat_foreign_memory_map m;
+
+        if ( !pv_compat_range_ok(arg, sizeof(m)) ||
+             copy_from_guest_bytes(&m, (void *)(unsigned long)arg, sizeof(m)) )
+            return -EFAULT;
+        return memory_set_memory_map(m.domid);
+    }
+    case XENMEM_get_vnumainfo:
+        if ( !pv_compat_range_ok(arg, sizeof(struct xen_vnuma_topology_info)) )
+            return -EFAULT;
+        break;
+    case XENMEM_acquire_resource:
+    {
+        struct compat_mem_acquire_resource c;
+        struct xen_mem_acquire_resource r;
+
+        if ( !pv_compat_range_ok(arg, sizeof(c)) ||
+             copy_from_guest_bytes(&c, (void *)(unsigned long)arg, sizeof(c)) )
+            return -EFAULT;
+        r = (struct xen_mem_acquire_resource){
+            .domid = c.domid,
+            .type = c.type,
+            .id = c.id,
+            .nr_frames = c.nr_frames,
+            .pad = c.pad,
+            .frame = (uint64_t)c.frame_hi << 32 | c.frame_lo,
+        };
+        /* Nothing is mapped yet, so the 32-bit list is never written. */
+        return memory_acquire_resource(&r);
+    }
     case XENMEM_maximum_ram_page:
         break;
     case XENMEM_current_reservation:
