@@ -482,6 +482,7 @@ void test_builder(void)
         rmdir(dir);
         free(entry);
         free(elf);
+        xc_interface_close(xch);
     }
     CASE("builder-builds-mini-os-x86_32")
     {
