@@ -1177,6 +1177,9 @@ static long gnttab_setup_table(XEN_GUEST_HANDLE_PARAM(gnttab_setup_table_t) g,
         return -EINVAL;
     if ( copy_from_guest(&op, g, 1) )
         return -EFAULT;
+    /* A list the guest cannot own is an errno before anything, as Xen's. */
+    if ( !guest_handle_okay(op.frame_list, op.nr_frames) )
+        return -EFAULT;
     gnttab_do_setup_table(&op, put_table_frame);
     return copy_field_to_guest(g, &op, status) ? -EFAULT : 0;
 }
@@ -1322,6 +1325,8 @@ gnttab_get_status_frames(XEN_GUEST_HANDLE_PARAM(gnttab_get_status_frames_t) g,
     if ( count != 1 )
         return -EINVAL;
     if ( copy_from_guest(&op, g, 1) )
+        return -EFAULT;
+    if ( !guest_handle_okay(op.frame_list, op.nr_frames) )
         return -EFAULT;
     gnttab_do_get_status_frames(&op);
     return copy_field_to_guest(g, &op, status) ? -EFAULT : 0;

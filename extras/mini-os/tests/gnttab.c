@@ -47,6 +47,18 @@ TEST(gnttab, setup_table_again_same_frames)
               frames[i], gnttab_frames[i]);
 }
 
+/* A frame list in the hypervisor's range: -EFAULT, the status untouched. */
+TEST(gnttab, setup_table_list_in_xen_range)
+{
+    struct gnttab_setup_table s = { .dom = DOMID_SELF, .nr_frames = 1,
+                                    .status = 99 };
+
+    set_xen_guest_handle(s.frame_list, (xen_pfn_t *)XEN_PTR);
+    CHECK_RC(HYPERVISOR_grant_table_op(GNTTABOP_setup_table, &s, 1),
+             -XEN_EFAULT);
+    CHECK(s.status == 99, "status %d", s.status);
+}
+
 TEST(gnttab, setup_table_too_many_frames)
 {
     static xen_pfn_t frames[1024];
@@ -89,8 +101,9 @@ static long get_status(uint32_t nr, void *list, unsigned int count,
 /*
  * Version 2's status frames: 64-bit frame numbers at both widths (a
  * 32-bit handle to them at 32 bits); too many is the call's status, a
- * list we cannot write too; one reaching into the hypervisor's hole at 32
- * bits is -EFAULT before anything, as Xen checks a compat handle.
+ * list we cannot write too; one starting in the hypervisor's range (or
+ * reaching into its hole at 32 bits) is -EFAULT before anything, as Xen
+ * checks the handle first.
  */
 TEST(gnttab, get_status_frames)
 {
@@ -104,12 +117,13 @@ TEST(gnttab, get_status_frames)
     rc[1] = get_status(1, list, 2, &st[1]);
     rc[2] = get_status(4096, list, 1, &st[2]);
     rc[3] = get_status(1, BAD_PTR, 1, &st[3]);
-#ifdef __i386__
     rc[4] = get_status(1, XEN_PTR, 1, &st[4]);
+#ifdef __i386__
     rc[5] = get_status(2, (char *)HYPERVISOR_VIRT_START - 8, 1, &st[5]);
 #else
-    rc[4] = rc[5] = -XEN_EFAULT;
-    st[4] = st[5] = 99;
+    /* Xen checks where a 64-bit list starts only. */
+    rc[5] = -XEN_EFAULT;
+    st[5] = 99;
 #endif
     /* Back to version 1 before anything can fail. */
     v.version = 1;
@@ -122,7 +136,7 @@ TEST(gnttab, get_status_frames)
           st[2]);
     CHECK(!rc[3] && st[3] == GNTST_bad_virt_addr, "unmapped list: %ld %d",
           rc[3], st[3]);
-    CHECK(rc[4] == -XEN_EFAULT && st[4] == 99, "list in the hole: %ld %d",
+    CHECK(rc[4] == -XEN_EFAULT && st[4] == 99, "list in Xen's range: %ld %d",
           rc[4], st[4]);
     CHECK(rc[5] == -XEN_EFAULT && st[5] == 99, "list into the hole: %ld %d",
           rc[5], st[5]);

@@ -802,6 +802,13 @@ static void test_compat(void)
         regs = call32(__HYPERVISOR_grant_table_op, GNTTABOP_setup_table,
                       low_addr(low), 2, 0);
         CHECK_EQ(regs->rax, (uint32_t)-EINVAL);
+        /* A list reaching the hole: -EFAULT, the status untouched. */
+        low[2] = 0x7777;
+        low[3] = 0xf5800000 - 4;
+        regs = call32(__HYPERVISOR_grant_table_op, GNTTABOP_setup_table,
+                      low_addr(low), 1, 0);
+        CHECK_EQ(regs->rax, (uint32_t)-EFAULT);
+        CHECK_EQ(low[2], 0x7777);
         /*
          * get_status_frames: nr_frames, dom, status, frame_list (12 bytes);
          * the list (64-bit frames) is the native call's to write.

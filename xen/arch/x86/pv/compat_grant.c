@@ -57,15 +57,16 @@ static const struct {
     [GNTTABOP_get_version] = { sizeof(struct gnttab_get_version), false },
 };
 
-/* A 32-bit guest's frame list entries are 32 bits: larger frames fail. */
+/*
+ * A 32-bit guest's frame list entries are 32 bits: larger frames fail.
+ * setup_table() checked the list below the hole.
+ */
 static int put_compat_frame(const struct gnttab_setup_table *op,
                             unsigned int i, xen_pfn_t mfn)
 {
     uint32_t f = mfn;
 
-    if ( f != mfn ||
-         !pv_compat_range_ok((unsigned long)op->frame_list.p + i * sizeof(f),
-                             sizeof(f)) )
+    if ( f != mfn )
         return -ERANGE;
     return copy_to_guest_bytes((uint32_t *)op->frame_list.p + i, &f, sizeof(f))
                ? -EFAULT
@@ -81,6 +82,10 @@ static long setup_table(void *p, uint32_t count)
         return -EINVAL;
     if ( !pv_compat_range_ok((unsigned long)p, sizeof(c)) ||
          copy_from_guest_bytes(&c, p, sizeof(c)) )
+        return -EFAULT;
+    /* As the compat handle is checked in Xen: before anything. */
+    if ( !pv_compat_range_ok(c.frame_list,
+                             (uint64_t)c.nr_frames * sizeof(uint32_t)) )
         return -EFAULT;
     op = (struct gnttab_setup_table){ .dom = c.dom, .nr_frames = c.nr_frames };
     op.frame_list.p = (xen_pfn_t *)(unsigned long)c.frame_list;
