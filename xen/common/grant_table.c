@@ -1168,18 +1168,26 @@ long gnttab_do_setup_table(struct gnttab_setup_table *op,
     return 0;
 }
 
+/*
+ * Reads setup_table's or get_status_frames' one structure, whose frame
+ * list must be the guest's own before anything (Xen checks the handle
+ * first): 0 or the errno.
+ */
+#define read_frame_list_op(op, g, count)                                      \
+    ((count) != 1 ? -EINVAL                                                   \
+     : copy_from_guest(&(op), g, 1) ||                                        \
+             !guest_handle_okay((op).frame_list, (op).nr_frames)              \
+         ? -EFAULT                                                            \
+         : 0)
+
 static long gnttab_setup_table(XEN_GUEST_HANDLE_PARAM(gnttab_setup_table_t) g,
                                unsigned int count)
 {
     struct gnttab_setup_table op;
+    long rc = read_frame_list_op(op, g, count);
 
-    if ( count != 1 )
-        return -EINVAL;
-    if ( copy_from_guest(&op, g, 1) )
-        return -EFAULT;
-    /* A list the guest cannot own is an errno before anything, as Xen's. */
-    if ( !guest_handle_okay(op.frame_list, op.nr_frames) )
-        return -EFAULT;
+    if ( rc )
+        return rc;
     gnttab_do_setup_table(&op, put_table_frame);
     return copy_field_to_guest(g, &op, status) ? -EFAULT : 0;
 }
@@ -1321,13 +1329,10 @@ gnttab_get_status_frames(XEN_GUEST_HANDLE_PARAM(gnttab_get_status_frames_t) g,
                          unsigned int count)
 {
     struct gnttab_get_status_frames op;
+    long rc = read_frame_list_op(op, g, count);
 
-    if ( count != 1 )
-        return -EINVAL;
-    if ( copy_from_guest(&op, g, 1) )
-        return -EFAULT;
-    if ( !guest_handle_okay(op.frame_list, op.nr_frames) )
-        return -EFAULT;
+    if ( rc )
+        return rc;
     gnttab_do_get_status_frames(&op);
     return copy_field_to_guest(g, &op, status) ? -EFAULT : 0;
 }
