@@ -68,15 +68,15 @@ enum perfc_counter {
 
 DECLARE_PER_CPU(unsigned long[PERFC_NR], perfc);
 #define perfc_incr(c) (this_cpu(perfc)[PERFC_##c]++)
-/* Element i of an array counter; out-of-range ones share its last. */
-#define perfc_incra(c, i, n)                                                  \
-    (this_cpu(perfc)[PERFC_##c + ((i) < (n) ? (i) : (n)-1)]++)
-/* Adds v to element i of an array counter, as perfc_incra(). */
+/* Adds v to element i of an array counter; out-of-range ones share its last.
+ */
 #define perfc_adda(c, i, n, v)                                                \
     (this_cpu(perfc)[PERFC_##c + ((i) < (n) ? (i) : (n)-1)] += (v))
+#define perfc_incra(c, i, n) perfc_adda(c, i, n, 1)
 #else
-#define perfc_incr(c)        ((void)0)
-#define perfc_incra(c, i, n) ((void)0)
+#define perfc_incr(c)          ((void)0)
+#define perfc_incra(c, i, n)   ((void)0)
+#define perfc_adda(c, i, n, v) ((void)0)
 #endif
 
 #endif /* XEN_PERFC_H */
